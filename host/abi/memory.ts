@@ -1,0 +1,124 @@
+// Bounds-checked access to a guest's linear memory. Every syscall reads and
+// writes guest memory only through this class, so a bad pointer or length
+// becomes EFAULT and never a host exception.
+import { E, Errno } from './errno.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const utf8enc = new TextEncoder();
+
+export class GuestMemory {
+  private buf: ArrayBuffer;
+  private dv: DataView;
+  private u8: Uint8Array;
+
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.buf = memory.buffer;
+    this.dv = new DataView(this.buf);
+    this.u8 = new Uint8Array(this.buf);
+  }
+
+  /** Views go stale when the guest grows its memory; refresh lazily. */
+  private fresh(): void {
+    if (this.memory.buffer !== this.buf) {
+      this.buf = this.memory.buffer;
+      this.dv = new DataView(this.buf);
+      this.u8 = new Uint8Array(this.buf);
+    }
+  }
+
+  get size(): number {
+    this.fresh();
+    return this.buf.byteLength;
+  }
+
+  /** Throws EFAULT unless [ptr, ptr+len) lies inside memory. */
+  check(ptr: number, len: number): void {
+    this.fresh();
+    if (ptr < 0 || len < 0 || ptr + len > this.buf.byteLength) throw new Errno(E.EFAULT);
+  }
+  valid(ptr: number, len: number): boolean {
+    this.fresh();
+    return ptr >= 0 && len >= 0 && ptr + len <= this.buf.byteLength;
+  }
+
+  u8At(ptr: number): number { this.check(ptr, 1); return this.u8[ptr]!; }
+  u16(ptr: number): number { this.check(ptr, 2); return this.dv.getUint16(ptr, true); }
+  u16be(ptr: number): number { this.check(ptr, 2); return this.dv.getUint16(ptr, false); }
+  u32(ptr: number): number { this.check(ptr, 4); return this.dv.getUint32(ptr, true); }
+  i32(ptr: number): number { this.check(ptr, 4); return this.dv.getInt32(ptr, true); }
+  u64(ptr: number): bigint { this.check(ptr, 8); return this.dv.getBigUint64(ptr, true); }
+  i64(ptr: number): bigint { this.check(ptr, 8); return this.dv.getBigInt64(ptr, true); }
+
+  setU8(ptr: number, v: number): void { this.check(ptr, 1); this.u8[ptr] = v; }
+  setU16(ptr: number, v: number): void { this.check(ptr, 2); this.dv.setUint16(ptr, v, true); }
+  setU16be(ptr: number, v: number): void { this.check(ptr, 2); this.dv.setUint16(ptr, v, false); }
+  setU32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setUint32(ptr, v >>> 0, true); }
+  setI32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setInt32(ptr, v, true); }
+  setU64(ptr: number, v: bigint | number): void { this.check(ptr, 8); this.dv.setBigUint64(ptr, BigInt(v), true); }
+  setI64(ptr: number, v: bigint | number): void { this.check(ptr, 8); this.dv.setBigInt64(ptr, BigInt(v), true); }
+
+  /** A live view (no copy) of guest bytes; valid until the next memory growth. */
+  view(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return this.u8.subarray(ptr, ptr + len);
+  }
+  /** A copy of guest bytes, safe to keep. */
+  read(ptr: number, len: number): Uint8Array {
+    return this.view(ptr, len).slice();
+  }
+  write(ptr: number, data: Uint8Array): void {
+    this.check(ptr, data.length);
+    this.u8.set(data, ptr);
+  }
+  fill(ptr: number, len: number, v = 0): void {
+    this.check(ptr, len);
+    this.u8.fill(v, ptr, ptr + len);
+  }
+
+  /** A string of known length (WASI paths). */
+  string(ptr: number, len: number): string {
+    return utf8.decode(this.view(ptr, len));
+  }
+  /** A NUL-terminated string of at most max bytes; EFAULT if it runs off memory, ENAMETOOLONG past max. */
+  cstring(ptr: number, max = 4096): string {
+    this.fresh();
+    if (ptr <= 0 && ptr !== 0) throw new Errno(E.EFAULT);
+    const end = Math.min(this.buf.byteLength, ptr + max + 1);
+    for (let i = ptr; i < end; i++) {
+      if (this.u8[i] === 0) return utf8.decode(this.u8.subarray(ptr, i));
+    }
+    if (end === this.buf.byteLength) throw new Errno(E.EFAULT);
+    throw new Errno(E.ENAMETOOLONG);
+  }
+  /** Writes s as NUL-terminated bytes into a buffer of cap bytes; returns bytes written without NUL. */
+  writeCString(ptr: number, cap: number, s: string): number {
+    const b = utf8enc.encode(s);
+    if (b.length + 1 > cap) throw new Errno(E.ERANGE);
+    this.write(ptr, b);
+    this.setU8(ptr + b.length, 0);
+    return b.length;
+  }
+
+  /** Decodes a WASI/POSIX iovec array (ptr,len pairs of u32) into views. */
+  iovecs(ptr: number, count: number): Uint8Array[] {
+    if (count < 0 || count > 1024) throw new Errno(E.EINVAL);
+    this.check(ptr, count * 8);
+    const out: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const base = this.dv.getUint32(ptr + i * 8, true);
+      const len = this.dv.getUint32(ptr + i * 8 + 4, true);
+      total += len;
+      if (total > 0x7fffffff) throw new Errno(E.EINVAL);
+      out.push(this.view(base, len));
+    }
+    return out;
+  }
+}
+
+export function encodeUtf8(s: string): Uint8Array {
+  return utf8enc.encode(s);
+}
+export function decodeUtf8(b: Uint8Array): string {
+  return utf8.decode(b);
+}

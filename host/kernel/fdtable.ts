@@ -1,0 +1,79 @@
+// A process's file descriptor table: small integers to shared open file
+// descriptions, lowest free number first, as POSIX requires.
+import { E, Errno } from '../abi/errno.js';
+import type { OpenFile } from './file.js';
+
+export interface FdEntry {
+  file: OpenFile;
+  cloexec: boolean;
+  /** WASI preopen name, when this fd is a preopened directory. */
+  preopen?: string;
+}
+
+export class FdTable {
+  private readonly slots: (FdEntry | undefined)[] = [];
+  private count = 0;
+  constructor(public limit = 1024) {}
+
+  get(fd: number): FdEntry {
+    const e = fd >= 0 ? this.slots[fd] : undefined;
+    if (!e) throw new Errno(E.EBADF);
+    return e;
+  }
+  file(fd: number): OpenFile {
+    return this.get(fd).file;
+  }
+  has(fd: number): boolean {
+    return fd >= 0 && this.slots[fd] !== undefined;
+  }
+  get size(): number {
+    return this.count;
+  }
+
+  /** Installs file at the lowest free fd >= min; EMFILE past the limit. */
+  install(file: OpenFile, opts: { cloexec?: boolean; preopen?: string; min?: number } = {}): number {
+    let fd = opts.min ?? 0;
+    while (this.slots[fd] !== undefined) fd++;
+    if (fd >= this.limit) throw new Errno(E.EMFILE);
+    this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
+    this.count++;
+    file.refs++;
+    return fd;
+  }
+
+  /** Closes fd; the description is released when no fd refers to it. */
+  close(fd: number): void {
+    const e = this.get(fd);
+    this.slots[fd] = undefined;
+    this.count--;
+    release(e.file);
+  }
+
+  /** dup2/fd_renumber: from takes to's number, to's old file is closed. */
+  renumber(from: number, to: number): void {
+    const e = this.get(from);
+    if (to < 0 || to >= this.limit) throw new Errno(E.EBADF);
+    if (from === to) return;
+    const old = this.slots[to];
+    this.slots[to] = e;
+    this.slots[from] = undefined;
+    if (old) {
+      this.count--;
+      release(old.file);
+    }
+  }
+
+  entries(): [number, FdEntry][] {
+    const out: [number, FdEntry][] = [];
+    this.slots.forEach((e, fd) => e && out.push([fd, e]));
+    return out;
+  }
+
+  closeAll(): void {
+    for (const [fd] of this.entries()) this.close(fd);
+  }
+}
+
+function release(f: OpenFile): void {
+  if (--f.refs === 0) f.close();
+}

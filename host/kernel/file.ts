@@ -1,0 +1,74 @@
+// The open-file-description contract shared by every kind of fd: stdio,
+// in-memory and host files, directories, pipes and sockets. One fd table
+// holds them all, so read/write/close/poll work the same on each (design
+// decision 1). Operations never block: they return WOULD_BLOCK and the
+// syscall layer decides whether to suspend (blocking fd) or fail with
+// EAGAIN (O_NONBLOCK), exactly as a Linux wait loop would.
+import type { WaitQueue } from './wait.js';
+
+/** Returned by non-blocking primitives when the call must wait. */
+export const WOULD_BLOCK = -1;
+
+/** poll(2) event bits, Linux values. */
+export const POLLIN = 0x001;
+export const POLLPRI = 0x002;
+export const POLLOUT = 0x004;
+export const POLLERR = 0x008;
+export const POLLHUP = 0x010;
+export const POLLNVAL = 0x020;
+export const POLLRDNORM = 0x040;
+export const POLLWRNORM = 0x100;
+export const POLLRDHUP = 0x2000;
+
+/** WASI filetype values (preview1). */
+export const enum FileType {
+  Unknown = 0,
+  BlockDevice = 1,
+  CharacterDevice = 2,
+  Directory = 3,
+  RegularFile = 4,
+  SocketDgram = 5,
+  SocketStream = 6,
+  SymbolicLink = 7,
+}
+
+export interface FileStat {
+  dev: bigint;
+  ino: bigint;
+  filetype: FileType;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+export interface OpenFile {
+  /** What strace -yy would print after the fd number, e.g. "/tmp/x", "TCP:[...]"; kept cheap. */
+  describe(): string;
+  readonly filetype: FileType;
+  /** O_NONBLOCK / O_APPEND live on the description, shared by dup'ed fds. */
+  nonblock: boolean;
+  append: boolean;
+  /** Readiness (POLL* bits) right now. */
+  poll(): number;
+  /** Woken whenever poll() may have changed. */
+  readonly waitq: WaitQueue;
+  /** Scatter read; bytes read, 0 at EOF, WOULD_BLOCK, or throws Errno. */
+  read(iovs: Uint8Array[]): number;
+  /** Gather write; bytes written (may be short), WOULD_BLOCK, or throws Errno. */
+  write(iovs: Uint8Array[]): number;
+  pread?(iovs: Uint8Array[], offset: bigint): number;
+  pwrite?(iovs: Uint8Array[], offset: bigint): number;
+  /** WASI whence: 0 SET, 1 CUR, 2 END. Throws ESPIPE where there is no position. */
+  seek?(offset: bigint, whence: number): bigint;
+  stat(): FileStat;
+  /** SO_RCVTIMEO / SO_SNDTIMEO in ns (negative: none), honoured by blocking read/write. */
+  timeoutNs?(dir: 'read' | 'write'): number;
+  /** Set on sockets: fd_write's EPIPE then raises SIGPIPE (see signals.ts brokenPipe). */
+  readonly isSocket?: boolean;
+  /** Called when the last fd referring to this description is closed. */
+  close(): void;
+  /** Set by the fd table; close() runs when it drops to zero. */
+  refs: number;
+}

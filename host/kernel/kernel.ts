@@ -1,0 +1,241 @@
+// The kernel: processes, the scheduler, the clock and the event queue.
+// Many guests run in one host thread; a guest runs until it suspends in a
+// syscall, exits or yields, then the scheduler picks the next runnable one
+// with the run's seeded RNG. When none is runnable the virtual clock jumps
+// to the next timer; when nothing at all can wake anyone, the run stops
+// with a deadlock report naming each process and the call it waits in.
+import { Rng } from './rng.js';
+import { RealClock, VirtualClock, type Clock } from './clock.js';
+import { Timers } from './timers.js';
+import { Process, type ExitInfo } from './process.js';
+import type { SyscallDef } from './syscall.js';
+import { Killed } from './signals.js';
+import type { LoadedModule } from '../loader/module.js';
+import type { OpenFile } from './file.js';
+
+export interface Limits {
+  /** Bytes of linear memory per process. */
+  maxMemory?: number;
+  /** Bytes a process may write to stdout+stderr. */
+  maxOutput?: number;
+  /** Open fds per process (RLIMIT_NOFILE). */
+  maxFds: number;
+  /** Processes per run. */
+  maxProcesses: number;
+}
+
+/** Sees every syscall at the boundary: tracing and fault injection attach here. */
+export interface SyscallObserver {
+  onSyscall(p: Process, def: SyscallDef, args: readonly unknown[], result: number, start: number): void;
+  onSuspend?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
+  onExit?(p: Process): void;
+}
+
+export interface KernelOptions {
+  seed?: number;
+  realTime?: boolean;
+  /** Virtual nanoseconds each syscall costs (default 1000). */
+  syscallCostNs?: number;
+  limits?: Partial<Limits>;
+  syscalls: readonly SyscallDef[];
+  observer?: SyscallObserver;
+  /** Completed syscalls before a process yields to others (default 64). */
+  sliceBudget?: number;
+}
+
+export interface SpawnOptions {
+  argv: string[];
+  env?: string[];
+  host?: string;
+  name?: string;
+  /** Called once the process exists, to install fds 0.. and preopens. */
+  setupFds?: (p: Process) => void;
+}
+
+export interface RunResult {
+  processes: { pid: number; name: string; host: string; exit: ExitInfo }[];
+  /** Set when the run stopped because nothing could make progress. */
+  deadlock?: string;
+  /** socklab's exit status: the first failure's status, or 0. */
+  status: number;
+  /** Virtual (or real) ns elapsed. */
+  elapsedNs: number;
+}
+
+export class Kernel {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly timers = new Timers();
+  readonly limits: Limits;
+  readonly syscalls: readonly SyscallDef[];
+  observer: SyscallObserver | undefined;
+  readonly sliceBudget: number;
+  readonly processes: Process[] = [];
+  private readonly schedRng: Rng;
+  private runnable: Process[] = [];
+  private nextPid = 1;
+  private live = 0;
+  /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
+  private external = 0;
+  private kickResolve: (() => void) | undefined;
+  private deadlockReport: string | undefined;
+  private stopped = false;
+  /** Per-run state other subsystems attach (the network, the filesystem). */
+  readonly ext: Record<string, unknown> = {};
+  current: Process | undefined;
+
+  constructor(opts: KernelOptions) {
+    const seed = opts.seed ?? 1;
+    this.rng = new Rng(seed);
+    this.schedRng = this.rng.fork('scheduler');
+    this.clock = opts.realTime ? new RealClock() : new VirtualClock(opts.syscallCostNs ?? 1000);
+    this.limits = { maxFds: 1024, maxProcesses: 4096, ...opts.limits };
+    this.syscalls = opts.syscalls;
+    this.observer = opts.observer;
+    this.sliceBudget = opts.sliceBudget ?? 64;
+  }
+
+  spawn(module: LoadedModule, opts: SpawnOptions): Process {
+    if (this.processes.length >= this.limits.maxProcesses) {
+      throw new Error(`process limit reached (${this.limits.maxProcesses})`);
+    }
+    const pid = this.nextPid++;
+    const p = new Process(this, pid, module, {
+      argv: opts.argv,
+      env: opts.env ?? [],
+      host: opts.host ?? 'localhost',
+      name: opts.name ?? opts.argv[0] ?? `pid${pid}`,
+    });
+    p.instantiate();
+    opts.setupFds?.(p);
+    this.processes.push(p);
+    this.live++;
+    this.runnable.push(p);
+    return p;
+  }
+
+  requeue(p: Process): void {
+    if (!this.runnable.includes(p)) this.runnable.push(p);
+  }
+
+  onExit(p: Process): void {
+    this.live--;
+    const i = this.runnable.indexOf(p);
+    if (i >= 0) this.runnable.splice(i, 1);
+    this.observer?.onExit?.(p);
+  }
+
+  /** Keeps the run alive while an outside source may still deliver; returns the release. */
+  holdExternal(): () => void {
+    this.external++;
+    let done = false;
+    return () => {
+      if (!done) {
+        done = true;
+        this.external--;
+        this.kick();
+      }
+    };
+  }
+  /** Called by outside sources after they made a process runnable. */
+  kick(): void {
+    const r = this.kickResolve;
+    this.kickResolve = undefined;
+    r?.();
+  }
+
+  /** Stops the run, killing every live process with the given reason. */
+  killAll(k: Killed): void {
+    for (const p of this.processes) p.kill(k);
+    this.stopped = true;
+    this.kick();
+  }
+
+  private pick(): Process | undefined {
+    const n = this.runnable.length;
+    if (n === 0) return undefined;
+    const i = n === 1 ? 0 : this.schedRng.below(n);
+    const p = this.runnable[i]!;
+    this.runnable[i] = this.runnable[n - 1]!;
+    this.runnable.pop();
+    return p;
+  }
+
+  /** Runs until every process has exited, or a deadlock, or killAll. */
+  async run(): Promise<RunResult> {
+    let slices = 0;
+    while (this.live > 0 && !this.stopped) {
+      const p = this.pick();
+      if (p) {
+        if (p.state !== 'runnable') continue;
+        this.current = p;
+        p.runSlice();
+        this.current = undefined;
+        // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.
+        if (++slices % 256 === 0) await yieldToHost();
+        continue;
+      }
+      const next = this.timers.next();
+      if (!this.clock.realTime) {
+        if (next !== undefined) {
+          this.clock.advanceTo(next);
+          this.timers.fireDue(this.clock.now());
+          continue;
+        }
+        if (this.external > 0) {
+          await this.waitKick(undefined);
+          continue;
+        }
+        this.reportDeadlock();
+        break;
+      }
+      const now = this.clock.now();
+      if (next !== undefined && next <= now) {
+        this.timers.fireDue(now);
+        continue;
+      }
+      if (next === undefined && this.external === 0) {
+        this.reportDeadlock();
+        break;
+      }
+      await this.waitKick(next === undefined ? undefined : next - now);
+      this.timers.fireDue(this.clock.now());
+    }
+    return this.result();
+  }
+
+  private waitKick(ns: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let t: NodeJS.Timeout | undefined;
+      this.kickResolve = () => {
+        if (t) clearTimeout(t);
+        resolve();
+      };
+      if (ns !== undefined) t = setTimeout(() => this.kick(), Math.max(0, Math.ceil(ns / 1e6)));
+    });
+  }
+
+  private reportDeadlock(): void {
+    const lines = this.processes
+      .filter((p) => p.state === 'blocked')
+      .map((p) => `  ${p} on ${p.host} waits in ${p.waitingOn?.call ?? '?'}`);
+    this.deadlockReport = `deadlock: every process is waiting and nothing can wake them\n${lines.join('\n')}`;
+    for (const p of this.processes) {
+      if (p.state !== 'exited') p.kill(new Killed('SIGKILL', `deadlock: waits forever in ${p.waitingOn?.call ?? '?'}`, 125));
+    }
+  }
+
+  private result(): RunResult {
+    const processes = this.processes.map((p) => ({ pid: p.pid, name: p.name, host: p.host, exit: p.exit ?? { status: 0 } }));
+    let status = 0;
+    if (this.deadlockReport) status = 125;
+    else for (const p of processes) if (p.exit.status !== 0) { status = p.exit.status; break; }
+    return { processes, deadlock: this.deadlockReport, status, elapsedNs: this.clock.now() };
+  }
+}
+
+function yieldToHost(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
+}
+
+export type { OpenFile };

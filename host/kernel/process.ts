@@ -1,0 +1,301 @@
+// A guest process: one WebAssembly instance with its own memory and fd table,
+// run in slices by the kernel. A slice ends when the guest exits, traps, or
+// suspends in a syscall; suspension uses Asyncify: the import starts an
+// unwind, the guest's stack is saved into a region of its memory, and the
+// next slice rewinds it and re-enters the same import.
+import { GuestMemory } from '../abi/memory.js';
+import { E, Errno } from '../abi/errno.js';
+import { FdTable } from './fdtable.js';
+import { BLOCKED, type SyscallDef } from './syscall.js';
+import type { WaitQueue, Waiter } from './wait.js';
+import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
+import type { Kernel } from './kernel.js';
+import type { LoadedModule } from '../loader/module.js';
+
+type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
+
+/** Pages of guest memory reserved for the Asyncify stack. */
+const ASYNCIFY_PAGES = 1;
+const PAGE = 65536;
+
+export type ProcessState = 'runnable' | 'blocked' | 'exited';
+
+export interface ExitInfo {
+  /** exit() code, when the process called exit or returned from main. */
+  code?: number;
+  /** Signal that ended it (trap, SIGPIPE, a limit). */
+  signal?: SignalName;
+  /** One line saying why, for anything but a normal exit. */
+  reason?: string;
+  /** The status socklab reports: code, or 128+signal, or the limit's own status. */
+  status: number;
+}
+
+interface AsyncifyExports {
+  _start: () => void;
+  asyncify_start_unwind: (p: number) => void;
+  asyncify_stop_unwind: () => void;
+  asyncify_start_rewind: (p: number) => void;
+  asyncify_stop_rewind: () => void;
+  asyncify_get_state: () => number;
+}
+
+export interface ProcessOptions {
+  argv: string[];
+  env: string[];
+  host: string;
+  name: string;
+}
+
+export class Process implements Waiter {
+  readonly fds: FdTable;
+  readonly argv: string[];
+  readonly env: string[];
+  readonly host: string;
+  readonly name: string;
+  state: ProcessState = 'runnable';
+  exit?: ExitInfo;
+  /** Per-process state other subsystems attach (sockets: SIGPIPE disposition, ...). */
+  readonly ext: Record<string, unknown> = {};
+
+  mem!: GuestMemory;
+  private exports!: AsyncifyExports;
+  private asyncData = 0;
+  private started = false;
+  private rewinding = false;
+  /** Result of a completed call whose return was deferred by a preemption. */
+  private resumeValue: number | undefined;
+  /** Syscall in progress across suspensions: its start time and deadline. */
+  callStart = -1;
+  callDeadline = -1;
+  /** What the process waits for while blocked (for wake-ups and deadlock reports). */
+  waitingOn: { queues: WaitQueue[]; deadline: number; call: string; timer?: number } | undefined;
+  /** The syscall currently executing (for reports). */
+  currentCall: SyscallDef | undefined;
+  /** Completed syscalls in the current slice (for preemption). */
+  sliceCalls = 0;
+  outputBytes = 0;
+  /** Set when the kernel wants the running guest to yield at its next syscall. */
+  private preemptRequested = false;
+
+  constructor(
+    readonly kernel: Kernel,
+    readonly pid: number,
+    readonly module: LoadedModule,
+    opts: ProcessOptions,
+  ) {
+    this.argv = opts.argv;
+    this.env = opts.env;
+    this.host = opts.host;
+    this.name = opts.name;
+    this.fds = new FdTable(kernel.limits.maxFds);
+  }
+
+  /** Instantiates the module with the kernel's syscall table as imports. */
+  instantiate(): void {
+    const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+    for (const def of this.kernel.syscalls) {
+      (imports[def.module] ??= {})[def.name] = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) =>
+        this.dispatch(def, a, b, c, d, e, f, g, h, i);
+    }
+    imports['socklab_rt'] = {
+      memory_grow_pre: (_id: number, delta: number) => this.onMemoryGrow(delta),
+      memory_grow_post: (_id: number, r: number) => r,
+    };
+    const instance = new WebAssembly.Instance(this.module.module, imports as WebAssembly.Imports);
+    const ex = instance.exports as unknown as AsyncifyExports & { memory: WebAssembly.Memory };
+    this.exports = ex;
+    this.mem = new GuestMemory(ex.memory);
+    // The Asyncify stack lives in pages grown past the guest's initial memory:
+    // wasi-libc's malloc starts its heap at __heap_base and grows with sbrk,
+    // which always returns memory above the current size, so it never hands
+    // out this region.
+    const before = ex.memory.grow(ASYNCIFY_PAGES);
+    this.asyncData = before * PAGE;
+  }
+
+  private onMemoryGrow(delta: number): number {
+    const max = this.kernel.limits.maxMemory;
+    if (max !== undefined && delta > 0) {
+      const after = this.mem.size + delta * PAGE - ASYNCIFY_PAGES * PAGE;
+      if (after > max) {
+        throw new Killed('SIGKILL', `memory limit exceeded: the guest asked for ${fmtBytes(after)}, the limit is ${fmtBytes(max)}`);
+      }
+    }
+    return delta;
+  }
+
+  /** Runs the guest until it exits, traps, or suspends. */
+  runSlice(): void {
+    this.sliceCalls = 0;
+    this.preemptRequested = false;
+    try {
+      if (this.started) {
+        this.rewinding = true;
+        this.exports.asyncify_start_rewind(this.asyncData);
+      }
+      this.started = true;
+      this.exports._start();
+      if (this.exports.asyncify_get_state() === 1) {
+        this.exports.asyncify_stop_unwind();
+        return;
+      }
+      this.finish({ code: 0, status: 0 });
+    } catch (err) {
+      this.resetAsyncify();
+      if (err instanceof ProcExit) this.finish({ code: err.code, status: err.code & 0xff });
+      else if (err instanceof Killed) this.finishKilled(err);
+      else if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
+        const sig = trapSignal(err);
+        const where = this.currentCall ? ` in ${this.currentCall.strace}` : '';
+        this.finish({ signal: sig, status: 128 + SIGNALS[sig], reason: `killed by ${sig}: wasm trap${where}: ${err.message}` });
+      } else throw err;
+    }
+  }
+
+  private resetAsyncify(): void {
+    try {
+      const s = this.exports.asyncify_get_state();
+      if (s === 1) this.exports.asyncify_stop_unwind();
+      else if (s === 2) this.exports.asyncify_stop_rewind();
+    } catch {
+      /* the instance is dead anyway */
+    }
+    this.rewinding = false;
+  }
+
+  /** The import wrapper: every syscall from this guest enters here. */
+  private dispatch(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+    if (this.rewinding) {
+      this.exports.asyncify_stop_rewind();
+      this.rewinding = false;
+      if (this.resumeValue !== undefined) {
+        const v = this.resumeValue;
+        this.resumeValue = undefined;
+        return v;
+      }
+    }
+    if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    const k = this.kernel;
+    k.clock.tick();
+    if (this.callStart < 0) this.callStart = k.clock.now();
+    this.currentCall = def;
+    let r: number;
+    try {
+      r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
+    } catch (err) {
+      if (err instanceof Errno) r = err.errno;
+      else if (err instanceof ProcExit || err instanceof Killed) throw err;
+      else throw new Error(`socklab host bug in ${def.module}.${def.name} (pid ${this.pid}): ${(err as Error)?.stack ?? err}`);
+    }
+    if (r === BLOCKED) {
+      if (k.observer?.onSuspend) k.observer.onSuspend(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
+      this.unwind();
+      return 0;
+    }
+    if (k.observer) k.observer.onSyscall(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), r, this.callStart);
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.currentCall = undefined;
+    if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      // Yield the CPU after a completed call: the result is handed back on rewind.
+      this.resumeValue = r;
+      this.state = 'runnable';
+      k.requeue(this);
+      this.unwind();
+      return 0;
+    }
+    return r;
+  }
+
+  private unwind(): void {
+    const d = this.asyncData;
+    this.mem.setU32(d, d + 8);
+    this.mem.setU32(d + 4, d + ASYNCIFY_PAGES * PAGE);
+    this.exports.asyncify_start_unwind(d);
+  }
+
+  /** Asks a running guest to yield at its next syscall. */
+  requestPreempt(): void {
+    this.preemptRequested = true;
+  }
+
+  /**
+   * Suspends the current syscall until one of the queues is woken or the
+   * deadline (absolute ns, or -1 for none) passes. Returns BLOCKED for the
+   * handler to return; when woken, the handler runs again from the start.
+   */
+  block(queues: WaitQueue[], deadline = -1): number {
+    this.state = 'blocked';
+    this.waitingOn = { queues, deadline, call: this.currentCall?.strace ?? '?' };
+    for (const q of queues) q.add(this);
+    if (deadline >= 0) this.waitingOn.timer = this.kernel.timers.add(deadline, () => this.wake());
+    return BLOCKED;
+  }
+
+  /** Absolute deadline for the current call, fixed at its first attempt: now + ns (ns < 0: none). */
+  deadline(ns: number): number {
+    if (ns < 0) return -1;
+    if (this.callDeadline < 0) this.callDeadline = this.callStart + ns;
+    return this.callDeadline;
+  }
+  /** True once the current call's deadline has passed. */
+  timedOut(): boolean {
+    return this.callDeadline >= 0 && this.kernel.clock.now() >= this.callDeadline;
+  }
+
+  wake(): void {
+    if (this.state !== 'blocked') return;
+    this.clearWait();
+    this.state = 'runnable';
+    this.kernel.requeue(this);
+  }
+
+  private clearWait(): void {
+    const w = this.waitingOn;
+    if (!w) return;
+    for (const q of w.queues) q.remove(this);
+    if (w.timer !== undefined) this.kernel.timers.cancel(w.timer);
+    this.waitingOn = undefined;
+  }
+
+  /** Ends the process from outside a slice (or marks it, if it is running). */
+  kill(k: Killed): void {
+    if (this.state === 'exited') return;
+    this.finishKilled(k);
+  }
+
+  private finishKilled(k: Killed): void {
+    this.finish({ signal: k.signal, status: k.status ?? 128 + SIGNALS[k.signal], reason: k.reason });
+  }
+
+  private finish(info: ExitInfo): void {
+    if (this.state === 'exited') return;
+    this.clearWait();
+    this.state = 'exited';
+    this.exit = info;
+    try {
+      this.fds.closeAll();
+    } finally {
+      this.kernel.onExit(this);
+    }
+  }
+
+  /** "pid 2 (server.wasm)" */
+  toString(): string {
+    return `pid ${this.pid} (${this.name})`;
+  }
+}
+
+export function fmtBytes(n: number): string {
+  if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(n % (1 << 10) ? 1 : 0)} KiB`;
+  return `${n} B`;
+}
+
+/** Throws EFAULT for a guest pointer that is plainly invalid. */
+export function needPtr(p: Process, ptr: number, len: number): void {
+  if (!p.mem.valid(ptr, len)) throw new Errno(E.EFAULT);
+}

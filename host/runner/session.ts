@@ -1,0 +1,92 @@
+// One run of one or more guests in this thread: loads the modules, builds
+// the kernel with its filesystem and network, wires stdio to the caller's
+// sinks, and runs to completion. The worker (runner/worker.ts) wraps this so
+// a guest that never yields cannot hang the host; tests and embedders may
+// use it directly.
+import { basename } from 'node:path';
+import { Kernel, type RunResult } from '../kernel/kernel.js';
+import { OutputFile, StdinFile } from '../kernel/stdio.js';
+import { loadModule, readModuleFile, type LoadedModule } from '../loader/module.js';
+import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
+import type { RunSpec } from './spec.js';
+import type { Process } from '../kernel/process.js';
+import type { SyscallObserver } from '../kernel/kernel.js';
+
+export interface SessionIO {
+  output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
+  /** A process wants host stdin ('inherit'): start feeding it. */
+  stdinDemand?(pid: number): void;
+  /** A process has started (pid, argv[0], host). */
+  spawned?(pid: number, name: string, host: string): void;
+}
+
+export class Session {
+  readonly kernel: Kernel;
+  private readonly stdins = new Map<number, StdinFile>();
+  private modules: LoadedModule[] = [];
+
+  constructor(
+    readonly spec: RunSpec,
+    private readonly io: SessionIO,
+    observer?: SyscallObserver,
+  ) {
+    this.kernel = new Kernel({
+      seed: spec.seed,
+      realTime: spec.realTime,
+      syscalls: SYSCALLS,
+      observer,
+      limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
+    });
+  }
+
+  /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
+  async load(): Promise<void> {
+    this.modules = await Promise.all(
+      this.spec.processes.map((ps) => {
+        const name = typeof ps.module === 'string' ? basename(ps.module) : ps.name ?? 'guest.wasm';
+        const bytes = typeof ps.module === 'string' ? readModuleFile(ps.module) : ps.module;
+        return loadModule(bytes, name, ASYNC_IMPORTS, KNOWN_IMPORTS);
+      }),
+    );
+  }
+
+  async run(): Promise<RunResult> {
+    if (this.modules.length !== this.spec.processes.length) await this.load();
+    const k = this.kernel;
+    this.spec.processes.forEach((ps, i) => {
+      const start = (): void => {
+        const mod = this.modules[i]!;
+        const argv0 = ps.name ?? mod.name;
+        const p = k.spawn(mod, {
+          argv: [argv0, ...(ps.args ?? [])],
+          env: ps.env ?? [],
+          host: ps.host ?? 'host1',
+          name: argv0,
+          setupFds: (proc) => this.setupFds(proc, ps.stdin),
+        });
+        this.io.spawned?.(p.pid, argv0, p.host);
+      };
+      if (ps.startMs && ps.startMs > 0) k.timers.add(ps.startMs * 1e6, start);
+      else start();
+    });
+    return k.run();
+  }
+
+  private setupFds(p: Process, stdin: RunSpec['processes'][number]['stdin']): void {
+    const tty = this.spec.tty ?? false;
+    const inherit = stdin === 'inherit';
+    const data = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin instanceof Uint8Array ? stdin : undefined;
+    const sin = new StdinFile(this.kernel, data, inherit ? { demand: () => this.io.stdinDemand?.(p.pid) } : undefined, inherit && tty);
+    this.stdins.set(p.pid, sin);
+    p.fds.install(sin);
+    p.fds.install(new OutputFile(p, (b) => this.io.output(p.pid, 1, b), tty, 'stdout'));
+    p.fds.install(new OutputFile(p, (b) => this.io.output(p.pid, 2, b), tty, 'stderr'));
+  }
+
+  feedStdin(pid: number, bytes: Uint8Array): void {
+    this.stdins.get(pid)?.feed(bytes);
+  }
+  endStdin(pid: number): void {
+    this.stdins.get(pid)?.end();
+  }
+}

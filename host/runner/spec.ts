@@ -1,0 +1,42 @@
+// What a run is made of, as plain data: it crosses into the worker thread
+// that runs the kernel, and scenario files and the CLI both produce it.
+
+export interface MountSpec {
+  /** Directory on the host. */
+  host: string;
+  /** Where the guest sees it (default: the same path). */
+  guest: string;
+  readonly: boolean;
+}
+
+export interface ProcessSpec {
+  /** Path of a .wasm file, or its bytes. */
+  module: string | Uint8Array;
+  /** argv[0]; default: the module's file name. */
+  name?: string;
+  args?: string[];
+  /** NAME=VALUE strings: the guest sees only these. */
+  env?: string[];
+  /** Bytes for stdin; 'inherit' reads the host's stdin on demand; default: empty. */
+  stdin?: Uint8Array | string | 'inherit';
+  /** Virtual host the process runs on. */
+  host?: string;
+  /** Start this many virtual ms after the run begins. */
+  startMs?: number;
+}
+
+export interface RunSpec {
+  processes: ProcessSpec[];
+  seed?: number;
+  realTime?: boolean;
+  /** Wall-clock limit for the whole run, ms. */
+  timeoutMs?: number;
+  maxMemory?: number;
+  maxOutput?: number;
+  maxFds?: number;
+  mounts?: MountSpec[];
+  /** Present stdout/stderr as a terminal (line-buffered in the guest). */
+  tty?: boolean;
+  /** Network configuration (virtual network); opaque here, owned by host/net. */
+  network?: unknown;
+}

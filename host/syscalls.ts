@@ -1,0 +1,18 @@
+// The complete syscall table a guest may import, assembled from each
+// subsystem's own table, plus the lists derived from it for the loader.
+import type { SyscallDef } from './kernel/syscall.js';
+import { wasiCoreSyscalls, type WasiSocketShims } from './wasi/core.js';
+import { E } from './abi/errno.js';
+
+const noSockets: WasiSocketShims = {
+  accept: () => E.ENOTSOCK,
+  recv: () => E.ENOTSOCK,
+  send: () => -E.ENOTSOCK,
+  shutdown: () => E.ENOTSOCK,
+};
+
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(noSockets)];
+
+/** "module.name" of every import that may suspend the guest (for Asyncify). */
+export const ASYNC_IMPORTS: readonly string[] = SYSCALLS.filter((d) => d.mayBlock).map((d) => `${d.module}.${d.name}`);
+export const KNOWN_IMPORTS: ReadonlySet<string> = new Set(SYSCALLS.map((d) => `${d.module}.${d.name}`));

@@ -1,0 +1,280 @@
+// WASI preview1 calls that are not about the filesystem: args, environment,
+// clocks, randomness, process exit, scheduling, generic fd I/O (on files,
+// stdio and sockets alike) and poll_oneoff.
+import { E, Errno } from '../abi/errno.js';
+import { encodeUtf8 } from '../abi/memory.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, FileType, type OpenFile } from '../kernel/file.js';
+import type { Process } from '../kernel/process.js';
+import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
+import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
+import { Rng } from '../kernel/rng.js';
+import { blockingIo } from './io.js';
+import type { WaitQueue } from '../kernel/wait.js';
+
+const W = 'wasi_snapshot_preview1';
+
+/** Rights we grant on every fd: all of preview1's bits. wasi-libc only checks a few. */
+const ALL_RIGHTS = (1n << 29n) - 1n;
+const RIGHT_SEEK = 1n << 2n;
+const RIGHT_TELL = 1n << 5n;
+
+const FDFLAG_APPEND = 1;
+const FDFLAG_NONBLOCK = 4;
+
+/** Where WASI's sock_* calls go for socket fds; the sockets layer supplies it. */
+export interface WasiSocketShims {
+  accept(p: Process, fd: number, flags: number, fdOut: number): number;
+  recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number): { n: number; roFlags: number } | number;
+  send(p: Process, fd: number, iovs: Uint8Array[], siFlags: number): number;
+  shutdown(p: Process, fd: number, how: number): number;
+}
+
+function writeStrings(p: Process, list: string[], ptrs: number, buf: number): number {
+  let o = buf;
+  list.forEach((s, i) => {
+    const b = encodeUtf8(s);
+    p.mem.setU32(ptrs + i * 4, o);
+    p.mem.write(o, b);
+    p.mem.setU8(o + b.length, 0);
+    o += b.length + 1;
+  });
+  return 0;
+}
+function sizes(p: Process, list: string[], countOut: number, sizeOut: number): number {
+  let total = 0;
+  for (const s of list) total += encodeUtf8(s).length + 1;
+  p.mem.setU32(countOut, list.length);
+  p.mem.setU32(sizeOut, total);
+  return 0;
+}
+
+const randoms = new WeakMap<Process, Rng>();
+
+function clockNow(p: Process, id: number): bigint {
+  const k = p.kernel;
+  switch (id) {
+    case 0: return k.clock.wall();
+    case 1: return BigInt(k.clock.now());
+    case 2: case 3: return BigInt(k.clock.now()); // CPU time: the virtual clock is the best deterministic proxy
+    default: throw new Errno(E.EINVAL);
+  }
+}
+
+function fdRead(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
+  const f = p.fds.file(fd);
+  const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+  p.mem.check(nOut, 4);
+  const r = blockingIo(p, f, 'read', false, () => f.read(iovs));
+  if (r === BLOCKED) return r;
+  if (r < 0) return -r;
+  p.mem.setU32(nOut, r);
+  return 0;
+}
+
+function fdWrite(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
+  const f = p.fds.file(fd);
+  const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+  p.mem.check(nOut, 4);
+  let r: number;
+  try {
+    r = blockingIo(p, f, 'write', false, () => f.write(iovs));
+  } catch (e) {
+    if (e instanceof Errno && e.errno === E.EPIPE && f.isSocket) return brokenPipe(p, false, E.EPIPE);
+    throw e;
+  }
+  if (r === BLOCKED) return r;
+  if (r < 0) return -r;
+  p.mem.setU32(nOut, r);
+  return 0;
+}
+
+function fdstatGet(p: Process, fd: number, out: number): number {
+  const e = p.fds.get(fd);
+  const f = e.file;
+  p.mem.check(out, 24);
+  p.mem.fill(out, 24);
+  p.mem.setU8(out, f.filetype);
+  p.mem.setU16(out + 2, (f.append ? FDFLAG_APPEND : 0) | (f.nonblock ? FDFLAG_NONBLOCK : 0));
+  // A terminal lacks seek/tell rights: that is how wasi-libc's isatty() tells.
+  const seekable = f.filetype !== FileType.CharacterDevice;
+  const rights = seekable ? ALL_RIGHTS : ALL_RIGHTS & ~(RIGHT_SEEK | RIGHT_TELL);
+  p.mem.setU64(out + 8, rights);
+  p.mem.setU64(out + 16, rights);
+  return 0;
+}
+
+function fdstatSetFlags(p: Process, fd: number, flags: number): number {
+  const f = p.fds.file(fd);
+  if (flags & ~0x1f) return E.EINVAL;
+  f.nonblock = (flags & FDFLAG_NONBLOCK) !== 0;
+  f.append = (flags & FDFLAG_APPEND) !== 0;
+  f.waitq.wake();
+  return 0;
+}
+
+// poll_oneoff layouts (preview1): subscription 48 bytes, event 32 bytes.
+const SUB = 48;
+const EVT = 32;
+const EV_CLOCK = 0;
+const EV_FD_READ = 1;
+const EV_FD_WRITE = 2;
+const HANGUP = 1;
+
+function pollOneoff(p: Process, inPtr: number, outPtr: number, nsubs: number, nOut: number): number {
+  if (nsubs === 0) return E.EINVAL;
+  if (nsubs > 4096) return E.EINVAL;
+  p.mem.check(inPtr, nsubs * SUB);
+  p.mem.check(outPtr, nsubs * EVT);
+  p.mem.check(nOut, 4);
+  const now = p.kernel.clock.now();
+  let ready = 0;
+  let deadline = -1;
+  const queues: WaitQueue[] = [];
+  const emit = (i: number, type: number, error: number, nbytes: bigint, flags: number): void => {
+    const o = outPtr + ready * EVT;
+    p.mem.fill(o, EVT);
+    p.mem.setU64(o, p.mem.u64(inPtr + i * SUB));
+    p.mem.setU16(o + 8, error);
+    p.mem.setU8(o + 10, type);
+    p.mem.setU64(o + 16, nbytes);
+    p.mem.setU16(o + 24, flags);
+    ready++;
+  };
+  for (let i = 0; i < nsubs; i++) {
+    const s = inPtr + i * SUB;
+    const tag = p.mem.u8At(s + 8);
+    if (tag === EV_CLOCK) {
+      const id = p.mem.u32(s + 16);
+      const timeout = p.mem.u64(s + 24);
+      const abs = (p.mem.u16(s + 40) & 1) !== 0;
+      if (id > 3) {
+        emit(i, tag, E.EINVAL, 0n, 0);
+        continue;
+      }
+      // Relative timeouts count from the call's first attempt, not from each retry.
+      let at: number;
+      if (abs) {
+        const base = id === 0 ? p.kernel.clock.wall() : BigInt(0);
+        at = Number(timeout - base) + (id === 0 ? now : 0);
+      } else at = p.callStart + Number(timeout);
+      if (at <= now) emit(i, tag, 0, 0n, 0);
+      else deadline = deadline < 0 ? at : Math.min(deadline, at);
+    } else if (tag === EV_FD_READ || tag === EV_FD_WRITE) {
+      const fd = p.mem.u32(s + 16);
+      if (!p.fds.has(fd)) {
+        emit(i, tag, E.EBADF, 0n, 0);
+        continue;
+      }
+      const f = p.fds.file(fd);
+      const m = f.poll();
+      const want = tag === EV_FD_READ ? POLLIN : POLLOUT;
+      if (m & (want | POLLHUP | POLLERR | POLLNVAL)) emit(i, tag, 0, tag === EV_FD_READ ? 1n : 65536n, m & POLLHUP ? HANGUP : 0);
+      else queues.push(f.waitq);
+    } else {
+      emit(i, tag, E.EINVAL, 0n, 0);
+    }
+  }
+  if (ready > 0) {
+    p.mem.setU32(nOut, ready);
+    return 0;
+  }
+  return p.block(queues, deadline);
+}
+
+function procRaise(p: Process, sig: number): number {
+  if (sig < 0 || sig > 30) return E.EINVAL;
+  if (sig === 0) return 0;
+  // preview1 numbers signals 1-15 as Linux does; their default action ends the process.
+  const name = (Object.keys(SIGNALS) as SignalName[]).find((n) => SIGNALS[n] === sig);
+  if (!name) return 0;
+  if (name === 'SIGPIPE' && p.ext['sigpipe'] === 'ignore') return 0;
+  throw new Killed(name, `killed by ${name} (raised by the process)`);
+}
+
+export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
+  const sockFd = (p: Process, fd: number): OpenFile => {
+    const f = p.fds.file(fd);
+    if (!f.isSocket) throw new Errno(E.ENOTSOCK);
+    return f;
+  };
+  return [
+    syscall(W, 'args_get', { strace: 'args_get', classes: ['process'], params: ['argv:out', 'argv_buf:out'] }, (p: Process, a: number, b: number) => writeStrings(p, p.argv, a, b)),
+    syscall(W, 'args_sizes_get', { strace: 'args_sizes_get', classes: ['process'], params: ['argc:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.argv, a, b)),
+    syscall(W, 'environ_get', { strace: 'environ_get', classes: ['process'], params: ['environ:out', 'buf:out'] }, (p: Process, a: number, b: number) => writeStrings(p, p.env, a, b)),
+    syscall(W, 'environ_sizes_get', { strace: 'environ_sizes_get', classes: ['process'], params: ['count:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.env, a, b)),
+    syscall(W, 'clock_res_get', { strace: 'clock_getres', classes: ['clock'], params: ['id:i32', 'res:out'] }, (p: Process, id: number, out: number) => {
+      if (id > 3) return E.EINVAL;
+      p.mem.setU64(out, 1000n);
+      return 0;
+    }),
+    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], params: ['id:i32', 'precision:u64', 'time:out'] }, (p: Process, id: number, _prec: bigint, out: number) => {
+      p.mem.check(out, 8);
+      p.mem.setU64(out, clockNow(p, id));
+      return 0;
+    }),
+    syscall(W, 'random_get', { strace: 'getrandom', classes: [], params: ['buf:ptr', 'len:len'] }, (p: Process, buf: number, len: number) => {
+      const v = p.mem.view(buf, len);
+      let r = randoms.get(p);
+      if (!r) randoms.set(p, (r = p.kernel.rng.fork(`random:${p.pid}`)));
+      r.fill(v);
+      return 0;
+    }),
+    syscall(W, 'proc_exit', { strace: 'exit_group', classes: ['process'], params: ['status:i32'] }, (_p: Process, code: number) => {
+      throw new ProcExit(code);
+    }),
+    syscall(W, 'proc_raise', { strace: 'kill', classes: ['process', 'signal'], params: ['sig:i32'] }, procRaise),
+    syscall(W, 'sched_yield', { strace: 'sched_yield', classes: [], mayBlock: true }, (p: Process) => {
+      p.requestPreempt();
+      return 0;
+    }),
+    syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nread:out'], mayBlock: true }, fdRead),
+    syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:out'], mayBlock: true }, fdWrite),
+    syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => {
+      p.fds.close(fd);
+      return 0;
+    }),
+    syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:out'] }, fdstatGet),
+    syscall(W, 'fd_fdstat_set_flags', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'flags:flags'] }, fdstatSetFlags),
+    syscall(W, 'fd_fdstat_set_rights', { strace: 'fd_fdstat_set_rights', classes: ['desc'], params: ['fd:fd', 'base:u64', 'inheriting:u64'] }, (p: Process, fd: number) => {
+      p.fds.get(fd);
+      return 0;
+    }),
+    syscall(W, 'fd_renumber', { strace: 'dup2', classes: ['desc'], params: ['fd:fd', 'to:fd'] }, (p: Process, from: number, to: number) => {
+      if (!p.fds.has(to)) return E.EBADF; // preview1 requires the target to be open
+      p.fds.renumber(from, to);
+      return 0;
+    }),
+    syscall(W, 'poll_oneoff', { strace: 'poll_oneoff', classes: ['desc'], params: ['in:ptr', 'out:out', 'nsubscriptions:u32', 'nevents:out'], mayBlock: true }, pollOneoff),
+    syscall(W, 'sock_accept', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'flags:flags', 'newfd:out'], mayBlock: true }, (p: Process, fd: number, flags: number, out: number) => {
+      sockFd(p, fd);
+      return shims.accept(p, fd, flags, out);
+    }),
+    syscall(W, 'sock_recv', { strace: 'recvmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:flags', 'nread:out', 'roflags:out'], mayBlock: true },
+      (p: Process, fd: number, iovsPtr: number, iovsLen: number, riFlags: number, nOut: number, flagsOut: number) => {
+        sockFd(p, fd);
+        const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+        p.mem.check(nOut, 4);
+        p.mem.check(flagsOut, 2);
+        const r = shims.recv(p, fd, iovs, riFlags);
+        if (typeof r === 'number') return r;
+        p.mem.setU32(nOut, r.n);
+        p.mem.setU16(flagsOut, r.roFlags);
+        return 0;
+      }),
+    syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:flags', 'nwritten:out'], mayBlock: true },
+      (p: Process, fd: number, iovsPtr: number, iovsLen: number, siFlags: number, nOut: number) => {
+        sockFd(p, fd);
+        const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+        p.mem.check(nOut, 4);
+        const r = shims.send(p, fd, iovs, siFlags);
+        if (r === BLOCKED) return r;
+        if (r < 0) return -r;
+        p.mem.setU32(nOut, r);
+        return 0;
+      }),
+    syscall(W, 'sock_shutdown', { strace: 'shutdown', classes: ['net'], params: ['fd:fd', 'how:flags'] }, (p: Process, fd: number, how: number) => {
+      sockFd(p, fd);
+      return shims.shutdown(p, fd, how);
+    }),
+  ];
+}
