@@ -13,6 +13,11 @@ const noSockets: WasiSocketShims = {
 
 export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(noSockets)];
 
-/** "module.name" of every import that may suspend the guest (for Asyncify). */
-export const ASYNC_IMPORTS: readonly string[] = SYSCALLS.filter((d) => d.mayBlock).map((d) => `${d.module}.${d.name}`);
+/**
+ * "module.name" of every import Asyncify may unwind from. That is all of
+ * them, not only the blocking ones: the scheduler preempts a process at any
+ * syscall after its slice budget, so a guest that busy-waits on
+ * clock_gettime still lets the others run.
+ */
+export const ASYNC_IMPORTS: readonly string[] = SYSCALLS.map((d) => `${d.module}.${d.name}`);
 export const KNOWN_IMPORTS: ReadonlySet<string> = new Set(SYSCALLS.map((d) => `${d.module}.${d.name}`));

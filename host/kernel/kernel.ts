@@ -83,6 +83,8 @@ export class Kernel {
   /** Per-run state other subsystems attach (the network, the filesystem). */
   readonly ext: Record<string, unknown> = {};
   current: Process | undefined;
+  /** Called before each slice (the worker publishes the running pid for timeout reports). */
+  onSlice: ((p: Process) => void) | undefined;
 
   constructor(opts: KernelOptions) {
     const seed = opts.seed ?? 1;
@@ -169,6 +171,7 @@ export class Kernel {
       if (p) {
         if (p.state !== 'runnable') continue;
         this.current = p;
+        this.onSlice?.(p);
         p.runSlice();
         this.current = undefined;
         // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.

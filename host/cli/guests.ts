@@ -1,0 +1,30 @@
+// Building the guests that ship as sources (examples, test programs) into
+// wasm/ on demand: a module is rebuilt only when its sources changed.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildC } from '../toolchain/clang.js';
+import { packageRoot } from '../toolchain/clang.js';
+
+/** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
+export async function ensureBuilt(sources: string[], out: string, flags: string[] = []): Promise<string> {
+  const h = createHash('sha256');
+  for (const s of sources) h.update(s).update(readFileSync(s));
+  h.update(flags.join('\0'));
+  const sdk = join(packageRoot(), 'guest', 'c', 'sdk.json');
+  if (existsSync(sdk)) h.update(readFileSync(sdk));
+  const stamp = `${out}.stamp`;
+  const digest = h.digest('hex');
+  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return out;
+  mkdirSync(dirname(out), { recursive: true });
+  await buildC({ sources, out, flags });
+  writeFileSync(stamp, digest);
+  return out;
+}
+
+export function wasmDir(): string {
+  return join(packageRoot(), 'wasm');
+}
+export function examplesDir(): string {
+  return join(packageRoot(), 'examples');
+}

@@ -1,0 +1,26 @@
+// Messages between the host thread and the worker that runs the kernel.
+import type { RunResult } from '../kernel/kernel.js';
+import type { RunSpec } from './spec.js';
+
+export type ToWorker =
+  | { t: 'start'; spec: RunSpec; shared: SharedArrayBuffer }
+  | { t: 'in'; pid: number; b: Uint8Array }
+  | { t: 'eof'; pid: number };
+
+export type FromWorker =
+  | { t: 'spawn'; pid: number; name: string; host: string }
+  | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
+  | { t: 'want'; pid: number }
+  | { t: 'done'; result: RunResult }
+  | { t: 'fail'; message: string };
+
+/**
+ * Shared counters: [0] bytes of output acknowledged by the host (BigInt64),
+ * int32 slot 2: wake-up sequence for Atomics.wait, slot 3: pid now running.
+ */
+export const SHARED_BYTES = 16;
+export const ACK = 0;
+export const SEQ = 2;
+export const RUNNING = 3;
+/** Output the worker may have in flight before it waits for the host to catch up. */
+export const OUTPUT_WINDOW = 8 << 20;

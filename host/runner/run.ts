@@ -1,0 +1,166 @@
+// run(): the public way to run guests. The kernel runs in a worker thread;
+// this thread relays stdio, enforces the wall-clock timeout (terminating
+// the worker stops even a guest stuck in a loop without syscalls), and
+// collects each process's output and exit.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import type { ExitInfo } from '../kernel/process.js';
+import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
+import type { RunSpec } from './spec.js';
+
+export interface RunOptions extends RunSpec {
+  /**
+   * 'capture' (default): output is collected into the outcome.
+   * 'inherit': written to this process's stdout/stderr as it comes, prefixed
+   * with "[name:pid] " when several processes run.
+   */
+  output?: 'capture' | 'inherit';
+  /** Sees every chunk of guest output as it is produced. */
+  onOutput?: (pid: number, fd: 1 | 2, bytes: Uint8Array) => void;
+}
+
+export interface ProcessOutcome {
+  pid: number;
+  name: string;
+  host: string;
+  exit: ExitInfo;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOutcome {
+  /** socklab's exit status: 0, a guest's status, 124 timeout, 125 deadlock. */
+  status: number;
+  processes: ProcessOutcome[];
+  /** The first process's stdout/stderr (the common single-process case). */
+  stdout: string;
+  stderr: string;
+  /** Set when the run ended in a deadlock: which process waits in which call. */
+  deadlock?: string;
+  /** Set when a run-wide limit ended it, e.g. the wall-clock timeout. */
+  limit?: string;
+  /** Virtual (or real, with realTime) nanoseconds the run took. */
+  elapsedNs: number;
+}
+
+/** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
+const DEFAULT_CAPTURE_LIMIT = 64 << 20;
+
+function workerUrl(): URL {
+  const here = import.meta.url;
+  // Under a TypeScript loader (vitest) this file is host/runner/run.ts; the worker must be compiled JS.
+  if (here.endsWith('.ts')) return new URL(here.replace(/\/host\/runner\/run\.ts$/, '/dist/host/runner/worker.js'));
+  return new URL('./worker.js', here);
+}
+
+export async function run(opts: RunOptions): Promise<RunOutcome> {
+  const mode = opts.output ?? 'capture';
+  const spec: RunSpec = { ...opts };
+  delete (spec as RunOptions).output;
+  delete (spec as RunOptions).onOutput;
+  if (mode === 'capture' && spec.maxOutput === undefined) spec.maxOutput = DEFAULT_CAPTURE_LIMIT;
+  const several = spec.processes.length > 1;
+
+  const shared = new SharedArrayBuffer(SHARED_BYTES);
+  const acked = new BigInt64Array(shared, 0, 1);
+  const i32 = new Int32Array(shared);
+  const ack = (n: number): void => {
+    Atomics.add(acked, ACK, BigInt(n));
+    Atomics.add(i32, SEQ, 1);
+    Atomics.notify(i32, SEQ);
+  };
+
+  const procs = new Map<number, { name: string; host: string; out: Buffer[]; err: Buffer[] }>();
+  const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+  let stdinStarted = false;
+
+  return new Promise<RunOutcome>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (o: RunOutcome | Error): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (stdinStarted) process.stdin.pause();
+      void worker.terminate();
+      if (o instanceof Error) reject(o);
+      else resolve(o);
+    };
+    const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number): RunOutcome => {
+      const processes = [...procs].map(([pid, p]) => ({
+        pid,
+        name: p.name,
+        host: p.host,
+        exit: exits.get(pid) ?? { status: 137, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
+        stdout: Buffer.concat(p.out).toString('utf8'),
+        stderr: Buffer.concat(p.err).toString('utf8'),
+      }));
+      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...extra };
+    };
+
+    if (opts.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        const pid = Atomics.load(i32, RUNNING);
+        const who = procs.get(pid);
+        const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${who ? `; ${who.name} (pid ${pid}) was running` : ''}`;
+        finish(outcome(124, new Map(), { limit }, 0));
+      }, opts.timeoutMs);
+    }
+
+    worker.on('message', (m: FromWorker) => {
+      switch (m.t) {
+        case 'spawn':
+          procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
+          break;
+        case 'out': {
+          const b = Buffer.from(m.b.buffer, m.b.byteOffset, m.b.length);
+          opts.onOutput?.(m.pid, m.fd, b);
+          const p = procs.get(m.pid);
+          if (mode === 'capture') {
+            (m.fd === 1 ? p?.out : p?.err)?.push(b);
+            ack(b.length);
+          } else {
+            const stream = m.fd === 1 ? process.stdout : process.stderr;
+            const chunk = several && p ? prefixLines(`[${p.name}:${m.pid}] `, b, p, m.fd) : b;
+            stream.write(chunk, () => ack(b.length));
+          }
+          break;
+        }
+        case 'want':
+          if (!stdinStarted) {
+            stdinStarted = true;
+            process.stdin.on('data', (d: Buffer) => worker.postMessage({ t: 'in', pid: m.pid, b: new Uint8Array(d) } satisfies ToWorker));
+            process.stdin.on('end', () => worker.postMessage({ t: 'eof', pid: m.pid } satisfies ToWorker));
+          }
+          process.stdin.resume();
+          break;
+        case 'done': {
+          const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
+          finish(outcome(m.result.status, exits, m.result.deadlock ? { deadlock: m.result.deadlock } : {}, m.result.elapsedNs));
+          break;
+        }
+        case 'fail':
+          finish(new Error(m.message));
+          break;
+      }
+    });
+    worker.on('error', (e) => finish(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => finish(new Error(`socklab worker exited unexpectedly (code ${code})`)));
+    worker.postMessage({ t: 'start', spec, shared } satisfies ToWorker);
+  });
+}
+
+const lineStarts = new WeakMap<object, boolean[]>();
+/** Prefixes each line with the process's label; remembers whether the last chunk ended mid-line. */
+function prefixLines(prefix: string, b: Buffer, key: object, fd: 1 | 2): Buffer {
+  const state = lineStarts.get(key) ?? [true, true, true];
+  lineStarts.set(key, state);
+  const s = b.toString('utf8');
+  let out = '';
+  for (const part of s.split(/(?<=\n)/)) {
+    if (state[fd]) out += prefix;
+    out += part;
+    state[fd] = part.endsWith('\n');
+  }
+  return Buffer.from(out);
+}
