@@ -5,14 +5,20 @@ import { existsSync } from 'node:fs';
 import { run, type RunOptions } from '../runner/run.js';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
-import type { MountSpec } from '../runner/spec.js';
 import { parseDuration, parseSize } from './units.js';
 import { demo } from './demo.js';
+import { parseMount, MountError } from '../scenario/mount.js';
+import { loadScenario, ScenarioError } from '../scenario/load.js';
+import type { ProcessSpec, RunSpec } from '../runner/spec.js';
 
 const USAGE = `socklab: run WebAssembly/WASI socket programs on a virtual network, and see every syscall
 
 usage:
   socklab run MODULE.wasm [options] [-- ARGS...]   run a guest
+  socklab run SCENARIO.yaml [options]              run the processes and network a scenario file
+                                                  describes (docs/scenarios.md)
+  socklab run SERVER.wasm --client "CLIENT.wasm ARGS..." [--clients N] [-- SERVER ARGS...]
+                                                  a server and N clients on one virtual host
   socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]
                                                   compile C for socklab (wasm32-wasip1 + socklab SDK)
   socklab demo                                    build and run the demo
@@ -29,6 +35,10 @@ run options:
   --max-memory SIZE    cap each guest's linear memory (64M, 1G)
   --max-output SIZE    cap what each guest may write to stdout/stderr
   --max-fds N          open files per process (default 1024)
+  --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
+                       after the server
+  --clients N          start N copies of each --client (default 1); {i} in its
+                       arguments becomes the copy's number
 
 exit status: the guest's exit status; 128+N when it was killed by signal N
 (SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153);
@@ -58,24 +68,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof BuildError) return 1;
     process.stderr.write(`socklab: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof ModuleError || e instanceof UsageError ? 2 : 1;
+    return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError ? 2 : 1;
   }
 }
 
 class UsageError extends Error {}
-
-export function parseMount(s: string): MountSpec {
-  const parts = s.split(':');
-  let readonly = false;
-  if (parts.length > 1 && (parts[parts.length - 1] === 'ro' || parts[parts.length - 1] === 'rw')) readonly = parts.pop() === 'ro';
-  const [host, guest] = parts;
-  if (!host) throw new UsageError(`--dir needs HOST[:GUEST][:ro], got ${JSON.stringify(s)}`);
-  const abs = resolve(host);
-  if (!existsSync(abs)) throw new UsageError(`--dir ${s}: no such host directory ${abs}`);
-  const g = guest ?? abs;
-  if (!g.startsWith('/')) throw new UsageError(`--dir ${s}: the guest path must be absolute`);
-  return { host: abs, guest: g, readonly };
-}
 
 async function cmdRun(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -90,22 +87,43 @@ async function cmdRun(args: string[]): Promise<number> {
       'max-memory': { type: 'string' },
       'max-output': { type: 'string' },
       'max-fds': { type: 'string' },
+      client: { type: 'string', multiple: true },
+      clients: { type: 'string' },
     },
   });
   const [module, ...guestArgs] = positionals;
   if (!module) throw new UsageError('run needs a module: socklab run MODULE.wasm [options] [-- ARGS]');
+  const seedGiven = values.seed !== undefined;
   for (const e of values.env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError(`--env needs NAME=VALUE, got ${JSON.stringify(e)}`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed needs a non-negative integer, got ${values.seed}`);
+  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: values.env ?? [], stdin: 'inherit' }];
+  let scenario: RunSpec | undefined;
+  if (/\.(ya?ml|json)$/i.test(module)) {
+    scenario = (await loadScenario(module, seedGiven ? { seed } : {})).spec;
+    processes = scenario.processes;
+  }
+  const n = values.clients === undefined ? 1 : Number(values.clients);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--clients needs a positive integer, got ${values.clients}`);
+  for (const c of values.client ?? []) {
+    const [cm, ...cargs] = splitWords(c);
+    if (!cm) throw new UsageError('--client needs "MODULE.wasm ARGS..."');
+    for (let i = 1; i <= n; i++) {
+      const name = n > 1 ? `${basename(cm)}#${i}` : basename(cm);
+      processes.push({ module: resolve(cm), name, args: cargs.map((a) => a.replaceAll('{i}', String(i))), env: values.env ?? [], startMs: 1 });
+    }
+  }
+  if (processes.length > 1 && !scenario) processes[0]!.stdin = undefined;
   const opts: RunOptions = {
-    processes: [{ module: resolve(module), name: basename(module), args: guestArgs, env: values.env ?? [], stdin: 'inherit' }],
-    seed,
-    realTime: values['real-time'] ?? false,
-    timeoutMs: values.timeout ? parseDuration(values.timeout) : undefined,
-    maxMemory: values['max-memory'] ? parseSize(values['max-memory']) : undefined,
-    maxOutput: values['max-output'] ? parseSize(values['max-output']) : undefined,
-    maxFds: values['max-fds'] ? Number(values['max-fds']) : undefined,
-    mounts: (values.dir ?? []).map(parseMount),
+    ...scenario,
+    processes,
+    seed: scenario && !seedGiven ? scenario.seed : seed,
+    realTime: values['real-time'] ?? scenario?.realTime ?? false,
+    timeoutMs: values.timeout ? parseDuration(values.timeout) : scenario?.timeoutMs,
+    maxMemory: values['max-memory'] ? parseSize(values['max-memory']) : scenario?.maxMemory,
+    maxOutput: values['max-output'] ? parseSize(values['max-output']) : scenario?.maxOutput,
+    maxFds: values['max-fds'] ? Number(values['max-fds']) : scenario?.maxFds,
+    mounts: (values.dir ?? []).map((d) => parseMount(d)),
     tty: process.stdout.isTTY === true,
     output: 'inherit',
   };
@@ -114,6 +132,14 @@ async function cmdRun(args: string[]): Promise<number> {
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   return o.status;
+}
+
+/** Splits a command line on blanks, honouring '...' and "..." quotes. */
+export function splitWords(s: string): string[] {
+  const out: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (let m; (m = re.exec(s)); ) out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3]!);
+  return out;
 }
 
 async function cmdBuild(args: string[]): Promise<number> {

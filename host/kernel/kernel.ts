@@ -31,6 +31,18 @@ export interface SyscallObserver {
   onExit?(p: Process): void;
 }
 
+/**
+ * Stands between a guest and a syscall's handler: fault injection (strace's
+ * --inject: errors, return values, delays, short reads/writes) lives here.
+ * intercept() may return a result without calling invoke(), call it (after
+ * adjusting guest memory, say), or suspend with p.block() like a handler.
+ */
+export interface SyscallInterceptor {
+  /** Cheap filter, so calls nobody intercepts take the direct path. */
+  wants(def: SyscallDef): boolean;
+  intercept(p: Process, def: SyscallDef, args: readonly number[], invoke: () => number): number;
+}
+
 export interface KernelOptions {
   seed?: number;
   realTime?: boolean;
@@ -39,6 +51,7 @@ export interface KernelOptions {
   limits?: Partial<Limits>;
   syscalls: readonly SyscallDef[];
   observer?: SyscallObserver;
+  interceptor?: SyscallInterceptor;
   /** Completed syscalls before a process yields to others (default 64). */
   sliceBudget?: number;
 }
@@ -69,6 +82,7 @@ export class Kernel {
   readonly limits: Limits;
   readonly syscalls: readonly SyscallDef[];
   observer: SyscallObserver | undefined;
+  interceptor: SyscallInterceptor | undefined;
   readonly sliceBudget: number;
   readonly processes: Process[] = [];
   private readonly schedRng: Rng;
@@ -85,6 +99,8 @@ export class Kernel {
   current: Process | undefined;
   /** Called before each slice (the worker publishes the running pid for timeout reports). */
   onSlice: ((p: Process) => void) | undefined;
+  /** Called before the kernel waits on the host's event loop (the worker flushes output). */
+  onIdle: (() => void) | undefined;
 
   constructor(opts: KernelOptions) {
     const seed = opts.seed ?? 1;
@@ -94,6 +110,7 @@ export class Kernel {
     this.limits = { maxFds: 1024, maxProcesses: 4096, ...opts.limits };
     this.syscalls = opts.syscalls;
     this.observer = opts.observer;
+    this.interceptor = opts.interceptor;
     this.sliceBudget = opts.sliceBudget ?? 64;
   }
 
@@ -175,7 +192,10 @@ export class Kernel {
         p.runSlice();
         this.current = undefined;
         // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.
-        if (++slices % 256 === 0) await yieldToHost();
+        if (++slices % 256 === 0) {
+          this.onIdle?.();
+          await yieldToHost();
+        }
         continue;
       }
       const next = this.timers.next();
@@ -208,6 +228,7 @@ export class Kernel {
   }
 
   private waitKick(ns: number | undefined): Promise<void> {
+    this.onIdle?.();
     return new Promise<void>((resolve) => {
       let t: NodeJS.Timeout | undefined;
       this.kickResolve = () => {

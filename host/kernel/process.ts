@@ -182,7 +182,11 @@ export class Process implements Waiter {
     this.currentCall = def;
     let r: number;
     try {
-      r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
+      const ic = k.interceptor;
+      if (ic && ic.wants(def)) {
+        const args = [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+        r = ic.intercept(this, def, args, () => (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i));
+      } else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
     } catch (err) {
       if (err instanceof Errno) r = err.errno;
       else if (err instanceof ProcExit || err instanceof Killed) throw err;

@@ -13,8 +13,9 @@ export interface RunOptions extends RunSpec {
    * 'capture' (default): output is collected into the outcome.
    * 'inherit': written to this process's stdout/stderr as it comes, prefixed
    * with "[name:pid] " when several processes run.
+   * 'discard': dropped (benchmarks).
    */
-  output?: 'capture' | 'inherit';
+  output?: 'capture' | 'inherit' | 'discard';
   /** Sees every chunk of guest output as it is produced. */
   onOutput?: (pid: number, fd: 1 | 2, bytes: Uint8Array) => void;
 }
@@ -116,8 +117,8 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           const b = Buffer.from(m.b.buffer, m.b.byteOffset, m.b.length);
           opts.onOutput?.(m.pid, m.fd, b);
           const p = procs.get(m.pid);
-          if (mode === 'capture') {
-            (m.fd === 1 ? p?.out : p?.err)?.push(b);
+          if (mode !== 'inherit') {
+            if (mode === 'capture') (m.fd === 1 ? p?.out : p?.err)?.push(b);
             ack(b.length);
           } else {
             const stream = m.fd === 1 ? process.stdout : process.stderr;

@@ -23,6 +23,8 @@ export interface ProcessSpec {
   host?: string;
   /** Start this many virtual ms after the run begins. */
   startMs?: number;
+  /** May open SOCK_RAW sockets (default true); without it socket() gives EPERM, as for an unprivileged Linux user. */
+  raw?: boolean;
 }
 
 export interface RunSpec {
@@ -34,7 +36,10 @@ export interface RunSpec {
   maxMemory?: number;
   maxOutput?: number;
   maxFds?: number;
+  /** Host directories mounted into every virtual host's filesystem. */
   mounts?: MountSpec[];
+  /** Mounts for one virtual host only, by host name. */
+  hostMounts?: Record<string, MountSpec[]>;
   /** Present stdout/stderr as a terminal (line-buffered in the guest). */
   tty?: boolean;
   /** Network configuration (virtual network); opaque here, owned by host/net. */

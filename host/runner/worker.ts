@@ -33,19 +33,65 @@ port.on('message', (m: ToWorker) => {
   else if (m.t === 'eof') session?.endStdin(m.pid);
 });
 
+/** Output waiting to be posted: consecutive chunks of one stream are merged, so a guest writing byte by byte costs one message per batch. */
+let pending: { pid: number; fd: 1 | 2; parts: Uint8Array[]; size: number }[] = [];
+let pendingBytes = 0;
+const BATCH = 64 << 10;
+
+function queueOutput(pid: number, fd: 1 | 2, b: Uint8Array): void {
+  const last = pending[pending.length - 1];
+  if (last && last.pid === pid && last.fd === fd) {
+    last.parts.push(b);
+    last.size += b.length;
+  } else pending.push({ pid, fd, parts: [b], size: b.length });
+  pendingBytes += b.length;
+  // Occasional writes go out at once (so nothing is lost if the guest then
+  // spins until the timeout); a burst of small writes is batched.
+  const now = performance.now();
+  if (now - windowStart > EAGER_WINDOW_MS) {
+    windowStart = now;
+    windowWrites = 0;
+  }
+  if (pendingBytes >= BATCH || ++windowWrites <= EAGER_WRITES) flush();
+}
+let windowStart = 0;
+let windowWrites = 0;
+const EAGER_WRITES = 32;
+const EAGER_WINDOW_MS = 10;
+
+function flush(): void {
+  if (!pending.length) return;
+  const batch = pending;
+  pending = [];
+  pendingBytes = 0;
+  for (const c of batch) {
+    const b = c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts);
+    posted += BigInt(b.length);
+    const copy = b.byteOffset === 0 && b.buffer.byteLength === b.length ? b : b.slice();
+    post({ t: 'out', pid: c.pid, fd: c.fd, b: copy }, [copy.buffer as ArrayBuffer]);
+  }
+  throttle();
+}
+
 async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   session = new Session(m.spec, {
-    output: (pid, fd, b) => {
-      posted += BigInt(b.length);
-      const copy = b.buffer.byteLength === b.length && b.byteOffset === 0 ? b : b.slice();
-      post({ t: 'out', pid, fd, b: copy }, [copy.buffer as ArrayBuffer]);
-      throttle();
+    output: queueOutput,
+    stdinDemand: (pid) => {
+      flush();
+      post({ t: 'want', pid });
     },
-    stdinDemand: (pid) => post({ t: 'want', pid }),
     spawned: (pid, name, host) => post({ t: 'spawn', pid, name, host }),
   });
   await session.load();
-  session.kernel.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
-  const result = await session.run();
-  post({ t: 'done', result });
+  const k = session.kernel;
+  k.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
+  k.onIdle = flush;
+  try {
+    const result = await session.run();
+    flush();
+    post({ t: 'done', result });
+  } catch (e) {
+    flush();
+    throw e;
+  }
 }

@@ -1,0 +1,106 @@
+// npm run bench: socklab's speed next to native code and node:wasi, measured
+// in one run on this machine and reported as ratios. Writes bench/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WASI } from 'node:wasi';
+import { run } from '../host/runner/run.js';
+import { ensureBuilt } from '../host/cli/guests.js';
+import { packageRoot } from '../host/toolchain/clang.js';
+
+interface Row {
+  name: string;
+  unit: string;
+  socklab: number;
+  native?: number;
+  nodeWasi?: number;
+  note?: string;
+}
+
+const root = packageRoot();
+const out = join(root, 'wasm', 'bench');
+const nativeDir = mkdtempSync(join(tmpdir(), 'socklab-bench-'));
+
+function gcc(src: string, name: string): string {
+  const exe = join(nativeDir, name);
+  execFileSync('gcc', ['-O2', '-o', exe, src]);
+  return exe;
+}
+function timeNative(exe: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(exe, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${exe} failed`);
+  return Number(process.hrtime.bigint() - t);
+}
+async function timeSocklab(module: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  const t = process.hrtime.bigint();
+  const o = await run({ processes: [{ module, args }], output: 'discard' });
+  const ns = Number(process.hrtime.bigint() - t);
+  process.env = saved;
+  if (o.status !== 0) throw new Error(`${module} ${args.join(' ')} exited ${o.status}`);
+  return ns;
+}
+function timeNodeWasi(module: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const devnull = openSync('/dev/null', 'w');
+  const wasi = new WASI({ version: 'preview1', args: ['x', ...args], env: {}, stdout: devnull, returnOnExit: true });
+  const mod = new WebAssembly.Module(readFileSync(module));
+  const inst = new WebAssembly.Instance(mod, wasi.getImportObject() as WebAssembly.Imports);
+  wasi.start(inst);
+  return Number(process.hrtime.bigint() - t);
+}
+/** Best of k: the least-disturbed measurement. */
+async function best(k: number, f: () => Promise<number> | number): Promise<number> {
+  let m = Infinity;
+  for (let i = 0; i < k; i++) m = Math.min(m, await f());
+  return m;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const sys = await ensureBuilt([join(root, 'bench', 'c', 'syscalls.c')], join(out, 'syscalls.wasm'));
+  const hello = await ensureBuilt([join(root, 'bench', 'c', 'hello.c')], join(out, 'hello.wasm'));
+  const sysN = gcc(join(root, 'bench', 'c', 'syscalls.c'), 'syscalls');
+  const helloN = gcc(join(root, 'bench', 'c', 'hello.c'), 'hello');
+
+  // Per-call cost: (N calls - 0 calls) / N, so start-up cancels out.
+  for (const mode of ['clock', 'write'] as const) {
+    const N = 1_000_000;
+    const s = ((await best(3, () => timeSocklab(sys, [mode, String(N)]))) - (await best(3, () => timeSocklab(sys, [mode, '0'])))) / N;
+    const nat = ((await best(3, () => timeNative(sysN, [mode, String(N)]))) - (await best(3, () => timeNative(sysN, [mode, '0'])))) / N;
+    const nw = ((await best(3, () => timeNodeWasi(sys, [mode, String(N)]))) - (await best(3, () => timeNodeWasi(sys, [mode, '0'])))) / N;
+    rows.push({
+      name: mode === 'clock' ? 'clock_gettime (trivial syscall)' : 'write 1 byte to a discarding sink',
+      unit: 'ns/call', socklab: s, native: nat, nodeWasi: nw,
+    });
+  }
+
+  // Start-up: cold pays the Asyncify transform; warm reads the cached module.
+  const coldCache = mkdtempSync(join(tmpdir(), 'socklab-cache-'));
+  const cold = await best(3, async () => {
+    rmSync(coldCache, { recursive: true, force: true });
+    return timeSocklab(hello, [], { SOCKLAB_CACHE: coldCache });
+  });
+  const warm = await best(5, () => timeSocklab(hello, []));
+  const helloNat = await best(5, () => timeNative(helloN, []));
+  const helloNw = await best(5, () => timeNodeWasi(hello, []));
+  rows.push({ name: 'hello world start-up, cold (Asyncify transform)', unit: 'ms', socklab: cold / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6 });
+  rows.push({ name: 'hello world start-up, warm (cached module)', unit: 'ms', socklab: warm / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6, note: 'includes the worker thread start' });
+  rmSync(coldCache, { recursive: true, force: true });
+  rmSync(nativeDir, { recursive: true, force: true });
+
+  const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));
+  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(1)}x` : '-');
+  console.log(`${'benchmark'.padEnd(50)} ${'unit'.padEnd(8)} ${'socklab'.padStart(9)} ${'native'.padStart(9)} ${'node:wasi'.padStart(9)}  vs native  vs node:wasi`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(50)} ${r.unit.padEnd(8)} ${fmt(r.socklab).padStart(9)} ${fmt(r.native).padStart(9)} ${fmt(r.nodeWasi).padStart(9)}  ${ratio(r.socklab, r.native).padStart(9)}  ${ratio(r.socklab, r.nodeWasi).padStart(11)}`);
+  }
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');
+  console.log('\nwritten to bench/results.json');
+}
+
+await main();

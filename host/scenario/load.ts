@@ -1,0 +1,189 @@
+// Scenario files: several guests on a virtual network, in YAML or JSON
+// (docs/scenarios.md, schema in docs/scenario.schema.json). Loading checks
+// the file against the schema and the cross-references (hosts named by
+// links and processes exist, addresses are valid and unique), reports each
+// problem with its line, and turns the file into a RunSpec; C sources named
+// as modules are built on demand.
+import { readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, join, resolve, basename } from 'node:path';
+import { isIPv4, isIPv6 } from 'node:net';
+import { createHash } from 'node:crypto';
+import { LineCounter, parseDocument } from 'yaml';
+import AjvModule from 'ajv';
+import type { MountSpec, ProcessSpec, RunSpec } from '../runner/spec.js';
+import { packageRoot } from '../toolchain/clang.js';
+import { ensureBuilt } from '../cli/guests.js';
+import { cacheDir } from '../loader/module.js';
+import { parseSize } from '../cli/units.js';
+import { parseMount } from './mount.js';
+
+export class ScenarioError extends Error {}
+
+/** The virtual network's configuration, as host/net's createVirtualNetwork takes it. */
+export interface NetworkConfig {
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
+  partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
+}
+
+interface ScenarioFile {
+  seed?: number;
+  real_time?: boolean;
+  timeout?: string | number;
+  limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number };
+  hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
+  links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
+  partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
+  processes: {
+    name?: string; module: string; sources?: string[]; host?: string; args?: (string | number)[]; env?: Record<string, string | number>;
+    stdin?: string; start?: string | number; count?: number; raw?: boolean;
+  }[];
+}
+
+type AjvCtor = typeof AjvModule.default;
+const Ajv = ((AjvModule as unknown as { default?: AjvCtor }).default ?? AjvModule) as AjvCtor;
+let validator: ReturnType<InstanceType<AjvCtor>['compile']> | undefined;
+function validate(): NonNullable<typeof validator> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(join(packageRoot(), 'docs', 'scenario.schema.json'), 'utf8')) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addFormat('ipv4', { validate: (s: string) => isIPv4(s) });
+    ajv.addFormat('ipv6', { validate: (s: string) => isIPv6(s) });
+    validator = ajv.compile(schema);
+  }
+  return validator;
+}
+
+/** "5ms", "1.5s", 20 (ms) -> milliseconds. */
+export function durationMs(v: string | number): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9.]+)\s*(ns|us|ms|s|m)?$/.exec(v.trim());
+  if (!m) throw new ScenarioError(`not a duration: ${v}`);
+  return parseFloat(m[1]!) * { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 'ms') as 'ns' | 'us' | 'ms' | 's' | 'm'];
+}
+function bandwidthBps(v: string): number {
+  const m = /^([0-9.]+)\s*([kKmMgG]?)bit\/s$/.exec(v.trim())!;
+  return parseFloat(m[1]!) * { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+}
+
+export interface LoadedScenario {
+  spec: RunSpec;
+  /** Every module path the scenario runs (built from sources where needed). */
+  modules: string[];
+}
+
+/** Reads, validates and resolves a scenario file into a RunSpec. */
+export async function loadScenario(path: string, overrides: { seed?: number } = {}): Promise<LoadedScenario> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new ScenarioError(`${path}: cannot read the scenario file`);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    throw new ScenarioError(`${path}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`);
+  }
+  const data = doc.toJS() as unknown;
+  const where = (ptr: string): string => {
+    const keys = ptr.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    for (let n = keys.length; n >= 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number] } | undefined;
+      if (node?.range) return `${path}:${lc.linePos(node.range[0]).line}`;
+    }
+    return path;
+  };
+  const v = validate();
+  if (!v(data)) {
+    const msgs = (v.errors ?? []).map((e) => {
+      const field = e.instancePath || '(top level)';
+      const detail = e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
+      return `${where(e.instancePath)}: ${field}: ${detail}`;
+    });
+    throw new ScenarioError(`invalid scenario:\n  ${[...new Set(msgs)].join('\n  ')}`);
+  }
+  const s = data as ScenarioFile;
+  const base = dirname(file);
+  const problems: string[] = [];
+
+  const hosts = s.hosts ?? [{ name: 'host1' }];
+  const names = new Set<string>();
+  const addrs = new Set<string>();
+  hosts.forEach((h, i) => {
+    if (names.has(h.name)) problems.push(`${where(`/hosts/${i}/name`)}: host "${h.name}" is defined twice`);
+    names.add(h.name);
+    for (const a of [...(h.ipv4 ?? []), ...(h.ipv6 ?? [])]) {
+      if (addrs.has(a)) problems.push(`${where(`/hosts/${i}`)}: address ${a} is used by two hosts`);
+      addrs.add(a);
+    }
+  });
+  const known = (h: string, ptr: string): void => {
+    if (!names.has(h)) problems.push(`${where(ptr)}: no host named "${h}" (hosts: ${[...names].join(', ')})`);
+  };
+  (s.links ?? []).forEach((l, i) => l.between.forEach((h) => known(h, `/links/${i}/between`)));
+  (s.partitions ?? []).forEach((p, i) => p.between.forEach((h) => known(h, `/partitions/${i}/between`)));
+  s.processes.forEach((p, i) => p.host !== undefined && known(p.host, `/processes/${i}/host`));
+  if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
+
+  const network: NetworkConfig = {
+    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6 })),
+    links: (s.links ?? []).map((l) => ({
+      a: l.between[0], b: l.between[1],
+      latencyMs: l.latency === undefined ? undefined : durationMs(l.latency),
+      jitterMs: l.jitter === undefined ? undefined : durationMs(l.jitter),
+      bandwidthBps: l.bandwidth === undefined ? undefined : bandwidthBps(l.bandwidth),
+      loss: l.loss, duplicate: l.duplicate, reorder: l.reorder,
+    })),
+    partitions: (s.partitions ?? []).map((p) => ({ a: p.between[0], b: p.between[1], fromMs: durationMs(p.from), toMs: p.to === undefined ? Number.MAX_SAFE_INTEGER : durationMs(p.to) })),
+  };
+
+  const hostMounts: Record<string, MountSpec[]> = {};
+  for (const h of hosts) if (h.dirs?.length) hostMounts[h.name] = h.dirs.map((d) => parseMount(d, base));
+
+  const processes: ProcessSpec[] = [];
+  const modules: string[] = [];
+  for (const p of s.processes) {
+    const module = await resolveModule(p.module, p.sources ?? [], base);
+    modules.push(module);
+    const count = p.count ?? 1;
+    for (let i = 1; i <= count; i++) {
+      const sub = (x: string | number): string => String(x).replaceAll('{i}', String(i));
+      processes.push({
+        module,
+        name: p.name !== undefined ? sub(p.name) : count > 1 ? `${basename(module)}#${i}` : undefined,
+        host: p.host ?? hosts[0]!.name,
+        args: (p.args ?? []).map(sub),
+        env: Object.entries(p.env ?? {}).map(([k, val]) => `${k}=${val}`),
+        stdin: p.stdin,
+        startMs: p.start === undefined ? 0 : durationMs(p.start),
+        raw: p.raw,
+      });
+    }
+  }
+  const spec: RunSpec = {
+    processes,
+    seed: overrides.seed ?? s.seed ?? 1,
+    realTime: s.real_time,
+    timeoutMs: s.timeout === undefined ? undefined : durationMs(s.timeout),
+    maxMemory: s.limits?.max_memory === undefined ? undefined : parseSize(String(s.limits.max_memory)),
+    maxOutput: s.limits?.max_output === undefined ? undefined : parseSize(String(s.limits.max_output)),
+    maxFds: s.limits?.max_fds,
+    hostMounts,
+    network,
+  };
+  return { spec, modules };
+}
+
+/** A .wasm path as is; C sources are built (once per content) into the cache. */
+async function resolveModule(module: string, more: string[], base: string): Promise<string> {
+  const abs = (f: string): string => (isAbsolute(f) ? f : join(base, f));
+  const m = abs(module);
+  if (extname(m) !== '.c') return m;
+  const sources = [m, ...more.map(abs)];
+  const key = createHash('sha256').update(sources.join('\0')).digest('hex').slice(0, 16);
+  return ensureBuilt(sources, join(cacheDir(), 'built', `${basename(m, '.c')}-${key}.wasm`));
+}
