@@ -3,6 +3,7 @@
 import type { SyscallDef } from './kernel/syscall.js';
 import { wasiCoreSyscalls, type WasiSocketShims } from './wasi/core.js';
 import { E } from './abi/errno.js';
+import { fileSyscalls } from './wasi/files.js';
 
 const noSockets: WasiSocketShims = {
   accept: () => E.ENOTSOCK,
@@ -11,7 +12,7 @@ const noSockets: WasiSocketShims = {
   shutdown: () => E.ENOTSOCK,
 };
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(noSockets)];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(noSockets), ...fileSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -3,9 +3,33 @@
 // built into wasm/tests/ (rebuilt only when its source changed), and the
 // Debian tools some tests compare against, installed when missing.
 import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { basename, join, relative } from 'node:path';
 import { ensureBuilt } from '../dist/host/cli/guests.js';
 import { packageRoot } from '../dist/host/toolchain/clang.js';
+
+// Debian packages the suite compares against or drives: [command, package].
+const DEBIAN = [
+  ['gcc', 'gcc'],
+];
+
+function have(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+const missing = DEBIAN.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg);
+if (missing.length) {
+  const root = process.getuid?.() === 0;
+  const sudo = root ? [] : ['sudo', '-n'];
+  console.log(`setup-tests: installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const run = (args) => spawnSync(sudo.length ? sudo[0] : args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { stdio: 'inherit', env });
+  run(['apt-get', 'update', '-qq']);
+  const r = run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
+  if (r.status !== 0) {
+    console.error(`setup-tests: could not install ${missing.join(' ')}; install them and run again`);
+    process.exit(1);
+  }
+}
 
 const root = packageRoot();
 const srcDir = join(root, 'tests', 'c');

@@ -8,6 +8,7 @@ export type ToWorker =
   | { t: 'eof'; pid: number };
 
 export type FromWorker =
+  | { t: 'ready' }
   | { t: 'spawn'; pid: number; name: string; host: string }
   | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
   | { t: 'want'; pid: number }

@@ -92,24 +92,29 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         pid,
         name: p.name,
         host: p.host,
-        exit: exits.get(pid) ?? { status: 137, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
+        exit: exits.get(pid) ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
         stdout: Buffer.concat(p.out).toString('utf8'),
         stderr: Buffer.concat(p.err).toString('utf8'),
       }));
       return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...extra };
     };
 
-    if (opts.timeoutMs !== undefined) {
+    // The wall clock starts when the guests do: loading (and a cold Asyncify transform) does not count.
+    const startTimer = (): void => {
+      if (opts.timeoutMs === undefined) return;
       timer = setTimeout(() => {
         const pid = Atomics.load(i32, RUNNING);
         const who = procs.get(pid);
         const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${who ? `; ${who.name} (pid ${pid}) was running` : ''}`;
         finish(outcome(124, new Map(), { limit }, 0));
       }, opts.timeoutMs);
-    }
+    };
 
     worker.on('message', (m: FromWorker) => {
       switch (m.t) {
+        case 'ready':
+          startTimer();
+          break;
         case 'spawn':
           procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
           break;

@@ -11,6 +11,8 @@ import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
 import type { RunSpec } from './spec.js';
 import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
+import { Vfs } from '../fs/memfs.js';
+import { installPreopen } from '../wasi/files.js';
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
@@ -24,6 +26,8 @@ export class Session {
   readonly kernel: Kernel;
   private readonly stdins = new Map<number, StdinFile>();
   private modules: LoadedModule[] = [];
+  /** One filesystem per virtual host, shared by the processes on it. */
+  private readonly filesystems = new Map<string, Vfs>();
 
   constructor(
     readonly spec: RunSpec,
@@ -81,6 +85,17 @@ export class Session {
     p.fds.install(sin);
     p.fds.install(new OutputFile(p, (b) => this.io.output(p.pid, 1, b), tty, 'stdout'));
     p.fds.install(new OutputFile(p, (b) => this.io.output(p.pid, 2, b), tty, 'stderr'));
+    installPreopen(p, this.vfsFor(p.host));
+  }
+
+  vfsFor(host: string): Vfs {
+    let v = this.filesystems.get(host);
+    if (!v) {
+      const mounts = [...(this.spec.mounts ?? []), ...(this.spec.hostMounts?.[host] ?? [])];
+      v = new Vfs(() => this.kernel.clock.wall(), mounts);
+      this.filesystems.set(host, v);
+    }
+    return v;
   }
 
   feedStdin(pid: number, bytes: Uint8Array): void {

@@ -83,6 +83,7 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
     spawned: (pid, name, host) => post({ t: 'spawn', pid, name, host }),
   });
   await session.load();
+  post({ t: 'ready' });
   const k = session.kernel;
   k.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
   k.onIdle = flush;

@@ -1,0 +1,308 @@
+// A virtual host's filesystem: an in-memory tree ("/" and "/tmp" writable by
+// default) with host directories mounted into it. Path resolution is ours,
+// component by component, like a chroot: ".." stops at the guest root,
+// symlink targets (in memory or on a mounted host directory) are guest paths,
+// and host files are reached only as mount path + plain names opened with
+// O_NOFOLLOW, so a guest can never leave what it was given.
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { E, Errno } from '../abi/errno.js';
+import { FileType, type FileStat } from '../kernel/file.js';
+import type { MountSpec } from '../runner/spec.js';
+
+let inoSeq = 100n;
+const nextIno = (): bigint => inoSeq++;
+
+export interface Times {
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+}
+
+export class MemDir {
+  readonly kind = 'dir';
+  readonly entries = new Map<string, Node>();
+  readonly ino = nextIno();
+  parent: MemDir | undefined;
+  constructor(public times: Times, parent?: MemDir) {
+    this.parent = parent;
+  }
+}
+export class MemFile {
+  readonly kind = 'file';
+  data = new Uint8Array(0);
+  size = 0;
+  nlink = 1;
+  readonly ino = nextIno();
+  constructor(public times: Times) {}
+  /** Grows the backing store geometrically so appends stay linear. */
+  ensure(n: number): void {
+    if (n > this.data.length) {
+      const d = new Uint8Array(Math.max(n, this.data.length * 2, 64));
+      d.set(this.data.subarray(0, this.size));
+      this.data = d;
+    }
+  }
+  truncate(n: number): void {
+    this.ensure(n);
+    if (n > this.size) this.data.fill(0, this.size, n);
+    this.size = n;
+  }
+}
+export class MemSymlink {
+  readonly kind = 'symlink';
+  readonly ino = nextIno();
+  constructor(readonly target: string, public times: Times) {}
+}
+/** An AF_UNIX socket bound to a path: the socket layer keeps its object here. */
+export class SockNode {
+  readonly kind = 'socket';
+  readonly ino = nextIno();
+  constructor(readonly obj: unknown, public times: Times) {}
+}
+/** A host directory mounted at a point of the tree. */
+export class MountPoint {
+  readonly kind = 'mount';
+  constructor(readonly host: string, readonly readonly: boolean) {}
+}
+/** A file or directory inside a mounted host directory. */
+export class HostNode {
+  readonly kind = 'host';
+  constructor(readonly mount: MountPoint, readonly path: string, readonly stat: fs.Stats) {}
+  get isDir(): boolean {
+    return this.stat.isDirectory();
+  }
+}
+
+export type Node = MemDir | MemFile | MemSymlink | SockNode | MountPoint | HostNode;
+
+/** Where a path led: the node (if it exists), its parent directory and last name. */
+export interface Resolved {
+  node: Node | undefined;
+  parent: MemDir | HostNode | MountPoint;
+  name: string;
+  /** Guest path of the result, for messages and preopens. */
+  path: string;
+}
+
+const MAX_SYMLINKS = 40;
+const NAME_MAX = 255;
+const PATH_MAX = 4096;
+
+export class Vfs {
+  readonly root: MemDir;
+  constructor(
+    private readonly now: () => bigint,
+    mounts: MountSpec[] = [],
+  ) {
+    const t = this.times();
+    this.root = new MemDir(t);
+    const tmp = new MemDir(this.times(), this.root);
+    this.root.entries.set('tmp', tmp);
+    for (const m of mounts) this.mount(m);
+  }
+
+  times(): Times {
+    const n = this.now();
+    return { atim: n, mtim: n, ctim: n };
+  }
+
+  private mount(m: MountSpec): void {
+    const st = fs.statSync(m.host);
+    if (!st.isDirectory()) throw new Error(`mount ${m.host}: not a directory`);
+    const parts = m.guest.split('/').filter(Boolean);
+    if (!parts.length) throw new Error(`mount ${m.host}: cannot mount over /`);
+    let d = this.root;
+    for (const p of parts.slice(0, -1)) {
+      let next = d.entries.get(p);
+      if (!next) d.entries.set(p, (next = new MemDir(this.times(), d)));
+      if (!(next instanceof MemDir)) throw new Error(`mount ${m.guest}: ${p} is not a directory`);
+      d = next;
+    }
+    d.entries.set(parts[parts.length - 1]!, new MountPoint(fs.realpathSync(m.host), m.readonly));
+  }
+
+  /**
+   * Resolves a guest path relative to `base` (a directory node; absolute
+   * paths start at the root). Intermediate symlinks are always followed;
+   * the last one only when `follow`.
+   */
+  resolve(base: MemDir | HostNode | MountPoint, path: string, follow: boolean): Resolved {
+    if (path.length > PATH_MAX) throw new Errno(E.ENAMETOOLONG);
+    if (path === '') throw new Errno(E.ENOENT);
+    let links = 0;
+    // The walk keeps a stack of directories so ".." can go back through mounts and host dirs.
+    let stack: (MemDir | HostNode | MountPoint)[] = path.startsWith('/') ? [this.root] : this.stackOf(base);
+    let parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    const trailingSlash = path.endsWith('/');
+    if (!parts.length) {
+      const top = stack[stack.length - 1]!;
+      return { node: top, parent: stack[stack.length - 2] ?? this.root, name: '.', path: this.pathOf(stack) };
+    }
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      const last = i === parts.length - 1;
+      const dir = stack[stack.length - 1]!;
+      if (name === '..') {
+        if (stack.length > 1) stack.pop();
+        if (last) {
+          const top = stack[stack.length - 1]!;
+          return { node: top, parent: stack[stack.length - 2] ?? this.root, name: '..', path: this.pathOf(stack) };
+        }
+        continue;
+      }
+      if (name.length > NAME_MAX) throw new Errno(E.ENAMETOOLONG);
+      const node = this.lookup(dir, name);
+      if (node === undefined) {
+        if (last) return { node: undefined, parent: dir, name, path: this.pathOf(stack) + '/' + name };
+        throw new Errno(E.ENOENT);
+      }
+      const link = this.linkTarget(node);
+      if (link !== undefined && (!last || follow || trailingSlash)) {
+        if (++links > MAX_SYMLINKS) throw new Errno(E.ELOOP);
+        const rest = parts.slice(i + 1);
+        if (link.startsWith('/')) stack = [this.root];
+        parts = [...link.split('/').filter((p) => p !== '' && p !== '.'), ...rest];
+        i = -1;
+        if (!parts.length) {
+          const top = stack[stack.length - 1]!;
+          return { node: top, parent: stack[stack.length - 2] ?? this.root, name: '.', path: this.pathOf(stack) };
+        }
+        continue;
+      }
+      if (last) {
+        if (trailingSlash && !isDir(node)) throw new Errno(E.ENOTDIR);
+        return { node, parent: dir, name, path: this.pathOf(stack) + '/' + name };
+      }
+      if (!isDir(node)) throw new Errno(E.ENOTDIR);
+      stack.push(node as MemDir | HostNode | MountPoint);
+    }
+    throw new Errno(E.ENOENT);
+  }
+
+  private stackOf(base: MemDir | HostNode | MountPoint): (MemDir | HostNode | MountPoint)[] {
+    const known = this.stacks.get(base);
+    if (known) return [...known];
+    if (base instanceof MemDir) {
+      const s: MemDir[] = [];
+      for (let d: MemDir | undefined = base; d; d = d.parent) s.unshift(d);
+      return s;
+    }
+    return [this.root, base];
+  }
+  /** Directory stacks of opened host directories, so ".." from them works. */
+  private readonly stacks = new WeakMap<object, (MemDir | HostNode | MountPoint)[]>();
+  remember(node: MemDir | HostNode | MountPoint, stackPath: string): void {
+    if (node instanceof MemDir) return;
+    const r = this.resolveStack(stackPath);
+    if (r) this.stacks.set(node, r);
+  }
+  private resolveStack(path: string): (MemDir | HostNode | MountPoint)[] | undefined {
+    const stack: (MemDir | HostNode | MountPoint)[] = [this.root];
+    for (const p of path.split('/').filter((x) => x && x !== '.')) {
+      if (p === '..') {
+        if (stack.length > 1) stack.pop();
+        continue;
+      }
+      const n = this.lookup(stack[stack.length - 1]!, p);
+      if (!n || !isDir(n)) return undefined;
+      stack.push(n as MemDir | HostNode | MountPoint);
+    }
+    return stack;
+  }
+  private pathOf(stack: (MemDir | HostNode | MountPoint)[]): string {
+    const names: string[] = [];
+    for (let i = 1; i < stack.length; i++) {
+      const parent = stack[i - 1]!;
+      const child = stack[i]!;
+      if (child instanceof HostNode) names.push(child.path.split('/').pop()!);
+      else if (parent instanceof MemDir) {
+        for (const [n, v] of parent.entries) if (v === child) names.push(n);
+      }
+    }
+    return '/' + names.join('/');
+  }
+
+  lookup(dir: MemDir | HostNode | MountPoint, name: string): Node | undefined {
+    if (dir instanceof MemDir) return dir.entries.get(name);
+    const hostPath = join(hostDirPath(dir), name);
+    try {
+      return new HostNode(mountOf(dir), hostPath, fs.lstatSync(hostPath));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      throw hostErrno(e);
+    }
+  }
+
+  private linkTarget(node: Node): string | undefined {
+    if (node instanceof MemSymlink) return node.target;
+    if (node instanceof HostNode && node.stat.isSymbolicLink()) {
+      try {
+        return fs.readlinkSync(node.path);
+      } catch (e) {
+        throw hostErrno(e);
+      }
+    }
+    return undefined;
+  }
+
+  /** For the socket layer: creates a socket node at path (EADDRINUSE if it exists). */
+  bindSocket(path: string, obj: unknown): void {
+    const r = this.resolve(this.root, path, false);
+    if (r.node) throw new Errno(E.EADDRINUSE);
+    const parent = r.parent;
+    if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
+    parent.entries.set(r.name, new SockNode(obj, this.times()));
+  }
+  /** For the socket layer: the object bound at path; ENOENT if none, ECONNREFUSED if it is not a socket. */
+  lookupSocket(path: string): unknown {
+    const r = this.resolve(this.root, path, true);
+    if (!r.node) throw new Errno(E.ENOENT);
+    if (!(r.node instanceof SockNode)) throw new Errno(E.ECONNREFUSED);
+    return r.node.obj;
+  }
+}
+
+export function isDir(n: Node): boolean {
+  return n instanceof MemDir || n instanceof MountPoint || (n instanceof HostNode && n.isDir);
+}
+export function mountOf(n: HostNode | MountPoint): MountPoint {
+  return n instanceof MountPoint ? n : n.mount;
+}
+export function hostDirPath(n: HostNode | MountPoint): string {
+  return n instanceof MountPoint ? n.host : n.path;
+}
+export function readOnly(n: Node | MemDir | HostNode | MountPoint): boolean {
+  return n instanceof MountPoint ? n.readonly : n instanceof HostNode ? n.mount.readonly : false;
+}
+
+/** Maps a host fs error to the guest errno Linux would give. */
+export function hostErrno(e: unknown): Errno {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  const map: Record<string, number> = {
+    ENOENT: E.ENOENT, EEXIST: E.EEXIST, ENOTDIR: E.ENOTDIR, EISDIR: E.EISDIR, ENOTEMPTY: E.ENOTEMPTY, EACCES: E.EACCES,
+    EPERM: E.EPERM, ELOOP: E.ELOOP, EXDEV: E.EXDEV, EINVAL: E.EINVAL, ENAMETOOLONG: E.ENAMETOOLONG, ENOSPC: E.ENOSPC,
+    EROFS: E.EROFS, EBUSY: E.EBUSY, EMFILE: E.EMFILE, EFBIG: E.EFBIG,
+  };
+  return new Errno(map[code] ?? E.EIO);
+}
+
+const hostType = (st: fs.Stats): FileType =>
+  st.isDirectory() ? FileType.Directory : st.isFile() ? FileType.RegularFile : st.isSymbolicLink() ? FileType.SymbolicLink
+  : st.isSocket() ? FileType.SocketStream : st.isCharacterDevice() ? FileType.CharacterDevice : st.isBlockDevice() ? FileType.BlockDevice : FileType.Unknown;
+
+/** stat(2) of any node, as WASI's filestat. */
+export function statNode(n: Node): FileStat {
+  if (n instanceof HostNode || n instanceof MountPoint) {
+    const st = n instanceof HostNode ? n.stat : fs.statSync(n.host);
+    const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
+    return { dev: 2n, ino: BigInt(st.ino), filetype: hostType(st), nlink: BigInt(st.nlink), size: BigInt(st.size), atim: ns(st.atimeMs), mtim: ns(st.mtimeMs), ctim: ns(st.ctimeMs) };
+  }
+  const t = n.times;
+  const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim };
+  if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
+  if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
+  if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: 1n, size: BigInt(Buffer.byteLength(n.target)) };
+  return { ...base, filetype: FileType.SocketStream, nlink: 1n, size: 0n };
+}

@@ -1,0 +1,439 @@
+// WASI preview1 filesystem calls over the virtual host's Vfs: preopens,
+// path_* relative to a directory fd, fd_* on open files (seek, pread,
+// readdir, stat...). Names are the Linux calls wasi-libc's functions stand
+// for, as strace prints them.
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { E, Errno } from '../abi/errno.js';
+import { encodeUtf8 } from '../abi/memory.js';
+import { FileType, type FileStat, type OpenFile } from '../kernel/file.js';
+import type { Process } from '../kernel/process.js';
+import { syscall, type SyscallDef } from '../kernel/syscall.js';
+import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
+import { HostNode, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
+
+const W = 'wasi_snapshot_preview1';
+
+const O_CREAT = 1, O_DIRECTORY = 2, O_EXCL = 4, O_TRUNC = 8;
+const LOOKUP_FOLLOW = 1;
+const FD_APPEND = 1, FD_NONBLOCK = 4;
+const RIGHT_FD_READ = 1n << 1n;
+const RIGHT_FD_WRITE = 1n << 6n;
+const RIGHT_READDIR = 1n << 14n;
+
+/** The Vfs of the process's virtual host. */
+export function vfsOf(p: Process): Vfs {
+  const v = p.ext['vfs'] as Vfs | undefined;
+  if (!v) throw new Errno(E.ENOTCAPABLE);
+  return v;
+}
+
+/** Installs "/" as the preopened directory (fd 3 after stdio). */
+export function installPreopen(p: Process, vfs: Vfs): void {
+  p.ext['vfs'] = vfs;
+  p.fds.install(new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
+}
+
+function dirOf(p: Process, fd: number): DirHandle {
+  const f = p.fds.file(fd);
+  if (!(f instanceof DirHandle)) throw new Errno(E.ENOTDIR);
+  return f;
+}
+function pathArg(p: Process, ptr: number, len: number): string {
+  const s = p.mem.string(ptr, len);
+  if (s.includes('\0')) throw new Errno(E.EINVAL);
+  return s;
+}
+
+function writeStat(p: Process, out: number, st: FileStat): void {
+  p.mem.check(out, 64);
+  p.mem.fill(out, 64);
+  p.mem.setU64(out, st.dev);
+  p.mem.setU64(out + 8, st.ino);
+  p.mem.setU8(out + 16, st.filetype);
+  p.mem.setU64(out + 24, st.nlink);
+  p.mem.setU64(out + 32, st.size);
+  p.mem.setU64(out + 40, st.atim);
+  p.mem.setU64(out + 48, st.mtim);
+  p.mem.setU64(out + 56, st.ctim);
+}
+
+function needWritable(n: Node | MemDir | HostNode | MountPoint): void {
+  if (readOnly(n)) throw new Errno(E.EROFS);
+}
+
+function pathOpen(
+  p: Process, dirfd: number, lookup: number, pathPtr: number, pathLen: number, oflags: number,
+  rightsBase: bigint, _rightsInh: bigint, fdflags: number, fdOut: number,
+): number {
+  const dir = dirOf(p, dirfd);
+  const path = pathArg(p, pathPtr, pathLen);
+  p.mem.check(fdOut, 4);
+  const vfs = dir.vfs;
+  const r = vfs.resolve(dir.node, path, (lookup & LOOKUP_FOLLOW) !== 0);
+  const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
+  const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
+  let node = r.node;
+  if (node && (oflags & O_CREAT) && (oflags & O_EXCL)) throw new Errno(E.EEXIST);
+  if (!node) {
+    if (!(oflags & O_CREAT)) throw new Errno(E.ENOENT);
+    if (oflags & O_DIRECTORY) throw new Errno(E.EINVAL);
+    needWritable(r.parent);
+    if (r.parent instanceof MemDir) {
+      node = new MemFile(vfs.times());
+      r.parent.entries.set(r.name, node);
+      const t = vfs.times();
+      r.parent.times.mtim = t.mtim;
+    } else {
+      const hp = join(hostDirPath(r.parent), r.name);
+      try {
+        fs.closeSync(fs.openSync(hp, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW, 0o644));
+        node = new HostNode(r.parent instanceof MountPoint ? r.parent : r.parent.mount, hp, fs.lstatSync(hp));
+      } catch (e) {
+        throw hostErrno(e);
+      }
+    }
+  }
+  if (node instanceof MemSymlink || (node instanceof HostNode && node.stat.isSymbolicLink())) throw new Errno(E.ELOOP);
+  if (isDir(node)) {
+    if (wantWrite || (oflags & O_TRUNC)) throw new Errno(E.EISDIR);
+    const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs);
+    vfs.remember(h.node, r.path);
+    p.mem.setU32(fdOut, p.fds.install(h));
+    return 0;
+  }
+  if (oflags & O_DIRECTORY) throw new Errno(E.ENOTDIR);
+  if (node instanceof SockNode) throw new Errno(E.ENXIO);
+  if (wantWrite || (oflags & O_TRUNC)) needWritable(node);
+  let f: OpenFile;
+  if (node instanceof MemFile) {
+    if (oflags & O_TRUNC) node.truncate(0);
+    f = new MemFileHandle(node, r.path, vfs, wantRead, wantWrite);
+  } else if (node instanceof HostNode) {
+    if (!node.stat.isFile()) throw new Errno(E.EACCES);
+    let hfd: number;
+    try {
+      const mode = wantWrite ? (wantRead ? fs.constants.O_RDWR : fs.constants.O_WRONLY) : fs.constants.O_RDONLY;
+      hfd = fs.openSync(node.path, mode | fs.constants.O_NOFOLLOW | (oflags & O_TRUNC ? fs.constants.O_TRUNC : 0));
+    } catch (e) {
+      throw hostErrno(e);
+    }
+    f = new HostFileHandle(hfd, r.path, wantRead, wantWrite);
+  } else throw new Errno(E.EACCES);
+  f.append = (fdflags & FD_APPEND) !== 0;
+  f.nonblock = (fdflags & FD_NONBLOCK) !== 0;
+  p.mem.setU32(fdOut, p.fds.install(f));
+  return 0;
+}
+
+function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: bigint, usedOut: number): number {
+  const d = dirOf(p, fd);
+  p.mem.check(buf, len);
+  p.mem.check(usedOut, 4);
+  const ents = d.entries();
+  let o = 0;
+  for (let i = Number(cookie); i < ents.length && o < len; i++) {
+    const e = ents[i]!;
+    const name = encodeUtf8(e.name);
+    const rec = new Uint8Array(24 + name.length);
+    const dv = new DataView(rec.buffer);
+    dv.setBigUint64(0, BigInt(i + 1), true);
+    dv.setBigUint64(8, e.ino, true);
+    dv.setUint32(16, name.length, true);
+    dv.setUint8(20, e.type);
+    rec.set(name, 24);
+    // A record that does not fit is cut: wasi-libc sees a full buffer and asks again with a bigger one.
+    const k = Math.min(rec.length, len - o);
+    p.mem.write(buf + o, rec.subarray(0, k));
+    o += k;
+  }
+  p.mem.setU32(usedOut, o);
+  return 0;
+}
+
+function unlinkAt(p: Process, dirfd: number, ptr: number, len: number, wantDir: boolean): number {
+  const dir = dirOf(p, dirfd);
+  const path = pathArg(p, ptr, len);
+  const r = dir.vfs.resolve(dir.node, path, false);
+  if (!r.node) throw new Errno(E.ENOENT);
+  if (r.name === '.' || r.name === '..') throw new Errno(wantDir ? (r.name === '.' ? E.EINVAL : E.ENOTEMPTY) : E.EISDIR);
+  const node = r.node;
+  if (node instanceof MountPoint) throw new Errno(E.EBUSY);
+  needWritable(r.parent);
+  if (wantDir && !isDir(node)) throw new Errno(E.ENOTDIR);
+  if (!wantDir && isDir(node)) throw new Errno(E.EISDIR);
+  if (r.parent instanceof MemDir) {
+    if (node instanceof MemDir && node.entries.size) throw new Errno(E.ENOTEMPTY);
+    r.parent.entries.delete(r.name);
+    if (node instanceof MemFile) node.nlink--;
+    r.parent.times.mtim = dir.vfs.times().mtim;
+  } else {
+    try {
+      if (wantDir) fs.rmdirSync((node as HostNode).path);
+      else fs.unlinkSync((node as HostNode).path);
+    } catch (e) {
+      throw hostErrno(e);
+    }
+  }
+  return 0;
+}
+
+function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
+  const dir = dirOf(p, dirfd);
+  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
+  if (r.node) throw new Errno(E.EEXIST);
+  needWritable(r.parent);
+  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent));
+  else {
+    try {
+      fs.mkdirSync(join(hostDirPath(r.parent), r.name));
+    } catch (e) {
+      throw hostErrno(e);
+    }
+  }
+  return 0;
+}
+
+function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
+  const d1 = dirOf(p, fd1);
+  const d2 = dirOf(p, fd2);
+  const a = d1.vfs.resolve(d1.node, pathArg(p, p1, l1), false);
+  const b = d2.vfs.resolve(d2.node, pathArg(p, p2, l2), false);
+  if (!a.node) throw new Errno(E.ENOENT);
+  if (a.node instanceof MountPoint || b.node instanceof MountPoint) throw new Errno(E.EBUSY);
+  needWritable(a.parent);
+  needWritable(b.parent);
+  const memA = a.parent instanceof MemDir;
+  const memB = b.parent instanceof MemDir;
+  if (memA !== memB || (!memA && (a.parent as HostNode | MountPoint) && mountOfParent(a.parent) !== mountOfParent(b.parent))) throw new Errno(E.EXDEV);
+  if (b.node) {
+    if (isDir(a.node) && !isDir(b.node)) throw new Errno(E.ENOTDIR);
+    if (!isDir(a.node) && isDir(b.node)) throw new Errno(E.EISDIR);
+  }
+  if (memA) {
+    const pa = a.parent as MemDir;
+    const pb = b.parent as MemDir;
+    if (a.node === b.node) return 0;
+    // Moving a directory under itself would detach it from the tree.
+    if (a.node instanceof MemDir) for (let d: MemDir | undefined = pb; d; d = d.parent) if (d === a.node) throw new Errno(E.EINVAL);
+    if (b.node instanceof MemDir && b.node.entries.size) throw new Errno(E.ENOTEMPTY);
+    pa.entries.delete(a.name);
+    pb.entries.set(b.name, a.node);
+    if (a.node instanceof MemDir) a.node.parent = pb;
+    return 0;
+  }
+  try {
+    fs.renameSync((a.node as HostNode).path, join(hostDirPath(b.parent as HostNode | MountPoint), b.name));
+  } catch (e) {
+    throw hostErrno(e);
+  }
+  return 0;
+}
+function mountOfParent(n: MemDir | HostNode | MountPoint): MountPoint | undefined {
+  return n instanceof MountPoint ? n : n instanceof HostNode ? n.mount : undefined;
+}
+
+function symlinkAt(p: Process, tPtr: number, tLen: number, dirfd: number, ptr: number, len: number): number {
+  const target = pathArg(p, tPtr, tLen);
+  const dir = dirOf(p, dirfd);
+  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
+  if (r.node) throw new Errno(E.EEXIST);
+  needWritable(r.parent);
+  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemSymlink(target, dir.vfs.times()));
+  else {
+    try {
+      fs.symlinkSync(target, join(hostDirPath(r.parent), r.name));
+    } catch (e) {
+      throw hostErrno(e);
+    }
+  }
+  return 0;
+}
+
+function readlinkAt(p: Process, dirfd: number, ptr: number, len: number, buf: number, bufLen: number, usedOut: number): number {
+  const dir = dirOf(p, dirfd);
+  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
+  if (!r.node) throw new Errno(E.ENOENT);
+  let target: string;
+  if (r.node instanceof MemSymlink) target = r.node.target;
+  else if (r.node instanceof HostNode && r.node.stat.isSymbolicLink()) target = fs.readlinkSync(r.node.path);
+  else throw new Errno(E.EINVAL);
+  const b = encodeUtf8(target).subarray(0, bufLen);
+  p.mem.check(usedOut, 4);
+  p.mem.write(buf, b);
+  p.mem.setU32(usedOut, b.length);
+  return 0;
+}
+
+function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
+  const d1 = dirOf(p, fd1);
+  const d2 = dirOf(p, fd2);
+  const a = d1.vfs.resolve(d1.node, pathArg(p, p1, l1), false);
+  const b = d2.vfs.resolve(d2.node, pathArg(p, p2, l2), false);
+  if (!a.node) throw new Errno(E.ENOENT);
+  if (b.node) throw new Errno(E.EEXIST);
+  if (isDir(a.node)) throw new Errno(E.EPERM);
+  needWritable(b.parent);
+  if (a.node instanceof MemFile && b.parent instanceof MemDir) {
+    a.node.nlink++;
+    b.parent.entries.set(b.name, a.node);
+    return 0;
+  }
+  if (a.node instanceof HostNode && !(b.parent instanceof MemDir) && a.node.mount === mountOfParent(b.parent)) {
+    try {
+      fs.linkSync(a.node.path, join(hostDirPath(b.parent), b.name));
+    } catch (e) {
+      throw hostErrno(e);
+    }
+    return 0;
+  }
+  throw new Errno(E.EXDEV);
+}
+
+function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: number): void {
+  const now = p.kernel.clock.wall();
+  const ATIM = 1, ATIM_NOW = 2, MTIM = 4, MTIM_NOW = 8;
+  if ((flags & ATIM && flags & ATIM_NOW) || (flags & MTIM && flags & MTIM_NOW)) throw new Errno(E.EINVAL);
+  const a = flags & ATIM_NOW ? now : flags & ATIM ? BigInt(atim) : undefined;
+  const m = flags & MTIM_NOW ? now : flags & MTIM ? BigInt(mtim) : undefined;
+  if (node instanceof HostNode || node instanceof MountPoint) {
+    needWritable(node);
+    const st = statNode(node);
+    const sec = (ns: bigint): number => Number(ns) / 1e9;
+    try {
+      fs.utimesSync(node instanceof HostNode ? node.path : node.host, sec(a ?? st.atim), sec(m ?? st.mtim));
+    } catch (e) {
+      throw hostErrno(e);
+    }
+    return;
+  }
+  if (a !== undefined) node.times.atim = a;
+  if (m !== undefined) node.times.mtim = m;
+}
+
+function fileNode(f: OpenFile): Node | undefined {
+  if (f instanceof MemFileHandle) return f.node;
+  if (f instanceof DirHandle) return f.node;
+  return undefined;
+}
+
+export const fileSyscalls: SyscallDef[] = [
+  syscall(W, 'fd_prestat_get', { strace: 'fd_prestat_get', classes: ['desc'], params: ['fd:fd', 'prestat:out'] }, (p: Process, fd: number, out: number) => {
+    const e = p.fds.get(fd);
+    if (e.preopen === undefined) return E.EBADF;
+    p.mem.check(out, 8);
+    p.mem.setU32(out, 0);
+    p.mem.setU32(out + 4, encodeUtf8(e.preopen).length);
+    return 0;
+  }),
+  syscall(W, 'fd_prestat_dir_name', { strace: 'fd_prestat_dir_name', classes: ['desc'], params: ['fd:fd', 'path:out', 'len:len'] }, (p: Process, fd: number, buf: number, len: number) => {
+    const e = p.fds.get(fd);
+    if (e.preopen === undefined) return E.EBADF;
+    const b = encodeUtf8(e.preopen);
+    if (len < b.length) return E.ENAMETOOLONG;
+    p.mem.write(buf, b);
+    return 0;
+  }),
+  syscall(W, 'fd_filestat_get', { strace: 'fstat', classes: ['desc'], params: ['fd:fd', 'stat:out'] }, (p: Process, fd: number, out: number) => {
+    writeStat(p, out, p.fds.file(fd).stat());
+    return 0;
+  }),
+  syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:i32', 'newoffset:out'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
+    const f = p.fds.file(fd);
+    p.mem.check(out, 8);
+    if (!f.seek) return E.ESPIPE;
+    if (whence > 2) return E.EINVAL;
+    p.mem.setU64(out, f.seek(BigInt(offset), whence));
+    return 0;
+  }),
+  syscall(W, 'fd_tell', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:out'] }, (p: Process, fd: number, out: number) => {
+    const f = p.fds.file(fd);
+    p.mem.check(out, 8);
+    if (!f.seek) return E.ESPIPE;
+    p.mem.setU64(out, f.seek(0n, 1));
+    return 0;
+  }),
+  syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nread:out'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
+    const f = p.fds.file(fd);
+    const v = p.mem.iovecs(iovs, n);
+    p.mem.check(out, 4);
+    if (f.filetype === FileType.Directory) return E.EISDIR;
+    if (!f.pread) return E.ESPIPE;
+    p.mem.setU32(out, f.pread(v, BigInt(off)));
+    return 0;
+  }),
+  syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:out'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
+    const f = p.fds.file(fd);
+    const v = p.mem.iovecs(iovs, n);
+    p.mem.check(out, 4);
+    if (f.filetype === FileType.Directory) return E.EISDIR;
+    if (!f.pwrite) return E.ESPIPE;
+    p.mem.setU32(out, f.pwrite(v, BigInt(off)));
+    return 0;
+  }),
+  syscall(W, 'fd_readdir', { strace: 'getdents64', classes: ['desc'], params: ['fd:fd', 'buf:ptr', 'buf_len:len', 'cookie:u64', 'bufused:out'] }, fdReaddir),
+  syscall(W, 'fd_sync', { strace: 'fsync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
+  syscall(W, 'fd_datasync', { strace: 'fdatasync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
+  syscall(W, 'fd_advise', { strace: 'fadvise64', classes: ['desc'], params: ['fd:fd', 'offset:u64', 'len:u64', 'advice:i32'] }, (p: Process, fd: number, _o: bigint, _l: bigint, advice: number) => {
+    const f = p.fds.file(fd);
+    if (advice > 5) return E.EINVAL;
+    return f.filetype === FileType.RegularFile ? 0 : E.ESPIPE;
+  }),
+  syscall(W, 'fd_allocate', { strace: 'fallocate', classes: ['desc'], params: ['fd:fd', 'offset:u64', 'len:u64'] }, (p: Process, fd: number, off: bigint, len: bigint) => {
+    const f = p.fds.file(fd);
+    const end = Number(BigInt(off) + BigInt(len));
+    if (f instanceof MemFileHandle) {
+      if (!f.writable) return E.EBADF;
+      if (end > f.node.size) f.node.truncate(end);
+      return 0;
+    }
+    if (f instanceof HostFileHandle) {
+      if (end > Number(f.stat().size)) f.truncate(end);
+      return 0;
+    }
+    return f.filetype === FileType.Directory ? E.EISDIR : E.ESPIPE;
+  }),
+  syscall(W, 'fd_filestat_set_size', { strace: 'ftruncate', classes: ['desc'], params: ['fd:fd', 'size:u64'] }, (p: Process, fd: number, size: bigint) => {
+    const f = p.fds.file(fd);
+    const n = Number(size);
+    if (n > 2 ** 31) return E.EFBIG;
+    if (f instanceof MemFileHandle) {
+      if (!f.writable) return E.EINVAL;
+      f.node.truncate(n);
+      return 0;
+    }
+    if (f instanceof HostFileHandle) {
+      if (!f.writable) return E.EINVAL;
+      f.truncate(n);
+      return 0;
+    }
+    return f.filetype === FileType.Directory ? E.EISDIR : E.EINVAL;
+  }),
+  syscall(W, 'fd_filestat_set_times', { strace: 'utimensat', classes: ['desc'], params: ['fd:fd', 'atim:u64', 'mtim:u64', 'flags:flags'] }, (p: Process, fd: number, a: bigint, m: bigint, flags: number) => {
+    const n = fileNode(p.fds.file(fd));
+    if (n) setTimes(p, n, a, m, flags);
+    return 0;
+  }),
+  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:out'] }, pathOpen),
+  syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'stat:out'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
+    const d = dirOf(p, fd);
+    const r = d.vfs.resolve(d.node, pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+    if (!r.node) return E.ENOENT;
+    writeStat(p, out, statNode(r.node));
+    return 0;
+  }),
+  syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'atim:u64', 'mtim:u64', 'fstflags:flags'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {
+    const d = dirOf(p, fd);
+    const r = d.vfs.resolve(d.node, pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+    if (!r.node) return E.ENOENT;
+    setTimes(p, r.node, a, m, fst);
+    return 0;
+  }),
+  syscall(W, 'path_create_directory', { strace: 'mkdirat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, mkdirAt),
+  syscall(W, 'path_remove_directory', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, true)),
+  syscall(W, 'path_unlink_file', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, false)),
+  syscall(W, 'path_rename', { strace: 'renameat', classes: ['file'], params: ['olddirfd:fd', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, renameAt),
+  syscall(W, 'path_symlink', { strace: 'symlinkat', classes: ['file'], params: ['target:str', 'target_len:strlen', 'dirfd:fd', 'path:str', 'path_len:strlen'] }, symlinkAt),
+  syscall(W, 'path_readlink', { strace: 'readlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen', 'buf:out', 'buf_len:len', 'bufused:out'] }, readlinkAt),
+  syscall(W, 'path_link', { strace: 'linkat', classes: ['file'], params: ['olddirfd:fd', 'flags:flags', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, linkAt),
+];
