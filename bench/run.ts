@@ -34,12 +34,12 @@ function timeNative(exe: string, args: string[]): number {
   return Number(process.hrtime.bigint() - t);
 }
 async function timeSocklab(module: string, args: string[], env: Record<string, string> = {}): Promise<number> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
+  // Workers copy process.env when they start: set the keys on the real env object, then remove them.
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
   const t = process.hrtime.bigint();
   const o = await run({ processes: [{ module, args }], output: 'discard' });
   const ns = Number(process.hrtime.bigint() - t);
-  process.env = saved;
+  for (const k of Object.keys(env)) delete process.env[k];
   if (o.status !== 0) throw new Error(`${module} ${args.join(' ')} exited ${o.status}`);
   return ns;
 }
