@@ -34,10 +34,17 @@ interface SdkRecipe {
   ldflags: string[];
 }
 
-/** The repository (or installed package) root: two levels above dist/host/toolchain or host/toolchain. */
+/** The repository (or installed package) root: the nearest directory above whose package.json is socklab's. */
 export function packageRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json')) || !existsSync(join(d, 'guest'))) {
+  const isRoot = (dir: string): boolean => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'socklab';
+    } catch {
+      return false;
+    }
+  };
+  while (!isRoot(d)) {
     const up = dirname(d);
     if (up === d) throw new Error('cannot find the socklab package root');
     d = up;
