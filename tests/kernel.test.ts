@@ -26,6 +26,18 @@ describe('process basics', () => {
     expect(o.stderr).toBe(`copied ${input.length} bytes\n`);
   });
 
+  it("answers WASI's socket calls on non-socket fds with ENOTSOCK", async () => {
+    const o = await runGuest('kernel_notsock', [], { stdin: 'data' });
+    expect(o.stdout).toBe(
+      'sock_recv on stdin: ENOTSOCK\n' +
+        'sock_send on stdout: ENOTSOCK\n' +
+        'sock_accept on the preopened dir: ENOTSOCK\n' +
+        'sock_shutdown on stderr: ENOTSOCK\n' +
+        'sock_recv on a closed fd: EBADF\n',
+    );
+    expect(o.status).toBe(0);
+  });
+
   it('runs a module built elsewhere (hand-written .wat assembled to .wasm)', async () => {
     const o = await run({ processes: [{ module: join(ROOT, 'tests', 'fixtures', 'answer.wasm') }] });
     expect(o.stdout).toBe('42\n');
