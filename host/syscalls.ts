@@ -1,18 +1,13 @@
 // The complete syscall table a guest may import, assembled from each
 // subsystem's own table, plus the lists derived from it for the loader.
 import type { SyscallDef } from './kernel/syscall.js';
-import { wasiCoreSyscalls, type WasiSocketShims } from './wasi/core.js';
-import { E } from './abi/errno.js';
+import { wasiCoreSyscalls } from './wasi/core.js';
 import { fileSyscalls } from './wasi/files.js';
+import { createSocketSyscalls } from './net/syscalls.js';
 
-const noSockets: WasiSocketShims = {
-  accept: () => E.ENOTSOCK,
-  recv: () => E.ENOTSOCK,
-  send: () => -E.ENOTSOCK,
-  shutdown: () => E.ENOTSOCK,
-};
+const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(noSockets), ...fileSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

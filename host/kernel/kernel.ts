@@ -184,6 +184,9 @@ export class Kernel {
   async run(): Promise<RunResult> {
     let slices = 0;
     while (this.live > 0 && !this.stopped) {
+      // Events already due (a packet arriving now) go before the next slice, so
+      // a guest polling without blocking still sees the network move.
+      if (this.timers.size) this.timers.fireDue(this.clock.now());
       const p = this.pick();
       if (p) {
         if (p.state !== 'runnable') continue;

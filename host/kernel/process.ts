@@ -68,6 +68,8 @@ export class Process implements Waiter {
   /** Syscall in progress across suspensions: its start time and deadline. */
   callStart = -1;
   callDeadline = -1;
+  /** Bytes a blocking send already queued before it suspended (a re-run resumes from there). */
+  callBytes = 0;
   /** What the process waits for while blocked (for wake-ups and deadlock reports). */
   waitingOn: { queues: WaitQueue[]; deadline: number; call: string; timer?: number } | undefined;
   /** The syscall currently executing (for reports). */
@@ -200,6 +202,7 @@ export class Process implements Waiter {
     if (k.observer) k.observer.onSyscall(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), r, this.callStart);
     this.callStart = -1;
     this.callDeadline = -1;
+    this.callBytes = 0;
     this.currentCall = undefined;
     if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {

@@ -41,6 +41,8 @@ export class Session {
       observer,
       limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
     });
+    // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
+    this.kernel.ext['netConfig'] = spec.network;
   }
 
   /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
@@ -66,7 +68,10 @@ export class Session {
           env: ps.env ?? [],
           host: ps.host ?? 'host1',
           name: argv0,
-          setupFds: (proc) => this.setupFds(proc, ps.stdin),
+          setupFds: (proc) => {
+            if (ps.raw === false) proc.ext['noRaw'] = true;
+            this.setupFds(proc, ps.stdin);
+          },
         });
         this.io.spawned?.(p.pid, argv0, p.host);
       };

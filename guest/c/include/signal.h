@@ -1,0 +1,50 @@
+/* socklab guest SDK: <signal.h>. wasi-libc refuses it unless
+ * _WASI_EMULATED_SIGNAL is defined; socklab supplies signal(), raise() and
+ * sigaction() itself and tells the host how SIGPIPE is handled, so a write
+ * to a closed socket kills the process or fails with EPIPE as on Linux. */
+#ifndef _WASI_EMULATED_SIGNAL
+#define _WASI_EMULATED_SIGNAL
+#endif
+#include_next <signal.h>
+#ifndef _SOCKLAB_SIGNAL_H
+#define _SOCKLAB_SIGNAL_H
+#include <__typedef_sigset_t.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+/* wasi-libc leaves these out ("WASI has no sigaction"); Linux's shapes. */
+typedef struct {
+  int si_signo;
+  int si_errno;
+  int si_code;
+} siginfo_t;
+struct sigaction {
+  union {
+    void (*sa_handler)(int);
+    void (*sa_sigaction)(int, siginfo_t *, void *);
+  } __sa_handler;
+  sigset_t sa_mask;
+  int sa_flags;
+  void (*sa_restorer)(void);
+};
+#define sa_handler __sa_handler.sa_handler
+#define sa_sigaction __sa_handler.sa_sigaction
+int sigaction(int, const struct sigaction *__restrict, struct sigaction *__restrict);
+int sigemptyset(sigset_t *);
+int sigfillset(sigset_t *);
+int sigaddset(sigset_t *, int);
+int sigdelset(sigset_t *, int);
+int sigismember(const sigset_t *, int);
+#ifndef SA_RESTART
+#define SA_NOCLDSTOP 1
+#define SA_NOCLDWAIT 2
+#define SA_SIGINFO 4
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#endif
+#ifdef __cplusplus
+}
+#endif
+#endif

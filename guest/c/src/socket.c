@@ -1,0 +1,66 @@
+/* The socket calls of <sys/socket.h>, <poll.h> and select(), over the host's
+ * socklab imports. They replace wasi-libc's versions (linked before libc). */
+#include <poll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "socklab_imports.h"
+
+int socket(int domain, int type, int protocol) {
+  int fd;
+  int e = __socklab_socket(domain, type, protocol, &fd);
+  return e ? __socklab_ret(e) : fd;
+}
+int socketpair(int domain, int type, int protocol, int fds[2]) {
+  return __socklab_ret(__socklab_socketpair(domain, type, protocol, fds));
+}
+int bind(int fd, const struct sockaddr *a, socklen_t len) { return __socklab_ret(__socklab_bind(fd, a, len)); }
+int listen(int fd, int backlog) { return __socklab_ret(__socklab_listen(fd, backlog)); }
+int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, int flags) {
+  int nfd;
+  int e = __socklab_accept4(fd, a, len, flags, &nfd);
+  return e ? __socklab_ret(e) : nfd;
+}
+int accept(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return accept4(fd, a, len, 0); }
+int connect(int fd, const struct sockaddr *a, socklen_t len) { return __socklab_ret(__socklab_connect(fd, a, len)); }
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *a, socklen_t alen) {
+  size_t n;
+  int e = __socklab_sendto(fd, buf, len, flags, a, alen, &n);
+  return e ? __socklab_ret(e) : (ssize_t)n;
+}
+ssize_t send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, 0, 0); }
+ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags, struct sockaddr *__restrict a, socklen_t *__restrict alen) {
+  size_t n;
+  int e = __socklab_recvfrom(fd, buf, len, flags, a, alen, &n);
+  return e ? __socklab_ret(e) : (ssize_t)n;
+}
+ssize_t recv(int fd, void *buf, size_t len, int flags) { return recvfrom(fd, buf, len, flags, 0, 0); }
+ssize_t sendmsg(int fd, const struct msghdr *m, int flags) {
+  size_t n;
+  int e = __socklab_sendmsg(fd, m, flags, &n);
+  return e ? __socklab_ret(e) : (ssize_t)n;
+}
+ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
+  size_t n;
+  int e = __socklab_recvmsg(fd, m, flags, &n);
+  return e ? __socklab_ret(e) : (ssize_t)n;
+}
+int shutdown(int fd, int how) { return __socklab_ret(__socklab_shutdown(fd, how)); }
+int getsockname(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return __socklab_ret(__socklab_getsockname(fd, a, len)); }
+int getpeername(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return __socklab_ret(__socklab_getpeername(fd, a, len)); }
+int setsockopt(int fd, int level, int name, const void *v, socklen_t len) { return __socklab_ret(__socklab_setsockopt(fd, level, name, v, len)); }
+int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__restrict len) { return __socklab_ret(__socklab_getsockopt(fd, level, name, v, len)); }
+
+int poll(struct pollfd *fds, nfds_t n, int timeout) {
+  int ready;
+  int e = __socklab_poll(fds, n, timeout, &ready);
+  return e ? __socklab_ret(e) : ready;
+}
+
+int select(int n, fd_set *__restrict r, fd_set *__restrict w, fd_set *__restrict x, struct timeval *__restrict t) {
+  int ready;
+  int e = __socklab_select(n, r, w, x, t, &ready);
+  return e ? __socklab_ret(e) : ready;
+}
+
+int gethostname(char *name, size_t len) { return __socklab_ret(__socklab_gethostname(name, len)); }

@@ -1,0 +1,37 @@
+/* The host's socket calls (docs/abi.md): each returns 0 or a guest errno. */
+#ifndef SOCKLAB_IMPORTS_H
+#define SOCKLAB_IMPORTS_H
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define SOCKLAB_IMPORT(name) __attribute__((import_module("socklab"), import_name(#name)))
+
+SOCKLAB_IMPORT(socket) int __socklab_socket(int, int, int, int *);
+SOCKLAB_IMPORT(socketpair) int __socklab_socketpair(int, int, int, int *);
+SOCKLAB_IMPORT(bind) int __socklab_bind(int, const void *, socklen_t);
+SOCKLAB_IMPORT(listen) int __socklab_listen(int, int);
+SOCKLAB_IMPORT(accept4) int __socklab_accept4(int, void *, socklen_t *, int, int *);
+SOCKLAB_IMPORT(connect) int __socklab_connect(int, const void *, socklen_t);
+SOCKLAB_IMPORT(sendto) int __socklab_sendto(int, const void *, size_t, int, const void *, socklen_t, size_t *);
+SOCKLAB_IMPORT(recvfrom) int __socklab_recvfrom(int, void *, size_t, int, void *, socklen_t *, size_t *);
+SOCKLAB_IMPORT(sendmsg) int __socklab_sendmsg(int, const struct msghdr *, int, size_t *);
+SOCKLAB_IMPORT(recvmsg) int __socklab_recvmsg(int, struct msghdr *, int, size_t *);
+SOCKLAB_IMPORT(shutdown) int __socklab_shutdown(int, int);
+SOCKLAB_IMPORT(getsockname) int __socklab_getsockname(int, void *, socklen_t *);
+SOCKLAB_IMPORT(getpeername) int __socklab_getpeername(int, void *, socklen_t *);
+SOCKLAB_IMPORT(setsockopt) int __socklab_setsockopt(int, int, int, const void *, socklen_t);
+SOCKLAB_IMPORT(getsockopt) int __socklab_getsockopt(int, int, int, void *, socklen_t *);
+SOCKLAB_IMPORT(poll) int __socklab_poll(void *, unsigned long, int, int *);
+SOCKLAB_IMPORT(select) int __socklab_select(int, void *, void *, void *, void *, int *);
+SOCKLAB_IMPORT(getaddrinfo) int __socklab_getaddrinfo(const char *, const char *, const void *, void *, size_t, int *);
+SOCKLAB_IMPORT(getnameinfo) int __socklab_getnameinfo(const void *, socklen_t, char *, socklen_t, char *, socklen_t, int);
+SOCKLAB_IMPORT(gethostname) int __socklab_gethostname(char *, size_t);
+SOCKLAB_IMPORT(sigpipe) int __socklab_sigpipe(int);
+
+/* Sets errno from a host result and returns the POSIX -1 / 0. */
+#include <errno.h>
+static inline int __socklab_ret(int err) {
+  if (err) { errno = err; return -1; }
+  return 0;
+}
+#endif

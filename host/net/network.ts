@@ -1,0 +1,278 @@
+// The virtual network: hosts with addresses and their own loopback, name
+// resolution, port tables, and links whose latency, jitter, loss,
+// duplication, reordering and partitions come from the scenario and the
+// run's seed. Sockets (socket.ts) ask it where an address lives and when a
+// packet sent now arrives; every arrival is an event on the kernel's queue.
+import { E, Errno } from '../abi/errno.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Rng } from '../kernel/rng.js';
+import { canonIp, isLoopback, unmap, type InetAddr } from './address.js';
+import type { Socket } from './socket.js';
+
+export interface NetworkConfig {
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
+  partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
+}
+
+export interface Host {
+  name: string;
+  v4: string[];
+  v6: string[];
+  /** Sockets bound to a port, per protocol. */
+  ports: Map<string, Socket[]>;
+  /** Ports a closed connection keeps in TIME_WAIT, until the given time. */
+  timeWait: Map<string, number>;
+  /** AF_UNIX abstract names. */
+  abstract: Map<string, Socket>;
+  nextEphemeral: number;
+}
+
+interface Link {
+  latencyNs: number;
+  jitterNs: number;
+  bandwidthBps: number;
+  loss: number;
+  duplicate: number;
+  reorder: number;
+  /** When the link is next free (bandwidth serialisation), per direction. */
+  busyUntil: Map<string, number>;
+}
+
+/** What the network decided for one packet: arrival times (empty: lost; two: duplicated). */
+export type Fate = number[];
+
+const MS = 1e6;
+export const EPHEMERAL_LOW = 32768;
+export const EPHEMERAL_HIGH = 60999;
+/** Default one-way latency between two hosts with no link configured. */
+const DEFAULT_LATENCY_NS = 0.1 * MS;
+/** TCP's initial retransmission timeout (RFC 6298: 1 s; Linux uses 200 ms minimum RTO once measured). */
+export const RTO_NS = 200 * MS;
+export const TIME_WAIT_NS = 60_000 * MS;
+
+export class VirtualNetwork {
+  readonly hosts = new Map<string, Host>();
+  private readonly byIp = new Map<string, Host>();
+  private readonly links = new Map<string, Link>();
+  private readonly partitions: { a: string; b: string; from: number; to: number }[] = [];
+  readonly rng: Rng;
+  /** Datagrams dropped by links or full queues (for reports). */
+  drops = 0;
+
+  constructor(readonly kernel: Kernel, config?: NetworkConfig) {
+    this.rng = kernel.rng.fork('net');
+    const hosts = config?.hosts?.length ? config.hosts : [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }];
+    hosts.forEach((h, i) => {
+      const host: Host = {
+        name: h.name,
+        v4: (h.ipv4 ?? [`10.0.0.${i + 1}`]).map(canonIp),
+        v6: (h.ipv6 ?? [`fd00::${(i + 1).toString(16)}`]).map(canonIp),
+        ports: new Map(),
+        timeWait: new Map(),
+        abstract: new Map(),
+        nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW),
+      };
+      this.hosts.set(h.name, host);
+      for (const ip of [...host.v4, ...host.v6]) this.byIp.set(ip, host);
+    });
+    for (const l of config?.links ?? []) {
+      const link: Link = {
+        latencyNs: (l.latencyMs ?? 0.1) * MS, jitterNs: (l.jitterMs ?? 0) * MS, bandwidthBps: l.bandwidthBps ?? 0,
+        loss: l.loss ?? 0, duplicate: l.duplicate ?? 0, reorder: l.reorder ?? 0, busyUntil: new Map(),
+      };
+      this.links.set(key(l.a, l.b), link);
+    }
+    for (const p of config?.partitions ?? []) this.partitions.push({ a: p.a, b: p.b, from: p.fromMs * MS, to: p.toMs * MS });
+  }
+
+  host(name: string): Host {
+    let h = this.hosts.get(name);
+    if (!h) {
+      // A process on a host the scenario did not declare gets one with the next free addresses.
+      const i = this.hosts.size + 1;
+      h = { name, v4: [`10.0.0.${i}`], v6: [`fd00::${i.toString(16)}`], ports: new Map(), timeWait: new Map(), abstract: new Map(), nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW) };
+      this.hosts.set(name, h);
+      for (const ip of [...h.v4, ...h.v6]) this.byIp.set(ip, h);
+    }
+    return h;
+  }
+
+  /** The host an address lives on, seen from `from`: loopback is the sender itself. */
+  route(from: Host, ip: string): Host | undefined {
+    const u = unmap(ip);
+    if (isLoopback(u)) return from;
+    return this.byIp.get(canonIp(u));
+  }
+
+  /** Whether ip is one of the host's own addresses (or loopback / any). */
+  owns(h: Host, ip: string): boolean {
+    const u = unmap(ip);
+    return isLoopback(u) || u === '0.0.0.0' || u === '::' || h.v4.includes(canonIp(u)) || h.v6.includes(canonIp(u));
+  }
+
+  /** The source address a host uses to reach dst. */
+  sourceFor(h: Host, dst: string, family: 4 | 6): string {
+    const u = unmap(dst);
+    if (isLoopback(u)) return family === 4 || !u.includes(':') ? (family === 6 ? '::ffff:127.0.0.1' : '127.0.0.1') : '::1';
+    if (family === 6 && !u.includes(':')) return `::ffff:${h.v4[0] ?? '127.0.0.1'}`;
+    return family === 4 ? h.v4[0] ?? '127.0.0.1' : h.v6[0] ?? '::1';
+  }
+
+  partitioned(a: Host, b: Host, at: number): boolean {
+    if (a === b) return false;
+    return this.partitions.some((p) => ((p.a === a.name && p.b === b.name) || (p.a === b.name && p.b === a.name)) && at >= p.from && at < p.to);
+  }
+
+  /**
+   * When a packet of `bytes` sent now from a to b arrives: [] when the link
+   * loses it, two times when it duplicates it. Same host: now.
+   */
+  fate(a: Host, b: Host, bytes: number, reliable: boolean): Fate {
+    const now = this.kernel.clock.now();
+    if (a === b) return [now];
+    if (this.partitioned(a, b, now)) return [];
+    const link = this.links.get(key(a.name, b.name));
+    if (!link) return [now + DEFAULT_LATENCY_NS];
+    let t = now;
+    if (link.bandwidthBps > 0) {
+      const dir = `${a.name}>${b.name}`;
+      const start = Math.max(now, link.busyUntil.get(dir) ?? 0);
+      t = start + (bytes * 8 * 1e9) / link.bandwidthBps;
+      link.busyUntil.set(dir, t);
+    }
+    t += link.latencyNs + (link.jitterNs ? this.rng.float() * link.jitterNs : 0);
+    if (reliable) return [t];
+    if (link.loss && this.rng.float() < link.loss) {
+      this.drops++;
+      return [];
+    }
+    if (link.reorder && this.rng.float() < link.reorder) t += link.latencyNs + 1 * MS;
+    const out = [Math.round(t)];
+    if (link.duplicate && this.rng.float() < link.duplicate) out.push(Math.round(t + 0.01 * MS));
+    return out;
+  }
+
+  /**
+   * Arrival time of a TCP segment: over a lossy link a lost segment is sent
+   * again after the retransmission timeout (doubling), so loss shows as delay
+   * and the stream stays whole. undefined while partitioned past giving up.
+   */
+  reliableArrival(a: Host, b: Host, bytes: number): number {
+    const now = this.kernel.clock.now();
+    if (a === b) return now;
+    const link = this.links.get(key(a.name, b.name));
+    let t = now;
+    let rto = RTO_NS;
+    for (let tries = 0; tries < 16; tries++) {
+      const lost = this.partitioned(a, b, t) || (link !== undefined && link.loss > 0 && this.rng.float() < link.loss);
+      if (!lost) break;
+      t += rto;
+      rto = Math.min(rto * 2, 120_000 * MS);
+    }
+    const base = link ? link.latencyNs + (link.jitterNs ? this.rng.float() * link.jitterNs : 0) : DEFAULT_LATENCY_NS;
+    let ser = 0;
+    if (link?.bandwidthBps) {
+      const dir = `${a.name}>${b.name}`;
+      const start = Math.max(t, link.busyUntil.get(dir) ?? 0);
+      ser = start - t + (bytes * 8 * 1e9) / link.bandwidthBps;
+      link.busyUntil.set(dir, start + (bytes * 8 * 1e9) / link.bandwidthBps);
+    }
+    return Math.round(t + base + ser);
+  }
+
+  /** Runs fn at time `at` on the kernel's event queue (or now, if at <= now). */
+  at(at: number, fn: () => void): void {
+    this.kernel.timers.add(at, fn);
+  }
+
+  // ---- ports ----
+
+  portKey(proto: string, port: number): string {
+    return `${proto}:${port}`;
+  }
+
+  bound(h: Host, proto: string, port: number): Socket[] {
+    return h.ports.get(this.portKey(proto, port)) ?? [];
+  }
+
+  addBinding(h: Host, proto: string, port: number, s: Socket): void {
+    const k = this.portKey(proto, port);
+    const list = h.ports.get(k);
+    if (list) list.push(s);
+    else h.ports.set(k, [s]);
+  }
+  removeBinding(h: Host, proto: string, port: number, s: Socket): void {
+    const k = this.portKey(proto, port);
+    const list = h.ports.get(k);
+    if (!list) return;
+    const i = list.indexOf(s);
+    if (i >= 0) list.splice(i, 1);
+    if (!list.length) h.ports.delete(k);
+  }
+
+  /** Picks a free ephemeral port as Linux does: from a seeded offset, the next free one. */
+  ephemeral(h: Host, proto: string, free: (port: number) => boolean): number {
+    const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+    for (let i = 0; i < span; i++) {
+      const port = EPHEMERAL_LOW + ((h.nextEphemeral - EPHEMERAL_LOW + i) % span);
+      if (free(port) && !this.inTimeWait(h, proto, port)) {
+        h.nextEphemeral = port + 1 > EPHEMERAL_HIGH ? EPHEMERAL_LOW : port + 1;
+        return port;
+      }
+    }
+    throw new Errno(E.EADDRNOTAVAIL);
+  }
+
+  inTimeWait(h: Host, proto: string, port: number): boolean {
+    const k = this.portKey(proto, port);
+    const until = h.timeWait.get(k);
+    if (until === undefined) return false;
+    if (until <= this.kernel.clock.now()) {
+      h.timeWait.delete(k);
+      return false;
+    }
+    return true;
+  }
+  enterTimeWait(h: Host, proto: string, port: number): void {
+    h.timeWait.set(this.portKey(proto, port), this.kernel.clock.now() + TIME_WAIT_NS);
+  }
+
+  /** Finds the socket that receives a packet for (proto, ip, port) on host h. */
+  lookup(h: Host, proto: string, dst: InetAddr, pred: (s: Socket) => boolean): Socket | undefined {
+    let wildcard: Socket | undefined;
+    for (const s of this.bound(h, proto, dst.port)) {
+      if (!pred(s)) continue;
+      const l = s.local as InetAddr;
+      if (l.ip === '0.0.0.0' || l.ip === '::') {
+        wildcard ??= s;
+        continue;
+      }
+      if (canonIp(unmap(l.ip)) === canonIp(unmap(dst.ip)) || (isLoopback(l.ip) && isLoopback(dst.ip) && unmap(l.ip) === unmap(dst.ip))) return s;
+    }
+    return wildcard;
+  }
+
+  /** Names the resolver knows: localhost, the hosts. */
+  resolve(from: Host, name: string): { v4: string[]; v6: string[]; canon: string } | undefined {
+    const n = name.toLowerCase().replace(/\.$/, '');
+    // As Debian's /etc/hosts has it: localhost is 127.0.0.1, ::1 is ip6-localhost.
+    if (n === 'localhost' || n === 'localhost.localdomain') return { v4: ['127.0.0.1'], v6: [], canon: 'localhost' };
+    if (n === 'ip6-localhost' || n === 'ip6-loopback') return { v4: [], v6: ['::1'], canon: 'ip6-localhost' };
+    const h = this.hosts.get(n) ?? [...this.hosts.values()].find((x) => x.name.toLowerCase() === n);
+    if (!h) return undefined;
+    void from;
+    return { v4: h.v4, v6: h.v6, canon: h.name };
+  }
+
+  /** The name of an address, for getnameinfo. */
+  nameOf(from: Host, ip: string): string | undefined {
+    const u = unmap(ip);
+    if (isLoopback(u)) return 'localhost';
+    return this.byIp.get(canonIp(u))?.name;
+  }
+}
+
+function key(a: string, b: string): string {
+  return a < b ? `${a}\0${b}` : `${b}\0${a}`;
+}

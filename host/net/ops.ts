@@ -1,0 +1,297 @@
+// The transitions of the socket state machine that involve the network:
+// bind (address rules, EADDRINUSE, TIME_WAIT), listen, connect (the
+// handshake against the listener's backlog, refused, timed out) and accept.
+// Shared by AF_UNIX and AF_INET/AF_INET6, by blocking and non-blocking use.
+import { E, Errno } from '../abi/errno.js';
+import { WOULD_BLOCK } from '../kernel/file.js';
+import { canonIp, isAny, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
+import { AF } from './constants.js';
+import { Socket } from './socket.js';
+
+const SOMAXCONN = 4096;
+/** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
+const SYN_GIVE_UP_NS = 127e9;
+/** Unanswered ARP: EHOSTUNREACH after about 3 s. */
+const ARP_TIMEOUT_NS = 3e9;
+
+function overlaps(a: Socket, b: Socket): boolean {
+  const la = a.local as InetAddr;
+  const lb = b.local as InetAddr;
+  const v4a = a.domain === AF.AF_INET, v4b = b.domain === AF.AF_INET;
+  // An IPv6 socket bound to :: without IPV6_V6ONLY also takes the IPv4 port.
+  const coversV4 = (s: Socket, l: InetAddr): boolean => s.domain === AF.AF_INET || (!s.v6only && (l.ip === '::' || l.ip.startsWith('::ffff:')));
+  const coversV6 = (s: Socket): boolean => s.domain === AF.AF_INET6;
+  if (!((coversV4(a, la) && coversV4(b, lb)) || (coversV6(a) && coversV6(b)))) return false;
+  if (isAny(la) || isAny(lb)) return true;
+  void v4a; void v4b;
+  return canonIp(unmap(la.ip)) === canonIp(unmap(lb.ip));
+}
+
+export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
+  if (s.local) throw new Errno(E.EINVAL);
+  if (s.isUnix) {
+    if (a.family === 'unnamed') return autobindUnix(s);
+    if (a.family !== 'unix') throw new Errno(E.EINVAL);
+    if (a.abstract) {
+      if (s.host.abstract.has(a.path)) throw new Errno(E.EADDRINUSE);
+      s.host.abstract.set(a.path, s);
+    } else {
+      if (!s.fs) throw new Errno(E.EOPNOTSUPP);
+      s.fs.bindSocket(a.path, s);
+    }
+    s.local = a;
+    s.state = 'bound';
+    return;
+  }
+  if (s.domain === AF.AF_INET6 && addrlen < 24) throw new Errno(E.EINVAL);
+  const want = s.domain === AF.AF_INET ? 4 : 6;
+  if (a.family !== want) throw new Errno(s.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
+  const ip = canonIp(a.ip);
+  if (!s.net.owns(s.host, ip)) throw new Errno(E.EADDRNOTAVAIL);
+  if (s.domain === AF.AF_INET6 && ip.startsWith('::ffff:') && s.v6only) throw new Errno(E.EINVAL);
+  if (a.port !== 0 && a.port < 1024 && !privileged) throw new Errno(E.EACCES);
+  const cand: InetAddr = { family: want, ip, port: a.port };
+  const tentative = s.local;
+  s.local = cand;
+  try {
+    if (a.port === 0) {
+      cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
+    } else {
+      if (conflicts(s, a.port)) throw new Errno(E.EADDRINUSE);
+      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', a.port)) throw new Errno(E.EADDRINUSE);
+    }
+  } catch (e) {
+    s.local = tentative;
+    throw e;
+  }
+  s.net.addBinding(s.host, s.proto, cand.port, s);
+  s.state = 'bound';
+}
+
+/** Another socket holding the port in a way that forbids s from taking it. */
+function conflicts(s: Socket, port: number): Socket | undefined {
+  const me = { ...(s.local as InetAddr), port };
+  const saved = s.local;
+  s.local = me;
+  try {
+    for (const o of s.net.bound(s.host, s.proto, port)) {
+      if (o === s || o.closed) continue;
+      if (!overlaps(s, o)) continue;
+      if (s.reuseport && o.reuseport) continue;
+      if (s.reuseaddr && o.reuseaddr && (s.kind === 'dgram' || o.state !== 'listening')) continue;
+      return o;
+    }
+    return undefined;
+  } finally {
+    s.local = saved;
+  }
+}
+
+function autobindUnix(s: Socket): void {
+  // Linux autobind: an abstract name of five hex digits.
+  for (let i = 0; i < 0xfffff; i++) {
+    const name = ((s.net.rng.next() & 0xfffff) >>> 0).toString(16).padStart(5, '0');
+    if (!s.host.abstract.has(name)) {
+      const a: UnixAddr = { family: 'unix', abstract: true, path: name };
+      s.host.abstract.set(name, s);
+      s.local = a;
+      s.state = 'bound';
+      return;
+    }
+  }
+  throw new Errno(E.EADDRINUSE);
+}
+
+export function listen(s: Socket, backlog: number): void {
+  if (s.kind === 'dgram') throw new Errno(E.EOPNOTSUPP);
+  if (s.state === 'connected' || s.state === 'connecting') throw new Errno(E.EINVAL);
+  if (!s.local) {
+    if (s.isUnix) throw new Errno(E.EINVAL);
+    s.autobind();
+  }
+  s.backlog = Math.min(Math.max(backlog, 0), SOMAXCONN);
+  if (s.state !== 'listening') {
+    if (!s.isUnix) {
+      // Taking a port to listen re-checks it against listeners sharing it through SO_REUSEADDR.
+      const port = (s.local as InetAddr).port;
+      for (const o of s.net.bound(s.host, s.proto, port)) {
+        if (o !== s && !o.closed && o.state === 'listening' && overlaps(s, o) && !(s.reuseport && o.reuseport)) throw new Errno(E.EADDRINUSE);
+      }
+    }
+    s.state = 'listening';
+  }
+  s.notify();
+}
+
+/** Linux accepts backlog+1 connections into the queue. */
+function backlogFull(l: Socket): boolean {
+  return l.acceptq.length > l.backlog;
+}
+
+export interface ConnectProgress {
+  /** Set while a connect is under way, to tell "my call, still waiting" from a second connect(). */
+  pending?: object;
+}
+
+/**
+ * connect(): 0 when connected, WOULD_BLOCK while the handshake runs
+ * (callers turn that into EINPROGRESS or a wait), or throws the errno.
+ */
+export function connect(s: Socket, a: Addr, token: object): number {
+  if (s.state === 'listening') throw new Errno(E.EINVAL);
+  if (s.kind === 'dgram') return connectDgram(s, a);
+  if (s.state === 'connected') {
+    if ((s as Socket & ConnectProgress).pending === token) {
+      (s as Socket & ConnectProgress).pending = undefined;
+      return 0;
+    }
+    throw new Errno(E.EISCONN);
+  }
+  if (s.state === 'connecting') {
+    if ((s as Socket & ConnectProgress).pending === token) return WOULD_BLOCK;
+    throw new Errno(E.EALREADY);
+  }
+  if (s.soError) {
+    const e = s.soError;
+    s.soError = 0;
+    throw new Errno(e);
+  }
+  if (s.state === 'closed') throw new Errno(E.EBADF);
+  return s.isUnix ? connectUnix(s, a) : connectInet(s, a, token);
+}
+
+function connectDgram(s: Socket, a: Addr): number {
+  if (a.family === 'unnamed' && !s.isUnix) {
+    // AF_UNSPEC dissolves the association.
+    s.remote = undefined;
+    s.peer = undefined;
+    return 0;
+  }
+  if (s.isUnix) {
+    if (a.family !== 'unix') throw new Errno(E.EINVAL);
+    const t = s.findUnix(a);
+    if (!t) throw new Errno(E.ECONNREFUSED);
+    if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
+    s.remote = a;
+    s.peer = t;
+    return 0;
+  }
+  const fam = s.domain === AF.AF_INET ? 4 : 6;
+  if (a.family !== 4 && a.family !== 6) throw new Errno(E.EAFNOSUPPORT);
+  if (fam === 4 && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+  s.autobind(a);
+  s.remote = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
+  s.pinLocal(a);
+  s.soError = 0;
+  return 0;
+}
+
+function connectUnix(s: Socket, a: Addr): number {
+  if (a.family !== 'unix') throw new Errno(a.family === 'unnamed' ? E.EINVAL : E.EINVAL);
+  const l = s.findUnix(a);
+  if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
+  if (l.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
+  if (l.state !== 'listening') throw new Errno(E.ECONNREFUSED);
+  if (backlogFull(l)) {
+    if (s.nonblock) throw new Errno(E.EAGAIN);
+    return WOULD_BLOCK;
+  }
+  const child = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
+  child.local = l.local;
+  child.remote = s.local ?? { family: 'unnamed' };
+  child.state = 'connected';
+  child.peer = s;
+  child.rcvbuf = l.rcvbuf;
+  child.sndbuf = l.sndbuf;
+  s.peer = child;
+  s.remote = l.local;
+  s.state = 'connected';
+  l.acceptq.push(child);
+  l.notify();
+  return 0;
+}
+
+function connectInet(s: Socket, a: Addr, token: object): number {
+  const fam = s.domain === AF.AF_INET ? 4 : 6;
+  if (a.family !== 4 && a.family !== 6) throw new Errno(a.family === 'unix' ? E.EAFNOSUPPORT : E.EAFNOSUPPORT);
+  if (fam === 4 && a.family === 6) throw new Errno(E.EAFNOSUPPORT);
+  const dst: InetAddr = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : { ...a, ip: canonIp(a.ip) };
+  if (dst.port === 0) throw new Errno(E.ECONNREFUSED);
+  s.autobind(dst);
+  s.pinLocal(dst);
+  s.remote = dst;
+  s.state = 'connecting';
+  (s as Socket & ConnectProgress).pending = token;
+  const net = s.net;
+  const now = net.kernel.clock.now();
+  const target = net.route(s.host, unmap(dst.ip) === '0.0.0.0' || unmap(dst.ip) === '::' ? '127.0.0.1' : dst.ip);
+  const fail = (errno: number): void => {
+    if (s.closed || s.state !== 'connecting') return;
+    s.state = 'bound';
+    s.remote = undefined;
+    s.soError = errno;
+    s.notify();
+  };
+  if (!target) {
+    net.at(now + ARP_TIMEOUT_NS, () => fail(E.EHOSTUNREACH));
+    return WOULD_BLOCK;
+  }
+  const syn = (sentAt: number): void => {
+    const arrival = net.reliableArrival(s.host, target, 60);
+    if (arrival - now > SYN_GIVE_UP_NS) {
+      net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
+      return;
+    }
+    net.at(arrival, () => {
+      if (s.closed || s.state !== 'connecting') return;
+      const v4dst = unmap(dst.ip).includes(':') ? undefined : unmap(dst.ip);
+      const l = net.lookup(target, 'tcp', { ...dst, ip: v4dst ?? dst.ip }, (x) =>
+        x.state === 'listening' && !x.closed && (v4dst ? x.domain === AF.AF_INET || !x.v6only : x.domain === AF.AF_INET6));
+      const back = (fn: () => void): void => net.at(net.reliableArrival(target, s.host, 60), fn);
+      if (!l) return back(() => fail(E.ECONNREFUSED));
+      if (backlogFull(l)) {
+        // Linux drops the SYN; the client retransmits it after 1 s, 2 s, 4 s...
+        const next = sentAt + Math.max(1e9, (net.kernel.clock.now() - sentAt) * 2);
+        if (next - now > SYN_GIVE_UP_NS) return net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
+        return net.at(next, () => syn(next));
+      }
+      const child = new Socket(net, target, l.fs, l.domain, 'stream', l.protocol);
+      const lLocal = l.local as InetAddr;
+      const peerIp = l.domain === AF.AF_INET6 && !((s.local as InetAddr).ip.includes(':')) ? `::ffff:${unmap((s.local as InetAddr).ip)}` : (s.local as InetAddr).ip;
+      child.local = { family: l.domain === AF.AF_INET ? 4 : 6, ip: isAny(lLocal) ? (l.domain === AF.AF_INET6 && v4dst ? `::ffff:${v4dst}` : dst.ip) : lLocal.ip, port: lLocal.port };
+      child.remote = { family: l.domain === AF.AF_INET ? 4 : 6, ip: l.domain === AF.AF_INET ? unmap(peerIp) : peerIp, port: (s.local as InetAddr).port };
+      child.state = 'connected';
+      child.peer = s;
+      child.rcvbuf = l.rcvbuf;
+      child.sndbuf = l.sndbuf;
+      child.nodelay = l.nodelay;
+      s.peer = child;
+      net.addBinding(target, 'tcp', lLocal.port, child);
+      back(() => {
+        if (s.closed) {
+          child.onReset(true);
+          return;
+        }
+        s.state = 'connected';
+        s.notify();
+        // The final ACK: only now does the server side count as established.
+        net.at(net.reliableArrival(s.host, target, 60), () => {
+          if (l.closed) return child.close();
+          l.acceptq.push(child);
+          l.notify();
+        });
+      });
+    });
+  };
+  syn(now);
+  return WOULD_BLOCK;
+}
+
+/** Takes one established connection off a listener's queue. */
+export function accept(l: Socket): Socket | number {
+  if (l.state !== 'listening') throw new Errno(l.kind === 'dgram' ? E.EOPNOTSUPP : E.EINVAL);
+  const c = l.acceptq.shift();
+  if (!c) return WOULD_BLOCK;
+  l.backlogWait.wake();
+  return c;
+}

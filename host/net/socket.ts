@@ -1,0 +1,516 @@
+// The socket: one state machine for every domain and type, written once.
+// Stream (TCP, AF_UNIX stream) and seqpacket sockets are connection-based:
+// unbound -> bound -> listening, or -> connecting -> connected ->
+// half-closed -> closed (TIME_WAIT for an active TCP close). Datagram
+// sockets keep boundaries and a receive queue. Where bytes go and when they
+// arrive is the network's business (network.ts); this file decides what a
+// Linux socket would do with them. Primitives never block: they return
+// WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
+import { E, Errno } from '../abi/errno.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
+import { WaitQueue } from '../kernel/wait.js';
+import { fmtAddr, isAny, isLoopback, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
+import { AF, IPPROTO, SOCK } from './constants.js';
+import type { Host, VirtualNetwork } from './network.js';
+
+export type Kind = 'stream' | 'dgram' | 'seqpacket';
+export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
+
+/** Linux's defaults (net.core.*mem_default, tcp_rmem/wmem[1]). */
+const DEFAULT_BUF = { tcpRcv: 131072, tcpSnd: 16384, other: 212992 };
+export const UDP_MAX_V4 = 65507;
+export const UDP_MAX_V6 = 65527;
+const UNIX_DGRAM_QLEN = 10; // net.unix.max_dgram_qlen
+
+interface Datagram {
+  data: Uint8Array;
+  from: Addr;
+}
+
+/** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
+export interface SocketPathNamespace {
+  bindSocket(path: string, obj: unknown): void;
+  lookupSocket(path: string): unknown;
+}
+
+let inoSeq = 1_000_000n;
+
+export class Socket implements OpenFile {
+  readonly waitq = new WaitQueue();
+  readonly isSocket = true;
+  nonblock = false;
+  append = false;
+  refs = 0;
+  readonly ino = inoSeq++;
+
+  state: State = 'unbound';
+  local: Addr | undefined;
+  remote: Addr | undefined;
+  peer: Socket | undefined;
+  /** Stream bytes received and not yet read. */
+  private rx: Uint8Array[] = [];
+  rxBytes = 0;
+  /** Datagrams / seqpacket messages received. */
+  private dq: Datagram[] = [];
+  dqBytes = 0;
+  /** Bytes sent to the peer that have not arrived yet. */
+  inflight = 0;
+  /** The last arrival time scheduled toward the peer: a stream never overtakes itself. */
+  lastArrival = 0;
+  /** Peer sent FIN: reads return 0 once rx is empty. */
+  peerEof = false;
+  /** We shut down writing (FIN sent). */
+  wrShut = false;
+  rdShut = false;
+  /** A RST arrived: the next read reports ECONNRESET, later writes EPIPE. */
+  resetPending = false;
+  peerGone = false;
+  soError = 0;
+  backlog = 0;
+  acceptq: Socket[] = [];
+  /** Connection attempts from AF_UNIX clients waiting for backlog room. */
+  readonly backlogWait = new WaitQueue();
+  closed = false;
+
+  // options
+  reuseaddr = false;
+  reuseport = false;
+  keepalive = false;
+  broadcast = false;
+  nodelay = false;
+  v6only = false;
+  oobinline = false;
+  linger: { on: number; secs: number } = { on: 0, secs: 0 };
+  rcvbuf: number;
+  sndbuf: number;
+  rcvlowat = 1;
+  rcvtimeo = -1;
+  sndtimeo = -1;
+  hdrincl = false;
+  ttl = 64;
+
+  constructor(
+    readonly net: VirtualNetwork,
+    readonly host: Host,
+    readonly fs: SocketPathNamespace | undefined,
+    readonly domain: number,
+    readonly kind: Kind,
+    readonly protocol: number,
+  ) {
+    const tcp = domain !== AF.AF_UNIX && kind === 'stream';
+    this.rcvbuf = tcp ? DEFAULT_BUF.tcpRcv : DEFAULT_BUF.other;
+    this.sndbuf = tcp ? DEFAULT_BUF.tcpSnd : DEFAULT_BUF.other;
+  }
+
+  get isUnix(): boolean {
+    return this.domain === AF.AF_UNIX;
+  }
+  get connectionBased(): boolean {
+    return this.kind !== 'dgram';
+  }
+  /** Port-table protocol name. */
+  get proto(): string {
+    return this.kind === 'stream' ? 'tcp' : 'udp';
+  }
+  get type(): number {
+    return this.kind === 'stream' ? SOCK.SOCK_STREAM : this.kind === 'dgram' ? SOCK.SOCK_DGRAM : SOCK.SOCK_SEQPACKET;
+  }
+  get filetype(): FileType {
+    return this.kind === 'dgram' ? FileType.SocketDgram : FileType.SocketStream;
+  }
+
+  /** strace -yy's view: TCP:[10.0.0.1:7000->10.0.0.2:40000], UNIX-STREAM:[/tmp/s]. */
+  describe(): string {
+    const v6 = this.domain === AF.AF_INET6;
+    const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
+      : `${this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
+    const l = this.local ? fmtAddr(this.local) : '';
+    const r = this.remote ? fmtAddr(this.remote) : '';
+    return `${name}:[${l}${r ? `->${r}` : ''}]`;
+  }
+
+  timeoutNs(dir: 'read' | 'write'): number {
+    return dir === 'read' ? this.rcvtimeo : this.sndtimeo;
+  }
+
+  /** Wake whoever waits on this socket (readers, writers, pollers). */
+  notify(): void {
+    this.waitq.wake();
+  }
+
+  // ---------------- readiness ----------------
+
+  poll(): number {
+    if (this.state === 'listening') return this.acceptq.length ? POLLIN : 0;
+    let m = 0;
+    if (this.soError) m |= POLLERR;
+    if (this.kind === 'dgram') {
+      if (this.dq.length) m |= POLLIN;
+      if (this.rdShut) m |= POLLIN | POLLRDHUP;
+      if (this.writableRoom() > 0) m |= POLLOUT;
+      return m;
+    }
+    if (this.state === 'connecting') return m ? m | POLLOUT | POLLHUP : 0;
+    if (this.state !== 'connected') return m | POLLOUT | POLLHUP;
+    const hasData = this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0;
+    if (hasData || this.peerEof || this.rdShut || this.resetPending) m |= POLLIN;
+    if (this.peerEof || this.rdShut) m |= POLLRDHUP;
+    if ((this.peerEof && this.wrShut) || this.peerGone) m |= POLLHUP;
+    if (this.wrShut || this.peerGone || this.writableRoom() > 0) m |= POLLOUT;
+    return m;
+  }
+
+  /** Bytes a send could queue now toward the peer. */
+  writableRoom(): number {
+    if (this.kind === 'dgram') {
+      if (this.isUnix) {
+        const p = this.peer;
+        return p && !p.closed && p.dq.length >= UNIX_DGRAM_QLEN ? 0 : 1;
+      }
+      return 1;
+    }
+    const p = this.peer;
+    if (!p) return 0;
+    const queued = this.kind === 'seqpacket' ? p.dqBytes : p.rxBytes;
+    return Math.max(0, p.rcvbuf + this.sndbuf - queued - this.inflight);
+  }
+
+  // ---------------- stream data ----------------
+
+  /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
+  sendStream(data: Uint8Array[], total: number): number {
+    if (this.state !== 'connected') throw new Errno(this.state === 'connecting' ? E.EAGAIN : E.ENOTCONN);
+    if (this.wrShut || this.peerGone) throw new Errno(E.EPIPE);
+    const p = this.peer!;
+    if (p.closed) {
+      // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
+      this.arrive(p, () => this.onReset(true));
+      return total;
+    }
+    const room = this.writableRoom();
+    if (room === 0) return WOULD_BLOCK;
+    const n = Math.min(room, total);
+    const chunk = gather(data, n);
+    if (this.kind === 'seqpacket') {
+      this.inflight += n;
+      this.arrive(p, () => {
+        this.inflight -= n;
+        if (!p.closed) p.pushDatagram(chunk, this.local ?? { family: 'unnamed' });
+        this.notify();
+      });
+      return n;
+    }
+    this.inflight += n;
+    this.arrive(p, () => {
+      this.inflight -= n;
+      if (!p.closed && !p.rdShut) {
+        p.rx.push(chunk);
+        p.rxBytes += n;
+        p.notify();
+      } else if (p.closed) this.onReset(true);
+      this.notify();
+    });
+    return n;
+  }
+
+  /** Schedules fn when a segment sent now reaches `to`, in order after earlier segments. */
+  private arrive(to: Socket, fn: () => void): void {
+    if (this.isUnix || to.host === this.host) {
+      fn();
+      return;
+    }
+    const t = Math.max(this.net.reliableArrival(this.host, to.host, 1), this.lastArrival);
+    this.lastArrival = t;
+    this.net.at(t, fn);
+  }
+
+  /** Reads stream bytes; 0 at EOF; WOULD_BLOCK when there is nothing yet. */
+  recvStream(iovs: Uint8Array[], peek: boolean, waitall: boolean): number {
+    if (this.kind === 'seqpacket') return this.recvMessage(iovs, peek).n;
+    if (this.state !== 'connected') {
+      if (this.state === 'connecting') return WOULD_BLOCK;
+      throw new Errno(E.ENOTCONN);
+    }
+    const want = iovs.reduce((a, v) => a + v.length, 0);
+    if (want === 0) return 0;
+    if (this.rxBytes === 0) {
+      if (this.resetPending) {
+        this.resetPending = false;
+        this.peerEof = true;
+        throw new Errno(E.ECONNRESET);
+      }
+      if (this.peerEof || this.rdShut) return 0;
+      return WOULD_BLOCK;
+    }
+    if (waitall && this.rxBytes < want && !this.peerEof && !this.resetPending && !peek) return WOULD_BLOCK;
+    let n = 0;
+    let ci = 0;
+    let co = 0;
+    for (const v of iovs) {
+      let o = 0;
+      while (o < v.length && ci < this.rx.length) {
+        const c = this.rx[ci]!;
+        const k = Math.min(c.length - co, v.length - o);
+        v.set(c.subarray(co, co + k), o);
+        o += k;
+        co += k;
+        if (co === c.length) { ci++; co = 0; }
+      }
+      n += o;
+      if (o < v.length) break;
+    }
+    if (!peek) {
+      this.rx = this.rx.slice(ci);
+      if (co && this.rx.length) this.rx[0] = this.rx[0]!.subarray(co);
+      this.rxBytes -= n;
+      // Room opened in our receive buffer: the peer's blocked writers may go on.
+      this.peer?.notify();
+    }
+    return n;
+  }
+
+  // ---------------- datagrams / messages ----------------
+
+  pushDatagram(data: Uint8Array, from: Addr): boolean {
+    if (this.closed || this.rdShut) return false;
+    if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
+      this.net.drops++;
+      return false;
+    }
+    // A connected datagram socket takes datagrams only from its peer.
+    if (this.kind === 'dgram' && this.remote && !sameAddr(this.remote, from)) return false;
+    this.dq.push({ data, from });
+    this.dqBytes += data.length;
+    this.notify();
+    return true;
+  }
+
+  /** Pops (or peeks) one message into iovs. */
+  recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean } {
+    const d = this.dq[0];
+    if (!d) {
+      if (this.kind === 'seqpacket' && (this.peerEof || this.rdShut)) return { n: 0, full: 0, from: { family: 'unnamed' }, truncated: false };
+      if (this.kind === 'seqpacket' && this.resetPending) {
+        this.resetPending = false;
+        this.peerEof = true;
+        throw new Errno(E.ECONNRESET);
+      }
+      if (this.kind === 'seqpacket' && this.state !== 'connected') throw new Errno(E.ENOTCONN);
+      return { n: WOULD_BLOCK, full: 0, from: { family: 'unnamed' }, truncated: false };
+    }
+    let n = 0;
+    for (const v of iovs) {
+      const k = Math.min(v.length, d.data.length - n);
+      v.set(d.data.subarray(n, n + k));
+      n += k;
+      if (n === d.data.length) break;
+    }
+    if (!peek) {
+      this.dq.shift();
+      this.dqBytes -= d.data.length;
+      this.peer?.notify();
+      for (const w of this.senders) w.notify();
+    }
+    return { n, full: d.data.length, from: d.from, truncated: n < d.data.length };
+  }
+
+  /** AF_UNIX datagram senders blocked on our full queue. */
+  readonly senders = new Set<Socket>();
+
+  // ---------------- lifecycle ----------------
+
+  onReset(gone: boolean): void {
+    if (this.closed) return;
+    this.resetPending = true;
+    this.peerGone = gone;
+    this.soError = 0;
+    this.notify();
+  }
+
+  onEof(): void {
+    this.peerEof = true;
+    this.notify();
+  }
+
+  shutdown(how: number): void {
+    if (how < 0 || how > 2) throw new Errno(E.EINVAL);
+    if (this.kind !== 'dgram' && this.state !== 'connected') throw new Errno(E.ENOTCONN);
+    if (this.kind === 'dgram' && !this.remote) throw new Errno(E.ENOTCONN);
+    if (how === 0 || how === 2) {
+      this.rdShut = true;
+      this.rx = [];
+      this.rxBytes = 0;
+    }
+    if ((how === 1 || how === 2) && !this.wrShut) {
+      this.wrShut = true;
+      const p = this.peer;
+      if (p) this.arrive(p, () => p.onEof());
+    }
+    this.notify();
+  }
+
+  stat(): FileStat {
+    return { dev: 8n, ino: this.ino, filetype: this.filetype, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+  }
+
+  read(iovs: Uint8Array[]): number {
+    if (this.kind === 'dgram') {
+      const r = this.recvMessage(iovs, false);
+      return r.n;
+    }
+    if (this.state === 'listening' || this.state === 'unbound' || this.state === 'bound') throw new Errno(E.ENOTCONN);
+    return this.recvStream(iovs, false, false);
+  }
+
+  write(iovs: Uint8Array[]): number {
+    const total = iovs.reduce((a, v) => a + v.length, 0);
+    if (this.kind === 'dgram') {
+      if (!this.remote) throw new Errno(E.EDESTADDRREQ);
+      return this.sendDatagram(iovs, total, this.remote);
+    }
+    if (total === 0 && this.state === 'connected') return 0;
+    return this.sendStream(iovs, total);
+  }
+
+  /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
+  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {
+    const err = this.soError;
+    if (err) {
+      this.soError = 0;
+      throw new Errno(err);
+    }
+    if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst);
+    const max = this.domain === AF.AF_INET6 ? UDP_MAX_V6 : UDP_MAX_V4;
+    if (total > max) throw new Errno(E.EMSGSIZE);
+    const d = dst as InetAddr;
+    if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
+    if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
+    this.autobind(d);
+    const data = gather(iovs, total);
+    const from = this.local as InetAddr;
+    const target = this.net.route(this.host, d.ip);
+    if (!target) return total; // no such host: the datagram goes nowhere, as on a real network
+    const src: InetAddr = { ...from, ip: isAny(from) ? this.net.sourceFor(this.host, d.ip, from.family) : from.ip };
+    for (const t of this.net.fate(this.host, target, total + 28, false)) {
+      this.net.at(t, () => this.deliverUdp(target, d, src, data));
+    }
+    return total;
+  }
+
+  private deliverUdp(target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array): void {
+    const s = this.net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
+    if (!s) {
+      // ICMP port unreachable goes back; a connected UDP socket reports it as ECONNREFUSED.
+      const back = this.net.fate(target, this.host, 56, false);
+      for (const t of back.slice(0, 1)) this.net.at(t, () => {
+        if (!this.closed && this.remote) {
+          this.soError = E.ECONNREFUSED;
+          this.notify();
+        }
+      });
+      return;
+    }
+    const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
+    s.pushDatagram(data, from);
+  }
+
+  private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {
+    if (total > this.sndbuf - 32) throw new Errno(E.EMSGSIZE);
+    const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
+    if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
+    if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
+    if (target.remote && target.remote.family === 'unix' && !(this.local && sameAddr(target.remote, this.local)) && target !== this.peer) throw new Errno(E.EPERM);
+    if (target.dq.length >= UNIX_DGRAM_QLEN) {
+      target.senders.add(this);
+      return WOULD_BLOCK;
+    }
+    target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' });
+    return total;
+  }
+
+  /** The AF_UNIX socket bound at a path or abstract name. */
+  findUnix(a: UnixAddr): Socket | undefined {
+    if (a.abstract) return this.host.abstract.get(a.path);
+    if (!this.fs) throw new Errno(E.ENOENT);
+    const o = this.fs.lookupSocket(a.path);
+    return o instanceof Socket ? o : undefined;
+  }
+
+  /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
+  autobind(dst?: InetAddr): void {
+    if (this.local) return;
+    const v6 = this.domain === AF.AF_INET6;
+    const port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0);
+    this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
+    this.net.addBinding(this.host, this.proto, port, this);
+    if (this.state === 'unbound') this.state = 'bound';
+    void dst;
+  }
+
+  /** Local address as getsockname reports it once connected: the source address actually used. */
+  pinLocal(dst: InetAddr): void {
+    const l = this.local as InetAddr;
+    if (isAny(l)) this.local = { ...l, ip: this.net.sourceFor(this.host, dst.ip, l.family) };
+    if (isLoopback(dst.ip) && l.family === 6 && !dst.ip.includes(':')) this.local = { ...l, ip: '::ffff:127.0.0.1' };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const p = this.peer;
+    if (this.state === 'listening') {
+      // Connections nobody accepted are reset.
+      for (const c of this.acceptq) {
+        const cp = c.peer;
+        c.closed = true;
+        if (cp) this.arriveFrom(c, cp, () => cp.onReset(true));
+      }
+      this.acceptq = [];
+    }
+    if (p && this.connectionBased) {
+      const unread = this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0;
+      if (unread || (this.linger.on && this.linger.secs === 0)) this.arrive(p, () => p.onReset(true));
+      else if (!this.wrShut) this.arrive(p, () => p.onEof());
+      // The side that closes first keeps the port in TIME_WAIT (TCP only).
+      if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', (this.local as InetAddr).port);
+    }
+    if (this.local && !this.isUnix && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
+    if (this.isUnix && this.local?.family === 'unix' && this.local.abstract && this.host.abstract.get(this.local.path) === this) this.host.abstract.delete(this.local.path);
+    for (const s of this.senders) s.notify();
+    this.rx = [];
+    this.dq = [];
+    this.state = 'closed';
+    this.notify();
+    this.backlogWait.wake();
+  }
+
+  private arriveFrom(from: Socket, to: Socket, fn: () => void): void {
+    if (from.isUnix || from.host === to.host) fn();
+    else this.net.at(this.net.reliableArrival(from.host, to.host, 1), fn);
+  }
+
+  /** SO_PROTOCOL as Linux reports it. */
+  get protocolNumber(): number {
+    if (this.protocol) return this.protocol;
+    if (this.isUnix) return 0;
+    return this.kind === 'stream' ? IPPROTO.IPPROTO_TCP : IPPROTO.IPPROTO_UDP;
+  }
+}
+
+export function gather(iovs: Uint8Array[], n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const v of iovs) {
+    if (o >= n) break;
+    const k = Math.min(v.length, n - o);
+    out.set(v.subarray(0, k), o);
+    o += k;
+  }
+  return out;
+}
+
+export function sameAddr(a: Addr, b: Addr): boolean {
+  if (a.family === 'unix' && b.family === 'unix') return a.path === b.path && a.abstract === b.abstract;
+  if ((a.family === 4 || a.family === 6) && (b.family === 4 || b.family === 6)) return unmap(a.ip) === unmap(b.ip) && a.port === b.port;
+  return a.family === b.family;
+}
