@@ -1,0 +1,50 @@
+// Linux is the reference: every tests/c/net_*.c and tests/c/diff_*.c program
+// is built natively with gcc and run on this Linux machine, built with
+// socklab and run on the virtual network, and the two outputs must match
+// after normalising what legitimately differs (see normalise()).
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runGuest } from './helpers.js';
+
+const dir = join(ROOT, 'tests', 'c');
+const programs = readdirSync(dir).filter((f) => /^(net|diff)_.*\.c$/.test(f)).sort();
+const bin = mkdtempSync(join(tmpdir(), 'socklab-native-'));
+
+/**
+ * Ephemeral ports and addresses of the machine differ between Linux and the
+ * virtual network; a program marks such values by printing them after
+ * "port=" or "addr=", and lines starting with "#" are commentary.
+ */
+export function normalise(out: string): string {
+  return out
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.replace(/\bport=\d+/g, 'port=N').replace(/\baddr=[0-9a-fA-F.:]+/g, 'addr=A'))
+    .join('\n');
+}
+
+/** Argument lists a program runs with, from "// run: ..." lines in its source (default: one run, no arguments). */
+function runsOf(src: string): string[][] {
+  const runs = [...src.matchAll(/^\/\/ run:(.*)$/gm)].map((m) => m[1]!.trim().split(/\s+/).filter(Boolean));
+  return runs.length ? runs : [[]];
+}
+
+const cases = programs.flatMap((file) => runsOf(readFileSync(join(dir, file), 'utf8')).map((args) => [`${file} ${args.join(' ')}`.trim(), file, args] as const));
+
+describe('socklab matches Linux', () => {
+  it.each(cases)('%s', async (_name, file, args) => {
+    const exe = join(bin, file.replace(/\.c$/, ''));
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(dir, file)]);
+    // stdin is /dev/null natively too: Node's own pipes are sockets and would change what the program sees.
+    const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(native.error).toBeUndefined();
+    const o = await runGuest(file.replace(/\.c$/, ''), [...args]);
+    expect(normalise(o.stdout)).toBe(normalise(native.stdout));
+    // A signal death natively is status null + signal; socklab reports 128+N, as a shell does.
+    const nativeStatus = native.status ?? 128 + (({ SIGPIPE: 13, SIGABRT: 6, SIGSEGV: 11 }) as Record<string, number>)[native.signal ?? ''] !;
+    expect(o.status).toBe(nativeStatus);
+  });
+});
