@@ -66,9 +66,11 @@ export function isLoopback(ip: string): boolean {
 
 /** Reads a sockaddr of `len` bytes at ptr. Checks as Linux's move_addr_to_kernel and the family handlers do. */
 export function readSockaddr(mem: GuestMemory, ptr: number, len: number): Addr {
+  // As move_addr_to_kernel: length bounds, then the copy (EFAULT), then the family's own checks.
   if (len < 0 || len > 128) throw new Errno(E.EINVAL);
-  if (len < 2) throw new Errno(E.EINVAL);
   mem.check(ptr, len);
+  if (ptr === 0 && len > 0) throw new Errno(E.EFAULT);
+  if (len < 2) throw new Errno(E.EINVAL);
   const fam = mem.u16(ptr);
   if (fam === AF.AF_INET) {
     if (len < SOCKADDR_IN) throw new Errno(E.EINVAL);

@@ -141,7 +141,8 @@ export function connect(s: Socket, a: Addr, token: object): number {
   if (s.state === 'listening') throw new Errno(E.EINVAL);
   if (s.kind === 'dgram') return connectDgram(s, a);
   if (s.state === 'connected') {
-    if ((s as Socket & ConnectProgress).pending === token) {
+    // The first connect() after a non-blocking one completed reports success, as Linux does (SS_CONNECTING -> SS_CONNECTED).
+    if ((s as Socket & ConnectProgress).pending !== undefined) {
       (s as Socket & ConnectProgress).pending = undefined;
       return 0;
     }

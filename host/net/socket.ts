@@ -179,9 +179,12 @@ export class Socket implements OpenFile {
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
   sendStream(data: Uint8Array[], total: number): number {
-    if (this.state !== 'connected') throw new Errno(this.state === 'connecting' ? E.EAGAIN : E.ENOTCONN);
+    // Linux: an unconnected TCP socket says EPIPE (tcp_sendmsg), an AF_UNIX one ENOTCONN.
+    if (this.state !== 'connected') throw new Errno(this.state === 'connecting' ? E.EAGAIN : this.isUnix ? E.ENOTCONN : E.EPIPE);
     if (this.wrShut || this.peerGone) throw new Errno(E.EPIPE);
     const p = this.peer!;
+    // AF_UNIX knows at once that the peer is gone.
+    if (p.closed && this.isUnix) throw new Errno(E.EPIPE);
     if (p.closed) {
       // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
       this.arrive(p, () => this.onReset(true));
