@@ -1,21 +1,23 @@
-// `socklab demo` (npm start): builds the demo guests and runs them.
+// `socklab demo` (npm start): the flagship scenario, a poll() TCP echo
+// server on one virtual host and three clients on another across a lossy
+// link, with each process's output and what happened on the network.
 import { join } from 'node:path';
 import { run } from '../runner/run.js';
-import { ensureBuilt, examplesDir, wasmDir } from './guests.js';
+import { loadScenario } from '../scenario/load.js';
+import { examplesDir } from './guests.js';
+import { describeNetwork } from './report.js';
 
-export async function demo(_args: string[]): Promise<number> {
-  const ex = examplesDir();
-  process.stderr.write('socklab demo: building guests (the first build takes a few seconds)...\n');
-  const sleeper = await ensureBuilt([join(ex, 'sleepers', 'sleeper.c')], join(wasmDir(), 'sleeper.wasm'));
-  process.stderr.write('socklab demo: two processes sleeping on the virtual clock (seed 1)\n');
-  const o = await run({
-    processes: [
-      { module: sleeper, name: 'tortoise', args: ['tortoise', '500', '3'] },
-      { module: sleeper, name: 'hare', args: ['hare', '200', '6'] },
-    ],
-    seed: 1,
-    output: 'inherit',
-  });
-  process.stderr.write(`socklab demo: done in ${(o.elapsedNs / 1e6).toFixed(1)} virtual ms, exit status ${o.status}\n`);
+export async function demo(args: string[]): Promise<number> {
+  const file = join(examplesDir(), 'tcp-echo', 'demo.yaml');
+  process.stderr.write('socklab demo: building the guests (the first build takes a few seconds)...\n');
+  const seed = args[0] === '--seed' && args[1] ? Number(args[1]) : undefined;
+  const { spec } = await loadScenario(file, seed !== undefined ? { seed } : {});
+  process.stderr.write(
+    `socklab demo: examples/tcp-echo/demo.yaml, seed ${spec.seed}: echo_server on host "server" (10.0.0.1),\n` +
+      '  three clients on host "client" (10.0.0.2), link latency 2 ms, 10% loss\n\n',
+  );
+  const o = await run({ ...spec, output: 'inherit', tty: process.stdout.isTTY === true });
+  process.stderr.write(`\n${describeNetwork(o)}\n`);
+  process.stderr.write('Run it again: the same seed gives the same run (`npx socklab run examples/tcp-echo/demo.yaml --seed 1`); another seed, other losses.\n');
   return o.status;
 }

@@ -7,6 +7,7 @@ import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
 import { parseDuration, parseSize } from './units.js';
 import { demo } from './demo.js';
+import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import type { ProcessSpec, RunSpec } from '../runner/spec.js';
@@ -131,6 +132,7 @@ async function cmdRun(args: string[]): Promise<number> {
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
+  if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o)}\n`);
   return o.status;
 }
 

@@ -73,6 +73,8 @@ export interface RunResult {
   status: number;
   /** Virtual (or real) ns elapsed. */
   elapsedNs: number;
+  /** Counters of the virtual network, when the run used it. */
+  network?: Record<string, number>;
 }
 
 export class Kernel {
@@ -257,7 +259,8 @@ export class Kernel {
     let status = 0;
     if (this.deadlockReport) status = 125;
     else for (const p of processes) if (p.exit.status !== 0) { status = p.exit.status; break; }
-    return { processes, deadlock: this.deadlockReport, status, elapsedNs: this.clock.now() };
+    const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
+    return { processes, deadlock: this.deadlockReport, status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
   }
 }
 

@@ -57,8 +57,15 @@ export class VirtualNetwork {
   private readonly links = new Map<string, Link>();
   private readonly partitions: { a: string; b: string; from: number; to: number }[] = [];
   readonly rng: Rng;
-  /** Datagrams dropped by links or full queues (for reports). */
-  drops = 0;
+  /** What crossed the network, for the end-of-run report. */
+  readonly stats = { connections: 0, segments: 0, retransmissions: 0, datagrams: 0, duplicates: 0, drops: 0 };
+  /** Datagrams dropped by links or full queues. */
+  get drops(): number {
+    return this.stats.drops;
+  }
+  set drops(n: number) {
+    this.stats.drops = n;
+  }
 
   constructor(readonly kernel: Kernel, config?: NetworkConfig) {
     this.rng = kernel.rng.fork('net');
@@ -130,6 +137,7 @@ export class VirtualNetwork {
    */
   fate(a: Host, b: Host, bytes: number, reliable: boolean): Fate {
     const now = this.kernel.clock.now();
+    this.stats.datagrams++;
     if (a === b) return [now];
     if (this.partitioned(a, b, now)) return [];
     const link = this.links.get(key(a.name, b.name));
@@ -149,7 +157,10 @@ export class VirtualNetwork {
     }
     if (link.reorder && this.rng.float() < link.reorder) t += link.latencyNs + 1 * MS;
     const out = [Math.round(t)];
-    if (link.duplicate && this.rng.float() < link.duplicate) out.push(Math.round(t + 0.01 * MS));
+    if (link.duplicate && this.rng.float() < link.duplicate) {
+      out.push(Math.round(t + 0.01 * MS));
+      this.stats.duplicates++;
+    }
     return out;
   }
 
@@ -160,6 +171,7 @@ export class VirtualNetwork {
    */
   reliableArrival(a: Host, b: Host, bytes: number): number {
     const now = this.kernel.clock.now();
+    this.stats.segments++;
     if (a === b) return now;
     const link = this.links.get(key(a.name, b.name));
     let t = now;
@@ -167,6 +179,7 @@ export class VirtualNetwork {
     for (let tries = 0; tries < 16; tries++) {
       const lost = this.partitioned(a, b, t) || (link !== undefined && link.loss > 0 && this.rng.float() < link.loss);
       if (!lost) break;
+      this.stats.retransmissions++;
       t += rto;
       rto = Math.min(rto * 2, 120_000 * MS);
     }

@@ -207,6 +207,7 @@ function connectUnix(s: Socket, a: Addr): number {
   s.peer = child;
   s.remote = l.local;
   s.state = 'connected';
+  s.net.stats.connections++;
   l.acceptq.push(child);
   l.notify();
   return 0;
@@ -267,6 +268,7 @@ function connectInet(s: Socket, a: Addr, token: object): number {
       child.sndbuf = l.sndbuf;
       child.nodelay = l.nodelay;
       s.peer = child;
+      net.stats.connections++;
       net.addBinding(target, 'tcp', lLocal.port, child);
       back(() => {
         if (s.closed) {

@@ -42,6 +42,8 @@ export interface RunOutcome {
   limit?: string;
   /** Virtual (or real, with realTime) nanoseconds the run took. */
   elapsedNs: number;
+  /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops. */
+  network?: Record<string, number>;
 }
 
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
@@ -142,7 +144,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, m.result.deadlock ? { deadlock: m.result.deadlock } : {}, m.result.elapsedNs));
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
           break;
         }
         case 'fail':
