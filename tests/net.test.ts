@@ -27,8 +27,8 @@ describe('virtual network', () => {
     const spec = {
       network: { hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }], links: [{ a: 's', b: 'c', latencyMs: 3, loss: 0.3 }] },
       processes: [
-        { module: guest('net_bigstream'), name: 'server', host: 's', args: ['server', '5000', '300000'] },
-        { module: guest('net_bigstream'), name: 'client', host: 'c', args: ['client', 's', '5000', '300000'], startMs: 1 },
+        { module: guest('scn_bigstream'), name: 'server', host: 's', args: ['server', '5000', '300000'] },
+        { module: guest('scn_bigstream'), name: 'client', host: 'c', args: ['client', 's', '5000', '300000'], startMs: 1 },
       ],
       seed: 5,
     };
@@ -57,7 +57,7 @@ describe('virtual network', () => {
   });
 
   it('reports a deadlock naming the process and the call it waits in', async () => {
-    const o = await run({ processes: [{ module: guest('net_deadlock'), name: 'stuck' }] });
+    const o = await run({ processes: [{ module: guest('scn_deadlock'), name: 'stuck' }] });
     expect(o.status).toBe(125);
     expect(o.deadlock).toMatch(/deadlock: every process is waiting and nothing can wake them\n\s+pid 1 \(stuck\) on host1 waits in readv/);
     expect(o.stdout).toBe('waiting forever\n');

@@ -1,5 +1,5 @@
-/* Two ends of a socketpair, each process... here one process reads from a
- * socket nobody will ever write to: the run must end with a deadlock report. */
+/* One process reads from a socketpair
+ * nobody will ever write to: the run must end with a deadlock report. */
 #include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
