@@ -14,10 +14,18 @@ export async function demo(args: string[]): Promise<number> {
   const { spec } = await loadScenario(file, seed !== undefined ? { seed } : {});
   process.stderr.write(
     `socklab demo: examples/tcp-echo/demo.yaml, seed ${spec.seed}: echo_server on host "server" (10.0.0.1),\n` +
-      '  three clients on host "client" (10.0.0.2), link latency 2 ms, 10% loss\n\n',
+      '  three clients on host "client" (10.0.0.2), link latency 2 ms, 10% loss.\n' +
+      '  Guest output is prefixed [name:pid].\n\n',
   );
   const o = await run({ ...spec, output: 'inherit', tty: process.stdout.isTTY === true });
+  // The same seed gives the same run, so a second run yields its trace: socket calls here, everything in a file.
+  const net = await run({ ...spec, output: 'discard', trace: { classes: ['net'] } });
+  const full = join(process.cwd(), 'socklab-demo.trace');
+  await run({ ...spec, output: 'discard', trace: { file: full } });
+  process.stderr.write('\nThe socket calls of that run, strace-style ([pid N] virtual-seconds call(args) = result <duration>):\n');
+  process.stderr.write(net.trace ?? '');
   process.stderr.write(`\n${describeNetwork(o)}\n`);
+  process.stderr.write(`The complete syscall trace of the run is in ${full}\n`);
   process.stderr.write('Run it again: the same seed gives the same run (`npx socklab run examples/tcp-echo/demo.yaml --seed 1`); another seed, other losses.\n');
   return o.status;
 }

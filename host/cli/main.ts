@@ -36,6 +36,10 @@ run options:
   --max-memory SIZE    cap each guest's linear memory (64M, 1G)
   --max-output SIZE    cap what each guest may write to stdout/stderr
   --max-fds N          open files per process (default 1024)
+  --trace[=FILE]       record every syscall as strace-style text, to FILE or stderr
+                       (use --trace= for stderr)
+  --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
+  --trace-only CLASSES only calls of these classes: %net,%desc,%file,%process,%clock
   --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
                        after the server
   --clients N          start N copies of each --client (default 1); {i} in its
@@ -89,6 +93,9 @@ async function cmdRun(args: string[]): Promise<number> {
       'max-output': { type: 'string' },
       'max-fds': { type: 'string' },
       client: { type: 'string', multiple: true },
+      trace: { type: 'string' },
+      'trace-strsize': { type: 'string' },
+      'trace-only': { type: 'string' },
       clients: { type: 'string' },
     },
   });
@@ -127,6 +134,7 @@ async function cmdRun(args: string[]): Promise<number> {
     mounts: (values.dir ?? []).map((d) => parseMount(d)),
     tty: process.stdout.isTTY === true,
     output: 'inherit',
+    ...(values.trace !== undefined ? { trace: { file: values.trace === '' || values.trace === '-' ? undefined : resolve(values.trace), strSize: values['trace-strsize'] ? Number(values['trace-strsize']) : undefined, classes: values['trace-only']?.split(',') } } : {}),
   };
   const o = await run(opts);
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);

@@ -16,7 +16,9 @@ export type SyscallClass = 'file' | 'desc' | 'net' | 'process' | 'memory' | 'clo
  * out-pointer ("out:*") is written by the call.
  */
 export type ParamKind =
-  | 'fd' | 'i32' | 'u32' | 'i64' | 'u64' | 'ptr' | 'len' | 'flags' | 'out' | 'str' | 'strlen' | 'iovs' | 'iovcnt';
+  | 'fd' | 'i32' | 'u32' | 'i64' | 'u64' | 'ptr' | 'len' | 'flags' | 'out' | 'str' | 'strlen' | 'iovs' | 'iovcnt'
+  // socket calls: a sockaddr read (with the next len param) or written (with an in/out length), and other structs
+  | 'sockaddr' | 'sockaddr_out' | 'inout' | 'msghdr' | 'pollfds' | 'fdset' | 'timeval' | 'cstr';
 
 export type Handler = (p: Process, ...args: never[]) => number;
 

@@ -124,8 +124,9 @@ export class Socket implements OpenFile {
     const v6 = this.domain === AF.AF_INET6;
     const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
       : `${this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
-    const l = this.local ? fmtAddr(this.local) : '';
-    const r = this.remote ? fmtAddr(this.remote) : '';
+    // Unnamed sockets show their inode number, as strace -yy does.
+    const l = this.local && this.local.family !== 'unnamed' ? fmtAddr(this.local) : String(this.ino);
+    const r = this.remote && this.remote.family !== 'unnamed' ? fmtAddr(this.remote) : '';
     return `${name}:[${l}${r ? `->${r}` : ''}]`;
   }
 

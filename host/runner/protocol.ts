@@ -12,6 +12,7 @@ export type FromWorker =
   | { t: 'spawn'; pid: number; name: string; host: string }
   | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
   | { t: 'want'; pid: number }
+  | { t: 'trace'; text: string }
   | { t: 'done'; result: RunResult }
   | { t: 'fail'; message: string };
 

@@ -44,6 +44,8 @@ export interface RunOutcome {
   elapsedNs: number;
   /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops. */
   network?: Record<string, number>;
+  /** The syscall trace, when tracing without a file in capture mode. */
+  trace?: string;
 }
 
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
@@ -76,6 +78,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   const procs = new Map<number, { name: string; host: string; out: Buffer[]; err: Buffer[] }>();
   const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
   let stdinStarted = false;
+  const traceChunks: string[] = [];
 
   return new Promise<RunOutcome>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -98,7 +101,8 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         stdout: Buffer.concat(p.out).toString('utf8'),
         stderr: Buffer.concat(p.err).toString('utf8'),
       }));
-      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...extra };
+      const trace = traceChunks.length ? { trace: traceChunks.join('') } : {};
+      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...extra };
     };
 
     // The wall clock starts when the guests do: loading (and a cold Asyncify transform) does not count.
@@ -134,6 +138,10 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           }
           break;
         }
+        case 'trace':
+          if (mode === 'inherit') process.stderr.write(m.text);
+          else if (mode === 'capture') traceChunks.push(m.text);
+          break;
         case 'want':
           if (!stdinStarted) {
             stdinStarted = true;

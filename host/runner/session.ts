@@ -13,6 +13,7 @@ import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import { Vfs } from '../fs/memfs.js';
 import { installPreopen } from '../wasi/files.js';
+import { createTextTracer } from '../trace/strace.js';
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
@@ -20,6 +21,8 @@ export interface SessionIO {
   stdinDemand?(pid: number): void;
   /** A process has started (pid, argv[0], host). */
   spawned?(pid: number, name: string, host: string): void;
+  /** Trace text, when the run is traced. */
+  trace?(text: string): void;
 }
 
 export class Session {
@@ -41,6 +44,7 @@ export class Session {
       observer,
       limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
     });
+    if (spec.trace && io.trace && !observer) this.kernel.observer = createTextTracer((t) => io.trace!(t), { strSize: spec.trace.strSize, classes: spec.trace.classes });
     // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
     this.kernel.ext['netConfig'] = spec.network;
   }

@@ -42,6 +42,8 @@ export interface RunSpec {
   hostMounts?: Record<string, MountSpec[]>;
   /** Present stdout/stderr as a terminal (line-buffered in the guest). */
   tty?: boolean;
-  /** Network configuration (virtual network); opaque here, owned by host/net. */
+  /** Network configuration (virtual network): hosts, links, partitions (host/net/network.ts). */
   network?: unknown;
+  /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
+  trace?: { file?: string; strSize?: number; classes?: string[] };
 }

@@ -2,6 +2,7 @@
 // Living in a worker is what lets the host stop a guest that never yields
 // (an infinite loop) with worker.terminate(), without hanging itself.
 import { parentPort } from 'node:worker_threads';
+import { openSync, writeSync, closeSync } from 'node:fs';
 import { Session } from './session.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 
@@ -73,8 +74,30 @@ function flush(): void {
   throttle();
 }
 
+/** Trace text: written straight to its file, or batched to the host thread. */
+let traceFd: number | undefined;
+let traceBuf: string[] = [];
+let traceLen = 0;
+function traceOut(text: string): void {
+  if (traceFd !== undefined) {
+    writeSync(traceFd, text);
+    return;
+  }
+  traceBuf.push(text);
+  traceLen += text.length;
+  if (traceLen >= BATCH) flushTrace();
+}
+function flushTrace(): void {
+  if (!traceBuf.length) return;
+  post({ t: 'trace', text: traceBuf.join('') });
+  traceBuf = [];
+  traceLen = 0;
+}
+
 async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
+  if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
   session = new Session(m.spec, {
+    trace: traceOut,
     output: queueOutput,
     stdinDemand: (pid) => {
       flush();
@@ -86,13 +109,19 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   post({ t: 'ready' });
   const k = session.kernel;
   k.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
-  k.onIdle = flush;
+  k.onIdle = () => {
+    flush();
+    flushTrace();
+  };
   try {
     const result = await session.run();
     flush();
+    flushTrace();
+    if (traceFd !== undefined) closeSync(traceFd);
     post({ t: 'done', result });
   } catch (e) {
     flush();
+    flushTrace();
     throw e;
   }
 }
