@@ -140,7 +140,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         }
         case 'trace':
           if (mode === 'inherit') process.stderr.write(m.text);
-          else if (mode === 'capture') traceChunks.push(m.text);
+          else traceChunks.push(m.text);
           break;
         case 'want':
           if (!stdinStarted) {
