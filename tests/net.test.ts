@@ -63,3 +63,22 @@ describe('virtual network', () => {
     expect(o.stdout).toBe('waiting forever\n');
   });
 });
+
+describe('syscall trace', () => {
+  it('is identical byte for byte for the same seed, and reads like strace', async () => {
+    const { spec } = await loadScenario(ex('tcp-echo', 'demo.yaml'));
+    const a = await run({ ...spec, output: 'discard', trace: {} });
+    const b = await run({ ...spec, output: 'discard', trace: {} });
+    expect(a.trace).toBeTruthy();
+    expect(b.trace).toBe(a.trace);
+    expect(a.trace).toMatch(/\[pid 1\] \d\.\d{6} listen\(4<TCPv6:\[\[::\]:7000\]>, 16\) = 0 <0\.000000>\n/);
+    expect(a.trace).toMatch(/connect\(4<TCP:\[10\.0\.0\.2:\d+->10\.0\.0\.1:7000\]>, \{sa_family=AF_INET, sin_port=htons\(7000\), sin_addr=inet_addr\("10\.0\.0\.1"\)\}, 16\) = 0/);
+    expect(a.trace).toMatch(/\+\+\+ exited with 0 \+\+\+/);
+  });
+
+  it('shows failed calls with the errno name and text', async () => {
+    const o = await run({ processes: [{ module: guest('net_tcp_lifecycle'), args: ['4'] }], output: 'discard', trace: { classes: ['net'] } });
+    expect(o.trace).toMatch(/connect\(\d+<TCP:\[[^\]]*\]>, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 ECONNREFUSED \(Connection refused\)/);
+    expect(o.trace).toMatch(/listen\(\d+<UDP:\[\d+\]>, 1\) = -1 EOPNOTSUPP \(Operation not supported\)/);
+  });
+});
