@@ -90,6 +90,59 @@ async function main(): Promise<void> {
   rows.push({ name: 'hello world start-up, cold (Asyncify transform)', unit: 'ms', socklab: cold / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6 });
   rows.push({ name: 'hello world start-up, warm (cached module)', unit: 'ms', socklab: warm / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6, note: 'includes the worker thread start' });
   rmSync(coldCache, { recursive: true, force: true });
+
+  // ---- sockets: the same C programs natively (two processes) and on the virtual network ----
+  const c = (f: string): string => join(root, 'bench', 'c', f);
+  const streamW = await ensureBuilt([c('stream.c')], join(out, 'stream.wasm'));
+  const pingW = await ensureBuilt([c('pingpong.c')], join(out, 'pingpong.wasm'));
+  const connW = await ensureBuilt([c('connect.c')], join(out, 'connect.wasm'));
+  const streamN = gcc(c('stream.c'), 'stream');
+  const pingN = gcc(c('pingpong.c'), 'pingpong');
+  const connN = gcc(c('connect.c'), 'connect');
+  const MB = Number(process.env.SOCKLAB_BENCH_MB ?? 256);
+  let port = 20000 + (process.pid % 20000);
+  const pair = async (w: string, a: string[], b: string[]): Promise<number> => {
+    const t = process.hrtime.bigint();
+    const o = await run({ processes: [{ module: w, args: a }, { module: w, args: b, startMs: 1 }], output: 'discard' });
+    if (o.status !== 0) throw new Error(`${w} ${a.join(' ')}: status ${o.status}`);
+    return Number(process.hrtime.bigint() - t);
+  };
+  const nativePair = (exe: string, a: string[], b: string[]): number => {
+    const t = process.hrtime.bigint();
+    const srv = spawnSync('sh', ['-c', `${exe} ${a.join(' ')} >/dev/null & ${exe} ${b.join(' ')}; wait`], { stdio: 'inherit' });
+    if (srv.status !== 0) throw new Error(`${exe} failed`);
+    return Number(process.hrtime.bigint() - t);
+  };
+  for (const kind of ['unix', 'tcp'] as const) {
+    const addr = (): string => (kind === 'unix' ? `/tmp/socklab-bench-${process.pid}.sock` : String(port++));
+    const sNs = await best(2, () => { const a = addr(); return pair(streamW, ['server', kind, a, String(MB)], ['client', kind, a, String(MB)]); });
+    const nNs = await best(2, () => { const a = addr(); return nativePair(streamN, ['server', kind, a, String(MB)], ['client', kind, a, String(MB)]); });
+    const mbps = (ns: number): number => (MB * 1048576) / (ns / 1e9) / 1048576;
+    rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(sNs), native: mbps(nNs), note: 'higher is better; ratio = socklab/native' });
+  }
+  const RT = 20000;
+  const pp = await best(2, () => { const p = String(port++); return pair(pingW, ['server', p, String(RT)], ['client', p, String(RT)]); });
+  const ppN = await best(2, () => { const p = String(port++); return nativePair(pingN, ['server', p, String(RT)], ['client', p, String(RT)]); });
+  rows.push({ name: `1-byte ping-pong over TCP, ${RT} round trips`, unit: 'rt/s', socklab: RT / (pp / 1e9), native: RT / (ppN / 1e9), note: 'higher is better' });
+  const NC = 2000;
+  const cc = await best(2, () => { const p = String(port++); return pair(connW, ['server', p, String(NC)], ['client', p, String(NC)]); });
+  const ccN = await best(2, () => { const p = String(port++); return nativePair(connN, ['server', p, String(NC)], ['client', p, String(NC)]); });
+  rows.push({ name: `TCP connections set up and closed, ${NC}`, unit: 'conn/s', socklab: NC / (cc / 1e9), native: NC / (ccN / 1e9), note: 'higher is better' });
+
+  // One poll() server and 1000 client processes in one host thread.
+  const srv = await ensureBuilt([join(root, 'examples', 'tcp-echo', 'echo_server.c')], join(out, 'echo_server.wasm'));
+  const cli = await ensureBuilt([join(root, 'examples', 'tcp-echo', 'echo_client.c')], join(out, 'echo_client.wasm'));
+  const N = 1000;
+  const heap0 = process.memoryUsage().rss;
+  const t1 = process.hrtime.bigint();
+  const many = await run({
+    processes: [{ module: srv, args: ['7000', String(N)] }, ...Array.from({ length: N }, (_, i) => ({ module: cli, args: ['localhost', '7000', `client ${i}`], startMs: 1 }))],
+    output: 'discard',
+  });
+  const manyNs = Number(process.hrtime.bigint() - t1);
+  if (many.status !== 0) throw new Error(`1000 clients: status ${many.status}`);
+  rows.push({ name: `poll() echo server + ${N} client processes: wall time`, unit: 's', socklab: manyNs / 1e9, note: 'target < 10 s' });
+  rows.push({ name: `poll() echo server + ${N} client processes: host memory (RSS growth)`, unit: 'MiB', socklab: Math.max(0, process.memoryUsage().rss - heap0) / 1048576, note: 'RSS of this process, workers included' });
   rmSync(nativeDir, { recursive: true, force: true });
 
   const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));

@@ -51,7 +51,8 @@ int main(int argc, char **argv) {
   int s = socket(fam, SOCK_STREAM, 0);
   while (connect(s, (struct sockaddr *)&ss, sl) < 0) usleep(1000); /* the server may not listen yet */
   for (long long sent = 0; sent < total;) {
-    ssize_t w = write(s, buf, sizeof buf);
+    size_t k = total - sent < (long long)sizeof buf ? (size_t)(total - sent) : sizeof buf;
+    ssize_t w = write(s, buf, k);
     if (w < 0) { perror("write"); return 1; }
     sent += w;
   }

@@ -64,6 +64,13 @@ function fdRead(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: 
   const f = p.fds.file(fd);
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
+  // On a socket, read is recv with no flags: one code path, one set of semantics.
+  if (f.isSocket && sockets) {
+    const r = sockets.recv(p, fd, iovs, 0);
+    if (typeof r === 'number') return r === BLOCKED ? r : -r;
+    p.mem.setU32(nOut, r.n);
+    return 0;
+  }
   const r = blockingIo(p, f, 'read', false, () => f.read(iovs));
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
@@ -76,6 +83,14 @@ function fdWrite(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut:
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   let r: number;
+  if (f.isSocket && sockets) {
+    // write is send with no flags: a blocking stream write queues everything before it returns, as on Linux.
+    r = sockets.send(p, fd, iovs, 0);
+    if (r === BLOCKED) return r;
+    if (r < 0) return -r;
+    p.mem.setU32(nOut, r);
+    return 0;
+  }
   try {
     r = blockingIo(p, f, 'write', false, () => f.write(iovs));
   } catch (e) {
@@ -191,7 +206,11 @@ function procRaise(p: Process, sig: number): number {
   throw new Killed(name, `killed by ${name} (raised by the process)`);
 }
 
+/** The socket layer's entry points, for fd_read/fd_write on socket fds. */
+let sockets: WasiSocketShims | undefined;
+
 export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
+  sockets = shims;
   const sockFd = (p: Process, fd: number): OpenFile => {
     const f = p.fds.file(fd);
     if (!f.isSocket) throw new Errno(E.ENOTSOCK);
