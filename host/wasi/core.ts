@@ -67,7 +67,7 @@ function fdRead(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: 
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket && sockets) {
     const r = sockets.recv(p, fd, iovs, 0);
-    if (typeof r === 'number') return r === BLOCKED ? r : -r;
+    if (typeof r === 'number') return r; // an errno, or BLOCKED
     p.mem.setU32(nOut, r.n);
     return 0;
   }
