@@ -82,3 +82,21 @@ describe('syscall trace', () => {
     expect(o.trace).toMatch(/listen\(\d+<UDP:\[\d+\]>, 1\) = -1 EOPNOTSUPP \(Operation not supported\)/);
   });
 });
+
+describe('raw sockets', () => {
+  it('pings another host: the virtual host answers ICMP echo; without the raw privilege socket() is EPERM', async () => {
+    const o = await run({
+      network: { hosts: [{ name: 'a', ipv4: ['10.0.0.1'] }, { name: 'b', ipv4: ['10.0.0.2'] }], links: [{ a: 'a', b: 'b', latencyMs: 7 }] },
+      processes: [
+        { module: guest('net_ping'), name: 'ping', host: 'a', args: ['b', '2'] },
+        { module: guest('net_ping'), name: 'unprivileged', host: 'a', args: ['b', '1'], raw: false },
+      ],
+    });
+    expect(o.processes[0]!.stdout).toBe(
+      '36 bytes from 10.0.0.2: ip header 20 bytes, ttl 64, icmp type 0 code 0 id 0x1234 seq 1, checksum ok\n' +
+        '36 bytes from 10.0.0.2: ip header 20 bytes, ttl 64, icmp type 0 code 0 id 0x1234 seq 2, checksum ok\n',
+    );
+    expect(o.processes[1]!.stdout).toBe('socket: Operation not permitted\n');
+    expect(o.elapsedNs).toBeGreaterThanOrEqual(28e6); // two round trips of 2 x 7 ms
+  });
+});

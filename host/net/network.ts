@@ -25,6 +25,8 @@ export interface Host {
   timeWait: Map<string, number>;
   /** AF_UNIX abstract names. */
   abstract: Map<string, Socket>;
+  /** Open SOCK_RAW sockets, which see every packet of their protocol. */
+  raw?: Socket[];
   nextEphemeral: number;
 }
 

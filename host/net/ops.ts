@@ -44,6 +44,14 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     return;
   }
   if (s.domain === AF.AF_INET6 && addrlen < 24) throw new Errno(E.EINVAL);
+  if (s.raw) {
+    // A raw socket binds an address only: there are no ports.
+    if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EINVAL);
+    if (!s.net.owns(s.host, a.ip)) throw new Errno(E.EADDRNOTAVAIL);
+    s.local = { family: a.family, ip: canonIp(a.ip), port: 0 };
+    s.state = 'bound';
+    return;
+  }
   const want = s.domain === AF.AF_INET ? 4 : 6;
   if (a.family !== want) throw new Errno(s.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
   const ip = canonIp(a.ip);

@@ -9,7 +9,8 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
-import { fmtAddr, isAny, isLoopback, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
+import { canonIp, fmtAddr, ipBytes, isAny, isLoopback, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
+import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './ip.js';
 import { AF, IPPROTO, SOCK } from './constants.js';
 import type { Host, VirtualNetwork } from './network.js';
 
@@ -88,6 +89,8 @@ export class Socket implements OpenFile {
   sndtimeo = -1;
   hdrincl = false;
   ttl = 64;
+  /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
+  raw = false;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -113,6 +116,7 @@ export class Socket implements OpenFile {
     return this.kind === 'stream' ? 'tcp' : 'udp';
   }
   get type(): number {
+    if (this.raw) return SOCK.SOCK_RAW;
     return this.kind === 'stream' ? SOCK.SOCK_STREAM : this.kind === 'dgram' ? SOCK.SOCK_DGRAM : SOCK.SOCK_SEQPACKET;
   }
   get filetype(): FileType {
@@ -123,7 +127,7 @@ export class Socket implements OpenFile {
   describe(): string {
     const v6 = this.domain === AF.AF_INET6;
     const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
-      : `${this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
+      : `${this.raw ? 'RAW' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
     // Unnamed sockets show their inode number, as strace -yy does.
     const l = this.local && this.local.family !== 'unnamed' ? fmtAddr(this.local) : String(this.ino);
     const r = this.remote && this.remote.family !== 'unnamed' ? fmtAddr(this.remote) : '';
@@ -384,6 +388,7 @@ export class Socket implements OpenFile {
       throw new Errno(err);
     }
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst);
+    if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
     const max = this.domain === AF.AF_INET6 ? UDP_MAX_V6 : UDP_MAX_V4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = dst as InetAddr;
@@ -398,6 +403,41 @@ export class Socket implements OpenFile {
     for (const t of this.net.fate(this.host, target, total + 28, false)) {
       this.net.at(t, () => this.deliverUdp(target, d, src, data));
     }
+    return total;
+  }
+
+  /** SOCK_RAW send: the payload is the protocol's message (or, with IP_HDRINCL, the whole IPv4 packet). */
+  private sendRaw(iovs: Uint8Array[], total: number, d: InetAddr): number {
+    if (d.family !== 4 && d.family !== 6) throw new Errno(E.EINVAL);
+    if (total > 65535) throw new Errno(E.EMSGSIZE);
+    const data = gather(iovs, total);
+    const target = this.net.route(this.host, d.ip);
+    if (!target) return total;
+    if (this.domain === AF.AF_INET) {
+      const src = this.local && !isAny(this.local as InetAddr) ? (this.local as InetAddr).ip : this.net.sourceFor(this.host, d.ip, 4);
+      let packet: Uint8Array;
+      if (this.hdrincl) {
+        if (total < 20) throw new Errno(E.EINVAL);
+        packet = data.slice();
+        const dv = new DataView(packet.buffer);
+        // Linux fills in the total length, a zero id, and the header checksum.
+        dv.setUint16(2, packet.length);
+        if (dv.getUint16(4) === 0) dv.setUint16(4, 1);
+        if (dv.getUint32(12) === 0) packet.set(ipBytes(unmap(src)), 12);
+        dv.setUint16(10, 0);
+        dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
+      } else packet = ipv4Packet(src, unmap(d.ip), this.protocol, this.ttl, data);
+      for (const t of this.net.fate(this.host, target, packet.length, false)) this.net.at(t, () => receiveIpv4(this.net, target, packet, this.host));
+      return total;
+    }
+    const src = this.net.sourceFor(this.host, d.ip, 6);
+    const msg = data.slice();
+    // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
+    if (this.protocol === 58 && msg.length >= 4) {
+      msg[2] = msg[3] = 0;
+      new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
+    }
+    for (const t of this.net.fate(this.host, target, msg.length + 40, false)) this.net.at(t, () => receiveIcmp6(this.net, target, src, canonIp(d.ip), msg, this.host));
     return total;
   }
 
@@ -442,7 +482,7 @@ export class Socket implements OpenFile {
 
   /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
   autobind(dst?: InetAddr): void {
-    if (this.local) return;
+    if (this.local || this.raw) return;
     const v6 = this.domain === AF.AF_INET6;
     const port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0);
     this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
@@ -478,7 +518,8 @@ export class Socket implements OpenFile {
       // The side that closes first keeps the port in TIME_WAIT (TCP only).
       if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', (this.local as InetAddr).port);
     }
-    if (this.local && !this.isUnix && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
+    if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
+    if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
     if (this.isUnix && this.local?.family === 'unix' && this.local.abstract && this.host.abstract.get(this.local.path) === this) this.host.abstract.delete(this.local.path);
     for (const s of this.senders) s.notify();
     this.rx = [];

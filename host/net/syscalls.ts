@@ -62,8 +62,17 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
       if (protocol !== 0 && protocol !== IPPROTO.IPPROTO_UDP) throw new Errno(E.EPROTONOSUPPORT);
       kind = 'dgram';
     } else if (base === SOCK.SOCK_RAW) {
+      // Linux checks the protocol, then the privilege (CAP_NET_RAW).
+      if (protocol <= 0 || protocol > 255) throw new Errno(E.EPROTONOSUPPORT);
       if (p.ext['noRaw'] === true) throw new Errno(E.EPERM);
-      throw new Errno(E.ESOCKTNOSUPPORT, 'raw sockets are not available on the virtual network yet');
+      kind = 'dgram';
+      const net = networkOf(p);
+      const s = new Socket(net, net.host(p.host), undefined, domain, kind, protocol);
+      s.raw = true;
+      s.hdrincl = domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_RAW;
+      s.nonblock = (type & SOCK_NONBLOCK) !== 0;
+      (s.host.raw ??= []).push(s);
+      return s;
     } else throw new Errno(E.ESOCKTNOSUPPORT);
   } else if (domain < 0 || domain >= 46) throw new Errno(E.EAFNOSUPPORT);
   else throw new Errno(E.EAFNOSUPPORT);
@@ -226,7 +235,11 @@ function setsockopt(p: Process, fd: number, level: number, name: number, val: nu
   if (level === IPPROTO.IPPROTO_IP) {
     if (name === IP_OPT.IP_TTL) { const v = int(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
     if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { int(); return 0; }
-    if (name === IP_OPT.IP_HDRINCL) return E.ENOPROTOOPT;
+    if (name === IP_OPT.IP_HDRINCL) {
+      if (!s.raw) return E.ENOPROTOOPT;
+      s.hdrincl = int() !== 0;
+      return 0;
+    }
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IPV6) {
@@ -311,6 +324,7 @@ function getsockopt(p: Process, fd: number, level: number, name: number, val: nu
   if (level === IPPROTO.IPPROTO_IP) {
     if (name === IP_OPT.IP_TTL) return putInt(s.ttl);
     if (name === IP_OPT.IP_TOS) return putInt(0);
+    if (name === IP_OPT.IP_HDRINCL && s.raw) return putInt(s.hdrincl ? 1 : 0);
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IPV6) {

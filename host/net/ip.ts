@@ -1,0 +1,101 @@
+// Raw IP on the virtual network: building and reading IPv4 headers, the
+// Internet checksum, and the virtual host's own ICMP: it answers echo
+// requests (ping) and hands every arriving packet of a protocol to the raw
+// sockets open for it, as Linux does (IPv4 raw sockets receive the IP
+// header; IPv6 ones do not).
+import { canonIp, ipBytes, ipText, unmap } from './address.js';
+import type { Host, VirtualNetwork } from './network.js';
+import type { Socket } from './socket.js';
+
+export const ICMP_ECHO_REPLY = 0;
+export const ICMP_ECHO = 8;
+export const ICMP6_ECHO = 128;
+export const ICMP6_ECHO_REPLY = 129;
+
+export function checksum(b: Uint8Array, seed = 0): number {
+  let sum = seed;
+  for (let i = 0; i + 1 < b.length; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (b.length & 1) sum += b[b.length - 1]! << 8;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return ~sum & 0xffff;
+}
+
+let ipId = 1;
+
+export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array): Uint8Array {
+  const p = new Uint8Array(20 + payload.length);
+  const dv = new DataView(p.buffer);
+  p[0] = 0x45;
+  dv.setUint16(2, p.length);
+  dv.setUint16(4, ipId++ & 0xffff);
+  dv.setUint16(6, 0x4000); // don't fragment, as Linux sets for ICMP
+  p[8] = ttl;
+  p[9] = proto;
+  p.set(ipBytes(unmap(src)), 12);
+  p.set(ipBytes(unmap(dst)), 16);
+  dv.setUint16(10, checksum(p.subarray(0, 20)));
+  p.set(payload, 20);
+  return p;
+}
+
+export interface Ipv4 {
+  src: string;
+  dst: string;
+  proto: number;
+  header: number;
+  payload: Uint8Array;
+}
+export function parseIpv4(p: Uint8Array): Ipv4 | undefined {
+  if (p.length < 20 || p[0]! >> 4 !== 4) return undefined;
+  const header = (p[0]! & 0xf) * 4;
+  if (header < 20 || p.length < header) return undefined;
+  return { src: ipText(p.subarray(12, 16)), dst: ipText(p.subarray(16, 20)), proto: p[9]!, header, payload: p.subarray(header) };
+}
+
+/** The ICMPv6 checksum covers a pseudo-header of both addresses. */
+export function icmp6Checksum(src: string, dst: string, msg: Uint8Array): number {
+  const pseudo = new Uint8Array(40);
+  pseudo.set(ipBytes(src), 0);
+  pseudo.set(ipBytes(dst), 16);
+  new DataView(pseudo.buffer).setUint32(32, msg.length);
+  pseudo[39] = 58;
+  const all = new Uint8Array(40 + msg.length);
+  all.set(pseudo);
+  all.set(msg, 40);
+  return checksum(all);
+}
+
+/** An IPv4 packet arrives at host h: raw sockets get a copy; ICMP echo gets its reply. */
+export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, from: Host): void {
+  const ip = parseIpv4(packet);
+  if (!ip) return;
+  for (const s of rawSockets(h, 4, ip.proto)) s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 });
+  if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO) {
+    const reply = ip.payload.slice();
+    reply[0] = ICMP_ECHO_REPLY;
+    reply[2] = reply[3] = 0;
+    new DataView(reply.buffer).setUint16(2, checksum(reply));
+    const back = ipv4Packet(ip.dst, ip.src, 1, 64, reply);
+    for (const t of net.fate(h, from, back.length, false)) net.at(t, () => receiveIpv4(net, from, back, h));
+  }
+}
+
+/** An ICMPv6 message arrives: raw ICMPv6 sockets get it without the IPv6 header; echo requests are answered. */
+export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: string, msg: Uint8Array, from: Host): void {
+  for (const s of rawSockets(h, 6, 58)) s.pushDatagram(msg.slice(), { family: 6, ip: src, port: 0 });
+  if (msg.length >= 8 && msg[0] === ICMP6_ECHO) {
+    const reply = msg.slice();
+    reply[0] = ICMP6_ECHO_REPLY;
+    reply[2] = reply[3] = 0;
+    new DataView(reply.buffer).setUint16(2, icmp6Checksum(dst, src, reply));
+    for (const t of net.fate(h, from, reply.length + 40, false)) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h));
+  }
+}
+
+function rawSockets(h: Host, family: 4 | 6, proto: number): Socket[] {
+  return (h.raw ?? []).filter((s) => !s.closed && s.protocol === proto && (family === 4 ? s.domain === 2 : s.domain === 10));
+}
+
+export function sameIp(a: string, b: string): boolean {
+  return canonIp(unmap(a)) === canonIp(unmap(b));
+}
