@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { ROOT, runGuest } from './helpers.js';
 
 const dir = join(ROOT, 'tests', 'c');
-const programs = readdirSync(dir).filter((f) => /^(net|diff)_.*\.c$/.test(f)).sort();
+/** Test programs named net_* or diff_*, and examples that carry "// run:" lines (built as examples_<name>). */
+const testPrograms = readdirSync(dir).filter((f) => /^(net|diff)_.*\.c$/.test(f)).sort().map((f) => ({ path: join(dir, f), guest: f.replace(/\.c$/, '') }));
+const examplePrograms = readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.c') && /^\/\/ run:/m.test(readFileSync(join(ROOT, 'examples', f), 'utf8')))
+  .sort()
+  .map((f) => ({ path: join(ROOT, 'examples', f), guest: `examples_${f.replace(/^.*\//, '').replace(/\.c$/, '')}` }));
+const programs = [...testPrograms, ...examplePrograms];
 const bin = mkdtempSync(join(tmpdir(), 'socklab-native-'));
 
 /**
@@ -32,16 +38,16 @@ function runsOf(src: string): string[][] {
   return runs.length ? runs : [[]];
 }
 
-const cases = programs.flatMap((file) => runsOf(readFileSync(join(dir, file), 'utf8')).map((args) => [`${file} ${args.join(' ')}`.trim(), file, args] as const));
+const cases = programs.flatMap((prog) => runsOf(readFileSync(prog.path, 'utf8')).map((args) => [`${prog.guest} ${args.join(' ')}`.trim(), prog, args] as const));
 
 describe('socklab matches Linux', () => {
-  it.each(cases)('%s', async (_name, file, args) => {
-    const exe = join(bin, file.replace(/\.c$/, ''));
-    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(dir, file)]);
+  it.each(cases)('%s', async (_name, prog, args) => {
+    const exe = join(bin, prog.guest);
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, prog.path]);
     // stdin is /dev/null natively too: Node's own pipes are sockets and would change what the program sees.
     const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(native.error).toBeUndefined();
-    const o = await runGuest(file.replace(/\.c$/, ''), [...args]);
+    const o = await runGuest(prog.guest, [...args]);
     expect(normalise(o.stdout)).toBe(normalise(native.stdout));
     // A signal death natively is status null + signal; socklab reports 128+N, as a shell does.
     const nativeStatus = native.status ?? 128 + (({ SIGPIPE: 13, SIGABRT: 6, SIGSEGV: 11 }) as Record<string, number>)[native.signal ?? ''] !;

@@ -88,8 +88,8 @@ describe('raw sockets', () => {
     const o = await run({
       network: { hosts: [{ name: 'a', ipv4: ['10.0.0.1'] }, { name: 'b', ipv4: ['10.0.0.2'] }], links: [{ a: 'a', b: 'b', latencyMs: 7 }] },
       processes: [
-        { module: guest('net_ping'), name: 'ping', host: 'a', args: ['b', '2'] },
-        { module: guest('net_ping'), name: 'unprivileged', host: 'a', args: ['b', '1'], raw: false },
+        { module: guest('examples_ping'), name: 'ping', host: 'a', args: ['b', '2'] },
+        { module: guest('examples_ping'), name: 'unprivileged', host: 'a', args: ['b', '1'], raw: false },
       ],
     });
     expect(o.processes[0]!.stdout).toBe(

@@ -1,3 +1,4 @@
+// run: localhost 2
 /* ping, as a sockets textbook writes it: a raw ICMP socket, an echo request
  * with a checksum, and the replies read back with their IPv4 header.
  * usage: ping HOST [COUNT] */

@@ -26,9 +26,35 @@ function total(iovs: Uint8Array[]): number {
   return n;
 }
 
-export class MemFileHandle extends Base implements OpenFile {
+/** A regular file with a position: read/write/lseek in terms of pread/pwrite and the file's size. */
+abstract class PositionedFile extends Base {
   readonly filetype = FileType.RegularFile;
   private pos = 0;
+  abstract pread(iovs: Uint8Array[], offset: bigint): number;
+  abstract pwrite(iovs: Uint8Array[], offset: bigint): number;
+  protected abstract size(): number;
+  read(iovs: Uint8Array[]): number {
+    const n = this.pread(iovs, BigInt(this.pos));
+    this.pos += n;
+    return n;
+  }
+  write(iovs: Uint8Array[]): number {
+    if (this.append) this.pos = this.size();
+    const n = this.pwrite(iovs, BigInt(this.pos));
+    this.pos += n;
+    return n;
+  }
+  seek(offset: bigint, whence: number): bigint {
+    const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? this.size() : NaN;
+    if (Number.isNaN(base)) throw new Errno(E.EINVAL);
+    const p = base + Number(offset);
+    if (p < 0) throw new Errno(E.EINVAL);
+    this.pos = p;
+    return BigInt(p);
+  }
+}
+
+export class MemFileHandle extends PositionedFile implements OpenFile {
   constructor(
     readonly node: MemFile,
     path: string,
@@ -38,16 +64,8 @@ export class MemFileHandle extends Base implements OpenFile {
   ) {
     super(path);
   }
-  read(iovs: Uint8Array[]): number {
-    const n = this.pread(iovs, BigInt(this.pos));
-    this.pos += n;
-    return n;
-  }
-  write(iovs: Uint8Array[]): number {
-    if (this.append) this.pos = this.node.size;
-    const n = this.pwrite(iovs, BigInt(this.pos));
-    this.pos += n;
-    return n;
+  protected size(): number {
+    return this.node.size;
   }
   pread(iovs: Uint8Array[], offset: bigint): number {
     if (!this.readable) throw new Errno(E.EBADF);
@@ -80,23 +98,13 @@ export class MemFileHandle extends Base implements OpenFile {
     this.node.times.ctim = t.ctim;
     return end - Number(offset);
   }
-  seek(offset: bigint, whence: number): bigint {
-    const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? this.node.size : NaN;
-    if (Number.isNaN(base)) throw new Errno(E.EINVAL);
-    const p = base + Number(offset);
-    if (p < 0) throw new Errno(E.EINVAL);
-    this.pos = p;
-    return BigInt(p);
-  }
   stat(): FileStat {
     return statNode(this.node);
   }
   close(): void {}
 }
 
-export class HostFileHandle extends Base implements OpenFile {
-  readonly filetype = FileType.RegularFile;
-  private pos = 0;
+export class HostFileHandle extends PositionedFile implements OpenFile {
   constructor(
     private readonly fd: number,
     path: string,
@@ -105,16 +113,8 @@ export class HostFileHandle extends Base implements OpenFile {
   ) {
     super(path);
   }
-  read(iovs: Uint8Array[]): number {
-    const n = this.pread(iovs, BigInt(this.pos));
-    this.pos += n;
-    return n;
-  }
-  write(iovs: Uint8Array[]): number {
-    if (this.append) this.pos = fs.fstatSync(this.fd).size;
-    const n = this.pwrite(iovs, BigInt(this.pos));
-    this.pos += n;
-    return n;
+  protected size(): number {
+    return fs.fstatSync(this.fd).size;
   }
   pread(iovs: Uint8Array[], offset: bigint): number {
     if (!this.readable) throw new Errno(E.EBADF);
@@ -141,15 +141,6 @@ export class HostFileHandle extends Base implements OpenFile {
       throw hostErrno(e);
     }
     return o - Number(offset);
-  }
-  seek(offset: bigint, whence: number): bigint {
-    const size = (): number => fs.fstatSync(this.fd).size;
-    const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? size() : NaN;
-    if (Number.isNaN(base)) throw new Errno(E.EINVAL);
-    const p = base + Number(offset);
-    if (p < 0) throw new Errno(E.EINVAL);
-    this.pos = p;
-    return BigInt(p);
   }
   truncate(n: number): void {
     try {
