@@ -100,3 +100,33 @@ describe('raw sockets', () => {
     expect(o.elapsedNs).toBeGreaterThanOrEqual(28e6); // two round trips of 2 x 7 ms
   });
 });
+
+describe('more scenarios', () => {
+  it('serves AF_UNIX clients through a path; a client after the server left gets ENOENT', async () => {
+    const { spec } = await loadScenario(ex('unix', 'unix.yaml'));
+    const o = await run(spec);
+    const out = (n: string): string => o.processes.find((p) => p.name === n)!.stdout;
+    expect(out('server')).toBe('/tmp/upper.sock is a socket\ndone, /tmp/upper.sock removed\n');
+    expect(out('client1')).toBe('reply: HELLO FROM CLIENT 1\n');
+    expect(out('client2')).toBe('reply: HELLO FROM CLIENT 2\n');
+    expect(o.processes.find((p) => p.name === 'late-client')!.stderr).toBe('connect: No such file or directory\n');
+    expect(o.elapsedNs).toBeGreaterThanOrEqual(1e9);
+  });
+
+  it('holds TCP across a partition and delivers everything once it heals', async () => {
+    const o = await run({
+      network: {
+        hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
+        links: [{ a: 's', b: 'c', latencyMs: 1 }],
+        partitions: [{ a: 's', b: 'c', fromMs: 0, toMs: 2500 }],
+      },
+      processes: [
+        { module: guest('scn_bigstream'), name: 'server', host: 's', args: ['server', '5000', '100000'] },
+        { module: guest('scn_bigstream'), name: 'client', host: 'c', args: ['client', 's', '5000', '100000'], startMs: 500 },
+      ],
+    });
+    expect(o.processes[0]!.stdout).toBe('server: received 100000 of 100000 bytes, 0 wrong\n');
+    expect(o.elapsedNs).toBeGreaterThan(2.5e9);
+    expect(o.network!.retransmissions).toBeGreaterThan(0);
+  });
+});

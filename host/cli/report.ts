@@ -12,7 +12,7 @@ export function describeNetwork(o: RunOutcome): string {
   const n = o.network;
   if (n) {
     lines.push(
-      `  network: ${n.connections ?? 0} TCP connection(s), ${n.segments ?? 0} segment(s), ${n.retransmissions ?? 0} retransmission(s) after loss, ` +
+      `  network: ${n.connections ?? 0} connection(s), ${n.segments ?? 0} segment(s), ${n.retransmissions ?? 0} retransmission(s) after loss, ` +
         `${n.datagrams ?? 0} datagram(s), ${n.duplicates ?? 0} duplicated, ${n.drops ?? 0} dropped`,
     );
   }

@@ -91,6 +91,8 @@ export class Kernel {
   private runnable: Process[] = [];
   private nextPid = 1;
   private live = 0;
+  /** Processes scheduled to start later (scenario start times): the run is not over while any remain. */
+  private pendingStarts = 0;
   /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
   private external = 0;
   private kickResolve: (() => void) | undefined;
@@ -133,6 +135,15 @@ export class Kernel {
     this.live++;
     this.runnable.push(p);
     return p;
+  }
+
+  /** Runs start() at virtual time `at` (ns); the run waits for it. */
+  startLater(at: number, start: () => void): void {
+    this.pendingStarts++;
+    this.timers.add(at, () => {
+      this.pendingStarts--;
+      start();
+    });
   }
 
   requeue(p: Process): void {
@@ -185,7 +196,7 @@ export class Kernel {
   /** Runs until every process has exited, or a deadlock, or killAll. */
   async run(): Promise<RunResult> {
     let slices = 0;
-    while (this.live > 0 && !this.stopped) {
+    while ((this.live > 0 || this.pendingStarts > 0) && !this.stopped) {
       // Events already due (a packet arriving now) go before the next slice, so
       // a guest polling without blocking still sees the network move.
       if (this.timers.size) this.timers.fireDue(this.clock.now());

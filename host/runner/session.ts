@@ -79,7 +79,7 @@ export class Session {
         });
         this.io.spawned?.(p.pid, argv0, p.host);
       };
-      if (ps.startMs && ps.startMs > 0) k.timers.add(ps.startMs * 1e6, start);
+      if (ps.startMs && ps.startMs > 0) k.startLater(ps.startMs * 1e6, start);
       else start();
     });
     return k.run();
