@@ -115,8 +115,11 @@ async function main(): Promise<void> {
   };
   for (const kind of ['unix', 'tcp'] as const) {
     const addr = (): string => (kind === 'unix' ? `/tmp/socklab-bench-${process.pid}.sock` : String(port++));
-    const sNs = await best(2, () => { const a = addr(); return pair(streamW, ['server', kind, a, String(MB)], ['client', kind, a, String(MB)]); });
-    const nNs = await best(2, () => { const a = addr(); return nativePair(streamN, ['server', kind, a, String(MB)], ['client', kind, a, String(MB)]); });
+    // Transfer time alone: a run moving MB MiB minus a run moving none (start-up, connection set-up).
+    const transfer = async (f: (a: string, mb: number) => Promise<number> | number): Promise<number> =>
+      Math.max(1, (await best(2, () => f(addr(), MB))) - (await best(2, () => f(addr(), 0))));
+    const sNs = await transfer((a, mb) => pair(streamW, ['server', kind, a, String(mb)], ['client', kind, a, String(mb)]));
+    const nNs = await transfer((a, mb) => nativePair(streamN, ['server', kind, a, String(mb)], ['client', kind, a, String(mb)]));
     const mbps = (ns: number): number => (MB * 1048576) / (ns / 1e9) / 1048576;
     rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(sNs), native: mbps(nNs), note: 'higher is better; ratio = socklab/native' });
   }

@@ -77,7 +77,7 @@ describe('syscall trace', () => {
   });
 
   it('shows failed calls with the errno name and text', async () => {
-    const o = await run({ processes: [{ module: guest('net_tcp_lifecycle'), args: ['4'] }], output: 'discard', trace: { classes: ['net'] } });
+    const o = await run({ processes: [{ module: guest('examples_tcp_lifecycle'), args: ['4'] }], output: 'discard', trace: { classes: ['net'] } });
     expect(o.trace).toMatch(/connect\(\d+<TCP:\[[^\]]*\]>, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 ECONNREFUSED \(Connection refused\)/);
     expect(o.trace).toMatch(/listen\(\d+<UDP:\[\d+\]>, 1\) = -1 EOPNOTSUPP \(Operation not supported\)/);
   });

@@ -268,7 +268,7 @@ export class Socket implements OpenFile {
       if (o < v.length) break;
     }
     if (!peek) {
-      this.rx = this.rx.slice(ci);
+      if (ci) this.rx.splice(0, ci);
       if (co && this.rx.length) this.rx[0] = this.rx[0]!.subarray(co);
       this.rxBytes -= n;
       // Room opened in our receive buffer: the peer's blocked writers may go on.

@@ -1,6 +1,6 @@
-/* TCP lifecycle on loopback in one process (non-blocking connect, then
 // run: 4
 // run: 6
+/* TCP lifecycle on loopback in one process (non-blocking connect, then
  * blocking I/O): socket, bind, listen, connect, accept, data both ways,
  * half-close and EOF, close, and the errors of each wrong step.
  * args: 4 or 6 (address family). Prints one line per check. */

@@ -1,3 +1,4 @@
+// run:
 /* UDP on loopback: message boundaries, truncation (plain and with
  * MSG_TRUNC), EMSGSIZE, connect as default destination and source filter,
  * ICMP port unreachable as ECONNREFUSED on a connected socket. */

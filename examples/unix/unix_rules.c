@@ -1,3 +1,4 @@
+// run:
 /* AF_UNIX: bind creates a socket file (stat sees it), the path in use gives
  * EADDRINUSE, unlink frees it, connect to a missing path is ENOENT, to a
  * non-listening socket ECONNREFUSED; stream data, SEQPACKET boundaries,
