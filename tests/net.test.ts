@@ -130,3 +130,21 @@ describe('more scenarios', () => {
     expect(o.network!.retransmissions).toBeGreaterThan(0);
   });
 });
+
+describe('links', () => {
+  it('paces a TCP transfer by the link bandwidth', async () => {
+    const spec = (bw: number): Parameters<typeof run>[0] => ({
+      network: { hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }], links: [{ a: 's', b: 'c', latencyMs: 1, bandwidthBps: bw }] },
+      processes: [
+        { module: guest('scn_bigstream'), name: 'server', host: 's', args: ['server', '5000', '250000'] },
+        { module: guest('scn_bigstream'), name: 'client', host: 'c', args: ['client', 's', '5000', '250000'], startMs: 1 },
+      ],
+    });
+    const slow = await run(spec(1e6));
+    expect(slow.processes[0]!.stdout).toBe('server: received 250000 of 250000 bytes, 0 wrong\n');
+    // 250 kB at 1 Mbit/s is 2 s of serialisation at least.
+    expect(slow.elapsedNs).toBeGreaterThan(2e9);
+    const fast = await run(spec(1e9));
+    expect(fast.elapsedNs).toBeLessThan(0.1e9);
+  });
+});

@@ -239,6 +239,13 @@ function connectInet(s: Socket, a: Addr, token: object): number {
     if (s.closed || s.state !== 'connecting') return;
     s.state = 'bound';
     s.remote = undefined;
+    if (s.autobound) {
+      // Linux releases a port the failed connect picked (inet_put_port on TCP_CLOSE).
+      s.net.removeBinding(s.host, 'tcp', (s.local as InetAddr).port, s);
+      s.local = undefined;
+      s.autobound = false;
+      s.state = 'unbound';
+    }
     s.soError = errno;
     s.notify();
   };

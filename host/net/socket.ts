@@ -91,6 +91,8 @@ export class Socket implements OpenFile {
   ttl = 64;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
+  /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
+  autobound = false;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -205,7 +207,7 @@ export class Socket implements OpenFile {
         this.inflight -= n;
         if (!p.closed) p.pushDatagram(chunk, this.local ?? { family: 'unnamed' });
         this.notify();
-      });
+      }, n);
       return n;
     }
     this.inflight += n;
@@ -217,17 +219,18 @@ export class Socket implements OpenFile {
         p.notify();
       } else if (p.closed) this.onReset(true);
       this.notify();
-    });
+    }, n);
     return n;
   }
 
-  /** Schedules fn when a segment sent now reaches `to`, in order after earlier segments. */
-  private arrive(to: Socket, fn: () => void): void {
+  /** Schedules fn when `bytes` sent now reach `to`, in order after earlier segments. */
+  private arrive(to: Socket, fn: () => void, bytes = 0): void {
     if (this.isUnix || to.host === this.host) {
       fn();
       return;
     }
-    const t = Math.max(this.net.reliableArrival(this.host, to.host, 1), this.lastArrival);
+    // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
+    const t = Math.max(this.net.reliableArrival(this.host, to.host, bytes + 40), this.lastArrival);
     this.lastArrival = t;
     this.net.at(t, fn);
   }
@@ -486,6 +489,7 @@ export class Socket implements OpenFile {
     const v6 = this.domain === AF.AF_INET6;
     const port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0);
     this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
+    this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);
     if (this.state === 'unbound') this.state = 'bound';
     void dst;
