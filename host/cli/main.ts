@@ -40,6 +40,8 @@ run options:
                        (use --trace= for stderr)
   --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
   --trace-only CLASSES only calls of these classes: %net,%desc,%file,%process,%clock
+  --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
+  --summary            a table of calls, errors and time per syscall at the end (strace -c)
   --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
                        after the server
   --clients N          start N copies of each --client (default 1); {i} in its
@@ -96,6 +98,8 @@ async function cmdRun(args: string[]): Promise<number> {
       trace: { type: 'string' },
       'trace-strsize': { type: 'string' },
       'trace-only': { type: 'string' },
+      'trace-format': { type: 'string' },
+      summary: { type: 'boolean' },
       clients: { type: 'string' },
     },
   });
@@ -122,6 +126,9 @@ async function cmdRun(args: string[]): Promise<number> {
     }
   }
   if (processes.length > 1 && !scenario) processes[0]!.stdin = undefined;
+  const fmt = values['trace-format'];
+  if (fmt !== undefined && fmt !== 'text' && fmt !== 'jsonl') throw new UsageError(`--trace-format is text or jsonl, not ${JSON.stringify(fmt)}`);
+  const tracing = values.trace !== undefined || fmt !== undefined || values.summary === true;
   const opts: RunOptions = {
     ...scenario,
     processes,
@@ -134,7 +141,17 @@ async function cmdRun(args: string[]): Promise<number> {
     mounts: (values.dir ?? []).map((d) => parseMount(d)),
     tty: process.stdout.isTTY === true,
     output: 'inherit',
-    ...(values.trace !== undefined ? { trace: { file: values.trace === '' || values.trace === '-' ? undefined : resolve(values.trace), strSize: values['trace-strsize'] ? Number(values['trace-strsize']) : undefined, classes: values['trace-only']?.split(',') } } : {}),
+    ...(tracing
+      ? {
+          trace: {
+            file: values.trace === undefined || values.trace === '' || values.trace === '-' ? undefined : resolve(values.trace),
+            strSize: values['trace-strsize'] ? Number(values['trace-strsize']) : undefined,
+            classes: values['trace-only']?.split(','),
+            format: fmt as 'text' | 'jsonl' | undefined,
+            summary: values.summary,
+          },
+        }
+      : {}),
   };
   const o = await run(opts);
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);

@@ -29,6 +29,7 @@ export class Session {
   readonly kernel: Kernel;
   private readonly stdins = new Map<number, StdinFile>();
   private modules: LoadedModule[] = [];
+  private tracer: ReturnType<typeof createTextTracer> | undefined;
   /** One filesystem per virtual host, shared by the processes on it. */
   private readonly filesystems = new Map<string, Vfs>();
 
@@ -44,7 +45,10 @@ export class Session {
       observer,
       limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
     });
-    if (spec.trace && io.trace && !observer) this.kernel.observer = createTextTracer((t) => io.trace!(t), { strSize: spec.trace.strSize, classes: spec.trace.classes });
+    if (spec.trace && io.trace && !observer) {
+      this.tracer = createTextTracer((t) => io.trace!(t), { strSize: spec.trace.strSize, classes: spec.trace.classes, format: spec.trace.format, summary: spec.trace.summary });
+      this.kernel.observer = this.tracer;
+    }
     // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
     this.kernel.ext['netConfig'] = spec.network;
   }
@@ -82,7 +86,9 @@ export class Session {
       if (ps.startMs && ps.startMs > 0) k.startLater(ps.startMs * 1e6, start);
       else start();
     });
-    return k.run();
+    const result = await k.run();
+    this.tracer?.finish();
+    return result;
   }
 
   private setupFds(p: Process, stdin: RunSpec['processes'][number]['stdin']): void {

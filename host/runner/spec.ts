@@ -45,5 +45,5 @@ export interface RunSpec {
   /** Network configuration (virtual network): hosts, links, partitions (host/net/network.ts). */
   network?: unknown;
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
-  trace?: { file?: string; strSize?: number; classes?: string[] };
+  trace?: { file?: string; strSize?: number; classes?: string[]; format?: 'text' | 'jsonl'; summary?: boolean };
 }

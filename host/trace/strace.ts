@@ -11,7 +11,32 @@ import type { SyscallDef } from '../kernel/syscall.js';
 import { AF, IPPROTO, IPV6_OPT, IP_OPT, MSG, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf } from '../net/constants.js';
 import { readSockaddr, type Addr } from '../net/address.js';
 
+/** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
+export interface TraceEvent {
+  /** Schema version. */
+  v: 1;
+  seq: number;
+  /** Clock (ns since the run started) when the call began and ended. */
+  start: number;
+  end: number;
+  pid: number;
+  host: string;
+  /** The call as strace names it, and the import that carried it. */
+  call: string;
+  import: string;
+  /** Decoded arguments, as the text trace prints them. */
+  args: string[];
+  /** The result as strace prints it: a count, an fd, 0, or -1. */
+  ret: string;
+  /** Linux errno name when the call failed. */
+  errno?: string;
+}
+
 export interface TextTraceOptions {
+  /** text (strace) or jsonl. */
+  format?: 'text' | 'jsonl';
+  /** Append strace -c's table when the run ends. */
+  summary?: boolean;
   /** Longest string shown before "..." (strace -s). */
   strSize?: number;
   /** Print [pid N] even with one process (strace -f always does with several). */
@@ -55,7 +80,7 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
   }
 }
 
-export function createTextTracer(write: (line: string) => void, opts: TextTraceOptions = {}): SyscallObserver {
+export function createTextTracer(write: (line: string) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
   const classes = opts.classes ? new Set(opts.classes.map((c) => c.replace(/^%/, ''))) : undefined;
   const seen = new Set<number>();
@@ -155,7 +180,33 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
     return '0';
   };
 
+  const format = opts.format ?? 'text';
+  let seq = 0;
+  const prefixOf = (pid: number): string => (opts.pids !== false ? `[pid ${pid}] ` : '');
+  const secs = (ns: number): string => (ns / 1e9).toFixed(6);
+  /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
+  const pending = new Map<number, { text: string; shown: boolean }>();
+  const emit = (pid: number, line: string): void => {
+    if (format === 'text') {
+      for (const [other, u] of pending) {
+        if (other !== pid && !u.shown) {
+          write(u.text);
+          u.shown = true;
+        }
+      }
+    }
+    write(line);
+  };
+  const stats = new Map<string, { calls: number; errors: number; ns: number }>();
+
   return {
+    onSuspend(p, def, args) {
+      if (classes && !def.classes.some((c) => classes.has(c))) return;
+      if (format !== 'text' || pending.has(p.pid)) return;
+      const inputs = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && def.params[i]!.kind !== 'out' && def.params[i]!.kind !== 'sockaddr_out' && def.params[i]!.kind !== 'inout');
+      const text = inputs.map((i) => arg(p, def, args, i, false, 0)).join(', ');
+      pending.set(p.pid, { text: `${prefixOf(p.pid)}${secs(p.callStart)} ${def.strace}(${text} <unfinished ...>\n`, shown: false });
+    },
     onSyscall(p, def, args, r, start) {
       if (classes && !def.classes.some((c) => classes.has(c))) return;
       seen.add(p.pid);
@@ -164,16 +215,59 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
       const res = result(p, def, args, r);
       const n = ok ? parseInt(res, 10) || 0 : 0;
       const list = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && !(def.params[i]!.kind === 'out' && RESULT_OUTS.has(def.params[i]!.name)));
-      const text = list.map((i) => arg(p, def, args, i, ok, n)).join(', ');
-      const prefix = opts.pids !== false ? `[pid ${p.pid}] ` : '';
-      write(`${prefix}${(now / 1e9).toFixed(6)} ${def.strace}(${text}) = ${res} <${((now - start) / 1e9).toFixed(6)}>\n`);
+      const decoded = list.map((i) => arg(p, def, args, i, ok, n));
+      if (opts.summary) {
+        const st = stats.get(def.strace) ?? { calls: 0, errors: 0, ns: 0 };
+        st.calls++;
+        if (!ok) st.errors++;
+        st.ns += now - start;
+        stats.set(def.strace, st);
+      }
+      const u = pending.get(p.pid);
+      pending.delete(p.pid);
+      if (format === 'jsonl') {
+        // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
+        const eai = def.name === 'getaddrinfo' || def.name === 'getnameinfo';
+        const e = ok || eai ? undefined : errnoByWasi(r);
+        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}) };
+        emit(p.pid, `${JSON.stringify(ev)}\n`);
+        return;
+      }
+      const tail = ` = ${res} <${secs(now - start)}>\n`;
+      if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${secs(now)} <... ${def.strace} resumed>)${tail}`);
+      else emit(p.pid, `${prefixOf(p.pid)}${secs(now)} ${def.strace}(${decoded.join(', ')})${tail}`);
     },
     onExit(p) {
       const e = p.exit;
-      const prefix = opts.pids !== false ? `[pid ${p.pid}] ` : '';
-      const t = (p.kernel.clock.now() / 1e9).toFixed(6);
-      if (e?.signal) write(`${prefix}${t} +++ killed by ${e.signal} +++\n`);
-      else write(`${prefix}${t} +++ exited with ${e?.code ?? 0} +++\n`);
+      pending.delete(p.pid);
+      if (format === 'jsonl') {
+        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
+      } else {
+        const t = secs(p.kernel.clock.now());
+        emit(p.pid, e?.signal ? `${prefixOf(p.pid)}${t} +++ killed by ${e.signal} +++\n` : `${prefixOf(p.pid)}${t} +++ exited with ${e?.code ?? 0} +++\n`);
+      }
+    },
+    finish() {
+      if (!opts.summary) return;
+      write(summaryTable(stats));
     },
   };
+}
+
+/** strace -c's table: time share, seconds, usecs/call, calls, errors, syscall. */
+export function summaryTable(stats: Map<string, { calls: number; errors: number; ns: number }>): string {
+  const rows = [...stats].sort((a, b) => b[1].ns - a[1].ns || b[1].calls - a[1].calls || a[0].localeCompare(b[0]));
+  const total = rows.reduce((a, [, s]) => a + s.ns, 0);
+  const calls = rows.reduce((a, [, s]) => a + s.calls, 0);
+  const errors = rows.reduce((a, [, s]) => a + s.errors, 0);
+  const line = (pct: string, secs: string, per: string, c: string, e: string, name: string): string =>
+    `${pct.padStart(6)} ${secs.padStart(11)} ${per.padStart(11)} ${c.padStart(9)} ${e.padStart(9)} ${name}\n`;
+  let out = line('% time', 'seconds', 'usecs/call', 'calls', 'errors', 'syscall');
+  out += '------ ----------- ----------- --------- --------- ----------------\n';
+  for (const [name, s] of rows) {
+    out += line(total ? ((100 * s.ns) / total).toFixed(2) : '0.00', (s.ns / 1e9).toFixed(6), Math.round(s.ns / 1e3 / s.calls).toString(), String(s.calls), s.errors ? String(s.errors) : '', name);
+  }
+  out += '------ ----------- ----------- --------- --------- ----------------\n';
+  out += line('100.00', (total / 1e9).toFixed(6), calls ? Math.round(total / 1e3 / calls).toString() : '0', String(calls), errors ? String(errors) : '', 'total');
+  return out;
 }
