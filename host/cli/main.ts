@@ -11,6 +11,7 @@ import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
 import type { ProcessSpec, RunSpec } from '../runner/spec.js';
+import { InjectError, parseInject } from '../trace/inject.js';
 
 const USAGE = `socklab: run WebAssembly/WASI socket programs on a virtual network, and see every syscall
 
@@ -41,6 +42,10 @@ run options:
   --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
   --trace-only CLASSES only calls of these classes: %net,%desc,%file,%process,%clock
   --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
+  --inject RULE        fault injection, strace's syntax (repeatable):
+                       SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N
+                       [:when=FIRST[..LAST][+STEP]][:probability=P], e.g.
+                       --inject=write:max=7  --inject=connect:error=ECONNREFUSED:when=1
   --summary            a table of calls, errors and time per syscall at the end (strace -c)
   --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
                        after the server
@@ -75,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof BuildError) return 1;
     process.stderr.write(`socklab: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError ? 2 : 1;
+    return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError || e instanceof InjectError ? 2 : 1;
   }
 }
 
@@ -100,6 +105,7 @@ async function cmdRun(args: string[]): Promise<number> {
       'trace-only': { type: 'string' },
       'trace-format': { type: 'string' },
       summary: { type: 'boolean' },
+      inject: { type: 'string', multiple: true },
       clients: { type: 'string' },
     },
   });
@@ -126,6 +132,7 @@ async function cmdRun(args: string[]): Promise<number> {
     }
   }
   if (processes.length > 1 && !scenario) processes[0]!.stdin = undefined;
+  for (const r of values.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
   const fmt = values['trace-format'];
   if (fmt !== undefined && fmt !== 'text' && fmt !== 'jsonl') throw new UsageError(`--trace-format is text or jsonl, not ${JSON.stringify(fmt)}`);
   const tracing = values.trace !== undefined || fmt !== undefined || values.summary === true;
@@ -141,6 +148,7 @@ async function cmdRun(args: string[]): Promise<number> {
     mounts: (values.dir ?? []).map((d) => parseMount(d)),
     tty: process.stdout.isTTY === true,
     output: 'inherit',
+    ...(values.inject?.length ? { inject: values.inject } : {}),
     ...(tracing
       ? {
           trace: {

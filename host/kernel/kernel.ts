@@ -40,7 +40,8 @@ export interface SyscallObserver {
 export interface SyscallInterceptor {
   /** Cheap filter, so calls nobody intercepts take the direct path. */
   wants(def: SyscallDef): boolean;
-  intercept(p: Process, def: SyscallDef, args: readonly number[], invoke: () => number): number;
+  /** invoke() runs the real handler; invoke(args) runs it with changed arguments. */
+  intercept(p: Process, def: SyscallDef, args: readonly number[], invoke: (args?: readonly number[]) => number): number;
 }
 
 export interface KernelOptions {

@@ -187,7 +187,8 @@ export class Process implements Waiter {
       const ic = k.interceptor;
       if (ic && ic.wants(def)) {
         const args = [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
-        r = ic.intercept(this, def, args, () => (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i));
+        const hd = def.handler as unknown as Handler9;
+        r = ic.intercept(this, def, args, (x) => (x ? hd(this, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!) : hd(this, a, b, c, d, e, f, g, h, i)));
       } else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
     } catch (err) {
       if (err instanceof Errno) r = err.errno;

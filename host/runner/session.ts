@@ -14,6 +14,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import { Vfs } from '../fs/memfs.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
+import { createInjector, parseInject } from '../trace/inject.js';
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
@@ -49,6 +50,7 @@ export class Session {
       this.tracer = createTextTracer((t) => io.trace!(t), { strSize: spec.trace.strSize, classes: spec.trace.classes, format: spec.trace.format, summary: spec.trace.summary });
       this.kernel.observer = this.tracer;
     }
+    if (spec.inject?.length) this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.kernel.rng.fork('inject'));
     // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
     this.kernel.ext['netConfig'] = spec.network;
   }

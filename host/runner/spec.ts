@@ -45,5 +45,7 @@ export interface RunSpec {
   /** Network configuration (virtual network): hosts, links, partitions (host/net/network.ts). */
   network?: unknown;
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
+  /** strace-style --inject rules (host/trace/inject.ts). */
+  inject?: string[];
   trace?: { file?: string; strSize?: number; classes?: string[]; format?: 'text' | 'jsonl'; summary?: boolean };
 }

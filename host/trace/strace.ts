@@ -30,6 +30,8 @@ export interface TraceEvent {
   ret: string;
   /** Linux errno name when the call failed. */
   errno?: string;
+  /** The result was made by --inject. */
+  injected?: true;
 }
 
 export interface TextTraceOptions {
@@ -208,6 +210,9 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${secs(p.callStart)} ${def.strace}(${text} <unfinished ...>\n`, shown: false });
     },
     onSyscall(p, def, args, r, start) {
+      // The injector marks the call it changed; clear the mark even for calls this trace does not show.
+      const injected = p.ext['injected'] === true;
+      p.ext['injected'] = undefined;
       if (classes && !def.classes.some((c) => classes.has(c))) return;
       seen.add(p.pid);
       const now = p.kernel.clock.now();
@@ -229,11 +234,11 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const eai = def.name === 'getaddrinfo' || def.name === 'getnameinfo';
         const e = ok || eai ? undefined : errnoByWasi(r);
-        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}) };
+        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}), ...(injected ? { injected: true } : {}) };
         emit(p.pid, `${JSON.stringify(ev)}\n`);
         return;
       }
-      const tail = ` = ${res} <${secs(now - start)}>\n`;
+      const tail = ` = ${res}${injected ? ' (INJECTED)' : ''} <${secs(now - start)}>\n`;
       if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${secs(now)} <... ${def.strace} resumed>)${tail}`);
       else emit(p.pid, `${prefixOf(p.pid)}${secs(now)} ${def.strace}(${decoded.join(', ')})${tail}`);
     },

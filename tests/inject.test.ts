@@ -1,0 +1,57 @@
+// Fault injection (--inject, strace's syntax plus max= and probability=):
+// the naive client that ignores write()'s count fails under short writes,
+// the fixed one passes; injected errors, delays and when= counting.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { run, ROOT } from './helpers.js';
+import { loadScenario } from '../dist/host/scenario/load.js';
+import { parseInject } from '../dist/host/trace/inject.js';
+
+const scenario = async (name: string) => (await loadScenario(join(ROOT, 'examples', 'short-writes', name))).spec;
+const client = (o: Awaited<ReturnType<typeof run>>) => o.processes.find((p) => p.name === 'client')!;
+
+describe('fault injection', () => {
+  it('shows the naive client failing under --inject=write:max=7, and the fixed loop passing', async () => {
+    const naive = await scenario('naive.yaml');
+    const fixed = await scenario('fixed.yaml');
+    expect(client(await run(naive)).stdout).toBe('sent 33 bytes, got back 33: a message longer than seven bytes\n');
+    const broken = await run({ ...naive, inject: ['write:max=7'] });
+    expect(client(broken).stdout).toBe('sent 33 bytes, got back 7: a messa\n');
+    expect(client(broken).exit.code).toBe(1);
+    const ok = await run({ ...fixed, inject: ['write:max=7'], trace: { classes: ['desc'] } });
+    expect(client(ok).stdout).toBe('sent 33 bytes, got back 33: a message longer than seven bytes\n');
+    expect(ok.trace).toMatch(/\[pid 2\] [\d.]+ writev\(4<TCP:\[[^\]]*\]>, \[\{iov_base="a message longer than seven byte"\.\.\., iov_len=33\}\], 1\) = 7 \(INJECTED\)/);
+  });
+
+  it('injects an errno on the chosen call only, marked in the trace', async () => {
+    const fixed = await scenario('fixed.yaml');
+    const o = await run({ ...fixed, inject: ['connect:error=ECONNREFUSED:when=1'], trace: { classes: ['net'] } });
+    expect(client(o).stderr).toBe('connect: Connection refused\n');
+    expect(o.trace).toMatch(/connect\(4<TCP:\[\d+\]>, .* = -1 ECONNREFUSED \(Connection refused\) \(INJECTED\)/);
+  });
+
+  it('delays a call in virtual time', async () => {
+    const fixed = await scenario('fixed.yaml');
+    const plain = await run(fixed);
+    const slow = await run({ ...fixed, inject: ['connect:delay_enter=2s'] });
+    expect(client(slow).stdout).toBe(client(plain).stdout);
+    expect(slow.elapsedNs - plain.elapsedNs).toBeGreaterThanOrEqual(2e9);
+  });
+
+  it('parses strace when= expressions and refuses bad rules', () => {
+    expect(parseInject('read:error=EINTR:when=3')).toMatchObject({ first: 3, last: 3, step: 1, error: 27 });
+    expect(parseInject('read:error=EINTR:when=2+')).toMatchObject({ first: 2, last: Infinity, step: 1 });
+    expect(parseInject('read:error=EAGAIN:when=2..10+4')).toMatchObject({ first: 2, last: 10, step: 4 });
+    expect(parseInject('%net:max=1:probability=0.5').classes.has('net')).toBe(true);
+    expect(() => parseInject('read:error=ENOTANERRNO')).toThrow(/unknown errno ENOTANERRNO/);
+    expect(() => parseInject('read:when=1')).toThrow(/say what to inject/);
+  });
+
+  it('draws injections with a probability from the seed: same seed, same faults', async () => {
+    const fixed = await scenario('fixed.yaml');
+    const a = await run({ ...fixed, seed: 4, inject: ['write:max=3:probability=0.5'], trace: { classes: ['desc'] } });
+    const b = await run({ ...fixed, seed: 4, inject: ['write:max=3:probability=0.5'], trace: { classes: ['desc'] } });
+    expect(b.trace).toBe(a.trace);
+    expect(client(a).stdout).toBe('sent 33 bytes, got back 33: a message longer than seven bytes\n');
+  });
+});
