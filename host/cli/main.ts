@@ -1,7 +1,6 @@
 // socklab's command line: a thin layer over the API in host/api.ts.
 import { parseArgs } from 'node:util';
 import { basename, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { run, type RunOptions } from '../runner/run.js';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';

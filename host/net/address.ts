@@ -1,6 +1,6 @@
 // Socket addresses: guest sockaddr bytes <-> host values, with Linux's
 // checks (length, family), and IP address text/bytes conversions.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4 } from 'node:net';
 import { E, Errno } from '../abi/errno.js';
 import type { GuestMemory } from '../abi/memory.js';
 import { AF } from './constants.js';

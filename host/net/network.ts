@@ -269,19 +269,18 @@ export class VirtualNetwork {
   }
 
   /** Names the resolver knows: localhost, the hosts. */
-  resolve(from: Host, name: string): { v4: string[]; v6: string[]; canon: string } | undefined {
+  resolve(name: string): { v4: string[]; v6: string[]; canon: string } | undefined {
     const n = name.toLowerCase().replace(/\.$/, '');
     // As Debian's /etc/hosts has it: localhost is 127.0.0.1, ::1 is ip6-localhost.
     if (n === 'localhost' || n === 'localhost.localdomain') return { v4: ['127.0.0.1'], v6: [], canon: 'localhost' };
     if (n === 'ip6-localhost' || n === 'ip6-loopback') return { v4: [], v6: ['::1'], canon: 'ip6-localhost' };
     const h = this.hosts.get(n) ?? [...this.hosts.values()].find((x) => x.name.toLowerCase() === n);
     if (!h) return undefined;
-    void from;
     return { v4: h.v4, v6: h.v6, canon: h.name };
   }
 
   /** The name of an address, for getnameinfo. */
-  nameOf(from: Host, ip: string): string | undefined {
+  nameOf(ip: string): string | undefined {
     const u = unmap(ip);
     if (isLoopback(u)) return 'localhost';
     return this.byIp.get(canonIp(u))?.name;

@@ -17,13 +17,11 @@ const ARP_TIMEOUT_NS = 3e9;
 function overlaps(a: Socket, b: Socket): boolean {
   const la = a.local as InetAddr;
   const lb = b.local as InetAddr;
-  const v4a = a.domain === AF.AF_INET, v4b = b.domain === AF.AF_INET;
   // An IPv6 socket bound to :: without IPV6_V6ONLY also takes the IPv4 port.
   const coversV4 = (s: Socket, l: InetAddr): boolean => s.domain === AF.AF_INET || (!s.v6only && (l.ip === '::' || l.ip.startsWith('::ffff:')));
   const coversV6 = (s: Socket): boolean => s.domain === AF.AF_INET6;
   if (!((coversV4(a, la) && coversV4(b, lb)) || (coversV6(a) && coversV6(b)))) return false;
   if (isAny(la) || isAny(lb)) return true;
-  void v4a; void v4b;
   return canonIp(unmap(la.ip)) === canonIp(unmap(lb.ip));
 }
 
@@ -188,7 +186,7 @@ function connectDgram(s: Socket, a: Addr): number {
   const fam = s.domain === AF.AF_INET ? 4 : 6;
   if (a.family !== 4 && a.family !== 6) throw new Errno(E.EAFNOSUPPORT);
   if (fam === 4 && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
-  s.autobind(a);
+  s.autobind();
   s.remote = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
   s.pinLocal(a);
   s.soError = 0;
@@ -196,7 +194,7 @@ function connectDgram(s: Socket, a: Addr): number {
 }
 
 function connectUnix(s: Socket, a: Addr): number {
-  if (a.family !== 'unix') throw new Errno(a.family === 'unnamed' ? E.EINVAL : E.EINVAL);
+  if (a.family !== 'unix') throw new Errno(E.EINVAL);
   const l = s.findUnix(a);
   if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
   if (l.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
@@ -223,11 +221,11 @@ function connectUnix(s: Socket, a: Addr): number {
 
 function connectInet(s: Socket, a: Addr, token: object): number {
   const fam = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== 4 && a.family !== 6) throw new Errno(a.family === 'unix' ? E.EAFNOSUPPORT : E.EAFNOSUPPORT);
+  if (a.family !== 4 && a.family !== 6) throw new Errno(E.EAFNOSUPPORT);
   if (fam === 4 && a.family === 6) throw new Errno(E.EAFNOSUPPORT);
   const dst: InetAddr = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : { ...a, ip: canonIp(a.ip) };
   if (dst.port === 0) throw new Errno(E.ECONNREFUSED);
-  s.autobind(dst);
+  s.autobind();
   s.pinLocal(dst);
   s.remote = dst;
   s.state = 'connecting';

@@ -397,7 +397,7 @@ export class Socket implements OpenFile {
     const d = dst as InetAddr;
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
-    this.autobind(d);
+    this.autobind();
     const data = gather(iovs, total);
     const from = this.local as InetAddr;
     const target = this.net.route(this.host, d.ip);
@@ -484,7 +484,7 @@ export class Socket implements OpenFile {
   }
 
   /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
-  autobind(dst?: InetAddr): void {
+  autobind(): void {
     if (this.local || this.raw) return;
     const v6 = this.domain === AF.AF_INET6;
     const port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0);
@@ -492,7 +492,6 @@ export class Socket implements OpenFile {
     this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);
     if (this.state === 'unbound') this.state = 'bound';
-    void dst;
   }
 
   /** Local address as getsockname reports it once connected: the source address actually used. */

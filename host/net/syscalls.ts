@@ -176,11 +176,6 @@ function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number): Recei
 
 // ---------- options ----------
 
-const INT_OPTS = new Set([
-  `${SOL.SOL_SOCKET}:${SO.SO_REUSEADDR}`, `${SOL.SOL_SOCKET}:${SO.SO_REUSEPORT}`, `${SOL.SOL_SOCKET}:${SO.SO_KEEPALIVE}`, `${SOL.SOL_SOCKET}:${SO.SO_BROADCAST}`,
-  `${SOL.SOL_SOCKET}:${SO.SO_RCVBUF}`, `${SOL.SOL_SOCKET}:${SO.SO_SNDBUF}`, `${SOL.SOL_SOCKET}:${SO.SO_OOBINLINE}`, `${SOL.SOL_SOCKET}:${SO.SO_RCVLOWAT}`,
-  `${SOL.SOL_SOCKET}:${SO.SO_DONTROUTE}`, `${SOL.SOL_SOCKET}:${SO.SO_DEBUG}`,
-]);
 
 function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
   const s = sock(p, fd);
@@ -290,7 +285,7 @@ function getsockopt(p: Process, fd: number, level: number, name: number, val: nu
       case SO.SO_ERROR: {
         const e = s.soError;
         s.soError = 0;
-        return putInt(e ? linuxErrno(e) : 0);
+        return putInt(e);
       }
       case SO.SO_REUSEADDR: return putInt(s.reuseaddr ? 1 : 0);
       case SO.SO_REUSEPORT: return putInt(s.reuseport ? 1 : 0);
@@ -333,11 +328,6 @@ function getsockopt(p: Process, fd: number, level: number, name: number, val: nu
     return E.ENOPROTOOPT;
   }
   return E.ENOPROTOOPT;
-}
-
-/** SO_ERROR holds the guest's own errno number, which the guest compares with its errno constants. */
-function linuxErrno(guestErrno: number): number {
-  return guestErrno;
 }
 
 // ---------- poll / select ----------
@@ -473,7 +463,6 @@ function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hintsPtr: n
     port = sp;
   }
   const net = networkOf(p);
-  const me = net.host(p.host);
   let v4: string[] = [], v6: string[] = [];
   let canon = node ?? '';
   if (node === undefined) {
@@ -483,7 +472,7 @@ function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hintsPtr: n
   else if (isIPv6(node)) v6 = [canonIp(node)];
   else if (flags & AI.AI_NUMERICHOST) return EAI.EAI_NONAME;
   else {
-    const r = net.resolve(me, node);
+    const r = net.resolve(node);
     if (!r) return EAI.EAI_NONAME;
     v4 = r.v4;
     v6 = r.v6;
@@ -529,7 +518,7 @@ function doGetnameinfo(p: Process, sa: number, salen: number, host: number, host
   if (a.family !== 4 && a.family !== 6) return EAI.EAI_FAMILY;
   if (host && hostlen > 0) {
     const numeric = a.ip;
-    const name = flags & NI.NI_NUMERICHOST ? undefined : networkOf(p).nameOf(networkOf(p).host(p.host), a.ip);
+    const name = flags & NI.NI_NUMERICHOST ? undefined : networkOf(p).nameOf(a.ip);
     if (!name && flags & NI.NI_NAMEREQD) return EAI.EAI_NONAME;
     const text = encodeUtf8(name ?? numeric);
     if (text.length + 1 > hostlen) return EAI.EAI_OVERFLOW;
@@ -592,7 +581,7 @@ function doConnect(p: Process, fd: number, addrPtr: number, len: number): number
   const s = sock(p, fd);
   const a = readAddr(p, addrPtr, len);
   if (!s.isUnix && a.family === 'unix') return E.EAFNOSUPPORT;
-  if (s.isUnix && a.family !== 'unix' && !(a.family === 'unnamed' && s.kind === 'dgram')) return a.family === 'unnamed' ? E.EINVAL : E.EINVAL;
+  if (s.isUnix && a.family !== 'unix' && !(a.family === 'unnamed' && s.kind === 'dgram')) return E.EINVAL;
   const token = tokenFor(p);
   const r = connect(s, a, token);
   if (r !== WOULD_BLOCK) return 0;
