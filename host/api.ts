@@ -6,3 +6,5 @@ export { buildC, BuildError, type BuildOptions } from './toolchain/clang.js';
 export { loadModule, ModuleError } from './loader/module.js';
 export type { ExitInfo } from './kernel/process.js';
 export { ERRNOS, errnoByName, describeErrno } from './abi/errno.js';
+export { Trace, TraceAssertionError, fdOf, type EventFilter, type TraceLine, type ExitEvent } from './trace/api.js';
+export type { TraceEvent } from './trace/strace.js';
