@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
-import { run } from '../host/runner/run.js';
+import { run, type RunOptions } from '../host/runner/run.js';
 import { ensureBuilt } from '../host/cli/guests.js';
 import { packageRoot } from '../host/toolchain/clang.js';
 
@@ -76,6 +76,24 @@ async function main(): Promise<void> {
       name: mode === 'clock' ? 'clock_gettime (trivial syscall)' : 'write 1 byte to a discarding sink',
       unit: 'ns/call', socklab: s, native: nat, nodeWasi: nw,
     });
+  }
+
+  // Tracing cost per call: the clock loop with tracing off, and with text and JSONL traces to a file.
+  {
+    const N = 200_000;
+    const traceFile = join(nativeDir, 'bench.trace');
+    const timed = async (trace: RunOptions['trace']): Promise<number> => {
+      const t = process.hrtime.bigint();
+      const o = await run({ processes: [{ module: sys, args: ['clock', String(N)] }], output: 'discard', trace });
+      if (o.status !== 0) throw new Error('trace bench failed');
+      return Number(process.hrtime.bigint() - t);
+    };
+    const off = await best(3, () => timed(undefined));
+    const text = await best(3, () => timed({ file: traceFile }));
+    const jsonl = await best(3, () => timed({ file: traceFile, format: 'jsonl' }));
+    rows.push({ name: 'clock_gettime, tracing off', unit: 'ns/call', socklab: off / N });
+    rows.push({ name: 'clock_gettime, strace text trace to a file', unit: 'ns/call', socklab: text / N, note: `${(text / off).toFixed(1)}x tracing off` });
+    rows.push({ name: 'clock_gettime, JSONL trace to a file', unit: 'ns/call', socklab: jsonl / N, note: `${(jsonl / off).toFixed(1)}x tracing off` });
   }
 
   // Start-up: cold pays the Asyncify transform; warm reads the cached module.
@@ -152,7 +170,7 @@ async function main(): Promise<void> {
   const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(1)}x` : '-');
   console.log(`${'benchmark'.padEnd(50)} ${'unit'.padEnd(8)} ${'socklab'.padStart(9)} ${'native'.padStart(9)} ${'node:wasi'.padStart(9)}  vs native  vs node:wasi`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(50)} ${r.unit.padEnd(8)} ${fmt(r.socklab).padStart(9)} ${fmt(r.native).padStart(9)} ${fmt(r.nodeWasi).padStart(9)}  ${ratio(r.socklab, r.native).padStart(9)}  ${ratio(r.socklab, r.nodeWasi).padStart(11)}`);
+    console.log(`${r.name.padEnd(50)} ${r.unit.padEnd(8)} ${fmt(r.socklab).padStart(9)} ${fmt(r.native).padStart(9)} ${fmt(r.nodeWasi).padStart(9)}  ${ratio(r.socklab, r.native).padStart(9)}  ${ratio(r.socklab, r.nodeWasi).padStart(11)}${r.note ? `  ${r.note}` : ''}`);
   }
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2) + '\n');

@@ -3,6 +3,8 @@
 // server+clients form, and the deadlock report.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { guest, run, ROOT } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 
@@ -164,5 +166,24 @@ describe('links', () => {
     expect(slow.elapsedNs).toBeGreaterThan(2e9);
     const fast = await run(spec(1e9));
     expect(fast.elapsedNs).toBeLessThan(0.1e9);
+  });
+});
+
+describe('trace filters', () => {
+  it('keeps only the calls, processes, hosts and fds asked for, and writes one file per process with --trace-ff', async () => {
+    const { spec } = await loadScenario(ex('tcp-echo', 'demo.yaml'));
+    const calls = await run({ ...spec, output: 'discard', trace: { classes: ['connect', 'accept4'] } });
+    const names = new Set(calls.trace!.split('\n').filter((l) => l && !l.includes('+++')).map((l) => /\d ([a-z_0-9]+)\(|<\.\.\. ([a-z_0-9]+) resumed/.exec(l)!.slice(1).find(Boolean)));
+    expect([...names].sort()).toEqual(['accept4', 'connect']);
+    const host = await run({ ...spec, output: 'discard', trace: { hosts: ['server'], classes: ['%net'] } });
+    expect(host.trace).not.toMatch(/\[pid [234]\]/);
+    expect(host.trace).toMatch(/\[pid 1\]/);
+    const fd = await run({ ...spec, output: 'discard', trace: { pids: [1], fds: [4] } });
+    expect(fd.trace!.split('\n').filter((l) => l && !l.includes('+++')).every((l) => /^\[pid 1\] [\d.]+ [a-z_0-9]+\(4[<,)]/.test(l) || l.includes('resumed>'))).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-ff-'));
+    await run({ ...spec, output: 'discard', trace: { file: join(dir, 'run'), perProcess: true } });
+    expect(readdirSync(dir).sort()).toEqual(['run.1', 'run.2', 'run.3', 'run.4']);
+    expect(readFileSync(join(dir, 'run.2'), 'utf8')).toMatch(/^[\d.]+ args_sizes_get\(/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -39,7 +39,11 @@ run options:
   --trace[=FILE]       record every syscall as strace-style text, to FILE or stderr
                        (use --trace= for stderr)
   --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
-  --trace-only CLASSES only calls of these classes: %net,%desc,%file,%process,%clock
+  --trace-only SET     only these calls and classes, like strace -e trace=:
+                       connect,accept4,%net,%desc,%file,%process,%clock
+  --trace-pid P,...    only these processes; --trace-host H,... only these hosts;
+  --trace-fd N,...     only calls on these fds
+  --trace-ff           with --trace=FILE: one file per process, FILE.PID (strace -ff)
   --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
   --inject RULE        fault injection, strace's syntax (repeatable):
                        SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N
@@ -105,6 +109,10 @@ async function cmdRun(args: string[]): Promise<number> {
       'trace-format': { type: 'string' },
       summary: { type: 'boolean' },
       inject: { type: 'string', multiple: true },
+      'trace-ff': { type: 'boolean' },
+      'trace-pid': { type: 'string' },
+      'trace-host': { type: 'string' },
+      'trace-fd': { type: 'string' },
       clients: { type: 'string' },
     },
   });
@@ -156,6 +164,10 @@ async function cmdRun(args: string[]): Promise<number> {
             classes: values['trace-only']?.split(','),
             format: fmt as 'text' | 'jsonl' | undefined,
             summary: values.summary,
+            perProcess: values['trace-ff'],
+            pids: values['trace-pid']?.split(',').map(Number),
+            hosts: values['trace-host']?.split(','),
+            fds: values['trace-fd']?.split(',').map(Number),
           },
         }
       : {}),

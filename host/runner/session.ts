@@ -23,7 +23,7 @@ export interface SessionIO {
   /** A process has started (pid, argv[0], host). */
   spawned?(pid: number, name: string, host: string): void;
   /** Trace text, when the run is traced. */
-  trace?(text: string): void;
+  trace?(text: string, pid?: number): void;
 }
 
 export class Session {
@@ -47,7 +47,11 @@ export class Session {
       limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
     });
     if (spec.trace && io.trace && !observer) {
-      this.tracer = createTextTracer((t) => io.trace!(t), { strSize: spec.trace.strSize, classes: spec.trace.classes, format: spec.trace.format, summary: spec.trace.summary });
+      const t = spec.trace;
+      this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
+        strSize: t.strSize, classes: t.classes, format: t.format, summary: t.summary,
+        onlyPids: t.pids, hosts: t.hosts, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
+      });
       this.kernel.observer = this.tracer;
     }
     if (spec.inject?.length) this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.kernel.rng.fork('inject'));

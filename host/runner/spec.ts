@@ -47,5 +47,17 @@ export interface RunSpec {
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
   /** strace-style --inject rules (host/trace/inject.ts). */
   inject?: string[];
-  trace?: { file?: string; strSize?: number; classes?: string[]; format?: 'text' | 'jsonl'; summary?: boolean };
+  trace?: {
+    file?: string;
+    /** With file: one file per process, FILE.PID (strace -ff). */
+    perProcess?: boolean;
+    strSize?: number;
+    /** Calls and %classes to show (strace -e trace=). */
+    classes?: string[];
+    pids?: number[];
+    hosts?: string[];
+    fds?: number[];
+    format?: 'text' | 'jsonl';
+    summary?: boolean;
+  };
 }

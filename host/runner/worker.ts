@@ -76,9 +76,19 @@ function flush(): void {
 
 /** Trace text: written straight to its file, or batched to the host thread. */
 let traceFd: number | undefined;
+/** strace -ff: one file per process, opened on its first line. */
+let traceBase: string | undefined;
+const traceFds = new Map<number, number>();
 let traceBuf: string[] = [];
 let traceLen = 0;
-function traceOut(text: string): void {
+function traceOut(text: string, pid?: number): void {
+  if (traceBase !== undefined) {
+    const key = pid ?? 0;
+    let fd = traceFds.get(key);
+    if (fd === undefined) traceFds.set(key, (fd = openSync(pid === undefined ? traceBase : `${traceBase}.${pid}`, 'w')));
+    writeSync(fd, text);
+    return;
+  }
   if (traceFd !== undefined) {
     writeSync(traceFd, text);
     return;
@@ -95,7 +105,8 @@ function flushTrace(): void {
 }
 
 async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
-  if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
+  if (m.spec.trace?.file && m.spec.trace.perProcess) traceBase = m.spec.trace.file;
+  else if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
   session = new Session(m.spec, {
     trace: traceOut,
     output: queueOutput,
@@ -118,6 +129,7 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
     flush();
     flushTrace();
     if (traceFd !== undefined) closeSync(traceFd);
+    for (const fd of traceFds.values()) closeSync(fd);
     post({ t: 'done', result });
   } catch (e) {
     flush();

@@ -41,10 +41,16 @@ export interface TextTraceOptions {
   summary?: boolean;
   /** Longest string shown before "..." (strace -s). */
   strSize?: number;
+  /** One file per process (strace -ff): lines carry no [pid N] prefix. */
+  perProcess?: boolean;
   /** Print [pid N] even with one process (strace -f always does with several). */
   pids?: boolean;
-  /** Only calls of these classes (strace -e trace=%net,%desc...); all when absent. */
+  /** Only these calls: names (connect, writev) and %classes (%net, %desc...), as strace -e trace=. */
   classes?: readonly string[];
+  /** Only these processes, hosts, or calls whose first argument is one of these fds. */
+  onlyPids?: readonly number[];
+  hosts?: readonly string[];
+  fds?: readonly number[];
 }
 
 /** Out-parameters whose value strace shows as the call's return value. */
@@ -82,9 +88,23 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
   }
 }
 
-export function createTextTracer(write: (line: string) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
+export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
-  const classes = opts.classes ? new Set(opts.classes.map((c) => c.replace(/^%/, ''))) : undefined;
+  const classes = opts.classes ? new Set(opts.classes.filter((c) => c.startsWith('%') || !/^[a-z_0-9]+$/.test(c) || ['net', 'desc', 'file', 'process', 'clock', 'signal', 'memory', 'ipc'].includes(c)).map((c) => c.replace(/^%/, ''))) : undefined;
+  const names = opts.classes ? new Set(opts.classes.filter((c) => !c.startsWith('%') && !classes!.has(c))) : undefined;
+  const pidSet = opts.onlyPids ? new Set(opts.onlyPids) : undefined;
+  const hostSet = opts.hosts ? new Set(opts.hosts) : undefined;
+  const fdSet = opts.fds ? new Set(opts.fds) : undefined;
+  /** strace -e trace= semantics: a call is shown if its name or one of its classes was asked for. */
+  const shown = (p: Process, def: SyscallDef, args: readonly unknown[]): boolean => {
+    if (classes || names) {
+      if (!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))) return false;
+    }
+    if (pidSet && !pidSet.has(p.pid)) return false;
+    if (hostSet && !hostSet.has(p.host)) return false;
+    if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
+    return true;
+  };
   const seen = new Set<number>();
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
@@ -184,7 +204,7 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
 
   const format = opts.format ?? 'text';
   let seq = 0;
-  const prefixOf = (pid: number): string => (opts.pids !== false ? `[pid ${pid}] ` : '');
+  const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
   const secs = (ns: number): string => (ns / 1e9).toFixed(6);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean }>();
@@ -192,18 +212,18 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
     if (format === 'text') {
       for (const [other, u] of pending) {
         if (other !== pid && !u.shown) {
-          write(u.text);
+          write(u.text, other);
           u.shown = true;
         }
       }
     }
-    write(line);
+    write(line, pid);
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
 
   return {
     onSuspend(p, def, args) {
-      if (classes && !def.classes.some((c) => classes.has(c))) return;
+      if (!shown(p, def, args)) return;
       if (format !== 'text' || pending.has(p.pid)) return;
       const inputs = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && def.params[i]!.kind !== 'out' && def.params[i]!.kind !== 'sockaddr_out' && def.params[i]!.kind !== 'inout');
       const text = inputs.map((i) => arg(p, def, args, i, false, 0)).join(', ');
@@ -213,7 +233,7 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
       const injected = p.ext['injected'] === true;
       p.ext['injected'] = undefined;
-      if (classes && !def.classes.some((c) => classes.has(c))) return;
+      if (!shown(p, def, args)) return;
       seen.add(p.pid);
       const now = p.kernel.clock.now();
       const ok = r === 0;
@@ -243,6 +263,7 @@ export function createTextTracer(write: (line: string) => void, opts: TextTraceO
       else emit(p.pid, `${prefixOf(p.pid)}${secs(now)} ${def.strace}(${decoded.join(', ')})${tail}`);
     },
     onExit(p) {
+      if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;
       pending.delete(p.pid);
       if (format === 'jsonl') {
