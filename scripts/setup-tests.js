@@ -10,7 +10,8 @@ import { packageRoot } from '../dist/host/toolchain/clang.js';
 
 // Debian packages the suite compares against or drives: [command, package].
 const DEBIAN = [
-  ['gcc', 'gcc'],
+  ['gcc', 'gcc'], // native builds for the Linux comparisons
+  ['tshark', 'tshark'], // reads the packet captures back
 ];
 
 function have(cmd) {

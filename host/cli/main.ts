@@ -49,6 +49,8 @@ run options:
                        SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N
                        [:when=FIRST[..LAST][+STEP]][:probability=P], e.g.
                        --inject=write:max=7  --inject=connect:error=ECONNREFUSED:when=1
+  --pcap FILE          write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap
+  --pcap-host H,...    only the packets these hosts send
   --summary            a table of calls, errors and time per syscall at the end (strace -c)
   --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
                        after the server
@@ -110,6 +112,8 @@ async function cmdRun(args: string[]): Promise<number> {
       summary: { type: 'boolean' },
       inject: { type: 'string', multiple: true },
       'trace-ff': { type: 'boolean' },
+      pcap: { type: 'string' },
+      'pcap-host': { type: 'string' },
       'trace-pid': { type: 'string' },
       'trace-host': { type: 'string' },
       'trace-fd': { type: 'string' },
@@ -156,6 +160,7 @@ async function cmdRun(args: string[]): Promise<number> {
     tty: process.stdout.isTTY === true,
     output: 'inherit',
     ...(values.inject?.length ? { inject: values.inject } : {}),
+    ...(values.pcap ? { pcap: { file: resolve(values.pcap), hosts: values['pcap-host']?.split(',') } } : {}),
     ...(tracing
       ? {
           trace: {

@@ -76,6 +76,7 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     reply[2] = reply[3] = 0;
     new DataView(reply.buffer).setUint16(2, checksum(reply));
     const back = ipv4Packet(ip.dst, ip.src, 1, 64, reply);
+    if (net.capture?.wants(h.name)) net.capture.packet(back);
     for (const t of net.fate(h, from, back.length, false)) net.at(t, () => receiveIpv4(net, from, back, h));
   }
 }
@@ -88,6 +89,7 @@ export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: str
     reply[0] = ICMP6_ECHO_REPLY;
     reply[2] = reply[3] = 0;
     new DataView(reply.buffer).setUint16(2, icmp6Checksum(dst, src, reply));
+    if (net.capture?.wants(h.name)) net.capture.ip(dst, src, 58, reply);
     for (const t of net.fate(h, from, reply.length + 40, false)) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h));
   }
 }

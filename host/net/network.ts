@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/rng.js';
 import { canonIp, isLoopback, unmap, type InetAddr } from './address.js';
 import type { Socket } from './socket.js';
+import { PacketCapture } from './capture.js';
 
 export interface NetworkConfig {
   hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
@@ -59,6 +60,8 @@ export class VirtualNetwork {
   private readonly links = new Map<string, Link>();
   private readonly partitions: { a: string; b: string; from: number; to: number }[] = [];
   readonly rng: Rng;
+  /** Initial sequence numbers come from their own generator, so capturing or not never changes a run. */
+  readonly isnRng: Rng;
   /** What crossed the network, for the end-of-run report. */
   readonly stats = { connections: 0, segments: 0, retransmissions: 0, datagrams: 0, duplicates: 0, drops: 0 };
   /** Datagrams dropped by links or full queues. */
@@ -69,8 +72,14 @@ export class VirtualNetwork {
     this.stats.drops = n;
   }
 
+  /** The pcap being written, when the run asked for one (--pcap). */
+  readonly capture: PacketCapture | undefined;
+
   constructor(readonly kernel: Kernel, config?: NetworkConfig) {
     this.rng = kernel.rng.fork('net');
+    this.isnRng = kernel.rng.fork('isn');
+    const pcap = kernel.ext['pcap'] as { file: string; hosts?: string[] } | undefined;
+    this.capture = pcap ? new PacketCapture(pcap.file, () => kernel.clock.now(), pcap.hosts) : undefined;
     const hosts = config?.hosts?.length ? config.hosts : [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }];
     hosts.forEach((h, i) => {
       const host: Host = {

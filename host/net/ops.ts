@@ -7,6 +7,7 @@ import { WOULD_BLOCK } from '../kernel/file.js';
 import { canonIp, isAny, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
 import { AF } from './constants.js';
 import { Socket } from './socket.js';
+import { TCP_ACK, TCP_RST, TCP_SYN } from './capture.js';
 
 const SOMAXCONN = 4096;
 /** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
@@ -251,7 +252,11 @@ function connectInet(s: Socket, a: Addr, token: object): number {
     net.at(now + ARP_TIMEOUT_NS, () => fail(E.EHOSTUNREACH));
     return WOULD_BLOCK;
   }
+  const cap = net.capture?.wants(s.host.name) ? net.capture : undefined;
+  const synFrom = s.local as InetAddr;
+  s.sndNxt = net.isnRng.next();
   const syn = (sentAt: number): void => {
+    cap?.tcp(synFrom, dst, s.sndNxt, 0, TCP_SYN);
     const arrival = net.reliableArrival(s.host, target, 60);
     if (arrival - now > SYN_GIVE_UP_NS) {
       net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
@@ -263,7 +268,11 @@ function connectInet(s: Socket, a: Addr, token: object): number {
       const l = net.lookup(target, 'tcp', { ...dst, ip: v4dst ?? dst.ip }, (x) =>
         x.state === 'listening' && !x.closed && (v4dst ? x.domain === AF.AF_INET || !x.v6only : x.domain === AF.AF_INET6));
       const back = (fn: () => void): void => net.at(net.reliableArrival(target, s.host, 60), fn);
-      if (!l) return back(() => fail(E.ECONNREFUSED));
+      const tcap = net.capture?.wants(target.name) ? net.capture : undefined;
+      if (!l) {
+        tcap?.tcp(dst, synFrom, 0, s.sndNxt + 1, TCP_RST | TCP_ACK);
+        return back(() => fail(E.ECONNREFUSED));
+      }
       if (backlogFull(l)) {
         // Linux drops the SYN; the client retransmits it after 1 s, 2 s, 4 s...
         const next = sentAt + Math.max(1e9, (net.kernel.clock.now() - sentAt) * 2);
@@ -280,6 +289,10 @@ function connectInet(s: Socket, a: Addr, token: object): number {
       child.rcvbuf = l.rcvbuf;
       child.sndbuf = l.sndbuf;
       child.nodelay = l.nodelay;
+      child.sndNxt = net.isnRng.next();
+      s.sndNxt++; // the SYN took one sequence number
+      if (tcap) tcap.tcp(child.local as InetAddr, child.remote as InetAddr, child.sndNxt, s.sndNxt, TCP_SYN | TCP_ACK);
+      child.sndNxt++;
       s.peer = child;
       net.stats.connections++;
       net.addBinding(target, 'tcp', lLocal.port, child);
@@ -289,6 +302,7 @@ function connectInet(s: Socket, a: Addr, token: object): number {
           return;
         }
         s.state = 'connected';
+        s.capSegment(TCP_ACK);
         s.notify();
         // The final ACK: only now does the server side count as established.
         net.at(net.reliableArrival(s.host, target, 60), () => {

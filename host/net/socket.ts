@@ -11,6 +11,7 @@ import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, ty
 import { WaitQueue } from '../kernel/wait.js';
 import { canonIp, fmtAddr, ipBytes, isAny, isLoopback, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
 import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './ip.js';
+import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './capture.js';
 import { AF, IPPROTO, SOCK } from './constants.js';
 import type { Host, VirtualNetwork } from './network.js';
 
@@ -91,6 +92,8 @@ export class Socket implements OpenFile {
   ttl = 64;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
+  /** TCP: the next sequence number this side sends (for the packet capture). */
+  sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
 
@@ -138,6 +141,18 @@ export class Socket implements OpenFile {
 
   timeoutNs(dir: 'read' | 'write'): number {
     return dir === 'read' ? this.rcvtimeo : this.sndtimeo;
+  }
+
+  /** The capture, when this is a TCP socket on a captured host. */
+  tcpCapture(): PacketCapture | undefined {
+    const c = this.net.capture;
+    return c && !this.isUnix && this.kind === 'stream' && this.local && this.remote && c.wants(this.host.name) ? c : undefined;
+  }
+  /** Records a TCP segment from this side; `ack` defaults to all the peer has sent. */
+  capSegment(flags: number, data?: Uint8Array, ack = this.peer?.sndNxt ?? 0): void {
+    const c = this.tcpCapture();
+    if (!c) return;
+    c.tcp(this.local as InetAddr, this.remote as InetAddr, this.sndNxt, ack, flags, data);
   }
 
   /** Wake whoever waits on this socket (readers, writers, pollers). */
@@ -194,7 +209,13 @@ export class Socket implements OpenFile {
     if (p.closed && this.isUnix) throw new Errno(E.EPIPE);
     if (p.closed) {
       // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
-      this.arrive(p, () => this.onReset(true));
+      this.capSegment(TCP_PSH | TCP_ACK, gather(data, total));
+      this.sndNxt += total;
+      this.arrive(p, () => {
+        const c = this.tcpCapture();
+        if (c) c.tcp(this.remote as InetAddr, this.local as InetAddr, p.sndNxt, 0, TCP_RST);
+        this.onReset(true);
+      });
       return total;
     }
     const room = this.writableRoom();
@@ -211,8 +232,19 @@ export class Socket implements OpenFile {
       return n;
     }
     this.inflight += n;
+    if (this.tcpCapture()) {
+      const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
+      for (let o = 0; o < n; o += mss) {
+        const seg = chunk.subarray(o, Math.min(n, o + mss));
+        this.capSegment(TCP_PSH | TCP_ACK, seg);
+        this.sndNxt += seg.length;
+      }
+    } else this.sndNxt += n;
+    const acked = this.sndNxt;
     this.arrive(p, () => {
       this.inflight -= n;
+      // The receiver acknowledges exactly what has arrived.
+      if (!p.closed) p.capSegment(TCP_ACK, undefined, acked);
       if (!p.closed && !p.rdShut) {
         p.rx.push(chunk);
         p.rxBytes += n;
@@ -355,7 +387,12 @@ export class Socket implements OpenFile {
     if ((how === 1 || how === 2) && !this.wrShut) {
       this.wrShut = true;
       const p = this.peer;
-      if (p) this.arrive(p, () => p.onEof());
+      this.capSegment(TCP_FIN | TCP_ACK);
+      const finAcked = ++this.sndNxt;
+      if (p) this.arrive(p, () => {
+        p.capSegment(TCP_ACK, undefined, finAcked);
+        p.onEof();
+      });
     }
     this.notify();
   }
@@ -403,6 +440,7 @@ export class Socket implements OpenFile {
     const target = this.net.route(this.host, d.ip);
     if (!target) return total; // no such host: the datagram goes nowhere, as on a real network
     const src: InetAddr = { ...from, ip: isAny(from) ? this.net.sourceFor(this.host, d.ip, from.family) : from.ip };
+    if (this.net.capture?.wants(this.host.name)) this.net.capture.udp(src, d, data);
     for (const t of this.net.fate(this.host, target, total + 28, false)) {
       this.net.at(t, () => this.deliverUdp(target, d, src, data));
     }
@@ -430,6 +468,7 @@ export class Socket implements OpenFile {
         dv.setUint16(10, 0);
         dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
       } else packet = ipv4Packet(src, unmap(d.ip), this.protocol, this.ttl, data);
+      if (this.net.capture?.wants(this.host.name)) this.net.capture.packet(packet);
       for (const t of this.net.fate(this.host, target, packet.length, false)) this.net.at(t, () => receiveIpv4(this.net, target, packet, this.host));
       return total;
     }
@@ -440,6 +479,7 @@ export class Socket implements OpenFile {
       msg[2] = msg[3] = 0;
       new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
     }
+    if (this.net.capture?.wants(this.host.name)) this.net.capture.ip(src, canonIp(d.ip), 58, msg);
     for (const t of this.net.fate(this.host, target, msg.length + 40, false)) this.net.at(t, () => receiveIcmp6(this.net, target, src, canonIp(d.ip), msg, this.host));
     return total;
   }
@@ -516,8 +556,17 @@ export class Socket implements OpenFile {
     }
     if (p && this.connectionBased) {
       const unread = this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0;
-      if (unread || (this.linger.on && this.linger.secs === 0)) this.arrive(p, () => p.onReset(true));
-      else if (!this.wrShut) this.arrive(p, () => p.onEof());
+      if (unread || (this.linger.on && this.linger.secs === 0)) {
+        this.capSegment(TCP_RST | TCP_ACK);
+        this.arrive(p, () => p.onReset(true));
+      } else if (!this.wrShut) {
+        this.capSegment(TCP_FIN | TCP_ACK);
+        const finAcked = ++this.sndNxt;
+        this.arrive(p, () => {
+          if (!p.closed) p.capSegment(TCP_ACK, undefined, finAcked);
+          p.onEof();
+        });
+      }
       // The side that closes first keeps the port in TIME_WAIT (TCP only).
       if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', (this.local as InetAddr).port);
     }

@@ -55,6 +55,7 @@ export class Session {
       this.kernel.observer = this.tracer;
     }
     if (spec.inject?.length) this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.kernel.rng.fork('inject'));
+    if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
     // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
     this.kernel.ext['netConfig'] = spec.network;
   }
@@ -94,6 +95,7 @@ export class Session {
     });
     const result = await k.run();
     this.tracer?.finish();
+    (k.ext['net'] as { capture?: { close(): void } } | undefined)?.capture?.close();
     return result;
   }
 
