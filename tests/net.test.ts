@@ -3,7 +3,7 @@
 // server+clients form, and the deadlock report.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { guest, run, ROOT } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
@@ -184,6 +184,29 @@ describe('trace filters', () => {
     await run({ ...spec, output: 'discard', trace: { file: join(dir, 'run'), perProcess: true } });
     expect(readdirSync(dir).sort()).toEqual(['run.1', 'run.2', 'run.3', 'run.4']);
     expect(readFileSync(join(dir, 'run.2'), 'utf8')).toMatch(/^[\d.]+ args_sizes_get\(/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('faults at run time', () => {
+  it('changes a link at a time and kills a process at a time, from the scenario', async () => {
+    const { spec } = await loadScenario(ex('tcp-echo', 'crash.yaml'));
+    const o = await run(spec);
+    const p = (n: string) => o.processes.find((x) => x.name === n)!;
+    expect(p('early').stdout).toBe('echoed: early\n');
+    expect(p('slow').stdout).toBe('echoed: slow\n');
+    expect(p('too-late').stderr).toMatch(/^connect: Connection refused\n/);
+    expect(p('echo_server').exit).toMatchObject({ signal: 'SIGKILL', status: 137 });
+    // After 1 s the link is slow: the second client's exchange takes several 300 ms trips.
+    const t = await run({ ...spec, trace: { pids: [3], classes: ['connect'] }, output: 'discard' });
+    expect(t.trace).toMatch(/connect\(.*\) = 0 <0\.60\d+>/);
+  });
+
+  it('refuses an event that names no process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-ev-'));
+    const f = join(dir, 'bad.yaml');
+    writeFileSync(f, 'events:\n  - at: 1s\n    kill: nobody\nprocesses:\n  - { module: x.wasm, name: somebody }\n');
+    await expect(loadScenario(f)).rejects.toThrow(/bad\.yaml:3: no process named "nobody"/);
     rmSync(dir, { recursive: true, force: true });
   });
 });

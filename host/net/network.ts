@@ -14,6 +14,8 @@ export interface NetworkConfig {
   hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
+  /** Link changes at given times: from atMs on, the link between a and b has these properties. */
+  changes?: { atMs: number; a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
 }
 
 export interface Host {
@@ -102,6 +104,19 @@ export class VirtualNetwork {
       this.links.set(key(l.a, l.b), link);
     }
     for (const p of config?.partitions ?? []) this.partitions.push({ a: p.a, b: p.b, from: p.fromMs * MS, to: p.toMs * MS });
+    for (const c of config?.changes ?? []) {
+      kernel.timers.add(c.atMs * MS, () => {
+        const k = key(c.a, c.b);
+        const cur = this.links.get(k) ?? { latencyNs: DEFAULT_LATENCY_NS, jitterNs: 0, bandwidthBps: 0, loss: 0, duplicate: 0, reorder: 0, busyUntil: new Map<string, number>() };
+        if (c.latencyMs !== undefined) cur.latencyNs = c.latencyMs * MS;
+        if (c.jitterMs !== undefined) cur.jitterNs = c.jitterMs * MS;
+        if (c.bandwidthBps !== undefined) cur.bandwidthBps = c.bandwidthBps;
+        if (c.loss !== undefined) cur.loss = c.loss;
+        if (c.duplicate !== undefined) cur.duplicate = c.duplicate;
+        if (c.reorder !== undefined) cur.reorder = c.reorder;
+        this.links.set(k, cur);
+      });
+    }
   }
 
   host(name: string): Host {

@@ -12,6 +12,7 @@ import type { RunSpec } from './spec.js';
 import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import { Vfs } from '../fs/memfs.js';
+import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
@@ -93,6 +94,11 @@ export class Session {
       if (ps.startMs && ps.startMs > 0) k.startLater(ps.startMs * 1e6, start);
       else start();
     });
+    for (const kill of this.spec.kills ?? []) {
+      k.timers.add(kill.atMs * 1e6, () => {
+        for (const p of k.processes) if (p.name === kill.name) p.kill(new Killed('SIGKILL', `killed by SIGKILL: the scenario's event at ${kill.atMs} ms`));
+      });
+    }
     const result = await k.run();
     this.tracer?.finish();
     (k.ext['net'] as { capture?: { close(): void } } | undefined)?.capture?.close();

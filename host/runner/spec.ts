@@ -45,6 +45,8 @@ export interface RunSpec {
   /** Network configuration (virtual network): hosts, links, partitions (host/net/network.ts). */
   network?: unknown;
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
+  /** Processes to kill (SIGKILL) at given virtual times, by name: their sockets close as on exit. */
+  kills?: { atMs: number; name: string }[];
   /** Write the virtual network's packets to this pcap file (only these hosts' packets, if given). */
   pcap?: { file: string; hosts?: string[] };
   /** strace-style --inject rules (host/trace/inject.ts). */

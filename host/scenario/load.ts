@@ -21,6 +21,7 @@ export class ScenarioError extends Error {}
 
 /** The virtual network's configuration, as host/net's createVirtualNetwork takes it. */
 export interface NetworkConfig {
+  changes?: { atMs: number; a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
@@ -34,6 +35,7 @@ interface ScenarioFile {
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
+  events?: { at: string | number; link?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }; kill?: string }[];
   processes: {
     name?: string; module: string; sources?: string[]; host?: string; args?: (string | number)[]; env?: Record<string, string | number>;
     stdin?: string; start?: string | number; count?: number; raw?: boolean;
@@ -127,6 +129,10 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   (s.links ?? []).forEach((l, i) => l.between.forEach((h) => known(h, `/links/${i}/between`)));
   (s.partitions ?? []).forEach((p, i) => p.between.forEach((h) => known(h, `/partitions/${i}/between`)));
   s.processes.forEach((p, i) => p.host !== undefined && known(p.host, `/processes/${i}/host`));
+  (s.events ?? []).forEach((e, i) => {
+    if (e.link) e.link.between.forEach((h) => known(h, `/events/${i}/link/between`));
+    if (!e.link && e.kill === undefined) problems.push(`${where(`/events/${i}`)}: an event needs "link" or "kill"`);
+  });
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
   const network: NetworkConfig = {
@@ -139,6 +145,13 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
       loss: l.loss, duplicate: l.duplicate, reorder: l.reorder,
     })),
     partitions: (s.partitions ?? []).map((p) => ({ a: p.between[0], b: p.between[1], fromMs: durationMs(p.from), toMs: p.to === undefined ? Number.MAX_SAFE_INTEGER : durationMs(p.to) })),
+    changes: (s.events ?? []).filter((e) => e.link).map((e) => ({
+      atMs: durationMs(e.at), a: e.link!.between[0], b: e.link!.between[1],
+      latencyMs: e.link!.latency === undefined ? undefined : durationMs(e.link!.latency),
+      jitterMs: e.link!.jitter === undefined ? undefined : durationMs(e.link!.jitter),
+      bandwidthBps: e.link!.bandwidth === undefined ? undefined : bandwidthBps(e.link!.bandwidth),
+      loss: e.link!.loss, duplicate: e.link!.duplicate, reorder: e.link!.reorder,
+    })),
   };
 
   const hostMounts: Record<string, MountSpec[]> = {};
@@ -164,6 +177,11 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
       });
     }
   }
+  (s.events ?? []).forEach((e, i) => {
+    if (e.kill !== undefined && !processes.some((p) => p.name === e.kill)) {
+      throw new ScenarioError(`invalid scenario:\n  ${where(`/events/${i}/kill`)}: no process named "${e.kill}" (processes: ${processes.map((p) => p.name ?? '?').join(', ')})`);
+    }
+  });
   const spec: RunSpec = {
     processes,
     seed: overrides.seed ?? s.seed ?? 1,
@@ -174,6 +192,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     maxFds: s.limits?.max_fds,
     hostMounts,
     network,
+    kills: (s.events ?? []).filter((e) => e.kill !== undefined).map((e) => ({ atMs: durationMs(e.at), name: e.kill! })),
   };
   return { spec, modules };
 }
