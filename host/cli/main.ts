@@ -43,6 +43,9 @@ run options:
                        connect,accept4,%net,%desc,%file,%process,%clock
   --trace-pid P,...    only these processes; --trace-host H,... only these hosts;
   --trace-fd N,...     only calls on these fds
+  --trace-time MODE    elapsed (default: seconds since the start), absolute (time of
+                       day, like strace -tt), relative (since the previous line, -r), none
+  --trace-wall         JSONL: add the host's wall clock to each event (not reproducible)
   --trace-ff           with --trace=FILE: one file per process, FILE.PID (strace -ff)
   --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
   --inject RULE        fault injection, strace's syntax (repeatable):
@@ -113,6 +116,8 @@ async function cmdRun(args: string[]): Promise<number> {
       inject: { type: 'string', multiple: true },
       'trace-ff': { type: 'boolean' },
       pcap: { type: 'string' },
+      'trace-time': { type: 'string' },
+      'trace-wall': { type: 'boolean' },
       'pcap-host': { type: 'string' },
       'trace-pid': { type: 'string' },
       'trace-host': { type: 'string' },
@@ -170,6 +175,8 @@ async function cmdRun(args: string[]): Promise<number> {
             format: fmt as 'text' | 'jsonl' | undefined,
             summary: values.summary,
             perProcess: values['trace-ff'],
+            time: traceTime(values['trace-time']),
+            wall: values['trace-wall'],
             pids: values['trace-pid']?.split(',').map(Number),
             hosts: values['trace-host']?.split(','),
             fds: values['trace-fd']?.split(',').map(Number),
@@ -183,6 +190,12 @@ async function cmdRun(args: string[]): Promise<number> {
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o)}\n`);
   return o.status;
+}
+
+function traceTime(v: string | undefined): 'elapsed' | 'absolute' | 'relative' | 'none' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'elapsed' || v === 'absolute' || v === 'relative' || v === 'none') return v;
+  throw new UsageError(`--trace-time is elapsed, absolute, relative or none, not ${JSON.stringify(v)}`);
 }
 
 /** Splits a command line on blanks, honouring '...' and "..." quotes. */

@@ -195,7 +195,7 @@ export class VirtualNetwork {
    * again after the retransmission timeout (doubling), so loss shows as delay
    * and the stream stays whole. undefined while partitioned past giving up.
    */
-  reliableArrival(a: Host, b: Host, bytes: number): number {
+  reliableArrival(a: Host, b: Host, bytes: number, onRetransmit?: (at: number) => void): number {
     const now = this.kernel.clock.now();
     this.stats.segments++;
     if (a === b) return now;
@@ -207,6 +207,7 @@ export class VirtualNetwork {
       if (!lost) break;
       this.stats.retransmissions++;
       t += rto;
+      onRetransmit?.(t);
       rto = Math.min(rto * 2, 120_000 * MS);
     }
     const base = link ? link.latencyNs + (link.jitterNs ? this.rng.float() * link.jitterNs : 0) : DEFAULT_LATENCY_NS;

@@ -232,14 +232,17 @@ export class Socket implements OpenFile {
       return n;
     }
     this.inflight += n;
-    if (this.tcpCapture()) {
-      const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
+    const firstSeq = this.sndNxt;
+    const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
+    const record = (): void => {
+      if (!this.tcpCapture()) return;
       for (let o = 0; o < n; o += mss) {
         const seg = chunk.subarray(o, Math.min(n, o + mss));
-        this.capSegment(TCP_PSH | TCP_ACK, seg);
-        this.sndNxt += seg.length;
+        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK, seg);
       }
-    } else this.sndNxt += n;
+    };
+    record();
+    this.sndNxt += n;
     const acked = this.sndNxt;
     this.arrive(p, () => {
       this.inflight -= n;
@@ -251,18 +254,23 @@ export class Socket implements OpenFile {
         p.notify();
       } else if (p.closed) this.onReset(true);
       this.notify();
-    }, n);
+    }, n, record);
     return n;
   }
 
-  /** Schedules fn when `bytes` sent now reach `to`, in order after earlier segments. */
-  private arrive(to: Socket, fn: () => void, bytes = 0): void {
+  /**
+   * Schedules fn when `bytes` sent now reach `to`, in order after earlier
+   * segments. `resend` re-records the segment in the capture at each
+   * retransmission the link's losses cause.
+   */
+  private arrive(to: Socket, fn: () => void, bytes = 0, resend?: () => void): void {
     if (this.isUnix || to.host === this.host) {
       fn();
       return;
     }
     // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
-    const t = Math.max(this.net.reliableArrival(this.host, to.host, bytes + 40), this.lastArrival);
+    const retry = resend && this.tcpCapture() ? (at: number): void => this.net.at(at, resend) : undefined;
+    const t = Math.max(this.net.reliableArrival(this.host, to.host, bytes + 40, retry), this.lastArrival);
     this.lastArrival = t;
     this.net.at(t, fn);
   }

@@ -63,5 +63,7 @@ export interface RunSpec {
     fds?: number[];
     format?: 'text' | 'jsonl';
     summary?: boolean;
+    time?: 'elapsed' | 'absolute' | 'relative' | 'none';
+    wall?: boolean;
   };
 }

@@ -4,6 +4,7 @@
 // (Connection refused) <0.000310>`. Times are the run's clock (virtual by
 // default), so the same seed gives the same trace, byte for byte.
 import { errnoByWasi } from '../abi/errno.js';
+import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
@@ -32,6 +33,8 @@ export interface TraceEvent {
   errno?: string;
   /** The result was made by --inject. */
   injected?: true;
+  /** Host wall clock in ns since the epoch (--trace-wall only; differs run to run). */
+  wall?: number;
 }
 
 export interface TextTraceOptions {
@@ -43,6 +46,10 @@ export interface TextTraceOptions {
   strSize?: number;
   /** One file per process (strace -ff): lines carry no [pid N] prefix. */
   perProcess?: boolean;
+  /** Timestamps: seconds since the run began (default), time of day (strace -tt), since the previous line (-r), or none. */
+  time?: 'elapsed' | 'absolute' | 'relative' | 'none';
+  /** JSONL: add the host's wall clock (ns since the epoch), which differs run to run. */
+  wall?: boolean;
   /** Print [pid N] even with one process (strace -f always does with several). */
   pids?: boolean;
   /** Only these calls: names (connect, writev) and %classes (%net, %desc...), as strace -e trace=. */
@@ -206,6 +213,24 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   let seq = 0;
   const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
   const secs = (ns: number): string => (ns / 1e9).toFixed(6);
+  let lastStamp = 0;
+  /** The line's timestamp and its trailing space, per --trace-time. */
+  const stamp = (ns: number): string => {
+    const mode = opts.time ?? 'elapsed';
+    if (mode === 'none') return '';
+    if (mode === 'relative') {
+      const d = ns - lastStamp;
+      lastStamp = ns;
+      return `${secs(d)} `;
+    }
+    if (mode === 'absolute') {
+      const t = VIRTUAL_EPOCH_NS + BigInt(Math.round(ns));
+      const ms = Number(t / 1_000_000n);
+      const us = String(Number((t / 1000n) % 1_000_000n)).padStart(6, '0');
+      return `${new Date(ms).toISOString().slice(11, 19)}.${us} `;
+    }
+    return `${secs(ns)} `;
+  };
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean }>();
   const emit = (pid: number, line: string): void => {
@@ -227,7 +252,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (format !== 'text' || pending.has(p.pid)) return;
       const inputs = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && def.params[i]!.kind !== 'out' && def.params[i]!.kind !== 'sockaddr_out' && def.params[i]!.kind !== 'inout');
       const text = inputs.map((i) => arg(p, def, args, i, false, 0)).join(', ');
-      pending.set(p.pid, { text: `${prefixOf(p.pid)}${secs(p.callStart)} ${def.strace}(${text} <unfinished ...>\n`, shown: false });
+      pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${def.strace}(${text} <unfinished ...>\n`, shown: false });
     },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
@@ -254,13 +279,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const eai = def.name === 'getaddrinfo' || def.name === 'getnameinfo';
         const e = ok || eai ? undefined : errnoByWasi(r);
-        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}), ...(injected ? { injected: true } : {}) };
+        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}), ...(injected ? { injected: true } : {}), ...(opts.wall ? { wall: Date.now() * 1e6 } : {}) };
         emit(p.pid, `${JSON.stringify(ev)}\n`);
         return;
       }
       const tail = ` = ${res}${injected ? ' (INJECTED)' : ''} <${secs(now - start)}>\n`;
-      if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${secs(now)} <... ${def.strace} resumed>)${tail}`);
-      else emit(p.pid, `${prefixOf(p.pid)}${secs(now)} ${def.strace}(${decoded.join(', ')})${tail}`);
+      if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}<... ${def.strace} resumed>)${tail}`);
+      else emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}${def.strace}(${decoded.join(', ')})${tail}`);
     },
     onExit(p) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
@@ -269,8 +294,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {
-        const t = secs(p.kernel.clock.now());
-        emit(p.pid, e?.signal ? `${prefixOf(p.pid)}${t} +++ killed by ${e.signal} +++\n` : `${prefixOf(p.pid)}${t} +++ exited with ${e?.code ?? 0} +++\n`);
+        const t = stamp(p.kernel.clock.now());
+        emit(p.pid, e?.signal ? `${prefixOf(p.pid)}${t}+++ killed by ${e.signal} +++\n` : `${prefixOf(p.pid)}${t}+++ exited with ${e?.code ?? 0} +++\n`);
       }
     },
     finish() {
