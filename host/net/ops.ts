@@ -256,8 +256,10 @@ function connectInet(s: Socket, a: Addr, token: object): number {
   const synFrom = s.local as InetAddr;
   s.sndNxt = net.isnRng.next();
   const syn = (sentAt: number): void => {
-    cap?.tcp(synFrom, dst, s.sndNxt, 0, TCP_SYN);
-    const arrival = net.reliableArrival(s.host, target, 60);
+    const isn = s.sndNxt;
+    cap?.tcp(synFrom, dst, isn, 0, TCP_SYN);
+    // A SYN the link loses is sent again after the timeout: the capture shows each copy.
+    const arrival = net.reliableArrival(s.host, target, 60, cap ? (at) => net.at(at, () => cap.tcp(synFrom, dst, isn, 0, TCP_SYN)) : undefined);
     if (arrival - now > SYN_GIVE_UP_NS) {
       net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
       return;
