@@ -55,3 +55,17 @@ describe('fault injection', () => {
     expect(client(a).stdout).toBe('sent 33 bytes, got back 33: a message longer than seven bytes\n');
   });
 });
+
+describe('more injection forms', () => {
+  it('retval= makes a call succeed with that count without running it; delay_exit= holds the result back', async () => {
+    const fixed = (await loadScenario(join(ROOT, 'examples', 'short-writes', 'fixed.yaml'))).spec;
+    // The client's first write "succeeds" with 5 bytes but sends nothing: the echo lacks the first 5 bytes.
+    const o = await run({ ...fixed, inject: ['write:retval=5:when=1'], trace: { pids: [2], classes: ['writev'] } });
+    expect(o.trace).toMatch(/writev\(4<TCP:[^\n]*\) = 5 \(INJECTED\)/);
+    expect(client(o).stdout).toBe('sent 33 bytes, got back 28: sage longer than seven bytes\n');
+    const plain = await run(fixed);
+    const slow = await run({ ...fixed, inject: ['connect:delay_exit=1s'] });
+    expect(client(slow).stdout).toBe(client(plain).stdout);
+    expect(slow.elapsedNs - plain.elapsedNs).toBeGreaterThanOrEqual(1e9);
+  });
+});

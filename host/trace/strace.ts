@@ -160,7 +160,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const fl = flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, v & ~0xf);
         return fl === '0' ? base : `${base}|${fl}`;
       }
-      if (name === 'protocol' && (def.strace === 'socket' || def.strace === 'socketpair')) return nameOf(IPPROTO, v);
+      // strace names the protocol only for IP sockets: socket(AF_UNIX, SOCK_STREAM, 0).
+      if (name === 'protocol' && (def.strace === 'socket' || def.strace === 'socketpair')) return args[0] === AF.AF_UNIX ? String(v) : nameOf(IPPROTO, v);
       if (name === 'buf' && kind === 'ptr') return quote(mem.view(v, Math.min(next, max + 1)), max);
       if (name === 'addr' && (def.strace === 'connect' || def.strace === 'bind' || def.strace === 'sendto')) return sockaddrAt(mem, v, next);
       if (name === 'addr' && v) {
