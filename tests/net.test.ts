@@ -94,6 +94,10 @@ describe('syscall trace', () => {
     expect(s.trace).toMatch(/% time +seconds +usecs\/call +calls +errors syscall\n/);
     expect(s.trace).toMatch(/ +3 +accept4\n/);
     expect(s.trace).toMatch(/100\.00 .* total\n$/);
+    // One table per process, then the whole run.
+    expect(s.trace).toMatch(/pid 1:\n% time[\s\S]* 3 +accept4\n[\s\S]*pid 2:\n[\s\S]*all processes:\n% time/);
+    const hex = await run({ ...spec, output: 'discard', trace: { hex: 'all', pids: [1], classes: ['listen', 'writev'] } });
+    expect(hex.trace).toMatch(/writev\(1, \[\{iov_base="\\x6c\\x69\\x73\\x74/);
   });
 
   it('shows failed calls with the errno name and text', async () => {

@@ -45,6 +45,8 @@ run options:
   --trace-fd N,...     only calls on these fds
   --trace-time MODE    elapsed (default: seconds since the start), absolute (time of
                        day, like strace -tt), relative (since the previous line, -r), none
+  --trace-x, --trace-xx
+                       strings with non-ASCII bytes (-x) or all bytes (-xx) in hex
   --trace-wall         JSONL: add the host's wall clock to each event (not reproducible)
   --trace-ff           with --trace=FILE: one file per process, FILE.PID (strace -ff)
   --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
@@ -118,6 +120,8 @@ async function cmdRun(args: string[]): Promise<number> {
       pcap: { type: 'string' },
       'trace-time': { type: 'string' },
       'trace-wall': { type: 'boolean' },
+      'trace-x': { type: 'boolean' },
+      'trace-xx': { type: 'boolean' },
       'pcap-host': { type: 'string' },
       'trace-pid': { type: 'string' },
       'trace-host': { type: 'string' },
@@ -177,6 +181,7 @@ async function cmdRun(args: string[]): Promise<number> {
             perProcess: values['trace-ff'],
             time: traceTime(values['trace-time']),
             wall: values['trace-wall'],
+            hex: values['trace-xx'] ? 'all' : values['trace-x'] ? 'nonascii' : undefined,
             pids: values['trace-pid']?.split(',').map(Number),
             hosts: values['trace-host']?.split(','),
             fds: values['trace-fd']?.split(',').map(Number),

@@ -51,7 +51,7 @@ export class Session {
       const t = spec.trace;
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
         strSize: t.strSize, classes: t.classes, format: t.format, summary: t.summary,
-        onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
+        onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
       });
       this.kernel.observer = this.tracer;
     }

@@ -64,6 +64,7 @@ export interface RunSpec {
     format?: 'text' | 'jsonl';
     summary?: boolean;
     time?: 'elapsed' | 'absolute' | 'relative' | 'none';
+    hex?: 'none' | 'nonascii' | 'all';
     wall?: boolean;
   };
 }

@@ -50,6 +50,8 @@ export interface TextTraceOptions {
   time?: 'elapsed' | 'absolute' | 'relative' | 'none';
   /** JSONL: add the host's wall clock (ns since the epoch), which differs run to run. */
   wall?: boolean;
+  /** Strings in hex: 'nonascii' (strace -x) or 'all' (strace -xx). */
+  hex?: 'none' | 'nonascii' | 'all';
   /** Print [pid N] even with one process (strace -f always does with several). */
   pids?: boolean;
   /** Only these calls: names (connect, writev) and %classes (%net, %desc...), as strace -e trace=. */
@@ -63,12 +65,14 @@ export interface TextTraceOptions {
 /** Out-parameters whose value strace shows as the call's return value. */
 const RESULT_OUTS = new Set(['nwritten', 'nread', 'sent', 'received', 'fd', 'newfd', 'ready', 'nevents', 'bufused', 'newoffset', 'offset', 'count']);
 
-function quote(b: Uint8Array, max: number): string {
+/** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
+function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
   let s = '"';
   const n = Math.min(b.length, max);
   for (let i = 0; i < n; i++) {
     const c = b[i]!;
-    if (c === 0x22) s += '\\"';
+    if (hex === 'all' || (hex === 'nonascii' && (c < 0x20 || c >= 0x7f))) s += `\\x${c.toString(16).padStart(2, '0')}`;
+    else if (c === 0x22) s += '\\"';
     else if (c === 0x5c) s += '\\\\';
     else if (c === 0x0a) s += '\\n';
     else if (c === 0x09) s += '\\t';
@@ -97,6 +101,7 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
 
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
+  const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
   const classes = opts.classes ? new Set(opts.classes.filter((c) => c.startsWith('%') || !/^[a-z_0-9]+$/.test(c) || ['net', 'desc', 'file', 'process', 'clock', 'signal', 'memory', 'ipc'].includes(c)).map((c) => c.replace(/^%/, ''))) : undefined;
   const names = opts.classes ? new Set(opts.classes.filter((c) => !c.startsWith('%') && !classes!.has(c))) : undefined;
   const pidSet = opts.onlyPids ? new Set(opts.onlyPids) : undefined;
@@ -131,7 +136,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     try {
       switch (kind) {
         case 'fd': return fdText(p, v);
-        case 'str': return quote(mem.view(v, Math.min(next, 4096)), max);
+        case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
         case 'strlen': return String(v);
         case 'iovs': {
           const iovs = mem.iovecs(v, next);
@@ -139,14 +144,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const parts = iovs.map((b) => {
             const shown = b.subarray(0, Math.max(0, Math.min(b.length, left)));
             left -= shown.length;
-            return `{iov_base=${quote(shown, max)}, iov_len=${b.length}}`;
+            return `{iov_base=${q(shown, max)}, iov_len=${b.length}}`;
           });
           return `[${parts.join(', ')}]`;
         }
         case 'iovcnt': return String(v);
         case 'out': {
           if (!ok || !v) return v ? `0x${v.toString(16)}` : 'NULL';
-          if (name === 'buf') return quote(mem.view(v, Math.min(READS.has(def.strace) ? n : (args[i + 1] as number), max + 1)), max);
+          if (name === 'buf') return q(mem.view(v, Math.min(READS.has(def.strace) ? n : (args[i + 1] as number), max + 1)), max);
           if (name === 'sv') return `[${mem.i32(v)}, ${mem.i32(v + 4)}]`;
           return `[${mem.i32(v)}]`;
         }
@@ -162,7 +167,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       // strace names the protocol only for IP sockets: socket(AF_UNIX, SOCK_STREAM, 0).
       if (name === 'protocol' && (def.strace === 'socket' || def.strace === 'socketpair')) return args[0] === AF.AF_UNIX ? String(v) : nameOf(IPPROTO, v);
-      if (name === 'buf' && kind === 'ptr') return quote(mem.view(v, Math.min(next, max + 1)), max);
+      if (name === 'buf' && kind === 'ptr') return q(mem.view(v, Math.min(next, max + 1)), max);
       if (name === 'addr' && (def.strace === 'connect' || def.strace === 'bind' || def.strace === 'sendto')) return sockaddrAt(mem, v, next);
       if (name === 'addr' && v) {
         if (!ok) return `0x${v.toString(16)}`;
@@ -178,7 +183,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (name === 'optname' && OPTNAMES[args[i - 1] as number]) return nameOf(OPTNAMES[args[i - 1] as number]!, v);
       if (name === 'optval' && kind === 'ptr') return def.params[i + 1] && (args[i + 1] as number) === 4 ? `[${mem.i32(v)}]` : `0x${v.toString(16)}`;
       if (kind === 'ptr' || kind === 'sockaddr' || kind === 'sockaddr_out' || kind === 'msghdr' || kind === 'pollfds' || kind === 'fdset' || kind === 'timeval' || kind === 'cstr' || kind === 'inout') {
-        if (kind === 'cstr') return v ? quote(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
+        if (kind === 'cstr') return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
         return v ? `0x${v.toString(16)}` : 'NULL';
       }
       if (kind === 'flags') return v ? `0x${v.toString(16)}` : '0';
@@ -246,6 +251,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     write(line, pid);
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
+  const perPid = new Map<number, Map<string, { calls: number; errors: number; ns: number }>>();
 
   return {
     onSuspend(p, def, args) {
@@ -268,11 +274,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const list = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && !(def.params[i]!.kind === 'out' && RESULT_OUTS.has(def.params[i]!.name)));
       const decoded = list.map((i) => arg(p, def, args, i, ok, n));
       if (opts.summary) {
-        const st = stats.get(def.strace) ?? { calls: 0, errors: 0, ns: 0 };
-        st.calls++;
-        if (!ok) st.errors++;
-        st.ns += now - start;
-        stats.set(def.strace, st);
+        for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
+          const st = m.get(def.strace) ?? { calls: 0, errors: 0, ns: 0 };
+          st.calls++;
+          if (!ok) st.errors++;
+          st.ns += now - start;
+          m.set(def.strace, st);
+        }
       }
       const u = pending.get(p.pid);
       pending.delete(p.pid);
@@ -301,6 +309,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     },
     finish() {
       if (!opts.summary) return;
+      // With several processes: one table each, then the whole run (strace -c -f gives only the last).
+      if (perPid.size > 1) for (const [pid, m] of [...perPid].sort((a, b) => a[0] - b[0])) write(`pid ${pid}:\n${summaryTable(m)}\n`);
+      if (perPid.size > 1) write('all processes:\n');
       write(summaryTable(stats));
     },
   };
