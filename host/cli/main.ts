@@ -22,6 +22,7 @@ usage:
                                                   a server and N clients on one virtual host
   socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]
                                                   compile C for socklab (wasm32-wasip1 + socklab SDK)
+  socklab build PROG.ts -o OUT.wasm               compile an AssemblyScript guest (guest/as)
   socklab demo                                    build and run the demo
   socklab help                                    this text
 
@@ -227,7 +228,19 @@ async function cmdBuild(args: string[]): Promise<number> {
       if (['-I', '-D', '-U', '-include', '-isystem', '-L', '-l', '-x'].includes(a) && i + 1 < args.length) flags.push(args[++i]!);
     }
   }
-  if (!sources.length) throw new UsageError('build needs at least one .c file: socklab build FILE.c -o OUT.wasm');
+  if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
+    // An AssemblyScript program: one .ts file, built as asconfig.json says (docs/assemblyscript.md).
+    const source = args.find((a) => a.endsWith('.ts'))!;
+    const { buildAs } = await import('../toolchain/asc.js');
+    try {
+      await buildAs({ source, out: out ?? source.replace(/\.ts$/, '') + '.wasm', stderr: (s) => process.stderr.write(s) });
+    } catch (e) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
+    return 0;
+  }
+  if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
   out ??= sources[0]!.replace(/\.c$/, '') + '.wasm';
   await buildC({ sources, out, flags, sdk });
   return 0;
