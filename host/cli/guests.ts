@@ -1,7 +1,7 @@
 // Building the guests that ship as sources (examples, test programs) into
 // wasm/ on demand: a module is rebuilt only when its sources changed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildC } from '../toolchain/clang.js';
 import { packageRoot } from '../toolchain/clang.js';
@@ -17,8 +17,12 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
   const digest = h.digest('hex');
   if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return out;
   mkdirSync(dirname(out), { recursive: true });
-  await buildC({ sources, out, flags });
-  writeFileSync(stamp, digest);
+  // Build beside the target and rename: a parallel reader never sees a half-written module.
+  const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await buildC({ sources, out: tmp, flags });
+  renameSync(tmp, out);
+  writeFileSync(`${stamp}.${process.pid}.tmp`, digest);
+  renameSync(`${stamp}.${process.pid}.tmp`, stamp);
   return out;
 }
 
