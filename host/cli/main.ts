@@ -23,6 +23,8 @@ usage:
   socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]
                                                   compile C for socklab (wasm32-wasip1 + socklab SDK)
   socklab build PROG.ts -o OUT.wasm               compile an AssemblyScript guest (guest/as)
+  socklab grade SPEC --submission DIR | --submissions DIR...
+                                                  grade submissions (docs/grading.md; socklab grade --help)
   socklab demo                                    build and run the demo
   socklab help                                    this text
 
@@ -78,6 +80,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdBuild(rest);
       case 'demo':
         return await demo(rest);
+      case 'grade': {
+        const { gradeCommand } = await import('../grade/command.js');
+        return await gradeCommand(rest);
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,45 @@
+// A batch worker: grades the submissions the main thread sends, one at a
+// time, and reports each result as it grows (so a worker that dies leaves
+// its latest partial result behind).
+import { parentPort } from 'node:worker_threads';
+import { loadGradingSpec } from './load.js';
+import { gradeSubmission } from './grade.js';
+import { fileWriter, type Format } from './writers/index.js';
+import type { Visibility } from './spec.js';
+import type { SubmissionResult } from './results.js';
+
+export interface BatchJob {
+  specPath: string;
+  submission: string;
+  outDir: string;
+  formats: Format[];
+  reveal: Visibility[];
+  seeds?: number[];
+  only?: string[];
+}
+export type FromBatchWorker =
+  | { t: 'progress'; result: SubmissionResult }
+  | { t: 'done'; result: SubmissionResult }
+  | { t: 'fail'; message: string };
+
+const port = parentPort!;
+port.on('message', (job: BatchJob) => {
+  void (async () => {
+    try {
+      const spec = loadGradingSpec(job.specPath);
+      const files = fileWriter(spec, job.outDir, job.formats, { reveal: new Set(job.reveal) });
+      const result = await gradeSubmission(spec, job.submission, {
+        outDir: job.outDir,
+        ...(job.seeds ? { seeds: job.seeds } : {}),
+        ...(job.only ? { only: job.only } : {}),
+        write: (r) => {
+          files(r);
+          if (!r.complete) port.postMessage({ t: 'progress', result: r } satisfies FromBatchWorker);
+        },
+      });
+      port.postMessage({ t: 'done', result } satisfies FromBatchWorker);
+    } catch (e) {
+      port.postMessage({ t: 'fail', message: e instanceof Error ? e.message : String(e) } satisfies FromBatchWorker);
+    }
+  })();
+});

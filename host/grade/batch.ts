@@ -1,0 +1,102 @@
+// Batch grading: many submissions at once, one per worker thread (each run
+// inside starts its own kernel worker), as many workers as cores. A worker
+// that crashes, or a submission that overruns its time, ends only that
+// submission: its partial result is kept and marked, the pool goes on.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { basename, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { buildReference } from './build.js';
+import { totals, type SubmissionResult } from './results.js';
+import type { GradingSpec } from './spec.js';
+import type { BatchJob, FromBatchWorker } from './batch-worker.js';
+import { fileWriter } from './writers/index.js';
+import { scoresCsv } from './writers/csv.js';
+import { writeAtomic } from './writers/files.js';
+
+export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath'> {
+  outDir: string;
+  jobs?: number;
+  /** Told of every finished submission. */
+  onResult?: (r: SubmissionResult) => void;
+}
+
+/** A submission's wall-clock budget when the spec sets none: every run at its time limit, and room to build. */
+function budgetMs(spec: GradingSpec): number {
+  if (spec.submissionTimeMs !== undefined) return spec.submissionTimeMs + 60_000;
+  return spec.tests.reduce((a, t) => a + (t.limits.timeMs ?? 60_000) * t.seeds.length * 2, 120_000);
+}
+
+export async function gradeBatch(spec: GradingSpec, submissions: readonly string[], opts: BatchOptions): Promise<SubmissionResult[]> {
+  const dirs = submissions.map((s) => resolve(s));
+  const names = dirs.map((d) => basename(d));
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
+  // Built once here, so workers find them in the cache instead of racing to build them.
+  await buildReference(spec);
+
+  const results = new Map<string, SubmissionResult>();
+  const testNames = spec.tests.map((t) => t.name);
+  const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
+  const queue = dirs.map((d, i) => ({ dir: d, name: names[i]! }));
+  const workerFile = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
+  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), queue.length));
+
+  const finish = (r: SubmissionResult): void => {
+    results.set(r.submission, r);
+    opts.onResult?.(r);
+    csv();
+  };
+
+  /** What is left of a submission whose worker died: the tests graded so far, the rest not run. */
+  const salvage = (name: string, last: SubmissionResult | undefined, why: string): SubmissionResult => {
+    const tests = last?.tests ?? spec.tests.map((t) => ({ number: t.number, name: t.name, points: t.points, score: 0, verdict: 'not run' as const, visibility: t.visibility, tags: t.tags, output: '', timeMs: 0 }));
+    const kept = tests.map((t) => (t.verdict === 'not run' ? { ...t, output: `not run: ${why}` } : t));
+    return { assignment: spec.assignment, submission: name, ...totals(kept), output: `Grading stopped: ${why}. Tests graded before that keep their scores.`, tests: kept, complete: false, timeMs: last?.timeMs ?? 0 };
+  };
+
+  /** Grades one submission in worker `w`; `dead` says the worker must not be used again. */
+  const gradeIn = (w: Worker, name: string, job: BatchJob): Promise<{ result: SubmissionResult; dead: boolean }> =>
+    new Promise((done) => {
+      let last: SubmissionResult | undefined;
+      const end = (result: SubmissionResult, dead: boolean): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (dead) fileWriter(spec, job.outDir, opts.formats, { reveal: new Set(opts.reveal) })(result);
+        done({ result, dead });
+      };
+      const limit = budgetMs(spec);
+      const timer = setTimeout(() => end(salvage(name, last, `the submission took longer than ${Math.round(limit / 1000)} s in all`), true), limit);
+      const onMessage = (m: FromBatchWorker): void => {
+        if (m.t === 'progress') last = m.result;
+        else if (m.t === 'done') end(m.result, false);
+        else end(salvage(name, last, `the grader failed: ${m.message}`), true);
+      };
+      const onError = (e: Error): void => end(salvage(name, last, `the grader failed: ${e.message}`), true);
+      const onExit = (code: number): void => end(salvage(name, last, `the grading worker exited (code ${code})`), true);
+      w.on('message', onMessage).on('error', onError).on('exit', onExit);
+      w.postMessage(job);
+    });
+
+  // A worker is reused while it behaves: its compiler and module caches stay warm.
+  const lane = async (): Promise<void> => {
+    let w: Worker | undefined;
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const job: BatchJob = {
+        formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
+        specPath: spec.file, submission: item.dir, outDir: join(opts.outDir, item.name),
+      };
+      w ??= new Worker(workerFile);
+      const { result, dead } = await gradeIn(w, item.name, job);
+      if (dead) {
+        void w.terminate();
+        w = undefined;
+      }
+      finish(result);
+    }
+    if (w) await w.terminate();
+  };
+  await Promise.all(Array.from({ length: jobs }, lane));
+  csv();
+  return names.map((n) => results.get(n)!);
+}

@@ -1,0 +1,77 @@
+// Building what a test runs: the student's programs from the submission
+// directory (a compile error is a result, with clang's message, not an
+// exception), and the instructor's reference programs, built once per
+// content and cached.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, isAbsolute, join, relative } from 'node:path';
+import { buildC, BuildError } from '../toolchain/clang.js';
+import { ensureBuilt } from '../cli/guests.js';
+import { cacheDir } from '../loader/module.js';
+import type { GradingSpec, Language, ProgramSpec } from './spec.js';
+
+export type BuildResult =
+  | { ok: true; modules: Record<string, string> }
+  | { ok: false; program: string; diagnostics: string };
+
+/**
+ * The AssemblyScript toolchain (host/toolchain/asc.ts) is loaded only when a
+ * spec asks for it; its contract is buildC's: sources in, a wasm32-wasip1
+ * module out, BuildError with the compiler's diagnostics on failure.
+ */
+type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void }) => Promise<void>;
+async function builderFor(language: Language): Promise<Builder> {
+  if (language === 'c') return buildC;
+  const path = '../toolchain/asc.js';
+  const mod = (await import(path).catch(() => ({}))) as { buildAssemblyScript?: Builder };
+  if (!mod.buildAssemblyScript) throw new Error('this socklab has no AssemblyScript toolchain (host/toolchain/asc.ts with buildAssemblyScript)');
+  return mod.buildAssemblyScript;
+}
+
+/** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
+function relativise(text: string, dir: string): string {
+  return text.split(`${dir}/`).join('');
+}
+
+/** Builds every submission program into outDir; stops at the first that does not compile. */
+export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string): Promise<BuildResult> {
+  const build = await builderFor(spec.language);
+  mkdirSync(outDir, { recursive: true });
+  const modules: Record<string, string> = {};
+  for (const [name, prog] of Object.entries(spec.programs)) {
+    const out = join(outDir, `${name}.wasm`);
+    const sources = prog.sources.map((s) => (isAbsolute(s) ? s : join(submissionDir, s)));
+    const escaped = sources.find((s) => relative(submissionDir, s).startsWith('..'));
+    if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
+    let diag = '';
+    try {
+      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });
+    } catch (e) {
+      if (!(e instanceof BuildError)) throw e;
+      const text = diag || e.diagnostics || e.message;
+      return { ok: false, program: name, diagnostics: relativise(text.endsWith('\n') ? text : `${text}\n`, submissionDir) };
+    }
+    modules[name] = out;
+  }
+  return { ok: true, modules };
+}
+
+/** Builds (once per content, in the cache) the reference programs; copies them to outDir when given. */
+export async function buildReference(spec: GradingSpec, outDir?: string): Promise<Record<string, string>> {
+  const modules: Record<string, string> = {};
+  for (const [name, prog] of Object.entries(spec.reference)) modules[name] = await buildProgram(prog, name);
+  if (outDir) {
+    mkdirSync(outDir, { recursive: true });
+    for (const [name, path] of Object.entries(modules)) {
+      const dest = join(outDir, `ref-${name}.wasm`);
+      copyFileSync(path, dest);
+      modules[name] = dest;
+    }
+  }
+  return modules;
+}
+
+function buildProgram(prog: ProgramSpec, name: string): Promise<string> {
+  const key = createHash('sha256').update(prog.sources.join('\0')).update(prog.flags.join('\0')).digest('hex').slice(0, 16);
+  return ensureBuilt(prog.sources, join(cacheDir(), 'grade', `${name}-${key}.wasm`), prog.flags);
+}

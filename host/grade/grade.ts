@@ -1,0 +1,81 @@
+// Grading one submission: build it, run every test in order, and hand the
+// result to the writers after each test, so a crash of the grader (or of
+// the machine) loses nothing graded so far.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { buildReference, buildSubmission } from './build.js';
+import { runTest, type Modules } from './runtest.js';
+import { totals, type SubmissionResult, type TestResult } from './results.js';
+import type { GradingSpec, TestSpec } from './spec.js';
+
+export interface GradeOptions {
+  /** Results, build outputs and replay scenarios go here. */
+  outDir: string;
+  /** Called with the result so far after every test, and once at the end. */
+  write: (r: SubmissionResult) => void;
+  /** Only the tests whose name contains one of these. */
+  only?: string[];
+  /** Replaces every test's seeds. */
+  seeds?: number[];
+}
+
+function notRun(t: TestSpec, why: string): TestResult {
+  return { number: t.number, name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), points: t.points, score: 0, verdict: 'not run', visibility: t.visibility, tags: t.tags, output: why, timeMs: 0 };
+}
+
+/** The model solution, built once per spec and process: failing runs are compared with its runs. */
+const models = new Map<string, Promise<Modules | undefined>>();
+function modelOf(spec: GradingSpec, reference: Record<string, string>): Promise<Modules | undefined> {
+  const sol = spec.solution;
+  if (!sol) return Promise.resolve(undefined);
+  let m = models.get(spec.file);
+  if (!m) {
+    m = buildSubmission(spec, sol.dir, mkdtempSync(join(tmpdir(), 'socklab-solution-'))).then((b) => {
+      if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
+      return { programs: b.modules, reference };
+    });
+    models.set(spec.file, m);
+  }
+  return m;
+}
+
+export async function gradeSubmission(spec: GradingSpec, submissionDir: string, opts: GradeOptions): Promise<SubmissionResult> {
+  const t0 = performance.now();
+  const dir = resolve(submissionDir);
+  const tests = spec.tests.filter((t) => !opts.only?.length || opts.only.some((o) => t.name.includes(o)));
+  const done: TestResult[] = [];
+  const result = (complete: boolean, output: string, pending: string, extra: Partial<SubmissionResult> = {}): SubmissionResult => {
+    const all = [...done, ...tests.slice(done.length).map((t) => notRun(t, pending))];
+    return { assignment: spec.assignment, submission: basename(dir), ...totals(all), output, tests: all, complete, timeMs: performance.now() - t0, ...extra };
+  };
+  const buildDir = join(opts.outDir, 'build');
+  mkdirSync(buildDir, { recursive: true });
+  opts.write(result(false, 'Grading started.', 'not run: grading stopped before this test'));
+
+  const reference = await buildReference(spec, buildDir);
+  const built = await buildSubmission(spec, dir, buildDir);
+  if (!built.ok) {
+    const file = spec.programs[built.program]!.sources.join(', ');
+    const output = `${file} did not compile, so no test could run (score 0). The compiler said:\n\n${built.diagnostics}`;
+    const r = result(true, output, `not run: ${file} did not compile`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
+    r.tests = r.tests.map((t) => ({ ...t, verdict: 'compile error' }));
+    opts.write(r);
+    return r;
+  }
+  const model = await modelOf(spec, reference);
+  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}) };
+  let output = '';
+  for (const t of tests) {
+    const used = performance.now() - t0;
+    if (spec.submissionTimeMs !== undefined && used > spec.submissionTimeMs) {
+      output = `The submission used up its time (${spec.submissionTimeMs / 1000} s of wall-clock time for all tests); the remaining tests were not run.`;
+      break;
+    }
+    done.push(await runTest(t, env));
+    opts.write(result(false, 'Grading in progress.', 'not run: grading stopped before this test'));
+  }
+  const r = result(true, output, `not run: ${output ? 'out of time' : 'skipped'}`);
+  opts.write(r);
+  return r;
+}

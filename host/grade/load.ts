@@ -1,0 +1,272 @@
+// Grading specs: YAML (or JSON) checked against docs/grading.schema.json and
+// against what the schema cannot say (programs named by processes exist,
+// one kind per check, file checks have a files_dir, ...). Every problem is
+// reported with its file and line, the way scenario files are.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isIPv4, isIPv6 } from 'node:net';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import AjvModule from 'ajv';
+import { packageRoot } from '../toolchain/clang.js';
+import { durationMs } from '../scenario/load.js';
+import { parseSize } from '../cli/units.js';
+import type { Check, GradingSpec, Limits, ProcessDecl, ProgramSpec, TestSpec, TextMatch, TraceAssertion, Visibility } from './spec.js';
+
+export class GradeSpecError extends Error {}
+
+type AjvCtor = typeof AjvModule.default;
+const Ajv = ((AjvModule as unknown as { default?: AjvCtor }).default ?? AjvModule) as AjvCtor;
+type Validator = ReturnType<InstanceType<AjvCtor>['compile']>;
+let validators: { spec: Validator; tests: Validator } | undefined;
+
+function schemas(): { spec: Validator; tests: Validator } {
+  if (!validators) {
+    const docs = join(packageRoot(), 'docs');
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addFormat('ipv4', { validate: (s: string) => isIPv4(s) });
+    ajv.addFormat('ipv6', { validate: (s: string) => isIPv6(s) });
+    ajv.addSchema(JSON.parse(readFileSync(join(docs, 'scenario.schema.json'), 'utf8')) as object);
+    ajv.addSchema(JSON.parse(readFileSync(join(docs, 'grading.schema.json'), 'utf8')) as object);
+    const id = 'https://socklab.dev/schema/grading-v1.json';
+    validators = { spec: ajv.getSchema(id)!, tests: ajv.getSchema(`${id}#/definitions/testsFile`)! };
+  }
+  return validators;
+}
+
+/** A parsed YAML file that can say which line a JSON pointer is on. */
+interface Source {
+  path: string;
+  data: unknown;
+  line(ptr: string): number;
+}
+
+function readSource(path: string, shown: string): Source {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new GradeSpecError(`${shown}: cannot read the file`);
+  }
+  const lc = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    throw new GradeSpecError(`${shown}:${pos.line}:${pos.col}: ${e.message.split('\n')[0]}`);
+  }
+  const line = (ptr: string): number => {
+    const keys = ptr.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    for (let n = keys.length; n >= 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number] } | undefined;
+      if (node?.range) return lc.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
+  return { path: shown, data: doc.toJS() as unknown, line };
+}
+
+function schemaProblems(src: Source, v: Validator): string[] {
+  if (v(src.data)) return [];
+  const msgs = (v.errors ?? []).map((e) => {
+    const field = e.instancePath || '(top level)';
+    const detail = e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
+    return `${src.path}:${src.line(e.instancePath)}: ${field}: ${detail}`;
+  });
+  return [...new Set(msgs)];
+}
+
+// The YAML shapes, as the schema admits them.
+type Match = string | { exact?: string; normalized?: string; regex?: string; flags?: string; contains?: string };
+interface RawCheck {
+  process?: string; message?: string; exit?: number | string; stdout?: Match; stderr?: Match;
+  file?: string; exists?: boolean; contents?: Match; function?: string;
+  trace?: { sequence?: string[]; before?: [string, string]; all_accepted_closed?: true; no_fd_leak?: true; uses?: string; call?: string; min?: number; max?: number };
+}
+interface RawLimits { time?: string | number; virtual_time?: string | number; memory?: string | number; output?: string | number; fds?: number; processes?: number; sockets?: number }
+interface RawProcess { name?: string; program?: string; reference?: string; host?: string; args?: (string | number)[]; env?: Record<string, string | number>; stdin?: string; start?: string | number; count?: number }
+interface RawTest {
+  name: string; description?: string; points: number; visibility?: Visibility; tags?: string[]; seeds?: number[];
+  hosts?: { name: string }[]; links?: unknown[]; partitions?: unknown[]; processes: RawProcess[]; inject?: string[];
+  limits?: RawLimits; files_dir?: string; checks: RawCheck[];
+}
+interface RawSpec {
+  assignment: string;
+  submission: { language?: 'c' | 'assemblyscript'; flags?: string[]; programs: Record<string, { sources: string[]; flags?: string[] }> };
+  reference?: Record<string, { sources: string[]; flags?: string[] }>;
+  solution?: string;
+  limits?: RawLimits;
+  submission_limits?: { time?: string | number };
+  seeds?: number[];
+  gradescope?: { visibility?: Visibility; stdout_visibility?: Visibility };
+  include?: string[];
+  tests?: RawTest[];
+}
+
+/** What every test gets unless the spec says otherwise: generous, but a runaway guest stops. */
+export const DEFAULT_LIMITS: Limits = { timeMs: 10_000, virtualTimeMs: 300_000, memory: 64 << 20, output: 1 << 20, fds: 64, processes: 64 };
+
+function limitsOf(raw: RawLimits | undefined): Limits {
+  if (!raw) return {};
+  const size = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : parseSize(String(v)));
+  const dur = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : durationMs(v));
+  const l: Limits = {
+    timeMs: dur(raw.time), virtualTimeMs: dur(raw.virtual_time), memory: size(raw.memory), output: size(raw.output),
+    fds: raw.fds, processes: raw.processes, sockets: raw.sockets,
+  };
+  return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Limits;
+}
+
+function matchOf(m: Match): TextMatch {
+  if (typeof m === 'string') return { exact: m };
+  if (m.exact !== undefined) return { exact: m.exact };
+  if (m.normalized !== undefined) return { normalized: m.normalized };
+  if (m.regex !== undefined) return { regex: m.regex, ...(m.flags ? { flags: m.flags } : {}) };
+  return { contains: m.contains ?? '' };
+}
+
+const CHECK_KINDS = ['exit', 'stdout', 'stderr', 'file', 'trace', 'function'] as const;
+const TRACE_KINDS = ['sequence', 'before', 'all_accepted_closed', 'no_fd_leak', 'uses', 'call'] as const;
+
+/** Glob with `*` as the only wildcard, for process names in checks. */
+export function nameMatcher(pattern: string): (name: string) => boolean {
+  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return (n) => re.test(n);
+}
+
+/** Names the processes of a test will have (count expands {i}, as scenario files do). */
+export function processNames(procs: readonly ProcessDecl[]): string[] {
+  return procs.flatMap((p) => Array.from({ length: p.count ?? 1 }, (_, i) => p.name.replaceAll('{i}', String(i + 1))));
+}
+
+/** Loads, validates and resolves a grading spec. */
+export function loadGradingSpec(path: string): GradingSpec {
+  const file = resolve(path);
+  const dir = dirname(file);
+  const main = readSource(file, path);
+  const v = schemas();
+  const problems = schemaProblems(main, v.spec);
+  if (problems.length) throw new GradeSpecError(`invalid grading spec:\n  ${problems.join('\n  ')}`);
+  const raw = main.data as RawSpec;
+
+  const testSources: { src: Source; base: string; dir: string; tests: RawTest[] }[] = [{ src: main, base: '/tests', dir, tests: raw.tests ?? [] }];
+  for (const inc of raw.include ?? []) {
+    const abs = isAbsolute(inc) ? inc : join(dir, inc);
+    const src = readSource(abs, inc);
+    const p = schemaProblems(src, v.tests);
+    if (p.length) throw new GradeSpecError(`invalid grading spec:\n  ${p.join('\n  ')}`);
+    testSources.push({ src, base: '/tests', dir: dirname(abs), tests: (src.data as { tests: RawTest[] }).tests });
+  }
+
+  const flags = raw.submission.flags ?? [];
+  const programs: Record<string, ProgramSpec> = {};
+  for (const [n, p] of Object.entries(raw.submission.programs)) programs[n] = { sources: p.sources, flags: [...flags, ...(p.flags ?? [])] };
+  const reference: Record<string, ProgramSpec> = {};
+  for (const [n, p] of Object.entries(raw.reference ?? {})) {
+    reference[n] = { sources: p.sources.map((s) => (isAbsolute(s) ? s : join(dir, s))), flags: p.flags ?? [] };
+    for (const s of reference[n]!.sources) if (!existsSync(s)) problems.push(`${main.path}:${main.line(`/reference/${n}`)}: reference ${n}: no such file ${s}`);
+  }
+  const defaults: Limits = { ...DEFAULT_LIMITS, ...limitsOf(raw.limits) };
+  const seeds = raw.seeds ?? [1];
+
+  const tests: TestSpec[] = [];
+  const names = new Set<string>();
+  for (const { src, base, dir: srcDir, tests: rawTests } of testSources) {
+    rawTests.forEach((t, ti) => {
+      const at = (ptr: string): string => `${src.path}:${src.line(`${base}/${ti}${ptr}`)}`;
+      if (names.has(t.name)) problems.push(`${at('/name')}: a test named "${t.name}" already exists`);
+      names.add(t.name);
+      const limits: Limits = { ...defaults, ...limitsOf(t.limits) };
+      const hostNames = new Set((t.hosts ?? [{ name: 'host1' }]).map((h) => h.name));
+      const processes: ProcessDecl[] = t.processes.map((p, pi) => {
+        const ptr = `/processes/${pi}`;
+        if ((p.program === undefined) === (p.reference === undefined)) problems.push(`${at(ptr)}: a process runs either a program (the submission's) or a reference program`);
+        if (p.program !== undefined && !programs[p.program]) problems.push(`${at(ptr)}: no submission program "${p.program}" (programs: ${Object.keys(programs).join(', ')})`);
+        if (p.reference !== undefined && !reference[p.reference]) problems.push(`${at(ptr)}: no reference program "${p.reference}" (reference: ${Object.keys(reference).join(', ') || 'none'})`);
+        if (p.host !== undefined && !hostNames.has(p.host)) problems.push(`${at(ptr)}: no host named "${p.host}" (hosts: ${[...hostNames].join(', ')})`);
+        return {
+          name: p.name ?? p.program ?? p.reference ?? `process${pi + 1}`,
+          ...(p.program !== undefined ? { program: p.program } : { reference: p.reference }),
+          ...(p.host !== undefined ? { host: p.host } : {}),
+          args: (p.args ?? []).map(String),
+          env: Object.fromEntries(Object.entries(p.env ?? {}).map(([k, val]) => [k, String(val)])),
+          ...(p.stdin !== undefined ? { stdin: p.stdin } : {}),
+          ...(p.start !== undefined ? { start: p.start } : {}),
+          ...(p.count !== undefined ? { count: p.count } : {}),
+        };
+      });
+      const procNames = processNames(processes);
+      if (limits.processes !== undefined && procNames.length > limits.processes) {
+        problems.push(`${at('/processes')}: ${procNames.length} processes, more than the limit of ${limits.processes}`);
+      }
+      const firstStudent = processes.find((p) => p.program !== undefined)?.name.replaceAll('{i}', '1');
+      const checks: Check[] = [];
+      t.checks.forEach((c, ci) => {
+        const ptr = `/checks/${ci}`;
+        const line = src.line(`${base}/${ti}${ptr}`);
+        const kinds = CHECK_KINDS.filter((k) => c[k] !== undefined);
+        if (kinds.length !== 1) {
+          problems.push(`${at(ptr)}: a check has exactly one of ${CHECK_KINDS.join(', ')}${kinds.length ? ` (this one has ${kinds.join(', ')})` : ''}`);
+          return;
+        }
+        const kind = kinds[0]!;
+        if (kind !== 'file' && (c.exists !== undefined || c.contents !== undefined)) problems.push(`${at(ptr)}: exists and contents go with file`);
+        const process = c.process ?? firstStudent;
+        if (kind !== 'function' && process === undefined) problems.push(`${at(ptr)}: say which process (no submission program runs in this test)`);
+        if (process !== undefined && !procNames.some(nameMatcher(process))) problems.push(`${at(ptr)}: no process named "${process}" (processes: ${procNames.join(', ')})`);
+        const common = { line, ...(c.message !== undefined ? { message: c.message } : {}), ...(process !== undefined ? { process } : {}) };
+        if (kind === 'exit') checks.push({ ...common, kind, exit: c.exit! });
+        else if (kind === 'stdout') checks.push({ ...common, kind, match: matchOf(c.stdout!) });
+        else if (kind === 'stderr') checks.push({ ...common, kind, match: matchOf(c.stderr!) });
+        else if (kind === 'file') {
+          if (!t.files_dir) problems.push(`${at(ptr)}: a file check needs the test's files_dir`);
+          else if (!c.file!.startsWith(`${t.files_dir.replace(/\/+$/, '')}/`)) problems.push(`${at(ptr)}: ${c.file} is not under files_dir ${t.files_dir}`);
+          checks.push({ ...common, kind, path: c.file!, exists: c.exists ?? true, ...(c.contents !== undefined ? { match: matchOf(c.contents) } : {}) });
+        } else if (kind === 'trace') {
+          const tr = c.trace!;
+          const tk = TRACE_KINDS.filter((k) => tr[k] !== undefined);
+          if (tk.length !== 1) problems.push(`${at(ptr)}: a trace check has exactly one of ${TRACE_KINDS.join(', ')}`);
+          else if ((tr.min !== undefined || tr.max !== undefined) && tk[0] !== 'call') problems.push(`${at(ptr)}: min and max go with call`);
+          else checks.push({ ...common, kind, assert: { [tk[0]!]: tr[tk[0]!], ...(tr.min !== undefined ? { min: tr.min } : {}), ...(tr.max !== undefined ? { max: tr.max } : {}) } as TraceAssertion });
+        } else {
+          const [mod, name] = [c.function!.slice(0, c.function!.lastIndexOf('#')), c.function!.slice(c.function!.lastIndexOf('#') + 1)];
+          const abs = isAbsolute(mod) ? mod : join(srcDir, mod);
+          if (!existsSync(abs)) problems.push(`${at(ptr)}: no such file ${mod}`);
+          checks.push({ ...common, kind: 'function', module: abs, name });
+        }
+      });
+      tests.push({
+        number: tests.length + 1,
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        points: t.points,
+        visibility: t.visibility ?? 'visible',
+        tags: t.tags ?? [],
+        seeds: t.seeds ?? seeds,
+        ...(t.hosts ? { hosts: t.hosts } : {}),
+        ...(t.links ? { links: t.links } : {}),
+        ...(t.partitions ? { partitions: t.partitions } : {}),
+        processes,
+        inject: t.inject ?? [],
+        limits,
+        ...(t.files_dir ? { filesDir: t.files_dir.replace(/\/+$/, '') } : {}),
+        checks,
+      });
+    });
+  }
+  if (!tests.length) problems.push(`${main.path}: no tests (add tests: or include:)`);
+  const solution = raw.solution === undefined ? undefined : isAbsolute(raw.solution) ? raw.solution : join(dir, raw.solution);
+  if (solution !== undefined && !existsSync(solution)) problems.push(`${main.path}:${main.line('/solution')}: no such directory ${raw.solution}`);
+  if (problems.length) throw new GradeSpecError(`invalid grading spec:\n  ${problems.join('\n  ')}`);
+  return {
+    file,
+    dir,
+    assignment: raw.assignment,
+    language: raw.submission.language ?? 'c',
+    programs,
+    reference,
+    ...(solution !== undefined ? { solution: { dir: solution } } : {}),
+    ...(raw.submission_limits?.time !== undefined ? { submissionTimeMs: durationMs(raw.submission_limits.time) } : {}),
+    gradescope: { visibility: raw.gradescope?.visibility ?? 'visible', stdoutVisibility: raw.gradescope?.stdout_visibility ?? 'hidden' },
+    tests,
+  };
+}
