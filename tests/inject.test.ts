@@ -66,6 +66,7 @@ describe('more injection forms', () => {
     const plain = await run(fixed);
     const slow = await run({ ...fixed, inject: ['connect:delay_exit=1s'] });
     expect(client(slow).stdout).toBe(client(plain).stdout);
-    expect(slow.elapsedNs - plain.elapsedNs).toBeGreaterThanOrEqual(1e9);
+    // The peer goes on while the result is held back, so the run is longer by almost the whole delay.
+    expect(slow.elapsedNs - plain.elapsedNs).toBeGreaterThan(0.99e9);
   });
 });

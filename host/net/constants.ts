@@ -58,3 +58,40 @@ export const SERVICES: readonly { name: string; port: number; proto: 'tcp' | 'ud
   { name: 'imap', port: 143, proto: 'tcp' }, { name: 'snmp', port: 161, proto: 'udp' }, { name: 'https', port: 443, proto: 'tcp' },
   { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
 ];
+
+/**
+ * Linux's defaults where socket behaviour depends on a sysctl (a stock
+ * kernel's values; the differential tests avoid printing the ones a tuned
+ * machine changes, such as rmem_max).
+ */
+export const LINUX = {
+  /** net.ipv4.tcp_rmem[1], tcp_wmem[1]. */
+  tcpRmemDefault: 131072,
+  tcpWmemDefault: 16384,
+  /** net.core.rmem_default, wmem_default, rmem_max, wmem_max. */
+  rmemDefault: 212992,
+  wmemDefault: 212992,
+  rmemMax: 212992,
+  wmemMax: 212992,
+  /** SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF (after doubling). */
+  minRcvbuf: 2304,
+  minSndbuf: 4608,
+  /** net.unix.max_dgram_qlen: a receiver takes this many + 1 datagrams from other senders. */
+  unixMaxDgramQlen: 10,
+  /** net.core.somaxconn. */
+  somaxconn: 4096,
+  /** net.ipv4.ip_local_port_range. */
+  ephemeralLow: 32768,
+  ephemeralHigh: 60999,
+  /** Largest UDP payload: 65535 - 20 (IPv4 header) - 8; over IPv6 the 40-byte header is not counted. */
+  udpMaxV4: 65507,
+  udpMaxV6: 65527,
+} as const;
+
+/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
+export function sockTypeName(type: number): string {
+  const base = nameOf(SOCK, type & SOCK_TYPE_MASK);
+  const rest = type & ~SOCK_TYPE_MASK;
+  const extra = flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, rest);
+  return rest ? `${base}|${extra}` : base;
+}

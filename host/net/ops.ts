@@ -4,12 +4,12 @@
 // Shared by AF_UNIX and AF_INET/AF_INET6, by blocking and non-blocking use.
 import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
-import { canonIp, isAny, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
-import { AF } from './constants.js';
+import { canonIp, isV4Mapped, unmap } from './ipaddr.js';
+import { SIN6_LEN_RFC2133, UNNAMED, anyToLoopback, isAny, isInet, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
+import { AF, LINUX } from './constants.js';
 import { Socket } from './socket.js';
-import { TCP_ACK, TCP_RST, TCP_SYN } from './capture.js';
+import { TCP_ACK, TCP_RST, TCP_SYN } from './virtual/capture.js';
 
-const SOMAXCONN = 4096;
 /** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
 const SYN_GIVE_UP_NS = 127e9;
 /** Unanswered ARP: EHOSTUNREACH after about 3 s. */
@@ -42,17 +42,19 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     s.state = 'bound';
     return;
   }
-  if (s.domain === AF.AF_INET6 && addrlen < 24) throw new Errno(E.EINVAL);
+  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
+  // Compatibility, as inet_bind: AF_UNSPEC counts as AF_INET when the address is INADDR_ANY.
+  if (s.domain === AF.AF_INET && a.family === 'unspec' && a.asV4?.ip === '0.0.0.0') a = a.asV4;
   if (s.raw) {
     // A raw socket binds an address only: there are no ports.
-    if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EINVAL);
+    if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
     if (!s.net.owns(s.host, a.ip)) throw new Errno(E.EADDRNOTAVAIL);
     s.local = { family: a.family, ip: canonIp(a.ip), port: 0 };
     s.state = 'bound';
     return;
   }
   const want = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== want) throw new Errno(s.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
+  if (a.family !== want) throw new Errno(E.EAFNOSUPPORT);
   const ip = canonIp(a.ip);
   if (!s.net.owns(s.host, ip)) throw new Errno(E.EADDRNOTAVAIL);
   if (s.domain === AF.AF_INET6 && ip.startsWith('::ffff:') && s.v6only) throw new Errno(E.EINVAL);
@@ -65,7 +67,7 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
       if (conflicts(s, a.port)) throw new Errno(E.EADDRINUSE);
-      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', a.port)) throw new Errno(E.EADDRINUSE);
+      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', a.port, (ip) => clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
     }
   } catch (e) {
     s.local = tentative;
@@ -73,6 +75,16 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
   }
   s.net.addBinding(s.host, s.proto, cand.port, s);
   s.state = 'bound';
+}
+
+/** Whether socket s binding `local` overlaps a connection whose local address was `ip` (IPv4 and mapped count as IPv4). */
+function clashesWith(s: Socket, local: InetAddr, ip: string): boolean {
+  const v4 = !ip.includes(':') || isV4Mapped(ip);
+  const mine = local.ip;
+  const coversV4 = s.domain === AF.AF_INET || (!s.v6only && (mine === '::' || isV4Mapped(mine)));
+  const coversV6 = s.domain === AF.AF_INET6 && !isV4Mapped(mine);
+  if (!(v4 ? coversV4 : coversV6)) return false;
+  return isAny(local) || canonIp(unmap(mine)) === canonIp(unmap(ip));
 }
 
 /** Another socket holding the port in a way that forbids s from taking it. */
@@ -111,12 +123,13 @@ function autobindUnix(s: Socket): void {
 
 export function listen(s: Socket, backlog: number): void {
   if (s.kind === 'dgram') throw new Errno(E.EOPNOTSUPP);
-  if (s.state === 'connected' || s.state === 'connecting') throw new Errno(E.EINVAL);
+  // inet_listen wants SS_UNCONNECTED; unix_listen TCP_CLOSE or TCP_LISTEN.
+  if (s.state === 'connected' || s.state === 'connecting' || s.ss !== 'unconnected') throw new Errno(E.EINVAL);
   if (!s.local) {
     if (s.isUnix) throw new Errno(E.EINVAL);
     s.autobind();
   }
-  s.backlog = Math.min(Math.max(backlog, 0), SOMAXCONN);
+  s.backlog = Math.min(Math.max(backlog, 0), LINUX.somaxconn);
   if (s.state !== 'listening') {
     if (!s.isUnix) {
       // Taking a port to listen re-checks it against listeners sharing it through SO_REUSEADDR.
@@ -130,46 +143,54 @@ export function listen(s: Socket, backlog: number): void {
   s.notify();
 }
 
-/** Linux accepts backlog+1 connections into the queue. */
+/** Linux takes backlog+1 connections; half-open ones (SYN-ACK sent) count too, so a burst of SYNs cannot overfill it. */
 function backlogFull(l: Socket): boolean {
-  return l.acceptq.length > l.backlog;
-}
-
-export interface ConnectProgress {
-  /** Set while a connect is under way, to tell "my call, still waiting" from a second connect(). */
-  pending?: object;
+  return l.acceptq.length + l.synRecv > l.backlog;
 }
 
 /**
- * connect(): 0 when connected, WOULD_BLOCK while the handshake runs
- * (callers turn that into EINPROGRESS or a wait), or throws the errno.
+ * connect() on any socket, as inet_stream_connect, unix_stream_connect and
+ * the datagram connects decide it: 0 when connected, WOULD_BLOCK while a TCP
+ * handshake runs (the caller says EINPROGRESS or EALREADY, or waits and
+ * calls again), or throws the errno. `addrlen` matters where Linux checks it
+ * per family (an IPv6 socket given a 16-byte sockaddr_in).
  */
-export function connect(s: Socket, a: Addr, token: object): number {
-  if (s.state === 'listening') throw new Errno(E.EINVAL);
+export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.kind === 'dgram') return connectDgram(s, a);
-  if (s.state === 'connected') {
-    // The first connect() after a non-blocking one completed reports success, as Linux does (SS_CONNECTING -> SS_CONNECTED).
-    if ((s as Socket & ConnectProgress).pending !== undefined) {
-      (s as Socket & ConnectProgress).pending = undefined;
+  if (s.isUnix) return connectUnix(s, a);
+  if (a.family === 'unspec') {
+    // AF_UNSPEC on TCP drops the connection (tcp_disconnect), with a RST to the peer.
+    if (s.state === 'connected' && !s.reset && s.peer) {
+      const p = s.peer;
+      s.capSegment(TCP_RST | TCP_ACK);
+      p.onReset();
+    }
+    s.disconnect();
+    return 0;
+  }
+  if (s.ss === 'connected') throw new Errno(E.EISCONN);
+  if (s.ss === 'connecting') {
+    if (s.state === 'connecting') return WOULD_BLOCK;
+    if (s.state === 'connected') {
+      s.ss = 'connected';
       return 0;
     }
-    throw new Errno(E.EISCONN);
-  }
-  if (s.state === 'connecting') {
-    if ((s as Socket & ConnectProgress).pending === token) return WOULD_BLOCK;
-    throw new Errno(E.EALREADY);
-  }
-  if (s.soError) {
-    const e = s.soError;
-    s.soError = 0;
+    // The attempt failed: its error, or ECONNABORTED once SO_ERROR took it.
+    const e = s.takeError() || E.ECONNABORTED;
+    s.disconnect();
     throw new Errno(e);
   }
-  if (s.state === 'closed') throw new Errno(E.EBADF);
-  return s.isUnix ? connectUnix(s, a) : connectInet(s, a, token);
+  if (s.state !== 'unbound' && s.state !== 'bound') throw new Errno(E.EISCONN);
+  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
+  if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
+  s.disconnect();
+  s.ss = 'connecting';
+  connectInet(s, a);
+  return WOULD_BLOCK;
 }
 
 function connectDgram(s: Socket, a: Addr): number {
-  if (a.family === 'unnamed' && !s.isUnix) {
+  if (a.family === 'unspec') {
     // AF_UNSPEC dissolves the association.
     s.remote = undefined;
     s.peer = undefined;
@@ -178,23 +199,36 @@ function connectDgram(s: Socket, a: Addr): number {
   if (s.isUnix) {
     if (a.family !== 'unix') throw new Errno(E.EINVAL);
     const t = s.findUnix(a);
-    if (!t) throw new Errno(E.ECONNREFUSED);
+    if (!t || t.closed) throw new Errno(E.ECONNREFUSED);
     if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
     s.remote = a;
     s.peer = t;
     return 0;
   }
-  const fam = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== 4 && a.family !== 6) throw new Errno(E.EAFNOSUPPORT);
-  if (fam === 4 && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+  if (s.raw) {
+    if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
+    s.remote = a;
+    return 0;
+  }
+  if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
+  if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+  if (s.domain === AF.AF_INET6 && a.family === 4) {
+    // An IPv4 peer needs a dual-stack socket not already tied to an IPv6-only address.
+    if (s.v6only) throw new Errno(E.EINVAL);
+    const l = s.local as InetAddr | undefined;
+    if (l && !isAny(l) && !isV4Mapped(l.ip)) throw new Errno(E.EAFNOSUPPORT);
+  }
+  a = anyToLoopback(a);
   s.autobind();
-  s.remote = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
+  s.remote = s.domain === AF.AF_INET6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
   s.pinLocal(a);
   s.soError = 0;
   return 0;
 }
 
 function connectUnix(s: Socket, a: Addr): number {
+  if (s.state === 'connected') throw new Errno(E.EISCONN);
+  if (s.state === 'listening') throw new Errno(E.EINVAL);
   if (a.family !== 'unix') throw new Errno(E.EINVAL);
   const l = s.findUnix(a);
   if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
@@ -206,7 +240,7 @@ function connectUnix(s: Socket, a: Addr): number {
   }
   const child = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
   child.local = l.local;
-  child.remote = s.local ?? { family: 'unnamed' };
+  child.remote = s.local ?? UNNAMED;
   child.state = 'connected';
   child.peer = s;
   child.rcvbuf = l.rcvbuf;
@@ -220,24 +254,22 @@ function connectUnix(s: Socket, a: Addr): number {
   return 0;
 }
 
-function connectInet(s: Socket, a: Addr, token: object): number {
-  const fam = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== 4 && a.family !== 6) throw new Errno(E.EAFNOSUPPORT);
-  if (fam === 4 && a.family === 6) throw new Errno(E.EAFNOSUPPORT);
-  const dst: InetAddr = fam === 6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : { ...a, ip: canonIp(a.ip) };
-  if (dst.port === 0) throw new Errno(E.ECONNREFUSED);
+/** Starts the TCP handshake; its outcome arrives as events (at once on one host). */
+function connectInet(s: Socket, a: InetAddr): void {
+  const dst: InetAddr = anyToLoopback({ ...a, ip: canonIp(a.ip) });
   s.autobind();
   s.pinLocal(dst);
   s.remote = dst;
   s.state = 'connecting';
-  (s as Socket & ConnectProgress).pending = token;
   const net = s.net;
   const now = net.kernel.clock.now();
-  const target = net.route(s.host, unmap(dst.ip) === '0.0.0.0' || unmap(dst.ip) === '::' ? '127.0.0.1' : dst.ip);
+  const target = net.route(s.host, dst.ip);
+  // A failed attempt leaves TCP_CLOSE with both directions shut and sk_err set (tcp_done).
   const fail = (errno: number): void => {
     if (s.closed || s.state !== 'connecting') return;
     s.state = 'bound';
     s.remote = undefined;
+    s.reset = true;
     if (s.autobound) {
       // Linux releases a port the failed connect picked (inet_put_port on TCP_CLOSE).
       s.net.removeBinding(s.host, 'tcp', (s.local as InetAddr).port, s);
@@ -248,9 +280,14 @@ function connectInet(s: Socket, a: Addr, token: object): number {
     s.soError = errno;
     s.notify();
   };
+  if (dst.port === 0) {
+    // Port 0 is never listening: the RST comes back at once.
+    fail(E.ECONNREFUSED);
+    return;
+  }
   if (!target) {
     net.at(now + ARP_TIMEOUT_NS, () => fail(E.EHOSTUNREACH));
-    return WOULD_BLOCK;
+    return;
   }
   const cap = net.capture?.wants(s.host.name) ? net.capture : undefined;
   const synFrom = s.local as InetAddr;
@@ -287,6 +324,7 @@ function connectInet(s: Socket, a: Addr, token: object): number {
       child.local = { family: l.domain === AF.AF_INET ? 4 : 6, ip: isAny(lLocal) ? (l.domain === AF.AF_INET6 && v4dst ? `::ffff:${v4dst}` : dst.ip) : lLocal.ip, port: lLocal.port };
       child.remote = { family: l.domain === AF.AF_INET ? 4 : 6, ip: l.domain === AF.AF_INET ? unmap(peerIp) : peerIp, port: (s.local as InetAddr).port };
       child.state = 'connected';
+      child.ss = 'connected';
       child.peer = s;
       child.rcvbuf = l.rcvbuf;
       child.sndbuf = l.sndbuf;
@@ -298,9 +336,11 @@ function connectInet(s: Socket, a: Addr, token: object): number {
       s.peer = child;
       net.stats.connections++;
       net.addBinding(target, 'tcp', lLocal.port, child);
+      l.synRecv++;
       back(() => {
         if (s.closed) {
-          child.onReset(true);
+          l.synRecv--;
+          child.onReset();
           return;
         }
         s.state = 'connected';
@@ -308,7 +348,8 @@ function connectInet(s: Socket, a: Addr, token: object): number {
         s.notify();
         // The final ACK: only now does the server side count as established.
         net.at(net.reliableArrival(s.host, target, 60), () => {
-          if (l.closed) return child.close();
+          l.synRecv--;
+          if (l.closed || l.state !== 'listening') return child.close();
           l.acceptq.push(child);
           l.notify();
         });
@@ -316,7 +357,6 @@ function connectInet(s: Socket, a: Addr, token: object): number {
     });
   };
   syn(now);
-  return WOULD_BLOCK;
 }
 
 /** Takes one established connection off a listener's queue. */

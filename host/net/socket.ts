@@ -3,26 +3,21 @@
 // unbound -> bound -> listening, or -> connecting -> connected ->
 // half-closed -> closed (TIME_WAIT for an active TCP close). Datagram
 // sockets keep boundaries and a receive queue. Where bytes go and when they
-// arrive is the network's business (network.ts); this file decides what a
+// arrive is the network's business (virtual/network.ts); this file decides what a
 // Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
-import { canonIp, fmtAddr, ipBytes, isAny, isLoopback, unmap, type Addr, type InetAddr, type UnixAddr } from './address.js';
-import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './ip.js';
-import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './capture.js';
-import { AF, IPPROTO, SOCK } from './constants.js';
-import type { Host, VirtualNetwork } from './network.js';
+import { canonIp, ipBytes, isLoopback, unmap } from './ipaddr.js';
+import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
+import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './virtual/ip.js';
+import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './virtual/capture.js';
+import { AF, IPPROTO, LINUX, SOCK } from './constants.js';
+import type { Host, VirtualNetwork } from './virtual/network.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
-
-/** Linux's defaults (net.core.*mem_default, tcp_rmem/wmem[1]). */
-const DEFAULT_BUF = { tcpRcv: 131072, tcpSnd: 16384, other: 212992 };
-export const UDP_MAX_V4 = 65507;
-export const UDP_MAX_V6 = 65527;
-const UNIX_DGRAM_QLEN = 10; // net.unix.max_dgram_qlen
 
 interface Datagram {
   data: Uint8Array;
@@ -64,11 +59,19 @@ export class Socket implements OpenFile {
   /** We shut down writing (FIN sent). */
   wrShut = false;
   rdShut = false;
-  /** A RST arrived: the next read reports ECONNRESET, later writes EPIPE. */
-  resetPending = false;
-  peerGone = false;
+  /**
+   * The connection is over without our close: a RST arrived (TCP), the peer
+   * closed (AF_UNIX), or the connect failed. Both directions are shut, as
+   * Linux's tcp_done / unix_release_sock set sk_shutdown = SHUTDOWN_MASK.
+   */
+  reset = false;
+  /** sk_err: reported once, by SO_ERROR or the next call that looks at it. */
   soError = 0;
+  /** Linux's socket->state for connect(): a non-blocking connect leaves it 'connecting' until a later call sees the outcome. */
+  ss: 'unconnected' | 'connecting' | 'connected' = 'unconnected';
   backlog = 0;
+  /** Handshakes under way to this listener (SYN-ACK sent, final ACK not yet in). */
+  synRecv = 0;
   acceptq: Socket[] = [];
   /** Connection attempts from AF_UNIX clients waiting for backlog room. */
   readonly backlogWait = new WaitQueue();
@@ -106,8 +109,23 @@ export class Socket implements OpenFile {
     readonly protocol: number,
   ) {
     const tcp = domain !== AF.AF_UNIX && kind === 'stream';
-    this.rcvbuf = tcp ? DEFAULT_BUF.tcpRcv : DEFAULT_BUF.other;
-    this.sndbuf = tcp ? DEFAULT_BUF.tcpSnd : DEFAULT_BUF.other;
+    this.rcvbuf = tcp ? LINUX.tcpRmemDefault : LINUX.rmemDefault;
+    this.sndbuf = tcp ? LINUX.tcpWmemDefault : LINUX.wmemDefault;
+  }
+
+  /** RCV_SHUTDOWN: nothing more will arrive. */
+  get rcvShut(): boolean {
+    return this.peerEof || this.rdShut || this.reset;
+  }
+  /** SEND_SHUTDOWN: nothing more may be sent. */
+  get sndShut(): boolean {
+    return this.wrShut || this.reset;
+  }
+  /** Reports (and clears) sk_err, as sock_error() does. */
+  takeError(): number {
+    const e = this.soError;
+    this.soError = 0;
+    return e;
   }
 
   get isUnix(): boolean {
@@ -162,23 +180,24 @@ export class Socket implements OpenFile {
 
   // ---------------- readiness ----------------
 
+  /** Readiness as tcp_poll / unix_poll / datagram_poll compute it. */
   poll(): number {
     if (this.state === 'listening') return this.acceptq.length ? POLLIN : 0;
-    let m = 0;
-    if (this.soError) m |= POLLERR;
+    let m = this.soError ? POLLERR : 0;
+    const rcv = this.rcvShut;
+    if (rcv) m |= POLLIN | POLLRDHUP;
+    if (rcv && this.sndShut) m |= POLLHUP;
     if (this.kind === 'dgram') {
       if (this.dq.length) m |= POLLIN;
-      if (this.rdShut) m |= POLLIN | POLLRDHUP;
       if (this.writableRoom() > 0) m |= POLLOUT;
       return m;
     }
-    if (this.state === 'connecting') return m ? m | POLLOUT | POLLHUP : 0;
-    if (this.state !== 'connected') return m | POLLOUT | POLLHUP;
-    const hasData = this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0;
-    if (hasData || this.peerEof || this.rdShut || this.resetPending) m |= POLLIN;
-    if (this.peerEof || this.rdShut) m |= POLLRDHUP;
-    if ((this.peerEof && this.wrShut) || this.peerGone) m |= POLLHUP;
-    if (this.wrShut || this.peerGone || this.writableRoom() > 0) m |= POLLOUT;
+    // A connection-based socket with no connection (TCP_CLOSE) is hung up.
+    const connected = this.state === 'connected';
+    if (!connected && this.state !== 'connecting') m |= POLLHUP;
+    if (this.state === 'connecting') return m;
+    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0) m |= POLLIN;
+    if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
     return m;
   }
 
@@ -187,7 +206,7 @@ export class Socket implements OpenFile {
     if (this.kind === 'dgram') {
       if (this.isUnix) {
         const p = this.peer;
-        return p && !p.closed && p.dq.length >= UNIX_DGRAM_QLEN ? 0 : 1;
+        return p && !p.closed && p.unixQueueFull(this) ? 0 : 1;
       }
       return 1;
     }
@@ -201,12 +220,19 @@ export class Socket implements OpenFile {
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
   sendStream(data: Uint8Array[], total: number): number {
-    // Linux: an unconnected TCP socket says EPIPE (tcp_sendmsg), an AF_UNIX one ENOTCONN.
-    if (this.state !== 'connected') throw new Errno(this.state === 'connecting' ? E.EAGAIN : this.isUnix ? E.ENOTCONN : E.EPIPE);
-    if (this.wrShut || this.peerGone) throw new Errno(E.EPIPE);
+    if (this.isUnix) {
+      // unix_stream_sendmsg / unix_seqpacket_sendmsg: not connected is ENOTCONN; a shut or gone peer EPIPE.
+      if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
+      if (this.sndShut || !this.peer || this.peer.closed || this.peer.rdShut) throw new Errno(E.EPIPE);
+    } else if (this.state === 'connecting') {
+      // sk_stream_wait_connect: a pending error, else wait for the handshake.
+      if (this.soError) throw new Errno(this.takeError());
+      return WOULD_BLOCK;
+    } else if (this.state !== 'connected' || this.sndShut || this.soError) {
+      // tcp_sendmsg -> sk_stream_error: the pending error if any, else EPIPE.
+      throw new Errno(this.takeError() || E.EPIPE);
+    }
     const p = this.peer!;
-    // AF_UNIX knows at once that the peer is gone.
-    if (p.closed && this.isUnix) throw new Errno(E.EPIPE);
     if (p.closed) {
       // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
       this.capSegment(TCP_PSH | TCP_ACK, gather(data, total));
@@ -214,7 +240,7 @@ export class Socket implements OpenFile {
       this.arrive(p, () => {
         const c = this.tcpCapture();
         if (c) c.tcp(this.remote as InetAddr, this.local as InetAddr, p.sndNxt, 0, TCP_RST);
-        this.onReset(true);
+        this.onReset();
       });
       return total;
     }
@@ -252,7 +278,7 @@ export class Socket implements OpenFile {
         p.rx.push(chunk);
         p.rxBytes += n;
         p.notify();
-      } else if (p.closed) this.onReset(true);
+      } else if (p.closed) this.onReset();
       this.notify();
     }, n, record);
     return n;
@@ -280,20 +306,20 @@ export class Socket implements OpenFile {
     if (this.kind === 'seqpacket') return this.recvMessage(iovs, peek).n;
     if (this.state !== 'connected') {
       if (this.state === 'connecting') return WOULD_BLOCK;
-      throw new Errno(E.ENOTCONN);
+      // unix_stream_recvmsg says EINVAL where tcp_recvmsg says ENOTCONN.
+      throw new Errno(this.isUnix ? E.EINVAL : E.ENOTCONN);
     }
     const want = iovs.reduce((a, v) => a + v.length, 0);
     if (want === 0) return 0;
     if (this.rxBytes === 0) {
-      if (this.resetPending) {
-        this.resetPending = false;
-        this.peerEof = true;
-        throw new Errno(E.ECONNRESET);
-      }
-      if (this.peerEof || this.rdShut) return 0;
+      // tcp_recvmsg: a FIN already read (SOCK_DONE) is EOF before any error;
+      // AF_UNIX reports a pending error first.
+      if (this.peerEof && !this.isUnix) return 0;
+      if (this.soError) throw new Errno(this.takeError());
+      if (this.rcvShut) return 0;
       return WOULD_BLOCK;
     }
-    if (waitall && this.rxBytes < want && !this.peerEof && !this.resetPending && !peek) return WOULD_BLOCK;
+    if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
     let n = 0;
     let ci = 0;
     let co = 0;
@@ -340,13 +366,11 @@ export class Socket implements OpenFile {
   recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean } {
     const d = this.dq[0];
     if (!d) {
-      if (this.kind === 'seqpacket' && (this.peerEof || this.rdShut)) return { n: 0, full: 0, from: { family: 'unnamed' }, truncated: false };
-      if (this.kind === 'seqpacket' && this.resetPending) {
-        this.resetPending = false;
-        this.peerEof = true;
-        throw new Errno(E.ECONNRESET);
+      if (this.kind === 'seqpacket') {
+        if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
+        if (this.soError) throw new Errno(this.takeError());
+        if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       }
-      if (this.kind === 'seqpacket' && this.state !== 'connected') throw new Errno(E.ENOTCONN);
       return { n: WOULD_BLOCK, full: 0, from: { family: 'unnamed' }, truncated: false };
     }
     let n = 0;
@@ -370,12 +394,29 @@ export class Socket implements OpenFile {
 
   // ---------------- lifecycle ----------------
 
-  onReset(gone: boolean): void {
-    if (this.closed) return;
-    this.resetPending = true;
-    this.peerGone = gone;
-    this.soError = 0;
+  /**
+   * A RST arrived (tcp_reset): ECONNRESET, or EPIPE if the peer had already
+   * sent its FIN (CLOSE_WAIT); both directions are shut from now on.
+   */
+  onReset(): void {
+    if (this.closed || this.reset) return;
+    this.soError = this.peerEof ? E.EPIPE : E.ECONNRESET;
+    this.reset = true;
     this.notify();
+  }
+
+  /** The AF_UNIX peer closed (unix_release_sock): both directions shut; ECONNRESET if it left our data unread. */
+  onPeerClosed(unread: boolean): void {
+    if (this.closed) return;
+    this.reset = true;
+    if (unread) this.soError = E.ECONNRESET;
+    this.notify();
+    for (const s of this.senders) s.notify();
+  }
+
+  /** AF_UNIX datagram queue limit (max_dgram_qlen), which does not apply between two sockets connected to each other. */
+  unixQueueFull(sender: Socket): boolean {
+    return this.peer !== sender && this.dq.length > LINUX.unixMaxDgramQlen;
   }
 
   onEof(): void {
@@ -383,26 +424,73 @@ export class Socket implements OpenFile {
     this.notify();
   }
 
+  /**
+   * shutdown(2) as inet_shutdown and unix_shutdown do it. TCP: a listener
+   * ignores SHUT_WR and stops listening on SHUT_RD; a connecting socket
+   * abandons the attempt; with no connection the flags are still set but the
+   * call says ENOTCONN (so a later send on an unconnected UDP socket is
+   * EPIPE). AF_UNIX always succeeds and shuts the peer's other direction.
+   */
   shutdown(how: number): void {
     if (how < 0 || how > 2) throw new Errno(E.EINVAL);
-    if (this.kind !== 'dgram' && this.state !== 'connected') throw new Errno(E.ENOTCONN);
-    if (this.kind === 'dgram' && !this.remote) throw new Errno(E.ENOTCONN);
-    if (how === 0 || how === 2) {
-      this.rdShut = true;
-      this.rx = [];
-      this.rxBytes = 0;
+    const rd = how !== 1;
+    const wr = how !== 0;
+    let notConnected = false;
+    if (!this.isUnix) {
+      if (this.state === 'listening') {
+        if (rd) this.stopListening();
+        return;
+      }
+      if (this.state === 'connecting') {
+        this.disconnect();
+        return;
+      }
+      notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset;
     }
-    if ((how === 1 || how === 2) && !this.wrShut) {
+    if (rd) this.rdShut = true;
+    if (wr && !this.wrShut) {
       this.wrShut = true;
       const p = this.peer;
-      this.capSegment(TCP_FIN | TCP_ACK);
-      const finAcked = ++this.sndNxt;
-      if (p) this.arrive(p, () => {
-        p.capSegment(TCP_ACK, undefined, finAcked);
-        p.onEof();
-      });
+      if (p && !notConnected && this.connectionBased) {
+        this.capSegment(TCP_FIN | TCP_ACK);
+        const finAcked = ++this.sndNxt;
+        this.arrive(p, () => {
+          p.capSegment(TCP_ACK, undefined, finAcked);
+          p.onEof();
+        });
+      }
     }
     this.notify();
+    if (notConnected) throw new Errno(E.ENOTCONN);
+  }
+
+  /** Back to an unconnected socket (tcp_disconnect): the attempt is dropped, shutdown flags cleared. */
+  disconnect(): void {
+    this.state = this.local ? 'bound' : 'unbound';
+    this.ss = 'unconnected';
+    this.remote = undefined;
+    this.peer = undefined;
+    this.reset = false;
+    this.peerEof = this.rdShut = this.wrShut = false;
+    this.notify();
+  }
+
+  /** A listener's SHUT_RD: queued connections are reset, the port stays bound. */
+  private stopListening(): void {
+    this.resetQueued();
+    this.state = 'bound';
+    this.notify();
+    this.backlogWait.wake();
+  }
+
+  /** Connections nobody accepted are reset. */
+  private resetQueued(): void {
+    for (const c of this.acceptq) {
+      const cp = c.peer;
+      c.closed = true;
+      if (cp) this.arriveFrom(c, cp, () => (c.isUnix ? cp.onPeerClosed(true) : cp.onReset()));
+    }
+    this.acceptq = [];
   }
 
   stat(): FileStat {
@@ -411,17 +499,18 @@ export class Socket implements OpenFile {
 
   read(iovs: Uint8Array[]): number {
     if (this.kind === 'dgram') {
+      // A pending ICMP error (connected UDP) is reported by the next read too.
+      if (this.soError) throw new Errno(this.takeError());
       const r = this.recvMessage(iovs, false);
       return r.n;
     }
-    if (this.state === 'listening' || this.state === 'unbound' || this.state === 'bound') throw new Errno(E.ENOTCONN);
     return this.recvStream(iovs, false, false);
   }
 
   write(iovs: Uint8Array[]): number {
     const total = iovs.reduce((a, v) => a + v.length, 0);
     if (this.kind === 'dgram') {
-      if (!this.remote) throw new Errno(E.EDESTADDRREQ);
+      if (!this.remote) throw new Errno(this.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
       return this.sendDatagram(iovs, total, this.remote);
     }
     if (total === 0 && this.state === 'connected') return 0;
@@ -430,17 +519,16 @@ export class Socket implements OpenFile {
 
   /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
   sendDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {
-    const err = this.soError;
-    if (err) {
-      this.soError = 0;
-      throw new Errno(err);
-    }
+    if (this.soError) throw new Errno(this.takeError());
+    // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
+    if (this.wrShut) throw new Errno(E.EPIPE);
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst);
     if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
-    const max = this.domain === AF.AF_INET6 ? UDP_MAX_V6 : UDP_MAX_V4;
+    const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
-    const d = dst as InetAddr;
+    const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
+    if (d.port === 0) throw new Errno(E.EINVAL);
     if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
     this.autobind();
     const data = gather(iovs, total);
@@ -505,7 +593,9 @@ export class Socket implements OpenFile {
       });
       return;
     }
-    const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
+    // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
+    const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
+      : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
     s.pushDatagram(data, from);
   }
 
@@ -515,7 +605,7 @@ export class Socket implements OpenFile {
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
     if (target.remote && target.remote.family === 'unix' && !(this.local && sameAddr(target.remote, this.local)) && target !== this.peer) throw new Errno(E.EPERM);
-    if (target.dq.length >= UNIX_DGRAM_QLEN) {
+    if (target.unixQueueFull(this)) {
       target.senders.add(this);
       return WOULD_BLOCK;
     }
@@ -553,20 +643,14 @@ export class Socket implements OpenFile {
     if (this.closed) return;
     this.closed = true;
     const p = this.peer;
-    if (this.state === 'listening') {
-      // Connections nobody accepted are reset.
-      for (const c of this.acceptq) {
-        const cp = c.peer;
-        c.closed = true;
-        if (cp) this.arriveFrom(c, cp, () => cp.onReset(true));
-      }
-      this.acceptq = [];
-    }
-    if (p && this.connectionBased) {
-      const unread = this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0;
+    if (this.state === 'listening') this.resetQueued();
+    if (p && this.connectionBased && this.isUnix) {
+      p.onPeerClosed(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0);
+    } else if (p && this.connectionBased && !this.reset) {
+      const unread = this.rxBytes > 0;
       if (unread || (this.linger.on && this.linger.secs === 0)) {
         this.capSegment(TCP_RST | TCP_ACK);
-        this.arrive(p, () => p.onReset(true));
+        this.arrive(p, () => p.onReset());
       } else if (!this.wrShut) {
         this.capSegment(TCP_FIN | TCP_ACK);
         const finAcked = ++this.sndNxt;
@@ -576,7 +660,7 @@ export class Socket implements OpenFile {
         });
       }
       // The side that closes first keeps the port in TIME_WAIT (TCP only).
-      if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', (this.local as InetAddr).port);
+      if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
     }
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);

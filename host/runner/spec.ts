@@ -42,7 +42,7 @@ export interface RunSpec {
   hostMounts?: Record<string, MountSpec[]>;
   /** Present stdout/stderr as a terminal (line-buffered in the guest). */
   tty?: boolean;
-  /** Network configuration (virtual network): hosts, links, partitions (host/net/network.ts). */
+  /** Network configuration (virtual network): hosts, links, partitions (host/net/virtual/network.ts). */
   network?: unknown;
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
   /** Processes to kill (SIGKILL) at given virtual times, by name: their sockets close as on exit. */

@@ -3,11 +3,11 @@
 // duplication, reordering and partitions come from the scenario and the
 // run's seed. Sockets (socket.ts) ask it where an address lives and when a
 // packet sent now arrives; every arrival is an event on the kernel's queue.
-import { E, Errno } from '../abi/errno.js';
-import type { Kernel } from '../kernel/kernel.js';
-import type { Rng } from '../kernel/rng.js';
-import { canonIp, isLoopback, unmap, type InetAddr } from './address.js';
-import type { Socket } from './socket.js';
+import { E, Errno } from '../../abi/errno.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import type { Rng } from '../../kernel/rng.js';
+import { canonIp, isLoopback, unmap, type InetAddr } from '../address.js';
+import type { Socket } from '../socket.js';
 import { PacketCapture } from './capture.js';
 
 export interface NetworkConfig {
@@ -25,7 +25,7 @@ export interface Host {
   /** Sockets bound to a port, per protocol. */
   ports: Map<string, Socket[]>;
   /** Ports a closed connection keeps in TIME_WAIT, until the given time. */
-  timeWait: Map<string, number>;
+  timeWait: Map<string, { ip: string; until: number }[]>;
   /** AF_UNIX abstract names. */
   abstract: Map<string, Socket>;
   /** Open SOCK_RAW sockets, which see every packet of their protocol. */
@@ -223,7 +223,10 @@ export class VirtualNetwork {
 
   /** Runs fn at time `at` on the kernel's event queue (or now, if at <= now). */
   at(at: number, fn: () => void): void {
-    this.kernel.timers.add(at, fn);
+    // Due now (one host, loopback): at once, as Linux delivers a loopback
+    // packet before the sending call returns.
+    if (at <= this.kernel.clock.now()) fn();
+    else this.kernel.timers.add(at, fn);
   }
 
   // ---- ports ----
@@ -264,18 +267,27 @@ export class VirtualNetwork {
     throw new Errno(E.EADDRNOTAVAIL);
   }
 
-  inTimeWait(h: Host, proto: string, port: number): boolean {
+  /**
+   * Whether a connection that ended on (proto, port) still holds it in
+   * TIME_WAIT; `clashes` says whether a given connection's local address
+   * matters to the caller (an IPv6-only socket does not clash with IPv4 ones).
+   */
+  inTimeWait(h: Host, proto: string, port: number, clashes: (ip: string) => boolean = () => true): boolean {
     const k = this.portKey(proto, port);
-    const until = h.timeWait.get(k);
-    if (until === undefined) return false;
-    if (until <= this.kernel.clock.now()) {
-      h.timeWait.delete(k);
-      return false;
-    }
-    return true;
+    const list = h.timeWait.get(k);
+    if (!list) return false;
+    const now = this.kernel.clock.now();
+    const live = list.filter((e) => e.until > now);
+    if (live.length === 0) h.timeWait.delete(k);
+    else if (live.length < list.length) h.timeWait.set(k, live);
+    return live.some((e) => clashes(e.ip));
   }
-  enterTimeWait(h: Host, proto: string, port: number): void {
-    h.timeWait.set(this.portKey(proto, port), this.kernel.clock.now() + TIME_WAIT_NS);
+  enterTimeWait(h: Host, proto: string, local: InetAddr): void {
+    const k = this.portKey(proto, local.port);
+    const entry = { ip: local.ip, until: this.kernel.clock.now() + TIME_WAIT_NS };
+    const list = h.timeWait.get(k);
+    if (list) list.push(entry);
+    else h.timeWait.set(k, [entry]);
   }
 
   /** Finds the socket that receives a packet for (proto, ip, port) on host h. */

@@ -3,9 +3,9 @@
 // requests (ping) and hands every arriving packet of a protocol to the raw
 // sockets open for it, as Linux does (IPv4 raw sockets receive the IP
 // header; IPv6 ones do not).
-import { canonIp, ipBytes, ipText, unmap } from './address.js';
+import { canonIp, ipBytes, ipText, unmap } from '../address.js';
 import type { Host, VirtualNetwork } from './network.js';
-import type { Socket } from './socket.js';
+import type { Socket } from '../socket.js';
 
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_ECHO = 8;

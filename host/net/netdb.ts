@@ -1,0 +1,121 @@
+// getaddrinfo/getnameinfo over the virtual network's names: host names,
+// localhost, numeric addresses, and a small /etc/services. Records go to the
+// guest library in the fixed 404-byte layout docs/abi.md gives; results are
+// EAI_* codes (Linux values).
+import { isIPv4, isIPv6 } from 'node:net';
+import { encodeUtf8 } from '../abi/memory.js';
+import type { Process } from '../kernel/process.js';
+import { canonIp } from './ipaddr.js';
+import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './sockaddr.js';
+import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './constants.js';
+import { networkOf } from './virtual/index.js';
+
+const REC = 404;
+
+function serviceLookup(service: string, socktype: number, numericOnly: boolean): number | undefined {
+  if (/^\d+$/.test(service)) {
+    const n = Number(service);
+    return n <= 65535 ? n : undefined;
+  }
+  if (numericOnly) return undefined;
+  const proto = socktype === SOCK.SOCK_DGRAM ? 'udp' : 'tcp';
+  return SERVICES.find((s) => s.name === service && (socktype === 0 || s.proto === proto))?.port;
+}
+
+export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hintsPtr: number, buf: number, buflen: number, countOut: number): number {
+  const node = nodePtr ? p.mem.cstring(nodePtr, 1025) : undefined;
+  const service = servPtr ? p.mem.cstring(servPtr, 256) : undefined;
+  p.mem.check(countOut, 4);
+  let flags = 0, family = 0, socktype = 0, protocol = 0;
+  if (hintsPtr) {
+    p.mem.check(hintsPtr, 32);
+    flags = p.mem.i32(hintsPtr);
+    family = p.mem.i32(hintsPtr + 4);
+    socktype = p.mem.i32(hintsPtr + 8);
+    protocol = p.mem.i32(hintsPtr + 12);
+  }
+  if (node === undefined && service === undefined) return EAI.EAI_NONAME;
+  if (flags & ~0x47f) return EAI.EAI_BADFLAGS;
+  if (flags & AI.AI_CANONNAME && node === undefined) return EAI.EAI_BADFLAGS;
+  if (family !== AF.AF_UNSPEC && family !== AF.AF_INET && family !== AF.AF_INET6) return EAI.EAI_FAMILY;
+  if (socktype !== 0 && socktype !== SOCK.SOCK_STREAM && socktype !== SOCK.SOCK_DGRAM && socktype !== SOCK.SOCK_RAW) return EAI.EAI_SOCKTYPE;
+  let port = 0;
+  if (service !== undefined && service !== '') {
+    if (socktype === SOCK.SOCK_RAW) return EAI.EAI_SERVICE;
+    const sp = serviceLookup(service, socktype, (flags & AI.AI_NUMERICSERV) !== 0);
+    if (sp === undefined) return (flags & AI.AI_NUMERICSERV) ? EAI.EAI_NONAME : EAI.EAI_SERVICE;
+    port = sp;
+  }
+  const net = networkOf(p);
+  let v4: string[] = [], v6: string[] = [];
+  let canon = node ?? '';
+  if (node === undefined) {
+    if (flags & AI.AI_PASSIVE) { v4 = ['0.0.0.0']; v6 = ['::']; }
+    else { v6 = ['::1']; v4 = ['127.0.0.1']; }
+  } else if (isIPv4(node)) v4 = [node];
+  else if (isIPv6(node)) v6 = [canonIp(node)];
+  else if (flags & AI.AI_NUMERICHOST) return EAI.EAI_NONAME;
+  else {
+    const r = net.resolve(node);
+    if (!r) return EAI.EAI_NONAME;
+    v4 = r.v4;
+    v6 = r.v6;
+    canon = r.canon;
+  }
+  // Order as glibc on this kind of system: passive wildcard v4 first, loopback-only v6 first, else IPv4 before ULA IPv6 (RFC 6724).
+  let addrs: InetAddr[] = [];
+  const v6first = node === undefined && !(flags & AI.AI_PASSIVE);
+  const a4 = family === AF.AF_INET6 ? [] : v4.map((ip) => ({ family: 4 as const, ip, port }));
+  const a6 = family === AF.AF_INET ? [] : v6.map((ip) => ({ family: 6 as const, ip, port }));
+  if (family === AF.AF_INET6 && a6.length === 0 && flags & AI.AI_V4MAPPED) for (const ip of v4) a6.push({ family: 6, ip: `::ffff:${ip}`, port });
+  addrs = v6first ? [...a6, ...a4] : [...a4, ...a6];
+  if (!addrs.length) return node !== undefined && (isIPv4(node) || isIPv6(node)) ? EAI.EAI_ADDRFAMILY : EAI.EAI_NODATA;
+  const types = socktype ? [socktype] : [SOCK.SOCK_STREAM, SOCK.SOCK_DGRAM, SOCK.SOCK_RAW];
+  const protoOf = (t: number): number => protocol || (t === SOCK.SOCK_STREAM ? IPPROTO.IPPROTO_TCP : t === SOCK.SOCK_DGRAM ? IPPROTO.IPPROTO_UDP : 0);
+  const recs: { fam: number; type: number; proto: number; sa: Uint8Array }[] = [];
+  for (const a of addrs) for (const t of types) recs.push({ fam: a.family === 4 ? AF.AF_INET : AF.AF_INET6, type: t, proto: protoOf(t), sa: encodeSockaddr(a) });
+  const max = Math.floor(buflen / REC);
+  if (max < 1) return EAI.EAI_MEMORY;
+  p.mem.check(buf, Math.min(recs.length, max) * REC);
+  recs.slice(0, max).forEach((r, i) => {
+    const o = buf + i * REC;
+    p.mem.fill(o, REC);
+    p.mem.setI32(o, flags);
+    p.mem.setI32(o + 4, r.fam);
+    p.mem.setI32(o + 8, r.type);
+    p.mem.setI32(o + 12, r.proto);
+    p.mem.setI32(o + 16, r.sa.length);
+    p.mem.write(o + 20, r.sa);
+    if (i === 0 && flags & AI.AI_CANONNAME) p.mem.write(o + 148, encodeUtf8(canon.slice(0, 255)));
+  });
+  p.mem.setI32(countOut, Math.min(recs.length, max));
+  return 0;
+}
+
+export function doGetnameinfo(p: Process, sa: number, salen: number, host: number, hostlen: number, serv: number, servlen: number, flags: number): number {
+  let a: Addr;
+  try {
+    a = readSockaddr(p.mem, sa, salen);
+  } catch {
+    return EAI.EAI_FAMILY;
+  }
+  if (a.family !== 4 && a.family !== 6) return EAI.EAI_FAMILY;
+  if (host && hostlen > 0) {
+    const numeric = a.ip;
+    const name = flags & NI.NI_NUMERICHOST ? undefined : networkOf(p).nameOf(a.ip);
+    if (!name && flags & NI.NI_NAMEREQD) return EAI.EAI_NONAME;
+    const text = encodeUtf8(name ?? numeric);
+    if (text.length + 1 > hostlen) return EAI.EAI_OVERFLOW;
+    p.mem.write(host, text);
+    p.mem.setU8(host + text.length, 0);
+  }
+  if (serv && servlen > 0) {
+    const proto = flags & NI.NI_DGRAM ? 'udp' : 'tcp';
+    const name = flags & NI.NI_NUMERICSERV ? undefined : SERVICES.find((s) => s.port === a.port && s.proto === proto)?.name;
+    const text = encodeUtf8(name ?? String(a.port));
+    if (text.length + 1 > servlen) return EAI.EAI_OVERFLOW;
+    p.mem.write(serv, text);
+    p.mem.setU8(serv + text.length, 0);
+  }
+  return 0;
+}

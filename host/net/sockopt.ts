@@ -1,0 +1,171 @@
+// setsockopt/getsockopt: the options socklab models, with Linux's rules for
+// lengths (short is EINVAL, longer is fine; getsockopt cuts to the caller's
+// buffer), values (SO_RCVBUF/SO_SNDBUF doubled within limits, timevals
+// checked), and which level answers ENOPROTOOPT and which EOPNOTSUPP.
+import { E, Errno } from '../abi/errno.js';
+import type { Process } from '../kernel/process.js';
+import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from './constants.js';
+import { sockOf } from './fd.js';
+
+export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
+  const s = sockOf(p, fd);
+  if (len < 0) return E.EINVAL;
+  // Linux checks the length, then copies the value: a NULL value is EFAULT.
+  const need = (n: number): void => {
+    if (len < n) throw new Errno(E.EINVAL);
+    if (val === 0) throw new Errno(E.EFAULT);
+  };
+  const int = (): number => {
+    need(4);
+    return p.mem.i32(val);
+  };
+  const timeval = (): number => {
+    need(16);
+    const sec = Number(p.mem.i64(val));
+    const usec = Number(p.mem.i64(val + 8));
+    if (usec < 0 || usec >= 1_000_000) throw new Errno(E.EDOM);
+    if (sec < 0) return -1;
+    const ns = sec * 1e9 + usec * 1e3;
+    return ns === 0 ? -1 : ns;
+  };
+  if (level === SOL.SOL_SOCKET) {
+    switch (name) {
+      case SO.SO_REUSEADDR: s.reuseaddr = int() !== 0; return 0;
+      case SO.SO_REUSEPORT: s.reuseport = int() !== 0; return 0;
+      case SO.SO_KEEPALIVE: s.keepalive = int() !== 0; return 0;
+      case SO.SO_BROADCAST: s.broadcast = int() !== 0; return 0;
+      case SO.SO_OOBINLINE: s.oobinline = int() !== 0; return 0;
+      case SO.SO_DONTROUTE: case SO.SO_DEBUG: int(); return 0;
+      // Linux doubles the value to leave room for its bookkeeping, with minimums.
+      // Linux caps the value (as unsigned) at rmem_max/wmem_max, then doubles it for its bookkeeping.
+      case SO.SO_RCVBUF: s.rcvbuf = Math.max(LINUX.minRcvbuf, Math.min(int() >>> 0, LINUX.rmemMax) * 2); return 0;
+      case SO.SO_SNDBUF: s.sndbuf = Math.max(LINUX.minSndbuf, Math.min(int() >>> 0, LINUX.wmemMax) * 2); return 0;
+      case SO.SO_RCVLOWAT: s.rcvlowat = Math.max(1, int()); return 0;
+      case SO.SO_RCVTIMEO: s.rcvtimeo = timeval(); return 0;
+      case SO.SO_SNDTIMEO: s.sndtimeo = timeval(); return 0;
+      case SO.SO_LINGER:
+        need(8);
+        s.linger = { on: p.mem.i32(val), secs: p.mem.i32(val + 4) };
+        return 0;
+      case SO.SO_TYPE: case SO.SO_ERROR: case SO.SO_DOMAIN: case SO.SO_PROTOCOL: case SO.SO_ACCEPTCONN:
+        return E.ENOPROTOOPT;
+      default: return E.ENOPROTOOPT;
+    }
+  }
+  if (s.isUnix) return E.EOPNOTSUPP;
+  if (level === IPPROTO.IPPROTO_TCP) {
+    if (s.kind !== 'stream') return E.ENOPROTOOPT;
+    if (name === TCP_OPT.TCP_NODELAY) { s.nodelay = int() !== 0; return 0; }
+    if (name === TCP_OPT.TCP_MAXSEG || name === TCP_OPT.TCP_CORK || name === TCP_OPT.TCP_KEEPIDLE || name === TCP_OPT.TCP_KEEPINTVL || name === TCP_OPT.TCP_KEEPCNT) {
+      const v = int();
+      if (name !== TCP_OPT.TCP_CORK && v < 1) return E.EINVAL;
+      return 0;
+    }
+    return E.ENOPROTOOPT;
+  }
+  if (level === IPPROTO.IPPROTO_IP) {
+    if (name === IP_OPT.IP_TTL) { const v = int(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
+    if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { int(); return 0; }
+    if (name === IP_OPT.IP_HDRINCL) {
+      if (!s.raw) return E.ENOPROTOOPT;
+      s.hdrincl = int() !== 0;
+      return 0;
+    }
+    return E.ENOPROTOOPT;
+  }
+  if (level === IPPROTO.IPPROTO_IPV6) {
+    if (s.domain !== AF.AF_INET6) return E.ENOPROTOOPT;
+    if (name === IPV6_OPT.IPV6_V6ONLY) {
+      if (s.local) return E.EINVAL;
+      s.v6only = int() !== 0;
+      return 0;
+    }
+    if (name === IPV6_OPT.IPV6_UNICAST_HOPS || name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
+    return E.ENOPROTOOPT;
+  }
+  return E.ENOPROTOOPT;
+}
+
+export function getsockopt(p: Process, fd: number, level: number, name: number, val: number, lenPtr: number): number {
+  const s = sockOf(p, fd);
+  if (lenPtr === 0) return E.EFAULT;
+  const cap = p.mem.i32(lenPtr);
+  if (cap < 0) return E.EINVAL;
+  if (val === 0 && cap > 0) return E.EFAULT;
+  // ip_getsockopt answers a level it does not know with EOPNOTSUPP, ipv6_getsockopt with ENOPROTOOPT.
+  const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
+  const putInt = (v: number): number => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, v, true);
+    const n = Math.min(cap, 4);
+    p.mem.write(val, b.subarray(0, n));
+    p.mem.setU32(lenPtr, n);
+    return 0;
+  };
+  const putBytes = (b: Uint8Array): number => {
+    const n = Math.min(cap, b.length);
+    p.mem.write(val, b.subarray(0, n));
+    p.mem.setU32(lenPtr, n);
+    return 0;
+  };
+  const tv = (ns: number): Uint8Array => {
+    const b = new Uint8Array(16);
+    const dv = new DataView(b.buffer);
+    const v = ns < 0 ? 0 : ns;
+    dv.setBigInt64(0, BigInt(Math.floor(v / 1e9)), true);
+    dv.setBigInt64(8, BigInt(Math.floor((v % 1e9) / 1e3)), true);
+    return b;
+  };
+  if (level === SOL.SOL_SOCKET) {
+    switch (name) {
+      case SO.SO_TYPE: return putInt(s.type);
+      case SO.SO_DOMAIN: return putInt(s.domain);
+      case SO.SO_PROTOCOL: return putInt(s.protocolNumber);
+      case SO.SO_ACCEPTCONN: return putInt(s.state === 'listening' ? 1 : 0);
+      case SO.SO_ERROR: {
+        const e = s.soError;
+        s.soError = 0;
+        return putInt(e);
+      }
+      case SO.SO_REUSEADDR: return putInt(s.reuseaddr ? 1 : 0);
+      case SO.SO_REUSEPORT: return putInt(s.reuseport ? 1 : 0);
+      case SO.SO_KEEPALIVE: return putInt(s.keepalive ? 1 : 0);
+      case SO.SO_BROADCAST: return putInt(s.broadcast ? 1 : 0);
+      case SO.SO_OOBINLINE: return putInt(s.oobinline ? 1 : 0);
+      case SO.SO_RCVBUF: return putInt(s.rcvbuf);
+      case SO.SO_SNDBUF: return putInt(s.sndbuf);
+      case SO.SO_RCVLOWAT: return putInt(s.rcvlowat);
+      case SO.SO_SNDLOWAT: return putInt(1);
+      case SO.SO_DONTROUTE: case SO.SO_DEBUG: return putInt(0);
+      case SO.SO_RCVTIMEO: return putBytes(tv(s.rcvtimeo));
+      case SO.SO_SNDTIMEO: return putBytes(tv(s.sndtimeo));
+      case SO.SO_LINGER: {
+        const b = new Uint8Array(8);
+        const dv = new DataView(b.buffer);
+        dv.setInt32(0, s.linger.on, true);
+        dv.setInt32(4, s.linger.secs, true);
+        return putBytes(b);
+      }
+      default: return E.ENOPROTOOPT;
+    }
+  }
+  if (s.isUnix) return E.EOPNOTSUPP;
+  if (level === IPPROTO.IPPROTO_TCP) {
+    if (s.kind !== 'stream') return unknownLevel;
+    if (name === TCP_OPT.TCP_NODELAY) return putInt(s.nodelay ? 1 : 0);
+    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (s.host === s.peer?.host ? 65483 : 1448) : 536);
+    return E.ENOPROTOOPT;
+  }
+  if (level === IPPROTO.IPPROTO_IP) {
+    if (name === IP_OPT.IP_TTL) return putInt(s.ttl);
+    if (name === IP_OPT.IP_TOS) return putInt(0);
+    if (name === IP_OPT.IP_HDRINCL) return putInt(s.hdrincl ? 1 : 0);
+    return E.ENOPROTOOPT;
+  }
+  if (level === IPPROTO.IPPROTO_IPV6) {
+    if (s.domain !== AF.AF_INET6) return unknownLevel;
+    if (name === IPV6_OPT.IPV6_V6ONLY) return putInt(s.v6only ? 1 : 0);
+    return E.ENOPROTOOPT;
+  }
+  return unknownLevel;
+}
