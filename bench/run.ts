@@ -8,6 +8,7 @@ import { WASI } from 'node:wasi';
 import { run, type RunOptions } from '../host/runner/run.js';
 import { ensureBuilt } from '../host/cli/guests.js';
 import { packageRoot } from '../host/toolchain/clang.js';
+import { nodeNetPingPong, nodeNetStream } from './node-net.js';
 
 interface Row {
   name: string;
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     if (srv.status !== 0) throw new Error(`${exe} failed`);
     return Number(process.hrtime.bigint() - t);
   };
+  const nativeTcp: { streamNs?: number } = {};
   for (const kind of ['unix', 'tcp'] as const) {
     const addr = (): string => (kind === 'unix' ? `/tmp/socklab-bench-${process.pid}.sock` : String(port++));
     // Transfer time alone: a run moving MB MiB minus a run moving none (start-up, connection set-up).
@@ -139,12 +141,37 @@ async function main(): Promise<void> {
     const sNs = await transfer((a, mb) => pair(streamW, ['server', kind, a, String(mb)], ['client', kind, a, String(mb)]));
     const nNs = await transfer((a, mb) => nativePair(streamN, ['server', kind, a, String(mb)], ['client', kind, a, String(mb)]));
     const mbps = (ns: number): number => (MB * 1048576) / (ns / 1e9) / 1048576;
+    if (kind === 'tcp') nativeTcp.streamNs = nNs;
     rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(sNs), native: mbps(nNs), note: 'higher is better; ratio = socklab/native' });
   }
   const RT = 20000;
   const pp = await best(2, () => { const p = String(port++); return pair(pingW, ['server', p, String(RT)], ['client', p, String(RT)]); });
   const ppN = await best(2, () => { const p = String(port++); return nativePair(pingN, ['server', p, String(RT)], ['client', p, String(RT)]); });
   rows.push({ name: `1-byte ping-pong over TCP, ${RT} round trips`, unit: 'rt/s', socklab: RT / (pp / 1e9), native: RT / (ppN / 1e9), note: 'higher is better' });
+
+  // ---- --net=real: a guest pair over the machine's real loopback, next to Node's own net and native ----
+  {
+    const allow = (p: string): RunOptions['policy'] => ({ allowListen: [`127.0.0.1:${p}`], allowConnect: [`127.0.0.1:${p}`] });
+    // The client starts 100 ms after the server (Node binds asynchronously); the empty run subtracts that.
+    const realPair = async (w: string, a: string[], b: string[], p: string): Promise<number> => {
+      const t = process.hrtime.bigint();
+      const o = await run({ net: 'real', policy: allow(p), processes: [{ module: w, args: a }, { module: w, args: b, startMs: 100 }], output: 'discard' });
+      if (o.status !== 0) throw new Error(`real ${w} ${a.join(' ')}: status ${o.status}`);
+      return Number(process.hrtime.bigint() - t);
+    };
+    const moved = async (mb: number): Promise<number> => best(2, () => { const p = String(port++); return realPair(streamW, ['server', 'tcp', p, String(mb)], ['client', 'tcp', p, String(mb)], p); });
+    const realNs = Math.max(1, (await moved(MB)) - (await moved(0)));
+    const nodeNs = await best(2, () => nodeNetStream(MB));
+    const mbps = (ns: number): number => MB / (ns / 1e9);
+    rows.push({ name: `--net=real: guest pair, TCP loopback, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(realNs), native: nativeTcp.streamNs ? mbps(nativeTcp.streamNs) : undefined, note: `node:net alone ${mbps(nodeNs).toFixed(0)} MiB/s: ${(nodeNs / realNs).toFixed(2)}x of it (target 0.5x)` });
+    const RTR = 5000;
+    const rounds = async (n: number): Promise<number> => best(2, () => { const p = String(port++); return realPair(pingW, ['server', p, String(n)], ['client', p, String(n)], p); });
+    const rtNs = Math.max(1, (await rounds(RTR)) - (await rounds(0)));
+    const nodeRt = await best(2, () => nodeNetPingPong(RTR));
+    const ppNat = await best(2, () => { const p = String(port++); return nativePair(pingN, ['server', p, String(RTR)], ['client', p, String(RTR)]); });
+    rows.push({ name: `--net=real: guest pair, 1-byte TCP ping-pong, ${RTR} round trips`, unit: 'rt/s', socklab: RTR / (rtNs / 1e9), native: RTR / (ppNat / 1e9), note: `node:net alone ${(RTR / (nodeRt / 1e9)).toFixed(0)} rt/s: ${(nodeRt / rtNs).toFixed(2)}x of it` });
+  }
+
   const NC = 2000;
   const cc = await best(2, () => { const p = String(port++); return pair(connW, ['server', p, String(NC)], ['client', p, String(NC)]); });
   const ccN = await best(2, () => { const p = String(port++); return nativePair(connN, ['server', p, String(NC)], ['client', p, String(NC)]); });

@@ -12,6 +12,8 @@ import { packageRoot } from '../dist/host/toolchain/clang.js';
 const DEBIAN = [
   ['gcc', 'gcc'], // native builds for the Linux comparisons
   ['tshark', 'tshark'], // reads the packet captures back
+  ['curl', 'curl'], // a real HTTP client for the --net=real tests
+  ['nc', 'netcat-openbsd'], // a real TCP/UDP peer for the --net=real tests
 ];
 
 function have(cmd) {

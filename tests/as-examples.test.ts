@@ -3,9 +3,13 @@
 // scenario, and traces that read like those of the C examples doing the
 // same calls.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { createSocket } from 'node:dgram';
 import { run, ROOT } from './helpers.js';
+import { freePort, runUntil, T } from './real-helpers.js';
 import { buildAs } from '../dist/host/toolchain/asc.js';
 import { ensureBuilt } from '../dist/host/cli/guests.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
@@ -183,4 +187,71 @@ describe('AssemblyScript guests: traces read like the C guests doing the same ca
       expect(a.processes.map((p) => p.stdout)).toEqual(b.processes.map((p) => p.stdout));
     });
   }
+});
+
+describe('AssemblyScript guests on --net=real', () => {
+  const proc = (n: AsName, args: string[]) => ({ module: as(n), name: n, args });
+
+  it('the AssemblyScript echo server echoes a Node client, and the AssemblyScript client a Node echo server', async () => {
+    const port = await freePort();
+    const { ready, done } = runUntil({ net: 'real', policy: { allowListen: [`*:${port}`] }, processes: [proc('echo_server', [String(port), '1'])] }, /listening on port/);
+    await ready;
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const c = connect(port, '127.0.0.1', () => c.end('hello from node\n'));
+      let got = '';
+      c.on('data', (d) => (got += String(d)));
+      c.on('close', () => resolve(got));
+      c.on('error', reject);
+    });
+    expect(echoed).toBe('hello from node\n');
+    expect((await done).stdout).toMatch(/accepted \[::ffff:127\.0\.0\.1\]:\d+\n[\s\S]*served 1 clients, bye\n$/);
+
+    const srv = createServer((c) => c.pipe(c));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const sport = (srv.address() as AddressInfo).port;
+    try {
+      const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${sport}`] }, timeoutMs: T, processes: [proc('echo_client', ['127.0.0.1', String(sport), 'from AssemblyScript'])] });
+      expect(o.stdout).toBe('echoed: from AssemblyScript\n');
+      // The policy holds for AssemblyScript guests too, with the errno name.
+      const refused = await run({ net: 'real', timeoutMs: T, processes: [proc('echo_client', ['127.0.0.1', String(sport), 'x'])] });
+      expect(refused.stderr).toMatch(/^SocketError: connect: EACCES \(Permission denied\)\n/);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('the AssemblyScript talker reaches a node:dgram peer', async () => {
+    const peer = createSocket('udp4');
+    const got: string[] = [];
+    let all: () => void = () => {};
+    const four = new Promise<void>((r) => (all = r));
+    peer.on('message', (m) => { got.push(String(m).trim()); if (got.length === 4) all(); });
+    await new Promise<void>((r) => peer.bind(0, '127.0.0.1', r));
+    try {
+      const port = peer.address().port;
+      const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('talker', ['127.0.0.1', String(port), '3'])] });
+      await four;
+      expect(o.stdout).toBe('talker: sent 3 datagrams\n');
+      expect(got).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'end']);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('the AssemblyScript AF_UNIX server serves a Node client on a granted directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-as-unix-'));
+    try {
+      const { ready, done } = runUntil({ net: 'real', mounts: [{ host: dir, guest: '/run', readonly: false }], processes: [proc('unix_server', ['/run/up.sock', '1'])] }, /is a socket/);
+      await ready;
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = connect(join(dir, 'up.sock'), () => c.write('quiet'));
+        c.on('data', (d) => { resolve(String(d)); c.end(); });
+        c.on('error', reject);
+      });
+      expect(reply).toBe('QUIET');
+      expect((await done).stdout).toBe('/run/up.sock is a socket\ndone, /run/up.sock removed\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

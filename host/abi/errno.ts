@@ -128,7 +128,8 @@ export function describeErrno(wasi: number): string {
 
 /** Thrown inside syscall handlers to fail the call with an errno. */
 export class Errno extends Error {
-  constructor(readonly errno: number, detail?: string) {
+  /** `note`: why, for the trace line (a policy refusal, something the real network cannot do). */
+  constructor(readonly errno: number, detail?: string, readonly note?: string) {
     super(detail ?? describeErrno(errno));
   }
 }

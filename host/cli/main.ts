@@ -9,7 +9,8 @@ import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import { loadScenario, ScenarioError } from '../scenario/load.js';
-import type { ProcessSpec, RunSpec } from '../runner/spec.js';
+import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
+import { parsePolicy, PolicyError } from '../net/real/policy.js';
 import { InjectError, parseInject } from '../trace/inject.js';
 
 const USAGE = `socklab: run WebAssembly/WASI socket programs on a virtual network, and see every syscall
@@ -60,6 +61,16 @@ run options:
   --pcap FILE          write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap
   --pcap-host H,...    only the packets these hosts send
   --summary            a table of calls, errors and time per syscall at the end (strace -c)
+  --net MODE           virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX
+                       stream sockets under a --dir) use the host's network through
+                       Node, deny by default (docs/real-network.md); implies --real-time
+  --allow-connect PAT  --net=real: connect/sendto may reach HOST:PORT (repeatable);
+                       HOST an address, CIDR, localhost or *, PORT N, LOW-HIGH or *:
+                       --allow-connect 127.0.0.1:8080 --allow-connect '[::1]:*'
+  --allow-listen PAT   --net=real: bind/listen may use HOST:PORT (repeatable)
+  --allow-dns          --net=real: getaddrinfo may ask the host's resolver
+  --publish R:HOST:P   virtual network: real clients connecting to 127.0.0.1:R reach
+                       the listener on virtual HOST port P (repeatable; R=0 picks a port)
   --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
                        after the server
   --clients N          start N copies of each --client (default 1); {i} in its
@@ -134,6 +145,11 @@ async function cmdRun(args: string[]): Promise<number> {
       'trace-host': { type: 'string' },
       'trace-fd': { type: 'string' },
       clients: { type: 'string' },
+      net: { type: 'string' },
+      'allow-connect': { type: 'string', multiple: true },
+      'allow-listen': { type: 'string', multiple: true },
+      'allow-dns': { type: 'boolean' },
+      publish: { type: 'string', multiple: true },
     },
   });
   const [module, ...guestArgs] = positionals;
@@ -163,6 +179,22 @@ async function cmdRun(args: string[]): Promise<number> {
   const fmt = values['trace-format'];
   if (fmt !== undefined && fmt !== 'text' && fmt !== 'jsonl') throw new UsageError(`--trace-format is text or jsonl, not ${JSON.stringify(fmt)}`);
   const tracing = values.trace !== undefined || fmt !== undefined || values.summary === true;
+  const netMode = values.net ?? scenario?.net;
+  if (netMode !== undefined && netMode !== 'virtual' && netMode !== 'real') throw new UsageError(`--net is virtual or real, not ${JSON.stringify(netMode)}`);
+  const policy = {
+    allowConnect: [...(scenario?.policy?.allowConnect ?? []), ...(values['allow-connect'] ?? [])],
+    allowListen: [...(scenario?.policy?.allowListen ?? []), ...(values['allow-listen'] ?? [])],
+    allowDns: values['allow-dns'] ?? scenario?.policy?.allowDns ?? false,
+  };
+  try {
+    parsePolicy(policy); // refuse a bad pattern before anything runs
+  } catch (e) {
+    if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
+    throw e;
+  }
+  if (netMode !== 'real' && (values['allow-connect'] || values['allow-listen'] || values['allow-dns'])) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
+  const publish = [...(scenario?.publish ?? []), ...(values.publish ?? []).map(parsePublish)];
+  if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
   const opts: RunOptions = {
     ...scenario,
     processes,
@@ -172,6 +204,9 @@ async function cmdRun(args: string[]): Promise<number> {
     maxMemory: values['max-memory'] ? parseSize(values['max-memory']) : scenario?.maxMemory,
     maxOutput: values['max-output'] ? parseSize(values['max-output']) : scenario?.maxOutput,
     maxFds: values['max-fds'] ? Number(values['max-fds']) : scenario?.maxFds,
+    net: netMode === 'real' ? 'real' : 'virtual',
+    policy,
+    ...(publish.length ? { publish } : {}),
     mounts: (values.dir ?? []).map((d) => parseMount(d)),
     tty: process.stdout.isTTY === true,
     output: 'inherit',
@@ -200,8 +235,15 @@ async function cmdRun(args: string[]): Promise<number> {
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
-  if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o)}\n`);
+  if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
   return o.status;
+}
+
+/** REALPORT:HOST:PORT */
+function parsePublish(v: string): PublishSpec {
+  const m = /^(\d+):([^:]+):(\d+)$/.exec(v);
+  if (!m || Number(m[1]) > 65535 || Number(m[3]) > 65535 || Number(m[3]) === 0) throw new UsageError(`--publish needs REALPORT:HOST:PORT (e.g. 8080:server:80), got ${JSON.stringify(v)}`);
+  return { realPort: Number(m[1]), host: m[2]!, port: Number(m[3]) };
 }
 
 function traceTime(v: string | undefined): 'elapsed' | 'absolute' | 'relative' | 'none' | undefined {

@@ -255,6 +255,14 @@ export class Vfs {
     if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
     parent.entries.set(r.name, new SockNode(obj, this.times()));
   }
+  /** For real AF_UNIX sockets: the host path behind a guest path whose directory is a mounted host one. */
+  hostPathOf(path: string, follow: boolean): { path: string; readonly: boolean } | undefined {
+    const r = this.resolve(this.root, path, follow);
+    if (r.node instanceof HostNode) return { path: r.node.path, readonly: r.node.mount.readonly };
+    const parent = r.parent;
+    if (r.node !== undefined || parent instanceof MemDir) return undefined;
+    return { path: join(hostDirPath(parent), r.name), readonly: readOnly(parent) };
+  }
   /** For the socket layer: the object bound at path; ENOENT if none, ECONNREFUSED if it is not a socket. */
   lookupSocket(path: string): unknown {
     const r = this.resolve(this.root, path, true);

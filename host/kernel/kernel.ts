@@ -151,7 +151,11 @@ export class Kernel {
     if (!this.runnable.includes(p)) this.runnable.push(p);
   }
 
+  /** Told of each process as it ends (the worker reports exits as they happen, so a timeout later keeps them). */
+  onProcessExit: ((p: Process) => void) | undefined;
+
   onExit(p: Process): void {
+    this.onProcessExit?.(p);
     this.live--;
     const i = this.runnable.indexOf(p);
     if (i >= 0) this.runnable.splice(i, 1);

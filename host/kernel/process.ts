@@ -191,8 +191,10 @@ export class Process implements Waiter {
         r = ic.intercept(this, def, args, (x) => (x ? hd(this, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!) : hd(this, a, b, c, d, e, f, g, h, i)));
       } else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
     } catch (err) {
-      if (err instanceof Errno) r = err.errno;
-      else if (err instanceof ProcExit || err instanceof Killed) throw err;
+      if (err instanceof Errno) {
+        r = err.errno;
+        if (err.note) this.ext['note'] = err.note;
+      } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw new Error(`socklab host bug in ${def.module}.${def.name} (pid ${this.pid}): ${(err as Error)?.stack ?? err}`);
     }
     if (r === BLOCKED) {

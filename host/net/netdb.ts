@@ -9,6 +9,10 @@ import { canonIp } from './ipaddr.js';
 import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './sockaddr.js';
 import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './constants.js';
 import { networkOf } from './virtual/index.js';
+import { realNetOf } from './real/network.js';
+import { realResolve } from './real/dns.js';
+import { BLOCKED } from '../kernel/syscall.js';
+import { isLoopback } from './ipaddr.js';
 
 const REC = 404;
 
@@ -56,7 +60,12 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
   else if (isIPv6(node)) v6 = [canonIp(node)];
   else if (flags & AI.AI_NUMERICHOST) return EAI.EAI_NONAME;
   else {
-    const r = net.resolve(node);
+    const rn = realNetOf(p);
+    // localhost and its kin resolve as /etc/hosts has them on either network.
+    const local = net.resolve(node);
+    const r = rn && !(local && /^(localhost|ip6-)/i.test(local.canon)) ? realResolve(p, rn, node) : local;
+    if (r === 'wait') return BLOCKED;
+    if (typeof r === 'number') return r;
     if (!r) return EAI.EAI_NONAME;
     v4 = r.v4;
     v6 = r.v6;
@@ -102,7 +111,8 @@ export function doGetnameinfo(p: Process, sa: number, salen: number, host: numbe
   if (a.family !== 4 && a.family !== 6) return EAI.EAI_FAMILY;
   if (host && hostlen > 0) {
     const numeric = a.ip;
-    const name = flags & NI.NI_NUMERICHOST ? undefined : networkOf(p).nameOf(a.ip);
+    // On the real network only loopback has a name socklab knows (no reverse DNS).
+    const name = flags & NI.NI_NUMERICHOST ? undefined : realNetOf(p) ? (isLoopback(a.ip) ? 'localhost' : undefined) : networkOf(p).nameOf(a.ip);
     if (!name && flags & NI.NI_NAMEREQD) return EAI.EAI_NONAME;
     const text = encodeUtf8(name ?? numeric);
     if (text.length + 1 > hostlen) return EAI.EAI_OVERFLOW;

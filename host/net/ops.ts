@@ -9,6 +9,7 @@ import { SIN6_LEN_RFC2133, UNNAMED, anyToLoopback, isAny, isInet, type Addr, typ
 import { AF, LINUX } from './constants.js';
 import { Socket } from './socket.js';
 import { TCP_ACK, TCP_RST, TCP_SYN } from './virtual/capture.js';
+import { checkRealConnect, realConnectDgram, startRealConnect } from './real/ops.js';
 
 /** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
 const SYN_GIVE_UP_NS = 127e9;
@@ -53,21 +54,15 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     s.state = 'bound';
     return;
   }
-  const want = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== want) throw new Errno(E.EAFNOSUPPORT);
-  const ip = canonIp(a.ip);
-  if (!s.net.owns(s.host, ip)) throw new Errno(E.EADDRNOTAVAIL);
-  if (s.domain === AF.AF_INET6 && ip.startsWith('::ffff:') && s.v6only) throw new Errno(E.EINVAL);
-  if (a.port !== 0 && a.port < 1024 && !privileged) throw new Errno(E.EACCES);
-  const cand: InetAddr = { family: want, ip, port: a.port };
+  const cand = inetBindAddress(s, a, addrlen, privileged, (ip) => s.net.owns(s.host, ip));
   const tentative = s.local;
   s.local = cand;
   try {
-    if (a.port === 0) {
+    if (cand.port === 0) {
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
-      if (conflicts(s, a.port)) throw new Errno(E.EADDRINUSE);
-      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', a.port, (ip) => clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
+      if (conflicts(s, cand.port)) throw new Errno(E.EADDRINUSE);
+      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', cand.port, (ip) => clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
     }
   } catch (e) {
     s.local = tentative;
@@ -75,6 +70,24 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
   }
   s.net.addBinding(s.host, s.proto, cand.port, s);
   s.state = 'bound';
+}
+
+/**
+ * inet_bind's checks on the address, in Linux's order, shared by both
+ * networks: the length, AF_UNSPEC as INADDR_ANY, the family, an address the
+ * host owns (`owns`: the real network leaves that to the host's kernel),
+ * IPV6_V6ONLY against a mapped address, privileged ports.
+ */
+export function inetBindAddress(s: Socket, a: Addr, addrlen: number, privileged: boolean, owns: (ip: string) => boolean): InetAddr {
+  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
+  if (s.domain === AF.AF_INET && a.family === 'unspec' && a.asV4?.ip === '0.0.0.0') a = a.asV4;
+  const want = s.domain === AF.AF_INET ? 4 : 6;
+  if (a.family !== want) throw new Errno(E.EAFNOSUPPORT);
+  const ip = canonIp(a.ip);
+  if (!owns(ip)) throw new Errno(E.EADDRNOTAVAIL);
+  if (s.domain === AF.AF_INET6 && ip.startsWith('::ffff:') && s.v6only) throw new Errno(E.EINVAL);
+  if (a.port !== 0 && a.port < 1024 && !privileged) throw new Errno(E.EACCES);
+  return { family: want, ip, port: a.port };
 }
 
 /** Whether socket s binding `local` overlaps a connection whose local address was `ip` (IPv4 and mapped count as IPv4). */
@@ -160,7 +173,8 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.isUnix) return connectUnix(s, a);
   if (a.family === 'unspec') {
     // AF_UNSPEC on TCP drops the connection (tcp_disconnect), with a RST to the peer.
-    if (s.state === 'connected' && !s.reset && s.peer) {
+    if (s.real && s.state === 'connected') s.real.close(true);
+    else if (s.state === 'connected' && !s.reset && s.peer) {
       const p = s.peer;
       s.capSegment(TCP_RST | TCP_ACK);
       p.onReset();
@@ -183,13 +197,16 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.state !== 'unbound' && s.state !== 'bound') throw new Errno(E.EISCONN);
   if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
   if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
+  if (s.real) checkRealConnect(s, a);
   s.disconnect();
   s.ss = 'connecting';
-  connectInet(s, a);
+  if (s.real) startRealConnect(s, a);
+  else connectInet(s, a);
   return WOULD_BLOCK;
 }
 
 function connectDgram(s: Socket, a: Addr): number {
+  if (s.real && !s.isUnix) return realConnectDgram(s, a);
   if (a.family === 'unspec') {
     // AF_UNSPEC dissolves the association.
     s.remote = undefined;
@@ -264,22 +281,7 @@ function connectInet(s: Socket, a: InetAddr): void {
   const net = s.net;
   const now = net.kernel.clock.now();
   const target = net.route(s.host, dst.ip);
-  // A failed attempt leaves TCP_CLOSE with both directions shut and sk_err set (tcp_done).
-  const fail = (errno: number): void => {
-    if (s.closed || s.state !== 'connecting') return;
-    s.state = 'bound';
-    s.remote = undefined;
-    s.reset = true;
-    if (s.autobound) {
-      // Linux releases a port the failed connect picked (inet_put_port on TCP_CLOSE).
-      s.net.removeBinding(s.host, 'tcp', (s.local as InetAddr).port, s);
-      s.local = undefined;
-      s.autobound = false;
-      s.state = 'unbound';
-    }
-    s.soError = errno;
-    s.notify();
-  };
+  const fail = (errno: number): void => s.connectFailed(errno);
   if (dst.port === 0) {
     // Port 0 is never listening: the RST comes back at once.
     fail(E.ECONNREFUSED);

@@ -24,10 +24,33 @@ interface Datagram {
   from: Addr;
 }
 
+/**
+ * A socket's way out to a network outside the simulation (host/net/real:
+ * Node's net and dgram). The state machine stays here; a transport only
+ * moves bytes and reports what happened through the socket's own methods
+ * (deliver, onEof, onReset, connectFailed, pushDatagram).
+ */
+export interface Transport {
+  /** Bytes sendStream may queue now. */
+  room(): number;
+  /** Queues stream bytes (a copy the transport may keep). */
+  write(data: Uint8Array): void;
+  /** The reader took bytes: flow control may resume. */
+  drained(): void;
+  /** SHUT_WR: a FIN after what is queued. */
+  end(): void;
+  /** close(): abort sends a RST (unread data, SO_LINGER 0). */
+  close(abort: boolean): void;
+  /** One datagram to dst (checked against the policy; may throw EACCES). */
+  sendTo(data: Uint8Array, dst: InetAddr): void;
+}
+
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
 export interface SocketPathNamespace {
   bindSocket(path: string, obj: unknown): void;
   lookupSocket(path: string): unknown;
+  /** The host path behind a guest path inside a mounted host directory, or undefined (for --net=real AF_UNIX sockets). */
+  hostPathOf?(path: string, follow: boolean): { path: string; readonly: boolean } | undefined;
 }
 
 let inoSeq = 1_000_000n;
@@ -99,6 +122,8 @@ export class Socket implements OpenFile {
   sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
+  /** Set when the socket lives on the real network (--net=real, a --publish bridge). */
+  real: Transport | undefined;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -203,6 +228,7 @@ export class Socket implements OpenFile {
 
   /** Bytes a send could queue now toward the peer. */
   writableRoom(): number {
+    if (this.real) return this.real.room();
     if (this.kind === 'dgram') {
       if (this.isUnix) {
         const p = this.peer;
@@ -220,7 +246,7 @@ export class Socket implements OpenFile {
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
   sendStream(data: Uint8Array[], total: number): number {
-    if (this.isUnix) {
+    if (this.isUnix && !this.real) {
       // unix_stream_sendmsg / unix_seqpacket_sendmsg: not connected is ENOTCONN; a shut or gone peer EPIPE.
       if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
       if (this.sndShut || !this.peer || this.peer.closed || this.peer.rdShut) throw new Errno(E.EPIPE);
@@ -231,6 +257,13 @@ export class Socket implements OpenFile {
     } else if (this.state !== 'connected' || this.sndShut || this.soError) {
       // tcp_sendmsg -> sk_stream_error: the pending error if any, else EPIPE.
       throw new Errno(this.takeError() || E.EPIPE);
+    }
+    if (this.real) {
+      const room = this.real.room();
+      if (room === 0) return WOULD_BLOCK;
+      const n = Math.min(room, total);
+      this.real.write(gather(data, n));
+      return n;
     }
     const p = this.peer!;
     if (p.closed) {
@@ -342,8 +375,37 @@ export class Socket implements OpenFile {
       this.rxBytes -= n;
       // Room opened in our receive buffer: the peer's blocked writers may go on.
       this.peer?.notify();
+      this.real?.drained();
     }
     return n;
+  }
+
+  /** Stream bytes that arrived from a real peer. */
+  deliver(chunk: Uint8Array): void {
+    if (this.closed || this.rdShut) return;
+    this.rx.push(chunk);
+    this.rxBytes += chunk.length;
+    this.notify();
+  }
+
+  /**
+   * A connect attempt failed (RST, timeout, unreachable): TCP_CLOSE with both
+   * directions shut and sk_err set, as tcp_done leaves it.
+   */
+  connectFailed(errno: number): void {
+    if (this.closed || this.state !== 'connecting') return;
+    this.state = 'bound';
+    this.remote = undefined;
+    this.reset = true;
+    if (this.autobound || (this.real && !this.isUnix)) {
+      // Linux releases a port the failed connect picked (inet_put_port on TCP_CLOSE).
+      if (!this.real) this.net.removeBinding(this.host, 'tcp', (this.local as InetAddr).port, this);
+      this.local = undefined;
+      this.autobound = false;
+      this.state = 'unbound';
+    }
+    this.soError = errno;
+    this.notify();
   }
 
   // ---------------- datagrams / messages ----------------
@@ -451,7 +513,8 @@ export class Socket implements OpenFile {
     if (wr && !this.wrShut) {
       this.wrShut = true;
       const p = this.peer;
-      if (p && !notConnected && this.connectionBased) {
+      if (this.real && !notConnected && this.connectionBased) this.real.end();
+      else if (p && !notConnected && this.connectionBased) {
         this.capSegment(TCP_FIN | TCP_ACK);
         const finAcked = ++this.sndNxt;
         this.arrive(p, () => {
@@ -487,6 +550,11 @@ export class Socket implements OpenFile {
   private resetQueued(): void {
     for (const c of this.acceptq) {
       const cp = c.peer;
+      if (c.real) {
+        c.real.close(true);
+        c.closed = true;
+        continue;
+      }
       c.closed = true;
       if (cp) this.arriveFrom(c, cp, () => (c.isUnix ? cp.onPeerClosed(true) : cp.onReset()));
     }
@@ -530,6 +598,10 @@ export class Socket implements OpenFile {
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
     if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
+    if (this.real) {
+      this.real.sendTo(gather(iovs, total), d);
+      return total;
+    }
     this.autobind();
     const data = gather(iovs, total);
     const from = this.local as InetAddr;
@@ -644,7 +716,9 @@ export class Socket implements OpenFile {
     this.closed = true;
     const p = this.peer;
     if (this.state === 'listening') this.resetQueued();
-    if (p && this.connectionBased && this.isUnix) {
+    if (this.real) {
+      this.real.close(this.rxBytes > 0 || (this.linger.on === 1 && this.linger.secs === 0));
+    } else if (p && this.connectionBased && this.isUnix) {
       p.onPeerClosed(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0);
     } else if (p && this.connectionBased && !this.reset) {
       const unread = this.rxBytes > 0;

@@ -11,7 +11,7 @@ import { brokenPipe } from '../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { WasiSocketShims } from '../wasi/core.js';
-import { UNNAMED, encodeSockaddr, readSockaddr, writeSockaddr, type Addr } from './sockaddr.js';
+import { UNNAMED, encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type UnixAddr } from './sockaddr.js';
 import { AF, IPPROTO, MSG, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from './constants.js';
 import { sockOf } from './fd.js';
 import { doGetaddrinfo, doGetnameinfo } from './netdb.js';
@@ -20,6 +20,8 @@ import { doPoll, doSelect } from './poll.js';
 import { Socket, gather, type Kind, type SocketPathNamespace } from './socket.js';
 import { getsockopt, setsockopt } from './sockopt.js';
 import { networkOf } from './virtual/index.js';
+import { realNetOf } from './real/network.js';
+import { attachReal, realBind, realBindUnix, realConnectUnix, refuseRaw, wildcard } from './real/ops.js';
 
 const S = 'socklab';
 const KNOWN_MSG = MSG.MSG_OOB | MSG.MSG_PEEK | MSG.MSG_DONTROUTE | MSG.MSG_DONTWAIT | MSG.MSG_EOR | MSG.MSG_WAITALL | MSG.MSG_CONFIRM | MSG.MSG_NOSIGNAL | MSG.MSG_MORE | MSG.MSG_TRUNC | MSG.MSG_CMSG_CLOEXEC | MSG.MSG_ERRQUEUE;
@@ -65,6 +67,7 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
     if (!t) throw new Errno(E.ESOCKTNOSUPPORT);
     if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
     if (t.raw && p.ext['noRaw'] === true) throw new Errno(E.EPERM);
+    if (t.raw && realNetOf(p)) refuseRaw(realNetOf(p)!);
     kind = t.kind;
     raw = t.raw === true;
   } else throw new Errno(E.EAFNOSUPPORT);
@@ -77,6 +80,8 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
     s.hdrincl = domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_RAW;
     (s.host.raw ??= []).push(s);
   }
+  const rn = realNetOf(p);
+  if (rn) attachReal(rn, s);
   return s;
 }
 
@@ -222,14 +227,27 @@ function doAccept(p: Process, fd: number, addrPtr: number, lenPtr: number, flags
 /** The connect() call (by its start time) that began a socket's TCP handshake: it says EINPROGRESS, later ones EALREADY. */
 const connectStarter = new WeakMap<Socket, { p: Process; start: number }>();
 
+/** On --net=real: the host path behind an AF_UNIX address inside a granted --dir, else undefined (the socket stays in memory). */
+function realUnixPath(p: Process, s: Socket, a: Addr, follow: boolean): { path: string; readonly: boolean } | undefined {
+  if (!s.isUnix || a.family !== 'unix' || a.abstract || !realNetOf(p)) return undefined;
+  return s.fs?.hostPathOf?.(a.path, follow);
+}
+
 function doConnect(p: Process, fd: number, addrPtr: number, len: number): number {
   const s = sockOf(p, fd);
   const a = readAddr(p, addrPtr, len);
   if (!s.isUnix && a.family === 'unix') return E.EAFNOSUPPORT;
   if (s.isUnix && a.family !== 'unix' && !(a.family === 'unspec' && s.kind === 'dgram')) return E.EINVAL;
+  const host = realUnixPath(p, s, a, true);
+  if (host) {
+    const u = realConnectUnix(realNetOf(p)!, s, a as UnixAddr, host.path);
+    return u === WOULD_BLOCK ? p.block([s.waitq], p.deadline(s.sndtimeo)) : 0;
+  }
   const starting = !s.isUnix && s.kind === 'stream' && s.ss === 'unconnected';
   let r = connect(s, a, len);
   if (r !== WOULD_BLOCK) return 0;
+  // A real UDP connect waits for Node to connect its socket.
+  if (s.kind === 'dgram') return p.block([s.waitq]);
   if (s.isUnix) {
     // A full AF_UNIX backlog: wait for room (connectUnix said EAGAIN if non-blocking).
     const l = a.family === 'unix' ? s.findUnix(a) : undefined;
@@ -286,11 +304,19 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       const s = sockOf(p, fd);
       const a = readAddr(p, addr, len);
       if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
-      bind(s, a, len, p.ext['noRaw'] !== true);
-      return 0;
+      const privileged = p.ext['noRaw'] !== true;
+      // On --net=real, Node binds asynchronously: the call waits for the host's answer.
+      const host = realUnixPath(p, s, a, false);
+      const r = s.real && !s.isUnix ? realBind(s, a, len, privileged) : host ? realBindUnix(realNetOf(p)!, s, a as UnixAddr, host) : (bind(s, a, len, privileged), 0);
+      return r === WOULD_BLOCK ? p.block([s.waitq]) : 0;
     }),
     syscall(S, 'listen', { strace: 'listen', classes: ['net'], params: ['fd:fd', 'backlog:i32'] }, (p: Process, fd: number, backlog: number) => {
-      listen(sockOf(p, fd), backlog);
+      const s = sockOf(p, fd);
+      // An unbound real socket listens on an ephemeral port, which Node must bind first.
+      if (s.real && !s.isUnix && s.kind === 'stream' && s.state !== 'listening' && (!s.local || (s.real as { op?: { kind: string } }).op?.kind === 'bind')) {
+        if (realBind(s, wildcard(s), 28, true) === WOULD_BLOCK) return p.block([s.waitq]);
+      }
+      listen(s, backlog);
       return 0;
     }),
     syscall(S, 'accept4', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:inout', 'flags:flags', 'fd:out'], mayBlock: true }, doAccept),

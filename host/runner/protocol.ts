@@ -1,6 +1,7 @@
 // Messages between the host thread and the worker that runs the kernel.
 import type { RunResult } from '../kernel/kernel.js';
 import type { RunSpec } from './spec.js';
+import type { ExitInfo } from '../kernel/process.js';
 
 export type ToWorker =
   | { t: 'start'; spec: RunSpec; shared: SharedArrayBuffer }
@@ -10,9 +11,13 @@ export type ToWorker =
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'spawn'; pid: number; name: string; host: string }
+  | { t: 'exit'; pid: number; exit: ExitInfo }
   | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
   | { t: 'want'; pid: number }
   | { t: 'trace'; text: string }
+  /** One line for socklab's stderr: a --net=real policy refusal, a published port. */
+  | { t: 'notice'; text: string }
+  | { t: 'published'; realPort: number; host: string; port: number }
   | { t: 'done'; result: RunResult }
   | { t: 'fail'; message: string };
 

@@ -18,6 +18,8 @@ export interface RunOptions extends RunSpec {
   output?: 'capture' | 'inherit' | 'discard';
   /** Sees every chunk of guest output as it is produced. */
   onOutput?: (pid: number, fd: 1 | 2, bytes: Uint8Array) => void;
+  /** Called when a --publish port is listening on the real loopback (with the port, if 0 was asked). */
+  onPublished?: (realPort: number, host: string, port: number) => void;
 }
 
 export interface ProcessOutcome {
@@ -46,6 +48,8 @@ export interface RunOutcome {
   network?: Record<string, number>;
   /** The syscall trace, when tracing without a file in capture mode. */
   trace?: string;
+  /** socklab's own notices (--net=real policy refusals, ...), one line each; also on stderr in inherit mode. */
+  notices?: string[];
 }
 
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
@@ -63,6 +67,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   const spec: RunSpec = { ...opts };
   delete (spec as RunOptions).output;
   delete (spec as RunOptions).onOutput;
+  delete (spec as RunOptions).onPublished;
   if (mode === 'capture' && spec.maxOutput === undefined) spec.maxOutput = DEFAULT_CAPTURE_LIMIT;
   const several = spec.processes.length > 1;
 
@@ -79,6 +84,9 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
   let stdinStarted = false;
   const traceChunks: string[] = [];
+  /** Exits reported as they happened: a run stopped by the timeout still knows who had finished. */
+  const exited = new Map<number, ExitInfo>();
+  const notices: string[] = [];
 
   return new Promise<RunOutcome>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -97,12 +105,12 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         pid,
         name: p.name,
         host: p.host,
-        exit: exits.get(pid) ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
+        exit: exits.get(pid) ?? exited.get(pid) ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
         stdout: Buffer.concat(p.out).toString('utf8'),
         stderr: Buffer.concat(p.err).toString('utf8'),
       }));
       const trace = traceChunks.length ? { trace: traceChunks.join('') } : {};
-      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...extra };
+      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...(notices.length ? { notices } : {}), ...extra };
     };
 
     // The wall clock starts when the guests do: loading (and a cold Asyncify transform) does not count.
@@ -124,6 +132,9 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         case 'spawn':
           procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
           break;
+        case 'exit':
+          exited.set(m.pid, m.exit);
+          break;
         case 'out': {
           const b = Buffer.from(m.b.buffer, m.b.byteOffset, m.b.length);
           opts.onOutput?.(m.pid, m.fd, b);
@@ -141,6 +152,14 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         case 'trace':
           if (mode === 'inherit') process.stderr.write(m.text);
           else traceChunks.push(m.text);
+          break;
+        case 'notice':
+          notices.push(m.text);
+          if (mode === 'inherit') process.stderr.write(`${m.text}\n`);
+          break;
+        case 'published':
+          if (mode === 'inherit') process.stderr.write(`socklab: published ${m.host}:${m.port} on 127.0.0.1:${m.realPort}\n`);
+          opts.onPublished?.(m.realPort, m.host, m.port);
           break;
         case 'want':
           if (!stdinStarted) {

@@ -16,6 +16,8 @@ import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
+import { RealNetwork } from '../net/real/network.js';
+import { Publisher } from '../net/real/publish.js';
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
@@ -25,6 +27,10 @@ export interface SessionIO {
   spawned?(pid: number, name: string, host: string): void;
   /** Trace text, when the run is traced. */
   trace?(text: string, pid?: number): void;
+  /** A line for socklab's stderr (a --net=real policy refusal, ...). */
+  notice?(text: string): void;
+  /** A --publish port is listening on the real loopback. */
+  published?(realPort: number, host: string, port: number): void;
 }
 
 export class Session {
@@ -32,6 +38,8 @@ export class Session {
   private readonly stdins = new Map<number, StdinFile>();
   private modules: LoadedModule[] = [];
   private tracer: ReturnType<typeof createTextTracer> | undefined;
+  private realnet: RealNetwork | undefined;
+  private publishers: Publisher[] = [];
   /** One filesystem per virtual host, shared by the processes on it. */
   private readonly filesystems = new Map<string, Vfs>();
 
@@ -42,7 +50,8 @@ export class Session {
   ) {
     this.kernel = new Kernel({
       seed: spec.seed,
-      realTime: spec.realTime,
+      // Real peers run on the wall clock: virtual time cannot wait for them.
+      realTime: spec.realTime || spec.net === 'real',
       syscalls: SYSCALLS,
       observer,
       limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
@@ -59,6 +68,8 @@ export class Session {
     if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
     // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
     this.kernel.ext['netConfig'] = spec.network;
+    if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));
+    if (this.realnet) this.kernel.ext['realnet'] = this.realnet;
   }
 
   /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
@@ -99,7 +110,19 @@ export class Session {
         for (const p of k.processes) if (p.name === kill.name) p.kill(new Killed('SIGKILL', `killed by SIGKILL: the scenario's event at ${kill.atMs} ms`));
       });
     }
-    const result = await k.run();
+    for (const pub of this.spec.publish ?? []) {
+      const p = new Publisher(k, pub);
+      this.publishers.push(p);
+      const port = await p.start();
+      this.io.published?.(port, pub.host, pub.port);
+    }
+    let result: RunResult;
+    try {
+      result = await k.run();
+    } finally {
+      for (const p of this.publishers) p.stop();
+      await this.realnet?.shutdown();
+    }
     this.tracer?.finish();
     (k.ext['net'] as { capture?: { close(): void } } | undefined)?.capture?.close();
     return result;

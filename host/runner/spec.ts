@@ -9,6 +9,14 @@ export interface MountSpec {
   readonly: boolean;
 }
 
+export interface PublishSpec {
+  /** Port on the real machine's loopback (127.0.0.1); 0 picks a free one (reported in RunOutcome.published). */
+  realPort: number;
+  /** Virtual host and port the connections go to. */
+  host: string;
+  port: number;
+}
+
 export interface ProcessSpec {
   /** Path of a .wasm file, or its bytes. */
   module: string | Uint8Array;
@@ -44,6 +52,16 @@ export interface RunSpec {
   tty?: boolean;
   /** Network configuration (virtual network): hosts, links, partitions (host/net/virtual/network.ts). */
   network?: unknown;
+  /**
+   * 'real': AF_INET/AF_INET6 sockets, and AF_UNIX stream sockets on paths
+   * inside a mounted host directory, use the host's network through Node,
+   * behind `policy` (deny by default). Implies realTime. Default 'virtual'.
+   */
+  net?: 'virtual' | 'real';
+  /** --net=real's sandbox policy: HOST:PORT patterns (docs/real-network.md). */
+  policy?: { allowConnect?: string[]; allowListen?: string[]; allowDns?: boolean };
+  /** Virtual network: expose a virtual host's listener on a real loopback port (`--publish REALPORT:HOST:PORT`). */
+  publish?: PublishSpec[];
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
   /** Processes to kill (SIGKILL) at given virtual times, by name: their sockets close as on exit. */
   kills?: { atMs: number; name: string }[];

@@ -115,12 +115,17 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
       post({ t: 'want', pid });
     },
     spawned: (pid, name, host) => post({ t: 'spawn', pid, name, host }),
+    notice: (text) => post({ t: 'notice', text }),
+    published: (realPort, host, p) => post({ t: 'published', realPort, host, port: p }),
   });
   await session.load();
   post({ t: 'ready' });
   const k = session.kernel;
   k.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
+  k.onProcessExit = (p) => post({ t: 'exit', pid: p.pid, exit: p.exit! });
   k.onIdle = () => {
+    // Waiting on the host's event loop: no guest is running (a timeout now names none).
+    Atomics.store(i32, RUNNING, 0);
     flush();
     flushTrace();
   };

@@ -30,6 +30,9 @@ export interface NetworkConfig {
 interface ScenarioFile {
   seed?: number;
   real_time?: boolean;
+  net?: 'virtual' | 'real';
+  allow?: { connect?: string[]; listen?: string[]; dns?: boolean };
+  publish?: string[];
   timeout?: string | number;
   limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number };
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
@@ -186,6 +189,9 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     processes,
     seed: overrides.seed ?? s.seed ?? 1,
     realTime: s.real_time,
+    ...(s.net ? { net: s.net } : {}),
+    ...(s.allow ? { policy: { allowConnect: s.allow.connect, allowListen: s.allow.listen, allowDns: s.allow.dns } } : {}),
+    ...(s.publish?.length ? { publish: s.publish.map((x) => { const [r, h, p] = x.split(':'); return { realPort: Number(r), host: h!, port: Number(p) }; }) } : {}),
     timeoutMs: s.timeout === undefined ? undefined : durationMs(s.timeout),
     maxMemory: s.limits?.max_memory === undefined ? undefined : parseSize(String(s.limits.max_memory)),
     maxOutput: s.limits?.max_output === undefined ? undefined : parseSize(String(s.limits.max_output)),

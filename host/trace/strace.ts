@@ -33,6 +33,8 @@ export interface TraceEvent {
   errno?: string;
   /** The result was made by --inject. */
   injected?: true;
+  /** socklab's explanation of the result: a --net=real policy refusal, a request Node cannot carry out. */
+  note?: string;
   /** Host wall clock in ns since the epoch (--trace-wall only; differs run to run). */
   wall?: number;
 }
@@ -265,6 +267,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
       const injected = p.ext['injected'] === true;
       p.ext['injected'] = undefined;
+      // A handler's explanation of its result (a policy refusal, something --net=real cannot do).
+      const note = p.ext['note'] as string | undefined;
+      p.ext['note'] = undefined;
       if (!shown(p, def, args)) return;
       seen.add(p.pid);
       const now = p.kernel.clock.now();
@@ -288,11 +293,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const eai = def.name === 'getaddrinfo' || def.name === 'getnameinfo';
         const e = ok || eai ? undefined : errnoByWasi(r);
-        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}), ...(injected ? { injected: true } : {}), ...(opts.wall ? { wall: Date.now() * 1e6 } : {}) };
+        const ev: TraceEvent = { v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: def.strace, import: `${def.module}.${def.name}`, args: decoded, ret: ok ? res : eai ? String(r) : '-1', ...(e ? { errno: e.name } : {}), ...(injected ? { injected: true } : {}), ...(note ? { note } : {}), ...(opts.wall ? { wall: Date.now() * 1e6 } : {}) };
         emit(p.pid, `${JSON.stringify(ev)}\n`);
         return;
       }
-      const tail = ` = ${res}${injected ? ' (INJECTED)' : ''} <${secs(now - start)}>\n`;
+      const tail = ` = ${res}${injected ? ' (INJECTED)' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
       if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}<... ${def.strace} resumed>)${tail}`);
       else emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}${def.strace}(${decoded.join(', ')})${tail}`);
     },

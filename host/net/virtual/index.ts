@@ -16,6 +16,9 @@ export function createVirtualNetwork(kernel: Kernel, config?: NetworkConfig): Vi
 
 /** The run's virtual network, created on first use from kernel.ext.netConfig (set by the runner). */
 export function networkOf(p: Process): VirtualNetwork {
-  const n = p.kernel.ext['net'];
-  return n instanceof VirtualNetwork ? n : createVirtualNetwork(p.kernel, p.kernel.ext['netConfig'] as NetworkConfig | undefined);
+  return kernelNetwork(p.kernel);
+}
+export function kernelNetwork(k: Kernel): VirtualNetwork {
+  const n = k.ext['net'];
+  return n instanceof VirtualNetwork ? n : createVirtualNetwork(k, k.ext['netConfig'] as NetworkConfig | undefined);
 }

@@ -1,0 +1,158 @@
+// A UDP socket carried by a Node dgram.Socket. bind() and connect() are
+// asynchronous in Node, so those calls suspend the guest until Node reports
+// the outcome; sends are fire-and-forget as on Linux. A connected socket is
+// connected in Node too, so the host's kernel filters other senders and an
+// ICMP port-unreachable comes back as ECONNREFUSED. A socket the guest never
+// bound (its port came with its first send) hears only from addresses the
+// policy lets it talk to.
+import * as dgram from 'node:dgram';
+import { E, Errno } from '../../abi/errno.js';
+import { AF } from '../constants.js';
+import type { Socket, Transport } from '../socket.js';
+import { sameAddr } from '../socket.js';
+import type { InetAddr } from '../sockaddr.js';
+import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
+import type { PendingOp } from './stream.js';
+
+export class RealDgram implements Transport {
+  private sock: dgram.Socket | undefined;
+  private release: (() => void) | undefined;
+  /** The guest bound it (bind()); otherwise what it hears is filtered by --allow-connect. */
+  private explicit = false;
+  private connected = false;
+  /** Sends Node has not finished: Linux's sendto is done when it returns, so close() waits for these. */
+  private inflight = 0;
+  private closing = false;
+  private flushedNow: (() => void) | undefined;
+  op: PendingOp | undefined;
+
+  constructor(
+    readonly rn: RealNetwork,
+    readonly s: Socket,
+  ) {}
+
+  private ensure(): dgram.Socket {
+    if (this.sock) return this.sock;
+    const s = this.s;
+    const sock = dgram.createSocket({ type: s.domain === AF.AF_INET6 ? 'udp6' : 'udp4', reuseAddr: s.reuseaddr, ipv6Only: s.v6only });
+    this.sock = sock;
+    this.release = this.rn.track({ destroy: () => sock.close() });
+    sock.on('listening', () => {
+      const a = sock.address();
+      if (!s.local || (s.local as InetAddr).port === 0) s.local = nodeAddr(s.domain, a.address, a.port);
+      if (s.state === 'unbound') s.state = 'bound';
+      if (s.broadcast) sock.setBroadcast(true);
+    });
+    sock.on('message', (msg, rinfo) => {
+      const from = nodeAddr(s.domain, rinfo.address, rinfo.port);
+      if (!this.explicit && !this.rn.mayConnect(from.ip, from.port)) return;
+      s.pushDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), from);
+      this.rn.kernel.kick();
+    });
+    sock.on('error', (e) => {
+      // ICMP errors reach only a connected socket, as on Linux.
+      if (this.connected && !s.closed) {
+        s.soError = codeErrno(e);
+        this.rn.wake(s);
+      }
+    });
+    sock.on('close', () => this.done());
+    return sock;
+  }
+
+  private done(): void {
+    const r = this.release;
+    this.release = undefined;
+    r?.();
+  }
+
+  private finish(errno: number): void {
+    if (this.op) this.op.errno = errno;
+    this.rn.wake(this.s);
+  }
+
+  bind(a: InetAddr): void {
+    this.op = { kind: 'bind' };
+    this.explicit = true;
+    const sock = this.ensure();
+    const onError = (e: Error): void => {
+      sock.removeListener('listening', onListening);
+      // A failed bind leaves the socket unbound and usable, as on Linux: start afresh.
+      this.sock = undefined;
+      this.explicit = false;
+      sock.close();
+      this.finish(codeErrno(e));
+    };
+    const onListening = (): void => {
+      sock.removeListener('error', onError);
+      this.finish(0);
+    };
+    sock.once('error', onError);
+    sock.once('listening', onListening);
+    sock.bind({ address: nodeHost(this.s.domain, a.ip), port: a.port, exclusive: true });
+  }
+
+  /** connect() (dst) or its dissolution (undefined). */
+  connect(dst: InetAddr | undefined): void {
+    const sock = this.ensure();
+    if (this.connected) {
+      sock.disconnect();
+      this.connected = false;
+    }
+    if (!dst) return;
+    this.op = { kind: 'connect' };
+    sock.connect(dst.port, nodeHost(this.s.domain, dst.ip), (err?: Error) => {
+      if (!err) this.connected = true;
+      this.finish(err ? codeErrno(err) : 0);
+    });
+  }
+
+  sendTo(data: Uint8Array, dst: InetAddr): void {
+    this.rn.checkConnect(dst.ip, dst.port);
+    const sock = this.ensure();
+    if (this.s.broadcast && this.s.local) {
+      try {
+        sock.setBroadcast(true);
+      } catch {
+        /* not bound yet: the 'listening' handler sets it */
+      }
+    }
+    this.inflight++;
+    const cb = (err: Error | null): void => {
+      if (--this.inflight === 0 && this.closing) this.close();
+      if (err && this.connected && !this.s.closed) {
+        this.s.soError = codeErrno(err);
+        this.rn.wake(this.s);
+      }
+    };
+    if (this.connected) {
+      // Node will not take an address on a connected socket; Linux would send there anyway.
+      if (!this.s.remote || !sameAddr(this.s.remote, dst)) throw new Errno(E.EISCONN, undefined, 'a connected UDP socket on --net=real sends only to its peer');
+      sock.send(data, cb);
+    } else sock.send(data, dst.port, nodeHost(this.s.domain, dst.ip), cb);
+  }
+
+  room(): number {
+    return 1;
+  }
+  write(): void {}
+  drained(): void {}
+  end(): void {}
+
+  close(): void {
+    if (this.inflight > 0) {
+      if (!this.closing) this.rn.flushed(new Promise((r) => (this.flushedNow = r)));
+      this.closing = true;
+      return;
+    }
+    this.flushedNow?.();
+    if (this.sock) {
+      try {
+        this.sock.close();
+      } catch {
+        /* already closed */
+      }
+    }
+    this.done();
+  }
+}

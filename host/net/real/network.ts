@@ -1,0 +1,140 @@
+// The real network of a --net=real run: guests' AF_INET/AF_INET6 sockets,
+// and AF_UNIX stream sockets on paths inside a granted --dir, move bytes
+// through Node's net and dgram. The socket state machine (socket.ts, ops.ts)
+// is the same one the virtual network drives; this module holds what is
+// shared by the real transports: the sandbox policy, the kernel hand-off
+// (every Node event wakes the socket's waiters and the kernel's loop), and
+// the one-line notices for what the policy refuses or Node cannot do.
+import { E, Errno, errnoByName } from '../../abi/errno.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import type { Process } from '../../kernel/process.js';
+import { canonIp, unmap } from '../ipaddr.js';
+import type { InetAddr } from '../sockaddr.js';
+import type { Socket } from '../socket.js';
+import { AF } from '../constants.js';
+import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';
+
+/** How long the end of a run waits for closed sockets' last bytes to leave. */
+const FLUSH_MS = 2000;
+
+export interface RealNetConfig {
+  allowConnect?: string[];
+  allowListen?: string[];
+  allowDns?: boolean;
+}
+
+/** Something the real network keeps open: closed when the run ends. */
+export interface RealResource {
+  destroy(): void;
+}
+
+export class RealNetwork {
+  readonly policy: NetPolicy;
+  private readonly open = new Set<RealResource>();
+  private readonly noticed = new Set<string>();
+
+  constructor(
+    readonly kernel: Kernel,
+    config: RealNetConfig,
+    /** Where one-line notices go (socklab's stderr). */
+    private readonly notice: (text: string) => void = () => {},
+  ) {
+    this.policy = parsePolicy(config);
+  }
+
+  /** A Node event changed the socket: wake its waiters, and the kernel if it waits for outside events. */
+  wake(s: Socket): void {
+    s.notify();
+    this.kernel.kick();
+  }
+
+  /** Keeps the run alive while r may still deliver events; call the result when it no longer can. */
+  track(r: RealResource): () => void {
+    this.open.add(r);
+    const release = this.kernel.holdExternal();
+    return () => {
+      this.open.delete(r);
+      release();
+    };
+  }
+
+  /** Closes under way (bytes still going out after the guest's close): the run's end waits for them. */
+  private readonly flushing = new Set<Promise<void>>();
+  flushed(p: Promise<void>): void {
+    this.flushing.add(p);
+    void p.then(() => this.flushing.delete(p));
+  }
+
+  /**
+   * Ends every real socket (the run is over). What guests sent before they
+   * closed still goes out, as the host's kernel would send it after a
+   * process exits; a peer that does not take it within FLUSH_MS is cut off.
+   */
+  async shutdown(): Promise<void> {
+    if (this.flushing.size) {
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.flushing), new Promise<void>((r) => (t = setTimeout(r, FLUSH_MS)))]);
+      clearTimeout(t);
+    }
+    for (const r of [...this.open]) r.destroy();
+    this.open.clear();
+  }
+
+  /** Says once on stderr why something was refused, and fails the call with the note in its trace line. */
+  fail(errno: number, note: string): never {
+    this.say(note);
+    throw new Errno(errno, undefined, note);
+  }
+  /** The same for a call that reports failure without an errno (getaddrinfo's EAI_* codes). */
+  explain(p: Process, note: string): void {
+    this.say(note);
+    p.ext['note'] = note;
+  }
+  private say(note: string): void {
+    if (this.noticed.has(note)) return;
+    this.noticed.add(note);
+    this.notice(`socklab: ${note}`);
+  }
+
+  checkConnect(ip: string, port: number): void {
+    if (!allowed(this.policy.connect, ip, port)) this.fail(E.EACCES, refusal('connect', unmap(ip), port, this.policy.connect));
+  }
+  mayConnect(ip: string, port: number): boolean {
+    return allowed(this.policy.connect, ip, port) !== undefined;
+  }
+  checkListen(ip: string, port: number): void {
+    if (!allowed(this.policy.listen, ip, port)) this.fail(E.EACCES, refusal('listen', unmap(ip), port, this.policy.listen));
+  }
+  /** The note (without throwing) for a listen the policy refuses, or undefined. */
+  listenRefusal(ip: string, port: number): string | undefined {
+    return allowed(this.policy.listen, ip, port) ? undefined : refusal('listen', unmap(ip), port, this.policy.listen);
+  }
+}
+
+/** The run's real network, when it has one. */
+export function realNetOf(p: Process): RealNetwork | undefined {
+  const r = p.kernel.ext['realnet'];
+  return r instanceof RealNetwork ? r : undefined;
+}
+
+/** Linux's errno for a Node socket error (err.code is the errno name libuv reports). */
+export function codeErrno(e: unknown): number {
+  const code = (e as NodeJS.ErrnoException)?.code ?? '';
+  const info = errnoByName(code);
+  if (info) return info.wasi;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return E.EHOSTUNREACH;
+  return E.EIO;
+}
+
+/** An address Node reports, in the socket's family (an IPv6 socket sees IPv4 peers as mapped). */
+export function nodeAddr(domain: number, ip: string | undefined, port: number | undefined): InetAddr {
+  const raw = (ip ?? (domain === AF.AF_INET ? '0.0.0.0' : '::')).replace(/%.*$/, '');
+  if (domain === AF.AF_INET) return { family: 4, ip: unmap(raw), port: port ?? 0 };
+  return { family: 6, ip: raw.includes(':') ? canonIp(raw) : `::ffff:${raw}`, port: port ?? 0 };
+}
+
+/** The text Node wants for an address: IPv4 plain, IPv6 canonical. */
+export function nodeHost(domain: number, ip: string): string {
+  if (domain === AF.AF_INET) return unmap(ip);
+  return ip.includes(':') ? ip : `::ffff:${ip}`;
+}

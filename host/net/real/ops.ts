@@ -1,0 +1,139 @@
+// The state machine's transitions where the real network differs from the
+// virtual one: Node's bind and connect are asynchronous, so those calls
+// start the step, suspend the guest, and on the re-run after the wake-up
+// report the outcome. Address checks are the shared ones (ops.ts); what the
+// host's kernel decides (EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED) comes back
+// from Node as the same errno.
+import { E, Errno } from '../../abi/errno.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
+import { AF } from '../constants.js';
+import { inetBindAddress } from '../ops.js';
+import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../sockaddr.js';
+import type { Socket } from '../socket.js';
+import { RealDgram } from './dgram.js';
+import { nodeHost, type RealNetwork } from './network.js';
+import { RealStream, type PendingOp } from './stream.js';
+
+/** socket(): an inet socket gets its real transport at once; SOCK_RAW cannot exist on --net=real. */
+export function attachReal(rn: RealNetwork, s: Socket): void {
+  if (s.isUnix) return;
+  s.real = s.kind === 'stream' ? new RealStream(rn, s) : new RealDgram(rn, s);
+}
+
+export function refuseRaw(rn: RealNetwork): never {
+  return rn.fail(E.EPERM, '--net=real has no SOCK_RAW: Node cannot open raw sockets (use the virtual network)');
+}
+
+/** The outcome of a finished asynchronous step, or WOULD_BLOCK while it runs. */
+function settle(t: { op: PendingOp | undefined }): number {
+  const op = t.op!;
+  if (op.errno === undefined) return WOULD_BLOCK;
+  t.op = undefined;
+  if (op.errno) throw new Errno(op.errno, undefined, op.note);
+  return 0;
+}
+
+/** bind() of a real inet socket: 0, WOULD_BLOCK (suspend and call again), or throws. */
+export function realBind(s: Socket, a: Addr, addrlen: number, privileged: boolean): number {
+  const t = s.real as RealStream | RealDgram;
+  if (t.op?.kind === 'bind') return settle(t);
+  if (s.local) throw new Errno(E.EINVAL);
+  const cand = inetBindAddress(s, a, addrlen, privileged, () => true);
+  const rn = t.rn;
+  if (cand.port !== 0) rn.checkListen(cand.ip, cand.port);
+  if (t instanceof RealStream) {
+    t.bind({ host: nodeHost(s.domain, cand.ip), port: cand.port, exclusive: true, ipv6Only: s.v6only, backlog: 511 }, (srv) => {
+      const bound = srv.address();
+      return bound && typeof bound === 'object' ? rn.listenRefusal(cand.ip, bound.port) : undefined;
+    });
+  } else {
+    t.bind(cand);
+  }
+  return WOULD_BLOCK;
+}
+
+/** The wildcard address listen() binds an unbound socket to. */
+export function wildcard(s: Socket): InetAddr {
+  return s.domain === AF.AF_INET ? { family: 4, ip: '0.0.0.0', port: 0 } : { family: 6, ip: '::', port: 0 };
+}
+
+/** bind() of an AF_UNIX socket to a path inside a granted host directory. */
+export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: { path: string; readonly: boolean }): number {
+  if (s.real instanceof RealStream && s.real.op?.kind === 'bind') {
+    const r = settle(s.real);
+    if (r === 0) s.local = a;
+    return r;
+  }
+  if (s.local) throw new Errno(E.EINVAL);
+  if (s.kind !== 'stream') rn.fail(E.EOPNOTSUPP, `${a.path} is in a host directory: on --net=real only AF_UNIX stream sockets can live there (Node has no datagram or seqpacket ones)`);
+  if (host.readonly) throw new Errno(E.EROFS);
+  const t = new RealStream(rn, s);
+  s.real = t;
+  t.bind({ path: host.path, exclusive: true, backlog: 511 }, () => undefined);
+  return WOULD_BLOCK;
+}
+
+/** connect() of an AF_UNIX stream socket to a host path: blocks until Node connected or failed. */
+export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, hostPath: string): number {
+  if (s.real instanceof RealStream && s.ss === 'connecting') {
+    if (s.state === 'connecting') return WOULD_BLOCK;
+    if (s.state === 'connected') {
+      s.ss = 'connected';
+      return 0;
+    }
+    const e = s.takeError() || E.ECONNREFUSED;
+    s.disconnect();
+    s.real = undefined;
+    throw new Errno(e);
+  }
+  if (s.state === 'connected') throw new Errno(E.EISCONN);
+  if (s.state === 'listening') throw new Errno(E.EINVAL);
+  if (s.kind !== 'stream') rn.fail(E.EOPNOTSUPP, `${a.path} is in a host directory: on --net=real only AF_UNIX stream sockets can connect there (Node has no datagram or seqpacket ones)`);
+  const t = new RealStream(rn, s);
+  s.real = t;
+  s.ss = 'connecting';
+  s.state = 'connecting';
+  s.remote = a;
+  t.connect({ path: hostPath });
+  return WOULD_BLOCK;
+}
+
+/** TCP connect(): the policy first (EACCES before any state changes), then Node's handshake. */
+export function checkRealConnect(s: Socket, a: InetAddr): void {
+  const d = anyToLoopback(a);
+  (s.real as RealStream).rn.checkConnect(d.ip, d.port);
+}
+export function startRealConnect(s: Socket, a: InetAddr): void {
+  const dst = anyToLoopback(a);
+  s.remote = dst;
+  s.state = 'connecting';
+  (s.real as RealStream).connect({ dst });
+}
+
+/** connect() on a real UDP socket: sets (or with AF_UNSPEC dissolves) the peer; WOULD_BLOCK until Node connected. */
+export function realConnectDgram(s: Socket, a: Addr): number {
+  const t = s.real as RealDgram;
+  if (t.op?.kind === 'connect') {
+    const op = t.op;
+    if (op.errno === undefined) return WOULD_BLOCK;
+    t.op = undefined;
+    if (op.errno) {
+      s.remote = undefined;
+      throw new Errno(op.errno);
+    }
+    return 0;
+  }
+  if (a.family === 'unspec') {
+    t.connect(undefined);
+    s.remote = undefined;
+    return 0;
+  }
+  if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
+  if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+  if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EINVAL);
+  const d = anyToLoopback(a);
+  t.rn.checkConnect(d.ip, d.port);
+  s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;
+  t.connect(s.remote as InetAddr);
+  return WOULD_BLOCK;
+}

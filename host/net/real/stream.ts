@@ -1,0 +1,230 @@
+// A stream socket (TCP, or AF_UNIX stream on a host path) carried by a Node
+// net.Socket / net.Server. Node binds and listens in one step, so bind()
+// already listens (that is how it reserves the port and learns an ephemeral
+// one); connections that arrive before the guest calls listen() are reset,
+// which a client sees as ECONNRESET where Linux would refuse it. Flow
+// control both ways: the guest's sends see room only while Node's queue is
+// below the send window, and a reader that falls behind pauses the peer.
+import * as net from 'node:net';
+import { E } from '../../abi/errno.js';
+import { AF } from '../constants.js';
+import { Socket, type Transport } from '../socket.js';
+import { UNNAMED, type InetAddr } from '../sockaddr.js';
+import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
+
+/** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
+const SEND_WINDOW = 1 << 20;
+
+/** An asynchronous step (bind, connect) under way, and its outcome once known. */
+export interface PendingOp {
+  kind: 'bind' | 'connect';
+  errno?: number;
+  note?: string;
+}
+
+export class RealStream implements Transport {
+  private conn: net.Socket | undefined;
+  private server: net.Server | undefined;
+  private paused = false;
+  private nodelay = false;
+  private release: (() => void) | undefined;
+  op: PendingOp | undefined;
+
+  constructor(
+    readonly rn: RealNetwork,
+    readonly s: Socket,
+  ) {}
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  room(): number {
+    const c = this.conn;
+    if (!c || c.destroyed) return 0;
+    return Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
+  }
+
+  write(data: Uint8Array): void {
+    const c = this.conn;
+    if (!c || c.destroyed) return;
+    // TCP_NODELAY as the guest last set it (setsockopt reaches the socket, not Node).
+    if (this.nodelay !== this.s.nodelay && !this.s.isUnix) {
+      this.nodelay = this.s.nodelay;
+      c.setNoDelay(this.nodelay);
+    }
+    // The callback runs once Node handed the bytes to the host's kernel: room opened.
+    c.write(data, () => this.rn.wake(this.s));
+  }
+
+  drained(): void {
+    if (this.paused && this.conn && this.s.rxBytes < this.s.rcvbuf) {
+      this.paused = false;
+      this.conn.resume();
+    }
+  }
+
+  end(): void {
+    if (this.conn && !this.conn.destroyed) this.conn.end();
+  }
+
+  close(abort: boolean): void {
+    const c = this.conn;
+    if (c && !c.destroyed) {
+      // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
+      if (abort) c.resetAndDestroy();
+      else {
+        // The last bytes still go out after close(); the end of the run waits for them.
+        this.rn.flushed(new Promise((r) => c.once('close', () => r())));
+        c.destroySoon();
+      }
+    }
+    this.server?.close();
+    this.server = undefined;
+    if (!c || c.destroyed || abort) this.done();
+  }
+
+  sendTo(): void {
+    // Streams never send datagrams: socket.ts routes only datagram sockets here.
+  }
+
+  private hold(): void {
+    this.release ??= this.rn.track({ destroy: () => this.destroy() });
+  }
+  private done(): void {
+    const r = this.release;
+    this.release = undefined;
+    r?.();
+  }
+  private destroy(): void {
+    this.conn?.destroy();
+    this.server?.close();
+    this.server = undefined;
+    this.release = undefined;
+  }
+
+  private finish(errno: number, note?: string): void {
+    if (this.op) {
+      this.op.errno = errno;
+      this.op.note = note;
+    }
+    this.rn.wake(this.s);
+  }
+
+  /**
+   * bind(): listens on the address (TCP: host/port; AF_UNIX: a host path).
+   * `check` sees the bound address (the ephemeral port once known) and
+   * returns a policy refusal, which undoes the bind.
+   */
+  bind(opts: net.ListenOptions, check: (srv: net.Server) => string | undefined): void {
+    this.op = { kind: 'bind' };
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.server = srv;
+    this.hold();
+    srv.on('connection', (c) => this.incoming(c));
+    srv.once('error', (e) => {
+      this.server = undefined;
+      srv.close();
+      this.done();
+      this.finish(codeErrno(e));
+    });
+    srv.listen(opts, () => {
+      const refused = check(srv);
+      if (refused) {
+        this.server = undefined;
+        srv.close();
+        this.done();
+        return this.finish(E.EACCES, refused);
+      }
+      const a = srv.address();
+      if (a && typeof a === 'object') this.s.local = nodeAddr(this.s.domain, a.address, a.port);
+      this.s.state = 'bound';
+      this.finish(0);
+    });
+  }
+
+  /** A connection to our listener: queued for accept() if the guest listens, else reset. */
+  private incoming(c: net.Socket): void {
+    const s = this.s;
+    if (s.closed || s.state !== 'listening') {
+      c.resetAndDestroy();
+      return;
+    }
+    const child = new Socket(s.net, s.host, s.fs, s.domain, 'stream', s.protocol);
+    child.local = s.isUnix ? s.local : nodeAddr(s.domain, c.localAddress, c.localPort);
+    child.remote = s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort);
+    child.state = 'connected';
+    child.ss = 'connected';
+    child.rcvbuf = s.rcvbuf;
+    child.sndbuf = s.sndbuf;
+    child.nodelay = s.nodelay;
+    const t = new RealStream(this.rn, child);
+    child.real = t;
+    t.attach(c);
+    c.resume();
+    s.acceptq.push(child);
+    s.net.stats.connections++;
+    this.rn.wake(s);
+  }
+
+  /** connect(): to a TCP address or an AF_UNIX host path; the outcome wakes the caller. */
+  connect(to: { dst: InetAddr } | { path: string }): void {
+    const s = this.s;
+    const local = s.local && 'port' in s.local ? s.local : undefined;
+    // A bound socket reserved its port with a listener: give it up, then connect from that port.
+    this.server?.close();
+    this.server = undefined;
+    const opts: net.NetConnectOpts = 'path' in to
+      ? { path: to.path, allowHalfOpen: true }
+      : {
+          host: nodeHost(s.domain, to.dst.ip), port: to.dst.port, family: s.domain === AF.AF_INET6 ? 6 : 4, allowHalfOpen: true, noDelay: s.nodelay,
+          ...(local ? { localAddress: nodeHost(s.domain, local.ip), localPort: local.port || undefined } : {}),
+        };
+    const c = net.connect(opts);
+    this.attach(c);
+    c.once('connect', () => {
+      if (s.closed || s.state !== 'connecting') return;
+      if (!s.isUnix) s.local = nodeAddr(s.domain, c.localAddress, c.localPort);
+      s.state = 'connected';
+      this.rn.wake(s);
+    });
+  }
+
+  /** Wires a Node socket's events to the state machine. */
+  attach(c: net.Socket): void {
+    this.conn = c;
+    this.hold();
+    const s = this.s;
+    c.on('data', (b: Buffer) => {
+      s.deliver(new Uint8Array(b.buffer, b.byteOffset, b.length));
+      if (s.rxBytes >= s.rcvbuf && !this.paused) {
+        this.paused = true;
+        c.pause();
+      }
+      this.rn.kernel.kick();
+    });
+    c.on('end', () => {
+      s.onEof();
+      this.rn.kernel.kick();
+    });
+    c.on('error', (e) => {
+      const errno = codeErrno(e);
+      if (s.state === 'connecting' && errno === E.ECONNRESET) {
+        // The handshake completed and the peer reset at once, before Node looked: on Linux the
+        // connect() has already returned 0, and the reset is the next call's ECONNRESET.
+        s.state = 'connected';
+        s.onReset();
+      } else if (s.state === 'connecting') s.connectFailed(errno);
+      else if (errno === E.ECONNRESET || errno === E.EPIPE) s.onReset();
+      else if (!s.closed) {
+        s.soError = errno;
+        s.reset = true;
+      }
+      this.rn.wake(s);
+    });
+    c.on('close', () => {
+      this.done();
+      this.rn.wake(s);
+    });
+  }
+}

@@ -1,0 +1,264 @@
+// --net=real and --publish: guests talking to real peers on this machine's
+// loopback (curl, nc, Node's net/dgram/http), the sandbox policy, resets
+// seen as Linux reports them, and the same program giving the same output on
+// the real and the virtual network. Every wait is on an event (a line the
+// guest prints, a peer's callback), never on a sleep.
+import { describe, expect, it } from 'vitest';
+import { createServer as httpServer } from 'node:http';
+import * as net from 'node:net';
+import * as dgram from 'node:dgram';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { guest, run } from './helpers.js';
+import { exec, freePort, runUntil, T } from './real-helpers.js';
+import type { RunOptions } from '../dist/host/api.js';
+
+const proc = (module: string, args: string[], extra: object = {}) => ({ module: guest(module), name: module, args, ...extra });
+
+describe('--net=real: guests and real peers on loopback', () => {
+  it('a guest HTTP/1.0 server answers curl', async () => {
+    const { ready, done } = runUntil({ net: 'real', policy: { allowListen: ['127.0.0.1:*'] }, processes: [proc('examples_http_server', ['0', '2'])] }, /listening on 127\.0\.0\.1:(\d+)/);
+    const port = (await ready)[1]!;
+    const page = await exec('curl', ['-s', '-i', `http://127.0.0.1:${port}/index.html`]);
+    expect(page).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    expect(page).toContain('<p>you asked for /index.html</p>');
+    const head = await exec('curl', ['-s', '-i', '-X', 'POST', `http://127.0.0.1:${port}/x`]);
+    expect(head).toMatch(/^HTTP\/1\.0 501 Not Implemented/);
+    const o = await done;
+    expect(o.status).toBe(0);
+    expect(o.stdout).toMatch(/GET \/index\.html from 127\.0\.0\.1:\d+\nPOST \/x from 127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('a guest TCP echo server echoes what nc sends, and sees nc half-close', async () => {
+    const port = await freePort();
+    const { ready, done } = runUntil({ net: 'real', policy: { allowListen: [`*:${port}`] }, processes: [proc('examples_echo_server', [String(port), '1'])] }, /listening on port/);
+    await ready;
+    // -N: shut down the sending side at the end of input, as the server waits for EOF.
+    const echoed = await exec('nc', ['-N', '127.0.0.1', String(port)], 'hello\nworld\n');
+    expect(echoed).toBe('hello\nworld\n');
+    const o = await done;
+    expect(o.stdout).toMatch(/accepted \[::ffff:127\.0\.0\.1\]:\d+\n/);
+    expect(o.stdout).toMatch(/served 1 clients, bye\n$/);
+  });
+
+  it('a guest client fetches a page from a Node HTTP server', async () => {
+    const srv = httpServer((req, res) => res.end(`node says hi to ${req.url} (${req.headers['user-agent']})\n`));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    try {
+      const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('examples_http_get', ['127.0.0.1', String(port), '/page'])] });
+      expect(o.stdout).toBe('HTTP/1.1 200 OK\nnode says hi to /page (socklab-http-get)\n');
+      expect(o.status).toBe(0);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('exchanges UDP datagrams with a node:dgram peer, both ways', async () => {
+    const peer = dgram.createSocket('udp4');
+    const got: string[] = [];
+    let third: () => void = () => {};
+    const three = new Promise<void>((r) => (third = r));
+    peer.on('message', (m) => {
+      got.push(String(m).trim());
+      if (got.length === 4) third();
+    });
+    await new Promise<void>((r) => peer.bind(0, '127.0.0.1', r));
+    const port = peer.address().port;
+    try {
+      const talk = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('examples_talker', ['127.0.0.1', String(port), '3'])] });
+      await three;
+      expect(talk.stdout).toBe('talker: sent 3 datagrams\n');
+      expect(got).toEqual(['datagram 1', 'datagram 2', 'datagram 3', 'end']);
+      // A guest server answers each datagram to its sender: the reply is a sendto the policy must allow too.
+      const { ready, done } = runUntil({ net: 'real', policy: { allowListen: ['*:*'], allowConnect: ['127.0.0.1:*'] }, processes: [proc('examples_udp_echo', ['0', '2'])] }, /udp echo on port (\d+)/);
+      const gport = Number((await ready)[1]);
+      const echo = (m: string): Promise<string> => new Promise((r) => {
+        peer.once('message', (b) => r(String(b)));
+        peer.send(m, gport, '127.0.0.1');
+      });
+      got.length = 0;
+      expect(await echo('ping')).toBe('ping');
+      expect(await echo('a longer datagram')).toBe('a longer datagram');
+      const o = await done;
+      expect(o.stdout).toBe(`udp echo on port ${gport}\n4 bytes from 127.0.0.1:${port}\n17 bytes from 127.0.0.1:${port}\n`);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('an AF_UNIX guest server on a granted host directory serves a Node client, and a guest client reaches a Node server there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-unix-'));
+    try {
+      const { ready, done } = runUntil({ net: 'real', mounts: [{ host: dir, guest: '/run', readonly: false }], processes: [proc('examples_unix_server', ['/run/app.sock', '1'])] }, /is a socket/);
+      await ready;
+      expect(existsSync(join(dir, 'app.sock'))).toBe(true);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = net.connect(join(dir, 'app.sock'), () => c.write('shout'));
+        c.on('data', (d) => { resolve(String(d)); c.end(); });
+        c.on('error', reject);
+      });
+      expect(reply).toBe('SHOUT');
+      expect((await done).status).toBe(0);
+
+      const srv = net.createServer((c) => c.on('data', (d) => c.end(String(d).split('').reverse().join(''))));
+      await new Promise<void>((r) => srv.listen(join(dir, 'node.sock'), r));
+      try {
+        const o = await run({ net: 'real', timeoutMs: T, mounts: [{ host: dir, guest: '/run', readonly: false }], processes: [proc('examples_unix_client', ['/run/node.sock', 'stressed'])] });
+        expect(o.stdout).toContain('desserts');
+        const missing = await run({ net: 'real', timeoutMs: T, mounts: [{ host: dir, guest: '/run', readonly: false }], processes: [proc('examples_unix_client', ['/run/none.sock', 'x'])] });
+        expect(missing.stderr).toMatch(/No such file or directory/);
+      } finally {
+        srv.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees a peer that resets mid-transfer as ECONNRESET or EPIPE, as Linux reports it', async () => {
+    const srv = net.createServer((c) => {
+      let n = 0;
+      c.on('data', (d) => {
+        n += d.length;
+        if (n > 200_000) c.resetAndDestroy();
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const readSrv = net.createServer((c) => c.write(Buffer.alloc(500_000, 'y'), () => setImmediate(() => c.resetAndDestroy())));
+    await new Promise<void>((r) => readSrv.listen(0, '127.0.0.1', r));
+    const rport = (readSrv.address() as net.AddressInfo).port;
+    try {
+      const policy = { allowConnect: ['127.0.0.1:*'] };
+      const w = await run({ net: 'real', policy, timeoutMs: T, processes: [proc('real_peer_reset', ['127.0.0.1', String(port), 'write'])] });
+      expect(w.stdout + w.stderr).toMatch(/^send failed after some data: (ECONNRESET|EPIPE)\n$/);
+      const r = await run({ net: 'real', policy, timeoutMs: T, processes: [proc('real_peer_reset', ['127.0.0.1', String(rport), 'read'])] });
+      // Linux reports the reset once, to whichever call sees it first; Node may have seen it, and then the guest reads EOF.
+      const m = (r.stdout + r.stderr).match(/^(?:recv failed after (\d+) bytes: ECONNRESET|EOF after (\d+) bytes)\n$/);
+      expect(m, r.stdout + r.stderr).not.toBeNull();
+      expect(Number(m![1] ?? m![2])).toBeLessThanOrEqual(500_000);
+    } finally {
+      srv.close();
+      readSrv.close();
+    }
+  });
+
+  it('gives the same output on --net=real as on the virtual network', async () => {
+    const port = await freePort();
+    const server = proc('examples_echo_server', [String(port), '2']);
+    const clients = [proc('examples_echo_client', ['127.0.0.1', String(port), 'over the loopback']), proc('examples_echo_client', ['localhost', String(port), 'and by name'])];
+    const virt = await run({ timeoutMs: T, processes: [server, ...clients.map((c) => ({ ...c, startMs: 1 }))] });
+    expect(virt.status).toBe(0);
+    // On the real network the clients start once the server says it listens.
+    const { ready, done } = runUntil({ net: 'real', policy: { allowListen: [`*:${port}`] }, processes: [server] }, /listening on port/);
+    await ready;
+    const policy = { allowConnect: [`127.0.0.1:${port}`] };
+    const real = await Promise.all(clients.map((c) => run({ net: 'real', policy, timeoutMs: T, processes: [c] })));
+    const srv = await done;
+    expect(real.map((o) => o.stdout)).toEqual(virt.processes.slice(1).map((p) => p.stdout));
+    expect(real[0]!.stdout).toBe('echoed: over the loopback\n');
+    const lines = (s: string): string[] => s.replace(/\]:\d+/g, ']:P').replace(/fd \d+/g, 'fd N').split('\n').sort();
+    expect(lines(srv.stdout)).toEqual(lines(virt.processes[0]!.stdout));
+  });
+});
+
+describe('--net=real: the sandbox policy', () => {
+  const probe = (args: string[], policy: RunOptions['policy'], extra: Partial<RunOptions> = {}) =>
+    run({ net: 'real', policy, timeoutMs: T, trace: { format: 'text' }, processes: [proc('real_probe', args)], ...extra });
+
+  it('refuses by default, with EACCES, a notice and the rule in the trace', async () => {
+    const o = await probe(['connect', '127.0.0.1', '9'], {});
+    expect(o.stdout).toBe('connect 127.0.0.1:9: EACCES (Permission denied)\n');
+    expect(o.notices).toEqual(['socklab: policy: connecting to 127.0.0.1:9 refused: no --allow-connect given']);
+    expect(o.trace).toMatch(/connect\(4<TCP:\[\d+\]>, \{sa_family=AF_INET, sin_port=htons\(9\).* = -1 EACCES \(Permission denied\) \[policy: connecting to 127\.0\.0\.1:9 refused: no --allow-connect given\]/);
+    const l = await probe(['listen', '0.0.0.0', '0'], {});
+    expect(l.stdout).toBe('listen 0.0.0.0:0: EACCES (Permission denied)\n');
+    const u = await probe(['sendto', '10.9.8.7', '53'], { allowConnect: ['127.0.0.1:*'] });
+    expect(u.stdout).toBe('sendto 10.9.8.7:53: EACCES (Permission denied)\n');
+    expect(u.trace).toContain('[policy: 10.9.8.7:53 is not in --allow-connect (127.0.0.1:*)]');
+  });
+
+  it('matches ports, ranges and CIDR blocks, and an IPv4-mapped IPv6 address as the IPv4 address it carries', async () => {
+    const port = await freePort();
+    const policy = { allowConnect: [`127.0.0.0/8:${port}-${port}`] };
+    const ok = await probe(['connect', '127.0.0.1', String(port)], policy);
+    // Allowed, and nobody listens there: the host's own answer comes back.
+    expect(ok.stdout).toBe(`connect 127.0.0.1:${port}: ECONNREFUSED (Connection refused)\n`);
+    const mapped = await probe(['connect', '::ffff:127.0.0.1', String(port)], policy);
+    expect(mapped.stdout).toBe(`connect ::ffff:127.0.0.1:${port}: ECONNREFUSED (Connection refused)\n`);
+    const smuggled = await probe(['connect', '::ffff:10.1.2.3', String(port)], policy);
+    expect(smuggled.stdout).toBe(`connect ::ffff:10.1.2.3:${port}: EACCES (Permission denied)\n`);
+    const otherPort = await probe(['connect', '127.0.0.1', String(port === 65535 ? 1 : port + 1)], policy);
+    expect(otherPort.stdout).toMatch(/EACCES/);
+  });
+
+  it('resolves names only with --allow-dns, and a name cannot lead where an address may not', async () => {
+    const noDns = await probe(['resolve', 'example.invalid', '80'], { allowConnect: ['*:*'] });
+    expect(noDns.stdout).toBe('getaddrinfo example.invalid: Temporary failure in name resolution\n');
+    expect(noDns.notices).toEqual(['socklab: policy: example.invalid not resolved: no --allow-dns given']);
+    // localhost resolves as /etc/hosts has it, DNS or not; its address is outside the rule.
+    const local = await probe(['resolve', 'localhost', '80'], { allowConnect: ['203.0.113.0/24:*'] });
+    expect(local.stdout).toBe('connect localhost (127.0.0.1): EACCES (Permission denied)\n');
+    // The host's resolver answers for its own name; whatever it says is refused by the rule.
+    const me = (await exec('hostname', [])).trim();
+    const viaDns = await probe(['resolve', me, '80'], { allowConnect: ['203.0.113.0/24:*'], allowDns: true });
+    expect(viaDns.stdout).toMatch(new RegExp(`^(connect ${me} \\(\\S+\\): EACCES \\(Permission denied\\)\\n)+$`));
+  });
+
+  it("reports the host kernel's answers with Linux's errno: EADDRINUSE, a non-blocking connect, SO_RCVTIMEO", async () => {
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = String((silent.address() as net.AddressInfo).port);
+    try {
+      const policy = { allowListen: ['127.0.0.1:*'], allowConnect: ['127.0.0.1:*'] };
+      expect((await probe(['listen', '127.0.0.1', port], policy)).stdout).toBe(`listen 127.0.0.1:${port}: EADDRINUSE (Address already in use)\n`);
+      expect((await probe(['nbconnect', '127.0.0.1', port], policy)).stdout).toBe(`connect 127.0.0.1:${port}: EINPROGRESS (Operation now in progress)\npoll: 1 POLLOUT\nSO_ERROR 127.0.0.1:${port}: ok\n`);
+      const closed = String(await freePort());
+      expect((await probe(['nbconnect', '127.0.0.1', closed], policy)).stdout).toBe(`connect 127.0.0.1:${closed}: EINPROGRESS (Operation now in progress)\npoll: 1 POLLOUT POLLERR\nSO_ERROR 127.0.0.1:${closed}: ECONNREFUSED (Connection refused)\n`);
+      const t = await probe(['rcvtimeo', '127.0.0.1', port], policy);
+      expect(t.stdout).toBe(`connect 127.0.0.1:${port}: ok\nrecv 127.0.0.1:${port}: EAGAIN (Resource temporarily unavailable)\n`);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('has no raw sockets and no AF_UNIX datagram sockets on host paths, and says why', async () => {
+    const raw = await probe(['raw'], {});
+    expect(raw.stdout).toBe('socket SOCK_RAW: EPERM (Operation not permitted)\n');
+    expect(raw.trace).toContain('[--net=real has no SOCK_RAW: Node cannot open raw sockets (use the virtual network)]');
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-dgram-'));
+    try {
+      const d = await probe(['unixdgram', '/h/d.sock'], {}, { mounts: [{ host: dir, guest: '/h', readonly: false }] });
+      expect(d.stdout).toBe('bind /h/d.sock: EOPNOTSUPP (Operation not supported)\n');
+      // In the guest's own memory filesystem an AF_UNIX datagram socket works as on the virtual network.
+      const mem = await probe(['unixdgram', '/tmp/d.sock'], {});
+      expect(mem.stdout).toBe('bind /tmp/d.sock: ok\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('--publish: a virtual server reached by a real client', () => {
+  it('carries curl\'s connection into the virtual network and back', async () => {
+    let published: (port: number) => void = () => {};
+    const port = new Promise<number>((r) => (published = r));
+    const done = run({
+      timeoutMs: T,
+      publish: [{ realPort: 0, host: 'web', port: 80 }],
+      network: { hosts: [{ name: 'web', ipv4: ['10.0.0.80'] }] },
+      processes: [{ module: guest('examples_http_server'), name: 'http_server', host: 'web', args: ['80', '1'] }],
+      onPublished: (p) => published(p),
+    });
+    const real = await port;
+    // The guest listens at virtual time 0, before any real client can connect; retry only if it has not yet.
+    const page = await exec('curl', ['-s', '-i', '--retry', '5', '--retry-connrefused', '--retry-delay', '0', `http://127.0.0.1:${real}/virtual`]);
+    expect(page).toMatch(/^HTTP\/1\.0 200 OK\r\n/);
+    expect(page).toContain('you asked for /virtual');
+    const o = await done;
+    expect(o.status).toBe(0);
+    expect(o.stdout).toMatch(/GET \/virtual from 127\.0\.0\.1:\d+\n$/);
+  });
+});
