@@ -1,9 +1,10 @@
 // Building the guests that ship as sources (examples, test programs) into
 // wasm/ on demand: a module is rebuilt only when its sources changed.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildC } from '../toolchain/clang.js';
+import { buildAs } from '../toolchain/asc.js';
 import { packageRoot } from '../toolchain/clang.js';
 
 /** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
@@ -20,6 +21,30 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
   // Build beside the target and rename: a parallel reader never sees a half-written module.
   const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await buildC({ sources, out: tmp, flags });
+  renameSync(tmp, out);
+  writeFileSync(`${stamp}.${process.pid}.tmp`, digest);
+  renameSync(`${stamp}.${process.pid}.tmp`, stamp);
+  return out;
+}
+
+/**
+ * Builds `out` from an AssemblyScript `source` unless a stamp says this
+ * source, guest/as and asconfig.json as they are now built it. (Files the
+ * source imports beside itself are not in the stamp: examples import only
+ * "socklab".)
+ */
+export async function ensureBuiltAs(source: string, out: string): Promise<string> {
+  const root = packageRoot();
+  const h = createHash('sha256').update(source).update(readFileSync(source));
+  h.update(readFileSync(join(root, 'asconfig.json')));
+  const lib = join(root, 'guest', 'as');
+  for (const f of readdirSync(lib, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(lib, f)));
+  const digest = h.digest('hex');
+  const stamp = `${out}.stamp`;
+  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return out;
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await buildAs({ source, out: tmp });
   renameSync(tmp, out);
   writeFileSync(`${stamp}.${process.pid}.tmp`, digest);
   renameSync(`${stamp}.${process.pid}.tmp`, stamp);

@@ -12,7 +12,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import AjvModule from 'ajv';
 import type { MountSpec, ProcessSpec, RunSpec } from '../runner/spec.js';
 import { packageRoot } from '../toolchain/clang.js';
-import { ensureBuilt } from '../cli/guests.js';
+import { ensureBuilt, ensureBuiltAs } from '../cli/guests.js';
 import { cacheDir } from '../loader/module.js';
 import { parseSize } from '../cli/units.js';
 import { parseMount } from './mount.js';
@@ -203,10 +203,14 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   return { spec, modules };
 }
 
-/** A .wasm path as is; C sources are built (once per content) into the cache. */
+/** A .wasm path as is; C and AssemblyScript sources are built (once per content) into the cache. */
 async function resolveModule(module: string, more: string[], base: string): Promise<string> {
   const abs = (f: string): string => (isAbsolute(f) ? f : join(base, f));
   const m = abs(module);
+  if (extname(m) === '.ts') {
+    const key = createHash('sha256').update(m).digest('hex').slice(0, 16);
+    return ensureBuiltAs(m, join(cacheDir(), 'built', `${basename(m, '.ts')}-${key}.wasm`));
+  }
   if (extname(m) !== '.c') return m;
   const sources = [m, ...more.map(abs)];
   const key = createHash('sha256').update(sources.join('\0')).digest('hex').slice(0, 16);
