@@ -10,7 +10,7 @@ import * as dgram from 'node:dgram';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guest, run } from './helpers.js';
+import { guest, run, ROOT } from './helpers.js';
 import { exec, freePort, runUntil, T } from './real-helpers.js';
 import type { RunOptions } from '../dist/host/api.js';
 
@@ -207,20 +207,25 @@ describe('--net=real: the sandbox policy', () => {
     expect(viaDns.stdout).toMatch(new RegExp(`^(connect ${me} \\(\\S+\\): EACCES \\(Permission denied\\)\\n)+$`));
   });
 
-  it("reports the host kernel's answers with Linux's errno: EADDRINUSE, a non-blocking connect, SO_RCVTIMEO", async () => {
+  it("reports the host kernel's answers as a native build of the same program gets them: EADDRINUSE, non-blocking connect, SO_RCVTIMEO", async () => {
+    // The same C program, built with gcc and run natively against the same peers, is the reference.
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-probe-'));
+    const native = join(dir, 'real_probe');
+    await exec('gcc', ['-O1', '-w', '-o', native, join(ROOT, 'tests', 'c', 'real_probe.c')]);
     const silent = net.createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = String((silent.address() as net.AddressInfo).port);
+    const closed = String(await freePort());
     try {
       const policy = { allowListen: ['127.0.0.1:*'], allowConnect: ['127.0.0.1:*'] };
-      expect((await probe(['listen', '127.0.0.1', port], policy)).stdout).toBe(`listen 127.0.0.1:${port}: EADDRINUSE (Address already in use)\n`);
-      expect((await probe(['nbconnect', '127.0.0.1', port], policy)).stdout).toBe(`connect 127.0.0.1:${port}: EINPROGRESS (Operation now in progress)\npoll: 1 POLLOUT\nSO_ERROR 127.0.0.1:${port}: ok\n`);
-      const closed = String(await freePort());
-      expect((await probe(['nbconnect', '127.0.0.1', closed], policy)).stdout).toBe(`connect 127.0.0.1:${closed}: EINPROGRESS (Operation now in progress)\npoll: 1 POLLOUT POLLERR\nSO_ERROR 127.0.0.1:${closed}: ECONNREFUSED (Connection refused)\n`);
-      const t = await probe(['rcvtimeo', '127.0.0.1', port], policy);
-      expect(t.stdout).toBe(`connect 127.0.0.1:${port}: ok\nrecv 127.0.0.1:${port}: EAGAIN (Resource temporarily unavailable)\n`);
+      for (const args of [['listen', '127.0.0.1', port], ['nbconnect', '127.0.0.1', port], ['nbconnect', '127.0.0.1', closed], ['rcvtimeo', '127.0.0.1', port], ['connect', '127.0.0.1', closed]]) {
+        const linux = await exec(native, args);
+        expect((await probe(args, policy)).stdout, args.join(' ')).toBe(linux);
+      }
+      expect(await exec(native, ['nbconnect', '127.0.0.1', closed])).toBe(`connect 127.0.0.1:${closed}: EINPROGRESS (Operation now in progress)\npoll: 1 POLLOUT POLLERR\nSO_ERROR 127.0.0.1:${closed}: ECONNREFUSED (Connection refused)\n`);
     } finally {
       silent.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
