@@ -97,6 +97,24 @@ async function main(): Promise<void> {
     rows.push({ name: 'clock_gettime, JSONL trace to a file', unit: 'ns/call', socklab: jsonl / N, note: `${(jsonl / off).toFixed(1)}x tracing off` });
   }
 
+  // Fuel (--fuel): the whole cost of counting, instrumentation plus Asyncify around it, on a CPU-bound guest.
+  {
+    const work = await ensureBuilt([join(root, 'tests', 'c', 'fuel_work.c')], join(out, 'fuel_work.wasm'));
+    const workN = gcc(join(root, 'tests', 'c', 'fuel_work.c'), 'fuel_work');
+    const timed = async (n: number, fuel?: number): Promise<number> => {
+      const t = process.hrtime.bigint();
+      const o = await run({ processes: [{ module: work, args: [String(n)] }], output: 'discard', ...(fuel ? { fuel } : {}) });
+      if (o.status !== 0) throw new Error('fuel bench failed');
+      return Number(process.hrtime.bigint() - t);
+    };
+    const N = 1_000_000;
+    const plain = (await best(3, () => timed(N))) - (await best(3, () => timed(1)));
+    const fueled = (await best(3, () => timed(N, 1e15))) - (await best(3, () => timed(1, 1e15)));
+    const nat = (await best(3, () => timeNative(workN, [String(N)]))) - (await best(3, () => timeNative(workN, ['1'])));
+    rows.push({ name: 'CPU-bound guest (Collatz, 1M rounds), no --fuel', unit: 'ms', socklab: plain / 1e6, native: nat / 1e6 });
+    rows.push({ name: 'the same with --fuel (counted, preemptible)', unit: 'ms', socklab: fueled / 1e6, native: nat / 1e6, note: `${(fueled / plain).toFixed(2)}x without --fuel` });
+  }
+
   // Start-up: cold pays the Asyncify transform; warm reads the cached module.
   const coldCache = mkdtempSync(join(tmpdir(), 'socklab-cache-'));
   const cold = await best(3, async () => {

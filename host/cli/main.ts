@@ -40,6 +40,10 @@ run options:
   --max-memory SIZE    cap each guest's linear memory (64M, 1G)
   --max-output SIZE    cap what each guest may write to stdout/stderr
   --max-fds N          open files per process (default 1024)
+  --fuel N             count each guest's work (function entries + loop iterations,
+                       the same on every machine; 500M, 2G) and kill it with SIGXCPU
+                       past N; also preempts loops that make no syscall
+  --max-virtual-time D stop the run once its virtual clock passes D (status 124)
   --trace[=FILE]       record every syscall as strace-style text, to FILE or stderr
                        (use --trace= for stderr)
   --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
@@ -77,7 +81,7 @@ run options:
                        arguments becomes the copy's number
 
 exit status: the guest's exit status; 128+N when it was killed by signal N
-(SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153);
+(SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153, --fuel 152);
 124 when --timeout stopped it; 125 on a deadlock.
 `;
 
@@ -127,6 +131,8 @@ async function cmdRun(args: string[]): Promise<number> {
       'max-memory': { type: 'string' },
       'max-output': { type: 'string' },
       'max-fds': { type: 'string' },
+      fuel: { type: 'string' },
+      'max-virtual-time': { type: 'string' },
       client: { type: 'string', multiple: true },
       trace: { type: 'string' },
       'trace-strsize': { type: 'string' },
@@ -204,6 +210,8 @@ async function cmdRun(args: string[]): Promise<number> {
     maxMemory: values['max-memory'] ? parseSize(values['max-memory']) : scenario?.maxMemory,
     maxOutput: values['max-output'] ? parseSize(values['max-output']) : scenario?.maxOutput,
     maxFds: values['max-fds'] ? Number(values['max-fds']) : scenario?.maxFds,
+    fuel: values.fuel ? parseCount(values.fuel) : scenario?.fuel,
+    maxVirtualMs: values['max-virtual-time'] ? parseDuration(values['max-virtual-time']) : scenario?.maxVirtualMs,
     net: netMode === 'real' ? 'real' : 'virtual',
     policy,
     ...(publish.length ? { publish } : {}),
@@ -237,6 +245,14 @@ async function cmdRun(args: string[]): Promise<number> {
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
   return o.status;
+}
+
+/** 1000, 500K, 2M, 1G (decimal: fuel units are counts, not bytes). */
+function parseCount(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(v.trim());
+  if (!m) throw new UsageError(`--fuel needs a count like 500M or 2G, got ${JSON.stringify(v)}`);
+  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(m[1]) * mult);
 }
 
 /** REALPORT:HOST:PORT */

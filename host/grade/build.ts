@@ -6,6 +6,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative } from 'node:path';
 import { buildC, BuildError } from '../toolchain/clang.js';
+import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../cli/guests.js';
 import { cacheDir } from '../loader/module.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
@@ -14,28 +15,36 @@ export type BuildResult =
   | { ok: true; modules: Record<string, string> }
   | { ok: false; program: string; diagnostics: string };
 
-/**
- * The AssemblyScript toolchain (host/toolchain/asc.ts) is loaded only when a
- * spec asks for it; its contract is buildC's: sources in, a wasm32-wasip1
- * module out, BuildError with the compiler's diagnostics on failure.
- */
 type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void }) => Promise<void>;
-async function builderFor(language: Language): Promise<Builder> {
-  if (language === 'c') return buildC;
-  const path = '../toolchain/asc.js';
-  const mod = (await import(path).catch(() => ({}))) as { buildAssemblyScript?: Builder };
-  if (!mod.buildAssemblyScript) throw new Error('this socklab has no AssemblyScript toolchain (host/toolchain/asc.ts with buildAssemblyScript)');
-  return mod.buildAssemblyScript;
+
+/**
+ * AssemblyScript: the first source is the entry file (it imports the others
+ * and "socklab"); a compile error becomes a BuildError carrying asc's
+ * diagnostics, as buildC reports clang's.
+ */
+const buildAssemblyScript: Builder = async ({ sources, out, stderr }) => {
+  try {
+    await buildAs({ source: sources[0]!, out, stderr });
+  } catch (e) {
+    throw new BuildError('AssemblyScript compile error', (e as Error).message);
+  }
+};
+
+function builderFor(language: Language): Builder {
+  return language === 'c' ? buildC : buildAssemblyScript;
 }
 
 /** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
 function relativise(text: string, dir: string): string {
-  return text.split(`${dir}/`).join('');
+  // clang names files by absolute path, asc relative to the working directory.
+  const rel = relative(process.cwd(), dir);
+  const out = text.split(`${dir}/`).join('');
+  return rel && !rel.startsWith('..') ? out.split(`${rel}/`).join('') : out;
 }
 
 /** Builds every submission program into outDir; stops at the first that does not compile. */
 export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string): Promise<BuildResult> {
-  const build = await builderFor(spec.language);
+  const build = builderFor(spec.language);
   mkdirSync(outDir, { recursive: true });
   const modules: Record<string, string> = {};
   for (const [name, prog] of Object.entries(spec.programs)) {

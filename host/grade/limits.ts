@@ -21,6 +21,8 @@ const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
 const PROCESS_LIMITS: { verdict: Verdict; matches: (p: ProcessOutcome) => boolean }[] = [
   { verdict: 'memory limit exceeded', matches: (p) => /^memory limit exceeded/.test(p.exit.reason ?? '') },
   { verdict: 'output limit exceeded', matches: (p) => p.exit.signal === 'SIGXFSZ' },
+  // The CPU budget is counted fuel, not seconds: the same on every machine.
+  { verdict: 'time limit exceeded', matches: (p) => p.exit.signal === 'SIGXCPU' },
 ];
 
 /** Most sockets the process held open at once, from its trace. */
@@ -46,13 +48,15 @@ export function peakSockets(trace: Trace, pid: number): number {
 
 export function limitHits(outcome: RunOutcome, limits: Limits, trace: Trace): LimitHit[] {
   const hits: LimitHit[] = [];
-  if (outcome.limit) hits.push({ verdict: 'time limit exceeded', reason: outcome.limit, deterministic: false });
+  // The kernel stops a run at its virtual time limit (deterministic); the runner at its wall-clock one (not).
+  const virtualStop = outcome.limit?.startsWith('virtual time limit exceeded') === true;
+  if (outcome.limit && !virtualStop) hits.push({ verdict: 'time limit exceeded', reason: outcome.limit, deterministic: false });
   for (const p of outcome.processes) {
     for (const l of PROCESS_LIMITS) if (l.matches(p)) hits.push({ verdict: l.verdict, reason: `${who(p)}: ${p.exit.reason}`, deterministic: true });
   }
   const virtualMs = outcome.elapsedNs / 1e6;
-  if (limits.virtualTimeMs !== undefined && virtualMs > limits.virtualTimeMs) {
-    hits.push({ verdict: 'time limit exceeded', reason: `time limit exceeded: the run lasted ${seconds(virtualMs)} of virtual time, the limit is ${seconds(limits.virtualTimeMs)}`, deterministic: true });
+  if (limits.virtualTimeMs !== undefined && (virtualStop || virtualMs > limits.virtualTimeMs)) {
+    hits.push({ verdict: 'time limit exceeded', reason: `time limit exceeded: the run lasted ${virtualStop ? 'more than ' : ''}${seconds(virtualStop ? limits.virtualTimeMs : virtualMs)} of virtual time, the limit is ${seconds(limits.virtualTimeMs)}`, deterministic: true });
   }
   if (limits.sockets !== undefined) {
     for (const p of outcome.processes) {

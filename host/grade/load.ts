@@ -82,7 +82,7 @@ interface RawCheck {
   file?: string; exists?: boolean; contents?: Match; function?: string;
   trace?: { sequence?: string[]; before?: [string, string]; all_accepted_closed?: true; no_fd_leak?: true; uses?: string; call?: string; min?: number; max?: number };
 }
-interface RawLimits { time?: string | number; virtual_time?: string | number; memory?: string | number; output?: string | number; fds?: number; processes?: number; sockets?: number }
+interface RawLimits { time?: string | number; virtual_time?: string | number; cpu?: string | number; memory?: string | number; output?: string | number; fds?: number; processes?: number; sockets?: number }
 interface RawProcess { name?: string; program?: string; reference?: string; host?: string; args?: (string | number)[]; env?: Record<string, string | number>; stdin?: string; start?: string | number; count?: number }
 interface RawTest {
   name: string; description?: string; points: number; visibility?: Visibility; tags?: string[]; seeds?: number[];
@@ -105,13 +105,21 @@ interface RawSpec {
 /** What every test gets unless the spec says otherwise: generous, but a runaway guest stops. */
 export const DEFAULT_LIMITS: Limits = { timeMs: 10_000, virtualTimeMs: 300_000, memory: 64 << 20, output: 1 << 20, fds: 64, processes: 64 };
 
+/** 500M, 2G, 1000: fuel units are counts (decimal), not bytes. */
+function count(v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(String(v).trim());
+  if (!m) throw new Error(`cpu: "${v}" is not a count like 500M or 2G`);
+  return Math.round(Number(m[1]) * { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']);
+}
+
 function limitsOf(raw: RawLimits | undefined): Limits {
   if (!raw) return {};
   const size = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : parseSize(String(v)));
   const dur = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : durationMs(v));
   const l: Limits = {
     timeMs: dur(raw.time), virtualTimeMs: dur(raw.virtual_time), memory: size(raw.memory), output: size(raw.output),
-    fds: raw.fds, processes: raw.processes, sockets: raw.sockets,
+    fds: raw.fds, processes: raw.processes, sockets: raw.sockets, cpu: count(raw.cpu),
   };
   return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Limits;
 }

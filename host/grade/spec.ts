@@ -26,6 +26,8 @@ export interface Limits {
   processes?: number;
   /** Sockets one process may hold open at once. */
   sockets?: number;
+  /** Fuel units (function entries + loop iterations) each process may use: CPU time, the same on every machine. */
+  cpu?: number;
 }
 
 /** Text matchers for stdout, stderr and file contents. */

@@ -13,6 +13,8 @@ export interface Clock {
   advanceTo(t: number): void;
   /** Charges one syscall's cost (virtual only). */
   tick(): void;
+  /** Charges ns of guest computation (virtual only: counted fuel, see loader/fuel.ts). */
+  charge(ns: number): void;
 }
 
 /** 2026-01-01T00:00:00Z: the fixed epoch a virtual run starts at, so dates in output are reproducible. */
@@ -34,6 +36,9 @@ export class VirtualClock implements Clock {
   tick(): void {
     this.t += this.syscallCostNs;
   }
+  charge(ns: number): void {
+    this.t += ns;
+  }
 }
 
 export class RealClock implements Clock {
@@ -47,4 +52,5 @@ export class RealClock implements Clock {
   }
   advanceTo(): void {}
   tick(): void {}
+  charge(): void {}
 }

@@ -22,6 +22,10 @@ export interface Limits {
   maxFds: number;
   /** Processes per run. */
   maxProcesses: number;
+  /** Fuel units (function entries + loop iterations) each process may use: RLIMIT_CPU, counted deterministically. */
+  fuel?: number;
+  /** Virtual ns the run may last: past it every live process is stopped (status 124). */
+  maxVirtualNs?: number;
 }
 
 /** Sees every syscall at the boundary: tracing and fault injection attach here. */
@@ -70,6 +74,8 @@ export interface RunResult {
   processes: { pid: number; name: string; host: string; exit: ExitInfo }[];
   /** Set when the run stopped because nothing could make progress. */
   deadlock?: string;
+  /** Set when a run-wide limit (virtual time) stopped it. */
+  limit?: string;
   /** socklab's exit status: the first failure's status, or 0. */
   status: number;
   /** Virtual (or real) ns elapsed. */
@@ -202,6 +208,10 @@ export class Kernel {
   async run(): Promise<RunResult> {
     let slices = 0;
     while ((this.live > 0 || this.pendingStarts > 0) && !this.stopped) {
+      if (this.limits.maxVirtualNs !== undefined && !this.clock.realTime && this.clock.now() > this.limits.maxVirtualNs) {
+        this.stopForVirtualTime();
+        break;
+      }
       // Events already due (a packet arriving now) go before the next slice, so
       // a guest polling without blocking still sees the network move.
       if (this.timers.size) this.timers.fireDue(this.clock.now());
@@ -260,6 +270,13 @@ export class Kernel {
     });
   }
 
+  private stopForVirtualTime(): void {
+    const limit = this.limits.maxVirtualNs!;
+    this.limitReport = `virtual time limit exceeded: the run passed ${limit / 1e9} s of virtual time`;
+    for (const p of this.processes) if (p.state !== 'exited') p.kill(new Killed('SIGKILL', this.limitReport, 124));
+  }
+  private limitReport: string | undefined;
+
   private reportDeadlock(): void {
     const lines = this.processes
       .filter((p) => p.state === 'blocked')
@@ -274,9 +291,10 @@ export class Kernel {
     const processes = this.processes.map((p) => ({ pid: p.pid, name: p.name, host: p.host, exit: p.exit ?? { status: 0 } }));
     let status = 0;
     if (this.deadlockReport) status = 125;
+    else if (this.limitReport) status = 124;
     else for (const p of processes) if (p.exit.status !== 0) { status = p.exit.status; break; }
     const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
-    return { processes, deadlock: this.deadlockReport, status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
+    return { processes, deadlock: this.deadlockReport, ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
   }
 }
 

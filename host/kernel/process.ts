@@ -14,6 +14,11 @@ import type { LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 
+/** Fuel units a process runs between preemptions (about a millisecond of guest work). */
+export const FUEL_SLICE = 1_000_000;
+/** Virtual ns one fuel unit (a function entry or loop iteration) costs: CPU-bound work moves the virtual clock the same on every machine. */
+export const FUEL_NS = 2;
+
 /** Pages of guest memory reserved for the Asyncify stack. */
 const ASYNCIFY_PAGES = 1;
 const PAGE = 65536;
@@ -29,6 +34,8 @@ export interface ExitInfo {
   reason?: string;
   /** The status socklab reports: code, or 128+signal, or the limit's own status. */
   status: number;
+  /** Fuel units the process used, when the run counted them (RunSpec.fuel). */
+  fuel?: number;
 }
 
 interface AsyncifyExports {
@@ -103,10 +110,12 @@ export class Process implements Waiter {
     imports['socklab_rt'] = {
       memory_grow_pre: (_id: number, delta: number) => this.onMemoryGrow(delta),
       memory_grow_post: (_id: number, r: number) => r,
+      fuel_exhausted: () => this.onFuelExhausted(),
     };
     const instance = new WebAssembly.Instance(this.module.module, imports as WebAssembly.Imports);
-    const ex = instance.exports as unknown as AsyncifyExports & { memory: WebAssembly.Memory };
+    const ex = instance.exports as unknown as AsyncifyExports & { memory: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
     this.exports = ex;
+    this.fuelGlobal = ex.socklab_fuel;
     this.mem = new GuestMemory(ex.memory);
     // The Asyncify stack lives in pages grown past the guest's initial memory:
     // wasi-libc's malloc starts its heap at __heap_base and grows with sbrk,
@@ -114,6 +123,46 @@ export class Process implements Waiter {
     // out this region.
     const before = ex.memory.grow(ASYNCIFY_PAGES);
     this.asyncData = before * PAGE;
+  }
+
+  private fuelGlobal: WebAssembly.Global | undefined;
+  /** Fuel charged up to the last refill, and the size of that refill. */
+  private fuelSpent = 0;
+  private fuelGrant = 0;
+
+  /** Fuel this process has used so far (undefined when the module is not instrumented). */
+  get fuelUsed(): number | undefined {
+    const g = this.fuelGlobal;
+    if (!g) return undefined;
+    return this.fuelSpent + this.fuelGrant - Math.max(0, Number(g.value as bigint));
+  }
+
+  /**
+   * The guest used up its grant of fuel: count it, charge the virtual clock,
+   * stop the process past its limit (SIGXCPU, as RLIMIT_CPU does), else
+   * refill and yield the CPU so a loop without syscalls cannot starve the
+   * others. On the rewind after that yield, the call just returns.
+   */
+  private onFuelExhausted(): void {
+    if (this.rewinding) {
+      this.exports.asyncify_stop_rewind();
+      this.rewinding = false;
+      return;
+    }
+    const k = this.kernel;
+    const used = this.fuelGrant + 1;
+    this.fuelSpent += used;
+    k.clock.charge(used * FUEL_NS);
+    const limit = k.limits.fuel ?? Number.MAX_SAFE_INTEGER;
+    if (this.fuelSpent > limit) {
+      this.fuelGrant = 0;
+      throw new Killed('SIGXCPU', `CPU limit exceeded: used more than ${limit} fuel units`);
+    }
+    this.fuelGrant = Math.min(FUEL_SLICE, limit - this.fuelSpent);
+    this.fuelGlobal!.value = BigInt(this.fuelGrant);
+    this.state = 'runnable';
+    k.requeue(this);
+    this.unwind();
   }
 
   private onMemoryGrow(delta: number): number {
@@ -284,7 +333,8 @@ export class Process implements Waiter {
     if (this.state === 'exited') return;
     this.clearWait();
     this.state = 'exited';
-    this.exit = info;
+    const fuel = this.fuelUsed;
+    this.exit = fuel === undefined ? info : { ...info, fuel };
     try {
       this.fds.closeAll();
     } finally {

@@ -7,6 +7,12 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { inspectWasm } from './inspect.js';
+import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
+
+export interface LoadOptions {
+  /** Count guest work (loader/fuel.ts): for a CPU limit and preemption of syscall-free loops. */
+  fuel?: boolean;
+}
 
 export interface LoadedModule {
   module: WebAssembly.Module;
@@ -15,10 +21,12 @@ export interface LoadedModule {
   name: string;
   /** Whether the transformed module came from the disk cache. */
   cached: boolean;
+  /** Instrumented with fuel counting (exports socklab_fuel, imports socklab_rt.fuel_exhausted). */
+  fuel: boolean;
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v1';
+const TRANSFORM_VERSION = 'v2';
 
 export class ModuleError extends Error {}
 
@@ -34,7 +42,7 @@ const memo = new Map<string, WebAssembly.Module>();
  * Validates, transforms (or fetches from the cache) and compiles a guest.
  * `asyncImports` lists "module.name" imports that may suspend.
  */
-export async function loadModule(bytes: Uint8Array, name: string, asyncImports: readonly string[], knownImports: ReadonlySet<string>): Promise<LoadedModule> {
+export async function loadModule(bytes: Uint8Array, name: string, asyncImports: readonly string[], knownImports: ReadonlySet<string>, opts: LoadOptions = {}): Promise<LoadedModule> {
   const info = inspectWasm(bytes);
   if (info.kind === 'component') {
     throw new ModuleError(`${name} is a WebAssembly component (WASI preview 2); socklab runs core wasm32-wasip1 modules (build with --target=wasm32-wasip1)`);
@@ -58,9 +66,10 @@ export async function loadModule(bytes: Uint8Array, name: string, asyncImports: 
   }
 
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const key = createHash('sha256').update(`${TRANSFORM_VERSION}\n${[...asyncImports].sort().join(',')}\n${hash}`).digest('hex');
+  const fuel = opts.fuel === true;
+  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${[...asyncImports].sort().join(',')}\n${hash}`).digest('hex');
   const hit = memo.get(key);
-  if (hit) return { module: hit, hash, name, cached: true };
+  if (hit) return { module: hit, hash, name, cached: true, fuel };
 
   const file = join(cacheDir(), `${key}.wasm`);
   let out: Uint8Array | undefined;
@@ -74,7 +83,7 @@ export async function loadModule(bytes: Uint8Array, name: string, asyncImports: 
     }
   }
   if (!out) {
-    out = await transform(bytes, asyncImports);
+    out = await transform(bytes, asyncImports, fuel);
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -86,10 +95,10 @@ export async function loadModule(bytes: Uint8Array, name: string, asyncImports: 
   }
   const module = await WebAssembly.compile(out as Uint8Array<ArrayBuffer>);
   memo.set(key, module);
-  return { module, hash, name, cached };
+  return { module, hash, name, cached, fuel };
 }
 
-async function transform(bytes: Uint8Array, asyncImports: readonly string[]): Promise<Uint8Array> {
+async function transform(bytes: Uint8Array, asyncImports: readonly string[], fuel: boolean): Promise<Uint8Array> {
   const { default: binaryen } = await import('binaryen');
   const mod = binaryen.readBinary(bytes);
   try {
@@ -100,7 +109,10 @@ async function transform(bytes: Uint8Array, asyncImports: readonly string[]): Pr
     binaryen.setPassArgument('instrument-memory', 'memory.grow');
     mod.runPasses(['instrument-memory']);
     renameImports(mod, binaryen);
-    binaryen.setPassArgument('asyncify-imports', asyncImports.join(','));
+    // Fuel before Asyncify, so the guest can be suspended inside fuel_exhausted like inside a syscall.
+    if (fuel) instrumentFuel(mod, binaryen);
+    const unwinds = fuel ? [...asyncImports, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : asyncImports;
+    binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
     binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify', 'remove-unused-module-elements']);

@@ -171,7 +171,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
           break;
         }
         case 'fail':

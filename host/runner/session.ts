@@ -54,7 +54,12 @@ export class Session {
       realTime: spec.realTime || spec.net === 'real',
       syscalls: SYSCALLS,
       observer,
-      limits: { maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}) },
+      limits: {
+        maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}),
+        ...(spec.maxProcesses ? { maxProcesses: spec.maxProcesses } : {}),
+        ...(spec.fuel !== undefined ? { fuel: spec.fuel } : {}),
+        ...(spec.maxVirtualMs !== undefined ? { maxVirtualNs: spec.maxVirtualMs * 1e6 } : {}),
+      },
     });
     if (spec.trace && io.trace && !observer) {
       const t = spec.trace;
@@ -78,7 +83,7 @@ export class Session {
       this.spec.processes.map((ps) => {
         const name = typeof ps.module === 'string' ? basename(ps.module) : ps.name ?? 'guest.wasm';
         const bytes = typeof ps.module === 'string' ? readModuleFile(ps.module) : ps.module;
-        return loadModule(bytes, name, ASYNC_IMPORTS, KNOWN_IMPORTS);
+        return loadModule(bytes, name, ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel: this.spec.fuel !== undefined });
       }),
     );
   }

@@ -44,6 +44,17 @@ export interface RunSpec {
   maxMemory?: number;
   maxOutput?: number;
   maxFds?: number;
+  /** Processes the run may start (scenario processes beyond it are an error). */
+  maxProcesses?: number;
+  /**
+   * Fuel units (function entries + loop iterations) each process may use:
+   * guests are instrumented to count their own work, preempted every
+   * million units, and killed with SIGXCPU (152) past the limit. The count
+   * is the same on every machine. Absent: no instrumentation.
+   */
+  fuel?: number;
+  /** Virtual ms the run may last; past it every live process is stopped (status 124). */
+  maxVirtualMs?: number;
   /** Host directories mounted into every virtual host's filesystem. */
   mounts?: MountSpec[];
   /** Mounts for one virtual host only, by host name. */

@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
     send(fd, argv[i], len, 0);
     while (!done) {
       struct pollfd p = { fd, POLLIN, 0 };
-      if (poll(&p, 1, 200) == 0) { printf("still waiting for a reply...\n"); continue; }
+      if (poll(&p, 1, 20) == 0) { printf("still waiting for a reply...\n"); continue; }
       {
         ssize_t r = recv(fd, reply, sizeof reply - 1, 0);
         if (r < 0) break;
