@@ -30,6 +30,21 @@ describe('fault injection', () => {
     expect(o.trace).toMatch(/connect\(4<TCP:\[\d+\]>, .* = -1 ECONNREFUSED \(Connection refused\) \(INJECTED\)/);
   });
 
+  it('injects only into the processes a rule names (process=NAME)', async () => {
+    const naive = await scenario('naive.yaml');
+    const names = naive.processes.map((p) => p.name);
+    expect(names).toContain('client');
+    const other = names.find((n) => n !== 'client')!;
+    // Aimed at the other process, the client's writes are left whole.
+    const elsewhere = await run({ ...naive, inject: [`write:max=7:process=${other}`], trace: { classes: ['desc'] } });
+    expect(client(elsewhere).stdout).toBe('sent 33 bytes, got back 33: a message longer than seven bytes\n');
+    // Aimed at the client (by a pattern), they are cut.
+    const aimed = await run({ ...naive, inject: ['write:max=7:process=cli*'], trace: { classes: ['desc'] } });
+    expect(client(aimed).stdout).toBe('sent 33 bytes, got back 7: a messa\n');
+    expect(aimed.trace).not.toMatch(/^\[pid 1\].*\(INJECTED\)/m);
+    expect(() => parseInject('write:max=7:process=')).toThrow(/process=NAME needs a name/);
+  });
+
   it('delays a call in virtual time', async () => {
     const fixed = await scenario('fixed.yaml');
     const plain = await run(fixed);

@@ -3,6 +3,7 @@
 // plus what socket programs most need and strace cannot do simply:
 //   :max=N           short reads and writes (at most N bytes move)
 //   :probability=P   inject with probability P, drawn from the run's seed
+//   :process=NAME    only into processes named NAME (argv[0]; * is a wildcard)
 // SET is a comma-separated list of calls by strace name (write, read, send,
 // recv, connect, ... ; write/read also name WASI's fd_write/fd_read) or
 // classes (%net, %desc, %file). EXPR is FIRST, FIRST+STEP, FIRST..LAST or
@@ -26,6 +27,8 @@ export interface InjectRule {
   last: number;
   step: number;
   probability: number;
+  /** process=NAME: only processes whose name (argv[0]) matches; `*` is any run of characters. */
+  process?: RegExp;
   text: string;
 }
 
@@ -87,6 +90,10 @@ export function parseInject(spec: string): InjectRule {
         if (rule.first < 1 || rule.step < 1) throw new InjectError('--inject: when counts from 1');
         break;
       }
+      case 'process':
+        if (!v) throw new InjectError('--inject: process=NAME needs a name');
+        rule.process = new RegExp(`^${v.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+        break;
       case 'probability':
         rule.probability = Number(v);
         if (!(rule.probability >= 0 && rule.probability <= 1)) throw new InjectError(`--inject: probability is between 0 and 1, got ${v}`);
@@ -116,7 +123,7 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
     if (c && c.start === p.callStart) return c.rule;
     let fired: InjectRule | undefined;
     rules.forEach((r, i) => {
-      if (fired || !matches(r, def)) return;
+      if (fired || !matches(r, def) || (r.process && !r.process.test(p.name))) return;
       const key = `${i}:${p.pid}`;
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
