@@ -177,9 +177,15 @@ async function main(): Promise<void> {
       if (o.status !== 0) throw new Error(`real ${w} ${a.join(' ')}: status ${o.status}`);
       return Number(process.hrtime.bigint() - t);
     };
-    const moved = async (mb: number): Promise<number> => best(2, () => { const p = String(port++); return realPair(streamW, ['server', 'tcp', p, String(mb)], ['client', 'tcp', p, String(mb)], p); });
-    const realNs = Math.max(1, (await moved(MB)) - (await moved(0)));
-    const nodeNs = await best(2, () => nodeNetStream(MB));
+    const moved = async (mb: number): Promise<number> => { const p = String(port++); return realPair(streamW, ['server', 'tcp', p, String(mb)], ['client', 'tcp', p, String(mb)], p); };
+    // Loopback throughput on a shared VM varies run to run: interleave the two and keep each one's best.
+    const base = await moved(0);
+    let realNs = Infinity;
+    let nodeNs = Infinity;
+    for (let i = 0; i < 3; i++) {
+      realNs = Math.min(realNs, Math.max(1, (await moved(MB)) - base));
+      nodeNs = Math.min(nodeNs, await nodeNetStream(MB));
+    }
     const mbps = (ns: number): number => MB / (ns / 1e9);
     rows.push({ name: `--net=real: guest pair, TCP loopback, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(realNs), native: nativeTcp.streamNs ? mbps(nativeTcp.streamNs) : undefined, note: `node:net alone ${mbps(nodeNs).toFixed(0)} MiB/s: ${(nodeNs / realNs).toFixed(2)}x of it (target 0.5x)` });
     const RTR = 5000;

@@ -207,7 +207,7 @@ describe('--net=real: the sandbox policy', () => {
     expect(viaDns.stdout).toMatch(new RegExp(`^(connect ${me} \\(\\S+\\): EACCES \\(Permission denied\\)\\n)+$`));
   });
 
-  it("reports the host kernel's answers as a native build of the same program gets them: EADDRINUSE, non-blocking connect, SO_RCVTIMEO", async () => {
+  it("reports the host kernel's answers as a native build of the same program gets them: EADDRINUSE, non-blocking connect, SO_RCVTIMEO, connected UDP, broadcast", async () => {
     // The same C program, built with gcc and run natively against the same peers, is the reference.
     const dir = mkdtempSync(join(tmpdir(), 'socklab-probe-'));
     const native = join(dir, 'real_probe');
@@ -217,8 +217,13 @@ describe('--net=real: the sandbox policy', () => {
     const port = String((silent.address() as net.AddressInfo).port);
     const closed = String(await freePort());
     try {
-      const policy = { allowListen: ['127.0.0.1:*'], allowConnect: ['127.0.0.1:*'] };
-      for (const args of [['listen', '127.0.0.1', port], ['nbconnect', '127.0.0.1', port], ['nbconnect', '127.0.0.1', closed], ['rcvtimeo', '127.0.0.1', port], ['connect', '127.0.0.1', closed]]) {
+      const policy = { allowListen: ['127.0.0.1:*'], allowConnect: ['127.0.0.1:*', '255.255.255.255:*'] };
+      const probes = [
+        ['listen', '127.0.0.1', port], ['nbconnect', '127.0.0.1', port], ['nbconnect', '127.0.0.1', closed], ['rcvtimeo', '127.0.0.1', port], ['connect', '127.0.0.1', closed],
+        // Connected UDP: the ICMP port-unreachable comes back as ECONNREFUSED; broadcast needs SO_BROADCAST.
+        ['udpconn', '127.0.0.1', closed], ['broadcast', closed],
+      ];
+      for (const args of probes) {
         const linux = await exec(native, args);
         expect((await probe(args, policy)).stdout, args.join(' ')).toBe(linux);
       }

@@ -33,8 +33,8 @@ interface Datagram {
 export interface Transport {
   /** Bytes sendStream may queue now. */
   room(): number;
-  /** Queues stream bytes (a copy the transport may keep). */
-  write(data: Uint8Array): void;
+  /** Queues the first n bytes of iovs (views of guest memory: the transport copies them). */
+  write(iovs: Uint8Array[], n: number): void;
   /** The reader took bytes: flow control may resume. */
   drained(): void;
   /** SHUT_WR: a FIN after what is queued. */
@@ -262,7 +262,7 @@ export class Socket implements OpenFile {
       const room = this.real.room();
       if (room === 0) return WOULD_BLOCK;
       const n = Math.min(room, total);
-      this.real.write(gather(data, n));
+      this.real.write(data, n);
       return n;
     }
     const p = this.peer!;
@@ -761,7 +761,8 @@ export class Socket implements OpenFile {
 }
 
 export function gather(iovs: Uint8Array[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
+  // Every byte is written below: skip the zero-fill (this copy is on every send's path).
+  const out = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
   let o = 0;
   for (const v of iovs) {
     if (o >= n) break;

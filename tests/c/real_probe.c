@@ -8,7 +8,9 @@
  *        real_probe raw                    socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)
  *        real_probe unixdgram PATH         bind an AF_UNIX datagram socket to PATH
  *        real_probe nbconnect ADDR PORT    non-blocking connect, poll for POLLOUT, then SO_ERROR
- *        real_probe rcvtimeo ADDR PORT     connect, SO_RCVTIMEO 200 ms, recv from a silent peer */
+ *        real_probe rcvtimeo ADDR PORT     connect, SO_RCVTIMEO 200 ms, recv from a silent peer
+ *        real_probe udpconn ADDR PORT      connected UDP: send to a port nobody has, then recv (ICMP -> ECONNREFUSED)
+ *        real_probe broadcast PORT         sendto 255.255.255.255:PORT without, then with SO_BROADCAST */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -32,6 +34,7 @@ static const char *ename(int e) {
     case EAFNOSUPPORT: return "EAFNOSUPPORT";
     case EINPROGRESS: return "EINPROGRESS";
     case EAGAIN: return "EAGAIN";
+    case ENETUNREACH: return "ENETUNREACH";
     default: return "other";
   }
 }
@@ -117,6 +120,25 @@ int main(int argc, char **argv) {
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char b[16];
     report("recv", target, recv(fd, b, sizeof b, 0) < 0 ? -1 : 0);
+  } else if (!strcmp(cmd, "udpconn")) {
+    struct sockaddr_storage ss;
+    socklen_t len = addr(argv[2], atoi(argv[3]), &ss);
+    int fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+    report("connect", target, connect(fd, (struct sockaddr *)&ss, len));
+    report("send", target, send(fd, "x", 1, 0) == 1 ? 0 : -1);
+    struct timeval tv = { .tv_sec = 2, .tv_usec = 0 };
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char b[16];
+    report("recv", target, recv(fd, b, sizeof b, 0) < 0 ? -1 : 0);
+  } else if (!strcmp(cmd, "broadcast")) {
+    snprintf(target, sizeof target, "255.255.255.255:%s", argv[2]);
+    struct sockaddr_storage ss;
+    socklen_t len = addr("255.255.255.255", atoi(argv[2]), &ss);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    report("sendto", target, sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
+    report("sendto SO_BROADCAST", target, sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1);
   } else return 2;
   return 0;
 }

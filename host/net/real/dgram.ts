@@ -135,7 +135,9 @@ export class RealDgram implements Transport {
   room(): number {
     return 1;
   }
-  write(): void {}
+  write(): void {
+    // Datagram sockets send through sendTo.
+  }
   drained(): void {}
   end(): void {}
 
