@@ -190,7 +190,8 @@ export async function buildC(opts: BuildOptions): Promise<void> {
       writeFileSync(tmpLib, await sdkArchive(sdk, stderr));
       args.push('-isystem', sdk.includeDir, ...sdk.cflags);
     }
-    args.push(...flags, ...sources, ...(tmpLib ? [tmpLib, ...sdk!.ldflags] : []), '-o', out);
+    // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
+    args.push(...(tmpLib ? sdk!.ldflags : []), ...flags, ...sources, ...(tmpLib ? [tmpLib] : []), '-o', out);
     const r = spawnSync(join(wasiSdk, 'bin', 'clang'), args, { encoding: 'utf8' });
     if (r.stderr) stderr(r.stderr);
     if (r.status !== 0) throw new BuildError(`clang failed (exit ${r.status})`, r.stderr ?? '');
@@ -216,7 +217,8 @@ export async function buildC(opts: BuildOptions): Promise<void> {
   }
   const vout = '/socklab-out/out.wasm';
   const userFlags = flags.map((f, i) => (flags[i - 1] === '-I' || flags[i - 1] === '-isystem') ? resolve(f) : f.startsWith('-I') && !isAbsolute(f.slice(2)) ? `-I${resolve(f.slice(2))}` : f);
-  args.push(...userFlags, ...sources, ...(sdk ? ['/socklab-sdk/libsocklab.a', ...sdk.ldflags] : []), '-o', vout);
+  // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
+  args.push(...(sdk ? sdk.ldflags : []), ...userFlags, ...sources, ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout);
   const result = await yowaspClang(args, tree, stderr);
   const wasm = treeGet(result, vout);
   if (!wasm) throw new BuildError('clang produced no output', '');
