@@ -599,6 +599,8 @@ export class Socket implements OpenFile {
     if (d.port === 0) throw new Errno(E.EINVAL);
     if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
     if (this.real) {
+      // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
+      if (this.real.room() === 0) return WOULD_BLOCK;
       this.real.sendTo(gather(iovs, total), d);
       return total;
     }

@@ -22,6 +22,7 @@ export class RealDgram implements Transport {
   private connected = false;
   /** Sends Node has not finished: Linux's sendto is done when it returns, so close() waits for these. */
   private inflight = 0;
+  private inflightBytes = 0;
   private closing = false;
   private flushedNow: (() => void) | undefined;
   op: PendingOp | undefined;
@@ -117,23 +118,27 @@ export class RealDgram implements Transport {
         /* not bound yet: the 'listening' handler sets it */
       }
     }
+    // Node will not take an address on a connected socket; Linux would send there anyway.
+    if (this.connected && (!this.s.remote || !sameAddr(this.s.remote, dst))) throw new Errno(E.EISCONN, undefined, 'a connected UDP socket on --net=real sends only to its peer');
     this.inflight++;
+    this.inflightBytes += data.length;
     const cb = (err: Error | null): void => {
+      this.inflightBytes -= data.length;
       if (--this.inflight === 0 && this.closing) this.close();
+      this.rn.wake(this.s);
       if (err && this.connected && !this.s.closed) {
         this.s.soError = codeErrno(err);
         this.rn.wake(this.s);
       }
     };
     if (this.connected) {
-      // Node will not take an address on a connected socket; Linux would send there anyway.
-      if (!this.s.remote || !sameAddr(this.s.remote, dst)) throw new Errno(E.EISCONN, undefined, 'a connected UDP socket on --net=real sends only to its peer');
       sock.send(data, cb);
     } else sock.send(data, dst.port, nodeHost(this.s.domain, dst.ip), cb);
   }
 
+  /** Datagrams Node still holds count against SO_SNDBUF: a guest sending in a loop cannot queue without bound. */
   room(): number {
-    return 1;
+    return this.inflightBytes >= this.s.sndbuf ? 0 : 1;
   }
   write(): void {
     // Datagram sockets send through sendTo.
