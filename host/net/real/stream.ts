@@ -189,7 +189,8 @@ export class RealStream implements Transport {
   /** A connection to our listener: queued for accept() if the guest listens, else reset. */
   private incoming(c: net.Socket): void {
     const s = this.s;
-    if (s.closed || s.state !== 'listening') {
+    // Not listening (yet), or the backlog is full (Linux holds backlog+1 and drops further SYNs): the client is reset.
+    if (s.closed || s.state !== 'listening' || s.acceptq.length > s.backlog) {
       c.resetAndDestroy();
       return;
     }
