@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
-import { parseDuration, parseSize } from './units.js';
+import { parseCount, parseDuration, parseSize } from './units.js';
 import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
@@ -245,14 +245,6 @@ async function cmdRun(args: string[]): Promise<number> {
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
   return o.status;
-}
-
-/** 1000, 500K, 2M, 1G (decimal: fuel units are counts, not bytes). */
-function parseCount(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(v.trim());
-  if (!m) throw new UsageError(`--fuel needs a count like 500M or 2G, got ${JSON.stringify(v)}`);
-  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.round(Number(m[1]) * mult);
 }
 
 /** REALPORT:HOST:PORT */

@@ -8,6 +8,14 @@ export function parseSize(s: string): number {
   return Math.floor(parseFloat(m[1]!) * mult);
 }
 
+/** "1000", "500K", "200M", "2G" -> a count, in powers of 1000 (fuel units are counts, not bytes). */
+export function parseCount(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)$/i.exec(s.trim());
+  if (!m) throw new Error(`not a count: ${JSON.stringify(s)} (use e.g. 1000, 500M, 2G)`);
+  const mult = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(parseFloat(m[1]!) * mult);
+}
+
 /** "10", "2.5s", "500ms", "1m" -> milliseconds (a bare number is seconds, like timeout(1)). */
 export function parseDuration(s: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(s.trim());

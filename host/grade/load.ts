@@ -9,7 +9,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import AjvModule from 'ajv';
 import { packageRoot } from '../toolchain/clang.js';
 import { durationMs } from '../scenario/load.js';
-import { parseSize } from '../cli/units.js';
+import { parseCount, parseSize } from '../cli/units.js';
 import type { Check, GradingSpec, Limits, ProcessDecl, ProgramSpec, TestSpec, TextMatch, TraceAssertion, Visibility } from './spec.js';
 
 export class GradeSpecError extends Error {}
@@ -105,21 +105,13 @@ interface RawSpec {
 /** What every test gets unless the spec says otherwise: generous, but a runaway guest stops. */
 export const DEFAULT_LIMITS: Limits = { timeMs: 10_000, virtualTimeMs: 300_000, memory: 64 << 20, output: 1 << 20, fds: 64, processes: 64 };
 
-/** 500M, 2G, 1000: fuel units are counts (decimal), not bytes. */
-function count(v: string | number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(String(v).trim());
-  if (!m) throw new Error(`cpu: "${v}" is not a count like 500M or 2G`);
-  return Math.round(Number(m[1]) * { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']);
-}
-
 function limitsOf(raw: RawLimits | undefined): Limits {
   if (!raw) return {};
   const size = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : parseSize(String(v)));
   const dur = (v: string | number | undefined): number | undefined => (v === undefined ? undefined : durationMs(v));
   const l: Limits = {
     timeMs: dur(raw.time), virtualTimeMs: dur(raw.virtual_time), memory: size(raw.memory), output: size(raw.output),
-    fds: raw.fds, processes: raw.processes, sockets: raw.sockets, cpu: count(raw.cpu),
+    fds: raw.fds, processes: raw.processes, sockets: raw.sockets, cpu: raw.cpu === undefined ? undefined : parseCount(String(raw.cpu)),
   };
   return Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) as Limits;
 }

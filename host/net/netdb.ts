@@ -5,14 +5,13 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { encodeUtf8 } from '../abi/memory.js';
 import type { Process } from '../kernel/process.js';
-import { canonIp } from './ipaddr.js';
+import { canonIp, isLoopback } from './ipaddr.js';
 import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './sockaddr.js';
 import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './constants.js';
 import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';
 import { realResolve } from './real/dns.js';
 import { BLOCKED } from '../kernel/syscall.js';
-import { isLoopback } from './ipaddr.js';
 
 const REC = 404;
 

@@ -67,7 +67,8 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
     if (!t) throw new Errno(E.ESOCKTNOSUPPORT);
     if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
     if (t.raw && p.ext['noRaw'] === true) throw new Errno(E.EPERM);
-    if (t.raw && realNetOf(p)) refuseRaw(realNetOf(p)!);
+    const rn = realNetOf(p);
+    if (t.raw && rn) refuseRaw(rn);
     kind = t.kind;
     raw = t.raw === true;
   } else throw new Errno(E.EAFNOSUPPORT);
@@ -313,7 +314,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
     syscall(S, 'listen', { strace: 'listen', classes: ['net'], params: ['fd:fd', 'backlog:i32'] }, (p: Process, fd: number, backlog: number) => {
       const s = sockOf(p, fd);
       // An unbound real socket listens on an ephemeral port, which Node must bind first.
-      if (s.real && !s.isUnix && s.kind === 'stream' && s.state !== 'listening' && (!s.local || (s.real as { op?: { kind: string } }).op?.kind === 'bind')) {
+      if (s.real && !s.isUnix && s.kind === 'stream' && s.state !== 'listening' && (!s.local || s.real.op?.kind === 'bind')) {
         if (realBind(s, wildcard(s), 28, true) === WOULD_BLOCK) return p.block([s.waitq]);
       }
       listen(s, backlog);

@@ -8,11 +8,9 @@
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../constants.js';
-import type { Socket, Transport } from '../socket.js';
-import { sameAddr } from '../socket.js';
+import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket.js';
 import type { InetAddr } from '../sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
-import type { PendingOp } from './stream.js';
 
 export class RealDgram implements Transport {
   private sock: dgram.Socket | undefined;

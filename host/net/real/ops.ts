@@ -9,10 +9,10 @@ import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../constants.js';
 import { inetBindAddress } from '../ops.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../sockaddr.js';
-import type { Socket } from '../socket.js';
+import type { PendingOp, Socket } from '../socket.js';
 import { RealDgram } from './dgram.js';
 import { nodeHost, type RealNetwork } from './network.js';
-import { RealStream, type PendingOp } from './stream.js';
+import { RealStream } from './stream.js';
 
 /** socket(): an inet socket gets its real transport at once; SOCK_RAW cannot exist on --net=real. */
 export function attachReal(rn: RealNetwork, s: Socket): void {
@@ -114,14 +114,12 @@ export function startRealConnect(s: Socket, a: InetAddr): void {
 export function realConnectDgram(s: Socket, a: Addr): number {
   const t = s.real as RealDgram;
   if (t.op?.kind === 'connect') {
-    const op = t.op;
-    if (op.errno === undefined) return WOULD_BLOCK;
-    t.op = undefined;
-    if (op.errno) {
+    try {
+      return settle(t);
+    } catch (e) {
       s.remote = undefined;
-      throw new Errno(op.errno);
+      throw e;
     }
-    return 0;
   }
   if (a.family === 'unspec') {
     t.connect(undefined);

@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import { E } from '../../abi/errno.js';
 import { AF } from '../constants.js';
-import { Socket, type Transport } from '../socket.js';
+import { Socket, type PendingOp, type Transport } from '../socket.js';
 import { UNNAMED, type InetAddr } from '../sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
 
@@ -31,13 +31,6 @@ function takeChunk(): Buffer {
 }
 function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
-}
-
-/** An asynchronous step (bind, connect) under way, and its outcome once known. */
-export interface PendingOp {
-  kind: 'bind' | 'connect';
-  errno?: number;
-  note?: string;
 }
 
 export class RealStream implements Transport {
