@@ -255,13 +255,24 @@ export class Vfs {
     if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
     parent.entries.set(r.name, new SockNode(obj, this.times()));
   }
-  /** For real AF_UNIX sockets: the host path behind a guest path whose directory is a mounted host one. */
-  hostPathOf(path: string, follow: boolean): { path: string; readonly: boolean } | undefined {
+  /**
+   * For real AF_UNIX sockets: the host socket path behind a guest path whose
+   * directory is a mounted host one, or undefined when the path lives in
+   * memory. The host kernel must never resolve a path the guest chose:
+   * socklab resolves every component itself, then opens the final directory
+   * and hands Node `/proc/self/fd/N/NAME`, so no host symlink or truncation
+   * can lead outside the mount (see docs/real-network.md).
+   */
+  hostSocketPath(path: string, follow: boolean): HostSocketPath | undefined {
     const r = this.resolve(this.root, path, follow);
-    if (r.node instanceof HostNode) return { path: r.node.path, readonly: r.node.mount.readonly };
     const parent = r.parent;
-    if (r.node !== undefined || parent instanceof MemDir) return undefined;
-    return { path: join(hostDirPath(parent), r.name), readonly: readOnly(parent) };
+    if (r.node instanceof MemDir || r.node instanceof MemFile || r.node instanceof MemSymlink || r.node instanceof SockNode || r.node instanceof MountPoint) return undefined;
+    if (parent instanceof MemDir) return undefined;
+    const node = r.node;
+    return {
+      readonly: readOnly(parent),
+      open: (want: 'bind' | 'connect') => openHostSocketPath(parent, r.name, node, want),
+    };
   }
   /** For the socket layer: the object bound at path; ENOENT if none, ECONNREFUSED if it is not a socket. */
   lookupSocket(path: string): unknown {
@@ -294,6 +305,71 @@ export function hostErrno(e: unknown): Errno {
     EROFS: E.EROFS, EBUSY: E.EBUSY, EMFILE: E.EMFILE, EFBIG: E.EFBIG,
   };
   return new Errno(map[code] ?? E.EIO);
+}
+
+/** A guest AF_UNIX path inside a mount, ready to be opened for Node (see Vfs.hostSocketPath). */
+export interface HostSocketPath {
+  readonly readonly: boolean;
+  open(want: 'bind' | 'connect'): HostSocketHandle;
+}
+/** The path to give Node, valid until release() (which must wait until Node is done with the path). */
+export interface HostSocketHandle {
+  readonly path: string;
+  release(): void;
+}
+
+/** sun_path holds 108 bytes with the terminating NUL: a longer host path would be cut by the host kernel. */
+const SUN_PATH_MAX = 107;
+const procFd = ((): boolean => {
+  try {
+    return fs.statSync('/proc/self/fd').isDirectory();
+  } catch {
+    return false;
+  }
+})();
+
+function openHostSocketPath(dir: HostNode | MountPoint, name: string, node: HostNode | undefined, want: 'bind' | 'connect'): HostSocketHandle {
+  const mount = mountOf(dir);
+  const dirPath = hostDirPath(dir);
+  if (want === 'connect') {
+    if (!node) throw new Errno(E.ENOENT);
+    // Linux: connecting to a path that is not a socket is ECONNREFUSED.
+    if (!node.stat.isSocket()) throw new Errno(E.ECONNREFUSED);
+  }
+  if (!procFd) {
+    // No /proc (not Linux): the plain path, refused where the host would cut it.
+    const p = join(dirPath, name);
+    if (Buffer.byteLength(p) > SUN_PATH_MAX) throw new Errno(E.ENAMETOOLONG);
+    return { path: p, release: () => undefined };
+  }
+  let fd: number;
+  try {
+    fd = fs.openSync(dirPath, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    throw hostErrno(e);
+  }
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    fs.closeSync(fd);
+  };
+  try {
+    // The directory actually opened must be the mount or inside it (a host process may have swapped a component).
+    const real = fs.readlinkSync(`/proc/self/fd/${fd}`);
+    if (real !== mount.host && !real.startsWith(mount.host.endsWith('/') ? mount.host : mount.host + '/')) throw new Errno(E.EACCES);
+    const p = `/proc/self/fd/${fd}/${name}`;
+    if (Buffer.byteLength(p) > SUN_PATH_MAX) throw new Errno(E.ENAMETOOLONG);
+    if (want === 'connect') {
+      // The last component, as it is now: a socket, not a link the host would follow.
+      const st = fs.lstatSync(p);
+      if (!st.isSocket()) throw new Errno(E.ECONNREFUSED);
+    }
+    return { path: p, release };
+  } catch (e) {
+    release();
+    throw e instanceof Errno ? e : hostErrno(e);
+  }
 }
 
 const hostType = (st: fs.Stats): FileType =>

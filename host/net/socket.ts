@@ -58,8 +58,15 @@ export interface PendingOp {
 export interface SocketPathNamespace {
   bindSocket(path: string, obj: unknown): void;
   lookupSocket(path: string): unknown;
-  /** The host path behind a guest path inside a mounted host directory, or undefined (for --net=real AF_UNIX sockets). */
-  hostPathOf?(path: string, follow: boolean): { path: string; readonly: boolean } | undefined;
+  /** The host socket path behind a guest path inside a mounted host directory, or undefined (for --net=real AF_UNIX sockets). */
+  hostSocketPath?(path: string, follow: boolean): HostSocketPath | undefined;
+}
+
+/** A guest path in a mounted host directory: opened only when the call starts (host/fs/memfs.ts). */
+export interface HostSocketPath {
+  readonly readonly: boolean;
+  /** A path the host may resolve safely (ENAMETOOLONG, ECONNREFUSED, ENOENT as Errno), valid until release(). */
+  open(want: 'bind' | 'connect'): { readonly path: string; release(): void };
 }
 
 let inoSeq = 1_000_000n;

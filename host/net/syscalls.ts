@@ -17,7 +17,7 @@ import { sockOf } from './fd.js';
 import { doGetaddrinfo, doGetnameinfo } from './netdb.js';
 import { accept, bind, connect, listen } from './ops.js';
 import { doPoll, doSelect } from './poll.js';
-import { Socket, gather, type Kind, type SocketPathNamespace } from './socket.js';
+import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket.js';
 import { getsockopt, setsockopt } from './sockopt.js';
 import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';
@@ -229,9 +229,9 @@ function doAccept(p: Process, fd: number, addrPtr: number, lenPtr: number, flags
 const connectStarter = new WeakMap<Socket, { p: Process; start: number }>();
 
 /** On --net=real: the host path behind an AF_UNIX address inside a granted --dir, else undefined (the socket stays in memory). */
-function realUnixPath(p: Process, s: Socket, a: Addr, follow: boolean): { path: string; readonly: boolean } | undefined {
+function realUnixPath(p: Process, s: Socket, a: Addr, follow: boolean): HostSocketPath | undefined {
   if (!s.isUnix || a.family !== 'unix' || a.abstract || !realNetOf(p)) return undefined;
-  return s.fs?.hostPathOf?.(a.path, follow);
+  return s.fs?.hostSocketPath?.(a.path, follow);
 }
 
 function doConnect(p: Process, fd: number, addrPtr: number, len: number): number {
@@ -241,7 +241,7 @@ function doConnect(p: Process, fd: number, addrPtr: number, len: number): number
   if (s.isUnix && a.family !== 'unix' && !(a.family === 'unspec' && s.kind === 'dgram')) return E.EINVAL;
   const host = realUnixPath(p, s, a, true);
   if (host) {
-    const u = realConnectUnix(realNetOf(p)!, s, a as UnixAddr, host.path);
+    const u = realConnectUnix(realNetOf(p)!, s, a as UnixAddr, host);
     return u === WOULD_BLOCK ? p.block([s.waitq], p.deadline(s.sndtimeo)) : 0;
   }
   const starting = !s.isUnix && s.kind === 'stream' && s.ss === 'unconnected';

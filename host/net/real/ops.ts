@@ -9,7 +9,7 @@ import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../constants.js';
 import { inetBindAddress } from '../ops.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../sockaddr.js';
-import type { PendingOp, Socket } from '../socket.js';
+import type { HostSocketPath, PendingOp, Socket } from '../socket.js';
 import { RealDgram } from './dgram.js';
 import { nodeHost, type RealNetwork } from './network.js';
 import { RealStream } from './stream.js';
@@ -58,7 +58,7 @@ export function wildcard(s: Socket): InetAddr {
 }
 
 /** bind() of an AF_UNIX socket to a path inside a granted host directory. */
-export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: { path: string; readonly: boolean }): number {
+export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: HostSocketPath): number {
   if (s.real instanceof RealStream && s.real.op?.kind === 'bind') {
     const r = settle(s.real);
     if (r === 0) s.local = a;
@@ -67,14 +67,16 @@ export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: { pa
   if (s.local) throw new Errno(E.EINVAL);
   if (s.kind !== 'stream') rn.fail(E.EOPNOTSUPP, `${a.path} is in a host directory: on --net=real only AF_UNIX stream sockets can live there (Node has no datagram or seqpacket ones)`);
   if (host.readonly) throw new Errno(E.EROFS);
+  // The directory stays open while Node may use the path: Node unlinks it when the listener closes.
+  const h = host.open('bind');
   const t = new RealStream(rn, s);
   s.real = t;
-  t.bind({ path: host.path, exclusive: true, backlog: 511 }, () => undefined);
+  t.bind({ path: h.path, exclusive: true, backlog: 511 }, () => undefined, h.release);
   return WOULD_BLOCK;
 }
 
 /** connect() of an AF_UNIX stream socket to a host path: blocks until Node connected or failed. */
-export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, hostPath: string): number {
+export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: HostSocketPath): number {
   if (s.real instanceof RealStream && s.ss === 'connecting') {
     if (s.state === 'connecting') return WOULD_BLOCK;
     if (s.state === 'connected') {
@@ -89,12 +91,18 @@ export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, hostPat
   if (s.state === 'connected') throw new Errno(E.EISCONN);
   if (s.state === 'listening') throw new Errno(E.EINVAL);
   if (s.kind !== 'stream') rn.fail(E.EOPNOTSUPP, `${a.path} is in a host directory: on --net=real only AF_UNIX stream sockets can connect there (Node has no datagram or seqpacket ones)`);
+  const h = host.open('connect');
   const t = new RealStream(rn, s);
   s.real = t;
   s.ss = 'connecting';
   s.state = 'connecting';
   s.remote = a;
-  t.connect({ path: hostPath });
+  try {
+    // Node calls connect(2) within this call, so the directory can close right after.
+    t.connect({ path: h.path });
+  } finally {
+    h.release();
+  }
   return WOULD_BLOCK;
 }
 

@@ -152,10 +152,11 @@ export class RealStream implements Transport {
    * `check` sees the bound address (the ephemeral port once known) and
    * returns a policy refusal, which undoes the bind.
    */
-  bind(opts: net.ListenOptions, check: (srv: net.Server) => string | undefined): void {
+  bind(opts: net.ListenOptions, check: (srv: net.Server) => string | undefined, closed?: () => void): void {
     this.op = { kind: 'bind' };
     const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     this.server = srv;
+    if (closed) srv.once('close', closed);
     this.hold();
     srv.on('connection', (c) => this.incoming(c));
     srv.once('error', (e) => {
