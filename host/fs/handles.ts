@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLIN, POLLOUT, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
-import { HostNode, MemDir, MemFile, MountPoint, hostErrno, statNode, type Vfs } from './memfs.js';
+import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MountPoint, hostErrno, statNode, type FsSpace, type Vfs } from './memfs.js';
 
 abstract class Base {
   readonly waitq = new WaitQueue();
@@ -63,6 +63,7 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
     readonly writable: boolean,
   ) {
     super(path);
+    node.opens++;
   }
   protected size(): number {
     return this.node.size;
@@ -73,7 +74,7 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
     let n = 0;
     for (const v of iovs) {
       const k = Math.max(0, Math.min(v.length, this.node.size - o));
-      v.set(this.node.data.subarray(o, o + k));
+      if (k) this.node.read(k === v.length ? v : v.subarray(0, k), o);
       n += k;
       o += k;
       if (k < v.length) break;
@@ -83,35 +84,59 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
   }
   pwrite(iovs: Uint8Array[], offset: bigint): number {
     if (!this.writable) throw new Errno(E.EBADF);
-    let o = Number(offset);
-    const end = o + total(iovs);
-    if (end > 2 ** 31) throw new Errno(E.EFBIG);
-    this.node.ensure(end);
-    if (o > this.node.size) this.node.data.fill(0, this.node.size, o);
+    const start = Number(offset);
+    const want = start + total(iovs);
+    if (want === start) return 0;
+    // Linux writes what fits below the largest file size, then EFBIG.
+    if (start >= MAX_FILE_SIZE) throw new Errno(E.EFBIG);
+    const end = Math.min(want, MAX_FILE_SIZE);
+    let o = start;
     for (const v of iovs) {
-      this.node.data.set(v, o);
-      o += v.length;
+      const k = Math.min(v.length, end - o);
+      if (k <= 0) break;
+      const stored = this.node.write(k === v.length ? v : v.subarray(0, k), o);
+      o += stored;
+      if (stored < k) break;
     }
-    if (o > this.node.size) this.node.size = o;
+    // A full space: a short write, or ENOSPC when nothing fit.
+    if (o === start) throw new Errno(E.ENOSPC);
     const t = this.vfs.times();
     this.node.times.mtim = t.mtim;
     this.node.times.ctim = t.ctim;
-    return end - Number(offset);
+    return o - start;
   }
   stat(): FileStat {
     return statNode(this.node);
   }
-  close(): void {}
+  close(): void {
+    this.node.opens--;
+    this.node.release();
+  }
 }
 
+/**
+ * A regular file of a mounted host directory. What a guest adds to host
+ * files counts against the run's space too (growth only: a file that
+ * shrinks gives nothing back, so space cannot be gained on files that
+ * existed before the run).
+ */
 export class HostFileHandle extends PositionedFile implements OpenFile {
   constructor(
     private readonly fd: number,
     path: string,
     readonly readable: boolean,
     readonly writable: boolean,
+    private readonly space: FsSpace,
+    /** On a read-only mount: utimensat is EROFS. */
+    readonly readonlyMount = false,
   ) {
     super(path);
+  }
+  /** How far the file may grow to reach `end`: short of it when the space is full. */
+  private growTo(end: number): number {
+    const size = this.size();
+    if (end <= size) return end;
+    return Math.min(end, size + this.space.room());
   }
   protected size(): number {
     return fs.fstatSync(this.fd).size;
@@ -134,17 +159,44 @@ export class HostFileHandle extends PositionedFile implements OpenFile {
   }
   pwrite(iovs: Uint8Array[], offset: bigint): number {
     if (!this.writable) throw new Errno(E.EBADF);
-    let o = Number(offset);
+    const start = Number(offset);
+    const want = start + total(iovs);
+    if (want === start) return 0;
+    if (start >= MAX_FILE_SIZE) throw new Errno(E.EFBIG);
+    const before = this.size();
+    const end = this.growTo(Math.min(want, MAX_FILE_SIZE));
+    if (end <= start) throw new Errno(E.ENOSPC);
+    let o = start;
     try {
-      for (const v of iovs) o += fs.writeSync(this.fd, v, 0, v.length, o);
+      for (const v of iovs) {
+        if (o >= end) break;
+        const k = Math.min(v.length, end - o);
+        o += fs.writeSync(this.fd, v, 0, k, o);
+      }
+    } catch (e) {
+      throw hostErrno(e);
+    } finally {
+      if (o > before) this.space.charge(Math.min(o - before, this.space.room()));
+    }
+    return o - start;
+  }
+  truncate(n: number): void {
+    const before = this.size();
+    if (n > before && n - before > this.space.room()) throw new Errno(E.ENOSPC);
+    try {
+      fs.ftruncateSync(this.fd, n);
     } catch (e) {
       throw hostErrno(e);
     }
-    return o - Number(offset);
+    if (n > before) this.space.charge(n - before);
   }
-  truncate(n: number): void {
+  /** futimens(): EROFS on a read-only mount, as Linux. */
+  setTimes(t: { a: bigint | undefined; m: bigint | undefined }): void {
+    if (this.readonlyMount) throw new Errno(E.EROFS);
+    const st = this.stat();
+    const sec = (ns: bigint): number => Number(ns) / 1e9;
     try {
-      fs.ftruncateSync(this.fd, n);
+      fs.futimesSync(this.fd, sec(t.a ?? st.atim), sec(t.m ?? st.mtim));
     } catch (e) {
       throw hostErrno(e);
     }

@@ -28,25 +28,128 @@ export class MemDir {
     this.parent = parent;
   }
 }
+/**
+ * The bytes in-memory files (and writes to mounted host files) may hold in
+ * one run (`--max-fs`): past it, writes are short or fail with ENOSPC, as on
+ * a full tmpfs. Holes (ftruncate past the end) cost nothing, as on Linux.
+ */
+export class FsSpace {
+  used = 0;
+  constructor(readonly limit: number) {}
+  room(): number {
+    return Math.max(0, this.limit - this.used);
+  }
+  /** Charges `delta` bytes (negative gives back); ENOSPC if they do not fit. */
+  charge(delta: number): void {
+    if (delta > 0 && delta > this.room()) throw new Errno(E.ENOSPC);
+    this.used += delta;
+  }
+}
+/** Largest file socklab stores (EFBIG past it): 2 GiB. */
+export const MAX_FILE_SIZE = 2 ** 31;
+/** Default for --max-fs. */
+export const DEFAULT_FS_SPACE = 512 * 2 ** 20;
+
+/** Files are stored in pages, as tmpfs does: only pages written hold memory and count against the space. */
+const PAGE = 4096;
+
 export class MemFile {
   readonly kind = 'file';
-  data = new Uint8Array(0);
+  /** Stored pages; a missing page is a hole (zeros). Bytes of a page past `size` are always zero. */
+  private pages: (Uint8Array | undefined)[] = [];
+  private held = 0;
   size = 0;
   nlink = 1;
+  /** Open descriptions: the data is freed when the last link and the last open go. */
+  opens = 0;
+  /** fallocate()d length: charged to the space without being allocated. */
+  private reserved = 0;
+  private charged = 0;
   readonly ino = nextIno();
-  constructor(public times: Times) {}
-  /** Grows the backing store geometrically so appends stay linear. */
-  ensure(n: number): void {
-    if (n > this.data.length) {
-      const d = new Uint8Array(Math.max(n, this.data.length * 2, 64));
-      d.set(this.data.subarray(0, this.size));
-      this.data = d;
+  constructor(
+    public times: Times,
+    private readonly space: FsSpace,
+  ) {}
+  private recharge(): void {
+    const want = Math.max(this.held * PAGE, Math.ceil(this.reserved / PAGE) * PAGE);
+    // Giving back always succeeds; taking may throw ENOSPC before anything changes.
+    this.space.charge(want - this.charged);
+    this.charged = want;
+  }
+  /** Copies bytes [offset, offset + dst.length) of the file (holes as zeros) into dst. */
+  read(dst: Uint8Array, offset: number): void {
+    for (let o = 0; o < dst.length; ) {
+      const at = offset + o;
+      const pi = Math.floor(at / PAGE);
+      const po = at - pi * PAGE;
+      const k = Math.min(PAGE - po, dst.length - o);
+      const page = this.pages[pi];
+      if (page) dst.set(page.subarray(po, po + k), o);
+      else dst.fill(0, o, o + k);
+      o += k;
     }
   }
+  /**
+   * Stores src at offset, page by page; returns how many bytes were stored,
+   * fewer than src.length when the space is full (a short write).
+   */
+  write(src: Uint8Array, offset: number): number {
+    let o = 0;
+    while (o < src.length) {
+      const at = offset + o;
+      const pi = Math.floor(at / PAGE);
+      const po = at - pi * PAGE;
+      const k = Math.min(PAGE - po, src.length - o);
+      let page = this.pages[pi];
+      if (!page) {
+        // What one more page costs (nothing while fallocate()d space covers it).
+        const need = Math.max((this.held + 1) * PAGE, Math.ceil(this.reserved / PAGE) * PAGE) - this.charged;
+        if (need > this.space.room()) break;
+        page = new Uint8Array(PAGE);
+        this.pages[pi] = page;
+        this.held++;
+        this.recharge();
+      }
+      page.set(k === src.length && o === 0 ? src : src.subarray(o, o + k), po);
+      o += k;
+    }
+    if (offset + o > this.size) this.size = offset + o;
+    return o;
+  }
   truncate(n: number): void {
-    this.ensure(n);
-    if (n > this.size) this.data.fill(0, this.size, n);
+    if (n < this.size) {
+      // Pages past the new end go; the tail of the last one is zeroed (a later extension reads zeros).
+      const keep = Math.ceil(n / PAGE);
+      for (let i = keep; i < this.pages.length; i++) if (this.pages[i]) this.held--;
+      this.pages.length = Math.min(this.pages.length, keep);
+      const last = this.pages[keep - 1];
+      if (last && n % PAGE) last.fill(0, n % PAGE);
+      if (this.reserved > n) this.reserved = n;
+      this.recharge();
+    }
     this.size = n;
+  }
+  /** fallocate(): space for `end` bytes is guaranteed (charged, ENOSPC if it does not fit), the size grows; nothing is allocated yet. */
+  allocate(end: number): void {
+    if (end > this.reserved) {
+      const before = this.reserved;
+      this.reserved = end;
+      try {
+        this.recharge();
+      } catch (e) {
+        this.reserved = before;
+        throw e;
+      }
+    }
+    if (end > this.size) this.size = end;
+  }
+  /** Frees the data once no name and no open description is left. */
+  release(): void {
+    if (this.nlink > 0 || this.opens > 0) return;
+    this.pages = [];
+    this.held = 0;
+    this.reserved = 0;
+    this.recharge();
   }
 }
 export class MemSymlink {
@@ -94,6 +197,7 @@ export class Vfs {
   constructor(
     private readonly now: () => bigint,
     mounts: MountSpec[] = [],
+    readonly space: FsSpace = new FsSpace(DEFAULT_FS_SPACE),
   ) {
     const t = this.times();
     this.root = new MemDir(t);

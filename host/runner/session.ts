@@ -11,7 +11,7 @@ import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
 import type { RunSpec } from './spec.js';
 import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
-import { Vfs } from '../fs/memfs.js';
+import { DEFAULT_FS_SPACE, FsSpace, Vfs } from '../fs/memfs.js';
 import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
@@ -42,12 +42,15 @@ export class Session {
   private publishers: Publisher[] = [];
   /** One filesystem per virtual host, shared by the processes on it. */
   private readonly filesystems = new Map<string, Vfs>();
+  /** One space for every host's files: the limit is the run's. */
+  private readonly space: FsSpace;
 
   constructor(
     readonly spec: RunSpec,
     private readonly io: SessionIO,
     observer?: SyscallObserver,
   ) {
+    this.space = new FsSpace(spec.maxFs ?? DEFAULT_FS_SPACE);
     this.kernel = new Kernel({
       seed: spec.seed,
       // Real peers run on the wall clock: virtual time cannot wait for them.
@@ -149,7 +152,7 @@ export class Session {
     let v = this.filesystems.get(host);
     if (!v) {
       const mounts = [...(this.spec.mounts ?? []), ...(this.spec.hostMounts?.[host] ?? [])];
-      v = new Vfs(() => this.kernel.clock.wall(), mounts);
+      v = new Vfs(() => this.kernel.clock.wall(), mounts, this.space);
       this.filesystems.set(host, v);
     }
     return v;

@@ -44,6 +44,8 @@ export interface RunSpec {
   maxMemory?: number;
   maxOutput?: number;
   maxFds?: number;
+  /** Bytes the run's in-memory files (and what guests add to mounted host files) may hold: ENOSPC past it (default 512 MiB). */
+  maxFs?: number;
   /** Processes the run may start (scenario processes beyond it are an error). */
   maxProcesses?: number;
   /**

@@ -10,7 +10,7 @@ import { FileType, type FileStat, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
-import { HostNode, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
+import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
 
@@ -80,7 +80,7 @@ function pathOpen(
     if (oflags & O_DIRECTORY) throw new Errno(E.EINVAL);
     needWritable(r.parent);
     if (r.parent instanceof MemDir) {
-      node = new MemFile(vfs.times());
+      node = new MemFile(vfs.times(), vfs.space);
       r.parent.entries.set(r.name, node);
       const t = vfs.times();
       r.parent.times.mtim = t.mtim;
@@ -118,7 +118,7 @@ function pathOpen(
     } catch (e) {
       throw hostErrno(e);
     }
-    f = new HostFileHandle(hfd, r.path, wantRead, wantWrite);
+    f = new HostFileHandle(hfd, r.path, wantRead, wantWrite, vfs.space, readOnly(node));
   } else throw new Errno(E.EACCES);
   f.append = (fdflags & FD_APPEND) !== 0;
   f.nonblock = (fdflags & FD_NONBLOCK) !== 0;
@@ -132,7 +132,9 @@ function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: big
   p.mem.check(usedOut, 4);
   const ents = d.entries();
   let o = 0;
-  for (let i = Number(cookie); i < ents.length && o < len; i++) {
+  // A cookie past the last entry (any u64 value) is the end of the directory.
+  const first = BigInt.asUintN(64, BigInt(cookie)) >= BigInt(ents.length) ? ents.length : Number(cookie);
+  for (let i = first; i < ents.length && o < len; i++) {
     const e = ents[i]!;
     const name = encodeUtf8(e.name);
     const rec = new Uint8Array(24 + name.length);
@@ -165,7 +167,10 @@ function unlinkAt(p: Process, dirfd: number, ptr: number, len: number, wantDir: 
   if (r.parent instanceof MemDir) {
     if (node instanceof MemDir && node.entries.size) throw new Errno(E.ENOTEMPTY);
     r.parent.entries.delete(r.name);
-    if (node instanceof MemFile) node.nlink--;
+    if (node instanceof MemFile) {
+      node.nlink--;
+      node.release();
+    }
     r.parent.times.mtim = dir.vfs.times().mtim;
   } else {
     try {
@@ -194,11 +199,20 @@ function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
   return 0;
 }
 
+/** Linux refuses "." or ".." as the last component of either rename path (EBUSY), before anything else. */
+function lastIsDots(path: string): boolean {
+  const last = path.replace(/\/+$/, '').split('/').pop();
+  return last === '.' || last === '..' || (last === '' && path.startsWith('/'));
+}
+
 function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
   const d1 = dirOf(p, fd1);
   const d2 = dirOf(p, fd2);
-  const a = d1.vfs.resolve(d1.node, pathArg(p, p1, l1), false);
-  const b = d2.vfs.resolve(d2.node, pathArg(p, p2, l2), false);
+  const oldPath = pathArg(p, p1, l1);
+  const newPath = pathArg(p, p2, l2);
+  const a = d1.vfs.resolve(d1.node, oldPath, false);
+  const b = d2.vfs.resolve(d2.node, newPath, false);
+  if (lastIsDots(oldPath) || lastIsDots(newPath)) throw new Errno(E.EBUSY);
   if (!a.node) throw new Errno(E.ENOENT);
   if (a.node instanceof MountPoint || b.node instanceof MountPoint) throw new Errno(E.EBUSY);
   needWritable(a.parent);
@@ -218,6 +232,10 @@ function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, 
     if (a.node instanceof MemDir) for (let d: MemDir | undefined = pb; d; d = d.parent) if (d === a.node) throw new Errno(E.EINVAL);
     if (b.node instanceof MemDir && b.node.entries.size) throw new Errno(E.ENOTEMPTY);
     pa.entries.delete(a.name);
+    if (b.node instanceof MemFile) {
+      b.node.nlink--;
+      b.node.release();
+    }
     pb.entries.set(b.name, a.node);
     if (a.node instanceof MemDir) a.node.parent = pb;
     return 0;
@@ -290,12 +308,16 @@ function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number,
   throw new Errno(E.EXDEV);
 }
 
-function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: number): void {
+/** The times utimensat sets (undefined: unchanged), from WASI's fstflags. */
+function timesArg(p: Process, atim: bigint, mtim: bigint, flags: number): { a: bigint | undefined; m: bigint | undefined } {
   const now = p.kernel.clock.wall();
   const ATIM = 1, ATIM_NOW = 2, MTIM = 4, MTIM_NOW = 8;
   if ((flags & ATIM && flags & ATIM_NOW) || (flags & MTIM && flags & MTIM_NOW)) throw new Errno(E.EINVAL);
-  const a = flags & ATIM_NOW ? now : flags & ATIM ? BigInt(atim) : undefined;
-  const m = flags & MTIM_NOW ? now : flags & MTIM ? BigInt(mtim) : undefined;
+  return { a: flags & ATIM_NOW ? now : flags & ATIM ? BigInt(atim) : undefined, m: flags & MTIM_NOW ? now : flags & MTIM ? BigInt(mtim) : undefined };
+}
+
+function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: number): void {
+  const { a, m } = timesArg(p, atim, mtim, flags);
   if (node instanceof HostNode || node instanceof MountPoint) {
     needWritable(node);
     const st = statNode(node);
@@ -381,37 +403,42 @@ export const fileSyscalls: SyscallDef[] = [
   }),
   syscall(W, 'fd_allocate', { strace: 'fallocate', classes: ['desc'], params: ['fd:fd', 'offset:u64', 'len:u64'] }, (p: Process, fd: number, off: bigint, len: bigint) => {
     const f = p.fds.file(fd);
-    const end = Number(BigInt(off) + BigInt(len));
-    if (f instanceof MemFileHandle) {
-      if (!f.writable) return E.EBADF;
-      if (end > f.node.size) f.node.truncate(end);
-      return 0;
-    }
-    if (f instanceof HostFileHandle) {
-      if (end > Number(f.stat().size)) f.truncate(end);
-      return 0;
-    }
-    return f.filetype === FileType.Directory ? E.EISDIR : E.ESPIPE;
+    // Linux: a negative offset or a length <= 0 is EINVAL; past the largest file size, EFBIG.
+    const o = BigInt.asIntN(64, BigInt(off));
+    const l = BigInt.asIntN(64, BigInt(len));
+    if (o < 0n || l <= 0n) return E.EINVAL;
+    if (f.filetype === FileType.Directory) return E.EISDIR;
+    if (!(f instanceof MemFileHandle) && !(f instanceof HostFileHandle)) return E.ESPIPE;
+    if (!f.writable) return E.EBADF;
+    if (o + l > BigInt(MAX_FILE_SIZE)) return E.EFBIG;
+    const end = Number(o + l);
+    if (f instanceof MemFileHandle) f.node.allocate(end);
+    else if (end > Number(f.stat().size)) f.truncate(end);
+    return 0;
   }),
   syscall(W, 'fd_filestat_set_size', { strace: 'ftruncate', classes: ['desc'], params: ['fd:fd', 'size:u64'] }, (p: Process, fd: number, size: bigint) => {
     const f = p.fds.file(fd);
-    const n = Number(size);
-    if (n > 2 ** 31) return E.EFBIG;
+    // The guest's off_t arrives as a u64: a negative length is EINVAL (Linux), a huge one EFBIG.
+    const n = BigInt.asIntN(64, BigInt(size));
+    if (n < 0n) return E.EINVAL;
+    if (n > BigInt(MAX_FILE_SIZE)) return E.EFBIG;
     if (f instanceof MemFileHandle) {
       if (!f.writable) return E.EINVAL;
-      f.node.truncate(n);
+      f.node.truncate(Number(n));
       return 0;
     }
     if (f instanceof HostFileHandle) {
       if (!f.writable) return E.EINVAL;
-      f.truncate(n);
+      f.truncate(Number(n));
       return 0;
     }
     return f.filetype === FileType.Directory ? E.EISDIR : E.EINVAL;
   }),
   syscall(W, 'fd_filestat_set_times', { strace: 'utimensat', classes: ['desc'], params: ['fd:fd', 'atim:u64', 'mtim:u64', 'flags:flags'] }, (p: Process, fd: number, a: bigint, m: bigint, flags: number) => {
-    const n = fileNode(p.fds.file(fd));
+    const f = p.fds.file(fd);
+    const n = fileNode(f);
     if (n) setTimes(p, n, a, m, flags);
+    else if (f instanceof HostFileHandle) f.setTimes(timesArg(p, a, m, flags));
     return 0;
   }),
   syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:out'] }, pathOpen),
