@@ -96,6 +96,8 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
       settled = true;
       if (timer) clearTimeout(timer);
       if (stdinStarted) process.stdin.pause();
+      // A worker that cannot stop (a host handle that never closes) must not keep this process alive.
+      worker.unref();
       void worker.terminate();
       if (o instanceof Error) reject(o);
       else resolve(o);

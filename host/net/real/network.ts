@@ -11,6 +11,7 @@ import type { Process } from '../../kernel/process.js';
 import { canonIp, unmap } from '../ipaddr.js';
 import type { InetAddr } from '../sockaddr.js';
 import type { Socket } from '../socket.js';
+import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../constants.js';
 import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';
 
@@ -118,6 +119,19 @@ export function realNetOf(p: Process): RealNetwork | undefined {
 }
 
 /** Linux's errno for a Node socket error (err.code is the errno name libuv reports). */
+/**
+ * Closes a Node socket with a RST where Node can send one. After end()
+ * (our FIN already sent) libuv refuses the reset (uv_tcp_close_reset gives
+ * EINVAL on a shut-down socket) and Node then never closes the handle,
+ * which keeps the process (or worker) from ever exiting: such a socket is
+ * destroyed plainly.
+ */
+export function resetSocket(c: NodeSocket): void {
+  if (c.destroyed) return;
+  if (c.writableEnded) c.destroy();
+  else c.resetAndDestroy();
+}
+
 export function codeErrno(e: unknown): number {
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
   const info = errnoByName(code);

@@ -16,6 +16,7 @@ import { connect } from '../ops.js';
 import type { InetAddr } from '../sockaddr.js';
 import { Socket } from '../socket.js';
 import { kernelNetwork } from '../virtual/index.js';
+import { resetSocket } from './network.js';
 import type { PublishSpec } from '../../runner/spec.js';
 
 const CHUNK = 64 << 10;
@@ -135,7 +136,7 @@ class Bridge {
   finish(reset: boolean): void {
     if (this.over) return;
     this.over = true;
-    if (reset) this.c.resetAndDestroy();
+    if (reset) resetSocket(this.c);
     else this.c.end();
     if (reset) this.s.linger = { on: 1, secs: 0 };
     this.s.close();

@@ -10,7 +10,7 @@ import { E } from '../../abi/errno.js';
 import { AF } from '../constants.js';
 import { Socket, type PendingOp, type Transport } from '../socket.js';
 import { UNNAMED, type InetAddr } from '../sockaddr.js';
-import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
+import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
 const SEND_WINDOW = 1 << 20;
@@ -108,7 +108,7 @@ export class RealStream implements Transport {
     const c = this.conn;
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
-      if (abort) c.resetAndDestroy();
+      if (abort) resetSocket(c);
       else {
         // The last bytes still go out after close(); the end of the run waits for them.
         this.rn.flushed(new Promise((r) => c.once('close', () => r())));
@@ -185,7 +185,7 @@ export class RealStream implements Transport {
     const s = this.s;
     // Not listening (yet), or the backlog is full (Linux holds backlog+1 and drops further SYNs): the client is reset.
     if (s.closed || s.state !== 'listening' || s.acceptq.length > s.backlog) {
-      c.resetAndDestroy();
+      resetSocket(c);
       return;
     }
     const child = new Socket(s.net, s.host, s.fs, s.domain, 'stream', s.protocol);
