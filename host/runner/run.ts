@@ -94,6 +94,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
     const finish = (o: RunOutcome | Error): void => {
       if (settled) return;
       settled = true;
+      if (mode === 'inherit') hostPipeWatchers.delete(onHostPipe);
       if (timer) clearTimeout(timer);
       if (stdinStarted) process.stdin.pause();
       // A worker that cannot stop (a host handle that never closes) must not keep this process alive.
@@ -102,18 +103,23 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
       if (o instanceof Error) reject(o);
       else resolve(o);
     };
-    const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number): RunOutcome => {
+    const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number, stopped?: ExitInfo): RunOutcome => {
       const processes = [...procs].map(([pid, p]) => ({
         pid,
         name: p.name,
         host: p.host,
-        exit: exits.get(pid) ?? exited.get(pid) ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
+        exit: exits.get(pid) ?? exited.get(pid) ?? stopped ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
         stdout: Buffer.concat(p.out).toString('utf8'),
         stderr: Buffer.concat(p.err).toString('utf8'),
       }));
       const trace = traceChunks.length ? { trace: traceChunks.join('') } : {};
       return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...(notices.length ? { notices } : {}), ...extra };
     };
+
+    // socklab's own stdout or stderr closed (`socklab run x.wasm | head`): the run stops quietly, as a
+    // command killed by SIGPIPE ends (status 141), instead of dying of an unhandled EPIPE.
+    const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }));
+    if (mode === 'inherit') watchHostPipes(onHostPipe);
 
     // The wall clock starts when the guests do: loading (and a cold Asyncify transform) does not count.
     const startTimer = (): void => {
@@ -185,6 +191,22 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
     worker.on('exit', (code) => finish(new Error(`socklab worker exited unexpectedly (code ${code})`)));
     worker.postMessage({ t: 'start', spec, shared } satisfies ToWorker);
   });
+}
+
+/** Runs in inherit mode, told when the host's stdout or stderr is closed (EPIPE). */
+const hostPipeWatchers = new Set<() => void>();
+let hostPipesWatched = false;
+function watchHostPipes(w: () => void): void {
+  hostPipeWatchers.add(w);
+  if (hostPipesWatched) return;
+  hostPipesWatched = true;
+  // One listener for the life of the process: writes still queued when a run ended may fail later too.
+  const onError = (e: NodeJS.ErrnoException): void => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    for (const x of [...hostPipeWatchers]) x();
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', onError);
 }
 
 const lineStarts = new WeakMap<object, boolean[]>();
