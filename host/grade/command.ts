@@ -42,7 +42,7 @@ options:
   --quiet               no summary on the terminal
 
 exit status: 0 when grading finished, whatever the scores; 1 when socklab failed;
-2 for a bad spec or bad options.
+2 for a bad spec, bad options or a missing submission directory.
 `;
 
 class UsageError extends Error {}
