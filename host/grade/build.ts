@@ -37,9 +37,10 @@ function builderFor(language: Language): Builder {
 /** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
 function relativise(text: string, dir: string): string {
   // clang names files by absolute path, asc relative to the working directory.
+  // The relative form first: it may contain the absolute one (../../tmp/x/ holds /tmp/x/).
   const rel = relative(process.cwd(), dir);
-  const out = text.split(`${dir}/`).join('');
-  return rel && !rel.startsWith('..') ? out.split(`${rel}/`).join('') : out;
+  const out = rel ? text.split(`${rel}/`).join('') : text;
+  return out.split(`${dir}/`).join('');
 }
 
 /**
