@@ -6,11 +6,12 @@ import { dirname, join } from 'node:path';
 import { buildC } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { packageRoot } from '../toolchain/clang.js';
+import { readUserFile, USER_FILE_LIMITS } from '../fs/userfile.js';
 
 /** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
 export async function ensureBuilt(sources: string[], out: string, flags: string[] = []): Promise<string> {
   const h = createHash('sha256');
-  for (const s of sources) h.update(s).update(readFileSync(s));
+  for (const s of sources) h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
   h.update(flags.join('\0'));
   const sdk = join(packageRoot(), 'guest', 'c', 'sdk.json');
   if (existsSync(sdk)) h.update(readFileSync(sdk));
@@ -35,7 +36,7 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
  */
 export async function ensureBuiltAs(source: string, out: string): Promise<string> {
   const root = packageRoot();
-  const h = createHash('sha256').update(source).update(readFileSync(source));
+  const h = createHash('sha256').update(source).update(readUserFile(source, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
   h.update(readFileSync(join(root, 'asconfig.json')));
   const lib = join(root, 'guest', 'as');
   for (const f of readdirSync(lib, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort()) h.update(f).update(readFileSync(join(lib, f)));

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { basename, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { buildReference } from './build.js';
+import { checkSubmissionDir } from './submission.js';
 import { totals, type SubmissionResult } from './results.js';
 import type { GradingSpec } from './spec.js';
 import type { BatchJob, FromBatchWorker } from './batch-worker.js';
@@ -29,6 +30,7 @@ function budgetMs(spec: GradingSpec): number {
 
 export async function gradeBatch(spec: GradingSpec, submissions: readonly string[], opts: BatchOptions): Promise<SubmissionResult[]> {
   const dirs = submissions.map((s) => resolve(s));
+  for (const d of dirs) checkSubmissionDir(d, 'submission');
   const names = dirs.map((d) => basename(d));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);

@@ -4,7 +4,7 @@
 // content and cached.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../cli/guests.js';
@@ -13,7 +13,7 @@ import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
 export type BuildResult =
   | { ok: true; modules: Record<string, string> }
-  | { ok: false; program: string; diagnostics: string };
+  | { ok: false; program: string; diagnostics: string; /** a source was refused (not a regular file, too large), not compiled */ unreadable?: true };
 
 type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void }) => Promise<void>;
 
@@ -37,13 +37,17 @@ function builderFor(language: Language): Builder {
 /** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
 function relativise(text: string, dir: string): string {
   // clang names files by absolute path, asc relative to the working directory.
+  // The relative form first: it may contain the absolute one (../../tmp/x/ holds /tmp/x/).
   const rel = relative(process.cwd(), dir);
-  const out = text.split(`${dir}/`).join('');
-  return rel && !rel.startsWith('..') ? out.split(`${rel}/`).join('') : out;
+  const out = rel ? text.split(`${rel}/`).join('') : text;
+  return out.split(`${dir}/`).join('');
 }
 
-/** Builds every submission program into outDir; stops at the first that does not compile. */
-export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string): Promise<BuildResult> {
+/**
+ * Builds every submission program into outDir; stops at the first that does not compile.
+ * `refused`: files of the submission that were not copied (copySubmission), by relative path -> why.
+ */
+export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string, refused?: ReadonlyMap<string, string>): Promise<BuildResult> {
   const build = builderFor(spec.language);
   mkdirSync(outDir, { recursive: true });
   const modules: Record<string, string> = {};
@@ -52,6 +56,8 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     const sources = prog.sources.map((s) => (isAbsolute(s) ? s : join(submissionDir, s)));
     const escaped = sources.find((s) => relative(submissionDir, s).startsWith('..'));
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
+    const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
+    if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
     let diag = '';
     try {
       await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });

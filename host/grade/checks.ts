@@ -1,13 +1,14 @@
 // The checks a test makes once its run is over, one function per kind (a
 // table, so a new kind is one entry). A check returns nothing when it holds
 // and a message when it does not; `process` globs may pick several processes.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { lstatSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunOutcome, ProcessOutcome } from '../runner/run.js';
 import { TraceAssertionError, type Trace } from '../trace/api.js';
 import { cacheDir } from '../loader/module.js';
+import { fileKind, readUserText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { describeDifference, quoted, tail } from './feedback.js';
 import { nameMatcher } from './load.js';
 import type { Check, TestSpec, TextMatch } from './spec.js';
@@ -56,6 +57,32 @@ function describeExit(p: ProcessOutcome): string {
   const e = p.exit;
   if (e.code !== undefined && !e.signal) return `exited with ${e.code}`;
   return `was killed by ${e.signal ?? 'a signal'}${e.reason ? ` (${e.reason})` : ''}`;
+}
+
+/** A file check reads at most this much of a guest's file. */
+export const MAX_CHECKED_FILE = USER_FILE_LIMITS.source;
+
+/**
+ * Finds a file the guest left under files_dir without following any host
+ * symlink the guest planted: every directory on the way is lstat'ed (a
+ * symlink there is refused), and the file itself is opened with O_NOFOLLOW.
+ * The guest has ended, so nothing changes under us.
+ */
+function guestFile(dir: string, rel: string): { there: false } | { there: true; path: string } | { there: true; refused: string } {
+  const parts = rel.split(sep).filter(Boolean);
+  let at = dir;
+  for (let i = 0; i < parts.length; i++) {
+    at = join(at, parts[i]!);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return { there: false };
+    }
+    if (i === parts.length - 1) return st.isFile() ? { there: true, path: at } : { there: true, refused: `not a regular file (${fileKind(st)})` };
+    if (!st.isDirectory()) return st.isSymbolicLink() ? { there: true, refused: `${parts.slice(0, i + 1).join('/')} is not a directory (a symbolic link)` } : { there: false };
+  }
+  return { there: false };
 }
 
 type Runner<K extends Check['kind']> = (c: Extract<Check, { kind: K }>, ctx: CheckContext) => Promise<CheckFailure[]> | CheckFailure[];
@@ -107,11 +134,19 @@ const CHECKS: { [K in Check['kind']]: Runner<K> } = {
   file: perProcess<'file'>((c, p, ctx) => {
     const dir = ctx.filesDir(p.host);
     if (!dir) return `no files_dir on host ${p.host}`;
-    const host = join(dir, relative(ctx.test.filesDir!, c.path));
-    const there = existsSync(host);
-    if (!c.exists) return there ? `${c.path} should not exist after the run, but ${p.name} left it` : undefined;
-    if (!there) return `${who(p)} left no file ${c.path}`;
-    return c.match ? matchText(c.match, readFileSync(host, 'utf8'), `${c.path}`) : undefined;
+    const found = guestFile(dir, relative(ctx.test.filesDir!, c.path));
+    if (!c.exists) return found.there ? `${c.path} should not exist after the run, but ${p.name} left it` : undefined;
+    if (!found.there) return `${who(p)} left no file ${c.path}`;
+    if ('refused' in found) return `${who(p)}: ${c.path}: ${found.refused}`;
+    if (!c.match) return undefined;
+    let text: string;
+    try {
+      text = readUserText(found.path, { maxBytes: MAX_CHECKED_FILE, what: '', noFollow: true });
+    } catch (e) {
+      if (e instanceof UserFileError) return `${who(p)}: ${c.path}: ${e.reason}`;
+      throw e;
+    }
+    return matchText(c.match, text, `${c.path}`);
   }),
   trace: perProcess<'trace'>(traceAssert),
   function: async (c, ctx) => {
@@ -155,7 +190,7 @@ async function loadCheckFunction(path: string, name: string): Promise<CheckFunct
   if (/\.m?ts$/.test(path)) {
     const ts = (await import('typescript').catch(() => undefined)) as { default?: typeof import('typescript') } | undefined;
     if (!ts?.default) throw new Error(`${path}: TypeScript checks need the "typescript" package installed (or give a .js/.mjs file)`);
-    const src = readFileSync(path, 'utf8');
+    const src = readUserText(path, { maxBytes: USER_FILE_LIMITS.source, what: 'check module' });
     const js = ts.default.transpileModule(src, { compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 } }).outputText;
     const dir = join(cacheDir(), 'grade-checks');
     mkdirSync(dir, { recursive: true });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { loadGradingSpec, GradeSpecError } from './load.js';
 import { gradeSubmission } from './grade.js';
 import { gradeBatch } from './batch.js';
+import { checkSubmissionDir, SubmissionDirError } from './submission.js';
 import { fileWriter, FORMATS, type Format } from './writers/index.js';
 import { terminalWriter } from './writers/terminal.js';
 import { summaryLine } from './writers/gradescope.js';
@@ -41,7 +42,7 @@ options:
   --quiet               no summary on the terminal
 
 exit status: 0 when grading finished, whatever the scores; 1 when socklab failed;
-2 for a bad spec or bad options.
+2 for a bad spec, bad options or a missing submission directory.
 `;
 
 class UsageError extends Error {}
@@ -57,7 +58,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     return await grade(argv);
   } catch (e) {
     process.stderr.write(`socklab grade: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof GradeSpecError || e instanceof UsageError ? 2 : 1;
+    return e instanceof GradeSpecError || e instanceof UsageError || e instanceof SubmissionDirError ? 2 : 1;
   }
 }
 
@@ -116,6 +117,7 @@ async function grade(argv: string[]): Promise<number> {
     if (values.submission) throw new UsageError('give --submission or --submissions, not both');
     if (values.gradescope || values.prairielearn || values.junit) throw new UsageError('--gradescope/--prairielearn/--junit name one file: batch mode writes OUT/NAME/ per submission');
     const dirs = [...batch, ...more];
+    for (const d of dirs) checkSubmissionDir(d, '--submissions');
     const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs needs a positive integer, got ${values.jobs}`);
     print(`${spec.assignment}: grading ${dirs.length} submissions\n`);
@@ -129,6 +131,7 @@ async function grade(argv: string[]): Promise<number> {
   }
   if (!values.submission) throw new UsageError(`say which submission: --submission DIR (or --submissions DIR...)\n\n${GRADE_USAGE}`);
   if (more.length) throw new UsageError(`unexpected arguments: ${more.join(' ')}`);
+  checkSubmissionDir(values.submission, '--submission');
   const paths = {
     ...(values.gradescope ? { gradescope: resolve(values.gradescope) } : {}),
     ...(values.prairielearn ? { prairielearn: resolve(values.prairielearn) } : {}),

@@ -1,10 +1,11 @@
 // Grading one submission: build it, run every test in order, and hand the
 // result to the writers after each test, so a crash of the grader (or of
 // the machine) loses nothing graded so far.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildReference, buildSubmission } from './build.js';
+import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
 import { runTest, type Modules } from './runtest.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
@@ -41,23 +42,38 @@ function modelOf(spec: GradingSpec, reference: Record<string, string>): Promise<
 }
 
 export async function gradeSubmission(spec: GradingSpec, submissionDir: string, opts: GradeOptions): Promise<SubmissionResult> {
-  const t0 = performance.now();
   const dir = resolve(submissionDir);
+  checkSubmissionDir(dir, 'submission');
+  // Everything below reads only this copy: regular files and directories, bounded.
+  const work = mkdtempSync(join(tmpdir(), 'socklab-submission-'));
+  try {
+    const copy = copySubmission(dir, join(work, 'submission'));
+    return await gradeCopy(spec, basename(dir), copy.dir, copy.refused, refusedText(copy), opts);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: ReadonlyMap<string, string>, notes: string, opts: GradeOptions): Promise<SubmissionResult> {
+  const t0 = performance.now();
   const tests = spec.tests.filter((t) => !opts.only?.length || opts.only.some((o) => t.name.includes(o)));
   const done: TestResult[] = [];
+  const withNotes = (output: string): string => [notes, output].filter(Boolean).join('\n\n');
   const result = (complete: boolean, output: string, pending: string, extra: Partial<SubmissionResult> = {}): SubmissionResult => {
     const all = [...done, ...tests.slice(done.length).map((t) => notRun(t, pending))];
-    return { assignment: spec.assignment, submission: basename(dir), ...totals(all), output, tests: all, complete, timeMs: performance.now() - t0, ...extra };
+    return { assignment: spec.assignment, submission: name, ...totals(all), output: withNotes(output), tests: all, complete, timeMs: performance.now() - t0, ...extra };
   };
   const buildDir = join(opts.outDir, 'build');
   mkdirSync(buildDir, { recursive: true });
   opts.write(result(false, 'Grading started.', 'not run: grading stopped before this test'));
 
   const reference = await buildReference(spec, buildDir);
-  const built = await buildSubmission(spec, dir, buildDir);
+  const built = await buildSubmission(spec, dir, buildDir, refused);
   if (!built.ok) {
     const file = spec.programs[built.program]!.sources.join(', ');
-    const output = `${file} did not compile, so no test could run (score 0). The compiler said:\n\n${built.diagnostics}`;
+    const output = built.unreadable
+      ? `${file} could not be used, so no test could run (score 0):\n\n${built.diagnostics}`
+      : `${file} did not compile, so no test could run (score 0). The compiler said:\n\n${built.diagnostics}`;
     const r = result(true, output, `not run: ${file} did not compile`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
     r.tests = r.tests.map((t) => ({ ...t, verdict: 'compile error' }));
     opts.write(r);

@@ -2,7 +2,8 @@
 // against what the schema cannot say (programs named by processes exist,
 // one kind per check, file checks have a files_dir, ...). Every problem is
 // reported with its file and line, the way scenario files are.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileKind, readUserText, sizeText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
 import { LineCounter, parseDocument, type Document } from 'yaml';
@@ -43,9 +44,10 @@ interface Source {
 function readSource(path: string, shown: string): Source {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new GradeSpecError(`${shown}: cannot read the file`);
+    text = readUserText(path, { maxBytes: USER_FILE_LIMITS.yaml, what: '' });
+  } catch (e) {
+    if (!(e instanceof UserFileError)) throw e;
+    throw new GradeSpecError(`${shown}: ${e.problem === 'missing' || e.problem === 'unreadable' ? 'cannot read the file' : e.reason}`);
   }
   const lc = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter: lc, prettyErrors: false });
@@ -138,6 +140,19 @@ export function processNames(procs: readonly ProcessDecl[]): string[] {
   return procs.flatMap((p) => Array.from({ length: p.count ?? 1 }, (_, i) => p.name.replaceAll('{i}', String(i + 1))));
 }
 
+/** Why a file the spec names cannot be a source (missing, not a regular file, too large), or undefined. */
+function sourceProblem(path: string, shown = path): string | undefined {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return `no such file ${shown}`;
+  }
+  if (!st.isFile()) return `${shown}: not a regular file (${fileKind(st)})`;
+  if (st.size > USER_FILE_LIMITS.source) return `${shown}: larger than ${sizeText(USER_FILE_LIMITS.source)}, the limit`;
+  return undefined;
+}
+
 /** Loads, validates and resolves a grading spec. */
 export function loadGradingSpec(path: string): GradingSpec {
   const file = resolve(path);
@@ -163,7 +178,10 @@ export function loadGradingSpec(path: string): GradingSpec {
   const reference: Record<string, ProgramSpec> = {};
   for (const [n, p] of Object.entries(raw.reference ?? {})) {
     reference[n] = { sources: p.sources.map((s) => (isAbsolute(s) ? s : join(dir, s))), flags: p.flags ?? [] };
-    for (const s of reference[n]!.sources) if (!existsSync(s)) problems.push(`${main.path}:${main.line(`/reference/${n}`)}: reference ${n}: no such file ${s}`);
+    for (const s of reference[n]!.sources) {
+      const bad = sourceProblem(s);
+      if (bad) problems.push(`${main.path}:${main.line(`/reference/${n}`)}: reference ${n}: ${bad}`);
+    }
   }
   const defaults: Limits = { ...DEFAULT_LIMITS, ...limitsOf(raw.limits) };
   const seeds = raw.seeds ?? [1];
@@ -230,7 +248,8 @@ export function loadGradingSpec(path: string): GradingSpec {
         } else {
           const [mod, name] = [c.function!.slice(0, c.function!.lastIndexOf('#')), c.function!.slice(c.function!.lastIndexOf('#') + 1)];
           const abs = isAbsolute(mod) ? mod : join(srcDir, mod);
-          if (!existsSync(abs)) problems.push(`${at(ptr)}: no such file ${mod}`);
+          const bad = sourceProblem(abs, mod);
+          if (bad) problems.push(`${at(ptr)}: ${bad}`);
           checks.push({ ...common, kind: 'function', module: abs, name });
         }
       });

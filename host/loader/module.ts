@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from '
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { inspectWasm } from './inspect.js';
+import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 
 export interface LoadOptions {
@@ -143,11 +144,11 @@ function renameImports(mod: BModule, binaryen: Binaryen): void {
   for (const name of drop) mod.removeFunction(name);
 }
 
-/** Reads a module file, with a clear error when it does not exist. */
+/** Reads a module file (a regular file, at most 256 MiB), with a clear error otherwise. */
 export function readModuleFile(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readUserFile(path, { maxBytes: USER_FILE_LIMITS.module, what: 'module' });
   } catch (e) {
-    throw new ModuleError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw e instanceof UserFileError ? new ModuleError(`cannot read ${path}: ${e.reason}`) : e;
   }
 }

@@ -5,6 +5,7 @@
 // problem with its line, and turns the file into a RunSpec; C sources named
 // as modules are built on demand.
 import { readFileSync } from 'node:fs';
+import { readUserText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { dirname, extname, isAbsolute, join, resolve, basename } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
 import { createHash } from 'node:crypto';
@@ -82,9 +83,10 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   const file = resolve(path);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new ScenarioError(`${path}: cannot read the scenario file`);
+    text = readUserText(file, { maxBytes: USER_FILE_LIMITS.yaml, what: 'scenario file' });
+  } catch (e) {
+    if (!(e instanceof UserFileError)) throw e;
+    throw new ScenarioError(`${path}: ${e.problem === 'missing' || e.problem === 'unreadable' ? 'cannot read the scenario file' : e.reason}`);
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });

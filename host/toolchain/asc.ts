@@ -5,6 +5,7 @@
 import { mkdirSync, promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from './clang.js';
+import { readUserText, USER_FILE_LIMITS } from '../fs/userfile.js';
 
 export interface BuildAsOptions {
   /** The .ts entry file. */
@@ -44,6 +45,7 @@ async function loadAsc(): Promise<AscApi> {
 
 /** Compiles `source` into `out`; on failure throws an Error whose message is the compiler's diagnostics. */
 export async function buildAs(opts: BuildAsOptions): Promise<void> {
+  readUserText(resolve(opts.source), { maxBytes: USER_FILE_LIMITS.source, what: '' }); // a clear error for an entry file that is not a regular file
   const asc = await loadAsc();
   const root = packageRoot();
   const out = resolve(opts.out);
@@ -57,7 +59,8 @@ export async function buildAs(opts: BuildAsOptions): Promise<void> {
     stderr,
     readFile: async (name, baseDir) => {
       try {
-        return await fs.readFile(resolve(baseDir, name), 'utf8');
+        // Regular files only, bounded: a FIFO or a device named by an import must not hang the compiler.
+        return readUserText(resolve(baseDir, name), { maxBytes: USER_FILE_LIMITS.source, what: '' });
       } catch {
         return null;
       }

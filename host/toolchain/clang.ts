@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../loader/module.js';
+import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 
 export interface BuildOptions {
   sources: string[];
@@ -173,10 +174,23 @@ async function sdkArchive(sdk: SdkRecipe, stderr: (s: string) => void): Promise<
   return lib;
 }
 
+function readSource(s: string, stderr: (t: string) => void): Buffer {
+  try {
+    return readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: '' });
+  } catch (e) {
+    if (!(e instanceof UserFileError)) throw e;
+    const d = `clang: error: ${e.message}\n`;
+    stderr(d);
+    throw new BuildError(e.message, d);
+  }
+}
+
 export async function buildC(opts: BuildOptions): Promise<void> {
   const stderr = opts.stderr ?? ((s: string) => process.stderr.write(s));
   const sources = opts.sources.map((s) => resolve(s));
   for (const s of sources) if (!existsSync(s)) throw new BuildError(`no such file: ${s}`, `clang: error: no such file or directory: '${s}'\n`);
+  // Regular files, bounded, read once (a FIFO or /dev/zero named as a source must not hang the build).
+  const texts = new Map(sources.map((s) => [s, readSource(s, stderr)]));
   const out = resolve(opts.out);
   const flags = opts.flags ?? [];
   const sdk = opts.sdk === false ? undefined : sdkRecipe();
@@ -200,7 +214,7 @@ export async function buildC(opts: BuildOptions): Promise<void> {
 
   const tree: Tree = {};
   for (const s of sources) {
-    put(tree, s, readFileSync(s));
+    put(tree, s, texts.get(s)!);
     putDir(tree, dirname(s));
   }
   // -I directories the user named must be visible in the virtual tree too.
