@@ -57,5 +57,27 @@ int main(void) {
   int s = socket(AF_UNIX, SOCK_STREAM, 0);
   show("sendto(unix stream unconnected, sockaddr_in)", sendto(s, msg, 5, MSG_NOSIGNAL, (struct sockaddr *)&in, sizeof in));
   close(s);
+
+  /* SOCK_RAW: a destination of the other IP family (the fuzzer's sendmsg(0, ...) on a raw socket). */
+  in6.sin6_addr = in6addr_loopback;
+  int r4 = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  if (r4 >= 0) {
+    char echo[8] = {8, 0, 0, 0, 0, 1, 0, 1};
+    show("sendto(raw inet, sockaddr_in6)", sendto(r4, echo, 8, 0, (struct sockaddr *)&in6, sizeof in6));
+    struct iovec eiov = {echo, 8};
+    struct msghdr em = {0};
+    em.msg_name = &in6;
+    em.msg_namelen = sizeof in6;
+    em.msg_iov = &eiov;
+    em.msg_iovlen = 1;
+    show("sendmsg(raw inet, sockaddr_in6)", sendmsg(r4, &em, 0));
+    close(r4);
+  }
+  int r6 = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+  if (r6 >= 0) {
+    char echo6[8] = {(char)128, 0, 0, 0, 0, 1, 0, 1};
+    show("sendto(raw inet6, sockaddr_in)", sendto(r6, echo6, 8, 0, (struct sockaddr *)&in, sizeof in));
+    close(r6);
+  }
   return 0;
 }
