@@ -244,7 +244,7 @@ export class Process implements Waiter {
         r = err.errno;
         if (err.note) this.ext['note'] = err.note;
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
-      else throw new Error(`socklab host bug in ${def.module}.${def.name} (pid ${this.pid}): ${(err as Error)?.stack ?? err}`);
+      else throw internalError(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), err);
     }
     if (r === BLOCKED) {
       if (k.observer?.onSuspend) k.observer.onSuspend(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
@@ -353,6 +353,42 @@ export function fmtBytes(n: number): string {
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB`;
   if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(n % (1 << 10) ? 1 : 0)} KiB`;
   return `${n} B`;
+}
+
+/** Status of a process ended by a host bug in one of its syscalls: SIGSYS's 128+31, which nothing else uses. */
+export const INTERNAL_ERROR_STATUS = 128 + SIGNALS.SIGSYS;
+/** Reasons of processes ended by a host bug start with this. */
+export const INTERNAL_ERROR = 'internal error in ';
+
+/**
+ * A handler threw something that is not an Errno: a host bug. The calling
+ * process ends (SIGSYS, status 159: a call the host could not carry out)
+ * with one line naming the call and its raw arguments; the run goes on.
+ * Only the error's first line is kept, with host paths cut, so no stack
+ * frame or file name reaches a trace or a grade; SOCKLAB_DEBUG=1 prints the
+ * whole stack on the host's stderr.
+ */
+function internalError(p: Process, def: SyscallDef, args: readonly unknown[], err: unknown): Killed {
+  const call = `${def.name}(${args.map((v, i) => fmtArg(def.params[i]?.kind, v)).join(', ')})`;
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : `thrown ${typeof err}: ${String(err)}`;
+  const line = hidePaths(what.split('\n')[0]!.trim()).slice(0, 200);
+  if (process.env.SOCKLAB_DEBUG) process.stderr.write(`socklab: internal error in ${call}, ${p}:\n${err instanceof Error ? err.stack : String(err)}\n`);
+  return new Killed('SIGSYS', `${INTERNAL_ERROR}${call}: ${line}`, INTERNAL_ERROR_STATUS);
+}
+
+const HEX_KINDS = new Set(['ptr', 'out', 'str', 'iovs', 'sockaddr', 'sockaddr_out', 'inout', 'msghdr', 'pollfds', 'fdset', 'timeval', 'cstr']);
+function fmtArg(kind: string | undefined, v: unknown): string {
+  if (typeof v === 'bigint') return v < 0n ? String(v) : v > 0xffffn ? `0x${v.toString(16)}` : String(v);
+  if (typeof v !== 'number') return String(v);
+  if (kind && HEX_KINDS.has(kind)) return v === 0 ? 'NULL' : `0x${(v >>> 0).toString(16)}`;
+  if (kind === 'flags' && v !== 0) return `0x${(v >>> 0).toString(16)}`;
+  if (kind === 'u32' || kind === 'len' || kind === 'strlen' || kind === 'iovcnt') return String(v >>> 0);
+  return String(v);
+}
+
+/** Absolute host paths and file: URLs in an error message become "<host path>". */
+function hidePaths(s: string): string {
+  return s.replace(/(?:file:\/\/)?(?:\/[\w.@+-]+){2,}\/?(?::\d+(?::\d+)?)?/g, '<host path>').replace(/[A-Za-z]:\\[^\s'"]+/g, '<host path>');
 }
 
 /** Throws EFAULT for a guest pointer that is plainly invalid. */

@@ -636,6 +636,8 @@ export class Socket implements OpenFile {
   /** SOCK_RAW send: the payload is the protocol's message (or, with IP_HDRINCL, the whole IPv4 packet). */
   private sendRaw(iovs: Uint8Array[], total: number, d: InetAddr): number {
     if (d.family !== 4 && d.family !== 6) throw new Errno(E.EINVAL);
+    // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
+    if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
     const data = gather(iovs, total);
     const target = this.net.route(this.host, d.ip);

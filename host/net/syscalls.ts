@@ -112,6 +112,8 @@ function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: A
     if (s.kind === 'dgram') {
       // udp_sendmsg takes AF_UNSPEC as AF_INET.
       if (dst?.family === 'unspec' && dst.asV4 && s.domain === AF.AF_INET) dst = dst.asV4;
+      // unix_validate_addr: an AF_UNIX datagram's address is a sockaddr_un with a name, or EINVAL.
+      if (dst && s.isUnix && dst.family !== 'unix') return -E.EINVAL;
       const to = dst ?? s.remote;
       if (!to) return -(s.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
       if (dst && !s.isUnix && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
