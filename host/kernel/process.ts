@@ -10,7 +10,7 @@ import { BLOCKED, type SyscallDef } from './syscall.js';
 import type { WaitQueue, Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
 import type { Kernel } from './kernel.js';
-import type { LoadedModule } from '../loader/module.js';
+import { ASYNCIFY_PAGES, type LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 
@@ -19,8 +19,6 @@ export const FUEL_SLICE = 1_000_000;
 /** Virtual ns one fuel unit (a function entry or loop iteration) costs: CPU-bound work moves the virtual clock the same on every machine. */
 export const FUEL_NS = 2;
 
-/** Pages of guest memory reserved for the Asyncify stack. */
-const ASYNCIFY_PAGES = 1;
 const PAGE = 65536;
 
 export type ProcessState = 'runnable' | 'blocked' | 'exited';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExitInfo } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import type { RunSpec } from './spec.js';
+import { ModuleError } from '../loader/module.js';
 
 export interface RunOptions extends RunSpec {
   /**
@@ -175,7 +176,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         }
         case 'fail':
-          finish(new Error(m.message));
+          finish(m.refused ? new ModuleError(m.message) : new Error(m.message));
           break;
       }
     });
