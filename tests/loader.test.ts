@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
-import { ROOT, run } from './helpers.js';
+import { ROOT, run, runGuest } from './helpers.js';
 import { ModuleError } from '../dist/host/api.js';
 
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'malformed');
@@ -89,3 +89,43 @@ describe('valid edge cases run', () => {
     expect(r).toEqual({ status: 4, stdout: '', stderr: '' });
   });
 });
+
+describe('--max-memory covers the memory a module declares', () => {
+  it('refuses a module declaring 2 GiB of initial memory before it runs, with the limit status', () => {
+    const r = socklab(['run', '--max-memory', '16M', assemble('big-initial-memory')]);
+    expect(oneLine(r.stderr)).toBe('socklab: big-initial-memory.wasm (pid 1) memory limit exceeded: the module declares 2 GiB of initial memory, the limit is 16 MiB');
+    expect(r.status).toBe(137);
+  });
+
+  it('counts socklab\'s Asyncify page: 16 MiB declared does not fit in 16 MiB', async () => {
+    const o = await run({ processes: [{ name: 'exact.wasm', module: wat('(module (memory (export "memory") 256) (func (export "_start")))') }], maxMemory: 16 << 20 });
+    expect(o.status).toBe(137);
+    expect(o.processes[0]!.exit.reason).toBe('memory limit exceeded: the module declares 16 MiB of initial memory and socklab needs 64 KiB more for suspended calls, the limit is 16 MiB');
+    const fits = await run({ processes: [{ name: 'exact.wasm', module: wat('(module (memory (export "memory") 255) (func (export "_start")))') }], maxMemory: 16 << 20 });
+    expect(fits.status).toBe(0);
+  });
+
+  it('counts socklab\'s Asyncify page when the guest grows its memory', async () => {
+    const grow = '(module (memory (export "memory") 1) (func (export "_start") (drop (memory.grow (i32.const 255)))))';
+    const o = await run({ processes: [{ name: 'grow.wasm', module: wat(grow) }], maxMemory: 16 << 20 });
+    expect(o.status).toBe(137);
+    expect(o.processes[0]!.exit.reason).toBe('memory limit exceeded: the guest asked for 16.1 MiB, the limit is 16 MiB');
+  });
+
+  it('refuses a C program with a 40 MiB static array under --max-memory 16M', async () => {
+    const o = await runGuest('mem_static_big', [], { maxMemory: 16 << 20 });
+    expect(o.status).toBe(137);
+    expect(o.stdout).toBe('');
+    expect(o.processes[0]!.exit.reason).toMatch(/^memory limit exceeded: the module declares 4\d\.\d MiB of initial memory, the limit is 16 MiB$/);
+    const free = await runGuest('mem_static_big');
+    expect([free.status, free.stdout]).toEqual([0, 'ran with 1\n']);
+  });
+});
+
+/** A module from inline text, as bytes. */
+function wat(text: string): Uint8Array {
+  const mod = binaryen.parseText(text);
+  const b = mod.emitBinary();
+  mod.dispose();
+  return b;
+}

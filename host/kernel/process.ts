@@ -100,6 +100,14 @@ export class Process implements Waiter {
 
   /** Instantiates the module with the kernel's syscall table as imports. */
   instantiate(): void {
+    // --max-memory covers the memory the module declares, plus socklab's Asyncify pages: refused before V8 allocates it.
+    const max = this.kernel.limits.maxMemory;
+    const declared = (this.module.memory?.initial ?? 0) * PAGE;
+    if (max !== undefined && declared + ASYNCIFY_PAGES * PAGE > max) {
+      const extra = declared > max ? '' : ` and socklab needs ${fmtBytes(ASYNCIFY_PAGES * PAGE)} more for suspended calls`;
+      this.refused = new Killed('SIGKILL', `memory limit exceeded: the module declares ${fmtBytes(declared)} of initial memory${extra}, the limit is ${fmtBytes(max)}`);
+      return;
+    }
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
     for (const def of this.kernel.syscalls) {
       (imports[def.module] ??= {})[def.name] = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) =>
@@ -123,6 +131,8 @@ export class Process implements Waiter {
     this.asyncData = before * PAGE;
   }
 
+  /** Set when the module cannot start within the limits: the first slice ends it. */
+  private refused: Killed | undefined;
   private fuelGlobal: WebAssembly.Global | undefined;
   /** Fuel charged up to the last refill, and the size of that refill. */
   private fuelSpent = 0;
@@ -166,7 +176,8 @@ export class Process implements Waiter {
   private onMemoryGrow(delta: number): number {
     const max = this.kernel.limits.maxMemory;
     if (max !== undefined && delta > 0) {
-      const after = this.mem.size + delta * PAGE - ASYNCIFY_PAGES * PAGE;
+      // The whole linear memory counts, socklab's Asyncify pages included.
+      const after = this.mem.size + delta * PAGE;
       if (after > max) {
         throw new Killed('SIGKILL', `memory limit exceeded: the guest asked for ${fmtBytes(after)}, the limit is ${fmtBytes(max)}`);
       }
@@ -176,6 +187,7 @@ export class Process implements Waiter {
 
   /** Runs the guest until it exits, traps, or suspends. */
   runSlice(): void {
+    if (this.refused) return this.finishKilled(this.refused);
     this.sliceCalls = 0;
     this.preemptRequested = false;
     try {
