@@ -39,6 +39,22 @@ export const ASYNCIFY_PAGES = 1;
 
 export class ModuleError extends Error {}
 
+/**
+ * The largest modules socklab transforms: Asyncify, and more so fuel
+ * counting, take time that grows with the code (seconds for a few thousand
+ * functions with --fuel, minutes for hundreds of thousands), so a bigger
+ * module is refused instead of tying up the machine. Socket programs, even
+ * with a large libc, have a few hundred to a few thousand functions.
+ */
+export const LOAD_LIMITS = {
+  /** Bytes of module. */
+  bytes: 32 << 20,
+  /** Functions defined in the module. */
+  functions: 50_000,
+  /** Functions defined in the module, when counting fuel (--fuel, grading's cpu). */
+  fuelFunctions: 20_000,
+} as const;
+
 export function cacheDir(): string {
   if (process.env.SOCKLAB_CACHE) return resolve(process.env.SOCKLAB_CACHE);
   const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
@@ -60,6 +76,7 @@ export async function loadModule(
 ): Promise<LoadedModule> {
   const info = checkModule(bytes, name, knownImports);
   const memory = info.memory ?? { initial: 0 };
+  checkSize(bytes, info, name, opts.fuel === true);
 
   const hash = createHash('sha256').update(bytes).digest('hex');
   const fuel = opts.fuel === true;
@@ -140,6 +157,17 @@ function checkModule(bytes: Uint8Array, name: string, knownImports: ReadonlySet<
     }
   }
   return info;
+}
+
+function checkSize(bytes: Uint8Array, info: CoreModuleInfo, name: string, fuel: boolean): void {
+  const mib = (n: number): string => `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes.length > LOAD_LIMITS.bytes) {
+    throw new ModuleError(`${name} is ${mib(bytes.length)}; socklab prepares modules of at most ${mib(LOAD_LIMITS.bytes)}`);
+  }
+  const max = fuel ? LOAD_LIMITS.fuelFunctions : LOAD_LIMITS.functions;
+  if (info.functions > max) {
+    throw new ModuleError(`${name} has ${info.functions} functions; socklab prepares modules of at most ${max} functions${fuel ? ' with --fuel' : ''}, so that preparing one stays bounded`);
+  }
 }
 
 function article(kind: string): string {
