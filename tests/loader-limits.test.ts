@@ -1,12 +1,13 @@
 // Bounded preparation: a module too large to transform is refused in one
-// line, and --timeout covers loading and transforming, so a large module
-// under a short timeout ends with the timeout status and says so.
+// line, and the timeout can cover loading and transforming (the CLI's
+// --timeout), so a large module under a short timeout ends with the timeout
+// status and says so.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, run } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'socklab-loader-limits-'));
 
@@ -58,13 +59,15 @@ describe('preparing a module is bounded', () => {
     expect(socklab(['run', '--fuel', '1000000', f])).toEqual({ status: 0, stdout: '', stderr: '' });
   });
 
-  it('--timeout covers the transform: a large module under a short timeout ends with 124 and says it was preparing it', () => {
-    const f = join(work, 'large.wasm');
-    writeFileSync(f, manyFunctions(6000));
+  it('timeoutCoversLoading (the CLI\'s --timeout): a large module under a short timeout ends with 124 and says it was preparing it', async () => {
+    // A custom section with a fresh nonce: a module no cache has seen, so the transform is a cold one.
+    const nonce = [...str('socklab-test-nonce'), ...Buffer.from(`${process.pid}-${Date.now()}`)];
+    const bytes = new Uint8Array([...manyFunctions(6000), ...section(0, nonce)]);
     const t0 = Date.now();
-    const r = socklab(['run', '--fuel', '1000000', '--timeout', '500ms', f]);
-    expect(r.stderr).toBe('socklab: time limit exceeded: the run took longer than 0.5 s of wall-clock time; socklab was still preparing large.wasm (checking and transforming it for --fuel)\n');
-    expect(r.status).toBe(124);
+    const o = await run({ processes: [{ module: bytes, name: 'large.wasm' }], fuel: 1_000_000, timeoutMs: 500, timeoutCoversLoading: true });
+    expect(o.status).toBe(124);
+    expect(o.limit).toBe('time limit exceeded: the run took longer than 0.5 s of wall-clock time; socklab was still preparing large.wasm (checking and transforming it for --fuel)');
+    expect(o.processes).toEqual([]);
     // The transform is stopped, not waited for (it takes far longer than this).
     expect(Date.now() - t0).toBeLessThan(20_000);
   });

@@ -115,7 +115,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
       return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...(notices.length ? { notices } : {}), ...extra };
     };
 
-    // The wall clock starts now: loading, and a cold Asyncify/fuel transform of a large module, count.
+    // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.
     let ready = false;
     const startTimer = (): void => {
       if (opts.timeoutMs === undefined) return;
@@ -128,12 +128,13 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         finish(outcome(124, new Map(), { limit }, 0));
       }, opts.timeoutMs);
     };
-    startTimer();
+    if (opts.timeoutCoversLoading) startTimer();
 
     worker.on('message', (m: FromWorker) => {
       switch (m.t) {
         case 'ready':
           ready = true;
+          if (!opts.timeoutCoversLoading) startTimer();
           break;
         case 'spawn':
           procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
