@@ -4,6 +4,8 @@ import type { SyscallDef } from './kernel/syscall.js';
 import { wasiCoreSyscalls } from './wasi/core.js';
 import { fileSyscalls } from './wasi/files.js';
 import { createSocketSyscalls } from './net/syscalls.js';
+import { importType } from './loader/signature.js';
+import type { FuncType } from './loader/inspect.js';
 
 const sockets = createSocketSyscalls();
 
@@ -16,4 +18,5 @@ export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shim
  * clock_gettime still lets the others run.
  */
 export const ASYNC_IMPORTS: readonly string[] = SYSCALLS.map((d) => `${d.module}.${d.name}`);
-export const KNOWN_IMPORTS: ReadonlySet<string> = new Set(SYSCALLS.map((d) => `${d.module}.${d.name}`));
+/** Every import a guest may have, with the wasm type it must have (from each call's params; the loader refuses a mismatch). */
+export const KNOWN_IMPORTS: ReadonlyMap<string, FuncType> = new Map(SYSCALLS.map((d) => [`${d.module}.${d.name}`, importType(d)]));

@@ -10,7 +10,7 @@ import { BLOCKED, type SyscallDef } from './syscall.js';
 import type { WaitQueue, Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
 import type { Kernel } from './kernel.js';
-import type { LoadedModule } from '../loader/module.js';
+import { ASYNCIFY_PAGES, type LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 
@@ -19,8 +19,6 @@ export const FUEL_SLICE = 1_000_000;
 /** Virtual ns one fuel unit (a function entry or loop iteration) costs: CPU-bound work moves the virtual clock the same on every machine. */
 export const FUEL_NS = 2;
 
-/** Pages of guest memory reserved for the Asyncify stack. */
-const ASYNCIFY_PAGES = 1;
 const PAGE = 65536;
 
 export type ProcessState = 'runnable' | 'blocked' | 'exited';
@@ -102,6 +100,14 @@ export class Process implements Waiter {
 
   /** Instantiates the module with the kernel's syscall table as imports. */
   instantiate(): void {
+    // --max-memory covers the memory the module declares, plus socklab's Asyncify pages: refused before V8 allocates it.
+    const max = this.kernel.limits.maxMemory;
+    const declared = (this.module.memory?.initial ?? 0) * PAGE;
+    if (max !== undefined && declared + ASYNCIFY_PAGES * PAGE > max) {
+      const extra = declared > max ? '' : ` and socklab needs ${fmtBytes(ASYNCIFY_PAGES * PAGE)} more for suspended calls`;
+      this.refused = new Killed('SIGKILL', `memory limit exceeded: the module declares ${fmtBytes(declared)} of initial memory${extra}, the limit is ${fmtBytes(max)}`);
+      return;
+    }
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
     for (const def of this.kernel.syscalls) {
       (imports[def.module] ??= {})[def.name] = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) =>
@@ -125,6 +131,8 @@ export class Process implements Waiter {
     this.asyncData = before * PAGE;
   }
 
+  /** Set when the module cannot start within the limits: the first slice ends it. */
+  private refused: Killed | undefined;
   private fuelGlobal: WebAssembly.Global | undefined;
   /** Fuel charged up to the last refill, and the size of that refill. */
   private fuelSpent = 0;
@@ -168,7 +176,8 @@ export class Process implements Waiter {
   private onMemoryGrow(delta: number): number {
     const max = this.kernel.limits.maxMemory;
     if (max !== undefined && delta > 0) {
-      const after = this.mem.size + delta * PAGE - ASYNCIFY_PAGES * PAGE;
+      // The whole linear memory counts, socklab's Asyncify pages included.
+      const after = this.mem.size + delta * PAGE;
       if (after > max) {
         throw new Killed('SIGKILL', `memory limit exceeded: the guest asked for ${fmtBytes(after)}, the limit is ${fmtBytes(max)}`);
       }
@@ -178,6 +187,7 @@ export class Process implements Waiter {
 
   /** Runs the guest until it exits, traps, or suspends. */
   runSlice(): void {
+    if (this.refused) return this.finishKilled(this.refused);
     this.sliceCalls = 0;
     this.preemptRequested = false;
     try {

@@ -33,6 +33,8 @@ export interface SyscallDef {
   readonly params: readonly { readonly name: string; readonly kind: ParamKind }[];
   /** May suspend the guest: listed for Asyncify. */
   readonly mayBlock: boolean;
+  /** Never returns to the guest (proc_exit): imported without a result; every other call returns an i32 errno. */
+  readonly noReturn?: boolean;
   readonly handler: Handler;
 }
 
@@ -42,7 +44,7 @@ export type SyscallTable = readonly SyscallDef[];
 export function syscall(
   module: string,
   name: string,
-  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean },
+  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean },
   handler: Handler,
 ): SyscallDef {
   return {
@@ -55,6 +57,7 @@ export function syscall(
       return { name: n!, kind: (k ?? 'i32') as ParamKind };
     }),
     mayBlock: spec.mayBlock ?? false,
+    ...(spec.noReturn ? { noReturn: true } : {}),
     handler,
   };
 }

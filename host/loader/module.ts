@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { homedir } from 'node:os';
-import { inspectWasm } from './inspect.js';
+import { formatType, inspectWasm, sameType, type CoreModuleInfo, type ExportInfo, type FuncType } from './inspect.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
+import { dropSection, raiseMemoryMaximum } from './sections.js';
 
 export interface LoadOptions {
   /** Count guest work (loader/fuel.ts): for a CPU limit and preemption of syscall-free loops. */
@@ -24,12 +25,36 @@ export interface LoadedModule {
   cached: boolean;
   /** Instrumented with fuel counting (exports socklab_fuel, imports socklab_rt.fuel_exhausted). */
   fuel: boolean;
+  /** The memory the module declares, in 64 KiB pages (before socklab's Asyncify pages). */
+  memory: { initial: number; maximum?: number };
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v2';
+const TRANSFORM_VERSION = 'v3';
+
+/**
+ * Pages socklab grows a guest's memory by after instantiation, for the
+ * Asyncify stack (kernel/process.ts); they count against --max-memory.
+ */
+export const ASYNCIFY_PAGES = 1;
 
 export class ModuleError extends Error {}
+
+/**
+ * The largest modules socklab transforms: Asyncify, and more so fuel
+ * counting, take time that grows with the code (seconds for a few thousand
+ * functions with --fuel, minutes for hundreds of thousands), so a bigger
+ * module is refused instead of tying up the machine. Socket programs, even
+ * with a large libc, have a few hundred to a few thousand functions.
+ */
+export const LOAD_LIMITS = {
+  /** Bytes of module. */
+  bytes: 32 << 20,
+  /** Functions defined in the module. */
+  functions: 50_000,
+  /** Functions defined in the module, when counting fuel (--fuel, grading's cpu). */
+  fuelFunctions: 20_000,
+} as const;
 
 export function cacheDir(): string {
   if (process.env.SOCKLAB_CACHE) return resolve(process.env.SOCKLAB_CACHE);
@@ -43,34 +68,22 @@ const memo = new Map<string, WebAssembly.Module>();
  * Validates, transforms (or fetches from the cache) and compiles a guest.
  * `asyncImports` lists "module.name" imports that may suspend.
  */
-export async function loadModule(bytes: Uint8Array, name: string, asyncImports: readonly string[], knownImports: ReadonlySet<string>, opts: LoadOptions = {}): Promise<LoadedModule> {
-  const info = inspectWasm(bytes);
-  if (info.kind === 'component') {
-    throw new ModuleError(`${name} is a WebAssembly component (WASI preview 2); socklab runs core wasm32-wasip1 modules (build with --target=wasm32-wasip1)`);
-  }
-  if (info.kind === 'invalid') throw new ModuleError(`${name} ${info.why}`);
-  if (info.memory64) throw new ModuleError(`${name} is a wasm64 (memory64) module; socklab runs wasm32-wasip1 modules`);
-  if (!info.exports.includes('_start')) {
-    const wasi = info.imports.some((i) => i.module === 'wasi_snapshot_preview1');
-    throw new ModuleError(
-      `${name} has no _start export: it is not a WASI command${wasi ? ' (a reactor or library module?)' : ' (it does not import wasi_snapshot_preview1)'}`,
-    );
-  }
-  if (!info.exports.includes('memory')) throw new ModuleError(`${name} exports no memory; socklab needs the guest's linear memory exported as "memory"`);
-  const unknown = info.imports.filter((i) => !knownImports.has(`${i.module}.${i.name}`));
-  if (unknown.length) {
-    const list = unknown.slice(0, 5).map((i) => `${i.module}.${i.name}`).join(', ');
-    throw new ModuleError(`${name} imports ${list}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide`);
-  }
-  if (info.imports.some((i) => i.module === 'socklab_rt') || info.exports.includes('asyncify_start_unwind')) {
-    throw new ModuleError(`${name} is already transformed by socklab or another Asyncify user; give the original module`);
-  }
+export async function loadModule(
+  bytes: Uint8Array,
+  name: string,
+  asyncImports: readonly string[],
+  knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
+  opts: LoadOptions = {},
+): Promise<LoadedModule> {
+  const info = checkModule(bytes, name, knownImports);
+  const memory = info.memory ?? { initial: 0 };
+  checkSize(bytes, info, name, opts.fuel === true);
 
   const hash = createHash('sha256').update(bytes).digest('hex');
   const fuel = opts.fuel === true;
   const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${[...asyncImports].sort().join(',')}\n${hash}`).digest('hex');
   const hit = memo.get(key);
-  if (hit) return { module: hit, hash, name, cached: true, fuel };
+  if (hit) return { module: hit, hash, name, cached: true, fuel, memory };
 
   const file = join(cacheDir(), `${key}.wasm`);
   let out: Uint8Array | undefined;
@@ -84,7 +97,7 @@ export async function loadModule(bytes: Uint8Array, name: string, asyncImports: 
     }
   }
   if (!out) {
-    out = await transform(bytes, asyncImports, fuel);
+    out = await transform(bytes, name, asyncImports, fuel);
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -96,16 +109,81 @@ export async function loadModule(bytes: Uint8Array, name: string, asyncImports: 
   }
   const module = await WebAssembly.compile(out as Uint8Array<ArrayBuffer>);
   memo.set(key, module);
-  return { module, hash, name, cached, fuel };
+  return { module, hash, name, cached, fuel, memory };
 }
 
-async function transform(bytes: Uint8Array, asyncImports: readonly string[], fuel: boolean): Promise<Uint8Array> {
+/**
+ * Everything that can be said about a module before running it: what it is,
+ * that it is a WASI command with an exported memory, and that each import is
+ * one socklab provides, with the type socklab gives it. Each refusal is one
+ * line naming the module.
+ */
+function checkModule(bytes: Uint8Array, name: string, knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>): CoreModuleInfo {
+  const info = inspectWasm(bytes);
+  if (info.kind === 'component') {
+    throw new ModuleError(`${name} is a WebAssembly component (WASI preview 2); socklab runs core wasm32-wasip1 modules (build with --target=wasm32-wasip1)`);
+  }
+  if (info.kind === 'invalid') throw new ModuleError(`${name} ${info.why}`);
+  if (info.memory64) throw new ModuleError(`${name} is a wasm64 (memory64) module; socklab runs wasm32-wasip1 modules`);
+  const exp = (n: string): ExportInfo | undefined => info.exports.find((e) => e.name === n);
+  const start = exp('_start');
+  if (!start) {
+    const wasi = info.imports.some((i) => i.module === 'wasi_snapshot_preview1');
+    throw new ModuleError(
+      `${name} has no _start export: it is not a WASI command${wasi ? ' (a reactor or library module?)' : ' (it does not import wasi_snapshot_preview1)'}`,
+    );
+  }
+  if (start.kind !== 'function') throw new ModuleError(`${name}: export _start is ${article(start.kind)}, expected a function () -> ()`);
+  if (start.type && (start.type.params.length || start.type.results.length)) {
+    throw new ModuleError(`${name}: export _start has type ${formatType(start.type)}, expected () -> ()`);
+  }
+  const mem = exp('memory');
+  if (!mem) throw new ModuleError(`${name} exports no memory; socklab needs the guest's linear memory exported as "memory"`);
+  if (mem.kind !== 'memory') throw new ModuleError(`${name}: export memory is ${article(mem.kind)}, expected the guest's linear memory`);
+  const unknown = info.imports.filter((i) => !knownImports.has(`${i.module}.${i.name}`));
+  if (unknown.length) {
+    const list = unknown.slice(0, 5).map((i) => `${i.module}.${i.name}`).join(', ');
+    throw new ModuleError(`${name} imports ${list}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide`);
+  }
+  if (info.imports.some((i) => i.module === 'socklab_rt') || info.exports.some((e) => e.name === 'asyncify_start_unwind')) {
+    throw new ModuleError(`${name} is already transformed by socklab or another Asyncify user; give the original module`);
+  }
+  if (knownImports instanceof Map) {
+    for (const i of info.imports) {
+      const want = knownImports.get(`${i.module}.${i.name}`) as FuncType;
+      if (i.kind !== 'function') throw new ModuleError(`${name}: import ${i.module}.${i.name} is ${article(i.kind)}, expected a function ${formatType(want)}`);
+      if (i.type && !sameType(i.type, want)) {
+        throw new ModuleError(`${name}: import ${i.module}.${i.name} has type ${formatType(i.type)}, expected ${formatType(want)}`);
+      }
+    }
+  }
+  return info;
+}
+
+function checkSize(bytes: Uint8Array, info: CoreModuleInfo, name: string, fuel: boolean): void {
+  const mib = (n: number): string => `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes.length > LOAD_LIMITS.bytes) {
+    throw new ModuleError(`${name} is ${mib(bytes.length)}; socklab prepares modules of at most ${mib(LOAD_LIMITS.bytes)}`);
+  }
+  const max = fuel ? LOAD_LIMITS.fuelFunctions : LOAD_LIMITS.functions;
+  if (info.functions > max) {
+    throw new ModuleError(`${name} has ${info.functions} functions; socklab prepares modules of at most ${max} functions${fuel ? ' with --fuel' : ''}, so that preparing one stays bounded`);
+  }
+}
+
+function article(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
+async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], fuel: boolean): Promise<Uint8Array> {
   const { default: binaryen } = await import('binaryen');
-  const mod = binaryen.readBinary(bytes);
+  let mod: BModule | undefined;
   try {
+    mod = binaryen.readBinary(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES));
     // What V8 in Node 20 runs; Features.All would let Binaryen emit encodings Node cannot load.
     const F = binaryen.Features;
     mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
+    const hadStart = startFromEntry(mod, binaryen);
     // memory.grow goes through socklab_rt.memory_grow_pre so --max-memory can stop a hog.
     binaryen.setPassArgument('instrument-memory', 'memory.grow');
     mod.runPasses(['instrument-memory']);
@@ -117,12 +195,45 @@ async function transform(bytes: Uint8Array, asyncImports: readonly string[], fue
     binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify', 'remove-unused-module-elements']);
+    const out = mod.emitBinary();
+    return hadStart ? dropSection(out, 8) : out;
+  } catch (e) {
+    if (e instanceof Error) throw e;
+    // Binaryen's own failures arrive as C++ exceptions: one line from their message.
+    const what = String((binaryen as unknown as { getExceptionMessage?(x: unknown): string[] }).getExceptionMessage?.(e)?.[1] ?? e).replace(/^Fatal: /, '');
+    if (/tail call/i.test(what)) throw new ModuleError(`${name} uses tail calls (return_call), which socklab's Asyncify transform cannot handle yet; build without -mtail-call`);
+    throw new ModuleError(`${name}: socklab could not prepare the module (Binaryen: ${what.split('\n')[0]})`);
+  } finally {
     binaryen.setPassArgument('instrument-memory', null as unknown as string);
     binaryen.setPassArgument('asyncify-imports', null as unknown as string);
-    return mod.emitBinary();
-  } finally {
-    mod.dispose();
+    try {
+      mod?.dispose();
+    } catch {
+      /* a failed pass may leave the module unusable; it is dropped anyway */
+    }
   }
+}
+
+/**
+ * A start section runs during instantiation, before socklab has the
+ * process's memory, fds and exit handling in place (proc_exit there lost
+ * its status). Instead, _start calls the start function first, as if the
+ * guest had been instantiated and then started; the start section becomes
+ * an empty function and is dropped from the output. Returns whether there
+ * was one.
+ */
+function startFromEntry(mod: BModule, binaryen: Binaryen): boolean {
+  const start = mod.getStart();
+  if (!start) return false;
+  const init = binaryen.getFunctionInfo(start).name;
+  const entry = binaryen.getExportInfo(mod.getExport('_start')).value;
+  const none = binaryen.none;
+  mod.addFunction('socklab$no_start', none, none, [], mod.nop());
+  mod.setStart(mod.getFunction('socklab$no_start'));
+  mod.addFunction('socklab$start', none, none, [], mod.block(null, [mod.call(init, [], none), mod.call(entry, [], none)], none));
+  mod.removeExport('_start');
+  mod.addFunctionExport('socklab$start', '_start');
+  return true;
 }
 
 type Binaryen = typeof import('binaryen').default;

@@ -19,7 +19,8 @@ export type FromWorker =
   | { t: 'notice'; text: string }
   | { t: 'published'; realPort: number; host: string; port: number }
   | { t: 'done'; result: RunResult }
-  | { t: 'fail'; message: string };
+  /** refused: the message is a ModuleError's (the module was refused, not a socklab failure). */
+  | { t: 'fail'; message: string; refused?: boolean };
 
 /**
  * Shared counters: [0] bytes of output acknowledged by the host (BigInt64),

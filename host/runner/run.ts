@@ -3,10 +3,12 @@
 // the worker stops even a guest stuck in a loop without syscalls), and
 // collects each process's output and exit.
 import { Worker } from 'node:worker_threads';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExitInfo } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import type { RunSpec } from './spec.js';
+import { ModuleError } from '../loader/module.js';
 
 export interface RunOptions extends RunSpec {
   /**
@@ -121,21 +123,26 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
     const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }));
     if (mode === 'inherit') watchHostPipes(onHostPipe);
 
-    // The wall clock starts when the guests do: loading (and a cold Asyncify transform) does not count.
+    // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.
+    let ready = false;
     const startTimer = (): void => {
       if (opts.timeoutMs === undefined) return;
       timer = setTimeout(() => {
         const pid = Atomics.load(i32, RUNNING);
         const who = procs.get(pid);
-        const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${who ? `; ${who.name} (pid ${pid}) was running` : ''}`;
+        const names = [...new Set(spec.processes.map((p) => (typeof p.module === 'string' ? basename(p.module) : p.name ?? 'guest.wasm')))].join(', ');
+        const doing = !ready ? `; socklab was still preparing ${names} (checking and transforming it${spec.fuel !== undefined ? ' for --fuel' : ''})` : who ? `; ${who.name} (pid ${pid}) was running` : '';
+        const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${doing}`;
         finish(outcome(124, new Map(), { limit }, 0));
       }, opts.timeoutMs);
     };
+    if (opts.timeoutCoversLoading) startTimer();
 
     worker.on('message', (m: FromWorker) => {
       switch (m.t) {
         case 'ready':
-          startTimer();
+          ready = true;
+          if (!opts.timeoutCoversLoading) startTimer();
           break;
         case 'spawn':
           procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
@@ -183,7 +190,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         }
         case 'fail':
-          finish(new Error(m.message));
+          finish(m.refused ? new ModuleError(m.message) : new Error(m.message));
           break;
       }
     });

@@ -41,6 +41,14 @@ export interface RunSpec {
   realTime?: boolean;
   /** Wall-clock limit for the whole run, ms. */
   timeoutMs?: number;
+  /**
+   * Start the timeoutMs clock before the modules are checked and transformed
+   * (a cold Asyncify/fuel transform of a large module can take minutes), not
+   * when the guests start; a timeout then says what was being prepared. The
+   * CLI's --timeout sets it. Off by default, so a grader's per-test time
+   * does not pay for the first run's transform.
+   */
+  timeoutCoversLoading?: boolean;
   maxMemory?: number;
   maxOutput?: number;
   maxFds?: number;

@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { Session } from './session.js';
+import { ModuleError } from '../loader/module.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort!;
@@ -29,7 +30,7 @@ port.on('message', (m: ToWorker) => {
   if (m.t === 'start') {
     acked = new BigInt64Array(m.shared, 0, 1);
     i32 = new Int32Array(m.shared);
-    start(m).catch((e: unknown) => post({ t: 'fail', message: e instanceof Error ? e.message : String(e) }));
+    start(m).catch((e: unknown) => post({ t: 'fail', message: e instanceof Error ? e.message : String(e), ...(e instanceof ModuleError ? { refused: true } : {}) }));
   } else if (m.t === 'in') session?.feedStdin(m.pid, m.b);
   else if (m.t === 'eof') session?.endStdin(m.pid);
 });

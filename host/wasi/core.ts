@@ -238,7 +238,7 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       r.fill(v);
       return 0;
     }),
-    syscall(W, 'proc_exit', { strace: 'exit_group', classes: ['process'], params: ['status:i32'] }, (_p: Process, code: number) => {
+    syscall(W, 'proc_exit', { strace: 'exit_group', classes: ['process'], params: ['status:i32'], noReturn: true }, (_p: Process, code: number) => {
       throw new ProcExit(code);
     }),
     syscall(W, 'proc_raise', { strace: 'kill', classes: ['process', 'signal'], params: ['sig:i32'] }, procRaise),
