@@ -4,10 +4,11 @@ import type { SyscallDef } from './kernel/syscall.js';
 import { wasiCoreSyscalls } from './wasi/core.js';
 import { fileSyscalls } from './wasi/files.js';
 import { createSocketSyscalls } from './net/syscalls.js';
+import { signalSyscalls } from './kernel/signals.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of
