@@ -57,6 +57,29 @@ describe('services', () => {
     expect(o.trace).toMatch(/\[pid 4\] (\S+) \+\+\+ exited with 0 \+\+\+\n\[pid 1\] \1 --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0\} ---\n\[pid 1\] \1 \+\+\+ killed by SIGTERM \+\+\+\n$/);
   });
 
+  it('lets a service finish the work the last client left (data still in flight) before SIGTERM', async () => {
+    const file = join(tmp, 'in-flight.yaml');
+    writeFileSync(
+      file,
+      `version: 1
+hosts: [{ name: s, ipv4: [10.0.0.1] }, { name: c, ipv4: [10.0.0.2] }]
+links: [{ between: [s, c], latency: 5ms }]
+processes:
+  - { name: server, module: ${guest('svc_server')}, host: s, args: [7000], service: true }
+  - { name: client, module: ${guest('svc_client')}, host: c, args: [10.0.0.1, 7000, bye, noread], start: 1ms }
+`,
+    );
+    const o = await runScenario(file);
+    expect(o.status).toBe(0);
+    // The client is gone before its bytes reach the server: the server still reads them, and logs the client.
+    expect(o.processes[0]!.stdout).toBe('listening on port 7000\nserved client 1\n');
+    expect(o.processes[0]!.stillRunning).toBe(true);
+    const exited = Number(/\[pid 2\] (\S+) \+\+\+ exited with 0/.exec(o.trace!)![1]);
+    const term = Number(/\[pid 1\] (\S+) --- SIGTERM/.exec(o.trace!)![1]);
+    expect(term - exited).toBeGreaterThan(0.004);
+    expect(term - exited).toBeLessThanOrEqual(0.1);
+  });
+
   it('accepts keep_running as another name for service', async () => {
     const { spec } = await loadScenario(scenario('alias', { args: ['7000'], field: 'keep_running: true' }, 1));
     expect(spec.processes[0]!.service).toBe(true);

@@ -74,6 +74,8 @@ export interface SpawnOptions {
   service?: boolean;
 }
 
+/** Virtual ns services may go on finishing their work once the other processes are done, before SIGTERM. */
+export const SERVICE_SETTLE_NS = 100e6;
 /** Virtual ns a service has between SIGTERM and SIGKILL when the run ends. */
 export const SERVICE_GRACE_NS = 100e6;
 /** socklab's status when only services are left, all waiting, and no other process ever ran: nothing to serve. */
@@ -243,6 +245,23 @@ export class Kernel {
   }
 
   /**
+   * The other processes are done, but a service may still be finishing
+   * their last requests (printing a log line, reading a FIN still in
+   * flight): it is left to run while it is runnable or something is due
+   * within SERVICE_SETTLE_NS of that moment, and no longer.
+   */
+  private servicesBusy(): boolean {
+    const now = this.clock.now();
+    if (this.clientsDoneAt < 0) this.clientsDoneAt = now;
+    const until = this.clientsDoneAt + SERVICE_SETTLE_NS;
+    if (now >= until || this.live === 0) return false;
+    if (this.runnable.length > 0) return true;
+    const next = this.timers.next();
+    return next !== undefined && next <= until;
+  }
+  private clientsDoneAt = -1;
+
+  /**
    * Every other process is done: each service still running gets SIGTERM
    * now and SIGKILL SERVICE_GRACE_NS later if it is still there. Either way
    * it ran as a service should, and is reported so.
@@ -288,7 +307,7 @@ export class Kernel {
       // Events already due (a packet arriving now) go before the next slice, so
       // a guest polling without blocking still sees the network move.
       if (this.timers.size) this.timers.fireDue(this.clock.now());
-      if (!this.ending && this.anyClient && this.liveClients === 0 && this.pendingClients === 0) {
+      if (!this.ending && this.anyClient && this.liveClients === 0 && this.pendingClients === 0 && !this.servicesBusy()) {
         this.stopServices();
         if (this.live === 0) break;
       }

@@ -1,5 +1,6 @@
 /* Connects to HOST (an IPv4 address) PORT, sends MESSAGE, reads the echo.
- * usage: svc_client HOST PORT MESSAGE; exit 0 when the echo matched. */
+ * usage: svc_client HOST PORT MESSAGE [noread]; exit 0 when the echo
+ * matched. noread: close and exit at once after sending. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
   if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { perror("connect"); return 1; }
   size_t len = strlen(argv[3]);
   if (write(fd, argv[3], len) != (ssize_t)len) { perror("write"); return 1; }
+  if (argc > 4 && !strcmp(argv[4], "noread")) { close(fd); return 0; }
   shutdown(fd, SHUT_WR);
   char buf[512];
   size_t got = 0;
