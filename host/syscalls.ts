@@ -6,10 +6,11 @@ import { fileSyscalls } from './wasi/files.js';
 import { createSocketSyscalls } from './net/syscalls.js';
 import { importType } from './loader/signature.js';
 import type { FuncType } from './loader/inspect.js';
+import { signalSyscalls } from './kernel/signals.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

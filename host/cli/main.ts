@@ -164,7 +164,7 @@ async function cmdRun(args: string[]): Promise<number> {
   for (const e of values.env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError(`--env needs NAME=VALUE, got ${JSON.stringify(e)}`);
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed needs a non-negative integer, got ${values.seed}`);
-  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: values.env ?? [], stdin: 'inherit' }];
+  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: values.env ?? [], stdin: 'inherit', ...(values.client?.length ? { service: true } : {}) }];
   let scenario: RunSpec | undefined;
   if (/\.(ya?ml|json)$/i.test(module)) {
     scenario = (await loadScenario(module, seedGiven ? { seed } : {})).spec;

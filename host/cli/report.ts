@@ -18,5 +18,6 @@ export function describeNetwork(o: RunOutcome, clock: 'virtual' | 'wall' | 'real
     );
   }
   if (o.deadlock) lines.push(`  ${o.deadlock.replace(/\n/g, '\n  ')}`);
+  if (o.idle) lines.push(`  ${o.idle.replace(/\n/g, '\n  ')}`);
   return lines.join('\n');
 }

@@ -85,7 +85,7 @@ interface RawCheck {
   trace?: { sequence?: string[]; before?: [string, string]; all_accepted_closed?: true; no_fd_leak?: true; uses?: string; call?: string; min?: number; max?: number };
 }
 interface RawLimits { time?: string | number; virtual_time?: string | number; cpu?: string | number; memory?: string | number; output?: string | number; fds?: number; processes?: number; sockets?: number }
-interface RawProcess { name?: string; program?: string; reference?: string; host?: string; args?: (string | number)[]; env?: Record<string, string | number>; stdin?: string; start?: string | number; count?: number }
+interface RawProcess { name?: string; program?: string; reference?: string; host?: string; args?: (string | number)[]; env?: Record<string, string | number>; stdin?: string; start?: string | number; count?: number; service?: boolean }
 interface RawTest {
   name: string; description?: string; points: number; visibility?: Visibility; tags?: string[]; seeds?: number[];
   hosts?: { name: string }[]; links?: unknown[]; partitions?: unknown[]; processes: RawProcess[]; inject?: string[];
@@ -210,6 +210,7 @@ export function loadGradingSpec(path: string): GradingSpec {
           ...(p.stdin !== undefined ? { stdin: p.stdin } : {}),
           ...(p.start !== undefined ? { start: p.start } : {}),
           ...(p.count !== undefined ? { count: p.count } : {}),
+          ...(p.service ? { service: true } : {}),
         };
       });
       const procNames = processNames(processes);

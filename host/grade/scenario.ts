@@ -72,6 +72,7 @@ export function prepareRun(test: TestSpec, modules: { programs: Record<string, s
       ...(p.stdin !== undefined ? { stdin: p.stdin } : {}),
       ...(p.start !== undefined ? { start: p.start } : {}),
       ...(p.count !== undefined ? { count: p.count } : {}),
+      ...(p.service ? { service: true } : {}),
       ...(p.program !== undefined ? { raw: false } : {}),
     })),
   };

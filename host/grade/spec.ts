@@ -73,6 +73,8 @@ export interface ProcessDecl {
   stdin?: string;
   start?: string | number;
   count?: number;
+  /** A server meant to keep running: stopped when the other processes are done (RunSpec's ProcessSpec.service). */
+  service?: boolean;
 }
 
 export interface TestSpec {

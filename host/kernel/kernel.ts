@@ -9,7 +9,7 @@ import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
 import { Process, type ExitInfo } from './process.js';
 import type { SyscallDef } from './syscall.js';
-import { Killed } from './signals.js';
+import { Killed, SIGNALS, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { OpenFile } from './file.js';
 
@@ -33,6 +33,8 @@ export interface SyscallObserver {
   onSyscall(p: Process, def: SyscallDef, args: readonly unknown[], result: number, start: number): void;
   onSuspend?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
   onExit?(p: Process): void;
+  /** A signal was delivered to p (strace's `--- SIGTERM {...} ---`). */
+  onSignal?(p: Process, sig: SignalName): void;
 }
 
 /**
@@ -68,12 +70,23 @@ export interface SpawnOptions {
   name?: string;
   /** Called once the process exists, to install fds 0.. and preopens. */
   setupFds?: (p: Process) => void;
+  /** A service (a server) may run forever: the run ends when the other processes are done. */
+  service?: boolean;
 }
+
+/** Virtual ns services may go on finishing their work once the other processes are done, before SIGTERM. */
+export const SERVICE_SETTLE_NS = 100e6;
+/** Virtual ns a service has between SIGTERM and SIGKILL when the run ends. */
+export const SERVICE_GRACE_NS = 100e6;
+/** socklab's status when only services are left, all waiting, and no other process ever ran: nothing to serve. */
+export const IDLE_STATUS = 123;
 
 export interface RunResult {
   processes: { pid: number; name: string; host: string; exit: ExitInfo }[];
   /** Set when the run stopped because nothing could make progress. */
   deadlock?: string;
+  /** Set when only services were left, all waiting, with no other process to serve (status IDLE_STATUS). */
+  idle?: string;
   /** Set when a run-wide limit (virtual time) stopped it. */
   limit?: string;
   /** socklab's exit status: the first failure's status, or 0. */
@@ -104,7 +117,14 @@ export class Kernel {
   private external = 0;
   private kickResolve: (() => void) | undefined;
   private deadlockReport: string | undefined;
+  private idleReport: string | undefined;
   private stopped = false;
+  /** Non-service processes alive, waiting to start, and ever declared: services run until the first two reach 0. */
+  private liveClients = 0;
+  private pendingClients = 0;
+  private anyClient = false;
+  /** Set once the services are being stopped (every other process is done). */
+  private ending = false;
   /** Per-run state other subsystems attach (the network, the filesystem). */
   readonly ext: Record<string, unknown> = {};
   current: Process | undefined;
@@ -137,18 +157,29 @@ export class Kernel {
       name: opts.name ?? opts.argv[0] ?? `pid${pid}`,
     });
     p.instantiate();
+    p.service = opts.service === true;
     opts.setupFds?.(p);
     this.processes.push(p);
     this.live++;
+    if (!p.service) {
+      this.liveClients++;
+      this.anyClient = true;
+    }
     this.runnable.push(p);
     return p;
   }
 
-  /** Runs start() at virtual time `at` (ns); the run waits for it. */
-  startLater(at: number, start: () => void): void {
+  /** Runs start() at virtual time `at` (ns); the run waits for it (a service due after the others are done never starts). */
+  startLater(at: number, start: () => void, service = false): void {
     this.pendingStarts++;
+    if (!service) {
+      this.pendingClients++;
+      this.anyClient = true;
+    }
     this.timers.add(at, () => {
       this.pendingStarts--;
+      if (!service) this.pendingClients--;
+      if (service && this.ending) return;
       start();
     });
   }
@@ -161,6 +192,13 @@ export class Kernel {
   onProcessExit: ((p: Process) => void) | undefined;
 
   onExit(p: Process): void {
+    if (p.service) {
+      // A service that ends on its own while others still run left early: said in the report, not an error by itself.
+      if (!this.ending && !p.exit?.service && (this.liveClients > 0 || this.pendingClients > 0)) {
+        const e = p.exit!;
+        p.exit = { ...e, service: 'early', reason: `service ${p.name} exited early with status ${e.status}${e.reason ? `: ${e.reason}` : ''}` };
+      }
+    } else this.liveClients--;
     this.onProcessExit?.(p);
     this.live--;
     const i = this.runnable.indexOf(p);
@@ -185,6 +223,60 @@ export class Kernel {
     const r = this.kickResolve;
     this.kickResolve = undefined;
     r?.();
+  }
+
+  /**
+   * Delivers a signal from outside (si_code SI_USER), as kill(2) would:
+   * SIGKILL always ends the process; another signal ends it when its
+   * disposition is the default, while a process that ignores it or has a
+   * handler keeps running (handlers do not run yet: only the disposition is
+   * known). The trace shows the delivery as strace does. Returns whether
+   * the process ended.
+   */
+  signal(p: Process, sig: SignalName, reason: string, extra?: Partial<ExitInfo>): boolean {
+    if (p.state === 'exited') return true;
+    if (sig !== 'SIGKILL') {
+      this.observer?.onSignal?.(p, sig);
+      const d = (p.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS[sig]];
+      if (d === 'ignore' || d === 'handler') return false;
+    }
+    p.kill(new Killed(sig, reason), extra);
+    return true;
+  }
+
+  /**
+   * The other processes are done, but a service may still be finishing
+   * their last requests (printing a log line, reading a FIN still in
+   * flight): it is left to run while it is runnable or something is due
+   * within SERVICE_SETTLE_NS of that moment, and no longer.
+   */
+  private servicesBusy(): boolean {
+    const now = this.clock.now();
+    if (this.clientsDoneAt < 0) this.clientsDoneAt = now;
+    const until = this.clientsDoneAt + SERVICE_SETTLE_NS;
+    if (now >= until || this.live === 0) return false;
+    if (this.runnable.length > 0) return true;
+    const next = this.timers.next();
+    return next !== undefined && next <= until;
+  }
+  private clientsDoneAt = -1;
+
+  /**
+   * Every other process is done: each service still running gets SIGTERM
+   * now and SIGKILL SERVICE_GRACE_NS later if it is still there. Either way
+   * it ran as a service should, and is reported so.
+   */
+  private stopServices(): void {
+    this.ending = true;
+    const services = this.processes.filter((p) => p.service && p.state !== 'exited');
+    if (!services.length) return;
+    for (const p of services) this.signal(p, 'SIGTERM', 'still running, as expected: stopped with SIGTERM once the other processes were done', { service: 'running' });
+    if (services.every((p) => p.state === 'exited')) return;
+    this.timers.add(this.clock.now() + SERVICE_GRACE_NS, () => {
+      for (const p of services) {
+        if (p.state !== 'exited') this.signal(p, 'SIGKILL', `still running, as expected: did not end on SIGTERM, stopped with SIGKILL ${SERVICE_GRACE_NS / 1e6} ms later`, { service: 'running' });
+      }
+    });
   }
 
   /** Stops the run, killing every live process with the given reason. */
@@ -215,6 +307,10 @@ export class Kernel {
       // Events already due (a packet arriving now) go before the next slice, so
       // a guest polling without blocking still sees the network move.
       if (this.timers.size) this.timers.fireDue(this.clock.now());
+      if (!this.ending && this.anyClient && this.liveClients === 0 && this.pendingClients === 0 && !this.servicesBusy()) {
+        this.stopServices();
+        if (this.live === 0) break;
+      }
       const p = this.pick();
       if (p) {
         if (p.state !== 'runnable') continue;
@@ -278,12 +374,21 @@ export class Kernel {
   private limitReport: string | undefined;
 
   private reportDeadlock(): void {
-    const lines = this.processes
-      .filter((p) => p.state === 'blocked')
-      .map((p) => `  ${p} on ${p.host} waits in ${p.waitingOn?.call ?? '?'}`);
-    this.deadlockReport = `deadlock: every process is waiting and nothing can wake them\n${lines.join('\n')}`;
+    const waits = (p: Process): string => `  ${p} on ${p.host} waits in ${p.waitingOn?.call ?? '?'}`;
+    const blocked = this.processes.filter((p) => p.state === 'blocked');
+    const clients = blocked.filter((p) => !p.service);
+    if (!clients.length) {
+      // Only services are left, all waiting, and no other process ever came: not a deadlock, but nothing to serve either.
+      this.idleReport = `only services are left, all waiting: nothing to serve\n${blocked.map(waits).join('\n')}`;
+      for (const p of blocked) p.kill(new Killed('SIGKILL', `only services are left, all waiting: nothing to serve (waits in ${p.waitingOn?.call ?? '?'})`, IDLE_STATUS), { service: 'idle' });
+      return;
+    }
+    // Services waiting for requests are not part of the deadlock: only the other processes are named.
+    this.deadlockReport = `deadlock: every process is waiting and nothing can wake them\n${clients.map(waits).join('\n')}`;
     for (const p of this.processes) {
-      if (p.state !== 'exited') p.kill(new Killed('SIGKILL', `deadlock: waits forever in ${p.waitingOn?.call ?? '?'}`, 125));
+      if (p.state === 'exited') continue;
+      if (p.service) p.kill(new Killed('SIGKILL', `stopped: the other processes deadlocked (service waiting in ${p.waitingOn?.call ?? '?'})`, 125), { service: 'deadlock' });
+      else p.kill(new Killed('SIGKILL', `deadlock: waits forever in ${p.waitingOn?.call ?? '?'}`, 125));
     }
   }
 
@@ -292,9 +397,11 @@ export class Kernel {
     let status = 0;
     if (this.deadlockReport) status = 125;
     else if (this.limitReport) status = 124;
-    else for (const p of processes) if (p.exit.status !== 0) { status = p.exit.status; break; }
+    else if (this.idleReport) status = IDLE_STATUS;
+    // A service stopped at the end ran as expected: the status is the other processes'.
+    else for (const p of processes) if (p.exit.status !== 0 && p.exit.service !== 'running') { status = p.exit.status; break; }
     const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
-    return { processes, deadlock: this.deadlockReport, ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
+    return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
   }
 }
 

@@ -34,6 +34,13 @@ export interface ExitInfo {
   status: number;
   /** Fuel units the process used, when the run counted them (RunSpec.fuel). */
   fuel?: number;
+  /**
+   * For a service: 'running' when it was still running once the other
+   * processes were done and socklab stopped it (as expected); 'early' when
+   * it ended on its own before them; 'idle' when only services were left,
+   * all waiting; 'deadlock' when the other processes deadlocked.
+   */
+  service?: 'running' | 'early' | 'idle' | 'deadlock';
 }
 
 interface AsyncifyExports {
@@ -60,6 +67,8 @@ export class Process implements Waiter {
   readonly name: string;
   state: ProcessState = 'runnable';
   exit?: ExitInfo;
+  /** Declared a service (a server that may run forever): see Kernel.stopServices. */
+  service = false;
   /** Per-process state other subsystems attach (sockets: SIGPIPE disposition, ...). */
   readonly ext: Record<string, unknown> = {};
 
@@ -329,14 +338,14 @@ export class Process implements Waiter {
     this.waitingOn = undefined;
   }
 
-  /** Ends the process from outside a slice (or marks it, if it is running). */
-  kill(k: Killed): void {
+  /** Ends the process from outside a slice (or marks it, if it is running); `extra` joins its ExitInfo. */
+  kill(k: Killed, extra?: Partial<ExitInfo>): void {
     if (this.state === 'exited') return;
-    this.finishKilled(k);
+    this.finishKilled(k, extra);
   }
 
-  private finishKilled(k: Killed): void {
-    this.finish({ signal: k.signal, status: k.status ?? 128 + SIGNALS[k.signal], reason: k.reason });
+  private finishKilled(k: Killed, extra?: Partial<ExitInfo>): void {
+    this.finish({ signal: k.signal, status: k.status ?? 128 + SIGNALS[k.signal], reason: k.reason, ...extra });
   }
 
   private finish(info: ExitInfo): void {

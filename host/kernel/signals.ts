@@ -1,5 +1,8 @@
 // How a process ends when it does not call exit: Linux signal numbers, so
 // socklab's exit status reads like a shell's (128 + signal).
+import { E } from '../abi/errno.js';
+import { syscall, type SyscallDef } from './syscall.js';
+import type { Process } from './process.js';
 
 export const SIGNALS = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
@@ -48,3 +51,18 @@ export function brokenPipe(p: { ext: Record<string, unknown> }, nosignal: boolea
   }
   return epipe;
 }
+
+/**
+ * How the guest disposes of signals other than SIGPIPE, as far as the host
+ * must know (the guest SDK's signal()/sigaction() report it): 0 default,
+ * 1 ignored, 2 a handler. Kernel.signal() reads it: a service that ignores
+ * or handles SIGTERM keeps running until SIGKILL. Handlers are not run yet.
+ */
+export const signalSyscalls: readonly SyscallDef[] = [
+  syscall('socklab', 'sigaction', { strace: 'rt_sigaction', classes: ['signal'], params: ['sig:i32', 'disposition:i32'] }, (p: Process, sig: number, d: number) => {
+    if (sig <= 0 || sig >= 65 || sig === SIGNALS.SIGKILL) return E.EINVAL;
+    const table = (p.ext['sigactions'] ??= {}) as Record<number, string>;
+    table[sig] = d === 1 ? 'ignore' : d === 2 ? 'handler' : 'default';
+    return 0;
+  }),
+];

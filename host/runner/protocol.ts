@@ -10,7 +10,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { t: 'ready' }
-  | { t: 'spawn'; pid: number; name: string; host: string }
+  | { t: 'spawn'; pid: number; name: string; host: string; service?: boolean }
   | { t: 'exit'; pid: number; exit: ExitInfo }
   | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
   | { t: 'want'; pid: number }

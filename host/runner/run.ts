@@ -31,17 +31,26 @@ export interface ProcessOutcome {
   exit: ExitInfo;
   stdout: string;
   stderr: string;
+  /** Declared a service (ProcessSpec.service). */
+  service?: true;
+  /**
+   * A service still running once the other processes were done: socklab
+   * stopped it (SIGTERM, then SIGKILL), as expected. Its exit shows the signal.
+   */
+  stillRunning?: true;
 }
 
 export interface RunOutcome {
-  /** socklab's exit status: 0, a guest's status, 124 timeout, 125 deadlock. */
+  /** socklab's exit status: 0, a guest's status, 124 timeout, 125 deadlock, 123 only services left with nothing to serve. */
   status: number;
   processes: ProcessOutcome[];
   /** The first process's stdout/stderr (the common single-process case). */
   stdout: string;
   stderr: string;
-  /** Set when the run ended in a deadlock: which process waits in which call. */
+  /** Set when the run ended in a deadlock: which process (not a service) waits in which call. */
   deadlock?: string;
+  /** Set when only services were left, all waiting, before any other process ran (status 123): which waits in which call. */
+  idle?: string;
   /** Set when a run-wide limit ended it, e.g. the wall-clock timeout. */
   limit?: string;
   /** Virtual (or real, with realTime) nanoseconds the run took. */
@@ -82,7 +91,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
     Atomics.notify(i32, SEQ);
   };
 
-  const procs = new Map<number, { name: string; host: string; out: Buffer[]; err: Buffer[] }>();
+  const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
   const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
   let stdinStarted = false;
   const traceChunks: string[] = [];
@@ -106,14 +115,19 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
       else resolve(o);
     };
     const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number, stopped?: ExitInfo): RunOutcome => {
-      const processes = [...procs].map(([pid, p]) => ({
-        pid,
-        name: p.name,
-        host: p.host,
-        exit: exits.get(pid) ?? exited.get(pid) ?? stopped ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' },
-        stdout: Buffer.concat(p.out).toString('utf8'),
-        stderr: Buffer.concat(p.err).toString('utf8'),
-      }));
+      const processes = [...procs].map(([pid, p]): ProcessOutcome => {
+        const exit = exits.get(pid) ?? exited.get(pid) ?? stopped ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' };
+        return {
+          pid,
+          name: p.name,
+          host: p.host,
+          exit,
+          stdout: Buffer.concat(p.out).toString('utf8'),
+          stderr: Buffer.concat(p.err).toString('utf8'),
+          ...(p.service ? { service: true as const } : {}),
+          ...(exit.service === 'running' ? { stillRunning: true as const } : {}),
+        };
+      });
       const trace = traceChunks.length ? { trace: traceChunks.join('') } : {};
       return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...(notices.length ? { notices } : {}), ...extra };
     };
@@ -145,7 +159,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           if (!opts.timeoutCoversLoading) startTimer();
           break;
         case 'spawn':
-          procs.set(m.pid, { name: m.name, host: m.host, out: [], err: [] });
+          procs.set(m.pid, { name: m.name, host: m.host, service: m.service === true, out: [], err: [] });
           break;
         case 'exit':
           exited.set(m.pid, m.exit);
@@ -186,7 +200,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
           break;
         }
         case 'fail':

@@ -23,8 +23,8 @@ export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
   /** A process wants host stdin ('inherit'): start feeding it. */
   stdinDemand?(pid: number): void;
-  /** A process has started (pid, argv[0], host). */
-  spawned?(pid: number, name: string, host: string): void;
+  /** A process has started (pid, argv[0], host, whether it is a service). */
+  spawned?(pid: number, name: string, host: string, service: boolean): void;
   /** Trace text, when the run is traced. */
   trace?(text: string, pid?: number): void;
   /** A line for socklab's stderr (a --net=real policy refusal, ...). */
@@ -103,14 +103,15 @@ export class Session {
           env: ps.env ?? [],
           host: ps.host ?? 'host1',
           name: argv0,
+          service: ps.service === true,
           setupFds: (proc) => {
             if (ps.raw === false) proc.ext['noRaw'] = true;
             this.setupFds(proc, ps.stdin);
           },
         });
-        this.io.spawned?.(p.pid, argv0, p.host);
+        this.io.spawned?.(p.pid, argv0, p.host, p.service);
       };
-      if (ps.startMs && ps.startMs > 0) k.startLater(ps.startMs * 1e6, start);
+      if (ps.startMs && ps.startMs > 0) k.startLater(ps.startMs * 1e6, start, ps.service === true);
       else start();
     });
     for (const kill of this.spec.kills ?? []) {

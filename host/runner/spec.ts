@@ -33,6 +33,13 @@ export interface ProcessSpec {
   startMs?: number;
   /** May open SOCK_RAW sockets (default true); without it socket() gives EPERM, as for an unprivileged Linux user. */
   raw?: boolean;
+  /**
+   * A service (a server meant to keep running): the run ends once every
+   * other process has exited; a service still running then gets SIGTERM,
+   * and SIGKILL 100 virtual ms later, and is reported as still running, as
+   * expected. The run's status is the other processes'.
+   */
+  service?: boolean;
 }
 
 export interface RunSpec {

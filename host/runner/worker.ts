@@ -115,7 +115,7 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
       flush();
       post({ t: 'want', pid });
     },
-    spawned: (pid, name, host) => post({ t: 'spawn', pid, name, host }),
+    spawned: (pid, name, host, service) => post({ t: 'spawn', pid, name, host, ...(service ? { service } : {}) }),
     notice: (text) => post({ t: 'notice', text }),
     published: (realPort, host, p) => post({ t: 'published', realPort, host, port: p }),
   });

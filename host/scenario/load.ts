@@ -42,7 +42,7 @@ interface ScenarioFile {
   events?: { at: string | number; link?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }; kill?: string }[];
   processes: {
     name?: string; module: string; sources?: string[]; host?: string; args?: (string | number)[]; env?: Record<string, string | number>;
-    stdin?: string; start?: string | number; count?: number; raw?: boolean;
+    stdin?: string; start?: string | number; count?: number; raw?: boolean; service?: boolean; keep_running?: boolean;
   }[];
 }
 
@@ -179,6 +179,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
         stdin: p.stdin,
         startMs: p.start === undefined ? 0 : durationMs(p.start),
         raw: p.raw,
+        ...(p.service ?? p.keep_running ? { service: true } : {}),
       });
     }
   }

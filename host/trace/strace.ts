@@ -301,6 +301,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (u?.shown) emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}<... ${def.strace} resumed>)${tail}`);
       else emit(p.pid, `${prefixOf(p.pid)}${stamp(now)}${def.strace}(${decoded.join(', ')})${tail}`);
     },
+    onSignal(p, sig) {
+      // strace's signal-delivery line; the JSONL trace records only the exit (+++ killed by +++).
+      if (format !== 'text' || (pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
+      const u = pending.get(p.pid);
+      if (u && !u.shown) {
+        write(u.text, p.pid);
+        u.shown = true;
+      }
+      emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} {si_signo=${sig}, si_code=SI_USER, si_pid=0, si_uid=0} ---\n`);
+    },
     onExit(p) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;

@@ -1,7 +1,8 @@
 /* signal(), sigaction() and raise(): a process-local table, as wasi-libc's
  * emulation keeps, plus one thing the host must know: how SIGPIPE is
  * handled, so a write to a closed stream kills the process by default or
- * fails with EPIPE when SIGPIPE is ignored, as on Linux. */
+ * fails with EPIPE when SIGPIPE is ignored, as on Linux; and how SIGTERM
+ * is handled, for the end of a run with services. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,8 +16,12 @@ void __SIG_ERR(int sig) { (void)sig; }
 
 static void (*handlers[NSIG_])(int);
 
+/* SIGTERM's disposition too: when a run ends, socklab stops the services
+ * still running with SIGTERM, and one that ignores or handles it gets
+ * SIGKILL after a grace period. */
 static int tell_host(int sig, void (*h)(int)) {
   if (sig == SIGPIPE) return __socklab_sigpipe(h == SIG_IGN ? 1 : 0);
+  if (sig == SIGTERM) return __socklab_sigaction(sig, h == SIG_IGN ? 1 : (h && h != SIG_DFL && h != SIG_ERR) ? 2 : 0);
   return 0;
 }
 

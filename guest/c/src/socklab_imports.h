@@ -27,6 +27,7 @@ SOCKLAB_IMPORT(getaddrinfo) int __socklab_getaddrinfo(const char *, const char *
 SOCKLAB_IMPORT(getnameinfo) int __socklab_getnameinfo(const void *, socklen_t, char *, socklen_t, char *, socklen_t, int);
 SOCKLAB_IMPORT(gethostname) int __socklab_gethostname(char *, size_t);
 SOCKLAB_IMPORT(sigpipe) int __socklab_sigpipe(int);
+SOCKLAB_IMPORT(sigaction) int __socklab_sigaction(int, int);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */
 #include <errno.h>
