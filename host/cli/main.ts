@@ -4,7 +4,7 @@ import { basename, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
-import { parseCount, parseDuration, parseSize } from './units.js';
+import { parseCount, parseDuration, parseSize } from '../units.js';
 import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
