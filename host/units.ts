@@ -42,8 +42,10 @@ const COUNT_UNITS = { '': 1, k: 1e3, m: 1e6, g: 1e9 } as const;
 /** "1000" or 1000, "500K", "200M", "2G" -> a whole count, in powers of 1000. */
 export function parseCount(v: string | number): number {
   const m = /^(\d+(?:\.\d+)?|\.\d+)\s*([kmg]?)$/i.exec(String(v).trim());
-  if (!m || (typeof v === 'number' && !Number.isFinite(v))) throw new UnitError(`expected a count (1000, 500K, 200M, 2G), got ${got(v)}`);
-  return Math.round(parseFloat(m[1]!) * COUNT_UNITS[m[2]!.toLowerCase() as keyof typeof COUNT_UNITS]);
+  const n = m ? parseFloat(m[1]!) * COUNT_UNITS[m[2]!.toLowerCase() as keyof typeof COUNT_UNITS] : NaN;
+  // 2.5M is a whole count; 2.5 is not.
+  if (!Number.isSafeInteger(Math.round(n)) || Math.abs(n - Math.round(n)) > 1e-6) throw new UnitError(`expected a whole count (1000, 500K, 200M, 2G), got ${got(v)}`);
+  return Math.round(n);
 }
 
 /** A whole number in [min, max], written in decimal digits only ("abc", "-1", "2.5", "1e3" are refused). */
@@ -61,8 +63,17 @@ export function parseWholeList(v: string, min: number, max: number): number[] {
   return parts.map((p) => Number(p));
 }
 
-/** Checks a parsed value against a range, with the same kind of message: "expected a duration from 1ms to 1h, got ...". */
-export function inRange(n: number, v: string | number, what: string, ok: boolean): number {
-  if (!ok) throw new UnitError(`expected ${what}, got ${got(v)}`);
-  return n;
+/** Writes a duration in ms the way the parsers read it back: 1500 -> "1.5s", 0.5 -> "500us". */
+export function formatDuration(ms: number): string {
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 1000) return `${+(ms / 1000).toFixed(6)}s`;
+  if (ms >= 1) return `${+ms.toFixed(6)}ms`;
+  return `${+(ms * 1000).toFixed(3)}us`;
+}
+
+/** Writes a byte count the way parseSize reads it back: 65536 -> "64K". */
+export function formatSize(n: number): string {
+  for (const [u, m] of [['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) if (n >= m && n % m === 0) return `${n / m}${u}`;
+  return String(n);
 }
