@@ -198,8 +198,8 @@ export async function main(argv: string[]): Promise<number> {
     return state.status;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help asked for is a success; every other commander error is a usage error, already printed.
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+      // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
+      return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof BuildError) return 1;
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
