@@ -7,10 +7,9 @@ import { loadScenario } from '../scenario/load.js';
 import { examplesDir } from './guests.js';
 import { describeNetwork } from './report.js';
 
-export async function demo(args: string[]): Promise<number> {
+export async function demo(seed?: number): Promise<number> {
   const file = join(examplesDir(), 'tcp-echo', 'demo.yaml');
   process.stderr.write('socklab demo: building the guests (the first build takes a few seconds)...\n');
-  const seed = args[0] === '--seed' && args[1] ? Number(args[1]) : undefined;
   const { spec } = await loadScenario(file, seed !== undefined ? { seed } : {});
   process.stderr.write(
     `socklab demo: examples/tcp-echo/demo.yaml, seed ${spec.seed}: echo_server on host "server" (10.0.0.1),\n` +

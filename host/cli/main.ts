@@ -1,196 +1,340 @@
 // socklab's command line: a thin layer over the API in host/api.ts.
-import { parseArgs } from 'node:util';
+//
+// Parsed with commander (small, no dependencies of its own, help per
+// subcommand, "did you mean" for a misspelled option or command). Every
+// value is checked here, with the option's name in the message, before
+// anything runs; usage errors exit with status 2.
+import { Command, CommanderError, Option } from 'commander';
 import { basename, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
-import { parseCount, parseDuration, parseSize } from './units.js';
+import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
-import { loadScenario, ScenarioError } from '../scenario/load.js';
+import { loadScenario, ScenarioError, type NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
 import { parsePolicy, PolicyError } from '../net/real/policy.js';
 import { InjectError, parseInject } from '../trace/inject.js';
 
-const USAGE = `socklab: run WebAssembly/WASI socket programs on a virtual network, and see every syscall
+/** A bad command line: printed as `socklab CMD: message`, exit status 2. */
+export class UsageError extends Error {}
 
-usage:
-  socklab run MODULE.wasm [options] [-- ARGS...]   run a guest
-  socklab run SCENARIO.yaml [options]              run the processes and network a scenario file
-                                                  describes (docs/scenarios.md)
-  socklab run SERVER.wasm --client "CLIENT.wasm ARGS..." [--clients N] [-- SERVER ARGS...]
-                                                  a server and N clients on one virtual host
-  socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]
-                                                  compile C for socklab (wasm32-wasip1 + socklab SDK)
-  socklab build PROG.ts -o OUT.wasm               compile an AssemblyScript guest (guest/as)
-  socklab grade SPEC --submission DIR | --submissions DIR...
-                                                  grade submissions (docs/grading.md; socklab grade --help)
-  socklab demo                                    build and run the demo
-  socklab help                                    this text
-
-run options:
-  --env NAME=VALUE     set a variable in the guest's environment (repeatable);
-                       the guest sees no other variable
-  --dir HOST[:GUEST][:ro]
-                       mount a host directory into the guest (repeatable)
-  --seed N             seed for every random choice (default 1): same seed, same run
-  --real-time          use the wall clock instead of the virtual clock
-  --timeout DURATION   stop the run after this much wall-clock time (10, 2.5s, 500ms)
-  --max-memory SIZE    cap each guest's linear memory (64M, 1G)
-  --max-output SIZE    cap what each guest may write to stdout/stderr
-  --max-fds N          open files per process (default 1024)
-  --fuel N             count each guest's work (function entries + loop iterations,
-                       the same on every machine; 500M, 2G) and kill it with SIGXCPU
-                       past N; also preempts loops that make no syscall
-  --max-virtual-time D stop the run once its virtual clock passes D (status 124)
-  --trace[=FILE]       record every syscall as strace-style text, to FILE or stderr
-                       (use --trace= for stderr)
-  --trace-strsize N    longest string shown in the trace (default 32, like strace -s)
-  --trace-only SET     only these calls and classes, like strace -e trace=:
-                       connect,accept4,%net,%desc,%file,%process,%clock
-  --trace-pid P,...    only these processes; --trace-host H,... only these hosts;
-  --trace-fd N,...     only calls on these fds
-  --trace-time MODE    elapsed (default: seconds since the start), absolute (time of
-                       day, like strace -tt), relative (since the previous line, -r), none
-  --trace-x, --trace-xx
-                       strings with non-ASCII bytes (-x) or all bytes (-xx) in hex
-  --trace-wall         JSONL: add the host's wall clock to each event (not reproducible)
-  --trace-ff           with --trace=FILE: one file per process, FILE.PID (strace -ff)
-  --trace-format FMT   text (strace's format, default) or jsonl (docs/trace-format.md)
-  --inject RULE        fault injection, strace's syntax (repeatable):
-                       SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N
-                       [:when=FIRST[..LAST][+STEP]][:probability=P], e.g.
-                       --inject=write:max=7  --inject=connect:error=ECONNREFUSED:when=1
-  --pcap FILE          write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap
-  --pcap-host H,...    only the packets these hosts send
-  --summary            a table of calls, errors and time per syscall at the end (strace -c)
-  --net MODE           virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX
-                       stream sockets under a --dir) use the host's network through
-                       Node, deny by default (docs/real-network.md); implies --real-time
-  --allow-connect PAT  --net=real: connect/sendto may reach HOST:PORT (repeatable);
-                       HOST an address, CIDR, localhost or *, PORT N, LOW-HIGH or *:
-                       --allow-connect 127.0.0.1:8080 --allow-connect '[::1]:*'
-  --allow-listen PAT   --net=real: bind/listen may use HOST:PORT (repeatable)
-  --allow-dns          --net=real: getaddrinfo may ask the host's resolver
-  --publish R:HOST:P   virtual network: real clients connecting to 127.0.0.1:R reach
-                       the listener on virtual HOST port P (repeatable; R=0 picks a port)
-  --client "M ARGS"    also start client module M with ARGS (repeatable), 1 virtual ms
-                       after the server
-  --clients N          start N copies of each --client (default 1); {i} in its
-                       arguments becomes the copy's number
-
+const EXIT_STATUS = `
 exit status: the guest's exit status; 128+N when it was killed by signal N
 (SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153, --fuel 152);
-124 when --timeout stopped it; 125 on a deadlock.
+124 when --timeout or --max-virtual-time stopped it; 125 on a deadlock;
+2 for a bad command line, module or scenario.
+
+Units (docs/cli.md): a duration is 10 (seconds), 2.5s, 500ms, 500us, 1m, 1h;
+a size is 4096 (bytes), 512K, 64M, 1G; a count is 1000, 500M, 2G.
 `;
 
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** The command line, as commander parses it. Each command's action sets `status`. */
+function program(state: { status: number; rest: string[] }): Command {
+  const prog = new Command('socklab')
+    .description('run WebAssembly/WASI socket programs on a virtual network, and see every syscall')
+    .usage('<command> [options]')
+    .showSuggestionAfterError(true)
+    .helpCommand('help [command]', 'help for a command')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'socklab: ')) });
+  const setup = (cmd: Command): Command =>
+    cmd
+      .showSuggestionAfterError(true)
+      .exitOverride()
+      .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `socklab ${cmd.name()}: `)) });
+
+  setup(prog.command('run'))
+    .summary('run a guest, a scenario file, or a server and N clients')
+    .description(
+      'Run a guest module, the processes and network a scenario file describes\n' +
+        '(docs/scenarios.md), or a server and N clients on one virtual host:\n\n' +
+        '  socklab run MODULE.wasm [options] [-- ARGS...]\n' +
+        '  socklab run SCENARIO.yaml [options]\n' +
+        '  socklab run SERVER.wasm --client "CLIENT.wasm ARGS..." [--clients N]\n' +
+        '              [-- SERVER ARGS...]',
+    )
+    .usage('MODULE.wasm|SCENARIO.yaml [options] [-- ARGS...]')
+    .argument('<module>', 'a .wasm module, or a scenario file (.yaml, .yml, .json)')
+    .argument('[args...]', "the guest's arguments (after --)")
+    .option('--env <NAME=VALUE>', "set a variable in the guest's environment (repeatable); the guest sees no other variable", collect)
+    .option('--dir <HOST[:GUEST][:ro]>', 'mount a host directory into the guest (repeatable)', collect)
+    .option('--seed <N>', 'seed for every random choice, 0 to 4294967295 (default 1): same seed, same run')
+    .option('--real-time', 'use the wall clock instead of the virtual clock')
+    .option('--timeout <DURATION>', 'stop the run after this much wall-clock time (10, 2.5s, 500ms; status 124)')
+    .option('--max-memory <SIZE>', "cap each guest's linear memory (64M, 1G)")
+    .option('--max-output <SIZE>', 'cap what each guest may write to stdout/stderr (64K; past it, SIGXFSZ)')
+    .option('--max-fds <N>', 'open files per process, 1 to 65536 (default 1024)')
+    .option('--max-fs <SIZE>', "bytes the run's in-memory files may hold (default 512M): then ENOSPC")
+    .option('--fuel <COUNT>', "count each guest's work (function entries + loop iterations, the same on every machine; 500M, 2G) and kill it with SIGXCPU past it; also preempts loops that make no syscall")
+    .option('--max-virtual-time <DURATION>', 'stop the run once its virtual clock passes this (500ms, 10s; status 124)')
+    .option('--trace [FILE]', 'record every syscall as strace-style text, to FILE or stderr (--trace or --trace= for stderr)')
+    .option('--trace-strsize <N>', 'longest string shown in the trace, 0 to 1048576 (default 32, like strace -s)')
+    .option('--trace-only <SET>', 'only these calls and classes, like strace -e trace=: connect,accept4,%net,%desc,%file,%process,%clock')
+    .option('--trace-pid <P,...>', 'only these processes')
+    .option('--trace-host <H,...>', 'only these hosts')
+    .option('--trace-fd <N,...>', 'only calls on these fds')
+    .addOption(new Option('--trace-time <MODE>', 'elapsed (seconds since the start), absolute (time of day, strace -tt), relative (since the previous line, -r), none').choices(['elapsed', 'absolute', 'relative', 'none']))
+    .option('--trace-x', 'strings with non-ASCII bytes in hex (strace -x)')
+    .option('--trace-xx', 'strings with all bytes in hex (strace -xx)')
+    .option('--trace-wall', "JSONL: add the host's wall clock to each event (not reproducible)")
+    .option('--trace-ff', 'with --trace=FILE: one file per process, FILE.PID (strace -ff)')
+    .addOption(new Option('--trace-format <FMT>', 'text (strace\'s format, default) or jsonl (docs/trace-format.md)').choices(['text', 'jsonl']))
+    .option('--inject <RULE>', 'fault injection, strace\'s syntax (repeatable): SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N[:when=FIRST[..LAST][+STEP]][:probability=P], e.g. --inject=write:max=7 --inject=connect:error=ECONNREFUSED:when=1', collect)
+    .option('--pcap <FILE>', "write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap")
+    .option('--pcap-host <H,...>', 'only the packets these hosts send')
+    .option('--summary', 'a table of calls, errors and time per syscall at the end (strace -c)')
+    .addOption(new Option('--net <MODE>', "virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX stream sockets under a --dir) use the host's network through Node, deny by default (docs/real-network.md); implies --real-time").choices(['virtual', 'real']))
+    .option('--allow-connect <HOST:PORT>', "--net=real: connect/sendto may reach HOST:PORT (repeatable); HOST an address, CIDR, localhost or *, PORT N, LOW-HIGH or *", collect)
+    .option('--allow-listen <HOST:PORT>', '--net=real: bind/listen may use HOST:PORT (repeatable)', collect)
+    .option('--allow-dns', "--net=real: getaddrinfo may ask the host's resolver")
+    .option('--publish <R:HOST:P>', 'virtual network: real clients connecting to 127.0.0.1:R reach the listener on virtual HOST port P (repeatable; R=0 picks a port)', collect)
+    .option('--client <"M ARGS">', 'also start client module M with ARGS (repeatable), 1 virtual ms after the server', collect)
+    .option('--clients <N>', 'start N copies of each --client, 1 to 4096 (default 1); {i} in its arguments becomes the copy\'s number')
+    .addHelpText('after', EXIT_STATUS)
+    .action(async (module: string, args: string[], opts: RunFlags) => {
+      state.status = await cmdRun(module, args, opts);
+    });
+
+  setup(prog.command('build'))
+    .summary('compile C (or an AssemblyScript program) for socklab')
+    .description(
+      'Compile C for socklab (wasm32-wasip1 + the socklab SDK in guest/c), or one\n' +
+        'AssemblyScript program (guest/as, asconfig.json):\n\n' +
+        '  socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]\n' +
+        '  socklab build PROG.ts -o OUT.wasm',
+    )
+    .usage('FILE.c [FILE.c...] -o OUT.wasm [clang flags]')
+    .argument('[sources-and-clang-flags...]', 'C sources (.c .s .S .o .a) or one .ts file, and clang flags')
+    .option('-o <OUT.wasm>', 'the module to write (default: the first source, .wasm)')
+    .option('--no-sdk', "plain wasi-libc, without socklab's socket headers and library")
+    // Any other flag is clang's (-O2 -Wall -I DIR -DNAME -Wl,-z,stack-size=N ...): commander passes it through, in order.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText(
+      'after',
+      `
+Other flags go to clang as they are: -O2 -g -Wall -I DIR -D NAME=V
+-Wl,-z,stack-size=N ... (C guests get a 1 MiB stack unless -z stack-size says).
+
+exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command line.
+`,
+    )
+    .action(async (args: string[], opts: { o?: string; sdk?: boolean }) => {
+      state.status = await cmdBuild([...args, ...(opts.o !== undefined ? ['-o', opts.o] : []), ...(opts.sdk === false ? ['--no-sdk'] : [])]);
+    });
+
+  setup(prog.command('grade'))
+    .summary('grade submissions (docs/grading.md)')
+    .description(
+      'Grade submissions against a spec (docs/grading.md): how to build them, the\n' +
+        'tests, their points, visibility, limits and checks. Results are written as\n' +
+        'tests finish:\n\n' +
+        '  OUT/results.json        Gradescope\'s autograder format\n' +
+        '  OUT/prairielearn.json   PrairieLearn\'s external grading format\n' +
+        '  OUT/junit.xml           JUnit XML\n' +
+        '  OUT/replay/*.yaml       each test\'s scenario (socklab run FILE --seed N)\n' +
+        '  OUT/build/*.wasm        the programs that ran\n' +
+        'In batch mode each submission gets OUT/NAME/ and OUT/scores.csv has every\n' +
+        'score.\n\n' +
+        '  socklab grade SPEC.yaml --submission DIR [options]     grade one submission\n' +
+        '  socklab grade SPEC.yaml --submissions DIR [DIR...] [options]\n' +
+        '                                                         grade many, in parallel\n' +
+        '  socklab grade SPEC.yaml --check                        only validate the spec',
+    )
+    .usage('SPEC.yaml --submission DIR | --submissions DIR... [options]')
+    .argument('<spec>', 'the grading spec (YAML or JSON)')
+    .argument('[dirs...]', 'more submissions, with --submissions')
+    .option('--submission <DIR>', 'grade this submission')
+    .option('--submissions <DIR...>', 'grade these submissions, in parallel (DIR/* works)')
+    .option('--check', 'only validate the spec')
+    .option('--out <DIR>', 'where results go (default: grading-results)')
+    .option('--format <LIST>', 'gradescope,prairielearn,junit (default: all three)')
+    .option('--gradescope <FILE>', "Gradescope's results.json here instead (e.g. /autograder/results/results.json)")
+    .option('--prairielearn <FILE>', "PrairieLearn's results here instead (e.g. /grade/results/results.json)")
+    .option('--junit <FILE>', 'the JUnit XML here instead')
+    .option('--show-hidden', 'the terminal, PrairieLearn and JUnit outputs show hidden and after-due-date tests too (for instructors; Gradescope hides them itself)')
+    .option('--reveal <LIST>', 'show only these besides visible tests: hidden,after_due_date,after_published')
+    .option('--seed <N>', "run every test with seed N instead of the spec's seeds (repeatable)", collect)
+    .option('--only <TEXT>', 'only the tests whose name contains TEXT (repeatable)', collect)
+    .option('--jobs <N>', 'batch mode: submissions graded at once (default: one per core)')
+    .option('--quiet', 'no summary on the terminal')
+    .addHelpText('after', '\nexit status: 0 when grading finished, whatever the scores; 1 when socklab failed;\n2 for a bad spec or bad options.\n')
+    .action(async () => {
+      // The grader reads its own options (host/grade/command.ts); commander has checked their names.
+      const { gradeCommand } = await import('../grade/command.js');
+      state.status = await gradeCommand(state.rest);
+    });
+
+  setup(prog.command('demo'))
+    .summary('build and run the demo')
+    .description(
+      'Build and run the flagship scenario (examples/tcp-echo/demo.yaml): a poll()\n' +
+        'echo server and three clients across a lossy virtual link; shows their output,\n' +
+        'their socket calls and what crossed the network.',
+    )
+    .option('--seed <N>', 'seed for the run (default: the scenario\'s)')
+    .action(async (opts: { seed?: string }) => {
+      state.status = await demo(opts.seed === undefined ? undefined : value('seed', opts.seed, (s) => parseWhole(s, 0, 0xffff_ffff)));
+    });
+
+  prog.addHelpText('after', `\nsocklab COMMAND --help shows a command's options. Docs: docs/cli.md.\n`);
+  return prog;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const state = { status: 0, rest: argv.slice(1) };
+  const prog = program(state);
+  if (argv.length === 0) {
+    process.stdout.write(prog.helpInformation());
+    return 2;
+  }
+  let cmd = argv[0] ?? '';
   try {
-    switch (cmd) {
-      case 'run':
-        return await cmdRun(rest);
-      case 'build':
-        return await cmdBuild(rest);
-      case 'demo':
-        return await demo(rest);
-      case 'grade': {
-        const { gradeCommand } = await import('../grade/command.js');
-        return await gradeCommand(rest);
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return cmd === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`socklab: unknown command '${cmd}'\n\n${USAGE}`);
-        return 2;
-    }
+    await prog.parseAsync(argv, { from: 'user' });
+    return state.status;
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
+      return e.exitCode === 0 ? 0 : 2;
+    }
     if (e instanceof BuildError) return 1;
-    process.stderr.write(`socklab: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
+    process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
     return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError || e instanceof InjectError ? 2 : 1;
   }
 }
 
-class UsageError extends Error {}
+interface RunFlags {
+  env?: string[];
+  dir?: string[];
+  seed?: string;
+  realTime?: boolean;
+  timeout?: string;
+  maxMemory?: string;
+  maxOutput?: string;
+  maxFds?: string;
+  maxFs?: string;
+  fuel?: string;
+  maxVirtualTime?: string;
+  client?: string[];
+  clients?: string;
+  trace?: string | true;
+  traceStrsize?: string;
+  traceOnly?: string;
+  traceFormat?: 'text' | 'jsonl';
+  summary?: boolean;
+  inject?: string[];
+  traceFf?: boolean;
+  pcap?: string;
+  traceTime?: 'elapsed' | 'absolute' | 'relative' | 'none';
+  traceWall?: boolean;
+  traceX?: boolean;
+  traceXx?: boolean;
+  pcapHost?: string;
+  tracePid?: string;
+  traceHost?: string;
+  traceFd?: string;
+  net?: 'virtual' | 'real';
+  allowConnect?: string[];
+  allowListen?: string[];
+  allowDns?: boolean;
+  publish?: string[];
+}
 
-async function cmdRun(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      env: { type: 'string', multiple: true },
-      dir: { type: 'string', multiple: true },
-      seed: { type: 'string' },
-      'real-time': { type: 'boolean' },
-      timeout: { type: 'string' },
-      'max-memory': { type: 'string' },
-      'max-output': { type: 'string' },
-      'max-fds': { type: 'string' },
-      fuel: { type: 'string' },
-      'max-virtual-time': { type: 'string' },
-      client: { type: 'string', multiple: true },
-      trace: { type: 'string' },
-      'trace-strsize': { type: 'string' },
-      'trace-only': { type: 'string' },
-      'trace-format': { type: 'string' },
-      summary: { type: 'boolean' },
-      inject: { type: 'string', multiple: true },
-      'trace-ff': { type: 'boolean' },
-      pcap: { type: 'string' },
-      'trace-time': { type: 'string' },
-      'trace-wall': { type: 'boolean' },
-      'trace-x': { type: 'boolean' },
-      'trace-xx': { type: 'boolean' },
-      'pcap-host': { type: 'string' },
-      'trace-pid': { type: 'string' },
-      'trace-host': { type: 'string' },
-      'trace-fd': { type: 'string' },
-      clients: { type: 'string' },
-      net: { type: 'string' },
-      'allow-connect': { type: 'string', multiple: true },
-      'allow-listen': { type: 'string', multiple: true },
-      'allow-dns': { type: 'boolean' },
-      publish: { type: 'string', multiple: true },
-    },
+/** Parses option --NAME's value, or says what is wrong with it: "--max-fds: expected a whole number from 1 to 65536, got "abc"". */
+function value<T>(name: string, v: string, parse: (s: string) => T): T {
+  try {
+    return parse(v);
+  } catch (e) {
+    if (e instanceof UnitError || e instanceof UsageError) throw new UsageError(`--${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A duration in ms, more than 0 and at most `maxMs`. */
+function duration(v: string, maxMs: number): number {
+  const ms = parseDuration(v);
+  if (ms <= 0 || ms > maxMs) throw new UnitError(`expected a duration above 0 and at most ${formatDuration(maxMs)} (10, 2.5s, 500ms; a bare number is seconds), got ${JSON.stringify(v)}`);
+  return ms;
+}
+
+function size(v: string, min: number, max: number): number {
+  const n = parseSize(v);
+  if (n < min || n > max) throw new UnitError(`expected a size from ${formatSize(min)} to ${formatSize(max)} (512K, 64M, 1G; a bare number is bytes), got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** The longest wall-clock timeout: 24 days, under the 2^31-1 ms Node's timers can wait. */
+const MAX_TIMER_MS = 24 * 24 * 3_600_000;
+
+async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise<number> {
+  const seedGiven = f.seed !== undefined;
+  for (const e of f.env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError(`--env: expected NAME=VALUE, got ${JSON.stringify(e)}`);
+  const seed = f.seed === undefined ? 1 : value('seed', f.seed, (s) => parseWhole(s, 0, 0xffff_ffff));
+  // Every value is checked before the scenario loads (which may build C sources) and before anything runs.
+  const timeoutMs = f.timeout === undefined ? undefined : value('timeout', f.timeout, (s) => duration(s, MAX_TIMER_MS));
+  const maxVirtualMs = f.maxVirtualTime === undefined ? undefined : value('max-virtual-time', f.maxVirtualTime, (s) => duration(s, Number.MAX_SAFE_INTEGER / 1e6));
+  const maxMemory = f.maxMemory === undefined ? undefined : value('max-memory', f.maxMemory, (s) => size(s, 64 << 10, 2 ** 32));
+  const maxOutput = f.maxOutput === undefined ? undefined : value('max-output', f.maxOutput, (s) => size(s, 0, Number.MAX_SAFE_INTEGER));
+  const maxFds = f.maxFds === undefined ? undefined : value('max-fds', f.maxFds, (s) => parseWhole(s, 1, 65536));
+  const maxFs = f.maxFs === undefined ? undefined : value('max-fs', f.maxFs, (s) => size(s, 0, Number.MAX_SAFE_INTEGER));
+  const fuel = f.fuel === undefined ? undefined : value('fuel', f.fuel, (s) => {
+    const n = parseCount(s);
+    if (n < 1) throw new UnitError(`expected a count of at least 1 (1000, 500M, 2G), got ${JSON.stringify(s)}`);
+    return n;
   });
-  const [module, ...guestArgs] = positionals;
-  if (!module) throw new UsageError('run needs a module: socklab run MODULE.wasm [options] [-- ARGS]');
-  const seedGiven = values.seed !== undefined;
-  for (const e of values.env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError(`--env needs NAME=VALUE, got ${JSON.stringify(e)}`);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed needs a non-negative integer, got ${values.seed}`);
-  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: values.env ?? [], stdin: 'inherit', ...(values.client?.length ? { service: true } : {}) }];
+  const n = f.clients === undefined ? 1 : value('clients', f.clients, (s) => parseWhole(s, 1, 4096));
+  const strSize = f.traceStrsize === undefined ? undefined : value('trace-strsize', f.traceStrsize, (s) => parseWhole(s, 0, 1 << 20));
+  const pids = f.tracePid === undefined ? undefined : value('trace-pid', f.tracePid, (s) => parseWholeList(s, 1, 4_194_304));
+  const fds = f.traceFd === undefined ? undefined : value('trace-fd', f.traceFd, (s) => parseWholeList(s, 0, 65535));
+  const mounts = (f.dir ?? []).map((d) => value('dir', d, (s) => {
+    const parts = s.split(':');
+    const flag = parts.length > 1 && (parts.at(-1) === 'ro' || parts.at(-1) === 'rw') ? 1 : 0;
+    if (parts.length - flag > 2 || parts.some((p) => p === '')) throw new UsageError(`expected HOST[:GUEST][:ro], got ${JSON.stringify(s)}`);
+    return parseMount(s);
+  }));
+  const publishFlags = (f.publish ?? []).map((p) => value('publish', p, parsePublish));
+  for (const r of f.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
+
+  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: f.env ?? [], stdin: 'inherit', ...(f.client?.length ? { service: true } : {}) }];
   let scenario: RunSpec | undefined;
   if (/\.(ya?ml|json)$/i.test(module)) {
     scenario = (await loadScenario(module, seedGiven ? { seed } : {})).spec;
     processes = scenario.processes;
   }
-  const n = values.clients === undefined ? 1 : Number(values.clients);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--clients needs a positive integer, got ${values.clients}`);
-  for (const c of values.client ?? []) {
+  for (const c of f.client ?? []) {
     const [cm, ...cargs] = splitWords(c);
-    if (!cm) throw new UsageError('--client needs "MODULE.wasm ARGS..."');
+    if (!cm) throw new UsageError('--client: expected "MODULE.wasm ARGS..."');
     for (let i = 1; i <= n; i++) {
       const name = n > 1 ? `${basename(cm)}#${i}` : basename(cm);
-      processes.push({ module: resolve(cm), name, args: cargs.map((a) => a.replaceAll('{i}', String(i))), env: values.env ?? [], startMs: 1 });
+      processes.push({ module: resolve(cm), name, args: cargs.map((a) => a.replaceAll('{i}', String(i))), env: f.env ?? [], startMs: 1 });
     }
   }
   if (processes.length > 1 && !scenario) processes[0]!.stdin = undefined;
-  for (const r of values.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
-  const fmt = values['trace-format'];
-  if (fmt !== undefined && fmt !== 'text' && fmt !== 'jsonl') throw new UsageError(`--trace-format is text or jsonl, not ${JSON.stringify(fmt)}`);
-  const tracing = values.trace !== undefined || fmt !== undefined || values.summary === true;
-  const netMode = values.net ?? scenario?.net;
-  if (netMode !== undefined && netMode !== 'virtual' && netMode !== 'real') throw new UsageError(`--net is virtual or real, not ${JSON.stringify(netMode)}`);
+
+  // Host names, once the scenario is known: a --publish, --trace-host or --pcap-host naming another host is a typo.
+  const hostNames = new Set([...((scenario?.network as NetworkConfig | undefined)?.hosts.map((h) => h.name) ?? []), ...processes.map((p) => p.host ?? 'host1')]);
+  const knownHost = (opt: string, h: string): void => {
+    if (!hostNames.has(h)) throw new UsageError(`--${opt}: no host named ${JSON.stringify(h)} in this run (hosts: ${[...hostNames].join(', ')})`);
+  };
+  for (const p of publishFlags) knownHost('publish', p.host);
+  const traceHosts = f.traceHost?.split(',');
+  for (const h of traceHosts ?? []) knownHost('trace-host', h);
+  const pcapHosts = f.pcapHost?.split(',');
+  for (const h of pcapHosts ?? []) knownHost('pcap-host', h);
+
+  const fmt = f.traceFormat;
+  const tracing = f.trace !== undefined || fmt !== undefined || f.summary === true;
+  const netMode = f.net ?? scenario?.net;
   const policy = {
-    allowConnect: [...(scenario?.policy?.allowConnect ?? []), ...(values['allow-connect'] ?? [])],
-    allowListen: [...(scenario?.policy?.allowListen ?? []), ...(values['allow-listen'] ?? [])],
-    allowDns: values['allow-dns'] ?? scenario?.policy?.allowDns ?? false,
+    allowConnect: [...(scenario?.policy?.allowConnect ?? []), ...(f.allowConnect ?? [])],
+    allowListen: [...(scenario?.policy?.allowListen ?? []), ...(f.allowListen ?? [])],
+    allowDns: f.allowDns ?? scenario?.policy?.allowDns ?? false,
   };
   try {
     parsePolicy(policy); // refuse a bad pattern before anything runs
@@ -198,43 +342,47 @@ async function cmdRun(args: string[]): Promise<number> {
     if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
     throw e;
   }
-  if (netMode !== 'real' && (values['allow-connect'] || values['allow-listen'] || values['allow-dns'])) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
-  const publish = [...(scenario?.publish ?? []), ...(values.publish ?? []).map(parsePublish)];
+  if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
+  const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
+  const traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
   const opts: RunOptions = {
     ...scenario,
     processes,
     seed: scenario && !seedGiven ? scenario.seed : seed,
-    realTime: values['real-time'] ?? scenario?.realTime ?? false,
-    timeoutMs: values.timeout ? parseDuration(values.timeout) : scenario?.timeoutMs,
-    maxMemory: values['max-memory'] ? parseSize(values['max-memory']) : scenario?.maxMemory,
-    maxOutput: values['max-output'] ? parseSize(values['max-output']) : scenario?.maxOutput,
-    maxFds: values['max-fds'] ? Number(values['max-fds']) : scenario?.maxFds,
-    fuel: values.fuel ? parseCount(values.fuel) : scenario?.fuel,
-    maxVirtualMs: values['max-virtual-time'] ? parseDuration(values['max-virtual-time']) : scenario?.maxVirtualMs,
+    realTime: f.realTime ?? scenario?.realTime ?? false,
+    timeoutMs: timeoutMs ?? scenario?.timeoutMs,
+    // The command line's --timeout bounds the whole run, preparing the modules included.
+    ...(timeoutMs !== undefined || scenario?.timeoutMs !== undefined ? { timeoutCoversLoading: true } : {}),
+    maxMemory: maxMemory ?? scenario?.maxMemory,
+    maxOutput: maxOutput ?? scenario?.maxOutput,
+    maxFds: maxFds ?? scenario?.maxFds,
+    maxFs: maxFs ?? scenario?.maxFs,
+    fuel: fuel ?? scenario?.fuel,
+    maxVirtualMs: maxVirtualMs ?? scenario?.maxVirtualMs,
     net: netMode === 'real' ? 'real' : 'virtual',
     policy,
     ...(publish.length ? { publish } : {}),
-    mounts: (values.dir ?? []).map((d) => parseMount(d)),
+    mounts,
     tty: process.stdout.isTTY === true,
     output: 'inherit',
-    ...(values.inject?.length ? { inject: values.inject } : {}),
-    ...(values.pcap ? { pcap: { file: resolve(values.pcap), hosts: values['pcap-host']?.split(',') } } : {}),
+    ...(f.inject?.length ? { inject: f.inject } : {}),
+    ...(f.pcap ? { pcap: { file: resolve(f.pcap), hosts: pcapHosts } } : {}),
     ...(tracing
       ? {
           trace: {
-            file: values.trace === undefined || values.trace === '' || values.trace === '-' ? undefined : resolve(values.trace),
-            strSize: values['trace-strsize'] ? Number(values['trace-strsize']) : undefined,
-            classes: values['trace-only']?.split(','),
-            format: fmt as 'text' | 'jsonl' | undefined,
-            summary: values.summary,
-            perProcess: values['trace-ff'],
-            time: traceTime(values['trace-time']),
-            wall: values['trace-wall'],
-            hex: values['trace-xx'] ? 'all' : values['trace-x'] ? 'nonascii' : undefined,
-            pids: values['trace-pid']?.split(',').map(Number),
-            hosts: values['trace-host']?.split(','),
-            fds: values['trace-fd']?.split(',').map(Number),
+            file: traceFile,
+            strSize,
+            classes: f.traceOnly?.split(','),
+            format: fmt,
+            summary: f.summary,
+            perProcess: f.traceFf,
+            time: f.traceTime,
+            wall: f.traceWall,
+            hex: f.traceXx ? 'all' : f.traceX ? 'nonascii' : undefined,
+            pids,
+            hosts: traceHosts,
+            fds,
           },
         }
       : {}),
@@ -250,14 +398,8 @@ async function cmdRun(args: string[]): Promise<number> {
 /** REALPORT:HOST:PORT */
 function parsePublish(v: string): PublishSpec {
   const m = /^(\d+):([^:]+):(\d+)$/.exec(v);
-  if (!m || Number(m[1]) > 65535 || Number(m[3]) > 65535 || Number(m[3]) === 0) throw new UsageError(`--publish needs REALPORT:HOST:PORT (e.g. 8080:server:80), got ${JSON.stringify(v)}`);
+  if (!m || Number(m[1]) > 65535 || Number(m[3]) > 65535 || Number(m[3]) === 0) throw new UsageError(`expected REALPORT:HOST:PORT (e.g. 8080:server:80; REALPORT 0 to 65535, PORT 1 to 65535), got ${JSON.stringify(v)}`);
   return { realPort: Number(m[1]), host: m[2]!, port: Number(m[3]) };
-}
-
-function traceTime(v: string | undefined): 'elapsed' | 'absolute' | 'relative' | 'none' | undefined {
-  if (v === undefined) return undefined;
-  if (v === 'elapsed' || v === 'absolute' || v === 'relative' || v === 'none') return v;
-  throw new UsageError(`--trace-time is elapsed, absolute, relative or none, not ${JSON.stringify(v)}`);
 }
 
 /** Splits a command line on blanks, honouring '...' and "..." quotes. */

@@ -10,7 +10,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import AjvModule from 'ajv';
 import { packageRoot } from '../toolchain/clang.js';
 import { durationMs } from '../scenario/load.js';
-import { parseCount, parseSize } from '../cli/units.js';
+import { parseCount, parseSize } from '../units.js';
 import type { Check, GradingSpec, Limits, ProcessDecl, ProgramSpec, TestSpec, TextMatch, TraceAssertion, Visibility } from './spec.js';
 
 export class GradeSpecError extends Error {}

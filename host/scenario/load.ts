@@ -15,7 +15,7 @@ import type { MountSpec, ProcessSpec, RunSpec } from '../runner/spec.js';
 import { packageRoot } from '../toolchain/clang.js';
 import { ensureBuilt, ensureBuiltAs } from '../cli/guests.js';
 import { cacheDir } from '../loader/module.js';
-import { parseSize } from '../cli/units.js';
+import { parseDuration, parseSize, UnitError } from '../units.js';
 import { parseMount } from './mount.js';
 
 export class ScenarioError extends Error {}
@@ -60,12 +60,20 @@ function validate(): NonNullable<typeof validator> {
   return validator;
 }
 
-/** "5ms", "1.5s", 20 (ms) -> milliseconds. */
+/** "5ms", "1.5s", 20 (seconds: a bare number is seconds everywhere, host/units.ts) -> milliseconds. */
 export function durationMs(v: string | number): number {
-  if (typeof v === 'number') return v;
-  const m = /^([0-9.]+)\s*(ns|us|ms|s|m)?$/.exec(v.trim());
-  if (!m) throw new ScenarioError(`not a duration: ${v}`);
-  return parseFloat(m[1]!) * { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60_000 }[(m[2] ?? 'ms') as 'ns' | 'us' | 'ms' | 's' | 'm'];
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw e instanceof UnitError ? new ScenarioError(e.message) : e;
+  }
+}
+function sizeBytes(v: string | number): number {
+  try {
+    return parseSize(v);
+  } catch (e) {
+    throw e instanceof UnitError ? new ScenarioError(e.message) : e;
+  }
 }
 function bandwidthBps(v: string): number {
   const m = /^([0-9.]+)\s*([kKmMgG]?)bit\/s$/.exec(v.trim())!;
@@ -196,8 +204,8 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     ...(s.allow ? { policy: { allowConnect: s.allow.connect, allowListen: s.allow.listen, allowDns: s.allow.dns } } : {}),
     ...(s.publish?.length ? { publish: s.publish.map((x) => { const [r, h, p] = x.split(':'); return { realPort: Number(r), host: h!, port: Number(p) }; }) } : {}),
     timeoutMs: s.timeout === undefined ? undefined : durationMs(s.timeout),
-    maxMemory: s.limits?.max_memory === undefined ? undefined : parseSize(String(s.limits.max_memory)),
-    maxOutput: s.limits?.max_output === undefined ? undefined : parseSize(String(s.limits.max_output)),
+    maxMemory: s.limits?.max_memory === undefined ? undefined : sizeBytes(s.limits.max_memory),
+    maxOutput: s.limits?.max_output === undefined ? undefined : sizeBytes(s.limits.max_output),
     maxFds: s.limits?.max_fds,
     maxFs: s.limits?.max_fs === undefined ? undefined : parseSize(String(s.limits.max_fs)),
     ...(s.limits?.cpu !== undefined ? { fuel: s.limits.cpu } : {}),

@@ -13,7 +13,7 @@ import type { SyscallInterceptor } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import type { Rng } from '../kernel/rng.js';
 import { BLOCKED, type SyscallDef } from '../kernel/syscall.js';
-import { parseDuration } from '../cli/units.js';
+import { parseDuration } from '../units.js';
 
 export interface InjectRule {
   calls: Set<string>;
