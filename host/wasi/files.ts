@@ -379,6 +379,8 @@ export const fileSyscalls: SyscallDef[] = [
     const f = p.fds.file(fd);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
+    // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
+    if (BigInt.asIntN(64, BigInt(off)) < 0n) return E.EINVAL;
     if (f.filetype === FileType.Directory) return E.EISDIR;
     if (!f.pread) return E.ESPIPE;
     p.mem.setU32(out, f.pread(v, BigInt(off)));
@@ -388,6 +390,8 @@ export const fileSyscalls: SyscallDef[] = [
     const f = p.fds.file(fd);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
+    // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
+    if (BigInt.asIntN(64, BigInt(off)) < 0n) return E.EINVAL;
     if (f.filetype === FileType.Directory) return E.EISDIR;
     if (!f.pwrite) return E.ESPIPE;
     p.mem.setU32(out, f.pwrite(v, BigInt(off)));
