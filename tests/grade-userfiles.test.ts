@@ -234,14 +234,14 @@ describe('files a student, a guest or a user names', () => {
     });
 
     it('socklab run /dev/zero, or a FIFO, is refused at once', () => {
-      // Exit 1, as for a module that does not exist: the error is raised in the run's worker.
+      // Exit 2, as for any module refused before it runs.
       let r = socklab(['run', '/dev/zero']);
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/\/dev\/zero: not a regular file \(a character device\)/);
       const fifo = join(tmp, 'fifo.wasm');
       mkfifo(fifo);
       r = socklab(['run', fifo]);
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/fifo\.wasm: not a regular file \(a FIFO\)/);
     });
 

@@ -76,7 +76,7 @@ describe('preparing a module is bounded', () => {
     const f = join(work, 'huge.wasm');
     writeFileSync(f, manyFunctions(20_000));
     const r = socklab(['run', '--fuel', '1000000', f]);
-    expect(r.stderr).toBe('socklab: huge.wasm has 20001 functions; socklab prepares modules of at most 20000 functions with --fuel, so that preparing one stays bounded\n');
+    expect(r.stderr).toBe('socklab run: huge.wasm has 20001 functions; socklab prepares modules of at most 20000 functions with --fuel, so that preparing one stays bounded\n');
     expect(r.status).toBe(2);
   });
 
@@ -84,7 +84,7 @@ describe('preparing a module is bounded', () => {
     const f = join(work, 'huger.wasm');
     writeFileSync(f, manyFunctions(50_000));
     const r = socklab(['run', f]);
-    expect(r.stderr).toBe('socklab: huger.wasm has 50001 functions; socklab prepares modules of at most 50000 functions, so that preparing one stays bounded\n');
+    expect(r.stderr).toBe('socklab run: huger.wasm has 50001 functions; socklab prepares modules of at most 50000 functions, so that preparing one stays bounded\n');
     expect(r.status).toBe(2);
   });
 });

@@ -40,13 +40,13 @@ function oneLine(stderr: string): string {
 }
 
 const REFUSED: [fixture: string, message: string][] = [
-  ['import-i64', 'socklab: import-i64.wasm: import wasi_snapshot_preview1.fd_write has type (i64) -> i32, expected (i32, i32, i32, i32) -> i32'],
-  ['import-arity', 'socklab: import-arity.wasm: import wasi_snapshot_preview1.fd_write has type (i32, i32) -> i32, expected (i32, i32, i32, i32) -> i32'],
-  ['import-noresult', 'socklab: import-noresult.wasm: import wasi_snapshot_preview1.sock_accept has type (i32, i32, i32) -> (), expected (i32, i32, i32) -> i32'],
-  ['import-global', 'socklab: import-global.wasm: import wasi_snapshot_preview1.fd_write is a global, expected a function (i32, i32, i32, i32) -> i32'],
-  ['start-not-func', 'socklab: start-not-func.wasm: export _start is a global, expected a function () -> ()'],
-  ['memory-not-memory', 'socklab: memory-not-memory.wasm: export memory is a table, expected the guest\'s linear memory'],
-  ['tail-call', "socklab: tail-call.wasm uses tail calls (return_call), which socklab's Asyncify transform cannot handle yet; build without -mtail-call"],
+  ['import-i64', 'socklab run: import-i64.wasm: import wasi_snapshot_preview1.fd_write has type (i64) -> i32, expected (i32, i32, i32, i32) -> i32'],
+  ['import-arity', 'socklab run: import-arity.wasm: import wasi_snapshot_preview1.fd_write has type (i32, i32) -> i32, expected (i32, i32, i32, i32) -> i32'],
+  ['import-noresult', 'socklab run: import-noresult.wasm: import wasi_snapshot_preview1.sock_accept has type (i32, i32, i32) -> (), expected (i32, i32, i32) -> i32'],
+  ['import-global', 'socklab run: import-global.wasm: import wasi_snapshot_preview1.fd_write is a global, expected a function (i32, i32, i32, i32) -> i32'],
+  ['start-not-func', 'socklab run: start-not-func.wasm: export _start is a global, expected a function () -> ()'],
+  ['memory-not-memory', 'socklab run: memory-not-memory.wasm: export memory is a table, expected the guest\'s linear memory'],
+  ['tail-call', "socklab run: tail-call.wasm uses tail calls (return_call), which socklab's Asyncify transform cannot handle yet; build without -mtail-call"],
 ];
 
 describe('malformed modules through socklab run', () => {
@@ -64,7 +64,7 @@ describe('malformed modules through socklab run', () => {
 
   it('says a .wat file (even one starting with comments) is text to assemble', () => {
     const r = socklab(['run', join(FIXTURES, 'tail-call.wat')]);
-    expect(oneLine(r.stderr)).toBe('socklab: tail-call.wat is WebAssembly text (.wat), not a binary module; assemble it first (e.g. wasm-as or wat2wasm)');
+    expect(oneLine(r.stderr)).toBe('socklab run: tail-call.wat is WebAssembly text (.wat), not a binary module; assemble it first (e.g. wasm-as or wat2wasm)');
     expect(r.status).toBe(2);
   });
 
