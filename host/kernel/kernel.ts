@@ -13,6 +13,9 @@ import { Killed, SIGNALS, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { OpenFile } from './file.js';
 
+/** Processes one run may hold (scenario files are checked against it before anything is built). */
+export const DEFAULT_MAX_PROCESSES = 4096;
+
 export interface Limits {
   /** Bytes of linear memory per process. */
   maxMemory?: number;
@@ -138,7 +141,7 @@ export class Kernel {
     this.rng = new Rng(seed);
     this.schedRng = this.rng.fork('scheduler');
     this.clock = opts.realTime ? new RealClock() : new VirtualClock(opts.syscallCostNs ?? 1000);
-    this.limits = { maxFds: 1024, maxProcesses: 4096, ...opts.limits };
+    this.limits = { maxFds: 1024, maxProcesses: DEFAULT_MAX_PROCESSES, ...opts.limits };
     this.syscalls = opts.syscalls;
     this.observer = opts.observer;
     this.interceptor = opts.interceptor;

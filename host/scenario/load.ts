@@ -17,6 +17,7 @@ import { ensureBuilt, ensureBuiltAs } from '../cli/guests.js';
 import { cacheDir } from '../loader/module.js';
 import { parseDuration, parseSize, UnitError } from '../units.js';
 import { parseMount } from './mount.js';
+import { DEFAULT_MAX_PROCESSES } from '../kernel/kernel.js';
 
 export class ScenarioError extends Error {}
 
@@ -170,6 +171,12 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   const hostMounts: Record<string, MountSpec[]> = {};
   for (const h of hosts) if (h.dirs?.length) hostMounts[h.name] = h.dirs.map((d) => parseMount(d, base));
 
+  // The process limit is checked before any module is built or loaded: a count of 10000 fails at once, not after minutes and gigabytes.
+  const total = s.processes.reduce((n, p) => n + (p.count ?? 1), 0);
+  if (total > DEFAULT_MAX_PROCESSES) {
+    const i = s.processes.findIndex((p) => (p.count ?? 1) > 1);
+    throw new ScenarioError(`invalid scenario:\n  ${where(i >= 0 ? `/processes/${i}/count` : '/processes')}: ${total} processes in all, more than the ${DEFAULT_MAX_PROCESSES} one run may hold`);
+  }
   const processes: ProcessSpec[] = [];
   const modules: string[] = [];
   for (const p of s.processes) {

@@ -1,0 +1,23 @@
+// Issue #11: limits checked up front — a scenario asking for more processes
+// than a run may hold is refused before anything is built or started.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, guest } from './helpers.js';
+
+describe('scenario limits', () => {
+  it('refuses count: 10000 at load time, naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-count-'));
+    try {
+      const f = join(dir, 'many.yaml');
+      writeFileSync(f, `processes:\n  - module: ${guest('kernel_args')}\n  - module: ${guest('kernel_args')}\n    count: 10000\n`);
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', f], { encoding: 'utf8' });
+      expect(r.stderr).toMatch(/many\.yaml:4: 10001 processes in all, more than the 4096 one run may hold/);
+      expect(r.status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
