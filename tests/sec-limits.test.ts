@@ -21,3 +21,10 @@ describe('scenario limits', () => {
     }
   });
 });
+
+describe('notices quoting guest bytes', () => {
+  it('show control characters escaped, never raw', async () => {
+    const { printable } = await import('../dist/host/net/real/network.js');
+    expect(printable('/mnt/\x1b[2Jx\n\x7f\u2028é')).toBe('/mnt/\\x1b[2Jx\\x0a\\x7f\\x2028é');
+  });
+});

@@ -83,13 +83,15 @@ export class RealNetwork {
 
   /** Says once on stderr why something was refused, and fails the call with the note in its trace line. */
   fail(errno: number, note: string): never {
-    this.say(note);
-    throw new Errno(errno, undefined, note);
+    const safe = printable(note);
+    this.say(safe);
+    throw new Errno(errno, undefined, safe);
   }
   /** The same for a call that reports failure without an errno (getaddrinfo's EAI_* codes). */
   explain(p: Process, note: string): void {
-    this.say(note);
-    p.ext['note'] = note;
+    const safe = printable(note);
+    this.say(safe);
+    p.ext['note'] = safe;
   }
   private say(note: string): void {
     if (this.noticed.has(note)) return;
@@ -119,6 +121,11 @@ export function realNetOf(p: Process): RealNetwork | undefined {
 }
 
 /** Linux's errno for a Node socket error (err.code is the errno name libuv reports). */
+/** A note may quote guest bytes (a name, a path): control characters are shown as \\xNN, never written raw to a terminal. */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /**
  * Closes a Node socket with a RST where Node can send one. After end()
  * (our FIN already sent) libuv refuses the reset (uv_tcp_close_reset gives
