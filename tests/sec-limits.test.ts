@@ -28,3 +28,12 @@ describe('notices quoting guest bytes', () => {
     expect(printable('/mnt/\x1b[2Jx\n\x7f\u2028é')).toBe('/mnt/\\x1b[2Jx\\x0a\\x7f\\x2028é');
   });
 });
+
+describe('ephemeral ports', () => {
+  it('run out as on Linux (UDP autobind: EAGAIN), fail at once afterwards, and come back when released', async () => {
+    const { runGuest } = await import('./helpers.js');
+    const o = await runGuest('sec_ports', [], { maxFds: 30000 });
+    // 32768..60999, as Linux's default ip_local_port_range.
+    expect(o.stdout).toBe('after 28232: Resource temporarily unavailable\n2000 more: 2000 failed\nafter a close: connected\n');
+  });
+});

@@ -717,7 +717,14 @@ export class Socket implements OpenFile {
   autobind(): void {
     if (this.local || this.raw) return;
     const v6 = this.domain === AF.AF_INET6;
-    const port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0);
+    let port: number;
+    try {
+      port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0, true);
+    } catch (e) {
+      // Linux: a datagram socket's autobind (connect, sendto) fails with EAGAIN; a TCP connect with EADDRNOTAVAIL.
+      if (this.kind !== 'stream' && e instanceof Errno && e.errno === E.EADDRNOTAVAIL) throw new Errno(E.EAGAIN);
+      throw e;
+    }
     this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
     this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);

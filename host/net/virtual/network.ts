@@ -251,11 +251,23 @@ export class VirtualNetwork {
     if (!list) return;
     const i = list.indexOf(s);
     if (i >= 0) list.splice(i, 1);
-    if (!list.length) h.ports.delete(k);
+    if (!list.length) {
+      h.ports.delete(k);
+      this.exhausted.delete(h);
+    }
   }
 
+  /**
+   * Hosts whose ephemeral range was found full, per protocol, and until when
+   * that holds (the first TIME_WAIT expiry): later connects fail at once
+   * instead of scanning 28232 ports each (released ports clear it).
+   */
+  private readonly exhausted = new Map<Host, Map<string, number>>();
+
   /** Picks a free ephemeral port as Linux does: from a seeded offset, the next free one. */
-  ephemeral(h: Host, proto: string, free: (port: number) => boolean): number {
+  ephemeral(h: Host, proto: string, free: (port: number) => boolean, anyAddress = false): number {
+    const full = anyAddress ? this.exhausted.get(h)?.get(proto) : undefined;
+    if (full !== undefined && this.kernel.clock.now() < full) throw new Errno(E.EADDRNOTAVAIL);
     const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
     for (let i = 0; i < span; i++) {
       const port = EPHEMERAL_LOW + ((h.nextEphemeral - EPHEMERAL_LOW + i) % span);
@@ -263,6 +275,14 @@ export class VirtualNetwork {
         h.nextEphemeral = port + 1 > EPHEMERAL_HIGH ? EPHEMERAL_LOW : port + 1;
         return port;
       }
+    }
+    // Only a search that any free port would have satisfied says the range is full.
+    if (anyAddress) {
+      let until = Number.MAX_SAFE_INTEGER;
+      for (const list of h.timeWait.values()) for (const e of list) until = Math.min(until, e.until);
+      let m = this.exhausted.get(h);
+      if (!m) this.exhausted.set(h, (m = new Map()));
+      m.set(proto, until);
     }
     throw new Errno(E.EADDRNOTAVAIL);
   }
