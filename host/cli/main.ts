@@ -182,6 +182,25 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
       state.status = await demo(opts.seed === undefined ? undefined : value('seed', opts.seed, (s) => parseWhole(s, 0, 0xffff_ffff)));
     });
 
+  setup(prog.command('diff'))
+    .summary('where two traces first differ')
+    .description(
+      'Align two traces (text or JSONL, e.g. two seeds, or a student\'s run and the\n' +
+        'model solution\'s), normalise what legitimately differs (pids, ephemeral\n' +
+        'ports, pointers, socket inodes, times, <unfinished ...>/<... resumed>), and\n' +
+        'print the first divergence with a few calls of context, then a summary.',
+    )
+    .argument('<A>', 'a trace file')
+    .argument('<B>', 'the other trace file')
+    .option('--context <N>', 'calls of context before the first difference (default 3)')
+    .option('--calls <LIST>', 'compare only these calls (strace names, comma-separated)')
+    .addHelpText('after', '\nexit status: 0 when the traces do the same calls, 1 when they differ, 2 for an error.\n')
+    .action(async (a: string, b: string, opts: { context?: string; calls?: string }) => {
+      const context = opts.context === undefined ? undefined : value('context', opts.context, (s) => parseWhole(s, 0, 1000));
+      const { cmdDiff } = await import('./diff.js');
+      state.status = cmdDiff(a, b, { ...(context !== undefined ? { context } : {}), ...(opts.calls ? { calls: opts.calls.split(',').filter(Boolean) } : {}) });
+    });
+
   prog.addHelpText('after', `\nsocklab COMMAND --help shows a command's options. Docs: docs/cli.md.\n`);
   return prog;
 }

@@ -1,0 +1,25 @@
+// socklab diff A B: the first call where two traces part ways (host/trace/diff.ts).
+import { readUserText, UserFileError } from '../fs/userfile.js';
+import { diffTraces, formatDiff, parseTrace } from '../trace/diff.js';
+
+/** Largest trace socklab diff reads (a 100,000-call trace is about 20 MiB). */
+const MAX_TRACE = 512 << 20;
+
+export function cmdDiff(a: string, b: string, opts: { context?: number; calls?: string[] }): number {
+  let ta: string;
+  let tb: string;
+  try {
+    ta = readUserText(a, { maxBytes: MAX_TRACE, what: 'trace' });
+    tb = readUserText(b, { maxBytes: MAX_TRACE, what: 'trace' });
+  } catch (e) {
+    if (e instanceof UserFileError) {
+      process.stderr.write(`socklab diff: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const calls = opts.calls ? new Set(opts.calls) : undefined;
+  const d = diffTraces(parseTrace(ta), parseTrace(tb), { ...(opts.context !== undefined ? { context: opts.context } : {}), ...(calls ? { calls } : {}) });
+  process.stdout.write(formatDiff(d, [a, b]));
+  return d.same ? 0 : 1;
+}

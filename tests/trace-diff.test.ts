@@ -1,0 +1,72 @@
+// socklab diff (issue #15 part 3): two traces aligned per process, with
+// what legitimately differs between runs normalised away.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './helpers.js';
+import { diffTraces, parseTrace } from '../dist/host/trace/diff.js';
+
+const socklab = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { encoding: 'utf8' });
+
+const A = `[pid 7] 0.000001 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3<TCP:[1000004]> <0.000000>
+[pid 7] 0.000002 connect(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>, {sa_family=AF_INET, sin_port=htons(7000), sin_addr=inet_addr("10.0.0.1")}, 16 <unfinished ...>
+[pid 8] 0.000003 poll(0xfbfa0, 1, -1 <unfinished ...>
+[pid 7] 0.004001 <... connect resumed>) = 0 <0.004000>
+[pid 8] 0.004002 <... poll resumed>) = 1 <0.004000>
+[pid 7] 0.004003 recvfrom(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>,  <unfinished ...>
+[pid 7] 0.004010 <... recvfrom resumed>"hello", 255, 0, NULL, NULL) = 5 <0.000007>
+[pid 7] 0.004011 +++ exited with 0 +++
+`;
+// The same run with other pids, ports, inodes, pointers and times.
+const B = A.replaceAll('pid 7', 'pid 17').replaceAll('pid 8', 'pid 18').replaceAll('40001', '51234').replaceAll('1000004', '1000020').replaceAll('0xfbfa0', '0xfbe10').replaceAll('0.004', '0.009');
+
+describe('trace diff', () => {
+  it('joins <unfinished ...> with <... resumed>, in both of strace\'s styles', () => {
+    const e = parseTrace(A);
+    expect(e.map((x) => x.text)).toEqual([
+      'socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = 3<TCP:[1000004]>',
+      'connect(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>, {sa_family=AF_INET, sin_port=htons(7000), sin_addr=inet_addr("10.0.0.1")}, 16) = 0',
+      'poll(0xfbfa0, 1, -1) = 1',
+      'recvfrom(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>, "hello", 255, 0, NULL, NULL) = 5',
+      '+++ exited with 0 +++',
+    ]);
+  });
+
+  it('finds no difference between runs that differ only in pids, ports, inodes, pointers and times', () => {
+    expect(diffTraces(parseTrace(A), parseTrace(B)).same).toBe(true);
+  });
+
+  it('reports the first real difference with its context and a summary', () => {
+    const C = B.replace('"hello", 255, 0, NULL, NULL) = 5', '"hell", 255, 0, NULL, NULL) = 4');
+    const d = diffTraces(parseTrace(A), parseTrace(C), { context: 2 });
+    expect(d.same).toBe(false);
+    expect(d.first).toMatchObject({ index: 1, pidA: 7, pidB: 17, call: 3 });
+    expect(d.first!.context).toHaveLength(2);
+    expect(d.first!.a).toEqual(['recvfrom(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>, "hello", 255, 0, NULL, NULL) = 5']);
+    expect(d.first!.b).toEqual(['recvfrom(3<TCP:[10.0.0.2:51234->10.0.0.1:7000]>, "hell", 255, 0, NULL, NULL) = 4']);
+    expect(d.processes).toEqual([{ index: 1, pidA: 7, pidB: 17, onlyA: 1, onlyB: 1 }]);
+  });
+
+  it('socklab diff: exit 0 for the same seed, 1 with the first divergence for another seed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-diff-'));
+    try {
+      const demo = join(ROOT, 'examples', 'tcp-echo', 'demo.yaml');
+      for (const [f, seed] of [['a', '1'], ['b', '1'], ['c', '2']] as const) {
+        expect(socklab(['run', demo, '--seed', seed, `--trace=${join(dir, f)}`]).status).toBe(0);
+      }
+      const same = socklab(['diff', join(dir, 'a'), join(dir, 'b')]);
+      expect(same.stdout).toMatch(/^the traces do the same calls/);
+      expect(same.status).toBe(0);
+      const other = socklab(['diff', join(dir, 'a'), join(dir, 'c')]);
+      expect(other.status).toBe(1);
+      expect(other.stdout).toMatch(/^first difference: process \d+ \(pid \d+ in .*, pid \d+ in .*\), call \d+\n/);
+      expect(other.stdout).toMatch(/\nsummary:\n/);
+      writeFileSync(join(dir, 'empty'), '');
+      expect(socklab(['diff', join(dir, 'a'), join(dir, 'missing')]).status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
