@@ -14,6 +14,7 @@ const DEBIAN = [
   ['tshark', 'tshark'], // reads the packet captures back
   ['curl', 'curl'], // a real HTTP client for the --net=real tests
   ['nc', 'netcat-openbsd'], // a real TCP/UDP peer for the --net=real tests
+  ['chromium', 'chromium'], // opens the visual report (tests/report.test.ts, through playwright-core)
 ];
 
 function have(cmd) {

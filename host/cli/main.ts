@@ -86,6 +86,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .addOption(new Option('--trace-format <FMT>', 'text (strace\'s format, default) or jsonl (docs/trace-format.md)').choices(['text', 'jsonl']))
     .option('--inject <RULE>', 'fault injection, strace\'s syntax (repeatable): SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N[:when=FIRST[..LAST][+STEP]][:probability=P], e.g. --inject=write:max=7 --inject=connect:error=ECONNREFUSED:when=1', collect)
     .option('--pcap <FILE>', "write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap")
+    .option('--report <FILE>', 'write a visual report of the run (one self-contained HTML file; docs/tracing.md)')
     .option('--pcap-host <H,...>', 'only the packets these hosts send')
     .option('--summary', 'a table of calls, errors and time per syscall at the end (strace -c)')
     .addOption(new Option('--net <MODE>', "virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX stream sockets under a --dir) use the host's network through Node, deny by default (docs/real-network.md); implies --real-time").choices(['virtual', 'real']))
@@ -201,6 +202,25 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
       state.status = cmdDiff(a, b, { ...(context !== undefined ? { context } : {}), ...(opts.calls ? { calls: opts.calls.split(',').filter(Boolean) } : {}) });
     });
 
+  setup(prog.command('view'))
+    .summary('turn a JSONL trace (and a pcap) into a visual report')
+    .description(
+      'Write one self-contained HTML file (no network needed to open it): hosts and\n' +
+        'processes as lifelines, connections, stream data and datagrams as arrows\n' +
+        '(lost ones marked), packets from a pcap with retransmissions marked, every\n' +
+        'call as a mark (errors in red, blocked time as a bar); hover or click a call\n' +
+        'for its strace line and JSONL fields; zoom and pan; filters by host, process,\n' +
+        'fd and call class.',
+    )
+    .argument('<TRACE.jsonl>', 'a trace recorded with --trace-format jsonl --trace=FILE')
+    .option('-o <REPORT.html>', 'the report to write')
+    .option('--pcap <FILE>', 'the run\'s packet capture (--pcap), drawn between the hosts')
+    .option('--title <TEXT>', 'the page title (default: the trace\'s file name)')
+    .action(async (trace: string, opts: { o?: string; pcap?: string; title?: string }) => {
+      const { cmdView } = await import('./view.js');
+      state.status = cmdView(trace, { ...(opts.o ? { out: opts.o } : {}), ...(opts.pcap ? { pcap: opts.pcap } : {}), ...(opts.title ? { title: opts.title } : {}) });
+    });
+
   prog.addHelpText('after', `\nsocklab COMMAND --help shows a command's options. Docs: docs/cli.md.\n`);
   return prog;
 }
@@ -250,6 +270,7 @@ interface RunFlags {
   inject?: string[];
   traceFf?: boolean;
   pcap?: string;
+  report?: string;
   traceTime?: 'elapsed' | 'absolute' | 'relative' | 'none';
   traceWall?: boolean;
   traceX?: boolean;
@@ -364,7 +385,11 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
-  const traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
+  let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
+  // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
+  if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
+  const report = f.report ? (await import('./view.js')).reportSink(traceFile) : undefined;
+  if (report) traceFile = report.file;
   const opts: RunOptions = {
     ...scenario,
     processes,
@@ -387,13 +412,13 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     output: 'inherit',
     ...(f.inject?.length ? { inject: f.inject } : {}),
     ...(f.pcap ? { pcap: { file: resolve(f.pcap), hosts: pcapHosts } } : {}),
-    ...(tracing
+    ...(tracing || report
       ? {
           trace: {
             file: traceFile,
             strSize,
             classes: f.traceOnly?.split(','),
-            format: fmt,
+            format: report ? 'jsonl' : fmt,
             summary: f.summary,
             perProcess: f.traceFf,
             time: f.traceTime,
@@ -407,6 +432,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
       : {}),
   };
   const o = await run(opts);
+  report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);

@@ -1,0 +1,237 @@
+// What the visual report shows, computed from a JSONL trace (and a pcap when
+// given): one lane per process, grouped by host; every call as a mark with
+// its strace line; connections, stream data and datagrams as arrows from
+// the call that sent to the call that received (datagrams that never
+// arrived marked lost); packets between hosts, retransmissions marked.
+import type { TraceEvent } from '../trace/strace.js';
+import type { ExitEvent, TraceLine } from '../trace/api.js';
+import { unmap } from '../net/ipaddr.js';
+import type { Packet } from './pcap.js';
+
+export interface Lane {
+  pid: number;
+  name: string;
+  host: string;
+}
+export interface Mark {
+  seq: number;
+  pid: number;
+  start: number;
+  end: number;
+  call: string;
+  /** strace's classes of the call (net, desc, file, ...), for the filter. */
+  cls: string[];
+  /** The fd the call is about (its first argument when that is an fd). */
+  fd?: number;
+  err: boolean;
+  /** The line as the text trace shows it. */
+  text: string;
+  /** The JSONL event. */
+  json: string;
+}
+export interface Arrow {
+  kind: 'connect' | 'data' | 'datagram' | 'packet';
+  from: { pid?: number; host?: string; t: number };
+  to?: { pid?: number; host?: string; t: number };
+  lost?: boolean;
+  retransmitted?: boolean;
+  label: string;
+}
+export interface ReportModel {
+  title: string;
+  hosts: string[];
+  lanes: Lane[];
+  marks: Mark[];
+  arrows: Arrow[];
+  exits: { pid: number; t: number; text: string }[];
+  endNs: number;
+}
+
+const SENDS = new Set(['write', 'writev', 'send', 'sendto', 'sendmsg', 'pwritev']);
+const RECVS = new Set(['read', 'readv', 'recv', 'recvfrom', 'recvmsg', 'preadv']);
+
+/** "10.0.0.2:34872" or "[::ffff:10.0.0.1]:7000" -> canonical "ip:port" (IPv4-mapped as IPv4). */
+function endpoint(s: string): { ip: string; port: number } | undefined {
+  const m = /^\[(.+)\]:(\d+)$/.exec(s) ?? /^([^:]+):(\d+)$/.exec(s);
+  return m ? { ip: unmap(m[1]!), port: Number(m[2]) } : undefined;
+}
+const key = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
+
+/** The fd decoration of an argument or result: "5<TCPv6:[[::1]:7000->[::1]:40000]>". */
+function decoration(text: string | undefined): { fd: number; proto: string; local?: { ip: string; port: number }; remote?: { ip: string; port: number } } | undefined {
+  const m = /^(\d+)<([\w-]+):\[(.*)\]>$/.exec(text ?? '');
+  if (!m) return undefined;
+  const [l, r] = m[3]!.split('->');
+  return { fd: Number(m[1]), proto: m[2]!, ...(l && endpoint(l) ? { local: endpoint(l)! } : {}), ...(r && endpoint(r) ? { remote: endpoint(r)! } : {}) };
+}
+
+/** The address of a sockaddr argument as strace prints it. */
+function sockaddr(text: string | undefined): { ip: string; port: number } | undefined {
+  if (!text) return undefined;
+  const port = /sin6?_port=htons\((\d+)\)/.exec(text);
+  const ip = /inet_addr\("([^"]+)"\)/.exec(text) ?? /inet_pton\(AF_INET6?, "([^"]+)"/.exec(text);
+  return port && ip ? { ip: unmap(ip[1]!), port: Number(port[1]) } : undefined;
+}
+
+function line(e: TraceEvent): string {
+  return `${e.call}(${e.args.join(', ')}) = ${e.ret}${e.errno ? ` ${e.errno}` : ''}${e.note ? ` [${e.note}]` : ''}`;
+}
+
+export interface ModelOptions {
+  title?: string;
+  /** Process names by pid (from the run); else "pid N". */
+  names?: Map<number, string>;
+  /** Classes of each call by its strace name. */
+  classes?: Map<string, readonly string[]>;
+  packets?: Packet[];
+}
+
+export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {}): ReportModel {
+  const lanes = new Map<number, Lane>();
+  const hosts: string[] = [];
+  const marks: Mark[] = [];
+  const exits: ReportModel['exits'] = [];
+  const ipHost = new Map<string, string>();
+  let endNs = 0;
+  const lane = (pid: number, host: string): void => {
+    if (!lanes.has(pid)) lanes.set(pid, { pid, host, name: opts.names?.get(pid) ?? `pid ${pid}` });
+    if (!hosts.includes(host)) hosts.push(host);
+  };
+  for (const l of lines) {
+    if ('exit' in l) {
+      const x = l as ExitEvent;
+      lane(x.pid, x.host);
+      exits.push({ pid: x.pid, t: x.end, text: `+++ ${'code' in x.exit ? `exited with ${x.exit.code}` : `killed by ${x.exit.signal}`} +++` });
+      endNs = Math.max(endNs, x.end);
+      continue;
+    }
+    const e = l as TraceEvent;
+    lane(e.pid, e.host);
+    const d = decoration(e.args[0]) ?? decoration(e.ret);
+    if (d?.local && d.local.ip !== '0.0.0.0' && d.local.ip !== '::') ipHost.set(d.local.ip, e.host);
+    const fd = /^\d+/.exec(e.args[0] ?? '');
+    marks.push({
+      seq: e.seq, pid: e.pid, start: e.start, end: e.end, call: e.call, cls: [...(opts.classes?.get(e.call) ?? [])],
+      ...(fd && decoration(e.args[0]) ? { fd: Number(fd[0]) } : {}),
+      err: e.ret === '-1' || e.errno !== undefined, text: line(e), json: JSON.stringify(e),
+    });
+    endNs = Math.max(endNs, e.end);
+  }
+  marks.sort((a, b) => a.start - b.start || a.seq - b.seq);
+  const arrows = [...connections(lines), ...streamData(lines), ...datagrams(lines, ipHost)];
+  for (const p of opts.packets ?? []) endNs = Math.max(endNs, p.t);
+  arrows.push(...packetArrows(opts.packets ?? [], ipHost));
+  const laneList = [...lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
+  return { title: opts.title ?? 'socklab trace', hosts, lanes: laneList, marks, arrows, exits, endNs };
+}
+
+const events = (lines: readonly TraceLine[]): TraceEvent[] => lines.filter((l): l is TraceEvent => !('exit' in l));
+
+/** connect() to the accept() that took the connection. */
+function connections(lines: readonly TraceLine[]): Arrow[] {
+  const accepted = new Map<string, TraceEvent>();
+  for (const e of events(lines)) {
+    if (e.call !== 'accept4' && e.call !== 'accept') continue;
+    const d = decoration(e.ret);
+    if (d?.local && d.remote) accepted.set(`${key(d.remote)}>${key(d.local)}`, e);
+  }
+  const out: Arrow[] = [];
+  for (const e of events(lines)) {
+    if (e.call !== 'connect' || (e.ret !== '0' && e.errno !== 'EINPROGRESS')) continue;
+    const d = decoration(e.args[0]);
+    if (!d?.local || !d.remote || !d.proto.startsWith('TCP')) continue;
+    const a = accepted.get(`${key(d.local)}>${key(d.remote)}`);
+    out.push({ kind: 'connect', from: { pid: e.pid, t: e.start }, ...(a ? { to: { pid: a.pid, t: a.end } } : {}), label: `connect ${key(d.local)} -> ${key(d.remote)}` });
+  }
+  return out;
+}
+
+/** Stream bytes: each send to the receive that got its first byte. */
+function streamData(lines: readonly TraceLine[]): Arrow[] {
+  const sent = new Map<string, { off: number; e: TraceEvent; n: number }[]>();
+  const recvd = new Map<string, { off: number; e: TraceEvent; n: number }[]>();
+  const pos = new Map<string, number>();
+  const take = (m: typeof sent, k: string, e: TraceEvent, n: number): void => {
+    const off = pos.get(`${m === sent ? 's' : 'r'}${k}`) ?? 0;
+    pos.set(`${m === sent ? 's' : 'r'}${k}`, off + n);
+    let list = m.get(k);
+    if (!list) m.set(k, (list = []));
+    list.push({ off, e, n });
+  };
+  for (const e of events(lines)) {
+    const n = Number(e.ret);
+    if (!(n > 0)) continue;
+    const d = decoration(e.args[0]);
+    if (!d?.local || !d.remote || !d.proto.startsWith('TCP')) continue;
+    if (SENDS.has(e.call)) take(sent, `${key(d.local)}>${key(d.remote)}`, e, n);
+    else if (RECVS.has(e.call)) take(recvd, `${key(d.remote)}>${key(d.local)}`, e, n);
+  }
+  const out: Arrow[] = [];
+  for (const [k, sends] of sent) {
+    const rs = recvd.get(k) ?? [];
+    let j = 0;
+    for (const s of sends) {
+      while (j < rs.length && rs[j]!.off + rs[j]!.n <= s.off) j++;
+      const r = rs[j];
+      out.push({ kind: 'data', from: { pid: s.e.pid, t: s.e.start }, ...(r && r.off <= s.off ? { to: { pid: r.e.pid, t: r.e.end } } : {}), label: `${s.n} bytes ${k.replace('>', ' -> ')}` });
+    }
+  }
+  return out;
+}
+
+/** Datagrams: a sendto to the recvfrom that got the same bytes from that port; those never received are lost. */
+function datagrams(lines: readonly TraceLine[], ipHost: Map<string, string>): Arrow[] {
+  const inbox = new Map<string, TraceEvent[]>();
+  const sends: { e: TraceEvent; k: string; dst: { ip: string; port: number } }[] = [];
+  for (const e of events(lines)) {
+    const d = decoration(e.args[0]);
+    if (!d || !d.proto.startsWith('UDP') || !d.local || !(Number(e.ret) >= 0)) continue;
+    if (SENDS.has(e.call)) {
+      const dst = sockaddr(e.args[4]) ?? d.remote;
+      if (dst) sends.push({ e, dst, k: `${d.local.port}>${dst.port}|${e.args[1]}` });
+    } else if (RECVS.has(e.call)) {
+      const src = sockaddr(e.args[4]) ?? d.remote;
+      if (!src) continue;
+      const k = `${src.port}>${d.local.port}|${e.args[1]}`;
+      let list = inbox.get(k);
+      if (!list) inbox.set(k, (list = []));
+      list.push(e);
+    }
+  }
+  const out: Arrow[] = [];
+  for (const s of sends) {
+    const list = inbox.get(s.k) ?? [];
+    const i = list.findIndex((r) => r.end >= s.e.start);
+    const r = i >= 0 ? list.splice(i, 1)[0] : undefined;
+    const host = ipHost.get(s.dst.ip);
+    out.push({
+      kind: 'datagram', from: { pid: s.e.pid, t: s.e.start },
+      ...(r ? { to: { pid: r.pid, t: r.end } } : host ? { to: { host, t: s.e.start } } : {}),
+      ...(r ? {} : { lost: true }), label: `datagram ${s.e.args[1] ?? ''} to ${key(s.dst)}${r ? '' : ' (never received)'}`,
+    });
+  }
+  return out;
+}
+
+/** Packets from the capture, host to host; a TCP segment sent again with the same sequence number is a retransmission. */
+function packetArrows(packets: Packet[], ipHost: Map<string, string>): Arrow[] {
+  const seen = new Set<string>();
+  const out: Arrow[] = [];
+  for (const p of packets) {
+    const from = ipHost.get(unmap(p.src));
+    const to = ipHost.get(unmap(p.dst));
+    if (!from && !to) continue;
+    let retransmitted = false;
+    if (p.proto === 'tcp' && (p.len > 0 || /[SF]/.test(p.flags ?? ''))) {
+      const k = `${p.src}:${p.sport}>${p.dst}:${p.dport}#${p.seq}/${p.len}/${p.flags}`;
+      retransmitted = seen.has(k);
+      seen.add(k);
+    }
+    out.push({
+      kind: 'packet', from: { ...(from ? { host: from } : {}), t: p.t }, to: { ...(to ? { host: to } : {}), t: p.t },
+      ...(retransmitted ? { retransmitted } : {}),
+      label: `${p.proto.toUpperCase()} ${p.src}${p.sport !== undefined ? `:${p.sport}` : ''} > ${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}${p.flags ? ` [${p.flags}]` : ''} len ${p.len}${retransmitted ? ' (retransmission)' : ''}`,
+    });
+  }
+  return out;
+}
