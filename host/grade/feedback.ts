@@ -3,6 +3,26 @@
 // solution's run with the same seed.
 import type { TraceEvent } from '../trace/strace.js';
 import type { Trace } from '../trace/api.js';
+import { SYSCALLS } from '../syscalls.js';
+import type { TestSpec } from './spec.js';
+
+/** Calls of strace's %net class: the ones a divergence from the model solution is looked for in. */
+const NET_CALLS = new Set(SYSCALLS.filter((d) => d.classes.includes('net')).map((d) => d.strace));
+
+/** An fd argument or result that is a socket, as the trace decorates it: read/write/close on sockets matter too. */
+const SOCKET_FD = /^\d+<(?:TCP|UDP|UNIX|RAW|ICMP|NETLINK)/;
+
+/** Calls the test's own checks name (trace sequences, before, uses, call counts): they count too. */
+export function checkedCalls(test: TestSpec): Set<string> {
+  const out = new Set<string>();
+  for (const c of test.checks) {
+    if (c.kind !== 'trace') continue;
+    const a = c.assert;
+    const names = 'sequence' in a ? a.sequence : 'before' in a ? a.before : 'uses' in a ? [a.uses] : 'call' in a ? [a.call] : [];
+    for (const n of names) out.add(n);
+  }
+  return out;
+}
 
 const MAX_SHOWN = 200;
 
@@ -56,13 +76,20 @@ interface Divergence {
   model?: TraceEvent;
 }
 
-/** The first call (in virtual time) where a process of `got` did something else than the same process in `model`. */
-export function firstDivergence(got: Trace, model: Trace): Divergence | undefined {
+/**
+ * The first call (in virtual time) where a process of `got` did something
+ * else than the same process in `model`, among the calls that matter: the
+ * socket calls, any call on a socket fd, and those the test checks (a
+ * printf's incidental fcntl on stdout is not a divergence worth showing a
+ * student; a write of the wrong length on the connection is).
+ */
+export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<string> = new Set()): Divergence | undefined {
   let best: Divergence | undefined;
   let bestTime = Infinity;
+  const matters = (e: TraceEvent): boolean => NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret);
   for (const pid of got.pids()) {
-    const a = got.events({ pid });
-    const b = model.events({ pid });
+    const a = got.events({ pid }).filter(matters);
+    const b = model.events({ pid }).filter(matters);
     let i = 0;
     while (i < a.length && i < b.length && key(a[i]!) === key(b[i]!)) i++;
     if (i === a.length && i === b.length) continue;
@@ -90,11 +117,11 @@ function around(trace: Trace, at: TraceEvent | undefined, pid: number, before = 
  * diverged from the model solution's (when there is one), or else how the
  * process the failure is about ended.
  */
-export function traceContext(got: Trace, model: Trace | undefined, focusPid: number | undefined): string {
+export function traceContext(got: Trace, model: Trace | undefined, focusPid: number | undefined, checked: ReadonlySet<string> = new Set()): string {
   if (!got.lines.length) return '';
-  const d = model ? firstDivergence(got, model) : undefined;
+  const d = model ? firstDivergence(got, model, checked) : undefined;
   if (d) {
-    const head = `trace where the run first differs from the model solution's (pid ${d.pid}, call ${d.index + 1}):`;
+    const head = `trace where the run first differs from the model solution's (pid ${d.pid}, socket call ${d.index + 1}):`;
     const theirs = !d.model ? `the model solution's pid ${d.pid} had ended by then` : `the model solution's pid ${d.pid} ${d.event ? 'made instead' : 'went on with'}:\n  ${traceLine(d.model)}`;
     return `${head}\n${around(got, d.event, d.pid)}\n${d.event ? '' : `pid ${d.pid} ended here; `}${theirs}`;
   }

@@ -87,7 +87,7 @@ interface RawCheck {
 interface RawLimits { time?: string | number; virtual_time?: string | number; cpu?: string | number; memory?: string | number; output?: string | number; fds?: number; processes?: number; sockets?: number }
 interface RawProcess { name?: string; program?: string; reference?: string; host?: string; args?: (string | number)[]; env?: Record<string, string | number>; stdin?: string; start?: string | number; count?: number; service?: boolean }
 interface RawTest {
-  name: string; description?: string; points: number; visibility?: Visibility; tags?: string[]; seeds?: number[];
+  name: string; description?: string; points: number; partial_credit?: boolean; visibility?: Visibility; tags?: string[]; seeds?: number[];
   hosts?: { name: string }[]; links?: unknown[]; partitions?: unknown[]; processes: RawProcess[]; inject?: string[];
   limits?: RawLimits; files_dir?: string; checks: RawCheck[];
 }
@@ -259,6 +259,7 @@ export function loadGradingSpec(path: string): GradingSpec {
         name: t.name,
         ...(t.description !== undefined ? { description: t.description } : {}),
         points: t.points,
+        ...(t.partial_credit ? { partialCredit: true } : {}),
         visibility: t.visibility ?? 'visible',
         tags: t.tags ?? [],
         seeds: t.seeds ?? seeds,

@@ -10,7 +10,7 @@ import { Trace } from '../trace/api.js';
 import { prepareRun, testSlug, type PreparedRun } from './scenario.js';
 import { limitHits, type LimitHit } from './limits.js';
 import { checkContext, runChecks, type CheckFailure } from './checks.js';
-import { traceContext } from './feedback.js';
+import { checkedCalls, tail, traceContext } from './feedback.js';
 import { processNames } from './load.js';
 import type { TestSpec } from './spec.js';
 import type { TestResult, Verdict } from './results.js';
@@ -92,6 +92,24 @@ async function modelTrace(test: TestSpec, model: Modules, seed: number): Promise
   }
 }
 
+/** What the student's own processes printed, bounded and marked as theirs. */
+function studentOutput(test: TestSpec, outcome: RunOutcome): string {
+  const students = new Set(processNames(test.processes.filter((p) => p.program !== undefined)));
+  const parts: string[] = [];
+  for (const p of outcome.processes) {
+    if (!students.has(p.name)) continue;
+    for (const [stream, text] of [['stdout', p.stdout], ['stderr', p.stderr]] as const) {
+      if (!text) continue;
+      const cut = text.length > STUDENT_OUTPUT_BYTES ? `(the last ${STUDENT_OUTPUT_BYTES} bytes of ${text.length})\n${text.slice(-STUDENT_OUTPUT_BYTES)}` : text;
+      parts.push(`your program's ${stream} (${p.name}, pid ${p.pid}):\n${tail(cut, STUDENT_OUTPUT_LINES)}`);
+    }
+  }
+  return parts.join('\n\n');
+}
+/** How much of a student's own output feedback quotes (per stream): the end, where a failure shows. */
+const STUDENT_OUTPUT_BYTES = 2048;
+const STUDENT_OUTPUT_LINES = 20;
+
 function feedback(test: TestSpec, seed: number, hits: LimitHit[], failures: CheckFailure[], outcome: RunOutcome, context: string, replay: string): string {
   const parts: string[] = [];
   const seeds = test.seeds.length > 1 ? ` (seed ${seed})` : '';
@@ -103,6 +121,8 @@ function feedback(test: TestSpec, seed: number, hits: LimitHit[], failures: Chec
     if (outcome.deadlock && failures.length) parts.push(outcome.deadlock);
     if (context) parts.push(context);
   }
+  const own = studentOutput(test, outcome);
+  if (own) parts.push(own);
   parts.push(`To replay this run: ${replay}`);
   return parts.join('\n\n');
 }
@@ -123,9 +143,12 @@ export async function runTest(test: TestSpec, env: TestEnv): Promise<TestResult>
       const failures = stopped ? [] : await runChecks(test.checks, checkContext(test, seed, outcome, trace, prep.filesDirs));
       if (!hits.length && !failures.length) continue;
       const model = !stopped && env.model ? await modelTrace(test, env.model, seed) : undefined;
-      const context = stopped ? '' : traceContext(trace, model, failures.find((f) => f.pid !== undefined)?.pid);
+      const context = stopped ? '' : traceContext(trace, model, failures.find((f) => f.pid !== undefined)?.pid, checkedCalls(test));
+      // Partial credit: the checks that held score their share, unless a limit stopped the run.
+      const failed = new Set(failures.map((f) => f.check)).size;
+      const score = test.partialCredit && !hits.length && test.checks.length ? Math.round((test.points * (test.checks.length - failed)) / test.checks.length * 100) / 100 : 0;
       return {
-        ...base, score: 0, verdict: verdictOf(test, hits, outcome), seed,
+        ...base, score, verdict: verdictOf(test, hits, outcome), seed,
         output: feedback(test, seed, hits, failures, outcome, context, prep.replay(seed, env.replayShown)),
         timeMs: performance.now() - t0,
       };

@@ -83,6 +83,8 @@ export interface TestSpec {
   name: string;
   description?: string;
   points: number;
+  /** Score the checks that pass (points x passed/total) instead of all or nothing; a limit still scores 0. */
+  partialCredit?: boolean;
   visibility: Visibility;
   tags: string[];
   seeds: number[];
