@@ -30,9 +30,17 @@ export const REPORT_JS = String.raw`
 (function () {
   var M = DATA, ROW = 28, LABEL_W = 180;
   var colors = { net: '#1f6fd1', desc: '#777', file: '#2e8b57', process: '#8e44ad', clock: '#b8860b', signal: '#c0392b', memory: '#555', ipc: '#16a085', err: '#e01b24' };
-  var classes = [];
-  M.marks.forEach(function (m) { m.cls.forEach(function (c) { if (classes.indexOf(c) < 0) classes.push(c); }); });
-  classes.sort();
+  var N = M.names, hostOf = {};
+  M.lanes.forEach(function (l) { hostOf[l.pid] = l.host; });
+  // The strace line and the JSONL event of a mark, rebuilt when shown.
+  function lineOf(m) { return N[m.c] + '(' + m.a.join(', ') + ') = ' + m.r + (m.e ? ' ' + m.e : '') + (m.n ? ' [' + m.n + ']' : ''); }
+  function eventOf(m) {
+    var o = { v: 1, seq: m.seq, start: m.start, end: m.end, pid: m.pid, host: hostOf[m.pid], call: N[m.c], 'import': N[m.i], args: m.a, ret: m.r };
+    if (m.e) o.errno = m.e; if (m.n) o.note = m.n; return o;
+  }
+  var classes = [], seenCls = {};
+  M.marks.forEach(function (m) { m.cls = m.k; m.err = m.x === 1; for (var j = 0; j < m.k.length; j++) if (!seenCls[m.k[j]]) { seenCls[m.k[j]] = 1; classes.push(m.k[j]); } });
+  classes.sort(function (a, b) { return N[a] < N[b] ? -1 : 1; });
   var state = { hosts: {}, pids: {}, classes: {}, fds: null, errorsOnly: false, selected: null };
   M.hosts.forEach(function (h) { state.hosts[h] = true; });
   M.lanes.forEach(function (l) { state.pids[l.pid] = true; });
@@ -58,7 +66,7 @@ export const REPORT_JS = String.raw`
   }
   group('hosts', M.hosts.map(function (h) { return { key: h, label: h }; }), function (k) { return state.hosts[k]; }, function (k, v) { state.hosts[k] = v; });
   group('processes', M.lanes.map(function (l) { return { key: l.pid, label: l.name + ' (' + l.pid + ')' }; }), function (k) { return state.pids[k]; }, function (k, v) { state.pids[k] = v; });
-  group('calls', classes.map(function (c) { return { key: c, label: '%' + c }; }), function (k) { return state.classes[k]; }, function (k, v) { state.classes[k] = v; });
+  group('calls', classes.map(function (c) { return { key: c, label: '%' + N[c] }; }), function (k) { return state.classes[k]; }, function (k, v) { state.classes[k] = v; });
   var fdl = document.createElement('label'); fdl.textContent = 'fd ';
   var fdi = document.createElement('input'); fdi.id = 'fd-filter'; fdi.size = 8; fdi.placeholder = 'e.g. 4,5';
   fdi.addEventListener('input', function () { var v = fdi.value.split(',').map(function (s) { return s.trim(); }).filter(Boolean).map(Number); state.fds = v.length ? v : null; draw(); });
@@ -132,7 +140,7 @@ export const REPORT_JS = String.raw`
     M.marks.forEach(function (m) {
       if (m.end < dom[0] || m.start > dom[1] || !markVisible(m)) return;
       var y = yOf(m.pid, false), xs = x(m.start), xe = x(m.end);
-      var col = m.err ? colors.err : colors[m.cls[0]] || '#444';
+      var col = m.err ? colors.err : colors[N[m.cls[0]]] || '#444';
       if (xe - xs > 1) { ctx.fillStyle = col + '44'; ctx.fillRect(xs, y - 3, xe - xs, 6); }
       ctx.fillStyle = col; ctx.fillRect(xs - 1, y - 7, 3, 14);
       if (state.selected === m.seq) { ctx.strokeStyle = '#000'; ctx.lineWidth = 2; ctx.strokeRect(xs - 4, y - 10, 9, 20); ctx.lineWidth = 1; }
@@ -178,7 +186,7 @@ export const REPORT_JS = String.raw`
   canvas.addEventListener('mousemove', function (ev) {
     var m = hit(ev);
     if (!m) { tip.style.display = 'none'; return; }
-    tip.textContent = '[pid ' + m.pid + '] ' + m.text; tip.style.display = 'block';
+    tip.textContent = '[pid ' + m.pid + '] ' + lineOf(m); tip.style.display = 'block';
     tip.style.left = (ev.clientX + 12) + 'px'; tip.style.top = (ev.clientY + 12) + 'px';
   });
   canvas.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
@@ -187,8 +195,8 @@ export const REPORT_JS = String.raw`
     detail.innerHTML = '';
     if (!m) { detail.textContent = 'Click a call to see its trace line and JSONL fields.'; draw(); return; }
     var h = document.createElement('div'); h.textContent = 'pid ' + m.pid + ', ' + (m.start / 1e6).toFixed(6) + ' ms' + (m.end > m.start ? ' to ' + (m.end / 1e6).toFixed(6) + ' ms (blocked ' + ((m.end - m.start) / 1e6).toFixed(6) + ' ms)' : '');
-    var p1 = document.createElement('pre'); p1.id = 'detail-line'; p1.textContent = m.text;
-    var p2 = document.createElement('pre'); p2.id = 'detail-json'; p2.textContent = JSON.stringify(JSON.parse(m.json), null, 2);
+    var p1 = document.createElement('pre'); p1.id = 'detail-line'; p1.textContent = lineOf(m);
+    var p2 = document.createElement('pre'); p2.id = 'detail-json'; p2.textContent = JSON.stringify(eventOf(m), null, 2);
     detail.appendChild(h); detail.appendChild(p1); detail.appendChild(p2);
     draw();
   }

@@ -13,21 +13,31 @@ export interface Lane {
   name: string;
   host: string;
 }
+/**
+ * One call, compact (a 100,000-call report must load fast): names are
+ * indexes into ReportModel.names, and the page rebuilds the strace line and
+ * the JSONL event from these fields when a call is shown.
+ */
 export interface Mark {
   seq: number;
   pid: number;
   start: number;
   end: number;
-  call: string;
-  /** strace's classes of the call (net, desc, file, ...), for the filter. */
-  cls: string[];
+  /** Index of the call's strace name in names. */
+  c: number;
+  /** Index of the import in names. */
+  i: number;
+  /** Indexes of strace's classes of the call (net, desc, file, ...) in names, for the filter. */
+  k: number[];
   /** The fd the call is about (its first argument when that is an fd). */
   fd?: number;
-  err: boolean;
-  /** The line as the text trace shows it. */
-  text: string;
-  /** The JSONL event. */
-  json: string;
+  /** The call failed. */
+  x?: 1;
+  /** Decoded arguments, result, errno, socklab's note (as in the JSONL event). */
+  a: string[];
+  r: string;
+  e?: string;
+  n?: string;
 }
 export interface Arrow {
   kind: 'connect' | 'data' | 'datagram' | 'packet';
@@ -39,6 +49,8 @@ export interface Arrow {
 }
 export interface ReportModel {
   title: string;
+  /** Call names, import names and class names the marks refer to by index. */
+  names: string[];
   hosts: string[];
   lanes: Lane[];
   marks: Mark[];
@@ -73,10 +85,6 @@ function sockaddr(text: string | undefined): { ip: string; port: number } | unde
   return port && ip ? { ip: unmap(ip[1]!), port: Number(port[1]) } : undefined;
 }
 
-function line(e: TraceEvent): string {
-  return `${e.call}(${e.args.join(', ')}) = ${e.ret}${e.errno ? ` ${e.errno}` : ''}${e.note ? ` [${e.note}]` : ''}`;
-}
-
 export interface ModelOptions {
   title?: string;
   /** Process names by pid (from the run); else "pid N". */
@@ -92,6 +100,16 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
   const marks: Mark[] = [];
   const exits: ReportModel['exits'] = [];
   const ipHost = new Map<string, string>();
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const name = (n: string): number => {
+    let i = index.get(n);
+    if (i === undefined) {
+      i = names.push(n) - 1;
+      index.set(n, i);
+    }
+    return i;
+  };
   let endNs = 0;
   const lane = (pid: number, host: string): void => {
     if (!lanes.has(pid)) lanes.set(pid, { pid, host, name: opts.names?.get(pid) ?? `pid ${pid}` });
@@ -111,9 +129,10 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
     if (d?.local && d.local.ip !== '0.0.0.0' && d.local.ip !== '::') ipHost.set(d.local.ip, e.host);
     const fd = /^\d+/.exec(e.args[0] ?? '');
     marks.push({
-      seq: e.seq, pid: e.pid, start: e.start, end: e.end, call: e.call, cls: [...(opts.classes?.get(e.call) ?? [])],
+      seq: e.seq, pid: e.pid, start: e.start, end: e.end, c: name(e.call), i: name(e.import), k: (opts.classes?.get(e.call) ?? []).map(name),
       ...(fd && decoration(e.args[0]) ? { fd: Number(fd[0]) } : {}),
-      err: e.ret === '-1' || e.errno !== undefined, text: line(e), json: JSON.stringify(e),
+      ...(e.ret === '-1' || e.errno !== undefined ? { x: 1 as const } : {}),
+      a: e.args, r: e.ret, ...(e.errno ? { e: e.errno } : {}), ...(e.note ? { n: e.note } : {}),
     });
     endNs = Math.max(endNs, e.end);
   }
@@ -122,7 +141,7 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
   for (const p of opts.packets ?? []) endNs = Math.max(endNs, p.t);
   arrows.push(...packetArrows(opts.packets ?? [], ipHost));
   const laneList = [...lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
-  return { title: opts.title ?? 'socklab trace', hosts, lanes: laneList, marks, arrows, exits, endNs };
+  return { title: opts.title ?? 'socklab trace', names, hosts, lanes: laneList, marks, arrows, exits, endNs };
 }
 
 const events = (lines: readonly TraceLine[]): TraceEvent[] => lines.filter((l): l is TraceEvent => !('exit' in l));
