@@ -29,13 +29,8 @@ const ALLOWED_EDGES: string[] = [
   'host/net/socket.ts -> host/net/virtual/ip.ts',
   'host/net/socket.ts -> host/net/virtual/capture.ts',
   'host/net/socket.ts -> host/net/virtual/network.ts',
-  'host/net/real/publish.ts -> host/net/virtual/index.ts',
-  'host/net/real/publish.ts -> host/runner/spec.ts',
-  'host/fs/memfs.ts -> host/runner/spec.ts',
+  // RunSpec and ProcessSpec: a scenario file is turned into a run's spec.
   'host/scenario/load.ts -> host/runner/spec.ts',
-  'host/scenario/mount.ts -> host/runner/spec.ts',
-  'host/scenario/load.ts -> host/cli/guests.ts',
-  'host/grade/build.ts -> host/cli/guests.ts',
 ];
 
 interface Edge { from: string; to: string; typeOnly: boolean }
