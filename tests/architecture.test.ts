@@ -8,7 +8,9 @@
 // - the networks (host/net/virtual/, real/, unix/) never import each other;
 // - nothing outside host/cli/ imports host/cli/;
 // - host/runner/ is imported only by host/cli/, host/grade/, host/api.ts and
-//   host/trace/api.ts.
+//   host/trace/api.ts;
+// - host/net/addr/ (constants and address formats, no state) imports nothing
+//   else of host/net/.
 //
 // Known violations sit in the allow-lists below. An entry that no longer
 // happens fails the test too, so the lists only shrink.
@@ -124,6 +126,9 @@ const RUNNER_USERS = (f: string): boolean =>
 
 /** The layering rules: a reason for each edge that breaks one. */
 function violation(e: Edge): string | undefined {
+  if (under(e.from, 'host/net/addr') && under(e.to, 'host/net') && !under(e.to, 'host/net/addr')) return 'host/net/addr/ (no state) imports the rest of host/net/';
+  if ((e.to === 'host/net/constants.ts' || e.to === 'host/net/address.ts') && !under(e.from, 'host/trace') && !under(e.from, 'host/net')) return 'the old address modules are for host/trace/ only: import host/net/addr/';
+  if ((e.to === 'host/net/constants.ts' || e.to === 'host/net/address.ts') && under(e.from, 'host/net')) return 'import host/net/addr/ directly';
   const socketLayer = under(e.from, 'host/net/socket') || e.from === 'host/net/socket.ts';
   if (socketLayer && (under(e.to, 'host/net/virtual') || under(e.to, 'host/net/real'))) return 'the socket layer imports a network';
   const fromNet = NETWORKS.find((n) => under(e.from, n));
@@ -166,6 +171,7 @@ describe('architecture: the import graph of host/', () => {
     expect(violation({ from: 'host/net/real/stream.ts', to: 'host/net/unix/paths.ts', typeOnly: false })).toBeDefined();
     expect(violation({ from: 'host/grade/build.ts', to: 'host/cli/guests.ts', typeOnly: false })).toBeDefined();
     expect(violation({ from: 'host/fs/memfs.ts', to: 'host/runner/spec.ts', typeOnly: true })).toBeDefined();
+    expect(violation({ from: 'host/net/addr/sockaddr.ts', to: 'host/net/socket.ts', typeOnly: true })).toBeDefined();
     expect(violation({ from: 'host/trace/api.ts', to: 'host/runner/run.ts', typeOnly: false })).toBeUndefined();
     expect(violation({ from: 'host/net/publish.ts', to: 'host/net/real/network.ts', typeOnly: false })).toBeUndefined();
   });

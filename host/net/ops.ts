@@ -4,9 +4,9 @@
 // Shared by AF_UNIX and AF_INET/AF_INET6, by blocking and non-blocking use.
 import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
-import { canonIp, isV4Mapped, unmap } from './ipaddr.js';
-import { SIN6_LEN_RFC2133, UNNAMED, anyToLoopback, isAny, isInet, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
-import { AF, LINUX } from './constants.js';
+import { canonIp, isV4Mapped, unmap } from './addr/ipaddr.js';
+import { SIN6_LEN_RFC2133, UNNAMED, anyToLoopback, isAny, isInet, type Addr, type InetAddr, type UnixAddr } from './addr/sockaddr.js';
+import { AF, LINUX } from './addr/constants.js';
 import { Socket } from './socket.js';
 import { TCP_ACK, TCP_RST, TCP_SYN } from './virtual/capture.js';
 import { checkRealConnect, realConnectDgram, startRealConnect } from './real/ops.js';

@@ -9,11 +9,11 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
-import { canonIp, ipBytes, isLoopback, unmap } from './ipaddr.js';
-import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
+import { canonIp, ipBytes, isLoopback, unmap } from './addr/ipaddr.js';
+import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from './addr/sockaddr.js';
 import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './virtual/ip.js';
 import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './virtual/capture.js';
-import { AF, IPPROTO, LINUX, SOCK } from './constants.js';
+import { AF, IPPROTO, LINUX, SOCK } from './addr/constants.js';
 import type { Host, VirtualNetwork } from './virtual/network.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';

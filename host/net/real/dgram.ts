@@ -7,9 +7,9 @@
 // policy lets it talk to.
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
-import { AF } from '../constants.js';
+import { AF } from '../addr/constants.js';
 import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket.js';
-import type { InetAddr } from '../sockaddr.js';
+import type { InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
 
 export class RealDgram implements Transport {

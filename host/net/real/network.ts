@@ -8,11 +8,11 @@
 import { E, Errno, errnoByName } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
-import { canonIp, unmap } from '../ipaddr.js';
-import type { InetAddr } from '../sockaddr.js';
+import { canonIp, unmap } from '../addr/ipaddr.js';
+import type { InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket.js';
 import type { Socket as NodeSocket } from 'node:net';
-import { AF } from '../constants.js';
+import { AF } from '../addr/constants.js';
 import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';
 
 /** How long the end of a run waits for closed sockets' last bytes to leave. */

@@ -6,9 +6,9 @@
 // from Node as the same errno.
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
-import { AF } from '../constants.js';
+import { AF } from '../addr/constants.js';
 import { inetBindAddress } from '../ops.js';
-import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../sockaddr.js';
+import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import type { HostSocketPath, PendingOp, Socket } from '../socket.js';
 import { RealDgram } from './dgram.js';
 import { nodeHost, type RealNetwork } from './network.js';

@@ -7,9 +7,9 @@
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
 import { E } from '../../abi/errno.js';
-import { AF } from '../constants.js';
+import { AF } from '../addr/constants.js';
 import { Socket, type PendingOp, type Transport } from '../socket.js';
-import { UNNAMED, type InetAddr } from '../sockaddr.js';
+import { UNNAMED, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */

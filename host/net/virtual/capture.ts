@@ -7,7 +7,7 @@
 // the syscall trace, not here.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
-import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../address.js';
+import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
 import { checksum, ipv4Packet } from './ip.js';
 
 export const TCP_FIN = 0x01;

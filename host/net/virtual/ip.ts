@@ -3,7 +3,7 @@
 // requests (ping) and hands every arriving packet of a protocol to the raw
 // sockets open for it, as Linux does (IPv4 raw sockets receive the IP
 // header; IPv6 ones do not).
-import { canonIp, ipBytes, ipText, unmap } from '../address.js';
+import { canonIp, ipBytes, ipText, unmap } from '../addr/address.js';
 import type { Host, VirtualNetwork } from './network.js';
 import type { Socket } from '../socket.js';
 
