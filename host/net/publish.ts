@@ -14,7 +14,7 @@ import { WOULD_BLOCK } from '../kernel/file.js';
 import { AF } from './addr/constants.js';
 import { connect } from './ops.js';
 import type { InetAddr } from './addr/sockaddr.js';
-import { Socket } from './socket.js';
+import { Socket } from './socket/socket.js';
 import { kernelNetwork } from './virtual/index.js';
 import { resetSocket } from './real/network.js';
 

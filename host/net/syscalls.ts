@@ -17,7 +17,7 @@ import { sockOf } from './fd.js';
 import { doGetaddrinfo, doGetnameinfo } from './netdb.js';
 import { accept, bind, connect, listen } from './ops.js';
 import { doPoll, doSelect } from './poll.js';
-import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket.js';
+import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket/socket.js';
 import { getsockopt, setsockopt } from './sockopt.js';
 import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';

@@ -8,7 +8,7 @@
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
-import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket.js';
+import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket/socket.js';
 import type { InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
 

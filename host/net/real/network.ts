@@ -10,7 +10,7 @@ import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
 import { canonIp, unmap } from '../addr/ipaddr.js';
 import type { InetAddr } from '../addr/sockaddr.js';
-import type { Socket } from '../socket.js';
+import type { Socket } from '../socket/socket.js';
 import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../addr/constants.js';
 import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';

@@ -1,15 +1,15 @@
 // The state machine's transitions where the real network differs from the
 // virtual one: Node's bind and connect are asynchronous, so those calls
 // start the step, suspend the guest, and on the re-run after the wake-up
-// report the outcome. Address checks are the shared ones (ops.ts); what the
+// report the outcome. Address checks are the shared ones (socket/rules.ts); what the
 // host's kernel decides (EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED) comes back
 // from Node as the same errno.
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
-import { inetBindAddress } from '../ops.js';
+import { inetBindAddress, settleConnect } from '../socket/rules.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
-import type { HostSocketPath, PendingOp, Socket } from '../socket.js';
+import type { HostSocketPath, PendingOp, Socket } from '../socket/socket.js';
 import { RealDgram } from './dgram.js';
 import { nodeHost, type RealNetwork } from './network.js';
 import { RealStream } from './stream.js';
@@ -78,15 +78,9 @@ export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: Host
 /** connect() of an AF_UNIX stream socket to a host path: blocks until Node connected or failed. */
 export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: HostSocketPath): number {
   if (s.real instanceof RealStream && s.ss === 'connecting') {
-    if (s.state === 'connecting') return WOULD_BLOCK;
-    if (s.state === 'connected') {
-      s.ss = 'connected';
-      return 0;
-    }
-    const e = s.takeError() || E.ECONNREFUSED;
-    s.disconnect();
-    s.real = undefined;
-    throw new Errno(e);
+    return settleConnect(s, E.ECONNREFUSED, () => {
+      s.real = undefined;
+    });
   }
   if (s.state === 'connected') throw new Errno(E.EISCONN);
   if (s.state === 'listening') throw new Errno(E.EINVAL);

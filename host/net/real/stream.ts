@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
-import { Socket, type PendingOp, type Transport } from '../socket.js';
+import { Socket, type PendingOp, type Transport } from '../socket/socket.js';
 import { UNNAMED, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
@@ -188,14 +188,11 @@ export class RealStream implements Transport {
       resetSocket(c);
       return;
     }
-    const child = new Socket(s.net, s.host, s.fs, s.domain, 'stream', s.protocol);
-    child.local = s.isUnix ? s.local : nodeAddr(s.domain, c.localAddress, c.localPort);
-    child.remote = s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort);
-    child.state = 'connected';
-    child.ss = 'connected';
-    child.rcvbuf = s.rcvbuf;
-    child.sndbuf = s.sndbuf;
-    child.nodelay = s.nodelay;
+    const child = Socket.accepted(
+      s,
+      s.isUnix ? s.local! : nodeAddr(s.domain, c.localAddress, c.localPort),
+      s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort),
+    );
     const t = new RealStream(this.rn, child);
     child.real = t;
     t.attach(c);

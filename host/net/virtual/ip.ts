@@ -5,7 +5,7 @@
 // header; IPv6 ones do not).
 import { canonIp, ipBytes, ipText, unmap } from '../addr/address.js';
 import type { Host, VirtualNetwork } from './network.js';
-import type { Socket } from '../socket.js';
+import type { Socket } from '../socket/socket.js';
 
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_ECHO = 8;

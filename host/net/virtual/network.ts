@@ -7,7 +7,7 @@ import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
 import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
-import type { Socket } from '../socket.js';
+import type { Socket } from '../socket/socket.js';
 import { PacketCapture } from './capture.js';
 
 export interface NetworkConfig {

@@ -6,15 +6,15 @@
 // arrive is the network's business (virtual/network.ts); this file decides what a
 // Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
-import { E, Errno } from '../abi/errno.js';
-import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
-import { WaitQueue } from '../kernel/wait.js';
-import { canonIp, ipBytes, isLoopback, unmap } from './addr/ipaddr.js';
-import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from './addr/sockaddr.js';
-import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './virtual/ip.js';
-import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './virtual/capture.js';
-import { AF, IPPROTO, LINUX, SOCK } from './addr/constants.js';
-import type { Host, VirtualNetwork } from './virtual/network.js';
+import { E, Errno } from '../../abi/errno.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
+import { WaitQueue } from '../../kernel/wait.js';
+import { canonIp, ipBytes, isLoopback, unmap } from '../addr/ipaddr.js';
+import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
+import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from '../virtual/ip.js';
+import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from '../virtual/capture.js';
+import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
+import type { Host, VirtualNetwork } from '../virtual/network.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -152,6 +152,23 @@ export class Socket implements OpenFile {
     const tcp = domain !== AF.AF_UNIX && kind === 'stream';
     this.rcvbuf = tcp ? LINUX.tcpRmemDefault : LINUX.rmemDefault;
     this.sndbuf = tcp ? LINUX.tcpWmemDefault : LINUX.wmemDefault;
+  }
+
+  /**
+   * The socket accept() returns for a connection to listener `l`, built here
+   * for every network: connected, with the listener's buffer sizes and
+   * TCP_NODELAY, as inet_csk_clone_lock and unix_stream_connect copy them.
+   */
+  static accepted(l: Socket, local: Addr, remote: Addr): Socket {
+    const c = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
+    c.local = local;
+    c.remote = remote;
+    c.state = 'connected';
+    c.ss = 'connected';
+    c.rcvbuf = l.rcvbuf;
+    c.sndbuf = l.sndbuf;
+    c.nodelay = l.nodelay;
+    return c;
   }
 
   /** RCV_SHUTDOWN: nothing more will arrive. */
