@@ -16,7 +16,7 @@ import { AF, IPPROTO, MSG, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } f
 import { sockOf } from './fd.js';
 import { doGetaddrinfo, doGetnameinfo } from './netdb.js';
 import { accept, bind, connect, listen } from './ops.js';
-import { doPoll, doSelect } from './poll.js';
+import { doPoll, doSelect } from '../kernel/poll.js';
 import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket/socket.js';
 import { getsockopt, setsockopt } from './sockopt.js';
 import { networkOf } from './virtual/index.js';
