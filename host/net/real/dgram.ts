@@ -38,8 +38,7 @@ export class RealDgram implements Transport {
     this.release = this.rn.track({ destroy: () => sock.close() });
     sock.on('listening', () => {
       const a = sock.address();
-      if (!s.local || (s.local as InetAddr).port === 0) s.local = nodeAddr(s.domain, a.address, a.port);
-      if (s.state === 'unbound') s.state = 'bound';
+      s.boundTo(!s.local || (s.local as InetAddr).port === 0 ? nodeAddr(s.domain, a.address, a.port) : undefined);
       if (s.broadcast) sock.setBroadcast(true);
     });
     sock.on('message', (msg, rinfo) => {
@@ -51,7 +50,7 @@ export class RealDgram implements Transport {
     sock.on('error', (e) => {
       // ICMP errors reach only a connected socket, as on Linux.
       if (this.connected && !s.closed) {
-        s.soError = codeErrno(e);
+        s.onError(codeErrno(e), false);
         this.rn.wake(s);
       }
     });
@@ -125,7 +124,7 @@ export class RealDgram implements Transport {
       if (--this.inflight === 0 && this.closing) this.close();
       this.rn.wake(this.s);
       if (err && this.connected && !this.s.closed) {
-        this.s.soError = codeErrno(err);
+        this.s.onError(codeErrno(err), false);
         this.rn.wake(this.s);
       }
     };

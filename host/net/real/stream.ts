@@ -174,8 +174,8 @@ export class RealStream implements Transport {
         return this.finish(E.EACCES, refused);
       }
       const a = srv.address();
-      if (a && typeof a === 'object') this.s.local = nodeAddr(this.s.domain, a.address, a.port);
-      this.s.state = 'bound';
+      // A TCP listener reports its address; an AF_UNIX one its path, which bind() records.
+      this.s.boundTo(a && typeof a === 'object' ? nodeAddr(this.s.domain, a.address, a.port) : undefined);
       this.finish(0);
     });
   }
@@ -219,8 +219,7 @@ export class RealStream implements Transport {
     this.attach(c);
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
-      if (!s.isUnix) s.local = nodeAddr(s.domain, c.localAddress, c.localPort);
-      s.state = 'connected';
+      s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });
   }
@@ -247,13 +246,12 @@ export class RealStream implements Transport {
       if (s.state === 'connecting' && errno === E.ECONNRESET) {
         // The handshake completed and the peer reset at once, before Node looked: on Linux the
         // connect() has already returned 0, and the reset is the next call's ECONNRESET.
-        s.state = 'connected';
+        s.established();
         s.onReset();
       } else if (s.state === 'connecting') s.connectFailed(errno);
       else if (errno === E.ECONNRESET || errno === E.EPIPE) s.onReset();
       else if (!s.closed) {
-        s.soError = errno;
-        s.reset = true;
+        s.onError(errno, true);
       }
       this.rn.wake(s);
     });

@@ -421,6 +421,24 @@ export class Socket implements OpenFile {
     this.notify();
   }
 
+  /** The network bound the socket, at `local` when it chose the address (the real network learns the port from Node). */
+  boundTo(local?: Addr): void {
+    if (local) this.local = local;
+    if (this.state === 'unbound') this.state = 'bound';
+  }
+
+  /** The handshake completed: connected, from `local` when the network chose the address. The caller wakes the waiters. */
+  established(local?: Addr): void {
+    if (local) this.local = local;
+    this.state = 'connected';
+  }
+
+  /** An asynchronous error (ICMP, a failed send, a broken connection): sk_err; `fatal` also shuts both directions. The caller wakes the waiters. */
+  onError(errno: number, fatal: boolean): void {
+    this.soError = errno;
+    if (fatal) this.reset = true;
+  }
+
   /**
    * A connect attempt failed (RST, timeout, unreachable): TCP_CLOSE with both
    * directions shut and sk_err set, as tcp_done leaves it.

@@ -87,7 +87,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
           child.onReset();
           return;
         }
-        s.state = 'connected';
+        s.established();
         s.capSegment(TCP_ACK);
         s.notify();
         // The final ACK: only now does the server side count as established.
