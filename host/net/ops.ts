@@ -12,7 +12,6 @@ import { Socket } from './socket/socket.js';
 import { TCP_ACK, TCP_RST } from './virtual/capture.js';
 import { startHandshake } from './virtual/tcp.js';
 import { backlogFull, checkInet6Addrlen, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
-import { checkRealConnect, realConnectDgram, startRealConnect } from './real/ops.js';
 
 function overlaps(a: Socket, b: Socket): boolean {
   const la = a.local as InetAddr;
@@ -162,16 +161,16 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.state !== 'unbound' && s.state !== 'bound') throw new Errno(E.EISCONN);
   checkInet6Addrlen(s, addrlen);
   if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
-  if (s.real) checkRealConnect(s, a);
+  if (s.real) s.real.checkConnect(a);
   s.disconnect();
   s.ss = 'connecting';
-  if (s.real) startRealConnect(s, a);
+  if (s.real) s.real.startConnect(a);
   else startHandshake(s, a);
   return WOULD_BLOCK;
 }
 
 function connectDgram(s: Socket, a: Addr): number {
-  if (s.real && !s.isUnix) return realConnectDgram(s, a);
+  if (s.real && !s.isUnix) return s.real.connectDgram(a);
   if (a.family === 'unspec') {
     // AF_UNSPEC dissolves the association.
     s.remote = undefined;

@@ -8,11 +8,13 @@
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
-import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket/socket.js';
-import type { InetAddr } from '../addr/sockaddr.js';
-import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
+import { sameAddr, type Socket } from '../socket/socket.js';
+import type { Carrier, PendingOp } from '../socket/network.js';
+import { anyToLoopback, isInet, type Addr, type InetAddr } from '../addr/sockaddr.js';
+import { codeErrno, nodeAddr, nodeHost, settle, type RealNetwork } from './network.js';
 
-export class RealDgram implements Transport {
+export class RealDgram implements Carrier {
   private sock: dgram.Socket | undefined;
   private release: (() => void) | undefined;
   /** The guest bound it (bind()); otherwise what it hears is filtered by --allow-connect. */
@@ -142,6 +144,36 @@ export class RealDgram implements Transport {
   }
   drained(): void {}
   end(): void {}
+  checkConnect(): void {
+    // Datagram sockets connect through connectDgram.
+  }
+  startConnect(): void {}
+
+  /** connect(): sets (or with AF_UNSPEC dissolves) the peer; WOULD_BLOCK until Node connected. */
+  connectDgram(a: Addr): number {
+    const s = this.s;
+    if (this.op?.kind === 'connect') {
+      try {
+        return settle(this);
+      } catch (e) {
+        s.remote = undefined;
+        throw e;
+      }
+    }
+    if (a.family === 'unspec') {
+      this.connect(undefined);
+      s.remote = undefined;
+      return 0;
+    }
+    if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
+    if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+    if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EINVAL);
+    const d = anyToLoopback(a);
+    this.rn.checkConnect(d.ip, d.port);
+    s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;
+    this.connect(s.remote as InetAddr);
+    return WOULD_BLOCK;
+  }
 
   close(): void {
     if (this.inflight > 0) {

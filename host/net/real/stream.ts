@@ -8,8 +8,9 @@
 import * as net from 'node:net';
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
-import { Socket, type PendingOp, type Transport } from '../socket/socket.js';
-import { UNNAMED, type InetAddr } from '../addr/sockaddr.js';
+import { Socket } from '../socket/socket.js';
+import type { Carrier, PendingOp } from '../socket/network.js';
+import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
@@ -33,7 +34,7 @@ function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
 }
 
-export class RealStream implements Transport {
+export class RealStream implements Carrier {
   private conn: net.Socket | undefined;
   private server: net.Server | undefined;
   private paused = false;
@@ -122,6 +123,22 @@ export class RealStream implements Transport {
 
   sendTo(): void {
     // Streams never send datagrams: socket.ts routes only datagram sockets here.
+  }
+  connectDgram(): number {
+    // Streams connect through checkConnect and startConnect: ops.ts routes only datagram sockets here.
+    return 0;
+  }
+
+  /** TCP connect(): the policy first (EACCES before any state changes). */
+  checkConnect(a: InetAddr): void {
+    const d = anyToLoopback(a);
+    this.rn.checkConnect(d.ip, d.port);
+  }
+  /** TCP connect(): Node's handshake; its outcome wakes the caller. */
+  startConnect(a: InetAddr): void {
+    const dst = anyToLoopback(a);
+    this.s.connecting(dst);
+    this.connect({ dst });
   }
 
   private hold(): void {

@@ -15,6 +15,7 @@ import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from '
 import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from '../virtual/capture.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
+import type { Carrier } from './network.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -22,36 +23,6 @@ export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connecte
 interface Datagram {
   data: Uint8Array;
   from: Addr;
-}
-
-/**
- * A socket's way out to a network outside the simulation (host/net/real:
- * Node's net and dgram). The state machine stays here; a transport only
- * moves bytes and reports what happened through the socket's own methods
- * (deliver, onEof, onReset, connectFailed, pushDatagram).
- */
-export interface Transport {
-  /** Bytes sendStream may queue now. */
-  room(): number;
-  /** Queues the first n bytes of iovs (views of guest memory: the transport copies them). */
-  write(iovs: Uint8Array[], n: number): void;
-  /** The reader took bytes: flow control may resume. */
-  drained(): void;
-  /** SHUT_WR: a FIN after what is queued. */
-  end(): void;
-  /** close(): abort sends a RST (unread data, SO_LINGER 0). */
-  close(abort: boolean): void;
-  /** One datagram to dst (checked against the policy; may throw EACCES). */
-  sendTo(data: Uint8Array, dst: InetAddr): void;
-  /** An asynchronous bind or connect under way (its outcome once known): the call that started it waits for it. */
-  op: PendingOp | undefined;
-}
-
-/** A transport's asynchronous step and, once known, its outcome (errno 0: done; note: why it failed, for the trace). */
-export interface PendingOp {
-  kind: 'bind' | 'connect';
-  errno?: number;
-  note?: string;
 }
 
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
@@ -138,8 +109,8 @@ export class Socket implements OpenFile {
   sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
-  /** Set when the socket lives on the real network (--net=real, a --publish bridge). */
-  real: Transport | undefined;
+  /** Set when the socket lives on the real network (--net=real): its carrier there. */
+  real: Carrier | undefined;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -425,6 +396,12 @@ export class Socket implements OpenFile {
   boundTo(local?: Addr): void {
     if (local) this.local = local;
     if (this.state === 'unbound') this.state = 'bound';
+  }
+
+  /** A connection attempt to `remote` is under way (the network's handshake runs). */
+  connecting(remote: Addr): void {
+    this.remote = remote;
+    this.state = 'connecting';
   }
 
   /** The handshake completed: connected, from `local` when the network chose the address. The caller wakes the waiters. */
