@@ -6,12 +6,13 @@
 import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
 import { canonIp, isV4Mapped, unmap } from './addr/ipaddr.js';
-import { UNNAMED, anyToLoopback, isAny, isInet, type Addr, type InetAddr, type UnixAddr } from './addr/sockaddr.js';
+import { anyToLoopback, isAny, isInet, type Addr, type InetAddr } from './addr/sockaddr.js';
 import { AF, LINUX } from './addr/constants.js';
 import { Socket } from './socket/socket.js';
 import { TCP_ACK, TCP_RST } from './virtual/capture.js';
 import { startHandshake } from './virtual/tcp.js';
-import { backlogFull, checkInet6Addrlen, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
+import { connectUnix, bindUnix, connectUnixDgram } from './unix/unix.js';
+import { checkInet6Addrlen, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
 
 function overlaps(a: Socket, b: Socket): boolean {
   const la = a.local as InetAddr;
@@ -26,20 +27,7 @@ function overlaps(a: Socket, b: Socket): boolean {
 
 export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
   if (s.local) throw new Errno(E.EINVAL);
-  if (s.isUnix) {
-    if (a.family === 'unnamed') return autobindUnix(s);
-    if (a.family !== 'unix') throw new Errno(E.EINVAL);
-    if (a.abstract) {
-      if (s.host.abstract.has(a.path)) throw new Errno(E.EADDRINUSE);
-      s.host.abstract.set(a.path, s);
-    } else {
-      if (!s.fs) throw new Errno(E.EOPNOTSUPP);
-      s.fs.bindSocket(a.path, s);
-    }
-    s.local = a;
-    s.state = 'bound';
-    return;
-  }
+  if (s.isUnix) return bindUnix(s, a);
   checkInet6Addrlen(s, addrlen);
   a = unspecAsInet(s, a);
   if (s.raw) {
@@ -95,21 +83,6 @@ function conflicts(s: Socket, port: number): Socket | undefined {
   } finally {
     s.local = saved;
   }
-}
-
-function autobindUnix(s: Socket): void {
-  // Linux autobind: an abstract name of five hex digits.
-  for (let i = 0; i < 0xfffff; i++) {
-    const name = ((s.net.rng.next() & 0xfffff) >>> 0).toString(16).padStart(5, '0');
-    if (!s.host.abstract.has(name)) {
-      const a: UnixAddr = { family: 'unix', abstract: true, path: name };
-      s.host.abstract.set(name, s);
-      s.local = a;
-      s.state = 'bound';
-      return;
-    }
-  }
-  throw new Errno(E.EADDRINUSE);
 }
 
 export function listen(s: Socket, backlog: number): void {
@@ -177,15 +150,7 @@ function connectDgram(s: Socket, a: Addr): number {
     s.peer = undefined;
     return 0;
   }
-  if (s.isUnix) {
-    if (a.family !== 'unix') throw new Errno(E.EINVAL);
-    const t = s.findUnix(a);
-    if (!t || t.closed) throw new Errno(E.ECONNREFUSED);
-    if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
-    s.remote = a;
-    s.peer = t;
-    return 0;
-  }
+  if (s.isUnix) return connectUnixDgram(s, a);
   if (s.raw) {
     if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
     s.remote = a;
@@ -204,29 +169,6 @@ function connectDgram(s: Socket, a: Addr): number {
   s.remote = s.domain === AF.AF_INET6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
   s.pinLocal(a);
   s.soError = 0;
-  return 0;
-}
-
-function connectUnix(s: Socket, a: Addr): number {
-  if (s.state === 'connected') throw new Errno(E.EISCONN);
-  if (s.state === 'listening') throw new Errno(E.EINVAL);
-  if (a.family !== 'unix') throw new Errno(E.EINVAL);
-  const l = s.findUnix(a);
-  if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
-  if (l.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
-  if (l.state !== 'listening') throw new Errno(E.ECONNREFUSED);
-  if (backlogFull(l)) {
-    if (s.nonblock) throw new Errno(E.EAGAIN);
-    return WOULD_BLOCK;
-  }
-  const child = Socket.accepted(l, l.local!, s.local ?? UNNAMED);
-  child.peer = s;
-  s.peer = child;
-  s.remote = l.local;
-  s.state = 'connected';
-  s.net.stats.connections++;
-  l.acceptq.push(child);
-  l.notify();
   return 0;
 }
 
