@@ -95,3 +95,14 @@ export function sockTypeName(type: number): string {
   const extra = flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, rest);
   return rest ? `${base}|${extra}` : base;
 }
+
+/** TCP header flags (the packet capture and the segments the virtual network records). */
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+/** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
+export const MSS_LOOPBACK = 65483;
+export const MSS_LINK = 1448;

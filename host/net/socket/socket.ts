@@ -9,11 +9,10 @@
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WaitQueue } from '../../kernel/wait.js';
-import { canonIp, ipBytes, isLoopback, unmap } from '../addr/ipaddr.js';
+import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
-import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from '../virtual/ip.js';
-import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from '../virtual/capture.js';
-import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
+import type { PacketCapture } from '../virtual/capture.js';
+import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier } from './network.js';
 
@@ -633,15 +632,7 @@ export class Socket implements OpenFile {
       return total;
     }
     this.autobind();
-    const data = gather(iovs, total);
-    const from = this.local as InetAddr;
-    const target = this.net.route(this.host, d.ip);
-    if (!target) return total; // no such host: the datagram goes nowhere, as on a real network
-    const src: InetAddr = { ...from, ip: isAny(from) ? this.net.sourceFor(this.host, d.ip, from.family) : from.ip };
-    if (this.net.capture?.wants(this.host.name)) this.net.capture.udp(src, d, data);
-    for (const t of this.net.fate(this.host, target, total + 28, false)) {
-      this.net.at(t, () => this.deliverUdp(target, d, src, data));
-    }
+    this.net.sendUdp(this, d, gather(iovs, total));
     return total;
   }
 
@@ -651,56 +642,8 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
-    const data = gather(iovs, total);
-    const target = this.net.route(this.host, d.ip);
-    if (!target) return total;
-    if (this.domain === AF.AF_INET) {
-      const src = this.local && !isAny(this.local as InetAddr) ? (this.local as InetAddr).ip : this.net.sourceFor(this.host, d.ip, 4);
-      let packet: Uint8Array;
-      if (this.hdrincl) {
-        if (total < 20) throw new Errno(E.EINVAL);
-        packet = data.slice();
-        const dv = new DataView(packet.buffer);
-        // Linux fills in the total length, a zero id, and the header checksum.
-        dv.setUint16(2, packet.length);
-        if (dv.getUint16(4) === 0) dv.setUint16(4, 1);
-        if (dv.getUint32(12) === 0) packet.set(ipBytes(unmap(src)), 12);
-        dv.setUint16(10, 0);
-        dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
-      } else packet = ipv4Packet(src, unmap(d.ip), this.protocol, this.ttl, data);
-      if (this.net.capture?.wants(this.host.name)) this.net.capture.packet(packet);
-      for (const t of this.net.fate(this.host, target, packet.length, false)) this.net.at(t, () => receiveIpv4(this.net, target, packet, this.host));
-      return total;
-    }
-    const src = this.net.sourceFor(this.host, d.ip, 6);
-    const msg = data.slice();
-    // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
-    if (this.protocol === 58 && msg.length >= 4) {
-      msg[2] = msg[3] = 0;
-      new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
-    }
-    if (this.net.capture?.wants(this.host.name)) this.net.capture.ip(src, canonIp(d.ip), 58, msg);
-    for (const t of this.net.fate(this.host, target, msg.length + 40, false)) this.net.at(t, () => receiveIcmp6(this.net, target, src, canonIp(d.ip), msg, this.host));
+    this.net.sendRaw(this, d, gather(iovs, total));
     return total;
-  }
-
-  private deliverUdp(target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array): void {
-    const s = this.net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
-    if (!s) {
-      // ICMP port unreachable goes back; a connected UDP socket reports it as ECONNREFUSED.
-      const back = this.net.fate(target, this.host, 56, false);
-      for (const t of back.slice(0, 1)) this.net.at(t, () => {
-        if (!this.closed && this.remote) {
-          this.soError = E.ECONNREFUSED;
-          this.notify();
-        }
-      });
-      return;
-    }
-    // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
-    const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
-      : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-    s.pushDatagram(data, from);
   }
 
   private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {

@@ -4,12 +4,11 @@
 // queued once the final ACK is in. connect() (ops.ts) starts it; the outcome
 // reaches the socket through connectFailed, or its state becoming connected.
 import { E } from '../../abi/errno.js';
-import { AF } from '../addr/constants.js';
+import { AF, TCP_ACK, TCP_RST, TCP_SYN } from '../addr/constants.js';
 import { canonIp, unmap } from '../addr/ipaddr.js';
 import { anyToLoopback, isAny, type InetAddr } from '../addr/sockaddr.js';
 import { backlogFull } from '../socket/rules.js';
 import { Socket } from '../socket/socket.js';
-import { TCP_ACK, TCP_RST, TCP_SYN } from './capture.js';
 
 /** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
 const SYN_GIVE_UP_NS = 127e9;
