@@ -24,7 +24,7 @@ import { SYSCALLS } from '../host/syscalls.js';
 import { Vfs } from '../host/fs/memfs.js';
 import { installPreopen } from '../host/wasi/files.js';
 import { errnoByWasi } from '../host/abi/errno.js';
-import { AF, IPPROTO, IPV6_OPT, IP_OPT, MSG, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT } from '../host/net/constants.js';
+import { AF, IPPROTO, IPV6_OPT, IP_OPT, MSG, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT } from '../host/net/addr/constants.js';
 
 /** Guest memory: pages before the kernel adds the Asyncify page. */
 const PAGES = 4;

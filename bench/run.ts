@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { run, type RunOptions } from '../host/runner/run.js';
-import { ensureBuilt } from '../host/cli/guests.js';
+import { ensureBuilt } from '../host/toolchain/guests.js';
 import { packageRoot } from '../host/toolchain/clang.js';
 import { nodeNetPingPong, nodeNetStream } from './node-net.js';
 

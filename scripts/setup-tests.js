@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, join, relative } from 'node:path';
-import { ensureBuilt } from '../dist/host/cli/guests.js';
+import { ensureBuilt } from '../dist/host/toolchain/guests.js';
 import { packageRoot } from '../dist/host/toolchain/clang.js';
 
 // Debian packages the suite compares against or drives: [command, package].

@@ -11,7 +11,7 @@ import { createSocket } from 'node:dgram';
 import { run, ROOT } from './helpers.js';
 import { freePort, runUntil, T } from './real-helpers.js';
 import { buildAs } from '../dist/host/toolchain/asc.js';
-import { ensureBuilt } from '../dist/host/cli/guests.js';
+import { ensureBuilt } from '../dist/host/toolchain/guests.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 
 const AS_EXAMPLES = {

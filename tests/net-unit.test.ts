@@ -1,6 +1,6 @@
 // The socket layer and the virtual network driven directly, without guests:
 // socket objects from host/net/socket.ts, the state transitions of
-// host/net/ops.ts, and a VirtualNetwork on a kernel whose clock and event
+// host/net/ops.ts (and socket/rules.ts, virtual/tcp.ts), and a VirtualNetwork on a kernel whose clock and event
 // queue the test advances itself. Linux is the reference for every errno and
 // poll mask asserted here (the C programs in tests/c/net_*.c check the same
 // rules against a native run).
@@ -9,10 +9,10 @@ import { E, Errno } from '../host/abi/errno.js';
 import { GuestMemory } from '../host/abi/memory.js';
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK } from '../host/kernel/file.js';
 import { Kernel } from '../host/kernel/kernel.js';
-import { AF, LINUX, SOCK, SOCK_NONBLOCK, sockTypeName } from '../host/net/constants.js';
+import { AF, LINUX, SOCK, SOCK_NONBLOCK, sockTypeName } from '../host/net/addr/constants.js';
 import { accept, bind, connect, listen } from '../host/net/ops.js';
-import { encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type InetAddr } from '../host/net/sockaddr.js';
-import { Socket, type Kind, type SocketPathNamespace } from '../host/net/socket.js';
+import { encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type InetAddr } from '../host/net/addr/sockaddr.js';
+import { Socket, type Kind, type SocketPathNamespace } from '../host/net/socket/socket.js';
 import { createVirtualNetwork, type NetworkConfig, type VirtualNetwork } from '../host/net/virtual/index.js';
 import { socketSyscalls, sockShims } from '../host/net/syscalls.js';
 

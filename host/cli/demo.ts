@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { run } from '../runner/run.js';
 import { loadScenario } from '../scenario/load.js';
-import { examplesDir } from './guests.js';
+import { examplesDir } from '../toolchain/guests.js';
 import { describeNetwork } from './report.js';
 
 export async function demo(seed?: number): Promise<number> {

@@ -7,8 +7,16 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { E, Errno } from '../abi/errno.js';
+
+/** A host directory mounted into a virtual host's filesystem. */
+export interface MountSpec {
+  /** Directory on the host. */
+  host: string;
+  /** Where the guest sees it (default: the same path). */
+  guest: string;
+  readonly: boolean;
+}
 import { FileType, type FileStat } from '../kernel/file.js';
-import type { MountSpec } from '../runner/spec.js';
 
 let inoSeq = 100n;
 const nextIno = (): bigint => inoSeq++;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
-import { ensureBuilt } from '../cli/guests.js';
+import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir } from '../loader/module.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 

@@ -1,4 +1,3 @@
-// One import for both address modules (the trace decoders use it): IP text
-// and bytes (ipaddr.ts), and guest sockaddr structures (sockaddr.ts).
-export * from './ipaddr.js';
-export * from './sockaddr.js';
+// Moved to host/net/addr/address.ts. Kept for host/trace/strace.ts until the
+// trace decoding rework imports addr/ itself; nothing else may use this path.
+export * from './addr/address.js';

@@ -2,7 +2,7 @@
 // ENOTSOCK for an fd that is a file, a pipe or stdio.
 import { E, Errno } from '../abi/errno.js';
 import type { Process } from '../kernel/process.js';
-import { Socket } from './socket.js';
+import { Socket } from './socket/socket.js';
 
 export function sockOf(p: Process, fd: number): Socket {
   const f = p.fds.file(fd);

@@ -5,9 +5,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { encodeUtf8 } from '../abi/memory.js';
 import type { Process } from '../kernel/process.js';
-import { canonIp, isLoopback } from './ipaddr.js';
-import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './sockaddr.js';
-import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './constants.js';
+import { canonIp, isLoopback } from './addr/ipaddr.js';
+import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './addr/sockaddr.js';
+import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './addr/constants.js';
 import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';
 import { realResolve } from './real/dns.js';

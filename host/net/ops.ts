@@ -1,20 +1,17 @@
 // The transitions of the socket state machine that involve the network:
-// bind (address rules, EADDRINUSE, TIME_WAIT), listen, connect (the
-// handshake against the listener's backlog, refused, timed out) and accept.
+// bind (the port table, EADDRINUSE, TIME_WAIT), listen, connect (AF_UNIX
+// at once, TCP through the handshake in virtual/tcp.ts or the real
+// network's connect) and accept. The address checks are socket/rules.ts.
 // Shared by AF_UNIX and AF_INET/AF_INET6, by blocking and non-blocking use.
 import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
-import { canonIp, isV4Mapped, unmap } from './ipaddr.js';
-import { SIN6_LEN_RFC2133, UNNAMED, anyToLoopback, isAny, isInet, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
-import { AF, LINUX } from './constants.js';
-import { Socket } from './socket.js';
-import { TCP_ACK, TCP_RST, TCP_SYN } from './virtual/capture.js';
-import { checkRealConnect, realConnectDgram, startRealConnect } from './real/ops.js';
-
-/** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
-const SYN_GIVE_UP_NS = 127e9;
-/** Unanswered ARP: EHOSTUNREACH after about 3 s. */
-const ARP_TIMEOUT_NS = 3e9;
+import { canonIp, isV4Mapped, unmap } from './addr/ipaddr.js';
+import { anyToLoopback, isAny, isInet, type Addr, type InetAddr } from './addr/sockaddr.js';
+import { AF, LINUX, TCP_ACK, TCP_RST } from './addr/constants.js';
+import { Socket } from './socket/socket.js';
+import { startHandshake } from './virtual/tcp.js';
+import { connectUnix, bindUnix, connectUnixDgram } from './unix/unix.js';
+import { checkInet6Addrlen, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
 
 function overlaps(a: Socket, b: Socket): boolean {
   const la = a.local as InetAddr;
@@ -29,23 +26,9 @@ function overlaps(a: Socket, b: Socket): boolean {
 
 export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
   if (s.local) throw new Errno(E.EINVAL);
-  if (s.isUnix) {
-    if (a.family === 'unnamed') return autobindUnix(s);
-    if (a.family !== 'unix') throw new Errno(E.EINVAL);
-    if (a.abstract) {
-      if (s.host.abstract.has(a.path)) throw new Errno(E.EADDRINUSE);
-      s.host.abstract.set(a.path, s);
-    } else {
-      if (!s.fs) throw new Errno(E.EOPNOTSUPP);
-      s.fs.bindSocket(a.path, s);
-    }
-    s.local = a;
-    s.state = 'bound';
-    return;
-  }
-  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
-  // Compatibility, as inet_bind: AF_UNSPEC counts as AF_INET when the address is INADDR_ANY.
-  if (s.domain === AF.AF_INET && a.family === 'unspec' && a.asV4?.ip === '0.0.0.0') a = a.asV4;
+  if (s.isUnix) return bindUnix(s, a);
+  checkInet6Addrlen(s, addrlen);
+  a = unspecAsInet(s, a);
   if (s.raw) {
     // A raw socket binds an address only: there are no ports.
     if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
@@ -70,24 +53,6 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
   }
   s.net.addBinding(s.host, s.proto, cand.port, s);
   s.state = 'bound';
-}
-
-/**
- * inet_bind's checks on the address, in Linux's order, shared by both
- * networks: the length, AF_UNSPEC as INADDR_ANY, the family, an address the
- * host owns (`owns`: the real network leaves that to the host's kernel),
- * IPV6_V6ONLY against a mapped address, privileged ports.
- */
-export function inetBindAddress(s: Socket, a: Addr, addrlen: number, privileged: boolean, owns: (ip: string) => boolean): InetAddr {
-  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
-  if (s.domain === AF.AF_INET && a.family === 'unspec' && a.asV4?.ip === '0.0.0.0') a = a.asV4;
-  const want = s.domain === AF.AF_INET ? 4 : 6;
-  if (a.family !== want) throw new Errno(E.EAFNOSUPPORT);
-  const ip = canonIp(a.ip);
-  if (!owns(ip)) throw new Errno(E.EADDRNOTAVAIL);
-  if (s.domain === AF.AF_INET6 && ip.startsWith('::ffff:') && s.v6only) throw new Errno(E.EINVAL);
-  if (a.port !== 0 && a.port < 1024 && !privileged) throw new Errno(E.EACCES);
-  return { family: want, ip, port: a.port };
 }
 
 /** Whether socket s binding `local` overlaps a connection whose local address was `ip` (IPv4 and mapped count as IPv4). */
@@ -119,21 +84,6 @@ function conflicts(s: Socket, port: number): Socket | undefined {
   }
 }
 
-function autobindUnix(s: Socket): void {
-  // Linux autobind: an abstract name of five hex digits.
-  for (let i = 0; i < 0xfffff; i++) {
-    const name = ((s.net.rng.next() & 0xfffff) >>> 0).toString(16).padStart(5, '0');
-    if (!s.host.abstract.has(name)) {
-      const a: UnixAddr = { family: 'unix', abstract: true, path: name };
-      s.host.abstract.set(name, s);
-      s.local = a;
-      s.state = 'bound';
-      return;
-    }
-  }
-  throw new Errno(E.EADDRINUSE);
-}
-
 export function listen(s: Socket, backlog: number): void {
   if (s.kind === 'dgram') throw new Errno(E.EOPNOTSUPP);
   // inet_listen wants SS_UNCONNECTED; unix_listen TCP_CLOSE or TCP_LISTEN.
@@ -154,11 +104,6 @@ export function listen(s: Socket, backlog: number): void {
     s.state = 'listening';
   }
   s.notify();
-}
-
-/** Linux takes backlog+1 connections; half-open ones (SYN-ACK sent) count too, so a burst of SYNs cannot overfill it. */
-function backlogFull(l: Socket): boolean {
-  return l.acceptq.length + l.synRecv > l.backlog;
 }
 
 /**
@@ -183,45 +128,28 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
     return 0;
   }
   if (s.ss === 'connected') throw new Errno(E.EISCONN);
-  if (s.ss === 'connecting') {
-    if (s.state === 'connecting') return WOULD_BLOCK;
-    if (s.state === 'connected') {
-      s.ss = 'connected';
-      return 0;
-    }
-    // The attempt failed: its error, or ECONNABORTED once SO_ERROR took it.
-    const e = s.takeError() || E.ECONNABORTED;
-    s.disconnect();
-    throw new Errno(e);
-  }
+  // A failed attempt: its error, or ECONNABORTED once SO_ERROR took it.
+  if (s.ss === 'connecting') return settleConnect(s, E.ECONNABORTED);
   if (s.state !== 'unbound' && s.state !== 'bound') throw new Errno(E.EISCONN);
-  if (s.domain === AF.AF_INET6 && addrlen < SIN6_LEN_RFC2133) throw new Errno(E.EINVAL);
+  checkInet6Addrlen(s, addrlen);
   if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
-  if (s.real) checkRealConnect(s, a);
+  if (s.real) s.real.checkConnect(a);
   s.disconnect();
   s.ss = 'connecting';
-  if (s.real) startRealConnect(s, a);
-  else connectInet(s, a);
+  if (s.real) s.real.startConnect(a);
+  else startHandshake(s, a);
   return WOULD_BLOCK;
 }
 
 function connectDgram(s: Socket, a: Addr): number {
-  if (s.real && !s.isUnix) return realConnectDgram(s, a);
+  if (s.real && !s.isUnix) return s.real.connectDgram(a);
   if (a.family === 'unspec') {
     // AF_UNSPEC dissolves the association.
     s.remote = undefined;
     s.peer = undefined;
     return 0;
   }
-  if (s.isUnix) {
-    if (a.family !== 'unix') throw new Errno(E.EINVAL);
-    const t = s.findUnix(a);
-    if (!t || t.closed) throw new Errno(E.ECONNREFUSED);
-    if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
-    s.remote = a;
-    s.peer = t;
-    return 0;
-  }
+  if (s.isUnix) return connectUnixDgram(s, a);
   if (s.raw) {
     if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
     s.remote = a;
@@ -241,124 +169,6 @@ function connectDgram(s: Socket, a: Addr): number {
   s.pinLocal(a);
   s.soError = 0;
   return 0;
-}
-
-function connectUnix(s: Socket, a: Addr): number {
-  if (s.state === 'connected') throw new Errno(E.EISCONN);
-  if (s.state === 'listening') throw new Errno(E.EINVAL);
-  if (a.family !== 'unix') throw new Errno(E.EINVAL);
-  const l = s.findUnix(a);
-  if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
-  if (l.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
-  if (l.state !== 'listening') throw new Errno(E.ECONNREFUSED);
-  if (backlogFull(l)) {
-    if (s.nonblock) throw new Errno(E.EAGAIN);
-    return WOULD_BLOCK;
-  }
-  const child = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
-  child.local = l.local;
-  child.remote = s.local ?? UNNAMED;
-  child.state = 'connected';
-  child.peer = s;
-  child.rcvbuf = l.rcvbuf;
-  child.sndbuf = l.sndbuf;
-  s.peer = child;
-  s.remote = l.local;
-  s.state = 'connected';
-  s.net.stats.connections++;
-  l.acceptq.push(child);
-  l.notify();
-  return 0;
-}
-
-/** Starts the TCP handshake; its outcome arrives as events (at once on one host). */
-function connectInet(s: Socket, a: InetAddr): void {
-  const dst: InetAddr = anyToLoopback({ ...a, ip: canonIp(a.ip) });
-  s.autobind();
-  s.pinLocal(dst);
-  s.remote = dst;
-  s.state = 'connecting';
-  const net = s.net;
-  const now = net.kernel.clock.now();
-  const target = net.route(s.host, dst.ip);
-  const fail = (errno: number): void => s.connectFailed(errno);
-  if (dst.port === 0) {
-    // Port 0 is never listening: the RST comes back at once.
-    fail(E.ECONNREFUSED);
-    return;
-  }
-  if (!target) {
-    net.at(now + ARP_TIMEOUT_NS, () => fail(E.EHOSTUNREACH));
-    return;
-  }
-  const cap = net.capture?.wants(s.host.name) ? net.capture : undefined;
-  const synFrom = s.local as InetAddr;
-  s.sndNxt = net.isnRng.next();
-  const syn = (sentAt: number): void => {
-    const isn = s.sndNxt;
-    cap?.tcp(synFrom, dst, isn, 0, TCP_SYN);
-    // A SYN the link loses is sent again after the timeout: the capture shows each copy.
-    const arrival = net.reliableArrival(s.host, target, 60, cap ? (at) => net.at(at, () => cap.tcp(synFrom, dst, isn, 0, TCP_SYN)) : undefined);
-    if (arrival - now > SYN_GIVE_UP_NS) {
-      net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
-      return;
-    }
-    net.at(arrival, () => {
-      if (s.closed || s.state !== 'connecting') return;
-      const v4dst = unmap(dst.ip).includes(':') ? undefined : unmap(dst.ip);
-      const l = net.lookup(target, 'tcp', { ...dst, ip: v4dst ?? dst.ip }, (x) =>
-        x.state === 'listening' && !x.closed && (v4dst ? x.domain === AF.AF_INET || !x.v6only : x.domain === AF.AF_INET6));
-      const back = (fn: () => void): void => net.at(net.reliableArrival(target, s.host, 60), fn);
-      const tcap = net.capture?.wants(target.name) ? net.capture : undefined;
-      if (!l) {
-        tcap?.tcp(dst, synFrom, 0, s.sndNxt + 1, TCP_RST | TCP_ACK);
-        return back(() => fail(E.ECONNREFUSED));
-      }
-      if (backlogFull(l)) {
-        // Linux drops the SYN; the client retransmits it after 1 s, 2 s, 4 s...
-        const next = sentAt + Math.max(1e9, (net.kernel.clock.now() - sentAt) * 2);
-        if (next - now > SYN_GIVE_UP_NS) return net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
-        return net.at(next, () => syn(next));
-      }
-      const child = new Socket(net, target, l.fs, l.domain, 'stream', l.protocol);
-      const lLocal = l.local as InetAddr;
-      const peerIp = l.domain === AF.AF_INET6 && !((s.local as InetAddr).ip.includes(':')) ? `::ffff:${unmap((s.local as InetAddr).ip)}` : (s.local as InetAddr).ip;
-      child.local = { family: l.domain === AF.AF_INET ? 4 : 6, ip: isAny(lLocal) ? (l.domain === AF.AF_INET6 && v4dst ? `::ffff:${v4dst}` : dst.ip) : lLocal.ip, port: lLocal.port };
-      child.remote = { family: l.domain === AF.AF_INET ? 4 : 6, ip: l.domain === AF.AF_INET ? unmap(peerIp) : peerIp, port: (s.local as InetAddr).port };
-      child.state = 'connected';
-      child.ss = 'connected';
-      child.peer = s;
-      child.rcvbuf = l.rcvbuf;
-      child.sndbuf = l.sndbuf;
-      child.nodelay = l.nodelay;
-      child.sndNxt = net.isnRng.next();
-      s.sndNxt++; // the SYN took one sequence number
-      if (tcap) tcap.tcp(child.local as InetAddr, child.remote as InetAddr, child.sndNxt, s.sndNxt, TCP_SYN | TCP_ACK);
-      child.sndNxt++;
-      s.peer = child;
-      net.stats.connections++;
-      net.addBinding(target, 'tcp', lLocal.port, child);
-      l.synRecv++;
-      back(() => {
-        if (s.closed) {
-          l.synRecv--;
-          child.onReset();
-          return;
-        }
-        s.state = 'connected';
-        s.capSegment(TCP_ACK);
-        s.notify();
-        // The final ACK: only now does the server side count as established.
-        net.at(net.reliableArrival(s.host, target, 60), () => {
-          l.synRecv--;
-          if (l.closed || l.state !== 'listening') return child.close();
-          l.acceptq.push(child);
-          l.notify();
-        });
-      });
-    });
-  };
-  syn(now);
 }
 
 /** Takes one established connection off a listener's queue. */

@@ -4,7 +4,7 @@
 // checked), and which level answers ENOPROTOOPT and which EOPNOTSUPP.
 import { E, Errno } from '../abi/errno.js';
 import type { Process } from '../kernel/process.js';
-import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from './constants.js';
+import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from './addr/constants.js';
 import { sockOf } from './fd.js';
 
 export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {

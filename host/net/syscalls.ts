@@ -11,13 +11,14 @@ import { brokenPipe } from '../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { WasiSocketShims } from '../wasi/core.js';
-import { UNNAMED, encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type UnixAddr } from './sockaddr.js';
-import { AF, IPPROTO, MSG, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from './constants.js';
+import { UNNAMED, encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type UnixAddr } from './addr/sockaddr.js';
+import { AF, IPPROTO, MSG, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from './addr/constants.js';
 import { sockOf } from './fd.js';
 import { doGetaddrinfo, doGetnameinfo } from './netdb.js';
 import { accept, bind, connect, listen } from './ops.js';
-import { doPoll, doSelect } from './poll.js';
-import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket.js';
+import { pairUnix } from './unix/unix.js';
+import { doPoll, doSelect } from '../kernel/poll.js';
+import { Socket, gather, type HostSocketPath, type Kind, type SocketPathNamespace } from './socket/socket.js';
 import { getsockopt, setsockopt } from './sockopt.js';
 import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';
@@ -290,12 +291,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       }
       const a = newSocket(p, domain, type, protocol);
       const b = newSocket(p, domain, type, protocol);
-      for (const [x, y] of [[a, b], [b, a]] as const) {
-        x.peer = y;
-        x.state = 'connected';
-        x.local = { family: 'unnamed' };
-        x.remote = { family: 'unnamed' };
-      }
+      pairUnix(a, b);
       if (p.fds.size + 2 > p.fds.limit) return E.EMFILE;
       const fa = p.fds.install(a, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
       const fb = p.fds.install(b, { cloexec: (type & SOCK_CLOEXEC) !== 0 });

@@ -17,7 +17,7 @@ import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
 import { RealNetwork } from '../net/real/network.js';
-import { Publisher } from '../net/real/publish.js';
+import { Publisher } from '../net/publish.js';
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;

@@ -1,21 +1,11 @@
 // What a run is made of, as plain data: it crosses into the worker thread
 // that runs the kernel, and scenario files and the CLI both produce it.
 
-export interface MountSpec {
-  /** Directory on the host. */
-  host: string;
-  /** Where the guest sees it (default: the same path). */
-  guest: string;
-  readonly: boolean;
-}
+import type { MountSpec } from '../fs/memfs.js';
+import type { PublishSpec } from '../net/publish.js';
 
-export interface PublishSpec {
-  /** Port on the real machine's loopback (127.0.0.1); 0 picks a free one (reported in RunOutcome.published). */
-  realPort: number;
-  /** Virtual host and port the connections go to. */
-  host: string;
-  port: number;
-}
+// The parts defined by the layers that use them, re-exported for the API.
+export type { MountSpec, PublishSpec };
 
 export interface ProcessSpec {
   /** Path of a .wasm file, or its bytes. */

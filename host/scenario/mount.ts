@@ -1,7 +1,7 @@
 // HOST[:GUEST][:ro] mount arguments, for the CLI's --dir and scenario files.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { MountSpec } from '../runner/spec.js';
+import type { MountSpec } from '../fs/memfs.js';
 
 export class MountError extends Error {}
 

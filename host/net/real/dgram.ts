@@ -7,12 +7,14 @@
 // policy lets it talk to.
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
-import { AF } from '../constants.js';
-import { sameAddr, type PendingOp, type Socket, type Transport } from '../socket.js';
-import type { InetAddr } from '../sockaddr.js';
-import { codeErrno, nodeAddr, nodeHost, type RealNetwork } from './network.js';
+import { AF } from '../addr/constants.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
+import { sameAddr, type Socket } from '../socket/socket.js';
+import type { Carrier, PendingOp } from '../socket/network.js';
+import { anyToLoopback, isInet, type Addr, type InetAddr } from '../addr/sockaddr.js';
+import { codeErrno, nodeAddr, nodeHost, settle, type RealNetwork } from './network.js';
 
-export class RealDgram implements Transport {
+export class RealDgram implements Carrier {
   private sock: dgram.Socket | undefined;
   private release: (() => void) | undefined;
   /** The guest bound it (bind()); otherwise what it hears is filtered by --allow-connect. */
@@ -38,8 +40,7 @@ export class RealDgram implements Transport {
     this.release = this.rn.track({ destroy: () => sock.close() });
     sock.on('listening', () => {
       const a = sock.address();
-      if (!s.local || (s.local as InetAddr).port === 0) s.local = nodeAddr(s.domain, a.address, a.port);
-      if (s.state === 'unbound') s.state = 'bound';
+      s.boundTo(!s.local || (s.local as InetAddr).port === 0 ? nodeAddr(s.domain, a.address, a.port) : undefined);
       if (s.broadcast) sock.setBroadcast(true);
     });
     sock.on('message', (msg, rinfo) => {
@@ -51,7 +52,7 @@ export class RealDgram implements Transport {
     sock.on('error', (e) => {
       // ICMP errors reach only a connected socket, as on Linux.
       if (this.connected && !s.closed) {
-        s.soError = codeErrno(e);
+        s.onError(codeErrno(e), false);
         this.rn.wake(s);
       }
     });
@@ -125,7 +126,7 @@ export class RealDgram implements Transport {
       if (--this.inflight === 0 && this.closing) this.close();
       this.rn.wake(this.s);
       if (err && this.connected && !this.s.closed) {
-        this.s.soError = codeErrno(err);
+        this.s.onError(codeErrno(err), false);
         this.rn.wake(this.s);
       }
     };
@@ -143,6 +144,36 @@ export class RealDgram implements Transport {
   }
   drained(): void {}
   end(): void {}
+  checkConnect(): void {
+    // Datagram sockets connect through connectDgram.
+  }
+  startConnect(): void {}
+
+  /** connect(): sets (or with AF_UNSPEC dissolves) the peer; WOULD_BLOCK until Node connected. */
+  connectDgram(a: Addr): number {
+    const s = this.s;
+    if (this.op?.kind === 'connect') {
+      try {
+        return settle(this);
+      } catch (e) {
+        s.remote = undefined;
+        throw e;
+      }
+    }
+    if (a.family === 'unspec') {
+      this.connect(undefined);
+      s.remote = undefined;
+      return 0;
+    }
+    if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
+    if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+    if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EINVAL);
+    const d = anyToLoopback(a);
+    this.rn.checkConnect(d.ip, d.port);
+    s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;
+    this.connect(s.remote as InetAddr);
+    return WOULD_BLOCK;
+  }
 
   close(): void {
     if (this.inflight > 0) {

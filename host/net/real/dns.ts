@@ -8,8 +8,8 @@
 import { lookup } from 'node:dns';
 import type { Process } from '../../kernel/process.js';
 import { WaitQueue } from '../../kernel/wait.js';
-import { canonIp } from '../ipaddr.js';
-import { EAI } from '../constants.js';
+import { canonIp } from '../addr/ipaddr.js';
+import { EAI } from '../addr/constants.js';
 import type { RealNetwork } from './network.js';
 
 export type Resolved = { v4: string[]; v6: string[]; canon: string };

@@ -1,19 +1,30 @@
 // The real network of a --net=real run: guests' AF_INET/AF_INET6 sockets,
 // and AF_UNIX stream sockets on paths inside a granted --dir, move bytes
-// through Node's net and dgram. The socket state machine (socket.ts, ops.ts)
+// through Node's net and dgram. The socket state machine (socket/, ops.ts)
 // is the same one the virtual network drives; this module holds what is
-// shared by the real transports: the sandbox policy, the kernel hand-off
+// shared by the real carriers: the sandbox policy, the kernel hand-off
 // (every Node event wakes the socket's waiters and the kernel's loop), and
 // the one-line notices for what the policy refuses or Node cannot do.
 import { E, Errno, errnoByName } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
-import { canonIp, unmap } from '../ipaddr.js';
-import type { InetAddr } from '../sockaddr.js';
-import type { Socket } from '../socket.js';
+import { canonIp, unmap } from '../addr/ipaddr.js';
+import type { InetAddr } from '../addr/sockaddr.js';
+import type { Socket } from '../socket/socket.js';
+import type { PendingOp } from '../socket/network.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
 import type { Socket as NodeSocket } from 'node:net';
-import { AF } from '../constants.js';
+import { AF } from '../addr/constants.js';
 import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';
+
+/** The outcome of a carrier's finished asynchronous step, or WOULD_BLOCK while it runs. */
+export function settle(t: { op: PendingOp | undefined }): number {
+  const op = t.op!;
+  if (op.errno === undefined) return WOULD_BLOCK;
+  t.op = undefined;
+  if (op.errno) throw new Errno(op.errno, undefined, op.note);
+  return 0;
+}
 
 /** How long the end of a run waits for closed sockets' last bytes to leave. */
 const FLUSH_MS = 2000;

@@ -1,20 +1,20 @@
 // The state machine's transitions where the real network differs from the
 // virtual one: Node's bind and connect are asynchronous, so those calls
 // start the step, suspend the guest, and on the re-run after the wake-up
-// report the outcome. Address checks are the shared ones (ops.ts); what the
+// report the outcome. Address checks are the shared ones (socket/rules.ts); what the
 // host's kernel decides (EADDRINUSE, EADDRNOTAVAIL, ECONNREFUSED) comes back
 // from Node as the same errno.
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
-import { AF } from '../constants.js';
-import { inetBindAddress } from '../ops.js';
-import { anyToLoopback, isInet, type Addr, type InetAddr, type UnixAddr } from '../sockaddr.js';
-import type { HostSocketPath, PendingOp, Socket } from '../socket.js';
+import { AF } from '../addr/constants.js';
+import { inetBindAddress, settleConnect } from '../socket/rules.js';
+import type { Addr, InetAddr, UnixAddr } from '../addr/sockaddr.js';
+import type { HostSocketPath, Socket } from '../socket/socket.js';
 import { RealDgram } from './dgram.js';
-import { nodeHost, type RealNetwork } from './network.js';
+import { nodeHost, settle, type RealNetwork } from './network.js';
 import { RealStream } from './stream.js';
 
-/** socket(): an inet socket gets its real transport at once; SOCK_RAW cannot exist on --net=real. */
+/** socket(): an inet socket gets its real carrier at once; SOCK_RAW cannot exist on --net=real. */
 export function attachReal(rn: RealNetwork, s: Socket): void {
   if (s.isUnix) return;
   s.real = s.kind === 'stream' ? new RealStream(rn, s) : new RealDgram(rn, s);
@@ -22,15 +22,6 @@ export function attachReal(rn: RealNetwork, s: Socket): void {
 
 export function refuseRaw(rn: RealNetwork): never {
   return rn.fail(E.EPERM, '--net=real has no SOCK_RAW: Node cannot open raw sockets (use the virtual network)');
-}
-
-/** The outcome of a finished asynchronous step, or WOULD_BLOCK while it runs. */
-function settle(t: { op: PendingOp | undefined }): number {
-  const op = t.op!;
-  if (op.errno === undefined) return WOULD_BLOCK;
-  t.op = undefined;
-  if (op.errno) throw new Errno(op.errno, undefined, op.note);
-  return 0;
 }
 
 /** bind() of a real inet socket: 0, WOULD_BLOCK (suspend and call again), or throws. */
@@ -78,15 +69,9 @@ export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: Host
 /** connect() of an AF_UNIX stream socket to a host path: blocks until Node connected or failed. */
 export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: HostSocketPath): number {
   if (s.real instanceof RealStream && s.ss === 'connecting') {
-    if (s.state === 'connecting') return WOULD_BLOCK;
-    if (s.state === 'connected') {
-      s.ss = 'connected';
-      return 0;
-    }
-    const e = s.takeError() || E.ECONNREFUSED;
-    s.disconnect();
-    s.real = undefined;
-    throw new Errno(e);
+    return settleConnect(s, E.ECONNREFUSED, () => {
+      s.real = undefined;
+    });
   }
   if (s.state === 'connected') throw new Errno(E.EISCONN);
   if (s.state === 'listening') throw new Errno(E.EINVAL);
@@ -103,43 +88,5 @@ export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: H
   } finally {
     h.release();
   }
-  return WOULD_BLOCK;
-}
-
-/** TCP connect(): the policy first (EACCES before any state changes), then Node's handshake. */
-export function checkRealConnect(s: Socket, a: InetAddr): void {
-  const d = anyToLoopback(a);
-  (s.real as RealStream).rn.checkConnect(d.ip, d.port);
-}
-export function startRealConnect(s: Socket, a: InetAddr): void {
-  const dst = anyToLoopback(a);
-  s.remote = dst;
-  s.state = 'connecting';
-  (s.real as RealStream).connect({ dst });
-}
-
-/** connect() on a real UDP socket: sets (or with AF_UNSPEC dissolves) the peer; WOULD_BLOCK until Node connected. */
-export function realConnectDgram(s: Socket, a: Addr): number {
-  const t = s.real as RealDgram;
-  if (t.op?.kind === 'connect') {
-    try {
-      return settle(t);
-    } catch (e) {
-      s.remote = undefined;
-      throw e;
-    }
-  }
-  if (a.family === 'unspec') {
-    t.connect(undefined);
-    s.remote = undefined;
-    return 0;
-  }
-  if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
-  if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
-  if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EINVAL);
-  const d = anyToLoopback(a);
-  t.rn.checkConnect(d.ip, d.port);
-  s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;
-  t.connect(s.remote as InetAddr);
   return WOULD_BLOCK;
 }

@@ -5,7 +5,7 @@
 // IPv4-mapped IPv6 addresses are matched as the IPv4 address they carry, so
 // ::ffff:10.0.0.1 cannot slip past a rule written for IPv4.
 import { isIPv4, isIPv6 } from 'node:net';
-import { ipBytes, unmap } from '../ipaddr.js';
+import { ipBytes, unmap } from '../addr/ipaddr.js';
 
 export interface AddrRule {
   /** The text the user gave, for messages. */

@@ -7,9 +7,10 @@
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
 import { E } from '../../abi/errno.js';
-import { AF } from '../constants.js';
-import { Socket, type PendingOp, type Transport } from '../socket.js';
-import { UNNAMED, type InetAddr } from '../sockaddr.js';
+import { AF } from '../addr/constants.js';
+import { Socket } from '../socket/socket.js';
+import type { Carrier, PendingOp } from '../socket/network.js';
+import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
@@ -33,7 +34,7 @@ function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
 }
 
-export class RealStream implements Transport {
+export class RealStream implements Carrier {
   private conn: net.Socket | undefined;
   private server: net.Server | undefined;
   private paused = false;
@@ -123,6 +124,22 @@ export class RealStream implements Transport {
   sendTo(): void {
     // Streams never send datagrams: socket.ts routes only datagram sockets here.
   }
+  connectDgram(): number {
+    // Streams connect through checkConnect and startConnect: ops.ts routes only datagram sockets here.
+    return 0;
+  }
+
+  /** TCP connect(): the policy first (EACCES before any state changes). */
+  checkConnect(a: InetAddr): void {
+    const d = anyToLoopback(a);
+    this.rn.checkConnect(d.ip, d.port);
+  }
+  /** TCP connect(): Node's handshake; its outcome wakes the caller. */
+  startConnect(a: InetAddr): void {
+    const dst = anyToLoopback(a);
+    this.s.connecting(dst);
+    this.connect({ dst });
+  }
 
   private hold(): void {
     this.release ??= this.rn.track({ destroy: () => this.destroy() });
@@ -174,8 +191,8 @@ export class RealStream implements Transport {
         return this.finish(E.EACCES, refused);
       }
       const a = srv.address();
-      if (a && typeof a === 'object') this.s.local = nodeAddr(this.s.domain, a.address, a.port);
-      this.s.state = 'bound';
+      // A TCP listener reports its address; an AF_UNIX one its path, which bind() records.
+      this.s.boundTo(a && typeof a === 'object' ? nodeAddr(this.s.domain, a.address, a.port) : undefined);
       this.finish(0);
     });
   }
@@ -188,14 +205,11 @@ export class RealStream implements Transport {
       resetSocket(c);
       return;
     }
-    const child = new Socket(s.net, s.host, s.fs, s.domain, 'stream', s.protocol);
-    child.local = s.isUnix ? s.local : nodeAddr(s.domain, c.localAddress, c.localPort);
-    child.remote = s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort);
-    child.state = 'connected';
-    child.ss = 'connected';
-    child.rcvbuf = s.rcvbuf;
-    child.sndbuf = s.sndbuf;
-    child.nodelay = s.nodelay;
+    const child = Socket.accepted(
+      s,
+      s.isUnix ? s.local! : nodeAddr(s.domain, c.localAddress, c.localPort),
+      s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort),
+    );
     const t = new RealStream(this.rn, child);
     child.real = t;
     t.attach(c);
@@ -222,8 +236,7 @@ export class RealStream implements Transport {
     this.attach(c);
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
-      if (!s.isUnix) s.local = nodeAddr(s.domain, c.localAddress, c.localPort);
-      s.state = 'connected';
+      s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });
   }
@@ -250,13 +263,12 @@ export class RealStream implements Transport {
       if (s.state === 'connecting' && errno === E.ECONNRESET) {
         // The handshake completed and the peer reset at once, before Node looked: on Linux the
         // connect() has already returned 0, and the reset is the next call's ECONNRESET.
-        s.state = 'connected';
+        s.established();
         s.onReset();
       } else if (s.state === 'connecting') s.connectFailed(errno);
       else if (errno === E.ECONNRESET || errno === E.EPIPE) s.onReset();
       else if (!s.closed) {
-        s.soError = errno;
-        s.reset = true;
+        s.onError(errno, true);
       }
       this.rn.wake(s);
     });

@@ -7,18 +7,10 @@
 // the syscall trace, not here.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
-import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../address.js';
+import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
 import { checksum, ipv4Packet } from './ip.js';
+import { TCP_ACK } from '../addr/constants.js';
 
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
-
-/** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
-export const MSS_LOOPBACK = 65483;
-export const MSS_LINK = 1448;
 
 export class PacketCapture {
   private fd: number;

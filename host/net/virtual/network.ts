@@ -6,9 +6,11 @@
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
-import { canonIp, isLoopback, unmap, type InetAddr } from '../address.js';
-import type { Socket } from '../socket.js';
+import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
+import type { Socket } from '../socket/socket.js';
 import { PacketCapture } from './capture.js';
+import { sendRaw } from './ip.js';
+import { sendUdp } from './udp.js';
 
 export interface NetworkConfig {
   hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
@@ -222,6 +224,15 @@ export class VirtualNetwork {
   }
 
   /** Runs fn at time `at` on the kernel's event queue (or now, if at <= now). */
+  /** A UDP datagram from s (bound) to d (virtual/udp.ts). */
+  sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void {
+    sendUdp(this, s, d, data);
+  }
+  /** A SOCK_RAW send from s (virtual/ip.ts); EINVAL for a short IP_HDRINCL packet. */
+  sendRaw(s: Socket, d: InetAddr, data: Uint8Array): void {
+    sendRaw(this, s, d, data);
+  }
+
   at(at: number, fn: () => void): void {
     // Due now (one host, loopback): at once, as Linux delivers a loopback
     // packet before the sending call returns.

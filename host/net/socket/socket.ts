@@ -6,15 +6,15 @@
 // arrive is the network's business (virtual/network.ts); this file decides what a
 // Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
-import { E, Errno } from '../abi/errno.js';
-import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../kernel/file.js';
-import { WaitQueue } from '../kernel/wait.js';
-import { canonIp, ipBytes, isLoopback, unmap } from './ipaddr.js';
-import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from './sockaddr.js';
-import { checksum, icmp6Checksum, ipv4Packet, receiveIcmp6, receiveIpv4 } from './virtual/ip.js';
-import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, type PacketCapture } from './virtual/capture.js';
-import { AF, IPPROTO, LINUX, SOCK } from './constants.js';
-import type { Host, VirtualNetwork } from './virtual/network.js';
+import { E, Errno } from '../../abi/errno.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
+import { WaitQueue } from '../../kernel/wait.js';
+import { isLoopback, unmap } from '../addr/ipaddr.js';
+import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
+import type { PacketCapture } from '../virtual/capture.js';
+import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST } from '../addr/constants.js';
+import type { Host, VirtualNetwork } from '../virtual/network.js';
+import type { Carrier } from './network.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -22,36 +22,6 @@ export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connecte
 interface Datagram {
   data: Uint8Array;
   from: Addr;
-}
-
-/**
- * A socket's way out to a network outside the simulation (host/net/real:
- * Node's net and dgram). The state machine stays here; a transport only
- * moves bytes and reports what happened through the socket's own methods
- * (deliver, onEof, onReset, connectFailed, pushDatagram).
- */
-export interface Transport {
-  /** Bytes sendStream may queue now. */
-  room(): number;
-  /** Queues the first n bytes of iovs (views of guest memory: the transport copies them). */
-  write(iovs: Uint8Array[], n: number): void;
-  /** The reader took bytes: flow control may resume. */
-  drained(): void;
-  /** SHUT_WR: a FIN after what is queued. */
-  end(): void;
-  /** close(): abort sends a RST (unread data, SO_LINGER 0). */
-  close(abort: boolean): void;
-  /** One datagram to dst (checked against the policy; may throw EACCES). */
-  sendTo(data: Uint8Array, dst: InetAddr): void;
-  /** An asynchronous bind or connect under way (its outcome once known): the call that started it waits for it. */
-  op: PendingOp | undefined;
-}
-
-/** A transport's asynchronous step and, once known, its outcome (errno 0: done; note: why it failed, for the trace). */
-export interface PendingOp {
-  kind: 'bind' | 'connect';
-  errno?: number;
-  note?: string;
 }
 
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
@@ -138,8 +108,8 @@ export class Socket implements OpenFile {
   sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
-  /** Set when the socket lives on the real network (--net=real, a --publish bridge). */
-  real: Transport | undefined;
+  /** Set when the socket lives on the real network (--net=real): its carrier there. */
+  real: Carrier | undefined;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -152,6 +122,23 @@ export class Socket implements OpenFile {
     const tcp = domain !== AF.AF_UNIX && kind === 'stream';
     this.rcvbuf = tcp ? LINUX.tcpRmemDefault : LINUX.rmemDefault;
     this.sndbuf = tcp ? LINUX.tcpWmemDefault : LINUX.wmemDefault;
+  }
+
+  /**
+   * The socket accept() returns for a connection to listener `l`, built here
+   * for every network: connected, with the listener's buffer sizes and
+   * TCP_NODELAY, as inet_csk_clone_lock and unix_stream_connect copy them.
+   */
+  static accepted(l: Socket, local: Addr, remote: Addr): Socket {
+    const c = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
+    c.local = local;
+    c.remote = remote;
+    c.state = 'connected';
+    c.ss = 'connected';
+    c.rcvbuf = l.rcvbuf;
+    c.sndbuf = l.sndbuf;
+    c.nodelay = l.nodelay;
+    return c;
   }
 
   /** RCV_SHUTDOWN: nothing more will arrive. */
@@ -404,6 +391,30 @@ export class Socket implements OpenFile {
     this.notify();
   }
 
+  /** The network bound the socket, at `local` when it chose the address (the real network learns the port from Node). */
+  boundTo(local?: Addr): void {
+    if (local) this.local = local;
+    if (this.state === 'unbound') this.state = 'bound';
+  }
+
+  /** A connection attempt to `remote` is under way (the network's handshake runs). */
+  connecting(remote: Addr): void {
+    this.remote = remote;
+    this.state = 'connecting';
+  }
+
+  /** The handshake completed: connected, from `local` when the network chose the address. The caller wakes the waiters. */
+  established(local?: Addr): void {
+    if (local) this.local = local;
+    this.state = 'connected';
+  }
+
+  /** An asynchronous error (ICMP, a failed send, a broken connection): sk_err; `fatal` also shuts both directions. The caller wakes the waiters. */
+  onError(errno: number, fatal: boolean): void {
+    this.soError = errno;
+    if (fatal) this.reset = true;
+  }
+
   /**
    * A connect attempt failed (RST, timeout, unreachable): TCP_CLOSE with both
    * directions shut and sk_err set, as tcp_done leaves it.
@@ -621,15 +632,7 @@ export class Socket implements OpenFile {
       return total;
     }
     this.autobind();
-    const data = gather(iovs, total);
-    const from = this.local as InetAddr;
-    const target = this.net.route(this.host, d.ip);
-    if (!target) return total; // no such host: the datagram goes nowhere, as on a real network
-    const src: InetAddr = { ...from, ip: isAny(from) ? this.net.sourceFor(this.host, d.ip, from.family) : from.ip };
-    if (this.net.capture?.wants(this.host.name)) this.net.capture.udp(src, d, data);
-    for (const t of this.net.fate(this.host, target, total + 28, false)) {
-      this.net.at(t, () => this.deliverUdp(target, d, src, data));
-    }
+    this.net.sendUdp(this, d, gather(iovs, total));
     return total;
   }
 
@@ -639,56 +642,8 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
-    const data = gather(iovs, total);
-    const target = this.net.route(this.host, d.ip);
-    if (!target) return total;
-    if (this.domain === AF.AF_INET) {
-      const src = this.local && !isAny(this.local as InetAddr) ? (this.local as InetAddr).ip : this.net.sourceFor(this.host, d.ip, 4);
-      let packet: Uint8Array;
-      if (this.hdrincl) {
-        if (total < 20) throw new Errno(E.EINVAL);
-        packet = data.slice();
-        const dv = new DataView(packet.buffer);
-        // Linux fills in the total length, a zero id, and the header checksum.
-        dv.setUint16(2, packet.length);
-        if (dv.getUint16(4) === 0) dv.setUint16(4, 1);
-        if (dv.getUint32(12) === 0) packet.set(ipBytes(unmap(src)), 12);
-        dv.setUint16(10, 0);
-        dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
-      } else packet = ipv4Packet(src, unmap(d.ip), this.protocol, this.ttl, data);
-      if (this.net.capture?.wants(this.host.name)) this.net.capture.packet(packet);
-      for (const t of this.net.fate(this.host, target, packet.length, false)) this.net.at(t, () => receiveIpv4(this.net, target, packet, this.host));
-      return total;
-    }
-    const src = this.net.sourceFor(this.host, d.ip, 6);
-    const msg = data.slice();
-    // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
-    if (this.protocol === 58 && msg.length >= 4) {
-      msg[2] = msg[3] = 0;
-      new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
-    }
-    if (this.net.capture?.wants(this.host.name)) this.net.capture.ip(src, canonIp(d.ip), 58, msg);
-    for (const t of this.net.fate(this.host, target, msg.length + 40, false)) this.net.at(t, () => receiveIcmp6(this.net, target, src, canonIp(d.ip), msg, this.host));
+    this.net.sendRaw(this, d, gather(iovs, total));
     return total;
-  }
-
-  private deliverUdp(target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array): void {
-    const s = this.net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
-    if (!s) {
-      // ICMP port unreachable goes back; a connected UDP socket reports it as ECONNREFUSED.
-      const back = this.net.fate(target, this.host, 56, false);
-      for (const t of back.slice(0, 1)) this.net.at(t, () => {
-        if (!this.closed && this.remote) {
-          this.soError = E.ECONNREFUSED;
-          this.notify();
-        }
-      });
-      return;
-    }
-    // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
-    const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
-      : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-    s.pushDatagram(data, from);
   }
 
   private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { buildC } from '../toolchain/clang.js';
-import { buildAs } from '../toolchain/asc.js';
-import { packageRoot } from '../toolchain/clang.js';
+import { buildC } from './clang.js';
+import { buildAs } from './asc.js';
+import { packageRoot } from './clang.js';
 import { readUserFile, USER_FILE_LIMITS } from '../fs/userfile.js';
 
 /** Builds `out` from C `sources` unless a stamp says these exact sources built it. */

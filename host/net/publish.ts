@@ -8,16 +8,24 @@
 // sequence of real input; when real bytes arrive (in virtual time) depends
 // on the host and is not.
 import * as net from 'node:net';
-import { E, Errno } from '../../abi/errno.js';
-import type { Kernel } from '../../kernel/kernel.js';
-import { WOULD_BLOCK } from '../../kernel/file.js';
-import { AF } from '../constants.js';
-import { connect } from '../ops.js';
-import type { InetAddr } from '../sockaddr.js';
-import { Socket } from '../socket.js';
-import { kernelNetwork } from '../virtual/index.js';
-import { resetSocket } from './network.js';
-import type { PublishSpec } from '../../runner/spec.js';
+import { E, Errno } from '../abi/errno.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { WOULD_BLOCK } from '../kernel/file.js';
+import { AF } from './addr/constants.js';
+import { connect } from './ops.js';
+import type { InetAddr } from './addr/sockaddr.js';
+import { Socket } from './socket/socket.js';
+import { kernelNetwork } from './virtual/index.js';
+import { resetSocket } from './real/network.js';
+
+/** `--publish REALPORT:HOST:PORT`: a virtual listener exposed on a real loopback port. */
+export interface PublishSpec {
+  /** Port on the real machine's loopback (127.0.0.1); 0 picks a free one (reported in RunOutcome.published). */
+  realPort: number;
+  /** Virtual host and port the connections go to. */
+  host: string;
+  port: number;
+}
 
 const CHUNK = 64 << 10;
 /** Real bytes held for a guest that is slow to read before the real client is paused. */

@@ -2,8 +2,8 @@
 // (move_addr_to_kernel's length bounds, each family's own length and family
 // checks, sun_path without a NUL, abstract names), and the way Linux hands
 // an address back (move_addr_to_user: copy what fits, report the full size).
-import { E, Errno } from '../abi/errno.js';
-import type { GuestMemory } from '../abi/memory.js';
+import { E, Errno } from '../../abi/errno.js';
+import type { GuestMemory } from '../../abi/memory.js';
 import { AF } from './constants.js';
 import { ipBytes, ipText, unmap } from './ipaddr.js';
 

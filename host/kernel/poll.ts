@@ -2,9 +2,9 @@
 // OpenFile.poll() and each file's wait queue; timeouts through the process's
 // deadline, so a woken call re-runs and re-checks, Linux wait-loop style.
 import { E, Errno } from '../abi/errno.js';
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, type OpenFile } from '../kernel/file.js';
-import type { Process } from '../kernel/process.js';
-import type { WaitQueue } from '../kernel/wait.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, type OpenFile } from './file.js';
+import type { Process } from './process.js';
+import type { WaitQueue } from './wait.js';
 
 function pollMask(f: OpenFile): number {
   return f.poll();

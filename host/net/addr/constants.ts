@@ -1,0 +1,108 @@
+// Linux socket constants as data: values the guest ABI uses (docs/abi.md)
+// and the names traces print.
+
+export const AF = { AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 } as const;
+export const SOCK = { SOCK_STREAM: 1, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_RDM: 4, SOCK_SEQPACKET: 5, SOCK_DCCP: 6, SOCK_PACKET: 10 } as const;
+export const SOCK_NONBLOCK = 0x800;
+export const SOCK_CLOEXEC = 0x80000;
+export const SOCK_TYPE_MASK = 0xf;
+
+export const MSG = {
+  MSG_OOB: 0x1, MSG_PEEK: 0x2, MSG_DONTROUTE: 0x4, MSG_CTRUNC: 0x8, MSG_TRUNC: 0x20, MSG_DONTWAIT: 0x40, MSG_EOR: 0x80,
+  MSG_WAITALL: 0x100, MSG_CONFIRM: 0x800, MSG_ERRQUEUE: 0x2000, MSG_NOSIGNAL: 0x4000, MSG_MORE: 0x8000, MSG_CMSG_CLOEXEC: 0x40000000,
+} as const;
+
+export const SOL = { SOL_IP: 0, SOL_SOCKET: 1, SOL_TCP: 6, SOL_UDP: 17, SOL_IPV6: 41, SOL_RAW: 255 } as const;
+export const IPPROTO = { IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_IPV6: 41, IPPROTO_ICMPV6: 58, IPPROTO_RAW: 255 } as const;
+
+export const SO = {
+  SO_DEBUG: 1, SO_REUSEADDR: 2, SO_TYPE: 3, SO_ERROR: 4, SO_DONTROUTE: 5, SO_BROADCAST: 6, SO_SNDBUF: 7, SO_RCVBUF: 8,
+  SO_KEEPALIVE: 9, SO_OOBINLINE: 10, SO_LINGER: 13, SO_REUSEPORT: 15, SO_RCVLOWAT: 18, SO_SNDLOWAT: 19, SO_RCVTIMEO: 20,
+  SO_SNDTIMEO: 21, SO_ACCEPTCONN: 30, SO_PROTOCOL: 38, SO_DOMAIN: 39,
+} as const;
+export const TCP_OPT = { TCP_NODELAY: 1, TCP_MAXSEG: 2, TCP_CORK: 3, TCP_KEEPIDLE: 4, TCP_KEEPINTVL: 5, TCP_KEEPCNT: 6 } as const;
+export const IP_OPT = { IP_TOS: 1, IP_TTL: 2, IP_HDRINCL: 3, IP_RECVERR: 11 } as const;
+export const IPV6_OPT = { IPV6_UNICAST_HOPS: 16, IPV6_RECVERR: 25, IPV6_V6ONLY: 26 } as const;
+export const SHUT = { SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2 } as const;
+
+export const EAI = {
+  EAI_BADFLAGS: -1, EAI_NONAME: -2, EAI_AGAIN: -3, EAI_FAIL: -4, EAI_NODATA: -5, EAI_FAMILY: -6, EAI_SOCKTYPE: -7,
+  EAI_SERVICE: -8, EAI_ADDRFAMILY: -9, EAI_MEMORY: -10, EAI_SYSTEM: -11, EAI_OVERFLOW: -12,
+} as const;
+export const AI = { AI_PASSIVE: 0x1, AI_CANONNAME: 0x2, AI_NUMERICHOST: 0x4, AI_V4MAPPED: 0x8, AI_ALL: 0x10, AI_ADDRCONFIG: 0x20, AI_NUMERICSERV: 0x400 } as const;
+export const NI = { NI_NUMERICHOST: 0x1, NI_NUMERICSERV: 0x2, NI_NOFQDN: 0x4, NI_NAMEREQD: 0x8, NI_DGRAM: 0x10 } as const;
+
+/** Name of a value in one of the tables above, or the number. */
+export function nameOf(table: Readonly<Record<string, number>>, v: number): string {
+  for (const [k, x] of Object.entries(table)) if (x === v) return k;
+  return String(v);
+}
+/** "MSG_PEEK|MSG_DONTWAIT", as strace prints flag sets. */
+export function flagNames(table: Readonly<Record<string, number>>, v: number): string {
+  if (v === 0) return '0';
+  const out: string[] = [];
+  let rest = v;
+  for (const [k, x] of Object.entries(table)) if (x && (v & x) === x) { out.push(k); rest &= ~x; }
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out.join('|');
+}
+
+/** /etc/services, the part socket programs use. */
+export const SERVICES: readonly { name: string; port: number; proto: 'tcp' | 'udp' }[] = [
+  { name: 'echo', port: 7, proto: 'tcp' }, { name: 'echo', port: 7, proto: 'udp' }, { name: 'discard', port: 9, proto: 'tcp' },
+  { name: 'discard', port: 9, proto: 'udp' }, { name: 'daytime', port: 13, proto: 'tcp' }, { name: 'daytime', port: 13, proto: 'udp' },
+  { name: 'chargen', port: 19, proto: 'tcp' }, { name: 'ftp', port: 21, proto: 'tcp' }, { name: 'ssh', port: 22, proto: 'tcp' },
+  { name: 'telnet', port: 23, proto: 'tcp' }, { name: 'smtp', port: 25, proto: 'tcp' }, { name: 'time', port: 37, proto: 'tcp' },
+  { name: 'domain', port: 53, proto: 'tcp' }, { name: 'domain', port: 53, proto: 'udp' }, { name: 'tftp', port: 69, proto: 'udp' },
+  { name: 'http', port: 80, proto: 'tcp' }, { name: 'pop3', port: 110, proto: 'tcp' }, { name: 'ntp', port: 123, proto: 'udp' },
+  { name: 'imap', port: 143, proto: 'tcp' }, { name: 'snmp', port: 161, proto: 'udp' }, { name: 'https', port: 443, proto: 'tcp' },
+  { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
+];
+
+/**
+ * Linux's defaults where socket behaviour depends on a sysctl (a stock
+ * kernel's values; the differential tests avoid printing the ones a tuned
+ * machine changes, such as rmem_max).
+ */
+export const LINUX = {
+  /** net.ipv4.tcp_rmem[1], tcp_wmem[1]. */
+  tcpRmemDefault: 131072,
+  tcpWmemDefault: 16384,
+  /** net.core.rmem_default, wmem_default, rmem_max, wmem_max. */
+  rmemDefault: 212992,
+  wmemDefault: 212992,
+  rmemMax: 212992,
+  wmemMax: 212992,
+  /** SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF (after doubling). */
+  minRcvbuf: 2304,
+  minSndbuf: 4608,
+  /** net.unix.max_dgram_qlen: a receiver takes this many + 1 datagrams from other senders. */
+  unixMaxDgramQlen: 10,
+  /** net.core.somaxconn. */
+  somaxconn: 4096,
+  /** net.ipv4.ip_local_port_range. */
+  ephemeralLow: 32768,
+  ephemeralHigh: 60999,
+  /** Largest UDP payload: 65535 - 20 (IPv4 header) - 8; over IPv6 the 40-byte header is not counted. */
+  udpMaxV4: 65507,
+  udpMaxV6: 65527,
+} as const;
+
+/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
+export function sockTypeName(type: number): string {
+  const base = nameOf(SOCK, type & SOCK_TYPE_MASK);
+  const rest = type & ~SOCK_TYPE_MASK;
+  const extra = flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, rest);
+  return rest ? `${base}|${extra}` : base;
+}
+
+/** TCP header flags (the packet capture and the segments the virtual network records). */
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+/** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
+export const MSS_LOOPBACK = 65483;
+export const MSS_LINK = 1448;

@@ -1,0 +1,86 @@
+// AF_UNIX in memory: sockets bound to paths in the virtual host's
+// filesystem (SocketPathNamespace) or to abstract names (a per-host table),
+// connected at once inside connect() when the listener's backlog has room,
+// and socketpair.
+// ops.ts sends AF_UNIX binds and connects here; AF_UNIX on host paths under
+// --net=real is real/ops.ts's.
+import { E, Errno } from '../../abi/errno.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
+import { UNNAMED, type Addr, type UnixAddr } from '../addr/sockaddr.js';
+import { backlogFull } from '../socket/rules.js';
+import { Socket } from '../socket/socket.js';
+
+/** bind() of an AF_UNIX socket: a path, an abstract name, or (an empty address) autobind. */
+export function bindUnix(s: Socket, a: Addr): void {
+  if (a.family === 'unnamed') return autobindUnix(s);
+  if (a.family !== 'unix') throw new Errno(E.EINVAL);
+  if (a.abstract) {
+    if (s.host.abstract.has(a.path)) throw new Errno(E.EADDRINUSE);
+    s.host.abstract.set(a.path, s);
+  } else {
+    if (!s.fs) throw new Errno(E.EOPNOTSUPP);
+    s.fs.bindSocket(a.path, s);
+  }
+  s.local = a;
+  s.state = 'bound';
+}
+
+/** socketpair(): two unnamed sockets connected to each other. */
+export function pairUnix(a: Socket, b: Socket): void {
+  for (const [x, y] of [[a, b], [b, a]] as const) {
+    x.peer = y;
+    x.state = 'connected';
+    x.local = { family: 'unnamed' };
+    x.remote = { family: 'unnamed' };
+  }
+}
+
+/** connect() of an AF_UNIX datagram socket: the default destination and the only sender it hears. */
+export function connectUnixDgram(s: Socket, a: Addr): number {
+  if (a.family !== 'unix') throw new Errno(E.EINVAL);
+  const t = s.findUnix(a);
+  if (!t || t.closed) throw new Errno(E.ECONNREFUSED);
+  if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
+  s.remote = a;
+  s.peer = t;
+  return 0;
+}
+
+function autobindUnix(s: Socket): void {
+  // Linux autobind: an abstract name of five hex digits.
+  for (let i = 0; i < 0xfffff; i++) {
+    const name = ((s.net.rng.next() & 0xfffff) >>> 0).toString(16).padStart(5, '0');
+    if (!s.host.abstract.has(name)) {
+      const a: UnixAddr = { family: 'unix', abstract: true, path: name };
+      s.host.abstract.set(name, s);
+      s.local = a;
+      s.state = 'bound';
+      return;
+    }
+  }
+  throw new Errno(E.EADDRINUSE);
+}
+
+/** connect() of an AF_UNIX stream or seqpacket socket: 0, WOULD_BLOCK while the backlog is full, or throws. */
+export function connectUnix(s: Socket, a: Addr): number {
+  if (s.state === 'connected') throw new Errno(E.EISCONN);
+  if (s.state === 'listening') throw new Errno(E.EINVAL);
+  if (a.family !== 'unix') throw new Errno(E.EINVAL);
+  const l = s.findUnix(a);
+  if (!l || l.closed) throw new Errno(E.ECONNREFUSED);
+  if (l.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
+  if (l.state !== 'listening') throw new Errno(E.ECONNREFUSED);
+  if (backlogFull(l)) {
+    if (s.nonblock) throw new Errno(E.EAGAIN);
+    return WOULD_BLOCK;
+  }
+  const child = Socket.accepted(l, l.local!, s.local ?? UNNAMED);
+  child.peer = s;
+  s.peer = child;
+  s.remote = l.local;
+  s.state = 'connected';
+  s.net.stats.connections++;
+  l.acceptq.push(child);
+  l.notify();
+  return 0;
+}
