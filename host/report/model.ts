@@ -5,7 +5,7 @@
 // arrived marked lost); packets between hosts, retransmissions marked.
 import type { TraceEvent } from '../trace/strace.js';
 import type { ExitEvent, TraceLine } from '../trace/api.js';
-import { unmap } from '../net/ipaddr.js';
+import { unmap } from '../net/addr/ipaddr.js';
 import type { Packet } from './pcap.js';
 
 export interface Lane {

@@ -2,7 +2,7 @@
 // nanosecond timestamps, raw IP; microsecond files and Ethernet framing are
 // read too) into what the report draws: time, endpoints, protocol, TCP
 // flags and sequence numbers.
-import { ipText } from '../net/ipaddr.js';
+import { ipText } from '../net/addr/ipaddr.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
 
 const VIRTUAL_EPOCH_SEC = Number(VIRTUAL_EPOCH_NS / 1_000_000_000n);
