@@ -70,6 +70,8 @@ export interface TextTraceOptions {
   successfulOnly?: boolean;
   /** false: leave out library calls (getaddrinfo...), for a trace strace could have made. */
   library?: boolean;
+  /** Where the --summary table goes (default: the trace's own stream); a JSONL trace's table goes elsewhere. */
+  summaryOut?: (text: string) => void;
 }
 
 /** Out-pointers whose value is what strace prints as the result. */
@@ -552,10 +554,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     },
     finish() {
       if (!opts.summary) return;
+      const write1 = opts.summaryOut ?? ((text: string): void => write(text));
       // With several processes: one table each, then the whole run (strace -c -f gives only the last).
-      if (perPid.size > 1) for (const [pid, m] of [...perPid].sort((a, b) => a[0] - b[0])) write(`pid ${pid}:\n${summaryTable(m)}\n`);
-      if (perPid.size > 1) write('all processes:\n');
-      write(summaryTable(stats));
+      if (perPid.size > 1) for (const [pid, m] of [...perPid].sort((a, b) => a[0] - b[0])) write1(`pid ${pid}:\n${summaryTable(m)}\n`);
+      if (perPid.size > 1) write1('all processes:\n');
+      write1(summaryTable(stats));
     },
   };
 }
