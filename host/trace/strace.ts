@@ -189,8 +189,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (!v) return 'NULL';
     const mem = p.mem;
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
-    if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER && len >= 8) return `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}`;
-    if (len === 4) return `[${mem.i32(v)}]`;
+    if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
+    if (len >= 4) return `[${mem.i32(v)}]`;
     return q(mem.view(v, Math.min(Math.max(len, 0), max + 1)), max);
   };
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
@@ -287,16 +287,19 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'socklen_inout': {
           if (!v) return 'NULL';
-          const now = mem.u32(v);
+          const now = mem.i32(v);
           const was = before ?? now;
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;
         }
         case 'msghdr': return v ? msghdrText(p, v, Infinity) : 'NULL';
         case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : hexp(v);
-        case 'sockopt_level': return nameOf(SOL, v);
+        case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
         case 'sockopt_name': {
           const t = OPTNAMES[args[kindIndex(def, 'sockopt_level')] as number];
-          return t ? nameOf(t, v) : String(v);
+          if (!t) return String(v);
+          const named = nameOf(t, v);
+          // strace's rendering of an option it does not know: 0x270f /* SO_??? */.
+          return named !== String(v) ? named : `0x${(v >>> 0).toString(16)} /* ${Object.keys(t)[0]!.split('_')[0]}_??? */`;
         }
         case 'sockopt_val': return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, next);
         case 'sockopt_val_out': {
@@ -462,7 +465,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       def.params.forEach((x, i) => {
         const v = args[i] as number;
         try {
-          if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.u32(v));
+          if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
           if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
         } catch {
           /* a bad pointer: the call fails with EFAULT */
