@@ -16,7 +16,7 @@
 // (except seconds and RSS).
 import { Kernel, type SyscallObserver } from '../host/kernel/kernel.js';
 import { INTERNAL_ERROR, type Process } from '../host/kernel/process.js';
-import { syscall, type ParamKind, type SyscallDef } from '../host/kernel/syscall.js';
+import { isI64Kind, syscall, type ParamKind, type SyscallDef } from '../host/kernel/syscall.js';
 import { Rng } from '../host/kernel/rng.js';
 import { OutputFile, StdinFile } from '../host/kernel/stdio.js';
 import { loadModule, type LoadedModule } from '../host/loader/module.js';
@@ -81,7 +81,15 @@ export interface FuzzReport {
 
 // ---------------------------------------------------------------- the guest
 
-const isI64 = (k: ParamKind): boolean => k === 'i64' || k === 'u64';
+const isI64 = isI64Kind;
+/** The generator for each decoding kind: the plain kind whose values fit it. */
+const GEN: Partial<Record<ParamKind, ParamKind>> = {
+  family: 'i32', socktype: 'flags', protocol: 'i32', sockopt_level: 'i32', sockopt_name: 'i32', shut_how: 'i32', clockid: 'i32', sigpipe_disp: 'i32', subcount: 'u32',
+  accept_flags: 'flags', msg_flags: 'flags', fcntl_setfl: 'flags', ni_flags: 'flags', skip64: 'u64', skip: 'len',
+  ret: 'out', ret_fd: 'out', ret_u64: 'out', fd_pair_out: 'out', cstr_out: 'out', buf_out: 'out', timespec_out: 'out', events_out: 'out',
+  fcntl_getfl: 'out', ai_result: 'out', ai_count: 'out', argv_out: 'out', environ_out: 'out', sockopt_val_out: 'out',
+  buf: 'ptr', subscriptions: 'ptr', ai_hints: 'ptr', sockopt_val: 'ptr', iovs_out: 'iovs', msghdr_out: 'msghdr',
+};
 
 /** The generated guest for a syscall table (the next() import is added here). */
 export async function fuzzGuest(defs: readonly SyscallDef[]): Promise<Uint8Array> {
@@ -169,7 +177,7 @@ export class ArgGen {
 
   private one(kind: ParamKind, region: number, prev: { kind: ParamKind; size: number } | undefined): { value: number | bigint; size?: number } {
     const r = this.r;
-    switch (kind) {
+    switch (GEN[kind] ?? kind) {
       case 'fd':
         return { value: this.fd() };
       case 'i32':
@@ -206,7 +214,7 @@ export class ArgGen {
       }
       case 'sockaddr_out':
         return this.struct(region, this.words(32), 128);
-      case 'inout':
+      case 'socklen_inout':
         return this.struct(region, le32(this.r.below(3) === 0 ? pick(r, LENS) : pick(r, [0, 2, 16, 28, 110, 128])), 4);
       case 'iovs': {
         const n = r.below(9);
@@ -233,6 +241,8 @@ export class ArgGen {
         const usec = pick(r, [0n, 1n, 999999n, 1000000n, -1n, 1n << 40n]);
         return this.struct(region, [...le64(sec), ...le64(usec)], 16);
       }
+      default:
+        return { value: r.next() | 0 };
     }
   }
 

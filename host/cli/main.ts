@@ -89,6 +89,8 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--report <FILE>', 'write a visual report of the run (one self-contained HTML file; docs/tracing.md)')
     .option('--pcap-host <H,...>', 'only the packets these hosts send')
     .option('--summary', 'a table of calls, errors and time per syscall at the end (strace -c)')
+    .option('--trace-failed-only', 'only calls that failed (strace -Z)')
+    .option('--trace-successful-only', 'only calls that succeeded (strace -z)')
     .addOption(new Option('--net <MODE>', "virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX stream sockets under a --dir) use the host's network through Node, deny by default (docs/real-network.md); implies --real-time").choices(['virtual', 'real']))
     .option('--allow-connect <HOST:PORT>', "--net=real: connect/sendto may reach HOST:PORT (repeatable); HOST an address, CIDR, localhost or *, PORT N, LOW-HIGH or *", collect)
     .option('--allow-listen <HOST:PORT>', '--net=real: bind/listen may use HOST:PORT (repeatable)', collect)
@@ -267,6 +269,8 @@ interface RunFlags {
   traceOnly?: string;
   traceFormat?: 'text' | 'jsonl';
   summary?: boolean;
+  traceFailedOnly?: boolean;
+  traceSuccessfulOnly?: boolean;
   inject?: string[];
   traceFf?: boolean;
   pcap?: string;
@@ -420,6 +424,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
             classes: f.traceOnly?.split(','),
             format: report ? 'jsonl' : fmt,
             summary: f.summary,
+            failedOnly: f.traceFailedOnly,
+            successfulOnly: f.traceSuccessfulOnly,
             perProcess: f.traceFf,
             time: f.traceTime,
             wall: f.traceWall,

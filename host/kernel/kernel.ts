@@ -35,6 +35,8 @@ export interface Limits {
 export interface SyscallObserver {
   onSyscall(p: Process, def: SyscallDef, args: readonly unknown[], result: number, start: number): void;
   onSuspend?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
+  /** A call begins (not called again when a blocked call re-runs): its inputs as they were, before the handler changes them. */
+  onEnter?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
   onExit?(p: Process): void;
   /** A signal was delivered to p (strace's `--- SIGTERM {...} ---`). */
   onSignal?(p: Process, sig: SignalName): void;

@@ -248,7 +248,10 @@ export class Process implements Waiter {
     if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
     const k = this.kernel;
     k.clock.tick();
-    if (this.callStart < 0) this.callStart = k.clock.now();
+    if (this.callStart < 0) {
+      this.callStart = k.clock.now();
+      k.observer?.onEnter?.(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
+    }
     this.currentCall = def;
     let r: number;
     try {
@@ -395,12 +398,15 @@ function internalError(p: Process, def: SyscallDef, args: readonly unknown[], er
   return new Killed('SIGSYS', `${INTERNAL_ERROR}${call}: ${line}`, INTERNAL_ERROR_STATUS);
 }
 
-const HEX_KINDS = new Set(['ptr', 'out', 'str', 'iovs', 'sockaddr', 'sockaddr_out', 'inout', 'msghdr', 'pollfds', 'fdset', 'timeval', 'cstr']);
+const HEX_KINDS = new Set(['ptr', 'out', 'str', 'iovs', 'iovs_out', 'sockaddr', 'sockaddr_out', 'socklen_inout', 'msghdr', 'msghdr_out', 'pollfds', 'fdset', 'timeval', 'cstr', 'cstr_out',
+  'buf', 'buf_out', 'ret', 'ret_fd', 'ret_u64', 'fd_pair_out', 'sockopt_val', 'sockopt_val_out', 'timespec_out', 'subscriptions', 'events_out', 'fcntl_getfl',
+  'ai_hints', 'ai_result', 'ai_count', 'argv_out', 'environ_out']);
+const FLAG_KINDS = new Set(['flags', 'socktype', 'accept_flags', 'msg_flags', 'fcntl_setfl', 'ni_flags']);
 function fmtArg(kind: string | undefined, v: unknown): string {
   if (typeof v === 'bigint') return v < 0n ? String(v) : v > 0xffffn ? `0x${v.toString(16)}` : String(v);
   if (typeof v !== 'number') return String(v);
   if (kind && HEX_KINDS.has(kind)) return v === 0 ? 'NULL' : `0x${(v >>> 0).toString(16)}`;
-  if (kind === 'flags' && v !== 0) return `0x${(v >>> 0).toString(16)}`;
+  if (kind && FLAG_KINDS.has(kind) && v !== 0) return `0x${(v >>> 0).toString(16)}`;
   if (kind === 'u32' || kind === 'len' || kind === 'strlen' || kind === 'iovcnt') return String(v >>> 0);
   return String(v);
 }

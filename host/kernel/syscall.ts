@@ -12,13 +12,57 @@ export const BLOCKED = -0x10000;
 export type SyscallClass = 'file' | 'desc' | 'net' | 'process' | 'memory' | 'clock' | 'signal' | 'ipc';
 
 /**
- * Parameter kinds, for decoding in traces. Pointers are guest addresses; an
- * out-pointer ("out:*") is written by the call.
+ * Parameter kinds: what a trace decodes an argument as (strace -yy's
+ * rendering). Pointers are guest addresses. Kinds listed in OUT_KINDS are
+ * written by the call: strace prints them, and every argument after the first
+ * of them, when the call returns (after "<... name resumed>" if it blocked).
  */
 export type ParamKind =
-  | 'fd' | 'i32' | 'u32' | 'i64' | 'u64' | 'ptr' | 'len' | 'flags' | 'out' | 'str' | 'strlen' | 'iovs' | 'iovcnt'
-  // socket calls: a sockaddr read (with the next len param) or written (with an in/out length), and other structs
-  | 'sockaddr' | 'sockaddr_out' | 'inout' | 'msghdr' | 'pollfds' | 'fdset' | 'timeval' | 'cstr';
+  // plain values
+  | 'i32' | 'u32' | 'i64' | 'u64' | 'ptr' | 'len' | 'flags' | 'strlen' | 'iovcnt'
+  /** Not an argument of the Linux call (a result buffer's size; skip64: clock precision, an i64): not printed. */
+  | 'skip' | 'skip64'
+  /** A file descriptor, printed with -yy's <description> as it was when the call began. */
+  | 'fd'
+  /** An int written by the call, printed [v]; a pair of fds (socketpair) */
+  | 'out' | 'fd_pair_out'
+  /** Out-pointers holding what strace prints as the result: a count, an fd, a 64-bit offset. */
+  | 'ret' | 'ret_fd' | 'ret_u64'
+  /** Data: a buffer read by the call (with the next len), one filled by it (as many bytes as the result), iovecs either way. */
+  | 'buf' | 'buf_out' | 'iovs' | 'iovs_out'
+  /** Strings: a path (with the next strlen), a NUL-terminated string, one the call writes. */
+  | 'str' | 'cstr' | 'cstr_out'
+  /** socket(2) and friends: AF_*, SOCK_*|SOCK_NONBLOCK, IPPROTO_* (for the call's family), accept4 flags, MSG_*, SHUT_*. */
+  | 'family' | 'socktype' | 'protocol' | 'accept_flags' | 'msg_flags' | 'shut_how'
+  /** A sockaddr read by the call (length: the next len), one it writes (length: the next socklen_inout), an in/out socklen_t. */
+  | 'sockaddr' | 'sockaddr_out' | 'socklen_inout'
+  /** struct msghdr sent (sendmsg) or filled (recvmsg). */
+  | 'msghdr' | 'msghdr_out'
+  /** setsockopt/getsockopt: SOL_*, the option's name for that level, its value read or written. */
+  | 'sockopt_level' | 'sockopt_name' | 'sockopt_val' | 'sockopt_val_out'
+  /** poll's pollfd array (revents shown with the result), select's fd sets (wasi-libc layout) and timeval. */
+  | 'pollfds' | 'fdset' | 'timeval'
+  /** Clocks: a clockid_t, a u64 ns timestamp written by the call. */
+  | 'clockid' | 'timespec_out'
+  /** poll_oneoff: subscriptions (one clock alone is clock_nanosleep), their count, the events written. */
+  | 'subscriptions' | 'subcount' | 'events_out'
+  /** fcntl(F_SETFL, flags) from WASI fdflags; fcntl(F_GETFL) whose result is the fdstat's flags. */
+  | 'fcntl_setfl' | 'fcntl_getfl'
+  /** getaddrinfo/getnameinfo (library calls): hints, the records written and their count, NI_* flags. */
+  | 'ai_hints' | 'ai_result' | 'ai_count' | 'ni_flags'
+  /** rt_sigaction(SIGPIPE, ...): socklab's disposition (1 ignore, 0 default). */
+  | 'sigpipe_disp'
+  /** args_get/environ_get: the process's argument or environment strings written. */
+  | 'argv_out' | 'environ_out';
+
+/** Kinds passed as a wasm i64 (every other kind is an i32). */
+export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
+
+/** Kinds the call writes (see ParamKind). */
+export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
+  'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
+  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out',
+]);
 
 export type Handler = (p: Process, ...args: never[]) => number;
 
@@ -35,6 +79,8 @@ export interface SyscallDef {
   readonly mayBlock: boolean;
   /** Never returns to the guest (proc_exit): imported without a result; every other call returns an i32 errno. */
   readonly noReturn?: boolean;
+  /** A C library call socklab implements on the host (getaddrinfo): no Linux syscall, fails with an EAI_* code. */
+  readonly library?: boolean;
   readonly handler: Handler;
 }
 
@@ -44,7 +90,7 @@ export type SyscallTable = readonly SyscallDef[];
 export function syscall(
   module: string,
   name: string,
-  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean },
+  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean },
   handler: Handler,
 ): SyscallDef {
   return {
@@ -58,6 +104,7 @@ export function syscall(
     }),
     mayBlock: spec.mayBlock ?? false,
     ...(spec.noReturn ? { noReturn: true } : {}),
+    ...(spec.library ? { library: true } : {}),
     handler,
   };
 }

@@ -1,13 +1,13 @@
 // The wasm type of each import follows from the syscall table's data: a
-// parameter of kind i64/u64 is an i64, every other kind (fds, pointers,
+// parameter of kind i64/u64/skip64 is an i64, every other kind (fds, pointers,
 // lengths, flags) an i32; a call returns its errno as an i32, except one
 // that never returns (proc_exit), which has no result.
-import type { SyscallDef } from '../kernel/syscall.js';
+import { isI64Kind, type SyscallDef } from '../kernel/syscall.js';
 import type { FuncType } from './inspect.js';
 
 export function importType(def: Pick<SyscallDef, 'params' | 'noReturn'>): FuncType {
   return {
-    params: def.params.map((p) => (p.kind === 'i64' || p.kind === 'u64' ? 'i64' : 'i32')),
+    params: def.params.map((p) => (isI64Kind(p.kind) ? 'i64' : 'i32')),
     results: def.noReturn ? [] : ['i32'],
   };
 }

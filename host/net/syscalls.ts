@@ -277,13 +277,13 @@ export function createSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSoc
 
 function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims } {
   const syscalls: SyscallDef[] = [
-    syscall(S, 'socket', { strace: 'socket', classes: ['net', 'desc'], params: ['domain:i32', 'type:flags', 'protocol:i32', 'fd:out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
+    syscall(S, 'socket', { strace: 'socket', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'fd:ret_fd'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
       p.mem.check(out, 4);
       const s = newSocket(p, domain, type, protocol);
       p.mem.setI32(out, p.fds.install(s, { cloexec: (type & SOCK_CLOEXEC) !== 0 }));
       return 0;
     }),
-    syscall(S, 'socketpair', { strace: 'socketpair', classes: ['net', 'desc'], params: ['domain:i32', 'type:flags', 'protocol:i32', 'sv:out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
+    syscall(S, 'socketpair', { strace: 'socketpair', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'sv:fd_pair_out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
       p.mem.check(out, 8);
       if (domain !== AF.AF_UNIX) {
         newSocket(p, domain, type, protocol); // the errno socket() would give first
@@ -318,9 +318,9 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       listen(s, backlog);
       return 0;
     }),
-    syscall(S, 'accept4', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:inout', 'flags:flags', 'fd:out'], mayBlock: true }, doAccept),
+    syscall(S, 'accept4', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout', 'flags:accept_flags', 'fd:ret_fd'], mayBlock: true }, doAccept),
     syscall(S, 'connect', { strace: 'connect', classes: ['net'], params: ['fd:fd', 'addr:sockaddr', 'addrlen:len'], mayBlock: true }, doConnect),
-    syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:ptr', 'len:len', 'flags:flags', 'addr:sockaddr', 'addrlen:len', 'sent:out'], mayBlock: true },
+    syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
       (p: Process, fd: number, buf: number, len: number, flags: number, addr: number, alen: number, out: number) => {
         const s = sockOf(p, fd);
         const data = p.mem.view(buf, len);
@@ -334,7 +334,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
         p.mem.setU32(out, r);
         return 0;
       }),
-    syscall(S, 'recvfrom', { strace: 'recvfrom', classes: ['net'], params: ['fd:fd', 'buf:out', 'len:len', 'flags:flags', 'addr:sockaddr_out', 'addrlen:inout', 'received:out'], mayBlock: true },
+    syscall(S, 'recvfrom', { strace: 'recvfrom', classes: ['net'], params: ['fd:fd', 'buf:buf_out', 'len:len', 'flags:msg_flags', 'addr:sockaddr_out', 'addrlen:socklen_inout', 'received:ret'], mayBlock: true },
       (p: Process, fd: number, buf: number, len: number, flags: number, addr: number, alenPtr: number, out: number) => {
         const s = sockOf(p, fd);
         const view = p.mem.view(buf, len);
@@ -347,7 +347,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
         p.mem.setU32(out, r.n);
         return 0;
       }),
-    syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:flags', 'sent:out'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+    syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
       const s = sockOf(p, fd);
       const m = readMsg(p, msgPtr);
       p.mem.check(out, 4);
@@ -358,7 +358,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       p.mem.setU32(out, r);
       return 0;
     }),
-    syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:flags', 'received:out'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+    syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
       const s = sockOf(p, fd);
       const m = readMsg(p, msgPtr);
       p.mem.check(out, 4);
@@ -377,29 +377,29 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       p.mem.setU32(out, r.n);
       return 0;
     }),
-    syscall(S, 'shutdown', { strace: 'shutdown', classes: ['net'], params: ['fd:fd', 'how:i32'] }, (p: Process, fd: number, how: number) => {
+    syscall(S, 'shutdown', { strace: 'shutdown', classes: ['net'], params: ['fd:fd', 'how:shut_how'] }, (p: Process, fd: number, how: number) => {
       sockOf(p, fd).shutdown(how);
       return 0;
     }),
-    syscall(S, 'getsockname', { strace: 'getsockname', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
+    syscall(S, 'getsockname', { strace: 'getsockname', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
       const s = sockOf(p, fd);
       const local: Addr = s.local ?? (s.isUnix ? UNNAMED : { family: s.domain === AF.AF_INET ? 4 : 6, ip: s.domain === AF.AF_INET ? '0.0.0.0' : '::', port: 0 });
       writeSockaddr(p.mem, addr, lenPtr, local);
       return 0;
     }),
-    syscall(S, 'getpeername', { strace: 'getpeername', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
+    syscall(S, 'getpeername', { strace: 'getpeername', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
       const s = sockOf(p, fd);
       if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected')) return E.ENOTCONN;
       writeSockaddr(p.mem, addr, lenPtr, s.remote);
       return 0;
     }),
-    syscall(S, 'setsockopt', { strace: 'setsockopt', classes: ['net'], params: ['fd:fd', 'level:i32', 'optname:i32', 'optval:ptr', 'optlen:len'] }, setsockopt),
-    syscall(S, 'getsockopt', { strace: 'getsockopt', classes: ['net'], params: ['fd:fd', 'level:i32', 'optname:i32', 'optval:out', 'optlen:inout'] }, getsockopt),
-    syscall(S, 'poll', { strace: 'poll', classes: ['desc'], params: ['fds:pollfds', 'nfds:u32', 'timeout:i32', 'ready:out'], mayBlock: true }, doPoll),
-    syscall(S, 'select', { strace: 'select', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timeval', 'ready:out'], mayBlock: true }, doSelect),
-    syscall(S, 'getaddrinfo', { strace: 'getaddrinfo', classes: ['net'], params: ['node:cstr', 'service:cstr', 'hints:ptr', 'res:out', 'reslen:len', 'count:out'] }, doGetaddrinfo),
-    syscall(S, 'getnameinfo', { strace: 'getnameinfo', classes: ['net'], params: ['addr:sockaddr', 'addrlen:len', 'host:out', 'hostlen:len', 'serv:out', 'servlen:len', 'flags:flags'] }, doGetnameinfo),
-    syscall(S, 'gethostname', { strace: 'uname', classes: [], params: ['name:out', 'len:len'] }, (p: Process, buf: number, len: number) => {
+    syscall(S, 'setsockopt', { strace: 'setsockopt', classes: ['net'], params: ['fd:fd', 'level:sockopt_level', 'optname:sockopt_name', 'optval:sockopt_val', 'optlen:len'] }, setsockopt),
+    syscall(S, 'getsockopt', { strace: 'getsockopt', classes: ['net'], params: ['fd:fd', 'level:sockopt_level', 'optname:sockopt_name', 'optval:sockopt_val_out', 'optlen:socklen_inout'] }, getsockopt),
+    syscall(S, 'poll', { strace: 'poll', classes: ['desc'], params: ['fds:pollfds', 'nfds:u32', 'timeout:i32', 'ready:ret'], mayBlock: true }, doPoll),
+    syscall(S, 'select', { strace: 'select', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timeval', 'ready:ret'], mayBlock: true }, doSelect),
+    syscall(S, 'getaddrinfo', { strace: 'getaddrinfo', classes: ['net'], library: true, params: ['node:cstr', 'service:cstr', 'hints:ai_hints', 'res:ai_result', 'reslen:skip', 'count:ai_count'] }, doGetaddrinfo),
+    syscall(S, 'getnameinfo', { strace: 'getnameinfo', classes: ['net'], library: true, params: ['addr:sockaddr', 'addrlen:len', 'host:cstr_out', 'hostlen:len', 'serv:cstr_out', 'servlen:len', 'flags:ni_flags'] }, doGetnameinfo),
+    syscall(S, 'gethostname', { strace: 'uname', classes: [], params: ['name:cstr_out', 'len:len'] }, (p: Process, buf: number, len: number) => {
       const name = encodeUtf8(p.host);
       if (len < 0) return E.EINVAL;
       if (name.length + 1 > len) return E.ENAMETOOLONG;
@@ -407,7 +407,7 @@ function buildSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims
       p.mem.setU8(buf + name.length, 0);
       return 0;
     }),
-    syscall(S, 'sigpipe', { strace: 'rt_sigaction', classes: ['signal'], params: ['disposition:i32'] }, (p: Process, d: number) => {
+    syscall(S, 'sigpipe', { strace: 'rt_sigaction', classes: ['signal'], params: ['disposition:sigpipe_disp'] }, (p: Process, d: number) => {
       p.ext['sigpipe'] = d === 1 ? 'ignore' : 'default';
       return 0;
     }),

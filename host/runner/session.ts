@@ -27,6 +27,8 @@ export interface SessionIO {
   spawned?(pid: number, name: string, host: string, service: boolean): void;
   /** Trace text, when the run is traced. */
   trace?(text: string, pid?: number): void;
+  /** The --summary table when it cannot go into the trace (a JSONL trace): stderr's stream. */
+  summary?(text: string): void;
   /** A line for socklab's stderr (a --net=real policy refusal, ...). */
   notice?(text: string): void;
   /** A --publish port is listening on the real loopback. */
@@ -69,6 +71,8 @@ export class Session {
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
         strSize: t.strSize, classes: t.classes, format: t.format, summary: t.summary,
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
+        failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
+        ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
       });
       this.kernel.observer = this.tracer;
     }

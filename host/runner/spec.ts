@@ -102,5 +102,10 @@ export interface RunSpec {
     time?: 'elapsed' | 'absolute' | 'relative' | 'none';
     hex?: 'none' | 'nonascii' | 'all';
     wall?: boolean;
+    /** Only failed calls (strace -Z), only successful ones (-z). */
+    failedOnly?: boolean;
+    successfulOnly?: boolean;
+    /** false: no library calls (getaddrinfo...), a trace strace could have made. */
+    library?: boolean;
   };
 }

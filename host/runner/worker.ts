@@ -110,6 +110,8 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   else if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
   session = new Session(m.spec, {
     trace: traceOut,
+    // strace -c's table beside a JSONL trace: socklab's stderr (capturing: the outcome's notices), never the JSONL stream.
+    summary: (text) => post({ t: 'notice', text: text.replace(/\n$/, '') }),
     output: queueOutput,
     stdinDemand: (pid) => {
       flush();

@@ -107,7 +107,6 @@ export function parseInject(spec: string): InjectRule {
 }
 
 /** Out-parameters that carry a call's count (for retval=). */
-const COUNT_OUTS = new Set(['nwritten', 'nread', 'sent', 'received', 'ready', 'nevents']);
 
 export function createInjector(rules: InjectRule[], rng: Rng): SyscallInterceptor {
   const counts = new Map<string, number>(); // rule index + pid -> calls seen
@@ -154,7 +153,7 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
       }
       if (r.error !== undefined) return r.error;
       if (r.retval !== undefined) {
-        const i = def.params.findIndex((x) => x.kind === 'out' && COUNT_OUTS.has(x.name));
+        const i = def.params.findIndex((x) => x.kind === 'ret');
         if (i >= 0) p.mem.setU32(args[i]!, r.retval);
         return 0;
       }
@@ -176,7 +175,7 @@ function shortIo(p: Process, def: SyscallDef, args: readonly number[], max: numb
     a[lenIdx] = Math.min(a[lenIdx]!, max);
     return invoke(a);
   }
-  const iovIdx = def.params.findIndex((x) => x.kind === 'iovs');
+  const iovIdx = def.params.findIndex((x) => x.kind === 'iovs' || x.kind === 'iovs_out');
   if (iovIdx < 0) return invoke();
   const ptr = args[iovIdx]!;
   const cnt = args[iovIdx + 1]!;

@@ -217,21 +217,21 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     return f;
   };
   return [
-    syscall(W, 'args_get', { strace: 'args_get', classes: ['process'], params: ['argv:out', 'argv_buf:out'] }, (p: Process, a: number, b: number) => writeStrings(p, p.argv, a, b)),
+    syscall(W, 'args_get', { strace: 'args_get', classes: ['process'], params: ['argv:argv_out', 'argv_buf:skip'] }, (p: Process, a: number, b: number) => writeStrings(p, p.argv, a, b)),
     syscall(W, 'args_sizes_get', { strace: 'args_sizes_get', classes: ['process'], params: ['argc:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.argv, a, b)),
-    syscall(W, 'environ_get', { strace: 'environ_get', classes: ['process'], params: ['environ:out', 'buf:out'] }, (p: Process, a: number, b: number) => writeStrings(p, p.env, a, b)),
+    syscall(W, 'environ_get', { strace: 'environ_get', classes: ['process'], params: ['environ:environ_out', 'buf:skip'] }, (p: Process, a: number, b: number) => writeStrings(p, p.env, a, b)),
     syscall(W, 'environ_sizes_get', { strace: 'environ_sizes_get', classes: ['process'], params: ['count:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.env, a, b)),
-    syscall(W, 'clock_res_get', { strace: 'clock_getres', classes: ['clock'], params: ['id:i32', 'res:out'] }, (p: Process, id: number, out: number) => {
+    syscall(W, 'clock_res_get', { strace: 'clock_getres', classes: ['clock'], params: ['id:clockid', 'res:timespec_out'] }, (p: Process, id: number, out: number) => {
       if (id > 3) return E.EINVAL;
       p.mem.setU64(out, 1000n);
       return 0;
     }),
-    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], params: ['id:i32', 'precision:u64', 'time:out'] }, (p: Process, id: number, _prec: bigint, out: number) => {
+    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: bigint, out: number) => {
       p.mem.check(out, 8);
       p.mem.setU64(out, clockNow(p, id));
       return 0;
     }),
-    syscall(W, 'random_get', { strace: 'getrandom', classes: [], params: ['buf:ptr', 'len:len'] }, (p: Process, buf: number, len: number) => {
+    syscall(W, 'random_get', { strace: 'getrandom', classes: [], params: ['buf:buf_out', 'len:len'] }, (p: Process, buf: number, len: number) => {
       const v = p.mem.view(buf, len);
       let r = randoms.get(p);
       if (!r) randoms.set(p, (r = p.kernel.rng.fork(`random:${p.pid}`)));
@@ -246,14 +246,14 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.requestPreempt();
       return 0;
     }),
-    syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nread:out'], mayBlock: true }, fdRead),
-    syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:out'], mayBlock: true }, fdWrite),
+    syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'nread:ret'], mayBlock: true }, fdRead),
+    syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, fdWrite),
     syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => {
       p.fds.close(fd);
       return 0;
     }),
-    syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:out'] }, fdstatGet),
-    syscall(W, 'fd_fdstat_set_flags', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'flags:flags'] }, fdstatSetFlags),
+    syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:fcntl_getfl'] }, fdstatGet),
+    syscall(W, 'fd_fdstat_set_flags', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'flags:fcntl_setfl'] }, fdstatSetFlags),
     syscall(W, 'fd_fdstat_set_rights', { strace: 'fd_fdstat_set_rights', classes: ['desc'], params: ['fd:fd', 'base:u64', 'inheriting:u64'] }, (p: Process, fd: number) => {
       p.fds.get(fd);
       return 0;
@@ -263,12 +263,12 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.fds.renumber(from, to);
       return 0;
     }),
-    syscall(W, 'poll_oneoff', { strace: 'poll_oneoff', classes: ['desc'], params: ['in:ptr', 'out:out', 'nsubscriptions:u32', 'nevents:out'], mayBlock: true }, pollOneoff),
-    syscall(W, 'sock_accept', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'flags:flags', 'newfd:out'], mayBlock: true }, (p: Process, fd: number, flags: number, out: number) => {
+    syscall(W, 'poll_oneoff', { strace: 'poll_oneoff', classes: ['desc'], params: ['in:subscriptions', 'out:events_out', 'nsubscriptions:subcount', 'nevents:ret'], mayBlock: true }, pollOneoff),
+    syscall(W, 'sock_accept', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'flags:accept_flags', 'newfd:ret_fd'], mayBlock: true }, (p: Process, fd: number, flags: number, out: number) => {
       sockFd(p, fd);
       return shims.accept(p, fd, flags, out);
     }),
-    syscall(W, 'sock_recv', { strace: 'recvmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:flags', 'nread:out', 'roflags:out'], mayBlock: true },
+    syscall(W, 'sock_recv', { strace: 'recvmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'flags:msg_flags', 'nread:ret', 'roflags:out'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, riFlags: number, nOut: number, flagsOut: number) => {
         sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
@@ -280,7 +280,7 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
         p.mem.setU16(flagsOut, r.roFlags);
         return 0;
       }),
-    syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:flags', 'nwritten:out'], mayBlock: true },
+    syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:msg_flags', 'nwritten:ret'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, siFlags: number, nOut: number) => {
         sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);

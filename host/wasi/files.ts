@@ -348,7 +348,7 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.setU32(out + 4, encodeUtf8(e.preopen).length);
     return 0;
   }),
-  syscall(W, 'fd_prestat_dir_name', { strace: 'fd_prestat_dir_name', classes: ['desc'], params: ['fd:fd', 'path:out', 'len:len'] }, (p: Process, fd: number, buf: number, len: number) => {
+  syscall(W, 'fd_prestat_dir_name', { strace: 'fd_prestat_dir_name', classes: ['desc'], params: ['fd:fd', 'path:cstr_out', 'len:len'] }, (p: Process, fd: number, buf: number, len: number) => {
     const e = p.fds.get(fd);
     if (e.preopen === undefined) return E.EBADF;
     const b = encodeUtf8(e.preopen);
@@ -360,7 +360,7 @@ export const fileSyscalls: SyscallDef[] = [
     writeStat(p, out, p.fds.file(fd).stat());
     return 0;
   }),
-  syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:i32', 'newoffset:out'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
+  syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:i32', 'newoffset:ret_u64'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
     if (!f.seek) return E.ESPIPE;
@@ -368,14 +368,14 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.setU64(out, f.seek(BigInt(offset), whence));
     return 0;
   }),
-  syscall(W, 'fd_tell', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:out'] }, (p: Process, fd: number, out: number) => {
+  syscall(W, 'fd_tell', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:ret_u64'] }, (p: Process, fd: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
     if (!f.seek) return E.ESPIPE;
     p.mem.setU64(out, f.seek(0n, 1));
     return 0;
   }),
-  syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nread:out'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
+  syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'offset:u64', 'nread:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
@@ -386,7 +386,7 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.setU32(out, f.pread(v, BigInt(off)));
     return 0;
   }),
-  syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:out'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
+  syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
@@ -397,7 +397,7 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.setU32(out, f.pwrite(v, BigInt(off)));
     return 0;
   }),
-  syscall(W, 'fd_readdir', { strace: 'getdents64', classes: ['desc'], params: ['fd:fd', 'buf:ptr', 'buf_len:len', 'cookie:u64', 'bufused:out'] }, fdReaddir),
+  syscall(W, 'fd_readdir', { strace: 'getdents64', classes: ['desc'], params: ['fd:fd', 'buf:ptr', 'buf_len:len', 'cookie:u64', 'bufused:ret'] }, fdReaddir),
   syscall(W, 'fd_sync', { strace: 'fsync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
   syscall(W, 'fd_datasync', { strace: 'fdatasync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
   syscall(W, 'fd_advise', { strace: 'fadvise64', classes: ['desc'], params: ['fd:fd', 'offset:u64', 'len:u64', 'advice:i32'] }, (p: Process, fd: number, _o: bigint, _l: bigint, advice: number) => {
@@ -445,7 +445,7 @@ export const fileSyscalls: SyscallDef[] = [
     else if (f instanceof HostFileHandle) f.setTimes(timesArg(p, a, m, flags));
     return 0;
   }),
-  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:out'] }, pathOpen),
+  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:ret_fd'] }, pathOpen),
   syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'stat:out'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
     const d = dirOf(p, fd);
     const r = d.vfs.resolve(d.node, pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
@@ -465,6 +465,6 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'path_unlink_file', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, false)),
   syscall(W, 'path_rename', { strace: 'renameat', classes: ['file'], params: ['olddirfd:fd', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, renameAt),
   syscall(W, 'path_symlink', { strace: 'symlinkat', classes: ['file'], params: ['target:str', 'target_len:strlen', 'dirfd:fd', 'path:str', 'path_len:strlen'] }, symlinkAt),
-  syscall(W, 'path_readlink', { strace: 'readlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen', 'buf:out', 'buf_len:len', 'bufused:out'] }, readlinkAt),
+  syscall(W, 'path_readlink', { strace: 'readlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen', 'buf:buf_out', 'buf_len:len', 'bufused:ret'] }, readlinkAt),
   syscall(W, 'path_link', { strace: 'linkat', classes: ['file'], params: ['olddirfd:fd', 'flags:flags', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, linkAt),
 ];
