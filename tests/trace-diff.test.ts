@@ -59,6 +59,11 @@ describe('trace diff', () => {
       const same = socklab(['diff', join(dir, 'a'), join(dir, 'b')]);
       expect(same.stdout).toMatch(/^the traces do the same calls/);
       expect(same.status).toBe(0);
+      // The same run traced as JSONL: lines ordered by their end, no unfinished/resumed, no [library call] mark.
+      expect(socklab(['run', demo, '--seed', '1', '--trace-format', 'jsonl', `--trace=${join(dir, 'j')}`]).status).toBe(0);
+      const formats = socklab(['diff', join(dir, 'a'), join(dir, 'j')]);
+      expect(formats.stdout).toMatch(/^the traces do the same calls/);
+      expect(formats.status).toBe(0);
       const other = socklab(['diff', join(dir, 'a'), join(dir, 'c')]);
       expect(other.status).toBe(1);
       expect(other.stdout).toMatch(/^first difference: process \d+ \(pid \d+ in .*, pid \d+ in .*\), call \d+\n/);

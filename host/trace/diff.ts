@@ -138,7 +138,7 @@ class Normaliser {
     // Pids named inside events (si_pid=, the child of clone/fork, wait4's result).
     t = t.replace(/\b(si_pid=)(\d+)/g, (_, pre: string, n: string) => `${pre}${this.name('pid', n)}`);
     if (/^(clone|fork|vfork|wait4|waitpid)\(/.test(t)) t = t.replace(/= (\d+)$/, (_, n: string) => `= ${this.name('pid', n)}`);
-    return t.replace(/ <unfinished \.\.\.>$/, '');
+    return t.replace(/ <unfinished \.\.\.>$/, '').replace(/ \[library call\]$/, '');
   }
 }
 
