@@ -8,6 +8,8 @@ import type { Process } from './process.js';
 
 /** Returned by a handler that suspended the calling process. */
 export const BLOCKED = -0x10000;
+/** Returned by fork's handler: the process unwinds and the kernel copies it (Process.forkAtUnwind). */
+export const FORK = -0x10001;
 
 export type SyscallClass = 'file' | 'desc' | 'net' | 'process' | 'memory' | 'clock' | 'signal' | 'ipc';
 

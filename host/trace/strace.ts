@@ -5,6 +5,7 @@
 // default), so the same seed gives the same trace, byte for byte.
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
+import { SIGNALS } from '../kernel/signals.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
@@ -65,7 +66,7 @@ export interface TextTraceOptions {
 }
 
 /** Out-parameters whose value strace shows as the call's return value. */
-const RESULT_OUTS = new Set(['nwritten', 'nread', 'sent', 'received', 'fd', 'newfd', 'ready', 'nevents', 'bufused', 'newoffset', 'offset', 'count']);
+const RESULT_OUTS = new Set(['pid', 'nwritten', 'nread', 'sent', 'received', 'fd', 'newfd', 'ready', 'nevents', 'bufused', 'newoffset', 'offset', 'count']);
 
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
@@ -160,6 +161,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'u64': case 'i64': return String(v);
         default: break;
       }
+      if (def.strace === 'wait4') return wait4Arg(mem, name, v, ok && n > 0);
       // Socket arguments by name, as strace decodes them.
       if (name === 'domain') return nameOf(AF, v);
       if (name === 'type' && (def.strace === 'socket' || def.strace === 'socketpair')) {
@@ -277,7 +279,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const res = result(p, def, args, r);
       const n = ok ? parseInt(res, 10) || 0 : 0;
       const list = def.params.map((_, i) => i).filter((i) => def.params[i]!.kind !== 'strlen' && !(def.params[i]!.kind === 'out' && RESULT_OUTS.has(def.params[i]!.name)));
-      const decoded = list.map((i) => arg(p, def, args, i, ok, n));
+      const decoded = def.strace === 'clone' ? cloneArgs(args) : list.map((i) => arg(p, def, args, i, ok, n));
       if (opts.summary) {
         for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
           const st = m.get(def.strace) ?? { calls: 0, errors: 0, ns: 0 };
@@ -330,6 +332,26 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       write(summaryTable(stats));
     },
   };
+}
+
+/** fork() is clone(2) with glibc's arguments; the child tid pointer is fork's out-pointer. */
+function cloneArgs(args: readonly unknown[]): string[] {
+  return ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD', `child_tidptr=0x${((args[0] as number) >>> 0).toString(16)}`];
+}
+
+const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SIGNALS).map(([k, v]) => [v, k]));
+/** wait4's arguments as strace prints them: the status decoded once a child was collected, WNOHANG by name. */
+function wait4Arg(mem: GuestMemory, name: string, v: number, collected: boolean): string {
+  if (name === 'wstatus') {
+    if (!v) return 'NULL';
+    if (!collected) return `0x${(v >>> 0).toString(16)}`;
+    const s = mem.i32(v);
+    if ((s & 0x7f) === 0) return `[{WIFEXITED(s) && WEXITSTATUS(s) == ${(s >> 8) & 0xff}}]`;
+    return `[{WIFSIGNALED(s) && WTERMSIG(s) == ${SIGNAL_NAMES[s & 0x7f] ?? s & 0x7f}}]`;
+  }
+  if (name === 'options') return flagNames({ WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 }, v);
+  if (name === 'rusage') return v ? `0x${(v >>> 0).toString(16)}` : 'NULL';
+  return String(v);
 }
 
 /** strace -c's table: time share, seconds, usecs/call, calls, errors, syscall. */
