@@ -1,5 +1,6 @@
 // fork copies memory: the child's changes to a global, the heap and the
 // stack stay in the child; the parent collects its exit status.
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ int main(void) {
   pid_t got = waitpid(pid, &status, 0);
   printf("parent: waited=%d exited=%d code=%d\n", got == pid, WIFEXITED(status), WEXITSTATUS(status));
   printf("parent: counter=%d local=%s heap=%s\n", counter, local, heap);
-  printf("parent: again=%d errno_echild=%d\n", waitpid(pid, &status, 0), 1);
+  errno = 0;
+  int again = waitpid(pid, &status, 0);
+  printf("parent: again=%d errno_echild=%d\n", again, errno == ECHILD);
   return 0;
 }
