@@ -149,6 +149,15 @@ describe('fork', () => {
     expect(o.stdout).toBe('fork 4 failed: Resource temporarily unavailable (EAGAIN=1)\nforked 3 children\nreaped 3\nfork after reaping: ok, status 3\n');
   });
 
+  it('the limit comes from a scenario (limits.max_procs) as from --max-procs', async () => {
+    const file = join(tmp, 'limit.yaml');
+    writeFileSync(file, `version: 1\nlimits: { max_procs: 3 }\nprocesses:\n  - { name: forker, module: ${guest('fork_limit')} }\n`);
+    const { spec } = await loadScenario(file);
+    expect(spec.maxProcesses).toBe(3);
+    const o = await run({ ...spec, timeoutMs: 60_000 });
+    expect(o.processes[0]!.stdout).toContain('fork 3 failed: Resource temporarily unavailable (EAGAIN=1)\nforked 2 children\n');
+  });
+
   it('orphans are adopted by init (getppid() == 1) and reaped', async () => {
     const o = await runGuest('fork_orphan');
     expect(o.status).toBe(0);

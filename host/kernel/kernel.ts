@@ -20,7 +20,7 @@ export interface Limits {
   maxOutput?: number;
   /** Open fds per process (RLIMIT_NOFILE). */
   maxFds: number;
-  /** Processes per run. */
+  /** Processes per run: the ones it starts, and at once in the process table (forked ones and zombies too) for fork's EAGAIN. */
   maxProcesses: number;
   /** Fuel units (function entries + loop iterations) each process may use: RLIMIT_CPU, counted deterministically. */
   fuel?: number;
@@ -146,7 +146,8 @@ export class Kernel {
   }
 
   spawn(module: LoadedModule, opts: SpawnOptions): Process {
-    if (this.inTable >= this.limits.maxProcesses) {
+    // The scenario's own processes are checked before the run (a fork never makes a later start fail).
+    if (this.processes.length - this.forkedCount >= this.limits.maxProcesses) {
       throw new Error(`process limit reached (${this.limits.maxProcesses})`);
     }
     const pid = this.nextPid++;
@@ -172,6 +173,7 @@ export class Kernel {
 
   /** Processes in the process table (running or zombies): what the process limit counts. */
   private inTable = 0;
+  private forkedCount = 0;
   /** Called when fork() made a process (the runner reports it like a started one). */
   onFork: ((child: Process, parent: Process) => void) | undefined;
 
@@ -196,6 +198,7 @@ export class Kernel {
     init(child);
     parent.children.add(child);
     this.processes.push(child);
+    this.forkedCount++;
     this.inTable++;
     this.live++;
     if (!child.service) this.liveClients++;
