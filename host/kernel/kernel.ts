@@ -231,8 +231,8 @@ export class Kernel {
 
   onExit(p: Process): void {
     if (p.service) {
-      // A service that ends on its own while others still run left early: said in the report, not an error by itself.
-      if (!this.ending && !p.exit?.service && (this.liveClients > 0 || this.pendingClients > 0)) {
+      // A service that ends on its own while others still run left early (a child it forked ending is its business): said in the report, not an error by itself.
+      if (!this.ending && !p.forked && !p.exit?.service && (this.liveClients > 0 || this.pendingClients > 0)) {
         const e = p.exit!;
         p.exit = { ...e, service: 'early', reason: `service ${p.name} exited early with status ${e.status}${e.reason ? `: ${e.reason}` : ''}` };
       }
@@ -474,7 +474,7 @@ export class Kernel {
     else if (this.idleReport) status = IDLE_STATUS;
     // A service stopped at the end ran as expected: the status is the other processes'.
     // Forked processes are their top-level process's business (its wait sees their statuses), as a shell sees only its job's.
-    else for (const p of processes) if (p.exit.status !== 0 && !this.processes.find((x) => x.pid === p.pid)?.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
+    else for (const [i, p] of processes.entries()) if (p.exit.status !== 0 && !this.processes[i]!.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
     const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
     return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
   }
