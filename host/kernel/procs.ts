@@ -52,7 +52,8 @@ function wait4(p: Process, pid: number, wstatus: number, options: number, _rusag
 }
 
 export const processSyscalls: readonly SyscallDef[] = [
-  syscall('socklab', 'fork', { strace: 'clone', classes: ['process'], params: ['pid:out'], mayBlock: true }, (p: Process) => {
+  syscall('socklab', 'fork', { strace: 'clone', classes: ['process'], params: ['pid:out'], mayBlock: true }, (p: Process, out: number) => {
+    p.mem.check(out, 4);
     if (!p.kernel.canFork()) return E.EAGAIN;
     return FORK;
   }),
