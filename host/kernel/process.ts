@@ -7,11 +7,10 @@ import { GuestMemory } from '../abi/memory.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
-import type { WaitQueue, Waiter } from './wait.js';
+import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
 import type { Kernel } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, type LoadedModule } from '../loader/module.js';
-import { WaitQueue as ChildWaitQueue } from './wait.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 
@@ -109,7 +108,7 @@ export class Process implements Waiter {
   /** Children not yet reaped (running or zombies). */
   readonly children = new Set<Process>();
   /** Woken when a child exits (wait4 blocks on it). */
-  readonly childWait = new ChildWaitQueue();
+  readonly childWait = new WaitQueue();
   /** Reaped: gone from the process table (waited for, or a child of init/socklab). */
   reaped = false;
   /** Runs once the guest's stack is unwound (fork: the saved stack is then complete). */
