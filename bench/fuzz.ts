@@ -397,6 +397,9 @@ function bytes(s: string): number[] {
 
 // ---------------------------------------------------------------- the driver
 
+/** Processes fork() may add to a round (past it, EAGAIN). */
+const FUZZ_FORKS = 6;
+
 /** Runs the fuzzer: rounds of `processes` guests on a fresh kernel each, until `calls` syscalls were made. */
 export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const targets = SYSCALLS.filter((d) => !opts.only || opts.only.includes(d.name));
@@ -413,7 +416,8 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const failures: FuzzFailure[] = [];
   const seen = new Set<string>();
   // Calls that end the process cut rounds short: they get a small share.
-  const weights = targets.map((d) => (d.name === 'proc_exit' || d.name === 'proc_raise' ? 0.02 : 1));
+  // fork multiplies the processes of a round: it gets a small share too, and the rounds a process limit.
+  const weights = targets.map((d) => (d.name === 'proc_exit' || d.name === 'proc_raise' || d.name === 'fork' ? 0.02 : 1));
   const cumulative: number[] = [];
   weights.reduce((a, w, i) => (cumulative[i] = a + w), 0);
   const total = cumulative[cumulative.length - 1]!;
@@ -433,6 +437,7 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   };
 
   const started = new Map<Process, number>();
+  let roundRng = new Rng(opts.seed).fork('fuzz');
   const inFlight = new Map<Process, number>();
   const next = (p: Process): number => {
     const pending = inFlight.get(p);
@@ -443,7 +448,13 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const n = started.get(p) ?? 0;
     if (calls >= opts.calls || n >= roundCalls) return targets.length;
     started.set(p, n + 1);
-    const rnd = rngs.get(p)!;
+    // A forked child draws from its own stream, made from the round's seed and its pid: deterministic.
+    let rnd = rngs.get(p);
+    if (!rnd) {
+      const r = roundRng.fork(`pid${p.pid}`);
+      rnd = { r, gen: new ArgGen(r.fork('args')) };
+      rngs.set(p, rnd);
+    }
     const x = rnd.r.float() * total;
     let i = 0;
     while (cumulative[i]! <= x) i++;
@@ -489,9 +500,9 @@ export async function fuzz(opts: FuzzOptions): Promise<FuzzReport> {
   while (calls < opts.calls) {
     rounds++;
     const seed = master.next();
-    const k = new Kernel({ seed, syscalls: defs, observer, limits: { maxVirtualNs: roundVirtualNs } });
+    const k = new Kernel({ seed, syscalls: defs, observer, limits: { maxVirtualNs: roundVirtualNs, maxProcesses: processes + FUZZ_FORKS } });
     const vfs = new Vfs(() => k.clock.wall(), []);
-    const roundRng = new Rng(seed).fork('fuzz');
+    roundRng = new Rng(seed).fork('fuzz');
     started.clear();
     rngs.clear();
     inFlight.clear();

@@ -45,7 +45,7 @@ describe('socklab --help', () => {
   });
 
   it.each([
-    ['run', ['--env', '--dir', '--seed', '--timeout', '--max-memory', '--max-output', '--max-fds', '--fuel', '--max-virtual-time', '--trace', '--trace-strsize', '--trace-pid', '--inject', '--pcap', '--net', '--publish', '--client', '--clients']],
+    ['run', ['--env', '--dir', '--seed', '--timeout', '--max-memory', '--max-output', '--max-fds', '--max-procs', '--fuel', '--max-virtual-time', '--trace', '--trace-strsize', '--trace-pid', '--inject', '--pcap', '--net', '--publish', '--client', '--clients']],
     ['build', ['-o', '--no-sdk', 'clang']],
     ['grade', ['--submission', '--submissions', '--out', '--format', '--jobs', '--seed', '--check']],
     ['demo', ['--seed']],
@@ -91,6 +91,7 @@ describe('usage errors', () => {
     [['--max-fds', 'abc'], '--max-fds: expected a whole number from 1 to 65536, got "abc"'],
     [['--max-fds', '-1'], '--max-fds: expected a whole number from 1 to 65536, got "-1"'],
     [['--max-fds', '2.5'], '--max-fds: expected a whole number from 1 to 65536, got "2.5"'],
+    [['--max-procs', '0'], '--max-procs: expected a whole number from 1 to 65536, got "0"'],
     [['--max-fds', '70000'], '--max-fds: expected a whole number from 1 to 65536, got "70000"'],
     [['--trace-strsize', 'abc'], '--trace-strsize: expected a whole number from 0 to 1048576, got "abc"'],
     [['--trace-pid', 'abc'], '--trace-pid: expected whole numbers from 1 to 4194304, separated by commas, got "abc"'],

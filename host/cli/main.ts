@@ -69,6 +69,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--max-memory <SIZE>', "cap each guest's linear memory (64M, 1G)")
     .option('--max-output <SIZE>', 'cap what each guest may write to stdout/stderr (64K; past it, SIGXFSZ)')
     .option('--max-fds <N>', 'open files per process, 1 to 65536 (default 1024)')
+    .option('--max-procs <N>', 'processes at once, forked ones and zombies included, 1 to 65536 (default 4096); past it fork fails with EAGAIN')
     .option('--max-fs <SIZE>', "bytes the run's in-memory files may hold (default 512M): then ENOSPC")
     .option('--fuel <COUNT>', "count each guest's work (function entries + loop iterations, the same on every machine; 500M, 2G) and kill it with SIGXCPU past it; also preempts loops that make no syscall")
     .option('--max-virtual-time <DURATION>', 'stop the run once its virtual clock passes this (500ms, 10s; status 124)')
@@ -259,6 +260,7 @@ interface RunFlags {
   maxMemory?: string;
   maxOutput?: string;
   maxFds?: string;
+  maxProcs?: string;
   maxFs?: string;
   fuel?: string;
   maxVirtualTime?: string;
@@ -326,6 +328,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const maxMemory = f.maxMemory === undefined ? undefined : value('max-memory', f.maxMemory, (s) => size(s, 64 << 10, 2 ** 32));
   const maxOutput = f.maxOutput === undefined ? undefined : value('max-output', f.maxOutput, (s) => size(s, 0, Number.MAX_SAFE_INTEGER));
   const maxFds = f.maxFds === undefined ? undefined : value('max-fds', f.maxFds, (s) => parseWhole(s, 1, 65536));
+  const maxProcs = f.maxProcs === undefined ? undefined : value('max-procs', f.maxProcs, (s) => parseWhole(s, 1, 65536));
   const maxFs = f.maxFs === undefined ? undefined : value('max-fs', f.maxFs, (s) => size(s, 0, Number.MAX_SAFE_INTEGER));
   const fuel = f.fuel === undefined ? undefined : value('fuel', f.fuel, (s) => {
     const n = parseCount(s);
@@ -405,6 +408,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     maxMemory: maxMemory ?? scenario?.maxMemory,
     maxOutput: maxOutput ?? scenario?.maxOutput,
     maxFds: maxFds ?? scenario?.maxFds,
+    maxProcesses: maxProcs ?? scenario?.maxProcesses,
     maxFs: maxFs ?? scenario?.maxFs,
     fuel: fuel ?? scenario?.fuel,
     maxVirtualMs: maxVirtualMs ?? scenario?.maxVirtualMs,

@@ -57,6 +57,7 @@ export function prepareRun(test: TestSpec, modules: { programs: Record<string, s
       ...(l.memory !== undefined ? { max_memory: l.memory } : {}),
       ...(l.output !== undefined ? { max_output: l.output } : {}),
       ...(l.fds !== undefined ? { max_fds: l.fds } : {}),
+      ...(l.processes !== undefined ? { max_procs: l.processes } : {}),
       ...(l.cpu !== undefined ? { cpu: l.cpu } : {}),
       ...(l.virtualTimeMs !== undefined ? { virtual_time: `${l.virtualTimeMs}ms` } : {}),
     },

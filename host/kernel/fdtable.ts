@@ -69,6 +69,16 @@ export class FdTable {
     return out;
   }
 
+  /** fork(): the same fds, sharing each open file description (one more reference each). */
+  copyFrom(parent: FdTable): void {
+    this.limit = parent.limit;
+    for (const [fd, e] of parent.entries()) {
+      this.slots[fd] = { ...e };
+      this.count++;
+      e.file.refs++;
+    }
+  }
+
   closeAll(): void {
     for (const [fd] of this.entries()) this.close(fd);
   }

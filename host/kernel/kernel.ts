@@ -23,7 +23,7 @@ export interface Limits {
   maxOutput?: number;
   /** Open fds per process (RLIMIT_NOFILE). */
   maxFds: number;
-  /** Processes per run. */
+  /** Processes per run: the ones it starts, and at once in the process table (forked ones and zombies too) for fork's EAGAIN. */
   maxProcesses: number;
   /** Fuel units (function entries + loop iterations) each process may use: RLIMIT_CPU, counted deterministically. */
   fuel?: number;
@@ -151,7 +151,8 @@ export class Kernel {
   }
 
   spawn(module: LoadedModule, opts: SpawnOptions): Process {
-    if (this.processes.length >= this.limits.maxProcesses) {
+    // The scenario's own processes are checked before the run (a fork never makes a later start fail).
+    if (this.processes.length - this.forkedCount >= this.limits.maxProcesses) {
       throw new Error(`process limit reached (${this.limits.maxProcesses})`);
     }
     const pid = this.nextPid++;
@@ -165,6 +166,7 @@ export class Kernel {
     p.service = opts.service === true;
     opts.setupFds?.(p);
     this.processes.push(p);
+    this.inTable++;
     this.live++;
     if (!p.service) {
       this.liveClients++;
@@ -172,6 +174,42 @@ export class Kernel {
     }
     this.runnable.push(p);
     return p;
+  }
+
+  /** Processes in the process table (running or zombies): what the process limit counts. */
+  private inTable = 0;
+  private forkedCount = 0;
+  /** Called when fork() made a process (the runner reports it like a started one). */
+  onFork: ((child: Process, parent: Process) => void) | undefined;
+
+  /** Whether one more process fits under the process limit (fork fails with EAGAIN otherwise). */
+  canFork(): boolean {
+    return this.inTable < this.limits.maxProcesses;
+  }
+
+  /**
+   * fork(): a copy of `parent`, suspended where the parent is (its stack
+   * already unwound); `init` adjusts the child's memory (fork's result, 0)
+   * before it first runs. The next pid, the parent's host, service flag.
+   */
+  fork(parent: Process, init: (child: Process) => void): Process {
+    const pid = this.nextPid++;
+    const child = new Process(this, pid, parent.module, { argv: parent.argv, env: parent.env, host: parent.host, name: parent.name });
+    child.parent = parent;
+    child.forked = true;
+    child.pgid = parent.pgid;
+    child.service = parent.service;
+    child.copyFrom(parent);
+    init(child);
+    parent.children.add(child);
+    this.processes.push(child);
+    this.forkedCount++;
+    this.inTable++;
+    this.live++;
+    if (!child.service) this.liveClients++;
+    this.runnable.push(child);
+    this.onFork?.(child, parent);
+    return child;
   }
 
   /** Runs start() at virtual time `at` (ns); the run waits for it (a service due after the others are done never starts). */
@@ -198,17 +236,53 @@ export class Kernel {
 
   onExit(p: Process): void {
     if (p.service) {
-      // A service that ends on its own while others still run left early: said in the report, not an error by itself.
-      if (!this.ending && !p.exit?.service && (this.liveClients > 0 || this.pendingClients > 0)) {
+      // A service that ends on its own while others still run left early (a child it forked ending is its business): said in the report, not an error by itself.
+      if (!this.ending && !p.forked && !p.exit?.service && (this.liveClients > 0 || this.pendingClients > 0)) {
         const e = p.exit!;
         p.exit = { ...e, service: 'early', reason: `service ${p.name} exited early with status ${e.status}${e.reason ? `: ${e.reason}` : ''}` };
       }
     } else this.liveClients--;
+    this.reparent(p);
     this.onProcessExit?.(p);
     this.live--;
     const i = this.runnable.indexOf(p);
     if (i >= 0) this.runnable.splice(i, 1);
     this.observer?.onExit?.(p);
+  }
+
+  /**
+   * Process-table bookkeeping at exit: the exited process's children go to
+   * init (ppid 1), which reaps them (its zombies at once, the others when
+   * they exit); the process itself stays a zombie for its parent to wait
+   * for (SIGCHLD is marked pending, its default action being to ignore it),
+   * or is reaped now when socklab started it or its parent is gone.
+   */
+  private reparent(p: Process): void {
+    for (const c of p.children) {
+      c.parent = undefined;
+      c.orphaned = true;
+      if (c.state === 'exited') this.reap(c);
+    }
+    p.children.clear();
+    const parent = p.parent;
+    const ignored = (parent?.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS.SIGCHLD] === 'ignore';
+    if (parent && parent.state !== 'exited' && parent.children.has(p) && !ignored) {
+      const pending = (parent.ext['sigpending'] ??= new Set<number>()) as Set<number>;
+      pending.add(SIGNALS.SIGCHLD);
+      parent.childWait.wake();
+    } else {
+      this.reap(p);
+      // SIGCHLD set to SIG_IGN: no zombie, but a parent blocked in wait re-checks (ECHILD once none is left).
+      parent?.childWait.wake();
+    }
+  }
+
+  /** Removes an exited process from the process table (wait4 collected it, or init did). */
+  reap(p: Process): void {
+    if (p.reaped) return;
+    p.reaped = true;
+    this.inTable--;
+    p.parent?.children.delete(p);
   }
 
   /** Keeps the run alive while an outside source may still deliver; returns the release. */
@@ -404,7 +478,8 @@ export class Kernel {
     else if (this.limitReport) status = 124;
     else if (this.idleReport) status = IDLE_STATUS;
     // A service stopped at the end ran as expected: the status is the other processes'.
-    else for (const p of processes) if (p.exit.status !== 0 && p.exit.service !== 'running') { status = p.exit.status; break; }
+    // Forked processes are their top-level process's business (its wait sees their statuses), as a shell sees only its job's.
+    else for (const [i, p] of processes.entries()) if (p.exit.status !== 0 && !this.processes[i]!.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
     const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
     return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
   }

@@ -6,11 +6,11 @@
 import { GuestMemory } from '../abi/memory.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { BLOCKED, type SyscallDef } from './syscall.js';
-import type { WaitQueue, Waiter } from './wait.js';
+import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
+import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
 import type { Kernel } from './kernel.js';
-import { ASYNCIFY_PAGES, type LoadedModule } from '../loader/module.js';
+import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, type LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 
@@ -93,6 +93,26 @@ export class Process implements Waiter {
   outputBytes = 0;
   /** Set when the kernel wants the running guest to yield at its next syscall. */
   private preemptRequested = false;
+  /** The parent, for a forked process until the parent exits. */
+  parent: Process | undefined;
+  /** Process group: a process socklab started leads its own (as a shell's jobs do); a child inherits its parent's. */
+  pgid: number;
+  /** Made by fork() rather than started by socklab. */
+  forked = false;
+  /** Its parent exited: init (pid 1, as on Linux) adopted it. */
+  orphaned = false;
+  /** getppid(): the parent's pid; 1 (init) for an orphan; 0 for a process socklab started (its parent is outside, as in another pid namespace). */
+  get ppid(): number {
+    return this.parent ? this.parent.pid : this.orphaned ? 1 : 0;
+  }
+  /** Children not yet reaped (running or zombies). */
+  readonly children = new Set<Process>();
+  /** Woken when a child exits (wait4 blocks on it). */
+  readonly childWait = new WaitQueue();
+  /** Reaped: gone from the process table (waited for, or a child of init/socklab). */
+  reaped = false;
+  /** Runs once the guest's stack is unwound (fork: the saved stack is then complete). */
+  private afterUnwind: (() => void) | undefined;
 
   constructor(
     readonly kernel: Kernel,
@@ -105,6 +125,7 @@ export class Process implements Waiter {
     this.host = opts.host;
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
+    this.pgid = pid;
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
@@ -208,6 +229,9 @@ export class Process implements Waiter {
       this.exports._start();
       if (this.exports.asyncify_get_state() === 1) {
         this.exports.asyncify_stop_unwind();
+        const after = this.afterUnwind;
+        this.afterUnwind = undefined;
+        after?.();
         return;
       }
       this.finish({ code: 0, status: 0 });
@@ -268,6 +292,7 @@ export class Process implements Waiter {
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw internalError(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), err);
     }
+    if (r === FORK) return this.forkAtUnwind(def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
     if (r === BLOCKED) {
       if (k.observer?.onSuspend) k.observer.onSuspend(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
       this.unwind();
@@ -288,6 +313,67 @@ export class Process implements Waiter {
       return 0;
     }
     return r;
+  }
+
+  /**
+   * fork(), after its handler accepted it: the guest unwinds, and once its
+   * whole stack is saved the kernel makes the child from this process's
+   * memory, globals and saved stack; both resume from the same point, the
+   * call returning the child's pid here and 0 there (its out-pointer is the
+   * call's last parameter). The trace shows the call once the child exists.
+   */
+  private forkAtUnwind(def: SyscallDef, args: number[]): number {
+    const k = this.kernel;
+    const out = args[args.length - 1]!;
+    this.afterUnwind = () => {
+      const child = k.fork(this, (c) => c.mem.setI32(out, 0));
+      this.mem.setI32(out, child.pid);
+      k.observer?.onSyscall(this, def, args, 0, this.callStart);
+      this.callStart = -1;
+      this.callDeadline = -1;
+      this.currentCall = undefined;
+      this.resumeValue = 0;
+    };
+    this.state = 'runnable';
+    k.requeue(this);
+    this.unwind();
+    return 0;
+  }
+
+  /**
+   * Makes this (new) process a copy of `parent`, suspended at the same
+   * point: a new instance of the same module, the parent's linear memory
+   * (heap, data, shadow stack and the saved Asyncify stack) and every
+   * mutable global (the loader exports them), the fd table sharing the
+   * parent's open file descriptions, and the per-process state subsystems
+   * keep (filesystem view, signal dispositions). Its first slice rewinds.
+   */
+  copyFrom(parent: Process): void {
+    this.instantiate();
+    if (this.refused) return;
+    const src = parent.exports as unknown as Record<string, unknown>;
+    const dst = this.exports as unknown as Record<string, unknown>;
+    const from = (src['memory'] as WebAssembly.Memory);
+    const to = (dst['memory'] as WebAssembly.Memory);
+    const grow = (from.buffer.byteLength - to.buffer.byteLength) / PAGE;
+    if (grow > 0) to.grow(grow);
+    new Uint8Array(to.buffer).set(new Uint8Array(from.buffer));
+    for (const name of Object.keys(src)) {
+      if (!name.startsWith(GLOBAL_EXPORT_PREFIX)) continue;
+      (dst[name] as WebAssembly.Global).value = (src[name] as WebAssembly.Global).value;
+    }
+    // CPU time starts at zero in the child; it keeps the rest of the parent's grant.
+    if (this.fuelGlobal && parent.fuelGlobal) {
+      this.fuelGlobal.value = parent.fuelGlobal.value;
+      this.fuelGrant = Math.max(0, Number(parent.fuelGlobal.value as bigint));
+    }
+    this.asyncData = parent.asyncData;
+    this.started = true;
+    this.resumeValue = 0;
+    this.fds.copyFrom(parent.fds);
+    for (const key of ['vfs', 'noRaw', 'sigpipe']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
+    const sig = parent.ext['sigactions'] as Record<number, string> | undefined;
+    if (sig) this.ext['sigactions'] = { ...sig };
   }
 
   private unwind(): void {

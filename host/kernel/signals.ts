@@ -7,7 +7,7 @@ import type { Process } from './process.js';
 export const SIGNALS = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
   SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
-  SIGXCPU: 24, SIGXFSZ: 25, SIGSYS: 31,
+  SIGCHLD: 17, SIGXCPU: 24, SIGXFSZ: 25, SIGSYS: 31,
 } as const;
 export type SignalName = keyof typeof SIGNALS;
 

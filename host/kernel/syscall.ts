@@ -8,6 +8,8 @@ import type { Process } from './process.js';
 
 /** Returned by a handler that suspended the calling process. */
 export const BLOCKED = -0x10000;
+/** Returned by fork's handler: the process unwinds and the kernel copies it (Process.forkAtUnwind). */
+export const FORK = -0x10001;
 
 export type SyscallClass = 'file' | 'desc' | 'net' | 'process' | 'memory' | 'clock' | 'signal' | 'ipc';
 
@@ -53,7 +55,9 @@ export type ParamKind =
   /** rt_sigaction(SIGPIPE, ...): socklab's disposition (1 ignore, 0 default). */
   | 'sigpipe_disp'
   /** args_get/environ_get: the process's argument or environment strings written. */
-  | 'argv_out' | 'environ_out';
+  | 'argv_out' | 'environ_out'
+  /** wait4: the status written (decoded as W* macros once a child was collected), its options (WNOHANG...). */
+  | 'wait_status_out' | 'wait_options';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -61,7 +65,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
-  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out',
+  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

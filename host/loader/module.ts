@@ -30,7 +30,7 @@ export interface LoadedModule {
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v3';
+const TRANSFORM_VERSION = 'v4';
 
 /**
  * Pages socklab grows a guest's memory by after instantiation, for the
@@ -188,6 +188,8 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     binaryen.setPassArgument('instrument-memory', 'memory.grow');
     mod.runPasses(['instrument-memory']);
     renameImports(mod, binaryen);
+    // fork() copies every mutable global into the child, __stack_pointer above all, which wasi-libc does not export.
+    exportMutableGlobals(mod, binaryen);
     // Fuel before Asyncify, so the guest can be suspended inside fuel_exhausted like inside a syscall.
     if (fuel) instrumentFuel(mod, binaryen);
     const unwinds = fuel ? [...asyncImports, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : asyncImports;
@@ -238,6 +240,24 @@ function startFromEntry(mod: BModule, binaryen: Binaryen): boolean {
 
 type Binaryen = typeof import('binaryen').default;
 type BModule = InstanceType<Binaryen['Module']>;
+
+/** Exports of the guest's own mutable globals (fork copies them): GLOBAL_EXPORT_PREFIX + the global's index. */
+export const GLOBAL_EXPORT_PREFIX = 'socklab$global$';
+
+/**
+ * Exports every mutable global the module defines under
+ * GLOBAL_EXPORT_PREFIX + its index, so fork() can read them in the parent
+ * and set them in the child (decision 8; shared/notes/fork.md). Run before
+ * Asyncify and fuel, so only the program's own globals are listed.
+ */
+function exportMutableGlobals(mod: BModule, binaryen: Binaryen): void {
+  const n = mod.getNumGlobals();
+  for (let i = 0; i < n; i++) {
+    const g = binaryen.getGlobalInfo(mod.getGlobalByIndex(i));
+    if (!g.mutable || g.module) continue;
+    mod.addGlobalExport(g.name, `${GLOBAL_EXPORT_PREFIX}${i}`);
+  }
+}
 
 /** instrument-memory imports its hooks from "env"; move ours to socklab_rt and drop the unused load/store hooks. */
 function renameImports(mod: BModule, binaryen: Binaryen): void {

@@ -51,7 +51,7 @@ export interface RunSpec {
   maxFds?: number;
   /** Bytes the run's in-memory files (and what guests add to mounted host files) may hold: ENOSPC past it (default 512 MiB). */
   maxFs?: number;
-  /** Processes the run may start (scenario processes beyond it are an error). */
+  /** Processes the run may start (scenario processes beyond it are an error), and may have at once, forked ones and zombies included (past it fork fails with EAGAIN). */
   maxProcesses?: number;
   /**
    * Fuel units (function entries + loop iterations) each process may use:

@@ -37,7 +37,7 @@ interface ScenarioFile {
   allow?: { connect?: string[]; listen?: string[]; dns?: boolean };
   publish?: string[];
   timeout?: string | number;
-  limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
+  limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
@@ -215,6 +215,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     maxMemory: s.limits?.max_memory === undefined ? undefined : sizeBytes(s.limits.max_memory),
     maxOutput: s.limits?.max_output === undefined ? undefined : sizeBytes(s.limits.max_output),
     maxFds: s.limits?.max_fds,
+    ...(s.limits?.max_procs !== undefined ? { maxProcesses: s.limits.max_procs } : {}),
     maxFs: s.limits?.max_fs === undefined ? undefined : parseSize(String(s.limits.max_fs)),
     ...(s.limits?.cpu !== undefined ? { fuel: s.limits.cpu } : {}),
     ...(s.limits?.virtual_time !== undefined ? { maxVirtualMs: durationMs(s.limits.virtual_time) } : {}),

@@ -5,6 +5,7 @@
 // default), so the same seed gives the same trace, byte for byte.
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
+import { SIGNALS } from '../kernel/signals.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
@@ -262,6 +263,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
         case 'fd': return fdText(p, v);
         case 'out': return ok && v ? `[${mem.i32(v)}]` : hexp(v);
+        case 'wait_status_out': {
+          if (!v) return 'NULL';
+          if (!ok || n <= 0) return hexp(v);
+          const s = mem.i32(v);
+          if ((s & 0x7f) === 0) return `[{WIFEXITED(s) && WEXITSTATUS(s) == ${(s >> 8) & 0xff}}]`;
+          return `[{WIFSIGNALED(s) && WTERMSIG(s) == ${SIGNAL_NAMES[s & 0x7f] ?? s & 0x7f}}]`;
+        }
+        case 'wait_options': return flagNames({ WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 }, v);
         case 'fd_pair_out': return ok && v ? `[${fdText(p, mem.i32(v))}, ${fdText(p, mem.i32(v + 4))}]` : hexp(v);
         case 'buf': return v ? q(mem.view(v, Math.min(next >>> 0, max + 1)), max) : 'NULL';
         case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), max + 1)), max) : hexp(v);
@@ -504,7 +513,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const res = result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
       const split = splitAt(def);
-      const inText = entry?.text ?? def.params.slice(0, split).map((_, i) => arg(p, def, args, i, ok, n));
+      // fork() is clone(2) with glibc's arguments; the child tid pointer is where fork's result goes.
+      const inText = def.strace === 'clone' ? cloneArgs(args) : entry?.text ?? def.params.slice(0, split).map((_, i) => arg(p, def, args, i, ok, n));
       const outText = def.params.slice(split).map((_, k) => arg(p, def, args, split + k, ok, n, entry));
       const name = callName(p, def, args);
       if (opts.summary) {
@@ -565,6 +575,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     },
   };
 }
+
+function cloneArgs(args: readonly unknown[]): string[] {
+  return ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD', `child_tidptr=0x${((args[0] as number) >>> 0).toString(16)}`];
+}
+const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SIGNALS).map(([k, v]) => [v, k]));
 
 /** strace -c's table: time share, seconds, usecs/call, calls, errors, syscall. */
 export function summaryTable(stats: Map<string, { calls: number; errors: number; ns: number }>): string {

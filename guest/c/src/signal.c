@@ -21,7 +21,7 @@ static void (*handlers[NSIG_])(int);
  * SIGKILL after a grace period. */
 static int tell_host(int sig, void (*h)(int)) {
   if (sig == SIGPIPE) return __socklab_sigpipe(h == SIG_IGN ? 1 : 0);
-  if (sig == SIGTERM) return __socklab_sigaction(sig, h == SIG_IGN ? 1 : (h && h != SIG_DFL && h != SIG_ERR) ? 2 : 0);
+  if (sig == SIGTERM || sig == SIGCHLD) return __socklab_sigaction(sig, h == SIG_IGN ? 1 : (h && h != SIG_DFL && h != SIG_ERR) ? 2 : 0);
   return 0;
 }
 

@@ -1,0 +1,46 @@
+/* fork(), the wait family, getpid() and getppid() on socklab's host calls
+ * (docs/abi.md). fork suspends the caller; the host copies the process and
+ * both return from the same call: the child's pid in the parent, 0 in the
+ * child. */
+#define _WASI_EMULATED_PROCESS_CLOCKS
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include "socklab_imports.h"
+
+SOCKLAB_IMPORT(fork) int __socklab_fork(int *);
+SOCKLAB_IMPORT(wait4) int __socklab_wait4(int, int *, int, void *, int *);
+SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
+SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
+
+pid_t fork(void) {
+  int pid = -1;
+  int err = __socklab_fork(&pid);
+  if (err) { errno = err; return -1; }
+  return pid;
+}
+
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru) {
+  int got = -1;
+  /* socklab counts no per-process resource usage: a zeroed rusage. */
+  if (ru) memset(ru, 0, sizeof *ru);
+  int err = __socklab_wait4(pid, status, options, ru, &got);
+  if (err) { errno = err; return -1; }
+  return got;
+}
+pid_t wait3(int *status, int options, struct rusage *ru) { return wait4(-1, status, options, ru); }
+pid_t waitpid(pid_t pid, int *status, int options) { return wait4(pid, status, options, 0); }
+pid_t wait(int *status) { return wait4(-1, status, 0, 0); }
+
+pid_t getpid(void) {
+  int pid = 0;
+  __socklab_getpid(&pid);
+  return pid;
+}
+pid_t getppid(void) {
+  int pid = 0;
+  __socklab_getppid(&pid);
+  return pid;
+}
