@@ -217,8 +217,12 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   return { spec, modules };
 }
 
-/** A .wasm path as is; C and AssemblyScript sources are built (once per content) into the cache. */
-async function resolveModule(module: string, more: string[], base: string): Promise<string> {
+/**
+ * A .wasm path as is; C and AssemblyScript sources are built (once per
+ * content) into the cache. `socklab run prog.c` and `--client "prog.c ..."`
+ * use it too.
+ */
+export async function resolveModule(module: string, more: string[], base: string): Promise<string> {
   const abs = (f: string): string => (isAbsolute(f) ? f : join(base, f));
   const m = abs(module);
   if (extname(m) === '.ts') {
