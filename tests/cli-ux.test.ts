@@ -66,3 +66,14 @@ describe('socklab run builds sources on demand', () => {
     expect(r.stderr).toContain('nope');
   });
 });
+
+describe('WASI_SDK_PATH', () => {
+  it('pointing nowhere says what is wrong', async () => {
+    writeFileSync(join(tmp, 'ok.c'), 'int main(void) { return 0; }\n');
+    const r = await socklab(['build', 'ok.c', '-o', 'ok.wasm'], { WASI_SDK_PATH: join(tmp, 'no-such-sdk') });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('WASI_SDK_PATH');
+    expect(r.stderr).toContain(join(tmp, 'no-such-sdk', 'bin', 'clang'));
+    expect(r.stderr).toContain('does not exist');
+  });
+});
