@@ -5,7 +5,7 @@
 // points nowhere says so.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
@@ -75,5 +75,65 @@ describe('WASI_SDK_PATH', () => {
     expect(r.stderr).toContain('WASI_SDK_PATH');
     expect(r.stderr).toContain(join(tmp, 'no-such-sdk', 'bin', 'clang'));
     expect(r.stderr).toContain('does not exist');
+  });
+});
+
+describe('call names: one table for --trace-only, --inject and grading checks', () => {
+  const dir = join(ROOT, 'examples', 'tcp-echo');
+  const server = join(dir, 'echo_server.c'); // built on demand (and cached)
+  const client = join(dir, 'echo_client.c');
+
+  it('--trace-only write shows the writev lines, recv,send the recvfrom/sendto lines', async () => {
+    const r = await socklab(['run', server, '--client', `${client} localhost 7000 hi`, '--trace', '--trace-only', 'write,recv,send,accept', '--', '7000', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\] [0-9.]+ writev\(/);
+    expect(r.stderr).toMatch(/\] [0-9.]+ recvfrom\(/);
+    expect(r.stderr).toMatch(/\] [0-9.]+ sendto\(/);
+    expect(r.stderr).toMatch(/\] [0-9.]+ accept4\(/);
+    expect(r.stderr).not.toMatch(/\] [0-9.]+ (socket|connect|close)\(/);
+    // The syscall names work too.
+    const s = await socklab(['run', server, '--client', `${client} localhost 7000 hi`, '--trace', '--trace-only', 'writev,pselect6,%net', '--', '7000', '1']);
+    expect(s.status, s.stderr).toBe(0);
+    expect(s.stderr).toMatch(/\] [0-9.]+ writev\(/);
+  });
+
+  it.each([
+    [['--trace', '--trace-only', 'bogus'], /--trace-only: unknown call "bogus"/],
+    [['--trace', '--trace-only', 'conect'], /unknown call "conect" \(did you mean connect\?\)/],
+    [['--trace', '--trace-only', '%nett'], /unknown call "%nett" \(did you mean %net\?\)/],
+    [['--inject', 'bogus:error=EINTR'], /--inject: unknown call "bogus"/],
+    [['--inject', 'recvfom:error=EINTR'], /did you mean recvfrom\?/],
+  ])('refuses %j', async (args, msg) => {
+    const r = await socklab(['run', server, ...args, '--', '7000', '1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  it('a grading sequence [socket, bind, recv, send] passes the model solution; a typo fails --check', async () => {
+    const sub = join(tmp, 'names-sub');
+    mkdirSync(sub, { recursive: true });
+    copyFileSync(join(dir, 'echo_server.c'), join(sub, 'echo_server.c'));
+    const spec = (seq: string): string => {
+      const f = join(tmp, `names-${seq.replace(/\W/g, '')}.yaml`);
+      writeFileSync(
+        f,
+        `assignment: names\nsubmission: { programs: { echo_server: { sources: [echo_server.c] } } }\n` +
+          `reference: { echo_client: { sources: [${join(dir, 'echo_client.c')}] } }\n` +
+          `tests:\n  - name: seq\n    points: 1\n    processes:\n      - { name: echo_server, program: echo_server, args: [7000, 1] }\n` +
+          `      - { name: client, reference: echo_client, args: [localhost, 7000, hi], start: 1ms }\n` +
+          `    checks:\n      - trace: { sequence: [${seq}] }\n      - { process: client, trace: { call: write, min: 1 } }\n      - { process: client, trace: { before: [connect, read] } }\n`,
+      );
+      return f;
+    };
+    const bad = await socklab(['grade', spec('socket, bind, recv, sendd'), '--check']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown call "sendd" (did you mean send?)');
+    const good = spec('socket, bind, accept, recv, send');
+    expect((await socklab(['grade', good, '--check'])).status).toBe(0);
+    const out = join(tmp, 'names-out');
+    const r = await socklab(['grade', good, '--submission', sub, '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { score: number; tests: { output: string }[] };
+    expect(results.score, results.tests[0]!.output).toBe(1);
   });
 });

@@ -17,6 +17,7 @@ import { loadScenario, resolveModule, ScenarioError, type NetworkConfig } from '
 import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
 import { parsePolicy, PolicyError } from '../net/real/policy.js';
 import { InjectError, parseInject } from '../trace/inject.js';
+import { CallNameError, expandCallSet } from '../trace/names.js';
 
 /** A bad command line: printed as `socklab CMD: message`, exit status 2. */
 export class UsageError extends Error {}
@@ -301,6 +302,13 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   }));
   const publishFlags = (f.publish ?? []).map((p) => value('publish', p, parsePublish));
   for (const r of f.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
+  if (f.traceOnly !== undefined) value('trace-only', f.traceOnly, (s) => {
+    try {
+      return expandCallSet(s.split(','));
+    } catch (e) {
+      throw e instanceof CallNameError ? new UsageError(e.message) : e;
+    }
+  });
 
   // A C or AssemblyScript source runs as it is: built on demand, once per content (as in scenario files).
   const modulePath = (m: string): Promise<string> => resolveModule(m, [], process.cwd());

@@ -16,6 +16,7 @@ import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
+import { expandCallSet } from '../trace/names.js';
 import { RealNetwork } from '../net/real/network.js';
 import { Publisher } from '../net/real/publish.js';
 
@@ -67,7 +68,7 @@ export class Session {
     if (spec.trace && io.trace && !observer) {
       const t = spec.trace;
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
-        strSize: t.strSize, classes: t.classes, format: t.format, summary: t.summary,
+        strSize: t.strSize, classes: t.classes && expandCallSet(t.classes), format: t.format, summary: t.summary,
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
       });
       this.kernel.observer = this.tracer;
