@@ -137,3 +137,24 @@ describe('call names: one table for --trace-only, --inject and grading checks', 
     expect(results.score, results.tests[0]!.output).toBe(1);
   });
 });
+
+describe('virtual hosts: addresses', () => {
+  const showip = join(ROOT, 'wasm', 'tests', 'net_showip.wasm');
+  it('a host declared with only IPv4 gets no IPv6 address (and one with only IPv6, no IPv4)', async () => {
+    const file = join(tmp, 'v4only.yaml');
+    writeFileSync(
+      file,
+      `hosts:\n  - { name: server, ipv4: [10.0.0.1] }\n  - { name: client, ipv4: [10.0.0.2] }\n  - { name: six, ipv6: ["fd00::6"] }\n  - { name: both }\n` +
+        `processes:\n  - { module: ${showip}, host: client, args: [server] }\n  - { module: ${showip}, host: client, args: [six], start: 1ms }\n  - { module: ${showip}, host: client, args: [both], start: 2ms }\n`,
+    );
+    const r = await socklab(['run', file]);
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.stdout.split('\n');
+    const of = (n: number): string => out.filter((l) => l.startsWith(`[net_showip.wasm:${n}]`)).join('\n');
+    expect(of(1)).toContain('IPv4: 10.0.0.1');
+    expect(of(1)).not.toContain('IPv6');
+    expect(of(2)).toContain('IPv6: fd00::6');
+    expect(of(2)).not.toContain('IPv4');
+    expect(of(3)).toMatch(/IPv4: 10\.0\.0\.4[\s\S]*IPv6: fd00::4/);
+  });
+});
