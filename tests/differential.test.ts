@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runGuest } from './helpers.js';
+import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
 /** Test programs named net_* or diff_*, and examples that carry "// run:" lines (built as examples_<name>). */
@@ -43,6 +44,7 @@ const cases = programs.flatMap((prog) => runsOf(readFileSync(prog.path, 'utf8'))
 describe('socklab matches Linux', () => {
   it.each(cases)('%s', async (_name, prog, args) => {
     const exe = join(bin, prog.guest);
+    needs('gcc');
     execFileSync('gcc', ['-O1', '-w', '-o', exe, prog.path]);
     // stdin is /dev/null natively too: Node's own pipes are sockets and would change what the program sees.
     const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
