@@ -158,3 +158,50 @@ describe('virtual hosts: addresses', () => {
     expect(of(3)).toMatch(/IPv4: 10\.0\.0\.4[\s\S]*IPv6: fd00::4/);
   });
 });
+
+describe('names resolve as on Debian: /etc/hosts and getaddrinfo', () => {
+  const beej = join(ROOT, 'tests', 'fixtures', 'beej');
+  it("Beej's talker (getaddrinfo(\"localhost\"), AF_INET6) reaches his listener on ::1", async () => {
+    const file = join(tmp, 'beej.yaml');
+    writeFileSync(
+      file,
+      `processes:\n  - { name: listener, module: ${join(beej, 'listener.c')} }\n  - { name: talker, module: ${join(beej, 'talker.c')}, args: [localhost, "hello, listener"], start: 1ms }\n`,
+    );
+    const r = await socklab(['run', file]);
+    expect(r.stdout).toContain('talker: sent 15 bytes to localhost');
+    expect(r.stdout).toContain('listener: got packet from ::1');
+    expect(r.stdout).toContain('listener: packet contains "hello, listener"');
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('each host has an /etc/hosts the guest reads and getaddrinfo follows; a scenario can set it', async () => {
+    const file = join(tmp, 'etchosts.yaml');
+    writeFileSync(
+      file,
+      `hosts:\n  - { name: server, ipv4: [10.0.0.1] }\n  - { name: client, ipv4: [10.0.0.2], ipv6: ["fd00::2"] }\n` +
+        `  - name: custom\n    ipv4: [10.0.0.3]\n    etc_hosts: |\n      127.0.0.1 localhost\n      10.9.9.9 db db.example\n      10.0.0.1 server srv\n` +
+        `processes:\n  - { name: plain, host: server, module: ${join(beej, 'cat_hosts.c')}, args: [localhost, client] }\n` +
+        `  - { name: ac, host: server, module: ${join(beej, 'cat_hosts.c')}, args: [localhost, client], env: { AI: addrconfig }, start: 1ms }\n` +
+        `  - { name: own, host: custom, module: ${join(beej, 'cat_hosts.c')}, args: [db.example, srv, client], start: 2ms }\n`,
+    );
+    const r = await socklab(['run', file]);
+    expect(r.status, r.stderr).toBe(0);
+    const of = (n: string): string => r.stdout.split('\n').filter((l) => l.startsWith(`[${n}:`)).map((l) => l.replace(/^\[[^\]]*\] /, '')).join('\n');
+    const plain = of('plain');
+    expect(plain).toMatch(/^127\.0\.0\.1\s+localhost$/m);
+    expect(plain).toMatch(/^::1\s+localhost ip6-localhost ip6-loopback$/m);
+    expect(plain).toMatch(/^10\.0\.0\.1\s+server$/m);
+    expect(plain).toMatch(/^fd00::2\s+client$/m);
+    // glibc's order: ::1 before 127.0.0.1; on an IPv4-only host, an IPv6 destination after the IPv4 ones.
+    expect(plain).toContain('localhost -> ::1\nlocalhost -> 127.0.0.1\nclient -> 10.0.0.2\nclient -> fd00::2');
+    // AI_ADDRCONFIG on an IPv4-only host: only IPv4.
+    expect(of('ac')).toContain('localhost -> 127.0.0.1\nclient -> 10.0.0.2');
+    expect(of('ac')).not.toContain('-> ::1');
+    expect(of('ac')).not.toContain('-> fd00::2');
+    const own = of('own');
+    expect(own).toMatch(/^10\.9\.9\.9 db db\.example$/m);
+    expect(own).toContain('db.example -> 10.9.9.9');
+    expect(own).toContain('srv -> 10.0.0.1');
+    expect(own).toContain('client -> 10.0.0.2'); // not in its file: the virtual network's names still answer
+  });
+});

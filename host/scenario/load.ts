@@ -23,7 +23,7 @@ export class ScenarioError extends Error {}
 /** The virtual network's configuration, as host/net's createVirtualNetwork takes it. */
 export interface NetworkConfig {
   changes?: { atMs: number; a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; etcHosts?: string }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
 }
@@ -36,7 +36,7 @@ interface ScenarioFile {
   publish?: string[];
   timeout?: string | number;
   limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
-  hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
+  hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[]; etc_hosts?: string }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
   events?: { at: string | number; link?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }; kill?: string }[];
@@ -149,7 +149,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
   const network: NetworkConfig = {
-    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6 })),
+    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6, ...(h.etc_hosts !== undefined ? { etcHosts: h.etc_hosts } : {}) })),
     links: (s.links ?? []).map((l) => ({
       a: l.between[0], b: l.between[1],
       latencyMs: l.latency === undefined ? undefined : durationMs(l.latency),

@@ -11,7 +11,7 @@ import type { Socket } from '../socket.js';
 import { PacketCapture } from './capture.js';
 
 export interface NetworkConfig {
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; /** This host's /etc/hosts, instead of the generated one (host/net/etchosts.ts). */ etcHosts?: string }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
   /** Link changes at given times: from atMs on, the link between a and b has these properties. */
