@@ -5,7 +5,7 @@
 // as glibc sorts them (RFC 6724 with the default policy table).
 import * as fs from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
-import { MemDir, MemFile, HostNode, type Vfs } from '../fs/memfs.js';
+import { FsSpace, MemDir, MemFile, HostNode, type Vfs } from '../fs/memfs.js';
 import type { Process } from '../kernel/process.js';
 import { canonIp } from './ipaddr.js';
 
@@ -17,12 +17,23 @@ export function defaultEtcHosts(hosts: readonly { name: string; v4: readonly str
   return lines.join('\n');
 }
 
+/** This machine's /etc/hosts (for --net=real), if it is a readable regular file of at most 1 MiB. */
+export function machineEtcHosts(): string | undefined {
+  try {
+    const st = fs.statSync('/etc/hosts');
+    return st.isFile() && st.size <= 1 << 20 ? fs.readFileSync('/etc/hosts', 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes /etc/hosts into a host's filesystem, unless a mount already provides /etc. */
 export function installEtcHosts(vfs: Vfs, text: string): void {
   let etc = vfs.root.entries.get('etc');
   if (!etc) vfs.root.entries.set('etc', (etc = new MemDir(vfs.times(), vfs.root)));
   if (!(etc instanceof MemDir) || etc.entries.has('hosts')) return;
-  const f = new MemFile(vfs.times(), vfs.space);
+  // Its own space, as on Linux where /etc is not the tmpfs: --max-fs counts what the guests write, not this.
+  const f = new MemFile(vfs.times(), new FsSpace(1 << 20));
   f.write(new TextEncoder().encode(text), 0);
   etc.entries.set('hosts', f);
 }

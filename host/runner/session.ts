@@ -18,7 +18,7 @@ import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
 import { expandCallSet } from '../trace/names.js';
 import { RealNetwork } from '../net/real/network.js';
-import { defaultEtcHosts, installEtcHosts } from '../net/etchosts.js';
+import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
 import { kernelNetwork, type NetworkConfig } from '../net/virtual/index.js';
 import { Publisher } from '../net/real/publish.js';
 
@@ -157,9 +157,10 @@ export class Session {
     if (!v) {
       const mounts = [...(this.spec.mounts ?? []), ...(this.spec.hostMounts?.[host] ?? [])];
       v = new Vfs(() => this.kernel.clock.wall(), mounts, this.space);
-      // Debian's /etc/hosts: localhost, and every virtual host's addresses (or the scenario's etc_hosts).
+      // Debian's /etc/hosts: localhost, and every virtual host's addresses (or the scenario's etc_hosts);
+      // on --net=real, this machine's own, as its resolver has it.
       const mine = (this.spec.network as NetworkConfig | undefined)?.hosts?.find((h) => h.name === host)?.etcHosts;
-      installEtcHosts(v, mine ?? defaultEtcHosts(this.spec.net === 'real' ? [] : [...kernelNetwork(this.kernel).hosts.values()]));
+      installEtcHosts(v, mine ?? (this.spec.net === 'real' ? machineEtcHosts() : undefined) ?? defaultEtcHosts(this.spec.net === 'real' ? [] : [...kernelNetwork(this.kernel).hosts.values()]));
       this.filesystems.set(host, v);
     }
     return v;
