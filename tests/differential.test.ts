@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runGuest } from './helpers.js';
+import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
 /** Test programs named net_* or diff_*, and examples that carry "// run:" lines (built as examples_<name>). */
@@ -18,6 +19,7 @@ const examplePrograms = readdirSync(join(ROOT, 'examples'), { recursive: true, e
   .map((f) => ({ path: join(ROOT, 'examples', f), guest: `examples_${f.replace(/^.*\//, '').replace(/\.c$/, '')}` }));
 const programs = [...testPrograms, ...examplePrograms];
 const bin = mkdtempSync(join(tmpdir(), 'socklab-native-'));
+const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 
 /**
  * Ephemeral ports and addresses of the machine differ between Linux and the
@@ -43,11 +45,14 @@ const cases = programs.flatMap((prog) => runsOf(readFileSync(prog.path, 'utf8'))
 describe('socklab matches Linux', () => {
   it.each(cases)('%s', async (_name, prog, args) => {
     const exe = join(bin, prog.guest);
+    needs('gcc');
     execFileSync('gcc', ['-O1', '-w', '-o', exe, prog.path]);
     // stdin is /dev/null natively too: Node's own pipes are sockets and would change what the program sees.
     const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(native.error).toBeUndefined();
-    const o = await runGuest(prog.guest, [...args]);
+    // The virtual host gets this machine's /etc/hosts, so names resolve from the same file on both sides
+    // (socklab's own default is Debian's, with ::1 localhost: tests/cli-ux.test.ts).
+    const o = await runGuest(prog.guest, [...args], { network: { hosts: [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'], etcHosts: MACHINE_HOSTS }] } });
     expect(normalise(o.stdout)).toBe(normalise(native.stdout));
     // A signal death natively is status null + signal; socklab reports 128+N, as a shell does.
     const nativeStatus = native.status ?? 128 + (({ SIGPIPE: 13, SIGABRT: 6, SIGSEGV: 11 }) as Record<string, number>)[native.signal ?? ''] !;

@@ -7,10 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runGuest } from './helpers.js';
+import { needs } from './tools.js';
 
 describe('fuzzer regressions', () => {
   it('fuzz_regress matches Linux, and no call is an internal error', async () => {
     const exe = join(mkdtempSync(join(tmpdir(), 'socklab-fuzz-')), 'fuzz_regress');
+    needs('gcc');
     execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', 'fuzz_regress.c')]);
     const native = spawnSync(exe, [], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
     expect(native.status).toBe(0);

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, ROOT } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
+import { needs } from './tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socklab-pcap-'));
-const tshark = (...args: string[]): string => execFileSync('tshark', ['-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const tshark = (...args: string[]): string => (needs('tshark'), execFileSync('tshark', ['-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
 const capture = async (example: string, file: string, extra: Record<string, unknown> = {}): Promise<string> => {
   const { spec } = await loadScenario(join(ROOT, 'examples', example));
   const pcap = join(dir, file);

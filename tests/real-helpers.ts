@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 import { run } from './helpers.js';
+import { needs } from './tools.js';
 import type { RunOptions, RunOutcome } from '../dist/host/api.js';
 
 export const T = 60_000;
@@ -38,6 +39,7 @@ export function runUntil(spec: RunOptions, line: RegExp): { ready: Promise<RegEx
 }
 
 export function exec(cmd: string, args: string[], input?: string): Promise<string> {
+  needs(cmd);
   return new Promise((resolve, reject) => {
     const c = execFile(cmd, args, { timeout: T }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${err.message} ${stderr}`)) : resolve(stdout)));
     if (input !== undefined) c.stdin!.end(input);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createServer as httpServer } from 'node:http';
 import * as net from 'node:net';
 import * as dgram from 'node:dgram';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guest, run, ROOT } from './helpers.js';
@@ -149,12 +149,13 @@ describe('--net=real: guests and real peers on loopback', () => {
     const port = await freePort();
     const server = proc('examples_echo_server', [String(port), '2']);
     const clients = [proc('examples_echo_client', ['127.0.0.1', String(port), 'over the loopback']), proc('examples_echo_client', ['localhost', String(port), 'and by name'])];
-    const virt = await run({ timeoutMs: T, processes: [server, ...clients.map((c) => ({ ...c, startMs: 1 }))] });
+    // Both sides resolve localhost from this machine's /etc/hosts (--net=real uses it; the virtual host is given it).
+    const virt = await run({ timeoutMs: T, network: { hosts: [{ name: 'host1', etcHosts: readFileSync('/etc/hosts', 'utf8') }] }, processes: [server, ...clients.map((c) => ({ ...c, startMs: 1 }))] });
     expect(virt.status).toBe(0);
     // On the real network the clients start once the server says it listens.
     const { ready, done } = runUntil({ net: 'real', policy: { allowListen: [`*:${port}`] }, processes: [server] }, /listening on port/);
     await ready;
-    const policy = { allowConnect: [`127.0.0.1:${port}`] };
+    const policy = { allowConnect: [`127.0.0.1:${port}`, `[::1]:${port}`] };
     const real = await Promise.all(clients.map((c) => run({ net: 'real', policy, timeoutMs: T, processes: [c] })));
     const srv = await done;
     expect(real.map((o) => o.stdout)).toEqual(virt.processes.slice(1).map((p) => p.stdout));

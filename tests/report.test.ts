@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT } from './helpers.js';
+import { needs } from './tools.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const socklab = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { encoding: 'utf8' });
@@ -29,8 +30,8 @@ describe('socklab view / run --report', () => {
   let dir: string;
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup-tests.js installs Debian's chromium (apt-get install chromium)`);
     dir = mkdtempSync(join(tmpdir(), 'sl-report-'));
+    if (!existsSync(CHROMIUM)) return; // each test then fails with needs('chromium')
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   });
   afterAll(async () => {
@@ -39,6 +40,7 @@ describe('socklab view / run --report', () => {
   });
 
   async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+    needs('chromium');
     const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

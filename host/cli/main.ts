@@ -13,10 +13,11 @@ import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parse
 import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
-import { loadScenario, ScenarioError, type NetworkConfig } from '../scenario/load.js';
+import { loadScenario, resolveModule, ScenarioError, type NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
 import { parsePolicy, PolicyError } from '../net/real/policy.js';
 import { InjectError, parseInject } from '../trace/inject.js';
+import { CallNameError, expandCallSet } from '../trace/names.js';
 
 /** A bad command line: printed as `socklab CMD: message`, exit status 2. */
 export class UsageError extends Error {}
@@ -54,12 +55,13 @@ function program(state: { status: number; rest: string[] }): Command {
       'Run a guest module, the processes and network a scenario file describes\n' +
         '(docs/scenarios.md), or a server and N clients on one virtual host:\n\n' +
         '  socklab run MODULE.wasm [options] [-- ARGS...]\n' +
+        '  socklab run PROG.c [options] [-- ARGS...]      (built on demand, cached)\n' +
         '  socklab run SCENARIO.yaml [options]\n' +
         '  socklab run SERVER.wasm --client "CLIENT.wasm ARGS..." [--clients N]\n' +
         '              [-- SERVER ARGS...]',
     )
     .usage('MODULE.wasm|SCENARIO.yaml [options] [-- ARGS...]')
-    .argument('<module>', 'a .wasm module, or a scenario file (.yaml, .yml, .json)')
+    .argument('<module>', 'a .wasm module, a C (.c) or AssemblyScript (.ts) program (built on demand, cached by content), or a scenario file (.yaml, .yml, .json)')
     .argument('[args...]', "the guest's arguments (after --)")
     .option('--env <NAME=VALUE>', "set a variable in the guest's environment (repeatable); the guest sees no other variable", collect)
     .option('--dir <HOST[:GUEST][:ro]>', 'mount a host directory into the guest (repeatable)', collect)
@@ -97,7 +99,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--allow-listen <HOST:PORT>', '--net=real: bind/listen may use HOST:PORT (repeatable)', collect)
     .option('--allow-dns', "--net=real: getaddrinfo may ask the host's resolver")
     .option('--publish <R:HOST:P>', 'virtual network: real clients connecting to 127.0.0.1:R reach the listener on virtual HOST port P (repeatable; R=0 picks a port)', collect)
-    .option('--client <"M ARGS">', 'also start client module M with ARGS (repeatable), 1 virtual ms after the server', collect)
+    .option('--client <"M ARGS">', 'also start client module (or .c/.ts program) M with ARGS (repeatable), 1 virtual ms after the server', collect)
     .option('--clients <N>', 'start N copies of each --client, 1 to 4096 (default 1); {i} in its arguments becomes the copy\'s number')
     .addHelpText('after', EXIT_STATUS)
     .action(async (module: string, args: string[], opts: RunFlags) => {
@@ -347,19 +349,30 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   }));
   const publishFlags = (f.publish ?? []).map((p) => value('publish', p, parsePublish));
   for (const r of f.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
+  if (f.traceOnly !== undefined) value('trace-only', f.traceOnly, (s) => {
+    try {
+      return expandCallSet(s.split(','));
+    } catch (e) {
+      throw e instanceof CallNameError ? new UsageError(e.message) : e;
+    }
+  });
 
-  let processes: ProcessSpec[] = [{ module: resolve(module), name: basename(module), args: guestArgs, env: f.env ?? [], stdin: 'inherit', ...(f.client?.length ? { service: true } : {}) }];
+  // A C or AssemblyScript source runs as it is: built on demand, once per content (as in scenario files).
+  const modulePath = (m: string): Promise<string> => resolveModule(m, [], process.cwd());
+  const isScenario = /\.(ya?ml|json)$/i.test(module);
+  let processes: ProcessSpec[] = [{ module: isScenario ? resolve(module) : await modulePath(module), name: basename(module), args: guestArgs, env: f.env ?? [], stdin: 'inherit', ...(f.client?.length ? { service: true } : {}) }];
   let scenario: RunSpec | undefined;
-  if (/\.(ya?ml|json)$/i.test(module)) {
+  if (isScenario) {
     scenario = (await loadScenario(module, seedGiven ? { seed } : {})).spec;
     processes = scenario.processes;
   }
   for (const c of f.client ?? []) {
     const [cm, ...cargs] = splitWords(c);
     if (!cm) throw new UsageError('--client: expected "MODULE.wasm ARGS..."');
+    const cmod = await modulePath(cm);
     for (let i = 1; i <= n; i++) {
       const name = n > 1 ? `${basename(cm)}#${i}` : basename(cm);
-      processes.push({ module: resolve(cm), name, args: cargs.map((a) => a.replaceAll('{i}', String(i))), env: f.env ?? [], startMs: 1 });
+      processes.push({ module: cmod, name, args: cargs.map((a) => a.replaceAll('{i}', String(i))), env: f.env ?? [], startMs: 1 });
     }
   }
   if (processes.length > 1 && !scenario) processes[0]!.stdin = undefined;

@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RunOutcome, ProcessOutcome } from '../runner/run.js';
 import { TraceAssertionError, type Trace } from '../trace/api.js';
+import { callMatches } from '../trace/names.js';
 import { cacheDir } from '../loader/module.js';
 import { fileKind, readUserText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { describeDifference, quoted, tail } from './feedback.js';
@@ -103,13 +104,13 @@ const traceAssert = (c: Extract<Check, { kind: 'trace' }>, p: ProcessOutcome, ct
     else if ('no_fd_leak' in a) ctx.trace.expectNoFdLeak(p.pid);
     else if ('before' in a) {
       const [x, y] = a.before;
-      const ix = events.findIndex((e) => e.call === x);
-      const iy = events.findIndex((e) => e.call === y);
+      const ix = events.findIndex((e) => callMatches(e.call, x));
+      const iy = events.findIndex((e) => callMatches(e.call, y));
       if (ix < 0 || iy < 0 || ix > iy) return `${who(p)} should call ${x} before ${y}: ${ix < 0 ? `it never called ${x}` : iy < 0 ? `it never called ${y}` : `its first ${y} came before its first ${x}`}`;
     } else if ('uses' in a) {
       if (!events.some((e) => e.args.some((arg) => arg.includes(a.uses)))) return `${who(p)} never used ${a.uses} (no call's arguments mention it)`;
     } else {
-      const n = events.filter((e) => e.call === a.call).length;
+      const n = events.filter((e) => callMatches(e.call, a.call)).length;
       if (a.min !== undefined && n < a.min) return `${who(p)} called ${a.call} ${n} time(s), expected at least ${a.min}`;
       if (a.max !== undefined && n > a.max) return `${who(p)} called ${a.call} ${n} time(s), expected at most ${a.max}`;
       if (a.min === undefined && a.max === undefined && n === 0) return `${who(p)} never called ${a.call}`;

@@ -2,6 +2,7 @@
 // against what the schema cannot say (programs named by processes exist,
 // one kind per check, file checks have a files_dir, ...). Every problem is
 // reported with its file and line, the way scenario files are.
+import { CallNameError, traceNames } from '../trace/names.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileKind, readUserText, sizeText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -245,7 +246,18 @@ export function loadGradingSpec(path: string): GradingSpec {
           const tk = TRACE_KINDS.filter((k) => tr[k] !== undefined);
           if (tk.length !== 1) problems.push(`${at(ptr)}: a trace check has exactly one of ${TRACE_KINDS.join(', ')}`);
           else if ((tr.min !== undefined || tr.max !== undefined) && tk[0] !== 'call') problems.push(`${at(ptr)}: min and max go with call`);
-          else checks.push({ ...common, kind, assert: { [tk[0]!]: tr[tk[0]!], ...(tr.min !== undefined ? { min: tr.min } : {}), ...(tr.max !== undefined ? { max: tr.max } : {}) } as TraceAssertion });
+          else {
+            // Call names as --trace-only and --inject take them (host/trace/names.ts): a typo is refused here, not at grading time.
+            for (const n of [...(tr.sequence ?? []), ...(tr.before ?? []), ...(tr.call !== undefined ? [tr.call] : [])]) {
+              try {
+                traceNames(n);
+              } catch (e) {
+                if (!(e instanceof CallNameError)) throw e;
+                problems.push(`${at(ptr)}: ${e.message}`);
+              }
+            }
+          }
+          if (tk.length === 1 && !((tr.min !== undefined || tr.max !== undefined) && tk[0] !== 'call')) checks.push({ ...common, kind, assert: { [tk[0]!]: tr[tk[0]!], ...(tr.min !== undefined ? { min: tr.min } : {}), ...(tr.max !== undefined ? { max: tr.max } : {}) } as TraceAssertion });
         } else {
           const [mod, name] = [c.function!.slice(0, c.function!.lastIndexOf('#')), c.function!.slice(c.function!.lastIndexOf('#') + 1)];
           const abs = isAbsolute(mod) ? mod : join(srcDir, mod);

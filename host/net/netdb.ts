@@ -12,6 +12,7 @@ import { networkOf } from './virtual/index.js';
 import { realNetOf } from './real/network.js';
 import { realResolve } from './real/dns.js';
 import { BLOCKED } from '../kernel/syscall.js';
+import { lookupEtcHosts, readEtcHosts, sortDestinations } from './etchosts.js';
 
 const REC = 404;
 
@@ -60,8 +61,9 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
   else if (flags & AI.AI_NUMERICHOST) return EAI.EAI_NONAME;
   else {
     const rn = realNetOf(p);
-    // localhost and its kin resolve as /etc/hosts has them on either network.
-    const local = net.resolve(node);
+    // The host's /etc/hosts first, as glibc's "files" source (host/net/etchosts.ts); then the virtual network's names.
+    const hostsFile = readEtcHosts(p);
+    const local = (hostsFile !== undefined ? lookupEtcHosts(hostsFile, node) : undefined) ?? (hostsFile === undefined || !/^(localhost|ip6-)/i.test(node) ? net.resolve(node) : undefined);
     const r = rn && !(local && /^(localhost|ip6-)/i.test(local.canon)) ? realResolve(p, rn, node) : local;
     if (r === 'wait') return BLOCKED;
     if (typeof r === 'number') return r;
@@ -70,13 +72,22 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
     v6 = r.v6;
     canon = r.canon;
   }
-  // Order as glibc on this kind of system: passive wildcard v4 first, loopback-only v6 first, else IPv4 before ULA IPv6 (RFC 6724).
+  // AI_ADDRCONFIG, as glibc: only families this host has a (non-loopback) address of.
+  const self = realNetOf(p) ? undefined : net.hosts.get(p.host);
+  if (flags & AI.AI_ADDRCONFIG && self) {
+    const seen4 = self.v4.length > 0, seen6 = self.v6.length > 0;
+    if (family === AF.AF_UNSPEC && seen4 !== seen6) family = seen4 ? AF.AF_INET : AF.AF_INET6;
+    else if ((family === AF.AF_INET && !seen4) || (family === AF.AF_INET6 && !seen6)) return EAI.EAI_NONAME;
+  }
+  // Order as glibc on this kind of system: passive wildcard v4 first, loopback-only v6 first; a name's
+  // addresses sorted by RFC 6724 (reachable first; ::1 before 127.0.0.1, IPv4 before ULA IPv6).
   let addrs: InetAddr[] = [];
   const v6first = node === undefined && !(flags & AI.AI_PASSIVE);
   const a4 = family === AF.AF_INET6 ? [] : v4.map((ip) => ({ family: 4 as const, ip, port }));
   const a6 = family === AF.AF_INET ? [] : v6.map((ip) => ({ family: 6 as const, ip, port }));
-  if (family === AF.AF_INET6 && a6.length === 0 && flags & AI.AI_V4MAPPED) for (const ip of v4) a6.push({ family: 6, ip: `::ffff:${ip}`, port });
+  if (family === AF.AF_INET6 && (a6.length === 0 || flags & AI.AI_ALL) && flags & AI.AI_V4MAPPED) for (const ip of v4) a6.push({ family: 6, ip: `::ffff:${ip}`, port });
   addrs = v6first ? [...a6, ...a4] : [...a4, ...a6];
+  if (node !== undefined && addrs.length > 1) addrs = sortDestinations(addrs, self);
   if (!addrs.length) return node !== undefined && (isIPv4(node) || isIPv6(node)) ? EAI.EAI_ADDRFAMILY : EAI.EAI_NODATA;
   const types = socktype ? [socktype] : [SOCK.SOCK_STREAM, SOCK.SOCK_DGRAM, SOCK.SOCK_RAW];
   const protoOf = (t: number): number => protocol || (t === SOCK.SOCK_STREAM ? IPPROTO.IPPROTO_TCP : t === SOCK.SOCK_DGRAM ? IPPROTO.IPPROTO_UDP : 0);

@@ -16,7 +16,10 @@ import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import { createTextTracer } from '../trace/strace.js';
 import { createInjector, parseInject } from '../trace/inject.js';
+import { expandCallSet } from '../trace/names.js';
 import { RealNetwork } from '../net/real/network.js';
+import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
+import { kernelNetwork, type NetworkConfig } from '../net/virtual/index.js';
 import { Publisher } from '../net/publish.js';
 
 export interface SessionIO {
@@ -69,7 +72,7 @@ export class Session {
     if (spec.trace && io.trace && !observer) {
       const t = spec.trace;
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
-        strSize: t.strSize, classes: t.classes, format: t.format, summary: t.summary,
+        strSize: t.strSize, classes: t.classes && expandCallSet(t.classes), format: t.format, summary: t.summary,
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
         failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
         ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
@@ -158,6 +161,10 @@ export class Session {
     if (!v) {
       const mounts = [...(this.spec.mounts ?? []), ...(this.spec.hostMounts?.[host] ?? [])];
       v = new Vfs(() => this.kernel.clock.wall(), mounts, this.space);
+      // Debian's /etc/hosts: localhost, and every virtual host's addresses (or the scenario's etc_hosts);
+      // on --net=real, this machine's own, as its resolver has it.
+      const mine = (this.spec.network as NetworkConfig | undefined)?.hosts?.find((h) => h.name === host)?.etcHosts;
+      installEtcHosts(v, mine ?? (this.spec.net === 'real' ? machineEtcHosts() : undefined) ?? defaultEtcHosts(this.spec.net === 'real' ? [] : [...kernelNetwork(this.kernel).hosts.values()]));
       this.filesystems.set(host, v);
     }
     return v;

@@ -25,7 +25,7 @@ export class ScenarioError extends Error {}
 /** The virtual network's configuration, as host/net's createVirtualNetwork takes it. */
 export interface NetworkConfig {
   changes?: { atMs: number; a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; etcHosts?: string }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
 }
@@ -38,7 +38,7 @@ interface ScenarioFile {
   publish?: string[];
   timeout?: string | number;
   limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
-  hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[] }[];
+  hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[]; etc_hosts?: string }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
   events?: { at: string | number; link?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }; kill?: string }[];
@@ -151,7 +151,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
   const network: NetworkConfig = {
-    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6 })),
+    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6, ...(h.etc_hosts !== undefined ? { etcHosts: h.etc_hosts } : {}) })),
     links: (s.links ?? []).map((l) => ({
       a: l.between[0], b: l.between[1],
       latencyMs: l.latency === undefined ? undefined : durationMs(l.latency),
@@ -226,8 +226,12 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   return { spec, modules };
 }
 
-/** A .wasm path as is; C and AssemblyScript sources are built (once per content) into the cache. */
-async function resolveModule(module: string, more: string[], base: string): Promise<string> {
+/**
+ * A .wasm path as is; C and AssemblyScript sources are built (once per
+ * content) into the cache. `socklab run prog.c` and `--client "prog.c ..."`
+ * use it too.
+ */
+export async function resolveModule(module: string, more: string[], base: string): Promise<string> {
   const abs = (f: string): string => (isAbsolute(f) ? f : join(base, f));
   const m = abs(module);
   if (extname(m) === '.ts') {

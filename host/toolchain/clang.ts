@@ -197,6 +197,14 @@ export async function buildC(opts: BuildOptions): Promise<void> {
   const wasiSdk = process.env.WASI_SDK_PATH;
 
   if (wasiSdk) {
+    const wasiClang = join(wasiSdk, 'bin', 'clang');
+    const sysroot = join(wasiSdk, 'share', 'wasi-sysroot');
+    const missing = !existsSync(wasiClang) ? wasiClang : !existsSync(sysroot) ? sysroot : undefined;
+    if (missing) {
+      const d = `socklab build: WASI_SDK_PATH=${wasiSdk}, but ${missing} does not exist: point WASI_SDK_PATH at a wasi-sdk (the directory with bin/clang and share/wasi-sysroot), or unset it to use the bundled clang\n`;
+      stderr(d);
+      throw new BuildError(d.trim(), d);
+    }
     const args = ['--target=wasm32-wasip1', `--sysroot=${join(wasiSdk, 'share', 'wasi-sysroot')}`];
     const tmpLib = sdk ? join(cacheDir(), 'wasi-sdk-libsocklab.a') : undefined;
     if (sdk && tmpLib) {
@@ -206,7 +214,12 @@ export async function buildC(opts: BuildOptions): Promise<void> {
     }
     // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
     args.push(...(tmpLib ? sdk!.ldflags : []), ...flags, ...sources, ...(tmpLib ? [tmpLib] : []), '-o', out);
-    const r = spawnSync(join(wasiSdk, 'bin', 'clang'), args, { encoding: 'utf8' });
+    const r = spawnSync(wasiClang, args, { encoding: 'utf8' });
+    if (r.error) {
+      const d = `socklab build: cannot run ${wasiClang} (WASI_SDK_PATH): ${r.error.message}\n`;
+      stderr(d);
+      throw new BuildError(d.trim(), d);
+    }
     if (r.stderr) stderr(r.stderr);
     if (r.status !== 0) throw new BuildError(`clang failed (exit ${r.status})`, r.stderr ?? '');
     return;

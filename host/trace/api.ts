@@ -3,6 +3,7 @@
 // failure messages that show the trace lines that matter.
 import { run, type RunOptions, type RunOutcome } from '../runner/run.js';
 import type { TraceEvent } from './strace.js';
+import { callMatches, traceNamesLoose } from './names.js';
 
 /** A process-exit line of the JSONL trace. */
 export interface ExitEvent {
@@ -57,7 +58,8 @@ export class Trace {
 
   /** Syscall events (not exits), optionally filtered. */
   events(f: EventFilter = {}): TraceEvent[] {
-    const calls = f.call === undefined ? undefined : new Set(Array.isArray(f.call) ? f.call : [f.call]);
+    // A call may be named as libc names it (write, recv) or as the trace does (writev, recvfrom): host/trace/names.ts.
+    const calls = f.call === undefined ? undefined : new Set((Array.isArray(f.call) ? f.call : [f.call]).flatMap((c) => [c, ...traceNamesLoose(c)]));
     return this.lines.filter((e): e is TraceEvent => {
       if ('exit' in e) return false;
       if (f.pid !== undefined && e.pid !== f.pid) return false;
@@ -82,9 +84,9 @@ export class Trace {
   expectSequence(pid: number, calls: string[]): void {
     const evs = this.events({ pid });
     let i = 0;
-    for (const e of evs) if (i < calls.length && e.call === calls[i]) i++;
+    for (const e of evs) if (i < calls.length && callMatches(e.call, calls[i]!)) i++;
     if (i < calls.length) {
-      const made = evs.filter((e) => calls.includes(e.call)).map((e) => `  ${line(e)}`);
+      const made = evs.filter((e) => calls.some((c) => callMatches(e.call, c))).map((e) => `  ${line(e)}`);
       throw new TraceAssertionError(
         `pid ${pid} did not call ${calls.join(' -> ')} in that order: after ${calls.slice(0, i).join(' -> ') || 'nothing'} there was no ${calls[i]}.\n` +
           `Its calls among those:\n${made.length ? made.join('\n') : '  (none)'}`,

@@ -13,7 +13,7 @@ import { sendRaw } from './ip.js';
 import { sendUdp } from './udp.js';
 
 export interface NetworkConfig {
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[] }[];
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; /** This host's /etc/hosts, instead of the generated one (host/net/etchosts.ts). */ etcHosts?: string }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
   /** Link changes at given times: from atMs on, the link between a and b has these properties. */
@@ -88,8 +88,10 @@ export class VirtualNetwork {
     hosts.forEach((h, i) => {
       const host: Host = {
         name: h.name,
-        v4: (h.ipv4 ?? [`10.0.0.${i + 1}`]).map(canonIp),
-        v6: (h.ipv6 ?? [`fd00::${(i + 1).toString(16)}`]).map(canonIp),
+        // A host declared with addresses of one family has only those (an IPv4-only host has no IPv6
+        // address, so getaddrinfo gives its clients none to try first); with none declared, one of each.
+        v4: (h.ipv4 ?? (h.ipv6 ? [] : [`10.0.0.${i + 1}`])).map(canonIp),
+        v6: (h.ipv6 ?? (h.ipv4 ? [] : [`fd00::${(i + 1).toString(16)}`])).map(canonIp),
         ports: new Map(),
         timeWait: new Map(),
         abstract: new Map(),

@@ -1,0 +1,27 @@
+// The Debian tools some tests compare against or drive, shared by
+// scripts/setup-tests.js (which installs them when it can) and the tests
+// (tests/tools.ts: a test needing a missing one fails, naming it).
+import { spawnSync } from 'node:child_process';
+
+/** [command, Debian package, what for]. */
+export const DEBIAN_TOOLS = [
+  ['gcc', 'gcc', 'native builds for the Linux comparisons'],
+  ['tshark', 'tshark', 'reads the packet captures back'],
+  ['curl', 'curl', 'a real HTTP client for the --net=real tests'],
+  ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
+  ['chromium', 'chromium', 'opens the visual report (tests/report.test.ts, through playwright-core)'],
+];
+
+export function haveTool(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The Debian packages of the tools not installed here. */
+export function missingPackages() {
+  return DEBIAN_TOOLS.filter(([cmd]) => !haveTool(cmd)).map(([, pkg]) => pkg);
+}
+
+/** The one command that installs these packages. */
+export function installCommand(pkgs) {
+  return `sudo apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
+}
