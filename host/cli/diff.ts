@@ -1,6 +1,7 @@
 // socklab diff A B: the first call where two traces part ways (host/trace/diff.ts).
 import { readUserText, UserFileError } from '../fs/userfile.js';
 import { diffTraces, formatDiff, parseTrace } from '../trace/diff.js';
+import { CallNameError, traceNames } from '../trace/names.js';
 
 /** Largest trace socklab diff reads (a 100,000-call trace is about 20 MiB). */
 const MAX_TRACE = 512 << 20;
@@ -18,7 +19,17 @@ export function cmdDiff(a: string, b: string, opts: { context?: number; calls?: 
     }
     throw e;
   }
-  const calls = opts.calls ? new Set(opts.calls) : undefined;
+  let calls: Set<string> | undefined;
+  try {
+    // libc's names or strace's: --calls write,recv compares writev and recvfrom too.
+    calls = opts.calls ? new Set(opts.calls.flatMap((c) => [...traceNames(c)])) : undefined;
+  } catch (e) {
+    if (e instanceof CallNameError) {
+      process.stderr.write(`socklab diff: --calls: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
   const d = diffTraces(parseTrace(ta), parseTrace(tb), { ...(opts.context !== undefined ? { context: opts.context } : {}), ...(calls ? { calls } : {}) });
   process.stdout.write(formatDiff(d, [a, b]));
   return d.same ? 0 : 1;

@@ -4,6 +4,7 @@
 import type { TraceEvent } from '../trace/strace.js';
 import type { Trace } from '../trace/api.js';
 import { SYSCALLS } from '../syscalls.js';
+import { traceNamesLoose } from '../trace/names.js';
 import type { TestSpec } from './spec.js';
 
 /** Calls of strace's %net class: the ones a divergence from the model solution is looked for in. */
@@ -19,7 +20,7 @@ export function checkedCalls(test: TestSpec): Set<string> {
     if (c.kind !== 'trace') continue;
     const a = c.assert;
     const names = 'sequence' in a ? a.sequence : 'before' in a ? a.before : 'uses' in a ? [a.uses] : 'call' in a ? [a.call] : [];
-    for (const n of names) out.add(n);
+    for (const n of names) for (const t of traceNamesLoose(n)) out.add(t);
   }
   return out;
 }
