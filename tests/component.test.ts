@@ -5,7 +5,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
-import { ROOT, run } from './helpers.js';
+import { ROOT, guest, run } from './helpers.js';
+import type { RunOutcome } from '../dist/host/api.js';
 
 const OUT = join(ROOT, 'wasm', 'tests', 'components');
 
@@ -20,14 +21,101 @@ async function component(name: string): Promise<string> {
 }
 
 let hello: string;
+let tcp: string;
 beforeAll(async () => {
   hello = await component('hello');
+  tcp = await component('tcp');
 }, 60_000);
 
-describe('components', () => {
+const T = 120_000;
+
+function outputs(r: RunOutcome): { name: string; status: number; stdout: string }[] {
+  return r.processes.map((p) => ({ name: p.name, status: p.exit.status, stdout: p.stdout }));
+}
+
+/** The tcp component as a server (a service) and a client, on the virtual network. */
+function serverAndClient(seed: number): Promise<RunOutcome> {
+  return run({
+    seed,
+    timeoutMs: T,
+    processes: [
+      { module: tcp, name: 'server', args: ['server'], service: true },
+      { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+    ],
+  });
+}
+
+describe('components: wasi:cli', () => {
   it('runs a component that prints through wasi:cli/stdout', async () => {
-    const r = await run({ processes: [{ module: hello, name: 'hello.wasm' }], timeoutMs: 60_000 });
+    const r = await run({ processes: [{ module: hello, name: 'hello.wasm' }], timeoutMs: T });
     expect(r.processes[0]!.exit.status).toBe(0);
     expect(r.processes[0]!.stdout).toBe('hello from a component\n');
-  }, 120_000);
+  }, T);
+});
+
+describe('components: wasi:sockets/tcp on the virtual network', () => {
+  it('a server component and a client component exchange data', async () => {
+    const r = await serverAndClient(1);
+    const [server, client] = r.processes;
+    expect(server!.stdout).toBe('listening\nserver got: hello over wasi:sockets\n');
+    expect(client!.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(client!.exit.status).toBe(0);
+    expect(server!.exit.status).toBe(0);
+  }, T);
+
+  it('a preview1 C client talks to the server component', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: tcp, name: 'server', args: ['server'], service: true },
+        { module: guest('svc_client'), name: 'client', args: ['127.0.0.1', '7000', 'from C'], startMs: 1 },
+      ],
+    });
+    const [server, client] = r.processes;
+    expect(server!.stdout).toBe('listening\nserver got: from C');
+    expect(client!.stdout).toBe('echoed: from C\n');
+    expect(client!.exit.status).toBe(0);
+  }, T);
+
+  it('the client component talks to a preview1 C server', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: guest('svc_server'), name: 'server', args: ['7000'], service: true },
+        { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+      ],
+    });
+    const client = r.processes[1]!;
+    expect(client.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(client.exit.status).toBe(0);
+  }, T);
+
+  it('connect to a port nobody listens on: finish-connect says error-code.connection-refused', async () => {
+    const r = await run({ timeoutMs: T, processes: [{ module: tcp, name: 'tcp', args: ['refused'] }] });
+    expect(r.processes[0]!.stdout).toBe('connect: error-code 14\n');
+    expect(r.processes[0]!.exit.status).toBe(1);
+  }, T);
+
+  it('start-connect twice: the second says error-code.invalid-state', async () => {
+    const r = await run({ timeoutMs: T, processes: [{ module: tcp, name: 'tcp', args: ['twice'] }] });
+    expect(r.processes[0]!.stdout).toBe('second start-connect: error-code 09\n');
+  }, T);
+
+  it('a second server on the same port: start-bind says error-code.address-in-use', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: tcp, name: 'a', args: ['server'], service: true },
+        { module: tcp, name: 'b', args: ['server'], startMs: 1 },
+      ],
+    });
+    expect(r.processes[1]!.stdout).toBe('error-code 12\n');
+  }, T);
+
+  it('is deterministic per seed', async () => {
+    const a = await serverAndClient(7);
+    const b = await serverAndClient(7);
+    expect(outputs(a)).toEqual(outputs(b));
+    expect(a.processes.map((p) => p.exit)).toEqual(b.processes.map((p) => p.exit));
+  }, T);
 });

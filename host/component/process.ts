@@ -176,6 +176,7 @@ export class ComponentProcess extends Process {
         if (!this.stillUnwinding()) {
           if (e instanceof ProcExit || e instanceof Killed || e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw e;
           // jco's ComponentError: run returned err.
+          if (process.env.SOCKLAB_DEBUG) process.stderr.write(`socklab: ${this}: wasi:cli/run returned an error: ${e instanceof Error ? e.stack : String(e)}\n`);
           failed = true;
         }
       }
