@@ -119,3 +119,47 @@ describe('components: wasi:sockets/tcp on the virtual network', () => {
     expect(a.processes.map((p) => p.exit)).toEqual(b.processes.map((p) => p.exit));
   }, T);
 });
+
+describe('components: the trace', () => {
+  it('shows component calls by their WIT names, with WASI error codes', async () => {
+    const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
+    const t = r.trace ?? '';
+    expect(t).toContain('create-tcp-socket("ipv4") = 0 [-> tcp-socket<');
+    expect(t).toMatch(/\[method\]tcp-socket\.start-connect\(tcp-socket<\d+>, network, 127\.0\.0\.1:7001\) = 0/);
+    expect(t).toMatch(/\[method\]tcp-socket\.finish-connect\(tcp-socket<\d+>\) = -1 ECONNREFUSED \(Connection refused\) \[error-code\.connection-refused\]/);
+    // %net keeps the socket calls and drops the stream writes.
+    const n = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: { classes: ['%net'] }, timeoutMs: T });
+    expect(n.trace).toContain('[method]tcp-socket.finish-connect');
+    expect(n.trace).not.toContain('blocking-write-and-flush');
+  }, T);
+});
+
+describe('components: the bindings are socklab\'s own', () => {
+  it('every WASI 0.2 import jco binds comes from socklab, none from preview2-shim or a jco fallback', async () => {
+    const { loadComponent } = await import('../dist/host/component/load.js');
+    const { buildImports } = await import('../dist/host/component/imports.js');
+    const { SOCKLAB_INTERFACES } = await import('../dist/host/component/interfaces.js');
+    for (const file of [hello, tcp]) {
+      const { component: c } = await loadComponent(readFileSync(file), file);
+      // The glue jco generated imports nothing (no @bytecodealliance/preview2-shim): every binding is passed in.
+      const glue = readFileSync(c.glue, 'utf8');
+      expect(glue).not.toMatch(/^\s*import\s/m);
+      expect(glue).not.toContain('preview2-shim');
+      for (const i of c.imports) expect(SOCKLAB_INTERFACES).toContain(i.replace(/@[^/]*$/, ''));
+      // Instantiate with socklab's import object (a stand-in process: nothing runs) and look at what jco read.
+      const fake = { kernel: { clock: { now: () => 0 } } } as never;
+      const { imports, bindings } = buildImports(fake);
+      const coreFns: unknown[] = [];
+      c.instantiate((n: string) => c.modules.get(n)!, imports, (m: WebAssembly.Module, imps?: WebAssembly.Imports) => {
+        for (const o of Object.values(imps ?? {})) for (const v of Object.values(o)) if (typeof v === 'function') coreFns.push(v);
+        return new WebAssembly.Instance(m, imps);
+      });
+      expect(bindings.length).toBeGreaterThan(0);
+      expect(bindings.filter((b) => !b.provided)).toEqual([]);
+      // Each interface the component imports was read from socklab's object.
+      for (const i of c.imports) expect(bindings.some((b) => b.iface.replace(/@[^/]*$/, '') === i.replace(/@[^/]*$/, ''))).toBe(true);
+      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings.
+      expect(coreFns.length).toBeGreaterThan(0);
+    }
+  }, T);
+});

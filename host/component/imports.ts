@@ -8,6 +8,7 @@ import { ioImports } from './io.js';
 import { randomImports } from './random.js';
 import { socketsImports } from './sockets.js';
 import type { ComponentProcess } from './process.js';
+import { traceClass, traceFunction } from './trace.js';
 
 export interface Binding {
   /** Interface as jco names it, e.g. "wasi:sockets/tcp". */
@@ -26,6 +27,13 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
     ...randomImports(p),
     ...socketsImports(p),
   };
+  for (const [iface, obj] of Object.entries(own)) {
+    for (const [k, v] of Object.entries(obj)) {
+      if (typeof v !== 'function') continue;
+      if (/^[A-Z]/.test(k)) traceClass(iface, v as { name: string; prototype: object });
+      else obj[k] = traceFunction(p, iface, k, v as (...a: never[]) => unknown);
+    }
+  }
   const bindings: Binding[] = [];
   const imports = new Proxy(own, {
     get(target, iface: string | symbol) {
@@ -43,14 +51,3 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
   });
   return { imports, bindings };
 }
-
-/** Every interface socklab implements (without version). */
-export const SOCKLAB_INTERFACES = [
-  'wasi:io/error', 'wasi:io/poll', 'wasi:io/streams',
-  'wasi:cli/environment', 'wasi:cli/exit', 'wasi:cli/stdin', 'wasi:cli/stdout', 'wasi:cli/stderr',
-  'wasi:cli/terminal-input', 'wasi:cli/terminal-output', 'wasi:cli/terminal-stdin', 'wasi:cli/terminal-stdout', 'wasi:cli/terminal-stderr',
-  'wasi:clocks/monotonic-clock', 'wasi:clocks/wall-clock',
-  'wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed',
-  'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
-  'wasi:sockets/udp', 'wasi:sockets/udp-create-socket', 'wasi:sockets/ip-name-lookup',
-] as const;

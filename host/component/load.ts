@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheDir, ModuleError, type LoadedModule } from '../loader/module.js';
+import { SOCKLAB_INTERFACES } from './interfaces.js';
 
 /** Bump when the transformation changes (or the jco version does). */
 const COMPONENT_TRANSFORM_VERSION = 'c1-jco-transpile-0.15.0';
@@ -27,6 +28,8 @@ export interface LoadedComponent {
   asyncified: Set<WebAssembly.Module>;
   /** WASI interfaces the component imports, as jco names them ("wasi:cli/stdout"). */
   imports: string[];
+  /** The glue jco generated (in the cache). */
+  glue: string;
 }
 
 const memo = new Map<string, LoadedComponent>();
@@ -42,6 +45,11 @@ export async function loadComponent(bytes: Uint8Array, name: string): Promise<{ 
     await transpileInto(bytes, name, dir);
   }
   const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[] };
+  const unknown = meta.imports.filter((i) => !(SOCKLAB_INTERFACES as readonly string[]).includes(i.replace(/@[^/]*$/, '')));
+  if (unknown.length) {
+    const fs = unknown.some((i) => i.startsWith('wasi:filesystem/')) ? ' (wasi:filesystem is not implemented for components yet)' : '';
+    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide${fs}`);
+  }
   const modules = new Map<string, WebAssembly.Module>();
   const asyncified = new Set<WebAssembly.Module>();
   for (const f of readdirSync(dir)) {
@@ -51,7 +59,7 @@ export async function loadComponent(bytes: Uint8Array, name: string): Promise<{ 
     if (meta.asyncified.includes(f)) asyncified.add(m);
   }
   const glue = (await import(pathToFileURL(join(dir, 'component.js')).href)) as { instantiate: InstantiateFn };
-  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, imports: meta.imports };
+  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, imports: meta.imports, glue: join(dir, 'component.js') };
   memo.set(key, component);
   return { component, hash, cached };
 }

@@ -40,9 +40,11 @@ export class ComponentProcess extends Process {
   private cRewinding = false;
   private cHasResume = false;
   private cResumeValue: unknown;
-  private blockedNow = false;
+  /** Set by suspend() during the current call: it waits (the trace reports it when it completes). */
+  blockedNow = false;
   private preempt = false;
   private begun = false;
+  private startFailure: Killed | undefined;
 
   constructor(kernel: Kernel, pid: number, module: LoadedModule, opts: ProcessOptions) {
     super(kernel, pid, module, opts);
@@ -53,17 +55,29 @@ export class ComponentProcess extends Process {
     const comp = this.component;
     const { imports, bindings } = buildImports(this);
     this.bindings = bindings;
-    const root = comp.instantiate(
-      (name) => {
-        const m = comp.modules.get(name);
-        if (!m) throw new Error(`jco asked for a core module ${name} that is not in its output`);
-        return m;
-      },
-      imports,
-      (m, imps) => this.instantiateCore(m, imps),
-    );
+    let root: Record<string, unknown>;
+    try {
+      root = comp.instantiate(
+        (name) => {
+          const m = comp.modules.get(name);
+          if (!m) throw new Error(`jco asked for a core module ${name} that is not in its output`);
+          return m;
+        },
+        imports,
+        (m, imps) => this.instantiateCore(m, imps),
+      );
+    } catch (e) {
+      // A binding socklab lacks (jco checks each one), or a trap in a start function.
+      const missing = bindings.filter((b) => !b.provided).map((b) => `${b.iface}#${b.name}`);
+      const why = missing.length ? `the component imports ${missing.join(', ')}, which socklab does not provide` : `the component could not be instantiated: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+      this.startFailure = new Killed('SIGSYS', why, 127);
+      return;
+    }
     const run = (root['wasi:cli/run@0.2.0'] ?? root['run']) as { run?: () => unknown } | undefined;
-    if (!run?.run) throw new Killed('SIGKILL', 'the component exports no wasi:cli/run (it is not a command)');
+    if (!run?.run) {
+      this.startFailure = new Killed('SIGSYS', 'the component exports no wasi:cli/run (it is not a command)', 127);
+      return;
+    }
     this.entry = () => run.run!();
   }
 
@@ -159,6 +173,7 @@ export class ComponentProcess extends Process {
 
   override runSlice(): void {
     if (this.state === 'exited') return;
+    if (this.startFailure) return this.end({ signal: this.startFailure.signal, status: this.startFailure.status!, reason: this.startFailure.reason });
     this.sliceCalls = 0;
     this.preempt = false;
     try {
