@@ -109,38 +109,54 @@ export class InputStream {
   }
 }
 
+/**
+ * An output stream over an OpenFile. write() never blocks and never drops
+ * bytes: what the file cannot take now waits in the stream, check-write says
+ * 0 until it has gone, and flush / blocking-flush / subscribe see it drain.
+ */
 export class OutputStream {
   private closed = false;
+  private pending: Uint8Array[] = [];
   constructor(
     readonly proc: ComponentProcess,
     readonly file: OpenFile,
     private readonly onDrop?: () => void,
   ) {}
-  private writable(): boolean {
-    return (this.file.poll() & (0x004 | 0x008 | 0x010)) !== 0;
+  /** Moves pending bytes into the file as far as it takes them; true when none are left. */
+  private drain(): boolean {
+    while (this.pending.length) {
+      const head = this.pending[0]!;
+      let n: number;
+      try {
+        n = this.file.write([head]);
+      } catch (e) {
+        this.pending = [];
+        this.closed = e instanceof Errno;
+        streamError(e);
+      }
+      if (n === WOULD_BLOCK || n === 0) return false;
+      if (n < head.length) this.pending[0] = head.subarray(n);
+      else this.pending.shift();
+    }
+    return true;
   }
   checkWrite(): bigint {
     if (this.closed) fail({ tag: 'closed' });
-    return this.writable() ? BigInt(WRITE_CHUNK) : 0n;
+    return this.drain() ? BigInt(WRITE_CHUNK) : 0n;
   }
   write(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
-    let off = 0;
-    while (off < contents.length) {
-      let n: number;
-      try {
-        n = this.file.write([contents.subarray(off)]);
-      } catch (e) {
-        streamError(e);
-      }
-      // check-write said yes: whatever does not fit now is buffered by the kernel object or dropped on a full socket.
-      if (n === WOULD_BLOCK || n === 0) break;
-      off += n;
-    }
+    if (contents.length) this.pending.push(contents.slice());
+    this.drain();
   }
   blockingWriteAndFlush(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
     const p = this.proc;
+    // Earlier non-blocking writes go first.
+    if (!this.drain()) {
+      p.suspend([this.file.waitq]);
+      return;
+    }
     // A re-run after a wait resumes after the bytes already written (Process.callBytes).
     while (p.callBytes < contents.length) {
       let n: number;
@@ -158,9 +174,11 @@ export class OutputStream {
   }
   flush(): void {
     if (this.closed) fail({ tag: 'closed' });
+    this.drain();
   }
   blockingFlush(): void {
-    this.flush();
+    if (this.closed) fail({ tag: 'closed' });
+    if (!this.drain()) this.proc.suspend([this.file.waitq]);
   }
   writeZeroes(len: bigint): void {
     this.write(new Uint8Array(Number(len)));
@@ -169,7 +187,18 @@ export class OutputStream {
     this.blockingWriteAndFlush(new Uint8Array(Number(len)));
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => this.closed || this.writable(), () => [this.file.waitq]);
+    return new Pollable(
+      this.proc,
+      () => {
+        if (this.closed) return true;
+        try {
+          return this.drain();
+        } catch {
+          return true;
+        }
+      },
+      () => [this.file.waitq],
+    );
   }
   [Symbol.dispose](): void {
     this.onDrop?.();

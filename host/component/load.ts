@@ -11,7 +11,7 @@ import { cacheDir, ModuleError, type LoadedModule } from '../loader/module.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 
 /** Bump when the transformation changes (or the jco version does). */
-const COMPONENT_TRANSFORM_VERSION = 'c1-jco-transpile-0.15.0';
+const COMPONENT_TRANSFORM_VERSION = 'c2-jco-transpile-0.15.0';
 
 /** The `instantiate` function jco's sync instantiation mode exports. */
 export type InstantiateFn = (
@@ -113,7 +113,8 @@ async function asyncify(bytes: Uint8Array, name: string, asyncImports: string[])
   const { default: binaryen } = await import('binaryen');
   let mod: InstanceType<typeof binaryen.Module> | undefined;
   try {
-    mod = binaryen.readBinary(bytes);
+    // jco's core modules carry name subsections Binaryen does not know (it warns on stderr): drop the names.
+    mod = binaryen.readBinary(withoutNames(bytes));
     const F = binaryen.Features;
     mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
     binaryen.setPassArgument('asyncify-imports', asyncImports.join(','));
@@ -142,4 +143,37 @@ export async function loadComponentModule(bytes: Uint8Array, name: string, opts:
   if (opts.fuel) throw new ModuleError(`${name} is a WebAssembly component; socklab does not count fuel (--fuel, a cpu limit) in components yet`);
   const { component, hash, cached } = await loadComponent(bytes, name);
   return { module: new WebAssembly.Module(EMPTY_MODULE), hash, name, cached, fuel: false, memory: { initial: 0 }, component };
+}
+
+/** The module without its "name" custom section. */
+function withoutNames(b: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [b.subarray(0, 8)];
+  let i = 8;
+  while (i < b.length) {
+    const start = i;
+    const id = b[i++]!;
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const x = b[i++]!;
+      size |= (x & 0x7f) << shift;
+      shift += 7;
+      if (!(x & 0x80)) break;
+    }
+    const end = i + (size >>> 0);
+    let drop = false;
+    if (id === 0) {
+      const n = b[i]!; // names here are short: one LEB byte
+      drop = n < 0x80 && new TextDecoder().decode(b.subarray(i + 1, i + 1 + n)) === 'name';
+    }
+    if (!drop) parts.push(b.subarray(start, end));
+    i = end;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
