@@ -8,6 +8,7 @@ import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
 import { Process, type ExitInfo } from './process.js';
+import { ComponentProcess } from '../component/process.js';
 import type { SyscallDef } from './syscall.js';
 import { Killed, SIGNALS, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
@@ -156,7 +157,7 @@ export class Kernel {
       throw new Error(`process limit reached (${this.limits.maxProcesses})`);
     }
     const pid = this.nextPid++;
-    const p = new Process(this, pid, module, {
+    const p = new (module.component ? ComponentProcess : Process)(this, pid, module, {
       argv: opts.argv,
       env: opts.env ?? [],
       host: opts.host ?? 'localhost',

@@ -10,6 +10,7 @@ import { formatType, inspectWasm, sameType, type CoreModuleInfo, type ExportInfo
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
+import { isComponent, loadComponentModule, type LoadedComponent } from '../component/load.js';
 
 export interface LoadOptions {
   /** Count guest work (loader/fuel.ts): for a CPU limit and preemption of syscall-free loops. */
@@ -27,6 +28,8 @@ export interface LoadedModule {
   fuel: boolean;
   /** The memory the module declares, in 64 KiB pages (before socklab's Asyncify pages). */
   memory: { initial: number; maximum?: number };
+  /** Set for a WASI 0.2 component (host/component): run by a ComponentProcess. */
+  component?: LoadedComponent;
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
@@ -75,6 +78,7 @@ export async function loadModule(
   knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
   opts: LoadOptions = {},
 ): Promise<LoadedModule> {
+  if (isComponent(bytes)) return loadComponentModule(bytes, name, opts);
   const info = checkModule(bytes, name, knownImports);
   const memory = info.memory ?? { initial: 0 };
   checkSize(bytes, info, name, opts.fuel === true);

@@ -1,0 +1,179 @@
+// Loading a WASI 0.2 component (design decision 11): jco transpiles it
+// (--instantiation sync) into JS glue plus core modules; each core module that
+// imports functions (so can call the host, and so can block) goes through the
+// same Binaryen Asyncify pass as a preview1 guest. The whole output is cached
+// on disk by content hash, next to host/loader's cache.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { cacheDir, ModuleError, type LoadedModule } from '../loader/module.js';
+import { SOCKLAB_INTERFACES } from './interfaces.js';
+
+/** Bump when the transformation changes (or the jco version does). */
+const COMPONENT_TRANSFORM_VERSION = 'c2-jco-transpile-0.15.0';
+
+/** The `instantiate` function jco's sync instantiation mode exports. */
+export type InstantiateFn = (
+  getCoreModule: (name: string) => WebAssembly.Module,
+  imports: Record<string, Record<string, unknown>>,
+  instantiateCore: (m: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
+) => Record<string, unknown>;
+
+export interface LoadedComponent {
+  instantiate: InstantiateFn;
+  /** Core modules by the name jco gives them ("x.core.wasm", ...). */
+  modules: Map<string, WebAssembly.Module>;
+  /** The core modules socklab Asyncified (they import functions). */
+  asyncified: Set<WebAssembly.Module>;
+  /** WASI interfaces the component imports, as jco names them ("wasi:cli/stdout"). */
+  imports: string[];
+  /** The glue jco generated (in the cache). */
+  glue: string;
+}
+
+const memo = new Map<string, LoadedComponent>();
+
+export async function loadComponent(bytes: Uint8Array, name: string): Promise<{ component: LoadedComponent; hash: string; cached: boolean }> {
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const key = createHash('sha256').update(`${COMPONENT_TRANSFORM_VERSION}\n${hash}`).digest('hex');
+  const hit = memo.get(key);
+  if (hit) return { component: hit, hash, cached: true };
+  const dir = join(cacheDir(), `component-${key}`);
+  let cached = existsSync(join(dir, 'done'));
+  if (!cached) {
+    await transpileInto(bytes, name, dir);
+  }
+  const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[] };
+  const unknown = meta.imports.filter((i) => !(SOCKLAB_INTERFACES as readonly string[]).includes(i.replace(/@[^/]*$/, '')));
+  if (unknown.length) {
+    const fs = unknown.some((i) => i.startsWith('wasi:filesystem/')) ? ' (wasi:filesystem is not implemented for components yet)' : '';
+    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide${fs}`);
+  }
+  const modules = new Map<string, WebAssembly.Module>();
+  const asyncified = new Set<WebAssembly.Module>();
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.wasm')) continue;
+    const m = await WebAssembly.compile(readFileSync(join(dir, f)));
+    modules.set(f, m);
+    if (meta.asyncified.includes(f)) asyncified.add(m);
+  }
+  const glue = (await import(pathToFileURL(join(dir, 'component.js')).href)) as { instantiate: InstantiateFn };
+  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, imports: meta.imports, glue: join(dir, 'component.js') };
+  memo.set(key, component);
+  return { component, hash, cached };
+}
+
+async function transpileInto(bytes: Uint8Array, name: string, dir: string): Promise<void> {
+  const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+  let out;
+  try {
+    out = await transpileBytes(bytes, {
+      name: 'component',
+      instantiation: 'sync',
+      importBindings: 'js',
+      wasiShim: false,
+      base64Cutoff: 0x7fffffff,
+      emitTypescriptDeclarations: false,
+      noComponentErrorWrapping: false,
+    });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ModuleError(`${name}: jco could not transpile the component: ${msg.split('\n')[0]}`);
+  }
+  const tmp = `${dir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const asyncified: string[] = [];
+  for (const [file, data] of Object.entries(out.files)) {
+    let body = data;
+    if (file.endsWith('.wasm')) {
+      const m = new WebAssembly.Module(data as Uint8Array<ArrayBuffer>);
+      const fnImports = WebAssembly.Module.imports(m).filter((i) => i.kind === 'function');
+      if (fnImports.length) {
+        body = await asyncify(data, name, fnImports.map((i) => `${i.module}.${i.name}`));
+        asyncified.push(file);
+      }
+    }
+    writeFileSync(join(tmp, file), body);
+  }
+  writeFileSync(join(tmp, 'done'), JSON.stringify({ imports: out.imports, asyncified }));
+  try {
+    mkdirSync(join(dir, '..'), { recursive: true });
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  } catch {
+    // Another process won the race, or the cache is read-only: use ours from tmp.
+    if (!existsSync(join(dir, 'done'))) renameSync(tmp, dir);
+  }
+}
+
+/** The preview1 loader's Asyncify pass (host/loader/module.ts), on one core module of the component. */
+async function asyncify(bytes: Uint8Array, name: string, asyncImports: string[]): Promise<Uint8Array> {
+  const { default: binaryen } = await import('binaryen');
+  let mod: InstanceType<typeof binaryen.Module> | undefined;
+  try {
+    // jco's core modules carry name subsections Binaryen does not know (it warns on stderr): drop the names.
+    mod = binaryen.readBinary(withoutNames(bytes));
+    const F = binaryen.Features;
+    mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
+    binaryen.setPassArgument('asyncify-imports', asyncImports.join(','));
+    binaryen.setOptimizeLevel(1);
+    binaryen.setShrinkLevel(0);
+    mod.runPasses(['asyncify']);
+    return mod.emitBinary();
+  } catch (e) {
+    if (e instanceof Error) throw new ModuleError(`${name}: socklab could not prepare a core module of the component: ${e.message}`);
+    throw new ModuleError(`${name}: socklab could not prepare a core module of the component (Binaryen)`);
+  } finally {
+    binaryen.setPassArgument('asyncify-imports', null as unknown as string);
+    mod?.dispose();
+  }
+}
+
+/** A WebAssembly component binary: the \0asm magic with the layer field (bytes 6-7) set to 1. */
+export function isComponent(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[6] === 1 && bytes[7] === 0;
+}
+
+const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+/** host/loader's loadModule for a component: a LoadedModule whose `component` a ComponentProcess runs. */
+export async function loadComponentModule(bytes: Uint8Array, name: string, opts: { fuel?: boolean }): Promise<LoadedModule> {
+  if (opts.fuel) throw new ModuleError(`${name} is a WebAssembly component; socklab does not count fuel (--fuel, a cpu limit) in components yet`);
+  const { component, hash, cached } = await loadComponent(bytes, name);
+  return { module: new WebAssembly.Module(EMPTY_MODULE), hash, name, cached, fuel: false, memory: { initial: 0 }, component };
+}
+
+/** The module without its "name" custom section. */
+function withoutNames(b: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [b.subarray(0, 8)];
+  let i = 8;
+  while (i < b.length) {
+    const start = i;
+    const id = b[i++]!;
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const x = b[i++]!;
+      size |= (x & 0x7f) << shift;
+      shift += 7;
+      if (!(x & 0x80)) break;
+    }
+    const end = i + (size >>> 0);
+    let drop = false;
+    if (id === 0) {
+      const n = b[i]!; // names here are short: one LEB byte
+      drop = n < 0x80 && new TextDecoder().decode(b.subarray(i + 1, i + 1 + n)) === 'name';
+    }
+    if (!drop) parts.push(b.subarray(start, end));
+    i = end;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,233 @@
+// A component as a socklab process. jco's glue (sync instantiation) calls
+// instantiateCore for each core module: socklab wraps the function imports of
+// the Asyncified ones, so a WASI 0.2 call that must wait suspends the guest
+// like a preview1 syscall does (kernel/process.ts): the implementation says
+// "blocked" (Ctx.block) and returns a placeholder of the right type, jco's
+// trampoline lowers it, and the wrapper then starts the unwind; on the next
+// slice the rewind re-enters the same import, which runs again from the start.
+import { GuestMemory } from '../abi/memory.js';
+import { Process, type ProcessOptions } from '../kernel/process.js';
+import { Killed, ProcExit, SIGNALS, trapSignal } from '../kernel/signals.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { WaitQueue } from '../kernel/wait.js';
+import type { LoadedModule } from '../loader/module.js';
+import type { LoadedComponent } from './load.js';
+import { buildImports, type Binding } from './imports.js';
+
+const PAGE = 65536;
+
+interface AsyncifyCore {
+  asyncify_start_unwind(p: number): void;
+  asyncify_stop_unwind(): void;
+  asyncify_start_rewind(p: number): void;
+  asyncify_stop_rewind(): void;
+  asyncify_get_state(): number;
+}
+
+interface CoreState {
+  ex: AsyncifyCore;
+  memory: WebAssembly.Memory;
+  data: number;
+}
+
+export class ComponentProcess extends Process {
+  readonly component: LoadedComponent;
+  /** Every WASI 0.2 binding jco asked for, and whether socklab provided it. */
+  bindings: Binding[] = [];
+  private entry: (() => unknown) | undefined;
+  private cores: CoreState[] = [];
+  private suspended: CoreState | undefined;
+  private cRewinding = false;
+  private cHasResume = false;
+  private cResumeValue: unknown;
+  /** Set by suspend() during the current call: it waits (the trace reports it when it completes). */
+  blockedNow = false;
+  private preempt = false;
+  private begun = false;
+  private startFailure: Killed | undefined;
+
+  constructor(kernel: Kernel, pid: number, module: LoadedModule, opts: ProcessOptions) {
+    super(kernel, pid, module, opts);
+    this.component = module.component!;
+  }
+
+  override instantiate(): void {
+    const comp = this.component;
+    const { imports, bindings } = buildImports(this);
+    this.bindings = bindings;
+    let root: Record<string, unknown>;
+    try {
+      root = comp.instantiate(
+        (name) => {
+          const m = comp.modules.get(name);
+          if (!m) throw new Error(`jco asked for a core module ${name} that is not in its output`);
+          return m;
+        },
+        imports,
+        (m, imps) => this.instantiateCore(m, imps),
+      );
+    } catch (e) {
+      // A binding socklab lacks (jco checks each one), or a trap in a start function.
+      const missing = bindings.filter((b) => !b.provided).map((b) => `${b.iface}#${b.name}`);
+      const why = missing.length ? `the component imports ${missing.join(', ')}, which socklab does not provide` : `the component could not be instantiated: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+      this.startFailure = new Killed('SIGSYS', why, 127);
+      return;
+    }
+    const run = (root['wasi:cli/run@0.2.0'] ?? root['run']) as { run?: () => unknown } | undefined;
+    if (!run?.run) {
+      this.startFailure = new Killed('SIGSYS', 'the component exports no wasi:cli/run (it is not a command)', 127);
+      return;
+    }
+    this.entry = () => run.run!();
+  }
+
+  private instantiateCore(m: WebAssembly.Module, imps?: WebAssembly.Imports): WebAssembly.Instance {
+    if (!this.component.asyncified.has(m)) return new WebAssembly.Instance(m, imps);
+    const state = {} as CoreState;
+    const wrapped: WebAssembly.Imports = {};
+    let memory: WebAssembly.Memory | undefined;
+    for (const [mod, obj] of Object.entries(imps ?? {})) {
+      const w: Record<string, WebAssembly.ImportValue> = {};
+      for (const [name, v] of Object.entries(obj as Record<string, WebAssembly.ImportValue>)) {
+        if (typeof v === 'function') w[name] = this.wrap(state, v as (...a: unknown[]) => unknown);
+        else {
+          if (v instanceof WebAssembly.Memory) memory ??= v;
+          w[name] = v;
+        }
+      }
+      wrapped[mod] = w;
+    }
+    const inst = new WebAssembly.Instance(m, wrapped);
+    const ex = inst.exports as unknown as AsyncifyCore & { memory?: WebAssembly.Memory };
+    memory = ex.memory ?? memory;
+    if (!memory) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
+    state.ex = ex;
+    state.memory = memory;
+    state.data = memory.grow(1) * PAGE;
+    this.cores.push(state);
+    this.mem ??= new GuestMemory(memory);
+    return inst;
+  }
+
+  /** The import wrapper: every call from the component's core code into a WASI 0.2 binding enters here. */
+  private wrap(state: CoreState, f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+    return (...args: unknown[]) => {
+      if (this.cRewinding) {
+        state.ex.asyncify_stop_rewind();
+        this.cRewinding = false;
+        this.suspended = undefined;
+        if (this.cHasResume) {
+          this.cHasResume = false;
+          const v = this.cResumeValue;
+          this.cResumeValue = undefined;
+          return v;
+        }
+      }
+      if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+      const k = this.kernel;
+      k.clock.tick();
+      if (this.callStart < 0) this.callStart = k.clock.now();
+      this.blockedNow = false;
+      const r = f(...args);
+      if (this.blockedNow) {
+        this.blockedNow = false;
+        this.unwindIn(state);
+        return r;
+      }
+      this.callStart = -1;
+      this.callDeadline = -1;
+      this.callBytes = 0;
+      if ((this.state as string) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+      if (++this.sliceCalls >= k.sliceBudget || this.preempt) {
+        this.cHasResume = true;
+        this.cResumeValue = r;
+        this.state = 'runnable';
+        k.requeue(this);
+        this.unwindIn(state);
+      }
+      return r;
+    };
+  }
+
+  /**
+   * For the WASI 0.2 implementations: the current call must wait on these
+   * queues (or until the deadline, absolute ns, -1 none). The caller returns
+   * a placeholder of the right type; the call runs again when woken.
+   */
+  suspend(queues: WaitQueue[], deadline = -1): void {
+    this.block(queues, deadline);
+    this.blockedNow = true;
+  }
+
+  private unwindIn(s: CoreState): void {
+    const v = new DataView(s.memory.buffer);
+    v.setUint32(s.data, s.data + 8, true);
+    v.setUint32(s.data + 4, s.data + PAGE, true);
+    this.suspended = s;
+    s.ex.asyncify_start_unwind(s.data);
+  }
+
+  override requestPreempt(): void {
+    this.preempt = true;
+  }
+
+  override runSlice(): void {
+    if (this.state === 'exited') return;
+    if (this.startFailure) return this.end({ signal: this.startFailure.signal, status: this.startFailure.status!, reason: this.startFailure.reason });
+    this.sliceCalls = 0;
+    this.preempt = false;
+    try {
+      if (this.begun) {
+        const s = this.suspended;
+        if (!s) throw new Error('component resumed with no suspended core instance');
+        this.cRewinding = true;
+        s.ex.asyncify_start_rewind(s.data);
+      }
+      this.begun = true;
+      let failed = false;
+      try {
+        this.entry!();
+      } catch (e) {
+        if (!this.stillUnwinding()) {
+          if (e instanceof ProcExit || e instanceof Killed || e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw e;
+          // jco's ComponentError: run returned err.
+          if (process.env.SOCKLAB_DEBUG) process.stderr.write(`socklab: ${this}: wasi:cli/run returned an error: ${e instanceof Error ? e.stack : String(e)}\n`);
+          failed = true;
+        }
+      }
+      if (this.stillUnwinding()) {
+        this.suspended!.ex.asyncify_stop_unwind();
+        return;
+      }
+      this.end(failed ? { code: 1, status: 1 } : { code: 0, status: 0 });
+    } catch (err) {
+      for (const c of this.cores) resetAsyncify(c.ex);
+      this.cRewinding = false;
+      if (err instanceof ProcExit) this.end({ code: err.code, status: err.code & 0xff });
+      else if (err instanceof Killed) this.end({ signal: err.signal, status: err.status ?? 128 + SIGNALS[err.signal], reason: err.reason });
+      else if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
+        const sig = trapSignal(err);
+        this.end({ signal: sig, status: 128 + SIGNALS[sig], reason: `killed by ${sig}: wasm trap: ${err.message}` });
+      } else throw err;
+    }
+  }
+
+  private stillUnwinding(): boolean {
+    return this.suspended !== undefined && this.suspended.ex.asyncify_get_state() === 1;
+  }
+
+  private end(info: Parameters<ComponentProcess['kill']>[1] & { status: number }): void {
+    // Process.finish is private: kill() with the exit information ends the process the same way.
+    this.kill(new Killed(info.signal ?? 'SIGKILL', info.reason ?? ''), { signal: undefined, reason: undefined, ...info });
+  }
+}
+
+function resetAsyncify(ex: AsyncifyCore): void {
+  try {
+    const s = ex.asyncify_get_state();
+    if (s === 1) ex.asyncify_stop_unwind();
+    else if (s === 2) ex.asyncify_stop_rewind();
+  } catch {
+    /* dead anyway */
+  }
+}

@@ -1,0 +1,478 @@
+// wasi:sockets (network, instance-network, tcp, tcp-create-socket, udp,
+// udp-create-socket, ip-name-lookup) on host/net's socket state machine:
+// a WASI tcp-socket or udp-socket is a host/net Socket installed in the
+// process's fd table (so it is closed at exit like a preview1 guest's, and
+// the virtual network, pcap and services see it the same way). WASI 0.2's
+// two-phase calls map onto Linux's non-blocking ones (start-connect is a
+// non-blocking connect, finish-connect reads its outcome), and errnos become
+// WASI's error-code names.
+import { E, Errno } from '../abi/errno.js';
+import { WOULD_BLOCK } from '../kernel/file.js';
+import { AF, IPPROTO } from '../net/constants.js';
+import { accept, bind, connect, listen } from '../net/ops.js';
+import { Socket } from '../net/socket.js';
+import type { InetAddr } from '../net/sockaddr.js';
+import { ipBytes } from '../net/ipaddr.js';
+import { networkOf } from '../net/virtual/index.js';
+import { realNetOf } from '../net/real/network.js';
+import { attachReal } from '../net/real/ops.js';
+import { fail, InputStream, OutputStream, Pollable } from './io.js';
+import type { ComponentProcess } from './process.js';
+
+export type ErrorCode =
+  | 'unknown' | 'access-denied' | 'not-supported' | 'invalid-argument' | 'out-of-memory' | 'timeout'
+  | 'concurrency-conflict' | 'not-in-progress' | 'would-block' | 'invalid-state' | 'new-socket-limit'
+  | 'address-not-bindable' | 'address-in-use' | 'remote-unreachable' | 'connection-refused'
+  | 'connection-reset' | 'connection-aborted' | 'datagram-too-large' | 'name-unresolvable'
+  | 'temporary-resolver-failure' | 'permanent-resolver-failure';
+
+/** Linux errno (as host/net throws it) to WASI 0.2's error-code. */
+const ERRNO_CODES: ReadonlyMap<number, ErrorCode> = new Map<number, ErrorCode>([
+  [E.EACCES, 'access-denied'], [E.EPERM, 'access-denied'],
+  [E.EOPNOTSUPP, 'not-supported'], [E.EAFNOSUPPORT, 'not-supported'], [E.EPROTONOSUPPORT, 'not-supported'],
+  [E.EINVAL, 'invalid-argument'], [E.EDESTADDRREQ, 'invalid-argument'],
+  [E.ENOMEM, 'out-of-memory'], [E.ENOBUFS, 'out-of-memory'],
+  [E.ETIMEDOUT, 'timeout'],
+  [E.EAGAIN, 'would-block'], [E.EINPROGRESS, 'would-block'], [E.EALREADY, 'concurrency-conflict'],
+  [E.EISCONN, 'invalid-state'], [E.ENOTCONN, 'invalid-state'],
+  [E.EMFILE, 'new-socket-limit'], [E.ENFILE, 'new-socket-limit'],
+  [E.EADDRNOTAVAIL, 'address-not-bindable'], [E.EADDRINUSE, 'address-in-use'],
+  [E.ENETUNREACH, 'remote-unreachable'], [E.EHOSTUNREACH, 'remote-unreachable'], [E.ENETDOWN, 'remote-unreachable'],
+  [E.ECONNREFUSED, 'connection-refused'], [E.ECONNRESET, 'connection-reset'], [E.EPIPE, 'connection-reset'],
+  [E.ECONNABORTED, 'connection-aborted'], [E.EMSGSIZE, 'datagram-too-large'],
+]);
+
+export function errorCode(errno: number): ErrorCode {
+  return ERRNO_CODES.get(errno) ?? 'unknown';
+}
+
+/** Runs a host/net operation, turning a thrown Errno into WASI's error-code (the result's err). */
+function net<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Errno) fail(errorCode(e.errno));
+    throw e;
+  }
+}
+
+type IpAddressFamily = 'ipv4' | 'ipv6';
+type IpAddress = { tag: 'ipv4'; val: [number, number, number, number] } | { tag: 'ipv6'; val: number[] };
+export type IpSocketAddress =
+  | { tag: 'ipv4'; val: { port: number; address: [number, number, number, number] } }
+  | { tag: 'ipv6'; val: { port: number; flowInfo: number; address: number[]; scopeId: number } };
+
+function toInet(a: IpSocketAddress): InetAddr {
+  if (a.tag === 'ipv4') return { family: 4, ip: a.val.address.join('.'), port: a.val.port };
+  const ip = a.val.address.map((x) => x.toString(16)).join(':');
+  return { family: 6, ip, port: a.val.port, flowinfo: a.val.flowInfo, scope: a.val.scopeId };
+}
+
+function fromIp(ip: string, v6: boolean): IpAddress {
+  const b = ipBytes(ip);
+  if (!v6 && b.length === 4) return { tag: 'ipv4', val: [b[0]!, b[1]!, b[2]!, b[3]!] };
+  const w: number[] = [];
+  for (let i = 0; i < 16; i += 2) w.push((b[i]! << 8) | b[i + 1]!);
+  return { tag: 'ipv6', val: w };
+}
+
+function fromInet(a: InetAddr): IpSocketAddress {
+  if (a.family === 4) {
+    const ip = fromIp(a.ip, false) as { tag: 'ipv4'; val: [number, number, number, number] };
+    return { tag: 'ipv4', val: { port: a.port, address: ip.val } };
+  }
+  return { tag: 'ipv6', val: { port: a.port, flowInfo: a.flowinfo ?? 0, address: fromIp(a.ip, true).val as number[], scopeId: a.scope ?? 0 } };
+}
+
+/** wasi:sockets/network.network: the one network a process has (the run's virtual network, or the real one with --net=real). */
+export class Network {}
+
+function newSocket(p: ComponentProcess, family: IpAddressFamily, kind: 'stream' | 'dgram'): { s: Socket; fd: number } {
+  if (family !== 'ipv4' && family !== 'ipv6') fail('invalid-argument' satisfies ErrorCode);
+  const n = networkOf(p);
+  const domain = family === 'ipv4' ? AF.AF_INET : AF.AF_INET6;
+  const s = new Socket(n, n.host(p.host), undefined, domain, kind, kind === 'stream' ? IPPROTO.IPPROTO_TCP : IPPROTO.IPPROTO_UDP);
+  s.nonblock = true;
+  const rn = realNetOf(p);
+  if (rn) attachReal(rn, s);
+  if (p.fds.size >= p.fds.limit) fail('new-socket-limit' satisfies ErrorCode);
+  const fd = p.fds.install(s);
+  return { s, fd };
+}
+
+function checkFamily(s: Socket, a: IpSocketAddress): void {
+  if ((s.domain === AF.AF_INET) !== (a.tag === 'ipv4')) fail('invalid-argument' satisfies ErrorCode);
+}
+
+export class TcpSocket {
+  /** The two-phase call under way: 'bind' | 'connect' | 'listen' between start-x and finish-x. */
+  private pending: 'bind' | 'connect' | 'listen' | undefined;
+  private connectFailed: ErrorCode | undefined;
+  /** The address start-connect was given: finish-connect asks host/net about the same connect. */
+  private connectTo: InetAddr | undefined;
+  private streams = false;
+  private dropped = false;
+  constructor(
+    readonly proc: ComponentProcess,
+    readonly sock: Socket,
+    readonly fd: number,
+    readonly family: IpAddressFamily,
+    connected = false,
+  ) {
+    this.streams = connected;
+  }
+
+  startBind(_network: Network, local: IpSocketAddress): void {
+    const s = this.sock;
+    if (this.pending || s.state !== 'unbound' || (s.local && !s.autobound)) fail('invalid-state' satisfies ErrorCode);
+    checkFamily(s, local);
+    const a = toInet(local);
+    net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+    this.pending = 'bind';
+  }
+  finishBind(): void {
+    if (this.pending !== 'bind') fail('not-in-progress' satisfies ErrorCode);
+    this.pending = undefined;
+  }
+
+  startConnect(_network: Network, remote: IpSocketAddress): void {
+    const s = this.sock;
+    if (this.pending || this.streams || s.state === 'listening' || s.state === 'connected' || s.state === 'connecting' || this.connectFailed) {
+      fail('invalid-state' satisfies ErrorCode);
+    }
+    checkFamily(s, remote);
+    const a = toInet(remote);
+    this.connectTo = a;
+    if (a.port === 0 || (a.family === 4 ? a.ip === '0.0.0.0' : /^[0:]+$/.test(a.ip))) fail('invalid-argument' satisfies ErrorCode);
+    // A connect that fails at once (no route, refused on this host) is reported by finish-connect, as WASI says.
+    try {
+      connect(s, a, a.family === 4 ? 16 : 28);
+    } catch (e) {
+      if (!(e instanceof Errno)) throw e;
+      this.connectFailed = errorCode(e.errno);
+    }
+    this.pending = 'connect';
+  }
+  finishConnect(): [InputStream, OutputStream] {
+    if (this.pending !== 'connect') fail('not-in-progress' satisfies ErrorCode);
+    const s = this.sock;
+    if (this.connectFailed) {
+      this.pending = undefined;
+      fail(this.connectFailed);
+    }
+    let r: number;
+    try {
+      r = connect(s, this.connectTo!, this.connectTo!.family === 4 ? 16 : 28);
+    } catch (e) {
+      if (!(e instanceof Errno)) throw e;
+      this.pending = undefined;
+      // The socket stays closed for good: a later start-connect is invalid-state.
+      this.connectFailed = errorCode(e.errno);
+      fail(this.connectFailed);
+    }
+    if (r === WOULD_BLOCK) fail('would-block' satisfies ErrorCode);
+    this.pending = undefined;
+    this.streams = true;
+    return this.makeStreams();
+  }
+
+  private makeStreams(): [InputStream, OutputStream] {
+    return [new InputStream(this.proc, this.sock), new OutputStream(this.proc, this.sock)];
+  }
+
+  startListen(): void {
+    const s = this.sock;
+    if (this.pending || this.streams || s.state === 'listening' || s.state === 'connecting' || s.state === 'connected') fail('invalid-state' satisfies ErrorCode);
+    if (!s.local || s.autobound) fail('invalid-state' satisfies ErrorCode);
+    net(() => listen(s, 128));
+    this.pending = 'listen';
+  }
+  finishListen(): void {
+    if (this.pending !== 'listen') fail('not-in-progress' satisfies ErrorCode);
+    this.pending = undefined;
+  }
+
+  accept(): [TcpSocket, InputStream, OutputStream] {
+    const s = this.sock;
+    if (s.state !== 'listening' || this.pending) fail('invalid-state' satisfies ErrorCode);
+    const r = net(() => accept(s));
+    if (r === WOULD_BLOCK) fail('would-block' satisfies ErrorCode);
+    const c = r as Socket;
+    c.nonblock = true;
+    const p = this.proc;
+    if (p.fds.size >= p.fds.limit) {
+      c.close();
+      fail('new-socket-limit' satisfies ErrorCode);
+    }
+    const fd = p.fds.install(c);
+    const t = new TcpSocket(p, c, fd, this.family, true);
+    return [t, new InputStream(p, c), new OutputStream(p, c)];
+  }
+
+  localAddress(): IpSocketAddress {
+    const l = this.sock.local;
+    if (!l || (l.family !== 4 && l.family !== 6)) fail('invalid-state' satisfies ErrorCode);
+    return fromInet(l);
+  }
+  remoteAddress(): IpSocketAddress {
+    const r = this.sock.remote;
+    if (!this.streams || !r || (r.family !== 4 && r.family !== 6)) fail('invalid-state' satisfies ErrorCode);
+    return fromInet(r);
+  }
+  isListening(): boolean {
+    return this.sock.state === 'listening';
+  }
+  addressFamily(): IpAddressFamily {
+    return this.family;
+  }
+  setListenBacklogSize(value: bigint): void {
+    if (value === 0n) fail('invalid-argument' satisfies ErrorCode);
+    if (this.sock.state === 'listening') this.sock.backlog = Math.min(Number(value), 4096);
+  }
+  keepAliveEnabled(): boolean {
+    return this.sock.keepalive;
+  }
+  setKeepAliveEnabled(v: boolean): void {
+    this.sock.keepalive = v;
+  }
+  keepAliveIdleTime(): bigint {
+    return 7200_000_000_000n;
+  }
+  setKeepAliveIdleTime(v: bigint): void {
+    if (v <= 0n) fail('invalid-argument' satisfies ErrorCode);
+  }
+  keepAliveInterval(): bigint {
+    return 75_000_000_000n;
+  }
+  setKeepAliveInterval(v: bigint): void {
+    if (v <= 0n) fail('invalid-argument' satisfies ErrorCode);
+  }
+  keepAliveCount(): number {
+    return 9;
+  }
+  setKeepAliveCount(v: number): void {
+    if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
+  }
+  hopLimit(): number {
+    return 64;
+  }
+  setHopLimit(v: number): void {
+    if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
+  }
+  receiveBufferSize(): bigint {
+    return BigInt(this.sock.rcvbuf);
+  }
+  setReceiveBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.rcvbuf = Number(v);
+  }
+  sendBufferSize(): bigint {
+    return BigInt(this.sock.sndbuf);
+  }
+  setSendBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.sndbuf = Number(v);
+  }
+
+  /** Ready when finish-connect / accept / finish-bind would not say would-block. */
+  subscribe(): Pollable {
+    const s = this.sock;
+    return new Pollable(
+      this.proc,
+      () => {
+        if (this.pending === 'connect') return this.connectFailed !== undefined || s.state !== 'connecting';
+        if (s.state === 'listening') return s.acceptq.length > 0 || s.closed;
+        return true;
+      },
+      () => [s.waitq],
+    );
+  }
+
+  shutdown(how: 'receive' | 'send' | 'both'): void {
+    if (!this.streams) fail('invalid-state' satisfies ErrorCode);
+    net(() => this.sock.shutdown(how === 'receive' ? 0 : how === 'send' ? 1 : 2));
+  }
+
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.proc.fds.has(this.fd) && this.proc.fds.file(this.fd) === this.sock) this.proc.fds.close(this.fd);
+  }
+}
+
+// ---- UDP -----------------------------------------------------------------
+
+type IncomingDatagram = { data: Uint8Array; remoteAddress: IpSocketAddress };
+type OutgoingDatagram = { data: Uint8Array; remoteAddress?: IpSocketAddress };
+
+export class UdpSocket {
+  private pending: 'bind' | undefined;
+  private dropped = false;
+  constructor(
+    readonly proc: ComponentProcess,
+    readonly sock: Socket,
+    readonly fd: number,
+    readonly family: IpAddressFamily,
+  ) {}
+  startBind(_network: Network, local: IpSocketAddress): void {
+    const s = this.sock;
+    if (this.pending || (s.local && !s.autobound)) fail('invalid-state' satisfies ErrorCode);
+    checkFamily(s, local);
+    const a = toInet(local);
+    net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+    this.pending = 'bind';
+  }
+  finishBind(): void {
+    if (this.pending !== 'bind') fail('not-in-progress' satisfies ErrorCode);
+    this.pending = undefined;
+  }
+  stream(remote?: IpSocketAddress): [IncomingDatagramStream, OutgoingDatagramStream] {
+    const s = this.sock;
+    if (!s.local) fail('invalid-state' satisfies ErrorCode);
+    if (remote) {
+      checkFamily(s, remote);
+      const a = toInet(remote);
+      net(() => connect(s, a, a.family === 4 ? 16 : 28));
+    } else if (s.remote) net(() => connect(s, { family: 'unspec' }, 16));
+    return [new IncomingDatagramStream(this.proc, s), new OutgoingDatagramStream(this.proc, s)];
+  }
+  localAddress(): IpSocketAddress {
+    const l = this.sock.local;
+    if (!l || (l.family !== 4 && l.family !== 6)) fail('invalid-state' satisfies ErrorCode);
+    return fromInet(l);
+  }
+  remoteAddress(): IpSocketAddress {
+    const r = this.sock.remote;
+    if (!r || (r.family !== 4 && r.family !== 6)) fail('invalid-state' satisfies ErrorCode);
+    return fromInet(r);
+  }
+  addressFamily(): IpAddressFamily {
+    return this.family;
+  }
+  unicastHopLimit(): number {
+    return 64;
+  }
+  setUnicastHopLimit(v: number): void {
+    if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
+  }
+  receiveBufferSize(): bigint {
+    return BigInt(this.sock.rcvbuf);
+  }
+  setReceiveBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.rcvbuf = Number(v);
+  }
+  sendBufferSize(): bigint {
+    return BigInt(this.sock.sndbuf);
+  }
+  setSendBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.sndbuf = Number(v);
+  }
+  subscribe(): Pollable {
+    return new Pollable(this.proc, () => true, () => []);
+  }
+  [Symbol.dispose](): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.proc.fds.has(this.fd) && this.proc.fds.file(this.fd) === this.sock) this.proc.fds.close(this.fd);
+  }
+}
+
+const MAX_DGRAM = 65535;
+
+export class IncomingDatagramStream {
+  constructor(
+    readonly proc: ComponentProcess,
+    readonly sock: Socket,
+  ) {}
+  receive(max: bigint): IncomingDatagram[] {
+    const out: IncomingDatagram[] = [];
+    const s = this.sock;
+    while (BigInt(out.length) < max) {
+      const buf = new Uint8Array(MAX_DGRAM);
+      const r = net(() => s.recvMessage([buf], false));
+      if (r.n === WOULD_BLOCK) break;
+      const from = r.from;
+      if (from.family !== 4 && from.family !== 6) continue;
+      out.push({ data: buf.slice(0, r.n), remoteAddress: fromInet(from) });
+    }
+    return out;
+  }
+  subscribe(): Pollable {
+    return new Pollable(this.proc, () => (this.sock.poll() & 0x001) !== 0, () => [this.sock.waitq]);
+  }
+}
+
+export class OutgoingDatagramStream {
+  constructor(
+    readonly proc: ComponentProcess,
+    readonly sock: Socket,
+  ) {}
+  checkSend(): bigint {
+    return (this.sock.poll() & 0x004) !== 0 ? 64n : 0n;
+  }
+  send(datagrams: OutgoingDatagram[]): bigint {
+    const s = this.sock;
+    let n = 0n;
+    for (const d of datagrams) {
+      if (d.remoteAddress && s.remote) fail('invalid-argument' satisfies ErrorCode);
+      if (!d.remoteAddress && !s.remote) fail('invalid-argument' satisfies ErrorCode);
+      const dst = d.remoteAddress ? toInet(d.remoteAddress) : undefined;
+      if (d.remoteAddress) checkFamily(s, d.remoteAddress);
+      const r = net(() => s.sendDatagram([d.data], d.data.length, dst ?? s.remote!));
+      if (r === WOULD_BLOCK) break;
+      n++;
+    }
+    return n;
+  }
+  subscribe(): Pollable {
+    return new Pollable(this.proc, () => (this.sock.poll() & 0x004) !== 0, () => [this.sock.waitq]);
+  }
+}
+
+// ---- ip-name-lookup --------------------------------------------------------
+
+export class ResolveAddressStream {
+  private i = 0;
+  constructor(
+    readonly proc: ComponentProcess,
+    private readonly addrs: IpAddress[],
+  ) {}
+  resolveNextAddress(): IpAddress | undefined {
+    return this.addrs[this.i++];
+  }
+  subscribe(): Pollable {
+    return new Pollable(this.proc, () => true, () => []);
+  }
+}
+
+export function socketsImports(p: ComponentProcess): Record<string, Record<string, unknown>> {
+  let network: Network | undefined;
+  return {
+    'wasi:sockets/network': { Network },
+    'wasi:sockets/instance-network': { instanceNetwork: (): Network => (network ??= new Network()) },
+    'wasi:sockets/tcp': { TcpSocket },
+    'wasi:sockets/tcp-create-socket': {
+      createTcpSocket: (family: IpAddressFamily): TcpSocket => {
+        const { s, fd } = newSocket(p, family, 'stream');
+        return new TcpSocket(p, s, fd, family);
+      },
+    },
+    'wasi:sockets/udp': { UdpSocket, IncomingDatagramStream, OutgoingDatagramStream },
+    'wasi:sockets/udp-create-socket': {
+      createUdpSocket: (family: IpAddressFamily): UdpSocket => {
+        const { s, fd } = newSocket(p, family, 'dgram');
+        return new UdpSocket(p, s, fd, family);
+      },
+    },
+    'wasi:sockets/ip-name-lookup': {
+      ResolveAddressStream,
+      resolveAddresses: (_network: Network, name: string): ResolveAddressStream => {
+        const lit = /^\d+\.\d+\.\d+\.\d+$/.test(name) ? { v4: [name], v6: [] } : name.includes(':') ? { v4: [], v6: [name] } : networkOf(p).resolve(name);
+        if (!lit) fail('name-unresolvable' satisfies ErrorCode);
+        return new ResolveAddressStream(p, [...lit.v4.map((a) => fromIp(a, false)), ...lit.v6.map((a) => fromIp(a, true))]);
+      },
+    },
+  };
+}

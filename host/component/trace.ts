@@ -1,0 +1,136 @@
+// Component calls in socklab's trace: each WASI 0.2 function or method a
+// component calls is reported to the kernel's observer (the text tracer,
+// JSONL, summaries) as a call named the WIT way, with its interface as the
+// import module: `[method]tcp-socket.start-connect(tcp-socket<3>, 127.0.0.1:7001) = 0`.
+// An `err` result shows as -1 with the nearest errno and WASI's own name in
+// the note; an `ok` value other than unit is shown in the note too.
+import { E } from '../abi/errno.js';
+import type { SyscallClass, SyscallDef } from '../kernel/syscall.js';
+import type { ComponentProcess } from './process.js';
+
+const defs = new Map<string, SyscallDef>();
+
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+function classesOf(iface: string): SyscallClass[] {
+  if (iface.startsWith('wasi:sockets/')) return ['net'] as SyscallClass[];
+  if (iface.startsWith('wasi:io/')) return ['desc'] as SyscallClass[];
+  return [];
+}
+
+function defFor(iface: string, call: string, n: number): SyscallDef {
+  const key = `${iface}#${call}/${n}`;
+  let d = defs.get(key);
+  if (!d) {
+    d = {
+      module: iface,
+      name: call,
+      strace: call,
+      classes: classesOf(iface),
+      params: Array.from({ length: n }, (_, i) => ({ name: `a${i}`, kind: 'i64' as const })),
+      mayBlock: false,
+      handler: () => 0,
+    } as unknown as SyscallDef;
+    defs.set(key, d);
+  }
+  return d;
+}
+
+/** How a value shows in a trace line. */
+export function show(v: unknown, depth = 0): string {
+  if (v === undefined || v === null) return 'none';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) {
+    const max = 32;
+    const s = Buffer.from(v.subarray(0, max)).toString('latin1').replace(/[^\x20-\x7e]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+    return `"${s}"${v.length > max ? '...' : ''}`;
+  }
+  if (Array.isArray(v)) return depth > 2 ? '[...]' : `[${v.map((x) => show(x, depth + 1)).join(', ')}]`;
+  if (v instanceof Uint32Array) return `[${[...v].join(', ')}]`;
+  const o = v as { tag?: string; val?: unknown; constructor?: { name?: string }; fd?: number; file?: unknown };
+  if (typeof o.tag === 'string' && (o.tag === 'ipv4' || o.tag === 'ipv6') && o.val && typeof o.val === 'object' && 'port' in (o.val as object)) {
+    const a = o.val as { port: number; address: number[] };
+    return o.tag === 'ipv4' ? `${a.address.join('.')}:${a.port}` : `[${a.address.map((x) => x.toString(16)).join(':')}]:${a.port}`;
+  }
+  if (typeof o.tag === 'string') return o.val === undefined ? o.tag : `${o.tag}(${show(o.val, depth + 1)})`;
+  const name = o.constructor?.name;
+  if (name && name !== 'Object') {
+    const r = kebab(name);
+    if (typeof o.fd === 'number') return `${r}<${o.fd}>`;
+    return r;
+  }
+  return depth > 2 ? '{...}' : `{${Object.entries(o).map(([k, x]) => `${kebab(k)}: ${show(x, depth + 1)}`).join(', ')}}`;
+}
+
+const ERR_ERRNO: Record<string, number> = {
+  'access-denied': E.EACCES, 'not-supported': E.EOPNOTSUPP, 'invalid-argument': E.EINVAL, 'out-of-memory': E.ENOMEM,
+  timeout: E.ETIMEDOUT, 'concurrency-conflict': E.EALREADY, 'not-in-progress': E.EINVAL, 'would-block': E.EAGAIN,
+  'invalid-state': E.EINVAL, 'new-socket-limit': E.EMFILE, 'address-not-bindable': E.EADDRNOTAVAIL, 'address-in-use': E.EADDRINUSE,
+  'remote-unreachable': E.EHOSTUNREACH, 'connection-refused': E.ECONNREFUSED, 'connection-reset': E.ECONNRESET,
+  'connection-aborted': E.ECONNABORTED, 'datagram-too-large': E.EMSGSIZE, 'name-unresolvable': E.ENOENT,
+  'temporary-resolver-failure': E.EAGAIN, 'permanent-resolver-failure': E.EIO, closed: E.EPIPE, 'last-operation-failed': E.EIO,
+};
+
+function report(p: ComponentProcess, iface: string, call: string, args: unknown[], outcome: { ok: true; v: unknown } | { ok: false; e: unknown }): void {
+  const obs = p.kernel.observer;
+  if (!obs) return;
+  const def = defFor(iface, call, args.length);
+  const shown = args.map((a) => show(a));
+  let r = 0;
+  if (outcome.ok) {
+    if (outcome.v !== undefined) p.ext['note'] = `-> ${show(outcome.v)}`;
+  } else {
+    const e = outcome.e as { tag?: string } | string;
+    const code = typeof e === 'string' ? e : e.tag ?? 'unknown';
+    r = ERR_ERRNO[code] ?? E.EIO;
+    p.ext['note'] = typeof e === 'string' ? `error-code.${e}` : `stream-error.${code}`;
+  }
+  obs.onSyscall(p, def, shown, r, p.callStart >= 0 ? p.callStart : p.kernel.clock.now());
+}
+
+/** Wraps a free function of interface `iface` (`create-tcp-socket`) for the trace. */
+export function traceFunction<F extends (...a: never[]) => unknown>(p: ComponentProcess, iface: string, jsName: string, f: F): F {
+  const call = kebab(jsName);
+  return ((...args: never[]) => {
+    if (!p.kernel.observer) return f(...args);
+    return traced(p, iface, call, args, () => f(...args));
+  }) as unknown as F;
+}
+
+function traced(p: ComponentProcess, iface: string, call: string, args: unknown[], run: () => unknown): unknown {
+  let v: unknown;
+  try {
+    v = run();
+  } catch (e) {
+    // An err result (a thrown payload) is traced; anything else (exit, a host bug) is not a call that returned.
+    if (!(e instanceof Error) && p.state !== 'exited' && !p.blockedNow) report(p, iface, call, args, { ok: false, e });
+    throw e;
+  }
+  if (!p.blockedNow) report(p, iface, call, args, { ok: true, v });
+  return v;
+}
+
+const patched = new WeakSet<object>();
+
+/** Wraps the methods of a resource class (instances have a `proc`) once, for the trace. */
+export function traceClass(iface: string, cls: { name: string; prototype: object }): void {
+  if (patched.has(cls)) return;
+  patched.add(cls);
+  const proto = cls.prototype as Record<string, unknown>;
+  const res = kebab(cls.name);
+  for (const key of Object.getOwnPropertyNames(proto)) {
+    if (key === 'constructor') continue;
+    const desc = Object.getOwnPropertyDescriptor(proto, key);
+    const orig = desc?.value;
+    if (typeof orig !== 'function') continue;
+    const call = `[method]${res}.${kebab(key)}`;
+    proto[key] = function (this: { proc?: ComponentProcess }, ...args: unknown[]) {
+      const p = this.proc;
+      if (!p?.kernel.observer) return (orig as (...a: unknown[]) => unknown).apply(this, args);
+      return traced(p, iface, call, [this, ...args], () => (orig as (...a: unknown[]) => unknown).apply(this, args));
+    };
+  }
+}

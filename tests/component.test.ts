@@ -1,0 +1,165 @@
+// WASI 0.2 components (host/component): hand-written WAT components in
+// tests/components/, assembled at test time with jco-transpile's wasm-tools,
+// transpiled by jco and run on socklab's kernel and virtual network.
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { ROOT, guest, run } from './helpers.js';
+import type { RunOutcome } from '../dist/host/api.js';
+
+const OUT = join(ROOT, 'wasm', 'tests', 'components');
+
+/** Assembles tests/components/NAME.wat into wasm/tests/components/NAME.wasm; returns its path. */
+async function component(name: string): Promise<string> {
+  const wat = readFileSync(join(ROOT, 'tests', 'components', `${name}.wat`), 'utf8');
+  const bytes = await parse(wat);
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `${name}.wasm`);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+let hello: string;
+let tcp: string;
+beforeAll(async () => {
+  hello = await component('hello');
+  tcp = await component('tcp');
+}, 60_000);
+
+const T = 120_000;
+
+function outputs(r: RunOutcome): { name: string; status: number; stdout: string }[] {
+  return r.processes.map((p) => ({ name: p.name, status: p.exit.status, stdout: p.stdout }));
+}
+
+/** The tcp component as a server (a service) and a client, on the virtual network. */
+function serverAndClient(seed: number): Promise<RunOutcome> {
+  return run({
+    seed,
+    timeoutMs: T,
+    processes: [
+      { module: tcp, name: 'server', args: ['server'], service: true },
+      { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+    ],
+  });
+}
+
+describe('components: wasi:cli', () => {
+  it('runs a component that prints through wasi:cli/stdout', async () => {
+    const r = await run({ processes: [{ module: hello, name: 'hello.wasm' }], timeoutMs: T });
+    expect(r.processes[0]!.exit.status).toBe(0);
+    expect(r.processes[0]!.stdout).toBe('hello from a component\n');
+  }, T);
+});
+
+describe('components: wasi:sockets/tcp on the virtual network', () => {
+  it('a server component and a client component exchange data', async () => {
+    const r = await serverAndClient(1);
+    const [server, client] = r.processes;
+    expect(server!.stdout).toBe('listening\nserver got: hello over wasi:sockets\n');
+    expect(client!.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(client!.exit.status).toBe(0);
+    expect(server!.exit.status).toBe(0);
+  }, T);
+
+  it('a preview1 C client talks to the server component', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: tcp, name: 'server', args: ['server'], service: true },
+        { module: guest('svc_client'), name: 'client', args: ['127.0.0.1', '7000', 'from C'], startMs: 1 },
+      ],
+    });
+    const [server, client] = r.processes;
+    expect(server!.stdout).toBe('listening\nserver got: from C');
+    expect(client!.stdout).toBe('echoed: from C\n');
+    expect(client!.exit.status).toBe(0);
+  }, T);
+
+  it('the client component talks to a preview1 C server', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: guest('svc_server'), name: 'server', args: ['7000'], service: true },
+        { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+      ],
+    });
+    const client = r.processes[1]!;
+    expect(client.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(client.exit.status).toBe(0);
+  }, T);
+
+  it('connect to a port nobody listens on: finish-connect says error-code.connection-refused', async () => {
+    const r = await run({ timeoutMs: T, processes: [{ module: tcp, name: 'tcp', args: ['refused'] }] });
+    expect(r.processes[0]!.stdout).toBe('connect: error-code 14\n');
+    expect(r.processes[0]!.exit.status).toBe(1);
+  }, T);
+
+  it('start-connect twice: the second says error-code.invalid-state', async () => {
+    const r = await run({ timeoutMs: T, processes: [{ module: tcp, name: 'tcp', args: ['twice'] }] });
+    expect(r.processes[0]!.stdout).toBe('second start-connect: error-code 09\n');
+  }, T);
+
+  it('a second server on the same port: start-bind says error-code.address-in-use', async () => {
+    const r = await run({
+      timeoutMs: T,
+      processes: [
+        { module: tcp, name: 'a', args: ['server'], service: true },
+        { module: tcp, name: 'b', args: ['server'], startMs: 1 },
+      ],
+    });
+    expect(r.processes[1]!.stdout).toBe('error-code 12\n');
+  }, T);
+
+  it('is deterministic per seed', async () => {
+    const a = await serverAndClient(7);
+    const b = await serverAndClient(7);
+    expect(outputs(a)).toEqual(outputs(b));
+    expect(a.processes.map((p) => p.exit)).toEqual(b.processes.map((p) => p.exit));
+  }, T);
+});
+
+describe('components: the trace', () => {
+  it('shows component calls by their WIT names, with WASI error codes', async () => {
+    const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
+    const t = r.trace ?? '';
+    expect(t).toContain('create-tcp-socket("ipv4") = 0 [-> tcp-socket<');
+    expect(t).toMatch(/\[method\]tcp-socket\.start-connect\(tcp-socket<\d+>, network, 127\.0\.0\.1:7001\) = 0/);
+    expect(t).toMatch(/\[method\]tcp-socket\.finish-connect\(tcp-socket<\d+>\) = -1 ECONNREFUSED \(Connection refused\) \[error-code\.connection-refused\]/);
+    // %net keeps the socket calls and drops the stream writes.
+    const n = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: { classes: ['%net'] }, timeoutMs: T });
+    expect(n.trace).toContain('[method]tcp-socket.finish-connect');
+    expect(n.trace).not.toContain('blocking-write-and-flush');
+  }, T);
+});
+
+describe('components: the bindings are socklab\'s own', () => {
+  it('every WASI 0.2 import jco binds comes from socklab, none from preview2-shim or a jco fallback', async () => {
+    const { loadComponent } = await import('../dist/host/component/load.js');
+    const { buildImports } = await import('../dist/host/component/imports.js');
+    const { SOCKLAB_INTERFACES } = await import('../dist/host/component/interfaces.js');
+    for (const file of [hello, tcp]) {
+      const { component: c } = await loadComponent(readFileSync(file), file);
+      // The glue jco generated imports nothing (no @bytecodealliance/preview2-shim): every binding is passed in.
+      const glue = readFileSync(c.glue, 'utf8');
+      expect(glue).not.toMatch(/^\s*import\s/m);
+      expect(glue).not.toContain('preview2-shim');
+      for (const i of c.imports) expect(SOCKLAB_INTERFACES).toContain(i.replace(/@[^/]*$/, ''));
+      // Instantiate with socklab's import object (a stand-in process: nothing runs) and look at what jco read.
+      const fake = { kernel: { clock: { now: () => 0 } } } as never;
+      const { imports, bindings } = buildImports(fake);
+      const coreFns: unknown[] = [];
+      c.instantiate((n: string) => c.modules.get(n)!, imports, (m: WebAssembly.Module, imps?: WebAssembly.Imports) => {
+        for (const o of Object.values(imps ?? {})) for (const v of Object.values(o)) if (typeof v === 'function') coreFns.push(v);
+        return new WebAssembly.Instance(m, imps);
+      });
+      expect(bindings.length).toBeGreaterThan(0);
+      expect(bindings.filter((b) => !b.provided)).toEqual([]);
+      // Each interface the component imports was read from socklab's object.
+      for (const i of c.imports) expect(bindings.some((b) => b.iface.replace(/@[^/]*$/, '') === i.replace(/@[^/]*$/, ''))).toBe(true);
+      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings.
+      expect(coreFns.length).toBeGreaterThan(0);
+    }
+  }, T);
+});
