@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { cacheDir, ModuleError, type LoadedModule } from '../loader/module.js';
+import { cacheDir, ModuleError } from '../loader/cache.js';
+import type { LoadedModule } from '../loader/module.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 
 /** Bump when the transformation changes (or the jco version does). */

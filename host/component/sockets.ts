@@ -8,11 +8,11 @@
 // WASI's error-code names.
 import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
-import { AF, IPPROTO } from '../net/constants.js';
+import { AF, IPPROTO } from '../net/addr/constants.js';
 import { accept, bind, connect, listen } from '../net/ops.js';
-import { Socket } from '../net/socket.js';
-import type { InetAddr } from '../net/sockaddr.js';
-import { ipBytes } from '../net/ipaddr.js';
+import { Socket } from '../net/socket/socket.js';
+import type { InetAddr } from '../net/addr/sockaddr.js';
+import { ipBytes } from '../net/addr/ipaddr.js';
 import { networkOf } from '../net/virtual/index.js';
 import { realNetOf } from '../net/real/network.js';
 import { attachReal } from '../net/real/ops.js';

@@ -4,13 +4,15 @@
 // Modules built elsewhere are handled the same way.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { formatType, inspectWasm, sameType, type CoreModuleInfo, type ExportInfo, type FuncType } from './inspect.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
 import { isComponent, loadComponentModule, type LoadedComponent } from '../component/load.js';
+import { cacheDir, ModuleError } from './cache.js';
+
+export { cacheDir, ModuleError } from './cache.js';
 
 export interface LoadOptions {
   /** Count guest work (loader/fuel.ts): for a CPU limit and preemption of syscall-free loops. */
@@ -41,7 +43,6 @@ const TRANSFORM_VERSION = 'v4';
  */
 export const ASYNCIFY_PAGES = 1;
 
-export class ModuleError extends Error {}
 
 /**
  * The largest modules socklab transforms: Asyncify, and more so fuel
@@ -59,11 +60,6 @@ export const LOAD_LIMITS = {
   fuelFunctions: 20_000,
 } as const;
 
-export function cacheDir(): string {
-  if (process.env.SOCKLAB_CACHE) return resolve(process.env.SOCKLAB_CACHE);
-  const base = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
-  return join(base, 'socklab');
-}
 
 const memo = new Map<string, WebAssembly.Module>();
 
