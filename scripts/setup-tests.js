@@ -2,37 +2,55 @@
 // Prepares what the test suite needs: every C test program under tests/c
 // built into wasm/tests/ (rebuilt only when its source changed), and the
 // Debian tools some tests compare against, installed when missing.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, join, relative } from 'node:path';
 import { ensureBuilt } from '../dist/host/cli/guests.js';
-import { packageRoot } from '../dist/host/toolchain/clang.js';
+import { packageRoot, findToolchain } from '../dist/host/toolchain/clang.js';
 
-// Debian packages the suite compares against or drives: [command, package].
+// Debian packages the suite compares against or drives: [command or file, package].
 const DEBIAN = [
   ['gcc', 'gcc'], // native builds for the Linux comparisons
   ['tshark', 'tshark'], // reads the packet captures back
   ['curl', 'curl'], // a real HTTP client for the --net=real tests
   ['nc', 'netcat-openbsd'], // a real TCP/UDP peer for the --net=real tests
 ];
+// The native wasm32 toolchain (design decision 12): test guests build in a fraction of the time, and
+// tests/toolchain.test.ts compares it with @yowasp/clang. Not with SOCKLAB_TOOLCHAIN=npm or a wasi-sdk.
+const NATIVE_TOOLCHAIN = [
+  ['clang-16', 'clang-16'],
+  ['wasm-ld-16', 'lld-16'],
+  ['/usr/lib/wasm32-wasi/libc.a', 'wasi-libc'],
+  ['/usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a', 'libclang-rt-16-dev-wasm32'],
+];
+const wantNative = process.env.SOCKLAB_TOOLCHAIN !== 'npm' && !process.env.WASI_SDK_PATH;
 
 function have(cmd) {
+  if (cmd.startsWith('/')) return existsSync(cmd);
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 const missing = DEBIAN.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg);
-if (missing.length) {
+const missingNative = wantNative ? NATIVE_TOOLCHAIN.filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg) : [];
+if (missing.length || missingNative.length) {
   const root = process.getuid?.() === 0;
   const sudo = root ? [] : ['sudo', '-n'];
-  console.log(`setup-tests: installing Debian packages: ${missing.join(' ')}`);
+  console.log(`setup-tests: installing Debian packages: ${[...missing, ...missingNative].join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (args) => spawnSync(sudo.length ? sudo[0] : args[0], sudo.length ? [...sudo.slice(1), ...args] : args.slice(1), { stdio: 'inherit', env });
   run(['apt-get', 'update', '-qq']);
-  const r = run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
-  if (r.status !== 0) {
-    console.error(`setup-tests: could not install ${missing.join(' ')}; install them and run again`);
-    process.exit(1);
+  if (missing.length) {
+    const r = run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missing]);
+    if (r.status !== 0) {
+      console.error(`setup-tests: could not install ${missing.join(' ')}; install them and run again`);
+      process.exit(1);
+    }
+  }
+  // The native toolchain is optional: without it the guests build with @yowasp/clang, more slowly.
+  if (missingNative.length && run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...missingNative]).status !== 0) {
+    console.error(`setup-tests: WARNING: could not install ${missingNative.join(' ')}; test guests build with @yowasp/clang instead`);
   }
 }
+console.log(`setup-tests: C guests build with ${findToolchain().name}`);
 
 const root = packageRoot();
 const srcDir = join(root, 'tests', 'c');
