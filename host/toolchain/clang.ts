@@ -360,6 +360,19 @@ export async function compileC(opts: BuildOptions): Promise<BuildResult> {
   // Compile each C or assembly source to an object, cached by content hash: the source and its path,
   // the flags, the SDK and the compiler; a hit also checks the headers it included last time.
   const sdkKey = sdk ? sha(sdkHash(sdk), sdk.includeDir) : 'no-sdk';
+  // Which headers the source could find beside it and in -I directories: a header added there may win over
+  // the one an #include found last time, so the listing (names, not contents) is part of the key.
+  const listing: string[] = [];
+  const list = (t: Tree, at: string): void => {
+    for (const [name, v] of Object.entries(t)) {
+      const p = `${at}/${name}`;
+      if (sdk && (p === sdk.includeDir || p.startsWith(sdk.includeDir + sep))) continue;
+      if (typeof v === 'string' || v instanceof Uint8Array) listing.push(p);
+      else list(v, p);
+    }
+  };
+  list(tree, '');
+  const visible = sha(...listing.sort());
   const inputs: { path: string; data: Uint8Array }[] = [];
   for (let i = 0; i < sources.length; i++) {
     const src = sources[i]!;
@@ -368,7 +381,7 @@ export async function compileC(opts: BuildOptions): Promise<BuildResult> {
       inputs.push({ path: src, data });
       continue;
     }
-    const key = sha('object-v1', tc.id, sdkKey, src, data, JSON.stringify(userFlags));
+    const key = sha('object-v1', tc.id, sdkKey, src, data, JSON.stringify(userFlags), visible);
     const hit = lookupObject(key);
     if (hit) {
       if (hit.entry.stderr) stderr(hit.entry.stderr);
