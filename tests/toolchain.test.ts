@@ -67,7 +67,8 @@ describe('@yowasp/clang cache', () => {
     const build = (): ReturnType<typeof compileC> => compileC({ sources: [join(dir, 'main.c')], out: join(dir, 'main.wasm'), toolchain: 'npm', announce: true, stderr: () => {} });
 
     const cold = await build();
-    expect(cold).toMatchObject({ toolchain: 'npm', objectsCompiled: 1, objectsCached: 0, linkCached: false });
+    // (The link may still hit: the comment leaves the object, hence the link's inputs, as an earlier run's.)
+    expect(cold).toMatchObject({ toolchain: 'npm', objectsCompiled: 1, objectsCached: 0 });
     const first = readFileSync(join(dir, 'main.wasm'));
 
     const t0 = Date.now();
