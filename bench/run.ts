@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { run, type RunOptions } from '../host/runner/run.js';
 import { ensureBuilt } from '../host/toolchain/guests.js';
-import { packageRoot } from '../host/toolchain/clang.js';
+import { compileC, findToolchain, packageRoot } from '../host/toolchain/clang.js';
 import { nodeNetPingPong, nodeNetStream } from './node-net.js';
 
 interface Row {
@@ -127,6 +127,37 @@ async function main(): Promise<void> {
   rows.push({ name: 'hello world start-up, cold (Asyncify transform)', unit: 'ms', socklab: cold / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6 });
   rows.push({ name: 'hello world start-up, warm (cached module)', unit: 'ms', socklab: warm / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6, note: 'includes the worker thread start' });
   rmSync(coldCache, { recursive: true, force: true });
+
+  // Compiling a small C file (bench/c/hello.c with the SDK): a native wasm32 clang, and @yowasp/clang cold and from its cache.
+  {
+    const hc = join(root, 'bench', 'c', 'hello.c');
+    const dest = join(nativeDir, 'compiled.wasm');
+    let nativeName: string | undefined;
+    try {
+      nativeName = findToolchain('native').name;
+    } catch {
+      nativeName = undefined;
+    }
+    if (nativeName) {
+      const ns = await best(3, async () => {
+        const t = process.hrtime.bigint();
+        await compileC({ sources: [hc], out: dest, toolchain: 'native', stderr: () => {} });
+        return Number(process.hrtime.bigint() - t);
+      });
+      rows.push({ name: 'compile small C (native)', unit: 'ms', socklab: ns / 1e6, note: `${nativeName}; target 500 ms` });
+    }
+    // A copy no earlier run has compiled, so the first build misses @yowasp/clang's object cache.
+    const fresh = join(nativeDir, 'hello-fresh.c');
+    writeFileSync(fresh, `${readFileSync(hc, 'utf8')}\n// ${process.pid} ${Date.now()}\n`);
+    const npmBuild = async (): Promise<number> => {
+      const t = process.hrtime.bigint();
+      await compileC({ sources: [fresh], out: dest, toolchain: 'npm', stderr: () => {} });
+      return Number(process.hrtime.bigint() - t);
+    };
+    const coldNpm = await npmBuild();
+    const cachedNpm = await best(3, npmBuild);
+    rows.push({ name: 'compile small C (npm)', unit: 'ms', socklab: coldNpm / 1e6, note: `@yowasp/clang; an unchanged rebuild (object and link cache) ${(cachedNpm / 1e6).toFixed(0)} ms${nativeName ? '' : '; no native toolchain here'}` });
+  }
 
   // ---- sockets: the same C programs natively (two processes) and on the virtual network ----
   const c = (f: string): string => join(root, 'bench', 'c', f);

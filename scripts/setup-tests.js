@@ -2,11 +2,11 @@
 // Prepares what the test suite needs: every C test program under tests/c
 // built into wasm/tests/ (rebuilt only when its source changed), and the
 // Debian tools some tests compare against, installed when missing and possible.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { basename, join, relative } from 'node:path';
 import { ensureBuilt } from '../dist/host/toolchain/guests.js';
-import { packageRoot } from '../dist/host/toolchain/clang.js';
+import { findToolchain, packageRoot } from '../dist/host/toolchain/clang.js';
 import { haveTool, installCommand, missingPackages } from './test-tools.js';
 
 // The Debian tools some tests need (scripts/test-tools.js): installed when
@@ -36,6 +36,32 @@ if (missing.length) {
     if (process.env.SOCKLAB_TEST_TOOLS === 'require') process.exit(1);
   }
 }
+
+// The native wasm32 toolchain (design decision 12): test guests build in a fraction of the time, and
+// tests/toolchain.test.ts compares it with @yowasp/clang. Optional (without it guests build with
+// @yowasp/clang, more slowly); not wanted with SOCKLAB_TOOLCHAIN=npm or a wasi-sdk.
+const NATIVE_TOOLCHAIN = [
+  ['clang-16', 'clang-16'],
+  ['wasm-ld-16', 'lld-16'],
+  ['/usr/lib/wasm32-wasi/libc.a', 'wasi-libc'],
+  ['/usr/lib/llvm-16/lib/clang/16/lib/wasi/libclang_rt.builtins-wasm32.a', 'libclang-rt-16-dev-wasm32'],
+];
+const wantNative = process.env.SOCKLAB_TOOLCHAIN !== 'npm' && !process.env.WASI_SDK_PATH;
+const missingNative = wantNative ? NATIVE_TOOLCHAIN.filter(([f]) => !(f.startsWith('/') ? existsSync(f) : haveTool(f))).map(([, pkg]) => pkg) : [];
+if (missingNative.length) {
+  const asRoot = process.getuid?.() === 0;
+  const canSudo = !asRoot && haveTool('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => (asRoot ? spawnSync('apt-get', args, { stdio: 'inherit', env }) : spawnSync('sudo', ['-n', 'apt-get', ...args], { stdio: 'inherit', env }));
+  if (asRoot || canSudo) {
+    console.log(`setup-tests: installing the native wasm32 toolchain: ${missingNative.join(' ')}`);
+    apt(['update', '-qq']);
+    if (apt(['install', '-y', '-qq', '--no-install-recommends', ...missingNative]).status !== 0) {
+      console.error(`setup-tests: WARNING: could not install ${missingNative.join(' ')}; test guests build with @yowasp/clang instead`);
+    }
+  } else console.error(`setup-tests: no native wasm32 toolchain (${installCommand(missingNative)}); test guests build with @yowasp/clang, more slowly`);
+}
+console.log(`setup-tests: C guests build with ${findToolchain().name}`);
 
 const root = packageRoot();
 const srcDir = join(root, 'tests', 'c');

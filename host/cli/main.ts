@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { basename, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
-import { buildC, BuildError } from '../toolchain/clang.js';
+import { buildC, BuildError, type ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/module.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { demo } from './demo.js';
@@ -118,6 +118,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .argument('[sources-and-clang-flags...]', 'C sources (.c .s .S .o .a) or one .ts file, and clang flags')
     .option('-o <OUT.wasm>', 'the module to write (default: the first source, .wasm)')
     .option('--no-sdk', "plain wasi-libc, without socklab's socket headers and library")
+    .addOption(new Option('--toolchain <which>', 'auto: a native wasm32 clang when there is one, else @yowasp/clang; native; npm (@yowasp/clang); names the one that ran when given').choices(['auto', 'native', 'npm']))
     // Any other flag is clang's (-O2 -Wall -I DIR -DNAME -Wl,-z,stack-size=N ...): commander passes it through, in order.
     .allowUnknownOption()
     .allowExcessArguments()
@@ -130,8 +131,8 @@ Other flags go to clang as they are: -O2 -g -Wall -I DIR -D NAME=V
 exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command line.
 `,
     )
-    .action(async (args: string[], opts: { o?: string; sdk?: boolean }) => {
-      state.status = await cmdBuild([...args, ...(opts.o !== undefined ? ['-o', opts.o] : []), ...(opts.sdk === false ? ['--no-sdk'] : [])]);
+    .action(async (args: string[], opts: { o?: string; sdk?: boolean; toolchain?: ToolchainChoice }) => {
+      state.status = await cmdBuild([...args, ...(opts.o !== undefined ? ['-o', opts.o] : []), ...(opts.sdk === false ? ['--no-sdk'] : [])], opts.toolchain);
     });
 
   setup(prog.command('grade'))
@@ -478,7 +479,7 @@ export function splitWords(s: string): string[] {
   return out;
 }
 
-async function cmdBuild(args: string[]): Promise<number> {
+async function cmdBuild(args: string[], toolchain?: ToolchainChoice): Promise<number> {
   const sources: string[] = [];
   const flags: string[] = [];
   let out: string | undefined;
@@ -508,6 +509,6 @@ async function cmdBuild(args: string[]): Promise<number> {
   }
   if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
   out ??= sources[0]!.replace(/\.c$/, '') + '.wasm';
-  await buildC({ sources, out, flags, sdk });
+  await buildC({ sources, out, flags, sdk, toolchain, announce: toolchain !== undefined });
   return 0;
 }

@@ -1,15 +1,22 @@
-// `socklab build`: C sources to a wasm32-wasip1 module. Uses the clang, lld
-// and wasi-libc of the @yowasp/clang npm package (itself WebAssembly, so
-// nothing to install), or a real wasi-sdk when WASI_SDK_PATH is set. The
-// guest SDK (guest/c) is on the include path and linked before libc, so
-// unmodified POSIX socket programs build.
+// `socklab build`: C sources to a wasm32-wasip1 module. Uses a native clang
+// with the wasm32 WASI target when there is one (toolchains.ts: a wasi-sdk in
+// WASI_SDK_PATH, Debian's clang + lld + wasi-libc), else the clang, lld and
+// wasi-libc of the @yowasp/clang npm package (itself WebAssembly, so nothing
+// to install; its objects and links are cached by content, so an unchanged
+// rebuild is instant). The guest SDK (guest/c) is on the include path and
+// linked before libc, the same way with either, so unmodified POSIX socket
+// programs build and behave alike.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../loader/module.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
+import { findToolchain, ToolchainError, type Toolchain, type ToolchainChoice } from './toolchains.js';
+
+export { findToolchain, type Toolchain, type ToolchainChoice } from './toolchains.js';
 
 export interface BuildOptions {
   sources: string[];
@@ -20,6 +27,10 @@ export interface BuildOptions {
   sdk?: boolean;
   /** Where clang's diagnostics go (default: process.stderr). */
   stderr?: (text: string) => void;
+  /** Which compiler (default: SOCKLAB_TOOLCHAIN, else auto: a native wasm32 clang when there is one). */
+  toolchain?: ToolchainChoice;
+  /** Say on stderr which toolchain ran (`socklab build --toolchain`). */
+  announce?: boolean;
 }
 
 export class BuildError extends Error {
@@ -130,10 +141,16 @@ function treeGet(tree: Tree, abs: string): Uint8Array | undefined {
   return t instanceof Uint8Array ? t : typeof t === 'string' ? new TextEncoder().encode(t) : undefined;
 }
 
-/** Builds (once, cached by content) the SDK as an archive; returns its bytes. */
-async function sdkArchive(sdk: SdkRecipe, stderr: (s: string) => void): Promise<Uint8Array> {
+function sha(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ cflags: sdk.cflags, v: 1 }));
+  for (const p of parts) h.update(typeof p === 'string' ? p : p).update('\0');
+  return h.digest('hex');
+}
+
+/** Content hash of the guest SDK: its headers, sources and flags. */
+function sdkHash(sdk: SdkRecipe): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ cflags: sdk.cflags, ldflags: sdk.ldflags, v: 2 }));
   const incFiles: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -146,32 +163,67 @@ async function sdkArchive(sdk: SdkRecipe, stderr: (s: string) => void): Promise<
   for (const f of [...incFiles.sort(), ...sdk.sources]) h.update(f.slice(sdk.includeDir.length)).update(readFileSync(f));
   for (const f of sdk.sources) {
     const dir = dirname(f);
-    for (const e of readdirSync(dir)) if (e.endsWith('.h')) h.update(e).update(readFileSync(join(dir, e)));
+    for (const e of readdirSync(dir).sort()) if (e.endsWith('.h')) h.update(e).update(readFileSync(join(dir, e)));
   }
-  const file = join(cacheDir(), `sdk-${h.digest('hex').slice(0, 32)}.a`);
-  if (existsSync(file)) return readFileSync(file);
+  return h.digest('hex');
+}
 
+function writeAtomic(file: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** Builds (once per toolchain, cached by content) the SDK as an archive; returns its path in the cache. */
+async function sdkArchive(sdk: SdkRecipe, tc: Toolchain, stderr: (s: string) => void): Promise<string> {
+  const file = join(cacheDir(), `sdk-${sha(sdkHash(sdk), tc.id).slice(0, 32)}.a`);
+  if (existsSync(file)) return file;
+
+  const objs = new Map<string, Uint8Array>();
+  const args = (src: string, o: string): string[] => [`--target=${tc.target}`, ...tc.sysroot, '-O2', '-c', '-isystem', sdk.includeDir, ...sdk.cflags, src, '-o', o];
+  if (tc.clang) {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-sdk-'));
+    try {
+      for (let i = 0; i < sdk.sources.length; i++) {
+        const o = join(dir, `o${i}.o`);
+        const r = spawnSync(tc.clang, args(sdk.sources[i]!, o), { encoding: 'utf8' });
+        if (r.stderr) stderr(r.stderr);
+        if (r.status !== 0) throw new BuildError(`could not compile the guest SDK with ${tc.name} (exit ${r.status})`, r.stderr ?? '');
+        objs.set(`o${i}.o`, readFileSync(o));
+      }
+      if (tc.ar) {
+        const r = spawnSync(tc.ar, ['rcs', join(dir, 'libsocklab.a'), ...[...objs.keys()].map((o) => join(dir, o))], { encoding: 'utf8' });
+        if (r.status !== 0) throw new BuildError(`could not archive the guest SDK (${tc.ar}: exit ${r.status})`, r.stderr ?? '');
+        writeAtomic(file, readFileSync(join(dir, 'libsocklab.a')));
+        return file;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    const tree: Tree = {};
+    putDir(tree, sdk.includeDir);
+    for (const s of sdk.sources) {
+      put(tree, s, readFileSync(s));
+      putDir(tree, dirname(s));
+    }
+    // One clang call per source keeps -o names unique; they are small.
+    for (let i = 0; i < sdk.sources.length; i++) {
+      const o = `/sdkobj/o${i}.o`;
+      const out = await yowaspClang(['clang', ...args(sdk.sources[i]!, o)], tree, stderr);
+      objs.set(`o${i}.o`, treeGet(out, o)!);
+    }
+  }
+  // No native llvm-ar (or the npm toolchain): @yowasp/clang's ar writes the archive and its symbol index.
   const tree: Tree = {};
-  putDir(tree, sdk.includeDir);
-  for (const s of sdk.sources) {
-    put(tree, s, readFileSync(s));
-    putDir(tree, dirname(s));
-  }
-  const objs = sdk.sources.map((_, i) => `/sdkobj/o${i}.o`);
-  // One clang call per source keeps -o names unique; they are small.
-  for (let i = 0; i < sdk.sources.length; i++) {
-    const out = await yowaspClang(['clang', '--target=wasm32-wasip1', '-O2', '-c', '-isystem', sdk.includeDir, ...sdk.cflags, sdk.sources[i]!, '-o', objs[i]!], tree, stderr);
-    put(tree, objs[i]!, treeGet(out, objs[i]!)!);
-  }
+  for (const [n, b] of objs) put(tree, `/sdkobj/${n}`, b);
   const { commands } = await import('@yowasp/clang');
-  const arOut = (await commands.ar(['rcs', '/sdkobj/libsocklab.a', ...objs], tree, { fetchProgress: () => {} })) as Tree;
+  const arOut = (await commands.ar(['rcs', '/sdkobj/libsocklab.a', ...[...objs.keys()].map((n) => `/sdkobj/${n}`)], tree, { fetchProgress: () => {} })) as Tree;
   const lib = treeGet(arOut, '/sdkobj/libsocklab.a');
   if (!lib) throw new BuildError('could not archive the guest SDK', '');
-  mkdirSync(cacheDir(), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, lib);
-  renameSync(tmp, file);
-  return lib;
+  writeAtomic(file, lib);
+  return file;
 }
 
 function readSource(s: string, stderr: (t: string) => void): Buffer {
@@ -185,7 +237,56 @@ function readSource(s: string, stderr: (t: string) => void): Buffer {
   }
 }
 
+/** What a build did: which toolchain ran, and what the npm toolchain's caches gave. */
+export interface BuildResult {
+  toolchain: Toolchain['kind'];
+  /** For people, as `socklab build --toolchain` prints it. */
+  name: string;
+  /** Objects taken from the cache, and compiled (npm toolchain; native compiles are not cached). */
+  objectsCached: number;
+  objectsCompiled: number;
+  /** The linked module came from the cache (npm toolchain). */
+  linkCached: boolean;
+}
+
+// Flags that change what clang writes or how it reads its inputs: such builds run as one uncached clang call.
+const UNCACHEABLE = new Set(['-c', '-E', '-S', '-M', '-MM', '-MD', '-MMD', '-MF', '-MT', '-MQ', '-fsyntax-only', '-save-temps', '--save-temps', '-###', '-v', '-x', '-emit-llvm', '-print-search-dirs']);
+function cacheable(flags: string[]): boolean {
+  return !flags.some((f) => UNCACHEABLE.has(f) || /^-(x|save-temps=|-save-temps=|print-|MF|MT|MQ)/.test(f));
+}
+
+/** The files a -MD dependency file lists (after the target). */
+function parseDeps(text: string): string[] {
+  const body = text.replace(/\\\r?\n/g, ' ');
+  const colon = body.indexOf(': ');
+  const words = (colon >= 0 ? body.slice(colon + 2) : body).match(/(?:\\ |[^\s])+/g) ?? [];
+  return words.map((w) => w.replace(/\\ /g, ' '));
+}
+
+interface ObjectEntry {
+  /** Headers the object was compiled from (outside the SDK and the compiler's own), and their content hashes. */
+  deps: [string, string][];
+  stderr: string;
+}
+
+function lookupObject(key: string): { obj: Uint8Array; entry: ObjectEntry } | undefined {
+  const base = join(cacheDir(), 'objects', key);
+  try {
+    const entry = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as ObjectEntry;
+    for (const [path, h] of entry.deps) if (sha(readFileSync(path)) !== h) return undefined;
+    return { obj: readFileSync(`${base}.o`), entry };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds a module from C sources. */
 export async function buildC(opts: BuildOptions): Promise<void> {
+  await compileC(opts);
+}
+
+/** buildC, telling which toolchain ran and what came from the caches. */
+export async function compileC(opts: BuildOptions): Promise<BuildResult> {
   const stderr = opts.stderr ?? ((s: string) => process.stderr.write(s));
   const sources = opts.sources.map((s) => resolve(s));
   for (const s of sources) if (!existsSync(s)) throw new BuildError(`no such file: ${s}`, `clang: error: no such file or directory: '${s}'\n`);
@@ -194,35 +295,32 @@ export async function buildC(opts: BuildOptions): Promise<void> {
   const out = resolve(opts.out);
   const flags = opts.flags ?? [];
   const sdk = opts.sdk === false ? undefined : sdkRecipe();
-  const wasiSdk = process.env.WASI_SDK_PATH;
+  let tc: Toolchain;
+  try {
+    tc = findToolchain(opts.toolchain);
+  } catch (e) {
+    if (!(e instanceof ToolchainError)) throw e;
+    stderr(`socklab build: ${e.message}\n`);
+    throw new BuildError(e.message, `${e.message}\n`);
+  }
+  if (opts.announce) stderr(`socklab build: ${tc.name}\n`);
+  const result: BuildResult = { toolchain: tc.kind, name: tc.name, objectsCached: 0, objectsCompiled: 0, linkCached: false };
 
-  if (wasiSdk) {
-    const wasiClang = join(wasiSdk, 'bin', 'clang');
-    const sysroot = join(wasiSdk, 'share', 'wasi-sysroot');
-    const missing = !existsSync(wasiClang) ? wasiClang : !existsSync(sysroot) ? sysroot : undefined;
-    if (missing) {
-      const d = `socklab build: WASI_SDK_PATH=${wasiSdk}, but ${missing} does not exist: point WASI_SDK_PATH at a wasi-sdk (the directory with bin/clang and share/wasi-sysroot), or unset it to use the bundled clang\n`;
-      stderr(d);
-      throw new BuildError(d.trim(), d);
-    }
-    const args = ['--target=wasm32-wasip1', `--sysroot=${join(wasiSdk, 'share', 'wasi-sysroot')}`];
-    const tmpLib = sdk ? join(cacheDir(), 'wasi-sdk-libsocklab.a') : undefined;
-    if (sdk && tmpLib) {
-      mkdirSync(cacheDir(), { recursive: true });
-      writeFileSync(tmpLib, await sdkArchive(sdk, stderr));
-      args.push('-isystem', sdk.includeDir, ...sdk.cflags);
-    }
+  if (tc.clang) {
+    // A native clang (Debian's, or a wasi-sdk): one call, the same SDK overlay and flags as below.
+    const args = [`--target=${tc.target}`, ...tc.sysroot];
+    const lib = sdk ? await sdkArchive(sdk, tc, stderr) : undefined;
+    if (sdk) args.push('-isystem', sdk.includeDir, ...sdk.cflags);
+    // Debian's wasi-libc carries DWARF that @yowasp/clang's does not: leave it out unless the user asked for -g.
+    if (tc.kind === 'native' && !flags.some((f) => /^-g/.test(f))) args.push('-Wl,--strip-debug');
     // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
-    args.push(...(tmpLib ? sdk!.ldflags : []), ...flags, ...sources, ...(tmpLib ? [tmpLib] : []), '-o', out);
-    const r = spawnSync(wasiClang, args, { encoding: 'utf8' });
-    if (r.error) {
-      const d = `socklab build: cannot run ${wasiClang} (WASI_SDK_PATH): ${r.error.message}\n`;
-      stderr(d);
-      throw new BuildError(d.trim(), d);
-    }
+    args.push(...(sdk ? sdk.ldflags : []), ...flags, ...sources, ...(lib ? [lib] : []), '-o', out);
+    mkdirSync(dirname(out), { recursive: true });
+    const r = spawnSync(tc.clang, args, { encoding: 'utf8' });
     if (r.stderr) stderr(r.stderr);
+    if (r.error) throw new BuildError(`could not run ${tc.clang}: ${r.error.message}`, r.error.message);
     if (r.status !== 0) throw new BuildError(`clang failed (exit ${r.status})`, r.stderr ?? '');
-    return;
+    return result;
   }
 
   const tree: Tree = {};
@@ -236,21 +334,111 @@ export async function buildC(opts: BuildOptions): Promise<void> {
     const dir = f === '-I' || f === '-isystem' ? flags[i + 1] : f.startsWith('-I') ? f.slice(2) : undefined;
     if (dir) putDir(tree, resolve(dir));
   }
-  const args = ['clang', '--target=wasm32-wasip1'];
+  const sdkLib = sdk ? await sdkArchive(sdk, tc, stderr) : undefined;
+  const sdkArgs = sdk ? ['-isystem', sdk.includeDir, ...sdk.cflags] : [];
   if (sdk) {
     putDir(tree, sdk.includeDir);
-    put(tree, '/socklab-sdk/libsocklab.a', await sdkArchive(sdk, stderr));
-    args.push('-isystem', sdk.includeDir, ...sdk.cflags);
+    put(tree, '/socklab-sdk/libsocklab.a', readFileSync(sdkLib!));
   }
   const vout = '/socklab-out/out.wasm';
   const userFlags = flags.map((f, i) => (flags[i - 1] === '-I' || flags[i - 1] === '-isystem') ? resolve(f) : f.startsWith('-I') && !isAbsolute(f.slice(2)) ? `-I${resolve(f.slice(2))}` : f);
-  // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
-  args.push(...(sdk ? sdk.ldflags : []), ...userFlags, ...sources, ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout);
-  const result = await yowaspClang(args, tree, stderr);
-  const wasm = treeGet(result, vout);
-  if (!wasm) throw new BuildError('clang produced no output', '');
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, wasm);
+  const finish = (wasm: Uint8Array | undefined): BuildResult => {
+    if (!wasm) throw new BuildError('clang produced no output', '');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, wasm);
+    return result;
+  };
+
+  if (!cacheable(userFlags)) {
+    const args = ['clang', `--target=${tc.target}`, ...sdkArgs];
+    // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
+    args.push(...(sdk ? sdk.ldflags : []), ...userFlags, ...sources, ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout);
+    result.objectsCompiled = sources.length;
+    return finish(treeGet(await yowaspClang(args, tree, stderr), vout));
+  }
+
+  // Compile each C or assembly source to an object, cached by content hash: the source and its path,
+  // the flags, the SDK and the compiler; a hit also checks the headers it included last time.
+  const sdkKey = sdk ? sha(sdkHash(sdk), sdk.includeDir) : 'no-sdk';
+  // Which headers the source could find beside it and in -I directories: a header added there may win over
+  // the one an #include found last time, so the listing (names, not contents) is part of the key.
+  const listing: string[] = [];
+  const list = (t: Tree, at: string): void => {
+    for (const [name, v] of Object.entries(t)) {
+      const p = `${at}/${name}`;
+      if (sdk && (p === sdk.includeDir || p.startsWith(sdk.includeDir + sep))) continue;
+      if (typeof v === 'string' || v instanceof Uint8Array) listing.push(p);
+      else list(v, p);
+    }
+  };
+  list(tree, '');
+  const visible = sha(...listing.sort());
+  const inputs: { path: string; data: Uint8Array }[] = [];
+  for (let i = 0; i < sources.length; i++) {
+    const src = sources[i]!;
+    const data = texts.get(src)!;
+    if (/\.(o|a)$/.test(src)) {
+      inputs.push({ path: src, data });
+      continue;
+    }
+    const key = sha('object-v1', tc.id, sdkKey, src, data, JSON.stringify(userFlags), visible);
+    const hit = lookupObject(key);
+    if (hit) {
+      if (hit.entry.stderr) stderr(hit.entry.stderr);
+      result.objectsCached++;
+      inputs.push({ path: `/socklab-obj/o${i}.o`, data: hit.obj });
+      continue;
+    }
+    const o = `/socklab-obj/o${i}.o`;
+    const d = `/socklab-obj/o${i}.d`;
+    let diag = '';
+    const compiled = await yowaspClang(['clang', `--target=${tc.target}`, ...sdkArgs, ...userFlags, '-Qunused-arguments', '-c', src, '-o', o, '-MD', '-MF', d], tree, (t) => { diag += t; stderr(t); });
+    const obj = treeGet(compiled, o);
+    if (!obj) throw new BuildError('clang produced no object', diag);
+    const depText = treeGet(compiled, d);
+    const deps: [string, string][] = [];
+    for (const dep of depText ? parseDeps(new TextDecoder().decode(depText)) : []) {
+      const abs = resolve(dep);
+      if (abs === src || (sdk && abs.startsWith(sdk.includeDir + sep))) continue;
+      const bytes = treeGet(tree, abs);
+      if (bytes && !deps.some(([p]) => p === abs)) deps.push([abs, sha(bytes)]);
+    }
+    try {
+      const base = join(cacheDir(), 'objects', key);
+      writeAtomic(`${base}.o`, obj);
+      writeAtomic(`${base}.json`, JSON.stringify({ deps, stderr: diag } satisfies ObjectEntry));
+    } catch {
+      /* an unwritable cache only costs a compile next time */
+    }
+    result.objectsCompiled++;
+    inputs.push({ path: o, data: obj });
+  }
+
+  // Link, cached by the objects, the libraries given as inputs, the flags and the SDK archive.
+  const linkKey = sha('link-v1', tc.id, sdkLib ? sha(readFileSync(sdkLib)) : 'no-sdk', JSON.stringify(sdk?.ldflags ?? []), JSON.stringify(userFlags), ...inputs.map((x) => sha(x.path, x.data)));
+  const linked = join(cacheDir(), 'links', linkKey);
+  try {
+    const wasm = readFileSync(`${linked}.wasm`);
+    const diag = readFileSync(`${linked}.txt`, 'utf8');
+    if (diag) stderr(diag);
+    result.linkCached = true;
+    return finish(wasm);
+  } catch {
+    /* not cached */
+  }
+  for (const x of inputs) put(tree, x.path, x.data);
+  let diag = '';
+  const args = ['clang', `--target=${tc.target}`, ...(sdk ? sdk.ldflags : []), ...userFlags, '-Qunused-arguments', ...inputs.map((x) => x.path), ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout];
+  const wasm = treeGet(await yowaspClang(args, tree, (t) => { diag += t; stderr(t); }), vout);
+  if (wasm) {
+    try {
+      writeAtomic(`${linked}.wasm`, wasm);
+      writeAtomic(`${linked}.txt`, diag);
+    } catch {
+      /* as above */
+    }
+  }
+  return finish(wasm);
 }
 
 export function displayPath(p: string): string {

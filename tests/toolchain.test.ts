@@ -1,0 +1,87 @@
+// Design decision 12: a native wasm32 clang when there is one, @yowasp/clang
+// otherwise, and programs behave the same either way (the same SDK overlay
+// and link flags). @yowasp/clang's objects and links are cached by content.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileC, findToolchain } from '../dist/host/toolchain/clang.js';
+import { ROOT, run } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'socklab-toolchain-'));
+let native: string | undefined;
+try {
+  native = findToolchain('native').name;
+} catch {
+  native = undefined;
+}
+
+/** The first "// run:" line's arguments. */
+function argsOf(src: string): string[] {
+  return /^\/\/ run:(.*)$/m.exec(readFileSync(src, 'utf8'))?.[1]!.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+async function runModule(module: string, args: string[]): Promise<{ stdout: string; status: number }> {
+  const o = await run({ processes: [{ module, args }], timeoutMs: 60_000 });
+  return { stdout: o.stdout, status: o.status };
+}
+
+describe('native and @yowasp/clang builds', () => {
+  // Sockets and errno strings (the SDK), and a deep recursion that needs the SDK's 1 MiB stack (its link flags).
+  it.skipIf(!native).each(['net_errors', 'net_tcp_more', 'diff_stack'])('%s behaves the same built either way', async (name) => {
+    const src = join(ROOT, 'tests', 'c', `${name}.c`);
+    const args = argsOf(src);
+    const n = await compileC({ sources: [src], out: join(tmp, `${name}.native.wasm`), toolchain: 'native', stderr: () => {} });
+    const p = await compileC({ sources: [src], out: join(tmp, `${name}.npm.wasm`), toolchain: 'npm', stderr: () => {} });
+    expect(n.toolchain).not.toBe('npm');
+    expect(p.toolchain).toBe('npm');
+    const a = await runModule(join(tmp, `${name}.native.wasm`), args);
+    const b = await runModule(join(tmp, `${name}.npm.wasm`), args);
+    expect(a.stdout.length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  }, 240_000);
+
+  it('--toolchain native without one is a build error that says what to install', async () => {
+    const path = process.env.PATH;
+    const sdk = process.env.WASI_SDK_PATH;
+    process.env.PATH = '/nonexistent';
+    delete process.env.WASI_SDK_PATH;
+    let diag = '';
+    try {
+      await expect(compileC({ sources: [join(ROOT, 'bench', 'c', 'hello.c')], out: join(tmp, 'x.wasm'), toolchain: 'native', stderr: (s) => { diag += s; } })).rejects.toThrow(/no native clang/);
+    } finally {
+      process.env.PATH = path;
+      if (sdk !== undefined) process.env.WASI_SDK_PATH = sdk;
+    }
+    expect(diag).toMatch(/clang-16 lld-16 wasi-libc/);
+  });
+});
+
+describe('@yowasp/clang cache', () => {
+  it('an unchanged rebuild comes from the cache; a changed header compiles again', async () => {
+    // A source no earlier run has seen, including a header beside it.
+    const dir = mkdtempSync(join(tmp, 'cache-'));
+    const stamp = `${process.pid}-${Date.now()}`;
+    writeFileSync(join(dir, 'greet.h'), '#define GREETING "hello"\n');
+    writeFileSync(join(dir, 'main.c'), `#include <stdio.h>\n#include "greet.h"\n// ${stamp}\nint main(void) { puts(GREETING); return 0; }\n`);
+    const build = (): ReturnType<typeof compileC> => compileC({ sources: [join(dir, 'main.c')], out: join(dir, 'main.wasm'), toolchain: 'npm', announce: true, stderr: () => {} });
+
+    const cold = await build();
+    // (The link may still hit: the comment leaves the object, hence the link's inputs, as an earlier run's.)
+    expect(cold).toMatchObject({ toolchain: 'npm', objectsCompiled: 1, objectsCached: 0 });
+    const first = readFileSync(join(dir, 'main.wasm'));
+
+    const t0 = Date.now();
+    const warm = await build();
+    const warmMs = Date.now() - t0;
+    expect(warm).toMatchObject({ objectsCompiled: 0, objectsCached: 1, linkCached: true });
+    expect(readFileSync(join(dir, 'main.wasm'))).toEqual(first);
+    expect(warmMs).toBeLessThan(2000);
+    expect((await runModule(join(dir, 'main.wasm'), [])).stdout).toBe('hello\n');
+
+    writeFileSync(join(dir, 'greet.h'), '#define GREETING "changed"\n');
+    const again = await build();
+    expect(again).toMatchObject({ objectsCompiled: 1, objectsCached: 0 });
+    expect((await runModule(join(dir, 'main.wasm'), [])).stdout).toBe('changed\n');
+  }, 240_000);
+});
