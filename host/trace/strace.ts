@@ -9,6 +9,7 @@ import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import type { SyscallDef } from '../kernel/syscall.js';
+import { F, FD_CLOEXEC, O } from '../kernel/fdcalls.js';
 import { AF, IPPROTO, IPV6_OPT, IP_OPT, MSG, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf } from '../net/constants.js';
 import { readSockaddr, type Addr } from '../net/address.js';
 
@@ -65,7 +66,7 @@ export interface TextTraceOptions {
 }
 
 /** Out-parameters whose value strace shows as the call's return value. */
-const RESULT_OUTS = new Set(['nwritten', 'nread', 'sent', 'received', 'fd', 'newfd', 'ready', 'nevents', 'bufused', 'newoffset', 'offset', 'count']);
+const RESULT_OUTS = new Set(['pid', 'nwritten', 'nread', 'sent', 'received', 'fd', 'newfd', 'ready', 'nevents', 'bufused', 'newoffset', 'offset', 'count']);
 
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
@@ -154,7 +155,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'out': {
           if (!ok || !v) return v ? `0x${v.toString(16)}` : 'NULL';
           if (name === 'buf') return q(mem.view(v, Math.min(READS.has(def.strace) ? n : (args[i + 1] as number), max + 1)), max);
-          if (name === 'sv') return `[${mem.i32(v)}, ${mem.i32(v + 4)}]`;
+          if (name === 'sv' || name === 'pipefd') return `[${mem.i32(v)}, ${mem.i32(v + 4)}]`;
           return `[${mem.i32(v)}]`;
         }
         case 'u64': case 'i64': return String(v);
@@ -180,6 +181,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (name === 'addrlen' || name === 'optlen') return v ? `[${mem.u32(v)}]` : 'NULL';
       if (name === 'flags' && /send|recv/.test(def.strace)) return flagNames(MSG, v);
       if (name === 'flags' && def.strace === 'accept4') return flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, v);
+      if (def.module === 'socklab' && (def.name === 'pipe2' || def.name === 'dup3') && name === 'flags') return flagNames(def.name === 'pipe2' ? { O_NONBLOCK: O.O_NONBLOCK, O_CLOEXEC: O.O_CLOEXEC } : { O_CLOEXEC: O.O_CLOEXEC }, v);
+      if (def.module === 'socklab' && def.name === 'fcntl') {
+        if (name === 'cmd') return nameOf(F, v);
+        if (name === 'arg') {
+          const cmd = args[1] as number;
+          if (cmd === F.F_SETFL) return flagNames({ O_APPEND: O.O_APPEND, O_NONBLOCK: O.O_NONBLOCK }, v);
+          if (cmd === F.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
+        }
+      }
       if (name === 'how' && def.strace === 'shutdown' && def.module === 'socklab') return nameOf(SHUT, v);
       if (name === 'level') return nameOf(SOL, v);
       if (name === 'optname' && OPTNAMES[args[i - 1] as number]) return nameOf(OPTNAMES[args[i - 1] as number]!, v);
@@ -201,6 +211,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (def.module === 'socklab' && (def.name === 'getaddrinfo' || def.name === 'getnameinfo')) return `${r} (EAI)`;
       const e = errnoByWasi(r);
       return e ? `-1 ${e.name} (${e.message})` : `-1 errno ${r}`;
+    }
+    // dup2/dup3 return the new fd.
+    if (def.module === 'socklab' && (def.name === 'dup2' || def.name === 'dup3')) return fdText(p, args[1] as number);
+    if (def.module === 'socklab' && def.name === 'fcntl') {
+      const v = p.mem.i32(args[3] as number);
+      const cmd = args[1] as number;
+      if (cmd === F.F_DUPFD || cmd === F.F_DUPFD_CLOEXEC) return fdText(p, v);
+      if (cmd === F.F_GETFD) return v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : `0x${v.toString(16)}`;
+      if (cmd === F.F_GETFL) return `0x${v.toString(16)} (flags ${[['O_RDONLY', 'O_WRONLY', 'O_RDWR'][v & 3], flagNames({ O_APPEND: O.O_APPEND, O_NONBLOCK: O.O_NONBLOCK }, v & ~3)].filter((x) => x && x !== '0').join('|')})`;
+      return String(v);
     }
     for (let i = def.params.length - 1; i >= 0; i--) {
       const prm = def.params[i]!;
