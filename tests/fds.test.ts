@@ -5,8 +5,11 @@
 // differential.test.ts (tests/c/diff_*.c).
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, guest } from './helpers.js';
+import { buildC } from '../dist/host/toolchain/clang.js';
 
 const BIN = join(ROOT, 'bin', 'socklab.js');
 
@@ -31,4 +34,26 @@ describe('stdin through the CLI', () => {
     expect(r.stdout).toBe('hi\n');
     expect(r.status).toBe(0);
   });
+});
+
+describe('--dir HOST:/', () => {
+  const host = mkdtempSync(join(tmpdir(), 'socklab-root-'));
+  mkdirSync(join(host, 'sub'));
+  writeFileSync(join(host, 'greeting.txt'), 'hello from the host\n');
+
+  it("lists the host directory's files at /, with the in-memory /tmp beside them", async () => {
+    const r = await socklab(['run', '--dir', `${host}:/`, guest('fs_ls'), '/', '/greeting.txt'], '');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('entry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 3, /tmp: tmp ok\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('a plain wasip1 module (no SDK) still finds its preopen at fd 3', async () => {
+    const out = join(host, '..', `${host.split('/').pop()}-plain.wasm`);
+    await buildC({ sources: [join(ROOT, 'tests', 'c', 'fs_ls.c')], out, sdk: false, stderr: () => undefined });
+    const r = await socklab(['run', '--dir', `${host}:/`, out, '/', '/greeting.txt'], '');
+    // The preopen holds fd 3, so its first open() is 4: what any WASI runtime does.
+    expect(r.stdout).toBe('entry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 4, /tmp: tmp ok\n');
+    expect(readFileSync(join(host, 'greeting.txt'), 'utf8')).toBe('hello from the host\n');
+  }, 60_000);
 });
