@@ -2,8 +2,8 @@
  * preopened "/" at fd 3 and wasi-libc finds it by scanning fd_prestat_get
  * from 3 up; for a module built with this SDK socklab places "/" at the top
  * of the fd table instead (host/wasi/files.ts installPreopen), and this file
- * registers it with wasi-libc the first time a path is resolved, through
- * socklab.preopen: nothing runs at startup.
+ * registers it with wasi-libc the first time a path finds no preopen,
+ * through socklab.preopen: nothing runs at startup.
  *
  * The hook is __wasilibc_find_relpath_alloc, which wasi-libc's preopens.c
  * calls (a weak reference) for every path when it is linked; the SDK links
@@ -20,48 +20,43 @@
 #include "socklab_imports.h"
 
 extern char *__wasilibc_cwd;
-static int root_registered;
 static int cwd_owned;
 
-static void register_root(void) {
-  if (root_registered) return;
-  root_registered = 1;
-  int fd;
-  if (__socklab_preopen(&fd) == 0) __wasilibc_register_preopened_fd(fd, "/");
+/* Length of path joined to the current directory (with its NUL), when relative. */
+static size_t absolute_len(const char *path) {
+  return strlen(__wasilibc_cwd) + 1 + strlen(path) + 1;
 }
-
-/* path joined to the current directory when relative; NULL on ENOMEM. */
-static const char *absolute(const char *path) {
-  static char *buf;
-  static size_t cap;
+/* path joined to the current directory into buf (absolute_len bytes) when relative. */
+static const char *absolute(const char *path, char *buf) {
   if (path[0] == '/') return path;
   if (path[0] == 0 || strcmp(path, ".") == 0 || strcmp(path, "./") == 0) return __wasilibc_cwd;
   while (path[0] == '.' && path[1] == '/') path += 2;
   size_t cl = strlen(__wasilibc_cwd), pl = strlen(path);
   int slash = cl == 0 || __wasilibc_cwd[cl - 1] != '/';
-  size_t need = cl + slash + pl + 1;
-  if (need > cap) {
-    char *nb = realloc(buf, need);
-    if (!nb) return NULL;
-    buf = nb;
-    cap = need;
-  }
   memcpy(buf, __wasilibc_cwd, cl);
   if (slash) buf[cl] = '/';
   memcpy(buf + cl + slash, path, pl + 1);
   return buf;
 }
 
+/* No static state here: this object is always linked (-Wl,-u), and data of
+ * its own would move the heap of every SDK program. Whether "/" is
+ * registered is wasi-libc's table itself: nothing matches until it is. */
 int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, char **relative_buf, size_t *relative_buf_len, int can_realloc) {
-  register_root();
-  const char *abs = absolute(path);
-  if (!abs) {
-    errno = ENOMEM;
-    return -1;
-  }
+  char buf[path[0] == '/' ? 1 : absolute_len(path)];
+  const char *abs = absolute(path, buf);
   const char *rel;
   int fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
-  if (fd == -1) return -1;
+  if (fd == -1) {
+    int root;
+    if (__socklab_preopen(&root) != 0) {
+      errno = ENOENT;
+      return -1;
+    }
+    __wasilibc_register_preopened_fd(root, "/");
+    fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
+    if (fd == -1) return -1;
+  }
   size_t n = strlen(rel) + 1;
   if (*relative_buf_len < n) {
     if (!can_realloc) {
