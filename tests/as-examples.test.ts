@@ -102,9 +102,9 @@ describe('AssemblyScript guests: error paths', () => {
       ].join('\n'),
     );
     // The trace shows the same errors as the host returned them.
-    expect(o.trace).toMatch(/connect\(4<TCP:[^>]*>, \{sa_family=AF_INET, sin_port=htons\(1\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 ECONNREFUSED \(Connection refused\)/);
-    expect(o.trace).toMatch(/bind\(4<TCP:[^>]*>, \{sa_family=AF_INET, sin_port=htons\(7000\), sin_addr=inet_addr\("203\.0\.113\.9"\)\}, 16\) = -1 EADDRNOTAVAIL/);
-    expect(o.trace).toMatch(/connect\(5<UNIX-STREAM:[^>]*>, \{sa_family=AF_UNIX, sun_path="\/tmp\/nobody-here\.sock"\}, 110\) = -1 ENOENT/);
+    expect(o.trace).toMatch(/connect\(3<TCP:[^>]*>, \{sa_family=AF_INET, sin_port=htons\(1\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 ECONNREFUSED \(Connection refused\)/);
+    expect(o.trace).toMatch(/bind\(3<TCP:[^>]*>, \{sa_family=AF_INET, sin_port=htons\(7000\), sin_addr=inet_addr\("203\.0\.113\.9"\)\}, 16\) = -1 EADDRNOTAVAIL/);
+    expect(o.trace).toMatch(/connect\(4<UNIX-STREAM:[^>]*>, \{sa_family=AF_UNIX, sun_path="\/tmp\/nobody-here\.sock"\}, 110\) = -1 ENOENT/);
   });
 
   it('unwrap() prints the SocketError and exits with status 1', async () => {

@@ -73,9 +73,9 @@ describe('syscall trace', () => {
     const b = await run({ ...spec, output: 'discard', trace: {} });
     expect(a.trace).toBeTruthy();
     expect(b.trace).toBe(a.trace);
-    expect(a.trace).toMatch(/\[pid 1\] \d\.\d{6} listen\(4<TCPv6:\[\[::\]:7000\]>, 16\) = 0 <0\.000000>\n/);
+    expect(a.trace).toMatch(/\[pid 1\] \d\.\d{6} listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0 <0\.000000>\n/);
     // A connect that waits while others run is split as strace -f splits it.
-    expect(a.trace).toMatch(/\[pid (\d)\] [\d.]+ connect\(4<TCP:\[\d+\]>, \{sa_family=AF_INET, sin_port=htons\(7000\), sin_addr=inet_addr\("10\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>\n/);
+    expect(a.trace).toMatch(/\[pid (\d)\] [\d.]+ connect\(3<TCP:\[\d+\]>, \{sa_family=AF_INET, sin_port=htons\(7000\), sin_addr=inet_addr\("10\.0\.0\.1"\)\}, 16 <unfinished \.\.\.>\n/);
     expect(a.trace).toMatch(/\[pid \d\] [\d.]+ <\.\.\. connect resumed>\) +(?<=.{40})= 0 <0\.004001>\n/);
     expect(a.trace).toMatch(/\+\+\+ exited with 0 \+\+\+/);
   });
@@ -85,7 +85,7 @@ describe('syscall trace', () => {
     const j = await run({ ...spec, output: 'discard', trace: { format: 'jsonl' } });
     const events = j.trace!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const listen = events.find((e) => e.call === 'listen')!;
-    expect(listen).toMatchObject({ v: 1, pid: 1, host: 'server', import: 'socklab.listen', args: ['4<TCPv6:[[::]:7000]>', '16'], ret: '0' });
+    expect(listen).toMatchObject({ v: 1, pid: 1, host: 'server', import: 'socklab.listen', args: ['3<TCPv6:[[::]:7000]>', '16'], ret: '0' });
     expect(events.filter((e) => e.exit)).toHaveLength(4);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     const refused = await run({ processes: [{ module: guest('examples_tcp_lifecycle'), args: ['4'] }], output: 'discard', trace: { format: 'jsonl', classes: ['net'] } });

@@ -173,7 +173,7 @@ describe('--net=real: the sandbox policy', () => {
     const o = await probe(['connect', '127.0.0.1', '9'], {});
     expect(o.stdout).toBe('connect 127.0.0.1:9: EACCES (Permission denied)\n');
     expect(o.notices).toEqual(['socklab: policy: connecting to 127.0.0.1:9 refused: no --allow-connect given']);
-    expect(o.trace).toMatch(/connect\(4<TCP:\[\d+\]>, \{sa_family=AF_INET, sin_port=htons\(9\).* = -1 EACCES \(Permission denied\) \[policy: connecting to 127\.0\.0\.1:9 refused: no --allow-connect given\]/);
+    expect(o.trace).toMatch(/connect\(3<TCP:\[\d+\]>, \{sa_family=AF_INET, sin_port=htons\(9\).* = -1 EACCES \(Permission denied\) \[policy: connecting to 127\.0\.0\.1:9 refused: no --allow-connect given\]/);
     const l = await probe(['listen', '0.0.0.0', '0'], {});
     expect(l.stdout).toBe('listen 0.0.0.0:0: EACCES (Permission denied)\n');
     const u = await probe(['sendto', '10.9.8.7', '53'], { allowConnect: ['127.0.0.1:*'] });

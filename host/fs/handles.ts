@@ -247,27 +247,33 @@ export class DirHandle extends Base implements OpenFile {
         const st = statNode(n);
         out.push({ name, ino: st.ino, type: st.filetype });
       }
-    } else {
-      const dir = this.node instanceof MountPoint ? this.node.host : this.node.path;
-      try {
-        for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-          let ino = 0n;
-          try {
-            ino = BigInt(fs.lstatSync(`${dir}/${d.name}`).ino);
-          } catch {
-            continue;
-          }
-          const type = d.isDirectory() ? FileType.Directory : d.isFile() ? FileType.RegularFile : d.isSymbolicLink() ? FileType.SymbolicLink : d.isSocket() ? FileType.SocketStream : FileType.Unknown;
-          out.push({ name: d.name, ino, type });
-        }
-      } catch (e) {
-        throw hostErrno(e);
-      }
-    }
+      // The root over a host directory (--dir HOST:/): its names too, except those the memory shadows.
+      const rm = this.node === this.vfs.root ? this.vfs.rootMount : undefined;
+      if (rm) for (const e of hostEntries(rm.host)) if (!this.node.entries.has(e.name)) out.push(e);
+    } else out.push(...hostEntries(this.node instanceof MountPoint ? this.node.host : this.node.path));
     return out;
   }
   stat(): FileStat {
     return statNode(this.node);
   }
   close(): void {}
+}
+
+function hostEntries(dir: string): { name: string; ino: bigint; type: FileType }[] {
+  const out: { name: string; ino: bigint; type: FileType }[] = [];
+  try {
+    for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      let ino = 0n;
+      try {
+        ino = BigInt(fs.lstatSync(`${dir}/${d.name}`).ino);
+      } catch {
+        continue;
+      }
+      const type = d.isDirectory() ? FileType.Directory : d.isFile() ? FileType.RegularFile : d.isSymbolicLink() ? FileType.SymbolicLink : d.isSocket() ? FileType.SocketStream : FileType.Unknown;
+      out.push({ name: d.name, ino, type });
+    }
+  } catch (e) {
+    throw hostErrno(e);
+  }
+  return out;
 }

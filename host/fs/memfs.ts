@@ -202,6 +202,12 @@ const PATH_MAX = 4096;
 
 export class Vfs {
   readonly root: MemDir;
+  /**
+   * A host directory mounted as the guest's root (`--dir HOST:/`, as wasmtime
+   * and the WASI test suite run programs): names the in-memory root does not
+   * hold (/tmp, other mount points) are looked up, created and listed there.
+   */
+  rootMount: MountPoint | undefined;
   constructor(
     private readonly now: () => bigint,
     mounts: MountSpec[] = [],
@@ -223,7 +229,11 @@ export class Vfs {
     const st = fs.statSync(m.host);
     if (!st.isDirectory()) throw new Error(`mount ${m.host}: not a directory`);
     const parts = m.guest.split('/').filter(Boolean);
-    if (!parts.length) throw new Error(`mount ${m.host}: cannot mount over /`);
+    if (!parts.length) {
+      if (this.rootMount) throw new Error(`mount ${m.host}: / is already mounted`);
+      this.rootMount = new MountPoint(fs.realpathSync(m.host), m.readonly);
+      return;
+    }
     let d = this.root;
     for (const p of parts.slice(0, -1)) {
       let next = d.entries.get(p);
@@ -266,7 +276,7 @@ export class Vfs {
       if (name.length > NAME_MAX) throw new Errno(E.ENAMETOOLONG);
       const node = this.lookup(dir, name);
       if (node === undefined) {
-        if (last) return { node: undefined, parent: dir, name, path: this.pathOf(stack) + '/' + name };
+        if (last) return { node: undefined, parent: this.parentFor(dir, name), name, path: this.pathOf(stack) + '/' + name };
         throw new Errno(E.ENOENT);
       }
       const link = this.linkTarget(node);
@@ -284,7 +294,7 @@ export class Vfs {
       }
       if (last) {
         if (trailingSlash && !isDir(node)) throw new Errno(E.ENOTDIR);
-        return { node, parent: dir, name, path: this.pathOf(stack) + '/' + name };
+        return { node, parent: this.parentFor(dir, name), name, path: this.pathOf(stack) + '/' + name };
       }
       if (!isDir(node)) throw new Errno(E.ENOTDIR);
       stack.push(node as MemDir | HostNode | MountPoint);
@@ -335,8 +345,17 @@ export class Vfs {
     return '/' + names.join('/');
   }
 
+  /** The directory a name lives in: the root's host directory for names the in-memory root does not hold. */
+  private parentFor(dir: MemDir | HostNode | MountPoint, name: string): MemDir | HostNode | MountPoint {
+    return dir === this.root && this.rootMount && !this.root.entries.has(name) ? this.rootMount : dir;
+  }
+
   lookup(dir: MemDir | HostNode | MountPoint, name: string): Node | undefined {
-    if (dir instanceof MemDir) return dir.entries.get(name);
+    if (dir instanceof MemDir) {
+      const n = dir.entries.get(name);
+      if (n !== undefined || dir !== this.root || !this.rootMount) return n;
+      dir = this.rootMount;
+    }
     const hostPath = join(hostDirPath(dir), name);
     try {
       return new HostNode(mountOf(dir), hostPath, fs.lstatSync(hostPath));

@@ -41,6 +41,33 @@ export class FdTable {
     return fd;
   }
 
+  /** Installs file at exactly fd, outside the lowest-free order and the limit (the SDK's preopen at the top of the table). */
+  place(fd: number, file: OpenFile, opts: { cloexec?: boolean; preopen?: string } = {}): void {
+    if (this.slots[fd] !== undefined) throw new Errno(E.EBADF);
+    this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
+    this.count++;
+    file.refs++;
+  }
+
+  /** dup/F_DUPFD: a new fd (lowest free >= min) for fd's open description; the close-on-exec flag is the new fd's own. */
+  dup(fd: number, min = 0, cloexec = false): number {
+    const e = this.get(fd);
+    return this.install(e.file, { cloexec, min });
+  }
+
+  /** dup2/dup3: `to` refers to from's description, after closing what `to` held (EBADF past the limit). */
+  dupTo(from: number, to: number, cloexec = false): void {
+    const e = this.get(from);
+    if (to < 0 || to >= this.limit) throw new Errno(E.EBADF);
+    if (from === to) return;
+    // Take the reference first: closing `to` must not release a description `from` still shares.
+    e.file.refs++;
+    const old = this.slots[to];
+    this.slots[to] = { file: e.file, cloexec };
+    if (old) release(old.file);
+    else this.count++;
+  }
+
   /** Closes fd; the description is released when no fd refers to it. */
   close(fd: number): void {
     const e = this.get(fd);

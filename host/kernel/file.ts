@@ -67,6 +67,11 @@ export interface OpenFile {
   timeoutNs?(dir: 'read' | 'write'): number;
   /** Set on sockets: fd_write's EPIPE then raises SIGPIPE (see signals.ts brokenPipe). */
   readonly isSocket?: boolean;
+  /** Set on pipes: a write with no reader left raises SIGPIPE, as on a socket. */
+  readonly raisesSigpipe?: boolean;
+  /** The access mode fcntl(F_GETFL) reports; unset means read and write. */
+  readonly readable?: boolean;
+  readonly writable?: boolean;
   /** Called when the last fd referring to this description is closed. */
   close(): void;
   /** Set by the fd table; close() runs when it drops to zero. */

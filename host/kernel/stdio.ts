@@ -17,6 +17,8 @@ function charStat(ino: bigint, tty: boolean): FileStat {
 /** A process's stdout or stderr. tty decides line vs full buffering in wasi-libc, as on Linux. */
 export class OutputFile implements OpenFile {
   readonly waitq = new WaitQueue();
+  readonly readable = false;
+  readonly writable = true;
   nonblock = false;
   append = true;
   refs = 0;
@@ -84,6 +86,8 @@ export interface StdinSource {
 
 export class StdinFile implements OpenFile {
   readonly waitq = new WaitQueue();
+  readonly readable = true;
+  readonly writable = false;
   nonblock = false;
   append = false;
   refs = 0;

@@ -57,7 +57,11 @@ export type ParamKind =
   /** args_get/environ_get: the process's argument or environment strings written. */
   | 'argv_out' | 'environ_out'
   /** wait4: the status written (decoded as W* macros once a child was collected), its options (WNOHANG...). */
-  | 'wait_status_out' | 'wait_options';
+  | 'wait_status_out' | 'wait_options'
+  /** pipe2/dup3's O_* flags; fcntl's command, its argument (shown per command) and its result (an out-pointer, shown per command). */
+  | 'o_flags' | 'fcntl_cmd' | 'fcntl_arg' | 'fcntl_ret'
+  /** An fd argument that is also the call's result (dup2, dup3). */
+  | 'newfd';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -65,7 +69,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
-  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out',
+  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

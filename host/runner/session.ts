@@ -147,7 +147,7 @@ export class Session {
   private setupFds(p: Process, stdin: RunSpec['processes'][number]['stdin']): void {
     const tty = this.spec.tty ?? false;
     const inherit = stdin === 'inherit';
-    const data = typeof stdin === 'string' ? new TextEncoder().encode(stdin) : stdin instanceof Uint8Array ? stdin : undefined;
+    const data = typeof stdin === 'string' && !inherit ? new TextEncoder().encode(stdin) : stdin instanceof Uint8Array ? stdin : undefined;
     const sin = new StdinFile(this.kernel, data, inherit ? { demand: () => this.io.stdinDemand?.(p.pid) } : undefined, inherit && tty);
     this.stdins.set(p.pid, sin);
     p.fds.install(sin);

@@ -6,6 +6,7 @@
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
 import { SIGNALS } from '../kernel/signals.js';
+import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
@@ -271,6 +272,18 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[{WIFSIGNALED(s) && WTERMSIG(s) == ${SIGNAL_NAMES[s & 0x7f] ?? s & 0x7f}}]`;
         }
         case 'wait_options': return flagNames({ WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 }, v);
+        case 'o_flags': return flagNames({ O_NONBLOCK: LINUX_O.O_NONBLOCK, O_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
+        case 'fcntl_cmd': return nameOf(FCNTL, v);
+        case 'fcntl_arg': {
+          const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
+          // strace prints no third argument for the F_GET* commands.
+          if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL) return undefined;
+          if (cmd === FCNTL.F_SETFL) return flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v);
+          if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
+          return String(v);
+        }
+        case 'fcntl_ret': return undefined;
+        case 'newfd': return fdText(p, v);
         case 'fd_pair_out': return ok && v ? `[${fdText(p, mem.i32(v))}, ${fdText(p, mem.i32(v + 4))}]` : hexp(v);
         case 'buf': return v ? q(mem.view(v, Math.min(next >>> 0, max + 1)), max) : 'NULL';
         case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), max + 1)), max) : hexp(v);
@@ -375,6 +388,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const kind = def.params[ri]!.kind;
         n = kind === 'ret_u64' ? Number(mem.u64(ptr)) : mem.i32(ptr);
         text = kind === 'ret_fd' ? fdText(p, n) : String(n);
+      }
+      const ni = kindIndex(def, 'newfd');
+      if (ni >= 0) {
+        // dup2/dup3 return the new fd.
+        n = args[ni] as number;
+        return { text: fdText(p, n), n };
+      }
+      const fi = kindIndex(def, 'fcntl_ret');
+      if (fi >= 0) {
+        const v = mem.i32(args[fi] as number);
+        const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
+        if (cmd === FCNTL.F_DUPFD || cmd === FCNTL.F_DUPFD_CLOEXEC) return { text: fdText(p, v), n: v };
+        if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : `0x${v.toString(16)}`, n: v };
+        if (cmd === FCNTL.F_GETFL) return { text: `0x${v.toString(16)} (flags ${[['O_RDONLY', 'O_WRONLY', 'O_RDWR'][v & 3], flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v & ~3)].filter((x) => x && x !== '0').join('|')})`, n: v };
+        return { text: String(v), n: v };
       }
       const gi = kindIndex(def, 'fcntl_getfl');
       if (gi >= 0) {

@@ -9,6 +9,7 @@ import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
 import { Rng } from '../kernel/rng.js';
 import { blockingIo } from './io.js';
+import { PipeEnd, pipeWrite } from '../kernel/pipe.js';
 import type { WaitQueue } from '../kernel/wait.js';
 
 const W = 'wasi_snapshot_preview1';
@@ -91,10 +92,18 @@ function fdWrite(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut:
     p.mem.setU32(nOut, r);
     return 0;
   }
+  if (f instanceof PipeEnd) {
+    // PIPE_BUF atomicity and whole blocking writes (kernel/pipe.ts).
+    r = pipeWrite(p, f, iovs);
+    if (r === BLOCKED) return r;
+    if (r < 0) return -r;
+    p.mem.setU32(nOut, r);
+    return 0;
+  }
   try {
     r = blockingIo(p, f, 'write', false, () => f.write(iovs));
   } catch (e) {
-    if (e instanceof Errno && e.errno === E.EPIPE && f.isSocket) return brokenPipe(p, false, E.EPIPE);
+    if (e instanceof Errno && e.errno === E.EPIPE && (f.isSocket || f.raisesSigpipe)) return brokenPipe(p, false, E.EPIPE);
     throw e;
   }
   if (r === BLOCKED) return r;

@@ -28,10 +28,31 @@ export function vfsOf(p: Process): Vfs {
   return v;
 }
 
-/** Installs "/" as the preopened directory (fd 3 after stdio). */
+/** Whether a module was built for socklab's ABI (it imports from "socklab"): such modules find "/" through socklab.preopen. */
+const socklabModules = new WeakMap<WebAssembly.Module, boolean>();
+function importsSocklab(m: WebAssembly.Module): boolean {
+  let v = socklabModules.get(m);
+  if (v === undefined) socklabModules.set(m, (v = WebAssembly.Module.imports(m).some((i) => i.module === 'socklab')));
+  return v;
+}
+
+/**
+ * Installs "/" as the preopened directory. A plain wasip1 module finds its
+ * preopens the WASI way, scanning fd_prestat_get from fd 3 up to the first
+ * EBADF, so "/" is fd 3 for it. A module built with socklab's SDK gets "/"
+ * at the top of the fd table instead (fd = the fd limit, which no open()
+ * can reach), so that its first open()/socket()/pipe() returns 3 and the
+ * lowest free number is always used, as on Linux: the SDK registers that fd
+ * with wasi-libc itself (guest/c/src/preopen.c, through socklab.preopen) the
+ * first time it resolves a path. Any module importing from "socklab" was
+ * built for socklab, and one that creates fds without a socklab import only
+ * does so through paths, which link the SDK's preopen hook and its import.
+ */
 export function installPreopen(p: Process, vfs: Vfs): void {
   p.ext['vfs'] = vfs;
-  p.fds.install(new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
+  const dir = new DirHandle(vfs.root, '/', vfs);
+  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
+  else p.fds.install(dir, { preopen: '/' });
 }
 
 function dirOf(p: Process, fd: number): DirHandle {

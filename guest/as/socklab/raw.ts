@@ -12,6 +12,7 @@ import { ENOENT } from "./errno";
 // ---- socklab imports: each returns 0 or a guest errno; results via out-pointers.
 
 // @ts-ignore: decorator
+@external("socklab", "preopen") export declare function socklab_preopen(fd: usize): i32;
 @external("socklab", "socket") export declare function socklab_socket(domain: i32, type: i32, protocol: i32, fd: usize): i32;
 // @ts-ignore: decorator
 @external("socklab", "socketpair") export declare function socklab_socketpair(domain: i32, type: i32, protocol: i32, fds: usize): i32;
@@ -197,8 +198,16 @@ function resolvePath(path: string, rel: string[]): i32 {
   let best: i32 = -1;
   let bestLen: i32 = -1;
   let bestRel = "";
+  // socklab keeps "/" at the top of the fd table (docs/abi.md, "fd numbers"); other preopens follow fd 2.
+  const fds: i32[] = [];
+  if (socklab_preopen(scratch) == 0) fds.push(load<i32>(scratch));
   for (let fd: i32 = 3; ; fd++) {
     if (fd_prestat_get(<u32>fd, changetype<prestat>(scratch)) != 0) break; // EBADF: no more preopens
+    fds.push(fd);
+  }
+  for (let i = 0; i < fds.length; i++) {
+    const fd = fds[i];
+    if (fd_prestat_get(<u32>fd, changetype<prestat>(scratch)) != 0) continue;
     const nameLen = load<u32>(scratch, 4);
     const nameBuf = new ArrayBuffer(<i32>nameLen);
     if (fd_prestat_dir_name(<u32>fd, changetype<usize>(nameBuf), nameLen) != 0) continue;

@@ -1,16 +1,26 @@
-/* socklab guest SDK: <unistd.h>. wasi-libc's, plus the process calls
- * socklab provides (docs/abi.md): fork, getpid, getppid. */
+/* socklab guest SDK: <unistd.h>. wasi-libc's, plus the calls WASI lacks and
+ * socklab provides (docs/abi.md): fork, getpid, getppid, pipe, pipe2, dup,
+ * dup2, dup3. */
 #ifndef _WASI_EMULATED_GETPID
 #define _WASI_EMULATED_GETPID
 #endif
 #include_next <unistd.h>
 #ifndef _SOCKLAB_UNISTD_H
 #define _SOCKLAB_UNISTD_H
+#include <sys/types.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+
 pid_t fork(void);
 pid_t getppid(void);
+int pipe(int fds[2]);
+int pipe2(int fds[2], int flags);
+int dup(int fd);
+int dup2(int fd, int newfd);
+int dup3(int fd, int newfd, int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,14 @@ SOCKLAB_IMPORT(getnameinfo) int __socklab_getnameinfo(const void *, socklen_t, c
 SOCKLAB_IMPORT(gethostname) int __socklab_gethostname(char *, size_t);
 SOCKLAB_IMPORT(sigpipe) int __socklab_sigpipe(int);
 SOCKLAB_IMPORT(sigaction) int __socklab_sigaction(int, int);
+SOCKLAB_IMPORT(pipe2) int __socklab_pipe2(int *, int);
+SOCKLAB_IMPORT(dup) int __socklab_dup(int, int *);
+SOCKLAB_IMPORT(dup2) int __socklab_dup2(int, int);
+SOCKLAB_IMPORT(dup3) int __socklab_dup3(int, int, int);
+SOCKLAB_IMPORT(fcntl) int __socklab_fcntl(int, int, int, int *);
+SOCKLAB_IMPORT(preopen) int __socklab_preopen(int *);
+SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
+SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */
 #include <errno.h>

@@ -1,0 +1,70 @@
+/* pipe, pipe2, dup, dup2, dup3 and fcntl over socklab's
+ * host calls (docs/abi.md). The host takes Linux's O_* and F_* values;
+ * programs use wasi-libc's O_* (open() hands them to WASI), so flags are
+ * translated here, both ways. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <unistd.h>
+#include "socklab_imports.h"
+
+#define L_O_WRONLY 1
+#define L_O_RDWR 2
+#define L_O_APPEND 0x400
+#define L_O_NONBLOCK 0x800
+#define L_O_CLOEXEC 0x80000
+
+static int to_linux(int flags) {
+  return (flags & O_APPEND ? L_O_APPEND : 0) | (flags & O_NONBLOCK ? L_O_NONBLOCK : 0) | (flags & O_CLOEXEC ? L_O_CLOEXEC : 0);
+}
+
+int pipe2(int fds[2], int flags) {
+  if (flags & ~(O_NONBLOCK | O_CLOEXEC)) {
+    errno = EINVAL;
+    return -1;
+  }
+  return __socklab_ret(__socklab_pipe2(fds, to_linux(flags)));
+}
+
+int pipe(int fds[2]) {
+  return __socklab_ret(__socklab_pipe2(fds, 0));
+}
+
+int dup(int fd) {
+  int r;
+  int err = __socklab_dup(fd, &r);
+  return err ? __socklab_ret(err) : r;
+}
+
+int dup2(int fd, int newfd) {
+  int err = __socklab_dup2(fd, newfd);
+  return err ? __socklab_ret(err) : newfd;
+}
+
+int dup3(int fd, int newfd, int flags) {
+  if (flags & ~O_CLOEXEC) {
+    errno = EINVAL;
+    return -1;
+  }
+  int err = __socklab_dup3(fd, newfd, to_linux(flags));
+  return err ? __socklab_ret(err) : newfd;
+}
+
+int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  int arg = 0;
+  /* Commands that take an int; the lock commands take a pointer, and the host refuses them. */
+  if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL) arg = va_arg(ap, int);
+  va_end(ap);
+  if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK));
+  int r;
+  int err = __socklab_fcntl(fd, cmd, arg, &r);
+  if (err) return __socklab_ret(err);
+  if (cmd == F_GETFL) {
+    int acc = (r & 3) == L_O_RDWR ? O_RDWR : (r & 3) == L_O_WRONLY ? O_WRONLY : O_RDONLY;
+    return acc | (r & L_O_APPEND ? O_APPEND : 0) | (r & L_O_NONBLOCK ? O_NONBLOCK : 0);
+  }
+  return r;
+}
+

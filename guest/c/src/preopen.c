@@ -1,0 +1,109 @@
+/* Linux's fd numbers: the first fd a program opens is 3. WASI puts the
+ * preopened "/" at fd 3 and wasi-libc finds it by scanning fd_prestat_get
+ * from 3 up; for a module built with this SDK socklab places "/" at the top
+ * of the fd table instead (host/wasi/files.ts installPreopen), and this file
+ * registers it with wasi-libc the first time a path finds no preopen,
+ * through socklab.preopen: nothing runs at startup.
+ *
+ * The hook is __wasilibc_find_relpath_alloc, which wasi-libc's preopens.c
+ * calls (a weak reference) for every path when it is linked; the SDK links
+ * it with -Wl,-u (guest/c/sdk.json). wasi-libc defines it beside chdir(),
+ * so chdir() is defined here too, with the same behaviour: the current
+ * directory is kept in wasi-libc's __wasilibc_cwd (getcwd reads it). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wasi/libc.h>
+#include <wasi/libc-find-relpath.h>
+#include "socklab_imports.h"
+
+extern char *__wasilibc_cwd;
+static int cwd_owned;
+
+/* Length of path joined to the current directory (with its NUL), when relative. */
+static size_t absolute_len(const char *path) {
+  return strlen(__wasilibc_cwd) + 1 + strlen(path) + 1;
+}
+/* path joined to the current directory into buf (absolute_len bytes) when relative. */
+static const char *absolute(const char *path, char *buf) {
+  if (path[0] == '/') return path;
+  if (path[0] == 0 || strcmp(path, ".") == 0 || strcmp(path, "./") == 0) return __wasilibc_cwd;
+  while (path[0] == '.' && path[1] == '/') path += 2;
+  size_t cl = strlen(__wasilibc_cwd), pl = strlen(path);
+  int slash = cl == 0 || __wasilibc_cwd[cl - 1] != '/';
+  memcpy(buf, __wasilibc_cwd, cl);
+  if (slash) buf[cl] = '/';
+  memcpy(buf + cl + slash, path, pl + 1);
+  return buf;
+}
+
+/* No static state here: this object is always linked (-Wl,-u), and data of
+ * its own would move the heap of every SDK program. Whether "/" is
+ * registered is wasi-libc's table itself: nothing matches until it is. */
+int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, char **relative_buf, size_t *relative_buf_len, int can_realloc) {
+  char buf[path[0] == '/' ? 1 : absolute_len(path)];
+  const char *abs = absolute(path, buf);
+  const char *rel;
+  int fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
+  if (fd == -1) {
+    int root;
+    if (__socklab_preopen(&root) != 0) {
+      errno = ENOENT;
+      return -1;
+    }
+    __wasilibc_register_preopened_fd(root, "/");
+    fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
+    if (fd == -1) return -1;
+  }
+  size_t n = strlen(rel) + 1;
+  if (*relative_buf_len < n) {
+    if (!can_realloc) {
+      errno = ERANGE;
+      return -1;
+    }
+    char *nb = realloc(*relative_buf, n);
+    if (!nb) {
+      errno = ENOMEM;
+      return -1;
+    }
+    *relative_buf = nb;
+    *relative_buf_len = n;
+  }
+  memcpy(*relative_buf, rel, n);
+  return fd;
+}
+
+int chdir(const char *path) {
+  static char *rel;
+  static size_t rel_len;
+  const char *prefix;
+  int dirfd = __wasilibc_find_relpath_alloc(path, &prefix, &rel, &rel_len, 1);
+  if (dirfd == -1) return -1;
+  struct stat st;
+  if (fstatat(dirfd, rel, &st, 0) == -1) return -1;
+  if (!S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  /* "/" + prefix + "/" + rel, leaving out "." and empty parts. */
+  int with_rel = strcmp(rel, ".") != 0;
+  size_t pl = strlen(prefix), rl = with_rel ? strlen(rel) : 0;
+  int mid = with_rel && pl != 0;
+  char *cwd = malloc(1 + pl + mid + rl + 1);
+  if (!cwd) {
+    errno = ENOMEM;
+    return -1;
+  }
+  cwd[0] = '/';
+  memcpy(cwd + 1, prefix, pl);
+  if (mid) cwd[1 + pl] = '/';
+  memcpy(cwd + 1 + pl + mid, with_rel ? rel : "", rl);
+  cwd[1 + pl + mid + rl] = 0;
+  char *old = __wasilibc_cwd;
+  __wasilibc_cwd = cwd;
+  if (cwd_owned) free(old);
+  cwd_owned = 1;
+  return 0;
+}

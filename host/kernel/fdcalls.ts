@@ -1,0 +1,111 @@
+// Calls on the fd table itself, on every kind of fd: pipe2, dup, dup2, dup3
+// and fcntl's descriptor commands (socklab imports, docs/abi.md). Open file
+// descriptions are shared: dup'ed fds share the offset, O_NONBLOCK and
+// O_APPEND (they live on the OpenFile); FD_CLOEXEC is each fd's own.
+import { E, Errno } from '../abi/errno.js';
+import type { Process } from './process.js';
+import { syscall, type SyscallDef } from './syscall.js';
+import { Pipe, PipeEnd } from './pipe.js';
+
+/** Linux's values: the ABI's (the SDK translates wasi-libc's O_* to them). */
+export const O = { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_APPEND: 0x400, O_NONBLOCK: 0x800, O_CLOEXEC: 0x80000 } as const;
+export const F = { F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_DUPFD_CLOEXEC: 1030 } as const;
+export const FD_CLOEXEC = 1;
+
+function pipe2(p: Process, fdsOut: number, flags: number): number {
+  p.mem.check(fdsOut, 8);
+  if (flags & ~(O.O_NONBLOCK | O.O_CLOEXEC)) return E.EINVAL;
+  const pipe = new Pipe();
+  const r = new PipeEnd(pipe, 'read');
+  const w = new PipeEnd(pipe, 'write');
+  r.nonblock = w.nonblock = (flags & O.O_NONBLOCK) !== 0;
+  const cloexec = (flags & O.O_CLOEXEC) !== 0;
+  let rfd: number;
+  try {
+    rfd = p.fds.install(r, { cloexec });
+  } catch (e) {
+    r.close();
+    w.close();
+    throw e;
+  }
+  let wfd: number;
+  try {
+    wfd = p.fds.install(w, { cloexec });
+  } catch (e) {
+    p.fds.close(rfd);
+    w.close();
+    throw e;
+  }
+  p.mem.setI32(fdsOut, rfd);
+  p.mem.setI32(fdsOut + 4, wfd);
+  return 0;
+}
+
+function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): number {
+  const e = p.fds.get(fd);
+  p.mem.check(out, 4);
+  let r: number;
+  switch (cmd) {
+    case F.F_DUPFD:
+    case F.F_DUPFD_CLOEXEC:
+      if (arg < 0 || arg >= p.fds.limit) return E.EINVAL;
+      r = p.fds.dup(fd, arg, cmd === F.F_DUPFD_CLOEXEC);
+      break;
+    case F.F_GETFD:
+      r = e.cloexec ? FD_CLOEXEC : 0;
+      break;
+    case F.F_SETFD:
+      e.cloexec = (arg & FD_CLOEXEC) !== 0;
+      r = 0;
+      break;
+    case F.F_GETFL: {
+      const f = e.file;
+      const rd = f.readable ?? true;
+      const wr = f.writable ?? true;
+      r = (rd && wr ? O.O_RDWR : wr ? O.O_WRONLY : O.O_RDONLY) | (f.append ? O.O_APPEND : 0) | (f.nonblock ? O.O_NONBLOCK : 0);
+      break;
+    }
+    case F.F_SETFL: {
+      // Linux changes only the status flags it can (O_APPEND, O_NONBLOCK here); the access mode stays.
+      const f = e.file;
+      f.nonblock = (arg & O.O_NONBLOCK) !== 0;
+      f.append = (arg & O.O_APPEND) !== 0;
+      f.waitq.wake();
+      r = 0;
+      break;
+    }
+    default:
+      return E.EINVAL;
+  }
+  p.mem.setI32(out, r);
+  return 0;
+}
+
+export const fdSyscalls: readonly SyscallDef[] = [
+  syscall('socklab', 'pipe2', { strace: 'pipe2', classes: ['desc', 'ipc'], params: ['pipefd:fd_pair_out', 'flags:o_flags'] }, pipe2),
+  syscall('socklab', 'dup', { strace: 'dup', classes: ['desc'], params: ['oldfd:fd', 'newfd:ret_fd'] }, (p: Process, fd: number, out: number) => {
+    p.mem.check(out, 4);
+    p.mem.setI32(out, p.fds.dup(fd));
+    return 0;
+  }),
+  syscall('socklab', 'dup2', { strace: 'dup2', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd'] }, (p: Process, from: number, to: number) => {
+    // dup2(fd, fd) checks fd and changes nothing (not even FD_CLOEXEC).
+    p.fds.get(from);
+    if (from !== to) p.fds.dupTo(from, to);
+    return 0;
+  }),
+  syscall('socklab', 'dup3', { strace: 'dup3', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd', 'flags:o_flags'] }, (p: Process, from: number, to: number, flags: number) => {
+    if (flags & ~O.O_CLOEXEC) return E.EINVAL;
+    if (from === to) return E.EINVAL;
+    p.fds.dupTo(from, to, (flags & O.O_CLOEXEC) !== 0);
+    return 0;
+  }),
+  syscall('socklab', 'fcntl', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'cmd:fcntl_cmd', 'arg:fcntl_arg', 'ret:fcntl_ret'] }, fcntl),
+  syscall('socklab', 'preopen', { strace: 'socklab_preopen', classes: ['desc'], params: ['fd:ret_fd'] }, (p: Process, out: number) => {
+    p.mem.check(out, 4);
+    const fd = p.fds.entries().find(([, e]) => e.preopen !== undefined)?.[0];
+    if (fd === undefined) throw new Errno(E.EBADF);
+    p.mem.setI32(out, fd);
+    return 0;
+  }),
+];

@@ -1,0 +1,191 @@
+// Pipes: a 64 KiB byte buffer with a read end and a write end, each its own
+// open file description in the fd table (design decision 1). As on Linux:
+// a read of an empty pipe waits while a writer is left and returns 0 (EOF)
+// once every write end is closed; a write with no read end left fails with
+// EPIPE and raises SIGPIPE; a write of at most PIPE_BUF bytes is atomic (it
+// waits until all of it fits, and is never interleaved with another), a
+// longer one may be split. Blocking calls suspend on the pipe's wait queue.
+import { E, Errno } from '../abi/errno.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, WOULD_BLOCK, type FileStat, type OpenFile } from './file.js';
+import { WaitQueue } from './wait.js';
+import type { Process } from './process.js';
+import { BLOCKED } from './syscall.js';
+import { brokenPipe } from './signals.js';
+
+/** Linux's default pipe capacity (16 pages). */
+export const PIPE_CAPACITY = 65536;
+/** Writes of at most this many bytes are atomic (POSIX PIPE_BUF, Linux's value). */
+export const PIPE_BUF = 4096;
+
+let pipeIno = 1n << 20n;
+
+/** The buffer both ends share. */
+export class Pipe {
+  readonly waitq = new WaitQueue();
+  readonly ino = pipeIno++;
+  private chunks: Uint8Array[] = [];
+  /** Bytes buffered. */
+  size = 0;
+  /** Open descriptions of each end (an fd table's refs count the fds of one description). */
+  readers = 0;
+  writers = 0;
+
+  get room(): number {
+    return PIPE_CAPACITY - this.size;
+  }
+  push(src: Uint8Array): void {
+    if (!src.length) return;
+    this.chunks.push(src.slice());
+    this.size += src.length;
+  }
+  /** Moves up to dst.length bytes out; returns how many. */
+  take(dst: Uint8Array): number {
+    let o = 0;
+    while (o < dst.length && this.chunks.length) {
+      const c = this.chunks[0]!;
+      const k = Math.min(c.length, dst.length - o);
+      dst.set(c.subarray(0, k), o);
+      o += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.size -= o;
+    return o;
+  }
+}
+
+/** One end of a pipe, as an open file description. */
+export class PipeEnd implements OpenFile {
+  nonblock = false;
+  append = false;
+  refs = 0;
+  readonly filetype = FileType.Unknown;
+  /** A write on a pipe nobody reads raises SIGPIPE, as on a socket. */
+  readonly raisesSigpipe = true;
+  readonly readable: boolean;
+  readonly writable: boolean;
+  private closed = false;
+
+  constructor(
+    readonly pipe: Pipe,
+    readonly end: 'read' | 'write',
+  ) {
+    this.readable = end === 'read';
+    this.writable = end === 'write';
+    if (end === 'read') pipe.readers++;
+    else pipe.writers++;
+  }
+  get waitq(): WaitQueue {
+    return this.pipe.waitq;
+  }
+  describe(): string {
+    return `pipe:[${this.pipe.ino}]`;
+  }
+  poll(): number {
+    const p = this.pipe;
+    if (this.end === 'read') {
+      let m = p.size > 0 ? POLLIN | POLLRDNORM : 0;
+      if (p.writers === 0) m |= POLLHUP;
+      return m;
+    }
+    if (p.readers === 0) return POLLOUT | POLLWRNORM | POLLERR;
+    return p.room >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+  }
+  read(iovs: Uint8Array[]): number {
+    if (this.end !== 'read') throw new Errno(E.EBADF);
+    const p = this.pipe;
+    let want = 0;
+    for (const v of iovs) want += v.length;
+    if (want === 0) return 0;
+    if (p.size === 0) return p.writers === 0 ? 0 : WOULD_BLOCK;
+    let n = 0;
+    for (const v of iovs) {
+      const k = p.take(v);
+      n += k;
+      if (k < v.length) break;
+    }
+    p.waitq.wake();
+    return n;
+  }
+  /**
+   * One attempt at writing `iovs` (all of it when it is PIPE_BUF bytes or
+   * less, else as much as fits): bytes written, WOULD_BLOCK, or EPIPE.
+   */
+  write(iovs: Uint8Array[]): number {
+    if (this.end !== 'write') throw new Errno(E.EBADF);
+    const p = this.pipe;
+    if (p.readers === 0) throw new Errno(E.EPIPE);
+    let total = 0;
+    for (const v of iovs) total += v.length;
+    if (total === 0) return 0;
+    if (total <= PIPE_BUF ? p.room < total : p.room === 0) return WOULD_BLOCK;
+    let left = Math.min(total, p.room);
+    const n = left;
+    for (const v of iovs) {
+      if (left <= 0) break;
+      const part = v.length <= left ? v : v.subarray(0, left);
+      p.push(part);
+      left -= part.length;
+    }
+    p.waitq.wake();
+    return n;
+  }
+  stat(): FileStat {
+    return { dev: 3n, ino: this.pipe.ino, filetype: FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.end === 'read') this.pipe.readers--;
+    else this.pipe.writers--;
+    this.pipe.waitq.wake();
+  }
+}
+
+/**
+ * write(2) on a pipe: a blocking write of more than PIPE_BUF bytes returns
+ * only once all of it is in the pipe (p.callBytes carries the progress
+ * across suspensions); a non-blocking one writes what fits, or EAGAIN.
+ * Returns bytes written, -errno, or BLOCKED.
+ */
+export function pipeWrite(p: Process, f: PipeEnd, iovs: Uint8Array[]): number {
+  const done = p.callBytes;
+  const rest = done ? skip(iovs, done) : iovs;
+  let n: number;
+  try {
+    n = f.write(rest);
+  } catch (e) {
+    if (e instanceof Errno && e.errno === E.EPIPE) {
+      // Bytes already written count (Linux returns them); else SIGPIPE, or EPIPE when it is ignored.
+      if (done) return done;
+      return -brokenPipe(p, false, E.EPIPE);
+    }
+    throw e;
+  }
+  if (n === WOULD_BLOCK) {
+    if (f.nonblock) return done ? done : -E.EAGAIN;
+    return p.block([f.waitq]);
+  }
+  let total = 0;
+  for (const v of rest) total += v.length;
+  if (n < total && !f.nonblock) {
+    p.callBytes = done + n;
+    return p.block([f.waitq]);
+  }
+  return done + n;
+}
+
+function skip(iovs: Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const v of iovs) {
+    if (n >= v.length) {
+      n -= v.length;
+      continue;
+    }
+    out.push(n ? v.subarray(n) : v);
+    n = 0;
+  }
+  return out;
+}
+
+export { BLOCKED };
