@@ -155,8 +155,10 @@ function findAr(clang: string, version?: string): string | undefined {
 
 function fromWasiSdk(path: string): Toolchain {
   const clang = join(path, 'bin', 'clang');
-  if (!existsSync(clang)) throw new ToolchainError(`WASI_SDK_PATH=${path} has no bin/clang`);
   const sysroot = join(path, 'share', 'wasi-sysroot');
+  for (const need of [clang, sysroot]) {
+    if (!existsSync(need)) throw new ToolchainError(`WASI_SDK_PATH=${path}, but ${need} does not exist: point WASI_SDK_PATH at a wasi-sdk (the directory with bin/clang and share/wasi-sysroot), or unset it to use another compiler`);
+  }
   const p = probe(clang, [[`--sysroot=${sysroot}`]]);
   if (!p.ok) throw new ToolchainError(`the wasi-sdk in WASI_SDK_PATH=${path} could not link a test program`);
   return {
