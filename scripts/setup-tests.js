@@ -14,6 +14,7 @@ const DEBIAN = [
   ['tshark', 'tshark'], // reads the packet captures back
   ['curl', 'curl'], // a real HTTP client for the --net=real tests
   ['nc', 'netcat-openbsd'], // a real TCP/UDP peer for the --net=real tests
+  ['redis-server', 'redis-server'], // the queue the distributed grading tests run through
 ];
 
 function have(cmd) {
