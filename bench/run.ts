@@ -218,6 +218,8 @@ async function main(): Promise<void> {
   // Grading: fuel instrumentation cost and submissions graded per minute on this machine.
   const { gradingBench } = await import('../host/grade/bench.js');
   for (const r of await gradingBench()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
+  const { queueRows } = await import('../host/grade/queue/bench.js');
+  for (const r of await queueRows()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
   rmSync(nativeDir, { recursive: true, force: true });
 
   const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));
