@@ -132,7 +132,12 @@ describe('grading through a queue', () => {
     expect(s.lines).toContain(`${ALL.length} jobs queued on ${r.url}`);
     // Not a terminal: one plain line per submission.
     for (const n of ALL) expect(s.count(new RegExp(`^  ${n} +\\d+/75`))).toBe(1);
-    expect(tree(qOut)).toEqual(tree(lOut));
+    // never_exits loops until its CPU (fuel) limit or the wall-clock limit stops it, whichever comes
+    // first: on a loaded machine that differs run to run, local or not. Its verdicts must agree.
+    const flaky = (m: Map<string, string>): Map<string, string> => new Map([...m].filter(([k]) => !k.startsWith('never_exits/')));
+    expect(flaky(tree(qOut))).toEqual(flaky(tree(lOut)));
+    const verdicts = (out: string): string[] => (JSON.parse(readFileSync(join(out, 'never_exits', 'results.json'), 'utf8')) as { tests: { status: string; score: number }[] }).tests.map((t) => `${t.status} ${t.score}`);
+    expect(verdicts(qOut)).toEqual(verdicts(lOut));
     // Both workers took part, each submission graded once.
     const graded = [...w1.lines, ...w2.lines].filter((x) => /^socklab worker: graded /.test(x));
     expect(graded).toHaveLength(ALL.length);
@@ -174,7 +179,7 @@ describe('grading through a queue', () => {
     // A job made by another socklab version: refused with a message saying why.
     const connection = { host: '127.0.0.1', port: r.port };
     const q = new Queue('socklab-grade', { connection });
-    const ev = new QueueEvents('socklab-grade', { connection });
+    const ev = new QueueEvents('socklab-grade', { connection, lastEventId: '0' });
     await ev.waitUntilReady();
     const failed = new Promise<string>((done) => ev.on('failed', ({ failedReason }) => done(failedReason)));
     await q.add('grade', { socklab: '0.0.0-other', specHash: '0'.repeat(64), name: 'x', submissionHash: '', files: {}, formats: ['gradescope'], reveal: [] });

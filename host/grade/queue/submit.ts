@@ -90,7 +90,8 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   lostP.catch(() => {});
   const redis = await connectRedis(addr, { persistent: false, onLost: (why) => lost(why) });
   const queue = new Queue<GradeJob, GradeResult>(QUEUE_NAME, { connection: redis });
-  const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate() });
+  // From the stream's start: a job finishing before the first blocking read is seen too (ids not ours are ignored).
+  const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate(), lastEventId: '0' });
   queue.on('error', () => {});
   events.on('error', () => {});
   const byId = new Map(todo.map((j) => [j.id, j.data.name]));
@@ -139,12 +140,27 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     ]);
     opts.onQueued?.(todo.length, alreadyDone);
     // Jobs finished before we listened (a rerun, a fast worker): their results are already stored.
-    for (const { id } of todo) {
-      await Promise.race([collect(id), lostP]);
-      const job = await Promise.race([queue.getJob(id), lostP]);
-      if (job && (await job.isFailed())) fail(id, job.failedReason);
+    // Checked again now and then: events are the fast path, this makes a missed one harmless.
+    const reconcile = async (): Promise<void> => {
+      for (const { id, data } of todo) {
+        if (results.has(data.name) || failed.has(data.name)) continue;
+        await collect(id);
+        const job = await queue.getJob(id);
+        if (job && (await job.isFailed())) fail(id, job.failedReason);
+      }
+    };
+    await Promise.race([reconcile(), lostP]);
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void reconcile().catch(() => {}).finally(() => { checking = false; });
+    }, 10_000);
+    try {
+      while (!finished()) await Promise.race([new Promise<void>((r) => { wake = r; }), lostP]);
+    } finally {
+      clearInterval(timer);
     }
-    while (!finished()) await Promise.race([new Promise<void>((r) => { wake = r; }), lostP]);
   } catch (e) {
     if (e instanceof QueueUnreachableError) {
       csv();
