@@ -251,6 +251,8 @@ async function main(): Promise<void> {
   for (const r of await gradingBench()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
   const { reportBench } = await import('./report.js');
   rows.push(...(await reportBench(root)));
+  const { queueRows } = await import('../host/grade/queue/bench.js');
+  for (const r of await queueRows()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
   rmSync(nativeDir, { recursive: true, force: true });
 
   const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));

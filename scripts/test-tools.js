@@ -10,6 +10,7 @@ export const DEBIAN_TOOLS = [
   ['curl', 'curl', 'a real HTTP client for the --net=real tests'],
   ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
   ['chromium', 'chromium', 'opens the visual report (tests/report.test.ts, through playwright-core)'],
+  ['redis-server', 'redis-server', 'the queue the distributed grading tests run through (tests/grade-queue.test.ts)'],
 ];
 
 export function haveTool(cmd) {

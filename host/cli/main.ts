@@ -169,12 +169,23 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
     .option('--seed <N>', "run every test with seed N instead of the spec's seeds (repeatable)", collect)
     .option('--only <TEXT>', 'only the tests whose name contains TEXT (repeatable)', collect)
     .option('--jobs <N>', 'batch mode: submissions graded at once (default: one per core)')
+    .option('--queue <URL>', 'batch mode through a queue (redis://HOST:PORT[/DB]) graded by socklab worker')
     .option('--quiet', 'no summary on the terminal')
     .addHelpText('after', '\nexit status: 0 when grading finished, whatever the scores; 1 when socklab failed;\n2 for a bad spec or bad options.\n')
     .action(async () => {
       // The grader reads its own options (host/grade/command.ts); commander has checked their names.
       const { gradeCommand } = await import('../grade/command.js');
       state.status = await gradeCommand(state.rest);
+    });
+
+  setup(prog.command('worker'))
+    .summary('grade the jobs of socklab grade --queue (docs/grading.md)')
+    .requiredOption('--queue <URL>', 'the Redis the submitter uses: redis://HOST:PORT[/DB]')
+    .option('--concurrency <N>', 'jobs graded at once (default: one per core)')
+    .option('--lock-ms <N>', "a dead worker's job is handed on after about this long (default: 30000)")
+    .action(async () => {
+      const { workerCommand } = await import('../grade/command.js');
+      state.status = await workerCommand(state.rest);
     });
 
   setup(prog.command('demo'))

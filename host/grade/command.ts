@@ -10,6 +10,9 @@ import { terminalWriter } from './writers/terminal.js';
 import { summaryLine } from './writers/gradescope.js';
 import { INSTRUCTOR, STUDENT, type Audience } from './writers/audience.js';
 import type { Visibility } from './spec.js';
+import type { SubmissionResult } from './results.js';
+import { parseQueueUrl, QueueUnreachableError, QueueUrlError } from './queue/protocol.js';
+import { SpecBundleError } from './queue/spec-bundle.js';
 
 export const GRADE_USAGE = `usage:
   socklab grade SPEC.yaml --submission DIR [options]         grade one submission
@@ -39,6 +42,8 @@ options:
   --seed N              run every test with seed N instead of the spec's seeds (repeatable)
   --only TEXT           only the tests whose name contains TEXT (repeatable)
   --jobs N              batch mode: submissions graded at once (default: one per core)
+  --queue URL           batch mode through a queue: redis://HOST:PORT[/DB]; the jobs are
+                        graded by \`socklab worker --queue URL\` on any number of machines
   --quiet               no summary on the terminal
 
 exit status: 0 when grading finished, whatever the scores; 1 when socklab failed;
@@ -58,7 +63,55 @@ export async function gradeCommand(argv: string[]): Promise<number> {
     return await grade(argv);
   } catch (e) {
     process.stderr.write(`socklab grade: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof GradeSpecError || e instanceof UsageError || e instanceof SubmissionDirError ? 2 : 1;
+    return e instanceof GradeSpecError || e instanceof UsageError || e instanceof SubmissionDirError || e instanceof QueueUnreachableError || e instanceof QueueUrlError || e instanceof SpecBundleError ? 2 : 1;
+  }
+}
+
+export const WORKER_USAGE = `usage:
+  socklab worker --queue redis://HOST:PORT[/DB] [--concurrency N]
+
+Takes the jobs \`socklab grade SPEC --submissions DIR... --queue URL\` puts in the
+queue and grades them as local batch mode does; runs until SIGINT or SIGTERM
+(a job under way is finished first). Any number of workers, on any machines
+that reach Redis; a worker killed mid-job loses nothing: the job goes to another.
+
+options:
+  --queue URL         the Redis the submitter uses
+  --concurrency N     jobs graded at once (default: one per core)
+  --lock-ms N         how long a job's lock lasts without renewal: a dead worker's job
+                      is handed on after about this long (default: 30000)
+
+exit status: 0 when stopped; 2 for bad options or when Redis cannot be reached.
+`;
+
+export async function workerCommand(argv: string[]): Promise<number> {
+  const log = (line: string): void => void process.stdout.write(`socklab worker: ${line}\n`);
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { queue: { type: 'string' }, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      process.stdout.write(WORKER_USAGE);
+      return 0;
+    }
+    if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(' ')}`);
+    if (!values.queue) throw new UsageError(`say which queue: --queue redis://HOST:PORT\n\n${WORKER_USAGE}`);
+    const whole = (flag: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} needs a positive integer, got ${v}`);
+      return n;
+    };
+    const concurrency = whole('--concurrency', values.concurrency);
+    const lockMs = whole('--lock-ms', values['lock-ms']);
+    const { runWorker } = await import('./queue/worker.js');
+    await runWorker(parseQueueUrl(values.queue), { log, ...(concurrency ? { concurrency } : {}), ...(lockMs ? { lockMs } : {}) });
+    return 0;
+  } catch (e) {
+    process.stderr.write(`socklab worker: ${e instanceof Error ? e.message : String(e)}\n`);
+    return e instanceof UsageError || e instanceof QueueUnreachableError || e instanceof QueueUrlError ? 2 : 1;
   }
 }
 
@@ -79,6 +132,7 @@ async function grade(argv: string[]): Promise<number> {
       seed: { type: 'string', multiple: true },
       only: { type: 'string', multiple: true },
       jobs: { type: 'string' },
+      queue: { type: 'string' },
       quiet: { type: 'boolean' },
       check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -122,13 +176,37 @@ async function grade(argv: string[]): Promise<number> {
     if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs needs a positive integer, got ${values.jobs}`);
     print(`${spec.assignment}: grading ${dirs.length} submissions\n`);
     const t0 = performance.now();
-    await gradeBatch(spec, dirs, {
-      outDir, formats, reveal: [...audience.reveal], ...common, ...(jobs ? { jobs } : {}),
-      onResult: (r) => print(`  ${r.submission.padEnd(32)} ${`${r.score}/${r.maxScore}`.padStart(9)}${r.complete ? '' : '  (incomplete)'}${r.compileError ? '  (did not compile)' : ''}\n`),
-    });
+    const line = (r: SubmissionResult): string => `  ${r.submission.padEnd(32)} ${`${r.score}/${r.maxScore}`.padStart(9)}${r.complete ? '' : '  (incomplete)'}${r.compileError ? '  (did not compile)' : ''}\n`;
+    if (values.queue) {
+      if (jobs) throw new UsageError('--jobs is for local batch mode: with --queue, each worker says how many it grades at once (--concurrency)');
+      const addr = parseQueueUrl(values.queue);
+      const { gradeThroughQueue } = await import('./queue/submit.js');
+      // A terminal gets one progress line, rewritten; a log gets plain lines.
+      const tty = !values.quiet && process.stdout.isTTY === true;
+      let status = '';
+      const say = (s: string): void => print(tty && status ? `\r\x1b[K${s}${status}` : s);
+      await gradeThroughQueue(spec, dirs, addr, {
+        outDir, formats, reveal: [...audience.reveal], ...common,
+        onQueued: (queued, done) => say(`${queued} jobs queued on ${addr.shown}${done ? `, ${done} graded before (kept)` : ''}\n`),
+        onResult: (r) => say(line(r)),
+        onFailed: (name, why) => say(`  ${name.padEnd(32)} not graded: ${why}\n`),
+        onProgress: (p) => {
+          if (!tty) return;
+          status = `[${p.done}/${p.total} done${p.failed ? `, ${p.failed} failed` : ''}]`;
+          print(`\r\x1b[K${status}`);
+        },
+      });
+      if (tty && status) print('\n');
+    } else {
+      await gradeBatch(spec, dirs, {
+        outDir, formats, reveal: [...audience.reveal], ...common, ...(jobs ? { jobs } : {}),
+        onResult: (r) => print(line(r)),
+      });
+    }
     print(`scores: ${join(outDir, 'scores.csv')}  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
     return 0;
   }
+  if (values.queue) throw new UsageError('--queue grades a batch: give --submissions DIR...');
   if (!values.submission) throw new UsageError(`say which submission: --submission DIR (or --submissions DIR...)\n\n${GRADE_USAGE}`);
   if (more.length) throw new UsageError(`unexpected arguments: ${more.join(' ')}`);
   checkSubmissionDir(values.submission, '--submission');

@@ -1,0 +1,129 @@
+// What a submitter and a worker agree on (docs/grading.md, "Beyond one
+// machine"): the queue's name, the Redis keys, a job and its result, and
+// how to reach Redis. A job carries everything a worker needs except the
+// spec bundle, which is stored once in Redis under its content hash.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import { packageRoot } from '../../toolchain/clang.js';
+import type { Format } from '../writers/index.js';
+import type { Visibility } from '../spec.js';
+import type { SubmissionResult } from '../results.js';
+
+export const QUEUE_NAME = 'socklab-grade';
+/** The spec bundle (SpecBundle as JSON) under its content hash. */
+export const specKey = (hash: string): string => `socklab:spec:${hash}`;
+/** A finished job's result (GradeResult as JSON), written once (SET NX) by the worker that graded it. */
+export const resultKey = (jobId: string): string => `socklab:result:${jobId}`;
+/** How long results and spec bundles stay in Redis: enough for any grading run, bounded memory after. */
+export const KEEP_SECONDS = 14 * 24 * 3600;
+
+/** Files by relative path (with /), their contents in base64. */
+export type Files = Record<string, string>;
+
+/** The spec's directory: the spec file, included tests, reference programs, checks, the model solution. */
+export interface SpecBundle {
+  /** The spec file, relative to the bundle. */
+  specFile: string;
+  files: Files;
+}
+
+export interface GradeJob {
+  /** The socklab version that made the job: a worker with another one refuses it. */
+  socklab: string;
+  specHash: string;
+  /** The submission's name (its directory's): results are named after it. */
+  name: string;
+  submissionHash: string;
+  /**
+   * The submission's files themselves, as read by the grader's bounded copy
+   * (copySubmission: regular files only, at most 1000 files, 4 MiB each,
+   * 64 MiB in all). Files rather than a shared path: workers need no shared
+   * storage, and a worker sees only the submission it grades.
+   */
+  files: Files;
+  formats: Format[];
+  reveal: Visibility[];
+  seeds?: number[];
+  only?: string[];
+}
+
+export interface GradeResult {
+  jobId: string;
+  result: SubmissionResult;
+  /** OUT/NAME/ as the worker wrote it: results.json, prairielearn.json, junit.xml, replay/, build/. */
+  files: Files;
+  /** host:pid of the worker that graded it. */
+  worker: string;
+}
+
+let version: string | undefined;
+export function socklabVersion(): string {
+  version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+/** Redis cannot be reached, or was lost: one line, exit status 2. */
+export class QueueUnreachableError extends Error {}
+/** A bad --queue value. */
+export class QueueUrlError extends Error {}
+
+export interface QueueAddress {
+  host: string;
+  port: number;
+  db: number;
+  /** As given, without a password. */
+  shown: string;
+}
+
+export function parseQueueUrl(url: string): QueueAddress {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new QueueUrlError(`--queue: ${url} is not a URL (redis://HOST:PORT[/DB])`);
+  }
+  if (u.protocol !== 'redis:') throw new QueueUrlError(`--queue: ${url}: only redis://HOST:PORT[/DB] is supported`);
+  const port = u.port ? Number(u.port) : 6379;
+  const dbText = u.pathname.replace(/^\//, '');
+  const db = dbText ? Number(dbText) : 0;
+  if (!Number.isInteger(db) || db < 0) throw new QueueUrlError(`--queue: ${url}: the database is a number (redis://HOST:PORT/DB)`);
+  return { host: u.hostname || 'localhost', port, db, shown: `redis://${u.hostname || 'localhost'}:${port}${db ? `/${db}` : ''}` };
+}
+
+/**
+ * Connects to Redis and checks it answers. `persistent` (workers): reconnect
+ * forever once connected; otherwise (submitters) give up after a few tries,
+ * and `onLost` is told.
+ */
+export async function connectRedis(addr: QueueAddress, opts: { persistent: boolean; onLost?: (why: string) => void }): Promise<Redis> {
+  let lastError = '';
+  let connected = false;
+  const options: RedisOptions = {
+    host: addr.host,
+    port: addr.port,
+    db: addr.db,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+    connectTimeout: 5000,
+    retryStrategy: (times) => {
+      if (!connected) return null;
+      if (opts.persistent) return Math.min(times * 200, 2000);
+      return times <= 5 ? times * 200 : null;
+    },
+  };
+  const redis = new Redis(options);
+  redis.on('error', (e: Error) => {
+    lastError = e.message;
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    throw new QueueUnreachableError(`cannot reach Redis at ${addr.shown}: ${lastError || (e instanceof Error ? e.message : String(e))}`);
+  }
+  connected = true;
+  redis.on('end', () => opts.onLost?.(`lost the connection to Redis at ${addr.shown}${lastError ? ` (${lastError})` : ''}`));
+  return redis;
+}

@@ -1,0 +1,180 @@
+// `socklab grade SPEC --submissions DIR... --queue redis://HOST:PORT`:
+// enqueues one job per submission, waits for the workers (socklab worker)
+// to grade them, and writes what local batch mode writes: OUT/NAME/ per
+// submission and OUT/scores.csv. What is done is kept in OUT/.queue/NAME.json
+// (keyed by the job's id): a rerun after a failure (Redis lost, the
+// submitter killed) grades only the rest.
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { buildReference } from '../build.js';
+import { checkSubmissionDir } from '../submission.js';
+import { scoresCsv } from '../writers/csv.js';
+import { writeAtomic } from '../writers/files.js';
+import type { GradingSpec } from '../spec.js';
+import type { SubmissionResult } from '../results.js';
+import type { BatchOptions } from '../batch.js';
+import { hashFiles, readBounded, writeTree } from './files.js';
+import { makeSpecBundle, storeSpecBundle } from './spec-bundle.js';
+import { connectRedis, QueueUnreachableError, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
+
+export interface QueueBatchOptions extends Omit<BatchOptions, 'jobs'> {
+  /** Told how many are done, whenever one finishes (or was found done). */
+  onProgress?: (p: { done: number; total: number; failed: number }) => void;
+  /** Told of a submission no worker could grade (another socklab version, a spec the worker cannot use). */
+  onFailed?: (name: string, why: string) => void;
+  /** Told once every job is in the queue. */
+  onQueued?: (queued: number, alreadyDone: number) => void;
+}
+
+export class QueueJobsFailed extends Error {}
+
+interface Done {
+  jobId: string;
+  result: SubmissionResult;
+}
+
+export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly string[], addr: QueueAddress, opts: QueueBatchOptions): Promise<SubmissionResult[]> {
+  const dirs = submissions.map((s) => resolve(s));
+  for (const d of dirs) checkSubmissionDir(d, 'submission');
+  const names = dirs.map((d) => basename(d));
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
+  // A spec whose reference programs do not build fails here, before anything is queued.
+  await buildReference(spec);
+  const { bundle, hash: specHash } = makeSpecBundle(spec, [opts.outDir]);
+  const version = socklabVersion();
+
+  const jobs = dirs.map((dir, i): { id: string; data: GradeJob } => {
+    const name = names[i]!;
+    const { files } = readBounded(dir);
+    const submissionHash = hashFiles(files);
+    const data: GradeJob = {
+      socklab: version, specHash, name, submissionHash, files, formats: opts.formats, reveal: opts.reveal,
+      ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
+    };
+    const id = createHash('sha256').update(JSON.stringify([version, specHash, name, submissionHash, data.formats, data.reveal, data.seeds ?? null, data.only ?? null])).digest('hex').slice(0, 40);
+    return { id, data };
+  });
+
+  const results = new Map<string, SubmissionResult>();
+  const failed = new Map<string, string>();
+  const testNames = spec.tests.map((t) => t.name);
+  const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv(names.filter((n) => results.has(n)).map((n) => results.get(n)!), testNames));
+  const ledger = (name: string): string => join(opts.outDir, '.queue', `${name}.json`);
+  const progress = (): void => opts.onProgress?.({ done: results.size + failed.size, total: jobs.length, failed: failed.size });
+
+  // Done in an earlier run: kept, not queued again.
+  let alreadyDone = 0;
+  for (const { id, data } of jobs) {
+    const f = ledger(data.name);
+    if (!existsSync(f)) continue;
+    const prev = JSON.parse(readFileSync(f, 'utf8')) as Done;
+    if (prev.jobId !== id) continue;
+    results.set(data.name, prev.result);
+    alreadyDone++;
+    opts.onResult?.(prev.result);
+  }
+  const todo = jobs.filter((j) => !results.has(j.data.name));
+  if (!todo.length) {
+    csv();
+    opts.onQueued?.(0, alreadyDone);
+    return names.map((n) => results.get(n)!);
+  }
+
+  let lost: (why: string) => void = () => {};
+  const lostP = new Promise<never>((_, reject) => {
+    lost = (why) => reject(new QueueUnreachableError(why));
+  });
+  lostP.catch(() => {});
+  const redis = await connectRedis(addr, { persistent: false, onLost: (why) => lost(why) });
+  const queue = new Queue<GradeJob, GradeResult>(QUEUE_NAME, { connection: redis });
+  // From the stream's start: a job finishing before the first blocking read is seen too (ids not ours are ignored).
+  const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate(), lastEventId: '0' });
+  queue.on('error', () => {});
+  events.on('error', () => {});
+  const byId = new Map(todo.map((j) => [j.id, j.data.name]));
+  let wake: () => void = () => {};
+  const finished = (): boolean => todo.every((j) => results.has(j.data.name) || failed.has(j.data.name));
+
+  /** Takes the stored result of job `id`, once: a result delivered twice is counted once. */
+  const collect = async (id: string): Promise<void> => {
+    const name = byId.get(id);
+    if (name === undefined || results.has(name) || failed.has(name)) return;
+    const text = await redis.get(resultKey(id));
+    if (text === null || results.has(name)) return;
+    const r = JSON.parse(text) as GradeResult;
+    writeTree(join(opts.outDir, name), r.files);
+    writeAtomic(ledger(name), JSON.stringify({ jobId: id, result: r.result } satisfies Done));
+    results.set(name, r.result);
+    opts.onResult?.(r.result);
+    csv();
+    progress();
+    wake();
+  };
+  const fail = (id: string, why: string): void => {
+    const name = byId.get(id);
+    if (name === undefined || results.has(name) || failed.has(name)) return;
+    failed.set(name, why);
+    opts.onFailed?.(name, why);
+    progress();
+    wake();
+  };
+
+  try {
+    events.on('completed', ({ jobId }) => void collect(jobId).catch(() => {}));
+    events.on('failed', ({ jobId, failedReason }) => fail(jobId, failedReason));
+    await Promise.race([events.waitUntilReady(), lostP]);
+    await Promise.race([
+      (async () => {
+        await storeSpecBundle(redis, specHash, bundle);
+        for (const { id, data } of todo) {
+          const old = await queue.getJob(id);
+          // A job that failed before (another socklab version, ...) is tried again; one waiting, active or done is kept.
+          if (old && (await old.isFailed())) await old.remove();
+          await queue.add('grade', data, { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: false });
+        }
+      })(),
+      lostP,
+    ]);
+    opts.onQueued?.(todo.length, alreadyDone);
+    // Jobs finished before we listened (a rerun, a fast worker): their results are already stored.
+    // Checked again now and then: events are the fast path, this makes a missed one harmless.
+    const reconcile = async (): Promise<void> => {
+      for (const { id, data } of todo) {
+        if (results.has(data.name) || failed.has(data.name)) continue;
+        await collect(id);
+        const job = await queue.getJob(id);
+        if (job && (await job.isFailed())) fail(id, job.failedReason);
+      }
+    };
+    await Promise.race([reconcile(), lostP]);
+    let checking = false;
+    const timer = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      void reconcile().catch(() => {}).finally(() => { checking = false; });
+    }, 10_000);
+    try {
+      while (!finished()) await Promise.race([new Promise<void>((r) => { wake = r; }), lostP]);
+    } finally {
+      clearInterval(timer);
+    }
+  } catch (e) {
+    if (e instanceof QueueUnreachableError) {
+      csv();
+      const n = results.size;
+      throw new QueueUnreachableError(`${e.message}: ${n} of ${jobs.length} submissions graded, their results are in ${opts.outDir}; run the same command again to grade the rest`);
+    }
+    throw e;
+  } finally {
+    await Promise.allSettled([events.close(), queue.close()]);
+    redis.disconnect();
+  }
+  csv();
+  if (failed.size) {
+    throw new QueueJobsFailed(`${failed.size} of ${jobs.length} submissions were not graded:\n${[...failed].map(([n, why]) => `  ${n}: ${why}`).join('\n')}`);
+  }
+  return names.map((n) => results.get(n)!);
+}

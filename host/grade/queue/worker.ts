@@ -1,0 +1,106 @@
+// `socklab worker --queue redis://HOST:PORT`: takes grading jobs from the
+// queue and grades each with the same code as local batch mode (gradeBatch:
+// a worker thread per submission, the spec's limits, the same time budget),
+// then stores the result in Redis. All state is in Redis, so a worker can be
+// restarted (or killed) at any time: BullMQ sees the job's lock expire,
+// hands the job to another worker, and the result is written at most once
+// (SET NX under the job's id, which is the hash of spec, submission and
+// options), so a job graded twice is still counted once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { gradeBatch } from '../batch.js';
+import { buildReference } from '../build.js';
+import { GradeSpecError } from '../load.js';
+import { readTree, writeTree } from './files.js';
+import { SpecBundleError, specForHash } from './spec-bundle.js';
+import { connectRedis, KEEP_SECONDS, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** ms a job's lock lasts without renewal: a dead worker's job is handed on after about this long (default 30 s). */
+  lockMs?: number;
+  log: (line: string) => void;
+}
+
+/** Runs until SIGINT/SIGTERM; resolves when stopped. */
+export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promise<void> {
+  const redis = await connectRedis(addr, { persistent: true });
+  const me = `${hostname()}:${process.pid}`;
+  const version = socklabVersion();
+  const concurrency = opts.concurrency ?? availableParallelism();
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) opts.log(`Redis at ${addr.shown} unreachable (${e.message}); retrying`);
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) opts.log(`Redis at ${addr.shown} reachable again`);
+    down = false;
+  });
+
+  const grade = async (job: Job<GradeJob>): Promise<GradeResult> => {
+    const d = job.data;
+    const id = job.id!;
+    if (d.socklab !== version) {
+      opts.log(`refused ${d.name} (job ${id}): made by socklab ${d.socklab}, this worker runs ${version}`);
+      throw new UnrecoverableError(`worker ${me} runs socklab ${version} but the job was made by socklab ${d.socklab}: run the same version on the submitting machine and the workers`);
+    }
+    const done = await redis.get(resultKey(id));
+    if (done !== null) {
+      opts.log(`already graded ${d.name} (job ${id})`);
+      return { ...(JSON.parse(done) as GradeResult), files: {} };
+    }
+    opts.log(`grading ${d.name} (job ${id}, attempt ${job.attemptsStarted})`);
+    let spec;
+    try {
+      spec = await specForHash(redis, d.specHash);
+      await buildReference(spec);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (e instanceof SpecBundleError || e instanceof GradeSpecError) throw new UnrecoverableError(msg);
+      throw new UnrecoverableError(`the spec's reference programs do not build: ${msg}`);
+    }
+    const work = mkdtempSync(join(tmpdir(), 'socklab-job-'));
+    try {
+      // Only this job's files: a submission never sees another's.
+      const dir = join(work, 'submission', d.name);
+      writeTree(dir, d.files);
+      const out = join(work, 'out');
+      const [result] = await gradeBatch(spec, [dir], {
+        outDir: out, jobs: 1, formats: d.formats, reveal: d.reveal,
+        ...(d.seeds ? { seeds: d.seeds } : {}), ...(d.only ? { only: d.only } : {}),
+      });
+      const r: GradeResult = { jobId: id, result: result!, files: readTree(join(out, d.name)), worker: me };
+      const first = await redis.set(resultKey(id), JSON.stringify(r), 'EX', KEEP_SECONDS, 'NX');
+      opts.log(`graded ${d.name} (job ${id}): ${r.result.score}/${r.result.maxScore}${first === null ? ' (another worker had stored it first; kept theirs)' : ''}`);
+      return { ...r, files: {} };
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  };
+
+  const lockMs = opts.lockMs ?? 30_000;
+  const worker = new Worker<GradeJob, GradeResult>(QUEUE_NAME, grade, {
+    connection: redis,
+    concurrency,
+    lockDuration: lockMs,
+    stalledInterval: Math.max(500, Math.floor(lockMs / 2)),
+    maxStalledCount: 5,
+  });
+  worker.on('error', () => {}); // connection trouble: reported above, BullMQ retries
+  await worker.waitUntilReady();
+  opts.log(`waiting for jobs on ${addr.shown} (socklab ${version}, ${concurrency} at once)`);
+
+  await new Promise<void>((stop) => {
+    const quit = (): void => {
+      opts.log('stopping: finishing the jobs under way');
+      stop();
+    };
+    process.once('SIGINT', quit).once('SIGTERM', quit);
+  });
+  await worker.close();
+  redis.disconnect();
+}

@@ -1,0 +1,226 @@
+// Grading beyond one machine (#19): `socklab grade --queue` and `socklab
+// worker` through a real redis-server, one per test (its own port and
+// directory, nothing saved), stopped afterwards. Synchronised on events
+// (a process's output lines, its exit), never on sleeps.
+import { needs } from './tools.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { ROOT } from './helpers.js';
+
+const CLI = join(ROOT, 'bin', 'socklab.js');
+const SPEC = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
+const SUBS = join(ROOT, 'tests', 'grading-submissions');
+const ALL = readdirSync(SUBS).sort();
+const sub = (n: string): string => join(SUBS, n);
+
+/** A child process whose output is kept as lines, with a way to wait for one. */
+class Proc {
+  readonly child: ChildProcess;
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: { re: RegExp; done: (l: string) => void }[] = [];
+  constructor(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let exit!: (c: number | null) => void;
+    this.exited = new Promise((r) => { exit = r; });
+    this.child.on('exit', (code) => exit(code));
+    for (const s of [this.child.stdout!, this.child.stderr!]) {
+      let buf = '';
+      s.setEncoding('utf8').on('data', (d: string) => {
+        buf += d;
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          this.line(buf.slice(0, i));
+          buf = buf.slice(i + 1);
+        }
+      });
+    }
+  }
+  private line(l: string): void {
+    this.lines.push(l);
+    this.waiters = this.waiters.filter((w) => (w.re.test(l) ? (w.done(l), false) : true));
+  }
+  /** The first line (already seen or to come) matching `re`. */
+  waitFor(re: RegExp): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((done, fail) => {
+      this.waiters.push({ re, done });
+      void this.exited.then((c) => fail(new Error(`exited (${c}) before a line matching ${re}:\n${this.lines.join('\n')}`)));
+    });
+  }
+  count(re: RegExp): number {
+    return this.lines.filter((l) => re.test(l)).length;
+  }
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    await this.exited;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => done(port));
+    });
+  });
+}
+
+const started: Proc[] = [];
+const dirs: string[] = [];
+const tmp = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'socklab-queue-test-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((p) => p.stop('SIGKILL')));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function redis(port?: number): Promise<{ port: number; url: string; proc: Proc }> {
+  needs('redis-server');
+  const p = port ?? (await freePort());
+  const proc = new Proc('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--dir', tmp(), '--save', '', '--appendonly', 'no']);
+  started.push(proc);
+  await proc.waitFor(/Ready to accept connections/);
+  return { port: p, url: `redis://127.0.0.1:${p}`, proc };
+}
+
+function socklab(args: string[]): Proc {
+  // Each process its own cache: workers on other machines share nothing.
+  const p = new Proc(process.execPath, [CLI, ...args]);
+  started.push(p);
+  return p;
+}
+const worker = (url: string, ...more: string[]): Proc => socklab(['worker', '--queue', url, '--concurrency', '1', '--lock-ms', '4000', ...more]);
+const submit = (url: string, out: string, subs: string[], ...more: string[]): Proc => socklab(['grade', SPEC, '--submissions', ...subs.map(sub), '--queue', url, '--out', out, ...more]);
+const local = (out: string, subs: string[], ...more: string[]): Proc => socklab(['grade', SPEC, '--submissions', ...subs.map(sub), '--out', out, ...more]);
+
+/** Results files with their timing fields blanked: everything else must be identical run to run. */
+const untimed = (text: string): string => text.replace(/"execution_time": \d+/g, '"execution_time": 0').replace(/ time="[0-9.]+"/g, ' time="0"');
+/** OUT as path -> contents (timing fields aside), the queue's ledger left out. */
+function tree(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  const walk = (d: string, rel: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.queue') continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(d, e.name), r);
+      else m.set(r, e.name.endsWith('.wasm') ? `${readFileSync(join(d, e.name)).length} bytes` : untimed(readFileSync(join(d, e.name), 'utf8')));
+    }
+  };
+  walk(dir, '');
+  return m;
+}
+const csvRows = (out: string): string[] => readFileSync(join(out, 'scores.csv'), 'utf8').trim().split('\n').slice(1);
+
+describe('grading through a queue', () => {
+  it('two workers and one submitter write what local batch mode writes', async () => {
+    const r = await redis();
+    const [w1, w2] = [worker(r.url), worker(r.url)];
+    await Promise.all([w1.waitFor(/waiting for jobs/), w2.waitFor(/waiting for jobs/)]);
+    const [qOut, lOut] = [tmp(), tmp()];
+    const s = submit(r.url, qOut, ALL);
+    const l = local(lOut, ALL, '--jobs', '1');
+    expect(await s.exited).toBe(0);
+    expect(await l.exited).toBe(0);
+    expect(s.lines).toContain(`${ALL.length} jobs queued on ${r.url}`);
+    // Not a terminal: one plain line per submission.
+    for (const n of ALL) expect(s.count(new RegExp(`^  ${n} +\\d+/75`))).toBe(1);
+    // never_exits loops until its CPU (fuel) limit or the wall-clock limit stops it, whichever comes
+    // first: on a loaded machine that differs run to run, local or not. Its verdicts must agree.
+    const flaky = (m: Map<string, string>): Map<string, string> => new Map([...m].filter(([k]) => !k.startsWith('never_exits/')));
+    expect(flaky(tree(qOut))).toEqual(flaky(tree(lOut)));
+    const verdicts = (out: string): string[] => (JSON.parse(readFileSync(join(out, 'never_exits', 'results.json'), 'utf8')) as { tests: { status: string; score: number }[] }).tests.map((t) => `${t.status} ${t.score}`);
+    expect(verdicts(qOut)).toEqual(verdicts(lOut));
+    // Both workers took part, each submission graded once.
+    const graded = [...w1.lines, ...w2.lines].filter((x) => /^socklab worker: graded /.test(x));
+    expect(graded).toHaveLength(ALL.length);
+    expect(w1.count(/graded /)).toBeGreaterThan(0);
+    expect(w2.count(/graded /)).toBeGreaterThan(0);
+  }, 900_000);
+
+  it('a worker killed mid-job loses nothing: the job is handed on and graded once', async () => {
+    const r = await redis();
+    const subs = ['correct', 'short_write', 'leaked_fds'];
+    const victim = worker(r.url);
+    await victim.waitFor(/waiting for jobs/);
+    const out = tmp();
+    const s = submit(r.url, out, subs, '--only', 'tcp');
+    const line = await victim.waitFor(/^socklab worker: grading (\S+)/);
+    const killed = /grading (\S+)/.exec(line)![1]!;
+    await victim.stop('SIGKILL');
+    const rescuer = worker(r.url);
+    expect(await s.exited).toBe(0);
+    expect(rescuer.count(new RegExp(`grading ${killed} `))).toBe(1);
+    expect(rescuer.count(/^socklab worker: graded /)).toBe(subs.length);
+    const rows = csvRows(out);
+    expect(rows.map((x) => x.split(',')[0]).sort()).toEqual([...subs].sort());
+    expect(rows.every((x) => x.split(',')[3] === 'true')).toBe(true);
+    expect(rows.find((x) => x.startsWith('correct,'))).toMatch(/^correct,(\d+),\1,true/);
+    for (const n of subs) expect(s.count(new RegExp(`^  ${n} `))).toBe(1);
+  }, 900_000);
+
+  it('a worker started after the submitter picks up the waiting jobs; another version is refused', async () => {
+    const r = await redis();
+    const out = tmp();
+    const s = submit(r.url, out, ['correct', 'no_compile'], '--only', 'echoes one client');
+    await s.waitFor(/2 jobs queued/);
+    const w = worker(r.url);
+    expect(await s.exited).toBe(0);
+    expect(csvRows(out)).toEqual([expect.stringMatching(/^correct,10,10,true,10,/), expect.stringMatching(/^no_compile,0,10,true,0,/)]);
+    expect(w.count(/^socklab worker: graded /)).toBe(2);
+
+    // A job made by another socklab version: refused with a message saying why.
+    const connection = { host: '127.0.0.1', port: r.port };
+    const q = new Queue('socklab-grade', { connection });
+    const ev = new QueueEvents('socklab-grade', { connection, lastEventId: '0' });
+    await ev.waitUntilReady();
+    const failed = new Promise<string>((done) => ev.on('failed', ({ failedReason }) => done(failedReason)));
+    await q.add('grade', { socklab: '0.0.0-other', specHash: '0'.repeat(64), name: 'x', submissionHash: '', files: {}, formats: ['gradescope'], reveal: [] });
+    expect(await failed).toMatch(/runs socklab \d+\.\d+\.\d+ but the job was made by socklab 0\.0\.0-other/);
+    await w.waitFor(/refused x .*0\.0\.0-other/);
+    await Promise.all([q.close(), ev.close()]);
+  }, 900_000);
+
+  it('Redis unreachable: one line, exit status 2', async () => {
+    const port = await freePort();
+    const s = submit(`redis://127.0.0.1:${port}`, tmp(), ['correct']);
+    const w = socklab(['worker', '--queue', `redis://127.0.0.1:${port}`]);
+    expect(await s.exited).toBe(2);
+    expect(await w.exited).toBe(2);
+    expect(s.lines.filter((l) => l.startsWith('socklab grade:'))).toEqual([`socklab grade: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`]);
+    expect(w.lines).toEqual([`socklab worker: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`]);
+  }, 120_000);
+
+  it('Redis stopped mid-run: a clear error, and a rerun grades only the rest', async () => {
+    const r = await redis();
+    const subs = ['correct', 'no_compile', 'short_write'];
+    const w = worker(r.url);
+    await w.waitFor(/waiting for jobs/);
+    const out = tmp();
+    const s = submit(r.url, out, subs, '--only', 'tcp');
+    const first = (await s.waitFor(/^ {2}\S+ +\d+\/\d+/)).trim().split(/\s+/)[0]!;
+    await r.proc.stop('SIGTERM');
+    expect(await s.exited).toBe(2);
+    const err = s.lines.filter((l) => l.startsWith('socklab grade:'));
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(new RegExp(`^socklab grade: lost the connection to Redis at ${r.url}.*: \\d of 3 submissions graded, their results are in ${out}; run the same command again to grade the rest$`));
+
+    // Redis again (empty: nothing was saved); the worker reconnects by itself.
+    await redis(r.port);
+    const again = submit(r.url, out, subs, '--only', 'tcp');
+    expect(await again.exited).toBe(0);
+    expect(again.lines.join('\n')).toMatch(/jobs queued on .*, [1-3] graded before \(kept\)/);
+    expect(w.count(new RegExp(`^socklab worker: grading ${first} `))).toBe(1);
+    expect(csvRows(out).map((x) => x.split(',')[0])).toEqual(subs);
+    for (const n of subs) expect(again.count(new RegExp(`^  ${n} `))).toBe(1);
+  }, 900_000);
+});
