@@ -4,31 +4,15 @@
 // address; /etc/hosts and getaddrinfo as on Debian; a WASI_SDK_PATH that
 // points nowhere says so.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, runCli, type CliResult } from './helpers.js';
 
-const BIN = join(ROOT, 'bin', 'socklab.js');
 const tmp = mkdtempSync(join(tmpdir(), 'socklab-ux-'));
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function socklab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmp): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function socklab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmp): Promise<CliResult> {
+  return runCli(args, { cwd, env });
 }
 
 describe('socklab run builds sources on demand', () => {

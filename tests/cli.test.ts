@@ -4,37 +4,21 @@
 // and one meaning for a duration on the command line, in a scenario file
 // and in a grading spec (docs/cli.md, "Units").
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, runCli, type CliResult } from './helpers.js';
 import { GRADE_USAGE } from '../dist/host/grade/command.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { parseDuration, parseSize, parseCount } from '../dist/host/units.js';
 
-const BIN = join(ROOT, 'bin', 'socklab.js');
 const tmp = mkdtempSync(join(tmpdir(), 'socklab-cli-'));
 const SLEEPER = join(ROOT, 'examples', 'sleepers', 'sleeper.c');
 
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `socklab ARGS` to the end (asynchronously: other tests go on meanwhile). */
-function socklab(args: string[], cwd = tmp): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function socklab(args: string[], cwd = tmp): Promise<CliResult> {
+  return runCli(args, { cwd });
 }
 
 describe('socklab --help', () => {

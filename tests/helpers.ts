@@ -3,6 +3,7 @@
 // the tests exercise what users run).
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -21,3 +22,23 @@ export function runGuest(name: string, args: string[] = [], opts: Partial<RunOpt
 }
 
 export { run };
+
+/** What `socklab ARGS` printed and its exit status. */
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `socklab ARGS` (the built CLI) to the end, asynchronously, so other tests go on meanwhile. */
+export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
