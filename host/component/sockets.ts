@@ -104,7 +104,43 @@ function checkFamily(s: Socket, a: IpSocketAddress): void {
   if ((s.domain === AF.AF_INET) !== (a.tag === 'ipv4')) fail('invalid-argument' satisfies ErrorCode);
 }
 
-export class TcpSocket {
+/**
+ * What wasi:sockets' tcp-socket and udp-socket share: the host/net socket
+ * behind them, and the options both have (hop limit as the socket's IP TTL,
+ * buffer sizes as SO_RCVBUF/SO_SNDBUF), stored on the socket as setsockopt
+ * would.
+ */
+abstract class IpSocketResource {
+  constructor(
+    readonly proc: ComponentProcess,
+    readonly sock: Socket,
+    readonly fd: number,
+    readonly family: IpAddressFamily,
+  ) {}
+  protected hops(): number {
+    return this.sock.ttl;
+  }
+  protected setHops(v: number): void {
+    if (v <= 0 || v > 255) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.ttl = v;
+  }
+  receiveBufferSize(): bigint {
+    return BigInt(this.sock.rcvbuf);
+  }
+  setReceiveBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.rcvbuf = Number(v);
+  }
+  sendBufferSize(): bigint {
+    return BigInt(this.sock.sndbuf);
+  }
+  setSendBufferSize(v: bigint): void {
+    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.sock.sndbuf = Number(v);
+  }
+}
+
+export class TcpSocket extends IpSocketResource {
   /** The two-phase call under way: 'bind' | 'connect' | 'listen' between start-x and finish-x. */
   private pending: 'bind' | 'connect' | 'listen' | undefined;
   private connectFailed: ErrorCode | undefined;
@@ -112,13 +148,12 @@ export class TcpSocket {
   private connectTo: InetAddr | undefined;
   private streams = false;
   private dropped = false;
-  constructor(
-    readonly proc: ComponentProcess,
-    readonly sock: Socket,
-    readonly fd: number,
-    readonly family: IpAddressFamily,
-    connected = false,
-  ) {
+  /** TCP_KEEPIDLE, TCP_KEEPINTVL (ns) and TCP_KEEPCNT, Linux's defaults until set. */
+  private keepIdle = 7200_000_000_000n;
+  private keepIntvl = 75_000_000_000n;
+  private keepCnt = 9;
+  constructor(proc: ComponentProcess, sock: Socket, fd: number, family: IpAddressFamily, connected = false) {
+    super(proc, sock, fd, family);
     this.streams = connected;
   }
 
@@ -236,42 +271,31 @@ export class TcpSocket {
     this.sock.keepalive = v;
   }
   keepAliveIdleTime(): bigint {
-    return 7200_000_000_000n;
+    return this.keepIdle;
   }
   setKeepAliveIdleTime(v: bigint): void {
     if (v <= 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.keepIdle = v;
   }
   keepAliveInterval(): bigint {
-    return 75_000_000_000n;
+    return this.keepIntvl;
   }
   setKeepAliveInterval(v: bigint): void {
     if (v <= 0n) fail('invalid-argument' satisfies ErrorCode);
+    this.keepIntvl = v;
   }
   keepAliveCount(): number {
-    return 9;
+    return this.keepCnt;
   }
   setKeepAliveCount(v: number): void {
     if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
+    this.keepCnt = v;
   }
   hopLimit(): number {
-    return 64;
+    return this.hops();
   }
   setHopLimit(v: number): void {
-    if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
-  }
-  receiveBufferSize(): bigint {
-    return BigInt(this.sock.rcvbuf);
-  }
-  setReceiveBufferSize(v: bigint): void {
-    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
-    this.sock.rcvbuf = Number(v);
-  }
-  sendBufferSize(): bigint {
-    return BigInt(this.sock.sndbuf);
-  }
-  setSendBufferSize(v: bigint): void {
-    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
-    this.sock.sndbuf = Number(v);
+    this.setHops(v);
   }
 
   /** Ready when finish-connect / accept / finish-bind would not say would-block. */
@@ -305,15 +329,9 @@ export class TcpSocket {
 type IncomingDatagram = { data: Uint8Array; remoteAddress: IpSocketAddress };
 type OutgoingDatagram = { data: Uint8Array; remoteAddress?: IpSocketAddress };
 
-export class UdpSocket {
+export class UdpSocket extends IpSocketResource {
   private pending: 'bind' | undefined;
   private dropped = false;
-  constructor(
-    readonly proc: ComponentProcess,
-    readonly sock: Socket,
-    readonly fd: number,
-    readonly family: IpAddressFamily,
-  ) {}
   startBind(_network: Network, local: IpSocketAddress): void {
     const s = this.sock;
     if (this.pending || (s.local && !s.autobound)) fail('invalid-state' satisfies ErrorCode);
@@ -350,24 +368,10 @@ export class UdpSocket {
     return this.family;
   }
   unicastHopLimit(): number {
-    return 64;
+    return this.hops();
   }
   setUnicastHopLimit(v: number): void {
-    if (v <= 0) fail('invalid-argument' satisfies ErrorCode);
-  }
-  receiveBufferSize(): bigint {
-    return BigInt(this.sock.rcvbuf);
-  }
-  setReceiveBufferSize(v: bigint): void {
-    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
-    this.sock.rcvbuf = Number(v);
-  }
-  sendBufferSize(): bigint {
-    return BigInt(this.sock.sndbuf);
-  }
-  setSendBufferSize(v: bigint): void {
-    if (v === 0n) fail('invalid-argument' satisfies ErrorCode);
-    this.sock.sndbuf = Number(v);
+    this.setHops(v);
   }
   subscribe(): Pollable {
     return new Pollable(this.proc, () => true, () => []);
