@@ -104,6 +104,13 @@ function checkFamily(s: Socket, a: IpSocketAddress): void {
   if ((s.domain === AF.AF_INET) !== (a.tag === 'ipv4')) fail('invalid-argument' satisfies ErrorCode);
 }
 
+/** start-bind of either socket type: host/net's bind, its errno as WASI's error code. */
+function bindTo(s: Socket, local: IpSocketAddress): void {
+  checkFamily(s, local);
+  const a = toInet(local);
+  net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+}
+
 /**
  * What wasi:sockets' tcp-socket and udp-socket share: the host/net socket
  * behind them, and the options both have (hop limit as the socket's IP TTL,
@@ -160,9 +167,7 @@ export class TcpSocket extends IpSocketResource {
   startBind(_network: Network, local: IpSocketAddress): void {
     const s = this.sock;
     if (this.pending || s.state !== 'unbound' || (s.local && !s.autobound)) fail('invalid-state' satisfies ErrorCode);
-    checkFamily(s, local);
-    const a = toInet(local);
-    net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+    bindTo(s, local);
     this.pending = 'bind';
   }
   finishBind(): void {
@@ -335,9 +340,7 @@ export class UdpSocket extends IpSocketResource {
   startBind(_network: Network, local: IpSocketAddress): void {
     const s = this.sock;
     if (this.pending || (s.local && !s.autobound)) fail('invalid-state' satisfies ErrorCode);
-    checkFamily(s, local);
-    const a = toInet(local);
-    net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+    bindTo(s, local);
     this.pending = 'bind';
   }
   finishBind(): void {
