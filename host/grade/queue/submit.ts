@@ -76,8 +76,8 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     alreadyDone++;
     opts.onResult?.(prev.result);
   }
-  const todo = jobs.filter((j) => !results.has(j.data.name));
-  if (!todo.length) {
+  const waiting = jobs.filter((j) => !results.has(j.data.name));
+  if (!waiting.length) {
     csv();
     opts.onQueued?.(0, alreadyDone);
     return names.map((n) => results.get(n)!);
@@ -94,9 +94,9 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate(), lastEventId: '0' });
   queue.on('error', () => {});
   events.on('error', () => {});
-  const byId = new Map(todo.map((j) => [j.id, j.data.name]));
+  const byId = new Map(waiting.map((j) => [j.id, j.data.name]));
   let wake: () => void = () => {};
-  const finished = (): boolean => todo.every((j) => results.has(j.data.name) || failed.has(j.data.name));
+  const finished = (): boolean => waiting.every((j) => results.has(j.data.name) || failed.has(j.data.name));
 
   /** Takes the stored result of job `id`, once: a result delivered twice is counted once. */
   const collect = async (id: string): Promise<void> => {
@@ -129,7 +129,7 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     await Promise.race([
       (async () => {
         await storeSpecBundle(redis, specHash, bundle);
-        for (const { id, data } of todo) {
+        for (const { id, data } of waiting) {
           const old = await queue.getJob(id);
           // A job that failed before (another socklab version, ...) is tried again; one waiting, active or done is kept.
           if (old && (await old.isFailed())) await old.remove();
@@ -138,11 +138,11 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
       })(),
       lostP,
     ]);
-    opts.onQueued?.(todo.length, alreadyDone);
+    opts.onQueued?.(waiting.length, alreadyDone);
     // Jobs finished before we listened (a rerun, a fast worker): their results are already stored.
     // Checked again now and then: events are the fast path, this makes a missed one harmless.
     const reconcile = async (): Promise<void> => {
-      for (const { id, data } of todo) {
+      for (const { id, data } of waiting) {
         if (results.has(data.name) || failed.has(data.name)) continue;
         await collect(id);
         const job = await queue.getJob(id);
