@@ -1,5 +1,5 @@
 // docs/assemblyscript.md (#14): its table names every call of the typed
-// layer (guest/as/socklab/{socket,address,io}.ts), and the example program
+// layer (guest/as/socklab/{socket,address,io,process}.ts), and the example program
 // it gives for each socket type builds with `socklab build`.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ function calls(file: string): string[] {
 describe('docs/assemblyscript.md', () => {
   it('names every call of the typed layer, with its types', () => {
     const section = DOC.slice(DOC.indexOf('**Typed layer**'), DOC.indexOf('### One program per socket type'));
-    const missing = ['socket.ts', 'address.ts', 'io.ts'].flatMap((f) => calls(f).filter((n) => !new RegExp(`\\b${n}\\b`).test(section)).map((n) => `${f}: ${n}`));
+    const missing = ['socket.ts', 'address.ts', 'io.ts', 'process.ts'].flatMap((f) => calls(f).filter((n) => !new RegExp(`\\b${n}\\b`).test(section)).map((n) => `${f}: ${n}`));
     expect(missing).toEqual([]);
     for (const t of ['Uint8Array', 'Result<Received>', 'Result<Accepted>', 'SocketError', 'errnoName', 'r.unwrap(): T']) expect(section).toContain(t);
   });

@@ -175,3 +175,9 @@ export const SOCKADDR_IN6_SIZE: u32 = 28;
 export const SOCKADDR_UN_SIZE: u32 = 110;
 export const SOCKADDR_STORAGE_SIZE: u32 = 128;
 export const POLLFD_SIZE: u32 = 8;
+
+// Processes and pipes (Linux's values): waitpid options, pipe2/dup3 flags.
+export const WNOHANG: i32 = 1;
+export const WUNTRACED: i32 = 2;
+export const O_NONBLOCK: i32 = 0x800;
+export const O_CLOEXEC: i32 = 0x80000;

@@ -6,3 +6,4 @@ export * from "./raw";
 export * from "./address";
 export * from "./socket";
 export * from "./io";
+export * from "./process";

@@ -48,6 +48,22 @@ import { ENOENT } from "./errno";
 @external("socklab", "gethostname") export declare function socklab_gethostname(buf: usize, len: u32): i32;
 // @ts-ignore: decorator
 @external("socklab", "sigpipe") export declare function socklab_sigpipe(disposition: i32): i32;
+// @ts-ignore: decorator
+@external("socklab", "fork") export declare function socklab_fork(pid: usize): i32;
+// @ts-ignore: decorator
+@external("socklab", "wait4") export declare function socklab_wait4(pid: i32, wstatus: usize, options: i32, rusage: usize, got: usize): i32;
+// @ts-ignore: decorator
+@external("socklab", "getpid") export declare function socklab_getpid(pid: usize): i32;
+// @ts-ignore: decorator
+@external("socklab", "getppid") export declare function socklab_getppid(pid: usize): i32;
+// @ts-ignore: decorator
+@external("socklab", "pipe2") export declare function socklab_pipe2(fds: usize, flags: i32): i32;
+// @ts-ignore: decorator
+@external("socklab", "dup") export declare function socklab_dup(fd: i32, newfd: usize): i32;
+// @ts-ignore: decorator
+@external("socklab", "dup2") export declare function socklab_dup2(from: i32, to: i32): i32;
+// @ts-ignore: decorator
+@external("socklab", "dup3") export declare function socklab_dup3(from: i32, to: i32, flags: i32): i32;
 
 /** The last failed call's errno, as C's `errno`. */
 export let errno: i32 = 0;
@@ -342,3 +358,70 @@ export function gethostname(): string {
   }
   return String.UTF8.decodeUnsafe(changetype<usize>(b), 256, true);
 }
+
+// ---- processes, pipes and descriptors (docs/abi.md): C's fork, wait family, pipe and dup
+
+/** fork(): the child's pid in the parent, 0 in the child, -1 with errno (EAGAIN past the process limit). */
+export function fork(): i32 {
+  const e = socklab_fork(scratch);
+  return e ? fail(e) : load<i32>(scratch);
+}
+
+/** wait4(pid, wstatus, options, rusage): the pid reaped (0 with WNOHANG and nothing yet); `wstatus` may be 0. */
+export function wait4(pid: i32, wstatus: usize, options: i32, rusage: usize): i32 {
+  const e = socklab_wait4(pid, wstatus, options, rusage, scratch);
+  return e ? fail(e) : load<i32>(scratch);
+}
+
+/** waitpid(pid, wstatus, options). */
+export function waitpid(pid: i32, wstatus: usize, options: i32): i32 {
+  return wait4(pid, wstatus, options, 0);
+}
+
+/** wait(wstatus): any child. */
+export function wait(wstatus: usize): i32 {
+  return wait4(-1, wstatus, 0, 0);
+}
+
+export function getpid(): i32 {
+  socklab_getpid(scratch);
+  return load<i32>(scratch);
+}
+
+export function getppid(): i32 {
+  socklab_getppid(scratch);
+  return load<i32>(scratch);
+}
+
+/** pipe2(fds, flags): fds[0] the reading end, fds[1] the writing end (an i32[2] at `fds`); flags O_NONBLOCK, O_CLOEXEC. */
+export function pipe2(fds: usize, flags: i32): i32 {
+  const e = socklab_pipe2(fds, flags);
+  return e ? fail(e) : 0;
+}
+
+export function pipe(fds: usize): i32 {
+  return pipe2(fds, 0);
+}
+
+export function dup(fd: i32): i32 {
+  const e = socklab_dup(fd, scratch);
+  return e ? fail(e) : load<i32>(scratch);
+}
+
+export function dup2(from: i32, to: i32): i32 {
+  const e = socklab_dup2(from, to);
+  return e ? fail(e) : to;
+}
+
+/** dup3(from, to, flags): EINVAL when from == to, flags O_CLOEXEC. */
+export function dup3(from: i32, to: i32, flags: i32): i32 {
+  const e = socklab_dup3(from, to, flags);
+  return e ? fail(e) : to;
+}
+
+// The wait status encoding Linux uses (<sys/wait.h>'s macros).
+export function WIFEXITED(status: i32): bool { return (status & 0x7f) == 0; }
+export function WEXITSTATUS(status: i32): i32 { return (status >> 8) & 0xff; }
+export function WIFSIGNALED(status: i32): bool { const t = status & 0x7f; return t != 0 && t != 0x7f; }
+export function WTERMSIG(status: i32): i32 { return status & 0x7f; }
+export function WCOREDUMP(status: i32): bool { return (status & 0x80) != 0; }
