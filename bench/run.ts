@@ -246,6 +246,9 @@ async function main(): Promise<void> {
   if (many.status !== 0) throw new Error(`1000 clients: status ${many.status}`);
   rows.push({ name: `poll() echo server + ${N} client processes: wall time`, unit: 's', socklab: manyNs / 1e9, note: 'target < 10 s' });
   rows.push({ name: `poll() echo server + ${N} client processes: host memory (RSS growth)`, unit: 'MiB', socklab: Math.max(0, process.memoryUsage().rss - heap0) / 1048576, note: 'RSS of this process, workers included' });
+  // Processes: fork + exit + waitpid, and a forking server (issue #13).
+  const { forkRows } = await import('./fork.js');
+  rows.push(...(await forkRows(root, out, gcc, timeNative, best)));
   // Grading: fuel instrumentation cost and submissions graded per minute on this machine.
   const { gradingBench } = await import('../host/grade/bench.js');
   for (const r of await gradingBench()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
