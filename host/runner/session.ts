@@ -89,11 +89,16 @@ export class Session {
 
   /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
   async load(): Promise<void> {
+    // A file named by many processes (a server and 10,000 clients) is read, checked and compiled once.
+    const byPath = new Map<string, Promise<LoadedModule>>();
     this.modules = await Promise.all(
       this.spec.processes.map((ps) => {
-        const name = typeof ps.module === 'string' ? basename(ps.module) : ps.name ?? 'guest.wasm';
-        const bytes = typeof ps.module === 'string' ? readModuleFile(ps.module) : ps.module;
-        return loadModule(bytes, name, ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel: this.spec.fuel !== undefined });
+        const fuel = this.spec.fuel !== undefined;
+        if (typeof ps.module !== 'string') return loadModule(ps.module, ps.name ?? 'guest.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel });
+        const path = ps.module;
+        let m = byPath.get(path);
+        if (!m) byPath.set(path, (m = loadModule(readModuleFile(path), basename(path), ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel })));
+        return m;
       }),
     );
   }
