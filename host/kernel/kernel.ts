@@ -266,10 +266,9 @@ export class Kernel {
     }
     p.children.clear();
     const parent = p.parent;
-    const ignored = (parent?.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS.SIGCHLD] === 'ignore';
+    const ignored = parent?.signals.disposition(SIGNALS.SIGCHLD) === 'ignore';
     if (parent && parent.state !== 'exited' && parent.children.has(p) && !ignored) {
-      const pending = (parent.ext['sigpending'] ??= new Set<number>()) as Set<number>;
-      pending.add(SIGNALS.SIGCHLD);
+      parent.signals.pending.set(SIGNALS.SIGCHLD, { signo: SIGNALS.SIGCHLD, code: 1, pid: p.pid, uid: 0, status: 0 });
       parent.childWait.wake();
     } else {
       this.reap(p);
@@ -317,7 +316,7 @@ export class Kernel {
     if (p.state === 'exited') return true;
     if (sig !== 'SIGKILL') {
       this.observer?.onSignal?.(p, sig);
-      const d = (p.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS[sig]];
+      const d = p.signals.disposition(SIGNALS[sig]);
       if (d === 'ignore' || d === 'handler') return false;
     }
     p.kill(new Killed(sig, reason), extra);

@@ -8,7 +8,7 @@ import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
-import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
+import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import type { Kernel } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, type LoadedModule } from '../loader/module.js';
 
@@ -69,8 +69,10 @@ export class Process implements Waiter {
   exit?: ExitInfo;
   /** Declared a service (a server that may run forever): see Kernel.stopServices. */
   service = false;
-  /** Per-process state other subsystems attach (sockets: SIGPIPE disposition, ...). */
+  /** Per-process state other subsystems attach (the filesystem view, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** Dispositions, blocked mask, pending signals, ITIMER_REAL (host/kernel/signals.ts). */
+  signals = new SignalState();
 
   mem!: GuestMemory;
   private exports!: AsyncifyExports;
@@ -126,6 +128,14 @@ export class Process implements Waiter {
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
+    // The socket layer's SIGPIPE import still writes ext['sigpipe'] ('ignore' | 'default'): it lands in the signal state.
+    Object.defineProperty(this.ext, 'sigpipe', {
+      get: () => (this.signals.disposition(SIGNALS.SIGPIPE) === 'ignore' ? 'ignore' : undefined),
+      set: (v: unknown) => {
+        this.signals.actions[SIGNALS.SIGPIPE] = v === 'ignore' ? { kind: 1, handler: 1, flags: 0, mask: 0n, restorer: 0 } : undefined;
+      },
+      enumerable: false,
+    });
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
@@ -371,9 +381,8 @@ export class Process implements Waiter {
     this.started = true;
     this.resumeValue = 0;
     this.fds.copyFrom(parent.fds);
-    for (const key of ['vfs', 'noRaw', 'sigpipe']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
-    const sig = parent.ext['sigactions'] as Record<number, string> | undefined;
-    if (sig) this.ext['sigactions'] = { ...sig };
+    for (const key of ['vfs', 'noRaw']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
+    this.signals = parent.signals.forkCopy();
   }
 
   private unwind(): void {

@@ -68,8 +68,8 @@ int raise(int sig) {
   return 0;
 }
 
-int sigemptyset(sigset_t *s) { memset(s, 0, sizeof *s); return 0; }
-int sigfillset(sigset_t *s) { memset(s, 0xff, sizeof *s); return 0; }
+int sigemptyset(sigset_t *s) { *s = 0; return 0; }
+int sigfillset(sigset_t *s) { *s = ~0ULL; return 0; }
 int sigaddset(sigset_t *s, int sig) {
   if (sig <= 0 || sig >= NSIG_) { errno = EINVAL; return -1; }
   ((unsigned char *)s)[(sig - 1) / 8] |= (unsigned char)(1u << ((sig - 1) % 8));
