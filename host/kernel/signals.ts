@@ -191,3 +191,23 @@ export class SignalState {
     return s;
   }
 }
+
+/**
+ * What an interrupted blocked call shows in a trace (strace's "= ? ERESTARTSYS ..."),
+ * as codes no WASI errno uses (Linux's own numbers). Only ERESTARTSYS
+ * restarts, and only under SA_RESTART (signal(7)); a socket call with
+ * SO_RCVTIMEO/SO_SNDTIMEO fails with EINTR at once.
+ */
+export const RESTART_CODES = {
+  ERESTARTSYS: { code: 512, text: '? ERESTARTSYS (To be restarted if SA_RESTART is set)' },
+  ERESTARTNOHAND: { code: 514, text: '? ERESTARTNOHAND (To be restarted if no handler)' },
+  ERESTART_RESTARTBLOCK: { code: 516, text: '? ERESTART_RESTARTBLOCK (Interrupted by signal)' },
+} as const;
+const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'epoll_wait', 'epoll_pwait', 'pause', 'rt_sigsuspend']);
+/** How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a timeout). */
+export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
+  if (def.name === 'poll_oneoff' && (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep')) return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+  if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
+  if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
+  return { errno: 'ERESTARTSYS', code: 512 };
+}
