@@ -331,12 +331,14 @@ export class Process implements Waiter {
     const name = signalName(sig);
     const blocked = (s.mask & sigbit(sig) & ~UNBLOCKABLE) !== 0n;
     const noHandler = !this.exports?.__socklab_sigtramp;
-    if (sig === 9 || (!blocked && (s.disposition(sig) === 'default' || (noHandler && s.disposition(sig) === 'handler')) && defaultAction(sig) !== 'ign')) {
+    if (sig === 9 || (!blocked && s.disposition(sig) === 'default' && defaultAction(sig) !== 'ign')) {
       if (sig !== 9) this.kernel.observer?.onSignal?.(this, name as SignalName, info);
       this.kill(new Killed(name as SignalName, `killed by ${name}`));
       return;
     }
     if (!blocked && s.ignored(sig)) return;
+    // A module without the SDK's trampoline only said it handles the signal (the old sigaction import): nothing to run.
+    if (noHandler && s.disposition(sig) === 'handler') return;
     if (!s.pending.has(sig)) s.pending.set(sig, info);
     if (!blocked) this.interruptIfDeliverable();
   }
