@@ -7,12 +7,13 @@ import { createSocketSyscalls } from './net/syscalls.js';
 import { importType } from './loader/signature.js';
 import type { FuncType } from './loader/inspect.js';
 import { signalSyscalls } from './kernel/signals.js';
+import { sigSyscalls } from './kernel/sigcalls.js';
 import { processSyscalls } from './kernel/procs.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...processSyscalls, ...fdSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -10,7 +10,7 @@ import { Timers } from './timers.js';
 import { Process, type ExitInfo } from './process.js';
 import { ComponentProcess } from '../component/process.js';
 import type { SyscallDef } from './syscall.js';
-import { Killed, SIGNALS, type SignalName } from './signals.js';
+import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { OpenFile } from './file.js';
 
@@ -40,7 +40,7 @@ export interface SyscallObserver {
   onEnter?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
   onExit?(p: Process): void;
   /** A signal was delivered to p (strace's `--- SIGTERM {...} ---`). */
-  onSignal?(p: Process, sig: SignalName): void;
+  onSignal?(p: Process, sig: SignalName, info?: SigInfo): void;
 }
 
 /**
@@ -266,11 +266,11 @@ export class Kernel {
     }
     p.children.clear();
     const parent = p.parent;
-    const ignored = (parent?.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS.SIGCHLD] === 'ignore';
+    const ignored = parent?.signals.disposition(SIGNALS.SIGCHLD) === 'ignore';
     if (parent && parent.state !== 'exited' && parent.children.has(p) && !ignored) {
-      const pending = (parent.ext['sigpending'] ??= new Set<number>()) as Set<number>;
-      pending.add(SIGNALS.SIGCHLD);
       parent.childWait.wake();
+      const e = p.exit!;
+      parent.post(SIGNALS.SIGCHLD, { signo: SIGNALS.SIGCHLD, code: e.signal ? CLD_KILLED : CLD_EXITED, pid: p.pid, uid: 0, status: e.signal ? SIGNALS[e.signal] : (e.code ?? e.status) & 0xff });
     } else {
       this.reap(p);
       // SIGCHLD set to SIG_IGN: no zombie, but a parent blocked in wait re-checks (ECHILD once none is left).
@@ -317,8 +317,13 @@ export class Kernel {
     if (p.state === 'exited') return true;
     if (sig !== 'SIGKILL') {
       this.observer?.onSignal?.(p, sig);
-      const d = (p.ext['sigactions'] as Record<number, string> | undefined)?.[SIGNALS[sig]];
-      if (d === 'ignore' || d === 'handler') return false;
+      const d = p.signals.disposition(SIGNALS[sig]);
+      if (d === 'ignore') return false;
+      if (d === 'handler') {
+        // The guest's handler runs (a module without the SDK's trampoline only records the disposition).
+        p.post(SIGNALS[sig], { signo: SIGNALS[sig], code: 0, pid: 0, uid: 0 });
+        return (p.state as string) === 'exited';
+      }
     }
     p.kill(new Killed(sig, reason), extra);
     return true;

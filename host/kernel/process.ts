@@ -8,7 +8,8 @@ import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
-import { Killed, ProcExit, SIGNALS, trapSignal, type SignalName } from './signals.js';
+import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
+import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, type LoadedModule } from '../loader/module.js';
 
@@ -50,6 +51,30 @@ interface AsyncifyExports {
   asyncify_start_rewind: (p: number) => void;
   asyncify_stop_rewind: () => void;
   asyncify_get_state: () => number;
+  /** The SDK's signal trampoline (guest/c/src/signal.c): runs the guest's handler for sig. */
+  __socklab_sigtramp?: (sig: number, code: number, pid: number, uid: number, status: number) => void;
+}
+
+/** How deep signal handlers may nest (each has its own Asyncify region). */
+export const MAX_SIGNAL_NESTING = 8;
+
+/** The per-call state a handler frame sets aside while it runs, and gives back when it returns. */
+interface CallState {
+  resumeValue: number | undefined;
+  callStart: number;
+  callDeadline: number;
+  callBytes: number;
+  currentCall: SyscallDef | undefined;
+  interrupted: { restart: boolean } | undefined;
+  callSigMask: bigint | undefined;
+}
+interface HandlerFrame {
+  sig: number;
+  info: SigInfo;
+  data: number;
+  started: boolean;
+  savedMask: bigint;
+  saved: CallState;
 }
 
 export interface ProcessOptions {
@@ -69,8 +94,10 @@ export class Process implements Waiter {
   exit?: ExitInfo;
   /** Declared a service (a server that may run forever): see Kernel.stopServices. */
   service = false;
-  /** Per-process state other subsystems attach (sockets: SIGPIPE disposition, ...). */
+  /** Per-process state other subsystems attach (the filesystem view, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** Dispositions, blocked mask, pending signals, ITIMER_REAL (host/kernel/signals.ts). */
+  signals = new SignalState();
 
   mem!: GuestMemory;
   private exports!: AsyncifyExports;
@@ -126,6 +153,14 @@ export class Process implements Waiter {
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
+    // The socket layer's SIGPIPE import still writes ext['sigpipe'] ('ignore' | 'default'): it lands in the signal state.
+    Object.defineProperty(this.ext, 'sigpipe', {
+      get: () => (this.signals.disposition(SIGNALS.SIGPIPE) === 'ignore' ? 'ignore' : undefined),
+      set: (v: unknown) => {
+        this.signals.actions[SIGNALS.SIGPIPE] = v === 'ignore' ? { kind: 1, handler: 1, flags: 0, mask: 0n, restorer: 0 } : undefined;
+      },
+      enumerable: false,
+    });
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
@@ -221,18 +256,40 @@ export class Process implements Waiter {
     this.sliceCalls = 0;
     this.preemptRequested = false;
     try {
-      if (this.started) {
-        this.rewinding = true;
-        this.exports.asyncify_start_rewind(this.asyncData);
-      }
-      this.started = true;
-      this.exports._start();
-      if (this.exports.asyncify_get_state() === 1) {
-        this.exports.asyncify_stop_unwind();
-        const after = this.afterUnwind;
-        this.afterUnwind = undefined;
-        after?.();
-        return;
+      for (;;) {
+        // Signals: a handler runs as a new top-level call on the unwound stack (its own Asyncify region).
+        if (this.started) this.deliverSignals();
+        if ((this.state as ProcessState) === 'exited') return;
+        const top = this.hframes[this.hframes.length - 1];
+        if (top) {
+          if (top.started) {
+            this.rewinding = true;
+            this.exports.asyncify_start_rewind(top.data);
+          }
+          top.started = true;
+          const i = top.info;
+          this.exports.__socklab_sigtramp!(i.signo, i.code, i.pid, i.uid, i.status ?? 0);
+        } else {
+          if (this.started) {
+            this.rewinding = true;
+            this.exports.asyncify_start_rewind(this.asyncData);
+          }
+          this.started = true;
+          this.exports._start();
+        }
+        if (this.exports.asyncify_get_state() === 1) {
+          this.exports.asyncify_stop_unwind();
+          const after = this.afterUnwind;
+          this.afterUnwind = undefined;
+          after?.();
+          if (this.deliverNow) {
+            this.deliverNow = false;
+            continue;
+          }
+          return;
+        }
+        if (!top) break;
+        this.returnFromHandler();
       }
       this.finish({ code: 0, status: 0 });
     } catch (err) {
@@ -244,6 +301,121 @@ export class Process implements Waiter {
         const where = this.currentCall ? ` in ${this.currentCall.strace}` : '';
         this.finish({ signal: sig, status: 128 + SIGNALS[sig], reason: `killed by ${sig}: wasm trap${where}: ${err.message}` });
       } else throw err;
+    }
+  }
+
+  // ---- Signal delivery (the state: host/kernel/signals.ts; the calls: sigcalls.ts) ----
+
+  /** Handler frames above the main stack, innermost last. */
+  private hframes: HandlerFrame[] = [];
+  /** Asyncify regions for handler frames, by depth (grown on first use). */
+  private sigRegions: number[] = [];
+  /** A completed call unwound so the pending signal's handler runs before it returns. */
+  private deliverNow = false;
+  /** The current blocked call was interrupted by a handler: restarted or EINTR once the handler returns. */
+  private interrupted: { restart: boolean } | undefined;
+  /** Arguments of the call that blocked (traced again if a signal interrupts it). */
+  private blockedArgs: number[] | undefined;
+  /** sigsuspend/pause: the mask to restore once a handler ran (set on the call's first attempt). */
+  callSigMask: bigint | undefined;
+
+  /**
+   * A signal sent to this process (kill, a timer, a child's exit, a broken
+   * pipe). SIGKILL and an unblocked signal whose action is to end the
+   * process end it now; an ignored one is discarded; otherwise it becomes
+   * pending, and a blocked call is interrupted so its handler runs.
+   */
+  post(sig: number, info: SigInfo): void {
+    if (this.state === 'exited') return;
+    const s = this.signals;
+    const name = signalName(sig);
+    const blocked = (s.mask & sigbit(sig) & ~UNBLOCKABLE) !== 0n;
+    const noHandler = !this.exports?.__socklab_sigtramp;
+    if (sig === 9 || (!blocked && s.disposition(sig) === 'default' && defaultAction(sig) !== 'ign')) {
+      if (sig !== 9) this.kernel.observer?.onSignal?.(this, name as SignalName, info);
+      this.kill(new Killed(name as SignalName, `killed by ${name}`));
+      return;
+    }
+    if (!blocked && s.ignored(sig)) return;
+    // A module without the SDK's trampoline only said it handles the signal (the old sigaction import): nothing to run.
+    if (noHandler && s.disposition(sig) === 'handler') return;
+    if (!s.pending.has(sig)) s.pending.set(sig, info);
+    if (!blocked) this.interruptIfDeliverable();
+  }
+
+  /** A blocked call with a deliverable signal: traced as interrupted (ERESTARTSYS...), woken to run the handler. */
+  interruptIfDeliverable(): void {
+    if (this.state !== 'blocked' || !this.exports.__socklab_sigtramp) return;
+    const sig = this.signals.deliverable();
+    if (sig === undefined) return;
+    const def = this.currentCall;
+    const a = this.signals.action(sig);
+    const kind = def ? restartKind(def, this.callDeadline >= 0) : { errno: 'EINTR', code: E.EINTR };
+    const restart = kind.errno === 'ERESTARTSYS' && a !== undefined && (a.flags & SA_RESTART) !== 0;
+    if (def) this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], kind.code, this.callStart);
+    this.interrupted = { restart };
+    this.wake();
+  }
+
+  /** Pushes a frame for each deliverable signal with a handler (default actions and ignored ones are done here). */
+  private deliverSignals(): void {
+    const s = this.signals;
+    for (;;) {
+      if (this.hframes.length >= MAX_SIGNAL_NESTING) return;
+      const sig = s.deliverable();
+      if (sig === undefined) return;
+      const info = s.pending.get(sig)!;
+      s.pending.delete(sig);
+      const a = s.action(sig);
+      if (!a || a.kind !== 2 || !this.exports.__socklab_sigtramp) {
+        if (s.ignored(sig) || (a?.kind === 2)) continue;
+        const name = signalName(sig) as SignalName;
+        this.kernel.observer?.onSignal?.(this, name, info);
+        this.finishKilled(new Killed(name, `killed by ${name}`));
+        return;
+      }
+      this.kernel.observer?.onSignal?.(this, signalName(sig) as SignalName, info);
+      const depth = this.hframes.length;
+      if (this.sigRegions[depth] === undefined) this.sigRegions[depth] = this.mem.memory.grow(ASYNCIFY_PAGES) * PAGE;
+      const saved: CallState = {
+        resumeValue: this.resumeValue, callStart: this.callStart, callDeadline: this.callDeadline, callBytes: this.callBytes,
+        currentCall: this.currentCall, interrupted: this.interrupted, callSigMask: this.callSigMask,
+      };
+      this.hframes.push({ sig, info, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved });
+      this.resumeValue = undefined;
+      this.callStart = -1;
+      this.callDeadline = -1;
+      this.callBytes = 0;
+      this.currentCall = undefined;
+      this.interrupted = undefined;
+      this.callSigMask = undefined;
+      s.mask = (s.mask | a.mask | ((a.flags & SA_NODEFER) ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
+      if (a.flags & SA_RESETHAND) s.actions[sig] = undefined;
+    }
+  }
+
+  /** A handler returned: the mask and the interrupted call's state come back; that call restarts or fails with EINTR. */
+  private returnFromHandler(): void {
+    const f = this.hframes.pop()!;
+    this.signals.mask = f.savedMask;
+    const c = f.saved;
+    this.resumeValue = c.resumeValue;
+    this.callStart = c.callStart;
+    this.callDeadline = c.callDeadline;
+    this.callBytes = c.callBytes;
+    this.currentCall = c.currentCall;
+    this.interrupted = c.interrupted;
+    this.callSigMask = undefined;
+    if (this.interrupted) {
+      const restart = this.interrupted.restart;
+      this.interrupted = undefined;
+      this.callDeadline = -1;
+      this.callStart = -1;
+      if (!restart) {
+        this.resumeValue = E.EINTR;
+        this.callBytes = 0;
+        this.currentCall = undefined;
+      }
     }
   }
 
@@ -294,7 +466,8 @@ export class Process implements Waiter {
     }
     if (r === FORK) return this.forkAtUnwind(def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
     if (r === BLOCKED) {
-      if (k.observer?.onSuspend) k.observer.onSuspend(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
+      this.blockedArgs = [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+      if (k.observer?.onSuspend) k.observer.onSuspend(this, def, this.blockedArgs);
       this.unwind();
       return 0;
     }
@@ -303,7 +476,16 @@ export class Process implements Waiter {
     this.callDeadline = -1;
     this.callBytes = 0;
     this.currentCall = undefined;
+    this.blockedArgs = undefined;
+    this.callSigMask = undefined;
     if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    if (def.mayBlock && this.exports.__socklab_sigtramp && this.signals.deliverable() !== undefined && this.hframes.length < MAX_SIGNAL_NESTING) {
+      // A signal the call made deliverable (kill to itself, an unblocking sigprocmask): its handler runs before the call returns.
+      this.resumeValue = r;
+      this.deliverNow = true;
+      this.unwind();
+      return 0;
+    }
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
       // Yield the CPU after a completed call: the result is handed back on rewind.
       this.resumeValue = r;
@@ -371,13 +553,16 @@ export class Process implements Waiter {
     this.started = true;
     this.resumeValue = 0;
     this.fds.copyFrom(parent.fds);
-    for (const key of ['vfs', 'noRaw', 'sigpipe']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
-    const sig = parent.ext['sigactions'] as Record<number, string> | undefined;
-    if (sig) this.ext['sigactions'] = { ...sig };
+    for (const key of ['vfs', 'noRaw']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
+    this.signals = parent.signals.forkCopy();
+    // A fork inside a handler: the child is inside the same handler, the interrupted frames below it saved alike.
+    this.sigRegions = [...parent.sigRegions];
+    this.hframes = parent.hframes.map((f) => ({ ...f, info: { ...f.info }, saved: { ...f.saved } }));
+    this.interrupted = parent.interrupted;
   }
 
   private unwind(): void {
-    const d = this.asyncData;
+    const d = this.hframes.length ? this.hframes[this.hframes.length - 1]!.data : this.asyncData;
     this.mem.setU32(d, d + 8);
     this.mem.setU32(d + 4, d + ASYNCIFY_PAGES * PAGE);
     this.exports.asyncify_start_unwind(d);
@@ -440,6 +625,8 @@ export class Process implements Waiter {
   private finish(info: ExitInfo): void {
     if (this.state === 'exited') return;
     this.clearWait();
+    if (this.signals.itimer) this.kernel.timers.cancel(this.signals.itimer.id);
+    this.signals.itimer = undefined;
     this.state = 'exited';
     const fuel = this.fuelUsed;
     this.exit = fuel === undefined ? info : { ...info, fuel };

@@ -54,6 +54,8 @@ export type ParamKind =
   | 'ai_hints' | 'ai_result' | 'ai_count' | 'ni_flags'
   /** rt_sigaction(SIGPIPE, ...): socklab's disposition (1 ignore, 0 default). */
   | 'sigpipe_disp'
+  /** Signals: a signal number, a sigaction read/written (the SDK's struct socklab_ksigaction), SIG_BLOCK..., a 64-bit sigset read/written, ITIMER_*, an itimer (ns) read/written. */
+  | 'signo' | 'sigaction' | 'sigaction_out' | 'sigmask_how' | 'sigset' | 'sigset_out' | 'itimer_which' | 'itimerval' | 'itimerval_out'
   /** args_get/environ_get: the process's argument or environment strings written. */
   | 'argv_out' | 'environ_out'
   /** wait4: the status written (decoded as W* macros once a child was collected), its options (WNOHANG...). */
@@ -70,6 +72,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
+  'sigaction_out', 'sigset_out', 'itimerval_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

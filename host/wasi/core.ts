@@ -211,7 +211,7 @@ function procRaise(p: Process, sig: number): number {
   // preview1 numbers signals 1-15 as Linux does; their default action ends the process.
   const name = (Object.keys(SIGNALS) as SignalName[]).find((n) => SIGNALS[n] === sig);
   if (!name) return 0;
-  if (name === 'SIGPIPE' && p.ext['sigpipe'] === 'ignore') return 0;
+  if (name === 'SIGPIPE' && p.signals.disposition(SIGNALS.SIGPIPE) === 'ignore') return 0;
   throw new Killed(name, `killed by ${name} (raised by the process)`);
 }
 

@@ -9,14 +9,26 @@
 #ifndef _SOCKLAB_SIGNAL_H
 #define _SOCKLAB_SIGNAL_H
 #include <__typedef_sigset_t.h>
+#include <sys/types.h>
 #ifdef __cplusplus
 extern "C" {
 #endif
 /* wasi-libc leaves these out ("WASI has no sigaction"); Linux's shapes. */
+union sigval {
+  int sival_int;
+  void *sival_ptr;
+};
 typedef struct {
   int si_signo;
   int si_errno;
   int si_code;
+  int si_pid;
+  unsigned si_uid;
+  int si_status;
+  void *si_addr;
+  long si_band;
+  union sigval si_value;
+  int __pad[20];
 } siginfo_t;
 struct sigaction {
   union {
@@ -35,6 +47,22 @@ int sigfillset(sigset_t *);
 int sigaddset(sigset_t *, int);
 int sigdelset(sigset_t *, int);
 int sigismember(const sigset_t *, int);
+int sigprocmask(int, const sigset_t *__restrict, sigset_t *__restrict);
+int pthread_sigmask(int, const sigset_t *__restrict, sigset_t *__restrict);
+int sigpending(sigset_t *);
+int sigsuspend(const sigset_t *);
+int kill(pid_t, int);
+int killpg(pid_t, int);
+#ifndef SIG_BLOCK
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#endif
+#ifndef SI_USER
+#define SI_USER 0
+#define SI_KERNEL 128
+#define SI_TKILL (-6)
+#endif
 #ifndef SA_RESTART
 #define SA_NOCLDSTOP 1
 #define SA_NOCLDWAIT 2
@@ -43,6 +71,14 @@ int sigismember(const sigset_t *, int);
 #define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
+#endif
+#ifndef SA_RESTORER
+#define SA_RESTORER 0x04000000
+#endif
+#ifndef CLD_EXITED
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
 #endif
 #ifdef __cplusplus
 }

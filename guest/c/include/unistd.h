@@ -20,6 +20,8 @@ int pipe2(int fds[2], int flags);
 int dup(int fd);
 int dup2(int fd, int newfd);
 int dup3(int fd, int newfd, int flags);
+unsigned alarm(unsigned seconds);
+int pause(void);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,166 @@
+// The signal calls (docs/abi.md): sigaction, sigprocmask, sigpending,
+// sigsuspend, pause, kill, alarm, setitimer/getitimer. Handlers are guest
+// code run by Process's delivery (see Process.post and the SDK's
+// __socklab_sigtramp); the state lives in host/kernel/signals.ts.
+import { E } from '../abi/errno.js';
+import { syscall, type SyscallDef } from './syscall.js';
+import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit } from './signals.js';
+import type { Process } from './process.js';
+
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SIG_SETMASK = 2;
+const SIGALRM = 14;
+
+/** struct socklab_ksigaction { u32 kind (0 SIG_DFL, 1 SIG_IGN, 2 handler); u32 handler; u32 flags; u32 restorer; u64 mask; }: 24 bytes. */
+function readAction(p: Process, ptr: number) {
+  p.mem.check(ptr, 24);
+  const kind = p.mem.u32(ptr);
+  if (kind > 2) return undefined;
+  return { kind: kind as 0 | 1 | 2, handler: p.mem.u32(ptr + 4), flags: p.mem.u32(ptr + 8), restorer: p.mem.u32(ptr + 12), mask: p.mem.u64(ptr + 16) & ~UNBLOCKABLE };
+}
+function writeAction(p: Process, ptr: number, sig: number): void {
+  const a = p.signals.action(sig);
+  p.mem.check(ptr, 24);
+  p.mem.setU32(ptr, a?.kind ?? 0);
+  p.mem.setU32(ptr + 4, a?.handler ?? 0);
+  p.mem.setU32(ptr + 8, a?.flags ?? 0);
+  p.mem.setU32(ptr + 12, a?.restorer ?? 0);
+  p.mem.setU64(ptr + 16, a?.mask ?? 0n);
+}
+
+function rtSigaction(p: Process, sig: number, act: number, old: number): number {
+  if (sig <= 0 || sig >= 65) return E.EINVAL;
+  if ((sig === 9 || sig === 19) && act) return E.EINVAL;
+  const a = act ? readAction(p, act) : undefined;
+  if (act && !a) return E.EINVAL;
+  if (old) writeAction(p, old, sig);
+  if (a) {
+    p.signals.actions[sig] = a.kind === 0 ? undefined : a;
+    // Setting a signal to be ignored discards it if pending (POSIX).
+    if (p.signals.ignored(sig)) p.signals.pending.delete(sig);
+  }
+  return 0;
+}
+
+function rtSigprocmask(p: Process, how: number, set: number, old: number): number {
+  const s = p.signals;
+  let v = 0n;
+  if (set) {
+    if (how !== SIG_BLOCK && how !== SIG_UNBLOCK && how !== SIG_SETMASK) return E.EINVAL;
+    p.mem.check(set, 8);
+    v = p.mem.u64(set);
+  }
+  if (old) {
+    p.mem.check(old, 8);
+    p.mem.setU64(old, s.mask);
+  }
+  if (set) {
+    if (how === SIG_BLOCK) s.mask |= v;
+    else if (how === SIG_UNBLOCK) s.mask &= ~v;
+    else s.mask = v;
+    s.mask &= ~UNBLOCKABLE;
+  }
+  return 0;
+}
+
+/** kill(2): pid > 0 that process; 0 the caller's group; -1 every process but init and the caller; < -1 group -pid. Only processes on the caller's host are seen. */
+function kill(p: Process, pid: number, sig: number): number {
+  if (sig < 0 || sig >= 65) return E.EINVAL;
+  if (pid === -0x80000000) return E.ESRCH;
+  const k = p.kernel;
+  const live = k.processes.filter((q) => !q.reaped && q.host === p.host);
+  const targets = pid > 0 ? live.filter((q) => q.pid === pid) : pid === 0 ? live.filter((q) => q.pgid === p.pgid) : pid === -1 ? live.filter((q) => q !== p) : live.filter((q) => q.pgid === -pid);
+  if (!targets.length) return E.ESRCH;
+  if (sig === 0) return 0;
+  // Ascending pid: a deterministic order for group signals.
+  for (const q of targets.sort((a, b) => a.pid - b.pid)) q.post(sig, { signo: sig, code: SI_USER, pid: p.pid, uid: 0 });
+  return 0;
+}
+
+/** Arms (or, with 0, disarms) ITIMER_REAL: SIGALRM at now + value, then every interval. */
+export function armItimer(p: Process, valueNs: number, intervalNs: number): void {
+  const s = p.signals;
+  const k = p.kernel;
+  if (s.itimer) k.timers.cancel(s.itimer.id);
+  s.itimer = undefined;
+  if (valueNs <= 0) return;
+  const fire = (at: number): void => {
+    const it = s.itimer!;
+    if (it.interval > 0) {
+      const next = at + it.interval;
+      s.itimer = { id: k.timers.add(next, () => fire(next)), at: next, interval: it.interval };
+    } else s.itimer = undefined;
+    p.post(SIGALRM, { signo: SIGALRM, code: SI_KERNEL, pid: 0, uid: 0 });
+  };
+  const at = k.clock.now() + valueNs;
+  s.itimer = { id: k.timers.add(at, () => fire(at)), at, interval: intervalNs };
+}
+
+function itimerLeft(p: Process): number {
+  const it = p.signals.itimer;
+  return it ? Math.max(0, it.at - p.kernel.clock.now()) : 0;
+}
+
+function alarm(p: Process, secs: number, out: number): number {
+  p.mem.check(out, 4);
+  const left = itimerLeft(p);
+  // Linux rounds the time left to the nearest second, and says 1 rather than 0 for a timer still armed.
+  const prev = left ? Math.max(1, Math.round(left / 1e9)) : 0;
+  armItimer(p, (secs >>> 0) * 1e9, 0);
+  p.mem.setU32(out, prev);
+  return 0;
+}
+
+/** struct socklab_itimer { u64 value_ns; u64 interval_ns; } */
+function setitimer(p: Process, which: number, nw: number, old: number): number {
+  if (which !== 0) return which === 1 || which === 2 ? E.ENOSYS : E.EINVAL;
+  if (nw) p.mem.check(nw, 16);
+  if (old) {
+    p.mem.check(old, 16);
+    p.mem.setU64(old, BigInt(itimerLeft(p)));
+    p.mem.setU64(old + 8, BigInt(p.signals.itimer?.interval ?? 0));
+  }
+  if (nw) armItimer(p, Number(p.mem.u64(nw)), Number(p.mem.u64(nw + 8)));
+  return 0;
+}
+
+function getitimer(p: Process, which: number, out: number): number {
+  if (which !== 0) return which === 1 || which === 2 ? E.ENOSYS : E.EINVAL;
+  p.mem.check(out, 16);
+  p.mem.setU64(out, BigInt(itimerLeft(p)));
+  p.mem.setU64(out + 8, BigInt(p.signals.itimer?.interval ?? 0));
+  return 0;
+}
+
+/** pause()/sigsuspend(): sleep until a handler runs (then EINTR); the first attempt installs sigsuspend's mask. */
+function suspend(p: Process, mask: bigint | undefined): number {
+  if (p.callSigMask === undefined) {
+    p.callSigMask = p.signals.mask;
+    if (mask !== undefined) p.signals.mask = mask & ~UNBLOCKABLE;
+  }
+  const r = p.block([]);
+  p.interruptIfDeliverable();
+  return r;
+}
+
+export const sigSyscalls: readonly SyscallDef[] = [
+  syscall('socklab', 'rt_sigaction', { strace: 'rt_sigaction', classes: ['signal'], params: ['sig:signo', 'act:sigaction', 'oldact:sigaction_out'] }, rtSigaction),
+  syscall('socklab', 'rt_sigprocmask', { strace: 'rt_sigprocmask', classes: ['signal'], params: ['how:sigmask_how', 'set:sigset', 'oldset:sigset_out'], mayBlock: true }, rtSigprocmask),
+  syscall('socklab', 'rt_sigpending', { strace: 'rt_sigpending', classes: ['signal'], params: ['set:sigset_out'] }, (p: Process, out: number) => {
+    p.mem.check(out, 8);
+    p.mem.setU64(out, p.signals.pendingSet() & p.signals.mask);
+    return 0;
+  }),
+  syscall('socklab', 'rt_sigsuspend', { strace: 'rt_sigsuspend', classes: ['signal'], params: ['mask:sigset'], mayBlock: true }, (p: Process, m: number) => {
+    p.mem.check(m, 8);
+    return suspend(p, p.mem.u64(m));
+  }),
+  syscall('socklab', 'pause', { strace: 'pause', classes: ['signal'], mayBlock: true }, (p: Process) => suspend(p, undefined)),
+  syscall('socklab', 'kill', { strace: 'kill', classes: ['signal', 'process'], params: ['pid:i32', 'sig:signo'], mayBlock: true }, kill),
+  syscall('socklab', 'alarm', { strace: 'alarm', classes: [], params: ['seconds:u32', 'prev:ret'] }, alarm),
+  syscall('socklab', 'setitimer', { strace: 'setitimer', classes: [], params: ['which:itimer_which', 'new:itimerval', 'old:itimerval_out'] }, setitimer),
+  syscall('socklab', 'getitimer', { strace: 'getitimer', classes: [], params: ['which:itimer_which', 'cur:itimerval_out'] }, getitimer),
+];
+
+export { sigbit };
