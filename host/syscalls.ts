@@ -3,7 +3,7 @@
 import type { SyscallDef } from './kernel/syscall.js';
 import { wasiCoreSyscalls } from './wasi/core.js';
 import { fileSyscalls } from './wasi/files.js';
-import { createSocketSyscalls } from './net/syscalls.js';
+import { createSocketSyscalls } from './net/syscalls/index.js';
 import { importType } from './loader/signature.js';
 import type { FuncType } from './loader/inspect.js';
 import { signalSyscalls } from './kernel/signals.js';

@@ -125,8 +125,6 @@ const RUNNER_USERS = (f: string): boolean =>
 /** The layering rules: a reason for each edge that breaks one. */
 function violation(e: Edge): string | undefined {
   if (under(e.from, 'host/net/addr') && under(e.to, 'host/net') && !under(e.to, 'host/net/addr')) return 'host/net/addr/ (no state) imports the rest of host/net/';
-  if ((e.to === 'host/net/constants.ts' || e.to === 'host/net/address.ts') && !under(e.from, 'host/trace') && !under(e.from, 'host/net')) return 'the old address modules are for host/trace/ only: import host/net/addr/';
-  if ((e.to === 'host/net/constants.ts' || e.to === 'host/net/address.ts') && under(e.from, 'host/net')) return 'import host/net/addr/ directly';
   const socketLayer = under(e.from, 'host/net/socket') || e.from === 'host/net/socket.ts';
   if (socketLayer && (under(e.to, 'host/net/virtual') || under(e.to, 'host/net/real'))) return 'the socket layer imports a network';
   const fromNet = NETWORKS.find((n) => under(e.from, n));

@@ -14,7 +14,7 @@ import { accept, bind, connect, listen } from '../host/net/ops.js';
 import { encodeSockaddr, readSockaddr, writeSockaddr, type Addr, type InetAddr } from '../host/net/addr/sockaddr.js';
 import { Socket, type Kind, type SocketPathNamespace } from '../host/net/socket/socket.js';
 import { createVirtualNetwork, type NetworkConfig, type VirtualNetwork } from '../host/net/virtual/index.js';
-import { socketSyscalls, sockShims } from '../host/net/syscalls.js';
+import { socketSyscalls, sockShims } from '../host/net/syscalls/index.js';
 
 const TWO_HOSTS: NetworkConfig = {
   hosts: [{ name: 'a', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }, { name: 'b', ipv4: ['10.0.0.2'], ipv6: ['fd00::2'] }],

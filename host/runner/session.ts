@@ -81,7 +81,7 @@ export class Session {
     }
     if (spec.inject?.length) this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.kernel.rng.fork('inject'));
     if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
-    // The virtual network is built on first use from this configuration (host/net/syscalls.ts).
+    // The virtual network is built on first use from this configuration (host/net/virtual/index.ts).
     this.kernel.ext['netConfig'] = spec.network;
     if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));
     if (this.realnet) this.kernel.ext['realnet'] = this.realnet;

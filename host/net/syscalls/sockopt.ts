@@ -2,10 +2,13 @@
 // lengths (short is EINVAL, longer is fine; getsockopt cuts to the caller's
 // buffer), values (SO_RCVBUF/SO_SNDBUF doubled within limits, timevals
 // checked), and which level answers ENOPROTOOPT and which EOPNOTSUPP.
-import { E, Errno } from '../abi/errno.js';
-import type { Process } from '../kernel/process.js';
-import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from './addr/constants.js';
-import { sockOf } from './fd.js';
+import { E, Errno } from '../../abi/errno.js';
+import type { Process } from '../../kernel/process.js';
+import { syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from '../addr/constants.js';
+import { sockOf } from '../fd.js';
+
+const S = 'socklab';
 
 export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
   const s = sockOf(p, fd);
@@ -169,3 +172,6 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   }
   return unknownLevel;
 }
+
+export const setsockoptDef: SyscallDef = syscall(S, 'setsockopt', { strace: 'setsockopt', classes: ['net'], params: ['fd:fd', 'level:sockopt_level', 'optname:sockopt_name', 'optval:sockopt_val', 'optlen:len'] }, setsockopt);
+export const getsockoptDef: SyscallDef = syscall(S, 'getsockopt', { strace: 'getsockopt', classes: ['net'], params: ['fd:fd', 'level:sockopt_level', 'optname:sockopt_name', 'optval:sockopt_val_out', 'optlen:socklen_inout'] }, getsockopt);

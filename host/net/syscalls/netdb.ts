@@ -1,19 +1,21 @@
 // getaddrinfo/getnameinfo over the virtual network's names: host names,
 // localhost, numeric addresses, and a small /etc/services. Records go to the
 // guest library in the fixed 404-byte layout docs/abi.md gives; results are
-// EAI_* codes (Linux values).
+// EAI_* codes (Linux values). gethostname (traced as uname) is here too.
 import { isIPv4, isIPv6 } from 'node:net';
-import { encodeUtf8 } from '../abi/memory.js';
-import type { Process } from '../kernel/process.js';
-import { canonIp, isLoopback } from './addr/ipaddr.js';
-import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from './addr/sockaddr.js';
-import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from './addr/constants.js';
-import { networkOf } from './virtual/index.js';
-import { realNetOf } from './real/network.js';
-import { realResolve } from './real/dns.js';
-import { BLOCKED } from '../kernel/syscall.js';
-import { lookupEtcHosts, readEtcHosts, sortDestinations } from './etchosts.js';
+import { E } from '../../abi/errno.js';
+import { encodeUtf8 } from '../../abi/memory.js';
+import type { Process } from '../../kernel/process.js';
+import { canonIp, isLoopback } from '../addr/ipaddr.js';
+import { encodeSockaddr, readSockaddr, type Addr, type InetAddr } from '../addr/sockaddr.js';
+import { AF, AI, EAI, IPPROTO, NI, SERVICES, SOCK } from '../addr/constants.js';
+import { networkOf } from '../virtual/index.js';
+import { realNetOf } from '../real/network.js';
+import { realResolve } from '../real/dns.js';
+import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { lookupEtcHosts, readEtcHosts, sortDestinations } from '../etchosts.js';
 
+const S = 'socklab';
 const REC = 404;
 
 function serviceLookup(service: string, socktype: number, numericOnly: boolean): number | undefined {
@@ -139,3 +141,14 @@ export function doGetnameinfo(p: Process, sa: number, salen: number, host: numbe
   }
   return 0;
 }
+
+export const getaddrinfoDef: SyscallDef = syscall(S, 'getaddrinfo', { strace: 'getaddrinfo', classes: ['net'], library: true, params: ['node:cstr', 'service:cstr', 'hints:ai_hints', 'res:ai_result', 'reslen:skip', 'count:ai_count'] }, doGetaddrinfo);
+export const getnameinfoDef: SyscallDef = syscall(S, 'getnameinfo', { strace: 'getnameinfo', classes: ['net'], library: true, params: ['addr:sockaddr', 'addrlen:len', 'host:cstr_out', 'hostlen:len', 'serv:cstr_out', 'servlen:len', 'flags:ni_flags'] }, doGetnameinfo);
+export const gethostnameDef: SyscallDef = syscall(S, 'gethostname', { strace: 'uname', classes: [], params: ['name:cstr_out', 'len:len'] }, (p: Process, buf: number, len: number) => {
+  const name = encodeUtf8(p.host);
+  if (len < 0) return E.EINVAL;
+  if (name.length + 1 > len) return E.ENAMETOOLONG;
+  p.mem.write(buf, name);
+  p.mem.setU8(buf + name.length, 0);
+  return 0;
+});

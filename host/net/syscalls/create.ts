@@ -1,0 +1,89 @@
+// Creating sockets: socket(2) and socketpair(2), with Linux's checks on
+// family, type and protocol in its order.
+import { E, Errno } from '../../abi/errno.js';
+import type { Process } from '../../kernel/process.js';
+import { syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { AF, IPPROTO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from '../addr/constants.js';
+import { Socket, type Kind, type SocketPathNamespace } from '../socket/socket.js';
+import { pairUnix } from '../unix/unix.js';
+import { networkOf } from '../virtual/index.js';
+import { realNetOf } from '../real/network.js';
+import { attachReal, refuseRaw } from '../real/ops.js';
+
+const S = 'socklab';
+
+/** IPPROTO_MAX: inet_create refuses protocol numbers outside [0, 263) with EINVAL. */
+const IPPROTO_MAX = 263;
+/** The inet socket types and the one protocol each takes besides 0 (inetsw); SOCK_RAW takes any but 0. */
+const INET_TYPES: Readonly<Partial<Record<number, { kind: Kind; protocol: number; raw?: true }>>> = {
+  [SOCK.SOCK_STREAM]: { kind: 'stream', protocol: IPPROTO.IPPROTO_TCP },
+  [SOCK.SOCK_DGRAM]: { kind: 'dgram', protocol: IPPROTO.IPPROTO_UDP },
+  [SOCK.SOCK_RAW]: { kind: 'dgram', protocol: -1, raw: true },
+};
+/** AF_UNIX types; Linux takes SOCK_RAW as SOCK_DGRAM ("BSD has AF_UNIX, SOCK_RAW though nothing uses it"). */
+const UNIX_TYPES: Readonly<Partial<Record<number, Kind>>> = {
+  [SOCK.SOCK_STREAM]: 'stream',
+  [SOCK.SOCK_DGRAM]: 'dgram',
+  [SOCK.SOCK_RAW]: 'dgram',
+  [SOCK.SOCK_SEQPACKET]: 'seqpacket',
+};
+
+/** socket(2)'s checks in Linux's order: flags, then the family's create (unix_create, inet_create), then CAP_NET_RAW. */
+function newSocket(p: Process, domain: number, type: number, protocol: number): Socket {
+  const base = type & SOCK_TYPE_MASK;
+  if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) throw new Errno(E.EINVAL);
+  let kind: Kind;
+  let raw = false;
+  if (domain === AF.AF_UNIX) {
+    if (protocol !== 0 && protocol !== AF.AF_UNIX) throw new Errno(E.EPROTONOSUPPORT);
+    const k = UNIX_TYPES[base];
+    if (!k) throw new Errno(E.ESOCKTNOSUPPORT);
+    kind = k;
+  } else if (domain === AF.AF_INET || domain === AF.AF_INET6) {
+    if (protocol < 0 || protocol >= IPPROTO_MAX) throw new Errno(E.EINVAL);
+    const t = INET_TYPES[base];
+    if (!t) throw new Errno(E.ESOCKTNOSUPPORT);
+    if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
+    if (t.raw && p.ext['noRaw'] === true) throw new Errno(E.EPERM);
+    const rn = realNetOf(p);
+    if (t.raw && rn) refuseRaw(rn);
+    kind = t.kind;
+    raw = t.raw === true;
+  } else throw new Errno(E.EAFNOSUPPORT);
+  const net = networkOf(p);
+  const s = new Socket(net, net.host(p.host), raw ? undefined : (p.ext['vfs'] as SocketPathNamespace | undefined), domain, kind, protocol);
+  s.nonblock = (type & SOCK_NONBLOCK) !== 0;
+  if (raw) {
+    // A raw socket sees every packet of its protocol arriving at the host; IPPROTO_RAW implies IP_HDRINCL.
+    s.raw = true;
+    s.hdrincl = domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_RAW;
+    (s.host.raw ??= []).push(s);
+  }
+  const rn = realNetOf(p);
+  if (rn) attachReal(rn, s);
+  return s;
+}
+
+export const socketDef: SyscallDef = syscall(S, 'socket', { strace: 'socket', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'fd:ret_fd'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
+  p.mem.check(out, 4);
+  const s = newSocket(p, domain, type, protocol);
+  p.mem.setI32(out, p.fds.install(s, { cloexec: (type & SOCK_CLOEXEC) !== 0 }));
+  return 0;
+});
+
+export const socketpairDef: SyscallDef = syscall(S, 'socketpair', { strace: 'socketpair', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'sv:fd_pair_out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
+  p.mem.check(out, 8);
+  if (domain !== AF.AF_UNIX) {
+    newSocket(p, domain, type, protocol); // the errno socket() would give first
+    return E.EOPNOTSUPP;
+  }
+  const a = newSocket(p, domain, type, protocol);
+  const b = newSocket(p, domain, type, protocol);
+  pairUnix(a, b);
+  if (p.fds.size + 2 > p.fds.limit) return E.EMFILE;
+  const fa = p.fds.install(a, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
+  const fb = p.fds.install(b, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
+  p.mem.setI32(out, fa);
+  p.mem.setI32(out + 4, fb);
+  return 0;
+});

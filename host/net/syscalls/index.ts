@@ -1,0 +1,84 @@
+// The socklab.* imports (docs/abi.md), one file per family of calls:
+//   create.ts      socket, socketpair
+//   connection.ts  bind, listen, accept4, connect, shutdown, getsockname, getpeername
+//   message.ts     sendto, recvfrom, sendmsg, recvmsg
+//   sockopt.ts     setsockopt, getsockopt
+//   netdb.ts       getaddrinfo, getnameinfo, gethostname
+// and here poll and select (host/kernel/poll.ts) and sigpipe. Each decodes
+// guest arguments, checks fds, flags and pointers the way Linux does, and
+// drives the socket state machine. Blocking calls follow the kernel's
+// discipline: try; on WOULD_BLOCK fail with EAGAIN (non-blocking,
+// MSG_DONTWAIT, timeout) or suspend on the socket's wait queue and run again
+// when woken.
+import { E } from '../../abi/errno.js';
+import type { Process } from '../../kernel/process.js';
+import { doPoll, doSelect } from '../../kernel/poll.js';
+import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
+import type { WasiSocketShims } from '../../wasi/core.js';
+import { MSG, SOCK_NONBLOCK } from '../addr/constants.js';
+import { sockOf } from '../fd.js';
+import { accept4Def, bindDef, connectDef, doAccept, doShutdown, getpeernameDef, getsocknameDef, listenDef, shutdownDef } from './connection.js';
+import { socketDef, socketpairDef } from './create.js';
+import { doRecv, doSend, recvfromDef, recvmsgDef, sendmsgDef, sendtoDef } from './message.js';
+import { getaddrinfoDef, gethostnameDef, getnameinfoDef } from './netdb.js';
+import { getsockoptDef, setsockoptDef } from './sockopt.js';
+
+const S = 'socklab';
+
+/** Every socklab.* import, for the kernel's syscall table (this order is the table's). */
+export const socketSyscalls: SyscallDef[] = [
+  socketDef,
+  socketpairDef,
+  bindDef,
+  listenDef,
+  accept4Def,
+  connectDef,
+  sendtoDef,
+  recvfromDef,
+  sendmsgDef,
+  recvmsgDef,
+  shutdownDef,
+  getsocknameDef,
+  getpeernameDef,
+  setsockoptDef,
+  getsockoptDef,
+  syscall(S, 'poll', { strace: 'poll', classes: ['desc'], params: ['fds:pollfds', 'nfds:u32', 'timeout:i32', 'ready:ret'], mayBlock: true }, doPoll),
+  syscall(S, 'select', { strace: 'select', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timeval', 'ready:ret'], mayBlock: true }, doSelect),
+  getaddrinfoDef,
+  getnameinfoDef,
+  gethostnameDef,
+  syscall(S, 'sigpipe', { strace: 'rt_sigaction', classes: ['signal'], params: ['disposition:sigpipe_disp'] }, (p: Process, d: number) => {
+    p.ext['sigpipe'] = d === 1 ? 'ignore' : 'default';
+    return 0;
+  }),
+];
+
+/**
+ * WASI preview1's sock_accept / sock_recv / sock_send / sock_shutdown, routed
+ * to the same socket code (host/wasi/core.ts calls these):
+ *   accept(p, fd, fdflags, fdOut) -> errno          (fdflags NONBLOCK=4 gives SOCK_NONBLOCK)
+ *   recv(p, fd, iovs, riflags) -> {n, roFlags} | errno | BLOCKED   (RECV_PEEK=1, RECV_WAITALL=2; roFlags 1 = data truncated)
+ *   send(p, fd, iovs, siflags) -> bytes | -errno | BLOCKED
+ *   shutdown(p, fd, how) -> errno                   (WASI RD=1, WR=2, both=3)
+ */
+export const sockShims: WasiSocketShims = {
+  accept: (p, fd, flags, out) => doAccept(p, fd, 0, 0, flags & 4 ? SOCK_NONBLOCK : 0, out),
+  recv: (p, fd, iovs, riFlags) => {
+    const flags = (riFlags & 1 ? MSG.MSG_PEEK : 0) | (riFlags & 2 ? MSG.MSG_WAITALL : 0);
+    const r = doRecv(p, sockOf(p, fd), iovs, flags);
+    if (r === BLOCKED) return r;
+    if (typeof r === 'number') return -r;
+    return { n: r.n, roFlags: r.truncated ? 1 : 0 };
+  },
+  send: (p, fd, iovs) => doSend(p, sockOf(p, fd), iovs, 0, undefined),
+  shutdown: (p, fd, how) => {
+    // WASI: RD=1, WR=2; Linux: RD=0, WR=1, RDWR=2.
+    if (how < 1 || how > 3) return E.EINVAL;
+    return doShutdown(p, fd, how - 1);
+  },
+};
+
+/** The socklab.* imports (docs/abi.md) and the routes for WASI's sock_* calls, built once. */
+export function createSocketSyscalls(): { syscalls: SyscallDef[]; shims: WasiSocketShims } {
+  return { syscalls: socketSyscalls, shims: sockShims };
+}
