@@ -403,6 +403,7 @@ export class Kernel {
         this.onSlice?.(p);
         p.runSlice();
         this.current = undefined;
+        if ((p.state as string) === 'exited') p.release();
         // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.
         if (++slices % 256 === 0) {
           this.onIdle?.();

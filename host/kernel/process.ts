@@ -635,6 +635,21 @@ export class Process implements Waiter {
     } finally {
       this.kernel.onExit(this);
     }
+    // A process ended outside its own slice (killed while blocked) lets go of its instance now; a running one when its slice returns.
+    if (this.kernel.current !== this) this.release();
+  }
+
+  /**
+   * Drops the instance and its linear memory once the process has exited,
+   * so a forking server's thousand finished children, or ten thousand
+   * clients, do not keep a memory each until the run ends.
+   */
+  release(): void {
+    if (this.state !== 'exited' || !this.exports) return;
+    this.exports = undefined as unknown as AsyncifyExports;
+    this.mem = RELEASED;
+    this.fuelGlobal = undefined;
+    this.hframes = [];
   }
 
   /** "pid 2 (server.wasm)" */
@@ -642,6 +657,9 @@ export class Process implements Waiter {
     return `pid ${this.pid} (${this.name})`;
   }
 }
+
+/** What an exited process's memory reads as once released: nothing (any access is EFAULT). */
+const RELEASED = new GuestMemory(new WebAssembly.Memory({ initial: 0 }));
 
 export function fmtBytes(n: number): string {
   if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;
