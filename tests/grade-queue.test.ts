@@ -5,7 +5,7 @@
 import { needs } from './tools.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +188,34 @@ describe('grading through a queue', () => {
     expect(await failed).toMatch(/runs socklab \d+\.\d+\.\d+ but the job was made by socklab 0\.0\.0-other/);
     await w.waitFor(/refused x .*0\.0\.0-other/);
     await Promise.all([q.close(), ev.close()]);
+  }, 900_000);
+
+  it('files left out of a submission are named in its feedback exactly as in local mode', async () => {
+    const r = await redis();
+    const w = worker(r.url);
+    await w.waitFor(/waiting for jobs/);
+    // One submission with an extra symlink (graded, with the note), one whose source is a symlink (a compile error).
+    const subsDir = tmp();
+    const extra = join(subsDir, 'extra_link');
+    cpSync(sub('correct'), extra, { recursive: true });
+    symlinkSync('/etc/passwd', join(extra, 'notes.txt'));
+    const linked = join(subsDir, 'linked_source');
+    cpSync(sub('correct'), linked, { recursive: true });
+    rmSync(join(linked, 'udp_client.c'));
+    symlinkSync(join(sub('correct'), 'udp_client.c'), join(linked, 'udp_client.c'));
+    const [qOut, lOut] = [tmp(), tmp()];
+    const only = ['--only', 'echoes one client'];
+    const s = socklab(['grade', SPEC, '--submissions', extra, linked, '--queue', r.url, '--out', qOut, ...only]);
+    const l = socklab(['grade', SPEC, '--submissions', extra, linked, '--out', lOut, ...only]);
+    expect(await s.exited).toBe(0);
+    expect(await l.exited).toBe(0);
+    expect(tree(qOut)).toEqual(tree(lOut));
+    const output = (out: string, n: string): { output: string; score: number } => JSON.parse(readFileSync(join(out, n, 'results.json'), 'utf8')) as { output: string; score: number };
+    expect(output(qOut, 'extra_link').output).toMatch(/Some files of the submission were not used .*\n {2}notes\.txt: not a regular file \(a symbolic link\)/);
+    expect(output(qOut, 'extra_link').score).toBe(10);
+    expect(output(qOut, 'linked_source').output).toMatch(/udp_client\.c: not a regular file \(a symbolic link\)/);
+    expect(output(qOut, 'linked_source').score).toBe(0);
+    expect(JSON.stringify(tree(qOut))).not.toMatch(/root:/);
   }, 900_000);
 
   it('Redis unreachable: one line, exit status 2', async () => {

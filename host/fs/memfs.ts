@@ -19,6 +19,10 @@ export interface MountSpec {
 import { FileType, type FileStat } from '../kernel/file.js';
 
 let inoSeq = 100n;
+/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
+export function resetMemfsInodes(): void {
+  inoSeq = 100n;
+}
 const nextIno = (): bigint => inoSeq++;
 
 export interface Times {

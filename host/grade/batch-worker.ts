@@ -16,6 +16,8 @@ export interface BatchJob {
   reveal: Visibility[];
   seeds?: number[];
   only?: string[];
+  /** Files left out before the submission reached `submission` (queue mode), as GradeOptions.refused. */
+  refused?: [string, string][];
 }
 export type FromBatchWorker =
   | { t: 'progress'; result: SubmissionResult }
@@ -32,6 +34,7 @@ port.on('message', (job: BatchJob) => {
         outDir: job.outDir,
         ...(job.seeds ? { seeds: job.seeds } : {}),
         ...(job.only ? { only: job.only } : {}),
+        ...(job.refused?.length ? { refused: job.refused } : {}),
         write: (r) => {
           files(r);
           if (!r.complete) port.postMessage({ t: 'progress', result: r } satisfies FromBatchWorker);

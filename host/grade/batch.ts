@@ -41,7 +41,6 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const testNames = spec.tests.map((t) => t.name);
   const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
   const queue = dirs.map((d, i) => ({ dir: d, name: names[i]! }));
-  const workerFile = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
   const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), queue.length));
 
   const finish = (r: SubmissionResult): void => {
@@ -50,55 +49,96 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
     csv();
   };
 
-  /** What is left of a submission whose worker died: the tests graded so far, the rest not run. */
-  const salvage = (name: string, last: SubmissionResult | undefined, why: string): SubmissionResult => {
-    const tests = last?.tests ?? spec.tests.map((t) => ({ number: t.number, name: t.name, points: t.points, score: 0, verdict: 'not run' as const, visibility: t.visibility, tags: t.tags, output: '', timeMs: 0 }));
-    const kept = tests.map((t) => (t.verdict === 'not run' ? { ...t, output: `not run: ${why}` } : t));
-    return { assignment: spec.assignment, submission: name, ...totals(kept), output: `Grading stopped: ${why}. Tests graded before that keep their scores.`, tests: kept, complete: false, timeMs: last?.timeMs ?? 0 };
-  };
-
-  /** Grades one submission in worker `w`; `dead` says the worker must not be used again. */
-  const gradeIn = (w: Worker, name: string, job: BatchJob): Promise<{ result: SubmissionResult; dead: boolean }> =>
-    new Promise((done) => {
-      let last: SubmissionResult | undefined;
-      const end = (result: SubmissionResult, dead: boolean): void => {
-        clearTimeout(timer);
-        w.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (dead) fileWriter(spec, job.outDir, opts.formats, { reveal: new Set(opts.reveal) })(result);
-        done({ result, dead });
-      };
-      const limit = budgetMs(spec);
-      const timer = setTimeout(() => end(salvage(name, last, `the submission took longer than ${Math.round(limit / 1000)} s in all`), true), limit);
-      const onMessage = (m: FromBatchWorker): void => {
-        if (m.t === 'progress') last = m.result;
-        else if (m.t === 'done') end(m.result, false);
-        else end(salvage(name, last, `the grader failed: ${m.message}`), true);
-      };
-      const onError = (e: Error): void => end(salvage(name, last, `the grader failed: ${e.message}`), true);
-      const onExit = (code: number): void => end(salvage(name, last, `the grading worker exited (code ${code})`), true);
-      w.on('message', onMessage).on('error', onError).on('exit', onExit);
-      w.postMessage(job);
-    });
-
-  // A worker is reused while it behaves: its compiler and module caches stay warm.
-  const lane = async (): Promise<void> => {
-    let w: Worker | undefined;
-    for (let item = queue.shift(); item; item = queue.shift()) {
+  const lanes = new GradingLanes(jobs);
+  try {
+    await Promise.all(queue.map(async (item) => {
       const job: BatchJob = {
         formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
         specPath: spec.file, submission: item.dir, outDir: join(opts.outDir, item.name),
       };
-      w ??= new Worker(workerFile);
-      const { result, dead } = await gradeIn(w, item.name, job);
-      if (dead) {
-        void w.terminate();
-        w = undefined;
-      }
-      finish(result);
-    }
-    if (w) await w.terminate();
-  };
-  await Promise.all(Array.from({ length: jobs }, lane));
+      finish(await lanes.grade(spec, item.name, job));
+    }));
+  } finally {
+    await lanes.close();
+  }
   csv();
   return names.map((n) => results.get(n)!);
+}
+
+/** What is left of a submission whose worker died: the tests graded so far, the rest not run. */
+function salvage(spec: GradingSpec, name: string, last: SubmissionResult | undefined, why: string): SubmissionResult {
+  const tests = last?.tests ?? spec.tests.map((t) => ({ number: t.number, name: t.name, points: t.points, score: 0, verdict: 'not run' as const, visibility: t.visibility, tags: t.tags, output: '', timeMs: 0 }));
+  const kept = tests.map((t) => (t.verdict === 'not run' ? { ...t, output: `not run: ${why}` } : t));
+  return { assignment: spec.assignment, submission: name, ...totals(kept), output: `Grading stopped: ${why}. Tests graded before that keep their scores.`, tests: kept, complete: false, timeMs: last?.timeMs ?? 0 };
+}
+
+/**
+ * Grading threads (batch-worker.ts), at most `size` submissions at once,
+ * kept from one submission to the next while they behave: each keeps its
+ * kernel workers (runner/pool.ts), their compiled modules, the compiler's
+ * and the checks' caches warm. A thread that fails, exits or overruns a
+ * submission's budget is terminated and replaced. Batch mode makes one for
+ * its submissions; a queue worker (grade/queue/worker.ts) one for its life.
+ */
+export class GradingLanes {
+  private readonly idle: Worker[] = [];
+  private live = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly file = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
+  /** Grading threads started, for benchmarks and tests. */
+  threadsStarted = 0;
+
+  constructor(readonly size: number) {}
+
+  /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
+  async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
+    while (!this.idle.length && this.live >= this.size) await new Promise<void>((r) => this.waiting.push(r));
+    let w = this.idle.pop();
+    if (!w) {
+      this.live++;
+      this.threadsStarted++;
+      w = new Worker(this.file);
+    }
+    w.ref();
+    const { result, dead } = await gradeIn(spec, w, name, job);
+    if (dead) {
+      void w.terminate();
+      this.live--;
+    } else {
+      w.unref();
+      this.idle.push(w);
+    }
+    this.waiting.shift()?.();
+    return result;
+  }
+
+  async close(): Promise<void> {
+    const all = this.idle.splice(0);
+    this.live -= all.length;
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+}
+
+/** Grades one submission in worker `w`; `dead` says the worker must not be used again. */
+function gradeIn(spec: GradingSpec, w: Worker, name: string, job: BatchJob): Promise<{ result: SubmissionResult; dead: boolean }> {
+  return new Promise((done) => {
+    let last: SubmissionResult | undefined;
+    const end = (result: SubmissionResult, dead: boolean): void => {
+      clearTimeout(timer);
+      w.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (dead) fileWriter(spec, job.outDir, job.formats, { reveal: new Set(job.reveal) })(result);
+      done({ result, dead });
+    };
+    const limit = budgetMs(spec);
+    const timer = setTimeout(() => end(salvage(spec, name, last, `the submission took longer than ${Math.round(limit / 1000)} s in all`), true), limit);
+    const onMessage = (m: FromBatchWorker): void => {
+      if (m.t === 'progress') last = m.result;
+      else if (m.t === 'done') end(m.result, false);
+      else end(salvage(spec, name, last, `the grader failed: ${m.message}`), true);
+    };
+    const onError = (e: Error): void => end(salvage(spec, name, last, `the grader failed: ${e.message}`), true);
+    const onExit = (code: number): void => end(salvage(spec, name, last, `the grading worker exited (code ${code})`), true);
+    w.on('message', onMessage).on('error', onError).on('exit', onExit);
+    w.postMessage(job);
+  });
 }

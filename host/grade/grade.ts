@@ -9,6 +9,7 @@ import { checkSubmissionDir, copySubmission, refusedText } from './submission.js
 import { runTest, type Modules } from './runtest.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
+import type { RunnerPool } from '../runner/pool.js';
 
 export interface GradeOptions {
   /** Results, build outputs and replay scenarios go here. */
@@ -19,6 +20,16 @@ export interface GradeOptions {
   only?: string[];
   /** Replaces every test's seeds. */
   seeds?: number[];
+  /**
+   * Files already left out of the submission before it reached this
+   * directory (queue mode: by the submitter's bounded copy), by relative
+   * path -> the line that says why, in the order they were found. They are
+   * named in the feedback, and a program source among them makes the
+   * submission a compile error, exactly as when this copy leaves a file out.
+   */
+  refused?: [string, string][];
+  /** The kernel workers the runs go to (default: this thread's grading pool). */
+  pool?: RunnerPool;
 }
 
 function notRun(t: TestSpec, why: string): TestResult {
@@ -48,6 +59,7 @@ export async function gradeSubmission(spec: GradingSpec, submissionDir: string, 
   const work = mkdtempSync(join(tmpdir(), 'socklab-submission-'));
   try {
     const copy = copySubmission(dir, join(work, 'submission'));
+    if (opts.refused?.length) copy.refused = new Map([...opts.refused, ...copy.refused]);
     return await gradeCopy(spec, basename(dir), copy.dir, copy.refused, refusedText(copy), opts);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -80,7 +92,7 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     return r;
   }
   const model = await modelOf(spec, reference);
-  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}) };
+  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.pool ? { pool: opts.pool } : {}) };
   let output = '';
   for (const t of tests) {
     const used = performance.now() - t0;

@@ -5,7 +5,8 @@
 import { mkdtempSync, rmSync, mkdirSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, type RunOutcome } from '../runner/run.js';
+import type { RunOutcome } from '../runner/run.js';
+import { gradingPool, type RunnerPool } from '../runner/pool.js';
 import { Trace } from '../trace/api.js';
 import { prepareRun, testSlug, type PreparedRun } from './scenario.js';
 import { limitHits, type LimitHit } from './limits.js';
@@ -30,6 +31,8 @@ export interface TestEnv {
   model?: Modules;
   /** Replaces every test's seeds (socklab grade --seed). */
   seeds?: number[];
+  /** The kernel workers the runs go to (default: this thread's grading pool, reused across tests and submissions). */
+  pool?: RunnerPool;
 }
 
 /** A trace larger than this is cut: a guest looping on a failing call must not exhaust the grader. */
@@ -60,14 +63,14 @@ interface SeedRun {
   trace: Trace;
 }
 
-async function runSeed(prep: PreparedRun, seed: number, work: string): Promise<SeedRun> {
+async function runSeed(prep: PreparedRun, seed: number, work: string, pool: RunnerPool): Promise<SeedRun> {
   for (const d of Object.values(prep.filesDirs)) {
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d, { recursive: true });
   }
   const traceFile = join(work, `trace-${seed}.jsonl`);
   const opts = await prep.options(seed);
-  const outcome = await run({ ...opts, output: 'capture', trace: { file: traceFile, format: 'jsonl' } });
+  const outcome = await pool.run({ ...opts, output: 'capture', trace: { file: traceFile, format: 'jsonl' } });
   const trace = readTrace(traceFile);
   rmSync(traceFile, { force: true });
   return { outcome, trace };
@@ -81,11 +84,11 @@ function verdictOf(test: TestSpec, hits: LimitHit[], outcome: RunOutcome): Verdi
 }
 
 /** The model solution's trace for the same test and seed (the failure's reference point). */
-async function modelTrace(test: TestSpec, model: Modules, seed: number): Promise<Trace | undefined> {
+async function modelTrace(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<Trace | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-model-'));
   try {
     const prep = prepareRun(test, model, dir);
-    const { outcome, trace } = await runSeed(prep, seed, dir);
+    const { outcome, trace } = await runSeed(prep, seed, dir, pool);
     return outcome.limit ? undefined : trace;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -135,14 +138,15 @@ export async function runTest(test: TestSpec, env: TestEnv): Promise<TestResult>
   };
   const work = mkdtempSync(join(tmpdir(), `socklab-grade-${testSlug(test)}-`));
   try {
+    const pool = env.pool ?? gradingPool();
     const prep = prepareRun(test, env.modules, env.replayDir);
     for (const seed of env.seeds ?? test.seeds) {
-      const { outcome, trace } = await runSeed(prep, seed, work);
+      const { outcome, trace } = await runSeed(prep, seed, work, pool);
       const hits = limitHits(outcome, test.limits, trace);
       const stopped = hits.some((h) => !h.deterministic);
       const failures = stopped ? [] : await runChecks(test.checks, checkContext(test, seed, outcome, trace, prep.filesDirs));
       if (!hits.length && !failures.length) continue;
-      const model = !stopped && env.model ? await modelTrace(test, env.model, seed) : undefined;
+      const model = !stopped && env.model ? await modelTrace(test, env.model, seed, pool) : undefined;
       const context = stopped ? '' : traceContext(trace, model, failures.find((f) => f.pid !== undefined)?.pid, checkedCalls(test));
       // Partial credit: the checks that held score their share, unless a limit stopped the run.
       const failed = new Set(failures.map((f) => f.check)).size;

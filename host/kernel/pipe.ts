@@ -18,6 +18,10 @@ export const PIPE_CAPACITY = 65536;
 export const PIPE_BUF = 4096;
 
 let pipeIno = 1n << 20n;
+/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
+export function resetPipeInodes(): void {
+  pipeIno = 1n << 20n;
+}
 
 /** The buffer both ends share. */
 export class Pipe {

@@ -10,6 +10,10 @@ import { fmtBytes, type Process } from './process.js';
 export type OutputSink = (bytes: Uint8Array) => void;
 
 let inoSeq = 1n;
+/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
+export function resetStdioInodes(): void {
+  inoSeq = 1n;
+}
 function charStat(ino: bigint, tty: boolean): FileStat {
   return { dev: 1n, ino, filetype: tty ? FileType.CharacterDevice : FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
 }

@@ -1,10 +1,23 @@
-// Worker entry: runs one Session and streams its output to the host thread.
+// Worker entry: runs a Session and streams its output to the host thread.
 // Living in a worker is what lets the host stop a guest that never yields
 // (an infinite loop) with worker.terminate(), without hanging itself.
+//
+// A worker may run many sessions, one after another (host/runner/pool.ts:
+// grading reuses its workers across tests and submissions). Every 'start'
+// begins from the state a fresh worker has: this file's stream and trace
+// state, and the numbering the kernel, network and filesystem hand out
+// (inodes, IP ids), are reset, so nothing of one run is visible to the next.
+// Kept on purpose: compiled modules, cached by their content's hash
+// (loader/module.ts), and the code itself.
 import { parentPort } from 'node:worker_threads';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
+import { resetStdioInodes } from '../kernel/stdio.js';
+import { resetPipeInodes } from '../kernel/pipe.js';
+import { resetSocketInodes } from '../net/socket/socket.js';
+import { resetIpIds } from '../net/virtual/ip.js';
+import { resetMemfsInodes } from '../fs/memfs.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort!;
@@ -26,11 +39,26 @@ function throttle(): void {
   }
 }
 
+/** True from a 'start' until its 'done' or 'fail' is posted. */
+let busy = false;
+
 port.on('message', (m: ToWorker) => {
   if (m.t === 'start') {
-    acked = new BigInt64Array(m.shared, 0, 1);
-    i32 = new Int32Array(m.shared);
-    start(m).catch((e: unknown) => post({ t: 'fail', message: e instanceof Error ? e.message : String(e), ...(e instanceof ModuleError ? { refused: true } : {}) }));
+    if (busy) {
+      post({ t: 'fail', message: 'socklab worker: a run was started while another was under way' });
+      return;
+    }
+    busy = true;
+    reset(m.shared);
+    start(m)
+      .catch((e: unknown) => {
+        closeTraces();
+        post({ t: 'fail', message: e instanceof Error ? e.message : String(e), ...(e instanceof ModuleError ? { refused: true } : {}) });
+      })
+      .finally(() => {
+        session = undefined;
+        busy = false;
+      });
   } else if (m.t === 'in') session?.feedStdin(m.pid, m.b);
   else if (m.t === 'eof') session?.endStdin(m.pid);
 });
@@ -58,6 +86,36 @@ function queueOutput(pid: number, fd: 1 | 2, b: Uint8Array): void {
 }
 let windowStart = 0;
 let windowWrites = 0;
+
+/** Everything a run leaves behind, back to what a fresh worker has. */
+function reset(shared: SharedArrayBuffer): void {
+  session = undefined;
+  acked = new BigInt64Array(shared, 0, 1);
+  i32 = new Int32Array(shared);
+  posted = 0n;
+  pending = [];
+  pendingBytes = 0;
+  windowStart = 0;
+  windowWrites = 0;
+  traceFd = undefined;
+  traceBase = undefined;
+  traceFds.clear();
+  traceBuf = [];
+  traceLen = 0;
+  resetStdioInodes();
+  resetPipeInodes();
+  resetSocketInodes();
+  resetIpIds();
+  resetMemfsInodes();
+}
+
+/** Closes the run's trace files (once). */
+function closeTraces(): void {
+  if (traceFd !== undefined) closeSync(traceFd);
+  for (const fd of traceFds.values()) closeSync(fd);
+  traceFd = undefined;
+  traceFds.clear();
+}
 const EAGER_WRITES = 32;
 const EAGER_WINDOW_MS = 10;
 
@@ -136,8 +194,7 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
     const result = await session.run();
     flush();
     flushTrace();
-    if (traceFd !== undefined) closeSync(traceFd);
-    for (const fd of traceFds.values()) closeSync(fd);
+    closeTraces();
     post({ t: 'done', result });
   } catch (e) {
     flush();

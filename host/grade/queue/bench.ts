@@ -1,7 +1,8 @@
-// `npm run bench`'s queue row: submissions per minute through `socklab
-// grade --queue` with one local redis-server and one worker process (one
-// job per core), next to local batch mode's row. Skipped, with a note,
-// when redis-server is not installed.
+// `npm run bench`'s queue rows: submissions per minute through `socklab
+// grade --queue` with one local redis-server (its own free port and temp
+// directory) and 1, 2 and 4 worker processes, each beside local batch mode
+// measured in the same minutes, with the queue's overhead per job. When
+// redis-server is not installed, one row says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +12,7 @@ import { packageRoot } from '../../toolchain/clang.js';
 import { loadGradingSpec } from '../load.js';
 import type { BenchRow } from '../bench.js';
 import { gradeThroughQueue } from './submit.js';
+import { gradeBatch } from '../batch.js';
 import { parseQueueUrl } from './protocol.js';
 
 const freePort = (): Promise<number> =>
@@ -32,28 +34,52 @@ const lineOf = (child: ChildProcess, re: RegExp): Promise<void> =>
     child.on('exit', (c) => fail(new Error(`exited (${c}) before printing ${re}: ${buf}`)));
   });
 
+/** Local batch mode and the queue, one after another in this run, on the same submissions. */
 export async function queueRows(): Promise<BenchRow[]> {
-  if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) return [];
+  const cores = availableParallelism();
+  if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status !== 0) {
+    return [{ name: 'queue grading: through Redis (1, 2, 4 worker processes)', unit: 'submissions/min', socklab: 0, note: 'not measured: redis-server is not installed (apt-get install redis-server)' }];
+  }
   const root = packageRoot();
   const spec = loadGradingSpec(join(root, 'examples', 'grading', 'echo-udp', 'grading.yaml'));
   const subsDir = join(root, 'tests', 'grading-submissions');
   const subs = readdirSync(subsDir).sort().map((s) => join(subsDir, s));
   const tmp = mkdtempSync(join(tmpdir(), 'socklab-queue-bench-'));
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', tmp, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  let worker: ChildProcess | undefined;
+  const rows: BenchRow[] = [];
+  const perMin = (ms: number): number => subs.length / (ms / 60_000);
   try {
-    await lineOf(redis, /Ready to accept connections/);
-    worker = spawn(process.execPath, [join(root, 'bin', 'socklab.js'), 'worker', '--queue', url], { stdio: ['ignore', 'pipe', 'ignore'] });
-    await lineOf(worker, /waiting for jobs/);
-    const t = performance.now();
-    await gradeThroughQueue(spec, subs, parseQueueUrl(url), { outDir: join(tmp, 'out'), formats: ['gradescope'], reveal: [] });
-    const min = (performance.now() - t) / 60_000;
-    return [{ name: `queue grading: the same, through Redis, 1 worker process (${availableParallelism()} at once)`, unit: 'submissions/min', socklab: subs.length / min, note: 'higher is better; batch mode\'s work plus shipping files and results through Redis' }];
+    // The baseline, measured here so that the overhead compares runs minutes apart, not a whole bench apart.
+    let t = performance.now();
+    await gradeBatch(spec, subs, { outDir: join(tmp, 'local'), formats: ['gradescope'], reveal: [], jobs: cores });
+    const local = performance.now() - t;
+    rows.push({ name: `queue grading baseline: local batch mode, ${subs.length} submissions, ${cores} at once`, unit: 'submissions/min', socklab: perMin(local), note: 'higher is better; the queue rows below compare with this one' });
+    for (const n of [1, 2, 4]) {
+      // The same number of submissions at once on this machine as local mode (at least one per process).
+      const concurrency = Math.max(1, Math.floor(cores / n));
+      const port = await freePort();
+      const url = `redis://127.0.0.1:${port}`;
+      const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', tmp, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const workers: ChildProcess[] = [];
+      try {
+        await lineOf(redis, /Ready to accept connections/);
+        for (let i = 0; i < n; i++) workers.push(spawn(process.execPath, [join(root, 'bin', 'socklab.js'), 'worker', '--queue', url, '--concurrency', String(concurrency)], { stdio: ['ignore', 'pipe', 'ignore'] }));
+        await Promise.all(workers.map((w) => lineOf(w, /waiting for jobs/)));
+        t = performance.now();
+        await gradeThroughQueue(spec, subs, parseQueueUrl(url), { outDir: join(tmp, `queue-${n}`), formats: ['gradescope'], reveal: [] });
+        const q = performance.now() - t;
+        const overhead = (q - local) / subs.length;
+        rows.push({
+          name: `queue grading: through Redis, ${n} worker process${n > 1 ? 'es' : ''} (${concurrency} at once each)`,
+          unit: 'submissions/min', socklab: perMin(q),
+          note: `higher is better; the queue's overhead: ${overhead.toFixed(0)} ms per job, ${((100 * overhead) / (local / subs.length)).toFixed(1)}% of a local submission's time (target < 5%)`,
+        });
+      } finally {
+        for (const w of workers) w.kill('SIGKILL');
+        redis.kill('SIGKILL');
+      }
+    }
+    return rows;
   } finally {
-    worker?.kill('SIGKILL');
-    redis.kill('SIGKILL');
     rmSync(tmp, { recursive: true, force: true });
   }
 }

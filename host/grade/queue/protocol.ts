@@ -42,6 +42,12 @@ export interface GradeJob {
    * storage, and a worker sees only the submission it grades.
    */
   files: Files;
+  /**
+   * What that bounded copy left out (a symlink, a FIFO, a file over the
+   * limits), by relative path -> the one line that says why, in the order
+   * found: the worker names them in the feedback exactly as local mode does.
+   */
+  refused?: [string, string][];
   formats: Format[];
   reveal: Visibility[];
   seeds?: number[];

@@ -48,10 +48,12 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
 
   const jobs = dirs.map((dir, i): { id: string; data: GradeJob } => {
     const name = names[i]!;
-    const { files } = readBounded(dir);
-    const submissionHash = hashFiles(files);
+    const { files, refused } = readBounded(dir);
+    const left = [...refused];
+    // What was left out is part of what is graded (it changes the feedback): part of the hash too.
+    const submissionHash = left.length ? hashFiles(files, JSON.stringify(left)) : hashFiles(files);
     const data: GradeJob = {
-      socklab: version, specHash, name, submissionHash, files, formats: opts.formats, reveal: opts.reveal,
+      socklab: version, specHash, name, submissionHash, files, ...(left.length ? { refused: left } : {}), formats: opts.formats, reveal: opts.reveal,
       ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
     };
     const id = createHash('sha256').update(JSON.stringify([version, specHash, name, submissionHash, data.formats, data.reveal, data.seeds ?? null, data.only ?? null])).digest('hex').slice(0, 40);

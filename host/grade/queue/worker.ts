@@ -1,6 +1,7 @@
 // `socklab worker --queue redis://HOST:PORT`: takes grading jobs from the
-// queue and grades each with the same code as local batch mode (gradeBatch:
-// a worker thread per submission, the spec's limits, the same time budget),
+// queue and grades each with the same code as local batch mode (GradingLanes:
+// a grading thread per job under way, kept for the next jobs with its kernel
+// workers and caches warm, the spec's limits, the same time budget),
 // then stores the result in Redis. All state is in Redis, so a worker can be
 // restarted (or killed) at any time: BullMQ sees the job's lock expire,
 // hands the job to another worker, and the result is written at most once
@@ -11,7 +12,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { gradeBatch } from '../batch.js';
+import { GradingLanes } from '../batch.js';
 import { buildReference } from '../build.js';
 import { GradeSpecError } from '../load.js';
 import { readTree, writeTree } from './files.js';
@@ -31,6 +32,8 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
   const me = `${hostname()}:${process.pid}`;
   const version = socklabVersion();
   const concurrency = opts.concurrency ?? availableParallelism();
+  // For the worker's life: a job reuses the grading threads (and their kernel workers) of the jobs before it.
+  const lanes = new GradingLanes(concurrency);
   let down = false;
   redis.on('error', (e: Error) => {
     if (!down) opts.log(`Redis at ${addr.shown} unreachable (${e.message}); retrying`);
@@ -68,12 +71,14 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
       // Only this job's files: a submission never sees another's.
       const dir = join(work, 'submission', d.name);
       writeTree(dir, d.files);
-      const out = join(work, 'out');
-      const [result] = await gradeBatch(spec, [dir], {
-        outDir: out, jobs: 1, formats: d.formats, reveal: d.reveal,
+      const out = join(work, 'out', d.name);
+      const result = await lanes.grade(spec, d.name, {
+        specPath: spec.file, submission: dir, outDir: out, formats: d.formats, reveal: d.reveal,
         ...(d.seeds ? { seeds: d.seeds } : {}), ...(d.only ? { only: d.only } : {}),
+        // What the submitter's bounded copy left out: named in the feedback as local mode names it.
+        ...(d.refused?.length ? { refused: d.refused } : {}),
       });
-      const r: GradeResult = { jobId: id, result: result!, files: readTree(join(out, d.name)), worker: me };
+      const r: GradeResult = { jobId: id, result, files: readTree(out), worker: me };
       const first = await redis.set(resultKey(id), JSON.stringify(r), 'EX', KEEP_SECONDS, 'NX');
       opts.log(`graded ${d.name} (job ${id}): ${r.result.score}/${r.result.maxScore}${first === null ? ' (another worker had stored it first; kept theirs)' : ''}`);
       return { ...r, files: {} };
@@ -102,5 +107,6 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     process.once('SIGINT', quit).once('SIGTERM', quit);
   });
   await worker.close();
+  await lanes.close();
   redis.disconnect();
 }

@@ -40,6 +40,10 @@ export interface HostSocketPath {
 }
 
 let inoSeq = 1_000_000n;
+/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
+export function resetSocketInodes(): void {
+  inoSeq = 1_000_000n;
+}
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();

@@ -23,6 +23,10 @@ export function checksum(b: Uint8Array, seed = 0): number {
 }
 
 let ipId = 1;
+/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
+export function resetIpIds(): void {
+  ipId = 1;
+}
 
 export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array): Uint8Array {
   const p = new Uint8Array(20 + payload.length);
