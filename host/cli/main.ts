@@ -17,7 +17,7 @@ import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
 // loads neither the toolchains, nor the scenario loader (yaml, ajv), nor the
 // syscall table (the kernel loads it in its worker), nor another command's
-// modules (docs/architecture.md, "Start-up").
+// modules.
 
 /** A bad command line: printed as `socklab CMD: message`, exit status 2. */
 export class UsageError extends Error {}
