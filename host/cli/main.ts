@@ -260,12 +260,15 @@ export async function main(argv: string[]): Promise<number> {
       // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
       return e.exitCode === 0 ? 0 : 2;
     }
-    // The modules of these errors load here if the run had not loaded them already (only a failure pays for that).
-    const [{ BuildError }, { ScenarioError }, { InjectError }] = await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
-    if (e instanceof BuildError) return 1;
+    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError;
+    // The modules of the other errors load here if the run had not loaded them already (only such a failure pays for that).
+    const [{ BuildError }, { ScenarioError }, { InjectError }] = plain
+      ? [{ BuildError: undefined }, { ScenarioError: undefined }, { InjectError: undefined }]
+      : await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
+    if (BuildError && e instanceof BuildError) return 1;
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
     process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError || e instanceof InjectError ? 2 : 1;
+    return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;
   }
 }
 
