@@ -5,19 +5,19 @@
 // value is checked here, with the option's name in the message, before
 // anything runs; usage errors exit with status 2.
 import { Command, CommanderError, Option } from 'commander';
-import { basename, resolve } from 'node:path';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
-import { buildC, BuildError, type ToolchainChoice } from '../toolchain/clang.js';
-import { ModuleError } from '../loader/module.js';
+import type { ToolchainChoice } from '../toolchain/clang.js';
+import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
-import { demo } from './demo.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
-import { loadScenario, resolveModule, ScenarioError, type NetworkConfig } from '../scenario/load.js';
+import type { NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
-import { parsePolicy, PolicyError } from '../net/real/policy.js';
-import { InjectError, parseInject } from '../trace/inject.js';
-import { CallNameError, expandCallSet } from '../trace/names.js';
+// Everything else is imported where it is used: `socklab run cached.wasm`
+// loads neither the toolchains, nor the scenario loader (yaml, ajv), nor the
+// syscall table (the kernel loads it in its worker), nor another command's
+// modules.
 
 /** A bad command line: printed as `socklab CMD: message`, exit status 2. */
 export class UsageError extends Error {}
@@ -197,7 +197,9 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
     )
     .option('--seed <N>', 'seed for the run (default: the scenario\'s)')
     .action(async (opts: { seed?: string }) => {
-      state.status = await demo(opts.seed === undefined ? undefined : value('seed', opts.seed, (s) => parseWhole(s, 0, 0xffff_ffff)));
+      const seed = opts.seed === undefined ? undefined : value('seed', opts.seed, (s) => parseWhole(s, 0, 0xffff_ffff));
+      const { demo } = await import('./demo.js');
+      state.status = await demo(seed);
     });
 
   setup(prog.command('diff'))
@@ -258,10 +260,15 @@ export async function main(argv: string[]): Promise<number> {
       // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof BuildError) return 1;
+    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError;
+    // The modules of the other errors load here if the run had not loaded them already (only such a failure pays for that).
+    const [{ BuildError }, { ScenarioError }, { InjectError }] = plain
+      ? [{ BuildError: undefined }, { ScenarioError: undefined }, { InjectError: undefined }]
+      : await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
+    if (BuildError && e instanceof BuildError) return 1;
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
     process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof ScenarioError || e instanceof InjectError ? 2 : 1;
+    return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;
   }
 }
 
@@ -360,21 +367,28 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     return parseMount(s);
   }));
   const publishFlags = (f.publish ?? []).map((p) => value('publish', p, parsePublish));
-  for (const r of f.inject ?? []) parseInject(r); // refuse a bad rule before anything runs
+  if (f.inject?.length) {
+    const { parseInject } = await import('../trace/inject.js');
+    for (const r of f.inject) parseInject(r); // refuse a bad rule before anything runs
+  }
+  const { expandCallSet, CallNameError } = f.traceOnly !== undefined ? await import('../trace/names.js') : ({} as Partial<typeof import('../trace/names.js')>);
   if (f.traceOnly !== undefined) value('trace-only', f.traceOnly, (s) => {
     try {
-      return expandCallSet(s.split(','));
+      return expandCallSet!(s.split(','));
     } catch (e) {
-      throw e instanceof CallNameError ? new UsageError(e.message) : e;
+      throw e instanceof CallNameError! ? new UsageError(e.message) : e;
     }
   });
 
   // A C or AssemblyScript source runs as it is: built on demand, once per content (as in scenario files).
-  const modulePath = (m: string): Promise<string> => resolveModule(m, [], process.cwd());
+  // A .wasm needs no loader: its path, as resolveModule (scenario/load.ts) makes it.
+  const modulePath = async (m: string): Promise<string> =>
+    ['.c', '.ts'].includes(extname(m)) ? (await import('../scenario/load.js')).resolveModule(m, [], process.cwd()) : isAbsolute(m) ? m : join(process.cwd(), m);
   const isScenario = /\.(ya?ml|json)$/i.test(module);
   let processes: ProcessSpec[] = [{ module: isScenario ? resolve(module) : await modulePath(module), name: basename(module), args: guestArgs, env: f.env ?? [], stdin: 'inherit', ...(f.client?.length ? { service: true } : {}) }];
   let scenario: RunSpec | undefined;
   if (isScenario) {
+    const { loadScenario } = await import('../scenario/load.js');
     scenario = (await loadScenario(module, seedGiven ? { seed } : {})).spec;
     processes = scenario.processes;
   }
@@ -408,11 +422,15 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     allowListen: [...(scenario?.policy?.allowListen ?? []), ...(f.allowListen ?? [])],
     allowDns: f.allowDns ?? scenario?.policy?.allowDns ?? false,
   };
-  try {
-    parsePolicy(policy); // refuse a bad pattern before anything runs
-  } catch (e) {
-    if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
-    throw e;
+  // Refuse a bad pattern before anything runs (no pattern, nothing to check).
+  if (policy.allowConnect.length || policy.allowListen.length) {
+    const { parsePolicy, PolicyError } = await import('../net/real/policy.js');
+    try {
+      parsePolicy(policy);
+    } catch (e) {
+      if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
+      throw e;
+    }
   }
   if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
@@ -520,6 +538,7 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice): Promise<nu
   }
   if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
   out ??= sources[0]!.replace(/\.c$/, '') + '.wasm';
+  const { buildC } = await import('../toolchain/clang.js');
   await buildC({ sources, out, flags, sdk, toolchain, announce: toolchain !== undefined });
   return 0;
 }

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExitInfo } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import type { RunSpec } from './spec.js';
-import { ModuleError } from '../loader/module.js';
+import { ModuleError } from '../loader/cache.js';
 
 export interface RunOptions extends RunSpec {
   /**
@@ -73,6 +73,41 @@ function workerUrl(): URL {
   return new URL('./worker.js', here);
 }
 
+function newWorker(): Worker {
+  return new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+}
+
+/** A worker started ahead of its run by prestartWorker(); `dead` once it failed or exited before a run took it. */
+let early: { worker: Worker; dead: boolean } | undefined;
+
+/**
+ * Starts the next run's worker thread now, so that its start (a Node
+ * context, then the kernel's modules) overlaps the caller's own work: the
+ * command line starts it before it loads its parser and checks the options.
+ * It keeps nothing alive until a run takes it (unref'd), and a worker that
+ * failed or exited before that is dropped and the run starts a fresh one,
+ * so the run reports any failure as it always did.
+ */
+export function prestartWorker(): void {
+  if (early) return;
+  const e = { worker: newWorker(), dead: false };
+  e.worker.unref();
+  e.worker.once('error', () => (e.dead = true));
+  e.worker.once('exit', () => (e.dead = true));
+  early = e;
+}
+
+function takeWorker(): Worker {
+  const e = early;
+  early = undefined;
+  if (e && !e.dead) {
+    e.worker.ref();
+    return e.worker;
+  }
+  if (e) void e.worker.terminate();
+  return newWorker();
+}
+
 export async function run(opts: RunOptions): Promise<RunOutcome> {
   const mode = opts.output ?? 'capture';
   const spec: RunSpec = { ...opts };
@@ -92,7 +127,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   };
 
   const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
-  const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+  const worker = takeWorker();
   let stdinStarted = false;
   const traceChunks: string[] = [];
   /** Exits reported as they happened: a run stopped by the timeout still knows who had finished. */

@@ -14,13 +14,13 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import { DEFAULT_FS_SPACE, FsSpace, Vfs } from '../fs/memfs.js';
 import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
-import { createTextTracer } from '../trace/strace.js';
-import { createInjector, parseInject } from '../trace/inject.js';
-import { expandCallSet } from '../trace/names.js';
+import type { createTextTracer } from '../trace/strace.js';
+import type { Rng } from '../kernel/rng.js';
 import { RealNetwork } from '../net/real/network.js';
 import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
 import { kernelNetwork, type NetworkConfig } from '../net/virtual/index.js';
-import { Publisher } from '../net/publish.js';
+import type { Publisher } from '../net/publish.js';
+// The tracer, the fault injector and --publish load when a run asks for them (attach(), run()).
 
 export interface SessionIO {
   output(pid: number, fd: 1 | 2, bytes: Uint8Array): void;
@@ -49,6 +49,9 @@ export class Session {
   private readonly filesystems = new Map<string, Vfs>();
   /** One space for every host's files: the limit is the run's. */
   private readonly space: FsSpace;
+  /** The fault injector's generator, forked when the session is made (as the seed's state is then). */
+  private readonly injectRng: Rng | undefined;
+  private attached = false;
 
   constructor(
     readonly spec: RunSpec,
@@ -69,8 +72,27 @@ export class Session {
         ...(spec.maxVirtualMs !== undefined ? { maxVirtualNs: spec.maxVirtualMs * 1e6 } : {}),
       },
     });
-    if (spec.trace && io.trace && !observer) {
+    if (spec.inject?.length) this.injectRng = this.kernel.rng.fork('inject');
+    if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
+    // The virtual network is built on first use from this configuration (host/net/virtual/index.ts).
+    this.kernel.ext['netConfig'] = spec.network;
+    if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));
+    if (this.realnet) this.kernel.ext['realnet'] = this.realnet;
+  }
+
+  /**
+   * Attaches the tracer (spec.trace) and the fault injector (spec.inject),
+   * loading their modules only for a run that uses them. An observer given
+   * to the constructor, or one or an interceptor set on the kernel before
+   * this, stays. Run by load().
+   */
+  private async attach(): Promise<void> {
+    if (this.attached) return;
+    this.attached = true;
+    const { spec, io } = this;
+    if (spec.trace && io.trace && this.kernel.observer === undefined) {
       const t = spec.trace;
+      const [{ createTextTracer }, { expandCallSet }] = await Promise.all([import('../trace/strace.js'), import('../trace/names.js')]);
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
         strSize: t.strSize, classes: t.classes && expandCallSet(t.classes), format: t.format, summary: t.summary,
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
@@ -79,16 +101,15 @@ export class Session {
       });
       this.kernel.observer = this.tracer;
     }
-    if (spec.inject?.length) this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.kernel.rng.fork('inject'));
-    if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
-    // The virtual network is built on first use from this configuration (host/net/virtual/index.ts).
-    this.kernel.ext['netConfig'] = spec.network;
-    if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));
-    if (this.realnet) this.kernel.ext['realnet'] = this.realnet;
+    if (spec.inject?.length && this.kernel.interceptor === undefined) {
+      const { createInjector, parseInject } = await import('../trace/inject.js');
+      this.kernel.interceptor = createInjector(spec.inject.map(parseInject), this.injectRng!);
+    }
   }
 
   /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
   async load(): Promise<void> {
+    await this.attach();
     // A file named by many processes (a server and 10,000 clients) is read, checked and compiled once.
     const byPath = new Map<string, Promise<LoadedModule>>();
     this.modules = await Promise.all(
@@ -104,6 +125,7 @@ export class Session {
   }
 
   async run(): Promise<RunResult> {
+    await this.attach();
     if (this.modules.length !== this.spec.processes.length) await this.load();
     const k = this.kernel;
     this.spec.processes.forEach((ps, i) => {
@@ -131,8 +153,9 @@ export class Session {
         for (const p of k.processes) if (p.name === kill.name) p.kill(new Killed('SIGKILL', `killed by SIGKILL: the scenario's event at ${kill.atMs} ms`));
       });
     }
+    const { Publisher } = this.spec.publish?.length ? await import('../net/publish.js') : { Publisher: undefined };
     for (const pub of this.spec.publish ?? []) {
-      const p = new Publisher(k, pub);
+      const p = new Publisher!(k, pub);
       this.publishers.push(p);
       const port = await p.start();
       this.io.published?.(port, pub.host, pub.port);
