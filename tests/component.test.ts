@@ -2,7 +2,8 @@
 // tests/components/, assembled at test time with jco-transpile's wasm-tools,
 // transpiled by jco and run on socklab's kernel and virtual network.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ROOT, guest, run } from './helpers.js';
@@ -22,9 +23,11 @@ async function component(name: string): Promise<string> {
 
 let hello: string;
 let tcp: string;
+let fsc: string;
 beforeAll(async () => {
   hello = await component('hello');
   tcp = await component('tcp');
+  fsc = await component('fs');
 }, 60_000);
 
 const T = 120_000;
@@ -120,6 +123,61 @@ describe('components: wasi:sockets/tcp on the virtual network', () => {
   }, T);
 });
 
+describe('components: wasi:filesystem on the virtual host\'s files', () => {
+  let ro: string;
+  beforeAll(() => {
+    ro = mkdtempSync(join(tmpdir(), 'socklab-comp-fs-'));
+    writeFileSync(join(ro, 'in.txt'), 'read-only data\n');
+    return () => rmSync(ro, { recursive: true, force: true });
+  });
+  const mount = (): { host: string; guest: string; readonly: boolean }[] => [{ host: ro, guest: '/data', readonly: true }];
+
+  it('creates, writes (at an offset and through a stream), stats, reads, lists and unlinks files in the preopened /', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe(
+      'preopen /\nsize 24\nhello file\nvia a stream\nnotes.txt 06\nsub 03\nreopen: error-code 20\nafter unlink: hello\n',
+    );
+    expect(r.processes[0]!.exit.status).toBe(0);
+  }, T);
+
+  it('reads a read-only mount; creating a file there is error-code.read-only', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['ro'] }], mounts: mount(), timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nin.txt: read-only data\ncreate: error-code 33\n');
+    expect(readdirSync(ro)).toEqual(['in.txt']);
+  }, T);
+
+  it('--max-fs holds for components: writes end in error-code.insufficient-space', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['full'] }], maxFs: 100_000, timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nwrite: error-code 23\n');
+  }, T);
+
+  it('a dropped descriptor frees its fd: 3000 opens and drops stay under the fd limit', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['many'] }], timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nopened and dropped 3000\n');
+  }, T);
+
+  it('descriptors left open are closed at exit (the host files of a mount too)', async () => {
+    const before = readdirSync('/proc/self/fd').length;
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['keep'] }], mounts: mount(), timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nkept 50 open\n');
+    expect(readdirSync('/proc/self/fd').length).toBeLessThan(before + 10);
+  }, T);
+
+  it('traces filesystem calls by WIT name, with flags and error codes', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], output: 'capture', trace: {}, timeoutMs: T });
+    const t = r.trace ?? '';
+    expect(t).toContain('get-directories()      = 0 [-> [[descriptor<3>, "/"]]]');
+    expect(t).toContain('[method]descriptor.open-at(descriptor<3>, 0, "tmp/notes.txt", create|truncate, read|write) = 0 [-> descriptor<4>]');
+    expect(t).toContain('[method]descriptor.open-at(descriptor<3>, 0, "tmp/notes.txt", 0, read) = -1 ENOENT (No such file or directory) [error-code.no-entry]');
+    // A call another call makes (blocking-read reading, a write draining) is not traced on its own.
+    expect(t).not.toContain('input-stream.read(');
+    expect(t).not.toContain('drain');
+    const f = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], output: 'capture', trace: { classes: ['%file'] }, timeoutMs: T });
+    expect(f.trace).toContain('[method]descriptor.unlink-file-at(descriptor<3>, "tmp/notes.txt") = 0');
+    expect(f.trace).not.toContain('[method]descriptor.write(');
+  }, T);
+});
+
 describe('components: the trace', () => {
   it('shows component calls by their WIT names, with WASI error codes', async () => {
     const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
@@ -139,7 +197,7 @@ describe('components: the bindings are socklab\'s own', () => {
     const { loadComponent } = await import('../dist/host/component/load.js');
     const { buildImports } = await import('../dist/host/component/imports.js');
     const { SOCKLAB_INTERFACES } = await import('../dist/host/component/interfaces.js');
-    for (const file of [hello, tcp]) {
+    for (const file of [hello, tcp, fsc]) {
       const { component: c } = await loadComponent(readFileSync(file), file);
       // The glue jco generated imports nothing (no @bytecodealliance/preview2-shim): every binding is passed in.
       const glue = readFileSync(c.glue, 'utf8');

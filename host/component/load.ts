@@ -48,8 +48,7 @@ export async function loadComponent(bytes: Uint8Array, name: string): Promise<{ 
   const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[] };
   const unknown = meta.imports.filter((i) => !(SOCKLAB_INTERFACES as readonly string[]).includes(i.replace(/@[^/]*$/, '')));
   if (unknown.length) {
-    const fs = unknown.some((i) => i.startsWith('wasi:filesystem/')) ? ' (wasi:filesystem is not implemented for components yet)' : '';
-    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide${fs}`);
+    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide`);
   }
   const modules = new Map<string, WebAssembly.Module>();
   const asyncified = new Set<WebAssembly.Module>();
