@@ -24,10 +24,12 @@ async function component(name: string): Promise<string> {
 let hello: string;
 let tcp: string;
 let fsc: string;
+let spin: string;
 beforeAll(async () => {
   hello = await component('hello');
   tcp = await component('tcp');
   fsc = await component('fs');
+  spin = await component('spin');
 }, 60_000);
 
 const T = 120_000;
@@ -175,6 +177,64 @@ describe('components: wasi:filesystem on the virtual host\'s files', () => {
     const f = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], output: 'capture', trace: { classes: ['%file'] }, timeoutMs: T });
     expect(f.trace).toContain('[method]descriptor.unlink-file-at(descriptor<3>, "tmp/notes.txt") = 0');
     expect(f.trace).not.toContain('[method]descriptor.write(');
+  }, T);
+});
+
+describe('components: the CPU budget (--fuel, grading\'s cpu) and --timeout', () => {
+  it('--fuel stops a component looping without calls with SIGXCPU', async () => {
+    const r = await run({ processes: [{ module: spin, name: 'spin', args: ['spin'] }], fuel: 20_000_000, timeoutMs: T });
+    const p = r.processes[0]!;
+    expect(p.stdout).toBe('spinning\n');
+    expect(p.exit).toMatchObject({ signal: 'SIGXCPU', status: 152, reason: 'CPU limit exceeded: used more than 20000000 fuel units' });
+    expect(p.exit.fuel).toBeGreaterThan(20_000_000);
+  }, T);
+
+  it('counts the same fuel on every run, and the limit is exact', async () => {
+    const spec = { processes: [{ module: spin, name: 'work', args: ['work'] }], fuel: 1_000_000_000, timeoutMs: T };
+    const a = await run(spec);
+    const b = await run(spec);
+    expect(a.processes[0]!.stdout).toBe('done\n');
+    expect(a.processes[0]!.exit.fuel).toBeGreaterThan(3_000_000);
+    expect(a.processes[0]!.exit.fuel).toBe(b.processes[0]!.exit.fuel);
+    const used = a.processes[0]!.exit.fuel!;
+    expect((await run({ ...spec, fuel: used })).processes[0]!.exit.status).toBe(0);
+    expect((await run({ ...spec, fuel: used - 1 })).processes[0]!.exit.signal).toBe('SIGXCPU');
+  }, T);
+
+  it('a spinning component is preempted: another process runs to its end beside it', async () => {
+    const r = await run({
+      processes: [
+        { module: spin, name: 'spin', args: ['spin'] },
+        { module: hello, name: 'hello' },
+      ],
+      fuel: 200_000_000,
+      timeoutMs: T,
+    });
+    expect(r.processes[1]!.stdout).toBe('hello from a component\n');
+    expect(r.processes[1]!.exit.status).toBe(0);
+    expect(r.processes[0]!.exit.signal).toBe('SIGXCPU');
+  }, T);
+
+  it('--timeout stops a spinning component (no fuel counted)', async () => {
+    const r = await run({ processes: [{ module: spin, name: 'spin', args: ['spin'] }], timeoutMs: 3000 });
+    expect(r.processes[0]!.stdout).toBe('spinning\n');
+    expect(r.processes[0]!.exit).toMatchObject({ status: 124, signal: 'SIGKILL' });
+    expect(r.processes[0]!.exit.reason).toMatch(/time limit exceeded/);
+    expect(r.processes[0]!.exit.fuel).toBeUndefined();
+  }, T);
+
+  it('fuel and blocking calls mix: the tcp components still talk under --fuel', async () => {
+    const r = await run({
+      processes: [
+        { module: tcp, name: 'server', args: ['server'], service: true },
+        { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+      ],
+      fuel: 100_000_000,
+      timeoutMs: T,
+    });
+    expect(r.processes[1]!.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(r.processes[1]!.exit.status).toBe(0);
+    expect(r.processes[1]!.exit.fuel).toBeGreaterThan(0);
   }, T);
 });
 
