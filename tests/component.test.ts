@@ -25,7 +25,9 @@ let hello: string;
 let tcp: string;
 let fsc: string;
 let spin: string;
+let bench: string;
 beforeAll(async () => {
+  bench = await component('bench');
   hello = await component('hello');
   tcp = await component('tcp');
   fsc = await component('fs');
@@ -238,6 +240,36 @@ describe('components: the CPU budget (--fuel, grading\'s cpu) and --timeout', ()
   }, T);
 });
 
+describe('components: direct bindings (jco hybrid mode)', () => {
+  it('clock calls go straight to socklab\'s core functions, and trace the same', async () => {
+    const r = await run({ processes: [{ module: bench, name: 'bench', args: ['mono', '3'] }], output: 'capture', trace: {}, timeoutMs: T });
+    expect(r.processes[0]!.exit.status).toBe(0);
+    expect((r.trace ?? '').match(/ now\(\) += 0 \[-> \d+\]/g)?.length).toBe(3);
+    const w = await run({ processes: [{ module: bench, name: 'bench', args: ['wall', '2'] }], output: 'capture', trace: {}, timeoutMs: T });
+    expect((w.trace ?? '').match(/ now\(\) += 0 \[-> \{seconds: \d+, nanoseconds: \d+\}\]/g)?.length).toBe(2);
+  }, T);
+
+  it('the glue is jco 0.15\'s, patched: _debugLog reads JCO_DEBUG once, not per call', async () => {
+    const { loadComponent, GLUE_DEBUG_LOG } = await import('../dist/host/component/load.js');
+    const { component: c } = await loadComponent(readFileSync(bench), bench);
+    const glue = readFileSync(c.glue, 'utf8');
+    expect(glue).not.toContain(GLUE_DEBUG_LOG);
+    expect(glue).toContain('const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
+    expect(glue).toContain("Symbol.for('cabiLower')");
+  }, T);
+
+  it('a TCP ping-pong between two bench components completes', async () => {
+    const r = await run({
+      processes: [
+        { module: bench, name: 'server', args: ['server', '7100', '50'] },
+        { module: bench, name: 'client', args: ['client', '7100', '50'], startMs: 1 },
+      ],
+      timeoutMs: T,
+    });
+    expect(r.processes.map((p) => p.exit.status)).toEqual([0, 0]);
+  }, T);
+});
+
 describe('components: the trace', () => {
   it('shows component calls by their WIT names, with WASI error codes', async () => {
     const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
@@ -257,7 +289,7 @@ describe('components: the bindings are socklab\'s own', () => {
     const { loadComponent } = await import('../dist/host/component/load.js');
     const { buildImports } = await import('../dist/host/component/imports.js');
     const { SOCKLAB_INTERFACES } = await import('../dist/host/component/interfaces.js');
-    for (const file of [hello, tcp, fsc]) {
+    for (const file of [hello, tcp, fsc, bench]) {
       const { component: c } = await loadComponent(readFileSync(file), file);
       // The glue jco generated imports nothing (no @bytecodealliance/preview2-shim): every binding is passed in.
       const glue = readFileSync(c.glue, 'utf8');
@@ -276,8 +308,11 @@ describe('components: the bindings are socklab\'s own', () => {
       expect(bindings.filter((b) => !b.provided)).toEqual([]);
       // Each interface the component imports was read from socklab's object.
       for (const i of c.imports) expect(bindings.some((b) => b.iface.replace(/@[^/]*$/, '') === i.replace(/@[^/]*$/, ''))).toBe(true);
-      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings.
+      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings,
+      // or one of socklab's direct bindings (direct.ts) where the signature is scalars only.
       expect(coreFns.length).toBeGreaterThan(0);
+      const direct = coreFns.filter((f) => (f as Record<symbol, unknown>)[Symbol.for('socklab.direct')]).length;
+      expect(direct).toBe(file === bench ? 2 : 0); // monotonic-clock.now and wall-clock.now
     }
   }, T);
 });

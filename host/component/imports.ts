@@ -3,6 +3,7 @@
 // Each binding jco reads is recorded, so a test can check that none is missing
 // (jco would otherwise refuse to instantiate) and none comes from elsewhere.
 import { cliImports } from './cli.js';
+import { addDirectBindings } from './direct.js';
 import { filesystemImports } from './filesystem.js';
 import { clocksImports } from './clocks.js';
 import { ioImports } from './io.js';
@@ -36,6 +37,7 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
       else obj[k] = traceFunction(p, iface, k, v as (...a: never[]) => unknown);
     }
   }
+  addDirectBindings(p, own);
   const bindings: Binding[] = [];
   const imports = new Proxy(own, {
     get(target, iface: string | symbol) {

@@ -13,7 +13,7 @@ import type { LoadedModule } from '../loader/module.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 
 /** Bump when the transformation changes (or the jco version does). */
-const COMPONENT_TRANSFORM_VERSION = 'c3-jco-transpile-0.15.0';
+const COMPONENT_TRANSFORM_VERSION = 'c5-jco-transpile-0.15.0';
 
 /** The `instantiate` function jco's sync instantiation mode exports. */
 export type InstantiateFn = (
@@ -84,7 +84,8 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel:
     out = await transpileBytes(bytes, {
       name: 'component',
       instantiation: 'sync',
-      importBindings: 'js',
+      // Direct core functions where socklab gives a cabiLower factory (direct.ts), jco's JS lowering elsewhere.
+      importBindings: 'hybrid',
       wasiShim: false,
       base64Cutoff: 0x7fffffff,
       emitTypescriptDeclarations: false,
@@ -101,7 +102,8 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel:
   const asyncified: string[] = [];
   const fueled: string[] = [];
   for (const [file, data] of Object.entries(out.files)) {
-    let body = data;
+    let body: Uint8Array | string = data;
+    if (file === 'component.js') body = patchGlue(new TextDecoder().decode(data));
     if (file.endsWith('.wasm')) {
       const m = new WebAssembly.Module(data as Uint8Array<ArrayBuffer>);
       const fnImports = WebAssembly.Module.imports(m).filter((i) => i.kind === 'function');
@@ -163,6 +165,20 @@ async function transformCore(bytes: Uint8Array, name: string, fnImports: string[
     binaryen.setPassArgument('asyncify-imports', null as unknown as string);
     mod?.dispose();
   }
+}
+
+/**
+ * jco 0.15's glue calls _debugLog ~10 times per WASI call, and each call
+ * reads process.env.JCO_DEBUG (a few microseconds a call in a worker
+ * thread): read it once, when the glue loads. Same behaviour with JCO_DEBUG
+ * set. Pinned to the jco version: a test checks the pattern is found.
+ */
+export const GLUE_DEBUG_LOG = `  const _debugLog = (...args) => {
+    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
+    console.debug(...args);
+  };`;
+function patchGlue(js: string): string {
+  return js.replace(GLUE_DEBUG_LOG, '  const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
 }
 
 /** A WebAssembly component binary: the \0asm magic with the layer field (bytes 6-7) set to 1. */
