@@ -280,6 +280,8 @@ async function main(): Promise<void> {
   // Grading: fuel instrumentation cost and submissions graded per minute on this machine.
   const { gradingBench } = await import('../host/grade/bench.js');
   for (const r of await gradingBench()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
+  const { componentRows } = await import('./component.js');
+  for (const r of await componentRows(root)) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
   const { reportBench } = await import('./report.js');
   rows.push(...(await reportBench(root)));
   const { queueRows } = await import('../host/grade/queue/bench.js');

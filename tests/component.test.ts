@@ -2,7 +2,8 @@
 // tests/components/, assembled at test time with jco-transpile's wasm-tools,
 // transpiled by jco and run on socklab's kernel and virtual network.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ROOT, guest, run } from './helpers.js';
@@ -22,9 +23,15 @@ async function component(name: string): Promise<string> {
 
 let hello: string;
 let tcp: string;
+let fsc: string;
+let spin: string;
+let bench: string;
 beforeAll(async () => {
+  bench = await component('bench');
   hello = await component('hello');
   tcp = await component('tcp');
+  fsc = await component('fs');
+  spin = await component('spin');
 }, 60_000);
 
 const T = 120_000;
@@ -120,6 +127,149 @@ describe('components: wasi:sockets/tcp on the virtual network', () => {
   }, T);
 });
 
+describe('components: wasi:filesystem on the virtual host\'s files', () => {
+  let ro: string;
+  beforeAll(() => {
+    ro = mkdtempSync(join(tmpdir(), 'socklab-comp-fs-'));
+    writeFileSync(join(ro, 'in.txt'), 'read-only data\n');
+    return () => rmSync(ro, { recursive: true, force: true });
+  });
+  const mount = (): { host: string; guest: string; readonly: boolean }[] => [{ host: ro, guest: '/data', readonly: true }];
+
+  it('creates, writes (at an offset and through a stream), stats, reads, lists and unlinks files in the preopened /', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe(
+      'preopen /\nsize 24\nhello file\nvia a stream\nnotes.txt 06\nsub 03\nreopen: error-code 20\nafter unlink: hello\n',
+    );
+    expect(r.processes[0]!.exit.status).toBe(0);
+  }, T);
+
+  it('reads a read-only mount; creating a file there is error-code.read-only', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['ro'] }], mounts: mount(), timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nin.txt: read-only data\ncreate: error-code 33\n');
+    expect(readdirSync(ro)).toEqual(['in.txt']);
+  }, T);
+
+  it('--max-fs holds for components: writes end in error-code.insufficient-space', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['full'] }], maxFs: 100_000, timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nwrite: error-code 23\n');
+  }, T);
+
+  it('a dropped descriptor frees its fd: 3000 opens and drops stay under the fd limit', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['many'] }], timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nopened and dropped 3000\n');
+  }, T);
+
+  it('descriptors left open are closed at exit (the host files of a mount too)', async () => {
+    const before = readdirSync('/proc/self/fd').length;
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['keep'] }], mounts: mount(), timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('preopen /\nkept 50 open\n');
+    expect(readdirSync('/proc/self/fd').length).toBeLessThan(before + 10);
+  }, T);
+
+  it('traces filesystem calls by WIT name, with flags and error codes', async () => {
+    const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], output: 'capture', trace: {}, timeoutMs: T });
+    const t = r.trace ?? '';
+    expect(t).toContain('get-directories()      = 0 [-> [[descriptor<3>, "/"]]]');
+    expect(t).toContain('[method]descriptor.open-at(descriptor<3>, 0, "tmp/notes.txt", create|truncate, read|write) = 0 [-> descriptor<4>]');
+    expect(t).toContain('[method]descriptor.open-at(descriptor<3>, 0, "tmp/notes.txt", 0, read) = -1 ENOENT (No such file or directory) [error-code.no-entry]');
+    // A call another call makes (blocking-read reading, a write draining) is not traced on its own.
+    expect(t).not.toContain('input-stream.read(');
+    expect(t).not.toContain('drain');
+    const f = await run({ processes: [{ module: fsc, name: 'fs', args: ['write'] }], output: 'capture', trace: { classes: ['%file'] }, timeoutMs: T });
+    expect(f.trace).toContain('[method]descriptor.unlink-file-at(descriptor<3>, "tmp/notes.txt") = 0');
+    expect(f.trace).not.toContain('[method]descriptor.write(');
+  }, T);
+});
+
+describe('components: the CPU budget (--fuel, grading\'s cpu) and --timeout', () => {
+  it('--fuel stops a component looping without calls with SIGXCPU', async () => {
+    const r = await run({ processes: [{ module: spin, name: 'spin', args: ['spin'] }], fuel: 20_000_000, timeoutMs: T });
+    const p = r.processes[0]!;
+    expect(p.stdout).toBe('spinning\n');
+    expect(p.exit).toMatchObject({ signal: 'SIGXCPU', status: 152, reason: 'CPU limit exceeded: used more than 20000000 fuel units' });
+    expect(p.exit.fuel).toBeGreaterThan(20_000_000);
+  }, T);
+
+  it('counts the same fuel on every run, and the limit is exact', async () => {
+    const spec = { processes: [{ module: spin, name: 'work', args: ['work'] }], fuel: 1_000_000_000, timeoutMs: T };
+    const a = await run(spec);
+    const b = await run(spec);
+    expect(a.processes[0]!.stdout).toBe('done\n');
+    expect(a.processes[0]!.exit.fuel).toBeGreaterThan(3_000_000);
+    expect(a.processes[0]!.exit.fuel).toBe(b.processes[0]!.exit.fuel);
+    const used = a.processes[0]!.exit.fuel!;
+    expect((await run({ ...spec, fuel: used })).processes[0]!.exit.status).toBe(0);
+    expect((await run({ ...spec, fuel: used - 1 })).processes[0]!.exit.signal).toBe('SIGXCPU');
+  }, T);
+
+  it('a spinning component is preempted: another process runs to its end beside it', async () => {
+    const r = await run({
+      processes: [
+        { module: spin, name: 'spin', args: ['spin'] },
+        { module: hello, name: 'hello' },
+      ],
+      fuel: 200_000_000,
+      timeoutMs: T,
+    });
+    expect(r.processes[1]!.stdout).toBe('hello from a component\n');
+    expect(r.processes[1]!.exit.status).toBe(0);
+    expect(r.processes[0]!.exit.signal).toBe('SIGXCPU');
+  }, T);
+
+  it('--timeout stops a spinning component (no fuel counted)', async () => {
+    const r = await run({ processes: [{ module: spin, name: 'spin', args: ['spin'] }], timeoutMs: 3000 });
+    expect(r.processes[0]!.stdout).toBe('spinning\n');
+    expect(r.processes[0]!.exit).toMatchObject({ status: 124, signal: 'SIGKILL' });
+    expect(r.processes[0]!.exit.reason).toMatch(/time limit exceeded/);
+    expect(r.processes[0]!.exit.fuel).toBeUndefined();
+  }, T);
+
+  it('fuel and blocking calls mix: the tcp components still talk under --fuel', async () => {
+    const r = await run({
+      processes: [
+        { module: tcp, name: 'server', args: ['server'], service: true },
+        { module: tcp, name: 'client', args: ['client'], startMs: 1 },
+      ],
+      fuel: 100_000_000,
+      timeoutMs: T,
+    });
+    expect(r.processes[1]!.stdout).toBe('client got: hello over wasi:sockets\n');
+    expect(r.processes[1]!.exit.status).toBe(0);
+    expect(r.processes[1]!.exit.fuel).toBeGreaterThan(0);
+  }, T);
+});
+
+describe('components: direct bindings (jco hybrid mode)', () => {
+  it('clock calls go straight to socklab\'s core functions, and trace the same', async () => {
+    const r = await run({ processes: [{ module: bench, name: 'bench', args: ['mono', '3'] }], output: 'capture', trace: {}, timeoutMs: T });
+    expect(r.processes[0]!.exit.status).toBe(0);
+    expect((r.trace ?? '').match(/ now\(\) += 0 \[-> \d+\]/g)?.length).toBe(3);
+    const w = await run({ processes: [{ module: bench, name: 'bench', args: ['wall', '2'] }], output: 'capture', trace: {}, timeoutMs: T });
+    expect((w.trace ?? '').match(/ now\(\) += 0 \[-> \{seconds: \d+, nanoseconds: \d+\}\]/g)?.length).toBe(2);
+  }, T);
+
+  it('the glue is jco 0.15\'s, patched: _debugLog reads JCO_DEBUG once, not per call', async () => {
+    const { loadComponent, GLUE_DEBUG_LOG } = await import('../dist/host/component/load.js');
+    const { component: c } = await loadComponent(readFileSync(bench), bench);
+    const glue = readFileSync(c.glue, 'utf8');
+    expect(glue).not.toContain(GLUE_DEBUG_LOG);
+    expect(glue).toContain('const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
+    expect(glue).toContain("Symbol.for('cabiLower')");
+  }, T);
+
+  it('a TCP ping-pong between two bench components completes', async () => {
+    const r = await run({
+      processes: [
+        { module: bench, name: 'server', args: ['server', '7100', '50'] },
+        { module: bench, name: 'client', args: ['client', '7100', '50'], startMs: 1 },
+      ],
+      timeoutMs: T,
+    });
+    expect(r.processes.map((p) => p.exit.status)).toEqual([0, 0]);
+  }, T);
+});
+
 describe('components: the trace', () => {
   it('shows component calls by their WIT names, with WASI error codes', async () => {
     const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
@@ -139,7 +289,7 @@ describe('components: the bindings are socklab\'s own', () => {
     const { loadComponent } = await import('../dist/host/component/load.js');
     const { buildImports } = await import('../dist/host/component/imports.js');
     const { SOCKLAB_INTERFACES } = await import('../dist/host/component/interfaces.js');
-    for (const file of [hello, tcp]) {
+    for (const file of [hello, tcp, fsc, bench]) {
       const { component: c } = await loadComponent(readFileSync(file), file);
       // The glue jco generated imports nothing (no @bytecodealliance/preview2-shim): every binding is passed in.
       const glue = readFileSync(c.glue, 'utf8');
@@ -158,8 +308,11 @@ describe('components: the bindings are socklab\'s own', () => {
       expect(bindings.filter((b) => !b.provided)).toEqual([]);
       // Each interface the component imports was read from socklab's object.
       for (const i of c.imports) expect(bindings.some((b) => b.iface.replace(/@[^/]*$/, '') === i.replace(/@[^/]*$/, ''))).toBe(true);
-      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings.
+      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings,
+      // or one of socklab's direct bindings (direct.ts) where the signature is scalars only.
       expect(coreFns.length).toBeGreaterThan(0);
+      const direct = coreFns.filter((f) => (f as Record<symbol, unknown>)[Symbol.for('socklab.direct')]).length;
+      expect(direct).toBe(file === bench ? 2 : 0); // monotonic-clock.now and wall-clock.now
     }
   }, T);
 });

@@ -3,6 +3,8 @@
 // Each binding jco reads is recorded, so a test can check that none is missing
 // (jco would otherwise refuse to instantiate) and none comes from elsewhere.
 import { cliImports } from './cli.js';
+import { addDirectBindings } from './direct.js';
+import { filesystemImports } from './filesystem.js';
 import { clocksImports } from './clocks.js';
 import { ioImports } from './io.js';
 import { randomImports } from './random.js';
@@ -26,6 +28,7 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
     ...clocksImports(p),
     ...randomImports(p),
     ...socketsImports(p),
+    ...filesystemImports(p),
   };
   for (const [iface, obj] of Object.entries(own)) {
     for (const [k, v] of Object.entries(obj)) {
@@ -34,6 +37,7 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
       else obj[k] = traceFunction(p, iface, k, v as (...a: never[]) => unknown);
     }
   }
+  addDirectBindings(p, own);
   const bindings: Binding[] = [];
   const imports = new Proxy(own, {
     get(target, iface: string | symbol) {

@@ -8,4 +8,5 @@ export const SOCKLAB_INTERFACES = [
   'wasi:random/random', 'wasi:random/insecure', 'wasi:random/insecure-seed',
   'wasi:sockets/network', 'wasi:sockets/instance-network', 'wasi:sockets/tcp', 'wasi:sockets/tcp-create-socket',
   'wasi:sockets/udp', 'wasi:sockets/udp-create-socket', 'wasi:sockets/ip-name-lookup',
+  'wasi:filesystem/types', 'wasi:filesystem/preopens',
 ] as const;

@@ -17,7 +17,11 @@ export function fail(payload: unknown): never {
 
 /** wasi:io/error.error */
 export class IoError {
-  constructor(readonly message: string) {}
+  constructor(
+    readonly message: string,
+    /** The errno behind it, for wasi:filesystem's filesystem-error-code. */
+    readonly errno?: number,
+  ) {}
   toDebugString(): string {
     return this.message;
   }
@@ -55,7 +59,7 @@ export function poll(list: Pollable[]): Uint32Array {
 }
 
 function streamError(e: unknown): never {
-  if (e instanceof Errno) fail({ tag: 'last-operation-failed', val: new IoError(`errno ${e.errno}`) } satisfies StreamError);
+  if (e instanceof Errno) fail({ tag: 'last-operation-failed', val: new IoError(`errno ${e.errno}`, e.errno) } satisfies StreamError);
   throw e;
 }
 
@@ -123,7 +127,7 @@ export class OutputStream {
     private readonly onDrop?: () => void,
   ) {}
   /** Moves pending bytes into the file as far as it takes them; true when none are left. */
-  private drain(): boolean {
+  #drain(): boolean {
     while (this.pending.length) {
       const head = this.pending[0]!;
       let n: number;
@@ -142,18 +146,18 @@ export class OutputStream {
   }
   checkWrite(): bigint {
     if (this.closed) fail({ tag: 'closed' });
-    return this.drain() ? BigInt(WRITE_CHUNK) : 0n;
+    return this.#drain() ? BigInt(WRITE_CHUNK) : 0n;
   }
   write(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
     if (contents.length) this.pending.push(contents.slice());
-    this.drain();
+    this.#drain();
   }
   blockingWriteAndFlush(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
     const p = this.proc;
     // Earlier non-blocking writes go first.
-    if (!this.drain()) {
+    if (!this.#drain()) {
       p.suspend([this.file.waitq]);
       return;
     }
@@ -174,11 +178,11 @@ export class OutputStream {
   }
   flush(): void {
     if (this.closed) fail({ tag: 'closed' });
-    this.drain();
+    this.#drain();
   }
   blockingFlush(): void {
     if (this.closed) fail({ tag: 'closed' });
-    if (!this.drain()) this.proc.suspend([this.file.waitq]);
+    if (!this.#drain()) this.proc.suspend([this.file.waitq]);
   }
   writeZeroes(len: bigint): void {
     this.write(new Uint8Array(Number(len)));
@@ -192,7 +196,7 @@ export class OutputStream {
       () => {
         if (this.closed) return true;
         try {
-          return this.drain();
+          return this.#drain();
         } catch {
           return true;
         }

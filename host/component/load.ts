@@ -3,16 +3,17 @@
 // imports functions (so can call the host, and so can block) goes through the
 // same Binaryen Asyncify pass as a preview1 guest. The whole output is cached
 // on disk by content hash, next to host/loader's cache.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheDir, ModuleError } from '../loader/cache.js';
+import { FUEL_IMPORT, instrumentFuel } from '../loader/fuel.js';
 import type { LoadedModule } from '../loader/module.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 
 /** Bump when the transformation changes (or the jco version does). */
-const COMPONENT_TRANSFORM_VERSION = 'c2-jco-transpile-0.15.0';
+const COMPONENT_TRANSFORM_VERSION = 'c5-jco-transpile-0.15.0';
 
 /** The `instantiate` function jco's sync instantiation mode exports. */
 export type InstantiateFn = (
@@ -25,8 +26,10 @@ export interface LoadedComponent {
   instantiate: InstantiateFn;
   /** Core modules by the name jco gives them ("x.core.wasm", ...). */
   modules: Map<string, WebAssembly.Module>;
-  /** The core modules socklab Asyncified (they import functions). */
+  /** The core modules socklab Asyncified (they import functions, or count fuel). */
   asyncified: Set<WebAssembly.Module>;
+  /** The core modules that count fuel (they import socklab_rt.fuel_exhausted and export socklab_fuel). */
+  fueled: Set<WebAssembly.Module>;
   /** WASI interfaces the component imports, as jco names them ("wasi:cli/stdout"). */
   imports: string[];
   /** The glue jco generated (in the cache). */
@@ -34,45 +37,55 @@ export interface LoadedComponent {
 }
 
 const memo = new Map<string, LoadedComponent>();
+/** Transformations under way in this thread (two processes of one run load the same component at once). */
+const pending = new Map<string, Promise<void>>();
 
-export async function loadComponent(bytes: Uint8Array, name: string): Promise<{ component: LoadedComponent; hash: string; cached: boolean }> {
+export async function loadComponent(bytes: Uint8Array, name: string, opts: { fuel?: boolean } = {}): Promise<{ component: LoadedComponent; hash: string; cached: boolean }> {
+  const fuel = opts.fuel === true;
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const key = createHash('sha256').update(`${COMPONENT_TRANSFORM_VERSION}\n${hash}`).digest('hex');
+  const key = createHash('sha256').update(`${COMPONENT_TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${hash}`).digest('hex');
   const hit = memo.get(key);
   if (hit) return { component: hit, hash, cached: true };
   const dir = join(cacheDir(), `component-${key}`);
   let cached = existsSync(join(dir, 'done'));
   if (!cached) {
-    await transpileInto(bytes, name, dir);
+    let p = pending.get(key);
+    if (!p) {
+      p = transpileInto(bytes, name, dir, fuel).finally(() => pending.delete(key));
+      pending.set(key, p);
+    }
+    await p;
   }
-  const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[] };
+  const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[]; fueled?: string[] };
   const unknown = meta.imports.filter((i) => !(SOCKLAB_INTERFACES as readonly string[]).includes(i.replace(/@[^/]*$/, '')));
   if (unknown.length) {
-    const fs = unknown.some((i) => i.startsWith('wasi:filesystem/')) ? ' (wasi:filesystem is not implemented for components yet)' : '';
-    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide${fs}`);
+    throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide`);
   }
   const modules = new Map<string, WebAssembly.Module>();
   const asyncified = new Set<WebAssembly.Module>();
+  const fueled = new Set<WebAssembly.Module>();
   for (const f of readdirSync(dir)) {
     if (!f.endsWith('.wasm')) continue;
     const m = await WebAssembly.compile(readFileSync(join(dir, f)));
     modules.set(f, m);
     if (meta.asyncified.includes(f)) asyncified.add(m);
+    if (meta.fueled?.includes(f)) fueled.add(m);
   }
   const glue = (await import(pathToFileURL(join(dir, 'component.js')).href)) as { instantiate: InstantiateFn };
-  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, imports: meta.imports, glue: join(dir, 'component.js') };
+  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, fueled, imports: meta.imports, glue: join(dir, 'component.js') };
   memo.set(key, component);
   return { component, hash, cached };
 }
 
-async function transpileInto(bytes: Uint8Array, name: string, dir: string): Promise<void> {
+async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel: boolean): Promise<void> {
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
   let out;
   try {
     out = await transpileBytes(bytes, {
       name: 'component',
       instantiation: 'sync',
-      importBindings: 'js',
+      // Direct core functions where socklab gives a cabiLower factory (direct.ts), jco's JS lowering elsewhere.
+      importBindings: 'hybrid',
       wasiShim: false,
       base64Cutoff: 0x7fffffff,
       emitTypescriptDeclarations: false,
@@ -82,23 +95,28 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string): Prom
     const msg = e instanceof Error ? e.message : String(e);
     throw new ModuleError(`${name}: jco could not transpile the component: ${msg.split('\n')[0]}`);
   }
-  const tmp = `${dir}.${process.pid}.tmp`;
+  // Unique per call: worker threads of one process share its pid.
+  const tmp = `${dir}.${process.pid}.${randomUUID()}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const asyncified: string[] = [];
+  const fueled: string[] = [];
   for (const [file, data] of Object.entries(out.files)) {
-    let body = data;
+    let body: Uint8Array | string = data;
+    if (file === 'component.js') body = patchGlue(new TextDecoder().decode(data));
     if (file.endsWith('.wasm')) {
       const m = new WebAssembly.Module(data as Uint8Array<ArrayBuffer>);
       const fnImports = WebAssembly.Module.imports(m).filter((i) => i.kind === 'function');
-      if (fnImports.length) {
-        body = await asyncify(data, name, fnImports.map((i) => `${i.module}.${i.name}`));
+      const r = await transformCore(data, name, fnImports.map((i) => `${i.module}.${i.name}`), fuel);
+      if (r) {
+        body = r.bytes;
         asyncified.push(file);
+        if (r.fueled) fueled.push(file);
       }
     }
     writeFileSync(join(tmp, file), body);
   }
-  writeFileSync(join(tmp, 'done'), JSON.stringify({ imports: out.imports, asyncified }));
+  writeFileSync(join(tmp, 'done'), JSON.stringify({ imports: out.imports, asyncified, fueled }));
   try {
     mkdirSync(join(dir, '..'), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
@@ -109,8 +127,16 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string): Prom
   }
 }
 
-/** The preview1 loader's Asyncify pass (host/loader/module.ts), on one core module of the component. */
-async function asyncify(bytes: Uint8Array, name: string, asyncImports: string[]): Promise<Uint8Array> {
+/**
+ * The preview1 loader's transformation (host/loader/module.ts) of one core
+ * module of the component: with fuel, the fuel counter (host/loader/fuel.ts)
+ * in every module that has code and a memory (jco's own shim modules, which
+ * only forward calls through a table, have none), then Asyncify with the
+ * module's function imports (and fuel_exhausted) as unwind points. Undefined
+ * when the module needs neither.
+ */
+async function transformCore(bytes: Uint8Array, name: string, fnImports: string[], fuel: boolean): Promise<{ bytes: Uint8Array; fueled: boolean } | undefined> {
+  if (!fnImports.length && !fuel) return undefined;
   const { default: binaryen } = await import('binaryen');
   let mod: InstanceType<typeof binaryen.Module> | undefined;
   try {
@@ -118,11 +144,20 @@ async function asyncify(bytes: Uint8Array, name: string, asyncImports: string[])
     mod = binaryen.readBinary(withoutNames(bytes));
     const F = binaryen.Features;
     mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
+    let defined = 0;
+    for (let i = 0; i < mod.getNumFunctions(); i++) if (!binaryen.getFunctionInfo(mod.getFunctionByIndex(i)).module) defined++;
+    const fueled = fuel && defined > 0 && mod.hasMemory();
+    if (!fnImports.length && !fueled) return undefined;
+    const asyncImports = [...fnImports];
+    if (fueled) {
+      instrumentFuel(mod, binaryen);
+      asyncImports.push(`${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`);
+    }
     binaryen.setPassArgument('asyncify-imports', asyncImports.join(','));
     binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify']);
-    return mod.emitBinary();
+    return { bytes: mod.emitBinary(), fueled };
   } catch (e) {
     if (e instanceof Error) throw new ModuleError(`${name}: socklab could not prepare a core module of the component: ${e.message}`);
     throw new ModuleError(`${name}: socklab could not prepare a core module of the component (Binaryen)`);
@@ -130,6 +165,20 @@ async function asyncify(bytes: Uint8Array, name: string, asyncImports: string[])
     binaryen.setPassArgument('asyncify-imports', null as unknown as string);
     mod?.dispose();
   }
+}
+
+/**
+ * jco 0.15's glue calls _debugLog ~10 times per WASI call, and each call
+ * reads process.env.JCO_DEBUG (a few microseconds a call in a worker
+ * thread): read it once, when the glue loads. Same behaviour with JCO_DEBUG
+ * set. Pinned to the jco version: a test checks the pattern is found.
+ */
+export const GLUE_DEBUG_LOG = `  const _debugLog = (...args) => {
+    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }
+    console.debug(...args);
+  };`;
+function patchGlue(js: string): string {
+  return js.replace(GLUE_DEBUG_LOG, '  const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
 }
 
 /** A WebAssembly component binary: the \0asm magic with the layer field (bytes 6-7) set to 1. */
@@ -141,9 +190,9 @@ const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 
 /** host/loader's loadModule for a component: a LoadedModule whose `component` a ComponentProcess runs. */
 export async function loadComponentModule(bytes: Uint8Array, name: string, opts: { fuel?: boolean }): Promise<LoadedModule> {
-  if (opts.fuel) throw new ModuleError(`${name} is a WebAssembly component; socklab does not count fuel (--fuel, a cpu limit) in components yet`);
-  const { component, hash, cached } = await loadComponent(bytes, name);
-  return { module: new WebAssembly.Module(EMPTY_MODULE), hash, name, cached, fuel: false, memory: { initial: 0 }, component };
+  const fuel = opts.fuel === true;
+  const { component, hash, cached } = await loadComponent(bytes, name, { fuel });
+  return { module: new WebAssembly.Module(EMPTY_MODULE), hash, name, cached, fuel, memory: { initial: 0 }, component };
 }
 
 /** The module without its "name" custom section. */

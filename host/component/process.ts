@@ -6,7 +6,7 @@
 // trampoline lowers it, and the wrapper then starts the unwind; on the next
 // slice the rewind re-enters the same import, which runs again from the start.
 import { GuestMemory } from '../abi/memory.js';
-import { Process, type ProcessOptions } from '../kernel/process.js';
+import { FUEL_NS, FUEL_SLICE, Process, type ProcessOptions } from '../kernel/process.js';
 import { Killed, ProcExit, SIGNALS, trapSignal } from '../kernel/signals.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
@@ -28,6 +28,10 @@ interface CoreState {
   ex: AsyncifyCore;
   memory: WebAssembly.Memory;
   data: number;
+  /** The module's fuel counter (socklab_fuel), when the run counts fuel. */
+  fuel?: WebAssembly.Global;
+  /** The last refill of that counter. */
+  fuelGrant: number;
 }
 
 export class ComponentProcess extends Process {
@@ -45,6 +49,15 @@ export class ComponentProcess extends Process {
   private preempt = false;
   private begun = false;
   private startFailure: Killed | undefined;
+  /**
+   * Host calls in progress (a WASI binding, jco's glue calling realloc or a
+   * post-return function, instantiation): a core module that runs out of
+   * fuel inside one cannot be unwound there (other frames are on the stack),
+   * so it is refilled and the process yields when the call returns.
+   */
+  private hostDepth = 0;
+  /** Fuel charged up to each module's last refill (every core module counts into it). */
+  private cFuelSpent = 0;
 
   constructor(kernel: Kernel, pid: number, module: LoadedModule, opts: ProcessOptions) {
     super(kernel, pid, module, opts);
@@ -56,6 +69,8 @@ export class ComponentProcess extends Process {
     const { imports, bindings } = buildImports(this);
     this.bindings = bindings;
     let root: Record<string, unknown>;
+    // Start functions run inside instantiate: no unwinding there.
+    this.hostDepth++;
     try {
       root = comp.instantiate(
         (name) => {
@@ -72,6 +87,8 @@ export class ComponentProcess extends Process {
       const why = missing.length ? `the component imports ${missing.join(', ')}, which socklab does not provide` : `the component could not be instantiated: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
       this.startFailure = new Killed('SIGSYS', why, 127);
       return;
+    } finally {
+      this.hostDepth--;
     }
     const run = (root['wasi:cli/run@0.2.0'] ?? root['run']) as { run?: () => unknown } | undefined;
     if (!run?.run) {
@@ -83,7 +100,7 @@ export class ComponentProcess extends Process {
 
   private instantiateCore(m: WebAssembly.Module, imps?: WebAssembly.Imports): WebAssembly.Instance {
     if (!this.component.asyncified.has(m)) return new WebAssembly.Instance(m, imps);
-    const state = {} as CoreState;
+    const state = { fuelGrant: 0 } as CoreState;
     const wrapped: WebAssembly.Imports = {};
     let memory: WebAssembly.Memory | undefined;
     for (const [mod, obj] of Object.entries(imps ?? {})) {
@@ -97,16 +114,88 @@ export class ComponentProcess extends Process {
       }
       wrapped[mod] = w;
     }
+    const fueled = this.component.fueled.has(m);
+    if (fueled) wrapped['socklab_rt'] = { fuel_exhausted: () => this.fuelExhausted(state) };
     const inst = new WebAssembly.Instance(m, wrapped);
-    const ex = inst.exports as unknown as AsyncifyCore & { memory?: WebAssembly.Memory };
+    const ex = inst.exports as unknown as AsyncifyCore & { memory?: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
     memory = ex.memory ?? memory;
     if (!memory) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
     state.ex = ex;
     state.memory = memory;
     state.data = memory.grow(1) * PAGE;
+    state.fuel = ex.socklab_fuel;
     this.cores.push(state);
     this.mem ??= new GuestMemory(memory);
-    return inst;
+    if (!fueled) return inst;
+    // jco's glue calls realloc and post-return functions from JS, outside the run export's stack: host context, as above.
+    const exports: Record<string, unknown> = { ...inst.exports };
+    for (const [k, v] of Object.entries(inst.exports)) {
+      if (typeof v !== 'function' || !/^cabi_post_|realloc/.test(k)) continue;
+      const f = v as (...a: unknown[]) => unknown;
+      exports[k] = (...a: unknown[]) => {
+        this.hostDepth++;
+        try {
+          return f(...a);
+        } finally {
+          this.hostDepth--;
+        }
+      };
+    }
+    return { exports } as unknown as WebAssembly.Instance;
+  }
+
+  /** Fuel this process has used (every core module's), undefined when the run does not count it. */
+  override get fuelUsed(): number | undefined {
+    const counted = this.cores.filter((c) => c.fuel);
+    if (!counted.length) return undefined;
+    return this.cFuelSpent + counted.reduce((n, c) => n + usedSinceRefill(c), 0);
+  }
+
+  /**
+   * A core module used up its grant of fuel (kernel/process.ts does the same
+   * for preview1 guests): count it, charge the virtual clock, stop the
+   * process past its limit with SIGXCPU, else refill and yield the CPU — at
+   * once when the module is the only one on the stack, or when the host call
+   * it runs inside returns. On the rewind after that yield, the call just returns.
+   */
+  private fuelExhausted(state: CoreState): void {
+    if (this.cRewinding) {
+      state.ex.asyncify_stop_rewind();
+      this.cRewinding = false;
+      this.suspended = undefined;
+      return;
+    }
+    const k = this.kernel;
+    // Each core module counts down its own grant; the grants together never
+    // exceed what is left of the limit, so the unit past it always lands here.
+    const used = usedSinceRefill(state); // its grant, and the unit that went past it
+    this.cFuelSpent += used;
+    state.fuelGrant = 0;
+    state.fuel!.value = 0n;
+    k.clock.charge(used * FUEL_NS);
+    const limit = k.limits.fuel ?? Number.MAX_SAFE_INTEGER;
+    const others = this.cores.filter((c) => c.fuel && c !== state);
+    const total = this.cFuelSpent + others.reduce((n, c) => n + usedSinceRefill(c), 0);
+    if (total > limit) throw new Killed('SIGXCPU', `CPU limit exceeded: used more than ${limit} fuel units`);
+    let left = limit - total - others.reduce((n, c) => n + Math.max(0, Number(c.fuel!.value as bigint)), 0);
+    if (left <= 0) {
+      // The others hold the rest: take it back (they come here again at their next unit).
+      for (const c of others) {
+        this.cFuelSpent += usedSinceRefill(c);
+        c.fuelGrant = 0;
+        c.fuel!.value = 0n;
+      }
+      left = limit - this.cFuelSpent;
+    }
+    state.fuelGrant = Math.min(FUEL_SLICE, left);
+    state.fuel!.value = BigInt(state.fuelGrant);
+    if (this.hostDepth > 0) {
+      this.preempt = true;
+      return;
+    }
+    this.state = 'runnable';
+    k.requeue(this);
+    this.unwindIn(state);
   }
 
   /** The import wrapper: every call from the component's core code into a WASI 0.2 binding enters here. */
@@ -128,7 +217,13 @@ export class ComponentProcess extends Process {
       k.clock.tick();
       if (this.callStart < 0) this.callStart = k.clock.now();
       this.blockedNow = false;
-      const r = f(...args);
+      let r: unknown;
+      this.hostDepth++;
+      try {
+        r = f(...args);
+      } finally {
+        this.hostDepth--;
+      }
       if (this.blockedNow) {
         this.blockedNow = false;
         this.unwindIn(state);
@@ -220,6 +315,11 @@ export class ComponentProcess extends Process {
     // Process.finish is private: kill() with the exit information ends the process the same way.
     this.kill(new Killed(info.signal ?? 'SIGKILL', info.reason ?? ''), { signal: undefined, reason: undefined, ...info });
   }
+}
+
+/** Units a core module has used since its last refill (its counter is -1 just past its grant). */
+function usedSinceRefill(c: CoreState): number {
+  return c.fuelGrant - Number(c.fuel!.value as bigint);
 }
 
 function resetAsyncify(ex: AsyncifyCore): void {

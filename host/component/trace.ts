@@ -14,9 +14,11 @@ function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
-function classesOf(iface: string): SyscallClass[] {
+function classesOf(iface: string, call: string): SyscallClass[] {
   if (iface.startsWith('wasi:sockets/')) return ['net'] as SyscallClass[];
   if (iface.startsWith('wasi:io/')) return ['desc'] as SyscallClass[];
+  // A call that takes a path (open-at, stat-at, ...) is %file, as openat and newfstatat are; all of them are %desc.
+  if (iface.startsWith('wasi:filesystem/')) return (/-at$/.test(call) ? ['file', 'desc'] : ['desc']) as SyscallClass[];
   return [];
 }
 
@@ -28,7 +30,7 @@ function defFor(iface: string, call: string, n: number): SyscallDef {
       module: iface,
       name: call,
       strace: call,
-      classes: classesOf(iface),
+      classes: classesOf(iface, call),
       params: Array.from({ length: n }, (_, i) => ({ name: `a${i}`, kind: 'i64' as const })),
       mayBlock: false,
       handler: () => 0,
@@ -56,6 +58,12 @@ export function show(v: unknown, depth = 0): string {
     return o.tag === 'ipv4' ? `${a.address.join('.')}:${a.port}` : `[${a.address.map((x) => x.toString(16)).join(':')}]:${a.port}`;
   }
   if (typeof o.tag === 'string') return o.val === undefined ? o.tag : `${o.tag}(${show(o.val, depth + 1)})`;
+  // A WIT flags value (every field a boolean): the set ones, as strace shows O_CREAT|O_TRUNC.
+  const fields = Object.entries(o);
+  if (fields.length && fields.every(([, x]) => typeof x === 'boolean') && o.constructor === Object) {
+    const set = fields.filter(([, x]) => x).map(([k]) => kebab(k));
+    return set.length ? set.join('|') : '0';
+  }
   const name = o.constructor?.name;
   if (name && name !== 'Object') {
     const r = kebab(name);
@@ -72,6 +80,15 @@ const ERR_ERRNO: Record<string, number> = {
   'remote-unreachable': E.EHOSTUNREACH, 'connection-refused': E.ECONNREFUSED, 'connection-reset': E.ECONNRESET,
   'connection-aborted': E.ECONNABORTED, 'datagram-too-large': E.EMSGSIZE, 'name-unresolvable': E.ENOENT,
   'temporary-resolver-failure': E.EAGAIN, 'permanent-resolver-failure': E.EIO, closed: E.EPIPE, 'last-operation-failed': E.EIO,
+  // wasi:filesystem's error-code (host/component/filesystem.ts).
+  access: E.EACCES, already: E.EALREADY, 'bad-descriptor': E.EBADF, busy: E.EBUSY, deadlock: E.EDEADLK, quota: E.EDQUOT,
+  exist: E.EEXIST, 'file-too-large': E.EFBIG, 'illegal-byte-sequence': E.EILSEQ, 'in-progress': E.EINPROGRESS,
+  interrupted: E.EINTR, invalid: E.EINVAL, io: E.EIO, 'is-directory': E.EISDIR, loop: E.ELOOP, 'too-many-links': E.EMLINK,
+  'message-size': E.EMSGSIZE, 'name-too-long': E.ENAMETOOLONG, 'no-device': E.ENODEV, 'no-entry': E.ENOENT, 'no-lock': E.ENOLCK,
+  'insufficient-memory': E.ENOMEM, 'insufficient-space': E.ENOSPC, 'not-directory': E.ENOTDIR, 'not-empty': E.ENOTEMPTY,
+  'not-recoverable': E.ENOTRECOVERABLE, unsupported: E.EOPNOTSUPP, 'no-tty': E.ENOTTY, 'no-such-device': E.ENXIO,
+  overflow: E.EOVERFLOW, 'not-permitted': E.EPERM, pipe: E.EPIPE, 'read-only': E.EROFS, 'invalid-seek': E.ESPIPE,
+  'text-file-busy': E.ETXTBSY, 'cross-device': E.EXDEV,
 };
 
 function report(p: ComponentProcess, iface: string, call: string, args: unknown[], outcome: { ok: true; v: unknown } | { ok: false; e: unknown }): void {
@@ -100,15 +117,22 @@ export function traceFunction<F extends (...a: never[]) => unknown>(p: Component
   }) as unknown as F;
 }
 
+/** Depth of traced calls in progress: a WASI call another one makes (blocking-read reading) is not the component's. */
+let depth = 0;
+
 function traced(p: ComponentProcess, iface: string, call: string, args: unknown[], run: () => unknown): unknown {
+  if (depth > 0) return run();
   let v: unknown;
+  depth++;
   try {
     v = run();
   } catch (e) {
     // An err result (a thrown payload) is traced; anything else (exit, a host bug) is not a call that returned.
+    depth--;
     if (!(e instanceof Error) && p.state !== 'exited' && !p.blockedNow) report(p, iface, call, args, { ok: false, e });
     throw e;
   }
+  depth--;
   if (!p.blockedNow) report(p, iface, call, args, { ok: true, v });
   return v;
 }

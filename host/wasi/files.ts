@@ -16,6 +16,8 @@ const W = 'wasi_snapshot_preview1';
 
 const O_CREAT = 1, O_DIRECTORY = 2, O_EXCL = 4, O_TRUNC = 8;
 const LOOKUP_FOLLOW = 1;
+/** utimensat flags setTimes takes (WASI preview1's fstflags). */
+export const FST = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
 const FD_APPEND = 1, FD_NONBLOCK = 4;
 const RIGHT_FD_READ = 1n << 1n;
 const RIGHT_FD_WRITE = 1n << 6n;
@@ -90,10 +92,26 @@ function pathOpen(
   const dir = dirOf(p, dirfd);
   const path = pathArg(p, pathPtr, pathLen);
   p.mem.check(fdOut, 4);
-  const vfs = dir.vfs;
-  const r = vfs.resolve(dir.node, path, (lookup & LOOKUP_FOLLOW) !== 0);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
   const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
+  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags);
+  p.mem.setU32(fdOut, p.fds.install(f));
+  return 0;
+}
+
+/** The open flags openAt takes (WASI preview1's oflags). */
+export const OPEN = { CREAT: O_CREAT, DIRECTORY: O_DIRECTORY, EXCL: O_EXCL, TRUNC: O_TRUNC } as const;
+/** The fd flags openAt takes (WASI preview1's fdflags). */
+export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
+
+/**
+ * openat(2) relative to an open directory: the open file description (not
+ * yet in any fd table), with preview1's rules (read-only mounts, O_NOFOLLOW
+ * on host files, --max-fs through the handles). Shared with wasi:filesystem.
+ */
+export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number): OpenFile {
+  const vfs = dir.vfs;
+  const r = vfs.resolve(dir.node, path, follow);
   let node = r.node;
   if (node && (oflags & O_CREAT) && (oflags & O_EXCL)) throw new Errno(E.EEXIST);
   if (!node) {
@@ -120,8 +138,7 @@ function pathOpen(
     if (wantWrite || (oflags & O_TRUNC)) throw new Errno(E.EISDIR);
     const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs);
     vfs.remember(h.node, r.path);
-    p.mem.setU32(fdOut, p.fds.install(h));
-    return 0;
+    return h;
   }
   if (oflags & O_DIRECTORY) throw new Errno(E.ENOTDIR);
   if (node instanceof SockNode) throw new Errno(E.ENXIO);
@@ -143,8 +160,7 @@ function pathOpen(
   } else throw new Errno(E.EACCES);
   f.append = (fdflags & FD_APPEND) !== 0;
   f.nonblock = (fdflags & FD_NONBLOCK) !== 0;
-  p.mem.setU32(fdOut, p.fds.install(f));
-  return 0;
+  return f;
 }
 
 function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: bigint, usedOut: number): number {
@@ -176,7 +192,12 @@ function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: big
 
 function unlinkAt(p: Process, dirfd: number, ptr: number, len: number, wantDir: boolean): number {
   const dir = dirOf(p, dirfd);
-  const path = pathArg(p, ptr, len);
+  unlinkPath(dir, pathArg(p, ptr, len), wantDir);
+  return 0;
+}
+
+/** unlinkat(2) (rmdir with wantDir) relative to an open directory. Shared with wasi:filesystem. */
+export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void {
   const r = dir.vfs.resolve(dir.node, path, false);
   if (!r.node) throw new Errno(E.ENOENT);
   if (r.name === '.' || r.name === '..') throw new Errno(wantDir ? (r.name === '.' ? E.EINVAL : E.ENOTEMPTY) : E.EISDIR);
@@ -201,12 +222,17 @@ function unlinkAt(p: Process, dirfd: number, ptr: number, len: number, wantDir: 
       throw hostErrno(e);
     }
   }
-  return 0;
 }
 
 function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
   const dir = dirOf(p, dirfd);
-  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
+  mkdirPath(dir, pathArg(p, ptr, len));
+  return 0;
+}
+
+/** mkdirat(2) relative to an open directory. Shared with wasi:filesystem. */
+export function mkdirPath(dir: DirHandle, path: string): void {
+  const r = dir.vfs.resolve(dir.node, path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
   if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent));
@@ -217,7 +243,6 @@ function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
       throw hostErrno(e);
     }
   }
-  return 0;
 }
 
 /** Linux refuses "." or ".." as the last component of either rename path (EBUSY), before anything else. */
@@ -231,6 +256,12 @@ function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, 
   const d2 = dirOf(p, fd2);
   const oldPath = pathArg(p, p1, l1);
   const newPath = pathArg(p, p2, l2);
+  renamePath(d1, oldPath, d2, newPath);
+  return 0;
+}
+
+/** renameat(2) between two open directories. Shared with wasi:filesystem. */
+export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath: string): void {
   const a = d1.vfs.resolve(d1.node, oldPath, false);
   const b = d2.vfs.resolve(d2.node, newPath, false);
   if (lastIsDots(oldPath) || lastIsDots(newPath)) throw new Errno(E.EBUSY);
@@ -248,7 +279,7 @@ function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, 
   if (memA) {
     const pa = a.parent as MemDir;
     const pb = b.parent as MemDir;
-    if (a.node === b.node) return 0;
+    if (a.node === b.node) return;
     // Moving a directory under itself would detach it from the tree.
     if (a.node instanceof MemDir) for (let d: MemDir | undefined = pb; d; d = d.parent) if (d === a.node) throw new Errno(E.EINVAL);
     if (b.node instanceof MemDir && b.node.entries.size) throw new Errno(E.ENOTEMPTY);
@@ -259,14 +290,13 @@ function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, 
     }
     pb.entries.set(b.name, a.node);
     if (a.node instanceof MemDir) a.node.parent = pb;
-    return 0;
+    return;
   }
   try {
     fs.renameSync((a.node as HostNode).path, join(hostDirPath(b.parent as HostNode | MountPoint), b.name));
   } catch (e) {
     throw hostErrno(e);
   }
-  return 0;
 }
 function mountOfParent(n: MemDir | HostNode | MountPoint): MountPoint | undefined {
   return n instanceof MountPoint ? n : n instanceof HostNode ? n.mount : undefined;
@@ -275,7 +305,13 @@ function mountOfParent(n: MemDir | HostNode | MountPoint): MountPoint | undefine
 function symlinkAt(p: Process, tPtr: number, tLen: number, dirfd: number, ptr: number, len: number): number {
   const target = pathArg(p, tPtr, tLen);
   const dir = dirOf(p, dirfd);
-  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
+  symlinkPath(target, dir, pathArg(p, ptr, len));
+  return 0;
+}
+
+/** symlinkat(2) relative to an open directory. Shared with wasi:filesystem. */
+export function symlinkPath(target: string, dir: DirHandle, path: string): void {
+  const r = dir.vfs.resolve(dir.node, path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
   if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemSymlink(target, dir.vfs.times()));
@@ -286,17 +322,11 @@ function symlinkAt(p: Process, tPtr: number, tLen: number, dirfd: number, ptr: n
       throw hostErrno(e);
     }
   }
-  return 0;
 }
 
 function readlinkAt(p: Process, dirfd: number, ptr: number, len: number, buf: number, bufLen: number, usedOut: number): number {
   const dir = dirOf(p, dirfd);
-  const r = dir.vfs.resolve(dir.node, pathArg(p, ptr, len), false);
-  if (!r.node) throw new Errno(E.ENOENT);
-  let target: string;
-  if (r.node instanceof MemSymlink) target = r.node.target;
-  else if (r.node instanceof HostNode && r.node.stat.isSymbolicLink()) target = fs.readlinkSync(r.node.path);
-  else throw new Errno(E.EINVAL);
+  const target = readlinkPath(dir, pathArg(p, ptr, len));
   const b = encodeUtf8(target).subarray(0, bufLen);
   p.mem.check(usedOut, 4);
   p.mem.write(buf, b);
@@ -304,11 +334,26 @@ function readlinkAt(p: Process, dirfd: number, ptr: number, len: number, buf: nu
   return 0;
 }
 
+/** readlinkat(2) relative to an open directory: the link's target. Shared with wasi:filesystem. */
+export function readlinkPath(dir: DirHandle, path: string): string {
+  const r = dir.vfs.resolve(dir.node, path, false);
+  if (!r.node) throw new Errno(E.ENOENT);
+  if (r.node instanceof MemSymlink) return r.node.target;
+  if (r.node instanceof HostNode && r.node.stat.isSymbolicLink()) return fs.readlinkSync(r.node.path);
+  throw new Errno(E.EINVAL);
+}
+
 function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
   const d1 = dirOf(p, fd1);
   const d2 = dirOf(p, fd2);
-  const a = d1.vfs.resolve(d1.node, pathArg(p, p1, l1), false);
-  const b = d2.vfs.resolve(d2.node, pathArg(p, p2, l2), false);
+  linkPath(d1, pathArg(p, p1, l1), d2, pathArg(p, p2, l2));
+  return 0;
+}
+
+/** linkat(2) between two open directories (no symlink following). Shared with wasi:filesystem. */
+export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath: string): void {
+  const a = d1.vfs.resolve(d1.node, oldPath, false);
+  const b = d2.vfs.resolve(d2.node, newPath, false);
   if (!a.node) throw new Errno(E.ENOENT);
   if (b.node) throw new Errno(E.EEXIST);
   if (isDir(a.node)) throw new Errno(E.EPERM);
@@ -316,7 +361,7 @@ function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number,
   if (a.node instanceof MemFile && b.parent instanceof MemDir) {
     a.node.nlink++;
     b.parent.entries.set(b.name, a.node);
-    return 0;
+    return;
   }
   if (a.node instanceof HostNode && !(b.parent instanceof MemDir) && a.node.mount === mountOfParent(b.parent)) {
     try {
@@ -324,20 +369,20 @@ function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number,
     } catch (e) {
       throw hostErrno(e);
     }
-    return 0;
+    return;
   }
   throw new Errno(E.EXDEV);
 }
 
 /** The times utimensat sets (undefined: unchanged), from WASI's fstflags. */
-function timesArg(p: Process, atim: bigint, mtim: bigint, flags: number): { a: bigint | undefined; m: bigint | undefined } {
+export function timesArg(p: Process, atim: bigint, mtim: bigint, flags: number): { a: bigint | undefined; m: bigint | undefined } {
   const now = p.kernel.clock.wall();
   const ATIM = 1, ATIM_NOW = 2, MTIM = 4, MTIM_NOW = 8;
   if ((flags & ATIM && flags & ATIM_NOW) || (flags & MTIM && flags & MTIM_NOW)) throw new Errno(E.EINVAL);
   return { a: flags & ATIM_NOW ? now : flags & ATIM ? BigInt(atim) : undefined, m: flags & MTIM_NOW ? now : flags & MTIM ? BigInt(mtim) : undefined };
 }
 
-function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: number): void {
+export function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: number): void {
   const { a, m } = timesArg(p, atim, mtim, flags);
   if (node instanceof HostNode || node instanceof MountPoint) {
     needWritable(node);
@@ -354,10 +399,29 @@ function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, flags: num
   if (m !== undefined) node.times.mtim = m;
 }
 
-function fileNode(f: OpenFile): Node | undefined {
+export function fileNode(f: OpenFile): Node | undefined {
   if (f instanceof MemFileHandle) return f.node;
   if (f instanceof DirHandle) return f.node;
   return undefined;
+}
+
+
+/** ftruncate(2) of an open file to n bytes (a signed size): 0 or the errno, as fd_filestat_set_size. Shared with wasi:filesystem. */
+export function setSize(f: OpenFile, n: bigint): number {
+  // The guest's off_t arrives as a u64: a negative length is EINVAL (Linux), a huge one EFBIG.
+  if (n < 0n) return E.EINVAL;
+  if (n > BigInt(MAX_FILE_SIZE)) return E.EFBIG;
+  if (f instanceof MemFileHandle) {
+    if (!f.writable) return E.EINVAL;
+    f.node.truncate(Number(n));
+    return 0;
+  }
+  if (f instanceof HostFileHandle) {
+    if (!f.writable) return E.EINVAL;
+    f.truncate(Number(n));
+    return 0;
+  }
+  return f.filetype === FileType.Directory ? E.EISDIR : E.EINVAL;
 }
 
 export const fileSyscalls: SyscallDef[] = [
@@ -442,22 +506,7 @@ export const fileSyscalls: SyscallDef[] = [
     return 0;
   }),
   syscall(W, 'fd_filestat_set_size', { strace: 'ftruncate', classes: ['desc'], params: ['fd:fd', 'size:u64'] }, (p: Process, fd: number, size: bigint) => {
-    const f = p.fds.file(fd);
-    // The guest's off_t arrives as a u64: a negative length is EINVAL (Linux), a huge one EFBIG.
-    const n = BigInt.asIntN(64, BigInt(size));
-    if (n < 0n) return E.EINVAL;
-    if (n > BigInt(MAX_FILE_SIZE)) return E.EFBIG;
-    if (f instanceof MemFileHandle) {
-      if (!f.writable) return E.EINVAL;
-      f.node.truncate(Number(n));
-      return 0;
-    }
-    if (f instanceof HostFileHandle) {
-      if (!f.writable) return E.EINVAL;
-      f.truncate(Number(n));
-      return 0;
-    }
-    return f.filetype === FileType.Directory ? E.EISDIR : E.EINVAL;
+    return setSize(p.fds.file(fd), BigInt.asIntN(64, BigInt(size)));
   }),
   syscall(W, 'fd_filestat_set_times', { strace: 'utimensat', classes: ['desc'], params: ['fd:fd', 'atim:u64', 'mtim:u64', 'flags:flags'] }, (p: Process, fd: number, a: bigint, m: bigint, flags: number) => {
     const f = p.fds.file(fd);

@@ -1,0 +1,70 @@
+// `npm run bench`: WASI 0.2 components (host/component) next to the same work
+// from a preview1 guest, measured in the same way in one run: per-call cost
+// ((N calls - 0 calls) / N, so start-up cancels out), warm start-up, and a
+// TCP ping-pong between two components on the virtual network. The component
+// is tests/components/bench.wat, assembled with jco-transpile's wasm-tools.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { run } from '../host/runner/run.js';
+import { ensureBuilt } from '../host/toolchain/guests.js';
+
+export interface ComponentRow {
+  name: string;
+  unit: string;
+  socklab: number;
+  note?: string;
+}
+
+async function best(k: number, f: () => Promise<number>): Promise<number> {
+  let m = Infinity;
+  for (let i = 0; i < k; i++) m = Math.min(m, await f());
+  return m;
+}
+
+async function timed(processes: Parameters<typeof run>[0]['processes']): Promise<number> {
+  const t = process.hrtime.bigint();
+  const o = await run({ processes, output: 'discard' });
+  const ns = Number(process.hrtime.bigint() - t);
+  if (o.status !== 0) throw new Error(`bench run failed: ${processes.map((p) => `${p.module} ${(p.args ?? []).join(' ')}`).join(', ')}: status ${o.status}`);
+  return ns;
+}
+
+export async function componentRows(root: string): Promise<ComponentRow[]> {
+  const out = join(root, 'wasm', 'bench');
+  mkdirSync(out, { recursive: true });
+  const comp = join(out, 'bench.component.wasm');
+  writeFileSync(comp, await parse(readFileSync(join(root, 'tests', 'components', 'bench.wat'), 'utf8')));
+  const sys = await ensureBuilt([join(root, 'bench', 'c', 'syscalls.c')], join(out, 'syscalls.wasm'));
+  const ping = await ensureBuilt([join(root, 'bench', 'c', 'pingpong.c')], join(out, 'pingpong.wasm'));
+  const hello = await ensureBuilt([join(root, 'bench', 'c', 'hello.c')], join(out, 'hello.wasm'));
+  await timed([{ module: comp, args: ['mono', '1'] }]); // transform and cache once
+
+  const rows: ComponentRow[] = [];
+  const perCall = async (module: string, mode: string, n: number): Promise<number> =>
+    ((await best(3, () => timed([{ module, args: [mode, String(n)] }]))) - (await best(3, () => timed([{ module, args: [mode, '0'] }])))) / n;
+  const N = Number(process.env.SOCKLAB_BENCH_COMPONENT_CALLS ?? 100_000);
+  const calls: [string, string, string][] = [
+    ['monotonic-clock.now', 'mono', 'clock'],
+    ['wall-clock.now', 'wall', 'clock'],
+    ['1-byte blocking-write-and-flush', 'byte', 'write'],
+  ];
+  for (const [what, mode, p1] of calls) {
+    const c = await perCall(comp, mode, N);
+    // preview1 calls cost ~0.1-3 us: ten times more of them, for a difference well above the noise.
+    const p = await perCall(sys, p1, N * 10);
+    rows.push({ name: `component: ${what}`, unit: 'ns/call', socklab: c, note: `${(c / p).toFixed(1)}x preview1's ${p1 === 'clock' ? 'clock_gettime' : '1-byte write'} (${p.toFixed(0)} ns; target 1.5x)` });
+  }
+
+  const warmC = await best(5, () => timed([{ module: comp, args: ['mono', '0'] }]));
+  const warmP = await best(5, () => timed([{ module: hello, args: [] }]));
+  rows.push({ name: 'component start-up, warm (cached transform)', unit: 'ms', socklab: warmC / 1e6, note: `${(warmC / warmP).toFixed(2)}x preview1 hello warm (${(warmP / 1e6).toFixed(0)} ms; target 1.5x)` });
+
+  const RT = Number(process.env.SOCKLAB_BENCH_COMPONENT_RT ?? 5000);
+  const pair = (module: string, port: string): Promise<number> =>
+    timed([{ module, args: ['server', port, String(RT)] }, { module, args: ['client', port, String(RT)], startMs: 1 }]);
+  const ppC = await best(2, () => pair(comp, '7100'));
+  const ppP = await best(2, () => pair(ping, '7100'));
+  rows.push({ name: `component pair: 1-byte TCP ping-pong, ${RT} round trips`, unit: 'rt/s', socklab: RT / (ppC / 1e9), note: `higher is better; preview1 pair ${(RT / (ppP / 1e9)).toFixed(0)} rt/s: ${(ppP / ppC).toFixed(2)}x of it` });
+  return rows;
+}
