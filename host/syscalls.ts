@@ -9,10 +9,11 @@ import type { FuncType } from './loader/inspect.js';
 import { signalSyscalls } from './kernel/signals.js';
 import { processSyscalls } from './kernel/procs.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
+import { eventSyscalls } from './kernel/eventcalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...processSyscalls, ...fdSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -29,6 +29,8 @@ export class Pipe {
   /** Open descriptions of each end (an fd table's refs count the fds of one description). */
   readers = 0;
   writers = 0;
+  /** The POLL* bits of the latest wake (OpenFile.wakeKey): data in, room out, or 0 for a close. */
+  wakeKey = 0;
 
   get room(): number {
     return PIPE_CAPACITY - this.size;
@@ -78,6 +80,9 @@ export class PipeEnd implements OpenFile {
   get waitq(): WaitQueue {
     return this.pipe.waitq;
   }
+  get wakeKey(): number {
+    return this.pipe.wakeKey;
+  }
   describe(): string {
     return `pipe:[${this.pipe.ino}]`;
   }
@@ -104,6 +109,7 @@ export class PipeEnd implements OpenFile {
       n += k;
       if (k < v.length) break;
     }
+    p.wakeKey = POLLOUT | POLLWRNORM;
     p.waitq.wake();
     return n;
   }
@@ -127,6 +133,7 @@ export class PipeEnd implements OpenFile {
       p.push(part);
       left -= part.length;
     }
+    p.wakeKey = POLLIN | POLLRDNORM;
     p.waitq.wake();
     return n;
   }
@@ -138,6 +145,7 @@ export class PipeEnd implements OpenFile {
     this.closed = true;
     if (this.end === 'read') this.pipe.readers--;
     else this.pipe.writers--;
+    this.pipe.wakeKey = 0;
     this.pipe.waitq.wake();
   }
 }

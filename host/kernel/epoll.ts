@@ -1,0 +1,271 @@
+// epoll(7) as Linux's fs/eventpoll.c has it: an interest list keyed by (fd
+// number, open description), a ready list filled by a callback on each
+// watched file's wait queue, and epoll_wait reporting from the head of the
+// ready list (level-triggered items go back to its tail: round robin).
+//
+// A watched file's wake is an event for an item when it matches the item's
+// events, by the file's wakeKey (the POLL* bits Linux would pass to
+// wake_up_poll) where the file sets one. A file without wakeKey (sockets) is
+// judged by poll(): an edge-triggered item takes a wake as an event when a
+// bit it watches newly rose, or when it is readable (a wake of a readable
+// socket is an arrival: data, a connection, a FIN).
+//
+// An item leaves the list when its open description's last reference is
+// closed (not when one dup of it is): items whose description has no
+// references left are dropped before every look at the list.
+import { E, Errno } from '../abi/errno.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, type FileStat, type OpenFile } from './file.js';
+import { WaitQueue, type Waiter } from './wait.js';
+
+/** Linux's values. */
+export const EPOLL = {
+  EPOLLIN: 0x001, EPOLLPRI: 0x002, EPOLLOUT: 0x004, EPOLLERR: 0x008, EPOLLHUP: 0x010, EPOLLNVAL: 0x020,
+  EPOLLRDNORM: 0x040, EPOLLRDBAND: 0x080, EPOLLWRNORM: 0x100, EPOLLWRBAND: 0x200, EPOLLMSG: 0x400, EPOLLRDHUP: 0x2000,
+  EPOLLEXCLUSIVE: 1 << 28, EPOLLWAKEUP: 1 << 29, EPOLLONESHOT: 1 << 30, EPOLLET: 0x80000000,
+} as const;
+export const EPOLL_CTL = { ADD: 1, DEL: 2, MOD: 3 } as const;
+export const EPOLL_CLOEXEC = 0x80000;
+/** Bits that are not events: an item with none but these is disarmed (EPOLLONESHOT after its event). */
+const EP_PRIVATE_BITS = EPOLL.EPOLLWAKEUP | EPOLL.EPOLLONESHOT | EPOLL.EPOLLET | EPOLL.EPOLLEXCLUSIVE;
+const EPOLLINOUT_BITS = EPOLL.EPOLLIN | EPOLL.EPOLLOUT;
+const EPOLLEXCLUSIVE_OK_BITS = EPOLLINOUT_BITS | EPOLL.EPOLLERR | EPOLL.EPOLLHUP | EPOLL.EPOLLWAKEUP | EPOLL.EPOLLET | EPOLL.EPOLLEXCLUSIVE;
+/** What a readable wake looks like (an arrival). */
+const READ_BITS = POLLIN | POLLRDNORM | POLLPRI | EPOLL.EPOLLRDBAND;
+/** The longest chain of nested epoll instances Linux allows (EP_MAX_NESTS). */
+const EP_MAX_NESTS = 4;
+
+let nextIno = 1n << 26n;
+
+class Item implements Waiter {
+  /** The watched bits plus EPOLLERR|EPOLLHUP and the flags (EPOLLET...); data is the user's u64. */
+  events: number;
+  data: bigint;
+  /** What poll() showed at the last wake or report (edge detection for files without wakeKey). */
+  seen = 0;
+  constructor(
+    readonly ep: EpollFile,
+    readonly fd: number,
+    readonly file: OpenFile,
+    events: number,
+    data: bigint,
+  ) {
+    this.events = events;
+    this.data = data;
+  }
+  get exclusive(): boolean {
+    return (this.events & EPOLL.EPOLLEXCLUSIVE) !== 0;
+  }
+  /** The item's events the file shows now. */
+  revents(): number {
+    return (this.file.poll() & this.events) >>> 0;
+  }
+  /** ep_poll_callback: true when the wake was an event for this item (it then joins the ready list). */
+  callback(): boolean {
+    if (this.file.refs <= 0) return false;
+    if (!(this.events & ~EP_PRIVATE_BITS)) return false;
+    const key = this.file.wakeKey;
+    let event: boolean;
+    if (key !== undefined) {
+      event = !key || (key & this.events) !== 0;
+      this.seen = this.file.poll();
+    } else {
+      const now = this.file.poll();
+      const cur = now & this.events;
+      if (this.events & EPOLL.EPOLLET) event = (cur & ~this.seen) !== 0 || (cur & READ_BITS) !== 0;
+      else event = cur !== 0;
+      this.seen = now;
+    }
+    if (!event) return false;
+    this.ep.enqueue(this);
+    return true;
+  }
+  wake(): void {
+    this.callback();
+  }
+}
+
+/** Exclusive items on one wait queue: a wake goes to the first whose events match (__wake_up_common's nr_exclusive = 1). */
+class ExclusiveGroup implements Waiter {
+  readonly items: Item[] = [];
+  wake(): void {
+    for (const it of [...this.items]) if (it.callback()) return;
+  }
+}
+const groups = new WeakMap<WaitQueue, ExclusiveGroup>();
+
+export interface EpollEvent {
+  events: number;
+  data: bigint;
+}
+
+export class EpollFile implements OpenFile {
+  nonblock = false;
+  append = false;
+  refs = 0;
+  readonly filetype = FileType.Unknown;
+  /** epoll_wait's sleepers and whoever polls this epoll fd (a nesting epoll). */
+  readonly waitq = new WaitQueue();
+  readonly wakeKey = POLLIN;
+  readonly ino = nextIno++;
+  /** Interest list: description -> fd number -> item. */
+  private readonly items = new Map<OpenFile, Map<number, Item>>();
+  /** Ready list, in order (a Set keeps insertion order). */
+  private ready = new Set<Item>();
+  private busy = false;
+
+  describe(): string {
+    return 'anon_inode:[eventpoll]';
+  }
+
+  /** Drops the items whose description was closed by its last reference. */
+  private prune(): void {
+    for (const [f, byFd] of this.items) {
+      if (f.refs > 0) continue;
+      for (const it of byFd.values()) this.unhook(it);
+      this.items.delete(f);
+    }
+  }
+
+  find(fd: number, f: OpenFile): Item | undefined {
+    this.prune();
+    return this.items.get(f)?.get(fd);
+  }
+
+  /** The epoll files this one watches (for the loop and depth checks). */
+  children(): EpollFile[] {
+    this.prune();
+    return [...this.items.keys()].filter((f): f is EpollFile => f instanceof EpollFile);
+  }
+
+  enqueue(it: Item): void {
+    if (this.ready.has(it)) return;
+    this.ready.add(it);
+    this.waitq.wake();
+  }
+
+  add(fd: number, f: OpenFile, events: number, data: bigint): void {
+    const it = new Item(this, fd, f, (events | POLLERR | POLLHUP) >>> 0, data);
+    let byFd = this.items.get(f);
+    if (!byFd) this.items.set(f, (byFd = new Map()));
+    byFd.set(fd, it);
+    if (it.exclusive) {
+      let g = groups.get(f.waitq);
+      if (!g) {
+        groups.set(f.waitq, (g = new ExclusiveGroup()));
+        f.waitq.add(g);
+      }
+      g.items.push(it);
+    } else f.waitq.add(it);
+    it.seen = f.poll();
+    if (it.revents()) this.enqueue(it);
+  }
+
+  modify(it: Item, events: number, data: bigint): void {
+    it.events = (events | POLLERR | POLLHUP) >>> 0;
+    it.data = data;
+    it.seen = it.file.poll();
+    if (it.revents()) this.enqueue(it);
+  }
+
+  remove(it: Item): void {
+    this.unhook(it);
+    const byFd = this.items.get(it.file);
+    byFd?.delete(it.fd);
+    if (byFd && !byFd.size) this.items.delete(it.file);
+  }
+
+  private unhook(it: Item): void {
+    this.ready.delete(it);
+    const q = it.file.waitq;
+    if (it.exclusive) {
+      const g = groups.get(q);
+      if (g) {
+        const i = g.items.indexOf(it);
+        if (i >= 0) g.items.splice(i, 1);
+        if (!g.items.length) {
+          q.remove(g);
+          groups.delete(q);
+        }
+      }
+    } else q.remove(it);
+  }
+
+  /**
+   * ep_send_events: up to max events from the head of the ready list. Items
+   * not ready now drop off it; a level-triggered item that was reported goes
+   * back to its tail; EPOLLONESHOT disarms the item.
+   */
+  collect(max: number): EpollEvent[] {
+    this.prune();
+    const out: EpollEvent[] = [];
+    const scan = [...this.ready];
+    const again: Item[] = [];
+    let i = 0;
+    // Reading a nested epoll's readiness must not re-enter this scan.
+    this.busy = true;
+    try {
+      for (; i < scan.length && out.length < max; i++) {
+        const it = scan[i]!;
+        const rev = it.revents();
+        if (!rev) continue;
+        out.push({ events: rev, data: it.data });
+        it.seen = it.file.poll();
+        if (it.events & EPOLL.EPOLLONESHOT) it.events = (it.events & EP_PRIVATE_BITS) >>> 0;
+        else if (!(it.events & EPOLL.EPOLLET)) again.push(it);
+      }
+    } finally {
+      this.busy = false;
+    }
+    // Not reached: stays at the head, in order; the reported level-triggered ones after it.
+    const rest = scan.slice(i);
+    const scanned = new Set(scan);
+    const added = [...this.ready].filter((it) => !scanned.has(it));
+    this.ready = new Set([...rest, ...again, ...added]);
+    return out;
+  }
+
+  /** Readable when an item on the ready list shows an event (ep_eventpoll_poll). */
+  poll(): number {
+    if (this.busy) return 0;
+    this.prune();
+    this.busy = true;
+    try {
+      for (const it of this.ready) if (it.revents()) return POLLIN | POLLRDNORM;
+    } finally {
+      this.busy = false;
+    }
+    return 0;
+  }
+
+  read(): number {
+    throw new Errno(E.EINVAL);
+  }
+  write(): number {
+    throw new Errno(E.EINVAL);
+  }
+  stat(): FileStat {
+    return { dev: 14n, ino: this.ino, filetype: FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+  }
+  close(): void {
+    for (const byFd of this.items.values()) for (const it of byFd.values()) this.unhook(it);
+    this.items.clear();
+    this.ready.clear();
+  }
+}
+
+/** Whether adding `target` to `ep` would close a loop or nest deeper than Linux allows (ELOOP). */
+export function wouldLoop(ep: EpollFile, target: EpollFile): boolean {
+  // A path from target back to ep is a loop; so is a chain deeper than EP_MAX_NESTS.
+  const depth = (e: EpollFile, seen: Set<EpollFile>): number => {
+    if (e === ep) return Infinity;
+    if (seen.has(e)) return 0;
+    seen.add(e);
+    let d = 0;
+    for (const c of e.children()) d = Math.max(d, 1 + depth(c, seen));
+    seen.delete(e);
+    return d;
+  };
+  return depth(target, new Set()) + 1 > EP_MAX_NESTS;
+}
+
+export { EPOLLINOUT_BITS, EPOLLEXCLUSIVE_OK_BITS, POLLIN, POLLOUT };
