@@ -36,7 +36,7 @@ const EP_MAX_NESTS = 4;
 
 let nextIno = 1n << 26n;
 
-class Item implements Waiter {
+class Item {
   /** The watched bits plus EPOLLERR|EPOLLHUP and the flags (EPOLLET...); data is the user's u64. */
   events: number;
   data: bigint;
@@ -79,19 +79,27 @@ class Item implements Waiter {
     this.ep.enqueue(this);
     return true;
   }
-  wake(): void {
-    this.callback();
-  }
 }
 
-/** Exclusive items on one wait queue: a wake goes to the first whose events match (__wake_up_common's nr_exclusive = 1). */
-class ExclusiveGroup implements Waiter {
-  readonly items: Item[] = [];
+/**
+ * Every epoll item on one wait queue, in the order Linux's wait queue wakes
+ * them: the others newest first (add_wait_queue puts them at the head), then
+ * the EPOLLEXCLUSIVE ones oldest first, until one takes the event
+ * (__wake_up_common with nr_exclusive = 1).
+ */
+class Hook implements Waiter {
+  readonly shared: Item[] = [];
+  readonly exclusive: Item[] = [];
   wake(): void {
-    for (const it of [...this.items]) if (it.callback()) return;
+    const shared = [...this.shared];
+    for (let i = shared.length - 1; i >= 0; i--) shared[i]!.callback();
+    for (const it of [...this.exclusive]) if (it.callback()) return;
+  }
+  get empty(): boolean {
+    return !this.shared.length && !this.exclusive.length;
   }
 }
-const groups = new WeakMap<WaitQueue, ExclusiveGroup>();
+const hooks = new WeakMap<WaitQueue, Hook>();
 
 export interface EpollEvent {
   events: number;
@@ -112,6 +120,8 @@ export class EpollFile implements OpenFile {
   /** Ready list, in order (a Set keeps insertion order). */
   private ready = new Set<Item>();
   private busy = false;
+  /** Epoll instances that watch this one, with how many items each has on it. */
+  readonly parents = new Map<EpollFile, number>();
 
   describe(): string {
     return 'anon_inode:[eventpoll]';
@@ -148,14 +158,13 @@ export class EpollFile implements OpenFile {
     let byFd = this.items.get(f);
     if (!byFd) this.items.set(f, (byFd = new Map()));
     byFd.set(fd, it);
-    if (it.exclusive) {
-      let g = groups.get(f.waitq);
-      if (!g) {
-        groups.set(f.waitq, (g = new ExclusiveGroup()));
-        f.waitq.add(g);
-      }
-      g.items.push(it);
-    } else f.waitq.add(it);
+    let h = hooks.get(f.waitq);
+    if (!h) {
+      hooks.set(f.waitq, (h = new Hook()));
+      f.waitq.add(h);
+    }
+    (it.exclusive ? h.exclusive : h.shared).push(it);
+    if (f instanceof EpollFile) f.parents.set(this, (f.parents.get(this) ?? 0) + 1);
     it.seen = f.poll();
     if (it.revents()) this.enqueue(it);
   }
@@ -176,18 +185,21 @@ export class EpollFile implements OpenFile {
 
   private unhook(it: Item): void {
     this.ready.delete(it);
+    if (it.file instanceof EpollFile) {
+      const n = (it.file.parents.get(this) ?? 1) - 1;
+      if (n > 0) it.file.parents.set(this, n);
+      else it.file.parents.delete(this);
+    }
     const q = it.file.waitq;
-    if (it.exclusive) {
-      const g = groups.get(q);
-      if (g) {
-        const i = g.items.indexOf(it);
-        if (i >= 0) g.items.splice(i, 1);
-        if (!g.items.length) {
-          q.remove(g);
-          groups.delete(q);
-        }
-      }
-    } else q.remove(it);
+    const h = hooks.get(q);
+    if (!h) return;
+    const list = it.exclusive ? h.exclusive : h.shared;
+    const i = list.indexOf(it);
+    if (i >= 0) list.splice(i, 1);
+    if (h.empty) {
+      q.remove(h);
+      hooks.delete(q);
+    }
   }
 
   /**
@@ -253,19 +265,31 @@ export class EpollFile implements OpenFile {
   }
 }
 
-/** Whether adding `target` to `ep` would close a loop or nest deeper than Linux allows (ELOOP). */
+/**
+ * ep_loop_check: adding `target` to `ep` closes a loop when `ep` can be
+ * reached from `target`, and nests too deep when the epoll levels under
+ * `target`, plus one, plus those above `ep`, pass EP_MAX_NESTS (ELOOP).
+ */
 export function wouldLoop(ep: EpollFile, target: EpollFile): boolean {
-  // A path from target back to ep is a loop; so is a chain deeper than EP_MAX_NESTS.
-  const depth = (e: EpollFile, seen: Set<EpollFile>): number => {
-    if (e === ep) return Infinity;
-    if (seen.has(e)) return 0;
-    seen.add(e);
-    let d = 0;
-    for (const c of e.children()) d = Math.max(d, 1 + depth(c, seen));
-    seen.delete(e);
+  const down = (e: EpollFile, depth: number, path: Set<EpollFile>): number => {
+    if (path.has(e)) return depth;
+    path.add(e);
+    let d = depth;
+    for (const c of e.children()) d = c === ep ? Infinity : Math.max(d, down(c, depth + 1, path));
+    path.delete(e);
     return d;
   };
-  return depth(target, new Set()) + 1 > EP_MAX_NESTS;
+  const depth = down(target, 0, new Set());
+  if (depth > EP_MAX_NESTS) return true;
+  const up = (e: EpollFile, path: Set<EpollFile>): number => {
+    if (path.has(e)) return 0;
+    path.add(e);
+    let d = 0;
+    for (const p of e.parents.keys()) if (p.refs > 0) d = Math.max(d, 1 + up(p, path));
+    path.delete(e);
+    return d;
+  };
+  return depth + 1 + up(ep, new Set()) > EP_MAX_NESTS;
 }
 
 export { EPOLLINOUT_BITS, EPOLLEXCLUSIVE_OK_BITS, POLLIN, POLLOUT };
