@@ -16,6 +16,8 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, type FileStat, type OpenFile } from './file.js';
 import { WaitQueue, type Waiter } from './wait.js';
+import { EventFd } from './eventfd.js';
+import { TimerFd } from './timerfd.js';
 
 /** Linux's values. */
 export const EPOLL = {
@@ -66,7 +68,7 @@ class Item {
     const key = this.file.wakeKey;
     let event: boolean;
     if (key !== undefined) {
-      event = !key || (key & this.events) !== 0;
+      event = key >= 0 && (!key || (key & this.events) !== 0);
       this.seen = this.file.poll();
     } else {
       const now = this.file.poll();
@@ -77,7 +79,10 @@ class Item {
     }
     if (!event) return false;
     this.ep.enqueue(this);
-    return true;
+    // An exclusive item takes the wake (stops it) only when a caller sleeps in epoll_wait on it.
+    if (!this.exclusive) return true;
+    const key2 = (key ?? 0) & EPOLLINOUT_BITS;
+    return this.ep.sleepers.size > 0 && (key2 === 0 || (key2 & this.events) !== 0);
   }
 }
 
@@ -90,10 +95,12 @@ class Item {
 class Hook implements Waiter {
   readonly shared: Item[] = [];
   readonly exclusive: Item[] = [];
+  /** eventfd and timerfd wake every waiter (wake_up_locked_poll), exclusive or not. */
+  constructor(private readonly wakesAll: boolean) {}
   wake(): void {
     const shared = [...this.shared];
     for (let i = shared.length - 1; i >= 0; i--) shared[i]!.callback();
-    for (const it of [...this.exclusive]) if (it.callback()) return;
+    for (const it of [...this.exclusive]) if (it.callback() && !this.wakesAll) return;
   }
   get empty(): boolean {
     return !this.shared.length && !this.exclusive.length;
@@ -111,8 +118,10 @@ export class EpollFile implements OpenFile {
   append = false;
   refs = 0;
   readonly filetype = FileType.Unknown;
-  /** epoll_wait's sleepers and whoever polls this epoll fd (a nesting epoll). */
+  /** Whoever polls this epoll fd (poll, select, a nesting epoll): Linux's ep->poll_wait. */
   readonly waitq = new WaitQueue();
+  /** Callers blocked in epoll_wait: Linux's ep->wq. */
+  readonly sleepers = new WaitQueue();
   readonly wakeKey = POLLIN;
   readonly ino = nextIno++;
   /** Interest list: description -> fd number -> item. */
@@ -147,9 +156,10 @@ export class EpollFile implements OpenFile {
     return [...this.items.keys()].filter((f): f is EpollFile => f instanceof EpollFile);
   }
 
+  /** ep_poll_callback's end: the item joins the ready list (once), and both kinds of waiters are woken. */
   enqueue(it: Item): void {
-    if (this.ready.has(it)) return;
     this.ready.add(it);
+    this.sleepers.wake();
     this.waitq.wake();
   }
 
@@ -160,7 +170,7 @@ export class EpollFile implements OpenFile {
     byFd.set(fd, it);
     let h = hooks.get(f.waitq);
     if (!h) {
-      hooks.set(f.waitq, (h = new Hook()));
+      hooks.set(f.waitq, (h = new Hook(f instanceof EventFd || f instanceof TimerFd)));
       f.waitq.add(h);
     }
     (it.exclusive ? h.exclusive : h.shared).push(it);

@@ -90,7 +90,7 @@ function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeout
     p.mem.setI32(out, 0);
     return 0;
   }
-  return p.block([ep.waitq], deadline);
+  return p.block([ep.sleepers], deadline);
 }
 
 function eventfd2(p: Process, initval: number, flags: number, out: number): number {

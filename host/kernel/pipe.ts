@@ -103,13 +103,15 @@ export class PipeEnd implements OpenFile {
     for (const v of iovs) want += v.length;
     if (want === 0) return 0;
     if (p.size === 0) return p.writers === 0 ? 0 : WOULD_BLOCK;
+    const wasFull = p.room < PIPE_BUF;
     let n = 0;
     for (const v of iovs) {
       const k = p.take(v);
       n += k;
       if (k < v.length) break;
     }
-    p.wakeKey = POLLOUT | POLLWRNORM;
+    // Linux wakes writers' pollers only when the pipe was full.
+    p.wakeKey = wasFull ? POLLOUT | POLLWRNORM : -1;
     p.waitq.wake();
     return n;
   }
