@@ -78,11 +78,12 @@ class Item {
       this.seen = now;
     }
     if (!event) return false;
-    this.ep.enqueue(this);
     // An exclusive item takes the wake (stops it) only when a caller sleeps in epoll_wait on it.
+    const sleeping = this.ep.sleepers.size > 0;
+    this.ep.enqueue(this);
     if (!this.exclusive) return true;
     const key2 = (key ?? 0) & EPOLLINOUT_BITS;
-    return this.ep.sleepers.size > 0 && (key2 === 0 || (key2 & this.events) !== 0);
+    return sleeping && (key2 === 0 || (key2 & this.events) !== 0);
   }
 }
 

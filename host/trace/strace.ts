@@ -193,7 +193,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
     const f = p.fds.file(fd);
-    return f.isSocket ? `${fd}<${f.describe()}>` : String(fd);
+    // Sockets and epoll/eventfd/timerfd fds (anon_inode:[...]) show -yy's description.
+    return f.isSocket || f.describe().startsWith('anon_inode:') ? `${fd}<${f.describe()}>` : String(fd);
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => def.params.findIndex((x) => x.kind === kind);
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
@@ -314,7 +315,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'newfd': return fdText(p, v);
         case 'epoll_flags': return flagNames({ EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
         case 'epoll_op': return nameOf(EPOLL_OPS, v) !== String(v) ? nameOf(EPOLL_OPS, v) : `0x${(v >>> 0).toString(16)} /* EPOLL_CTL_??? */`;
-        case 'epoll_event': return v ? epollEventAt(mem, v) : 'NULL';
+        // EPOLL_CTL_DEL reads no event: strace shows the pointer.
+        case 'epoll_event': return !v ? 'NULL' : args[kindIndex(def, 'epoll_op')] === 2 ? hexp(v) : epollEventAt(mem, v);
         case 'epoll_events_out': {
           if (!ok) return hexp(v);
           const parts: string[] = [];
