@@ -3,8 +3,10 @@
 // --trace-only and --inject accept, and EPOLLEXCLUSIVE's wake-one with
 // callers asleep, which needs an exact schedule only the virtual clock gives.
 import { describe, expect, it } from 'vitest';
-import { runGuest } from './helpers.js';
+import { join } from 'node:path';
+import { ROOT, run, runGuest } from './helpers.js';
 import { traceNames } from '../dist/host/trace/names.js';
+import { loadScenario } from '../dist/host/scenario/load.js';
 
 describe('epoll, eventfd and timerfd', () => {
   it('traces epoll calls as strace -yy does', async () => {
@@ -51,4 +53,18 @@ describe('epoll, eventfd and timerfd', () => {
     const o = await runGuest('epoll_exclusive');
     expect(o.stdout).toBe('instance 1 (exclusive): 1 event(s)\ninstance 2 (exclusive): 0 event(s)\ninstance 3 (plain): 1 event(s)\n');
   });
+
+  it('the epoll echo example serves every client from one loop and exits through its eventfd', async () => {
+    const { spec } = await loadScenario(join(ROOT, 'examples', 'epoll-echo', 'epoll-echo.yaml'));
+    const o = await run({ ...spec, timeoutMs: 120_000, trace: { classes: ['epoll_wait'] } });
+    expect(o.status).toBe(0);
+    expect(o.processes).toHaveLength(9);
+    expect(o.processes[0]!.stdout.match(/peer done/g)).toHaveLength(8);
+    expect(o.processes[0]!.stdout).toContain('served 8 clients, exiting\n');
+    for (const c of o.processes.slice(1)) {
+      expect(c.exit.status).toBe(0);
+      expect(c.stdout).toMatch(/^echoed: hello from client \d$/m);
+    }
+    expect(o.trace).toMatch(/epoll_wait\(4<anon_inode:\[eventpoll\]>, \[\{events=EPOLLIN\|EPOLLOUT\|EPOLLRDHUP, data=\{u32=\d+, u64=\d+\}\}/);
+  }, 180_000);
 });
