@@ -97,7 +97,7 @@ const epollEvents = (v: number): string => {
   return out.join('|');
 };
 const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
-const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_NONBLOCK: 0x800, EFD_CLOEXEC: 0x80000 } as const;
+const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
 const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
 /** One struct epoll_event (12 bytes, x86-64's packed layout). */
@@ -325,9 +325,10 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'sigset': {
           if (!v) return 'NULL';
-          const bits = mem.u8At(v);
+          // The kernel's sigset: 8 bytes, bit N-1 for signal N.
+          const bits = mem.u64(v);
           const names: string[] = [];
-          for (let s = 1; s <= 8; s++) if (bits & (1 << (s - 1))) names.push(nameOf(SIGNALS as unknown as Record<string, number>, s).replace(/^SIG/, ''));
+          for (let s = 1; s <= 64; s++) if ((bits >> BigInt(s - 1)) & 1n) names.push(nameOf(SIGNALS as unknown as Record<string, number>, s).replace(/^SIG/, ''));
           return `[${names.join(' ')}]`;
         }
         case 'efd_flags': return flagNames(EFD_FLAGS, v);
