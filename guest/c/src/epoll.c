@@ -63,8 +63,12 @@ int eventfd_write(int fd, eventfd_t value) {
 static int linux_clock(clockid_t c) {
   if (c == CLOCK_REALTIME) return 0;
   if (c == CLOCK_MONOTONIC) return 1;
+#ifdef CLOCK_PROCESS_CPUTIME_ID
   if (c == CLOCK_PROCESS_CPUTIME_ID) return 2;
+#endif
+#ifdef CLOCK_THREAD_CPUTIME_ID
   if (c == CLOCK_THREAD_CPUTIME_ID) return 3;
+#endif
   uintptr_t v = (uintptr_t)c;
   return v < 64 ? (int)v : -1;
 }
