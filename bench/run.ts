@@ -274,6 +274,18 @@ async function main(): Promise<void> {
   if (many.status !== 0) throw new Error(`1000 clients: status ${many.status}`);
   rows.push({ name: `poll() echo server + ${N} client processes: wall time`, unit: 's', socklab: manyNs / 1e9, note: 'target < 10 s' });
   rows.push({ name: `poll() echo server + ${N} client processes: host memory (RSS growth)`, unit: 'MiB', socklab: Math.max(0, process.memoryUsage().rss - heap0) / 1048576, note: 'RSS of this process, workers included' });
+  // The same with an edge-triggered epoll server (examples/epoll-echo): one loop for every connection.
+  const esrv = await ensureBuilt([join(root, 'examples', 'epoll-echo', 'epoll_echo_server.c')], join(out, 'epoll_echo_server.wasm'));
+  const eheap0 = process.memoryUsage().rss;
+  const t2 = process.hrtime.bigint();
+  const emany = await run({
+    processes: [{ module: esrv, args: ['7000', String(N)] }, ...Array.from({ length: N }, (_, i) => ({ module: cli, args: ['localhost', '7000', `client ${i}`], startMs: 1 }))],
+    output: 'discard',
+  });
+  const emanyNs = Number(process.hrtime.bigint() - t2);
+  if (emany.status !== 0) throw new Error(`epoll, 1000 clients: status ${emany.status}`);
+  rows.push({ name: `epoll echo server + ${N} client processes: wall time`, unit: 's', socklab: emanyNs / 1e9, note: 'target < 10 s' });
+  rows.push({ name: `epoll echo server + ${N} client processes: host memory (RSS growth)`, unit: 'MiB', socklab: Math.max(0, process.memoryUsage().rss - eheap0) / 1048576, note: 'RSS of this process, workers included' });
   // Processes: fork + exit + waitpid, and a forking server (issue #13).
   const { forkRows } = await import('./fork.js');
   rows.push(...(await forkRows(root, out, gcc, timeNative, best)));

@@ -10,10 +10,11 @@ import { signalSyscalls } from './kernel/signals.js';
 import { sigSyscalls } from './kernel/sigcalls.js';
 import { processSyscalls } from './kernel/procs.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
+import { eventSyscalls } from './kernel/eventcalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -54,6 +54,13 @@ export interface OpenFile {
   poll(): number;
   /** Woken whenever poll() may have changed. */
   readonly waitq: WaitQueue;
+  /**
+   * The POLL* bits of the change behind the latest waitq.wake(), as Linux
+   * passes a key to wake_up_poll (0: any change; negative: a wake Linux would
+   * not make, only for the waiters' re-checks). epoll filters wakes by it; a
+   * file without it is judged from poll() alone (host/kernel/epoll.ts).
+   */
+  readonly wakeKey?: number;
   /** Scatter read; bytes read, 0 at EOF, WOULD_BLOCK, or throws Errno. */
   read(iovs: Uint8Array[]): number;
   /** Gather write; bytes written (may be short), WOULD_BLOCK, or throws Errno. */

@@ -33,6 +33,8 @@ export class Pipe {
   /** Open descriptions of each end (an fd table's refs count the fds of one description). */
   readers = 0;
   writers = 0;
+  /** The POLL* bits of the latest wake (OpenFile.wakeKey): data in, room out, or 0 for a close. */
+  wakeKey = 0;
 
   get room(): number {
     return PIPE_CAPACITY - this.size;
@@ -82,6 +84,9 @@ export class PipeEnd implements OpenFile {
   get waitq(): WaitQueue {
     return this.pipe.waitq;
   }
+  get wakeKey(): number {
+    return this.pipe.wakeKey;
+  }
   describe(): string {
     return `pipe:[${this.pipe.ino}]`;
   }
@@ -102,12 +107,15 @@ export class PipeEnd implements OpenFile {
     for (const v of iovs) want += v.length;
     if (want === 0) return 0;
     if (p.size === 0) return p.writers === 0 ? 0 : WOULD_BLOCK;
+    const wasFull = p.room < PIPE_BUF;
     let n = 0;
     for (const v of iovs) {
       const k = p.take(v);
       n += k;
       if (k < v.length) break;
     }
+    // Linux wakes writers' pollers only when the pipe was full.
+    p.wakeKey = wasFull ? POLLOUT | POLLWRNORM : -1;
     p.waitq.wake();
     return n;
   }
@@ -131,6 +139,7 @@ export class PipeEnd implements OpenFile {
       p.push(part);
       left -= part.length;
     }
+    p.wakeKey = POLLIN | POLLRDNORM;
     p.waitq.wake();
     return n;
   }
@@ -142,6 +151,7 @@ export class PipeEnd implements OpenFile {
     this.closed = true;
     if (this.end === 'read') this.pipe.readers--;
     else this.pipe.writers--;
+    this.pipe.wakeKey = 0;
     this.pipe.waitq.wake();
   }
 }

@@ -36,6 +36,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   getentropy: ['getrandom'], gethostname: ['uname'],
   readdir: ['getdents64'], getdents: ['getdents64'],
   posix_fadvise: ['fadvise64'], posix_fallocate: ['fallocate'],
+  eventfd: ['eventfd2'],
 };
 
 /** strace's classes: %net, %desc, ... */

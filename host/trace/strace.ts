@@ -81,7 +81,35 @@ const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', '
 /** strace prints " = " from this column on (its -a default). */
 const RESULT_COLUMN = 40;
 /** clockid_t names: WASI's clock ids are Linux's. */
-const CLOCK = { CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3 } as const;
+const CLOCK = { CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9 } as const;
+/** epoll and the event fds, Linux's values in strace's order. */
+const EPOLL_EVENTS: readonly [string, number][] = [
+  ['EPOLLIN', 0x1], ['EPOLLPRI', 0x2], ['EPOLLOUT', 0x4], ['EPOLLERR', 0x8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20], ['EPOLLRDNORM', 0x40],
+  ['EPOLLRDBAND', 0x80], ['EPOLLWRNORM', 0x100], ['EPOLLWRBAND', 0x200], ['EPOLLMSG', 0x400], ['EPOLLRDHUP', 0x2000],
+  ['EPOLLEXCLUSIVE', 0x10000000], ['EPOLLWAKEUP', 0x20000000], ['EPOLLONESHOT', 0x40000000], ['EPOLLET', 0x80000000],
+];
+const epollEvents = (v: number): string => {
+  let rest = v >>> 0;
+  if (!rest) return '0';
+  const out: string[] = [];
+  for (const [k, x] of EPOLL_EVENTS) if ((rest & x) >>> 0 === x) { out.push(k); rest = (rest & ~x) >>> 0; }
+  if (rest) out.push(`0x${rest.toString(16)}`);
+  return out.join('|');
+};
+const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
+const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
+const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
+const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
+/** One struct epoll_event (12 bytes, x86-64's packed layout). */
+const epollEventAt = (mem: GuestMemory, a: number): string => {
+  const d = mem.u64(a + 4);
+  return `{events=${epollEvents(mem.u32(a))}, data={u32=${d & 0xffffffffn}, u64=${d}}}`;
+};
+/** struct itimerspec (wasi-libc's timespec: i64 tv_sec, i32 tv_nsec, padding). */
+const itimerspecAt = (mem: GuestMemory, a: number): string => {
+  const ts = (o: number): string => `{tv_sec=${mem.i64(o)}, tv_nsec=${mem.i32(o + 8)}}`;
+  return `{it_interval=${ts(a)}, it_value=${ts(a + 16)}}`;
+};
 const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM, POLLRDHUP } as const;
 /** WASI fdflags as the Linux open flags fcntl(F_GETFL/F_SETFL) takes. */
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
@@ -165,7 +193,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
     const f = p.fds.file(fd);
-    return f.isSocket ? `${fd}<${f.describe()}>` : String(fd);
+    // Sockets and epoll/eventfd/timerfd fds (anon_inode:[...]) show -yy's description.
+    return f.isSocket || f.describe().startsWith('anon_inode:') ? `${fd}<${f.describe()}>` : String(fd);
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => def.params.findIndex((x) => x.kind === kind);
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
@@ -284,6 +313,29 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'fcntl_ret': return undefined;
         case 'newfd': return fdText(p, v);
+        case 'epoll_flags': return flagNames({ EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
+        case 'epoll_op': return nameOf(EPOLL_OPS, v) !== String(v) ? nameOf(EPOLL_OPS, v) : `0x${(v >>> 0).toString(16)} /* EPOLL_CTL_??? */`;
+        // EPOLL_CTL_DEL reads no event: strace shows the pointer.
+        case 'epoll_event': return !v ? 'NULL' : args[kindIndex(def, 'epoll_op')] === 2 ? hexp(v) : epollEventAt(mem, v);
+        case 'epoll_events_out': {
+          if (!ok) return hexp(v);
+          const parts: string[] = [];
+          for (let k = 0; k < Math.min(n, 64); k++) parts.push(epollEventAt(mem, v + k * 12));
+          return `[${parts.join(', ')}${n > 64 ? ', ...' : ''}]`;
+        }
+        case 'sigset': {
+          if (!v) return 'NULL';
+          // The kernel's sigset: 8 bytes, bit N-1 for signal N.
+          const bits = mem.u64(v);
+          const names: string[] = [];
+          for (let s = 1; s <= 64; s++) if ((bits >> BigInt(s - 1)) & 1n) names.push(nameOf(SIGNALS as unknown as Record<string, number>, s).replace(/^SIG/, ''));
+          return `[${names.join(' ')}]`;
+        }
+        case 'efd_flags': return flagNames(EFD_FLAGS, v);
+        case 'tfd_flags': return flagNames(TFD_FLAGS, v);
+        case 'tfd_settime_flags': return flagNames(TFD_SETTIME, v);
+        case 'itimerspec': return v ? itimerspecAt(mem, v) : 'NULL';
+        case 'itimerspec_out': return ok && v ? itimerspecAt(mem, v) : v ? hexp(v) : 'NULL';
         case 'fd_pair_out': return ok && v ? `[${fdText(p, mem.i32(v))}, ${fdText(p, mem.i32(v + 4))}]` : hexp(v);
         case 'buf': return v ? q(mem.view(v, Math.min(next >>> 0, max + 1)), max) : 'NULL';
         case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), max + 1)), max) : hexp(v);

@@ -36,6 +36,15 @@ SOCKLAB_IMPORT(fcntl) int __socklab_fcntl(int, int, int, int *);
 SOCKLAB_IMPORT(preopen) int __socklab_preopen(int *);
 SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
 SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
+SOCKLAB_IMPORT(epoll_create) int __socklab_epoll_create(int, int *);
+SOCKLAB_IMPORT(epoll_create1) int __socklab_epoll_create1(int, int *);
+SOCKLAB_IMPORT(epoll_ctl) int __socklab_epoll_ctl(int, int, int, void *);
+SOCKLAB_IMPORT(epoll_wait) int __socklab_epoll_wait(int, void *, int, int, int *);
+SOCKLAB_IMPORT(epoll_pwait) int __socklab_epoll_pwait(int, void *, int, int, const void *, size_t, int *);
+SOCKLAB_IMPORT(eventfd2) int __socklab_eventfd2(unsigned int, int, int *);
+SOCKLAB_IMPORT(timerfd_create) int __socklab_timerfd_create(int, int, int *);
+SOCKLAB_IMPORT(timerfd_settime) int __socklab_timerfd_settime(int, int, const void *, void *);
+SOCKLAB_IMPORT(timerfd_gettime) int __socklab_timerfd_gettime(int, void *);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */
 #include <errno.h>

@@ -1,0 +1,88 @@
+/* epoll, eventfd and timerfd over socklab's host calls (docs/abi.md,
+ * "Event loops"). Flags are Linux's values in the SDK's headers, so they go
+ * to the host unchanged. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include "socklab_imports.h"
+
+static int fd_result(int err, int fd) {
+  return err ? __socklab_ret(err) : fd;
+}
+
+int epoll_create(int size) {
+  int fd;
+  int err = __socklab_epoll_create(size, &fd);
+  return fd_result(err, fd);
+}
+
+int epoll_create1(int flags) {
+  int fd;
+  int err = __socklab_epoll_create1(flags, &fd);
+  return fd_result(err, fd);
+}
+
+int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
+  return __socklab_ret(__socklab_epoll_ctl(epfd, op, fd, event));
+}
+
+int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout) {
+  int n;
+  int err = __socklab_epoll_wait(epfd, events, maxevents, timeout, &n);
+  return err ? __socklab_ret(err) : n;
+}
+
+int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask) {
+  /* The kernel's sigset is 8 bytes (one bit per signal 1-64), whatever size the C library's sigset_t has. */
+  uint64_t mask = 0;
+  if (sigmask) memcpy(&mask, sigmask, sizeof *sigmask < sizeof mask ? sizeof *sigmask : sizeof mask);
+  int n;
+  int err = __socklab_epoll_pwait(epfd, events, maxevents, timeout, sigmask ? &mask : 0, 8, &n);
+  return err ? __socklab_ret(err) : n;
+}
+
+int eventfd(unsigned int initval, int flags) {
+  int fd;
+  int err = __socklab_eventfd2(initval, flags, &fd);
+  return fd_result(err, fd);
+}
+
+int eventfd_read(int fd, eventfd_t *value) {
+  return read(fd, value, sizeof *value) == sizeof *value ? 0 : -1;
+}
+
+int eventfd_write(int fd, eventfd_t value) {
+  return write(fd, &value, sizeof value) == sizeof value ? 0 : -1;
+}
+
+/* wasi-libc's clockid_t points at a clock object; the host takes Linux's numbers. */
+static int linux_clock(clockid_t c) {
+  if (c == CLOCK_REALTIME) return 0;
+  if (c == CLOCK_MONOTONIC) return 1;
+#ifdef CLOCK_PROCESS_CPUTIME_ID
+  if (c == CLOCK_PROCESS_CPUTIME_ID) return 2;
+#endif
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  if (c == CLOCK_THREAD_CPUTIME_ID) return 3;
+#endif
+  uintptr_t v = (uintptr_t)c;
+  return v < 64 ? (int)v : -1;
+}
+
+int timerfd_create(clockid_t clockid, int flags) {
+  int fd;
+  int err = __socklab_timerfd_create(linux_clock(clockid), flags, &fd);
+  return fd_result(err, fd);
+}
+
+int timerfd_settime(int fd, int flags, const struct itimerspec *new_value, struct itimerspec *old_value) {
+  return __socklab_ret(__socklab_timerfd_settime(fd, flags, new_value, old_value));
+}
+
+int timerfd_gettime(int fd, struct itimerspec *curr_value) {
+  return __socklab_ret(__socklab_timerfd_gettime(fd, curr_value));
+}
