@@ -17,13 +17,9 @@ export interface MountSpec {
   readonly: boolean;
 }
 import { FileType, type FileStat } from '../kernel/file.js';
+import { runCounter } from '../kernel/ids.js';
 
-let inoSeq = 100n;
-/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
-export function resetMemfsInodes(): void {
-  inoSeq = 100n;
-}
-const nextIno = (): bigint => inoSeq++;
+const nextIno = runCounter(100n);
 
 export interface Times {
   atim: bigint;

@@ -18,6 +18,7 @@ import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, type 
 import { WaitQueue, type Waiter } from './wait.js';
 import { EventFd } from './eventfd.js';
 import { TimerFd } from './timerfd.js';
+import { runCounter } from './ids.js';
 
 /** Linux's values. */
 export const EPOLL = {
@@ -36,7 +37,7 @@ const READ_BITS = POLLIN | POLLRDNORM | POLLPRI | EPOLL.EPOLLRDBAND;
 /** The longest chain of nested epoll instances Linux allows (EP_MAX_NESTS). */
 const EP_MAX_NESTS = 4;
 
-let nextIno = 1n << 26n;
+const nextIno = runCounter(1n << 26n);
 
 class Item {
   /** The watched bits plus EPOLLERR|EPOLLHUP and the flags (EPOLLET...); data is the user's u64. */
@@ -124,7 +125,7 @@ export class EpollFile implements OpenFile {
   /** Callers blocked in epoll_wait: Linux's ep->wq. */
   readonly sleepers = new WaitQueue();
   readonly wakeKey = POLLIN;
-  readonly ino = nextIno++;
+  readonly ino = nextIno();
   /** Interest list: description -> fd number -> item. */
   private readonly items = new Map<OpenFile, Map<number, Item>>();
   /** Ready list, in order (a Set keeps insertion order). */

@@ -7,12 +7,13 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, WOULD_BLOCK, type FileStat, type OpenFile } from './file.js';
 import { WaitQueue } from './wait.js';
+import { runCounter } from './ids.js';
 
 /** Linux's values (EFD_CLOEXEC = O_CLOEXEC, EFD_NONBLOCK = O_NONBLOCK). */
 export const EFD = { EFD_SEMAPHORE: 1, EFD_NONBLOCK: 0x800, EFD_CLOEXEC: 0x80000 } as const;
 const ULLONG_MAX = 0xffffffffffffffffn;
 
-let nextIno = 1n << 24n;
+const nextIno = runCounter(1n << 24n);
 
 export class EventFd implements OpenFile {
   nonblock = false;
@@ -21,7 +22,7 @@ export class EventFd implements OpenFile {
   readonly filetype = FileType.Unknown;
   readonly waitq = new WaitQueue();
   wakeKey = 0;
-  readonly ino = nextIno++;
+  readonly ino = nextIno();
 
   constructor(
     public count: bigint,

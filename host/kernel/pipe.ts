@@ -11,22 +11,19 @@ import { WaitQueue } from './wait.js';
 import type { Process } from './process.js';
 import { BLOCKED } from './syscall.js';
 import { brokenPipe } from './signals.js';
+import { runCounter } from './ids.js';
 
 /** Linux's default pipe capacity (16 pages). */
 export const PIPE_CAPACITY = 65536;
 /** Writes of at most this many bytes are atomic (POSIX PIPE_BUF, Linux's value). */
 export const PIPE_BUF = 4096;
 
-let pipeIno = 1n << 20n;
-/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
-export function resetPipeInodes(): void {
-  pipeIno = 1n << 20n;
-}
+const nextIno = runCounter(1n << 20n);
 
 /** The buffer both ends share. */
 export class Pipe {
   readonly waitq = new WaitQueue();
-  readonly ino = pipeIno++;
+  readonly ino = nextIno();
   private chunks: Uint8Array[] = [];
   /** Bytes buffered. */
   size = 0;

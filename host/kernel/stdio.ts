@@ -6,14 +6,11 @@ import { FileType, POLLHUP, POLLIN, POLLOUT, WOULD_BLOCK, type FileStat, type Op
 import { WaitQueue } from './wait.js';
 import { Killed } from './signals.js';
 import { fmtBytes, type Process } from './process.js';
+import { runCounter } from './ids.js';
 
 export type OutputSink = (bytes: Uint8Array) => void;
 
-let inoSeq = 1n;
-/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
-export function resetStdioInodes(): void {
-  inoSeq = 1n;
-}
+const nextIno = runCounter(1n);
 function charStat(ino: bigint, tty: boolean): FileStat {
   return { dev: 1n, ino, filetype: tty ? FileType.CharacterDevice : FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
 }
@@ -26,7 +23,7 @@ export class OutputFile implements OpenFile {
   nonblock = false;
   append = true;
   refs = 0;
-  private readonly ino = inoSeq++;
+  private readonly ino = nextIno();
   constructor(
     private readonly proc: Process,
     private readonly sink: OutputSink,
@@ -98,7 +95,7 @@ export class StdinFile implements OpenFile {
   private chunks: Uint8Array[] = [];
   private eof = false;
   private release: (() => void) | undefined;
-  private readonly ino = inoSeq++;
+  private readonly ino = nextIno();
 
   constructor(
     private readonly kernel: Process['kernel'],

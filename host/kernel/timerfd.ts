@@ -8,6 +8,7 @@ import { FileType, POLLIN, POLLRDNORM, WOULD_BLOCK, type FileStat, type OpenFile
 import { WaitQueue } from './wait.js';
 import { put } from './eventfd.js';
 import type { Kernel } from './kernel.js';
+import { runCounter } from './ids.js';
 
 /** Linux's values. */
 export const TFD = { TFD_NONBLOCK: 0x800, TFD_CLOEXEC: 0x80000, TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
@@ -16,7 +17,7 @@ export const CLOCK_MONOTONIC = 1;
 /** The clocks timerfd_create accepts: REALTIME, MONOTONIC, BOOTTIME, REALTIME_ALARM, BOOTTIME_ALARM. */
 export const TIMERFD_CLOCKS: ReadonlySet<number> = new Set([0, 1, 7, 8, 9]);
 
-let nextIno = 1n << 25n;
+const nextIno = runCounter(1n << 25n);
 
 export class TimerFd implements OpenFile {
   nonblock = false;
@@ -25,7 +26,7 @@ export class TimerFd implements OpenFile {
   readonly filetype = FileType.Unknown;
   readonly waitq = new WaitQueue();
   readonly wakeKey = POLLIN;
-  readonly ino = nextIno++;
+  readonly ino = nextIno();
   /** Next expiry on the monotonic clock (ns), -1 when disarmed. */
   private expiry = -1;
   private interval = 0;

@@ -13,11 +13,7 @@ import { parentPort } from 'node:worker_threads';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
-import { resetStdioInodes } from '../kernel/stdio.js';
-import { resetPipeInodes } from '../kernel/pipe.js';
-import { resetSocketInodes } from '../net/socket/socket.js';
-import { resetIpIds } from '../net/virtual/ip.js';
-import { resetMemfsInodes } from '../fs/memfs.js';
+import { resetRunIds } from '../kernel/ids.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 
 const port = parentPort!;
@@ -102,11 +98,7 @@ function reset(shared: SharedArrayBuffer): void {
   traceFds.clear();
   traceBuf = [];
   traceLen = 0;
-  resetStdioInodes();
-  resetPipeInodes();
-  resetSocketInodes();
-  resetIpIds();
-  resetMemfsInodes();
+  resetRunIds();
 }
 
 /** Closes the run's trace files (once). */

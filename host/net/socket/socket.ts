@@ -15,6 +15,7 @@ import type { PacketCapture } from '../virtual/capture.js';
 import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier } from './network.js';
+import { runCounter } from '../../kernel/ids.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -39,11 +40,7 @@ export interface HostSocketPath {
   open(want: 'bind' | 'connect'): { readonly path: string; release(): void };
 }
 
-let inoSeq = 1_000_000n;
-/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
-export function resetSocketInodes(): void {
-  inoSeq = 1_000_000n;
-}
+const nextIno = runCounter(1_000_000n);
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();
@@ -51,7 +48,7 @@ export class Socket implements OpenFile {
   nonblock = false;
   append = false;
   refs = 0;
-  readonly ino = inoSeq++;
+  readonly ino = nextIno();
 
   state: State = 'unbound';
   local: Addr | undefined;

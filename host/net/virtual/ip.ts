@@ -8,6 +8,7 @@ import { AF } from '../addr/constants.js';
 import { canonIp, ipBytes, ipText, isAny, unmap, type InetAddr } from '../addr/address.js';
 import type { Host, VirtualNetwork } from './network.js';
 import type { Socket } from '../socket/socket.js';
+import { runCounter } from '../../kernel/ids.js';
 
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_ECHO = 8;
@@ -22,18 +23,14 @@ export function checksum(b: Uint8Array, seed = 0): number {
   return ~sum & 0xffff;
 }
 
-let ipId = 1;
-/** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
-export function resetIpIds(): void {
-  ipId = 1;
-}
+const nextIpId = runCounter(1n);
 
 export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array): Uint8Array {
   const p = new Uint8Array(20 + payload.length);
   const dv = new DataView(p.buffer);
   p[0] = 0x45;
   dv.setUint16(2, p.length);
-  dv.setUint16(4, ipId++ & 0xffff);
+  dv.setUint16(4, Number(nextIpId() & 0xffffn));
   dv.setUint16(6, 0x4000); // don't fragment, as Linux sets for ICMP
   p[8] = ttl;
   p[9] = proto;
