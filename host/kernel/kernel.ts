@@ -115,6 +115,8 @@ export class Kernel {
   readonly processes: Process[] = [];
   private readonly schedRng: Rng;
   private runnable: Process[] = [];
+  /** The members of `runnable`, so requeue is O(1) with ten thousand processes (the array keeps the seeded pick order). */
+  private queued = new Set<Process>();
   private nextPid = 1;
   private live = 0;
   /** Processes scheduled to start later (scenario start times): the run is not over while any remain. */
@@ -173,7 +175,7 @@ export class Kernel {
       this.liveClients++;
       this.anyClient = true;
     }
-    this.runnable.push(p);
+    this.enqueue(p);
     return p;
   }
 
@@ -208,7 +210,7 @@ export class Kernel {
     this.inTable++;
     this.live++;
     if (!child.service) this.liveClients++;
-    this.runnable.push(child);
+    this.enqueue(child);
     this.onFork?.(child, parent);
     return child;
   }
@@ -229,7 +231,13 @@ export class Kernel {
   }
 
   requeue(p: Process): void {
-    if (!this.runnable.includes(p)) this.runnable.push(p);
+    this.enqueue(p);
+  }
+
+  private enqueue(p: Process): void {
+    if (this.queued.has(p)) return;
+    this.queued.add(p);
+    this.runnable.push(p);
   }
 
   /** Told of each process as it ends (the worker reports exits as they happen, so a timeout later keeps them). */
@@ -246,8 +254,7 @@ export class Kernel {
     this.reparent(p);
     this.onProcessExit?.(p);
     this.live--;
-    const i = this.runnable.indexOf(p);
-    if (i >= 0) this.runnable.splice(i, 1);
+    if (this.queued.delete(p)) this.runnable.splice(this.runnable.indexOf(p), 1);
     this.observer?.onExit?.(p);
   }
 
@@ -378,6 +385,7 @@ export class Kernel {
     const p = this.runnable[i]!;
     this.runnable[i] = this.runnable[n - 1]!;
     this.runnable.pop();
+    this.queued.delete(p);
     return p;
   }
 
