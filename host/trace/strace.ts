@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/constants.js';
+import { AF, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, sockTypeName } from '../net/constants.js';
 import { readSockaddr, type Addr } from '../net/address.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
@@ -130,9 +130,119 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
   }
 }
 
+/**
+ * A constant's name (the first key holding v, as net/constants' nameOf
+ * gives it), from a value->name map built once per table: the trace names
+ * constants on every line, and walking Object.entries each time was a
+ * tenth of a traced call.
+ */
+const NAME_MAPS = new WeakMap<object, Map<number, string>>();
+function nameOf(table: Readonly<Record<string, number>>, v: number): string {
+  let m = NAME_MAPS.get(table);
+  if (!m) {
+    m = new Map();
+    for (const [k, x] of Object.entries(table)) if (!m.has(x)) m.set(x, k);
+    NAME_MAPS.set(table, m);
+  }
+  return m.get(v) ?? String(v);
+}
+/** Flag sets as net/constants' flagNames prints them, with each table's entries listed once. */
+const FLAG_ENTRIES = new WeakMap<object, [string, number][]>();
+function flagNames(table: Readonly<Record<string, number>>, v: number): string {
+  if (v === 0) return '0';
+  let es = FLAG_ENTRIES.get(table);
+  if (!es) FLAG_ENTRIES.set(table, (es = Object.entries(table)));
+  // The same text as net/constants' flagNames.
+  let out = '';
+  let rest = v;
+  for (const [k, x] of es) {
+    if (x && (v & x) === x) {
+      out = out ? `${out}|${k}` : k;
+      rest &= ~x;
+    }
+  }
+  if (rest) out = out ? `${out}|0x${rest.toString(16)}` : `0x${rest.toString(16)}`;
+  return out;
+}
+
 const hexp = (v: number): string => (v ? `0x${(v >>> 0).toString(16)}` : 'NULL');
 const wasiToOpen = (f: number): number => FDFLAG_TO_O.reduce((a, [w, o]) => (f & w ? a | o : a), 0);
 const nsToTimespec = (ns: bigint): string => `{tv_sec=${ns / 1_000_000_000n}, tv_nsec=${ns % 1_000_000_000n}}`;
+/** A u64 ns value in guest memory as a timespec: in number arithmetic while it is below 2^53 (no BigInt per call). */
+function timespecAt(mem: GuestMemory, ptr: number): string {
+  const lo = mem.u32(ptr);
+  const hi = mem.u32(ptr + 4);
+  if (hi < 0x200000) {
+    const ns = hi * 4294967296 + lo;
+    const sec = Math.floor(ns / 1e9);
+    return `{tv_sec=${sec}, tv_nsec=${ns - sec * 1e9}}`;
+  }
+  return nsToTimespec(mem.u64(ptr));
+}
+/** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds (the virtual clock's) without toFixed. */
+function secs(ns: number): string {
+  if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
+    const us = ns / 1000;
+    const s = Math.floor(us / 1e6);
+    const frac = us - s * 1e6;
+    return `${s}.${frac >= 100000 ? frac : PAD6[String(frac).length]! + frac}`;
+  }
+  return (ns / 1e9).toFixed(6);
+}
+const PAD6 = ['', '00000', '0000', '000', '00', '0', ''];
+/** Spaces up to strace's result column. */
+const SPACES = Array.from({ length: 41 }, (_, i) => ' '.repeat(i));
+
+/** What the tracer needs to know about a call's parameters, worked out once per syscall. */
+interface CallShape {
+  /** Index of the first parameter of each kind. */
+  readonly index: ReadonlyMap<ParamKind, number>;
+  /** First parameter the call writes (see splitAt). */
+  readonly split: number;
+  /** Has in/out values to remember at entry (socklen_inout, msghdr_out). */
+  readonly before: boolean;
+  /** poll_oneoff (may print as clock_nanosleep). */
+  readonly sleepy: boolean;
+  /** Index of the RET_KINDS parameter, -1 if none. */
+  readonly ret: number;
+}
+const SHAPES = new WeakMap<SyscallDef, CallShape>();
+function shapeOf(def: SyscallDef): CallShape {
+  let sh = SHAPES.get(def);
+  if (sh) return sh;
+  const index = new Map<ParamKind, number>();
+  def.params.forEach((x, i) => {
+    if (!index.has(x.kind)) index.set(x.kind, i);
+  });
+  const firstOut = def.params.findIndex((x) => OUT_KINDS.has(x.kind));
+  sh = {
+    index,
+    split: firstOut < 0 ? def.params.length : firstOut,
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out'),
+    sleepy: index.has('subscriptions') && index.has('subcount'),
+    ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
+  };
+  SHAPES.set(def, sh);
+  return sh;
+}
+
+const NO_BEFORE: Map<number, number> = new Map();
+/** A number as JSON.stringify writes it. */
+const jnum = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+/** A string as JSON.stringify writes it: plain ASCII text needs no escapes. */
+function jstr(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+const IMPORT_JSON = new WeakMap<SyscallDef, string>();
+function importJson(def: SyscallDef): string {
+  let s = IMPORT_JSON.get(def);
+  if (s === undefined) IMPORT_JSON.set(def, (s = JSON.stringify(`${def.module}.${def.name}`)));
+  return s;
+}
 
 /** What onEnter saw: the text of the arguments strace prints on entering, and in/out values before the call. */
 interface Entry {
@@ -167,12 +277,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const f = p.fds.file(fd);
     return f.isSocket ? `${fd}<${f.describe()}>` : String(fd);
   };
-  const kindIndex = (def: SyscallDef, kind: ParamKind): number => def.params.findIndex((x) => x.kind === kind);
+  const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
   const sleepOf = (p: Process, def: SyscallDef, args: readonly unknown[]): { id: number; ns: bigint; abs: boolean } | undefined => {
-    const i = kindIndex(def, 'subscriptions');
-    const c = kindIndex(def, 'subcount');
-    if (i < 0 || c < 0 || args[c] !== 1) return undefined;
+    const sh = shapeOf(def);
+    if (!sh.sleepy) return undefined;
+    const i = sh.index.get('subscriptions')!;
+    const c = sh.index.get('subcount')!;
+    if (args[c] !== 1) return undefined;
     try {
       const s = args[i] as number;
       if (p.mem.u8At(s + 8) !== 0) return undefined;
@@ -183,10 +295,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
-  const splitAt = (def: SyscallDef): number => {
-    const i = def.params.findIndex((x) => OUT_KINDS.has(x.kind));
-    return i < 0 ? def.params.length : i;
-  };
+  const splitAt = (def: SyscallDef): number => shapeOf(def).split;
   const sockoptVal = (p: Process, level: number, name: number, v: number, len: number): string => {
     if (!v) return 'NULL';
     const mem = p.mem;
@@ -337,7 +446,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'fdset': return fdsetText(p, v);
         case 'timeval': return v ? `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}` : 'NULL';
         case 'clockid': return nameOf(CLOCK, v);
-        case 'timespec_out': return ok && v ? nsToTimespec(mem.u64(v)) : hexp(v);
+        case 'timespec_out': return ok && v ? timespecAt(mem, v) : hexp(v);
         case 'subscriptions': {
           const sl = sleepOf(p, def, args);
           if (sl) return `${nameOf(CLOCK, sl.id)}, ${sl.abs ? 'TIMER_ABSTIME' : '0'}, ${nsToTimespec(sl.ns)}`;
@@ -382,7 +491,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     let text = '0';
     const mem = p.mem;
     try {
-      const ri = def.params.findIndex((x) => RET_KINDS.has(x.kind));
+      const ri = shapeOf(def).ret;
       if (ri >= 0) {
         const ptr = args[ri] as number;
         const kind = def.params[ri]!.kind;
@@ -452,7 +561,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const format = opts.format ?? 'text';
   let seq = 0;
   const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
-  const secs = (ns: number): string => (ns / 1e9).toFixed(6);
   let lastStamp = 0;
   /** The line's timestamp and its trailing space, per --trace-time. */
   const stamp = (ns: number): string => {
@@ -474,7 +582,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** " = result", from column 40 as strace aligns it. */
   const tab = (head: string): string => {
     const col = head.length - head.lastIndexOf('\n') - 1;
-    return col < RESULT_COLUMN ? `${head}${' '.repeat(RESULT_COLUMN - col)}= ` : `${head} = `;
+    return col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `;
   };
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean }>();
@@ -492,23 +600,35 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
   const perPid = new Map<number, Map<string, { calls: number; errors: number; ns: number }>>();
-  const join = (xs: (string | undefined)[]): string => xs.filter((x): x is string => x !== undefined).join(', ');
+  const join = (xs: readonly (string | undefined)[]): string => {
+    let out = '';
+    let first = true;
+    for (const x of xs) {
+      if (x === undefined) continue;
+      out = first ? x : `${out}, ${x}`;
+      first = false;
+    }
+    return out;
+  };
 
   return {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
-      const split = splitAt(def);
-      const before = new Map<number, number>();
-      def.params.forEach((x, i) => {
-        const v = args[i] as number;
-        try {
-          if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
-          if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
-        } catch {
-          /* a bad pointer: the call fails with EFAULT */
-        }
-      });
-      const text = def.params.slice(0, split).map((_, i) => arg(p, def, args, i, false, 0));
+      const sh = shapeOf(def);
+      const before = sh.before ? new Map<number, number>() : NO_BEFORE;
+      if (sh.before) {
+        def.params.forEach((x, i) => {
+          const v = args[i] as number;
+          try {
+            if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
+            if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
+          } catch {
+            /* a bad pointer: the call fails with EFAULT */
+          }
+        });
+      }
+      const text: (string | undefined)[] = [];
+      for (let i = 0; i < sh.split; i++) text.push(arg(p, def, args, i, false, 0));
       entries.set(p.pid, { text, before });
     },
     onSuspend(p, def, args) {
@@ -542,8 +662,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const n = ok ? res.n : 0;
       const split = splitAt(def);
       // fork() is clone(2) with glibc's arguments; the child tid pointer is where fork's result goes.
-      const inText = def.strace === 'clone' ? cloneArgs(args) : entry?.text ?? def.params.slice(0, split).map((_, i) => arg(p, def, args, i, ok, n));
-      const outText = def.params.slice(split).map((_, k) => arg(p, def, args, split + k, ok, n, entry));
+      let inText: readonly (string | undefined)[];
+      if (def.strace === 'clone') inText = cloneArgs(args);
+      else if (entry) inText = entry.text;
+      else {
+        const t: (string | undefined)[] = [];
+        for (let i = 0; i < split; i++) t.push(arg(p, def, args, i, ok, n));
+        inText = t;
+      }
+      const outText: (string | undefined)[] = [];
+      for (let i = split; i < def.params.length; i++) outText.push(arg(p, def, args, i, ok, n, entry));
       const name = callName(p, def, args);
       if (opts.summary) {
         for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
@@ -555,15 +683,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
       }
       if (format === 'jsonl') {
-        const decoded = [...inText, ...outText].filter((x): x is string => x !== undefined);
+        const decoded: string[] = [];
+        for (const x of inText) if (x !== undefined) decoded.push(x);
+        for (const x of outText) if (x !== undefined) decoded.push(x);
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const e = ok || def.library ? undefined : errnoByWasi(r);
-        const ev: TraceEvent = {
-          v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: name, import: `${def.module}.${def.name}`, args: decoded,
-          ret: ok ? res.text : def.library ? String(r) : '-1', ...(e ? { errno: e.name } : def.library && !ok ? { errno: nameOf(EAI, r) } : {}),
-          ...(def.library ? { library: true } : {}), ...(injected ? { injected: true } : {}), ...(note ? { note } : {}), ...(opts.wall ? { wall: Date.now() * 1e6 } : {}),
-        };
-        emit(p.pid, `${JSON.stringify(ev)}\n`);
+        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
+        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
+        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${decoded.length ? JSON.stringify(decoded) : '[]'},"ret":${jstr(ok ? res.text : def.library ? String(r) : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
         return;
       }
       const tail = `${res.text}${injected ? ' (INJECTED)' : ''}${def.library ? ' [library call]' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
