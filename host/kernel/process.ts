@@ -277,9 +277,10 @@ export class Process implements Waiter {
     clock.tick();
     // Tracing and fault injection see the arguments as an array; an untraced call makes none.
     const obs = k.observer;
+    let args: number[] | undefined;
     if (this.callStart < 0) {
       this.callStart = clock.now();
-      if (obs !== undefined && obs.onEnter !== undefined) obs.onEnter(this, def, argList(def, a, b, c, d, e, f, g, h, i));
+      if (obs !== undefined && obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
     }
     this.currentCall = def;
     let r: number;
@@ -303,7 +304,7 @@ export class Process implements Waiter {
       this.unwind();
       return 0;
     }
-    if (obs !== undefined) obs.onSyscall(this, def, argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    if (obs !== undefined) obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;

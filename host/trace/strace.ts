@@ -205,7 +205,11 @@ interface CallShape {
   readonly sleepy: boolean;
   /** Index of the RET_KINDS parameter, -1 if none. */
   readonly ret: number;
+  /** A successful result prints as more than "0" (an out-pointer's value, revents, ready sets...). */
+  readonly resultShown: boolean;
 }
+const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
 function shapeOf(def: SyscallDef): CallShape {
   let sh = SHAPES.get(def);
@@ -221,6 +225,7 @@ function shapeOf(def: SyscallDef): CallShape {
     before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
+    resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
   };
   SHAPES.set(def, sh);
   return sh;
@@ -236,6 +241,12 @@ function jstr(s: string): string {
     if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
   }
   return `"${s}"`;
+}
+/** An array of strings as JSON.stringify writes it. */
+function jarr(xs: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < xs.length; i++) out = i ? `${out},${jstr(xs[i]!)}` : `${out}${jstr(xs[i]!)}`;
+  return `${out}]`;
 }
 const IMPORT_JSON = new WeakMap<SyscallDef, string>();
 function importJson(def: SyscallDef): string {
@@ -270,7 +281,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
     return true;
   };
-  const seen = new Set<number>();
   /** strace -yy: a socket fd with its protocol and addresses. */
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
@@ -487,6 +497,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const e = errnoByWasi(r);
       return { text: e ? `-1 ${e.name} (${e.message})` : `-1 errno ${r}`, n: 0 };
     }
+    if (!shapeOf(def).resultShown) return ZERO;
     let n = 0;
     let text = '0';
     const mem = p.mem;
@@ -560,7 +571,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
 
   const format = opts.format ?? 'text';
   let seq = 0;
-  const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
+  const prefixes: string[] = [];
+  const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? (prefixes[pid] ??= `[pid ${pid}] `) : '');
   let lastStamp = 0;
   /** The line's timestamp and its trailing space, per --trace-time. */
   const stamp = (ns: number): string => {
@@ -580,13 +592,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return `${secs(ns)} `;
   };
   /** " = result", from column 40 as strace aligns it. */
-  const tab = (head: string): string => {
-    const col = head.length - head.lastIndexOf('\n') - 1;
-    return col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `;
-  };
+  const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
+  const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean }>();
-  const entries = new Map<number, Entry>();
+  /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
+  const entries: (Entry | undefined)[] = [];
   const emit = (pid: number, line: string): void => {
     if (format === 'text') {
       for (const [other, u] of pending) {
@@ -600,6 +611,18 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
   const perPid = new Map<number, Map<string, { calls: number; errors: number; ns: number }>>();
+  /** join([...xs, ...ys]) without the array. */
+  const joinBoth = (xs: readonly (string | undefined)[], ys: readonly (string | undefined)[]): string => {
+    let out = '';
+    let first = true;
+    for (let i = 0; i < xs.length + ys.length; i++) {
+      const x = i < xs.length ? xs[i] : ys[i - xs.length];
+      if (x === undefined) continue;
+      out = first ? x : `${out}, ${x}`;
+      first = false;
+    }
+    return out;
+  };
   const join = (xs: readonly (string | undefined)[]): string => {
     let out = '';
     let first = true;
@@ -629,25 +652,26 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       const text: (string | undefined)[] = [];
       for (let i = 0; i < sh.split; i++) text.push(arg(p, def, args, i, false, 0));
-      entries.set(p.pid, { text, before });
+      entries[p.pid] = { text, before };
     },
     onSuspend(p, def, args) {
       if (!shown(p, def, args)) return;
       if (format !== 'text' || pending.has(p.pid)) return;
-      const e = entries.get(p.pid);
+      const e = entries[p.pid];
       const text = join(e?.text ?? []);
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${callName(p, def, args)}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false });
     },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
-      const injected = p.ext['injected'] === true;
-      p.ext['injected'] = undefined;
+      const ext = p.ext;
+      const injected = ext['injected'] === true;
+      if (ext['injected'] !== undefined) ext['injected'] = undefined;
       // A handler's explanation of its result (a policy refusal, something --net=real cannot do).
-      const note = p.ext['note'] as string | undefined;
-      p.ext['note'] = undefined;
-      const entry = entries.get(p.pid);
-      entries.delete(p.pid);
+      const note = ext['note'] as string | undefined;
+      if (note !== undefined) ext['note'] = undefined;
+      const entry = entries[p.pid];
+      if (entry !== undefined) entries[p.pid] = undefined;
       if (!shown(p, def, args)) return;
       const ok = r === 0;
       const u = pending.get(p.pid);
@@ -656,7 +680,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // strace -Z/-z: an <unfinished ...> line already printed is closed all the same.
         if (!u?.shown) return;
       }
-      seen.add(p.pid);
       const now = p.kernel.clock.now();
       const res = result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
@@ -690,14 +713,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const e = ok || def.library ? undefined : errnoByWasi(r);
         const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
         // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${decoded.length ? JSON.stringify(decoded) : '[]'},"ret":${jstr(ok ? res.text : def.library ? String(r) : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
+        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${jarr(decoded)},"ret":${jstr(ok ? res.text : def.library ? String(r) : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
         return;
       }
       const tail = `${res.text}${injected ? ' (INJECTED)' : ''}${def.library ? ' [library call]' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
-      const head = u?.shown
-        ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${join(outText)})`
-        : `${prefixOf(p.pid)}${stamp(now)}${name}(${join([...inText, ...outText])})`;
-      emit(p.pid, `${tab(head)}${tail}`);
+      const decoded = u?.shown ? join(outText) : joinBoth(inText, outText);
+      const head = u?.shown ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${decoded})` : `${prefixOf(p.pid)}${stamp(now)}${name}(${decoded})`;
+      // The result column counts from the line's last newline, which only the decoded arguments could hold.
+      emit(p.pid, `${decoded.includes('\n') ? tab(head) : tabAt(head, head.length)}${tail}`);
     },
     onSignal(p, sig) {
       // strace's signal-delivery line; the JSONL trace records only the exit (+++ killed by +++).
