@@ -72,6 +72,19 @@ async function best(k: number, f: () => Promise<number> | number): Promise<numbe
   return m;
 }
 
+/** Rows to run: `node dist/bench/run.js clock tracing` runs only those groups (and writes no results.json); none given runs all. */
+const only = process.argv.slice(2);
+const want = (group: string): boolean => only.length === 0 || only.includes(group);
+
+function print(rows: Row[]): void {
+  const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));
+  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(1)}x` : '-');
+  console.log(`${'benchmark'.padEnd(50)} ${'unit'.padEnd(8)} ${'socklab'.padStart(9)} ${'native'.padStart(9)} ${'node:wasi'.padStart(9)}  vs native  vs node:wasi`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(50)} ${r.unit.padEnd(8)} ${fmt(r.socklab).padStart(9)} ${fmt(r.native).padStart(9)} ${fmt(r.nodeWasi).padStart(9)}  ${ratio(r.socklab, r.native).padStart(9)}  ${ratio(r.socklab, r.nodeWasi).padStart(11)}${r.note ? `  ${r.note}` : ''}`);
+  }
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const sys = await ensureBuilt([join(root, 'bench', 'c', 'syscalls.c')], join(out, 'syscalls.wasm'));
@@ -81,6 +94,7 @@ async function main(): Promise<void> {
 
   // Per-call cost: (N calls - 0 calls) / N, so start-up cancels out.
   for (const mode of ['clock', 'write'] as const) {
+    if (!want(mode)) continue;
     const N = 1_000_000;
     const s = ((await best(3, () => timeSocklab(sys, [mode, String(N)]))) - (await best(3, () => timeSocklab(sys, [mode, '0'])))) / N;
     const nat = ((await best(3, () => timeNative(sysN, [mode, String(N)]))) - (await best(3, () => timeNative(sysN, [mode, '0'])))) / N;
@@ -92,7 +106,7 @@ async function main(): Promise<void> {
   }
 
   // Tracing cost per call: the clock loop with tracing off, and with text and JSONL traces to a file.
-  {
+  if (want('tracing')) {
     const N = 200_000;
     const traceFile = join(nativeDir, 'bench.trace');
     const timed = async (trace: RunOptions['trace']): Promise<number> => {
@@ -110,7 +124,7 @@ async function main(): Promise<void> {
   }
 
   // Fuel (--fuel): the whole cost of counting, instrumentation plus Asyncify around it, on a CPU-bound guest.
-  {
+  if (want('fuel')) {
     const work = await ensureBuilt([join(root, 'tests', 'c', 'fuel_work.c')], join(out, 'fuel_work.wasm'));
     const workN = gcc(join(root, 'tests', 'c', 'fuel_work.c'), 'fuel_work');
     const timed = async (n: number, fuel?: number): Promise<number> => {
@@ -127,6 +141,12 @@ async function main(): Promise<void> {
     rows.push({ name: 'the same with --fuel (counted, preemptible)', unit: 'ms', socklab: fueled / 1e6, native: nat / 1e6, note: `${(fueled / plain).toFixed(2)}x without --fuel` });
   }
 
+  if (only.length) {
+    // A partial run (the groups above): printed, results.json left as it is.
+    print(rows);
+    rmSync(nativeDir, { recursive: true, force: true });
+    return;
+  }
   // Start-up: cold pays the Asyncify transform; warm reads the cached module.
   const coldCache = mkdtempSync(join(tmpdir(), 'socklab-cache-'));
   const cold = await best(3, async () => {
@@ -300,12 +320,7 @@ async function main(): Promise<void> {
   for (const r of await queueRows()) rows.push({ name: r.name, unit: r.unit, socklab: r.socklab, note: r.note });
   rmSync(nativeDir, { recursive: true, force: true });
 
-  const fmt = (v: number | undefined): string => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(v >= 10 ? 1 : 2));
-  const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(1)}x` : '-');
-  console.log(`${'benchmark'.padEnd(50)} ${'unit'.padEnd(8)} ${'socklab'.padStart(9)} ${'native'.padStart(9)} ${'node:wasi'.padStart(9)}  vs native  vs node:wasi`);
-  for (const r of rows) {
-    console.log(`${r.name.padEnd(50)} ${r.unit.padEnd(8)} ${fmt(r.socklab).padStart(9)} ${fmt(r.native).padStart(9)} ${fmt(r.nodeWasi).padStart(9)}  ${ratio(r.socklab, r.native).padStart(9)}  ${ratio(r.socklab, r.nodeWasi).padStart(11)}${r.note ? `  ${r.note}` : ''}`);
-  }
+  print(rows);
   mkdirSync(join(root, 'bench'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, machine: machine(), rows }, null, 2) + '\n');
   console.log('\nwritten to bench/results.json');

@@ -17,9 +17,14 @@ export class GuestMemory {
     this.u8 = new Uint8Array(this.buf);
   }
 
-  /** Views go stale when the guest grows its memory; refresh lazily. */
+  /**
+   * Views go stale when the guest grows its memory; refresh lazily. Growing
+   * a (non-shared) wasm memory detaches its old ArrayBuffer, whose length
+   * then reads 0: checking that is a field load, where reading
+   * memory.buffer on every access cost a third of a trivial syscall.
+   */
   private fresh(): void {
-    if (this.memory.buffer !== this.buf) {
+    if (this.buf.byteLength === 0 && this.memory.buffer !== this.buf) {
       this.buf = this.memory.buffer;
       this.dv = new DataView(this.buf);
       this.u8 = new Uint8Array(this.buf);
@@ -54,7 +59,15 @@ export class GuestMemory {
   setU16be(ptr: number, v: number): void { this.check(ptr, 2); this.dv.setUint16(ptr, v, false); }
   setU32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setUint32(ptr, v >>> 0, true); }
   setI32(ptr: number, v: number): void { this.check(ptr, 4); this.dv.setInt32(ptr, v, true); }
-  setU64(ptr: number, v: bigint | number): void { this.check(ptr, 8); this.dv.setBigUint64(ptr, BigInt(v), true); }
+  setU64(ptr: number, v: bigint | number): void {
+    this.check(ptr, 8);
+    // A safe integer goes as two halves: no BigInt made per call (clock_gettime's hot path).
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
+      const lo = v >>> 0;
+      this.dv.setUint32(ptr, lo, true);
+      this.dv.setUint32(ptr + 4, (v - lo) / 4294967296, true);
+    } else this.dv.setBigUint64(ptr, BigInt(v), true);
+  }
   setI64(ptr: number, v: bigint | number): void { this.check(ptr, 8); this.dv.setBigInt64(ptr, BigInt(v), true); }
 
   /** A live view (no copy) of guest bytes; valid until the next memory growth. */

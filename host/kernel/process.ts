@@ -174,10 +174,7 @@ export class Process implements Waiter {
       return;
     }
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
-    for (const def of this.kernel.syscalls) {
-      (imports[def.module] ??= {})[def.name] = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) =>
-        this.dispatch(def, a, b, c, d, e, f, g, h, i);
-    }
+    for (const def of this.kernel.syscalls) (imports[def.module] ??= {})[def.name] = this.importFor(def);
     imports['socklab_rt'] = {
       memory_grow_pre: (_id: number, delta: number) => this.onMemoryGrow(delta),
       memory_grow_post: (_id: number, r: number) => r,
@@ -430,6 +427,27 @@ export class Process implements Waiter {
     this.rewinding = false;
   }
 
+  /**
+   * The function a guest imports for one syscall: the call goes straight to
+   * dispatch. It declares exactly the import's parameters: V8 calls a JS
+   * import whose arity matches the wasm signature through a faster wrapper.
+   */
+  private importFor(def: SyscallDef): (...args: number[]) => number {
+    const u = undefined as unknown as number;
+    switch (def.params.length) {
+      case 0: return () => this.dispatch(def, u, u, u, u, u, u, u, u, u);
+      case 1: return (a: number) => this.dispatch(def, a, u, u, u, u, u, u, u, u);
+      case 2: return (a: number, b: number) => this.dispatch(def, a, b, u, u, u, u, u, u, u);
+      case 3: return (a: number, b: number, c: number) => this.dispatch(def, a, b, c, u, u, u, u, u, u);
+      case 4: return (a: number, b: number, c: number, d: number) => this.dispatch(def, a, b, c, d, u, u, u, u, u);
+      case 5: return (a: number, b: number, c: number, d: number, e: number) => this.dispatch(def, a, b, c, d, e, u, u, u, u);
+      case 6: return (a: number, b: number, c: number, d: number, e: number, f: number) => this.dispatch(def, a, b, c, d, e, f, u, u, u);
+      case 7: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => this.dispatch(def, a, b, c, d, e, f, g, u, u);
+      case 8: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => this.dispatch(def, a, b, c, d, e, f, g, h, u);
+      default: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => this.dispatch(def, a, b, c, d, e, f, g, h, i);
+    }
+  }
+
   /** The import wrapper: every syscall from this guest enters here. */
   private dispatch(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
     if (this.rewinding) {
@@ -443,17 +461,21 @@ export class Process implements Waiter {
     }
     if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
     const k = this.kernel;
-    k.clock.tick();
+    const clock = k.clock;
+    clock.tick();
+    // Tracing and fault injection see the arguments as an array; an untraced call makes none.
+    const obs = k.observer;
+    let args: number[] | undefined;
     if (this.callStart < 0) {
-      this.callStart = k.clock.now();
-      k.observer?.onEnter?.(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
+      this.callStart = clock.now();
+      if (obs !== undefined && obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
     }
     this.currentCall = def;
     let r: number;
     try {
       const ic = k.interceptor;
-      if (ic && ic.wants(def)) {
-        const args = [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+      if (ic !== undefined && ic.wants(def)) {
+        const args = argList(def, a, b, c, d, e, f, g, h, i);
         const hd = def.handler as unknown as Handler9;
         r = ic.intercept(this, def, args, (x) => (x ? hd(this, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!) : hd(this, a, b, c, d, e, f, g, h, i)));
       } else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
@@ -462,16 +484,16 @@ export class Process implements Waiter {
         r = err.errno;
         if (err.note) this.ext['note'] = err.note;
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
-      else throw internalError(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), err);
+      else throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
     }
-    if (r === FORK) return this.forkAtUnwind(def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length));
+    if (r === FORK) return this.forkAtUnwind(def, argList(def, a, b, c, d, e, f, g, h, i));
     if (r === BLOCKED) {
-      this.blockedArgs = [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
-      if (k.observer?.onSuspend) k.observer.onSuspend(this, def, this.blockedArgs);
+      this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
+      if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
       this.unwind();
       return 0;
     }
-    if (k.observer) k.observer.onSyscall(this, def, [a, b, c, d, e, f, g, h, i].slice(0, def.params.length), r, this.callStart);
+    if (obs !== undefined) obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;
@@ -660,6 +682,22 @@ export class Process implements Waiter {
 
 /** What an exited process's memory reads as once released: nothing (any access is EFAULT). */
 const RELEASED = new GuestMemory(new WebAssembly.Memory({ initial: 0 }));
+
+/** The call's arguments as an array of exactly its parameters' length (what observers and the interceptor see). */
+function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
+  switch (def.params.length) {
+    case 0: return [];
+    case 1: return [a];
+    case 2: return [a, b];
+    case 3: return [a, b, c];
+    case 4: return [a, b, c, d];
+    case 5: return [a, b, c, d, e];
+    case 6: return [a, b, c, d, e, f];
+    case 7: return [a, b, c, d, e, f, g];
+    case 8: return [a, b, c, d, e, f, g, h];
+    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+  }
+}
 
 export function fmtBytes(n: number): string {
   if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;

@@ -4,7 +4,8 @@ import type { RunSpec } from './spec.js';
 import type { ExitInfo } from '../kernel/process.js';
 
 export type ToWorker =
-  | { t: 'start'; spec: RunSpec; shared: SharedArrayBuffer }
+  /** traceTail: the trace file's tail in shared memory (runner/trace-tail.ts), for a trace to one file. */
+  | { t: 'start'; spec: RunSpec; shared: SharedArrayBuffer; traceTail?: SharedArrayBuffer }
   | { t: 'in'; pid: number; b: Uint8Array }
   | { t: 'eof'; pid: number };
 

@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExitInfo } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
+import { recoverTraceTail, traceTailBuffer } from './trace-tail.js';
 import type { RunSpec } from './spec.js';
 import { ModuleError } from '../loader/cache.js';
 
@@ -127,6 +128,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   };
 
   const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
+  const traceTail = spec.trace?.file && !spec.trace.perProcess ? traceTailBuffer() : undefined;
   const worker = takeWorker();
   let stdinStarted = false;
   const traceChunks: string[] = [];
@@ -137,7 +139,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    const finish = (o: RunOutcome | Error): void => {
+    const finish = (o: RunOutcome | Error, completed = false): void => {
       if (settled) return;
       settled = true;
       if (mode === 'inherit') hostPipeWatchers.delete(onHostPipe);
@@ -145,9 +147,11 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
       if (stdinStarted) process.stdin.pause();
       // A worker that cannot stop (a host handle that never closes) must not keep this process alive.
       worker.unref();
-      void worker.terminate();
-      if (o instanceof Error) reject(o);
-      else resolve(o);
+      const stopped = worker.terminate();
+      const settle = (): void => (o instanceof Error ? reject(o) : resolve(o));
+      // Stopped before it finished (--timeout): the trace lines it still held in shared memory go to the file once it is gone.
+      if (traceTail && !completed) void stopped.then(() => recoverTraceTail(traceTail, spec.trace!.file!), () => recoverTraceTail(traceTail, spec.trace!.file!)).then(settle, settle);
+      else settle();
     };
     const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number, stopped?: ExitInfo): RunOutcome => {
       const processes = [...procs].map(([pid, p]): ProcessOutcome => {
@@ -235,7 +239,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs));
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs), true);
           break;
         }
         case 'fail':
@@ -245,7 +249,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
     });
     worker.on('error', (e) => finish(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => finish(new Error(`socklab worker exited unexpectedly (code ${code})`)));
-    worker.postMessage({ t: 'start', spec, shared } satisfies ToWorker);
+    worker.postMessage({ t: 'start', spec, shared, ...(traceTail ? { traceTail } : {}) } satisfies ToWorker);
   });
 }
 

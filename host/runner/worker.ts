@@ -15,6 +15,7 @@ import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
 import { resetRunIds } from '../kernel/ids.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
+import { TraceTail } from './trace-tail.js';
 
 const port = parentPort!;
 let session: Session | undefined;
@@ -127,6 +128,8 @@ function flush(): void {
 
 /** Trace text: written straight to its file, or batched to the host thread. */
 let traceFd: number | undefined;
+/** A trace to one file goes out in large writes, through shared memory the host thread can save if it stops this worker. */
+let tail: TraceTail | undefined;
 /** strace -ff: one file per process, opened on its first line. */
 let traceBase: string | undefined;
 const traceFds = new Map<number, number>();
@@ -140,6 +143,10 @@ function traceOut(text: string, pid?: number): void {
     writeSync(fd, text);
     return;
   }
+  if (tail !== undefined) {
+    tail.write(text);
+    return;
+  }
   if (traceFd !== undefined) {
     writeSync(traceFd, text);
     return;
@@ -149,6 +156,7 @@ function traceOut(text: string, pid?: number): void {
   if (traceLen >= BATCH) flushTrace();
 }
 function flushTrace(): void {
+  tail?.flush();
   if (!traceBuf.length) return;
   post({ t: 'trace', text: traceBuf.join('') });
   traceBuf = [];
@@ -157,7 +165,10 @@ function flushTrace(): void {
 
 async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   if (m.spec.trace?.file && m.spec.trace.perProcess) traceBase = m.spec.trace.file;
-  else if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
+  else if (m.spec.trace?.file) {
+    traceFd = openSync(m.spec.trace.file, 'w');
+    if (m.traceTail) tail = new TraceTail(m.traceTail, traceFd);
+  }
   session = new Session(m.spec, {
     trace: traceOut,
     // strace -c's table beside a JSONL trace: socklab's stderr (capturing: the outcome's notices), never the JSONL stream.

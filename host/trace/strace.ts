@@ -158,9 +158,96 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
   }
 }
 
+
 const hexp = (v: number): string => (v ? `0x${(v >>> 0).toString(16)}` : 'NULL');
 const wasiToOpen = (f: number): number => FDFLAG_TO_O.reduce((a, [w, o]) => (f & w ? a | o : a), 0);
 const nsToTimespec = (ns: bigint): string => `{tv_sec=${ns / 1_000_000_000n}, tv_nsec=${ns % 1_000_000_000n}}`;
+/** A u64 ns value in guest memory as a timespec: in number arithmetic while it is below 2^53 (no BigInt per call). */
+function timespecAt(mem: GuestMemory, ptr: number): string {
+  const lo = mem.u32(ptr);
+  const hi = mem.u32(ptr + 4);
+  if (hi < 0x200000) {
+    const ns = hi * 4294967296 + lo;
+    const sec = Math.floor(ns / 1e9);
+    return `{tv_sec=${sec}, tv_nsec=${ns - sec * 1e9}}`;
+  }
+  return nsToTimespec(mem.u64(ptr));
+}
+/** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds (the virtual clock's) without toFixed. */
+function secs(ns: number): string {
+  if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
+    const us = ns / 1000;
+    const s = Math.floor(us / 1e6);
+    const frac = us - s * 1e6;
+    return `${s}.${frac >= 100000 ? frac : PAD6[String(frac).length]! + frac}`;
+  }
+  return (ns / 1e9).toFixed(6);
+}
+const PAD6 = ['', '00000', '0000', '000', '00', '0', ''];
+/** Spaces up to strace's result column. */
+const SPACES = Array.from({ length: 41 }, (_, i) => ' '.repeat(i));
+
+/** What the tracer needs to know about a call's parameters, worked out once per syscall. */
+interface CallShape {
+  /** Index of the first parameter of each kind. */
+  readonly index: ReadonlyMap<ParamKind, number>;
+  /** First parameter the call writes (see splitAt). */
+  readonly split: number;
+  /** Has in/out values to remember at entry (socklen_inout, msghdr_out). */
+  readonly before: boolean;
+  /** poll_oneoff (may print as clock_nanosleep). */
+  readonly sleepy: boolean;
+  /** Index of the RET_KINDS parameter, -1 if none. */
+  readonly ret: number;
+  /** A successful result prints as more than "0" (an out-pointer's value, revents, ready sets...). */
+  readonly resultShown: boolean;
+}
+const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
+const SHAPES = new WeakMap<SyscallDef, CallShape>();
+function shapeOf(def: SyscallDef): CallShape {
+  let sh = SHAPES.get(def);
+  if (sh) return sh;
+  const index = new Map<ParamKind, number>();
+  def.params.forEach((x, i) => {
+    if (!index.has(x.kind)) index.set(x.kind, i);
+  });
+  const firstOut = def.params.findIndex((x) => OUT_KINDS.has(x.kind));
+  sh = {
+    index,
+    split: firstOut < 0 ? def.params.length : firstOut,
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out'),
+    sleepy: index.has('subscriptions') && index.has('subcount'),
+    ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
+    resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
+  };
+  SHAPES.set(def, sh);
+  return sh;
+}
+
+const NO_BEFORE: Map<number, number> = new Map();
+/** A number as JSON.stringify writes it. */
+const jnum = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+/** A string as JSON.stringify writes it: plain ASCII text needs no escapes. */
+function jstr(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+/** An array of strings as JSON.stringify writes it. */
+function jarr(xs: readonly string[]): string {
+  let out = '[';
+  for (let i = 0; i < xs.length; i++) out = i ? `${out},${jstr(xs[i]!)}` : `${out}${jstr(xs[i]!)}`;
+  return `${out}]`;
+}
+const IMPORT_JSON = new WeakMap<SyscallDef, string>();
+function importJson(def: SyscallDef): string {
+  let s = IMPORT_JSON.get(def);
+  if (s === undefined) IMPORT_JSON.set(def, (s = JSON.stringify(`${def.module}.${def.name}`)));
+  return s;
+}
 
 /** What onEnter saw: the text of the arguments strace prints on entering, and in/out values before the call. */
 interface Entry {
@@ -188,7 +275,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
     return true;
   };
-  const seen = new Set<number>();
   /** strace -yy: a socket fd with its protocol and addresses. */
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
@@ -196,12 +282,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     // Sockets and epoll/eventfd/timerfd fds (anon_inode:[...]) show -yy's description.
     return f.isSocket || f.describe().startsWith('anon_inode:') ? `${fd}<${f.describe()}>` : String(fd);
   };
-  const kindIndex = (def: SyscallDef, kind: ParamKind): number => def.params.findIndex((x) => x.kind === kind);
+  const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
   const sleepOf = (p: Process, def: SyscallDef, args: readonly unknown[]): { id: number; ns: bigint; abs: boolean } | undefined => {
-    const i = kindIndex(def, 'subscriptions');
-    const c = kindIndex(def, 'subcount');
-    if (i < 0 || c < 0 || args[c] !== 1) return undefined;
+    const sh = shapeOf(def);
+    if (!sh.sleepy) return undefined;
+    const i = sh.index.get('subscriptions')!;
+    const c = sh.index.get('subcount')!;
+    if (args[c] !== 1) return undefined;
     try {
       const s = args[i] as number;
       if (p.mem.u8At(s + 8) !== 0) return undefined;
@@ -212,10 +300,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
-  const splitAt = (def: SyscallDef): number => {
-    const i = def.params.findIndex((x) => OUT_KINDS.has(x.kind));
-    return i < 0 ? def.params.length : i;
-  };
+  const splitAt = (def: SyscallDef): number => shapeOf(def).split;
   const sockoptVal = (p: Process, level: number, name: number, v: number, len: number): string => {
     if (!v) return 'NULL';
     const mem = p.mem;
@@ -389,7 +474,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'fdset': return fdsetText(p, v);
         case 'timeval': return v ? `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}` : 'NULL';
         case 'clockid': return nameOf(CLOCK, v);
-        case 'timespec_out': return ok && v ? nsToTimespec(mem.u64(v)) : hexp(v);
+        case 'timespec_out': return ok && v ? timespecAt(mem, v) : hexp(v);
         case 'subscriptions': {
           const sl = sleepOf(p, def, args);
           if (sl) return `${nameOf(CLOCK, sl.id)}, ${sl.abs ? 'TIMER_ABSTIME' : '0'}, ${nsToTimespec(sl.ns)}`;
@@ -430,11 +515,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const e = errnoByWasi(r);
       return { text: e ? `-1 ${e.name} (${e.message})` : `-1 errno ${r}`, n: 0 };
     }
+    if (!shapeOf(def).resultShown) return ZERO;
     let n = 0;
     let text = '0';
     const mem = p.mem;
     try {
-      const ri = def.params.findIndex((x) => RET_KINDS.has(x.kind));
+      const ri = shapeOf(def).ret;
       if (ri >= 0) {
         const ptr = args[ri] as number;
         const kind = def.params[ri]!.kind;
@@ -503,8 +589,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
 
   const format = opts.format ?? 'text';
   let seq = 0;
-  const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
-  const secs = (ns: number): string => (ns / 1e9).toFixed(6);
+  const prefixes: string[] = [];
+  const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? (prefixes[pid] ??= `[pid ${pid}] `) : '');
   let lastStamp = 0;
   /** The line's timestamp and its trailing space, per --trace-time. */
   const stamp = (ns: number): string => {
@@ -524,13 +610,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return `${secs(ns)} `;
   };
   /** " = result", from column 40 as strace aligns it. */
-  const tab = (head: string): string => {
-    const col = head.length - head.lastIndexOf('\n') - 1;
-    return col < RESULT_COLUMN ? `${head}${' '.repeat(RESULT_COLUMN - col)}= ` : `${head} = `;
-  };
+  const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
+  const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean }>();
-  const entries = new Map<number, Entry>();
+  /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
+  const entries: (Entry | undefined)[] = [];
   const emit = (pid: number, line: string): void => {
     if (format === 'text') {
       for (const [other, u] of pending) {
@@ -544,42 +629,67 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
   const perPid = new Map<number, Map<string, { calls: number; errors: number; ns: number }>>();
-  const join = (xs: (string | undefined)[]): string => xs.filter((x): x is string => x !== undefined).join(', ');
+  /** join([...xs, ...ys]) without the array. */
+  const joinBoth = (xs: readonly (string | undefined)[], ys: readonly (string | undefined)[]): string => {
+    let out = '';
+    let first = true;
+    for (let i = 0; i < xs.length + ys.length; i++) {
+      const x = i < xs.length ? xs[i] : ys[i - xs.length];
+      if (x === undefined) continue;
+      out = first ? x : `${out}, ${x}`;
+      first = false;
+    }
+    return out;
+  };
+  const join = (xs: readonly (string | undefined)[]): string => {
+    let out = '';
+    let first = true;
+    for (const x of xs) {
+      if (x === undefined) continue;
+      out = first ? x : `${out}, ${x}`;
+      first = false;
+    }
+    return out;
+  };
 
   return {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
-      const split = splitAt(def);
-      const before = new Map<number, number>();
-      def.params.forEach((x, i) => {
-        const v = args[i] as number;
-        try {
-          if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
-          if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
-        } catch {
-          /* a bad pointer: the call fails with EFAULT */
-        }
-      });
-      const text = def.params.slice(0, split).map((_, i) => arg(p, def, args, i, false, 0));
-      entries.set(p.pid, { text, before });
+      const sh = shapeOf(def);
+      const before = sh.before ? new Map<number, number>() : NO_BEFORE;
+      if (sh.before) {
+        def.params.forEach((x, i) => {
+          const v = args[i] as number;
+          try {
+            if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
+            if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
+          } catch {
+            /* a bad pointer: the call fails with EFAULT */
+          }
+        });
+      }
+      const text: (string | undefined)[] = [];
+      for (let i = 0; i < sh.split; i++) text.push(arg(p, def, args, i, false, 0));
+      entries[p.pid] = { text, before };
     },
     onSuspend(p, def, args) {
       if (!shown(p, def, args)) return;
       if (format !== 'text' || pending.has(p.pid)) return;
-      const e = entries.get(p.pid);
+      const e = entries[p.pid];
       const text = join(e?.text ?? []);
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${callName(p, def, args)}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false });
     },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
-      const injected = p.ext['injected'] === true;
-      p.ext['injected'] = undefined;
+      const ext = p.ext;
+      const injected = ext['injected'] === true;
+      if (ext['injected'] !== undefined) ext['injected'] = undefined;
       // A handler's explanation of its result (a policy refusal, something --net=real cannot do).
-      const note = p.ext['note'] as string | undefined;
-      p.ext['note'] = undefined;
-      const entry = entries.get(p.pid);
-      entries.delete(p.pid);
+      const note = ext['note'] as string | undefined;
+      if (note !== undefined) ext['note'] = undefined;
+      const entry = entries[p.pid];
+      if (entry !== undefined) entries[p.pid] = undefined;
       if (!shown(p, def, args)) return;
       const ok = r === 0;
       const u = pending.get(p.pid);
@@ -588,14 +698,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // strace -Z/-z: an <unfinished ...> line already printed is closed all the same.
         if (!u?.shown) return;
       }
-      seen.add(p.pid);
       const now = p.kernel.clock.now();
       const res = result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
       const split = splitAt(def);
       // fork() is clone(2) with glibc's arguments; the child tid pointer is where fork's result goes.
-      const inText = def.strace === 'clone' ? cloneArgs(args) : entry?.text ?? def.params.slice(0, split).map((_, i) => arg(p, def, args, i, ok, n));
-      const outText = def.params.slice(split).map((_, k) => arg(p, def, args, split + k, ok, n, entry));
+      let inText: readonly (string | undefined)[];
+      if (def.strace === 'clone') inText = cloneArgs(args);
+      else if (entry) inText = entry.text;
+      else {
+        const t: (string | undefined)[] = [];
+        for (let i = 0; i < split; i++) t.push(arg(p, def, args, i, ok, n));
+        inText = t;
+      }
+      const outText: (string | undefined)[] = [];
+      for (let i = split; i < def.params.length; i++) outText.push(arg(p, def, args, i, ok, n, entry));
       const name = callName(p, def, args);
       if (opts.summary) {
         for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
@@ -607,22 +724,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
       }
       if (format === 'jsonl') {
-        const decoded = [...inText, ...outText].filter((x): x is string => x !== undefined);
+        const decoded: string[] = [];
+        for (const x of inText) if (x !== undefined) decoded.push(x);
+        for (const x of outText) if (x !== undefined) decoded.push(x);
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const e = ok || def.library ? undefined : errnoByWasi(r);
-        const ev: TraceEvent = {
-          v: 1, seq: ++seq, start, end: now, pid: p.pid, host: p.host, call: name, import: `${def.module}.${def.name}`, args: decoded,
-          ret: ok ? res.text : def.library ? String(r) : '-1', ...(e ? { errno: e.name } : def.library && !ok ? { errno: nameOf(EAI, r) } : {}),
-          ...(def.library ? { library: true } : {}), ...(injected ? { injected: true } : {}), ...(note ? { note } : {}), ...(opts.wall ? { wall: Date.now() * 1e6 } : {}),
-        };
-        emit(p.pid, `${JSON.stringify(ev)}\n`);
+        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
+        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
+        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${jarr(decoded)},"ret":${jstr(ok ? res.text : def.library ? String(r) : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
         return;
       }
       const tail = `${res.text}${injected ? ' (INJECTED)' : ''}${def.library ? ' [library call]' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
-      const head = u?.shown
-        ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${join(outText)})`
-        : `${prefixOf(p.pid)}${stamp(now)}${name}(${join([...inText, ...outText])})`;
-      emit(p.pid, `${tab(head)}${tail}`);
+      const decoded = u?.shown ? join(outText) : joinBoth(inText, outText);
+      const head = u?.shown ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${decoded})` : `${prefixOf(p.pid)}${stamp(now)}${name}(${decoded})`;
+      // The result column counts from the line's last newline, which only the decoded arguments could hold.
+      emit(p.pid, `${decoded.includes('\n') ? tab(head) : tabAt(head, head.length)}${tail}`);
     },
     onSignal(p, sig) {
       // strace's signal-delivery line; the JSONL trace records only the exit (+++ killed by +++).

@@ -32,19 +32,37 @@ export const EAI = {
 export const AI = { AI_PASSIVE: 0x1, AI_CANONNAME: 0x2, AI_NUMERICHOST: 0x4, AI_V4MAPPED: 0x8, AI_ALL: 0x10, AI_ADDRCONFIG: 0x20, AI_NUMERICSERV: 0x400 } as const;
 export const NI = { NI_NUMERICHOST: 0x1, NI_NUMERICSERV: 0x2, NI_NOFQDN: 0x4, NI_NAMEREQD: 0x8, NI_DGRAM: 0x10 } as const;
 
-/** Name of a value in one of the tables above, or the number. */
+// Traces name constants on every line: each table's value->name map and
+// entry list are built once (walking Object.entries per call was a tenth of
+// a traced call).
+const NAME_MAPS = new WeakMap<object, Map<number, string>>();
+const FLAG_ENTRIES = new WeakMap<object, [string, number][]>();
+
+/** Name of a value in one of the tables above (the first key holding it), or the number. */
 export function nameOf(table: Readonly<Record<string, number>>, v: number): string {
-  for (const [k, x] of Object.entries(table)) if (x === v) return k;
-  return String(v);
+  let m = NAME_MAPS.get(table);
+  if (!m) {
+    m = new Map();
+    for (const [k, x] of Object.entries(table)) if (!m.has(x)) m.set(x, k);
+    NAME_MAPS.set(table, m);
+  }
+  return m.get(v) ?? String(v);
 }
 /** "MSG_PEEK|MSG_DONTWAIT", as strace prints flag sets. */
 export function flagNames(table: Readonly<Record<string, number>>, v: number): string {
   if (v === 0) return '0';
-  const out: string[] = [];
+  let es = FLAG_ENTRIES.get(table);
+  if (!es) FLAG_ENTRIES.set(table, (es = Object.entries(table)));
+  let out = '';
   let rest = v;
-  for (const [k, x] of Object.entries(table)) if (x && (v & x) === x) { out.push(k); rest &= ~x; }
-  if (rest) out.push(`0x${rest.toString(16)}`);
-  return out.join('|');
+  for (const [k, x] of es) {
+    if (x && (v & x) === x) {
+      out = out ? `${out}|${k}` : k;
+      rest &= ~x;
+    }
+  }
+  if (rest) out = out ? `${out}|0x${rest.toString(16)}` : `0x${rest.toString(16)}`;
+  return out;
 }
 
 /** /etc/services, the part socket programs use. */
