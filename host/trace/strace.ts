@@ -306,6 +306,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const mem = p.mem;
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
+    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return `{pid=${mem.i32(v)}, uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}}`;
     if (len >= 4) return `[${mem.i32(v)}]`;
     return q(mem.view(v, Math.min(Math.max(len, 0), max + 1)), max);
   };
@@ -317,6 +318,25 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       return `{iov_base=${q(part.subarray(0, max + 1), max)}, iov_len=${b.length}}`;
     });
     return `[${parts.join(', ')}]`;
+  };
+  /** One control message (wasm32 struct cmsghdr, 12 bytes), as strace prints SCM_RIGHTS' descriptors and SCM_CREDENTIALS' struct ucred. */
+  const cmsgText = (p: Process, at: number, avail: number, len: number, level: number, type: number): string => {
+    const m = p.mem;
+    const scm = level === SOL.SOL_SOCKET;
+    const typeName = scm && type === 1 ? 'SCM_RIGHTS' : scm && type === 2 ? 'SCM_CREDENTIALS' : String(type);
+    let data = '';
+    if (scm && type === 1 && avail > 12) {
+      const fds: string[] = [];
+      const n = Math.floor((avail - 12) / 4);
+      for (let i = 0; i < n; i++) {
+        if (i === max) { fds.push('...'); break; }
+        fds.push(fdText(p, m.i32(at + 12 + 4 * i)));
+      }
+      data = `, cmsg_data=[${fds.join(', ')}]`;
+    } else if (scm && type === 2 && avail >= 24) {
+      data = `, cmsg_data={pid=${m.i32(at + 12)}, uid=${m.u32(at + 16)}, gid=${m.u32(at + 20)}}`;
+    }
+    return `{cmsg_len=${len}, cmsg_level=${nameOf(SOL, level)}, cmsg_type=${typeName}${data}}`;
   };
   /** struct msghdr (wasm32): name, namelen, iov, iovlen, control, controllen, flags. */
   const msghdrText = (p: Process, v: number, limit: number, namelenBefore?: number, written = false): string => {
@@ -331,7 +351,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const len = m.u32(control + o);
         const level = m.i32(control + o + 4), type = m.i32(control + o + 8);
         if (len < 12) break;
-        cmsgs.push(`{cmsg_len=${len}, cmsg_level=${nameOf(SOL, level)}, cmsg_type=${type === 1 && level === SOL.SOL_SOCKET ? 'SCM_RIGHTS' : type}}`);
+        cmsgs.push(cmsgText(p, control + o, Math.min(len, controllen - o), len, level, type));
         o += (len + 3) & ~3;
       }
       ctl = `msg_control=[${cmsgs.join(', ')}], `;

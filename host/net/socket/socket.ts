@@ -16,6 +16,7 @@ import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP
 import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
+import { dropScm, sameCred, type Cred, type Scm, type SendControl, attachScm } from './scm.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -23,6 +24,8 @@ export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connecte
 interface Datagram {
   data: Uint8Array;
   from: Addr;
+  /** AF_UNIX ancillary data (scm.ts). */
+  scm?: Scm;
 }
 
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
@@ -249,7 +252,7 @@ export class Socket implements OpenFile {
   // ---------------- stream data ----------------
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
-  sendStream(data: Uint8Array[], total: number): number {
+  sendStream(data: Uint8Array[], total: number, ctl?: SendControl): number {
     if (this.isUnix && !this.real) {
       // unix_stream_sendmsg / unix_seqpacket_sendmsg: not connected is ENOTCONN; a shut or gone peer EPIPE.
       if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
@@ -289,7 +292,7 @@ export class Socket implements OpenFile {
       this.inflight += n;
       this.arrive(p, () => {
         this.inflight -= n;
-        if (!p.closed) p.pushDatagram(chunk, this.local ?? { family: 'unnamed' });
+        if (!p.closed) p.pushDatagram(chunk, this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, p.passcred));
         this.notify();
       }, n);
       return n;
@@ -314,6 +317,7 @@ export class Socket implements OpenFile {
       if (!p.closed && !p.rdShut) {
         p.rx.push(chunk);
         p.rxBytes += n;
+        if (ctl) p.queueScm(chunk, attachScm(ctl, true, this.passcred, p.passcred));
         p.notify();
       } else if (p.closed) this.onReset();
       this.notify();
@@ -339,8 +343,13 @@ export class Socket implements OpenFile {
   }
 
   /** Reads stream bytes; 0 at EOF; WOULD_BLOCK when there is nothing yet. */
-  recvStream(iovs: Uint8Array[], peek: boolean, waitall: boolean): number {
-    if (this.kind === 'seqpacket') return this.recvMessage(iovs, peek).n;
+  recvStream(iovs: Uint8Array[], peek: boolean, waitall: boolean, got?: ScmReceived): number {
+    if (this.kind === 'seqpacket') {
+      const r = this.recvMessage(iovs, peek);
+      if (got) got.scm = r.scm;
+      else if (!peek) dropScm(r.scm);
+      return r.n;
+    }
     if (this.state !== 'connected') {
       if (this.state === 'connecting') return WOULD_BLOCK;
       // unix_stream_recvmsg says EINVAL where tcp_recvmsg says ENOTCONN.
@@ -357,6 +366,7 @@ export class Socket implements OpenFile {
       return WOULD_BLOCK;
     }
     if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
+    if (this.rxScm) return this.recvUnixStream(iovs, peek, got);
     let n = 0;
     let ci = 0;
     let co = 0;
@@ -438,7 +448,15 @@ export class Socket implements OpenFile {
 
   // ---------------- datagrams / messages ----------------
 
-  pushDatagram(data: Uint8Array, from: Addr): boolean {
+  pushDatagram(data: Uint8Array, from: Addr, scm?: Scm): boolean {
+    if (!this.queueDatagram(data, from, scm)) {
+      dropScm(scm);
+      return false;
+    }
+    return true;
+  }
+
+  private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined): boolean {
     if (this.closed || this.rdShut) return false;
     if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
       this.net.drops++;
@@ -446,14 +464,14 @@ export class Socket implements OpenFile {
     }
     // A connected datagram socket takes datagrams only from its peer.
     if (this.kind === 'dgram' && this.remote && !sameAddr(this.remote, from)) return false;
-    this.dq.push({ data, from });
+    this.dq.push(scm ? { data, from, scm } : { data, from });
     this.dqBytes += data.length;
     this.notify();
     return true;
   }
 
-  /** Pops (or peeks) one message into iovs. */
-  recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean } {
+  /** Pops (or peeks) one message into iovs; a popped message's ancillary data is the caller's to install or drop. */
+  recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
     const d = this.dq[0];
     if (!d) {
       if (this.kind === 'seqpacket') {
@@ -476,11 +494,92 @@ export class Socket implements OpenFile {
       this.peer?.notify();
       for (const w of this.senders) w.notify();
     }
-    return { n, full: d.data.length, from: d.from, truncated: n < d.data.length };
+    return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
   }
 
   /** AF_UNIX datagram senders blocked on our full queue. */
   readonly senders = new Set<Socket>();
+
+  // ---------------- AF_UNIX ancillary data (scm.ts) ----------------
+
+  /** SO_PASSCRED: received messages carry their sender's credentials. */
+  passcred = false;
+  /** SO_PEERCRED: set by listen (our own), connect (the listener's), accept (the client's) and socketpair (the creator's). */
+  peercred: Cred | undefined;
+  /** Stream chunks queued with ancillary data; undefined while none is. */
+  private rxScm: Map<Uint8Array, Scm> | undefined;
+
+  /** Ancillary data for a stream chunk just queued. */
+  private queueScm(chunk: Uint8Array, scm: Scm | undefined): void {
+    if (!scm) return;
+    (this.rxScm ??= new Map()).set(chunk, scm);
+  }
+
+  /** The descriptions still in flight in our queues go back (the socket closed with them unread). */
+  private dropQueuedScm(): void {
+    if (this.rxScm) for (const scm of this.rxScm.values()) dropScm(scm);
+    this.rxScm = undefined;
+    for (const d of this.dq) dropScm(d.scm);
+  }
+
+  /**
+   * An AF_UNIX stream read while chunks carry ancillary data, as
+   * unix_stream_read_generic: the read stops after the first chunk with
+   * descriptors (which it takes, or with MSG_PEEK only looks at), and with
+   * SO_PASSCRED before a chunk whose credentials differ from the first one's.
+   */
+  private recvUnixStream(iovs: Uint8Array[], peek: boolean, got: ScmReceived | undefined): number {
+    const map = this.rxScm!;
+    let n = 0;
+    let vi = 0;
+    let vo = 0;
+    let ci = 0;
+    let cred: Cred | undefined;
+    let files: OpenFile[] | undefined;
+    while (vi < iovs.length) {
+      const c = peek ? this.rx[ci] : this.rx[0];
+      if (!c) break;
+      const scm = map.get(c);
+      if (n === 0) cred = scm?.cred;
+      else if (this.passcred && !sameCred(cred, scm?.cred)) break;
+      let co = 0;
+      while (co < c.length && vi < iovs.length) {
+        const v = iovs[vi]!;
+        const k = Math.min(c.length - co, v.length - vo);
+        v.set(c.subarray(co, co + k), vo);
+        co += k;
+        vo += k;
+        n += k;
+        if (vo === v.length) { vi++; vo = 0; }
+      }
+      if (scm?.files) {
+        files = scm.files;
+        if (!peek) scm.files = undefined;
+      }
+      if (peek) {
+        ci++;
+        if (files || co < c.length) break;
+        continue;
+      }
+      this.rxBytes -= co;
+      map.delete(c);
+      if (co < c.length) {
+        const rest = c.subarray(co);
+        this.rx[0] = rest;
+        if (scm?.cred) map.set(rest, { files: undefined, cred: scm.cred });
+        break;
+      }
+      this.rx.shift();
+      if (files) break;
+    }
+    if (!peek) {
+      if (map.size === 0) this.rxScm = undefined;
+      this.peer?.notify();
+    }
+    if (got) got.scm = files || cred ? { files, cred } : undefined;
+    else if (!peek && files) dropScm({ files, cred });
+    return n;
+  }
 
   // ---------------- lifecycle ----------------
 
@@ -598,6 +697,7 @@ export class Socket implements OpenFile {
       // A pending ICMP error (connected UDP) is reported by the next read too.
       if (this.soError) throw new Errno(this.takeError());
       const r = this.recvMessage(iovs, false);
+      dropScm(r.scm);
       return r.n;
     }
     return this.recvStream(iovs, false, false);
@@ -614,11 +714,11 @@ export class Socket implements OpenFile {
   }
 
   /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
-  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {
+  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl): number {
     if (this.soError) throw new Errno(this.takeError());
     // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
     if (this.wrShut) throw new Errno(E.EPIPE);
-    if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst);
+    if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst, ctl);
     if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
@@ -647,7 +747,7 @@ export class Socket implements OpenFile {
     return total;
   }
 
-  private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr): number {
+  private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl: SendControl | undefined): number {
     if (total > this.sndbuf - 32) throw new Errno(E.EMSGSIZE);
     const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
@@ -657,7 +757,7 @@ export class Socket implements OpenFile {
       target.senders.add(this);
       return WOULD_BLOCK;
     }
-    target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' });
+    target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, target.passcred));
     return total;
   }
 
@@ -723,6 +823,7 @@ export class Socket implements OpenFile {
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
     if (this.isUnix && this.local?.family === 'unix' && this.local.abstract && this.host.abstract.get(this.local.path) === this) this.host.abstract.delete(this.local.path);
     for (const s of this.senders) s.notify();
+    this.dropQueuedScm();
     this.rx = [];
     this.dq = [];
     this.state = 'closed';
@@ -741,6 +842,11 @@ export class Socket implements OpenFile {
     if (this.isUnix) return 0;
     return this.kind === 'stream' ? IPPROTO.IPPROTO_TCP : IPPROTO.IPPROTO_UDP;
   }
+}
+
+/** Where a read reports the ancillary data it took (peeked: still owned by the queue). */
+export interface ScmReceived {
+  scm?: Scm;
 }
 
 export function gather(iovs: Uint8Array[], n: number): Uint8Array {

@@ -11,6 +11,7 @@ import { accept, bind, connect, listen } from '../ops.js';
 import type { HostSocketPath, Socket } from '../socket/socket.js';
 import { realNetOf } from '../real/network.js';
 import { realBind, realBindUnix, realConnectUnix, wildcard } from '../real/ops.js';
+import { unixConnected, unixListening } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
 const S = 'socklab';
@@ -58,7 +59,10 @@ function doConnect(p: Process, fd: number, addrPtr: number, len: number): number
   }
   const starting = !s.isUnix && s.kind === 'stream' && s.ss === 'unconnected';
   let r = connect(s, a, len);
-  if (r !== WOULD_BLOCK) return 0;
+  if (r !== WOULD_BLOCK) {
+    if (s.isUnix) unixConnected(p, s);
+    return 0;
+  }
   // A real UDP connect waits for Node to connect its socket.
   if (s.kind === 'dgram') return p.block([s.waitq]);
   if (s.isUnix) {
@@ -103,6 +107,7 @@ export const listenDef: SyscallDef = syscall(S, 'listen', { strace: 'listen', cl
     if (realBind(s, wildcard(s), 28, true) === WOULD_BLOCK) return p.block([s.waitq]);
   }
   listen(s, backlog);
+  if (s.isUnix && !s.real) unixListening(p, s);
   return 0;
 });
 

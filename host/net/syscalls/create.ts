@@ -5,7 +5,7 @@ import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, IPPROTO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from '../addr/constants.js';
 import { Socket, type Kind, type SocketPathNamespace } from '../socket/socket.js';
-import { pairUnix } from '../unix/unix.js';
+import { credOf, pairUnix } from '../unix/unix.js';
 import { networkOf } from '../virtual/index.js';
 import { realNetOf } from '../real/network.js';
 import { attachReal, refuseRaw } from '../real/ops.js';
@@ -79,7 +79,7 @@ export const socketpairDef: SyscallDef = syscall(S, 'socketpair', { strace: 'soc
   }
   const a = newSocket(p, domain, type, protocol);
   const b = newSocket(p, domain, type, protocol);
-  pairUnix(a, b);
+  pairUnix(a, b, credOf(p));
   if (p.fds.size + 2 > p.fds.limit) return E.EMFILE;
   const fa = p.fds.install(a, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
   const fb = p.fds.install(b, { cloexec: (type & SOCK_CLOEXEC) !== 0 });

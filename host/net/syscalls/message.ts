@@ -6,10 +6,12 @@ import { WOULD_BLOCK } from '../../kernel/file.js';
 import type { Process } from '../../kernel/process.js';
 import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
-import { AF, MSG } from '../addr/constants.js';
+import { AF, MSG, SOL } from '../addr/constants.js';
 import { encodeSockaddr, writeSockaddr, type Addr } from '../addr/sockaddr.js';
 import { sockOf } from '../fd.js';
+import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
 import type { Socket } from '../socket/socket.js';
+import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
 const S = 'socklab';
@@ -27,11 +29,15 @@ function from(views: Uint8Array[], skip: number): Uint8Array[] {
 }
 
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
-export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined): number {
+export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
   if (flags & MSG.MSG_OOB && (s.isUnix || s.kind !== 'stream')) return -E.EOPNOTSUPP;
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   const total = lengthOf(iovs);
+  // AF_UNIX: the sender's credentials go along when either end has SO_PASSCRED (maybe_add_creds).
+  if (s.isUnix && !s.real) ctl ??= { files: [], cred: undefined, self: credOf(p) };
+  // A stream send woken part-way already sent its descriptors with its first bytes.
+  if (ctl && p.callBytes > 0) ctl.files = [];
   try {
     if (s.kind === 'dgram') {
       // udp_sendmsg takes AF_UNSPEC as AF_INET.
@@ -41,14 +47,14 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
       const to = dst ?? s.remote;
       if (!to) return -(s.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
       if (dst && !s.isUnix && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
-      const n = s.sendDatagram(iovs, total, to);
+      const n = s.sendDatagram(iovs, total, to, ctl);
       if (n !== WOULD_BLOCK) return n;
       const r = waitFor(p, s, 'write', dontwait);
       return r === BLOCKED ? r : -r;
     }
     let done = p.callBytes;
     for (;;) {
-      const n = s.sendStream(from(iovs, done), total - done);
+      const n = s.sendStream(from(iovs, done), total - done, ctl);
       if (n === WOULD_BLOCK) {
         const r = waitFor(p, s, 'write', dontwait);
         if (r === BLOCKED) {
@@ -58,6 +64,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
         return done > 0 ? done : -r;
       }
       done += n;
+      if (ctl && n > 0) ctl.files = [];
       if (done >= total || s.nonblock || dontwait) return done;
     }
   } catch (e) {
@@ -67,10 +74,14 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from?: Addr; truncated: boolean }
+export interface Received { n: number; from?: Addr; truncated: boolean; scm?: Scm }
 
-/** recv/recvfrom/recvmsg: bytes (or the full datagram size with MSG_TRUNC), a negative errno, or BLOCKED. */
-export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number): Received | number {
+/**
+ * recv/recvfrom/recvmsg: bytes (or the full datagram size with MSG_TRUNC), a negative errno, or BLOCKED.
+ * With `wantScm` (recvmsg) the AF_UNIX ancillary data comes back in `scm`
+ * (still the queue's under MSG_PEEK); otherwise descriptors received are closed.
+ */
+export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm = false): Received | number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
   if (flags & MSG.MSG_OOB) return -E.EINVAL;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
@@ -82,24 +93,33 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number)
       const w = waitFor(p, s, 'read', dontwait);
       return w === BLOCKED ? w : -w;
     }
+    if (!wantScm && !peek) dropScm(r.scm);
     // With MSG_TRUNC a datagram or message reports its real length.
-    return { n: flags & MSG.MSG_TRUNC ? r.full : r.n, from: r.from, truncated: r.truncated };
+    return { n: flags & MSG.MSG_TRUNC ? r.full : r.n, from: r.from, truncated: r.truncated, scm: wantScm ? r.scm : undefined };
   }
   const waitall = (flags & MSG.MSG_WAITALL) !== 0 && !peek && !dontwait && !s.nonblock;
   const want = lengthOf(iovs);
   let done = p.callBytes;
+  let scm: Scm | undefined;
   for (;;) {
-    const n = s.recvStream(from(iovs, done), peek, false);
+    const got = s.isUnix ? {} as { scm?: Scm } : undefined;
+    const n = s.recvStream(from(iovs, done), peek, false, got);
     if (n === WOULD_BLOCK) {
       const w = waitFor(p, s, 'read', dontwait);
       if (w === BLOCKED) {
         p.callBytes = done;
         return w;
       }
-      return done > 0 ? { n: done, truncated: false } : -w;
+      return done > 0 ? { n: done, truncated: false, scm } : -w;
     }
     done += n;
-    if (!waitall || n === 0 || done >= want) return { n: done, from: streamSource(s), truncated: false };
+    // MSG_WAITALL goes on with the next chunks; the credentials are the first chunk's, and descriptors end the read.
+    if (got?.scm) {
+      if (!wantScm) {
+        if (!peek) dropScm(got.scm);
+      } else scm = scm ? { files: got.scm.files, cred: scm.cred } : got.scm;
+    }
+    if (!waitall || n === 0 || done >= want || scm?.files) return { n: done, from: streamSource(s), truncated: false, scm };
   }
 }
 
@@ -128,6 +148,127 @@ function readMsg(p: Process, ptr: number): Msg {
   const iovlen = p.mem.i32(ptr + 12);
   if (iovlen < 0 || iovlen > 1024) throw new Errno(E.EMSGSIZE);
   return { name: p.mem.u32(ptr), namelen: p.mem.u32(ptr + 4), iov: p.mem.iovecs(iovPtr, iovlen), control: p.mem.u32(ptr + 16), controllen: p.mem.u32(ptr + 20) };
+}
+
+// ---------- ancillary data (wasm32 layout: struct cmsghdr is 12 bytes, 4-byte aligned) ----------
+
+const CMSG_HDR = 12;
+const cmsgAlign = (n: number): number => (n + 3) & ~3;
+const SCM_RIGHTS = 1;
+const SCM_CREDENTIALS = 2;
+
+/**
+ * The control messages of an AF_UNIX sendmsg, as __scm_send reads them:
+ * a header shorter than itself or running past msg_controllen is EINVAL;
+ * other levels are skipped; SCM_RIGHTS names open descriptors (EBADF),
+ * SCM_MAX_FD in all (EINVAL); SCM_CREDENTIALS is exactly one struct ucred
+ * (EINVAL otherwise, or for uid/gid -1) naming a live process (ESRCH).
+ * socklab's guests run as root with every capability, so as on Linux for
+ * uid 0 any existing pid, uid and gid may be claimed. Other SOL_SOCKET
+ * types are EINVAL. Other families ignore the control data, as TCP and UDP do.
+ */
+function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
+  if (!s.isUnix || s.real) return undefined;
+  const ctl: SendControl = { files: [], cred: undefined, self: credOf(p) };
+  if (m.controllen > 0x7fffffff) throw new Errno(E.ENOBUFS);
+  if (m.controllen < CMSG_HDR) return ctl;
+  const mem = p.mem;
+  mem.check(m.control, m.controllen);
+  for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
+    const at = m.control + o;
+    const len = mem.u32(at);
+    const level = mem.i32(at + 4);
+    const type = mem.i32(at + 8);
+    if (len < CMSG_HDR || len > m.controllen - o) throw new Errno(E.EINVAL);
+    if (level === SOL.SOL_SOCKET) {
+      if (type === SCM_RIGHTS) {
+        const num = Math.floor((len - CMSG_HDR) / 4);
+        if (ctl.files.length + num > SCM_MAX_FD) throw new Errno(E.EINVAL);
+        for (let i = 0; i < num; i++) ctl.files.push(p.fds.file(mem.i32(at + CMSG_HDR + 4 * i)));
+      } else if (type === SCM_CREDENTIALS) {
+        if (len !== CMSG_HDR + 12) throw new Errno(E.EINVAL);
+        const cred: Cred = { pid: mem.i32(at + 12), uid: mem.u32(at + 16), gid: mem.u32(at + 20) };
+        if (cred.uid === 0xffffffff || cred.gid === 0xffffffff) throw new Errno(E.EINVAL);
+        if (!p.kernel.processes.some((x) => x.pid === cred.pid && !x.reaped)) throw new Errno(E.ESRCH);
+        ctl.cred = cred;
+      } else throw new Errno(E.EINVAL);
+    }
+    o += cmsgAlign(len);
+  }
+  return ctl;
+}
+
+/**
+ * Writes what a recvmsg received into msg_control, as scm_recv does (the
+ * 32-bit layout of put_cmsg_compat / scm_detach_fds_compat): SCM_CREDENTIALS
+ * first when SO_PASSCRED is on, then SCM_RIGHTS with new descriptors at the
+ * lowest free numbers (close-on-exec with MSG_CMSG_CLOEXEC). What does not
+ * fit sets MSG_CTRUNC, and descriptors that did not fit are closed. Returns
+ * the bytes of control data written and the flags to add.
+ */
+function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags: number): { used: number; flags: number } {
+  const peek = (flags & MSG.MSG_PEEK) !== 0;
+  const files = scm?.files;
+  let out = 0;
+  if (!s.passcred && !files) return { used: 0, flags: 0 };
+  if (!m.control) {
+    if (!peek) dropScm(scm);
+    return { used: 0, flags: MSG.MSG_CTRUNC };
+  }
+  const mem = p.mem;
+  let used = 0;
+  let left = m.controllen;
+  const header = (len: number, type: number): void => {
+    mem.setU32(m.control + used, len);
+    mem.setI32(m.control + used + 4, SOL.SOL_SOCKET);
+    mem.setI32(m.control + used + 8, type);
+  };
+  if (s.passcred) {
+    const c = scm?.cred ?? NO_CRED;
+    if (left < CMSG_HDR) out |= MSG.MSG_CTRUNC;
+    else {
+      const data = new Uint8Array(12);
+      const dv = new DataView(data.buffer);
+      dv.setInt32(0, c.pid, true);
+      dv.setUint32(4, c.uid >>> 0, true);
+      dv.setUint32(8, c.gid >>> 0, true);
+      let len = CMSG_HDR + 12;
+      if (left < len) {
+        out |= MSG.MSG_CTRUNC;
+        len = left;
+      }
+      header(len, SCM_CREDENTIALS);
+      mem.write(m.control + used + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
+      const space = Math.min(left, CMSG_HDR + 12);
+      used += space;
+      left -= space;
+    }
+  }
+  if (files) {
+    const fdmax = Math.min(files.length, left > CMSG_HDR ? Math.floor((left - CMSG_HDR) / 4) : 0);
+    const cloexec = (flags & MSG.MSG_CMSG_CLOEXEC) !== 0;
+    let i = 0;
+    for (; i < fdmax; i++) {
+      let fd: number;
+      try {
+        fd = p.fds.install(files[i]!, { cloexec });
+      } catch (e) {
+        if (e instanceof Errno) break;
+        throw e;
+      }
+      mem.setI32(m.control + used + CMSG_HDR + 4 * i, fd);
+    }
+    if (i > 0) {
+      header(CMSG_HDR + 4 * i, SCM_RIGHTS);
+      const space = Math.min(left, CMSG_HDR + 4 * i);
+      used += space;
+      left -= space;
+    }
+    if (i < files.length) out |= MSG.MSG_CTRUNC;
+    // The in-flight references go (a peek leaves them to the queue): what was not installed closes with its last.
+    if (!peek) dropScm(scm);
+  }
+  return { used, flags: out };
 }
 
 export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
@@ -163,8 +304,9 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   const s = sockOf(p, fd);
   const m = readMsg(p, msgPtr);
   p.mem.check(out, 4);
+  const ctl = readControl(p, s, m);
   const dst = m.name && s.kind === 'dgram' ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, m.iov, flags, dst);
+  const r = doSend(p, s, m.iov, flags, dst, ctl);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);
@@ -175,9 +317,11 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
   const s = sockOf(p, fd);
   const m = readMsg(p, msgPtr);
   p.mem.check(out, 4);
-  const r = doRecv(p, s, m.iov, flags);
+  if (s.isUnix && m.control && m.controllen) p.mem.check(m.control, m.controllen);
+  const r = doRecv(p, s, m.iov, flags, true);
   if (r === BLOCKED) return r;
   if (typeof r === 'number') return -r;
+  const c = writeControl(p, s, m, r.scm, flags);
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
   if (m.name) {
     const from = sourceName(r.from);
@@ -185,8 +329,9 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
     if (a) p.mem.write(m.name, a.subarray(0, Math.min(m.namelen, a.length)));
     p.mem.setU32(msgPtr + 4, a ? a.length : 0);
   }
-  p.mem.setU32(msgPtr + 20, 0);
-  p.mem.setI32(msgPtr + 24, r.truncated ? MSG.MSG_TRUNC : 0);
+  p.mem.setU32(msgPtr + 20, c.used);
+  // msg_flags starts from the call's MSG_CMSG_CLOEXEC, as ___sys_recvmsg sets it.
+  p.mem.setI32(msgPtr + 24, (flags & MSG.MSG_CMSG_CLOEXEC) | (r.truncated ? MSG.MSG_TRUNC : 0) | c.flags);
   p.mem.setU32(out, r.n);
   return 0;
 });

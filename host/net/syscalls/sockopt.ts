@@ -7,6 +7,7 @@ import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from '../addr/constants.js';
 import { sockOf } from '../fd.js';
+import { UNKNOWN_CRED } from '../socket/scm.js';
 
 const S = 'socklab';
 
@@ -50,7 +51,13 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         need(8);
         s.linger = { on: p.mem.i32(val), secs: p.mem.i32(val + 4) };
         return 0;
-      case SO.SO_TYPE: case SO.SO_ERROR: case SO.SO_DOMAIN: case SO.SO_PROTOCOL: case SO.SO_ACCEPTCONN:
+      // SO_PASSCRED is for AF_UNIX (and netlink) sockets: sk_may_scm_recv refuses the others.
+      case SO.SO_PASSCRED: {
+        if (!s.isUnix) return E.EOPNOTSUPP;
+        s.passcred = int() !== 0;
+        return 0;
+      }
+      case SO.SO_TYPE: case SO.SO_ERROR: case SO.SO_DOMAIN: case SO.SO_PROTOCOL: case SO.SO_ACCEPTCONN: case SO.SO_PEERCRED:
         return E.ENOPROTOOPT;
       default: return E.ENOPROTOOPT;
     }
@@ -135,6 +142,17 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
       case SO.SO_KEEPALIVE: return putInt(s.keepalive ? 1 : 0);
       case SO.SO_BROADCAST: return putInt(s.broadcast ? 1 : 0);
       case SO.SO_OOBINLINE: return putInt(s.oobinline ? 1 : 0);
+      case SO.SO_PASSCRED: return s.isUnix ? putInt(s.passcred ? 1 : 0) : E.EOPNOTSUPP;
+      case SO.SO_PEERCRED: {
+        // struct ucred of the peer as connect/listen/socketpair recorded it; {0, -1, -1} without one (TCP, unconnected).
+        const c = s.peercred ?? UNKNOWN_CRED;
+        const b = new Uint8Array(12);
+        const dv = new DataView(b.buffer);
+        dv.setInt32(0, c.pid, true);
+        dv.setUint32(4, c.uid >>> 0, true);
+        dv.setUint32(8, c.gid >>> 0, true);
+        return putBytes(b);
+      }
       case SO.SO_RCVBUF: return putInt(s.rcvbuf);
       case SO.SO_SNDBUF: return putInt(s.sndbuf);
       case SO.SO_RCVLOWAT: return putInt(s.rcvlowat);

@@ -8,6 +8,8 @@ import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { UNNAMED, type Addr, type UnixAddr } from '../addr/sockaddr.js';
 import { backlogFull } from '../socket/rules.js';
+import type { Process } from '../../kernel/process.js';
+import type { Cred } from '../socket/scm.js';
 import { Socket } from '../socket/socket.js';
 
 /** bind() of an AF_UNIX socket: a path, an abstract name, or (an empty address) autobind. */
@@ -25,9 +27,10 @@ export function bindUnix(s: Socket, a: Addr): void {
   s.state = 'bound';
 }
 
-/** socketpair(): two unnamed sockets connected to each other. */
-export function pairUnix(a: Socket, b: Socket): void {
+/** socketpair(): two unnamed sockets connected to each other; each one's SO_PEERCRED is the creator's. */
+export function pairUnix(a: Socket, b: Socket, cred?: Cred): void {
   for (const [x, y] of [[a, b], [b, a]] as const) {
+    x.peercred = cred;
     x.peer = y;
     x.state = 'connected';
     x.local = { family: 'unnamed' };
@@ -75,6 +78,9 @@ export function connectUnix(s: Socket, a: Addr): number {
     return WOULD_BLOCK;
   }
   const child = Socket.accepted(l, l.local!, s.local ?? UNNAMED);
+  // The client's SO_PEERCRED is the listener's (copy_peercred); the accepted socket's is set by the caller (unixConnected).
+  s.peercred = l.peercred;
+  child.passcred = l.passcred;
   child.peer = s;
   s.peer = child;
   s.remote = l.local;
@@ -83,4 +89,19 @@ export function connectUnix(s: Socket, a: Addr): number {
   l.acceptq.push(child);
   l.notify();
   return 0;
+}
+
+/** The credentials a process acts with: its pid; socklab's guests run as uid 0, gid 0. */
+export function credOf(p: Process): Cred {
+  return { pid: p.pid, uid: 0, gid: 0 };
+}
+
+/** After an AF_UNIX stream or seqpacket connect() by process p: the accepted socket's SO_PEERCRED is p's (init_peercred at connect). */
+export function unixConnected(p: Process, s: Socket): void {
+  if (s.kind !== 'dgram' && s.peer) s.peer.peercred = credOf(p);
+}
+
+/** After listen() by process p on an AF_UNIX socket: its SO_PEERCRED is p's own (init_peercred in unix_listen). */
+export function unixListening(p: Process, s: Socket): void {
+  s.peercred = credOf(p);
 }

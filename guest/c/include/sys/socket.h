@@ -53,6 +53,15 @@ struct linger {
   int l_linger;
 };
 
+/* SO_PEERCRED's value and SCM_CREDENTIALS' data (glibc declares it under _GNU_SOURCE). */
+#ifdef _GNU_SOURCE
+struct ucred {
+  pid_t pid;
+  uid_t uid;
+  gid_t gid;
+};
+#endif
+
 #define __CMSG_LEN(cmsg) (((cmsg)->cmsg_len + sizeof(long) - 1) & ~(long)(sizeof(long) - 1))
 #define __CMSG_NEXT(cmsg) ((unsigned char *)(cmsg) + __CMSG_LEN(cmsg))
 #define __MHDR_END(mhdr) ((unsigned char *)(mhdr)->msg_control + (mhdr)->msg_controllen)
@@ -155,6 +164,7 @@ struct linger {
 
 #define SCM_RIGHTS 0x01
 #define SCM_CREDENTIALS 0x02
+#define SCM_SECURITY 0x03
 
 int socket(int, int, int);
 int socketpair(int, int, int, int[2]);
