@@ -7,7 +7,7 @@
 import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
-import { Process, type ExitInfo } from './process.js';
+import { InstancePool, Process, type ExitInfo } from './process.js';
 import { ComponentProcess } from '../component/process.js';
 import type { SyscallDef } from './syscall.js';
 import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
@@ -114,6 +114,8 @@ export class Kernel {
   readonly sliceBudget: number;
   readonly processes: Process[] = [];
   private readonly schedRng: Rng;
+  /** Exited processes' instances, for the next fork of the same module. */
+  readonly instances = new InstancePool();
   private runnable: Process[] = [];
   /** The members of `runnable`, so requeue is O(1) with ten thousand processes (the array keeps the seeded pick order). */
   private queued = new Set<Process>();

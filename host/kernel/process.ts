@@ -173,12 +173,15 @@ export class Process implements Waiter {
       this.refused = new Killed('SIGKILL', `memory limit exceeded: the module declares ${fmtBytes(declared)} of initial memory${extra}, the limit is ${fmtBytes(max)}`);
       return;
     }
+    // The imports reach this process through a slot, so the instance can serve a later fork once this process has exited (InstancePool).
+    const slot: ImportSlot = { p: this };
+    this.slot = slot;
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
-    for (const def of this.kernel.syscalls) (imports[def.module] ??= {})[def.name] = this.importFor(def);
+    for (const def of this.kernel.syscalls) (imports[def.module] ??= {})[def.name] = importFor(slot, def);
     imports['socklab_rt'] = {
-      memory_grow_pre: (_id: number, delta: number) => this.onMemoryGrow(delta),
+      memory_grow_pre: (_id: number, delta: number) => slot.p.onMemoryGrow(delta),
       memory_grow_post: (_id: number, r: number) => r,
-      fuel_exhausted: () => this.onFuelExhausted(),
+      fuel_exhausted: () => slot.p.onFuelExhausted(),
     };
     const instance = new WebAssembly.Instance(this.module.module, imports as WebAssembly.Imports);
     const ex = instance.exports as unknown as AsyncifyExports & { memory: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
@@ -192,6 +195,18 @@ export class Process implements Waiter {
     const before = ex.memory.grow(ASYNCIFY_PAGES);
     this.asyncData = before * PAGE;
   }
+
+  /** Takes over an exited process's instance (copyFrom overwrites all of its memory and globals). */
+  private adopt(pooled: PooledInstance): void {
+    pooled.slot.p = this;
+    this.slot = pooled.slot;
+    const ex = pooled.exports as AsyncifyExports & { memory: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
+    this.exports = ex;
+    this.fuelGlobal = ex.socklab_fuel;
+    this.mem = new GuestMemory(ex.memory);
+  }
+
+  private slot: ImportSlot | undefined;
 
   /** Set when the module cannot start within the limits: the first slice ends it. */
   private refused: Killed | undefined;
@@ -213,7 +228,8 @@ export class Process implements Waiter {
    * refill and yield the CPU so a loop without syscalls cannot starve the
    * others. On the rewind after that yield, the call just returns.
    */
-  private onFuelExhausted(): void {
+  /** @internal */
+  onFuelExhausted(): void {
     if (this.rewinding) {
       this.exports.asyncify_stop_rewind();
       this.rewinding = false;
@@ -235,7 +251,8 @@ export class Process implements Waiter {
     this.unwind();
   }
 
-  private onMemoryGrow(delta: number): number {
+  /** @internal */
+  onMemoryGrow(delta: number): number {
     const max = this.kernel.limits.maxMemory;
     if (max !== undefined && delta > 0) {
       // The whole linear memory counts, socklab's Asyncify pages included.
@@ -432,24 +449,10 @@ export class Process implements Waiter {
    * dispatch. It declares exactly the import's parameters: V8 calls a JS
    * import whose arity matches the wasm signature through a faster wrapper.
    */
-  private importFor(def: SyscallDef): (...args: number[]) => number {
-    const u = undefined as unknown as number;
-    switch (def.params.length) {
-      case 0: return () => this.dispatch(def, u, u, u, u, u, u, u, u, u);
-      case 1: return (a: number) => this.dispatch(def, a, u, u, u, u, u, u, u, u);
-      case 2: return (a: number, b: number) => this.dispatch(def, a, b, u, u, u, u, u, u, u);
-      case 3: return (a: number, b: number, c: number) => this.dispatch(def, a, b, c, u, u, u, u, u, u);
-      case 4: return (a: number, b: number, c: number, d: number) => this.dispatch(def, a, b, c, d, u, u, u, u, u);
-      case 5: return (a: number, b: number, c: number, d: number, e: number) => this.dispatch(def, a, b, c, d, e, u, u, u, u);
-      case 6: return (a: number, b: number, c: number, d: number, e: number, f: number) => this.dispatch(def, a, b, c, d, e, f, u, u, u);
-      case 7: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => this.dispatch(def, a, b, c, d, e, f, g, u, u);
-      case 8: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => this.dispatch(def, a, b, c, d, e, f, g, h, u);
-      default: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => this.dispatch(def, a, b, c, d, e, f, g, h, i);
-    }
-  }
 
   /** The import wrapper: every syscall from this guest enters here. */
-  private dispatch(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+  /** @internal the one entry of every import (importFor). */
+  dispatch(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
     if (this.rewinding) {
       this.exports.asyncify_stop_rewind();
       this.rewinding = false;
@@ -553,7 +556,9 @@ export class Process implements Waiter {
    * keep (filesystem view, signal dispositions). Its first slice rewinds.
    */
   copyFrom(parent: Process): void {
-    this.instantiate();
+    const pooled = this.kernel.instances.take(this.module.module, parent.mem.size);
+    if (pooled) this.adopt(pooled);
+    else this.instantiate();
     if (this.refused) return;
     const src = parent.exports as unknown as Record<string, unknown>;
     const dst = this.exports as unknown as Record<string, unknown>;
@@ -668,6 +673,9 @@ export class Process implements Waiter {
    */
   release(): void {
     if (this.state !== 'exited' || !this.exports) return;
+    // An instance at rest (not mid-unwind) serves the next fork of the same module: no new instance, no fresh pages to fault in.
+    if (this.slot && this.exports.asyncify_get_state() === 0) this.kernel.instances.give(this.module.module, { exports: this.exports, slot: this.slot });
+    this.slot = undefined;
     this.exports = undefined as unknown as AsyncifyExports;
     this.mem = RELEASED;
     this.fuelGlobal = undefined;
@@ -677,6 +685,64 @@ export class Process implements Waiter {
   /** "pid 2 (server.wasm)" */
   toString(): string {
     return `pid ${this.pid} (${this.name})`;
+  }
+}
+
+/** An import per syscall, taking exactly its wasm parameters (V8 calls arity-matching imports through a faster wrapper). */
+function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
+  const u = undefined as unknown as number;
+  switch (def.params.length) {
+    case 0: return () => slot.p.dispatch(def, u, u, u, u, u, u, u, u, u);
+    case 1: return (a: number) => slot.p.dispatch(def, a, u, u, u, u, u, u, u, u);
+    case 2: return (a: number, b: number) => slot.p.dispatch(def, a, b, u, u, u, u, u, u, u);
+    case 3: return (a: number, b: number, c: number) => slot.p.dispatch(def, a, b, c, u, u, u, u, u, u);
+    case 4: return (a: number, b: number, c: number, d: number) => slot.p.dispatch(def, a, b, c, d, u, u, u, u, u);
+    case 5: return (a: number, b: number, c: number, d: number, e: number) => slot.p.dispatch(def, a, b, c, d, e, u, u, u, u);
+    case 6: return (a: number, b: number, c: number, d: number, e: number, f: number) => slot.p.dispatch(def, a, b, c, d, e, f, u, u, u);
+    case 7: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => slot.p.dispatch(def, a, b, c, d, e, f, g, u, u);
+    case 8: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => slot.p.dispatch(def, a, b, c, d, e, f, g, h, u);
+    default: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => slot.p.dispatch(def, a, b, c, d, e, f, g, h, i);
+  }
+}
+
+/** Whom an instance's imports call: its process, or the forked child that took the instance over. */
+interface ImportSlot {
+  p: Process;
+}
+
+interface PooledInstance {
+  exports: AsyncifyExports;
+  slot: ImportSlot;
+}
+
+/**
+ * Instances of exited processes, kept per compiled module for the next
+ * fork(): a forking server's children are copies of one parent, so the
+ * instance and its already-touched memory are reused instead of a new
+ * instance, a fresh memory and its page faults per child. The child's
+ * copyFrom overwrites the whole memory and every mutable global; an
+ * instance whose memory is larger than the parent's is not used (memory
+ * cannot shrink, and its size is visible to the guest).
+ */
+export class InstancePool {
+  private readonly byModule = new Map<WebAssembly.Module, PooledInstance[]>();
+  static readonly PER_MODULE = 8;
+
+  give(module: WebAssembly.Module, i: PooledInstance): void {
+    let list = this.byModule.get(module);
+    if (!list) this.byModule.set(module, (list = []));
+    if (list.length < InstancePool.PER_MODULE) list.push(i);
+  }
+
+  /** An instance whose memory is at most `bytes`, or undefined. */
+  take(module: WebAssembly.Module, bytes: number): PooledInstance | undefined {
+    const list = this.byModule.get(module);
+    if (!list) return undefined;
+    for (let k = list.length - 1; k >= 0; k--) {
+      const mem = (list[k]!.exports as unknown as { memory: WebAssembly.Memory }).memory;
+      if (mem.buffer.byteLength <= bytes) return list.splice(k, 1)[0];
+    }
+    return undefined;
   }
 }
 
