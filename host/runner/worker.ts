@@ -186,7 +186,10 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   post({ t: 'ready' });
   const k = session.kernel;
   k.onSlice = (p) => Atomics.store(i32, RUNNING, p.pid);
-  k.onProcessExit = (p) => post({ t: 'exit', pid: p.pid, exit: p.exit! });
+  // Only the processes socklab started are in the outcome (a forked child's status is its parent's business, through wait).
+  k.onProcessExit = (p) => {
+    if (!p.forked) post({ t: 'exit', pid: p.pid, exit: p.exit! });
+  };
   k.onIdle = () => {
     // Waiting on the host's event loop: no guest is running (a timeout now names none).
     Atomics.store(i32, RUNNING, 0);
