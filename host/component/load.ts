@@ -11,6 +11,7 @@ import { cacheDir, ModuleError } from '../loader/cache.js';
 import { FUEL_IMPORT, instrumentFuel } from '../loader/fuel.js';
 import type { LoadedModule } from '../loader/module.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
+import { ComponentProcess } from './process.js';
 
 /** Bump when the transformation changes (or the jco version does). */
 const COMPONENT_TRANSFORM_VERSION = 'c5-jco-transpile-0.15.0';
@@ -34,6 +35,8 @@ export interface LoadedComponent {
   imports: string[];
   /** The glue jco generated (in the cache). */
   glue: string;
+  /** What the kernel runs it as (the kernel itself does not load component code). */
+  processClass: typeof ComponentProcess;
 }
 
 const memo = new Map<string, LoadedComponent>();
@@ -72,7 +75,7 @@ export async function loadComponent(bytes: Uint8Array, name: string, opts: { fue
     if (meta.fueled?.includes(f)) fueled.add(m);
   }
   const glue = (await import(pathToFileURL(join(dir, 'component.js')).href)) as { instantiate: InstantiateFn };
-  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, fueled, imports: meta.imports, glue: join(dir, 'component.js') };
+  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, fueled, imports: meta.imports, glue: join(dir, 'component.js'), processClass: ComponentProcess };
   memo.set(key, component);
   return { component, hash, cached };
 }
@@ -181,10 +184,6 @@ function patchGlue(js: string): string {
   return js.replace(GLUE_DEBUG_LOG, '  const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
 }
 
-/** A WebAssembly component binary: the \0asm magic with the layer field (bytes 6-7) set to 1. */
-export function isComponent(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[6] === 1 && bytes[7] === 0;
-}
 
 const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 

@@ -8,7 +8,6 @@ import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
 import { InstancePool, Process, type ExitInfo } from './process.js';
-import { ComponentProcess } from '../component/process.js';
 import type { SyscallDef } from './syscall.js';
 import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
@@ -161,7 +160,7 @@ export class Kernel {
       throw new Error(`process limit reached (${this.limits.maxProcesses})`);
     }
     const pid = this.nextPid++;
-    const p = new (module.component ? ComponentProcess : Process)(this, pid, module, {
+    const p = new (module.component ? module.component.processClass : Process)(this, pid, module, {
       argv: opts.argv,
       env: opts.env ?? [],
       host: opts.host ?? 'localhost',

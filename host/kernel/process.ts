@@ -11,7 +11,8 @@ import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel } from './kernel.js';
-import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, type LoadedModule } from '../loader/module.js';
+import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX } from '../abi/layout.js';
+import type { LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 

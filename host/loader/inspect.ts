@@ -185,3 +185,8 @@ function readSections(b: Uint8Array): CoreModuleInfo {
   const exports = rawExports.map(({ name: n, kind, index }) => (kind === 'function' ? { name: n, kind, type: funcTypes[index] } : { name: n, kind }));
   return { kind: 'core', memory64, imports, exports, ...(memory ? { memory } : {}), functions, start };
 }
+
+/** A WebAssembly component binary: the \0asm magic with the layer field (bytes 6-7) set to 1. */
+export function isComponent(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d && bytes[6] === 1 && bytes[7] === 0;
+}

@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatType, inspectWasm, sameType, type CoreModuleInfo, type ExportInfo, type FuncType } from './inspect.js';
+import { formatType, inspectWasm, isComponent, sameType, type CoreModuleInfo, type ExportInfo, type FuncType } from './inspect.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
-import { isComponent, loadComponentModule, type LoadedComponent } from '../component/load.js';
+import type { LoadedComponent } from '../component/load.js';
+import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
 
 export { cacheDir, ModuleError } from './cache.js';
@@ -37,11 +38,6 @@ export interface LoadedModule {
 /** Bump when the transformation changes, so old cache entries are not reused. */
 const TRANSFORM_VERSION = 'v4';
 
-/**
- * Pages socklab grows a guest's memory by after instantiation, for the
- * Asyncify stack (kernel/process.ts); they count against --max-memory.
- */
-export const ASYNCIFY_PAGES = 1;
 
 
 /**
@@ -74,7 +70,8 @@ export async function loadModule(
   knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
   opts: LoadOptions = {},
 ): Promise<LoadedModule> {
-  if (isComponent(bytes)) return loadComponentModule(bytes, name, opts);
+  // Components load their own machinery (jco's glue, the WASI 0.2 imports) only when one is run.
+  if (isComponent(bytes)) return (await import('../component/load.js')).loadComponentModule(bytes, name, opts);
   const info = checkModule(bytes, name, knownImports);
   const memory = info.memory ?? { initial: 0 };
   checkSize(bytes, info, name, opts.fuel === true);
@@ -241,8 +238,6 @@ function startFromEntry(mod: BModule, binaryen: Binaryen): boolean {
 type Binaryen = typeof import('binaryen').default;
 type BModule = InstanceType<Binaryen['Module']>;
 
-/** Exports of the guest's own mutable globals (fork copies them): GLOBAL_EXPORT_PREFIX + the global's index. */
-export const GLOBAL_EXPORT_PREFIX = 'socklab$global$';
 
 /**
  * Exports every mutable global the module defines under
