@@ -132,6 +132,9 @@ function violation(e: Edge): string | undefined {
   if (fromNet && toNet && fromNet !== toNet) return 'one network imports another';
   if (under(e.to, 'host/cli') && !under(e.from, 'host/cli')) return 'host/cli/ is imported from outside it';
   if (under(e.to, 'host/runner') && !RUNNER_USERS(e.from)) return 'host/runner/ is imported from below it';
+  // Components are run by the kernel through the class their loaded form carries: a core module's run loads no component code.
+  if (!e.typeOnly && under(e.to, 'host/component') && (under(e.from, 'host/kernel') || under(e.from, 'host/abi'))) return 'the kernel loads component code';
+  if (!e.typeOnly && (under(e.from, 'host/kernel') || under(e.from, 'host/abi')) && under(e.to, 'host/loader')) return 'the kernel imports the loader (Binaryen and the module cache come with it)';
   return undefined;
 }
 
@@ -170,5 +173,7 @@ describe('architecture: the import graph of host/', () => {
     expect(violation({ from: 'host/net/addr/sockaddr.ts', to: 'host/net/socket.ts', typeOnly: true })).toBeDefined();
     expect(violation({ from: 'host/trace/api.ts', to: 'host/runner/run.ts', typeOnly: false })).toBeUndefined();
     expect(violation({ from: 'host/net/publish.ts', to: 'host/net/real/network.ts', typeOnly: false })).toBeUndefined();
+    expect(violation({ from: 'host/kernel/kernel.ts', to: 'host/component/process.ts', typeOnly: false })).toBeDefined();
+    expect(violation({ from: 'host/kernel/process.ts', to: 'host/loader/module.ts', typeOnly: true })).toBeUndefined();
   });
 });
