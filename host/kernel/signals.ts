@@ -40,15 +40,22 @@ export function trapSignal(err: Error): SignalName {
 }
 
 /**
- * A write on a stream whose peer is gone: Linux sends SIGPIPE, which kills the
- * process unless it ignores SIGPIPE (the guest SDK reports `signal(SIGPIPE,
- * SIG_IGN)` through the `sigpipe` import) or passed MSG_NOSIGNAL; then the
- * call fails with EPIPE. Returns the errno for the caller to return.
+ * A write on a stream whose peer is gone: Linux sends SIGPIPE (si_code
+ * SI_USER, si_pid the writer itself) unless the call passed MSG_NOSIGNAL,
+ * and the call fails with EPIPE. SIGPIPE's default action ends the process
+ * here and now; ignored, it is discarded; blocked, it stays pending; with a
+ * handler, the handler runs once the call has returned. Returns the errno
+ * for the caller to return.
  */
-export function brokenPipe(p: { signals: SignalState }, nosignal: boolean, epipe: number): number {
-  if (!nosignal && p.signals.disposition(SIGNALS.SIGPIPE) !== 'ignore') {
+export function brokenPipe(p: { signals: SignalState; pid: number; post(sig: number, info: SigInfo): void }, nosignal: boolean, epipe: number): number {
+  if (nosignal) return epipe;
+  const s = p.signals;
+  const blocked = (s.mask & sigbit(SIGNALS.SIGPIPE)) !== 0n;
+  const d = s.disposition(SIGNALS.SIGPIPE);
+  if (d === 'default' && !blocked) {
     throw new Killed('SIGPIPE', 'killed by SIGPIPE: wrote to a stream whose reading end is closed');
   }
+  if (d !== 'ignore') p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
   return epipe;
 }
 
