@@ -361,6 +361,7 @@ export class Process implements Waiter {
     const a = this.signals.action(sig);
     const kind = def ? restartKind(def, this.callDeadline >= 0) : { errno: 'EINTR', code: E.EINTR };
     const restart = kind.errno === 'ERESTARTSYS' && a !== undefined && (a.flags & SA_RESTART) !== 0;
+    if (def?.onInterrupt && this.blockedArgs) def.onInterrupt(this, this.blockedArgs);
     if (def) this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], kind.code, this.callStart);
     this.interrupted = { restart };
     this.wake();
@@ -415,6 +416,7 @@ export class Process implements Waiter {
     this.currentCall = c.currentCall;
     this.interrupted = c.interrupted;
     this.callSigMask = undefined;
+    this.kernel.observer?.onSigreturn?.(this, f.savedMask, this.interrupted ? (this.interrupted.restart ? 'restart' : 'eintr') : undefined, c.currentCall);
     if (this.interrupted) {
       const restart = this.interrupted.restart;
       this.interrupted = undefined;

@@ -213,7 +213,7 @@ export const RESTART_CODES = {
 const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'epoll_wait', 'epoll_pwait', 'pause', 'rt_sigsuspend']);
 /** How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a timeout). */
 export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
-  if (def.name === 'poll_oneoff' && (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep')) return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+  if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
   if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
   if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
   return { errno: 'ERESTARTSYS', code: 512 };

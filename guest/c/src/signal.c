@@ -92,6 +92,7 @@ void (*signal(int sig, void (*h)(int)))(int) {
   struct sigaction a, old;
   memset(&a, 0, sizeof a);
   a.sa_handler = h;
+  sigaddset(&a.sa_mask, sig); /* as glibc's, which blocks sig while its handler runs */
   a.sa_flags = SA_RESTART;
   if (sigaction(sig, &a, &old) < 0) return SIG_ERR;
   return old.sa_handler;
