@@ -696,12 +696,9 @@ function siginfoText(sig: string, info: SigInfo | undefined): string {
 }
 /** The JSONL record of a delivered signal (docs/trace-format.md). */
 function signalEvent(sig: string, info: SigInfo | undefined): Record<string, string | number> {
-  if (!info) return { signo: sig, code: 'SI_USER', pid: 0, uid: 0 };
+  if (!info) return { signo: sig, code: 'SI_USER', pid: 0 };
   const ev: Record<string, string | number> = { signo: sig, code: codeName(sig, info) };
-  if (info.code !== SI_KERNEL) {
-    ev['pid'] = info.pid;
-    ev['uid'] = info.uid;
-  }
+  if (info.code !== SI_KERNEL) ev['pid'] = info.pid;
   if (sig === 'SIGCHLD' && CLD_CODES[info.code]) ev['status'] = info.code === CLD_EXITED ? info.status ?? 0 : signalName(info.status ?? 0);
   return ev;
 }

@@ -11,7 +11,13 @@
 SOCKLAB_IMPORT(clock_nanosleep) int __socklab_clock_nanosleep(int, int, const struct timespec *, struct timespec *);
 
 int clock_nanosleep(clockid_t clock, int flags, const struct timespec *req, struct timespec *rem) {
-  int id = clock == CLOCK_REALTIME ? 0 : clock == CLOCK_MONOTONIC ? 1 : clock == CLOCK_PROCESS_CPUTIME_ID ? 2 : clock == CLOCK_THREAD_CPUTIME_ID ? 3 : -1;
+  int id = clock == CLOCK_REALTIME ? 0 : clock == CLOCK_MONOTONIC ? 1 : -1;
+#ifdef CLOCK_PROCESS_CPUTIME_ID
+  if (clock == CLOCK_PROCESS_CPUTIME_ID) id = 2;
+#endif
+#ifdef CLOCK_THREAD_CPUTIME_ID
+  if (clock == CLOCK_THREAD_CPUTIME_ID) id = 3;
+#endif
   if (id < 0) return EINVAL;
   return __socklab_clock_nanosleep(id, flags, req, rem);
 }
