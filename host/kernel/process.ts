@@ -400,7 +400,8 @@ export class Process implements Waiter {
       this.interrupted = undefined;
       this.callSigMask = undefined;
       s.mask = (s.mask | a.mask | ((a.flags & SA_NODEFER) ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
-      if (a.flags & SA_RESETHAND) s.actions[sig] = undefined;
+      // SA_RESETHAND: the handler becomes SIG_DFL; flags and mask stay (Linux's SA_ONESHOT).
+      if (a.flags & SA_RESETHAND) s.actions[sig] = { ...a, kind: 0, handler: 0 };
     }
   }
 

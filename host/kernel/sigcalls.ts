@@ -36,7 +36,8 @@ function rtSigaction(p: Process, sig: number, act: number, old: number): number 
   if (act && !a) return E.EINVAL;
   if (old) writeAction(p, old, sig);
   if (a) {
-    p.signals.actions[sig] = a.kind === 0 ? undefined : a;
+    // Kept whole even for SIG_DFL: a later sigaction reads back its mask and flags, as on Linux.
+    p.signals.actions[sig] = a;
     // Setting a signal to be ignored discards it if pending (POSIX).
     if (p.signals.ignored(sig)) p.signals.pending.delete(sig);
   }

@@ -471,6 +471,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   let lastResult = 0;
   /** The result text of each process's last call: what rt_sigreturn hands back after a handler that interrupted nothing. */
   const lastText = new Map<number, string>();
+  /** Per process, for each handler running: lastText when it was entered. */
+  const frames = new Map<number, string[]>();
   const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? `[pid ${pid}] ` : '');
   const secs = (ns: number): string => (ns / 1e9).toFixed(6);
   let lastStamp = 0;
@@ -605,18 +607,24 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         write(u.text, p.pid);
         u.shown = true;
       }
+      // What the code the handler interrupts sees in its result register once rt_sigreturn puts it back.
+      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText.get(p.pid) ?? '0');
       emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} ${siginfoText(sig, info)} ---\n`);
     },
     onSigreturn(p, mask, how, def) {
       // strace's line for the return from a handler: the mask put back, and what the interrupted code sees in its result register.
       if (format !== 'text' || !shown(p, SIGRETURN_DEF, [])) return;
-      const ret = how === 'eintr' ? '-1 EINTR (Interrupted system call)' : how === 'restart' ? String((def && X86_64_NR[def.strace]) ?? '?') : lastText.get(p.pid) ?? '0';
+      const before = frames.get(p.pid)?.pop() ?? '0';
+      const ret = how === 'eintr' ? '-1 EINTR (Interrupted system call)' : how === 'restart' ? String((def && X86_64_NR[def.strace]) ?? '?') : before;
+      lastText.set(p.pid, ret);
       emit(p.pid, `${tab(`${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}rt_sigreturn({mask=${sigsetText(mask)}})`)}${ret}\n`);
     },
     onExit(p) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;
       pending.delete(p.pid);
+      frames.delete(p.pid);
+      lastText.delete(p.pid);
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {

@@ -41,7 +41,9 @@ int main(void) {
   r = clock_nanosleep(CLOCK_MONOTONIC, 0, &req, &rem);
   printf("clock_nanosleep=%s rem.sec=%ld\n", r == EINTR ? "EINTR" : strerror(r), (long)rem.tv_sec);
   // Not interrupted: 0, and 0 from sleep.
-  printf("sleep(0)=%u nanosleep 10ms=%d\n", sleep(0), nanosleep(&(struct timespec){0, 10000000}, NULL));
+  unsigned u = sleep(0);
+  r = nanosleep(&(struct timespec){0, 10000000}, NULL);
+  printf("sleep(0)=%u nanosleep 10ms=%d\n", u, r);
   r = nanosleep(&(struct timespec){0, 1000000000}, NULL);
   printf("bad tv_nsec: %d errno=%s\n", r, errno == EINVAL ? "EINVAL" : strerror(errno));
   printf("alarms=%d\n", alarms);
