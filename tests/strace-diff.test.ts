@@ -60,3 +60,39 @@ describe.skipIf(!enabled)('trace format against real strace', () => {
     expect(ours.map((l, i) => (/^(?:get|set)sockopt\(FD, [^,]+, [^,]+, (?:\[|\{)/.test(native[i]!) ? l : mask(l)))).toEqual(native.map((l, i) => (/^(?:get|set)sockopt\(FD, [^,]+, [^,]+, (?:\[|\{)/.test(l) ? l : mask(l))));
   });
 });
+
+/** The signal calls, signal deliveries and the calls signals interrupt, for programs using alarm/setitimer and handlers. */
+const SIG_FILTER = ['%signal', 'alarm', 'setitimer', 'getitimer', 'recvfrom', 'clock_nanosleep'];
+function sigLines(trace: string): string[] {
+  return trace
+    .split('\n')
+    .map((l) =>
+      l
+        .replace(/^\[pid +\d+\] |^\d+ +/, '')
+        .replace(/ <\d+\.\d+>$/, '')
+        .replace(/ +=/, ' =')
+        .replace(/0x[0-9a-f]+/g, 'PTR')
+        .replace(/\d+<[^<>]*>/g, 'FD')
+        .replace(/^(\w+)\(\d+,/, '$1(FD,')
+        // Time left on a timer or in an interrupted sleep: the machine's latency natively.
+        .replace(/(it_value|rem)=\{tv_sec=\d+, tv_usec=\d+\}/g, '$1={T}')
+        .replace(/\}, \{tv_sec=\d+, tv_nsec=\d+\}\) = \? ERESTART_RESTARTBLOCK/, '}, {T}) = ? ERESTART_RESTARTBLOCK')
+        .replace(/(getitimer\(ITIMER_REAL, \{it_interval=\{[^}]*\}, it_value=)\{[^}]*\}/, '$1{T}')
+        .replace(/(setitimer\(ITIMER_REAL, \{[^)]*\}\}, \{it_interval=\{[^}]*\}, it_value=)\{[^}]*\}/, '$1{T}'),
+    )
+    .filter((l) => /^(rt_sig|alarm|setitimer|getitimer|kill|pause|recvfrom|clock_nanosleep|--- )/.test(l));
+}
+
+describe.skipIf(!enabled)('signal calls and deliveries against real strace', () => {
+  it.each(['diff_sig_eintr', 'diff_sig_sleep'])('%s', async (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-sdiff-'));
+    const exe = join(dir, name);
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
+    const out = join(dir, 'strace.txt');
+    spawnSync('strace', ['-f', '-s', '64', '-e', `trace=${SIG_FILTER.join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
+    const native = sigLines(readFileSync(out, 'utf8'));
+    const o = await runGuest(name, [], { trace: { classes: SIG_FILTER, strSize: 64, time: 'none', library: false } });
+    expect(native.length).toBeGreaterThan(10);
+    expect(sigLines(o.trace ?? '')).toEqual(native);
+  });
+});

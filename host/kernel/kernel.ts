@@ -40,6 +40,8 @@ export interface SyscallObserver {
   onExit?(p: Process): void;
   /** A signal was delivered to p (strace's `--- SIGTERM {...} ---`). */
   onSignal?(p: Process, sig: SignalName, info?: SigInfo): void;
+  /** A handler returned (strace's rt_sigreturn): the mask put back; how the call it interrupted, if any, goes on (EINTR, restarted). */
+  onSigreturn?(p: Process, mask: bigint, how: 'eintr' | 'restart' | undefined, call: SyscallDef | undefined): void;
 }
 
 /**
@@ -324,14 +326,14 @@ export class Kernel {
   signal(p: Process, sig: SignalName, reason: string, extra?: Partial<ExitInfo>): boolean {
     if (p.state === 'exited') return true;
     if (sig !== 'SIGKILL') {
-      this.observer?.onSignal?.(p, sig);
       const d = p.signals.disposition(SIGNALS[sig]);
-      if (d === 'ignore') return false;
       if (d === 'handler') {
-        // The guest's handler runs (a module without the SDK's trampoline only records the disposition).
+        // The guest's handler runs (a module without the SDK's trampoline only records the disposition); the trace shows the delivery then.
         p.post(SIGNALS[sig], { signo: SIGNALS[sig], code: 0, pid: 0, uid: 0 });
         return (p.state as string) === 'exited';
       }
+      this.observer?.onSignal?.(p, sig);
+      if (d === 'ignore') return false;
     }
     p.kill(new Killed(sig, reason), extra);
     return true;

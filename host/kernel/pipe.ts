@@ -175,13 +175,16 @@ export function pipeWrite(p: Process, f: PipeEnd, iovs: Uint8Array[]): number {
   }
   if (n === WOULD_BLOCK) {
     if (f.nonblock) return done ? done : -E.EAGAIN;
-    return p.block([f.waitq]);
+    // Not BLOCKED: a signal interrupted the write after `done` bytes, which it returns (Linux's pipe_write).
+    const r = p.block([f.waitq]);
+    return r === BLOCKED ? r : done;
   }
   let total = 0;
   for (const v of rest) total += v.length;
   if (n < total && !f.nonblock) {
     p.callBytes = done + n;
-    return p.block([f.waitq]);
+    const r = p.block([f.waitq]);
+    return r === BLOCKED ? r : done + n;
   }
   return done + n;
 }

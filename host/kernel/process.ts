@@ -272,8 +272,9 @@ export class Process implements Waiter {
     this.preemptRequested = false;
     try {
       for (;;) {
-        // Signals: a handler runs as a new top-level call on the unwound stack (its own Asyncify region).
-        if (this.started) this.deliverSignals();
+        // Signals: a handler runs as a new top-level call on the unwound stack (its own Asyncify region);
+        // a call interrupted after partial progress first returns its count.
+        if (this.started && !this.partialSignal) this.deliverSignals();
         if ((this.state as ProcessState) === 'exited') return;
         const top = this.hframes[this.hframes.length - 1];
         if (top) {
@@ -331,6 +332,8 @@ export class Process implements Waiter {
   private interrupted: { restart: boolean } | undefined;
   /** Arguments of the call that blocked (traced again if a signal interrupts it). */
   private blockedArgs: number[] | undefined;
+  /** A signal interrupted a call that already moved bytes: its next wait returns EINTR at once, and it returns the count (see block). */
+  private partialSignal = false;
   /** sigsuspend/pause: the mask to restore once a handler ran (set on the call's first attempt). */
   callSigMask: bigint | undefined;
 
@@ -364,9 +367,16 @@ export class Process implements Waiter {
     const sig = this.signals.deliverable();
     if (sig === undefined) return;
     const def = this.currentCall;
+    if (this.callBytes > 0) {
+      // A send or receive that already moved bytes returns their count (Linux): the call runs again, its wait ends at once, and the handler runs after it returns.
+      this.partialSignal = true;
+      this.wake();
+      return;
+    }
     const a = this.signals.action(sig);
     const kind = def ? restartKind(def, this.callDeadline >= 0) : { errno: 'EINTR', code: E.EINTR };
     const restart = kind.errno === 'ERESTARTSYS' && a !== undefined && (a.flags & SA_RESTART) !== 0;
+    if (def?.onInterrupt && this.blockedArgs) def.onInterrupt(this, this.blockedArgs);
     if (def) this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], kind.code, this.callStart);
     this.interrupted = { restart };
     this.wake();
@@ -405,7 +415,8 @@ export class Process implements Waiter {
       this.interrupted = undefined;
       this.callSigMask = undefined;
       s.mask = (s.mask | a.mask | ((a.flags & SA_NODEFER) ? 0n : sigbit(sig))) & ~UNBLOCKABLE;
-      if (a.flags & SA_RESETHAND) s.actions[sig] = undefined;
+      // SA_RESETHAND: the handler becomes SIG_DFL; flags and mask stay (Linux's SA_ONESHOT).
+      if (a.flags & SA_RESETHAND) s.actions[sig] = { ...a, kind: 0, handler: 0 };
     }
   }
 
@@ -421,6 +432,7 @@ export class Process implements Waiter {
     this.currentCall = c.currentCall;
     this.interrupted = c.interrupted;
     this.callSigMask = undefined;
+    this.kernel.observer?.onSigreturn?.(this, f.savedMask, this.interrupted ? (this.interrupted.restart ? 'restart' : 'eintr') : undefined, c.currentCall);
     if (this.interrupted) {
       const restart = this.interrupted.restart;
       this.interrupted = undefined;
@@ -504,6 +516,7 @@ export class Process implements Waiter {
     this.currentCall = undefined;
     this.blockedArgs = undefined;
     this.callSigMask = undefined;
+    this.partialSignal = false;
     if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
     if (def.mayBlock && this.exports.__socklab_sigtramp && this.signals.deliverable() !== undefined && this.hframes.length < MAX_SIGNAL_NESTING) {
       // A signal the call made deliverable (kill to itself, an unblocking sigprocmask): its handler runs before the call returns.
@@ -605,8 +618,16 @@ export class Process implements Waiter {
    * Suspends the current syscall until one of the queues is woken or the
    * deadline (absolute ns, or -1 for none) passes. Returns BLOCKED for the
    * handler to return; when woken, the handler runs again from the start.
+   * Returns E.EINTR instead, without waiting, when a signal interrupted a
+   * call that had already moved bytes (p.callBytes): the handler returns
+   * that count.
    */
   block(queues: WaitQueue[], deadline = -1): number {
+    if (this.partialSignal) {
+      // A signal arrived after the call moved some bytes: it ends now with them (the caller returns callBytes for EINTR).
+      this.partialSignal = false;
+      return E.EINTR;
+    }
     this.state = 'blocked';
     this.waitingOn = { queues, deadline, call: this.currentCall?.strace ?? '?' };
     for (const q of queues) q.add(this);

@@ -36,7 +36,8 @@ function rtSigaction(p: Process, sig: number, act: number, old: number): number 
   if (act && !a) return E.EINVAL;
   if (old) writeAction(p, old, sig);
   if (a) {
-    p.signals.actions[sig] = a.kind === 0 ? undefined : a;
+    // Kept whole even for SIG_DFL: a later sigaction reads back its mask and flags, as on Linux.
+    p.signals.actions[sig] = a;
     // Setting a signal to be ignored discards it if pending (POSIX).
     if (p.signals.ignored(sig)) p.signals.pending.delete(sig);
   }
@@ -144,7 +145,45 @@ function suspend(p: Process, mask: bigint | undefined): number {
   return r;
 }
 
+/**
+ * clock_nanosleep(clock, flags, req, rem) with Linux's struct timespec
+ * (wasm32: i64 tv_sec, i32 tv_nsec, 16 bytes): the SDK's sleep, usleep,
+ * nanosleep and clock_nanosleep. Interrupted by a handler it fails with
+ * EINTR (never restarted: ERESTART_RESTARTBLOCK in the trace) and a relative
+ * sleep writes the time left to rem (see interruptedSleep).
+ */
+function clockNanosleep(p: Process, clock: number, flags: number, req: number, _rem: number): number {
+  if (clock !== 0 && clock !== 1) return clock === 2 || clock === 3 ? E.ENOTSUP : E.EINVAL;
+  p.mem.check(req, 16);
+  const sec = p.mem.i64(req);
+  const nsec = p.mem.i32(req + 8);
+  if (sec < 0n || nsec < 0 || nsec >= 1e9) return E.EINVAL;
+  const k = p.kernel;
+  if (p.callDeadline < 0) {
+    const ns = Number(sec) * 1e9 + nsec;
+    if (flags & TIMER_ABSTIME) {
+      // An absolute time on CLOCK_REALTIME (the wall clock) or CLOCK_MONOTONIC (the run's clock).
+      const now = clock === 0 ? Number(k.clock.wall()) : k.clock.now();
+      p.callDeadline = p.callStart + Math.max(0, ns - now);
+    } else p.deadline(ns);
+  }
+  if (p.timedOut()) return 0;
+  return p.block([], p.callDeadline);
+}
+const TIMER_ABSTIME = 1;
+
+/** A relative clock_nanosleep interrupted by a handler: rem gets the time left (written before the trace shows the call). */
+function interruptedSleep(p: Process, args: readonly number[]): void {
+  const [, flags, , rem] = args;
+  if (!rem || (flags! & TIMER_ABSTIME) || p.callDeadline < 0) return;
+  const left = Math.max(0, p.callDeadline - p.kernel.clock.now());
+  p.mem.check(rem, 16);
+  p.mem.setU64(rem, BigInt(Math.floor(left / 1e9)));
+  p.mem.setU32(rem + 8, left % 1e9);
+}
+
 export const sigSyscalls: readonly SyscallDef[] = [
+  { ...syscall('socklab', 'clock_nanosleep', { strace: 'clock_nanosleep', classes: ['clock'], params: ['clock:clockid', 'flags:timer_flags', 'req:timespec', 'rem:timespec_rem'], mayBlock: true }, clockNanosleep), onInterrupt: interruptedSleep },
   syscall('socklab', 'rt_sigaction', { strace: 'rt_sigaction', classes: ['signal'], params: ['sig:signo', 'act:sigaction', 'oldact:sigaction_out'] }, rtSigaction),
   syscall('socklab', 'rt_sigprocmask', { strace: 'rt_sigprocmask', classes: ['signal'], params: ['how:sigmask_how', 'set:sigset', 'oldset:sigset_out'], mayBlock: true }, rtSigprocmask),
   syscall('socklab', 'rt_sigpending', { strace: 'rt_sigpending', classes: ['signal'], params: ['set:sigset_out'] }, (p: Process, out: number) => {

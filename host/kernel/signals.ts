@@ -40,15 +40,22 @@ export function trapSignal(err: Error): SignalName {
 }
 
 /**
- * A write on a stream whose peer is gone: Linux sends SIGPIPE, which kills the
- * process unless it ignores SIGPIPE (the guest SDK reports `signal(SIGPIPE,
- * SIG_IGN)` through the `sigpipe` import) or passed MSG_NOSIGNAL; then the
- * call fails with EPIPE. Returns the errno for the caller to return.
+ * A write on a stream whose peer is gone: Linux sends SIGPIPE (si_code
+ * SI_USER, si_pid the writer itself) unless the call passed MSG_NOSIGNAL,
+ * and the call fails with EPIPE. SIGPIPE's default action ends the process
+ * here and now; ignored, it is discarded; blocked, it stays pending; with a
+ * handler, the handler runs once the call has returned. Returns the errno
+ * for the caller to return.
  */
-export function brokenPipe(p: { signals: SignalState }, nosignal: boolean, epipe: number): number {
-  if (!nosignal && p.signals.disposition(SIGNALS.SIGPIPE) !== 'ignore') {
+export function brokenPipe(p: { signals: SignalState; pid: number; post(sig: number, info: SigInfo): void }, nosignal: boolean, epipe: number): number {
+  if (nosignal) return epipe;
+  const s = p.signals;
+  const blocked = (s.mask & sigbit(SIGNALS.SIGPIPE)) !== 0n;
+  const d = s.disposition(SIGNALS.SIGPIPE);
+  if (d === 'default' && !blocked) {
     throw new Killed('SIGPIPE', 'killed by SIGPIPE: wrote to a stream whose reading end is closed');
   }
+  if (d !== 'ignore') p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
   return epipe;
 }
 
@@ -206,7 +213,7 @@ export const RESTART_CODES = {
 const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'epoll_wait', 'epoll_pwait', 'pause', 'rt_sigsuspend']);
 /** How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a timeout). */
 export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
-  if (def.name === 'poll_oneoff' && (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep')) return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+  if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
   if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
   if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
   return { errno: 'ERESTARTSYS', code: 512 };

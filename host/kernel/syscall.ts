@@ -67,7 +67,9 @@ export type ParamKind =
   /** epoll: EPOLL_CLOEXEC, EPOLL_CTL_*, a struct epoll_event read, the array epoll_wait fills (as many as its result), a sigset_t pointer. */
   | 'epoll_flags' | 'epoll_op' | 'epoll_event' | 'epoll_events_out' | 'sigset'
   /** eventfd2's EFD_*, timerfd_create's TFD_*, timerfd_settime's TFD_TIMER_*, a struct itimerspec read or written. */
-  | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out';
+  | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
+  /** clock_nanosleep: TIMER_ABSTIME or 0, a struct timespec read, the time left it writes when interrupted (printed then, else as a pointer). */
+  | 'timer_flags' | 'timespec' | 'timespec_rem';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -76,7 +78,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
-  'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out',
+  'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;
@@ -97,6 +99,8 @@ export interface SyscallDef {
   /** A C library call socklab implements on the host (getaddrinfo): no Linux syscall, fails with an EAI_* code. */
   readonly library?: boolean;
   readonly handler: Handler;
+  /** A signal's handler interrupted the call while it was blocked: fills what Linux writes then (nanosleep's rem), before the trace shows the call. */
+  readonly onInterrupt?: (p: Process, args: readonly number[]) => void;
 }
 
 export type SyscallTable = readonly SyscallDef[];

@@ -23,7 +23,8 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   accept: ['accept4'],
   select: ['select'], pselect: ['select'], pselect6: ['select'],
   poll: ['poll'], ppoll: ['poll'],
-  sleep: ['poll_oneoff'], usleep: ['poll_oneoff'], nanosleep: ['poll_oneoff'], clock_nanosleep: ['poll_oneoff'],
+  // The SDK sleeps with its clock_nanosleep import; other modules with poll_oneoff on one clock (shown as clock_nanosleep).
+  sleep: ['clock_nanosleep', 'poll_oneoff'], usleep: ['clock_nanosleep', 'poll_oneoff'], nanosleep: ['clock_nanosleep', 'poll_oneoff'], clock_nanosleep: ['clock_nanosleep', 'poll_oneoff'],
   open: ['openat'], creat: ['openat'],
   stat: ['newfstatat'], lstat: ['newfstatat'], fstatat: ['newfstatat'], statx: ['newfstatat'],
   mkdir: ['mkdirat'], rmdir: ['unlinkat'], unlink: ['unlinkat'], rename: ['renameat'], renameat2: ['renameat'],

@@ -5,7 +5,7 @@
 // default), so the same seed gives the same trace, byte for byte.
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
-import { SIGNALS } from '../kernel/signals.js';
+import { SIGNALS, RESTART_CODES, SI_KERNEL, SI_TKILL, SI_USER, CLD_DUMPED, CLD_EXITED, CLD_KILLED, signalName, type SigInfo } from '../kernel/signals.js';
 import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
@@ -428,14 +428,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           for (let k = 0; k < Math.min(n, 64); k++) parts.push(epollEventAt(mem, v + k * 12));
           return `[${parts.join(', ')}${n > 64 ? ', ...' : ''}]`;
         }
-        case 'sigset': {
-          if (!v) return 'NULL';
-          // The kernel's sigset: 8 bytes, bit N-1 for signal N.
-          const bits = mem.u64(v);
-          const names: string[] = [];
-          for (let s = 1; s <= 64; s++) if ((bits >> BigInt(s - 1)) & 1n) names.push(nameOf(SIGNALS as unknown as Record<string, number>, s).replace(/^SIG/, ''));
-          return `[${names.join(' ')}]`;
-        }
         case 'efd_flags': return flagNames(EFD_FLAGS, v);
         case 'tfd_flags': return flagNames(TFD_FLAGS, v);
         case 'tfd_settime_flags': return flagNames(TFD_SETTIME, v);
@@ -515,6 +507,20 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ai_hints': return v ? `{ai_flags=${flagNames(AI, mem.i32(v))}, ai_family=${nameOf(AF, mem.i32(v + 4))}, ai_socktype=${nameOf(SOCK, mem.i32(v + 8))}, ai_protocol=${nameOf(IPPROTO, mem.i32(v + 12))}}` : 'NULL';
         case 'ai_result': return ok && v ? aiText(p, v, mem.i32(args[kindIndex(def, 'ai_count')] as number)) : hexp(v);
         case 'ni_flags': return flagNames(NI, v);
+        case 'signo': return signalName(v);
+        case 'sigmask_how': return ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'][v] ?? String(v);
+        // The kernel's sigsetsize (8) follows the last sigset or sigaction, as strace prints it.
+        case 'sigset': return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
+        case 'sigset_out': return `${ok && v ? sigsetText(mem.u64(v)) : hexp(v)}${i === def.params.length - 1 ? ', 8' : ''}`;
+        case 'sigaction': return v ? sigactionText(mem, v) : 'NULL';
+        case 'sigaction_out': return `${ok && v ? sigactionText(mem, v) : hexp(v)}, 8`;
+        case 'itimer_which': return ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'][v] ?? String(v);
+        case 'itimerval': return v ? itimervalText(mem, v) : 'NULL';
+        case 'itimerval_out': return ok && v ? itimervalText(mem, v) : hexp(v);
+        case 'timer_flags': return v & 1 ? 'TIMER_ABSTIME' : v ? `0x${(v >>> 0).toString(16)}` : '0';
+        case 'timespec': return v ? `{tv_sec=${mem.i64(v)}, tv_nsec=${mem.i32(v + 8)}}` : 'NULL';
+        // Written only when a handler interrupted the sleep (ERESTART_RESTARTBLOCK).
+        case 'timespec_rem': return v && lastResult === RESTART_CODES.ERESTART_RESTARTBLOCK.code ? `{tv_sec=${mem.i64(v)}, tv_nsec=${mem.i32(v + 8)}}` : hexp(v);
         case 'sigpipe_disp': return `SIGPIPE, {sa_handler=${v === 1 ? 'SIG_IGN' : 'SIG_DFL'}, sa_mask=[], sa_flags=0}, NULL, 8`;
         case 'argv_out': case 'environ_out': return ok ? `[${(kind === 'argv_out' ? p.argv : p.env).map((a) => q(Buffer.from(a), max)).join(', ')}]` : hexp(v);
         default: return String(v);
@@ -528,6 +534,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const result = (p: Process, def: SyscallDef, args: readonly unknown[], r: number, entry?: Entry): { text: string; n: number } => {
     if (def.noReturn) return { text: '?', n: 0 };
     if (r !== 0) {
+      const restart = RESTART_TEXT.get(r);
+      if (restart && !def.library) return { text: restart.text, n: 0 };
       if (def.library) {
         const name = nameOf(EAI, r);
         return { text: `${r} ${name}${EAI_TEXT[name] ? ` (${EAI_TEXT[name]})` : ''}`, n: 0 };
@@ -611,6 +619,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   let seq = 0;
   const prefixes: string[] = [];
   const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? (prefixes[pid] ??= `[pid ${pid}] `) : '');
+  /** The result of the call being printed (a kind shown only on some results reads it). */
+  let lastResult = 0;
+  /** The result text of each process's last call: what rt_sigreturn hands back after a handler that interrupted nothing. */
+  const lastText = new Map<number, string>();
+  /** Per process, for each handler running: lastText when it was entered. */
+  const frames = new Map<number, string[]>();
   let lastStamp = 0;
   /** The line's timestamp and its trailing space, per --trace-time. */
   const stamp = (ns: number): string => {
@@ -712,6 +726,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (entry !== undefined) entries[p.pid] = undefined;
       if (!shown(p, def, args)) return;
       const ok = r === 0;
+      lastResult = r;
       const u = pending.get(p.pid);
       pending.delete(p.pid);
       if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) {
@@ -748,32 +763,49 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         for (const x of inText) if (x !== undefined) decoded.push(x);
         for (const x of outText) if (x !== undefined) decoded.push(x);
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
-        const e = ok || def.library ? undefined : errnoByWasi(r);
+        const restart = RESTART_TEXT.get(r);
+        const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
         const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
         // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${jarr(decoded)},"ret":${jstr(ok ? res.text : def.library ? String(r) : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
+        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${jarr(decoded)},"ret":${jstr(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
         return;
       }
+      lastText.set(p.pid, res.text);
       const tail = `${res.text}${injected ? ' (INJECTED)' : ''}${def.library ? ' [library call]' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
       const decoded = u?.shown ? join(outText) : joinBoth(inText, outText);
       const head = u?.shown ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${decoded})` : `${prefixOf(p.pid)}${stamp(now)}${name}(${decoded})`;
       // The result column counts from the line's last newline, which only the decoded arguments could hold.
       emit(p.pid, `${decoded.includes('\n') ? tab(head) : tabAt(head, head.length)}${tail}`);
     },
-    onSignal(p, sig) {
-      // strace's signal-delivery line; the JSONL trace records only the exit (+++ killed by +++).
-      if (format !== 'text' || (pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
+    onSignal(p, sig, info) {
+      if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
+      if (format === 'jsonl') {
+        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, signal: signalEvent(sig, info) })}\n`);
+        return;
+      }
       const u = pending.get(p.pid);
       if (u && !u.shown) {
         write(u.text, p.pid);
         u.shown = true;
       }
-      emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} {si_signo=${sig}, si_code=SI_USER, si_pid=0, si_uid=0} ---\n`);
+      // What the code the handler interrupts sees in its result register once rt_sigreturn puts it back.
+      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText.get(p.pid) ?? '0');
+      emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} ${siginfoText(sig, info)} ---\n`);
+    },
+    onSigreturn(p, mask, how, def) {
+      // strace's line for the return from a handler: the mask put back, and what the interrupted code sees in its result register.
+      if (format !== 'text' || !shown(p, SIGRETURN_DEF, [])) return;
+      const before = frames.get(p.pid)?.pop() ?? '0';
+      const ret = how === 'eintr' ? '-1 EINTR (Interrupted system call)' : how === 'restart' ? String((def && X86_64_NR[def.strace]) ?? '?') : before;
+      lastText.set(p.pid, ret);
+      emit(p.pid, `${tab(`${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}rt_sigreturn({mask=${sigsetText(mask)}})`)}${ret}\n`);
     },
     onExit(p) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;
       pending.delete(p.pid);
+      frames.delete(p.pid);
+      lastText.delete(p.pid);
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {
@@ -796,6 +828,69 @@ function cloneArgs(args: readonly unknown[]): string[] {
   return ['child_stack=NULL', 'flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD', `child_tidptr=0x${((args[0] as number) >>> 0).toString(16)}`];
 }
 const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(Object.entries(SIGNALS).map(([k, v]) => [v, k]));
+
+/** The restart codes an interrupted call reports (host/kernel/signals.ts), by code. */
+const RESTART_TEXT = new Map<number, { name: string; text: string }>(Object.entries(RESTART_CODES).map(([name, c]) => [c.code, { name, text: c.text }]));
+/** rt_sigreturn is no import: a stand-in for trace filters (class signal). */
+const SIGRETURN_DEF: SyscallDef = { module: 'socklab', name: 'rt_sigreturn', strace: 'rt_sigreturn', classes: ['signal'], params: [], mayBlock: false, handler: () => 0 };
+/** x86_64 syscall numbers: what rt_sigreturn returns to a call the kernel restarts (strace shows it). */
+const X86_64_NR: Readonly<Record<string, number>> = {
+  read: 0, write: 1, readv: 19, writev: 20, accept: 43, accept4: 288, connect: 42, sendto: 44, recvfrom: 45, sendmsg: 46, recvmsg: 47, wait4: 61, flock: 73, fsync: 74, openat: 257,
+};
+
+/** A sigset as strace prints it: [INT TERM], or ~[...] for the complement of a set with more than half the signals. */
+export function sigsetText(set: bigint): string {
+  const names = (want: boolean): string[] => {
+    const out: string[] = [];
+    for (let sig = 1; sig <= 64; sig++) if ((((set >> BigInt(sig - 1)) & 1n) === 1n) === want) out.push(signalName(sig).replace(/^SIG/, ''));
+    return out;
+  };
+  let n = 0;
+  for (let v = set; v; v &= v - 1n) n++;
+  return n > 32 ? `~[${names(false).join(' ')}]` : `[${names(true).join(' ')}]`;
+}
+const SA_FLAGS: readonly [string, number][] = [
+  ['SA_RESTORER', 0x04000000], ['SA_ONSTACK', 0x08000000], ['SA_RESTART', 0x10000000], ['SA_NODEFER', 0x40000000], ['SA_RESETHAND', 0x80000000],
+  ['SA_SIGINFO', 4], ['SA_NOCLDSTOP', 1], ['SA_NOCLDWAIT', 2],
+];
+/** The SDK's struct socklab_ksigaction (kind, handler, flags, restorer, mask) as strace prints a struct sigaction. */
+function sigactionText(mem: GuestMemory, v: number): string {
+  const kind = mem.u32(v), handler = mem.u32(v + 4), flags = mem.u32(v + 8), restorer = mem.u32(v + 12), mask = mem.u64(v + 16);
+  const h = kind === 0 ? 'SIG_DFL' : kind === 1 ? 'SIG_IGN' : `0x${handler.toString(16)}`;
+  let rest = flags;
+  const names: string[] = [];
+  for (const [name, bit] of SA_FLAGS) if ((flags & bit) >>> 0 === bit) { names.push(name); rest = (rest & ~bit) >>> 0; }
+  if (rest) names.push(`0x${rest.toString(16)}`);
+  const f = names.length ? names.join('|') : '0';
+  return `{sa_handler=${h}, sa_mask=${sigsetText(mask)}, sa_flags=${f}${flags & 0x04000000 ? `, sa_restorer=0x${restorer.toString(16)}` : ''}}`;
+}
+/** struct socklab_itimer (value_ns, interval_ns) as struct itimerval. */
+function itimervalText(mem: GuestMemory, v: number): string {
+  const tv = (ns: bigint): string => `{tv_sec=${ns / 1_000_000_000n}, tv_usec=${(ns % 1_000_000_000n) / 1000n}}`;
+  return `{it_interval=${tv(mem.u64(v + 8))}, it_value=${tv(mem.u64(v))}}`;
+}
+const SI_CODES: Readonly<Record<number, string>> = { [SI_USER]: 'SI_USER', [SI_KERNEL]: 'SI_KERNEL', [SI_TKILL]: 'SI_TKILL' };
+const CLD_CODES: Readonly<Record<number, string>> = { [CLD_EXITED]: 'CLD_EXITED', [CLD_KILLED]: 'CLD_KILLED', [CLD_DUMPED]: 'CLD_DUMPED' };
+const codeName = (sig: string, info: SigInfo): string => (sig === 'SIGCHLD' && CLD_CODES[info.code]) || SI_CODES[info.code] || String(info.code);
+/** A delivered signal's siginfo as strace prints it (a signal from outside the run: SI_USER from pid 0). */
+function siginfoText(sig: string, info: SigInfo | undefined): string {
+  if (!info) return `{si_signo=${sig}, si_code=SI_USER, si_pid=0, si_uid=0}`;
+  const code = codeName(sig, info);
+  if (sig === 'SIGCHLD' && CLD_CODES[info.code]) {
+    const status = info.code === CLD_EXITED ? String(info.status ?? 0) : signalName(info.status ?? 0);
+    return `{si_signo=${sig}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}, si_status=${status}, si_utime=0, si_stime=0}`;
+  }
+  if (info.code === SI_KERNEL) return `{si_signo=${sig}, si_code=${code}}`;
+  return `{si_signo=${sig}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}}`;
+}
+/** The JSONL record of a delivered signal (docs/trace-format.md). */
+function signalEvent(sig: string, info: SigInfo | undefined): Record<string, string | number> {
+  if (!info) return { signo: sig, code: 'SI_USER', pid: 0 };
+  const ev: Record<string, string | number> = { signo: sig, code: codeName(sig, info) };
+  if (info.code !== SI_KERNEL) ev['pid'] = info.pid;
+  if (sig === 'SIGCHLD' && CLD_CODES[info.code]) ev['status'] = info.code === CLD_EXITED ? info.status ?? 0 : signalName(info.status ?? 0);
+  return ev;
+}
 
 /** strace -c's table: time share, seconds, usecs/call, calls, errors, syscall. */
 export function summaryTable(stats: Map<string, { calls: number; errors: number; ns: number }>): string {

@@ -15,7 +15,9 @@ export function blockingIo(p: Process, f: OpenFile, dir: 'read' | 'write', dontw
   const t = f.timeoutNs?.(dir) ?? -1;
   const deadline = p.deadline(t);
   if (deadline >= 0 && p.timedOut()) return -E.EAGAIN;
-  return p.block([f.waitq], deadline);
+  const r = p.block([f.waitq], deadline);
+  // Not BLOCKED: a signal interrupted the call after progress kept elsewhere (Process.block); nothing was moved here.
+  return r === BLOCKED ? r : -r;
 }
 
 export { BLOCKED };

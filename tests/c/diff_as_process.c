@@ -4,6 +4,7 @@
  * the AssemblyScript program must print under socklab. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,5 +67,21 @@ int main(void) {
   n = read(e[0], buf, sizeof buf);
   printf("empty non-blocking pipe: %s\n", n < 0 && errno == EAGAIN ? "EAGAIN" : "data?");
   printf("dup2 of a closed fd: %s\n", dup2(55, 56) < 0 && errno == EBADF ? "EBADF" : strerror(errno));
+
+  int k[2];
+  pipe(k);
+  pid_t victim = fork();
+  if (victim == 0) {
+    close(k[1]);
+    read(k[0], buf, sizeof buf);
+    exit(0);
+  }
+  close(k[0]);
+  printf("kill SIGTERM: %s\n", kill(victim, SIGTERM) == 0 ? "ok" : "failed");
+  waitpid(victim, &st, 0);
+  printf("killed child: signaled %s, signal %d\n", WIFSIGNALED(st) ? "yes" : "no", WTERMSIG(st));
+  close(k[1]);
+  int kr = kill(99999, 0);
+  printf("kill(99999, 0): %s\n", kr == 0 ? "ok" : errno == ESRCH ? "ESRCH" : strerror(errno));
   return 0;
 }

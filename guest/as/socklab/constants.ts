@@ -181,3 +181,17 @@ export const WNOHANG: i32 = 1;
 export const WUNTRACED: i32 = 2;
 export const O_NONBLOCK: i32 = 0x800;
 export const O_CLOEXEC: i32 = 0x80000;
+
+// Signals (Linux's numbers), for kill() and for WTERMSIG's result. Handlers cannot be installed from AssemblyScript.
+export const SIGHUP: i32 = 1;
+export const SIGINT: i32 = 2;
+export const SIGQUIT: i32 = 3;
+export const SIGABRT: i32 = 6;
+export const SIGKILL: i32 = 9;
+export const SIGUSR1: i32 = 10;
+export const SIGSEGV: i32 = 11;
+export const SIGUSR2: i32 = 12;
+export const SIGPIPE: i32 = 13;
+export const SIGALRM: i32 = 14;
+export const SIGTERM: i32 = 15;
+export const SIGCHLD: i32 = 17;

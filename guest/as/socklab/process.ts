@@ -1,7 +1,7 @@
-// The typed layer for processes and pipes: fork, waitpid, pipe, dup. Each
+// The typed layer for processes and pipes: fork, waitpid, kill, pipe, dup. Each
 // method makes exactly one raw call (named in its comment), so the trace
 // shows clone(...), wait4(...), pipe2(...) as for a C program. The raw
-// layer has the C names (fork, waitpid, pipe2, dup2, ...).
+// layer has the C names (fork, waitpid, kill, pipe2, dup2, ...).
 import * as raw from "./raw";
 import { Result, Socket, SocketError } from "./socket";
 
@@ -67,6 +67,11 @@ export class Process {
   /** dup2(from, to): `to` now refers to what `from` does (what `to` was is closed first). */
   static dup2(from: i32, to: i32): Result<i32> {
     return checked("dup2", raw.dup2(from, to));
+  }
+
+  /** kill(pid, sig): sends signal `sig` (SIGTERM, SIGKILL...; 0 only checks that `pid` exists); ESRCH when no such process. */
+  static kill(pid: i32, sig: i32): Result<i32> {
+    return checked("kill", raw.kill(pid, sig));
   }
 
   /** getpid(): cannot fail. */

@@ -57,6 +57,8 @@ import { ENOENT } from "./errno";
 // @ts-ignore: decorator
 @external("socklab", "getppid") export declare function socklab_getppid(pid: usize): i32;
 // @ts-ignore: decorator
+@external("socklab", "kill") export declare function socklab_kill(pid: i32, sig: i32): i32;
+// @ts-ignore: decorator
 @external("socklab", "pipe2") export declare function socklab_pipe2(fds: usize, flags: i32): i32;
 // @ts-ignore: decorator
 @external("socklab", "dup") export declare function socklab_dup(fd: i32, newfd: usize): i32;
@@ -391,6 +393,17 @@ export function getpid(): i32 {
 export function getppid(): i32 {
   socklab_getppid(scratch);
   return load<i32>(scratch);
+}
+
+/**
+ * kill(pid, sig): pid > 0 that process, 0 the caller's process group, -1
+ * every other process on the host, < -1 group -pid; sig 0 only checks.
+ * 0, or -1 with errno (ESRCH, EINVAL). A signal to the caller itself takes
+ * its default action: AssemblyScript programs cannot install handlers.
+ */
+export function kill(pid: i32, sig: i32): i32 {
+  const e = socklab_kill(pid, sig);
+  return e ? fail(e) : 0;
 }
 
 /** pipe2(fds, flags): fds[0] the reading end, fds[1] the writing end (an i32[2] at `fds`); flags O_NONBLOCK, O_CLOEXEC. */

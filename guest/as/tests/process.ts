@@ -1,7 +1,7 @@
 // Processes, pipes and descriptors from AssemblyScript (tests/as-process.test.ts):
 // the same calls and output as tests/c/diff_as_process.c, which
 // differential.test.ts compares with a native gcc build.
-import { Process, Socket, println, exit, dup2, ECHILD, EBADF, WNOHANG, O_NONBLOCK, EAGAIN, errno, errnoName } from "socklab";
+import { Process, Socket, println, exit, dup2, ECHILD, EBADF, ESRCH, WNOHANG, O_NONBLOCK, EAGAIN, SIGTERM, errno, errnoName } from "socklab";
 
 // A pipe: the child writes, the parent reads to end of stream after the child's exit.
 const p = Process.pipe().unwrap();
@@ -49,3 +49,19 @@ const empty = Process.pipe(O_NONBLOCK).unwrap();
 const wouldBlock = empty.reader.read(buf);
 println("empty non-blocking pipe: " + (wouldBlock.ok ? "data?" : wouldBlock.error!.code == EAGAIN ? "EAGAIN" : wouldBlock.error!.errnoName));
 println("dup2 of a closed fd: " + (dup2(55, 56) < 0 && errno == EBADF ? "EBADF" : errnoName(errno)));
+
+// kill: a child blocked reading a pipe ends on SIGTERM; kill(pid, 0) of no process: ESRCH.
+const k = Process.pipe().unwrap();
+const victim = Process.fork().unwrap();
+if (victim == 0) {
+  k.writer.close();
+  k.reader.read(buf);
+  exit(0);
+}
+k.reader.close();
+println("kill SIGTERM: " + (Process.kill(victim, SIGTERM).ok ? "ok" : "failed"));
+const ks = Process.waitpid(victim).unwrap();
+println("killed child: signaled " + (ks.signaled ? "yes" : "no") + ", signal " + ks.signal.toString());
+k.writer.close();
+const none = Process.kill(99999, 0);
+println("kill(99999, 0): " + (none.ok ? "ok" : none.error!.code == ESRCH ? "ESRCH" : none.error!.errnoName));

@@ -80,7 +80,8 @@ int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction 
     k.mask = act->sa_mask;
     kp = &k;
   }
-  int err = __socklab_rt_sigaction(sig, kp, NULL);
+  struct ksigaction ko; /* the host writes the old action too, so the trace shows it as strace does */
+  int err = __socklab_rt_sigaction(sig, kp, old ? &ko : NULL);
   if (err) { errno = err; return -1; }
   if (old) *old = actions[sig];
   if (act) actions[sig] = *act;
@@ -92,6 +93,7 @@ void (*signal(int sig, void (*h)(int)))(int) {
   struct sigaction a, old;
   memset(&a, 0, sizeof a);
   a.sa_handler = h;
+  sigaddset(&a.sa_mask, sig); /* as glibc's, which blocks sig while its handler runs */
   a.sa_flags = SA_RESTART;
   if (sigaction(sig, &a, &old) < 0) return SIG_ERR;
   return old.sa_handler;
