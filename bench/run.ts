@@ -294,6 +294,11 @@ async function main(): Promise<void> {
   if (many.status !== 0) throw new Error(`1000 clients: status ${many.status}`);
   rows.push({ name: `poll() echo server + ${N} client processes: wall time`, unit: 's', socklab: manyNs / 1e9, note: 'target < 10 s' });
   rows.push({ name: `poll() echo server + ${N} client processes: host memory (RSS growth)`, unit: 'MiB', socklab: Math.max(0, process.memoryUsage().rss - heap0) / 1048576, note: 'RSS of this process, workers included' });
+  // Ten thousand client processes, each run in its own child process (peak RSS per run).
+  const { manyRows } = await import('./many.js');
+  const { inspectWasm } = await import('../host/loader/inspect.js');
+  const cliInfo = inspectWasm(readFileSync(cli));
+  rows.push(...manyRows(root, srv, cli, cliInfo.kind === 'core' ? cliInfo.memory?.initial ?? 0 : 0));
   // The same with an edge-triggered epoll server (examples/epoll-echo): one loop for every connection.
   const esrv = await ensureBuilt([join(root, 'examples', 'epoll-echo', 'epoll_echo_server.c')], join(out, 'epoll_echo_server.wasm'));
   const eheap0 = process.memoryUsage().rss;
