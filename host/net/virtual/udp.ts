@@ -8,10 +8,20 @@ import { unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
+import { isGroupDest, sendGroup } from './multicast.js';
 
 /** Sends one datagram from s (already bound) to d. */
 export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
   const from = s.local as InetAddr;
+  if (isGroupDest(net, s.host, d)) {
+    // A broadcast leaves from the interface's address (loopback's from 127.0.0.1).
+    const ip = !isAny(from) ? from.ip : unmap(d.ip) === '127.255.255.255' ? '127.0.0.1' : net.sourceFor(s.host, d.ip, 4);
+    const src: InetAddr = { family: ip.includes(':') && !ip.startsWith('::ffff:') ? 6 : 4, ip: unmap(ip), port: from.port };
+    if (d.ip.includes(':') && !d.ip.startsWith('::ffff:')) {
+      sendGroup(net, s, d, { family: 6, ip: isAny(from) ? net.sourceFor(s.host, d.ip, 6) : from.ip, port: from.port }, data);
+    } else sendGroup(net, s, { family: 4, ip: unmap(d.ip), port: d.port }, src, data);
+    return;
+  }
   const target = net.route(s.host, d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
   const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(s.host, d.ip, from.family) : from.ip };
