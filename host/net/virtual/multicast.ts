@@ -117,14 +117,15 @@ export function sendGroup(net: VirtualNetwork, s: Socket, d: InetAddr, src: Inet
       net.stats.groupDrops++;
       continue;
     }
-    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group));
+    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, ttl));
   }
 }
 
-function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean): void {
+function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, ttl: number): void {
   if (group) net.stats.multicasts++;
   else net.stats.broadcasts++;
-  if (net.capture?.wants(h.name)) net.capture.udp(src, dst, data);
+  // The capture shows the datagram as each receiving host sees it: once per host.
+  if (net.capture?.wants(h.name)) net.capture.udp(src, dst, data, ttl);
   const u = unmap(dst.ip);
   const v6 = u.includes(':');
   const joinedHere = group && hostJoined(h, iface, u);
