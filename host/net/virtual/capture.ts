@@ -3,8 +3,9 @@
 // UDP datagrams, ICMP and raw packets) as a pcap file with raw-IP link type,
 // valid checksums and virtual timestamps, for Wireshark and tshark. Packets
 // are recorded where they leave the sender, so one the link then loses is
-// in the capture and never answered. AF_UNIX traffic is not IP: it is in
-// the syscall trace, not here.
+// in the capture and never answered; a broadcast or multicast datagram is
+// recorded once per host it reaches, when it arrives there (multicast.ts).
+// AF_UNIX traffic is not IP: it is in the syscall trace, not here.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
 import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';

@@ -13,9 +13,9 @@
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
-import type { InetAddr } from '../addr/sockaddr.js';
+import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
-import { isMulticast, type Host, type VirtualNetwork } from './network.js';
+import type { Host, VirtualNetwork } from './network.js';
 
 /** A virtual host's interfaces: loopback and its one LAN interface. */
 export type Iface = 'lo' | 'eth0';
@@ -34,6 +34,14 @@ export interface MulticastOpts {
   all: boolean;
   /** Groups joined, as "iface group" keys. */
   groups: Set<string>;
+}
+
+/** Whether ip (plain or v4-mapped) is an IPv4 (224/4) or IPv6 (ff00::/8) multicast address. */
+export function isMulticast(ip: string): boolean {
+  const u = unmap(ip);
+  if (u.includes(':')) return /^ff/i.test(u);
+  const a = Number(u.split('.')[0]);
+  return a >= 224 && a <= 239;
 }
 
 const opts = new WeakMap<Socket, MulticastOpts>();
@@ -97,14 +105,20 @@ export function isGroupDest(net: VirtualNetwork, h: Host, d: InetAddr): boolean 
 }
 
 /** Sends one broadcast or multicast datagram from s (bound) to d: one copy per receiving host. */
-export function sendGroup(net: VirtualNetwork, s: Socket, d: InetAddr, src: InetAddr, data: Uint8Array): void {
-  const u = unmap(d.ip);
+export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: Uint8Array): void {
+  const u = unmap(dst.ip);
+  const v6 = u.includes(':');
+  const d: InetAddr = v6 ? dst : { family: 4, ip: u, port: dst.port };
   const group = isMulticast(u);
   const o = opts.get(s);
-  const v6 = u.includes(':');
   // The outgoing interface: loopback's broadcast stays on lo; a group goes out of IP_MULTICAST_IF's (eth0 by default).
   const iface: Iface = u === '127.255.255.255' ? 'lo'
     : group ? (v6 ? (o?.if6 === IFINDEX.lo ? 'lo' : 'eth0') : isLoopback(o?.ifAddr ?? '0.0.0.0') ? 'lo' : 'eth0') : 'eth0';
+  // The source: the bound address, else the interface's (IP_MULTICAST_IF's address for a group).
+  const from = s.local as InetAddr;
+  const ifAddr = group && !v6 && o && o.ifAddr !== '0.0.0.0' ? o.ifAddr : undefined;
+  const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(s.host, u, v6 ? 6 : 4));
+  const src: InetAddr = { family: v6 ? 6 : 4, ip, port: from.port };
   const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : 64;
   const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
   const targets = iface === 'lo' ? [s.host] : net.segment(s.host);

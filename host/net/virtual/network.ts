@@ -54,13 +54,6 @@ export function subnetBroadcast(ip: string, prefix: number): string {
   const b = (n - (n % (host + 1))) + host;
   return [24, 16, 8, 0].map((k) => Math.floor(b / 2 ** k) % 256).join('.');
 }
-/** Whether ip (plain or v4-mapped) is an IPv4 (224/4) or IPv6 (ff00::/8) multicast address. */
-export function isMulticast(ip: string): boolean {
-  const u = unmap(ip);
-  if (u.includes(':')) return /^ff/i.test(u);
-  const a = Number(u.split('.')[0]);
-  return a >= 224 && a <= 239;
-}
 
 interface Link {
   latencyNs: number;

@@ -1,7 +1,8 @@
 // UDP on the virtual network: a datagram goes over the links to the bound
 // socket on the destination host (lost, duplicated or late as the link
 // decides); none bound there, and ICMP port unreachable comes back, which a
-// connected UDP socket reports as ECONNREFUSED.
+// connected UDP socket reports as ECONNREFUSED. A broadcast or multicast
+// datagram goes to multicast.ts instead: every receiving host of the segment.
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
@@ -14,12 +15,7 @@ import { isGroupDest, sendGroup } from './multicast.js';
 export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
   const from = s.local as InetAddr;
   if (isGroupDest(net, s.host, d)) {
-    // A broadcast leaves from the interface's address (loopback's from 127.0.0.1).
-    const ip = !isAny(from) ? from.ip : unmap(d.ip) === '127.255.255.255' ? '127.0.0.1' : net.sourceFor(s.host, d.ip, 4);
-    const src: InetAddr = { family: ip.includes(':') && !ip.startsWith('::ffff:') ? 6 : 4, ip: unmap(ip), port: from.port };
-    if (d.ip.includes(':') && !d.ip.startsWith('::ffff:')) {
-      sendGroup(net, s, d, { family: 6, ip: isAny(from) ? net.sourceFor(s.host, d.ip, 6) : from.ip, port: from.port }, data);
-    } else sendGroup(net, s, { family: 4, ip: unmap(d.ip), port: d.port }, src, data);
+    sendGroup(net, s, d, data);
     return;
   }
   const target = net.route(s.host, d.ip);
