@@ -16,6 +16,9 @@ export function describeNetwork(o: RunOutcome, clock: 'virtual' | 'wall' | 'real
       `  network: ${n.connections ?? 0} connection(s), ${n.segments ?? 0} segment(s), ${n.retransmissions ?? 0} retransmission(s) after loss, ` +
         `${n.datagrams ?? 0} datagram(s), ${n.duplicates ?? 0} duplicated, ${n.drops ?? 0} dropped`,
     );
+    if (n.broadcasts || n.multicasts || n.groupDrops) {
+      lines.push(`  broadcast/multicast: ${n.broadcasts ?? 0} broadcast and ${n.multicasts ?? 0} multicast copies delivered to hosts, ${n.groupDrops ?? 0} lost on the way to one`);
+    }
   }
   if (o.deadlock) lines.push(`  ${o.deadlock.replace(/\n/g, '\n  ')}`);
   if (o.idle) lines.push(`  ${o.idle.replace(/\n/g, '\n  ')}`);

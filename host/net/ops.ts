@@ -164,6 +164,8 @@ function connectDgram(s: Socket, a: Addr): number {
     if (l && !isAny(l) && !isV4Mapped(l.ip)) throw new Errno(E.EAFNOSUPPORT);
   }
   a = anyToLoopback(a);
+  // ip4_datagram_connect: a broadcast peer needs SO_BROADCAST.
+  if (!s.broadcast && !unmap(a.ip).includes(':') && s.net.isBroadcast(s.host, a.ip)) throw new Errno(E.EACCES);
   s.autobind();
   s.remote = s.domain === AF.AF_INET6 && a.family === 4 ? { family: 6, ip: `::ffff:${a.ip}`, port: a.port } : a;
   s.pinLocal(a);

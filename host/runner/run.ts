@@ -56,7 +56,7 @@ export interface RunOutcome {
   limit?: string;
   /** Virtual (or real, with realTime) nanoseconds the run took. */
   elapsedNs: number;
-  /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops. */
+  /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops; broadcasts, multicasts (copies delivered to a host), groupDrops. */
   network?: Record<string, number>;
   /** The syscall trace, when tracing without a file in capture mode. */
   trace?: string;

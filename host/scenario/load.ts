@@ -25,7 +25,8 @@ export class ScenarioError extends Error {}
 /** The virtual network's configuration, as host/net's createVirtualNetwork takes it. */
 export interface NetworkConfig {
   changes?: { atMs: number; a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; etcHosts?: string }[];
+  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; etcHosts?: string; prefix4?: number[] }[];
+  lans?: { name: string; hosts: string[]; latencyMs?: number; jitterMs?: number; loss?: number; duplicate?: number; reorder?: number }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
 }
@@ -40,6 +41,7 @@ interface ScenarioFile {
   limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[]; etc_hosts?: string }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
+  lans?: { name: string; hosts: string[]; latency?: string | number; jitter?: string | number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { between: [string, string]; from: string | number; to?: string | number }[];
   events?: { at: string | number; link?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }; kill?: string }[];
   processes: {
@@ -133,7 +135,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   hosts.forEach((h, i) => {
     if (names.has(h.name)) problems.push(`${where(`/hosts/${i}/name`)}: host "${h.name}" is defined twice`);
     names.add(h.name);
-    for (const a of [...(h.ipv4 ?? []), ...(h.ipv6 ?? [])]) {
+    for (const a of [...(h.ipv4 ?? []).map((x) => x.replace(/\/\d+$/, '')), ...(h.ipv6 ?? [])]) {
       if (addrs.has(a)) problems.push(`${where(`/hosts/${i}`)}: address ${a} is used by two hosts`);
       addrs.add(a);
     }
@@ -143,6 +145,18 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   };
   (s.links ?? []).forEach((l, i) => l.between.forEach((h) => known(h, `/links/${i}/between`)));
   (s.partitions ?? []).forEach((p, i) => p.between.forEach((h) => known(h, `/partitions/${i}/between`)));
+  const onLan = new Map<string, string>();
+  const lanNames = new Set<string>();
+  (s.lans ?? []).forEach((l, i) => {
+    if (lanNames.has(l.name)) problems.push(`${where(`/lans/${i}/name`)}: LAN "${l.name}" is defined twice`);
+    lanNames.add(l.name);
+    l.hosts.forEach((h, k) => {
+      known(h, `/lans/${i}/hosts/${k}`);
+      const other = onLan.get(h);
+      if (other !== undefined) problems.push(`${where(`/lans/${i}/hosts/${k}`)}: host "${h}" is already on LAN "${other}" (a host has one LAN interface)`);
+      else onLan.set(h, l.name);
+    });
+  });
   s.processes.forEach((p, i) => p.host !== undefined && known(p.host, `/processes/${i}/host`));
   (s.events ?? []).forEach((e, i) => {
     if (e.link) e.link.between.forEach((h) => known(h, `/events/${i}/link/between`));
@@ -151,7 +165,20 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
   const network: NetworkConfig = {
-    hosts: hosts.map((h) => ({ name: h.name, ipv4: h.ipv4, ipv6: h.ipv6, ...(h.etc_hosts !== undefined ? { etcHosts: h.etc_hosts } : {}) })),
+    hosts: hosts.map((h) => ({
+      name: h.name, ipv4: h.ipv4?.map((a) => a.replace(/\/\d+$/, '')), ipv6: h.ipv6,
+      ...(h.etc_hosts !== undefined ? { etcHosts: h.etc_hosts } : {}),
+      // 10.0.0.1/24: the prefix gives the subnet broadcast address (default /24).
+      ...(h.ipv4?.some((a) => a.includes('/')) ? { prefix4: h.ipv4.map((a) => (a.includes('/') ? Number(a.split('/')[1]) : 24)) } : {}),
+    })),
+    ...(s.lans?.length ? {
+      lans: s.lans.map((l) => ({
+        name: l.name, hosts: l.hosts,
+        latencyMs: l.latency === undefined ? undefined : durationMs(l.latency),
+        jitterMs: l.jitter === undefined ? undefined : durationMs(l.jitter),
+        loss: l.loss, duplicate: l.duplicate, reorder: l.reorder,
+      })),
+    } : {}),
     links: (s.links ?? []).map((l) => ({
       a: l.between[0], b: l.between[1],
       latencyMs: l.latency === undefined ? undefined : durationMs(l.latency),

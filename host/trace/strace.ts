@@ -14,6 +14,7 @@ import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
 import { AF, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
+import { ipText } from '../net/addr/ipaddr.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -307,6 +308,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
     if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return `{pid=${mem.i32(v)}, uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}}`;
+    // struct ip_mreq (an ip_mreqn shows as one too, as strace 6 prints it) and struct ipv6_mreq.
+    if (level === IPPROTO.IPPROTO_IP && (name === IP_OPT.IP_ADD_MEMBERSHIP || name === IP_OPT.IP_DROP_MEMBERSHIP)) {
+      return len >= 8 ? `{imr_multiaddr=inet_addr("${ipText(mem.view(v, 4))}"), imr_interface=inet_addr("${ipText(mem.view(v + 4, 4))}")}` : hexp(v);
+    }
+    if (level === IPPROTO.IPPROTO_IPV6 && (name === IPV6_OPT.IPV6_ADD_MEMBERSHIP || name === IPV6_OPT.IPV6_DROP_MEMBERSHIP)) {
+      if (len < 20) return hexp(v);
+      const ifindex = mem.u32(v + 16);
+      const ifname = ({ 1: 'lo', 2: 'eth0' } as Record<number, string>)[ifindex];
+      return `{inet_pton(AF_INET6, "${ipText(mem.view(v, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifname ? `if_nametoindex("${ifname}")` : ifindex}}`;
+    }
     if (len >= 4) return `[${mem.i32(v)}]`;
     return q(mem.view(v, Math.min(Math.max(len, 0), max + 1)), max);
   };

@@ -725,7 +725,7 @@ export class Socket implements OpenFile {
     const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
-    if (!this.broadcast && (unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)))) throw new Errno(E.EACCES);
+    if (!this.broadcast && (this.real ? unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)) : this.net.isBroadcast(this.host, d.ip))) throw new Errno(E.EACCES);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;

@@ -8,6 +8,9 @@ import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from '../addr/constants.js';
 import { sockOf } from '../fd.js';
 import { UNKNOWN_CRED } from '../socket/scm.js';
+import { ipText, ipBytes } from '../addr/ipaddr.js';
+import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtual/multicast.js';
+import { networkOf } from '../virtual/index.js';
 
 const S = 'socklab';
 
@@ -74,6 +77,65 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IP) {
+    // do_ip_setsockopt takes an int, or a single byte when optlen is shorter.
+    const intOrByte = (): number => {
+      if (len >= 4) return int();
+      if (len < 1) throw new Errno(E.EINVAL);
+      if (val === 0) throw new Errno(E.EFAULT);
+      return p.mem.read(val, 1)[0]!;
+    };
+    const dgramOnly = (): void => {
+      if (s.kind === 'stream') throw new Errno(E.EINVAL);
+    };
+    switch (name) {
+      case IP_OPT.IP_MULTICAST_TTL: {
+        dgramOnly();
+        const v = intOrByte();
+        if (v < -1 || v > 255) return E.EINVAL;
+        mcastOf(s).ttl = v === -1 ? 1 : v;
+        return 0;
+      }
+      case IP_OPT.IP_MULTICAST_LOOP: mcastOf(s).loop = intOrByte() !== 0; return 0;
+      case IP_OPT.IP_MULTICAST_ALL: mcastOf(s).all = intOrByte() !== 0; return 0;
+      case IP_OPT.IP_MULTICAST_IF: {
+        dgramOnly();
+        // An ip_mreqn, an ip_mreq or an in_addr: the interface's address, or its index.
+        if (len < 4) return E.EINVAL;
+        if (val === 0) return E.EFAULT;
+        const addr = len >= 8 ? p.mem.read(val + 4, 4) : p.mem.read(val, 4);
+        const index = len >= 12 ? p.mem.i32(val + 8) : 0;
+        const ip = ipText(addr);
+        const net = networkOf(p);
+        if (index === 0 && ip === '0.0.0.0') {
+          mcastOf(s).ifAddr = ip;
+          return 0;
+        }
+        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(net, s.host, ip);
+        if (!iface) return E.EADDRNOTAVAIL;
+        mcastOf(s).ifAddr = index ? (iface === 'lo' ? '127.0.0.1' : s.host.v4[0] ?? '0.0.0.0') : ip;
+        return 0;
+      }
+      case IP_OPT.IP_ADD_MEMBERSHIP: case IP_OPT.IP_DROP_MEMBERSHIP: {
+        // An ip_mreq, or an ip_mreqn when long enough; TCP sockets have no memberships (EPROTO).
+        if (len < 8) return E.EINVAL;
+        if (val === 0) return E.EFAULT;
+        if (s.kind === 'stream') return E.EPROTO;
+        const group = ipText(p.mem.read(val, 4));
+        const ifAddr = ipText(p.mem.read(val + 4, 4));
+        const index = len >= 12 ? p.mem.i32(val + 8) : 0;
+        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(networkOf(p), s.host, ifAddr);
+        if (name === IP_OPT.IP_ADD_MEMBERSHIP) {
+          if (!isGroup4(group)) return E.EINVAL;
+          if (!iface) return E.ENODEV;
+          join(s, group, iface);
+        } else {
+          if (!iface) return index || ifAddr !== '0.0.0.0' ? E.EADDRNOTAVAIL : E.ENODEV;
+          if (!isGroup4(group)) return E.EADDRNOTAVAIL;
+          leave(s, group, iface);
+        }
+        return 0;
+      }
+    }
     if (name === IP_OPT.IP_TTL) { const v = int(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
     if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { int(); return 0; }
     if (name === IP_OPT.IP_HDRINCL) {
@@ -91,6 +153,44 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       return 0;
     }
     if (name === IPV6_OPT.IPV6_UNICAST_HOPS || name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
+    switch (name) {
+      case IPV6_OPT.IPV6_MULTICAST_HOPS: {
+        if (s.kind === 'stream') return E.EINVAL;
+        const v = int();
+        if (v < -1 || v > 255) return E.EINVAL;
+        mcastOf(s).hops = v === -1 ? 1 : v;
+        return 0;
+      }
+      case IPV6_OPT.IPV6_MULTICAST_LOOP: {
+        const v = int();
+        if (v !== 0 && v !== 1) return E.EINVAL;
+        mcastOf(s).loop6 = v === 1;
+        return 0;
+      }
+      case IPV6_OPT.IPV6_MULTICAST_IF: {
+        if (s.kind === 'stream') return E.EINVAL;
+        const v = int();
+        if (v !== 0 && !ifaceOfIndex(v)) return E.ENODEV;
+        mcastOf(s).if6 = v;
+        return 0;
+      }
+      case IPV6_OPT.IPV6_ADD_MEMBERSHIP: case IPV6_OPT.IPV6_DROP_MEMBERSHIP: {
+        need(20);
+        if (s.kind === 'stream') return E.EPROTO;
+        const group = ipText(p.mem.read(val, 16));
+        const index = p.mem.i32(val + 16);
+        const iface = index ? ifaceOfIndex(index) : 'eth0';
+        if (name === IPV6_OPT.IPV6_ADD_MEMBERSHIP) {
+          if (!/^ff/i.test(group)) return E.EINVAL;
+          if (!iface) return E.ENODEV;
+          join(s, group, iface);
+        } else {
+          if (!iface || !/^ff/i.test(group)) return E.EADDRNOTAVAIL;
+          leave(s, group, iface);
+        }
+        return 0;
+      }
+    }
     return E.ENOPROTOOPT;
   }
   return E.ENOPROTOOPT;
@@ -181,14 +281,36 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
     if (name === IP_OPT.IP_TTL) return putInt(s.ttl);
     if (name === IP_OPT.IP_TOS) return putInt(0);
     if (name === IP_OPT.IP_HDRINCL) return putInt(s.hdrincl ? 1 : 0);
+    // ip_getsockopt gives these as one byte when the caller's buffer is shorter than an int.
+    const intOrByte = (v: number): number => {
+      if (cap < 4 && cap > 0 && v >= 0 && v <= 255) return putBytes(new Uint8Array([v]));
+      return putInt(v);
+    };
+    const m = mcastOf(s);
+    if (name === IP_OPT.IP_MULTICAST_TTL) return intOrByte(m.ttl);
+    if (name === IP_OPT.IP_MULTICAST_LOOP) return intOrByte(m.loop ? 1 : 0);
+    if (name === IP_OPT.IP_MULTICAST_ALL) return intOrByte(m.all ? 1 : 0);
+    if (name === IP_OPT.IP_MULTICAST_IF) return putBytes(ipBytes(m.ifAddr));
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IPV6) {
     if (s.domain !== AF.AF_INET6) return unknownLevel;
     if (name === IPV6_OPT.IPV6_V6ONLY) return putInt(s.v6only ? 1 : 0);
+    if (name === IPV6_OPT.IPV6_MULTICAST_HOPS) return putInt(mcastOf(s).hops);
+    if (name === IPV6_OPT.IPV6_MULTICAST_LOOP) return putInt(mcastOf(s).loop6 ? 1 : 0);
+    if (name === IPV6_OPT.IPV6_MULTICAST_IF) return putInt(mcastOf(s).if6);
     return E.ENOPROTOOPT;
   }
   return unknownLevel;
+}
+
+/** A virtual host's interface by index: 1 is lo, 2 its LAN interface. */
+function ifaceOfIndex(i: number): Iface | undefined {
+  return i === IFINDEX.lo ? 'lo' : i === IFINDEX.eth0 ? 'eth0' : undefined;
+}
+function isGroup4(ip: string): boolean {
+  const a = Number(ip.split('.')[0]);
+  return a >= 224 && a <= 239;
 }
 
 export const setsockoptDef: SyscallDef = syscall(S, 'setsockopt', { strace: 'setsockopt', classes: ['net'], params: ['fd:fd', 'level:sockopt_level', 'optname:sockopt_name', 'optval:sockopt_val', 'optlen:len'] }, setsockopt);

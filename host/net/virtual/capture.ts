@@ -3,8 +3,9 @@
 // UDP datagrams, ICMP and raw packets) as a pcap file with raw-IP link type,
 // valid checksums and virtual timestamps, for Wireshark and tshark. Packets
 // are recorded where they leave the sender, so one the link then loses is
-// in the capture and never answered. AF_UNIX traffic is not IP: it is in
-// the syscall trace, not here.
+// in the capture and never answered; a broadcast or multicast datagram is
+// recorded once per host it reaches, when it arrives there (multicast.ts).
+// AF_UNIX traffic is not IP: it is in the syscall trace, not here.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
 import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
@@ -50,13 +51,13 @@ export class PacketCapture {
   }
 
   /** An IP packet carrying `proto` from src to dst (IPv4 when both are IPv4 or v4-mapped). */
-  ip(src: string, dst: string, proto: number, payload: Uint8Array, fillChecksum?: (pseudo: Uint8Array) => void): void {
+  ip(src: string, dst: string, proto: number, payload: Uint8Array, fillChecksum?: (pseudo: Uint8Array) => void, ttl = 64): void {
     const v4 = !src.includes(':') || isV4Mapped(src);
     const s = unmap(src);
     const d = unmap(dst);
     if (v4) {
       fillChecksum?.(pseudo4(s, d, proto, payload.length));
-      this.packet(ipv4Packet(s, d, proto, 64, payload));
+      this.packet(ipv4Packet(s, d, proto, ttl, payload));
       return;
     }
     fillChecksum?.(pseudo6(s, d, proto, payload.length));
@@ -65,7 +66,7 @@ export class PacketCapture {
     h[0] = 0x60;
     dv.setUint16(4, payload.length);
     h[6] = proto;
-    h[7] = 64;
+    h[7] = ttl;
     h.set(ipBytes(s), 8);
     h.set(ipBytes(d), 24);
     h.set(payload, 40);
@@ -86,14 +87,15 @@ export class PacketCapture {
     this.ip(src.ip, dst.ip, 6, seg, (pseudo) => dv.setUint16(16, checksumWith(pseudo, seg)));
   }
 
-  udp(src: InetAddr, dst: InetAddr, data: Uint8Array): void {
+  /** A UDP datagram; `ttl` is the IP TTL or hop limit (a multicast's IP_MULTICAST_TTL). */
+  udp(src: InetAddr, dst: InetAddr, data: Uint8Array, ttl = 64): void {
     const d = new Uint8Array(8 + data.length);
     const dv = new DataView(d.buffer);
     dv.setUint16(0, src.port);
     dv.setUint16(2, dst.port);
     dv.setUint16(4, d.length);
     d.set(data, 8);
-    this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff));
+    this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
   }
 }
 

@@ -13,7 +13,13 @@ import { sendRaw } from './ip.js';
 import { sendUdp } from './udp.js';
 
 export interface NetworkConfig {
-  hosts: { name: string; ipv4?: string[]; ipv6?: string[]; /** This host's /etc/hosts, instead of the generated one (host/net/etchosts.ts). */ etcHosts?: string }[];
+  hosts: {
+    name: string; ipv4?: string[]; ipv6?: string[]; /** This host's /etc/hosts, instead of the generated one (host/net/etchosts.ts). */ etcHosts?: string;
+    /** Prefix length of each ipv4 address (default 24): gives the subnet broadcast address. */
+    prefix4?: number[];
+  }[];
+  /** LAN segments: a broadcast or multicast datagram from a member reaches every member (loss and latency per receiver). */
+  lans?: { name: string; hosts: string[]; latencyMs?: number; jitterMs?: number; loss?: number; duplicate?: number; reorder?: number }[];
   links?: { a: string; b: string; latencyMs?: number; jitterMs?: number; bandwidthBps?: number; loss?: number; duplicate?: number; reorder?: number }[];
   partitions?: { a: string; b: string; fromMs: number; toMs: number }[];
   /** Link changes at given times: from atMs on, the link between a and b has these properties. */
@@ -33,6 +39,20 @@ export interface Host {
   /** Open SOCK_RAW sockets, which see every packet of their protocol. */
   raw?: Socket[];
   nextEphemeral: number;
+  /** Subnet broadcast address of each ipv4 address. */
+  bcast4: string[];
+  /** The LAN segment the host is on (its one interface, eth0), if the scenario declares LANs. */
+  lan?: string;
+  /** Multicast groups joined on the host's interfaces, by "iface group": how many sockets hold each. */
+  groups: Map<string, number>;
+}
+
+/** The subnet broadcast address of an IPv4 address with a prefix length. */
+export function subnetBroadcast(ip: string, prefix: number): string {
+  const n = ip.split('.').reduce((a, x) => a * 256 + Number(x), 0);
+  const host = prefix >= 32 ? 0 : 2 ** (32 - prefix) - 1;
+  const b = (n - (n % (host + 1))) + host;
+  return [24, 16, 8, 0].map((k) => Math.floor(b / 2 ** k) % 256).join('.');
 }
 
 interface Link {
@@ -67,7 +87,13 @@ export class VirtualNetwork {
   /** Initial sequence numbers come from their own generator, so capturing or not never changes a run. */
   readonly isnRng: Rng;
   /** What crossed the network, for the end-of-run report. */
-  readonly stats = { connections: 0, segments: 0, retransmissions: 0, datagrams: 0, duplicates: 0, drops: 0 };
+  readonly stats = {
+    connections: 0, segments: 0, retransmissions: 0, datagrams: 0, duplicates: 0, drops: 0,
+    /** Broadcast and multicast copies delivered to a receiving host, and copies a LAN lost on the way to one. */
+    broadcasts: 0, multicasts: 0, groupDrops: 0,
+  };
+  /** LAN segments by name: their member hosts. */
+  readonly lans = new Map<string, string[]>();
   /** Datagrams dropped by links or full queues. */
   get drops(): number {
     return this.stats.drops;
@@ -96,7 +122,10 @@ export class VirtualNetwork {
         timeWait: new Map(),
         abstract: new Map(),
         nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW),
+        bcast4: [],
+        groups: new Map(),
       };
+      host.bcast4 = host.v4.map((ip, k) => subnetBroadcast(ip, h.prefix4?.[k] ?? 24));
       this.hosts.set(h.name, host);
       for (const ip of [...host.v4, ...host.v6]) this.byIp.set(ip, host);
     });
@@ -106,6 +135,21 @@ export class VirtualNetwork {
         loss: l.loss ?? 0, duplicate: l.duplicate ?? 0, reorder: l.reorder ?? 0, busyUntil: new Map(),
       };
       this.links.set(key(l.a, l.b), link);
+    }
+    // A LAN is a link between each pair of its members (unless a link says otherwise) and one broadcast domain.
+    for (const lan of config?.lans ?? []) {
+      this.lans.set(lan.name, [...lan.hosts]);
+      for (const n of lan.hosts) {
+        const h = this.hosts.get(n);
+        if (h) h.lan = lan.name;
+      }
+      for (const a of lan.hosts) for (const b of lan.hosts) {
+        if (a >= b || this.links.has(key(a, b))) continue;
+        this.links.set(key(a, b), {
+          latencyNs: (lan.latencyMs ?? 0.1) * MS, jitterNs: (lan.jitterMs ?? 0) * MS, bandwidthBps: 0,
+          loss: lan.loss ?? 0, duplicate: lan.duplicate ?? 0, reorder: lan.reorder ?? 0, busyUntil: new Map(),
+        });
+      }
     }
     for (const p of config?.partitions ?? []) this.partitions.push({ a: p.a, b: p.b, from: p.fromMs * MS, to: p.toMs * MS });
     for (const c of config?.changes ?? []) {
@@ -128,7 +172,7 @@ export class VirtualNetwork {
     if (!h) {
       // A process on a host the scenario did not declare gets one with the next free addresses.
       const i = this.hosts.size + 1;
-      h = { name, v4: [`10.0.0.${i}`], v6: [`fd00::${i.toString(16)}`], ports: new Map(), timeWait: new Map(), abstract: new Map(), nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW) };
+      h = { name, v4: [`10.0.0.${i}`], v6: [`fd00::${i.toString(16)}`], ports: new Map(), timeWait: new Map(), abstract: new Map(), nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW), bcast4: [`10.0.0.255`], groups: new Map() };
       this.hosts.set(name, h);
       for (const ip of [...h.v4, ...h.v6]) this.byIp.set(ip, h);
     }
@@ -140,6 +184,26 @@ export class VirtualNetwork {
     const u = unmap(ip);
     if (isLoopback(u)) return from;
     return this.byIp.get(canonIp(u));
+  }
+
+  /**
+   * Whether a datagram from h to ip is a broadcast (Linux's RTN_BROADCAST):
+   * the limited broadcast, a subnet broadcast of one of h's addresses, or
+   * loopback's 127.255.255.255.
+   */
+  isBroadcast(h: Host, ip: string): boolean {
+    const u = unmap(ip);
+    return u === '255.255.255.255' || u === '127.255.255.255' || h.bcast4.includes(u);
+  }
+
+  /**
+   * The hosts a broadcast or multicast from h reaches on its segment, h
+   * first: its LAN's members, or every host when the scenario declares no
+   * LANs (the default network is one switch).
+   */
+  segment(h: Host): Host[] {
+    const names = this.lans.size ? (h.lan ? this.lans.get(h.lan)! : [h.name]) : [...this.hosts.keys()];
+    return [h, ...names.filter((n) => n !== h.name).map((n) => this.hosts.get(n)).filter((x): x is Host => x !== undefined)];
   }
 
   /** Whether ip is one of the host's own addresses (or loopback / any). */

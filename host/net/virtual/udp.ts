@@ -1,17 +1,23 @@
 // UDP on the virtual network: a datagram goes over the links to the bound
 // socket on the destination host (lost, duplicated or late as the link
 // decides); none bound there, and ICMP port unreachable comes back, which a
-// connected UDP socket reports as ECONNREFUSED.
+// connected UDP socket reports as ECONNREFUSED. A broadcast or multicast
+// datagram goes to multicast.ts instead: every receiving host of the segment.
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
+import { isGroupDest, sendGroup } from './multicast.js';
 
 /** Sends one datagram from s (already bound) to d. */
 export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
   const from = s.local as InetAddr;
+  if (isGroupDest(net, s.host, d)) {
+    sendGroup(net, s, d, data);
+    return;
+  }
   const target = net.route(s.host, d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
   const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(s.host, d.ip, from.family) : from.ip };

@@ -43,6 +43,7 @@ struct sockaddr_in6 {
 };
 struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned ipv6mr_interface; };
 struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; };
+struct ip_mreqn { struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex; };
 
 #define INADDR_ANY ((in_addr_t)0x00000000)
 #define INADDR_BROADCAST ((in_addr_t)0xffffffff)
@@ -86,11 +87,26 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 #define IP_MULTICAST_LOOP 34
 #define IP_ADD_MEMBERSHIP 35
 #define IP_DROP_MEMBERSHIP 36
+#define IP_MULTICAST_ALL 49
+#define IP_DEFAULT_MULTICAST_TTL 1
+#define IP_DEFAULT_MULTICAST_LOOP 1
 #define IPV6_UNICAST_HOPS 16
+#define IPV6_MULTICAST_IF 17
 #define IPV6_MULTICAST_HOPS 18
+#define IPV6_MULTICAST_LOOP 19
+#define IPV6_ADD_MEMBERSHIP 20
+#define IPV6_DROP_MEMBERSHIP 21
+#define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
+#define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
 #define IPV6_V6ONLY 26
 #define IPV6_RECVERR 25
 
+#define IN_MULTICAST(a) ((((in_addr_t)(a)) & 0xf0000000) == 0xe0000000)
+#define IN_CLASSD(a) IN_MULTICAST(a)
+#define INADDR_UNSPEC_GROUP ((in_addr_t)0xe0000000)
+#define INADDR_ALLHOSTS_GROUP ((in_addr_t)0xe0000001)
+#define INADDR_MAX_LOCAL_GROUP ((in_addr_t)0xe00000ff)
+#define IN6_IS_ADDR_MULTICAST(a) (((const uint8_t *)(a))[0] == 0xff)
 #define IN6_IS_ADDR_UNSPECIFIED(a) (((uint32_t *)(a))[0] == 0 && ((uint32_t *)(a))[1] == 0 && ((uint32_t *)(a))[2] == 0 && ((uint32_t *)(a))[3] == 0)
 #define IN6_IS_ADDR_LOOPBACK(a) (((uint32_t *)(a))[0] == 0 && ((uint32_t *)(a))[1] == 0 && ((uint32_t *)(a))[2] == 0 && ((uint8_t *)(a))[12] == 0 && ((uint8_t *)(a))[13] == 0 && ((uint8_t *)(a))[14] == 0 && ((uint8_t *)(a))[15] == 1)
 #define IN6_IS_ADDR_V4MAPPED(a) (((uint32_t *)(a))[0] == 0 && ((uint32_t *)(a))[1] == 0 && ((uint8_t *)(a))[8] == 0 && ((uint8_t *)(a))[9] == 0 && ((uint8_t *)(a))[10] == 0xff && ((uint8_t *)(a))[11] == 0xff)

@@ -1,0 +1,164 @@
+// Broadcast and multicast on the virtual network, as Linux's UDP does them:
+// a datagram to a broadcast address (255.255.255.255, a subnet broadcast,
+// 127.255.255.255) or to a multicast group goes to every host of the
+// sender's segment (network.ts: its LAN, or every host without LANs), the
+// link deciding loss and latency per receiver; the sender's own host gets
+// its copy at once (always for a broadcast, with IP_MULTICAST_LOOP for a
+// group). On each receiving host every socket bound to the port takes a
+// copy (__udp4_lib_mcast_deliver): bound to the wildcard or to the
+// destination address, not connected elsewhere, and for a group a member of
+// it on that interface, or any socket at all while some socket of the host
+// is a member and IP_MULTICAST_ALL (default 1) is on. No ICMP error comes
+// back for a group or broadcast datagram nobody takes.
+import { E, Errno } from '../../abi/errno.js';
+import { AF } from '../addr/constants.js';
+import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
+import { isAny, type InetAddr } from '../addr/sockaddr.js';
+import type { Socket } from '../socket/socket.js';
+import type { Host, VirtualNetwork } from './network.js';
+
+/** A virtual host's interfaces: loopback and its one LAN interface. */
+export type Iface = 'lo' | 'eth0';
+export const IFINDEX: Record<Iface, number> = { lo: 1, eth0: 2 };
+
+/** A socket's multicast options (IP_MULTICAST_* / IPV6_MULTICAST_*) and memberships. */
+export interface MulticastOpts {
+  ttl: number;
+  loop: boolean;
+  /** IP_MULTICAST_IF: the interface address, 0.0.0.0 for the route's choice. */
+  ifAddr: string;
+  hops: number;
+  loop6: boolean;
+  /** IPV6_MULTICAST_IF: an interface index, 0 for the route's choice. */
+  if6: number;
+  all: boolean;
+  /** Groups joined, as "iface group" keys. */
+  groups: Set<string>;
+}
+
+/** Whether ip (plain or v4-mapped) is an IPv4 (224/4) or IPv6 (ff00::/8) multicast address. */
+export function isMulticast(ip: string): boolean {
+  const u = unmap(ip);
+  if (u.includes(':')) return /^ff/i.test(u);
+  const a = Number(u.split('.')[0]);
+  return a >= 224 && a <= 239;
+}
+
+const opts = new WeakMap<Socket, MulticastOpts>();
+/** Sockets of a host holding a membership (closed ones pruned when looked at). */
+const members = new WeakMap<Host, Set<Socket>>();
+
+export function mcastOf(s: Socket): MulticastOpts {
+  let o = opts.get(s);
+  if (!o) opts.set(s, (o = { ttl: 1, loop: true, ifAddr: '0.0.0.0', hops: 1, loop6: true, if6: 0, all: true, groups: new Set() }));
+  return o;
+}
+
+const gkey = (iface: Iface, group: string): string => `${iface} ${canonIp(unmap(group))}`;
+
+/** IP_ADD_MEMBERSHIP / IPV6_JOIN_GROUP on iface: EINVAL for a non-group address, EADDRINUSE when already joined. */
+export function join(s: Socket, group: string, iface: Iface): void {
+  if (!isMulticast(group)) throw new Errno(E.EINVAL);
+  const o = mcastOf(s);
+  const k = gkey(iface, group);
+  if (o.groups.has(k)) throw new Errno(E.EADDRINUSE);
+  o.groups.add(k);
+  let m = members.get(s.host);
+  if (!m) members.set(s.host, (m = new Set()));
+  m.add(s);
+}
+
+/** IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP: EADDRNOTAVAIL when not joined (EINVAL for a non-group address). */
+export function leave(s: Socket, group: string, iface: Iface): void {
+  if (!isMulticast(group)) throw new Errno(E.EINVAL);
+  const o = mcastOf(s);
+  if (!o.groups.delete(gkey(iface, group))) throw new Errno(E.EADDRNOTAVAIL);
+  if (!o.groups.size) members.get(s.host)?.delete(s);
+}
+
+/** Whether some open socket of h holds the group on iface (the host listens for it there). */
+export function hostJoined(h: Host, iface: Iface, group: string): boolean {
+  const m = members.get(h);
+  if (!m) return false;
+  const k = gkey(iface, group);
+  for (const s of m) {
+    if (s.closed) {
+      m.delete(s);
+      continue;
+    }
+    if (opts.get(s)?.groups.has(k)) return true;
+  }
+  return false;
+}
+
+/** The interface an IPv4 address names for IP_MULTICAST_IF / ip_mreq (undefined: none of h's). */
+export function ifaceOfAddr(net: VirtualNetwork, h: Host, ip: string): Iface | undefined {
+  const u = unmap(ip);
+  if (u === '0.0.0.0') return 'eth0';
+  if (isLoopback(u)) return 'lo';
+  return h.v4.includes(canonIp(u)) ? 'eth0' : undefined;
+}
+
+/** Whether d is a broadcast or group destination that sendUdp hands here. */
+export function isGroupDest(net: VirtualNetwork, h: Host, d: InetAddr): boolean {
+  return isMulticast(d.ip) || (!unmap(d.ip).includes(':') && net.isBroadcast(h, d.ip));
+}
+
+/** Sends one broadcast or multicast datagram from s (bound) to d: one copy per receiving host. */
+export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: Uint8Array): void {
+  const u = unmap(dst.ip);
+  const v6 = u.includes(':');
+  const d: InetAddr = v6 ? dst : { family: 4, ip: u, port: dst.port };
+  const group = isMulticast(u);
+  const o = opts.get(s);
+  // The outgoing interface: loopback's broadcast stays on lo; a group goes out of IP_MULTICAST_IF's (eth0 by default).
+  const iface: Iface = u === '127.255.255.255' ? 'lo'
+    : group ? (v6 ? (o?.if6 === IFINDEX.lo ? 'lo' : 'eth0') : isLoopback(o?.ifAddr ?? '0.0.0.0') ? 'lo' : 'eth0') : 'eth0';
+  // The source: the bound address, else the interface's (IP_MULTICAST_IF's address for a group).
+  const from = s.local as InetAddr;
+  const ifAddr = group && !v6 && o && o.ifAddr !== '0.0.0.0' ? o.ifAddr : undefined;
+  const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(s.host, u, v6 ? 6 : 4));
+  const src: InetAddr = { family: v6 ? 6 : 4, ip, port: from.port };
+  const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : 64;
+  const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
+  const targets = iface === 'lo' ? [s.host] : net.segment(s.host);
+  for (const t of targets) {
+    const self = t === s.host;
+    if (self ? !loop : ttl < 1) continue;
+    if (group && !hostJoined(t, iface, u)) continue;
+    const fate = net.fate(s.host, t, data.length + (v6 ? 48 : 28), false);
+    if (!fate.length) {
+      net.stats.groupDrops++;
+      continue;
+    }
+    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, ttl));
+  }
+}
+
+function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, ttl: number): void {
+  if (group) net.stats.multicasts++;
+  else net.stats.broadcasts++;
+  // The capture shows the datagram as each receiving host sees it: once per host.
+  if (net.capture?.wants(h.name)) net.capture.udp(src, dst, data, ttl);
+  const u = unmap(dst.ip);
+  const v6 = u.includes(':');
+  const joinedHere = group && hostJoined(h, iface, u);
+  for (const x of net.bound(h, 'udp', dst.port)) {
+    if (x.kind !== 'dgram' || x.closed || x.raw) continue;
+    if (v6 ? x.domain !== AF.AF_INET6 : x.domain === AF.AF_INET6 && x.v6only) continue;
+    const l = x.local as InetAddr;
+    const lu = unmap(l.ip);
+    if (lu !== '0.0.0.0' && lu !== '::' && canonIp(lu) !== canonIp(u)) continue;
+    if (x.remote) {
+      const r = x.remote as InetAddr;
+      if (canonIp(unmap(r.ip)) !== canonIp(unmap(src.ip)) || r.port !== src.port) continue;
+    }
+    if (group) {
+      const o = opts.get(x);
+      const member = o?.groups.has(gkey(iface, u)) ?? false;
+      if (!member && !((o?.all ?? true) && joinedHere)) continue;
+    }
+    const from: InetAddr = x.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
+    x.pushDatagram(data.slice(), from);
+  }
+}
