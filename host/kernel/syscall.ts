@@ -63,7 +63,9 @@ export type ParamKind =
   /** pipe2/dup3's O_* flags; fcntl's command, its argument (shown per command) and its result (an out-pointer, shown per command). */
   | 'o_flags' | 'fcntl_cmd' | 'fcntl_arg' | 'fcntl_ret'
   /** An fd argument that is also the call's result (dup2, dup3). */
-  | 'newfd';
+  | 'newfd'
+  /** ioctl's request (FIONREAD...) and its int argument: read for FIONBIO, written for the others. */
+  | 'ioctl_req' | 'ioctl_arg';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -72,7 +74,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
-  'sigaction_out', 'sigset_out', 'itimerval_out',
+  'sigaction_out', 'sigset_out', 'itimerval_out', 'ioctl_arg',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

@@ -36,6 +36,7 @@ SOCKLAB_IMPORT(fcntl) int __socklab_fcntl(int, int, int, int *);
 SOCKLAB_IMPORT(preopen) int __socklab_preopen(int *);
 SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
 SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
+SOCKLAB_IMPORT(ioctl) int __socklab_ioctl(int, int, void *);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */
 #include <errno.h>

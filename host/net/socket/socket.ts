@@ -112,6 +112,9 @@ export class Socket implements OpenFile {
   sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
+  /** bind() named an address (SOCK_BINDADDR_LOCK) or a port (SOCK_BINDPORT_LOCK): a datagram disconnect keeps them. */
+  bindAddrLock = false;
+  bindPortLock = false;
   /** Set when the socket lives on the real network (--net=real): its carrier there. */
   real: Carrier | undefined;
 
@@ -249,6 +252,33 @@ export class Socket implements OpenFile {
     return Math.max(0, p.rcvbuf + this.sndbuf - queued - this.inflight);
   }
 
+  // ---------------- ioctl ----------------
+
+  /** SIOCINQ/FIONREAD as tcp_ioctl, udp_ioctl and unix_inq_len answer: stream bytes queued, a datagram socket's next datagram (0 with none). */
+  inq(): number {
+    if (this.state === 'listening') throw new Errno(E.EINVAL);
+    if (this.kind === 'stream') return this.rxBytes;
+    if (this.kind === 'seqpacket') return this.dqBytes;
+    return this.dq[0]?.data.length ?? 0;
+  }
+
+  /** SIOCOUTQ/TIOCOUTQ: TCP's bytes sent and not yet acknowledged; a datagram has left at once on the virtual network. */
+  outq(): number {
+    if (this.state === 'listening') throw new Errno(E.EINVAL);
+    // unix_outq_len reports sk_wmem_alloc, in skb truesize units socklab does not model.
+    if (this.isUnix) throw new Errno(E.EOPNOTSUPP);
+    if (this.real) return this.real.unsent();
+    if (this.kind !== 'stream') return 0;
+    return this.inflight;
+  }
+
+  /** SIOCATMARK: 1 when the next byte read is the urgent mark (tcp_ioctl); other sockets have no urgent data. */
+  atMark(): number {
+    if (this.isUnix) return 0;
+    if (this.kind !== 'stream') throw new Errno(E.ENOTTY);
+    return 0;
+  }
+
   // ---------------- stream data ----------------
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
@@ -314,7 +344,8 @@ export class Socket implements OpenFile {
       this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
       if (!p.closed) p.capSegment(TCP_ACK, undefined, acked);
-      if (!p.closed && !p.rdShut) {
+      // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
+      if (!p.closed) {
         p.rx.push(chunk);
         p.rxBytes += n;
         p.notify();
@@ -442,7 +473,8 @@ export class Socket implements OpenFile {
   // ---------------- datagrams / messages ----------------
 
   pushDatagram(data: Uint8Array, from: Addr): boolean {
-    if (this.closed || this.rdShut) return false;
+    // UDP and raw sockets still queue datagrams after SHUT_RD (reads return them, then 0); AF_UNIX refuses them.
+    if (this.closed || (this.rdShut && this.isUnix)) return false;
     if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
       this.net.drops++;
       return false;
@@ -462,8 +494,9 @@ export class Socket implements OpenFile {
       if (this.kind === 'seqpacket') {
         if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
         if (this.soError) throw new Errno(this.takeError());
-        if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       }
+      // __skb_wait_for_more_packets: a receive shutdown ends the wait with 0 bytes.
+      if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       return { n: WOULD_BLOCK, full: 0, from: { family: 'unnamed' }, truncated: false };
     }
     let n = 0;
@@ -674,8 +707,9 @@ export class Socket implements OpenFile {
 
   /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
   autobind(): void {
-    if (this.local || this.raw) return;
+    if (this.raw || (this.local && (this.local as InetAddr).port !== 0)) return;
     const v6 = this.domain === AF.AF_INET6;
+    const kept = this.local as InetAddr | undefined;
     let port: number;
     try {
       port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0, true);
@@ -684,7 +718,7 @@ export class Socket implements OpenFile {
       if (this.kind !== 'stream' && e instanceof Errno && e.errno === E.EADDRNOTAVAIL) throw new Errno(E.EAGAIN);
       throw e;
     }
-    this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
+    this.local = { family: v6 ? 6 : 4, ip: kept?.ip ?? (v6 ? '::' : '0.0.0.0'), port };
     this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);
     if (this.state === 'unbound') this.state = 'bound';

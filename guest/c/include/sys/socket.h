@@ -159,6 +159,7 @@ struct linger {
 int socket(int, int, int);
 int socketpair(int, int, int, int[2]);
 int shutdown(int, int);
+int sockatmark(int);
 int bind(int, const struct sockaddr *, socklen_t);
 int connect(int, const struct sockaddr *, socklen_t);
 int listen(int, int);
