@@ -104,6 +104,7 @@ export const TCP_RST = 0x04;
 export const IOCTL = { TIOCOUTQ: 0x5411, FIONREAD: 0x541b, FIONBIO: 0x5421, SIOCATMARK: 0x8905 } as const;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
 
 /** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
 export const MSS_LOOPBACK = 65483;

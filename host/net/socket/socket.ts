@@ -7,12 +7,12 @@
 // Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
-import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import type { PacketCapture } from '../virtual/capture.js';
-import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST } from '../addr/constants.js';
+import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier } from './network.js';
 
@@ -60,6 +60,16 @@ export class Socket implements OpenFile {
   /** Stream bytes received and not yet read. */
   private rx: Uint8Array[] = [];
   rxBytes = 0;
+  /** TCP: bytes taken off rx so far (Linux's copied_seq, from 0), skipped urgent bytes included. */
+  private copied = 0;
+  /**
+   * TCP urgent data (tp->urg_data): 'none', 'valid' (the urgent byte is in,
+   * recv(MSG_OOB) may take it), 'read' (taken). urgSeq is its position in
+   * the copied_seq numbering; the in-band stream skips it unless SO_OOBINLINE.
+   */
+  urg: 'none' | 'valid' | 'read' = 'none';
+  urgSeq = 0;
+  private urgByte = 0;
   /** Datagrams / seqpacket messages received. */
   private dq: Datagram[] = [];
   dqBytes = 0;
@@ -215,7 +225,7 @@ export class Socket implements OpenFile {
 
   // ---------------- readiness ----------------
 
-  /** Readiness as tcp_poll / unix_poll / datagram_poll compute it. */
+  /** Readiness as tcp_poll / unix_poll / datagram_poll compute it (POLLPRI: urgent data not yet taken). */
   poll(): number {
     if (this.state === 'listening') return this.acceptq.length ? POLLIN : 0;
     let m = this.soError ? POLLERR : 0;
@@ -231,8 +241,10 @@ export class Socket implements OpenFile {
     const connected = this.state === 'connected';
     if (!connected && this.state !== 'connecting') m |= POLLHUP;
     if (this.state === 'connecting') return m;
-    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0) m |= POLLIN;
+    // tcp_poll: at an urgent mark the stream skips, one readable byte is not enough.
+    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
     if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
+    if (this.urg === 'valid') m |= POLLPRI;
     return m;
   }
 
@@ -257,7 +269,11 @@ export class Socket implements OpenFile {
   /** SIOCINQ/FIONREAD as tcp_ioctl, udp_ioctl and unix_inq_len answer: stream bytes queued, a datagram socket's next datagram (0 with none). */
   inq(): number {
     if (this.state === 'listening') throw new Errno(E.EINVAL);
-    if (this.kind === 'stream') return this.rxBytes;
+    if (this.kind === 'stream') {
+      // tcp_inq: with an urgent byte ahead and not inline, only the bytes up to the mark.
+      if (this.urg !== 'none' && !this.oobinline && this.urgSeq >= this.copied && this.urgSeq < this.copied + this.rxBytes) return this.urgSeq - this.copied;
+      return this.rxBytes;
+    }
     if (this.kind === 'seqpacket') return this.dqBytes;
     return this.dq[0]?.data.length ?? 0;
   }
@@ -276,13 +292,107 @@ export class Socket implements OpenFile {
   atMark(): number {
     if (this.isUnix) return 0;
     if (this.kind !== 'stream') throw new Errno(E.ENOTTY);
-    return 0;
+    return this.atUrgentMark() ? 1 : 0;
+  }
+
+  private atUrgentMark(): boolean {
+    return this.urg !== 'none' && this.urgSeq === this.copied;
+  }
+
+  // ---------------- urgent data (TCP) ----------------
+
+  /**
+   * A segment whose last byte is urgent reaches us, before its bytes join
+   * rx (tcp_urg -> tcp_check_urg): a newer urgent byte replaces the mark;
+   * an old urgent byte the reader stands on, not inline, is dropped so it
+   * is not read as data.
+   */
+  private urgentArrives(chunk: Uint8Array): void {
+    const seq = this.copied + this.rxBytes + chunk.length - 1;
+    if (this.urg !== 'none' && seq <= this.urgSeq) return;
+    if (this.atUrgentMark() && !this.oobinline && this.rxBytes > 0) this.dropRx(1);
+    this.urgSeq = seq;
+    this.urgByte = chunk[chunk.length - 1]!;
+    this.urg = 'valid';
+  }
+
+  /** Takes k queued bytes off the front of rx without reading them. */
+  private dropRx(k: number): void {
+    this.copied += k;
+    this.rxBytes -= k;
+    while (k > 0 && this.rx.length) {
+      const c = this.rx[0]!;
+      if (c.length <= k) {
+        k -= c.length;
+        this.rx.shift();
+      } else {
+        this.rx[0] = c.subarray(k);
+        k = 0;
+      }
+    }
+  }
+
+  /**
+   * recv(MSG_OOB) on TCP (tcp_recv_urg): the urgent byte, once; EINVAL with
+   * none, after it was taken, or with SO_OOBINLINE; never blocks. A zero-
+   * length buffer takes it too and says MSG_TRUNC. Real sockets never see
+   * urgent data (node:net cannot carry it), so there it is always EINVAL.
+   */
+  recvUrgent(iovs: Uint8Array[], peek: boolean): { n: number; truncated: boolean } {
+    if (this.state === 'listening') throw new Errno(E.ENOTCONN);
+    if (this.oobinline || this.urg !== 'valid') throw new Errno(E.EINVAL);
+    if (!peek) this.urg = 'read';
+    const v = iovs.find((x) => x.length > 0);
+    if (!v) return { n: 0, truncated: true };
+    v[0] = this.urgByte;
+    return { n: 1, truncated: false };
+  }
+
+  /**
+   * tcp_recvmsg's reading with an urgent mark ahead: a read stops before the
+   * mark once it has bytes; at the mark the urgent byte is skipped (or, with
+   * SO_OOBINLINE, read as data); past it the mark is gone.
+   */
+  private recvAroundMark(iovs: Uint8Array[], peek: boolean, want: number): number {
+    const flat = gather(this.rx, this.rxBytes);
+    const out = new Uint8Array(Math.min(want, flat.length));
+    let off = 0;
+    let n = 0;
+    while (off < flat.length && n < out.length) {
+      const at = this.copied + off;
+      if (at === this.urgSeq) {
+        if (n > 0) break;
+        if (!this.oobinline) {
+          off++;
+          continue;
+        }
+        out[n++] = flat[off++]!;
+        continue;
+      }
+      const lim = this.urgSeq > at ? Math.min(flat.length - off, this.urgSeq - at) : flat.length - off;
+      const k = Math.min(lim, out.length - n);
+      out.set(flat.subarray(off, off + k), n);
+      n += k;
+      off += k;
+    }
+    if (!peek) {
+      this.dropRx(off);
+      if (this.copied > this.urgSeq) this.urg = 'none';
+    }
+    let o = 0;
+    for (const v of iovs) {
+      if (o >= n) break;
+      const k = Math.min(v.length, n - o);
+      v.set(out.subarray(o, o + k));
+      o += k;
+    }
+    return n;
   }
 
   // ---------------- stream data ----------------
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
-  sendStream(data: Uint8Array[], total: number): number {
+  sendStream(data: Uint8Array[], total: number, oob = false): number {
     if (this.isUnix && !this.real) {
       // unix_stream_sendmsg / unix_seqpacket_sendmsg: not connected is ENOTCONN; a shut or gone peer EPIPE.
       if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
@@ -296,6 +406,8 @@ export class Socket implements OpenFile {
       throw new Errno(this.takeError() || E.EPIPE);
     }
     if (this.real) {
+      // node:net has no way to send urgent data: the protocol does not support it, as Linux says.
+      if (oob) throw new Errno(E.EOPNOTSUPP);
       const room = this.real.room();
       if (room === 0) return WOULD_BLOCK;
       const n = Math.min(room, total);
@@ -330,11 +442,14 @@ export class Socket implements OpenFile {
     this.inflight += n;
     const firstSeq = this.sndNxt;
     const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
+    // MSG_OOB: the last byte is urgent; every segment up to it carries URG and the pointer to the byte after it (tcp_mark_urg: snd_up).
+    const urgent = oob && this.kind === 'stream' && n > 0;
     const record = (): void => {
       if (!this.tcpCapture()) return;
       for (let o = 0; o < n; o += mss) {
         const seg = chunk.subarray(o, Math.min(n, o + mss));
-        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK, seg);
+        const up = urgent ? Math.min(0xffff, n - o) : 0;
+        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK | (urgent ? TCP_URG : 0), seg, up);
       }
     };
     record();
@@ -346,6 +461,7 @@ export class Socket implements OpenFile {
       if (!p.closed) p.capSegment(TCP_ACK, undefined, acked);
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) {
+        if (urgent) p.urgentArrives(chunk);
         p.rx.push(chunk);
         p.rxBytes += n;
         p.notify();
@@ -391,6 +507,16 @@ export class Socket implements OpenFile {
       return WOULD_BLOCK;
     }
     if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
+    if (this.urg !== 'none' && !this.isUnix) {
+      const got = this.recvAroundMark(iovs, peek, want);
+      if (!peek) {
+        this.peer?.notify();
+        this.real?.drained();
+      }
+      // Only the skipped urgent byte was there: nothing to return yet.
+      if (got === 0) return this.rcvShut ? 0 : WOULD_BLOCK;
+      return got;
+    }
     let n = 0;
     let ci = 0;
     let co = 0;
@@ -411,6 +537,7 @@ export class Socket implements OpenFile {
       if (ci) this.rx.splice(0, ci);
       if (co && this.rx.length) this.rx[0] = this.rx[0]!.subarray(co);
       this.rxBytes -= n;
+      this.copied += n;
       // Room opened in our receive buffer: the peer's blocked writers may go on.
       this.peer?.notify();
       this.real?.drained();
@@ -420,7 +547,8 @@ export class Socket implements OpenFile {
 
   /** Stream bytes that arrived from a real peer. */
   deliver(chunk: Uint8Array): void {
-    if (this.closed || this.rdShut) return;
+    // As on the virtual network, bytes arriving after SHUT_RD are still queued.
+    if (this.closed) return;
     this.rx.push(chunk);
     this.rxBytes += chunk.length;
     this.notify();

@@ -48,7 +48,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     }
     let done = p.callBytes;
     for (;;) {
-      const n = s.sendStream(from(iovs, done), total - done);
+      const n = s.sendStream(from(iovs, done), total - done, (flags & MSG.MSG_OOB) !== 0);
       if (n === WOULD_BLOCK) {
         const r = waitFor(p, s, 'write', dontwait);
         if (r === BLOCKED) {
@@ -67,13 +67,22 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from?: Addr; truncated: boolean }
+export interface Received { n: number; from?: Addr; truncated: boolean; oob?: boolean }
 
 /** recv/recvfrom/recvmsg: bytes (or the full datagram size with MSG_TRUNC), a negative errno, or BLOCKED. */
 export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number): Received | number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
-  if (flags & MSG.MSG_OOB) return -E.EINVAL;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
+  if (flags & MSG.MSG_OOB) {
+    // TCP: the urgent byte (tcp_recv_urg, never blocks); udp_recvmsg ignores the flag; raw and
+    // AF_UNIX datagram sockets refuse it; an AF_UNIX stream has no urgent data here (EINVAL).
+    if (s.kind === 'stream' && !s.isUnix) {
+      const u = s.recvUrgent(iovs, peek);
+      return { n: u.n, truncated: u.truncated, oob: true };
+    }
+    if (s.isUnix && s.kind === 'stream') return -E.EINVAL;
+    if (s.isUnix || s.raw) return -E.EOPNOTSUPP;
+  }
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   if (s.kind === 'dgram' || s.kind === 'seqpacket') {
     if (s.kind === 'dgram' && s.soError) return -s.takeError();
@@ -186,7 +195,7 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
     p.mem.setU32(msgPtr + 4, a ? a.length : 0);
   }
   p.mem.setU32(msgPtr + 20, 0);
-  p.mem.setI32(msgPtr + 24, r.truncated ? MSG.MSG_TRUNC : 0);
+  p.mem.setI32(msgPtr + 24, (r.truncated ? MSG.MSG_TRUNC : 0) | (r.oob ? MSG.MSG_OOB : 0));
   p.mem.setU32(out, r.n);
   return 0;
 });
