@@ -2,7 +2,7 @@
  * then reads return 0 instead of waiting; data arriving afterwards is still
  * taken (and readable), poll says POLLIN|POLLRDHUP, writing still works.
  * UDP: on an unconnected socket the call says ENOTCONN but the shutdown
- * holds: queued and later datagrams are read, then recv returns 0. */
+ * holds: queued and later datagrams are read, then a recv that may wait returns 0 while MSG_DONTWAIT still says EAGAIN. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -69,6 +69,7 @@ int main(void) {
   R("sendto after", sendto(v, "q2", 2, 0, (struct sockaddr *)&a, sizeof a));
   usleep(10000);
   R("udp recv", recv(u, b, sizeof b, MSG_DONTWAIT));
+  R("udp recv MSG_DONTWAIT, nothing queued", recv(u, b, sizeof b, MSG_DONTWAIT));
   R("udp recv, blocking, nothing queued", recv(u, b, sizeof b, 0));
   R("udp send still works", sendto(u, "r", 1, 0, (struct sockaddr *)&a, sizeof a));
   return 0;

@@ -426,6 +426,8 @@ export class Socket implements OpenFile {
       });
       return total;
     }
+    // A zero-length stream send (MSG_OOB or not) puts nothing on the wire; a seqpacket one is a message.
+    if (total === 0 && this.kind === 'stream') return 0;
     const room = this.writableRoom();
     if (room === 0) return WOULD_BLOCK;
     const n = Math.min(room, total);
@@ -616,15 +618,17 @@ export class Socket implements OpenFile {
   }
 
   /** Pops (or peeks) one message into iovs. */
-  recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean } {
+  recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean } {
     const d = this.dq[0];
     if (!d) {
       if (this.kind === 'seqpacket') {
         if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
         if (this.soError) throw new Errno(this.takeError());
+        if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       }
-      // __skb_wait_for_more_packets: a receive shutdown ends the wait with 0 bytes.
-      if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
+      // A datagram socket after SHUT_RD: a call that may wait returns 0 (__skb_wait_for_more_packets
+      // sees the shutdown); a non-blocking one still says EAGAIN.
+      if (this.kind === 'dgram' && this.rcvShut && canWait) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       return { n: WOULD_BLOCK, full: 0, from: { family: 'unnamed' }, truncated: false };
     }
     let n = 0;
@@ -761,7 +765,7 @@ export class Socket implements OpenFile {
     if (this.kind === 'dgram') {
       // A pending ICMP error (connected UDP) is reported by the next read too.
       if (this.soError) throw new Errno(this.takeError());
-      const r = this.recvMessage(iovs, false);
+      const r = this.recvMessage(iovs, false, !this.nonblock);
       return r.n;
     }
     return this.recvStream(iovs, false, false);
@@ -869,8 +873,9 @@ export class Socket implements OpenFile {
     } else if (p && this.connectionBased && this.isUnix) {
       p.onPeerClosed(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0);
     } else if (p && this.connectionBased && !this.reset) {
-      const unread = this.rxBytes > 0;
-      if (unread || (this.linger.on && this.linger.secs === 0)) {
+      // tcp_close: unread data or SO_LINGER {1, 0} abort the connection with a RST (TCP_CLOSE: no TIME_WAIT).
+      const abort = this.rxBytes > 0 || (this.linger.on !== 0 && this.linger.secs === 0);
+      if (abort) {
         this.capSegment(TCP_RST | TCP_ACK);
         this.arrive(p, () => p.onReset());
       } else if (!this.wrShut) {
@@ -879,10 +884,12 @@ export class Socket implements OpenFile {
         this.arrive(p, () => {
           if (!p.closed) p.capSegment(TCP_ACK, undefined, finAcked);
           p.onEof();
+          this.finAcked = true;
+          this.notify();
         });
-      }
+      } else this.finAcked = true;
       // The side that closes first keeps the port in TIME_WAIT (TCP only).
-      if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
+      if (!abort && !this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
     }
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
@@ -893,6 +900,22 @@ export class Socket implements OpenFile {
     this.state = 'closed';
     this.notify();
     this.backlogWait.wake();
+  }
+
+  /** Our FIN reached the peer after everything sent before it (the virtual network acknowledges on arrival). */
+  private finAcked = false;
+
+  /**
+   * SO_LINGER {1, N} (sk_stream_wait_close): close() waits up to N seconds
+   * until everything sent, the FIN included, is acknowledged; data the
+   * peer's receive window has not taken yet is still ours to send.
+   */
+  closeWait(): { ns: number; done: () => boolean } | undefined {
+    if (!this.linger.on || this.linger.secs <= 0 || this.real || this.isUnix || this.kind !== 'stream') return undefined;
+    const p = this.peer;
+    if (!p || this.reset || this.rxBytes > 0) return undefined;
+    const done = (): boolean => (this.finAcked && this.inflight === 0 && p.rxBytes <= p.rcvbuf) || p.closed || p.reset;
+    return { ns: this.linger.secs * 1e9, done };
   }
 
   private arriveFrom(from: Socket, to: Socket, fn: () => void): void {

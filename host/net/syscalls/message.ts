@@ -86,7 +86,7 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number)
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   if (s.kind === 'dgram' || s.kind === 'seqpacket') {
     if (s.kind === 'dgram' && s.soError) return -s.takeError();
-    const r = s.recvMessage(iovs, peek);
+    const r = s.recvMessage(iovs, peek, !(s.nonblock || dontwait));
     if (r.n === WOULD_BLOCK) {
       const w = waitFor(p, s, 'read', dontwait);
       return w === BLOCKED ? w : -w;
