@@ -38,12 +38,14 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     s.state = 'bound';
     return;
   }
-  const cand = inetBindAddress(s, a, addrlen, privileged, (ip) => s.net.owns(s.host, ip));
+  // ping_bind: the port is the echo identifier, with no privileged range.
+  const cand = inetBindAddress(s, a, addrlen, privileged || s.ping, (ip) => s.net.owns(s.host, ip));
   const portLock = cand.port !== 0;
   const tentative = s.local;
   s.local = cand;
   try {
-    if (cand.port === 0) {
+    if (cand.port === 0 && s.ping) cand.port = s.pingIdent();
+    else if (cand.port === 0) {
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
       if (conflicts(s, cand.port)) throw new Errno(E.EADDRINUSE);

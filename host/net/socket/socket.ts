@@ -40,6 +40,8 @@ export interface HostSocketPath {
 }
 
 let inoSeq = 1_000_000n;
+/** ping_port_rover: the last echo identifier a ping socket was given, per network. */
+const pingRover = new WeakMap<VirtualNetwork, number>();
 /** A reused runner worker starts every run from the same numbers (host/runner/worker.ts). */
 export function resetSocketInodes(): void {
   inoSeq = 1_000_000n;
@@ -116,6 +118,8 @@ export class Socket implements OpenFile {
   sndtimeo = -1;
   hdrincl = false;
   ttl = 64;
+  /** socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): an unprivileged ping socket; its port is the echo identifier. */
+  ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
   /** TCP: the next sequence number this side sends (for the packet capture). */
@@ -181,7 +185,7 @@ export class Socket implements OpenFile {
   }
   /** Port-table protocol name. */
   get proto(): string {
-    return this.kind === 'stream' ? 'tcp' : 'udp';
+    return this.kind === 'stream' ? 'tcp' : this.ping ? 'icmp' : 'udp';
   }
   get type(): number {
     if (this.raw) return SOCK.SOCK_RAW;
@@ -195,7 +199,7 @@ export class Socket implements OpenFile {
   describe(): string {
     const v6 = this.domain === AF.AF_INET6;
     const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
-      : `${this.raw ? 'RAW' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
+      : `${this.raw ? 'RAW' : this.ping ? 'PING' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
     // Unnamed sockets show their inode number, as strace -yy does.
     const l = this.local && this.local.family !== 'unnamed' ? fmtAddr(this.local) : String(this.ino);
     const r = this.remote && this.remote.family !== 'unnamed' ? fmtAddr(this.remote) : '';
@@ -788,6 +792,7 @@ export class Socket implements OpenFile {
     if (this.wrShut) throw new Errno(E.EPIPE);
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst);
     if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
+    if (this.ping) return this.sendPing(iovs, total, dst as InetAddr);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = anyToLoopback(dst as InetAddr);
@@ -802,6 +807,22 @@ export class Socket implements OpenFile {
     }
     this.autobind();
     this.net.sendUdp(this, d, gather(iovs, total));
+    return total;
+  }
+
+  /**
+   * A ping socket's send (ping_v4_sendmsg, ping_common_sendmsg): at most
+   * 65535 bytes, an IPv4 destination, an ICMP echo request of at least its
+   * 8-byte header; the identifier becomes the socket's port (autobound).
+   */
+  private sendPing(iovs: Uint8Array[], total: number, d: InetAddr): number {
+    if (total > 0xffff) throw new Errno(E.EMSGSIZE);
+    if (d.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+    if (total < 8) throw new Errno(E.EINVAL);
+    const msg = gather(iovs, total);
+    if (msg[0] !== 8 || msg[1] !== 0) throw new Errno(E.EINVAL);
+    this.autobind();
+    this.net.sendPing(this, d, msg);
     return total;
   }
 
@@ -843,7 +864,8 @@ export class Socket implements OpenFile {
     const v6 = this.domain === AF.AF_INET6;
     const kept = this.local as InetAddr | undefined;
     let port: number;
-    try {
+    if (this.ping) port = this.pingIdent();
+    else try {
       port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0, true);
     } catch (e) {
       // Linux: a datagram socket's autobind (connect, sendto) fails with EAGAIN; a TCP connect with EADDRNOTAVAIL.
@@ -854,6 +876,20 @@ export class Socket implements OpenFile {
     this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);
     if (this.state === 'unbound') this.state = 'bound';
+  }
+
+  /** ping_get_port: the next free echo identifier after the last one given (from 1, skipping 0), per network. */
+  pingIdent(): number {
+    let id = pingRover.get(this.net) ?? 0;
+    for (let i = 0; i < 0x10000; i++) {
+      id = (id + 1) & 0xffff;
+      if (id === 0) continue;
+      if (this.net.bound(this.host, 'icmp', id).length === 0) {
+        pingRover.set(this.net, id);
+        return id;
+      }
+    }
+    throw new Errno(E.EAGAIN);
   }
 
   /** Local address as getsockname reports it once connected: the source address actually used. */
