@@ -47,6 +47,28 @@ describe('socket programs on the virtual network', () => {
     expect(a.trace).toMatch(/connect\(\d+<TCP:[^>]*>, \{sa_family=AF_INET, sin_port=htons\(\d+\), sin_addr=inet_addr\("127\.0\.0\.1"\)\}, 16\) = -1 EINPROGRESS/);
   });
 
+  it('runs unprivileged ICMP echo sockets as Linux does when ping_group_range allows them', async () => {
+    // No native reference (this machine's ping_group_range refuses them): the expected lines are Linux's
+    // documented behaviour (net/ipv4/ping.c): EINVAL for anything but an echo request of 8+ bytes, identifiers
+    // from 1 up, the reply without an IP header from port 0, each reply to the socket owning its identifier.
+    const o = await runGuest('ping_dgram');
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe([
+      'SO_PROTOCOL: 1',
+      'send an echo reply instead: -1 Invalid argument',
+      'send 4 bytes: -1 Invalid argument',
+      'send an echo request: 16 ok',
+      'identifier (port): 1',
+      'reply: 16 bytes from 127.0.0.1 port 0, type 0 code 0, id 1 seq 1, payload ping!!!!',
+      'checksum valid: yes',
+      'bind identifier 77 (no privilege needed): 0 ok',
+      'send: 16 ok',
+      'reply id 77',
+      'nothing for the first socket: -1 Resource temporarily unavailable',
+      '',
+    ].join('\n'));
+  });
+
   it('refuses raw sockets to a process without the raw privilege, after checking the protocol', async () => {
     const denied = await run({ processes: [{ module: guest('net_raw'), name: 'net_raw.wasm', raw: false }], timeoutMs: 60_000 });
     expect(denied.processes[0]!.stdout).toMatch(/^raw with protocol 0: Protocol not supported\nraw with protocol 256: Operation not permitted\nraw ICMP: Operation not permitted\n/);

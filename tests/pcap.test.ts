@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, ROOT } from './helpers.js';
+import { run, runGuest, ROOT } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { needs } from './tools.js';
 
@@ -47,6 +47,21 @@ describe('packet capture', () => {
     const out = tshark('-r', pcap);
     expect(out.match(/Echo \(ping\) request/g)).toHaveLength(3); // ping sends 3; the unprivileged copy cannot open a raw socket
     expect(out.match(/Echo \(ping\) reply .*\(request in \d+\)/g)).toHaveLength(3);
+  });
+
+  it('shows urgent data with URG and the urgent pointer, and SO_LINGER {1, 0} as a RST', async () => {
+    const oob = join(dir, 'oob.pcap');
+    await runGuest('diff_tcp_oob', [], { output: 'discard', pcap: { file: oob } });
+    // send(MSG_OOB) of "XYZ", then of single bytes: URG set, the pointer just past the urgent byte (Linux's snd_up).
+    const urg = tshark('-r', oob, '-Y', 'tcp.flags.urg == 1', '-T', 'fields', '-e', 'tcp.len', '-e', 'tcp.urgent_pointer', '-e', 'data.text', '-o', 'data.show_as_text:TRUE').trim().split('\n');
+    expect(urg).toEqual(['3\t3\tXYZ', '1\t1\t1', '1\t1\t2', '1\t1\tQ']);
+    expect(tshark('-r', oob, '-Y', 'tcp.flags.urg == 0 && tcp.urgent_pointer != 0')).toBe('');
+    expect(tshark('-r', oob, '-Y', 'tcp.analysis.flags || tcp.checksum.status == 2')).toBe('');
+    const linger = join(dir, 'linger.pcap');
+    await runGuest('diff_tcp_linger', [], { output: 'discard', pcap: { file: linger } });
+    // The client closing with {1, 0} (port 47042) sends a RST, and no FIN.
+    const from = tshark('-r', linger, '-Y', 'tcp.srcport == 47042 && (tcp.flags.reset == 1 || tcp.flags.fin == 1)', '-T', 'fields', '-e', 'tcp.flags.reset', '-e', 'tcp.flags.fin').trim().split('\n');
+    expect(from.map((l) => l.replace(/True/g, '1').replace(/False/g, '0'))).toEqual(['1\t0']);
   });
 
   it('is the same file for the same seed', async () => {

@@ -81,6 +81,11 @@ export interface OpenFile {
   readonly writable?: boolean;
   /** Called when the last fd referring to this description is closed. */
   close(): void;
+  /**
+   * After close(): what close(2) still waits for (a socket's SO_LINGER {1, N}:
+   * until its data is acknowledged, for at most `ns`), or undefined.
+   */
+  closeWait?(): { ns: number; done: () => boolean } | undefined;
   /** Set by the fd table; close() runs when it drops to zero. */
   refs: number;
 }

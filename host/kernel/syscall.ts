@@ -69,7 +69,9 @@ export type ParamKind =
   /** eventfd2's EFD_*, timerfd_create's TFD_*, timerfd_settime's TFD_TIMER_*, a struct itimerspec read or written. */
   | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
   /** clock_nanosleep: TIMER_ABSTIME or 0, a struct timespec read, the time left it writes when interrupted (printed then, else as a pointer). */
-  | 'timer_flags' | 'timespec' | 'timespec_rem';
+  | 'timer_flags' | 'timespec' | 'timespec_rem'
+  /** ioctl's request (FIONREAD...) and its int argument: read for FIONBIO, written for the others. */
+  | 'ioctl_req' | 'ioctl_arg';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -78,7 +80,7 @@ export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' |
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
-  'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem',
+  'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

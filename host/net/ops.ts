@@ -11,7 +11,7 @@ import { AF, LINUX, TCP_ACK, TCP_RST } from './addr/constants.js';
 import { Socket } from './socket/socket.js';
 import { startHandshake } from './virtual/tcp.js';
 import { connectUnix, bindUnix, connectUnixDgram } from './unix/unix.js';
-import { checkInet6Addrlen, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
+import { checkInet6Addrlen, dissolveDatagram, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
 
 function overlaps(a: Socket, b: Socket): boolean {
   const la = a.local as InetAddr;
@@ -25,7 +25,8 @@ function overlaps(a: Socket, b: Socket): boolean {
 }
 
 export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
-  if (s.local) throw new Errno(E.EINVAL);
+  // A datagram socket a disconnect left with its bound address and no port may bind again (inet_num is 0).
+  if (s.local && !(s.kind === 'dgram' && !s.isUnix && !s.raw && (s.local as InetAddr).port === 0)) throw new Errno(E.EINVAL);
   if (s.isUnix) return bindUnix(s, a);
   checkInet6Addrlen(s, addrlen);
   a = unspecAsInet(s, a);
@@ -37,11 +38,14 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     s.state = 'bound';
     return;
   }
-  const cand = inetBindAddress(s, a, addrlen, privileged, (ip) => s.net.owns(s.host, ip));
+  // ping_bind: the port is the echo identifier, with no privileged range.
+  const cand = inetBindAddress(s, a, addrlen, privileged || s.ping, (ip) => s.net.owns(s.host, ip));
+  const portLock = cand.port !== 0;
   const tentative = s.local;
   s.local = cand;
   try {
-    if (cand.port === 0) {
+    if (cand.port === 0 && s.ping) cand.port = s.pingIdent();
+    else if (cand.port === 0) {
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
       if (conflicts(s, cand.port)) throw new Errno(E.EADDRINUSE);
@@ -52,6 +56,8 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
     throw e;
   }
   s.net.addBinding(s.host, s.proto, cand.port, s);
+  s.bindAddrLock = !isAny(cand);
+  s.bindPortLock = portLock;
   s.state = 'bound';
 }
 
@@ -144,9 +150,8 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
 function connectDgram(s: Socket, a: Addr): number {
   if (s.real && !s.isUnix) return s.real.connectDgram(a);
   if (a.family === 'unspec') {
-    // AF_UNSPEC dissolves the association.
-    s.remote = undefined;
-    s.peer = undefined;
+    // AF_UNSPEC dissolves the association (rules.ts: what happens to the local address and port).
+    dissolveDatagram(s, (port) => s.net.removeBinding(s.host, s.proto, port, s));
     return 0;
   }
   if (s.isUnix) return connectUnixDgram(s, a);

@@ -34,7 +34,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   raise: ['kill'], tgkill: ['kill'],
   signal: ['rt_sigaction'], sigaction: ['rt_sigaction'],
   time: ['clock_gettime'], gettimeofday: ['clock_gettime'], clock_getres: ['clock_getres'],
-  getentropy: ['getrandom'], gethostname: ['uname'],
+  getentropy: ['getrandom'], gethostname: ['uname'], sockatmark: ['ioctl'],
   readdir: ['getdents64'], getdents: ['getdents64'],
   posix_fadvise: ['fadvise64'], posix_fallocate: ['fallocate'],
   eventfd: ['eventfd2'],

@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/addr/constants.js';
+import { AF, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 
@@ -428,6 +428,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return String(v);
         }
         case 'fcntl_ret': return undefined;
+        // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
+        case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
+        case 'ioctl_arg': {
+          const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
+          const known = req === IOCTL.FIONBIO || ((req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK) && ok);
+          return known && v ? `[${mem.i32(v)}]` : hexp(v);
+        }
         case 'newfd': return fdText(p, v);
         case 'epoll_flags': return flagNames({ EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
         case 'epoll_op': return nameOf(EPOLL_OPS, v) !== String(v) ? nameOf(EPOLL_OPS, v) : `0x${(v >>> 0).toString(16)} /* EPOLL_CTL_??? */`;

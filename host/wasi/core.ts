@@ -261,9 +261,22 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     }),
     syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'nread:ret'], mayBlock: true }, fdRead),
     syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, fdWrite),
-    syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => {
+    syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'], mayBlock: true }, (p: Process, fd: number) => {
+      // A lingering close (SO_LINGER {1, N}) already let go of the fd and now waits: run again when woken.
+      const lingering = p.ext['closeWait'] as { start: number; file: OpenFile; done: () => boolean } | undefined;
+      if (lingering && lingering.start === p.callStart) {
+        if (lingering.done() || p.timedOut()) {
+          delete p.ext['closeWait'];
+          return 0;
+        }
+        return p.block([lingering.file.waitq], p.callDeadline);
+      }
+      const f = p.fds.file(fd);
       p.fds.close(fd);
-      return 0;
+      const w = f.refs === 0 ? f.closeWait?.() : undefined;
+      if (!w || w.done()) return 0;
+      p.ext['closeWait'] = { start: p.callStart, file: f, done: w.done };
+      return p.block([f.waitq], p.deadline(w.ns));
     }),
     syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:fcntl_getfl'] }, fdstatGet),
     syscall(W, 'fd_fdstat_set_flags', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'flags:fcntl_setfl'] }, fdstatSetFlags),

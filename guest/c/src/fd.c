@@ -68,3 +68,13 @@ int fcntl(int fd, int cmd, ...) {
   return r;
 }
 
+
+/* ioctl: the requests in <sys/ioctl.h> take a pointer to an int; the host
+ * answers the rest with ENOTTY. */
+int ioctl(int fd, int req, ...) {
+  va_list ap;
+  va_start(ap, req);
+  void *arg = va_arg(ap, void *);
+  va_end(ap);
+  return __socklab_ret(__socklab_ioctl(fd, req, arg));
+}

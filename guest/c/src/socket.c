@@ -46,6 +46,11 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
   return e ? __socklab_ret(e) : (ssize_t)n;
 }
 int shutdown(int fd, int how) { return __socklab_ret(__socklab_shutdown(fd, how)); }
+int sockatmark(int fd) {
+  int v = 0;
+  int e = __socklab_ioctl(fd, 0x8905 /* SIOCATMARK */, &v);
+  return e ? __socklab_ret(e) : v;
+}
 int getsockname(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return __socklab_ret(__socklab_getsockname(fd, a, len)); }
 int getpeername(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return __socklab_ret(__socklab_getpeername(fd, a, len)); }
 int setsockopt(int fd, int level, int name, const void *v, socklen_t len) { return __socklab_ret(__socklab_setsockopt(fd, level, name, v, len)); }

@@ -124,8 +124,11 @@ export function sockTypeName(type: number): string {
 export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
+/** ioctl requests (asm-generic/ioctls.h, linux/sockios.h): SIOCINQ is FIONREAD, SIOCOUTQ is TIOCOUTQ. */
+export const IOCTL = { TIOCOUTQ: 0x5411, FIONREAD: 0x541b, FIONBIO: 0x5421, SIOCATMARK: 0x8905 } as const;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
 
 /** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
 export const MSS_LOOPBACK = 65483;

@@ -139,6 +139,9 @@ export class RealDgram implements Carrier {
   room(): number {
     return this.inflightBytes >= this.s.sndbuf ? 0 : 1;
   }
+  unsent(): number {
+    return this.inflightBytes;
+  }
   write(): void {
     // Datagram sockets send through sendTo.
   }

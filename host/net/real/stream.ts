@@ -61,6 +61,11 @@ export class RealStream implements Carrier {
     return Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
   }
 
+  unsent(): number {
+    const c = this.conn;
+    return c && !c.destroyed ? c.writableLength : 0;
+  }
+
   write(iovs: Uint8Array[], n: number): void {
     const c = this.conn;
     if (!c || c.destroyed) return;

@@ -12,6 +12,8 @@ import type { Addr, InetAddr } from '../addr/sockaddr.js';
 export interface Carrier {
   /** Bytes sendStream may queue now. */
   room(): number;
+  /** SIOCOUTQ: bytes written and not yet handed on (Node's queue; the host kernel's own send queue is not visible). */
+  unsent(): number;
   /** Queues the first n bytes of iovs (views of guest memory: the carrier copies them). */
   write(iovs: Uint8Array[], n: number): void;
   /** The reader took bytes: flow control may resume. */

@@ -6,7 +6,7 @@ import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
 import { canonIp } from '../addr/ipaddr.js';
-import { SIN6_LEN_RFC2133, type Addr, type InetAddr } from '../addr/sockaddr.js';
+import { SIN6_LEN_RFC2133, isAny, type Addr, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from './socket.js';
 
 /** An AF_INET6 socket given less than an RFC 2133 sockaddr_in6 (24 bytes): EINVAL, as inet6_bind and tcp_v6_connect say. */
@@ -58,4 +58,30 @@ export function settleConnect(s: Socket, fallback: number, failed?: () => void):
   s.disconnect();
   failed?.();
   throw new Errno(e);
+}
+
+/**
+ * connect(AF_UNSPEC) on a UDP socket (__udp_disconnect): the peer is gone
+ * (getpeername says ENOTCONN, send without an address EDESTADDRREQ), the
+ * local address goes back to the wildcard unless bind() named one, and a
+ * port bind() did not name is given back (`release`), so getsockname shows
+ * port 0 until the next send or connect binds another.
+ */
+export function dissolveDatagram(s: Socket, release: (port: number) => void): void {
+  s.remote = undefined;
+  s.peer = undefined;
+  const l = s.local as InetAddr | undefined;
+  if (s.isUnix || s.raw || !l || l.port === 0) return;
+  const ip = s.bindAddrLock || isAny(l) ? l.ip : s.domain === AF.AF_INET ? '0.0.0.0' : '::';
+  if (s.bindPortLock) {
+    s.local = { ...l, ip };
+    return;
+  }
+  release(l.port);
+  s.autobound = false;
+  if (s.bindAddrLock) s.local = { ...l, ip, port: 0 };
+  else {
+    s.local = undefined;
+    s.state = 'unbound';
+  }
 }

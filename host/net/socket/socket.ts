@@ -7,12 +7,12 @@
 // Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
-import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import type { PacketCapture } from '../virtual/capture.js';
-import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST } from '../addr/constants.js';
+import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
@@ -44,6 +44,8 @@ export interface HostSocketPath {
 }
 
 const nextIno = runCounter(1_000_000n);
+/** ping_port_rover: the last echo identifier a ping socket was given, per network. */
+const pingRover = new WeakMap<VirtualNetwork, number>();
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();
@@ -60,6 +62,16 @@ export class Socket implements OpenFile {
   /** Stream bytes received and not yet read. */
   private rx: Uint8Array[] = [];
   rxBytes = 0;
+  /** TCP: bytes taken off rx so far (Linux's copied_seq, from 0), skipped urgent bytes included. */
+  private copied = 0;
+  /**
+   * TCP urgent data (tp->urg_data): 'none', 'valid' (the urgent byte is in,
+   * recv(MSG_OOB) may take it), 'read' (taken). urgSeq is its position in
+   * the copied_seq numbering; the in-band stream skips it unless SO_OOBINLINE.
+   */
+  urg: 'none' | 'valid' | 'read' = 'none';
+  urgSeq = 0;
+  private urgByte = 0;
   /** Datagrams / seqpacket messages received. */
   private dq: Datagram[] = [];
   dqBytes = 0;
@@ -106,12 +118,17 @@ export class Socket implements OpenFile {
   sndtimeo = -1;
   hdrincl = false;
   ttl = 64;
+  /** socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): an unprivileged ping socket; its port is the echo identifier. */
+  ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
   /** TCP: the next sequence number this side sends (for the packet capture). */
   sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
+  /** bind() named an address (SOCK_BINDADDR_LOCK) or a port (SOCK_BINDPORT_LOCK): a datagram disconnect keeps them. */
+  bindAddrLock = false;
+  bindPortLock = false;
   /** Set when the socket lives on the real network (--net=real): its carrier there. */
   real: Carrier | undefined;
 
@@ -168,7 +185,7 @@ export class Socket implements OpenFile {
   }
   /** Port-table protocol name. */
   get proto(): string {
-    return this.kind === 'stream' ? 'tcp' : 'udp';
+    return this.kind === 'stream' ? 'tcp' : this.ping ? 'icmp' : 'udp';
   }
   get type(): number {
     if (this.raw) return SOCK.SOCK_RAW;
@@ -182,7 +199,7 @@ export class Socket implements OpenFile {
   describe(): string {
     const v6 = this.domain === AF.AF_INET6;
     const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
-      : `${this.raw ? 'RAW' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
+      : `${this.raw ? 'RAW' : this.ping ? 'PING' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
     // Unnamed sockets show their inode number, as strace -yy does.
     const l = this.local && this.local.family !== 'unnamed' ? fmtAddr(this.local) : String(this.ino);
     const r = this.remote && this.remote.family !== 'unnamed' ? fmtAddr(this.remote) : '';
@@ -212,7 +229,7 @@ export class Socket implements OpenFile {
 
   // ---------------- readiness ----------------
 
-  /** Readiness as tcp_poll / unix_poll / datagram_poll compute it. */
+  /** Readiness as tcp_poll / unix_poll / datagram_poll compute it (POLLPRI: urgent data not yet taken). */
   poll(): number {
     if (this.state === 'listening') return this.acceptq.length ? POLLIN : 0;
     let m = this.soError ? POLLERR : 0;
@@ -228,8 +245,10 @@ export class Socket implements OpenFile {
     const connected = this.state === 'connected';
     if (!connected && this.state !== 'connecting') m |= POLLHUP;
     if (this.state === 'connecting') return m;
-    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0) m |= POLLIN;
+    // tcp_poll: at an urgent mark the stream skips, one readable byte is not enough.
+    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
     if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
+    if (this.urg === 'valid') m |= POLLPRI;
     return m;
   }
 
@@ -249,10 +268,135 @@ export class Socket implements OpenFile {
     return Math.max(0, p.rcvbuf + this.sndbuf - queued - this.inflight);
   }
 
+  // ---------------- ioctl ----------------
+
+  /** SIOCINQ/FIONREAD as tcp_ioctl, udp_ioctl and unix_inq_len answer: stream bytes queued, a datagram socket's next datagram (0 with none). */
+  inq(): number {
+    if (this.state === 'listening') throw new Errno(E.EINVAL);
+    if (this.kind === 'stream') {
+      // tcp_inq: with an urgent byte ahead and not inline, only the bytes up to the mark.
+      if (this.urg !== 'none' && !this.oobinline && this.urgSeq >= this.copied && this.urgSeq < this.copied + this.rxBytes) return this.urgSeq - this.copied;
+      return this.rxBytes;
+    }
+    if (this.kind === 'seqpacket') return this.dqBytes;
+    return this.dq[0]?.data.length ?? 0;
+  }
+
+  /** SIOCOUTQ/TIOCOUTQ: TCP's bytes sent and not yet acknowledged; a datagram has left at once on the virtual network. */
+  outq(): number {
+    if (this.state === 'listening') throw new Errno(E.EINVAL);
+    // unix_outq_len reports sk_wmem_alloc, in skb truesize units socklab does not model.
+    if (this.isUnix) throw new Errno(E.EOPNOTSUPP);
+    if (this.real) return this.real.unsent();
+    if (this.kind !== 'stream') return 0;
+    return this.inflight;
+  }
+
+  /** SIOCATMARK: 1 when the next byte read is the urgent mark (tcp_ioctl); other sockets have no urgent data. */
+  atMark(): number {
+    if (this.isUnix) return 0;
+    if (this.kind !== 'stream') throw new Errno(E.ENOTTY);
+    return this.atUrgentMark() ? 1 : 0;
+  }
+
+  private atUrgentMark(): boolean {
+    return this.urg !== 'none' && this.urgSeq === this.copied;
+  }
+
+  // ---------------- urgent data (TCP) ----------------
+
+  /**
+   * A segment whose last byte is urgent reaches us, before its bytes join
+   * rx (tcp_urg -> tcp_check_urg): a newer urgent byte replaces the mark;
+   * an old urgent byte the reader stands on, not inline, is dropped so it
+   * is not read as data.
+   */
+  private urgentArrives(chunk: Uint8Array): void {
+    const seq = this.copied + this.rxBytes + chunk.length - 1;
+    if (this.urg !== 'none' && seq <= this.urgSeq) return;
+    if (this.atUrgentMark() && !this.oobinline && this.rxBytes > 0) this.dropRx(1);
+    this.urgSeq = seq;
+    this.urgByte = chunk[chunk.length - 1]!;
+    this.urg = 'valid';
+  }
+
+  /** Takes k queued bytes off the front of rx without reading them. */
+  private dropRx(k: number): void {
+    this.copied += k;
+    this.rxBytes -= k;
+    while (k > 0 && this.rx.length) {
+      const c = this.rx[0]!;
+      if (c.length <= k) {
+        k -= c.length;
+        this.rx.shift();
+      } else {
+        this.rx[0] = c.subarray(k);
+        k = 0;
+      }
+    }
+  }
+
+  /**
+   * recv(MSG_OOB) on TCP (tcp_recv_urg): the urgent byte, once; EINVAL with
+   * none, after it was taken, or with SO_OOBINLINE; never blocks. A zero-
+   * length buffer takes it too and says MSG_TRUNC. Real sockets never see
+   * urgent data (node:net cannot carry it), so there it is always EINVAL.
+   */
+  recvUrgent(iovs: Uint8Array[], peek: boolean): { n: number; truncated: boolean } {
+    if (this.state === 'listening') throw new Errno(E.ENOTCONN);
+    if (this.oobinline || this.urg !== 'valid') throw new Errno(E.EINVAL);
+    if (!peek) this.urg = 'read';
+    const v = iovs.find((x) => x.length > 0);
+    if (!v) return { n: 0, truncated: true };
+    v[0] = this.urgByte;
+    return { n: 1, truncated: false };
+  }
+
+  /**
+   * tcp_recvmsg's reading with an urgent mark ahead: a read stops before the
+   * mark once it has bytes; at the mark the urgent byte is skipped (or, with
+   * SO_OOBINLINE, read as data); past it the mark is gone.
+   */
+  private recvAroundMark(iovs: Uint8Array[], peek: boolean, want: number): number {
+    const flat = gather(this.rx, this.rxBytes);
+    const out = new Uint8Array(Math.min(want, flat.length));
+    let off = 0;
+    let n = 0;
+    while (off < flat.length && n < out.length) {
+      const at = this.copied + off;
+      if (at === this.urgSeq) {
+        if (n > 0) break;
+        if (!this.oobinline) {
+          off++;
+          continue;
+        }
+        out[n++] = flat[off++]!;
+        continue;
+      }
+      const lim = this.urgSeq > at ? Math.min(flat.length - off, this.urgSeq - at) : flat.length - off;
+      const k = Math.min(lim, out.length - n);
+      out.set(flat.subarray(off, off + k), n);
+      n += k;
+      off += k;
+    }
+    if (!peek) {
+      this.dropRx(off);
+      if (this.copied > this.urgSeq) this.urg = 'none';
+    }
+    let o = 0;
+    for (const v of iovs) {
+      if (o >= n) break;
+      const k = Math.min(v.length, n - o);
+      v.set(out.subarray(o, o + k));
+      o += k;
+    }
+    return n;
+  }
+
   // ---------------- stream data ----------------
 
   /** Queues bytes toward the peer; returns how many were taken (short when buffers are full). */
-  sendStream(data: Uint8Array[], total: number, ctl?: SendControl): number {
+  sendStream(data: Uint8Array[], total: number, ctl?: SendControl, oob = false): number {
     if (this.isUnix && !this.real) {
       // unix_stream_sendmsg / unix_seqpacket_sendmsg: not connected is ENOTCONN; a shut or gone peer EPIPE.
       if (this.state !== 'connected') throw new Errno(E.ENOTCONN);
@@ -266,6 +410,8 @@ export class Socket implements OpenFile {
       throw new Errno(this.takeError() || E.EPIPE);
     }
     if (this.real) {
+      // node:net has no way to send urgent data: the protocol does not support it, as Linux says.
+      if (oob) throw new Errno(E.EOPNOTSUPP);
       const room = this.real.room();
       if (room === 0) return WOULD_BLOCK;
       const n = Math.min(room, total);
@@ -284,6 +430,8 @@ export class Socket implements OpenFile {
       });
       return total;
     }
+    // A zero-length stream send (MSG_OOB or not) puts nothing on the wire; a seqpacket one is a message.
+    if (total === 0 && this.kind === 'stream') return 0;
     const room = this.writableRoom();
     if (room === 0) return WOULD_BLOCK;
     const n = Math.min(room, total);
@@ -300,11 +448,14 @@ export class Socket implements OpenFile {
     this.inflight += n;
     const firstSeq = this.sndNxt;
     const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
+    // MSG_OOB: the last byte is urgent; every segment up to it carries URG and the pointer to the byte after it (tcp_mark_urg: snd_up).
+    const urgent = oob && this.kind === 'stream' && n > 0;
     const record = (): void => {
       if (!this.tcpCapture()) return;
       for (let o = 0; o < n; o += mss) {
         const seg = chunk.subarray(o, Math.min(n, o + mss));
-        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK, seg);
+        const up = urgent ? Math.min(0xffff, n - o) : 0;
+        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK | (urgent ? TCP_URG : 0), seg, up);
       }
     };
     record();
@@ -314,7 +465,9 @@ export class Socket implements OpenFile {
       this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
       if (!p.closed) p.capSegment(TCP_ACK, undefined, acked);
-      if (!p.closed && !p.rdShut) {
+      // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
+      if (!p.closed) {
+        if (urgent) p.urgentArrives(chunk);
         p.rx.push(chunk);
         p.rxBytes += n;
         if (ctl) p.queueScm(chunk, attachScm(ctl, true, this.passcred, p.passcred));
@@ -367,6 +520,16 @@ export class Socket implements OpenFile {
     }
     if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
     if (this.rxScm) return this.recvUnixStream(iovs, peek, got);
+    if (this.urg !== 'none' && !this.isUnix) {
+      const taken = this.recvAroundMark(iovs, peek, want);
+      if (!peek) {
+        this.peer?.notify();
+        this.real?.drained();
+      }
+      // Only the skipped urgent byte was there: nothing to return yet.
+      if (taken === 0) return this.rcvShut ? 0 : WOULD_BLOCK;
+      return taken;
+    }
     let n = 0;
     let ci = 0;
     let co = 0;
@@ -387,6 +550,7 @@ export class Socket implements OpenFile {
       if (ci) this.rx.splice(0, ci);
       if (co && this.rx.length) this.rx[0] = this.rx[0]!.subarray(co);
       this.rxBytes -= n;
+      this.copied += n;
       // Room opened in our receive buffer: the peer's blocked writers may go on.
       this.peer?.notify();
       this.real?.drained();
@@ -396,7 +560,8 @@ export class Socket implements OpenFile {
 
   /** Stream bytes that arrived from a real peer. */
   deliver(chunk: Uint8Array): void {
-    if (this.closed || this.rdShut) return;
+    // As on the virtual network, bytes arriving after SHUT_RD are still queued.
+    if (this.closed) return;
     this.rx.push(chunk);
     this.rxBytes += chunk.length;
     this.notify();
@@ -457,7 +622,8 @@ export class Socket implements OpenFile {
   }
 
   private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined): boolean {
-    if (this.closed || this.rdShut) return false;
+    // UDP and raw sockets still queue datagrams after SHUT_RD (reads return them, then 0); AF_UNIX refuses them.
+    if (this.closed || (this.rdShut && this.isUnix)) return false;
     if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
       this.net.drops++;
       return false;
@@ -471,7 +637,7 @@ export class Socket implements OpenFile {
   }
 
   /** Pops (or peeks) one message into iovs; a popped message's ancillary data is the caller's to install or drop. */
-  recvMessage(iovs: Uint8Array[], peek: boolean): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
+  recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
     const d = this.dq[0];
     if (!d) {
       if (this.kind === 'seqpacket') {
@@ -479,6 +645,9 @@ export class Socket implements OpenFile {
         if (this.soError) throw new Errno(this.takeError());
         if (this.rcvShut) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       }
+      // A datagram socket after SHUT_RD: a call that may wait returns 0 (__skb_wait_for_more_packets
+      // sees the shutdown); a non-blocking one still says EAGAIN.
+      if (this.kind === 'dgram' && this.rcvShut && canWait) return { n: 0, full: 0, from: UNNAMED, truncated: false };
       return { n: WOULD_BLOCK, full: 0, from: { family: 'unnamed' }, truncated: false };
     }
     let n = 0;
@@ -696,7 +865,7 @@ export class Socket implements OpenFile {
     if (this.kind === 'dgram') {
       // A pending ICMP error (connected UDP) is reported by the next read too.
       if (this.soError) throw new Errno(this.takeError());
-      const r = this.recvMessage(iovs, false);
+      const r = this.recvMessage(iovs, false, !this.nonblock);
       dropScm(r.scm);
       return r.n;
     }
@@ -720,6 +889,7 @@ export class Socket implements OpenFile {
     if (this.wrShut) throw new Errno(E.EPIPE);
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst, ctl);
     if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
+    if (this.ping) return this.sendPing(iovs, total, dst as InetAddr);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = anyToLoopback(dst as InetAddr);
@@ -734,6 +904,22 @@ export class Socket implements OpenFile {
     }
     this.autobind();
     this.net.sendUdp(this, d, gather(iovs, total));
+    return total;
+  }
+
+  /**
+   * A ping socket's send (ping_v4_sendmsg, ping_common_sendmsg): at most
+   * 65535 bytes, an IPv4 destination, an ICMP echo request of at least its
+   * 8-byte header; the identifier becomes the socket's port (autobound).
+   */
+  private sendPing(iovs: Uint8Array[], total: number, d: InetAddr): number {
+    if (total > 0xffff) throw new Errno(E.EMSGSIZE);
+    if (d.family !== 4) throw new Errno(E.EAFNOSUPPORT);
+    if (total < 8) throw new Errno(E.EINVAL);
+    const msg = gather(iovs, total);
+    if (msg[0] !== 8 || msg[1] !== 0) throw new Errno(E.EINVAL);
+    this.autobind();
+    this.net.sendPing(this, d, msg);
     return total;
   }
 
@@ -771,20 +957,36 @@ export class Socket implements OpenFile {
 
   /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
   autobind(): void {
-    if (this.local || this.raw) return;
+    if (this.raw || (this.local && (this.local as InetAddr).port !== 0)) return;
     const v6 = this.domain === AF.AF_INET6;
+    const kept = this.local as InetAddr | undefined;
     let port: number;
-    try {
+    if (this.ping) port = this.pingIdent();
+    else try {
       port = this.net.ephemeral(this.host, this.proto, (p) => this.net.bound(this.host, this.proto, p).length === 0, true);
     } catch (e) {
       // Linux: a datagram socket's autobind (connect, sendto) fails with EAGAIN; a TCP connect with EADDRNOTAVAIL.
       if (this.kind !== 'stream' && e instanceof Errno && e.errno === E.EADDRNOTAVAIL) throw new Errno(E.EAGAIN);
       throw e;
     }
-    this.local = { family: v6 ? 6 : 4, ip: v6 ? '::' : '0.0.0.0', port };
+    this.local = { family: v6 ? 6 : 4, ip: kept?.ip ?? (v6 ? '::' : '0.0.0.0'), port };
     this.autobound = true;
     this.net.addBinding(this.host, this.proto, port, this);
     if (this.state === 'unbound') this.state = 'bound';
+  }
+
+  /** ping_get_port: the next free echo identifier after the last one given (from 1, skipping 0), per network. */
+  pingIdent(): number {
+    let id = pingRover.get(this.net) ?? 0;
+    for (let i = 0; i < 0x10000; i++) {
+      id = (id + 1) & 0xffff;
+      if (id === 0) continue;
+      if (this.net.bound(this.host, 'icmp', id).length === 0) {
+        pingRover.set(this.net, id);
+        return id;
+      }
+    }
+    throw new Errno(E.EAGAIN);
   }
 
   /** Local address as getsockname reports it once connected: the source address actually used. */
@@ -804,8 +1006,9 @@ export class Socket implements OpenFile {
     } else if (p && this.connectionBased && this.isUnix) {
       p.onPeerClosed(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0);
     } else if (p && this.connectionBased && !this.reset) {
-      const unread = this.rxBytes > 0;
-      if (unread || (this.linger.on && this.linger.secs === 0)) {
+      // tcp_close: unread data or SO_LINGER {1, 0} abort the connection with a RST (TCP_CLOSE: no TIME_WAIT).
+      const abort = this.rxBytes > 0 || (this.linger.on !== 0 && this.linger.secs === 0);
+      if (abort) {
         this.capSegment(TCP_RST | TCP_ACK);
         this.arrive(p, () => p.onReset());
       } else if (!this.wrShut) {
@@ -814,10 +1017,12 @@ export class Socket implements OpenFile {
         this.arrive(p, () => {
           if (!p.closed) p.capSegment(TCP_ACK, undefined, finAcked);
           p.onEof();
+          this.finAcked = true;
+          this.notify();
         });
-      }
+      } else this.finAcked = true;
       // The side that closes first keeps the port in TIME_WAIT (TCP only).
-      if (!this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
+      if (!abort && !this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
     }
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
@@ -829,6 +1034,22 @@ export class Socket implements OpenFile {
     this.state = 'closed';
     this.notify();
     this.backlogWait.wake();
+  }
+
+  /** Our FIN reached the peer after everything sent before it (the virtual network acknowledges on arrival). */
+  private finAcked = false;
+
+  /**
+   * SO_LINGER {1, N} (sk_stream_wait_close): close() waits up to N seconds
+   * until everything sent, the FIN included, is acknowledged; data the
+   * peer's receive window has not taken yet is still ours to send.
+   */
+  closeWait(): { ns: number; done: () => boolean } | undefined {
+    if (!this.linger.on || this.linger.secs <= 0 || this.real || this.isUnix || this.kind !== 'stream') return undefined;
+    const p = this.peer;
+    if (!p || this.reset || this.rxBytes > 0) return undefined;
+    const done = (): boolean => (this.finAcked && this.inflight === 0 && p.rxBytes <= p.rcvbuf) || p.closed || p.reset;
+    return { ns: this.linger.secs * 1e9, done };
   }
 
   private arriveFrom(from: Socket, to: Socket, fn: () => void): void {

@@ -43,6 +43,16 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
     if (protocol < 0 || protocol >= IPPROTO_MAX) throw new Errno(E.EINVAL);
     const t = INET_TYPES[base];
     if (!t) throw new Errno(E.ESOCKTNOSUPPORT);
+    if (base === SOCK.SOCK_DGRAM && domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_ICMP) {
+      // An unprivileged ICMP echo socket, as Linux allows it when ping_group_range holds the caller's
+      // group; node:dgram cannot send ICMP, so the real network answers as a host that does not allow it.
+      if (realNetOf(p)) throw new Errno(E.EACCES);
+      const net = networkOf(p);
+      const s = new Socket(net, net.host(p.host), undefined, domain, 'dgram', protocol);
+      s.ping = true;
+      s.nonblock = (type & SOCK_NONBLOCK) !== 0;
+      return s;
+    }
     if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
     if (t.raw && p.ext['noRaw'] === true) throw new Errno(E.EPERM);
     const rn = realNetOf(p);

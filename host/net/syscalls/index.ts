@@ -4,6 +4,7 @@
 //   message.ts     sendto, recvfrom, sendmsg, recvmsg
 //   sockopt.ts     setsockopt, getsockopt
 //   netdb.ts       getaddrinfo, getnameinfo, gethostname
+//   ioctl.ts       ioctl (FIONREAD/SIOCINQ, SIOCOUTQ, SIOCATMARK, FIONBIO)
 // and here poll and select (host/kernel/poll.ts) and sigpipe. Each decodes
 // guest arguments, checks fds, flags and pointers the way Linux does, and
 // drives the socket state machine. Blocking calls follow the kernel's
@@ -22,6 +23,7 @@ import { socketDef, socketpairDef } from './create.js';
 import { doRecv, doSend, recvfromDef, recvmsgDef, sendmsgDef, sendtoDef } from './message.js';
 import { getaddrinfoDef, gethostnameDef, getnameinfoDef } from './netdb.js';
 import { getsockoptDef, setsockoptDef } from './sockopt.js';
+import { ioctlDef } from './ioctl.js';
 
 const S = 'socklab';
 
@@ -51,6 +53,7 @@ export const socketSyscalls: SyscallDef[] = [
     p.ext['sigpipe'] = d === 1 ? 'ignore' : 'default';
     return 0;
   }),
+  ioctlDef,
 ];
 
 /**

@@ -54,7 +54,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     }
     let done = p.callBytes;
     for (;;) {
-      const n = s.sendStream(from(iovs, done), total - done, ctl);
+      const n = s.sendStream(from(iovs, done), total - done, ctl, (flags & MSG.MSG_OOB) !== 0);
       if (n === WOULD_BLOCK) {
         const r = waitFor(p, s, 'write', dontwait);
         if (r === BLOCKED) {
@@ -74,7 +74,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from?: Addr; truncated: boolean; scm?: Scm }
+export interface Received { n: number; from?: Addr; truncated: boolean; scm?: Scm; oob?: boolean }
 
 /**
  * recv/recvfrom/recvmsg: bytes (or the full datagram size with MSG_TRUNC), a negative errno, or BLOCKED.
@@ -83,12 +83,21 @@ export interface Received { n: number; from?: Addr; truncated: boolean; scm?: Sc
  */
 export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm = false): Received | number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
-  if (flags & MSG.MSG_OOB) return -E.EINVAL;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
+  if (flags & MSG.MSG_OOB) {
+    // TCP: the urgent byte (tcp_recv_urg, never blocks); udp_recvmsg ignores the flag; raw and
+    // AF_UNIX datagram sockets refuse it; an AF_UNIX stream has no urgent data here (EINVAL).
+    if (s.kind === 'stream' && !s.isUnix) {
+      const u = s.recvUrgent(iovs, peek);
+      return { n: u.n, truncated: u.truncated, oob: true };
+    }
+    if (s.isUnix && s.kind === 'stream') return -E.EINVAL;
+    if (s.isUnix || s.raw) return -E.EOPNOTSUPP;
+  }
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   if (s.kind === 'dgram' || s.kind === 'seqpacket') {
     if (s.kind === 'dgram' && s.soError) return -s.takeError();
-    const r = s.recvMessage(iovs, peek);
+    const r = s.recvMessage(iovs, peek, !(s.nonblock || dontwait));
     if (r.n === WOULD_BLOCK) {
       const w = waitFor(p, s, 'read', dontwait);
       return w === BLOCKED ? w : -w;
@@ -331,7 +340,7 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
   }
   p.mem.setU32(msgPtr + 20, c.used);
   // msg_flags starts from the call's MSG_CMSG_CLOEXEC, as ___sys_recvmsg sets it.
-  p.mem.setI32(msgPtr + 24, (flags & MSG.MSG_CMSG_CLOEXEC) | (r.truncated ? MSG.MSG_TRUNC : 0) | c.flags);
+  p.mem.setI32(msgPtr + 24, (flags & MSG.MSG_CMSG_CLOEXEC) | (r.truncated ? MSG.MSG_TRUNC : 0) | (r.oob ? MSG.MSG_OOB : 0) | c.flags);
   p.mem.setU32(out, r.n);
   return 0;
 });

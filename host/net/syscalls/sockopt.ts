@@ -52,7 +52,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       case SO.SO_SNDTIMEO: s.sndtimeo = timeval(); return 0;
       case SO.SO_LINGER:
         need(8);
-        s.linger = { on: p.mem.i32(val), secs: p.mem.i32(val + 4) };
+        // sock_setsockopt: any non-zero l_onoff turns lingering on (read back as 1); turning it off keeps the time.
+        if (p.mem.i32(val) === 0) s.linger = { on: 0, secs: s.linger.secs };
+        else s.linger = { on: 1, secs: p.mem.i32(val + 4) };
         return 0;
       // SO_PASSCRED is for AF_UNIX (and netlink) sockets: sk_may_scm_recv refuses the others.
       case SO.SO_PASSCRED: {

@@ -73,7 +73,8 @@ export class PacketCapture {
     this.packet(h);
   }
 
-  tcp(src: InetAddr, dst: InetAddr, seq: number, ack: number, flags: number, data: Uint8Array = new Uint8Array(0)): void {
+  /** A TCP segment; `urgentPointer` goes in the header when flags carry URG. */
+  tcp(src: InetAddr, dst: InetAddr, seq: number, ack: number, flags: number, data: Uint8Array = new Uint8Array(0), urgentPointer = 0): void {
     const seg = new Uint8Array(20 + data.length);
     const dv = new DataView(seg.buffer);
     dv.setUint16(0, src.port);
@@ -83,6 +84,7 @@ export class PacketCapture {
     seg[12] = 5 << 4;
     seg[13] = flags;
     dv.setUint16(14, 65535);
+    dv.setUint16(18, urgentPointer);
     seg.set(data, 20);
     this.ip(src.ip, dst.ip, 6, seg, (pseudo) => dv.setUint16(16, checksumWith(pseudo, seg)));
   }

@@ -73,6 +73,16 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
   const ip = parseIpv4(packet);
   if (!ip) return;
   for (const s of rawSockets(h, 4, ip.proto)) s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 });
+  if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO_REPLY) {
+    // An echo reply goes to the ping socket whose identifier (its "port") it carries, without the IP header (ping_rcv).
+    const id = (ip.payload[4]! << 8) | ip.payload[5]!;
+    for (const s of net.bound(h, 'icmp', id)) {
+      const l = s.local as InetAddr | undefined;
+      if (s.closed || !s.ping || (l && !isAny(l) && !sameIp(l.ip, ip.dst))) continue;
+      s.pushDatagram(ip.payload.slice(), { family: 4, ip: ip.src, port: 0 });
+      break;
+    }
+  }
   if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO) {
     const reply = ip.payload.slice();
     reply[0] = ICMP_ECHO_REPLY;
@@ -103,6 +113,25 @@ function rawSockets(h: Host, family: 4 | 6, proto: number): Socket[] {
 
 export function sameIp(a: string, b: string): boolean {
   return canonIp(unmap(a)) === canonIp(unmap(b));
+}
+
+/**
+ * An unprivileged ICMP datagram socket's echo request (ping_v4_sendmsg):
+ * the guest's ICMP message with the identifier rewritten to the socket's
+ * port and the checksum filled in, in an IPv4 packet.
+ */
+export function sendPing(net: VirtualNetwork, s: Socket, d: InetAddr, msg: Uint8Array): void {
+  const dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  dv.setUint16(4, (s.local as InetAddr).port);
+  dv.setUint16(2, 0);
+  dv.setUint16(2, checksum(msg));
+  const target = net.route(s.host, d.ip);
+  if (!target) return;
+  const l = s.local as InetAddr;
+  const src = !isAny(l) ? unmap(l.ip) : net.sourceFor(s.host, d.ip, 4);
+  const packet = ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg);
+  if (net.capture?.wants(s.host.name)) net.capture.packet(packet);
+  for (const t of net.fate(s.host, target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, s.host));
 }
 
 /** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message. */

@@ -9,7 +9,7 @@ import type { Rng } from '../../kernel/rng.js';
 import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
 import type { Socket } from '../socket/socket.js';
 import { PacketCapture } from './capture.js';
-import { sendRaw } from './ip.js';
+import { sendPing, sendRaw } from './ip.js';
 import { sendUdp } from './udp.js';
 
 export interface NetworkConfig {
@@ -295,6 +295,10 @@ export class VirtualNetwork {
     sendUdp(this, s, d, data);
   }
   /** A SOCK_RAW send from s (virtual/ip.ts); EINVAL for a short IP_HDRINCL packet. */
+  sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void {
+    sendPing(this, s, d, msg);
+  }
+
   sendRaw(s: Socket, d: InetAddr, data: Uint8Array): void {
     sendRaw(this, s, d, data);
   }

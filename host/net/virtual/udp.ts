@@ -10,6 +10,13 @@ import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { isGroupDest, sendGroup } from './multicast.js';
+import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
+
+/** ICMP destination unreachable, port unreachable (RFC 792). */
+const ICMP_DEST_UNREACH = 3;
+const ICMP_PORT_UNREACH = 3;
+/** icmp_send quotes the offending packet so the error fits in 576 bytes (RFC 1812). */
+const ICMP_QUOTE_MAX = 576 - 20 - 8;
 
 /** Sends one datagram from s (already bound) to d. */
 export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
@@ -30,9 +37,13 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
 function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array): void {
   const s = net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
   if (!s) {
-    // ICMP port unreachable goes back; a connected UDP socket reports it as ECONNREFUSED.
-    const back = net.fate(target, sender.host, 56, false);
+    // ICMP port unreachable goes back: raw ICMP sockets on the sender's host get a copy (IPv4);
+    // a connected UDP socket reports it as ECONNREFUSED.
+    const icmp = src.family === 4 || src.ip.startsWith('::ffff:') ? portUnreachable(src, dst, data) : undefined;
+    if (icmp && net.capture?.wants(target.name)) net.capture.packet(icmp);
+    const back = net.fate(target, sender.host, icmp?.length ?? 56, false);
     for (const t of back.slice(0, 1)) net.at(t, () => {
+      if (icmp) receiveIpv4(net, sender.host, icmp, target);
       if (!sender.closed && sender.remote) {
         sender.onError(E.ECONNREFUSED, false);
         sender.notify();
@@ -44,4 +55,28 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
     : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
   s.pushDatagram(data, from);
+}
+
+/** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */
+function portUnreachable(src: InetAddr, dst: InetAddr, data: Uint8Array): Uint8Array {
+  const udp = new Uint8Array(8 + data.length);
+  const dv = new DataView(udp.buffer);
+  dv.setUint16(0, src.port);
+  dv.setUint16(2, dst.port);
+  dv.setUint16(4, udp.length);
+  udp.set(data, 8);
+  const offending = ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, 64, udp);
+  const quote = offending.subarray(0, Math.min(offending.length, ICMP_QUOTE_MAX));
+  const msg = new Uint8Array(8 + quote.length);
+  msg[0] = ICMP_DEST_UNREACH;
+  msg[1] = ICMP_PORT_UNREACH;
+  msg.set(quote, 8);
+  new DataView(msg.buffer).setUint16(2, checksum(msg));
+  const packet = ipv4Packet(unmap(dst.ip), unmap(src.ip), 1, 64, msg);
+  // icmp_send marks errors with IPTOS_PREC_INTERNETCONTROL; the header checksum is computed again.
+  packet[1] = 0xc0;
+  const pv = new DataView(packet.buffer);
+  pv.setUint16(10, 0);
+  pv.setUint16(10, checksum(packet.subarray(0, 20)));
+  return packet;
 }

@@ -169,6 +169,7 @@ struct ucred {
 int socket(int, int, int);
 int socketpair(int, int, int, int[2]);
 int shutdown(int, int);
+int sockatmark(int);
 int bind(int, const struct sockaddr *, socklen_t);
 int connect(int, const struct sockaddr *, socklen_t);
 int listen(int, int);

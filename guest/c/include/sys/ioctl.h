@@ -1,0 +1,27 @@
+/* socklab guest SDK: <sys/ioctl.h> with Linux's request numbers for the
+ * requests socklab answers (docs/abi.md): FIONREAD (= SIOCINQ), TIOCOUTQ
+ * (= SIOCOUTQ), FIONBIO, SIOCATMARK. wasi-libc's header numbers FIONREAD
+ * and FIONBIO its own way (1, 2); this one replaces it. */
+#ifndef _SOCKLAB_SYS_IOCTL_H
+#define _SOCKLAB_SYS_IOCTL_H
+#define _SYS_IOCTL_H
+#define __wasilibc___header_sys_ioctl_h
+
+#define TIOCOUTQ 0x5411
+#define FIONREAD 0x541B
+#define FIONBIO 0x5421
+#define SIOCATMARK 0x8905
+#define TIOCINQ FIONREAD
+#define SIOCINQ FIONREAD
+#define SIOCOUTQ TIOCOUTQ
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int ioctl(int, int, ...);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+// ioctl(2) for the requests socket programs use: FIONREAD/SIOCINQ (bytes a
+// read would return; a datagram socket's next datagram), TIOCOUTQ/SIOCOUTQ
+// (bytes sent and not yet acknowledged), SIOCATMARK (sockatmark: the read
+// position is at the urgent mark) and FIONBIO (O_NONBLOCK on the open file
+// description, for any fd). FIONREAD on a pipe gives the bytes buffered.
+// Any other request is ENOTTY, as Linux answers a socket or pipe.
+import { E } from '../../abi/errno.js';
+import { PipeEnd } from '../../kernel/pipe.js';
+import type { Process } from '../../kernel/process.js';
+import { syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { IOCTL } from '../addr/constants.js';
+import { Socket } from '../socket/socket.js';
+
+function ioctl(p: Process, fd: number, req: number, arg: number): number {
+  const f = p.fds.file(fd);
+  req >>>= 0;
+  if (req === IOCTL.FIONBIO) {
+    // do_vfs_ioctl handles FIONBIO itself, on every kind of file.
+    f.nonblock = p.mem.i32(arg) !== 0;
+    return 0;
+  }
+  let v: number;
+  if (f instanceof Socket) {
+    switch (req) {
+      case IOCTL.FIONREAD: v = f.inq(); break;
+      case IOCTL.TIOCOUTQ: v = f.outq(); break;
+      case IOCTL.SIOCATMARK: v = f.atMark(); break;
+      default: return E.ENOTTY;
+    }
+  } else if (f instanceof PipeEnd && req === IOCTL.FIONREAD) {
+    v = f.pipe.size;
+  } else return E.ENOTTY;
+  p.mem.setI32(arg, v);
+  return 0;
+}
+
+export const ioctlDef: SyscallDef = syscall('socklab', 'ioctl', { strace: 'ioctl', classes: ['desc'], params: ['fd:fd', 'request:ioctl_req', 'arg:ioctl_arg'] }, ioctl);
