@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadGradingSpec } from './load.js';
 import { gradeSubmission } from './grade.js';
+import { gradingPool } from '../runner/pool.js';
 import { fileWriter, type Format } from './writers/index.js';
 import type { Visibility } from './spec.js';
 import type { SubmissionResult } from './results.js';
@@ -18,6 +19,8 @@ export interface BatchJob {
   only?: string[];
   /** Files left out before the submission reached `submission` (queue mode), as GradeOptions.refused. */
   refused?: [string, string][];
+  /** Runs this thread makes at once: the size of its kernel-worker pool, so its tests at once (default 1). */
+  runsAtOnce?: number;
 }
 export type FromBatchWorker =
   | { t: 'progress'; result: SubmissionResult }
@@ -35,6 +38,7 @@ port.on('message', (job: BatchJob) => {
         ...(job.seeds ? { seeds: job.seeds } : {}),
         ...(job.only ? { only: job.only } : {}),
         ...(job.refused?.length ? { refused: job.refused } : {}),
+        pool: gradingPool(job.runsAtOnce ?? 1),
         write: (r) => {
           files(r);
           if (!r.complete) port.postMessage({ t: 'progress', result: r } satisfies FromBatchWorker);

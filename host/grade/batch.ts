@@ -1,5 +1,6 @@
-// Batch grading: many submissions at once, one per worker thread (each run
-// inside starts its own kernel worker), as many workers as cores. A worker
+// Batch grading: many submissions at once, one per grading thread (each with
+// its pool of kernel workers), as many runs at once as cores: with fewer
+// submissions than cores, each submission runs several tests at once. A worker
 // that crashes, or a submission that overruns its time, ends only that
 // submission: its partial result is kept and marked, the pool goes on.
 import { Worker } from 'node:worker_threads';
@@ -15,8 +16,9 @@ import { fileWriter } from './writers/index.js';
 import { scoresCsv } from './writers/csv.js';
 import { writeAtomic } from './writers/files.js';
 
-export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath'> {
+export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath' | 'runsAtOnce'> {
   outDir: string;
+  /** Runs at once in all (default: one per core): submissions at once, and, when fewer submissions than that, tests of each at once. */
   jobs?: number;
   /** Told of every finished submission. */
   onResult?: (r: SubmissionResult) => void;
@@ -41,7 +43,8 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const testNames = spec.tests.map((t) => t.name);
   const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
   const queue = dirs.map((d, i) => ({ dir: d, name: names[i]! }));
-  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), queue.length));
+  const runs = Math.max(1, opts.jobs ?? availableParallelism());
+  const jobs = Math.min(runs, Math.max(1, queue.length));
 
   const finish = (r: SubmissionResult): void => {
     results.set(r.submission, r);
@@ -49,7 +52,7 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
     csv();
   };
 
-  const lanes = new GradingLanes(jobs);
+  const lanes = new GradingLanes(jobs, runs);
   try {
     await Promise.all(queue.map(async (item) => {
       const job: BatchJob = {
@@ -88,7 +91,13 @@ export class GradingLanes {
   /** Grading threads started, for benchmarks and tests. */
   threadsStarted = 0;
 
-  constructor(readonly size: number) {}
+  /** Runs a lane makes at once (its tests at once): the runs the lanes may make together, shared among them. */
+  readonly runsPerLane: number;
+
+  /** `size` grading threads at most, making `runs` runs at once in all (default: one each). */
+  constructor(readonly size: number, runs = size) {
+    this.runsPerLane = Math.max(1, Math.floor(runs / size));
+  }
 
   /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
   async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
@@ -100,7 +109,7 @@ export class GradingLanes {
       w = new Worker(this.file);
     }
     w.ref();
-    const { result, dead } = await gradeIn(spec, w, name, job);
+    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
     if (dead) {
       void w.terminate();
       this.live--;

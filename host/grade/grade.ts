@@ -1,6 +1,7 @@
-// Grading one submission: build it, run every test in order, and hand the
-// result to the writers after each test, so a crash of the grader (or of
-// the machine) loses nothing graded so far.
+// Grading one submission: build it, run its tests (several at once, as the
+// runner pool allows, taking the results in order), and hand the result to
+// the writers after each test, so a crash of the grader (or of the machine)
+// loses nothing graded so far.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { checkSubmissionDir, copySubmission, refusedText } from './submission.js
 import { runTest, type Modules } from './runtest.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
-import type { RunnerPool } from '../runner/pool.js';
+import { gradingPool, type RunnerPool } from '../runner/pool.js';
 
 export interface GradeOptions {
   /** Results, build outputs and replay scenarios go here. */
@@ -30,6 +31,23 @@ export interface GradeOptions {
   refused?: [string, string][];
   /** The kernel workers the runs go to (default: this thread's grading pool). */
   pool?: RunnerPool;
+  /**
+   * Tests run at once (default: the pool's size). Each has its own scenario,
+   * files and work directories; a test that mounts host directories runs
+   * alone (runsAlone). The results are those of running them in order.
+   */
+  testsAtOnce?: number;
+}
+
+/**
+ * A test that mounts host directories (`hosts[].dirs`) may see, or change,
+ * what another test's run leaves there: it runs with no other test of the
+ * submission under way. Everything else a test uses is its own: its
+ * scenario and files_dir under the replay directory (named after the test),
+ * its trace in a temporary directory, its kernel worker.
+ */
+export function runsAlone(t: TestSpec): boolean {
+  return ((t.hosts ?? []) as { dirs?: unknown }[]).some((h) => Array.isArray(h.dirs) && h.dirs.length > 0);
 }
 
 function notRun(t: TestSpec, why: string): TestResult {
@@ -92,17 +110,37 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     return r;
   }
   const model = await modelOf(spec, reference);
-  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.pool ? { pool: opts.pool } : {}) };
+  const pool = opts.pool ?? gradingPool();
+  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), pool };
+  // Tests start in order, up to `width` at once; results are taken in order
+  // (done is always a prefix of tests), so the writers see what serial
+  // grading shows, only sooner.
+  const width = Math.max(1, opts.testsAtOnce ?? pool.size);
+  const finished: (TestResult | undefined)[] = [];
+  const running = new Set<Promise<void>>();
+  const settle = (): void => {
+    const before = done.length;
+    while (finished[done.length]) done.push(finished[done.length]!);
+    if (done.length > before) opts.write(result(false, 'Grading in progress.', 'not run: grading stopped before this test'));
+  };
   let output = '';
-  for (const t of tests) {
+  for (const [i, t] of tests.entries()) {
+    const alone = runsAlone(t);
+    while (running.size >= (alone ? 1 : width)) await Promise.race(running);
     const used = performance.now() - t0;
     if (spec.submissionTimeMs !== undefined && used > spec.submissionTimeMs) {
       output = `The submission used up its time (${spec.submissionTimeMs / 1000} s of wall-clock time for all tests); the remaining tests were not run.`;
       break;
     }
-    done.push(await runTest(t, env));
-    opts.write(result(false, 'Grading in progress.', 'not run: grading stopped before this test'));
+    const p: Promise<void> = runTest(t, env).then((r) => {
+      finished[i] = r;
+      running.delete(p);
+      settle();
+    });
+    running.add(p);
+    if (alone) await p;
   }
+  await Promise.all(running);
   const r = result(true, output, `not run: ${output ? 'out of time' : 'skipped'}`);
   opts.write(r);
   return r;

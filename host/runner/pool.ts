@@ -38,7 +38,7 @@ interface Slot {
 }
 
 export class RunnerPool {
-  private readonly size: number;
+  private _size: number;
   private readonly maxRuns: number;
   private readonly idle: Slot[] = [];
   private live = 0;
@@ -48,8 +48,33 @@ export class RunnerPool {
   readonly stats = { workersStarted: 0, runs: 0 };
 
   constructor(opts: PoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? 1);
+    this._size = Math.max(1, opts.size ?? 1);
     this.maxRuns = Math.max(1, opts.maxRuns ?? 200);
+  }
+
+  /** Runs this pool makes at once (its workers at most). */
+  get size(): number {
+    return this._size;
+  }
+
+  /**
+   * Changes how many runs go at once: more starts workers for runs that
+   * wait; fewer ends idle workers now and busy ones as their runs end.
+   */
+  resize(size: number): void {
+    this._size = Math.max(1, size);
+    while (this.waiting.length && this.live < this._size) this.waiting.shift()!(this.spawn());
+    while (this.idle.length && this.live > this._size) {
+      void this.idle.pop()!.worker.terminate();
+      this.live--;
+    }
+  }
+
+  private spawn(): Slot {
+    this.live++;
+    this.stats.workersStarted++;
+    const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+    return { worker, runs: 0 };
   }
 
   private acquire(): Promise<Slot> {
@@ -59,18 +84,13 @@ export class RunnerPool {
       s.worker.ref();
       return Promise.resolve(s);
     }
-    if (this.live < this.size) {
-      this.live++;
-      this.stats.workersStarted++;
-      const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
-      return Promise.resolve({ worker, runs: 0 });
-    }
+    if (this.live < this._size) return Promise.resolve(this.spawn());
     return new Promise((r) => this.waiting.push(r));
   }
 
   /** `reusable`: the run ended cleanly, the worker is idle and may take another run. */
   private release(s: Slot, reusable: boolean): void {
-    if (!reusable || this.closed || s.runs >= this.maxRuns) {
+    if (!reusable || this.closed || s.runs >= this.maxRuns || this.live > this._size) {
       s.worker.unref();
       void s.worker.terminate();
       this.live--;
@@ -106,9 +126,14 @@ function runIn(worker: Worker, opts: PooledRunOptions, release: (reusable: boole
   return driveRun(worker, { ...opts, output: opts.output ?? 'capture' }, release, { hostStdin: false });
 }
 
-/** One pool per thread for grading: its size is how many runs of this thread may go at once. */
+/**
+ * One pool per thread for grading: its size is how many runs of this thread
+ * may go at once (a submission's tests run in parallel up to it). `size`,
+ * when given, resizes the pool.
+ */
 let shared: RunnerPool | undefined;
-export function gradingPool(size = 1): RunnerPool {
-  shared ??= new RunnerPool({ size });
+export function gradingPool(size?: number): RunnerPool {
+  shared ??= new RunnerPool({ size: size ?? 1 });
+  if (size !== undefined && size !== shared.size) shared.resize(size);
   return shared;
 }

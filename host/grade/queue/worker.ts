@@ -33,7 +33,8 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
   const version = socklabVersion();
   const concurrency = opts.concurrency ?? availableParallelism();
   // For the worker's life: a job reuses the grading threads (and their kernel workers) of the jobs before it.
-  const lanes = new GradingLanes(concurrency);
+  // Without --concurrency, one run per core: a job alone on the worker runs its tests in parallel.
+  const lanes = new GradingLanes(concurrency, opts.concurrency ?? availableParallelism());
   let down = false;
   redis.on('error', (e: Error) => {
     if (!down) opts.log(`Redis at ${addr.shown} unreachable (${e.message}); retrying`);
