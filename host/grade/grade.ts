@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildReference, buildSubmission } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
-import { runTest, type Modules } from './runtest.js';
+import { runTest } from './runtest.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
 import { gradingPool, type RunnerPool } from '../runner/pool.js';
@@ -37,6 +37,8 @@ export interface GradeOptions {
    * alone (runsAlone). The results are those of running them in order.
    */
   testsAtOnce?: number;
+  /** The model solution's programs, already built (buildModel); default: built here, once per process. */
+  model?: Record<string, string>;
 }
 
 /**
@@ -54,18 +56,24 @@ function notRun(t: TestSpec, why: string): TestResult {
   return { number: t.number, name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), points: t.points, score: 0, verdict: 'not run', visibility: t.visibility, tags: t.tags, output: why, timeMs: 0 };
 }
 
-/** The model solution, built once per spec and process: failing runs are compared with its runs. */
-const models = new Map<string, Promise<Modules | undefined>>();
-function modelOf(spec: GradingSpec, reference: Record<string, string>): Promise<Modules | undefined> {
+/**
+ * The model solution's programs (name -> .wasm), built once per spec and
+ * process: batch mode and a queue worker build it in their main thread and
+ * hand the paths to their grading threads (GradeOptions.model), so each
+ * thread does not compile it again. Undefined when the spec has none.
+ */
+const models = new Map<string, Promise<Record<string, string> | undefined>>();
+export function buildModel(spec: GradingSpec): Promise<Record<string, string> | undefined> {
   const sol = spec.solution;
   if (!sol) return Promise.resolve(undefined);
   let m = models.get(spec.file);
   if (!m) {
     m = buildSubmission(spec, sol.dir, mkdtempSync(join(tmpdir(), 'socklab-solution-'))).then((b) => {
       if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
-      return { programs: b.modules, reference };
+      return b.modules;
     });
     models.set(spec.file, m);
+    m.catch(() => models.delete(spec.file));
   }
   return m;
 }
@@ -109,7 +117,8 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     opts.write(r);
     return r;
   }
-  const model = await modelOf(spec, reference);
+  const modelPrograms = opts.model ?? (await buildModel(spec));
+  const model = modelPrograms ? { programs: modelPrograms, reference } : undefined;
   const pool = opts.pool ?? gradingPool();
   const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), pool };
   // Tests start in order, up to `width` at once; results are taken in order

@@ -70,6 +70,15 @@ export class RunnerPool {
     }
   }
 
+  /** Starts workers up to the pool's size now, idle, so the first runs do not wait for a thread and the kernel's import. */
+  warm(): void {
+    while (!this.closed && this.live < this._size) {
+      const s = this.spawn();
+      s.worker.unref();
+      this.idle.push(s);
+    }
+  }
+
   private spawn(): Slot {
     this.live++;
     this.stats.workersStarted++;
