@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { loadGradingSpec } from './load.js';
 import { gradeSubmission } from './grade.js';
+import { gradingPool } from '../runner/pool.js';
 import { fileWriter, type Format } from './writers/index.js';
 import type { Visibility } from './spec.js';
 import type { SubmissionResult } from './results.js';
@@ -18,14 +19,29 @@ export interface BatchJob {
   only?: string[];
   /** Files left out before the submission reached `submission` (queue mode), as GradeOptions.refused. */
   refused?: [string, string][];
+  /** Runs this thread makes at once: the size of its kernel-worker pool, so its tests at once (default 1). */
+  runsAtOnce?: number;
+  /** The model solution's programs, built once by the main thread (buildModel). */
+  model?: Record<string, string>;
+}
+/** Before any job: start this thread's kernel workers (`runs` of them) and answer 'warmed'. */
+export interface WarmUp {
+  t: 'warm';
+  runs: number;
 }
 export type FromBatchWorker =
+  | { t: 'warmed' }
   | { t: 'progress'; result: SubmissionResult }
   | { t: 'done'; result: SubmissionResult }
   | { t: 'fail'; message: string };
 
 const port = parentPort!;
-port.on('message', (job: BatchJob) => {
+port.on('message', (job: BatchJob | WarmUp) => {
+  if ('t' in job) {
+    gradingPool(job.runs).warm();
+    port.postMessage({ t: 'warmed' } satisfies FromBatchWorker);
+    return;
+  }
   void (async () => {
     try {
       const spec = loadGradingSpec(job.specPath);
@@ -35,6 +51,8 @@ port.on('message', (job: BatchJob) => {
         ...(job.seeds ? { seeds: job.seeds } : {}),
         ...(job.only ? { only: job.only } : {}),
         ...(job.refused?.length ? { refused: job.refused } : {}),
+        pool: gradingPool(job.runsAtOnce ?? 1),
+        ...(job.model ? { model: job.model } : {}),
         write: (r) => {
           files(r);
           if (!r.complete) port.postMessage({ t: 'progress', result: r } satisfies FromBatchWorker);

@@ -1,5 +1,6 @@
-// Batch grading: many submissions at once, one per worker thread (each run
-// inside starts its own kernel worker), as many workers as cores. A worker
+// Batch grading: many submissions at once, one per grading thread (each with
+// its pool of kernel workers), as many runs at once as cores: with fewer
+// submissions than cores, each submission runs several tests at once. A worker
 // that crashes, or a submission that overruns its time, ends only that
 // submission: its partial result is kept and marked, the pool goes on.
 import { Worker } from 'node:worker_threads';
@@ -7,16 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { basename, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { buildReference } from './build.js';
+import { buildModel } from './grade.js';
 import { checkSubmissionDir } from './submission.js';
 import { totals, type SubmissionResult } from './results.js';
 import type { GradingSpec } from './spec.js';
-import type { BatchJob, FromBatchWorker } from './batch-worker.js';
+import type { BatchJob, FromBatchWorker, WarmUp } from './batch-worker.js';
 import { fileWriter } from './writers/index.js';
 import { scoresCsv } from './writers/csv.js';
 import { writeAtomic } from './writers/files.js';
 
-export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath'> {
+export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath' | 'runsAtOnce' | 'model'> {
   outDir: string;
+  /** Runs at once in all (default: one per core): submissions at once, and, when fewer submissions than that, tests of each at once. */
   jobs?: number;
   /** Told of every finished submission. */
   onResult?: (r: SubmissionResult) => void;
@@ -34,14 +37,18 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const names = dirs.map((d) => basename(d));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
-  // Built once here, so workers find them in the cache instead of racing to build them.
+  // Built once here, so workers find them in the cache instead of racing to build them,
+  // and the model solution, which the grading threads are given.
   await buildReference(spec);
+  // One that does not compile fails in each submission, as it always did (the grading threads try again).
+  const model = await buildModel(spec).catch(() => undefined);
 
   const results = new Map<string, SubmissionResult>();
   const testNames = spec.tests.map((t) => t.name);
   const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
   const queue = dirs.map((d, i) => ({ dir: d, name: names[i]! }));
-  const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), queue.length));
+  const runs = Math.max(1, opts.jobs ?? availableParallelism());
+  const jobs = Math.min(runs, Math.max(1, queue.length));
 
   const finish = (r: SubmissionResult): void => {
     results.set(r.submission, r);
@@ -49,12 +56,12 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
     csv();
   };
 
-  const lanes = new GradingLanes(jobs);
+  const lanes = new GradingLanes(jobs, runs);
   try {
     await Promise.all(queue.map(async (item) => {
       const job: BatchJob = {
         formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
-        specPath: spec.file, submission: item.dir, outDir: join(opts.outDir, item.name),
+        specPath: spec.file, submission: item.dir, outDir: join(opts.outDir, item.name), ...(model ? { model } : {}),
       };
       finish(await lanes.grade(spec, item.name, job));
     }));
@@ -88,7 +95,46 @@ export class GradingLanes {
   /** Grading threads started, for benchmarks and tests. */
   threadsStarted = 0;
 
-  constructor(readonly size: number) {}
+  /** Runs a lane makes at once (its tests at once): the runs the lanes may make together, shared among them. */
+  readonly runsPerLane: number;
+
+  /** `size` grading threads at most, making `runs` runs at once in all (default: one each). */
+  constructor(readonly size: number, runs = size) {
+    this.runsPerLane = Math.max(1, Math.floor(runs / size));
+  }
+
+  /**
+   * Starts every grading thread now, each with its kernel workers, and
+   * resolves when they are up: a queue worker does this before it takes a
+   * job, so no job pays for them.
+   */
+  async warm(): Promise<void> {
+    const started: Promise<void>[] = [];
+    while (this.live < this.size) {
+      this.live++;
+      this.threadsStarted++;
+      const w = new Worker(this.file);
+      started.push(new Promise<void>((ok) => {
+        const done = (up: boolean): void => {
+          w.off('message', onMessage).off('error', onFail).off('exit', onFail);
+          if (up) {
+            w.unref();
+            this.idle.push(w);
+          } else {
+            void w.terminate();
+            this.live--;
+          }
+          this.waiting.shift()?.();
+          ok();
+        };
+        const onMessage = (m: FromBatchWorker): void => done(m.t === 'warmed');
+        const onFail = (): void => done(false);
+        w.on('message', onMessage).on('error', onFail).on('exit', onFail);
+        w.postMessage({ t: 'warm', runs: this.runsPerLane } satisfies WarmUp);
+      }));
+    }
+    await Promise.all(started);
+  }
 
   /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
   async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
@@ -100,7 +146,7 @@ export class GradingLanes {
       w = new Worker(this.file);
     }
     w.ref();
-    const { result, dead } = await gradeIn(spec, w, name, job);
+    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
     if (dead) {
       void w.terminate();
       this.live--;
@@ -134,7 +180,7 @@ function gradeIn(spec: GradingSpec, w: Worker, name: string, job: BatchJob): Pro
     const onMessage = (m: FromBatchWorker): void => {
       if (m.t === 'progress') last = m.result;
       else if (m.t === 'done') end(m.result, false);
-      else end(salvage(spec, name, last, `the grader failed: ${m.message}`), true);
+      else if (m.t === 'fail') end(salvage(spec, name, last, `the grader failed: ${m.message}`), true);
     };
     const onError = (e: Error): void => end(salvage(spec, name, last, `the grader failed: ${e.message}`), true);
     const onExit = (code: number): void => end(salvage(spec, name, last, `the grading worker exited (code ${code})`), true);

@@ -1,7 +1,8 @@
 // The checks a test makes once its run is over, one function per kind (a
 // table, so a new kind is one entry). A check returns nothing when it holds
 // and a message when it does not; `process` globs may pick several processes.
-import { lstatSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -180,28 +181,46 @@ export function checkContext(test: TestSpec, seed: number, outcome: RunOutcome, 
   };
 }
 
-const loaded = new Map<string, CheckFunction>();
+const loaded = new Map<string, Promise<CheckFunction>>();
 
-/** Imports a check module: JavaScript as is, TypeScript through the typescript package's transpiler. */
-async function loadCheckFunction(path: string, name: string): Promise<CheckFunction> {
+/** A check function, imported once per thread (tests running at once share the import). */
+function loadCheckFunction(path: string, name: string): Promise<CheckFunction> {
   const k = `${path}#${name}`;
-  const hit = loaded.get(k);
-  if (hit) return hit;
+  let p = loaded.get(k);
+  if (!p) {
+    p = importCheckFunction(path, name);
+    loaded.set(k, p);
+    p.catch(() => loaded.delete(k));
+  }
+  return p;
+}
+
+/**
+ * Imports a check module: JavaScript as is; TypeScript transpiled by the
+ * typescript package into the cache, keyed by the source's content, so a
+ * module transpiled once (by any thread or process) is imported from there
+ * without loading TypeScript again (its load is most of a second).
+ */
+async function importCheckFunction(path: string, name: string): Promise<CheckFunction> {
   let url = pathToFileURL(path).href;
   if (/\.m?ts$/.test(path)) {
-    const ts = (await import('typescript').catch(() => undefined)) as { default?: typeof import('typescript') } | undefined;
-    if (!ts?.default) throw new Error(`${path}: TypeScript checks need the "typescript" package installed (or give a .js/.mjs file)`);
     const src = readUserText(path, { maxBytes: USER_FILE_LIMITS.source, what: 'check module' });
-    const js = ts.default.transpileModule(src, { compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 } }).outputText;
     const dir = join(cacheDir(), 'grade-checks');
-    mkdirSync(dir, { recursive: true });
-    const out = join(dir, `${createHash('sha256').update(path).update(src).digest('hex').slice(0, 16)}.mjs`);
-    writeFileSync(out, js);
+    const out = join(dir, `${createHash('sha256').update('socklab check, ESNext/ES2022\0').update(src).digest('hex').slice(0, 32)}.mjs`);
+    if (!existsSync(out)) {
+      const ts = (await import('typescript').catch(() => undefined)) as { default?: typeof import('typescript') } | undefined;
+      if (!ts?.default) throw new Error(`${path}: TypeScript checks need the "typescript" package installed (or give a .js/.mjs file)`);
+      const js = ts.default.transpileModule(src, { compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 } }).outputText;
+      mkdirSync(dir, { recursive: true });
+      // Whole or not at all: another thread may import it the moment it exists.
+      const tmp = `${out}.${process.pid}.${threadId}.tmp`;
+      writeFileSync(tmp, js);
+      renameSync(tmp, out);
+    }
     url = pathToFileURL(out).href;
   }
   const mod = (await import(url)) as Record<string, unknown>;
   const f = mod[name];
   if (typeof f !== 'function') throw new Error(`${path} exports no function ${name}`);
-  loaded.set(k, f as CheckFunction);
   return f as CheckFunction;
 }

@@ -1,6 +1,7 @@
 // `socklab grade`: the command line over gradeSubmission and gradeBatch.
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { loadGradingSpec, GradeSpecError } from './load.js';
 import { gradeSubmission } from './grade.js';
 import { gradeBatch } from './batch.js';
@@ -41,7 +42,8 @@ options:
   --reveal LIST         show only these besides visible tests: hidden,after_due_date,after_published
   --seed N              run every test with seed N instead of the spec's seeds (repeatable)
   --only TEXT           only the tests whose name contains TEXT (repeatable)
-  --jobs N              batch mode: submissions graded at once (default: one per core)
+  --jobs N              runs at once (default: one per core): submissions at once in batch
+                        mode, and a submission's tests at once when there are fewer
   --queue URL           batch mode through a queue: redis://HOST:PORT[/DB]; the jobs are
                         graded by \`socklab worker --queue URL\` on any number of machines
   --quiet               no summary on the terminal
@@ -166,14 +168,14 @@ async function grade(argv: string[]): Promise<number> {
   const print = values.quiet ? () => {} : (s: string) => void process.stdout.write(s);
   const common = { ...(seeds ? { seeds } : {}), ...(values.only ? { only: values.only } : {}) };
 
+  const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs needs a positive integer, got ${values.jobs}`);
   const batch = values.submissions;
   if (batch) {
     if (values.submission) throw new UsageError('give --submission or --submissions, not both');
     if (values.gradescope || values.prairielearn || values.junit) throw new UsageError('--gradescope/--prairielearn/--junit name one file: batch mode writes OUT/NAME/ per submission');
     const dirs = [...batch, ...more];
     for (const d of dirs) checkSubmissionDir(d, '--submissions');
-    const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
-    if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs needs a positive integer, got ${values.jobs}`);
     print(`${spec.assignment}: grading ${dirs.length} submissions\n`);
     const t0 = performance.now();
     const line = (r: SubmissionResult): string => `  ${r.submission.padEnd(32)} ${`${r.score}/${r.maxScore}`.padStart(9)}${r.complete ? '' : '  (incomplete)'}${r.compileError ? '  (did not compile)' : ''}\n`;
@@ -217,7 +219,8 @@ async function grade(argv: string[]): Promise<number> {
   };
   const files = fileWriter(spec, outDir, formats, audience, paths);
   const term = terminalWriter(print, audience);
-  const r = await gradeSubmission(spec, values.submission, { outDir, ...common, write: (res) => { files(res); term(res); } });
+  const { gradingPool } = await import('../runner/pool.js');
+  const r = await gradeSubmission(spec, values.submission, { outDir, ...common, pool: gradingPool(jobs ?? availableParallelism()), write: (res) => { files(res); term(res); } });
   if (values.quiet) process.stdout.write(`${summaryLine(r)}\n`);
   return 0;
 }

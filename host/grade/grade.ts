@@ -1,15 +1,16 @@
-// Grading one submission: build it, run every test in order, and hand the
-// result to the writers after each test, so a crash of the grader (or of
-// the machine) loses nothing graded so far.
+// Grading one submission: build it, run its tests (several at once, as the
+// runner pool allows, taking the results in order), and hand the result to
+// the writers after each test, so a crash of the grader (or of the machine)
+// loses nothing graded so far.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { buildReference, buildSubmission } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
-import { runTest, type Modules } from './runtest.js';
+import { runTest } from './runtest.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
-import type { RunnerPool } from '../runner/pool.js';
+import { gradingPool, type RunnerPool } from '../runner/pool.js';
 
 export interface GradeOptions {
   /** Results, build outputs and replay scenarios go here. */
@@ -30,24 +31,49 @@ export interface GradeOptions {
   refused?: [string, string][];
   /** The kernel workers the runs go to (default: this thread's grading pool). */
   pool?: RunnerPool;
+  /**
+   * Tests run at once (default: the pool's size). Each has its own scenario,
+   * files and work directories; a test that mounts host directories runs
+   * alone (runsAlone). The results are those of running them in order.
+   */
+  testsAtOnce?: number;
+  /** The model solution's programs, already built (buildModel); default: built here, once per process. */
+  model?: Record<string, string>;
+}
+
+/**
+ * A test that mounts host directories (`hosts[].dirs`) may see, or change,
+ * what another test's run leaves there: it runs with no other test of the
+ * submission under way. Everything else a test uses is its own: its
+ * scenario and files_dir under the replay directory (named after the test),
+ * its trace in a temporary directory, its kernel worker.
+ */
+export function runsAlone(t: TestSpec): boolean {
+  return ((t.hosts ?? []) as { dirs?: unknown }[]).some((h) => Array.isArray(h.dirs) && h.dirs.length > 0);
 }
 
 function notRun(t: TestSpec, why: string): TestResult {
   return { number: t.number, name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), points: t.points, score: 0, verdict: 'not run', visibility: t.visibility, tags: t.tags, output: why, timeMs: 0 };
 }
 
-/** The model solution, built once per spec and process: failing runs are compared with its runs. */
-const models = new Map<string, Promise<Modules | undefined>>();
-function modelOf(spec: GradingSpec, reference: Record<string, string>): Promise<Modules | undefined> {
+/**
+ * The model solution's programs (name -> .wasm), built once per spec and
+ * process: batch mode and a queue worker build it in their main thread and
+ * hand the paths to their grading threads (GradeOptions.model), so each
+ * thread does not compile it again. Undefined when the spec has none.
+ */
+const models = new Map<string, Promise<Record<string, string> | undefined>>();
+export function buildModel(spec: GradingSpec): Promise<Record<string, string> | undefined> {
   const sol = spec.solution;
   if (!sol) return Promise.resolve(undefined);
   let m = models.get(spec.file);
   if (!m) {
     m = buildSubmission(spec, sol.dir, mkdtempSync(join(tmpdir(), 'socklab-solution-'))).then((b) => {
       if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
-      return { programs: b.modules, reference };
+      return b.modules;
     });
     models.set(spec.file, m);
+    m.catch(() => models.delete(spec.file));
   }
   return m;
 }
@@ -91,18 +117,39 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     opts.write(r);
     return r;
   }
-  const model = await modelOf(spec, reference);
-  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.pool ? { pool: opts.pool } : {}) };
+  const modelPrograms = opts.model ?? (await buildModel(spec));
+  const model = modelPrograms ? { programs: modelPrograms, reference } : undefined;
+  const pool = opts.pool ?? gradingPool();
+  const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), pool };
+  // Tests start in order, up to `width` at once; results are taken in order
+  // (done is always a prefix of tests), so the writers see what serial
+  // grading shows, only sooner.
+  const width = Math.max(1, opts.testsAtOnce ?? pool.size);
+  const finished: (TestResult | undefined)[] = [];
+  const running = new Set<Promise<void>>();
+  const settle = (): void => {
+    const before = done.length;
+    while (finished[done.length]) done.push(finished[done.length]!);
+    if (done.length > before) opts.write(result(false, 'Grading in progress.', 'not run: grading stopped before this test'));
+  };
   let output = '';
-  for (const t of tests) {
+  for (const [i, t] of tests.entries()) {
+    const alone = runsAlone(t);
+    while (running.size >= (alone ? 1 : width)) await Promise.race(running);
     const used = performance.now() - t0;
     if (spec.submissionTimeMs !== undefined && used > spec.submissionTimeMs) {
       output = `The submission used up its time (${spec.submissionTimeMs / 1000} s of wall-clock time for all tests); the remaining tests were not run.`;
       break;
     }
-    done.push(await runTest(t, env));
-    opts.write(result(false, 'Grading in progress.', 'not run: grading stopped before this test'));
+    const p: Promise<void> = runTest(t, env).then((r) => {
+      finished[i] = r;
+      running.delete(p);
+      settle();
+    });
+    running.add(p);
+    if (alone) await p;
   }
+  await Promise.all(running);
   const r = result(true, output, `not run: ${output ? 'out of time' : 'skipped'}`);
   opts.write(r);
   return r;

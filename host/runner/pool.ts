@@ -10,18 +10,11 @@
 //
 // Runs here capture or discard output (no host stdin, no 'inherit'), the
 // modes grading and benchmarks use; run() in run.ts stays the one for
-// interactive runs. The outcome is built exactly as run() builds it.
+// interactive runs. Both drive a run with driveRun() (run.ts): the same
+// messages, timeout and outcome.
 import { Worker } from 'node:worker_threads';
-import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitInfo } from '../kernel/process.js';
-import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
-import type { RunSpec } from './spec.js';
-import { ModuleError } from '../loader/module.js';
-import type { ProcessOutcome, RunOptions, RunOutcome } from './run.js';
-
-/** Capture mode keeps output in memory: cap it unless the caller chose a limit (as run() does). */
-const DEFAULT_CAPTURE_LIMIT = 64 << 20;
+import { driveRun, type RunOptions, type RunOutcome } from './run.js';
 
 export interface PoolOptions {
   /** Workers at most (runs beyond wait for one). Default 1. */
@@ -45,7 +38,7 @@ interface Slot {
 }
 
 export class RunnerPool {
-  private readonly size: number;
+  private _size: number;
   private readonly maxRuns: number;
   private readonly idle: Slot[] = [];
   private live = 0;
@@ -55,8 +48,42 @@ export class RunnerPool {
   readonly stats = { workersStarted: 0, runs: 0 };
 
   constructor(opts: PoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? 1);
+    this._size = Math.max(1, opts.size ?? 1);
     this.maxRuns = Math.max(1, opts.maxRuns ?? 200);
+  }
+
+  /** Runs this pool makes at once (its workers at most). */
+  get size(): number {
+    return this._size;
+  }
+
+  /**
+   * Changes how many runs go at once: more starts workers for runs that
+   * wait; fewer ends idle workers now and busy ones as their runs end.
+   */
+  resize(size: number): void {
+    this._size = Math.max(1, size);
+    while (this.waiting.length && this.live < this._size) this.waiting.shift()!(this.spawn());
+    while (this.idle.length && this.live > this._size) {
+      void this.idle.pop()!.worker.terminate();
+      this.live--;
+    }
+  }
+
+  /** Starts workers up to the pool's size now, idle, so the first runs do not wait for a thread and the kernel's import. */
+  warm(): void {
+    while (!this.closed && this.live < this._size) {
+      const s = this.spawn();
+      s.worker.unref();
+      this.idle.push(s);
+    }
+  }
+
+  private spawn(): Slot {
+    this.live++;
+    this.stats.workersStarted++;
+    const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+    return { worker, runs: 0 };
   }
 
   private acquire(): Promise<Slot> {
@@ -66,18 +93,13 @@ export class RunnerPool {
       s.worker.ref();
       return Promise.resolve(s);
     }
-    if (this.live < this.size) {
-      this.live++;
-      this.stats.workersStarted++;
-      const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
-      return Promise.resolve({ worker, runs: 0 });
-    }
+    if (this.live < this._size) return Promise.resolve(this.spawn());
     return new Promise((r) => this.waiting.push(r));
   }
 
   /** `reusable`: the run ended cleanly, the worker is idle and may take another run. */
   private release(s: Slot, reusable: boolean): void {
-    if (!reusable || this.closed || s.runs >= this.maxRuns) {
+    if (!reusable || this.closed || s.runs >= this.maxRuns || this.live > this._size) {
       s.worker.unref();
       void s.worker.terminate();
       this.live--;
@@ -109,120 +131,18 @@ export class RunnerPool {
 }
 
 function runIn(worker: Worker, opts: PooledRunOptions, release: (reusable: boolean) => void): Promise<RunOutcome> {
-  const mode = opts.output ?? 'capture';
-  const spec: RunSpec = { ...opts };
-  delete (spec as PooledRunOptions).output;
-  delete (spec as PooledRunOptions).onOutput;
-  if (mode === 'capture' && spec.maxOutput === undefined) spec.maxOutput = DEFAULT_CAPTURE_LIMIT;
-
-  const shared = new SharedArrayBuffer(SHARED_BYTES);
-  const acked = new BigInt64Array(shared, 0, 1);
-  const i32 = new Int32Array(shared);
-  const ack = (n: number): void => {
-    Atomics.add(acked, ACK, BigInt(n));
-    Atomics.add(i32, SEQ, 1);
-    Atomics.notify(i32, SEQ);
-  };
-  const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
-  const traceChunks: string[] = [];
-  const exited = new Map<number, ExitInfo>();
-  const notices: string[] = [];
-
-  return new Promise<RunOutcome>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    let settled = false;
-    const finish = (o: RunOutcome | Error, reusable: boolean): void => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-      release(reusable);
-      if (o instanceof Error) reject(o);
-      else resolve(o);
-    };
-    const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number): RunOutcome => {
-      const processes = [...procs].map(([pid, p]): ProcessOutcome => {
-        const exit = exits.get(pid) ?? exited.get(pid) ?? { status, signal: 'SIGKILL' as const, reason: extra.limit ?? 'killed' };
-        return {
-          pid,
-          name: p.name,
-          host: p.host,
-          exit,
-          stdout: Buffer.concat(p.out).toString('utf8'),
-          stderr: Buffer.concat(p.err).toString('utf8'),
-          ...(p.service ? { service: true as const } : {}),
-          ...(exit.service === 'running' ? { stillRunning: true as const } : {}),
-        };
-      });
-      const trace = traceChunks.length ? { trace: traceChunks.join('') } : {};
-      return { status, processes, stdout: processes[0]?.stdout ?? '', stderr: processes[0]?.stderr ?? '', elapsedNs, ...trace, ...(notices.length ? { notices } : {}), ...extra };
-    };
-
-    let ready = false;
-    const startTimer = (): void => {
-      if (opts.timeoutMs === undefined) return;
-      timer = setTimeout(() => {
-        const pid = Atomics.load(i32, RUNNING);
-        const who = procs.get(pid);
-        const names = [...new Set(spec.processes.map((p) => (typeof p.module === 'string' ? basename(p.module) : p.name ?? 'guest.wasm')))].join(', ');
-        const doing = !ready ? `; socklab was still preparing ${names} (checking and transforming it${spec.fuel !== undefined ? ' for --fuel' : ''})` : who ? `; ${who.name} (pid ${pid}) was running` : '';
-        const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${doing}`;
-        // The guest may be spinning: this worker is stopped, never reused.
-        finish(outcome(124, new Map(), { limit }, 0), false);
-      }, opts.timeoutMs);
-    };
-    if (opts.timeoutCoversLoading) startTimer();
-
-    const onMessage = (m: FromWorker): void => {
-      switch (m.t) {
-        case 'ready':
-          ready = true;
-          if (!opts.timeoutCoversLoading) startTimer();
-          break;
-        case 'spawn':
-          procs.set(m.pid, { name: m.name, host: m.host, service: m.service === true, out: [], err: [] });
-          break;
-        case 'exit':
-          exited.set(m.pid, m.exit);
-          break;
-        case 'out': {
-          const b = Buffer.from(m.b.buffer, m.b.byteOffset, m.b.length);
-          opts.onOutput?.(m.pid, m.fd, b);
-          const p = procs.get(m.pid);
-          if (mode === 'capture') (m.fd === 1 ? p?.out : p?.err)?.push(b);
-          ack(b.length);
-          break;
-        }
-        case 'trace':
-          traceChunks.push(m.text);
-          break;
-        case 'notice':
-          notices.push(m.text);
-          break;
-        case 'published':
-        case 'want':
-          // No --publish and no host stdin in pooled runs (see PooledRunOptions).
-          break;
-        case 'done': {
-          const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs), true);
-          break;
-        }
-        case 'fail':
-          finish(m.refused ? new ModuleError(m.message) : new Error(m.message), false);
-          break;
-      }
-    };
-    const onError = (e: unknown): void => finish(e instanceof Error ? e : new Error(String(e)), false);
-    const onExit = (code: number): void => finish(new Error(`socklab worker exited unexpectedly (code ${code})`), false);
-    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-    worker.postMessage({ t: 'start', spec, shared } satisfies ToWorker);
-  });
+  // No host stdin in pooled runs (a process that reads it gets nothing); the outcome is run()'s own.
+  return driveRun(worker, { ...opts, output: opts.output ?? 'capture' }, release, { hostStdin: false });
 }
 
-/** One pool per thread for grading: its size is how many runs of this thread may go at once. */
+/**
+ * One pool per thread for grading: its size is how many runs of this thread
+ * may go at once (a submission's tests run in parallel up to it). `size`,
+ * when given, resizes the pool.
+ */
 let shared: RunnerPool | undefined;
-export function gradingPool(size = 1): RunnerPool {
-  shared ??= new RunnerPool({ size });
+export function gradingPool(size?: number): RunnerPool {
+  shared ??= new RunnerPool({ size: size ?? 1 });
+  if (size !== undefined && size !== shared.size) shared.resize(size);
   return shared;
 }

@@ -110,6 +110,26 @@ function takeWorker(): Worker {
 }
 
 export async function run(opts: RunOptions): Promise<RunOutcome> {
+  const worker = takeWorker();
+  return driveRun(worker, opts, () => {
+    // A worker that cannot stop (a host handle that never closes) must not keep this process alive.
+    worker.unref();
+    return worker.terminate();
+  });
+}
+
+/**
+ * One run in `worker` (a fresh one, run() above, or a pooled one,
+ * runner/pool.ts): sends the start, relays output and the wall-clock
+ * timeout, and builds the outcome. `end` is called once, when the run is
+ * over, with `reusable`: true when the worker reported 'done' (it is idle
+ * and may take another run), false after a timeout, a failure, an exit or
+ * the host's pipe closing, when the guest may still be running. Every listener put on the worker is
+ * removed before `end`; what `end` returns (a worker's terminate()) is awaited before the trace lines a
+ * stopped worker left in shared memory are written to the trace file. `hostStdin: false` (pooled runs): a process that
+ * reads the host's stdin gets nothing, instead of this process's stdin.
+ */
+export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boolean) => unknown, { hostStdin = true } = {}): Promise<RunOutcome> {
   const mode = opts.output ?? 'capture';
   const spec: RunSpec = { ...opts };
   delete (spec as RunOptions).output;
@@ -129,7 +149,6 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
 
   const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
   const traceTail = spec.trace?.file && !spec.trace.perProcess ? traceTailBuffer() : undefined;
-  const worker = takeWorker();
   let stdinStarted = false;
   const traceChunks: string[] = [];
   /** Exits reported as they happened: a run stopped by the timeout still knows who had finished. */
@@ -139,19 +158,20 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
   return new Promise<RunOutcome>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    const finish = (o: RunOutcome | Error, completed = false): void => {
+    const finish = (o: RunOutcome | Error, reusable: boolean): void => {
       if (settled) return;
       settled = true;
       if (mode === 'inherit') hostPipeWatchers.delete(onHostPipe);
       if (timer) clearTimeout(timer);
       if (stdinStarted) process.stdin.pause();
-      // A worker that cannot stop (a host handle that never closes) must not keep this process alive.
-      worker.unref();
-      const stopped = worker.terminate();
+      worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      const stopped = end(reusable);
       const settle = (): void => (o instanceof Error ? reject(o) : resolve(o));
       // Stopped before it finished (--timeout): the trace lines it still held in shared memory go to the file once it is gone.
-      if (traceTail && !completed) void stopped.then(() => recoverTraceTail(traceTail, spec.trace!.file!), () => recoverTraceTail(traceTail, spec.trace!.file!)).then(settle, settle);
-      else settle();
+      if (traceTail && !reusable) {
+        const recover = (): void => recoverTraceTail(traceTail, spec.trace!.file!);
+        void Promise.resolve(stopped).then(recover, recover).then(settle, settle);
+      } else settle();
     };
     const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number, stopped?: ExitInfo): RunOutcome => {
       const processes = [...procs].map(([pid, p]): ProcessOutcome => {
@@ -173,7 +193,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
 
     // socklab's own stdout or stderr closed (`socklab run x.wasm | head`): the run stops quietly, as a
     // command killed by SIGPIPE ends (status 141), instead of dying of an unhandled EPIPE.
-    const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }));
+    const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }), false);
     if (mode === 'inherit') watchHostPipes(onHostPipe);
 
     // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.
@@ -186,12 +206,13 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
         const names = [...new Set(spec.processes.map((p) => (typeof p.module === 'string' ? basename(p.module) : p.name ?? 'guest.wasm')))].join(', ');
         const doing = !ready ? `; socklab was still preparing ${names} (checking and transforming it${spec.fuel !== undefined ? ' for --fuel' : ''})` : who ? `; ${who.name} (pid ${pid}) was running` : '';
         const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${doing}`;
-        finish(outcome(124, new Map(), { limit }, 0));
+        // The guest may be spinning: this worker is stopped, never reused.
+        finish(outcome(124, new Map(), { limit }, 0), false);
       }, opts.timeoutMs);
     };
     if (opts.timeoutCoversLoading) startTimer();
 
-    worker.on('message', (m: FromWorker) => {
+    const onMessage = (m: FromWorker): void => {
       switch (m.t) {
         case 'ready':
           ready = true;
@@ -230,6 +251,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           opts.onPublished?.(m.realPort, m.host, m.port);
           break;
         case 'want':
+          if (!hostStdin) break;
           if (!stdinStarted) {
             stdinStarted = true;
             process.stdin.on('data', (d: Buffer) => worker.postMessage({ t: 'in', pid: m.pid, b: new Uint8Array(d) } satisfies ToWorker));
@@ -243,12 +265,13 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
           break;
         }
         case 'fail':
-          finish(m.refused ? new ModuleError(m.message) : new Error(m.message));
+          finish(m.refused ? new ModuleError(m.message) : new Error(m.message), false);
           break;
       }
-    });
-    worker.on('error', (e) => finish(e instanceof Error ? e : new Error(String(e))));
-    worker.on('exit', (code) => finish(new Error(`socklab worker exited unexpectedly (code ${code})`)));
+    };
+    const onError = (e: unknown): void => finish(e instanceof Error ? e : new Error(String(e)), false);
+    const onExit = (code: number): void => finish(new Error(`socklab worker exited unexpectedly (code ${code})`), false);
+    worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     worker.postMessage({ t: 'start', spec, shared, ...(traceTail ? { traceTail } : {}) } satisfies ToWorker);
   });
 }

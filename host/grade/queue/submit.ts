@@ -4,7 +4,7 @@
 // submission and OUT/scores.csv. What is done is kept in OUT/.queue/NAME.json
 // (keyed by the job's id): a rerun after a failure (Redis lost, the
 // submitter killed) grades only the rest.
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
@@ -42,7 +42,7 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
   // A spec whose reference programs do not build fails here, before anything is queued.
-  await buildReference(spec);
+  const reference = await buildReference(spec);
   const { bundle, hash: specHash } = makeSpecBundle(spec, [opts.outDir]);
   const version = socklabVersion();
 
@@ -108,6 +108,9 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     if (text === null || results.has(name)) return;
     const r = JSON.parse(text) as GradeResult;
     writeTree(join(opts.outDir, name), r.files);
+    // Workers do not send the reference programs' modules back: they are these (same spec, same socklab).
+    mkdirSync(join(opts.outDir, name, 'build'), { recursive: true });
+    for (const [prog, path] of Object.entries(reference)) copyFileSync(path, join(opts.outDir, name, 'build', `ref-${prog}.wasm`));
     writeAtomic(ledger(name), JSON.stringify({ jobId: id, result: r.result } satisfies Done));
     results.set(name, r.result);
     opts.onResult?.(r.result);

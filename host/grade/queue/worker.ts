@@ -14,10 +14,14 @@ import { availableParallelism } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { GradingLanes } from '../batch.js';
 import { buildReference } from '../build.js';
+import { buildModel } from '../grade.js';
 import { GradeSpecError } from '../load.js';
 import { readTree, writeTree } from './files.js';
 import { SpecBundleError, specForHash } from './spec-bundle.js';
 import { connectRedis, KEEP_SECONDS, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
+
+/** OUT/NAME/build/ref-NAME.wasm: a reference program, as buildReference copies it there. */
+const REFERENCE_MODULE = /^build\/ref-[^/]+\.wasm$/;
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -33,7 +37,10 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
   const version = socklabVersion();
   const concurrency = opts.concurrency ?? availableParallelism();
   // For the worker's life: a job reuses the grading threads (and their kernel workers) of the jobs before it.
-  const lanes = new GradingLanes(concurrency);
+  // Without --concurrency, one run per core: a job alone on the worker runs its tests in parallel.
+  const lanes = new GradingLanes(concurrency, opts.concurrency ?? availableParallelism());
+  // Up before the first job: the grading threads and their kernel workers.
+  await lanes.warm();
   let down = false;
   redis.on('error', (e: Error) => {
     if (!down) opts.log(`Redis at ${addr.shown} unreachable (${e.message}); retrying`);
@@ -58,9 +65,12 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     }
     opts.log(`grading ${d.name} (job ${id}, attempt ${job.attemptsStarted})`);
     let spec;
+    let model;
     try {
       spec = await specForHash(redis, d.specHash);
       await buildReference(spec);
+      // Once per spec and worker process; the grading threads are given it.
+      model = await buildModel(spec).catch(() => undefined); // fails in the grading thread, as in local mode
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (e instanceof SpecBundleError || e instanceof GradeSpecError) throw new UnrecoverableError(msg);
@@ -73,12 +83,13 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
       writeTree(dir, d.files);
       const out = join(work, 'out', d.name);
       const result = await lanes.grade(spec, d.name, {
-        specPath: spec.file, submission: dir, outDir: out, formats: d.formats, reveal: d.reveal,
+        specPath: spec.file, submission: dir, outDir: out, formats: d.formats, reveal: d.reveal, ...(model ? { model } : {}),
         ...(d.seeds ? { seeds: d.seeds } : {}), ...(d.only ? { only: d.only } : {}),
         // What the submitter's bounded copy left out: named in the feedback as local mode names it.
         ...(d.refused?.length ? { refused: d.refused } : {}),
       });
-      const r: GradeResult = { jobId: id, result, files: readTree(out), worker: me };
+      // The reference programs' modules stay here: the submitter built the same ones and puts its own copies in build/.
+      const r: GradeResult = { jobId: id, result, files: readTree(out, (rel) => REFERENCE_MODULE.test(rel)), worker: me };
       const first = await redis.set(resultKey(id), JSON.stringify(r), 'EX', KEEP_SECONDS, 'NX');
       opts.log(`graded ${d.name} (job ${id}): ${r.result.score}/${r.result.maxScore}${first === null ? ' (another worker had stored it first; kept theirs)' : ''}`);
       return { ...r, files: {} };
