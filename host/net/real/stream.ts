@@ -55,10 +55,20 @@ export class RealStream implements Carrier {
     return this.server !== undefined;
   }
 
+  /**
+   * Set when someone saw no room (a send that would block, a poll without
+   * POLLOUT): the next write completion that opens room wakes the socket.
+   * Completions nobody waits for wake no one: a guest blocked in recv() on
+   * this socket is not run again just to find nothing to read.
+   */
+  private full = false;
+
   room(): number {
     const c = this.conn;
     if (!c || c.destroyed) return 0;
-    return Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
+    const r = Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
+    if (r === 0) this.full = true;
+    return r;
   }
 
   write(iovs: Uint8Array[], n: number): void {
@@ -88,8 +98,12 @@ export class RealStream implements Carrier {
       }
       // The callback runs once Node handed the bytes to the host's kernel: the chunk is free, and room opened.
       c.write(chunk.subarray(0, fill), (err) => {
-        if (!err) giveChunk(chunk);
-        this.rn.wake(this.s);
+        if (err) return this.rn.wake(this.s);
+        giveChunk(chunk);
+        if (this.full && this.room() > 0) {
+          this.full = false;
+          this.rn.wake(this.s);
+        }
       });
     }
   }
