@@ -15,6 +15,8 @@ import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
 const SEND_WINDOW = 1 << 20;
+/** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
+const FULL_READ = 64 << 10;
 /** Received bytes waiting for the guest before the peer is paused: SO_RCVBUF, or what Linux autotunes to (tcp_rmem's max is 6 MiB). */
 const RECV_WINDOW = 4 << 20;
 
@@ -266,7 +268,10 @@ export class RealStream implements Carrier {
         this.paused = true;
         c.pause();
       }
-      this.rn.kernel.kick();
+      // A short read drained the socket: run the reader now. A full one
+      // (Node reads 64 KiB at a time) may have more behind it in this turn.
+      if (b.length < FULL_READ) this.rn.kernel.kick();
+      else this.rn.kickSoon();
     });
     c.on('end', () => {
       s.onEof();
