@@ -15,6 +15,8 @@ import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
 const SEND_WINDOW = 1 << 20;
+/** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
+const FULL_READ = 64 << 10;
 /** Received bytes waiting for the guest before the peer is paused: SO_RCVBUF, or what Linux autotunes to (tcp_rmem's max is 6 MiB). */
 const RECV_WINDOW = 4 << 20;
 
@@ -55,10 +57,20 @@ export class RealStream implements Carrier {
     return this.server !== undefined;
   }
 
+  /**
+   * Set when someone saw no room (a send that would block, a poll without
+   * POLLOUT): the next write completion that opens room wakes the socket.
+   * Completions nobody waits for wake no one: a guest blocked in recv() on
+   * this socket is not run again just to find nothing to read.
+   */
+  private full = false;
+
   room(): number {
     const c = this.conn;
     if (!c || c.destroyed) return 0;
-    return Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
+    const r = Math.max(0, Math.max(this.s.sndbuf, SEND_WINDOW) - c.writableLength);
+    if (r === 0) this.full = true;
+    return r;
   }
 
   unsent(): number {
@@ -93,8 +105,12 @@ export class RealStream implements Carrier {
       }
       // The callback runs once Node handed the bytes to the host's kernel: the chunk is free, and room opened.
       c.write(chunk.subarray(0, fill), (err) => {
-        if (!err) giveChunk(chunk);
-        this.rn.wake(this.s);
+        if (err) return this.rn.wake(this.s);
+        giveChunk(chunk);
+        if (this.full && this.room() > 0) {
+          this.full = false;
+          this.rn.wake(this.s);
+        }
       });
     }
   }
@@ -257,7 +273,10 @@ export class RealStream implements Carrier {
         this.paused = true;
         c.pause();
       }
-      this.rn.kernel.kick();
+      // A short read drained the socket: run the reader now. A full one
+      // (Node reads 64 KiB at a time) may have more behind it in this turn.
+      if (b.length < FULL_READ) this.rn.kernel.kick();
+      else this.rn.kickSoon();
     });
     c.on('end', () => {
       s.onEof();
