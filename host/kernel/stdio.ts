@@ -28,13 +28,14 @@ export class OutputFile implements OpenFile {
     private readonly proc: Process,
     private readonly sink: OutputSink,
     readonly tty: boolean,
-    private readonly label: string,
+    readonly label: string,
   ) {}
   get filetype(): FileType {
     return this.tty ? FileType.CharacterDevice : FileType.Unknown;
   }
+  /** strace -yy's view: the terminal when run on one, else the pipe socklab's host end reads (as `cmd | cat` would show). */
   describe(): string {
-    return this.label;
+    return this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`;
   }
   poll(): number {
     return POLLOUT;
@@ -111,8 +112,9 @@ export class StdinFile implements OpenFile {
   get filetype(): FileType {
     return this.tty ? FileType.CharacterDevice : FileType.Unknown;
   }
+  /** As stdout's: the terminal, or the pipe socklab's host end writes (its buffer or the inherited stream). */
   describe(): string {
-    return 'stdin';
+    return this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`;
   }
   feed(bytes: Uint8Array): void {
     if (bytes.length) this.chunks.push(bytes);

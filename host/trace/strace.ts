@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, EAI, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
@@ -115,6 +115,14 @@ const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM,
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
 const O_RDWR = 2;
+const ACCEPT_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
+const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK } as const;
+/** Linux open flags as strace prints them: the access mode (O_RDONLY for 0), then the status flags. */
+const openModes = (v: number): string => {
+  const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', '0x3'][v & 3]!;
+  const rest = v & ~3;
+  return rest ? `${acc}|${flagNames(O_STATUS, rest)}` : acc;
+};
 /** gai_strerror's texts (glibc). */
 const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_BADFLAGS: 'Bad value for ai_flags', EAI_NONAME: 'Name or service not known', EAI_AGAIN: 'Temporary failure in name resolution',
@@ -142,17 +150,40 @@ function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'n
   return `${s}"${b.length > max ? '...' : ''}`;
 }
 
-function fmtSockaddr(a: Addr): string {
+function fmtSockaddr(a: Addr, v6Scope = true): string {
   if (a.family === 4) return `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${a.ip}")}`;
-  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr), sin6_scope_id=${a.scope ?? 0}}`;
+  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr)${v6Scope ? `, sin6_scope_id=${a.scope ?? 0}` : ''}}`;
   if (a.family === 'unix') return `{sa_family=AF_UNIX, sun_path=${a.abstract ? '@' : ''}"${a.path}"}`;
   return '{sa_family=AF_UNSPEC}';
 }
 
-function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
+/** sizeof(struct sockaddr_storage): strace reads no more of an address. */
+const SOCKADDR_STORAGE = 128;
+/**
+ * A sockaddr of `len` bytes as strace's decode_sockaddr prints it: the
+ * pointer below 2 bytes; the family, then the family's fields once `len`
+ * holds them (sockaddr_in: 16, sockaddr_in6: 24, scope id from 28), else
+ * sa_data's raw bytes; sun_path up to its NUL.
+ */
+function sockaddrAt(mem: GuestMemory, ptr: number, len: number, q: (b: Uint8Array, m: number) => string = (b, m) => quote(b, m)): string {
   if (!ptr) return 'NULL';
+  len |= 0;
+  if (len < 2) return hexp(ptr);
   try {
-    return fmtSockaddr(readSockaddr(mem, ptr, len));
+    const n = Math.min(len, SOCKADDR_STORAGE);
+    const b = mem.view(ptr, n);
+    const fam = b[0]! | (b[1]! << 8);
+    const head = `{sa_family=${xvalName(AF_NAMES, fam, 'AF_???')}`;
+    if (n === 2) return `${head}}`;
+    if (fam === AF.AF_UNIX) {
+      const path = b.subarray(2, Math.min(n, 2 + 108));
+      if (path[0] === 0) return `${head}, sun_path=@${q(path.subarray(1), Infinity)}}`;
+      const end = path.indexOf(0);
+      return `${head}, sun_path=${q(end < 0 ? path : path.subarray(0, end), Infinity)}}`;
+    }
+    if (fam === AF.AF_INET && n >= 16) return fmtSockaddr(readSockaddr(mem, ptr, 16));
+    if (fam === AF.AF_INET6 && n >= 24) return fmtSockaddr(readSockaddr(mem, ptr, n >= 28 ? 28 : 24), n >= 28);
+    return `${head}, sa_data=${q(b.subarray(2), Infinity)}}`;
   } catch {
     return hexp(ptr);
   }
@@ -258,6 +289,7 @@ interface Entry {
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
+  const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
   const classes = opts.classes ? new Set(opts.classes.filter((c) => c.startsWith('%') || !/^[a-z_0-9]+$/.test(c) || ['net', 'desc', 'file', 'process', 'clock', 'signal', 'memory', 'ipc'].includes(c)).map((c) => c.replace(/^%/, ''))) : undefined;
   const names = opts.classes ? new Set(opts.classes.filter((c) => !c.startsWith('%') && !classes!.has(c))) : undefined;
   const pidSet = opts.onlyPids ? new Set(opts.onlyPids) : undefined;
@@ -275,12 +307,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
     return true;
   };
-  /** strace -yy: a socket fd with its protocol and addresses. */
+  /** strace -yy: an open fd with its description (a socket's protocol and addresses, pipe:[N], a path, anon_inode:[...]). */
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
-    const f = p.fds.file(fd);
-    // Sockets and epoll/eventfd/timerfd fds (anon_inode:[...]) show -yy's description.
-    return f.isSocket || f.describe().startsWith('anon_inode:') ? `${fd}<${f.describe()}>` : String(fd);
+    const d = p.fds.file(fd).describe();
+    return d ? `${fd}<${d}>` : String(fd);
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
@@ -307,8 +338,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
     if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return `{pid=${mem.i32(v)}, uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}}`;
-    if (len >= 4) return `[${mem.i32(v)}]`;
-    return q(mem.view(v, Math.min(Math.max(len, 0), max + 1)), max);
+    // SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
+    if (level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
+      const e = mem.i32(v);
+      return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
+    }
+    // An int option: its value from 4 bytes on, the pointer below (strace does not read a short int).
+    return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
   };
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
     let left = limit;
@@ -343,7 +379,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const m = p.mem;
     const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.i32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
     const nl = namelenBefore !== undefined && namelenBefore !== namelen ? `${namelenBefore} => ${namelen}` : String(namelen);
-    const nameText = name ? (namelen ? sockaddrAt(m, name, namelen) : hexp(name)) : 'NULL';
+    const nameText = name ? (namelen ? sockaddrText(m, name, namelen) : hexp(name)) : 'NULL';
     let ctl = '';
     if (controllen) {
       const cmsgs: string[] = [];
@@ -372,7 +408,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const o = v + i * 404;
       const fam = m.i32(o + 4);
       const canon = i === 0 && m.u8At(o + 148) ? `, ai_canonname=${q(Buffer.from(m.cstring(o + 148, 256)), max)}` : '';
-      recs.push(`{ai_flags=${flagNames(AI, m.i32(o))}, ai_family=${nameOf(AF, fam)}, ai_socktype=${nameOf(SOCK, m.i32(o + 8))}, ai_protocol=${nameOf(IPPROTO, m.i32(o + 12))}, ai_addrlen=${m.i32(o + 16)}, ai_addr=${sockaddrAt(m, o + 20, m.i32(o + 16))}${canon}}`);
+      recs.push(`{ai_flags=${flagNames(AI, m.i32(o))}, ai_family=${nameOf(AF, fam)}, ai_socktype=${nameOf(SOCK, m.i32(o + 8))}, ai_protocol=${nameOf(IPPROTO, m.i32(o + 12))}, ai_addrlen=${m.i32(o + 16)}, ai_addr=${sockaddrText(m, o + 20, m.i32(o + 16))}${canon}}`);
     }
     return `[${recs.join(', ')}]`;
   };
@@ -412,7 +448,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
           // strace prints no third argument for the F_GET* commands.
           if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL) return undefined;
-          if (cmd === FCNTL.F_SETFL) return flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v);
+          // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
+          if (cmd === FCNTL.F_SETFL) return openModes(v);
           if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
           return String(v);
         }
@@ -449,20 +486,24 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
         case 'cstr_out': return ok && v ? q(Buffer.from(mem.cstring(v, 1024)), max) : hexp(v);
-        case 'family': return nameOf(AF, v);
+        case 'family': return xvalName(AF_NAMES, v, 'AF_???');
         case 'socktype': return sockTypeName(v);
-        // strace names the protocol only for IP sockets: socket(AF_UNIX, SOCK_STREAM, 0).
-        case 'protocol': return args[kindIndex(def, 'family')] === AF.AF_UNIX ? String(v) : nameOf(IPPROTO, v);
-        case 'accept_flags': return flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, v);
-        case 'msg_flags': return flagNames(MSG, v);
-        case 'shut_how': return nameOf(SHUT, v);
-        case 'sockaddr': return sockaddrAt(mem, v, next);
+        case 'protocol': {
+          // strace names the protocol only for socket() on IP sockets: socket(AF_UNIX, SOCK_STREAM, 0),
+          // socket(0x63 /* AF_??? */, SOCK_STREAM, 0); socketpair's is always a number.
+          const fam = args[kindIndex(def, 'family')];
+          return def.strace === 'socket' && (fam === AF.AF_INET || fam === AF.AF_INET6) ? xvalName(IPPROTO, v, 'IPPROTO_???') : String(v >>> 0);
+        }
+        case 'accept_flags': return flagNames(ACCEPT_FLAGS, v, 'SOCK_???');
+        case 'msg_flags': return flagNames(MSG, v, 'MSG_???');
+        case 'shut_how': return xvalName(SHUT, v, 'SHUT_???');
+        case 'sockaddr': return sockaddrText(mem, v, next);
         case 'sockaddr_out': {
           if (!ok || !v) return hexp(v);
           const lenPtr = args[i + 1] as number;
           const out = lenPtr ? mem.u32(lenPtr) : 0;
           const inLen = entry?.before.get(i + 1) ?? out;
-          return sockaddrAt(mem, v, Math.min(out, inLen));
+          return sockaddrText(mem, v, Math.min(out, inLen));
         }
         case 'socklen_inout': {
           if (!v) return 'NULL';
@@ -559,7 +600,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
         if (cmd === FCNTL.F_DUPFD || cmd === FCNTL.F_DUPFD_CLOEXEC) return { text: fdText(p, v), n: v };
         if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : `0x${v.toString(16)}`, n: v };
-        if (cmd === FCNTL.F_GETFL) return { text: `0x${v.toString(16)} (flags ${[['O_RDONLY', 'O_WRONLY', 'O_RDWR'][v & 3], flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v & ~3)].filter((x) => x && x !== '0').join('|')})`, n: v };
+        if (cmd === FCNTL.F_GETFL) return { text: `0x${v.toString(16)} (flags ${openModes(v)})`, n: v };
         return { text: String(v), n: v };
       }
       const gi = kindIndex(def, 'fcntl_getfl');
