@@ -15,6 +15,11 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
   h.update(flags.join('\0'));
   const sdk = join(packageRoot(), 'guest', 'c', 'sdk.json');
   if (existsSync(sdk)) h.update(readFileSync(sdk));
+  // The SDK's own sources and headers: a module links them, so changing one rebuilds it.
+  for (const d of ['src', 'include'].map((x) => join(packageRoot(), 'guest', 'c', x))) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()) h.update(f).update(readFileSync(f));
+  }
   const stamp = `${out}.stamp`;
   const digest = h.digest('hex');
   if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return out;

@@ -100,6 +100,13 @@ const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CT
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
 const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
+/** strace decodes timerfd_create's and timerfd_settime's flags with one table: timerfd_create(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME). */
+const TFD_ALL = { ...TFD_SETTIME, ...TFD_FLAGS } as const;
+const EPOLL_CREATE_FLAGS = { EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC } as const;
+/** A uid or gid as strace's PRINT_FIELD_ID prints it: (uid_t)-1 is -1. */
+const idText = (v: number): string => (v === 0xffffffff ? '-1' : String(v));
+/** struct ucred: pid, uid, gid. */
+const ucredAt = (mem: GuestMemory, a: number): string => `{pid=${mem.i32(a)}, uid=${idText(mem.u32(a + 4))}, gid=${idText(mem.u32(a + 8))}}`;
 /** One struct epoll_event (12 bytes, x86-64's packed layout). */
 const epollEventAt = (mem: GuestMemory, a: number): string => {
   const d = mem.u64(a + 4);
@@ -332,18 +339,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
   const splitAt = (def: SyscallDef): number => shapeOf(def).split;
-  const sockoptVal = (p: Process, level: number, name: number, v: number, len: number): string => {
+  /** An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6 prints it. */
+  const sockoptVal = (p: Process, level: number, name: number, v: number, len: number, got = false): string => {
     if (!v) return 'NULL';
+    if (got && len <= 0) return hexp(v);
     const mem = p.mem;
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
-    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return `{pid=${mem.i32(v)}, uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}}`;
-    // SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
-    if (level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
+    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return ucredAt(mem, v);
+    // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
+    if (got && level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
       const e = mem.i32(v);
       return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
     }
-    // An int option: its value from 4 bytes on, the pointer below (strace does not read a short int).
+    // getsockopt: an int when 4 bytes came back, else the bytes; setsockopt: an int from 4 bytes on, the pointer below.
+    if (got) return len === 4 ? `[${mem.i32(v)}]` : q(mem.view(v, Math.min(len, max + 1)), max);
     return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
   };
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
@@ -370,7 +380,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       data = `, cmsg_data=[${fds.join(', ')}]`;
     } else if (scm && type === 2 && avail >= 24) {
-      data = `, cmsg_data={pid=${m.i32(at + 12)}, uid=${m.u32(at + 16)}, gid=${m.u32(at + 20)}}`;
+      data = `, cmsg_data=${ucredAt(m, at + 12)}`;
     }
     return `{cmsg_len=${len}, cmsg_level=${nameOf(SOL, level)}, cmsg_type=${typeName}${data}}`;
   };
@@ -428,7 +438,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       switch (kind) {
         case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
-        case 'u32': case 'len': case 'iovcnt': return String(v >>> 0);
+        // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
+        case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);
+        case 'u32': case 'iovcnt': return String(v >>> 0);
         case 'i64': case 'u64': return String(v);
         case 'ptr': return hexp(v);
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
@@ -451,11 +463,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
           if (cmd === FCNTL.F_SETFL) return openModes(v);
           if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
-          return String(v);
+          // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
+          return String(v >>> 0);
         }
         case 'fcntl_ret': return undefined;
         case 'newfd': return fdText(p, v);
-        case 'epoll_flags': return flagNames({ EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
+        case 'epoll_flags': return flagNames(EPOLL_CREATE_FLAGS, v, 'EPOLL_???');
         case 'epoll_op': return nameOf(EPOLL_OPS, v) !== String(v) ? nameOf(EPOLL_OPS, v) : `0x${(v >>> 0).toString(16)} /* EPOLL_CTL_??? */`;
         // EPOLL_CTL_DEL reads no event: strace shows the pointer.
         case 'epoll_event': return !v ? 'NULL' : args[kindIndex(def, 'epoll_op')] === 2 ? hexp(v) : epollEventAt(mem, v);
@@ -473,14 +486,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           for (let s = 1; s <= 64; s++) if ((bits >> BigInt(s - 1)) & 1n) names.push(nameOf(SIGNALS as unknown as Record<string, number>, s).replace(/^SIG/, ''));
           return `[${names.join(' ')}]`;
         }
-        case 'efd_flags': return flagNames(EFD_FLAGS, v);
-        case 'tfd_flags': return flagNames(TFD_FLAGS, v);
-        case 'tfd_settime_flags': return flagNames(TFD_SETTIME, v);
+        case 'efd_flags': return flagNames(EFD_FLAGS, v, 'EFD_???');
+        case 'tfd_flags': case 'tfd_settime_flags': return flagNames(TFD_ALL, v, 'TFD_???');
         case 'itimerspec': return v ? itimerspecAt(mem, v) : 'NULL';
         case 'itimerspec_out': return ok && v ? itimerspecAt(mem, v) : v ? hexp(v) : 'NULL';
         case 'fd_pair_out': return ok && v ? `[${fdText(p, mem.i32(v))}, ${fdText(p, mem.i32(v + 4))}]` : hexp(v);
         case 'buf': return v ? q(mem.view(v, Math.min(next >>> 0, max + 1)), max) : 'NULL';
-        case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), max + 1)), max) : hexp(v);
+        // recv with MSG_TRUNC returns the datagram's length: no more than the buffer holds is shown.
+        case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), next >>> 0, max + 1)), max) : hexp(v);
         case 'iovs': return iovText(p, v, next, Infinity);
         case 'iovs_out': return ok ? iovText(p, v, next, n) : hexp(v);
         case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
@@ -525,7 +538,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'sockopt_val_out': {
           if (!ok) return hexp(v);
           const lenPtr = args[i + 1] as number;
-          return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.u32(lenPtr) : 0);
+          return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.i32(lenPtr) : 0, true);
         }
         case 'pollfds': {
           const parts: string[] = [];
@@ -599,8 +612,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const v = mem.i32(args[fi] as number);
         const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
         if (cmd === FCNTL.F_DUPFD || cmd === FCNTL.F_DUPFD_CLOEXEC) return { text: fdText(p, v), n: v };
-        if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : `0x${v.toString(16)}`, n: v };
-        if (cmd === FCNTL.F_GETFL) return { text: `0x${v.toString(16)} (flags ${openModes(v)})`, n: v };
+        if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : v ? `0x${v.toString(16)}` : '0', n: v };
+        if (cmd === FCNTL.F_GETFL) return { text: `${v ? `0x${v.toString(16)}` : '0'} (flags ${openModes(v)})`, n: v };
         return { text: String(v), n: v };
       }
       const gi = kindIndex(def, 'fcntl_getfl');
