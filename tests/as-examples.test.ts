@@ -58,7 +58,9 @@ function calls(trace: string): string[] {
         .replace(/^\[pid \d+\] [\d.]+ /, '')
         .replace(/ <[\d.]+>$/, '')
         .replace(/0x[0-9a-f]+/g, 'PTR')
-        .replace(/^(getnameinfo\(PTR, \d+), \[\d+\], (\d+), \[\d+\]/, '$1, [..], $2, [..]'),
+        .replace(/^(getnameinfo\(PTR, \d+), \[\d+\], (\d+), \[\d+\]/, '$1, [..], $2, [..]')
+        // C's accept() is the accept call; AssemblyScript's Socket.accept(flags) is accept4 with flags 0.
+        .replace(/^accept4\((.*), 0\)( = .*)$/, 'accept($1)$2'),
     );
 }
 

@@ -35,8 +35,9 @@ export class OutputFile implements OpenFile {
   }
   /** strace -yy's view: the terminal when run on one, else the pipe socklab's host end reads (as `cmd | cat` would show). */
   describe(): string {
-    return this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`;
+    return (this.desc ??= this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`);
   }
+  private desc: string | undefined;
   poll(): number {
     return POLLOUT;
   }
@@ -114,8 +115,9 @@ export class StdinFile implements OpenFile {
   }
   /** As stdout's: the terminal, or the pipe socklab's host end writes (its buffer or the inherited stream). */
   describe(): string {
-    return this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`;
+    return (this.desc ??= this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`);
   }
+  private desc: string | undefined;
   feed(bytes: Uint8Array): void {
     if (bytes.length) this.chunks.push(bytes);
     this.settle();
