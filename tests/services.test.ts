@@ -104,7 +104,7 @@ processes:
   it('a server that is not a service still gives the deadlock report', async () => {
     const o = await runScenario(scenario('not-a-service', { args: ['7000'], field: '' }, 2), false);
     expect(o.status).toBe(125);
-    expect(o.deadlock).toBe('deadlock: every process is waiting and nothing can wake them\n  pid 1 (server) on host1 waits in accept4');
+    expect(o.deadlock).toBe('deadlock: every process is waiting and nothing can wake them\n  pid 1 (server) on host1 waits in accept');
     expect(o.processes.slice(1).map((p) => p.exit.status)).toEqual([0, 0]);
     expect(o.processes[0]!.stillRunning).toBeUndefined();
   });
@@ -122,7 +122,7 @@ processes:
     const o = await runScenario(file, false);
     expect(o.status).toBe(123);
     expect(o.deadlock).toBeUndefined();
-    expect(o.idle).toBe('only services are left, all waiting: nothing to serve\n  pid 1 (server) on host1 waits in accept4\n  pid 2 (other) on host1 waits in accept4');
+    expect(o.idle).toBe('only services are left, all waiting: nothing to serve\n  pid 1 (server) on host1 waits in accept\n  pid 2 (other) on host1 waits in accept');
     for (const p of o.processes) expect(p.exit).toMatchObject({ service: 'idle', status: 123 });
     expect(describeNetwork(o)).toMatch(/exit status 123[^]*only services are left, all waiting: nothing to serve/);
   });
