@@ -19,7 +19,7 @@ const ALL = readdirSync(SUBS).sort();
 /** Per wrong submission: the tests it loses (by number) and what their feedback must say. */
 const EXPECTED: Record<string, { lost: number[]; verdict: string; says: RegExp[] }> = {
   correct: { lost: [], verdict: 'passed', says: [] },
-  no_listen: { lost: [1, 2, 3, 4, 7, 8, 9], verdict: 'wrong answer', says: [/accept4\(.*\) = -1 EINVAL/, /the model solution's pid 1 made instead:\n.*listen\(/, /accept: Invalid argument/] },
+  no_listen: { lost: [1, 2, 3, 4, 7, 8, 9], verdict: 'wrong answer', says: [/accept\(.*\) = -1 EINVAL/, /the model solution's pid 1 made instead:\n.*listen\(/, /accept: Invalid argument/] },
   leaked_fds: { lost: [7], verdict: 'wrong answer', says: [/did not close 2 accepted connection\(s\)/, /ended with 3 fd\(s\) it opened still open/] },
   short_write: { lost: [8], verdict: 'wrong answer', says: [/expected: "echoed: a message much longer than seven bytes\\n"/, /got: {6}"echoed: a messa\\n"/, /\(INJECTED\)/, /--inject write:max=7/] },
   ignores_eintr: { lost: [9], verdict: 'wrong answer', says: [/accept: Interrupted system call/, /EINTR/] },

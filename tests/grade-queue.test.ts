@@ -124,7 +124,9 @@ const csvRows = (out: string): string[] => readFileSync(join(out, 'scores.csv'),
 describe('grading through a queue', () => {
   it('two workers and one submitter write what local batch mode writes', async () => {
     const r = await redis();
-    const [w1, w2] = [worker(r.url), worker(r.url)];
+    // This test runs local batch mode beside the two workers on the same cores: a lock short enough for the
+    // stalled-job test below could expire while a starved worker still grades, and the job would be graded twice.
+    const [w1, w2] = [worker(r.url, '--lock-ms', '30000'), worker(r.url, '--lock-ms', '30000')];
     await Promise.all([w1.waitFor(/waiting for jobs/), w2.waitFor(/waiting for jobs/)]);
     const [qOut, lOut] = [tmp(), tmp()];
     const s = submit(r.url, qOut, ALL);

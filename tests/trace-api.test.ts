@@ -29,7 +29,7 @@ describe('trace API', () => {
         { module: join(ROOT, 'wasm', 'tests', 'examples_echo_client.wasm'), args: ['localhost', '7000', 'hi'], startMs: 1 },
       ],
     });
-    expect(() => trace.expectAllAcceptedClosed(1)).toThrow(/pid 1 did not close 1 accepted connection\(s\):\n  fd 4, from \[pid 1\] accept4\(3<TCP:\[0\.0\.0\.0:7000\]>, NULL, NULL, 0\) = 4<TCP:\[127\.0\.0\.1:7000->127\.0\.0\.1:\d+\]>/);
+    expect(() => trace.expectAllAcceptedClosed(1)).toThrow(/pid 1 did not close 1 accepted connection\(s\):\n  fd 4, from \[pid 1\] accept\(3<TCP:\[0\.0\.0\.0:7000\]>, NULL, NULL\) = 4<TCP:\[127\.0\.0\.1:7000->127\.0\.0\.1:\d+\]>/);
     expect(() => trace.expectNoFdLeak(1)).toThrow(/ended with 2 fd\(s\) it opened still open/);
     trace.expectNoFdLeak(2);
   });

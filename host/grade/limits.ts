@@ -31,11 +31,11 @@ export function peakSockets(trace: Trace, pid: number): number {
   let peak = 0;
   for (const e of trace.events({ pid })) {
     if (e.ret === '-1') continue;
-    if (e.call === 'socket' || e.call === 'accept4') {
+    if (e.call === 'socket' || e.call === 'accept' || e.call === 'accept4') {
       const fd = fdOf(e.ret);
       if (fd !== undefined) open.add(fd);
     } else if (e.call === 'socketpair') {
-      const m = /\[(\d+), (\d+)\]/.exec(e.args[3] ?? '');
+      const m = /^\[(\d+)(?:<.*>)?, (\d+)(?:<.*>)?\]$/.exec(e.args[3] ?? '');
       if (m) open.add(Number(m[1])).add(Number(m[2]));
     } else if (e.call === 'close') {
       const fd = fdOf(e.args[0]);

@@ -28,14 +28,16 @@ export class OutputFile implements OpenFile {
     private readonly proc: Process,
     private readonly sink: OutputSink,
     readonly tty: boolean,
-    private readonly label: string,
+    readonly label: string,
   ) {}
   get filetype(): FileType {
     return this.tty ? FileType.CharacterDevice : FileType.Unknown;
   }
+  /** strace -yy's view: the terminal when run on one, else the pipe socklab's host end reads (as `cmd | cat` would show). */
   describe(): string {
-    return this.label;
+    return (this.desc ??= this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`);
   }
+  private desc: string | undefined;
   poll(): number {
     return POLLOUT;
   }
@@ -111,9 +113,11 @@ export class StdinFile implements OpenFile {
   get filetype(): FileType {
     return this.tty ? FileType.CharacterDevice : FileType.Unknown;
   }
+  /** As stdout's: the terminal, or the pipe socklab's host end writes (its buffer or the inherited stream). */
   describe(): string {
-    return 'stdin';
+    return (this.desc ??= this.tty ? '/dev/pts/0' : `pipe:[${this.ino}]`);
   }
+  private desc: string | undefined;
   feed(bytes: Uint8Array): void {
     if (bytes.length) this.chunks.push(bytes);
     this.settle();

@@ -14,14 +14,11 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
   for (const s of sources) h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
   h.update(flags.join('\0'));
   const sdk = join(packageRoot(), 'guest', 'c', 'sdk.json');
-  if (existsSync(sdk)) {
-    const recipe = readFileSync(sdk);
-    h.update(recipe);
-    // The SDK's own sources are linked into every guest: a change to one rebuilds them.
-    for (const src of (JSON.parse(recipe.toString('utf8')) as { sources?: string[] }).sources ?? []) {
-      const f = join(packageRoot(), src);
-      if (existsSync(f)) h.update(src).update(readFileSync(f));
-    }
+  if (existsSync(sdk)) h.update(readFileSync(sdk));
+  // The SDK's own sources and headers: a module links them, so changing one rebuilds it.
+  for (const d of ['src', 'include'].map((x) => join(packageRoot(), 'guest', 'c', x))) {
+    if (!existsSync(d)) continue;
+    for (const f of readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()) h.update(f).update(readFileSync(f));
   }
   const stamp = `${out}.stamp`;
   const digest = h.digest('hex');

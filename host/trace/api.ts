@@ -41,7 +41,7 @@ function line(e: TraceLine): string {
 }
 
 /** Calls that create fds (their result is the new fd) and the one that releases them. */
-const OPENERS = new Set(['socket', 'accept4', 'openat', 'socketpair']);
+const OPENERS = new Set(['socket', 'accept', 'accept4', 'openat', 'socketpair']);
 
 export class Trace {
   constructor(readonly lines: readonly TraceLine[]) {}
@@ -101,7 +101,7 @@ export class Trace {
       if (e.ret === '-1') continue;
       if (OPENERS.has(e.call)) {
         if (e.call === 'socketpair') {
-          const m = /\[(\d+), (\d+)\]/.exec(e.args[3] ?? '');
+          const m = /^\[(\d+)(?:<.*>)?, (\d+)(?:<.*>)?\]$/.exec(e.args[3] ?? '');
           if (m) for (const fd of [Number(m[1]), Number(m[2])]) open.set(fd, e);
         } else {
           const fd = fdOf(e.ret);
@@ -132,7 +132,7 @@ export class Trace {
 
   /** Every connection the process accepted was closed before it ended. */
   expectAllAcceptedClosed(pid: number): void {
-    const left = this.openAtExit(pid).filter((l) => l.openedBy.call === 'accept4');
+    const left = this.openAtExit(pid).filter((l) => l.openedBy.call === 'accept4' || l.openedBy.call === 'accept');
     if (left.length) {
       throw new TraceAssertionError(`pid ${pid} did not close ${left.length} accepted connection(s):\n${left.map((l) => `  fd ${l.fd}, from ${line(l.openedBy)}`).join('\n')}`);
     }

@@ -20,7 +20,8 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   pwrite: ['pwritev'], pwrite64: ['pwritev'],
   send: ['sendto', 'sendmsg'],
   recv: ['recvfrom', 'recvmsg'],
-  accept: ['accept4'],
+  // The SDK's accept() is the accept call; accept4 also names it, as it did when accept() made accept4 (checks written then still match).
+  accept: ['accept', 'accept4'], accept4: ['accept4', 'accept'],
   select: ['select'], pselect: ['select'], pselect6: ['select'],
   poll: ['poll'], ppoll: ['poll'],
   // The SDK sleeps with its clock_nanosleep import; other modules with poll_oneoff on one clock (shown as clock_nanosleep).

@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 
@@ -101,6 +101,13 @@ const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CT
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
 const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
+/** strace decodes timerfd_create's and timerfd_settime's flags with one table: timerfd_create(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME). */
+const TFD_ALL = { ...TFD_SETTIME, ...TFD_FLAGS } as const;
+const EPOLL_CREATE_FLAGS = { EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC } as const;
+/** A uid or gid as strace's PRINT_FIELD_ID prints it: (uid_t)-1 is -1. */
+const idText = (v: number): string => (v === 0xffffffff ? '-1' : String(v));
+/** struct ucred: pid, uid, gid. */
+const ucredAt = (mem: GuestMemory, a: number): string => `{pid=${mem.i32(a)}, uid=${idText(mem.u32(a + 4))}, gid=${idText(mem.u32(a + 8))}}`;
 /** One struct epoll_event (12 bytes, x86-64's packed layout). */
 const epollEventAt = (mem: GuestMemory, a: number): string => {
   const d = mem.u64(a + 4);
@@ -116,6 +123,14 @@ const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM,
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
 const O_RDWR = 2;
+const ACCEPT_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
+const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK } as const;
+/** Linux open flags as strace prints them: the access mode (O_RDONLY for 0), then the status flags. */
+const openModes = (v: number): string => {
+  const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', '0x3'][v & 3]!;
+  const rest = v & ~3;
+  return rest ? `${acc}|${flagNames(O_STATUS, rest)}` : acc;
+};
 /** gai_strerror's texts (glibc). */
 const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_BADFLAGS: 'Bad value for ai_flags', EAI_NONAME: 'Name or service not known', EAI_AGAIN: 'Temporary failure in name resolution',
@@ -143,17 +158,40 @@ function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'n
   return `${s}"${b.length > max ? '...' : ''}`;
 }
 
-function fmtSockaddr(a: Addr): string {
+function fmtSockaddr(a: Addr, v6Scope = true): string {
   if (a.family === 4) return `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${a.ip}")}`;
-  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr), sin6_scope_id=${a.scope ?? 0}}`;
+  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr)${v6Scope ? `, sin6_scope_id=${a.scope ?? 0}` : ''}}`;
   if (a.family === 'unix') return `{sa_family=AF_UNIX, sun_path=${a.abstract ? '@' : ''}"${a.path}"}`;
   return '{sa_family=AF_UNSPEC}';
 }
 
-function sockaddrAt(mem: GuestMemory, ptr: number, len: number): string {
+/** sizeof(struct sockaddr_storage): strace reads no more of an address. */
+const SOCKADDR_STORAGE = 128;
+/**
+ * A sockaddr of `len` bytes as strace's decode_sockaddr prints it: the
+ * pointer below 2 bytes; the family, then the family's fields once `len`
+ * holds them (sockaddr_in: 16, sockaddr_in6: 24, scope id from 28), else
+ * sa_data's raw bytes; sun_path up to its NUL.
+ */
+function sockaddrAt(mem: GuestMemory, ptr: number, len: number, q: (b: Uint8Array, m: number) => string = (b, m) => quote(b, m)): string {
   if (!ptr) return 'NULL';
+  len |= 0;
+  if (len < 2) return hexp(ptr);
   try {
-    return fmtSockaddr(readSockaddr(mem, ptr, len));
+    const n = Math.min(len, SOCKADDR_STORAGE);
+    const b = mem.view(ptr, n);
+    const fam = b[0]! | (b[1]! << 8);
+    const head = `{sa_family=${xvalName(AF_NAMES, fam, 'AF_???')}`;
+    if (n === 2) return `${head}}`;
+    if (fam === AF.AF_UNIX) {
+      const path = b.subarray(2, Math.min(n, 2 + 108));
+      if (path[0] === 0) return `${head}, sun_path=@${q(path.subarray(1), Infinity)}}`;
+      const end = path.indexOf(0);
+      return `${head}, sun_path=${q(end < 0 ? path : path.subarray(0, end), Infinity)}}`;
+    }
+    if (fam === AF.AF_INET && n >= 16) return fmtSockaddr(readSockaddr(mem, ptr, 16));
+    if (fam === AF.AF_INET6 && n >= 24) return fmtSockaddr(readSockaddr(mem, ptr, n >= 28 ? 28 : 24), n >= 28);
+    return `${head}, sa_data=${q(b.subarray(2), Infinity)}}`;
   } catch {
     return hexp(ptr);
   }
@@ -259,6 +297,7 @@ interface Entry {
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
+  const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
   const classes = opts.classes ? new Set(opts.classes.filter((c) => c.startsWith('%') || !/^[a-z_0-9]+$/.test(c) || ['net', 'desc', 'file', 'process', 'clock', 'signal', 'memory', 'ipc'].includes(c)).map((c) => c.replace(/^%/, ''))) : undefined;
   const names = opts.classes ? new Set(opts.classes.filter((c) => !c.startsWith('%') && !classes!.has(c))) : undefined;
   const pidSet = opts.onlyPids ? new Set(opts.onlyPids) : undefined;
@@ -276,12 +315,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
     return true;
   };
-  /** strace -yy: a socket fd with its protocol and addresses. */
+  /** strace -yy: an open fd with its description (a socket's protocol and addresses, pipe:[N], a path, anon_inode:[...]). */
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
-    const f = p.fds.file(fd);
-    // Sockets and epoll/eventfd/timerfd fds (anon_inode:[...]) show -yy's description.
-    return f.isSocket || f.describe().startsWith('anon_inode:') ? `${fd}<${f.describe()}>` : String(fd);
+    const d = p.fds.file(fd).describe();
+    return d ? `${fd}<${d}>` : String(fd);
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
@@ -302,12 +340,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
   const splitAt = (def: SyscallDef): number => shapeOf(def).split;
-  const sockoptVal = (p: Process, level: number, name: number, v: number, len: number): string => {
+  /** An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6 prints it. */
+  const sockoptVal = (p: Process, level: number, name: number, v: number, len: number, got = false): string => {
     if (!v) return 'NULL';
+    if (got && len <= 0) return hexp(v);
     const mem = p.mem;
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
-    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return `{pid=${mem.i32(v)}, uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}}`;
+    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return ucredAt(mem, v);
     // struct ip_mreq (an ip_mreqn shows as one too, as strace 6 prints it) and struct ipv6_mreq.
     if (level === IPPROTO.IPPROTO_IP && (name === IP_OPT.IP_ADD_MEMBERSHIP || name === IP_OPT.IP_DROP_MEMBERSHIP)) {
       return len >= 8 ? `{imr_multiaddr=inet_addr("${ipText(mem.view(v, 4))}"), imr_interface=inet_addr("${ipText(mem.view(v + 4, 4))}")}` : hexp(v);
@@ -318,8 +358,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const ifname = ({ 1: 'lo', 2: 'eth0' } as Record<number, string>)[ifindex];
       return `{inet_pton(AF_INET6, "${ipText(mem.view(v, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifname ? `if_nametoindex("${ifname}")` : ifindex}}`;
     }
-    if (len >= 4) return `[${mem.i32(v)}]`;
-    return q(mem.view(v, Math.min(Math.max(len, 0), max + 1)), max);
+    // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
+    if (got && level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
+      const e = mem.i32(v);
+      return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
+    }
+    // getsockopt: an int when 4 bytes came back, else the bytes; setsockopt: an int from 4 bytes on, the pointer below.
+    if (got) return len === 4 ? `[${mem.i32(v)}]` : q(mem.view(v, Math.min(len, max + 1)), max);
+    return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
   };
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
     let left = limit;
@@ -345,7 +391,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       data = `, cmsg_data=[${fds.join(', ')}]`;
     } else if (scm && type === 2 && avail >= 24) {
-      data = `, cmsg_data={pid=${m.i32(at + 12)}, uid=${m.u32(at + 16)}, gid=${m.u32(at + 20)}}`;
+      data = `, cmsg_data=${ucredAt(m, at + 12)}`;
     }
     return `{cmsg_len=${len}, cmsg_level=${nameOf(SOL, level)}, cmsg_type=${typeName}${data}}`;
   };
@@ -354,7 +400,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const m = p.mem;
     const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.i32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
     const nl = namelenBefore !== undefined && namelenBefore !== namelen ? `${namelenBefore} => ${namelen}` : String(namelen);
-    const nameText = name ? (namelen ? sockaddrAt(m, name, namelen) : hexp(name)) : 'NULL';
+    const nameText = name ? (namelen ? sockaddrText(m, name, namelen) : hexp(name)) : 'NULL';
     let ctl = '';
     if (controllen) {
       const cmsgs: string[] = [];
@@ -383,7 +429,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const o = v + i * 404;
       const fam = m.i32(o + 4);
       const canon = i === 0 && m.u8At(o + 148) ? `, ai_canonname=${q(Buffer.from(m.cstring(o + 148, 256)), max)}` : '';
-      recs.push(`{ai_flags=${flagNames(AI, m.i32(o))}, ai_family=${nameOf(AF, fam)}, ai_socktype=${nameOf(SOCK, m.i32(o + 8))}, ai_protocol=${nameOf(IPPROTO, m.i32(o + 12))}, ai_addrlen=${m.i32(o + 16)}, ai_addr=${sockaddrAt(m, o + 20, m.i32(o + 16))}${canon}}`);
+      recs.push(`{ai_flags=${flagNames(AI, m.i32(o))}, ai_family=${nameOf(AF, fam)}, ai_socktype=${nameOf(SOCK, m.i32(o + 8))}, ai_protocol=${nameOf(IPPROTO, m.i32(o + 12))}, ai_addrlen=${m.i32(o + 16)}, ai_addr=${sockaddrText(m, o + 20, m.i32(o + 16))}${canon}}`);
     }
     return `[${recs.join(', ')}]`;
   };
@@ -403,7 +449,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       switch (kind) {
         case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
-        case 'u32': case 'len': case 'iovcnt': return String(v >>> 0);
+        // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
+        case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);
+        case 'u32': case 'iovcnt': return String(v >>> 0);
         case 'i64': case 'u64': return String(v);
         case 'ptr': return hexp(v);
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
@@ -423,9 +471,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
           // strace prints no third argument for the F_GET* commands.
           if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL) return undefined;
-          if (cmd === FCNTL.F_SETFL) return flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v);
+          // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
+          if (cmd === FCNTL.F_SETFL) return openModes(v);
           if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
-          return String(v);
+          // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
+          return String(v >>> 0);
         }
         case 'fcntl_ret': return undefined;
         // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
@@ -436,7 +486,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return known && v ? `[${mem.i32(v)}]` : hexp(v);
         }
         case 'newfd': return fdText(p, v);
-        case 'epoll_flags': return flagNames({ EPOLL_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
+        case 'epoll_flags': return flagNames(EPOLL_CREATE_FLAGS, v, 'EPOLL_???');
         case 'epoll_op': return nameOf(EPOLL_OPS, v) !== String(v) ? nameOf(EPOLL_OPS, v) : `0x${(v >>> 0).toString(16)} /* EPOLL_CTL_??? */`;
         // EPOLL_CTL_DEL reads no event: strace shows the pointer.
         case 'epoll_event': return !v ? 'NULL' : args[kindIndex(def, 'epoll_op')] === 2 ? hexp(v) : epollEventAt(mem, v);
@@ -446,33 +496,37 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           for (let k = 0; k < Math.min(n, 64); k++) parts.push(epollEventAt(mem, v + k * 12));
           return `[${parts.join(', ')}${n > 64 ? ', ...' : ''}]`;
         }
-        case 'efd_flags': return flagNames(EFD_FLAGS, v);
-        case 'tfd_flags': return flagNames(TFD_FLAGS, v);
-        case 'tfd_settime_flags': return flagNames(TFD_SETTIME, v);
+        case 'efd_flags': return flagNames(EFD_FLAGS, v, 'EFD_???');
+        case 'tfd_flags': case 'tfd_settime_flags': return flagNames(TFD_ALL, v, 'TFD_???');
         case 'itimerspec': return v ? itimerspecAt(mem, v) : 'NULL';
         case 'itimerspec_out': return ok && v ? itimerspecAt(mem, v) : v ? hexp(v) : 'NULL';
         case 'fd_pair_out': return ok && v ? `[${fdText(p, mem.i32(v))}, ${fdText(p, mem.i32(v + 4))}]` : hexp(v);
         case 'buf': return v ? q(mem.view(v, Math.min(next >>> 0, max + 1)), max) : 'NULL';
-        case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), max + 1)), max) : hexp(v);
+        // recv with MSG_TRUNC returns the datagram's length: no more than the buffer holds is shown.
+        case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), next >>> 0, max + 1)), max) : hexp(v);
         case 'iovs': return iovText(p, v, next, Infinity);
         case 'iovs_out': return ok ? iovText(p, v, next, n) : hexp(v);
         case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
         case 'cstr_out': return ok && v ? q(Buffer.from(mem.cstring(v, 1024)), max) : hexp(v);
-        case 'family': return nameOf(AF, v);
+        case 'family': return xvalName(AF_NAMES, v, 'AF_???');
         case 'socktype': return sockTypeName(v);
-        // strace names the protocol only for IP sockets: socket(AF_UNIX, SOCK_STREAM, 0).
-        case 'protocol': return args[kindIndex(def, 'family')] === AF.AF_UNIX ? String(v) : nameOf(IPPROTO, v);
-        case 'accept_flags': return flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, v);
-        case 'msg_flags': return flagNames(MSG, v);
-        case 'shut_how': return nameOf(SHUT, v);
-        case 'sockaddr': return sockaddrAt(mem, v, next);
+        case 'protocol': {
+          // strace names the protocol only for socket() on IP sockets: socket(AF_UNIX, SOCK_STREAM, 0),
+          // socket(0x63 /* AF_??? */, SOCK_STREAM, 0); socketpair's is always a number.
+          const fam = args[kindIndex(def, 'family')];
+          return def.strace === 'socket' && (fam === AF.AF_INET || fam === AF.AF_INET6) ? xvalName(IPPROTO, v, 'IPPROTO_???') : String(v >>> 0);
+        }
+        case 'accept_flags': return flagNames(ACCEPT_FLAGS, v, 'SOCK_???');
+        case 'msg_flags': return flagNames(MSG, v, 'MSG_???');
+        case 'shut_how': return xvalName(SHUT, v, 'SHUT_???');
+        case 'sockaddr': return sockaddrText(mem, v, next);
         case 'sockaddr_out': {
           if (!ok || !v) return hexp(v);
           const lenPtr = args[i + 1] as number;
           const out = lenPtr ? mem.u32(lenPtr) : 0;
           const inLen = entry?.before.get(i + 1) ?? out;
-          return sockaddrAt(mem, v, Math.min(out, inLen));
+          return sockaddrText(mem, v, Math.min(out, inLen));
         }
         case 'socklen_inout': {
           if (!v) return 'NULL';
@@ -494,7 +548,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'sockopt_val_out': {
           if (!ok) return hexp(v);
           const lenPtr = args[i + 1] as number;
-          return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.u32(lenPtr) : 0);
+          return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.i32(lenPtr) : 0, true);
         }
         case 'pollfds': {
           const parts: string[] = [];
@@ -584,8 +638,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const v = mem.i32(args[fi] as number);
         const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
         if (cmd === FCNTL.F_DUPFD || cmd === FCNTL.F_DUPFD_CLOEXEC) return { text: fdText(p, v), n: v };
-        if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : `0x${v.toString(16)}`, n: v };
-        if (cmd === FCNTL.F_GETFL) return { text: `0x${v.toString(16)} (flags ${[['O_RDONLY', 'O_WRONLY', 'O_RDWR'][v & 3], flagNames({ O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK }, v & ~3)].filter((x) => x && x !== '0').join('|')})`, n: v };
+        if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : v ? `0x${v.toString(16)}` : '0', n: v };
+        if (cmd === FCNTL.F_GETFL) return { text: `${v ? `0x${v.toString(16)}` : '0'} (flags ${openModes(v)})`, n: v };
         return { text: String(v), n: v };
       }
       const gi = kindIndex(def, 'fcntl_getfl');

@@ -21,6 +21,8 @@ import { ENOENT } from "./errno";
 // @ts-ignore: decorator
 @external("socklab", "listen") export declare function socklab_listen(fd: i32, backlog: i32): i32;
 // @ts-ignore: decorator
+@external("socklab", "accept") export declare function socklab_accept(fd: i32, addr: usize, addrlen: usize, newfd: usize): i32;
+// @ts-ignore: decorator
 @external("socklab", "accept4") export declare function socklab_accept4(fd: i32, addr: usize, addrlen: usize, flags: i32, newfd: usize): i32;
 // @ts-ignore: decorator
 @external("socklab", "connect") export declare function socklab_connect(fd: i32, addr: usize, addrlen: u32): i32;
@@ -108,7 +110,8 @@ export function accept4(fd: i32, addr: usize, addrlen: usize, flags: i32): i32 {
 }
 
 export function accept(fd: i32, addr: usize, addrlen: usize): i32 {
-  return accept4(fd, addr, addrlen, 0);
+  const e = socklab_accept(fd, addr, addrlen, scratch);
+  return e ? fail(e) : load<i32>(scratch);
 }
 
 export function connect(fd: i32, addr: usize, addrlen: u32): i32 {

@@ -124,18 +124,18 @@ export class Socket {
     return check("listen", raw.listen(this.fd, backlog));
   }
 
-  /** accept4(fd, NULL, NULL, flags). */
+  /** accept(fd, NULL, NULL), or accept4(fd, NULL, NULL, flags) with flags (as C's accept and accept4). */
   accept(flags: i32 = 0): Result<Socket> {
-    const fd = raw.accept4(this.fd, 0, 0, flags);
+    const fd = flags ? raw.accept4(this.fd, 0, 0, flags) : raw.accept(this.fd, 0, 0);
     return fd < 0 ? failed<Socket>("accept", raw.errno) : ok<Socket>(new Socket(fd));
   }
 
-  /** accept4(fd, &addr, &addrlen, flags): the new socket and the peer's address. */
+  /** accept(fd, &addr, &addrlen), or accept4 with flags: the new socket and the peer's address. */
   acceptFrom(flags: i32 = 0): Result<Accepted> {
     const ss = new ArrayBuffer(<i32>SOCKADDR_STORAGE_SIZE);
     const len = memory.data(4, 4);
     store<u32>(len, SOCKADDR_STORAGE_SIZE);
-    const fd = raw.accept4(this.fd, changetype<usize>(ss), len, flags);
+    const fd = flags ? raw.accept4(this.fd, changetype<usize>(ss), len, flags) : raw.accept(this.fd, changetype<usize>(ss), len);
     if (fd < 0) return failed<Accepted>("accept", raw.errno);
     return ok<Accepted>(new Accepted(new Socket(fd), SocketAddress.fromPtr(changetype<usize>(ss), min(load<u32>(len), SOCKADDR_STORAGE_SIZE))));
   }

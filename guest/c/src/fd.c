@@ -57,7 +57,8 @@ int fcntl(int fd, int cmd, ...) {
   /* Commands that take an int; the lock commands take a pointer, and the host refuses them. */
   if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL) arg = va_arg(ap, int);
   va_end(ap);
-  if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK));
+  /* The status flags, and the access mode the program passed (Linux ignores it; strace prints it: O_RDWR|O_NONBLOCK). */
+  if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK)) | ((arg & O_ACCMODE) == O_RDWR ? L_O_RDWR : (arg & O_ACCMODE) == O_WRONLY ? L_O_WRONLY : 0);
   int r;
   int err = __socklab_fcntl(fd, cmd, arg, &r);
   if (err) return __socklab_ret(err);

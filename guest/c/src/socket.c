@@ -21,7 +21,12 @@ int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, in
   int e = __socklab_accept4(fd, a, len, flags, &nfd);
   return e ? __socklab_ret(e) : nfd;
 }
-int accept(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return accept4(fd, a, len, 0); }
+/* accept(2) has an import of its own: the trace shows accept(fd, addr, [len]), as strace does for glibc's accept(). */
+int accept(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) {
+  int nfd;
+  int e = __socklab_accept(fd, a, len, &nfd);
+  return e ? __socklab_ret(e) : nfd;
+}
 int connect(int fd, const struct sockaddr *a, socklen_t len) { return __socklab_ret(__socklab_connect(fd, a, len)); }
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *a, socklen_t alen) {
   size_t n;

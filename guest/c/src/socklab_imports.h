@@ -11,6 +11,7 @@ SOCKLAB_IMPORT(socketpair) int __socklab_socketpair(int, int, int, int *);
 SOCKLAB_IMPORT(bind) int __socklab_bind(int, const void *, socklen_t);
 SOCKLAB_IMPORT(listen) int __socklab_listen(int, int);
 SOCKLAB_IMPORT(accept4) int __socklab_accept4(int, void *, socklen_t *, int, int *);
+SOCKLAB_IMPORT(accept) int __socklab_accept(int, void *, socklen_t *, int *);
 SOCKLAB_IMPORT(connect) int __socklab_connect(int, const void *, socklen_t);
 SOCKLAB_IMPORT(sendto) int __socklab_sendto(int, const void *, size_t, int, const void *, socklen_t, size_t *);
 SOCKLAB_IMPORT(recvfrom) int __socklab_recvfrom(int, void *, size_t, int, void *, socklen_t *, size_t *);

@@ -2,6 +2,14 @@
 // and the names traces print.
 
 export const AF = { AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 } as const;
+/** Every Linux address family, as strace names them (traces; AF above is what socklab implements). */
+export const AF_NAMES = {
+  AF_UNSPEC: 0, AF_UNIX: 1, AF_INET: 2, AF_AX25: 3, AF_IPX: 4, AF_APPLETALK: 5, AF_NETROM: 6, AF_BRIDGE: 7, AF_ATMPVC: 8, AF_X25: 9,
+  AF_INET6: 10, AF_ROSE: 11, AF_DECnet: 12, AF_NETBEUI: 13, AF_SECURITY: 14, AF_KEY: 15, AF_NETLINK: 16, AF_PACKET: 17, AF_ASH: 18,
+  AF_ECONET: 19, AF_ATMSVC: 20, AF_RDS: 21, AF_SNA: 22, AF_IRDA: 23, AF_PPPOX: 24, AF_WANPIPE: 25, AF_LLC: 26, AF_IB: 27, AF_MPLS: 28,
+  AF_CAN: 29, AF_TIPC: 30, AF_BLUETOOTH: 31, AF_IUCV: 32, AF_RXRPC: 33, AF_ISDN: 34, AF_PHONET: 35, AF_IEEE802154: 36, AF_CAIF: 37,
+  AF_ALG: 38, AF_NFC: 39, AF_VSOCK: 40, AF_KCM: 41, AF_QIPCRTR: 42, AF_SMC: 43, AF_XDP: 44, AF_MCTP: 45,
+} as const;
 export const SOCK = { SOCK_STREAM: 1, SOCK_DGRAM: 2, SOCK_RAW: 3, SOCK_RDM: 4, SOCK_SEQPACKET: 5, SOCK_DCCP: 6, SOCK_PACKET: 10 } as const;
 export const SOCK_NONBLOCK = 0x800;
 export const SOCK_CLOEXEC = 0x80000;
@@ -54,8 +62,11 @@ export function nameOf(table: Readonly<Record<string, number>>, v: number): stri
   }
   return m.get(v) ?? String(v);
 }
-/** "MSG_PEEK|MSG_DONTWAIT", as strace prints flag sets. */
-export function flagNames(table: Readonly<Record<string, number>>, v: number): string {
+/**
+ * "MSG_PEEK|MSG_DONTWAIT", as strace prints flag sets. `unknown` (MSG_???):
+ * bits no name covers, when none does, get strace's comment, "0x10 /* SOCK_??? *\/".
+ */
+export function flagNames(table: Readonly<Record<string, number>>, v: number, unknown?: string): string {
   if (v === 0) return '0';
   let es = FLAG_ENTRIES.get(table);
   if (!es) FLAG_ENTRIES.set(table, (es = Object.entries(table)));
@@ -67,8 +78,13 @@ export function flagNames(table: Readonly<Record<string, number>>, v: number): s
       rest &= ~x;
     }
   }
-  if (rest) out = out ? `${out}|0x${rest.toString(16)}` : `0x${rest.toString(16)}`;
+  if (rest) out = out ? `${out}|0x${(rest >>> 0).toString(16)}` : `0x${(rest >>> 0).toString(16)}${unknown ? ` /* ${unknown} */` : ''}`;
   return out;
+}
+/** A value from a table as strace's printxval prints it: the name, or "0x63 /* AF_??? *\/". */
+export function xvalName(table: Readonly<Record<string, number>>, v: number, unknown: string): string {
+  const n = nameOf(table, v);
+  return n !== String(v) ? n : `0x${(v >>> 0).toString(16)} /* ${unknown} */`;
 }
 
 /** /etc/services, the part socket programs use. */
@@ -112,11 +128,12 @@ export const LINUX = {
   udpMaxV6: 65527,
 } as const;
 
-/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC". */
+const SOCK_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
+/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
 export function sockTypeName(type: number): string {
-  const base = nameOf(SOCK, type & SOCK_TYPE_MASK);
+  const base = xvalName(SOCK, type & SOCK_TYPE_MASK, 'SOCK_???');
   const rest = type & ~SOCK_TYPE_MASK;
-  const extra = flagNames({ SOCK_NONBLOCK, SOCK_CLOEXEC }, rest);
+  const extra = flagNames(SOCK_FLAGS, rest, 'SOCK_???');
   return rest ? `${base}|${extra}` : base;
 }
 

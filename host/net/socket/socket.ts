@@ -195,11 +195,21 @@ export class Socket implements OpenFile {
     return this.kind === 'dgram' ? FileType.SocketDgram : FileType.SocketStream;
   }
 
-  /** strace -yy's view: TCP:[10.0.0.1:7000->10.0.0.2:40000], UNIX-STREAM:[/tmp/s]. */
+  /**
+   * strace -yy's view: TCP:[10.0.0.1:7000->10.0.0.2:40000]; AF_UNIX as
+   * Linux's sock_diag gives it, the protocol's name (UNIX-STREAM, UNIX for
+   * datagram and seqpacket sockets), the inode, the peer's, the bound name:
+   * UNIX-STREAM:[12->11,"/tmp/s"].
+   */
   describe(): string {
+    if (this.isUnix) {
+      const peer = this.peer ? `->${this.peer.ino}` : '';
+      const l = this.local?.family === 'unix' ? this.local : undefined;
+      const path = l ? `,${l.abstract ? '@' : ''}${JSON.stringify(l.path)}` : '';
+      return `${this.kind === 'stream' ? 'UNIX-STREAM' : 'UNIX'}:[${this.ino}${peer}${path}]`;
+    }
     const v6 = this.domain === AF.AF_INET6;
-    const name = this.isUnix ? `UNIX-${this.kind === 'stream' ? 'STREAM' : this.kind === 'dgram' ? 'DGRAM' : 'SEQPACKET'}`
-      : `${this.raw ? 'RAW' : this.ping ? 'PING' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
+    const name = `${this.raw ? 'RAW' : this.ping ? 'PING' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
     // Unnamed sockets show their inode number, as strace -yy does.
     const l = this.local && this.local.family !== 'unnamed' ? fmtAddr(this.local) : String(this.ino);
     const r = this.remote && this.remote.family !== 'unnamed' ? fmtAddr(this.remote) : '';

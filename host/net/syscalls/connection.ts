@@ -1,4 +1,4 @@
-// A socket's connection and its names: bind, listen, accept4, connect,
+// A socket's connection and its names: bind, listen, accept, accept4, connect,
 // shutdown, getsockname, getpeername.
 import { E } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
@@ -111,6 +111,10 @@ export const listenDef: SyscallDef = syscall(S, 'listen', { strace: 'listen', cl
   return 0;
 });
 
+/** accept(2): the SDK's accept() (glibc's makes the accept syscall, which strace shows as accept, without flags). */
+export const acceptDef: SyscallDef = syscall(S, 'accept', { strace: 'accept', classes: ['net', 'desc'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout', 'fd:ret_fd'], mayBlock: true }, (p: Process, fd: number, addr: number, len: number, out: number) => doAccept(p, fd, addr, len, 0, out));
+
+/** accept4(2); modules built before socklab.accept make their accept() calls here too, with flags 0. */
 export const accept4Def: SyscallDef = syscall(S, 'accept4', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout', 'flags:accept_flags', 'fd:ret_fd'], mayBlock: true }, doAccept);
 
 export const connectDef: SyscallDef = syscall(S, 'connect', { strace: 'connect', classes: ['net'], params: ['fd:fd', 'addr:sockaddr', 'addrlen:len'], mayBlock: true }, doConnect);

@@ -18,7 +18,7 @@ import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
 import type { WasiSocketShims } from '../../wasi/core.js';
 import { MSG, SOCK_NONBLOCK } from '../addr/constants.js';
 import { sockOf } from '../fd.js';
-import { accept4Def, bindDef, connectDef, doAccept, doShutdown, getpeernameDef, getsocknameDef, listenDef, shutdownDef } from './connection.js';
+import { accept4Def, acceptDef, bindDef, connectDef, doAccept, doShutdown, getpeernameDef, getsocknameDef, listenDef, shutdownDef } from './connection.js';
 import { socketDef, socketpairDef } from './create.js';
 import { doRecv, doSend, recvfromDef, recvmsgDef, sendmsgDef, sendtoDef } from './message.js';
 import { getaddrinfoDef, gethostnameDef, getnameinfoDef } from './netdb.js';
@@ -34,6 +34,7 @@ export const socketSyscalls: SyscallDef[] = [
   bindDef,
   listenDef,
   accept4Def,
+  acceptDef,
   connectDef,
   sendtoDef,
   recvfromDef,
