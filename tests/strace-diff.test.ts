@@ -265,8 +265,10 @@ function sigLines(trace: string): string[] {
     .filter((l) => /^(rt_sig|alarm|setitimer|getitimer|kill|pause|recvfrom|clock_nanosleep|--- )/.test(l));
 }
 
-describe.skipIf(!enabled)('signal calls and deliveries against real strace', () => {
+describe('signal calls and deliveries against real strace', () => {
   it.each(['diff_sig_eintr', 'diff_sig_sleep'])('%s', async (name) => {
+    needs('gcc');
+    needs('strace');
     const dir = mkdtempSync(join(tmpdir(), 'socklab-sdiff-'));
     const exe = join(dir, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
