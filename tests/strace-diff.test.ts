@@ -38,24 +38,13 @@ export function stripDecorations(line: string): string {
     }
     if (m && prevOk) {
       // Balanced brackets up to the "]>" that closes the decoration; quoted paths may hold anything.
-      let j = i + m[0].length;
-      let depth = 1;
-      let quoted = false;
-      for (; j < line.length && depth > 0; j++) {
-        const c = line[j]!;
-        if (quoted) {
-          if (c === '\\') j++;
-          else if (c === '"') quoted = false;
-        } else if (c === '"') quoted = true;
-        else if (c === '[') depth++;
-        else if (c === ']') depth--;
-      }
-      if (depth === 0 && line[j] === '>') {
+      const end = skipDecoration(line, i + m[0].length);
+      if (end > 0) {
         const kind = m[2]!;
         // anon_inode:[eventpoll] names its kind inside the brackets.
-        const inner = line.slice(i + m[0].length, j - 1);
+        const inner = line.slice(i + m[0].length, end - 2);
         out += kind === 'anon_inode' ? `FD<anon_inode:[${inner}]>` : `FD<${kind}>`;
-        i = j + 1;
+        i = end;
         continue;
       }
     }
