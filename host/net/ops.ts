@@ -7,7 +7,7 @@ import { E, Errno } from '../abi/errno.js';
 import { WOULD_BLOCK } from '../kernel/file.js';
 import { canonIp, isV4Mapped, unmap } from './addr/ipaddr.js';
 import { anyToLoopback, isAny, isInet, type Addr, type InetAddr } from './addr/sockaddr.js';
-import { AF, LINUX, TCP_ACK, TCP_RST } from './addr/constants.js';
+import { AF, LINUX } from './addr/constants.js';
 import { Socket } from './socket/socket.js';
 import { startHandshake } from './virtual/tcp.js';
 import { connectUnix, bindUnix, connectUnixDgram } from './unix/unix.js';
@@ -124,12 +124,7 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.isUnix) return connectUnix(s, a);
   if (a.family === 'unspec') {
     // AF_UNSPEC on TCP drops the connection (tcp_disconnect), with a RST to the peer.
-    if (s.real && s.state === 'connected') s.real.close(true);
-    else if (s.state === 'connected' && !s.reset && s.peer) {
-      const p = s.peer;
-      s.capSegment(TCP_RST | TCP_ACK);
-      p.onReset();
-    }
+    if (s.state === 'connected' && (s.real || !s.reset)) s.carrier?.abort();
     s.disconnect();
     return 0;
   }

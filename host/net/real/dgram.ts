@@ -10,11 +10,11 @@ import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { sameAddr, type Socket } from '../socket/socket.js';
-import type { Carrier, PendingOp } from '../socket/network.js';
+import type { HostSocket, PendingOp } from '../socket/network.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, settle, type RealNetwork } from './network.js';
 
-export class RealDgram implements Carrier {
+export class RealDgram implements HostSocket {
   private sock: dgram.Socket | undefined;
   private release: (() => void) | undefined;
   /** The guest bound it (bind()); otherwise what it hears is filtered by --allow-connect. */
@@ -142,11 +142,6 @@ export class RealDgram implements Carrier {
   unsent(): number {
     return this.inflightBytes;
   }
-  write(): void {
-    // Datagram sockets send through sendTo.
-  }
-  drained(): void {}
-  end(): void {}
   checkConnect(): void {
     // Datagram sockets connect through connectDgram.
   }

@@ -17,7 +17,7 @@ import { RealStream } from './stream.js';
 /** socket(): an inet socket gets its real carrier at once; SOCK_RAW cannot exist on --net=real. */
 export function attachReal(rn: RealNetwork, s: Socket): void {
   if (s.isUnix) return;
-  s.real = s.kind === 'stream' ? new RealStream(rn, s) : new RealDgram(rn, s);
+  s.useReal(s.kind === 'stream' ? new RealStream(rn, s) : new RealDgram(rn, s));
 }
 
 export function refuseRaw(rn: RealNetwork): never {
@@ -61,7 +61,7 @@ export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: Host
   // The directory stays open while Node may use the path: Node unlinks it when the listener closes.
   const h = host.open('bind');
   const t = new RealStream(rn, s);
-  s.real = t;
+  s.useReal(t);
   t.bind({ path: h.path, exclusive: true, backlog: 511 }, () => undefined, h.release);
   return WOULD_BLOCK;
 }
@@ -70,7 +70,7 @@ export function realBindUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: Host
 export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: HostSocketPath): number {
   if (s.real instanceof RealStream && s.ss === 'connecting') {
     return settleConnect(s, E.ECONNREFUSED, () => {
-      s.real = undefined;
+      s.useReal(undefined);
     });
   }
   if (s.state === 'connected') throw new Errno(E.EISCONN);
@@ -78,7 +78,7 @@ export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: H
   if (s.kind !== 'stream') rn.fail(E.EOPNOTSUPP, `${a.path} is in a host directory: on --net=real only AF_UNIX stream sockets can connect there (Node has no datagram or seqpacket ones)`);
   const h = host.open('connect');
   const t = new RealStream(rn, s);
-  s.real = t;
+  s.useReal(t);
   s.ss = 'connecting';
   s.state = 'connecting';
   s.remote = a;

@@ -6,10 +6,11 @@
 // control both ways: the guest's sends see room only while Node's queue is
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
-import { E } from '../../abi/errno.js';
+import { E, Errno } from '../../abi/errno.js';
+import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
-import type { Carrier, PendingOp } from '../socket/network.js';
+import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
 
@@ -36,7 +37,7 @@ function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
 }
 
-export class RealStream implements Carrier {
+export class RealStream implements Carrier, HostSocket {
   private conn: net.Socket | undefined;
   private server: net.Server | undefined;
   private paused = false;
@@ -78,7 +79,17 @@ export class RealStream implements Carrier {
     return c && !c.destroyed ? c.writableLength : 0;
   }
 
-  write(iovs: Uint8Array[], n: number): void {
+  send(iovs: Uint8Array[], total: number, oob: boolean): number {
+    // node:net has no way to send urgent data: the protocol does not support it, as Linux says.
+    if (oob) throw new Errno(E.EOPNOTSUPP);
+    const room = this.room();
+    if (room === 0) return WOULD_BLOCK;
+    const n = Math.min(room, total);
+    this.write(iovs, n);
+    return n;
+  }
+
+  private write(iovs: Uint8Array[], n: number): void {
     const c = this.conn;
     if (!c || c.destroyed) return;
     // TCP_NODELAY as the guest last set it (setsockopt reaches the socket, not Node).
@@ -126,7 +137,9 @@ export class RealStream implements Carrier {
     if (this.conn && !this.conn.destroyed) this.conn.end();
   }
 
-  close(abort: boolean): void {
+  /** close(): unread data or SO_LINGER {1, 0} (`abort`) reset the connection. */
+  close(abort: boolean, lingerZero = false): void {
+    if (lingerZero) abort = true;
     const c = this.conn;
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
@@ -140,6 +153,14 @@ export class RealStream implements Carrier {
     this.server?.close();
     this.server = undefined;
     if (!c || c.destroyed || abort) this.done();
+  }
+
+  /** A connection queued on the listener and never accepted, or connect(AF_UNSPEC): the host's kernel sends the RST. */
+  abandon(): void {
+    this.close(true);
+  }
+  abort(): void {
+    this.close(true);
   }
 
   sendTo(): void {
@@ -232,7 +253,7 @@ export class RealStream implements Carrier {
       s.isUnix ? UNNAMED : nodeAddr(s.domain, c.remoteAddress, c.remotePort),
     );
     const t = new RealStream(this.rn, child);
-    child.real = t;
+    child.useReal(t);
     t.attach(c);
     c.resume();
     s.acceptq.push(child);

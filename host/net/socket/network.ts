@@ -1,25 +1,56 @@
 // What the socket layer asks of a network, as interfaces: the networks
 // implement them and the socket layer never imports a network.
 import type { Addr, InetAddr } from '../addr/sockaddr.js';
+import type { SendControl } from './scm.js';
 
 /**
- * One socket's way through a network outside the simulation (host/net/real:
- * Node's net and dgram). The state machine stays in socket.ts; a carrier
- * only moves bytes and reports what happened through the socket's named
- * methods (boundTo, established, connectFailed, deliver, pushDatagram,
- * onEof, onReset, onError, Socket.accepted).
+ * A stream or seqpacket connection's data path: where a connected socket's
+ * bytes go, what its shutdown and close send. One per connected socket,
+ * chosen by the network it lives on: virtual/stream.ts (TCP segments over
+ * the simulated links), unix/stream.ts (straight into the peer's queue),
+ * real/stream.ts (Node's net.Socket). socket.ts keeps the state machine and
+ * decides what Linux would do; a carrier moves bytes and reports arrivals
+ * through the receiving socket's named methods (deliver, pushDatagram,
+ * onEof, onReset, onPeerClosed).
  */
 export interface Carrier {
-  /** Bytes sendStream may queue now. */
+  /** Bytes a send may queue now (the peer's receive buffer plus our send buffer, less what is queued and in flight). */
   room(): number;
-  /** SIOCOUTQ: bytes written and not yet handed on (Node's queue; the host kernel's own send queue is not visible). */
+  /** SIOCOUTQ: bytes sent and not yet acknowledged (or, on the real network, not yet handed to the host's kernel). */
   unsent(): number;
-  /** Queues the first n bytes of iovs (views of guest memory: the carrier copies them). */
-  write(iovs: Uint8Array[], n: number): void;
-  /** The reader took bytes: flow control may resume. */
+  /**
+   * Sends up to `total` bytes of iovs (views of guest memory: the carrier
+   * copies them): the count taken, or WOULD_BLOCK with no room. `oob`:
+   * the last byte is urgent (MSG_OOB); `ctl`: AF_UNIX ancillary data.
+   */
+  send(iovs: Uint8Array[], total: number, oob: boolean, ctl: SendControl | undefined): number;
+  /** The reader took bytes: the peer's blocked writers (flow control) may go on. */
   drained(): void;
   /** SHUT_WR: a FIN after what is queued. */
   end(): void;
+  /** close(): `unread` bytes left in our receive queue and SO_LINGER {1, 0} abort TCP with a RST. */
+  close(unread: boolean, lingerZero: boolean): void;
+  /** A connection queued on a listener and never accepted: the listener closed or stopped listening. */
+  abandon(): void;
+  /** connect(AF_UNSPEC) on a connected TCP socket (tcp_disconnect): a RST now. */
+  abort(): void;
+  /** SO_LINGER {1, N}: whether all sent, FIN included, is acknowledged (undefined where close cannot wait). */
+  lingerDone?(): (() => boolean) | undefined;
+}
+
+/**
+ * The real network's part of one inet socket beyond a connection's data
+ * path (host/net/real: Node's net and dgram): asynchronous bind and
+ * connect, datagrams. The state machine stays in socket.ts; these only
+ * move bytes and report through the socket's named methods (boundTo,
+ * established, connectFailed, deliver, pushDatagram, onEof, onReset,
+ * onError, Socket.accepted).
+ */
+export interface HostSocket {
+  /** Datagrams: 0 while sends Node still holds reach SO_SNDBUF. */
+  room(): number;
+  /** SIOCOUTQ: bytes handed to Node and not yet to the host's kernel. */
+  unsent(): number;
   /** close(): abort sends a RST (unread data, SO_LINGER 0). */
   close(abort: boolean): void;
   /** One datagram to dst (checked against the policy; may throw EACCES). */

@@ -2,21 +2,21 @@
 // Stream (TCP, AF_UNIX stream) and seqpacket sockets are connection-based:
 // unbound -> bound -> listening, or -> connecting -> connected ->
 // half-closed -> closed (TIME_WAIT for an active TCP close). Datagram
-// sockets keep boundaries and a receive queue. Where bytes go and when they
-// arrive is the network's business (virtual/network.ts); this file decides what a
-// Linux socket would do with them. Primitives never block: they return
+// sockets keep boundaries and a receive queue. Where a connection's bytes go
+// and when they arrive is its carrier's business (socket/network.ts:
+// virtual/stream.ts, unix/stream.ts, real/stream.ts); this file decides what
+// a Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
-import type { PacketCapture } from '../virtual/capture.js';
-import { AF, IPPROTO, LINUX, MSS_LINK, MSS_LOOPBACK, SOCK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
+import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Host, VirtualNetwork } from '../virtual/network.js';
-import type { Carrier } from './network.js';
+import type { Carrier, HostSocket } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
-import { dropScm, sameCred, type Cred, type Scm, type SendControl, attachScm } from './scm.js';
+import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -75,10 +75,6 @@ export class Socket implements OpenFile {
   /** Datagrams / seqpacket messages received. */
   private dq: Datagram[] = [];
   dqBytes = 0;
-  /** Bytes sent to the peer that have not arrived yet. */
-  inflight = 0;
-  /** The last arrival time scheduled toward the peer: a stream never overtakes itself. */
-  lastArrival = 0;
   /** Peer sent FIN: reads return 0 once rx is empty. */
   peerEof = false;
   /** We shut down writing (FIN sent). */
@@ -122,15 +118,15 @@ export class Socket implements OpenFile {
   ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
-  /** TCP: the next sequence number this side sends (for the packet capture). */
-  sndNxt = 0;
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
   /** bind() named an address (SOCK_BINDADDR_LOCK) or a port (SOCK_BINDPORT_LOCK): a datagram disconnect keeps them. */
   bindAddrLock = false;
   bindPortLock = false;
-  /** Set when the socket lives on the real network (--net=real): its carrier there. */
-  real: Carrier | undefined;
+  /** A connected stream or seqpacket socket's data path (undefined for datagram sockets and before a connection). */
+  carrier: Carrier | undefined;
+  /** Set when the socket lives on the real network (--net=real): its host socket there (for a stream, also its carrier). */
+  real: HostSocket | undefined;
 
   constructor(
     readonly net: VirtualNetwork,
@@ -160,6 +156,12 @@ export class Socket implements OpenFile {
     c.sndbuf = l.sndbuf;
     c.nodelay = l.nodelay;
     return c;
+  }
+
+  /** The socket lives on the real network from now on (undefined: no longer); a stream's host socket is its carrier too. */
+  useReal(h: (HostSocket & Partial<Carrier>) | undefined): void {
+    this.real = h;
+    this.carrier = h && this.kind !== 'dgram' ? (h as HostSocket & Carrier) : undefined;
   }
 
   /** RCV_SHUTDOWN: nothing more will arrive. */
@@ -220,18 +222,6 @@ export class Socket implements OpenFile {
     return dir === 'read' ? this.rcvtimeo : this.sndtimeo;
   }
 
-  /** The capture, when this is a TCP socket on a captured host. */
-  tcpCapture(): PacketCapture | undefined {
-    const c = this.net.capture;
-    return c && !this.isUnix && this.kind === 'stream' && this.local && this.remote && c.wants(this.host.name) ? c : undefined;
-  }
-  /** Records a TCP segment from this side; `ack` defaults to all the peer has sent. */
-  capSegment(flags: number, data?: Uint8Array, ack = this.peer?.sndNxt ?? 0): void {
-    const c = this.tcpCapture();
-    if (!c) return;
-    c.tcp(this.local as InetAddr, this.remote as InetAddr, this.sndNxt, ack, flags, data);
-  }
-
   /** Wake whoever waits on this socket (readers, writers, pollers). */
   notify(): void {
     this.waitq.wake();
@@ -264,18 +254,15 @@ export class Socket implements OpenFile {
 
   /** Bytes a send could queue now toward the peer. */
   writableRoom(): number {
-    if (this.real) return this.real.room();
     if (this.kind === 'dgram') {
+      if (this.real) return this.real.room();
       if (this.isUnix) {
         const p = this.peer;
         return p && !p.closed && p.unixQueueFull(this) ? 0 : 1;
       }
       return 1;
     }
-    const p = this.peer;
-    if (!p) return 0;
-    const queued = this.kind === 'seqpacket' ? p.dqBytes : p.rxBytes;
-    return Math.max(0, p.rcvbuf + this.sndbuf - queued - this.inflight);
+    return this.carrier ? this.carrier.room() : 0;
   }
 
   // ---------------- ioctl ----------------
@@ -297,9 +284,8 @@ export class Socket implements OpenFile {
     if (this.state === 'listening') throw new Errno(E.EINVAL);
     // unix_outq_len reports sk_wmem_alloc, in skb truesize units socklab does not model.
     if (this.isUnix) throw new Errno(E.EOPNOTSUPP);
-    if (this.real) return this.real.unsent();
-    if (this.kind !== 'stream') return 0;
-    return this.inflight;
+    if (this.kind !== 'stream') return this.real ? this.real.unsent() : 0;
+    return this.carrier ? this.carrier.unsent() : 0;
   }
 
   /** SIOCATMARK: 1 when the next byte read is the urgent mark (tcp_ioctl); other sockets have no urgent data. */
@@ -419,90 +405,7 @@ export class Socket implements OpenFile {
       // tcp_sendmsg -> sk_stream_error: the pending error if any, else EPIPE.
       throw new Errno(this.takeError() || E.EPIPE);
     }
-    if (this.real) {
-      // node:net has no way to send urgent data: the protocol does not support it, as Linux says.
-      if (oob) throw new Errno(E.EOPNOTSUPP);
-      const room = this.real.room();
-      if (room === 0) return WOULD_BLOCK;
-      const n = Math.min(room, total);
-      this.real.write(data, n);
-      return n;
-    }
-    const p = this.peer!;
-    if (p.closed) {
-      // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
-      this.capSegment(TCP_PSH | TCP_ACK, gather(data, total));
-      this.sndNxt += total;
-      this.arrive(p, () => {
-        const c = this.tcpCapture();
-        if (c) c.tcp(this.remote as InetAddr, this.local as InetAddr, p.sndNxt, 0, TCP_RST);
-        this.onReset();
-      });
-      return total;
-    }
-    // A zero-length stream send (MSG_OOB or not) puts nothing on the wire; a seqpacket one is a message.
-    if (total === 0 && this.kind === 'stream') return 0;
-    const room = this.writableRoom();
-    if (room === 0) return WOULD_BLOCK;
-    const n = Math.min(room, total);
-    const chunk = gather(data, n);
-    if (this.kind === 'seqpacket') {
-      this.inflight += n;
-      this.arrive(p, () => {
-        this.inflight -= n;
-        if (!p.closed) p.pushDatagram(chunk, this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, p.passcred));
-        this.notify();
-      }, n);
-      return n;
-    }
-    this.inflight += n;
-    const firstSeq = this.sndNxt;
-    const mss = this.host === p.host ? MSS_LOOPBACK : MSS_LINK;
-    // MSG_OOB: the last byte is urgent; every segment up to it carries URG and the pointer to the byte after it (tcp_mark_urg: snd_up).
-    const urgent = oob && this.kind === 'stream' && n > 0;
-    const record = (): void => {
-      if (!this.tcpCapture()) return;
-      for (let o = 0; o < n; o += mss) {
-        const seg = chunk.subarray(o, Math.min(n, o + mss));
-        const up = urgent ? Math.min(0xffff, n - o) : 0;
-        this.tcpCapture()!.tcp(this.local as InetAddr, this.remote as InetAddr, firstSeq + o, p.sndNxt, TCP_PSH | TCP_ACK | (urgent ? TCP_URG : 0), seg, up);
-      }
-    };
-    record();
-    this.sndNxt += n;
-    const acked = this.sndNxt;
-    this.arrive(p, () => {
-      this.inflight -= n;
-      // The receiver acknowledges exactly what has arrived.
-      if (!p.closed) p.capSegment(TCP_ACK, undefined, acked);
-      // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
-      if (!p.closed) {
-        if (urgent) p.urgentArrives(chunk);
-        p.rx.push(chunk);
-        p.rxBytes += n;
-        if (ctl) p.queueScm(chunk, attachScm(ctl, true, this.passcred, p.passcred));
-        p.notify();
-      } else if (p.closed) this.onReset();
-      this.notify();
-    }, n, record);
-    return n;
-  }
-
-  /**
-   * Schedules fn when `bytes` sent now reach `to`, in order after earlier
-   * segments. `resend` re-records the segment in the capture at each
-   * retransmission the link's losses cause.
-   */
-  private arrive(to: Socket, fn: () => void, bytes = 0, resend?: () => void): void {
-    if (this.isUnix || to.host === this.host) {
-      fn();
-      return;
-    }
-    // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
-    const retry = resend && this.tcpCapture() ? (at: number): void => this.net.at(at, resend) : undefined;
-    const t = Math.max(this.net.reliableArrival(this.host, to.host, bytes + 40, retry), this.lastArrival);
-    this.lastArrival = t;
-    this.net.at(t, fn);
+    return this.carrier!.send(data, total, oob, ctl);
   }
 
   /** Reads stream bytes; 0 at EOF; WOULD_BLOCK when there is nothing yet. */
@@ -532,10 +435,7 @@ export class Socket implements OpenFile {
     if (this.rxScm) return this.recvUnixStream(iovs, peek, got);
     if (this.urg !== 'none' && !this.isUnix) {
       const taken = this.recvAroundMark(iovs, peek, want);
-      if (!peek) {
-        this.peer?.notify();
-        this.real?.drained();
-      }
+      if (!peek) this.carrier?.drained();
       // Only the skipped urgent byte was there: nothing to return yet.
       if (taken === 0) return this.rcvShut ? 0 : WOULD_BLOCK;
       return taken;
@@ -562,18 +462,22 @@ export class Socket implements OpenFile {
       this.rxBytes -= n;
       this.copied += n;
       // Room opened in our receive buffer: the peer's blocked writers may go on.
-      this.peer?.notify();
-      this.real?.drained();
+      this.carrier?.drained();
     }
     return n;
   }
 
-  /** Stream bytes that arrived from a real peer. */
-  deliver(chunk: Uint8Array): void {
-    // As on the virtual network, bytes arriving after SHUT_RD are still queued.
+  /**
+   * Stream bytes arrived from the peer (`urgent`: the last one is TCP urgent
+   * data; `scm`: AF_UNIX ancillary data riding on them). Bytes arriving
+   * after SHUT_RD are still queued, as Linux queues and acknowledges them.
+   */
+  deliver(chunk: Uint8Array, urgent = false, scm?: Scm): void {
     if (this.closed) return;
+    if (urgent) this.urgentArrives(chunk);
     this.rx.push(chunk);
     this.rxBytes += chunk.length;
+    if (scm) this.queueScm(chunk, scm);
     this.notify();
   }
 
@@ -689,8 +593,7 @@ export class Socket implements OpenFile {
   private rxScm: Map<Uint8Array, Scm> | undefined;
 
   /** Ancillary data for a stream chunk just queued. */
-  private queueScm(chunk: Uint8Array, scm: Scm | undefined): void {
-    if (!scm) return;
+  private queueScm(chunk: Uint8Array, scm: Scm): void {
     (this.rxScm ??= new Map()).set(chunk, scm);
   }
 
@@ -818,16 +721,7 @@ export class Socket implements OpenFile {
     if (rd) this.rdShut = true;
     if (wr && !this.wrShut) {
       this.wrShut = true;
-      const p = this.peer;
-      if (this.real && !notConnected && this.connectionBased) this.real.end();
-      else if (p && !notConnected && this.connectionBased) {
-        this.capSegment(TCP_FIN | TCP_ACK);
-        const finAcked = ++this.sndNxt;
-        this.arrive(p, () => {
-          p.capSegment(TCP_ACK, undefined, finAcked);
-          p.onEof();
-        });
-      }
+      if (!notConnected && this.carrier) this.carrier.end();
     }
     this.notify();
     if (notConnected) throw new Errno(E.ENOTCONN);
@@ -839,6 +733,8 @@ export class Socket implements OpenFile {
     this.ss = 'unconnected';
     this.remote = undefined;
     this.peer = undefined;
+    // The real network's host socket outlives a disconnect: connect() starts again on it.
+    if (!this.real) this.carrier = undefined;
     this.reset = false;
     this.peerEof = this.rdShut = this.wrShut = false;
     this.notify();
@@ -855,14 +751,8 @@ export class Socket implements OpenFile {
   /** Connections nobody accepted are reset. */
   private resetQueued(): void {
     for (const c of this.acceptq) {
-      const cp = c.peer;
-      if (c.real) {
-        c.real.close(true);
-        c.closed = true;
-        continue;
-      }
+      c.carrier?.abandon();
       c.closed = true;
-      if (cp) this.arriveFrom(c, cp, () => (c.isUnix ? cp.onPeerClosed(true) : cp.onReset()));
     }
     this.acceptq = [];
   }
@@ -1009,31 +899,10 @@ export class Socket implements OpenFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const p = this.peer;
     if (this.state === 'listening') this.resetQueued();
-    if (this.real) {
-      this.real.close(this.rxBytes > 0 || (this.linger.on === 1 && this.linger.secs === 0));
-    } else if (p && this.connectionBased && this.isUnix) {
-      p.onPeerClosed(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0);
-    } else if (p && this.connectionBased && !this.reset) {
-      // tcp_close: unread data or SO_LINGER {1, 0} abort the connection with a RST (TCP_CLOSE: no TIME_WAIT).
-      const abort = this.rxBytes > 0 || (this.linger.on !== 0 && this.linger.secs === 0);
-      if (abort) {
-        this.capSegment(TCP_RST | TCP_ACK);
-        this.arrive(p, () => p.onReset());
-      } else if (!this.wrShut) {
-        this.capSegment(TCP_FIN | TCP_ACK);
-        const finAcked = ++this.sndNxt;
-        this.arrive(p, () => {
-          if (!p.closed) p.capSegment(TCP_ACK, undefined, finAcked);
-          p.onEof();
-          this.finAcked = true;
-          this.notify();
-        });
-      } else this.finAcked = true;
-      // The side that closes first keeps the port in TIME_WAIT (TCP only).
-      if (!abort && !this.isUnix && !this.peerEof && this.local && this.local.family !== 'unix') this.net.enterTimeWait(this.host, 'tcp', this.local as InetAddr);
-    }
+    const lingerZero = this.linger.on !== 0 && this.linger.secs === 0;
+    if (this.carrier) this.carrier.close(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0, lingerZero);
+    else if (this.real) this.real.close(this.rxBytes > 0 || lingerZero);
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
     if (this.isUnix && this.local?.family === 'unix' && this.local.abstract && this.host.abstract.get(this.local.path) === this) this.host.abstract.delete(this.local.path);
@@ -1046,25 +915,15 @@ export class Socket implements OpenFile {
     this.backlogWait.wake();
   }
 
-  /** Our FIN reached the peer after everything sent before it (the virtual network acknowledges on arrival). */
-  private finAcked = false;
-
   /**
    * SO_LINGER {1, N} (sk_stream_wait_close): close() waits up to N seconds
    * until everything sent, the FIN included, is acknowledged; data the
    * peer's receive window has not taken yet is still ours to send.
    */
   closeWait(): { ns: number; done: () => boolean } | undefined {
-    if (!this.linger.on || this.linger.secs <= 0 || this.real || this.isUnix || this.kind !== 'stream') return undefined;
-    const p = this.peer;
-    if (!p || this.reset || this.rxBytes > 0) return undefined;
-    const done = (): boolean => (this.finAcked && this.inflight === 0 && p.rxBytes <= p.rcvbuf) || p.closed || p.reset;
-    return { ns: this.linger.secs * 1e9, done };
-  }
-
-  private arriveFrom(from: Socket, to: Socket, fn: () => void): void {
-    if (from.isUnix || from.host === to.host) fn();
-    else this.net.at(this.net.reliableArrival(from.host, to.host, 1), fn);
+    if (!this.linger.on || this.linger.secs <= 0 || this.reset || this.rxBytes > 0) return undefined;
+    const done = this.carrier?.lingerDone?.();
+    return done ? { ns: this.linger.secs * 1e9, done } : undefined;
   }
 
   /** SO_PROTOCOL as Linux reports it. */

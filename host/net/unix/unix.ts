@@ -11,6 +11,7 @@ import { backlogFull } from '../socket/rules.js';
 import type { Process } from '../../kernel/process.js';
 import type { Cred } from '../socket/scm.js';
 import { Socket } from '../socket/socket.js';
+import { UnixStream } from './stream.js';
 
 /** bind() of an AF_UNIX socket: a path, an abstract name, or (an empty address) autobind. */
 export function bindUnix(s: Socket, a: Addr): void {
@@ -29,9 +30,9 @@ export function bindUnix(s: Socket, a: Addr): void {
 
 /** socketpair(): two unnamed sockets connected to each other; each one's SO_PEERCRED is the creator's. */
 export function pairUnix(a: Socket, b: Socket, cred?: Cred): void {
-  for (const [x, y] of [[a, b], [b, a]] as const) {
+  UnixStream.pair(a, b);
+  for (const x of [a, b]) {
     x.peercred = cred;
-    x.peer = y;
     x.state = 'connected';
     x.local = { family: 'unnamed' };
     x.remote = { family: 'unnamed' };
@@ -81,8 +82,7 @@ export function connectUnix(s: Socket, a: Addr): number {
   // The client's SO_PEERCRED is the listener's (copy_peercred); the accepted socket's is set by the caller (unixConnected).
   s.peercred = l.peercred;
   child.passcred = l.passcred;
-  child.peer = s;
-  s.peer = child;
+  UnixStream.pair(s, child);
   s.remote = l.local;
   s.state = 'connected';
   s.net.stats.connections++;

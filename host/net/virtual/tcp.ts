@@ -9,6 +9,7 @@ import { canonIp, unmap } from '../addr/ipaddr.js';
 import { anyToLoopback, isAny, type InetAddr } from '../addr/sockaddr.js';
 import { backlogFull } from '../socket/rules.js';
 import { Socket } from '../socket/socket.js';
+import { VirtualTcp } from './stream.js';
 
 /** Linux gives up a SYN after tcp_syn_retries=6: 1+2+4+8+16+32+64 s. */
 const SYN_GIVE_UP_NS = 127e9;
@@ -37,9 +38,9 @@ export function startHandshake(s: Socket, a: InetAddr): void {
   }
   const cap = net.capture?.wants(s.host.name) ? net.capture : undefined;
   const synFrom = s.local as InetAddr;
-  s.sndNxt = net.isnRng.next();
+  // The initial sequence number, drawn once per attempt; the SYN takes one.
+  const isn = net.isnRng.next();
   const syn = (sentAt: number): void => {
-    const isn = s.sndNxt;
     cap?.tcp(synFrom, dst, isn, 0, TCP_SYN);
     // A SYN the link loses is sent again after the timeout: the capture shows each copy.
     const arrival = net.reliableArrival(s.host, target, 60, cap ? (at) => net.at(at, () => cap.tcp(synFrom, dst, isn, 0, TCP_SYN)) : undefined);
@@ -55,7 +56,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
       const back = (fn: () => void): void => net.at(net.reliableArrival(target, s.host, 60), fn);
       const tcap = net.capture?.wants(target.name) ? net.capture : undefined;
       if (!l) {
-        tcap?.tcp(dst, synFrom, 0, s.sndNxt + 1, TCP_RST | TCP_ACK);
+        tcap?.tcp(dst, synFrom, 0, isn + 1, TCP_RST | TCP_ACK);
         return back(() => fail(E.ECONNREFUSED));
       }
       if (backlogFull(l)) {
@@ -71,12 +72,9 @@ export function startHandshake(s: Socket, a: InetAddr): void {
         { family: l.domain === AF.AF_INET ? 4 : 6, ip: isAny(lLocal) ? (l.domain === AF.AF_INET6 && v4dst ? `::ffff:${v4dst}` : dst.ip) : lLocal.ip, port: lLocal.port },
         { family: l.domain === AF.AF_INET ? 4 : 6, ip: l.domain === AF.AF_INET ? unmap(peerIp) : peerIp, port: (s.local as InetAddr).port },
       );
-      child.peer = s;
-      child.sndNxt = net.isnRng.next();
-      s.sndNxt++; // the SYN took one sequence number
-      if (tcap) tcap.tcp(child.local as InetAddr, child.remote as InetAddr, child.sndNxt, s.sndNxt, TCP_SYN | TCP_ACK);
-      child.sndNxt++;
-      s.peer = child;
+      const childIsn = net.isnRng.next();
+      if (tcap) tcap.tcp(child.local as InetAddr, child.remote as InetAddr, childIsn, isn + 1, TCP_SYN | TCP_ACK);
+      const { client } = VirtualTcp.pair(s, isn + 1, child, childIsn + 1);
       net.stats.connections++;
       net.addBinding(target, 'tcp', lLocal.port, child);
       l.synRecv++;
@@ -87,7 +85,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
           return;
         }
         s.established();
-        s.capSegment(TCP_ACK);
+        client.capSegment(TCP_ACK);
         s.notify();
         // The final ACK: only now does the server side count as established.
         net.at(net.reliableArrival(s.host, target, 60), () => {
