@@ -98,12 +98,12 @@ function report(p: ComponentProcess, iface: string, call: string, args: unknown[
   const shown = args.map((a) => show(a));
   let r = 0;
   if (outcome.ok) {
-    if (outcome.v !== undefined) p.ext['note'] = `-> ${show(outcome.v)}`;
+    if (outcome.v !== undefined) p.note = `-> ${show(outcome.v)}`;
   } else {
     const e = outcome.e as { tag?: string } | string;
     const code = typeof e === 'string' ? e : e.tag ?? 'unknown';
     r = ERR_ERRNO[code] ?? E.EIO;
-    p.ext['note'] = typeof e === 'string' ? `error-code.${e}` : `stream-error.${code}`;
+    p.note = typeof e === 'string' ? `error-code.${e}` : `stream-error.${code}`;
   }
   obs.onSyscall(p, def, shown, r, p.callStart >= 0 ? p.callStart : p.kernel.clock.now());
 }

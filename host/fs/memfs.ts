@@ -4,6 +4,7 @@
 // symlink targets (in memory or on a mounted host directory) are guest paths,
 // and host files are reached only as mount path + plain names opened with
 // O_NOFOLLOW, so a guest can never leave what it was given.
+import { Slot } from '../kernel/slots.js';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { E, Errno } from '../abi/errno.js';
@@ -199,6 +200,9 @@ export interface Resolved {
 const MAX_SYMLINKS = 40;
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
+
+/** The filesystem a process sees (its virtual host's): set when the process starts, inherited by fork. */
+export const VFS = new Slot<Vfs>('vfs', true);
 
 export class Vfs {
   readonly root: MemDir;

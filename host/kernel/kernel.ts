@@ -4,6 +4,7 @@
 // with the run's seeded RNG. When none is runnable the virtual clock jumps
 // to the next timer; when nothing at all can wake anyone, the run stops
 // with a deadlock report naming each process and the call it waits in.
+import { Slots } from './slots.js';
 import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
@@ -136,8 +137,10 @@ export class Kernel {
   private anyClient = false;
   /** Set once the services are being stopped (every other process is done). */
   private ending = false;
-  /** Per-run state other subsystems attach (the network, the filesystem). */
-  readonly ext: Record<string, unknown> = {};
+  /** Per-run state higher layers attach (the virtual network, its configuration, the real network): see slots.ts. */
+  readonly slots = new Slots();
+  /** The virtual network's counters for the run's result, once it exists. */
+  networkStats: (() => Record<string, number>) | undefined;
   current: Process | undefined;
   /** Called before each slice (the worker publishes the running pid for timeout reports). */
   onSlice: ((p: Process) => void) | undefined;
@@ -498,8 +501,8 @@ export class Kernel {
     // A service stopped at the end ran as expected: the status is the other processes'.
     // Forked processes are their top-level process's business (its wait sees their statuses), as a shell sees only its job's.
     else for (const [i, p] of processes.entries()) if (p.exit.status !== 0 && !this.processes[i]!.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
-    const net = this.ext['net'] as { stats?: Record<string, number> } | undefined;
-    return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net?.stats ? { network: { ...net.stats } } : {}) };
+    const net = this.networkStats?.();
+    return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net ? { network: net } : {}) };
   }
 }
 

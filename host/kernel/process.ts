@@ -4,6 +4,7 @@
 // unwind, the guest's stack is saved into a region of its memory, and the
 // next slice rewinds it and re-enters the same import.
 import { GuestMemory } from '../abi/memory.js';
+import { Slots } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
@@ -95,8 +96,14 @@ export class Process implements Waiter {
   exit?: ExitInfo;
   /** Declared a service (a server that may run forever): see Kernel.stopServices. */
   service = false;
-  /** Per-process state other subsystems attach (the filesystem view, ...). */
-  readonly ext: Record<string, unknown> = {};
+  /** Per-process state higher layers attach (the filesystem view, a pending DNS lookup): keys in slots.ts's style. */
+  readonly slots = new Slots();
+  /** CAP_NET_RAW (and binding ports below 1024): a scenario's `raw: false` takes it away. */
+  capNetRaw = true;
+  /** Why the call that just failed failed (a policy refusal, a WASI 0.2 error name): the tracer prints it and clears it. */
+  note: string | undefined;
+  /** The call that just returned had its result injected (--inject): the tracer marks the line and clears it. */
+  injected: boolean | undefined;
   /** Dispositions, blocked mask, pending signals, ITIMER_REAL (host/kernel/signals.ts). */
   signals = new SignalState();
 
@@ -154,14 +161,6 @@ export class Process implements Waiter {
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
-    // The socket layer's SIGPIPE import still writes ext['sigpipe'] ('ignore' | 'default'): it lands in the signal state.
-    Object.defineProperty(this.ext, 'sigpipe', {
-      get: () => (this.signals.disposition(SIGNALS.SIGPIPE) === 'ignore' ? 'ignore' : undefined),
-      set: (v: unknown) => {
-        this.signals.actions[SIGNALS.SIGPIPE] = v === 'ignore' ? { kind: 1, handler: 1, flags: 0, mask: 0n, restorer: 0 } : undefined;
-      },
-      enumerable: false,
-    });
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
@@ -498,7 +497,7 @@ export class Process implements Waiter {
     } catch (err) {
       if (err instanceof Errno) {
         r = err.errno;
-        if (err.note) this.ext['note'] = err.note;
+        if (err.note) this.note = err.note;
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
     }
@@ -594,7 +593,8 @@ export class Process implements Waiter {
     this.started = true;
     this.resumeValue = 0;
     this.fds.copyFrom(parent.fds);
-    for (const key of ['vfs', 'noRaw']) if (parent.ext[key] !== undefined) this.ext[key] = parent.ext[key];
+    this.slots.inheritFrom(parent.slots);
+    this.capNetRaw = parent.capNetRaw;
     this.signals = parent.signals.forkCopy();
     // A fork inside a handler: the child is inside the same handler, the interrupted frames below it saved alike.
     this.sigRegions = [...parent.sigRegions];

@@ -156,6 +156,11 @@ export class SignalState {
   /** ITIMER_REAL: the timer id, when it expires (absolute ns), its interval (ns, 0: one-shot). */
   itimer: { id: number; at: number; interval: number } | undefined;
 
+  /** signal(sig, SIG_IGN or SIG_DFL) as the SDK's SIGPIPE import reports it. */
+  ignoreOrDefault(sig: number, ignore: boolean): void {
+    this.actions[sig] = ignore ? { kind: 1, handler: 1, flags: 0, mask: 0n, restorer: 0 } : undefined;
+  }
+
   action(sig: number): SigAction | undefined {
     return this.actions[sig];
   }

@@ -3,6 +3,7 @@
 // getaddrinfo follows it, as glibc's "files" source does: every line naming
 // the host gives its address, in file order; then the results are sorted
 // as glibc sorts them (RFC 6724 with the default policy table).
+import { VFS } from '../fs/memfs.js';
 import * as fs from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { FsSpace, MemDir, MemFile, HostNode, type Vfs } from '../fs/memfs.js';
@@ -40,7 +41,7 @@ export function installEtcHosts(vfs: Vfs, text: string): void {
 
 /** The text of the process's /etc/hosts as it is now (a guest may have changed it), or undefined. */
 export function readEtcHosts(p: Process): string | undefined {
-  const vfs = p.ext['vfs'] as Vfs | undefined;
+  const vfs = p.slots.get(VFS);
   if (!vfs) return undefined;
   try {
     const node = vfs.resolve(vfs.root, '/etc/hosts', true).node;

@@ -3,6 +3,9 @@
 // sinks, and runs to completion. The worker (runner/worker.ts) wraps this so
 // a guest that never yields cannot hang the host; tests and embedders may
 // use it directly.
+import { NETWORK, NETWORK_CONFIG } from '../net/virtual/index.js';
+import { PCAP } from '../net/virtual/capture.js';
+import { REAL_NETWORK } from '../net/real/network.js';
 import { basename } from 'node:path';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { OutputFile, StdinFile } from '../kernel/stdio.js';
@@ -73,11 +76,11 @@ export class Session {
       },
     });
     if (spec.inject?.length) this.injectRng = this.kernel.rng.fork('inject');
-    if (spec.pcap) this.kernel.ext['pcap'] = spec.pcap;
+    if (spec.pcap) this.kernel.slots.set(PCAP, spec.pcap);
     // The virtual network is built on first use from this configuration (host/net/virtual/index.ts).
-    this.kernel.ext['netConfig'] = spec.network;
+    this.kernel.slots.set(NETWORK_CONFIG, spec.network);
     if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));
-    if (this.realnet) this.kernel.ext['realnet'] = this.realnet;
+    if (this.realnet) this.kernel.slots.set(REAL_NETWORK, this.realnet);
   }
 
   /**
@@ -139,7 +142,7 @@ export class Session {
           name: argv0,
           service: ps.service === true,
           setupFds: (proc) => {
-            if (ps.raw === false) proc.ext['noRaw'] = true;
+            if (ps.raw === false) proc.capNetRaw = false;
             this.setupFds(proc, ps.stdin);
           },
         });
@@ -168,7 +171,7 @@ export class Session {
       await this.realnet?.shutdown();
     }
     this.tracer?.finish();
-    (k.ext['net'] as { capture?: { close(): void } } | undefined)?.capture?.close();
+    k.slots.get(NETWORK)?.capture?.close();
     return result;
   }
 

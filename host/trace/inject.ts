@@ -150,7 +150,7 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
       if (!r) return invoke();
       const c = current.get(p.pid)!;
       const now = p.kernel.clock.now();
-      p.ext['injected'] = true;
+      p.injected = true;
       if (c.result !== undefined) return now >= c.exitUntil! ? c.result : p.block([], c.exitUntil!);
       if (r.delayEnterNs !== undefined) {
         c.enterUntil ??= now + r.delayEnterNs;

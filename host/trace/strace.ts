@@ -788,12 +788,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
-      const ext = p.ext;
-      const injected = ext['injected'] === true;
-      if (ext['injected'] !== undefined) ext['injected'] = undefined;
+      const injected = p.injected === true;
+      if (p.injected !== undefined) p.injected = undefined;
       // A handler's explanation of its result (a policy refusal, something --net=real cannot do).
-      const note = ext['note'] as string | undefined;
-      if (note !== undefined) ext['note'] = undefined;
+      const note = p.note;
+      if (note !== undefined) p.note = undefined;
       const entry = entries[p.pid];
       if (entry !== undefined) entries[p.pid] = undefined;
       if (!shown(p, def, args)) return;

@@ -1,6 +1,7 @@
 // WASI preview1 calls that are not about the filesystem: args, environment,
 // clocks, randomness, process exit, scheduling, generic fd I/O (on files,
 // stdio and sockets alike) and poll_oneoff.
+import { Slot } from '../kernel/slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { encodeUtf8 } from '../abi/memory.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, FileType, type OpenFile } from '../kernel/file.js';
@@ -23,6 +24,9 @@ const FDFLAG_APPEND = 1;
 const FDFLAG_NONBLOCK = 4;
 
 /** Where WASI's sock_* calls go for socket fds; the sockets layer supplies it. */
+/** A close(2) SO_LINGER {1, N} holds: the fd is gone, the call waits for the data to be acknowledged. */
+const LINGERING = new Slot<{ start: number; file: OpenFile; done: () => boolean }>('lingering');
+
 export interface WasiSocketShims {
   accept(p: Process, fd: number, flags: number, fdOut: number): number;
   recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number): { n: number; roFlags: number } | number;
@@ -263,10 +267,10 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, fdWrite),
     syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'], mayBlock: true }, (p: Process, fd: number) => {
       // A lingering close (SO_LINGER {1, N}) already let go of the fd and now waits: run again when woken.
-      const lingering = p.ext['closeWait'] as { start: number; file: OpenFile; done: () => boolean } | undefined;
+      const lingering = p.slots.get(LINGERING);
       if (lingering && lingering.start === p.callStart) {
         if (lingering.done() || p.timedOut()) {
-          delete p.ext['closeWait'];
+          p.slots.set(LINGERING, undefined);
           return 0;
         }
         return p.block([lingering.file.waitq], p.callDeadline);
@@ -275,7 +279,7 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.fds.close(fd);
       const w = f.refs === 0 ? f.closeWait?.() : undefined;
       if (!w || w.done()) return 0;
-      p.ext['closeWait'] = { start: p.callStart, file: f, done: w.done };
+      p.slots.set(LINGERING, { start: p.callStart, file: f, done: w.done });
       return p.block([f.waitq], p.deadline(w.ns));
     }),
     syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:fcntl_getfl'] }, fdstatGet),

@@ -2,6 +2,7 @@
 // path_* relative to a directory fd, fd_* on open files (seek, pread,
 // readdir, stat...). Names are the Linux calls wasi-libc's functions stand
 // for, as strace prints them.
+import { VFS } from '../fs/memfs.js';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { E, Errno } from '../abi/errno.js';
@@ -25,7 +26,7 @@ const RIGHT_READDIR = 1n << 14n;
 
 /** The Vfs of the process's virtual host. */
 export function vfsOf(p: Process): Vfs {
-  const v = p.ext['vfs'] as Vfs | undefined;
+  const v = p.slots.get(VFS);
   if (!v) throw new Errno(E.ENOTCAPABLE);
   return v;
 }
@@ -51,7 +52,7 @@ function importsSocklab(m: WebAssembly.Module): boolean {
  * does so through paths, which link the SDK's preopen hook and its import.
  */
 export function installPreopen(p: Process, vfs: Vfs): void {
-  p.ext['vfs'] = vfs;
+  p.slots.set(VFS, vfs);
   const dir = new DirHandle(vfs.root, '/', vfs);
   if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
   else p.fds.install(dir, { preopen: '/' });

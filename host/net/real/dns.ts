@@ -5,6 +5,7 @@
 // The answer is not filtered: connect() and sendto() check every address
 // against --allow-connect, so a name that resolves to a refused address
 // still cannot be reached.
+import { Slot } from '../../kernel/slots.js';
 import { lookup } from 'node:dns';
 import type { Process } from '../../kernel/process.js';
 import { WaitQueue } from '../../kernel/wait.js';
@@ -20,12 +21,15 @@ interface Lookup {
   answer?: Resolved | number;
 }
 
+/** The lookup a process waits for: getaddrinfo runs again when it ends and takes the answer. */
+const DNS_LOOKUP = new Slot<Lookup>('dns-lookup');
+
 /** The answer, an EAI_* code, or 'wait' after blocking the process until the lookup ends. */
 export function realResolve(p: Process, rn: RealNetwork, name: string): Resolved | number | 'wait' {
-  const pending = p.ext['dnsLookup'] as Lookup | undefined;
+  const pending = p.slots.get(DNS_LOOKUP);
   if (pending && pending.name === name) {
     if (pending.answer === undefined) return (p.block([pending.queue]), 'wait');
-    p.ext['dnsLookup'] = undefined;
+    p.slots.set(DNS_LOOKUP, undefined);
     return pending.answer;
   }
   if (!rn.policy.dns) {
@@ -33,7 +37,7 @@ export function realResolve(p: Process, rn: RealNetwork, name: string): Resolved
     return EAI.EAI_AGAIN;
   }
   const l: Lookup = { name, queue: new WaitQueue() };
-  p.ext['dnsLookup'] = l;
+  p.slots.set(DNS_LOOKUP, l);
   const release = rn.track({ destroy: () => {} });
   lookup(name, { all: true }, (err, addrs) => {
     release();

@@ -5,6 +5,7 @@
 // shared by the real carriers: the sandbox policy, the kernel hand-off
 // (every Node event wakes the socket's waiters and the kernel's loop), and
 // the one-line notices for what the policy refuses or Node cannot do.
+import { Slot } from '../../kernel/slots.js';
 import { E, Errno, errnoByName } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Process } from '../../kernel/process.js';
@@ -120,7 +121,7 @@ export class RealNetwork {
   explain(p: Process, note: string): void {
     const safe = printable(note);
     this.say(safe);
-    p.ext['note'] = safe;
+    p.note = safe;
   }
   private say(note: string): void {
     if (this.noticed.has(note)) return;
@@ -143,10 +144,12 @@ export class RealNetwork {
   }
 }
 
+/** The run's real network (--net=real). */
+export const REAL_NETWORK = new Slot<RealNetwork>('real-network');
+
 /** The run's real network, when it has one. */
 export function realNetOf(p: Process): RealNetwork | undefined {
-  const r = p.kernel.ext['realnet'];
-  return r instanceof RealNetwork ? r : undefined;
+  return p.kernel.slots.get(REAL_NETWORK);
 }
 
 /** Linux's errno for a Node socket error (err.code is the errno name libuv reports). */

@@ -93,7 +93,7 @@ export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes:
   const s = sockOf(p, fd);
   const a = readAddr(p, addr, len);
   if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
-  const privileged = p.ext['noRaw'] !== true;
+  const privileged = p.capNetRaw;
   // On --net=real, Node binds asynchronously: the call waits for the host's answer.
   const host = realUnixPath(p, s, a, false);
   const r = s.real && !s.isUnix ? realBind(s, a, len, privileged) : host ? realBindUnix(realNetOf(p)!, s, a as UnixAddr, host) : (bind(s, a, len, privileged), 0);

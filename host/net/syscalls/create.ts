@@ -1,10 +1,11 @@
 // Creating sockets: socket(2) and socketpair(2), with Linux's checks on
 // family, type and protocol in its order.
+import { VFS } from '../../fs/memfs.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, IPPROTO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK } from '../addr/constants.js';
-import { Socket, type Kind, type SocketPathNamespace } from '../socket/socket.js';
+import { Socket, type Kind } from '../socket/socket.js';
 import { credOf, pairUnix } from '../unix/unix.js';
 import { networkOf } from '../virtual/index.js';
 import { realNetOf } from '../real/network.js';
@@ -54,14 +55,14 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
       return s;
     }
     if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
-    if (t.raw && p.ext['noRaw'] === true) throw new Errno(E.EPERM);
+    if (t.raw && !p.capNetRaw) throw new Errno(E.EPERM);
     const rn = realNetOf(p);
     if (t.raw && rn) refuseRaw(rn);
     kind = t.kind;
     raw = t.raw === true;
   } else throw new Errno(E.EAFNOSUPPORT);
   const net = networkOf(p);
-  const s = new Socket(net, net.host(p.host), raw ? undefined : (p.ext['vfs'] as SocketPathNamespace | undefined), domain, kind, protocol);
+  const s = new Socket(net, net.host(p.host), raw ? undefined : p.slots.get(VFS), domain, kind, protocol);
   s.nonblock = (type & SOCK_NONBLOCK) !== 0;
   if (raw) {
     // A raw socket sees every packet of its protocol arriving at the host; IPPROTO_RAW implies IP_HDRINCL.

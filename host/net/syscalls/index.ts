@@ -12,6 +12,7 @@
 // MSG_DONTWAIT, timeout) or suspend on the socket's wait queue and run again
 // when woken.
 import { E } from '../../abi/errno.js';
+import { SIGNALS } from '../../kernel/signals.js';
 import type { Process } from '../../kernel/process.js';
 import { doPoll, doSelect } from '../../kernel/poll.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
@@ -51,7 +52,7 @@ export const socketSyscalls: SyscallDef[] = [
   getnameinfoDef,
   gethostnameDef,
   syscall(S, 'sigpipe', { strace: 'rt_sigaction', classes: ['signal'], params: ['disposition:sigpipe_disp'] }, (p: Process, d: number) => {
-    p.ext['sigpipe'] = d === 1 ? 'ignore' : 'default';
+    p.signals.ignoreOrDefault(SIGNALS.SIGPIPE, d === 1);
     return 0;
   }),
   ioctlDef,

@@ -6,12 +6,16 @@
 // in the capture and never answered; a broadcast or multicast datagram is
 // recorded once per host it reaches, when it arrives there (multicast.ts).
 // AF_UNIX traffic is not IP: it is in the syscall trace, not here.
+import { Slot } from '../../kernel/slots.js';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
 import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
 import { checksum, ipv4Packet } from './ip.js';
 import { TCP_ACK } from '../addr/constants.js';
 
+
+/** The run's --pcap: the file, and the hosts whose traffic it records (all when absent). */
+export const PCAP = new Slot<{ file: string; hosts?: string[] }>('pcap');
 
 export class PacketCapture {
   private fd: number;

@@ -3,6 +3,7 @@
 // duplication, reordering and partitions come from the scenario and the
 // run's seed. Sockets (socket.ts) ask it where an address lives and when a
 // packet sent now arrives; every arrival is an event on the kernel's queue.
+import { PCAP } from './capture.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
@@ -108,7 +109,7 @@ export class VirtualNetwork {
   constructor(readonly kernel: Kernel, config?: NetworkConfig) {
     this.rng = kernel.rng.fork('net');
     this.isnRng = kernel.rng.fork('isn');
-    const pcap = kernel.ext['pcap'] as { file: string; hosts?: string[] } | undefined;
+    const pcap = kernel.slots.get(PCAP);
     this.capture = pcap ? new PacketCapture(pcap.file, () => kernel.clock.now(), pcap.hosts) : undefined;
     const hosts = config?.hosts?.length ? config.hosts : [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }];
     hosts.forEach((h, i) => {
