@@ -4,7 +4,7 @@
 // unwind, the guest's stack is saved into a region of its memory, and the
 // next slice rewinds it and re-enters the same import.
 import { GuestMemory } from '../abi/memory.js';
-import { Slots } from './slots.js';
+import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
@@ -69,6 +69,7 @@ interface CallState {
   currentCall: SyscallDef | undefined;
   interrupted: { restart: boolean } | undefined;
   callSigMask: bigint | undefined;
+  callSlots: Slots | undefined;
 }
 interface HandlerFrame {
   sig: number;
@@ -119,6 +120,8 @@ export class Process implements Waiter {
   callDeadline = -1;
   /** Bytes a blocking send already queued before it suspended (a re-run resumes from there). */
   callBytes = 0;
+  /** State of the call in progress kept across its suspensions (a connect that started the handshake, a lingering close): see callSlot. */
+  private callSlots: Slots | undefined;
   /** What the process waits for while blocked (for wake-ups and deadlock reports). */
   waitingOn: { queues: WaitQueue[]; deadline: number; call: string; timer?: number } | undefined;
   /** The syscall currently executing (for reports). */
@@ -331,6 +334,14 @@ export class Process implements Waiter {
   private interrupted: { restart: boolean } | undefined;
   /** Arguments of the call that blocked (traced again if a signal interrupts it). */
   private blockedArgs: number[] | undefined;
+  /** A value the call in progress keeps across its suspensions; gone once it returns (or restarts after a signal). */
+  callSlot<T>(key: Slot<T>): T | undefined {
+    return this.callSlots?.get(key);
+  }
+  setCallSlot<T>(key: Slot<T>, value: T | undefined): void {
+    (this.callSlots ??= new Slots()).set(key, value);
+  }
+
   /** A signal interrupted a call that already moved bytes: its next wait returns EINTR at once, and it returns the count (see block). */
   private partialSignal = false;
   /** sigsuspend/pause: the mask to restore once a handler ran (set on the call's first attempt). */
@@ -403,13 +414,14 @@ export class Process implements Waiter {
       if (this.sigRegions[depth] === undefined) this.sigRegions[depth] = this.mem.memory.grow(ASYNCIFY_PAGES) * PAGE;
       const saved: CallState = {
         resumeValue: this.resumeValue, callStart: this.callStart, callDeadline: this.callDeadline, callBytes: this.callBytes,
-        currentCall: this.currentCall, interrupted: this.interrupted, callSigMask: this.callSigMask,
+        currentCall: this.currentCall, interrupted: this.interrupted, callSigMask: this.callSigMask, callSlots: this.callSlots,
       };
       this.hframes.push({ sig, info, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved });
       this.resumeValue = undefined;
       this.callStart = -1;
       this.callDeadline = -1;
       this.callBytes = 0;
+      this.callSlots = undefined;
       this.currentCall = undefined;
       this.interrupted = undefined;
       this.callSigMask = undefined;
@@ -428,6 +440,7 @@ export class Process implements Waiter {
     this.callStart = c.callStart;
     this.callDeadline = c.callDeadline;
     this.callBytes = c.callBytes;
+    this.callSlots = c.callSlots;
     this.currentCall = c.currentCall;
     this.interrupted = c.interrupted;
     this.callSigMask = undefined;
@@ -437,6 +450,8 @@ export class Process implements Waiter {
       this.interrupted = undefined;
       this.callDeadline = -1;
       this.callStart = -1;
+      // A restarted call starts over, as Linux runs the system call again.
+      this.callSlots = undefined;
       if (!restart) {
         this.resumeValue = E.EINTR;
         this.callBytes = 0;
@@ -512,6 +527,7 @@ export class Process implements Waiter {
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;
+    this.callSlots = undefined;
     this.currentCall = undefined;
     this.blockedArgs = undefined;
     this.callSigMask = undefined;
@@ -551,6 +567,7 @@ export class Process implements Waiter {
       k.observer?.onSyscall(this, def, args, 0, this.callStart);
       this.callStart = -1;
       this.callDeadline = -1;
+      this.callSlots = undefined;
       this.currentCall = undefined;
       this.resumeValue = 0;
     };

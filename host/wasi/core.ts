@@ -25,7 +25,7 @@ const FDFLAG_NONBLOCK = 4;
 
 /** Where WASI's sock_* calls go for socket fds; the sockets layer supplies it. */
 /** A close(2) SO_LINGER {1, N} holds: the fd is gone, the call waits for the data to be acknowledged. */
-const LINGERING = new Slot<{ start: number; file: OpenFile; done: () => boolean }>('lingering');
+const LINGERING = new Slot<{ file: OpenFile; done: () => boolean }>('lingering');
 
 export interface WasiSocketShims {
   accept(p: Process, fd: number, flags: number, fdOut: number): number;
@@ -267,19 +267,16 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, fdWrite),
     syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'], mayBlock: true }, (p: Process, fd: number) => {
       // A lingering close (SO_LINGER {1, N}) already let go of the fd and now waits: run again when woken.
-      const lingering = p.slots.get(LINGERING);
-      if (lingering && lingering.start === p.callStart) {
-        if (lingering.done() || p.timedOut()) {
-          p.slots.set(LINGERING, undefined);
-          return 0;
-        }
+      const lingering = p.callSlot(LINGERING);
+      if (lingering) {
+        if (lingering.done() || p.timedOut()) return 0;
         return p.block([lingering.file.waitq], p.callDeadline);
       }
       const f = p.fds.file(fd);
       p.fds.close(fd);
       const w = f.refs === 0 ? f.closeWait?.() : undefined;
       if (!w || w.done()) return 0;
-      p.slots.set(LINGERING, { start: p.callStart, file: f, done: w.done });
+      p.setCallSlot(LINGERING, { file: f, done: w.done });
       return p.block([f.waitq], p.deadline(w.ns));
     }),
     syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:fcntl_getfl'] }, fdstatGet),

@@ -4,6 +4,7 @@ import { E } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { Slot } from '../../kernel/slots.js';
 import { AF, SOCK_CLOEXEC, SOCK_NONBLOCK } from '../addr/constants.js';
 import { UNNAMED, writeSockaddr, type Addr, type UnixAddr } from '../addr/sockaddr.js';
 import { sockOf } from '../fd.js';
@@ -38,8 +39,8 @@ export function doAccept(p: Process, fd: number, addrPtr: number, lenPtr: number
   return installAccepted(p, r as Socket, flags, addrPtr, lenPtr, fdOut);
 }
 
-/** The connect() call (by its start time) that began a socket's TCP handshake: it says EINPROGRESS, later ones EALREADY. */
-const connectStarter = new WeakMap<Socket, { p: Process; start: number }>();
+/** The socket whose TCP handshake this connect() call began: that call says EINPROGRESS, later ones EALREADY. */
+const CONNECT_STARTED = new Slot<Socket>('connect-started');
 
 /** On --net=real: the host path behind an AF_UNIX address inside a granted --dir, else undefined (the socket stays in memory). */
 function realUnixPath(p: Process, s: Socket, a: Addr, follow: boolean): HostSocketPath | undefined {
@@ -70,9 +71,8 @@ function doConnect(p: Process, fd: number, addrPtr: number, len: number): number
     const l = a.family === 'unix' ? s.findUnix(a) : undefined;
     return p.block(l ? [l.backlogWait, s.waitq] : [s.waitq], p.deadline(s.sndtimeo));
   }
-  if (starting) connectStarter.set(s, { p, start: p.callStart });
-  const mine = connectStarter.get(s);
-  const inProgress = mine && mine.p === p && mine.start === p.callStart ? E.EINPROGRESS : E.EALREADY;
+  if (starting) p.setCallSlot(CONNECT_STARTED, s);
+  const inProgress = p.callSlot(CONNECT_STARTED) === s ? E.EINPROGRESS : E.EALREADY;
   // Linux says EINPROGRESS even when the handshake completes at once (loopback).
   if (s.nonblock) return inProgress;
   // A blocking call waits: on one host the outcome is already known.
