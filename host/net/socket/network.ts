@@ -2,6 +2,7 @@
 // implement them and the socket layer never imports a network.
 import type { Addr, InetAddr } from '../addr/sockaddr.js';
 import type { SendControl } from './scm.js';
+import type { Socket } from './socket.js';
 
 /**
  * A stream or seqpacket connection's data path: where a connected socket's
@@ -70,4 +71,47 @@ export interface PendingOp {
   kind: 'bind' | 'connect';
   errno?: number;
   note?: string;
+}
+
+/** A host as the socket layer sees it: its name, its AF_UNIX abstract names, its raw sockets. */
+export interface SocketHost {
+  readonly name: string;
+  /** AF_UNIX abstract names. */
+  readonly abstract: Map<string, Socket>;
+  /** Open SOCK_RAW sockets, which see every packet of their protocol. */
+  raw?: Socket[];
+}
+
+/**
+ * What the socket layer and the connection rules (ops.ts, unix/) ask of
+ * the network a socket lives on: addresses, the port tables, datagram
+ * delivery. virtual/network.ts implements it (and holds the AF_UNIX and
+ * port state of --net=real runs too, whose inet sockets go through
+ * HostSocket).
+ */
+export interface Network {
+  /** The run's seeded generator for this network (AF_UNIX autobind names). */
+  readonly rng: { next(): number };
+  /** Counters for the run's report. */
+  readonly stats: { connections: number };
+  /** Datagrams dropped by links or full queues. */
+  drops: number;
+  /** Whether ip is one of host h's addresses (or a wildcard). */
+  owns(h: SocketHost, ip: string): boolean;
+  /** The source address h uses toward dst. */
+  sourceFor(h: SocketHost, dst: string, family: 4 | 6): string;
+  /** Whether ip is a broadcast address seen from h (SO_BROADCAST needed). */
+  isBroadcast(h: SocketHost, ip: string): boolean;
+  /** The sockets holding a port. */
+  bound(h: SocketHost, proto: string, port: number): Socket[];
+  addBinding(h: SocketHost, proto: string, port: number, s: Socket): void;
+  removeBinding(h: SocketHost, proto: string, port: number, s: Socket): void;
+  /** A free ephemeral port (EADDRNOTAVAIL when none is). */
+  ephemeral(h: SocketHost, proto: string, free: (port: number) => boolean, anyAddress?: boolean): number;
+  /** Whether a closed connection keeps the port in TIME_WAIT. */
+  inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string) => boolean): boolean;
+  /** One UDP datagram, an ICMP echo request, a raw packet from s toward d. */
+  sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void;
+  sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void;
+  sendRaw(s: Socket, d: InetAddr, data: Uint8Array): void;
 }

@@ -13,8 +13,7 @@ import { WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
-import type { Host, VirtualNetwork } from '../virtual/network.js';
-import type { Carrier, HostSocket } from './network.js';
+import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
 import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
 
@@ -45,7 +44,7 @@ export interface HostSocketPath {
 
 const nextIno = runCounter(1_000_000n);
 /** ping_port_rover: the last echo identifier a ping socket was given, per network. */
-const pingRover = new WeakMap<VirtualNetwork, number>();
+const pingRover = new WeakMap<Network, number>();
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();
@@ -129,8 +128,8 @@ export class Socket implements OpenFile {
   real: HostSocket | undefined;
 
   constructor(
-    readonly net: VirtualNetwork,
-    readonly host: Host,
+    readonly net: Network,
+    readonly host: SocketHost,
     readonly fs: SocketPathNamespace | undefined,
     readonly domain: number,
     readonly kind: Kind,

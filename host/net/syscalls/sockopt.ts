@@ -2,6 +2,7 @@
 // lengths (short is EINVAL, longer is fine; getsockopt cuts to the caller's
 // buffer), values (SO_RCVBUF/SO_SNDBUF doubled within limits, timevals
 // checked), and which level answers ENOPROTOOPT and which EOPNOTSUPP.
+import { vhost } from '../virtual/host.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
@@ -112,9 +113,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
           mcastOf(s).ifAddr = ip;
           return 0;
         }
-        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(net, s.host, ip);
+        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(net, vhost(s), ip);
         if (!iface) return E.EADDRNOTAVAIL;
-        mcastOf(s).ifAddr = index ? (iface === 'lo' ? '127.0.0.1' : s.host.v4[0] ?? '0.0.0.0') : ip;
+        mcastOf(s).ifAddr = index ? (iface === 'lo' ? '127.0.0.1' : vhost(s).v4[0] ?? '0.0.0.0') : ip;
         return 0;
       }
       case IP_OPT.IP_ADD_MEMBERSHIP: case IP_OPT.IP_DROP_MEMBERSHIP: {
@@ -125,7 +126,7 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         const group = ipText(p.mem.read(val, 4));
         const ifAddr = ipText(p.mem.read(val + 4, 4));
         const index = len >= 12 ? p.mem.i32(val + 8) : 0;
-        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(networkOf(p), s.host, ifAddr);
+        const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(networkOf(p), vhost(s), ifAddr);
         if (name === IP_OPT.IP_ADD_MEMBERSHIP) {
           if (!isGroup4(group)) return E.EINVAL;
           if (!iface) return E.ENODEV;
@@ -276,7 +277,7 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   if (level === IPPROTO.IPPROTO_TCP) {
     if (s.kind !== 'stream') return unknownLevel;
     if (name === TCP_OPT.TCP_NODELAY) return putInt(s.nodelay ? 1 : 0);
-    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (s.host === s.peer?.host ? 65483 : 1448) : 536);
+    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : 536);
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IP) {

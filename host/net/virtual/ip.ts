@@ -3,6 +3,7 @@
 // requests (ping) and hands every arriving packet of a protocol to the raw
 // sockets open for it, as Linux does (IPv4 raw sockets receive the IP
 // header; IPv6 ones do not).
+import { vhost } from './host.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, ipBytes, ipText, isAny, unmap, type InetAddr } from '../addr/address.js';
@@ -125,21 +126,21 @@ export function sendPing(net: VirtualNetwork, s: Socket, d: InetAddr, msg: Uint8
   dv.setUint16(4, (s.local as InetAddr).port);
   dv.setUint16(2, 0);
   dv.setUint16(2, checksum(msg));
-  const target = net.route(s.host, d.ip);
+  const target = net.route(vhost(s), d.ip);
   if (!target) return;
   const l = s.local as InetAddr;
-  const src = !isAny(l) ? unmap(l.ip) : net.sourceFor(s.host, d.ip, 4);
+  const src = !isAny(l) ? unmap(l.ip) : net.sourceFor(vhost(s), d.ip, 4);
   const packet = ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg);
-  if (net.capture?.wants(s.host.name)) net.capture.packet(packet);
-  for (const t of net.fate(s.host, target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, s.host));
+  if (net.capture?.wants(vhost(s).name)) net.capture.packet(packet);
+  for (const t of net.fate(vhost(s), target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
 }
 
 /** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message. */
 export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
-  const target = net.route(s.host, d.ip);
+  const target = net.route(vhost(s), d.ip);
   if (!target) return;
   if (s.domain === AF.AF_INET) {
-    const src = s.local && !isAny(s.local as InetAddr) ? (s.local as InetAddr).ip : net.sourceFor(s.host, d.ip, 4);
+    const src = s.local && !isAny(s.local as InetAddr) ? (s.local as InetAddr).ip : net.sourceFor(vhost(s), d.ip, 4);
     let packet: Uint8Array;
     if (s.hdrincl) {
       if (data.length < 20) throw new Errno(E.EINVAL);
@@ -152,17 +153,17 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
       dv.setUint16(10, 0);
       dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
     } else packet = ipv4Packet(src, unmap(d.ip), s.protocol, s.ttl, data);
-    if (net.capture?.wants(s.host.name)) net.capture.packet(packet);
-    for (const t of net.fate(s.host, target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, s.host));
+    if (net.capture?.wants(vhost(s).name)) net.capture.packet(packet);
+    for (const t of net.fate(vhost(s), target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
     return;
   }
-  const src = net.sourceFor(s.host, d.ip, 6);
+  const src = net.sourceFor(vhost(s), d.ip, 6);
   const msg = data.slice();
   // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
   if (s.protocol === 58 && msg.length >= 4) {
     msg[2] = msg[3] = 0;
     new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
   }
-  if (net.capture?.wants(s.host.name)) net.capture.ip(src, canonIp(d.ip), 58, msg);
-  for (const t of net.fate(s.host, target, msg.length + 40, false)) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, s.host));
+  if (net.capture?.wants(vhost(s).name)) net.capture.ip(src, canonIp(d.ip), 58, msg);
+  for (const t of net.fate(vhost(s), target, msg.length + 40, false)) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, vhost(s)));
 }

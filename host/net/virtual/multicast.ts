@@ -10,6 +10,7 @@
 // it on that interface, or any socket at all while some socket of the host
 // is a member and IP_MULTICAST_ALL (default 1) is on. No ICMP error comes
 // back for a group or broadcast datagram nobody takes.
+import { vhost } from './host.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
@@ -63,8 +64,8 @@ export function join(s: Socket, group: string, iface: Iface): void {
   const k = gkey(iface, group);
   if (o.groups.has(k)) throw new Errno(E.EADDRINUSE);
   o.groups.add(k);
-  let m = members.get(s.host);
-  if (!m) members.set(s.host, (m = new Set()));
+  let m = members.get(vhost(s));
+  if (!m) members.set(vhost(s), (m = new Set()));
   m.add(s);
 }
 
@@ -73,7 +74,7 @@ export function leave(s: Socket, group: string, iface: Iface): void {
   if (!isMulticast(group)) throw new Errno(E.EINVAL);
   const o = mcastOf(s);
   if (!o.groups.delete(gkey(iface, group))) throw new Errno(E.EADDRNOTAVAIL);
-  if (!o.groups.size) members.get(s.host)?.delete(s);
+  if (!o.groups.size) members.get(vhost(s))?.delete(s);
 }
 
 /** Whether some open socket of h holds the group on iface (the host listens for it there). */
@@ -117,16 +118,16 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
   // The source: the bound address, else the interface's (IP_MULTICAST_IF's address for a group).
   const from = s.local as InetAddr;
   const ifAddr = group && !v6 && o && o.ifAddr !== '0.0.0.0' ? o.ifAddr : undefined;
-  const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(s.host, u, v6 ? 6 : 4));
+  const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(vhost(s), u, v6 ? 6 : 4));
   const src: InetAddr = { family: v6 ? 6 : 4, ip, port: from.port };
   const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : 64;
   const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
-  const targets = iface === 'lo' ? [s.host] : net.segment(s.host);
+  const targets = iface === 'lo' ? [vhost(s)] : net.segment(vhost(s));
   for (const t of targets) {
-    const self = t === s.host;
+    const self = t === vhost(s);
     if (self ? !loop : ttl < 1) continue;
     if (group && !hostJoined(t, iface, u)) continue;
-    const fate = net.fate(s.host, t, data.length + (v6 ? 48 : 28), false);
+    const fate = net.fate(vhost(s), t, data.length + (v6 ? 48 : 28), false);
     if (!fate.length) {
       net.stats.groupDrops++;
       continue;

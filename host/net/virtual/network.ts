@@ -3,13 +3,13 @@
 // duplication, reordering and partitions come from the scenario and the
 // run's seed. Sockets (socket.ts) ask it where an address lives and when a
 // packet sent now arrives; every arrival is an event on the kernel's queue.
-import { PCAP } from './capture.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
 import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
 import type { Socket } from '../socket/socket.js';
-import { PacketCapture } from './capture.js';
+import { PacketCapture, PCAP } from './capture.js';
+import type { Network } from '../socket/network.js';
 import { sendPing, sendRaw } from './ip.js';
 import { sendUdp } from './udp.js';
 
@@ -79,7 +79,7 @@ const DEFAULT_LATENCY_NS = 0.1 * MS;
 export const RTO_NS = 200 * MS;
 export const TIME_WAIT_NS = 60_000 * MS;
 
-export class VirtualNetwork {
+export class VirtualNetwork implements Network {
   readonly hosts = new Map<string, Host>();
   private readonly byIp = new Map<string, Host>();
   private readonly links = new Map<string, Link>();

@@ -11,6 +11,8 @@ import type { Carrier } from '../socket/network.js';
 import { attachScm, type SendControl } from '../socket/scm.js';
 import { gather, type Socket } from '../socket/socket.js';
 import type { PacketCapture } from './capture.js';
+import { vhost } from './host.js';
+import type { VirtualNetwork } from './network.js';
 
 export class VirtualTcp implements Carrier {
   /** The peer's side of the connection: its sequence numbers are our acknowledgements. */
@@ -23,6 +25,7 @@ export class VirtualTcp implements Carrier {
   private finAcked = false;
 
   private constructor(
+    private readonly net: VirtualNetwork,
     private readonly s: Socket,
     private readonly p: Socket,
     /** The next sequence number this side sends (for the packet capture). */
@@ -30,9 +33,9 @@ export class VirtualTcp implements Carrier {
   ) {}
 
   /** The two ends of a handshake that reached the listener: each socket's carrier, with the sequence numbers the SYNs used. */
-  static pair(client: Socket, clientNxt: number, child: Socket, childNxt: number): { client: VirtualTcp; child: VirtualTcp } {
-    const a = new VirtualTcp(client, child, clientNxt);
-    const b = new VirtualTcp(child, client, childNxt);
+  static pair(net: VirtualNetwork, client: Socket, clientNxt: number, child: Socket, childNxt: number): { client: VirtualTcp; child: VirtualTcp } {
+    const a = new VirtualTcp(net, client, child, clientNxt);
+    const b = new VirtualTcp(net, child, client, childNxt);
     a.pc = b;
     b.pc = a;
     client.peer = child;
@@ -45,7 +48,7 @@ export class VirtualTcp implements Carrier {
   /** The capture, while this connection's host is captured. */
   private capture(): PacketCapture | undefined {
     const s = this.s;
-    const c = s.net.capture;
+    const c = this.net.capture;
     return c && s.local && s.remote && c.wants(s.host.name) ? c : undefined;
   }
 
@@ -147,14 +150,14 @@ export class VirtualTcp implements Carrier {
       });
     } else this.finAcked = true;
     // The side that closes first keeps the port in TIME_WAIT.
-    if (!abort && !s.peerEof && s.local && s.local.family !== 'unix') s.net.enterTimeWait(s.host, 'tcp', s.local as InetAddr);
+    if (!abort && !s.peerEof && s.local && s.local.family !== 'unix') this.net.enterTimeWait(vhost(s), 'tcp', s.local as InetAddr);
   }
 
   abandon(): void {
     const s = this.s;
     const p = this.p;
     if (s.host === p.host) p.onReset();
-    else s.net.at(s.net.reliableArrival(s.host, p.host, 1), () => p.onReset());
+    else this.net.at(this.net.reliableArrival(vhost(s), vhost(p), 1), () => p.onReset());
   }
 
   abort(): void {
@@ -180,10 +183,10 @@ export class VirtualTcp implements Carrier {
       fn();
       return;
     }
-    const net = s.net;
+    const net = this.net;
     // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
     const retry = resend && this.capture() ? (at: number): void => net.at(at, resend) : undefined;
-    const t = Math.max(net.reliableArrival(s.host, to.host, bytes + 40, retry), this.lastArrival);
+    const t = Math.max(net.reliableArrival(vhost(s), vhost(to), bytes + 40, retry), this.lastArrival);
     this.lastArrival = t;
     net.at(t, fn);
   }

@@ -3,6 +3,7 @@
 // answering RST, no route ending in EHOSTUNREACH), the accepted socket
 // queued once the final ACK is in. connect() (ops.ts) starts it; the outcome
 // reaches the socket through connectFailed, or its state becoming connected.
+import { vhost, vnet } from './host.js';
 import { E } from '../../abi/errno.js';
 import { AF, TCP_ACK, TCP_RST, TCP_SYN } from '../addr/constants.js';
 import { canonIp, unmap } from '../addr/ipaddr.js';
@@ -23,9 +24,9 @@ export function startHandshake(s: Socket, a: InetAddr): void {
   s.pinLocal(dst);
   s.remote = dst;
   s.state = 'connecting';
-  const net = s.net;
+  const net = vnet(s);
   const now = net.kernel.clock.now();
-  const target = net.route(s.host, dst.ip);
+  const target = net.route(vhost(s), dst.ip);
   const fail = (errno: number): void => s.connectFailed(errno);
   if (dst.port === 0) {
     // Port 0 is never listening: the RST comes back at once.
@@ -36,14 +37,14 @@ export function startHandshake(s: Socket, a: InetAddr): void {
     net.at(now + ARP_TIMEOUT_NS, () => fail(E.EHOSTUNREACH));
     return;
   }
-  const cap = net.capture?.wants(s.host.name) ? net.capture : undefined;
+  const cap = net.capture?.wants(vhost(s).name) ? net.capture : undefined;
   const synFrom = s.local as InetAddr;
   // The initial sequence number, drawn once per attempt; the SYN takes one.
   const isn = net.isnRng.next();
   const syn = (sentAt: number): void => {
     cap?.tcp(synFrom, dst, isn, 0, TCP_SYN);
     // A SYN the link loses is sent again after the timeout: the capture shows each copy.
-    const arrival = net.reliableArrival(s.host, target, 60, cap ? (at) => net.at(at, () => cap.tcp(synFrom, dst, isn, 0, TCP_SYN)) : undefined);
+    const arrival = net.reliableArrival(vhost(s), target, 60, cap ? (at) => net.at(at, () => cap.tcp(synFrom, dst, isn, 0, TCP_SYN)) : undefined);
     if (arrival - now > SYN_GIVE_UP_NS) {
       net.at(now + SYN_GIVE_UP_NS, () => fail(E.ETIMEDOUT));
       return;
@@ -53,7 +54,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
       const v4dst = unmap(dst.ip).includes(':') ? undefined : unmap(dst.ip);
       const l = net.lookup(target, 'tcp', { ...dst, ip: v4dst ?? dst.ip }, (x) =>
         x.state === 'listening' && !x.closed && (v4dst ? x.domain === AF.AF_INET || !x.v6only : x.domain === AF.AF_INET6));
-      const back = (fn: () => void): void => net.at(net.reliableArrival(target, s.host, 60), fn);
+      const back = (fn: () => void): void => net.at(net.reliableArrival(target, vhost(s), 60), fn);
       const tcap = net.capture?.wants(target.name) ? net.capture : undefined;
       if (!l) {
         tcap?.tcp(dst, synFrom, 0, isn + 1, TCP_RST | TCP_ACK);
@@ -74,7 +75,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
       );
       const childIsn = net.isnRng.next();
       if (tcap) tcap.tcp(child.local as InetAddr, child.remote as InetAddr, childIsn, isn + 1, TCP_SYN | TCP_ACK);
-      const { client } = VirtualTcp.pair(s, isn + 1, child, childIsn + 1);
+      const { client } = VirtualTcp.pair(net, s, isn + 1, child, childIsn + 1);
       net.stats.connections++;
       net.addBinding(target, 'tcp', lLocal.port, child);
       l.synRecv++;
@@ -88,7 +89,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
         client.capSegment(TCP_ACK);
         s.notify();
         // The final ACK: only now does the server side count as established.
-        net.at(net.reliableArrival(s.host, target, 60), () => {
+        net.at(net.reliableArrival(vhost(s), target, 60), () => {
           l.synRecv--;
           if (l.closed || l.state !== 'listening') return child.close();
           l.acceptq.push(child);

@@ -3,6 +3,7 @@
 // decides); none bound there, and ICMP port unreachable comes back, which a
 // connected UDP socket reports as ECONNREFUSED. A broadcast or multicast
 // datagram goes to multicast.ts instead: every receiving host of the segment.
+import { vhost } from './host.js';
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
@@ -21,15 +22,15 @@ const ICMP_QUOTE_MAX = 576 - 20 - 8;
 /** Sends one datagram from s (already bound) to d. */
 export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
   const from = s.local as InetAddr;
-  if (isGroupDest(net, s.host, d)) {
+  if (isGroupDest(net, vhost(s), d)) {
     sendGroup(net, s, d, data);
     return;
   }
-  const target = net.route(s.host, d.ip);
+  const target = net.route(vhost(s), d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
-  const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(s.host, d.ip, from.family) : from.ip };
-  if (net.capture?.wants(s.host.name)) net.capture.udp(src, d, data);
-  for (const t of net.fate(s.host, target, data.length + 28, false)) {
+  const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip };
+  if (net.capture?.wants(vhost(s).name)) net.capture.udp(src, d, data);
+  for (const t of net.fate(vhost(s), target, data.length + 28, false)) {
     net.at(t, () => deliverUdp(net, s, target, d, src, data));
   }
 }
@@ -41,9 +42,9 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
     // a connected UDP socket reports it as ECONNREFUSED.
     const icmp = src.family === 4 || src.ip.startsWith('::ffff:') ? portUnreachable(src, dst, data) : undefined;
     if (icmp && net.capture?.wants(target.name)) net.capture.packet(icmp);
-    const back = net.fate(target, sender.host, icmp?.length ?? 56, false);
+    const back = net.fate(target, vhost(sender), icmp?.length ?? 56, false);
     for (const t of back.slice(0, 1)) net.at(t, () => {
-      if (icmp) receiveIpv4(net, sender.host, icmp, target);
+      if (icmp) receiveIpv4(net, vhost(sender), icmp, target);
       if (!sender.closed && sender.remote) {
         sender.onError(E.ECONNREFUSED, false);
         sender.notify();
