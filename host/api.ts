@@ -1,6 +1,6 @@
 // socklab's public TypeScript API. The CLI is a thin layer over it.
 export { run, type RunOptions, type RunOutcome, type ProcessOutcome } from './runner/run.js';
-export type { RunSpec, ProcessSpec, MountSpec } from './runner/spec.js';
+export type { RunSpec, ProcessSpec, MountSpec } from './scenario/spec.js';
 export { Session, type SessionIO } from './runner/session.js';
 export { buildC, BuildError, type BuildOptions } from './toolchain/clang.js';
 export { loadModule, ModuleError } from './loader/module.js';

@@ -13,7 +13,7 @@ import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parse
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import type { NetworkConfig } from '../scenario/load.js';
-import type { ProcessSpec, PublishSpec, RunSpec } from '../runner/spec.js';
+import type { ProcessSpec, PublishSpec, RunSpec } from '../scenario/spec.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
 // loads neither the toolchains, nor the scenario loader (yaml, ajv), nor the
 // syscall table (the kernel loads it in its worker), nor another command's

@@ -1,6 +1,6 @@
 // Messages between the host thread and the worker that runs the kernel.
 import type { RunResult } from '../kernel/kernel.js';
-import type { RunSpec } from './spec.js';
+import type { RunSpec } from '../scenario/spec.js';
 import type { ExitInfo } from '../kernel/process.js';
 
 export type ToWorker =

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ExitInfo } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import { recoverTraceTail, traceTailBuffer } from './trace-tail.js';
-import type { RunSpec } from './spec.js';
+import type { RunSpec } from '../scenario/spec.js';
 import { ModuleError } from '../loader/cache.js';
 
 export interface RunOptions extends RunSpec {

@@ -11,7 +11,7 @@ import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { OutputFile, StdinFile } from '../kernel/stdio.js';
 import { loadModule, readModuleFile, type LoadedModule } from '../loader/module.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
-import type { RunSpec } from './spec.js';
+import type { RunSpec } from '../scenario/spec.js';
 import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import { DEFAULT_FS_SPACE, FsSpace, Vfs } from '../fs/memfs.js';

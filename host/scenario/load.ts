@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { LineCounter, parseDocument } from 'yaml';
 import AjvModule from 'ajv';
 import type { MountSpec } from '../fs/memfs.js';
-import type { ProcessSpec, RunSpec } from '../runner/spec.js';
+import type { ProcessSpec, RunSpec } from './spec.js';
 import { packageRoot } from '../toolchain/clang.js';
 import { ensureBuilt, ensureBuiltAs } from '../toolchain/guests.js';
 import { cacheDir } from '../loader/module.js';
