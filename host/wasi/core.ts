@@ -65,12 +65,12 @@ function clockNow(p: Process, id: number): bigint {
   }
 }
 
-function fdRead(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
+function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
-  if (f.isSocket && sockets) {
+  if (f.isSocket) {
     const r = sockets.recv(p, fd, iovs, 0);
     if (typeof r === 'number') return r; // an errno, or BLOCKED
     p.mem.setU32(nOut, r.n);
@@ -83,12 +83,12 @@ function fdRead(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: 
   return 0;
 }
 
-function fdWrite(p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
+function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   let r: number;
-  if (f.isSocket && sockets) {
+  if (f.isSocket) {
     // write is send with no flags: a blocking stream write queues everything before it returns, as on Linux.
     r = sockets.send(p, fd, iovs, 0);
     if (r === BLOCKED) return r;
@@ -220,10 +220,7 @@ function procRaise(p: Process, sig: number): number {
 }
 
 /** The socket layer's entry points, for fd_read/fd_write on socket fds. */
-let sockets: WasiSocketShims | undefined;
-
 export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
-  sockets = shims;
   const sockFd = (p: Process, fd: number): OpenFile => {
     const f = p.fds.file(fd);
     if (!f.isSocket) throw new Errno(E.ENOTSOCK);
@@ -263,8 +260,8 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.requestPreempt();
       return 0;
     }),
-    syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'nread:ret'], mayBlock: true }, fdRead),
-    syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, fdWrite),
+    syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'nread:ret'], mayBlock: true }, (p: Process, fd: number, iovs: number, len: number, out: number) => fdRead(shims, p, fd, iovs, len, out)),
+    syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, (p: Process, fd: number, iovs: number, len: number, out: number) => fdWrite(shims, p, fd, iovs, len, out)),
     syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'], mayBlock: true }, (p: Process, fd: number) => {
       // A lingering close (SO_LINGER {1, N}) already let go of the fd and now waits: run again when woken.
       const lingering = p.callSlot(LINGERING);
