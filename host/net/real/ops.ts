@@ -80,8 +80,7 @@ export function realConnectUnix(rn: RealNetwork, s: Socket, a: UnixAddr, host: H
   const t = new RealStream(rn, s);
   s.useReal(t);
   s.ss = 'connecting';
-  s.state = 'connecting';
-  s.remote = a;
+  s.connecting(a);
   try {
     // Node calls connect(2) within this call, so the directory can close right after.
     t.connect({ path: h.path });

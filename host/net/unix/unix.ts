@@ -24,8 +24,7 @@ export function bindUnix(s: Socket, a: Addr): void {
     if (!s.fs) throw new Errno(E.EOPNOTSUPP);
     s.fs.bindSocket(a.path, s);
   }
-  s.local = a;
-  s.state = 'bound';
+  s.boundTo(a);
 }
 
 /** socketpair(): two unnamed sockets connected to each other; each one's SO_PEERCRED is the creator's. */
@@ -57,8 +56,7 @@ function autobindUnix(s: Socket): void {
     if (!s.host.abstract.has(name)) {
       const a: UnixAddr = { family: 'unix', abstract: true, path: name };
       s.host.abstract.set(name, s);
-      s.local = a;
-      s.state = 'bound';
+      s.boundTo(a);
       return;
     }
   }
@@ -83,8 +81,8 @@ export function connectUnix(s: Socket, a: Addr): number {
   s.peercred = l.peercred;
   child.passcred = l.passcred;
   UnixStream.pair(s, child);
-  s.remote = l.local;
-  s.state = 'connected';
+  s.connecting(l.local!);
+  s.established();
   s.net.stats.connections++;
   l.acceptq.push(child);
   l.notify();

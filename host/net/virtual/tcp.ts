@@ -22,8 +22,7 @@ export function startHandshake(s: Socket, a: InetAddr): void {
   const dst: InetAddr = anyToLoopback({ ...a, ip: canonIp(a.ip) });
   s.autobind();
   s.pinLocal(dst);
-  s.remote = dst;
-  s.state = 'connecting';
+  s.connecting(dst);
   const net = vnet(s);
   const now = net.kernel.clock.now();
   const target = net.route(vhost(s), dst.ip);
