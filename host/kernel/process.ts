@@ -537,6 +537,44 @@ export class Process implements Waiter {
   }
 
   /**
+   * The import of a `fast` call (SyscallDef.fast) enters here: while nothing
+   * watches the call (no tracer, no injector) and no call is being resumed,
+   * it does what dispatch does for a call that returns at once (the clock's
+   * tick, the errno of an Errno, the slice budget) without the per-call
+   * bookkeeping only blocking or traced calls need. Anything else takes
+   * dispatch, so both paths give the same results.
+   * @internal
+   */
+  fastCall(def: SyscallDef, a: number, b: number, c: number, d: number): number {
+    const k = this.kernel;
+    const u = undefined as unknown as number;
+    if (this.rewinding || this.callStart >= 0 || this.partialSignal || this.callSigMask !== undefined || k.observer !== undefined || k.interceptor !== undefined || this.state === 'exited') {
+      return this.dispatch(def, a, b, c, d, u, u, u, u, u);
+    }
+    k.clock.tick();
+    this.currentCall = def;
+    let r: number;
+    try {
+      r = (def.handler as unknown as Handler9)(this, a, b, c, d, u, u, u, u, u);
+    } catch (err) {
+      if (err instanceof Errno) {
+        r = err.errno;
+        if (err.note) this.ext['note'] = err.note;
+      } else if (err instanceof ProcExit || err instanceof Killed) throw err;
+      else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
+    }
+    this.currentCall = undefined;
+    if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      this.resumeValue = r;
+      this.state = 'runnable';
+      k.requeue(this);
+      this.unwind();
+      return 0;
+    }
+    return r;
+  }
+
+  /**
    * fork(), after its handler accepted it: the guest unwinds, and once its
    * whole stack is saved the kernel makes the child from this process's
    * memory, globals and saved stack; both resume from the same point, the
@@ -713,6 +751,15 @@ export class Process implements Waiter {
 /** An import per syscall, taking exactly its wasm parameters (V8 calls arity-matching imports through a faster wrapper). */
 function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
   const u = undefined as unknown as number;
+  if (def.fast) {
+    switch (def.params.length) {
+      case 0: return () => slot.p.fastCall(def, u, u, u, u);
+      case 1: return (a: number) => slot.p.fastCall(def, a, u, u, u);
+      case 2: return (a: number, b: number) => slot.p.fastCall(def, a, b, u, u);
+      case 3: return (a: number, b: number, c: number) => slot.p.fastCall(def, a, b, c, u);
+      default: return (a: number, b: number, c: number, d: number) => slot.p.fastCall(def, a, b, c, d);
+    }
+  }
   switch (def.params.length) {
     case 0: return () => slot.p.dispatch(def, u, u, u, u, u, u, u, u, u);
     case 1: return (a: number) => slot.p.dispatch(def, a, u, u, u, u, u, u, u, u);

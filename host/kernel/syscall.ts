@@ -96,6 +96,13 @@ export interface SyscallDef {
   readonly params: readonly { readonly name: string; readonly kind: ParamKind }[];
   /** May suspend the guest: listed for Asyncify. */
   readonly mayBlock: boolean;
+  /**
+   * Eligible for the untraced fast path (Process.fastCall): the handler
+   * never blocks, forks, ends or signals its process, and reads no per-call
+   * state (callStart, currentCall...), so only the errno it returns matters.
+   * At most 4 parameters.
+   */
+  readonly fast?: boolean;
   /** Never returns to the guest (proc_exit): imported without a result; every other call returns an i32 errno. */
   readonly noReturn?: boolean;
   /** A C library call socklab implements on the host (getaddrinfo): no Linux syscall, fails with an EAI_* code. */
@@ -111,9 +118,10 @@ export type SyscallTable = readonly SyscallDef[];
 export function syscall(
   module: string,
   name: string,
-  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean },
+  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean; fast?: boolean },
   handler: Handler,
 ): SyscallDef {
+  if (spec.fast && (spec.mayBlock || spec.noReturn || (spec.params?.length ?? 0) > 4)) throw new Error(`${name}: a fast call never blocks or exits and takes at most 4 parameters`);
   return {
     module,
     name,
@@ -126,6 +134,7 @@ export function syscall(
     mayBlock: spec.mayBlock ?? false,
     ...(spec.noReturn ? { noReturn: true } : {}),
     ...(spec.library ? { library: true } : {}),
+    ...(spec.fast ? { fast: true } : {}),
     handler,
   };
 }

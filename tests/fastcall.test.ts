@@ -1,0 +1,30 @@
+// The untraced fast path of calls that return at once (SyscallDef.fast,
+// Process.fastCall) must behave exactly like the general dispatch that a
+// trace or fault injection selects: same results, same virtual time.
+import { describe, expect, it } from 'vitest';
+import { runGuest } from './helpers.js';
+
+describe('fast syscall path', () => {
+  it('gives the same output and virtual time traced (general path) and untraced (fast path)', async () => {
+    const fast = await runGuest('kernel_clock');
+    const traced = await runGuest('kernel_clock', [], { trace: {} });
+    expect(fast.status).toBe(0);
+    expect(traced.stdout).toBe(fast.stdout);
+    expect(traced.elapsedNs).toBe(fast.elapsedNs);
+    expect(traced.trace).toMatch(/clock_gettime\(CLOCK_MONOTONIC, \{tv_sec=5, tv_nsec=\d+\}\) = 0/);
+  });
+
+  it('answers bad pointers and clocks the same on both paths', async () => {
+    const fast = await runGuest('kernel_efault', [], { stdin: 'abc' });
+    const traced = await runGuest('kernel_efault', [], { stdin: 'abc', trace: {} });
+    expect(fast.stdout).toContain('clock_time_get bad out: Bad address\nclock_time_get bad clock: Invalid argument\n');
+    expect(traced.stdout).toBe(fast.stdout);
+    expect(traced.trace).toContain('clock_gettime(CLOCK_MONOTONIC, 0xfffffff0) = -1 EFAULT (Bad address)');
+    expect(traced.trace).toMatch(/clock_gettime\(77, 0x[0-9a-f]+\) = -1 EINVAL \(Invalid argument\)/);
+  });
+
+  it('leaves a fast call to fault injection when one is asked for', async () => {
+    const o = await runGuest('kernel_efault', [], { stdin: 'abc', inject: ['clock_gettime:error=EIO:when=1'] });
+    expect(o.stdout).toContain('clock_time_get bad out: Input/output error\nclock_time_get bad clock: Invalid argument\n');
+  });
+});
