@@ -1,8 +1,11 @@
 // The untraced fast path of calls that return at once (SyscallDef.fast,
 // Process.fastCall) must behave exactly like the general dispatch that a
 // trace or fault injection selects: same results, same virtual time.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runGuest } from './helpers.js';
+import { guest, runGuest } from './helpers.js';
+import { loadModule } from '../dist/host/loader/module.js';
+import { KNOWN_IMPORTS, ASYNC_IMPORTS } from '../dist/host/syscalls.js';
 
 describe('fast syscall path', () => {
   it('gives the same output and virtual time traced (general path) and untraced (fast path)', async () => {
@@ -21,6 +24,13 @@ describe('fast syscall path', () => {
     expect(traced.stdout).toBe(fast.stdout);
     expect(traced.trace).toContain('clock_gettime(CLOCK_MONOTONIC, 0xfffffff0) = -1 EFAULT (Bad address)');
     expect(traced.trace).toMatch(/clock_gettime\(77, 0x[0-9a-f]+\) = -1 EINVAL \(Invalid argument\)/);
+  });
+
+  it('imports clock_time_get without its i64 precision, split in two i32s (no BigInt per call)', async () => {
+    const m = await loadModule(readFileSync(guest('kernel_clock')), 'kernel_clock.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS);
+    const names = WebAssembly.Module.imports(m.module).map((i) => `${i.module}.${i.name}`);
+    expect(names).toContain('wasi_snapshot_preview1.clock_time_get$i32');
+    expect(names).not.toContain('wasi_snapshot_preview1.clock_time_get');
   });
 
   it('leaves a fast call to fault injection when one is asked for', async () => {

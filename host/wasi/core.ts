@@ -235,7 +235,7 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.mem.setU64(out, 1000n);
       return 0;
     }),
-    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], fast: true, params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: bigint, out: number) => {
+    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], fast: true, params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: unknown, out: number) => {
       // The monotonic and CPU clocks as a number (setU64 writes it without a BigInt); CLOCK_REALTIME needs 64 bits.
       if (id >= 1 && id <= 3) p.mem.setU64(out, p.kernel.clock.now());
       else {
