@@ -3,7 +3,7 @@
 // trace or fault injection selects: same results, same virtual time.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { guest, runGuest } from './helpers.js';
+import { guest, run, runGuest } from './helpers.js';
 import { loadModule } from '../dist/host/loader/module.js';
 import { KNOWN_IMPORTS, ASYNC_IMPORTS } from '../dist/host/syscalls.js';
 
@@ -15,6 +15,22 @@ describe('fast syscall path', () => {
     expect(traced.stdout).toBe(fast.stdout);
     expect(traced.elapsedNs).toBe(fast.elapsedNs);
     expect(traced.trace).toMatch(/clock_gettime\(CLOCK_MONOTONIC, \{tv_sec=5, tv_nsec=\d+\}\) = 0/);
+  });
+
+  it('keeps a busy process beside sleeping ones on the same schedule, traced or not (a lone one skips its yields)', async () => {
+    const spec = {
+      processes: [
+        { module: guest('kernel_clock'), name: 'busy' },
+        { module: guest('examples_sleeper'), name: 'a', args: ['a', '300', '4'] },
+        { module: guest('examples_sleeper'), name: 'b', args: ['b', '200', '5'] },
+      ],
+      seed: 5,
+    };
+    const fast = await run(spec);
+    const traced = await run({ ...spec, trace: {} });
+    expect(fast.status).toBe(0);
+    expect(traced.processes.map((p) => p.stdout)).toEqual(fast.processes.map((p) => p.stdout));
+    expect(traced.elapsedNs).toBe(fast.elapsedNs);
   });
 
   it('answers bad pointers and clocks the same on both paths', async () => {

@@ -571,6 +571,11 @@ export class Process implements Waiter {
     }
     this.currentCall = undefined;
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind.
+      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
+        return r;
+      }
       this.resumeValue = r;
       this.state = 'runnable';
       k.requeue(this);
