@@ -9,3 +9,11 @@ export const ASYNCIFY_PAGES = 1;
 
 /** Exports of the guest's own mutable globals (fork copies them): GLOBAL_EXPORT_PREFIX + the global's index. */
 export const GLOBAL_EXPORT_PREFIX = 'socklab$global$';
+
+/**
+ * A narrowed import (kernel/syscall.ts narrowsI64) is imported as its name
+ * plus this suffix, in the same module, with its i64 parameter split into
+ * two i32s: a guest cannot name it itself (the loader refuses unknown
+ * imports), and an untransformed module keeps the plain name.
+ */
+export const NARROW_SUFFIX = '$i32';

@@ -62,7 +62,7 @@ export class GuestMemory {
   setU64(ptr: number, v: bigint | number): void {
     this.check(ptr, 8);
     // A safe integer goes as two halves: no BigInt made per call (clock_gettime's hot path).
-    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v)) {
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && v % 1 === 0) {
       const lo = v >>> 0;
       this.dv.setUint32(ptr, lo, true);
       this.dv.setUint32(ptr + 4, (v - lo) / 4294967296, true);

@@ -7,12 +7,12 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { BLOCKED, FORK, type SyscallDef } from './syscall.js';
+import { BLOCKED, FORK, narrowsI64, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel } from './kernel.js';
-import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX } from '../abi/layout.js';
+import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import type { LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
@@ -180,7 +180,11 @@ export class Process implements Waiter {
     const slot: ImportSlot = { p: this };
     this.slot = slot;
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
-    for (const def of this.kernel.syscalls) (imports[def.module] ??= {})[def.name] = importFor(slot, def);
+    for (const def of this.kernel.syscalls) {
+      const m = (imports[def.module] ??= {});
+      m[def.name] = importFor(slot, def);
+      if (narrowsI64(def)) m[`${def.name}${NARROW_SUFFIX}`] = narrowImportFor(slot, def);
+    }
     imports['socklab_rt'] = {
       memory_grow_pre: (_id: number, delta: number) => slot.p.onMemoryGrow(delta),
       memory_grow_post: (_id: number, r: number) => r,
@@ -552,6 +556,51 @@ export class Process implements Waiter {
   }
 
   /**
+   * The import of a `fast` call (SyscallDef.fast) enters here: while nothing
+   * watches the call (no tracer, no injector) and no call is being resumed,
+   * it does what dispatch does for a call that returns at once (the clock's
+   * tick, the errno of an Errno, the slice budget) without the per-call
+   * bookkeeping only blocking or traced calls need. Anything else takes
+   * dispatch, so both paths give the same results.
+   * @internal
+   */
+  fastReady(): boolean {
+    const k = this.kernel;
+    return !this.rewinding && this.callStart < 0 && !this.partialSignal && this.callSigMask === undefined && k.observer === undefined && k.interceptor === undefined && this.state !== 'exited';
+  }
+  /** @internal the fast path proper, once fastReady() said yes. */
+  fastCall(def: SyscallDef, a: number, b: number, c: number, d: number): number {
+    const k = this.kernel;
+    const u = undefined as unknown as number;
+    k.clock.tick();
+    this.currentCall = def;
+    let r: number;
+    try {
+      r = (def.handler as unknown as Handler9)(this, a, b, c, d, u, u, u, u, u);
+    } catch (err) {
+      if (err instanceof Errno) {
+        r = err.errno;
+        if (err.note) this.ext['note'] = err.note;
+      } else if (err instanceof ProcExit || err instanceof Killed) throw err;
+      else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
+    }
+    this.currentCall = undefined;
+    if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind.
+      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
+        return r;
+      }
+      this.resumeValue = r;
+      this.state = 'runnable';
+      k.requeue(this);
+      this.unwind();
+      return 0;
+    }
+    return r;
+  }
+
+  /**
    * fork(), after its handler accepted it: the guest unwinds, and once its
    * whole stack is saved the kernel makes the child from this process's
    * memory, globals and saved stack; both resume from the same point, the
@@ -730,6 +779,19 @@ export class Process implements Waiter {
 /** An import per syscall, taking exactly its wasm parameters (V8 calls arity-matching imports through a faster wrapper). */
 function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
   const u = undefined as unknown as number;
+  if (def.fast) {
+    const go = (a: number, b: number, c: number, d: number): number => {
+      const p = slot.p;
+      return p.fastReady() ? p.fastCall(def, a, b, c, d) : p.dispatch(def, a, b, c, d, u, u, u, u, u);
+    };
+    switch (def.params.length) {
+      case 0: return () => go(u, u, u, u);
+      case 1: return (a: number) => go(a, u, u, u);
+      case 2: return (a: number, b: number) => go(a, b, u, u);
+      case 3: return (a: number, b: number, c: number) => go(a, b, c, u);
+      default: return go;
+    }
+  }
   switch (def.params.length) {
     case 0: return () => slot.p.dispatch(def, u, u, u, u, u, u, u, u, u);
     case 1: return (a: number) => slot.p.dispatch(def, a, u, u, u, u, u, u, u, u);
@@ -742,6 +804,38 @@ function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => nu
     case 8: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number) => slot.p.dispatch(def, a, b, c, d, e, f, g, h, u);
     default: return (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => slot.p.dispatch(def, a, b, c, d, e, f, g, h, i);
   }
+}
+
+/**
+ * The narrowed import of a fast call (narrowsI64): its skip64 parameter, at
+ * index k, arrives as two i32 halves. The general path gets the BigInt V8
+ * would have made (signed); the fast path's handler does not read it, and
+ * a joined number would only be boxed on the way.
+ */
+function narrowImportFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
+  const u = undefined as unknown as number;
+  const k = def.params.findIndex((p) => p.kind === 'skip64');
+  const go = (x0: number, x1: number, x2: number, x3: number, x4: number): number => {
+    const p = slot.p;
+    const ready = p.fastReady();
+    const v = ready ? u : i64Of(k === 0 ? x0 : k === 1 ? x1 : k === 2 ? x2 : x3, k === 0 ? x1 : k === 1 ? x2 : k === 2 ? x3 : x4);
+    const a = k === 0 ? v : x0;
+    const b = k === 0 ? x2 : k === 1 ? v : x1;
+    const c = k < 2 ? x3 : k === 2 ? v : x2;
+    const d = k < 3 ? x4 : k === 3 ? v : x3;
+    return ready ? p.fastCall(def, a, b, c, d) : p.dispatch(def, a, b, c, d, u, u, u, u, u);
+  };
+  switch (def.params.length) {
+    case 1: return (a: number, b: number) => go(a, b, u, u, u);
+    case 2: return (a: number, b: number, c: number) => go(a, b, c, u, u);
+    case 3: return (a: number, b: number, c: number, d: number) => go(a, b, c, d, u);
+    default: return go;
+  }
+}
+
+/** The i64 two i32 halves make, as the BigInt V8 gives a JS import for a wasm i64 (signed). */
+function i64Of(lo: number, hi: number): number {
+  return ((BigInt(hi | 0) << 32n) | BigInt(lo >>> 0)) as unknown as number;
 }
 
 /** Whom an instance's imports call: its process, or the forked child that took the instance over. */

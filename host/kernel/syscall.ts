@@ -76,6 +76,16 @@ export type ParamKind =
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
 
+/**
+ * A fast call with a skip64 parameter (clock_time_get's precision, which no
+ * Linux call has and socklab ignores) is imported narrowed: the loader
+ * passes that i64 as two i32 halves, low first, in its place (abi/layout.ts
+ * NARROW_SUFFIX), since V8 makes a BigInt of every i64 crossing into JS. The
+ * general path joins the halves into the BigInt it always gave; the fast
+ * path passes undefined, as its handler does not read the value.
+ */
+export const narrowsI64 = (d: Pick<SyscallDef, 'fast' | 'params'>): boolean => d.fast === true && d.params.some((p) => p.kind === 'skip64');
+
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
@@ -96,6 +106,13 @@ export interface SyscallDef {
   readonly params: readonly { readonly name: string; readonly kind: ParamKind }[];
   /** May suspend the guest: listed for Asyncify. */
   readonly mayBlock: boolean;
+  /**
+   * Eligible for the untraced fast path (Process.fastCall): the handler
+   * never blocks, forks, ends or signals its process, and reads no per-call
+   * state (callStart, currentCall...), so only the errno it returns matters.
+   * At most 4 parameters, at most one of them an i64 (see narrowsI64).
+   */
+  readonly fast?: boolean;
   /** Never returns to the guest (proc_exit): imported without a result; every other call returns an i32 errno. */
   readonly noReturn?: boolean;
   /** A C library call socklab implements on the host (getaddrinfo): no Linux syscall, fails with an EAI_* code. */
@@ -111,21 +128,25 @@ export type SyscallTable = readonly SyscallDef[];
 export function syscall(
   module: string,
   name: string,
-  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean },
+  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean; fast?: boolean },
   handler: Handler,
 ): SyscallDef {
+  if (spec.fast && (spec.mayBlock || spec.noReturn || (spec.params?.length ?? 0) > 4)) throw new Error(`${name}: a fast call never blocks or exits and takes at most 4 parameters`);
+  const params = (spec.params ?? []).map((s) => {
+    const [n, k] = s.split(':');
+    return { name: n!, kind: (k ?? 'i32') as ParamKind };
+  });
+  if (spec.fast && params.filter((p) => isI64Kind(p.kind)).length > 1) throw new Error(`${name}: a fast call takes at most one i64 parameter`);
   return {
     module,
     name,
     strace: spec.strace ?? name,
     classes: spec.classes ?? [],
-    params: (spec.params ?? []).map((s) => {
-      const [n, k] = s.split(':');
-      return { name: n!, kind: (k ?? 'i32') as ParamKind };
-    }),
+    params,
     mayBlock: spec.mayBlock ?? false,
     ...(spec.noReturn ? { noReturn: true } : {}),
     ...(spec.library ? { library: true } : {}),
+    ...(spec.fast ? { fast: true } : {}),
     handler,
   };
 }

@@ -10,6 +10,8 @@ export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
 export interface FuncType {
   params: string[];
   results: string[];
+  /** A known import the loader narrows (kernel/syscall.ts narrowsI64): its i64 parameter becomes two i32s. */
+  narrow?: boolean;
 }
 
 export interface ImportInfo {

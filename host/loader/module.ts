@@ -10,7 +10,7 @@ import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
 import type { LoadedComponent } from '../component/load.js';
-import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX } from '../abi/layout.js';
+import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
 
 export { cacheDir, ModuleError } from './cache.js';
@@ -36,7 +36,7 @@ export interface LoadedModule {
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v4';
+const TRANSFORM_VERSION = 'v5';
 
 
 
@@ -78,7 +78,8 @@ export async function loadModule(
 
   const hash = createHash('sha256').update(bytes).digest('hex');
   const fuel = opts.fuel === true;
-  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${[...asyncImports].sort().join(',')}\n${hash}`).digest('hex');
+  const narrow = knownImports instanceof Map ? [...knownImports].filter(([, t]) => t.narrow).map(([k]) => k).sort() : [];
+  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
   const hit = memo.get(key);
   if (hit) return { module: hit, hash, name, cached: true, fuel, memory };
 
@@ -94,7 +95,7 @@ export async function loadModule(
     }
   }
   if (!out) {
-    out = await transform(bytes, name, asyncImports, fuel);
+    out = await transform(bytes, name, asyncImports, new Set(narrow), fuel);
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -172,7 +173,7 @@ function article(kind: string): string {
   return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
-async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], fuel: boolean): Promise<Uint8Array> {
+async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], narrow: ReadonlySet<string>, fuel: boolean): Promise<Uint8Array> {
   const { default: binaryen } = await import('binaryen');
   let mod: BModule | undefined;
   try {
@@ -189,7 +190,10 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     exportMutableGlobals(mod, binaryen);
     // Fuel before Asyncify, so the guest can be suspended inside fuel_exhausted like inside a syscall.
     if (fuel) instrumentFuel(mod, binaryen);
-    const unwinds = fuel ? [...asyncImports, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : asyncImports;
+    // After fuel, so the shims cost none; before Asyncify, which unwinds from the narrowed imports instead.
+    narrowImports(mod, binaryen, narrow);
+    const async = asyncImports.map((k) => (narrow.has(k) ? `${k}${NARROW_SUFFIX}` : k));
+    const unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
     binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
     binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(0);
@@ -268,6 +272,34 @@ function renameImports(mod: BModule, binaryen: Binaryen): void {
     }
   }
   for (const name of drop) mod.removeFunction(name);
+}
+
+/**
+ * Each listed import ("module.name") with an i64 parameter is imported
+ * instead as name + NARROW_SUFFIX with that i64 split into two i32s (low,
+ * high) in its place, behind a function of the original type that splits
+ * it: V8 makes a BigInt of every i64 passed to JS (kernel/syscall.ts
+ * narrowsI64).
+ */
+function narrowImports(mod: BModule, binaryen: Binaryen, narrow: ReadonlySet<string>): void {
+  if (!narrow.size) return;
+  const n = mod.getNumFunctions();
+  const infos = Array.from({ length: n }, (_, i) => binaryen.getFunctionInfo(mod.getFunctionByIndex(i)));
+  const { i32, i64 } = binaryen;
+  for (const f of infos) {
+    if (!f.module || !narrow.has(`${f.module}.${f.base}`)) continue;
+    const params = binaryen.expandType(f.params);
+    if (!params.includes(i64)) continue;
+    const split = params.flatMap((t) => (t === i64 ? [i32, i32] : [t]));
+    const inner = `socklab$narrow$${f.base}`;
+    mod.removeFunction(f.name);
+    mod.addFunctionImport(inner, f.module, `${f.base}${NARROW_SUFFIX}`, binaryen.createType(split), f.results);
+    const args = params.flatMap((t, i) => {
+      const v = (): number => mod.local.get(i, t);
+      return t === i64 ? [mod.i32.wrap(v()), mod.i32.wrap(mod.i64.shr_u(v(), (mod.i64.const as unknown as (x: bigint) => number)(32n)))] : [v()];
+    });
+    mod.addFunction(f.name, f.params, f.results, [], mod.call(inner, args, f.results));
+  }
 }
 
 /** Reads a module file (a regular file, at most 256 MiB), with a clear error otherwise. */

@@ -231,12 +231,12 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     syscall(W, 'args_sizes_get', { strace: 'args_sizes_get', classes: ['process'], params: ['argc:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.argv, a, b)),
     syscall(W, 'environ_get', { strace: 'environ_get', classes: ['process'], params: ['environ:environ_out', 'buf:skip'] }, (p: Process, a: number, b: number) => writeStrings(p, p.env, a, b)),
     syscall(W, 'environ_sizes_get', { strace: 'environ_sizes_get', classes: ['process'], params: ['count:out', 'size:out'] }, (p: Process, a: number, b: number) => sizes(p, p.env, a, b)),
-    syscall(W, 'clock_res_get', { strace: 'clock_getres', classes: ['clock'], params: ['id:clockid', 'res:timespec_out'] }, (p: Process, id: number, out: number) => {
+    syscall(W, 'clock_res_get', { strace: 'clock_getres', classes: ['clock'], fast: true, params: ['id:clockid', 'res:timespec_out'] }, (p: Process, id: number, out: number) => {
       if (id > 3) return E.EINVAL;
       p.mem.setU64(out, 1000n);
       return 0;
     }),
-    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: bigint, out: number) => {
+    syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], fast: true, params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: unknown, out: number) => {
       // The monotonic and CPU clocks as a number (setU64 writes it without a BigInt); CLOCK_REALTIME needs 64 bits.
       if (id >= 1 && id <= 3) p.mem.setU64(out, p.kernel.clock.now());
       else {
