@@ -580,7 +580,7 @@ export class Process implements Waiter {
     } catch (err) {
       if (err instanceof Errno) {
         r = err.errno;
-        if (err.note) this.ext['note'] = err.note;
+        if (err.note) this.note = err.note;
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
     }
