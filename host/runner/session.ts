@@ -30,6 +30,8 @@ export interface SessionIO {
   spawned?(pid: number, name: string, host: string, service: boolean): void;
   /** Trace text, when the run is traced. */
   trace?(text: string, pid?: number): void;
+  /** The same stream as trace(), for a syscall's line already in UTF-8: buf[0, len). */
+  traceBytes?(buf: Uint8Array, len: number, pid: number): void;
   /** The --summary table when it cannot go into the trace (a JSONL trace): stderr's stream. */
   summary?(text: string): void;
   /** A line for socklab's stderr (a --net=real policy refusal, ...). */
@@ -98,6 +100,7 @@ export class Session {
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
         failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
         ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
+        ...(io.traceBytes ? { bytes: io.traceBytes } : {}),
       });
       this.kernel.observer = this.tracer;
     }
