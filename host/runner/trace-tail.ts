@@ -46,22 +46,18 @@ export class TraceTail {
     Atomics.store(this.held, 0, this.len);
   }
 
-  /** A line already in UTF-8 (the tracer's bytes): b[0, len). */
-  writeBytes(b: Uint8Array, len: number): void {
-    if (this.len + len > this.data.length) {
-      this.flush();
-      if (len > this.data.length) {
-        writeAll(this.fd, b, len);
-        this.advance(len);
-        return;
-      }
-    }
-    // A line is short: a loop copies it without the view subarray() would make.
-    const d = this.data;
-    let at = this.len;
-    for (let i = 0; i < len; i++) d[at++] = b[i]!;
-    this.len = at;
-    Atomics.store(this.held, 0, at);
+  /** The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the held bytes, their length, hold(n) to hold more. */
+  get bytes(): Uint8Array {
+    return this.data;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  hold(length: number): void {
+    this.len = length;
+    Atomics.store(this.held, 0, length);
   }
 
   /** Writes what is held to the file. */

@@ -6,18 +6,52 @@
 // one copy (host/runner/trace-tail.ts), so a worker stopped by --timeout
 // still leaves every line.
 
+/** Bytes of a string of printable ASCII characters (no newline): written with LineBuf.bytes(). */
+export function ascii(s: string): Uint8Array {
+  if (!/^[\x20-\x7e]*$/.test(s)) throw new Error(`trace: ${JSON.stringify(s)} is not printable ASCII`);
+  return Buffer.from(s, 'latin1');
+}
+
+/**
+ * Where lines can be written in place: the trace file's shared tail
+ * (host/runner/trace-tail.ts). `bytes[0, length)` is held; hold(n) holds
+ * more; flush() writes what is held out and empties it.
+ */
+export interface ByteTarget {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  hold(length: number): void;
+  flush(): void;
+}
+
 /** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
 export class LineBuf {
-  buf: Buffer = Buffer.allocUnsafe(1024);
+  buf: Uint8Array = Buffer.allocUnsafe(1024);
   n = 0;
+  /** Where the line began in buf. */
+  start = 0;
   /** Where column 0 is (the line's start, or past the last newline written), and the bytes beyond one per UTF-16 unit since then. */
   private col0 = 0;
   private extra = 0;
 
+  /** With a target, lines are written straight into its held bytes: no copy, and a stopped worker's tail still has them. */
+  constructor(private readonly target?: ByteTarget) {}
+
+  /** Starts a line. */
   reset(): void {
-    this.n = 0;
-    this.col0 = 0;
+    const t = this.target;
+    if (t !== undefined) this.buf = t.bytes;
+    else if (this.buf.length > 1 << 16) this.buf = Buffer.allocUnsafe(1024);
+    this.n = this.start = this.col0 = t !== undefined ? t.length : 0;
     this.extra = 0;
+  }
+
+  /** Ends the line: held by the target (true), or left in buf[start, n) for the caller (false). */
+  end(): boolean {
+    const t = this.target;
+    if (t === undefined || this.buf !== t.bytes) return false;
+    t.hold(this.n);
+    return true;
   }
 
   /** The column the next character lands in. */
@@ -27,8 +61,23 @@ export class LineBuf {
 
   private room(k: number): void {
     if (this.n + k <= this.buf.length) return;
-    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + k));
-    this.buf.copy(b, 0, 0, this.n);
+    const part = this.n - this.start;
+    const t = this.target;
+    if (t !== undefined && this.buf === t.bytes) {
+      // The target is full: out with the lines before this one, and this one moves to its start.
+      t.flush();
+      this.buf.copyWithin(0, this.start, this.n);
+      this.col0 -= this.start;
+      this.start = 0;
+      this.n = part;
+      if (part + k <= this.buf.length) return;
+    }
+    // A line longer than the target (or the private buffer): in a buffer of its own.
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, part + k));
+    b.set(this.buf.subarray(this.start, this.n), 0);
+    this.col0 -= this.start;
+    this.start = 0;
+    this.n = part;
     this.buf = b;
   }
 
@@ -68,18 +117,46 @@ export class LineBuf {
     this.n = n;
   }
 
+  /** Bytes made by ascii(): no newline, one column each. */
+  bytes(a: Uint8Array): void {
+    const len = a.length;
+    this.room(len);
+    const b = this.buf;
+    if (len > 32) {
+      b.set(a, this.n);
+      this.n += len;
+      return;
+    }
+    let n = this.n;
+    for (let i = 0; i < len; i++) b[n++] = a[i]!;
+    this.n = n;
+  }
+
   /** One ASCII character. */
   ch(c: number): void {
     this.room(1);
     this.buf[this.n++] = c;
   }
 
-  /** A non-negative integer below 2^53, as String() writes it. */
+  /** A non-negative integer below 2^53, as String() writes it (int32 arithmetic below 2^31). */
   uint(v: number): void {
     this.room(16);
     const b = this.buf;
     if (v < 10) {
       b[this.n++] = 48 + v;
+      return;
+    }
+    if (v < 0x80000000) {
+      let digits = 1;
+      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+      let i = this.n + digits;
+      this.n = i;
+      for (let t = v | 0; ; ) {
+        const q = (t / 10) | 0;
+        b[--i] = 48 + t - q * 10;
+        if (q === 0) break;
+        t = q;
+      }
       return;
     }
     let digits = 1;
@@ -96,11 +173,14 @@ export class LineBuf {
 
   /** A number as String() (and JSON.stringify, for finite ones) writes it. */
   num(v: number): void {
-    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v && !Object.is(v, -0)) this.uint(v);
-    else if (v < 0 && v >= -Number.MAX_SAFE_INTEGER && Math.floor(v) === v) {
-      this.ch(45);
-      this.uint(-v);
-    } else this.str(String(v));
+    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      if (v >= 0) this.uint(v);
+      else {
+        this.ch(45);
+        this.uint(-v);
+      }
+    } else if (v > 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) this.uint(v);
+    else this.str(String(v));
   }
 
   /** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds without toFixed. */
@@ -108,17 +188,18 @@ export class LineBuf {
     if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
       const us = ns / 1000;
       const s = Math.floor(us / 1e6);
-      let frac = us - s * 1e6;
+      let frac = (us - s * 1e6) | 0;
       this.uint(s);
       this.room(7);
       const b = this.buf;
-      b[this.n] = 46;
-      for (let i = this.n + 6; i > this.n; i--) {
-        const q = Math.floor(frac / 10);
-        b[i] = 48 + (frac - q * 10);
+      const at = this.n;
+      b[at] = 46;
+      for (let i = at + 6; i > at; i--) {
+        const q = (frac / 10) | 0;
+        b[i] = 48 + frac - q * 10;
         frac = q;
       }
-      this.n += 7;
+      this.n = at + 7;
       return;
     }
     this.str((ns / 1e9).toFixed(6));
@@ -144,6 +225,6 @@ export class LineBuf {
 
   /** The line as a string, for a sink that takes text. */
   text(): string {
-    return this.buf.toString('utf8', 0, this.n);
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).toString('utf8', this.start, this.n);
   }
 }

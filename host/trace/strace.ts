@@ -15,7 +15,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
-import { LineBuf } from './linebuf.js';
+import { LineBuf, ascii, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -76,8 +76,8 @@ export interface TextTraceOptions {
   library?: boolean;
   /** Where the --summary table goes (default: the trace's own stream); a JSONL trace's table goes elsewhere. */
   summaryOut?: (text: string) => void;
-  /** Takes each syscall's line as UTF-8 bytes, buf[0, len) (valid only during the call), instead of write()'s text; other lines still come as text. */
-  bytes?: (buf: Uint8Array, len: number, pid: number) => void;
+  /** The stream write() goes to, as bytes: each syscall's line is written there in place (other lines still come as text through write()). */
+  target?: ByteTarget;
 }
 
 /** Out-pointers whose value is what strace prints as the result. */
@@ -245,6 +245,22 @@ interface CallShape {
   readonly resultShown: boolean;
   /** Nothing to note at entry: every parameter before split is a PURE_KINDS one, and no in/out value. */
   readonly pure: boolean;
+  /** The last name the call was printed under, with "name(" and the JSONL fields from "call" to "args":[ as bytes. */
+  named?: { name: string; text: Uint8Array; json: Uint8Array };
+}
+/** Bytes of the line's fixed parts (host/trace/linebuf.ts). */
+const B = {
+  seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
+  eq: ascii('= '), dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
+  spaces: SPACES.map(ascii),
+};
+/** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
+function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Uint8Array; json: Uint8Array } {
+  let nb = sh.named;
+  if (nb === undefined || nb.name !== name) {
+    nb = sh.named = { name, text: ascii(`${name}(`), json: Buffer.from(`,"call":${JSON.stringify(name)},"import":${importJson(def)},"args":[`) };
+  }
+  return nb;
 }
 /** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
 const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
@@ -754,20 +770,31 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return out;
   };
 
-  const L = new LineBuf();
-  const bytesOut = opts.bytes;
+  const L = new LineBuf(opts.target);
   /** The line in L, after the <unfinished ...> lines of other processes it follows. */
   const emitLine = (pid: number): void => {
-    if (format === 'text' && pending.size) {
-      for (const [other, u] of pending) {
-        if (other !== pid && !u.shown) {
-          write(u.text, other);
-          u.shown = true;
-        }
+    if (!L.end()) write(L.text(), pid);
+  };
+  /** The <unfinished ...> lines of other processes that a line of pid's follows: out before the line is begun in place. */
+  const unfinishedBefore = (pid: number): void => {
+    if (format !== 'text' || !pending.size) return;
+    for (const [other, u] of pending) {
+      if (other !== pid && !u.shown) {
+        write(u.text, other);
+        u.shown = true;
       }
     }
-    if (bytesOut) bytesOut(L.buf, L.n, pid);
-    else write(L.text(), pid);
+  };
+  const prefixBytes: Uint8Array[] = [];
+  let lastHost: string | undefined;
+  let lastHostBytes: Uint8Array = B.pid;
+  /** ',"host":"name"' in bytes, for the last host seen. */
+  const hostBytes = (host: string): Uint8Array => {
+    if (host !== lastHost) {
+      lastHost = host;
+      lastHostBytes = Buffer.from(`,"host":${JSON.stringify(host)}`);
+    }
+    return lastHostBytes;
   };
   const jnumL = (v: number): void => (Number.isFinite(v) ? L.num(v) : L.str('null'));
   /** 0: the next argument is the first; 1: the first in a JSON array; 2: one came before. */
@@ -775,8 +802,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const putText = (x: string | undefined, json: boolean): void => {
     if (x === undefined) return;
     if (sep === 2) {
-      if (json) L.ch(44);
-      else L.str(', ');
+      L.ch(44);
+      if (!json) L.ch(32);
     }
     sep = 2;
     if (json) L.json(x);
@@ -796,19 +823,26 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         hi = 0x200000;
       }
       if (hi < 0x200000) {
-        if (sep === 2) L.str(json ? ',' : ', ');
+        if (sep === 2) {
+          L.ch(44);
+          if (!json) L.ch(32);
+        }
         sep = 2;
         const ns = hi * 4294967296 + lo!;
         const sec = Math.floor(ns / 1e9);
-        L.str(json ? '"{tv_sec=' : '{tv_sec=');
+        L.bytes(json ? B.tvSecJ : B.tvSec);
         L.uint(sec);
-        L.str(', tv_nsec=');
+        L.bytes(B.tvNsec);
         L.uint(ns - sec * 1e9);
-        L.str(json ? '}"' : '}');
+        L.ch(125);
+        if (json) L.ch(34);
         return;
       }
     } else if (kind === 'i32' || kind === 'u32' || kind === 'iovcnt') {
-      if (sep === 2) L.str(json ? ',' : ', ');
+      if (sep === 2) {
+        L.ch(44);
+        if (!json) L.ch(32);
+      }
       sep = 2;
       if (json) L.ch(34);
       L.num(kind === 'i32' ? v | 0 : v >>> 0);
@@ -884,36 +918,30 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
       }
       const json = format === 'jsonl';
+      const named = namedBytes(shapeOf(def), def, name);
+      unfinishedBefore(p.pid);
       L.reset();
       if (json) {
         // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        L.str('{"v":1,"seq":');
+        L.bytes(B.seq);
         L.uint(++seq);
-        L.str(',"start":');
+        L.bytes(B.start);
         jnumL(start);
-        L.str(',"end":');
+        L.bytes(B.end);
         jnumL(now);
-        L.str(',"pid":');
+        L.bytes(B.pid);
         L.num(p.pid);
-        L.str(',"host":');
-        L.json(p.host);
-        L.str(',"call":');
-        L.json(name);
-        L.str(',"import":');
-        L.str(importJson(def));
-        L.str(',"args":[');
+        L.bytes(hostBytes(p.host));
+        L.bytes(named.json);
       } else {
         lastText.set(p.pid, res.text);
-        L.str(prefixOf(p.pid));
+        L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
         stampL(now);
         if (u?.shown) {
-          L.str('<... ');
+          L.bytes(B.resumedOpen);
           L.str(name);
-          L.str(' resumed>');
-        } else {
-          L.str(name);
-          L.ch(40);
-        }
+          L.bytes(B.resumed);
+        } else L.bytes(named.text);
       }
       sep = json ? 1 : 0;
       if (!u?.shown || json) {
@@ -928,7 +956,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const restart = RESTART_TEXT.get(r);
         const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
         const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
-        L.str('],"ret":');
+        L.bytes(B.ret);
         L.json(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1');
         if (errno !== undefined) {
           L.str(',"errno":');
@@ -949,9 +977,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         L.ch(41);
         // strace's result column (40), counted from the line's start or its last newline.
         const col = L.column();
-        if (col < RESULT_COLUMN) L.str(SPACES[RESULT_COLUMN - col]!);
+        if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
         else L.ch(32);
-        L.str('= ');
+        L.bytes(B.eq);
         L.str(res.text);
         if (injected) L.str(' (INJECTED)');
         if (def.library) L.str(' [library call]');
@@ -960,9 +988,10 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           L.str(note);
           L.ch(93);
         }
-        L.str(' <');
+        L.bytes(B.dur);
         L.secs(now - start);
-        L.str('>\n');
+        L.ch(62);
+        L.ch(10);
       }
       emitLine(p.pid);
     },
