@@ -60,7 +60,11 @@ export class LineBuf {
   }
 
   private room(k: number): void {
-    if (this.n + k <= this.buf.length) return;
+    if (this.n + k > this.buf.length) this.spill(k);
+  }
+
+  /** No room for k more bytes: the target's held lines go out, or the line moves to a larger buffer. */
+  private spill(k: number): void {
     const part = this.n - this.start;
     const t = this.target;
     if (t !== undefined && this.buf === t.bytes) {
@@ -185,6 +189,24 @@ export class LineBuf {
 
   /** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds without toFixed. */
   secs(ns: number): void {
+    // The virtual clock's whole microseconds below 2^31 (35 minutes): int32 arithmetic only.
+    const us = ns / 1000;
+    if (us >= 0 && us < 2147483648 && (us | 0) === us) {
+      const s = (us / 1000000) | 0;
+      let frac = us - s * 1000000;
+      this.uint(s);
+      this.room(7);
+      const b = this.buf;
+      const at = this.n;
+      b[at] = 46;
+      for (let i = at + 6; i > at; i--) {
+        const q = (frac / 10) | 0;
+        b[i] = 48 + frac - q * 10;
+        frac = q;
+      }
+      this.n = at + 7;
+      return;
+    }
     if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
       const us = ns / 1000;
       const s = Math.floor(us / 1e6);

@@ -254,6 +254,9 @@ const B = {
   eq: ascii('= '), dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
   spaces: SPACES.map(ascii),
 };
+/** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
+const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
+const CLOCK_BYTES_J = Array.from({ length: 10 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
 /** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
 function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Uint8Array; json: Uint8Array } {
   let nb = sh.named;
@@ -272,9 +275,17 @@ const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
 const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
+let lastDef: SyscallDef | undefined;
+let lastShape: CallShape | undefined;
 function shapeOf(def: SyscallDef): CallShape {
+  // A traced loop asks for one call's shape several times per call: the last one is at hand.
+  if (def === lastDef) return lastShape!;
   let sh = SHAPES.get(def);
-  if (sh) return sh;
+  if (sh) {
+    lastDef = def;
+    lastShape = sh;
+    return sh;
+  }
   const index = new Map<ParamKind, number>();
   def.params.forEach((x, i) => {
     if (!index.has(x.kind)) index.set(x.kind, i);
@@ -710,7 +721,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** The result of the call being printed (a kind shown only on some results reads it). */
   let lastResult = 0;
   /** The result text of each process's last call: what rt_sigreturn hands back after a handler that interrupted nothing. */
-  const lastText = new Map<number, string>();
+  const lastText: (string | undefined)[] = [];
   /** Per process, for each handler running: lastText when it was entered. */
   const frames = new Map<number, string[]>();
   let lastStamp = 0;
@@ -828,16 +839,31 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (!json) L.ch(32);
         }
         sep = 2;
-        const ns = hi * 4294967296 + lo!;
-        const sec = Math.floor(ns / 1e9);
+        let sec: number, nsec: number;
+        if (hi === 0 && lo! < 0x80000000) {
+          sec = (lo! / 1000000000) | 0;
+          nsec = lo! - sec * 1000000000;
+        } else {
+          const ns = hi * 4294967296 + lo!;
+          sec = Math.floor(ns / 1e9);
+          nsec = ns - sec * 1e9;
+        }
         L.bytes(json ? B.tvSecJ : B.tvSec);
         L.uint(sec);
         L.bytes(B.tvNsec);
-        L.uint(ns - sec * 1e9);
+        L.uint(nsec);
         L.ch(125);
         if (json) L.ch(34);
         return;
       }
+    } else if (kind === 'clockid' && v >= 0 && v < CLOCK_BYTES.length) {
+      if (sep === 2) {
+        L.ch(44);
+        if (!json) L.ch(32);
+      }
+      sep = 2;
+      L.bytes(json ? CLOCK_BYTES_J[v]! : CLOCK_BYTES[v]!);
+      return;
     } else if (kind === 'i32' || kind === 'u32' || kind === 'iovcnt') {
       if (sep === 2) {
         L.ch(44);
@@ -897,8 +923,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (!shown(p, def, args)) return;
       const ok = r === 0;
       lastResult = r;
-      const u = pending.get(p.pid);
-      pending.delete(p.pid);
+      const u = pending.size ? pending.get(p.pid) : undefined;
+      if (u !== undefined) pending.delete(p.pid);
       if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) {
         // strace -Z/-z: an <unfinished ...> line already printed is closed all the same.
         if (!u?.shown) return;
@@ -934,7 +960,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         L.bytes(hostBytes(p.host));
         L.bytes(named.json);
       } else {
-        lastText.set(p.pid, res.text);
+        lastText[p.pid] = res.text;
         L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
         stampL(now);
         if (u?.shown) {
@@ -1007,7 +1033,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         u.shown = true;
       }
       // What the code the handler interrupts sees in its result register once rt_sigreturn puts it back.
-      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText.get(p.pid) ?? '0');
+      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText[p.pid] ?? '0');
       emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} ${siginfoText(sig, info)} ---\n`);
     },
     onSigreturn(p, mask, how, def) {
@@ -1015,7 +1041,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (format !== 'text' || !shown(p, SIGRETURN_DEF, [])) return;
       const before = frames.get(p.pid)?.pop() ?? '0';
       const ret = how === 'eintr' ? '-1 EINTR (Interrupted system call)' : how === 'restart' ? String((def && X86_64_NR[def.strace]) ?? '?') : before;
-      lastText.set(p.pid, ret);
+      lastText[p.pid] = ret;
       emit(p.pid, `${tab(`${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}rt_sigreturn({mask=${sigsetText(mask)}})`)}${ret}\n`);
     },
     onExit(p) {
@@ -1023,7 +1049,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const e = p.exit;
       pending.delete(p.pid);
       frames.delete(p.pid);
-      lastText.delete(p.pid);
+      lastText[p.pid] = undefined;
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {
