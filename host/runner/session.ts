@@ -18,6 +18,7 @@ import { DEFAULT_FS_SPACE, FsSpace, Vfs } from '../fs/memfs.js';
 import { Killed } from '../kernel/signals.js';
 import { installPreopen } from '../wasi/files.js';
 import type { createTextTracer } from '../trace/strace.js';
+import type { ByteTarget } from '../trace/linebuf.js';
 import type { Rng } from '../kernel/rng.js';
 import { RealNetwork } from '../net/real/network.js';
 import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
@@ -33,6 +34,8 @@ export interface SessionIO {
   spawned?(pid: number, name: string, host: string, service: boolean): void;
   /** Trace text, when the run is traced. */
   trace?(text: string, pid?: number): void;
+  /** The same stream as trace(), as bytes the tracer writes its lines into in place (a trace file's shared tail). */
+  traceTarget?: ByteTarget;
   /** The --summary table when it cannot go into the trace (a JSONL trace): stderr's stream. */
   summary?(text: string): void;
   /** A line for socklab's stderr (a --net=real policy refusal, ...). */
@@ -101,6 +104,7 @@ export class Session {
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
         failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
         ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
+        ...(io.traceTarget ? { target: io.traceTarget } : {}),
       });
       this.kernel.observer = this.tracer;
     }

@@ -46,6 +46,20 @@ export class TraceTail {
     Atomics.store(this.held, 0, this.len);
   }
 
+  /** The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the held bytes, their length, hold(n) to hold more. */
+  get bytes(): Uint8Array {
+    return this.data;
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  hold(length: number): void {
+    this.len = length;
+    Atomics.store(this.held, 0, length);
+  }
+
   /** Writes what is held to the file. */
   flush(): void {
     if (!this.len) return;

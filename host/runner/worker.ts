@@ -171,6 +171,7 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
   }
   session = new Session(m.spec, {
     trace: traceOut,
+    ...(tail ? { traceTarget: tail } : {}),
     // strace -c's table beside a JSONL trace: socklab's stderr (capturing: the outcome's notices), never the JSONL stream.
     summary: (text) => post({ t: 'notice', text: text.replace(/\n$/, '') }),
     output: queueOutput,

@@ -15,6 +15,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
+import { LineBuf, ascii, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -75,6 +76,8 @@ export interface TextTraceOptions {
   library?: boolean;
   /** Where the --summary table goes (default: the trace's own stream); a JSONL trace's table goes elsewhere. */
   summaryOut?: (text: string) => void;
+  /** The stream write() goes to, as bytes: each syscall's line is written there in place (other lines still come as text through write()). */
+  target?: ByteTarget;
 }
 
 /** Out-pointers whose value is what strace prints as the result. */
@@ -240,13 +243,49 @@ interface CallShape {
   readonly ret: number;
   /** A successful result prints as more than "0" (an out-pointer's value, revents, ready sets...). */
   readonly resultShown: boolean;
+  /** Nothing to note at entry: every parameter before split is a PURE_KINDS one, and no in/out value. */
+  readonly pure: boolean;
+  /** The last name the call was printed under, with "name(" and the JSONL fields from "call" to "args":[ as bytes. */
+  named?: { name: string; text: Uint8Array; json: Uint8Array };
 }
+/** Bytes of the line's fixed parts (host/trace/linebuf.ts). */
+const B = {
+  seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
+  eq: ascii('= '), dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
+  spaces: SPACES.map(ascii),
+};
+/** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
+const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
+const CLOCK_BYTES_J = Array.from({ length: 10 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
+/** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
+function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Uint8Array; json: Uint8Array } {
+  let nb = sh.named;
+  if (nb === undefined || nb.name !== name) {
+    nb = sh.named = { name, text: ascii(`${name}(`), json: Buffer.from(`,"call":${JSON.stringify(name)},"import":${importJson(def)},"args":[`) };
+  }
+  return nb;
+}
+/** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
+const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
+  'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
+  'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
+  'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
+  'itimer_which', 'timer_flags', 'sigpipe_disp',
+]);
 const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
+let lastDef: SyscallDef | undefined;
+let lastShape: CallShape | undefined;
 function shapeOf(def: SyscallDef): CallShape {
+  // A traced loop asks for one call's shape several times per call: the last one is at hand.
+  if (def === lastDef) return lastShape!;
   let sh = SHAPES.get(def);
-  if (sh) return sh;
+  if (sh) {
+    lastDef = def;
+    lastShape = sh;
+    return sh;
+  }
   const index = new Map<ParamKind, number>();
   def.params.forEach((x, i) => {
     if (!index.has(x.kind)) index.set(x.kind, i);
@@ -259,28 +298,14 @@ function shapeOf(def: SyscallDef): CallShape {
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
+    pure: false,
   };
+  sh = { ...sh, pure: !sh.before && !sh.sleepy && def.strace !== 'clone' && def.params.slice(0, sh.split).every((x) => PURE_KINDS.has(x.kind)) };
   SHAPES.set(def, sh);
   return sh;
 }
 
 const NO_BEFORE: Map<number, number> = new Map();
-/** A number as JSON.stringify writes it. */
-const jnum = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
-/** A string as JSON.stringify writes it: plain ASCII text needs no escapes. */
-function jstr(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
-  }
-  return `"${s}"`;
-}
-/** An array of strings as JSON.stringify writes it. */
-function jarr(xs: readonly string[]): string {
-  let out = '[';
-  for (let i = 0; i < xs.length; i++) out = i ? `${out},${jstr(xs[i]!)}` : `${out}${jstr(xs[i]!)}`;
-  return `${out}]`;
-}
 const IMPORT_JSON = new WeakMap<SyscallDef, string>();
 function importJson(def: SyscallDef): string {
   let s = IMPORT_JSON.get(def);
@@ -293,6 +318,8 @@ interface Entry {
   text: (string | undefined)[];
   before: Map<number, number>;
 }
+/** The entry of a call whose shape is pure: its arguments are printed from their values at exit. */
+const PURE_ENTRY: Entry = Object.freeze({ text: [], before: NO_BEFORE }) as Entry;
 
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
   const max = opts.strSize ?? 32;
@@ -694,7 +721,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** The result of the call being printed (a kind shown only on some results reads it). */
   let lastResult = 0;
   /** The result text of each process's last call: what rt_sigreturn hands back after a handler that interrupted nothing. */
-  const lastText = new Map<number, string>();
+  const lastText: (string | undefined)[] = [];
   /** Per process, for each handler running: lastText when it was entered. */
   const frames = new Map<number, string[]>();
   let lastStamp = 0;
@@ -714,6 +741,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       return `${new Date(ms).toISOString().slice(11, 19)}.${us} `;
     }
     return `${secs(ns)} `;
+  };
+  /** stamp(), into L. */
+  const stampL = (ns: number): void => {
+    const mode = opts.time ?? 'elapsed';
+    if (mode === 'elapsed') {
+      L.secs(ns);
+      L.ch(32);
+    } else L.str(stamp(ns));
   };
   /** " = result", from column 40 as strace aligns it. */
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
@@ -735,18 +770,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
   const stats = new Map<string, { calls: number; errors: number; ns: number }>();
   const perPid = new Map<number, Map<string, { calls: number; errors: number; ns: number }>>();
-  /** join([...xs, ...ys]) without the array. */
-  const joinBoth = (xs: readonly (string | undefined)[], ys: readonly (string | undefined)[]): string => {
-    let out = '';
-    let first = true;
-    for (let i = 0; i < xs.length + ys.length; i++) {
-      const x = i < xs.length ? xs[i] : ys[i - xs.length];
-      if (x === undefined) continue;
-      out = first ? x : `${out}, ${x}`;
-      first = false;
-    }
-    return out;
-  };
   const join = (xs: readonly (string | undefined)[]): string => {
     let out = '';
     let first = true;
@@ -758,10 +781,111 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return out;
   };
 
+  const L = new LineBuf(opts.target);
+  /** The line in L, after the <unfinished ...> lines of other processes it follows. */
+  const emitLine = (pid: number): void => {
+    if (!L.end()) write(L.text(), pid);
+  };
+  /** The <unfinished ...> lines of other processes that a line of pid's follows: out before the line is begun in place. */
+  const unfinishedBefore = (pid: number): void => {
+    if (format !== 'text' || !pending.size) return;
+    for (const [other, u] of pending) {
+      if (other !== pid && !u.shown) {
+        write(u.text, other);
+        u.shown = true;
+      }
+    }
+  };
+  const prefixBytes: Uint8Array[] = [];
+  let lastHost: string | undefined;
+  let lastHostBytes: Uint8Array = B.pid;
+  /** ',"host":"name"' in bytes, for the last host seen. */
+  const hostBytes = (host: string): Uint8Array => {
+    if (host !== lastHost) {
+      lastHost = host;
+      lastHostBytes = Buffer.from(`,"host":${JSON.stringify(host)}`);
+    }
+    return lastHostBytes;
+  };
+  const jnumL = (v: number): void => (Number.isFinite(v) ? L.num(v) : L.str('null'));
+  /** 0: the next argument is the first; 1: the first in a JSON array; 2: one came before. */
+  let sep = 0;
+  const putText = (x: string | undefined, json: boolean): void => {
+    if (x === undefined) return;
+    if (sep === 2) {
+      L.ch(44);
+      if (!json) L.ch(32);
+    }
+    sep = 2;
+    if (json) L.json(x);
+    else L.str(x);
+  };
+  /** One argument into L: the common kinds straight as bytes, the others through arg()'s text. */
+  const putArg = (p: Process, def: SyscallDef, args: readonly unknown[], i: number, ok: boolean, n: number, entry: Entry | undefined, json: boolean): void => {
+    const kind = def.params[i]!.kind;
+    const v = args[i] as number;
+    if (kind === 'timespec_out' && ok && v) {
+      const mem = p.mem;
+      let lo: number, hi: number;
+      try {
+        lo = mem.u32(v);
+        hi = mem.u32(v + 4);
+      } catch {
+        hi = 0x200000;
+      }
+      if (hi < 0x200000) {
+        if (sep === 2) {
+          L.ch(44);
+          if (!json) L.ch(32);
+        }
+        sep = 2;
+        let sec: number, nsec: number;
+        if (hi === 0 && lo! < 0x80000000) {
+          sec = (lo! / 1000000000) | 0;
+          nsec = lo! - sec * 1000000000;
+        } else {
+          const ns = hi * 4294967296 + lo!;
+          sec = Math.floor(ns / 1e9);
+          nsec = ns - sec * 1e9;
+        }
+        L.bytes(json ? B.tvSecJ : B.tvSec);
+        L.uint(sec);
+        L.bytes(B.tvNsec);
+        L.uint(nsec);
+        L.ch(125);
+        if (json) L.ch(34);
+        return;
+      }
+    } else if (kind === 'clockid' && v >= 0 && v < CLOCK_BYTES.length) {
+      if (sep === 2) {
+        L.ch(44);
+        if (!json) L.ch(32);
+      }
+      sep = 2;
+      L.bytes(json ? CLOCK_BYTES_J[v]! : CLOCK_BYTES[v]!);
+      return;
+    } else if (kind === 'i32' || kind === 'u32' || kind === 'iovcnt') {
+      if (sep === 2) {
+        L.ch(44);
+        if (!json) L.ch(32);
+      }
+      sep = 2;
+      if (json) L.ch(34);
+      L.num(kind === 'i32' ? v | 0 : v >>> 0);
+      if (json) L.ch(34);
+      return;
+    }
+    putText(arg(p, def, args, i, ok, n, entry), json);
+  };
+
   return {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
       const sh = shapeOf(def);
+      if (sh.pure) {
+        entries[p.pid] = PURE_ENTRY;
+        return;
+      }
       const before = sh.before ? new Map<number, number>() : NO_BEFORE;
       if (sh.before) {
         def.params.forEach((x, i) => {
@@ -782,7 +906,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (!shown(p, def, args)) return;
       if (format !== 'text' || pending.has(p.pid)) return;
       const e = entries[p.pid];
-      const text = join(e?.text ?? []);
+      const text = join(e === PURE_ENTRY ? Array.from({ length: splitAt(def) }, (_, i) => arg(p, def, args, i, false, 0)) : e?.text ?? []);
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${callName(p, def, args)}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false });
     },
@@ -798,8 +922,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (!shown(p, def, args)) return;
       const ok = r === 0;
       lastResult = r;
-      const u = pending.get(p.pid);
-      pending.delete(p.pid);
+      const u = pending.size ? pending.get(p.pid) : undefined;
+      if (u !== undefined) pending.delete(p.pid);
       if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) {
         // strace -Z/-z: an <unfinished ...> line already printed is closed all the same.
         if (!u?.shown) return;
@@ -808,17 +932,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const res = result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
       const split = splitAt(def);
-      // fork() is clone(2) with glibc's arguments; the child tid pointer is where fork's result goes.
-      let inText: readonly (string | undefined)[];
-      if (def.strace === 'clone') inText = cloneArgs(args);
-      else if (entry) inText = entry.text;
-      else {
-        const t: (string | undefined)[] = [];
-        for (let i = 0; i < split; i++) t.push(arg(p, def, args, i, ok, n));
-        inText = t;
-      }
-      const outText: (string | undefined)[] = [];
-      for (let i = split; i < def.params.length; i++) outText.push(arg(p, def, args, i, ok, n, entry));
       const name = callName(p, def, args);
       if (opts.summary) {
         for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
@@ -829,24 +942,83 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           m.set(name, st);
         }
       }
-      if (format === 'jsonl') {
-        const decoded: string[] = [];
-        for (const x of inText) if (x !== undefined) decoded.push(x);
-        for (const x of outText) if (x !== undefined) decoded.push(x);
+      const json = format === 'jsonl';
+      const named = namedBytes(shapeOf(def), def, name);
+      unfinishedBefore(p.pid);
+      L.reset();
+      if (json) {
+        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
+        L.bytes(B.seq);
+        L.uint(++seq);
+        L.bytes(B.start);
+        jnumL(start);
+        L.bytes(B.end);
+        jnumL(now);
+        L.bytes(B.pid);
+        L.num(p.pid);
+        L.bytes(hostBytes(p.host));
+        L.bytes(named.json);
+      } else {
+        lastText[p.pid] = res.text;
+        L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
+        stampL(now);
+        if (u?.shown) {
+          L.bytes(B.resumedOpen);
+          L.str(name);
+          L.bytes(B.resumed);
+        } else L.bytes(named.text);
+      }
+      sep = json ? 1 : 0;
+      if (!u?.shown || json) {
+        // fork() is clone(2) with glibc's arguments; the child tid pointer is where fork's result goes.
+        if (def.strace === 'clone') for (const x of cloneArgs(args)) putText(x, json);
+        else if (entry !== undefined && entry !== PURE_ENTRY) for (const x of entry.text) putText(x, json);
+        else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
+      }
+      for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      if (json) {
         // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
         const restart = RESTART_TEXT.get(r);
         const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
         const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
-        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        emit(p.pid, `{"v":1,"seq":${++seq},"start":${jnum(start)},"end":${jnum(now)},"pid":${p.pid},"host":${jstr(p.host)},"call":${jstr(name)},"import":${importJson(def)},"args":${jarr(decoded)},"ret":${jstr(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1')}${errno !== undefined ? `,"errno":${jstr(errno)}` : ''}${def.library ? ',"library":true' : ''}${injected ? ',"injected":true' : ''}${note ? `,"note":${jstr(note)}` : ''}${opts.wall ? `,"wall":${jnum(Date.now() * 1e6)}` : ''}}\n`);
-        return;
+        L.bytes(B.ret);
+        L.json(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1');
+        if (errno !== undefined) {
+          L.str(',"errno":');
+          L.json(errno);
+        }
+        if (def.library) L.str(',"library":true');
+        if (injected) L.str(',"injected":true');
+        if (note) {
+          L.str(',"note":');
+          L.json(note);
+        }
+        if (opts.wall) {
+          L.str(',"wall":');
+          jnumL(Date.now() * 1e6);
+        }
+        L.str('}\n');
+      } else {
+        L.ch(41);
+        // strace's result column (40), counted from the line's start or its last newline.
+        const col = L.column();
+        if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
+        else L.ch(32);
+        L.bytes(B.eq);
+        L.str(res.text);
+        if (injected) L.str(' (INJECTED)');
+        if (def.library) L.str(' [library call]');
+        if (note) {
+          L.str(' [');
+          L.str(note);
+          L.ch(93);
+        }
+        L.bytes(B.dur);
+        L.secs(now - start);
+        L.ch(62);
+        L.ch(10);
       }
-      lastText.set(p.pid, res.text);
-      const tail = `${res.text}${injected ? ' (INJECTED)' : ''}${def.library ? ' [library call]' : ''}${note ? ` [${note}]` : ''} <${secs(now - start)}>\n`;
-      const decoded = u?.shown ? join(outText) : joinBoth(inText, outText);
-      const head = u?.shown ? `${prefixOf(p.pid)}${stamp(now)}<... ${name} resumed>${decoded})` : `${prefixOf(p.pid)}${stamp(now)}${name}(${decoded})`;
-      // The result column counts from the line's last newline, which only the decoded arguments could hold.
-      emit(p.pid, `${decoded.includes('\n') ? tab(head) : tabAt(head, head.length)}${tail}`);
+      emitLine(p.pid);
     },
     onSignal(p, sig, info) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
@@ -860,7 +1032,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         u.shown = true;
       }
       // What the code the handler interrupts sees in its result register once rt_sigreturn puts it back.
-      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText.get(p.pid) ?? '0');
+      (frames.get(p.pid) ?? frames.set(p.pid, []).get(p.pid)!).push(lastText[p.pid] ?? '0');
       emit(p.pid, `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}--- ${sig} ${siginfoText(sig, info)} ---\n`);
     },
     onSigreturn(p, mask, how, def) {
@@ -868,7 +1040,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (format !== 'text' || !shown(p, SIGRETURN_DEF, [])) return;
       const before = frames.get(p.pid)?.pop() ?? '0';
       const ret = how === 'eintr' ? '-1 EINTR (Interrupted system call)' : how === 'restart' ? String((def && X86_64_NR[def.strace]) ?? '?') : before;
-      lastText.set(p.pid, ret);
+      lastText[p.pid] = ret;
       emit(p.pid, `${tab(`${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}rt_sigreturn({mask=${sigsetText(mask)}})`)}${ret}\n`);
     },
     onExit(p) {
@@ -876,7 +1048,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const e = p.exit;
       pending.delete(p.pid);
       frames.delete(p.pid);
-      lastText.delete(p.pid);
+      lastText[p.pid] = undefined;
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {

@@ -1,0 +1,252 @@
+// A trace line built as UTF-8 bytes in one reused buffer. Profiling the
+// tracer showed most of its cost was the strings themselves: template
+// literals making rope strings per call, the GC behind them, and encoding
+// each line to UTF-8 on its way to the file. Writing the bytes straight away
+// makes none of that, and the line goes to the trace file's shared tail with
+// one copy (host/runner/trace-tail.ts), so a worker stopped by --timeout
+// still leaves every line.
+
+/** Bytes of a string of printable ASCII characters (no newline): written with LineBuf.bytes(). */
+export function ascii(s: string): Uint8Array {
+  if (!/^[\x20-\x7e]*$/.test(s)) throw new Error(`trace: ${JSON.stringify(s)} is not printable ASCII`);
+  return Buffer.from(s, 'latin1');
+}
+
+/**
+ * Where lines can be written in place: the trace file's shared tail
+ * (host/runner/trace-tail.ts). `bytes[0, length)` is held; hold(n) holds
+ * more; flush() writes what is held out and empties it.
+ */
+export interface ByteTarget {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  hold(length: number): void;
+  flush(): void;
+}
+
+/** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
+export class LineBuf {
+  buf: Uint8Array = Buffer.allocUnsafe(1024);
+  n = 0;
+  /** Where the line began in buf. */
+  start = 0;
+  /** Where column 0 is (the line's start, or past the last newline written), and the bytes beyond one per UTF-16 unit since then. */
+  private col0 = 0;
+  private extra = 0;
+
+  /** With a target, lines are written straight into its held bytes: no copy, and a stopped worker's tail still has them. */
+  constructor(private readonly target?: ByteTarget) {}
+
+  /** Starts a line. */
+  reset(): void {
+    const t = this.target;
+    if (t !== undefined) this.buf = t.bytes;
+    else if (this.buf.length > 1 << 16) this.buf = Buffer.allocUnsafe(1024);
+    this.n = this.start = this.col0 = t !== undefined ? t.length : 0;
+    this.extra = 0;
+  }
+
+  /** Ends the line: held by the target (true), or left in buf[start, n) for the caller (false). */
+  end(): boolean {
+    const t = this.target;
+    if (t === undefined || this.buf !== t.bytes) return false;
+    t.hold(this.n);
+    return true;
+  }
+
+  /** The column the next character lands in. */
+  column(): number {
+    return this.n - this.col0 - this.extra;
+  }
+
+  private room(k: number): void {
+    if (this.n + k > this.buf.length) this.spill(k);
+  }
+
+  /** No room for k more bytes: the target's held lines go out, or the line moves to a larger buffer. */
+  private spill(k: number): void {
+    const part = this.n - this.start;
+    const t = this.target;
+    if (t !== undefined && this.buf === t.bytes) {
+      // The target is full: out with the lines before this one, and this one moves to its start.
+      t.flush();
+      this.buf.copyWithin(0, this.start, this.n);
+      this.col0 -= this.start;
+      this.start = 0;
+      this.n = part;
+      if (part + k <= this.buf.length) return;
+    }
+    // A line longer than the target (or the private buffer): in a buffer of its own.
+    const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, part + k));
+    b.set(this.buf.subarray(this.start, this.n), 0);
+    this.col0 -= this.start;
+    this.start = 0;
+    this.n = part;
+    this.buf = b;
+  }
+
+  /** A string, UTF-8 encoded as Buffer.from(s) would be (a lone surrogate as U+FFFD). */
+  str(s: string): void {
+    const len = s.length;
+    this.room(len * 3);
+    const b = this.buf;
+    let n = this.n;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        b[n++] = c;
+        if (c === 10) {
+          this.col0 = n;
+          this.extra = 0;
+        }
+      } else if (c < 0x800) {
+        b[n++] = 0xc0 | (c >> 6);
+        b[n++] = 0x80 | (c & 63);
+        this.extra += 1;
+      } else if (c >= 0xd800 && c < 0xdc00 && i + 1 < len && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (s.charCodeAt(++i) - 0xdc00);
+        b[n++] = 0xf0 | (cp >> 18);
+        b[n++] = 0x80 | ((cp >> 12) & 63);
+        b[n++] = 0x80 | ((cp >> 6) & 63);
+        b[n++] = 0x80 | (cp & 63);
+        this.extra += 2;
+      } else {
+        const u = c >= 0xd800 && c < 0xe000 ? 0xfffd : c;
+        b[n++] = 0xe0 | (u >> 12);
+        b[n++] = 0x80 | ((u >> 6) & 63);
+        b[n++] = 0x80 | (u & 63);
+        this.extra += 2;
+      }
+    }
+    this.n = n;
+  }
+
+  /** Bytes made by ascii(): no newline, one column each. */
+  bytes(a: Uint8Array): void {
+    const len = a.length;
+    this.room(len);
+    const b = this.buf;
+    if (len > 32) {
+      b.set(a, this.n);
+      this.n += len;
+      return;
+    }
+    let n = this.n;
+    for (let i = 0; i < len; i++) b[n++] = a[i]!;
+    this.n = n;
+  }
+
+  /** One ASCII character. */
+  ch(c: number): void {
+    this.room(1);
+    this.buf[this.n++] = c;
+  }
+
+  /** A non-negative integer below 2^53, as String() writes it (int32 arithmetic below 2^31). */
+  uint(v: number): void {
+    this.room(16);
+    const b = this.buf;
+    if (v < 10) {
+      b[this.n++] = 48 + v;
+      return;
+    }
+    if (v < 0x80000000) {
+      let digits = 1;
+      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+      let i = this.n + digits;
+      this.n = i;
+      for (let t = v | 0; ; ) {
+        const q = (t / 10) | 0;
+        b[--i] = 48 + t - q * 10;
+        if (q === 0) break;
+        t = q;
+      }
+      return;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    let i = this.n + digits;
+    this.n = i;
+    for (let t = v; ; ) {
+      const q = Math.floor(t / 10);
+      b[--i] = 48 + (t - q * 10);
+      if (q === 0) break;
+      t = q;
+    }
+  }
+
+  /** A number as String() (and JSON.stringify, for finite ones) writes it. */
+  num(v: number): void {
+    if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+      if (v >= 0) this.uint(v);
+      else {
+        this.ch(45);
+        this.uint(-v);
+      }
+    } else if (v > 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) this.uint(v);
+    else this.str(String(v));
+  }
+
+  /** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds without toFixed. */
+  secs(ns: number): void {
+    // The virtual clock's whole microseconds below 2^31 (35 minutes): int32 arithmetic only.
+    const us = ns / 1000;
+    if (us >= 0 && us < 2147483648 && (us | 0) === us) {
+      const s = (us / 1000000) | 0;
+      let frac = us - s * 1000000;
+      this.uint(s);
+      this.room(7);
+      const b = this.buf;
+      const at = this.n;
+      b[at] = 46;
+      for (let i = at + 6; i > at; i--) {
+        const q = (frac / 10) | 0;
+        b[i] = 48 + frac - q * 10;
+        frac = q;
+      }
+      this.n = at + 7;
+      return;
+    }
+    if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
+      const us = ns / 1000;
+      const s = Math.floor(us / 1e6);
+      let frac = (us - s * 1e6) | 0;
+      this.uint(s);
+      this.room(7);
+      const b = this.buf;
+      const at = this.n;
+      b[at] = 46;
+      for (let i = at + 6; i > at; i--) {
+        const q = (frac / 10) | 0;
+        b[i] = 48 + frac - q * 10;
+        frac = q;
+      }
+      this.n = at + 7;
+      return;
+    }
+    this.str((ns / 1e9).toFixed(6));
+  }
+
+  /** A string as JSON.stringify writes it. */
+  json(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+        this.str(JSON.stringify(s));
+        return;
+      }
+    }
+    this.room(s.length + 2);
+    const b = this.buf;
+    let n = this.n;
+    b[n++] = 34;
+    for (let i = 0; i < s.length; i++) b[n++] = s.charCodeAt(i);
+    b[n++] = 34;
+    this.n = n;
+  }
+
+  /** The line as a string, for a sink that takes text. */
+  text(): string {
+    return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).toString('utf8', this.start, this.n);
+  }
+}
