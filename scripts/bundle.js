@@ -46,6 +46,8 @@ const common = {
   // runner/run.ts starts the kernel's worker from this file, not from dist/host/runner/worker.js.
   define: { SOCKLAB_BUNDLED_WORKER: JSON.stringify('./worker.cjs') },
   logLevel: 'warning',
+  // Fewer bytes to read and parse at every start (~5 ms of CPU of a run); names are kept, for stack traces.
+  minifyWhitespace: true,
 };
 // The command line (run.js alone first: bin/socklab.js starts the kernel's worker before it loads the
 // parser, cli.js) and a grading lane (grade/batch.ts), each with chunks for what it imports lazily.
