@@ -72,7 +72,7 @@ async function best(k: number, f: () => Promise<number> | number): Promise<numbe
   return m;
 }
 
-/** Rows to run: `node dist/bench/run.js clock tracing real` runs only those groups (and writes no results.json); none given runs all. */
+/** Rows to run: `node dist/bench/run.js clock tracing real startup` runs only those groups (and writes no results.json); none given runs all. */
 const only = process.argv.slice(2);
 const want = (group: string): boolean => only.length === 0 || only.includes(group);
 
@@ -161,40 +161,44 @@ async function main(): Promise<void> {
     rows.push(...(await realRows(streamW, pingW, pingN, undefined, () => port++)));
   }
 
+  // `node dist/bench/run.js startup` runs only these rows.
+  if (want('startup')) {
+    // Start-up: cold pays the Asyncify transform; warm reads the cached module.
+    const coldCache = mkdtempSync(join(tmpdir(), 'socklab-cache-'));
+    const cold = await best(3, async () => {
+      rmSync(coldCache, { recursive: true, force: true });
+      return timeSocklab(hello, [], { SOCKLAB_CACHE: coldCache });
+    });
+    const warm = await best(5, () => timeSocklab(hello, []));
+    const helloNat = await best(5, () => timeNative(helloN, []));
+    const helloNw = await best(5, () => timeNodeWasi(hello, []));
+    rows.push({ name: 'hello world start-up, cold (Asyncify transform)', unit: 'ms', socklab: cold / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6 });
+    rows.push({ name: 'hello world start-up, warm (cached module)', unit: 'ms', socklab: warm / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6, note: 'includes the worker thread start' });
+    // The whole process, as a user starts it: `socklab run hello.wasm` (cached module) next to `node -e ''`,
+    // both as child processes, taken in turns so that both see the same load; medians.
+    {
+      const K = 21;
+      const cli = [join(root, 'bin', 'socklab.js'), 'run', hello];
+      timeNodeChild(cli); // the module is in the cache (the warm row) and the files in the page cache
+      const sl: number[] = [];
+      const bare: number[] = [];
+      for (let i = 0; i < K; i++) {
+        bare.push(timeNodeChild(['-e', '']));
+        sl.push(timeNodeChild(cli));
+      }
+      const s = median(sl) / 1e6;
+      const n = median(bare) / 1e6;
+      rows.push({ name: 'hello world whole process (socklab run, cached)', unit: 'ms', socklab: s, native: helloNat / 1e6, note: `node -e '' ${n.toFixed(0)} ms: ${(s / n).toFixed(2)}x of it (target 1.5x); medians of ${K}, taken in turns` });
+    }
+    rmSync(coldCache, { recursive: true, force: true });
+  }
+
   if (only.length) {
     // A partial run (the groups above): printed, results.json left as it is.
     print(rows);
     rmSync(nativeDir, { recursive: true, force: true });
     return;
   }
-  // Start-up: cold pays the Asyncify transform; warm reads the cached module.
-  const coldCache = mkdtempSync(join(tmpdir(), 'socklab-cache-'));
-  const cold = await best(3, async () => {
-    rmSync(coldCache, { recursive: true, force: true });
-    return timeSocklab(hello, [], { SOCKLAB_CACHE: coldCache });
-  });
-  const warm = await best(5, () => timeSocklab(hello, []));
-  const helloNat = await best(5, () => timeNative(helloN, []));
-  const helloNw = await best(5, () => timeNodeWasi(hello, []));
-  rows.push({ name: 'hello world start-up, cold (Asyncify transform)', unit: 'ms', socklab: cold / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6 });
-  rows.push({ name: 'hello world start-up, warm (cached module)', unit: 'ms', socklab: warm / 1e6, native: helloNat / 1e6, nodeWasi: helloNw / 1e6, note: 'includes the worker thread start' });
-  // The whole process, as a user starts it: `socklab run hello.wasm` (cached module) next to `node -e ''`,
-  // both as child processes, taken in turns so that both see the same load; medians.
-  {
-    const K = 21;
-    const cli = [join(root, 'bin', 'socklab.js'), 'run', hello];
-    timeNodeChild(cli); // the module is in the cache (the warm row) and the files in the page cache
-    const sl: number[] = [];
-    const bare: number[] = [];
-    for (let i = 0; i < K; i++) {
-      bare.push(timeNodeChild(['-e', '']));
-      sl.push(timeNodeChild(cli));
-    }
-    const s = median(sl) / 1e6;
-    const n = median(bare) / 1e6;
-    rows.push({ name: 'hello world whole process (socklab run, cached)', unit: 'ms', socklab: s, native: helloNat / 1e6, note: `node -e '' ${n.toFixed(0)} ms: ${(s / n).toFixed(2)}x of it (target 1.5x); medians of ${K}, taken in turns` });
-  }
-  rmSync(coldCache, { recursive: true, force: true });
 
   // Compiling a small C file (bench/c/hello.c with the SDK): a native wasm32 clang, and @yowasp/clang cold and from its cache.
   {

@@ -12,9 +12,8 @@
 // modes grading and benchmarks use; run() in run.ts stays the one for
 // interactive runs. Both drive a run with driveRun() (run.ts): the same
 // messages, timeout and outcome.
-import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import { driveRun, type RunOptions, type RunOutcome } from './run.js';
+import type { Worker } from 'node:worker_threads';
+import { driveRun, newWorker, type RunOptions, type RunOutcome } from './run.js';
 
 export interface PoolOptions {
   /** Workers at most (runs beyond wait for one). Default 1. */
@@ -24,13 +23,6 @@ export interface PoolOptions {
 }
 
 export type PooledRunOptions = Omit<RunOptions, 'output' | 'onPublished'> & { output?: 'capture' | 'discard' };
-
-function workerUrl(): URL {
-  const here = import.meta.url;
-  // Under a TypeScript loader (vitest) this file is host/runner/pool.ts; the worker must be compiled JS.
-  if (here.endsWith('.ts')) return new URL(here.replace(/\/host\/runner\/pool\.ts$/, '/dist/host/runner/worker.js'));
-  return new URL('./worker.js', here);
-}
 
 interface Slot {
   worker: Worker;
@@ -82,7 +74,7 @@ export class RunnerPool {
   private spawn(): Slot {
     this.live++;
     this.stats.workersStarted++;
-    const worker = new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
+    const worker = newWorker();
     return { worker, runs: 0 };
   }
 

@@ -67,14 +67,24 @@ export interface RunOutcome {
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
 const DEFAULT_CAPTURE_LIMIT = 64 << 20;
 
-function workerUrl(): URL {
+/**
+ * The kernel's worker as scripts/bundle.js names it beside the bundled
+ * command line ("./worker.cjs": one CommonJS file, which a thread starts
+ * without initialising the ES module loader); undefined outside the bundle.
+ */
+declare const SOCKLAB_BUNDLED_WORKER: string | undefined;
+
+/** The file a kernel worker runs (run() here, RunnerPool in pool.ts). */
+export function workerUrl(): URL {
   const here = import.meta.url;
+  if (typeof SOCKLAB_BUNDLED_WORKER === 'string') return new URL(SOCKLAB_BUNDLED_WORKER, here);
   // Under a TypeScript loader (vitest) this file is host/runner/run.ts; the worker must be compiled JS.
   if (here.endsWith('.ts')) return new URL(here.replace(/\/host\/runner\/run\.ts$/, '/dist/host/runner/worker.js'));
   return new URL('./worker.js', here);
 }
 
-function newWorker(): Worker {
+/** A kernel worker: an 8 MiB stack, so a guest may recurse as deep as in the pool's workers. */
+export function newWorker(): Worker {
   return new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
 }
 
