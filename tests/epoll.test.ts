@@ -38,8 +38,34 @@ describe('epoll, eventfd and timerfd', () => {
     expect(t).toMatch(/ timerfd_settime\(\d+<anon_inode:\[timerfd\]>, TFD_TIMER_ABSTIME, \{it_interval=\{tv_sec=0, tv_nsec=0\}, it_value=\{tv_sec=17672256\d\d, tv_nsec=\d+\}\}, NULL\) = 0 /);
   });
 
+  it('epoll_pwait and epoll_pwait2 wait under their mask: EINTR for a signal it lets through, the old mask back after (strace -yy lines)', async () => {
+    const o = await runGuest('diff_epoll_pwait', [], { trace: { classes: ['epoll_pwait', 'epoll_pwait2', '%signal'], time: 'none' } });
+    expect(o.status).toBe(0);
+    const lines = (o.trace ?? '').split('\n').map((l) => l.replace(/^\[pid \d+\] /, '').replace(/ <\d+\.\d+>$/, '').replace(/ {2,}= /, ' = '));
+    const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+    // USR1 pending, let through by the temporary mask: EINTR without sleeping (addresses, as strace prints a failed call), the handler, then the old mask.
+    const eintr = at(/^epoll_pwait\(3<anon_inode:\[eventpoll\]>, 0x[0-9a-f]+, 4, -1, 0x[0-9a-f]+, 8\) = -1 EINTR \(Interrupted system call\)$/);
+    expect(eintr).toBeGreaterThan(0);
+    expect(lines[eintr + 1]).toMatch(/^--- SIGUSR1 /);
+    expect(lines.slice(eintr + 2)).toContain('rt_sigprocmask(SIG_SETMASK, NULL, [USR1], 8) = 0');
+    expect(lines[at(/^rt_sigreturn/)]).toBe('rt_sigreturn({mask=[USR1 USR2]}) = -1 EINTR (Interrupted system call)');
+    // Ready events win over the pending signal; the mask is decoded on success.
+    expect(lines).toContain('epoll_pwait(3<anon_inode:[eventpoll]>, [{events=EPOLLIN, data={u32=4, u64=4}}], 4, -1, [], 8) = 1');
+    // ALRM only the temporary mask blocks: the wait times out, then the handler runs with the old mask back.
+    const timedOut = lines.indexOf('epoll_pwait(3<anon_inode:[eventpoll]>, [], 4, 300, [ALRM], 8) = 0');
+    expect(timedOut).toBeGreaterThan(0);
+    expect(lines[timedOut + 1]).toMatch(/^--- SIGALRM /);
+    expect(lines[timedOut + 3]).toBe('rt_sigreturn({mask=[]}) = 0');
+    expect(lines).toContain('epoll_pwait2(3<anon_inode:[eventpoll]>, [], 4, {tv_sec=0, tv_nsec=300000000}, [ALRM], 8) = 0');
+    expect(lines).toContainEqual(expect.stringMatching(/^epoll_pwait2\(3<anon_inode:\[eventpoll\]>, 0x[0-9a-f]+, 4, NULL, 0x[0-9a-f]+, 8\) = -1 EINTR /));
+    expect(lines).toContain('epoll_pwait(3<anon_inode:[eventpoll]>, [{events=EPOLLIN, data={u32=4, u64=4}}], 4, 0, NULL, 4) = 1');
+    expect(lines).toContainEqual(expect.stringMatching(/^epoll_pwait\(-1, 0x[0-9a-f]+, 4, 0, 0x[0-9a-f]+, 4\) = -1 EINVAL /));
+    const again = await runGuest('diff_epoll_pwait', [], { trace: { classes: ['epoll_pwait', 'epoll_pwait2', '%signal'], time: 'none' } });
+    expect(again.trace).toBe(o.trace);
+  });
+
   it('names the calls for --trace-only and --inject, libc names included', () => {
-    for (const n of ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime']) expect(traceNames(n)).toEqual([n]);
+    for (const n of ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime']) expect(traceNames(n)).toEqual([n]);
     expect(traceNames('eventfd')).toEqual(['eventfd2']);
   });
 

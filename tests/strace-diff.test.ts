@@ -174,6 +174,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_epoll_errors', epoll: true },
   { name: 'diff_epoll_eventfd_timerfd', epoll: true },
   { name: 'diff_epoll_fork', unordered: true, epoll: true },
+  { name: 'diff_epoll_pwait', epoll: true },
   { name: 'diff_epoll_tcp', epoll: true },
   { name: 'diff_scm_cred', unordered: true },
   { name: 'diff_scm_ctrunc' },

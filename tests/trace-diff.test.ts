@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
-import { diffTraces, parseTrace } from '../dist/host/trace/diff.js';
+import { diffTraces, fromTraceLines, parseTrace } from '../dist/host/trace/diff.js';
 
 const socklab = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { encoding: 'utf8' });
 
@@ -47,6 +47,46 @@ describe('trace diff', () => {
     expect(d.first!.a).toEqual(['recvfrom(3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>, "hello", 255, 0, NULL, NULL) = 5']);
     expect(d.first!.b).toEqual(['recvfrom(3<TCP:[10.0.0.2:51234->10.0.0.1:7000]>, "hell", 255, 0, NULL, NULL) = 4']);
     expect(d.processes).toEqual([{ index: 1, pidA: 7, pidB: 17, onlyA: 1, onlyB: 1 }]);
+  });
+
+  it('for a grader: JSONL lines already parsed, processes paired by pid, calls judged by their results', () => {
+    const call = (pid: number, c: string, args: string[], ret: string, errno?: string) => ({ pid, call: c, args, ret, ...(errno ? { errno } : {}) });
+    const a = [
+      call(2, 'connect', ['3<TCP:[10.0.0.2:40001->10.0.0.1:7000]>', '{...}', '16'], '0'),
+      call(1, 'accept4', ['3<TCP:[0.0.0.0:7000]>', 'NULL', 'NULL', '0'], '4<TCP:[10.0.0.1:7000->10.0.0.2:40001]>'),
+      call(1, 'recvfrom', ['4<TCP:[10.0.0.1:7000->10.0.0.2:40001]>', '"hi"', '4095', '0', 'NULL', 'NULL'], '2'),
+      { pid: 1, exit: { code: 0 } },
+    ];
+    // The other run: pid 1's first call ends first, another ephemeral port, a bigger buffer.
+    const b = [a[1]!, a[0]!, a[2]!, a[3]!].map((e) => JSON.parse(JSON.stringify(e).replaceAll('40001', '51000').replace('4095', '4096')) as typeof e);
+    const ea = fromTraceLines(a);
+    expect(ea.map((e) => e.source)).toEqual([0, 1, 2, 3]);
+    expect(ea[2]).toMatchObject({ call: 'recvfrom', result: '2' });
+    expect(ea[3]).toMatchObject({ call: '+++', text: '+++ exited with 0 +++' });
+    // By order of appearance the processes pair wrongly; the whole lines differ in the buffer size.
+    expect(diffTraces(ea, fromTraceLines(b), { compare: 'result' }).same).toBe(false);
+    expect(diffTraces(ea, fromTraceLines(b), { byPid: true }).first).toMatchObject({ pidA: 1, pidB: 1, call: 2 });
+    expect(diffTraces(ea, fromTraceLines(b), { byPid: true, compare: 'result' }).same).toBe(true);
+    // A different result is a difference, with the events and what each side did next.
+    const c = b.map((e) => ('ret' in e && e.call === 'recvfrom' ? { ...e, ret: '-1', errno: 'ECONNRESET' } : e));
+    const d = diffTraces(ea, fromTraceLines(c), { byPid: true, compare: 'result' });
+    expect(d.first).toMatchObject({ index: 1, pidA: 1, pidB: 1, call: 2 });
+    expect(d.first!.b).toEqual(['recvfrom(4<TCP:[10.0.0.1:7000->10.0.0.2:51000]>, "hi", 4096, 0, NULL, NULL) = -1 ECONNRESET']);
+    expect(d.first!.events.a.map((e) => e.source)).toEqual([2]);
+    expect(d.first!.events.nextA?.text).toBe('+++ exited with 0 +++');
+    expect(d.first!.events.nextB?.text).toBe('+++ exited with 0 +++');
+    // A pid only one run has pairs with nothing.
+    const e = diffTraces(ea, fromTraceLines(b.filter((x) => x.pid === 1)), { byPid: true, compare: 'result' });
+    expect(e.first).toMatchObject({ pidA: 2, call: 1, b: [] });
+    expect(e.first!.pidB).toBeUndefined();
+  });
+
+  it('text traces carry results too, so compare: result works on them', () => {
+    const e = parseTrace(A);
+    expect(e.map((x) => x.result)).toEqual(['3<TCP:[1000004]>', '0', '1', '5', '+++ exited with 0 +++']);
+    const C = B.replace('16 <unfinished', '99 <unfinished');
+    expect(diffTraces(parseTrace(A), parseTrace(C)).same).toBe(false);
+    expect(diffTraces(parseTrace(A), parseTrace(C), { compare: 'result' }).same).toBe(true);
   });
 
   it('socklab diff: exit 0 for the same seed, 1 with the first divergence for another seed', () => {

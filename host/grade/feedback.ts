@@ -1,8 +1,10 @@
 // Feedback a student can act on: what was expected next to what happened,
 // and the trace lines where the run first went another way than the model
-// solution's run with the same seed.
+// solution's run with the same seed (found by host/trace/diff.ts, the
+// alignment socklab diff uses).
 import type { TraceEvent } from '../trace/strace.js';
-import type { Trace } from '../trace/api.js';
+import type { Trace, TraceLine } from '../trace/api.js';
+import { diffTraces, fromTraceLines, type ParsedEvent } from '../trace/diff.js';
 import { SYSCALLS } from '../syscalls.js';
 import { traceNamesLoose } from '../trace/names.js';
 import type { TestSpec } from './spec.js';
@@ -64,53 +66,65 @@ export function traceLine(e: TraceEvent | { pid: number; end: number; exit: { co
   return `[pid ${e.pid}] ${t} ${e.call}(${args}) = ${e.ret}${e.errno ? ` ${e.errno}` : ''}${e.injected ? ' (INJECTED)' : ''}`;
 }
 
-/** What makes two calls "the same" across runs: the call, its result (fd decorations aside) and errno. */
-function key(e: TraceEvent): string {
-  return `${e.call} ${e.ret.replace(/<.*$/, '')} ${e.errno ?? ''}`;
-}
-
-interface Divergence {
-  pid: number;
-  /** Index in the process's own events. */
-  index: number;
-  event?: TraceEvent;
-  model?: TraceEvent;
-}
+/** Calls of context shown before the first difference, diverging calls shown per side, calls shown after. */
+const BEFORE = 5;
+const SHOWN = 5;
+const AFTER = 2;
+/** Processes named in the closing count. */
+const MAX_PROCESSES = 4;
 
 /**
- * The first call (in virtual time) where a process of `got` did something
- * else than the same process in `model`, among the calls that matter: the
- * socket calls, any call on a socket fd, and those the test checks (a
- * printf's incidental fcntl on stdout is not a divergence worth showing a
- * student; a write of the wrong length on the connection is).
+ * Where the run first went another way than the model solution's, by
+ * socklab diff's alignment (host/trace/diff.ts: processes paired by pid, the
+ * calls of each aligned as diff(1) aligns lines, what differs between runs
+ * anyway normalised: ports, inodes, pointers, pids). Two calls are the same
+ * when they are the same call with the same result (an fd with its socket's
+ * description, a byte count, an errno): a buffer of 4095 bytes where the
+ * model solution has 4096 is no difference to show. Only the calls that
+ * matter are compared: the socket calls, any call on a socket fd, and those
+ * the test checks (a printf's incidental fcntl on stdout is not a divergence
+ * worth showing a student; a write of the wrong length on the connection is),
+ * and how each process ended.
  */
 export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<string> = new Set()): Divergence | undefined {
-  let best: Divergence | undefined;
-  let bestTime = Infinity;
-  const matters = (e: TraceEvent): boolean => NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret);
-  for (const pid of got.pids()) {
-    const a = got.events({ pid }).filter(matters);
-    const b = model.events({ pid }).filter(matters);
-    let i = 0;
-    while (i < a.length && i < b.length && key(a[i]!) === key(b[i]!)) i++;
-    if (i === a.length && i === b.length) continue;
-    const t = a[i]?.start ?? a[a.length - 1]?.end ?? 0;
-    if (t < bestTime) {
-      bestTime = t;
-      best = { pid, index: i, ...(a[i] ? { event: a[i] } : {}), ...(b[i] ? { model: b[i] } : {}) };
-    }
-  }
-  return best;
+  const matters = (e: TraceLine): boolean => 'exit' in e || NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret);
+  const a = got.lines.filter(matters);
+  const b = model.lines.filter(matters);
+  const d = diffTraces(fromTraceLines(a), fromTraceLines(b), { byPid: true, compare: 'result', context: BEFORE });
+  if (!d.first) return undefined;
+  const f = d.first;
+  const ev = f.events;
+  const of = (lines: readonly TraceLine[]) => (e: ParsedEvent): TraceLine => lines[e.source!]!;
+  return {
+    pid: (f.pidA ?? f.pidB)!,
+    call: f.call,
+    context: ev.context.map(of(a)),
+    got: ev.a.map(of(a)),
+    model: ev.b.map(of(b)),
+    ...(ev.nextA ? { nextGot: of(a)(ev.nextA) } : {}),
+    ...(ev.nextB ? { nextModel: of(b)(ev.nextB) } : {}),
+    after: ev.nextA ? a.filter((e, i) => e.pid === ev.nextA!.pid && i > ev.nextA!.source!).slice(0, AFTER - 1) : [],
+    others: d.processes.map((p) => ({ pid: (p.pidA ?? p.pidB)!, onlyGot: p.onlyA, onlyModel: p.onlyB })),
+  };
 }
 
-/** Trace lines around an event of the whole run (all processes), the event marked. */
-function around(trace: Trace, at: TraceEvent | undefined, pid: number, before = 5, after = 2): string {
-  const lines = trace.lines;
-  let i = at ? lines.indexOf(at) : -1;
-  if (!at) for (let k = lines.length - 1; k >= 0 && i < 0; k--) if (lines[k]!.pid === pid) i = k;
-  if (i < 0) i = lines.length - 1;
-  const from = Math.max(0, i - before);
-  return lines.slice(from, i + after + 1).map((e, k) => `${from + k === i ? '>' : ' '} ${traceLine(e)}`).join('\n');
+/** The first difference between a run and the model solution's, as feedback shows it. */
+export interface Divergence {
+  pid: number;
+  /** Number of the first differing call among the process's calls that matter (1-based). */
+  call: number;
+  /** The process's calls just before, the same in both runs. */
+  context: TraceLine[];
+  /** Calls only the student's run made there, and the ones only the model solution's made. */
+  got: TraceLine[];
+  model: TraceLine[];
+  /** The next call each run made after them, the same in both (none: the process had ended). */
+  nextGot?: TraceLine;
+  nextModel?: TraceLine;
+  /** The student's calls after nextGot (AFTER lines shown in all, nextGot included). */
+  after: TraceLine[];
+  /** Every process whose calls differ, with how many only each run made. */
+  others: { pid: number; onlyGot: number; onlyModel: number }[];
 }
 
 /**
@@ -121,11 +135,43 @@ function around(trace: Trace, at: TraceEvent | undefined, pid: number, before = 
 export function traceContext(got: Trace, model: Trace | undefined, focusPid: number | undefined, checked: ReadonlySet<string> = new Set()): string {
   if (!got.lines.length) return '';
   const d = model ? firstDivergence(got, model, checked) : undefined;
-  if (d) {
-    const head = `trace where the run first differs from the model solution's (pid ${d.pid}, socket call ${d.index + 1}):`;
-    const theirs = !d.model ? `the model solution's pid ${d.pid} had ended by then` : `the model solution's pid ${d.pid} ${d.event ? 'made instead' : 'went on with'}:\n  ${traceLine(d.model)}`;
-    return `${head}\n${around(got, d.event, d.pid)}\n${d.event ? '' : `pid ${d.pid} ended here; `}${theirs}`;
-  }
+  if (d) return divergenceText(d);
   const pid = focusPid ?? got.pids()[0]!;
-  return `the end of pid ${pid}'s trace:\n${around(got, undefined, pid, 7, 0)}`;
+  const lines = got.lines;
+  let i = -1;
+  for (let k = lines.length - 1; k >= 0 && i < 0; k--) if (lines[k]!.pid === pid) i = k;
+  if (i < 0) i = lines.length - 1;
+  const from = Math.max(0, i - 7);
+  return `the end of pid ${pid}'s trace:\n${lines.slice(from, i + 1).map((e, k) => `${from + k === i ? '>' : ' '} ${traceLine(e)}`).join('\n')}`;
+}
+
+function divergenceText(d: Divergence): string {
+  const pid = d.pid;
+  const out = [`trace where the run first differs from the model solution's (pid ${pid}, socket call ${d.call}):`];
+  const show = (xs: readonly TraceLine[], mark: string): void => {
+    for (const e of xs.slice(0, SHOWN)) out.push(`${mark} ${traceLine(e)}`);
+    if (xs.length > SHOWN) out.push(`${mark} ... ${xs.length - SHOWN} more`);
+  };
+  show(d.context, ' ');
+  const theirs = `the model solution's pid ${pid}`;
+  if (d.got.length) {
+    // Calls of the student's that the model solution did not make there.
+    show(d.got, '>');
+    if (d.nextGot) show([d.nextGot, ...d.after], ' ');
+    if (d.model.length) out.push(`${theirs} made instead:`);
+    else out.push(d.nextModel ? `${theirs} did not make ${d.got.length > 1 ? 'these calls' : 'this call'}; it went on with:` : `${theirs} had ended by then`);
+    show(d.model.length ? d.model : d.nextModel ? [d.nextModel] : [], ' ');
+  } else {
+    // The student's process left out calls the model solution made.
+    if (d.nextGot) {
+      show([d.nextGot], '>');
+      show(d.after, ' ');
+      out.push(`${theirs} made before that call:`);
+    } else out.push(`pid ${pid} ended here; ${theirs} went on with:`);
+    show(d.model, ' ');
+  }
+  const counts = d.others.slice(0, MAX_PROCESSES).map((o) => `pid ${o.pid}: ${o.onlyGot} only in this run, ${o.onlyModel} only in the model solution's`);
+  const more = d.others.length > MAX_PROCESSES ? `; ${d.others.length - MAX_PROCESSES} more process(es)` : '';
+  out.push(`socket calls that differ in all: ${counts.join('; ')}${more}`);
+  return out.join('\n');
 }

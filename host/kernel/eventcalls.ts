@@ -1,5 +1,6 @@
 // The event-loop calls (socklab imports, docs/abi.md): epoll_create,
-// epoll_create1, epoll_ctl, epoll_wait, epoll_pwait (kernel/epoll.ts),
+// epoll_create1, epoll_ctl, epoll_wait, epoll_pwait, epoll_pwait2
+// (kernel/epoll.ts; the temporary signal mask: sigcalls.ts),
 // eventfd2 (kernel/eventfd.ts), timerfd_create, timerfd_settime and
 // timerfd_gettime (kernel/timerfd.ts), with Linux's checks in Linux's order.
 import { E, Errno } from '../abi/errno.js';
@@ -9,6 +10,7 @@ import { EPOLL, EPOLL_CLOEXEC, EPOLL_CTL, EPOLLEXCLUSIVE_OK_BITS, EpollFile, wou
 import { EFD, EventFd } from './eventfd.js';
 import { TFD, TIMERFD_CLOCKS, TimerFd } from './timerfd.js';
 import { FileType, type OpenFile } from './file.js';
+import { waitWithSigmask, type Sleep } from './sigcalls.js';
 
 /** struct epoll_event as x86-64 packs it: u32 events; u64 data (12 bytes). */
 export const EPOLL_EVENT_SIZE = 12;
@@ -70,7 +72,12 @@ function epollCtl(p: Process, epfd: number, op: number, fd: number, evPtr: numbe
   }
 }
 
-function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeout: number, out: number): number {
+/**
+ * ep_poll: ready events are returned even with a signal pending; a zero
+ * timeout never sleeps; otherwise the call sleeps on the instance's queue
+ * until an event, the deadline (timeoutNs < 0: none) or a signal.
+ */
+function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeoutNs: number, out: number, sleep: Sleep): number {
   if (max <= 0 || max > EP_MAX_EVENTS) return E.EINVAL;
   p.mem.check(evPtr, max * EPOLL_EVENT_SIZE);
   p.mem.check(out, 4);
@@ -81,16 +88,31 @@ function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeout
     p.mem.setU32(evPtr + i * EPOLL_EVENT_SIZE, e.events);
     p.mem.setU64(evPtr + i * EPOLL_EVENT_SIZE + 4, e.data);
   });
-  if (got.length || timeout === 0) {
+  if (got.length || timeoutNs === 0) {
     p.mem.setI32(out, got.length);
     return 0;
   }
-  const deadline = p.deadline(timeout < 0 ? -1 : timeout * 1e6);
+  const deadline = p.deadline(timeoutNs);
   if (deadline >= 0 && p.timedOut()) {
     p.mem.setI32(out, 0);
     return 0;
   }
-  return p.block([ep.sleepers], deadline);
+  return sleep([ep.sleepers], deadline);
+}
+
+/** epoll_wait's and epoll_pwait's timeout: milliseconds, negative for none. */
+const msTimeout = (ms: number): number => (ms < 0 ? -1 : ms * 1e6);
+
+/** epoll_pwait2's timeout: a struct timespec (wasm32: i64 tv_sec, i32 tv_nsec; 16 bytes), NULL for none; EINVAL unless valid, before the mask is looked at. */
+function timespecTimeout(p: Process, ptr: number): number {
+  if (!ptr) return -1;
+  p.mem.check(ptr, TIMESPEC);
+  const sec = p.mem.i64(ptr);
+  const nsec = p.mem.i32(ptr + 8);
+  if (sec < 0n || nsec < 0 || nsec >= 1e9) throw new Errno(E.EINVAL);
+  // Past what the virtual clock can count, it is as good as no timeout (Linux's KTIME_MAX clamp).
+  const ns = Number(sec) * 1e9 + nsec;
+  return ns > Number.MAX_SAFE_INTEGER ? -1 : ns;
 }
 
 function eventfd2(p: Process, initval: number, flags: number, out: number): number {
@@ -160,9 +182,17 @@ export const eventSyscalls: readonly SyscallDef[] = [
   }),
   syscall(S, 'epoll_create1', { strace: 'epoll_create1', classes: ['desc'], params: ['flags:epoll_flags', 'fd:ret_fd'] }, epollCreate1),
   syscall(S, 'epoll_ctl', { strace: 'epoll_ctl', classes: ['desc'], params: ['epfd:fd', 'op:epoll_op', 'fd:fd', 'event:epoll_event'] }, epollCtl),
-  syscall(S, 'epoll_wait', { strace: 'epoll_wait', classes: ['desc'], params: ['epfd:fd', 'events:epoll_events_out', 'maxevents:i32', 'timeout:i32', 'n:ret'], mayBlock: true }, epollWait),
-  syscall(S, 'epoll_pwait', { strace: 'epoll_pwait', classes: ['desc'], params: ['epfd:fd', 'events:epoll_events_out', 'maxevents:i32', 'timeout:i32', 'sigmask:sigset', 'sigsetsize:len', 'n:ret'], mayBlock: true },
-    (p: Process, epfd: number, evPtr: number, max: number, timeout: number, _mask: number, _size: number, out: number) => epollWait(p, epfd, evPtr, max, timeout, out)),
+  syscall(S, 'epoll_wait', { strace: 'epoll_wait', classes: ['desc'], params: ['epfd:fd', 'events:epoll_events_out', 'maxevents:i32', 'timeout:i32', 'n:ret'], mayBlock: true },
+    (p: Process, epfd: number, evPtr: number, max: number, timeout: number, out: number) => waitWithSigmask(p, 0, 0, (sleep) => epollWait(p, epfd, evPtr, max, msTimeout(timeout), out, sleep))),
+  // strace decodes the mask when the call returns, its address when the call failed: sigset_out prints it so.
+  syscall(S, 'epoll_pwait', { strace: 'epoll_pwait', classes: ['desc'], params: ['epfd:fd', 'events:epoll_events_out', 'maxevents:i32', 'timeout:i32', 'sigmask:sigset_out', 'sigsetsize:len', 'n:ret'], mayBlock: true },
+    (p: Process, epfd: number, evPtr: number, max: number, timeout: number, mask: number, size: number, out: number) =>
+      waitWithSigmask(p, mask, size, (sleep) => epollWait(p, epfd, evPtr, max, msTimeout(timeout), out, sleep))),
+  syscall(S, 'epoll_pwait2', { strace: 'epoll_pwait2', classes: ['desc'], params: ['epfd:fd', 'events:epoll_events_out', 'maxevents:i32', 'timeout:timespec', 'sigmask:sigset_out', 'sigsetsize:len', 'n:ret'], mayBlock: true },
+    (p: Process, epfd: number, evPtr: number, max: number, tsPtr: number, mask: number, size: number, out: number) => {
+      const timeoutNs = timespecTimeout(p, tsPtr);
+      return waitWithSigmask(p, mask, size, (sleep) => epollWait(p, epfd, evPtr, max, timeoutNs, out, sleep));
+    }),
   syscall(S, 'eventfd2', { strace: 'eventfd2', classes: ['desc'], params: ['initval:u32', 'flags:efd_flags', 'fd:ret_fd'] }, eventfd2),
   syscall(S, 'timerfd_create', { strace: 'timerfd_create', classes: ['desc'], params: ['clockid:clockid', 'flags:tfd_flags', 'fd:ret_fd'] }, timerfdCreate),
   syscall(S, 'timerfd_settime', { strace: 'timerfd_settime', classes: ['desc'], params: ['fd:fd', 'flags:tfd_settime_flags', 'new:itimerspec', 'old:itimerspec_out'] }, timerfdSettime),

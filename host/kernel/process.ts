@@ -402,7 +402,14 @@ export class Process implements Waiter {
     for (;;) {
       if (this.hframes.length >= MAX_SIGNAL_NESTING) return;
       const sig = s.deliverable();
-      if (sig === undefined) return;
+      if (sig === undefined) {
+        // A returned call's temporary mask whose signal had no handler to run (ignored by default): it goes back now.
+        if (this.currentCall === undefined && this.callSigMask !== undefined) {
+          s.mask = this.callSigMask;
+          this.callSigMask = undefined;
+        }
+        return;
+      }
       const info = s.pending.get(sig)!;
       s.pending.delete(sig);
       const a = s.action(sig);
@@ -534,16 +541,20 @@ export class Process implements Waiter {
     this.callSlots = undefined;
     this.currentCall = undefined;
     this.blockedArgs = undefined;
+    // A temporary mask still installed (epoll_pwait's EINTR): the handler's sigreturn puts the saved one back, or this return does.
+    const callMask = this.callSigMask;
     this.callSigMask = undefined;
     this.partialSignal = false;
     if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
     if (def.mayBlock && this.exports.__socklab_sigtramp && this.signals.deliverable() !== undefined && this.hframes.length < MAX_SIGNAL_NESTING) {
-      // A signal the call made deliverable (kill to itself, an unblocking sigprocmask): its handler runs before the call returns.
+      // A signal the call made deliverable (kill to itself, an unblocking sigprocmask, a temporary mask): its handler runs before the call returns.
+      this.callSigMask = callMask;
       this.resumeValue = r;
       this.deliverNow = true;
       this.unwind();
       return 0;
     }
+    if (callMask !== undefined) this.signals.mask = callMask;
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
       // Yield the CPU after a completed call: the result is handed back on rewind.
       this.resumeValue = r;

@@ -3,9 +3,10 @@
 // code run by Process's delivery (see Process.post and the SDK's
 // __socklab_sigtramp); the state lives in host/kernel/signals.ts.
 import { E } from '../abi/errno.js';
-import { syscall, type SyscallDef } from './syscall.js';
+import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
 import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit } from './signals.js';
 import type { Process } from './process.js';
+import type { WaitQueue } from './wait.js';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
@@ -143,6 +144,52 @@ function suspend(p: Process, mask: bigint | undefined): number {
   const r = p.block([]);
   p.interruptIfDeliverable();
   return r;
+}
+
+/** The kernel's sigset_t: 64 signals, 8 bytes (sigsetsize must say so). */
+const SIGSET_SIZE = 8;
+
+/** How a wait under a temporary mask goes to sleep: blocks on the queues until the deadline, or ends the call with an errno at once. */
+export type Sleep = (queues: WaitQueue[], deadline: number) => number;
+
+/**
+ * A wait with a temporary signal mask (epoll_pwait, epoll_pwait2; ppoll and
+ * pselect6 have the same shape), as Linux's set_user_sigmask and
+ * restore_saved_sigmask_unless do it. The mask (NULL: none, and sigsetsize
+ * is not looked at) is installed on the call's first attempt, before the
+ * call checks anything else; `wait` runs as often as the call is woken and
+ * goes to sleep through the Sleep it is given. A signal the temporary mask
+ * lets through ends the wait with EINTR, whether it was pending already
+ * (checked just before sleeping, after the call found nothing ready) or
+ * arrives during the sleep; its handler runs under the temporary mask and
+ * the old one comes back at its sigreturn. Any other result puts the old
+ * mask back at once, so a signal only the temporary mask blocked is
+ * delivered as the call returns, and one the old mask blocks stays pending.
+ */
+export function waitWithSigmask(p: Process, maskPtr: number, size: number, wait: (sleep: Sleep) => number): number {
+  if (maskPtr && p.callSigMask === undefined) {
+    if (size !== SIGSET_SIZE) return E.EINVAL;
+    p.mem.check(maskPtr, SIGSET_SIZE);
+    p.callSigMask = p.signals.mask;
+    p.signals.mask = p.mem.u64(maskPtr) & ~UNBLOCKABLE;
+  }
+  const sleep: Sleep = (queues, deadline) => (p.signals.deliverable() !== undefined ? E.EINTR : p.block(queues, deadline));
+  let r: number;
+  try {
+    r = wait(sleep);
+  } catch (err) {
+    restoreCallMask(p);
+    throw err;
+  }
+  // EINTR keeps the temporary mask until the handler has run (Process.dispatch hands it to the handler's frame).
+  if (r !== BLOCKED && r !== E.EINTR) restoreCallMask(p);
+  return r;
+}
+
+function restoreCallMask(p: Process): void {
+  if (p.callSigMask === undefined) return;
+  p.signals.mask = p.callSigMask;
+  p.callSigMask = undefined;
 }
 
 /**

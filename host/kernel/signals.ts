@@ -215,10 +215,13 @@ export const RESTART_CODES = {
   ERESTARTNOHAND: { code: 514, text: '? ERESTARTNOHAND (To be restarted if no handler)' },
   ERESTART_RESTARTBLOCK: { code: 516, text: '? ERESTART_RESTARTBLOCK (Interrupted by signal)' },
 } as const;
-const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'epoll_wait', 'epoll_pwait', 'pause', 'rt_sigsuspend']);
+const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'pause', 'rt_sigsuspend']);
+/** Linux's ep_poll returns EINTR itself: strace shows "= -1 EINTR", not a restart code. */
+const EPOLL_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
 /** How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a timeout). */
 export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
   if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+  if (EPOLL_WAITS.has(def.strace)) return { errno: 'EINTR', code: E.EINTR };
   if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
   if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
   return { errno: 'ERESTARTSYS', code: 512 };

@@ -16,6 +16,20 @@ export interface ParsedEvent {
   call: string;
   /** The line with run-specific values replaced, for comparison. */
   key: string;
+  /** What the call returned, as the trace printed it (`3<TCP:[...]>`, `-1 ECONNREFUSED (...)`); an exit's whole line. */
+  result?: string;
+  /** fromTraceLines: the position of the line this event was made from, so a caller can show it its own way. */
+  source?: number;
+}
+
+/** A line of a JSONL trace, parsed (host/trace/strace.ts's TraceEvent and exit lines have this shape). */
+export interface TraceLineLike {
+  pid: number;
+  call?: string;
+  args?: readonly string[];
+  ret?: string;
+  errno?: string;
+  exit?: { code: number } | { signal: string };
 }
 
 export interface DiffOptions {
@@ -23,6 +37,19 @@ export interface DiffOptions {
   context?: number;
   /** Compare only these calls (strace names), e.g. the socket calls a grader checks. */
   calls?: ReadonlySet<string>;
+  /**
+   * Pair processes by pid instead of by order of appearance: for two runs of
+   * one scenario (grading's run and the model solution's), whose processes
+   * get the same pids while the order their first calls end in may differ.
+   */
+  byPid?: boolean;
+  /**
+   * What makes two calls the same: their whole normalised line ('line', the
+   * default), or only the call and what it returned ('result'), for a
+   * grader that must not count the arguments a program chooses freely (a
+   * buffer of 4095 bytes or 4096) as a difference.
+   */
+  compare?: 'line' | 'result';
 }
 
 export interface ProcessDiff {
@@ -43,6 +70,8 @@ export interface FirstDivergence {
   context: string[];
   a: string[];
   b: string[];
+  /** The same calls as events, with the next call each side makes after the difference (none: the process had ended). */
+  events: { context: ParsedEvent[]; a: ParsedEvent[]; b: ParsedEvent[]; nextA?: ParsedEvent; nextB?: ParsedEvent };
 }
 
 export interface TraceDiff {
@@ -63,17 +92,23 @@ export function parseTrace(text: string): ParsedEvent[] {
 }
 
 function parseJsonl(text: string): ParsedEvent[] {
+  const lines: TraceLineLike[] = [];
+  for (const l of text.split('\n')) if (l.trim().startsWith('{')) lines.push(JSON.parse(l) as TraceLineLike);
+  return fromTraceLines(lines).map(({ source: _s, ...e }) => e);
+}
+
+/** Events from JSONL trace lines already parsed (signal lines are left out, as in a text trace's diff); each keeps its line's position as `source`. */
+export function fromTraceLines(lines: readonly TraceLineLike[]): ParsedEvent[] {
   const out: ParsedEvent[] = [];
-  for (const l of text.split('\n')) {
-    if (!l.trim().startsWith('{')) continue;
-    const e = JSON.parse(l) as { pid: number; call?: string; args?: string[]; ret?: string; errno?: string; exit?: { code: number } | { signal: string } };
+  lines.forEach((e, source) => {
     if (e.exit) {
       const t = `+++ ${'code' in e.exit ? `exited with ${e.exit.code}` : `killed by ${e.exit.signal}`} +++`;
-      out.push({ pid: e.pid, text: t, call: '+++', key: '' });
+      out.push({ pid: e.pid, text: t, call: '+++', key: '', result: t, source });
     } else if (e.call) {
-      out.push({ pid: e.pid, text: `${e.call}(${(e.args ?? []).join(', ')}) = ${e.ret ?? '?'}${e.errno ? ` ${e.errno}` : ''}`, call: e.call, key: '' });
+      const result = `${e.ret ?? '?'}${e.errno ? ` ${e.errno}` : ''}`;
+      out.push({ pid: e.pid, text: `${e.call}(${(e.args ?? []).join(', ')}) = ${result}`, call: e.call, key: '', result, source });
     }
-  }
+  });
   return out;
 }
 
@@ -111,6 +146,11 @@ function parseText(text: string): ParsedEvent[] {
     const c = /^(\w+)\(/.exec(body);
     if (c) out.push({ pid, text: body, call: c[1]!, key: '' });
   }
+  // strace prints no " = " inside a result, so the last one starts it.
+  for (const e of out) {
+    const at = e.text.lastIndexOf(' = ');
+    e.result = e.call === '+++' || e.call === '---' ? e.text : at >= 0 ? e.text.slice(at + 3) : '?';
+  }
   return out;
 }
 
@@ -127,8 +167,13 @@ class Normaliser {
     if (n === undefined) m.set(v, (n = `${kind}${m.size + 1}`));
     return n;
   }
-  key(e: ParsedEvent): string {
-    let t = e.text.replace(/\s+/g, ' ');
+  key(e: ParsedEvent, compare: 'line' | 'result' = 'line'): string {
+    // The arguments left out as "…": the rules for results (a fork's or wait4's pid) still see the call's name.
+    if (compare === 'result' && e.result !== undefined && e.call !== '+++' && e.call !== '---') return this.normalise(`${e.call}(…) = ${e.result}`);
+    return this.normalise(e.text);
+  }
+  private normalise(text: string): string {
+    let t = text.replace(/\s+/g, ' ');
     // Ephemeral ports (Linux's 32768-60999), in addresses and in htons().
     t = t.replace(/(:|htons\()(3[2-9]\d{3}|[45]\d{4}|60\d{3})\b/g, (_, pre: string, port: string) => `${pre}${this.name('port', port)}`);
     // Socket inodes ([1000000]) and other large bracketed numbers (pointers written by args_get, ...).
@@ -148,14 +193,14 @@ class Normaliser {
  * both formats, while the interleaving of processes does not (text lines
  * are written when a call starts, JSONL lines when it ends).
  */
-function byProcess(events: ParsedEvent[], calls: ReadonlySet<string> | undefined): Map<number, ParsedEvent[]> {
+function byProcess(events: ParsedEvent[], calls: ReadonlySet<string> | undefined, compare: 'line' | 'result'): Map<number, ParsedEvent[]> {
   const names = new Map<number, Normaliser>();
   const out = new Map<number, ParsedEvent[]>();
   for (const e of events) {
     if (calls && e.call !== '+++' && !calls.has(e.call)) continue;
     let n = names.get(e.pid);
     if (!n) names.set(e.pid, (n = new Normaliser()));
-    e.key = n.key(e);
+    e.key = n.key(e, compare);
     let list = out.get(e.pid);
     if (!list) out.set(e.pid, (list = []));
     list.push(e);
@@ -166,14 +211,25 @@ function byProcess(events: ParsedEvent[], calls: ReadonlySet<string> | undefined
 /** Aligns two traces and finds where they first differ. */
 export function diffTraces(a: ParsedEvent[], b: ParsedEvent[], opts: DiffOptions = {}): TraceDiff {
   const context = opts.context ?? 3;
-  const pa = [...byProcess(a, opts.calls)];
-  const pb = [...byProcess(b, opts.calls)];
+  let pa = [...byProcess(a, opts.calls, opts.compare ?? 'line')];
+  let pb = [...byProcess(b, opts.calls, opts.compare ?? 'line')];
+  if (opts.byPid) {
+    // Both sides get every pid either has, in pid order; a pid one run lacks pairs with nothing.
+    const pids = [...new Set([...pa, ...pb].map(([pid]) => pid))].sort((x, y) => x - y);
+    const ma = new Map(pa);
+    const mb = new Map(pb);
+    pa = pids.map((pid) => [pid, ma.get(pid) ?? []]);
+    pb = pids.map((pid) => [pid, mb.get(pid) ?? []]);
+  }
   const order = new Map(a.map((e, i) => [e, i]));
   const processes: ProcessDiff[] = [];
   let first: (FirstDivergence & { at: number }) | undefined;
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const [pidA, ea = []] = pa[i] ?? [undefined, []];
-    const [pidB, eb = []] = pb[i] ?? [undefined, []];
+    const [pidA0, ea = []] = pa[i] ?? [undefined, []];
+    const [pidB0, eb = []] = pb[i] ?? [undefined, []];
+    // Paired by pid, a side without that process has no pid to show.
+    const pidA = ea.length ? pidA0 : undefined;
+    const pidB = eb.length ? pidB0 : undefined;
     const parts = diffArrays(ea.map((e) => e.key), eb.map((e) => e.key));
     let onlyA = 0;
     let onlyB = 0;
@@ -192,11 +248,14 @@ export function diffTraces(a: ParsedEvent[], b: ParsedEvent[], opts: DiffOptions
         const next = parts[k + 1];
         const rem = p.removed ? p.count : 0;
         const add = p.added ? p.count : next?.added && p.removed ? next.count : 0;
+        const events = {
+          context: ea.slice(Math.max(0, ia - context), ia), a: ea.slice(ia, ia + rem), b: eb.slice(ib, ib + add),
+          ...(ea[ia + rem] ? { nextA: ea[ia + rem] } : {}), ...(eb[ib + add] ? { nextB: eb[ib + add] } : {}),
+        };
         found = {
           index: i + 1, pidA, pidB, call: ia + 1,
-          context: ea.slice(Math.max(0, ia - context), ia).map((e) => e.text),
-          a: ea.slice(ia, ia + rem).map((e) => e.text),
-          b: eb.slice(ib, ib + add).map((e) => e.text),
+          context: events.context.map((e) => e.text), a: events.a.map((e) => e.text), b: events.b.map((e) => e.text),
+          events,
         };
         const at = ea[ia] ? order.get(ea[ia]!)! : ea.length ? order.get(ea[ea.length - 1]!)! + 0.5 : Infinity;
         if (!first || at < first.at) first = { ...found, at };

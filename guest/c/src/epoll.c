@@ -3,7 +3,6 @@
  * to the host unchanged. */
 #include <errno.h>
 #include <stdint.h>
-#include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -36,12 +35,18 @@ int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
   return err ? __socklab_ret(err) : n;
 }
 
+/* sigset_t is the kernel's 8-byte set in this SDK (__typedef_sigset_t.h): the mask goes to the host as it is. */
+_Static_assert(sizeof(sigset_t) == 8, "the host reads an 8-byte sigset");
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask) {
-  /* The kernel's sigset is 8 bytes (one bit per signal 1-64), whatever size the C library's sigset_t has. */
-  uint64_t mask = 0;
-  if (sigmask) memcpy(&mask, sigmask, sizeof *sigmask < sizeof mask ? sizeof *sigmask : sizeof mask);
   int n;
-  int err = __socklab_epoll_pwait(epfd, events, maxevents, timeout, sigmask ? &mask : 0, 8, &n);
+  int err = __socklab_epoll_pwait(epfd, events, maxevents, timeout, sigmask, sizeof(sigset_t), &n);
+  return err ? __socklab_ret(err) : n;
+}
+
+/* wasi-libc's struct timespec (i64 tv_sec, long tv_nsec) is the layout the host reads. */
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask) {
+  int n;
+  int err = __socklab_epoll_pwait2(epfd, events, maxevents, timeout, sigmask, sizeof(sigset_t), &n);
   return err ? __socklab_ret(err) : n;
 }
 

@@ -42,6 +42,7 @@ SOCKLAB_IMPORT(epoll_create1) int __socklab_epoll_create1(int, int *);
 SOCKLAB_IMPORT(epoll_ctl) int __socklab_epoll_ctl(int, int, int, void *);
 SOCKLAB_IMPORT(epoll_wait) int __socklab_epoll_wait(int, void *, int, int, int *);
 SOCKLAB_IMPORT(epoll_pwait) int __socklab_epoll_pwait(int, void *, int, int, const void *, size_t, int *);
+SOCKLAB_IMPORT(epoll_pwait2) int __socklab_epoll_pwait2(int, void *, int, const void *, const void *, size_t, int *);
 SOCKLAB_IMPORT(eventfd2) int __socklab_eventfd2(unsigned int, int, int *);
 SOCKLAB_IMPORT(timerfd_create) int __socklab_timerfd_create(int, int, int *);
 SOCKLAB_IMPORT(timerfd_settime) int __socklab_timerfd_settime(int, int, const void *, void *);

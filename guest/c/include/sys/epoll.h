@@ -5,6 +5,7 @@
 #define _SOCKLAB_SYS_EPOLL_H
 #include <stdint.h>
 #include <signal.h>
+#include <time.h>
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -49,6 +50,7 @@ int epoll_create1(int flags);
 int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
 int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout, const sigset_t *sigmask);
+int epoll_pwait2(int epfd, struct epoll_event *events, int maxevents, const struct timespec *timeout, const sigset_t *sigmask);
 
 #ifdef __cplusplus
 }
