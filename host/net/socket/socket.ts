@@ -9,7 +9,7 @@
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
-import { WaitQueue } from '../../kernel/wait.js';
+import { WAKE_ANY, WAKE_IN, WAKE_OUT, WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
@@ -17,6 +17,7 @@ import type { Host, VirtualNetwork } from '../virtual/network.js';
 import type { Carrier, HostSocket } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
 import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
+import { sockQueueAccepts, truesize, udpAccepts } from './skb.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -26,6 +27,8 @@ interface Datagram {
   from: Addr;
   /** AF_UNIX ancillary data (scm.ts). */
   scm?: Scm;
+  /** The skb's truesize charged to the receiver's sk_rmem_alloc (inet datagrams). */
+  size?: number;
 }
 
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
@@ -222,9 +225,9 @@ export class Socket implements OpenFile {
     return dir === 'read' ? this.rcvtimeo : this.sndtimeo;
   }
 
-  /** Wake whoever waits on this socket (readers, writers, pollers). */
-  notify(): void {
-    this.waitq.wake();
+  /** Wake whoever waits on this socket (readers, writers, pollers); `key` says what about (WaitQueue.wake). */
+  notify(key: number = WAKE_ANY): void {
+    this.waitq.wake(key);
   }
 
   // ---------------- readiness ----------------
@@ -538,17 +541,29 @@ export class Socket implements OpenFile {
   private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined): boolean {
     // UDP and raw sockets still queue datagrams after SHUT_RD (reads return them, then 0); AF_UNIX refuses them.
     if (this.closed || (this.rdShut && this.isUnix)) return false;
-    if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
-      this.net.drops++;
-      return false;
+    // Inet datagrams count their skb's truesize against SO_RCVBUF (sk_rmem_alloc), by the rule of the protocol's queueing.
+    let size = 0;
+    if (this.kind === 'dgram' && !this.isUnix) {
+      const v6 = from.family === 6 && !from.ip.startsWith('::ffff:');
+      size = truesize(v6 ? 'ipv6' : 'ipv4', data.length);
+      if (this.raw || this.ping ? !sockQueueAccepts(this.rmem, this.rcvbuf) : !udpAccepts(this.rmem, size, this.rcvbuf)) {
+        this.net.drops++;
+        return false;
+      }
     }
     // A connected datagram socket takes datagrams only from its peer.
     if (this.kind === 'dgram' && this.remote && !sameAddr(this.remote, from)) return false;
-    this.dq.push(scm ? { data, from, scm } : { data, from });
+    const d: Datagram = scm ? { data, from, scm } : { data, from };
+    if (size) d.size = size;
+    this.dq.push(d);
     this.dqBytes += data.length;
-    this.notify();
+    this.rmem += size;
+    this.notify(WAKE_IN);
     return true;
   }
+
+  /** sk_rmem_alloc of an inet datagram socket: the truesize of the queued datagrams (skb.ts). */
+  private rmem = 0;
 
   /** Pops (or peeks) one message into iovs; a popped message's ancillary data is the caller's to install or drop. */
   recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
@@ -574,8 +589,10 @@ export class Socket implements OpenFile {
     if (!peek) {
       this.dq.shift();
       this.dqBytes -= d.data.length;
-      this.peer?.notify();
-      for (const w of this.senders) w.notify();
+      this.rmem -= d.size ?? 0;
+      // unix_dgram_recvmsg: room in our queue for the peer and for senders waiting on it (peer_wait, with EPOLLOUT).
+      this.peer?.notify(WAKE_OUT);
+      for (const w of this.senders) w.notify(WAKE_OUT);
     }
     return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
   }
