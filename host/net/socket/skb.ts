@@ -74,8 +74,9 @@ export function truesize(kind: SkbKind, len: number): number {
       return head(len - frags, true) + frags;
     }
     case 'unix-stream': {
+      // alloc_skb_with_frags charges whole pages: the frags' bytes rounded up to a page.
       const frags = Math.min(len, align(Math.max(0, len - SKB_MAX_HEAD0), PAGE));
-      return head(len - frags, true) + frags;
+      return head(len - frags, true) + align(frags, PAGE);
     }
   }
 }
