@@ -17,6 +17,12 @@ export const WAKE_ANY = 0;
 export const WAKE_IN = 0x001 | 0x002 | 0x040 | 0x080;
 /** sk_write_space's key: room to send opened (EPOLLOUT|EPOLLWRNORM|EPOLLWRBAND). */
 export const WAKE_OUT = 0x004 | 0x100 | 0x200;
+/**
+ * sk_state_change's wake (sock_def_wakeup: a FIN, a reset, the AF_UNIX
+ * peer's shutdown or close): Linux gives it no key, so it is an event for
+ * every epoll item; every POLL* bit says the same to the keyed callback.
+ */
+export const WAKE_STATE = 0x001 | 0x002 | 0x004 | 0x008 | 0x010 | 0x040 | 0x080 | 0x100 | 0x200 | 0x2000;
 /** A wake only for sleepers' re-checks (a linger wait): nothing a poller watches changed, epoll ignores it. */
 export const WAKE_QUIET = -1;
 

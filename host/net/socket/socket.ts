@@ -9,7 +9,7 @@
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
-import { WAKE_ANY, WAKE_IN, WAKE_OUT, WaitQueue } from '../../kernel/wait.js';
+import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
@@ -712,7 +712,7 @@ export class Socket implements OpenFile {
     if (this.closed || this.reset) return;
     this.soError = this.peerEof ? E.EPIPE : E.ECONNRESET;
     this.reset = true;
-    this.notify();
+    this.notify(WAKE_STATE);
   }
 
   /** The AF_UNIX peer closed (unix_release_sock): both directions shut; ECONNRESET if it left our data unread. */
@@ -720,7 +720,7 @@ export class Socket implements OpenFile {
     if (this.closed) return;
     this.reset = true;
     if (unread) this.soError = E.ECONNRESET;
-    this.notify();
+    this.notify(WAKE_STATE);
     for (const s of this.senders) s.notify();
   }
 
@@ -731,7 +731,7 @@ export class Socket implements OpenFile {
 
   onEof(): void {
     this.peerEof = true;
-    this.notify();
+    this.notify(WAKE_STATE);
   }
 
   /**
