@@ -4,18 +4,19 @@
 // ready list (level-triggered items go back to its tail: round robin).
 //
 // A watched file's wake is an event for an item when it matches the item's
-// events, by the file's wakeKey (the POLL* bits Linux would pass to
-// wake_up_poll) where the file sets one. A file without wakeKey (sockets) is
-// judged by poll(): an edge-triggered item takes a wake as an event when a
-// bit it watches newly rose, or when it is readable (a wake of a readable
-// socket is an arrival: data, a connection, a FIN).
+// events, by its key (the POLL* bits Linux would pass to wake_up_poll): the
+// file's wakeKey where the file sets one, else the key the wake carries
+// (sockets: POLLIN for an arrival, POLLOUT for room). A wake without a key
+// is judged by poll(): an edge-triggered item takes it as an event when a
+// bit it watches newly rose, or when it is readable (a keyless wake of a
+// readable socket is taken as an arrival: a connection, a FIN).
 //
 // An item leaves the list when its open description's last reference is
 // closed (not when one dup of it is): items whose description has no
 // references left are dropped before every look at the list.
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, type FileStat, type OpenFile } from './file.js';
-import { WaitQueue, type Waiter } from './wait.js';
+import { WAKE_ANY, WaitQueue, type Waiter } from './wait.js';
 import { EventFd } from './eventfd.js';
 import { TimerFd } from './timerfd.js';
 import { runCounter } from './ids.js';
@@ -62,11 +63,11 @@ class Item {
   revents(): number {
     return (this.file.poll() & this.events) >>> 0;
   }
-  /** ep_poll_callback: true when the wake was an event for this item (it then joins the ready list). */
-  callback(): boolean {
+  /** ep_poll_callback: true when the wake (with its key, WAKE_ANY for none) was an event for this item (it then joins the ready list). */
+  callback(wakeKey: number): boolean {
     if (this.file.refs <= 0) return false;
     if (!(this.events & ~EP_PRIVATE_BITS)) return false;
-    const key = this.file.wakeKey;
+    const key = this.file.wakeKey ?? (wakeKey === WAKE_ANY ? undefined : wakeKey);
     let event: boolean;
     if (key !== undefined) {
       event = key >= 0 && (!key || (key & this.events) !== 0);
@@ -99,10 +100,10 @@ class Hook implements Waiter {
   readonly exclusive: Item[] = [];
   /** eventfd and timerfd wake every waiter (wake_up_locked_poll), exclusive or not. */
   constructor(private readonly wakesAll: boolean) {}
-  wake(): void {
+  wake(key: number = WAKE_ANY): void {
     const shared = [...this.shared];
-    for (let i = shared.length - 1; i >= 0; i--) shared[i]!.callback();
-    for (const it of [...this.exclusive]) if (it.callback() && !this.wakesAll) return;
+    for (let i = shared.length - 1; i >= 0; i--) shared[i]!.callback(key);
+    for (const it of [...this.exclusive]) if (it.callback(key) && !this.wakesAll) return;
   }
   get empty(): boolean {
     return !this.shared.length && !this.exclusive.length;

@@ -4,8 +4,27 @@
 // the object's state changes it calls wake(), and the kernel re-runs the call.
 
 export interface Waiter {
-  wake(): void;
+  /** key: the wake's POLL* bits (see WaitQueue.wake); a process ignores it and re-checks. */
+  wake(key?: number): void;
 }
+
+/**
+ * A wake with no key: Linux's wake_up with a NULL key, every poll bit (an
+ * epoll item takes it whatever it watches).
+ */
+export const WAKE_ANY = 0;
+/** sock_def_readable's key: data or a connection arrived (EPOLLIN|EPOLLPRI|EPOLLRDNORM|EPOLLRDBAND). */
+export const WAKE_IN = 0x001 | 0x002 | 0x040 | 0x080;
+/** sk_write_space's key: room to send opened (EPOLLOUT|EPOLLWRNORM|EPOLLWRBAND). */
+export const WAKE_OUT = 0x004 | 0x100 | 0x200;
+/**
+ * sk_state_change's wake (sock_def_wakeup: a FIN, a reset, the AF_UNIX
+ * peer's shutdown or close): Linux gives it no key, so it is an event for
+ * every epoll item; every POLL* bit says the same to the keyed callback.
+ */
+export const WAKE_STATE = 0x001 | 0x002 | 0x004 | 0x008 | 0x010 | 0x040 | 0x080 | 0x100 | 0x200 | 0x2000;
+/** A wake only for sleepers' re-checks (a linger wait): nothing a poller watches changed, epoll ignores it. */
+export const WAKE_QUIET = -1;
 
 export class WaitQueue {
   private readonly waiters = new Set<Waiter>();
@@ -18,9 +37,14 @@ export class WaitQueue {
   get size(): number {
     return this.waiters.size;
   }
-  /** Wakes every waiter; each re-checks its condition when it runs. */
-  wake(): void {
+  /**
+   * Wakes every waiter; each re-checks its condition when it runs. `key` is
+   * what the wake is about, the POLL* bits Linux passes to
+   * wake_up_interruptible_sync_poll (POLLIN for an arrival, POLLOUT for
+   * room): epoll's callback drops a wake whose key misses an item's events.
+   */
+  wake(key: number = WAKE_ANY): void {
     if (this.waiters.size === 0) return;
-    for (const w of [...this.waiters]) w.wake();
+    for (const w of [...this.waiters]) w.wake(key);
   }
 }

@@ -9,13 +9,14 @@
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
-import { WaitQueue } from '../../kernel/wait.js';
+import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
 import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
+import { WmemLedger, sockQueueAccepts, truesize, udpAccepts, unixWritable } from './skb.js';
 
 export type Kind = 'stream' | 'dgram' | 'seqpacket';
 export type State = 'unbound' | 'bound' | 'listening' | 'connecting' | 'connected' | 'closed';
@@ -25,6 +26,16 @@ interface Datagram {
   from: Addr;
   /** AF_UNIX ancillary data (scm.ts). */
   scm?: Scm;
+  /** The skb's truesize charged to the receiver's sk_rmem_alloc (inet datagrams). */
+  size?: number;
+  /** AF_UNIX: the skb's truesize charged to its sender's sk_wmem_alloc until it is read. */
+  charge?: UnixCharge;
+}
+
+/** An AF_UNIX skb's charge against its sender's sk_wmem_alloc (skb.ts). */
+export interface UnixCharge {
+  owner: Socket;
+  size: number;
 }
 
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
@@ -221,9 +232,9 @@ export class Socket implements OpenFile {
     return dir === 'read' ? this.rcvtimeo : this.sndtimeo;
   }
 
-  /** Wake whoever waits on this socket (readers, writers, pollers). */
-  notify(): void {
-    this.waitq.wake();
+  /** Wake whoever waits on this socket (readers, writers, pollers); `key` says what about (WaitQueue.wake). */
+  notify(key: number = WAKE_ANY): void {
+    this.waitq.wake(key);
   }
 
   // ---------------- readiness ----------------
@@ -256,6 +267,8 @@ export class Socket implements OpenFile {
     if (this.kind === 'dgram') {
       if (this.real) return this.real.room();
       if (this.isUnix) {
+        // unix_dgram_poll: writable while our skbs in flight take at most a quarter of SO_SNDBUF.
+        if (!unixWritable(this.wmem.alloc, this.sndbuf)) return 0;
         const p = this.peer;
         return p && !p.closed && p.unixQueueFull(this) ? 0 : 1;
       }
@@ -278,11 +291,14 @@ export class Socket implements OpenFile {
     return this.dq[0]?.data.length ?? 0;
   }
 
-  /** SIOCOUTQ/TIOCOUTQ: TCP's bytes sent and not yet acknowledged; a datagram has left at once on the virtual network. */
+  /**
+   * SIOCOUTQ/TIOCOUTQ: TCP's bytes sent and not yet acknowledged; a datagram
+   * has left at once on the virtual network; AF_UNIX says sk_wmem_alloc
+   * (unix_outq_len), the truesize of its skbs not yet read, listener or not.
+   */
   outq(): number {
+    if (this.isUnix && !this.real) return this.carrier ? this.carrier.unsent() : this.wmem.alloc;
     if (this.state === 'listening') throw new Errno(E.EINVAL);
-    // unix_outq_len reports sk_wmem_alloc, in skb truesize units socklab does not model.
-    if (this.isUnix) throw new Errno(E.EOPNOTSUPP);
     if (this.kind !== 'stream') return this.real ? this.real.unsent() : 0;
     return this.carrier ? this.carrier.unsent() : 0;
   }
@@ -477,7 +493,7 @@ export class Socket implements OpenFile {
     this.rx.push(chunk);
     this.rxBytes += chunk.length;
     if (scm) this.queueScm(chunk, scm);
-    this.notify();
+    this.notify(WAKE_IN);
   }
 
   /** The network bound the socket, at `local` when it chose the address (the real network learns the port from Node). */
@@ -526,28 +542,41 @@ export class Socket implements OpenFile {
 
   // ---------------- datagrams / messages ----------------
 
-  pushDatagram(data: Uint8Array, from: Addr, scm?: Scm): boolean {
-    if (!this.queueDatagram(data, from, scm)) {
+  pushDatagram(data: Uint8Array, from: Addr, scm?: Scm, charge?: UnixCharge): boolean {
+    if (!this.queueDatagram(data, from, scm, charge)) {
       dropScm(scm);
       return false;
     }
     return true;
   }
 
-  private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined): boolean {
+  private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined, charge: UnixCharge | undefined): boolean {
     // UDP and raw sockets still queue datagrams after SHUT_RD (reads return them, then 0); AF_UNIX refuses them.
     if (this.closed || (this.rdShut && this.isUnix)) return false;
-    if (this.kind === 'dgram' && !this.isUnix && this.dqBytes + data.length > this.rcvbuf) {
-      this.net.drops++;
-      return false;
+    // Inet datagrams count their skb's truesize against SO_RCVBUF (sk_rmem_alloc), by the rule of the protocol's queueing.
+    let size = 0;
+    if (this.kind === 'dgram' && !this.isUnix) {
+      const v6 = from.family === 6 && !from.ip.startsWith('::ffff:');
+      size = truesize(v6 ? 'ipv6' : 'ipv4', data.length);
+      if (this.raw || this.ping ? !sockQueueAccepts(this.rmem, this.rcvbuf) : !udpAccepts(this.rmem, size, this.rcvbuf)) {
+        this.net.drops++;
+        return false;
+      }
     }
     // A connected datagram socket takes datagrams only from its peer.
     if (this.kind === 'dgram' && this.remote && !sameAddr(this.remote, from)) return false;
-    this.dq.push(scm ? { data, from, scm } : { data, from });
+    const d: Datagram = scm ? { data, from, scm } : { data, from };
+    if (size) d.size = size;
+    if (charge) d.charge = charge;
+    this.dq.push(d);
     this.dqBytes += data.length;
-    this.notify();
+    this.rmem += size;
+    this.notify(WAKE_IN);
     return true;
   }
+
+  /** sk_rmem_alloc of an inet datagram socket: the truesize of the queued datagrams (skb.ts). */
+  private rmem = 0;
 
   /** Pops (or peeks) one message into iovs; a popped message's ancillary data is the caller's to install or drop. */
   recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
@@ -573,14 +602,24 @@ export class Socket implements OpenFile {
     if (!peek) {
       this.dq.shift();
       this.dqBytes -= d.data.length;
-      this.peer?.notify();
-      for (const w of this.senders) w.notify();
+      this.rmem -= d.size ?? 0;
+      // unix_dgram_recvmsg: room in our queue for the peer and for senders waiting on it (peer_wait, with EPOLLOUT);
+      // the skb's sender gets its truesize back (sock_wfree), and unix_write_space's wake once writable.
+      const c = d.charge;
+      if (c) {
+        c.owner.wmem.free(this, c.size);
+        if (unixWritable(c.owner.wmem.alloc, c.owner.sndbuf)) c.owner.notify(WAKE_OUT);
+      }
+      if (this.peer && this.peer !== c?.owner) this.peer.notify(WAKE_OUT);
+      for (const w of this.senders) w.notify(WAKE_OUT);
     }
     return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
   }
 
   /** AF_UNIX datagram senders blocked on our full queue. */
   readonly senders = new Set<Socket>();
+  /** AF_UNIX sk_wmem_alloc: the truesize of our skbs the receivers have not read (skb.ts). */
+  readonly wmem = new WmemLedger();
 
   // ---------------- AF_UNIX ancillary data (scm.ts) ----------------
 
@@ -655,7 +694,7 @@ export class Socket implements OpenFile {
     }
     if (!peek) {
       if (map.size === 0) this.rxScm = undefined;
-      this.peer?.notify();
+      this.carrier?.drained();
     }
     if (got) got.scm = files || cred ? { files, cred } : undefined;
     else if (!peek && files) dropScm({ files, cred });
@@ -672,7 +711,7 @@ export class Socket implements OpenFile {
     if (this.closed || this.reset) return;
     this.soError = this.peerEof ? E.EPIPE : E.ECONNRESET;
     this.reset = true;
-    this.notify();
+    this.notify(WAKE_STATE);
   }
 
   /** The AF_UNIX peer closed (unix_release_sock): both directions shut; ECONNRESET if it left our data unread. */
@@ -680,7 +719,7 @@ export class Socket implements OpenFile {
     if (this.closed) return;
     this.reset = true;
     if (unread) this.soError = E.ECONNRESET;
-    this.notify();
+    this.notify(WAKE_STATE);
     for (const s of this.senders) s.notify();
   }
 
@@ -691,7 +730,7 @@ export class Socket implements OpenFile {
 
   onEof(): void {
     this.peerEof = true;
-    this.notify();
+    this.notify(WAKE_STATE);
   }
 
   /**
@@ -834,6 +873,8 @@ export class Socket implements OpenFile {
 
   private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl: SendControl | undefined): number {
     if (total > this.sndbuf - 32) throw new Errno(E.EMSGSIZE);
+    // sock_alloc_send_pskb: waits while our skbs in flight have reached SO_SNDBUF (one more may pass it).
+    if (this.wmem.alloc >= this.sndbuf) return WOULD_BLOCK;
     const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
@@ -842,7 +883,8 @@ export class Socket implements OpenFile {
       target.senders.add(this);
       return WOULD_BLOCK;
     }
-    target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, target.passcred));
+    const size = truesize('unix-dgram', total);
+    if (target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, target.passcred), { owner: this, size })) this.wmem.charge(target, size);
     return total;
   }
 

@@ -1,13 +1,23 @@
 // An AF_UNIX stream or seqpacket connection's data path: bytes go straight
 // into the peer's receive queue inside the send, as unix_stream_sendmsg
 // and unix_seqpacket_sendmsg queue the skb on the peer at once. Flow
-// control is the peer's receive buffer plus our send buffer.
+// control is the sender's: each skb's truesize stays charged to its
+// sk_wmem_alloc (Socket.wmem) until the peer has read it all, and a send
+// waits while that reaches SO_SNDBUF; the peer's SO_RCVBUF plays no part.
+import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
+import { WAKE_OUT } from '../../kernel/wait.js';
 import type { Carrier } from '../socket/network.js';
 import { attachScm, type SendControl } from '../socket/scm.js';
+import { truesize, unixStreamSkbMax, unixWritable } from '../socket/skb.js';
 import { gather, type Socket } from '../socket/socket.js';
 
 export class UnixStream implements Carrier {
+  /** Our stream skbs the peer has not finished reading, oldest first: bytes left unread, truesize. */
+  private readonly skbs: { len: number; size: number }[] = [];
+  /** The unread bytes of skbs (all of the peer's receive queue: only we write to it). */
+  private skbBytes = 0;
+
   private constructor(
     private readonly s: Socket,
     private readonly p: Socket,
@@ -22,36 +32,93 @@ export class UnixStream implements Carrier {
     b.carrier = new UnixStream(b, a);
   }
 
-  room(): number {
+  /**
+   * Frees the stream skbs the peer has read (consume_skb -> sock_wfree):
+   * whatever left its receive queue came off our oldest skbs. Returns
+   * whether one was freed.
+   */
+  private settle(): boolean {
+    if (this.s.kind !== 'stream' || !this.skbs.length) return false;
     const p = this.p;
-    const queued = this.s.kind === 'seqpacket' ? p.dqBytes : p.rxBytes;
-    return Math.max(0, p.rcvbuf + this.s.sndbuf - queued);
+    let read = p.closed ? this.skbBytes : this.skbBytes - p.rxBytes;
+    let freed = false;
+    while (read > 0 && this.skbs.length) {
+      const b = this.skbs[0]!;
+      const k = Math.min(b.len, read);
+      b.len -= k;
+      read -= k;
+      this.skbBytes -= k;
+      if (b.len > 0) break;
+      this.skbs.shift();
+      this.s.wmem.free(p, b.size);
+      freed = true;
+    }
+    return freed;
   }
 
-  /** unix_outq_len reports sk_wmem_alloc, in skb truesize units socklab does not model: socket.ts says EOPNOTSUPP first. */
+  /** Room as unix_poll shows it (POLLOUT): the send buffer at most a quarter taken (unix_writable), else 0. */
+  room(): number {
+    this.settle();
+    const wmem = this.s.wmem.alloc;
+    return unixWritable(wmem, this.s.sndbuf) ? this.s.sndbuf - wmem : 0;
+  }
+
+  /** SIOCOUTQ (unix_outq_len): sk_wmem_alloc, the truesize of our skbs not yet read. */
   unsent(): number {
-    return 0;
+    this.settle();
+    return this.s.wmem.alloc;
   }
 
   send(data: Uint8Array[], total: number, _oob: boolean, ctl: SendControl | undefined): number {
     const s = this.s;
     const p = this.p;
-    // A zero-length stream send queues nothing; a seqpacket one is a message.
-    if (total === 0 && s.kind === 'stream') return 0;
-    const room = this.room();
-    if (room === 0) return WOULD_BLOCK;
-    const n = Math.min(room, total);
-    const chunk = gather(data, n);
+    this.settle();
     if (s.kind === 'seqpacket') {
-      if (!p.closed) p.pushDatagram(chunk, s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred));
-    } else if (!p.closed) p.deliver(chunk, false, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
-    else s.onReset();
-    s.notify();
+      // unix_dgram_sendmsg: one skb, whole or not at all; the peer's queue limit does not apply to a connected pair.
+      if (total > s.sndbuf - 32) throw new Errno(E.EMSGSIZE);
+      // sock_alloc_send_pskb: waits while sk_wmem_alloc has reached SO_SNDBUF (one skb may pass it).
+      if (s.wmem.alloc >= s.sndbuf) return WOULD_BLOCK;
+      const size = truesize('unix-dgram', total);
+      if (!p.closed && p.pushDatagram(gather(data, total), s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred), { owner: s, size })) s.wmem.charge(p, size);
+      return total;
+    }
+    // A zero-length stream send queues nothing.
+    if (total === 0) return 0;
+    // unix_stream_sendmsg: skbs of at most unixStreamSkbMax bytes, each allocated while
+    // sk_wmem_alloc is below SO_SNDBUF; a send that gets none waits (or says EAGAIN).
+    const max = unixStreamSkbMax(s.sndbuf);
+    const lens: number[] = [];
+    let n = 0;
+    let wmem = s.wmem.alloc;
+    while (n < total && wmem < s.sndbuf) {
+      const len = Math.min(max, total - n);
+      lens.push(len);
+      wmem += truesize('unix-stream', len);
+      n += len;
+    }
+    if (n === 0) return WOULD_BLOCK;
+    if (p.closed) {
+      s.onReset();
+      return n;
+    }
+    const bytes = gather(data, n);
+    let off = 0;
+    for (const len of lens) {
+      const size = truesize('unix-stream', len);
+      this.skbs.push({ len, size });
+      this.skbBytes += len;
+      s.wmem.charge(p, size);
+      // The descriptors ride on the first skb only; credentials on every one (unix_scm_to_skb).
+      p.deliver(bytes.subarray(off, off + len), false, ctl ? attachScm(ctl, off === 0, s.passcred, p.passcred) : undefined);
+      off += len;
+    }
     return n;
   }
 
+  /** The reader (our socket) took bytes: the writer's skbs it finished are freed, and unix_write_space wakes it once writable. */
   drained(): void {
-    this.p.notify();
+    const w = this.p;
+    if (w.carrier instanceof UnixStream && w.carrier.settle() && unixWritable(w.wmem.alloc, w.sndbuf)) w.notify(WAKE_OUT);
   }
 
   /** SHUT_WR: the peer reads EOF once its queue is empty. */

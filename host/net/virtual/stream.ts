@@ -5,6 +5,7 @@
 // decides what may be sent; this moves the bytes and the FIN/RST and
 // reports arrivals through the peer socket's named methods.
 import { WOULD_BLOCK } from '../../kernel/file.js';
+import { WAKE_OUT, WAKE_QUIET } from '../../kernel/wait.js';
 import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
 import type { InetAddr } from '../addr/sockaddr.js';
 import type { Carrier } from '../socket/network.js';
@@ -61,8 +62,14 @@ export class VirtualTcp implements Carrier {
 
   room(): number {
     const p = this.p;
-    return Math.max(0, p.rcvbuf + this.s.sndbuf - p.rxBytes - this.inflight);
+    const room = Math.max(0, p.rcvbuf + this.s.sndbuf - p.rxBytes - this.inflight);
+    // SOCK_NOSPACE: a send or poll found no room (sk_stream_wait_memory, tcp_poll), so room opening wakes with POLLOUT.
+    if (room === 0) this.nospace = true;
+    return room;
   }
+
+  /** Linux's SOCK_NOSPACE: someone saw the send buffer full and waits for sk_stream_write_space. */
+  private nospace = false;
 
   unsent(): number {
     return this.inflight;
@@ -111,13 +118,19 @@ export class VirtualTcp implements Carrier {
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
-      s.notify();
+      // The ACK leaves our room as it was (the bytes now wait in the peer's queue): only a linger wait re-checks.
+      s.notify(WAKE_QUIET);
     }, n, record);
     return n;
   }
 
+  /** The reader took bytes: room for the writer, woken with POLLOUT if it found none (tcp_new_space), else only re-checking a linger wait. */
   drained(): void {
-    this.p.notify();
+    const w = this.pc;
+    if (w.nospace && w.room() > 0) {
+      w.nospace = false;
+      this.p.notify(WAKE_OUT);
+    } else this.p.notify(WAKE_QUIET);
   }
 
   end(): void {
