@@ -16,6 +16,7 @@ import { GradingLanes } from '../batch.js';
 import { buildReference } from '../build.js';
 import { buildModel } from '../grade.js';
 import { GradeSpecError } from '../load.js';
+import type { GradingSpec } from '../spec.js';
 import { readTree, writeTree } from './files.js';
 import { SpecBundleError, specForHash } from './spec-bundle.js';
 import { connectRedis, KEEP_SECONDS, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
@@ -51,6 +52,25 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     down = false;
   });
 
+  // Once per spec and worker process, as local batch mode does once per run: the spec unpacked and
+  // loaded, the reference programs built (checked against the cache: hashing their sources and the SDK),
+  // the model solution built and handed to the grading threads. A failure is not kept: the next job tries again.
+  const specs = new Map<string, Promise<{ spec: GradingSpec; model: Record<string, string> | undefined }>>();
+  const prepared = (hash: string): Promise<{ spec: GradingSpec; model: Record<string, string> | undefined }> => {
+    let p = specs.get(hash);
+    if (!p) {
+      p = (async () => {
+        const spec = await specForHash(redis, hash);
+        await buildReference(spec);
+        const model = await buildModel(spec).catch(() => undefined); // fails in the grading thread, as in local mode
+        return { spec, model };
+      })();
+      specs.set(hash, p);
+      p.catch(() => specs.delete(hash));
+    }
+    return p;
+  };
+
   const grade = async (job: Job<GradeJob>): Promise<GradeResult> => {
     const d = job.data;
     const id = job.id!;
@@ -67,10 +87,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     let spec;
     let model;
     try {
-      spec = await specForHash(redis, d.specHash);
-      await buildReference(spec);
-      // Once per spec and worker process; the grading threads are given it.
-      model = await buildModel(spec).catch(() => undefined); // fails in the grading thread, as in local mode
+      ({ spec, model } = await prepared(d.specHash));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (e instanceof SpecBundleError || e instanceof GradeSpecError) throw new UnrecoverableError(msg);
