@@ -12,6 +12,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { LoadedComponent } from './load.js';
+import { ResourceRegistry } from './canon.js';
 import { buildImports, type Binding } from './imports.js';
 
 const PAGE = 65536;
@@ -38,6 +39,8 @@ export class ComponentProcess extends Process {
   readonly component: LoadedComponent;
   /** Every WASI 0.2 binding jco asked for, and whether socklab provided it. */
   bindings: Binding[] = [];
+  /** The resources behind the guest's handles (direct bindings); forgotten when the process is released. */
+  readonly resources = new ResourceRegistry();
   private entry: (() => unknown) | undefined;
   private cores: CoreState[] = [];
   private suspended: CoreState | undefined;
@@ -260,6 +263,11 @@ export class ComponentProcess extends Process {
     v.setUint32(s.data + 4, s.data + PAGE, true);
     this.suspended = s;
     s.ex.asyncify_start_unwind(s.data);
+  }
+
+  override release(): void {
+    super.release();
+    if (this.state === 'exited') this.resources.clear();
   }
 
   override requestPreempt(): void {
