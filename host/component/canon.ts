@@ -383,6 +383,7 @@ export interface Ctx {
   realloc?: (a: number, b: number, c: number, d: number) => number;
   reg: ResourceRegistry;
   tables: Map<string, HandleTable>;
+  dv?: DataView;
 }
 
 const utf8d = new TextDecoder('utf-8', { fatal: true });
@@ -396,7 +397,10 @@ function table(cx: Ctx, r: string): HandleTable {
 
 function view(cx: Ctx): DataView {
   if (!cx.memory) throw new Error('socklab: jco gave no memory for a call that needs one');
-  return new DataView(cx.memory.buffer);
+  // One DataView per memory buffer (a new one after memory.grow).
+  const b = cx.memory.buffer;
+  if (cx.dv?.buffer !== b) cx.dv = new DataView(b);
+  return cx.dv;
 }
 
 function alloc(cx: Ctx, align: number, n: number): number {
@@ -474,7 +478,11 @@ function variantValue(t: WitType, disc: number, val: unknown): unknown {
 }
 
 function liftList(cx: Ctx, e: WitType, ptr: number, len: number): unknown {
-  if (e.k === 'u8') return new Uint8Array(cx.memory!.buffer.slice(ptr, ptr + len));
+  // A copy (the implementation may keep it); TypedArray#slice, much cheaper than ArrayBuffer#slice on a wasm memory.
+  if (e.k === 'u8') {
+    if (ptr + len > cx.memory!.buffer.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
+    return new Uint8Array(cx.memory!.buffer, ptr, len).slice();
+  }
   const es = size(e);
   const out: unknown[] = [];
   for (let i = 0; i < len; i++) out.push(load(cx, e, ptr + i * es));

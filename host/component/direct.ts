@@ -41,7 +41,7 @@ function errPayload(e: unknown): unknown {
   return e;
 }
 
-function factory(p: ComponentProcess, sig: FuncType, call: (args: unknown[]) => unknown): Factory {
+function factory(p: ComponentProcess, sig: FuncType, call: (self: unknown, args: unknown[]) => unknown, method: boolean): Factory {
   const flatParams = sig.params.flatMap(flatten);
   const inMemory = flatParams.length > MAX_FLAT_PARAMS;
   const flatResults = sig.result ? flatten(sig.result) : [];
@@ -65,11 +65,14 @@ function factory(p: ComponentProcess, sig: FuncType, call: (args: unknown[]) => 
       if (inMemory) vals = load(cx, paramTuple, Number(args[0]) >>> 0) as unknown[];
       else {
         const at = { i: 0 };
-        vals = sig.params.map((t) => liftFlat(cx, t, args, at));
+        vals = new Array<unknown>(sig.params.length);
+        for (let i = 0; i < vals.length; i++) vals[i] = liftFlat(cx, sig.params[i]!, args, at);
       }
+      // A method's self (a borrow) is the first parameter.
+      const self = method ? vals.shift() : undefined;
       let v: unknown;
       try {
-        v = call(vals);
+        v = call(self, vals);
       } catch (e) {
         if (!isResult || p.blockedNow) throw e;
         v = { tag: 'err', val: errPayload(e) };
@@ -107,12 +110,12 @@ export function addDirectBindings(p: ComponentProcess, own: Record<string, Recor
           if (m === 'constructor' || typeof fn !== 'function') continue;
           const sig = signature(iface, name, m);
           if (!sig) continue;
-          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (a) => (fn as (...x: unknown[]) => unknown).apply(a[0], a.slice(1)));
+          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (self, a) => (fn as (...x: unknown[]) => unknown).apply(self, a), true);
         }
         continue;
       }
       const sig = signature(iface, undefined, name);
-      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (a) => (v as (...x: unknown[]) => unknown)(...a));
+      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (_self, a) => (v as (...x: unknown[]) => unknown)(...a), false);
     }
   }
 }
