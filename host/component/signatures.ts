@@ -82,8 +82,6 @@ const SIGNATURES: Record<string, Sigs> = {
       subscribe: 'func() -> pollable',
       writeZeroes: `func(len: u64) -> ${SE}`,
       blockingWriteZeroesAndFlush: `func(len: u64) -> ${SE}`,
-      splice: 'func(src: borrow<input-stream>, len: u64) -> result<u64, stream-error>',
-      blockingSplice: 'func(src: borrow<input-stream>, len: u64) -> result<u64, stream-error>',
     },
   },
   'wasi:cli/environment': {
@@ -225,4 +223,21 @@ export function signature(iface: string, cls: string | undefined, name: string):
 /** Resource classes of an interface that the table knows (their kebab names are resource names). */
 export function isResourceClass(iface: string, cls: string): boolean {
   return typeof SIGNATURES[iface]?.[cls] === 'object' && RESOURCES.has(kebab(cls));
+}
+
+/** Every entry of the table as [interface, class or undefined, JS name] (tests: each is one of socklab's functions). */
+export function signatureEntries(): [string, string | undefined, string][] {
+  const out: [string, string | undefined, string][] = [];
+  for (const [iface, sigs] of Object.entries(SIGNATURES)) {
+    for (const [k, v] of Object.entries(sigs)) {
+      if (typeof v === 'string') out.push([iface, undefined, k]);
+      else for (const m of Object.keys(v)) out.push([iface, k, m]);
+    }
+  }
+  return out;
+}
+
+/** A type of the table by its name (tests). */
+export function namedType(name: string): ReturnType<TypeScope['named']> {
+  return scope.named(name);
 }
