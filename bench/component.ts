@@ -4,7 +4,8 @@
 // TCP ping-pong between two components on the virtual network. The component
 // is tests/components/bench.wat, assembled with jco-transpile's wasm-tools.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { run } from '../host/runner/run.js';
 import { ensureBuilt } from '../host/toolchain/guests.js';
@@ -67,4 +68,10 @@ export async function componentRows(root: string): Promise<ComponentRow[]> {
   const ppP = await best(2, () => pair(ping, '7100'));
   rows.push({ name: `component pair: 1-byte TCP ping-pong, ${RT} round trips`, unit: 'rt/s', socklab: RT / (ppC / 1e9), note: `higher is better; preview1 pair ${(RT / (ppP / 1e9)).toFixed(0)} rt/s: ${(ppP / ppC).toFixed(2)}x of it` });
   return rows;
+}
+
+// `node dist/bench/component.js`: these rows alone (bench/run.ts has no partial group for them).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  for (const r of await componentRows(root)) console.log(`${r.name}: ${r.socklab.toFixed(r.unit === 'ns/call' ? 0 : 1)} ${r.unit}${r.note ? `  (${r.note})` : ''}`);
 }

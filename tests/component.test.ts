@@ -26,8 +26,10 @@ let tcp: string;
 let fsc: string;
 let spin: string;
 let bench: string;
+let res: string;
 beforeAll(async () => {
   bench = await component('bench');
+  res = await component('res');
   hello = await component('hello');
   tcp = await component('tcp');
   fsc = await component('fs');
@@ -270,6 +272,42 @@ describe('components: direct bindings (jco hybrid mode)', () => {
   }, T);
 });
 
+describe('components: resources through the direct bindings', () => {
+  it('blocking-read lowers list<u8> through realloc, and stream-error.closed at the end of stdin', async () => {
+    const r = await run({ processes: [{ module: res, name: 'res', args: ['stdin'], stdin: 'abc\nsecond line\n' }], timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('abc\nsecond line\nclosed\n');
+    expect(r.processes[0]!.exit.status).toBe(0);
+  }, T);
+
+  it('poll takes a list of borrowed pollables and returns list<u32>; a timer pollable waits in virtual time', async () => {
+    const r = await run({ processes: [{ module: res, name: 'res', args: ['poll'] }], output: 'capture', trace: {}, timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('ready 1: 0\ntimer 0\n');
+    expect(r.trace).toMatch(/ poll\(\[pollable, pollable\]\) += 0 \[-> \[0\]\]/);
+  }, T);
+
+  it('two own handles to one network: dropping one leaves the other usable; a dropped handle traps', async () => {
+    const r = await run({ processes: [{ module: res, name: 'res', args: ['handles'] }], timeoutMs: T });
+    const p = r.processes[0]!;
+    expect(p.stdout).toBe('two handles\nbound\n');
+    expect(p.exit.signal).toBeDefined();
+    expect(p.exit.reason).toMatch(/unknown handle index/);
+  }, T);
+
+  it('resources never dropped are freed when the process ends (the sockets\' fds too)', async () => {
+    const { Session } = await import('../dist/host/runner/session.js');
+    const { liveResources } = await import('../dist/host/component/canon.js');
+    const out: string[] = [];
+    const s = new Session({ processes: [{ module: res, name: 'a', args: ['leak'] }, { module: res, name: 'b', args: ['leak'] }] }, { output: (_pid: number, _fd: number, d: Uint8Array) => out.push(Buffer.from(d).toString()) } as never);
+    await s.load();
+    const before = liveResources();
+    const result = await s.run();
+    expect(out.join('')).toBe('leaked 100\nleaked 100\n');
+    expect(result.processes.map((p: { exit: { status: number } }) => p.exit.status)).toEqual([0, 0]);
+    expect(liveResources()).toBe(before);
+    for (const p of s.kernel.processes) expect(p.fds.size).toBe(0);
+  }, T);
+});
+
 describe('components: the trace', () => {
   it('shows component calls by their WIT names, with WASI error codes', async () => {
     const r = await run({ processes: [{ module: tcp, name: 'tcp', args: ['refused'] }], output: 'capture', trace: {}, timeoutMs: T });
@@ -308,11 +346,12 @@ describe('components: the bindings are socklab\'s own', () => {
       expect(bindings.filter((b) => !b.provided)).toEqual([]);
       // Each interface the component imports was read from socklab's object.
       for (const i of c.imports) expect(bindings.some((b) => b.iface.replace(/@[^/]*$/, '') === i.replace(/@[^/]*$/, ''))).toBe(true);
-      // Every core import is one of jco's lowering trampolines (or resource drops) over those bindings,
-      // or one of socklab's direct bindings (direct.ts) where the signature is scalars only.
+      // Every core import is one of socklab's direct bindings (direct.ts), except jco's resource.drop
+      // trampolines (one per `canon resource.drop` in the component): none is jco's lifting/lowering trampoline.
       expect(coreFns.length).toBeGreaterThan(0);
-      const direct = coreFns.filter((f) => (f as Record<symbol, unknown>)[Symbol.for('socklab.direct')]).length;
-      expect(direct).toBe(file === bench ? 2 : 0); // monotonic-clock.now and wall-clock.now
+      const notDirect = coreFns.filter((f) => !(f as Record<symbol, unknown>)[Symbol.for('socklab.direct')]).length;
+      const wat = readFileSync(join(ROOT, 'tests', 'components', `${file.split('/').pop()!.replace(/\.wasm$/, '')}.wat`), 'utf8');
+      expect(notDirect).toBe(wat.match(/canon resource\.drop/g)?.length ?? 0);
     }
   }, T);
 });

@@ -14,7 +14,7 @@ import { SOCKLAB_INTERFACES } from './interfaces.js';
 import { ComponentProcess } from './process.js';
 
 /** Bump when the transformation changes (or the jco version does). */
-const COMPONENT_TRANSFORM_VERSION = 'c5-jco-transpile-0.15.0';
+const COMPONENT_TRANSFORM_VERSION = 'c6-jco-transpile-0.15.0';
 
 /** The `instantiate` function jco's sync instantiation mode exports. */
 export type InstantiateFn = (
@@ -181,7 +181,40 @@ export const GLUE_DEBUG_LOG = `  const _debugLog = (...args) => {
     console.debug(...args);
   };`;
 function patchGlue(js: string): string {
-  return js.replace(GLUE_DEBUG_LOG, '  const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};');
+  return tagHandleTables(js.replace(GLUE_DEBUG_LOG, '  const _debugLog = globalThis?.process?.env?.JCO_DEBUG ? (...args) => console.debug(...args) : () => {};'));
+}
+
+/**
+ * jco hands a cabiLower factory the handle tables of a function's resource
+ * types unnamed, in table-index order (jco-internal). The glue says which
+ * class each table holds (where it lifts a borrow, lowers an own, or drops
+ * a handle): each `handleTableN` gets a `socklabType` property with the
+ * resource's name, which the direct bindings (direct.ts) look tables up by.
+ */
+export function tagHandleTables(js: string): string {
+  const names = new Map<string, string>();
+  for (const m of js.matchAll(/const \{ ([^}]*) \} = imports\['[^']+'\];/g)) {
+    for (const part of m[1]!.split(',')) {
+      const [name, local] = part.split(':').map((x) => x.trim());
+      if (name) names.set(local ?? name, name);
+    }
+  }
+  const types = new Map<string, string>();
+  const note = (table: string, ident: string): void => {
+    const name = names.get(ident);
+    if (name && !types.has(table)) types.set(table, name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase());
+  };
+  const id = '[\\w$]+';
+  // A borrow lifted from table N makes a stub of the class when jco has no object for the rep.
+  for (const m of js.matchAll(new RegExp(`handleTable(\\d+)\\[\\(${id} << 1\\) \\+ 1\\] & ~T_FLAG;\\s*var ${id} = captureTable\\1\\.get\\(${id}\\);\\s*if \\(!${id}\\) \\{\\s*${id} = Object\\.create\\((${id})\\.prototype\\)`, 'g'))) note(m[1]!, m[2]!);
+  // An own lowered into table N is checked against the class first.
+  for (const m of js.matchAll(new RegExp(`instanceof (${id})\\)\\) \\{[^}]*\\}\\s*(?:var|let) ${id} = ${id}\\[symbolRscHandle\\];\\s*if \\(!${id}\\) \\{\\s*const rep = ${id}\\[symbolRscRep\\] \\|\\| \\+\\+captureCnt(\\d+);`, 'g'))) note(m[2]!, m[1]!);
+  // A resource.drop of table N calls the class's cabiDispose.
+  for (const m of js.matchAll(new RegExp(`rscTableRemove\\(handleTable(\\d+), handle\\);[^]{0,400}?\\} else if \\((${id})\\[symbolCabiDispose\\]\\)`, 'g'))) note(m[1]!, m[2]!);
+  return js.replace(/^(\s*)HANDLE_TABLES\[(\d+)\] = handleTable\2;$/gm, (line, ws: string, n: string) => {
+    const t = types.get(n);
+    return t ? `${line}\n${ws}handleTable${n}.socklabType = '${t}';` : line;
+  });
 }
 
 

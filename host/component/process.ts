@@ -12,6 +12,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { LoadedComponent } from './load.js';
+import { ResourceRegistry } from './canon.js';
 import { buildImports, type Binding } from './imports.js';
 
 const PAGE = 65536;
@@ -38,9 +39,13 @@ export class ComponentProcess extends Process {
   readonly component: LoadedComponent;
   /** Every WASI 0.2 binding jco asked for, and whether socklab provided it. */
   bindings: Binding[] = [];
+  /** The resources behind the guest's handles (direct bindings); forgotten when the process is released. */
+  readonly resources = new ResourceRegistry();
   private entry: (() => unknown) | undefined;
   private cores: CoreState[] = [];
   private suspended: CoreState | undefined;
+  /** The core function behind wasi:cli/run (the first export entered from outside any host call), and its module. */
+  private coreEntry: { fn: () => unknown; state: CoreState } | undefined;
   private cRewinding = false;
   private cHasResume = false;
   private cResumeValue: unknown;
@@ -126,19 +131,28 @@ export class ComponentProcess extends Process {
     state.fuel = ex.socklab_fuel;
     this.cores.push(state);
     this.mem ??= new GuestMemory(memory);
-    if (!fueled) return inst;
-    // jco's glue calls realloc and post-return functions from JS, outside the run export's stack: host context, as above.
     const exports: Record<string, unknown> = { ...inst.exports };
     for (const [k, v] of Object.entries(inst.exports)) {
-      if (typeof v !== 'function' || !/^cabi_post_|realloc/.test(k)) continue;
+      if (typeof v !== 'function') continue;
       const f = v as (...a: unknown[]) => unknown;
-      exports[k] = (...a: unknown[]) => {
-        this.hostDepth++;
-        try {
-          return f(...a);
-        } finally {
-          this.hostDepth--;
+      if (/^cabi_post_|realloc/.test(k)) {
+        // jco's glue and the direct bindings call realloc and post-return functions from JS, outside the run export's stack: host context, as above.
+        if (fueled) {
+          exports[k] = (...a: unknown[]) => {
+            this.hostDepth++;
+            try {
+              return f(...a);
+            } finally {
+              this.hostDepth--;
+            }
+          };
         }
+        continue;
+      }
+      // The core function jco's run export enters first: later slices rewind into it directly.
+      exports[k] = (...a: unknown[]) => {
+        if (this.hostDepth === 0 && this.coreEntry === undefined && this.suspended === undefined) this.coreEntry = { fn: f, state };
+        return f(...a);
       };
     }
     return { exports } as unknown as WebAssembly.Instance;
@@ -262,6 +276,11 @@ export class ComponentProcess extends Process {
     s.ex.asyncify_start_unwind(s.data);
   }
 
+  override release(): void {
+    super.release();
+    if (this.state === 'exited') this.resources.clear();
+  }
+
   override requestPreempt(): void {
     this.preempt = true;
   }
@@ -278,10 +297,17 @@ export class ComponentProcess extends Process {
         this.cRewinding = true;
         s.ex.asyncify_start_rewind(s.data);
       }
-      this.begun = true;
       let failed = false;
       try {
-        this.entry!();
+        if (this.begun && this.coreEntry?.state === this.suspended) {
+          // A rewind goes straight into the core run function (wasi:cli/run's `result` is 0 for ok):
+          // jco's export glue around it would make and end a task of its own on every slice.
+          const r = this.coreEntry!.fn();
+          if (!this.stillUnwinding()) failed = r !== 0;
+        } else {
+          this.begun = true;
+          this.entry!();
+        }
       } catch (e) {
         if (!this.stillUnwinding()) {
           if (e instanceof ProcExit || e instanceof Killed || e instanceof WebAssembly.RuntimeError || e instanceof RangeError) throw e;

@@ -145,10 +145,14 @@ export function traceClass(iface: string, cls: { name: string; prototype: object
   patched.add(cls);
   const proto = cls.prototype as Record<string, unknown>;
   const res = kebab(cls.name);
-  for (const key of Object.getOwnPropertyNames(proto)) {
+  // Methods a base class defines (tcp-socket's and udp-socket's buffer sizes) become the class's own, traced under its name.
+  const keys = new Set<string>();
+  for (let o: object | null = proto; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const k of Object.getOwnPropertyNames(o)) keys.add(k);
+  }
+  for (const key of keys) {
     if (key === 'constructor') continue;
-    const desc = Object.getOwnPropertyDescriptor(proto, key);
-    const orig = desc?.value;
+    const orig = proto[key];
     if (typeof orig !== 'function') continue;
     const call = `[method]${res}.${kebab(key)}`;
     proto[key] = function (this: { proc?: ComponentProcess }, ...args: unknown[]) {
