@@ -980,18 +980,29 @@ export interface ScmReceived {
   scm?: Scm;
 }
 
-export function gather(iovs: Uint8Array[], n: number): Uint8Array {
+/** A copy of n bytes of iovs, after the first `skip`. */
+export function gather(iovs: Uint8Array[], n: number, skip = 0): Uint8Array {
   // Every byte is written below, so a large copy skips the zero-fill; a small one is cheaper
   // on V8's heap (a separate un-zeroed buffer costs ~5x more for a 1-byte send).
   const out = n < 4096 ? new Uint8Array(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+  return gatherInto(out, iovs, skip, n);
+}
+
+/** Copies n bytes of iovs, after the first `skip`, to the start of out; returns the view of them. */
+export function gatherInto(out: Uint8Array, iovs: Uint8Array[], skip: number, n: number): Uint8Array {
   let o = 0;
   for (const v of iovs) {
     if (o >= n) break;
-    const k = Math.min(v.length, n - o);
-    out.set(v.subarray(0, k), o);
+    if (skip >= v.length) {
+      skip -= v.length;
+      continue;
+    }
+    const k = Math.min(v.length - skip, n - o);
+    out.set(skip || k < v.length ? v.subarray(skip, skip + k) : v, o);
+    skip = 0;
     o += k;
   }
-  return out;
+  return o === out.length ? out : out.subarray(0, n);
 }
 
 export function sameAddr(a: Addr, b: Addr): boolean {

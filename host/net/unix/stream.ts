@@ -10,11 +10,23 @@ import { WAKE_OUT } from '../../kernel/wait.js';
 import type { Carrier } from '../socket/network.js';
 import { attachScm, type SendControl } from '../socket/scm.js';
 import { truesize, unixStreamSkbMax, unixWritable } from '../socket/skb.js';
-import { gather, type Socket } from '../socket/socket.js';
+import { gather, gatherInto, type Socket } from '../socket/socket.js';
+
+/** The most any stream skb carries (unixStreamSkbMax with the largest SO_SNDBUF): a pooled buffer's size. */
+const SKB_CAP = unixStreamSkbMax(2 ** 30);
+/**
+ * Buffers of SKB_CAP bytes whose skbs the reader has finished: a large send
+ * copies into one of these instead of a fresh allocation, so the bytes stay
+ * in warm memory and the collector sees no per-send garbage (as Linux
+ * reuses its page frags). Shared by every connection of the thread and
+ * bounded: a default SO_SNDBUF keeps about six skbs in flight.
+ */
+const pool: Uint8Array[] = [];
+const POOL_MAX = 16;
 
 export class UnixStream implements Carrier {
-  /** Our stream skbs the peer has not finished reading, oldest first: bytes left unread, truesize. */
-  private readonly skbs: { len: number; size: number }[] = [];
+  /** Our stream skbs the peer has not finished reading, oldest first: bytes left unread, truesize, and a pooled buffer holding them. */
+  private readonly skbs: { len: number; size: number; buf: Uint8Array | undefined }[] = [];
   /** The unread bytes of skbs (all of the peer's receive queue: only we write to it). */
   private skbBytes = 0;
 
@@ -51,6 +63,8 @@ export class UnixStream implements Carrier {
       if (b.len > 0) break;
       this.skbs.shift();
       this.s.wmem.free(p, b.size);
+      // Every byte of it left the peer's queue (a closed peer's queue is dropped whole), so nothing refers to the buffer.
+      if (b.buf && pool.length < POOL_MAX) pool.push(b.buf);
       freed = true;
     }
     return freed;
@@ -88,12 +102,15 @@ export class UnixStream implements Carrier {
     // sk_wmem_alloc is below SO_SNDBUF; a send that gets none waits (or says EAGAIN).
     const max = unixStreamSkbMax(s.sndbuf);
     const lens: number[] = [];
+    const sizes: number[] = [];
     let n = 0;
     let wmem = s.wmem.alloc;
     while (n < total && wmem < s.sndbuf) {
       const len = Math.min(max, total - n);
+      const size = truesize('unix-stream', len);
       lens.push(len);
-      wmem += truesize('unix-stream', len);
+      sizes.push(size);
+      wmem += size;
       n += len;
     }
     if (n === 0) return WOULD_BLOCK;
@@ -101,15 +118,18 @@ export class UnixStream implements Carrier {
       s.onReset();
       return n;
     }
-    const bytes = gather(data, n);
     let off = 0;
-    for (const len of lens) {
-      const size = truesize('unix-stream', len);
-      this.skbs.push({ len, size });
+    for (let i = 0; i < lens.length; i++) {
+      const len = lens[i]!;
+      const size = sizes[i]!;
+      // An skb of more than half a pooled buffer copies into one; a smaller one gets its own copy (no buffer pinned by a few bytes).
+      const buf = len * 2 > SKB_CAP ? (pool.pop() ?? new Uint8Array(SKB_CAP)) : undefined;
+      const chunk = buf ? gatherInto(buf, data, off, len) : gather(data, len, off);
+      this.skbs.push({ len, size, buf });
       this.skbBytes += len;
       s.wmem.charge(p, size);
       // The descriptors ride on the first skb only; credentials on every one (unix_scm_to_skb).
-      p.deliver(bytes.subarray(off, off + len), false, ctl ? attachScm(ctl, off === 0, s.passcred, p.passcred) : undefined);
+      p.deliver(chunk, false, ctl ? attachScm(ctl, off === 0, s.passcred, p.passcred) : undefined);
       off += len;
     }
     return n;
