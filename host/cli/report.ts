@@ -1,5 +1,6 @@
 // One paragraph on what a run did: how each process ended, and what crossed
 // the virtual network.
+import type { MemorySummary } from '../kernel/process.js';
 import type { RunOutcome } from '../runner/run.js';
 
 /** `clock`: which clock the run followed; on the real network the virtual network's counters say nothing. */
@@ -20,7 +21,23 @@ export function describeNetwork(o: RunOutcome, clock: 'virtual' | 'wall' | 'real
       lines.push(`  broadcast/multicast: ${n.broadcasts ?? 0} broadcast and ${n.multicasts ?? 0} multicast copies delivered to hosts, ${n.groupDrops ?? 0} lost on the way to one`);
     }
   }
+  if (o.memory && o.memory.processes > 0) lines.push(...describeMemory(o.memory));
   if (o.deadlock) lines.push(`  ${o.deadlock.replace(/\n/g, '\n  ')}`);
   if (o.idle) lines.push(`  ${o.idle.replace(/\n/g, '\n  ')}`);
   return lines.join('\n');
+}
+
+const mib = (n: number): string => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MiB` : `${(n / 1024).toFixed(n >= 10240 ? 0 : 1)} KiB`);
+
+/** What the processes held as each exited: totals, with per-process averages and the largest. */
+export function describeMemory(m: MemorySummary): string[] {
+  const n = m.processes;
+  const t = m.total;
+  const x = m.max;
+  const avg = (k: keyof MemorySummary['total']): number => t[k] / n;
+  return [
+    `  memory: linear ${mib(t.linear)} in all, per process avg ${mib(avg('linear'))}, max ${mib(x.linear)} (declared avg ${mib(avg('declared'))}; ` +
+      `pages with data ${mib(t.touched)} in all, avg ${mib(avg('touched'))}, max ${mib(x.touched)}; Asyncify regions avg ${mib(avg('asyncify'))})`,
+    `  memory: descriptors open at most avg ${avg('fdsPeak').toFixed(1)}, max ${x.fdsPeak}; socket bytes left unread ${t.socketBytes} in all, max ${x.socketBytes}`,
+  ];
 }

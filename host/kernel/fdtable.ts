@@ -29,6 +29,8 @@ export class FdTable {
   get size(): number {
     return this.count;
   }
+  /** The most descriptors open at once. */
+  peak = 0;
 
   /** Installs file at the lowest free fd >= min; EMFILE past the limit. */
   install(file: OpenFile, opts: { cloexec?: boolean; preopen?: string; min?: number } = {}): number {
@@ -36,7 +38,7 @@ export class FdTable {
     while (this.slots[fd] !== undefined) fd++;
     if (fd >= this.limit) throw new Errno(E.EMFILE);
     this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
-    this.count++;
+    if (++this.count > this.peak) this.peak = this.count;
     file.refs++;
     return fd;
   }
@@ -45,7 +47,7 @@ export class FdTable {
   place(fd: number, file: OpenFile, opts: { cloexec?: boolean; preopen?: string } = {}): void {
     if (this.slots[fd] !== undefined) throw new Errno(E.EBADF);
     this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
-    this.count++;
+    if (++this.count > this.peak) this.peak = this.count;
     file.refs++;
   }
 
@@ -65,7 +67,7 @@ export class FdTable {
     const old = this.slots[to];
     this.slots[to] = { file: e.file, cloexec };
     if (old) release(old.file);
-    else this.count++;
+    else if (++this.count > this.peak) this.peak = this.count;
   }
 
   /** Closes fd; the description is released when no fd refers to it. */
@@ -101,7 +103,7 @@ export class FdTable {
     this.limit = parent.limit;
     for (const [fd, e] of parent.entries()) {
       this.slots[fd] = { ...e };
-      this.count++;
+      if (++this.count > this.peak) this.peak = this.count;
       e.file.refs++;
     }
   }

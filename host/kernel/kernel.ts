@@ -8,7 +8,7 @@ import { Slots } from './slots.js';
 import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
-import { InstancePool, Process, type ExitInfo } from './process.js';
+import { InstancePool, Process, summariseFootprints, type ExitInfo, type MemorySummary } from './process.js';
 import type { SyscallDef } from './syscall.js';
 import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
 import type { LoadedModule } from '../loader/module.js';
@@ -103,6 +103,8 @@ export interface RunResult {
   elapsedNs: number;
   /** Counters of the virtual network, when the run used it. */
   network?: Record<string, number>;
+  /** What the processes held as each exited (Process.memoryFootprint): totals and the largest. */
+  memory?: MemorySummary;
 }
 
 export class Kernel {
@@ -524,7 +526,9 @@ export class Kernel {
     // Forked processes are their top-level process's business (its wait sees their statuses), as a shell sees only its job's.
     else for (const [i, p] of processes.entries()) if (p.exit.status !== 0 && !this.processes[i]!.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
     const net = this.networkStats?.();
-    return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net ? { network: net } : {}) };
+    // A process still here (the run stopped while it ran) is measured now.
+    const memory = summariseFootprints(this.processes.map((p) => p.footprint ?? p.memoryFootprint()));
+    return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net ? { network: net } : {}), memory };
   }
 }
 

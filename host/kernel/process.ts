@@ -748,8 +748,42 @@ export class Process implements Waiter {
     this.finish({ signal: k.signal, status: k.status ?? 128 + SIGNALS[k.signal], reason: k.reason, ...extra });
   }
 
+  /** Set as the process exits (finish). */
+  footprint: MemoryFootprint | undefined;
+
+  /**
+   * What the process holds now: its linear memory (declared, grown, pages
+   * with data), the Asyncify regions, its descriptor table and the bytes
+   * waiting in its sockets. One pass over the memory, only where a page is
+   * still all zeros; run once per process, as it exits.
+   */
+  memoryFootprint(): MemoryFootprint {
+    const live = !!this.exports && this.mem !== RELEASED;
+    const buf = live ? this.mem.memory.buffer : undefined;
+    const regions = live ? 1 + this.sigRegions.filter((r) => r !== undefined).length : 0;
+    let socketBytes = 0;
+    const seen = new Set<unknown>();
+    for (const [, e] of this.fds.entries()) {
+      // Sockets are the net layer's: the kernel sees their queue counters only. A dup'd one counts once.
+      const f = e.file as { isSocket?: boolean; rxBytes?: number; dqBytes?: number };
+      if (!f.isSocket || seen.has(f)) continue;
+      seen.add(f);
+      socketBytes += (f.rxBytes ?? 0) + (f.dqBytes ?? 0);
+    }
+    return {
+      declared: (this.module.memory?.initial ?? 0) * PAGE,
+      linear: buf?.byteLength ?? 0,
+      touched: buf ? nonZeroPages(buf) : 0,
+      asyncify: regions * ASYNCIFY_PAGES * PAGE,
+      fdsPeak: this.fds.peak,
+      fdsOpen: this.fds.size,
+      socketBytes,
+    };
+  }
+
   private finish(info: ExitInfo): void {
     if (this.state === 'exited') return;
+    this.footprint = this.memoryFootprint();
     this.clearWait();
     if (this.signals.itimer) this.kernel.timers.cancel(this.signals.itimer.id);
     this.signals.itimer = undefined;
@@ -785,6 +819,63 @@ export class Process implements Waiter {
   toString(): string {
     return `pid ${this.pid} (${this.name})`;
   }
+}
+
+/** What a process held, taken as it exits (before its descriptors close and its memory goes back to the pool). */
+export interface MemoryFootprint {
+  /** Linear memory the module declares (its initial pages), bytes. */
+  declared: number;
+  /** Linear memory at exit, bytes: the declared pages, what the guest grew, and socklab's Asyncify regions. */
+  linear: number;
+  /** 4 KiB pages of linear memory holding a non-zero byte, bytes: a lower bound on what the guest touched (and about what it costs in RSS). */
+  touched: number;
+  /** socklab's Asyncify regions (the main one, one per signal-handler depth used), bytes; part of linear. */
+  asyncify: number;
+  /** The most descriptors open at once. */
+  fdsPeak: number;
+  /** Descriptors open at exit. */
+  fdsOpen: number;
+  /** Bytes received on its sockets and never read (stream bytes, datagrams and messages queued). */
+  socketBytes: number;
+}
+
+const OS_PAGE = 4096;
+
+/** The run's footprints: sums and the largest of each field (averages are total / processes). */
+export interface MemorySummary {
+  processes: number;
+  total: MemoryFootprint;
+  max: MemoryFootprint;
+}
+
+export function summariseFootprints(fps: readonly MemoryFootprint[]): MemorySummary {
+  const zero = (): MemoryFootprint => ({ declared: 0, linear: 0, touched: 0, asyncify: 0, fdsPeak: 0, fdsOpen: 0, socketBytes: 0 });
+  const total = zero();
+  const max = zero();
+  for (const f of fps) {
+    for (const k of Object.keys(total) as (keyof MemoryFootprint)[]) {
+      total[k] += f[k];
+      if (f[k] > max[k]) max[k] = f[k];
+    }
+  }
+  return { processes: fps.length, total, max };
+}
+
+/** Bytes of memory in 4 KiB pages with a non-zero byte; a page stops being scanned at its first. */
+function nonZeroPages(buf: ArrayBuffer): number {
+  const w = new Int32Array(buf, 0, buf.byteLength >> 2);
+  const per = OS_PAGE >> 2;
+  let n = 0;
+  for (let at = 0; at < w.length; at += per) {
+    const end = Math.min(at + per, w.length);
+    for (let i = at; i < end; i++) {
+      if (w[i] !== 0) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n * OS_PAGE;
 }
 
 /** An import per syscall, taking exactly its wasm parameters (V8 calls arity-matching imports through a faster wrapper). */

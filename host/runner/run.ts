@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ExitInfo } from '../kernel/process.js';
+import type { ExitInfo, MemorySummary } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import { recoverTraceTail, traceTailBuffer } from './trace-tail.js';
 import type { RunSpec } from '../scenario/spec.js';
@@ -58,6 +58,8 @@ export interface RunOutcome {
   elapsedNs: number;
   /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops; broadcasts, multicasts (copies delivered to a host), groupDrops. */
   network?: Record<string, number>;
+  /** What the processes held as each exited: linear memory (declared, at exit, pages with data), Asyncify regions, descriptor slots, socket bytes left unread; totals and the largest (docs/architecture.md). */
+  memory?: MemorySummary;
   /** The syscall trace, when tracing without a file in capture mode. */
   trace?: string;
   /** socklab's own notices (--net=real policy refusals, ...), one line each; also on stderr in inherit mode. */
@@ -271,7 +273,7 @@ export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boole
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}) }, m.result.elapsedNs), true);
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}), ...(m.result.memory ? { memory: m.result.memory } : {}) }, m.result.elapsedNs), true);
           break;
         }
         case 'fail':
