@@ -81,6 +81,8 @@ export class VirtualTcp implements Carrier {
   /** What this side had sent, and received, by a given time (for segments built later). */
   private readonly sent: Steps;
   private readonly rcvd: Steps;
+  /** When the segment that arrives last so far left for the last time, and the RTO armed then. */
+  private head = NO_TX;
   /** Retransmissions a lost acknowledgement made due. */
   private waiting: Waiting[] = [];
   /** Runs before the first of our segments arrives at the peer (its ACK completes a handshake whose final ACK was lost). */
@@ -161,7 +163,8 @@ export class VirtualTcp implements Carrier {
     const me = vhost(this.s);
     const peer = vhost(this.p);
     let at = net.kernel.clock.now();
-    let due = lastTx + rto;
+    // Never in the past: a retransmission leaves after what made it due.
+    let due = Math.max(lastTx + rto, at);
     // The first ACK covers exactly the segment that just arrived; later ones, all that had arrived by then.
     let back = net.ackArrival(peer, me, at);
     pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
@@ -361,8 +364,13 @@ export class VirtualTcp implements Carrier {
       tx++;
       if (cap) for (const seg of cap(at)) this.record(seg, at, arr);
     });
+    const own = { lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
+    // A segment that waits for an earlier one still in flight is acknowledged with it: until then the
+    // RTO that runs is the earlier one's (it is the one retransmitted).
+    const blocker = arrival < this.lastArrival ? this.head : undefined;
     const t = Math.max(arrival, this.lastArrival);
     this.lastArrival = t;
+    if (!blocker) this.head = own;
     this.pc.rcvd.set(t, this.sndNxt);
     if (this.pc.rcvd.size > 64) this.forget(this.pc.rcvd);
     // What we acknowledge in this segment reaches the peer with it.
@@ -373,6 +381,6 @@ export class VirtualTcp implements Carrier {
       first?.();
       fn();
     });
-    return { lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
+    return blocker && blocker.lastTx + blocker.rto > own.lastTx + own.rto ? blocker : own;
   }
 }
