@@ -132,7 +132,7 @@ export class VirtualTcp implements Carrier {
   }
 
   /** Records a segment this side sends at `at`, arriving at `arrival` (undefined: lost). */
-  record(packet: () => Uint8Array, at = this.net.kernel.clock.now(), arrival: number | undefined = at): Recorded | undefined {
+  record(packet: () => Uint8Array, at: number, arrival: number | undefined): Recorded | undefined {
     return this.capture()?.send(this.s.host.name, this.p.host.name, packet, arrival === undefined ? [] : [arrival], at);
   }
 
@@ -221,7 +221,7 @@ export class VirtualTcp implements Carrier {
       this.arrive(() => {
         // The peer's host answers with a RST (not retransmitted).
         const c = this.capture();
-        if (c) this.pc.record(() => c.tcp(s.remote as InetAddr, s.local as InetAddr, this.pc.sndNxt, 0, TCP_RST), undefined, this.net.oneWay(vhost(p), vhost(s)));
+        if (c) this.pc.record(() => c.tcp(s.remote as InetAddr, s.local as InetAddr, this.pc.sndNxt, 0, TCP_RST), this.net.kernel.clock.now(), this.net.oneWay(vhost(p), vhost(s)));
         s.onReset();
       }, 0, (at) => [this.segment(TCP_PSH | TCP_ACK, at, { data: bytes, seq })]);
       return total;
@@ -327,7 +327,7 @@ export class VirtualTcp implements Carrier {
   }
 
   abort(): void {
-    this.record(this.segment(TCP_RST | TCP_ACK), undefined, this.net.oneWay(vhost(this.s), vhost(this.p)));
+    this.record(this.segment(TCP_RST | TCP_ACK), this.net.kernel.clock.now(), this.net.oneWay(vhost(this.s), vhost(this.p)));
     this.p.onReset();
   }
 
@@ -351,7 +351,7 @@ export class VirtualTcp implements Carrier {
     const cap = segments && this.capture() ? segments : undefined;
     const rto0 = net.rto(vhost(s), vhost(to));
     if (to.host === s.host) {
-      if (cap) for (const seg of cap(now)) this.record(seg);
+      if (cap) for (const seg of cap(now)) this.record(seg, now, now);
       this.pc.rcvd.set(now, this.sndNxt);
       fn();
       return { lastTx: now, rto: rto0 };
