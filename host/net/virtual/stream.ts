@@ -303,10 +303,13 @@ export class VirtualTcp implements Carrier {
     // tcp_close: unread data or SO_LINGER {1, 0} abort the connection with a RST (TCP_CLOSE: no TIME_WAIT).
     const abort = unread || lingerZero;
     if (abort) {
-      // A RST is not retransmitted: recorded once, when it leaves.
+      // A RST is never sent again: recorded once, when it leaves. A lost one still reaches the peer
+      // later (as the RST its next segment would draw), and that is no retransmission.
       const rst = this.segment(TCP_RST | TCP_ACK);
       let first = true;
+      const counted = this.net.stats.retransmissions;
       this.arrive(() => p.onReset(), 0, (at) => (first ? ((first = false), [rst]) : []));
+      this.net.stats.retransmissions = counted;
     } else if (!s.wrShut) {
       this.fin((acknowledge) => {
         if (!p.closed) acknowledge();
@@ -323,7 +326,17 @@ export class VirtualTcp implements Carrier {
     const s = this.s;
     const p = this.p;
     if (s.host === p.host) p.onReset();
-    else this.net.at(this.net.reliableArrival(vhost(s), vhost(p), 1, this.net.rto(vhost(s), vhost(p))), () => p.onReset());
+    else {
+      // The listener's RST, late if lost (as the RST the client's next segment would draw): no retransmission.
+      const counted = this.net.stats.retransmissions;
+      let first = true;
+      const record = (at: number, arrival: number | undefined): void => {
+        if (first && this.capture()) this.record(this.segment(TCP_RST | TCP_ACK, at), at, arrival);
+        first = false;
+      };
+      this.net.at(this.net.reliableArrival(vhost(s), vhost(p), 1, this.net.rto(vhost(s), vhost(p)), record), () => p.onReset());
+      this.net.stats.retransmissions = counted;
+    }
   }
 
   abort(): void {
