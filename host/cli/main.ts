@@ -88,9 +88,10 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--trace-ff', 'with --trace=FILE: one file per process, FILE.PID (strace -ff)')
     .addOption(new Option('--trace-format <FMT>', 'text (strace\'s format, default) or jsonl (docs/trace-format.md)').choices(['text', 'jsonl']))
     .option('--inject <RULE>', 'fault injection, strace\'s syntax (repeatable): SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N[:when=FIRST[..LAST][+STEP]][:probability=P], e.g. --inject=write:max=7 --inject=connect:error=ECONNREFUSED:when=1', collect)
-    .option('--pcap <FILE>', "write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap")
+    .option('--pcap <FILE>', "write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap, each where it leaves its sender")
     .option('--report <FILE>', 'write a visual report of the run (one self-contained HTML file; docs/tracing.md)')
-    .option('--pcap-host <H,...>', 'only the packets these hosts send')
+    .option('--pcap-host <H,...>', 'record what these hosts send and receive, as tcpdump on each would (lost packets are not received)')
+    .addOption(new Option('--pcap-format <FMT>', 'pcap (default) or pcapng: one interface per host, each packet on the sender\'s when it leaves and the receiver\'s when it arrives').choices(['pcap', 'pcapng']))
     .option('--summary', 'a table of calls, errors and time per syscall at the end (strace -c)')
     .option('--trace-failed-only', 'only calls that failed (strace -Z)')
     .option('--trace-successful-only', 'only calls that succeeded (strace -z)')
@@ -303,6 +304,7 @@ interface RunFlags {
   traceX?: boolean;
   traceXx?: boolean;
   pcapHost?: string;
+  pcapFormat?: 'pcap' | 'pcapng';
   tracePid?: string;
   traceHost?: string;
   traceFd?: string;
@@ -438,6 +440,9 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
+  const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
+  if (f.pcapFormat && !f.pcap) throw new UsageError('--pcap-format needs --pcap FILE');
+  if (f.report && f.pcap && pcapFormat === 'pcapng') throw new UsageError('--report reads a pcap file: with --report, leave --pcap-format pcapng out');
   const report = f.report ? (await import('./view.js')).reportSink(traceFile) : undefined;
   if (report) traceFile = report.file;
   const opts: RunOptions = {
@@ -462,7 +467,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     tty: process.stdout.isTTY === true,
     output: 'inherit',
     ...(f.inject?.length ? { inject: f.inject } : {}),
-    ...(f.pcap ? { pcap: { file: resolve(f.pcap), hosts: pcapHosts } } : {}),
+    ...(f.pcap ? { pcap: { file: resolve(f.pcap), ...(pcapHosts ? { hosts: pcapHosts } : {}), ...(pcapFormat ? { format: pcapFormat } : {}) } } : {}),
     ...(tracing || report
       ? {
           trace: {

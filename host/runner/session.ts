@@ -79,7 +79,11 @@ export class Session {
       },
     });
     if (spec.inject?.length) this.injectRng = this.kernel.rng.fork('inject');
-    if (spec.pcap) this.kernel.slots.set(PCAP, spec.pcap);
+    if (spec.pcap) {
+      const hosts = spec.pcap.hosts ?? spec.pcapOptions?.hosts;
+      const format = spec.pcap.format ?? spec.pcapOptions?.format;
+      this.kernel.slots.set(PCAP, { file: spec.pcap.file, ...(hosts ? { hosts } : {}), ...(format ? { format } : {}) });
+    }
     // The virtual network is built on first use from this configuration (host/net/virtual/index.ts).
     this.kernel.slots.set(NETWORK_CONFIG, spec.network);
     if (spec.net === 'real') this.realnet = new RealNetwork(this.kernel, spec.policy ?? {}, (t) => io.notice?.(t));

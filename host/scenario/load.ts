@@ -38,6 +38,7 @@ interface ScenarioFile {
   allow?: { connect?: string[]; listen?: string[]; dns?: boolean };
   publish?: string[];
   timeout?: string | number;
+  pcap?: { hosts?: string[]; format?: 'pcap' | 'pcapng' };
   limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[]; etc_hosts?: string }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
@@ -158,6 +159,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     });
   });
   s.processes.forEach((p, i) => p.host !== undefined && known(p.host, `/processes/${i}/host`));
+  (s.pcap?.hosts ?? []).forEach((h, i) => known(h, `/pcap/hosts/${i}`));
   (s.events ?? []).forEach((e, i) => {
     if (e.link) e.link.between.forEach((h) => known(h, `/events/${i}/link/between`));
     if (!e.link && e.kill === undefined) problems.push(`${where(`/events/${i}`)}: an event needs "link" or "kill"`);
@@ -239,6 +241,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     ...(s.allow ? { policy: { allowConnect: s.allow.connect, allowListen: s.allow.listen, allowDns: s.allow.dns } } : {}),
     ...(s.publish?.length ? { publish: s.publish.map((x) => { const [r, h, p] = x.split(':'); return { realPort: Number(r), host: h!, port: Number(p) }; }) } : {}),
     timeoutMs: s.timeout === undefined ? undefined : durationMs(s.timeout),
+    ...(s.pcap ? { pcapOptions: { ...(s.pcap.hosts ? { hosts: s.pcap.hosts } : {}), ...(s.pcap.format ? { format: s.pcap.format } : {}) } } : {}),
     maxMemory: s.limits?.max_memory === undefined ? undefined : sizeBytes(s.limits.max_memory),
     maxOutput: s.limits?.max_output === undefined ? undefined : sizeBytes(s.limits.max_output),
     maxFds: s.limits?.max_fds,

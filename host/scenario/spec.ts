@@ -83,8 +83,14 @@ export interface RunSpec {
   /** Record every syscall as strace-style text: to `file`, or (no file) to stderr / RunOutcome.trace. */
   /** Processes to kill (SIGKILL) at given virtual times, by name: their sockets close as on exit. */
   kills?: { atMs: number; name: string }[];
-  /** Write the virtual network's packets to this pcap file (only these hosts' packets, if given). */
-  pcap?: { file: string; hosts?: string[] };
+  /**
+   * Write the virtual network's packets to this file: pcap, or pcapng with
+   * one interface per host; with hosts, what those hosts send and receive
+   * (host/net/virtual/capture.ts).
+   */
+  pcap?: { file: string; hosts?: string[]; format?: 'pcap' | 'pcapng' };
+  /** The scenario's settings for pcap (its `pcap:` key): used where `pcap` leaves them out. */
+  pcapOptions?: { hosts?: string[]; format?: 'pcap' | 'pcapng' };
   /** strace-style --inject rules (host/trace/inject.ts). */
   inject?: string[];
   trace?: {

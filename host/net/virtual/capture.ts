@@ -1,11 +1,24 @@
-// Packet capture of the virtual network: every IP packet a virtual host
-// sends (TCP segments with consistent sequence and acknowledgement numbers,
-// UDP datagrams, ICMP and raw packets) as a pcap file with raw-IP link type,
-// valid checksums and virtual timestamps, for Wireshark and tshark. Packets
-// are recorded where they leave the sender, so one the link then loses is
-// in the capture and never answered; a broadcast or multicast datagram is
-// recorded once per host it reaches, when it arrives there (multicast.ts).
-// AF_UNIX traffic is not IP: it is in the syscall trace, not here.
+// Packet capture of the virtual network: IP packets (TCP segments with
+// consistent sequence and acknowledgement numbers, UDP datagrams, ICMP and
+// raw packets) with valid checksums and virtual timestamps, for Wireshark
+// and tshark, as pcap (raw-IP link type) or pcapng (one interface per host).
+//
+// Where a packet is recorded is where tcpdump would see it:
+//  - pcap, no host filter: once, when it leaves its sender (a packet the
+//    link then loses is in the capture and never answered);
+//  - pcap with --pcap-host: what those hosts send, when it leaves, and what
+//    they receive, when it arrives (a lost packet is not received); a
+//    packet between two captured hosts is recorded once, when it leaves;
+//  - pcapng: on the sender's interface when it leaves and on the
+//    receiver's when it arrives (both ends of a link, as Wireshark shows
+//    with frame.interface_name); --pcap-host keeps those hosts' interfaces.
+// A broadcast or multicast datagram is recorded by multicast.ts: without a
+// host filter once per host it reaches, when it arrives there.
+// Records are kept in time order and written once their time has passed,
+// so a segment known now to be sent again later (a retransmission) is
+// written at its time without adding events to the run: capturing or not
+// never changes a run. AF_UNIX traffic is not IP: it is in the syscall
+// trace, not here.
 import { Slot } from '../../kernel/slots.js';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
@@ -13,17 +26,59 @@ import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
 import { checksum, ipv4Packet } from './ip.js';
 import { TCP_ACK } from '../addr/constants.js';
 
+export type PcapFormat = 'pcap' | 'pcapng';
 
-/** The run's --pcap: the file, and the hosts whose traffic it records (all when absent). */
-export const PCAP = new Slot<{ file: string; hosts?: string[] }>('pcap');
+/** The run's --pcap: the file, the hosts whose view it records (all when absent), and its format (pcap by default). */
+export interface PcapOptions {
+  file: string;
+  hosts?: string[];
+  format?: PcapFormat;
+}
+export const PCAP = new Slot<PcapOptions>('pcap');
+
+/** A packet waiting for its time; `build` runs then (a retransmission carries the acknowledgement of that moment). */
+interface Rec {
+  at: number;
+  seq: number;
+  host: string;
+  packet: () => Uint8Array;
+  live: boolean;
+}
+
+/** Handle on packets recorded ahead of their time, to take them back (a retransmission that turned out unnecessary). */
+export interface Recorded {
+  cancel(): void;
+}
 
 export class PacketCapture {
   private fd: number;
   private readonly hosts: Set<string> | undefined;
+  readonly format: PcapFormat;
+  /** pcapng interface ids by host name, in the order the hosts were first seen. */
+  private readonly ifaces = new Map<string, number>();
+  private readonly pending: Rec[] = [];
+  private seq = 0;
+  /** IP identifications of the packets the capture builds: its own, so capturing takes none from the guests' raw packets. */
+  private ipId = 0;
 
-  constructor(path: string, private readonly now: () => number, hosts?: string[]) {
+  constructor(path: string, private readonly now: () => number, opts: { hosts?: string[]; format?: PcapFormat; allHosts?: string[] } = {}) {
     this.fd = openSync(path, 'w');
-    this.hosts = hosts?.length ? new Set(hosts) : undefined;
+    this.hosts = opts.hosts?.length ? new Set(opts.hosts) : undefined;
+    this.format = opts.format ?? 'pcap';
+    if (this.format === 'pcapng') {
+      // Section header block: byte-order magic, v1.0, section length unknown.
+      const shb = Buffer.alloc(28);
+      shb.writeUInt32LE(0x0a0d0d0a, 0);
+      shb.writeUInt32LE(28, 4);
+      shb.writeUInt32LE(0x1a2b3c4d, 8);
+      shb.writeUInt16LE(1, 12);
+      shb.writeUInt16LE(0, 14);
+      shb.writeBigInt64LE(-1n, 16);
+      shb.writeUInt32LE(28, 24);
+      writeSync(this.fd, shb);
+      for (const h of opts.allHosts ?? []) if (this.views(h)) this.iface(h);
+      return;
+    }
     // pcap global header: nanosecond-resolution magic, v2.4, snaplen 262144, LINKTYPE_RAW (101).
     const h = Buffer.alloc(24);
     h.writeUInt32LE(0xa1b23c4d, 0);
@@ -34,12 +89,135 @@ export class PacketCapture {
     writeSync(this.fd, h);
   }
 
-  wants(host: string): boolean {
+  /** Whether the capture keeps this host's view. */
+  private views(host: string): boolean {
     return !this.hosts || this.hosts.has(host);
   }
 
-  packet(p: Uint8Array): void {
-    const t = VIRTUAL_EPOCH_NS + BigInt(Math.round(this.now()));
+  /** Whether a packet from `from` to `to` is recorded anywhere (callers skip building it otherwise). */
+  sees(from: string, to?: string): boolean {
+    if (!this.hosts) return true;
+    return this.views(from) || (to !== undefined && this.views(to));
+  }
+
+  /**
+   * A packet host `from` sends at `at` (now by default) to host `to`,
+   * arriving there at each of `arrivals` (none: lost, two: duplicated).
+   * `packet` is built when its first record is due.
+   */
+  send(from: string, to: string | undefined, packet: Uint8Array | (() => Uint8Array), arrivals: readonly number[], at = this.now()): Recorded {
+    let built: Uint8Array | undefined = typeof packet === 'function' ? undefined : packet;
+    const get = typeof packet === 'function' ? (): Uint8Array => (built ??= packet()) : (): Uint8Array => built!;
+    const recs: Rec[] = [];
+    const add = (t: number, host: string): void => {
+      recs.push(this.add(t, host, get));
+    };
+    const sentSeen = this.views(from);
+    if (sentSeen) add(at, from);
+    // Host views: the receiver sees it arrive (one host talking to itself sees it once, on loopback).
+    if (to !== undefined && to !== from && this.hostViews && this.views(to) && !(this.format === 'pcap' && sentSeen)) {
+      for (const t of arrivals) add(t, to);
+    }
+    this.flush();
+    return { cancel: () => recs.forEach((r) => (r.live = false)) };
+  }
+
+  /** A broadcast or multicast datagram `from` sends now: in host views, recorded on the sender once, whoever receives it. */
+  groupSent(from: string, packet: () => Uint8Array): void {
+    if (!this.hostViews || !this.views(from)) return;
+    this.add(this.now(), from, packet);
+    this.flush();
+  }
+
+  /** A broadcast or multicast copy from `from` arriving at `to` now. */
+  groupArrived(from: string, to: string, packet: () => Uint8Array): void {
+    // Without host views, each receiving host's copy (the sender's own loopback copy too), as before.
+    const seen = this.hostViews ? to !== from && this.views(to) && !(this.format === 'pcap' && this.views(from)) : this.views(to);
+    if (!seen) return;
+    this.add(this.now(), to, packet);
+    this.flush();
+  }
+
+  /** Whether packets are recorded per host, sent and received (--pcap-host, pcapng). */
+  private get hostViews(): boolean {
+    return this.format === 'pcapng' || this.hosts !== undefined;
+  }
+
+  private add(at: number, host: string, packet: () => Uint8Array): Rec {
+    const r: Rec = { at: Math.round(at), seq: ++this.seq, host, packet, live: true };
+    // Insertion in (time, order) order; most records go at the end.
+    let i = this.pending.length;
+    while (i > 0 && this.pending[i - 1]!.at > r.at) i--;
+    this.pending.splice(i, 0, r);
+    return r;
+  }
+
+  /** Writes what is due before now (so the state those packets are built from may be forgotten). */
+  settle(): void {
+    this.flush();
+  }
+
+  /** Writes the records whose time has passed (all of them at the end of the run). */
+  private flush(all = false): void {
+    const now = this.now();
+    let n = 0;
+    for (const r of this.pending) {
+      if (!all && r.at >= now) break;
+      n++;
+      if (r.live && this.fd >= 0) this.write(r.at, r.host, r.packet());
+    }
+    if (n) this.pending.splice(0, n);
+  }
+
+  private iface(host: string): number {
+    let id = this.ifaces.get(host);
+    if (id !== undefined) return id;
+    id = this.ifaces.size;
+    this.ifaces.set(host, id);
+    // Interface description block: LINKTYPE_RAW, snaplen 262144, if_name = the host, if_tsresol = 9 (ns).
+    const name = Buffer.from(host, 'utf8');
+    const namePad = (name.length + 3) & ~3;
+    const len = 16 + 4 + namePad + 4 + 4 + 4 + 4;
+    const b = Buffer.alloc(len);
+    b.writeUInt32LE(1, 0);
+    b.writeUInt32LE(len, 4);
+    b.writeUInt16LE(101, 8);
+    b.writeUInt32LE(262144, 12);
+    let o = 16;
+    b.writeUInt16LE(2, o);
+    b.writeUInt16LE(name.length, o + 2);
+    name.copy(b, o + 4);
+    o += 4 + namePad;
+    b.writeUInt16LE(9, o);
+    b.writeUInt16LE(1, o + 2);
+    b.writeUInt8(9, o + 4);
+    o += 8;
+    // opt_endofopt is the zeroed word already there.
+    b.writeUInt32LE(len, len - 4);
+    writeSync(this.fd, b);
+    return id;
+  }
+
+  private write(at: number, host: string, p: Uint8Array): void {
+    const t = VIRTUAL_EPOCH_NS + BigInt(at);
+    if (this.format === 'pcapng') {
+      const id = this.iface(host);
+      // Enhanced packet block, timestamps in ns (the interface's if_tsresol).
+      const pad = (p.length + 3) & ~3;
+      const len = 28 + pad + 4;
+      const b = Buffer.alloc(len);
+      b.writeUInt32LE(6, 0);
+      b.writeUInt32LE(len, 4);
+      b.writeUInt32LE(id, 8);
+      b.writeUInt32LE(Number(t >> 32n), 12);
+      b.writeUInt32LE(Number(t & 0xffffffffn), 16);
+      b.writeUInt32LE(p.length, 20);
+      b.writeUInt32LE(p.length, 24);
+      Buffer.from(p.buffer, p.byteOffset, p.length).copy(b, 28);
+      b.writeUInt32LE(len, len - 4);
+      writeSync(this.fd, b);
+      return;
+    }
     const rec = Buffer.alloc(16);
     rec.writeUInt32LE(Number(t / 1_000_000_000n), 0);
     rec.writeUInt32LE(Number(t % 1_000_000_000n), 4);
@@ -50,19 +228,22 @@ export class PacketCapture {
   }
 
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    if (this.fd < 0) return;
+    // Segments already due to be sent again when the run ends are written at their times: the run's count includes them.
+    this.flush(true);
+    closeSync(this.fd);
     this.fd = -1;
   }
 
   /** An IP packet carrying `proto` from src to dst (IPv4 when both are IPv4 or v4-mapped). */
-  ip(src: string, dst: string, proto: number, payload: Uint8Array, fillChecksum?: (pseudo: Uint8Array) => void, ttl = 64): void {
+  ip(src: string, dst: string, proto: number, payload: Uint8Array, fillChecksum?: (pseudo: Uint8Array) => void, ttl = 64): Uint8Array {
     const v4 = !src.includes(':') || isV4Mapped(src);
     const s = unmap(src);
     const d = unmap(dst);
     if (v4) {
       fillChecksum?.(pseudo4(s, d, proto, payload.length));
-      this.packet(ipv4Packet(s, d, proto, ttl, payload));
-      return;
+      this.ipId = (this.ipId + 1) & 0xffff;
+      return ipv4Packet(s, d, proto, ttl, payload, this.ipId);
     }
     fillChecksum?.(pseudo6(s, d, proto, payload.length));
     const h = new Uint8Array(40 + payload.length);
@@ -74,11 +255,11 @@ export class PacketCapture {
     h.set(ipBytes(s), 8);
     h.set(ipBytes(d), 24);
     h.set(payload, 40);
-    this.packet(h);
+    return h;
   }
 
   /** A TCP segment; `urgentPointer` goes in the header when flags carry URG. */
-  tcp(src: InetAddr, dst: InetAddr, seq: number, ack: number, flags: number, data: Uint8Array = new Uint8Array(0), urgentPointer = 0): void {
+  tcp(src: InetAddr, dst: InetAddr, seq: number, ack: number, flags: number, data: Uint8Array = new Uint8Array(0), urgentPointer = 0): Uint8Array {
     const seg = new Uint8Array(20 + data.length);
     const dv = new DataView(seg.buffer);
     dv.setUint16(0, src.port);
@@ -90,18 +271,18 @@ export class PacketCapture {
     dv.setUint16(14, 65535);
     dv.setUint16(18, urgentPointer);
     seg.set(data, 20);
-    this.ip(src.ip, dst.ip, 6, seg, (pseudo) => dv.setUint16(16, checksumWith(pseudo, seg)));
+    return this.ip(src.ip, dst.ip, 6, seg, (pseudo) => dv.setUint16(16, checksumWith(pseudo, seg)));
   }
 
   /** A UDP datagram; `ttl` is the IP TTL or hop limit (a multicast's IP_MULTICAST_TTL). */
-  udp(src: InetAddr, dst: InetAddr, data: Uint8Array, ttl = 64): void {
+  udp(src: InetAddr, dst: InetAddr, data: Uint8Array, ttl = 64): Uint8Array {
     const d = new Uint8Array(8 + data.length);
     const dv = new DataView(d.buffer);
     dv.setUint16(0, src.port);
     dv.setUint16(2, dst.port);
     dv.setUint16(4, d.length);
     d.set(data, 8);
-    this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
+    return this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
   }
 }
 

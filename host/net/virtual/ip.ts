@@ -26,12 +26,13 @@ export function checksum(b: Uint8Array, seed = 0): number {
 
 const nextIpId = runCounter(1n);
 
-export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array): Uint8Array {
+/** An IPv4 packet; `id` defaults to the next of the run's identifications (the capture numbers its own). */
+export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array, id?: number): Uint8Array {
   const p = new Uint8Array(20 + payload.length);
   const dv = new DataView(p.buffer);
   p[0] = 0x45;
   dv.setUint16(2, p.length);
-  dv.setUint16(4, Number(nextIpId() & 0xffffn));
+  dv.setUint16(4, id ?? Number(nextIpId() & 0xffffn));
   dv.setUint16(6, 0x4000); // don't fragment, as Linux sets for ICMP
   p[8] = ttl;
   p[9] = proto;
@@ -90,8 +91,9 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     reply[2] = reply[3] = 0;
     new DataView(reply.buffer).setUint16(2, checksum(reply));
     const back = ipv4Packet(ip.dst, ip.src, 1, 64, reply);
-    if (net.capture?.wants(h.name)) net.capture.packet(back);
-    for (const t of net.fate(h, from, back.length, false)) net.at(t, () => receiveIpv4(net, from, back, h));
+    const fate = net.fate(h, from, back.length, false);
+    net.capture?.send(h.name, from.name, back, fate);
+    for (const t of fate) net.at(t, () => receiveIpv4(net, from, back, h));
   }
 }
 
@@ -103,8 +105,10 @@ export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: str
     reply[0] = ICMP6_ECHO_REPLY;
     reply[2] = reply[3] = 0;
     new DataView(reply.buffer).setUint16(2, icmp6Checksum(dst, src, reply));
-    if (net.capture?.wants(h.name)) net.capture.ip(dst, src, 58, reply);
-    for (const t of net.fate(h, from, reply.length + 40, false)) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h));
+    const fate = net.fate(h, from, reply.length + 40, false);
+    const cap = net.capture;
+    if (cap?.sees(h.name, from.name)) cap.send(h.name, from.name, cap.ip(dst, src, 58, reply), fate);
+    for (const t of fate) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h));
   }
 }
 
@@ -131,8 +135,9 @@ export function sendPing(net: VirtualNetwork, s: Socket, d: InetAddr, msg: Uint8
   const l = s.local as InetAddr;
   const src = !isAny(l) ? unmap(l.ip) : net.sourceFor(vhost(s), d.ip, 4);
   const packet = ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg);
-  if (net.capture?.wants(vhost(s).name)) net.capture.packet(packet);
-  for (const t of net.fate(vhost(s), target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
+  const fate = net.fate(vhost(s), target, packet.length, false);
+  net.capture?.send(vhost(s).name, target.name, packet, fate);
+  for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
 }
 
 /** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message. */
@@ -153,8 +158,9 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
       dv.setUint16(10, 0);
       dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
     } else packet = ipv4Packet(src, unmap(d.ip), s.protocol, s.ttl, data);
-    if (net.capture?.wants(vhost(s).name)) net.capture.packet(packet);
-    for (const t of net.fate(vhost(s), target, packet.length, false)) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
+    const fate = net.fate(vhost(s), target, packet.length, false);
+    net.capture?.send(vhost(s).name, target.name, packet, fate);
+    for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
     return;
   }
   const src = net.sourceFor(vhost(s), d.ip, 6);
@@ -164,6 +170,8 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
     msg[2] = msg[3] = 0;
     new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
   }
-  if (net.capture?.wants(vhost(s).name)) net.capture.ip(src, canonIp(d.ip), 58, msg);
-  for (const t of net.fate(vhost(s), target, msg.length + 40, false)) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, vhost(s)));
+  const fate = net.fate(vhost(s), target, msg.length + 40, false);
+  const cap = net.capture;
+  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.ip(src, canonIp(d.ip), 58, msg), fate);
+  for (const t of fate) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, vhost(s)));
 }

@@ -123,6 +123,11 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
   const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : 64;
   const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
   const targets = iface === 'lo' ? [vhost(s)] : net.segment(vhost(s));
+  const cap = net.capture;
+  // One packet leaves the sender, whoever receives it (built once, for every view).
+  let packet: Uint8Array | undefined;
+  const build = cap ? (): Uint8Array => (packet ??= cap.udp(src, d, data, ttl)) : undefined;
+  if (cap && build && targets.some((t) => (t === vhost(s) ? loop : ttl >= 1))) cap.groupSent(vhost(s).name, build);
   for (const t of targets) {
     const self = t === vhost(s);
     if (self ? !loop : ttl < 1) continue;
@@ -132,15 +137,15 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
       net.stats.groupDrops++;
       continue;
     }
-    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, ttl));
+    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, vhost(s), build));
   }
 }
 
-function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, ttl: number): void {
+function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, from: Host, packet: (() => Uint8Array) | undefined): void {
   if (group) net.stats.multicasts++;
   else net.stats.broadcasts++;
-  // The capture shows the datagram as each receiving host sees it: once per host.
-  if (net.capture?.wants(h.name)) net.capture.udp(src, dst, data, ttl);
+  // The capture shows the datagram as each receiving host sees it (capture.ts decides which views).
+  if (packet) net.capture?.groupArrived(from.name, h.name, packet);
   const u = unmap(dst.ip);
   const v6 = u.includes(':');
   const joinedHere = group && hostJoined(h, iface, u);

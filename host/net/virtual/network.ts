@@ -75,8 +75,14 @@ export const EPHEMERAL_LOW = 32768;
 export const EPHEMERAL_HIGH = 60999;
 /** Default one-way latency between two hosts with no link configured. */
 const DEFAULT_LATENCY_NS = 0.1 * MS;
-/** TCP's initial retransmission timeout (RFC 6298: 1 s; Linux uses 200 ms minimum RTO once measured). */
-export const RTO_NS = 200 * MS;
+/** The initial retransmission timeout of a SYN or SYN-ACK (Linux's TCP_TIMEOUT_INIT, RFC 6298's 1 s), doubling per retransmission. */
+export const SYN_RTO_NS = 1000 * MS;
+/** Linux's TCP_RTO_MIN: the RTO is never below srtt + 200 ms. */
+const RTO_MIN_NS = 200 * MS;
+/** Linux's TCP_RTO_MAX: doubling stops at 120 s. */
+export const RTO_MAX_NS = 120_000 * MS;
+/** Transmissions of one segment before the virtual network stops losing it (tcp_retries2 = 15 retransmissions). */
+export const DATA_TRIES = 16;
 export const TIME_WAIT_NS = 60_000 * MS;
 
 export class VirtualNetwork implements Network {
@@ -87,6 +93,12 @@ export class VirtualNetwork implements Network {
   readonly rng: Rng;
   /** Initial sequence numbers come from their own generator, so capturing or not never changes a run. */
   readonly isnRng: Rng;
+  /**
+   * The fate of pure ACKs and of the segments their loss makes the peer send
+   * again, from a generator of its own: they change no socket's state, so the
+   * draws of the segments that do stay where they were.
+   */
+  readonly ackRng: Rng;
   /** What crossed the network, for the end-of-run report. */
   readonly stats = {
     connections: 0, segments: 0, retransmissions: 0, datagrams: 0, duplicates: 0, drops: 0,
@@ -109,8 +121,8 @@ export class VirtualNetwork implements Network {
   constructor(readonly kernel: Kernel, config?: NetworkConfig) {
     this.rng = kernel.rng.fork('net');
     this.isnRng = kernel.rng.fork('isn');
+    this.ackRng = kernel.rng.fork('ack');
     const pcap = kernel.slots.get(PCAP);
-    this.capture = pcap ? new PacketCapture(pcap.file, () => kernel.clock.now(), pcap.hosts) : undefined;
     const hosts = config?.hosts?.length ? config.hosts : [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }];
     hosts.forEach((h, i) => {
       const host: Host = {
@@ -152,6 +164,7 @@ export class VirtualNetwork implements Network {
         });
       }
     }
+    this.capture = pcap ? new PacketCapture(pcap.file, () => kernel.clock.now(), { hosts: pcap.hosts, format: pcap.format, allHosts: [...this.hosts.keys()] }) : undefined;
     for (const p of config?.partitions ?? []) this.partitions.push({ a: p.a, b: p.b, from: p.fromMs * MS, to: p.toMs * MS });
     for (const c of config?.changes ?? []) {
       kernel.timers.add(c.atMs * MS, () => {
@@ -260,24 +273,45 @@ export class VirtualNetwork implements Network {
   }
 
   /**
-   * Arrival time of a TCP segment: over a lossy link a lost segment is sent
-   * again after the retransmission timeout (doubling), so loss shows as delay
-   * and the stream stays whole. undefined while partitioned past giving up.
+   * The retransmission timeout of a data or FIN segment from a to b: RFC
+   * 6298 with Linux's minimum, srtt + max(4·rttvar, 200 ms), after the
+   * handshake's sample of the link's round-trip time R (srtt = R, rttvar =
+   * R/2). R is twice the link's latency plus its jitter (the mean of two
+   * jittered crossings), so the same link always gives the same RTO.
    */
-  reliableArrival(a: Host, b: Host, bytes: number, onRetransmit?: (at: number) => void): number {
+  rto(a: Host, b: Host): number {
+    if (a === b) return RTO_MIN_NS;
+    const link = this.links.get(key(a.name, b.name));
+    const r = link ? 2 * link.latencyNs + link.jitterNs : 2 * DEFAULT_LATENCY_NS;
+    return Math.min(RTO_MAX_NS, r + Math.max(2 * r, RTO_MIN_NS));
+  }
+
+  /**
+   * Arrival time of a TCP segment sent now from a to b: a transmission the
+   * link loses is sent again after the retransmission timeout `rto`
+   * (doubling, up to 120 s), so loss shows as delay and the stream stays
+   * whole. `onSend` hears of every transmission: when it leaves, and when
+   * it arrives (undefined: lost). After `tries` lost transmissions (a SYN's
+   * tcp_syn_retries + 1) the result is Infinity: the sender gave up.
+   */
+  reliableArrival(a: Host, b: Host, bytes: number, rto: number, onSend?: (at: number, arrival: number | undefined) => void, tries = DATA_TRIES): number {
     const now = this.kernel.clock.now();
     this.stats.segments++;
-    if (a === b) return now;
+    if (a === b) {
+      onSend?.(now, now);
+      return now;
+    }
     const link = this.links.get(key(a.name, b.name));
     let t = now;
-    let rto = RTO_NS;
-    for (let tries = 0; tries < 16; tries++) {
+    // A data segment's transmission after tcp_retries2 retransmissions gets through (Linux would give up on the connection).
+    for (let n = 0; n < tries; n++) {
       const lost = this.partitioned(a, b, t) || (link !== undefined && link.loss > 0 && this.rng.float() < link.loss);
       if (!lost) break;
+      onSend?.(t, undefined);
+      if (n + 1 === tries && tries < DATA_TRIES) return Infinity;
       this.stats.retransmissions++;
       t += rto;
-      onRetransmit?.(t);
-      rto = Math.min(rto * 2, 120_000 * MS);
+      rto = Math.min(rto * 2, RTO_MAX_NS);
     }
     const base = link ? link.latencyNs + (link.jitterNs ? this.rng.float() * link.jitterNs : 0) : DEFAULT_LATENCY_NS;
     let ser = 0;
@@ -287,7 +321,30 @@ export class VirtualNetwork implements Network {
       ser = start - t + (bytes * 8 * 1e9) / link.bandwidthBps;
       link.busyUntil.set(dir, start + (bytes * 8 * 1e9) / link.bandwidthBps);
     }
-    return Math.round(t + base + ser);
+    const arrival = Math.round(t + base + ser);
+    onSend?.(t, arrival);
+    return arrival;
+  }
+
+  /** The one-way latency from a to b now, without drawing anything (a RST's arrival in the capture). */
+  oneWay(a: Host, b: Host): number {
+    if (a === b) return this.kernel.clock.now();
+    const link = this.links.get(key(a.name, b.name));
+    return this.kernel.clock.now() + (link ? link.latencyNs : DEFAULT_LATENCY_NS);
+  }
+
+  /**
+   * One pure ACK (or other segment nobody sends again for its own sake)
+   * from a to b now: its arrival, or undefined when the link loses it.
+   * Drawn from ackRng, and it takes no link bandwidth: the segments that
+   * change a socket keep their timing.
+   */
+  ackArrival(a: Host, b: Host, at = this.kernel.clock.now()): number | undefined {
+    if (a === b) return at;
+    const link = this.links.get(key(a.name, b.name));
+    if (!link) return at + DEFAULT_LATENCY_NS;
+    if (this.partitioned(a, b, at) || (link.loss > 0 && this.ackRng.float() < link.loss)) return undefined;
+    return Math.round(at + link.latencyNs + (link.jitterNs ? this.ackRng.float() * link.jitterNs : 0));
   }
 
   /** Runs fn at time `at` on the kernel's event queue (or now, if at <= now). */

@@ -1,9 +1,13 @@
 // A TCP connection's data path on the virtual network: segments over the
 // links between two hosts (at once on one host), in order, retransmitted
-// where a link loses them, each recorded in the packet capture as tcpdump
-// would see it on the sender's host. The socket state machine (socket.ts)
-// decides what may be sent; this moves the bytes and the FIN/RST and
-// reports arrivals through the peer socket's named methods.
+// after Linux's RTO where a link loses them, each transmission recorded in
+// the packet capture (capture.ts decides on which hosts' views). Each
+// arrival is acknowledged at once; a lost pure ACK is not sent again: the
+// sender retransmits what it covered when its RTO expires, unless a later
+// acknowledgement got through first, and the receiver acknowledges the
+// copy. The socket state machine (socket.ts) decides what may be sent; this
+// moves the bytes and the FIN/RST and reports arrivals through the peer
+// socket's named methods.
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { WAKE_OUT, WAKE_QUIET } from '../../kernel/wait.js';
 import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
@@ -11,9 +15,60 @@ import type { InetAddr } from '../addr/sockaddr.js';
 import type { Carrier } from '../socket/network.js';
 import { attachScm, type SendControl } from '../socket/scm.js';
 import { gather, type Socket } from '../socket/socket.js';
-import type { PacketCapture } from './capture.js';
+import type { PacketCapture, Recorded } from './capture.js';
 import { vhost } from './host.js';
-import type { VirtualNetwork } from './network.js';
+import { DATA_TRIES, RTO_MAX_NS, type VirtualNetwork } from './network.js';
+
+/**
+ * A value of one side of the connection over time (the sequence number it
+ * had sent, the one it had received up to): segments recorded now for a
+ * later moment are built with the numbers of that moment.
+ */
+class Steps {
+  private readonly times: number[] = [];
+  private readonly values: number[] = [];
+  constructor(private first: number) {}
+  set(at: number, value: number): void {
+    const n = this.times.length;
+    if (n && this.times[n - 1]! >= at) this.values[n - 1] = value;
+    else {
+      this.times.push(at);
+      this.values.push(value);
+    }
+  }
+  at(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.times[mid]! <= time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo ? this.values[lo - 1]! : this.first;
+  }
+  /** Forgets what is no longer needed before `time` (the value at `time` stays). */
+  forget(time: number): void {
+    let k = 0;
+    while (k < this.times.length && this.times[k]! <= time) k++;
+    if (k < 2) return;
+    this.first = this.values[k - 1]!;
+    this.times.splice(0, k);
+    this.values.splice(0, k);
+  }
+  get size(): number {
+    return this.times.length;
+  }
+}
+
+const NO_TX = { lastTx: 0, rto: 0 };
+
+/** A retransmission due because an acknowledgement was lost: taken back if a later one arrives first. */
+interface Waiting {
+  due: number;
+  /** The sequence number an acknowledgement must reach to make it unnecessary. */
+  end: number;
+  undo(): void;
+}
 
 export class VirtualTcp implements Carrier {
   /** The peer's side of the connection: its sequence numbers are our acknowledgements. */
@@ -24,6 +79,15 @@ export class VirtualTcp implements Carrier {
   private lastArrival = 0;
   /** Our FIN reached the peer after everything sent before it (the virtual network acknowledges on arrival). */
   private finAcked = false;
+  /** What this side had sent, and received, by a given time (for segments built later). */
+  private readonly sent: Steps;
+  private readonly rcvd: Steps;
+  /** When the segment that arrives last so far left for the last time, and the RTO armed then. */
+  private head = NO_TX;
+  /** Retransmissions a lost acknowledgement made due. */
+  private waiting: Waiting[] = [];
+  /** Runs before the first of our segments arrives at the peer (its ACK completes a handshake whose final ACK was lost). */
+  beforeFirstArrival: (() => void) | undefined;
 
   private constructor(
     private readonly net: VirtualNetwork,
@@ -31,12 +95,16 @@ export class VirtualTcp implements Carrier {
     private readonly p: Socket,
     /** The next sequence number this side sends (for the packet capture). */
     public sndNxt: number,
-  ) {}
+    rcvNxt: number,
+  ) {
+    this.sent = new Steps(sndNxt);
+    this.rcvd = new Steps(rcvNxt);
+  }
 
   /** The two ends of a handshake that reached the listener: each socket's carrier, with the sequence numbers the SYNs used. */
   static pair(net: VirtualNetwork, client: Socket, clientNxt: number, child: Socket, childNxt: number): { client: VirtualTcp; child: VirtualTcp } {
-    const a = new VirtualTcp(net, client, child, clientNxt);
-    const b = new VirtualTcp(net, child, client, childNxt);
+    const a = new VirtualTcp(net, client, child, clientNxt, childNxt);
+    const b = new VirtualTcp(net, child, client, childNxt, clientNxt);
     a.pc = b;
     b.pc = a;
     client.peer = child;
@@ -46,18 +114,92 @@ export class VirtualTcp implements Carrier {
     return { client: a, child: b };
   }
 
-  /** The capture, while this connection's host is captured. */
+  /** The capture, while some view records this connection's packets. */
   private capture(): PacketCapture | undefined {
     const s = this.s;
     const c = this.net.capture;
-    return c && s.local && s.remote && c.wants(s.host.name) ? c : undefined;
+    return c && s.local && s.remote && c.sees(s.host.name, this.p.host.name) ? c : undefined;
   }
 
-  /** Records a segment from this side; `ack` defaults to all the peer has sent. */
-  capSegment(flags: number, data?: Uint8Array, ack = this.pc.sndNxt): void {
-    const c = this.capture();
-    if (!c) return;
-    c.tcp(this.s.local as InetAddr, this.s.remote as InetAddr, this.sndNxt, ack, flags, data);
+  /** A segment from this side as it is at time `at` (now by default): its sequence number, and the acknowledgement of what had arrived. */
+  segment(flags: number, at = this.net.kernel.clock.now(), o: { data?: Uint8Array; seq?: number; ack?: number; urgentPointer?: number } = {}): () => Uint8Array {
+    const local = this.s.local as InetAddr;
+    const remote = this.s.remote as InetAddr;
+    // Sent now: the numbers are known; sent later, they are those of that moment, looked up when it has passed.
+    const now = this.net.kernel.clock.now() === at;
+    const seq = o.seq ?? (now ? this.sndNxt : undefined);
+    const ack = o.ack ?? (now ? this.rcvd.at(at) : undefined);
+    return () => this.net.capture!.tcp(local, remote, seq ?? this.sent.at(at), ack ?? this.rcvd.at(at), flags, o.data, o.urgentPointer ?? 0);
+  }
+
+  /** Records a segment this side sends at `at`, arriving at `arrival` (undefined: lost). */
+  record(packet: () => Uint8Array, at: number, arrival: number | undefined): Recorded | undefined {
+    return this.capture()?.send(this.s.host.name, this.p.host.name, packet, arrival === undefined ? [] : [arrival], at);
+  }
+
+  /** Notes that this side sent up to `nxt` now. */
+  private advance(nxt: number): void {
+    const now = this.net.kernel.clock.now();
+    this.sndNxt = nxt;
+    this.sent.set(now, nxt);
+    if (this.sent.size > 64) this.forget(this.sent);
+  }
+
+  /** Drops history no segment can still need: the capture has written everything due before now. */
+  private forget(steps: Steps): void {
+    this.net.capture?.settle();
+    steps.forget(this.net.kernel.clock.now());
+  }
+
+  /**
+   * The peer acknowledges, now, our segments up to `end`, sent last at
+   * `lastTx` with retransmission timeout `rto` then; `again` records them
+   * sent again at a time. A lost ACK is not sent again: our RTO expires and
+   * we retransmit (doubling), the peer acknowledges the copy, until an
+   * acknowledgement gets through or a later one made it unnecessary.
+   */
+  private acknowledged(end: number, lastTx: number, rto: number, again: (at: number, arrival: number | undefined) => Recorded[]): void {
+    const net = this.net;
+    const pc = this.pc;
+    const me = vhost(this.s);
+    const peer = vhost(this.p);
+    let at = net.kernel.clock.now();
+    // Never in the past: a retransmission leaves after what made it due.
+    let due = Math.max(lastTx + rto, at);
+    // The first ACK covers exactly the segment that just arrived; later ones, all that had arrived by then.
+    let back = net.ackArrival(peer, me, at);
+    pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
+    for (let tries = 0; back === undefined; tries++) {
+      if (tries === DATA_TRIES) return;
+      // Our RTO expires with nothing acknowledged: the segments again, and the peer's ACK of the copy if it arrives.
+      const copy = net.ackArrival(me, peer, due);
+      net.stats.retransmissions++;
+      const recs = again(due, copy);
+      if (copy !== undefined) {
+        at = copy;
+        back = net.ackArrival(peer, me, at);
+        const r = pc.record(pc.segment(TCP_ACK, at), at, back);
+        if (r) recs.push(r);
+      }
+      this.waiting.push({ due, end, undo: () => { net.stats.retransmissions--; recs.forEach((r) => r.cancel()); } });
+      rto = Math.min(rto * 2, RTO_MAX_NS);
+      due += rto;
+    }
+    this.heard(pc.rcvd.at(at), back);
+  }
+
+  /** An acknowledgement of `ack` from the peer arrives at `at`: retransmissions due later for what it covers are not needed. */
+  private heard(ack: number, at: number): void {
+    const now = this.net.kernel.clock.now();
+    if (!this.waiting.length) return;
+    this.waiting = this.waiting.filter((w) => {
+      if (w.due <= now) return false;
+      if (((ack - w.end) | 0) >= 0 && at < w.due) {
+        w.undo();
+        return false;
+      }
+      return true;
+    });
   }
 
   room(): number {
@@ -80,13 +222,15 @@ export class VirtualTcp implements Carrier {
     const p = this.p;
     if (p.closed) {
       // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
-      this.capSegment(TCP_PSH | TCP_ACK, gather(data, total));
-      this.sndNxt += total;
+      const bytes = gather(data, total);
+      const seq = this.sndNxt;
+      this.advance(seq + total);
       this.arrive(() => {
+        // The peer's host answers with a RST (not retransmitted).
         const c = this.capture();
-        if (c) c.tcp(s.remote as InetAddr, s.local as InetAddr, this.pc.sndNxt, 0, TCP_RST);
+        if (c) this.pc.record(() => c.tcp(s.remote as InetAddr, s.local as InetAddr, this.pc.sndNxt, 0, TCP_RST), this.net.kernel.clock.now(), this.net.oneWay(vhost(p), vhost(s)));
         s.onReset();
-      });
+      }, 0, (at) => [this.segment(TCP_PSH | TCP_ACK, at, { data: bytes, seq })]);
       return total;
     }
     // A zero-length stream send (MSG_OOB or not) puts nothing on the wire.
@@ -100,27 +244,30 @@ export class VirtualTcp implements Carrier {
     const mss = s.host === p.host ? MSS_LOOPBACK : MSS_LINK;
     // MSG_OOB: the last byte is urgent; every segment up to it carries URG and the pointer to the byte after it (tcp_mark_urg: snd_up).
     const urgent = oob && n > 0;
-    const record = (): void => {
-      if (!this.capture()) return;
+    // The chunk's segments as sent at a time (sent again, they carry the acknowledgement of that time).
+    const segments = (at: number): (() => Uint8Array)[] => {
+      const out: (() => Uint8Array)[] = [];
       for (let o = 0; o < n; o += mss) {
         const seg = chunk.subarray(o, Math.min(n, o + mss));
         const up = urgent ? Math.min(0xffff, n - o) : 0;
-        this.capture()!.tcp(s.local as InetAddr, s.remote as InetAddr, firstSeq + o, this.pc.sndNxt, TCP_PSH | TCP_ACK | (urgent ? TCP_URG : 0), seg, up);
+        out.push(this.segment(TCP_PSH | TCP_ACK | (urgent ? TCP_URG : 0), at, { data: seg, seq: firstSeq + o, urgentPointer: up }));
       }
+      return out;
     };
-    record();
-    this.sndNxt += n;
+    this.advance(this.sndNxt + n);
     const acked = this.sndNxt;
-    this.arrive(() => {
+    // On one host fn runs inside arrive(): nothing is lost there, so the placeholder is never read.
+    let sent = NO_TX;
+    sent = this.arrive(() => {
       this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
-      if (!p.closed) this.pc.capSegment(TCP_ACK, undefined, acked);
+      if (!p.closed) this.acknowledged(acked, sent.lastTx, sent.rto, this.again(segments));
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
       // The ACK leaves our room as it was (the bytes now wait in the peer's queue): only a linger wait re-checks.
       s.notify(WAKE_QUIET);
-    }, n, record);
+    }, n, segments);
     return n;
   }
 
@@ -135,12 +282,31 @@ export class VirtualTcp implements Carrier {
 
   end(): void {
     const p = this.p;
-    this.capSegment(TCP_FIN | TCP_ACK);
-    const finAcked = ++this.sndNxt;
-    this.arrive(() => {
-      this.pc.capSegment(TCP_ACK, undefined, finAcked);
+    this.fin((acknowledge) => {
+      acknowledge();
       p.onEof();
     });
+  }
+
+  /**
+   * Sends our FIN (it takes one sequence number), recorded at each
+   * transmission; `fn` runs when it arrives, given the peer's
+   * acknowledgement of it to send.
+   */
+  private fin(fn: (acknowledge: () => void) => void): void {
+    const seq = this.sndNxt;
+    this.advance(seq + 1);
+    const segments = (at: number): (() => Uint8Array)[] => [this.segment(TCP_FIN | TCP_ACK, at, { seq })];
+    let sent = NO_TX;
+    sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent.lastTx, sent.rto, this.again(segments))), 0, segments);
+  }
+
+  /** Records `segments` sent again at a time, arriving at a time (undefined: lost). */
+  private again(segments: (at: number) => (() => Uint8Array)[]): (at: number, arrival: number | undefined) => Recorded[] {
+    return (at, arrival) => {
+      if (!this.capture()) return [];
+      return segments(at).map((seg) => this.record(seg, at, arrival)!);
+    };
   }
 
   close(unread: boolean, lingerZero: boolean): void {
@@ -150,13 +316,16 @@ export class VirtualTcp implements Carrier {
     // tcp_close: unread data or SO_LINGER {1, 0} abort the connection with a RST (TCP_CLOSE: no TIME_WAIT).
     const abort = unread || lingerZero;
     if (abort) {
-      this.capSegment(TCP_RST | TCP_ACK);
-      this.arrive(() => p.onReset());
+      // A RST is never sent again: recorded once, when it leaves. A lost one still reaches the peer
+      // later (as the RST its next segment would draw), and that is no retransmission.
+      const rst = this.segment(TCP_RST | TCP_ACK);
+      let first = true;
+      const counted = this.net.stats.retransmissions;
+      this.arrive(() => p.onReset(), 0, (at) => (first ? ((first = false), [rst]) : []));
+      this.net.stats.retransmissions = counted;
     } else if (!s.wrShut) {
-      this.capSegment(TCP_FIN | TCP_ACK);
-      const finAcked = ++this.sndNxt;
-      this.arrive(() => {
-        if (!p.closed) this.pc.capSegment(TCP_ACK, undefined, finAcked);
+      this.fin((acknowledge) => {
+        if (!p.closed) acknowledge();
         p.onEof();
         this.finAcked = true;
         s.notify();
@@ -170,11 +339,21 @@ export class VirtualTcp implements Carrier {
     const s = this.s;
     const p = this.p;
     if (s.host === p.host) p.onReset();
-    else this.net.at(this.net.reliableArrival(vhost(s), vhost(p), 1), () => p.onReset());
+    else {
+      // The listener's RST, late if lost (as the RST the client's next segment would draw): no retransmission.
+      const counted = this.net.stats.retransmissions;
+      let first = true;
+      const record = (at: number, arrival: number | undefined): void => {
+        if (first && this.capture()) this.record(this.segment(TCP_RST | TCP_ACK, at), at, arrival);
+        first = false;
+      };
+      this.net.at(this.net.reliableArrival(vhost(s), vhost(p), 1, this.net.rto(vhost(s), vhost(p)), record), () => p.onReset());
+      this.net.stats.retransmissions = counted;
+    }
   }
 
   abort(): void {
-    this.capSegment(TCP_RST | TCP_ACK);
+    this.record(this.segment(TCP_RST | TCP_ACK), this.net.kernel.clock.now(), this.net.oneWay(vhost(this.s), vhost(this.p)));
     this.p.onReset();
   }
 
@@ -186,21 +365,48 @@ export class VirtualTcp implements Carrier {
 
   /**
    * Schedules fn when `bytes` sent now reach the peer, in order after
-   * earlier segments. `resend` re-records the segment in the capture at each
-   * retransmission the link's losses cause.
+   * earlier segments; `segments(at)` are what the capture records at each
+   * transmission. Returns when the last transmission left and the RTO
+   * armed then (for a lost acknowledgement of it).
    */
-  private arrive(fn: () => void, bytes = 0, resend?: () => void): void {
+  private arrive(fn: () => void, bytes = 0, segments?: (at: number) => (() => Uint8Array)[]): { lastTx: number; rto: number } {
     const s = this.s;
     const to = this.p;
-    if (to.host === s.host) {
-      fn();
-      return;
-    }
     const net = this.net;
+    const now = net.kernel.clock.now();
+    const cap = segments && this.capture() ? segments : undefined;
+    const rto0 = net.rto(vhost(s), vhost(to));
+    if (to.host === s.host) {
+      if (cap) for (const seg of cap(now)) this.record(seg, now, now);
+      this.pc.rcvd.set(now, this.sndNxt);
+      fn();
+      return { lastTx: now, rto: rto0 };
+    }
+    let lastTx = now;
+    let tx = 0;
     // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
-    const retry = resend && this.capture() ? (at: number): void => net.at(at, resend) : undefined;
-    const t = Math.max(net.reliableArrival(vhost(s), vhost(to), bytes + 40, retry), this.lastArrival);
+    const arrival = net.reliableArrival(vhost(s), vhost(to), bytes + 40, rto0, (at, arr) => {
+      lastTx = at;
+      tx++;
+      if (cap) for (const seg of cap(at)) this.record(seg, at, arr);
+    });
+    const own = { lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
+    // A segment that waits for an earlier one still in flight is acknowledged with it: until then the
+    // RTO that runs is the earlier one's (it is the one retransmitted).
+    const blocker = arrival < this.lastArrival ? this.head : undefined;
+    const t = Math.max(arrival, this.lastArrival);
     this.lastArrival = t;
-    net.at(t, fn);
+    if (!blocker) this.head = own;
+    this.pc.rcvd.set(t, this.sndNxt);
+    if (this.pc.rcvd.size > 64) this.forget(this.pc.rcvd);
+    // What we acknowledge in this segment reaches the peer with it.
+    this.pc.heard(this.rcvd.at(now), t);
+    net.at(t, () => {
+      const first = this.beforeFirstArrival;
+      this.beforeFirstArrival = undefined;
+      first?.();
+      fn();
+    });
+    return blocker && blocker.lastTx + blocker.rto > own.lastTx + own.rto ? blocker : own;
   }
 }

@@ -29,8 +29,10 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   const target = net.route(vhost(s), d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
   const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip };
-  if (net.capture?.wants(vhost(s).name)) net.capture.udp(src, d, data);
-  for (const t of net.fate(vhost(s), target, data.length + 28, false)) {
+  const fate = net.fate(vhost(s), target, data.length + 28, false);
+  const cap = net.capture;
+  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data), fate);
+  for (const t of fate) {
     net.at(t, () => deliverUdp(net, s, target, d, src, data));
   }
 }
@@ -41,8 +43,8 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
     // ICMP port unreachable goes back: raw ICMP sockets on the sender's host get a copy (IPv4);
     // a connected UDP socket reports it as ECONNREFUSED.
     const icmp = src.family === 4 || src.ip.startsWith('::ffff:') ? portUnreachable(src, dst, data) : undefined;
-    if (icmp && net.capture?.wants(target.name)) net.capture.packet(icmp);
     const back = net.fate(target, vhost(sender), icmp?.length ?? 56, false);
+    if (icmp) net.capture?.send(target.name, vhost(sender).name, icmp, back.slice(0, 1));
     for (const t of back.slice(0, 1)) net.at(t, () => {
       if (icmp) receiveIpv4(net, vhost(sender), icmp, target);
       if (!sender.closed && sender.remote) {
