@@ -115,3 +115,18 @@ describe('trace diff', () => {
     }
   });
 });
+
+describe('trace diff on runs too different to align', () => {
+  it('finds the first difference in linear time and counts the rest without aligning it', () => {
+    const call = (i: number, r: string) => ({ pid: 1, call: 'recvfrom', args: [`3<UDP:[${i}]>`], ret: r });
+    const common = Array.from({ length: 100 }, () => call(0, '5'));
+    // A run looping on a failing call against one that goes on working: every call after the common part differs.
+    const a = fromTraceLines([...common, ...Array.from({ length: 200_000 }, () => call(0, '-1'))]);
+    const b = fromTraceLines([...common, ...Array.from({ length: 200_000 }, () => call(0, '7'))]);
+    // Aligned by Myers' algorithm this would be 200,000 x 200,000 steps: the test's timeout is the guard.
+    const d = diffTraces(a, b, { compare: 'result' });
+    expect(d.first).toMatchObject({ call: 101 });
+    expect(d.first!.a).toHaveLength(200_000);
+    expect(d.processes).toEqual([{ index: 1, pidA: 1, pidB: 1, onlyA: 200_000, onlyB: 200_000, unaligned: true }]);
+  }, 30_000);
+});

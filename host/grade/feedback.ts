@@ -104,7 +104,7 @@ export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<s
     ...(ev.nextA ? { nextGot: of(a)(ev.nextA) } : {}),
     ...(ev.nextB ? { nextModel: of(b)(ev.nextB) } : {}),
     after: ev.nextA ? a.filter((e, i) => e.pid === ev.nextA!.pid && i > ev.nextA!.source!).slice(0, AFTER - 1) : [],
-    others: d.processes.map((p) => ({ pid: (p.pidA ?? p.pidB)!, onlyGot: p.onlyA, onlyModel: p.onlyB })),
+    others: d.processes.map((p) => ({ pid: (p.pidA ?? p.pidB)!, onlyGot: p.onlyA, onlyModel: p.onlyB, ...(p.unaligned ? { unaligned: true } : {}) })),
   };
 }
 
@@ -124,7 +124,7 @@ export interface Divergence {
   /** The student's calls after nextGot (AFTER lines shown in all, nextGot included). */
   after: TraceLine[];
   /** Every process whose calls differ, with how many only each run made. */
-  others: { pid: number; onlyGot: number; onlyModel: number }[];
+  others: { pid: number; onlyGot: number; onlyModel: number; unaligned?: boolean }[];
 }
 
 /**
@@ -170,7 +170,7 @@ function divergenceText(d: Divergence): string {
     } else out.push(`pid ${pid} ended here; ${theirs} went on with:`);
     show(d.model, ' ');
   }
-  const counts = d.others.slice(0, MAX_PROCESSES).map((o) => `pid ${o.pid}: ${o.onlyGot} only in this run, ${o.onlyModel} only in the model solution's`);
+  const counts = d.others.slice(0, MAX_PROCESSES).map((o) => `pid ${o.pid}: ${o.onlyGot} only in this run, ${o.onlyModel} only in the model solution's${o.unaligned ? ' (counted from the first difference on)' : ''}`);
   const more = d.others.length > MAX_PROCESSES ? `; ${d.others.length - MAX_PROCESSES} more process(es)` : '';
   out.push(`socket calls that differ in all: ${counts.join('; ')}${more}`);
   return out.join('\n');

@@ -50,6 +50,13 @@ export interface DiffOptions {
    * buffer of 4095 bytes or 4096) as a difference.
    */
   compare?: 'line' | 'result';
+  /**
+   * Past this many edits in a process, its calls are not aligned beyond the
+   * first difference (which is exact all the same): a run looping on a
+   * failing call against one that did not must not take the aligner
+   * quadratic time. Default 1000.
+   */
+  maxEdits?: number;
 }
 
 export interface ProcessDiff {
@@ -59,6 +66,8 @@ export interface ProcessDiff {
   pidB?: number;
   onlyA: number;
   onlyB: number;
+  /** Too different to align past the first difference (maxEdits): the counts are the calls from there on. */
+  unaligned?: true;
 }
 
 export interface FirstDivergence {
@@ -230,7 +239,20 @@ export function diffTraces(a: ParsedEvent[], b: ParsedEvent[], opts: DiffOptions
     // Paired by pid, a side without that process has no pid to show.
     const pidA = ea.length ? pidA0 : undefined;
     const pidB = eb.length ? pidB0 : undefined;
-    const parts = diffArrays(ea.map((e) => e.key), eb.map((e) => e.key));
+    const ka = ea.map((e) => e.key);
+    const kb = eb.map((e) => e.key);
+    // The common prefix first, in linear time: Myers' alignment starts with it anyway, so the first difference is where it ends.
+    let pre = 0;
+    while (pre < ka.length && pre < kb.length && ka[pre] === kb[pre]) pre++;
+    const rest = pre === ka.length && pre === kb.length ? [] : diffArrays(ka.slice(pre), kb.slice(pre), { maxEditLength: opts.maxEdits ?? 1000 });
+    const unaligned = rest === undefined;
+    const parts = [
+      ...(pre ? [{ count: pre, added: false, removed: false }] : []),
+      ...(rest ?? [
+        ...(ka.length > pre ? [{ count: ka.length - pre, added: false, removed: true }] : []),
+        ...(kb.length > pre ? [{ count: kb.length - pre, added: true, removed: false }] : []),
+      ]),
+    ];
     let onlyA = 0;
     let onlyB = 0;
     let ia = 0;
@@ -268,7 +290,7 @@ export function diffTraces(a: ParsedEvent[], b: ParsedEvent[], opts: DiffOptions
         ib += p.count;
       }
     }
-    if (onlyA || onlyB) processes.push({ index: i + 1, ...(pidA !== undefined ? { pidA } : {}), ...(pidB !== undefined ? { pidB } : {}), onlyA, onlyB });
+    if (onlyA || onlyB) processes.push({ index: i + 1, ...(pidA !== undefined ? { pidA } : {}), ...(pidB !== undefined ? { pidB } : {}), onlyA, onlyB, ...(unaligned ? { unaligned: true as const } : {}) });
   }
   if (!first) return { same: true, processes };
   const { at: _at, ...f } = first;
@@ -293,7 +315,7 @@ export function formatDiff(d: TraceDiff, names: [string, string] = ['A', 'B'], s
   side(`> ${names[1]}`, f.b, `${names[0]} has extra calls`);
   lines.push('summary:');
   for (const p of d.processes) {
-    lines.push(`  process ${p.index}${p.pidA !== undefined || p.pidB !== undefined ? ` (pid ${p.pidA ?? '-'} / ${p.pidB ?? '-'})` : ''}: ${p.onlyA} call(s) only in ${names[0]}, ${p.onlyB} only in ${names[1]}`);
+    lines.push(`  process ${p.index}${p.pidA !== undefined || p.pidB !== undefined ? ` (pid ${p.pidA ?? '-'} / ${p.pidB ?? '-'})` : ''}: ${p.onlyA} call(s) only in ${names[0]}, ${p.onlyB} only in ${names[1]}${p.unaligned ? ' (too different to align: counted from the first difference on)' : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
