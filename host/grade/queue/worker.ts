@@ -34,6 +34,8 @@ const CLAIM_SECONDS = 24 * 3600;
  * how late a holder that died without closing its connection is noticed.
  */
 const WAIT_SECONDS = 5;
+/** The wake-up list outlives a release only for a delivery between two checks of it: it then finds the result anyway. */
+const DONE_SECONDS = 600;
 /** Replaces claim ARGV[1] (a dead worker's) with ARGV[2]: 1 if it was still that one. */
 const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0`;
 /** Deletes claim ARGV[1] if it is still ours, and wakes the deliveries waiting on it. */
@@ -152,7 +154,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
       return await gradeClaimed(job);
     } finally {
       // Redis lost: the claim stays, and is taken over once this connection (its client id) is gone.
-      await redis.eval(RELEASE, 2, claimKey(id), doneKey(id), claimed.claim, KEEP_SECONDS).catch(() => {});
+      await redis.eval(RELEASE, 2, claimKey(id), doneKey(id), claimed.claim, DONE_SECONDS).catch(() => {});
     }
   };
 
