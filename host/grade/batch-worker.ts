@@ -3,7 +3,8 @@
 // its latest partial result behind).
 import { parentPort } from 'node:worker_threads';
 import { loadGradingSpec } from './load.js';
-import { gradeSubmission } from './grade.js';
+import { buildModel, gradeSubmission } from './grade.js';
+import { buildReference } from './build.js';
 import { gradingPool } from '../runner/pool.js';
 import { fileWriter, type Format } from './writers/index.js';
 import type { Visibility } from './spec.js';
@@ -29,17 +30,41 @@ export interface WarmUp {
   t: 'warm';
   runs: number;
 }
+/**
+ * Before a spec's first job in a queue worker: build its reference programs (into the cache) and its model
+ * solution here, off the queue worker's main thread (clang runs synchronously), and answer 'prepared'.
+ */
+export interface Prepare {
+  t: 'prepare';
+  specPath: string;
+}
 export type FromBatchWorker =
   | { t: 'warmed' }
+  | { t: 'prepared'; model?: Record<string, string> }
   | { t: 'progress'; result: SubmissionResult }
   | { t: 'done'; result: SubmissionResult }
   | { t: 'fail'; message: string };
 
 const port = parentPort!;
-port.on('message', (job: BatchJob | WarmUp) => {
-  if ('t' in job) {
+port.on('message', (job: BatchJob | WarmUp | Prepare) => {
+  if ('t' in job && job.t === 'warm') {
     gradingPool(job.runs).warm();
     port.postMessage({ t: 'warmed' } satisfies FromBatchWorker);
+    return;
+  }
+  if ('t' in job) {
+    const { specPath } = job;
+    void (async () => {
+      try {
+        const spec = loadGradingSpec(specPath);
+        await buildReference(spec);
+        // A model solution that does not compile fails in each submission, as in local mode.
+        const model = await buildModel(spec).catch(() => undefined);
+        port.postMessage({ t: 'prepared', ...(model ? { model } : {}) } satisfies FromBatchWorker);
+      } catch (e) {
+        port.postMessage({ t: 'fail', message: e instanceof Error ? e.message : String(e) } satisfies FromBatchWorker);
+      }
+    })();
     return;
   }
   void (async () => {

@@ -12,7 +12,7 @@ import { buildModel } from './grade.js';
 import { checkSubmissionDir } from './submission.js';
 import { totals, type SubmissionResult } from './results.js';
 import type { GradingSpec } from './spec.js';
-import type { BatchJob, FromBatchWorker, WarmUp } from './batch-worker.js';
+import type { BatchJob, FromBatchWorker, Prepare, WarmUp } from './batch-worker.js';
 import { fileWriter } from './writers/index.js';
 import { scoresCsv } from './writers/csv.js';
 import { writeAtomic } from './writers/files.js';
@@ -142,8 +142,8 @@ export class GradingLanes {
     await Promise.all(started);
   }
 
-  /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
-  async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
+  /** An idle grading thread, or a new one while there are fewer than `size`; waits while all are busy. */
+  private async take(): Promise<Worker> {
     while (!this.idle.length && this.live >= this.size) await new Promise<void>((r) => this.waiting.push(r));
     let w = this.idle.pop();
     if (!w) {
@@ -152,7 +152,11 @@ export class GradingLanes {
       w = new Worker(this.file);
     }
     w.ref();
-    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
+    return w;
+  }
+
+  /** Gives `w` back, or ends it when `dead`; wakes one waiting for a thread. */
+  private give(w: Worker, dead: boolean): void {
     if (dead) {
       void w.terminate();
       this.live--;
@@ -161,7 +165,55 @@ export class GradingLanes {
       this.idle.push(w);
     }
     this.waiting.shift()?.();
+  }
+
+  /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
+  async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
+    const w = await this.take();
+    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
+    this.give(w, dead);
     return result;
+  }
+
+  /**
+   * Builds the spec's reference programs (into the cache) and its model
+   * solution in a grading thread; resolves to the model's modules (undefined
+   * when it has none or it does not compile, as buildModel's callers take
+   * it), rejects when the reference programs do not build. A queue worker
+   * does this rather than building in its main thread: clang runs
+   * synchronously there, and a main thread blocked for long cannot renew
+   * its jobs' locks, so the jobs would be handed to another worker.
+   */
+  async prepare(spec: GradingSpec): Promise<Record<string, string> | undefined> {
+    const w = await this.take();
+    let dead = false;
+    try {
+      return await new Promise<Record<string, string> | undefined>((done, fail) => {
+        const end = (): void => {
+          w.off('message', onMessage).off('error', onError).off('exit', onExit);
+        };
+        const onMessage = (m: FromBatchWorker): void => {
+          if (m.t !== 'prepared' && m.t !== 'fail') return;
+          end();
+          if (m.t === 'prepared') done(m.model);
+          else fail(new Error(m.message));
+        };
+        const onError = (e: Error): void => {
+          end();
+          dead = true;
+          fail(e);
+        };
+        const onExit = (code: number): void => {
+          end();
+          dead = true;
+          fail(new Error(`the grading thread exited (code ${code}) while building the spec's programs`));
+        };
+        w.on('message', onMessage).on('error', onError).on('exit', onExit);
+        w.postMessage({ t: 'prepare', specPath: spec.file } satisfies Prepare);
+      });
+    } finally {
+      this.give(w, dead);
+    }
   }
 
   async close(): Promise<void> {

@@ -15,8 +15,29 @@ export const QUEUE_NAME = 'socklab-grade';
 export const specKey = (hash: string): string => `socklab:spec:${hash}`;
 /** A finished job's result (GradeResult as JSON), written once (SET NX) by the worker that graded it. */
 export const resultKey = (jobId: string): string => `socklab:result:${jobId}`;
+/**
+ * Who is grading job `jobId` (a Claim as JSON), set (NX) by the worker that
+ * starts grading it and deleted when it stops: a second delivery of the job
+ * (its lock expired while its worker still graded it) waits for that worker
+ * instead of grading it again.
+ */
+export const claimKey = (jobId: string): string => `socklab:grading:${jobId}`;
+/** A list the grading worker pushes to when it stops (result stored, or given up): wakes the deliveries waiting on the claim. */
+export const doneKey = (jobId: string): string => `socklab:graded:${jobId}`;
 /** How long results and spec bundles stay in Redis: enough for any grading run, bounded memory after. */
 export const KEEP_SECONDS = 14 * 24 * 3600;
+
+/**
+ * A worker's claim on a job. The worker is alive while its Redis connection
+ * (`client`, on the server with `runId`: client ids start again when Redis
+ * restarts) is connected: a SIGKILL closes it at once, a worker starved of
+ * CPU keeps it.
+ */
+export interface Claim {
+  worker: string;
+  runId: string;
+  client: number;
+}
 
 /** Files by relative path (with /), their contents in base64. */
 export type Files = Record<string, string>;

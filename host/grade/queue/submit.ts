@@ -4,18 +4,17 @@
 // submission and OUT/scores.csv. What is done is kept in OUT/.queue/NAME.json
 // (keyed by the job's id): a rerun after a failure (Redis lost, the
 // submitter killed) grades only the rest.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { buildReference } from '../build.js';
 import { checkSubmissionDir } from '../submission.js';
-import { scoresCsv } from '../writers/csv.js';
-import { writeAtomic } from '../writers/files.js';
 import type { GradingSpec } from '../spec.js';
 import type { SubmissionResult } from '../results.js';
 import type { BatchOptions } from '../batch.js';
-import { hashFiles, readBounded, writeTree } from './files.js';
+import { Collector, type Done } from './collect.js';
+import { hashFiles, readBounded } from './files.js';
 import { makeSpecBundle, storeSpecBundle } from './spec-bundle.js';
 import { connectRedis, QueueUnreachableError, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
 
@@ -29,11 +28,6 @@ export interface QueueBatchOptions extends Omit<BatchOptions, 'jobs'> {
 }
 
 export class QueueJobsFailed extends Error {}
-
-interface Done {
-  jobId: string;
-  result: SubmissionResult;
-}
 
 export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly string[], addr: QueueAddress, opts: QueueBatchOptions): Promise<SubmissionResult[]> {
   const dirs = submissions.map((s) => resolve(s));
@@ -60,29 +54,24 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     return { id, data };
   });
 
-  const results = new Map<string, SubmissionResult>();
-  const failed = new Map<string, string>();
-  const testNames = spec.tests.map((t) => t.name);
-  const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv(names.filter((n) => results.has(n)).map((n) => results.get(n)!), testNames));
-  const ledger = (name: string): string => join(opts.outDir, '.queue', `${name}.json`);
-  const progress = (): void => opts.onProgress?.({ done: results.size + failed.size, total: jobs.length, failed: failed.size });
+  const collector = new Collector({
+    outDir: opts.outDir, jobs: jobs.map((j) => ({ id: j.id, name: j.data.name })), testNames: spec.tests.map((t) => t.name), reference,
+    ...(opts.onResult ? { onResult: opts.onResult } : {}), ...(opts.onFailed ? { onFailed: opts.onFailed } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
 
   // Done in an earlier run: kept, not queued again.
   let alreadyDone = 0;
   for (const { id, data } of jobs) {
-    const f = ledger(data.name);
+    const f = collector.ledger(data.name);
     if (!existsSync(f)) continue;
     const prev = JSON.parse(readFileSync(f, 'utf8')) as Done;
-    if (prev.jobId !== id) continue;
-    results.set(data.name, prev.result);
-    alreadyDone++;
-    opts.onResult?.(prev.result);
+    if (prev.jobId === id && collector.keep(prev)) alreadyDone++;
   }
-  const waiting = jobs.filter((j) => !results.has(j.data.name));
+  const waiting = jobs.filter((j) => !collector.settled(j.id));
   if (!waiting.length) {
-    csv();
+    collector.csv();
     opts.onQueued?.(0, alreadyDone);
-    return names.map((n) => results.get(n)!);
+    return collector.all();
   }
 
   let lost: (why: string) => void = () => {};
@@ -96,35 +85,16 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate(), lastEventId: '0' });
   queue.on('error', () => {});
   events.on('error', () => {});
-  const byId = new Map(waiting.map((j) => [j.id, j.data.name]));
   let wake: () => void = () => {};
-  const finished = (): boolean => waiting.every((j) => results.has(j.data.name) || failed.has(j.data.name));
 
-  /** Takes the stored result of job `id`, once: a result delivered twice is counted once. */
+  /** Takes the stored result of job `id`; the collector counts it once however often it is delivered. */
   const collect = async (id: string): Promise<void> => {
-    const name = byId.get(id);
-    if (name === undefined || results.has(name) || failed.has(name)) return;
+    if (collector.settled(id)) return;
     const text = await redis.get(resultKey(id));
-    if (text === null || results.has(name)) return;
-    const r = JSON.parse(text) as GradeResult;
-    writeTree(join(opts.outDir, name), r.files);
-    // Workers do not send the reference programs' modules back: they are these (same spec, same socklab).
-    mkdirSync(join(opts.outDir, name, 'build'), { recursive: true });
-    for (const [prog, path] of Object.entries(reference)) copyFileSync(path, join(opts.outDir, name, 'build', `ref-${prog}.wasm`));
-    writeAtomic(ledger(name), JSON.stringify({ jobId: id, result: r.result } satisfies Done));
-    results.set(name, r.result);
-    opts.onResult?.(r.result);
-    csv();
-    progress();
-    wake();
+    if (text !== null && collector.take(id, JSON.parse(text) as GradeResult)) wake();
   };
   const fail = (id: string, why: string): void => {
-    const name = byId.get(id);
-    if (name === undefined || results.has(name) || failed.has(name)) return;
-    failed.set(name, why);
-    opts.onFailed?.(name, why);
-    progress();
-    wake();
+    if (collector.fail(id, why)) wake();
   };
 
   try {
@@ -147,8 +117,8 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     // Jobs finished before we listened (a rerun, a fast worker): their results are already stored.
     // Checked again now and then: events are the fast path, this makes a missed one harmless.
     const reconcile = async (): Promise<void> => {
-      for (const { id, data } of waiting) {
-        if (results.has(data.name) || failed.has(data.name)) continue;
+      for (const { id } of waiting) {
+        if (collector.settled(id)) continue;
         await collect(id);
         const job = await queue.getJob(id);
         if (job && (await job.isFailed())) fail(id, job.failedReason);
@@ -162,14 +132,14 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
       void reconcile().catch(() => {}).finally(() => { checking = false; });
     }, 10_000);
     try {
-      while (!finished()) await Promise.race([new Promise<void>((r) => { wake = r; }), lostP]);
+      while (!collector.finished()) await Promise.race([new Promise<void>((r) => { wake = r; }), lostP]);
     } finally {
       clearInterval(timer);
     }
   } catch (e) {
     if (e instanceof QueueUnreachableError) {
-      csv();
-      const n = results.size;
+      collector.csv();
+      const n = collector.graded;
       throw new QueueUnreachableError(`${e.message}: ${n} of ${jobs.length} submissions graded, their results are in ${opts.outDir}; run the same command again to grade the rest`);
     }
     throw e;
@@ -177,9 +147,10 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     await Promise.allSettled([events.close(), queue.close()]);
     redis.disconnect();
   }
-  csv();
+  collector.csv();
+  const failed = collector.failed;
   if (failed.size) {
     throw new QueueJobsFailed(`${failed.size} of ${jobs.length} submissions were not graded:\n${[...failed].map(([n, why]) => `  ${n}: ${why}`).join('\n')}`);
   }
-  return names.map((n) => results.get(n)!);
+  return collector.all();
 }
