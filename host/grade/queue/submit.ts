@@ -75,8 +75,12 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   }
 
   let lost: (why: string) => void = () => {};
+  let gone = false;
   const lostP = new Promise<never>((_, reject) => {
-    lost = (why) => reject(new QueueUnreachableError(why));
+    lost = (why) => {
+      gone = true;
+      reject(new QueueUnreachableError(why));
+    };
   });
   lostP.catch(() => {});
   const redis = await connectRedis(addr, { persistent: false, onLost: (why) => lost(why) });
@@ -144,7 +148,11 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     }
     throw e;
   } finally {
-    await Promise.allSettled([events.close(), queue.close()]);
+    // With Redis gone a graceful close waits for replies that never come, and with no socket
+    // or timer left Node would end the process with exit 13 (an unsettled await) before our message.
+    // Their disconnects are not awaited either: they wait for a client that may never have been ready.
+    if (gone) for (const c of [events, queue]) void c.disconnect().catch(() => {});
+    else await Promise.allSettled([events.close(), queue.close()]);
     redis.disconnect();
   }
   collector.csv();
