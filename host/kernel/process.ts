@@ -7,11 +7,11 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { BLOCKED, FORK, narrowsI64, type SyscallDef } from './syscall.js';
+import { BLOCKED, FORK, narrowsI64, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import type { LoadedModule } from '../loader/module.js';
 
@@ -504,12 +504,15 @@ export class Process implements Waiter {
     const k = this.kernel;
     const clock = k.clock;
     clock.tick();
-    // Tracing and fault injection see the arguments as an array; an untraced call makes none.
-    const obs = k.observer;
+    // Fault injection sees the arguments as an array; an observer with raw hooks (the tracer) takes them as they are, and an untraced call makes none.
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
     let args: number[] | undefined;
     if (this.callStart < 0) {
       this.callStart = clock.now();
-      if (obs !== undefined && obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
+      if (obs !== undefined) {
+        if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, e, f, g, h, i);
+        else if (obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
+      }
     }
     this.currentCall = def;
     let r: number;
@@ -534,7 +537,10 @@ export class Process implements Waiter {
       this.unwind();
       return 0;
     }
-    if (obs !== undefined) obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    if (obs !== undefined) {
+      if (obs.onSyscallRaw !== undefined) obs.onSyscallRaw(this, def, r, this.callStart, a, b, c, d, e, f, g, h, i);
+      else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    }
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;

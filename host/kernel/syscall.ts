@@ -150,3 +150,16 @@ export function syscall(
     handler,
   };
 }
+
+/**
+ * An observer's hooks that take a call's arguments as Process.dispatch has
+ * them, raw values a..i (the first def.params.length are the call's, the
+ * rest undefined), instead of an array made per call. An observer that has
+ * them is called through them, not onEnter/onSyscall, for the calls
+ * dispatch enters and returns from; its other calls (a blocked call
+ * interrupted by a signal, fork) still come with the array.
+ */
+export interface RawSyscallHooks {
+  onEnterRaw?(p: Process, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
+  onSyscallRaw?(p: Process, def: SyscallDef, result: number, start: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
+}

@@ -10,7 +10,7 @@ import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
-import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
+import { OUT_KINDS, type ParamKind, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
@@ -321,7 +321,44 @@ interface Entry {
 /** The entry of a call whose shape is pure: its arguments are printed from their values at exit. */
 const PURE_ENTRY: Entry = Object.freeze({ text: [], before: NO_BEFORE }) as Entry;
 
-export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
+/** One parameter's writer in a compiled line writer: v is its raw value; args the call's arguments as an array when the writer needs it (Writer.needsArgs), else empty. */
+type Step = (p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]) => void;
+const NO_STEP: Step = () => {};
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** Values whose bytes a step keeps, per parameter. */
+const MEMO_VALUES = 64;
+/** A syscall's line writer, made once per tracer from its parameter kinds (a pure shape only). */
+interface Writer {
+  /** One per parameter. */
+  readonly steps: readonly Step[];
+  /** A step or the result reads the arguments as an array. */
+  readonly needsArgs: boolean;
+  readonly resultShown: boolean;
+  /** "name(" and JSONL's fields from "call" to "args":[, as bytes. */
+  readonly text: Uint8Array;
+  readonly json: Uint8Array;
+  /** Shown by the call filters that depend on the call alone (strace -e trace=, library calls). */
+  readonly shown: boolean;
+  /** The first parameter is an fd (the fd filter). */
+  readonly fdFirst: boolean;
+}
+/** The call's arguments as an array of exactly its parameters' length, as dispatch would have made it. */
+function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
+  switch (def.params.length) {
+    case 0: return [];
+    case 1: return [a];
+    case 2: return [a, b];
+    case 3: return [a, b, c];
+    case 4: return [a, b, c, d];
+    case 5: return [a, b, c, d, e];
+    case 6: return [a, b, c, d, e, f];
+    case 7: return [a, b, c, d, e, f, g];
+    case 8: return [a, b, c, d, e, f, g, h];
+    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+  }
+}
+
+export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
   const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
@@ -878,6 +915,199 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     putText(arg(p, def, args, i, ok, n, entry), json);
   };
 
+  /** The line's start: JSONL's fields up to "args":[, from the call's name bytes on. */
+  const lineHeadJson = (p: Process, start: number, now: number, nameJson: Uint8Array): void => {
+    // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
+    L.bytes(B.seq);
+    L.uint(++seq);
+    L.bytes(B.start);
+    jnumL(start);
+    L.bytes(B.end);
+    jnumL(now);
+    L.bytes(B.pid);
+    L.num(p.pid);
+    L.bytes(hostBytes(p.host));
+    L.bytes(nameJson);
+  };
+  /** The text line's [pid N] and timestamp. */
+  const lineHeadText = (p: Process, now: number): void => {
+    L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
+    stampL(now);
+  };
+  /** The line's end, from the closing parenthesis (JSONL: bracket) on: the result, its marks, the time the call took. */
+  const lineTail = (def: SyscallDef, r: number, ok: boolean, resText: string, injected: boolean, note: string | undefined, start: number, now: number, json: boolean): void => {
+    if (json) {
+      // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
+      const restart = RESTART_TEXT.get(r);
+      const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
+      const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
+      L.bytes(B.ret);
+      L.json(ok ? resText : def.library ? String(r) : restart ? '?' : '-1');
+      if (errno !== undefined) {
+        L.str(',"errno":');
+        L.json(errno);
+      }
+      if (def.library) L.str(',"library":true');
+      if (injected) L.str(',"injected":true');
+      if (note) {
+        L.str(',"note":');
+        L.json(note);
+      }
+      if (opts.wall) {
+        L.str(',"wall":');
+        jnumL(Date.now() * 1e6);
+      }
+      L.ch(125);
+      L.ch(10);
+    } else {
+      L.ch(41);
+      // strace's result column (40), counted from the line's start or its last newline.
+      const col = L.column();
+      if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
+      else L.ch(32);
+      L.bytes(B.eq);
+      L.str(resText);
+      if (injected) L.str(' (INJECTED)');
+      if (def.library) L.str(' [library call]');
+      if (note) {
+        L.str(' [');
+        L.str(note);
+        L.ch(93);
+      }
+      L.bytes(B.dur);
+      L.secs(now - start);
+      L.ch(62);
+      L.ch(10);
+    }
+  };
+
+  /** ", " (JSONL: ",") before an argument that is not the first. */
+  const comma = (json: boolean): void => {
+    if (sep === 2) {
+      L.ch(44);
+      if (!json) L.ch(32);
+    }
+    sep = 2;
+  };
+  /**
+   * A writer per parameter kind, chosen once per syscall (compileWriter):
+   * the common kinds write their bytes straight away; kinds whose text is a
+   * function of the value alone keep the bytes of the values seen; the rest
+   * go through putArg with the call's arguments as an array.
+   */
+  const compileStep = (def: SyscallDef, idx: number): { step: Step; generic: boolean } => {
+    const kind = def.params[idx]!.kind;
+    const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
+    switch (kind) {
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': case 'fcntl_ret':
+        return { step: NO_STEP, generic: false };
+      case 'i32':
+        return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false };
+      case 'u32': case 'iovcnt':
+        return { step: (_p, v, _ok, _n, json) => intStep(v >>> 0, json), generic: false };
+      case 'len': {
+        // A sockaddr's or an option's length is an int (socklen_t), as arg() prints it.
+        const prev = def.params[idx - 1]?.kind;
+        const signed = prev === 'sockaddr' || prev === 'sockopt_val';
+        return { step: (_p, v, _ok, _n, json) => intStep(signed ? v | 0 : v >>> 0, json), generic: false };
+      }
+      case 'fd':
+        return { step: (p, v, _ok, _n, json) => putText(fdText(p, v), json), generic: false };
+      case 'timespec_out':
+        return { step: (p, v, ok, n, json, args) => (ok && v ? timespecStep(p, v, json) : false) || putArg(p, def, args, idx, ok, n, undefined, json), generic: true };
+      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
+      case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
+      case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
+        // The text of these is a function of the value alone (arg() reads nothing else): each value's bytes are made once.
+        const memo = new Map<number, { text: Uint8Array; json: Uint8Array } | null>();
+        return {
+          step: (p, v, _ok, _n, json) => {
+            let m = memo.get(v);
+            if (m === undefined) {
+              const xs: unknown[] = [];
+              xs[idx] = v;
+              const x = arg(p, def, xs, idx, false, 0);
+              m = x === undefined ? null : { text: Buffer.from(x), json: Buffer.from(JSON.stringify(x)) };
+              if (memo.size < MEMO_VALUES) memo.set(v, m);
+            }
+            if (m === null) return;
+            comma(json);
+            L.bytes(json ? m.json : m.text);
+          },
+          generic: false,
+        };
+      }
+      default:
+        return { step: generic, generic: true };
+    }
+  };
+  const intStep = (v: number, json: boolean): void => {
+    comma(json);
+    if (json) L.ch(34);
+    L.num(v);
+    if (json) L.ch(34);
+  };
+  /** A timespec_out below 2^53 ns as bytes (false: leave it to putArg). */
+  const timespecStep = (p: Process, v: number, json: boolean): boolean => {
+    const mem = p.mem;
+    let lo: number, hi: number;
+    try {
+      lo = mem.u32(v);
+      hi = mem.u32(v + 4);
+    } catch {
+      return false;
+    }
+    if (hi >= 0x200000) return false;
+    comma(json);
+    let sec: number, nsec: number;
+    if (hi === 0 && lo < 0x80000000) {
+      sec = (lo / 1000000000) | 0;
+      nsec = lo - sec * 1000000000;
+    } else {
+      const ns = hi * 4294967296 + lo;
+      sec = Math.floor(ns / 1e9);
+      nsec = ns - sec * 1e9;
+    }
+    L.bytes(json ? B.tvSecJ : B.tvSec);
+    L.uint(sec);
+    L.bytes(B.tvNsec);
+    L.uint(nsec);
+    L.ch(125);
+    if (json) L.ch(34);
+    return true;
+  };
+  /** A syscall's line writer, or null where the general path prints it (a shape that is not pure: in/out values, sleep, clone). */
+  const compileWriter = (def: SyscallDef): Writer | null => {
+    const sh = shapeOf(def);
+    if (!sh.pure) return null;
+    const steps = def.params.map((_, i) => compileStep(def, i));
+    const named = namedBytes(sh, def, def.strace);
+    return {
+      steps: steps.map((x) => x.step),
+      needsArgs: sh.resultShown || steps.some((x) => x.generic),
+      resultShown: sh.resultShown,
+      text: named.text,
+      json: named.json,
+      // strace -e trace= and --library=false: decided once (callName is def.strace for a shape that is not sleepy).
+      shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
+      fdFirst: def.params[0]?.kind === 'fd',
+    };
+  };
+  const writers = new WeakMap<SyscallDef, Writer | null>();
+  let lastWriterDef: SyscallDef | undefined;
+  let lastWriter: Writer | undefined;
+  const writerOf = (def: SyscallDef): Writer | undefined => {
+    if (def === lastWriterDef) return lastWriter;
+    let w = writers.get(def);
+    if (w === undefined) writers.set(def, (w = compileWriter(def)));
+    lastWriterDef = def;
+    lastWriter = w ?? undefined;
+    return lastWriter;
+  };
+  /** shown(), for a call with a compiled writer. */
+  const shownRaw = (p: Process, w: Writer, a: number): boolean =>
+    w.shown && (pidSet === undefined || pidSet.has(p.pid)) && (hostSet === undefined || hostSet.has(p.host)) && (fdSet === undefined || (w.fdFirst && fdSet.has(a)));
+
   return {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
@@ -946,22 +1176,10 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const named = namedBytes(shapeOf(def), def, name);
       unfinishedBefore(p.pid);
       L.reset();
-      if (json) {
-        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        L.bytes(B.seq);
-        L.uint(++seq);
-        L.bytes(B.start);
-        jnumL(start);
-        L.bytes(B.end);
-        jnumL(now);
-        L.bytes(B.pid);
-        L.num(p.pid);
-        L.bytes(hostBytes(p.host));
-        L.bytes(named.json);
-      } else {
+      if (json) lineHeadJson(p, start, now, named.json);
+      else {
         lastText[p.pid] = res.text;
-        L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
-        stampL(now);
+        lineHeadText(p, now);
         if (u?.shown) {
           L.bytes(B.resumedOpen);
           L.str(name);
@@ -976,49 +1194,58 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
       }
       for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
-      if (json) {
-        // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
-        const restart = RESTART_TEXT.get(r);
-        const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
-        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
-        L.bytes(B.ret);
-        L.json(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1');
-        if (errno !== undefined) {
-          L.str(',"errno":');
-          L.json(errno);
-        }
-        if (def.library) L.str(',"library":true');
-        if (injected) L.str(',"injected":true');
-        if (note) {
-          L.str(',"note":');
-          L.json(note);
-        }
-        if (opts.wall) {
-          L.str(',"wall":');
-          jnumL(Date.now() * 1e6);
-        }
-        L.str('}\n');
-      } else {
-        L.ch(41);
-        // strace's result column (40), counted from the line's start or its last newline.
-        const col = L.column();
-        if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
-        else L.ch(32);
-        L.bytes(B.eq);
-        L.str(res.text);
-        if (injected) L.str(' (INJECTED)');
-        if (def.library) L.str(' [library call]');
-        if (note) {
-          L.str(' [');
-          L.str(note);
-          L.ch(93);
-        }
-        L.bytes(B.dur);
-        L.secs(now - start);
-        L.ch(62);
-        L.ch(10);
-      }
+      lineTail(def, r, ok, res.text, injected, note, start, now, json);
       emitLine(p.pid);
+    },
+    onEnterRaw(p, def, a, b, c, d, e, f, g, h, i) {
+      const w = writerOf(def);
+      if (w === undefined) {
+        this.onEnter!(p, def, argList(def, a, b, c, d, e, f, g, h, i));
+        return;
+      }
+      // A pure shape notes nothing at entry: its arguments are printed from their values when it returns.
+      if (shownRaw(p, w, a)) entries[p.pid] = PURE_ENTRY;
+    },
+    onSyscallRaw(p, def, r, start, a, b, c, d, e, f, g, h, i) {
+      const w = writerOf(def);
+      // What the compiled writer leaves to the general path: a shape that is not pure, an injected or explained result, a call left unfinished, --summary.
+      if (w === undefined || p.injected !== undefined || p.note !== undefined || pending.size !== 0 || opts.summary) {
+        this.onSyscall(p, def, argList(def, a, b, c, d, e, f, g, h, i), r, start);
+        return;
+      }
+      const pid = p.pid;
+      const entry = entries[pid];
+      if (entry !== undefined) entries[pid] = undefined;
+      if (!shownRaw(p, w, a)) return;
+      const ok = r === 0;
+      lastResult = r;
+      if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) return;
+      const now = p.kernel.clock.now();
+      const args = w.needsArgs ? argList(def, a, b, c, d, e, f, g, h, i) : NO_ARGS;
+      const res = ok && !w.resultShown ? ZERO : result(p, def, args, r, entry);
+      const n = ok ? res.n : 0;
+      const json = format === 'jsonl';
+      L.reset();
+      if (json) lineHeadJson(p, start, now, w.json);
+      else {
+        lastText[pid] = res.text;
+        lineHeadText(p, now);
+        L.bytes(w.text);
+      }
+      sep = json ? 1 : 0;
+      const st = w.steps;
+      const k = st.length;
+      if (k > 0) st[0]!(p, a, ok, n, json, args);
+      if (k > 1) st[1]!(p, b, ok, n, json, args);
+      if (k > 2) st[2]!(p, c, ok, n, json, args);
+      if (k > 3) st[3]!(p, d, ok, n, json, args);
+      if (k > 4) st[4]!(p, e, ok, n, json, args);
+      if (k > 5) st[5]!(p, f, ok, n, json, args);
+      if (k > 6) st[6]!(p, g, ok, n, json, args);
+      if (k > 7) st[7]!(p, h, ok, n, json, args);
+      if (k > 8) st[8]!(p, i, ok, n, json, args);
+      lineTail(def, r, ok, res.text, false, undefined, start, now, json);
+      if (!L.end()) write(L.text(), pid);
     },
     onSignal(p, sig, info) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
