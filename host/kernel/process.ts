@@ -562,6 +562,11 @@ export class Process implements Waiter {
     }
     if (callMask !== undefined) this.signals.mask = callMask;
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind (as fastCall does; a traced loop takes this path).
+      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
+        return r;
+      }
       // Yield the CPU after a completed call: the result is handed back on rewind.
       this.resumeValue = r;
       this.state = 'runnable';

@@ -24,6 +24,8 @@ export interface ByteTarget {
   flush(): void;
 }
 
+const ZERO_SECS = ascii('0.000000');
+
 /** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
 export class LineBuf {
   buf: Uint8Array = Buffer.allocUnsafe(1024);
@@ -189,6 +191,11 @@ export class LineBuf {
 
   /** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds without toFixed. */
   secs(ns: number): void {
+    if (ns === 0) {
+      // A call that took no virtual time: most of them.
+      this.bytes(ZERO_SECS);
+      return;
+    }
     // The virtual clock's whole microseconds below 2^31 (35 minutes): int32 arithmetic only.
     const us = ns / 1000;
     if (us >= 0 && us < 2147483648 && (us | 0) === us) {

@@ -251,8 +251,8 @@ interface CallShape {
 /** Bytes of the line's fixed parts (host/trace/linebuf.ts). */
 const B = {
   seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
-  eq: ascii('= '), dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
-  spaces: SPACES.map(ascii),
+  dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
+  closeEq: SPACES.map((sp) => ascii(`)${sp}= `)), retZero: ascii('],"ret":"0"'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
 const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
@@ -780,9 +780,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return `${secs(ns)} `;
   };
   /** stamp(), into L. */
+  const stampElapsed = (opts.time ?? 'elapsed') === 'elapsed';
   const stampL = (ns: number): void => {
-    const mode = opts.time ?? 'elapsed';
-    if (mode === 'elapsed') {
+    if (stampElapsed) {
       L.secs(ns);
       L.ch(32);
     } else L.str(stamp(ns));
@@ -941,8 +941,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const restart = RESTART_TEXT.get(r);
       const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
       const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
-      L.bytes(B.ret);
-      L.json(ok ? resText : def.library ? String(r) : restart ? '?' : '-1');
+      if (resText === '0' && ok) L.bytes(B.retZero);
+      else {
+        L.bytes(B.ret);
+        L.json(ok ? resText : def.library ? String(r) : restart ? '?' : '-1');
+      }
       if (errno !== undefined) {
         L.str(',"errno":');
         L.json(errno);
@@ -960,13 +963,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       L.ch(125);
       L.ch(10);
     } else {
-      L.ch(41);
-      // strace's result column (40), counted from the line's start or its last newline.
-      const col = L.column();
-      if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
-      else L.ch(32);
-      L.bytes(B.eq);
-      L.str(resText);
+      // ")", then " = " from strace's result column (40), counted from the line's start or its last newline.
+      const col = L.column() + 1;
+      L.bytes(B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
+      if (resText === '0') L.ch(48);
+      else L.str(resText);
       if (injected) L.str(' (INJECTED)');
       if (def.library) L.str(' [library call]');
       if (note) {
@@ -1014,7 +1015,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       case 'fd':
         return { step: (p, v, _ok, _n, json) => putText(fdText(p, v), json), generic: false };
       case 'timespec_out':
-        return { step: (p, v, ok, n, json, args) => (ok && v ? timespecStep(p, v, json) : false) || putArg(p, def, args, idx, ok, n, undefined, json), generic: true };
+        return {
+          step: (p, v, ok, n, json) => {
+            if (ok && v && timespecStep(p, v, json)) return;
+            // arg() reads this parameter's value alone.
+            const xs: unknown[] = [];
+            xs[idx] = v;
+            putArg(p, def, xs, idx, ok, n, undefined, json);
+          },
+          generic: false,
+        };
       case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
       case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
       case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
@@ -1103,6 +1113,20 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     lastWriterDef = def;
     lastWriter = w ?? undefined;
     return lastWriter;
+  };
+  const rawArgs: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  const fillArgs = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): readonly unknown[] => {
+    const x = rawArgs;
+    x[0] = a;
+    x[1] = b;
+    x[2] = c;
+    x[3] = d;
+    x[4] = e;
+    x[5] = f;
+    x[6] = g;
+    x[7] = h;
+    x[8] = i;
+    return x;
   };
   /** shown(), for a call with a compiled writer. */
   const shownRaw = (p: Process, w: Writer, a: number): boolean =>
@@ -1221,7 +1245,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       lastResult = r;
       if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) return;
       const now = p.kernel.clock.now();
-      const args = w.needsArgs ? argList(def, a, b, c, d, e, f, g, h, i) : NO_ARGS;
+      // The arguments as an array, for the steps and results that read them: one array, filled in place (arg() and result() read no further than the call's parameters).
+      const args = w.needsArgs ? fillArgs(a, b, c, d, e, f, g, h, i) : NO_ARGS;
       const res = ok && !w.resultShown ? ZERO : result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
       const json = format === 'jsonl';
