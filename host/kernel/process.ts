@@ -588,13 +588,20 @@ export class Process implements Waiter {
    */
   fastReady(): boolean {
     const k = this.kernel;
-    return !this.rewinding && this.callStart < 0 && !this.partialSignal && this.callSigMask === undefined && k.observer === undefined && k.interceptor === undefined && this.state !== 'exited';
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
+    return !this.rewinding && this.callStart < 0 && !this.partialSignal && this.callSigMask === undefined && (obs === undefined || obs.onSyscallRaw !== undefined) && k.interceptor === undefined && this.state !== 'exited';
   }
   /** @internal the fast path proper, once fastReady() said yes. */
   fastCall(def: SyscallDef, a: number, b: number, c: number, d: number): number {
     const k = this.kernel;
     const u = undefined as unknown as number;
     k.clock.tick();
+    // An observer with raw hooks (the tracer) sees the call as dispatch shows it; a narrowed i64 (skip64, which it does not print) is undefined.
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
+    if (obs !== undefined) {
+      this.callStart = k.clock.now();
+      if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, u, u, u, u, u);
+    }
     this.currentCall = def;
     let r: number;
     try {
@@ -607,6 +614,10 @@ export class Process implements Waiter {
       else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
     }
     this.currentCall = undefined;
+    if (obs !== undefined) {
+      obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
+      this.callStart = -1;
+    }
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
       // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind.
       if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {

@@ -15,7 +15,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
-import { LineBuf, ascii, type ByteTarget } from './linebuf.js';
+import { LineBuf, ascii, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -325,6 +325,9 @@ const PURE_ENTRY: Entry = Object.freeze({ text: [], before: NO_BEFORE }) as Entr
 type Step = (p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]) => void;
 const NO_STEP: Step = () => {};
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** Room made at once for a line's head (with its prefix and name) and for its tail after the result: written with no check per piece. */
+const HEAD_ROOM = 160;
+const TAIL_ROOM = 96;
 /** Values whose bytes a step keeps, per parameter. */
 const MEMO_VALUES = 64;
 /** A syscall's line writer, made once per tracer from its parameter kinds (a pure shape only). */
@@ -779,14 +782,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
     return `${secs(ns)} `;
   };
-  /** stamp(), into L. */
+  /** --trace-time: the default (written in place) and none. */
   const stampElapsed = (opts.time ?? 'elapsed') === 'elapsed';
-  const stampL = (ns: number): void => {
-    if (stampElapsed) {
-      L.secs(ns);
-      L.ch(32);
-    } else L.str(stamp(ns));
-  };
+  const stampNone = opts.time === 'none';
   /** " = result", from column 40 as strace aligns it. */
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
@@ -918,37 +916,69 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** The line's start: JSONL's fields up to "args":[, from the call's name bytes on. */
   const lineHeadJson = (p: Process, start: number, now: number, nameJson: Uint8Array): void => {
     // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-    L.bytes(B.seq);
-    L.uint(++seq);
-    L.bytes(B.start);
-    jnumL(start);
-    L.bytes(B.end);
-    jnumL(now);
-    L.bytes(B.pid);
-    L.num(p.pid);
-    L.bytes(hostBytes(p.host));
-    L.bytes(nameJson);
+    const host = hostBytes(p.host);
+    L.reserve(HEAD_ROOM + host.length + nameJson.length);
+    const b = L.buf;
+    let n = putBytes(b, L.n, B.seq);
+    n = putUint(b, n, ++seq);
+    n = putBytes(b, n, B.start);
+    n = jnumAt(b, n, start);
+    n = putBytes(b, n, B.end);
+    n = jnumAt(b, n, now);
+    n = putBytes(b, n, B.pid);
+    n = putSmallUint(b, n, p.pid);
+    n = putBytes(b, n, host);
+    L.n = putBytes(b, n, nameJson);
   };
-  /** The text line's [pid N] and timestamp. */
-  const lineHeadText = (p: Process, now: number): void => {
-    L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
-    stampL(now);
+  /** A time in JSON as JSON.stringify writes it: a whole number of ns in place, anything else as text (room: 24 bytes). */
+  const jnumAt = (b: Uint8Array, n: number, v: number): number => {
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return putUint(b, n, v);
+    const t = Number.isFinite(v) ? String(v) : 'null';
+    for (let i = 0; i < t.length; i++) b[n + i] = t.charCodeAt(i);
+    return n + t.length;
+  };
+  /** The text line's [pid N] and timestamp, then the call's name bytes. */
+  const lineHeadText = (p: Process, now: number, name: Uint8Array | undefined): void => {
+    const prefix = (prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
+    L.reserve(HEAD_ROOM + prefix.length + (name === undefined ? 0 : name.length));
+    const b = L.buf;
+    let n = putBytes(b, L.n, prefix);
+    if (stampElapsed) {
+      const at = putSecs(b, n, now);
+      if (at >= 0) {
+        b[at] = 32;
+        n = at + 1;
+      } else {
+        L.n = n;
+        L.str(stamp(now));
+        if (name !== undefined) L.bytes(name);
+        return;
+      }
+    } else if (stampNone) {
+      // no timestamp
+    } else {
+      L.n = n;
+      L.str(stamp(now));
+      if (name !== undefined) L.bytes(name);
+      return;
+    }
+    L.n = name === undefined ? n : putBytes(b, n, name);
   };
   /** The line's end, from the closing parenthesis (JSONL: bracket) on: the result, its marks, the time the call took. */
   const lineTail = (def: SyscallDef, r: number, ok: boolean, resText: string, injected: boolean, note: string | undefined, start: number, now: number, json: boolean): void => {
     if (json) {
-      // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
-      const restart = RESTART_TEXT.get(r);
-      const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
-      const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
       if (resText === '0' && ok) L.bytes(B.retZero);
       else {
+        // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
+        const restart = RESTART_TEXT.get(r);
+        const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
+        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
         L.bytes(B.ret);
         L.json(ok ? resText : def.library ? String(r) : restart ? '?' : '-1');
-      }
-      if (errno !== undefined) {
-        L.str(',"errno":');
-        L.json(errno);
+        if (errno !== undefined) {
+          L.str(',"errno":');
+          L.json(errno);
+        }
       }
       if (def.library) L.str(',"library":true');
       if (injected) L.str(',"injected":true');
@@ -960,25 +990,45 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         L.str(',"wall":');
         jnumL(Date.now() * 1e6);
       }
-      L.ch(125);
-      L.ch(10);
+      L.reserve(2);
+      const b = L.buf;
+      const n = L.n;
+      b[n] = 125;
+      b[n + 1] = 10;
+      L.n = n + 2;
     } else {
       // ")", then " = " from strace's result column (40), counted from the line's start or its last newline.
       const col = L.column() + 1;
-      L.bytes(B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
-      if (resText === '0') L.ch(48);
-      else L.str(resText);
-      if (injected) L.str(' (INJECTED)');
-      if (def.library) L.str(' [library call]');
-      if (note) {
-        L.str(' [');
-        L.str(note);
-        L.ch(93);
+      L.reserve(TAIL_ROOM);
+      let b = L.buf;
+      let n = putBytes(b, L.n, B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
+      if (resText === '0' && !injected && !def.library && !note) b[n++] = 48;
+      else {
+        L.n = n;
+        L.str(resText);
+        if (injected) L.str(' (INJECTED)');
+        if (def.library) L.str(' [library call]');
+        if (note) {
+          L.str(' [');
+          L.str(note);
+          L.ch(93);
+        }
+        L.reserve(TAIL_ROOM);
+        b = L.buf;
+        n = L.n;
       }
-      L.bytes(B.dur);
-      L.secs(now - start);
-      L.ch(62);
-      L.ch(10);
+      n = putBytes(b, n, B.dur);
+      const at = putSecs(b, n, now - start);
+      if (at < 0) {
+        L.n = n;
+        L.secs(now - start);
+        L.reserve(2);
+        b = L.buf;
+        n = L.n;
+      } else n = at;
+      b[n] = 62;
+      b[n + 1] = 10;
+      L.n = n + 2;
     }
   };
 
@@ -1057,7 +1107,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     L.num(v);
     if (json) L.ch(34);
   };
-  /** A timespec_out below 2^53 ns as bytes (false: leave it to putArg). */
+  /** A timespec_out below 2^53 ns, in place (false: leave it to putArg). */
   const timespecStep = (p: Process, v: number, json: boolean): boolean => {
     const mem = p.mem;
     let lo: number, hi: number;
@@ -1068,7 +1118,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       return false;
     }
     if (hi >= 0x200000) return false;
-    comma(json);
     let sec: number, nsec: number;
     if (hi === 0 && lo < 0x80000000) {
       sec = (lo / 1000000000) | 0;
@@ -1078,12 +1127,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       sec = Math.floor(ns / 1e9);
       nsec = ns - sec * 1e9;
     }
-    L.bytes(json ? B.tvSecJ : B.tvSec);
-    L.uint(sec);
-    L.bytes(B.tvNsec);
-    L.uint(nsec);
-    L.ch(125);
-    if (json) L.ch(34);
+    L.reserve(64);
+    const b = L.buf;
+    let n = L.n;
+    if (sep === 2) {
+      b[n++] = 44;
+      if (!json) b[n++] = 32;
+    }
+    sep = 2;
+    n = putBytes(b, n, json ? B.tvSecJ : B.tvSec);
+    n = putUint(b, n, sec);
+    n = putBytes(b, n, B.tvNsec);
+    n = putSmallUint(b, n, nsec);
+    b[n++] = 125;
+    if (json) b[n++] = 34;
+    L.n = n;
     return true;
   };
   /** A syscall's line writer, or null where the general path prints it (a shape that is not pure: in/out values, sleep, clone). */
@@ -1203,12 +1261,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (json) lineHeadJson(p, start, now, named.json);
       else {
         lastText[p.pid] = res.text;
-        lineHeadText(p, now);
+        lineHeadText(p, now, u?.shown ? undefined : named.text);
         if (u?.shown) {
           L.bytes(B.resumedOpen);
           L.str(name);
           L.bytes(B.resumed);
-        } else L.bytes(named.text);
+        }
       }
       sep = json ? 1 : 0;
       if (!u?.shown || json) {
@@ -1254,8 +1312,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (json) lineHeadJson(p, start, now, w.json);
       else {
         lastText[pid] = res.text;
-        lineHeadText(p, now);
-        L.bytes(w.text);
+        lineHeadText(p, now, w.text);
       }
       sep = json ? 1 : 0;
       const st = w.steps;
