@@ -34,7 +34,8 @@ const ZERO_SECS = ascii('0.000000');
 /** Bytes made by ascii(). */
 export function putBytes(b: Uint8Array, n: number, a: Uint8Array): number {
   const len = a.length;
-  if (len > 32) {
+  // A loop for a few bytes, TypedArray.prototype.set beyond.
+  if (len > 16) {
     b.set(a, n);
     return n + len;
   }

@@ -1091,8 +1091,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
               if (memo.size < MEMO_VALUES) memo.set(v, m);
             }
             if (m === null) return;
-            comma(json);
-            L.bytes(json ? m.json : m.text);
+            const x = json ? m.json : m.text;
+            L.reserve(x.length + 2);
+            const b = L.buf;
+            let at = L.n;
+            if (sep === 2) {
+              b[at++] = 44;
+              if (!json) b[at++] = 32;
+            }
+            sep = 2;
+            L.n = putBytes(b, at, x);
           },
           generic: false,
         };
