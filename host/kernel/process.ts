@@ -578,11 +578,12 @@ export class Process implements Waiter {
   }
 
   /**
-   * The import of a `fast` call (SyscallDef.fast) enters here: while nothing
-   * watches the call (no tracer, no injector) and no call is being resumed,
-   * it does what dispatch does for a call that returns at once (the clock's
-   * tick, the errno of an Errno, the slice budget) without the per-call
-   * bookkeeping only blocking or traced calls need. Anything else takes
+   * The import of a `fast` call (SyscallDef.fast) enters here: while no
+   * injector is attached, any observer takes raw values (the tracer's
+   * RawSyscallHooks, called here as dispatch calls them) and no call is
+   * being resumed, it does what dispatch does for a call that returns at
+   * once (the clock's tick, the errno of an Errno, the slice budget) without
+   * the per-call bookkeeping only blocking calls need. Anything else takes
    * dispatch, so both paths give the same results.
    * @internal
    */
