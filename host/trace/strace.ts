@@ -1293,8 +1293,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         this.onEnter!(p, def, argList(def, a, b, c, d, e, f, g, h, i));
         return;
       }
-      // A pure shape notes nothing at entry: its arguments are printed from their values when it returns.
-      if (shownRaw(p, w, a)) entries[p.pid] = PURE_ENTRY;
+      // A pure shape notes nothing at entry: its arguments are printed from their values when it returns
+      // (the mark is for onSuspend, which only a call that may block reaches).
+      if (def.mayBlock && shownRaw(p, w, a)) entries[p.pid] = PURE_ENTRY;
     },
     onSyscallRaw(p, def, r, start, a, b, c, d, e, f, g, h, i) {
       const w = writerOf(def);
