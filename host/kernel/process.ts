@@ -7,11 +7,11 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { BLOCKED, FORK, narrowsI64, type SyscallDef } from './syscall.js';
+import { BLOCKED, FORK, narrowsI64, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import type { LoadedModule } from '../loader/module.js';
 
@@ -504,12 +504,15 @@ export class Process implements Waiter {
     const k = this.kernel;
     const clock = k.clock;
     clock.tick();
-    // Tracing and fault injection see the arguments as an array; an untraced call makes none.
-    const obs = k.observer;
+    // Fault injection sees the arguments as an array; an observer with raw hooks (the tracer) takes them as they are, and an untraced call makes none.
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
     let args: number[] | undefined;
     if (this.callStart < 0) {
       this.callStart = clock.now();
-      if (obs !== undefined && obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
+      if (obs !== undefined) {
+        if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, e, f, g, h, i);
+        else if (obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
+      }
     }
     this.currentCall = def;
     let r: number;
@@ -534,7 +537,10 @@ export class Process implements Waiter {
       this.unwind();
       return 0;
     }
-    if (obs !== undefined) obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    if (obs !== undefined) {
+      if (obs.onSyscallRaw !== undefined) obs.onSyscallRaw(this, def, r, this.callStart, a, b, c, d, e, f, g, h, i);
+      else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    }
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;
@@ -556,6 +562,11 @@ export class Process implements Waiter {
     }
     if (callMask !== undefined) this.signals.mask = callMask;
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
+      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind (as fastCall does; a traced loop takes this path).
+      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
+        return r;
+      }
       // Yield the CPU after a completed call: the result is handed back on rewind.
       this.resumeValue = r;
       this.state = 'runnable';
@@ -567,23 +578,31 @@ export class Process implements Waiter {
   }
 
   /**
-   * The import of a `fast` call (SyscallDef.fast) enters here: while nothing
-   * watches the call (no tracer, no injector) and no call is being resumed,
-   * it does what dispatch does for a call that returns at once (the clock's
-   * tick, the errno of an Errno, the slice budget) without the per-call
-   * bookkeeping only blocking or traced calls need. Anything else takes
+   * The import of a `fast` call (SyscallDef.fast) enters here: while no
+   * injector is attached, any observer takes raw values (the tracer's
+   * RawSyscallHooks, called here as dispatch calls them) and no call is
+   * being resumed, it does what dispatch does for a call that returns at
+   * once (the clock's tick, the errno of an Errno, the slice budget) without
+   * the per-call bookkeeping only blocking calls need. Anything else takes
    * dispatch, so both paths give the same results.
    * @internal
    */
   fastReady(): boolean {
     const k = this.kernel;
-    return !this.rewinding && this.callStart < 0 && !this.partialSignal && this.callSigMask === undefined && k.observer === undefined && k.interceptor === undefined && this.state !== 'exited';
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
+    return !this.rewinding && this.callStart < 0 && !this.partialSignal && this.callSigMask === undefined && (obs === undefined || obs.onSyscallRaw !== undefined) && k.interceptor === undefined && this.state !== 'exited';
   }
   /** @internal the fast path proper, once fastReady() said yes. */
   fastCall(def: SyscallDef, a: number, b: number, c: number, d: number): number {
     const k = this.kernel;
     const u = undefined as unknown as number;
     k.clock.tick();
+    // An observer with raw hooks (the tracer) sees the call as dispatch shows it; a narrowed i64 (skip64, which it does not print) is undefined.
+    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
+    if (obs !== undefined) {
+      this.callStart = k.clock.now();
+      if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, u, u, u, u, u);
+    }
     this.currentCall = def;
     let r: number;
     try {
@@ -596,6 +615,10 @@ export class Process implements Waiter {
       else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
     }
     this.currentCall = undefined;
+    if (obs !== undefined) {
+      obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
+      this.callStart = -1;
+    }
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
       // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind.
       if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {

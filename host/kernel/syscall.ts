@@ -150,3 +150,18 @@ export function syscall(
     handler,
   };
 }
+
+/**
+ * An observer's hooks that take a call's arguments as Process.dispatch has
+ * them, raw values a..i (the first def.params.length are the call's, the
+ * rest undefined; a fast call's narrowed skip64 is undefined too), instead
+ * of an array made per call. An observer that has them is called through
+ * them, not onEnter/onSyscall, for the calls Process.dispatch and
+ * Process.fastCall enter and return from (a traced fast call keeps the fast
+ * path); its other calls (a blocked call interrupted by a signal, fork)
+ * still come with the array. Both must print the same.
+ */
+export interface RawSyscallHooks {
+  onEnterRaw?(p: Process, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
+  onSyscallRaw?(p: Process, def: SyscallDef, result: number, start: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
+}

@@ -24,6 +24,84 @@ export interface ByteTarget {
   flush(): void;
 }
 
+const ZERO_SECS = ascii('0.000000');
+
+// Unchecked writes at b[n...] that return the new end, for bytes already
+// made room for (LineBuf.reserve): a line's fixed parts and numbers go in
+// with no bounds check or field store per piece. LineBuf's own methods are
+// these with the room checked.
+
+/** Bytes made by ascii(). */
+export function putBytes(b: Uint8Array, n: number, a: Uint8Array): number {
+  const len = a.length;
+  // A loop for a few bytes, TypedArray.prototype.set beyond.
+  if (len > 16) {
+    b.set(a, n);
+    return n + len;
+  }
+  for (let i = 0; i < len; i++) b[n + i] = a[i]!;
+  return n + len;
+}
+
+/** A non-negative integer below 2^31, as String() writes it (at most 10 bytes). */
+export function putSmallUint(b: Uint8Array, n: number, v: number): number {
+  if (v < 10) {
+    b[n] = 48 + v;
+    return n + 1;
+  }
+  let digits = 1;
+  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
+  let i = n + digits;
+  for (let t = v | 0; ; ) {
+    const q = (t / 10) | 0;
+    b[--i] = 48 + t - q * 10;
+    if (q === 0) break;
+    t = q;
+  }
+  return n + digits;
+}
+
+/** A non-negative integer below 2^53, as String() writes it (at most 16 bytes). */
+export function putUint(b: Uint8Array, n: number, v: number): number {
+  if (v < 0x80000000) return putSmallUint(b, n, v);
+  let digits = 1;
+  for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+  let i = n + digits;
+  for (let t = v; ; ) {
+    const q = Math.floor(t / 10);
+    b[--i] = 48 + (t - q * 10);
+    if (q === 0) break;
+    t = q;
+  }
+  return n + digits;
+}
+
+/** "." and 6 digits of frac (below 10^6). */
+function putMicros(b: Uint8Array, at: number, frac: number): number {
+  b[at] = 46;
+  for (let i = at + 6; i > at; i--) {
+    const q = (frac / 10) | 0;
+    b[i] = 48 + frac - q * 10;
+    frac = q;
+  }
+  return at + 7;
+}
+
+/** Seconds with 6 decimals as (ns / 1e9).toFixed(6) prints them, for whole microseconds up to 9e15 ns (at most 24 bytes); -1 for any other value. */
+export function putSecs(b: Uint8Array, n: number, ns: number): number {
+  // The virtual clock's whole microseconds below 2^31 (35 minutes): int32 arithmetic only.
+  const us = ns / 1000;
+  if (us >= 0 && us < 2147483648 && (us | 0) === us) {
+    const s = (us / 1000000) | 0;
+    return putMicros(b, putSmallUint(b, n, s), us - s * 1000000);
+  }
+  if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
+    const s = Math.floor(us / 1e6);
+    return putMicros(b, putUint(b, n, s), (us - s * 1e6) | 0);
+  }
+  return -1;
+}
+
 /** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
 export class LineBuf {
   buf: Uint8Array = Buffer.allocUnsafe(1024);
@@ -57,6 +135,11 @@ export class LineBuf {
   /** The column the next character lands in. */
   column(): number {
     return this.n - this.col0 - this.extra;
+  }
+
+  /** Makes room for k more bytes at buf[n...] (the line may move: read buf and n after). */
+  reserve(k: number): void {
+    if (this.n + k > this.buf.length) this.spill(k);
   }
 
   private room(k: number): void {
@@ -123,17 +206,8 @@ export class LineBuf {
 
   /** Bytes made by ascii(): no newline, one column each. */
   bytes(a: Uint8Array): void {
-    const len = a.length;
-    this.room(len);
-    const b = this.buf;
-    if (len > 32) {
-      b.set(a, this.n);
-      this.n += len;
-      return;
-    }
-    let n = this.n;
-    for (let i = 0; i < len; i++) b[n++] = a[i]!;
-    this.n = n;
+    this.room(a.length);
+    this.n = putBytes(this.buf, this.n, a);
   }
 
   /** One ASCII character. */
@@ -145,34 +219,7 @@ export class LineBuf {
   /** A non-negative integer below 2^53, as String() writes it (int32 arithmetic below 2^31). */
   uint(v: number): void {
     this.room(16);
-    const b = this.buf;
-    if (v < 10) {
-      b[this.n++] = 48 + v;
-      return;
-    }
-    if (v < 0x80000000) {
-      let digits = 1;
-      for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
-      let i = this.n + digits;
-      this.n = i;
-      for (let t = v | 0; ; ) {
-        const q = (t / 10) | 0;
-        b[--i] = 48 + t - q * 10;
-        if (q === 0) break;
-        t = q;
-      }
-      return;
-    }
-    let digits = 1;
-    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
-    let i = this.n + digits;
-    this.n = i;
-    for (let t = v; ; ) {
-      const q = Math.floor(t / 10);
-      b[--i] = 48 + (t - q * 10);
-      if (q === 0) break;
-      t = q;
-    }
+    this.n = putUint(this.buf, this.n, v);
   }
 
   /** A number as String() (and JSON.stringify, for finite ones) writes it. */
@@ -189,42 +236,15 @@ export class LineBuf {
 
   /** Seconds with 6 decimals, as (ns / 1e9).toFixed(6) prints them; whole microseconds without toFixed. */
   secs(ns: number): void {
-    // The virtual clock's whole microseconds below 2^31 (35 minutes): int32 arithmetic only.
-    const us = ns / 1000;
-    if (us >= 0 && us < 2147483648 && (us | 0) === us) {
-      const s = (us / 1000000) | 0;
-      let frac = us - s * 1000000;
-      this.uint(s);
-      this.room(7);
-      const b = this.buf;
-      const at = this.n;
-      b[at] = 46;
-      for (let i = at + 6; i > at; i--) {
-        const q = (frac / 10) | 0;
-        b[i] = 48 + frac - q * 10;
-        frac = q;
-      }
-      this.n = at + 7;
+    if (ns === 0) {
+      // A call that took no virtual time: most of them.
+      this.bytes(ZERO_SECS);
       return;
     }
-    if (ns >= 0 && ns <= 9e15 && ns % 1000 === 0) {
-      const us = ns / 1000;
-      const s = Math.floor(us / 1e6);
-      let frac = (us - s * 1e6) | 0;
-      this.uint(s);
-      this.room(7);
-      const b = this.buf;
-      const at = this.n;
-      b[at] = 46;
-      for (let i = at + 6; i > at; i--) {
-        const q = (frac / 10) | 0;
-        b[i] = 48 + frac - q * 10;
-        frac = q;
-      }
-      this.n = at + 7;
-      return;
-    }
-    this.str((ns / 1e9).toFixed(6));
+    this.room(24);
+    const at = putSecs(this.buf, this.n, ns);
+    if (at >= 0) this.n = at;
+    else this.str((ns / 1e9).toFixed(6));
   }
 
   /** A string as JSON.stringify writes it. */

@@ -10,12 +10,12 @@ import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
-import { OUT_KINDS, type ParamKind, type SyscallDef } from '../kernel/syscall.js';
+import { OUT_KINDS, type ParamKind, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
-import { LineBuf, ascii, type ByteTarget } from './linebuf.js';
+import { LineBuf, ascii, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -251,8 +251,8 @@ interface CallShape {
 /** Bytes of the line's fixed parts (host/trace/linebuf.ts). */
 const B = {
   seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
-  eq: ascii('= '), dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
-  spaces: SPACES.map(ascii),
+  dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
+  closeEq: SPACES.map((sp) => ascii(`)${sp}= `)), retZero: ascii('],"ret":"0"'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
 const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
@@ -321,7 +321,47 @@ interface Entry {
 /** The entry of a call whose shape is pure: its arguments are printed from their values at exit. */
 const PURE_ENTRY: Entry = Object.freeze({ text: [], before: NO_BEFORE }) as Entry;
 
-export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & { finish(): void } {
+/** One parameter's writer in a compiled line writer: v is its raw value; args the call's arguments as an array when the writer needs it (Writer.needsArgs), else empty. */
+type Step = (p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]) => void;
+const NO_STEP: Step = () => {};
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+/** Room made at once for a line's head (with its prefix and name) and for its tail after the result: written with no check per piece. */
+const HEAD_ROOM = 160;
+const TAIL_ROOM = 96;
+/** Values whose bytes a step keeps, per parameter. */
+const MEMO_VALUES = 64;
+/** A syscall's line writer, made once per tracer from its parameter kinds (a pure shape only). */
+interface Writer {
+  /** One per parameter. */
+  readonly steps: readonly Step[];
+  /** A step or the result reads the arguments as an array. */
+  readonly needsArgs: boolean;
+  readonly resultShown: boolean;
+  /** "name(" and JSONL's fields from "call" to "args":[, as bytes. */
+  readonly text: Uint8Array;
+  readonly json: Uint8Array;
+  /** Shown by the call filters that depend on the call alone (strace -e trace=, library calls). */
+  readonly shown: boolean;
+  /** The first parameter is an fd (the fd filter). */
+  readonly fdFirst: boolean;
+}
+/** The call's arguments as an array of exactly its parameters' length, as dispatch would have made it. */
+function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
+  switch (def.params.length) {
+    case 0: return [];
+    case 1: return [a];
+    case 2: return [a, b];
+    case 3: return [a, b, c];
+    case 4: return [a, b, c, d];
+    case 5: return [a, b, c, d, e];
+    case 6: return [a, b, c, d, e, f];
+    case 7: return [a, b, c, d, e, f, g];
+    case 8: return [a, b, c, d, e, f, g, h];
+    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+  }
+}
+
+export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
   const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
@@ -742,14 +782,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
     return `${secs(ns)} `;
   };
-  /** stamp(), into L. */
-  const stampL = (ns: number): void => {
-    const mode = opts.time ?? 'elapsed';
-    if (mode === 'elapsed') {
-      L.secs(ns);
-      L.ch(32);
-    } else L.str(stamp(ns));
-  };
+  /** --trace-time: the default (written in place) and none. */
+  const stampElapsed = (opts.time ?? 'elapsed') === 'elapsed';
+  const stampNone = opts.time === 'none';
   /** " = result", from column 40 as strace aligns it. */
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
@@ -878,6 +913,291 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     putText(arg(p, def, args, i, ok, n, entry), json);
   };
 
+  /** The line's start: JSONL's fields up to "args":[, from the call's name bytes on. */
+  const lineHeadJson = (p: Process, start: number, now: number, nameJson: Uint8Array): void => {
+    // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
+    const host = hostBytes(p.host);
+    L.reserve(HEAD_ROOM + host.length + nameJson.length);
+    const b = L.buf;
+    let n = putBytes(b, L.n, B.seq);
+    n = putUint(b, n, ++seq);
+    n = putBytes(b, n, B.start);
+    n = jnumAt(b, n, start);
+    n = putBytes(b, n, B.end);
+    n = jnumAt(b, n, now);
+    n = putBytes(b, n, B.pid);
+    n = putSmallUint(b, n, p.pid);
+    n = putBytes(b, n, host);
+    L.n = putBytes(b, n, nameJson);
+  };
+  /** A time in JSON as JSON.stringify writes it: a whole number of ns in place, anything else as text (room: 24 bytes). */
+  const jnumAt = (b: Uint8Array, n: number, v: number): number => {
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return putUint(b, n, v);
+    const t = Number.isFinite(v) ? String(v) : 'null';
+    for (let i = 0; i < t.length; i++) b[n + i] = t.charCodeAt(i);
+    return n + t.length;
+  };
+  /** The text line's [pid N] and timestamp, then the call's name bytes. */
+  const lineHeadText = (p: Process, now: number, name: Uint8Array | undefined): void => {
+    const prefix = (prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
+    L.reserve(HEAD_ROOM + prefix.length + (name === undefined ? 0 : name.length));
+    const b = L.buf;
+    let n = putBytes(b, L.n, prefix);
+    if (stampElapsed) {
+      const at = putSecs(b, n, now);
+      if (at >= 0) {
+        b[at] = 32;
+        n = at + 1;
+      } else {
+        L.n = n;
+        L.str(stamp(now));
+        if (name !== undefined) L.bytes(name);
+        return;
+      }
+    } else if (stampNone) {
+      // no timestamp
+    } else {
+      L.n = n;
+      L.str(stamp(now));
+      if (name !== undefined) L.bytes(name);
+      return;
+    }
+    L.n = name === undefined ? n : putBytes(b, n, name);
+  };
+  /** The line's end, from the closing parenthesis (JSONL: bracket) on: the result, its marks, the time the call took. */
+  const lineTail = (def: SyscallDef, r: number, ok: boolean, resText: string, injected: boolean, note: string | undefined, start: number, now: number, json: boolean): void => {
+    if (json) {
+      if (resText === '0' && ok) L.bytes(B.retZero);
+      else {
+        // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
+        const restart = RESTART_TEXT.get(r);
+        const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
+        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
+        L.bytes(B.ret);
+        L.json(ok ? resText : def.library ? String(r) : restart ? '?' : '-1');
+        if (errno !== undefined) {
+          L.str(',"errno":');
+          L.json(errno);
+        }
+      }
+      if (def.library) L.str(',"library":true');
+      if (injected) L.str(',"injected":true');
+      if (note) {
+        L.str(',"note":');
+        L.json(note);
+      }
+      if (opts.wall) {
+        L.str(',"wall":');
+        jnumL(Date.now() * 1e6);
+      }
+      L.reserve(2);
+      const b = L.buf;
+      const n = L.n;
+      b[n] = 125;
+      b[n + 1] = 10;
+      L.n = n + 2;
+    } else {
+      // ")", then " = " from strace's result column (40), counted from the line's start or its last newline.
+      const col = L.column() + 1;
+      L.reserve(TAIL_ROOM);
+      let b = L.buf;
+      let n = putBytes(b, L.n, B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
+      if (resText === '0' && !injected && !def.library && !note) b[n++] = 48;
+      else {
+        L.n = n;
+        L.str(resText);
+        if (injected) L.str(' (INJECTED)');
+        if (def.library) L.str(' [library call]');
+        if (note) {
+          L.str(' [');
+          L.str(note);
+          L.ch(93);
+        }
+        L.reserve(TAIL_ROOM);
+        b = L.buf;
+        n = L.n;
+      }
+      n = putBytes(b, n, B.dur);
+      const at = putSecs(b, n, now - start);
+      if (at < 0) {
+        L.n = n;
+        L.secs(now - start);
+        L.reserve(2);
+        b = L.buf;
+        n = L.n;
+      } else n = at;
+      b[n] = 62;
+      b[n + 1] = 10;
+      L.n = n + 2;
+    }
+  };
+
+  /** ", " (JSONL: ",") before an argument that is not the first. */
+  const comma = (json: boolean): void => {
+    if (sep === 2) {
+      L.ch(44);
+      if (!json) L.ch(32);
+    }
+    sep = 2;
+  };
+  /**
+   * A writer per parameter kind, chosen once per syscall (compileWriter):
+   * the common kinds write their bytes straight away; kinds whose text is a
+   * function of the value alone keep the bytes of the values seen; the rest
+   * go through putArg with the call's arguments as an array.
+   */
+  const compileStep = (def: SyscallDef, idx: number): { step: Step; generic: boolean } => {
+    const kind = def.params[idx]!.kind;
+    const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
+    switch (kind) {
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': case 'fcntl_ret':
+        return { step: NO_STEP, generic: false };
+      case 'i32':
+        return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false };
+      case 'u32': case 'iovcnt':
+        return { step: (_p, v, _ok, _n, json) => intStep(v >>> 0, json), generic: false };
+      case 'len': {
+        // A sockaddr's or an option's length is an int (socklen_t), as arg() prints it.
+        const prev = def.params[idx - 1]?.kind;
+        const signed = prev === 'sockaddr' || prev === 'sockopt_val';
+        return { step: (_p, v, _ok, _n, json) => intStep(signed ? v | 0 : v >>> 0, json), generic: false };
+      }
+      case 'fd':
+        return { step: (p, v, _ok, _n, json) => putText(fdText(p, v), json), generic: false };
+      case 'timespec_out':
+        return {
+          step: (p, v, ok, n, json) => {
+            if (ok && v && timespecStep(p, v, json)) return;
+            // arg() reads this parameter's value alone.
+            const xs: unknown[] = [];
+            xs[idx] = v;
+            putArg(p, def, xs, idx, ok, n, undefined, json);
+          },
+          generic: false,
+        };
+      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
+      case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
+      case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
+        // The text of these is a function of the value alone (arg() reads nothing else): each value's bytes are made once.
+        const memo = new Map<number, { text: Uint8Array; json: Uint8Array } | null>();
+        return {
+          step: (p, v, _ok, _n, json) => {
+            let m = memo.get(v);
+            if (m === undefined) {
+              const xs: unknown[] = [];
+              xs[idx] = v;
+              const x = arg(p, def, xs, idx, false, 0);
+              m = x === undefined ? null : { text: Buffer.from(x), json: Buffer.from(JSON.stringify(x)) };
+              if (memo.size < MEMO_VALUES) memo.set(v, m);
+            }
+            if (m === null) return;
+            const x = json ? m.json : m.text;
+            L.reserve(x.length + 2);
+            const b = L.buf;
+            let at = L.n;
+            if (sep === 2) {
+              b[at++] = 44;
+              if (!json) b[at++] = 32;
+            }
+            sep = 2;
+            L.n = putBytes(b, at, x);
+          },
+          generic: false,
+        };
+      }
+      default:
+        return { step: generic, generic: true };
+    }
+  };
+  const intStep = (v: number, json: boolean): void => {
+    comma(json);
+    if (json) L.ch(34);
+    L.num(v);
+    if (json) L.ch(34);
+  };
+  /** A timespec_out below 2^53 ns, in place (false: leave it to putArg). */
+  const timespecStep = (p: Process, v: number, json: boolean): boolean => {
+    const mem = p.mem;
+    let lo: number, hi: number;
+    try {
+      lo = mem.u32(v);
+      hi = mem.u32(v + 4);
+    } catch {
+      return false;
+    }
+    if (hi >= 0x200000) return false;
+    let sec: number, nsec: number;
+    if (hi === 0 && lo < 0x80000000) {
+      sec = (lo / 1000000000) | 0;
+      nsec = lo - sec * 1000000000;
+    } else {
+      const ns = hi * 4294967296 + lo;
+      sec = Math.floor(ns / 1e9);
+      nsec = ns - sec * 1e9;
+    }
+    L.reserve(64);
+    const b = L.buf;
+    let n = L.n;
+    if (sep === 2) {
+      b[n++] = 44;
+      if (!json) b[n++] = 32;
+    }
+    sep = 2;
+    n = putBytes(b, n, json ? B.tvSecJ : B.tvSec);
+    n = putUint(b, n, sec);
+    n = putBytes(b, n, B.tvNsec);
+    n = putSmallUint(b, n, nsec);
+    b[n++] = 125;
+    if (json) b[n++] = 34;
+    L.n = n;
+    return true;
+  };
+  /** A syscall's line writer, or null where the general path prints it (a shape that is not pure: in/out values, sleep, clone). */
+  const compileWriter = (def: SyscallDef): Writer | null => {
+    const sh = shapeOf(def);
+    if (!sh.pure) return null;
+    const steps = def.params.map((_, i) => compileStep(def, i));
+    const named = namedBytes(sh, def, def.strace);
+    return {
+      steps: steps.map((x) => x.step),
+      needsArgs: sh.resultShown || steps.some((x) => x.generic),
+      resultShown: sh.resultShown,
+      text: named.text,
+      json: named.json,
+      // strace -e trace= and --library=false: decided once (callName is def.strace for a shape that is not sleepy).
+      shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
+      fdFirst: def.params[0]?.kind === 'fd',
+    };
+  };
+  const writers = new WeakMap<SyscallDef, Writer | null>();
+  let lastWriterDef: SyscallDef | undefined;
+  let lastWriter: Writer | undefined;
+  const writerOf = (def: SyscallDef): Writer | undefined => {
+    if (def === lastWriterDef) return lastWriter;
+    let w = writers.get(def);
+    if (w === undefined) writers.set(def, (w = compileWriter(def)));
+    lastWriterDef = def;
+    lastWriter = w ?? undefined;
+    return lastWriter;
+  };
+  const rawArgs: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
+  const fillArgs = (a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): readonly unknown[] => {
+    const x = rawArgs;
+    x[0] = a;
+    x[1] = b;
+    x[2] = c;
+    x[3] = d;
+    x[4] = e;
+    x[5] = f;
+    x[6] = g;
+    x[7] = h;
+    x[8] = i;
+    return x;
+  };
+  /** shown(), for a call with a compiled writer. */
+  const shownRaw = (p: Process, w: Writer, a: number): boolean =>
+    w.shown && (pidSet === undefined || pidSet.has(p.pid)) && (hostSet === undefined || hostSet.has(p.host)) && (fdSet === undefined || (w.fdFirst && fdSet.has(a)));
+
   return {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
@@ -946,27 +1266,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const named = namedBytes(shapeOf(def), def, name);
       unfinishedBefore(p.pid);
       L.reset();
-      if (json) {
-        // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
-        L.bytes(B.seq);
-        L.uint(++seq);
-        L.bytes(B.start);
-        jnumL(start);
-        L.bytes(B.end);
-        jnumL(now);
-        L.bytes(B.pid);
-        L.num(p.pid);
-        L.bytes(hostBytes(p.host));
-        L.bytes(named.json);
-      } else {
+      if (json) lineHeadJson(p, start, now, named.json);
+      else {
         lastText[p.pid] = res.text;
-        L.bytes(prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
-        stampL(now);
+        lineHeadText(p, now, u?.shown ? undefined : named.text);
         if (u?.shown) {
           L.bytes(B.resumedOpen);
           L.str(name);
           L.bytes(B.resumed);
-        } else L.bytes(named.text);
+        }
       }
       sep = json ? 1 : 0;
       if (!u?.shown || json) {
@@ -976,49 +1284,59 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
       }
       for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
-      if (json) {
-        // getaddrinfo/getnameinfo fail with an EAI_* code, not an errno.
-        const restart = RESTART_TEXT.get(r);
-        const e = ok || def.library ? undefined : restart ? { name: restart.name } : errnoByWasi(r);
-        const errno = e ? e.name : def.library && !ok ? nameOf(EAI, r) : undefined;
-        L.bytes(B.ret);
-        L.json(ok ? res.text : def.library ? String(r) : restart ? '?' : '-1');
-        if (errno !== undefined) {
-          L.str(',"errno":');
-          L.json(errno);
-        }
-        if (def.library) L.str(',"library":true');
-        if (injected) L.str(',"injected":true');
-        if (note) {
-          L.str(',"note":');
-          L.json(note);
-        }
-        if (opts.wall) {
-          L.str(',"wall":');
-          jnumL(Date.now() * 1e6);
-        }
-        L.str('}\n');
-      } else {
-        L.ch(41);
-        // strace's result column (40), counted from the line's start or its last newline.
-        const col = L.column();
-        if (col < RESULT_COLUMN) L.bytes(B.spaces[RESULT_COLUMN - col]!);
-        else L.ch(32);
-        L.bytes(B.eq);
-        L.str(res.text);
-        if (injected) L.str(' (INJECTED)');
-        if (def.library) L.str(' [library call]');
-        if (note) {
-          L.str(' [');
-          L.str(note);
-          L.ch(93);
-        }
-        L.bytes(B.dur);
-        L.secs(now - start);
-        L.ch(62);
-        L.ch(10);
-      }
+      lineTail(def, r, ok, res.text, injected, note, start, now, json);
       emitLine(p.pid);
+    },
+    onEnterRaw(p, def, a, b, c, d, e, f, g, h, i) {
+      const w = writerOf(def);
+      if (w === undefined) {
+        this.onEnter!(p, def, argList(def, a, b, c, d, e, f, g, h, i));
+        return;
+      }
+      // A pure shape notes nothing at entry: its arguments are printed from their values when it returns
+      // (the mark is for onSuspend, which only a call that may block reaches).
+      if (def.mayBlock && shownRaw(p, w, a)) entries[p.pid] = PURE_ENTRY;
+    },
+    onSyscallRaw(p, def, r, start, a, b, c, d, e, f, g, h, i) {
+      const w = writerOf(def);
+      // What the compiled writer leaves to the general path: a shape that is not pure, an injected or explained result, a call left unfinished, --summary.
+      if (w === undefined || p.injected !== undefined || p.note !== undefined || pending.size !== 0 || opts.summary) {
+        this.onSyscall(p, def, argList(def, a, b, c, d, e, f, g, h, i), r, start);
+        return;
+      }
+      const pid = p.pid;
+      const entry = entries[pid];
+      if (entry !== undefined) entries[pid] = undefined;
+      if (!shownRaw(p, w, a)) return;
+      const ok = r === 0;
+      lastResult = r;
+      if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) return;
+      const now = p.kernel.clock.now();
+      // The arguments as an array, for the steps and results that read them: one array, filled in place (arg() and result() read no further than the call's parameters).
+      const args = w.needsArgs ? fillArgs(a, b, c, d, e, f, g, h, i) : NO_ARGS;
+      const res = ok && !w.resultShown ? ZERO : result(p, def, args, r, entry);
+      const n = ok ? res.n : 0;
+      const json = format === 'jsonl';
+      L.reset();
+      if (json) lineHeadJson(p, start, now, w.json);
+      else {
+        lastText[pid] = res.text;
+        lineHeadText(p, now, w.text);
+      }
+      sep = json ? 1 : 0;
+      const st = w.steps;
+      const k = st.length;
+      if (k > 0) st[0]!(p, a, ok, n, json, args);
+      if (k > 1) st[1]!(p, b, ok, n, json, args);
+      if (k > 2) st[2]!(p, c, ok, n, json, args);
+      if (k > 3) st[3]!(p, d, ok, n, json, args);
+      if (k > 4) st[4]!(p, e, ok, n, json, args);
+      if (k > 5) st[5]!(p, f, ok, n, json, args);
+      if (k > 6) st[6]!(p, g, ok, n, json, args);
+      if (k > 7) st[7]!(p, h, ok, n, json, args);
+      if (k > 8) st[8]!(p, i, ok, n, json, args);
+      lineTail(def, r, ok, res.text, false, undefined, start, now, json);
+      if (!L.end()) write(L.text(), pid);
     },
     onSignal(p, sig, info) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
