@@ -11,10 +11,11 @@ import { sigSyscalls } from './kernel/sigcalls.js';
 import { processSyscalls } from './kernel/procs.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
 import { eventSyscalls } from './kernel/eventcalls.js';
+import { pollSigSyscalls } from './kernel/poll.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -106,6 +106,8 @@ export function normalise(line: string): string {
     .replace(/data=\{u32=(\d+), u64=\d+\}/g, 'data={u32=$1}')
     // A timer's time left, an absolute expiry: the clocks differ.
     .replace(/it_value=\{tv_sec=\d+, tv_nsec=[1-9]\d*\}/g, 'it_value=TIME')
+    // ppoll's and pselect6's time left: a little time passes within the call natively, none on the virtual clock.
+    .replace(/left \{tv_sec=\d+, tv_nsec=\d+\}/g, 'left TIME')
     // rmem_max/wmem_max are often tuned: a clamped buffer size is the machine's.
     .replace(/(SO_(?:RCV|SND)BUF, )\[(\d{6,})\]/, '$1[MAX]')
     .replace(/ +=/, ' =');
@@ -157,7 +159,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * evaluate printf's arguments in opposite orders): compared as a multiset;
  * `epoll`, the epoll, eventfd and timerfd calls are traced too.
  */
-const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean }[] = [
+const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -179,7 +181,11 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_scm_cred', unordered: true },
   { name: 'diff_scm_ctrunc' },
   { name: 'diff_scm_prefork', unordered: true },
+  { name: 'diff_ppoll', ppoll: true },
 ];
+
+/** ppoll and pselect6 (strace's filter names them apart from poll and select). */
+const PPOLL_CALLS = ['ppoll', 'pselect6'];
 
 /** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64). */
 const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime'];
@@ -195,7 +201,7 @@ describe('trace format against real strace', () => {
     const exe = join(dir, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(dir, 'strace.txt');
-    const extra = prog.epoll ? EPOLL_CALLS : [];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : [])];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...extra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
     expect(st.error).toBeUndefined();
     const nativeText = readFileSync(out, 'utf8');
@@ -205,7 +211,7 @@ describe('trace format against real strace', () => {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.native`), nativeText);
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.socklab`), o.trace ?? '');
     }
-    const calls = prog.epoll ? new RegExp(`${CALLS.source}|^(?:${EPOLL_CALLS.join('|')})\\(`) : CALLS;
+    const calls = extra.length ? new RegExp(`${CALLS.source}|^(?:${extra.join('|')})\\(`) : CALLS;
     let native = lines(nativeText, calls);
     let ours = lines(o.trace ?? '', calls);
     if (process.env.SOCKLAB_SDIFF_DUMP) {

@@ -6,6 +6,8 @@ import { E, Errno } from '../abi/errno.js';
 import type { Process } from './process.js';
 import { syscall, type SyscallDef } from './syscall.js';
 import { Pipe, PipeEnd } from './pipe.js';
+import { Slot } from './slots.js';
+import type { OpenFile } from './file.js';
 
 /** Linux's values: the ABI's (the SDK translates wasi-libc's O_* to them). */
 export const O = { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_APPEND: 0x400, O_NONBLOCK: 0x800, O_CLOEXEC: 0x80000 } as const;
@@ -81,6 +83,30 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): n
   return 0;
 }
 
+/** A dup2/dup3 whose replaced socket lingers (SO_LINGER {1, N}): the fds are already changed, the call waits. */
+const LINGERING = new Slot<{ file: OpenFile; done: () => boolean }>('dup-lingering');
+const lingering = (p: Process): boolean => p.callSlot(LINGERING) !== undefined;
+function lingerOn(p: Process): number {
+  const l = p.callSlot(LINGERING)!;
+  if (l.done() || p.timedOut()) return 0;
+  return p.block([l.file.waitq], p.callDeadline);
+}
+
+/**
+ * dup2/dup3 close what `to` held as close(2) does: when that was the last
+ * reference to a socket with SO_LINGER {1, N} and unacknowledged data, the
+ * call waits for it up to N seconds (inet_release lingers for the task that
+ * closes, exit being the one exception).
+ */
+function dupTo(p: Process, from: number, to: number, cloexec: boolean): number {
+  const old = to >= 0 && p.fds.has(to) ? p.fds.file(to) : undefined;
+  p.fds.dupTo(from, to, cloexec);
+  const w = old && old.refs === 0 ? old.closeWait?.() : undefined;
+  if (!w || w.done()) return 0;
+  p.setCallSlot(LINGERING, { file: old!, done: w.done });
+  return p.block([old!.waitq], p.deadline(w.ns));
+}
+
 export const fdSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'pipe2', { strace: 'pipe2', classes: ['desc', 'ipc'], params: ['pipefd:fd_pair_out', 'flags:o_flags'] }, pipe2),
   syscall('socklab', 'dup', { strace: 'dup', classes: ['desc'], params: ['oldfd:fd', 'newfd:ret_fd'] }, (p: Process, fd: number, out: number) => {
@@ -88,17 +114,17 @@ export const fdSyscalls: readonly SyscallDef[] = [
     p.mem.setI32(out, p.fds.dup(fd));
     return 0;
   }),
-  syscall('socklab', 'dup2', { strace: 'dup2', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd'] }, (p: Process, from: number, to: number) => {
+  syscall('socklab', 'dup2', { strace: 'dup2', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd'], mayBlock: true }, (p: Process, from: number, to: number) => {
+    if (lingering(p)) return lingerOn(p);
     // dup2(fd, fd) checks fd and changes nothing (not even FD_CLOEXEC).
     p.fds.get(from);
-    if (from !== to) p.fds.dupTo(from, to);
-    return 0;
+    return from === to ? 0 : dupTo(p, from, to, false);
   }),
-  syscall('socklab', 'dup3', { strace: 'dup3', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd', 'flags:o_flags'] }, (p: Process, from: number, to: number, flags: number) => {
+  syscall('socklab', 'dup3', { strace: 'dup3', classes: ['desc'], params: ['oldfd:fd', 'newfd:newfd', 'flags:o_flags'], mayBlock: true }, (p: Process, from: number, to: number, flags: number) => {
+    if (lingering(p)) return lingerOn(p);
     if (flags & ~O.O_CLOEXEC) return E.EINVAL;
     if (from === to) return E.EINVAL;
-    p.fds.dupTo(from, to, (flags & O.O_CLOEXEC) !== 0);
-    return 0;
+    return dupTo(p, from, to, (flags & O.O_CLOEXEC) !== 0);
   }),
   syscall('socklab', 'fcntl', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'cmd:fcntl_cmd', 'arg:fcntl_arg', 'ret:fcntl_ret'] }, fcntl),
   syscall('socklab', 'preopen', { strace: 'socklab_preopen', classes: ['desc'], params: ['fd:ret_fd'] }, (p: Process, out: number) => {

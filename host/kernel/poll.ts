@@ -4,6 +4,8 @@
 import { E, Errno } from '../abi/errno.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, type OpenFile } from './file.js';
 import type { Process } from './process.js';
+import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
+import { waitWithSigmask, type Sleep } from './sigcalls.js';
 import type { WaitQueue } from './wait.js';
 
 function pollMask(f: OpenFile): number {
@@ -11,6 +13,11 @@ function pollMask(f: OpenFile): number {
 }
 
 export function doPoll(p: Process, fdsPtr: number, nfds: number, timeout: number, readyOut: number): number {
+  return pollFds(p, fdsPtr, nfds, timeout < 0 ? -1 : timeout * 1e6, readyOut, (queues, deadline) => p.block(queues, deadline));
+}
+
+/** poll's body, for poll and ppoll: timeoutNs < 0 waits forever; `sleep` blocks; `signal` (ppoll) may end a call that found nothing ready. */
+function pollFds(p: Process, fdsPtr: number, nfds: number, timeoutNs: number, readyOut: number, sleep: Sleep, signal?: () => number | undefined): number {
   if (nfds < 0 || nfds > p.fds.limit) return E.EINVAL;
   p.mem.check(fdsPtr, nfds * 8);
   p.mem.check(readyOut, 4);
@@ -32,16 +39,20 @@ export function doPoll(p: Process, fdsPtr: number, nfds: number, timeout: number
     p.mem.setU16(a + 6, rev);
     if (rev) ready++;
   }
-  if (ready || timeout === 0) {
+  if (!ready && signal) {
+    const r = signal();
+    if (r !== undefined) return r;
+  }
+  if (ready || timeoutNs === 0) {
     p.mem.setI32(readyOut, ready);
     return 0;
   }
-  const deadline = p.deadline(timeout < 0 ? -1 : timeout * 1e6);
+  const deadline = p.deadline(timeoutNs);
   if (deadline >= 0 && p.timedOut()) {
     p.mem.setI32(readyOut, 0);
     return 0;
   }
-  return p.block(queues, deadline);
+  return sleep(queues, deadline);
 }
 
 /** wasi-libc's fd_set: size_t count; int fds[FD_SETSIZE]. */
@@ -70,6 +81,13 @@ export function doSelect(p: Process, nfds: number, rPtr: number, wPtr: number, x
     if (sec < 0 || usec < 0) return E.EINVAL;
     timeoutNs = sec * 1e9 + usec * 1e3;
   }
+  return selectFds(p, nfds, rPtr, wPtr, xPtr, timeoutNs, readyOut, (queues, deadline) => p.block(queues, deadline));
+}
+
+/** select's body, for select and pselect6 (see pollFds). */
+function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: number, timeoutNs: number, readyOut: number, sleep: Sleep, signal?: () => number | undefined): number {
+  if (nfds < 0 || nfds > FD_SETSIZE) return E.EINVAL;
+  p.mem.check(readyOut, 4);
   const sets = [readSet(p, rPtr), readSet(p, wPtr), readSet(p, xPtr)].map((s) => s.filter((fd) => fd < nfds));
   for (const set of sets) for (const fd of set) if (!p.fds.has(fd)) return E.EBADF;
   const want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI];
@@ -92,8 +110,102 @@ export function doSelect(p: Process, nfds: number, rPtr: number, wPtr: number, x
     p.mem.setI32(readyOut, ready);
     return 0;
   };
+  if (!ready && signal) {
+    const r = signal();
+    if (r !== undefined) return r;
+  }
   if (ready || timeoutNs === 0) return finish();
   const deadline = p.deadline(timeoutNs);
   if (deadline >= 0 && p.timedOut()) return finish();
-  return p.block(queues, deadline);
+  return sleep(queues, deadline);
 }
+
+/** wasm32's struct timespec: i64 tv_sec; i32 tv_nsec (16 bytes with padding). */
+const TIMESPEC = 16;
+
+/** ppoll's and pselect6's timeout (poll_select_set_timeout): NULL waits forever; EINVAL unless 0 <= tv_nsec < 1e9 and tv_sec >= 0. */
+function timespecTimeout(p: Process, ptr: number): number {
+  if (!ptr) return -1;
+  p.mem.check(ptr, TIMESPEC);
+  const sec = p.mem.i64(ptr);
+  const nsec = p.mem.i32(ptr + 8);
+  if (sec < 0n || nsec < 0 || nsec >= 1e9) throw new Errno(E.EINVAL);
+  // Past what the virtual clock can count: as good as no timeout (Linux clamps to KTIME_MAX).
+  const ns = Number(sec) * 1e9 + nsec;
+  return ns > Number.MAX_SAFE_INTEGER ? -1 : ns;
+}
+
+/**
+ * poll_select_finish: the raw call writes the time left back to the timeout
+ * (the SDK's wrappers, like glibc's, pass a copy), except for a zero one.
+ */
+function writeLeft(p: Process, ptr: number, timeoutNs: number): void {
+  if (!ptr || timeoutNs <= 0) return;
+  const left = Math.max(0, p.callStart + timeoutNs - p.kernel.clock.now());
+  p.mem.setI64(ptr, BigInt(Math.floor(left / 1e9)));
+  p.mem.setI32(ptr + 8, left % 1e9);
+}
+
+/**
+ * ppoll's and pselect6's check when nothing is ready: a signal the temporary
+ * mask lets through, pending already, ends the call before the timeout is
+ * looked at (even a zero one), as Linux's do_poll/do_select do: traced as
+ * ERESTARTNOHAND, EINTR once its handler has run under that mask.
+ */
+function signalled(p: Process): () => number | undefined {
+  return () => {
+    if (p.signals.deliverable() === undefined) return undefined;
+    // Dispatch interrupts the call once it is recorded as blocked (leftOnInterrupt writes the time left).
+    const r = p.block([]);
+    if (r === BLOCKED) p.interruptAfterBlock = true;
+    return r;
+  };
+}
+
+/** ppoll(fds, nfds, tmo_p, sigmask, sigsetsize): poll with a timespec and a temporary signal mask. */
+function ppoll(p: Process, fdsPtr: number, nfds: number, tsPtr: number, maskPtr: number, size: number, readyOut: number): number {
+  const timeoutNs = timespecTimeout(p, tsPtr);
+  let polled = false;
+  const r = waitWithSigmask(p, maskPtr, size, () => {
+    polled = true;
+    return pollFds(p, fdsPtr, nfds, timeoutNs, readyOut, (queues, deadline) => p.block(queues, deadline), signalled(p));
+  });
+  if (polled && r !== BLOCKED) writeLeft(p, tsPtr, timeoutNs);
+  return r;
+}
+
+/** pselect6's sixth argument, struct { const sigset_t *ss; size_t ss_len; } (wasm32: two u32). */
+function pselect6(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: number, tsPtr: number, sigPtr: number, readyOut: number): number {
+  let maskPtr = 0;
+  let size = 0;
+  if (sigPtr) {
+    p.mem.check(sigPtr, 8);
+    maskPtr = p.mem.u32(sigPtr);
+    size = p.mem.u32(sigPtr + 4);
+  }
+  const timeoutNs = timespecTimeout(p, tsPtr);
+  let selected = false;
+  const r = waitWithSigmask(p, maskPtr, size, () => {
+    selected = true;
+    return selectFds(p, nfds, rPtr, wPtr, xPtr, timeoutNs, readyOut, (queues, deadline) => p.block(queues, deadline), signalled(p));
+  });
+  if (selected && r !== BLOCKED) writeLeft(p, tsPtr, timeoutNs);
+  return r;
+}
+
+/** A handler interrupted the wait: the time left is written as the call ends (ERESTARTNOHAND). */
+const leftOnInterrupt = (tsIndex: number) => (p: Process, args: readonly number[]): void => {
+  const ptr = args[tsIndex]!;
+  try {
+    writeLeft(p, ptr, timespecTimeout(p, ptr));
+  } catch {
+    /* an unreadable timeout failed the call before it slept */
+  }
+};
+
+const S = 'socklab';
+/** ppoll and pselect6 (their handlers wait under a temporary mask, see waitWithSigmask). */
+export const pollSigSyscalls: readonly SyscallDef[] = [
+  { ...syscall(S, 'ppoll', { strace: 'ppoll', classes: ['desc'], params: ['fds:pollfds', 'nfds:u32', 'tmo:timespec', 'sigmask:sigset_sized', 'sigsetsize:len', 'ready:ret'], mayBlock: true }, ppoll), onInterrupt: leftOnInterrupt(2) },
+  { ...syscall(S, 'pselect6', { strace: 'pselect6', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timespec', 'sigmask:pselect_sigmask', 'ready:ret'], mayBlock: true }, pselect6), onInterrupt: leftOnInterrupt(4) },
+];

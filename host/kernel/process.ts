@@ -375,6 +375,9 @@ export class Process implements Waiter {
     if (!blocked) this.interruptIfDeliverable();
   }
 
+  /** Set by a handler that blocks with a signal deliverable: dispatch interrupts the call once it is recorded as blocked. */
+  interruptAfterBlock = false;
+
   /** A blocked call with a deliverable signal: traced as interrupted (ERESTARTSYS...), woken to run the handler. */
   interruptIfDeliverable(): void {
     if (this.state !== 'blocked' || !this.exports.__socklab_sigtramp) return;
@@ -534,6 +537,11 @@ export class Process implements Waiter {
     if (r === BLOCKED) {
       this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
       if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
+      // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through): interrupted at once, traced after its suspension.
+      if (this.interruptAfterBlock) {
+        this.interruptAfterBlock = false;
+        this.interruptIfDeliverable();
+      }
       this.unwind();
       return 0;
     }

@@ -70,6 +70,8 @@ export type ParamKind =
   | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
   /** clock_nanosleep: TIMER_ABSTIME or 0, a struct timespec read, the time left it writes when interrupted (printed then, else as a pointer). */
   | 'timer_flags' | 'timespec' | 'timespec_rem'
+  /** ppoll's sigset_t pointer (shown as an address unless the next argument, its size, is 8); pselect6's {sigmask, sigsetsize} pair. */
+  | 'sigset_sized' | 'pselect_sigmask'
   /** ioctl's request (FIONREAD...) and its int argument: read for FIONBIO, written for the others. */
   | 'ioctl_req' | 'ioctl_arg';
 

@@ -22,8 +22,8 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   recv: ['recvfrom', 'recvmsg'],
   // The SDK's accept() is the accept call; accept4 also names it, as it did when accept() made accept4 (checks written then still match).
   accept: ['accept', 'accept4'], accept4: ['accept4', 'accept'],
-  select: ['select'], pselect: ['select'], pselect6: ['select'],
-  poll: ['poll'], ppoll: ['poll'],
+  select: ['select'], pselect: ['pselect6'],
+  poll: ['poll'],
   // The SDK sleeps with its clock_nanosleep import; other modules with poll_oneoff on one clock (shown as clock_nanosleep).
   sleep: ['clock_nanosleep', 'poll_oneoff'], usleep: ['clock_nanosleep', 'poll_oneoff'], nanosleep: ['clock_nanosleep', 'poll_oneoff'], clock_nanosleep: ['clock_nanosleep', 'poll_oneoff'],
   open: ['openat'], creat: ['openat'],

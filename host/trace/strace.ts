@@ -622,7 +622,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           for (let k = 0; k < Math.min(next >>> 0, 64); k++) parts.push(`{fd=${fdText(p, mem.i32(v + k * 8))}, events=${flagNames(POLL, mem.u16(v + k * 8 + 4))}}`);
           return `[${parts.join(', ')}]`;
         }
-        case 'fdset': return fdsetText(p, v);
+        case 'fdset': {
+          // strace -yy: the fds below nfds, each with its description; the address alone for a negative nfds.
+          const nfds = (args[0] as number) | 0;
+          if (!v) return 'NULL';
+          if (nfds < 0) return hexp(v);
+          const n = Math.min(mem.u32(v), 1024);
+          const fds: number[] = [];
+          for (let k = 0; k < n; k++) fds.push(mem.i32(v + 4 + k * 4));
+          return `[${fds.filter((fd) => fd < nfds).sort((a, b) => a - b).map((fd) => fdText(p, fd)).join(' ')}]`;
+        }
         case 'timeval': return v ? `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}` : 'NULL';
         case 'clockid': return nameOf(CLOCK, v);
         case 'timespec_out': return ok && v ? timespecAt(mem, v) : hexp(v);
@@ -651,6 +660,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // The kernel's sigsetsize (8) follows the last sigset or sigaction, as strace prints it.
         case 'sigset': return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
         case 'sigset_out': return `${ok && v ? sigsetText(mem.u64(v)) : hexp(v)}${i === def.params.length - 1 ? ', 8' : ''}`;
+        // ppoll's mask: strace decodes it only when sigsetsize is the kernel's 8.
+        case 'sigset_sized': return v ? (next === 8 ? sigsetText(mem.u64(v)) : hexp(v)) : 'NULL';
+        case 'pselect_sigmask': {
+          if (!v) return 'NULL';
+          const ss = mem.u32(v), size = mem.u32(v + 4);
+          return `{sigmask=${ss ? (size === 8 ? sigsetText(mem.u64(ss)) : hexp(ss)) : 'NULL'}, sigsetsize=${size}}`;
+        }
         case 'sigaction': return v ? sigactionText(mem, v) : 'NULL';
         case 'sigaction_out': return `${ok && v ? sigactionText(mem, v) : hexp(v)}, 8`;
         case 'itimer_which': return ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'][v] ?? String(v);
@@ -667,6 +683,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     } catch {
       return hexp(v);
     }
+  };
+
+  /** ppoll's and pselect6's ", left {...}": the time left the call wrote back to a non-NULL timeout. */
+  const leftText = (p: Process, def: SyscallDef, args: readonly unknown[]): string => {
+    if (def.strace !== 'ppoll' && def.strace !== 'pselect6') return '';
+    const ts = args[kindIndex(def, 'timespec')] as number;
+    return ts ? `, left {tv_sec=${p.mem.i64(ts)}, tv_nsec=${p.mem.i32(ts + 8)}}` : '';
   };
 
   /** The result as strace prints it: value, then what the call reported (revents, ready sets, F_GETFL's flags). */
@@ -724,7 +747,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const rev = mem.u16(ptr + k * 8 + 6);
           if (rev) parts.push(`{fd=${mem.i32(ptr + k * 8)}, revents=${flagNames(POLL, rev)}}`);
         }
-        return { text: `${text} ([${parts.join(', ')}])`, n };
+        return { text: `${text} ([${parts.join(', ')}]${leftText(p, def, args)})`, n };
       }
       const si = kindIndex(def, 'fdset');
       if (si >= 0) {
@@ -733,7 +756,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const ptr = args[si + k] as number;
           return ptr && mem.u32(ptr) ? `${name} ${fdsetText(p, ptr)}` : '';
         }).filter(Boolean);
-        return { text: `${text} (${sets.join(', ')})`, n };
+        return { text: `${text} (${sets.join(', ')}${leftText(p, def, args)})`, n };
       }
       const ei = kindIndex(def, 'events_out');
       if (ei >= 0 && !sleepOf(p, def, args)) {

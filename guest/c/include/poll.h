@@ -32,6 +32,13 @@ struct pollfd {
 
 int poll(struct pollfd *, nfds_t, int);
 
+#ifdef _GNU_SOURCE
+#include <__struct_timespec.h>
+#include <__typedef_sigset_t.h>
+/* poll with a timespec and a signal mask installed for the wait (ppoll(2)). */
+int ppoll(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

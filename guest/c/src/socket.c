@@ -1,6 +1,8 @@
 /* The socket calls of <sys/socket.h>, <poll.h> and select(), over the host's
  * socklab imports. They replace wasi-libc's versions (linked before libc). */
+#define _GNU_SOURCE
 #include <poll.h>
+#include <signal.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -70,6 +72,26 @@ int poll(struct pollfd *fds, nfds_t n, int timeout) {
 int select(int n, fd_set *__restrict r, fd_set *__restrict w, fd_set *__restrict x, struct timeval *__restrict t) {
   int ready;
   int e = __socklab_select(n, r, w, x, t, &ready);
+  return e ? __socklab_ret(e) : ready;
+}
+
+/* The raw calls write the time left back to the timeout; POSIX's const one
+ * is left alone by passing a copy, as glibc does. The kernel's sigset_t is 8 bytes. */
+int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *t, const sigset_t *mask) {
+  struct timespec copy;
+  if (t) copy = *t;
+  int ready;
+  int e = __socklab_ppoll(fds, n, t ? &copy : 0, mask, sizeof(sigset_t), &ready);
+  return e ? __socklab_ret(e) : ready;
+}
+
+int pselect(int n, fd_set *__restrict r, fd_set *__restrict w, fd_set *__restrict x, const struct timespec *__restrict t, const sigset_t *__restrict mask) {
+  struct timespec copy;
+  if (t) copy = *t;
+  /* pselect6's sixth argument: { const sigset_t *ss; size_t ss_len; }. */
+  struct { const sigset_t *ss; size_t len; } data = {mask, sizeof(sigset_t)};
+  int ready;
+  int e = __socklab_pselect6(n, r, w, x, t ? &copy : 0, &data, &ready);
   return e ? __socklab_ret(e) : ready;
 }
 

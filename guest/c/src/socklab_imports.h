@@ -24,6 +24,8 @@ SOCKLAB_IMPORT(setsockopt) int __socklab_setsockopt(int, int, int, const void *,
 SOCKLAB_IMPORT(getsockopt) int __socklab_getsockopt(int, int, int, void *, socklen_t *);
 SOCKLAB_IMPORT(poll) int __socklab_poll(void *, unsigned long, int, int *);
 SOCKLAB_IMPORT(select) int __socklab_select(int, void *, void *, void *, void *, int *);
+SOCKLAB_IMPORT(ppoll) int __socklab_ppoll(void *, unsigned long, void *, const void *, unsigned long, int *);
+SOCKLAB_IMPORT(pselect6) int __socklab_pselect6(int, void *, void *, void *, void *, const void *, int *);
 SOCKLAB_IMPORT(getaddrinfo) int __socklab_getaddrinfo(const char *, const char *, const void *, void *, size_t, int *);
 SOCKLAB_IMPORT(getnameinfo) int __socklab_getnameinfo(const void *, socklen_t, char *, socklen_t, char *, socklen_t, int);
 SOCKLAB_IMPORT(gethostname) int __socklab_gethostname(char *, size_t);

@@ -826,8 +826,8 @@ export class Socket implements OpenFile {
     // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
     if (this.wrShut) throw new Errno(E.EPIPE);
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst, ctl);
-    if (this.raw) return this.sendRaw(iovs, total, dst as InetAddr);
-    if (this.ping) return this.sendPing(iovs, total, dst as InetAddr);
+    if (this.raw) return this.sentDatagram(this.sendRaw(iovs, total, dst as InetAddr));
+    if (this.ping) return this.sentDatagram(this.sendPing(iovs, total, dst as InetAddr));
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = anyToLoopback(dst as InetAddr);
@@ -842,7 +842,17 @@ export class Socket implements OpenFile {
     }
     this.autobind();
     this.net.sendUdp(this, d, gather(iovs, total));
-    return total;
+    return this.sentDatagram(total);
+  }
+
+  /**
+   * The datagram has left and its send-buffer charge is freed (sock_wfree):
+   * sk_write_space wakes the sender with EPOLLOUT, an event for an
+   * edge-triggered EPOLLOUT item although the socket never stopped being writable.
+   */
+  private sentDatagram(n: number): number {
+    this.notify(WAKE_OUT);
+    return n;
   }
 
   /**

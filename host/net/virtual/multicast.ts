@@ -17,6 +17,8 @@ import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
+import { checksum, ipv4Packet } from './ip.js';
+import { ipBytes } from '../addr/address.js';
 
 /** A virtual host's interfaces: loopback and its one LAN interface. */
 export type Iface = 'lo' | 'eth0';
@@ -167,4 +169,52 @@ function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: 
     const from: InetAddr = x.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
     x.pushDatagram(data.slice(), from);
   }
+  rawCopies(h, iface, src, u, dst.port, v6, data, group, ttl);
+}
+
+/**
+ * raw_v4_input (rawv6_rcv for IPv6): every raw IPPROTO_UDP socket of the
+ * host whose bound address is the wildcard or the destination and which is
+ * connected to nobody else gets the datagram, a group one if a member or
+ * with IP_MULTICAST_ALL on (ip_mc_sf_allow): IPv4 sockets the whole packet,
+ * IPv6 ones the UDP datagram. A raw socket of another protocol gets nothing.
+ */
+function rawCopies(h: Host, iface: Iface, src: InetAddr, dst: string, dstPort: number, v6: boolean, data: Uint8Array, group: boolean, ttl: number): void {
+  const raws = (h.raw ?? []).filter((x) => {
+    if (x.closed || x.protocol !== 17 || x.domain !== (v6 ? AF.AF_INET6 : AF.AF_INET)) return false;
+    const l = x.local as InetAddr | undefined;
+    if (l && !isAny(l) && canonIp(unmap(l.ip)) !== canonIp(dst)) return false;
+    const r = x.remote as InetAddr | undefined;
+    if (r && !isAny(r) && canonIp(unmap(r.ip)) !== canonIp(unmap(src.ip))) return false;
+    if (!group) return true;
+    const o = opts.get(x);
+    return (o?.groups.has(gkey(iface, dst)) ?? false) || (o?.all ?? true);
+  });
+  if (!raws.length) return;
+  const s = unmap(src.ip);
+  const udp = new Uint8Array(8 + data.length);
+  const dv = new DataView(udp.buffer);
+  dv.setUint16(0, src.port);
+  dv.setUint16(2, dstPort);
+  dv.setUint16(4, udp.length);
+  udp.set(data, 8);
+  // The checksum over the pseudo-header (addresses, protocol, length); 0 is sent as 0xffff.
+  const a = ipBytes(s), b = ipBytes(dst);
+  const head = v6 ? 40 : 12;
+  const pseudo = new Uint8Array(head + udp.length);
+  pseudo.set(a, 0);
+  pseudo.set(b, a.length);
+  const pv = new DataView(pseudo.buffer);
+  if (v6) {
+    pv.setUint32(32, udp.length);
+    pseudo[39] = 17;
+  } else {
+    pv.setUint16(8, 17);
+    pv.setUint16(10, udp.length);
+  }
+  pseudo.set(udp, head);
+  dv.setUint16(6, checksum(pseudo) || 0xffff);
+  const copy = v6 ? udp : ipv4Packet(s, dst, 17, ttl, udp);
+  const from: InetAddr = { family: v6 ? 6 : 4, ip: s, port: 0 };
+  for (const x of raws) x.pushDatagram(copy.slice(), from);
 }
