@@ -139,11 +139,11 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
       net.stats.groupDrops++;
       continue;
     }
-    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, vhost(s), build));
+    for (const at of fate) net.at(at, () => arrive(net, t, iface, d, src, data, group, vhost(s), build, ttl));
   }
 }
 
-function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, from: Host, packet: (() => Uint8Array) | undefined): void {
+function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: InetAddr, data: Uint8Array, group: boolean, from: Host, packet: (() => Uint8Array) | undefined, ttl: number): void {
   if (group) net.stats.multicasts++;
   else net.stats.broadcasts++;
   // The capture shows the datagram as each receiving host sees it (capture.ts decides which views).
