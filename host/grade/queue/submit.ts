@@ -148,11 +148,16 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
     }
     throw e;
   } finally {
-    // With Redis gone a graceful close waits for replies that never come, and with no socket
-    // or timer left Node would end the process with exit 13 (an unsettled await) before our message.
-    // Their disconnects are not awaited either: they wait for a client that may never have been ready.
-    if (gone) for (const c of [events, queue]) void c.disconnect().catch(() => {});
-    else await Promise.allSettled([events.close(), queue.close()]);
+    const closing = Promise.allSettled([events.close(), queue.close()]);
+    if (gone) {
+      // close() also stops BullMQ's own retry loops, but with Redis gone it may wait for replies
+      // that never come; with no socket or timer left Node would end the process with exit 13 (an
+      // unsettled await) before our one-line message. So it gets two seconds, then the sockets go.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closing, new Promise<void>((r) => { timer = setTimeout(r, 2000); })]);
+      clearTimeout(timer);
+      for (const c of [events, queue]) void c.disconnect().catch(() => {});
+    } else await closing;
     redis.disconnect();
   }
   collector.csv();
