@@ -11,6 +11,7 @@ import { EFD, EventFd } from './eventfd.js';
 import { TFD, TIMERFD_CLOCKS, TimerFd } from './timerfd.js';
 import { FileType, type OpenFile } from './file.js';
 import { waitWithSigmask, type Sleep } from './sigcalls.js';
+import { readTimespec, timespecTimeout, TIMESPEC } from './timespec.js';
 
 /** struct epoll_event as x86-64 packs it: u32 events; u64 data (12 bytes). */
 export const EPOLL_EVENT_SIZE = 12;
@@ -103,18 +104,6 @@ function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeout
 /** epoll_wait's and epoll_pwait's timeout: milliseconds, negative for none. */
 const msTimeout = (ms: number): number => (ms < 0 ? -1 : ms * 1e6);
 
-/** epoll_pwait2's timeout: a struct timespec (wasm32: i64 tv_sec, i32 tv_nsec; 16 bytes), NULL for none; EINVAL unless valid, before the mask is looked at. */
-function timespecTimeout(p: Process, ptr: number): number {
-  if (!ptr) return -1;
-  p.mem.check(ptr, TIMESPEC);
-  const sec = p.mem.i64(ptr);
-  const nsec = p.mem.i32(ptr + 8);
-  if (sec < 0n || nsec < 0 || nsec >= 1e9) throw new Errno(E.EINVAL);
-  // Past what the virtual clock can count, it is as good as no timeout (Linux's KTIME_MAX clamp).
-  const ns = Number(sec) * 1e9 + nsec;
-  return ns > Number.MAX_SAFE_INTEGER ? -1 : ns;
-}
-
 function eventfd2(p: Process, initval: number, flags: number, out: number): number {
   p.mem.check(out, 4);
   if (flags & ~(EFD.EFD_SEMAPHORE | EFD.EFD_NONBLOCK | EFD.EFD_CLOEXEC)) return E.EINVAL;
@@ -131,14 +120,7 @@ function timerfdCreate(p: Process, clockid: number, flags: number, out: number):
   return install(p, f, (flags & TFD.TFD_CLOEXEC) !== 0, out);
 }
 
-/** wasi-libc's struct timespec: i64 tv_sec; i32 tv_nsec (16 bytes with padding); itimerspec: interval, value. */
-const TIMESPEC = 16;
-function readTimespec(p: Process, ptr: number): bigint {
-  const sec = p.mem.i64(ptr);
-  const nsec = p.mem.i32(ptr + 8);
-  if (sec < 0n || nsec < 0 || nsec >= 1e9) throw new Errno(E.EINVAL);
-  return sec * 1_000_000_000n + BigInt(nsec);
-}
+/** itimerspec: interval, then value, each a timespec. */
 function writeItimerspec(p: Process, ptr: number, v: { value: bigint; interval: bigint }): void {
   const put = (o: number, ns: bigint): void => {
     p.mem.setI64(o, ns / 1_000_000_000n);

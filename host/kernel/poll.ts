@@ -6,6 +6,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, type OpenFile } f
 import type { Process } from './process.js';
 import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
 import { waitWithSigmask, type Sleep } from './sigcalls.js';
+import { timespecTimeout } from './timespec.js';
 import type { WaitQueue } from './wait.js';
 
 function pollMask(f: OpenFile): number {
@@ -118,21 +119,6 @@ function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: n
   const deadline = p.deadline(timeoutNs);
   if (deadline >= 0 && p.timedOut()) return finish();
   return sleep(queues, deadline);
-}
-
-/** wasm32's struct timespec: i64 tv_sec; i32 tv_nsec (16 bytes with padding). */
-const TIMESPEC = 16;
-
-/** ppoll's and pselect6's timeout (poll_select_set_timeout): NULL waits forever; EINVAL unless 0 <= tv_nsec < 1e9 and tv_sec >= 0. */
-function timespecTimeout(p: Process, ptr: number): number {
-  if (!ptr) return -1;
-  p.mem.check(ptr, TIMESPEC);
-  const sec = p.mem.i64(ptr);
-  const nsec = p.mem.i32(ptr + 8);
-  if (sec < 0n || nsec < 0 || nsec >= 1e9) throw new Errno(E.EINVAL);
-  // Past what the virtual clock can count: as good as no timeout (Linux clamps to KTIME_MAX).
-  const ns = Number(sec) * 1e9 + nsec;
-  return ns > Number.MAX_SAFE_INTEGER ? -1 : ns;
 }
 
 /**

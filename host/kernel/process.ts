@@ -7,7 +7,7 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { BLOCKED, FORK, narrowsI64, type RawSyscallHooks, type SyscallDef } from './syscall.js';
+import { argList, BLOCKED, FORK, narrowsI64, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
@@ -569,13 +569,22 @@ export class Process implements Waiter {
       return 0;
     }
     if (callMask !== undefined) this.signals.mask = callMask;
+    return this.endOfCall(r);
+  }
+
+  /**
+   * A completed call counts against the slice: past the budget (or asked to
+   * preempt) the process yields and gets r back on rewind, unless it is
+   * alone with nothing due, when the next slice would resume it at once and
+   * it goes on without the unwind (a traced or fast loop takes this path).
+   */
+  private endOfCall(r: number): number {
+    const k = this.kernel;
     if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
-      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind (as fastCall does; a traced loop takes this path).
       if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
         this.sliceCalls = 0;
         return r;
       }
-      // Yield the CPU after a completed call: the result is handed back on rewind.
       this.resumeValue = r;
       this.state = 'runnable';
       k.requeue(this);
@@ -627,19 +636,7 @@ export class Process implements Waiter {
       obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
       this.callStart = -1;
     }
-    if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
-      // Alone and with nothing due, the next slice would resume this call at once: go on without the unwind.
-      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
-        this.sliceCalls = 0;
-        return r;
-      }
-      this.resumeValue = r;
-      this.state = 'runnable';
-      k.requeue(this);
-      this.unwind();
-      return 0;
-    }
-    return r;
+    return this.endOfCall(r);
   }
 
   /**
@@ -1014,22 +1011,6 @@ export class InstancePool {
 
 /** What an exited process's memory reads as once released: nothing (any access is EFAULT). */
 const RELEASED = new GuestMemory(new WebAssembly.Memory({ initial: 0 }));
-
-/** The call's arguments as an array of exactly its parameters' length (what observers and the interceptor see). */
-function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
-  switch (def.params.length) {
-    case 0: return [];
-    case 1: return [a];
-    case 2: return [a, b];
-    case 3: return [a, b, c];
-    case 4: return [a, b, c, d];
-    case 5: return [a, b, c, d, e];
-    case 6: return [a, b, c, d, e, f];
-    case 7: return [a, b, c, d, e, f, g];
-    case 8: return [a, b, c, d, e, f, g, h];
-    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
-  }
-}
 
 export function fmtBytes(n: number): string {
   if (n >= 1 << 30 && n % (1 << 30) === 0) return `${n / (1 << 30)} GiB`;

@@ -2,6 +2,7 @@
 // sigsuspend, pause, kill, alarm, setitimer/getitimer. Handlers are guest
 // code run by Process's delivery (see Process.post and the SDK's
 // __socklab_sigtramp); the state lives in host/kernel/signals.ts.
+import { readTimespec } from './timespec.js';
 import { E } from '../abi/errno.js';
 import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
 import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit } from './signals.js';
@@ -201,13 +202,10 @@ function restoreCallMask(p: Process): void {
  */
 function clockNanosleep(p: Process, clock: number, flags: number, req: number, _rem: number): number {
   if (clock !== 0 && clock !== 1) return clock === 2 || clock === 3 ? E.ENOTSUP : E.EINVAL;
-  p.mem.check(req, 16);
-  const sec = p.mem.i64(req);
-  const nsec = p.mem.i32(req + 8);
-  if (sec < 0n || nsec < 0 || nsec >= 1e9) return E.EINVAL;
+  const reqNs = readTimespec(p, req);
   const k = p.kernel;
   if (p.callDeadline < 0) {
-    const ns = Number(sec) * 1e9 + nsec;
+    const ns = Number(reqNs);
     if (flags & TIMER_ABSTIME) {
       // An absolute time on CLOCK_REALTIME (the wall clock) or CLOCK_MONOTONIC (the run's clock).
       const now = clock === 0 ? Number(k.clock.wall()) : k.clock.now();

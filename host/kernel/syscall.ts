@@ -167,3 +167,19 @@ export interface RawSyscallHooks {
   onEnterRaw?(p: Process, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
   onSyscallRaw?(p: Process, def: SyscallDef, result: number, start: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
 }
+
+/** The call's arguments as an array of exactly its parameters' length (what observers and the interceptor see). */
+export function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
+  switch (def.params.length) {
+    case 0: return [];
+    case 1: return [a];
+    case 2: return [a, b];
+    case 3: return [a, b, c];
+    case 4: return [a, b, c, d];
+    case 5: return [a, b, c, d, e];
+    case 6: return [a, b, c, d, e, f];
+    case 7: return [a, b, c, d, e, f, g];
+    case 8: return [a, b, c, d, e, f, g, h];
+    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
+  }
+}

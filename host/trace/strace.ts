@@ -10,7 +10,7 @@ import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
-import { OUT_KINDS, type ParamKind, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
+import { argList, OUT_KINDS, type ParamKind, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
@@ -345,22 +345,6 @@ interface Writer {
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
 }
-/** The call's arguments as an array of exactly its parameters' length, as dispatch would have made it. */
-function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {
-  switch (def.params.length) {
-    case 0: return [];
-    case 1: return [a];
-    case 2: return [a, b];
-    case 3: return [a, b, c];
-    case 4: return [a, b, c, d];
-    case 5: return [a, b, c, d, e];
-    case 6: return [a, b, c, d, e, f];
-    case 7: return [a, b, c, d, e, f, g];
-    case 8: return [a, b, c, d, e, f, g, h];
-    default: return [a, b, c, d, e, f, g, h, i].slice(0, def.params.length);
-  }
-}
-
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
