@@ -10,10 +10,25 @@ export interface FdEntry {
   preopen?: string;
 }
 
+/** NR_OPEN_DEFAULT on a 64-bit Linux: the fd array embedded in files_struct. */
+const NR_OPEN_DEFAULT = 64;
+
 export class FdTable {
   private readonly slots: (FdEntry | undefined)[] = [];
   private count = 0;
   constructor(public limit = 1024) {}
+
+  /**
+   * The size of Linux's fd array (fdt->max_fds): 64 at first, grown to the
+   * next power of two when a descriptor at or past it is installed, never
+   * shrunk; fork sizes the child's to its open descriptors. select() ignores
+   * descriptors at or past it, so a closed fd 99 is EBADF in one process and
+   * silently skipped in another.
+   */
+  maxFds = NR_OPEN_DEFAULT;
+  private grow(fd: number): void {
+    if (fd >= this.maxFds) this.maxFds = roundupPow2(fd + 1);
+  }
 
   get(fd: number): FdEntry {
     const e = fd >= 0 ? this.slots[fd] : undefined;
@@ -40,6 +55,7 @@ export class FdTable {
     this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
     if (++this.count > this.peak) this.peak = this.count;
     file.refs++;
+    this.grow(fd);
     return fd;
   }
 
@@ -64,6 +80,7 @@ export class FdTable {
     if (from === to) return;
     // Take the reference first: closing `to` must not release a description `from` still shares.
     e.file.refs++;
+    this.grow(to);
     const old = this.slots[to];
     this.slots[to] = { file: e.file, cloexec };
     if (old) release(old.file);
@@ -83,6 +100,7 @@ export class FdTable {
     const e = this.get(from);
     if (to < 0 || to >= this.limit) throw new Errno(E.EBADF);
     if (from === to) return;
+    this.grow(to);
     const old = this.slots[to];
     this.slots[to] = e;
     this.slots[from] = undefined;
@@ -101,16 +119,26 @@ export class FdTable {
   /** fork(): the same fds, sharing each open file description (one more reference each). */
   copyFrom(parent: FdTable): void {
     this.limit = parent.limit;
+    let highest = -1;
     for (const [fd, e] of parent.entries()) {
       this.slots[fd] = { ...e };
       if (++this.count > this.peak) this.peak = this.count;
       e.file.refs++;
+      // The SDK's hidden preopen sits at `limit`, outside what a guest can number.
+      if (fd < this.limit) highest = fd;
     }
+    // dup_fd: the open descriptors rounded up to whole words of the bitmap, then to the allocation's power of two.
+    const open = Math.ceil((highest + 1) / NR_OPEN_DEFAULT) * NR_OPEN_DEFAULT;
+    this.maxFds = open <= NR_OPEN_DEFAULT ? NR_OPEN_DEFAULT : roundupPow2(open);
   }
 
   closeAll(): void {
     for (const [fd] of this.entries()) this.close(fd);
   }
+}
+
+function roundupPow2(n: number): number {
+  return 2 ** Math.ceil(Math.log2(n));
 }
 
 function release(f: OpenFile): void {

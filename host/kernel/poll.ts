@@ -73,7 +73,7 @@ function writeSet(p: Process, ptr: number, fds: number[]): void {
 }
 
 export function doSelect(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: number, tvPtr: number, readyOut: number): number {
-  if (nfds < 0 || nfds > FD_SETSIZE) return E.EINVAL;
+  if (nfds < 0) return E.EINVAL;
   p.mem.check(readyOut, 4);
   let timeoutNs = -1;
   if (tvPtr) {
@@ -87,9 +87,15 @@ export function doSelect(p: Process, nfds: number, rPtr: number, wPtr: number, x
 
 /** select's body, for select and pselect6 (see pollFds). */
 function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: number, timeoutNs: number, readyOut: number, sleep: Sleep, signal?: () => number | undefined): number {
-  if (nfds < 0 || nfds > FD_SETSIZE) return E.EINVAL;
+  if (nfds < 0) return E.EINVAL;
   p.mem.check(readyOut, 4);
-  const sets = [readSet(p, rPtr), readSet(p, wPtr), readSet(p, xPtr)].map((s) => s.filter((fd) => fd < nfds));
+  // core_sys_select: n is cut to the fd array's size, so descriptors past it are neither checked nor watched.
+  const n = Math.min(nfds, p.fds.maxFds);
+  const given = [readSet(p, rPtr), readSet(p, wPtr), readSet(p, xPtr)];
+  const sets = given.map((s) => s.filter((fd) => fd < n));
+  // The kernel writes back whole 64-bit words up to n; bits in the words past them stay as the caller set them.
+  const words = Math.ceil(n / 64) * 64;
+  const kept = given.map((s) => s.filter((fd) => fd >= words));
   for (const set of sets) for (const fd of set) if (!p.fds.has(fd)) return E.EBADF;
   const want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI];
   const out: number[][] = [[], [], []];
@@ -105,9 +111,9 @@ function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: n
     }
   });
   const finish = (): number => {
-    writeSet(p, rPtr, out[0]!);
-    writeSet(p, wPtr, out[1]!);
-    writeSet(p, xPtr, out[2]!);
+    writeSet(p, rPtr, out[0]!.concat(kept[0]!));
+    writeSet(p, wPtr, out[1]!.concat(kept[1]!));
+    writeSet(p, xPtr, out[2]!.concat(kept[2]!));
     p.mem.setI32(readyOut, ready);
     return 0;
   };
