@@ -12,6 +12,7 @@ import { run, runGuest, ROOT } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { needs } from './tools.js';
 import type { RunOutcome } from '../dist/host/runner/run.js';
+import { readPcap } from '../dist/host/report/pcap.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'socklab-pcap-'));
 const tshark = (...args: string[]): string => (needs('tshark'), execFileSync('tshark', ['-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
@@ -161,6 +162,30 @@ describe('packet capture', () => {
     await run({ ...spec, output: 'discard', pcap: { file } });
     expect(readFileSync(file).readUInt32LE(0)).toBe(0x0a0d0d0a);
     expect([...new Set(fields(file, '', 'frame.interface_name'))]).toEqual(['server']);
+  });
+
+  it('reads pcapng back for the report: one packet per send, with its arrival, or lost', async () => {
+    for (const loss of [0, 0.3]) {
+      const ng = join(dir, `report${loss}.pcapng`);
+      const classic = join(dir, `report${loss}.pcap`);
+      await demo(ng, { format: 'pcapng', loss });
+      await demo(classic, { loss });
+      const both = readPcap(readFileSync(ng));
+      const sent = readPcap(readFileSync(classic));
+      // The classic file records each packet once, when it leaves: the same packets, at the same times.
+      const strip = ({ t, proto, src, dst, sport, dport, flags, seq, len }: (typeof both)[number]) => ({ t, proto, src, dst, sport, dport, flags, seq, len });
+      expect(both.map(strip)).toEqual(sent.map(strip));
+      expect(new Set(both.map((p) => p.iface))).toEqual(new Set(['client', 'server']));
+      // tshark: every packet on the link is recorded on the sender's interface and, unless lost, on the receiver's.
+      const frames = Number(tshark('-r', ng, '-T', 'fields', '-e', 'frame.number').trim().split('\n').length);
+      const arrived = both.filter((p) => p.arrived !== undefined);
+      expect(frames).toBe(both.length + arrived.length);
+      for (const p of arrived) expect(p.arrived!).toBeGreaterThan(p.t);
+      const lost = both.filter((p) => p.lost);
+      expect(lost.length + arrived.length).toBe(both.length);
+      if (loss === 0) expect(lost).toEqual([]);
+      else expect(lost.length).toBeGreaterThan(0);
+    }
   });
 
   it('is the same file for the same seed', async () => {

@@ -138,7 +138,7 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
   }
   marks.sort((a, b) => a.start - b.start || a.seq - b.seq);
   const arrows = [...connections(lines), ...streamData(lines), ...datagrams(lines, ipHost)];
-  for (const p of opts.packets ?? []) endNs = Math.max(endNs, p.t);
+  for (const p of opts.packets ?? []) endNs = Math.max(endNs, p.arrived ?? p.t);
   arrows.push(...packetArrows(opts.packets ?? [], ipHost));
   const laneList = [...lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
   return { title: opts.title ?? 'socklab trace', names, hosts, lanes: laneList, marks, arrows, exits, endNs };
@@ -247,9 +247,10 @@ function packetArrows(packets: Packet[], ipHost: Map<string, string>): Arrow[] {
       seen.add(k);
     }
     out.push({
-      kind: 'packet', from: { ...(from ? { host: from } : {}), t: p.t }, to: { ...(to ? { host: to } : {}), t: p.t },
+      kind: 'packet', from: { ...(from ? { host: from } : {}), t: p.t }, to: { ...(to ? { host: to } : {}), t: p.arrived ?? p.t },
       ...(retransmitted ? { retransmitted } : {}),
-      label: `${p.proto.toUpperCase()} ${p.src}${p.sport !== undefined ? `:${p.sport}` : ''} > ${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}${p.flags ? ` [${p.flags}]` : ''} len ${p.len}${retransmitted ? ' (retransmission)' : ''}`,
+      ...(p.lost ? { lost: true } : {}),
+      label: `${p.proto.toUpperCase()} ${p.src}${p.sport !== undefined ? `:${p.sport}` : ''} > ${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}${p.flags ? ` [${p.flags}]` : ''} len ${p.len}${retransmitted ? ' (retransmission)' : ''}${p.lost ? ' (lost)' : ''}`,
     });
   }
   return out;
