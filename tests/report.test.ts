@@ -103,6 +103,21 @@ describe('socklab view / run --report', () => {
     expect(errors).toEqual([]);
   });
 
+  it('run --report draws the packets of a pcapng capture as of a pcap one: once each', async () => {
+    const arrows: number[] = [];
+    for (const format of ['pcap', 'pcapng']) {
+      const html = join(dir, `run-${format}.html`);
+      const r = socklab(['run', join(ROOT, 'examples', 'tcp-echo', 'demo.yaml'), '--pcap', join(dir, `run.${format}`), '--pcap-format', format, '--report', html]);
+      expect(r.stderr).toMatch(/report of \d+ calls written/);
+      expect(r.status).toBe(0);
+      const { page, errors } = await open(html);
+      arrows.push(await page.evaluate(() => window.socklabReport.arrows()));
+      expect(errors).toEqual([]);
+    }
+    expect(arrows[1]).toBe(arrows[0]);
+    expect(arrows[0]).toBeGreaterThan(3 + 6 + 21);
+  });
+
   it('refuses a text trace, and --report with a text trace, in one line', () => {
     const text = join(dir, 'demo.trace');
     expect(socklab(['run', join(ROOT, 'examples', 'tcp-echo', 'demo.yaml'), `--trace=${text}`]).status).toBe(0);

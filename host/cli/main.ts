@@ -442,7 +442,6 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
   const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
   if (f.pcapFormat && !f.pcap) throw new UsageError('--pcap-format needs --pcap FILE');
-  if (f.report && f.pcap && pcapFormat === 'pcapng') throw new UsageError('--report reads a pcap file: with --report, leave --pcap-format pcapng out');
   const report = f.report ? (await import('./view.js')).reportSink(traceFile) : undefined;
   if (report) traceFile = report.file;
   const opts: RunOptions = {
