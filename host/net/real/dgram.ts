@@ -5,6 +5,14 @@
 // ICMP port-unreachable comes back as ECONNREFUSED. A socket the guest never
 // bound (its port came with its first send) hears only from addresses the
 // policy lets it talk to.
+//
+// Multicast options (IP_MULTICAST_TTL/LOOP/IF, IP_ADD/DROP_MEMBERSHIP and
+// their IPv6 forms) go to Node's setMulticastTTL, setMulticastLoopback,
+// setMulticastInterface, addMembership and dropMembership. Node has no fd
+// before the socket is bound (and addMembership would bind it to the
+// wildcard itself), while Linux takes them on an unbound socket: they are
+// kept here and applied when Node reports the socket bound, before its
+// first datagram leaves.
 import * as dgram from 'node:dgram';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
@@ -13,6 +21,12 @@ import { sameAddr, type Socket } from '../socket/socket.js';
 import type { HostSocket, PendingOp } from '../socket/network.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr } from '../addr/sockaddr.js';
 import { codeErrno, nodeAddr, nodeHost, settle, type RealNetwork } from './network.js';
+
+/** A group joined: what Node's addMembership got, for its dropMembership. */
+interface Membership {
+  group: string;
+  iface: string | undefined;
+}
 
 export class RealDgram implements HostSocket {
   private sock: dgram.Socket | undefined;
@@ -26,6 +40,10 @@ export class RealDgram implements HostSocket {
   private closing = false;
   private flushedNow: (() => void) | undefined;
   op: PendingOp | undefined;
+  /** Node's socket has its fd ('listening' seen): multicast options go to it at once. */
+  private bound = false;
+  /** Multicast options as the guest set them, for a socket Node binds later. */
+  private readonly mc: { ttl?: number; loop?: boolean; iface?: string; groups: Map<string, Membership> } = { groups: new Map() };
 
   constructor(
     readonly rn: RealNetwork,
@@ -42,6 +60,8 @@ export class RealDgram implements HostSocket {
       const a = sock.address();
       s.boundTo(!s.local || (s.local as InetAddr).port === 0 ? nodeAddr(s.domain, a.address, a.port) : undefined);
       if (s.broadcast) sock.setBroadcast(true);
+      this.bound = true;
+      this.applyMulticast(sock);
     });
     sock.on('message', (msg, rinfo) => {
       const from = nodeAddr(s.domain, rinfo.address, rinfo.port);
@@ -79,6 +99,7 @@ export class RealDgram implements HostSocket {
       sock.removeListener('listening', onListening);
       // A failed bind leaves the socket unbound and usable, as on Linux: start afresh.
       this.sock = undefined;
+      this.bound = false;
       this.explicit = false;
       sock.close();
       this.finish(codeErrno(e));
@@ -171,6 +192,62 @@ export class RealDgram implements HostSocket {
     s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;
     this.connect(s.remote as InetAddr);
     return WOULD_BLOCK;
+  }
+
+  /** Runs f on Node's socket when it is bound (else the option waits for the bind); Node's errors become the guest's errno. */
+  private now(f: (sock: dgram.Socket) => void): void {
+    if (!this.bound || !this.sock) return;
+    try {
+      f(this.sock);
+    } catch (e) {
+      throw new Errno(codeErrno(e));
+    }
+  }
+
+  /** IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS (Node sets the one of the socket's family). */
+  setMulticastTTL(ttl: number): void {
+    this.now((sock) => sock.setMulticastTTL(ttl));
+    this.mc.ttl = ttl;
+  }
+  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP. */
+  setMulticastLoop(on: boolean): void {
+    this.now((sock) => sock.setMulticastLoopback(on));
+    this.mc.loop = on;
+  }
+  /** IP_MULTICAST_IF (an IPv4 address) / IPV6_MULTICAST_IF (a scope, "::%eth0"). */
+  setMulticastIf(iface: string): void {
+    this.now((sock) => sock.setMulticastInterface(iface));
+    this.mc.iface = iface;
+  }
+  /** IP_ADD_MEMBERSHIP / IPV6_ADD_MEMBERSHIP; key names (group, interface) as Linux keys a membership. */
+  join(key: string, group: string, iface: string | undefined): void {
+    if (this.mc.groups.has(key)) throw new Errno(E.EADDRINUSE);
+    this.now((sock) => sock.addMembership(group, iface));
+    this.mc.groups.set(key, { group, iface });
+  }
+  /** IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP: EADDRNOTAVAIL when not joined. */
+  leave(key: string): void {
+    const m = this.mc.groups.get(key);
+    if (!m) throw new Errno(E.EADDRNOTAVAIL);
+    this.now((sock) => sock.dropMembership(m.group, m.iface));
+    this.mc.groups.delete(key);
+  }
+
+  /** The options set before Node bound the socket. Checked when they were set, they fail here only if the host changed meanwhile: a notice says so. */
+  private applyMulticast(sock: dgram.Socket): void {
+    const mc = this.mc;
+    const steps: [string, () => void][] = [];
+    if (mc.ttl !== undefined) steps.push(['the multicast TTL', () => sock.setMulticastTTL(mc.ttl!)]);
+    if (mc.loop !== undefined) steps.push(['multicast loopback', () => sock.setMulticastLoopback(mc.loop!)]);
+    if (mc.iface !== undefined) steps.push([`multicast interface ${mc.iface}`, () => sock.setMulticastInterface(mc.iface!)]);
+    for (const m of mc.groups.values()) steps.push([`group ${m.group}`, () => sock.addMembership(m.group, m.iface)]);
+    for (const [what, step] of steps) {
+      try {
+        step();
+      } catch (e) {
+        this.rn.tell(`${what} set before bind could not be applied at bind: ${(e as Error).message}`);
+      }
+    }
   }
 
   close(): void {

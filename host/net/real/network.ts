@@ -16,7 +16,7 @@ import type { PendingOp } from '../socket/network.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../addr/constants.js';
-import { allowed, parsePolicy, refusal, type NetPolicy } from './policy.js';
+import { allowed, allowedGroup, parsePolicy, refusal, type NetPolicy } from './policy.js';
 
 /** The outcome of a carrier's finished asynchronous step, or WOULD_BLOCK while it runs. */
 export function settle(t: { op: PendingOp | undefined }): number {
@@ -137,6 +137,17 @@ export class RealNetwork {
   }
   checkListen(ip: string, port: number): void {
     if (!allowed(this.policy.listen, ip, port)) this.fail(E.EACCES, refusal('listen', unmap(ip), port, this.policy.listen));
+  }
+  /** IP_ADD_MEMBERSHIP / IPV6_ADD_MEMBERSHIP: the group must be in --allow-listen (policy.ts: allowedGroup). */
+  checkJoin(group: string): void {
+    if (allowedGroup(this.policy.listen, group)) return;
+    const g = unmap(group);
+    const rules = this.policy.listen;
+    this.fail(E.EACCES, rules.length ? `policy: group ${g} is not in --allow-listen (${rules.map((r) => r.text).join(', ')})` : `policy: joining group ${g} refused: no --allow-listen given`);
+  }
+  /** A one-line notice on stderr (once), for what went wrong where no call can fail any more. */
+  tell(note: string): void {
+    this.say(printable(note));
   }
   /** The note (without throwing) for a listen the policy refuses, or undefined. */
   listenRefusal(ip: string, port: number): string | undefined {

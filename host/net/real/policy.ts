@@ -87,6 +87,17 @@ export function allowed(rules: readonly AddrRule[], ip: string, port: number): A
   return rules.find((r) => port >= r.ports[0] && port <= r.ports[1] && (r.net === undefined || r.net.some((n) => inNet(bytes, n))));
 }
 
+/**
+ * The rule letting a socket join the multicast group ip, or undefined:
+ * a membership is an address the host listens on, so it takes an
+ * --allow-listen rule covering the group (any of its ports: the port the
+ * socket receives on is checked by its bind).
+ */
+export function allowedGroup(rules: readonly AddrRule[], ip: string): AddrRule | undefined {
+  const bytes = ipBytes(unmap(ip));
+  return rules.find((r) => r.net === undefined || r.net.some((n) => inNet(bytes, n)));
+}
+
 /** Why an address was refused, for the trace and stderr. */
 export function refusal(kind: 'connect' | 'listen', ip: string, port: number, rules: readonly AddrRule[]): string {
   const a = `${ip.includes(':') ? `[${ip}]` : ip}:${port}`;

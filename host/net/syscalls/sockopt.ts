@@ -12,6 +12,7 @@ import { UNKNOWN_CRED } from '../socket/scm.js';
 import { ipText, ipBytes } from '../addr/ipaddr.js';
 import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtual/multicast.js';
 import { networkOf } from '../virtual/index.js';
+import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
 
 const S = 'socklab';
 
@@ -79,6 +80,12 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     }
     return E.ENOPROTOOPT;
   }
+  // On --net=real a UDP socket's multicast options also go to its Node socket (real/mcast.ts); the values stay in mcastOf for getsockopt.
+  const rd = realDgramOf(s);
+  /** Node sets a multicast TTL or loop of the socket's own family only: the IPv4 ones of an AF_INET6 socket cannot be carried. */
+  const v4Only = (what: string): void => {
+    if (rd && s.domain === AF.AF_INET6) rd.rn.fail(E.EOPNOTSUPP, `${what} on an AF_INET6 socket: Node's dgram sets only the IPv6 option there (use IPV6_MULTICAST_*)`);
+  };
   if (level === IPPROTO.IPPROTO_IP) {
     // do_ip_setsockopt takes an int, or a single byte when optlen is shorter.
     const intOrByte = (): number => {
@@ -95,11 +102,25 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         dgramOnly();
         const v = intOrByte();
         if (v < -1 || v > 255) return E.EINVAL;
+        v4Only('IP_MULTICAST_TTL');
+        rd?.setMulticastTTL(v === -1 ? 1 : v);
         mcastOf(s).ttl = v === -1 ? 1 : v;
         return 0;
       }
-      case IP_OPT.IP_MULTICAST_LOOP: mcastOf(s).loop = intOrByte() !== 0; return 0;
-      case IP_OPT.IP_MULTICAST_ALL: mcastOf(s).all = intOrByte() !== 0; return 0;
+      case IP_OPT.IP_MULTICAST_LOOP: {
+        const on = intOrByte() !== 0;
+        v4Only('IP_MULTICAST_LOOP');
+        rd?.setMulticastLoop(on);
+        mcastOf(s).loop = on;
+        return 0;
+      }
+      case IP_OPT.IP_MULTICAST_ALL: {
+        const on = intOrByte() !== 0;
+        // Node has no IP_MULTICAST_ALL; 1 is Linux's default, so only turning it off cannot be carried.
+        if (rd && !on) rd.rn.fail(E.EOPNOTSUPP, "IP_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
+        mcastOf(s).all = on;
+        return 0;
+      }
       case IP_OPT.IP_MULTICAST_IF: {
         dgramOnly();
         // An ip_mreqn, an ip_mreq or an in_addr: the interface's address, or its index.
@@ -108,6 +129,11 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         const addr = len >= 8 ? p.mem.read(val + 4, 4) : p.mem.read(val, 4);
         const index = len >= 12 ? p.mem.i32(val + 8) : 0;
         const ip = ipText(addr);
+        if (rd) {
+          realMulticastIf4(rd, ip, index);
+          mcastOf(s).ifAddr = ip;
+          return 0;
+        }
         const net = networkOf(p);
         if (index === 0 && ip === '0.0.0.0') {
           mcastOf(s).ifAddr = ip;
@@ -126,6 +152,11 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         const group = ipText(p.mem.read(val, 4));
         const ifAddr = ipText(p.mem.read(val + 4, 4));
         const index = len >= 12 ? p.mem.i32(val + 8) : 0;
+        if (rd) {
+          if (name === IP_OPT.IP_ADD_MEMBERSHIP && !isGroup4(group)) return E.EINVAL;
+          realMembership4(rd, name === IP_OPT.IP_ADD_MEMBERSHIP, group, ifAddr, index);
+          return 0;
+        }
         const iface = index ? ifaceOfIndex(index) : ifaceOfAddr(networkOf(p), vhost(s), ifAddr);
         if (name === IP_OPT.IP_ADD_MEMBERSHIP) {
           if (!isGroup4(group)) return E.EINVAL;
@@ -161,19 +192,22 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         if (s.kind === 'stream') return E.EINVAL;
         const v = int();
         if (v < -1 || v > 255) return E.EINVAL;
+        rd?.setMulticastTTL(v === -1 ? 1 : v);
         mcastOf(s).hops = v === -1 ? 1 : v;
         return 0;
       }
       case IPV6_OPT.IPV6_MULTICAST_LOOP: {
         const v = int();
         if (v !== 0 && v !== 1) return E.EINVAL;
+        rd?.setMulticastLoop(v === 1);
         mcastOf(s).loop6 = v === 1;
         return 0;
       }
       case IPV6_OPT.IPV6_MULTICAST_IF: {
         if (s.kind === 'stream') return E.EINVAL;
         const v = int();
-        if (v !== 0 && !ifaceOfIndex(v)) return E.ENODEV;
+        if (rd) realMulticastIf6(rd, v);
+        else if (v !== 0 && !ifaceOfIndex(v)) return E.ENODEV;
         mcastOf(s).if6 = v;
         return 0;
       }
@@ -182,6 +216,11 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         if (s.kind === 'stream') return E.EPROTO;
         const group = ipText(p.mem.read(val, 16));
         const index = p.mem.i32(val + 16);
+        if (rd) {
+          if (name === IPV6_OPT.IPV6_ADD_MEMBERSHIP && !/^ff/i.test(group)) return E.EINVAL;
+          realMembership6(rd, name === IPV6_OPT.IPV6_ADD_MEMBERSHIP, group, index);
+          return 0;
+        }
         const iface = index ? ifaceOfIndex(index) : 'eth0';
         if (name === IPV6_OPT.IPV6_ADD_MEMBERSHIP) {
           if (!/^ff/i.test(group)) return E.EINVAL;
