@@ -702,7 +702,12 @@ export type FlatLifter = (cx: Ctx, args: ArrayLike<number | bigint>, i: number) 
 /** Writes a value at ptr. */
 export type Storer = (cx: Ctx, v: unknown, ptr: number) => void;
 
-export function compileLiftFlat(t: WitType): FlatLifter {
+/**
+ * viewBytes: a list<u8> parameter is lifted as a view of guest memory, not a
+ * copy, for an implementation that copies what it keeps before it returns
+ * (writes: the kernel copies from guest memory for preview1 too).
+ */
+export function compileLiftFlat(t: WitType, viewBytes = false): FlatLifter {
   switch (t.k) {
     case 'bool': return (_cx, a, i) => (Number(a[i]) | 0) !== 0;
     case 'u8': return (_cx, a, i) => Number(a[i]) & 0xff;
@@ -714,6 +719,15 @@ export function compileLiftFlat(t: WitType): FlatLifter {
     case 'string': return (cx, a, i) => liftString(cx, Number(a[i]) >>> 0, Number(a[i + 1]) >>> 0);
     case 'list': {
       const e = t.e;
+      if (viewBytes && e.k === 'u8') {
+        return (cx, a, i) => {
+          const p = Number(a[i]) >>> 0;
+          const end = p + (Number(a[i + 1]) >>> 0);
+          const m = bytes(cx);
+          if (end > m.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
+          return m.subarray(p, end);
+        };
+      }
       return (cx, a, i) => liftList(cx, e, Number(a[i]) >>> 0, Number(a[i + 1]) >>> 0);
     }
     case 'borrow': {

@@ -44,7 +44,15 @@ function errPayload(e: unknown): unknown {
 
 type Fn = (this: unknown, ...a: unknown[]) => unknown;
 
-function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean): Factory {
+/**
+ * Functions whose list<u8> parameter is passed as a view of guest memory:
+ * they copy what they keep before returning (the output stream's pending
+ * bytes, the kernel's socket and file buffers), and a call that waits lifts
+ * its arguments again when it runs again.
+ */
+const VIEW_BYTES = new Set(['wasi:io/streams#OutputStream#blockingWriteAndFlush', 'wasi:io/streams#OutputStream#write', 'wasi:filesystem/types#Descriptor#write']);
+
+function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean, key: string): Factory {
   // The implementation behind the tracing wrapper, called straight while no observer is attached.
   const plain = ((traced as unknown as Record<symbol, Fn | undefined>)[UNTRACED] ?? traced) as Fn;
   const flatParams = sig.params.flatMap(flatten);
@@ -59,7 +67,7 @@ function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean
   resourcesOf(result, needs);
   const paramTuple = { k: 'tuple' as const, ts: sig.params };
   // Each parameter's lifter and the index of its first flat value.
-  const lifts = sig.params.map(compileLiftFlat);
+  const lifts = sig.params.map((t) => compileLiftFlat(t, VIEW_BYTES.has(key)));
   const starts: number[] = [];
   let at = 0;
   for (const t of sig.params) {
@@ -152,12 +160,12 @@ export function addDirectBindings(p: ComponentProcess, own: Record<string, Recor
           if (m === 'constructor' || typeof fn !== 'function') continue;
           const sig = signature(iface, name, m);
           if (!sig) continue;
-          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true);
+          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true, `${iface}#${name}#${m}`);
         }
         continue;
       }
       const sig = signature(iface, undefined, name);
-      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false);
+      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false, `${iface}##${name}`);
     }
   }
 }

@@ -63,6 +63,9 @@ function streamError(e: unknown): never {
   throw e;
 }
 
+/** InputStream.read's buffer (one read is at most 64 KiB). */
+const scratch = new Uint8Array(65536);
+
 /** Most bytes one write is allowed to carry (check-write's answer). */
 const WRITE_CHUNK = 65536;
 
@@ -74,10 +77,16 @@ export class InputStream {
     /** Called when the stream is dropped (a socket's read half). */
     private readonly onDrop?: () => void,
   ) {}
+  /**
+   * The bytes are in a buffer shared by every stream of the thread, valid
+   * until the next read: the direct binding copies them into guest memory at
+   * once, and nothing else keeps them.
+   */
   read(len: bigint): Uint8Array {
     if (this.eof) fail({ tag: 'closed' });
-    const buf = new Uint8Array(Number(len > 65536n ? 65536n : len));
-    if (buf.length === 0) return buf;
+    const want = Number(len > 65536n ? 65536n : len);
+    if (want === 0) return new Uint8Array(0);
+    const buf = scratch.subarray(0, want);
     let n: number;
     try {
       n = this.file.read([buf]);
@@ -89,7 +98,7 @@ export class InputStream {
       this.eof = true;
       fail({ tag: 'closed' });
     }
-    return buf.slice(0, n);
+    return n === want ? buf : buf.subarray(0, n);
   }
   blockingRead(len: bigint): Uint8Array {
     if (!this.eof && len > 0n && !(this.file.poll() & ~0x004)) {
@@ -165,7 +174,7 @@ export class OutputStream {
     while (p.callBytes < contents.length) {
       let n: number;
       try {
-        n = this.file.write([contents.subarray(p.callBytes)]);
+        n = this.file.write([p.callBytes === 0 ? contents : contents.subarray(p.callBytes)]);
       } catch (e) {
         streamError(e);
       }
