@@ -69,8 +69,14 @@ const scratch = new Uint8Array(65536);
 /** Most bytes one write is allowed to carry (check-write's answer). */
 const WRITE_CHUNK = 65536;
 
+/** Whether a read of src would not wait: bytes, the end, or an error (POLLIN, POLLHUP, POLLERR). */
+function readable(src: InputStream): boolean {
+  return src.eof || (src.file.poll() & ~0x004) !== 0;
+}
+
 export class InputStream {
-  private eof = false;
+  /** The end was read (a field, not a method: the trace wraps methods only). */
+  eof = false;
   constructor(
     readonly proc: ComponentProcess,
     readonly file: OpenFile,
@@ -101,7 +107,7 @@ export class InputStream {
     return n === want ? buf : buf.subarray(0, n);
   }
   blockingRead(len: bigint): Uint8Array {
-    if (!this.eof && len > 0n && !(this.file.poll() & ~0x004)) {
+    if (len > 0n && !readable(this)) {
       // Nothing to read yet (no POLLIN/POLLHUP/POLLERR): wait.
       this.proc.suspend([this.file.waitq]);
       return new Uint8Array(0);
@@ -115,7 +121,7 @@ export class InputStream {
     return BigInt(this.blockingRead(len).length);
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => this.eof || (this.file.poll() & ~0x004) !== 0, () => [this.file.waitq]);
+    return new Pollable(this.proc, () => readable(this), () => [this.file.waitq]);
   }
   [Symbol.dispose](): void {
     this.onDrop?.();
@@ -198,6 +204,31 @@ export class OutputStream {
   }
   blockingWriteZeroesAndFlush(len: bigint): void {
     this.blockingWriteAndFlush(new Uint8Array(Number(len)));
+  }
+  /**
+   * Moves what src has now, at most len bytes and what check-write allows,
+   * into this stream (wasmtime's splice: a read then a write); the count.
+   */
+  splice(src: InputStream, len: bigint): bigint {
+    const room = this.checkWrite();
+    const n = len < room ? len : room;
+    if (n === 0n) return 0n;
+    const bytes = src.read(n);
+    if (bytes.length) this.write(bytes);
+    return BigInt(bytes.length);
+  }
+  /** splice, once this stream has room and src has bytes or its end. */
+  blockingSplice(src: InputStream, len: bigint): bigint {
+    if (this.closed) fail({ tag: 'closed' });
+    if (!this.#drain()) {
+      this.proc.suspend([this.file.waitq]);
+      return 0n;
+    }
+    if (len > 0n && !readable(src)) {
+      this.proc.suspend([src.file.waitq]);
+      return 0n;
+    }
+    return this.splice(src, len);
   }
   subscribe(): Pollable {
     return new Pollable(
