@@ -714,7 +714,10 @@ export function compileLiftFlat(t: WitType, viewBytes = false): FlatLifter {
     case 'u16': return (_cx, a, i) => Number(a[i]) & 0xffff;
     case 'u32': return (_cx, a, i) => Number(a[i]) >>> 0;
     case 's32': return (_cx, a, i) => Number(a[i]) | 0;
-    case 'u64': return (_cx, a, i) => BigInt.asUintN(64, BigInt(a[i]!));
+    case 'u64': return (_cx, a, i) => {
+      const v = a[i]!;
+      return typeof v === 'bigint' && v >= 0n ? v : BigInt.asUintN(64, BigInt(v));
+    };
     case 's64': return (_cx, a, i) => BigInt.asIntN(64, BigInt(a[i]!));
     case 'string': return (cx, a, i) => liftString(cx, Number(a[i]) >>> 0, Number(a[i + 1]) >>> 0);
     case 'list': {
