@@ -4,7 +4,7 @@
 // memory, handle-table semantics, and the signature table against socklab's
 // implementations.
 import { describe, expect, it } from 'vitest';
-import { alignment, flatten, liftFlat, load, ResourceRegistry, size, store, type Ctx, type HandleTable, type WitType } from '../dist/host/component/canon.js';
+import { alignment, compileLiftFlat, compileLowerFlat1, compileResultStores, compileStore, flatten, liftFlat, load, lowerFlat1, ResourceRegistry, size, store, type Ctx, type HandleTable, type WitType } from '../dist/host/component/canon.js';
 import { namedType, signature, signatureEntries } from '../dist/host/component/signatures.js';
 import { buildImports } from '../dist/host/component/imports.js';
 
@@ -68,6 +68,74 @@ describe('canonical ABI layouts', () => {
     const at = { i: 0 };
     expect(liftFlat(cx, namedType('ip-socket-address'), args, at)).toEqual({ tag: 'ipv6', val: { port: 8080, flowInfo: 5, address: [0xfd00, 0, 0, 0, 0, 0, 0, 1], scopeId: 3 } });
     expect(liftFlat(cx, namedType('descriptor-flags'), args, at)).toEqual({ read: true, write: false, fileIntegritySync: false, dataIntegritySync: false, requestedWriteSync: false, mutateDirectory: true });
+  });
+});
+
+describe('compiled lifting and lowering (direct.ts) agree with the generic functions', () => {
+  const bytesOf = (cx: Ctx & { memory: WebAssembly.Memory }, at: number, n: number): number[] => [...new Uint8Array(cx.memory.buffer, at, n)];
+
+  it('stores: the same bytes as store() for every result type of the signature table', () => {
+    const values: [string, string | undefined, string, unknown][] = [
+      ['wasi:io/streams', 'InputStream', 'blockingRead', { tag: 'ok', val: new Uint8Array([1, 2, 3]) }],
+      ['wasi:io/streams', 'InputStream', 'blockingRead', { tag: 'err', val: { tag: 'closed' } }],
+      ['wasi:io/streams', 'OutputStream', 'checkWrite', { tag: 'ok', val: 65536n }],
+      ['wasi:io/streams', 'OutputStream', 'blockingSplice', { tag: 'ok', val: 3n }],
+      ['wasi:sockets/tcp', 'TcpSocket', 'startConnect', { tag: 'err', val: 'connection-refused' }],
+      ['wasi:sockets/tcp', 'TcpSocket', 'localAddress', { tag: 'ok', val: { tag: 'ipv6', val: { port: 80, flowInfo: 2, address: [1, 2, 3, 4, 5, 6, 7, 8], scopeId: 4 } } }],
+      ['wasi:sockets/ip-name-lookup', 'ResolveAddressStream', 'resolveNextAddress', { tag: 'ok', val: { tag: 'ipv4', val: [10, 0, 0, 1] } }],
+      ['wasi:sockets/ip-name-lookup', 'ResolveAddressStream', 'resolveNextAddress', { tag: 'ok', val: undefined }],
+      ['wasi:clocks/wall-clock', undefined, 'now', { seconds: 1700000000n, nanoseconds: 5 }],
+      ['wasi:cli/environment', undefined, 'getEnvironment', [['A', 'b'], ['C', 'dé']]],
+    ];
+    for (const [iface, cls, name, v] of values) {
+      const t = signature(iface, cls, name)!.result!;
+      const [a, b] = [ctx(), ctx()];
+      store(a, t, v, 256);
+      compileStore(t)(b, v, 256);
+      expect(bytesOf(b, 0, 8192), `${iface} ${name}`).toEqual(bytesOf(a, 0, 8192));
+      if (t.k === 'result') {
+        // The ok and err stores take the bare payload.
+        const c = ctx();
+        const r = v as { tag: string; val: unknown };
+        compileResultStores(t as WitType & { k: 'result' })[r.tag as 'ok' | 'err'](c, r.val, 256);
+        expect(bytesOf(c, 0, 8192), `${iface} ${name} (${r.tag})`).toEqual(bytesOf(a, 0, 8192));
+      }
+    }
+  });
+
+  it('flat lifts and single flat results: the same values as liftFlat() and lowerFlat1()', () => {
+    const cx = ctx();
+    new Uint8Array(cx.memory.buffer).set(new TextEncoder().encode('héllo'), 100);
+    const cases: [WitType, (number | bigint)[]][] = [
+      [{ k: 'u64' }, [-1n]],
+      [{ k: 's64' }, [-1n]],
+      [{ k: 'u32' }, [-1]],
+      [{ k: 'u16' }, [0x12345]],
+      [{ k: 'bool' }, [2]],
+      [{ k: 'string' }, [100, 6]],
+      [{ k: 'list', e: { k: 'u8' } }, [100, 6]],
+      [namedType('ip-address-family'), [1]],
+      [namedType('ip-socket-address'), [0, 7000, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0]],
+    ];
+    for (const [t, args] of cases) {
+      expect(compileLiftFlat(t)(cx, args, 0), t.k).toEqual(liftFlat(cx, t, args, { i: 0 }));
+    }
+    // A view of guest memory where the implementation copies what it keeps.
+    const view = compileLiftFlat({ k: 'list', e: { k: 'u8' } }, true)(cx, [100, 6], 0) as Uint8Array;
+    expect(view.buffer).toBe(cx.memory.buffer);
+    expect(() => compileLiftFlat({ k: 'list', e: { k: 'u8' } }, true)(cx, [65530, 7], 0)).toThrow(/out of bounds/);
+    for (const [t, v] of [[{ k: 'u64' }, 2n ** 64n - 1n], [{ k: 'u32' }, 0xffffffff], [{ k: 's32' }, -5], [namedType('ip-address-family'), 'ipv6']] as [WitType, unknown][]) {
+      expect(compileLowerFlat1(t)(cx, v), t.k).toEqual(lowerFlat1(cx, t, v));
+    }
+  });
+
+  it('a memory.grow between calls is seen (the cached view is of the new buffer)', () => {
+    const cx = ctx();
+    const st = compileStore({ k: 'u32' });
+    st(cx, 1, 0);
+    cx.memory.grow(1);
+    st(cx, 7, 65536);
+    expect(new DataView(cx.memory.buffer).getUint32(65536, true)).toBe(7);
   });
 });
 

@@ -279,6 +279,16 @@ describe('components: resources through the direct bindings', () => {
     expect(r.processes[0]!.exit.status).toBe(0);
   }, T);
 
+  it('blocking-splice moves stdin to stdout, at most len bytes a call, until stream-error.closed', async () => {
+    const r = await run({ processes: [{ module: res, name: 'res', args: ['copy'], stdin: 'abc\nsecond line\n' }], output: 'capture', trace: {}, timeoutMs: T });
+    expect(r.processes[0]!.stdout).toBe('abc\nsecond line\nclosed\n');
+    expect(r.processes[0]!.exit.status).toBe(0);
+    // One traced call each (the read and write inside are the host's), 3 bytes a time, then the end.
+    expect(r.trace).toMatch(/\[method\]output-stream\.blocking-splice\(output-stream[^)]*, input-stream[^)]*, 3\) = 0 \[-> 3\]/);
+    expect(r.trace).toMatch(/\[method\]output-stream\.blocking-splice\([^)]*\) = -1 [A-Z]+ .*stream-error\.closed/);
+    expect(r.trace).not.toMatch(/\[method\]input-stream\.read\(/);
+  }, T);
+
   it('poll takes a list of borrowed pollables and returns list<u32>; a timer pollable waits in virtual time', async () => {
     const r = await run({ processes: [{ module: res, name: 'res', args: ['poll'] }], output: 'capture', trace: {}, timeoutMs: T });
     expect(r.processes[0]!.stdout).toBe('ready 1: 0\ntimer 0\n');

@@ -384,6 +384,7 @@ export interface Ctx {
   reg: ResourceRegistry;
   tables: Map<string, HandleTable>;
   dv?: DataView;
+  u8?: Uint8Array;
 }
 
 const utf8d = new TextDecoder('utf-8', { fatal: true });
@@ -396,23 +397,37 @@ function table(cx: Ctx, r: string): HandleTable {
 }
 
 function view(cx: Ctx): DataView {
+  // One DataView per memory buffer, a new one after memory.grow, which
+  // detaches the old buffer (its Uint8Array then reads as empty): cheaper
+  // than reading memory.buffer on every call.
+  if (cx.u8 === undefined || cx.u8.byteLength === 0) refresh(cx);
+  return cx.dv!;
+}
+
+function bytes(cx: Ctx): Uint8Array {
+  if (cx.u8 === undefined || cx.u8.byteLength === 0) refresh(cx);
+  return cx.u8!;
+}
+
+function refresh(cx: Ctx): void {
   if (!cx.memory) throw new Error('socklab: jco gave no memory for a call that needs one');
-  // One DataView per memory buffer (a new one after memory.grow).
   const b = cx.memory.buffer;
-  if (cx.dv?.buffer !== b) cx.dv = new DataView(b);
-  return cx.dv;
+  cx.dv = new DataView(b);
+  cx.u8 = new Uint8Array(b);
 }
 
 function alloc(cx: Ctx, align: number, n: number): number {
   if (!cx.realloc) throw new Error('socklab: jco gave no realloc for a call that returns a list');
   const p = cx.realloc(0, 0, align, n);
   if (p % align !== 0) throw new WebAssembly.RuntimeError('realloc returned a misaligned pointer');
-  if (p + n > cx.memory!.buffer.byteLength) throw new WebAssembly.RuntimeError('realloc returned a pointer out of bounds');
+  if (p + n > bytes(cx).byteLength) throw new WebAssembly.RuntimeError('realloc returned a pointer out of bounds');
   return p;
 }
 
 function liftString(cx: Ctx, ptr: number, len: number): string {
-  return utf8d.decode(new Uint8Array(cx.memory!.buffer, ptr, len));
+  const m = bytes(cx);
+  if (ptr + len > m.byteLength) throw new WebAssembly.RuntimeError('string out of bounds');
+  return utf8d.decode(m.subarray(ptr, ptr + len));
 }
 
 /** Reads a value of type t at ptr. */
@@ -480,8 +495,9 @@ function variantValue(t: WitType, disc: number, val: unknown): unknown {
 function liftList(cx: Ctx, e: WitType, ptr: number, len: number): unknown {
   // A copy (the implementation may keep it); TypedArray#slice, much cheaper than ArrayBuffer#slice on a wasm memory.
   if (e.k === 'u8') {
-    if (ptr + len > cx.memory!.buffer.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
-    return new Uint8Array(cx.memory!.buffer, ptr, len).slice();
+    const m = bytes(cx);
+    if (ptr + len > m.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
+    return m.slice(ptr, ptr + len);
   }
   const es = size(e);
   const out: unknown[] = [];
@@ -618,17 +634,17 @@ function discriminate(t: WitType, v: unknown): [number, unknown] {
 }
 
 function lowerString(cx: Ctx, s: string): [number, number] {
-  const bytes = utf8e.encode(s);
-  const p = alloc(cx, 1, bytes.length);
-  new Uint8Array(cx.memory!.buffer, p, bytes.length).set(bytes);
-  return [p, bytes.length];
+  const b = utf8e.encode(s);
+  const p = alloc(cx, 1, b.length);
+  bytes(cx).set(b, p);
+  return [p, b.length];
 }
 
 function lowerList(cx: Ctx, e: WitType, v: ArrayLike<unknown>): [number, number] {
   const n = v.length;
   if (e.k === 'u8') {
     const p = alloc(cx, 1, n);
-    new Uint8Array(cx.memory!.buffer, p, n).set(v as ArrayLike<number>);
+    bytes(cx).set(v as ArrayLike<number>, p);
     return [p, n];
   }
   const es = size(e);
@@ -673,3 +689,190 @@ export function resourcesOf(t: WitType | undefined, out = new Set<string>()): Se
 
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
+
+// ---- compiled lifting and lowering ------------------------------------------
+// The direct bindings lift and lower the same few types millions of times:
+// these build, once per signature, a function per type with its layout
+// (offsets, discriminant sizes, case numbers) worked out, so a call neither
+// walks the type nor allocates beyond the values it produces. They do what
+// liftFlat / store / lowerFlat1 do (tests/component-canon.test.ts compares).
+
+/** Lifts a value from flat core values starting at args[i]. */
+export type FlatLifter = (cx: Ctx, args: ArrayLike<number | bigint>, i: number) => unknown;
+/** Writes a value at ptr. */
+export type Storer = (cx: Ctx, v: unknown, ptr: number) => void;
+
+/**
+ * viewBytes: a list<u8> parameter is lifted as a view of guest memory, not a
+ * copy, for an implementation that copies what it keeps before it returns
+ * (writes: the kernel copies from guest memory for preview1 too).
+ */
+export function compileLiftFlat(t: WitType, viewBytes = false): FlatLifter {
+  switch (t.k) {
+    case 'bool': return (_cx, a, i) => (Number(a[i]) | 0) !== 0;
+    case 'u8': return (_cx, a, i) => Number(a[i]) & 0xff;
+    case 'u16': return (_cx, a, i) => Number(a[i]) & 0xffff;
+    case 'u32': return (_cx, a, i) => Number(a[i]) >>> 0;
+    case 's32': return (_cx, a, i) => Number(a[i]) | 0;
+    case 'u64': return (_cx, a, i) => {
+      const v = a[i]!;
+      return typeof v === 'bigint' && v >= 0n ? v : BigInt.asUintN(64, BigInt(v));
+    };
+    case 's64': return (_cx, a, i) => BigInt.asIntN(64, BigInt(a[i]!));
+    case 'string': return (cx, a, i) => liftString(cx, Number(a[i]) >>> 0, Number(a[i + 1]) >>> 0);
+    case 'list': {
+      const e = t.e;
+      if (viewBytes && e.k === 'u8') {
+        return (cx, a, i) => {
+          const p = Number(a[i]) >>> 0;
+          const end = p + (Number(a[i + 1]) >>> 0);
+          const m = bytes(cx);
+          if (end > m.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
+          return m.subarray(p, end);
+        };
+      }
+      return (cx, a, i) => liftList(cx, e, Number(a[i]) >>> 0, Number(a[i + 1]) >>> 0);
+    }
+    case 'borrow': {
+      const r = t.r;
+      return (cx, a, i) => cx.reg.borrow(table(cx, r), Number(a[i]) | 0);
+    }
+    case 'own': {
+      const r = t.r;
+      return (cx, a, i) => cx.reg.take(table(cx, r), Number(a[i]) | 0);
+    }
+    case 'enum': {
+      const cs = t.cs;
+      return (_cx, a, i) => {
+        const d = Number(a[i]) >>> 0;
+        if (d >= cs.length) throw new WebAssembly.RuntimeError('invalid variant discriminant');
+        return cs[d];
+      };
+    }
+    default:
+      // Records, variants, ...: rarer (addresses), the generic path.
+      return (cx, a, i) => liftFlat(cx, t, a as (number | bigint)[], { i });
+  }
+}
+
+export function compileStore(t: WitType): Storer {
+  switch (t.k) {
+    case 'bool': return (cx, v, p) => view(cx).setUint8(p, v ? 1 : 0);
+    case 'u8': case 's8': return (cx, v, p) => view(cx).setUint8(p, Number(v) & 0xff);
+    case 'u16': case 's16': return (cx, v, p) => view(cx).setUint16(p, Number(v) & 0xffff, true);
+    case 'u32': case 's32': return (cx, v, p) => view(cx).setUint32(p, Number(v) >>> 0, true);
+    case 'u64': case 's64': return (cx, v, p) => view(cx).setBigUint64(p, BigInt.asUintN(64, BigInt(v as bigint)), true);
+    case 'list': case 'string': {
+      const e = t.k === 'list' ? t.e : undefined;
+      return (cx, v, p) => {
+        const [lp, n] = e ? lowerList(cx, e, v as ArrayLike<unknown>) : lowerString(cx, v as string);
+        const d = view(cx); // realloc may have grown the memory
+        d.setUint32(p, lp, true);
+        d.setUint32(p + 4, n, true);
+      };
+    }
+    case 'own': {
+      const r = t.r;
+      return (cx, v, p) => view(cx).setUint32(p, cx.reg.own(table(cx, r), v as object), true);
+    }
+    case 'record': case 'tuple': {
+      const keys: (string | number)[] = t.k === 'record' ? t.fs.map((f) => f[0]) : t.ts.map((_, i) => i);
+      const fs = t.k === 'record' ? t.fs.map((f) => f[1]) : t.ts;
+      const offs: number[] = [];
+      let o = 0;
+      for (const f of fs) {
+        o = alignTo(o, alignment(f));
+        offs.push(o);
+        o += size(f);
+      }
+      const st = fs.map(compileStore);
+      return (cx, v, p) => {
+        const r = v as Record<string | number, unknown>;
+        for (let i = 0; i < st.length; i++) st[i]!(cx, r[keys[i]!], p + offs[i]!);
+      };
+    }
+    case 'result': case 'option': case 'variant': case 'enum': {
+      const cs = cases(t);
+      const d = discSize(cs.length);
+      const off = payloadOffset(t);
+      const st = cs.map((c) => (c ? compileStore(c) : undefined));
+      const setDisc = (cx: Ctx, p: number, n: number): void => {
+        const dv = view(cx);
+        if (d === 1) dv.setUint8(p, n);
+        else if (d === 2) dv.setUint16(p, n, true);
+        else dv.setUint32(p, n, true);
+      };
+      if (t.k === 'result') {
+        return (cx, v, p) => {
+          const r = v as { tag: string; val: unknown };
+          const n = r.tag === 'ok' ? 0 : 1;
+          setDisc(cx, p, n);
+          st[n]?.(cx, r.val, p + off);
+        };
+      }
+      if (t.k === 'option') {
+        return (cx, v, p) => {
+          const n = v === undefined || v === null ? 0 : 1;
+          setDisc(cx, p, n);
+          if (n) st[1]!(cx, v, p + off);
+        };
+      }
+      const index = new Map<string, number>(t.k === 'enum' ? t.cs.map((c, i) => [c, i]) : t.cs.map((c, i) => [c[0], i]));
+      if (t.k === 'enum') {
+        return (cx, v, p) => {
+          const n = index.get(v as string);
+          if (n === undefined) throw new TypeError(`invalid enum value ${String(v)}`);
+          setDisc(cx, p, n);
+        };
+      }
+      return (cx, v, p) => {
+        const r = v as { tag: string; val: unknown };
+        const n = index.get(r?.tag);
+        if (n === undefined) throw new TypeError(`invalid variant tag ${String(r?.tag)}`);
+        setDisc(cx, p, n);
+        st[n]?.(cx, r.val, p + off);
+      };
+    }
+    default:
+      return (cx, v, p) => store(cx, t, v, p);
+  }
+}
+
+/**
+ * For a function returning result<T, E> at a return pointer: the stores of
+ * an ok value and of an err payload, so the call need not wrap its value in
+ * a {tag, val} object first.
+ */
+export function compileResultStores(t: WitType & { k: 'result' }): { ok: Storer; err: Storer } {
+  const d = discSize(2);
+  const off = payloadOffset(t);
+  const okS = t.ok ? compileStore(t.ok) : undefined;
+  const errS = t.err ? compileStore(t.err) : undefined;
+  if (d !== 1) throw new Error('canon: a result has a one-byte discriminant');
+  return {
+    ok: (cx, v, p) => {
+      view(cx).setUint8(p, 0);
+      okS?.(cx, v, p + off);
+    },
+    err: (cx, v, p) => {
+      view(cx).setUint8(p, 1);
+      errS?.(cx, v, p + off);
+    },
+  };
+}
+
+/** lowerFlat1, compiled: a result that flattens to one core value. */
+export function compileLowerFlat1(t: WitType): (cx: Ctx, v: unknown) => number | bigint {
+  switch (t.k) {
+    case 'u8': case 'u16': case 'u32': return (_cx, v) => Number(v) >>> 0 | 0;
+    case 's8': case 's16': case 's32': return (_cx, v) => Number(v) | 0;
+    case 'u64': case 's64': return (_cx, v) => BigInt.asIntN(64, BigInt(v as bigint));
+    case 'own': {
+      const r = t.r;
+      return (cx, v) => cx.reg.own(table(cx, r), v as object);
+    }
+    // A result with no payload at all is its discriminant.
+    case 'result': return (_cx, v) => ((v as { tag: string }).tag === 'ok' ? 0 : 1);
+    default: return (cx, v) => lowerFlat1(cx, t, v);
+  }
+}

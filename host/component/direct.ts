@@ -14,11 +14,12 @@
 // of each resource type from the tag load.ts puts on jco's tables. A call
 // that waits (ComponentProcess.suspend) lowers nothing: it runs again.
 import {
-  CABI_DISPOSE, disposable, flatten, liftFlat, load, lowerFlat1, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS, resourcesOf, store,
-  type Ctx, type FuncType, type HandleTable,
+  CABI_DISPOSE, compileLiftFlat, compileLowerFlat1, compileResultStores, compileStore, disposable, flatten, load, MAX_FLAT_PARAMS,
+  MAX_FLAT_RESULTS, resourcesOf, type Ctx, type FuncType, type HandleTable,
 } from './canon.js';
 import type { ComponentProcess } from './process.js';
 import { isResourceClass, signature } from './signatures.js';
+import { UNTRACED } from './trace.js';
 
 export const CABI_LOWER = Symbol.for('cabiLower');
 /** Set on every core function a factory returns (tests check the glue used them). */
@@ -41,7 +42,19 @@ function errPayload(e: unknown): unknown {
   return e;
 }
 
-function factory(p: ComponentProcess, sig: FuncType, call: (self: unknown, args: unknown[]) => unknown, method: boolean): Factory {
+type Fn = (this: unknown, ...a: unknown[]) => unknown;
+
+/**
+ * Functions whose list<u8> parameter is passed as a view of guest memory:
+ * they copy what they keep before returning (the output stream's pending
+ * bytes, the kernel's socket and file buffers), and a call that waits lifts
+ * its arguments again when it runs again.
+ */
+const VIEW_BYTES = new Set(['wasi:io/streams#OutputStream#blockingWriteAndFlush', 'wasi:io/streams#OutputStream#write', 'wasi:filesystem/types#Descriptor#write']);
+
+function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean, key: string): Factory {
+  // The implementation behind the tracing wrapper, called straight while no observer is attached.
+  const plain = ((traced as unknown as Record<symbol, Fn | undefined>)[UNTRACED] ?? traced) as Fn;
   const flatParams = sig.params.flatMap(flatten);
   const inMemory = flatParams.length > MAX_FLAT_PARAMS;
   const flatResults = sig.result ? flatten(sig.result) : [];
@@ -53,6 +66,21 @@ function factory(p: ComponentProcess, sig: FuncType, call: (self: unknown, args:
   for (const t of sig.params) resourcesOf(t, needs);
   resourcesOf(result, needs);
   const paramTuple = { k: 'tuple' as const, ts: sig.params };
+  // Each parameter's lifter and the index of its first flat value.
+  const lifts = sig.params.map((t) => compileLiftFlat(t, VIEW_BYTES.has(key)));
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of sig.params) {
+    starts.push(at);
+    at += flatten(t).length;
+  }
+  const first = method ? 1 : 0;
+  const nArgs = sig.params.length - first;
+  const [l1, l2, l3] = [lifts[first], lifts[first + 1], lifts[first + 2]];
+  const [s1, s2, s3] = [starts[first]!, starts[first + 1]!, starts[first + 2]!];
+  const storeR = result && retptr ? compileStore(result) : undefined;
+  const rs = result && retptr && result.k === 'result' ? compileResultStores(result) : undefined;
+  const lower1 = result && !retptr ? compileLowerFlat1(result) : undefined;
   return (opts) => {
     const tables = new Map<string, HandleTable>();
     for (const t of opts.resourceTables ?? []) {
@@ -61,31 +89,53 @@ function factory(p: ComponentProcess, sig: FuncType, call: (self: unknown, args:
     for (const r of needs) if (!tables.has(r)) throw new Error(`socklab: no tagged jco handle table for ${r}`);
     const cx: Ctx = { memory: opts.memory, realloc: opts.realloc, reg: p.resources, tables };
     const f = (...args: (number | bigint)[]): unknown => {
-      let vals: unknown[];
-      if (inMemory) vals = load(cx, paramTuple, Number(args[0]) >>> 0) as unknown[];
-      else {
-        const at = { i: 0 };
-        vals = new Array<unknown>(sig.params.length);
-        for (let i = 0; i < vals.length; i++) vals[i] = liftFlat(cx, sig.params[i]!, args, at);
-      }
-      // A method's self (a borrow) is the first parameter.
-      const self = method ? vals.shift() : undefined;
+      const fn = p.kernel.observer ? traced : plain;
       let v: unknown;
+      let failed = false;
       try {
-        v = call(self, vals);
+        if (inMemory) {
+          const vals = load(cx, paramTuple, Number(args[0]) >>> 0) as unknown[];
+          // A method's self (a borrow) is the first parameter.
+          const self = method ? vals.shift() : undefined;
+          v = fn.apply(self, vals);
+        } else {
+          const self = method ? lifts[0]!(cx, args, 0) : undefined;
+          // No argument array for the usual few parameters.
+          if (nArgs === 0) v = fn.call(self);
+          else if (nArgs === 1) v = fn.call(self, l1!(cx, args, s1));
+          else if (nArgs === 2) v = fn.call(self, l1!(cx, args, s1), l2!(cx, args, s2));
+          else if (nArgs === 3) v = fn.call(self, l1!(cx, args, s1), l2!(cx, args, s2), l3!(cx, args, s3));
+          else {
+            const vals = new Array<unknown>(nArgs);
+            for (let i = 0; i < nArgs; i++) vals[i] = lifts[first + i]!(cx, args, starts[first + i]!);
+            v = fn.apply(self, vals);
+          }
+        }
       } catch (e) {
         if (!isResult || p.blockedNow) throw e;
-        v = { tag: 'err', val: errPayload(e) };
+        v = errPayload(e);
+        failed = true;
       }
       // A call that waits returns a placeholder and runs again when woken: nothing to lower.
       if (p.blockedNow) return retptr || !result ? undefined : placeholder;
       if (!result) return undefined;
-      if (isResult && !(v !== null && typeof v === 'object' && ((v as { tag?: unknown }).tag === 'ok' || (v as { tag?: unknown }).tag === 'err'))) v = { tag: 'ok', val: v };
-      if (retptr) {
-        store(cx, result, v, Number(args[args.length - 1]) >>> 0);
+      if (isResult) {
+        // An implementation returns the ok value (or a {tag, val} it made itself) and throws the err payload.
+        const tagged = !failed && v !== null && typeof v === 'object' && ((v as { tag?: unknown }).tag === 'ok' || (v as { tag?: unknown }).tag === 'err');
+        if (rs) {
+          const ptr = Number(args[args.length - 1]) >>> 0;
+          if (tagged) storeR!(cx, v, ptr);
+          else if (failed) rs.err(cx, v, ptr);
+          else rs.ok(cx, v, ptr);
+          return undefined;
+        }
+        return lower1!(cx, tagged ? v : { tag: failed ? 'err' : 'ok', val: v });
+      }
+      if (storeR) {
+        storeR(cx, v, Number(args[args.length - 1]) >>> 0);
         return undefined;
       }
-      return lowerFlat1(cx, result, v);
+      return lower1!(cx, v);
     };
     (f as unknown as Record<symbol, boolean>)[DIRECT] = true;
     return f;
@@ -110,12 +160,12 @@ export function addDirectBindings(p: ComponentProcess, own: Record<string, Recor
           if (m === 'constructor' || typeof fn !== 'function') continue;
           const sig = signature(iface, name, m);
           if (!sig) continue;
-          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (self, a) => (fn as (...x: unknown[]) => unknown).apply(self, a), true);
+          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true, `${iface}#${name}#${m}`);
         }
         continue;
       }
       const sig = signature(iface, undefined, name);
-      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, (_self, a) => (v as (...x: unknown[]) => unknown)(...a), false);
+      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false, `${iface}##${name}`);
     }
   }
 }

@@ -63,11 +63,46 @@ function streamError(e: unknown): never {
   throw e;
 }
 
+/** InputStream.read's buffer (one read is at most 64 KiB). */
+const scratch = new Uint8Array(65536);
+
 /** Most bytes one write is allowed to carry (check-write's answer). */
 const WRITE_CHUNK = 65536;
 
+/** Whether a read of src would not wait: bytes, the end, or an error (POLLIN, POLLHUP, POLLERR). */
+function readable(src: InputStream): boolean {
+  return src.eof || (src.file.poll() & ~0x004) !== 0;
+}
+
+/**
+ * input-stream.read. A function, not a method, for the calls that read on the
+ * host side (blocking-read, splice): a method is the trace's wrapper.
+ * The bytes are in a buffer shared by every stream of the thread, valid
+ * until the next read: the direct binding copies them into guest memory at
+ * once, and nothing else keeps them.
+ */
+function readNow(s: InputStream, len: bigint): Uint8Array {
+  if (s.eof) fail({ tag: 'closed' });
+  const want = len > 65536n ? 65536 : Number(len);
+  if (want === 0) return new Uint8Array(0);
+  const buf = scratch.subarray(0, want);
+  let n: number;
+  try {
+    n = s.file.read([buf]);
+  } catch (e) {
+    streamError(e);
+  }
+  if (n === WOULD_BLOCK) return new Uint8Array(0);
+  if (n === 0) {
+    s.eof = true;
+    fail({ tag: 'closed' });
+  }
+  return n === want ? buf : buf.subarray(0, n);
+}
+
 export class InputStream {
-  private eof = false;
+  /** The end was read (a field, not a method: the trace wraps methods only). */
+  eof = false;
   constructor(
     readonly proc: ComponentProcess,
     readonly file: OpenFile,
@@ -75,38 +110,24 @@ export class InputStream {
     private readonly onDrop?: () => void,
   ) {}
   read(len: bigint): Uint8Array {
-    if (this.eof) fail({ tag: 'closed' });
-    const buf = new Uint8Array(Number(len > 65536n ? 65536n : len));
-    if (buf.length === 0) return buf;
-    let n: number;
-    try {
-      n = this.file.read([buf]);
-    } catch (e) {
-      streamError(e);
-    }
-    if (n === WOULD_BLOCK) return new Uint8Array(0);
-    if (n === 0) {
-      this.eof = true;
-      fail({ tag: 'closed' });
-    }
-    return buf.slice(0, n);
+    return readNow(this, len);
   }
   blockingRead(len: bigint): Uint8Array {
-    if (!this.eof && len > 0n && !(this.file.poll() & ~0x004)) {
+    if (len > 0n && !readable(this)) {
       // Nothing to read yet (no POLLIN/POLLHUP/POLLERR): wait.
       this.proc.suspend([this.file.waitq]);
       return new Uint8Array(0);
     }
-    return this.read(len);
+    return readNow(this, len);
   }
   skip(len: bigint): bigint {
-    return BigInt(this.read(len).length);
+    return BigInt(readNow(this, len).length);
   }
   blockingSkip(len: bigint): bigint {
     return BigInt(this.blockingRead(len).length);
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => this.eof || (this.file.poll() & ~0x004) !== 0, () => [this.file.waitq]);
+    return new Pollable(this.proc, () => readable(this), () => [this.file.waitq]);
   }
   [Symbol.dispose](): void {
     this.onDrop?.();
@@ -144,14 +165,21 @@ export class OutputStream {
     }
     return true;
   }
-  checkWrite(): bigint {
+  // The WIT methods call each other through these private ones: a method is the trace's wrapper.
+  #checkWrite(): bigint {
     if (this.closed) fail({ tag: 'closed' });
     return this.#drain() ? BigInt(WRITE_CHUNK) : 0n;
   }
-  write(contents: Uint8Array): void {
+  #write(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
     if (contents.length) this.pending.push(contents.slice());
     this.#drain();
+  }
+  checkWrite(): bigint {
+    return this.#checkWrite();
+  }
+  write(contents: Uint8Array): void {
+    this.#write(contents);
   }
   blockingWriteAndFlush(contents: Uint8Array): void {
     if (this.closed) fail({ tag: 'closed' });
@@ -165,7 +193,7 @@ export class OutputStream {
     while (p.callBytes < contents.length) {
       let n: number;
       try {
-        n = this.file.write([contents.subarray(p.callBytes)]);
+        n = this.file.write([p.callBytes === 0 ? contents : contents.subarray(p.callBytes)]);
       } catch (e) {
         streamError(e);
       }
@@ -185,10 +213,35 @@ export class OutputStream {
     if (!this.#drain()) this.proc.suspend([this.file.waitq]);
   }
   writeZeroes(len: bigint): void {
-    this.write(new Uint8Array(Number(len)));
+    this.#write(new Uint8Array(Number(len)));
   }
   blockingWriteZeroesAndFlush(len: bigint): void {
     this.blockingWriteAndFlush(new Uint8Array(Number(len)));
+  }
+  /**
+   * Moves what src has now, at most len bytes and what check-write allows,
+   * into this stream (wasmtime's splice: a read then a write); the count.
+   */
+  splice(src: InputStream, len: bigint): bigint {
+    const room = this.#checkWrite();
+    const n = len < room ? len : room;
+    if (n === 0n) return 0n;
+    const bytes = readNow(src, n);
+    if (bytes.length) this.#write(bytes);
+    return BigInt(bytes.length);
+  }
+  /** splice, once this stream has room and src has bytes or its end. */
+  blockingSplice(src: InputStream, len: bigint): bigint {
+    if (this.closed) fail({ tag: 'closed' });
+    if (!this.#drain()) {
+      this.proc.suspend([this.file.waitq]);
+      return 0n;
+    }
+    if (len > 0n && !readable(src)) {
+      this.proc.suspend([src.file.waitq]);
+      return 0n;
+    }
+    return this.splice(src, len);
   }
   subscribe(): Pollable {
     return new Pollable(

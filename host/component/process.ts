@@ -33,6 +33,9 @@ interface CoreState {
   fuel?: WebAssembly.Global;
   /** The last refill of that counter. */
   fuelGrant: number;
+  /** Views of memory for the Asyncify header, renewed when memory.grow detaches their buffer (u8 then reads as empty). */
+  u8?: Uint8Array;
+  dv?: DataView;
 }
 
 export class ComponentProcess extends Process {
@@ -269,9 +272,12 @@ export class ComponentProcess extends Process {
   }
 
   private unwindIn(s: CoreState): void {
-    const v = new DataView(s.memory.buffer);
-    v.setUint32(s.data, s.data + 8, true);
-    v.setUint32(s.data + 4, s.data + PAGE, true);
+    if (s.u8 === undefined || s.u8.length === 0) {
+      s.u8 = new Uint8Array(s.memory.buffer);
+      s.dv = new DataView(s.u8.buffer);
+    }
+    s.dv!.setUint32(s.data, s.data + 8, true);
+    s.dv!.setUint32(s.data + 4, s.data + PAGE, true);
     this.suspended = s;
     s.ex.asyncify_start_unwind(s.data);
   }

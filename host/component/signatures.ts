@@ -82,6 +82,8 @@ const SIGNATURES: Record<string, Sigs> = {
       subscribe: 'func() -> pollable',
       writeZeroes: `func(len: u64) -> ${SE}`,
       blockingWriteZeroesAndFlush: `func(len: u64) -> ${SE}`,
+      splice: 'func(src: borrow<input-stream>, len: u64) -> result<u64, stream-error>',
+      blockingSplice: 'func(src: borrow<input-stream>, len: u64) -> result<u64, stream-error>',
     },
   },
   'wasi:cli/environment': {

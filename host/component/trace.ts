@@ -111,11 +111,20 @@ function report(p: ComponentProcess, iface: string, call: string, args: unknown[
 /** Wraps a free function of interface `iface` (`create-tcp-socket`) for the trace. */
 export function traceFunction<F extends (...a: never[]) => unknown>(p: ComponentProcess, iface: string, jsName: string, f: F): F {
   const call = kebab(jsName);
-  return ((...args: never[]) => {
+  const w = ((...args: never[]) => {
     if (!p.kernel.observer) return f(...args);
     return traced(p, iface, call, args, () => f(...args));
   }) as unknown as F;
+  (w as unknown as Record<symbol, unknown>)[UNTRACED] = f;
+  return w;
 }
+
+/**
+ * On each tracing wrapper: the function it wraps. The direct bindings call
+ * that one while no observer is attached (the wrapper would only pass the
+ * call on), and the wrapper when one is.
+ */
+export const UNTRACED = Symbol('socklab.untraced');
 
 /** Depth of traced calls in progress: a WASI call another one makes (blocking-read reading) is not the component's. */
 let depth = 0;
@@ -155,10 +164,12 @@ export function traceClass(iface: string, cls: { name: string; prototype: object
     const orig = proto[key];
     if (typeof orig !== 'function') continue;
     const call = `[method]${res}.${kebab(key)}`;
-    proto[key] = function (this: { proc?: ComponentProcess }, ...args: unknown[]) {
+    const w = function (this: { proc?: ComponentProcess }, ...args: unknown[]) {
       const p = this.proc;
       if (!p?.kernel.observer) return (orig as (...a: unknown[]) => unknown).apply(this, args);
       return traced(p, iface, call, [this, ...args], () => (orig as (...a: unknown[]) => unknown).apply(this, args));
     };
+    (w as unknown as Record<symbol, unknown>)[UNTRACED] = orig;
+    proto[key] = w;
   }
 }

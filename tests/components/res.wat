@@ -1,5 +1,6 @@
 ;; Resources through socklab's direct bindings (host/component/direct.ts):
 ;;   stdin     copy stdin to stdout with blocking-read until stream-error.closed
+;;   copy      the same with blocking-splice, 3 bytes at a time
 ;;   poll      poll([stdout's pollable, a 1 s timer]) = [0]; then poll([timer]) = [0] after the wait
 ;;   handles   instance-network twice: two handles; drop one, bind with the other; then use the dropped one (a trap)
 ;;   leak      100 sockets, pollables and timers never dropped (process end frees them)
@@ -23,7 +24,9 @@
       (func (param "self" (borrow $is)) (param "len" u64) (result (result (list u8) (error $se2)))))
     (export "[method]output-stream.blocking-write-and-flush"
       (func (param "self" (borrow $os)) (param "contents" (list u8)) (result (result (error $se2)))))
-    (export "[method]output-stream.subscribe" (func (param "self" (borrow $os)) (result (own $p))))))
+    (export "[method]output-stream.subscribe" (func (param "self" (borrow $os)) (result (own $p))))
+    (export "[method]output-stream.blocking-splice"
+      (func (param "self" (borrow $os)) (param "src" (borrow $is)) (param "len" u64) (result (result u64 (error $se2)))))))
   (alias export $streams "input-stream" (type $is-t))
   (alias export $streams "output-stream" (type $os-t))
   (import "wasi:clocks/monotonic-clock@0.2.0" (instance $mono
@@ -98,6 +101,7 @@
   (core func $get-stdout (canon lower (func $stdout "get-stdout")))
   (core func $read (canon lower (func $streams "[method]input-stream.blocking-read") (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
   (core func $write (canon lower (func $streams "[method]output-stream.blocking-write-and-flush") (memory (core memory $mem "memory"))))
+  (core func $splice (canon lower (func $streams "[method]output-stream.blocking-splice") (memory (core memory $mem "memory"))))
   (core func $out-subscribe (canon lower (func $streams "[method]output-stream.subscribe")))
   (core func $after (canon lower (func $mono "subscribe-duration")))
   (core func $poll (canon lower (func $poll "poll") (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
@@ -114,6 +118,7 @@
     (import "wasi" "get-stdout" (func $get-stdout (result i32)))
     (import "wasi" "read" (func $read (param i32 i64 i32)))
     (import "wasi" "write" (func $write (param i32 i32 i32 i32)))
+    (import "wasi" "splice" (func $splice (param i32 i32 i64 i32)))
     (import "wasi" "out-subscribe" (func $out-subscribe (param i32) (result i32)))
     (import "wasi" "after" (func $after (param i64) (result i32)))
     (import "wasi" "poll" (func $poll (param i32 i32 i32)))
@@ -161,6 +166,21 @@
         (call $print (i32.load (i32.const 260)) (i32.load (i32.const 264)))
         (br $again)))
 
+    ;; blocking-splice returns result<u64, stream-error>: disc at 256, u64 or the error's case at 264
+    (func $copy
+      (local $in i32)
+      (local.set $in (call $get-stdin))
+      (loop $again
+        (call $splice (global.get $out) (local.get $in) (i64.const 3) (i32.const 256))
+        (if (i32.load8_u (i32.const 256))
+          (then
+            (if (i32.ne (i32.load8_u (i32.const 264)) (i32.const 1)) (then (unreachable)))
+            (call $print (i32.const 1024) (i32.const 7))
+            (return)))
+        ;; at most 3 bytes a call
+        (if (i64.gt_u (i64.load (i32.const 264)) (i64.const 3)) (then (unreachable)))
+        (br $again)))
+
     (func $polls
       (local $p1 i32) (local $p2 i32)
       (local.set $p1 (call $out-subscribe (global.get $out)))
@@ -205,6 +225,7 @@
       (call $get-arguments (i32.const 256))
       (local.set $role (i32.load8_u (i32.load offset=8 (i32.load (i32.const 256)))))
       (if (i32.eq (local.get $role) (i32.const 115)) (then (call $stdin)))     ;; s
+      (if (i32.eq (local.get $role) (i32.const 99)) (then (call $copy)))       ;; c
       (if (i32.eq (local.get $role) (i32.const 112)) (then (call $polls)))     ;; p
       (if (i32.eq (local.get $role) (i32.const 104)) (then (call $handles)))   ;; h
       (if (i32.eq (local.get $role) (i32.const 108)) (then (call $leak)))      ;; l
@@ -217,6 +238,7 @@
       (export "get-stdout" (func $get-stdout))
       (export "read" (func $read))
       (export "write" (func $write))
+      (export "splice" (func $splice))
       (export "out-subscribe" (func $out-subscribe))
       (export "after" (func $after))
       (export "poll" (func $poll))
