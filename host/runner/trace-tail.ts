@@ -57,7 +57,9 @@ export class TraceTail {
 
   hold(length: number): void {
     this.len = length;
-    Atomics.store(this.held, 0, length);
+    // A plain store, once per trace line (Atomics.store's fence cost as much as writing the line): the host
+    // thread reads it only once this worker is gone, as it reads the line bytes, which are plain stores too.
+    this.held[0] = length;
   }
 
   /** Writes what is held to the file. */

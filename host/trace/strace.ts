@@ -15,7 +15,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
-import { LineBuf, ascii, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
+import { LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget, type Chunk } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -246,7 +246,7 @@ interface CallShape {
   /** Nothing to note at entry: every parameter before split is a PURE_KINDS one, and no in/out value. */
   readonly pure: boolean;
   /** The last name the call was printed under, with "name(" and the JSONL fields from "call" to "args":[ as bytes. */
-  named?: { name: string; text: Uint8Array; json: Uint8Array };
+  named?: { name: string; text: Chunk; json: Chunk };
 }
 /** Bytes of the line's fixed parts (host/trace/linebuf.ts). */
 const B = {
@@ -258,10 +258,10 @@ const B = {
 const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
 const CLOCK_BYTES_J = Array.from({ length: 10 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
 /** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
-function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Uint8Array; json: Uint8Array } {
+function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Chunk; json: Chunk } {
   let nb = sh.named;
   if (nb === undefined || nb.name !== name) {
-    nb = sh.named = { name, text: ascii(`${name}(`), json: Buffer.from(`,"call":${JSON.stringify(name)},"import":${importJson(def)},"args":[`) };
+    nb = sh.named = { name, text: ascii(`${name}(`), json: chunk(`,"call":${JSON.stringify(name)},"import":${importJson(def)},"args":[`) };
   }
   return nb;
 }
@@ -338,8 +338,8 @@ interface Writer {
   readonly needsArgs: boolean;
   readonly resultShown: boolean;
   /** "name(" and JSONL's fields from "call" to "args":[, as bytes. */
-  readonly text: Uint8Array;
-  readonly json: Uint8Array;
+  readonly text: Chunk;
+  readonly json: Chunk;
   /** Shown by the call filters that depend on the call alone (strace -e trace=, library calls). */
   readonly shown: boolean;
   /** The first parameter is an fd (the fd filter). */
@@ -838,14 +838,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
     }
   };
-  const prefixBytes: Uint8Array[] = [];
+  const prefixBytes: Chunk[] = [];
   let lastHost: string | undefined;
-  let lastHostBytes: Uint8Array = B.pid;
+  let lastHostBytes: Chunk = B.pid;
   /** ',"host":"name"' in bytes, for the last host seen. */
-  const hostBytes = (host: string): Uint8Array => {
+  const hostBytes = (host: string): Chunk => {
     if (host !== lastHost) {
       lastHost = host;
-      lastHostBytes = Buffer.from(`,"host":${JSON.stringify(host)}`);
+      lastHostBytes = chunk(`,"host":${JSON.stringify(host)}`);
     }
     return lastHostBytes;
   };
@@ -921,37 +921,38 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
 
   /** The line's start: JSONL's fields up to "args":[, from the call's name bytes on. */
-  const lineHeadJson = (p: Process, start: number, now: number, nameJson: Uint8Array): void => {
+  const lineHeadJson = (p: Process, start: number, now: number, nameJson: Chunk): void => {
     // The TraceEvent as JSON.stringify would write it (same keys, same order), without building the object.
     const host = hostBytes(p.host);
     L.reserve(HEAD_ROOM + host.length + nameJson.length);
-    const b = L.buf;
-    let n = putBytes(b, L.n, B.seq);
-    n = putUint(b, n, ++seq);
-    n = putBytes(b, n, B.start);
-    n = jnumAt(b, n, start);
-    n = putBytes(b, n, B.end);
-    n = jnumAt(b, n, now);
-    n = putBytes(b, n, B.pid);
-    n = putSmallUint(b, n, p.pid);
-    n = putBytes(b, n, host);
-    L.n = putBytes(b, n, nameJson);
+    const dv = L.dv;
+    let n = putBytes(dv, L.n, B.seq);
+    n = putUint(dv, n, ++seq);
+    n = putBytes(dv, n, B.start);
+    n = jnumAt(dv, n, start);
+    n = putBytes(dv, n, B.end);
+    n = jnumAt(dv, n, now);
+    n = putBytes(dv, n, B.pid);
+    n = putSmallUint(dv, n, p.pid);
+    n = putBytes(dv, n, host);
+    L.n = putBytes(dv, n, nameJson);
   };
   /** A time in JSON as JSON.stringify writes it: a whole number of ns in place, anything else as text (room: 24 bytes). */
-  const jnumAt = (b: Uint8Array, n: number, v: number): number => {
-    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return putUint(b, n, v);
+  const jnumAt = (dv: DataView, n: number, v: number): number => {
+    if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return putUint(dv, n, v);
     const t = Number.isFinite(v) ? String(v) : 'null';
-    for (let i = 0; i < t.length; i++) b[n + i] = t.charCodeAt(i);
+    for (let i = 0; i < t.length; i++) dv.setUint8(n + i, t.charCodeAt(i));
     return n + t.length;
   };
   /** The text line's [pid N] and timestamp, then the call's name bytes. */
-  const lineHeadText = (p: Process, now: number, name: Uint8Array | undefined): void => {
+  const lineHeadText = (p: Process, now: number, name: Chunk | undefined): void => {
     const prefix = (prefixBytes[p.pid] ??= ascii(prefixOf(p.pid)));
     L.reserve(HEAD_ROOM + prefix.length + (name === undefined ? 0 : name.length));
     const b = L.buf;
-    let n = putBytes(b, L.n, prefix);
+    const dv = L.dv;
+    let n = putBytes(dv, L.n, prefix);
     if (stampElapsed) {
-      const at = putSecs(b, n, now);
+      const at = putSecs(dv, n, now);
       if (at >= 0) {
         b[at] = 32;
         n = at + 1;
@@ -969,7 +970,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (name !== undefined) L.bytes(name);
       return;
     }
-    L.n = name === undefined ? n : putBytes(b, n, name);
+    L.n = name === undefined ? n : putBytes(dv, n, name);
   };
   /** The line's end, from the closing parenthesis (JSONL: bracket) on: the result, its marks, the time the call took. */
   const lineTail = (def: SyscallDef, r: number, ok: boolean, resText: string, injected: boolean, note: string | undefined, start: number, now: number, json: boolean): void => {
@@ -1008,7 +1009,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const col = L.column() + 1;
       L.reserve(TAIL_ROOM);
       let b = L.buf;
-      let n = putBytes(b, L.n, B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
+      let dv = L.dv;
+      let n = putBytes(dv, L.n, B.closeEq[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!);
       if (resText === '0' && !injected && !def.library && !note) b[n++] = 48;
       else {
         L.n = n;
@@ -1022,10 +1024,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         L.reserve(TAIL_ROOM);
         b = L.buf;
+        dv = L.dv;
         n = L.n;
       }
-      n = putBytes(b, n, B.dur);
-      const at = putSecs(b, n, now - start);
+      n = putBytes(dv, n, B.dur);
+      const at = putSecs(dv, n, now - start);
       if (at < 0) {
         L.n = n;
         L.secs(now - start);
@@ -1086,7 +1089,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
       case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
         // The text of these is a function of the value alone (arg() reads nothing else): each value's bytes are made once.
-        const memo = new Map<number, { text: Uint8Array; json: Uint8Array } | null>();
+        const memo = new Map<number, { text: Chunk; json: Chunk } | null>();
         return {
           step: (p, v, _ok, _n, json) => {
             let m = memo.get(v);
@@ -1094,20 +1097,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
               const xs: unknown[] = [];
               xs[idx] = v;
               const x = arg(p, def, xs, idx, false, 0);
-              m = x === undefined ? null : { text: Buffer.from(x), json: Buffer.from(JSON.stringify(x)) };
+              m = x === undefined ? null : { text: chunk(x), json: chunk(JSON.stringify(x)) };
               if (memo.size < MEMO_VALUES) memo.set(v, m);
             }
             if (m === null) return;
             const x = json ? m.json : m.text;
             L.reserve(x.length + 2);
             const b = L.buf;
+            const dv = L.dv;
             let at = L.n;
             if (sep === 2) {
               b[at++] = 44;
               if (!json) b[at++] = 32;
             }
             sep = 2;
-            L.n = putBytes(b, at, x);
+            L.n = putBytes(dv, at, x);
           },
           generic: false,
         };
@@ -1144,16 +1148,17 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
     L.reserve(64);
     const b = L.buf;
+    const dv = L.dv;
     let n = L.n;
     if (sep === 2) {
       b[n++] = 44;
       if (!json) b[n++] = 32;
     }
     sep = 2;
-    n = putBytes(b, n, json ? B.tvSecJ : B.tvSec);
-    n = putUint(b, n, sec);
-    n = putBytes(b, n, B.tvNsec);
-    n = putSmallUint(b, n, nsec);
+    n = putBytes(dv, n, json ? B.tvSecJ : B.tvSec);
+    n = putUint(dv, n, sec);
+    n = putBytes(dv, n, B.tvNsec);
+    n = putSmallUint(dv, n, nsec);
     b[n++] = 125;
     if (json) b[n++] = 34;
     L.n = n;
