@@ -933,7 +933,7 @@ export class Socket implements OpenFile {
     const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
-    if (!this.broadcast && (this.real ? unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)) : this.net.isBroadcast(this.host, d.ip))) throw new Errno(E.EACCES);
+    this.checkBroadcast(d);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;
@@ -960,12 +960,18 @@ export class Socket implements OpenFile {
    * 65535 bytes, an IPv4 destination, an ICMP echo request of at least its
    * 8-byte header; the identifier becomes the socket's port (autobound).
    */
+  /** udp_sendmsg, raw_sendmsg and ping_v4_sendmsg: a broadcast destination (RTCF_BROADCAST) wants SO_BROADCAST, else EACCES. */
+  private checkBroadcast(d: InetAddr): void {
+    if (!this.broadcast && (this.real ? unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)) : this.net.isBroadcast(this.host, d.ip))) throw new Errno(E.EACCES);
+  }
+
   private sendPing(iovs: Uint8Array[], total: number, d: InetAddr): number {
     if (total > 0xffff) throw new Errno(E.EMSGSIZE);
     if (d.family !== 4) throw new Errno(E.EAFNOSUPPORT);
     if (total < 8) throw new Errno(E.EINVAL);
     const msg = gather(iovs, total);
     if (msg[0] !== 8 || msg[1] !== 0) throw new Errno(E.EINVAL);
+    this.checkBroadcast(d);
     this.autobind();
     this.net.sendPing(this, d, msg);
     return total;
@@ -977,6 +983,7 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
+    if (d.family === 4) this.checkBroadcast(d);
     this.net.sendRaw(this, d, gather(iovs, total));
     return total;
   }
