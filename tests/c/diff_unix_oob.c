@@ -26,6 +26,12 @@ static void st(int s, const char *w) {
   n = -1; ioctl(s, FIONREAD, &n);
   printf("%s: atmark %d inq %d poll%s%s\n", w, sockatmark(s), n, pf.revents & POLLIN ? " IN" : "", pf.revents & POLLPRI ? " PRI" : "");
 }
+/* The sender's SIOCOUTQ: the truesize of its skbs the reader has not freed (an emptied urgent one still counts). */
+static void outq(int c, const char *w) {
+  int v = -1;
+  ioctl(c, TIOCOUTQ, &v);
+  printf("%s: sender outq %d\n", w, v);
+}
 static int inl;
 static void pair(int sv[2]) {
   int one = 1;
@@ -70,17 +76,22 @@ int main(int argc, char **argv) {
   R("send ab", send(c, "ab", 2, 0));
   R("send C OOB", send(c, "C", 1, MSG_OOB));
   R("send de", send(c, "de", 2, 0));
+  outq(c, "taken early sent");
   RD("recv OOB", recv(s, b, 10, MSG_OOB));
   st(s, "taken early");
+  outq(c, "taken early");
   RD("recv 100", recv(s, b, 100, 0));
   st(s, "taken early read1");
+  outq(c, "taken early read1");
   RD("recv 100", recv(s, b, 100, 0));
+  outq(c, "taken early read2");
   /* an urgent byte alone in the queue, read in-band */
   R("send Q OOB", send(c, "Q", 1, MSG_OOB));
   st(s, "alone");
   RD("peek 100", recv(s, b, 100, MSG_PEEK));
   RD("recv 100", recv(s, b, 100, 0));
   st(s, "alone read");
+  outq(c, "alone read");
   RD("recv OOB", recv(s, b, 10, MSG_OOB));
   /* zero-length buffer for MSG_OOB */
   R("send W OOB", send(c, "W", 1, MSG_OOB));
@@ -126,6 +137,23 @@ int main(int argc, char **argv) {
   RD("recv 100", recv(s2[1], b, 100, 0));
   RD("recv 100", recv(s2[1], b, 100, 0));
   close(s2[1]);
+  /* a full send buffer: the urgent byte's skb waits for room as any other */
+  int f[2]; pair(f);
+  int sb = 4096;
+  setsockopt(f[0], SOL_SOCKET, SO_SNDBUF, &sb, sizeof sb);
+  static char big[65536];
+  long sent = 0, k;
+  while ((k = send(f[0], big, sizeof big, MSG_DONTWAIT)) > 0) sent += k;
+  printf("filled: %ld\n", sent);
+  R("send full OOB", send(f[0], "!", 1, MSG_OOB));
+  RD("recv 100", recv(f[1], b, 100, 0));
+  outq(f[0], "full");
+  while (recv(f[1], big, sizeof big, 0) > 0) ;
+  R("send room OOB", send(f[0], "ab!", 3, MSG_OOB));
+  st(f[1], "room");
+  RD("recv 100", recv(f[1], b, 100, 0));
+  RD("recv OOB", recv(f[1], b, 10, MSG_OOB));
+  close(f[0]); close(f[1]);
   /* a listener, datagram and seqpacket sockets */
   int l = socket(AF_UNIX, SOCK_STREAM, 0);
   RD("listener recv OOB", recv(l, b, 10, MSG_OOB));
