@@ -181,6 +181,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_scm_cred', unordered: true },
   { name: 'diff_scm_ctrunc' },
   { name: 'diff_scm_prefork', unordered: true },
+  { name: 'diff_unix_oob' },
   { name: 'diff_ppoll', ppoll: true },
 ];
 

@@ -92,19 +92,29 @@ function lingerOn(p: Process): number {
   return p.block([l.file.waitq], p.callDeadline);
 }
 
+/** A dup2, dup3 or fd_renumber woken while it lingers (its fds already changed): the wait goes on, or undefined for a fresh call. */
+export function resumeLinger(p: Process): number | undefined {
+  return lingering(p) ? lingerOn(p) : undefined;
+}
+
 /**
- * dup2/dup3 close what `to` held as close(2) does: when that was the last
- * reference to a socket with SO_LINGER {1, N} and unacknowledged data, the
- * call waits for it up to N seconds (inet_release lingers for the task that
- * closes, exit being the one exception).
+ * dup2/dup3 (and WASI's fd_renumber) close what `to` held as close(2)
+ * does: when that was the last reference to a socket with SO_LINGER {1, N}
+ * and unacknowledged data, the call waits for it up to N seconds
+ * (inet_release lingers for the task that closes, exit being the one
+ * exception). `replace` changes the fd table.
  */
-function dupTo(p: Process, from: number, to: number, cloexec: boolean): number {
+export function replaceFd(p: Process, to: number, replace: () => void): number {
   const old = to >= 0 && p.fds.has(to) ? p.fds.file(to) : undefined;
-  p.fds.dupTo(from, to, cloexec);
+  replace();
   const w = old && old.refs === 0 ? old.closeWait?.() : undefined;
   if (!w || w.done()) return 0;
   p.setCallSlot(LINGERING, { file: old!, done: w.done });
   return p.block([old!.waitq], p.deadline(w.ns));
+}
+
+function dupTo(p: Process, from: number, to: number, cloexec: boolean): number {
+  return replaceFd(p, to, () => p.fds.dupTo(from, to, cloexec));
 }
 
 export const fdSyscalls: readonly SyscallDef[] = [

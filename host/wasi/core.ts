@@ -10,6 +10,7 @@ import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
 import { Rng } from '../kernel/rng.js';
 import { blockingIo } from './io.js';
+import { replaceFd, resumeLinger } from '../kernel/fdcalls.js';
 import { PipeEnd, pipeWrite } from '../kernel/pipe.js';
 import type { WaitQueue } from '../kernel/wait.js';
 
@@ -282,10 +283,12 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       p.fds.get(fd);
       return 0;
     }),
-    syscall(W, 'fd_renumber', { strace: 'dup2', classes: ['desc'], params: ['fd:fd', 'to:fd'] }, (p: Process, from: number, to: number) => {
+    syscall(W, 'fd_renumber', { strace: 'dup2', classes: ['desc'], params: ['fd:fd', 'to:fd'], mayBlock: true }, (p: Process, from: number, to: number) => {
+      const resumed = resumeLinger(p);
+      if (resumed !== undefined) return resumed;
       if (!p.fds.has(to)) return E.EBADF; // preview1 requires the target to be open
-      p.fds.renumber(from, to);
-      return 0;
+      // Closing what `to` held lingers as dup2's close does (SO_LINGER {1, N}).
+      return replaceFd(p, to, () => p.fds.renumber(from, to));
     }),
     syscall(W, 'poll_oneoff', { strace: 'poll_oneoff', classes: ['desc'], params: ['in:subscriptions', 'out:events_out', 'nsubscriptions:subcount', 'nevents:ret'], mayBlock: true }, pollOneoff),
     syscall(W, 'sock_accept', { strace: 'accept4', classes: ['net', 'desc'], params: ['fd:fd', 'flags:accept_flags', 'newfd:ret_fd'], mayBlock: true }, (p: Process, fd: number, flags: number, out: number) => {

@@ -82,6 +82,17 @@ export class Socket implements OpenFile {
   urg: 'none' | 'valid' | 'read' = 'none';
   urgSeq = 0;
   private urgByte = 0;
+  /**
+   * AF_UNIX stream urgent data (CONFIG_AF_UNIX_OOB) is not TCP's: the urgent
+   * byte is its own one-byte chunk in rx (u->oob_skb), a newer one makes the
+   * older plain data, and recv(MSG_OOB) leaves an empty chunk (a consumed
+   * skb) in its place that still ends a read until a read unlinks it.
+   */
+  private oobSkb: Uint8Array | undefined;
+  /** Empty chunks in rx left by recv(MSG_OOB); each still holds its byte of the sender's SO_SNDBUF (UnixStream.settle). */
+  oobMarks = 0;
+  /** Urgent bytes a read dropped unread: Linux 6.18 leaves them counted in u->inq_len, which FIONREAD reports. */
+  private oobDropped = 0;
   /** Datagrams / seqpacket messages received. */
   private dq: Datagram[] = [];
   dqBytes = 0;
@@ -256,9 +267,10 @@ export class Socket implements OpenFile {
     if (!connected && this.state !== 'connecting') m |= POLLHUP;
     if (this.state === 'connecting') return m;
     // tcp_poll: at an urgent mark the stream skips, one readable byte is not enough.
-    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
+    // unix_poll: any skb queued, an urgent or consumed one included.
+    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.isUnix ? this.rx.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
     if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
-    if (this.urg === 'valid') m |= POLLPRI;
+    if (this.urg === 'valid' || this.oobSkb) m |= POLLPRI;
     return m;
   }
 
@@ -283,6 +295,7 @@ export class Socket implements OpenFile {
   inq(): number {
     if (this.state === 'listening') throw new Errno(E.EINVAL);
     if (this.kind === 'stream') {
+      if (this.isUnix) return this.rxBytes + this.oobDropped;
       // tcp_inq: with an urgent byte ahead and not inline, only the bytes up to the mark.
       if (this.urg !== 'none' && !this.oobinline && this.urgSeq >= this.copied && this.urgSeq < this.copied + this.rxBytes) return this.urgSeq - this.copied;
       return this.rxBytes;
@@ -303,9 +316,17 @@ export class Socket implements OpenFile {
     return this.carrier ? this.carrier.unsent() : 0;
   }
 
-  /** SIOCATMARK: 1 when the next byte read is the urgent mark (tcp_ioctl); other sockets have no urgent data. */
+  /**
+   * SIOCATMARK: 1 when the next byte read is the urgent mark (tcp_ioctl).
+   * unix_ioctl: the first skb is the urgent one, or a consumed one with no
+   * urgent byte or the urgent one right behind it; EOPNOTSUPP off streams.
+   */
   atMark(): number {
-    if (this.isUnix) return 0;
+    if (this.isUnix) {
+      if (this.kind !== 'stream') throw new Errno(E.EOPNOTSUPP);
+      const h = this.rx[0];
+      return h && (h === this.oobSkb || (h.length === 0 && (!this.oobSkb || this.rx[1] === this.oobSkb))) ? 1 : 0;
+    }
     if (this.kind !== 'stream') throw new Errno(E.ENOTTY);
     return this.atUrgentMark() ? 1 : 0;
   }
@@ -361,6 +382,31 @@ export class Socket implements OpenFile {
     if (!v) return { n: 0, truncated: true };
     v[0] = this.urgByte;
     return { n: 1, truncated: false };
+  }
+
+  /**
+   * recv(MSG_OOB) on an AF_UNIX stream (unix_stream_recv_urg): the urgent
+   * byte, once; EINVAL with none or with SO_OOBINLINE; never blocks. Its
+   * chunk stays queued, empty, and a zero-length buffer takes it too.
+   */
+  recvUrgentUnix(iovs: Uint8Array[], peek: boolean): number {
+    if (this.state !== 'connected' || this.oobinline || !this.oobSkb) throw new Errno(E.EINVAL);
+    const c = this.oobSkb;
+    const v = iovs.find((x) => x.length > 0);
+    if (v) v[0] = c[0]!;
+    if (!peek) {
+      this.oobSkb = undefined;
+      const mark = new Uint8Array(0);
+      this.rx[this.rx.indexOf(c)] = mark;
+      this.rxBytes--;
+      this.oobMarks++;
+      const scm = this.rxScm?.get(c);
+      if (scm) {
+        this.rxScm!.delete(c);
+        this.rxScm!.set(mark, scm);
+      }
+    }
+    return 1;
   }
 
   /**
@@ -438,14 +484,12 @@ export class Socket implements OpenFile {
     }
     const want = iovs.reduce((a, v) => a + v.length, 0);
     if (want === 0) return 0;
-    if (this.rxBytes === 0) {
-      // tcp_recvmsg: a FIN already read (SOCK_DONE) is EOF before any error;
-      // AF_UNIX reports a pending error first.
-      if (this.peerEof && !this.isUnix) return 0;
-      if (this.soError) throw new Errno(this.takeError());
-      if (this.rcvShut) return 0;
-      return WOULD_BLOCK;
+    if (this.oobSkb || this.oobMarks) {
+      // The read may skip, drop or unlink urgent chunks and find nothing else.
+      const n = this.recvUnixStream(iovs, peek, got);
+      return n > 0 ? n : this.nothingToRead();
     }
+    if (this.rxBytes === 0) return this.nothingToRead();
     if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
     if (this.rxScm) return this.recvUnixStream(iovs, peek, got);
     if (this.urg !== 'none' && !this.isUnix) {
@@ -480,6 +524,26 @@ export class Socket implements OpenFile {
       this.carrier?.drained();
     }
     return n;
+  }
+
+  /** A stream read found no bytes: 0 at EOF, a pending error, or WOULD_BLOCK. */
+  private nothingToRead(): number {
+    // tcp_recvmsg: a FIN already read (SOCK_DONE) is EOF before any error;
+    // AF_UNIX reports a pending error first.
+    if (this.peerEof && !this.isUnix) return 0;
+    if (this.soError) throw new Errno(this.takeError());
+    if (this.rcvShut) return 0;
+    return WOULD_BLOCK;
+  }
+
+  /** An AF_UNIX urgent byte arrived (queue_oob): its own chunk, now the urgent one; an older urgent byte becomes plain data. */
+  deliverOob(chunk: Uint8Array, scm?: Scm): void {
+    if (this.closed) return;
+    this.oobSkb = chunk;
+    this.rx.push(chunk);
+    this.rxBytes += chunk.length;
+    if (scm) this.queueScm(chunk, scm);
+    this.notify(WAKE_IN);
   }
 
   /**
@@ -643,13 +707,17 @@ export class Socket implements OpenFile {
   }
 
   /**
-   * An AF_UNIX stream read while chunks carry ancillary data, as
-   * unix_stream_read_generic: the read stops after the first chunk with
-   * descriptors (which it takes, or with MSG_PEEK only looks at), and with
-   * SO_PASSCRED before a chunk whose credentials differ from the first one's.
+   * An AF_UNIX stream read chunk by chunk (skb by skb), as
+   * unix_stream_read_generic, while chunks carry ancillary data or urgent
+   * chunks are queued: the read stops after the first chunk with descriptors
+   * (which it takes, or with MSG_PEEK only looks at), with SO_PASSCRED before
+   * a chunk whose credentials differ from the first one's, and before an
+   * urgent or consumed urgent chunk once it has bytes (manage_oob). At the
+   * start of a read a consumed chunk is unlinked (peek: passed); the urgent
+   * byte is dropped (peek: passed) unless SO_OOBINLINE reads it as data.
    */
   private recvUnixStream(iovs: Uint8Array[], peek: boolean, got: ScmReceived | undefined): number {
-    const map = this.rxScm!;
+    const map = this.rxScm;
     let n = 0;
     let vi = 0;
     let vo = 0;
@@ -659,7 +727,28 @@ export class Socket implements OpenFile {
     while (vi < iovs.length) {
       const c = peek ? this.rx[ci] : this.rx[0];
       if (!c) break;
-      const scm = map.get(c);
+      if (c.length === 0) {
+        // A consumed urgent chunk: it ends a read unless a newer urgent byte is queued.
+        if (n > 0 && !this.oobSkb) break;
+        if (peek) ci++;
+        else this.unlinkHead(c);
+        continue;
+      }
+      if (c === this.oobSkb) {
+        if (n > 0) break;
+        if (!this.oobinline) {
+          if (peek) ci++;
+          else {
+            this.oobSkb = undefined;
+            this.unlinkHead(c);
+            this.rxBytes -= 1;
+            this.oobDropped++;
+          }
+          continue;
+        }
+        if (!peek) this.oobSkb = undefined;
+      }
+      const scm = map?.get(c);
       if (n === 0) cred = scm?.cred;
       else if (this.passcred && !sameCred(cred, scm?.cred)) break;
       let co = 0;
@@ -682,23 +771,34 @@ export class Socket implements OpenFile {
         continue;
       }
       this.rxBytes -= co;
-      map.delete(c);
+      map?.delete(c);
       if (co < c.length) {
         const rest = c.subarray(co);
         this.rx[0] = rest;
-        if (scm?.cred) map.set(rest, { files: undefined, cred: scm.cred });
+        if (scm?.cred) map!.set(rest, { files: undefined, cred: scm.cred });
         break;
       }
       this.rx.shift();
       if (files) break;
     }
     if (!peek) {
-      if (map.size === 0) this.rxScm = undefined;
+      if (map?.size === 0) this.rxScm = undefined;
       this.carrier?.drained();
     }
     if (got) got.scm = files || cred ? { files, cred } : undefined;
     else if (!peek && files) dropScm({ files, cred });
     return n;
+  }
+
+  /** Unlinks the first chunk, a consumed or dropped urgent one, unread: its ancillary data goes back. */
+  private unlinkHead(c: Uint8Array): void {
+    this.rx.shift();
+    if (c.length === 0) this.oobMarks--;
+    const scm = this.rxScm?.get(c);
+    if (scm) {
+      this.rxScm!.delete(c);
+      dropScm(scm);
+    }
   }
 
   // ---------------- lifecycle ----------------
@@ -833,7 +933,7 @@ export class Socket implements OpenFile {
     const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
-    if (!this.broadcast && (this.real ? unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)) : this.net.isBroadcast(this.host, d.ip))) throw new Errno(E.EACCES);
+    this.checkBroadcast(d);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;
@@ -860,12 +960,18 @@ export class Socket implements OpenFile {
    * 65535 bytes, an IPv4 destination, an ICMP echo request of at least its
    * 8-byte header; the identifier becomes the socket's port (autobound).
    */
+  /** udp_sendmsg, raw_sendmsg and ping_v4_sendmsg: a broadcast destination (RTCF_BROADCAST) wants SO_BROADCAST, else EACCES. */
+  private checkBroadcast(d: InetAddr): void {
+    if (!this.broadcast && (this.real ? unmap(d.ip) === '255.255.255.255' || /\.255$/.test(unmap(d.ip)) : this.net.isBroadcast(this.host, d.ip))) throw new Errno(E.EACCES);
+  }
+
   private sendPing(iovs: Uint8Array[], total: number, d: InetAddr): number {
     if (total > 0xffff) throw new Errno(E.EMSGSIZE);
     if (d.family !== 4) throw new Errno(E.EAFNOSUPPORT);
     if (total < 8) throw new Errno(E.EINVAL);
     const msg = gather(iovs, total);
     if (msg[0] !== 8 || msg[1] !== 0) throw new Errno(E.EINVAL);
+    this.checkBroadcast(d);
     this.autobind();
     this.net.sendPing(this, d, msg);
     return total;
@@ -877,6 +983,7 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
+    if (d.family === 4) this.checkBroadcast(d);
     this.net.sendRaw(this, d, gather(iovs, total));
     return total;
   }
@@ -952,7 +1059,8 @@ export class Socket implements OpenFile {
     this.closed = true;
     if (this.state === 'listening') this.resetQueued();
     const lingerZero = this.linger.on !== 0 && this.linger.secs === 0;
-    if (this.carrier) this.carrier.close(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rxBytes > 0, lingerZero);
+    // unix_release_sock: any skb left queued, a consumed urgent one too, resets the peer.
+    if (this.carrier) this.carrier.close(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rx.length > 0, lingerZero);
     else if (this.real) this.real.close(this.rxBytes > 0 || lingerZero);
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
@@ -960,6 +1068,8 @@ export class Socket implements OpenFile {
     for (const s of this.senders) s.notify();
     this.dropQueuedScm();
     this.rx = [];
+    this.oobSkb = undefined;
+    this.oobMarks = 0;
     this.dq = [];
     this.state = 'closed';
     this.notify();

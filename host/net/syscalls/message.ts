@@ -31,9 +31,10 @@ function from(views: Uint8Array[], skip: number): Uint8Array[] {
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
 export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
-  if (flags & MSG.MSG_OOB && (s.isUnix || s.kind !== 'stream')) return -E.EOPNOTSUPP;
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   const total = lengthOf(iovs);
+  // MSG_OOB: TCP, and an AF_UNIX stream with a byte to make urgent (unix_stream_sendmsg; node:net cannot carry it on --net=real).
+  if (flags & MSG.MSG_OOB && (s.kind !== 'stream' || (s.isUnix && (total === 0 || s.real)))) return -E.EOPNOTSUPP;
   // AF_UNIX: the sender's credentials go along when either end has SO_PASSCRED (maybe_add_creds).
   if (s.isUnix && !s.real) ctl ??= { files: [], cred: undefined, self: credOf(p) };
   // A stream send woken part-way already sent its descriptors with its first bytes.
@@ -85,13 +86,13 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
   if (flags & MSG.MSG_OOB) {
-    // TCP: the urgent byte (tcp_recv_urg, never blocks); udp_recvmsg ignores the flag; raw and
-    // AF_UNIX datagram sockets refuse it; an AF_UNIX stream has no urgent data here (EINVAL).
+    // TCP and AF_UNIX streams: the urgent byte (tcp_recv_urg, unix_stream_recv_urg; never blocks);
+    // udp_recvmsg ignores the flag; raw and AF_UNIX datagram and seqpacket sockets refuse it.
     if (s.kind === 'stream' && !s.isUnix) {
       const u = s.recvUrgent(iovs, peek);
       return { n: u.n, truncated: u.truncated, oob: true };
     }
-    if (s.isUnix && s.kind === 'stream') return -E.EINVAL;
+    if (s.isUnix && s.kind === 'stream') return { n: s.recvUrgentUnix(iovs, peek), truncated: false, oob: true };
     if (s.isUnix || s.raw) return -E.EOPNOTSUPP;
   }
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;

@@ -64,7 +64,8 @@ export class UnixStream implements Carrier {
   private settle(): boolean {
     if (this.s.kind !== 'stream' || !this.skbs.length) return false;
     const p = this.p;
-    let read = p.closed ? this.skbBytes : this.skbBytes - p.rxBytes;
+    // A chunk recv(MSG_OOB) emptied is still queued (consumed, not freed) until a read unlinks it.
+    let read = p.closed ? this.skbBytes : this.skbBytes - p.rxBytes - p.oobMarks;
     let freed = false;
     while (read > 0 && this.skbs.length) {
       const b = this.skbs[0]!;
@@ -95,7 +96,12 @@ export class UnixStream implements Carrier {
     return this.s.wmem.alloc;
   }
 
-  send(data: Uint8Array[], total: number, _oob: boolean, ctl: SendControl | undefined): number {
+  /**
+   * `oob` (MSG_OOB on a stream, CONFIG_AF_UNIX_OOB): all but the last byte
+   * go as usual, then the last byte as its own skb that becomes the peer's
+   * urgent byte (queue_oob); the caller refuses a zero-length one.
+   */
+  send(data: Uint8Array[], total: number, oob: boolean, ctl: SendControl | undefined): number {
     const s = this.s;
     const p = this.p;
     this.settle();
@@ -113,14 +119,17 @@ export class UnixStream implements Carrier {
     // unix_stream_sendmsg: skbs of at most unixStreamSkbMax bytes, each allocated while
     // sk_wmem_alloc is below SO_SNDBUF; a send that gets none waits (or says EAGAIN).
     const max = unixStreamSkbMax(s.sndbuf);
+    const inBand = oob ? total - 1 : total;
     let n = 0;
     let wmem = s.wmem.alloc;
-    while (n < total && wmem < s.sndbuf) {
-      const len = Math.min(max, total - n);
+    while (n < inBand && wmem < s.sndbuf) {
+      const len = Math.min(max, inBand - n);
       wmem += skbTruesize(len);
       n += len;
     }
-    if (n === 0) return WOULD_BLOCK;
+    // The urgent byte's skb too is allocated only below SO_SNDBUF (sock_alloc_send_skb).
+    const urgent = oob && n === inBand && wmem < s.sndbuf;
+    if (n === 0 && !urgent) return WOULD_BLOCK;
     if (p.closed) {
       s.onReset();
       return n;
@@ -137,6 +146,15 @@ export class UnixStream implements Carrier {
       // The descriptors ride on the first skb only; credentials on every one (unix_scm_to_skb).
       p.deliver(chunk, false, ctl ? attachScm(ctl, off === 0, s.passcred, p.passcred) : undefined);
       off += len;
+    }
+    if (urgent) {
+      const size = skbTruesize(1);
+      this.skbs.push({ len: 1, size, buf: undefined });
+      this.skbBytes += 1;
+      s.wmem.charge(p, size);
+      // Descriptors ride on it when no in-band skb of this call took them.
+      p.deliverOob(gather(data, 1, inBand), ctl ? attachScm(ctl, n === 0, s.passcred, p.passcred) : undefined);
+      n++;
     }
     return n;
   }

@@ -2,7 +2,11 @@
 // Internet checksum, and the virtual host's own ICMP: it answers echo
 // requests (ping) and hands every arriving packet of a protocol to the raw
 // sockets open for it, as Linux does (IPv4 raw sockets receive the IP
-// header; IPv6 ones do not).
+// header; IPv6 ones do not). An IPv4 packet to a broadcast address reaches
+// every host of the sender's segment (loopback's 127.255.255.255 only the
+// sender's host), whose raw sockets see it; no host answers an echo
+// request sent to a broadcast or multicast address
+// (icmp_echo_ignore_broadcasts, on by default).
 import { vhost } from './host.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
@@ -74,7 +78,13 @@ export function icmp6Checksum(src: string, dst: string, msg: Uint8Array): number
 export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, from: Host): void {
   const ip = parseIpv4(packet);
   if (!ip) return;
-  for (const s of rawSockets(h, 4, ip.proto)) s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 });
+  for (const s of rawSockets(h, 4, ip.proto)) {
+    // raw_v4_match: a socket bound to an address sees only packets to it, a connected one only its peer's.
+    const l = s.local as InetAddr | undefined;
+    const r = s.remote as InetAddr | undefined;
+    if ((l && !isAny(l) && !sameIp(l.ip, ip.dst)) || (r && !isAny(r) && !sameIp(r.ip, ip.src))) continue;
+    s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 });
+  }
   if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO_REPLY) {
     // An echo reply goes to the ping socket whose identifier (its "port") it carries, without the IP header (ping_rcv).
     const id = (ip.payload[4]! << 8) | ip.payload[5]!;
@@ -85,7 +95,8 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
       break;
     }
   }
-  if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO) {
+  // icmp_echo: an echo request to a broadcast or multicast address goes unanswered (icmp_echo_ignore_broadcasts).
+  if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO && !net.isBroadcast(h, ip.dst) && !isMulticast4(ip.dst)) {
     const reply = ip.payload.slice();
     reply[0] = ICMP_ECHO_REPLY;
     reply[2] = reply[3] = 0;
@@ -95,6 +106,42 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     net.capture?.send(h.name, from.name, back, fate);
     for (const t of fate) net.at(t, () => receiveIpv4(net, from, back, h));
   }
+}
+
+/** 224.0.0.0/4 (multicast.ts has the family-neutral test; it imports this module). */
+function isMulticast4(ip: string): boolean {
+  const a = Number(ip.split('.')[0]);
+  return a >= 224 && a <= 239;
+}
+
+/**
+ * An IPv4 packet h sends to dst: over the link to the host that has dst,
+ * or, to a broadcast address, to every host of h's segment, h's own
+ * included (ip_mc_output loops a broadcast back), as multicast.ts sends a
+ * UDP one: recorded once as sent, once per receiving host.
+ */
+function emitIpv4(net: VirtualNetwork, h: Host, dst: string, packet: Uint8Array): void {
+  if (net.isBroadcast(h, dst)) {
+    const targets = unmap(dst) === '127.255.255.255' ? [h] : net.segment(h);
+    const cap = net.capture;
+    const build = (): Uint8Array => packet;
+    cap?.groupSent(h.name, build);
+    for (const t of targets) {
+      const fate = net.fate(h, t, packet.length, false);
+      if (!fate.length) net.stats.groupDrops++;
+      for (const at of fate) net.at(at, () => {
+        net.stats.broadcasts++;
+        cap?.groupArrived(h.name, t.name, build);
+        receiveIpv4(net, t, packet, h);
+      });
+    }
+    return;
+  }
+  const target = net.route(h, dst);
+  if (!target) return;
+  const fate = net.fate(h, target, packet.length, false);
+  net.capture?.send(h.name, target.name, packet, fate);
+  for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, h));
 }
 
 /** An ICMPv6 message arrives: raw ICMPv6 sockets get it without the IPv6 header; echo requests are answered. */
@@ -130,20 +177,13 @@ export function sendPing(net: VirtualNetwork, s: Socket, d: InetAddr, msg: Uint8
   dv.setUint16(4, (s.local as InetAddr).port);
   dv.setUint16(2, 0);
   dv.setUint16(2, checksum(msg));
-  const target = net.route(vhost(s), d.ip);
-  if (!target) return;
   const l = s.local as InetAddr;
   const src = !isAny(l) ? unmap(l.ip) : net.sourceFor(vhost(s), d.ip, 4);
-  const packet = ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg);
-  const fate = net.fate(vhost(s), target, packet.length, false);
-  net.capture?.send(vhost(s).name, target.name, packet, fate);
-  for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
+  emitIpv4(net, vhost(s), d.ip, ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg));
 }
 
 /** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message. */
 export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
-  const target = net.route(vhost(s), d.ip);
-  if (!target) return;
   if (s.domain === AF.AF_INET) {
     const src = s.local && !isAny(s.local as InetAddr) ? (s.local as InetAddr).ip : net.sourceFor(vhost(s), d.ip, 4);
     let packet: Uint8Array;
@@ -158,11 +198,11 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
       dv.setUint16(10, 0);
       dv.setUint16(10, checksum(packet.subarray(0, (packet[0]! & 0xf) * 4)));
     } else packet = ipv4Packet(src, unmap(d.ip), s.protocol, s.ttl, data);
-    const fate = net.fate(vhost(s), target, packet.length, false);
-    net.capture?.send(vhost(s).name, target.name, packet, fate);
-    for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, vhost(s)));
+    emitIpv4(net, vhost(s), d.ip, packet);
     return;
   }
+  const target = net.route(vhost(s), d.ip);
+  if (!target) return;
   const src = net.sourceFor(vhost(s), d.ip, 6);
   const msg = data.slice();
   // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
