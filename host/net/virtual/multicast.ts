@@ -19,8 +19,8 @@
 // one, each sent robustness-variable (2) times. A change restarts the
 // interface's report timer 2 jiffies ahead (HZ 250) and every pending record
 // of the interface goes into each report (left groups first, newest first);
-// the repeat comes a random 0..1 s (unsolicited_report_interval) later,
-// drawn from the network's own generator on virtual time. None for
+// the repeat comes 2 + random(250) jiffies later (unsolicited_report_interval
+// 1 s), drawn from a generator of its own on virtual time. None for
 // 224.0.0.1, ff02::1 or an interface-local group; loopback reports too (from
 // 0.0.0.0 and ::, as Linux's lo does), and MLD reports come from :: since a
 // virtual host has no link-local address. Only the capture sees them, planned
