@@ -6,7 +6,8 @@
 // the segment, the sender's included, each receiver's copy lost or not by
 // the seed; a group datagram reaches the hosts with a member (the sender's
 // own with IP_MULTICAST_LOOP), and a socket that left the group hears
-// nothing more. The pcap has one record per receiving host.
+// nothing more. The pcap has one record per receiving host, and each
+// host's IGMPv3 membership reports.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -151,7 +152,14 @@ processes:
     const rows = execFileSync('tshark', ['-o', 'udp.check_checksum:TRUE', '-r', pcap, '-T', 'fields', '-e', 'ip.dst', '-e', 'ip.ttl', '-e', 'udp.checksum.status'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
     expect(rows.filter((r) => r.startsWith('239.1.1.1\t1\t1'))).toHaveLength(12); // 5 on alpha and bravo, 2 on charlie
     expect(rows.filter((r) => r.startsWith('10.1.255.255\t64\t1'))).toHaveLength(6); // 2 on each host of the LAN
-    expect(rows).toHaveLength(18);
+    // And each host's IGMPv3 reports (tests/mcast-reports.test.ts has the details): every receiver's join twice and its
+    // leave (IP_DROP_MEMBERSHIP on charlie, exit on the others) twice; charlie left before its join's repeat was due.
+    expect(rows.filter((r) => /^224\.0\.0\.22\t1\b/.test(r))).toHaveLength(15);
+    expect(rows).toHaveLength(33);
+    const reports = execFileSync('tshark', ['-r', pcap, '-Y', 'igmp', '-T', 'fields', '-e', 'ip.src', '-e', 'igmp.record_type', '-e', 'igmp.maddr'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const count = (src: string, type: number): number => reports.filter((r) => r === `${src}\t${type}\t239.1.1.1`).length;
+    for (const src of ['10.1.0.1', '10.1.0.2', '10.2.0.4']) expect([count(src, 4), count(src, 3)]).toEqual([2, 2]);
+    expect([count('10.1.0.3', 4), count('10.1.0.3', 3)]).toEqual([1, 2]);
   });
 });
 

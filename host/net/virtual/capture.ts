@@ -13,7 +13,10 @@
 //    receiver's when it arrives (both ends of a link, as Wireshark shows
 //    with frame.interface_name); --pcap-host keeps those hosts' interfaces.
 // A broadcast or multicast datagram is recorded by multicast.ts: without a
-// host filter once per host it reaches, when it arrives there.
+// host filter once per host it reaches, when it arrives there. A host's
+// IGMPv3/MLDv2 membership reports (multicast.ts) are recorded on the host
+// that sends them, when they leave: no virtual host is a multicast router
+// that would take them.
 // Records are kept in time order and written once their time has passed,
 // so a segment known now to be sent again later (a retransmission) is
 // written at its time without adding events to the run: capturing or not
@@ -136,6 +139,18 @@ export class PacketCapture {
     if (!seen) return;
     this.add(this.now(), to, packet);
     this.flush();
+  }
+
+  /**
+   * A packet `host` sends at `at` (now or later) that no host receives (a
+   * membership report): recorded on the sender's view only. Planned ahead,
+   * so it can be taken back when a later event changes what is sent then.
+   */
+  sendOnly(host: string, at: number, packet: () => Uint8Array): Recorded {
+    if (!this.views(host)) return { cancel: () => undefined };
+    const r = this.add(at, host, packet);
+    this.flush();
+    return { cancel: () => (r.live = false) };
   }
 
   /** Whether packets are recorded per host, sent and received (--pcap-host, pcapng). */
@@ -284,6 +299,72 @@ export class PacketCapture {
     d.set(data, 8);
     return this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
   }
+}
+
+/** One group record of an IGMPv3 or MLDv2 report (no sources: the any-source joins and leaves of ip_mreq/ipv6_mreq). */
+export interface GroupRecord {
+  /** IGMPV3_CHANGE_TO_INCLUDE (3, a leave) or IGMPV3_CHANGE_TO_EXCLUDE (4, a join); MLDv2 numbers them alike. */
+  type: number;
+  group: string;
+}
+
+/**
+ * An IGMPv3 membership report as igmpv3_newpack builds it: to 224.0.0.22,
+ * TOS 0xc0, DF, TTL 1, id 0 (ip_select_ident gives a DF packet without a
+ * socket id 0), the router alert option (so a 24-byte header), then type
+ * 0x22, the checksum over the IGMP message and the group records.
+ */
+export function igmpv3Report(src: string, recs: readonly GroupRecord[]): Uint8Array {
+  const len = 24 + 8 + 8 * recs.length;
+  const p = new Uint8Array(len);
+  const dv = new DataView(p.buffer);
+  p[0] = 0x46;
+  p[1] = 0xc0;
+  dv.setUint16(2, len);
+  dv.setUint16(6, 0x4000);
+  p[8] = 1;
+  p[9] = 2;
+  p.set(ipBytes(src), 12);
+  p.set([224, 0, 0, 22], 16);
+  p.set([148, 4, 0, 0], 20);
+  dv.setUint16(10, checksum(p.subarray(0, 24)));
+  p[24] = 0x22;
+  dv.setUint16(30, recs.length);
+  recs.forEach((r, i) => {
+    p[32 + 8 * i] = r.type;
+    p.set(ipBytes(r.group), 32 + 8 * i + 4);
+  });
+  dv.setUint16(26, checksum(p.subarray(24)));
+  return p;
+}
+
+/**
+ * An MLDv2 report as mld_newpack builds it: to ff02::16 with hop limit 1,
+ * traffic class 0, a hop-by-hop header holding the router alert (MLD) and a
+ * PadN, then ICMPv6 type 143 with its pseudo-header checksum (next header
+ * 58, the ICMPv6 length) and the address records.
+ */
+export function mldv2Report(src: string, recs: readonly GroupRecord[]): Uint8Array {
+  const icmpLen = 8 + 20 * recs.length;
+  const p = new Uint8Array(40 + 8 + icmpLen);
+  const dv = new DataView(p.buffer);
+  p[0] = 0x60;
+  dv.setUint16(4, 8 + icmpLen);
+  p[6] = 0;
+  p[7] = 1;
+  const dst = 'ff02::16';
+  p.set(ipBytes(src), 8);
+  p.set(ipBytes(dst), 24);
+  p.set([58, 0, 5, 2, 0, 0, 1, 0], 40);
+  const m = p.subarray(48);
+  m[0] = 143;
+  dv.setUint16(48 + 6, recs.length);
+  recs.forEach((r, i) => {
+    m[8 + 20 * i] = r.type;
+    m.set(ipBytes(r.group), 8 + 20 * i + 4);
+  });
+  dv.setUint16(48 + 2, checksumWith(pseudo6(src, dst, 58, icmpLen), m));
+  return p;
 }
 
 function pseudo4(src: string, dst: string, proto: number, len: number): Uint8Array {

@@ -10,7 +10,22 @@
 // it on that interface, or any socket at all while some socket of the host
 // is a member and IP_MULTICAST_ALL (default 1) is on. No ICMP error comes
 // back for a group or broadcast datagram nobody takes.
-import { vhost } from './host.js';
+//
+// Membership reports (igmp.c, mcast.c; what a native capture on Linux 6.x
+// shows): when an interface's first socket joins a group or its last one
+// leaves it (by IP_DROP_MEMBERSHIP/IPV6_LEAVE_GROUP or by closing), the
+// interface sends unsolicited IGMPv3 (to 224.0.0.22) or MLDv2 (to ff02::16)
+// reports: a join is a CHANGE_TO_EXCLUDE record, a leave a CHANGE_TO_INCLUDE
+// one, each sent robustness-variable (2) times. A change restarts the
+// interface's report timer 2 jiffies ahead (HZ 250) and every pending record
+// of the interface goes into each report (left groups first, newest first);
+// the repeat comes 2 + random(250) jiffies later (unsolicited_report_interval
+// 1 s), drawn from a generator of its own on virtual time. None for
+// 224.0.0.1, ff02::1 or an interface-local group; loopback reports too (from
+// 0.0.0.0 and ::, as Linux's lo does), and MLD reports come from :: since a
+// virtual host has no link-local address. Only the capture sees them, planned
+// ahead of their time, so capturing never changes a run.
+import { vhost, vnet } from './host.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
@@ -19,6 +34,9 @@ import type { Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { checksum, ipv4Packet } from './ip.js';
 import { ipBytes } from '../addr/address.js';
+import { igmpv3Report, mldv2Report, type GroupRecord, type Recorded } from './capture.js';
+import type { Rng } from '../../kernel/rng.js';
+import type { Waiter } from '../../kernel/wait.js';
 
 /** A virtual host's interfaces: loopback and its one LAN interface. */
 export type Iface = 'lo' | 'eth0';
@@ -48,8 +66,8 @@ export function isMulticast(ip: string): boolean {
 }
 
 const opts = new WeakMap<Socket, MulticastOpts>();
-/** Sockets of a host holding a membership (closed ones pruned when looked at). */
-const members = new WeakMap<Host, Set<Socket>>();
+/** Sockets whose close drops their memberships (ip_mc_drop_socket), watched through their wait queue. */
+const watched = new WeakSet<Socket>();
 
 export function mcastOf(s: Socket): MulticastOpts {
   let o = opts.get(s);
@@ -66,32 +84,150 @@ export function join(s: Socket, group: string, iface: Iface): void {
   const k = gkey(iface, group);
   if (o.groups.has(k)) throw new Errno(E.EADDRINUSE);
   o.groups.add(k);
-  let m = members.get(vhost(s));
-  if (!m) members.set(vhost(s), (m = new Set()));
-  m.add(s);
+  watchClose(s);
+  const h = vhost(s);
+  const n = h.groups.get(k) ?? 0;
+  h.groups.set(k, n + 1);
+  if (n === 0) groupChanged(vnet(s), h, iface, canonIp(unmap(group)), true);
 }
 
 /** IP_DROP_MEMBERSHIP / IPV6_LEAVE_GROUP: EADDRNOTAVAIL when not joined (EINVAL for a non-group address). */
 export function leave(s: Socket, group: string, iface: Iface): void {
   if (!isMulticast(group)) throw new Errno(E.EINVAL);
   const o = mcastOf(s);
-  if (!o.groups.delete(gkey(iface, group))) throw new Errno(E.EADDRNOTAVAIL);
-  if (!o.groups.size) members.get(vhost(s))?.delete(s);
+  const k = gkey(iface, group);
+  if (!o.groups.delete(k)) throw new Errno(E.EADDRNOTAVAIL);
+  release(s, k);
+}
+
+/** The host's count of members of k goes down by one; the last one out makes the interface report. */
+function release(s: Socket, k: string): void {
+  const h = vhost(s);
+  const n = (h.groups.get(k) ?? 1) - 1;
+  if (n > 0) {
+    h.groups.set(k, n);
+    return;
+  }
+  h.groups.delete(k);
+  const sp = k.indexOf(' ');
+  groupChanged(vnet(s), h, k.slice(0, sp) as Iface, k.slice(sp + 1), false);
+}
+
+/**
+ * Closing a socket leaves its groups, as inet_release's ip_mc_drop_socket
+ * does. The socket layer knows nothing of memberships, so a waiter on the
+ * socket's queue (close() always wakes it) notices the close.
+ */
+function watchClose(s: Socket): void {
+  if (watched.has(s)) return;
+  watched.add(s);
+  const w: Waiter = {
+    wake: () => {
+      if (!s.closed) return;
+      s.waitq.remove(w);
+      const o = opts.get(s);
+      if (!o) return;
+      const keys = [...o.groups];
+      o.groups.clear();
+      for (const k of keys) release(s, k);
+    },
+  };
+  s.waitq.add(w);
 }
 
 /** Whether some open socket of h holds the group on iface (the host listens for it there). */
 export function hostJoined(h: Host, iface: Iface, group: string): boolean {
-  const m = members.get(h);
-  if (!m) return false;
-  const k = gkey(iface, group);
-  for (const s of m) {
-    if (s.closed) {
-      m.delete(s);
-      continue;
-    }
-    if (opts.get(s)?.groups.has(k)) return true;
+  return (h.groups.get(gkey(iface, group)) ?? 0) > 0;
+}
+
+// ---------------- membership reports ----------------
+
+/** Linux's tick (CONFIG_HZ=250, as a native capture's 4 ms steps show): report timers run in whole jiffies. */
+const JIFFY_NS = 4_000_000;
+/** The robustness variable (igmp_qrv, mc_qrv): each change is reported this many times. */
+const QRV = 2;
+/** unsolicited_report_interval for IGMPv3 and MLDv2: 1 s, in jiffies. */
+const UNSOLICITED_JIFFIES = 250;
+const CHANGE_TO_INCLUDE = 3;
+const CHANGE_TO_EXCLUDE = 4;
+
+/** The records an interface still has to report and how many times: groups joined (cur) and left (tomb), oldest first. */
+interface ReportState {
+  cur: Map<string, number>;
+  tomb: Map<string, number>;
+}
+/** One interface's report timer: the state after the last change, and each planned expiry with the state after it. */
+interface Reporter {
+  base: ReportState;
+  plan: { at: number; after: ReportState; sent: Recorded[] }[];
+}
+const reporters = new WeakMap<Host, Map<string, Reporter>>();
+const reportRngs = new WeakMap<VirtualNetwork, Rng>();
+
+const cloneState = (st: ReportState): ReportState => ({ cur: new Map(st.cur), tomb: new Map(st.tomb) });
+
+/** Whether Linux reports the group: never all-hosts 224.0.0.1 (igmp_group_added), all-nodes ff02::1 or scopes below link-local (MAF_NOREPORT). */
+function reported(group: string): boolean {
+  if (!group.includes(':')) return group !== '224.0.0.1';
+  return group !== 'ff02::1' && (ipBytes(group)[1]! & 0xf) >= 2;
+}
+
+/**
+ * igmp_group_added / igmp_group_dropped and their MLD twins, then the
+ * interface timer (igmp_ifc_event, igmp_ifc_timer_expire, mld_ifc_work)
+ * played forward to its end: the planned expiries not yet due are taken
+ * back and planned again from the new state.
+ */
+function groupChanged(net: VirtualNetwork, h: Host, iface: Iface, group: string, joined: boolean): void {
+  const cap = (net as Partial<VirtualNetwork>).capture;
+  if (!cap || !reported(group)) return;
+  const v6 = group.includes(':');
+  let byIface = reporters.get(h);
+  if (!byIface) reporters.set(h, (byIface = new Map()));
+  const key = `${iface} ${v6 ? 6 : 4}`;
+  let r = byIface.get(key);
+  if (!r) byIface.set(key, (r = { base: { cur: new Map(), tomb: new Map() }, plan: [] }));
+  const now = net.kernel.clock.now();
+  let past = r.base;
+  for (const x of r.plan) {
+    if (x.at < now) past = x.after;
+    else for (const sent of x.sent) sent.cancel();
   }
-  return false;
+  const st = cloneState(past);
+  // A rejoin forgets the pending leave (igmpv3_del_delrec) and a leave the pending join; the newest record goes last here, first in a report.
+  st.cur.delete(group);
+  st.tomb.delete(group);
+  (joined ? st.cur : st.tomb).set(group, QRV);
+  r.base = cloneState(st);
+  r.plan = [];
+  let rng = reportRngs.get(net);
+  if (!rng) reportRngs.set(net, (rng = net.kernel.rng.fork('mcast-reports')));
+  const src = v6 ? '::' : iface === 'lo' ? '0.0.0.0' : h.v4[0] ?? '0.0.0.0';
+  const perPacket = v6 ? Math.floor(((iface === 'lo' ? 65536 : 1500) - 56) / 20) : Math.floor(((iface === 'lo' ? 65536 : 1500) - 32) / 8);
+  let at = (Math.floor(now / JIFFY_NS) + 2) * JIFFY_NS;
+  let count = QRV;
+  for (;;) {
+    // igmpv3_send_cr / mld_send_cr: left groups first, then joined ones, newest first in each.
+    const recs: GroupRecord[] = [];
+    for (const [list, type] of [[st.tomb, CHANGE_TO_INCLUDE], [st.cur, CHANGE_TO_EXCLUDE]] as const) {
+      for (const [g, n] of [...list].reverse()) {
+        recs.push({ type, group: g });
+        if (n > 1) list.set(g, n - 1);
+        else list.delete(g);
+      }
+    }
+    const sent: Recorded[] = [];
+    for (let i = 0; i < recs.length; i += perPacket) {
+      const part = recs.slice(i, i + perPacket);
+      sent.push(cap.sendOnly(h.name, at, () => (v6 ? mldv2Report(src, part) : igmpv3Report(src, part))));
+    }
+    r.plan.push({ at, after: cloneState(st), sent });
+    // IPv4 re-arms while mr_ifc_count was non-zero (one last, empty expiry); IPv6 while it still is after the decrement.
+    if (count === 0) break;
+    count--;
+    if (v6 && count === 0) break;
+    at += (rng.below(UNSOLICITED_JIFFIES) + 2) * JIFFY_NS;
+  }
 }
 
 /** The interface an IPv4 address names for IP_MULTICAST_IF / ip_mreq (undefined: none of h's). */
