@@ -46,6 +46,14 @@ class Steps {
     }
     return lo ? this.values[lo - 1]! : this.first;
   }
+  /** Keeps only `value`, as the value at every time: on one host every segment is built at the moment it is sent, so no history is read. */
+  reset(value: number): void {
+    this.first = value;
+    if (this.times.length) {
+      this.times.length = 0;
+      this.values.length = 0;
+    }
+  }
   /** Forgets what is no longer needed before `time` (the value at `time` stays). */
   forget(time: number): void {
     let k = 0;
@@ -139,10 +147,12 @@ export class VirtualTcp implements Carrier {
 
   /** Notes that this side sent up to `nxt` now. */
   private advance(nxt: number): void {
-    const now = this.net.kernel.clock.now();
     this.sndNxt = nxt;
-    this.sent.set(now, nxt);
-    if (this.sent.size > 64) this.forget(this.sent);
+    if (this.s.host === this.p.host) this.sent.reset(nxt);
+    else {
+      this.sent.set(this.net.kernel.clock.now(), nxt);
+      if (this.sent.size > 64) this.forget(this.sent);
+    }
   }
 
   /** Drops history no segment can still need: the capture has written everything due before now. */
@@ -390,8 +400,7 @@ export class VirtualTcp implements Carrier {
     const rto0 = net.rto(vhost(s), vhost(to));
     if (to.host === s.host) {
       if (cap) for (const seg of cap(now)) this.record(seg, now, now);
-      this.pc.rcvd.set(now, this.sndNxt);
-      if (this.pc.rcvd.size > 64) this.forget(this.pc.rcvd);
+      this.pc.rcvd.reset(this.sndNxt);
       fn();
       return { lastTx: now, rto: rto0 };
     }
