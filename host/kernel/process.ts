@@ -868,6 +868,7 @@ export interface MemoryFootprint {
 }
 
 const OS_PAGE = 4096;
+const ZERO_PAGE = new Uint8Array(OS_PAGE);
 
 /** The run's footprints: sums and the largest of each field (averages are total / processes). */
 export interface MemorySummary {
@@ -891,17 +892,12 @@ export function summariseFootprints(fps: readonly MemoryFootprint[]): MemorySumm
 
 /** Bytes of memory in 4 KiB pages with a non-zero byte; a page stops being scanned at its first. */
 function nonZeroPages(buf: ArrayBuffer): number {
-  const w = new Int32Array(buf, 0, buf.byteLength >> 2);
-  const per = OS_PAGE >> 2;
+  // Buffer.compare is a native memcmp: several times faster than a JS scan, which runs once per process and so seldom gets optimised.
+  const b = Buffer.from(buf);
   let n = 0;
-  for (let at = 0; at < w.length; at += per) {
-    const end = Math.min(at + per, w.length);
-    for (let i = at; i < end; i++) {
-      if (w[i] !== 0) {
-        n++;
-        break;
-      }
-    }
+  for (let at = 0; at < b.length; at += OS_PAGE) {
+    const end = Math.min(at + OS_PAGE, b.length);
+    if (b.compare(ZERO_PAGE, 0, end - at, at, end) !== 0) n++;
   }
   return n * OS_PAGE;
 }

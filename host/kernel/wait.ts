@@ -44,7 +44,15 @@ export class WaitQueue {
    * room): epoll's callback drops a wake whose key misses an item's events.
    */
   wake(key: number = WAKE_ANY): void {
-    if (this.waiters.size === 0) return;
+    const n = this.waiters.size;
+    if (n === 0) return;
+    // The common case, one sleeper: no copy; the loop stops after it, as the copy would (its wake may change the set).
+    if (n === 1) {
+      for (const w of this.waiters) {
+        w.wake(key);
+        return;
+      }
+    }
     for (const w of [...this.waiters]) w.wake(key);
   }
 }

@@ -46,6 +46,14 @@ class Steps {
     }
     return lo ? this.values[lo - 1]! : this.first;
   }
+  /** Keeps only `value`, as the value at every time: on one host every segment is built at the moment it is sent, so no history is read. */
+  reset(value: number): void {
+    this.first = value;
+    if (this.times.length) {
+      this.times.length = 0;
+      this.values.length = 0;
+    }
+  }
   /** Forgets what is no longer needed before `time` (the value at `time` stays). */
   forget(time: number): void {
     let k = 0;
@@ -139,10 +147,12 @@ export class VirtualTcp implements Carrier {
 
   /** Notes that this side sent up to `nxt` now. */
   private advance(nxt: number): void {
-    const now = this.net.kernel.clock.now();
     this.sndNxt = nxt;
-    this.sent.set(now, nxt);
-    if (this.sent.size > 64) this.forget(this.sent);
+    if (this.s.host === this.p.host) this.sent.reset(nxt);
+    else {
+      this.sent.set(this.net.kernel.clock.now(), nxt);
+      if (this.sent.size > 64) this.forget(this.sent);
+    }
   }
 
   /** Drops history no segment can still need: the capture has written everything due before now. */
@@ -153,22 +163,34 @@ export class VirtualTcp implements Carrier {
 
   /**
    * The peer acknowledges, now, our segments up to `end`, sent last at
-   * `lastTx` with retransmission timeout `rto` then; `again` records them
-   * sent again at a time. A lost ACK is not sent again: our RTO expires and
+   * `lastTx` with retransmission timeout `rto` then; `segments(at)` are
+   * what the capture records of them sent again at a time. A lost ACK is not sent again: our RTO expires and
    * we retransmit (doubling), the peer acknowledges the copy, until an
    * acknowledgement gets through or a later one made it unnecessary.
    */
-  private acknowledged(end: number, lastTx: number, rto: number, again: (at: number, arrival: number | undefined) => Recorded[]): void {
+  private acknowledged(end: number, lastTx: number, rto: number, segments: (at: number) => (() => Uint8Array)[]): void {
+    const net = this.net;
+    const pc = this.pc;
+    const at = net.kernel.clock.now();
+    // Never in the past: a retransmission leaves after what made it due.
+    const due = Math.max(lastTx + rto, at);
+    // The first ACK covers exactly the segment that just arrived; later ones, all that had arrived by then.
+    const back = net.ackArrival(vhost(this.p), vhost(this.s), at);
+    // Built only for a capture: every arrival comes here.
+    if (pc.capture()) pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
+    if (back === undefined) this.resend(end, at, due, rto, segments);
+    // Only a waiting retransmission reads the acknowledgement (heard ignores it otherwise).
+    else if (this.waiting.length) this.heard(pc.rcvd.at(at), back);
+  }
+
+  /** acknowledged's lost ACK: our RTO expires and we retransmit (doubling) until the peer's ACK of a copy gets through. */
+  private resend(end: number, at: number, due: number, rto: number, segments: (at: number) => (() => Uint8Array)[]): void {
     const net = this.net;
     const pc = this.pc;
     const me = vhost(this.s);
     const peer = vhost(this.p);
-    let at = net.kernel.clock.now();
-    // Never in the past: a retransmission leaves after what made it due.
-    let due = Math.max(lastTx + rto, at);
-    // The first ACK covers exactly the segment that just arrived; later ones, all that had arrived by then.
-    let back = net.ackArrival(peer, me, at);
-    pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
+    const again = this.again(segments);
+    let back: number | undefined;
     for (let tries = 0; back === undefined; tries++) {
       if (tries === DATA_TRIES) return;
       // Our RTO expires with nothing acknowledged: the segments again, and the peer's ACK of the copy if it arrives.
@@ -239,6 +261,16 @@ export class VirtualTcp implements Carrier {
     if (room === 0) return WOULD_BLOCK;
     const n = Math.min(room, total);
     const chunk = gather(data, n);
+    if (s.host === p.host && this.net.capture === undefined) {
+      // On one host with no capture the general path below comes down to this: the bytes arrive at
+      // once, nothing is lost (no retransmission waits) and no segment is built (a loopback
+      // ping-pong's every send).
+      this.advance(this.sndNxt + n);
+      this.pc.rcvd.reset(this.sndNxt);
+      p.deliver(chunk, oob, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
+      s.notify(WAKE_QUIET);
+      return n;
+    }
     this.inflight += n;
     const firstSeq = this.sndNxt;
     const mss = s.host === p.host ? MSS_LOOPBACK : MSS_LINK;
@@ -261,7 +293,7 @@ export class VirtualTcp implements Carrier {
     sent = this.arrive(() => {
       this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
-      if (!p.closed) this.acknowledged(acked, sent.lastTx, sent.rto, this.again(segments));
+      if (!p.closed) this.acknowledged(acked, sent.lastTx, sent.rto, segments);
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
@@ -298,7 +330,7 @@ export class VirtualTcp implements Carrier {
     this.advance(seq + 1);
     const segments = (at: number): (() => Uint8Array)[] => [this.segment(TCP_FIN | TCP_ACK, at, { seq })];
     let sent = NO_TX;
-    sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent.lastTx, sent.rto, this.again(segments))), 0, segments);
+    sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent.lastTx, sent.rto, segments)), 0, segments);
   }
 
   /** Records `segments` sent again at a time, arriving at a time (undefined: lost). */
@@ -378,7 +410,7 @@ export class VirtualTcp implements Carrier {
     const rto0 = net.rto(vhost(s), vhost(to));
     if (to.host === s.host) {
       if (cap) for (const seg of cap(now)) this.record(seg, now, now);
-      this.pc.rcvd.set(now, this.sndNxt);
+      this.pc.rcvd.reset(this.sndNxt);
       fn();
       return { lastTx: now, rto: rto0 };
     }
@@ -400,7 +432,7 @@ export class VirtualTcp implements Carrier {
     this.pc.rcvd.set(t, this.sndNxt);
     if (this.pc.rcvd.size > 64) this.forget(this.pc.rcvd);
     // What we acknowledge in this segment reaches the peer with it.
-    this.pc.heard(this.rcvd.at(now), t);
+    if (this.pc.waiting.length) this.pc.heard(this.rcvd.at(now), t);
     net.at(t, () => {
       const first = this.beforeFirstArrival;
       this.beforeFirstArrival = undefined;
