@@ -22,7 +22,7 @@
 //   figure; wall time gives submissions per minute.
 // When redis-server is not installed, one row says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,8 @@ interface Round {
   jobs: number;
   wall: number;
   cpu: number;
+  /** CPU ms of the queue's own work (queue mode): the submitter, redis-server, the workers' main threads. */
+  own?: number;
 }
 interface Measured {
   warm: Round;
@@ -77,11 +79,22 @@ const warmUp = (m: Measured): number => (m.warm.cpu - m.warm.jobs * perJob(m.run
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(1)}%`;
 
-async function timed(cpuOf: () => number, f: () => Promise<unknown>, jobs: number): Promise<Round> {
+async function timed(cpuOf: () => number, f: () => Promise<unknown>, jobs: number, ownOf?: () => number): Promise<Round> {
   const c = cpuOf();
+  const o = ownOf?.() ?? 0;
   const t = performance.now();
   await f();
-  return { jobs, wall: performance.now() - t, cpu: cpuOf() - c };
+  return { jobs, wall: performance.now() - t, cpu: cpuOf() - c, ...(ownOf ? { own: ownOf() - o } : {}) };
+}
+
+/** CPU ms of one thread of process `pid` (its main thread: tid = pid). */
+function threadCpuMs(pid: number, tid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 interface Setup {
@@ -122,9 +135,11 @@ async function measureQueue(s: Setup, procs: number, concurrency: number): Promi
     const startCpu = workers.reduce((a, w) => a + cpuMs(w.pid!), 0) / procs;
     const all = [...workers, redis];
     const cpuOf = (): number => cpuMs('self') + all.reduce((a, p) => a + cpuMs(p.pid!), 0);
+    // The submitter's whole process is the queue's (it only enqueues and collects); a worker's grading threads, kernel workers and compilers are local mode's work.
+    const ownOf = (): number => cpuMs('self') + cpuMs(redis.pid!) + workers.reduce((a, w) => a + threadCpuMs(w.pid!, w.pid!), 0);
     const grade = (tag: string, n: number): Promise<Round> => {
       const subs = distinctCopies(s.samplesDir, n, join(s.tmp, 'submissions'), `queue${procs}-${tag}`);
-      return timed(cpuOf, () => gradeThroughQueue(s.spec, subs, parseQueueUrl(url), { outDir: join(s.tmp, `queue${procs}-${tag}`), formats: ['gradescope'], reveal: [] }), n);
+      return timed(cpuOf, () => gradeThroughQueue(s.spec, subs, parseQueueUrl(url), { outDir: join(s.tmp, `queue${procs}-${tag}`), formats: ['gradescope'], reveal: [] }), n, ownOf);
     };
     return { warm: await grade('warm', s.warmJobs), run: await grade('run', s.jobs), processes: procs, startCpu, startWall };
   } finally {
@@ -165,7 +180,7 @@ export async function queueRows(): Promise<BenchRow[]> {
       rows.push({
         name: `queue grading: through Redis, ${procs} worker process${procs > 1 ? 'es' : ''} x ${concurrency} (${runs} at once), ${jobs} submissions (warm)`,
         unit: 'submissions/min', socklab: perMin(q.run),
-        note: `higher is better; per job against local batch mode with ${runs} at once (target < 5%): CPU ${ms(perJob(q.run))}, ${pct(perJob(q.run), perJob(l.run))}; wall ${pct(q.run.wall, l.run.wall)}. Fixed cost per worker process: start ${ms(q.startCpu!)} CPU (${(q.startWall! / 1000).toFixed(1)} s until all took jobs), warm-up ${ms(warmUp(q))} CPU`,
+        note: `higher is better; per job against local batch mode with ${runs} at once (target < 5%): CPU ${ms(perJob(q.run))}, ${pct(perJob(q.run), perJob(l.run))}, of which the queue's own work (submitter, redis-server, workers' main threads) ${ms(q.run.own! / q.run.jobs)}; wall ${pct(q.run.wall, l.run.wall)}. Fixed cost per worker process: start ${ms(q.startCpu!)} CPU (${(q.startWall! / 1000).toFixed(1)} s until all took jobs), warm-up ${ms(warmUp(q))} CPU`,
       });
     }
     return rows;
