@@ -13,10 +13,18 @@
 //   and JIT-compiling Binaryen, building the model solution). They are
 //   reported apart, per process, because they do not grow with the number
 //   of jobs: a worker lives for a whole course. So each mode grades a
-//   warm-up round (the samples once), then the measured round on the same,
+//   warm-up round (the samples once per process: each worker process is as
+//   warm as local mode's one process), then the measured round on the same,
 //   now warm, processes and threads (batch mode keeps its grading threads
 //   across the rounds, BatchOptions.lanes). The per-job overhead is the
 //   measured round's CPU per job against local batch mode's.
+// - Why once per process: V8 shares compiled WebAssembly (Binaryen, which
+//   prepares every student module in the kernel workers) between the threads
+//   of one process, not between processes. Each worker process tiers it up
+//   on its own, over its first jobs; with the samples spread over 4 processes
+//   that was still going on in the measured round (+150 ms of kernel-worker
+//   CPU per job at 2 processes), a cost of the process's start, not of its
+//   jobs.
 // - CPU time counts every process (submitter, workers and the compilers
 //   they start, redis-server): on a loaded machine it is the steadier
 //   figure; wall time gives submissions per minute.
@@ -58,7 +66,7 @@ interface Round {
   jobs: number;
   wall: number;
   cpu: number;
-  /** CPU ms of the queue's own work (queue mode): the submitter, redis-server, the workers' main threads. */
+  /** CPU ms of the queue's own work (queue mode): the submitter, redis-server, the workers' main threads (BullMQ, the job's files and result). */
   own?: number;
 }
 interface Measured {
@@ -141,7 +149,7 @@ async function measureQueue(s: Setup, procs: number, concurrency: number): Promi
       const subs = distinctCopies(s.samplesDir, n, join(s.tmp, 'submissions'), `queue${procs}-${tag}`);
       return timed(cpuOf, () => gradeThroughQueue(s.spec, subs, parseQueueUrl(url), { outDir: join(s.tmp, `queue${procs}-${tag}`), formats: ['gradescope'], reveal: [] }), n, ownOf);
     };
-    return { warm: await grade('warm', s.warmJobs), run: await grade('run', s.jobs), processes: procs, startCpu, startWall };
+    return { warm: await grade('warm', s.warmJobs * procs), run: await grade('run', s.jobs), processes: procs, startCpu, startWall };
   } finally {
     for (const w of workers) w.kill('SIGKILL');
     redis.kill('SIGKILL');
