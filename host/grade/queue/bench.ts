@@ -13,16 +13,24 @@
 //   and JIT-compiling Binaryen, building the model solution). They are
 //   reported apart, per process, because they do not grow with the number
 //   of jobs: a worker lives for a whole course. So each mode grades a
-//   warm-up round (the samples once), then the measured round on the same,
+//   warm-up round (the samples once per process: each worker process is as
+//   warm as local mode's one process), then the measured round on the same,
 //   now warm, processes and threads (batch mode keeps its grading threads
 //   across the rounds, BatchOptions.lanes). The per-job overhead is the
 //   measured round's CPU per job against local batch mode's.
+// - Why once per process: V8 shares compiled WebAssembly (Binaryen, which
+//   prepares every student module in the kernel workers) between the threads
+//   of one process, not between processes. Each worker process tiers it up
+//   on its own, over its first jobs; with the samples spread over 4 processes
+//   that was still going on in the measured round (+150 ms of kernel-worker
+//   CPU per job at 2 processes), a cost of the process's start, not of its
+//   jobs.
 // - CPU time counts every process (submitter, workers and the compilers
 //   they start, redis-server): on a loaded machine it is the steadier
 //   figure; wall time gives submissions per minute.
 // When redis-server is not installed, one row says so.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +66,8 @@ interface Round {
   jobs: number;
   wall: number;
   cpu: number;
+  /** CPU ms of the queue's own work (queue mode): the submitter, redis-server, the workers' main threads (BullMQ, the job's files and result). */
+  own?: number;
 }
 interface Measured {
   warm: Round;
@@ -77,11 +87,22 @@ const warmUp = (m: Measured): number => (m.warm.cpu - m.warm.jobs * perJob(m.run
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 const pct = (a: number, b: number): string => `${a >= b ? '+' : ''}${((100 * (a - b)) / b).toFixed(1)}%`;
 
-async function timed(cpuOf: () => number, f: () => Promise<unknown>, jobs: number): Promise<Round> {
+async function timed(cpuOf: () => number, f: () => Promise<unknown>, jobs: number, ownOf?: () => number): Promise<Round> {
   const c = cpuOf();
+  const o = ownOf?.() ?? 0;
   const t = performance.now();
   await f();
-  return { jobs, wall: performance.now() - t, cpu: cpuOf() - c };
+  return { jobs, wall: performance.now() - t, cpu: cpuOf() - c, ...(ownOf ? { own: ownOf() - o } : {}) };
+}
+
+/** CPU ms of one thread of process `pid` (its main thread: tid = pid). */
+function threadCpuMs(pid: number, tid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 interface Setup {
@@ -122,11 +143,13 @@ async function measureQueue(s: Setup, procs: number, concurrency: number): Promi
     const startCpu = workers.reduce((a, w) => a + cpuMs(w.pid!), 0) / procs;
     const all = [...workers, redis];
     const cpuOf = (): number => cpuMs('self') + all.reduce((a, p) => a + cpuMs(p.pid!), 0);
+    // The submitter's whole process is the queue's (it only enqueues and collects); a worker's grading threads, kernel workers and compilers are local mode's work.
+    const ownOf = (): number => cpuMs('self') + cpuMs(redis.pid!) + workers.reduce((a, w) => a + threadCpuMs(w.pid!, w.pid!), 0);
     const grade = (tag: string, n: number): Promise<Round> => {
       const subs = distinctCopies(s.samplesDir, n, join(s.tmp, 'submissions'), `queue${procs}-${tag}`);
-      return timed(cpuOf, () => gradeThroughQueue(s.spec, subs, parseQueueUrl(url), { outDir: join(s.tmp, `queue${procs}-${tag}`), formats: ['gradescope'], reveal: [] }), n);
+      return timed(cpuOf, () => gradeThroughQueue(s.spec, subs, parseQueueUrl(url), { outDir: join(s.tmp, `queue${procs}-${tag}`), formats: ['gradescope'], reveal: [] }), n, ownOf);
     };
-    return { warm: await grade('warm', s.warmJobs), run: await grade('run', s.jobs), processes: procs, startCpu, startWall };
+    return { warm: await grade('warm', s.warmJobs * procs), run: await grade('run', s.jobs), processes: procs, startCpu, startWall };
   } finally {
     for (const w of workers) w.kill('SIGKILL');
     redis.kill('SIGKILL');
@@ -165,7 +188,7 @@ export async function queueRows(): Promise<BenchRow[]> {
       rows.push({
         name: `queue grading: through Redis, ${procs} worker process${procs > 1 ? 'es' : ''} x ${concurrency} (${runs} at once), ${jobs} submissions (warm)`,
         unit: 'submissions/min', socklab: perMin(q.run),
-        note: `higher is better; per job against local batch mode with ${runs} at once (target < 5%): CPU ${ms(perJob(q.run))}, ${pct(perJob(q.run), perJob(l.run))}; wall ${pct(q.run.wall, l.run.wall)}. Fixed cost per worker process: start ${ms(q.startCpu!)} CPU (${(q.startWall! / 1000).toFixed(1)} s until all took jobs), warm-up ${ms(warmUp(q))} CPU`,
+        note: `higher is better; per job against local batch mode with ${runs} at once (target < 5%): CPU ${ms(perJob(q.run))}, ${pct(perJob(q.run), perJob(l.run))}, of which the queue's own work (submitter, redis-server, workers' main threads) ${ms(q.run.own! / q.run.jobs)}; wall ${pct(q.run.wall, l.run.wall)}. Fixed cost per worker process: start ${ms(q.startCpu!)} CPU (${(q.startWall! / 1000).toFixed(1)} s until all took jobs), warm-up ${ms(warmUp(q))} CPU`,
       });
     }
     return rows;
