@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { compileC } from '../dist/host/toolchain/clang.js';
-import { ROOT, runCli } from './helpers.js';
+import { ROOT, run, runCli } from './helpers.js';
 
 const T = 240_000;
 let tmp: string;
@@ -30,6 +30,8 @@ beforeAll(async () => {
   await build('talk', join(ROOT, 'tests', 'component-build', 'tcp_talk.c'));
   await build('echo_client', join(ROOT, 'examples', 'tcp-echo', 'echo_client.c'));
   await build('echo_server', join(ROOT, 'examples', 'tcp-echo', 'echo_server.c'));
+  await build('errors', join(ROOT, 'tests', 'component-build', 'tcp_errors.c'));
+  await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'tcp_errors.c')], out: join(tmp, 'errors.wasm'), stderr: () => {} });
 }, T);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -126,5 +128,37 @@ describe('a built component on another WASI 0.2 runtime (jco preview2-shim, real
       expect.stringMatching(/^connect refused: (-1 Connection refused|0)$/),
     ]);
     expect(r.status).toBe(0);
+  }, T);
+});
+
+/** A loopback port P with P and P + 1 both free now (tcp_errors expects nobody on P + 1). */
+async function freePair(): Promise<number> {
+  for (;;) {
+    const a = createServer();
+    await new Promise<void>((r) => a.listen(0, '127.0.0.1', r));
+    const p = (a.address() as { port: number }).port;
+    const b = createServer();
+    const ok = await new Promise<boolean>((r) => {
+      b.once('error', () => r(false));
+      b.listen(p + 1, '127.0.0.1', () => r(true));
+    });
+    await new Promise<void>((r) => a.close(() => r()));
+    if (ok) await new Promise<void>((r) => b.close(() => r()));
+    if (ok && p < 65535) return p;
+  }
+}
+
+describe('the error paths built both ways', () => {
+  it('tcp_errors prints the same as the default build on socklab (which matches Linux): address in use, refused, EISCONN, EPIPE, EBADF, ENOTSOCK', async () => {
+    const p1 = await run({ processes: [{ module: join(tmp, 'errors.wasm'), name: 'errors', args: ['7000'] }], timeoutMs: 60_000 });
+    expect(p1.status).toBe(0);
+    const expected = p1.processes[0]!.stdout;
+    expect(expected).toMatch(/bind address in use: -1 Address already in use\n/);
+    expect(expected).toMatch(/connect refused: -1 Connection refused\n/);
+    const port = await freePair();
+    const c = await runOnShim(built.errors!, ['errors', String(port)]);
+    expect(c.stderr).toBe('');
+    expect(c.stdout).toBe(expected);
+    expect(c.status).toBe(0);
   }, T);
 });

@@ -494,6 +494,7 @@ int shutdown(int fd, int how) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return fail(EINVAL);
+  if (s->state == S_LISTEN) return 0; /* Linux accepts it on a listener (WASI 0.2 has no such transition) */
   if (s->state != S_CONNECTED) return fail(ENOTCONN);
   wasi_res_unit r;
   wasi_tcp_shutdown(s->h, how == SHUT_RD ? 0 : how == SHUT_WR ? 1 : 2, &r);
