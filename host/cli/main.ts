@@ -7,7 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import { run, type RunOptions } from '../runner/run.js';
-import type { ToolchainChoice } from '../toolchain/clang.js';
+import type { BuildTarget, ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
@@ -113,12 +113,14 @@ function program(state: { status: number; rest: string[] }): Command {
       'Compile C for socklab (wasm32-wasip1 + the socklab SDK in guest/c), or one\n' +
         'AssemblyScript program (guest/as, asconfig.json):\n\n' +
         '  socklab build FILE.c [FILE.c...] -o OUT.wasm [clang flags]\n' +
+        '  socklab build --target=component FILE.c -o OUT.component.wasm   (a WASI 0.2 component: docs/components.md)\n' +
         '  socklab build PROG.ts -o OUT.wasm',
     )
     .usage('FILE.c [FILE.c...] -o OUT.wasm [clang flags]')
     .argument('[sources-and-clang-flags...]', 'C sources (.c .s .S .o .a) or one .ts file, and clang flags')
     .option('-o <OUT.wasm>', 'the module to write (default: the first source, .wasm)')
     .option('--no-sdk', "plain wasi-libc, without socklab's socket headers and library")
+    .addOption(new Option('--target <which>', 'wasip1 (default): a module on socklab\'s socket ABI; component: a WASI 0.2 command component over wasi:sockets').choices(['wasip1', 'component']))
     .addOption(new Option('--toolchain <which>', 'auto: a native wasm32 clang when there is one, else @yowasp/clang; native; npm (@yowasp/clang); names the one that ran when given').choices(['auto', 'native', 'npm']))
     // Any other flag is clang's (-O2 -Wall -I DIR -DNAME -Wl,-z,stack-size=N ...): commander passes it through, in order.
     .allowUnknownOption()
@@ -132,8 +134,8 @@ Other flags go to clang as they are: -O2 -g -Wall -I DIR -D NAME=V
 exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command line.
 `,
     )
-    .action(async (args: string[], opts: { o?: string; sdk?: boolean; toolchain?: ToolchainChoice }) => {
-      state.status = await cmdBuild([...args, ...(opts.o !== undefined ? ['-o', opts.o] : []), ...(opts.sdk === false ? ['--no-sdk'] : [])], opts.toolchain);
+    .action(async (args: string[], opts: { o?: string; sdk?: boolean; toolchain?: ToolchainChoice; target?: BuildTarget }) => {
+      state.status = await cmdBuild([...args, ...(opts.o !== undefined ? ['-o', opts.o] : []), ...(opts.sdk === false ? ['--no-sdk'] : [])], opts.toolchain, opts.target);
     });
 
   setup(prog.command('grade'))
@@ -512,7 +514,7 @@ export function splitWords(s: string): string[] {
   return out;
 }
 
-async function cmdBuild(args: string[], toolchain?: ToolchainChoice): Promise<number> {
+async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: BuildTarget): Promise<number> {
   const sources: string[] = [];
   const flags: string[] = [];
   let out: string | undefined;
@@ -541,8 +543,9 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice): Promise<nu
     return 0;
   }
   if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
-  out ??= sources[0]!.replace(/\.c$/, '') + '.wasm';
+  if (target === 'component' && !sdk) throw new UsageError('--target=component needs the SDK: leave out --no-sdk');
+  out ??= sources[0]!.replace(/\.c$/, '') + (target === 'component' ? '.component.wasm' : '.wasm');
   const { buildC } = await import('../toolchain/clang.js');
-  await buildC({ sources, out, flags, sdk, toolchain, announce: toolchain !== undefined });
+  await buildC({ sources, out, flags, sdk, toolchain, target, announce: toolchain !== undefined });
   return 0;
 }

@@ -31,7 +31,12 @@ export interface BuildOptions {
   toolchain?: ToolchainChoice;
   /** Say on stderr which toolchain ran (`socklab build --toolchain`). */
   announce?: boolean;
+  /** wasip1 (default): a core module on socklab's ABI; component: a WASI 0.2 command component (component.ts). */
+  target?: BuildTarget;
 }
+
+export type BuildTarget = 'wasip1' | 'component';
+export const BUILD_TARGETS: readonly BuildTarget[] = ['wasip1', 'component'];
 
 export class BuildError extends Error {
   constructor(message: string, readonly diagnostics: string) {
@@ -64,9 +69,10 @@ export function packageRoot(): string {
   return d;
 }
 
-function sdkRecipe(): SdkRecipe | undefined {
+/** guest/c/sdk.json, or for components guest/c/component/sdk.json (the same headers, socket calls over wasi:sockets). */
+function sdkRecipe(target: BuildTarget = 'wasip1'): SdkRecipe | undefined {
   const root = packageRoot();
-  const f = join(root, 'guest', 'c', 'sdk.json');
+  const f = target === 'component' ? join(root, 'guest', 'c', 'component', 'sdk.json') : join(root, 'guest', 'c', 'sdk.json');
   if (!existsSync(f)) return undefined;
   const r = JSON.parse(readFileSync(f, 'utf8')) as SdkRecipe;
   return {
@@ -285,8 +291,28 @@ export async function buildC(opts: BuildOptions): Promise<void> {
   await compileC(opts);
 }
 
+/** Where the core module goes before it becomes a component. */
+function coreOut(out: string): string {
+  return `${out}.core-${process.pid}.tmp`;
+}
+
 /** buildC, telling which toolchain ran and what came from the caches. */
 export async function compileC(opts: BuildOptions): Promise<BuildResult> {
+  if (opts.target !== 'component') return compileCore(opts);
+  if (opts.sdk === false) throw new BuildError('--target=component needs the SDK (its socket layer and cabi_realloc)', '');
+  const out = resolve(opts.out);
+  const tmp = coreOut(out);
+  try {
+    const result = await compileCore({ ...opts, out: tmp });
+    const { componentize } = await import('./component.js');
+    writeFileSync(out, await componentize(new Uint8Array(readFileSync(tmp)), packageRoot()));
+    return result;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+async function compileCore(opts: BuildOptions): Promise<BuildResult> {
   const stderr = opts.stderr ?? ((s: string) => process.stderr.write(s));
   const sources = opts.sources.map((s) => resolve(s));
   for (const s of sources) if (!existsSync(s)) throw new BuildError(`no such file: ${s}`, `clang: error: no such file or directory: '${s}'\n`);
@@ -294,7 +320,7 @@ export async function compileC(opts: BuildOptions): Promise<BuildResult> {
   const texts = new Map(sources.map((s) => [s, readSource(s, stderr)]));
   const out = resolve(opts.out);
   const flags = opts.flags ?? [];
-  const sdk = opts.sdk === false ? undefined : sdkRecipe();
+  const sdk = opts.sdk === false ? undefined : sdkRecipe(opts.target);
   let tc: Toolchain;
   try {
     tc = findToolchain(opts.toolchain);

@@ -1,0 +1,861 @@
+/* The BSD socket calls of <sys/socket.h>, <poll.h> and select() for a WASI
+ * 0.2 component (socklab build --target=component), over wasi:sockets and
+ * wasi:io. A socket is a libc-level descriptor: its number is a slot the
+ * preview1 adapter reserves (adapter_open_badfd), and read/write/close/fcntl
+ * on it reach this file through wasm-ld's --wrap of wasi-libc's __wasi_fd_*
+ * calls (sdk.json), so unmodified programs use read(), write(), close() and
+ * O_NONBLOCK on sockets as on Linux. docs/components.md lists the mapping. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <wasi/api.h>
+#include "wasi02.h"
+
+/* The canonical ABI's allocator: lists and strings the host returns land here. */
+__attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *ptr, size_t old, size_t align, size_t size) {
+  (void)old, (void)align;
+  /* Never size 0: every list the host returns can then be given to free(). malloc's 16-byte alignment covers every WASI 0.2 type. */
+  void *p = realloc(ptr, size ? size : 1);
+  if (!p) abort();
+  return p;
+}
+
+enum st { S_NEW, S_BOUND, S_LISTEN, S_CONNECTING, S_CONNECTED, S_FAILED };
+
+struct sock {
+  int family;       /* AF_INET or AF_INET6 */
+  enum st state;
+  int nonblock;
+  int shut_rd, shut_wr, eof;
+  int err;          /* SO_ERROR: a failed non-blocking connect */
+  int reuseaddr, nodelay, v6only;
+  uint32_t h, in, out;          /* tcp-socket, input-stream, output-stream */
+  uint32_t p_sock, p_in, p_out; /* their pollables, made on first use */
+};
+
+#define MAX_FD 1024
+static struct sock *socks[MAX_FD];
+static uint32_t network;
+
+uint32_t __socklab_network(void) {
+  if (!network) network = wasi_instance_network();
+  return network;
+}
+
+static struct sock *get(int fd) { return fd >= 0 && fd < MAX_FD ? socks[fd] : NULL; }
+
+/* error-code to errno, the Linux errno each condition has. */
+int __socklab_errno_of(int ec) {
+  switch (ec) {
+  case EC_ACCESS_DENIED: return EACCES;
+  case EC_NOT_SUPPORTED: return EOPNOTSUPP;
+  case EC_INVALID_ARGUMENT: return EINVAL;
+  case EC_OUT_OF_MEMORY: return ENOMEM;
+  case EC_TIMEOUT: return ETIMEDOUT;
+  case EC_CONCURRENCY_CONFLICT: return EALREADY;
+  case EC_NOT_IN_PROGRESS: return EINVAL;
+  case EC_WOULD_BLOCK: return EWOULDBLOCK;
+  case EC_INVALID_STATE: return EINVAL;
+  case EC_NEW_SOCKET_LIMIT: return EMFILE;
+  case EC_ADDRESS_NOT_BINDABLE: return EADDRNOTAVAIL;
+  case EC_ADDRESS_IN_USE: return EADDRINUSE;
+  case EC_REMOTE_UNREACHABLE: return EHOSTUNREACH;
+  case EC_CONNECTION_REFUSED: return ECONNREFUSED;
+  case EC_CONNECTION_RESET: return ECONNRESET;
+  case EC_CONNECTION_ABORTED: return ECONNABORTED;
+  case EC_DATAGRAM_TOO_LARGE: return EMSGSIZE;
+  default: return EIO;
+  }
+}
+
+static int fail(int e) {
+  errno = e;
+  return -1;
+}
+
+__wasi_errno_t __real___wasi_fd_fdstat_get(__wasi_fd_t, __wasi_fdstat_t *);
+
+/* A socket call on a descriptor that is no socket: EBADF when the adapter does not know it either. */
+static int nosock(int fd) {
+  __wasi_fdstat_t st;
+  return fail(fd < 0 || __real___wasi_fd_fdstat_get((__wasi_fd_t)fd, &st) ? EBADF : ENOTSOCK);
+}
+
+/* ---- addresses ---- */
+
+static int to_wasi(const struct sock *s, const struct sockaddr *a, socklen_t len, wasi_flat_addr *w) {
+  if (!a) return EFAULT;
+  memset(w, 0, sizeof *w);
+  if (s->family == AF_INET) {
+    if (len < sizeof(struct sockaddr_in)) return EINVAL;
+    if (a->sa_family != AF_INET) return EAFNOSUPPORT;
+    const struct sockaddr_in *in = (const void *)a;
+    const uint8_t *b = (const void *)&in->sin_addr;
+    w->tag = 0;
+    w->f[0] = ntohs(in->sin_port);
+    for (int i = 0; i < 4; i++) w->f[1 + i] = b[i];
+    return 0;
+  }
+  if (len < sizeof(struct sockaddr_in6)) return EINVAL;
+  if (a->sa_family != AF_INET6) return EAFNOSUPPORT;
+  const struct sockaddr_in6 *in6 = (const void *)a;
+  const uint8_t *b = in6->sin6_addr.s6_addr;
+  w->tag = 1;
+  w->f[0] = ntohs(in6->sin6_port);
+  w->f[1] = (int32_t)ntohl(in6->sin6_flowinfo);
+  for (int i = 0; i < 8; i++) w->f[2 + i] = b[2 * i] << 8 | b[2 * i + 1];
+  w->f[10] = (int32_t)in6->sin6_scope_id;
+  return 0;
+}
+
+/* Writes a WASI address as a sockaddr, truncated to *len as the kernel does; *len gets the full size. */
+static void from_wasi(const wasi_sockaddr *w, struct sockaddr *a, socklen_t *len) {
+  if (!a || !len) return;
+  struct sockaddr_storage ss;
+  socklen_t n;
+  memset(&ss, 0, sizeof ss);
+  if (w->tag == 0) {
+    struct sockaddr_in *in = (void *)&ss;
+    in->sin_family = AF_INET;
+    in->sin_port = htons(w->u.v4.port);
+    memcpy(&in->sin_addr, w->u.v4.addr, 4);
+    n = sizeof *in;
+  } else {
+    struct sockaddr_in6 *in6 = (void *)&ss;
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(w->u.v6.port);
+    in6->sin6_flowinfo = htonl(w->u.v6.flow);
+    for (int i = 0; i < 8; i++) {
+      in6->sin6_addr.s6_addr[2 * i] = (uint8_t)(w->u.v6.addr[i] >> 8);
+      in6->sin6_addr.s6_addr[2 * i + 1] = (uint8_t)w->u.v6.addr[i];
+    }
+    in6->sin6_scope_id = w->u.v6.scope;
+    n = sizeof *in6;
+  }
+  memcpy(a, &ss, *len < n ? *len : n);
+  *len = n;
+}
+
+/* ---- pollables ---- */
+
+static uint32_t sock_pollable(struct sock *s) {
+  if (!s->p_sock) s->p_sock = wasi_tcp_subscribe(s->h);
+  return s->p_sock;
+}
+static uint32_t in_pollable(struct sock *s) {
+  if (!s->p_in) s->p_in = wasi_in_subscribe(s->in);
+  return s->p_in;
+}
+static uint32_t out_pollable(struct sock *s) {
+  if (!s->p_out) s->p_out = wasi_out_subscribe(s->out);
+  return s->p_out;
+}
+
+/* A stream error: drop the error resource it carries; closed is 0, a failure ECONNRESET. */
+static int stream_errno(const wasi_stream_error *e) {
+  if (e->tag == 0) {
+    wasi_error_drop(e->err);
+    return ECONNRESET;
+  }
+  return 0;
+}
+
+/* ---- descriptors ---- */
+
+static int new_fd(struct sock *s) {
+  int32_t fd;
+  int e = __socklab_adapter_open_badfd(&fd);
+  if (e) return fail(EMFILE);
+  if (fd >= MAX_FD) {
+    __socklab_adapter_close_badfd(fd);
+    return fail(EMFILE);
+  }
+  socks[fd] = s;
+  return fd;
+}
+
+static void release(struct sock *s) {
+  /* Children first: pollables, then streams, then the socket. */
+  if (s->p_sock) wasi_pollable_drop(s->p_sock);
+  if (s->p_in) wasi_pollable_drop(s->p_in);
+  if (s->p_out) wasi_pollable_drop(s->p_out);
+  if (s->in) wasi_in_drop(s->in);
+  if (s->out) wasi_out_drop(s->out);
+  if (s->h) wasi_tcp_drop(s->h);
+  free(s);
+}
+
+int socket(int domain, int type, int protocol) {
+  int flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+  type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (domain != AF_INET && domain != AF_INET6) return fail(EAFNOSUPPORT); /* AF_UNIX, AF_PACKET: no WASI 0.2 interface */
+  if (type == SOCK_RAW) return fail(EPROTONOSUPPORT);
+  if (type != SOCK_STREAM) return fail(type == SOCK_DGRAM ? EPROTONOSUPPORT : EINVAL);
+  if (protocol != 0 && protocol != IPPROTO_TCP) return fail(EPROTONOSUPPORT);
+  wasi_res_handle r;
+  wasi_create_tcp_socket(domain == AF_INET ? 0 : 1, &r);
+  if (r.is_err) return fail(__socklab_errno_of(r.u.ec));
+  struct sock *s = calloc(1, sizeof *s);
+  if (!s) {
+    wasi_tcp_drop(r.u.h);
+    return fail(ENOMEM);
+  }
+  s->family = domain;
+  s->h = r.u.h;
+  s->nonblock = (flags & SOCK_NONBLOCK) != 0;
+  int fd = new_fd(s);
+  if (fd < 0) release(s);
+  return fd;
+}
+
+int socketpair(int domain, int type, int protocol, int fds[2]) {
+  (void)type, (void)protocol, (void)fds;
+  return fail(domain == AF_UNIX ? EAFNOSUPPORT : EOPNOTSUPP);
+}
+
+static int wait_on(uint32_t p) {
+  wasi_pollable_block(p);
+  return 0;
+}
+
+static int do_bind(struct sock *s, const wasi_flat_addr *w) {
+  wasi_res_unit r;
+  wasi_tcp_start_bind(s->h, __socklab_network(), WASI_FLAT_ARGS(*w), &r);
+  if (!r.is_err) {
+    for (;;) {
+      wasi_tcp_finish_bind(s->h, &r);
+      if (!r.is_err || r.ec != EC_WOULD_BLOCK) break;
+      wait_on(sock_pollable(s));
+    }
+  }
+  if (r.is_err) return r.ec == EC_INVALID_STATE ? EINVAL : __socklab_errno_of(r.ec);
+  s->state = S_BOUND;
+  return 0;
+}
+
+int bind(int fd, const struct sockaddr *a, socklen_t len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  wasi_flat_addr w;
+  int e = to_wasi(s, a, len, &w);
+  if (e) return fail(e);
+  if (s->state != S_NEW) return fail(EINVAL);
+  e = do_bind(s, &w);
+  return e ? fail(e) : 0;
+}
+
+int listen(int fd, int backlog) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (s->state == S_LISTEN) {
+    wasi_res_unit r;
+    wasi_tcp_set_listen_backlog_size(s->h, backlog > 0 ? (uint64_t)backlog : 1, &r);
+    return 0;
+  }
+  if (s->state != S_NEW && s->state != S_BOUND) return fail(EINVAL);
+  if (s->state == S_NEW) {
+    /* Linux binds an unbound socket to an ephemeral port; WASI 0.2 wants an explicit bind. */
+    wasi_flat_addr any;
+    memset(&any, 0, sizeof any);
+    any.tag = s->family == AF_INET ? 0 : 1;
+    int e = do_bind(s, &any);
+    if (e) return fail(e);
+  }
+  wasi_res_unit r;
+  if (backlog > 0) wasi_tcp_set_listen_backlog_size(s->h, (uint64_t)backlog, &r);
+  wasi_tcp_start_listen(s->h, &r);
+  if (!r.is_err) {
+    for (;;) {
+      wasi_tcp_finish_listen(s->h, &r);
+      if (!r.is_err || r.ec != EC_WOULD_BLOCK) break;
+      wait_on(sock_pollable(s));
+    }
+  }
+  if (r.is_err) return fail(__socklab_errno_of(r.ec));
+  s->state = S_LISTEN;
+  return 0;
+}
+
+/* Completes a connect in progress: 0 done, EINPROGRESS still running, else the errno it failed with. */
+static int finish_connect(struct sock *s) {
+  wasi_res_streams r;
+  wasi_tcp_finish_connect(s->h, &r);
+  if (!r.is_err) {
+    s->in = r.u.s.in;
+    s->out = r.u.s.out;
+    s->state = S_CONNECTED;
+    return 0;
+  }
+  if (r.u.ec == EC_WOULD_BLOCK) return EINPROGRESS;
+  s->state = S_FAILED;
+  return __socklab_errno_of(r.u.ec);
+}
+
+int connect(int fd, const struct sockaddr *a, socklen_t len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  wasi_flat_addr w;
+  int e = to_wasi(s, a, len, &w);
+  if (e) return fail(e);
+  switch (s->state) {
+  case S_CONNECTED: return fail(EISCONN);
+  case S_LISTEN: return fail(EISCONN);
+  case S_CONNECTING: return fail(EALREADY);
+  case S_FAILED: return fail(ECONNABORTED);
+  default: break;
+  }
+  wasi_res_unit r;
+  wasi_tcp_start_connect(s->h, __socklab_network(), WASI_FLAT_ARGS(w), &r);
+  if (r.is_err) return fail(__socklab_errno_of(r.ec));
+  s->state = S_CONNECTING;
+  for (;;) {
+    e = finish_connect(s);
+    if (e != EINPROGRESS) break;
+    if (s->nonblock) return fail(EINPROGRESS);
+    wait_on(sock_pollable(s));
+  }
+  return e ? fail(e) : 0;
+}
+
+int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, int flags) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return fail(EINVAL);
+  if (s->state != S_LISTEN) return fail(EINVAL);
+  wasi_res_accept r;
+  for (;;) {
+    wasi_tcp_accept(s->h, &r);
+    if (!r.is_err || r.u.ec != EC_WOULD_BLOCK) break;
+    if (s->nonblock) return fail(EAGAIN);
+    wait_on(sock_pollable(s));
+  }
+  if (r.is_err) return fail(__socklab_errno_of(r.u.ec));
+  struct sock *c = calloc(1, sizeof *c);
+  if (!c) {
+    wasi_in_drop(r.u.s.in);
+    wasi_out_drop(r.u.s.out);
+    wasi_tcp_drop(r.u.s.sock);
+    return fail(ENOMEM);
+  }
+  c->family = s->family;
+  c->h = r.u.s.sock;
+  c->in = r.u.s.in;
+  c->out = r.u.s.out;
+  c->state = S_CONNECTED;
+  c->nonblock = (flags & SOCK_NONBLOCK) != 0;
+  if (a && len) {
+    wasi_res_addr ra;
+    wasi_tcp_remote_address(c->h, &ra);
+    if (!ra.is_err) from_wasi(&ra.u.a, a, len);
+  }
+  int nfd = new_fd(c);
+  if (nfd < 0) release(c);
+  return nfd;
+}
+
+int accept(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { return accept4(fd, a, len, 0); }
+
+/* ---- data ---- */
+
+static ssize_t sock_recv(struct sock *s, void *buf, size_t len, int flags) {
+  if (s->state != S_CONNECTED) {
+    if (s->state == S_CONNECTING && finish_connect(s) == 0) return sock_recv(s, buf, len, flags);
+    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : ENOTCONN);
+  }
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP); /* MSG_PEEK, MSG_WAITALL, MSG_OOB: no stream equivalent */
+  if (s->eof || s->shut_rd || len == 0) return 0;
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  wasi_res_list r;
+  if (nonblock) wasi_in_read(s->in, len, &r);
+  else wasi_in_blocking_read(s->in, len, &r);
+  if (r.is_err) {
+    int e = stream_errno(&r.u.e);
+    if (!e) {
+      s->eof = 1;
+      return 0;
+    }
+    return fail(e);
+  }
+  if (r.u.list.len == 0) {
+    free(r.u.list.ptr);
+    return fail(EAGAIN);
+  }
+  memcpy(buf, r.u.list.ptr, r.u.list.len);
+  free(r.u.list.ptr);
+  return (ssize_t)r.u.list.len;
+}
+
+static ssize_t sock_send(struct sock *s, const void *buf, size_t len, int flags) {
+  if (s->state != S_CONNECTED) {
+    if (s->state == S_CONNECTING && finish_connect(s) == 0) return sock_send(s, buf, len, flags);
+    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : s->state == S_FAILED ? EPIPE : ENOTCONN);
+  }
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP);
+  if (s->shut_wr) return fail(EPIPE); /* a component has no SIGPIPE */
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  size_t done = 0;
+  while (done < len) {
+    size_t n;
+    wasi_res_sunit w;
+    if (!nonblock) {
+      /* Blocking: whole chunks, each flushed (the contract caps a blocking write at 4096 bytes). */
+      n = len - done < 4096 ? len - done : 4096;
+      wasi_out_blocking_write_and_flush(s->out, (const char *)buf + done, (uint32_t)n, &w);
+    } else {
+      wasi_res_sz c;
+      wasi_out_check_write(s->out, &c);
+      if (c.is_err) {
+        int e = stream_errno(&c.u.e);
+        if (done) break;
+        return fail(e ? e : EPIPE);
+      }
+      if (c.u.v == 0) break;
+      n = len - done < c.u.v ? len - done : (size_t)c.u.v;
+      wasi_out_write(s->out, (const char *)buf + done, (uint32_t)n, &w);
+      if (!w.is_err) wasi_out_flush(s->out, &w);
+    }
+    if (w.is_err) {
+      int e = stream_errno(&w.e);
+      if (done) break;
+      return fail(e ? e : EPIPE);
+    }
+    done += n;
+  }
+  if (done == 0 && len) return fail(EAGAIN);
+  return (ssize_t)done;
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  return sock_send(s, buf, len, flags);
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  return sock_recv(s, buf, len, flags);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *a, socklen_t alen) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (a && s->state == S_CONNECTED) return fail(EISCONN);
+  (void)alen;
+  return sock_send(s, buf, len, flags);
+}
+
+ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags, struct sockaddr *__restrict a, socklen_t *__restrict alen) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  ssize_t n = sock_recv(s, buf, len, flags);
+  if (n >= 0 && a && alen) *alen = 0; /* a connected stream socket reports no address, as Linux */
+  return n;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *m, int flags) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (m->msg_controllen) return fail(EOPNOTSUPP); /* SCM_RIGHTS and friends have no WASI 0.2 form */
+  ssize_t total = 0;
+  for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
+    ssize_t n = sock_send(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
+    if (n < 0) return total ? total : -1;
+    total += n;
+    if ((size_t)n < m->msg_iov[i].iov_len) break;
+  }
+  return total;
+}
+
+ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  m->msg_controllen = 0;
+  m->msg_flags = 0;
+  m->msg_namelen = 0;
+  for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
+    if (!m->msg_iov[i].iov_len) continue;
+    return sock_recv(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
+  }
+  return 0;
+}
+
+int shutdown(int fd, int how) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return fail(EINVAL);
+  if (s->state == S_LISTEN) return 0; /* Linux accepts it on a listener (WASI 0.2 has no such transition) */
+  if (s->state != S_CONNECTED) return fail(ENOTCONN);
+  wasi_res_unit r;
+  wasi_tcp_shutdown(s->h, how == SHUT_RD ? 0 : how == SHUT_WR ? 1 : 2, &r);
+  if (r.is_err) return fail(__socklab_errno_of(r.ec));
+  if (how != SHUT_WR) s->shut_rd = 1;
+  if (how != SHUT_RD) s->shut_wr = 1;
+  return 0;
+}
+
+int getsockname(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  wasi_res_addr r;
+  wasi_tcp_local_address(s->h, &r);
+  if (r.is_err) {
+    /* Linux reports an unbound socket as the wildcard address, port 0. */
+    memset(&r.u.a, 0, sizeof r.u.a);
+    r.u.a.tag = s->family == AF_INET ? 0 : 1;
+  }
+  from_wasi(&r.u.a, a, len);
+  return 0;
+}
+
+int getpeername(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (s->state == S_CONNECTING) finish_connect(s);
+  if (s->state != S_CONNECTED) return fail(ENOTCONN);
+  wasi_res_addr r;
+  wasi_tcp_remote_address(s->h, &r);
+  if (r.is_err) return fail(ENOTCONN);
+  from_wasi(&r.u.a, a, len);
+  return 0;
+}
+
+/* ---- options ---- */
+
+static int put_int(void *v, socklen_t *len, int x) {
+  if (!v || !len) return fail(EFAULT);
+  socklen_t n = *len < sizeof x ? *len : sizeof x;
+  memcpy(v, &x, n);
+  *len = n;
+  return 0;
+}
+
+int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (!v || len < sizeof(int)) return fail(v ? EINVAL : EFAULT);
+  int x;
+  memcpy(&x, v, sizeof x);
+  wasi_res_unit r = {0, 0};
+  if (level == SOL_SOCKET) {
+    switch (name) {
+    case SO_REUSEADDR: s->reuseaddr = x != 0; return 0; /* WASI runtimes let a listener rebind at once anyway */
+    case SO_KEEPALIVE: wasi_tcp_set_keep_alive_enabled(s->h, x != 0, &r); break;
+    case SO_RCVBUF: wasi_tcp_set_receive_buffer_size(s->h, x < 0 ? 0 : (uint64_t)x, &r); break;
+    case SO_SNDBUF: wasi_tcp_set_send_buffer_size(s->h, x < 0 ? 0 : (uint64_t)x, &r); break;
+    default: return fail(ENOPROTOOPT);
+    }
+  } else if (level == IPPROTO_TCP) {
+    switch (name) {
+    case TCP_NODELAY: s->nodelay = x != 0; return 0; /* no WASI 0.2 option: kept for getsockopt */
+    case TCP_KEEPIDLE: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_idle_time(s->h, (uint64_t)x * 1000000000ull, &r); break;
+    case TCP_KEEPINTVL: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_interval(s->h, (uint64_t)x * 1000000000ull, &r); break;
+    case TCP_KEEPCNT: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_count(s->h, x, &r); break;
+    default: return fail(ENOPROTOOPT);
+    }
+  } else if (level == IPPROTO_IP && name == IP_TTL && s->family == AF_INET) {
+    if (x < -1 || x == 0 || x > 255) return fail(EINVAL);
+    wasi_tcp_set_hop_limit(s->h, x == -1 ? 64 : x, &r);
+  } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_UNICAST_HOPS) {
+    if (x < -1 || x > 255) return fail(EINVAL);
+    wasi_tcp_set_hop_limit(s->h, x == -1 ? 64 : x, &r);
+  } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_V6ONLY) {
+    if (s->state != S_NEW) return fail(EINVAL);
+    s->v6only = x != 0; /* WASI 0.2 has no dual-stack switch: the runtime's default stands */
+    return 0;
+  } else {
+    return fail(ENOPROTOOPT);
+  }
+  return r.is_err ? fail(__socklab_errno_of(r.ec)) : 0;
+}
+
+int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__restrict len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (level == SOL_SOCKET) {
+    switch (name) {
+    case SO_TYPE: return put_int(v, len, SOCK_STREAM);
+    case SO_DOMAIN: return put_int(v, len, s->family);
+    case SO_PROTOCOL: return put_int(v, len, IPPROTO_TCP);
+    case SO_ACCEPTCONN: return put_int(v, len, s->state == S_LISTEN);
+    case SO_REUSEADDR: return put_int(v, len, s->reuseaddr);
+    case SO_ERROR: {
+      if (s->state == S_CONNECTING) {
+        int e = finish_connect(s);
+        if (e && e != EINPROGRESS) s->err = e;
+      }
+      int e = s->err;
+      s->err = 0;
+      return put_int(v, len, e);
+    }
+    case SO_KEEPALIVE: {
+      wasi_res_u8 r;
+      wasi_tcp_keep_alive_enabled(s->h, &r);
+      return r.is_err ? fail(__socklab_errno_of(r.v)) : put_int(v, len, r.v);
+    }
+    case SO_RCVBUF:
+    case SO_SNDBUF: {
+      wasi_res_u64 r;
+      if (name == SO_RCVBUF) wasi_tcp_receive_buffer_size(s->h, &r);
+      else wasi_tcp_send_buffer_size(s->h, &r);
+      return r.is_err ? fail(__socklab_errno_of(r.u.ec)) : put_int(v, len, r.u.v > 0x7fffffff ? 0x7fffffff : (int)r.u.v);
+    }
+    default: return fail(ENOPROTOOPT);
+    }
+  }
+  if (level == IPPROTO_TCP) {
+    wasi_res_u64 r;
+    switch (name) {
+    case TCP_NODELAY: return put_int(v, len, s->nodelay);
+    case TCP_KEEPIDLE: wasi_tcp_keep_alive_idle_time(s->h, &r); break;
+    case TCP_KEEPINTVL: wasi_tcp_keep_alive_interval(s->h, &r); break;
+    case TCP_KEEPCNT: {
+      wasi_res_u32 c;
+      wasi_tcp_keep_alive_count(s->h, &c);
+      return c.is_err ? fail(__socklab_errno_of(c.u.ec)) : put_int(v, len, (int)c.u.v);
+    }
+    default: return fail(ENOPROTOOPT);
+    }
+    return r.is_err ? fail(__socklab_errno_of(r.u.ec)) : put_int(v, len, (int)(r.u.v / 1000000000ull));
+  }
+  if ((level == IPPROTO_IP && name == IP_TTL && s->family == AF_INET) || (level == IPPROTO_IPV6 && name == IPV6_UNICAST_HOPS && s->family == AF_INET6)) {
+    wasi_res_u8 r;
+    wasi_tcp_hop_limit(s->h, &r);
+    return r.is_err ? fail(__socklab_errno_of(r.v)) : put_int(v, len, r.v);
+  }
+  if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && s->family == AF_INET6) return put_int(v, len, s->v6only);
+  return fail(ENOPROTOOPT);
+}
+
+/* ---- poll and select ---- */
+
+/* The revents of a socket now, without waiting. */
+static short sock_revents(struct sock *s, short events) {
+  short re = 0;
+  if (s->state == S_CONNECTING && wasi_pollable_ready(sock_pollable(s))) {
+    int e = finish_connect(s);
+    if (e && e != EINPROGRESS) s->err = e;
+  }
+  switch (s->state) {
+  case S_LISTEN:
+    if (wasi_pollable_ready(sock_pollable(s))) re |= POLLIN;
+    break;
+  case S_CONNECTED:
+    if (s->eof || s->shut_rd || wasi_pollable_ready(in_pollable(s))) re |= POLLIN | POLLRDNORM;
+    if (!s->shut_wr && wasi_pollable_ready(out_pollable(s))) {
+      wasi_res_sz c;
+      wasi_out_check_write(s->out, &c);
+      if (c.is_err) {
+        stream_errno(&c.u.e);
+        re |= POLLERR | POLLHUP;
+      } else if (c.u.v > 0) {
+        re |= POLLOUT | POLLWRNORM;
+      }
+    }
+    if (s->shut_wr) re |= POLLOUT | POLLWRNORM; /* Linux: writable (the write gets EPIPE) */
+    break;
+  case S_FAILED:
+    re |= POLLERR | POLLHUP;
+    break;
+  case S_NEW:
+  case S_BOUND:
+    re |= POLLOUT | POLLHUP; /* an unconnected TCP socket on Linux */
+    break;
+  default:
+    break;
+  }
+  return re & (events | POLLERR | POLLHUP | POLLNVAL);
+}
+
+/* The pollables that would change a socket's answer, for a wait. */
+static size_t sock_wait_set(struct sock *s, short events, uint32_t *out) {
+  size_t n = 0;
+  switch (s->state) {
+  case S_LISTEN:
+  case S_CONNECTING: out[n++] = sock_pollable(s); break;
+  case S_CONNECTED:
+    if (events & (POLLIN | POLLRDNORM)) out[n++] = in_pollable(s);
+    if (events & (POLLOUT | POLLWRNORM)) out[n++] = out_pollable(s);
+    break;
+  default: break;
+  }
+  return n;
+}
+
+extern int __real_poll(struct pollfd *, nfds_t, int);
+
+/* wasi-libc's poll is __real_poll (--wrap=poll): it serves every descriptor that is not a socket. */
+int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout) {
+  if (n > MAX_FD * 4) return fail(EINVAL);
+  int sockets = 0;
+  for (nfds_t i = 0; i < n; i++)
+    if (get(fds[i].fd)) sockets++;
+  if (!sockets) return __real_poll(fds, n, timeout);
+  uint32_t timer = 0;
+  int ready;
+  for (;;) {
+    ready = 0;
+    /* Other descriptors (stdin, files) through wasi-libc, without waiting. */
+    if ((nfds_t)sockets < n) {
+      for (nfds_t i = 0; i < n; i++)
+        if (get(fds[i].fd)) fds[i].fd = ~fds[i].fd; /* negative: skipped by libc's poll */
+      int r = __real_poll(fds, n, 0);
+      for (nfds_t i = 0; i < n; i++)
+        if (fds[i].fd < 0 && get(~fds[i].fd)) fds[i].fd = ~fds[i].fd;
+      if (r < 0) {
+        if (timer) wasi_pollable_drop(timer);
+        return -1;
+      }
+      ready = r;
+    }
+    for (nfds_t i = 0; i < n; i++) {
+      struct sock *s = get(fds[i].fd);
+      if (!s) continue;
+      fds[i].revents = sock_revents(s, fds[i].events);
+      if (fds[i].revents) ready++;
+    }
+    if (ready || timeout == 0) break;
+    if (timeout > 0 && !timer) timer = wasi_subscribe_duration((uint64_t)timeout * 1000000ull);
+    if (timer && wasi_pollable_ready(timer)) break;
+    uint32_t *set = malloc((3 * (size_t)n + 1) * sizeof *set);
+    if (!set) return fail(ENOMEM);
+    size_t k = 0;
+    for (nfds_t i = 0; i < n; i++) {
+      struct sock *s = get(fds[i].fd);
+      if (s) k += sock_wait_set(s, fds[i].events, set + k);
+    }
+    if (timer) set[k++] = timer;
+    if (k == 0) {
+      /* Nothing can change (no events asked): wait for ever, as Linux would. */
+      free(set);
+      uint32_t never = wasi_subscribe_duration(~0ull >> 1);
+      for (;;) wasi_pollable_block(never);
+    }
+    struct { uint32_t *ptr; uint32_t len; } got;
+    wasi_poll(set, (uint32_t)k, (uint32_t *)&got);
+    free(got.ptr);
+    free(set);
+  }
+  if (timer) wasi_pollable_drop(timer);
+  return ready;
+}
+
+int select(int nfds, fd_set *__restrict r, fd_set *__restrict w, fd_set *__restrict x, struct timeval *__restrict t) {
+  if (nfds < 0 || nfds > FD_SETSIZE) return fail(EINVAL);
+  if (t && (t->tv_sec < 0 || t->tv_usec < 0 || t->tv_usec >= 1000000)) return fail(EINVAL);
+  struct pollfd *p = calloc(nfds ? (size_t)nfds : 1, sizeof *p);
+  if (!p) return fail(ENOMEM);
+  int n = 0;
+  for (int fd = 0; fd < nfds; fd++) {
+    short ev = (r && FD_ISSET(fd, r) ? POLLIN : 0) | (w && FD_ISSET(fd, w) ? POLLOUT : 0) | (x && FD_ISSET(fd, x) ? POLLPRI : 0);
+    if (!ev) continue;
+    p[n].fd = fd;
+    p[n].events = ev;
+    n++;
+  }
+  int ms = t ? (int)(t->tv_sec * 1000 + (t->tv_usec + 999) / 1000) : -1;
+  int rc = __wrap_poll(p, (nfds_t)n, ms);
+  if (rc < 0) {
+    free(p);
+    return -1;
+  }
+  for (int i = 0; i < n; i++)
+    if (p[i].revents & POLLNVAL) {
+      free(p);
+      return fail(EBADF);
+    }
+  if (r) FD_ZERO(r);
+  if (w) FD_ZERO(w);
+  if (x) FD_ZERO(x);
+  int count = 0;
+  for (int i = 0; i < n; i++) {
+    if (r && (p[i].events & POLLIN) && (p[i].revents & (POLLIN | POLLHUP | POLLERR))) FD_SET(p[i].fd, r), count++;
+    if (w && (p[i].events & POLLOUT) && (p[i].revents & (POLLOUT | POLLERR))) FD_SET(p[i].fd, w), count++;
+    if (x && (p[i].events & POLLPRI) && (p[i].revents & POLLPRI)) FD_SET(p[i].fd, x), count++;
+  }
+  if (t && rc == 0) t->tv_sec = 0, t->tv_usec = 0;
+  free(p);
+  return count;
+}
+
+/* ---- wasi-libc's descriptor calls, for socket descriptors ---- */
+
+__wasi_errno_t __real___wasi_fd_read(__wasi_fd_t, const __wasi_iovec_t *, size_t, __wasi_size_t *);
+__wasi_errno_t __real___wasi_fd_write(__wasi_fd_t, const __wasi_ciovec_t *, size_t, __wasi_size_t *);
+__wasi_errno_t __real___wasi_fd_close(__wasi_fd_t);
+__wasi_errno_t __real___wasi_fd_fdstat_get(__wasi_fd_t, __wasi_fdstat_t *);
+__wasi_errno_t __real___wasi_fd_fdstat_set_flags(__wasi_fd_t, __wasi_fdflags_t);
+
+__wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
+  struct sock *s = get((int)fd);
+  if (!s) return __real___wasi_fd_read(fd, iov, n, got);
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    int saved = errno;
+    ssize_t r = sock_recv(s, iov[i].buf, iov[i].buf_len, 0);
+    int e = errno;
+    errno = saved;
+    if (r < 0) return (__wasi_errno_t)e;
+    *got = (__wasi_size_t)r;
+    return 0;
+  }
+  *got = 0;
+  return 0;
+}
+
+__wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
+  struct sock *s = get((int)fd);
+  if (!s) return __real___wasi_fd_write(fd, iov, n, put);
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    int saved = errno;
+    ssize_t r = sock_send(s, iov[i].buf, iov[i].buf_len, 0);
+    int e = errno;
+    errno = saved;
+    if (r < 0) {
+      if (total) break;
+      return (__wasi_errno_t)e;
+    }
+    total += (size_t)r;
+    if ((size_t)r < iov[i].buf_len) break;
+  }
+  *put = (__wasi_size_t)total;
+  return 0;
+}
+
+__wasi_errno_t __wrap___wasi_fd_close(__wasi_fd_t fd) {
+  struct sock *s = get((int)fd);
+  if (!s) return __real___wasi_fd_close(fd);
+  socks[fd] = NULL;
+  release(s);
+  __socklab_adapter_close_badfd((int32_t)fd);
+  return 0;
+}
+
+__wasi_errno_t __wrap___wasi_fd_fdstat_get(__wasi_fd_t fd, __wasi_fdstat_t *st) {
+  struct sock *s = get((int)fd);
+  if (!s) return __real___wasi_fd_fdstat_get(fd, st);
+  memset(st, 0, sizeof *st);
+  st->fs_filetype = __WASI_FILETYPE_SOCKET_STREAM;
+  st->fs_flags = s->nonblock ? __WASI_FDFLAGS_NONBLOCK : 0;
+  st->fs_rights_base = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_POLL_FD_READWRITE | __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS;
+  return 0;
+}
+
+__wasi_errno_t __wrap___wasi_fd_fdstat_set_flags(__wasi_fd_t fd, __wasi_fdflags_t flags) {
+  struct sock *s = get((int)fd);
+  if (!s) return __real___wasi_fd_fdstat_set_flags(fd, flags);
+  s->nonblock = (flags & __WASI_FDFLAGS_NONBLOCK) != 0;
+  return 0;
+}

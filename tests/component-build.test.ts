@@ -1,0 +1,164 @@
+// `socklab build --target=component`: unmodified C to a WASI 0.2 command
+// component (guest/c/component: the socket calls over wasi:sockets; the
+// preview1 command adapter for the rest). The components are checked as
+// components (their WIT world), and run on another WASI 0.2 runtime, jco's
+// preview2-shim, against a TCP echo server in this process on loopback.
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
+import { transpileBytes } from '@bytecodealliance/jco-transpile';
+import { compileC } from '../dist/host/toolchain/clang.js';
+import { ROOT, run, runCli } from './helpers.js';
+
+const T = 240_000;
+let tmp: string;
+const built: Record<string, string> = {};
+
+async function build(name: string, src: string): Promise<string> {
+  const out = join(tmp, `${name}.component.wasm`);
+  await compileC({ sources: [src], out, target: 'component', stderr: () => {} });
+  built[name] = out;
+  return out;
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'socklab-cbuild-'));
+  await build('talk', join(ROOT, 'tests', 'component-build', 'tcp_talk.c'));
+  await build('echo_client', join(ROOT, 'examples', 'tcp-echo', 'echo_client.c'));
+  await build('echo_server', join(ROOT, 'examples', 'tcp-echo', 'echo_server.c'));
+  await build('errors', join(ROOT, 'tests', 'component-build', 'tcp_errors.c'));
+  await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'tcp_errors.c')], out: join(tmp, 'errors.wasm'), stderr: () => {} });
+}, T);
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The interfaces socklab's component host implements (docs/components.md, "The mapping"). */
+const HOSTED = /^wasi:(cli\/(environment|exit|stdin|stdout|stderr|terminal-(input|output|stdin|stdout|stderr)|run)|io\/(poll|streams|error)|clocks\/(monotonic-clock|wall-clock)|random\/(random|insecure|insecure-seed)|filesystem\/(types|preopens)|sockets\/(network|instance-network|tcp|tcp-create-socket|udp|udp-create-socket|ip-name-lookup))@0\.2\.12$/;
+
+describe('socklab build --target=component', () => {
+  it('makes a WASI 0.2 command component whose socket calls are wasi:sockets imports', async () => {
+    const bytes = readFileSync(built.echo_server!);
+    // The component layer in the header (a core module has version 1, layer 0).
+    expect([...bytes.subarray(4, 8)]).toEqual([0x0d, 0x00, 0x01, 0x00]);
+    const wit = await componentWit(bytes);
+    const imports = [...wit.matchAll(/^\s*import (\S+);/gm)].map((m) => m[1]!);
+    const exports = [...wit.matchAll(/^\s*export (\S+);/gm)].map((m) => m[1]!);
+    expect(exports).toEqual(['wasi:cli/run@0.2.12']);
+    for (const i of ['wasi:sockets/tcp@0.2.12', 'wasi:sockets/tcp-create-socket@0.2.12', 'wasi:sockets/instance-network@0.2.12', 'wasi:sockets/ip-name-lookup@0.2.12', 'wasi:io/poll@0.2.12']) expect(imports).toContain(i);
+    // Nothing socklab's host lacks (and nothing of socklab's own preview1 ABI).
+    expect(imports.filter((i) => !HOSTED.test(i))).toEqual([]);
+  }, T);
+
+  it('the CLI builds one, names the output .component.wasm by default, and refuses --no-sdk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-cbuild-cli-'));
+    try {
+      const src = join(dir, 'hello.c');
+      writeFileSync(src, '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n');
+      const ok = await runCli(['build', '--target=component', src]);
+      expect(ok.stderr).toBe('');
+      expect(ok.status).toBe(0);
+      const out = readFileSync(join(dir, 'hello.component.wasm'));
+      expect([...out.subarray(4, 8)]).toEqual([0x0d, 0x00, 0x01, 0x00]);
+      const bad = await runCli(['build', '--target=component', '--no-sdk', src, '-o', join(dir, 'x.wasm')]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--target=component needs the SDK/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, T);
+});
+
+/** Transpiles a component for preview2-shim and runs it in a child node with ARGS. */
+async function runOnShim(file: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  // Inside the package (.cache/ is git-ignored), so the glue finds @bytecodealliance/preview2-shim.
+  const dir = join(ROOT, '.cache', 'test-component-build', `${process.pid}-${args[0]}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const out = await transpileBytes(readFileSync(file), { name: 'c', wasiShim: true, base64Cutoff: 0x7fffffff, emitTypescriptDeclarations: false });
+  for (const [f, d] of Object.entries(out.files)) writeFileSync(join(dir, f), d);
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'tests', 'component-build', 'p2run.mjs'), join(dir, 'c.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (status) => {
+      rmSync(dir, { recursive: true, force: true });
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+describe('a built component on another WASI 0.2 runtime (jco preview2-shim, real loopback)', () => {
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer((c) => c.pipe(c));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('socket, connect, send/write, poll, recv/read, O_NONBLOCK, close, and the errnos of wrong steps', async () => {
+    // The port after the server's is closed unless another process took it in between: then only that line differs.
+    const r = await runOnShim(built.talk!, ['talk', String(port)]);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 15)).toEqual([
+      'socket is 3 or more: 1',
+      'connect: 0',
+      'connect again: -1 Transport endpoint is already connected',
+      'send: 4',
+      'write: 4',
+      'echo: abc',
+      'def',
+      'getpeername: 0',
+      'peer port matches: 1',
+      'nonblocking recv: -1 Resource temporarily unavailable',
+      'close: 0',
+      'send after close: -1 Bad file descriptor',
+      // A component has no AF_UNIX or raw sockets (docs/components.md).
+      'unix socket: -1 Address family not supported by protocol',
+      'raw socket: -1 Protocol not supported',
+      expect.stringMatching(/^connect refused: (-1 Connection refused|0)$/),
+    ]);
+    expect(r.status).toBe(0);
+  }, T);
+});
+
+/** A loopback port P with P and P + 1 both free now (tcp_errors expects nobody on P + 1). */
+async function freePair(): Promise<number> {
+  for (;;) {
+    const a = createServer();
+    await new Promise<void>((r) => a.listen(0, '127.0.0.1', r));
+    const p = (a.address() as { port: number }).port;
+    const b = createServer();
+    const ok = await new Promise<boolean>((r) => {
+      b.once('error', () => r(false));
+      b.listen(p + 1, '127.0.0.1', () => r(true));
+    });
+    await new Promise<void>((r) => a.close(() => r()));
+    if (ok) await new Promise<void>((r) => b.close(() => r()));
+    if (ok && p < 65535) return p;
+  }
+}
+
+describe('the error paths built both ways', () => {
+  it('tcp_errors prints the same as the default build on socklab (which matches Linux): address in use, refused, EISCONN, EPIPE, EBADF, ENOTSOCK', async () => {
+    const p1 = await run({ processes: [{ module: join(tmp, 'errors.wasm'), name: 'errors', args: ['7000'] }], timeoutMs: 60_000 });
+    expect(p1.status).toBe(0);
+    const expected = p1.processes[0]!.stdout;
+    expect(expected).toMatch(/bind address in use: -1 Address already in use\n/);
+    expect(expected).toMatch(/connect refused: -1 Connection refused\n/);
+    const port = await freePair();
+    const c = await runOnShim(built.errors!, ['errors', String(port)]);
+    expect(c.stderr).toBe('');
+    expect(c.stdout).toBe(expected);
+    expect(c.status).toBe(0);
+  }, T);
+});
