@@ -127,7 +127,8 @@ export class ComponentProcess extends Process {
     const inst = new WebAssembly.Instance(m, wrapped);
     const ex = inst.exports as unknown as AsyncifyCore & { memory?: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
     memory = ex.memory ?? memory;
-    if (!memory) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
+    // jco's memory-less "fixup" module, as components adapted from preview1 have (socklab build --target=component).
+    if (!memory) throw new Error('a core module of the component that calls the host has no memory for its suspended stack: components made with the preview1 adapter (socklab build --target=component, wasi-libc programs) do not run on socklab yet; run them on another WASI 0.2 runtime (docs/components.md, "Not done yet")');
     state.ex = ex;
     state.memory = memory;
     state.data = memory.grow(1) * PAGE;
