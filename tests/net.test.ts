@@ -153,6 +153,30 @@ describe('more scenarios', () => {
     expect(o.elapsedNs).toBeGreaterThan(2.5e9);
     expect(o.network!.retransmissions).toBeGreaterThan(0);
   });
+
+  it('drops a connection whose link never comes back: ETIMEDOUT after tcp_retries2\'s time, no RST, the peer unaware', async () => {
+    const o = await run({
+      network: {
+        hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
+        links: [{ a: 's', b: 'c', latencyMs: 1 }],
+        partitions: [{ a: 's', b: 'c', fromMs: 1000, toMs: 1e9 }],
+      },
+      processes: [
+        { module: guest('scn_give_up'), name: 'server', host: 's', args: ['server', '5000'] },
+        { module: guest('scn_give_up'), name: 'client', host: 'c', args: ['client', 's', '5000'], startMs: 100 },
+      ],
+    });
+    expect(o.processes[0]!.stdout).toBe('server: first read: 1\nserver: poll for 2000 s: 0\n');
+    // RTO 202 ms (1 ms each way + 200 ms) doubling to 120 s: 16 transmissions, and at the expiry after the
+    // last, 926.6 s after the first, past tcp_model_timeout(15) = 924.6 s. Then tcp_done's socket: sk_err once, EOF, EPIPE.
+    expect(o.processes[1]!.stdout).toBe([
+      'client: send a: 1', 'client: send b: 1', 'client: poll: 1', 'client: revents 0x2019 after 926.6 s',
+      'client: recv: -1 Connection timed out', 'client: recv again: 0', 'client: send c: -1 Broken pipe',
+      'client: SO_ERROR 0', 'client: revents now 0x2015', '',
+    ].join('\n'));
+    // 15 retransmissions of "b"; the server's FIN at exit, sent by an orphan, is given up after 8 (tcp_orphan_retries).
+    expect(o.network!.retransmissions).toBe(15 + 8);
+  });
 });
 
 describe('links', () => {

@@ -83,6 +83,15 @@ const RTO_MIN_NS = 200 * MS;
 export const RTO_MAX_NS = 120_000 * MS;
 /** Transmissions of one segment before the virtual network stops losing it (tcp_retries2 = 15 retransmissions). */
 export const DATA_TRIES = 16;
+/**
+ * tcp_retries2 (15) as tcp_write_timeout applies it: time, not a count.
+ * At an RTO expiry after at least one retransmission, the connection is
+ * dropped once tcp_model_timeout(15, TCP_RTO_MIN) has passed since the
+ * segment first left: (2^10 - 1) x 200 ms doubling, then 6 x 120 s.
+ */
+export const DATA_GIVE_UP_NS = ((2 << 9) - 1) * 200 * MS + 6 * RTO_MAX_NS;
+/** The same for a socket already closed (an orphan, its FIN unacknowledged): tcp_orphan_retries' 8, (2^9 - 1) x 200 ms. */
+export const ORPHAN_GIVE_UP_NS = ((2 << 8) - 1) * 200 * MS;
 export const TIME_WAIT_NS = 60_000 * MS;
 
 export class VirtualNetwork implements Network {
@@ -292,9 +301,11 @@ export class VirtualNetwork implements Network {
    * (doubling, up to 120 s), so loss shows as delay and the stream stays
    * whole. `onSend` hears of every transmission: when it leaves, and when
    * it arrives (undefined: lost). After `tries` lost transmissions (a SYN's
-   * tcp_syn_retries + 1) the result is Infinity: the sender gave up.
+   * tcp_syn_retries + 1), or for data once `giveUpNs` has passed at an
+   * RTO expiry (`giveUpNs`), the result is Infinity: the sender gave up
+   * (at the time `onGiveUp` hears).
    */
-  reliableArrival(a: Host, b: Host, bytes: number, rto: number, onSend?: (at: number, arrival: number | undefined) => void, tries = DATA_TRIES): number {
+  reliableArrival(a: Host, b: Host, bytes: number, rto: number, onSend?: (at: number, arrival: number | undefined) => void, tries = DATA_TRIES, onGiveUp?: (at: number) => void, giveUpNs = DATA_GIVE_UP_NS): number {
     const now = this.kernel.clock.now();
     this.stats.segments++;
     if (a === b) {
@@ -303,12 +314,17 @@ export class VirtualNetwork implements Network {
     }
     const link = this.links.get(key(a.name, b.name));
     let t = now;
-    // A data segment's transmission after tcp_retries2 retransmissions gets through (Linux would give up on the connection).
-    for (let n = 0; n < tries; n++) {
+    for (let n = 0; ; n++) {
       const lost = this.partitioned(a, b, t) || (link !== undefined && link.loss > 0 && this.rng.float() < link.loss);
       if (!lost) break;
       onSend?.(t, undefined);
-      if (n + 1 === tries && tries < DATA_TRIES) return Infinity;
+      if (tries < DATA_TRIES) {
+        if (n + 1 === tries) return Infinity;
+      } else if (n >= 1 && t + rto - now >= giveUpNs) {
+        // retransmits_timed_out: checked when the RTO expires, once something was retransmitted.
+        onGiveUp?.(t + rto);
+        return Infinity;
+      }
       this.stats.retransmissions++;
       t += rto;
       rto = Math.min(rto * 2, RTO_MAX_NS);

@@ -8,8 +8,9 @@
 // copy. The socket state machine (socket.ts) decides what may be sent; this
 // moves the bytes and the FIN/RST and reports arrivals through the peer
 // socket's named methods.
+import { E } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
-import { WAKE_OUT, WAKE_QUIET } from '../../kernel/wait.js';
+import { WAKE_OUT, WAKE_QUIET, WAKE_STATE } from '../../kernel/wait.js';
 import { MSS_LINK, MSS_LOOPBACK, TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_URG } from '../addr/constants.js';
 import type { InetAddr } from '../addr/sockaddr.js';
 import type { Carrier } from '../socket/network.js';
@@ -17,7 +18,7 @@ import { attachScm, type SendControl } from '../socket/scm.js';
 import { gather, type Socket } from '../socket/socket.js';
 import type { PacketCapture, Recorded } from './capture.js';
 import { vhost } from './host.js';
-import { DATA_TRIES, RTO_MAX_NS, type VirtualNetwork } from './network.js';
+import { DATA_GIVE_UP_NS, DATA_TRIES, ORPHAN_GIVE_UP_NS, RTO_MAX_NS, type VirtualNetwork } from './network.js';
 
 /**
  * A value of one side of the connection over time (the sequence number it
@@ -416,13 +417,25 @@ export class VirtualTcp implements Carrier {
     }
     let lastTx = now;
     let tx = 0;
+    let gaveUp = 0;
     // 40 bytes of TCP/IP headers per segment, for the link's bandwidth.
     const arrival = net.reliableArrival(vhost(s), vhost(to), bytes + 40, rto0, (at, arr) => {
       lastTx = at;
       tx++;
       if (cap) for (const seg of cap(at)) this.record(seg, at, arr);
-    });
+    }, DATA_TRIES, (at) => (gaveUp = at), s.closed ? ORPHAN_GIVE_UP_NS : DATA_GIVE_UP_NS);
     const own = { lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
+    if (this.lastArrival === Infinity) return own;
+    if (arrival === Infinity) {
+      // tcp_write_err: the connection is dropped with ETIMEDOUT, and no RST is sent; nothing after this segment arrives either.
+      this.lastArrival = Infinity;
+      net.at(gaveUp, () => {
+        if (s.closed || s.reset) return;
+        s.onError(E.ETIMEDOUT, true);
+        s.notify(WAKE_STATE);
+      });
+      return own;
+    }
     // A segment that waits for an earlier one still in flight is acknowledged with it: until then the
     // RTO that runs is the earlier one's (it is the one retransmitted).
     const blocker = arrival < this.lastArrival ? this.head : undefined;
