@@ -176,6 +176,23 @@ describe('more scenarios', () => {
     ].join('\n'));
     // 15 retransmissions of "b"; the server's FIN at exit, sent by an orphan, is given up after 8 (tcp_orphan_retries).
     expect(o.network!.retransmissions).toBe(15 + 8);
+
+    // The link goes between "b" (sent at 2.102007 s) and its ACK (2.103007 s): the server has it, the
+    // client never hears so and gives up the same way; the server, closing with "b" unread, resets (lost too).
+    const late = await run({
+      network: {
+        hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
+        links: [{ a: 's', b: 'c', latencyMs: 1 }],
+        partitions: [{ a: 's', b: 'c', fromMs: 2102.5, toMs: 1e9 }],
+      },
+      processes: [
+        { module: guest('scn_give_up'), name: 'server', host: 's', args: ['server', '5000'] },
+        { module: guest('scn_give_up'), name: 'client', host: 'c', args: ['client', 's', '5000'], startMs: 100 },
+      ],
+    });
+    expect(late.processes[0]!.stdout).toBe('server: first read: 1\nserver: poll for 2000 s: 1\n');
+    expect(late.processes[1]!.stdout).toBe(o.processes[1]!.stdout);
+    expect(late.network!.retransmissions).toBe(15);
   });
 });
 

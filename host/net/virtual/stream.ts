@@ -69,7 +69,13 @@ class Steps {
   }
 }
 
-const NO_TX = { lastTx: 0, rto: 0 };
+/** A segment's transmissions: the first (tcp's retrans_stamp), the last, and the RTO armed then. */
+interface Tx {
+  firstTx: number;
+  lastTx: number;
+  rto: number;
+}
+const NO_TX: Tx = { firstTx: 0, lastTx: 0, rto: 0 };
 
 /** A retransmission due because an acknowledgement was lost: taken back if a later one arrives first. */
 interface Waiting {
@@ -169,7 +175,7 @@ export class VirtualTcp implements Carrier {
    * we retransmit (doubling), the peer acknowledges the copy, until an
    * acknowledgement gets through or a later one made it unnecessary.
    */
-  private acknowledged(end: number, lastTx: number, rto: number, segments: (at: number) => (() => Uint8Array)[]): void {
+  private acknowledged(end: number, { firstTx, lastTx, rto }: Tx, segments: (at: number) => (() => Uint8Array)[]): void {
     const net = this.net;
     const pc = this.pc;
     const at = net.kernel.clock.now();
@@ -179,21 +185,26 @@ export class VirtualTcp implements Carrier {
     const back = net.ackArrival(vhost(this.p), vhost(this.s), at);
     // Built only for a capture: every arrival comes here.
     if (pc.capture()) pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
-    if (back === undefined) this.resend(end, at, due, rto, segments);
+    if (back === undefined) this.resend(end, at, due, rto, segments, firstTx, lastTx > firstTx);
     // Only a waiting retransmission reads the acknowledgement (heard ignores it otherwise).
     else if (this.waiting.length) this.heard(pc.rcvd.at(at), back);
   }
 
   /** acknowledged's lost ACK: our RTO expires and we retransmit (doubling) until the peer's ACK of a copy gets through. */
-  private resend(end: number, at: number, due: number, rto: number, segments: (at: number) => (() => Uint8Array)[]): void {
+  private resend(end: number, at: number, due: number, rto: number, segments: (at: number) => (() => Uint8Array)[], firstTx: number, resent: boolean): void {
     const net = this.net;
     const pc = this.pc;
     const me = vhost(this.s);
     const peer = vhost(this.p);
     const again = this.again(segments);
     let back: number | undefined;
+    const limit = this.s.closed ? ORPHAN_GIVE_UP_NS : DATA_GIVE_UP_NS;
     for (let tries = 0; back === undefined; tries++) {
-      if (tries === DATA_TRIES) return;
+      // tcp_write_timeout at this RTO expiry, as for a segment that never arrives (arrive()).
+      if ((tries > 0 || resent) && due - firstTx >= limit) {
+        this.giveUp(due);
+        return;
+      }
       // Our RTO expires with nothing acknowledged: the segments again, and the peer's ACK of the copy if it arrives.
       const copy = net.ackArrival(me, peer, due);
       net.stats.retransmissions++;
@@ -209,6 +220,16 @@ export class VirtualTcp implements Carrier {
       due += rto;
     }
     this.heard(pc.rcvd.at(at), back);
+  }
+
+  /** tcp_write_err at `at`: the connection is dropped with ETIMEDOUT (no RST is sent). */
+  private giveUp(at: number): void {
+    const s = this.s;
+    this.net.at(at, () => {
+      if (s.closed || s.reset) return;
+      s.onError(E.ETIMEDOUT, true);
+      s.notify(WAKE_STATE);
+    });
   }
 
   /** An acknowledgement of `ack` from the peer arrives at `at`: retransmissions due later for what it covers are not needed. */
@@ -294,7 +315,7 @@ export class VirtualTcp implements Carrier {
     sent = this.arrive(() => {
       this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
-      if (!p.closed) this.acknowledged(acked, sent.lastTx, sent.rto, segments);
+      if (!p.closed) this.acknowledged(acked, sent, segments);
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
@@ -331,7 +352,7 @@ export class VirtualTcp implements Carrier {
     this.advance(seq + 1);
     const segments = (at: number): (() => Uint8Array)[] => [this.segment(TCP_FIN | TCP_ACK, at, { seq })];
     let sent = NO_TX;
-    sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent.lastTx, sent.rto, segments)), 0, segments);
+    sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent, segments)), 0, segments);
   }
 
   /** Records `segments` sent again at a time, arriving at a time (undefined: lost). */
@@ -402,7 +423,7 @@ export class VirtualTcp implements Carrier {
    * transmission. Returns when the last transmission left and the RTO
    * armed then (for a lost acknowledgement of it).
    */
-  private arrive(fn: () => void, bytes = 0, segments?: (at: number) => (() => Uint8Array)[]): { lastTx: number; rto: number } {
+  private arrive(fn: () => void, bytes = 0, segments?: (at: number) => (() => Uint8Array)[]): Tx {
     const s = this.s;
     const to = this.p;
     const net = this.net;
@@ -413,7 +434,7 @@ export class VirtualTcp implements Carrier {
       if (cap) for (const seg of cap(now)) this.record(seg, now, now);
       this.pc.rcvd.reset(this.sndNxt);
       fn();
-      return { lastTx: now, rto: rto0 };
+      return { firstTx: now, lastTx: now, rto: rto0 };
     }
     let lastTx = now;
     let tx = 0;
@@ -424,16 +445,12 @@ export class VirtualTcp implements Carrier {
       tx++;
       if (cap) for (const seg of cap(at)) this.record(seg, at, arr);
     }, DATA_TRIES, (at) => (gaveUp = at), s.closed ? ORPHAN_GIVE_UP_NS : DATA_GIVE_UP_NS);
-    const own = { lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
+    const own = { firstTx: now, lastTx, rto: Math.min(rto0 * 2 ** (tx - 1), RTO_MAX_NS) };
     if (this.lastArrival === Infinity) return own;
     if (arrival === Infinity) {
       // tcp_write_err: the connection is dropped with ETIMEDOUT, and no RST is sent; nothing after this segment arrives either.
       this.lastArrival = Infinity;
-      net.at(gaveUp, () => {
-        if (s.closed || s.reset) return;
-        s.onError(E.ETIMEDOUT, true);
-        s.notify(WAKE_STATE);
-      });
+      this.giveUp(gaveUp);
       return own;
     }
     // A segment that waits for an earlier one still in flight is acknowledged with it: until then the
