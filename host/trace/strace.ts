@@ -530,16 +530,21 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL || cmd === FCNTL.F_GETOWN || cmd === FCNTL.F_GETSIG) return undefined;
           if (cmd === FCNTL.F_SETOWN) return String(v | 0);
           if (cmd === FCNTL.F_SETSIG) return v ? signalName(v) : '0';
-          // struct f_owner_ex: F_GETOWN_EX's once the call filled it.
-          if (cmd === FCNTL.F_SETOWN_EX || (cmd === FCNTL.F_GETOWN_EX && ok)) return ownerExText(mem, v);
-          if (cmd === FCNTL.F_GETOWN_EX) return hexp(v);
+          if (cmd === FCNTL.F_SETOWN_EX) return ownerExText(mem, v);
+          // F_GETOWN_EX's struct is an output: the result parameter prints it (fcntl_ret).
+          if (cmd === FCNTL.F_GETOWN_EX) return undefined;
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
           if (cmd === FCNTL.F_SETFL) return openModes(v);
           if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
           // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
           return String(v >>> 0);
         }
-        case 'fcntl_ret': return undefined;
+        case 'fcntl_ret': {
+          // Only F_GETOWN_EX shows something here: the struct f_owner_ex the call filled in, where its argument goes.
+          if ((args[kindIndex(def, 'fcntl_cmd')] as number) !== FCNTL.F_GETOWN_EX) return undefined;
+          const ptr = args[kindIndex(def, 'fcntl_arg')] as number;
+          return ok ? ownerExText(mem, ptr) : hexp(ptr);
+        }
         // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
         case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
         case 'ioctl_arg': {
@@ -1073,7 +1078,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
-      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': case 'fcntl_ret':
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count':
         return { step: NO_STEP, generic: false };
       case 'i32':
         return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false };
