@@ -8,10 +8,34 @@ import { syscall, type SyscallDef } from './syscall.js';
 import { Pipe, PipeEnd } from './pipe.js';
 import { Slot } from './slots.js';
 import type { OpenFile } from './file.js';
+import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, FileOwner, fileOwner } from './signals.js';
+
+/**
+ * f_setown (F_SETOWN, FIOSETOWN, SIOCSPGRP): a pid, or minus a process
+ * group; 0 clears the owner; a number no process uses is ESRCH.
+ */
+export function setOwner(p: Process, f: OpenFile, who: number): number {
+  if (who === -0x80000000) return E.EINVAL;
+  const type = who < 0 ? F_OWNER_PGRP : F_OWNER_PID;
+  who = Math.abs(who);
+  if (who && !FileOwner.exists(p, who)) return E.ESRCH;
+  fileOwner(p, f).set(type, who);
+  return 0;
+}
+
+/** O_ASYNC on or off (setfl, FIOASYNC): the fasync entry remembers the fd it was set through (si_fd). */
+export function setAsync(p: Process, f: OpenFile, fd: number, on: boolean): void {
+  const o = on || f.fown ? fileOwner(p, f) : undefined;
+  if (!o || on === o.asyncFd >= 0) return;
+  o.asyncFd = on ? fd : -1;
+}
 
 /** Linux's values: the ABI's (the SDK translates wasi-libc's O_* to them). */
-export const O = { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_APPEND: 0x400, O_NONBLOCK: 0x800, O_CLOEXEC: 0x80000 } as const;
-export const F = { F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_DUPFD_CLOEXEC: 1030 } as const;
+export const O = { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_APPEND: 0x400, O_NONBLOCK: 0x800, O_ASYNC: 0x2000, O_CLOEXEC: 0x80000 } as const;
+export const F = {
+  F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_SETOWN: 8, F_GETOWN: 9, F_SETSIG: 10, F_GETSIG: 11,
+  F_SETOWN_EX: 15, F_GETOWN_EX: 16, F_DUPFD_CLOEXEC: 1030,
+} as const;
 export const FD_CLOEXEC = 1;
 
 function pipe2(p: Process, fdsOut: number, flags: number): number {
@@ -64,7 +88,7 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): n
       const f = e.file;
       const rd = f.readable ?? true;
       const wr = f.writable ?? true;
-      r = (rd && wr ? O.O_RDWR : wr ? O.O_WRONLY : O.O_RDONLY) | (f.append ? O.O_APPEND : 0) | (f.nonblock ? O.O_NONBLOCK : 0);
+      r = (rd && wr ? O.O_RDWR : wr ? O.O_WRONLY : O.O_RDONLY) | (f.append ? O.O_APPEND : 0) | (f.nonblock ? O.O_NONBLOCK : 0) | (f.fown && f.fown.asyncFd >= 0 ? O.O_ASYNC : 0);
       break;
     }
     case F.F_SETFL: {
@@ -72,10 +96,48 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): n
       const f = e.file;
       f.nonblock = (arg & O.O_NONBLOCK) !== 0;
       f.append = (arg & O.O_APPEND) !== 0;
+      setAsync(p, f, fd, (arg & O.O_ASYNC) !== 0);
       f.waitq.wake();
       r = 0;
       break;
     }
+    case F.F_SETOWN: {
+      const err = setOwner(p, e.file, arg);
+      if (err) return err;
+      r = 0;
+      break;
+    }
+    case F.F_GETOWN:
+      r = e.file.fown?.get() ?? 0;
+      break;
+    case F.F_SETOWN_EX: {
+      // struct f_owner_ex { int type; pid_t pid; }
+      p.mem.check(arg, 8);
+      const type = p.mem.i32(arg);
+      const who = p.mem.i32(arg + 4);
+      if (type !== F_OWNER_TID && type !== F_OWNER_PID && type !== F_OWNER_PGRP) return E.EINVAL;
+      if (who && !FileOwner.exists(p, who)) return E.ESRCH;
+      fileOwner(p, e.file).set(type, who);
+      r = 0;
+      break;
+    }
+    case F.F_GETOWN_EX: {
+      p.mem.check(arg, 8);
+      const o = e.file.fown;
+      p.mem.setI32(arg, o?.type ?? F_OWNER_TID);
+      p.mem.setI32(arg + 4, o?.livePid() ?? 0);
+      r = 0;
+      break;
+    }
+    case F.F_SETSIG:
+      // valid_signal: 0 (plain SIGIO) to 64.
+      if (arg < 0 || arg > 64) return E.EINVAL;
+      fileOwner(p, e.file).signum = arg;
+      r = 0;
+      break;
+    case F.F_GETSIG:
+      r = e.file.fown?.signum ?? 0;
+      break;
     default:
       return E.EINVAL;
   }

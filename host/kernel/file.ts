@@ -5,6 +5,7 @@
 // syscall layer decides whether to suspend (blocking fd) or fail with
 // EAGAIN (O_NONBLOCK), exactly as a Linux wait loop would.
 import type { WaitQueue } from './wait.js';
+import type { FileOwner } from './signals.js';
 
 /** Returned by non-blocking primitives when the call must wait. */
 export const WOULD_BLOCK = -1;
@@ -88,4 +89,6 @@ export interface OpenFile {
   closeWait?(): { ns: number; done: () => boolean } | undefined;
   /** Set by the fd table; close() runs when it drops to zero. */
   refs: number;
+  /** F_SETOWN's owner, F_SETSIG's signal and O_ASYNC (signals.ts FileOwner); made on first use. */
+  fown?: FileOwner;
 }

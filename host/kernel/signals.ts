@@ -3,6 +3,7 @@
 import { E } from '../abi/errno.js';
 import { syscall, type SyscallDef } from './syscall.js';
 import type { Process } from './process.js';
+import type { OpenFile } from './file.js';
 
 export const SIGNALS = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
@@ -133,6 +134,13 @@ export interface SigInfo {
   uid: number;
   /** SIGCHLD: the child's exit code or the signal that ended it. */
   status?: number;
+  /**
+   * F_SETSIG's signal-driven I/O (_sigpoll): the POLL* bits and the fd.
+   * They share pid and uid's place in Linux's siginfo union (wasm32 lays
+   * them out as i386 does), so pid and uid carry them to the guest too.
+   */
+  band?: number;
+  fd?: number;
 }
 
 /** Bit of a signal in a sigset (Linux's layout: bit sig-1 of a 64-bit word). */
@@ -225,4 +233,112 @@ export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTART
   if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
   if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
   return { errno: 'ERESTARTSYS', code: 512 };
+}
+
+// ---- Signal-driven I/O: the owner of an open file description (fs/fcntl.c) ----
+
+export const SIGURG = 23;
+export const SIGIO = 29;
+/** f_owner_ex.type (F_SETOWN_EX/F_GETOWN_EX). */
+export const F_OWNER_TID = 0;
+export const F_OWNER_PID = 1;
+export const F_OWNER_PGRP = 2;
+/** si_code of SIGPOLL's siginfo (the reason), and SI_SIGIO for a signal whose own codes would be ambiguous. */
+export const POLL_IN = 1;
+export const POLL_OUT = 2;
+export const POLL_MSG = 3;
+export const POLL_ERR = 4;
+export const POLL_PRI = 5;
+export const POLL_HUP = 6;
+export const SI_SIGIO = -5;
+/** send_sigio_to_task's band_table: si_band per reason (EPOLLIN|EPOLLRDNORM, EPOLLOUT|EPOLLWRNORM|EPOLLWRBAND, ...). */
+const BAND_TABLE = [0x041, 0x304, 0x441, 0x008, 0x082, 0x018];
+/** Signals with codes of their own (sig_specific_sicodes): F_SETSIG's POLL_* code would be ambiguous, so SI_SIGIO. */
+const SPECIFIC_CODES = new Set([4, 5, 7, 8, 11, 17, 29, 31]);
+
+/** What the owner lookup needs of the kernel: its processes. */
+interface ProcessTable {
+  readonly processes: readonly Process[];
+}
+
+/**
+ * f_owner (struct fown_struct) of an open file description, shared by
+ * dup'ed and forked fds: who gets SIGIO/SIGURG (a process, or a process
+ * group), the signal F_SETSIG chose (0: plain SIGIO), and whether O_ASYNC
+ * is on (the fasync entry, with the fd that set it: si_fd).
+ */
+export class FileOwner {
+  /** The pid or pgid named (0: nobody). */
+  pid = 0;
+  /** F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP: F_GETOWN_EX reports a description never owned as F_OWNER_TID, 0. */
+  type = F_OWNER_TID;
+  signum = 0;
+  /** O_ASYNC: the fd F_SETFL/FIOASYNC turned it on with (the fasync entry's fa_fd), -1 when off. */
+  asyncFd = -1;
+  constructor(
+    private readonly kernel: ProcessTable,
+    /** Processes are seen on the host of the process that set the owner, as kill(2) sees them. */
+    private readonly host: string,
+  ) {}
+
+  /** find_vpid: whether a live or zombie process has this number as its pid or process group. */
+  static exists(p: Process, who: number): boolean {
+    return p.kernel.processes.some((q) => !q.reaped && q.host === p.host && (q.pid === who || q.pgid === who));
+  }
+
+  /** f_setown / f_setown_ex's effect (the caller checked the number exists). */
+  set(type: number, pid: number): void {
+    this.type = type;
+    this.pid = pid;
+  }
+
+  /** F_GETOWN: the pid, or minus the process group; 0 while no process is what the number names (f_getown's pid_task). */
+  get(): number {
+    return this.live() ? (this.type === F_OWNER_PGRP ? -this.pid : this.pid) : 0;
+  }
+
+  /** F_GETOWN_EX's pid: as F_GETOWN's, without the sign. */
+  livePid(): number {
+    return this.live() ? this.pid : 0;
+  }
+
+  private live(): boolean {
+    return this.pid !== 0 && this.targets().length > 0;
+  }
+
+  private targets(): Process[] {
+    const g = this.type === F_OWNER_PGRP;
+    // Ascending pid: a deterministic order for a group, as kill(2) gives.
+    return this.kernel.processes.filter((q) => !q.reaped && q.host === this.host && (g ? q.pgid === this.pid : q.pid === this.pid)).sort((a, b) => a.pid - b.pid);
+  }
+
+  /** send_sigio: F_SETSIG's signal with POLL_* siginfo, or plain SIGIO from the kernel. */
+  sendSigio(reason: number): void {
+    if (!this.pid) return;
+    const sig = this.signum;
+    for (const q of this.targets()) {
+      if (!sig) q.post(SIGIO, { signo: SIGIO, code: SI_KERNEL, pid: 0, uid: 0 });
+      else {
+        const band = BAND_TABLE[reason - POLL_IN]!;
+        const code = sig !== SIGIO && SPECIFIC_CODES.has(sig) ? SI_SIGIO : reason;
+        q.post(sig, { signo: sig, code, pid: band, uid: this.asyncFd, band, fd: this.asyncFd });
+      }
+    }
+  }
+
+  /**
+   * Urgent data arrived (sk_send_sigurg): SIGURG to the owner, and with
+   * O_ASYNC and a F_SETSIG signal also that signal with POLL_PRI (kill_fasync
+   * leaves plain SIGURG to its own path).
+   */
+  sendSigurg(): void {
+    if (!this.pid) return;
+    for (const q of this.targets()) q.post(SIGURG, { signo: SIGURG, code: SI_KERNEL, pid: 0, uid: 0 });
+    if (this.asyncFd >= 0 && this.signum) this.sendSigio(POLL_PRI);
+  }
+}
+
+/** The owner of a description, made on first use (Linux allocates f_owner lazily too). */
+export function fileOwner(p: Process, f: OpenFile): FileOwner {
+  return (f.fown ??= new FileOwner(p.kernel, p.host));
 }

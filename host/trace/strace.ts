@@ -5,7 +5,7 @@
 // default), so the same seed gives the same trace, byte for byte.
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
-import { SIGNALS, RESTART_CODES, SI_KERNEL, SI_TKILL, SI_USER, CLD_DUMPED, CLD_EXITED, CLD_KILLED, signalName, type SigInfo } from '../kernel/signals.js';
+import { SIGNALS, RESTART_CODES, SI_KERNEL, SI_SIGIO, SI_TKILL, SI_USER, CLD_DUMPED, CLD_EXITED, CLD_KILLED, signalName, type SigInfo } from '../kernel/signals.js';
 import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
@@ -127,7 +127,13 @@ const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
 const O_RDWR = 2;
 const ACCEPT_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
-const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK } as const;
+const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK, FASYNC: LINUX_O.O_ASYNC } as const;
+const OWNER_TYPES = ['F_OWNER_TID', 'F_OWNER_PID', 'F_OWNER_PGRP'];
+/** struct f_owner_ex as strace prints it: {type=F_OWNER_PID, pid=42}. */
+const ownerExText = (mem: GuestMemory, a: number): string => {
+  const t = mem.i32(a);
+  return `{type=${OWNER_TYPES[t] ?? `0x${(t >>> 0).toString(16)} /* F_OWNER_??? */`}, pid=${mem.i32(a + 4)}}`;
+};
 /** Linux open flags as strace prints them: the access mode (O_RDONLY for 0), then the status flags. */
 const openModes = (v: number): string => {
   const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', '0x3'][v & 3]!;
@@ -521,19 +527,30 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'fcntl_arg': {
           const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
           // strace prints no third argument for the F_GET* commands.
-          if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL) return undefined;
+          if (cmd === FCNTL.F_GETFD || cmd === FCNTL.F_GETFL || cmd === FCNTL.F_GETOWN || cmd === FCNTL.F_GETSIG) return undefined;
+          if (cmd === FCNTL.F_SETOWN) return String(v | 0);
+          if (cmd === FCNTL.F_SETSIG) return v ? signalName(v) : '0';
+          if (cmd === FCNTL.F_SETOWN_EX) return ownerExText(mem, v);
+          // F_GETOWN_EX's struct is an output: the result parameter prints it (fcntl_ret).
+          if (cmd === FCNTL.F_GETOWN_EX) return undefined;
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
           if (cmd === FCNTL.F_SETFL) return openModes(v);
           if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
           // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
           return String(v >>> 0);
         }
-        case 'fcntl_ret': return undefined;
+        case 'fcntl_ret': {
+          // Only F_GETOWN_EX shows something here: the struct f_owner_ex the call filled in, where its argument goes.
+          if ((args[kindIndex(def, 'fcntl_cmd')] as number) !== FCNTL.F_GETOWN_EX) return undefined;
+          const ptr = args[kindIndex(def, 'fcntl_arg')] as number;
+          return ok ? ownerExText(mem, ptr) : hexp(ptr);
+        }
         // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
         case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
-          const known = req === IOCTL.FIONBIO || ((req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK) && ok);
+          const into = req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK || req === IOCTL.FIOGETOWN || req === IOCTL.SIOCGPGRP;
+          const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIOSETOWN || req === IOCTL.SIOCSPGRP || (into && ok);
           return known && v ? `[${mem.i32(v)}]` : hexp(v);
         }
         case 'newfd': return fdText(p, v);
@@ -714,6 +731,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         if (cmd === FCNTL.F_DUPFD || cmd === FCNTL.F_DUPFD_CLOEXEC) return { text: fdText(p, v), n: v };
         if (cmd === FCNTL.F_GETFD) return { text: v === FD_CLOEXEC ? '0x1 (flags FD_CLOEXEC)' : v ? `0x${v.toString(16)}` : '0', n: v };
         if (cmd === FCNTL.F_GETFL) return { text: `${v ? `0x${v.toString(16)}` : '0'} (flags ${openModes(v)})`, n: v };
+        if (cmd === FCNTL.F_GETSIG && v) return { text: `${v} (${signalName(v)})`, n: v };
         return { text: String(v), n: v };
       }
       const gi = kindIndex(def, 'fcntl_getfl');
@@ -1060,7 +1078,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
-      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': case 'fcntl_ret':
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count':
         return { step: NO_STEP, generic: false };
       case 'i32':
         return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false };
@@ -1442,9 +1460,10 @@ function itimervalText(mem: GuestMemory, v: number): string {
   const tv = (ns: bigint): string => `{tv_sec=${ns / 1_000_000_000n}, tv_usec=${(ns % 1_000_000_000n) / 1000n}}`;
   return `{it_interval=${tv(mem.u64(v + 8))}, it_value=${tv(mem.u64(v))}}`;
 }
-const SI_CODES: Readonly<Record<number, string>> = { [SI_USER]: 'SI_USER', [SI_KERNEL]: 'SI_KERNEL', [SI_TKILL]: 'SI_TKILL' };
+const SI_CODES: Readonly<Record<number, string>> = { [SI_USER]: 'SI_USER', [SI_KERNEL]: 'SI_KERNEL', [SI_TKILL]: 'SI_TKILL', [SI_SIGIO]: 'SI_SIGIO' };
+const POLL_CODES: Readonly<Record<number, string>> = { 1: 'POLL_IN', 2: 'POLL_OUT', 3: 'POLL_MSG', 4: 'POLL_ERR', 5: 'POLL_PRI', 6: 'POLL_HUP' };
 const CLD_CODES: Readonly<Record<number, string>> = { [CLD_EXITED]: 'CLD_EXITED', [CLD_KILLED]: 'CLD_KILLED', [CLD_DUMPED]: 'CLD_DUMPED' };
-const codeName = (sig: string, info: SigInfo): string => (sig === 'SIGCHLD' && CLD_CODES[info.code]) || SI_CODES[info.code] || String(info.code);
+const codeName = (sig: string, info: SigInfo): string => (sig === 'SIGCHLD' && CLD_CODES[info.code]) || (info.band !== undefined && POLL_CODES[info.code]) || SI_CODES[info.code] || String(info.code);
 /** A delivered signal's siginfo as strace prints it (a signal from outside the run: SI_USER from pid 0). */
 function siginfoText(sig: string, info: SigInfo | undefined): string {
   if (!info) return `{si_signo=${sig}, si_code=SI_USER, si_pid=0, si_uid=0}`;
@@ -1454,13 +1473,22 @@ function siginfoText(sig: string, info: SigInfo | undefined): string {
     return `{si_signo=${sig}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}, si_status=${status}, si_utime=0, si_stime=0}`;
   }
   if (info.code === SI_KERNEL) return `{si_signo=${sig}, si_code=${code}}`;
+  if (info.band !== undefined) {
+    // F_SETSIG's siginfo: strace names POLL_* only for SIGIO; for another signal it reads the union as kill's fields (x86-64 layout).
+    if (sig === 'SIGIO' && POLL_CODES[info.code]) return `{si_signo=${sig}, si_code=${POLL_CODES[info.code]}, si_band=${info.band}, si_fd=${info.fd}}`;
+    const c = info.code < 0 ? SI_CODES[info.code] ?? String(info.code) : `0x${info.code.toString(16)}`;
+    return `{si_signo=${sig}, si_code=${c}, si_pid=${info.band}, si_uid=0, si_int=${info.fd}, si_ptr=0x${(info.fd ?? 0).toString(16)}}`;
+  }
   return `{si_signo=${sig}, si_code=${code}, si_pid=${info.pid}, si_uid=${info.uid}}`;
 }
 /** The JSONL record of a delivered signal (docs/trace-format.md). */
 function signalEvent(sig: string, info: SigInfo | undefined): Record<string, string | number> {
   if (!info) return { signo: sig, code: 'SI_USER', pid: 0 };
   const ev: Record<string, string | number> = { signo: sig, code: codeName(sig, info) };
-  if (info.code !== SI_KERNEL) ev['pid'] = info.pid;
+  if (info.band !== undefined) {
+    ev['band'] = info.band;
+    ev['fd'] = info.fd ?? -1;
+  } else if (info.code !== SI_KERNEL) ev['pid'] = info.pid;
   if (sig === 'SIGCHLD' && CLD_CODES[info.code]) ev['status'] = info.code === CLD_EXITED ? info.status ?? 0 : signalName(info.status ?? 0);
   return ev;
 }

@@ -15,4 +15,26 @@
 /* A bit wasi-libc's open() ignores (neither fd flags, oflags, nor access). */
 #undef O_CLOEXEC
 #define O_CLOEXEC 0x20000000
+/* Signal-driven I/O (docs/abi.md): O_ASYNC is another bit open() ignores;
+ * socklab's fcntl() translates it to Linux's 0x2000 (strace's FASYNC). */
+#ifndef O_ASYNC
+#define O_ASYNC 0x40000000
+#endif
+#ifndef FASYNC
+#define FASYNC O_ASYNC
+#endif
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
+#define F_OWNER_TID 0
+#define F_OWNER_PID 1
+#define F_OWNER_PGRP 2
+#define F_OWNER_GID 2
+struct f_owner_ex {
+  int type;
+  int pid;
+};
 #endif

@@ -28,8 +28,18 @@ typedef struct {
   void *si_addr;
   long si_band;
   union sigval si_value;
-  int __pad[20];
+  int si_fd;
+  int __pad[19];
 } siginfo_t;
+/* si_code of signal-driven I/O (F_SETSIG): the reason, and si_band's POLL* bits. */
+#ifndef POLL_IN
+#define POLL_IN 1
+#define POLL_OUT 2
+#define POLL_MSG 3
+#define POLL_ERR 4
+#define POLL_PRI 5
+#define POLL_HUP 6
+#endif
 struct sigaction {
   union {
     void (*sa_handler)(int);

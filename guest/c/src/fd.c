@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <unistd.h>
 #include "socklab_imports.h"
 
@@ -12,10 +13,11 @@
 #define L_O_RDWR 2
 #define L_O_APPEND 0x400
 #define L_O_NONBLOCK 0x800
+#define L_O_ASYNC 0x2000
 #define L_O_CLOEXEC 0x80000
 
 static int to_linux(int flags) {
-  return (flags & O_APPEND ? L_O_APPEND : 0) | (flags & O_NONBLOCK ? L_O_NONBLOCK : 0) | (flags & O_CLOEXEC ? L_O_CLOEXEC : 0);
+  return (flags & O_APPEND ? L_O_APPEND : 0) | (flags & O_NONBLOCK ? L_O_NONBLOCK : 0) | (flags & O_ASYNC ? L_O_ASYNC : 0) | (flags & O_CLOEXEC ? L_O_CLOEXEC : 0);
 }
 
 int pipe2(int fds[2], int flags) {
@@ -55,16 +57,18 @@ int fcntl(int fd, int cmd, ...) {
   va_start(ap, cmd);
   int arg = 0;
   /* Commands that take an int; the lock commands take a pointer, and the host refuses them. */
-  if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL) arg = va_arg(ap, int);
+  if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL || cmd == F_SETOWN || cmd == F_SETSIG) arg = va_arg(ap, int);
+  /* struct f_owner_ex *: a wasm32 pointer is an int. */
+  if (cmd == F_SETOWN_EX || cmd == F_GETOWN_EX) arg = (int)(intptr_t)va_arg(ap, void *);
   va_end(ap);
   /* The status flags, and the access mode the program passed (Linux ignores it; strace prints it: O_RDWR|O_NONBLOCK). */
-  if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK)) | ((arg & O_ACCMODE) == O_RDWR ? L_O_RDWR : (arg & O_ACCMODE) == O_WRONLY ? L_O_WRONLY : 0);
+  if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK | O_ASYNC)) | ((arg & O_ACCMODE) == O_RDWR ? L_O_RDWR : (arg & O_ACCMODE) == O_WRONLY ? L_O_WRONLY : 0);
   int r;
   int err = __socklab_fcntl(fd, cmd, arg, &r);
   if (err) return __socklab_ret(err);
   if (cmd == F_GETFL) {
     int acc = (r & 3) == L_O_RDWR ? O_RDWR : (r & 3) == L_O_WRONLY ? O_WRONLY : O_RDONLY;
-    return acc | (r & L_O_APPEND ? O_APPEND : 0) | (r & L_O_NONBLOCK ? O_NONBLOCK : 0);
+    return acc | (r & L_O_APPEND ? O_APPEND : 0) | (r & L_O_NONBLOCK ? O_NONBLOCK : 0) | (r & L_O_ASYNC ? O_ASYNC : 0);
   }
   return r;
 }

@@ -57,6 +57,9 @@ void __socklab_sigtramp(int sig, int code, int pid, int uid, int status) {
     info.si_pid = pid;
     info.si_uid = uid;
     info.si_status = status;
+    /* Linux's siginfo is a union: on wasm32, as on i386, si_band and si_fd lie where si_pid and si_uid do. */
+    info.si_band = pid;
+    info.si_fd = uid;
     if (a.sa_sigaction) a.sa_sigaction(sig, &info, NULL);
   } else if (a.sa_handler && a.sa_handler != SIG_IGN && a.sa_handler != SIG_DFL && a.sa_handler != SIG_ERR) {
     a.sa_handler(sig);

@@ -142,7 +142,9 @@ export const TCP_FIN = 0x01;
 export const TCP_SYN = 0x02;
 export const TCP_RST = 0x04;
 /** ioctl requests (asm-generic/ioctls.h, linux/sockios.h): SIOCINQ is FIONREAD, SIOCOUTQ is TIOCOUTQ. */
-export const IOCTL = { TIOCOUTQ: 0x5411, FIONREAD: 0x541b, FIONBIO: 0x5421, SIOCATMARK: 0x8905 } as const;
+export const IOCTL = {
+  TIOCOUTQ: 0x5411, FIONREAD: 0x541b, FIONBIO: 0x5421, FIOASYNC: 0x5452, FIOSETOWN: 0x8901, SIOCSPGRP: 0x8902, FIOGETOWN: 0x8903, SIOCGPGRP: 0x8904, SIOCATMARK: 0x8905,
+} as const;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;

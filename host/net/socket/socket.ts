@@ -15,6 +15,7 @@ import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type 
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
+import { POLL_ERR, POLL_HUP, POLL_IN, POLL_OUT, type FileOwner } from '../../kernel/signals.js';
 import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
 import { WmemLedger, sockQueueAccepts, truesize, udpAccepts, unixWritable } from './skb.js';
 
@@ -64,6 +65,12 @@ export class Socket implements OpenFile {
   append = false;
   refs = 0;
   readonly ino = nextIno();
+  /** F_SETOWN / O_ASYNC (kernel/signals.ts): who gets SIGURG and SIGIO. */
+  fown: FileOwner | undefined = undefined;
+  /** SOCKWQ_ASYNC_NOSPACE: a send or poll found no room, so the next write space is worth a SIGIO. */
+  private noSpace = false;
+  /** A POLL_* reason for SIGIO that the event's caller announces with its wake (established, onError). */
+  private asyncReason = 0;
 
   state: State = 'unbound';
   local: Addr | undefined;
@@ -246,6 +253,33 @@ export class Socket implements OpenFile {
   /** Wake whoever waits on this socket (readers, writers, pollers); `key` says what about (WaitQueue.wake). */
   notify(key: number = WAKE_ANY): void {
     this.waitq.wake(key);
+    if (this.fown !== undefined && this.fown.asyncFd >= 0) this.wakeAsync(key);
+  }
+
+  /**
+   * sock_wake_async for an O_ASYNC socket: data or a connection arrived
+   * (sk_data_ready: POLL_IN), room opened after a send found none
+   * (SOCK_WAKE_SPACE: POLL_OUT), a connect completed (tcp_finish_connect:
+   * POLL_OUT), an error arrived (sk_error_report: POLL_ERR); the FIN, RST
+   * and AF_UNIX hang-up paths call asyncEvent themselves.
+   */
+  private wakeAsync(key: number): void {
+    let reason = 0;
+    if (key === WAKE_IN) reason = POLL_IN;
+    else if (key === WAKE_OUT) {
+      if (!this.noSpace || this.sndShut) return;
+      this.noSpace = false;
+      reason = POLL_OUT;
+    } else if (key === WAKE_ANY || key === WAKE_STATE) {
+      reason = this.asyncReason || (key === WAKE_ANY && this.state === 'listening' && this.acceptq.length > 0 ? POLL_IN : 0);
+      this.asyncReason = 0;
+    }
+    if (reason) this.fown!.sendSigio(reason);
+  }
+
+  /** An event the owner hears of with O_ASYNC (sk_wake_async). */
+  private asyncEvent(reason: number): void {
+    if (this.fown !== undefined && this.fown.asyncFd >= 0) this.fown.sendSigio(reason);
   }
 
   // ---------------- readiness ----------------
@@ -270,6 +304,7 @@ export class Socket implements OpenFile {
     // unix_poll: any skb queued, an urgent or consumed one included.
     if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.isUnix ? this.rx.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
     if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
+    else if (this.fown !== undefined) this.noSpace = true; // tcp_poll, unix_poll: SOCKWQ_ASYNC_NOSPACE
     if (this.urg === 'valid' || this.oobSkb) m |= POLLPRI;
     return m;
   }
@@ -350,6 +385,8 @@ export class Socket implements OpenFile {
     this.urgSeq = seq;
     this.urgByte = chunk[chunk.length - 1]!;
     this.urg = 'valid';
+    // tcp_check_urg: a new urgent pointer, told to the owner (sk_send_sigurg).
+    this.fown?.sendSigurg();
   }
 
   /** Takes k queued bytes off the front of rx without reading them. */
@@ -466,7 +503,10 @@ export class Socket implements OpenFile {
       // tcp_sendmsg -> sk_stream_error: the pending error if any, else EPIPE.
       throw new Errno(this.takeError() || E.EPIPE);
     }
-    return this.carrier!.send(data, total, oob, ctl);
+    const n = this.carrier!.send(data, total, oob, ctl);
+    // sk_stream_wait_memory: the sender waits for room, so the room's return is signalled.
+    if (n !== total && this.fown !== undefined) this.noSpace = true;
+    return n;
   }
 
   /** Reads stream bytes; 0 at EOF; WOULD_BLOCK when there is nothing yet. */
@@ -543,6 +583,8 @@ export class Socket implements OpenFile {
     this.rx.push(chunk);
     this.rxBytes += chunk.length;
     if (scm) this.queueScm(chunk, scm);
+    // queue_oob: SIGURG before sk_data_ready's SIGIO.
+    this.fown?.sendSigurg();
     this.notify(WAKE_IN);
   }
 
@@ -576,12 +618,14 @@ export class Socket implements OpenFile {
   established(local?: Addr): void {
     if (local) this.local = local;
     this.state = 'connected';
+    if (this.fown !== undefined && this.fown.asyncFd >= 0) this.asyncReason = POLL_OUT;
   }
 
   /** An asynchronous error (ICMP, a failed send, a broken connection): sk_err; `fatal` also shuts both directions. The caller wakes the waiters. */
   onError(errno: number, fatal: boolean): void {
     this.soError = errno;
     if (fatal) this.reset = true;
+    if (this.fown !== undefined && this.fown.asyncFd >= 0) this.asyncReason = POLL_ERR;
   }
 
   /**
@@ -601,6 +645,7 @@ export class Socket implements OpenFile {
       this.state = 'unbound';
     }
     this.soError = errno;
+    if (this.fown !== undefined && this.fown.asyncFd >= 0) this.asyncReason = POLL_ERR;
     this.notify();
   }
 
@@ -812,6 +857,8 @@ export class Socket implements OpenFile {
     this.soError = this.peerEof ? E.EPIPE : E.ECONNRESET;
     this.reset = true;
     this.notify(WAKE_STATE);
+    // tcp_reset -> sk_error_report.
+    this.asyncEvent(POLL_ERR);
   }
 
   /** The AF_UNIX peer closed (unix_release_sock): both directions shut; ECONNRESET if it left our data unread. */
@@ -820,6 +867,7 @@ export class Socket implements OpenFile {
     this.reset = true;
     if (unread) this.soError = E.ECONNRESET;
     this.notify(WAKE_STATE);
+    this.asyncEvent(POLL_HUP);
     for (const s of this.senders) s.notify();
   }
 
@@ -831,6 +879,8 @@ export class Socket implements OpenFile {
   onEof(): void {
     this.peerEof = true;
     this.notify(WAKE_STATE);
+    // tcp_fin, unix_shutdown: a hang-up once both directions are shut, else readable.
+    this.asyncEvent(this.sndShut ? POLL_HUP : POLL_IN);
   }
 
   /**
@@ -991,13 +1041,17 @@ export class Socket implements OpenFile {
   private sendUnixDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl: SendControl | undefined): number {
     if (total > this.sndbuf - 32) throw new Errno(E.EMSGSIZE);
     // sock_alloc_send_pskb: waits while our skbs in flight have reached SO_SNDBUF (one more may pass it).
-    if (this.wmem.alloc >= this.sndbuf) return WOULD_BLOCK;
+    if (this.wmem.alloc >= this.sndbuf) {
+      this.noSpace = this.fown !== undefined;
+      return WOULD_BLOCK;
+    }
     const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
     if (target.remote && target.remote.family === 'unix' && !(this.local && sameAddr(target.remote, this.local)) && target !== this.peer) throw new Errno(E.EPERM);
     if (target.unixQueueFull(this)) {
       target.senders.add(this);
+      this.noSpace = this.fown !== undefined;
       return WOULD_BLOCK;
     }
     const size = truesize('unix-dgram', total);

@@ -1,6 +1,7 @@
 /* socklab guest SDK: <sys/ioctl.h> with Linux's request numbers for the
  * requests socklab answers (docs/abi.md): FIONREAD (= SIOCINQ), TIOCOUTQ
- * (= SIOCOUTQ), FIONBIO, SIOCATMARK. wasi-libc's header numbers FIONREAD
+ * (= SIOCOUTQ), FIONBIO, SIOCATMARK, FIOASYNC, FIOSETOWN/SIOCSPGRP,
+ * FIOGETOWN/SIOCGPGRP. wasi-libc's header numbers FIONREAD
  * and FIONBIO its own way (1, 2); this one replaces it. */
 #ifndef _SOCKLAB_SYS_IOCTL_H
 #define _SOCKLAB_SYS_IOCTL_H
@@ -10,6 +11,11 @@
 #define TIOCOUTQ 0x5411
 #define FIONREAD 0x541B
 #define FIONBIO 0x5421
+#define FIOASYNC 0x5452
+#define FIOSETOWN 0x8901
+#define SIOCSPGRP 0x8902
+#define FIOGETOWN 0x8903
+#define SIOCGPGRP 0x8904
 #define SIOCATMARK 0x8905
 #define TIOCINQ FIONREAD
 #define SIOCINQ FIONREAD
