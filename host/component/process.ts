@@ -6,7 +6,7 @@
 // trampoline lowers it, and the wrapper then starts the unwind; on the next
 // slice the rewind re-enters the same import, which runs again from the start.
 import { GuestMemory } from '../abi/memory.js';
-import { FUEL_NS, FUEL_SLICE, Process, type ProcessOptions } from '../kernel/process.js';
+import { FUEL_NS, FUEL_SLICE, nonZeroPages, Process, type MemoryFootprint, type ProcessOptions } from '../kernel/process.js';
 import { Killed, ProcExit, SIGNALS, trapSignal } from '../kernel/signals.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
@@ -30,6 +30,8 @@ interface CoreState {
   /** Undefined for a module without memory (jco's fixup module, which only fills a table): never on the stack. */
   memory?: WebAssembly.Memory;
   data: number;
+  /** Its memory's size before socklab grew the Asyncify page: what the module declares, or what an earlier one left. */
+  declared?: number;
   /** The module's fuel counter (socklab_fuel), when the run counts fuel. */
   fuel?: WebAssembly.Global;
   /** The last refill of that counter. */
@@ -145,6 +147,7 @@ export class ComponentProcess extends Process {
     this.cores.push(state);
     if (memory) {
       state.memory = memory;
+      state.declared = memory.buffer.byteLength;
       state.data = memory.grow(1) * PAGE;
       this.mem ??= new GuestMemory(memory);
     }
@@ -309,6 +312,21 @@ export class ComponentProcess extends Process {
     for (const c of this.suspended ?? []) c.ex.asyncify_stop_rewind();
     this.cRewinding = false;
     this.suspended = undefined;
+  }
+
+  /** As a preview1 process's, over the component's memories (the adapter shares the program's) and one Asyncify page per core module that has one. */
+  override memoryFootprint(): MemoryFootprint {
+    const fp = super.memoryFootprint();
+    const withMemory = this.cores.filter((c) => c.memory);
+    const memories = new Set(withMemory.map((c) => c.memory!));
+    const first = (m: WebAssembly.Memory): number => withMemory.find((c) => c.memory === m)!.declared!;
+    for (const m of memories) {
+      fp.declared += first(m);
+      fp.linear += m.buffer.byteLength;
+      fp.touched += nonZeroPages(m.buffer);
+    }
+    fp.asyncify += withMemory.length * PAGE;
+    return fp;
   }
 
   override release(): void {
