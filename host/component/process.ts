@@ -293,19 +293,30 @@ export class ComponentProcess extends Process {
   }
 
   /**
-   * Unwinds every Asyncified module on the stack (a program's _start under the
-   * adapter's run, say), each into its own page, not only the one that called.
+   * Unwinds every Asyncified module on the stack (an adapter-built component:
+   * the adapter's run, the program's _start, the adapter's fd_write again), each
+   * into its own page, not only the one that called. Each page is a LIFO stack:
+   * a module on the stack twice saves its inner frames first and its outer ones
+   * after, and the rewind, entering outermost first, takes them back in that
+   * order, so one page per module holds both stretches. What must hold is that
+   * all of them unwind and rewind together, and that no call between them
+   * counts as a host call (jco's shim: instantiateCore), or the rewind would
+   * stop there with the inner frames still saved.
    */
   private unwindIn(s: CoreState): void {
-    const all = [...new Set([...this.active, s])].filter((c) => c.memory);
-    if (!all.length) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
-    for (const c of all) {
-      const v = new DataView(c.memory!.buffer);
-      v.setUint32(c.data, c.data + 8, true);
-      v.setUint32(c.data + 4, c.data + PAGE, true);
+    const all = this.active.length === 0 || (this.active.length === 1 && this.active[0] === s) ? [s] : [...new Set([...this.active, s])];
+    const onStack = all.filter((c) => c.memory);
+    if (!onStack.length) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
+    for (const c of onStack) {
+      if (c.u8 === undefined || c.u8.length === 0) {
+        c.u8 = new Uint8Array(c.memory!.buffer);
+        c.dv = new DataView(c.u8.buffer);
+      }
+      c.dv!.setUint32(c.data, c.data + 8, true);
+      c.dv!.setUint32(c.data + 4, c.data + PAGE, true);
       c.ex.asyncify_start_unwind(c.data);
     }
-    this.suspended = all;
+    this.suspended = onStack;
   }
 
   private stopRewind(): void {
