@@ -24,6 +24,7 @@ const SOURCES = [
   'examples/short-writes/naive_client.c',
   'tests/component-run/lines.c',
   'tests/component-run/spin.c',
+  'tests/component-run/cat.c',
   'tests/component-build/tcp_errors.c',
 ];
 type Kind = 'wasm' | 'component.wasm';
@@ -143,6 +144,15 @@ describe('preemption inside the adapter', () => {
     expect(r.processes[0]!.exit.status).toBe(0);
     expect(r.processes[0]!.stdout).toBe(Array.from({ length: 3000 }, (_, i) => `line ${i}\n`).join(''));
     expect(r.processes[0]!.stderr).toBe('wrote 3000 lines\n');
+  }, T);
+
+  it('stdin through the adapter\'s fd_read: 2000 lines in, each echoed, preempted in reads and writes', async () => {
+    const input = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
+    const spec = (kind: Kind) => ({ timeoutMs: T, processes: [{ module: mod('cat', kind), name: 'cat', stdin: input }] });
+    const a = await run(spec('wasm'));
+    const b = await run(spec('component.wasm'));
+    expect(b.processes[0]!.stdout).toBe(a.processes[0]!.stdout);
+    expect(b.processes[0]!.stdout).toMatch(/^got: 0\ngot: 1\n[^]*got: 1999\n2000 lines\n$/);
   }, T);
 
   it('two such components and a preview1 one share the CPU, each preempted mid-write', async () => {
