@@ -52,7 +52,7 @@ type Fn = (this: unknown, ...a: unknown[]) => unknown;
  */
 const VIEW_BYTES = new Set(['wasi:io/streams#OutputStream#blockingWriteAndFlush', 'wasi:io/streams#OutputStream#write', 'wasi:filesystem/types#Descriptor#write']);
 
-function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean, key: string): Factory {
+function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean, key: string, call: string): Factory {
   // The implementation behind the tracing wrapper, called straight while no observer is attached.
   const plain = ((traced as unknown as Record<symbol, Fn | undefined>)[UNTRACED] ?? traced) as Fn;
   const flatParams = sig.params.flatMap(flatten);
@@ -117,7 +117,11 @@ function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean
         failed = true;
       }
       // A call that waits returns a placeholder and runs again when woken: nothing to lower.
-      if (p.blockedNow) return retptr || !result ? undefined : placeholder;
+      if (p.blockedNow) {
+        // What a deadlock report says the process waits in.
+        if (p.waitingOn) p.waitingOn.call = call;
+        return retptr || !result ? undefined : placeholder;
+      }
       if (!result) return undefined;
       if (isResult) {
         // An implementation returns the ok value (or a {tag, val} it made itself) and throws the err payload.
@@ -160,12 +164,17 @@ export function addDirectBindings(p: ComponentProcess, own: Record<string, Recor
           if (m === 'constructor' || typeof fn !== 'function') continue;
           const sig = signature(iface, name, m);
           if (!sig) continue;
-          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true, `${iface}#${name}#${m}`);
+          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true, `${iface}#${name}#${m}`, `[method]${kebab(name)}.${kebab(m)}`);
         }
         continue;
       }
       const sig = signature(iface, undefined, name);
-      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false, `${iface}##${name}`);
+      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false, `${iface}##${name}`, kebab(name));
     }
   }
+}
+
+/** jco's JS name of a WIT name ("TcpSocket", "blockingRead") back to the WIT one. */
+function kebab(s: string): string {
+  return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }

@@ -6,7 +6,7 @@
 // trampoline lowers it, and the wrapper then starts the unwind; on the next
 // slice the rewind re-enters the same import, which runs again from the start.
 import { GuestMemory } from '../abi/memory.js';
-import { FUEL_NS, FUEL_SLICE, Process, type ProcessOptions } from '../kernel/process.js';
+import { FUEL_NS, FUEL_SLICE, nonZeroPages, Process, type MemoryFootprint, type ProcessOptions } from '../kernel/process.js';
 import { Killed, ProcExit, SIGNALS, trapSignal } from '../kernel/signals.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
@@ -27,8 +27,11 @@ interface AsyncifyCore {
 
 interface CoreState {
   ex: AsyncifyCore;
-  memory: WebAssembly.Memory;
+  /** Undefined for a module without memory (jco's fixup module, which only fills a table): never on the stack. */
+  memory?: WebAssembly.Memory;
   data: number;
+  /** Its memory's size before socklab grew the Asyncify page: what the module declares, or what an earlier one left. */
+  declared?: number;
   /** The module's fuel counter (socklab_fuel), when the run counts fuel. */
   fuel?: WebAssembly.Global;
   /** The last refill of that counter. */
@@ -46,7 +49,12 @@ export class ComponentProcess extends Process {
   readonly resources = new ResourceRegistry();
   private entry: (() => unknown) | undefined;
   private cores: CoreState[] = [];
-  private suspended: CoreState | undefined;
+  /** The modules unwound by the last suspension, outermost first (a libc component: the adapter, then the program). */
+  private suspended: CoreState[] | undefined;
+  /** The Asyncified modules on the stack now, outermost first: entered through their exports. */
+  private active: CoreState[] = [];
+  /** Core exports (ours, wrapped): another module importing one calls core code, not the host. */
+  private coreExports = new WeakSet<object>();
   /** The core function behind wasi:cli/run (the first export entered from outside any host call), and its module. */
   private coreEntry: { fn: () => unknown; state: CoreState } | undefined;
   private cRewinding = false;
@@ -107,14 +115,21 @@ export class ComponentProcess extends Process {
   }
 
   private instantiateCore(m: WebAssembly.Module, imps?: WebAssembly.Imports): WebAssembly.Instance {
-    if (!this.component.asyncified.has(m)) return new WebAssembly.Instance(m, imps);
+    if (!this.component.asyncified.has(m)) {
+      // jco's shim module (no function imports: its exports call through a table the fixup
+      // module fills): calling one is a call into core code, not into the host. Wrapping it
+      // as a host call would end a rewind there, short of the core module behind the table.
+      const inst = new WebAssembly.Instance(m, imps);
+      for (const v of Object.values(inst.exports)) if (typeof v === 'function') this.coreExports.add(v);
+      return inst;
+    }
     const state = { fuelGrant: 0 } as CoreState;
     const wrapped: WebAssembly.Imports = {};
     let memory: WebAssembly.Memory | undefined;
     for (const [mod, obj] of Object.entries(imps ?? {})) {
       const w: Record<string, WebAssembly.ImportValue> = {};
       for (const [name, v] of Object.entries(obj as Record<string, WebAssembly.ImportValue>)) {
-        if (typeof v === 'function') w[name] = this.wrap(state, v as (...a: unknown[]) => unknown);
+        if (typeof v === 'function') w[name] = this.coreExports.has(v) ? v : this.wrap(state, v as (...a: unknown[]) => unknown);
         else {
           if (v instanceof WebAssembly.Memory) memory ??= v;
           w[name] = v;
@@ -127,14 +142,15 @@ export class ComponentProcess extends Process {
     const inst = new WebAssembly.Instance(m, wrapped);
     const ex = inst.exports as unknown as AsyncifyCore & { memory?: WebAssembly.Memory; socklab_fuel?: WebAssembly.Global };
     memory = ex.memory ?? memory;
-    // jco's memory-less "fixup" module, as components adapted from preview1 have (socklab build --target=component).
-    if (!memory) throw new Error('a core module of the component that calls the host has no memory for its suspended stack: components made with the preview1 adapter (socklab build --target=component, wasi-libc programs) do not run on socklab yet; run them on another WASI 0.2 runtime (docs/components.md, "Not done yet")');
     state.ex = ex;
-    state.memory = memory;
-    state.data = memory.grow(1) * PAGE;
     state.fuel = ex.socklab_fuel;
     this.cores.push(state);
-    this.mem ??= new GuestMemory(memory);
+    if (memory) {
+      state.memory = memory;
+      state.declared = memory.buffer.byteLength;
+      state.data = memory.grow(1) * PAGE;
+      this.mem ??= new GuestMemory(memory);
+    }
     const exports: Record<string, unknown> = { ...inst.exports };
     for (const [k, v] of Object.entries(inst.exports)) {
       if (typeof v !== 'function') continue;
@@ -151,13 +167,21 @@ export class ComponentProcess extends Process {
             }
           };
         }
+        this.coreExports.add(exports[k] as object);
         continue;
       }
       // The core function jco's run export enters first: later slices rewind into it directly.
-      exports[k] = (...a: unknown[]) => {
+      const g = (...a: unknown[]): unknown => {
         if (this.hostDepth === 0 && this.coreEntry === undefined && this.suspended === undefined) this.coreEntry = { fn: f, state };
-        return f(...a);
+        this.active.push(state);
+        try {
+          return f(...a);
+        } finally {
+          this.active.pop();
+        }
       };
+      this.coreExports.add(g);
+      exports[k] = g;
     }
     return { exports } as unknown as WebAssembly.Instance;
   }
@@ -178,9 +202,7 @@ export class ComponentProcess extends Process {
    */
   private fuelExhausted(state: CoreState): void {
     if (this.cRewinding) {
-      state.ex.asyncify_stop_rewind();
-      this.cRewinding = false;
-      this.suspended = undefined;
+      this.stopRewind();
       return;
     }
     const k = this.kernel;
@@ -220,9 +242,7 @@ export class ComponentProcess extends Process {
   private wrap(state: CoreState, f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
     return (...args: unknown[]) => {
       if (this.cRewinding) {
-        state.ex.asyncify_stop_rewind();
-        this.cRewinding = false;
-        this.suspended = undefined;
+        this.stopRewind();
         if (this.cHasResume) {
           this.cHasResume = false;
           const v = this.cResumeValue;
@@ -272,15 +292,52 @@ export class ComponentProcess extends Process {
     this.blockedNow = true;
   }
 
+  /**
+   * Unwinds every Asyncified module on the stack (an adapter-built component:
+   * the adapter's run, the program's _start, the adapter's fd_write again), each
+   * into its own page, not only the one that called. Each page is a LIFO stack:
+   * a module on the stack twice saves its inner frames first and its outer ones
+   * after, and the rewind, entering outermost first, takes them back in that
+   * order, so one page per module holds both stretches. What must hold is that
+   * all of them unwind and rewind together, and that no call between them
+   * counts as a host call (jco's shim: instantiateCore), or the rewind would
+   * stop there with the inner frames still saved.
+   */
   private unwindIn(s: CoreState): void {
-    if (s.u8 === undefined || s.u8.length === 0) {
-      s.u8 = new Uint8Array(s.memory.buffer);
-      s.dv = new DataView(s.u8.buffer);
+    const all = this.active.length === 0 || (this.active.length === 1 && this.active[0] === s) ? [s] : [...new Set([...this.active, s])];
+    const onStack = all.filter((c) => c.memory);
+    if (!onStack.length) throw new Error('a core module of the component that calls the host has no memory for its suspended stack');
+    for (const c of onStack) {
+      if (c.u8 === undefined || c.u8.length === 0) {
+        c.u8 = new Uint8Array(c.memory!.buffer);
+        c.dv = new DataView(c.u8.buffer);
+      }
+      c.dv!.setUint32(c.data, c.data + 8, true);
+      c.dv!.setUint32(c.data + 4, c.data + PAGE, true);
+      c.ex.asyncify_start_unwind(c.data);
     }
-    s.dv!.setUint32(s.data, s.data + 8, true);
-    s.dv!.setUint32(s.data + 4, s.data + PAGE, true);
-    this.suspended = s;
-    s.ex.asyncify_start_unwind(s.data);
+    this.suspended = onStack;
+  }
+
+  private stopRewind(): void {
+    for (const c of this.suspended ?? []) c.ex.asyncify_stop_rewind();
+    this.cRewinding = false;
+    this.suspended = undefined;
+  }
+
+  /** As a preview1 process's, over the component's memories (the adapter shares the program's) and one Asyncify page per core module that has one. */
+  override memoryFootprint(): MemoryFootprint {
+    const fp = super.memoryFootprint();
+    const withMemory = this.cores.filter((c) => c.memory);
+    const memories = new Set(withMemory.map((c) => c.memory!));
+    const first = (m: WebAssembly.Memory): number => withMemory.find((c) => c.memory === m)!.declared!;
+    for (const m of memories) {
+      fp.declared += first(m);
+      fp.linear += m.buffer.byteLength;
+      fp.touched += nonZeroPages(m.buffer);
+    }
+    fp.asyncify += withMemory.length * PAGE;
+    return fp;
   }
 
   override release(): void {
@@ -302,14 +359,21 @@ export class ComponentProcess extends Process {
         const s = this.suspended;
         if (!s) throw new Error('component resumed with no suspended core instance');
         this.cRewinding = true;
-        s.ex.asyncify_start_rewind(s.data);
+        for (const c of s) c.ex.asyncify_start_rewind(c.data);
       }
       let failed = false;
       try {
-        if (this.begun && this.coreEntry?.state === this.suspended) {
+        if (this.begun && this.coreEntry?.state === this.suspended?.[0]) {
           // A rewind goes straight into the core run function (wasi:cli/run's `result` is 0 for ok):
           // jco's export glue around it would make and end a task of its own on every slice.
-          const r = this.coreEntry!.fn();
+          // On the stack like any entered export (a later suspension unwinds it too).
+          this.active.push(this.coreEntry!.state);
+          let r: unknown;
+          try {
+            r = this.coreEntry!.fn();
+          } finally {
+            this.active.pop();
+          }
           if (!this.stillUnwinding()) failed = r !== 0;
         } else {
           this.begun = true;
@@ -324,7 +388,7 @@ export class ComponentProcess extends Process {
         }
       }
       if (this.stillUnwinding()) {
-        this.suspended!.ex.asyncify_stop_unwind();
+        for (const c of this.suspended!) c.ex.asyncify_stop_unwind();
         return;
       }
       this.end(failed ? { code: 1, status: 1 } : { code: 0, status: 0 });
@@ -341,7 +405,7 @@ export class ComponentProcess extends Process {
   }
 
   private stillUnwinding(): boolean {
-    return this.suspended !== undefined && this.suspended.ex.asyncify_get_state() === 1;
+    return this.suspended !== undefined && this.suspended[0]!.ex.asyncify_get_state() === 1;
   }
 
   private end(info: Parameters<ComponentProcess['kill']>[1] & { status: number }): void {

@@ -16,6 +16,10 @@ import { ipBytes } from '../net/addr/ipaddr.js';
 import { networkOf } from '../net/virtual/index.js';
 import { realNetOf } from '../net/real/network.js';
 import { attachReal } from '../net/real/ops.js';
+import { realResolve } from '../net/real/dns.js';
+import { lookupEtcHosts, readEtcHosts, sortDestinations } from '../net/etchosts.js';
+import { EAI } from '../net/addr/constants.js';
+import { isIPv4, isIPv6 } from 'node:net';
 import { fail, InputStream, OutputStream, Pollable } from './io.js';
 import type { ComponentProcess } from './process.js';
 
@@ -476,10 +480,35 @@ export function socketsImports(p: ComponentProcess): Record<string, Record<strin
     'wasi:sockets/ip-name-lookup': {
       ResolveAddressStream,
       resolveAddresses: (_network: Network, name: string): ResolveAddressStream => {
-        const lit = /^\d+\.\d+\.\d+\.\d+$/.test(name) ? { v4: [name], v6: [] } : name.includes(':') ? { v4: [], v6: [name] } : networkOf(p).resolve(name);
-        if (!lit) fail('name-unresolvable' satisfies ErrorCode);
-        return new ResolveAddressStream(p, [...lit.v4.map((a) => fromIp(a, false)), ...lit.v6.map((a) => fromIp(a, true))]);
+        const r = resolveName(p, name);
+        if (r === undefined) return new ResolveAddressStream(p, []); // waits for the real resolver: runs again when woken
+        return new ResolveAddressStream(p, r.map((a) => fromIp(a.ip, a.family === 6)));
       },
     },
   };
+}
+
+/**
+ * A name's addresses as preview1's getaddrinfo finds them (host/net/syscalls/netdb.ts,
+ * as glibc does): the virtual host's /etc/hosts, then the virtual network's names, or
+ * the real resolver under --net=real; in RFC 6724 order (::1 before 127.0.0.1 for
+ * localhost), so a program tries addresses in the same order in either build.
+ * Undefined when the real resolver is still working (the call waits).
+ */
+function resolveName(p: ComponentProcess, name: string): { family: 4 | 6; ip: string }[] | undefined {
+  if (isIPv4(name)) return [{ family: 4, ip: name }];
+  if (isIPv6(name)) return [{ family: 6, ip: name }];
+  const net = networkOf(p);
+  const hostsFile = readEtcHosts(p);
+  const local = (hostsFile !== undefined ? lookupEtcHosts(hostsFile, name) : undefined) ?? (hostsFile === undefined || !/^(localhost|ip6-)/i.test(name) ? net.resolve(name) : undefined);
+  const rn = realNetOf(p);
+  const r = rn && !(local && /^(localhost|ip6-)/i.test(local.canon)) ? realResolve(p, rn, name) : local;
+  if (r === 'wait') {
+    p.blockedNow = true;
+    return undefined;
+  }
+  if (typeof r === 'number') fail((r === EAI.EAI_AGAIN ? 'temporary-resolver-failure' : 'name-unresolvable') satisfies ErrorCode);
+  if (!r) fail('name-unresolvable' satisfies ErrorCode);
+  const addrs = [...r.v4.map((ip) => ({ family: 4 as const, ip })), ...r.v6.map((ip) => ({ family: 6 as const, ip }))];
+  return addrs.length > 1 ? sortDestinations(addrs, rn ? undefined : net.hosts.get(p.host)) : addrs;
 }

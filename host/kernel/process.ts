@@ -891,7 +891,7 @@ export function summariseFootprints(fps: readonly MemoryFootprint[]): MemorySumm
 }
 
 /** Bytes of memory in 4 KiB pages with a non-zero byte; a page stops being scanned at its first. */
-function nonZeroPages(buf: ArrayBuffer): number {
+export function nonZeroPages(buf: ArrayBuffer): number {
   // Buffer.compare is a native memcmp: several times faster than a JS scan, which runs once per process and so seldom gets optimised.
   const b = Buffer.from(buf);
   let n = 0;
