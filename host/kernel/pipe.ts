@@ -10,7 +10,7 @@ import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, WO
 import { WaitQueue } from './wait.js';
 import type { Process } from './process.js';
 import { BLOCKED } from './syscall.js';
-import { brokenPipe } from './signals.js';
+import { brokenPipe, POLL_IN, POLL_OUT, type FileOwner } from './signals.js';
 import { runCounter } from './ids.js';
 
 /** Linux's default pipe capacity (16 pages). */
@@ -32,6 +32,13 @@ export class Pipe {
   writers = 0;
   /** The POLL* bits of the latest wake (OpenFile.wakeKey): data in, room out, or 0 for a close. */
   wakeKey = 0;
+  /** The open descriptions of both ends, for O_ASYNC (pipe->fasync_readers and fasync_writers). */
+  readonly ends = new Set<PipeEnd>();
+
+  /** kill_fasync: SIGIO to the owners of the `end` descriptions with O_ASYNC on. */
+  tellAsync(end: 'read' | 'write', reason: number): void {
+    for (const e of this.ends) if (e.end === end && e.fown !== undefined && e.fown.asyncFd >= 0) e.fown.sendSigio(reason);
+  }
 
   get room(): number {
     return PIPE_CAPACITY - this.size;
@@ -68,6 +75,7 @@ export class PipeEnd implements OpenFile {
   readonly readable: boolean;
   readonly writable: boolean;
   private closed = false;
+  fown?: FileOwner;
 
   constructor(
     readonly pipe: Pipe,
@@ -77,6 +85,7 @@ export class PipeEnd implements OpenFile {
     this.writable = end === 'write';
     if (end === 'read') pipe.readers++;
     else pipe.writers++;
+    pipe.ends.add(this);
   }
   get waitq(): WaitQueue {
     return this.pipe.waitq;
@@ -103,7 +112,12 @@ export class PipeEnd implements OpenFile {
     let want = 0;
     for (const v of iovs) want += v.length;
     if (want === 0) return 0;
-    if (p.size === 0) return p.writers === 0 ? 0 : WOULD_BLOCK;
+    // pipe_read tells the writers' O_ASYNC owners on its way out, and before it sleeps.
+    if (p.size === 0) {
+      if (p.writers === 0) return 0;
+      p.tellAsync('write', POLL_OUT);
+      return WOULD_BLOCK;
+    }
     const wasFull = p.room < PIPE_BUF;
     let n = 0;
     for (const v of iovs) {
@@ -114,6 +128,7 @@ export class PipeEnd implements OpenFile {
     // Linux wakes writers' pollers only when the pipe was full.
     p.wakeKey = wasFull ? POLLOUT | POLLWRNORM : -1;
     p.waitq.wake();
+    p.tellAsync('write', POLL_OUT);
     return n;
   }
   /**
@@ -123,11 +138,18 @@ export class PipeEnd implements OpenFile {
   write(iovs: Uint8Array[]): number {
     if (this.end !== 'write') throw new Errno(E.EBADF);
     const p = this.pipe;
-    if (p.readers === 0) throw new Errno(E.EPIPE);
     let total = 0;
     for (const v of iovs) total += v.length;
     if (total === 0) return 0;
-    if (total <= PIPE_BUF ? p.room < total : p.room === 0) return WOULD_BLOCK;
+    // pipe_write tells the readers' O_ASYNC owners on its way out (EPIPE included), and before it sleeps.
+    if (p.readers === 0) {
+      p.tellAsync('read', POLL_IN);
+      throw new Errno(E.EPIPE);
+    }
+    if (total <= PIPE_BUF ? p.room < total : p.room === 0) {
+      p.tellAsync('read', POLL_IN);
+      return WOULD_BLOCK;
+    }
     let left = Math.min(total, p.room);
     const n = left;
     for (const v of iovs) {
@@ -138,6 +160,7 @@ export class PipeEnd implements OpenFile {
     }
     p.wakeKey = POLLIN | POLLRDNORM;
     p.waitq.wake();
+    p.tellAsync('read', POLL_IN);
     return n;
   }
   stat(): FileStat {
@@ -148,8 +171,12 @@ export class PipeEnd implements OpenFile {
     this.closed = true;
     if (this.end === 'read') this.pipe.readers--;
     else this.pipe.writers--;
+    this.pipe.ends.delete(this);
     this.pipe.wakeKey = 0;
     this.pipe.waitq.wake();
+    // pipe_release: both sides' O_ASYNC owners hear of it.
+    this.pipe.tellAsync('read', POLL_IN);
+    this.pipe.tellAsync('write', POLL_OUT);
   }
 }
 
