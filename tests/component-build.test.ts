@@ -7,13 +7,14 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { componentWit } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import { compileC } from '../dist/host/toolchain/clang.js';
 import { ROOT, run, runCli } from './helpers.js';
+import { needs } from './tools.js';
 
 const T = 240_000;
 let tmp: string;
@@ -35,6 +36,10 @@ beforeAll(async () => {
   await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'tcp_errors.c')], out: join(tmp, 'errors.wasm'), stderr: () => {} });
   await build('udp_errors', join(ROOT, 'tests', 'component-build', 'udp_errors.c'));
   await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'udp_errors.c')], out: join(tmp, 'udp_errors.wasm'), stderr: () => {} });
+  for (const [name, src] of [['udp_echo', join(ROOT, 'examples', 'udp', 'udp_echo.c')], ['udp_client', join(ROOT, 'tests', 'component-build', 'udp_client.c')]] as const) {
+    await build(name, src);
+    await compileC({ sources: [src], out: join(tmp, `${name}.wasm`), stderr: () => {} });
+  }
 }, T);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -75,26 +80,45 @@ describe('socklab build --target=component', () => {
   }, T);
 });
 
+type Outcome = { status: number | null; stdout: string; stderr: string };
+
 /** Transpiles a component for preview2-shim and runs it in a child node with ARGS. */
-async function runOnShim(file: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function runOnShim(file: string, args: string[]): Promise<Outcome> {
+  return (await startOnShim(file, args)).done;
+}
+
+/** Runs a process and resolves `ready` with the first match of RE in its stdout. */
+function watch(p: ReturnType<typeof spawn>, re: RegExp, cleanup = (): void => {}): { ready: Promise<RegExpMatchArray>; done: Promise<Outcome> } {
+  let stdout = '';
+  let stderr = '';
+  let found: (m: RegExpMatchArray) => void = () => {};
+  const ready = new Promise<RegExpMatchArray>((r) => (found = r));
+  p.stdout!.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    const m = stdout.match(re);
+    if (m) found(m);
+  });
+  p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Outcome>((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', (status) => {
+      cleanup();
+      resolve({ status, stdout, stderr });
+    });
+  });
+  return { ready, done };
+}
+
+/** Transpiles a component for preview2-shim and starts it in a child node with ARGS. */
+async function startOnShim(file: string, args: string[], re = /$^/): Promise<{ ready: Promise<RegExpMatchArray>; done: Promise<Outcome> }> {
   // Inside the package (.cache/ is git-ignored), so the glue finds @bytecodealliance/preview2-shim.
   const dir = join(ROOT, '.cache', 'test-component-build', `${process.pid}-${args[0]}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const out = await transpileBytes(readFileSync(file), { name: 'c', wasiShim: true, base64Cutoff: 0x7fffffff, emitTypescriptDeclarations: false });
   for (const [f, d] of Object.entries(out.files)) writeFileSync(join(dir, f), d);
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'tests', 'component-build', 'p2run.mjs'), join(dir, 'c.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (status) => {
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ status, stdout, stderr });
-    });
-  });
+  const p = spawn(process.execPath, [join(ROOT, 'tests', 'component-build', 'p2run.mjs'), join(dir, 'c.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return watch(p, re, () => rmSync(dir, { recursive: true, force: true }));
 }
 
 describe('a built component on another WASI 0.2 runtime (jco preview2-shim, real loopback)', () => {
@@ -197,5 +221,68 @@ describe('the error paths built both ways', () => {
     expect(c.stderr).toBe('');
     expect(c.stdout).toBe(expected.replace(icmp, ''));
     expect(c.status).toBe(0);
+  }, T);
+
+  it('udp_errors built by gcc prints the same on Linux', async () => {
+    needs('gcc');
+    const exe = join(tmp, 'udp_errors.native');
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'component-build', 'udp_errors.c')]);
+    const p1 = await run({ processes: [{ module: join(tmp, 'udp_errors.wasm'), name: 'udp_errors', args: ['7000'] }], timeoutMs: 60_000 });
+    const port = await freeUdpPair();
+    expect(execFileSync(exe, [String(port)], { encoding: 'utf8' })).toBe(p1.processes[0]!.stdout);
+  }, T);
+});
+
+describe('the UDP echo pair (examples/udp/udp_echo.c and a client) built three ways', () => {
+  const clients = (host: string, port: number): string[][] => [
+    ['udp_client', host, String(port), 'hello', 'a longer datagram'],
+    ['udp_client', host, String(port), 'connect', 'one', 'two', 'three'],
+  ];
+  // Only ports differ: the server's, and each client's ephemeral one.
+  const norm = (out: string, server: number): string => out.replaceAll(`:${server}\n`, ':SERVER\n').replace(/on port \d+/, 'on port SERVER').replace(/(\d+ bytes from 127\.0\.0\.1):\d+/g, '$1:CLIENT');
+
+  it('the components on preview2-shim (real loopback) and gcc on Linux print what the default build prints on socklab', async () => {
+    const cs = clients('localhost', 9000);
+    const v = await run({
+      processes: [
+        { module: join(tmp, 'udp_echo.wasm'), name: 'server', args: ['9000', '5'] },
+        ...cs.map((a, i) => ({ module: join(tmp, 'udp_client.wasm'), name: `client${i}`, args: a.slice(1), startMs: 1 + 100 * i })),
+      ],
+      timeoutMs: 60_000,
+    });
+    expect(v.status).toBe(0);
+    const expected = v.processes.map((p) => norm(p.stdout, 9000));
+    expect(expected).toEqual([
+      'udp echo on port SERVER\n5 bytes from 127.0.0.1:CLIENT\n17 bytes from 127.0.0.1:CLIENT\n3 bytes from 127.0.0.1:CLIENT\n3 bytes from 127.0.0.1:CLIENT\n5 bytes from 127.0.0.1:CLIENT\n',
+      'echo: hello from 127.0.0.1:SERVER\necho: a longer datagram from 127.0.0.1:SERVER\nclient bound to an ephemeral port: 1\n',
+      'echo: one\necho: two\necho: three\nclient bound to an ephemeral port: 1\n',
+    ]);
+
+    const server = await startOnShim(built.udp_echo!, ['udp_echo', '0', '5'], /udp echo on port (\d+)/);
+    const port = Number((await server.ready)[1]);
+    const got: string[] = [];
+    for (const a of clients('localhost', port)) {
+      const c = await runOnShim(built.udp_client!, a);
+      expect(c.stderr).toBe('');
+      expect(c.status).toBe(0);
+      got.push(norm(c.stdout, port));
+    }
+    const sr = await server.done;
+    expect(sr.stderr).toBe('');
+    expect(sr.status).toBe(0);
+    expect([norm(sr.stdout, port), ...got]).toEqual(expected);
+
+    needs('gcc');
+    const exe = (n: string, src: string): string => {
+      const out = join(tmp, `${n}.native`);
+      execFileSync('gcc', ['-O1', '-w', '-o', out, src]);
+      return out;
+    };
+    const nserver = exe('udp_echo', join(ROOT, 'examples', 'udp', 'udp_echo.c'));
+    const nclient = exe('udp_client', join(ROOT, 'tests', 'component-build', 'udp_client.c'));
+    const ns = watch(spawn(nserver, ['0', '5'], { stdio: ['ignore', 'pipe', 'pipe'] }), /udp echo on port (\d+)/);
+    const nport = Number((await ns.ready)[1]);
+    const ngot = clients('localhost', nport).map((a) => norm(execFileSync(nclient, a.slice(1), { encoding: 'utf8' }), nport));
+    expect([norm((await ns.done).stdout, nport), ...ngot]).toEqual(expected);
   }, T);
 });
