@@ -193,12 +193,14 @@ async function freeUdpPair(): Promise<number> {
 }
 
 describe('the error paths built both ways', () => {
-  it('tcp_errors prints the same as the default build on socklab (which matches Linux): address in use, refused, EISCONN, EPIPE, EBADF, ENOTSOCK', async () => {
+  it('tcp_errors prints the same as the default build on socklab (which matches Linux): address in use, refused, EISCONN, EPIPE, EBADF, ENOTSOCK, MSG_PEEK, MSG_WAITALL', async () => {
     const p1 = await run({ processes: [{ module: join(tmp, 'errors.wasm'), name: 'errors', args: ['7000'] }], timeoutMs: 60_000 });
     expect(p1.status).toBe(0);
     const expected = p1.processes[0]!.stdout;
     expect(expected).toMatch(/bind address in use: -1 Address already in use\n/);
     expect(expected).toMatch(/connect refused: -1 Connection refused\n/);
+    expect(expected).toMatch(/\nrecv MSG_PEEK: 4\npeeked ping\nrecv 3: 3\nrecv MSG_PEEK\|MSG_DONTWAIT: 1\n/);
+    expect(expected).toMatch(/\nrecv 5 MSG_WAITALL: 5\ngot gabcd\nrecv MSG_OOB: -1 Invalid argument\n/);
     const port = await freePair();
     const c = await runOnShim(built.errors!, ['errors', String(port)]);
     expect(c.stderr).toBe('');

@@ -501,7 +501,8 @@ static ssize_t tcp_recv(struct sock *s, void *buf, size_t len, int flags) {
     if (s->state == S_CONNECTING && finish_connect(s) == 0) return tcp_recv(s, buf, len, flags);
     return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : ENOTCONN);
   }
-  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_PEEK | MSG_WAITALL)) return fail(EOPNOTSUPP); /* MSG_OOB: WASI streams have no urgent data */
+  if (flags & MSG_OOB) return fail(EINVAL); /* WASI streams carry no urgent data: Linux's answer when none is there */
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_PEEK | MSG_WAITALL)) return fail(EOPNOTSUPP);
   if (len == 0) return 0;
   int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
   if (flags & MSG_PEEK) return tcp_peek(s, buf, len, nonblock);
