@@ -59,6 +59,10 @@ describe('socklab build --target=component', () => {
     for (const i of ['wasi:sockets/tcp@0.2.12', 'wasi:sockets/tcp-create-socket@0.2.12', 'wasi:sockets/instance-network@0.2.12', 'wasi:sockets/ip-name-lookup@0.2.12', 'wasi:io/poll@0.2.12']) expect(imports).toContain(i);
     // Nothing socklab's host lacks (and nothing of socklab's own preview1 ABI).
     expect(imports.filter((i) => !HOSTED.test(i))).toEqual([]);
+    // UDP: the SDK's datagram calls are wasi:sockets/udp imports too.
+    const udp = [...(await componentWit(readFileSync(built.udp_echo!))).matchAll(/^\s*import (\S+);/gm)].map((m) => m[1]!);
+    for (const i of ['wasi:sockets/udp@0.2.12', 'wasi:sockets/udp-create-socket@0.2.12']) expect(udp).toContain(i);
+    expect(udp.filter((i) => !HOSTED.test(i))).toEqual([]);
   }, T);
 
   it('the CLI builds one, names the output .component.wasm by default, and refuses --no-sdk', async () => {

@@ -168,6 +168,21 @@ int main(int argc, char **argv) {
     say("poll", poll(&p, 1, 5000));
     say("recv refused", recv(w, buf, sizeof buf, 0));
   }
+  /* IPv6: a datagram to itself on ::1, its source, and IPv6's larger limit. */
+  int six6 = socket(AF_INET6, SOCK_DGRAM, 0);
+  struct sockaddr_in6 l6 = {0}, f6;
+  l6.sin6_family = AF_INET6;
+  l6.sin6_addr = in6addr_loopback;
+  l6.sin6_port = htons((unsigned short)port);
+  say("bind ::1", bind(six6, (struct sockaddr *)&l6, sizeof l6));
+  say("sendto 65528 bytes on IPv6", sendto(six6, big, 65528, 0, (struct sockaddr *)&l6, sizeof l6));
+  say("sendto itself", sendto(six6, "six", 3, 0, (struct sockaddr *)&l6, sizeof l6));
+  socklen_t f6l = sizeof f6;
+  say("recvfrom itself", recvfrom(six6, buf, sizeof buf, 0, (struct sockaddr *)&f6, &f6l));
+  printf("from itself: %d, len %d\n", f6.sin6_family == AF_INET6 && !memcmp(&f6.sin6_addr, &in6addr_loopback, 16) && f6.sin6_port == l6.sin6_port, (int)f6l);
+  int hops = 9;
+  say("IPV6_UNICAST_HOPS 9", setsockopt(six6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &hops, sizeof hops));
+  close(six6);
   say("close", close(s));
   say("send after close", send(s, "x", 1, 0));
   close(t), close(u), close(v), close(w);
