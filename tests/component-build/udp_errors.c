@@ -105,10 +105,12 @@ int main(int argc, char **argv) {
   printf("peer is s: %d\n", from.sin_port == a.sin_port);
   say("send connected", send(t, "ping", 4, 0));
   say("write connected", write(t, "pong", 4));
-  say("sendto its own peer", sendto(t, "peer", 4, 0, (struct sockaddr *)&a, sizeof a));
+  struct iovec wv[2] = {{"pe", 2}, {"er", 2}};
+  say("writev connected", writev(t, wv, 2));
   int u = socket(AF_INET, SOCK_DGRAM, 0);
   say("a stranger sends to t", sendto(u, "stranger", 8, 0, (struct sockaddr *)&b, sizeof b));
-  for (int i = 0; i < 3; i++) {
+  say("sendto its own peer", sendto(t, "peer", 4, 0, (struct sockaddr *)&a, sizeof a));
+  for (int i = 0; i < 4; i++) {
     fl = sizeof from;
     ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&from, &fl);
     printf("s got %.*s from t: %d\n", (int)n, buf, from.sin_port == b.sin_port);
@@ -116,8 +118,14 @@ int main(int argc, char **argv) {
   say("send back", sendto(s, "back", 4, 0, (struct sockaddr *)&b, sizeof b));
   p.revents = 0;
   poll(&p, 1, 5000);
+  say("send back again", sendto(s, "readv", 5, 0, (struct sockaddr *)&b, sizeof b));
+  p.revents = 0;
+  poll(&p, 1, 5000);
   say("read connected", read(t, buf, sizeof buf));
   printf("got %.4s (the stranger's datagram was not for it)\n", buf);
+  struct iovec rv[2] = {{buf, 3}, {buf + 8, 8}};
+  say("readv connected", readv(t, rv, 2));
+  printf("got %.3s|%.2s\n", buf, buf + 8);
   struct sockaddr unspec = {AF_UNSPEC};
   say("disconnect", connect(t, &unspec, sizeof unspec));
   say("getpeername after disconnect", getpeername(t, (struct sockaddr *)&from, &fl));

@@ -57,6 +57,7 @@ struct sock {
 };
 
 #define UDP(s) ((s)->type == SOCK_DGRAM)
+_Static_assert(sizeof(__wasi_iovec_t) == sizeof(struct iovec) && sizeof(__wasi_ciovec_t) == sizeof(struct iovec), "iovec layouts");
 
 #define MAX_FD 1024
 static struct sock *socks[MAX_FD];
@@ -1121,6 +1122,16 @@ __wasi_errno_t __real___wasi_fd_fdstat_set_flags(__wasi_fd_t, __wasi_fdflags_t);
 __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
   struct sock *s = get((int)fd);
   if (!s) return __real___wasi_fd_read(fd, iov, n, got);
+  if (UDP(s)) {
+    /* readv of a datagram scatters it over the iovecs (wasi-libc's iovec has struct iovec's layout). */
+    int saved = errno;
+    ssize_t r = udp_recv(s, (const struct iovec *)iov, n, 0, NULL, NULL, NULL);
+    int e = errno;
+    errno = saved;
+    if (r < 0) return (__wasi_errno_t)e;
+    *got = (__wasi_size_t)r;
+    return 0;
+  }
   for (size_t i = 0; i < n; i++) {
     if (!iov[i].buf_len) continue;
     int saved = errno;
@@ -1138,6 +1149,16 @@ __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, 
 __wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
   struct sock *s = get((int)fd);
   if (!s) return __real___wasi_fd_write(fd, iov, n, put);
+  if (UDP(s)) {
+    /* writev sends one datagram of all the iovecs, as on Linux. */
+    int saved = errno;
+    ssize_t r = udp_send(s, (const struct iovec *)iov, n, 0, NULL, 0);
+    int e = errno;
+    errno = saved;
+    if (r < 0) return (__wasi_errno_t)e;
+    *put = (__wasi_size_t)r;
+    return 0;
+  }
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
     if (!iov[i].buf_len) continue;
