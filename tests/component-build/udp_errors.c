@@ -53,6 +53,8 @@ int main(int argc, char **argv) {
   say("recv nothing yet, MSG_DONTWAIT", recv(s, buf, sizeof buf, MSG_DONTWAIT));
   say("send unconnected", send(s, "x", 1, 0));
   say("write unconnected", write(s, "x", 1));
+  say("send 65508 bytes unconnected", send(s, big, 65508, 0));
+  say("sendto MSG_OOB", sendto(s, "x", 1, MSG_OOB, (struct sockaddr *)&b, sizeof b));
   say("sendto port 0", sendto(s, "x", 1, 0, (struct sockaddr *)&(struct sockaddr_in){AF_INET, 0, {htonl(INADDR_LOOPBACK)}}, sizeof a));
   struct sockaddr_in6 six = {0};
   six.sin6_family = AF_INET6;

@@ -583,8 +583,7 @@ static void flat_to_mem(const wasi_flat_addr *w, wasi_sockaddr *m) {
 static ssize_t udp_send(struct sock *s, const struct iovec *iov, size_t iovcnt, int flags, const struct sockaddr *a, socklen_t alen) {
   size_t len = 0;
   for (size_t i = 0; i < iovcnt; i++) len += iov[i].iov_len;
-  /* The largest UDP payload: 65535 less the IPv4 and UDP headers; IPv6's payload length leaves out its own header. */
-  if (len > (s->family == AF_INET ? 65507u : 65527u)) return fail(EMSGSIZE);
+  if (s->family == AF_INET && len > 0xffff) return fail(EMSGSIZE);
   if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_CONFIRM)) return fail(EOPNOTSUPP);
   wasi_out_datagram d;
   memset(&d, 0, sizeof d);
@@ -599,6 +598,8 @@ static ssize_t udp_send(struct sock *s, const struct iovec *iov, size_t iovcnt, 
   } else if (s->state != S_CONNECTED) {
     return fail(EDESTADDRREQ);
   }
+  /* The largest UDP payload: 65535 less the IPv4 and UDP headers; IPv6's payload length leaves out its own header. */
+  if (len > (s->family == AF_INET ? 65507u : 65527u)) return fail(EMSGSIZE);
   if (s->shut_wr) return fail(EPIPE);
   int e = udp_autobind(s);
   if (e) return fail(e);
