@@ -37,7 +37,16 @@ int main(int argc, char **argv) {
   printf("peer is loopback: %d\n", peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
   say("send", send(s2, "ping", 4, 0));
   char buf[16];
-  say("recv", recv(c, buf, sizeof buf, 0));
+  say("recv 2 MSG_PEEK", recv(c, buf, 2, MSG_PEEK));
+  say("recv MSG_PEEK", recv(c, buf, sizeof buf, MSG_PEEK));
+  printf("peeked %.4s\n", buf);
+  say("recv 3", recv(c, buf, 3, 0));
+  say("recv MSG_PEEK|MSG_DONTWAIT", recv(c, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT));
+  say("send", send(s2, "ab", 2, 0));
+  say("send", send(s2, "cd", 2, 0));
+  say("recv 5 MSG_WAITALL", recv(c, buf, 5, MSG_WAITALL));
+  printf("got %.5s\n", buf);
+  say("recv MSG_OOB", recv(c, buf, sizeof buf, MSG_OOB | MSG_DONTWAIT));
   say("shutdown", shutdown(s2, SHUT_WR));
   say("recv at end of file", recv(c, buf, sizeof buf, 0));
   say("send after shutdown", send(s2, "x", 1, MSG_NOSIGNAL));

@@ -16,6 +16,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <wasi/api.h>
@@ -32,16 +33,31 @@ __attribute__((export_name("cabi_realloc"))) void *cabi_realloc(void *ptr, size_
 
 enum st { S_NEW, S_BOUND, S_LISTEN, S_CONNECTING, S_CONNECTED, S_FAILED };
 
+/* A UDP socket is S_NEW (unbound, no streams), S_BOUND (streams to anyone)
+ * or S_CONNECTED (streams to one peer: udp-socket.stream(some)). */
 struct sock {
   int family;       /* AF_INET or AF_INET6 */
+  int type;         /* SOCK_STREAM or SOCK_DGRAM */
   enum st state;
   int nonblock;
   int shut_rd, shut_wr, eof;
   int err;          /* SO_ERROR: a failed non-blocking connect */
   int reuseaddr, nodelay, v6only;
-  uint32_t h, in, out;          /* tcp-socket, input-stream, output-stream */
+  int keepalive;    /* SO_KEEPALIVE of a UDP socket: Linux keeps it, and nothing uses it */
+  uint32_t h, in, out;          /* tcp-socket, input-stream, output-stream; or udp-socket and its datagram streams */
   uint32_t p_sock, p_in, p_out; /* their pollables, made on first use */
+  wasi_flat_addr peer;          /* UDP: the address connected to */
+  /* Read from WASI but not yet consumed: a TCP socket's bytes [roff, rlen)
+   * after MSG_PEEK; a UDP socket's next datagram (rfull), fetched by
+   * MSG_PEEK or by poll to learn whether one is there. */
+  uint8_t *rbuf;
+  size_t rlen, roff;
+  int rfull;
+  wasi_sockaddr rfrom;
 };
+
+#define UDP(s) ((s)->type == SOCK_DGRAM)
+_Static_assert(sizeof(__wasi_iovec_t) == sizeof(struct iovec) && sizeof(__wasi_ciovec_t) == sizeof(struct iovec), "iovec layouts");
 
 #define MAX_FD 1024
 static struct sock *socks[MAX_FD];
@@ -149,15 +165,15 @@ static void from_wasi(const wasi_sockaddr *w, struct sockaddr *a, socklen_t *len
 /* ---- pollables ---- */
 
 static uint32_t sock_pollable(struct sock *s) {
-  if (!s->p_sock) s->p_sock = wasi_tcp_subscribe(s->h);
+  if (!s->p_sock) s->p_sock = UDP(s) ? wasi_udp_subscribe(s->h) : wasi_tcp_subscribe(s->h);
   return s->p_sock;
 }
 static uint32_t in_pollable(struct sock *s) {
-  if (!s->p_in) s->p_in = wasi_in_subscribe(s->in);
+  if (!s->p_in) s->p_in = UDP(s) ? wasi_dgram_in_subscribe(s->in) : wasi_in_subscribe(s->in);
   return s->p_in;
 }
 static uint32_t out_pollable(struct sock *s) {
-  if (!s->p_out) s->p_out = wasi_out_subscribe(s->out);
+  if (!s->p_out) s->p_out = UDP(s) ? wasi_dgram_out_subscribe(s->out) : wasi_out_subscribe(s->out);
   return s->p_out;
 }
 
@@ -184,14 +200,20 @@ static int new_fd(struct sock *s) {
   return fd;
 }
 
-static void release(struct sock *s) {
-  /* Children first: pollables, then streams, then the socket. */
-  if (s->p_sock) wasi_pollable_drop(s->p_sock);
+/* Children first: the streams' pollables, then the streams. */
+static void drop_streams(struct sock *s) {
   if (s->p_in) wasi_pollable_drop(s->p_in);
   if (s->p_out) wasi_pollable_drop(s->p_out);
-  if (s->in) wasi_in_drop(s->in);
-  if (s->out) wasi_out_drop(s->out);
-  if (s->h) wasi_tcp_drop(s->h);
+  if (s->in) UDP(s) ? wasi_dgram_in_drop(s->in) : wasi_in_drop(s->in);
+  if (s->out) UDP(s) ? wasi_dgram_out_drop(s->out) : wasi_out_drop(s->out);
+  s->p_in = s->p_out = s->in = s->out = 0;
+}
+
+static void release(struct sock *s) {
+  if (s->p_sock) wasi_pollable_drop(s->p_sock);
+  drop_streams(s);
+  if (s->h) UDP(s) ? wasi_udp_drop(s->h) : wasi_tcp_drop(s->h);
+  free(s->rbuf);
   free(s);
 }
 
@@ -200,17 +222,19 @@ int socket(int domain, int type, int protocol) {
   type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (domain != AF_INET && domain != AF_INET6) return fail(EAFNOSUPPORT); /* AF_UNIX, AF_PACKET: no WASI 0.2 interface */
   if (type == SOCK_RAW) return fail(EPROTONOSUPPORT);
-  if (type != SOCK_STREAM) return fail(type == SOCK_DGRAM ? EPROTONOSUPPORT : EINVAL);
-  if (protocol != 0 && protocol != IPPROTO_TCP) return fail(EPROTONOSUPPORT);
+  if (type != SOCK_STREAM && type != SOCK_DGRAM) return fail(EINVAL);
+  if (protocol != 0 && protocol != (type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP)) return fail(EPROTONOSUPPORT);
   wasi_res_handle r;
-  wasi_create_tcp_socket(domain == AF_INET ? 0 : 1, &r);
+  if (type == SOCK_STREAM) wasi_create_tcp_socket(domain == AF_INET ? 0 : 1, &r);
+  else wasi_create_udp_socket(domain == AF_INET ? 0 : 1, &r);
   if (r.is_err) return fail(__socklab_errno_of(r.u.ec));
   struct sock *s = calloc(1, sizeof *s);
   if (!s) {
-    wasi_tcp_drop(r.u.h);
+    type == SOCK_STREAM ? wasi_tcp_drop(r.u.h) : wasi_udp_drop(r.u.h);
     return fail(ENOMEM);
   }
   s->family = domain;
+  s->type = type;
   s->h = r.u.h;
   s->nonblock = (flags & SOCK_NONBLOCK) != 0;
   int fd = new_fd(s);
@@ -228,12 +252,26 @@ static int wait_on(uint32_t p) {
   return 0;
 }
 
+/* Waits for ever: what Linux does for a wait nothing can end. */
+static void block_forever(void) {
+  uint32_t never = wasi_subscribe_duration(~0ull >> 1);
+  for (;;) wasi_pollable_block(never);
+}
+
+/* The wildcard address of the socket's family, port 0. */
+static void any_addr(const struct sock *s, wasi_flat_addr *w) {
+  memset(w, 0, sizeof *w);
+  w->tag = s->family == AF_INET ? 0 : 1;
+}
+
 static int do_bind(struct sock *s, const wasi_flat_addr *w) {
   wasi_res_unit r;
-  wasi_tcp_start_bind(s->h, __socklab_network(), WASI_FLAT_ARGS(*w), &r);
+  if (UDP(s)) wasi_udp_start_bind(s->h, __socklab_network(), WASI_FLAT_ARGS(*w), &r);
+  else wasi_tcp_start_bind(s->h, __socklab_network(), WASI_FLAT_ARGS(*w), &r);
   if (!r.is_err) {
     for (;;) {
-      wasi_tcp_finish_bind(s->h, &r);
+      if (UDP(s)) wasi_udp_finish_bind(s->h, &r);
+      else wasi_tcp_finish_bind(s->h, &r);
       if (!r.is_err || r.ec != EC_WOULD_BLOCK) break;
       wait_on(sock_pollable(s));
     }
@@ -241,6 +279,32 @@ static int do_bind(struct sock *s, const wasi_flat_addr *w) {
   if (r.is_err) return r.ec == EC_INVALID_STATE ? EINVAL : __socklab_errno_of(r.ec);
   s->state = S_BOUND;
   return 0;
+}
+
+/* Opens a UDP socket's datagram streams, to REMOTE (connected) or to anyone
+ * (NULL). The previous ones are dropped first: wasi:sockets ends them anyway. */
+static int udp_stream(struct sock *s, const wasi_flat_addr *remote) {
+  drop_streams(s);
+  wasi_flat_addr none;
+  any_addr(s, &none);
+  wasi_res_streams r;
+  wasi_udp_stream(s->h, remote != NULL, WASI_FLAT_ARGS(remote ? *remote : none), &r);
+  if (r.is_err) return __socklab_errno_of(r.u.ec);
+  s->in = r.u.s.in;
+  s->out = r.u.s.out;
+  s->state = remote ? S_CONNECTED : S_BOUND;
+  if (remote) s->peer = *remote;
+  return 0;
+}
+
+/* Linux binds an unbound UDP socket to an ephemeral port on its first send
+ * or connect; wasi:sockets wants an explicit bind before stream. */
+static int udp_autobind(struct sock *s) {
+  if (s->state != S_NEW) return 0;
+  wasi_flat_addr any;
+  any_addr(s, &any);
+  int e = do_bind(s, &any);
+  return e ? e : udp_stream(s, NULL);
 }
 
 int bind(int fd, const struct sockaddr *a, socklen_t len) {
@@ -251,12 +315,14 @@ int bind(int fd, const struct sockaddr *a, socklen_t len) {
   if (e) return fail(e);
   if (s->state != S_NEW) return fail(EINVAL);
   e = do_bind(s, &w);
+  if (!e && UDP(s)) e = udp_stream(s, NULL);
   return e ? fail(e) : 0;
 }
 
 int listen(int fd, int backlog) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
+  if (UDP(s)) return fail(EOPNOTSUPP);
   if (s->state == S_LISTEN) {
     wasi_res_unit r;
     wasi_tcp_set_listen_backlog_size(s->h, backlog > 0 ? (uint64_t)backlog : 1, &r);
@@ -266,8 +332,7 @@ int listen(int fd, int backlog) {
   if (s->state == S_NEW) {
     /* Linux binds an unbound socket to an ephemeral port; WASI 0.2 wants an explicit bind. */
     wasi_flat_addr any;
-    memset(&any, 0, sizeof any);
-    any.tag = s->family == AF_INET ? 0 : 1;
+    any_addr(s, &any);
     int e = do_bind(s, &any);
     if (e) return fail(e);
   }
@@ -301,9 +366,28 @@ static int finish_connect(struct sock *s) {
   return __socklab_errno_of(r.u.ec);
 }
 
+/* UDP connect: stream(some(peer)); AF_UNSPEC disconnects with stream(none). */
+static int udp_connect(struct sock *s, const struct sockaddr *a, socklen_t len) {
+  if (a && len >= sizeof(sa_family_t) && a->sa_family == AF_UNSPEC) {
+    int e = s->state == S_CONNECTED ? udp_stream(s, NULL) : 0;
+    return e ? fail(e) : 0;
+  }
+  wasi_flat_addr w;
+  int e = to_wasi(s, a, len, &w);
+  if (!e) e = udp_autobind(s);
+  if (e) return fail(e);
+  e = udp_stream(s, &w);
+  if (e) {
+    udp_stream(s, NULL); /* still usable unconnected, as on Linux */
+    return fail(e);
+  }
+  return 0;
+}
+
 int connect(int fd, const struct sockaddr *a, socklen_t len) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
+  if (UDP(s)) return udp_connect(s, a, len);
   wasi_flat_addr w;
   int e = to_wasi(s, a, len, &w);
   if (e) return fail(e);
@@ -331,6 +415,7 @@ int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, in
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return fail(EINVAL);
+  if (UDP(s)) return fail(EOPNOTSUPP);
   if (s->state != S_LISTEN) return fail(EINVAL);
   wasi_res_accept r;
   for (;;) {
@@ -367,14 +452,8 @@ int accept(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len) { r
 
 /* ---- data ---- */
 
-static ssize_t sock_recv(struct sock *s, void *buf, size_t len, int flags) {
-  if (s->state != S_CONNECTED) {
-    if (s->state == S_CONNECTING && finish_connect(s) == 0) return sock_recv(s, buf, len, flags);
-    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : ENOTCONN);
-  }
-  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP); /* MSG_PEEK, MSG_WAITALL, MSG_OOB: no stream equivalent */
-  if (s->eof || s->shut_rd || len == 0) return 0;
-  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+/* One read of the input stream into BUF: bytes, 0 at end of file, or -1 and errno (EAGAIN: nothing yet, non-blocking). */
+static ssize_t tcp_read(struct sock *s, void *buf, size_t len, int nonblock) {
   wasi_res_list r;
   if (nonblock) wasi_in_read(s->in, len, &r);
   else wasi_in_blocking_read(s->in, len, &r);
@@ -395,9 +474,59 @@ static ssize_t sock_recv(struct sock *s, void *buf, size_t len, int flags) {
   return (ssize_t)r.u.list.len;
 }
 
-static ssize_t sock_send(struct sock *s, const void *buf, size_t len, int flags) {
+/* MSG_PEEK: a stream cannot be read without consuming, so what is peeked
+ * stays in the socket's buffer (topped up with what is there at once) and
+ * later reads take it first. */
+static ssize_t tcp_peek(struct sock *s, void *buf, size_t len, int nonblock) {
+  size_t have = s->rlen - s->roff;
+  if (have < len && !s->eof && !s->shut_rd) {
+    if (s->roff) {
+      memmove(s->rbuf, s->rbuf + s->roff, have);
+      s->rlen = have, s->roff = 0;
+    }
+    uint8_t *b = realloc(s->rbuf, len);
+    if (!b) return fail(ENOMEM);
+    s->rbuf = b;
+    /* With bytes in hand, only what is there at once: a stream's error shows again on the next read. */
+    ssize_t n = tcp_read(s, b + have, len - have, nonblock || have > 0);
+    if (n < 0 && !have) return -1;
+    if (n > 0) s->rlen += (size_t)n, have += (size_t)n;
+  }
+  size_t n = have < len ? have : len;
+  memcpy(buf, s->rbuf + s->roff, n);
+  return (ssize_t)n;
+}
+
+static ssize_t tcp_recv(struct sock *s, void *buf, size_t len, int flags) {
   if (s->state != S_CONNECTED) {
-    if (s->state == S_CONNECTING && finish_connect(s) == 0) return sock_send(s, buf, len, flags);
+    if (s->state == S_CONNECTING && finish_connect(s) == 0) return tcp_recv(s, buf, len, flags);
+    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : ENOTCONN);
+  }
+  if (flags & MSG_OOB) return fail(EINVAL); /* WASI streams carry no urgent data: Linux's answer when none is there */
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_PEEK | MSG_WAITALL)) return fail(EOPNOTSUPP);
+  if (len == 0) return 0;
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  if (flags & MSG_PEEK) return tcp_peek(s, buf, len, nonblock);
+  size_t done = 0;
+  if (s->roff < s->rlen) {
+    done = s->rlen - s->roff < len ? s->rlen - s->roff : len;
+    memcpy(buf, s->rbuf + s->roff, done);
+    s->roff += done;
+    if (s->roff == s->rlen) s->roff = s->rlen = 0;
+  }
+  /* MSG_WAITALL: read until LEN, end of file, an error or (non-blocking) nothing more. */
+  while (done < len && (!done || (flags & MSG_WAITALL)) && !s->eof && !s->shut_rd) {
+    ssize_t n = tcp_read(s, (char *)buf + done, len - done, nonblock);
+    if (n < 0 && !done) return -1;
+    if (n <= 0) break;
+    done += (size_t)n;
+  }
+  return (ssize_t)done;
+}
+
+static ssize_t tcp_send(struct sock *s, const void *buf, size_t len, int flags) {
+  if (s->state != S_CONNECTED) {
+    if (s->state == S_CONNECTING && finish_connect(s) == 0) return tcp_send(s, buf, len, flags);
     return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : s->state == S_FAILED ? EPIPE : ENOTCONN);
   }
   if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP);
@@ -435,6 +564,141 @@ static ssize_t sock_send(struct sock *s, const void *buf, size_t len, int flags)
   return (ssize_t)done;
 }
 
+/* ip-socket-address flattened (as to_wasi makes it) to its memory layout, for outgoing-datagram. */
+static void flat_to_mem(const wasi_flat_addr *w, wasi_sockaddr *m) {
+  memset(m, 0, sizeof *m);
+  m->tag = (uint8_t)w->tag;
+  if (w->tag == 0) {
+    m->u.v4.port = (uint16_t)w->f[0];
+    for (int i = 0; i < 4; i++) m->u.v4.addr[i] = (uint8_t)w->f[1 + i];
+  } else {
+    m->u.v6.port = (uint16_t)w->f[0];
+    m->u.v6.flow = (uint32_t)w->f[1];
+    for (int i = 0; i < 8; i++) m->u.v6.addr[i] = (uint16_t)w->f[2 + i];
+    m->u.v6.scope = (uint32_t)w->f[10];
+  }
+}
+
+/* One datagram of the gathered IOV to A (or the connected peer), in Linux's order of checks. */
+static ssize_t udp_send(struct sock *s, const struct iovec *iov, size_t iovcnt, int flags, const struct sockaddr *a, socklen_t alen) {
+  size_t len = 0;
+  for (size_t i = 0; i < iovcnt; i++) len += iov[i].iov_len;
+  if (s->family == AF_INET && len > 0xffff) return fail(EMSGSIZE);
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_CONFIRM)) return fail(EOPNOTSUPP);
+  wasi_out_datagram d;
+  memset(&d, 0, sizeof d);
+  if (a) {
+    wasi_flat_addr w;
+    int e = to_wasi(s, a, alen, &w);
+    if (e) return fail(e);
+    if (w.f[0] == 0) return fail(EINVAL); /* port 0 */
+    /* A connected udp-socket sends only to its peer: another address cannot be expressed in wasi:sockets. */
+    if (s->state == S_CONNECTED && memcmp(&w, &s->peer, sizeof w)) return fail(EISCONN);
+    if (s->state != S_CONNECTED) d.some = 1, flat_to_mem(&w, &d.to);
+  } else if (s->state != S_CONNECTED) {
+    return fail(EDESTADDRREQ);
+  }
+  /* The largest UDP payload: 65535 less the IPv4 and UDP headers; IPv6's payload length leaves out its own header. */
+  if (len > (s->family == AF_INET ? 65507u : 65527u)) return fail(EMSGSIZE);
+  if (s->shut_wr) return fail(EPIPE);
+  int e = udp_autobind(s);
+  if (e) return fail(e);
+  uint8_t *gathered = NULL;
+  if (iovcnt == 1) {
+    d.data = iov[0].iov_base;
+  } else if (len) {
+    gathered = malloc(len);
+    if (!gathered) return fail(ENOMEM);
+    for (size_t i = 0, off = 0; i < iovcnt; off += iov[i].iov_len, i++) memcpy(gathered + off, iov[i].iov_base, iov[i].iov_len);
+    d.data = gathered;
+  }
+  d.len = (uint32_t)len;
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  for (;;) {
+    wasi_res_u64 r;
+    wasi_dgram_check_send(s->out, &r);
+    if (!r.is_err && r.u.v > 0) wasi_dgram_send(s->out, &d, 1, &r);
+    if (r.is_err || r.u.v > 0) {
+      free(gathered);
+      return r.is_err ? fail(__socklab_errno_of(r.u.ec)) : (ssize_t)len;
+    }
+    if (nonblock) {
+      free(gathered);
+      return fail(EAGAIN);
+    }
+    wait_on(out_pollable(s));
+  }
+}
+
+/* Takes the next datagram from the incoming stream into the socket: 0, EAGAIN when there is none, or the errno of the stream's error. */
+static int udp_fetch(struct sock *s) {
+  if (s->rfull) return 0;
+  if (!s->in) return EAGAIN; /* unbound: nothing can arrive */
+  wasi_res_dgrams r;
+  wasi_dgram_receive(s->in, 1, &r);
+  if (r.is_err) return __socklab_errno_of(r.u.ec);
+  if (r.u.list.len == 0) {
+    free(r.u.list.ptr);
+    return EAGAIN;
+  }
+  free(s->rbuf);
+  s->rbuf = r.u.list.ptr[0].data;
+  s->rlen = r.u.list.ptr[0].len;
+  s->rfrom = r.u.list.ptr[0].from;
+  s->rfull = 1;
+  free(r.u.list.ptr);
+  return 0;
+}
+
+/* One datagram into IOV: its length (the whole of it with MSG_TRUNC), the rest
+ * of a longer one dropped (*trunc set) as Linux does; its source into A. */
+static ssize_t udp_recv(struct sock *s, const struct iovec *iov, size_t iovcnt, int flags, struct sockaddr *a, socklen_t *alen, int *trunc) {
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  for (;;) {
+    if (s->err) {
+      /* An error the stream reported while poll looked for a datagram. */
+      int e = s->err;
+      s->err = 0;
+      return fail(e);
+    }
+    int e = udp_fetch(s);
+    if (!e) break;
+    if (e != EAGAIN) return fail(e);
+    if (s->shut_rd) return 0;
+    if (nonblock) return fail(EAGAIN);
+    if (!s->in) block_forever(); /* recv on an unbound UDP socket: Linux waits for ever too */
+    wait_on(in_pollable(s));
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < iovcnt && n < s->rlen; i++) {
+    size_t k = s->rlen - n < iov[i].iov_len ? s->rlen - n : iov[i].iov_len;
+    memcpy(iov[i].iov_base, s->rbuf + n, k);
+    n += k;
+  }
+  size_t full = s->rlen;
+  if (a && alen) from_wasi(&s->rfrom, a, alen);
+  if (trunc) *trunc = full > n;
+  if (!(flags & MSG_PEEK)) {
+    free(s->rbuf);
+    s->rbuf = NULL;
+    s->rlen = 0;
+    s->rfull = 0;
+  }
+  return (ssize_t)((flags & MSG_TRUNC) ? full : n);
+}
+
+static ssize_t sock_recv(struct sock *s, void *buf, size_t len, int flags) {
+  if (!UDP(s)) return tcp_recv(s, buf, len, flags);
+  struct iovec v = {buf, len};
+  return udp_recv(s, &v, 1, flags, NULL, NULL, NULL);
+}
+
+static ssize_t sock_send(struct sock *s, const void *buf, size_t len, int flags) {
+  if (!UDP(s)) return tcp_send(s, buf, len, flags);
+  struct iovec v = {(void *)buf, len};
+  return udp_send(s, &v, 1, flags, NULL, 0);
+}
+
 ssize_t send(int fd, const void *buf, size_t len, int flags) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
@@ -450,15 +714,22 @@ ssize_t recv(int fd, void *buf, size_t len, int flags) {
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *a, socklen_t alen) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
+  if (UDP(s)) {
+    struct iovec v = {(void *)buf, len};
+    return udp_send(s, &v, 1, flags, a, alen);
+  }
   if (a && s->state == S_CONNECTED) return fail(EISCONN);
-  (void)alen;
-  return sock_send(s, buf, len, flags);
+  return tcp_send(s, buf, len, flags);
 }
 
 ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags, struct sockaddr *__restrict a, socklen_t *__restrict alen) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
-  ssize_t n = sock_recv(s, buf, len, flags);
+  if (UDP(s)) {
+    struct iovec v = {buf, len};
+    return udp_recv(s, &v, 1, flags, a, alen, NULL);
+  }
+  ssize_t n = tcp_recv(s, buf, len, flags);
   if (n >= 0 && a && alen) *alen = 0; /* a connected stream socket reports no address, as Linux */
   return n;
 }
@@ -467,9 +738,10 @@ ssize_t sendmsg(int fd, const struct msghdr *m, int flags) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   if (m->msg_controllen) return fail(EOPNOTSUPP); /* SCM_RIGHTS and friends have no WASI 0.2 form */
+  if (UDP(s)) return udp_send(s, m->msg_iov, (size_t)m->msg_iovlen, flags, m->msg_name, m->msg_namelen);
   ssize_t total = 0;
   for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
-    ssize_t n = sock_send(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
+    ssize_t n = tcp_send(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
     if (n < 0) return total ? total : -1;
     total += n;
     if ((size_t)n < m->msg_iov[i].iov_len) break;
@@ -482,10 +754,16 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
   if (!s) return nosock(fd);
   m->msg_controllen = 0;
   m->msg_flags = 0;
+  if (UDP(s)) {
+    int trunc = 0;
+    ssize_t n = udp_recv(s, m->msg_iov, (size_t)m->msg_iovlen, flags, m->msg_name, m->msg_name ? &m->msg_namelen : NULL, &trunc);
+    if (n >= 0 && trunc) m->msg_flags |= MSG_TRUNC;
+    return n;
+  }
   m->msg_namelen = 0;
   for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) {
     if (!m->msg_iov[i].iov_len) continue;
-    return sock_recv(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
+    return tcp_recv(s, m->msg_iov[i].iov_base, m->msg_iov[i].iov_len, flags);
   }
   return 0;
 }
@@ -494,6 +772,12 @@ int shutdown(int fd, int how) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR) return fail(EINVAL);
+  if (UDP(s)) {
+    /* wasi:sockets has no UDP shutdown: the SDK keeps it. Linux marks even an unconnected socket, and says ENOTCONN. */
+    if (how != SHUT_WR) s->shut_rd = 1;
+    if (how != SHUT_RD) s->shut_wr = 1;
+    return s->state == S_CONNECTED ? 0 : fail(ENOTCONN);
+  }
   if (s->state == S_LISTEN) return 0; /* Linux accepts it on a listener (WASI 0.2 has no such transition) */
   if (s->state != S_CONNECTED) return fail(ENOTCONN);
   wasi_res_unit r;
@@ -508,7 +792,8 @@ int getsockname(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   wasi_res_addr r;
-  wasi_tcp_local_address(s->h, &r);
+  if (UDP(s)) wasi_udp_local_address(s->h, &r);
+  else wasi_tcp_local_address(s->h, &r);
   if (r.is_err) {
     /* Linux reports an unbound socket as the wildcard address, port 0. */
     memset(&r.u.a, 0, sizeof r.u.a);
@@ -524,7 +809,8 @@ int getpeername(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len
   if (s->state == S_CONNECTING) finish_connect(s);
   if (s->state != S_CONNECTED) return fail(ENOTCONN);
   wasi_res_addr r;
-  wasi_tcp_remote_address(s->h, &r);
+  if (UDP(s)) wasi_udp_remote_address(s->h, &r);
+  else wasi_tcp_remote_address(s->h, &r);
   if (r.is_err) return fail(ENOTCONN);
   from_wasi(&r.u.a, a, len);
   return 0;
@@ -540,6 +826,12 @@ static int put_int(void *v, socklen_t *len, int x) {
   return 0;
 }
 
+/* IP_TTL and IPV6_UNICAST_HOPS: tcp-socket's hop-limit, udp-socket's unicast-hop-limit. */
+static void set_hops(struct sock *s, int v, wasi_res_unit *r) {
+  if (UDP(s)) wasi_udp_set_unicast_hop_limit(s->h, v, r);
+  else wasi_tcp_set_hop_limit(s->h, v, r);
+}
+
 int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
@@ -547,15 +839,19 @@ int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
   int x;
   memcpy(&x, v, sizeof x);
   wasi_res_unit r = {0, 0};
+  uint64_t size = x < 0 ? 0 : (uint64_t)x;
   if (level == SOL_SOCKET) {
     switch (name) {
     case SO_REUSEADDR: s->reuseaddr = x != 0; return 0; /* WASI runtimes let a listener rebind at once anyway */
-    case SO_KEEPALIVE: wasi_tcp_set_keep_alive_enabled(s->h, x != 0, &r); break;
-    case SO_RCVBUF: wasi_tcp_set_receive_buffer_size(s->h, x < 0 ? 0 : (uint64_t)x, &r); break;
-    case SO_SNDBUF: wasi_tcp_set_send_buffer_size(s->h, x < 0 ? 0 : (uint64_t)x, &r); break;
+    case SO_KEEPALIVE:
+      if (UDP(s)) s->keepalive = x != 0;
+      else wasi_tcp_set_keep_alive_enabled(s->h, x != 0, &r);
+      break;
+    case SO_RCVBUF: UDP(s) ? wasi_udp_set_receive_buffer_size(s->h, size, &r) : wasi_tcp_set_receive_buffer_size(s->h, size, &r); break;
+    case SO_SNDBUF: UDP(s) ? wasi_udp_set_send_buffer_size(s->h, size, &r) : wasi_tcp_set_send_buffer_size(s->h, size, &r); break;
     default: return fail(ENOPROTOOPT);
     }
-  } else if (level == IPPROTO_TCP) {
+  } else if (level == IPPROTO_TCP && !UDP(s)) {
     switch (name) {
     case TCP_NODELAY: s->nodelay = x != 0; return 0; /* no WASI 0.2 option: kept for getsockopt */
     case TCP_KEEPIDLE: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_idle_time(s->h, (uint64_t)x * 1000000000ull, &r); break;
@@ -565,10 +861,10 @@ int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
     }
   } else if (level == IPPROTO_IP && name == IP_TTL && s->family == AF_INET) {
     if (x < -1 || x == 0 || x > 255) return fail(EINVAL);
-    wasi_tcp_set_hop_limit(s->h, x == -1 ? 64 : x, &r);
+    set_hops(s, x == -1 ? 64 : x, &r);
   } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_UNICAST_HOPS) {
     if (x < -1 || x > 255) return fail(EINVAL);
-    wasi_tcp_set_hop_limit(s->h, x == -1 ? 64 : x, &r);
+    set_hops(s, x == -1 ? 64 : x, &r);
   } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_V6ONLY) {
     if (s->state != S_NEW) return fail(EINVAL);
     s->v6only = x != 0; /* WASI 0.2 has no dual-stack switch: the runtime's default stands */
@@ -584,9 +880,9 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
   if (!s) return nosock(fd);
   if (level == SOL_SOCKET) {
     switch (name) {
-    case SO_TYPE: return put_int(v, len, SOCK_STREAM);
+    case SO_TYPE: return put_int(v, len, s->type);
     case SO_DOMAIN: return put_int(v, len, s->family);
-    case SO_PROTOCOL: return put_int(v, len, IPPROTO_TCP);
+    case SO_PROTOCOL: return put_int(v, len, UDP(s) ? IPPROTO_UDP : IPPROTO_TCP);
     case SO_ACCEPTCONN: return put_int(v, len, s->state == S_LISTEN);
     case SO_REUSEADDR: return put_int(v, len, s->reuseaddr);
     case SO_ERROR: {
@@ -599,6 +895,7 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
       return put_int(v, len, e);
     }
     case SO_KEEPALIVE: {
+      if (UDP(s)) return put_int(v, len, s->keepalive);
       wasi_res_u8 r;
       wasi_tcp_keep_alive_enabled(s->h, &r);
       return r.is_err ? fail(__socklab_errno_of(r.v)) : put_int(v, len, r.v);
@@ -606,14 +903,14 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
     case SO_RCVBUF:
     case SO_SNDBUF: {
       wasi_res_u64 r;
-      if (name == SO_RCVBUF) wasi_tcp_receive_buffer_size(s->h, &r);
-      else wasi_tcp_send_buffer_size(s->h, &r);
+      if (name == SO_RCVBUF) UDP(s) ? wasi_udp_receive_buffer_size(s->h, &r) : wasi_tcp_receive_buffer_size(s->h, &r);
+      else UDP(s) ? wasi_udp_send_buffer_size(s->h, &r) : wasi_tcp_send_buffer_size(s->h, &r);
       return r.is_err ? fail(__socklab_errno_of(r.u.ec)) : put_int(v, len, r.u.v > 0x7fffffff ? 0x7fffffff : (int)r.u.v);
     }
     default: return fail(ENOPROTOOPT);
     }
   }
-  if (level == IPPROTO_TCP) {
+  if (level == IPPROTO_TCP && !UDP(s)) {
     wasi_res_u64 r;
     switch (name) {
     case TCP_NODELAY: return put_int(v, len, s->nodelay);
@@ -630,7 +927,8 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
   }
   if ((level == IPPROTO_IP && name == IP_TTL && s->family == AF_INET) || (level == IPPROTO_IPV6 && name == IPV6_UNICAST_HOPS && s->family == AF_INET6)) {
     wasi_res_u8 r;
-    wasi_tcp_hop_limit(s->h, &r);
+    if (UDP(s)) wasi_udp_unicast_hop_limit(s->h, &r);
+    else wasi_tcp_hop_limit(s->h, &r);
     return r.is_err ? fail(__socklab_errno_of(r.v)) : put_int(v, len, r.v);
   }
   if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY && s->family == AF_INET6) return put_int(v, len, s->v6only);
@@ -640,7 +938,28 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
 /* ---- poll and select ---- */
 
 /* The revents of a socket now, without waiting. */
+/* A UDP socket: readable when a datagram is there (fetched to know, since a
+ * pollable may wake for nothing), writable when check-send allows one. */
+static short udp_revents(struct sock *s, short events) {
+  short re = 0;
+  if (s->state == S_NEW) return (POLLOUT | POLLWRNORM) & events; /* Linux: an unbound UDP socket is writable */
+  if (events & (POLLIN | POLLRDNORM)) {
+    int e = s->rfull || s->err ? 0 : wasi_pollable_ready(in_pollable(s)) ? udp_fetch(s) : EAGAIN;
+    if (e && e != EAGAIN) s->err = e;
+    if (s->rfull || s->shut_rd) re |= POLLIN | POLLRDNORM;
+  }
+  if (s->err) re |= POLLERR;
+  if (events & (POLLOUT | POLLWRNORM)) {
+    wasi_res_u64 c;
+    wasi_dgram_check_send(s->out, &c);
+    if (c.is_err || c.u.v > 0) re |= POLLOUT | POLLWRNORM;
+  }
+  if (s->shut_rd && s->shut_wr) re |= POLLHUP;
+  return re & (events | POLLERR | POLLHUP);
+}
+
 static short sock_revents(struct sock *s, short events) {
+  if (UDP(s)) return udp_revents(s, events);
   short re = 0;
   if (s->state == S_CONNECTING && wasi_pollable_ready(sock_pollable(s))) {
     int e = finish_connect(s);
@@ -651,7 +970,7 @@ static short sock_revents(struct sock *s, short events) {
     if (wasi_pollable_ready(sock_pollable(s))) re |= POLLIN;
     break;
   case S_CONNECTED:
-    if (s->eof || s->shut_rd || wasi_pollable_ready(in_pollable(s))) re |= POLLIN | POLLRDNORM;
+    if (s->eof || s->shut_rd || s->roff < s->rlen || wasi_pollable_ready(in_pollable(s))) re |= POLLIN | POLLRDNORM;
     if (!s->shut_wr && wasi_pollable_ready(out_pollable(s))) {
       wasi_res_sz c;
       wasi_out_check_write(s->out, &c);
@@ -680,6 +999,12 @@ static short sock_revents(struct sock *s, short events) {
 /* The pollables that would change a socket's answer, for a wait. */
 static size_t sock_wait_set(struct sock *s, short events, uint32_t *out) {
   size_t n = 0;
+  if (UDP(s)) {
+    if (s->state == S_NEW) return 0;
+    if (events & (POLLIN | POLLRDNORM)) out[n++] = in_pollable(s);
+    if (events & (POLLOUT | POLLWRNORM)) out[n++] = out_pollable(s);
+    return n;
+  }
   switch (s->state) {
   case S_LISTEN:
   case S_CONNECTING: out[n++] = sock_pollable(s); break;
@@ -738,8 +1063,7 @@ int __wrap_poll(struct pollfd *fds, nfds_t n, int timeout) {
     if (k == 0) {
       /* Nothing can change (no events asked): wait for ever, as Linux would. */
       free(set);
-      uint32_t never = wasi_subscribe_duration(~0ull >> 1);
-      for (;;) wasi_pollable_block(never);
+      block_forever();
     }
     struct { uint32_t *ptr; uint32_t len; } got;
     wasi_poll(set, (uint32_t)k, (uint32_t *)&got);
@@ -799,6 +1123,16 @@ __wasi_errno_t __real___wasi_fd_fdstat_set_flags(__wasi_fd_t, __wasi_fdflags_t);
 __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
   struct sock *s = get((int)fd);
   if (!s) return __real___wasi_fd_read(fd, iov, n, got);
+  if (UDP(s)) {
+    /* readv of a datagram scatters it over the iovecs (wasi-libc's iovec has struct iovec's layout). */
+    int saved = errno;
+    ssize_t r = udp_recv(s, (const struct iovec *)iov, n, 0, NULL, NULL, NULL);
+    int e = errno;
+    errno = saved;
+    if (r < 0) return (__wasi_errno_t)e;
+    *got = (__wasi_size_t)r;
+    return 0;
+  }
   for (size_t i = 0; i < n; i++) {
     if (!iov[i].buf_len) continue;
     int saved = errno;
@@ -816,6 +1150,16 @@ __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, 
 __wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
   struct sock *s = get((int)fd);
   if (!s) return __real___wasi_fd_write(fd, iov, n, put);
+  if (UDP(s)) {
+    /* writev sends one datagram of all the iovecs, as on Linux. */
+    int saved = errno;
+    ssize_t r = udp_send(s, (const struct iovec *)iov, n, 0, NULL, 0);
+    int e = errno;
+    errno = saved;
+    if (r < 0) return (__wasi_errno_t)e;
+    *put = (__wasi_size_t)r;
+    return 0;
+  }
   size_t total = 0;
   for (size_t i = 0; i < n; i++) {
     if (!iov[i].buf_len) continue;
@@ -847,7 +1191,7 @@ __wasi_errno_t __wrap___wasi_fd_fdstat_get(__wasi_fd_t fd, __wasi_fdstat_t *st) 
   struct sock *s = get((int)fd);
   if (!s) return __real___wasi_fd_fdstat_get(fd, st);
   memset(st, 0, sizeof *st);
-  st->fs_filetype = __WASI_FILETYPE_SOCKET_STREAM;
+  st->fs_filetype = UDP(s) ? __WASI_FILETYPE_SOCKET_DGRAM : __WASI_FILETYPE_SOCKET_STREAM;
   st->fs_flags = s->nonblock ? __WASI_FDFLAGS_NONBLOCK : 0;
   st->fs_rights_base = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_POLL_FD_READWRITE | __WASI_RIGHTS_FD_FDSTAT_SET_FLAGS;
   return 0;

@@ -6,6 +6,7 @@
 #ifndef SOCKLAB_WASI02_H
 #define SOCKLAB_WASI02_H
 #include <stdint.h>
+#include <stddef.h>
 
 #define WASI_IMPORT(iface, name) __attribute__((import_module(iface "@0.2.12"), import_name(name)))
 
@@ -49,6 +50,13 @@ typedef struct { uint8_t is_err; uint8_t v; } wasi_res_u8;
 typedef struct { uint8_t is_err; union { uint8_t ec; uint32_t v; } u; } wasi_res_u32;
 /* result<u64, error-code>: payload @8. */
 typedef struct { uint8_t is_err; union { uint8_t ec; uint64_t v; } u; } wasi_res_u64;
+
+/* incoming-datagram (size 40): data list<u8> @0, remote-address @8. */
+typedef struct { uint8_t *data; uint32_t len; wasi_sockaddr from; } wasi_in_datagram;
+/* outgoing-datagram (size 44): data list<u8> @0, option<ip-socket-address>: tag u8 @8, address @12. */
+typedef struct { const uint8_t *data; uint32_t len; uint8_t some; wasi_sockaddr to; } wasi_out_datagram;
+/* result<list<incoming-datagram>, error-code>: is_err u8 @0, list or error-code @4. */
+typedef struct { uint8_t is_err; union { uint8_t ec; struct { wasi_in_datagram *ptr; uint32_t len; } list; } u; } wasi_res_dgrams;
 
 /* stream-error: tag u8 (0 last-operation-failed(own error), 1 closed), handle @+4. */
 typedef struct { uint8_t tag; uint32_t err; } wasi_stream_error;
@@ -122,6 +130,28 @@ WASI_IMPORT("wasi:sockets/tcp", "[method]tcp-socket.set-send-buffer-size") void 
 WASI_IMPORT("wasi:sockets/tcp", "[method]tcp-socket.subscribe") uint32_t wasi_tcp_subscribe(uint32_t);
 WASI_IMPORT("wasi:sockets/tcp", "[method]tcp-socket.shutdown") void wasi_tcp_shutdown(uint32_t, int32_t, wasi_res_unit *);
 WASI_IMPORT("wasi:sockets/tcp", "[resource-drop]tcp-socket") void wasi_tcp_drop(uint32_t);
+WASI_IMPORT("wasi:sockets/udp-create-socket", "create-udp-socket") void wasi_create_udp_socket(int32_t family, wasi_res_handle *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.start-bind") void wasi_udp_start_bind(uint32_t, uint32_t, WASI_FLAT_PARAMS, wasi_res_unit *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.finish-bind") void wasi_udp_finish_bind(uint32_t, wasi_res_unit *);
+/* stream(option<ip-socket-address>): the option's discriminant, then the address flattened. */
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.stream") void wasi_udp_stream(uint32_t, int32_t some, WASI_FLAT_PARAMS, wasi_res_streams *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.local-address") void wasi_udp_local_address(uint32_t, wasi_res_addr *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.remote-address") void wasi_udp_remote_address(uint32_t, wasi_res_addr *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.unicast-hop-limit") void wasi_udp_unicast_hop_limit(uint32_t, wasi_res_u8 *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.set-unicast-hop-limit") void wasi_udp_set_unicast_hop_limit(uint32_t, int32_t, wasi_res_unit *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.receive-buffer-size") void wasi_udp_receive_buffer_size(uint32_t, wasi_res_u64 *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.set-receive-buffer-size") void wasi_udp_set_receive_buffer_size(uint32_t, uint64_t, wasi_res_unit *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.send-buffer-size") void wasi_udp_send_buffer_size(uint32_t, wasi_res_u64 *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.set-send-buffer-size") void wasi_udp_set_send_buffer_size(uint32_t, uint64_t, wasi_res_unit *);
+WASI_IMPORT("wasi:sockets/udp", "[method]udp-socket.subscribe") uint32_t wasi_udp_subscribe(uint32_t);
+WASI_IMPORT("wasi:sockets/udp", "[resource-drop]udp-socket") void wasi_udp_drop(uint32_t);
+WASI_IMPORT("wasi:sockets/udp", "[method]incoming-datagram-stream.receive") void wasi_dgram_receive(uint32_t, uint64_t, wasi_res_dgrams *);
+WASI_IMPORT("wasi:sockets/udp", "[method]incoming-datagram-stream.subscribe") uint32_t wasi_dgram_in_subscribe(uint32_t);
+WASI_IMPORT("wasi:sockets/udp", "[resource-drop]incoming-datagram-stream") void wasi_dgram_in_drop(uint32_t);
+WASI_IMPORT("wasi:sockets/udp", "[method]outgoing-datagram-stream.check-send") void wasi_dgram_check_send(uint32_t, wasi_res_u64 *);
+WASI_IMPORT("wasi:sockets/udp", "[method]outgoing-datagram-stream.send") void wasi_dgram_send(uint32_t, const wasi_out_datagram *, uint32_t, wasi_res_u64 *);
+WASI_IMPORT("wasi:sockets/udp", "[method]outgoing-datagram-stream.subscribe") uint32_t wasi_dgram_out_subscribe(uint32_t);
+WASI_IMPORT("wasi:sockets/udp", "[resource-drop]outgoing-datagram-stream") void wasi_dgram_out_drop(uint32_t);
 WASI_IMPORT("wasi:sockets/ip-name-lookup", "resolve-addresses") void wasi_resolve_addresses(uint32_t, const char *, uint32_t, wasi_res_handle *);
 WASI_IMPORT("wasi:sockets/ip-name-lookup", "[method]resolve-address-stream.resolve-next-address") void wasi_resolve_next_address(uint32_t, wasi_res_ipaddr *);
 WASI_IMPORT("wasi:sockets/ip-name-lookup", "[method]resolve-address-stream.subscribe") uint32_t wasi_resolve_subscribe(uint32_t);
@@ -135,4 +165,7 @@ __attribute__((import_module("wasi_snapshot_preview1"), import_name("adapter_clo
 /* sockets.c, for netdb.c */
 uint32_t __socklab_network(void);
 int __socklab_errno_of(int ec);
+_Static_assert(sizeof(wasi_sockaddr) == 32, "ip-socket-address");
+_Static_assert(sizeof(wasi_in_datagram) == 40 && offsetof(wasi_in_datagram, from) == 8, "incoming-datagram");
+_Static_assert(sizeof(wasi_out_datagram) == 44 && offsetof(wasi_out_datagram, to) == 12, "outgoing-datagram");
 #endif
