@@ -253,6 +253,8 @@ const B = {
   seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
   dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
   closeEq: SPACES.map((sp) => ascii(`)${sp}= `)), retZero: ascii('],"ret":"0"'),
+  /** The whole end of a line whose call returned 0 in no virtual time, per column (text) and as JSONL's ret field. */
+  zeroTail: SPACES.map((sp) => ascii(`)${sp}= 0 <0.000000>`)), retZeroLine: ascii('],"ret":"0"}'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
 const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
@@ -1072,6 +1074,19 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
   };
 
+  /** lineTail for the commonest line: a call that returned 0 in no virtual time, with no mark; its end in one piece. */
+  const zeroTail = (json: boolean): void => {
+    let x: Chunk;
+    if (json) x = B.retZeroLine;
+    else {
+      const col = L.column() + 1;
+      x = B.zeroTail[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!;
+    }
+    L.reserve(x.length + 1);
+    const n = putBytes(L.dv, L.n, x);
+    L.buf[n] = 10;
+    L.n = n + 1;
+  };
   /** ", " (JSONL: ",") before an argument that is not the first. */
   const comma = (json: boolean): void => {
     if (sep === 2) {
@@ -1388,7 +1403,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (k > 6) st[6]!(p, g, ok, n, json, args);
       if (k > 7) st[7]!(p, h, ok, n, json, args);
       if (k > 8) st[8]!(p, i, ok, n, json, args);
-      lineTail(def, r, ok, res.text, false, undefined, start, now, json);
+      if (ok && res === ZERO && now === start && !def.library && !(json && opts.wall)) zeroTail(json);
+      else lineTail(def, r, ok, res.text, false, undefined, start, now, json);
       if (!L.end()) write(L.text(), pid);
     },
     onSignal(p, sig, info) {
