@@ -146,6 +146,25 @@ export function putSecs(dv: DataView, n: number, ns: number): number {
   return -1;
 }
 
+// Type feedback for every branch of the number writers, made once when the module loads. A trace's
+// numbers gain digits as it goes (a sequence number reaching 10000, a clock reaching 10^8 ns): a
+// branch that had never run when V8 optimised the writer (and the line writers it is inlined into)
+// has no feedback, so reaching it throws the optimised code away and the lines run unoptimised
+// until V8 compiles it again, at every new digit count. Enough calls here for V8 to record them.
+{
+  const dv = viewOf(new Uint8Array(32));
+  const values: number[] = [];
+  for (let v = 1; v <= 1e15; v *= 10) values.push(v - 1, v, 3 * v);
+  values.push(2147483647, 2147483648, 4294967295);
+  for (let round = 0; round < 40; round++) {
+    for (const v of values) {
+      putUint(dv, 0, v);
+      putSmallUint(dv, 0, v % 2147483648);
+      putSecs(dv, 0, v * 1000);
+    }
+  }
+}
+
 /** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
 export class LineBuf {
   buf: Uint8Array = Buffer.allocUnsafe(1024);
