@@ -146,6 +146,24 @@ export function putSecs(dv: DataView, n: number, ns: number): number {
   return -1;
 }
 
+const PRIME_ROUNDS = 3;
+// Type feedback for every branch of the number writers, made once when the module loads. A trace's
+// numbers gain digits as it goes (a sequence number reaching 10000, a clock reaching 10^8 ns): a
+// branch that had never run when V8 optimised the writer (and the line writers it is inlined into)
+// has no feedback, so reaching it throws the optimised code away and the lines run unoptimised
+// until V8 compiles it again, at every new digit count. Enough calls here for V8 to record them.
+{
+  const dv = viewOf(new Uint8Array(32));
+  // One value per digit count, and one past int32 (putUint's, putSecs's second path).
+  const values = [0, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 2147483648, 1e12];
+  for (let round = 0; round < PRIME_ROUNDS; round++) {
+    for (const v of values) {
+      putUint(dv, 0, v);
+      putSecs(dv, 0, v * 1000);
+    }
+  }
+}
+
 /** A line of the trace in progress. Text columns count UTF-16 units, as the string code this replaces did. */
 export class LineBuf {
   buf: Uint8Array = Buffer.allocUnsafe(1024);
@@ -321,4 +339,16 @@ export class LineBuf {
   text(): string {
     return Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.length).toString('utf8', this.start, this.n);
   }
+}
+
+// The same for LineBuf.reserve()'s call to spill(), which a trace to a file first makes when its
+// shared tail fills (host/runner/trace-tail.ts), long after V8 optimised the line writers it is
+// inlined into: a few calls, then one that spills, on a buffer of its own.
+{
+  const lb = new LineBuf();
+  for (let round = 0; round < 64; round++) {
+    lb.reset();
+    lb.reserve(8);
+  }
+  lb.reserve(4096);
 }

@@ -15,7 +15,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
-import { LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget, type Chunk } from './linebuf.js';
+import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
 export interface TraceEvent {
@@ -259,6 +259,8 @@ const B = {
   seq: ascii('{"v":1,"seq":'), start: ascii(',"start":'), end: ascii(',"end":'), pid: ascii(',"pid":'), ret: ascii('],"ret":'),
   dur: ascii(' <'), tvSec: ascii('{tv_sec='), tvSecJ: ascii('"{tv_sec='), tvNsec: ascii(', tv_nsec='), resumedOpen: ascii('<... '), resumed: ascii(' resumed>'),
   closeEq: SPACES.map((sp) => ascii(`)${sp}= `)), retZero: ascii('],"ret":"0"'),
+  /** The whole end of a line whose call returned 0 in no virtual time, per column (text) and as JSONL's ret field. */
+  zeroTail: SPACES.map((sp) => ascii(`)${sp}= 0 <0.000000>`)), retZeroLine: ascii('],"ret":"0"}'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
 const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
@@ -350,6 +352,10 @@ interface Writer {
   readonly shown: boolean;
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
+  /** JSONL's ',"pid":N,"host":...,"call":...,"args":[' as one piece, for the process (and its host) it was last made for. */
+  headPid: number;
+  headHost: string | undefined;
+  head: Chunk | undefined;
 }
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
@@ -955,6 +961,32 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     n = putBytes(dv, n, host);
     L.n = putBytes(dv, n, nameJson);
   };
+  /**
+   * lineHeadJson for a compiled writer: head is the line's bytes from ',"pid":' to '"args":[' as one
+   * piece (copied with one set(): cheaper than word stores past about 40 bytes), and an end time equal
+   * to the start (most calls take no virtual time) is the start's digits copied.
+   */
+  const lineStartJson = (start: number, now: number, head: Chunk): void => {
+    L.reserve(HEAD_ROOM + head.length);
+    const b = L.buf;
+    const dv = L.dv;
+    let n = putBytes(dv, L.n, B.seq);
+    n = putUint(dv, n, ++seq);
+    n = putBytes(dv, n, B.start);
+    const at = n;
+    n = jnumAt(dv, n, start);
+    if (now === start) {
+      const len = n - at;
+      n = putBytes(dv, n, B.end);
+      for (let k = 0; k < len; k++) b[n + k] = b[at + k]!;
+      n += len;
+    } else {
+      n = putBytes(dv, n, B.end);
+      n = jnumAt(dv, n, now);
+    }
+    b.set(head, n);
+    L.n = n + head.length;
+  };
   /** A time in JSON as JSON.stringify writes it: a whole number of ns in place, anything else as text (room: 24 bytes). */
   const jnumAt = (dv: DataView, n: number, v: number): number => {
     if (v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) return putUint(dv, n, v);
@@ -1060,6 +1092,19 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
   };
 
+  /** lineTail for the commonest line: a call that returned 0 in no virtual time, with no mark; its end in one piece. */
+  const zeroTail = (json: boolean): void => {
+    let x: Chunk;
+    if (json) x = B.retZeroLine;
+    else {
+      const col = L.column() + 1;
+      x = B.zeroTail[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!;
+    }
+    L.reserve(x.length + 1);
+    const n = putBytes(L.dv, L.n, x);
+    L.buf[n] = 10;
+    L.n = n + 1;
+  };
   /** ", " (JSONL: ",") before an argument that is not the first. */
   const comma = (json: boolean): void => {
     if (sep === 2) {
@@ -1144,16 +1189,28 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     L.num(v);
     if (json) L.ch(34);
   };
+  /**
+   * A view of the guest memory the last line read, for the hot steps: one bounds check per value instead of a
+   * checked read per word (GuestMemory's). A grown (non-shared) memory detaches the old buffer, whose length then
+   * reads 0, as GuestMemory.fresh() relies on.
+   */
+  let viewMem: GuestMemory | undefined;
+  let viewBuf: ArrayBuffer = new ArrayBuffer(0);
+  let viewDv = new DataView(viewBuf);
+  const guestView = (mem: GuestMemory): DataView => {
+    if (mem !== viewMem || viewBuf.byteLength === 0) {
+      viewMem = mem;
+      viewBuf = mem.memory.buffer;
+      viewDv = new DataView(viewBuf);
+    }
+    return viewDv;
+  };
   /** A timespec_out below 2^53 ns, in place (false: leave it to putArg). */
   const timespecStep = (p: Process, v: number, json: boolean): boolean => {
-    const mem = p.mem;
-    let lo: number, hi: number;
-    try {
-      lo = mem.u32(v);
-      hi = mem.u32(v + 4);
-    } catch {
-      return false;
-    }
+    const gv = guestView(p.mem);
+    if (v < 0 || v + 8 > gv.byteLength) return false;
+    const lo = gv.getUint32(v, true);
+    const hi = gv.getUint32(v + 4, true);
     if (hi >= 0x200000) return false;
     let sec: number, nsec: number;
     if (hi === 0 && lo < 0x80000000) {
@@ -1197,6 +1254,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       // strace -e trace= and --library=false: decided once (callName is def.strace for a shape that is not sleepy).
       shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
       fdFirst: def.params[0]?.kind === 'fd',
+      headPid: -1,
+      headHost: undefined,
+      head: undefined,
     };
   };
   const writers = new WeakMap<SyscallDef, Writer | null>();
@@ -1348,8 +1408,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const n = ok ? res.n : 0;
       const json = format === 'jsonl';
       L.reset();
-      if (json) lineHeadJson(p, start, now, w.json);
-      else {
+      if (json) {
+        let head = w.head;
+        if (w.headPid !== pid || w.headHost !== p.host || head === undefined) {
+          const host = hostBytes(p.host);
+          head = w.head = new Chunk(Buffer.concat([B.pid, Buffer.from(String(pid)), host, w.json]));
+          w.headPid = pid;
+          w.headHost = p.host;
+        }
+        lineStartJson(start, now, head);
+      } else {
         lastText[pid] = res.text;
         lineHeadText(p, now, w.text);
       }
@@ -1365,7 +1433,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (k > 6) st[6]!(p, g, ok, n, json, args);
       if (k > 7) st[7]!(p, h, ok, n, json, args);
       if (k > 8) st[8]!(p, i, ok, n, json, args);
-      lineTail(def, r, ok, res.text, false, undefined, start, now, json);
+      if (ok && res === ZERO && now === start && !def.library && !(json && opts.wall)) zeroTail(json);
+      else lineTail(def, r, ok, res.text, false, undefined, start, now, json);
       if (!L.end()) write(L.text(), pid);
     },
     onSignal(p, sig, info) {
