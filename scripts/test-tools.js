@@ -11,6 +11,7 @@ export const DEBIAN_TOOLS = [
   ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
   ['chromium', 'chromium', 'opens the visual report (tests/report.test.ts, through playwright-core)'],
   ['redis-server', 'redis-server', 'the queue the distributed grading tests run through (tests/grade-queue.test.ts)'],
+  ['wasm-opt', 'binaryen', 'the native Asyncify step, compared with binaryen.js (tests/loader-native.test.ts)'],
 ];
 
 export function haveTool(cmd) {
