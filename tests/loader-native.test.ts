@@ -4,7 +4,7 @@
 // the same traces, output and virtual times. Each case runs whole guests
 // both ways, each tool with a cache of its own, and compares everything.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guest, run, ROOT } from './helpers.js';
@@ -96,6 +96,29 @@ describe('loader: native wasm-opt and binaryen.js prepare modules that behave th
     for (const i of WebAssembly.Module.imports(nat.m.module)) expect(KNOWN_IMPORTS.has(`${i.module}.${i.name}`) || i.module === 'socklab_rt').toBe(true);
     expect(exports(js.m.module)).toContain('function asyncify_start_unwind');
     expect(exports(js.m.module)).toContain('global socklab_fuel');
+  });
+
+  it('falls back to binaryen.js when the wasm-opt found is too old or fails', async () => {
+    // A custom section of its own, so no other test's module is in the loader's memory under the same hash.
+    const tag = Buffer.from('\x0bfallback-test', 'latin1');
+    const bytes = Buffer.concat([readFileSync(guest('fuel_work')), Buffer.from([0, tag.length]), tag]);
+    const prepared = (tool: string) => withTool(tool, async () => {
+      const m = await loadModule(bytes, 'fuel_work.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel: true });
+      const dir = process.env.SOCKLAB_CACHE!;
+      return { cached: m.cached, bytes: readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.wasm'))!)) };
+    });
+    const fake = (name: string, version: number): string => {
+      const f = join(work, name);
+      writeFileSync(f, `#!/bin/sh\nif [ "$1" = --version ]; then echo "wasm-opt version ${version} (fake)"; exit 0; fi\necho "Fatal: cannot do it" >&2\nexit 1\n`);
+      chmodSync(f, 0o755);
+      return f;
+    };
+    const js = await prepared('none');
+    const failing = await prepared(fake('failing-wasm-opt', 200));
+    const old = await prepared(fake('old-wasm-opt', 90));
+    expect(js.cached).toBe(false);
+    expect(Buffer.compare(failing.bytes, js.bytes)).toBe(0);
+    expect(Buffer.compare(old.bytes, js.bytes)).toBe(0);
   });
 
   it('counts the same fuel for the same work, and stops a spinning guest at the same count', async () => {

@@ -12,7 +12,7 @@ import { dropSection, raiseMemoryMaximum } from './sections.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
-import { nativeAsyncify, nativeUsable, nativeWasmOpt, type NativeTool } from './wasmopt.js';
+import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, type NativeTool } from './wasmopt.js';
 
 export { cacheDir, ModuleError } from './cache.js';
 
@@ -227,9 +227,15 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
       /* a failed pass may leave the module unusable; it is dropped anyway */
     }
   }
-  // The same pass natively, on the module as binaryen.js left it.
-  const out = await nativeAsyncify(native, pre, unwinds, name);
-  return hadStart ? dropSection(out, 8) : out;
+  // The same pass natively, on the module as binaryen.js left it; if the tool fails (a module it cannot
+  // read, a crash), binaryen.js runs the whole transform, with its own message for a module it refuses too.
+  try {
+    const out = await nativeAsyncify(native, pre, unwinds, name);
+    return hadStart ? dropSection(out, 8) : out;
+  } catch (e) {
+    if (e instanceof NativeToolError) return transform(bytes, name, asyncImports, narrow, fuel, null);
+    throw e;
+  }
 }
 
 /**

@@ -11,7 +11,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ModuleError } from './cache.js';
+
+/** The native tool could not run the pass: the loader runs it in binaryen.js instead, which explains a bad module in its own words. */
+export class NativeToolError extends Error {}
 
 /** The oldest wasm-opt whose Asyncify output socklab has checked against binaryen.js (Debian bookworm's). */
 export const MIN_WASM_OPT_VERSION = 108;
@@ -106,11 +108,7 @@ export async function nativeAsyncify(tool: NativeTool, bytes: Uint8Array, asyncI
       '-o',
       output,
     ]);
-    if (r.code !== 0) {
-      const what = r.stderr.split('\n').find((l) => l.trim()) ?? `exit status ${r.code}`;
-      if (/tail call|return_call/i.test(r.stderr)) throw new ModuleError(`${name} uses tail calls (return_call), which socklab's Asyncify transform cannot handle yet; build without -mtail-call`);
-      throw new ModuleError(`${name}: socklab could not prepare the module (wasm-opt: ${what.replace(/^Fatal: /, '').trim()})`);
-    }
+    if (r.code !== 0) throw new NativeToolError(`${name}: wasm-opt failed: ${r.stderr.split('\n').find((l) => l.trim()) ?? `exit status ${r.code}`}`);
     return readFileSync(output);
   } finally {
     rmSync(dir, { recursive: true, force: true });
