@@ -15,7 +15,9 @@ export const DEBIAN_TOOLS = [
 ];
 
 export function haveTool(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  // Not npm's node_modules/.bin (on PATH under `npm test`): its wasm-opt is binaryen.js, not the Debian tool.
+  const PATH = (process.env.PATH ?? '').split(':').filter((d) => !/[\\/]node_modules[\\/]/.test(d)).join(':');
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } }).status === 0;
 }
 
 /** The Debian packages of the tools not installed here. */
