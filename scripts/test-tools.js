@@ -11,10 +11,13 @@ export const DEBIAN_TOOLS = [
   ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
   ['chromium', 'chromium', 'opens the visual report (tests/report.test.ts, through playwright-core)'],
   ['redis-server', 'redis-server', 'the queue the distributed grading tests run through (tests/grade-queue.test.ts)'],
+  ['wasm-opt', 'binaryen', 'the native Asyncify step, compared with binaryen.js (tests/loader-native.test.ts)'],
 ];
 
 export function haveTool(cmd) {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+  // Not npm's node_modules/.bin (on PATH under `npm test`): its wasm-opt is binaryen.js, not the Debian tool.
+  const PATH = (process.env.PATH ?? '').split(':').filter((d) => !/[\\/]node_modules[\\/]/.test(d)).join(':');
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore', env: { ...process.env, PATH } }).status === 0;
 }
 
 /** The Debian packages of the tools not installed here. */

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { buildC } from '../toolchain/clang.js';
 import { packageRoot } from '../toolchain/clang.js';
 import { instrumentFuel, FUEL_GLOBAL } from '../loader/fuel.js';
+import { nativeWasmOpt } from '../loader/wasmopt.js';
 import { loadGradingSpec } from './load.js';
 import { gradeBatch } from './batch.js';
 
@@ -116,7 +117,7 @@ export async function batchRows(): Promise<BenchRow[]> {
     const cpu = (cpuMs('self') - c) / subs.length;
     return [{
       name: `batch grading: echo-udp assignment, ${subs.length} submissions (${spec.tests.length} tests each), ${availableParallelism()} workers`, unit: 'submissions/min', socklab: subs.length / (ms / 60_000),
-      note: `higher is better (target >= 60); each submission a new program, built and prepared; grading threads started by the run; CPU ${cpu.toFixed(0)} ms per submission (all threads and the compilers)`,
+      note: `higher is better (target >= 60); each submission a new program, built and prepared; grading threads started by the run; CPU ${cpu.toFixed(0)} ms per submission (all threads and the compilers); Asyncify by ${nativeWasmOpt()?.path ?? 'binaryen.js'}`,
     }];
   } finally {
     rmSync(tmp, { recursive: true, force: true });

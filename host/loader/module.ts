@@ -12,6 +12,7 @@ import { dropSection, raiseMemoryMaximum } from './sections.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
+import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, type NativeTool } from './wasmopt.js';
 
 export { cacheDir, ModuleError } from './cache.js';
 
@@ -37,6 +38,8 @@ export interface LoadedModule {
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
 const TRANSFORM_VERSION = 'v5';
+/** The cache key's name for the Asyncify step run by binaryen.js (a native wasm-opt is named by loader/wasmopt.ts). */
+const BINARYEN_JS = 'binaryen.js';
 
 
 
@@ -79,7 +82,9 @@ export async function loadModule(
   const hash = createHash('sha256').update(bytes).digest('hex');
   const fuel = opts.fuel === true;
   const narrow = knownImports instanceof Map ? [...knownImports].filter(([, t]) => t.narrow).map(([k]) => k).sort() : [];
-  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
+  // The tool is in the key: wasm-opt and binaryen.js give modules that behave the same but differ in bytes.
+  const tool = nativeWasmOpt();
+  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${tool?.id ?? BINARYEN_JS}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
   const hit = memo.get(key);
   if (hit) return { module: hit, hash, name, cached: true, fuel, memory };
 
@@ -95,7 +100,7 @@ export async function loadModule(
     }
   }
   if (!out) {
-    out = await transform(bytes, name, asyncImports, new Set(narrow), fuel);
+    out = await transform(bytes, name, asyncImports, new Set(narrow), fuel, tool && (await nativeUsable(tool)) ? tool : null);
     try {
       mkdirSync(cacheDir(), { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -173,15 +178,18 @@ function article(kind: string): string {
   return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
-async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], narrow: ReadonlySet<string>, fuel: boolean): Promise<Uint8Array> {
+async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], narrow: ReadonlySet<string>, fuel: boolean, native: NativeTool | null): Promise<Uint8Array> {
   const { default: binaryen } = await import('binaryen');
   let mod: BModule | undefined;
+  let hadStart = false;
+  let unwinds: string[] = [];
+  let pre: Uint8Array | undefined;
   try {
     mod = binaryen.readBinary(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES));
     // What V8 in Node 20 runs; Features.All would let Binaryen emit encodings Node cannot load.
     const F = binaryen.Features;
     mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
-    const hadStart = startFromEntry(mod, binaryen);
+    hadStart = startFromEntry(mod, binaryen);
     // memory.grow goes through socklab_rt.memory_grow_pre so --max-memory can stop a hog.
     binaryen.setPassArgument('instrument-memory', 'memory.grow');
     mod.runPasses(['instrument-memory']);
@@ -193,13 +201,17 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     // After fuel, so the shims cost none; before Asyncify, which unwinds from the narrowed imports instead.
     narrowImports(mod, binaryen, narrow);
     const async = asyncImports.map((k) => (narrow.has(k) ? `${k}${NARROW_SUFFIX}` : k));
-    const unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
-    binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
-    binaryen.setOptimizeLevel(1);
-    binaryen.setShrinkLevel(0);
-    mod.runPasses(['asyncify', 'remove-unused-module-elements']);
-    const out = mod.emitBinary();
-    return hadStart ? dropSection(out, 8) : out;
+    unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
+    if (native) {
+      pre = mod.emitBinary();
+    } else {
+      binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
+      binaryen.setOptimizeLevel(1);
+      binaryen.setShrinkLevel(0);
+      mod.runPasses(['asyncify', 'remove-unused-module-elements']);
+      const out = mod.emitBinary();
+      return hadStart ? dropSection(out, 8) : out;
+    }
   } catch (e) {
     if (e instanceof Error) throw e;
     // Binaryen's own failures arrive as C++ exceptions: one line from their message.
@@ -214,6 +226,15 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     } catch {
       /* a failed pass may leave the module unusable; it is dropped anyway */
     }
+  }
+  // The same pass natively, on the module as binaryen.js left it; if the tool fails (a module it cannot
+  // read, a crash), binaryen.js runs the whole transform, with its own message for a module it refuses too.
+  try {
+    const out = await nativeAsyncify(native, pre, unwinds, name);
+    return hadStart ? dropSection(out, 8) : out;
+  } catch (e) {
+    if (e instanceof NativeToolError) return transform(bytes, name, asyncImports, narrow, fuel, null);
+    throw e;
   }
 }
 

@@ -1,0 +1,116 @@
+// The Asyncify step through a native `wasm-opt` (Debian package binaryen)
+// when one is installed. Asyncify at optimize level 1 is most of the cost of
+// preparing a module, and binaryen.js runs it as WebAssembly that V8 must
+// compile and tier up again in every process: natively the pass takes about
+// half the CPU, and a fresh process (a grading thread, `socklab run` of a new
+// module) skips that warm-up. Everything before Asyncify (fuel, hooks,
+// narrowed imports) stays in binaryen.js, so the fuel charges, and with them
+// every preemption point and trace, are the same whichever tool runs the pass
+// (tests/loader-native.test.ts runs guests both ways and compares).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** The native tool could not run the pass: the loader runs it in binaryen.js instead, which explains a bad module in its own words. */
+export class NativeToolError extends Error {}
+
+/** The oldest wasm-opt whose Asyncify output socklab has checked against binaryen.js (Debian bookworm's). */
+export const MIN_WASM_OPT_VERSION = 108;
+
+export interface NativeTool {
+  path: string;
+  /** Part of the module cache key: which binary (path, size, mtime), found without running it. */
+  id: string;
+}
+
+let found: NativeTool | null | undefined;
+let checked: Map<string, number | null> = new Map();
+
+/**
+ * The native wasm-opt to use: $SOCKLAB_WASM_OPT (a path; "none" or "" for
+ * binaryen.js only), else the first `wasm-opt` on PATH that is not the npm
+ * package's (node_modules/.bin/wasm-opt, on PATH under npm scripts, is
+ * binaryen.js again behind a second Node process), else null. Only stats
+ * files, so a cached module's start does not spawn anything.
+ */
+export function nativeWasmOpt(): NativeTool | null {
+  if (found !== undefined) return found;
+  const env = process.env.SOCKLAB_WASM_OPT;
+  const candidates = env !== undefined ? (env === '' || env === 'none' ? [] : [env]) : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'wasm-opt'));
+  found = null;
+  for (const path of candidates) {
+    try {
+      const s = statSync(path);
+      if (!s.isFile() || !(s.mode & 0o111)) continue;
+      if (env === undefined && /[\\/]node_modules[\\/]/.test(realpathSync(path))) continue;
+      found = { path, id: `wasm-opt:${path}:${s.size}:${s.mtimeMs}` };
+      break;
+    } catch {
+      /* not there */
+    }
+  }
+  return found;
+}
+
+/** Forget the tool found (tests switch $SOCKLAB_WASM_OPT). */
+export function resetNativeWasmOpt(): void {
+  found = undefined;
+  checked = new Map();
+}
+
+function run(path: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    // One thread: the grading pool already uses every core, and CPU is what a submission costs.
+    execFile(path, args, { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, BINARYEN_CORES: '1' } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr: stderr || (err && !stderr ? err.message : '') });
+    });
+  });
+}
+
+/** The tool's version if it is one socklab can use, else null (then binaryen.js runs the pass). */
+async function usableVersion(tool: NativeTool): Promise<number | null> {
+  if (checked.has(tool.id)) return checked.get(tool.id)!;
+  const r = await run(tool.path, ['--version']);
+  const m = /wasm-opt version (\d+)/.exec(r.stdout);
+  const v = r.code === 0 && m && Number(m[1]) >= MIN_WASM_OPT_VERSION ? Number(m[1]) : null;
+  checked.set(tool.id, v);
+  return v;
+}
+
+/** Whether `tool` can run the pass (an old or broken wasm-opt is passed over for binaryen.js). */
+export async function nativeUsable(tool: NativeTool): Promise<boolean> {
+  return (await usableVersion(tool)) !== null;
+}
+
+/**
+ * Runs Asyncify (optimize level 1, shrink level 0, as binaryen.js does in
+ * loader/module.ts) and remove-unused-module-elements on `bytes`, with the
+ * features socklab enables there.
+ */
+export async function nativeAsyncify(tool: NativeTool, bytes: Uint8Array, asyncImports: readonly string[], name: string): Promise<Uint8Array> {
+  const dir = mkdtempSync(join(tmpdir(), 'socklab-wasm-opt-'));
+  try {
+    const input = join(dir, 'in.wasm');
+    const output = join(dir, 'out.wasm');
+    writeFileSync(input, bytes);
+    const features = ['mutable-globals', 'nontrapping-float-to-int', 'simd', 'bulk-memory', 'sign-ext', 'reference-types', 'multivalue', 'extended-const', 'tail-call'];
+    const r = await run(tool.path, [
+      input,
+      '--mvp-features',
+      ...features.map((f) => `--enable-${f}`),
+      '--optimize-level=1',
+      '--shrink-level=0',
+      `--pass-arg=asyncify-imports@${asyncImports.join(',')}`,
+      '--asyncify',
+      '--remove-unused-module-elements',
+      '-o',
+      output,
+    ]);
+    if (r.code !== 0) throw new NativeToolError(`${name}: wasm-opt failed: ${r.stderr.split('\n').find((l) => l.trim()) ?? `exit status ${r.code}`}`);
+    return readFileSync(output);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
