@@ -154,18 +154,21 @@ describe('more scenarios', () => {
     expect(o.network!.retransmissions).toBeGreaterThan(0);
   });
 
+  /** A client and a server on two hosts whose link goes away for good at fromMs (tests/c/scn_give_up.c). */
+  const deadLink = (fromMs: number) => run({
+    network: {
+      hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
+      links: [{ a: 's', b: 'c', latencyMs: 1 }],
+      partitions: [{ a: 's', b: 'c', fromMs, toMs: 1e9 }],
+    },
+    processes: [
+      { module: guest('scn_give_up'), name: 'server', host: 's', args: ['server', '5000'] },
+      { module: guest('scn_give_up'), name: 'client', host: 'c', args: ['client', 's', '5000'], startMs: 100 },
+    ],
+  });
+
   it('drops a connection whose link never comes back: ETIMEDOUT after tcp_retries2\'s time, no RST, the peer unaware', async () => {
-    const o = await run({
-      network: {
-        hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
-        links: [{ a: 's', b: 'c', latencyMs: 1 }],
-        partitions: [{ a: 's', b: 'c', fromMs: 1000, toMs: 1e9 }],
-      },
-      processes: [
-        { module: guest('scn_give_up'), name: 'server', host: 's', args: ['server', '5000'] },
-        { module: guest('scn_give_up'), name: 'client', host: 'c', args: ['client', 's', '5000'], startMs: 100 },
-      ],
-    });
+    const o = await deadLink(1000);
     expect(o.processes[0]!.stdout).toBe('server: first read: 1\nserver: poll for 2000 s: 0\n');
     // RTO 202 ms (1 ms each way + 200 ms) doubling to 120 s: 16 transmissions, and at the expiry after the
     // last, 926.6 s after the first, past tcp_model_timeout(15) = 924.6 s. Then tcp_done's socket: sk_err once, EOF, EPIPE.
@@ -179,17 +182,7 @@ describe('more scenarios', () => {
 
     // The link goes between "b" (sent at 2.102007 s) and its ACK (2.103007 s): the server has it, the
     // client never hears so and gives up the same way; the server, closing with "b" unread, resets (lost too).
-    const late = await run({
-      network: {
-        hosts: [{ name: 's', ipv4: ['10.0.0.1'] }, { name: 'c', ipv4: ['10.0.0.2'] }],
-        links: [{ a: 's', b: 'c', latencyMs: 1 }],
-        partitions: [{ a: 's', b: 'c', fromMs: 2102.5, toMs: 1e9 }],
-      },
-      processes: [
-        { module: guest('scn_give_up'), name: 'server', host: 's', args: ['server', '5000'] },
-        { module: guest('scn_give_up'), name: 'client', host: 'c', args: ['client', 's', '5000'], startMs: 100 },
-      ],
-    });
+    const late = await deadLink(2102.5);
     expect(late.processes[0]!.stdout).toBe('server: first read: 1\nserver: poll for 2000 s: 1\n');
     expect(late.processes[1]!.stdout).toBe(o.processes[1]!.stdout);
     expect(late.network!.retransmissions).toBe(15);
