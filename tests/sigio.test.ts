@@ -16,7 +16,7 @@ describe('signal-driven I/O', () => {
     expect(b.trace).toBe(a.trace);
     const lines = clean(a.trace!);
     for (const l of [
-      'fcntl(3, F_GETOWN) = 0',
+      'fcntl(3, F_GETOWN_EX, {type=F_OWNER_TID, pid=0}) = 0',
       'fcntl(3, F_SETOWN, 1) = 0',
       'fcntl(3, F_SETOWN, -2) = 0',
       'fcntl(3, F_GETOWN_EX, {type=F_OWNER_PGRP, pid=0}) = 0',

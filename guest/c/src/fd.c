@@ -61,6 +61,13 @@ int fcntl(int fd, int cmd, ...) {
   /* struct f_owner_ex *: a wasm32 pointer is an int. */
   if (cmd == F_SETOWN_EX || cmd == F_GETOWN_EX) arg = (int)(intptr_t)va_arg(ap, void *);
   va_end(ap);
+  /* glibc asks F_GETOWN_EX for F_GETOWN (a group's id would pass for an error), so traces show that call. */
+  if (cmd == F_GETOWN) {
+    struct f_owner_ex ex;
+    int r = fcntl(fd, F_GETOWN_EX, &ex);
+    if (r < 0) return r;
+    return ex.type == F_OWNER_GID ? -ex.pid : ex.pid;
+  }
   /* The status flags, and the access mode the program passed (Linux ignores it; strace prints it: O_RDWR|O_NONBLOCK). */
   if (cmd == F_SETFL) arg = to_linux(arg & (O_APPEND | O_NONBLOCK | O_ASYNC)) | ((arg & O_ACCMODE) == O_RDWR ? L_O_RDWR : (arg & O_ACCMODE) == O_WRONLY ? L_O_WRONLY : 0);
   int r;
