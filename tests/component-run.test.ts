@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { compileC } from '../dist/host/toolchain/clang.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
-import { ROOT, run } from './helpers.js';
+import { ROOT, run, runCli } from './helpers.js';
 import type { RunOutcome } from '../dist/host/api.js';
 
 const T = 240_000;
@@ -135,6 +135,26 @@ describe('C examples built as components print what the default build prints (vi
     const a = await scenario('examples/tcp-echo/demo.yaml', 'component.wasm', 9);
     const b = await scenario('examples/tcp-echo/demo.yaml', 'component.wasm', 9);
     expect(a.processes.map((p) => [p.stdout, p.exit])).toEqual(b.processes.map((p) => [p.stdout, p.exit]));
+  }, T);
+});
+
+describe('the trace of a component', () => {
+  it('is the same from the bundled CLI as from the library, and names resources as their interface does', async () => {
+    const yaml = readFileSync(join(ROOT, 'examples/tcp-echo/demo.yaml'), 'utf8').replace(/module: (\w+)\.c/g, (_, n: string) => `module: ${mod(n, 'component.wasm')}`);
+    const file = join(tmp, 'trace-demo.yaml');
+    writeFileSync(file, yaml);
+    const out = join(tmp, 'trace-demo.txt');
+    const cli = await runCli(['run', file, `--trace=${out}`]);
+    expect(cli.status).toBe(0);
+    const { spec } = await loadScenario(file, {});
+    const lib = await run({ ...spec, timeoutMs: T, trace: {} });
+    const text = readFileSync(out, 'utf8');
+    expect(text).toBe(lib.trace);
+    // esbuild names a class that refers to itself _TcpSocket in the bundle: the trace must say tcp-socket all the same.
+    expect(text).toMatch(/\] \S+ \[method\]tcp-socket\.start-connect\(tcp-socket<\d+>, network, 10\.0\.0\.1:7000\) += 0/);
+    expect(text).toMatch(/\] \S+ \[method\]tcp-socket\.accept\(tcp-socket<\d+>\) += 0 \[-> \[tcp-socket<\d+>, input-stream, output-stream\]\]/);
+    expect(text).toMatch(/\[method\]descriptor\.get-type\(descriptor<3>\)/);
+    expect(text).not.toMatch(/\b_[a-z]+(-[a-z]+)*[<.]/);
   }, T);
 });
 

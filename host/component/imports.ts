@@ -33,7 +33,7 @@ export function buildImports(p: ComponentProcess): { imports: Record<string, Rec
   for (const [iface, obj] of Object.entries(own)) {
     for (const [k, v] of Object.entries(obj)) {
       if (typeof v !== 'function') continue;
-      if (/^[A-Z]/.test(k)) traceClass(iface, v as { name: string; prototype: object });
+      if (/^[A-Z]/.test(k)) traceClass(iface, v as { name: string; prototype: object }, k);
       else obj[k] = traceFunction(p, iface, k, v as (...a: never[]) => unknown);
     }
   }

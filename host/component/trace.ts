@@ -64,8 +64,9 @@ export function show(v: unknown, depth = 0): string {
     const set = fields.filter(([, x]) => x).map(([k]) => kebab(k));
     return set.length ? set.join('|') : '0';
   }
-  const name = o.constructor?.name;
-  if (name && name !== 'Object') {
+  const ctor = o.constructor as object | undefined;
+  const name = ctor && ctor !== Object ? resourceNames.get(ctor) ?? (ctor as { name?: string }).name : undefined;
+  if (name) {
     const r = kebab(name);
     if (typeof o.fd === 'number') return `${r}<${o.fd}>`;
     return r;
@@ -148,12 +149,20 @@ function traced(p: ComponentProcess, iface: string, call: string, args: unknown[
 
 const patched = new WeakSet<object>();
 
-/** Wraps the methods of a resource class (instances have a `proc`) once, for the trace. */
-export function traceClass(iface: string, cls: { name: string; prototype: object }): void {
+/**
+ * Each resource class's name as its interface spells it (the key jco looks it up by, TcpSocket for
+ * tcp-socket): a class's own `name` is not that once bundled (esbuild names a class that refers to
+ * itself `_TcpSocket`), and a trace must not depend on how socklab was built.
+ */
+const resourceNames = new WeakMap<object, string>();
+
+/** Wraps the methods of a resource class (instances have a `proc`) once, for the trace; `name` is its import key. */
+export function traceClass(iface: string, cls: { name: string; prototype: object }, name: string): void {
   if (patched.has(cls)) return;
   patched.add(cls);
+  resourceNames.set(cls, name);
   const proto = cls.prototype as Record<string, unknown>;
-  const res = kebab(cls.name);
+  const res = kebab(name);
   // Methods a base class defines (tcp-socket's and udp-socket's buffer sizes) become the class's own, traced under its name.
   const keys = new Set<string>();
   for (let o: object | null = proto; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
