@@ -62,11 +62,21 @@ export class GuestMemory {
   setU64(ptr: number, v: bigint | number): void {
     this.check(ptr, 8);
     // A safe integer goes as two halves: no BigInt made per call (clock_gettime's hot path).
-    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && v % 1 === 0) {
+    if (typeof v === 'number' && v >= 0 && v <= Number.MAX_SAFE_INTEGER && Math.floor(v) === v) {
       const lo = v >>> 0;
       this.dv.setUint32(ptr, lo, true);
       this.dv.setUint32(ptr + 4, (v - lo) / 4294967296, true);
     } else this.dv.setBigUint64(ptr, BigInt(v), true);
+  }
+  /**
+   * A u64 known to be a safe non-negative integer (a clock's nanoseconds): small enough for V8 to
+   * inline into clock_gettime's handler, so the number is never boxed on the way.
+   */
+  setU64Safe(ptr: number, v: number): void {
+    this.check(ptr, 8);
+    const lo = v >>> 0;
+    this.dv.setUint32(ptr, lo, true);
+    this.dv.setUint32(ptr + 4, (v - lo) / 4294967296, true);
   }
   setI64(ptr: number, v: bigint | number): void { this.check(ptr, 8); this.dv.setBigInt64(ptr, BigInt(v), true); }
 

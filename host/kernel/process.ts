@@ -940,22 +940,43 @@ function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => nu
  */
 function narrowImportFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
   const u = undefined as unknown as number;
-  const k = def.params.findIndex((p) => p.kind === 'skip64');
-  const go = (x0: number, x1: number, x2: number, x3: number, x4: number): number => {
-    const p = slot.p;
-    const ready = p.fastReady();
-    const v = ready ? u : i64Of(k === 0 ? x0 : k === 1 ? x1 : k === 2 ? x2 : x3, k === 0 ? x1 : k === 1 ? x2 : k === 2 ? x3 : x4);
-    const a = k === 0 ? v : x0;
-    const b = k === 0 ? x2 : k === 1 ? v : x1;
-    const c = k < 2 ? x3 : k === 2 ? v : x2;
-    const d = k < 3 ? x4 : k === 3 ? v : x3;
-    return ready ? p.fastCall(def, a, b, c, d) : p.dispatch(def, a, b, c, d, u, u, u, u, u);
-  };
+  const call = (p: Process, a: number, b: number, c: number, d: number): number => p.dispatch(def, a, b, c, d, u, u, u, u, u);
+  const go = narrowedAt(slot, def, call, def.params.findIndex((q) => q.kind === 'skip64'));
+  // Arity as the wasm signature's (one more than the parameters: the i64 is two), for V8's faster import wrapper.
   switch (def.params.length) {
     case 1: return (a: number, b: number) => go(a, b, u, u, u);
     case 2: return (a: number, b: number, c: number) => go(a, b, c, u, u);
     case 3: return (a: number, b: number, c: number, d: number) => go(a, b, c, d, u);
     default: return go;
+  }
+}
+
+/** One closure per position k of the i64, so the hot path has no branch on it (clock_gettime's is at 1). */
+type Narrowed = (x0: number, x1: number, x2: number, x3: number, x4: number) => number;
+
+function narrowedAt(slot: ImportSlot, def: SyscallDef, call: (p: Process, a: number, b: number, c: number, d: number) => number, k: number): Narrowed {
+  const u = undefined as unknown as number;
+  switch (k) {
+    case 0:
+      return (lo: number, hi: number, b: number, c: number, d: number): number => {
+        const p = slot.p;
+        return p.fastReady() ? p.fastCall(def, u, b, c, d) : call(p, i64Of(lo, hi), b, c, d);
+      };
+    case 1:
+      return (a: number, lo: number, hi: number, c: number, d: number): number => {
+        const p = slot.p;
+        return p.fastReady() ? p.fastCall(def, a, u, c, d) : call(p, a, i64Of(lo, hi), c, d);
+      };
+    case 2:
+      return (a: number, b: number, lo: number, hi: number, d: number): number => {
+        const p = slot.p;
+        return p.fastReady() ? p.fastCall(def, a, b, u, d) : call(p, a, b, i64Of(lo, hi), d);
+      };
+    default:
+      return (a: number, b: number, c: number, lo: number, hi: number): number => {
+        const p = slot.p;
+        return p.fastReady() ? p.fastCall(def, a, b, c, u) : call(p, a, b, c, i64Of(lo, hi));
+      };
   }
 }
 

@@ -238,8 +238,8 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       return 0;
     }),
     syscall(W, 'clock_time_get', { strace: 'clock_gettime', classes: ['clock'], fast: true, params: ['id:clockid', 'precision:skip64', 'time:timespec_out'] }, (p: Process, id: number, _prec: unknown, out: number) => {
-      // The monotonic and CPU clocks as a number (setU64 writes it without a BigInt); CLOCK_REALTIME needs 64 bits.
-      if (id >= 1 && id <= 3) p.mem.setU64(out, p.kernel.clock.now());
+      // The monotonic and CPU clocks as a number (a safe integer: written without a BigInt); CLOCK_REALTIME needs 64 bits.
+      if (id >= 1 && id <= 3) p.mem.setU64Safe(out, p.kernel.clock.now());
       else {
         p.mem.check(out, 8);
         p.mem.setU64(out, clockNow(p, id));
