@@ -1,5 +1,6 @@
-// Loading a guest: check what it is, then pass it once through Binaryen
-// (memory.grow hooks for --max-memory, Asyncify for suspending syscalls) and
+// Loading a guest: check what it is, then transform it once (memory.grow
+// hooks for --max-memory, fuel, Asyncify for suspending syscalls), in a byte
+// rewrite and a native wasm-opt when there is one, else in binaryen.js, and
 // cache the result on disk by content hash, so the next run starts fast.
 // Modules built elsewhere are handled the same way.
 import { createHash } from 'node:crypto';
