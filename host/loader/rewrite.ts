@@ -618,11 +618,7 @@ function nameSection(
       for (let j = 0; j < k; j++) {
         s.u32(n.shift(sub.u32()));
         const from = sub.i;
-        for (let m = sub.u32(); m > 0; m--) {
-          sub.u32();
-          if (id === 3) for (let l = sub.u32(); l > 0; l--) (sub.u32(), sub.name());
-          else sub.name();
-        }
+        for (let m = sub.u32(); m > 0; m--) (sub.u32(), sub.name());
         s.bytes(sub.b.subarray(from, sub.i));
       }
     } else s.bytes(sub.b.subarray(sub.i, sub.end));
