@@ -4,11 +4,12 @@
 // modules with what is rare in a C guest (a start section, memory.grow in a
 // loop, ref.func and both element segment forms, a narrowed i64 import
 // reached through a table, a name section) are prepared both ways and run
-// against recording imports: same calls, same results, same fuel. And a
+// against recording imports: same calls, same results, same fuel. A module
+// the rewrite does not decode (atomics) goes to binaryen.js instead. And a
 // fresh `socklab run` with wasm-opt present never imports binaryen.js.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
@@ -250,6 +251,25 @@ describe('loader: the byte rewrite before a native Asyncify', () => {
     `, false, binaryen.Features.Atomics);
     expect(() => rewriteModule(atomics, 'atomic.wasm', { narrow: new Set(), fuel: false })).toThrow(ModuleError);
     expect(() => rewriteModule(atomics, 'atomic.wasm', { narrow: new Set(), fuel: false })).toThrow(/^atomic\.wasm uses threads \(atomics\) \(opcode 0xfe\), which socklab cannot prepare; build for wasm32-wasip1 without it$/);
+ 
+  });
+
+  it('leaves a module the rewrite refuses to binaryen.js, which prepares it as before', async () => {
+    const native = wasmOptPath();
+    const atomics = assemble(`
+      (module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (memory (export "memory") 1 1)
+        (func (export "_start") (i32.store (i32.const 0) (i32.const 41)) (call $exit (i32.add (i32.const 1) (i32.atomic.load (i32.const 0))))))
+    `, false, binaryen.Features.Atomics);
+    const prepare = (tool: string) => withTool(tool, async () => {
+      const m = await loadModule(atomics, 'atomic.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel: true });
+      const dir = process.env.SOCKLAB_CACHE!;
+      return { run: runRecorded(m.module), bytes: readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.wasm'))!)) };
+    });
+    const js = await prepare('none');
+    const nat = await prepare(native);
+    expect(js.run.exits).toEqual([42]);
+    expect(nat.run).toEqual(js.run);
+    expect(Buffer.compare(nat.bytes, js.bytes)).toBe(0);
   });
 
   it('never imports binaryen.js in a fresh `socklab run` when wasm-opt is present, and does without one', () => {

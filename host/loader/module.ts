@@ -10,7 +10,7 @@ import { formatType, inspectWasm, isComponent, sameType, type CoreModuleInfo, ty
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
-import { rewriteModule } from './rewrite.js';
+import { rewriteModule, RewriteUnsupported } from './rewrite.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
@@ -187,12 +187,13 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
   const unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
   if (native) {
     // With a native wasm-opt, the steps before Asyncify are a rewrite of the bytes (loader/rewrite.ts), so
-    // binaryen.js is never imported; it prepares the whole module only if the tool fails.
-    const pre = rewriteModule(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES), name, { narrow, fuel });
+    // binaryen.js is not imported: it prepares the whole module only if the tool fails or the rewrite
+    // meets a feature it does not decode (atomics, exception handling), as before the rewrite existed.
     try {
+      const pre = rewriteModule(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES), name, { narrow, fuel });
       return await nativeAsyncify(native, pre, unwinds, name);
     } catch (e) {
-      if (e instanceof NativeToolError) return transform(bytes, name, asyncImports, narrow, fuel, null);
+      if (e instanceof NativeToolError || e instanceof RewriteUnsupported) return transform(bytes, name, asyncImports, narrow, fuel, null);
       throw e;
     }
   }

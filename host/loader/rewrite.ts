@@ -21,7 +21,9 @@
 // segments, exports and the name section (functions, locals, labels) are
 // renumbered. Instructions are only decoded to find their ends: everything
 // Node 20 runs (MVP, 0xFC, SIMD, reference types, multivalue, sign-ext, tail
-// calls); anything else is refused.
+// calls); anything else (atomics, exception handling, GC) is refused with
+// RewriteUnsupported, and the loader prepares that module in binaryen.js,
+// as it did before this rewrite existed.
 import { GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { ModuleError } from './cache.js';
 import { FUEL_GLOBAL, FUEL_IMPORT } from './fuel.js';
@@ -300,12 +302,15 @@ function lebSize(x: number): number {
   return n;
 }
 
+/** A module the rewrite does not handle, in one line; the loader leaves it to binaryen.js. */
+export class RewriteUnsupported extends ModuleError {}
+
 /** Rewrites a module as described at the top of this file (after raiseMemoryMaximum); `name` is for messages. */
 export function rewriteModule(bytes: Uint8Array, name: string, opts: RewriteOptions): Uint8Array {
   try {
     return rewrite(bytes, opts);
   } catch (e) {
-    if (e instanceof Unsupported) throw new ModuleError(`${name} ${e.message}`);
+    if (e instanceof Unsupported) throw new RewriteUnsupported(`${name} ${e.message}`);
     throw e;
   }
 }
