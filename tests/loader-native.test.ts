@@ -1,8 +1,11 @@
-// The Asyncify step runs in a native wasm-opt when one is installed, else in
-// binaryen.js (host/loader/wasmopt.ts). The two give different bytes but
-// must give the same program: same fuel counts, same preemption points, so
-// the same traces, output and virtual times. Each case runs whole guests
-// both ways, each tool with a cache of its own, and compares everything.
+// With a native wasm-opt installed, the steps before Asyncify are a rewrite
+// of the module's bytes (host/loader/rewrite.ts) and Asyncify runs in
+// wasm-opt (host/loader/wasmopt.ts); without one, binaryen.js does it all.
+// The two give different bytes but must give the same program: same fuel
+// counts, same preemption points, so the same traces, output and virtual
+// times. Each case runs whole guests both ways, each with a cache of its
+// own, and compares everything (tests/loader-rewrite.test.ts does the same
+// for small modules with what C guests rarely have).
 import { afterAll, describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,6 @@
-// Loading a guest: check what it is, then pass it once through Binaryen
-// (memory.grow hooks for --max-memory, Asyncify for suspending syscalls) and
+// Loading a guest: check what it is, then transform it once (memory.grow
+// hooks for --max-memory, fuel, Asyncify for suspending syscalls), in a byte
+// rewrite and a native wasm-opt when there is one, else in binaryen.js, and
 // cache the result on disk by content hash, so the next run starts fast.
 // Modules built elsewhere are handled the same way.
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { formatType, inspectWasm, isComponent, sameType, type CoreModuleInfo, ty
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
+import { rewriteModule, RewriteUnsupported } from './rewrite.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, ModuleError } from './cache.js';
@@ -40,6 +42,8 @@ export interface LoadedModule {
 const TRANSFORM_VERSION = 'v5';
 /** The cache key's name for the Asyncify step run by binaryen.js (a native wasm-opt is named by loader/wasmopt.ts). */
 const BINARYEN_JS = 'binaryen.js';
+/** The cache key's name for the steps before a native Asyncify, done on the bytes (loader/rewrite.ts). */
+const BYTE_REWRITE = 'bytes';
 
 
 
@@ -84,7 +88,7 @@ export async function loadModule(
   const narrow = knownImports instanceof Map ? [...knownImports].filter(([, t]) => t.narrow).map(([k]) => k).sort() : [];
   // The tool is in the key: wasm-opt and binaryen.js give modules that behave the same but differ in bytes.
   const tool = nativeWasmOpt();
-  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${tool?.id ?? BINARYEN_JS}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
+  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${tool ? `${BYTE_REWRITE}+${tool.id}` : BINARYEN_JS}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
   const hit = memo.get(key);
   if (hit) return { module: hit, hash, name, cached: true, fuel, memory };
 
@@ -179,17 +183,28 @@ function article(kind: string): string {
 }
 
 async function transform(bytes: Uint8Array, name: string, asyncImports: readonly string[], narrow: ReadonlySet<string>, fuel: boolean, native: NativeTool | null): Promise<Uint8Array> {
+  const async = asyncImports.map((k) => (narrow.has(k) ? `${k}${NARROW_SUFFIX}` : k));
+  const unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
+  if (native) {
+    // With a native wasm-opt, the steps before Asyncify are a rewrite of the bytes (loader/rewrite.ts), so
+    // binaryen.js is not imported: it prepares the whole module only if the tool fails or the rewrite
+    // meets a feature it does not decode (atomics, exception handling), as before the rewrite existed.
+    try {
+      const pre = rewriteModule(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES), name, { narrow, fuel });
+      return await nativeAsyncify(native, pre, unwinds, name);
+    } catch (e) {
+      if (e instanceof NativeToolError || e instanceof RewriteUnsupported) return transform(bytes, name, asyncImports, narrow, fuel, null);
+      throw e;
+    }
+  }
   const { default: binaryen } = await import('binaryen');
   let mod: BModule | undefined;
-  let hadStart = false;
-  let unwinds: string[] = [];
-  let pre: Uint8Array | undefined;
   try {
     mod = binaryen.readBinary(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES));
     // What V8 in Node 20 runs; Features.All would let Binaryen emit encodings Node cannot load.
     const F = binaryen.Features;
     mod.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.BulkMemoryOpt | F.CallIndirectOverlong | F.SignExt | F.ReferenceTypes | F.Multivalue | F.ExtendedConst | F.TailCall);
-    hadStart = startFromEntry(mod, binaryen);
+    const hadStart = startFromEntry(mod, binaryen);
     // memory.grow goes through socklab_rt.memory_grow_pre so --max-memory can stop a hog.
     binaryen.setPassArgument('instrument-memory', 'memory.grow');
     mod.runPasses(['instrument-memory']);
@@ -200,18 +215,12 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     if (fuel) instrumentFuel(mod, binaryen);
     // After fuel, so the shims cost none; before Asyncify, which unwinds from the narrowed imports instead.
     narrowImports(mod, binaryen, narrow);
-    const async = asyncImports.map((k) => (narrow.has(k) ? `${k}${NARROW_SUFFIX}` : k));
-    unwinds = fuel ? [...async, `${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`] : async;
-    if (native) {
-      pre = mod.emitBinary();
-    } else {
-      binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
-      binaryen.setOptimizeLevel(1);
-      binaryen.setShrinkLevel(0);
-      mod.runPasses(['asyncify', 'remove-unused-module-elements']);
-      const out = mod.emitBinary();
-      return hadStart ? dropSection(out, 8) : out;
-    }
+    binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
+    binaryen.setOptimizeLevel(1);
+    binaryen.setShrinkLevel(0);
+    mod.runPasses(['asyncify', 'remove-unused-module-elements']);
+    const out = mod.emitBinary();
+    return hadStart ? dropSection(out, 8) : out;
   } catch (e) {
     if (e instanceof Error) throw e;
     // Binaryen's own failures arrive as C++ exceptions: one line from their message.
@@ -226,15 +235,6 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     } catch {
       /* a failed pass may leave the module unusable; it is dropped anyway */
     }
-  }
-  // The same pass natively, on the module as binaryen.js left it; if the tool fails (a module it cannot
-  // read, a crash), binaryen.js runs the whole transform, with its own message for a module it refuses too.
-  try {
-    const out = await nativeAsyncify(native, pre, unwinds, name);
-    return hadStart ? dropSection(out, 8) : out;
-  } catch (e) {
-    if (e instanceof NativeToolError) return transform(bytes, name, asyncImports, narrow, fuel, null);
-    throw e;
   }
 }
 

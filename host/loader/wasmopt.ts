@@ -4,9 +4,10 @@
 // compile and tier up again in every process: natively the pass takes about
 // half the CPU, and a fresh process (a grading thread, `socklab run` of a new
 // module) skips that warm-up. Everything before Asyncify (fuel, hooks,
-// narrowed imports) stays in binaryen.js, so the fuel charges, and with them
-// every preemption point and trace, are the same whichever tool runs the pass
-// (tests/loader-native.test.ts runs guests both ways and compares).
+// narrowed imports) is then a rewrite of the bytes (loader/rewrite.ts) that
+// charges fuel where binaryen.js does, so every preemption point and trace
+// is the same whichever path ran (tests/loader-native.test.ts runs guests
+// both ways and compares).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
