@@ -34,6 +34,15 @@ function defFor(iface: string, call: string, n: number): SyscallDef {
   return d;
 }
 
+/**
+ * A resource class's WIT name. The bundle (scripts/bundle.js) may rename a
+ * class whose name another module also uses (`_TcpSocket`, `TcpSocket2`),
+ * and traces and --inject name it as WIT does.
+ */
+function resourceName(name: string): string {
+  return kebab(name.replace(/^_+/, '').replace(/\d+$/, ''));
+}
+
 /** How a value shows in a trace line. */
 export function show(v: unknown, depth = 0): string {
   if (v === undefined || v === null) return 'none';
@@ -60,7 +69,7 @@ export function show(v: unknown, depth = 0): string {
   }
   const name = o.constructor?.name;
   if (name && name !== 'Object') {
-    const r = kebab(name);
+    const r = resourceName(name);
     if (typeof o.fd === 'number') return `${r}<${o.fd}>`;
     return r;
   }
@@ -139,7 +148,7 @@ export function traceClass(iface: string, cls: { name: string; prototype: object
   if (patched.has(cls)) return;
   patched.add(cls);
   const proto = cls.prototype as Record<string, unknown>;
-  const res = kebab(cls.name);
+  const res = resourceName(cls.name);
   // Methods a base class defines (tcp-socket's and udp-socket's buffer sizes) become the class's own, traced under its name.
   const keys = new Set<string>();
   for (let o: object | null = proto; o && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
