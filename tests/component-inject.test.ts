@@ -51,7 +51,8 @@ describe('--inject on a component, next to the same program built for preview1',
     const { out } = await both([]);
     expect(out).toBe([
       'bind: 0', 'listen: 0', 'connect 1: 0', 'connect 2: 0', 'connect 2 took 100 ms or more: 0', 'accepted: 1', 'send: 5',
-      'recv 1: 5', 'got hello', 'recv 2: -1 Resource temporarily unavailable', 'read 1: 3', 'read 2: 3', 'read 3: 2', '',
+      'recv 1: 5', 'got hello', 'recv 2: -1 Resource temporarily unavailable',
+      'send 2: 5', 'recv 3: 5', 'got world', 'read 1: 3', 'read 2: 3', 'read 3: 2', '',
     ].join('\n'));
   }, T);
 
@@ -80,6 +81,12 @@ describe('--inject on a component, next to the same program built for preview1',
     // stdin is no socket: recv's rule leaves its reads alone.
     expect(out).toContain('read 1: 3\nread 2: 3\nread 3: 2\n');
     expect(component.status).toBe(0);
+  }, T);
+
+  it('send:max=2:when=2 shortens the non-blocking send (check-write permits 2 bytes)', async () => {
+    const { out } = await both(['send:max=2:when=2']);
+    expect(out).toContain('send: 5\n');
+    expect(out).toContain('send 2: 2\nrecv 3: 2\ngot wo\n');
   }, T);
 
   it('read:error=EINTR:when=2 interrupts the 2nd read (a stream error whose filesystem-error-code is interrupted)', async () => {

@@ -208,6 +208,7 @@ export function injectCall(p: ComponentProcess, inj: ComponentInjection, iface: 
   let threw = false;
   try {
     v = r.max !== undefined ? shortened(call, r.max, args, run) : run();
+    if (r.max !== undefined && call === '[method]output-stream.write' && !p.blockedNow) cutShort.add(self as object);
   } catch (e) {
     if (r.delayExitNs === undefined || p.blockedNow || e instanceof Error) throw e;
     v = e;
@@ -248,10 +249,24 @@ function shortened(call: string, max: number, args: unknown[], run: (a?: unknown
   }
 }
 
-/** check-write is not a write (it is not counted): its permit is at most a max= rule's N while that rule's next write is in its range. */
+/** Output streams whose last write a max= rule shortened: their next check-write says 0. */
+const cutShort = new WeakSet<object>();
+
+/**
+ * check-write is not a write (it is not counted): its permit is at most a
+ * max= rule's N while that rule's next write is in its range. After such a
+ * write, the stream's next check-write permits nothing: a writer that loops
+ * while it may (socklab's SDK, for one non-blocking send) stops there, short,
+ * as a non-blocking send on Linux returns what fitted.
+ */
 function checkWrite(p: ComponentProcess, inj: ComponentInjection, self: unknown, run: () => unknown): unknown {
   const v = run();
   if (typeof v !== 'bigint' || p.blockedNow) return v;
+  if (cutShort.has(self as object)) {
+    cutShort.delete(self as object);
+    p.injected = true;
+    return 0n;
+  }
   const c = calls().get('[method]output-stream.write')!;
   let permit = v;
   for (const r of inj.rules) {
