@@ -22,6 +22,10 @@ beforeAll(async () => {
   const src = join(ROOT, 'tests', 'component-inject', 'inj.c');
   await compileC({ sources: [src], out: mod('component.wasm'), target: 'component', stderr: () => {} });
   await compileC({ sources: [src], out: mod('wasm'), stderr: () => {} });
+  const udp = join(ROOT, 'tests', 'component-build', 'udp_client.c');
+  await compileC({ sources: [udp], out: join(tmp, 'udp_client.component.wasm'), target: 'component', stderr: () => {} });
+  await compileC({ sources: [udp], out: join(tmp, 'udp_client.wasm'), stderr: () => {} });
+  await compileC({ sources: [join(ROOT, 'examples', 'udp', 'udp_echo.c')], out: join(tmp, 'udp_echo.wasm'), stderr: () => {} });
 }, T);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -87,6 +91,27 @@ describe('--inject on a component, next to the same program built for preview1',
     const { out } = await both(['send:max=2:when=2']);
     expect(out).toContain('send: 5\n');
     expect(out).toContain('send 2: 2\nrecv 3: 2\ngot wo\n');
+  }, T);
+
+  it('max= on datagrams: a datagram received keeps its first N bytes, one sent carries its first N (a component client against a preview1 echo server)', async () => {
+    for (const [rule, server, echo] of [['recv:max=3:process=client', '11 bytes', 'echo: hel'], ['send:max=4:process=client', '4 bytes', 'echo: hell']] as const) {
+      const outs: string[][] = [];
+      for (const client of ['udp_client.wasm', 'udp_client.component.wasm']) {
+        const o = await run({
+          processes: [
+            { module: join(tmp, 'udp_echo.wasm'), name: 'server', args: ['9000', '1'] },
+            { module: join(tmp, client), name: 'client', args: ['localhost', '9000', 'hello world'], startMs: 1 },
+          ],
+          inject: [rule],
+          timeoutMs: 60_000,
+        });
+        expect(o.status).toBe(0);
+        outs.push(o.processes.map((p) => p.stdout));
+      }
+      expect(outs[1]).toEqual(outs[0]);
+      expect(outs[0]![0]).toContain(`${server} from 127.0.0.1:`);
+      expect(outs[0]![1]).toContain(`${echo} from 127.0.0.1:9000\n`);
+    }
   }, T);
 
   it('read:error=EINTR:when=2 interrupts the 2nd read (a stream error whose filesystem-error-code is interrupted)', async () => {
