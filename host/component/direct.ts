@@ -89,7 +89,8 @@ function factory(p: ComponentProcess, sig: FuncType, traced: Fn, method: boolean
     for (const r of needs) if (!tables.has(r)) throw new Error(`socklab: no tagged jco handle table for ${r}`);
     const cx: Ctx = { memory: opts.memory, realloc: opts.realloc, reg: p.resources, tables };
     const f = (...args: (number | bigint)[]): unknown => {
-      const fn = p.kernel.observer ? traced : plain;
+      // The wrapper traces, and applies --inject (component/inject.ts).
+      const fn = p.kernel.observer || p.kernel.interceptor ? traced : plain;
       let v: unknown;
       let failed = false;
       try {

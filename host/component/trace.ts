@@ -5,21 +5,15 @@
 // An `err` result shows as -1 with the nearest errno and WASI's own name in
 // the note; an `ok` value other than unit is shown in the note too.
 import { E } from '../abi/errno.js';
-import type { SyscallClass, SyscallDef } from '../kernel/syscall.js';
+import type { SyscallDef } from '../kernel/syscall.js';
+import type { ComponentInjection } from '../trace/inject.js';
+import { classesOf, CODE_ERRNO, injectCall } from './inject.js';
 import type { ComponentProcess } from './process.js';
 
 const defs = new Map<string, SyscallDef>();
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
-}
-
-function classesOf(iface: string, call: string): SyscallClass[] {
-  if (iface.startsWith('wasi:sockets/')) return ['net'] as SyscallClass[];
-  if (iface.startsWith('wasi:io/')) return ['desc'] as SyscallClass[];
-  // A call that takes a path (open-at, stat-at, ...) is %file, as openat and newfstatat are; all of them are %desc.
-  if (iface.startsWith('wasi:filesystem/')) return (/-at$/.test(call) ? ['file', 'desc'] : ['desc']) as SyscallClass[];
-  return [];
 }
 
 function defFor(iface: string, call: string, n: number): SyscallDef {
@@ -74,27 +68,13 @@ export function show(v: unknown, depth = 0): string {
   return depth > 2 ? '{...}' : `{${Object.entries(o).map(([k, x]) => `${kebab(k)}: ${show(x, depth + 1)}`).join(', ')}}`;
 }
 
-const ERR_ERRNO: Record<string, number> = {
-  'access-denied': E.EACCES, 'not-supported': E.EOPNOTSUPP, 'invalid-argument': E.EINVAL, 'out-of-memory': E.ENOMEM,
-  timeout: E.ETIMEDOUT, 'concurrency-conflict': E.EALREADY, 'not-in-progress': E.EINVAL, 'would-block': E.EAGAIN,
-  'invalid-state': E.EINVAL, 'new-socket-limit': E.EMFILE, 'address-not-bindable': E.EADDRNOTAVAIL, 'address-in-use': E.EADDRINUSE,
-  'remote-unreachable': E.EHOSTUNREACH, 'connection-refused': E.ECONNREFUSED, 'connection-reset': E.ECONNRESET,
-  'connection-aborted': E.ECONNABORTED, 'datagram-too-large': E.EMSGSIZE, 'name-unresolvable': E.ENOENT,
-  'temporary-resolver-failure': E.EAGAIN, 'permanent-resolver-failure': E.EIO, closed: E.EPIPE, 'last-operation-failed': E.EIO,
-  // wasi:filesystem's error-code (host/component/filesystem.ts).
-  access: E.EACCES, already: E.EALREADY, 'bad-descriptor': E.EBADF, busy: E.EBUSY, deadlock: E.EDEADLK, quota: E.EDQUOT,
-  exist: E.EEXIST, 'file-too-large': E.EFBIG, 'illegal-byte-sequence': E.EILSEQ, 'in-progress': E.EINPROGRESS,
-  interrupted: E.EINTR, invalid: E.EINVAL, io: E.EIO, 'is-directory': E.EISDIR, loop: E.ELOOP, 'too-many-links': E.EMLINK,
-  'message-size': E.EMSGSIZE, 'name-too-long': E.ENAMETOOLONG, 'no-device': E.ENODEV, 'no-entry': E.ENOENT, 'no-lock': E.ENOLCK,
-  'insufficient-memory': E.ENOMEM, 'insufficient-space': E.ENOSPC, 'not-directory': E.ENOTDIR, 'not-empty': E.ENOTEMPTY,
-  'not-recoverable': E.ENOTRECOVERABLE, unsupported: E.EOPNOTSUPP, 'no-tty': E.ENOTTY, 'no-such-device': E.ENXIO,
-  overflow: E.EOVERFLOW, 'not-permitted': E.EPERM, pipe: E.EPIPE, 'read-only': E.EROFS, 'invalid-seek': E.ESPIPE,
-  'text-file-busy': E.ETXTBSY, 'cross-device': E.EXDEV,
-};
-
 function report(p: ComponentProcess, iface: string, call: string, args: unknown[], outcome: { ok: true; v: unknown } | { ok: false; e: unknown }): void {
   const obs = p.kernel.observer;
-  if (!obs) return;
+  if (!obs) {
+    // Nobody shows the mark --inject left.
+    p.injected = undefined;
+    return;
+  }
   const def = defFor(iface, call, args.length);
   const shown = args.map((a) => show(a));
   let r = 0;
@@ -103,7 +83,7 @@ function report(p: ComponentProcess, iface: string, call: string, args: unknown[
   } else {
     const e = outcome.e as { tag?: string } | string;
     const code = typeof e === 'string' ? e : e.tag ?? 'unknown';
-    r = ERR_ERRNO[code] ?? E.EIO;
+    r = CODE_ERRNO[code] ?? E.EIO;
     p.note = typeof e === 'string' ? `error-code.${e}` : `stream-error.${code}`;
   }
   obs.onSyscall(p, def, shown, r, p.callStart >= 0 ? p.callStart : p.kernel.clock.now());
@@ -113,8 +93,8 @@ function report(p: ComponentProcess, iface: string, call: string, args: unknown[
 export function traceFunction<F extends (...a: never[]) => unknown>(p: ComponentProcess, iface: string, jsName: string, f: F): F {
   const call = kebab(jsName);
   const w = ((...args: never[]) => {
-    if (!p.kernel.observer) return f(...args);
-    return traced(p, iface, call, args, () => f(...args));
+    if (!p.kernel.observer && !p.kernel.interceptor) return f(...args);
+    return traced(p, iface, call, undefined, args, args, (a = args) => f(...(a as never[])));
   }) as unknown as F;
   (w as unknown as Record<symbol, unknown>)[UNTRACED] = f;
   return w;
@@ -130,20 +110,26 @@ export const UNTRACED = Symbol('socklab.untraced');
 /** Depth of traced calls in progress: a WASI call another one makes (blocking-read reading) is not the component's. */
 let depth = 0;
 
-function traced(p: ComponentProcess, iface: string, call: string, args: unknown[], run: () => unknown): unknown {
+/**
+ * A component's call (self: the resource of a method; args: its arguments,
+ * shown: what the trace prints), run under --inject's rules when the run has
+ * them and reported to the observer when there is one.
+ */
+function traced(p: ComponentProcess, iface: string, call: string, self: unknown, args: unknown[], shown: unknown[], run: (a?: unknown[]) => unknown): unknown {
   if (depth > 0) return run();
+  const inj = (p.kernel.interceptor as { component?: ComponentInjection } | undefined)?.component;
   let v: unknown;
   depth++;
   try {
-    v = run();
+    v = inj ? injectCall(p, inj, iface, call, self, args, run) : run();
   } catch (e) {
     // An err result (a thrown payload) is traced; anything else (exit, a host bug) is not a call that returned.
     depth--;
-    if (!(e instanceof Error) && p.state !== 'exited' && !p.blockedNow) report(p, iface, call, args, { ok: false, e });
+    if (!(e instanceof Error) && p.state !== 'exited' && !p.blockedNow) report(p, iface, call, shown, { ok: false, e });
     throw e;
   }
   depth--;
-  if (!p.blockedNow) report(p, iface, call, args, { ok: true, v });
+  if (!p.blockedNow) report(p, iface, call, shown, { ok: true, v });
   return v;
 }
 
@@ -175,8 +161,8 @@ export function traceClass(iface: string, cls: { name: string; prototype: object
     const call = `[method]${res}.${kebab(key)}`;
     const w = function (this: { proc?: ComponentProcess }, ...args: unknown[]) {
       const p = this.proc;
-      if (!p?.kernel.observer) return (orig as (...a: unknown[]) => unknown).apply(this, args);
-      return traced(p, iface, call, [this, ...args], () => (orig as (...a: unknown[]) => unknown).apply(this, args));
+      if (!p || (!p.kernel.observer && !p.kernel.interceptor)) return (orig as (...a: unknown[]) => unknown).apply(this, args);
+      return traced(p, iface, call, this, args, [this, ...args], (a = args) => (orig as (...a: unknown[]) => unknown).apply(this, a));
     };
     (w as unknown as Record<symbol, unknown>)[UNTRACED] = orig;
     proto[key] = w;

@@ -134,6 +134,16 @@ export class Session {
         return m;
       }),
     );
+    // A rule a component's calls cannot carry (an errno WASI 0.2 has no error-code for) is refused before anything runs.
+    const inj = (this.kernel.interceptor as { component?: import('../trace/inject.js').ComponentInjection } | undefined)?.component;
+    const comps = this.modules.flatMap((m, i) => (m.component ? [this.spec.processes[i]!.name ?? m.name] : []));
+    if (inj && comps.length) {
+      const [{ componentRuleError }, { InjectError }] = await Promise.all([import('../component/inject.js'), import('../trace/inject.js')]);
+      for (const r of inj.rules) {
+        const why = comps.some((n) => !r.process || r.process.test(n)) ? componentRuleError(inj, r) : undefined;
+        if (why) throw new InjectError(why);
+      }
+    }
   }
 
   async run(): Promise<RunResult> {

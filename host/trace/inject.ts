@@ -8,6 +8,9 @@
 // recv, connect, ... ; write/read also name WASI's fd_write/fd_read) or
 // classes (%net, %desc, %file). EXPR is FIRST, FIRST+STEP, FIRST..LAST or
 // FIRST..LAST+STEP, counted per process and per rule, as strace counts.
+// A WASI 0.2 component's calls are matched through WASI_CALLS (the POSIX
+// name's counterparts) or by their own names (tcp-socket.start-connect);
+// host/component/inject.ts applies the rules to them.
 import { E, errnoByName } from '../abi/errno.js';
 import type { SyscallInterceptor } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
@@ -34,6 +37,47 @@ export interface InjectRule {
 
 export class InjectError extends Error {}
 
+/**
+ * The WASI 0.2 calls (as a component's trace names them) that do the job of
+ * each Linux call, by strace name: a rule naming the Linux call applies to
+ * them in a component. connect is start-connect: one call per connect(2)
+ * (finish-connect repeats while the handshake runs), and strace's injection
+ * skips the call, so the socket is left as it was.
+ */
+export const WASI_CALLS: Readonly<Record<string, readonly string[]>> = (() => {
+  const reads = ['[method]input-stream.read', '[method]input-stream.blocking-read', '[method]incoming-datagram-stream.receive'];
+  const writes = ['[method]output-stream.write', '[method]output-stream.blocking-write-and-flush', '[method]outgoing-datagram-stream.send'];
+  return {
+    socket: ['create-tcp-socket', 'create-udp-socket'],
+    connect: ['[method]tcp-socket.start-connect', '[method]udp-socket.stream'],
+    bind: ['[method]tcp-socket.start-bind', '[method]udp-socket.start-bind'],
+    listen: ['[method]tcp-socket.start-listen'],
+    accept: ['[method]tcp-socket.accept'],
+    accept4: ['[method]tcp-socket.accept'],
+    shutdown: ['[method]tcp-socket.shutdown'],
+    getsockname: ['[method]tcp-socket.local-address', '[method]udp-socket.local-address'],
+    getpeername: ['[method]tcp-socket.remote-address', '[method]udp-socket.remote-address'],
+    getaddrinfo: ['resolve-addresses'],
+    read: reads, readv: reads, recvfrom: reads, recvmsg: reads,
+    write: writes, writev: writes, sendto: writes, sendmsg: writes,
+  };
+})();
+
+/** The WASI 0.2 call names a rule may name itself (a method with or without "[method]"). */
+const WASI_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(WASI_CALLS).flat(),
+  ...['finish-connect', 'finish-bind', 'finish-listen', 'subscribe', 'set-keep-alive-enabled', 'set-receive-buffer-size', 'set-send-buffer-size'].map((m) => `[method]tcp-socket.${m}`),
+  '[method]udp-socket.finish-bind', '[method]resolve-address-stream.resolve-next-address', '[method]outgoing-datagram-stream.check-send',
+  '[method]output-stream.check-write', '[method]output-stream.flush', '[method]output-stream.blocking-flush', '[method]output-stream.splice',
+  '[method]output-stream.blocking-splice', '[method]input-stream.skip', '[method]input-stream.blocking-skip',
+]);
+
+/** A WASI 0.2 call name as the trace prints it ("tcp-socket.start-connect" gains "[method]"), or undefined. */
+export function wasiCallName(name: string): string | undefined {
+  const n = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/.test(name) ? `[method]${name}` : name;
+  return WASI_NAMES.has(n) ? n : undefined;
+}
+
 import { CALL_CLASSES, CallNameError, traceNames, unknownCall } from './names.js';
 
 export function parseInject(spec: string): InjectRule {
@@ -46,6 +90,11 @@ export function parseInject(spec: string): InjectRule {
       if (!CALL_CLASSES.includes(name.slice(1))) throw new InjectError(`--inject: ${unknownCall(name)}`);
       rule.classes.add(name.slice(1));
     } else {
+      const wasi = wasiCallName(name);
+      if (wasi) {
+        rule.calls.add(wasi);
+        continue;
+      }
       try {
         for (const n of traceNames(name)) rule.calls.add(n);
       } catch (e) {
@@ -111,23 +160,44 @@ export function parseInject(spec: string): InjectRule {
   return rule;
 }
 
-/** Out-parameters that carry a call's count (for retval=). */
+/** The state of the call a process is in: which rule fired, when an entry delay ends, a result held back by delay_exit. */
+export interface InjectedCall {
+  start: number;
+  rule: InjectRule | undefined;
+  enterUntil?: number;
+  result?: number;
+  exitUntil?: number;
+  /** A component call's result held back by delay_exit: its value, or the err it threw. */
+  held?: { threw: boolean; v: unknown };
+}
 
-export function createInjector(rules: InjectRule[], rng: Rng): SyscallInterceptor {
+/** What host/component/inject.ts needs to apply the same rules, counts and seeded draws to a component's calls. */
+export interface ComponentInjection {
+  readonly rules: readonly InjectRule[];
+  /** WASI_CALLS (here, so component code needs nothing of this module but its types). */
+  readonly wasiCalls: Readonly<Record<string, readonly string[]>>;
+  /** The rule that fires for p's current call (decided once per call, even if it suspends and runs again); `matches(r)` says whether rule r selects it. */
+  decide(p: Process, matches: (r: InjectRule) => boolean): InjectRule | undefined;
+  /** The state of p's current call (after decide). */
+  current(p: Process): InjectedCall;
+  /** Whether rule r's next matching call in p falls in its when= range (the draw aside). */
+  nextInRange(p: Process, r: InjectRule): boolean;
+}
+
+export function createInjector(rules: InjectRule[], rng: Rng): SyscallInterceptor & { component: ComponentInjection } {
   const counts = new Map<string, number>(); // rule index + pid -> calls seen
-  /** The call each process is in: which rule fired, when an entry delay ends, a result held back by delay_exit. */
-  const current = new Map<number, { start: number; rule: InjectRule | undefined; enterUntil?: number; result?: number; exitUntil?: number }>();
+  const current = new Map<number, InjectedCall>();
   const matches = (r: InjectRule, def: SyscallDef): boolean => r.calls.has(def.strace) || r.calls.has(def.name) || def.classes.some((c) => r.classes.has(c));
   const wanted = new Set<SyscallDef>();
   const unwanted = new Set<SyscallDef>();
 
   /** Which rule (if any) fires for this call: decided once per call, even if the call suspends and runs again. */
-  const decide = (p: Process, def: SyscallDef): InjectRule | undefined => {
+  const decideBy = (p: Process, match: (r: InjectRule) => boolean): InjectRule | undefined => {
     const c = current.get(p.pid);
     if (c && c.start === p.callStart) return c.rule;
     let fired: InjectRule | undefined;
     rules.forEach((r, i) => {
-      if (fired || !matches(r, def) || (r.process && !r.process.test(p.name))) return;
+      if (fired || !match(r) || (r.process && !r.process.test(p.name))) return;
       const key = `${i}:${p.pid}`;
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
@@ -136,8 +206,19 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
     current.set(p.pid, { start: p.callStart, rule: fired });
     return fired;
   };
+  const decide = (p: Process, def: SyscallDef): InjectRule | undefined => decideBy(p, (r) => matches(r, def));
 
   return {
+    component: {
+      rules,
+      wasiCalls: WASI_CALLS,
+      decide: decideBy,
+      current: (p) => current.get(p.pid)!,
+      nextInRange(p, r) {
+        const n = (counts.get(`${rules.indexOf(r)}:${p.pid}`) ?? 0) + 1;
+        return n >= r.first && n <= r.last && (n - r.first) % r.step === 0 && (!r.process || r.process.test(p.name));
+      },
+    },
     wants(def) {
       if (wanted.has(def)) return true;
       if (unwanted.has(def)) return false;
