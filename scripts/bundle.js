@@ -5,8 +5,8 @@
 // a resolve, a read and a compile, and `socklab run` used to load ~90 of them
 // across its two threads; bundled, it loads 7 files.
 //
-// The entries are the programs Node starts: bin/socklab.js's run.js and
-// cli.js, and the files given to `new Worker` (worker.cjs, batch-worker.js),
+// The entries are the programs Node starts: bin/socklab.js's run.js (only
+// runner/spawn.ts, which starts the kernel's worker) and cli.js, and the files given to `new Worker` (worker.cjs, batch-worker.js),
 // found next to the code that starts them (new URL(..., import.meta.url)),
 // so they share one directory. One process never mixes bundled and
 // unbundled host modules: each thread's bundle holds every host module it
@@ -49,13 +49,13 @@ const common = {
   // Fewer bytes to read and parse at every start (~5 ms of CPU of a run); names are kept, for stack traces.
   minifyWhitespace: true,
 };
-// The command line (run.js alone first: bin/socklab.js starts the kernel's worker before it loads the
-// parser, cli.js) and a grading lane (grade/batch.ts), each with chunks for what it imports lazily.
+// The command line (run.js alone first: bin/socklab.js starts the kernel's worker from it before it
+// loads the parser and run(), cli.js) and a grading lane (grade/batch.ts), each with chunks for what it imports lazily.
 // One build per thread, so that each thread's start loads its own file and the chunks of what it
 // uses, not chunks shaped by what another thread shares. Chunks are named by content, so two
 // builds that make the same one agree.
 const esm = [
-  { run: join(dist, 'runner', 'run.js'), cli: join(dist, 'cli', 'main.js') },
+  { run: join(dist, 'runner', 'spawn.js'), cli: join(dist, 'cli', 'main.js') },
   { 'batch-worker': join(dist, 'grade', 'batch-worker.js') },
 ];
 for (const entryPoints of esm) {
