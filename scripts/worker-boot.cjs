@@ -9,8 +9,8 @@
 //
 // The cache is one file in socklab's cache folder (loader/cache.ts:
 // $SOCKLAB_CACHE, else $XDG_CACHE_HOME/socklab or ~/.cache/socklab), named by
-// the bundle's hash, V8's version and the architecture, so a rebuilt bundle or
-// another Node never meets a stale one; V8 checks it again (source length,
+// the bundle's hash, V8's version, the architecture and Node's options, so a
+// rebuilt bundle or another Node never meets a stale one; V8 checks it again (source length,
 // flags, checksum) and compiles from the source when it refuses it. A worker
 // that found no usable cache writes one when its first run is over, before it
 // reports that run 'done' (a run() terminates the worker right after), so
@@ -26,7 +26,11 @@ const { threadId } = require('node:worker_threads');
 
 const file = join(__dirname, 'kernel.cjs');
 const dir = process.env.SOCKLAB_CACHE ? resolve(process.env.SOCKLAB_CACHE) : join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'socklab');
-const cacheFile = join(dir, 'v8', `kernel-__KERNEL_HASH__-${process.versions.v8}-${process.arch}.bin`);
+// V8 refuses a cache made under other flags: one file per set of flags (FNV-1a of Node's options), not one
+// that processes started with different flags would keep rewriting.
+let flags = 0x811c9dc5;
+for (const c of `${process.execArgv.join('\0')}\0${process.env.NODE_OPTIONS ?? ''}`) flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
+const cacheFile = join(dir, 'v8', `kernel-__KERNEL_HASH__-${process.versions.v8}-${process.arch}-${flags.toString(16)}.bin`);
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
