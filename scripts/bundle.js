@@ -5,8 +5,8 @@
 // a resolve, a read and a compile, and `socklab run` used to load ~90 of them
 // across its two threads; bundled, it loads 7 files.
 //
-// The entries are the programs Node starts: bin/socklab.js's run.js and
-// cli.js, and the files given to `new Worker` (worker.cjs, batch-worker.js),
+// The entries are the programs Node starts: bin/socklab.js's run.js (only
+// runner/spawn.ts, which starts the kernel's worker) and cli.js, and the files given to `new Worker` (worker.cjs, batch-worker.js),
 // found next to the code that starts them (new URL(..., import.meta.url)),
 // so they share one directory. One process never mixes bundled and
 // unbundled host modules: each thread's bundle holds every host module it
@@ -16,7 +16,8 @@
 // typescript that grading's checks use when it is installed), resolved from
 // node_modules as before.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,13 +50,13 @@ const common = {
   // Fewer bytes to read and parse at every start (~5 ms of CPU of a run); names are kept, for stack traces.
   minifyWhitespace: true,
 };
-// The command line (run.js alone first: bin/socklab.js starts the kernel's worker before it loads the
-// parser, cli.js) and a grading lane (grade/batch.ts), each with chunks for what it imports lazily.
+// The command line (run.js alone first: bin/socklab.js starts the kernel's worker from it before it
+// loads the parser and run(), cli.js) and a grading lane (grade/batch.ts), each with chunks for what it imports lazily.
 // One build per thread, so that each thread's start loads its own file and the chunks of what it
 // uses, not chunks shaped by what another thread shares. Chunks are named by content, so two
 // builds that make the same one agree.
 const esm = [
-  { run: join(dist, 'runner', 'run.js'), cli: join(dist, 'cli', 'main.js') },
+  { run: join(dist, 'runner', 'spawn.js'), cli: join(dist, 'cli', 'main.js') },
   { 'batch-worker': join(dist, 'grade', 'batch-worker.js') },
 ];
 for (const entryPoints of esm) {
@@ -73,4 +74,14 @@ for (const entryPoints of esm) {
 // starts one does not set up the ES module loader (~6 ms of CPU of a run). What it loads lazily
 // (the tracer, the fault injector, --publish) waits inside it, uncompiled until used; packages
 // (binaryen, jco) are still import()ed.
-await build({ ...common, entryPoints: { worker: join(dist, 'runner', 'worker.js') }, format: 'cjs', outExtension: { '.js': '.cjs' } });
+// Started through worker.cjs (scripts/worker-boot.cjs), which runs kernel.cjs with V8's code cache.
+await build({ ...common, entryPoints: { kernel: join(dist, 'runner', 'worker.js') }, format: 'cjs', outExtension: { '.js': '.cjs' } });
+// Its import() expressions (packages: binaryen, jco; a component's glue by file URL) call the
+// loader's import() instead (see worker-boot.cjs), which sits in the same folder, so every specifier
+// resolves as before. esbuild leaves import() only where the source has one; no string of the
+// kernel's holds "import(".
+const kernelFile = join(outdir, 'kernel.cjs');
+const kernelSource = readFileSync(kernelFile, 'utf8').replace(/(?<![.\w$])import\(/g, '__socklabImport(');
+writeFileSync(kernelFile, kernelSource);
+const kernelHash = createHash('sha256').update(kernelSource).digest('hex').slice(0, 16);
+writeFileSync(join(outdir, 'worker.cjs'), readFileSync(join(root, 'scripts', 'worker-boot.cjs'), 'utf8').replaceAll('__KERNEL_HASH__', kernelHash));

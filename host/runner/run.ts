@@ -2,9 +2,9 @@
 // this thread relays stdio, enforces the wall-clock timeout (terminating
 // the worker stops even a guest stuck in a loop without syscalls), and
 // collects each process's output and exit.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { takeWorker } from './spawn.js';
 import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ExitInfo, MemorySummary } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import { recoverTraceTail, traceTailBuffer } from './trace-tail.js';
@@ -69,57 +69,7 @@ export interface RunOutcome {
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
 const DEFAULT_CAPTURE_LIMIT = 64 << 20;
 
-/**
- * The kernel's worker as scripts/bundle.js names it beside the bundled
- * command line ("./worker.cjs": one CommonJS file, which a thread starts
- * without initialising the ES module loader); undefined outside the bundle.
- */
-declare const SOCKLAB_BUNDLED_WORKER: string | undefined;
-
-/** The file a kernel worker runs (run() here, RunnerPool in pool.ts). */
-export function workerUrl(): URL {
-  const here = import.meta.url;
-  if (typeof SOCKLAB_BUNDLED_WORKER === 'string') return new URL(SOCKLAB_BUNDLED_WORKER, here);
-  // Under a TypeScript loader (vitest) this file is host/runner/run.ts; the worker must be compiled JS.
-  if (here.endsWith('.ts')) return new URL(here.replace(/\/host\/runner\/run\.ts$/, '/dist/host/runner/worker.js'));
-  return new URL('./worker.js', here);
-}
-
-/** A kernel worker: an 8 MiB stack, so a guest may recurse as deep as in the pool's workers. */
-export function newWorker(): Worker {
-  return new Worker(fileURLToPath(workerUrl()), { stdout: false, stderr: false, resourceLimits: { stackSizeMb: 8 } });
-}
-
-/** A worker started ahead of its run by prestartWorker(); `dead` once it failed or exited before a run took it. */
-let early: { worker: Worker; dead: boolean } | undefined;
-
-/**
- * Starts the next run's worker thread now, so that its start (a Node
- * context, then the kernel's modules) overlaps the caller's own work: the
- * command line starts it before it loads its parser and checks the options.
- * It keeps nothing alive until a run takes it (unref'd), and a worker that
- * failed or exited before that is dropped and the run starts a fresh one,
- * so the run reports any failure as it always did.
- */
-export function prestartWorker(): void {
-  if (early) return;
-  const e = { worker: newWorker(), dead: false };
-  e.worker.unref();
-  e.worker.once('error', () => (e.dead = true));
-  e.worker.once('exit', () => (e.dead = true));
-  early = e;
-}
-
-function takeWorker(): Worker {
-  const e = early;
-  early = undefined;
-  if (e && !e.dead) {
-    e.worker.ref();
-    return e.worker;
-  }
-  if (e) void e.worker.terminate();
-  return newWorker();
-}
+export { workerUrl, newWorker, prestartWorker } from './spawn.js';
 
 export async function run(opts: RunOptions): Promise<RunOutcome> {
   const worker = takeWorker();

@@ -36,6 +36,16 @@ function throttle(): void {
   }
 }
 
+/**
+ * Called once, when the first run is over, before its 'done' is posted:
+ * the bundled worker's loader (scripts/worker-boot.cjs) stores V8's code
+ * cache then, when it found none, so that the cache holds what a run compiles.
+ */
+let firstDone: (() => void) | undefined;
+export function beforeFirstDone(f: () => void): void {
+  firstDone = f;
+}
+
 /** True from a 'start' until its 'done' or 'fail' is posted. */
 let busy = false;
 
@@ -202,6 +212,9 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
     flush();
     flushTrace();
     closeTraces();
+    const f = firstDone;
+    firstDone = undefined;
+    f?.();
     post({ t: 'done', result });
   } catch (e) {
     flush();
