@@ -117,24 +117,63 @@ export function unixWritable(wmem: number, sndbuf: number): boolean {
 /**
  * An AF_UNIX sender's sk_wmem_alloc: the truesize of its skbs not yet
  * freed, per receiver, so that a receiver closing with them queued (its
- * queue purged) gives them back.
+ * queue purged) gives them back. A stream socket only ever charges its
+ * peer, so the first receiver has plain fields (the stream hot path: no Map
+ * lookups, little code to compile); other receivers, a datagram socket's,
+ * go to a Map.
  */
 export class WmemLedger {
-  private readonly by = new Map<{ readonly closed: boolean }, number>();
+  private first: { readonly closed: boolean } | undefined = undefined;
+  private firstN = 0;
+  private others: Map<{ readonly closed: boolean }, number> | undefined = undefined;
   charge(to: { readonly closed: boolean }, size: number): void {
-    this.by.set(to, (this.by.get(to) ?? 0) + size);
+    if (this.first === to || this.first === undefined) {
+      this.first = to;
+      this.firstN += size;
+    } else {
+      const m = (this.others ??= new Map());
+      m.set(to, (m.get(to) ?? 0) + size);
+    }
   }
   free(to: { readonly closed: boolean }, size: number): void {
-    const n = (this.by.get(to) ?? 0) - size;
-    if (n > 0) this.by.set(to, n);
-    else this.by.delete(to);
+    if (this.first === to) {
+      this.firstN -= size;
+      if (this.firstN <= 0) this.dropFirst();
+      return;
+    }
+    const m = this.others;
+    if (!m) return;
+    const n = (m.get(to) ?? 0) - size;
+    if (n > 0) m.set(to, n);
+    else m.delete(to);
   }
   get alloc(): number {
+    if (this.first?.closed) this.dropFirst();
+    let sum = this.firstN;
+    if (this.others) sum += this.othersAlloc(this.others);
+    return sum;
+  }
+  private othersAlloc(m: Map<{ readonly closed: boolean }, number>): number {
     let sum = 0;
-    for (const [to, n] of this.by) {
-      if (to.closed) this.by.delete(to);
+    for (const [to, n] of m) {
+      if (to.closed) m.delete(to);
       else sum += n;
     }
     return sum;
+  }
+  /** The first receiver has nothing charged (or closed): the next one charged takes its place. */
+  private dropFirst(): void {
+    this.first = undefined;
+    this.firstN = 0;
+    const m = this.others;
+    if (!m) return;
+    for (const [to, n] of m) {
+      m.delete(to);
+      if (to.closed) continue;
+      this.first = to;
+      this.firstN = n;
+      break;
+    }
+    if (m.size === 0) this.others = undefined;
   }
 }

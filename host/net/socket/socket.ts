@@ -522,7 +522,8 @@ export class Socket implements OpenFile {
       // unix_stream_recvmsg says EINVAL where tcp_recvmsg says ENOTCONN.
       throw new Errno(this.isUnix ? E.EINVAL : E.ENOTCONN);
     }
-    const want = iovs.reduce((a, v) => a + v.length, 0);
+    let want = 0;
+    for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
     if (want === 0) return 0;
     if (this.oobSkb || this.oobMarks) {
       // The read may skip, drop or unlink urgent chunks and find nothing else.
@@ -556,7 +557,8 @@ export class Socket implements OpenFile {
       if (o < v.length) break;
     }
     if (!peek) {
-      if (ci) this.rx.splice(0, ci);
+      // shift, not splice: splice would allocate an array of the chunks taken on every read.
+      for (; ci > 0; ci--) this.rx.shift();
       if (co && this.rx.length) this.rx[0] = this.rx[0]!.subarray(co);
       this.rxBytes -= n;
       this.copied += n;

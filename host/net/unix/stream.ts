@@ -102,33 +102,28 @@ export class UnixStream implements Carrier {
    * urgent byte (queue_oob); the caller refuses a zero-length one.
    */
   send(data: Uint8Array[], total: number, oob: boolean, ctl: SendControl | undefined): number {
-    const s = this.s;
-    const p = this.p;
     this.settle();
-    if (s.kind === 'seqpacket') {
-      // unix_dgram_sendmsg: one skb, whole or not at all; the peer's queue limit does not apply to a connected pair.
-      if (total > s.sndbuf - 32) throw new Errno(E.EMSGSIZE);
-      // sock_alloc_send_pskb: waits while sk_wmem_alloc has reached SO_SNDBUF (one skb may pass it).
-      if (s.wmem.alloc >= s.sndbuf) return WOULD_BLOCK;
-      const size = truesize('unix-dgram', total);
-      if (!p.closed && p.pushDatagram(gather(data, total), s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred), { owner: s, size })) s.wmem.charge(p, size);
-      return total;
-    }
+    if (this.s.kind === 'seqpacket') return this.sendPacket(data, total, ctl);
     // A zero-length stream send queues nothing.
     if (total === 0) return 0;
+    const s = this.s;
+    const p = this.p;
+    // Nothing to attach (no descriptors, no explicit credentials, neither end with SO_PASSCRED): the skbs carry no ancillary data.
+    if (ctl && !ctl.files.length && !ctl.cred && !s.passcred && !p.passcred) ctl = undefined;
     // unix_stream_sendmsg: skbs of at most unixStreamSkbMax bytes, each allocated while
     // sk_wmem_alloc is below SO_SNDBUF; a send that gets none waits (or says EAGAIN).
-    const max = unixStreamSkbMax(s.sndbuf);
+    const sndbuf = s.sndbuf;
+    const max = unixStreamSkbMax(sndbuf);
     const inBand = oob ? total - 1 : total;
     let n = 0;
     let wmem = s.wmem.alloc;
-    while (n < inBand && wmem < s.sndbuf) {
+    while (n < inBand && wmem < sndbuf) {
       const len = Math.min(max, inBand - n);
       wmem += skbTruesize(len);
       n += len;
     }
     // The urgent byte's skb too is allocated only below SO_SNDBUF (sock_alloc_send_skb).
-    const urgent = oob && n === inBand && wmem < s.sndbuf;
+    const urgent = oob && n === inBand && wmem < sndbuf;
     if (n === 0 && !urgent) return WOULD_BLOCK;
     if (p.closed) {
       s.onReset();
@@ -148,15 +143,33 @@ export class UnixStream implements Carrier {
       off += len;
     }
     if (urgent) {
-      const size = skbTruesize(1);
-      this.skbs.push({ len: 1, size, buf: undefined });
-      this.skbBytes += 1;
-      s.wmem.charge(p, size);
-      // Descriptors ride on it when no in-band skb of this call took them.
-      p.deliverOob(gather(data, 1, inBand), ctl ? attachScm(ctl, n === 0, s.passcred, p.passcred) : undefined);
+      this.sendUrgent(data, inBand, n === 0, ctl);
       n++;
     }
     return n;
+  }
+
+  /** The urgent byte (data's byte at `at`) as its own skb; the descriptors ride on it (`withFiles`) when no in-band skb of the call took them. */
+  private sendUrgent(data: Uint8Array[], at: number, withFiles: boolean, ctl: SendControl | undefined): void {
+    const s = this.s;
+    const p = this.p;
+    const size = skbTruesize(1);
+    this.skbs.push({ len: 1, size, buf: undefined });
+    this.skbBytes += 1;
+    s.wmem.charge(p, size);
+    p.deliverOob(gather(data, 1, at), ctl ? attachScm(ctl, withFiles, s.passcred, p.passcred) : undefined);
+  }
+
+  /** unix_dgram_sendmsg on a connected seqpacket socket: one skb, whole or not at all; the peer's queue limit does not apply to a connected pair. */
+  private sendPacket(data: Uint8Array[], total: number, ctl: SendControl | undefined): number {
+    const s = this.s;
+    const p = this.p;
+    if (total > s.sndbuf - 32) throw new Errno(E.EMSGSIZE);
+    // sock_alloc_send_pskb: waits while sk_wmem_alloc has reached SO_SNDBUF (one skb may pass it).
+    if (s.wmem.alloc >= s.sndbuf) return WOULD_BLOCK;
+    const size = truesize('unix-dgram', total);
+    if (!p.closed && p.pushDatagram(gather(data, total), s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred), { owner: s, size })) s.wmem.charge(p, size);
+    return total;
   }
 
   /** The reader (our socket) took bytes: the writer's skbs it finished are freed, and unix_write_space wakes it once writable. */
