@@ -6,6 +6,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { run, type RunOptions } from '../host/runner/run.js';
+import { RunnerPool } from '../host/runner/pool.js';
 import { ensureBuilt } from '../host/toolchain/guests.js';
 import { compileC, findToolchain, packageRoot } from '../host/toolchain/clang.js';
 import { nodeNetPingPong, nodeNetStream } from './node-net.js';
@@ -282,7 +283,23 @@ async function main(): Promise<void> {
     const nNs = await transfer((a, mb) => nativePair(streamN, ['server', kind, a, String(mb)], ['client', kind, a, String(mb)]));
     const mbps = (ns: number): number => (MB * 1048576) / (ns / 1e9) / 1048576;
     if (kind === 'tcp') nativeTcp.streamNs = nNs;
-    rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(sNs), native: mbps(nNs), note: 'higher is better; ratio = socklab/native' });
+    rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(sNs), native: mbps(nNs), note: 'higher is better; ratio = socklab/native; a fresh kernel worker per run (its JIT warm-up is in the figure)' });
+    // The same pair in a warm kernel worker (runner/pool.ts, as grading and a long-running program see it):
+    // the data path once V8 has optimised it, next to the native figure of this run.
+    const pool = new RunnerPool({ size: 1 });
+    try {
+      const pooled = async (a: string, mb: number): Promise<number> => {
+        const t = process.hrtime.bigint();
+        const o = await pool.run({ processes: [{ module: streamW, args: ['server', kind, a, String(mb)] }, { module: streamW, args: ['client', kind, a, String(mb)], startMs: 1 }], output: 'discard' });
+        if (o.status !== 0) throw new Error(`${streamW} (pooled): status ${o.status}`);
+        return Number(process.hrtime.bigint() - t);
+      };
+      for (let i = 0; i < 2; i++) await pooled(addr(), MB); // warm: the worker's JIT, the module cache
+      const wNs = await transfer(pooled);
+      rows.push({ name: `stream throughput, ${kind === 'unix' ? 'AF_UNIX' : 'TCP loopback'}, 64 KiB writes, ${MB} MiB, warm worker`, unit: 'MiB/s', socklab: mbps(wNs), native: mbps(nNs), note: 'higher is better; the same pair in a reused, warmed kernel worker (runner/pool.ts)' });
+    } finally {
+      await pool.close();
+    }
   }
   const RT = 20000;
   const pp = await best(2, () => { const p = String(port++); return pair(pingW, ['server', p, String(RT)], ['client', p, String(RT)]); });
