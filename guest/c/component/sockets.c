@@ -1120,9 +1120,51 @@ __wasi_errno_t __real___wasi_fd_close(__wasi_fd_t);
 __wasi_errno_t __real___wasi_fd_fdstat_get(__wasi_fd_t, __wasi_fdstat_t *);
 __wasi_errno_t __real___wasi_fd_fdstat_set_flags(__wasi_fd_t, __wasi_fdflags_t);
 
+/* The preview1 adapter's fd_write writes only the first non-empty iovec, and
+ * its fd_read fills only the first one: short counts writev/readv allow, but
+ * Linux writes a blocking file or pipe whole and fills a file read's every
+ * iovec, and programs (and strace comparisons) see the difference. So the
+ * iovecs go one at a time, on while each is done in full. */
+static __wasi_errno_t file_writev(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
+  __wasi_size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    __wasi_size_t k = 0;
+    __wasi_errno_t e = __real___wasi_fd_write(fd, &iov[i], 1, &k);
+    if (e) {
+      if (total) break; /* Linux reports what was written before the error */
+      return e;
+    }
+    total += k;
+    if (k < iov[i].buf_len) break; /* non-blocking and full: a short write, as on Linux */
+  }
+  *put = total;
+  return 0;
+}
+
+/* Only a regular file: a pipe or terminal would block for the next iovec where Linux returns what it has. */
+static __wasi_errno_t file_readv(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
+  __wasi_fdstat_t st;
+  if (n < 2 || __real___wasi_fd_fdstat_get(fd, &st) || st.fs_filetype != __WASI_FILETYPE_REGULAR_FILE) return __real___wasi_fd_read(fd, iov, n, got);
+  __wasi_size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    __wasi_size_t k = 0;
+    __wasi_errno_t e = __real___wasi_fd_read(fd, &iov[i], 1, &k);
+    if (e) {
+      if (total) break;
+      return e;
+    }
+    total += k;
+    if (k < iov[i].buf_len) break; /* end of file */
+  }
+  *got = total;
+  return 0;
+}
+
 __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
   struct sock *s = get((int)fd);
-  if (!s) return __real___wasi_fd_read(fd, iov, n, got);
+  if (!s) return file_readv(fd, iov, n, got);
   if (UDP(s)) {
     /* readv of a datagram scatters it over the iovecs (wasi-libc's iovec has struct iovec's layout). */
     int saved = errno;
@@ -1149,7 +1191,7 @@ __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, 
 
 __wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
   struct sock *s = get((int)fd);
-  if (!s) return __real___wasi_fd_write(fd, iov, n, put);
+  if (!s) return n == 1 ? __real___wasi_fd_write(fd, iov, n, put) : file_writev(fd, iov, n, put);
   if (UDP(s)) {
     /* writev sends one datagram of all the iovecs, as on Linux. */
     int saved = errno;
