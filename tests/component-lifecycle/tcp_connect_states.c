@@ -62,6 +62,13 @@ int main(void) {
   show("connect after POLLOUT", connect(c, (struct sockaddr *)&a, sl));
   show("connect once more", connect(c, (struct sockaddr *)&a, sl));
   show("send", send(c, "x", 1, 0));
+  show("sendto with an address, connected (ignored)", sendto(c, "x", 1, MSG_NOSIGNAL, (struct sockaddr *)&b, sl));
+
+  c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  connect(c, (struct sockaddr *)&a, sl);
+  show("shutdown right after a non-blocking connect", shutdown(c, SHUT_WR));
+  show("send after it", send(c, "x", 1, MSG_NOSIGNAL));
+  show("connect after it", connect(c, (struct sockaddr *)&a, sl));
 
   c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
   show("non-blocking connect 2", connect(c, (struct sockaddr *)&a, sl));

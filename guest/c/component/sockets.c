@@ -803,8 +803,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
     struct iovec v = {(void *)buf, len};
     return udp_send(s, &v, 1, flags, a, alen);
   }
-  if (a && s->state == S_CONNECTED) return fail(EISCONN);
-  return tcp_send(s, buf, len, flags);
+  return tcp_send(s, buf, len, flags); /* Linux's TCP ignores the address (no MSG_FASTOPEN here) */
 }
 
 ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags, struct sockaddr *__restrict a, socklen_t *__restrict alen) {
@@ -864,7 +863,14 @@ int shutdown(int fd, int how) {
     return s->state == S_CONNECTED ? 0 : fail(ENOTCONN);
   }
   if (s->state == S_LISTEN) return 0; /* Linux accepts it on a listener (WASI 0.2 has no such transition) */
+  if (s->state == S_CONNECTING && finish_connect(s) == EINPROGRESS) {
+    /* Linux abandons a handshake still running: the socket is unconnected again. */
+    s->connecting = 0;
+    int e = tcp_renew(s);
+    return e ? fail(e) : 0;
+  }
   if (s->state != S_CONNECTED) return fail(ENOTCONN);
+  s->connecting = 0; /* Linux's inet_shutdown: a connect that has finished is settled (a later connect: EISCONN) */
   wasi_res_unit r;
   wasi_tcp_shutdown(s->h, how == SHUT_RD ? 0 : how == SHUT_WR ? 1 : 2, &r);
   if (r.is_err) return fail(__socklab_errno_of(r.ec));
