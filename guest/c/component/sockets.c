@@ -41,7 +41,11 @@ struct sock {
   enum st state;
   int nonblock;
   int shut_rd, shut_wr, eof;
-  int err;          /* SO_ERROR: a failed non-blocking connect */
+  int err;          /* SO_ERROR: a failed connect's errno until a call reports it */
+  int connecting;   /* Linux's SS_CONNECTING: connect() said EINPROGRESS and no connect() has reported the end yet */
+  int bound;        /* bound by bind(): a new attempt after a failed connect keeps the address, as Linux keeps the port */
+  wasi_flat_addr local; /* what bind() asked for */
+  int nopts, opts[8][3]; /* options set on the WASI socket (level, name, value), replayed on a renewed one */
   int reuseaddr, nodelay, v6only;
   int keepalive;    /* SO_KEEPALIVE of a UDP socket: Linux keeps it, and nothing uses it */
   uint32_t h, in, out;          /* tcp-socket, input-stream, output-stream; or udp-socket and its datagram streams */
@@ -307,15 +311,20 @@ static int udp_autobind(struct sock *s) {
   return e ? e : udp_stream(s, NULL);
 }
 
+static int tcp_renew(struct sock *s);
+
 int bind(int fd, const struct sockaddr *a, socklen_t len) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
   wasi_flat_addr w;
   int e = to_wasi(s, a, len, &w);
   if (e) return fail(e);
+  /* After a failed connect Linux has released an ephemeral port: the socket can be bound again. */
+  if (s->state == S_FAILED && !s->bound && (e = tcp_renew(s))) return fail(e);
   if (s->state != S_NEW) return fail(EINVAL);
   e = do_bind(s, &w);
   if (!e && UDP(s)) e = udp_stream(s, NULL);
+  if (!e && !UDP(s)) s->bound = 1, s->local = w;
   return e ? fail(e) : 0;
 }
 
@@ -362,8 +371,62 @@ static int finish_connect(struct sock *s) {
     return 0;
   }
   if (r.u.ec == EC_WOULD_BLOCK) return EINPROGRESS;
+  /* As Linux after a refused or reset handshake: the error is pending until
+   * one call reports it (SO_ERROR, connect, recv, send); then reads see end
+   * of file and writes EPIPE. */
   s->state = S_FAILED;
-  return __socklab_errno_of(r.u.ec);
+  s->err = __socklab_errno_of(r.u.ec);
+  return s->err;
+}
+
+/* The errno pending on S, cleared: what Linux's sock_error() does. */
+static int take_err(struct sock *s) {
+  int e = s->err;
+  s->err = 0;
+  return e;
+}
+
+/* Waits (unless NONBLOCK) for a connect in progress to end: 0 connected,
+ * EINPROGRESS still running, or the errno it failed with (still pending). */
+static int await_connect(struct sock *s, int nonblock) {
+  for (;;) {
+    int e = finish_connect(s);
+    if (e != EINPROGRESS || nonblock) return e;
+    wait_on(sock_pollable(s));
+  }
+}
+
+static int sock_setopt(struct sock *s, int level, int name, int x);
+
+/* A new tcp-socket in place of one whose connect failed: WASI 0.2 closes such
+ * a socket for good, where Linux lets connect() try again on it. The fd, its
+ * flags, an explicit bind's address and the options set stay. */
+static int tcp_renew(struct sock *s) {
+  wasi_res_handle r;
+  wasi_create_tcp_socket(s->family == AF_INET ? 0 : 1, &r);
+  if (r.is_err) return __socklab_errno_of(r.u.ec);
+  if (s->p_sock) wasi_pollable_drop(s->p_sock);
+  drop_streams(s);
+  wasi_tcp_drop(s->h);
+  free(s->rbuf);
+  s->rbuf = NULL;
+  s->rlen = s->roff = 0;
+  s->p_sock = 0;
+  s->h = r.u.h;
+  s->state = S_NEW;
+  s->eof = s->shut_rd = s->shut_wr = 0;
+  for (int i = 0; i < s->nopts; i++) sock_setopt(s, s->opts[i][0], s->opts[i][1], s->opts[i][2]);
+  return s->bound ? do_bind(s, &s->local) : 0;
+}
+
+/* connect() reports a failed attempt: its errno (ECONNABORTED when another
+ * call took it), and Linux's disconnect leaves the socket unconnected (recv
+ * ENOTCONN, a new connect allowed): here a renewed tcp-socket. */
+static int connect_failed(struct sock *s) {
+  int e = take_err(s);
+  s->connecting = 0;
+  tcp_renew(s); /* if that fails, the socket stays S_FAILED and the next connect tries again */
+  return e ? e : ECONNABORTED;
 }
 
 /* UDP connect: stream(some(peer)); AF_UNSPEC disconnects with stream(none). */
@@ -391,24 +454,38 @@ int connect(int fd, const struct sockaddr *a, socklen_t len) {
   wasi_flat_addr w;
   int e = to_wasi(s, a, len, &w);
   if (e) return fail(e);
+  /* Linux's inet_stream_connect: after a non-blocking connect, the next
+   * connect() reports how it ended (0 once connected, then EISCONN). */
   switch (s->state) {
-  case S_CONNECTED: return fail(EISCONN);
   case S_LISTEN: return fail(EISCONN);
-  case S_CONNECTING: return fail(EALREADY);
-  case S_FAILED: return fail(ECONNABORTED);
+  case S_CONNECTED:
+    if (!s->connecting) return fail(EISCONN);
+    s->connecting = 0;
+    return 0;
+  case S_CONNECTING:
+    e = await_connect(s, s->nonblock);
+    if (e == EINPROGRESS) return fail(EALREADY);
+    if (e) return fail(connect_failed(s));
+    s->connecting = 0;
+    return 0;
+  case S_FAILED:
+    if (s->connecting) return fail(connect_failed(s));
+    e = tcp_renew(s);
+    if (e) return fail(e);
+    break;
   default: break;
   }
   wasi_res_unit r;
   wasi_tcp_start_connect(s->h, __socklab_network(), WASI_FLAT_ARGS(w), &r);
   if (r.is_err) return fail(__socklab_errno_of(r.ec));
   s->state = S_CONNECTING;
-  for (;;) {
-    e = finish_connect(s);
-    if (e != EINPROGRESS) break;
-    if (s->nonblock) return fail(EINPROGRESS);
-    wait_on(sock_pollable(s));
+  /* Non-blocking: EINPROGRESS even when the runtime could finish at once, as Linux's TCP always says. */
+  if (s->nonblock) {
+    s->connecting = 1;
+    return fail(EINPROGRESS);
   }
-  return e ? fail(e) : 0;
+  e = await_connect(s, 0);
+  return e ? fail(connect_failed(s)) : 0;
 }
 
 int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, int flags) {
@@ -498,14 +575,20 @@ static ssize_t tcp_peek(struct sock *s, void *buf, size_t len, int nonblock) {
 }
 
 static ssize_t tcp_recv(struct sock *s, void *buf, size_t len, int flags) {
-  if (s->state != S_CONNECTED) {
-    if (s->state == S_CONNECTING && finish_connect(s) == 0) return tcp_recv(s, buf, len, flags);
-    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : ENOTCONN);
+  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  if (s->state == S_CONNECTING) {
+    /* Linux's recv waits for the handshake (EAGAIN when non-blocking). */
+    int e = await_connect(s, nonblock);
+    if (e == EINPROGRESS) return fail(EAGAIN);
   }
+  if (s->state == S_FAILED) {
+    int e = take_err(s);
+    return e ? fail(e) : 0; /* the failed handshake shut the socket down: end of file */
+  }
+  if (s->state != S_CONNECTED) return fail(ENOTCONN);
   if (flags & MSG_OOB) return fail(EINVAL); /* WASI streams carry no urgent data: Linux's answer when none is there */
   if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_PEEK | MSG_WAITALL)) return fail(EOPNOTSUPP);
   if (len == 0) return 0;
-  int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
   if (flags & MSG_PEEK) return tcp_peek(s, buf, len, nonblock);
   size_t done = 0;
   if (s->roff < s->rlen) {
@@ -525,13 +608,15 @@ static ssize_t tcp_recv(struct sock *s, void *buf, size_t len, int flags) {
 }
 
 static ssize_t tcp_send(struct sock *s, const void *buf, size_t len, int flags) {
-  if (s->state != S_CONNECTED) {
-    if (s->state == S_CONNECTING && finish_connect(s) == 0) return tcp_send(s, buf, len, flags);
-    return fail(s->state == S_CONNECTING && s->nonblock ? EAGAIN : s->state == S_FAILED ? EPIPE : ENOTCONN);
-  }
-  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP);
-  if (s->shut_wr) return fail(EPIPE); /* a component has no SIGPIPE */
   int nonblock = s->nonblock || (flags & MSG_DONTWAIT);
+  /* Linux's sk_stream_wait_connect: wait for a handshake in progress; a
+   * pending error first; EPIPE on any socket not connected (a component has
+   * no SIGPIPE). */
+  if (s->state == S_CONNECTING && await_connect(s, nonblock) == EINPROGRESS) return fail(EAGAIN);
+  if (s->err) return fail(take_err(s));
+  if (s->state != S_CONNECTED) return fail(EPIPE);
+  if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL)) return fail(EOPNOTSUPP);
+  if (s->shut_wr) return fail(EPIPE);
   size_t done = 0;
   while (done < len) {
     size_t n;
@@ -718,8 +803,7 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
     struct iovec v = {(void *)buf, len};
     return udp_send(s, &v, 1, flags, a, alen);
   }
-  if (a && s->state == S_CONNECTED) return fail(EISCONN);
-  return tcp_send(s, buf, len, flags);
+  return tcp_send(s, buf, len, flags); /* Linux's TCP ignores the address (no MSG_FASTOPEN here) */
 }
 
 ssize_t recvfrom(int fd, void *__restrict buf, size_t len, int flags, struct sockaddr *__restrict a, socklen_t *__restrict alen) {
@@ -779,7 +863,14 @@ int shutdown(int fd, int how) {
     return s->state == S_CONNECTED ? 0 : fail(ENOTCONN);
   }
   if (s->state == S_LISTEN) return 0; /* Linux accepts it on a listener (WASI 0.2 has no such transition) */
+  if (s->state == S_CONNECTING && finish_connect(s) == EINPROGRESS) {
+    /* Linux abandons a handshake still running: the socket is unconnected again. */
+    s->connecting = 0;
+    int e = tcp_renew(s);
+    return e ? fail(e) : 0;
+  }
   if (s->state != S_CONNECTED) return fail(ENOTCONN);
+  s->connecting = 0; /* Linux's inet_shutdown: a connect that has finished is settled (a later connect: EISCONN) */
   wasi_res_unit r;
   wasi_tcp_shutdown(s->h, how == SHUT_RD ? 0 : how == SHUT_WR ? 1 : 2, &r);
   if (r.is_err) return fail(__socklab_errno_of(r.ec));
@@ -832,12 +923,8 @@ static void set_hops(struct sock *s, int v, wasi_res_unit *r) {
   else wasi_tcp_set_hop_limit(s->h, v, r);
 }
 
-int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
-  struct sock *s = get(fd);
-  if (!s) return nosock(fd);
-  if (!v || len < sizeof(int)) return fail(v ? EINVAL : EFAULT);
-  int x;
-  memcpy(&x, v, sizeof x);
+/* One option X: 0 or the errno; those that reach the WASI socket are kept (tcp_renew). */
+static int sock_setopt(struct sock *s, int level, int name, int x) {
   wasi_res_unit r = {0, 0};
   uint64_t size = x < 0 ? 0 : (uint64_t)x;
   if (level == SOL_SOCKET) {
@@ -849,30 +936,47 @@ int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
       break;
     case SO_RCVBUF: UDP(s) ? wasi_udp_set_receive_buffer_size(s->h, size, &r) : wasi_tcp_set_receive_buffer_size(s->h, size, &r); break;
     case SO_SNDBUF: UDP(s) ? wasi_udp_set_send_buffer_size(s->h, size, &r) : wasi_tcp_set_send_buffer_size(s->h, size, &r); break;
-    default: return fail(ENOPROTOOPT);
+    default: return ENOPROTOOPT;
     }
   } else if (level == IPPROTO_TCP && !UDP(s)) {
     switch (name) {
     case TCP_NODELAY: s->nodelay = x != 0; return 0; /* no WASI 0.2 option: kept for getsockopt */
-    case TCP_KEEPIDLE: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_idle_time(s->h, (uint64_t)x * 1000000000ull, &r); break;
-    case TCP_KEEPINTVL: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_interval(s->h, (uint64_t)x * 1000000000ull, &r); break;
-    case TCP_KEEPCNT: if (x < 1) return fail(EINVAL); wasi_tcp_set_keep_alive_count(s->h, x, &r); break;
-    default: return fail(ENOPROTOOPT);
+    case TCP_KEEPIDLE: if (x < 1) return EINVAL; wasi_tcp_set_keep_alive_idle_time(s->h, (uint64_t)x * 1000000000ull, &r); break;
+    case TCP_KEEPINTVL: if (x < 1) return EINVAL; wasi_tcp_set_keep_alive_interval(s->h, (uint64_t)x * 1000000000ull, &r); break;
+    case TCP_KEEPCNT: if (x < 1) return EINVAL; wasi_tcp_set_keep_alive_count(s->h, x, &r); break;
+    default: return ENOPROTOOPT;
     }
   } else if (level == IPPROTO_IP && name == IP_TTL && s->family == AF_INET) {
-    if (x < -1 || x == 0 || x > 255) return fail(EINVAL);
+    if (x < -1 || x == 0 || x > 255) return EINVAL;
     set_hops(s, x == -1 ? 64 : x, &r);
   } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_UNICAST_HOPS) {
-    if (x < -1 || x > 255) return fail(EINVAL);
+    if (x < -1 || x > 255) return EINVAL;
     set_hops(s, x == -1 ? 64 : x, &r);
   } else if (level == IPPROTO_IPV6 && s->family == AF_INET6 && name == IPV6_V6ONLY) {
-    if (s->state != S_NEW) return fail(EINVAL);
+    if (s->state != S_NEW) return EINVAL;
     s->v6only = x != 0; /* WASI 0.2 has no dual-stack switch: the runtime's default stands */
     return 0;
   } else {
-    return fail(ENOPROTOOPT);
+    return ENOPROTOOPT;
   }
-  return r.is_err ? fail(__socklab_errno_of(r.ec)) : 0;
+  if (r.is_err) return __socklab_errno_of(r.ec);
+  int i = 0;
+  while (i < s->nopts && (s->opts[i][0] != level || s->opts[i][1] != name)) i++;
+  if (i < 8) {
+    s->opts[i][0] = level, s->opts[i][1] = name, s->opts[i][2] = x;
+    if (i == s->nopts) s->nopts++;
+  }
+  return 0;
+}
+
+int setsockopt(int fd, int level, int name, const void *v, socklen_t len) {
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (!v || len < sizeof(int)) return fail(v ? EINVAL : EFAULT);
+  int x;
+  memcpy(&x, v, sizeof x);
+  int e = sock_setopt(s, level, name, x);
+  return e ? fail(e) : 0;
 }
 
 int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__restrict len) {
@@ -886,13 +990,8 @@ int getsockopt(int fd, int level, int name, void *__restrict v, socklen_t *__res
     case SO_ACCEPTCONN: return put_int(v, len, s->state == S_LISTEN);
     case SO_REUSEADDR: return put_int(v, len, s->reuseaddr);
     case SO_ERROR: {
-      if (s->state == S_CONNECTING) {
-        int e = finish_connect(s);
-        if (e && e != EINPROGRESS) s->err = e;
-      }
-      int e = s->err;
-      s->err = 0;
-      return put_int(v, len, e);
+      if (s->state == S_CONNECTING) finish_connect(s);
+      return put_int(v, len, take_err(s));
     }
     case SO_KEEPALIVE: {
       if (UDP(s)) return put_int(v, len, s->keepalive);
@@ -961,10 +1060,7 @@ static short udp_revents(struct sock *s, short events) {
 static short sock_revents(struct sock *s, short events) {
   if (UDP(s)) return udp_revents(s, events);
   short re = 0;
-  if (s->state == S_CONNECTING && wasi_pollable_ready(sock_pollable(s))) {
-    int e = finish_connect(s);
-    if (e && e != EINPROGRESS) s->err = e;
-  }
+  if (s->state == S_CONNECTING && wasi_pollable_ready(sock_pollable(s))) finish_connect(s);
   switch (s->state) {
   case S_LISTEN:
     if (wasi_pollable_ready(sock_pollable(s))) re |= POLLIN;
@@ -984,7 +1080,8 @@ static short sock_revents(struct sock *s, short events) {
     if (s->shut_wr) re |= POLLOUT | POLLWRNORM; /* Linux: writable (the write gets EPIPE) */
     break;
   case S_FAILED:
-    re |= POLLERR | POLLHUP;
+    /* Linux after a failed handshake: shut down both ways, POLLERR while the error is pending. */
+    re |= POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP | (s->err ? POLLERR : 0);
     break;
   case S_NEW:
   case S_BOUND:
@@ -1120,9 +1217,51 @@ __wasi_errno_t __real___wasi_fd_close(__wasi_fd_t);
 __wasi_errno_t __real___wasi_fd_fdstat_get(__wasi_fd_t, __wasi_fdstat_t *);
 __wasi_errno_t __real___wasi_fd_fdstat_set_flags(__wasi_fd_t, __wasi_fdflags_t);
 
+/* The preview1 adapter's fd_write writes only the first non-empty iovec, and
+ * its fd_read fills only the first one: short counts writev/readv allow, but
+ * Linux writes a blocking file or pipe whole and fills a file read's every
+ * iovec, and programs (and strace comparisons) see the difference. So the
+ * iovecs go one at a time, on while each is done in full. */
+static __wasi_errno_t file_writev(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
+  __wasi_size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    __wasi_size_t k = 0;
+    __wasi_errno_t e = __real___wasi_fd_write(fd, &iov[i], 1, &k);
+    if (e) {
+      if (total) break; /* Linux reports what was written before the error */
+      return e;
+    }
+    total += k;
+    if (k < iov[i].buf_len) break; /* non-blocking and full: a short write, as on Linux */
+  }
+  *put = total;
+  return 0;
+}
+
+/* Only a regular file: a pipe or terminal would block for the next iovec where Linux returns what it has. */
+static __wasi_errno_t file_readv(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
+  __wasi_fdstat_t st;
+  if (n < 2 || __real___wasi_fd_fdstat_get(fd, &st) || st.fs_filetype != __WASI_FILETYPE_REGULAR_FILE) return __real___wasi_fd_read(fd, iov, n, got);
+  __wasi_size_t total = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!iov[i].buf_len) continue;
+    __wasi_size_t k = 0;
+    __wasi_errno_t e = __real___wasi_fd_read(fd, &iov[i], 1, &k);
+    if (e) {
+      if (total) break;
+      return e;
+    }
+    total += k;
+    if (k < iov[i].buf_len) break; /* end of file */
+  }
+  *got = total;
+  return 0;
+}
+
 __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, size_t n, __wasi_size_t *got) {
   struct sock *s = get((int)fd);
-  if (!s) return __real___wasi_fd_read(fd, iov, n, got);
+  if (!s) return file_readv(fd, iov, n, got);
   if (UDP(s)) {
     /* readv of a datagram scatters it over the iovecs (wasi-libc's iovec has struct iovec's layout). */
     int saved = errno;
@@ -1149,7 +1288,7 @@ __wasi_errno_t __wrap___wasi_fd_read(__wasi_fd_t fd, const __wasi_iovec_t *iov, 
 
 __wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iov, size_t n, __wasi_size_t *put) {
   struct sock *s = get((int)fd);
-  if (!s) return __real___wasi_fd_write(fd, iov, n, put);
+  if (!s) return n == 1 ? __real___wasi_fd_write(fd, iov, n, put) : file_writev(fd, iov, n, put);
   if (UDP(s)) {
     /* writev sends one datagram of all the iovecs, as on Linux. */
     int saved = errno;
