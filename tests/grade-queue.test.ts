@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { ROOT } from './helpers.js';
 import { Collector } from '../dist/host/grade/queue/collect.js';
 import type { GradeResult } from '../dist/host/grade/queue/protocol.js';
@@ -249,6 +250,43 @@ describe('grading through a queue', () => {
     expect(second.count(/^socklab worker: graded /)).toBe(0);
     expect(s.count(/^ {2}correct /)).toBe(1);
     expect(csvRows(out)).toEqual([expect.stringMatching(/^correct,(\d+),\1,true/)]);
+  }, 900_000);
+
+  it("a worker whose connection drops mid-job keeps its job: a second delivery waits for it, and the job is graded once", async () => {
+    const r = await redis();
+    const admin = new Redis({ host: '127.0.0.1', port: r.port, lazyConnect: true });
+    await admin.connect();
+    try {
+      const first = worker(r.url);
+      await first.waitFor(/waiting for jobs/);
+      const out = tmp();
+      const s = submit(r.url, out, ['correct'], '--only', 'tcp');
+      await first.waitFor(/^socklab worker: grading correct .*grading 1\)$/);
+      // Stopped so that it is still mid-job, then cut off: every connection named after it is closed by Redis.
+      first.child.kill('SIGSTOP');
+      const ids = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n').flatMap((l) => (new RegExp(` name=socklab-worker:\\S+:${first.child.pid}:`).test(l) ? [/^id=(\d+)/.exec(l)![1]!] : []));
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(await admin.call('CLIENT', 'KILL', 'ID', id)).toBe(1);
+      // Its lock expires (it renews nothing while stopped); the job is handed to a second worker, which
+      // finds the first one's claim, its holder not connected: it gives it time to come back.
+      const second = worker(r.url);
+      await second.waitFor(/^socklab worker: (waiting for \S+, not connected to Redis, to come back and finish correct|grading correct)/);
+      first.child.kill('SIGCONT');
+      await first.waitFor(/^socklab worker: Redis at .* reachable again$/);
+      expect(await s.exited).toBe(0);
+      expect(second.count(/^socklab worker: grading /)).toBe(0);
+      await second.waitFor(/^socklab worker: already graded correct /);
+      expect(first.count(/^socklab worker: graded correct /)).toBe(1);
+      expect(second.count(/^socklab worker: waiting for \S+ to finish correct /)).toBe(1);
+      // The count Redis keeps of gradings started, by any worker: one.
+      const counted = await admin.keys('socklab:gradings:*');
+      expect(counted).toHaveLength(1);
+      expect(await admin.get(counted[0]!)).toBe('1');
+      expect(s.count(/^ {2}correct /)).toBe(1);
+      expect(csvRows(out)).toEqual([expect.stringMatching(/^correct,(\d+),\1,true/)]);
+    } finally {
+      admin.disconnect();
+    }
   }, 900_000);
 
   it('a worker started after the submitter picks up the waiting jobs; another version is refused', async () => {

@@ -27,16 +27,19 @@ export const doneKey = (jobId: string): string => `socklab:graded:${jobId}`;
 /** How long results and spec bundles stay in Redis: enough for any grading run, bounded memory after. */
 export const KEEP_SECONDS = 14 * 24 * 3600;
 
+/** How many times job `jobId` was started (a claim taken or taken over): 1 for a job graded once. */
+export const gradingsKey = (jobId: string): string => `socklab:gradings:${jobId}`;
+
 /**
- * A worker's claim on a job. The worker is alive while its Redis connection
- * (`client`, on the server with `runId`: client ids start again when Redis
- * restarts) is connected: a SIGKILL closes it at once, a worker starved of
- * CPU keeps it.
+ * A worker's claim on a job. The worker is alive while a connection named
+ * `client` (CLIENT SETNAME, its own for the process's life, set again on
+ * every reconnect) is connected: a SIGKILL closes it at once, a worker
+ * starved of CPU keeps it, and a worker whose connection dropped is alive
+ * again as soon as it is back.
  */
 export interface Claim {
   worker: string;
-  runId: string;
-  client: number;
+  client: string;
 }
 
 /** Files by relative path (with /), their contents in base64. */
@@ -121,9 +124,9 @@ export function parseQueueUrl(url: string): QueueAddress {
 /**
  * Connects to Redis and checks it answers. `persistent` (workers): reconnect
  * forever once connected; otherwise (submitters) give up after a few tries,
- * and `onLost` is told.
+ * and `onLost` is told. `name`: the connection's (and its duplicates') name.
  */
-export async function connectRedis(addr: QueueAddress, opts: { persistent: boolean; onLost?: (why: string) => void }): Promise<Redis> {
+export async function connectRedis(addr: QueueAddress, opts: { persistent: boolean; onLost?: (why: string) => void; name?: string }): Promise<Redis> {
   let lastError = '';
   let connected = false;
   const options: RedisOptions = {
@@ -133,6 +136,8 @@ export async function connectRedis(addr: QueueAddress, opts: { persistent: boole
     lazyConnect: true,
     maxRetriesPerRequest: null,
     connectTimeout: 5000,
+    // ioredis names each new connection (CLIENT SETNAME) before it is ready, so the name survives reconnects.
+    ...(opts.name ? { connectionName: opts.name } : {}),
     retryStrategy: (times) => {
       if (!connected) return null;
       if (opts.persistent) return Math.min(times * 200, 2000);
