@@ -5,7 +5,7 @@
 import { needs } from './tools.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ROOT } from './helpers.js';
 import { Collector } from '../dist/host/grade/queue/collect.js';
+import { hashFiles, readBounded, writeTree } from '../dist/host/grade/queue/files.js';
 import type { GradeResult } from '../dist/host/grade/queue/protocol.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
 
@@ -131,7 +132,7 @@ describe("the submitter's collector", () => {
     tests: [{ number: 1, name: 't', points: 10, score, verdict: score === 10 ? 'passed' : 'failed', visibility: 'visible', tags: [], output: '', timeMs: 1 }],
   });
   const delivered = (jobId: string, name: string, score: number, worker: string): GradeResult => ({
-    jobId, result: result(name, score), worker, files: { 'results.json': Buffer.from(`${worker} ${score}`).toString('base64') },
+    jobId, result: result(name, score), worker, files: { 'results.json': `${worker} ${score}` },
   });
 
   it('counts and writes a result once per job, however often it is delivered', () => {
@@ -176,6 +177,27 @@ describe("the submitter's collector", () => {
     expect(again.take('job-a', delivered('job-a', 'alice', 0, 'w2:2'))).toBe(false);
     expect(told.slice(2)).toEqual(['kept alice']);
     expect(again.finished()).toBe(true);
+  });
+});
+
+describe("a job's files", () => {
+  it('travel as text when UTF-8 and in base64 otherwise, read through the bounded copy and written back byte for byte', () => {
+    const src = tmp();
+    writeFileSync(join(src, 'a.c'), 'int main(void) { return 0; } /* é */\n');
+    const binary = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0xff, 0xfe, 0x80]);
+    mkdirSync(join(src, 'build'));
+    writeFileSync(join(src, 'build', 'm.wasm'), binary);
+    symlinkSync('/etc/passwd', join(src, 'link'));
+    const { files, refused } = readBounded(src);
+    expect(files).toEqual({ 'a.c': 'int main(void) { return 0; } /* é */\n', 'build/m.wasm': { base64: binary.toString('base64') } });
+    expect([...refused.keys()]).toEqual(['link']);
+    const back = join(tmp(), 'back');
+    writeTree(back, files);
+    expect(readFileSync(join(back, 'a.c'), 'utf8')).toBe('int main(void) { return 0; } /* é */\n');
+    expect(readFileSync(join(back, 'build', 'm.wasm')).equals(binary)).toBe(true);
+    // The same characters as text and as base64 are two different files.
+    expect(hashFiles({ x: 'AAEC' })).not.toBe(hashFiles({ x: { base64: 'AAEC' } }));
+    expect(() => writeTree(back, { '../out': 'x' })).toThrow(/leaves its directory/);
   });
 });
 

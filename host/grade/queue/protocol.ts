@@ -42,8 +42,12 @@ export interface Claim {
   client: string;
 }
 
-/** Files by relative path (with /), their contents in base64. */
-export type Files = Record<string, string>;
+/**
+ * Files by relative path (with /): a file that is UTF-8 text (sources,
+ * results, traces) as its text, any other (modules) as { base64 }. Text
+ * travels as it is: no base64 to make and undo, a third smaller in Redis.
+ */
+export type Files = Record<string, string | { base64: string }>;
 
 /** The spec's directory: the spec file, included tests, reference programs, checks, the model solution. */
 export interface SpecBundle {
@@ -83,6 +87,13 @@ export interface GradeResult {
   result: SubmissionResult;
   /** OUT/NAME/ as the worker wrote it: results.json, prairielearn.json, junit.xml, replay/, build/. */
   files: Files;
+  /** host:pid of the worker that graded it. */
+  worker: string;
+}
+
+/** What a job completes with in BullMQ (its return value, also in the 'completed' event): the result itself is only under resultKey. */
+export interface Graded {
+  jobId: string;
   /** host:pid of the worker that graded it. */
   worker: string;
 }

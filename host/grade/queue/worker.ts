@@ -24,7 +24,7 @@ import type { GradingSpec } from '../spec.js';
 import { readTree, writeTree } from './files.js';
 import { SpecBundleError, specForHash } from './spec-bundle.js';
 import type { Redis } from 'ioredis';
-import { claimKey, connectRedis, doneKey, gradingsKey, KEEP_SECONDS, QUEUE_NAME, resultKey, socklabVersion, type Claim, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
+import { claimKey, connectRedis, doneKey, gradingsKey, KEEP_SECONDS, QUEUE_NAME, resultKey, socklabVersion, type Claim, type GradeJob, type Graded, type GradeResult, type QueueAddress } from './protocol.js';
 
 /** OUT/NAME/build/ref-NAME.wasm: a reference program, as buildReference copies it there. */
 const REFERENCE_MODULE = /^build\/ref-[^/]+\.wasm$/;
@@ -53,6 +53,10 @@ return {'held', redis.call('GET', KEYS[2]) or ''}`;
 const TAKE_OVER = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) local n = redis.call('INCR', KEYS[2]) redis.call('EXPIRE', KEYS[2], ARGV[4]) return n
 end return 0`;
+/** Stores result ARGV[1] unless one is stored (1 if this one was), then releases the claim as RELEASE does: one round trip. */
+const FINISH = `local first = redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX')
+if redis.call('GET', KEYS[2]) == ARGV[3] then redis.call('DEL', KEYS[2]) end
+redis.call('LPUSH', KEYS[3], '1') redis.call('EXPIRE', KEYS[3], ARGV[4]) if first then return 1 end return 0`;
 /** Deletes claim ARGV[1] if it is still ours, and wakes the deliveries waiting on it. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end redis.call('LPUSH', KEYS[2], '1') redis.call('EXPIRE', KEYS[2], ARGV[2]) return 1`;
 /**
@@ -87,6 +91,11 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
   const client = `socklab-worker:${me.replace(/[^\x21-\x7e]/g, '_')}:${randomBytes(6).toString('hex')}`;
   const mine = JSON.stringify({ worker: me, client } satisfies Claim);
   const redis = await connectRedis(addr, { persistent: true, name: client });
+  // The scripts go by their SHA (EVALSHA), their text only once per connection.
+  const scripts = { claim: [CLAIM, 3], takeOver: [TAKE_OVER, 2], finish: [FINISH, 3], release: [RELEASE, 2], keep: [KEEP, 4] } as const;
+  for (const [name, [lua, numberOfKeys]] of Object.entries(scripts)) redis.defineCommand(`socklab_${name}`, { lua, numberOfKeys });
+  const run = (name: keyof typeof scripts, ...args: (string | number)[]): Promise<unknown> =>
+    (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[`socklab_${name}`]!(...args);
   const version = socklabVersion();
   const concurrency = opts.concurrency ?? availableParallelism();
   const lockMs = opts.lockMs ?? 30_000;
@@ -156,7 +165,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     let goneSince: number | undefined;
     try {
       for (;;) {
-        const [what, value] = (await redis.eval(CLAIM, 3, resultKey(id), claimKey(id), gradingsKey(id), mine, CLAIM_SECONDS, KEEP_SECONDS)) as [string, string];
+        const [what, value] = (await run('claim', resultKey(id), claimKey(id), gradingsKey(id), mine, CLAIM_SECONDS, KEEP_SECONDS)) as [string, string];
         if (what === 'stored') return { stored: JSON.parse(value) as GradeResult };
         if (what === 'claimed') return { gradings: Number(value) };
         if (value === '') continue; // released since: its result, if stored, is read above
@@ -166,7 +175,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
         else {
           goneSince ??= Date.now();
           if (Date.now() - goneSince >= graceMs) {
-            const n = Number(await redis.eval(TAKE_OVER, 2, claimKey(id), gradingsKey(id), value, mine, CLAIM_SECONDS, KEEP_SECONDS));
+            const n = Number(await run('takeOver', claimKey(id), gradingsKey(id), value, mine, CLAIM_SECONDS, KEEP_SECONDS));
             if (n > 0) {
               opts.log(`${name} (job ${id}) was left by ${holder.worker}, which is gone: grading it here`);
               return { gradings: n };
@@ -192,7 +201,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     }
   };
 
-  const grade = async (job: Job<GradeJob>, token?: string): Promise<GradeResult> => {
+  const grade = async (job: Job<GradeJob>, token?: string): Promise<Graded> => {
     const d = job.data;
     const id = job.id!;
     if (d.socklab !== version) {
@@ -203,15 +212,21 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
     const claimed = await claimOrWait(id, d.name);
     if ('stored' in claimed) {
       opts.log(`already graded ${d.name} (job ${id}) by ${claimed.stored.worker}`);
-      return { ...claimed.stored, files: {} };
+      return { jobId: id, worker: claimed.stored.worker };
     }
     if (token) held.set(id, token);
+    let released = false;
     try {
-      return await gradeClaimed(job, claimed.gradings);
+      const r = await gradeClaimed(job, claimed.gradings);
+      // The result stored and the claim released at once.
+      const first = Number(await run('finish', resultKey(id), claimKey(id), doneKey(id), JSON.stringify(r), KEEP_SECONDS, mine, DONE_SECONDS));
+      released = true;
+      opts.log(`graded ${d.name} (job ${id}): ${r.result.score}/${r.result.maxScore}${first ? '' : ' (another worker had stored it first; kept theirs)'}`);
+      return { jobId: id, worker: me };
     } finally {
       held.delete(id);
       // Redis lost: the claim stays, and is taken over once no connection of this worker is there.
-      await redis.eval(RELEASE, 2, claimKey(id), doneKey(id), mine, DONE_SECONDS).catch(() => {});
+      if (!released) await run('release', claimKey(id), doneKey(id), mine, DONE_SECONDS).catch(() => {});
     }
   };
 
@@ -242,16 +257,13 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
         ...(d.refused?.length ? { refused: d.refused } : {}),
       });
       // The reference programs' modules stay here: the submitter built the same ones and puts its own copies in build/.
-      const r: GradeResult = { jobId: id, result, files: readTree(out, (rel) => REFERENCE_MODULE.test(rel)), worker: me };
-      const first = await redis.set(resultKey(id), JSON.stringify(r), 'EX', KEEP_SECONDS, 'NX');
-      opts.log(`graded ${d.name} (job ${id}): ${r.result.score}/${r.result.maxScore}${first === null ? ' (another worker had stored it first; kept theirs)' : ''}`);
-      return { ...r, files: {} };
+      return { jobId: id, result, files: readTree(out, (rel) => REFERENCE_MODULE.test(rel)), worker: me };
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   };
 
-  const worker = new Worker<GradeJob, GradeResult>(QUEUE_NAME, grade, {
+  const worker = new Worker<GradeJob, Graded>(QUEUE_NAME, grade, {
     connection: redis,
     concurrency,
     // A lock lasts lockMs from its last renewal. BullMQ's renewal timer fires every lockRenewTime/2 and
@@ -272,7 +284,7 @@ export async function runWorker(addr: QueueAddress, opts: WorkerOptions): Promis
   keepLocks = async () => {
     for (const [id, token] of held) {
       const keys = [`${worker.toKey(id)}:lock`, worker.keys.active!, worker.keys.stalled!, claimKey(id)];
-      const kept = Number(await redis.eval(KEEP, keys.length, ...keys, token, lockMs, id, mine, CLAIM_SECONDS));
+      const kept = Number(await run('keep', ...keys, token, lockMs, id, mine, CLAIM_SECONDS));
       if (kept < 0) opts.log(`job ${id} was taken over while this worker was cut off from Redis: it is graded twice, its result counted once`);
       else if (kept === 0) opts.log(`job ${id} was handed on while this worker was cut off from Redis: its next delivery waits for this grading`);
     }
