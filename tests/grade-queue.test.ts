@@ -5,13 +5,15 @@
 import { needs } from './tools.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { ROOT } from './helpers.js';
 import { Collector } from '../dist/host/grade/queue/collect.js';
+import { hashFiles, readBounded, writeTree } from '../dist/host/grade/queue/files.js';
 import type { GradeResult } from '../dist/host/grade/queue/protocol.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
 
@@ -130,7 +132,7 @@ describe("the submitter's collector", () => {
     tests: [{ number: 1, name: 't', points: 10, score, verdict: score === 10 ? 'passed' : 'failed', visibility: 'visible', tags: [], output: '', timeMs: 1 }],
   });
   const delivered = (jobId: string, name: string, score: number, worker: string): GradeResult => ({
-    jobId, result: result(name, score), worker, files: { 'results.json': Buffer.from(`${worker} ${score}`).toString('base64') },
+    jobId, result: result(name, score), worker, files: { 'results.json': `${worker} ${score}` },
   });
 
   it('counts and writes a result once per job, however often it is delivered', () => {
@@ -175,6 +177,27 @@ describe("the submitter's collector", () => {
     expect(again.take('job-a', delivered('job-a', 'alice', 0, 'w2:2'))).toBe(false);
     expect(told.slice(2)).toEqual(['kept alice']);
     expect(again.finished()).toBe(true);
+  });
+});
+
+describe("a job's files", () => {
+  it('travel as text when UTF-8 and in base64 otherwise, read through the bounded copy and written back byte for byte', () => {
+    const src = tmp();
+    writeFileSync(join(src, 'a.c'), 'int main(void) { return 0; } /* é */\n');
+    const binary = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0xff, 0xfe, 0x80]);
+    mkdirSync(join(src, 'build'));
+    writeFileSync(join(src, 'build', 'm.wasm'), binary);
+    symlinkSync('/etc/passwd', join(src, 'link'));
+    const { files, refused } = readBounded(src);
+    expect(files).toEqual({ 'a.c': 'int main(void) { return 0; } /* é */\n', 'build/m.wasm': { base64: binary.toString('base64') } });
+    expect([...refused.keys()]).toEqual(['link']);
+    const back = join(tmp(), 'back');
+    writeTree(back, files);
+    expect(readFileSync(join(back, 'a.c'), 'utf8')).toBe('int main(void) { return 0; } /* é */\n');
+    expect(readFileSync(join(back, 'build', 'm.wasm')).equals(binary)).toBe(true);
+    // The same characters as text and as base64 are two different files.
+    expect(hashFiles({ x: 'AAEC' })).not.toBe(hashFiles({ x: { base64: 'AAEC' } }));
+    expect(() => writeTree(back, { '../out': 'x' })).toThrow(/leaves its directory/);
   });
 });
 
@@ -249,6 +272,43 @@ describe('grading through a queue', () => {
     expect(second.count(/^socklab worker: graded /)).toBe(0);
     expect(s.count(/^ {2}correct /)).toBe(1);
     expect(csvRows(out)).toEqual([expect.stringMatching(/^correct,(\d+),\1,true/)]);
+  }, 900_000);
+
+  it("a worker whose connection drops mid-job keeps its job: a second delivery waits for it, and the job is graded once", async () => {
+    const r = await redis();
+    const admin = new Redis({ host: '127.0.0.1', port: r.port, lazyConnect: true });
+    await admin.connect();
+    try {
+      const first = worker(r.url);
+      await first.waitFor(/waiting for jobs/);
+      const out = tmp();
+      const s = submit(r.url, out, ['correct'], '--only', 'tcp');
+      await first.waitFor(/^socklab worker: grading correct .*grading 1\)$/);
+      // Stopped so that it is still mid-job, then cut off: every connection named after it is closed by Redis.
+      first.child.kill('SIGSTOP');
+      const ids = String(await admin.call('CLIENT', 'LIST', 'TYPE', 'normal')).split('\n').flatMap((l) => (new RegExp(` name=socklab-worker:\\S+:${first.child.pid}:`).test(l) ? [/^id=(\d+)/.exec(l)![1]!] : []));
+      expect(ids.length).toBeGreaterThan(0);
+      for (const id of ids) expect(await admin.call('CLIENT', 'KILL', 'ID', id)).toBe(1);
+      // Its lock expires (it renews nothing while stopped); the job is handed to a second worker, which
+      // finds the first one's claim, its holder not connected: it gives it time to come back.
+      const second = worker(r.url);
+      await second.waitFor(/^socklab worker: (waiting for \S+, not connected to Redis, to come back and finish correct|grading correct)/);
+      first.child.kill('SIGCONT');
+      await first.waitFor(/^socklab worker: Redis at .* reachable again$/);
+      expect(await s.exited).toBe(0);
+      expect(second.count(/^socklab worker: grading /)).toBe(0);
+      await second.waitFor(/^socklab worker: already graded correct /);
+      expect(first.count(/^socklab worker: graded correct /)).toBe(1);
+      expect(second.count(/^socklab worker: waiting for \S+ to finish correct /)).toBe(1);
+      // The count Redis keeps of gradings started, by any worker: one.
+      const counted = await admin.keys('socklab:gradings:*');
+      expect(counted).toHaveLength(1);
+      expect(await admin.get(counted[0]!)).toBe('1');
+      expect(s.count(/^ {2}correct /)).toBe(1);
+      expect(csvRows(out)).toEqual([expect.stringMatching(/^correct,(\d+),\1,true/)]);
+    } finally {
+      admin.disconnect();
+    }
   }, 900_000);
 
   it('a worker started after the submitter picks up the waiting jobs; another version is refused', async () => {

@@ -42,13 +42,16 @@ export function checkSubmissionDir(path: string, flag: string): void {
   if (!st.isDirectory()) throw new SubmissionDirError(`${flag} ${path}: not a directory`);
 }
 
-/** Copies the submission `src` into `dest` (created; must not exist), refusing what is not a regular file or a directory. */
-export function copySubmission(src: string, dest: string, limits: SubmissionLimits = SUBMISSION_LIMITS): SubmissionCopy {
+/**
+ * Copies the submission `src` into `dest` (created; must not exist), refusing what is not a regular file or a directory.
+ * With `take`, each file read is handed to it (by relative path with /) and nothing is written (the queue's submitter).
+ */
+export function copySubmission(src: string, dest: string, limits: SubmissionLimits = SUBMISSION_LIMITS, take?: (rel: string, bytes: Buffer) => void): SubmissionCopy {
   const refused = new Map<string, string>();
   let files = 0;
   let total = 0;
   const walk = (from: string, to: string, rel: string, depth: number): void => {
-    mkdirSync(to, { recursive: depth === 0 });
+    if (!take) mkdirSync(to, { recursive: depth === 0 });
     let names: string[];
     try {
       names = readdirSync(from).sort();
@@ -96,7 +99,8 @@ export function copySubmission(src: string, dest: string, limits: SubmissionLimi
       }
       files++;
       total += bytes.length;
-      writeFileSync(join(to, name), bytes, { flag: 'wx' });
+      if (take) take(r, bytes);
+      else writeFileSync(join(to, name), bytes, { flag: 'wx' });
     }
   };
   walk(src, dest, '', 0);

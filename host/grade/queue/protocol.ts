@@ -27,20 +27,27 @@ export const doneKey = (jobId: string): string => `socklab:graded:${jobId}`;
 /** How long results and spec bundles stay in Redis: enough for any grading run, bounded memory after. */
 export const KEEP_SECONDS = 14 * 24 * 3600;
 
+/** How many times job `jobId` was started (a claim taken or taken over): 1 for a job graded once. */
+export const gradingsKey = (jobId: string): string => `socklab:gradings:${jobId}`;
+
 /**
- * A worker's claim on a job. The worker is alive while its Redis connection
- * (`client`, on the server with `runId`: client ids start again when Redis
- * restarts) is connected: a SIGKILL closes it at once, a worker starved of
- * CPU keeps it.
+ * A worker's claim on a job. The worker is alive while a connection named
+ * `client` (CLIENT SETNAME, its own for the process's life, set again on
+ * every reconnect) is connected: a SIGKILL closes it at once, a worker
+ * starved of CPU keeps it, and a worker whose connection dropped is alive
+ * again as soon as it is back.
  */
 export interface Claim {
   worker: string;
-  runId: string;
-  client: number;
+  client: string;
 }
 
-/** Files by relative path (with /), their contents in base64. */
-export type Files = Record<string, string>;
+/**
+ * Files by relative path (with /): a file that is UTF-8 text (sources,
+ * results, traces) as its text, any other (modules) as { base64 }. Text
+ * travels as it is: no base64 to make and undo, a third smaller in Redis.
+ */
+export type Files = Record<string, string | { base64: string }>;
 
 /** The spec's directory: the spec file, included tests, reference programs, checks, the model solution. */
 export interface SpecBundle {
@@ -84,6 +91,13 @@ export interface GradeResult {
   worker: string;
 }
 
+/** What a job completes with in BullMQ (its return value, also in the 'completed' event): the result itself is only under resultKey. */
+export interface Graded {
+  jobId: string;
+  /** host:pid of the worker that graded it. */
+  worker: string;
+}
+
 let version: string | undefined;
 export function socklabVersion(): string {
   version ??= (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -121,9 +135,9 @@ export function parseQueueUrl(url: string): QueueAddress {
 /**
  * Connects to Redis and checks it answers. `persistent` (workers): reconnect
  * forever once connected; otherwise (submitters) give up after a few tries,
- * and `onLost` is told.
+ * and `onLost` is told. `name`: the connection's (and its duplicates') name.
  */
-export async function connectRedis(addr: QueueAddress, opts: { persistent: boolean; onLost?: (why: string) => void }): Promise<Redis> {
+export async function connectRedis(addr: QueueAddress, opts: { persistent: boolean; onLost?: (why: string) => void; name?: string }): Promise<Redis> {
   let lastError = '';
   let connected = false;
   const options: RedisOptions = {
@@ -133,6 +147,8 @@ export async function connectRedis(addr: QueueAddress, opts: { persistent: boole
     lazyConnect: true,
     maxRetriesPerRequest: null,
     connectTimeout: 5000,
+    // ioredis names each new connection (CLIENT SETNAME) before it is ready, so the name survives reconnects.
+    ...(opts.name ? { connectionName: opts.name } : {}),
     retryStrategy: (times) => {
       if (!connected) return null;
       if (opts.persistent) return Math.min(times * 200, 2000);

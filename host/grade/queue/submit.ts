@@ -16,7 +16,7 @@ import type { BatchOptions } from '../batch.js';
 import { Collector, type Done } from './collect.js';
 import { hashFiles, readBounded } from './files.js';
 import { makeSpecBundle, storeSpecBundle } from './spec-bundle.js';
-import { connectRedis, QueueUnreachableError, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type GradeResult, type QueueAddress } from './protocol.js';
+import { connectRedis, QueueUnreachableError, QUEUE_NAME, resultKey, socklabVersion, type GradeJob, type Graded, type GradeResult, type QueueAddress } from './protocol.js';
 
 export interface QueueBatchOptions extends Omit<BatchOptions, 'jobs'> {
   /** Told how many are done, whenever one finishes (or was found done). */
@@ -84,7 +84,7 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
   });
   lostP.catch(() => {});
   const redis = await connectRedis(addr, { persistent: false, onLost: (why) => lost(why) });
-  const queue = new Queue<GradeJob, GradeResult>(QUEUE_NAME, { connection: redis });
+  const queue = new Queue<GradeJob, Graded>(QUEUE_NAME, { connection: redis });
   // From the stream's start: a job finishing before the first blocking read is seen too (ids not ours are ignored).
   const events = new QueueEvents(QUEUE_NAME, { connection: redis.duplicate(), lastEventId: '0' });
   queue.on('error', () => {});
@@ -109,9 +109,8 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
       (async () => {
         await storeSpecBundle(redis, specHash, bundle);
         for (const { id, data } of waiting) {
-          const old = await queue.getJob(id);
           // A job that failed before (another socklab version, ...) is tried again; one waiting, active or done is kept.
-          if (old && (await old.isFailed())) await old.remove();
+          if ((await queue.getJobState(id)) === 'failed') await queue.remove(id);
           await queue.add('grade', data, { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 24 * 3600 }, removeOnFail: false });
         }
       })(),
@@ -124,8 +123,9 @@ export async function gradeThroughQueue(spec: GradingSpec, submissions: readonly
       for (const { id } of waiting) {
         if (collector.settled(id)) continue;
         await collect(id);
-        const job = await queue.getJob(id);
-        if (job && (await job.isFailed())) fail(id, job.failedReason);
+        if (collector.settled(id)) continue;
+        // The state alone (the job's data, its files, is not fetched): the reason only for a failed one.
+        if ((await queue.getJobState(id)) === 'failed') fail(id, (await queue.getJob(id))?.failedReason ?? 'failed');
       }
     };
     await Promise.race([reconcile(), lostP]);
