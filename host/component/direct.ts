@@ -24,6 +24,8 @@ import { UNTRACED } from './trace.js';
 export const CABI_LOWER = Symbol.for('cabiLower');
 /** Set on every core function a factory returns (tests check the glue used them). */
 export const DIRECT = Symbol.for('socklab.direct');
+/** Set on a core function that takes exactly this many core values (the import wrapper then passes them without an array). */
+export const ARITY = Symbol.for('socklab.arity');
 export { CABI_DISPOSE };
 
 interface LowerOpts {

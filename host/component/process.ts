@@ -14,6 +14,7 @@ import type { LoadedModule } from '../loader/module.js';
 import type { LoadedComponent } from './load.js';
 import { ResourceRegistry } from './canon.js';
 import { buildImports, type Binding } from './imports.js';
+import { ARITY } from './direct.js';
 
 const PAGE = 65536;
 
@@ -238,48 +239,161 @@ export class ComponentProcess extends Process {
     this.unwindIn(state);
   }
 
-  /** The import wrapper: every call from the component's core code into a WASI 0.2 binding enters here. */
+  /**
+   * The import wrapper: every call from the component's core code into a WASI
+   * 0.2 binding enters here. One closure per arity for the usual few flat
+   * parameters, so a call makes no argument array (rest and spread allocate).
+   */
   private wrap(state: CoreState, f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
-    return (...args: unknown[]) => {
-      if (this.cRewinding) {
-        this.stopRewind();
-        if (this.cHasResume) {
-          this.cHasResume = false;
-          const v = this.cResumeValue;
-          this.cResumeValue = undefined;
-          return v;
+    type G = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown) => unknown;
+    const h = f as G;
+    // Only a direct binding says how many core values it takes (jco's own trampolines may read `arguments`).
+    const n = (f as unknown as Record<symbol, number | undefined>)[ARITY] ?? -1;
+    switch (n) {
+      case 0: return () => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h();
+        } finally {
+          this.hostDepth--;
         }
-      }
-      if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
-      const k = this.kernel;
-      k.clock.tick();
-      if (this.callStart < 0) this.callStart = k.clock.now();
+        return this.leave(state, r);
+      };
+      case 1: return (a) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 2: return (a, b) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 3: return (a, b, c) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 4: return (a, b, c, d) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 5: return (a, b, c, d, e) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d, e);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 6: return (a, b, c, d, e, g) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d, e, g);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      default: return (...args: unknown[]) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = f(...args);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+    }
+  }
+
+  /** On a rewind, the call that suspended: ends the rewind; true when the call completed before (a preemption), so its result is returned again. */
+  private resumed(): boolean {
+    this.stopRewind();
+    return this.cHasResume;
+  }
+
+  private takeResume(): unknown {
+    this.cHasResume = false;
+    const v = this.cResumeValue;
+    this.cResumeValue = undefined;
+    return v;
+  }
+
+  /** Before a call: the clock's tick and the call's start; a host call until the wrapper's finally. */
+  private enter(): void {
+    if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    const k = this.kernel;
+    k.clock.tick();
+    if (this.callStart < 0) this.callStart = k.clock.now();
+    this.blockedNow = false;
+    this.hostDepth++;
+  }
+
+  /**
+   * After a call: a call that waits unwinds; one that completed ends the
+   * call's bookkeeping and counts against the slice. Past the budget (or
+   * asked to preempt) the process yields and gets r back on rewind, unless
+   * it is alone with nothing due, when the next slice would resume it at
+   * once (kernel/process.ts endOfCall does the same for preview1).
+   */
+  private leave(state: CoreState, r: unknown): unknown {
+    if (this.blockedNow) {
       this.blockedNow = false;
-      let r: unknown;
-      this.hostDepth++;
-      try {
-        r = f(...args);
-      } finally {
-        this.hostDepth--;
-      }
-      if (this.blockedNow) {
-        this.blockedNow = false;
-        this.unwindIn(state);
+      this.unwindIn(state);
+      return r;
+    }
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.callBytes = 0;
+    if ((this.state as string) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    const k = this.kernel;
+    if (++this.sliceCalls >= k.sliceBudget || this.preempt) {
+      if (!this.preempt && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
         return r;
       }
-      this.callStart = -1;
-      this.callDeadline = -1;
-      this.callBytes = 0;
-      if ((this.state as string) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
-      if (++this.sliceCalls >= k.sliceBudget || this.preempt) {
-        this.cHasResume = true;
-        this.cResumeValue = r;
-        this.state = 'runnable';
-        k.requeue(this);
-        this.unwindIn(state);
-      }
-      return r;
-    };
+      this.cHasResume = true;
+      this.cResumeValue = r;
+      this.state = 'runnable';
+      k.requeue(this);
+      this.unwindIn(state);
+    }
+    return r;
   }
 
   /**
