@@ -12,7 +12,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { LoadedComponent } from './load.js';
-import { ResourceRegistry } from './canon.js';
+import { ResourceRegistry, WIDE_GLOBAL } from './canon.js';
 import { buildImports, type Binding } from './imports.js';
 import { ARITY } from './direct.js';
 
@@ -37,6 +37,8 @@ interface CoreState {
   fuel?: WebAssembly.Global;
   /** The last refill of that counter. */
   fuelGrant: number;
+  /** The global an i64 result goes through when an f64 cannot hold it (load.ts widenI64Results). */
+  wide?: WebAssembly.Global;
   /** Views of memory for the Asyncify header, renewed when memory.grow detaches their buffer (u8 then reads as empty). */
   u8?: Uint8Array;
   dv?: DataView;
@@ -126,11 +128,17 @@ export class ComponentProcess extends Process {
     }
     const state = { fuelGrant: 0 } as CoreState;
     const wrapped: WebAssembly.Imports = {};
+    const wide = this.component.wide.get(m);
     let memory: WebAssembly.Memory | undefined;
     for (const [mod, obj] of Object.entries(imps ?? {})) {
       const w: Record<string, WebAssembly.ImportValue> = {};
       for (const [name, v] of Object.entries(obj as Record<string, WebAssembly.ImportValue>)) {
-        if (typeof v === 'function') w[name] = this.coreExports.has(v) ? v : this.wrap(state, v as (...a: unknown[]) => unknown);
+        if (typeof v === 'function') {
+          const f = v as (...a: unknown[]) => unknown;
+          const g = this.coreExports.has(v) ? f : this.wrap(state, f);
+          // An i64 result the module takes as an f64 (load.ts widenI64Results).
+          w[name] = wide?.has(`${mod}.${name}`) ? widen(state, g, this.coreExports.has(v) ? -1 : ((f as unknown as Record<symbol, number | undefined>)[ARITY] ?? -1)) : g;
+        }
         else {
           if (v instanceof WebAssembly.Memory) memory ??= v;
           w[name] = v;
@@ -145,6 +153,7 @@ export class ComponentProcess extends Process {
     memory = ex.memory ?? memory;
     state.ex = ex;
     state.fuel = ex.socklab_fuel;
+    state.wide = (ex as unknown as Record<string, WebAssembly.Global | undefined>)[WIDE_GLOBAL];
     this.cores.push(state);
     if (memory) {
       state.memory = memory;
@@ -525,6 +534,35 @@ export class ComponentProcess extends Process {
   private end(info: Parameters<ComponentProcess['kill']>[1] & { status: number }): void {
     // Process.finish is private: kill() with the exit information ends the process the same way.
     this.kill(new Killed(info.signal ?? 'SIGKILL', info.reason ?? ''), { signal: undefined, reason: undefined, ...info });
+  }
+}
+
+const TWO53 = 2 ** 53;
+
+/**
+ * An i64 result (a number from a direct binding, a bigint from jco's glue
+ * or core code) as load.ts's shim takes it: the number when an f64 holds it
+ * exactly, else NaN with the value in the module's global.
+ */
+function wideOf(s: CoreState, v: unknown): number {
+  if (typeof v === 'number' && v <= TWO53 && v >= -TWO53 && Number.isInteger(v)) return v;
+  // As V8 converts a returned value to an i64 (a number that is not an integer throws there too).
+  const x = BigInt.asIntN(64, BigInt(v as bigint));
+  if (x <= 9007199254740992n && x >= -9007199254740992n) return Number(x);
+  s.wide!.value = x;
+  return NaN;
+}
+
+/** g with its result as wideOf makes it, for the usual few arities without an argument array. */
+function widen(s: CoreState, g: (...a: unknown[]) => unknown, arity: number): (...a: unknown[]) => number {
+  type G = (a?: unknown, b?: unknown, c?: unknown) => unknown;
+  const h = g as G;
+  switch (arity) {
+    case 0: return () => wideOf(s, h());
+    case 1: return (a) => wideOf(s, h(a));
+    case 2: return (a, b) => wideOf(s, h(a, b));
+    case 3: return (a, b, c) => wideOf(s, h(a, b, c));
+    default: return (...a: unknown[]) => wideOf(s, g(...a));
   }
 }
 
