@@ -1,6 +1,6 @@
 // `npm run bench`: WASI 0.2 components (host/component) next to the same work
 // from a preview1 guest, measured in the same way in one run: per-call cost
-// ((N calls - 0 calls) / N, so start-up cancels out), warm start-up, and a
+// ((N calls - 0 calls) / N, so start-up cancels out; the same N for both), warm start-up, and a
 // TCP ping-pong between two components on the virtual network. The component
 // is tests/components/bench.wat, assembled with jco-transpile's wasm-tools.
 // Every figure is CPU time, the median of runs alternating component and preview1.
@@ -67,8 +67,10 @@ export async function componentRows(root: string): Promise<ComponentRow[]> {
     ['1-byte blocking-write-and-flush', 'byte', 'write'],
   ];
   for (const [what, mode, p1] of calls) {
-    const c = await perCall(comp, mode, N);
-    // preview1 calls cost ~0.1-3 us: ten times more of them, for a difference well above the noise.
+    // Calls cost ~0.05-1 us: a million of each, for a difference well above the noise. The same
+    // count on both sides: each run is a new worker thread, whose JIT warm-up (~20 ms of CPU
+    // before the calls run optimized) a smaller count would spread over fewer calls on one side.
+    const c = await perCall(comp, mode, N * 10);
     const p = await perCall(sys, p1, N * 10);
     rows.push({ name: `component: ${what}, CPU`, unit: 'ns/call', socklab: c, note: `${(c / p).toFixed(1)}x preview1's ${p1 === 'clock' ? 'clock_gettime' : '1-byte write'} (${p.toFixed(0)} ns; target 1.5x)` });
   }

@@ -424,7 +424,7 @@ function alloc(cx: Ctx, align: number, n: number): number {
   return p;
 }
 
-function liftString(cx: Ctx, ptr: number, len: number): string {
+export function liftString(cx: Ctx, ptr: number, len: number): string {
   const m = bytes(cx);
   if (ptr + len > m.byteLength) throw new WebAssembly.RuntimeError('string out of bounds');
   return utf8d.decode(m.subarray(ptr, ptr + len));
@@ -492,7 +492,7 @@ function variantValue(t: WitType, disc: number, val: unknown): unknown {
   }
 }
 
-function liftList(cx: Ctx, e: WitType, ptr: number, len: number): unknown {
+export function liftList(cx: Ctx, e: WitType, ptr: number, len: number): unknown {
   // A copy (the implementation may keep it); TypedArray#slice, much cheaper than ArrayBuffer#slice on a wasm memory.
   if (e.k === 'u8') {
     const m = bytes(cx);
@@ -687,6 +687,9 @@ export function resourcesOf(t: WitType | undefined, out = new Set<string>()): Se
   return out;
 }
 
+/** The global a core module exports for an i64 result its f64 could not hold (load.ts widenI64Results). */
+export const WIDE_GLOBAL = 'socklab_i64_result';
+
 export const MAX_FLAT_PARAMS = 16;
 export const MAX_FLAT_RESULTS = 1;
 
@@ -874,5 +877,44 @@ export function compileLowerFlat1(t: WitType): (cx: Ctx, v: unknown) => number |
     // A result with no payload at all is its discriminant.
     case 'result': return (_cx, v) => ((v as { tag: string }).tag === 'ok' ? 0 : 1);
     default: return (cx, v) => lowerFlat1(cx, t, v);
+  }
+}
+
+/** A list<u8> parameter as a view of guest memory (compileLiftFlat's viewBytes). */
+export function liftBytesView(cx: Ctx, p: number, n: number): Uint8Array {
+  const end = p + n;
+  const m = bytes(cx);
+  if (end > m.byteLength) throw new WebAssembly.RuntimeError('list out of bounds');
+  return m.subarray(p, end);
+}
+
+/**
+ * Source of a JS expression lifting a parameter of type t from its flat
+ * core values, the variables named in `slots` (direct.ts generates one
+ * function per signature from these, so each call runs straight-line code
+ * with no lifter closures or argument arrays). i32 slots hold numbers, i64
+ * ones bigints, as V8 passes them. `dep` names a value the code needs (the
+ * generated function gets it as a constant). Does what compileLiftFlat does.
+ */
+export function liftSource(t: WitType, slots: string[], viewBytes: boolean, dep: (v: unknown) => string): string {
+  const [x, y] = slots;
+  switch (t.k) {
+    case 'bool': return `((${x} | 0) !== 0)`;
+    case 'u8': return `(${x} & 0xff)`;
+    case 'u16': return `(${x} & 0xffff)`;
+    case 'u32': return `(${x} >>> 0)`;
+    case 's32': return `(${x} | 0)`;
+    case 'u64': return `(${x} >= 0n ? ${x} : BigInt.asUintN(64, ${x}))`;
+    case 's64': return x!;
+    case 'string': return `${dep(liftString)}(cx, ${x} >>> 0, ${y} >>> 0)`;
+    case 'list':
+      if (viewBytes && t.e.k === 'u8') return `${dep(liftBytesView)}(cx, ${x} >>> 0, ${y} >>> 0)`;
+      return `${dep(liftList)}(cx, ${dep(t.e)}, ${x} >>> 0, ${y} >>> 0)`;
+    // The table is looked up when the function is made: ${dep} of the resource name stands for it (direct.ts).
+    case 'borrow': return `reg.borrow(${dep({ table: t.r })}, ${x} | 0)`;
+    case 'own': return `reg.take(${dep({ table: t.r })}, ${x} | 0)`;
+    default:
+      // Records, variants, ... (addresses): the compiled lifter, from an array of the slots.
+      return `${dep(compileLiftFlat(t, viewBytes))}(cx, [${slots.join(', ')}], 0)`;
   }
 }

@@ -8,7 +8,8 @@ export function clocksImports(p: ComponentProcess): Record<string, Record<string
   const at = (ns: number): Pollable => new Pollable(p, () => false, () => [], Math.max(ns, clock.now()));
   return {
     'wasi:clocks/monotonic-clock': {
-      now: (): bigint => BigInt(Math.floor(clock.now())),
+      // A number, not a bigint (exact: virtual and real ns stay below 2^53): the direct binding's core import takes an f64 (load.ts widenI64Results).
+      now: (): number => Math.floor(clock.now()),
       resolution: (): bigint => 1n,
       subscribeInstant: (when: bigint): Pollable => at(Number(when)),
       subscribeDuration: (d: bigint): Pollable => at(clock.now() + Number(d)),

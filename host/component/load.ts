@@ -4,17 +4,19 @@
 // same Binaryen Asyncify pass as a preview1 guest. The whole output is cached
 // on disk by content hash, next to host/loader's cache.
 import { createHash, randomUUID } from 'node:crypto';
+type Binaryen = typeof import('binaryen').default;
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cacheDir, ModuleError } from '../loader/cache.js';
 import { FUEL_IMPORT, instrumentFuel } from '../loader/fuel.js';
 import type { LoadedModule } from '../loader/module.js';
+import { WIDE_GLOBAL } from './canon.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 import { ComponentProcess } from './process.js';
 
 /** Bump when the transformation changes (or the jco version does). */
-const COMPONENT_TRANSFORM_VERSION = 'c6-jco-transpile-0.15.0';
+const COMPONENT_TRANSFORM_VERSION = 'c8-jco-transpile-0.15.0';
 
 /** The `instantiate` function jco's sync instantiation mode exports. */
 export type InstantiateFn = (
@@ -31,6 +33,8 @@ export interface LoadedComponent {
   asyncified: Set<WebAssembly.Module>;
   /** The core modules that count fuel (they import socklab_rt.fuel_exhausted and export socklab_fuel). */
   fueled: Set<WebAssembly.Module>;
+  /** Per core module, the function imports (module.name) whose i64 result it takes as an f64 (widenI64Results). */
+  wide: Map<WebAssembly.Module, Set<string>>;
   /** WASI interfaces the component imports, as jco names them ("wasi:cli/stdout"). */
   imports: string[];
   /** The glue jco generated (in the cache). */
@@ -59,7 +63,7 @@ export async function loadComponent(bytes: Uint8Array, name: string, opts: { fue
     }
     await p;
   }
-  const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[]; fueled?: string[] };
+  const meta = JSON.parse(readFileSync(join(dir, 'done'), 'utf8')) as { imports: string[]; asyncified: string[]; fueled?: string[]; wide?: Record<string, string[]> };
   const unknown = meta.imports.filter((i) => !(SOCKLAB_INTERFACES as readonly string[]).includes(i.replace(/@[^/]*$/, '')));
   if (unknown.length) {
     throw new ModuleError(`${name} is a component importing ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}, which socklab does not provide`);
@@ -67,15 +71,17 @@ export async function loadComponent(bytes: Uint8Array, name: string, opts: { fue
   const modules = new Map<string, WebAssembly.Module>();
   const asyncified = new Set<WebAssembly.Module>();
   const fueled = new Set<WebAssembly.Module>();
+  const wide = new Map<WebAssembly.Module, Set<string>>();
   for (const f of readdirSync(dir)) {
     if (!f.endsWith('.wasm')) continue;
     const m = await WebAssembly.compile(readFileSync(join(dir, f)));
     modules.set(f, m);
     if (meta.asyncified.includes(f)) asyncified.add(m);
     if (meta.fueled?.includes(f)) fueled.add(m);
+    if (meta.wide?.[f]) wide.set(m, new Set(meta.wide[f]));
   }
   const glue = (await import(pathToFileURL(join(dir, 'component.js')).href)) as { instantiate: InstantiateFn };
-  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, fueled, imports: meta.imports, glue: join(dir, 'component.js'), processClass: ComponentProcess };
+  const component: LoadedComponent = { instantiate: glue.instantiate, modules, asyncified, fueled, wide, imports: meta.imports, glue: join(dir, 'component.js'), processClass: ComponentProcess };
   memo.set(key, component);
   return { component, hash, cached };
 }
@@ -104,6 +110,7 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel:
   mkdirSync(tmp, { recursive: true });
   const asyncified: string[] = [];
   const fueled: string[] = [];
+  const wide: Record<string, string[]> = {};
   for (const [file, data] of Object.entries(out.files)) {
     let body: Uint8Array | string = data;
     if (file === 'component.js') body = patchGlue(new TextDecoder().decode(data));
@@ -115,11 +122,12 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel:
         body = r.bytes;
         asyncified.push(file);
         if (r.fueled) fueled.push(file);
+        if (r.wide.length) wide[file] = r.wide;
       }
     }
     writeFileSync(join(tmp, file), body);
   }
-  writeFileSync(join(tmp, 'done'), JSON.stringify({ imports: out.imports, asyncified, fueled }));
+  writeFileSync(join(tmp, 'done'), JSON.stringify({ imports: out.imports, asyncified, fueled, wide }));
   try {
     mkdirSync(join(dir, '..'), { recursive: true });
     rmSync(dir, { recursive: true, force: true });
@@ -138,7 +146,7 @@ async function transpileInto(bytes: Uint8Array, name: string, dir: string, fuel:
  * module's function imports (and fuel_exhausted) as unwind points. Undefined
  * when the module needs neither.
  */
-async function transformCore(bytes: Uint8Array, name: string, fnImports: string[], fuel: boolean): Promise<{ bytes: Uint8Array; fueled: boolean } | undefined> {
+async function transformCore(bytes: Uint8Array, name: string, fnImports: string[], fuel: boolean): Promise<{ bytes: Uint8Array; fueled: boolean; wide: string[] } | undefined> {
   if (!fnImports.length && !fuel) return undefined;
   const { default: binaryen } = await import('binaryen');
   let mod: InstanceType<typeof binaryen.Module> | undefined;
@@ -151,16 +159,16 @@ async function transformCore(bytes: Uint8Array, name: string, fnImports: string[
     for (let i = 0; i < mod.getNumFunctions(); i++) if (!binaryen.getFunctionInfo(mod.getFunctionByIndex(i)).module) defined++;
     const fueled = fuel && defined > 0 && mod.hasMemory();
     if (!fnImports.length && !fueled) return undefined;
+    if (fueled) instrumentFuel(mod, binaryen);
+    // After the fuel counter: the shims are host-call glue, they count no fuel.
+    const wide = widenI64Results(mod, binaryen);
     const asyncImports = [...fnImports];
-    if (fueled) {
-      instrumentFuel(mod, binaryen);
-      asyncImports.push(`${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`);
-    }
+    if (fueled) asyncImports.push(`${FUEL_IMPORT.module}.${FUEL_IMPORT.base}`);
     binaryen.setPassArgument('asyncify-imports', asyncImports.join(','));
     binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify']);
-    return { bytes: mod.emitBinary(), fueled };
+    return { bytes: mod.emitBinary(), fueled, wide: [...wide] };
   } catch (e) {
     if (e instanceof Error) throw new ModuleError(`${name}: socklab could not prepare a core module of the component: ${e.message}`);
     throw new ModuleError(`${name}: socklab could not prepare a core module of the component (Binaryen)`);
@@ -168,6 +176,41 @@ async function transformCore(bytes: Uint8Array, name: string, fnImports: string[
     binaryen.setPassArgument('asyncify-imports', null as unknown as string);
     mod?.dispose();
   }
+}
+
+/**
+ * V8 makes a BigInt of every i64 a JS import returns (monotonic-clock.now's
+ * u64): each function import with one i64 result is imported as returning
+ * an f64 instead (same module and name), behind a shim of the original
+ * function that turns it back into the i64. Exact: the host returns an
+ * integer within 2^53, or NaN with the exact value in the exported global
+ * WIDE_GLOBAL. ComponentProcess.instantiateCore converts what the binding
+ * returns. The keys (module.name) of the imports it changed.
+ */
+function widenI64Results(mod: InstanceType<Binaryen['Module']>, binaryen: Binaryen): Set<string> {
+  const out = new Set<string>();
+  const { i64, f64 } = binaryen;
+  const infos = Array.from({ length: mod.getNumFunctions() }, (_, i) => binaryen.getFunctionInfo(mod.getFunctionByIndex(i)));
+  const exact = 'socklab$i64_result';
+  for (const f of infos) {
+    const from = f.module;
+    const base = f.base;
+    if (!from || base === null || f.results !== i64) continue;
+    const inner = `socklab$wide$${out.size}`;
+    mod.removeFunction(f.name);
+    mod.addFunctionImport(inner, from, base, f.params, f64);
+    const params = binaryen.expandType(f.params);
+    const r = params.length; // the f64's local
+    const got = mod.local.tee(r, mod.call(inner, params.map((t, i) => mod.local.get(i, t)), f64), f64);
+    const body = mod.if(mod.f64.eq(got, mod.local.get(r, f64)), mod.i64.trunc_s.f64(mod.local.get(r, f64)), mod.global.get(exact, i64));
+    mod.addFunction(f.name, f.params, i64, [f64], body);
+    out.add(`${from}.${base}`);
+  }
+  if (out.size) {
+    mod.addGlobal(exact, i64, true, (mod.i64.const as unknown as (x: bigint) => number)(0n));
+    mod.addGlobalExport(exact, WIDE_GLOBAL);
+  }
+  return out;
 }
 
 /**

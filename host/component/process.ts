@@ -12,8 +12,9 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { LoadedModule } from '../loader/module.js';
 import type { LoadedComponent } from './load.js';
-import { ResourceRegistry } from './canon.js';
+import { ResourceRegistry, WIDE_GLOBAL } from './canon.js';
 import { buildImports, type Binding } from './imports.js';
+import { ARITY } from './direct.js';
 
 const PAGE = 65536;
 
@@ -36,6 +37,8 @@ interface CoreState {
   fuel?: WebAssembly.Global;
   /** The last refill of that counter. */
   fuelGrant: number;
+  /** The global an i64 result goes through when an f64 cannot hold it (load.ts widenI64Results). */
+  wide?: WebAssembly.Global;
   /** Views of memory for the Asyncify header, renewed when memory.grow detaches their buffer (u8 then reads as empty). */
   u8?: Uint8Array;
   dv?: DataView;
@@ -125,11 +128,17 @@ export class ComponentProcess extends Process {
     }
     const state = { fuelGrant: 0 } as CoreState;
     const wrapped: WebAssembly.Imports = {};
+    const wide = this.component.wide.get(m);
     let memory: WebAssembly.Memory | undefined;
     for (const [mod, obj] of Object.entries(imps ?? {})) {
       const w: Record<string, WebAssembly.ImportValue> = {};
       for (const [name, v] of Object.entries(obj as Record<string, WebAssembly.ImportValue>)) {
-        if (typeof v === 'function') w[name] = this.coreExports.has(v) ? v : this.wrap(state, v as (...a: unknown[]) => unknown);
+        if (typeof v === 'function') {
+          const f = v as (...a: unknown[]) => unknown;
+          const g = this.coreExports.has(v) ? f : this.wrap(state, f);
+          // An i64 result the module takes as an f64 (load.ts widenI64Results).
+          w[name] = wide?.has(`${mod}.${name}`) ? widen(state, g, this.coreExports.has(v) ? -1 : ((f as unknown as Record<symbol, number | undefined>)[ARITY] ?? -1)) : g;
+        }
         else {
           if (v instanceof WebAssembly.Memory) memory ??= v;
           w[name] = v;
@@ -144,6 +153,7 @@ export class ComponentProcess extends Process {
     memory = ex.memory ?? memory;
     state.ex = ex;
     state.fuel = ex.socklab_fuel;
+    state.wide = (ex as unknown as Record<string, WebAssembly.Global | undefined>)[WIDE_GLOBAL];
     this.cores.push(state);
     if (memory) {
       state.memory = memory;
@@ -238,48 +248,161 @@ export class ComponentProcess extends Process {
     this.unwindIn(state);
   }
 
-  /** The import wrapper: every call from the component's core code into a WASI 0.2 binding enters here. */
+  /**
+   * The import wrapper: every call from the component's core code into a WASI
+   * 0.2 binding enters here. One closure per arity for the usual few flat
+   * parameters, so a call makes no argument array (rest and spread allocate).
+   */
   private wrap(state: CoreState, f: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
-    return (...args: unknown[]) => {
-      if (this.cRewinding) {
-        this.stopRewind();
-        if (this.cHasResume) {
-          this.cHasResume = false;
-          const v = this.cResumeValue;
-          this.cResumeValue = undefined;
-          return v;
+    type G = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown) => unknown;
+    const h = f as G;
+    // Only a direct binding says how many core values it takes (jco's own trampolines may read `arguments`).
+    const n = (f as unknown as Record<symbol, number | undefined>)[ARITY] ?? -1;
+    switch (n) {
+      case 0: return () => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h();
+        } finally {
+          this.hostDepth--;
         }
-      }
-      if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
-      const k = this.kernel;
-      k.clock.tick();
-      if (this.callStart < 0) this.callStart = k.clock.now();
+        return this.leave(state, r);
+      };
+      case 1: return (a) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 2: return (a, b) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 3: return (a, b, c) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 4: return (a, b, c, d) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 5: return (a, b, c, d, e) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d, e);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      case 6: return (a, b, c, d, e, g) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = h(a, b, c, d, e, g);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+      default: return (...args: unknown[]) => {
+        if (this.cRewinding && this.resumed()) return this.takeResume();
+        this.enter();
+        let r: unknown;
+        try {
+          r = f(...args);
+        } finally {
+          this.hostDepth--;
+        }
+        return this.leave(state, r);
+      };
+    }
+  }
+
+  /** On a rewind, the call that suspended: ends the rewind; true when the call completed before (a preemption), so its result is returned again. */
+  private resumed(): boolean {
+    this.stopRewind();
+    return this.cHasResume;
+  }
+
+  private takeResume(): unknown {
+    this.cHasResume = false;
+    const v = this.cResumeValue;
+    this.cResumeValue = undefined;
+    return v;
+  }
+
+  /** Before a call: the clock's tick and the call's start; a host call until the wrapper's finally. */
+  private enter(): void {
+    if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    const k = this.kernel;
+    k.clock.tick();
+    if (this.callStart < 0) this.callStart = k.clock.now();
+    this.blockedNow = false;
+    this.hostDepth++;
+  }
+
+  /**
+   * After a call: a call that waits unwinds; one that completed ends the
+   * call's bookkeeping and counts against the slice. Past the budget (or
+   * asked to preempt) the process yields and gets r back on rewind, unless
+   * it is alone with nothing due, when the next slice would resume it at
+   * once (kernel/process.ts endOfCall does the same for preview1).
+   */
+  private leave(state: CoreState, r: unknown): unknown {
+    if (this.blockedNow) {
       this.blockedNow = false;
-      let r: unknown;
-      this.hostDepth++;
-      try {
-        r = f(...args);
-      } finally {
-        this.hostDepth--;
-      }
-      if (this.blockedNow) {
-        this.blockedNow = false;
-        this.unwindIn(state);
+      this.unwindIn(state);
+      return r;
+    }
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.callBytes = 0;
+    if ((this.state as string) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    const k = this.kernel;
+    if (++this.sliceCalls >= k.sliceBudget || this.preempt) {
+      if (!this.preempt && this.signals.pending.size === 0 && k.continues(this)) {
+        this.sliceCalls = 0;
         return r;
       }
-      this.callStart = -1;
-      this.callDeadline = -1;
-      this.callBytes = 0;
-      if ((this.state as string) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
-      if (++this.sliceCalls >= k.sliceBudget || this.preempt) {
-        this.cHasResume = true;
-        this.cResumeValue = r;
-        this.state = 'runnable';
-        k.requeue(this);
-        this.unwindIn(state);
-      }
-      return r;
-    };
+      this.cHasResume = true;
+      this.cResumeValue = r;
+      this.state = 'runnable';
+      k.requeue(this);
+      this.unwindIn(state);
+    }
+    return r;
   }
 
   /**
@@ -411,6 +534,35 @@ export class ComponentProcess extends Process {
   private end(info: Parameters<ComponentProcess['kill']>[1] & { status: number }): void {
     // Process.finish is private: kill() with the exit information ends the process the same way.
     this.kill(new Killed(info.signal ?? 'SIGKILL', info.reason ?? ''), { signal: undefined, reason: undefined, ...info });
+  }
+}
+
+const TWO53 = 2 ** 53;
+
+/**
+ * An i64 result (a number from a direct binding, a bigint from jco's glue
+ * or core code) as load.ts's shim takes it: the number when an f64 holds it
+ * exactly, else NaN with the value in the module's global.
+ */
+function wideOf(s: CoreState, v: unknown): number {
+  if (typeof v === 'number' && v <= TWO53 && v >= -TWO53 && Number.isInteger(v)) return v;
+  // As V8 converts a returned value to an i64 (a number that is not an integer throws there too).
+  const x = BigInt.asIntN(64, BigInt(v as bigint));
+  if (x <= 9007199254740992n && x >= -9007199254740992n) return Number(x);
+  s.wide!.value = x;
+  return NaN;
+}
+
+/** g with its result as wideOf makes it, for the usual few arities without an argument array. */
+function widen(s: CoreState, g: (...a: unknown[]) => unknown, arity: number): (...a: unknown[]) => number {
+  type G = (a?: unknown, b?: unknown, c?: unknown) => unknown;
+  const h = g as G;
+  switch (arity) {
+    case 0: return () => wideOf(s, h());
+    case 1: return (a) => wideOf(s, h(a));
+    case 2: return (a, b) => wideOf(s, h(a, b));
+    case 3: return (a, b, c) => wideOf(s, h(a, b, c));
+    default: return (...a: unknown[]) => wideOf(s, g(...a));
   }
 }
 
