@@ -361,10 +361,6 @@ interface Writer {
   readonly shown: boolean;
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
-  /** JSONL's ',"pid":N,"host":...,"call":...,"args":[' as one piece, for the process (and its host) it was last made for. */
-  headPid: number;
-  headHost: string | undefined;
-  head: Chunk | undefined;
 }
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
@@ -1228,9 +1224,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       // strace -e trace= and --library=false: decided once (callName is def.strace for a shape that is not sleepy).
       shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
       fdFirst: def.params[0]?.kind === 'fd',
-      headPid: -1,
-      headHost: undefined,
-      head: undefined,
     };
     w.line = genLine(def, w, steps.map((x) => x.gen), steps.some((x) => x.generic));
     return w;
@@ -1242,11 +1235,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     return sep;
   };
   const prefixFor = (pid: number): Chunk => (prefixBytes[pid] ??= ascii(prefixOf(pid)));
-  const jsonHead = (w: Writer, p: Process): Chunk => {
-    w.headPid = p.pid;
-    w.headHost = p.host;
-    return (w.head = new Chunk(Buffer.concat([B.pid, Buffer.from(String(p.pid)), hostBytes(p.host), w.json])));
-  };
   const setLast = (r: number): void => {
     lastResult = r;
   };
@@ -1261,7 +1249,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const genLine = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], generic: boolean): LineFn => {
     const json = format === 'jsonl';
     const env: Record<string, unknown> = {
-      L, entries, lastText, ZERO, NO_ARGS, w, def, st, result, fillArgs, stepAt, prefixFor, jsonHead, setLast, lineTail, jnumAt, putUint, putSmallUint, putSecs,
+      L, entries, lastText, ZERO, NO_ARGS, def, st, result, fillArgs, stepAt, prefixFor, hostBytes, setLast, lineTail, jnumAt, putUint, putSmallUint, putSecs,
       putBytes, stamp, write, guestView, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps,
     };
     const code: string[] = [];
@@ -1302,9 +1290,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     put('const rn = ok ? res.n : 0;');
     put('L.reset();');
     if (json) {
-      put('let head = w.head;');
-      put('if (w.headPid !== pid || w.headHost !== p.host || head === undefined) head = jsonHead(w, p);');
-      put(`L.reserve(${room} + head.length);`);
+      put('const host = hostBytes(p.host);');
+      put(`L.reserve(${room} + host.length);`);
       put('let b = L.buf, dv = L.dv, n = L.n;');
       putConst(B.seq);
       put('n = putUint(dv, n, ++st.seq);');
@@ -1320,8 +1307,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       putConst(B.end);
       put('n = jnumAt(dv, n, now);');
       put('}');
-      put('b.set(head, n);');
-      put('n += head.length;');
+      // ',"pid":N' and the host's bytes, then the call's fields to '"args":[' as literal stores: a copy into the
+      // trace tail's shared memory with TypedArray.set costs more than writing the whole line.
+      putConst(B.pid);
+      put('n = putSmallUint(dv, n, pid);');
+      put('n = putBytes(dv, n, host);');
+      putConst(w.json);
     } else {
       put('lastText[pid] = res.text;');
       const prefixed = opts.pids !== false && !opts.perProcess;
@@ -1545,6 +1536,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       emitLine(p.pid);
     },
     onEnterRaw(p, def, a, b, c, d, e, f, g, h, i) {
+      // A call that cannot block notes nothing at entry when it has a compiled writer (a pure shape): no lookup for it.
+      if (!def.mayBlock && def === lastWriterDef && lastWriter !== undefined) return;
       const w = writerOf(def);
       if (w === undefined) {
         this.onEnter!(p, def, argList(def, a, b, c, d, e, f, g, h, i));
