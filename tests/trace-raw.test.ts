@@ -6,17 +6,43 @@
 import { describe, expect, it } from 'vitest';
 import { Session } from '../dist/host/runner/session.js';
 import { createTextTracer, type TextTraceOptions } from '../dist/host/trace/strace.js';
+import type { ByteTarget } from '../dist/host/trace/linebuf.js';
 import type { SyscallObserver } from '../dist/host/kernel/kernel.js';
 import { resetRunIds } from '../dist/host/kernel/ids.js';
 import { guest } from './helpers.js';
 
 const GUESTS = ['kernel_clock', 'net_states', 'net_options', 'net_sockaddr', 'net_errors', 'diff_epoll_tcp', 'diff_pipe', 'diff_dup', 'diff_epoll_eventfd_timerfd', 'diff_sig_sleep', 'diff_sig_eintr', 'diff_epoll_fork', 'diff_scm_prefork'];
 
-async function traced(name: string, opts: TextTraceOptions, raw: boolean): Promise<string> {
+/** A trace file's tail as runner/trace-tail.ts keeps it, in plain memory and small, so lines often fill it mid-line. */
+class SmallTail implements ByteTarget {
+  readonly bytes = Buffer.alloc(1500);
+  length = 0;
+  private readonly out: Buffer[] = [];
+  hold(length: number): void {
+    this.length = length;
+  }
+  flush(): void {
+    this.out.push(Buffer.from(this.bytes.subarray(0, this.length)));
+    this.length = 0;
+  }
+  write(text: string): void {
+    const b = Buffer.from(text);
+    if (this.length + b.length > this.bytes.length) this.flush();
+    if (b.length > this.bytes.length) this.out.push(b);
+    else this.length += b.copy(this.bytes, this.length);
+  }
+  text(): string {
+    this.flush();
+    return Buffer.concat(this.out).toString();
+  }
+}
+
+async function traced(name: string, opts: TextTraceOptions, raw: boolean, inPlace = false): Promise<string> {
   // Each run from the same inode and IP id counters, as a worker starts every run.
   resetRunIds();
   const lines: string[] = [];
-  const t = createTextTracer((text) => lines.push(text), opts);
+  const tail = inPlace ? new SmallTail() : undefined;
+  const t = createTextTracer(tail ? (text) => tail.write(text) : (text) => lines.push(text), tail ? { ...opts, target: tail } : opts);
   // Without the raw hooks, dispatch hands the tracer arrays and it takes its general path.
   const observer: SyscallObserver = raw
     ? t
@@ -28,7 +54,7 @@ async function traced(name: string, opts: TextTraceOptions, raw: boolean): Promi
   await s.load();
   await s.run();
   t.finish();
-  return lines.join('');
+  return tail ? tail.text() : lines.join('');
 }
 
 describe('the raw tracing path', () => {
@@ -38,6 +64,31 @@ describe('the raw tracing path', () => {
       const raw = await traced(name, opts, true);
       if (!('failedOnly' in opts)) expect(general.length).toBeGreaterThan(100);
       expect(raw).toBe(general);
+    }
+  }, 60_000);
+
+  // Each syscall's line writer is generated for the trace's options: every option that changes it, and lines written in place into a tail that fills mid-line.
+  it.each(['kernel_clock', 'net_states', 'diff_pipe', 'diff_epoll_fork'])('prints %s as the general path does, under every option its line writer depends on', async (name) => {
+    const sets: TextTraceOptions[] = [
+      { pids: false, time: 'relative' },
+      { time: 'absolute', onlyPids: [1], format: 'jsonl' },
+      { perProcess: true, successfulOnly: true },
+      { fds: [3, 4, 5] },
+      { fds: [3, 4, 5], format: 'jsonl' },
+      { hosts: ['host1'], library: false },
+      { classes: ['%desc', 'clock_gettime'], time: 'none' },
+    ];
+    let printed = 0;
+    for (const opts of sets) {
+      const general = await traced(name, opts, false);
+      printed += general.length;
+      expect(await traced(name, opts, true)).toBe(general);
+    }
+    // Not a comparison of empty traces (an fd filter may leave a guest without lines).
+    expect(printed).toBeGreaterThan(1000);
+    for (const opts of [{}, { format: 'jsonl' as const }, { time: 'none' as const }]) {
+      const general = await traced(name, opts, false);
+      expect(await traced(name, opts, true, true)).toBe(general);
     }
   }, 60_000);
 });

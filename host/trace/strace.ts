@@ -331,6 +331,13 @@ const PURE_ENTRY: Entry = Object.freeze({ text: [], before: NO_BEFORE }) as Entr
 
 /** One parameter's writer in a compiled line writer: v is its raw value; args the call's arguments as an array when the writer needs it (Writer.needsArgs), else empty. */
 type Step = (p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]) => void;
+/**
+ * How a generated line writer (genLine) writes a parameter: not at all, an int in place, a timespec or a clock name in
+ * place (the step when that does not apply), or through its step: always printing something, or maybe not.
+ */
+type GenKind = 'none' | 'i32' | 'u32' | 'timespec' | 'clockid' | 'always' | 'maybe';
+/** A call's whole line, from its raw values (Writer.line). */
+type LineFn = (p: Process, r: number, start: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => void;
 const NO_STEP: Step = () => {};
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 /** Room made at once for a line's head (with its prefix and name) and for its tail after the result: written with no check per piece. */
@@ -342,6 +349,8 @@ const MEMO_VALUES = 64;
 interface Writer {
   /** One per parameter. */
   readonly steps: readonly Step[];
+  /** The whole line, made by genLine at the call's first use. */
+  line: LineFn;
   /** A step or the result reads the arguments as an array. */
   readonly needsArgs: boolean;
   readonly resultShown: boolean;
@@ -352,10 +361,6 @@ interface Writer {
   readonly shown: boolean;
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
-  /** JSONL's ',"pid":N,"host":...,"call":...,"args":[' as one piece, for the process (and its host) it was last made for. */
-  headPid: number;
-  headHost: string | undefined;
-  head: Chunk | undefined;
 }
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
   const max = opts.strSize ?? 32;
@@ -786,7 +791,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   };
 
   const format = opts.format ?? 'text';
-  let seq = 0;
+  /** JSONL's sequence number (an object: the generated line writers increment it too). */
+  const st = { seq: 0 };
   const prefixes: string[] = [];
   const prefixOf = (pid: number): string => (opts.pids !== false && !opts.perProcess ? (prefixes[pid] ??= `[pid ${pid}] `) : '');
   /** The result of the call being printed (a kind shown only on some results reads it). */
@@ -951,7 +957,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     L.reserve(HEAD_ROOM + host.length + nameJson.length);
     const dv = L.dv;
     let n = putBytes(dv, L.n, B.seq);
-    n = putUint(dv, n, ++seq);
+    n = putUint(dv, n, ++st.seq);
     n = putBytes(dv, n, B.start);
     n = jnumAt(dv, n, start);
     n = putBytes(dv, n, B.end);
@@ -960,32 +966,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     n = putSmallUint(dv, n, p.pid);
     n = putBytes(dv, n, host);
     L.n = putBytes(dv, n, nameJson);
-  };
-  /**
-   * lineHeadJson for a compiled writer: head is the line's bytes from ',"pid":' to '"args":[' as one
-   * piece (copied with one set(): cheaper than word stores past about 40 bytes), and an end time equal
-   * to the start (most calls take no virtual time) is the start's digits copied.
-   */
-  const lineStartJson = (start: number, now: number, head: Chunk): void => {
-    L.reserve(HEAD_ROOM + head.length);
-    const b = L.buf;
-    const dv = L.dv;
-    let n = putBytes(dv, L.n, B.seq);
-    n = putUint(dv, n, ++seq);
-    n = putBytes(dv, n, B.start);
-    const at = n;
-    n = jnumAt(dv, n, start);
-    if (now === start) {
-      const len = n - at;
-      n = putBytes(dv, n, B.end);
-      for (let k = 0; k < len; k++) b[n + k] = b[at + k]!;
-      n += len;
-    } else {
-      n = putBytes(dv, n, B.end);
-      n = jnumAt(dv, n, now);
-    }
-    b.set(head, n);
-    L.n = n + head.length;
   };
   /** A time in JSON as JSON.stringify writes it: a whole number of ns in place, anything else as text (room: 24 bytes). */
   const jnumAt = (dv: DataView, n: number, v: number): number => {
@@ -1092,19 +1072,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
   };
 
-  /** lineTail for the commonest line: a call that returned 0 in no virtual time, with no mark; its end in one piece. */
-  const zeroTail = (json: boolean): void => {
-    let x: Chunk;
-    if (json) x = B.retZeroLine;
-    else {
-      const col = L.column() + 1;
-      x = B.zeroTail[col < RESULT_COLUMN ? RESULT_COLUMN - col : 1]!;
-    }
-    L.reserve(x.length + 1);
-    const n = putBytes(L.dv, L.n, x);
-    L.buf[n] = 10;
-    L.n = n + 1;
-  };
   /** ", " (JSONL: ",") before an argument that is not the first. */
   const comma = (json: boolean): void => {
     if (sep === 2) {
@@ -1119,24 +1086,24 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
    * function of the value alone keep the bytes of the values seen; the rest
    * go through putArg with the call's arguments as an array.
    */
-  const compileStep = (def: SyscallDef, idx: number): { step: Step; generic: boolean } => {
+  const compileStep = (def: SyscallDef, idx: number): { step: Step; generic: boolean; gen: GenKind } => {
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
       case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count':
-        return { step: NO_STEP, generic: false };
+        return { step: NO_STEP, generic: false, gen: 'none' };
       case 'i32':
-        return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false };
+        return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false, gen: 'i32' };
       case 'u32': case 'iovcnt':
-        return { step: (_p, v, _ok, _n, json) => intStep(v >>> 0, json), generic: false };
+        return { step: (_p, v, _ok, _n, json) => intStep(v >>> 0, json), generic: false, gen: 'u32' };
       case 'len': {
         // A sockaddr's or an option's length is an int (socklen_t), as arg() prints it.
         const prev = def.params[idx - 1]?.kind;
         const signed = prev === 'sockaddr' || prev === 'sockopt_val';
-        return { step: (_p, v, _ok, _n, json) => intStep(signed ? v | 0 : v >>> 0, json), generic: false };
+        return { step: (_p, v, _ok, _n, json) => intStep(signed ? v | 0 : v >>> 0, json), generic: false, gen: signed ? 'i32' : 'u32' };
       }
       case 'fd':
-        return { step: (p, v, _ok, _n, json) => putText(fdText(p, v), json), generic: false };
+        return { step: (p, v, _ok, _n, json) => putText(fdText(p, v), json), generic: false, gen: 'always' };
       case 'timespec_out':
         return {
           step: (p, v, ok, n, json) => {
@@ -1147,6 +1114,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
             putArg(p, def, xs, idx, ok, n, undefined, json);
           },
           generic: false,
+          gen: 'timespec',
         };
       case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
       case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
@@ -1177,10 +1145,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
             L.n = putBytes(dv, at, x);
           },
           generic: false,
+          gen: kind === 'clockid' ? 'clockid' : 'maybe',
         };
       }
       default:
-        return { step: generic, generic: true };
+        return { step: generic, generic: true, gen: 'maybe' };
     }
   };
   const intStep = (v: number, json: boolean): void => {
@@ -1245,8 +1214,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (!sh.pure) return null;
     const steps = def.params.map((_, i) => compileStep(def, i));
     const named = namedBytes(sh, def, def.strace);
-    return {
+    const w: Writer = {
       steps: steps.map((x) => x.step),
+      line: () => {},
       needsArgs: sh.resultShown || steps.some((x) => x.generic),
       resultShown: sh.resultShown,
       text: named.text,
@@ -1254,10 +1224,198 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       // strace -e trace= and --library=false: decided once (callName is def.strace for a shape that is not sleepy).
       shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
       fdFirst: def.params[0]?.kind === 'fd',
-      headPid: -1,
-      headHost: undefined,
-      head: undefined,
     };
+    w.line = genLine(def, w, steps.map((x) => x.gen), steps.some((x) => x.generic));
+    return w;
+  };
+  /** A step called from a generated line writer: sep as the writer has it in, as the step left it out. */
+  const stepAt = (step: Step, sepIn: number, p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]): number => {
+    sep = sepIn;
+    step(p, v, ok, n, json, args);
+    return sep;
+  };
+  const prefixFor = (pid: number): Chunk => (prefixBytes[pid] ??= ascii(prefixOf(pid)));
+  const setLast = (r: number): void => {
+    lastResult = r;
+  };
+  /**
+   * A syscall's whole line as one function, made with new Function when the call is first traced: straight-line code
+   * for its parameter kinds and this trace's format and options, the line's constant bytes as literal 32-bit stores,
+   * ints, timespecs and clock names in place, one room check for all of that. What a line costs is mostly V8's
+   * warm-up (host/trace/linebuf.ts): one function per call, calling few others, is optimised after far fewer lines
+   * than a dozen small ones each waiting for its own, and TurboFan compiles it once instead of each piece again.
+   * The other kinds go through their steps (compileStep), which print what putArg does.
+   */
+  const genLine = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], generic: boolean): LineFn => {
+    const json = format === 'jsonl';
+    const env: Record<string, unknown> = {
+      L, entries, lastText, ZERO, NO_ARGS, def, st, result, fillArgs, stepAt, prefixFor, hostBytes, setLast, lineTail, jnumAt, putUint, putSmallUint, putSecs,
+      putBytes, stamp, write, guestView, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps,
+    };
+    const code: string[] = [];
+    const put = (line: string): void => {
+      code.push(line);
+    };
+    /** The bytes of c at dv[n...], as literal stores, then n past them. */
+    const putConst = (c: Chunk): void => {
+      const len = c.length;
+      if (len < 4) for (let k = 0; k < len; k++) put(`b[n + ${k}] = ${c[k]};`);
+      else {
+        const words = c.words;
+        for (let k = 0; k < words.length - 1; k++) put(`dv.setInt32(n + ${4 * k}, ${words[k]}, true);`);
+        put(`dv.setInt32(n + ${len - 4}, ${words[words.length - 1]}, true);`);
+      }
+      put(`n += ${len};`);
+    };
+    // Room for the line's head, every in-place argument and a zero tail.
+    const room = HEAD_ROOM + TAIL_ROOM + w.text.length + w.json.length + kinds.length * 64;
+    /** After a step wrote at L.n (and may have moved the line): the line's buffer and end again, with room. */
+    const resync = (): void => put(`L.reserve(${room}); b = L.buf; dv = L.dv; n = L.n;`);
+    put('const pid = p.pid;');
+    put('if (entries[pid] !== undefined) entries[pid] = undefined;');
+    if (!w.shown || (fdSet !== undefined && !w.fdFirst)) {
+      put('return;');
+      return new Function(...Object.keys(env), `return function line(p) { ${code.join('\n')} };`)(...Object.values(env)) as LineFn;
+    }
+    if (pidSet !== undefined) put('if (!pidSet.has(pid)) return;');
+    if (hostSet !== undefined) put('if (!hostSet.has(p.host)) return;');
+    if (fdSet !== undefined) put('if (!fdSet.has(a)) return;');
+    put('const ok = r === 0;');
+    if (generic) put('setLast(r);');
+    if (opts.failedOnly) put('if (ok) return;');
+    if (opts.successfulOnly) put('if (!ok) return;');
+    put('const now = p.kernel.clock.now();');
+    put(`const args = ${w.needsArgs ? 'fillArgs(a, b_, c, d, e, f, g, h, i)' : 'NO_ARGS'};`);
+    put(`const res = ${w.resultShown ? 'result(p, def, args, r, undefined)' : 'ok ? ZERO : result(p, def, args, r, undefined)'};`);
+    put('const rn = ok ? res.n : 0;');
+    put('L.reset();');
+    if (json) {
+      put('const host = hostBytes(p.host);');
+      put(`L.reserve(${room} + host.length);`);
+      put('let b = L.buf, dv = L.dv, n = L.n;');
+      putConst(B.seq);
+      put('n = putUint(dv, n, ++st.seq);');
+      putConst(B.start);
+      put('const at = n;');
+      put('n = jnumAt(dv, n, start);');
+      put('if (now === start) {');
+      put('const len = n - at;');
+      putConst(B.end);
+      put('for (let k = 0; k < len; k++) b[n + k] = b[at + k];');
+      put('n += len;');
+      put('} else {');
+      putConst(B.end);
+      put('n = jnumAt(dv, n, now);');
+      put('}');
+      // ',"pid":N' and the host's bytes, then the call's fields to '"args":[' as literal stores: a copy into the
+      // trace tail's shared memory with TypedArray.set costs more than writing the whole line.
+      putConst(B.pid);
+      put('n = putSmallUint(dv, n, pid);');
+      put('n = putBytes(dv, n, host);');
+      putConst(w.json);
+    } else {
+      put('lastText[pid] = res.text;');
+      const prefixed = opts.pids !== false && !opts.perProcess;
+      if (prefixed) put('const prefix = prefixFor(pid);');
+      put(`L.reserve(${room}${prefixed ? ' + prefix.length' : ''});`);
+      put('let b = L.buf, dv = L.dv, n = L.n;');
+      if (prefixed) put('n = putBytes(dv, n, prefix);');
+      if (stampElapsed) {
+        put('const at = putSecs(dv, n, now);');
+        put(`if (at >= 0) { b[at] = 32; n = at + 1; } else { L.n = n; L.str(stamp(now)); L.reserve(${room}); b = L.buf; dv = L.dv; n = L.n; }`);
+      } else if (!stampNone) {
+        put('L.n = n;');
+        put('L.str(stamp(now));');
+        resync();
+      }
+      putConst(w.text);
+    }
+    const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    /** 'first': no argument printed yet; 'after': one was; 'runtime': sp says. */
+    let state: 'first' | 'after' | 'runtime' = 'first';
+    const comma = (): void => {
+      const text = json ? 'b[n++] = 44;' : 'b[n] = 44; b[n + 1] = 32; n += 2;';
+      if (state === 'after') put(text);
+      else if (state === 'runtime') put(`if (sp === 2) { ${text} }`);
+      state = 'after';
+    };
+    const sepNow = (): string => (state === 'first' ? (json ? '1' : '0') : state === 'after' ? '2' : 'sp');
+    put('let sp = 0;');
+    kinds.forEach((kind, idx) => {
+      const v = vals[idx]!;
+      if (kind === 'none') return;
+      if (kind === 'i32' || kind === 'u32') {
+        comma();
+        if (json) put('b[n++] = 34;');
+        if (kind === 'i32') put(`{ const x = ${v} | 0; if (x < 0) { b[n++] = 45; n = putUint(dv, n, -x); } else n = putSmallUint(dv, n, x); }`);
+        else put(`n = putUint(dv, n, ${v} >>> 0);`);
+        if (json) put('b[n++] = 34;');
+        return;
+      }
+      if (kind === 'clockid') {
+        put(`if (${v} >= 0 && ${v} < CB.length) {`);
+        const before = state;
+        comma();
+        put(`n = putBytes(dv, n, CB[${v}]);`);
+        put('} else {');
+        state = before;
+        put(`L.n = n; sp = stepAt(steps[${idx}], ${sepNow()}, p, ${v}, ok, rn, ${json}, args);`);
+        resync();
+        put('}');
+        state = 'after';
+        return;
+      }
+      if (kind === 'timespec') {
+        put('{');
+        put('let done = false;');
+        put(`if (ok && ${v}) {`);
+        put('const gv = guestView(p.mem);');
+        put(`if (${v} >= 0 && ${v} + 8 <= gv.byteLength) {`);
+        put(`const lo = gv.getUint32(${v}, true), hi = gv.getUint32(${v} + 4, true);`);
+        put('if (hi < 0x200000) {');
+        put('let sec, nsec;');
+        put('if (hi === 0 && lo < 0x80000000) { sec = (lo / 1000000000) | 0; nsec = lo - sec * 1000000000; } else { const ns = hi * 4294967296 + lo; sec = Math.floor(ns / 1e9); nsec = ns - sec * 1e9; }');
+        const before = state;
+        comma();
+        putConst(json ? B.tvSecJ : B.tvSec);
+        put('n = putUint(dv, n, sec);');
+        putConst(B.tvNsec);
+        put('n = putSmallUint(dv, n, nsec);');
+        put(json ? 'b[n] = 125; b[n + 1] = 34; n += 2;' : 'b[n++] = 125;');
+        put('done = true;');
+        put('}');
+        put('}');
+        put('}');
+        state = before;
+        put(`if (!done) { L.n = n; sp = stepAt(steps[${idx}], ${sepNow()}, p, ${v}, ok, rn, ${json}, args);`);
+        resync();
+        put('}');
+        put('}');
+        state = 'after';
+        return;
+      }
+      put(`L.n = n; sp = stepAt(steps[${idx}], ${sepNow()}, p, ${v}, ok, rn, ${json}, args);`);
+      resync();
+      state = kind === 'always' ? 'after' : 'runtime';
+    });
+    // The end: a call that returned 0 in no virtual time with no mark in one piece, any other through lineTail.
+    put(`if (ok && res === ZERO && now === start${def.library || (json && opts.wall) ? ' && false' : ''}) {`);
+    if (json) {
+      putConst(B.retZeroLine);
+      put('b[n++] = 10;');
+    } else {
+      put('L.n = n;');
+      put('const col = L.column() + 1;');
+      put(`n = putBytes(dv, n, ZT[col < ${RESULT_COLUMN} ? ${RESULT_COLUMN} - col : 1]);`);
+      put('b[n++] = 10;');
+    }
+    put('L.n = n;');
+    put('} else {');
+    put(`L.n = n; lineTail(def, r, ok, res.text, false, undefined, start, now, ${json});`);
+    put('}');
+    put('if (!L.end()) write(L.text(), pid);');
+    const body = `return function line(p, r, start, a, b_, c, d, e, f, g, h, i) {\n${code.join('\n')}\n};`;
+    return new Function(...Object.keys(env), body)(...Object.values(env)) as LineFn;
   };
   const writers = new WeakMap<SyscallDef, Writer | null>();
   let lastWriterDef: SyscallDef | undefined;
@@ -1378,6 +1536,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       emitLine(p.pid);
     },
     onEnterRaw(p, def, a, b, c, d, e, f, g, h, i) {
+      // A call that cannot block notes nothing at entry when it has a compiled writer (a pure shape): no lookup for it.
+      if (!def.mayBlock && def === lastWriterDef && lastWriter !== undefined) return;
       const w = writerOf(def);
       if (w === undefined) {
         this.onEnter!(p, def, argList(def, a, b, c, d, e, f, g, h, i));
@@ -1394,53 +1554,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         this.onSyscall(p, def, argList(def, a, b, c, d, e, f, g, h, i), r, start);
         return;
       }
-      const pid = p.pid;
-      const entry = entries[pid];
-      if (entry !== undefined) entries[pid] = undefined;
-      if (!shownRaw(p, w, a)) return;
-      const ok = r === 0;
-      lastResult = r;
-      if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) return;
-      const now = p.kernel.clock.now();
-      // The arguments as an array, for the steps and results that read them: one array, filled in place (arg() and result() read no further than the call's parameters).
-      const args = w.needsArgs ? fillArgs(a, b, c, d, e, f, g, h, i) : NO_ARGS;
-      const res = ok && !w.resultShown ? ZERO : result(p, def, args, r, entry);
-      const n = ok ? res.n : 0;
-      const json = format === 'jsonl';
-      L.reset();
-      if (json) {
-        let head = w.head;
-        if (w.headPid !== pid || w.headHost !== p.host || head === undefined) {
-          const host = hostBytes(p.host);
-          head = w.head = new Chunk(Buffer.concat([B.pid, Buffer.from(String(pid)), host, w.json]));
-          w.headPid = pid;
-          w.headHost = p.host;
-        }
-        lineStartJson(start, now, head);
-      } else {
-        lastText[pid] = res.text;
-        lineHeadText(p, now, w.text);
-      }
-      sep = json ? 1 : 0;
-      const st = w.steps;
-      const k = st.length;
-      if (k > 0) st[0]!(p, a, ok, n, json, args);
-      if (k > 1) st[1]!(p, b, ok, n, json, args);
-      if (k > 2) st[2]!(p, c, ok, n, json, args);
-      if (k > 3) st[3]!(p, d, ok, n, json, args);
-      if (k > 4) st[4]!(p, e, ok, n, json, args);
-      if (k > 5) st[5]!(p, f, ok, n, json, args);
-      if (k > 6) st[6]!(p, g, ok, n, json, args);
-      if (k > 7) st[7]!(p, h, ok, n, json, args);
-      if (k > 8) st[8]!(p, i, ok, n, json, args);
-      if (ok && res === ZERO && now === start && !def.library && !(json && opts.wall)) zeroTail(json);
-      else lineTail(def, r, ok, res.text, false, undefined, start, now, json);
-      if (!L.end()) write(L.text(), pid);
+      w.line(p, r, start, a, b, c, d, e, f, g, h, i);
     },
     onSignal(p, sig, info) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       if (format === 'jsonl') {
-        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, signal: signalEvent(sig, info) })}\n`);
+        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++st.seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, signal: signalEvent(sig, info) })}\n`);
         return;
       }
       const u = pending.get(p.pid);
@@ -1467,7 +1586,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       frames.delete(p.pid);
       lastText[p.pid] = undefined;
       if (format === 'jsonl') {
-        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
+        emit(p.pid, `${JSON.stringify({ v: 1, seq: ++st.seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {
         const t = stamp(p.kernel.clock.now());
         emit(p.pid, e?.signal ? `${prefixOf(p.pid)}${t}+++ killed by ${e.signal} +++\n` : `${prefixOf(p.pid)}${t}+++ exited with ${e?.code ?? 0} +++\n`);
