@@ -24,6 +24,7 @@ beforeAll(async () => {
   await compileC({ sources: [LIFECYCLE], out: join(tmp, 'tcp_lifecycle.wasm'), stderr: () => {} });
   await compileC({ sources: [LIFECYCLE], out: join(tmp, 'tcp_lifecycle.component.wasm'), target: 'component', stderr: () => {} });
   await compileC({ sources: [STATES], out: join(tmp, 'states.component.wasm'), target: 'component', stderr: () => {} });
+  await compileC({ sources: [STATES], out: join(tmp, 'states.wasm'), stderr: () => {} });
 }, T);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -113,5 +114,15 @@ describe('the connect states of a component are Linux\'s (tests/component-lifecy
     expect(r.processes[0]!.exit.status).toBe(0);
     expect(r.processes[0]!.stdout).toBe(linux);
     expect(await onShim(join(tmp, 'states.component.wasm'))).toBe(linux);
+  }, T);
+
+  it('and so does the default build on socklab\'s kernel: recv takes a refused connect\'s error then reads 0, and shutdown settles a connect for the next one\'s EISCONN', async () => {
+    const linux = execFileSync(gcc(STATES, 'states.native2'), { encoding: 'utf8' });
+    expect(linux).toMatch(/\nrecv takes the error: Connection refused\nrecv then: 0\nsend then: Broken pipe\n/);
+    expect(linux).toMatch(/\nshutdown right after a non-blocking connect: 0\nsend after it: Broken pipe\nconnect after it: Transport endpoint is already connected\n/);
+    const r = await run({ processes: [{ module: join(tmp, 'states.wasm'), name: 'states' }], timeoutMs: 60_000 });
+    expect(r.processes[0]!.stderr).toBe('');
+    expect(r.processes[0]!.exit.status).toBe(0);
+    expect(r.processes[0]!.stdout).toBe(linux);
   }, T);
 });

@@ -520,7 +520,13 @@ export class Socket implements OpenFile {
     if (this.state !== 'connected') {
       if (this.state === 'connecting') return WOULD_BLOCK;
       // unix_stream_recvmsg says EINVAL where tcp_recvmsg says ENOTCONN.
-      throw new Errno(this.isUnix ? E.EINVAL : E.ENOTCONN);
+      if (this.isUnix) throw new Errno(E.EINVAL);
+      // tcp_recvmsg on TCP_CLOSE: a failed connect's sk_err first, then 0 (tcp_done shut both directions); a socket never connected, ENOTCONN.
+      if (this.state !== 'listening') {
+        if (this.soError) throw new Errno(this.takeError());
+        if (this.reset) return 0;
+      }
+      throw new Errno(E.ENOTCONN);
     }
     let want = 0;
     for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
@@ -906,6 +912,8 @@ export class Socket implements OpenFile {
         this.disconnect();
         return;
       }
+      // inet_shutdown: a connect() still to be told of its handshake's end is settled now, so the next connect() says EISCONN.
+      if (this.ss === 'connecting' && this.state === 'connected') this.ss = 'connected';
       notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset;
     }
     if (rd) this.rdShut = true;
