@@ -222,6 +222,12 @@ describe('the error paths built both ways', () => {
     // preview2-shim never reports a datagram stream's error while no datagram is queued (its receive checks the queue first), so the ICMP lines are left out there.
     const icmp = /^connect to nobody: 0\nsend to nobody: 1\npoll: 1\nrecv refused: -1 Connection refused\n/m;
     expect(expected).toMatch(icmp);
+    // On socklab's component host all of it, ICMP included: the datagram stream's pollable wakes for the
+    // pending error, receive reports it, and IPv6 addresses compare as the kernel's own (::1, not 0:0:...:1).
+    const mine = await run({ processes: [{ module: built.udp_errors!, name: 'udp_errors', args: ['7000'] }], timeoutMs: 60_000 });
+    expect(mine.processes[0]!.stderr).toBe('');
+    expect(mine.processes[0]!.stdout).toBe(expected);
+    expect(mine.status).toBe(0);
     const port = await freeUdpPair();
     const c = await runOnShim(built.udp_errors!, ['udp_errors', String(port), 'noicmp']);
     expect(c.stderr).toBe('');

@@ -12,7 +12,7 @@ import { AF, IPPROTO } from '../net/addr/constants.js';
 import { accept, bind, connect, listen } from '../net/ops.js';
 import { Socket } from '../net/socket/socket.js';
 import type { InetAddr } from '../net/addr/sockaddr.js';
-import { ipBytes } from '../net/addr/ipaddr.js';
+import { canonIp, ipBytes } from '../net/addr/ipaddr.js';
 import { networkOf } from '../net/virtual/index.js';
 import { realNetOf } from '../net/real/network.js';
 import { attachReal } from '../net/real/ops.js';
@@ -68,7 +68,8 @@ export type IpSocketAddress =
 
 function toInet(a: IpSocketAddress): InetAddr {
   if (a.tag === 'ipv4') return { family: 4, ip: a.val.address.join('.'), port: a.val.port };
-  const ip = a.val.address.map((x) => x.toString(16)).join(':');
+  // Canonical text ("::1"), as the kernel's own sockaddr parser gives it: addresses compare as text.
+  const ip = canonIp(a.val.address.map((x) => x.toString(16)).join(':'));
   return { family: 6, ip, port: a.val.port, flowinfo: a.val.flowInfo, scope: a.val.scopeId };
 }
 
@@ -402,6 +403,14 @@ export class IncomingDatagramStream {
     const s = this.sock;
     while (BigInt(out.length) < max) {
       const buf = new Uint8Array(MAX_DGRAM);
+      // A pending error (an ICMP port unreachable) comes first, as sock_error() in __skb_recv_udp; after some datagrams it waits for the next call.
+      if (s.soError) {
+        if (out.length > 0) break;
+        const e = s.takeError();
+        net(() => {
+          throw new Errno(e);
+        });
+      }
       const r = net(() => s.recvMessage([buf], false));
       if (r.n === WOULD_BLOCK) break;
       const from = r.from;
@@ -411,7 +420,8 @@ export class IncomingDatagramStream {
     return out;
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => (this.sock.poll() & 0x001) !== 0, () => [this.sock.waitq]);
+    // Ready when receive would not wait: a datagram (POLLIN) or a pending error (POLLERR: an ICMP port unreachable, which receive reports).
+    return new Pollable(this.proc, () => (this.sock.poll() & (0x001 | 0x008)) !== 0, () => [this.sock.waitq]);
   }
 }
 
