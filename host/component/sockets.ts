@@ -15,7 +15,9 @@ import type { InetAddr } from '../net/addr/sockaddr.js';
 import { canonIp, ipBytes } from '../net/addr/ipaddr.js';
 import { networkOf } from '../net/virtual/index.js';
 import { realNetOf } from '../net/real/network.js';
-import { attachReal } from '../net/real/ops.js';
+import { attachReal, realBind } from '../net/real/ops.js';
+import { settle } from '../net/real/network.js';
+import type { PendingOp } from '../net/socket/network.js';
 import { realResolve } from '../net/real/dns.js';
 import { lookupEtcHosts, readEtcHosts, sortDestinations } from '../net/etchosts.js';
 import { EAI } from '../net/addr/constants.js';
@@ -113,7 +115,28 @@ function checkFamily(s: Socket, a: IpSocketAddress): void {
 function bindTo(s: Socket, local: IpSocketAddress): void {
   checkFamily(s, local);
   const a = toInet(local);
-  net(() => bind(s, a, a.family === 4 ? 16 : 28, true));
+  const len = a.family === 4 ? 16 : 28;
+  // On --net=real Node binds (and a TCP socket listens: host/net/real/stream.ts) and answers later; finish-bind waits for it.
+  if (s.real && !s.isUnix) net(() => realBind(s, a, len, true));
+  else net(() => bind(s, a, len, true));
+}
+
+/** The host's bind still unanswered (--net=real). */
+function realBindPending(s: Socket): PendingOp | undefined {
+  const op = (s.real as { op?: PendingOp } | undefined)?.op;
+  return op?.kind === 'bind' ? op : undefined;
+}
+
+/** finish-bind: would-block until the host answered a --net=real bind, then its error if it failed. */
+function settleBind(s: Socket): void {
+  if (!realBindPending(s)) return;
+  if (net(() => settle(s.real as { op: PendingOp | undefined })) === WOULD_BLOCK) fail('would-block' satisfies ErrorCode);
+}
+
+/** A socket's pollable waits for a --net=real bind's answer; otherwise `ready` says. */
+function bindAnswered(s: Socket): boolean {
+  const op = realBindPending(s);
+  return op === undefined || op.errno !== undefined;
 }
 
 /**
@@ -177,6 +200,13 @@ export class TcpSocket extends IpSocketResource {
   }
   finishBind(): void {
     if (this.pending !== 'bind') fail('not-in-progress' satisfies ErrorCode);
+    try {
+      settleBind(this.sock);
+    } catch (e) {
+      // would-block leaves the bind pending; its answer, good or bad, ends it.
+      if (e !== 'would-block') this.pending = undefined;
+      throw e;
+    }
     this.pending = undefined;
   }
 
@@ -314,6 +344,7 @@ export class TcpSocket extends IpSocketResource {
     return new Pollable(
       this.proc,
       () => {
+        if (this.pending === 'bind') return bindAnswered(s);
         if (this.pending === 'connect') return this.connectFailed !== undefined || s.state !== 'connecting';
         if (s.state === 'listening') return s.acceptq.length > 0 || s.closed;
         return true;
@@ -350,16 +381,28 @@ export class UdpSocket extends IpSocketResource {
   }
   finishBind(): void {
     if (this.pending !== 'bind') fail('not-in-progress' satisfies ErrorCode);
+    try {
+      settleBind(this.sock);
+    } catch (e) {
+      if (e !== 'would-block') this.pending = undefined;
+      throw e;
+    }
     this.pending = undefined;
   }
   stream(remote?: IpSocketAddress): [IncomingDatagramStream, OutgoingDatagramStream] {
     const s = this.sock;
     if (!s.local) fail('invalid-state' satisfies ErrorCode);
+    let r = 0;
     if (remote) {
       checkFamily(s, remote);
       const a = toInet(remote);
-      net(() => connect(s, a, a.family === 4 ? 16 : 28));
-    } else if (s.remote) net(() => connect(s, { family: 'unspec' }, 16));
+      r = net(() => connect(s, a, a.family === 4 ? 16 : 28));
+    } else if (s.remote) r = net(() => connect(s, { family: 'unspec' }, 16));
+    if (r === WOULD_BLOCK) {
+      // On --net=real Node connects the datagram socket and answers later: the call waits and runs again, as connect(2) does.
+      this.proc.suspend([s.waitq]);
+      return undefined as never;
+    }
     return [new IncomingDatagramStream(this.proc, s), new OutgoingDatagramStream(this.proc, s)];
   }
   localAddress(): IpSocketAddress {
@@ -382,7 +425,8 @@ export class UdpSocket extends IpSocketResource {
     this.setHops(v);
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => true, () => []);
+    const s = this.sock;
+    return new Pollable(this.proc, () => this.pending !== 'bind' || bindAnswered(s), () => [s.waitq]);
   }
   [Symbol.dispose](): void {
     if (this.dropped) return;
