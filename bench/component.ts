@@ -1,7 +1,7 @@
 // `npm run bench`: WASI 0.2 components (host/component) next to the same work
 // from a preview1 guest, measured in the same way in one run: per-call cost
 // ((N calls - 0 calls) / N, so start-up cancels out; the same N for both), warm start-up, and a
-// TCP ping-pong between two components on the virtual network. The component
+// TCP ping-pong and a TCP stream between two components on the virtual network. The component
 // is tests/components/bench.wat, assembled with jco-transpile's wasm-tools.
 // Every figure is CPU time, the median of runs alternating component and preview1.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { run } from '../host/runner/run.js';
 import { ensureBuilt } from '../host/toolchain/guests.js';
+import { compileC } from '../host/toolchain/clang.js';
 
 export interface ComponentRow {
   name: string;
@@ -83,6 +84,19 @@ export async function componentRows(root: string): Promise<ComponentRow[]> {
     timed([{ module, args: ['server', port, String(RT)] }, { module, args: ['client', port, String(RT)], startMs: 1 }]);
   const [ppC, ppP] = await alternate(5, () => pair(comp, '7100'), () => pair(ping, '7100'));
   rows.push({ name: `component pair: 1-byte TCP ping-pong, ${RT} round trips`, unit: 'rt/s', socklab: RT / (ppC / 1e9), note: `per CPU second, higher is better; preview1 pair ${(RT / (ppP / 1e9)).toFixed(0)} rt/s: ${(ppP / ppC).toFixed(2)}x of it` });
+
+  // The TCP stream row for a component pair: bench/c/stream.c built both ways (socklab build --target=component
+  // and the default), MB MiB in 64 KiB writes; CPU of the transfer alone (a run moving MB less one moving none).
+  const streamSrc = join(root, 'bench', 'c', 'stream.c');
+  const streamP = await ensureBuilt([streamSrc], join(out, 'stream.wasm'));
+  const streamC = join(out, 'stream.component.wasm');
+  await compileC({ sources: [streamSrc], out: streamC, target: 'component', stderr: () => {} });
+  const MB = Number(process.env.SOCKLAB_BENCH_COMPONENT_MB ?? 64);
+  const stream = (module: string, mb: number): Promise<number> =>
+    timed([{ module, args: ['server', 'tcp', '7200', String(mb)] }, { module, args: ['client', 'tcp', '7200', String(mb)], startMs: 1 }]);
+  await stream(streamC, 1); // transform and cache once
+  const [sC, sP] = await alternate(5, async () => (await stream(streamC, MB)) - (await stream(streamC, 0)), async () => (await stream(streamP, MB)) - (await stream(streamP, 0)));
+  rows.push({ name: `component pair: TCP stream, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: MB / (sC / 1e9), note: `per CPU second, higher is better; preview1 pair ${(MB / (sP / 1e9)).toFixed(0)} MiB/s: ${(sP / sC).toFixed(2)}x of it` });
   return rows;
 }
 

@@ -621,22 +621,26 @@ static ssize_t tcp_send(struct sock *s, const void *buf, size_t len, int flags) 
   while (done < len) {
     size_t n;
     wasi_res_sunit w;
-    if (!nonblock) {
-      /* Blocking: whole chunks, each flushed (the contract caps a blocking write at 4096 bytes). */
-      n = len - done < 4096 ? len - done : 4096;
-      wasi_out_blocking_write_and_flush(s->out, (const char *)buf + done, (uint32_t)n, &w);
-    } else {
-      wasi_res_sz c;
-      wasi_out_check_write(s->out, &c);
-      if (c.is_err) {
-        int e = stream_errno(&c.u.e);
-        if (done) break;
-        return fail(e ? e : EPIPE);
-      }
-      if (c.u.v == 0) break;
-      n = len - done < c.u.v ? len - done : (size_t)c.u.v;
-      wasi_out_write(s->out, (const char *)buf + done, (uint32_t)n, &w);
-      if (!w.is_err) wasi_out_flush(s->out, &w);
+    /* As much as check-write permits at a time, then a flush: one write per chunk the stream takes
+     * (blocking-write-and-flush would cap each at 4096 bytes). A blocking send waits for room, and
+     * returns once its bytes are in the socket (blocking-flush), as send(2) once they are in the kernel. */
+    wasi_res_sz c;
+    wasi_out_check_write(s->out, &c);
+    if (c.is_err) {
+      int e = stream_errno(&c.u.e);
+      if (done) break;
+      return fail(e ? e : EPIPE);
+    }
+    if (c.u.v == 0) {
+      if (nonblock) break;
+      wait_on(out_pollable(s));
+      continue;
+    }
+    n = len - done < c.u.v ? len - done : (size_t)c.u.v;
+    wasi_out_write(s->out, (const char *)buf + done, (uint32_t)n, &w);
+    if (!w.is_err) {
+      if (nonblock) wasi_out_flush(s->out, &w);
+      else wasi_out_blocking_flush(s->out, &w);
     }
     if (w.is_err) {
       int e = stream_errno(&w.e);

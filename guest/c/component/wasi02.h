@@ -92,6 +92,7 @@ WASI_IMPORT("wasi:io/streams", "[resource-drop]input-stream") void wasi_in_drop(
 WASI_IMPORT("wasi:io/streams", "[method]output-stream.check-write") void wasi_out_check_write(uint32_t, wasi_res_sz *);
 WASI_IMPORT("wasi:io/streams", "[method]output-stream.write") void wasi_out_write(uint32_t, const void *, uint32_t, wasi_res_sunit *);
 WASI_IMPORT("wasi:io/streams", "[method]output-stream.flush") void wasi_out_flush(uint32_t, wasi_res_sunit *);
+WASI_IMPORT("wasi:io/streams", "[method]output-stream.blocking-flush") void wasi_out_blocking_flush(uint32_t, wasi_res_sunit *);
 WASI_IMPORT("wasi:io/streams", "[method]output-stream.blocking-write-and-flush") void wasi_out_blocking_write_and_flush(uint32_t, const void *, uint32_t, wasi_res_sunit *);
 WASI_IMPORT("wasi:io/streams", "[method]output-stream.subscribe") uint32_t wasi_out_subscribe(uint32_t);
 WASI_IMPORT("wasi:io/streams", "[resource-drop]output-stream") void wasi_out_drop(uint32_t);
