@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'host');
@@ -34,6 +35,38 @@ const packagesOutside = {
       const name = a.path.split('/').slice(0, a.path.startsWith('@') ? 2 : 1).join('/');
       return INSIDE.has(name) ? undefined : { path: a.path, external: true };
     });
+  },
+};
+
+// Node's built-in modules that a thread may not need, loaded when first used rather than when the
+// bundle starts: a built-in's first require() compiles and runs its JavaScript and its own
+// dependencies (node:crypto, node:net, node:child_process, node:dns ~5 ms of CPU of the kernel's
+// thread, against ~1 ms for all of the kernel's own top level), and a `socklab run hello.wasm`
+// touches none of them but node:crypto (the module cache's hash). An import of one of these
+// becomes a stand-in whose properties load the module on first access; esbuild reads an
+// imported name at each use (`(0, import_node_dns.lookup)(...)`), so a named import costs
+// nothing until it is called. A namespace import (`import * as net`) copies the names at start-up:
+// the stand-in lists them (taken from this Node when the bundle is built) without loading the
+// module. Node's own modules only: they have no side effects that their loading order would show.
+const LAZY_BUILTINS = ['node:child_process', 'node:crypto', 'node:dgram', 'node:dns', 'node:net', 'node:os'];
+const require = createRequire(import.meta.url);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) => (LAZY_BUILTINS.includes(a.path) && a.namespace !== 'lazy-builtin' ? { path: a.path, namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a) => ({
+      loader: 'js',
+      contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(a.path)}));
+const names = ${JSON.stringify(Object.getOwnPropertyNames(require(a.path)).filter((n) => n !== 'default'))};
+module.exports = new Proxy({}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, k) => (names.includes(k) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined),
+});
+`,
+    }));
   },
 };
 
@@ -75,7 +108,7 @@ for (const entryPoints of esm) {
 // (the tracer, the fault injector, --publish) waits inside it, uncompiled until used; packages
 // (binaryen, jco) are still import()ed.
 // Started through worker.cjs (scripts/worker-boot.cjs), which runs kernel.cjs with V8's code cache.
-await build({ ...common, entryPoints: { kernel: join(dist, 'runner', 'worker.js') }, format: 'cjs', outExtension: { '.js': '.cjs' } });
+await build({ ...common, plugins: [lazyBuiltins, packagesOutside], entryPoints: { kernel: join(dist, 'runner', 'worker.js') }, format: 'cjs', outExtension: { '.js': '.cjs' } });
 // Its import() expressions (packages: binaryen, jco; a component's glue by file URL) call the
 // loader's import() instead (see worker-boot.cjs), which sits in the same folder, so every specifier
 // resolves as before. esbuild leaves import() only where the source has one; no string of the
