@@ -194,8 +194,11 @@ async function main(): Promise<void> {
       timeNodeChild(cli); // the module and V8's code cache are in the cache (the warm row), the files in the page cache
       const sl: number[] = [];
       const bare: number[] = [];
+      const floor: number[] = [];
+      // The floor of any run in a worker: Node with one empty worker thread (its start is ~25 ms of CPU).
+      const oneWorker = ['-e', "new (require('node:worker_threads').Worker)('', { eval: true })"];
       // The children's CPU time too (user + system, all threads): on a busy machine it says more than the wall clock.
-      const cpu = { sl: 0, bare: 0 };
+      const cpu = { sl: 0, bare: 0, floor: 0 };
       for (let i = 0; i < K; i++) {
         let c = childCpuMs();
         bare.push(timeNodeChild(['-e', '']));
@@ -203,17 +206,21 @@ async function main(): Promise<void> {
         c = childCpuMs();
         sl.push(timeNodeChild(cli));
         cpu.sl += childCpuMs() - c;
+        c = childCpuMs();
+        floor.push(timeNodeChild(oneWorker));
+        cpu.floor += childCpuMs() - c;
       }
       const s = median(sl) / 1e6;
       const n = median(bare) / 1e6;
       const cs = cpu.sl / K;
       const cn = cpu.bare / K;
+      const cf = cpu.floor / K;
       rows.push({
         name: 'hello world whole process (socklab run, cached)',
         unit: 'ms',
         socklab: s,
         native: helloNat / 1e6,
-        note: `node -e '' ${n.toFixed(0)} ms: ${(s / n).toFixed(2)}x of it (target 1.5x); medians of ${K}, taken in turns; CPU ${cs.toFixed(0)} ms against ${cn.toFixed(0)} ms (${(cs / cn).toFixed(2)}x), means`,
+        note: `node -e '' ${n.toFixed(0)} ms: ${(s / n).toFixed(2)}x of it (target 1.5x); medians of ${K}, taken in turns; CPU ${cs.toFixed(0)} ms against ${cn.toFixed(0)} ms (${(cs / cn).toFixed(2)}x), means; node with one empty worker thread ${(median(floor) / 1e6).toFixed(0)} ms (${(median(floor) / 1e6 / n).toFixed(2)}x), CPU ${cf.toFixed(0)} ms (${(cf / cn).toFixed(2)}x)`,
       });
     }
     rmSync(coldCache, { recursive: true, force: true });

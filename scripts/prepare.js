@@ -15,7 +15,7 @@ let tsc;
 try {
   tsc = join(dirname(createRequire(join(root, 'package.json')).resolve('typescript/package.json')), 'bin', 'tsc');
 } catch {
-  if (!existsSync(join(root, 'dist', 'bundle', 'cli.js'))) {
+  if (!existsSync(join(root, 'dist', 'bundle', 'cli.cjs'))) {
     console.error('socklab: typescript is not installed and dist/ is missing: run npm install (with dev dependencies), then npm run build');
   }
   process.exit(0);

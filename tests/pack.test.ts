@@ -25,7 +25,7 @@ describe('npm pack, then npm install --omit=dev', () => {
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     expect(tgz, packed.out).toBeDefined();
     const list = sh('tar', ['tzf', join(dir, tgz!)], dir).out.split('\n');
-    for (const f of ['package/dist/host/cli/main.js', 'package/dist/bundle/cli.js', 'package/dist/bundle/worker.cjs', 'package/dist/bundle/batch-worker.js', 'package/bin/socklab.js', 'package/guest/c/sdk.json', 'package/docs/scenario.schema.json', 'package/examples/hello/hello.c']) expect(list).toContain(f);
+    for (const f of ['package/dist/host/cli/main.js', 'package/dist/bundle/cli.cjs', 'package/dist/bundle/worker.cjs', 'package/dist/bundle/batch-worker.js', 'package/bin/socklab.js', 'package/guest/c/sdk.json', 'package/docs/scenario.schema.json', 'package/examples/hello/hello.c']) expect(list).toContain(f);
     expect(list.some((f) => f.startsWith('package/tests/') || f.startsWith('package/host/') && f.endsWith('.ts'))).toBe(false);
 
     const app = join(dir, 'app');

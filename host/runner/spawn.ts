@@ -1,7 +1,8 @@
 // Starting a kernel worker (runner/worker.ts). Apart from run.ts so that the
 // command line can start the worker before it loads anything else:
-// scripts/bundle.js makes this file the entry dist/bundle/run.js, which
-// imports nothing but node:worker_threads and node:url, and
+// scripts/bundle.js makes this file the entry dist/bundle/spawn.cjs, which
+// requires nothing but node:worker_threads and node:url (and which the
+// bundled command line, cli.cjs, requires rather than holding a copy), and
 // bin/socklab.js calls prestartWorker() first thing for `socklab run`.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';

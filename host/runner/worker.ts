@@ -38,7 +38,7 @@ function throttle(): void {
 
 /**
  * Called once, when the first run is over, before its 'done' is posted:
- * the bundled worker's loader (scripts/worker-boot.cjs) stores V8's code
+ * the bundled worker's loader (scripts/load-cached.cjs) stores V8's code
  * cache then, when it found none, so that the cache holds what a run compiles.
  */
 let firstDone: (() => void) | undefined;

@@ -1,0 +1,69 @@
+// V8's code cache of the bundled command line and kernel (scripts/load-cached.cjs):
+// the first `socklab run` after a build writes one file per bundle in the
+// cache folder's v8/, later runs use it unchanged, a cache V8 refuses is only
+// a slower start (and is rewritten), and writing one prunes that bundle's
+// older caches down to the newest few.
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { guest, runCli } from './helpers.js';
+
+const HELLO = guest('examples_hello');
+
+async function hello(cache: string): Promise<void> {
+  const r = await runCli(['run', HELLO], { env: { SOCKLAB_CACHE: cache } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/hello/i);
+}
+
+const caches = (cache: string, name: string): string[] => readdirSync(join(cache, 'v8')).filter((f) => f.startsWith(`${name}-`) && f.endsWith('.bin')).sort();
+
+describe('code cache', () => {
+  it('is written by the first run, one per bundle, and used as it is by the next', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    await hello(cache);
+    const [cli] = caches(cache, 'cli');
+    const [kernel] = caches(cache, 'kernel');
+    expect(caches(cache, 'cli')).toHaveLength(1);
+    expect(caches(cache, 'kernel')).toHaveLength(1);
+    const stamp = (f: string): number => statSync(join(cache, 'v8', f)).mtimeMs;
+    const before = [stamp(cli!), stamp(kernel!)];
+    await hello(cache);
+    expect([stamp(cli!), stamp(kernel!)]).toEqual(before);
+    // Nothing but the two caches: no temporary file left behind.
+    expect(readdirSync(join(cache, 'v8')).sort()).toEqual([cli, kernel].sort());
+  });
+
+  it('that V8 refuses only costs a compile, and is rewritten', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    await hello(cache);
+    const files = [...caches(cache, 'cli'), ...caches(cache, 'kernel')];
+    for (const f of files) writeFileSync(join(cache, 'v8', f), 'not a code cache');
+    await hello(cache);
+    for (const f of files) expect(statSync(join(cache, 'v8', f)).size).toBeGreaterThan(1000);
+  });
+
+  it('keeps the newest 4 caches of a bundle when it writes one', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    const v8 = join(cache, 'v8');
+    mkdirSync(v8);
+    // Caches of six older builds, the oldest first, and files that are not a bundle's cache.
+    const old = [0, 1, 2, 3, 4, 5].map((i) => `kernel-old${i}-0-x64-0.bin`);
+    old.forEach((f, i) => {
+      writeFileSync(join(v8, f), 'old');
+      utimesSync(join(v8, f), 1e9 + i * 1000, 1e9 + i * 1000);
+    });
+    const others = ['cli-old-0-x64-0.bin', 'kernel-old9-0-x64-0.bin.123.4', 'notes.txt'];
+    for (const f of others) writeFileSync(join(v8, f), 'other');
+    await hello(cache);
+    const kernels = caches(cache, 'kernel');
+    expect(kernels).toHaveLength(4);
+    // The new one and the three newest old ones.
+    expect(kernels.filter((f) => old.includes(f))).toEqual(old.slice(3));
+    // Two cli caches (the old one, the new one): under the limit, both kept; the others untouched.
+    expect(caches(cache, 'cli')).toHaveLength(2);
+    for (const f of others) expect(readdirSync(v8)).toContain(f);
+  });
+});
