@@ -30,10 +30,15 @@ const LINGERING = new Slot<{ file: OpenFile; done: () => boolean }>('lingering')
 
 export interface WasiSocketShims {
   accept(p: Process, fd: number, flags: number, fdOut: number): number;
-  recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number): { n: number; roFlags: number } | number;
+  /** Bytes received (>= 0, with WASI's roflags in out.roFlags), -errno, or BLOCKED. */
+  recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number, out: RecvFlags): number;
   send(p: Process, fd: number, iovs: Uint8Array[], siFlags: number): number;
   shutdown(p: Process, fd: number, how: number): number;
 }
+
+export interface RecvFlags { roFlags: number }
+/** sock_recv's roflags out-parameter, one for every call (no object per receive). */
+const roOut: RecvFlags = { roFlags: 0 };
 
 function writeStrings(p: Process, list: string[], ptrs: number, buf: number): number {
   let o = buf;
@@ -72,9 +77,10 @@ function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numbe
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
-    const r = sockets.recv(p, fd, iovs, 0);
-    if (typeof r === 'number') return r; // an errno, or BLOCKED
-    p.mem.setU32(nOut, r.n);
+    const r = sockets.recv(p, fd, iovs, 0, roOut);
+    if (r === BLOCKED) return r;
+    if (r < 0) return -r;
+    p.mem.setU32(nOut, r);
     return 0;
   }
   const r = blockingIo(p, f, 'read', false, () => f.read(iovs));
@@ -301,10 +307,11 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
         p.mem.check(nOut, 4);
         p.mem.check(flagsOut, 2);
-        const r = shims.recv(p, fd, iovs, riFlags);
-        if (typeof r === 'number') return r;
-        p.mem.setU32(nOut, r.n);
-        p.mem.setU16(flagsOut, r.roFlags);
+        const r = shims.recv(p, fd, iovs, riFlags, roOut);
+        if (r === BLOCKED) return r;
+        if (r < 0) return -r;
+        p.mem.setU32(nOut, r);
+        p.mem.setU16(flagsOut, roOut.roFlags);
         return 0;
       }),
     syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:msg_flags', 'nwritten:ret'], mayBlock: true },
