@@ -161,18 +161,19 @@ export class GuestMemory {
     if (count < 0 || count > 1024) throw new Errno(E.EINVAL);
     this.check(ptr, count * 8);
     const out = this.iov;
-    out.length = 0;
     let total = 0;
     for (let i = 0; i < count; i++) {
       const base = this.dv.getUint32(ptr + i * 8, true);
       const len = this.dv.getUint32(ptr + i * 8 + 4, true);
       total += len;
-      if (total > 0x7fffffff) {
-        out.length = 0;
-        throw new Errno(E.EINVAL);
-      }
-      out.push(this.view(base, len));
+      if (total > 0x7fffffff) throw new Errno(E.EINVAL);
+      const v = this.view(base, len);
+      // Grown by push, never by length (a holey array is slower to read).
+      if (i < out.length) out[i] = v;
+      else out.push(v);
     }
+    // Setting length is a runtime call: only when the count shrinks (a loop of reads keeps it).
+    if (out.length > count) out.length = count;
     return out;
   }
 }

@@ -548,7 +548,9 @@ export class Socket implements OpenFile {
       while (o < v.length && ci < this.rx.length) {
         const c = this.rx[ci]!;
         const k = Math.min(c.length - co, v.length - o);
-        v.set(c.subarray(co, co + k), o);
+        // A whole chunk (a ping-pong's every read) is copied without a subarray made for it.
+        if (co === 0 && k === c.length) v.set(c, o);
+        else v.set(c.subarray(co, co + k), o);
         o += k;
         co += k;
         if (co === c.length) { ci++; co = 0; }
