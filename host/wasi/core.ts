@@ -30,9 +30,10 @@ const LINGERING = new Slot<{ file: OpenFile; done: () => boolean }>('lingering')
 
 export interface WasiSocketShims {
   accept(p: Process, fd: number, flags: number, fdOut: number): number;
-  /** Bytes received (>= 0, with WASI's roflags in out.roFlags), -errno, or BLOCKED. */
-  recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number, out: RecvFlags): number;
-  send(p: Process, fd: number, iovs: Uint8Array[], siFlags: number): number;
+  /** On the socket f (its fd already looked up): bytes received (>= 0, with WASI's roflags in out.roFlags), -errno, or BLOCKED. */
+  recv(p: Process, f: OpenFile, iovs: Uint8Array[], riFlags: number, out: RecvFlags): number;
+  /** On the socket f: bytes sent, -errno, or BLOCKED. */
+  send(p: Process, f: OpenFile, iovs: Uint8Array[], siFlags: number): number;
   shutdown(p: Process, fd: number, how: number): number;
 }
 
@@ -77,7 +78,7 @@ function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numbe
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
-    const r = sockets.recv(p, fd, iovs, 0, roOut);
+    const r = sockets.recv(p, f, iovs, 0, roOut);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;
     p.mem.setU32(nOut, r);
@@ -97,7 +98,7 @@ function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numb
   let r: number;
   if (f.isSocket) {
     // write is send with no flags: a blocking stream write queues everything before it returns, as on Linux.
-    r = sockets.send(p, fd, iovs, 0);
+    r = sockets.send(p, f, iovs, 0);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;
     p.mem.setU32(nOut, r);
@@ -303,11 +304,11 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     }),
     syscall(W, 'sock_recv', { strace: 'recvmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'flags:msg_flags', 'nread:ret', 'roflags:out'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, riFlags: number, nOut: number, flagsOut: number) => {
-        sockFd(p, fd);
+        const f = sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
         p.mem.check(nOut, 4);
         p.mem.check(flagsOut, 2);
-        const r = shims.recv(p, fd, iovs, riFlags, roOut);
+        const r = shims.recv(p, f, iovs, riFlags, roOut);
         if (r === BLOCKED) return r;
         if (r < 0) return -r;
         p.mem.setU32(nOut, r);
@@ -316,10 +317,10 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
       }),
     syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:msg_flags', 'nwritten:ret'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, siFlags: number, nOut: number) => {
-        sockFd(p, fd);
+        const f = sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
         p.mem.check(nOut, 4);
-        const r = shims.send(p, fd, iovs, siFlags);
+        const r = shims.send(p, f, iovs, siFlags);
         if (r === BLOCKED) return r;
         if (r < 0) return -r;
         p.mem.setU32(nOut, r);
