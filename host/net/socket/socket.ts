@@ -60,6 +60,8 @@ const pingRover = new WeakMap<Network, number>();
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();
+  /** [waitq]: what a blocking call on the socket waits on, one array for every such call (Process.block only reads it). */
+  readonly waitqs: WaitQueue[] = [this.waitq];
   readonly isSocket = true;
   nonblock = false;
   append = false;

@@ -2,6 +2,7 @@
 // of WASI's sock_send and sock_recv). A stream call that blocks part-way
 // keeps what it moved in p.callBytes and goes on from there when woken.
 import { E, Errno } from '../../abi/errno.js';
+import type { GuestMemory } from '../../abi/memory.js';
 import { WOULD_BLOCK, type OpenFile } from '../../kernel/file.js';
 import type { Process } from '../../kernel/process.js';
 import { brokenPipe } from '../../kernel/signals.js';
@@ -187,13 +188,25 @@ function lengthOf(iovs: Uint8Array[]): number {
 
 // ---------- msghdr ----------
 
-interface Msg { name: number; namelen: number; iov: Uint8Array[]; control: number; controllen: number }
-function readMsg(p: Process, ptr: number): Msg {
+interface Msg { name: number; namelen: number; control: number; controllen: number }
+/**
+ * The msghdr readMsg read last, one object for every sendmsg and recvmsg (each reads it
+ * before the next call). Numbers only: nothing of a guest's is kept past its call.
+ */
+const msg: Msg = { name: 0, namelen: 0, control: 0, controllen: 0 };
+/** Reads the msghdr at ptr into `msg`; returns its iovecs as views (GuestMemory.iovecs' array). */
+function readMsg(p: Process, ptr: number): Uint8Array[] {
   p.mem.check(ptr, 28);
   const iovPtr = p.mem.u32(ptr + 8);
   const iovlen = p.mem.i32(ptr + 12);
   if (iovlen < 0 || iovlen > 1024) throw new Errno(E.EMSGSIZE);
-  return { name: p.mem.u32(ptr), namelen: p.mem.u32(ptr + 4), iov: p.mem.iovecs(iovPtr, iovlen), control: p.mem.u32(ptr + 16), controllen: p.mem.u32(ptr + 20) };
+  const iov = p.mem.iovecs(iovPtr, iovlen);
+  const m = msg;
+  m.name = p.mem.u32(ptr);
+  m.namelen = p.mem.u32(ptr + 4);
+  m.control = p.mem.u32(ptr + 16);
+  m.controllen = p.mem.u32(ptr + 20);
+  return iov;
 }
 
 // ---------- ancillary data (wasm32 layout: struct cmsghdr is 12 bytes, 4-byte aligned) ----------
@@ -245,6 +258,13 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
   return ctl;
 }
 
+/** A SOL_SOCKET cmsghdr at `at`. (Not a closure in writeControl: that would cost every recvmsg one.) */
+function cmsgHeader(mem: GuestMemory, at: number, len: number, type: number): void {
+  mem.setU32(at, len);
+  mem.setI32(at + 4, SOL.SOL_SOCKET);
+  mem.setI32(at + 8, type);
+}
+
 /**
  * Writes what a recvmsg received into msg_control, as scm_recv does (the
  * 32-bit layout of put_cmsg_compat / scm_detach_fds_compat): SCM_CREDENTIALS
@@ -253,23 +273,26 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
  * fit sets MSG_CTRUNC, and descriptors that did not fit are closed. Returns
  * the bytes of control data written and the flags to add.
  */
-function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags: number): { used: number; flags: number } {
+interface ControlWritten { used: number; flags: number }
+/** writeControl's answer, reused likewise. */
+const written: ControlWritten = { used: 0, flags: 0 };
+function controlWritten(used: number, flags: number): ControlWritten {
+  written.used = used;
+  written.flags = flags;
+  return written;
+}
+function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags: number): ControlWritten {
   const peek = (flags & MSG.MSG_PEEK) !== 0;
   const files = scm?.files;
   let out = 0;
-  if (!s.passcred && !files) return { used: 0, flags: 0 };
+  if (!s.passcred && !files) return controlWritten(0, 0);
   if (!m.control) {
     if (!peek) dropScm(scm);
-    return { used: 0, flags: MSG.MSG_CTRUNC };
+    return controlWritten(0, MSG.MSG_CTRUNC);
   }
   const mem = p.mem;
   let used = 0;
   let left = m.controllen;
-  const header = (len: number, type: number): void => {
-    mem.setU32(m.control + used, len);
-    mem.setI32(m.control + used + 4, SOL.SOL_SOCKET);
-    mem.setI32(m.control + used + 8, type);
-  };
   if (s.passcred) {
     const c = scm?.cred ?? NO_CRED;
     if (left < CMSG_HDR) out |= MSG.MSG_CTRUNC;
@@ -284,7 +307,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
         out |= MSG.MSG_CTRUNC;
         len = left;
       }
-      header(len, SCM_CREDENTIALS);
+      cmsgHeader(mem, m.control + used, len, SCM_CREDENTIALS);
       mem.write(m.control + used + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
       const space = Math.min(left, CMSG_HDR + 12);
       used += space;
@@ -306,7 +329,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
       mem.setI32(m.control + used + CMSG_HDR + 4 * i, fd);
     }
     if (i > 0) {
-      header(CMSG_HDR + 4 * i, SCM_RIGHTS);
+      cmsgHeader(mem, m.control + used, CMSG_HDR + 4 * i, SCM_RIGHTS);
       const space = Math.min(left, CMSG_HDR + 4 * i);
       used += space;
       left -= space;
@@ -315,7 +338,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
     // The in-flight references go (a peek leaves them to the queue): what was not installed closes with its last.
     if (!peek) dropScm(scm);
   }
-  return { used, flags: out };
+  return controlWritten(used, out);
 }
 
 export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
@@ -349,11 +372,12 @@ export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfro
 
 export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
   const s = sockOf(p, fd);
-  const m = readMsg(p, msgPtr);
+  const iov = readMsg(p, msgPtr);
+  const m = msg;
   p.mem.check(out, 4);
   const ctl = readControl(p, s, m);
   const dst = m.name && s.kind === 'dgram' ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, m.iov, flags, dst, ctl);
+  const r = doSend(p, s, iov, flags, dst, ctl);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);
@@ -362,13 +386,15 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
 
 export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
   const s = sockOf(p, fd);
-  const m = readMsg(p, msgPtr);
+  const iov = readMsg(p, msgPtr);
+  const m = msg;
   p.mem.check(out, 4);
   if (s.isUnix && m.control && m.controllen) p.mem.check(m.control, m.controllen);
-  const r = doRecv(p, s, m.iov, flags, true);
+  const r = doRecv(p, s, iov, flags, true);
   if (r === BLOCKED) return r;
   if (typeof r === 'number') return -r;
   const c = writeControl(p, s, m, r.scm, flags);
+  r.scm = undefined; // the shared answer keeps no descriptors alive
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
   if (m.name) {
     const from = sourceName(r.from);
