@@ -5,8 +5,9 @@ import { E, Errno } from './errno.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf8enc = new TextEncoder();
-/** GuestMemory's view cache size (a power of two). */
-const VIEW_SLOTS = 16;
+/** GuestMemory's view cache: 2^VIEW_BITS slots. */
+const VIEW_BITS = 4;
+const VIEW_SLOTS = 1 << VIEW_BITS;
 
 export class GuestMemory {
   private buf: ArrayBuffer;
@@ -100,7 +101,8 @@ export class GuestMemory {
   /** A live view (no copy) of guest bytes; valid until the next memory growth. */
   view(ptr: number, len: number): Uint8Array {
     this.check(ptr, len);
-    const i = (ptr ^ (ptr >>> 10)) & (VIEW_SLOTS - 1);
+    // Fibonacci hashing: buffers are 16-aligned and often a power of two apart, which low bits would map to one slot.
+    const i = Math.imul(ptr, 0x9e3779b1) >>> (32 - VIEW_BITS);
     if (this.vPtr[i] === ptr && this.vLen[i] === len) return this.vCache[i]!;
     const v = this.u8.subarray(ptr, ptr + len);
     this.vPtr[i] = ptr;
