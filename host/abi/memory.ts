@@ -5,16 +5,32 @@ import { E, Errno } from './errno.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const utf8enc = new TextEncoder();
+/** GuestMemory's view cache: 2^VIEW_BITS slots. */
+const VIEW_BITS = 4;
+const VIEW_SLOTS = 1 << VIEW_BITS;
 
 export class GuestMemory {
   private buf: ArrayBuffer;
   private dv: DataView;
   private u8: Uint8Array;
+  /**
+   * The views handed out lately, direct-mapped by pointer: a guest reading or
+   * writing the same buffer call after call gets the same view back, with no
+   * typed array made per call. Dropped when the memory grows (fresh).
+   */
+  private readonly vPtr = new Int32Array(VIEW_SLOTS).fill(-1);
+  private readonly vLen = new Int32Array(VIEW_SLOTS);
+  private vCache: Uint8Array[] = [];
+  /** iovecs' array, reused by every call (see iovecs). */
+  private readonly iov: Uint8Array[] = [];
+  /** single's array. */
+  private readonly one: Uint8Array[] = [];
 
   constructor(readonly memory: WebAssembly.Memory) {
     this.buf = memory.buffer;
     this.dv = new DataView(this.buf);
     this.u8 = new Uint8Array(this.buf);
+    this.vCache = new Array<Uint8Array>(VIEW_SLOTS).fill(this.u8);
   }
 
   /**
@@ -28,6 +44,8 @@ export class GuestMemory {
       this.buf = this.memory.buffer;
       this.dv = new DataView(this.buf);
       this.u8 = new Uint8Array(this.buf);
+      this.vPtr.fill(-1);
+      this.vCache.fill(this.u8);
     }
   }
 
@@ -83,7 +101,20 @@ export class GuestMemory {
   /** A live view (no copy) of guest bytes; valid until the next memory growth. */
   view(ptr: number, len: number): Uint8Array {
     this.check(ptr, len);
-    return this.u8.subarray(ptr, ptr + len);
+    // Fibonacci hashing: buffers are 16-aligned and often a power of two apart, which low bits would map to one slot.
+    const i = Math.imul(ptr, 0x9e3779b1) >>> (32 - VIEW_BITS);
+    if (this.vPtr[i] === ptr && this.vLen[i] === len) return this.vCache[i]!;
+    const v = this.u8.subarray(ptr, ptr + len);
+    this.vPtr[i] = ptr;
+    this.vLen[i] = len;
+    this.vCache[i] = v;
+    return v;
+  }
+  /** [v], in an array this memory reuses for it: valid until the next single call. */
+  single(v: Uint8Array): Uint8Array[] {
+    const a = this.one;
+    a[0] = v;
+    return a;
   }
   /** A copy of guest bytes, safe to keep. */
   read(ptr: number, len: number): Uint8Array {
@@ -122,19 +153,29 @@ export class GuestMemory {
     return b.length;
   }
 
-  /** Decodes a WASI/POSIX iovec array (ptr,len pairs of u32) into views. */
+  /**
+   * Decodes a WASI/POSIX iovec array (ptr,len pairs of u32) into views. The
+   * array is this memory's own, reused by the next iovecs call (a syscall
+   * decodes one list and is done with it before the next call): keep a copy
+   * to hold on to it.
+   */
   iovecs(ptr: number, count: number): Uint8Array[] {
     if (count < 0 || count > 1024) throw new Errno(E.EINVAL);
     this.check(ptr, count * 8);
-    const out: Uint8Array[] = [];
+    const out = this.iov;
     let total = 0;
     for (let i = 0; i < count; i++) {
       const base = this.dv.getUint32(ptr + i * 8, true);
       const len = this.dv.getUint32(ptr + i * 8 + 4, true);
       total += len;
       if (total > 0x7fffffff) throw new Errno(E.EINVAL);
-      out.push(this.view(base, len));
+      const v = this.view(base, len);
+      // Grown by push, never by length (a holey array is slower to read).
+      if (i < out.length) out[i] = v;
+      else out.push(v);
     }
+    // Setting length is a runtime call: only when the count shrinks (a loop of reads keeps it).
+    if (out.length > count) out.length = count;
     return out;
   }
 }

@@ -30,10 +30,16 @@ const LINGERING = new Slot<{ file: OpenFile; done: () => boolean }>('lingering')
 
 export interface WasiSocketShims {
   accept(p: Process, fd: number, flags: number, fdOut: number): number;
-  recv(p: Process, fd: number, iovs: Uint8Array[], riFlags: number): { n: number; roFlags: number } | number;
-  send(p: Process, fd: number, iovs: Uint8Array[], siFlags: number): number;
+  /** On the socket f (its fd already looked up): bytes received (>= 0, with WASI's roflags in out.roFlags), -errno, or BLOCKED. */
+  recv(p: Process, f: OpenFile, iovs: Uint8Array[], riFlags: number, out: RecvFlags): number;
+  /** On the socket f: bytes sent, -errno, or BLOCKED. */
+  send(p: Process, f: OpenFile, iovs: Uint8Array[], siFlags: number): number;
   shutdown(p: Process, fd: number, how: number): number;
 }
+
+export interface RecvFlags { roFlags: number }
+/** sock_recv's roflags out-parameter, one for every call (no object per receive). */
+const roOut: RecvFlags = { roFlags: 0 };
 
 function writeStrings(p: Process, list: string[], ptrs: number, buf: number): number {
   let o = buf;
@@ -72,11 +78,21 @@ function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numbe
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
-    const r = sockets.recv(p, fd, iovs, 0);
-    if (typeof r === 'number') return r; // an errno, or BLOCKED
-    p.mem.setU32(nOut, r.n);
+    const r = sockets.recv(p, f, iovs, 0, roOut);
+    if (r === BLOCKED) return r;
+    if (r < 0) return -r;
+    p.mem.setU32(nOut, r);
     return 0;
   }
+  return fileRead(p, f, iovs, nOut);
+}
+
+/**
+ * fd_read on anything but a socket. Apart from fdRead because of its closure: V8 makes
+ * the context of captured variables on entry to the function that declares them, so a
+ * closure anywhere in fdRead would cost every socket read an allocation.
+ */
+function fileRead(p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): number {
   const r = blockingIo(p, f, 'read', false, () => f.read(iovs));
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
@@ -91,7 +107,7 @@ function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numb
   let r: number;
   if (f.isSocket) {
     // write is send with no flags: a blocking stream write queues everything before it returns, as on Linux.
-    r = sockets.send(p, fd, iovs, 0);
+    r = sockets.send(p, f, iovs, 0);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;
     p.mem.setU32(nOut, r);
@@ -105,10 +121,16 @@ function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numb
     p.mem.setU32(nOut, r);
     return 0;
   }
+  return fileWrite(p, f, iovs, nOut);
+}
+
+/** fd_write on a file or a terminal: apart from fdWrite for its closure (see fileRead). */
+function fileWrite(p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): number {
+  let r: number;
   try {
     r = blockingIo(p, f, 'write', false, () => f.write(iovs));
   } catch (e) {
-    if (e instanceof Errno && e.errno === E.EPIPE && (f.isSocket || f.raisesSigpipe)) return brokenPipe(p, false, E.EPIPE);
+    if (e instanceof Errno && e.errno === E.EPIPE && f.raisesSigpipe) return brokenPipe(p, false, E.EPIPE);
     throw e;
   }
   if (r === BLOCKED) return r;
@@ -297,22 +319,23 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     }),
     syscall(W, 'sock_recv', { strace: 'recvmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'flags:msg_flags', 'nread:ret', 'roflags:out'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, riFlags: number, nOut: number, flagsOut: number) => {
-        sockFd(p, fd);
+        const f = sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
         p.mem.check(nOut, 4);
         p.mem.check(flagsOut, 2);
-        const r = shims.recv(p, fd, iovs, riFlags);
-        if (typeof r === 'number') return r;
-        p.mem.setU32(nOut, r.n);
-        p.mem.setU16(flagsOut, r.roFlags);
+        const r = shims.recv(p, f, iovs, riFlags, roOut);
+        if (r === BLOCKED) return r;
+        if (r < 0) return -r;
+        p.mem.setU32(nOut, r);
+        p.mem.setU16(flagsOut, roOut.roFlags);
         return 0;
       }),
     syscall(W, 'sock_send', { strace: 'sendmsg', classes: ['net', 'desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'flags:msg_flags', 'nwritten:ret'], mayBlock: true },
       (p: Process, fd: number, iovsPtr: number, iovsLen: number, siFlags: number, nOut: number) => {
-        sockFd(p, fd);
+        const f = sockFd(p, fd);
         const iovs = p.mem.iovecs(iovsPtr, iovsLen);
         p.mem.check(nOut, 4);
-        const r = shims.send(p, fd, iovs, siFlags);
+        const r = shims.send(p, f, iovs, siFlags);
         if (r === BLOCKED) return r;
         if (r < 0) return -r;
         p.mem.setU32(nOut, r);

@@ -60,6 +60,8 @@ const pingRover = new WeakMap<Network, number>();
 
 export class Socket implements OpenFile {
   readonly waitq = new WaitQueue();
+  /** [waitq]: what a blocking call on the socket waits on, one array for every such call (Process.block only reads it). */
+  readonly waitqs: WaitQueue[] = [this.waitq];
   readonly isSocket = true;
   nonblock = false;
   append = false;
@@ -554,7 +556,9 @@ export class Socket implements OpenFile {
       while (o < v.length && ci < this.rx.length) {
         const c = this.rx[ci]!;
         const k = Math.min(c.length - co, v.length - o);
-        v.set(c.subarray(co, co + k), o);
+        // A whole chunk (a ping-pong's every read) is copied without a subarray made for it.
+        if (co === 0 && k === c.length) v.set(c, o);
+        else v.set(c.subarray(co, co + k), o);
         o += k;
         co += k;
         if (co === c.length) { ci++; co = 0; }

@@ -11,14 +11,15 @@
 // discipline: try; on WOULD_BLOCK fail with EAGAIN (non-blocking,
 // MSG_DONTWAIT, timeout) or suspend on the socket's wait queue and run again
 // when woken.
-import { E } from '../../abi/errno.js';
+import { E, Errno } from '../../abi/errno.js';
+import type { OpenFile } from '../../kernel/file.js';
 import { SIGNALS } from '../../kernel/signals.js';
 import type { Process } from '../../kernel/process.js';
 import { doPoll, doSelect } from '../../kernel/poll.js';
-import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
+import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import type { WasiSocketShims } from '../../wasi/core.js';
 import { MSG, SOCK_NONBLOCK } from '../addr/constants.js';
-import { sockOf } from '../fd.js';
+import { Socket } from '../socket/socket.js';
 import { accept4Def, acceptDef, bindDef, connectDef, doAccept, doShutdown, getpeernameDef, getsocknameDef, listenDef, shutdownDef } from './connection.js';
 import { socketDef, socketpairDef } from './create.js';
 import { doRecv, doSend, recvfromDef, recvmsgDef, sendmsgDef, sendtoDef } from './message.js';
@@ -62,20 +63,26 @@ export const socketSyscalls: SyscallDef[] = [
  * WASI preview1's sock_accept / sock_recv / sock_send / sock_shutdown, routed
  * to the same socket code (host/wasi/core.ts calls these):
  *   accept(p, fd, fdflags, fdOut) -> errno          (fdflags NONBLOCK=4 gives SOCK_NONBLOCK)
- *   recv(p, fd, iovs, riflags) -> {n, roFlags} | errno | BLOCKED   (RECV_PEEK=1, RECV_WAITALL=2; roFlags 1 = data truncated)
- *   send(p, fd, iovs, siflags) -> bytes | -errno | BLOCKED
+ *   recv(p, file, iovs, riflags, out) -> bytes | -errno | BLOCKED   (RECV_PEEK=1, RECV_WAITALL=2; out.roFlags 1 = data truncated)
+ *   send(p, file, iovs, siflags) -> bytes | -errno | BLOCKED
+ * recv and send take the open file the caller looked up (isSocket), not the fd again.
  *   shutdown(p, fd, how) -> errno                   (WASI RD=1, WR=2, both=3)
  */
+function asSocket(f: OpenFile): Socket {
+  if (!(f instanceof Socket)) throw new Errno(E.ENOTSOCK);
+  return f;
+}
+
 export const sockShims: WasiSocketShims = {
   accept: (p, fd, flags, out) => doAccept(p, fd, 0, 0, flags & 4 ? SOCK_NONBLOCK : 0, out),
-  recv: (p, fd, iovs, riFlags) => {
+  recv: (p, f, iovs, riFlags, out) => {
     const flags = (riFlags & 1 ? MSG.MSG_PEEK : 0) | (riFlags & 2 ? MSG.MSG_WAITALL : 0);
-    const r = doRecv(p, sockOf(p, fd), iovs, flags);
-    if (r === BLOCKED) return r;
-    if (typeof r === 'number') return -r;
-    return { n: r.n, roFlags: r.truncated ? 1 : 0 };
+    const r = doRecv(p, asSocket(f), iovs, flags);
+    if (typeof r === 'number') return r; // -errno or BLOCKED
+    out.roFlags = r.truncated ? 1 : 0;
+    return r.n;
   },
-  send: (p, fd, iovs) => doSend(p, sockOf(p, fd), iovs, 0, undefined),
+  send: (p, f, iovs) => doSend(p, asSocket(f), iovs, 0, undefined),
   shutdown: (p, fd, how) => {
     // WASI: RD=1, WR=2; Linux: RD=0, WR=1, RDWR=2.
     if (how < 1 || how > 3) return E.EINVAL;

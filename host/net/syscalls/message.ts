@@ -2,7 +2,8 @@
 // of WASI's sock_send and sock_recv). A stream call that blocks part-way
 // keeps what it moved in p.callBytes and goes on from there when woken.
 import { E, Errno } from '../../abi/errno.js';
-import { WOULD_BLOCK } from '../../kernel/file.js';
+import type { GuestMemory } from '../../abi/memory.js';
+import { WOULD_BLOCK, type OpenFile } from '../../kernel/file.js';
 import type { Process } from '../../kernel/process.js';
 import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
@@ -17,8 +18,9 @@ import { readAddr, waitFor } from './common.js';
 const S = 'socklab';
 const KNOWN_MSG = MSG.MSG_OOB | MSG.MSG_PEEK | MSG.MSG_DONTROUTE | MSG.MSG_DONTWAIT | MSG.MSG_EOR | MSG.MSG_WAITALL | MSG.MSG_CONFIRM | MSG.MSG_NOSIGNAL | MSG.MSG_MORE | MSG.MSG_TRUNC | MSG.MSG_CMSG_CLOEXEC | MSG.MSG_ERRQUEUE;
 
-/** Views over a guest buffer, skipping what a suspended blocking call already moved. */
+/** Views over a guest buffer, skipping what a suspended blocking call already moved (the same array when nothing was). */
 function from(views: Uint8Array[], skip: number): Uint8Array[] {
+  if (skip === 0) return views;
   const out: Uint8Array[] = [];
   for (const v of views) {
     if (skip >= v.length) { skip -= v.length; continue; }
@@ -28,6 +30,22 @@ function from(views: Uint8Array[], skip: number): Uint8Array[] {
   return out;
 }
 
+/** No descriptors: shared, never pushed to (readControl fills an array of its own). */
+const NO_FILES: OpenFile[] = [];
+/** Each process's credentials as an AF_UNIX send attaches them: one object per process, not one per send. */
+const creds = new WeakMap<Process, Cred>();
+function selfCred(p: Process): Cred {
+  let c = creds.get(p);
+  if (!c) creds.set(p, (c = credOf(p)));
+  return c;
+}
+/**
+ * The control of an AF_UNIX send without ancillary data (write, send, sendto, a sendmsg
+ * with no msg_control). Reused by every such send: the carriers copy what they keep
+ * (attachScm) and no send runs inside another.
+ */
+const plainCtl: SendControl = { files: NO_FILES, cred: undefined, self: NO_CRED };
+
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
 export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
   if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
@@ -36,9 +54,12 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   // MSG_OOB: TCP, and an AF_UNIX stream with a byte to make urgent (unix_stream_sendmsg; node:net cannot carry it on --net=real).
   if (flags & MSG.MSG_OOB && (s.kind !== 'stream' || (s.isUnix && (total === 0 || s.real)))) return -E.EOPNOTSUPP;
   // AF_UNIX: the sender's credentials go along when either end has SO_PASSCRED (maybe_add_creds).
-  if (s.isUnix && !s.real) ctl ??= { files: [], cred: undefined, self: credOf(p) };
+  if (s.isUnix && !s.real && !ctl) {
+    ctl = plainCtl;
+    ctl.self = selfCred(p);
+  }
   // A stream send woken part-way already sent its descriptors with its first bytes.
-  if (ctl && p.callBytes > 0) ctl.files = [];
+  if (ctl && p.callBytes > 0) ctl.files = NO_FILES;
   try {
     if (s.kind === 'dgram') {
       // udp_sendmsg takes AF_UNSPEC as AF_INET.
@@ -65,7 +86,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
         return done > 0 ? done : -r;
       }
       done += n;
-      if (ctl && n > 0) ctl.files = [];
+      if (ctl && n > 0) ctl.files = NO_FILES;
       if (done >= total || s.nonblock || dontwait) return done;
     }
   } catch (e) {
@@ -75,7 +96,21 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from?: Addr; truncated: boolean; scm?: Scm; oob?: boolean }
+export interface Received { n: number; from: Addr | undefined; truncated: boolean; scm: Scm | undefined; oob: boolean }
+
+/** doRecv's answer, one object filled by every call (no receive allocates one): read it before the next doRecv. */
+const received: Received = { n: 0, from: undefined, truncated: false, scm: undefined, oob: false };
+function answer(n: number, from: Addr | undefined, truncated: boolean, scm: Scm | undefined, oob: boolean): Received {
+  const r = received;
+  r.n = n;
+  r.from = from;
+  r.truncated = truncated;
+  r.scm = scm;
+  r.oob = oob;
+  return r;
+}
+/** What a stream read's chunk carried (recvStream's out-parameter), reused likewise. */
+const got: { scm?: Scm } = { scm: undefined };
 
 /**
  * recv/recvfrom/recvmsg: bytes (or the full datagram size with MSG_TRUNC), a negative errno, or BLOCKED.
@@ -90,9 +125,9 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     // udp_recvmsg ignores the flag; raw and AF_UNIX datagram and seqpacket sockets refuse it.
     if (s.kind === 'stream' && !s.isUnix) {
       const u = s.recvUrgent(iovs, peek);
-      return { n: u.n, truncated: u.truncated, oob: true };
+      return answer(u.n, undefined, u.truncated, undefined, true);
     }
-    if (s.isUnix && s.kind === 'stream') return { n: s.recvUrgentUnix(iovs, peek), truncated: false, oob: true };
+    if (s.isUnix && s.kind === 'stream') return answer(s.recvUrgentUnix(iovs, peek), undefined, false, undefined, true);
     if (s.isUnix || s.raw) return -E.EOPNOTSUPP;
   }
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
@@ -105,31 +140,33 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     }
     if (!wantScm && !peek) dropScm(r.scm);
     // With MSG_TRUNC a datagram or message reports its real length.
-    return { n: flags & MSG.MSG_TRUNC ? r.full : r.n, from: r.from, truncated: r.truncated, scm: wantScm ? r.scm : undefined };
+    return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false);
   }
   const waitall = (flags & MSG.MSG_WAITALL) !== 0 && !peek && !dontwait && !s.nonblock;
   const want = lengthOf(iovs);
   let done = p.callBytes;
   let scm: Scm | undefined;
   for (;;) {
-    const got = s.isUnix ? {} as { scm?: Scm } : undefined;
-    const n = s.recvStream(from(iovs, done), peek, false, got);
+    got.scm = undefined;
+    const n = s.recvStream(from(iovs, done), peek, false, s.isUnix ? got : undefined);
+    const chunkScm = got.scm as Scm | undefined; // recvStream sets it
+    got.scm = undefined;
     if (n === WOULD_BLOCK) {
       const w = waitFor(p, s, 'read', dontwait);
       if (w === BLOCKED) {
         p.callBytes = done;
         return w;
       }
-      return done > 0 ? { n: done, truncated: false, scm } : -w;
+      return done > 0 ? answer(done, undefined, false, scm, false) : -w;
     }
     done += n;
     // MSG_WAITALL goes on with the next chunks; the credentials are the first chunk's, and descriptors end the read.
-    if (got?.scm) {
+    if (chunkScm) {
       if (!wantScm) {
-        if (!peek) dropScm(got.scm);
-      } else scm = scm ? { files: got.scm.files, cred: scm.cred } : got.scm;
+        if (!peek) dropScm(chunkScm);
+      } else scm = scm ? { files: chunkScm.files, cred: scm.cred } : chunkScm;
     }
-    if (!waitall || n === 0 || done >= want || scm?.files) return { n: done, from: streamSource(s), truncated: false, scm };
+    if (!waitall || n === 0 || done >= want || scm?.files) return answer(done, streamSource(s), false, scm, false);
   }
 }
 
@@ -151,13 +188,25 @@ function lengthOf(iovs: Uint8Array[]): number {
 
 // ---------- msghdr ----------
 
-interface Msg { name: number; namelen: number; iov: Uint8Array[]; control: number; controllen: number }
-function readMsg(p: Process, ptr: number): Msg {
+interface Msg { name: number; namelen: number; control: number; controllen: number }
+/**
+ * The msghdr readMsg read last, one object for every sendmsg and recvmsg (each reads it
+ * before the next call). Numbers only: nothing of a guest's is kept past its call.
+ */
+const msg: Msg = { name: 0, namelen: 0, control: 0, controllen: 0 };
+/** Reads the msghdr at ptr into `msg`; returns its iovecs as views (GuestMemory.iovecs' array). */
+function readMsg(p: Process, ptr: number): Uint8Array[] {
   p.mem.check(ptr, 28);
   const iovPtr = p.mem.u32(ptr + 8);
   const iovlen = p.mem.i32(ptr + 12);
   if (iovlen < 0 || iovlen > 1024) throw new Errno(E.EMSGSIZE);
-  return { name: p.mem.u32(ptr), namelen: p.mem.u32(ptr + 4), iov: p.mem.iovecs(iovPtr, iovlen), control: p.mem.u32(ptr + 16), controllen: p.mem.u32(ptr + 20) };
+  const iov = p.mem.iovecs(iovPtr, iovlen);
+  const m = msg;
+  m.name = p.mem.u32(ptr);
+  m.namelen = p.mem.u32(ptr + 4);
+  m.control = p.mem.u32(ptr + 16);
+  m.controllen = p.mem.u32(ptr + 20);
+  return iov;
 }
 
 // ---------- ancillary data (wasm32 layout: struct cmsghdr is 12 bytes, 4-byte aligned) ----------
@@ -179,9 +228,10 @@ const SCM_CREDENTIALS = 2;
  */
 function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
   if (!s.isUnix || s.real) return undefined;
-  const ctl: SendControl = { files: [], cred: undefined, self: credOf(p) };
   if (m.controllen > 0x7fffffff) throw new Errno(E.ENOBUFS);
-  if (m.controllen < CMSG_HDR) return ctl;
+  // No control message: doSend's plain control, as for send().
+  if (m.controllen < CMSG_HDR) return undefined;
+  const ctl: SendControl = { files: [], cred: undefined, self: selfCred(p) };
   const mem = p.mem;
   mem.check(m.control, m.controllen);
   for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
@@ -208,6 +258,13 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
   return ctl;
 }
 
+/** A SOL_SOCKET cmsghdr at `at`. (Not a closure in writeControl: that would cost every recvmsg one.) */
+function cmsgHeader(mem: GuestMemory, at: number, len: number, type: number): void {
+  mem.setU32(at, len);
+  mem.setI32(at + 4, SOL.SOL_SOCKET);
+  mem.setI32(at + 8, type);
+}
+
 /**
  * Writes what a recvmsg received into msg_control, as scm_recv does (the
  * 32-bit layout of put_cmsg_compat / scm_detach_fds_compat): SCM_CREDENTIALS
@@ -216,23 +273,26 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
  * fit sets MSG_CTRUNC, and descriptors that did not fit are closed. Returns
  * the bytes of control data written and the flags to add.
  */
-function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags: number): { used: number; flags: number } {
+interface ControlWritten { used: number; flags: number }
+/** writeControl's answer, reused likewise. */
+const written: ControlWritten = { used: 0, flags: 0 };
+function controlWritten(used: number, flags: number): ControlWritten {
+  written.used = used;
+  written.flags = flags;
+  return written;
+}
+function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags: number): ControlWritten {
   const peek = (flags & MSG.MSG_PEEK) !== 0;
   const files = scm?.files;
   let out = 0;
-  if (!s.passcred && !files) return { used: 0, flags: 0 };
+  if (!s.passcred && !files) return controlWritten(0, 0);
   if (!m.control) {
     if (!peek) dropScm(scm);
-    return { used: 0, flags: MSG.MSG_CTRUNC };
+    return controlWritten(0, MSG.MSG_CTRUNC);
   }
   const mem = p.mem;
   let used = 0;
   let left = m.controllen;
-  const header = (len: number, type: number): void => {
-    mem.setU32(m.control + used, len);
-    mem.setI32(m.control + used + 4, SOL.SOL_SOCKET);
-    mem.setI32(m.control + used + 8, type);
-  };
   if (s.passcred) {
     const c = scm?.cred ?? NO_CRED;
     if (left < CMSG_HDR) out |= MSG.MSG_CTRUNC;
@@ -247,7 +307,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
         out |= MSG.MSG_CTRUNC;
         len = left;
       }
-      header(len, SCM_CREDENTIALS);
+      cmsgHeader(mem, m.control + used, len, SCM_CREDENTIALS);
       mem.write(m.control + used + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
       const space = Math.min(left, CMSG_HDR + 12);
       used += space;
@@ -269,7 +329,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
       mem.setI32(m.control + used + CMSG_HDR + 4 * i, fd);
     }
     if (i > 0) {
-      header(CMSG_HDR + 4 * i, SCM_RIGHTS);
+      cmsgHeader(mem, m.control + used, CMSG_HDR + 4 * i, SCM_RIGHTS);
       const space = Math.min(left, CMSG_HDR + 4 * i);
       used += space;
       left -= space;
@@ -278,7 +338,7 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
     // The in-flight references go (a peek leaves them to the queue): what was not installed closes with its last.
     if (!peek) dropScm(scm);
   }
-  return { used, flags: out };
+  return controlWritten(used, out);
 }
 
 export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
@@ -289,7 +349,7 @@ export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', cl
     // An AF_UNIX stream refuses an address (unix_stream_sendmsg); TCP and seqpacket ignore it.
     if (addr && alen && s.isUnix && s.kind === 'stream') return s.state === 'connected' ? E.EISCONN : E.EOPNOTSUPP;
     const dst = addr && s.kind === 'dgram' ? readAddr(p, addr, alen) : undefined;
-    const r = doSend(p, s, [data], flags, dst);
+    const r = doSend(p, s, p.mem.single(data), flags, dst);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;
     p.mem.setU32(out, r);
@@ -302,7 +362,7 @@ export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfro
     const view = p.mem.view(buf, len);
     p.mem.check(out, 4);
     if (addr && (alenPtr === 0 || p.mem.i32(alenPtr) < 0)) return alenPtr === 0 ? E.EFAULT : E.EINVAL;
-    const r = doRecv(p, s, [view], flags);
+    const r = doRecv(p, s, p.mem.single(view), flags);
     if (r === BLOCKED) return r;
     if (typeof r === 'number') return -r;
     if (addr) writeSockaddr(p.mem, addr, alenPtr, sourceName(r.from));
@@ -312,11 +372,12 @@ export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfro
 
 export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
   const s = sockOf(p, fd);
-  const m = readMsg(p, msgPtr);
+  const iov = readMsg(p, msgPtr);
+  const m = msg;
   p.mem.check(out, 4);
   const ctl = readControl(p, s, m);
   const dst = m.name && s.kind === 'dgram' ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, m.iov, flags, dst, ctl);
+  const r = doSend(p, s, iov, flags, dst, ctl);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);
@@ -325,13 +386,15 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
 
 export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
   const s = sockOf(p, fd);
-  const m = readMsg(p, msgPtr);
+  const iov = readMsg(p, msgPtr);
+  const m = msg;
   p.mem.check(out, 4);
   if (s.isUnix && m.control && m.controllen) p.mem.check(m.control, m.controllen);
-  const r = doRecv(p, s, m.iov, flags, true);
+  const r = doRecv(p, s, iov, flags, true);
   if (r === BLOCKED) return r;
   if (typeof r === 'number') return -r;
   const c = writeControl(p, s, m, r.scm, flags);
+  r.scm = undefined; // the shared answer keeps no descriptors alive
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
   if (m.name) {
     const from = sourceName(r.from);
