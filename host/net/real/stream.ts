@@ -114,17 +114,38 @@ export class RealStream implements Carrier, HostSocket {
           vo = 0;
         }
       }
-      // The callback runs once Node handed the bytes to the host's kernel: the chunk is free, and room opened.
-      c.write(chunk.subarray(0, fill), (err) => {
-        if (err) return this.rn.wake(this.s);
-        giveChunk(chunk);
-        if (this.full && this.room() > 0) {
-          this.full = false;
-          this.rn.wake(this.s);
-        }
-      });
+      this.inFlight.push(chunk);
+      c.write(fill === CHUNK ? chunk : chunk.subarray(0, fill), this.written);
     }
   }
+
+  /** Chunks Node holds, oldest first: its write callbacks run in write order. */
+  private readonly inFlight: Buffer[] = [];
+  private inFlightHead = 0;
+  /**
+   * One callback for every write (no closure per write): it runs once Node
+   * handed the oldest chunk's bytes to the host's kernel, so that chunk is
+   * free, and room opened.
+   */
+  private readonly written = (err?: Error | null): void => {
+    const q = this.inFlight;
+    const chunk = q[this.inFlightHead++];
+    if (this.inFlightHead === q.length) {
+      q.length = 0;
+      this.inFlightHead = 0;
+    } else if (this.inFlightHead >= 64 && this.inFlightHead * 2 >= q.length) {
+      // A writer that never lets the queue empty: drop the consumed front now and then.
+      q.copyWithin(0, this.inFlightHead);
+      q.length -= this.inFlightHead;
+      this.inFlightHead = 0;
+    }
+    if (err) return this.rn.wake(this.s);
+    if (chunk) giveChunk(chunk);
+    if (this.full && this.room() > 0) {
+      this.full = false;
+      this.rn.wake(this.s);
+    }
+  };
 
   drained(): void {
     if (this.paused && this.conn && this.s.rxBytes < this.recvWindow) {
