@@ -237,6 +237,15 @@ describe('--net=real: guests and real peers on loopback', () => {
     }
   });
 
+  it('connects again on the same socket after each refusal, as Linux allows, and is never taken for deadlocked meanwhile', async () => {
+    // The refused connection may close after the next attempt started: that close must not end the new attempt's hold on the run.
+    const port = await freePort();
+    const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('real_retry', [String(port), '1000'])] });
+    expect(o.deadlock).toBeUndefined();
+    expect(o.stdout).toBe('refused 1000 times\n');
+    expect(o.status).toBe(0);
+  });
+
   it('gives the same output on --net=real as on the virtual network', async () => {
     const port = await freePort();
     const server = proc('examples_echo_server', [String(port), '2']);

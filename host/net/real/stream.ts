@@ -345,6 +345,7 @@ export class RealStream implements Carrier, HostSocket {
       this.rn.kernel.kick();
     });
     c.on('error', (e) => {
+      if (this.conn !== c) return;
       const errno = codeErrno(e);
       if (s.state === 'connecting' && errno === E.ECONNRESET) {
         // The handshake completed and the peer reset at once, before Node looked: on Linux the
@@ -359,7 +360,9 @@ export class RealStream implements Carrier, HostSocket {
       this.rn.wake(s);
     });
     c.on('close', () => {
-      this.done();
+      // A connection given up for another (connect() again after a refusal) may close after the new one
+      // started: only the socket's current connection ends its hold on the run.
+      if (this.conn === c) this.done();
       this.rn.wake(s);
     });
   }
