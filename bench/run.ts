@@ -404,19 +404,30 @@ async function realRows(streamW: string, pingW: string, pingN: string, nativeStr
   const RTR = 5000;
   const allow = (p: string): RunOptions['policy'] => ({ allowListen: [`127.0.0.1:${p}`], allowConnect: [`127.0.0.1:${p}`] });
   // The client starts 100 ms after the server (Node binds asynchronously).
-  const realPair = async (w: string, a: string[], b: string[], p: string): Promise<void> => {
-    const o = await run({ net: 'real', policy: allow(p), processes: [{ module: w, args: a }, { module: w, args: b, startMs: 100 }], output: 'discard' });
+  // The rows' figures: a fresh worker per run, as `socklab run` does (the 5000 round trips are then mostly JIT warm-up).
+  // The notes add a warm worker (RunnerPool, as a grader or a long-lived host runs many pairs): the steady state.
+  const pool = new RunnerPool({ size: 1 });
+  const realPair = async (w: string, a: string[], b: string[], p: string, warm = false): Promise<void> => {
+    const spec = { net: 'real', policy: allow(p), processes: [{ module: w, args: a }, { module: w, args: b, startMs: 100 }], output: 'discard' } satisfies RunOptions;
+    const o = warm ? await pool.run(spec) : await run(spec);
     if (o.status !== 0) throw new Error(`real ${w} ${a.join(' ')}: status ${o.status}`);
   };
-  const stream = (mb: number): Promise<void> => { const p = String(nextPort()); return realPair(streamW, ['server', 'tcp', p, String(mb)], ['client', 'tcp', p, String(mb)], p); };
-  const ping = (n: number): Promise<void> => { const p = String(nextPort()); return realPair(pingW, ['server', p, String(n)], ['client', p, String(n)], p); };
-  const min = { sBase: Infinity, sBaseCpu: Infinity, s: Infinity, sCpu: Infinity, n: Infinity, nCpu: Infinity, pBase: Infinity, pBaseCpu: Infinity, p: Infinity, pCpu: Infinity, np: Infinity, npCpu: Infinity };
+  const stream = (mb: number, warm = false): Promise<void> => { const p = String(nextPort()); return realPair(streamW, ['server', 'tcp', p, String(mb)], ['client', 'tcp', p, String(mb)], p, warm); };
+  const ping = (n: number, warm = false): Promise<void> => { const p = String(nextPort()); return realPair(pingW, ['server', p, String(n)], ['client', p, String(n)], p, warm); };
+  const min = { sBase: Infinity, sBaseCpu: Infinity, s: Infinity, sCpu: Infinity, n: Infinity, nCpu: Infinity, pBase: Infinity, pBaseCpu: Infinity, p: Infinity, pCpu: Infinity, np: Infinity, npCpu: Infinity, wsBase: Infinity, wsBaseCpu: Infinity, ws: Infinity, wsCpu: Infinity, wpBase: Infinity, wpBaseCpu: Infinity, wp: Infinity, wpCpu: Infinity };
   const keep = (k: keyof typeof min, ck: keyof typeof min, r: { wall: number; cpu: number }): void => {
     min[k] = Math.min(min[k], r.wall);
     min[ck] = Math.min(min[ck], r.cpu);
   };
   await stream(0); // warm: the module cache, the worker's code
+  // The pooled worker's JIT warmed by a full run of each before anything is kept.
+  await stream(MB, true);
+  await ping(RTR, true);
   for (let i = 0; i < K; i++) {
+    keep('wsBase', 'wsBaseCpu', await timed(() => stream(0, true)));
+    keep('ws', 'wsCpu', await timed(() => stream(MB, true)));
+    keep('wpBase', 'wpBaseCpu', await timed(() => ping(0, true)));
+    keep('wp', 'wpCpu', await timed(() => ping(RTR, true)));
     keep('sBase', 'sBaseCpu', await timed(() => stream(0)));
     keep('s', 'sCpu', await timed(() => stream(MB)));
     let nodeNs = 0;
@@ -428,20 +439,25 @@ async function realRows(streamW: string, pingW: string, pingN: string, nativeStr
     const npr = await timed(async () => { nodeRt = await nodeNetPingPong(RTR); });
     keep('np', 'npCpu', { wall: nodeRt, cpu: npr.cpu });
   }
+  await pool.close();
   const realNs = Math.max(1, min.s - min.sBase);
+  const warmNs = Math.max(1, min.ws - min.wsBase);
+  const warmCpu = Math.max(1, min.wsCpu - min.wsBaseCpu);
   const realCpu = Math.max(1, min.sCpu - min.sBaseCpu);
   const mbps = (ns: number): number => MB / (ns / 1e9);
   rows.push({
     name: `--net=real: guest pair, TCP loopback, 64 KiB writes, ${MB} MiB`, unit: 'MiB/s', socklab: mbps(realNs), native: nativeStreamNs ? mbps(nativeStreamNs) : undefined,
-    note: `node:net alone ${mbps(min.n).toFixed(0)} MiB/s: ${(min.n / realNs).toFixed(2)}x of it (target 0.8x); CPU ${(realCpu / 1e6).toFixed(0)} ms vs node:net ${(min.nCpu / 1e6).toFixed(0)} ms; best of ${K}, in turns`,
+    note: `node:net alone ${mbps(min.n).toFixed(0)} MiB/s: ${(min.n / realNs).toFixed(2)}x of it (target 0.8x); CPU ${(realCpu / 1e6).toFixed(0)} ms vs node:net ${(min.nCpu / 1e6).toFixed(0)} ms; fresh worker per run; warm pooled worker ${mbps(warmNs).toFixed(0)} MiB/s: ${(min.n / warmNs).toFixed(2)}x, CPU ${(warmCpu / 1e6).toFixed(0)} ms; best of ${K}, in turns`,
   });
   const rtNs = Math.max(1, min.p - min.pBase);
   const rtCpu = Math.max(1, min.pCpu - min.pBaseCpu);
+  const wrtNs = Math.max(1, min.wp - min.wpBase);
+  const wrtCpu = Math.max(1, min.wpCpu - min.wpBaseCpu);
   let ppNat = Infinity;
   for (let i = 0; i < 2; i++) { const p = String(nextPort()); ppNat = Math.min(ppNat, nativePair(pingN, ['server', p, String(RTR)], ['client', p, String(RTR)])); }
   rows.push({
     name: `--net=real: guest pair, 1-byte TCP ping-pong, ${RTR} round trips`, unit: 'rt/s', socklab: RTR / (rtNs / 1e9), native: RTR / (ppNat / 1e9),
-    note: `node:net alone ${(RTR / (min.np / 1e9)).toFixed(0)} rt/s: ${(min.np / rtNs).toFixed(2)}x of it (target 0.8x); CPU ${(rtCpu / 1e6).toFixed(0)} ms vs node:net ${(min.npCpu / 1e6).toFixed(0)} ms; best of ${K}, in turns`,
+    note: `node:net alone ${(RTR / (min.np / 1e9)).toFixed(0)} rt/s: ${(min.np / rtNs).toFixed(2)}x of it (target 0.8x); CPU ${(rtCpu / 1e6).toFixed(0)} ms vs node:net ${(min.npCpu / 1e6).toFixed(0)} ms; fresh worker per run (mostly JIT warm-up); warm pooled worker ${(RTR / (wrtNs / 1e9)).toFixed(0)} rt/s: ${(min.np / wrtNs).toFixed(2)}x, CPU ${(wrtCpu / 1e6).toFixed(0)} ms; best of ${K}, in turns`,
   });
   return rows;
 }

@@ -210,6 +210,42 @@ describe('--net=real: guests and real peers on loopback', () => {
     }
   });
 
+  it('delivers every byte of one-byte writes, small vectors with empty entries and vectors across 64 KiB chunks, in order', async () => {
+    // The real network copies a small send into a slice of Node's pool and a large one into 64 KiB chunks it reuses.
+    let got = 0;
+    let bad = 0;
+    let done: () => void = () => {};
+    const ended = new Promise<void>((r) => (done = r));
+    const srv = net.createServer((c) => {
+      c.on('data', (d: Buffer) => {
+        for (let i = 0; i < d.length; i++) if (d[i] !== ((got + i) * 7) % 251) bad++;
+        got += d.length;
+      });
+      c.on('end', () => done());
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as net.AddressInfo).port;
+    const total = 1 + 3023 + 4096 + 75010 + 1 + 131075 + 1;
+    try {
+      const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('real_writev', [String(port)])] });
+      expect(o.stdout).toBe(`sent ${total} bytes\n`);
+      expect(o.status).toBe(0);
+      await ended;
+      expect({ got, bad }).toEqual({ got: total, bad: 0 });
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('connects again on the same socket after each refusal, as Linux allows, and is never taken for deadlocked meanwhile', async () => {
+    // The refused connection may close after the next attempt started: that close must not end the new attempt's hold on the run.
+    const port = await freePort();
+    const o = await run({ net: 'real', policy: { allowConnect: [`127.0.0.1:${port}`] }, timeoutMs: T, processes: [proc('real_retry', [String(port), '1000'])] });
+    expect(o.deadlock).toBeUndefined();
+    expect(o.stdout).toBe('refused 1000 times\n');
+    expect(o.status).toBe(0);
+  });
+
   it('gives the same output on --net=real as on the virtual network', async () => {
     const port = await freePort();
     const server = proc('examples_echo_server', [String(port), '2']);

@@ -38,4 +38,29 @@ describe('WaitQueue.wake', () => {
     q.wake(-1);
     expect(log).toEqual([`hook:${WAKE_IN}`, 'hook:-1']);
   });
+
+  it('wakes in the order the waiters came, across removals and re-adds, each once', () => {
+    const q = new WaitQueue();
+    const log: string[] = [];
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => waiter(log, n));
+    q.add(a);
+    q.add(a);
+    q.add(b);
+    q.remove(a);
+    q.add(c);
+    q.add(a);
+    q.add(b);
+    expect(q.size).toBe(3);
+    q.wake(WAKE_IN);
+    expect(log).toEqual([`b:${WAKE_IN}`, `c:${WAKE_IN}`, `a:${WAKE_IN}`]);
+    q.remove(b);
+    q.remove(c);
+    q.remove(a);
+    expect(q.size).toBe(0);
+    q.add(c);
+    q.add(b);
+    log.length = 0;
+    q.wake(WAKE_IN);
+    expect(log).toEqual([`c:${WAKE_IN}`, `b:${WAKE_IN}`]);
+  });
 });

@@ -130,6 +130,16 @@ export class Kernel {
   /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
   private external = 0;
   private kickResolve: (() => void) | undefined;
+  /** The timer of the current idle wait (the next kernel timer's deadline), cleared by the kick that ends the wait first. */
+  private kickTimer: NodeJS.Timeout | undefined;
+  /** Made once, not per idle wait: an idle wait allocates only its Promise. */
+  private readonly takeResolve = (r: () => void): void => {
+    this.kickResolve = r;
+  };
+  private readonly timerKick = (): void => {
+    this.kickTimer = undefined;
+    this.kick();
+  };
   private deadlockReport: string | undefined;
   private idleReport: string | undefined;
   private stopped = false;
@@ -316,8 +326,13 @@ export class Kernel {
   /** Called by outside sources after they made a process runnable. */
   kick(): void {
     const r = this.kickResolve;
+    if (r === undefined) return;
     this.kickResolve = undefined;
-    r?.();
+    if (this.kickTimer !== undefined) {
+      clearTimeout(this.kickTimer);
+      this.kickTimer = undefined;
+    }
+    r();
   }
 
   /**
@@ -480,14 +495,8 @@ export class Kernel {
 
   private waitKick(ns: number | undefined): Promise<void> {
     this.onIdle?.();
-    return new Promise<void>((resolve) => {
-      let t: NodeJS.Timeout | undefined;
-      this.kickResolve = () => {
-        if (t) clearTimeout(t);
-        resolve();
-      };
-      if (ns !== undefined) t = setTimeout(() => this.kick(), Math.max(0, Math.ceil(ns / 1e6)));
-    });
+    if (ns !== undefined) this.kickTimer = setTimeout(this.timerKick, Math.max(0, Math.ceil(ns / 1e6)));
+    return new Promise<void>(this.takeResolve);
   }
 
   private stopForVirtualTime(): void {

@@ -27,15 +27,25 @@ export const WAKE_STATE = 0x001 | 0x002 | 0x004 | 0x008 | 0x010 | 0x040 | 0x080 
 export const WAKE_QUIET = -1;
 
 export class WaitQueue {
-  private readonly waiters = new Set<Waiter>();
+  /**
+   * The oldest waiter, kept out of the Set: most queues hold one sleeper,
+   * added and removed on every block, and a Set's add/delete churn costs a
+   * table rehash every few blocks. Only an empty Set takes it, so it is
+   * always older than every waiter in the Set (wake order stays FIFO).
+   */
+  private first: Waiter | undefined;
+  private rest: Set<Waiter> | undefined;
   add(w: Waiter): void {
-    this.waiters.add(w);
+    if (w === this.first) return;
+    if (this.first === undefined && (this.rest === undefined || this.rest.size === 0)) this.first = w;
+    else (this.rest ??= new Set()).add(w);
   }
   remove(w: Waiter): void {
-    this.waiters.delete(w);
+    if (w === this.first) this.first = undefined;
+    else this.rest?.delete(w);
   }
   get size(): number {
-    return this.waiters.size;
+    return (this.first === undefined ? 0 : 1) + (this.rest === undefined ? 0 : this.rest.size);
   }
   /**
    * Wakes every waiter; each re-checks its condition when it runs. `key` is
@@ -44,15 +54,15 @@ export class WaitQueue {
    * room): epoll's callback drops a wake whose key misses an item's events.
    */
   wake(key: number = WAKE_ANY): void {
-    const n = this.waiters.size;
-    if (n === 0) return;
-    // The common case, one sleeper: no copy; the loop stops after it, as the copy would (its wake may change the set).
-    if (n === 1) {
-      for (const w of this.waiters) {
-        w.wake(key);
-        return;
-      }
+    const f = this.first;
+    const r = this.rest;
+    // The common case, one sleeper: no copy; the wake stops after it, as the copy would (its wake may change the queue).
+    if (r === undefined || r.size === 0) {
+      f?.wake(key);
+      return;
     }
-    for (const w of [...this.waiters]) w.wake(key);
+    const all = [...r];
+    if (f !== undefined) f.wake(key);
+    for (const w of all) w.wake(key);
   }
 }

@@ -30,6 +30,8 @@ const RECV_WINDOW = 4 << 20;
 const CHUNK = 64 << 10;
 const pool: Buffer[] = [];
 const POOL_MAX = 256;
+/** Sends below this go through Buffer.allocUnsafe, a slice of Node's shared pool (its limit: half its 8 KiB pool). */
+const SMALL = Buffer.poolSize >>> 1;
 function takeChunk(): Buffer {
   return pool.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
 }
@@ -97,6 +99,20 @@ export class RealStream implements Carrier, HostSocket {
       this.nodelay = this.s.nodelay;
       c.setNoDelay(this.nodelay);
     }
+    // A small send (a request, a reply, a ping): a slice of Node's own pool, nothing to give back.
+    if (n < SMALL) {
+      const b = Buffer.allocUnsafe(n);
+      let fill = 0;
+      for (let vi = 0; fill < n; vi++) {
+        const v = iovs[vi]!;
+        const k = Math.min(v.length, n - fill);
+        if (k <= 16) for (let i = 0; i < k; i++) b[fill + i] = v[i]!;
+        else b.set(k === v.length ? v : v.subarray(0, k), fill);
+        fill += k;
+      }
+      c.write(b, this.written);
+      return;
+    }
     let vi = 0;
     let vo = 0;
     for (let left = n; left > 0; ) {
@@ -105,7 +121,7 @@ export class RealStream implements Carrier, HostSocket {
       while (fill < CHUNK && left > 0) {
         const v = iovs[vi]!;
         const k = Math.min(v.length - vo, CHUNK - fill, left);
-        chunk.set(v.subarray(vo, vo + k), fill);
+        chunk.set(vo === 0 && k === v.length ? v : v.subarray(vo, vo + k), fill);
         fill += k;
         left -= k;
         vo += k;
@@ -114,17 +130,42 @@ export class RealStream implements Carrier, HostSocket {
           vo = 0;
         }
       }
-      // The callback runs once Node handed the bytes to the host's kernel: the chunk is free, and room opened.
-      c.write(chunk.subarray(0, fill), (err) => {
-        if (err) return this.rn.wake(this.s);
-        giveChunk(chunk);
-        if (this.full && this.room() > 0) {
-          this.full = false;
-          this.rn.wake(this.s);
-        }
-      });
+      this.inFlight.push(chunk);
+      c.write(fill === CHUNK ? chunk : chunk.subarray(0, fill), this.writtenChunk);
     }
   }
+
+  /** Chunks Node holds, oldest first: its write callbacks run in write order. */
+  private readonly inFlight: Buffer[] = [];
+  private inFlightHead = 0;
+
+  /**
+   * The callbacks of every write (no closure per write): each runs once Node
+   * handed the bytes to the host's kernel, so room opened (and the oldest
+   * chunk is free).
+   */
+  private readonly written = (err?: Error | null): void => {
+    if (err) return this.rn.wake(this.s);
+    if (this.full && this.room() > 0) {
+      this.full = false;
+      this.rn.wake(this.s);
+    }
+  };
+  private readonly writtenChunk = (err?: Error | null): void => {
+    const q = this.inFlight;
+    const chunk = q[this.inFlightHead++];
+    if (this.inFlightHead === q.length) {
+      q.length = 0;
+      this.inFlightHead = 0;
+    } else if (this.inFlightHead >= 64 && this.inFlightHead * 2 >= q.length) {
+      // A writer that never lets the queue empty: drop the consumed front now and then.
+      q.copyWithin(0, this.inFlightHead);
+      q.length -= this.inFlightHead;
+      this.inFlightHead = 0;
+    }
+    if (!err && chunk) giveChunk(chunk);
+    this.written(err);
+  };
 
   drained(): void {
     if (this.paused && this.conn && this.s.rxBytes < this.recvWindow) {
@@ -304,6 +345,7 @@ export class RealStream implements Carrier, HostSocket {
       this.rn.kernel.kick();
     });
     c.on('error', (e) => {
+      if (this.conn !== c) return;
       const errno = codeErrno(e);
       if (s.state === 'connecting' && errno === E.ECONNRESET) {
         // The handshake completed and the peer reset at once, before Node looked: on Linux the
@@ -318,7 +360,9 @@ export class RealStream implements Carrier, HostSocket {
       this.rn.wake(s);
     });
     c.on('close', () => {
-      this.done();
+      // A connection given up for another (connect() again after a refusal) may close after the new one
+      // started: only the socket's current connection ends its hold on the run.
+      if (this.conn === c) this.done();
       this.rn.wake(s);
     });
   }
