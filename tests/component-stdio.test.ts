@@ -48,7 +48,7 @@ async function onSocklab(module: string, mode: string): Promise<string> {
 /** stdout of the component on preview2-shim (stdout a pipe, tmp preopened as /data). */
 function onShim(mode: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [join(ROOT, 'tests', 'component-stdio', 'p2run.mjs'), tmp, join(shimDir, 'c.js'), 'stdio', mode, `/data/${mode}.shim.txt`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(ROOT, 'tests', 'component-build', 'p2run.mjs'), '--preopen', tmp, join(shimDir, 'c.js'), 'stdio', mode, `/data/${mode}.shim.txt`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));

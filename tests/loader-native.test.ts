@@ -6,51 +6,19 @@
 // times. Each case runs whole guests both ways, each with a cache of its
 // own, and compares everything (tests/loader-rewrite.test.ts does the same
 // for small modules with what C guests rarely have).
-import { afterAll, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guest, run, ROOT } from './helpers.js';
-import { needs } from './tools.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { loadModule } from '../dist/host/loader/module.js';
-import { nativeWasmOpt, resetNativeWasmOpt } from '../dist/host/loader/wasmopt.js';
+import { nativeWasmOpt } from '../dist/host/loader/wasmopt.js';
+import { loaderScratch, wasmOptPath, withTool as withToolIn } from './loader-tools.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS } from '../dist/host/syscalls.js';
 import type { RunOptions, RunOutcome } from '../dist/host/api.js';
 
-const work = mkdtempSync(join(tmpdir(), 'socklab-loader-native-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const saved = { cache: process.env.SOCKLAB_CACHE, tool: process.env.SOCKLAB_WASM_OPT };
-afterAll(() => {
-  for (const [k, v] of [['SOCKLAB_CACHE', saved.cache], ['SOCKLAB_WASM_OPT', saved.tool]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetNativeWasmOpt();
-});
-
-/** The native wasm-opt on PATH (the loader's own search, which passes over node_modules/.bin). */
-function wasmOptPath(): string {
-  needs('wasm-opt');
-  delete process.env.SOCKLAB_WASM_OPT;
-  resetNativeWasmOpt();
-  const tool = nativeWasmOpt();
-  if (!tool) throw new Error('this test needs a native wasm-opt (Debian package binaryen) on PATH, not only node_modules/.bin/wasm-opt');
-  return tool.path;
-}
-
-let n = 0;
-/** Runs with the Asyncify step in `tool` ("none": binaryen.js), from an empty cache, so the module is prepared by that tool. */
-async function withTool<T>(tool: string, f: () => Promise<T>): Promise<T> {
-  process.env.SOCKLAB_WASM_OPT = tool;
-  process.env.SOCKLAB_CACHE = join(work, `cache-${++n}`);
-  resetNativeWasmOpt();
-  try {
-    return await f();
-  } finally {
-    resetNativeWasmOpt();
-  }
-}
+const work = loaderScratch('socklab-loader-native-');
+const withTool = <T>(tool: string, f: () => Promise<T>): Promise<T> => withToolIn(work, tool, f);
 
 /** What must not depend on the tool: the whole outcome but wall-clock figures. */
 function behaviour(o: RunOutcome): unknown {

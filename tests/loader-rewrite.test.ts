@@ -7,50 +7,19 @@
 // against recording imports: same calls, same results, same fuel. A module
 // the rewrite does not decode (atomics) goes to binaryen.js instead. And a
 // fresh `socklab run` with wasm-opt present never imports binaryen.js.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
 import { ROOT } from './helpers.js';
-import { needs } from './tools.js';
 import { loadModule, ModuleError } from '../dist/host/loader/module.js';
 import { rewriteModule } from '../dist/host/loader/rewrite.js';
-import { nativeWasmOpt, resetNativeWasmOpt } from '../dist/host/loader/wasmopt.js';
+import { loaderScratch, wasmOptPath, withTool as withToolIn } from './loader-tools.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS } from '../dist/host/syscalls.js';
 
-const work = mkdtempSync(join(tmpdir(), 'socklab-loader-rewrite-'));
-const saved = { cache: process.env.SOCKLAB_CACHE, tool: process.env.SOCKLAB_WASM_OPT };
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  for (const [k, v] of [['SOCKLAB_CACHE', saved.cache], ['SOCKLAB_WASM_OPT', saved.tool]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  resetNativeWasmOpt();
-});
-
-function wasmOptPath(): string {
-  needs('wasm-opt');
-  delete process.env.SOCKLAB_WASM_OPT;
-  resetNativeWasmOpt();
-  const tool = nativeWasmOpt();
-  if (!tool) throw new Error('this test needs a native wasm-opt (Debian package binaryen) on PATH');
-  return tool.path;
-}
-
-let n = 0;
-async function withTool<T>(tool: string, f: () => Promise<T>): Promise<T> {
-  process.env.SOCKLAB_WASM_OPT = tool;
-  process.env.SOCKLAB_CACHE = join(work, `cache-${++n}`);
-  resetNativeWasmOpt();
-  try {
-    return await f();
-  } finally {
-    resetNativeWasmOpt();
-  }
-}
+const work = loaderScratch('socklab-loader-rewrite-');
+const withTool = <T>(tool: string, f: () => Promise<T>): Promise<T> => withToolIn(work, tool, f);
 
 /** Assembles text with what Node 20 runs (Features.All would emit GC encodings), `extra` on top. */
 function assemble(wat: string, names = false, extra = 0): Uint8Array {
@@ -282,7 +251,7 @@ describe('loader: the byte rewrite before a native Asyncify', () => {
     const imported = (tool: string): { status: number | null; stdout: string; binaryen: boolean } => {
       writeFileSync(log, '');
       const r = spawnSync(process.execPath, ['--import', join(work, 'register.mjs'), join(ROOT, 'bin', 'socklab.js'), 'run', hello], {
-        env: { ...process.env, SOCKLAB_CACHE: join(work, `cli-cache-${++n}`), SOCKLAB_WASM_OPT: tool },
+        env: { ...process.env, SOCKLAB_CACHE: join(work, `cli-cache-${tool === 'none' ? 'js' : 'native'}`), SOCKLAB_WASM_OPT: tool },
         encoding: 'utf8',
         timeout: 120_000,
       });
