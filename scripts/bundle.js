@@ -13,7 +13,8 @@
 // so they share one directory. One process never mixes bundled and
 // unbundled host modules: each thread's bundle holds every host module it
 // can reach, so an error class is one class (instanceof decides exit
-// statuses). The library API (dist/host/api.js) stays unbundled. npm
+// statuses). The library API (dist/host/api.js) stays unbundled (its runs use
+// the bundled worker.cjs when present: runner/spawn.ts). npm
 // packages other than commander stay external (the dependencies, and
 // typescript that grading's checks use when it is installed), resolved from
 // node_modules as before.
