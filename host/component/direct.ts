@@ -18,7 +18,7 @@ import {
   MAX_FLAT_RESULTS, resourcesOf, type Ctx, type FuncType, type HandleTable, type WitType,
 } from './canon.js';
 import type { ComponentProcess } from './process.js';
-import { isResourceClass, signature } from './signatures.js';
+import { hasSignature, isResourceClass, signature } from './signatures.js';
 import { UNTRACED } from './trace.js';
 
 export const CABI_LOWER = Symbol.for('cabiLower');
@@ -213,16 +213,23 @@ export function addDirectBindings(p: ComponentProcess, own: Record<string, Recor
         for (const m of Object.getOwnPropertyNames(proto)) {
           const fn = proto[m];
           if (m === 'constructor' || typeof fn !== 'function') continue;
-          const sig = signature(iface, name, m);
-          if (!sig) continue;
-          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, fn as Fn, true, `${iface}#${name}#${m}`, `[method]${kebab(name)}.${kebab(m)}`);
+          if (!hasSignature(iface, name, m)) continue;
+          (fn as unknown as Record<symbol, Factory>)[CABI_LOWER] = lazyFactory(p, () => signature(iface, name, m)!, fn as Fn, true, `${iface}#${name}#${m}`, `[method]${kebab(name)}.${kebab(m)}`);
         }
         continue;
       }
-      const sig = signature(iface, undefined, name);
-      if (sig) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = factory(p, sig, v as Fn, false, `${iface}##${name}`, kebab(name));
+      if (hasSignature(iface, undefined, name)) (v as unknown as Record<symbol, Factory>)[CABI_LOWER] = lazyFactory(p, () => signature(iface, undefined, name)!, v as Fn, false, `${iface}##${name}`, kebab(name));
     }
   }
+}
+
+/**
+ * factory() on the first call jco makes, for the imports the component has: a process starts with
+ * ~200 functions bound, and parsing and generating each one's binding up front cost every start.
+ */
+function lazyFactory(p: ComponentProcess, sig: () => FuncType, traced: Fn, method: boolean, key: string, call: string): Factory {
+  let made: Factory | undefined;
+  return (opts) => (made ??= factory(p, sig(), traced, method, key, call))(opts);
 }
 
 /** jco's JS name of a WIT name ("TcpSocket", "blockingRead") back to the WIT one. */

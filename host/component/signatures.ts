@@ -222,6 +222,12 @@ export function signature(iface: string, cls: string | undefined, name: string):
   return f ?? undefined;
 }
 
+/** Whether the table has a signature for it, without parsing one (signature() parses on first use). */
+export function hasSignature(iface: string, cls: string | undefined, name: string): boolean {
+  const entry = cls ? SIGNATURES[iface]?.[cls] : SIGNATURES[iface]?.[name];
+  return cls ? typeof entry === 'object' && typeof entry[name] === 'string' : typeof entry === 'string';
+}
+
 /** Resource classes of an interface that the table knows (their kebab names are resource names). */
 export function isResourceClass(iface: string, cls: string): boolean {
   return typeof SIGNATURES[iface]?.[cls] === 'object' && RESOURCES.has(kebab(cls));
