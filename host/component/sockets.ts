@@ -7,7 +7,7 @@
 // non-blocking connect, finish-connect reads its outcome), and errnos become
 // WASI's error-code names.
 import { E, Errno } from '../abi/errno.js';
-import { WOULD_BLOCK } from '../kernel/file.js';
+import { POLLERR, POLLIN, POLLOUT, WOULD_BLOCK } from '../kernel/file.js';
 import { AF, IPPROTO } from '../net/addr/constants.js';
 import { accept, bind, connect, listen } from '../net/ops.js';
 import { Socket } from '../net/socket/socket.js';
@@ -438,6 +438,8 @@ export class UdpSocket extends IpSocketResource {
 const MAX_DGRAM = 65535;
 
 export class IncomingDatagramStream {
+  /** Where a datagram lands before it is copied out at its size: one per stream, not 64 KiB per receive (a polling loop calls it often). */
+  private scratch: Uint8Array | undefined;
   constructor(
     readonly proc: ComponentProcess,
     readonly sock: Socket,
@@ -446,7 +448,7 @@ export class IncomingDatagramStream {
     const out: IncomingDatagram[] = [];
     const s = this.sock;
     while (BigInt(out.length) < max) {
-      const buf = new Uint8Array(MAX_DGRAM);
+      const buf = (this.scratch ??= new Uint8Array(MAX_DGRAM));
       // A pending error (an ICMP port unreachable) comes first, as sock_error() in __skb_recv_udp; after some datagrams it waits for the next call.
       if (s.soError) {
         if (out.length > 0) break;
@@ -465,7 +467,7 @@ export class IncomingDatagramStream {
   }
   subscribe(): Pollable {
     // Ready when receive would not wait: a datagram (POLLIN) or a pending error (POLLERR: an ICMP port unreachable, which receive reports).
-    return new Pollable(this.proc, () => (this.sock.poll() & (0x001 | 0x008)) !== 0, () => [this.sock.waitq]);
+    return new Pollable(this.proc, () => (this.sock.poll() & (POLLIN | POLLERR)) !== 0, () => [this.sock.waitq]);
   }
 }
 
@@ -475,7 +477,7 @@ export class OutgoingDatagramStream {
     readonly sock: Socket,
   ) {}
   checkSend(): bigint {
-    return (this.sock.poll() & 0x004) !== 0 ? 64n : 0n;
+    return (this.sock.poll() & POLLOUT) !== 0 ? 64n : 0n;
   }
   send(datagrams: OutgoingDatagram[]): bigint {
     const s = this.sock;
@@ -492,7 +494,7 @@ export class OutgoingDatagramStream {
     return n;
   }
   subscribe(): Pollable {
-    return new Pollable(this.proc, () => (this.sock.poll() & 0x004) !== 0, () => [this.sock.waitq]);
+    return new Pollable(this.proc, () => (this.sock.poll() & POLLOUT) !== 0, () => [this.sock.waitq]);
   }
 }
 
