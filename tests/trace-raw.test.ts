@@ -57,7 +57,49 @@ async function traced(name: string, opts: TextTraceOptions, raw: boolean, inPlac
   return tail ? tail.text() : lines.join('');
 }
 
+/**
+ * The same through deferred records (TextTraceOptions.defer): the recording tracer's tail holds text and records,
+ * each flush is a chunk, and a second tracer with the options that shape a line formats the chunks, as the host
+ * thread does for a trace to a file (runner/trace-tail.ts).
+ */
+async function deferred(name: string, opts: TextTraceOptions): Promise<{ text: string; records: number }> {
+  resetRunIds();
+  const chunks: Buffer[] = [];
+  const tail = new SmallTail();
+  const flush = tail.flush.bind(tail);
+  tail.flush = () => {
+    if (tail.length) chunks.push(Buffer.from(tail.bytes.subarray(0, tail.length)));
+    flush();
+  };
+  const t = createTextTracer((text) => tail.write(text), { ...opts, target: tail, defer: true });
+  const s = new Session({ seed: 7, processes: [{ module: guest(name), name: `${name}.wasm` }] }, { output: () => {} }, t);
+  await s.load();
+  await s.run();
+  t.finish();
+  tail.flush();
+  const out = new SmallTail();
+  const f = createTextTracer((text) => out.write(text), { format: opts.format, time: opts.time, wall: opts.wall, pids: opts.pids, target: out });
+  let records = 0;
+  for (const c of chunks) {
+    records += c.filter((x) => x === 0xff).length;
+    f.expand(c, (b, from, to) => out.write(Buffer.from(b.subarray(from, to)).toString('utf8')));
+  }
+  return { text: out.text(), records };
+}
+
 describe('the raw tracing path', () => {
+  // Lines of calls that returned 0 with values alone (clock_gettime...) leave the guest's thread as records: formatted elsewhere, the same bytes.
+  it.each(['kernel_clock', 'net_states', 'diff_pipe', 'diff_epoll_fork', 'diff_sig_sleep'])('prints %s as the general path does, through deferred records', async (name) => {
+    let records = 0;
+    for (const opts of [{}, { format: 'jsonl' as const }, { time: 'none' as const }, { pids: false }, { onlyPids: [1], format: 'jsonl' as const }, { fds: [3, 4, 5] }, { hosts: ['host1'], successfulOnly: true }, { classes: ['%desc', 'clock_gettime'] }, { time: 'relative' as const }, { format: 'jsonl' as const, wall: false, summary: true }] as TextTraceOptions[]) {
+      const general = await traced(name, opts, false);
+      const d = await deferred(name, opts);
+      records += d.records;
+      expect(d.text).toBe(general);
+    }
+    if (name === 'kernel_clock') expect(records).toBeGreaterThan(20);
+  }, 60_000);
+
   it.each(GUESTS)('prints %s as the general path does (text and JSONL)', async (name) => {
     for (const opts of [{}, { format: 'jsonl' as const }, { time: 'none' as const, strSize: 8, hex: 'nonascii' as const }, { classes: ['net', 'clock_gettime'], failedOnly: true }]) {
       const general = await traced(name, opts, false);

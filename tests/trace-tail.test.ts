@@ -1,6 +1,9 @@
-// A trace to a file is written in large chunks through shared memory
-// (host/runner/trace-tail.ts): a run stopped by --timeout while its guest
-// spins without syscalls still leaves every line in the file.
+// A trace to a file goes through shared memory to the host thread, which
+// formats the lines of trivial calls from their binary records and writes
+// the file (host/runner/trace-tail.ts): the file must hold exactly the lines
+// the tracer prints directly, however many slots the trace fills, and a run
+// stopped by --timeout while its guest spins without syscalls still leaves
+// every line in the file.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,4 +26,48 @@ describe('trace file tail', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('writes the lines of recorded calls the worker still held when the timeout stopped it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-tail-'));
+    try {
+      for (const format of ['text', 'jsonl'] as const) {
+        const file = join(dir, `spin.${format}`);
+        const o = await run({ processes: [{ module: guest('trace_clock_spin'), args: ['300', 'spin'] }], timeoutMs: 1500, trace: { file, format } });
+        expect(o.status).toBe(124);
+        const lines = readFileSync(file, 'utf8').trim().split('\n');
+        const clocks = lines.filter((l) => l.includes('clock_gettime'));
+        expect(clocks).toHaveLength(300);
+        if (format === 'text') {
+          expect(clocks[2]).toMatch(/^\[pid 1\] \d+\.\d{6} clock_gettime\(CLOCK_REALTIME, \{tv_sec=\d+, tv_nsec=\d+\}\) += 0 <0\.\d{6}>$/);
+          expect(lines.at(-1)).toMatch(/writev\(1<pipe:\[\d+\]>, .*"read the clock 300 times/);
+        } else {
+          const events = lines.map((l) => JSON.parse(l) as { seq: number; call: string; args: string[] });
+          // One sequence across recorded and directly printed lines.
+          expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+          expect(events.find((e) => e.call === 'clock_gettime')!.args[0]).toBe('CLOCK_MONOTONIC');
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the same bytes to a file as the tracer prints directly, over many slots', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-tail-'));
+    try {
+      for (const trace of [{}, { format: 'jsonl' as const }, { time: 'none' as const }, { format: 'jsonl' as const, summary: true }, { time: 'relative' as const }]) {
+        const file = join(dir, 'many.trace');
+        const spec = { seed: 3, processes: [{ module: guest('trace_clock_spin'), args: ['40000'] }] };
+        const direct = await run({ ...spec, trace });
+        const viaFile = await run({ ...spec, trace: { ...trace, file } });
+        expect(viaFile.stdout).toBe('read the clock 40000 times (0 odd)\n');
+        const written = readFileSync(file, 'utf8');
+        // 40,000 lines fill the shared slots many times over.
+        expect(written.length).toBeGreaterThan(2 << 20);
+        expect(written).toBe(direct.trace);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -16,10 +16,13 @@ export type FromWorker =
   | { t: 'out'; pid: number; fd: 1 | 2; b: Uint8Array }
   | { t: 'want'; pid: number }
   | { t: 'trace'; text: string }
+  /** A slot of a trace to one file, full, for the host thread to format, write and free (runner/trace-tail.ts). */
+  | { t: 'tracebuf'; slot: number; length: number }
   /** One line for socklab's stderr: a --net=real policy refusal, a published port. */
   | { t: 'notice'; text: string }
   | { t: 'published'; realPort: number; host: string; port: number }
-  | { t: 'done'; result: RunResult }
+  /** threadCpuNs: the CPU time this run took on the worker's thread (Linux: /proc/thread-self/schedstat). */
+  | { t: 'done'; result: RunResult; threadCpuNs?: number }
   /** refused: the message is a ModuleError's (the module was refused, not a socklab failure). */
   | { t: 'fail'; message: string; refused?: boolean };
 

@@ -7,7 +7,7 @@ import { takeWorker } from './spawn.js';
 import { basename } from 'node:path';
 import type { ExitInfo, MemorySummary } from '../kernel/process.js';
 import { RUNNING, SHARED_BYTES, ACK, SEQ, type FromWorker, type ToWorker } from './protocol.js';
-import { recoverTraceTail, traceTailBuffer } from './trace-tail.js';
+import { TraceSink, traceTailBuffer } from './trace-tail.js';
 import type { RunSpec } from '../scenario/spec.js';
 import { ModuleError } from '../loader/cache.js';
 
@@ -56,6 +56,8 @@ export interface RunOutcome {
   limit?: string;
   /** Virtual (or real, with realTime) nanoseconds the run took. */
   elapsedNs: number;
+  /** CPU time the run took on the thread that ran the kernel and the guests (Linux), without this thread's share (writing output and trace files). */
+  kernelCpuNs?: number;
   /** What crossed the virtual network: connections, segments, retransmissions, datagrams, duplicates, drops; broadcasts, multicasts (copies delivered to a host), groupDrops. */
   network?: Record<string, number>;
   /** What the processes held as each exited: linear memory (declared, at exit, pages with data), Asyncify regions, descriptor slots, socket bytes left unread; totals and the largest (docs/architecture.md). */
@@ -91,7 +93,7 @@ export async function run(opts: RunOptions): Promise<RunOutcome> {
  * stopped worker left in shared memory are written to the trace file. `hostStdin: false` (pooled runs): a process that
  * reads the host's stdin gets nothing, instead of this process's stdin.
  */
-export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boolean) => unknown, { hostStdin = true } = {}): Promise<RunOutcome> {
+export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boolean) => unknown, { hostStdin = true } = {}): Promise<RunOutcome> {
   const mode = opts.output ?? 'capture';
   const spec: RunSpec = { ...opts };
   delete (spec as RunOptions).output;
@@ -111,6 +113,14 @@ export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boole
 
   const procs = new Map<number, { name: string; host: string; service: boolean; out: Buffer[]; err: Buffer[] }>();
   const traceTail = spec.trace?.file && !spec.trace.perProcess ? traceTailBuffer() : undefined;
+  // This thread writes a trace to one file, from the chunks the worker hands over (runner/trace-tail.ts).
+  let sink: TraceSink | undefined;
+  try {
+    if (traceTail) sink = await TraceSink.open({ ...spec.trace!, file: spec.trace!.file! }, traceTail);
+  } catch (e) {
+    end(false);
+    throw e;
+  }
   let stdinStarted = false;
   const traceChunks: string[] = [];
   /** Exits reported as they happened: a run stopped by the timeout still knows who had finished. */
@@ -129,11 +139,24 @@ export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boole
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       const stopped = end(reusable);
       const settle = (): void => (o instanceof Error ? reject(o) : resolve(o));
-      // Stopped before it finished (--timeout): the trace lines it still held in shared memory go to the file once it is gone.
-      if (traceTail && !reusable) {
-        const recover = (): void => recoverTraceTail(traceTail, spec.trace!.file!);
+      if (sink && !reusable) {
+        // Stopped before it finished (--timeout): the chunks it had posted arrive before its exit; then what it still held in shared memory.
+        const recover = (): void => {
+          worker.off('message', onTraceChunk);
+          try {
+            sink!.recover();
+          } finally {
+            sink!.close();
+          }
+        };
         void Promise.resolve(stopped).then(recover, recover).then(settle, settle);
-      } else settle();
+      } else {
+        if (sink) {
+          worker.off('message', onTraceChunk);
+          sink.close();
+        }
+        settle();
+      }
     };
     const outcome = (status: number, exits: Map<number, ExitInfo>, extra: Partial<RunOutcome>, elapsedNs: number, stopped?: ExitInfo): RunOutcome => {
       const processes = [...procs].map(([pid, p]): ProcessOutcome => {
@@ -223,7 +246,7 @@ export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boole
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
-          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}), ...(m.result.memory ? { memory: m.result.memory } : {}) }, m.result.elapsedNs), true);
+          finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}), ...(m.result.memory ? { memory: m.result.memory } : {}), ...(m.threadCpuNs !== undefined ? { kernelCpuNs: m.threadCpuNs } : {}) }, m.result.elapsedNs), true);
           break;
         }
         case 'fail':
@@ -231,6 +254,12 @@ export function driveRun(worker: Worker, opts: RunOptions, end: (reusable: boole
           break;
       }
     };
+    // Kept until the worker is gone: a stopped worker's last chunks are delivered before its exit.
+    const onTraceChunk = (m: FromWorker): void => {
+      if (m.t !== 'tracebuf') return;
+      sink!.chunk(m.slot, m.length);
+    };
+    if (sink) worker.on('message', onTraceChunk);
     const onError = (e: unknown): void => finish(e instanceof Error ? e : new Error(String(e)), false);
     const onExit = (code: number): void => finish(new Error(`socklab worker exited unexpectedly (code ${code})`), false);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);

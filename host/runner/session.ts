@@ -36,6 +36,8 @@ export interface SessionIO {
   trace?(text: string, pid?: number): void;
   /** The same stream as trace(), as bytes the tracer writes its lines into in place (a trace file's shared tail). */
   traceTarget?: ByteTarget;
+  /** Trivial calls' lines as binary records in traceTarget, formatted by whoever reads it (TextTraceOptions.defer). */
+  traceDefer?: boolean;
   /** The --summary table when it cannot go into the trace (a JSONL trace): stderr's stream. */
   summary?(text: string): void;
   /** A line for socklab's stderr (a --net=real policy refusal, ...). */
@@ -109,7 +111,7 @@ export class Session {
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
         failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
         ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
-        ...(io.traceTarget ? { target: io.traceTarget } : {}),
+        ...(io.traceTarget ? { target: io.traceTarget, defer: io.traceDefer === true } : {}),
       });
       this.kernel.observer = this.tracer;
     }

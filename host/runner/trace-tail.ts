@@ -1,34 +1,56 @@
-// The trace file's tail in shared memory. The worker writes trace text into
-// a SharedArrayBuffer and to the file in large chunks, instead of one write
-// per syscall; the host thread can write what was still held there after it
-// terminated the worker (--timeout stopping a guest that spins without
-// syscalls), so a trace to a file is complete however the run ended.
+// A trace to one file: the worker writes the trace stream into slots of a
+// SharedArrayBuffer and hands each full slot to the host thread, which
+// formats the deferred records in it (the lines of trivial calls, recorded
+// in binary on the guest's thread: see TextTraceOptions.defer), writes the
+// file and frees the slot. Nothing is copied on the guest's thread, and the
+// slots bound the memory a fast guest can fill ahead of the file. The host
+// thread also writes what the worker still held after it terminated it
+// (--timeout stopping a guest that spins without syscalls), so a trace to a
+// file is complete however the run ended.
 //
-// Layout: int32 [0] bytes held; int64 at byte 8: the file offset they belong
-// at; the bytes from TAIL_DATA on. Chunks are written at their own offset, so
-// writing the tail again after the worker already did changes nothing.
+// Layout (int32): [0] bytes held in the current slot; [1] slots handed
+// over; [2] the current slot; [3 + k] slot k is free (1) or in use (0); the
+// slots from SLOT_DATA on. A slot is posted, then the held count drops to
+// 0, then the count of slots handed over moves: a worker stopped between
+// the first two has its held bytes counted as received already (slots
+// received > slots counted).
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { RunSpec } from '../scenario/spec.js';
+import type { TextTracer } from '../trace/strace.js';
 
-/** Bytes the worker holds before it writes to the file. */
-export const TRACE_TAIL_BYTES = 256 << 10;
-const TAIL_DATA = 16;
+/** Bytes of one slot, and the slots. */
+export const TRACE_SLOT_BYTES = 256 << 10;
+const SLOTS = 4;
+const HELD = 0;
+const HANDED = 1;
+const CURRENT = 2;
+const FREE = 3;
+const SLOT_DATA = 64;
 
 export function traceTailBuffer(): SharedArrayBuffer {
-  return new SharedArrayBuffer(TAIL_DATA + TRACE_TAIL_BYTES);
+  const shared = new SharedArrayBuffer(SLOT_DATA + SLOTS * TRACE_SLOT_BYTES);
+  new Int32Array(shared, 0, FREE + SLOTS).fill(1, FREE);
+  return shared;
 }
 
-/** The worker's side: text in, large writes out. */
-export class TraceTail {
-  private readonly held: Int32Array;
-  private readonly offset: BigInt64Array;
-  private readonly data: Buffer;
-  private len = 0;
-  private base = 0;
+const slotView = (shared: SharedArrayBuffer, k: number): Buffer => Buffer.from(shared, SLOT_DATA + k * TRACE_SLOT_BYTES, TRACE_SLOT_BYTES);
 
-  constructor(shared: SharedArrayBuffer, private readonly fd: number) {
-    this.held = new Int32Array(shared, 0, 1);
-    this.offset = new BigInt64Array(shared, 8, 1);
-    this.data = Buffer.from(shared, TAIL_DATA);
+/** The worker's side: text and records in (a ByteTarget), full slots out to the host thread (send(slot, length)). */
+export class TraceTail {
+  private readonly header: Int32Array;
+  private readonly slots: Buffer[];
+  private slot = 0;
+  private data: Buffer;
+  private len = 0;
+
+  constructor(
+    shared: SharedArrayBuffer,
+    private readonly send: (slot: number, length: number) => void,
+  ) {
+    this.header = new Int32Array(shared, 0, FREE + SLOTS);
+    this.slots = Array.from({ length: SLOTS }, (_, k) => slotView(shared, k));
+    this.take(0);
+    this.data = this.slots[0]!;
   }
 
   write(text: string): void {
@@ -36,17 +58,23 @@ export class TraceTail {
     if (this.len + text.length * 3 > this.data.length) {
       this.flush();
       if (text.length * 3 > this.data.length) {
+        // Longer than a slot: in pieces (the host thread copies text as bytes).
         const b = Buffer.from(text, 'utf8');
-        writeAll(this.fd, b, b.length);
-        this.advance(b.length);
+        for (let at = 0; at < b.length; ) {
+          const n = Math.min(b.length - at, this.data.length - this.len);
+          b.copy(this.data, this.len, at, at + n);
+          at += n;
+          this.hold(this.len + n);
+          if (this.len === this.data.length) this.flush();
+        }
         return;
       }
     }
     this.len += this.data.write(text, this.len, 'utf8');
-    Atomics.store(this.held, 0, this.len);
+    Atomics.store(this.header, HELD, this.len);
   }
 
-  /** The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the held bytes, their length, hold(n) to hold more. */
+  /** The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the current slot, its held length, hold(n) to hold more. */
   get bytes(): Uint8Array {
     return this.data;
   }
@@ -59,45 +87,121 @@ export class TraceTail {
     this.len = length;
     // A plain store, once per trace line (Atomics.store's fence cost as much as writing the line): the host
     // thread reads it only once this worker is gone, as it reads the line bytes, which are plain stores too.
-    this.held[0] = length;
+    this.header[HELD] = length;
   }
 
-  /** Writes what is held to the file. */
+  /** Hands the current slot to the host thread and moves to the next, once the host thread freed it. */
   flush(): void {
     if (!this.len) return;
-    writeAll(this.fd, this.data, this.len);
-    const n = this.len;
+    const h = this.header;
+    this.send(this.slot, this.len);
     this.len = 0;
-    // Held bytes drop to none before the offset moves: a worker stopped in between leaves nothing to write twice.
-    Atomics.store(this.held, 0, 0);
-    this.advance(n);
+    Atomics.store(h, HELD, 0);
+    Atomics.add(h, HANDED, 1);
+    const next = (this.slot + 1) % SLOTS;
+    this.take(next);
+    Atomics.store(h, CURRENT, next);
+    this.slot = next;
+    this.data = this.slots[next]!;
   }
 
-  private advance(n: number): void {
-    this.base += n;
-    Atomics.store(this.offset, 0, BigInt(this.base));
+  /** Waits (this thread only: the host thread never waits for this one) until slot k is free, and takes it. */
+  private take(k: number): void {
+    const h = this.header;
+    while (Atomics.load(h, FREE + k) === 0) Atomics.wait(h, FREE + k, 0, 1000);
+    Atomics.store(h, FREE + k, 0);
   }
 }
 
-function writeAll(fd: number, b: Uint8Array, len: number): void {
+/**
+ * The host thread's side: the trace file, the formatter of deferred
+ * records, and a buffer of the bytes going out (a ByteTarget the
+ * formatter writes its lines into).
+ */
+export class TraceSink {
+  readonly bytes: Buffer = Buffer.allocUnsafe(TRACE_SLOT_BYTES);
+  length = 0;
+  /** Slots received from the worker. */
+  private received = 0;
+  private fd: number | undefined;
+  private formatter!: TextTracer;
+  private header!: Int32Array;
+  private slots!: Buffer[];
+  private readonly raw = (b: Uint8Array, from: number, to: number): void => {
+    const n = to - from;
+    if (this.length + n > this.bytes.length) {
+      this.flush();
+      if (n > this.bytes.length) {
+        writeAll(this.fd!, b.subarray(from, to));
+        return;
+      }
+    }
+    this.bytes.set(b.subarray(from, to), this.length);
+    this.length += n;
+  };
+
+  private constructor(file: string) {
+    this.fd = openSync(file, 'w');
+  }
+
+  /** Opens (truncates) the file; the formatter gets the trace's options that shape a line. */
+  static async open(t: NonNullable<RunSpec['trace']> & { file: string }, shared: SharedArrayBuffer): Promise<TraceSink> {
+    const { createTextTracer } = await import('../trace/strace.js');
+    const s = new TraceSink(t.file);
+    s.header = new Int32Array(shared, 0, FREE + SLOTS);
+    s.slots = Array.from({ length: SLOTS }, (_, k) => slotView(shared, k));
+    s.formatter = createTextTracer((text) => s.text(text), { format: t.format, time: t.time, wall: t.wall, target: s });
+    return s;
+  }
+
+  hold(length: number): void {
+    this.length = length;
+  }
+
+  flush(): void {
+    if (!this.length || this.fd === undefined) return;
+    writeAll(this.fd, this.bytes.subarray(0, this.length));
+    this.length = 0;
+  }
+
+  /** A line too long for the buffer (the formatter's spill). */
+  private text(text: string): void {
+    const b = Buffer.from(text, 'utf8');
+    this.raw(b, 0, b.length);
+  }
+
+  /** A slot the worker handed over: its lines out, then the slot back to the worker. */
+  chunk(slot: number, length: number): void {
+    this.received++;
+    try {
+      this.formatter.expand(this.slots[slot]!.subarray(0, length), this.raw);
+    } finally {
+      Atomics.store(this.header, FREE + slot, 1);
+      Atomics.notify(this.header, FREE + slot);
+    }
+  }
+
+  /** Once the worker is gone without handing over all it held: those bytes, unless they came as a slot already. */
+  recover(): void {
+    const h = this.header;
+    const len = Atomics.load(h, HELD);
+    if (len <= 0 || this.received > Atomics.load(h, HANDED)) return;
+    this.formatter.expand(this.slots[Atomics.load(h, CURRENT)]!.subarray(0, len), this.raw);
+  }
+
+  /** Writes what is left and closes the file (once). */
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+function writeAll(fd: number, b: Uint8Array): void {
   let done = 0;
-  while (done < len) done += writeSync(fd, b, done, len - done);
-}
-
-/** The host thread's side, once the worker is gone: writes the bytes it still held into the trace file. */
-export function recoverTraceTail(shared: SharedArrayBuffer, file: string): void {
-  const len = Atomics.load(new Int32Array(shared, 0, 1), 0);
-  if (len <= 0) return;
-  const at = Number(Atomics.load(new BigInt64Array(shared, 8, 1), 0));
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r+');
-    const b = new Uint8Array(shared, TAIL_DATA, len);
-    let done = 0;
-    while (done < len) done += writeSync(fd, b, done, len - done, at + done);
-  } catch {
-    /* the file is gone or unwritable: nothing more can be saved */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  while (done < b.length) done += writeSync(fd, b, done, b.length - done);
 }

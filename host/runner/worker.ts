@@ -10,7 +10,7 @@
 // Kept on purpose: compiled modules, cached by their content's hash
 // (loader/module.ts), and the code itself.
 import { parentPort } from 'node:worker_threads';
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
 import { resetRunIds } from '../kernel/ids.js';
@@ -105,6 +105,7 @@ function reset(shared: SharedArrayBuffer): void {
   windowStart = 0;
   windowWrites = 0;
   traceFd = undefined;
+  tail = undefined;
   traceBase = undefined;
   traceFds.clear();
   traceBuf = [];
@@ -173,15 +174,25 @@ function flushTrace(): void {
   traceLen = 0;
 }
 
-async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
-  if (m.spec.trace?.file && m.spec.trace.perProcess) traceBase = m.spec.trace.file;
-  else if (m.spec.trace?.file) {
-    traceFd = openSync(m.spec.trace.file, 'w');
-    if (m.traceTail) tail = new TraceTail(m.traceTail, traceFd);
+/** This thread's CPU time in ns, where Linux tells it (schedstat's first field), else undefined. */
+function threadCpuNs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]);
+  } catch {
+    return undefined;
   }
+}
+
+async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
+  const cpu0 = threadCpuNs();
+  if (m.spec.trace?.file && m.spec.trace.perProcess) traceBase = m.spec.trace.file;
+  else if (m.traceTail) {
+    // The host thread writes the file (runner/trace-tail.ts), from the slots this worker hands over.
+    tail = new TraceTail(m.traceTail, (slot, length) => post({ t: 'tracebuf', slot, length }));
+  } else if (m.spec.trace?.file) traceFd = openSync(m.spec.trace.file, 'w');
   session = new Session(m.spec, {
     trace: traceOut,
-    ...(tail ? { traceTarget: tail } : {}),
+    ...(tail ? { traceTarget: tail, traceDefer: true } : {}),
     // strace -c's table beside a JSONL trace: socklab's stderr (capturing: the outcome's notices), never the JSONL stream.
     summary: (text) => post({ t: 'notice', text: text.replace(/\n$/, '') }),
     output: queueOutput,
@@ -215,7 +226,8 @@ async function start(m: Extract<ToWorker, { t: 'start' }>): Promise<void> {
     const f = firstDone;
     firstDone = undefined;
     f?.();
-    post({ t: 'done', result });
+    const cpu1 = threadCpuNs();
+    post({ t: 'done', result, ...(cpu0 !== undefined && cpu1 !== undefined ? { threadCpuNs: cpu1 - cpu0 } : {}) });
   } catch (e) {
     flush();
     flushTrace();

@@ -221,13 +221,21 @@ export class LineBuf {
     const part = this.n - this.start;
     const t = this.target;
     if (t !== undefined && this.buf === t.bytes) {
-      // The target is full: out with the lines before this one, and this one moves to its start.
+      // The target is full: out with the lines before this one, and this one moves to the start of its bytes
+      // (the same buffer, or the next slot of runner/trace-tail.ts: the one handed over is not written again).
       t.flush();
-      this.buf.copyWithin(0, this.start, this.n);
-      this.col0 -= this.start;
-      this.start = 0;
-      this.n = part;
-      if (part + k <= this.buf.length) return;
+      const next = t.bytes;
+      if (part + k <= next.length) {
+        if (next === this.buf) next.copyWithin(0, this.start, this.n);
+        else {
+          next.set(this.buf.subarray(this.start, this.n), 0);
+          this.setBuf(next);
+        }
+        this.col0 -= this.start;
+        this.start = 0;
+        this.n = part;
+        return;
+      }
     }
     // A line longer than the target (or the private buffer): in a buffer of its own.
     const b = Buffer.allocUnsafe(Math.max(this.buf.length * 2, part + k));

@@ -78,7 +78,29 @@ export interface TextTraceOptions {
   summaryOut?: (text: string) => void;
   /** The stream write() goes to, as bytes: each syscall's line is written there in place (other lines still come as text through write()). */
   target?: ByteTarget;
+  /**
+   * With a target: a call whose whole line can be made from its values alone (ints, clock names, timespecs; it
+   * returned 0) is written there as a binary record instead (the call's number, its values, its times), for the
+   * thread that writes the file to format with expand(): the same bytes, off the guest's thread.
+   */
+  defer?: boolean;
 }
+
+/**
+ * Deferred records in a trace stream (TextTraceOptions.defer): byte 0xFF, which UTF-8 text never contains, then a
+ * tag. A call: [FF, 1, u16 call id, u32 pid, f64 start, f64 end, (JSONL) f64 seq, the values its kinds need]. A call
+ * id's definition or a pid's host: [FF, 2 or 3, u16 0, u32 id or pid, u32 length, that many bytes].
+ */
+const REC_MARK = 0xff;
+const REC_CALL = 1;
+const REC_DEF = 2;
+const REC_HOST = 3;
+/** The kinds a deferred record carries (everything else is formatted on the guest's thread). */
+const DEFERRABLE: ReadonlySet<GenKind> = new Set<GenKind>(['none', 'i32', 'u32', 'clockid', 'timespec']);
+/** TypedArray's indexOf (a Buffer's own goes through its generic search, several times slower for one byte). */
+const u8IndexOf = Uint8Array.prototype.indexOf;
+const indexOfMark = (src: Uint8Array, from: number): number => u8IndexOf.call(src, REC_MARK, from);
+const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.reduce((n, k) => n + (k === 'timespec' ? 8 : k === 'none' ? 0 : 4), json ? 32 : 24);
 
 /** Out-pointers whose value is what strace prints as the result. */
 const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64']);
@@ -362,7 +384,13 @@ interface Writer {
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
 }
-export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): SyscallObserver & RawSyscallHooks & { finish(): void } {
+export type TextTracer = SyscallObserver & RawSyscallHooks & {
+  finish(): void;
+  /** The file-writing side of a deferred trace: the stream's text goes to raw(bytes, from, to) as it is, each record as its line into the target. */
+  expand(src: Uint8Array, raw: (b: Uint8Array, from: number, to: number) => void): void;
+};
+
+export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): TextTracer {
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
   const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
@@ -1225,8 +1253,136 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       shown: !(def.library && opts.library === false) && (!(classes || names) || !!(names?.has(def.strace) || names?.has(def.name) || def.classes.some((c) => classes?.has(c)))),
       fdFirst: def.params[0]?.kind === 'fd',
     };
-    w.line = genLine(def, w, steps.map((x) => x.gen), steps.some((x) => x.generic));
+    const kinds = steps.map((x) => x.gen);
+    w.line = genLine(def, w, kinds, steps.some((x) => x.generic));
+    if (deferOK && w.shown && !w.needsArgs && !w.resultShown && !def.library && kinds.every((k) => DEFERRABLE.has(k))) w.line = genRecord(def, w, kinds, w.line);
     return w;
+  };
+
+  // Deferred records (TextTraceOptions.defer). Not with what a record cannot carry: -r's time since the previous
+  // line and -tt's time of day (stamp()), the host's wall clock, one file per process, -c's counts, -Z.
+  const deferOK = opts.defer === true && opts.target !== undefined && !opts.perProcess && !opts.summary && !opts.failedOnly && (format === 'jsonl' ? !opts.wall : stampElapsed || stampNone);
+  let nextCallId = 0;
+  /** The host each pid's records were last made with (JSONL prints it). */
+  const hostSeen: (string | undefined)[] = [];
+  /** A definition record into the target: tag, key, bytes. */
+  const putRecord = (tag: number, key: number, body: Uint8Array): void => {
+    L.reset();
+    L.reserve(12 + body.length);
+    const b = L.buf;
+    const dv = L.dv;
+    const n = L.n;
+    b[n] = REC_MARK;
+    b[n + 1] = tag;
+    dv.setUint16(n + 2, 0, true);
+    dv.setUint32(n + 4, key, true);
+    dv.setUint32(n + 8, body.length, true);
+    b.set(body, n + 12);
+    L.n = n + 12 + body.length;
+    L.end();
+  };
+  const defineHost = (pid: number, host: string): void => {
+    hostSeen[pid] = host;
+    putRecord(REC_HOST, pid, Buffer.from(host, 'utf8'));
+  };
+  /**
+   * genLine's writer for the guest's thread when the line can be deferred: checks what the line needs (a result of
+   * 0, a clock id with a name, a readable timespec below 2^53 ns), else prints it at once (direct); takes what the
+   * line prints from guest memory now, and writes the record.
+   */
+  const genRecord = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], direct: LineFn): LineFn => {
+    const json = format === 'jsonl';
+    const id = nextCallId++;
+    putRecord(REC_DEF, id, Buffer.from(JSON.stringify({ module: def.module, name: def.name, strace: def.strace, classes: def.classes, params: def.params, mayBlock: def.mayBlock })));
+    const size = recordSize(kinds, json);
+    const env: Record<string, unknown> = { L, entries, lastText, ZERO, st, guestView, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
+    const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    const all = vals.join(', ');
+    const code: string[] = [];
+    const put = (x: string): void => {
+      code.push(x);
+    };
+    put('const pid = p.pid;');
+    const filters: string[] = [];
+    if (pidSet !== undefined) filters.push('!pidSet.has(pid)');
+    if (hostSet !== undefined) filters.push('!hostSet.has(p.host)');
+    if (fdSet !== undefined) filters.push(w.fdFirst ? '!fdSet.has(a)' : 'true');
+    filters.push('r !== 0');
+    put(`if (${filters.join(' || ')}) return direct(p, r, start, ${all});`);
+    let q = json ? 32 : 24;
+    const stores: string[] = [];
+    kinds.forEach((kind, idx) => {
+      const v = vals[idx]!;
+      if (kind === 'none') return;
+      if (kind === 'timespec') {
+        put(`if (${v} === 0) return direct(p, r, start, ${all});`);
+        put('const gv = guestView(p.mem);');
+        put(`if (${v} < 0 || ${v} + 8 > gv.byteLength) return direct(p, r, start, ${all});`);
+        put(`const lo_${v} = gv.getUint32(${v}, true), hi_${v} = gv.getUint32(${v} + 4, true);`);
+        put(`if (hi_${v} >= 0x200000) return direct(p, r, start, ${all});`);
+        stores.push(`dv.setUint32(n + ${q}, lo_${v}, true); dv.setUint32(n + ${q + 4}, hi_${v}, true);`);
+        q += 8;
+        return;
+      }
+      if (kind === 'clockid') put(`if (!(${v} >= 0 && ${v} < CB.length)) return direct(p, r, start, ${all});`);
+      stores.push(`dv.setInt32(n + ${q}, ${v}, true);`);
+      q += 4;
+    });
+    put('if (entries[pid] !== undefined) entries[pid] = undefined;');
+    put('const now = p.kernel.clock.now();');
+    if (json) {
+      put('if (hostSeen[pid] !== p.host) defineHost(pid, p.host);');
+      put('const seq = ++st.seq;');
+    } else put('lastText[pid] = ZERO.text;');
+    put(`L.reset(); L.reserve(${size});`);
+    put('const b = L.buf, dv = L.dv, n = L.n;');
+    put(`b[n] = ${REC_MARK}; b[n + 1] = ${REC_CALL}; dv.setUint16(n + 2, ${id}, true); dv.setUint32(n + 4, pid, true);`);
+    put('dv.setFloat64(n + 8, start, true); dv.setFloat64(n + 16, now, true);');
+    if (json) put('dv.setFloat64(n + 24, seq, true);');
+    for (const x of stores) put(x);
+    put(`L.n = n + ${size};`);
+    put('L.end();');
+    const body = `return function record(p, r, start, ${all}) {\n${code.join('\n')}\n};`;
+    return new Function(...Object.keys(env), body)(...Object.values(env)) as LineFn;
+  };
+
+  /** The file-writing side: each call id's line writer from its definition record, and each pid's host. */
+  const formatters: { line: (rv: DataView, o: number) => void; size: number }[] = [];
+  const hostOfPid: Chunk[] = [];
+  const defineFormatter = (id: number, d: Pick<SyscallDef, 'module' | 'name' | 'strace' | 'classes' | 'params' | 'mayBlock'>): void => {
+    const def: SyscallDef = { ...d, handler: () => 0 };
+    const steps = def.params.map((_, i) => compileStep(def, i));
+    const named = namedBytes(shapeOf(def), def, def.strace);
+    const kinds = steps.map((x) => x.gen);
+    const w: Writer = {
+      steps: steps.map((x) => x.step), line: () => {}, needsArgs: false, resultShown: false, text: named.text, json: named.json, shown: true,
+      fdFirst: def.params[0]?.kind === 'fd',
+    };
+    formatters[id] = { line: genLine(def, w, kinds, false, 'format') as unknown as (rv: DataView, o: number) => void, size: recordSize(kinds, format === 'jsonl') };
+  };
+  const expand = (src: Uint8Array, raw: (b: Uint8Array, from: number, to: number) => void): void => {
+    const rv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const len = src.length;
+    let i = 0;
+    while (i < len) {
+      // Records come in runs (a loop of trivial calls): the next one is most often right here.
+      let j = src[i] === REC_MARK ? i : indexOfMark(src, i);
+      if (j < 0) j = len;
+      if (j > i) raw(src, i, j);
+      if (j >= len) break;
+      if (src[j + 1] === REC_CALL) {
+        const f = formatters[rv.getUint16(j + 2, true)]!;
+        f.line(rv, j);
+        i = j + f.size;
+        continue;
+      }
+      const key = rv.getUint32(j + 4, true);
+      const end = j + 12 + rv.getUint32(j + 8, true);
+      const body = Buffer.from(src.buffer, src.byteOffset + j + 12, end - j - 12).toString('utf8');
+      if (src[j + 1] === REC_DEF) defineFormatter(key, JSON.parse(body) as Parameters<typeof defineFormatter>[1]);
+      else hostOfPid[key] = chunk(`,"host":${JSON.stringify(body)}`);
+      i = end;
+    }
   };
   /** A step called from a generated line writer: sep as the writer has it in, as the step left it out. */
   const stepAt = (step: Step, sepIn: number, p: Process, v: number, ok: boolean, n: number, json: boolean, args: readonly unknown[]): number => {
@@ -1246,11 +1402,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
    * than a dozen small ones each waiting for its own, and TurboFan compiles it once instead of each piece again.
    * The other kinds go through their steps (compileStep), which print what putArg does.
    */
-  const genLine = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], generic: boolean): LineFn => {
+  const genLine = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], generic: boolean, mode: 'direct' | 'format' = 'direct'): LineFn => {
     const json = format === 'jsonl';
+    // 'format': the same line from a deferred record (recordedLine), on the thread that writes the file: the values
+    // come from the record, which the recording thread made only for a call that returned 0 with every value in range.
+    const fmt = mode === 'format';
     const env: Record<string, unknown> = {
       L, entries, lastText, ZERO, NO_ARGS, def, st, result, fillArgs, stepAt, prefixFor, hostBytes, setLast, lineTail, jnumAt, putUint, putSmallUint, putSecs,
-      putBytes, stamp, write, guestView, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps,
+      putBytes, stamp, write, guestView, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps, hostOfPid,
     };
     const code: string[] = [];
     const put = (line: string): void => {
@@ -1271,30 +1430,52 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const room = HEAD_ROOM + TAIL_ROOM + w.text.length + w.json.length + kinds.length * 64;
     /** After a step wrote at L.n (and may have moved the line): the line's buffer and end again, with room. */
     const resync = (): void => put(`L.reserve(${room}); b = L.buf; dv = L.dv; n = L.n;`);
-    put('const pid = p.pid;');
-    put('if (entries[pid] !== undefined) entries[pid] = undefined;');
-    if (!w.shown || (fdSet !== undefined && !w.fdFirst)) {
+    const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    if (fmt) {
+      put('const pid = rv.getUint32(o + 4, true), start = rv.getFloat64(o + 8, true), now = rv.getFloat64(o + 16, true);');
+      if (json) put('const seq = rv.getFloat64(o + 24, true);');
+      let q = json ? 32 : 24;
+      kinds.forEach((kind, idx) => {
+        const v = vals[idx]!;
+        if (kind === 'timespec') {
+          put(`const lo_${v} = rv.getUint32(o + ${q}, true), hi_${v} = rv.getUint32(o + ${q + 4}, true);`);
+          q += 8;
+        } else if (kind !== 'none') {
+          put(`const ${v} = rv.getInt32(o + ${q}, true);`);
+          q += 4;
+        }
+      });
+      put('const r = 0, ok = true, res = ZERO, rn = 0, p = undefined, args = NO_ARGS;');
+    } else {
+      put('const pid = p.pid;');
+      put('if (entries[pid] !== undefined) entries[pid] = undefined;');
+    }
+    if (fmt) {
+      // The recording thread applied the filters.
+    } else if (!w.shown || (fdSet !== undefined && !w.fdFirst)) {
       put('return;');
       return new Function(...Object.keys(env), `return function line(p) { ${code.join('\n')} };`)(...Object.values(env)) as LineFn;
     }
-    if (pidSet !== undefined) put('if (!pidSet.has(pid)) return;');
-    if (hostSet !== undefined) put('if (!hostSet.has(p.host)) return;');
-    if (fdSet !== undefined) put('if (!fdSet.has(a)) return;');
-    put('const ok = r === 0;');
-    if (generic) put('setLast(r);');
-    if (opts.failedOnly) put('if (ok) return;');
-    if (opts.successfulOnly) put('if (!ok) return;');
-    put('const now = p.kernel.clock.now();');
-    put(`const args = ${w.needsArgs ? 'fillArgs(a, b_, c, d, e, f, g, h, i)' : 'NO_ARGS'};`);
-    put(`const res = ${w.resultShown ? 'result(p, def, args, r, undefined)' : 'ok ? ZERO : result(p, def, args, r, undefined)'};`);
-    put('const rn = ok ? res.n : 0;');
+    if (!fmt) {
+      if (pidSet !== undefined) put('if (!pidSet.has(pid)) return;');
+      if (hostSet !== undefined) put('if (!hostSet.has(p.host)) return;');
+      if (fdSet !== undefined) put('if (!fdSet.has(a)) return;');
+      put('const ok = r === 0;');
+      if (generic) put('setLast(r);');
+      if (opts.failedOnly) put('if (ok) return;');
+      if (opts.successfulOnly) put('if (!ok) return;');
+      put('const now = p.kernel.clock.now();');
+      put(`const args = ${w.needsArgs ? 'fillArgs(a, b_, c, d, e, f, g, h, i)' : 'NO_ARGS'};`);
+      put(`const res = ${w.resultShown ? 'result(p, def, args, r, undefined)' : 'ok ? ZERO : result(p, def, args, r, undefined)'};`);
+      put('const rn = ok ? res.n : 0;');
+    }
     put('L.reset();');
     if (json) {
-      put('const host = hostBytes(p.host);');
+      put(fmt ? 'const host = hostOfPid[pid];' : 'const host = hostBytes(p.host);');
       put(`L.reserve(${room} + host.length);`);
       put('let b = L.buf, dv = L.dv, n = L.n;');
       putConst(B.seq);
-      put('n = putUint(dv, n, ++st.seq);');
+      put(fmt ? 'n = putUint(dv, n, seq);' : 'n = putUint(dv, n, ++st.seq);');
       putConst(B.start);
       put('const at = n;');
       put('n = jnumAt(dv, n, start);');
@@ -1314,7 +1495,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       put('n = putBytes(dv, n, host);');
       putConst(w.json);
     } else {
-      put('lastText[pid] = res.text;');
+      if (!fmt) put('lastText[pid] = res.text;');
       const prefixed = opts.pids !== false && !opts.perProcess;
       if (prefixed) put('const prefix = prefixFor(pid);');
       put(`L.reserve(${room}${prefixed ? ' + prefix.length' : ''});`);
@@ -1330,7 +1511,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       putConst(w.text);
     }
-    const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     /** 'first': no argument printed yet; 'after': one was; 'runtime': sp says. */
     let state: 'first' | 'after' | 'runtime' = 'first';
     const comma = (): void => {
@@ -1352,6 +1532,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         if (json) put('b[n++] = 34;');
         return;
       }
+      if (kind === 'clockid' && fmt) {
+        comma();
+        put(`n = putBytes(dv, n, CB[${v}]);`);
+        return;
+      }
       if (kind === 'clockid') {
         put(`if (${v} >= 0 && ${v} < CB.length) {`);
         const before = state;
@@ -1368,10 +1553,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (kind === 'timespec') {
         put('{');
         put('let done = false;');
-        put(`if (ok && ${v}) {`);
-        put('const gv = guestView(p.mem);');
-        put(`if (${v} >= 0 && ${v} + 8 <= gv.byteLength) {`);
-        put(`const lo = gv.getUint32(${v}, true), hi = gv.getUint32(${v} + 4, true);`);
+        if (fmt) {
+          put(`const lo = lo_${v}, hi = hi_${v};`);
+          put('{ {');
+        } else {
+          put(`if (ok && ${v}) {`);
+          put('const gv = guestView(p.mem);');
+          put(`if (${v} >= 0 && ${v} + 8 <= gv.byteLength) {`);
+          put(`const lo = gv.getUint32(${v}, true), hi = gv.getUint32(${v} + 4, true);`);
+        }
         put('if (hi < 0x200000) {');
         put('let sec, nsec;');
         put('if (hi === 0 && lo < 0x80000000) { sec = (lo / 1000000000) | 0; nsec = lo - sec * 1000000000; } else { const ns = hi * 4294967296 + lo; sec = Math.floor(ns / 1e9); nsec = ns - sec * 1e9; }');
@@ -1414,7 +1604,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     put(`L.n = n; lineTail(def, r, ok, res.text, false, undefined, start, now, ${json});`);
     put('}');
     put('if (!L.end()) write(L.text(), pid);');
-    const body = `return function line(p, r, start, a, b_, c, d, e, f, g, h, i) {\n${code.join('\n')}\n};`;
+    const body = fmt ? `return function line(rv, o) {\n${code.join('\n')}\n};` : `return function line(p, r, start, a, b_, c, d, e, f, g, h, i) {\n${code.join('\n')}\n};`;
     return new Function(...Object.keys(env), body)(...Object.values(env)) as LineFn;
   };
   const writers = new WeakMap<SyscallDef, Writer | null>();
@@ -1592,6 +1782,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         emit(p.pid, e?.signal ? `${prefixOf(p.pid)}${t}+++ killed by ${e.signal} +++\n` : `${prefixOf(p.pid)}${t}+++ exited with ${e?.code ?? 0} +++\n`);
       }
     },
+    expand,
     finish() {
       if (!opts.summary) return;
       const write1 = opts.summaryOut ?? ((text: string): void => write(text));
