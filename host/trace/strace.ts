@@ -1281,6 +1281,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     L.n = n + 12 + body.length;
     L.end();
   };
+  let recBytes: Uint8Array | undefined;
+  let recDv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  const recView = (b: Uint8Array): DataView<ArrayBufferLike> => {
+    if (b !== recBytes) {
+      recBytes = b;
+      recDv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    return recDv;
+  };
   const defineHost = (pid: number, host: string): void => {
     hostSeen[pid] = host;
     putRecord(REC_HOST, pid, Buffer.from(host, 'utf8'));
@@ -1295,7 +1304,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const id = nextCallId++;
     putRecord(REC_DEF, id, Buffer.from(JSON.stringify({ module: def.module, name: def.name, strace: def.strace, classes: def.classes, params: def.params, mayBlock: def.mayBlock })));
     const size = recordSize(kinds, json);
-    const env: Record<string, unknown> = { L, entries, lastText, ZERO, st, guestView, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
+    const env: Record<string, unknown> = { T: opts.target, recView, entries, lastText, ZERO, st, guestView, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
     const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     const all = vals.join(', ');
     const code: string[] = [];
@@ -1334,14 +1343,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       put('if (hostSeen[pid] !== p.host) defineHost(pid, p.host);');
       put('const seq = ++st.seq;');
     } else put('lastText[pid] = ZERO.text;');
-    put(`L.reset(); L.reserve(${size});`);
-    put('const b = L.buf, dv = L.dv, n = L.n;');
-    put(`b[n] = ${REC_MARK}; b[n + 1] = ${REC_CALL}; dv.setUint16(n + 2, ${id}, true); dv.setUint32(n + 4, pid, true);`);
+    // Straight into the target (no line: no columns to count), through a view kept while its bytes stay the same.
+    put(`let n = T.length; if (n + ${size} > T.bytes.length) { T.flush(); n = T.length; }`);
+    put('const dv = recView(T.bytes);');
+    put(`dv.setUint16(n, ${REC_MARK | (REC_CALL << 8)}, true); dv.setUint16(n + 2, ${id}, true); dv.setUint32(n + 4, pid, true);`);
     put('dv.setFloat64(n + 8, start, true); dv.setFloat64(n + 16, now, true);');
     if (json) put('dv.setFloat64(n + 24, seq, true);');
     for (const x of stores) put(x);
-    put(`L.n = n + ${size};`);
-    put('L.end();');
+    put(`T.hold(n + ${size});`);
     const body = `return function record(p, r, start, ${all}) {\n${code.join('\n')}\n};`;
     return new Function(...Object.keys(env), body)(...Object.values(env)) as LineFn;
   };
