@@ -107,6 +107,9 @@ export interface RunResult {
   memory?: MemorySummary;
 }
 
+/** How long the run queue grows before its membership is kept in a Set (see Kernel.queued). */
+const QUEUED_SET_AT = 16;
+
 export class Kernel {
   readonly clock: Clock;
   readonly rng: Rng;
@@ -121,8 +124,13 @@ export class Kernel {
   /** Exited processes' instances, for the next fork of the same module. */
   readonly instances = new InstancePool();
   private runnable: Process[] = [];
-  /** The members of `runnable`, so requeue is O(1) with ten thousand processes (the array keeps the seeded pick order). */
-  private queued = new Set<Process>();
+  /**
+   * The members of `runnable` once it is long, so requeue stays O(1) with
+   * ten thousand processes (the array keeps the seeded pick order); a short
+   * one (a pair of processes waking each other) is scanned instead, which
+   * spares a Set insert and delete on every wake.
+   */
+  private queued: Set<Process> | undefined;
   private nextPid = 1;
   private live = 0;
   /** Processes scheduled to start later (scenario start times): the run is not over while any remain. */
@@ -254,9 +262,19 @@ export class Kernel {
   }
 
   private enqueue(p: Process): void {
-    if (this.queued.has(p)) return;
-    this.queued.add(p);
+    const q = this.queued;
+    if (q !== undefined) {
+      if (q.has(p)) return;
+      q.add(p);
+    } else if (this.runnable.includes(p)) return;
+    else if (this.runnable.length >= QUEUED_SET_AT) this.queued = new Set(this.runnable).add(p);
     this.runnable.push(p);
+  }
+  private dequeued(p: Process): void {
+    const q = this.queued;
+    if (q === undefined) return;
+    q.delete(p);
+    if (this.runnable.length === 0) this.queued = undefined;
   }
 
   /** Told of each process as it ends (the worker reports exits as they happen, so a timeout later keeps them). */
@@ -273,7 +291,12 @@ export class Kernel {
     this.reparent(p);
     this.onProcessExit?.(p);
     this.live--;
-    if (this.queued.delete(p)) this.runnable.splice(this.runnable.indexOf(p), 1);
+    // A long queue answers from its Set before the array is searched (ten thousand processes exiting).
+    const at = this.queued === undefined || this.queued.has(p) ? this.runnable.indexOf(p) : -1;
+    if (at >= 0) {
+      this.runnable.splice(at, 1);
+      this.dequeued(p);
+    }
     this.observer?.onExit?.(p);
   }
 
@@ -425,7 +448,7 @@ export class Kernel {
     const p = this.runnable[i]!;
     this.runnable[i] = this.runnable[n - 1]!;
     this.runnable.pop();
-    this.queued.delete(p);
+    this.dequeued(p);
     return p;
   }
 
@@ -497,7 +520,7 @@ export class Kernel {
           }
           continue;
         }
-        const next = this.timers.next();
+        const next = this.timers.size ? this.timers.next() : undefined;
         if (!this.clock.realTime) {
           if (next !== undefined) {
             this.clock.advanceTo(next);
