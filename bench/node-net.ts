@@ -2,6 +2,7 @@
 // bench/c/stream.c and bench/c/pingpong.c, in this process: the reference
 // the real network's throughput and latency are measured against.
 import * as net from 'node:net';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 function listen(onConn: (c: net.Socket) => void): Promise<net.Server> {
   return new Promise((resolve) => {
@@ -20,6 +21,7 @@ export async function nodeNetStream(mb: number): Promise<number> {
   const c = net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
   await new Promise<void>((r) => c.once('connect', () => r()));
   const chunk = Buffer.alloc(65536, 'x');
+  if (total === 0) done(); // a run of 0: the set-up only, what a fresh worker's figure is taken from
   const t = process.hrtime.bigint();
   let sent = 0;
   const pump = (): void => {
@@ -44,6 +46,7 @@ export async function nodeNetPingPong(n: number): Promise<number> {
   const t = process.hrtime.bigint();
   await new Promise<void>((resolve) => {
     let left = n;
+    if (left <= 0) return resolve();
     c.on('data', (d: Buffer) => {
       left -= d.length;
       if (left <= 0) return resolve();
@@ -55,4 +58,30 @@ export async function nodeNetPingPong(n: number): Promise<number> {
   c.destroy();
   srv.close();
   return ns;
+}
+
+/**
+ * The same in a fresh worker thread, as the guest pair's fresh-worker row
+ * runs: Node's net code starts cold (JIT warm-up counted), connection set-up
+ * and the thread's start excluded from `ns` (measured inside, as above);
+ * `cpuNs` is this process's CPU for the whole worker, start-up included
+ * (take a run of 0 from it, as the guest pair's rows do).
+ */
+export async function nodeNetFresh(kind: 'stream' | 'ping', n: number): Promise<{ ns: number; cpuNs: number }> {
+  const c0 = process.cpuUsage();
+  const w = new Worker(new URL(import.meta.url), { workerData: { nodeNet: kind, n } });
+  const ns = await new Promise<number>((resolve, reject) => {
+    w.once('message', (m: number) => resolve(m));
+    w.once('error', reject);
+    w.once('exit', (code) => reject(new Error(`node:net ${kind} worker exited ${code}`)));
+  });
+  await new Promise((r) => w.once('exit', r));
+  const c = process.cpuUsage(c0);
+  return { ns, cpuNs: (c.user + c.system) * 1000 };
+}
+
+if (!isMainThread && workerData && typeof workerData === 'object' && 'nodeNet' in workerData) {
+  const { nodeNet, n } = workerData as { nodeNet: 'stream' | 'ping'; n: number };
+  const ns = nodeNet === 'stream' ? await nodeNetStream(n) : await nodeNetPingPong(n);
+  parentPort!.postMessage(ns);
 }

@@ -107,6 +107,9 @@ export interface RunResult {
   memory?: MemorySummary;
 }
 
+/** How long the run queue grows before its membership is kept in a Set (see Kernel.queued). */
+const QUEUED_SET_AT = 16;
+
 export class Kernel {
   readonly clock: Clock;
   readonly rng: Rng;
@@ -121,21 +124,27 @@ export class Kernel {
   /** Exited processes' instances, for the next fork of the same module. */
   readonly instances = new InstancePool();
   private runnable: Process[] = [];
-  /** The members of `runnable`, so requeue is O(1) with ten thousand processes (the array keeps the seeded pick order). */
-  private queued = new Set<Process>();
+  /**
+   * The members of `runnable` once it is long, so requeue stays O(1) with
+   * ten thousand processes (the array keeps the seeded pick order); a short
+   * one (a pair of processes waking each other) is scanned instead, which
+   * spares a Set insert and delete on every wake.
+   */
+  private queued: Set<Process> | undefined;
   private nextPid = 1;
   private live = 0;
   /** Processes scheduled to start later (scenario start times): the run is not over while any remain. */
   private pendingStarts = 0;
   /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
   private external = 0;
-  private kickResolve: (() => void) | undefined;
+  /** Set while run()'s loop waits on the host's event loop for a kick (or its timer). */
+  private waiting = false;
   /** The timer of the current idle wait (the next kernel timer's deadline), cleared by the kick that ends the wait first. */
   private kickTimer: NodeJS.Timeout | undefined;
-  /** Made once, not per idle wait: an idle wait allocates only its Promise. */
-  private readonly takeResolve = (r: () => void): void => {
-    this.kickResolve = r;
-  };
+  /** run()'s outcome, settled when the loop ends. */
+  private runSettle: { resolve: (r: RunResult) => void; reject: (e: unknown) => void } | undefined;
+  /** The loop's continuation after a wait or a yield to the host (made once: a wait allocates nothing). */
+  private readonly resume = (): void => this.loop();
   private readonly timerKick = (): void => {
     this.kickTimer = undefined;
     this.kick();
@@ -253,9 +262,19 @@ export class Kernel {
   }
 
   private enqueue(p: Process): void {
-    if (this.queued.has(p)) return;
-    this.queued.add(p);
+    const q = this.queued;
+    if (q !== undefined) {
+      if (q.has(p)) return;
+      q.add(p);
+    } else if (this.runnable.includes(p)) return;
+    else if (this.runnable.length >= QUEUED_SET_AT) this.queued = new Set(this.runnable).add(p);
     this.runnable.push(p);
+  }
+  private dequeued(p: Process): void {
+    const q = this.queued;
+    if (q === undefined) return;
+    q.delete(p);
+    if (this.runnable.length === 0) this.queued = undefined;
   }
 
   /** Told of each process as it ends (the worker reports exits as they happen, so a timeout later keeps them). */
@@ -272,7 +291,12 @@ export class Kernel {
     this.reparent(p);
     this.onProcessExit?.(p);
     this.live--;
-    if (this.queued.delete(p)) this.runnable.splice(this.runnable.indexOf(p), 1);
+    // A long queue answers from its Set before the array is searched (ten thousand processes exiting).
+    const at = this.queued === undefined || this.queued.has(p) ? this.runnable.indexOf(p) : -1;
+    if (at >= 0) {
+      this.runnable.splice(at, 1);
+      this.dequeued(p);
+    }
     this.observer?.onExit?.(p);
   }
 
@@ -325,14 +349,30 @@ export class Kernel {
   }
   /** Called by outside sources after they made a process runnable. */
   kick(): void {
-    const r = this.kickResolve;
-    if (r === undefined) return;
-    this.kickResolve = undefined;
+    if (!this.endWait()) return;
+    // The loop goes on once the caller's code is done (a microtask, as an awaited Promise would).
+    queueMicrotask(this.resume);
+  }
+
+  /**
+   * kick() for a caller with nothing left to do after it (a real socket's
+   * 'data' handler): the loop runs now, inside the caller's host event, as
+   * node:net's own handler would write its reply there, with no microtask
+   * hop. A kick while the loop runs (not waiting) does nothing, as kick().
+   */
+  kickNow(): void {
+    if (this.endWait()) this.loop();
+  }
+
+  /** Ends the current idle wait, if the loop is in one. */
+  private endWait(): boolean {
+    if (!this.waiting) return false;
+    this.waiting = false;
     if (this.kickTimer !== undefined) {
       clearTimeout(this.kickTimer);
       this.kickTimer = undefined;
     }
-    r();
+    return true;
   }
 
   /**
@@ -408,7 +448,7 @@ export class Kernel {
     const p = this.runnable[i]!;
     this.runnable[i] = this.runnable[n - 1]!;
     this.runnable.pop();
-    this.queued.delete(p);
+    this.dequeued(p);
     return p;
   }
 
@@ -435,68 +475,98 @@ export class Kernel {
   }
 
   /** Runs until every process has exited, or a deadlock, or killAll. */
-  async run(): Promise<RunResult> {
+  run(): Promise<RunResult> {
     this.slices = 0;
-    while ((this.live > 0 || this.pendingStarts > 0) && !this.stopped) {
-      if (this.limits.maxVirtualNs !== undefined && !this.clock.realTime && this.clock.now() > this.limits.maxVirtualNs) {
-        this.stopForVirtualTime();
-        break;
-      }
-      // Events already due (a packet arriving now) go before the next slice, so
-      // a guest polling without blocking still sees the network move.
-      if (this.timers.size) this.timers.fireDue(this.clock.now());
-      if (!this.ending && this.anyClient && this.liveClients === 0 && this.pendingClients === 0 && !this.servicesBusy()) {
-        this.stopServices();
-        if (this.live === 0) break;
-      }
-      const p = this.pick();
-      if (p) {
-        if (p.state !== 'runnable') continue;
-        this.current = p;
-        this.onSlice?.(p);
-        p.runSlice();
-        this.current = undefined;
-        if ((p.state as string) === 'exited') p.release();
-        // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.
-        if (++this.slices % 256 === 0) {
-          this.onIdle?.();
-          await yieldToHost();
-        }
-        continue;
-      }
-      const next = this.timers.next();
-      if (!this.clock.realTime) {
-        if (next !== undefined) {
-          this.clock.advanceTo(next);
-          this.timers.fireDue(this.clock.now());
-          continue;
-        }
-        if (this.external > 0) {
-          await this.waitKick(undefined);
-          continue;
-        }
-        this.reportDeadlock();
-        break;
-      }
-      const now = this.clock.now();
-      if (next !== undefined && next <= now) {
-        this.timers.fireDue(now);
-        continue;
-      }
-      if (next === undefined && this.external === 0) {
-        this.reportDeadlock();
-        break;
-      }
-      await this.waitKick(next === undefined ? undefined : next - now);
-      this.timers.fireDue(this.clock.now());
-    }
-    return this.result();
+    return new Promise<RunResult>((resolve, reject) => {
+      this.runSettle = { resolve, reject };
+      this.loop();
+    });
   }
 
-  private waitKick(ns: number | undefined): Promise<void> {
+  /**
+   * run()'s loop: returns to the host's event loop when it must wait (a
+   * kick or its timer calls it again) or yield (setImmediate calls it
+   * again), and settles run()'s Promise when the run ends.
+   */
+  private loop(): void {
+    const settle = this.runSettle;
+    if (settle === undefined) return;
+    try {
+      while ((this.live > 0 || this.pendingStarts > 0) && !this.stopped) {
+        if (this.limits.maxVirtualNs !== undefined && !this.clock.realTime && this.clock.now() > this.limits.maxVirtualNs) {
+          this.stopForVirtualTime();
+          break;
+        }
+        // Events already due (a packet arriving now) go before the next slice, so
+        // a guest polling without blocking still sees the network move.
+        if (this.timers.size) this.timers.fireDue(this.clock.now());
+        if (!this.ending && this.anyClient && this.liveClients === 0 && this.pendingClients === 0 && !this.servicesBusy()) {
+          this.stopServices();
+          if (this.live === 0) break;
+        }
+        const p = this.pick();
+        if (p) {
+          if (p.state !== 'runnable') continue;
+          this.current = p;
+          this.onSlice?.(p);
+          p.runSlice();
+          this.current = undefined;
+          if ((p.state as string) === 'exited') p.release();
+          // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.
+          if (++this.slices % 256 === 0) {
+            this.onIdle?.();
+            setImmediate(this.resume);
+            return;
+          }
+          continue;
+        }
+        const next = this.timers.size ? this.timers.next() : undefined;
+        if (!this.clock.realTime) {
+          if (next !== undefined) {
+            this.clock.advanceTo(next);
+            this.timers.fireDue(this.clock.now());
+            continue;
+          }
+          if (this.external > 0) return this.waitKick(undefined);
+          this.reportDeadlock();
+          break;
+        }
+        if (next === undefined) {
+          if (this.external === 0) {
+            this.reportDeadlock();
+            break;
+          }
+          // Nothing is due: no clock read, no timer; the wait ends with a kick (the loop's top fires what came due).
+          return this.waitKick(undefined);
+        }
+        const now = this.clock.now();
+        if (next <= now) {
+          this.timers.fireDue(now);
+          continue;
+        }
+        return this.waitKick(next - now);
+      }
+    } catch (e) {
+      this.runSettle = undefined;
+      settle.reject(e);
+      return;
+    }
+    this.runSettle = undefined;
+    let result: RunResult;
+    try {
+      result = this.result();
+    } catch (e) {
+      settle.reject(e);
+      return;
+    }
+    settle.resolve(result);
+  }
+
+  /** Waits on the host's event loop until a kick, or `ns` (the next kernel timer) passes. */
+  private waitKick(ns: number | undefined): void {
     this.onIdle?.();
+    this.waiting = true;
     if (ns !== undefined) this.kickTimer = setTimeout(this.timerKick, Math.max(0, Math.ceil(ns / 1e6)));
-    return new Promise<void>(this.takeResolve);
   }
 
   private stopForVirtualTime(): void {
@@ -539,10 +609,6 @@ export class Kernel {
     const memory = summariseFootprints(this.processes.map((p) => p.footprint ?? p.memoryFootprint()));
     return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net ? { network: net } : {}), memory };
   }
-}
-
-function yieldToHost(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
 }
 
 export type { OpenFile };

@@ -335,9 +335,10 @@ export class RealStream implements Carrier, HostSocket {
         this.paused = true;
         c.pause();
       }
-      // A short read drained the socket: run the reader now. A full one
+      // A short read drained the socket: run the reader now, inside this
+      // event (as node:net's own handler would reply from it). A full one
       // (Node reads 64 KiB at a time) may have more behind it in this turn.
-      if (b.length < FULL_READ) this.rn.kernel.kick();
+      if (b.length < FULL_READ) this.rn.kernel.kickNow();
       else this.rn.kickSoon();
     });
     c.on('end', () => {
