@@ -52,6 +52,22 @@ describe('GuestMemory views', () => {
     expect(mem.iovecs(0, 0)).toBe(iovsBefore);
   });
 
+  it('checks bounds against the grown length, not the one it started with', () => {
+    const wm = new WebAssembly.Memory({ initial: 1, maximum: 4 });
+    const mem = new GuestMemory(wm);
+    expect(mem.size).toBe(65536);
+    expect(errnoOf(() => mem.setU64Safe(65536, 7))).toBe(E.EFAULT);
+    expect(errnoOf(() => mem.check(65532, 8))).toBe(E.EFAULT);
+    wm.grow(2);
+    expect(mem.size).toBe(3 * 65536);
+    mem.setU64Safe(65536, 2 ** 40 + 5);
+    expect(new DataView(wm.buffer).getBigUint64(65536, true)).toBe(2n ** 40n + 5n);
+    expect(mem.valid(3 * 65536 - 8, 8)).toBe(true);
+    expect(errnoOf(() => mem.check(3 * 65536 - 4, 8))).toBe(E.EFAULT);
+    mem.setU8(3 * 65536 - 1, 0x41);
+    expect(errnoOf(() => mem.cstring(3 * 65536 - 1))).toBe(E.EFAULT);
+  });
+
   it('decodes iovecs into one reused array, with EINVAL and EFAULT as before', () => {
     const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
     mem.setU32(0, 4096); mem.setU32(4, 10);

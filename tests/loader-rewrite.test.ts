@@ -68,9 +68,15 @@ const TRICKY = `
         (br $outer)))
     (local.get $s))
   (func $pair (result i32 i32) (i32.const 5) (i32.const 6))
+  (func $wclock (type $clock_t) (local $unused i32)
+    (i32.and (call $clock (local.get 0) (local.get 1) (local.get 2)) (i32.const 65535)))
+  (func $wswap (type $clock_t)
+    (call $clock (local.get 2) (local.get 1) (local.get 0)))
   (func $main (export "_start") (local $k i32) (local $r i32)
     (drop (call $clock (i32.const 1) (i64.const 0x300000002) (i32.const 16)))
     (drop (call_indirect (type $clock_t) (i32.const 2) (i64.const -1) (i32.const 24) (i32.const 2)))
+    (drop (call $wclock (i32.const 3) (i64.const 0x500000004) (i32.const 32)))
+    (drop (call $wswap (i32.const 40) (i64.const 7) (i32.const 4)))
     (loop $grow
       (local.set $r (i32.add (local.get $r) (memory.grow (i32.const 1))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
@@ -142,12 +148,14 @@ describe('loader: the byte rewrite before a native Asyncify', () => {
         'fd_write(1,0,0,0)',
         'clock_time_get$i32(1,2,3,16)',
         'clock_time_get$i32(2,-1,-1,24)',
+        'clock_time_get$i32(3,4,5,32)',
+        'clock_time_get$i32(4,7,0,40)',
         ...[1, 2, 3].flatMap((p) => ['memory_grow_pre(1)', `memory_grow_post(${p})`]),
       ]);
       // The start function's global write is seen by _start; then 1+2+3 from the growth, 14+21+3 through the table and ref.func, sum(10) = 29, 5+6, 4 pages.
       expect(js.exits).toEqual([8192, 6 + 14 + 21 + 3 + 29 + 11 + 4]);
-      // Entries: socklab$start, init, main, twice, thrice, thrice, sum, pair (8); loops: 3 of grow, 11 of sum's outer, 29 of its inner.
-      expect(js.fuel).toBe(fuel ? 8n + 3n + 11n + 29n : -1n);
+      // Entries: socklab$start, init, main, wclock, wswap, twice, thrice, thrice, sum, pair (10); loops: 3 of grow, 11 of sum's outer, 29 of its inner.
+      expect(js.fuel).toBe(fuel ? 10n + 3n + 11n + 29n : -1n);
     }
   });
 
@@ -168,9 +176,13 @@ describe('loader: the byte rewrite before a native Asyncify', () => {
         'socklab$memory_grow_pre=socklab_rt.memory_grow_pre',
         'socklab$memory_grow_post=socklab_rt.memory_grow_post',
         'socklab$fuel_exhausted=socklab_rt.fuel_exhausted',
-        'init', 'twice', 'thrice', 'sum', 'pair', 'main',
+        'init', 'twice', 'thrice', 'sum', 'pair', 'wclock', 'wswap', 'main',
         'socklab$narrow$clock_time_get', 'socklab$grow', 'socklab$start',
       ]);
+      // A function that starts by passing its parameters to the narrowed import (wasi-libc's wrapper) splits the i64 itself; others call the shim.
+      const text = mod.emitText();
+      expect(text).toMatch(/\(func \$wclock[^]*?\(call \$clock\n[^]*?\(func \$wswap/);
+      expect(text).toMatch(/\(func \$wswap[^]*?\(call \$socklab\$narrow\$clock_time_get\n/);
       // Local names stay with their (renumbered) functions.
       expect(binaryen.getFunctionInfo(mod.getFunction('sum')).vars).toHaveLength(2);
       expect(mod.emitText()).toMatch(/\(func \$sum[^\n]*\n\s*\(local \$i i32\)/);

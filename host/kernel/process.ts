@@ -16,6 +16,8 @@ import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layo
 import type { LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
+/** A fast call's handler: at most four parameters (importFor). */
+type Handler4 = (p: Process, a: number, b: number, c: number, d: number) => number;
 
 /** Fuel units a process runs between preemptions (about a millisecond of guest work). */
 export const FUEL_SLICE = 1_000_000;
@@ -579,19 +581,21 @@ export class Process implements Waiter {
    * it goes on without the unwind (a traced or fast loop takes this path).
    */
   private endOfCall(r: number): number {
-    const k = this.kernel;
-    if (++this.sliceCalls >= k.sliceBudget || this.preemptRequested) {
-      if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
-        this.sliceCalls = 0;
-        return r;
-      }
-      this.resumeValue = r;
-      this.state = 'runnable';
-      k.requeue(this);
-      this.unwind();
-      return 0;
-    }
+    // Only the count is inline: what a slice's end does is out of line, so a fast call's whole path stays small enough for V8 to inline.
+    if (++this.sliceCalls >= this.kernel.sliceBudget || this.preemptRequested) return this.endOfSlice(r);
     return r;
+  }
+  private endOfSlice(r: number): number {
+    const k = this.kernel;
+    if (!this.preemptRequested && this.signals.pending.size === 0 && k.continues(this)) {
+      this.sliceCalls = 0;
+      return r;
+    }
+    this.resumeValue = r;
+    this.state = 'runnable';
+    k.requeue(this);
+    this.unwind();
+    return 0;
   }
 
   /**
@@ -612,31 +616,47 @@ export class Process implements Waiter {
   /** @internal the fast path proper, once fastReady() said yes. */
   fastCall(def: SyscallDef, a: number, b: number, c: number, d: number): number {
     const k = this.kernel;
-    const u = undefined as unknown as number;
+    if (k.observer !== undefined) return this.fastTraced(def, a, b, c, d);
     k.clock.tick();
-    // An observer with raw hooks (the tracer) sees the call as dispatch shows it; a narrowed i64 (skip64, which it does not print) is undefined.
-    const obs = k.observer as (SyscallObserver & RawSyscallHooks) | undefined;
-    if (obs !== undefined) {
-      this.callStart = k.clock.now();
-      if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, u, u, u, u, u);
-    }
     this.currentCall = def;
     let r: number;
     try {
-      r = (def.handler as unknown as Handler9)(this, a, b, c, d, u, u, u, u, u);
+      r = (def.handler as unknown as Handler4)(this, a, b, c, d);
     } catch (err) {
-      if (err instanceof Errno) {
-        r = err.errno;
-        if (err.note) this.note = err.note;
-      } else if (err instanceof ProcExit || err instanceof Killed) throw err;
-      else throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
+      r = this.fastFailed(def, err, a, b, c, d);
     }
     this.currentCall = undefined;
-    if (obs !== undefined) {
-      obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
-      this.callStart = -1;
-    }
     return this.endOfCall(r);
+  }
+  /** A traced fast call: an observer with raw hooks (the tracer) sees it as dispatch shows it; a narrowed i64 (skip64, which it does not print) is undefined. */
+  private fastTraced(def: SyscallDef, a: number, b: number, c: number, d: number): number {
+    const k = this.kernel;
+    const u = undefined as unknown as number;
+    const obs = k.observer as SyscallObserver & RawSyscallHooks;
+    k.clock.tick();
+    this.callStart = k.clock.now();
+    if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, u, u, u, u, u);
+    this.currentCall = def;
+    let r: number;
+    try {
+      r = (def.handler as unknown as Handler4)(this, a, b, c, d);
+    } catch (err) {
+      r = this.fastFailed(def, err, a, b, c, d);
+    }
+    this.currentCall = undefined;
+    obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
+    this.callStart = -1;
+    return this.endOfCall(r);
+  }
+  /** A fast handler threw: an Errno is its result, as dispatch makes it; exits and kills go on; anything else is a host bug. */
+  private fastFailed(def: SyscallDef, err: unknown, a: number, b: number, c: number, d: number): number {
+    if (err instanceof Errno) {
+      if (err.note) this.note = err.note;
+      return err.errno;
+    }
+    if (err instanceof ProcExit || err instanceof Killed) throw err;
+    const u = undefined as unknown as number;
+    throw internalError(this, def, argList(def, a, b, c, d, u, u, u, u, u), err);
   }
 
   /**
@@ -941,7 +961,15 @@ function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => nu
 function narrowImportFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
   const u = undefined as unknown as number;
   const call = (p: Process, a: number, b: number, c: number, d: number): number => p.dispatch(def, a, b, c, d, u, u, u, u, u);
-  const go = narrowedAt(slot, def, call, def.params.findIndex((q) => q.kind === 'skip64'));
+  const k = def.params.findIndex((q) => q.kind === 'skip64');
+  if (k === 1 && def.params.length === 3) {
+    // clock_gettime's shape (clock, precision, out): one closure of the wasm arity, with no second layer to inline.
+    return (a: number, lo: number, hi: number, c: number): number => {
+      const p = slot.p;
+      return p.fastReady() ? p.fastCall(def, a, u, c, u) : call(p, a, i64Of(lo, hi), c, u);
+    };
+  }
+  const go = narrowedAt(slot, def, call, k);
   // Arity as the wasm signature's (one more than the parameters: the i64 is two), for V8's faster import wrapper.
   switch (def.params.length) {
     case 1: return (a: number, b: number) => go(a, b, u, u, u);

@@ -39,7 +39,7 @@ export interface LoadedModule {
 }
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v5';
+const TRANSFORM_VERSION = 'v6';
 /** The cache key's name for the Asyncify step run by binaryen.js (a native wasm-opt is named by loader/wasmopt.ts). */
 const BINARYEN_JS = 'binaryen.js';
 /** The cache key's name for the steps before a native Asyncify, done on the bytes (loader/rewrite.ts). */

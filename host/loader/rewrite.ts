@@ -16,7 +16,10 @@
 //     functions and socklab$start) and after each loop's block type;
 //   - each narrowed import (an i64 parameter) is imported as
 //     name + NARROW_SUFFIX with the i64 split in two i32s, behind a shim of
-//     the original type. socklab$grow and the shims are not charged.
+//     the original type; a function whose code starts by calling that
+//     import with its own parameters (wasi-libc's __wasi_clock_time_get)
+//     splits the i64 in place instead (after its fuel charge).
+//     socklab$grow and the shims are not charged.
 // Function indices shift by the imports added; calls, ref.func, element
 // segments, exports and the name section (functions, locals, labels) are
 // renumbered. Instructions are only decoded to find their ends: everything
@@ -416,6 +419,8 @@ function rewrite(bytes: Uint8Array, opts: RewriteOptions): Uint8Array {
 
   // Narrowed imports: same index, new name and type; every use goes to a shim of the old type instead.
   const narrowed = new Map<number, number>();
+  /** Per narrowed import: its parameter count and the shim's code (the split and the call, no locals, no end). */
+  const splits = new Map<number, { params: number; code: Out }>();
   for (let i = 0, f = 0; i < imports.length; i++) {
     const imp = imports[i]!;
     if (imp.kind !== 0) continue;
@@ -424,12 +429,14 @@ function rewrite(bytes: Uint8Array, opts: RewriteOptions): Uint8Array {
     const sig = types[imp.type!]!;
     if (!opts.narrow.has(key) || !sig.params.includes(I64)) continue;
     const split = sig.params.flatMap((t) => (t === I64 ? [I32, I32] : [t]));
-    const body = new Out().byte(0); // no locals
+    const code = new Out();
     sig.params.forEach((t, p) => {
-      if (t === I64) body.byte(0x20).u32(p).byte(0xa7).byte(0x20).u32(p).bytes([0x42, 0x20, 0x88, 0xa7]); // low; (p >> 32) low
-      else body.byte(0x20).u32(p);
+      if (t === I64) code.byte(0x20).u32(p).byte(0xa7).byte(0x20).u32(p).bytes([0x42, 0x20, 0x88, 0xa7]); // low; (p >> 32) low
+      else code.byte(0x20).u32(p);
     });
-    body.byte(0x10).u32(index).byte(0x0b);
+    code.byte(0x10).u32(index);
+    splits.set(index, { params: sig.params.length, code });
+    const body = new Out().byte(0).bytes(code.done()).byte(0x0b); // no locals
     narrowed.set(index, addFunc(imp.type!, `socklab$narrow$${str(imp.name)}`, body));
     imports[i] = { ...imp, name: new TextEncoder().encode(`${str(imp.name)}${NARROW_SUFFIX}`), type: typeIndex(split, sig.results) };
   }
@@ -479,6 +486,13 @@ function rewrite(bytes: Uint8Array, opts: RewriteOptions): Uint8Array {
     for (let n = r.u32(); n > 0; n--) (r.u32(), r.valtype());
     body.bytes(codeBytes.subarray(f.start, r.i));
     if (charge) body.bytes(charge);
+    // A function that starts by passing its parameters on to a narrowed import (wasi-libc's __wasi_clock_time_get)
+    // splits the i64 itself: one wasm call less on every such syscall, and one function less for Asyncify.
+    const split = forwardsTo(r, splits);
+    if (split) {
+      body.bytes(split.code.done());
+      r.i = split.rest;
+    }
     walk(r, body, edit, false);
     codeOut.sized(body);
   }
@@ -558,6 +572,30 @@ function rewrite(bytes: Uint8Array, opts: RewriteOptions): Uint8Array {
   }
   for (const id of pending) emit(id, built.get(id)!.done());
   return out.done().slice();
+}
+
+/**
+ * The narrowed import a function's code starts by calling with its first
+ * parameters in order (`local.get 0 .. local.get n-1; call import`, n the
+ * import's parameters: the module validated, so the types match), and where
+ * the code after that call begins. r stands after the locals.
+ */
+function forwardsTo(r: In, splits: ReadonlyMap<number, { params: number; code: Out }>): { code: Out; rest: number } | undefined {
+  if (!splits.size) return undefined;
+  const c = new In(r.b, r.i, r.end);
+  try {
+    let n = 0;
+    while (c.i < c.end && c.b[c.i] === 0x20) {
+      c.i++;
+      if (c.u32() !== n++) return undefined;
+    }
+    if (c.byte() !== 0x10) return undefined;
+    const s = splits.get(c.u32());
+    return s && s.params === n ? { code: s.code, rest: c.i } : undefined;
+  } catch (e) {
+    if (e instanceof Unsupported) return undefined;
+    throw e;
+  }
 }
 
 function limits(r: In): void {
