@@ -434,7 +434,9 @@ export class VirtualTcp implements Carrier {
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
-      // Our sleepers re-check (no poller sees WAKE_QUIET); between hosts our room opens only when the ACK reaches us (ackArrives).
+      // A re-check for our sleepers (no poller sees WAKE_QUIET). Between hosts nothing they wait for changed
+      // (the ACK's arrival opens our room: ackArrives), but each re-check costs a blocked call its syscall's
+      // time, so dropping it would move every two-host trace.
       s.notify(WAKE_QUIET);
     }, n, segments);
     return n;
@@ -497,7 +499,7 @@ export class VirtualTcp implements Carrier {
       this.fin((acknowledge) => {
         if (!p.closed) acknowledge();
         p.onEof();
-        // A linger wait re-checks; between hosts it ends when the FIN's ACK reaches us (ackArrives).
+        // A linger wait re-checks (on one host the ACK is in); between hosts the FIN's ACK wakes it (ackArrives).
         s.notify();
       });
     }
