@@ -5,9 +5,11 @@
 // arrival is acknowledged at once; a lost pure ACK is not sent again: the
 // sender retransmits what it covered when its RTO expires, unless a later
 // acknowledgement got through first, and the receiver acknowledges the
-// copy. The socket state machine (socket.ts) decides what may be sent; this
-// moves the bytes and the FIN/RST and reports arrivals through the peer
-// socket's named methods.
+// copy. The sender keeps what it sent (its buffer room, SIOCOUTQ, a linger
+// wait) until an acknowledgement covering it reaches it, as Linux frees its
+// write queue only then (tcp_clean_rtx_queue). The socket state machine
+// (socket.ts) decides what may be sent; this moves the bytes and the
+// FIN/RST and reports arrivals through the peer socket's named methods.
 import { E } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { WAKE_OUT, WAKE_QUIET, WAKE_STATE } from '../../kernel/wait.js';
@@ -88,12 +90,30 @@ interface Waiting {
 export class VirtualTcp implements Carrier {
   /** The peer's side of the connection: its sequence numbers are our acknowledgements. */
   private pc!: VirtualTcp;
-  /** Bytes sent to the peer that have not arrived yet. */
-  private inflight = 0;
+  /**
+   * snd_una: the first sequence number no acknowledgement that reached us
+   * covers yet. Everything from here to sndNxt (data, and a FIN) is still
+   * ours: counted against the send buffer, in SIOCOUTQ, awaited by a linger.
+   */
+  private una: number;
+  /** Our FIN was sent (it is the last sequence number, sndNxt - 1). */
+  private finSent = false;
+  /**
+   * Acknowledgements on their way to us that will advance una: arrival
+   * times and ack numbers, both increasing (one arriving no sooner than an
+   * equal or higher one frees nothing more, and is not kept). Read when
+   * una is (settle); a timer is set only while someone waits for them.
+   */
+  private readonly ackAt: number[] = [];
+  private readonly ackNo: number[] = [];
+  private ackHead = 0;
+  /** The timer that wakes a waiting writer or linger at the next acknowledgement's arrival, and when it is due. */
+  private ackTimer: number | undefined;
+  private ackTimerAt = 0;
+  /** A close waits for everything to be acknowledged (SO_LINGER): acknowledgements wake it. */
+  private lingering = false;
   /** The last arrival time scheduled toward the peer: a stream never overtakes itself. */
   private lastArrival = 0;
-  /** Our FIN reached the peer after everything sent before it (the virtual network acknowledges on arrival). */
-  private finAcked = false;
   /** What this side had sent, and received, by a given time (for segments built later). */
   private readonly sent: Steps;
   private readonly rcvd: Steps;
@@ -114,6 +134,7 @@ export class VirtualTcp implements Carrier {
   ) {
     this.sent = new Steps(sndNxt);
     this.rcvd = new Steps(rcvNxt);
+    this.una = sndNxt;
   }
 
   /** The two ends of a handshake that reached the listener: each socket's carrier, with the sequence numbers the SYNs used. */
@@ -186,8 +207,88 @@ export class VirtualTcp implements Carrier {
     // Built only for a capture: every arrival comes here.
     if (pc.capture()) pc.record(pc.segment(TCP_ACK, at, { ack: end }), at, back);
     if (back === undefined) this.resend(end, at, due, rto, segments, firstTx, lastTx > firstTx);
-    // Only a waiting retransmission reads the acknowledgement (heard ignores it otherwise).
-    else if (this.waiting.length) this.heard(pc.rcvd.at(at), back);
+    else {
+      const ack = pc.rcvd.at(at);
+      this.ackArrives(((ack - end) | 0) > 0 ? ack : end, back);
+      // Only a waiting retransmission reads the acknowledgement (heard ignores it otherwise).
+      if (this.waiting.length) this.heard(ack, back);
+    }
+  }
+
+  /**
+   * An acknowledgement of everything before `ack` reaches us at `at`: what
+   * it covers leaves our send queue then (tcp_clean_rtx_queue), and a
+   * writer that found no room is woken with POLLOUT (tcp_check_space), a
+   * linger wait re-checks. Cumulative: a later one frees all before it.
+   */
+  private ackArrives(ack: number, at: number): void {
+    if (((ack - this.una) | 0) <= 0) return;
+    if (at <= this.net.kernel.clock.now()) {
+      // One host: in before the arrival's own wake, which tells a linger.
+      this.una = ack;
+      if (this.s.host !== this.p.host) this.ackWake();
+      return;
+    }
+    const times = this.ackAt;
+    const nos = this.ackNo;
+    const head = this.ackHead;
+    // Kept only if no acknowledgement as high arrives as soon; it makes later, lower ones useless.
+    let i = times.length;
+    while (i > head && times[i - 1]! >= at) i--;
+    if (i > head && ((nos[i - 1]! - ack) | 0) >= 0) return;
+    let j = i;
+    while (j < times.length && ((nos[j]! - ack) | 0) <= 0) j++;
+    times.splice(i, j - i, at);
+    nos.splice(i, j - i, ack);
+    this.ackTimerNeeded();
+  }
+
+  /** Takes in the acknowledgements that have reached us by now. */
+  private settle(): void {
+    const times = this.ackAt;
+    if (this.ackHead === times.length) return;
+    const now = this.net.kernel.clock.now();
+    let h = this.ackHead;
+    for (; h < times.length && times[h]! <= now; h++) {
+      const ack = this.ackNo[h]!;
+      if (((ack - this.una) | 0) > 0) this.una = ack;
+    }
+    if (h === times.length) {
+      times.length = 0;
+      this.ackNo.length = 0;
+      h = 0;
+    } else if (h > 64) {
+      times.splice(0, h);
+      this.ackNo.splice(0, h);
+      h = 0;
+    }
+    this.ackHead = h;
+  }
+
+  /** While a writer found no room (SOCK_NOSPACE) or a close lingers, the next acknowledgement's arrival wakes it: a timer at that time. */
+  private ackTimerNeeded(): void {
+    if (!(this.nospace || this.lingering) || this.ackHead === this.ackAt.length) return;
+    const at = this.ackAt[this.ackHead]!;
+    const timers = this.net.kernel.timers;
+    if (this.ackTimer !== undefined) {
+      if (this.ackTimerAt <= at) return;
+      timers.cancel(this.ackTimer);
+    }
+    this.ackTimerAt = at;
+    this.ackTimer = timers.add(at, () => {
+      this.ackTimer = undefined;
+      this.settle();
+      this.ackWake();
+      this.ackTimerNeeded();
+    });
+  }
+
+  /** An acknowledgement freed some of our queue: tcp_check_space's POLLOUT for a writer that found none, else a linger's re-check. */
+  private ackWake(): void {
+    if (this.nospace && this.room() > 0) {
+      this.nospace = false;
+      this.s.notify(WAKE_OUT);
+    } else this.s.notify(WAKE_QUIET);
   }
 
   /** acknowledged's lost ACK: our RTO expires and we retransmit (doubling) until the peer's ACK of a copy gets through. */
@@ -219,7 +320,10 @@ export class VirtualTcp implements Carrier {
       rto = Math.min(rto * 2, RTO_MAX_NS);
       due += rto;
     }
-    this.heard(pc.rcvd.at(at), back);
+    // The copy's acknowledgement; if a later one got through first (heard), it already freed this.
+    const ack = pc.rcvd.at(at);
+    this.ackArrives(((ack - end) | 0) > 0 ? ack : end, back);
+    this.heard(ack, back);
   }
 
   /** tcp_write_err at `at`: the connection is dropped with ETIMEDOUT (no RST is sent). */
@@ -246,19 +350,31 @@ export class VirtualTcp implements Carrier {
     });
   }
 
+  /** Data bytes sent and not yet acknowledged to us (sk_wmem_queued's payload): the FIN takes a sequence number, no room. */
+  private unacked(): number {
+    this.settle();
+    const n = (this.sndNxt - this.una) | 0;
+    return this.finSent && n > 0 ? n - 1 : n;
+  }
+
   room(): number {
     const p = this.p;
-    const room = Math.max(0, p.rcvbuf + this.s.sndbuf - p.rxBytes - this.inflight);
+    const room = Math.max(0, p.rcvbuf + this.s.sndbuf - p.rxBytes - this.unacked());
     // SOCK_NOSPACE: a send or poll found no room (sk_stream_wait_memory, tcp_poll), so room opening wakes with POLLOUT.
-    if (room === 0) this.nospace = true;
+    if (room === 0 && !this.nospace) {
+      this.nospace = true;
+      this.ackTimerNeeded();
+    }
     return room;
   }
 
   /** Linux's SOCK_NOSPACE: someone saw the send buffer full and waits for sk_stream_write_space. */
   private nospace = false;
 
+  /** SIOCOUTQ: tcp_ioctl's write_seq - snd_una, an unacknowledged FIN included. */
   unsent(): number {
-    return this.inflight;
+    this.settle();
+    return (this.sndNxt - this.una) | 0;
   }
 
   send(data: Uint8Array[], total: number, oob: boolean, ctl: SendControl | undefined): number {
@@ -288,12 +404,12 @@ export class VirtualTcp implements Carrier {
       // once, nothing is lost (no retransmission waits) and no segment is built (a loopback
       // ping-pong's every send).
       this.advance(this.sndNxt + n);
+      this.una = this.sndNxt;
       this.pc.rcvd.reset(this.sndNxt);
       p.deliver(chunk, oob, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       s.notify(WAKE_QUIET);
       return n;
     }
-    this.inflight += n;
     const firstSeq = this.sndNxt;
     const mss = s.host === p.host ? MSS_LOOPBACK : MSS_LINK;
     // MSG_OOB: the last byte is urgent; every segment up to it carries URG and the pointer to the byte after it (tcp_mark_urg: snd_up).
@@ -313,13 +429,14 @@ export class VirtualTcp implements Carrier {
     // On one host fn runs inside arrive(): nothing is lost there, so the placeholder is never read.
     let sent = NO_TX;
     sent = this.arrive(() => {
-      this.inflight -= n;
       // The receiver acknowledges exactly what has arrived.
       if (!p.closed) this.acknowledged(acked, sent, segments);
       // Linux still queues (and acknowledges) data arriving after SHUT_RD: a later read returns it.
       if (!p.closed) p.deliver(chunk, urgent, ctl ? attachScm(ctl, true, s.passcred, p.passcred) : undefined);
       else s.onReset();
-      // The ACK leaves our room as it was (the bytes now wait in the peer's queue): only a linger wait re-checks.
+      // A re-check for our sleepers (no poller sees WAKE_QUIET). Between hosts nothing they wait for changed
+      // (the ACK's arrival opens our room: ackArrives), but each re-check costs a blocked call its syscall's
+      // time, so dropping it would move every two-host trace.
       s.notify(WAKE_QUIET);
     }, n, segments);
     return n;
@@ -350,6 +467,7 @@ export class VirtualTcp implements Carrier {
   private fin(fn: (acknowledge: () => void) => void): void {
     const seq = this.sndNxt;
     this.advance(seq + 1);
+    this.finSent = true;
     const segments = (at: number): (() => Uint8Array)[] => [this.segment(TCP_FIN | TCP_ACK, at, { seq })];
     let sent = NO_TX;
     sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent, segments)), 0, segments);
@@ -381,10 +499,10 @@ export class VirtualTcp implements Carrier {
       this.fin((acknowledge) => {
         if (!p.closed) acknowledge();
         p.onEof();
-        this.finAcked = true;
+        // A linger wait re-checks (on one host the ACK is in); between hosts the FIN's ACK wakes it (ackArrives).
         s.notify();
       });
-    } else this.finAcked = true;
+    }
     // The side that closes first keeps the port in TIME_WAIT.
     if (!abort && !s.peerEof && s.local && s.local.family !== 'unix') this.net.enterTimeWait(vhost(s), 'tcp', s.local as InetAddr);
   }
@@ -411,10 +529,15 @@ export class VirtualTcp implements Carrier {
     this.p.onReset();
   }
 
-  /** sk_stream_wait_close's condition: everything sent, the FIN included, acknowledged; data the peer's window has not taken yet is still ours. */
+  /** sk_stream_wait_close's condition: everything sent, the FIN included, acknowledged to us; data the peer's window has not taken yet is still ours. */
   lingerDone(): () => boolean {
     const p = this.p;
-    return () => (this.finAcked && this.inflight === 0 && p.rxBytes <= p.rcvbuf) || p.closed || p.reset;
+    this.lingering = true;
+    this.ackTimerNeeded();
+    return () => {
+      this.settle();
+      return (this.finSent && this.una === this.sndNxt && p.rxBytes <= p.rcvbuf) || p.closed || p.reset;
+    };
   }
 
   /**
@@ -462,7 +585,9 @@ export class VirtualTcp implements Carrier {
     this.pc.rcvd.set(t, this.sndNxt);
     if (this.pc.rcvd.size > 64) this.forget(this.pc.rcvd);
     // What we acknowledge in this segment reaches the peer with it.
-    if (this.pc.waiting.length) this.pc.heard(this.rcvd.at(now), t);
+    const ack = this.rcvd.at(now);
+    this.pc.ackArrives(ack, t);
+    if (this.pc.waiting.length) this.pc.heard(ack, t);
     net.at(t, () => {
       const first = this.beforeFirstArrival;
       this.beforeFirstArrival = undefined;
