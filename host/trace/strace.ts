@@ -1324,10 +1324,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const v = vals[idx]!;
       if (kind === 'none') return;
       if (kind === 'timespec') {
-        put(`if (${v} === 0) return direct(p, r, start, ${all});`);
-        put('const gv = guestView(p.mem);');
-        put(`if (${v} < 0 || ${v} + 8 > gv.byteLength) return direct(p, r, start, ${all});`);
-        put(`const lo_${v} = gv.getUint32(${v}, true), hi_${v} = gv.getUint32(${v} + 4, true);`);
+        // GuestMemory's checked reads: its length is a number (a DataView's byteLength is a builtin call).
+        put(`if (${v} === 0 || !p.mem.valid(${v}, 8)) return direct(p, r, start, ${all});`);
+        put(`const lo_${v} = p.mem.u32(${v}), hi_${v} = p.mem.u32(${v} + 4);`);
         put(`if (hi_${v} >= 0x200000) return direct(p, r, start, ${all});`);
         stores.push(`dv.setUint32(n + ${q}, lo_${v}, true); dv.setUint32(n + ${q + 4}, hi_${v}, true);`);
         q += 8;
@@ -1567,9 +1566,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           put('{ {');
         } else {
           put(`if (ok && ${v}) {`);
-          put('const gv = guestView(p.mem);');
-          put(`if (${v} >= 0 && ${v} + 8 <= gv.byteLength) {`);
-          put(`const lo = gv.getUint32(${v}, true), hi = gv.getUint32(${v} + 4, true);`);
+          put(`if (p.mem.valid(${v}, 8)) {`);
+          put(`const lo = p.mem.u32(${v}), hi = p.mem.u32(${v} + 4);`);
         }
         put('if (hi < 0x200000) {');
         put('let sec, nsec;');
