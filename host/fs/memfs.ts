@@ -16,6 +16,8 @@ export interface MountSpec {
   /** Where the guest sees it (default: the same path). */
   guest: string;
   readonly: boolean;
+  /** Also a WASI preopen of this name (a relative --dir GUEST): plain wasip1 modules find it after "/". */
+  preopen?: string;
 }
 import { FileType, type FileStat } from '../kernel/file.js';
 import { runCounter } from '../kernel/ids.js';
@@ -212,6 +214,8 @@ export class Vfs {
    * hold (/tmp, other mount points) are looked up, created and listed there.
    */
   rootMount: MountPoint | undefined;
+  /** Named preopens (relative --dir GUEST), in command-line order. */
+  readonly preopens: { name: string; guest: string }[] = [];
   constructor(
     private readonly now: () => bigint,
     mounts: MountSpec[] = [],
@@ -221,7 +225,10 @@ export class Vfs {
     this.root = new MemDir(t);
     const tmp = new MemDir(this.times(), this.root);
     this.root.entries.set('tmp', tmp);
-    for (const m of mounts) this.mount(m);
+    for (const m of mounts) {
+      this.mount(m);
+      if (m.preopen !== undefined) this.preopens.push({ name: m.preopen, guest: m.guest });
+    }
   }
 
   times(): Times {

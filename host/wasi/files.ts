@@ -10,6 +10,7 @@ import { encodeUtf8 } from '../abi/memory.js';
 import { FileType, type FileStat, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
+import { R, needRight } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
 import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
@@ -55,7 +56,16 @@ export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
   const dir = new DirHandle(vfs.root, '/', vfs);
   if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
-  else p.fds.install(dir, { preopen: '/' });
+  else {
+    p.fds.install(dir, { preopen: '/' });
+    // Named preopens follow at 4, 5, ... (an SDK module reaches them by their path under /).
+    for (const { name, guest } of vfs.preopens) {
+      const r = vfs.resolve(vfs.root, guest, true);
+      if (!r.node || !isDir(r.node)) continue;
+      vfs.remember(r.node as MemDir | HostNode | MountPoint, r.path);
+      p.fds.install(new DirHandle(r.node as MemDir | HostNode | MountPoint, r.path, vfs), { preopen: name });
+    }
+  }
 }
 
 function dirOf(p: Process, fd: number): DirHandle {
@@ -91,6 +101,7 @@ function pathOpen(
   rightsBase: bigint, _rightsInh: bigint, fdflags: number, fdOut: number,
 ): number {
   const dir = dirOf(p, dirfd);
+  if (oflags & O_TRUNC) needRight(dir, R.PATH_FILESTAT_SET_SIZE);
   const path = pathArg(p, pathPtr, pathLen);
   p.mem.check(fdOut, 4);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
@@ -463,6 +474,7 @@ export const fileSyscalls: SyscallDef[] = [
   }),
   syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'offset:u64', 'nread:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
+    needRight(f, R.FD_READ);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
@@ -474,6 +486,7 @@ export const fileSyscalls: SyscallDef[] = [
   }),
   syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
+    needRight(f, R.FD_WRITE);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
