@@ -10,7 +10,7 @@ import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
 import { Rng } from '../kernel/rng.js';
 import { blockingIo } from './io.js';
-import { R, needRight, rightsOf, setRights } from './rights.js';
+import { R, needRight, rightsOf, setRights, syncFlagsOf } from './rights.js';
 import { replaceFd, resumeLinger } from '../kernel/fdcalls.js';
 import { PipeEnd, pipeWrite } from '../kernel/pipe.js';
 import type { WaitQueue } from '../kernel/wait.js';
@@ -144,7 +144,7 @@ function fdstatGet(p: Process, fd: number, out: number): number {
   p.mem.check(out, 24);
   p.mem.fill(out, 24);
   p.mem.setU8(out, f.filetype);
-  p.mem.setU16(out + 2, (f.append ? FDFLAG_APPEND : 0) | (f.nonblock ? FDFLAG_NONBLOCK : 0));
+  p.mem.setU16(out + 2, (f.append ? FDFLAG_APPEND : 0) | (f.nonblock ? FDFLAG_NONBLOCK : 0) | syncFlagsOf(f));
   const r = rightsOf(f);
   p.mem.setU64(out + 8, r.base);
   p.mem.setU64(out + 16, r.inheriting);

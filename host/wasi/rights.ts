@@ -67,3 +67,16 @@ export function needRight(f: OpenFile, right: bigint): void {
   const r = restricted.get(f);
   if (r && (r.base & right) === 0n) throw new Errno(E.ENOTCAPABLE);
 }
+
+/** fdflags DSYNC | RSYNC | SYNC an fd was opened with: Linux keeps O_SYNC/O_DSYNC and F_GETFL reports them. */
+export const SYNC_FDFLAGS = 2 | 8 | 16;
+const syncFlags = new WeakMap<OpenFile, number>();
+let anySync = false;
+export function setSyncFlags(f: OpenFile, flags: number): void {
+  if (!(flags & SYNC_FDFLAGS)) return;
+  anySync = true;
+  syncFlags.set(f, flags & SYNC_FDFLAGS);
+}
+export function syncFlagsOf(f: OpenFile): number {
+  return anySync ? syncFlags.get(f) ?? 0 : 0;
+}
