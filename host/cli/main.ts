@@ -64,7 +64,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .argument('<module>', 'a .wasm module, a C (.c) or AssemblyScript (.ts) program (built on demand, cached by content), or a scenario file (.yaml, .yml, .json)')
     .argument('[args...]', "the guest's arguments (after --)")
     .option('--env <NAME=VALUE>', "set a variable in the guest's environment (repeatable); the guest sees no other variable", collect)
-    .option('--dir <HOST[:GUEST][:ro]>', 'mount a host directory into the guest (repeatable)', collect)
+    .option('--dir <HOST[:GUEST][:ro]>', 'mount a host directory into the guest (repeatable); a relative GUEST is also a WASI preopen of that name', collect)
     .option('--seed <N>', 'seed for every random choice, 0 to 4294967295 (default 1): same seed, same run')
     .option('--real-time', 'use the wall clock instead of the virtual clock')
     .option('--timeout <DURATION>', 'stop the run after this much wall-clock time (10, 2.5s, 500ms; status 124)')

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLIN, POLLOUT, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
-import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MountPoint, hostErrno, statNode, type FsSpace, type Vfs } from './memfs.js';
+import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MountPoint, hostErrno, hostStat, setHostTimes, statNode, type FsSpace, type Resolved, type Vfs } from './memfs.js';
 
 abstract class Base {
   readonly waitq = new WaitQueue();
@@ -193,18 +193,14 @@ export class HostFileHandle extends PositionedFile implements OpenFile {
   /** futimens(): EROFS on a read-only mount, as Linux. */
   setTimes(t: { a: bigint | undefined; m: bigint | undefined }): void {
     if (this.readonlyMount) throw new Errno(E.EROFS);
-    const st = this.stat();
-    const sec = (ns: bigint): number => Number(ns) / 1e9;
+    setHostTimes(this.fd, true, t);
+  }
+  stat(): FileStat {
     try {
-      fs.futimesSync(this.fd, sec(t.a ?? st.atim), sec(t.m ?? st.mtim));
+      return hostStat(fs.fstatSync(this.fd, { bigint: true }));
     } catch (e) {
       throw hostErrno(e);
     }
-  }
-  stat(): FileStat {
-    const st = fs.fstatSync(this.fd);
-    const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
-    return { dev: 2n, ino: BigInt(st.ino), filetype: FileType.RegularFile, nlink: BigInt(st.nlink), size: BigInt(st.size), atim: ns(st.atimeMs), mtim: ns(st.mtimeMs), ctim: ns(st.ctimeMs) };
   }
   close(): void {
     try {
@@ -222,8 +218,14 @@ export class DirHandle extends Base implements OpenFile {
     readonly node: MemDir | HostNode | MountPoint,
     path: string,
     readonly vfs: Vfs,
+    /** Reached from a named preopen: a WASI capability, paths from it stay under it (Vfs.resolve). */
+    readonly sandboxed = false,
   ) {
     super(path);
+  }
+  /** A path relative to this directory, inside its preopen's sandbox. */
+  resolve(path: string, follow: boolean): Resolved {
+    return this.vfs.resolve(this.node, path, follow, this.sandboxed);
   }
   read(): number {
     throw new Errno(E.EISDIR);

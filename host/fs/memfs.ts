@@ -16,6 +16,8 @@ export interface MountSpec {
   /** Where the guest sees it (default: the same path). */
   guest: string;
   readonly: boolean;
+  /** Also a WASI preopen of this name (a relative --dir GUEST): plain wasip1 modules find it after "/". */
+  preopen?: string;
 }
 import { FileType, type FileStat } from '../kernel/file.js';
 import { runCounter } from '../kernel/ids.js';
@@ -212,6 +214,8 @@ export class Vfs {
    * hold (/tmp, other mount points) are looked up, created and listed there.
    */
   rootMount: MountPoint | undefined;
+  /** Named preopens (relative --dir GUEST), in command-line order. */
+  readonly preopens: { name: string; guest: string }[] = [];
   constructor(
     private readonly now: () => bigint,
     mounts: MountSpec[] = [],
@@ -221,7 +225,10 @@ export class Vfs {
     this.root = new MemDir(t);
     const tmp = new MemDir(this.times(), this.root);
     this.root.entries.set('tmp', tmp);
-    for (const m of mounts) this.mount(m);
+    for (const m of mounts) {
+      this.mount(m);
+      if (m.preopen !== undefined) this.preopens.push({ name: m.preopen, guest: m.guest });
+    }
   }
 
   times(): Times {
@@ -253,12 +260,16 @@ export class Vfs {
    * paths start at the root). Intermediate symlinks are always followed;
    * the last one only when `follow`.
    */
-  resolve(base: MemDir | HostNode | MountPoint, path: string, follow: boolean): Resolved {
+  resolve(base: MemDir | HostNode | MountPoint, path: string, follow: boolean, sandboxed = false): Resolved {
     if (path.length > PATH_MAX) throw new Errno(E.ENAMETOOLONG);
     if (path === '') throw new Errno(E.ENOENT);
     let links = 0;
     // The walk keeps a stack of directories so ".." can go back through mounts and host dirs.
     let stack: (MemDir | HostNode | MountPoint)[] = path.startsWith('/') ? [this.root] : this.stackOf(base);
+    // A sandboxed directory fd (one reached from a named preopen) is a WASI capability, as wasmtime keeps it:
+    // no path from it may climb above it or jump to "/" (EPERM), symlinks included.
+    const floor = sandboxed ? stack.length - 1 : -1;
+    if (sandboxed && path.startsWith('/')) throw new Errno(E.EPERM);
     let parts = path.split('/').filter((p) => p !== '' && p !== '.');
     const trailingSlash = path.endsWith('/');
     if (!parts.length) {
@@ -270,6 +281,7 @@ export class Vfs {
       const last = i === parts.length - 1;
       const dir = stack[stack.length - 1]!;
       if (name === '..') {
+        if (floor >= 0 && stack.length - 1 <= floor) throw new Errno(E.EPERM);
         if (stack.length > 1) stack.pop();
         if (last) {
           const top = stack[stack.length - 1]!;
@@ -287,7 +299,10 @@ export class Vfs {
       if (link !== undefined && (!last || follow || trailingSlash)) {
         if (++links > MAX_SYMLINKS) throw new Errno(E.ELOOP);
         const rest = parts.slice(i + 1);
-        if (link.startsWith('/')) stack = [this.root];
+        if (link.startsWith('/')) {
+          if (floor >= 0) throw new Errno(E.EPERM);
+          stack = [this.root];
+        }
         parts = [...link.split('/').filter((p) => p !== '' && p !== '.'), ...rest];
         i = -1;
         if (!parts.length) {
@@ -507,16 +522,18 @@ function openHostSocketPath(dir: HostNode | MountPoint, name: string, node: Host
   }
 }
 
-const hostType = (st: fs.Stats): FileType =>
+const hostType = (st: fs.Stats | fs.BigIntStats): FileType =>
   st.isDirectory() ? FileType.Directory : st.isFile() ? FileType.RegularFile : st.isSymbolicLink() ? FileType.SymbolicLink
   : st.isSocket() ? FileType.SocketStream : st.isCharacterDevice() ? FileType.CharacterDevice : st.isBlockDevice() ? FileType.BlockDevice : FileType.Unknown;
 
 /** stat(2) of any node, as WASI's filestat. */
 export function statNode(n: Node): FileStat {
   if (n instanceof HostNode || n instanceof MountPoint) {
-    const st = n instanceof HostNode ? n.stat : fs.statSync(n.host);
-    const ns = (ms: number): bigint => BigInt(Math.round(ms * 1e6));
-    return { dev: 2n, ino: BigInt(st.ino), filetype: hostType(st), nlink: BigInt(st.nlink), size: BigInt(st.size), atim: ns(st.atimeMs), mtim: ns(st.mtimeMs), ctim: ns(st.ctimeMs) };
+    try {
+      return hostStat(n instanceof HostNode ? fs.lstatSync(n.path, { bigint: true }) : fs.statSync(n.host, { bigint: true }));
+    } catch (e) {
+      throw hostErrno(e);
+    }
   }
   const t = n.times;
   const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim };
@@ -524,4 +541,41 @@ export function statNode(n: Node): FileStat {
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
   if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: 1n, size: BigInt(Buffer.byteLength(n.target)) };
   return { ...base, filetype: FileType.SocketStream, nlink: 1n, size: 0n };
+}
+
+/**
+ * Times a guest set on host files, to the nanosecond. Node sets host times
+ * as a double of seconds (about 240 ns apart today), so a utimensat of
+ * t - 100 ns would read back as something else: we remember what was asked
+ * and report it while the host still holds exactly what that call left.
+ */
+const exactTimes = new Map<string, { seenA: bigint; a: bigint; seenM: bigint; m: bigint }>();
+
+/** stat(2) of a host file (ns precision), with the exact times a guest set. */
+export function hostStat(st: fs.BigIntStats): FileStat {
+  const x = exactTimes.get(`${st.dev}:${st.ino}`);
+  const atim = x && x.seenA === st.atimeNs ? x.a : st.atimeNs;
+  const mtim = x && x.seenM === st.mtimeNs ? x.m : st.mtimeNs;
+  return { dev: 2n, ino: st.ino, filetype: hostType(st), nlink: st.nlink, size: st.size, atim, mtim, ctim: st.ctimeNs };
+}
+
+/**
+ * utimensat(2) on a host file: `target` is an fd (futimens), or a path,
+ * followed or not (AT_SYMLINK_NOFOLLOW). Undefined times stay as they are.
+ */
+export function setHostTimes(target: number | string, follow: boolean, t: { a: bigint | undefined; m: bigint | undefined }): void {
+  const stat = (): fs.BigIntStats => typeof target === 'number' ? fs.fstatSync(target, { bigint: true }) : follow ? fs.statSync(target, { bigint: true }) : fs.lstatSync(target, { bigint: true });
+  try {
+    const cur = hostStat(stat());
+    const a = t.a ?? cur.atim;
+    const m = t.m ?? cur.mtim;
+    const sec = (ns: bigint): number => Number(ns) / 1e9;
+    if (typeof target === 'number') fs.futimesSync(target, sec(a), sec(m));
+    else if (follow) fs.utimesSync(target, sec(a), sec(m));
+    else fs.lutimesSync(target, sec(a), sec(m));
+    const after = stat();
+    exactTimes.set(`${after.dev}:${after.ino}`, { seenA: after.atimeNs, a, seenM: after.mtimeNs, m });
+  } catch (e) {
+    throw hostErrno(e);
+  }
 }

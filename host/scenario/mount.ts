@@ -15,6 +15,10 @@ export function parseMount(s: string, base = process.cwd()): MountSpec {
   const abs = resolve(base, host);
   if (!existsSync(abs)) throw new MountError(`mount ${s}: no such host directory ${abs}`);
   const g = guest ?? abs;
-  if (!g.startsWith('/')) throw new MountError(`mount ${s}: the guest path must be absolute`);
+  // A relative GUEST is a named WASI preopen, as wasmtime's --dir HOST::GUEST: mounted at /GUEST too.
+  if (!g.startsWith('/')) {
+    if (g.split('/').some((c) => c === '..')) throw new MountError(`mount ${s}: a relative guest path cannot hold ..`);
+    return { host: abs, guest: '/' + g, readonly, preopen: g };
+  }
   return { host: abs, guest: g, readonly };
 }

@@ -4,22 +4,19 @@
 import { Slot } from '../kernel/slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { encodeUtf8 } from '../abi/memory.js';
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, FileType, type OpenFile } from '../kernel/file.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
 import { Rng } from '../kernel/rng.js';
 import { blockingIo } from './io.js';
+import { R, needRight, rightsOf, setRights, syncFlagsOf } from './rights.js';
 import { replaceFd, resumeLinger } from '../kernel/fdcalls.js';
 import { PipeEnd, pipeWrite } from '../kernel/pipe.js';
 import type { WaitQueue } from '../kernel/wait.js';
 
 const W = 'wasi_snapshot_preview1';
 
-/** Rights we grant on every fd: all of preview1's bits. wasi-libc only checks a few. */
-const ALL_RIGHTS = (1n << 29n) - 1n;
-const RIGHT_SEEK = 1n << 2n;
-const RIGHT_TELL = 1n << 5n;
 
 const FDFLAG_APPEND = 1;
 const FDFLAG_NONBLOCK = 4;
@@ -74,6 +71,7 @@ function clockNow(p: Process, id: number): bigint {
 
 function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
+  needRight(f, R.FD_READ);
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
@@ -102,6 +100,7 @@ function fileRead(p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): nu
 
 function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
+  needRight(f, R.FD_WRITE);
   const iovs = p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   let r: number;
@@ -145,12 +144,10 @@ function fdstatGet(p: Process, fd: number, out: number): number {
   p.mem.check(out, 24);
   p.mem.fill(out, 24);
   p.mem.setU8(out, f.filetype);
-  p.mem.setU16(out + 2, (f.append ? FDFLAG_APPEND : 0) | (f.nonblock ? FDFLAG_NONBLOCK : 0));
-  // A terminal lacks seek/tell rights: that is how wasi-libc's isatty() tells.
-  const seekable = f.filetype !== FileType.CharacterDevice;
-  const rights = seekable ? ALL_RIGHTS : ALL_RIGHTS & ~(RIGHT_SEEK | RIGHT_TELL);
-  p.mem.setU64(out + 8, rights);
-  p.mem.setU64(out + 16, rights);
+  p.mem.setU16(out + 2, (f.append ? FDFLAG_APPEND : 0) | (f.nonblock ? FDFLAG_NONBLOCK : 0) | syncFlagsOf(f));
+  const r = rightsOf(f);
+  p.mem.setU64(out + 8, r.base);
+  p.mem.setU64(out + 16, r.inheriting);
   return 0;
 }
 
@@ -301,8 +298,8 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     }),
     syscall(W, 'fd_fdstat_get', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'stat:fcntl_getfl'] }, fdstatGet),
     syscall(W, 'fd_fdstat_set_flags', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'flags:fcntl_setfl'] }, fdstatSetFlags),
-    syscall(W, 'fd_fdstat_set_rights', { strace: 'fd_fdstat_set_rights', classes: ['desc'], params: ['fd:fd', 'base:u64', 'inheriting:u64'] }, (p: Process, fd: number) => {
-      p.fds.get(fd);
+    syscall(W, 'fd_fdstat_set_rights', { strace: 'fd_fdstat_set_rights', classes: ['desc'], params: ['fd:fd', 'base:u64', 'inheriting:u64'] }, (p: Process, fd: number, base: bigint, inh: bigint) => {
+      setRights(p.fds.file(fd), BigInt(base), BigInt(inh));
       return 0;
     }),
     syscall(W, 'fd_renumber', { strace: 'dup2', classes: ['desc'], params: ['fd:fd', 'to:fd'], mayBlock: true }, (p: Process, from: number, to: number) => {

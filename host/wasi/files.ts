@@ -10,8 +10,9 @@ import { encodeUtf8 } from '../abi/memory.js';
 import { FileType, type FileStat, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
+import { R, needRight, setSyncFlags } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
-import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
+import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
 
@@ -55,7 +56,17 @@ export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
   const dir = new DirHandle(vfs.root, '/', vfs);
   if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
-  else p.fds.install(dir, { preopen: '/' });
+  else {
+    p.fds.install(dir, { preopen: '/' });
+    // Named preopens follow at 4, 5, ... (an SDK module reaches them by their path under /).
+    for (const { name, guest } of vfs.preopens) {
+      const r = vfs.resolve(vfs.root, guest, true);
+      if (!r.node || !isDir(r.node)) continue;
+      vfs.remember(r.node as MemDir | HostNode | MountPoint, r.path);
+      const node = r.node as MemDir | HostNode | MountPoint;
+      p.fds.install(new DirHandle(node, r.path, vfs, true), { preopen: name });
+    }
+  }
 }
 
 function dirOf(p: Process, fd: number): DirHandle {
@@ -66,6 +77,9 @@ function dirOf(p: Process, fd: number): DirHandle {
 function pathArg(p: Process, ptr: number, len: number): string {
   const s = p.mem.string(ptr, len);
   if (s.includes('\0')) throw new Errno(E.EINVAL);
+  // preview1 paths are relative to their directory fd (wasi-libc never sends
+  // another kind): an absolute one is refused as wasmtime refuses it.
+  if (s.startsWith('/')) throw new Errno(E.EPERM);
   return s;
 }
 
@@ -91,6 +105,7 @@ function pathOpen(
   rightsBase: bigint, _rightsInh: bigint, fdflags: number, fdOut: number,
 ): number {
   const dir = dirOf(p, dirfd);
+  if (oflags & O_TRUNC) needRight(dir, R.PATH_FILESTAT_SET_SIZE);
   const path = pathArg(p, pathPtr, pathLen);
   p.mem.check(fdOut, 4);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
@@ -112,7 +127,7 @@ export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
  */
 export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number): OpenFile {
   const vfs = dir.vfs;
-  const r = vfs.resolve(dir.node, path, follow);
+  const r = dir.resolve(path, follow);
   let node = r.node;
   if (node && (oflags & O_CREAT) && (oflags & O_EXCL)) throw new Errno(E.EEXIST);
   if (!node) {
@@ -137,7 +152,7 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   if (node instanceof MemSymlink || (node instanceof HostNode && node.stat.isSymbolicLink())) throw new Errno(E.ELOOP);
   if (isDir(node)) {
     if (wantWrite || (oflags & O_TRUNC)) throw new Errno(E.EISDIR);
-    const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs);
+    const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs, dir.sandboxed);
     vfs.remember(h.node, r.path);
     return h;
   }
@@ -161,6 +176,7 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   } else throw new Errno(E.EACCES);
   f.append = (fdflags & FD_APPEND) !== 0;
   f.nonblock = (fdflags & FD_NONBLOCK) !== 0;
+  setSyncFlags(f, fdflags);
   return f;
 }
 
@@ -199,7 +215,7 @@ function unlinkAt(p: Process, dirfd: number, ptr: number, len: number, wantDir: 
 
 /** unlinkat(2) (rmdir with wantDir) relative to an open directory. Shared with wasi:filesystem. */
 export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void {
-  const r = dir.vfs.resolve(dir.node, path, false);
+  const r = dir.resolve(path, false);
   if (!r.node) throw new Errno(E.ENOENT);
   if (r.name === '.' || r.name === '..') throw new Errno(wantDir ? (r.name === '.' ? E.EINVAL : E.ENOTEMPTY) : E.EISDIR);
   const node = r.node;
@@ -233,7 +249,7 @@ function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
 
 /** mkdirat(2) relative to an open directory. Shared with wasi:filesystem. */
 export function mkdirPath(dir: DirHandle, path: string): void {
-  const r = dir.vfs.resolve(dir.node, path, false);
+  const r = dir.resolve(path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
   if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent));
@@ -263,8 +279,8 @@ function renameAt(p: Process, fd1: number, p1: number, l1: number, fd2: number, 
 
 /** renameat(2) between two open directories. Shared with wasi:filesystem. */
 export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath: string): void {
-  const a = d1.vfs.resolve(d1.node, oldPath, false);
-  const b = d2.vfs.resolve(d2.node, newPath, false);
+  const a = d1.resolve(oldPath, false);
+  const b = d2.resolve(newPath, false);
   if (lastIsDots(oldPath) || lastIsDots(newPath)) throw new Errno(E.EBUSY);
   if (!a.node) throw new Errno(E.ENOENT);
   if (a.node instanceof MountPoint || b.node instanceof MountPoint) throw new Errno(E.EBUSY);
@@ -304,15 +320,26 @@ function mountOfParent(n: MemDir | HostNode | MountPoint): MountPoint | undefine
 }
 
 function symlinkAt(p: Process, tPtr: number, tLen: number, dirfd: number, ptr: number, len: number): number {
-  const target = pathArg(p, tPtr, tLen);
+  const target = p.mem.string(tPtr, tLen);
+  if (target.includes('\0')) return E.EINVAL;
   const dir = dirOf(p, dirfd);
   symlinkPath(target, dir, pathArg(p, ptr, len));
   return 0;
 }
 
+/** Linux's link/symlink on a new name ending in "/": EEXIST when the name exists (whatever it is), else ENOENT. */
+function newNameSlash(dir: DirHandle, path: string): void {
+  if (!path.endsWith('/')) return;
+  const r = dir.resolve(path.replace(/\/+$/, '') || '.', false);
+  throw new Errno(r.node ? E.EEXIST : E.ENOENT);
+}
+
 /** symlinkat(2) relative to an open directory. Shared with wasi:filesystem. */
 export function symlinkPath(target: string, dir: DirHandle, path: string): void {
-  const r = dir.vfs.resolve(dir.node, path, false);
+  // Under "/" an absolute target is a guest path (a chroot's rule); a named preopen's sandbox has no "/" to point at.
+  if (dir.sandboxed && target.startsWith('/')) throw new Errno(E.EPERM);
+  newNameSlash(dir, path);
+  const r = dir.resolve(path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
   if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemSymlink(target, dir.vfs.times()));
@@ -337,25 +364,27 @@ function readlinkAt(p: Process, dirfd: number, ptr: number, len: number, buf: nu
 
 /** readlinkat(2) relative to an open directory: the link's target. Shared with wasi:filesystem. */
 export function readlinkPath(dir: DirHandle, path: string): string {
-  const r = dir.vfs.resolve(dir.node, path, false);
+  const r = dir.resolve(path, false);
   if (!r.node) throw new Errno(E.ENOENT);
   if (r.node instanceof MemSymlink) return r.node.target;
   if (r.node instanceof HostNode && r.node.stat.isSymbolicLink()) return fs.readlinkSync(r.node.path);
   throw new Errno(E.EINVAL);
 }
 
-function linkAt(p: Process, fd1: number, _flags: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
+function linkAt(p: Process, fd1: number, flags: number, p1: number, l1: number, fd2: number, p2: number, l2: number): number {
   const d1 = dirOf(p, fd1);
   const d2 = dirOf(p, fd2);
-  linkPath(d1, pathArg(p, p1, l1), d2, pathArg(p, p2, l2));
+  linkPath(d1, pathArg(p, p1, l1), d2, pathArg(p, p2, l2), (flags & LOOKUP_FOLLOW) !== 0);
   return 0;
 }
 
 /** linkat(2) between two open directories (no symlink following). Shared with wasi:filesystem. */
-export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath: string): void {
-  const a = d1.vfs.resolve(d1.node, oldPath, false);
-  const b = d2.vfs.resolve(d2.node, newPath, false);
+export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath: string, follow = false): void {
+  // AT_SYMLINK_FOLLOW links what a symlink points at (ENOENT when it dangles).
+  const a = d1.resolve(oldPath, follow);
   if (!a.node) throw new Errno(E.ENOENT);
+  newNameSlash(d2, newPath);
+  const b = d2.resolve(newPath, false);
   if (b.node) throw new Errno(E.EEXIST);
   if (isDir(a.node)) throw new Errno(E.EPERM);
   needWritable(b.parent);
@@ -387,13 +416,8 @@ export function setTimes(p: Process, node: Node, atim: bigint, mtim: bigint, fla
   const { a, m } = timesArg(p, atim, mtim, flags);
   if (node instanceof HostNode || node instanceof MountPoint) {
     needWritable(node);
-    const st = statNode(node);
-    const sec = (ns: bigint): number => Number(ns) / 1e9;
-    try {
-      fs.utimesSync(node instanceof HostNode ? node.path : node.host, sec(a ?? st.atim), sec(m ?? st.mtim));
-    } catch (e) {
-      throw hostErrno(e);
-    }
+    // A host symlink here was reached without following it (AT_SYMLINK_NOFOLLOW): its own times.
+    setHostTimes(node instanceof HostNode ? node.path : node.host, !(node instanceof HostNode && node.stat.isSymbolicLink()), { a, m });
     return;
   }
   if (a !== undefined) node.times.atim = a;
@@ -449,6 +473,8 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:i32', 'newoffset:ret_u64'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
+    // WASI departs from Linux here (lseek on a directory is 0 there): a directory has no position, its cookies are fd_readdir's.
+    if (f.filetype === FileType.Directory) return E.EBADF;
     if (!f.seek) return E.ESPIPE;
     if (whence > 2) return E.EINVAL;
     p.mem.setU64(out, f.seek(BigInt(offset), whence));
@@ -457,12 +483,14 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'fd_tell', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:ret_u64'] }, (p: Process, fd: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
+    if (f.filetype === FileType.Directory) return E.EBADF;
     if (!f.seek) return E.ESPIPE;
     p.mem.setU64(out, f.seek(0n, 1));
     return 0;
   }),
   syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'offset:u64', 'nread:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
+    needRight(f, R.FD_READ);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
@@ -474,6 +502,7 @@ export const fileSyscalls: SyscallDef[] = [
   }),
   syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
+    needRight(f, R.FD_WRITE);
     const v = p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
@@ -519,14 +548,14 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:ret_fd'] }, pathOpen),
   syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'stat:out'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
     const d = dirOf(p, fd);
-    const r = d.vfs.resolve(d.node, pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+    const r = d.resolve(pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
     if (!r.node) return E.ENOENT;
     writeStat(p, out, statNode(r.node));
     return 0;
   }),
   syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'atim:u64', 'mtim:u64', 'fstflags:flags'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {
     const d = dirOf(p, fd);
-    const r = d.vfs.resolve(d.node, pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+    const r = d.resolve(pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
     if (!r.node) return E.ENOENT;
     setTimes(p, r.node, a, m, fst);
     return 0;
