@@ -6,8 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGuest } from './helpers.js';
+import { writeFileSync } from 'node:fs';
+import { ROOT, run, runGuest } from './helpers.js';
 import { parseMount } from '../dist/host/scenario/mount.js';
+import { compileC } from '../dist/host/toolchain/clang.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'socklab-wasits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -67,4 +69,19 @@ describe('WASI preview1 conformance', () => {
     expect(out).toContain(['set mtim: ok', 'mtim exact 1 atim kept 1', 'set the symlink\'s mtim: ok', 'symlink mtim exact 1 file kept 1',
       'through it: ok', 'file mtim 1000000000123', ''].join('\n'));
   });
+
+  // The component host's own path lookups (stat-at, set-times-at, metadata-hash-at) go through the same sandbox.
+  it('a named preopen cannot be escaped by a component either (stat-at), as by a preview1 module', async () => {
+    const outside = scratch('box');
+    const box = join(outside, 'box');
+    mkdirSync(box);
+    writeFileSync(join(box, 'inside.txt'), 'x');
+    writeFileSync(join(outside, 'secret.txt'), 'y');
+    const src = join(ROOT, 'tests', 'component-build', 'fsbox.c');
+    const module = join(outside, 'fsbox.component.wasm');
+    await compileC({ sources: [src], out: module, target: 'component', stderr: () => {} });
+    const o = await run({ processes: [{ module, name: 'fsbox' }], mounts: [parseMount(`${box}:scratch`)], timeoutMs: 60_000 });
+    expect(o.processes[0]!.stderr).toBe('');
+    expect(o.stdout).toBe(['found the preopen: yes', 'stat above the preopen: EPERM', 'stat above, no follow: EPERM', ''].join('\n'));
+  }, 240_000);
 });

@@ -272,7 +272,7 @@ export class Descriptor {
   statAt(pathFlags: PathFlags, path: string): Record<string, unknown> {
     const d = this.#dir();
     return fsCall(() => {
-      const r = d.vfs.resolve(d.node, pathOf(path), !!pathFlags.symlinkFollow);
+      const r = d.resolve(pathOf(path), !!pathFlags.symlinkFollow);
       if (!r.node) throw new Errno(E.ENOENT);
       return descriptorStat(statNode(r.node));
     });
@@ -281,7 +281,7 @@ export class Descriptor {
     const d = this.#mutable();
     const [at, mt, flags] = timesFlags(a, m);
     fsCall(() => {
-      const r = d.vfs.resolve(d.node, pathOf(path), !!pathFlags.symlinkFollow);
+      const r = d.resolve(pathOf(path), !!pathFlags.symlinkFollow);
       if (!r.node) throw new Errno(E.ENOENT);
       setTimes(this.proc, r.node, at, mt, flags);
     });
@@ -344,7 +344,7 @@ export class Descriptor {
   metadataHashAt(pathFlags: PathFlags, path: string): { lower: bigint; upper: bigint } {
     const d = this.#dir();
     return fsCall(() => {
-      const r = d.vfs.resolve(d.node, pathOf(path), !!pathFlags.symlinkFollow);
+      const r = d.resolve(pathOf(path), !!pathFlags.symlinkFollow);
       if (!r.node) throw new Errno(E.ENOENT);
       return metadataHashOf(statNode(r.node));
     });
