@@ -9,6 +9,7 @@ import { buildC, BuildError } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir } from '../loader/module.js';
+import { checkSources } from './sourcecheck.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
 export type BuildResult =
@@ -58,6 +59,10 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
+    if (spec.language === 'c') {
+      const refusal = checkSources(submissionDir, sources, prog.flags);
+      if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
+    }
     let diag = '';
     try {
       await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });
