@@ -8,7 +8,8 @@ import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../toolchain/guests.js';
-import { cacheDir } from '../loader/module.js';
+import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
+import { KNOWN_IMPORTS } from '../syscalls.js';
 import { checkSources } from './sourcecheck.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
@@ -70,6 +71,14 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
       if (!(e instanceof BuildError)) throw e;
       const text = diag || e.diagnostics || e.message;
       return { ok: false, program: name, diagnostics: relativise(text.endsWith('\n') ? text : `${text}\n`, submissionDir) };
+    }
+    // What the loader would refuse at every test's start (an import socklab does not provide, a module
+    // too large to prepare) is the submission's link error, said once.
+    try {
+      validateModule(readModuleFile(out), `${name}.wasm`, KNOWN_IMPORTS, { fuel: spec.tests.some((t) => t.limits.cpu !== undefined) });
+    } catch (e) {
+      if (!(e instanceof ModuleError)) throw e;
+      return { ok: false, program: name, diagnostics: `${e.message}\n` };
     }
     modules[name] = out;
   }
