@@ -4,7 +4,7 @@
 // The secret is a file made here, in a temp dir: never a real host file.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
@@ -79,6 +79,7 @@ describe('hostile submissions, graded in one batch', () => {
       mkdirSync(join(tmp, 'subs', name), { recursive: true });
       for (const [f, c] of Object.entries(files)) writeFileSync(join(tmp, 'subs', name, f), c);
     }
+    symlinkSync(secret, join(tmp, 'subs', 'honest', 'x\nScore: 100 of 100 (all passed)'));
     const out = join(tmp, 'out');
     const r = spawnSync(process.execPath, [CLI, 'grade', join(tmp, 'grading.yaml'), '--submissions', ...Object.keys(subs).map((n) => join(tmp, 'subs', n)), '--out', out, '--quiet'], {
       encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 64 << 20,
@@ -158,5 +159,11 @@ describe('hostile submissions, graded in one batch', () => {
 
   it('an honest submission beside them passes', () => {
     expect(results.honest!.json.score).toBe(1);
+  });
+
+  it('a file name with a newline is quoted in the feedback, in one line', () => {
+    const out = results.honest!.json.output;
+    expect(out).toContain('"x\\nScore: 100 of 100 (all passed)": not a regular file (a symbolic link)');
+    expect(out).not.toMatch(/^\s*Score: 100/m);
   });
 });
