@@ -8,7 +8,9 @@ import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { buildC, BuildError } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../toolchain/guests.js';
-import { cacheDir } from '../loader/module.js';
+import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
+import { KNOWN_IMPORTS } from '../syscalls.js';
+import { checkSources } from './sourcecheck.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
 export type BuildResult =
@@ -58,6 +60,10 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
+    if (spec.language === 'c') {
+      const refusal = checkSources(submissionDir, sources, prog.flags);
+      if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
+    }
     let diag = '';
     try {
       await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });
@@ -65,6 +71,14 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
       if (!(e instanceof BuildError)) throw e;
       const text = diag || e.diagnostics || e.message;
       return { ok: false, program: name, diagnostics: relativise(text.endsWith('\n') ? text : `${text}\n`, submissionDir) };
+    }
+    // What the loader would refuse at every test's start (an import socklab does not provide, a module
+    // too large to prepare) is the submission's link error, said once.
+    try {
+      validateModule(readModuleFile(out), `${name}.wasm`, KNOWN_IMPORTS, { fuel: spec.tests.some((t) => t.limits.cpu !== undefined) });
+    } catch (e) {
+      if (!(e instanceof ModuleError)) throw e;
+      return { ok: false, program: name, diagnostics: `${e.message}\n` };
     }
     modules[name] = out;
   }

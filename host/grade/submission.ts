@@ -62,7 +62,8 @@ export function copySubmission(src: string, dest: string, limits: SubmissionLimi
     for (const name of names) {
       const r = rel ? `${rel}/${name}` : name;
       const p = join(from, name);
-      const refuse = (why: string): void => void refused.set(r, `${r}: ${why}`);
+      // A name with a newline (or any control character) is quoted: it must not add a line of its own to the feedback.
+      const refuse = (why: string): void => void refused.set(r, `${/[\x00-\x1f\x7f]/.test(r) ? JSON.stringify(r) : r}: ${why}`);
       let st;
       try {
         st = lstatSync(p);

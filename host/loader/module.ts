@@ -67,6 +67,21 @@ export const LOAD_LIMITS = {
 const memo = new Map<string, WebAssembly.Module>();
 
 /**
+ * The checks loadModule makes before preparing a module, alone: a grader calls it on a student's
+ * freshly built module, so that an unknown import or an oversized module is the submission's
+ * one-line build error rather than a failure of every test.
+ */
+export function validateModule(
+  bytes: Uint8Array,
+  name: string,
+  knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
+  opts: { fuel?: boolean } = {},
+): void {
+  if (isComponent(bytes)) return;
+  checkSize(bytes, checkModule(bytes, name, knownImports), name, opts.fuel === true);
+}
+
+/**
  * Validates, transforms (or fetches from the cache) and compiles a guest.
  * `asyncImports` lists "module.name" imports that may suspend.
  */
