@@ -5,13 +5,16 @@
 // value is checked here, with the option's name in the message, before
 // anything runs; usage errors exit with status 2.
 import { Command, CommanderError, Option } from 'commander';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run, type RunOptions } from '../runner/run.js';
 import type { BuildTarget, ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
+import { UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../scenario/spec.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
@@ -41,6 +44,8 @@ function program(state: { status: number; rest: string[] }): Command {
     .usage('<command> [options]')
     .showSuggestionAfterError(true)
     .helpCommand('help [command]', 'help for a command')
+    // Answered in main() before parsing, so that the package.json is read only when asked.
+    .option('-V, --version', "print socklab's version")
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'socklab: ')) });
   const setup = (cmd: Command): Command =>
@@ -247,6 +252,19 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
   return prog;
 }
 
+/** socklab's version, from the package.json above this file (in dist/ or a bundle alike). */
+function version(): string {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'socklab' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one directory up
+    }
+    if (dirname(d) === d) return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const state = { status: 0, rest: argv.slice(1) };
   const prog = program(state);
@@ -255,6 +273,19 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let cmd = argv[0] ?? '';
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`socklab ${version()}\n`);
+    return 0;
+  }
+  // `socklab --help | head`, `socklab diff A B | head`: a reader that goes away ends the command quietly, as
+  // SIGPIPE ends a C tool (status 141). During a run, the runner's own listener (runner/run.ts) stops the run
+  // first, so that the trace is complete: this one leaves it to that listener.
+  const onPipe = function (this: NodeJS.WriteStream, e: NodeJS.ErrnoException): void {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    if (this.listenerCount('error') === 1) process.exit(141);
+  };
+  process.stdout.on('error', onPipe);
+  process.stderr.on('error', onPipe);
   try {
     await prog.parseAsync(argv, { from: 'user' });
     return state.status;
@@ -263,14 +294,15 @@ export async function main(argv: string[]): Promise<number> {
       // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
       return e.exitCode === 0 ? 0 : 2;
     }
-    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError;
+    // A file the user named that socklab cannot read (run missing.c) is a bad command line, as a missing module is.
+    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof UserFileError;
     // The modules of the other errors load here if the run had not loaded them already (only such a failure pays for that).
     const [{ BuildError }, { ScenarioError }, { InjectError }] = plain
       ? [{ BuildError: undefined }, { ScenarioError: undefined }, { InjectError: undefined }]
       : await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
     if (BuildError && e instanceof BuildError) return 1;
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
-    process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? systemMessage(e) : String(e)}\n`);
     return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;
   }
 }
@@ -315,6 +347,50 @@ interface RunFlags {
   allowListen?: string[];
   allowDns?: boolean;
   publish?: string[];
+}
+
+/**
+ * Node's own file errors ("ENOENT: no such file or directory, open '/x/y'") as one line a user reads:
+ * "cannot open /x/y: no such file or directory". Other errors keep their message.
+ */
+function systemMessage(e: Error): string {
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || !syscall || !path) return e.message;
+  const what = /^[A-Z0-9_]+: ([^,]+)/.exec(e.message)?.[1] ?? code;
+  return `cannot ${syscall} ${path}: ${what}`;
+}
+
+/**
+ * An output file named by --NAME (--trace, --pcap, --report) that cannot be written is refused before
+ * anything runs, not after the guests ran: a directory, a missing directory, no permission.
+ */
+function outputFile(name: string, file: string, prefixOnly = false): string {
+  const path = resolve(file);
+  const fail = (why: string): never => {
+    throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
+  };
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    // Not there yet: its directory must be.
+  }
+  if (prefixOnly) st = undefined; // --trace-ff writes FILE.PID beside it
+  if (st?.isDirectory()) fail(`it is a directory (give a file name, e.g. --${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)})`);
+  const dir = dirname(path);
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch {
+    fail(`no directory ${dirname(file)}`);
+  }
+  if (!dst!.isDirectory()) fail(`${dirname(file)} is not a directory`);
+  try {
+    accessSync(st ? path : dir, fsConstants.W_OK);
+  } catch {
+    fail(st ? 'permission denied' : `permission denied in ${dirname(file)}`);
+  }
+  return path;
 }
 
 /** Parses option --NAME's value, or says what is wrong with it: "--max-fds: expected a whole number from 1 to 65536, got "abc"". */
@@ -439,7 +515,9 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
-  let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
+  let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : outputFile('trace', f.trace, f.traceFf === true);
+  if (f.pcap) outputFile('pcap', f.pcap);
+  if (f.report) outputFile('report', f.report);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
   const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
@@ -530,9 +608,21 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
       if (['-I', '-D', '-U', '-include', '-isystem', '-L', '-l', '-x'].includes(a) && i + 1 < args.length) flags.push(args[++i]!);
     }
   }
+  // A source that is not there is named before any compiler starts (clang's own message would be lost).
+  const sourceFile = (f: string): void => {
+    let st;
+    try {
+      st = statSync(f);
+    } catch {
+      throw new UsageError(`cannot read ${f}: no such file`);
+    }
+    if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file`);
+  };
+  for (const s of sources) sourceFile(s);
   if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
     // An AssemblyScript program: one .ts file, built as asconfig.json says (docs/assemblyscript.md).
     const source = args.find((a) => a.endsWith('.ts'))!;
+    sourceFile(source);
     const { buildAs } = await import('../toolchain/asc.js');
     try {
       await buildAs({ source, out: out ?? source.replace(/\.ts$/, '') + '.wasm', stderr: (s) => process.stderr.write(s) });

@@ -1,0 +1,110 @@
+// The command line as a newcomer meets it: what people type first (--version,
+// help piped into head), and the usual mistakes (an output file in a missing
+// directory, a source that is not there) answered with one line naming the
+// problem, a sensible exit status, no stack trace.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, guest, runCli, type CliResult } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'socklab-newcomer-'));
+const HELLO = guest('examples_hello');
+
+function socklab(args: string[], cwd = tmp): Promise<CliResult> {
+  return runCli(args, { cwd });
+}
+
+/** One line on stderr, naming the problem; no stack trace, no "undefined". */
+function oneLine(r: CliResult, ...parts: string[]): void {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  for (const p of parts) expect(lines[0]).toContain(p);
+  expect(r.stderr).not.toMatch(/\n\s+at |undefined|ENOENT|EISDIR/);
+}
+
+/** Runs `socklab ARGS` with its stdout closed before it writes: `socklab ARGS | head -0`. */
+function closedStdout(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout: '', stderr }));
+  });
+}
+
+describe('what a newcomer types first', () => {
+  it('socklab --version and -V print the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await socklab([flag]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`socklab ${version}\n`);
+    }
+    expect((await socklab(['--help'])).stdout).toContain('--version');
+  });
+
+  it('help into a reader that went away (socklab --help | head) ends quietly with 141, as SIGPIPE', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['grade', '--help']]) {
+      const r = await closedStdout(args);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(141);
+    }
+  });
+});
+
+describe('output files that cannot be written are refused before the guest runs', () => {
+  it.each([
+    ['--trace', 'x.trace'],
+    ['--pcap', 'x.pcap'],
+    ['--report', 'x.html'],
+  ])('%s in a missing directory: one line, status 2, nothing ran', async (opt, file) => {
+    const r = await socklab(['run', HELLO, `${opt}=no-such-dir/${file}`]);
+    expect(r.status).toBe(2);
+    oneLine(r, `socklab run: ${opt}: cannot write no-such-dir/${file}: no directory no-such-dir`);
+    expect(r.stdout).toBe(''); // the guest did not run first
+  });
+
+  it('--trace naming a directory says to give a file name; --trace-ff takes FILE as a prefix', async () => {
+    mkdirSync(join(tmp, 'traces'), { recursive: true });
+    const r = await socklab(['run', HELLO, '--trace=traces']);
+    expect(r.status).toBe(2);
+    oneLine(r, '--trace: cannot write traces: it is a directory', '--trace=traces/run.trace');
+    const ff = await socklab(['run', HELLO, '--trace-ff', '--trace=traces/t']);
+    expect(ff.status, ff.stderr).toBe(0);
+    expect(existsSync(join(tmp, 'traces', 't.1'))).toBe(true);
+  });
+
+  it("a file Node cannot open is named in socklab's words, not Node's", async () => {
+    // /proc takes no new files, even for root: the check passes, the open fails.
+    const r = await socklab(['run', HELLO, '--trace=/proc/socklab.trace']);
+    expect(r.status).toBe(1);
+    oneLine(r, 'socklab run: cannot open /proc/socklab.trace: no such file or directory');
+  });
+});
+
+describe('a source that is not there', () => {
+  it('socklab build missing.c says so (it printed nothing, status 1)', async () => {
+    const r = await socklab(['build', 'missing.c', '-o', 'x.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab build: cannot read missing.c: no such file');
+  });
+
+  it('socklab build missing.ts says so, with the prefix', async () => {
+    const r = await socklab(['build', 'missing.ts', '-o', 'x.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab build: cannot read missing.ts: no such file');
+  });
+
+  it('socklab run missing.c has the status of run missing.wasm (2)', async () => {
+    const c = await socklab(['run', 'missing.c']);
+    const w = await socklab(['run', 'missing.wasm']);
+    expect(w.status).toBe(2);
+    expect(c.status).toBe(2);
+    oneLine(c, 'missing.c: no such file');
+    oneLine(w, 'missing.wasm: no such file');
+  });
+});
