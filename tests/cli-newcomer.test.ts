@@ -108,3 +108,31 @@ describe('a source that is not there', () => {
     oneLine(w, 'missing.wasm: no such file');
   });
 });
+
+describe('Ctrl-C', () => {
+  it('SIGINT to a running server ends the run with 130 and one line, keeping the trace and the pcap written so far', async () => {
+    const trace = join(tmp, 'sigint.trace');
+    const pcap = join(tmp, 'sigint.pcap');
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('examples_echo_server'), `--trace=${trace}`, `--pcap=${pcap}`, '--', '7000'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The server waits in accept() for ever: Ctrl-C once it says it listens.
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('listening')) p.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    expect(status).toBe(130);
+    expect(stderr).toBe('socklab: interrupted (SIGINT): the run was stopped\n');
+    expect(readFileSync(trace, 'utf8')).toMatch(/listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0/);
+    expect(readFileSync(pcap).length).toBeGreaterThanOrEqual(24); // the pcap file header at least
+  });
+
+  it('socklab demo | head ends at the reader, without the summary', async () => {
+    const r = await closedStdout(['demo']);
+    expect(r.status).toBe(141);
+    expect(r.stderr).not.toContain('exit status');
+    expect(r.stderr).not.toContain('socket calls of that run');
+  });
+});

@@ -29,7 +29,8 @@ const EXIT_STATUS = `
 exit status: the guest's exit status; 128+N when it was killed by signal N
 (SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153, --fuel 152);
 124 when --timeout or --max-virtual-time stopped it; 125 on a deadlock;
-2 for a bad command line, module or scenario.
+130 on Ctrl-C (the trace so far is kept); 2 for a bad command line, module
+or scenario.
 
 Units (docs/cli.md): a duration is 10 (seconds), 2.5s, 500ms, 500us, 1m, 1h;
 a size is 4096 (bytes), 512K, 64M, 1G; a count is 1000, 500M, 2G.
@@ -568,7 +569,12 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
         }
       : {}),
   };
-  const o = await run(opts);
+  // Ctrl-C ends the run as --timeout does (status 130, as a shell reports SIGINT), keeping the trace, pcap and
+  // report written so far, as strace keeps its output; a second Ctrl-C kills socklab at once.
+  const stop = new AbortController();
+  const onSigint = (): void => stop.abort();
+  process.once('SIGINT', onSigint);
+  const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
   for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
