@@ -3,7 +3,7 @@
 // directory, a source that is not there) answered with one line naming the
 // problem, a sensible exit status, no stack trace.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,18 +113,19 @@ describe('Ctrl-C', () => {
   it('SIGINT to a running server ends the run with 130 and one line, keeping the trace and the pcap written so far', async () => {
     const trace = join(tmp, 'sigint.trace');
     const pcap = join(tmp, 'sigint.pcap');
-    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('examples_echo_server'), `--trace=${trace}`, `--pcap=${pcap}`, '--', '7000'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('examples_echo_server'), `--trace=${trace}`, `--pcap=${pcap}`, '--publish', '0:host1:7000', '--', '7000'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    // The server waits in accept() for ever: Ctrl-C once it says it listens.
+    // The server waits in accept() for ever (a published port can always bring a client, so this is no
+    // deadlock): Ctrl-C once it says it listens.
     p.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (stdout.includes('listening')) p.kill('SIGINT');
     });
     const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
     expect(status).toBe(130);
-    expect(stderr).toBe('socklab: interrupted (SIGINT): the run was stopped\n');
+    expect(stderr).toMatch(/^socklab: published host1:7000 on 127\.0\.0\.1:\d+\nsocklab: interrupted \(SIGINT\): the run was stopped\n$/);
     expect(readFileSync(trace, 'utf8')).toMatch(/listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0/);
     expect(readFileSync(pcap).length).toBeGreaterThanOrEqual(24); // the pcap file header at least
   });
@@ -134,5 +135,61 @@ describe('Ctrl-C', () => {
     expect(r.status).toBe(141);
     expect(r.stderr).not.toContain('exit status');
     expect(r.stderr).not.toContain('socket calls of that run');
+  });
+});
+
+describe('a scenario file with mistakes', () => {
+  const scenario = (name: string, text: string): string => {
+    writeFileSync(join(tmp, name), text);
+    return name;
+  };
+
+  it('names the line and says what a value should be, once per mistake (not the schema\'s regular expressions)', async () => {
+    const f = scenario('bad.yaml', [
+      'version: 1',
+      'limits: { max_memory: lots }',
+      'hosts:',
+      '  - name: a',
+      '    ipv4: [10.0.0.300]',
+      'links:',
+      '  - between: [a, a]',
+      '    bandwidth: fast',
+      '    losss: 0.1',
+      'processes:',
+      `  - module: ${HELLO}`,
+      '    host: a',
+      '    start: soon',
+      '',
+    ].join('\n'));
+    const r = await socklab(['run', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe([
+      'socklab run: invalid scenario:',
+      '  bad.yaml:2: /limits/max_memory: expected a size (4096, 512K, 64M; a bare number is bytes), got "lots"',
+      '  bad.yaml:5: /hosts/0/ipv4/0: expected an IPv4 address, optionally with a prefix length (10.0.0.1, 10.0.0.1/24), got "10.0.0.300"',
+      '  bad.yaml:7: /links/0: unknown field "losss"',
+      '  bad.yaml:8: /links/0/bandwidth: expected a bandwidth (100Mbit/s, 512kbit/s), got "fast"',
+      '  bad.yaml:13: /processes/0/start: expected a duration (10, 2.5s, 500ms; a bare number is seconds), got "soon"',
+      '',
+    ].join('\n'));
+  });
+
+  it('a YAML syntax error is one line with line and column; an empty file says it is empty', async () => {
+    const tab = await socklab(['run', scenario('tab.yaml', `version: 1\nprocesses:\n  - module: ${HELLO}\n\targs: [1]\n`)]);
+    expect(tab.status).toBe(2);
+    oneLine(tab, 'socklab run: tab.yaml:4:1: Tabs are not allowed as indentation');
+    const empty = await socklab(['run', scenario('empty.yaml', '')]);
+    expect(empty.status).toBe(2);
+    oneLine(empty, 'socklab run: empty.yaml: the scenario file is empty');
+  });
+});
+
+describe('the --client one-liner', () => {
+  it('reports the server stopped as expected once, in the end-of-run paragraph, not also as a problem line', async () => {
+    const r = await socklab(['run', guest('examples_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--', '7000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('echoed: hi2');
+    expect(r.stderr.match(/still running, as expected/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ {2}examples_echo_server\.wasm \(pid 1\) on host1: still running, as expected/m);
   });
 });

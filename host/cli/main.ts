@@ -576,7 +576,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   process.once('SIGINT', onSigint);
   const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
-  for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
+  // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
+  for (const p of o.processes) if (p.exit.reason && !p.stillRunning) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
