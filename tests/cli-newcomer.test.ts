@@ -193,3 +193,21 @@ describe('the --client one-liner', () => {
     expect(r.stderr).toMatch(/^ {2}examples_echo_server\.wasm \(pid 1\) on host1: still running, as expected/m);
   });
 });
+
+describe('help and --net=real flags', () => {
+  it('socklab help NOSUCH says it is no command (it printed the whole help)', async () => {
+    const r = await socklab(['help', 'rn']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    oneLine(r, "socklab: unknown command 'rn' (Did you mean run?)", 'socklab --help');
+  });
+
+  it('a bad --allow-connect/--allow-listen pattern names its flag and shows the form', async () => {
+    const c = await socklab(['run', HELLO, '--net=real', '--allow-listen', '127.0.0.1:8080', '--allow-connect', 'nonsense']);
+    expect(c.status).toBe(2);
+    oneLine(c, 'socklab run: --allow-connect: "nonsense"', 'expected HOST:PORT');
+    const l = await socklab(['run', HELLO, '--net=real', '--allow-listen', '127.0.0.1:99999']);
+    expect(l.status).toBe(2);
+    oneLine(l, 'socklab run: --allow-listen: ', '"127.0.0.1:99999"', 'expected HOST:PORT');
+  });
+});

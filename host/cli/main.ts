@@ -253,6 +253,17 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
   return prog;
 }
 
+/** Levenshtein distance, for "did you mean" on `socklab help NAME`. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 /** socklab's version, from the package.json above this file (in dist/ or a bundle alike). */
 function version(): string {
   for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
@@ -274,6 +285,12 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let cmd = argv[0] ?? '';
+  // commander prints the whole help for `help NOSUCH`, without saying that NOSUCH is no command.
+  if (cmd === 'help' && argv[1] !== undefined && !prog.commands.some((c) => c.name() === argv[1])) {
+    const near = prog.commands.map((c) => c.name()).find((n) => editDistance(n, argv[1]!) <= 2);
+    process.stderr.write(`socklab: unknown command '${argv[1]}'${near ? ` (Did you mean ${near}?)` : ''}; socklab --help lists the commands\n`);
+    return 2;
+  }
   if (cmd === '--version' || cmd === '-V') {
     process.stdout.write(`socklab ${version()}\n`);
     return 0;
@@ -506,12 +523,18 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   // Refuse a bad pattern before anything runs (no pattern, nothing to check).
   if (policy.allowConnect.length || policy.allowListen.length) {
     const { parsePolicy, PolicyError } = await import('../net/real/policy.js');
-    try {
-      parsePolicy(policy);
-    } catch (e) {
-      if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
-      throw e;
-    }
+    // Each flag alone first, so that the message names the one that is wrong; then the scenario's with them.
+    const check = (name: string, p: Parameters<typeof parsePolicy>[0]): void => {
+      try {
+        parsePolicy(p);
+      } catch (e) {
+        if (e instanceof PolicyError) throw new UsageError(`${name}: ${e.message} (expected HOST:PORT, e.g. 127.0.0.1:8080, 10.0.0.0/8:*, [::1]:8000-8099, localhost:*)`);
+        throw e;
+      }
+    };
+    for (const a of f.allowConnect ?? []) check('--allow-connect', { allowConnect: [a], allowListen: [], allowDns: false });
+    for (const a of f.allowListen ?? []) check('--allow-listen', { allowConnect: [], allowListen: [a], allowDns: false });
+    check('the scenario\'s policy', policy);
   }
   if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
