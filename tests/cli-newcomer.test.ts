@@ -211,3 +211,31 @@ describe('help and --net=real flags', () => {
     oneLine(l, 'socklab run: --allow-listen: ', '"127.0.0.1:99999"', 'expected HOST:PORT');
   });
 });
+
+describe('what strace and wasmtime users type', () => {
+  it('socklab prog.wasm (as wasmtime prog.wasm) says which command runs it', async () => {
+    const r = await socklab(['hello.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab: unknown command 'hello.wasm': to run it, socklab run hello.wasm");
+  });
+
+  it.each([
+    [['-f', '-e', 'trace=connect'], "unknown option '-f' (every process is traced already"],
+    [['-e', 'trace=connect'], "unknown option '-e' (strace's -e trace=SET is --trace-only SET here"],
+    [['-o', 'x.trace'], "unknown option '-o' (strace's -o FILE is --trace=FILE here)"],
+    [['-c'], "unknown option '-c' (strace's -c is --summary here)"],
+  ])('strace flags before the module (%j) get the socklab name', async (flags, text) => {
+    const r = await socklab(['run', ...flags, HELLO]);
+    expect(r.status).toBe(2);
+    oneLine(r, `socklab run: ${text}`);
+  });
+
+  it("an option after the module is the guest's: the message says to put it after --, and -- works", async () => {
+    const r = await socklab(['run', HELLO, 'a', '-x']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab run: unknown option '-x' (the guest's own options go after --: socklab run MODULE [options] -- ARGS)");
+    const ok = await socklab(['run', HELLO, '--', 'a', '-x']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('argv[2] = -x');
+  });
+});

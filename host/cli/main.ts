@@ -38,6 +38,22 @@ a size is 4096 (bytes), 512K, 64M, 1G; a count is 1000, 500M, 2G.
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** What strace's flags are called here, for someone who types `socklab run -f -e trace=connect -o x.trace`. */
+const STRACE_FLAGS: Record<string, string> = {
+  '-e': "strace's -e trace=SET is --trace-only SET here, -e inject=... is --inject ...",
+  '-o': "strace's -o FILE is --trace=FILE here",
+  '-f': 'every process is traced already, as strace -f does: leave -f out',
+  '-ff': "strace's -ff -o FILE is --trace-ff --trace=FILE here",
+  '-c': "strace's -c is --summary here",
+  '-s': "strace's -s N is --trace-strsize N here",
+  '-tt': "strace's -tt is --trace-time absolute here",
+  '-r': "strace's -r is --trace-time relative here",
+  '-x': "strace's -x is --trace-x here",
+  '-xx': "strace's -xx is --trace-xx here",
+  '-Z': "strace's -Z is --trace-failed-only here",
+  '-z': "strace's -z is --trace-successful-only here",
+};
+
 /** The command line, as commander parses it. Each command's action sets `status`. */
 function program(state: { status: number; rest: string[] }): Command {
   const prog = new Command('socklab')
@@ -48,12 +64,28 @@ function program(state: { status: number; rest: string[] }): Command {
     // Answered in main() before parsing, so that the package.json is read only when asked.
     .option('-V, --version', "print socklab's version")
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'socklab: ')) });
+    .configureOutput({
+      outputError: (str, write) => {
+        // `socklab prog.wasm`, as `wasmtime prog.wasm` runs it: say which command runs it.
+        const m = /^error: unknown command '(.*\.(?:wasm|c|ts|ya?ml|json))'/.exec(str);
+        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : str.replace(/^error: /, 'socklab: '));
+      },
+    });
   const setup = (cmd: Command): Command =>
     cmd
       .showSuggestionAfterError(true)
       .exitOverride()
-      .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `socklab ${cmd.name()}: `)) });
+      .configureOutput({
+        outputError: (str, write) => {
+          const msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          const flag = cmd.name() === 'run' && !msg.includes('Did you mean') ? /unknown option '([^']+)'/.exec(msg)?.[1] : undefined;
+          // After the module (`socklab run prog.wasm -v`) it was meant for the guest; before it, maybe strace's.
+          const at = flag ? state.rest.indexOf(flag) : -1;
+          const forGuest = at > 0 && state.rest.slice(0, at).some((a) => /\.(wasm|c|ts|ya?ml|json)$/i.test(a));
+          const hint = flag && (forGuest ? undefined : STRACE_FLAGS[flag.replace(/=.*/, '')]);
+          write(flag ? `${msg.trimEnd()} (${hint ?? "the guest's own options go after --: socklab run MODULE [options] -- ARGS"})\n` : msg);
+        },
+      });
 
   setup(prog.command('run'))
     .summary('run a guest, a scenario file, or a server and N clients')
