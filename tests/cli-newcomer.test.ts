@@ -239,3 +239,20 @@ describe('what strace and wasmtime users type', () => {
     expect(ok.stdout).toContain('argv[2] = -x');
   });
 });
+
+describe('--trace takes an optional value', () => {
+  it('socklab run --trace prog.wasm never writes the trace over the module, and says how to write it', async () => {
+    const mod = join(tmp, 'mine.wasm');
+    writeFileSync(mod, readFileSync(HELLO));
+    const size = readFileSync(mod).length;
+    const alone = await socklab(['run', '--trace', 'mine.wasm']);
+    expect(alone.status).toBe(2);
+    oneLine(alone, "socklab run: missing required argument 'module' (--trace took mine.wasm as its FILE: write --trace= for stderr");
+    for (const rest of [['--', 'a'], [HELLO]]) {
+      const r = await socklab(['run', '--trace', 'mine.wasm', ...rest]);
+      expect(r.status).toBe(2);
+      oneLine(r, 'socklab run: --trace: cannot write mine.wasm: that is a module or a source, not a trace file (write --trace=FILE, or --trace= for stderr)');
+      expect(readFileSync(mod).length).toBe(size);
+    }
+  });
+});

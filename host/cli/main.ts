@@ -14,7 +14,7 @@ import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
-import { UserFileError } from '../fs/userfile.js';
+import { fileKind, UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../scenario/spec.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
@@ -77,7 +77,12 @@ function program(state: { status: number; rest: string[] }): Command {
       .exitOverride()
       .configureOutput({
         outputError: (str, write) => {
-          const msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          let msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          // `socklab run --trace prog.wasm`: --trace took the module as its FILE.
+          const took = state.rest.indexOf('--trace');
+          if (msg.includes("missing required argument 'module'") && took >= 0 && /\.(wasm|c|ts|ya?ml|json)$/i.test(state.rest[took + 1] ?? '')) {
+            msg = `${msg.trimEnd()} (--trace took ${state.rest[took + 1]} as its FILE: write --trace= for stderr, --trace=FILE for a file, or put --trace after the module)\n`;
+          }
           const flag = cmd.name() === 'run' && !msg.includes('Did you mean') ? /unknown option '([^']+)'/.exec(msg)?.[1] : undefined;
           // After the module (`socklab run prog.wasm -v`) it was meant for the guest; before it, maybe strace's.
           const at = flag ? state.rest.indexOf(flag) : -1;
@@ -425,6 +430,9 @@ function outputFile(name: string, file: string, prefixOnly = false): string {
   } catch {
     // Not there yet: its directory must be.
   }
+  // `socklab run --trace prog.wasm` gives prog.wasm to --trace (its value is optional): never write a trace over
+  // a module or a source.
+  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) fail(`that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
   if (prefixOnly) st = undefined; // --trace-ff writes FILE.PID beside it
   if (st?.isDirectory()) fail(`it is a directory (give a file name, e.g. --${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)})`);
   const dir = dirname(path);
@@ -678,7 +686,7 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
     } catch {
       throw new UsageError(`cannot read ${f}: no such file`);
     }
-    if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file`);
+    if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file (${fileKind(st)})`);
   };
   for (const s of sources) sourceFile(s);
   if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
