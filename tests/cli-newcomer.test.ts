@@ -256,3 +256,16 @@ describe('--trace takes an optional value', () => {
     }
   });
 });
+
+describe('socklab diff of files that are not traces', () => {
+  it('refuses a module or a source (they "did the same calls", status 0) and a broken JSONL line', async () => {
+    writeFileSync(join(tmp, 'src.c'), 'int main(void) { return 0; }\n');
+    writeFileSync(join(tmp, 'broken.jsonl'), '{"pid": 1, "call":\n');
+    for (const [x, y] of [[HELLO, 'src.c'], ['broken.jsonl', 'src.c']]) {
+      const r = await socklab(['diff', x!, y!]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      oneLine(r, 'socklab diff: ', 'is not a trace (no strace-style or JSONL call lines)');
+    }
+  });
+});
