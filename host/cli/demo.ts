@@ -16,7 +16,13 @@ export async function demo(seed?: number): Promise<number> {
       '  three clients on host "client" (10.0.0.2), link latency 2 ms, 10% loss.\n' +
       '  Guest output is prefixed [name:pid].\n\n',
   );
+  // `socklab demo | head`: the reader goes away, the run stops (141), and there is nothing more to show.
+  let gone = false;
+  const onGone = (): void => void (gone = true);
+  process.stdout.on('error', onGone);
   const o = await run({ ...spec, output: 'inherit', tty: process.stdout.isTTY === true });
+  if (gone) return o.status;
+  process.stdout.off('error', onGone);
   // The same seed gives the same run, so a second run yields its trace: socket calls here, everything in a file.
   const net = await run({ ...spec, output: 'discard', trace: { classes: ['net'] } });
   const full = join(process.cwd(), 'socklab-demo.trace');

@@ -30,7 +30,22 @@ export function cmdDiff(a: string, b: string, opts: { context?: number; calls?: 
     }
     throw e;
   }
-  const d = diffTraces(parseTrace(ta), parseTrace(tb), { ...(opts.context !== undefined ? { context: opts.context } : {}), ...(calls ? { calls } : {}) });
+  // Two files without a call line (a module, a source, a log) would "do the same calls": refuse them instead.
+  const parsed: ReturnType<typeof parseTrace>[] = [];
+  for (const [file, text] of [[a, ta], [b, tb]] as const) {
+    let events: ReturnType<typeof parseTrace> | undefined;
+    try {
+      events = parseTrace(text);
+    } catch {
+      // a line that starts as JSON and is not
+    }
+    if (!events?.length) {
+      process.stderr.write(`socklab diff: ${file} is not a trace (no strace-style or JSONL call lines): record one with socklab run ... --trace=FILE\n`);
+      return 2;
+    }
+    parsed.push(events);
+  }
+  const d = diffTraces(parsed[0]!, parsed[1]!, { ...(opts.context !== undefined ? { context: opts.context } : {}), ...(calls ? { calls } : {}) });
   process.stdout.write(formatDiff(d, [a, b]));
   return d.same ? 0 : 1;
 }

@@ -5,13 +5,16 @@
 // value is checked here, with the option's name in the message, before
 // anything runs; usage errors exit with status 2.
 import { Command, CommanderError, Option } from 'commander';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run, type RunOptions } from '../runner/run.js';
 import type { BuildTarget, ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
 import { parseMount, MountError } from '../scenario/mount.js';
+import { fileKind, UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../scenario/spec.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
@@ -26,13 +29,30 @@ const EXIT_STATUS = `
 exit status: the guest's exit status; 128+N when it was killed by signal N
 (SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153, --fuel 152);
 124 when --timeout or --max-virtual-time stopped it; 125 on a deadlock;
-2 for a bad command line, module or scenario.
+130 on Ctrl-C (the trace so far is kept); 2 for a bad command line, module
+or scenario.
 
 Units (docs/cli.md): a duration is 10 (seconds), 2.5s, 500ms, 500us, 1m, 1h;
 a size is 4096 (bytes), 512K, 64M, 1G; a count is 1000, 500M, 2G.
 `;
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** What strace's flags are called here, for someone who types `socklab run -f -e trace=connect -o x.trace`. */
+const STRACE_FLAGS: Record<string, string> = {
+  '-e': "strace's -e trace=SET is --trace-only SET here, -e inject=... is --inject ...",
+  '-o': "strace's -o FILE is --trace=FILE here",
+  '-f': 'every process is traced already, as strace -f does: leave -f out',
+  '-ff': "strace's -ff -o FILE is --trace-ff --trace=FILE here",
+  '-c': "strace's -c is --summary here",
+  '-s': "strace's -s N is --trace-strsize N here",
+  '-tt': "strace's -tt is --trace-time absolute here",
+  '-r': "strace's -r is --trace-time relative here",
+  '-x': "strace's -x is --trace-x here",
+  '-xx': "strace's -xx is --trace-xx here",
+  '-Z': "strace's -Z is --trace-failed-only here",
+  '-z': "strace's -z is --trace-successful-only here",
+};
 
 /** The command line, as commander parses it. Each command's action sets `status`. */
 function program(state: { status: number; rest: string[] }): Command {
@@ -41,13 +61,36 @@ function program(state: { status: number; rest: string[] }): Command {
     .usage('<command> [options]')
     .showSuggestionAfterError(true)
     .helpCommand('help [command]', 'help for a command')
+    // Answered in main() before parsing, so that the package.json is read only when asked.
+    .option('-V, --version', "print socklab's version")
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'socklab: ')) });
+    .configureOutput({
+      outputError: (str, write) => {
+        // `socklab prog.wasm`, as `wasmtime prog.wasm` runs it: say which command runs it.
+        const m = /^error: unknown command '(.*\.(?:wasm|c|ts|ya?ml|json))'/.exec(str);
+        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : str.replace(/^error: /, 'socklab: '));
+      },
+    });
   const setup = (cmd: Command): Command =>
     cmd
       .showSuggestionAfterError(true)
       .exitOverride()
-      .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, `socklab ${cmd.name()}: `)) });
+      .configureOutput({
+        outputError: (str, write) => {
+          let msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          // `socklab run --trace prog.wasm`: --trace took the module as its FILE.
+          const took = state.rest.indexOf('--trace');
+          if (msg.includes("missing required argument 'module'") && took >= 0 && /\.(wasm|c|ts|ya?ml|json)$/i.test(state.rest[took + 1] ?? '')) {
+            msg = `${msg.trimEnd()} (--trace took ${state.rest[took + 1]} as its FILE: write --trace= for stderr, --trace=FILE for a file, or put --trace after the module)\n`;
+          }
+          const flag = cmd.name() === 'run' && !msg.includes('Did you mean') ? /unknown option '([^']+)'/.exec(msg)?.[1] : undefined;
+          // After the module (`socklab run prog.wasm -v`) it was meant for the guest; before it, maybe strace's.
+          const at = flag ? state.rest.indexOf(flag) : -1;
+          const forGuest = at > 0 && state.rest.slice(0, at).some((a) => /\.(wasm|c|ts|ya?ml|json)$/i.test(a));
+          const hint = flag && (forGuest ? undefined : STRACE_FLAGS[flag.replace(/=.*/, '')]);
+          write(flag ? `${msg.trimEnd()} (${hint ?? "the guest's own options go after --: socklab run MODULE [options] -- ARGS"})\n` : msg);
+        },
+      });
 
   setup(prog.command('run'))
     .summary('run a guest, a scenario file, or a server and N clients')
@@ -247,6 +290,30 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
   return prog;
 }
 
+/** Levenshtein distance, for "did you mean" on `socklab help NAME`. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** socklab's version, from the package.json above this file (in dist/ or a bundle alike). */
+function version(): string {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'socklab' && pkg.version) return pkg.version;
+    } catch {
+      // not here: look one directory up
+    }
+    if (dirname(d) === d) return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const state = { status: 0, rest: argv.slice(1) };
   const prog = program(state);
@@ -255,6 +322,25 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let cmd = argv[0] ?? '';
+  // commander prints the whole help for `help NOSUCH`, without saying that NOSUCH is no command.
+  if (cmd === 'help' && argv[1] !== undefined && !prog.commands.some((c) => c.name() === argv[1])) {
+    const near = prog.commands.map((c) => c.name()).find((n) => editDistance(n, argv[1]!) <= 2);
+    process.stderr.write(`socklab: unknown command '${argv[1]}'${near ? ` (Did you mean ${near}?)` : ''}; socklab --help lists the commands\n`);
+    return 2;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`socklab ${version()}\n`);
+    return 0;
+  }
+  // `socklab --help | head`, `socklab diff A B | head`: a reader that goes away ends the command quietly, as
+  // SIGPIPE ends a C tool (status 141). During a run, the runner's own listener (runner/run.ts) stops the run
+  // first, so that the trace is complete: this one leaves it to that listener.
+  const onPipe = function (this: NodeJS.WriteStream, e: NodeJS.ErrnoException): void {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    if (this.listenerCount('error') === 1) process.exit(141);
+  };
+  process.stdout.on('error', onPipe);
+  process.stderr.on('error', onPipe);
   try {
     await prog.parseAsync(argv, { from: 'user' });
     return state.status;
@@ -263,14 +349,15 @@ export async function main(argv: string[]): Promise<number> {
       // Help asked for (--help, help CMD) exits 0; every other commander error is a usage error, already printed.
       return e.exitCode === 0 ? 0 : 2;
     }
-    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError;
+    // A file the user named that socklab cannot read (run missing.c) is a bad command line, as a missing module is.
+    const plain = e instanceof ModuleError || e instanceof UsageError || e instanceof MountError || e instanceof UserFileError;
     // The modules of the other errors load here if the run had not loaded them already (only such a failure pays for that).
     const [{ BuildError }, { ScenarioError }, { InjectError }] = plain
       ? [{ BuildError: undefined }, { ScenarioError: undefined }, { InjectError: undefined }]
       : await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
     if (BuildError && e instanceof BuildError) return 1;
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
-    process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? systemMessage(e) : String(e)}\n`);
     return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;
   }
 }
@@ -315,6 +402,53 @@ interface RunFlags {
   allowListen?: string[];
   allowDns?: boolean;
   publish?: string[];
+}
+
+/**
+ * Node's own file errors ("ENOENT: no such file or directory, open '/x/y'") as one line a user reads:
+ * "cannot open /x/y: no such file or directory". Other errors keep their message.
+ */
+function systemMessage(e: Error): string {
+  const { code, syscall, path } = e as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || !syscall || !path) return e.message;
+  const what = /^[A-Z0-9_]+: ([^,]+)/.exec(e.message)?.[1] ?? code;
+  return `cannot ${syscall} ${path}: ${what}`;
+}
+
+/**
+ * An output file named by --NAME (--trace, --pcap, --report) that cannot be written is refused before
+ * anything runs, not after the guests ran: a directory, a missing directory, no permission.
+ */
+function outputFile(name: string, file: string, prefixOnly = false): string {
+  const path = resolve(file);
+  const fail = (why: string): never => {
+    throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
+  };
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    // Not there yet: its directory must be.
+  }
+  // `socklab run --trace prog.wasm` gives prog.wasm to --trace (its value is optional): never write a trace over
+  // a module or a source.
+  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) fail(`that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
+  if (prefixOnly) st = undefined; // --trace-ff writes FILE.PID beside it
+  if (st?.isDirectory()) fail(`it is a directory (give a file name, e.g. --${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)})`);
+  const dir = dirname(path);
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch {
+    fail(`no directory ${dirname(file)}`);
+  }
+  if (!dst!.isDirectory()) fail(`${dirname(file)} is not a directory`);
+  try {
+    accessSync(st ? path : dir, fsConstants.W_OK);
+  } catch {
+    fail(st ? 'permission denied' : `permission denied in ${dirname(file)}`);
+  }
+  return path;
 }
 
 /** Parses option --NAME's value, or says what is wrong with it: "--max-fds: expected a whole number from 1 to 65536, got "abc"". */
@@ -429,17 +563,25 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   // Refuse a bad pattern before anything runs (no pattern, nothing to check).
   if (policy.allowConnect.length || policy.allowListen.length) {
     const { parsePolicy, PolicyError } = await import('../net/real/policy.js');
-    try {
-      parsePolicy(policy);
-    } catch (e) {
-      if (e instanceof PolicyError) throw new UsageError(`--allow-*: ${e.message}`);
-      throw e;
-    }
+    // Each flag alone first, so that the message names the one that is wrong; then the scenario's with them.
+    const check = (name: string, p: Parameters<typeof parsePolicy>[0]): void => {
+      try {
+        parsePolicy(p);
+      } catch (e) {
+        if (e instanceof PolicyError) throw new UsageError(`${name}: ${e.message} (expected HOST:PORT, e.g. 127.0.0.1:8080, 10.0.0.0/8:*, [::1]:8000-8099, localhost:*)`);
+        throw e;
+      }
+    };
+    for (const a of f.allowConnect ?? []) check('--allow-connect', { allowConnect: [a], allowListen: [], allowDns: false });
+    for (const a of f.allowListen ?? []) check('--allow-listen', { allowConnect: [], allowListen: [a], allowDns: false });
+    check('the scenario\'s policy', policy);
   }
   if (netMode !== 'real' && (f.allowConnect || f.allowListen || f.allowDns)) throw new UsageError('--allow-connect, --allow-listen and --allow-dns need --net=real');
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
-  let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : resolve(f.trace);
+  let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : outputFile('trace', f.trace, f.traceFf === true);
+  if (f.pcap) outputFile('pcap', f.pcap);
+  if (f.report) outputFile('report', f.report);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
   const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
@@ -490,9 +632,15 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
         }
       : {}),
   };
-  const o = await run(opts);
+  // Ctrl-C ends the run as --timeout does (status 130, as a shell reports SIGINT), keeping the trace, pcap and
+  // report written so far, as strace keeps its output; a second Ctrl-C kills socklab at once.
+  const stop = new AbortController();
+  const onSigint = (): void => stop.abort();
+  process.once('SIGINT', onSigint);
+  const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
-  for (const p of o.processes) if (p.exit.reason) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
+  // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
+  for (const p of o.processes) if (p.exit.reason && !p.stillRunning) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
@@ -530,9 +678,21 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
       if (['-I', '-D', '-U', '-include', '-isystem', '-L', '-l', '-x'].includes(a) && i + 1 < args.length) flags.push(args[++i]!);
     }
   }
+  // A source that is not there is named before any compiler starts (clang's own message would be lost).
+  const sourceFile = (f: string): void => {
+    let st;
+    try {
+      st = statSync(f);
+    } catch {
+      throw new UsageError(`cannot read ${f}: no such file`);
+    }
+    if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file (${fileKind(st)})`);
+  };
+  for (const s of sources) sourceFile(s);
   if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
     // An AssemblyScript program: one .ts file, built as asconfig.json says (docs/assemblyscript.md).
     const source = args.find((a) => a.endsWith('.ts'))!;
+    sourceFile(source);
     const { buildAs } = await import('../toolchain/asc.js');
     try {
       await buildAs({ source, out: out ?? source.replace(/\.ts$/, '') + '.wasm', stderr: (s) => process.stderr.write(s) });

@@ -23,6 +23,8 @@ export interface RunOptions extends RunSpec {
   onOutput?: (pid: number, fd: 1 | 2, bytes: Uint8Array) => void;
   /** Called when a --publish port is listening on the real loopback (with the port, if 0 was asked). */
   onPublished?: (realPort: number, host: string, port: number) => void;
+  /** Ends the run when aborted (Ctrl-C), as --timeout does: status 130, the trace written so far kept. */
+  stop?: AbortSignal;
 }
 
 export interface ProcessOutcome {
@@ -99,6 +101,7 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
   delete (spec as RunOptions).output;
   delete (spec as RunOptions).onOutput;
   delete (spec as RunOptions).onPublished;
+  delete (spec as RunOptions).stop;
   if (mode === 'capture' && spec.maxOutput === undefined) spec.maxOutput = DEFAULT_CAPTURE_LIMIT;
   const several = spec.processes.length > 1;
 
@@ -134,6 +137,7 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
       if (settled) return;
       settled = true;
       if (mode === 'inherit') hostPipeWatchers.delete(onHostPipe);
+      opts.stop?.removeEventListener('abort', onStop);
       if (timer) clearTimeout(timer);
       if (stdinStarted) process.stdin.pause();
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -180,6 +184,8 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
     // command killed by SIGPIPE ends (status 141), instead of dying of an unhandled EPIPE.
     const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }), false);
     if (mode === 'inherit') watchHostPipes(onHostPipe);
+    const onStop = (): void => finish(outcome(130, new Map(), { limit: 'interrupted (SIGINT): the run was stopped' }, 0, { status: 130, signal: 'SIGINT' }), false);
+    opts.stop?.addEventListener('abort', onStop, { once: true });
 
     // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.
     let ready = false;

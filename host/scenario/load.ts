@@ -119,11 +119,24 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   };
   const v = validate();
   if (!v(data)) {
-    const msgs = (v.errors ?? []).map((e) => {
-      const field = e.instancePath || '(top level)';
-      const detail = e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
-      return `${where(e.instancePath)}: ${field}: ${detail}`;
-    });
+    if (data === null || data === undefined) throw new ScenarioError(`${path}: the scenario file is empty (docs/scenarios.md has an example)`);
+    // Ajv's words name the schema (its regular expressions, "must match a schema in anyOf"); a user wrote a value:
+    // say what it should be, with examples, and what it is.
+    const got = (ptr: string): string => JSON.stringify(doc.getIn(ptr.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k))));
+    const errors = v.errors ?? [];
+    const anyOfAt = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+    const detail = (e: (typeof errors)[number]): string => {
+      if (e.keyword === 'additionalProperties') return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+      if (e.schemaPath.startsWith('#/definitions/duration/')) return `expected a duration (10, 2.5s, 500ms; a bare number is seconds), got ${got(e.instancePath)}`;
+      if (e.schemaPath.startsWith('#/definitions/size/')) return `expected a size (4096, 512K, 64M; a bare number is bytes), got ${got(e.instancePath)}`;
+      if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern.includes('bit/s')) return `expected a bandwidth (100Mbit/s, 512kbit/s), got ${got(e.instancePath)}`;
+      if (e.keyword === 'anyOf' && /\/ipv4\/\d+$/.test(e.instancePath)) return `expected an IPv4 address, optionally with a prefix length (10.0.0.1, 10.0.0.1/24), got ${got(e.instancePath)}`;
+      return e.message ?? e.keyword;
+    };
+    // Each failed branch of an anyOf is reported once, by the anyOf's own message.
+    const msgs = errors
+      .filter((e) => e.keyword === 'anyOf' || !anyOfAt.has(e.instancePath) || !e.schemaPath.includes('/anyOf/'))
+      .map((e) => `${where(e.instancePath)}: ${e.instancePath || '(top level)'}: ${detail(e)}`);
     throw new ScenarioError(`invalid scenario:\n  ${[...new Set(msgs)].join('\n  ')}`);
   }
   const s = data as ScenarioFile;

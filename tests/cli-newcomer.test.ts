@@ -1,0 +1,271 @@
+// The command line as a newcomer meets it: what people type first (--version,
+// help piped into head), and the usual mistakes (an output file in a missing
+// directory, a source that is not there) answered with one line naming the
+// problem, a sensible exit status, no stack trace.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, guest, runCli, type CliResult } from './helpers.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'socklab-newcomer-'));
+const HELLO = guest('examples_hello');
+
+function socklab(args: string[], cwd = tmp): Promise<CliResult> {
+  return runCli(args, { cwd });
+}
+
+/** One line on stderr, naming the problem; no stack trace, no "undefined". */
+function oneLine(r: CliResult, ...parts: string[]): void {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  for (const p of parts) expect(lines[0]).toContain(p);
+  expect(r.stderr).not.toMatch(/\n\s+at |undefined|ENOENT|EISDIR/);
+}
+
+/** Runs `socklab ARGS` with its stdout closed before it writes: `socklab ARGS | head -0`. */
+function closedStdout(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), ...args], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout.destroy();
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('close', (status) => resolve({ status, stdout: '', stderr }));
+  });
+}
+
+describe('what a newcomer types first', () => {
+  it('socklab --version and -V print the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await socklab([flag]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`socklab ${version}\n`);
+    }
+    expect((await socklab(['--help'])).stdout).toContain('--version');
+  });
+
+  it('help into a reader that went away (socklab --help | head) ends quietly with 141, as SIGPIPE', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['grade', '--help']]) {
+      const r = await closedStdout(args);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(141);
+    }
+  });
+});
+
+describe('output files that cannot be written are refused before the guest runs', () => {
+  it.each([
+    ['--trace', 'x.trace'],
+    ['--pcap', 'x.pcap'],
+    ['--report', 'x.html'],
+  ])('%s in a missing directory: one line, status 2, nothing ran', async (opt, file) => {
+    const r = await socklab(['run', HELLO, `${opt}=no-such-dir/${file}`]);
+    expect(r.status).toBe(2);
+    oneLine(r, `socklab run: ${opt}: cannot write no-such-dir/${file}: no directory no-such-dir`);
+    expect(r.stdout).toBe(''); // the guest did not run first
+  });
+
+  it('--trace naming a directory says to give a file name; --trace-ff takes FILE as a prefix', async () => {
+    mkdirSync(join(tmp, 'traces'), { recursive: true });
+    const r = await socklab(['run', HELLO, '--trace=traces']);
+    expect(r.status).toBe(2);
+    oneLine(r, '--trace: cannot write traces: it is a directory', '--trace=traces/run.trace');
+    const ff = await socklab(['run', HELLO, '--trace-ff', '--trace=traces/t']);
+    expect(ff.status, ff.stderr).toBe(0);
+    expect(existsSync(join(tmp, 'traces', 't.1'))).toBe(true);
+  });
+
+  it("a file Node cannot open is named in socklab's words, not Node's", async () => {
+    // /proc takes no new files, even for root: the check passes, the open fails.
+    const r = await socklab(['run', HELLO, '--trace=/proc/socklab.trace']);
+    expect(r.status).toBe(1);
+    oneLine(r, 'socklab run: cannot open /proc/socklab.trace: no such file or directory');
+  });
+});
+
+describe('a source that is not there', () => {
+  it('socklab build missing.c says so (it printed nothing, status 1)', async () => {
+    const r = await socklab(['build', 'missing.c', '-o', 'x.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab build: cannot read missing.c: no such file');
+  });
+
+  it('socklab build missing.ts says so, with the prefix', async () => {
+    const r = await socklab(['build', 'missing.ts', '-o', 'x.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab build: cannot read missing.ts: no such file');
+  });
+
+  it('socklab run missing.c has the status of run missing.wasm (2)', async () => {
+    const c = await socklab(['run', 'missing.c']);
+    const w = await socklab(['run', 'missing.wasm']);
+    expect(w.status).toBe(2);
+    expect(c.status).toBe(2);
+    oneLine(c, 'missing.c: no such file');
+    oneLine(w, 'missing.wasm: no such file');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('SIGINT to a running server ends the run with 130 and one line, keeping the trace and the pcap written so far', async () => {
+    const trace = join(tmp, 'sigint.trace');
+    const pcap = join(tmp, 'sigint.pcap');
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('examples_echo_server'), `--trace=${trace}`, `--pcap=${pcap}`, '--publish', '0:host1:7000', '--', '7000'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // The server waits in accept() for ever (a published port can always bring a client, so this is no
+    // deadlock): Ctrl-C once it says it listens.
+    p.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('listening')) p.kill('SIGINT');
+    });
+    const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    expect(status).toBe(130);
+    expect(stderr).toMatch(/^socklab: published host1:7000 on 127\.0\.0\.1:\d+\nsocklab: interrupted \(SIGINT\): the run was stopped\n$/);
+    expect(readFileSync(trace, 'utf8')).toMatch(/listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0/);
+    expect(readFileSync(pcap).length).toBeGreaterThanOrEqual(24); // the pcap file header at least
+  });
+
+  it('socklab demo | head ends at the reader, without the summary', async () => {
+    const r = await closedStdout(['demo']);
+    expect(r.status).toBe(141);
+    expect(r.stderr).not.toContain('exit status');
+    expect(r.stderr).not.toContain('socket calls of that run');
+  });
+});
+
+describe('a scenario file with mistakes', () => {
+  const scenario = (name: string, text: string): string => {
+    writeFileSync(join(tmp, name), text);
+    return name;
+  };
+
+  it('names the line and says what a value should be, once per mistake (not the schema\'s regular expressions)', async () => {
+    const f = scenario('bad.yaml', [
+      'version: 1',
+      'limits: { max_memory: lots }',
+      'hosts:',
+      '  - name: a',
+      '    ipv4: [10.0.0.300]',
+      'links:',
+      '  - between: [a, a]',
+      '    bandwidth: fast',
+      '    losss: 0.1',
+      'processes:',
+      `  - module: ${HELLO}`,
+      '    host: a',
+      '    start: soon',
+      '',
+    ].join('\n'));
+    const r = await socklab(['run', f]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe([
+      'socklab run: invalid scenario:',
+      '  bad.yaml:2: /limits/max_memory: expected a size (4096, 512K, 64M; a bare number is bytes), got "lots"',
+      '  bad.yaml:5: /hosts/0/ipv4/0: expected an IPv4 address, optionally with a prefix length (10.0.0.1, 10.0.0.1/24), got "10.0.0.300"',
+      '  bad.yaml:7: /links/0: unknown field "losss"',
+      '  bad.yaml:8: /links/0/bandwidth: expected a bandwidth (100Mbit/s, 512kbit/s), got "fast"',
+      '  bad.yaml:13: /processes/0/start: expected a duration (10, 2.5s, 500ms; a bare number is seconds), got "soon"',
+      '',
+    ].join('\n'));
+  });
+
+  it('a YAML syntax error is one line with line and column; an empty file says it is empty', async () => {
+    const tab = await socklab(['run', scenario('tab.yaml', `version: 1\nprocesses:\n  - module: ${HELLO}\n\targs: [1]\n`)]);
+    expect(tab.status).toBe(2);
+    oneLine(tab, 'socklab run: tab.yaml:4:1: Tabs are not allowed as indentation');
+    const empty = await socklab(['run', scenario('empty.yaml', '')]);
+    expect(empty.status).toBe(2);
+    oneLine(empty, 'socklab run: empty.yaml: the scenario file is empty');
+  });
+});
+
+describe('the --client one-liner', () => {
+  it('reports the server stopped as expected once, in the end-of-run paragraph, not also as a problem line', async () => {
+    const r = await socklab(['run', guest('examples_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--', '7000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('echoed: hi2');
+    expect(r.stderr.match(/still running, as expected/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^ {2}examples_echo_server\.wasm \(pid 1\) on host1: still running, as expected/m);
+  });
+});
+
+describe('help and --net=real flags', () => {
+  it('socklab help NOSUCH says it is no command (it printed the whole help)', async () => {
+    const r = await socklab(['help', 'rn']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    oneLine(r, "socklab: unknown command 'rn' (Did you mean run?)", 'socklab --help');
+  });
+
+  it('a bad --allow-connect/--allow-listen pattern names its flag and shows the form', async () => {
+    const c = await socklab(['run', HELLO, '--net=real', '--allow-listen', '127.0.0.1:8080', '--allow-connect', 'nonsense']);
+    expect(c.status).toBe(2);
+    oneLine(c, 'socklab run: --allow-connect: "nonsense"', 'expected HOST:PORT');
+    const l = await socklab(['run', HELLO, '--net=real', '--allow-listen', '127.0.0.1:99999']);
+    expect(l.status).toBe(2);
+    oneLine(l, 'socklab run: --allow-listen: ', '"127.0.0.1:99999"', 'expected HOST:PORT');
+  });
+});
+
+describe('what strace and wasmtime users type', () => {
+  it('socklab prog.wasm (as wasmtime prog.wasm) says which command runs it', async () => {
+    const r = await socklab(['hello.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab: unknown command 'hello.wasm': to run it, socklab run hello.wasm");
+  });
+
+  it.each([
+    [['-f', '-e', 'trace=connect'], "unknown option '-f' (every process is traced already"],
+    [['-e', 'trace=connect'], "unknown option '-e' (strace's -e trace=SET is --trace-only SET here"],
+    [['-o', 'x.trace'], "unknown option '-o' (strace's -o FILE is --trace=FILE here)"],
+    [['-c'], "unknown option '-c' (strace's -c is --summary here)"],
+  ])('strace flags before the module (%j) get the socklab name', async (flags, text) => {
+    const r = await socklab(['run', ...flags, HELLO]);
+    expect(r.status).toBe(2);
+    oneLine(r, `socklab run: ${text}`);
+  });
+
+  it("an option after the module is the guest's: the message says to put it after --, and -- works", async () => {
+    const r = await socklab(['run', HELLO, 'a', '-x']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab run: unknown option '-x' (the guest's own options go after --: socklab run MODULE [options] -- ARGS)");
+    const ok = await socklab(['run', HELLO, '--', 'a', '-x']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('argv[2] = -x');
+  });
+});
+
+describe('--trace takes an optional value', () => {
+  it('socklab run --trace prog.wasm never writes the trace over the module, and says how to write it', async () => {
+    const mod = join(tmp, 'mine.wasm');
+    writeFileSync(mod, readFileSync(HELLO));
+    const size = readFileSync(mod).length;
+    const alone = await socklab(['run', '--trace', 'mine.wasm']);
+    expect(alone.status).toBe(2);
+    oneLine(alone, "socklab run: missing required argument 'module' (--trace took mine.wasm as its FILE: write --trace= for stderr");
+    for (const rest of [['--', 'a'], [HELLO]]) {
+      const r = await socklab(['run', '--trace', 'mine.wasm', ...rest]);
+      expect(r.status).toBe(2);
+      oneLine(r, 'socklab run: --trace: cannot write mine.wasm: that is a module or a source, not a trace file (write --trace=FILE, or --trace= for stderr)');
+      expect(readFileSync(mod).length).toBe(size);
+    }
+  });
+});
+
+describe('socklab diff of files that are not traces', () => {
+  it('refuses a module or a source (they "did the same calls", status 0) and a broken JSONL line', async () => {
+    writeFileSync(join(tmp, 'src.c'), 'int main(void) { return 0; }\n');
+    writeFileSync(join(tmp, 'broken.jsonl'), '{"pid": 1, "call":\n');
+    for (const [x, y] of [[HELLO, 'src.c'], ['broken.jsonl', 'src.c']]) {
+      const r = await socklab(['diff', x!, y!]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      oneLine(r, 'socklab diff: ', 'is not a trace (no strace-style or JSONL call lines)');
+    }
+  });
+});
