@@ -38,6 +38,15 @@ describe('trace diff', () => {
     expect(diffTraces(parseTrace(A), parseTrace(B)).same).toBe(true);
   });
 
+  it('names an ephemeral port in getnameinfo\'s service string as in the address it came from, but not other quoted numbers', () => {
+    const line = (port: string, text: string): string =>
+      `[pid 1] 0.011014 getnameinfo({sa_family=AF_INET, sin_port=htons(${port}), sin_addr=inet_addr("10.0.0.2")}, 16, "10.0.0.2", 1025, "${port}", 32, NI_NUMERICHOST|NI_NUMERICSERV) = 0 [library call] <0.000000>\n` +
+      `[pid 1] 0.011015 writev(1<pipe:[2]>, [{iov_base="${text}", iov_len=5}], 1) = 5 <0.000000>\n`;
+    expect(diffTraces(parseTrace(line('34873', 'hello')), parseTrace(line('52922', 'hello'))).same).toBe(true);
+    // A port-like number that is data, not a port (no address shows it), still differs.
+    expect(diffTraces(parseTrace(line('34873', '40000')), parseTrace(line('34873', '40001'))).same).toBe(false);
+  });
+
   it('reports the first real difference with its context and a summary', () => {
     const C = B.replace('"hello", 255, 0, NULL, NULL) = 5', '"hell", 255, 0, NULL, NULL) = 4');
     const d = diffTraces(parseTrace(A), parseTrace(C), { context: 2 });

@@ -183,8 +183,10 @@ class Normaliser {
   }
   private normalise(text: string): string {
     let t = text.replace(/\s+/g, ' ');
-    // Ephemeral ports (Linux's 32768-60999), in addresses and in htons().
+    // Ephemeral ports (Linux's 32768-60999), in addresses and in htons(); a quoted one ("34873": getnameinfo's
+    // service) only once an address showed it as a port, so data that looks like a port still compares.
     t = t.replace(/(:|htons\()(3[2-9]\d{3}|[45]\d{4}|60\d{3})\b/g, (_, pre: string, port: string) => `${pre}${this.name('port', port)}`);
+    t = t.replace(/"(3[2-9]\d{3}|[45]\d{4}|60\d{3})"/g, (m: string, port: string) => (this.maps.get('port')?.has(port) ? `"${this.name('port', port)}"` : m));
     // Socket inodes ([1000000]) and other large bracketed numbers (pointers written by args_get, ...).
     t = t.replace(/\[(\d{6,})\]/g, (_, n: string) => `[${this.name('ino', n)}]`);
     // Guest pointers.
