@@ -120,7 +120,46 @@ export function lines(trace: string, calls = CALLS): string[] {
   // A call a signal interrupted and the kernel restarted (SIGCHLD): strace shows "= ? ERESTARTSYS", then the call again.
   const raw = trace.split('\n').filter((l) => !STDIO_SETUP.test(l) && !LOADER.test(l) && !/ = \? ERESTART/.test(l));
   const own = stdio.size ? raw.map((l) => l.replace(/(\d+)<(pipe:\[\d+\])>/g, (m, fd: string, d: string) => (stdio.has(d) ? `${fd}</dev/stdio>` : m))) : raw;
-  return joinResumed(own).map(normalise).filter((l) => calls.test(l));
+  return dropNscd(joinResumed(own)).map(normalise).filter((l) => calls.test(l));
+}
+
+/**
+ * glibc's NSS calls (gethostbyname, getservbyname...) first try nscd: a socket, a connect to
+ * /var/run/nscd/socket that fails where no nscd runs, a close. Library internals: left out.
+ */
+export function dropNscd(raw: string[]): string[] {
+  const drop = new Set<number>();
+  const pidOf = (l: string): string => (/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('');
+  raw.forEach((l, i) => {
+    const m = /connect\((\d+)(?:<[^>]*>)?, \{sa_family=AF_UNIX, sun_path="\/var\/run\/nscd\/socket"\}/.exec(l);
+    if (!m) return;
+    const pid = pidOf(l);
+    drop.add(i);
+    for (let j = i - 1; j >= 0; j--) {
+      if (pidOf(raw[j]!) === pid && new RegExp(`socket\\(AF_UNIX, [^)]*\\) += ${m[1]}(?:<|$)`).test(raw[j]!)) {
+        drop.add(j);
+        break;
+      }
+    }
+    for (let j = i + 1; j < raw.length; j++) {
+      if (pidOf(raw[j]!) === pid && raw[j]!.includes(`close(${m[1]}<`)) {
+        drop.add(j);
+        break;
+      }
+    }
+  });
+  return raw.filter((_l, i) => !drop.has(i));
+}
+
+/**
+ * glibc's select() is the pselect6 system call on x86-64 (no signal mask, the timeout as a
+ * timespec); socklab traces the call the program made. The native line, as select's.
+ */
+export function glibcSelect(line: string): string {
+  const m = /^pselect6\((.*), (NULL|\{tv_sec=\d+, tv_nsec=\d+\}), NULL\)( = .*)$/.exec(line);
+  if (!m) return line;
+  const usec = (t: string): string => t.replace(/tv_nsec=(\d+)/g, (_x, ns: string) => `tv_usec=${Math.floor(Number(ns) / 1000)}`);
+  return `select(${m[1]}, ${usec(m[2]!)})${usec(m[3]!)}`;
 }
 
 /** A call another process's line interrupted, "X(args <unfinished ...>" ... "<... X resumed>rest", as one line, where it ended. */
@@ -157,9 +196,10 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * buffer sizes (results of 4 digits and more); `unordered`, calls whose
  * order is the scheduler's (processes) or the compiler's (gcc and clang
  * evaluate printf's arguments in opposite orders): compared as a multiset;
- * `epoll`, the epoll, eventfd and timerfd calls are traced too.
+ * `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
+ * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean }[] = [
+const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -183,6 +223,15 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_scm_prefork', unordered: true },
   { name: 'diff_unix_oob' },
   { name: 'diff_ppoll', ppoll: true },
+  // Textbook programs (UNP, Beej): forked clients and servers, so their calls interleave as the scheduler runs them.
+  { name: 'tb_daytime', unordered: true },
+  { name: 'tb_chat', unordered: true, select: true },
+  { name: 'tb_forkecho', unordered: true },
+  { name: 'tb_udpecho', unordered: true },
+  { name: 'tb_nbconnect' },
+  { name: 'tb_passfd', unordered: true },
+  { name: 'tb_halfclose', unordered: true },
+  { name: 'tb_names', unordered: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
@@ -203,7 +252,8 @@ describe('trace format against real strace', () => {
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(dir, 'strace.txt');
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : [])];
-    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...extra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
+    const nativeExtra = prog.select && !prog.ppoll ? [...extra, 'pselect6'] : extra;
+    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
     expect(st.error).toBeUndefined();
     const nativeText = readFileSync(out, 'utf8');
     if (/PTRACE_TRACEME|Operation not permitted/.test(nativeText.split('\n', 1)[0] ?? '')) throw new Error(`strace cannot trace here: ${nativeText.slice(0, 200)}`);
@@ -213,7 +263,7 @@ describe('trace format against real strace', () => {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.socklab`), o.trace ?? '');
     }
     const calls = extra.length ? new RegExp(`${CALLS.source}|^(?:${extra.join('|')})\\(`) : CALLS;
-    let native = lines(nativeText, calls);
+    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`)).map(glibcSelect) : lines(nativeText, calls);
     let ours = lines(o.trace ?? '', calls);
     if (process.env.SOCKLAB_SDIFF_DUMP) {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.native`), `${native.join('\n')}\n`);
@@ -275,5 +325,27 @@ describe('signal calls and deliveries against real strace', () => {
     const o = await runGuest(name, [], { trace: { classes: SIG_FILTER, strSize: 64, time: 'none', library: false } });
     expect(native.length).toBeGreaterThan(10);
     expect(sigLines(o.trace ?? '')).toEqual(native);
+  });
+});
+
+describe('normaliser helpers', () => {
+  it('reads glibc pselect6 as the select() the program called', () => {
+    expect(glibcSelect('pselect6(7, [FD<TCP> FD<TCP>], NULL, NULL, NULL, NULL) = 1 (in [6])')).toBe('select(7, [FD<TCP> FD<TCP>], NULL, NULL, NULL) = 1 (in [6])');
+    expect(glibcSelect('pselect6(4, [FD<TCP>], NULL, NULL, {tv_sec=1, tv_nsec=500000000}, NULL) = 0 (Timeout)')).toBe('select(4, [FD<TCP>], NULL, NULL, {tv_sec=1, tv_usec=500000}) = 0 (Timeout)');
+    // A real pselect6, with a signal mask, stays one.
+    const own = 'pselect6(4, [FD<TCP>], NULL, NULL, NULL, {[USR1], 8}) = 1 (in [3])';
+    expect(glibcSelect(own)).toBe(own);
+  });
+
+  it("drops glibc's nscd probe of each process, not the program's own AF_UNIX calls", () => {
+    const raw = [
+      '10 socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3<UNIX-STREAM:[1]>',
+      '11 socket(AF_UNIX, SOCK_STREAM, 0) = 3<UNIX-STREAM:[2]>',
+      '10 connect(3<UNIX-STREAM:[1]>, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)',
+      '11 close(3<UNIX-STREAM:[2]>) = 0',
+      '10 close(3<UNIX-STREAM:[1]>) = 0',
+      '10 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3<TCP:[3]>',
+    ];
+    expect(dropNscd(raw)).toEqual([raw[1], raw[3], raw[5]]);
   });
 });

@@ -1,0 +1,37 @@
+// Textbook socket programs (UNP, Beej's guide, course assignments: tests/c/tb_*.c),
+// each a whole client/server exchange in one forking program: built natively with
+// gcc and run on this machine, built with socklab and run on the virtual network;
+// stdout, stderr and the exit status must be the same. Their socket calls are
+// compared with real strace's in tests/strace-diff.test.ts.
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runGuest } from './helpers.js';
+import { needs } from './tools.js';
+
+const dir = join(ROOT, 'tests', 'c');
+const programs = readdirSync(dir).filter((f) => /^tb_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
+const bin = mkdtempSync(join(tmpdir(), 'socklab-textbook-'));
+const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
+
+describe('textbook programs behave as on Linux', () => {
+  it('finds the programs', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(programs)('%s', async (name) => {
+    needs('gcc');
+    const exe = join(bin, name);
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(dir, `${name}.c`)]);
+    const native = spawnSync(exe, [], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(native.error).toBeUndefined();
+    // Names resolve from this machine's /etc/hosts on both sides (tb_names).
+    const o = await runGuest(name, [], { network: { hosts: [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'], etcHosts: MACHINE_HOSTS }] } });
+    expect(native.stdout.split('\n').length).toBeGreaterThan(3);
+    expect(o.stdout).toBe(native.stdout);
+    expect(o.stderr).toBe(native.stderr);
+    expect(o.status).toBe(native.status);
+  });
+});
