@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,5 +117,21 @@ int main(void) {
   errno = 0;
   pid_t w = waitpid(-1, NULL, WNOHANG);
   printf("server: waitpid after all reaped: %d %s\n", (int)w, strerror(errno));
+
+  /* A blocking waitpid for one child while the SIGCHLD handler is installed: the child's exit
+   * wakes the waitpid, which takes the child; the handler runs after it returns and finds none. */
+  int before = reaped;
+  pid_t slow = fork();
+  if (slow == 0) {
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    _exit(7);
+  }
+  int st = 0;
+  errno = 0;
+  pid_t got = waitpid(slow, &st, 0);
+  int e = errno;
+  printf("server: blocking waitpid %s (status %d, %s), handler reaped %d more\n", got == slow ? "got its child" : "failed", WEXITSTATUS(st),
+         got < 0 ? strerror(e) : "ok", (int)(reaped - before));
   return 0;
 }
