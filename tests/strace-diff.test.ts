@@ -114,13 +114,19 @@ export function normalise(line: string): string {
 }
 
 /** The compared lines of a trace: the socket calls, and fcntl on socket fds (wasi-libc's stdio set-up has no native counterpart). */
-export function lines(trace: string, calls = CALLS): string[] {
+export function lines(trace: string, calls = CALLS, byPid = false): string[] {
   // socklab's stdio are pipes to the host (docs/trace-format.md): their dups too are the machine's terminal natively.
   const stdio = new Set([...trace.matchAll(/(?<![\w"])[012]<(pipe:\[\d+\])>/g)].map((m) => m[1]!));
   // A call a signal interrupted and the kernel restarted (SIGCHLD): strace shows "= ? ERESTARTSYS", then the call again.
   const raw = trace.split('\n').filter((l) => !STDIO_SETUP.test(l) && !LOADER.test(l) && !/ = \? ERESTART/.test(l));
   const own = stdio.size ? raw.map((l) => l.replace(/(\d+)<(pipe:\[\d+\])>/g, (m, fd: string, d: string) => (stdio.has(d) ? `${fd}</dev/stdio>` : m))) : raw;
-  return dropNscd(joinResumed(own)).map(normalise).filter((l) => calls.test(l));
+  const joined = dropNscd(joinResumed(own));
+  const out = joined.map(normalise);
+  if (!byPid) return out.filter((l) => calls.test(l));
+  // Each line tagged with its process's rank in pid order ("#0 " the first process): pids are handed out in fork order on both sides.
+  const pids = joined.map((l) => Number((/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('') || 0));
+  const rank = new Map([...new Set(pids.filter((_p, i) => calls.test(out[i]!)))].sort((a, b) => a - b).map((p, i) => [p, i]));
+  return out.flatMap((l, i) => (calls.test(l) ? [`#${rank.get(pids[i]!)} ${l}`] : []));
 }
 
 /**
@@ -156,10 +162,10 @@ export function dropNscd(raw: string[]): string[] {
  * timespec); socklab traces the call the program made. The native line, as select's.
  */
 export function glibcSelect(line: string): string {
-  const m = /^pselect6\((.*), (NULL|\{tv_sec=\d+, tv_nsec=\d+\}), NULL\)( = .*)$/.exec(line);
+  const m = /^(#\d+ )?pselect6\((.*), (NULL|\{tv_sec=\d+, tv_nsec=\d+\}), NULL\)( = .*)$/.exec(line);
   if (!m) return line;
   const usec = (t: string): string => t.replace(/tv_nsec=(\d+)/g, (_x, ns: string) => `tv_usec=${Math.floor(Number(ns) / 1000)}`);
-  return `select(${m[1]}, ${usec(m[2]!)})${usec(m[3]!)}`;
+  return `${m[1] ?? ''}select(${m[2]}, ${usec(m[3]!)})${usec(m[4]!)}`;
 }
 
 /** A call another process's line interrupted, "X(args <unfinished ...>" ... "<... X resumed>rest", as one line, where it ended. */
@@ -196,10 +202,12 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * buffer sizes (results of 4 digits and more); `unordered`, calls whose
  * order is the scheduler's (processes) or the compiler's (gcc and clang
  * evaluate printf's arguments in opposite orders): compared as a multiset;
- * `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
+ * `perProcess`, each process's calls in their order (processes matched in pid
+ * order, which is fork order on both sides), how they interleave being the
+ * scheduler's; `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
  * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean }[] = [
+const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -224,14 +232,14 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_unix_oob' },
   { name: 'diff_ppoll', ppoll: true },
   // Textbook programs (UNP, Beej): forked clients and servers, so their calls interleave as the scheduler runs them.
-  { name: 'tb_daytime', unordered: true },
-  { name: 'tb_chat', unordered: true, select: true },
-  { name: 'tb_forkecho', unordered: true },
-  { name: 'tb_udpecho', unordered: true },
+  { name: 'tb_daytime', perProcess: true },
+  { name: 'tb_chat', perProcess: true, select: true },
+  { name: 'tb_forkecho', perProcess: true },
+  { name: 'tb_udpecho', perProcess: true },
   { name: 'tb_nbconnect' },
-  { name: 'tb_passfd', unordered: true },
-  { name: 'tb_halfclose', unordered: true },
-  { name: 'tb_names', unordered: true },
+  { name: 'tb_passfd', perProcess: true },
+  { name: 'tb_halfclose', perProcess: true },
+  { name: 'tb_names', perProcess: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
@@ -263,8 +271,9 @@ describe('trace format against real strace', () => {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.socklab`), o.trace ?? '');
     }
     const calls = extra.length ? new RegExp(`${CALLS.source}|^(?:${extra.join('|')})\\(`) : CALLS;
-    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`)).map(glibcSelect) : lines(nativeText, calls);
-    let ours = lines(o.trace ?? '', calls);
+    const by = prog.perProcess ?? false;
+    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by).map(glibcSelect) : lines(nativeText, calls, by);
+    let ours = lines(o.trace ?? '', calls, by);
     if (process.env.SOCKLAB_SDIFF_DUMP) {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.native`), `${native.join('\n')}\n`);
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.socklab`), `${ours.join('\n')}\n`);
@@ -278,14 +287,20 @@ describe('trace format against real strace', () => {
       native = squeeze(native);
       ours = squeeze(ours);
     }
+    if (by) {
+      const rankOf = (l: string): number => Number(/^#(\d+)/.exec(l)![1]);
+      // A stable sort: each process's lines stay in their order.
+      native = native.sort((a, b) => rankOf(a) - rankOf(b));
+      ours = ours.sort((a, b) => rankOf(a) - rankOf(b));
+    }
     if (prog.unordered) {
       native = native.sort();
       ours = ours.sort();
     }
     // Option values: strace 6.1 prints SO_RCVTIMEO_OLD/short buffers raw where socklab decodes them ({tv_sec=.., tv_usec=..}), so
     // the value argument is compared only where native strace decoded it ([N] or {..}).
-    const decoded = (l: string): boolean => /^(?:get|set)sockopt\(FD<[^>]*>, [^,]+, [^,]+, (?:\[|\{)/.test(l);
-    const mask = (l: string): string => l.replace(/^((?:get|set)sockopt\(FD<[^>]*>, [^,]+(?: \/\*[^*]*\*\/)?, [^,]+(?: \/\*[^*]*\*\/)?), (?:"[^"]*"|\{[^}]*\}|\[[^\]]*\]|PTR)/, '$1, VAL').replace(/_OLD\b/g, '');
+    const decoded = (l: string): boolean => /^(?:#\d+ )?(?:get|set)sockopt\(FD<[^>]*>, [^,]+, [^,]+, (?:\[|\{)/.test(l);
+    const mask = (l: string): string => l.replace(/^((?:#\d+ )?(?:get|set)sockopt\(FD<[^>]*>, [^,]+(?: \/\*[^*]*\*\/)?, [^,]+(?: \/\*[^*]*\*\/)?), (?:"[^"]*"|\{[^}]*\}|\[[^\]]*\]|PTR)/, '$1, VAL').replace(/_OLD\b/g, '');
     expect(ours.map((l, i) => (native[i] !== undefined && decoded(native[i]!) ? l : mask(l)))).toEqual(native.map((l) => (decoded(l) ? l : mask(l))));
   });
 });
@@ -335,6 +350,11 @@ describe('normaliser helpers', () => {
     // A real pselect6, with a signal mask, stays one.
     const own = 'pselect6(4, [FD<TCP>], NULL, NULL, NULL, {[USR1], 8}) = 1 (in [3])';
     expect(glibcSelect(own)).toBe(own);
+  });
+
+  it('tags each line with its process in pid order', () => {
+    const t = ['900 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3<TCP:[1]>', '901 close(3<TCP:[1]>) = 0', '900 close(3<TCP:[1]>) = 0', '899 +++ exited with 0 +++', ''].join('\n');
+    expect(lines(t, CALLS, true)).toEqual(['#0 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = FD<TCP>', '#1 close(FD<TCP>) = 0', '#0 close(FD<TCP>) = 0']);
   });
 
   it("drops glibc's nscd probe of each process, not the program's own AF_UNIX calls", () => {
