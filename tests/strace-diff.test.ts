@@ -240,6 +240,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb_passfd', perProcess: true },
   { name: 'tb_halfclose', perProcess: true },
   { name: 'tb_names', perProcess: true },
+  { name: 'tb_idle', perProcess: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
