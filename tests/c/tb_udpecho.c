@@ -79,6 +79,24 @@ int main(void) {
   socklen_t glen = sizeof got;
   getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &got, &glen);
   printf("SO_RCVTIMEO reads back %ld.%06ld\n", (long)got.tv_sec, (long)got.tv_usec);
+  /* The kernel keeps timeouts in jiffies: 1.5 ms comes back rounded up to one (4 ms with HZ=250). */
+  struct timeval odd = {0, 1500};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &odd, sizeof odd);
+  glen = sizeof got;
+  getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &got, &glen);
+  printf("1.5 ms reads back rounded up to a jiffy: %s\n", got.tv_sec == 0 && got.tv_usec > 1500 && got.tv_usec <= 10000 && 1000000 % got.tv_usec == 0 ? "yes" : "no");
+  /* A negative timeout is a timeout of 0: the call does not wait at all. */
+  struct timeval neg = {-1, 0};
+  int sr = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &neg, sizeof neg);
+  glen = sizeof got;
+  getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &got, &glen);
+  errno = 0;
+  n = recv(fd, buf, sizeof buf, 0);
+  printf("negative SO_RCVTIMEO: setsockopt %d, reads back %ld.%06ld, recv %zd %s\n", sr, (long)got.tv_sec, (long)got.tv_usec, n, errno == EAGAIN ? "EAGAIN" : strerror(errno));
+  struct timeval bad = {0, 1000000};
+  errno = 0;
+  sr = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bad, sizeof bad);
+  printf("tv_usec 1000000: %d %s\n", sr, errno == EDOM ? "EDOM" : strerror(errno));
   send(fd, "quit", 4, 0);
   close(fd);
   int status;
