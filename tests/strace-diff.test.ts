@@ -106,8 +106,8 @@ export function normalise(line: string): string {
     .replace(/data=\{u32=(\d+), u64=\d+\}/g, 'data={u32=$1}')
     // A timer's time left, an absolute expiry: the clocks differ.
     .replace(/it_value=\{tv_sec=\d+, tv_nsec=[1-9]\d*\}/g, 'it_value=TIME')
-    // ppoll's and pselect6's time left: a little time passes within the call natively, none on the virtual clock.
-    .replace(/left \{tv_sec=\d+, tv_nsec=\d+\}/g, 'left TIME')
+    // select's, ppoll's and pselect6's time left: a little time passes within the call natively, none on the virtual clock.
+    .replace(/left \{tv_sec=\d+, tv_[nu]sec=\d+\}/g, 'left TIME')
     // rmem_max/wmem_max are often tuned: a clamped buffer size is the machine's.
     .replace(/(SO_(?:RCV|SND)BUF, )\[(\d{6,})\]/, '$1[MAX]')
     .replace(/ +=/, ' =');
@@ -236,7 +236,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb_chat', perProcess: true, select: true },
   { name: 'tb_forkecho', perProcess: true },
   { name: 'tb_udpecho', perProcess: true },
-  { name: 'tb_nbconnect' },
+  { name: 'tb_nbconnect', select: true },
   { name: 'tb_passfd', perProcess: true },
   { name: 'tb_halfclose', perProcess: true },
   { name: 'tb_names', perProcess: true },

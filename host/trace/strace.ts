@@ -725,8 +725,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
   };
 
-  /** ppoll's and pselect6's ", left {...}": the time left the call wrote back to a non-NULL timeout. */
+  /** select's, ppoll's and pselect6's ", left {...}": the time left the call wrote back to a non-NULL timeout. */
   const leftText = (p: Process, def: SyscallDef, args: readonly unknown[]): string => {
+    if (def.strace === 'select') {
+      const tv = args[kindIndex(def, 'timeval')] as number;
+      return tv ? `, left {tv_sec=${p.mem.i64(tv)}, tv_usec=${p.mem.i64(tv + 8)}}` : '';
+    }
     if (def.strace !== 'ppoll' && def.strace !== 'pselect6') return '';
     const ts = args[kindIndex(def, 'timespec')] as number;
     return ts ? `, left {tv_sec=${p.mem.i64(ts)}, tv_nsec=${p.mem.i32(ts + 8)}}` : '';

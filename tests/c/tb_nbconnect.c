@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -108,6 +109,34 @@ int main(void) {
   int e2 = errno;
   printf("again: first %d %s, after poll %d %s\n", r1, strerror(e1), r2, r2 < 0 ? strerror(e2) : "ok");
   close(s);
+
+  /* UNP's connect_nonb waits with select: a refused connect is readable and writable at once. */
+  s = socket(AF_INET, SOCK_STREAM, 0);
+  fcntl(s, F_SETFL, fcntl(s, F_GETFL, 0) | O_NONBLOCK);
+  errno = 0;
+  r1 = connect(s, (struct sockaddr *)&d, sizeof d);
+  e1 = errno;
+  fd_set rset, wset;
+  FD_ZERO(&rset);
+  FD_SET(s, &rset);
+  wset = rset;
+  struct timeval tval = {1, 0};
+  int n = select(s + 1, &rset, &wset, NULL, &tval);
+  printf("select connect: connect %d %s, select %d, readable %d writable %d, time left at most 1 s: %s\n", r1, strerror(e1), n, FD_ISSET(s, &rset) != 0,
+         FD_ISSET(s, &wset) != 0, tval.tv_sec < 1 || (tval.tv_sec == 1 && tval.tv_usec == 0) ? "yes" : "no");
+  close(s);
+
+  /* select writes the time left back: a loop that does not reset its timeval waits once, then not at all. */
+  int u = socket(AF_INET, SOCK_DGRAM, 0);
+  struct timeval tv = {0, 100000};
+  for (int i = 0; i < 2; i++) {
+    fd_set rs;
+    FD_ZERO(&rs);
+    FD_SET(u, &rs);
+    n = select(u + 1, &rs, NULL, NULL, &tv);
+    printf("idle select %d: %d, timeval now %ld.%06ld\n", i, n, (long)tv.tv_sec, (long)tv.tv_usec);
+  }
+  close(u);
   close(dead);
   close(lfd);
   return 0;
