@@ -42,6 +42,24 @@ int main(void) {
   show_serv("echo", "udp");
   show_serv("http", NULL);
   show_serv("no-such-service", "tcp");
+  /* Numeric forms users type: glibc takes inet_aton's ("127.1") and keeps a port in 16 bits. */
+  const char *nodes[][2] = {{"127.1", "8080"}, {"0x7f.0.0.1", "http"}, {"010.0.0.1", "+22"}, {"127.0.0.1", "70000"}, {"127.0.0.256", "80"}, {"1.2.3.4.5", "80"}, {"127.0.0.1", "-1"}};
+  for (int i = 0; i < 7; i++) {
+    struct addrinfo hints, *res;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST;
+    int rv = getaddrinfo(nodes[i][0], nodes[i][1], &hints, &res);
+    if (rv) {
+      printf("getaddrinfo(%s, %s): %s\n", nodes[i][0], nodes[i][1], gai_strerror(rv));
+      continue;
+    }
+    char str[INET_ADDRSTRLEN];
+    struct sockaddr_in *sin = (struct sockaddr_in *)res->ai_addr;
+    printf("getaddrinfo(%s, %s): %s port %d\n", nodes[i][0], nodes[i][1], inet_ntop(AF_INET, &sin->sin_addr, str, sizeof str), ntohs(sin->sin_port));
+    freeaddrinfo(res);
+  }
   struct servent *sp = getservbyport(htons(21), "tcp");
   printf("getservbyport(21, tcp): %s\n", sp ? sp->s_name : "not found");
 
