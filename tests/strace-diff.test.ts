@@ -114,14 +114,23 @@ export function normalise(line: string): string {
 }
 
 /** The compared lines of a trace: the socket calls, and fcntl on socket fds (wasi-libc's stdio set-up has no native counterpart). */
-export function lines(trace: string, calls = CALLS, byPid = false): string[] {
+/**
+ * An inet socket's -yy details with what differs between the machine and the virtual network (the
+ * inode, ports) replaced, and in a form stripDecorations leaves: `5«UDP:[127.0.0.1:PORT->127.0.0.1:PORT]»`.
+ */
+export function keepSocketDetails(line: string): string {
+  return line.replace(/(?<![\w"])(\d+)<((?:TCP|UDP)(?:v6)?):\[((?:\[[^\]]*\]|->|[^\][<>])*)\]>/g, (_m, fd: string, kind: string, inner: string) =>
+    `${fd}«${kind}:[${/^\d+$/.test(inner) ? 'INODE' : inner.replace(/:\d+(?=->|$)/g, ':PORT')}]»`);
+}
+
+export function lines(trace: string, calls = CALLS, byPid = false, details = false): string[] {
   // socklab's stdio are pipes to the host (docs/trace-format.md): their dups too are the machine's terminal natively.
   const stdio = new Set([...trace.matchAll(/(?<![\w"])[012]<(pipe:\[\d+\])>/g)].map((m) => m[1]!));
   // A call a signal interrupted and the kernel restarted (SIGCHLD): strace shows "= ? ERESTARTSYS", then the call again.
   const raw = trace.split('\n').filter((l) => !STDIO_SETUP.test(l) && !LOADER.test(l) && !/ = \? ERESTART/.test(l));
   const own = stdio.size ? raw.map((l) => l.replace(/(\d+)<(pipe:\[\d+\])>/g, (m, fd: string, d: string) => (stdio.has(d) ? `${fd}</dev/stdio>` : m))) : raw;
   const joined = dropNscd(joinResumed(own));
-  const out = joined.map(normalise);
+  const out = joined.map((l) => normalise(details ? keepSocketDetails(l) : l));
   if (!byPid) return out.filter((l) => calls.test(l));
   // Each line tagged with its process's rank in pid order ("#0 " the first process): pids are handed out in fork order on both sides.
   const pids = joined.map((l) => Number((/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('') || 0));
@@ -204,10 +213,11 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * evaluate printf's arguments in opposite orders): compared as a multiset;
  * `perProcess`, each process's calls in their order (processes matched in pid
  * order, which is fork order on both sides), how they interleave being the
- * scheduler's; `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
+ * scheduler's; `details`, inet sockets' -yy details are compared too (their
+ * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
  * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean }[] = [
+const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -241,6 +251,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb_halfclose', perProcess: true },
   { name: 'tb_names', perProcess: true },
   { name: 'tb_idle', perProcess: true },
+  { name: 'tb_udpconnect', details: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
@@ -273,8 +284,9 @@ describe('trace format against real strace', () => {
     }
     const calls = extra.length ? new RegExp(`${CALLS.source}|^(?:${extra.join('|')})\\(`) : CALLS;
     const by = prog.perProcess ?? false;
-    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by).map(glibcSelect) : lines(nativeText, calls, by);
-    let ours = lines(o.trace ?? '', calls, by);
+    const details = prog.details ?? false;
+    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by, details).map(glibcSelect) : lines(nativeText, calls, by, details);
+    let ours = lines(o.trace ?? '', calls, by, details);
     if (process.env.SOCKLAB_SDIFF_DUMP) {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.native`), `${native.join('\n')}\n`);
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.socklab`), `${ours.join('\n')}\n`);
@@ -351,6 +363,11 @@ describe('normaliser helpers', () => {
     // A real pselect6, with a signal mask, stays one.
     const own = 'pselect6(4, [FD<TCP>], NULL, NULL, NULL, {[USR1], 8}) = 1 (in [3])';
     expect(glibcSelect(own)).toBe(own);
+  });
+
+  it("keeps inet sockets' details with the inode and ports replaced", () => {
+    expect(keepSocketDetails('connect(5<UDP:[0.0.0.0:38068]>, {sa_family=AF_UNSPEC}, 16) = 0')).toBe('connect(5«UDP:[0.0.0.0:PORT]», {sa_family=AF_UNSPEC}, 16) = 0');
+    expect(keepSocketDetails('close(4<TCPv6:[[::1]:80->[::1]:41000]>) = 0, 3<UDP:[4530711]>')).toBe('close(4«TCPv6:[[::1]:PORT->[::1]:PORT]») = 0, 3«UDP:[INODE]»');
   });
 
   it('tags each line with its process in pid order', () => {
