@@ -106,21 +106,75 @@ export function normalise(line: string): string {
     .replace(/data=\{u32=(\d+), u64=\d+\}/g, 'data={u32=$1}')
     // A timer's time left, an absolute expiry: the clocks differ.
     .replace(/it_value=\{tv_sec=\d+, tv_nsec=[1-9]\d*\}/g, 'it_value=TIME')
-    // ppoll's and pselect6's time left: a little time passes within the call natively, none on the virtual clock.
-    .replace(/left \{tv_sec=\d+, tv_nsec=\d+\}/g, 'left TIME')
+    // select's, ppoll's and pselect6's time left: a little time passes within the call natively, none on the virtual clock.
+    .replace(/left \{tv_sec=\d+, tv_[nu]sec=\d+\}/g, 'left TIME')
     // rmem_max/wmem_max are often tuned: a clamped buffer size is the machine's.
     .replace(/(SO_(?:RCV|SND)BUF, )\[(\d{6,})\]/, '$1[MAX]')
     .replace(/ +=/, ' =');
 }
 
 /** The compared lines of a trace: the socket calls, and fcntl on socket fds (wasi-libc's stdio set-up has no native counterpart). */
-export function lines(trace: string, calls = CALLS): string[] {
+/**
+ * An inet socket's -yy details with what differs between the machine and the virtual network (the
+ * inode, ports) replaced, and in a form stripDecorations leaves: `5«UDP:[127.0.0.1:PORT->127.0.0.1:PORT]»`.
+ */
+export function keepSocketDetails(line: string): string {
+  return line.replace(/(?<![\w"])(\d+)<((?:TCP|UDP)(?:v6)?):\[((?:\[[^\]]*\]|->|[^\][<>])*)\]>/g, (_m, fd: string, kind: string, inner: string) =>
+    `${fd}«${kind}:[${/^\d+$/.test(inner) ? 'INODE' : inner.replace(/:\d+(?=->|$)/g, ':PORT')}]»`);
+}
+
+export function lines(trace: string, calls = CALLS, byPid = false, details = false): string[] {
   // socklab's stdio are pipes to the host (docs/trace-format.md): their dups too are the machine's terminal natively.
   const stdio = new Set([...trace.matchAll(/(?<![\w"])[012]<(pipe:\[\d+\])>/g)].map((m) => m[1]!));
   // A call a signal interrupted and the kernel restarted (SIGCHLD): strace shows "= ? ERESTARTSYS", then the call again.
   const raw = trace.split('\n').filter((l) => !STDIO_SETUP.test(l) && !LOADER.test(l) && !/ = \? ERESTART/.test(l));
   const own = stdio.size ? raw.map((l) => l.replace(/(\d+)<(pipe:\[\d+\])>/g, (m, fd: string, d: string) => (stdio.has(d) ? `${fd}</dev/stdio>` : m))) : raw;
-  return joinResumed(own).map(normalise).filter((l) => calls.test(l));
+  const joined = dropNscd(joinResumed(own));
+  const out = joined.map((l) => normalise(details ? keepSocketDetails(l) : l));
+  if (!byPid) return out.filter((l) => calls.test(l));
+  // Each line tagged with its process's rank in pid order ("#0 " the first process): pids are handed out in fork order on both sides.
+  const pids = joined.map((l) => Number((/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('') || 0));
+  const rank = new Map([...new Set(pids.filter((_p, i) => calls.test(out[i]!)))].sort((a, b) => a - b).map((p, i) => [p, i]));
+  return out.flatMap((l, i) => (calls.test(l) ? [`#${rank.get(pids[i]!)} ${l}`] : []));
+}
+
+/**
+ * glibc's NSS calls (gethostbyname, getservbyname...) first try nscd: a socket, a connect to
+ * /var/run/nscd/socket that fails where no nscd runs, a close. Library internals: left out.
+ */
+export function dropNscd(raw: string[]): string[] {
+  const drop = new Set<number>();
+  const pidOf = (l: string): string => (/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('');
+  raw.forEach((l, i) => {
+    const m = /connect\((\d+)(?:<[^>]*>)?, \{sa_family=AF_UNIX, sun_path="\/var\/run\/nscd\/socket"\}/.exec(l);
+    if (!m) return;
+    const pid = pidOf(l);
+    drop.add(i);
+    for (let j = i - 1; j >= 0; j--) {
+      if (pidOf(raw[j]!) === pid && new RegExp(`socket\\(AF_UNIX, [^)]*\\) += ${m[1]}(?:<|$)`).test(raw[j]!)) {
+        drop.add(j);
+        break;
+      }
+    }
+    for (let j = i + 1; j < raw.length; j++) {
+      if (pidOf(raw[j]!) === pid && raw[j]!.includes(`close(${m[1]}<`)) {
+        drop.add(j);
+        break;
+      }
+    }
+  });
+  return raw.filter((_l, i) => !drop.has(i));
+}
+
+/**
+ * glibc's select() is the pselect6 system call on x86-64 (no signal mask, the timeout as a
+ * timespec); socklab traces the call the program made. The native line, as select's.
+ */
+export function glibcSelect(line: string): string {
+  const m = /^(#\d+ )?pselect6\((.*), (NULL|\{tv_sec=\d+, tv_nsec=\d+\}), NULL\)( = .*)$/.exec(line);
+  if (!m) return line;
+  const usec = (t: string): string => t.replace(/tv_nsec=(\d+)/g, (_x, ns: string) => `tv_usec=${Math.floor(Number(ns) / 1000)}`);
+  return `${m[1] ?? ''}select(${m[2]}, ${usec(m[3]!)})${usec(m[4]!)}`;
 }
 
 /** A call another process's line interrupted, "X(args <unfinished ...>" ... "<... X resumed>rest", as one line, where it ended. */
@@ -157,9 +211,13 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * buffer sizes (results of 4 digits and more); `unordered`, calls whose
  * order is the scheduler's (processes) or the compiler's (gcc and clang
  * evaluate printf's arguments in opposite orders): compared as a multiset;
- * `epoll`, the epoll, eventfd and timerfd calls are traced too.
+ * `perProcess`, each process's calls in their order (processes matched in pid
+ * order, which is fork order on both sides), how they interleave being the
+ * scheduler's; `details`, inet sockets' -yy details are compared too (their
+ * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
+ * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean }[] = [
+const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -183,6 +241,17 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_scm_prefork', unordered: true },
   { name: 'diff_unix_oob' },
   { name: 'diff_ppoll', ppoll: true },
+  // Textbook programs (UNP, Beej): forked clients and servers, so their calls interleave as the scheduler runs them.
+  { name: 'tb_daytime', perProcess: true },
+  { name: 'tb_chat', perProcess: true, select: true },
+  { name: 'tb_forkecho', perProcess: true },
+  { name: 'tb_udpecho', perProcess: true },
+  { name: 'tb_nbconnect', select: true },
+  { name: 'tb_passfd', perProcess: true },
+  { name: 'tb_halfclose', perProcess: true },
+  { name: 'tb_names', perProcess: true },
+  { name: 'tb_idle', perProcess: true },
+  { name: 'tb_udpconnect', details: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
@@ -203,7 +272,8 @@ describe('trace format against real strace', () => {
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(dir, 'strace.txt');
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : [])];
-    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...extra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
+    const nativeExtra = prog.select && !prog.ppoll ? [...extra, 'pselect6'] : extra;
+    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
     expect(st.error).toBeUndefined();
     const nativeText = readFileSync(out, 'utf8');
     if (/PTRACE_TRACEME|Operation not permitted/.test(nativeText.split('\n', 1)[0] ?? '')) throw new Error(`strace cannot trace here: ${nativeText.slice(0, 200)}`);
@@ -213,8 +283,10 @@ describe('trace format against real strace', () => {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.socklab`), o.trace ?? '');
     }
     const calls = extra.length ? new RegExp(`${CALLS.source}|^(?:${extra.join('|')})\\(`) : CALLS;
-    let native = lines(nativeText, calls);
-    let ours = lines(o.trace ?? '', calls);
+    const by = prog.perProcess ?? false;
+    const details = prog.details ?? false;
+    let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by, details).map(glibcSelect) : lines(nativeText, calls, by, details);
+    let ours = lines(o.trace ?? '', calls, by, details);
     if (process.env.SOCKLAB_SDIFF_DUMP) {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.native`), `${native.join('\n')}\n`);
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.socklab`), `${ours.join('\n')}\n`);
@@ -228,14 +300,20 @@ describe('trace format against real strace', () => {
       native = squeeze(native);
       ours = squeeze(ours);
     }
+    if (by) {
+      const rankOf = (l: string): number => Number(/^#(\d+)/.exec(l)![1]);
+      // A stable sort: each process's lines stay in their order.
+      native = native.sort((a, b) => rankOf(a) - rankOf(b));
+      ours = ours.sort((a, b) => rankOf(a) - rankOf(b));
+    }
     if (prog.unordered) {
       native = native.sort();
       ours = ours.sort();
     }
     // Option values: strace 6.1 prints SO_RCVTIMEO_OLD/short buffers raw where socklab decodes them ({tv_sec=.., tv_usec=..}), so
     // the value argument is compared only where native strace decoded it ([N] or {..}).
-    const decoded = (l: string): boolean => /^(?:get|set)sockopt\(FD<[^>]*>, [^,]+, [^,]+, (?:\[|\{)/.test(l);
-    const mask = (l: string): string => l.replace(/^((?:get|set)sockopt\(FD<[^>]*>, [^,]+(?: \/\*[^*]*\*\/)?, [^,]+(?: \/\*[^*]*\*\/)?), (?:"[^"]*"|\{[^}]*\}|\[[^\]]*\]|PTR)/, '$1, VAL').replace(/_OLD\b/g, '');
+    const decoded = (l: string): boolean => /^(?:#\d+ )?(?:get|set)sockopt\(FD<[^>]*>, [^,]+, [^,]+, (?:\[|\{)/.test(l);
+    const mask = (l: string): string => l.replace(/^((?:#\d+ )?(?:get|set)sockopt\(FD<[^>]*>, [^,]+(?: \/\*[^*]*\*\/)?, [^,]+(?: \/\*[^*]*\*\/)?), (?:"[^"]*"|\{[^}]*\}|\[[^\]]*\]|PTR)/, '$1, VAL').replace(/_OLD\b/g, '');
     expect(ours.map((l, i) => (native[i] !== undefined && decoded(native[i]!) ? l : mask(l)))).toEqual(native.map((l) => (decoded(l) ? l : mask(l))));
   });
 });
@@ -275,5 +353,37 @@ describe('signal calls and deliveries against real strace', () => {
     const o = await runGuest(name, [], { trace: { classes: SIG_FILTER, strSize: 64, time: 'none', library: false } });
     expect(native.length).toBeGreaterThan(10);
     expect(sigLines(o.trace ?? '')).toEqual(native);
+  });
+});
+
+describe('normaliser helpers', () => {
+  it('reads glibc pselect6 as the select() the program called', () => {
+    expect(glibcSelect('pselect6(7, [FD<TCP> FD<TCP>], NULL, NULL, NULL, NULL) = 1 (in [6])')).toBe('select(7, [FD<TCP> FD<TCP>], NULL, NULL, NULL) = 1 (in [6])');
+    expect(glibcSelect('pselect6(4, [FD<TCP>], NULL, NULL, {tv_sec=1, tv_nsec=500000000}, NULL) = 0 (Timeout)')).toBe('select(4, [FD<TCP>], NULL, NULL, {tv_sec=1, tv_usec=500000}) = 0 (Timeout)');
+    // A real pselect6, with a signal mask, stays one.
+    const own = 'pselect6(4, [FD<TCP>], NULL, NULL, NULL, {[USR1], 8}) = 1 (in [3])';
+    expect(glibcSelect(own)).toBe(own);
+  });
+
+  it("keeps inet sockets' details with the inode and ports replaced", () => {
+    expect(keepSocketDetails('connect(5<UDP:[0.0.0.0:38068]>, {sa_family=AF_UNSPEC}, 16) = 0')).toBe('connect(5«UDP:[0.0.0.0:PORT]», {sa_family=AF_UNSPEC}, 16) = 0');
+    expect(keepSocketDetails('close(4<TCPv6:[[::1]:80->[::1]:41000]>) = 0, 3<UDP:[4530711]>')).toBe('close(4«TCPv6:[[::1]:PORT->[::1]:PORT]») = 0, 3«UDP:[INODE]»');
+  });
+
+  it('tags each line with its process in pid order', () => {
+    const t = ['900 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3<TCP:[1]>', '901 close(3<TCP:[1]>) = 0', '900 close(3<TCP:[1]>) = 0', '899 +++ exited with 0 +++', ''].join('\n');
+    expect(lines(t, CALLS, true)).toEqual(['#0 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = FD<TCP>', '#1 close(FD<TCP>) = 0', '#0 close(FD<TCP>) = 0']);
+  });
+
+  it("drops glibc's nscd probe of each process, not the program's own AF_UNIX calls", () => {
+    const raw = [
+      '10 socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3<UNIX-STREAM:[1]>',
+      '11 socket(AF_UNIX, SOCK_STREAM, 0) = 3<UNIX-STREAM:[2]>',
+      '10 connect(3<UNIX-STREAM:[1]>, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT (No such file or directory)',
+      '11 close(3<UNIX-STREAM:[2]>) = 0',
+      '10 close(3<UNIX-STREAM:[1]>) = 0',
+      '10 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3<TCP:[3]>',
+    ];
+    expect(dropNscd(raw)).toEqual([raw[1], raw[3], raw[5]]);
   });
 });

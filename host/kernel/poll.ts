@@ -82,7 +82,28 @@ export function doSelect(p: Process, nfds: number, rPtr: number, wPtr: number, x
     if (sec < 0 || usec < 0) return E.EINVAL;
     timeoutNs = sec * 1e9 + usec * 1e3;
   }
-  return selectFds(p, nfds, rPtr, wPtr, xPtr, timeoutNs, readyOut, (queues, deadline) => p.block(queues, deadline));
+  const r = selectFds(p, nfds, rPtr, wPtr, xPtr, timeoutNs, readyOut, (queues, deadline) => p.block(queues, deadline));
+  if (r !== BLOCKED) writeLeftTv(p, tvPtr, timeoutNs);
+  return r;
+}
+
+/** Linux's select writes the time left back to its timeval (glibc's select() hands it on): a loop reusing it counts down. */
+function writeLeftTv(p: Process, ptr: number, timeoutNs: number): void {
+  if (!ptr || timeoutNs <= 0) return;
+  const left = Math.max(0, p.callStart + timeoutNs - p.kernel.clock.now());
+  p.mem.setI64(ptr, BigInt(Math.floor(left / 1e9)));
+  p.mem.setI64(ptr + 8, BigInt(Math.floor((left % 1e9) / 1e3)));
+}
+
+/** select interrupted by a handler: the time left is written as the call ends with EINTR. */
+export function selectLeftOnInterrupt(p: Process, args: readonly number[]): void {
+  const ptr = args[4]!;
+  if (!ptr) return;
+  try {
+    writeLeftTv(p, ptr, Number(p.mem.i64(ptr)) * 1e9 + Number(p.mem.i64(ptr + 8)) * 1e3);
+  } catch {
+    /* an unreadable timeout failed the call before it slept */
+  }
 }
 
 /** select's body, for select and pselect6 (see pollFds). */

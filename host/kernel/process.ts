@@ -282,7 +282,12 @@ export class Process implements Waiter {
       for (;;) {
         // Signals: a handler runs as a new top-level call on the unwound stack (its own Asyncify region);
         // a call interrupted after partial progress first returns its count.
-        if (this.started && !this.partialSignal) this.deliverSignals();
+        // A call woken from its wait (not interrupted) runs again first, as Linux rechecks the condition before
+        // signal_pending(): it completes and the handler runs after it returns, or it would sleep again and is
+        // interrupted then (dispatch). So a SIGCHLD handler's waitpid(-1, WNOHANG) cannot take the child a
+        // blocking waitpid was woken for.
+        const woken = this.currentCall !== undefined && this.interrupted === undefined && this.resumeValue === undefined;
+        if (this.started && !this.partialSignal && !woken) this.deliverSignals();
         if ((this.state as ProcessState) === 'exited') return;
         const top = this.hframes[this.hframes.length - 1];
         if (top) {
@@ -539,8 +544,8 @@ export class Process implements Waiter {
     if (r === BLOCKED) {
       this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
       if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
-      // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through): interrupted at once, traced after its suspension.
-      if (this.interruptAfterBlock) {
+      // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through, or one that came while it was woken): interrupted at once, traced after its suspension.
+      if (this.interruptAfterBlock || (this.hframes.length < MAX_SIGNAL_NESTING && this.signals.deliverable() !== undefined)) {
         this.interruptAfterBlock = false;
         this.interruptIfDeliverable();
       }

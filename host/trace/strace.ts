@@ -411,10 +411,24 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (fdSet && !(def.params[0]?.kind === 'fd' && fdSet.has(args[0] as number))) return false;
     return true;
   };
+  /**
+   * strace -yy's socket details as strace keeps them: the first that names more than the inode (an
+   * address, a peer, a path) is cached by inode for the rest of the trace (strace's socketutils.c), so
+   * a socket bound and then connected keeps showing its bound address, a disconnected one its peer.
+   */
+  const sockDetails = new WeakMap<object, string>();
   /** strace -yy: an open fd with its description (a socket's protocol and addresses, pipe:[N], a path, anon_inode:[...]). */
   const fdText = (p: Process, fd: number): string => {
     if (!p.fds.has(fd)) return String(fd);
-    const d = p.fds.file(fd).describe();
+    const f = p.fds.file(fd);
+    if (f.isSocket) {
+      const cached = sockDetails.get(f);
+      if (cached !== undefined) return `${fd}<${cached}>`;
+      const d = f.describe();
+      if (d && !/^[\w-]+:\[\d+\]$/.test(d)) sockDetails.set(f, d);
+      return d ? `${fd}<${d}>` : String(fd);
+    }
+    const d = f.describe();
     return d ? `${fd}<${d}>` : String(fd);
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
@@ -725,8 +739,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
   };
 
-  /** ppoll's and pselect6's ", left {...}": the time left the call wrote back to a non-NULL timeout. */
+  /** select's, ppoll's and pselect6's ", left {...}": the time left the call wrote back to a non-NULL timeout. */
   const leftText = (p: Process, def: SyscallDef, args: readonly unknown[]): string => {
+    if (def.strace === 'select') {
+      const tv = args[kindIndex(def, 'timeval')] as number;
+      return tv ? `, left {tv_sec=${p.mem.i64(tv)}, tv_usec=${p.mem.i64(tv + 8)}}` : '';
+    }
     if (def.strace !== 'ppoll' && def.strace !== 'pselect6') return '';
     const ts = args[kindIndex(def, 'timespec')] as number;
     return ts ? `, left {tv_sec=${p.mem.i64(ts)}, tv_nsec=${p.mem.i32(ts + 8)}}` : '';

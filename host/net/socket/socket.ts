@@ -173,8 +173,12 @@ export class Socket implements OpenFile {
 
   /**
    * The socket accept() returns for a connection to listener `l`, built here
-   * for every network: connected, with the listener's buffer sizes and
-   * TCP_NODELAY, as inet_csk_clone_lock and unix_stream_connect copy them.
+   * for every network: connected. A TCP one is a clone of the listener
+   * (inet_csk_clone_lock copies the whole struct sock and inet_sock), so it
+   * has the listener's options: timeouts, buffer sizes, SO_KEEPALIVE,
+   * SO_LINGER, SO_OOBINLINE, SO_RCVLOWAT, IP_TTL, TCP_NODELAY...; an AF_UNIX
+   * one is a new socket (unix_create1 in unix_stream_connect) with the
+   * defaults.
    */
   static accepted(l: Socket, local: Addr, remote: Addr): Socket {
     const c = new Socket(l.net, l.host, l.fs, l.domain, l.kind, l.protocol);
@@ -182,9 +186,22 @@ export class Socket implements OpenFile {
     c.remote = remote;
     c.state = 'connected';
     c.ss = 'connected';
-    c.rcvbuf = l.rcvbuf;
-    c.sndbuf = l.sndbuf;
-    c.nodelay = l.nodelay;
+    if (l.domain !== AF.AF_UNIX) {
+      c.rcvbuf = l.rcvbuf;
+      c.sndbuf = l.sndbuf;
+      c.nodelay = l.nodelay;
+      c.rcvtimeo = l.rcvtimeo;
+      c.sndtimeo = l.sndtimeo;
+      c.keepalive = l.keepalive;
+      c.linger = { ...l.linger };
+      c.oobinline = l.oobinline;
+      c.broadcast = l.broadcast;
+      c.rcvlowat = l.rcvlowat;
+      c.reuseaddr = l.reuseaddr;
+      c.reuseport = l.reuseport;
+      c.v6only = l.v6only;
+      c.ttl = l.ttl;
+    }
     return c;
   }
 

@@ -15,7 +15,7 @@ import { E, Errno } from '../../abi/errno.js';
 import type { OpenFile } from '../../kernel/file.js';
 import { SIGNALS } from '../../kernel/signals.js';
 import type { Process } from '../../kernel/process.js';
-import { doPoll, doSelect } from '../../kernel/poll.js';
+import { doPoll, doSelect, selectLeftOnInterrupt } from '../../kernel/poll.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import type { WasiSocketShims } from '../../wasi/core.js';
 import { MSG, SOCK_NONBLOCK } from '../addr/constants.js';
@@ -48,7 +48,7 @@ export const socketSyscalls: SyscallDef[] = [
   setsockoptDef,
   getsockoptDef,
   syscall(S, 'poll', { strace: 'poll', classes: ['desc'], params: ['fds:pollfds', 'nfds:u32', 'timeout:i32', 'ready:ret'], mayBlock: true }, doPoll),
-  syscall(S, 'select', { strace: 'select', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timeval', 'ready:ret'], mayBlock: true }, doSelect),
+  { ...syscall(S, 'select', { strace: 'select', classes: ['desc'], params: ['nfds:i32', 'readfds:fdset', 'writefds:fdset', 'exceptfds:fdset', 'timeout:timeval', 'ready:ret'], mayBlock: true }, doSelect), onInterrupt: selectLeftOnInterrupt },
   getaddrinfoDef,
   getnameinfoDef,
   gethostnameDef,

@@ -18,14 +18,39 @@ import { lookupEtcHosts, readEtcHosts, sortDestinations } from '../etchosts.js';
 const S = 'socklab';
 const REC = 404;
 
+/**
+ * glibc's numeric service: strtoul in base 10 (leading blanks and a '+' allowed), kept in 16 bits as
+ * htons() takes it (70000 is port 4464); a '-' makes it -1, which glibc then looks up as a name.
+ */
 function serviceLookup(service: string, socktype: number, numericOnly: boolean): number | undefined {
-  if (/^\d+$/.test(service)) {
-    const n = Number(service);
-    return n <= 65535 ? n : undefined;
-  }
+  const m = /^[ \t\n\v\f\r]*\+?(\d+)$/.exec(service);
+  if (m) return Number(BigInt(m[1]!) % 65536n);
   if (numericOnly) return undefined;
   const proto = socktype === SOCK.SOCK_DGRAM ? 'udp' : 'tcp';
   return SERVICES.find((s) => s.name === service && (socktype === 0 || s.proto === proto))?.port;
+}
+
+/**
+ * The numeric IPv4 forms glibc's getaddrinfo takes (__inet_aton_exact): one to four parts, each
+ * decimal, octal (leading 0) or hex (0x), the last filling the bytes left: "127.1" is 127.0.0.1,
+ * "0x7f.1" too, "010.0.0.1" is 8.0.0.1. The address as dotted quad, or undefined.
+ */
+export function inetAton(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const vals: number[] = [];
+  for (const part of parts) {
+    const m = /^(?:0[xX]([0-9a-fA-F]+)|0([0-7]*)|([1-9]\d*))$/.exec(part);
+    if (!m) return undefined;
+    const v = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? (m[2] ? parseInt(m[2], 8) : 0) : Number(m[3]);
+    if (!Number.isSafeInteger(v)) return undefined;
+    vals.push(v);
+  }
+  const last = vals.pop()!;
+  if (vals.some((v) => v > 255) || last >= 2 ** (8 * (4 - vals.length))) return undefined;
+  let addr = last;
+  vals.forEach((v, i) => (addr += v * 2 ** (8 * (3 - i))));
+  return [24, 16, 8, 0].map((sh) => Math.floor(addr / 2 ** sh) % 256).join('.');
 }
 
 export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hintsPtr: number, buf: number, buflen: number, countOut: number): number {
@@ -59,6 +84,7 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
     if (flags & AI.AI_PASSIVE) { v4 = ['0.0.0.0']; v6 = ['::']; }
     else { v6 = ['::1']; v4 = ['127.0.0.1']; }
   } else if (isIPv4(node)) v4 = [node];
+  else if (inetAton(node) !== undefined) v4 = [inetAton(node)!];
   else if (isIPv6(node)) v6 = [canonIp(node)];
   else if (flags & AI.AI_NUMERICHOST) return EAI.EAI_NONAME;
   else {

@@ -14,6 +14,9 @@ import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtu
 import { networkOf } from '../virtual/index.js';
 import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
 
+/** A jiffy in microseconds: socket timeouts are counted in them (CONFIG_HZ=250). */
+const JIFFY_US = 4000;
+
 const S = 'socklab';
 
 export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
@@ -33,9 +36,11 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     const sec = Number(p.mem.i64(val));
     const usec = Number(p.mem.i64(val + 8));
     if (usec < 0 || usec >= 1_000_000) throw new Errno(E.EDOM);
-    if (sec < 0) return -1;
-    const ns = sec * 1e9 + usec * 1e3;
-    return ns === 0 ? -1 : ns;
+    // Linux's sock_set_timeout: a negative time is a timeout of 0 (the call gives up at once), 0 is none,
+    // and the rest is kept in jiffies, rounded up (CONFIG_HZ=250, Debian's: 4 ms), as getsockopt shows.
+    if (sec < 0) return 0;
+    if (sec === 0 && usec === 0) return -1;
+    return sec * 1e9 + Math.ceil(usec / JIFFY_US) * JIFFY_US * 1e3;
   };
   if (level === SOL.SOL_SOCKET) {
     switch (name) {
