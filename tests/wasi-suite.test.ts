@@ -84,4 +84,16 @@ describe('WASI preview1 conformance', () => {
     expect(o.processes[0]!.stderr).toBe('');
     expect(o.stdout).toBe(['found the preopen: yes', 'stat above the preopen: EPERM', 'stat above, no follow: EPERM', ''].join('\n'));
   }, 240_000);
+
+  // The trace of the same calls: the preopen's name within the length the call was given, F_GETFL's access mode
+  // as wasi-libc makes it from the rights fd_fdstat_get reported, a named preopen's path under "/".
+  it('traces fd_prestat_dir_name within its buffer, F_GETFL with the access mode the rights give, a named preopen as /NAME', async () => {
+    const o = await runGuest('wasi_p1', ['rights'], { mounts: [parseMount(`${scratch('trace')}:scratch`)], trace: { classes: ['fd_prestat_dir_name', 'fcntl'], time: 'none' } });
+    expect(o.status, o.stderr).toBe(0);
+    const lines = o.trace!.split('\n');
+    expect(lines).toContain('[pid 1] fd_prestat_dir_name(3</>, "/", 1) = 0 <0.000000>');
+    expect(lines).toContain('[pid 1] fd_prestat_dir_name(4</scratch>, "scratch", 7) = 0 <0.000000>');
+    expect(lines.filter((l) => /^\[pid 1\] fcntl\(4<\/scratch>, F_GETFL\) += 0 \(flags O_RDONLY\) <0\.000000>$/.test(l))).toHaveLength(1);
+    expect(lines.filter((l) => /fcntl\(\d+<\/scratch\/f>, F_GETFL\) += (0x2 \(flags O_RDWR\)|0 \(flags O_RDONLY\))/.test(l))).toHaveLength(2);
+  });
 });

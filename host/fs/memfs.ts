@@ -292,7 +292,7 @@ export class Vfs {
       if (name.length > NAME_MAX) throw new Errno(E.ENAMETOOLONG);
       const node = this.lookup(dir, name);
       if (node === undefined) {
-        if (last) return { node: undefined, parent: this.parentFor(dir, name), name, path: this.pathOf(stack) + '/' + name };
+        if (last) return { node: undefined, parent: this.parentFor(dir, name), name, path: this.childPath(stack, name) };
         throw new Errno(E.ENOENT);
       }
       const link = this.linkTarget(node);
@@ -313,7 +313,7 @@ export class Vfs {
       }
       if (last) {
         if (trailingSlash && !isDir(node)) throw new Errno(E.ENOTDIR);
-        return { node, parent: this.parentFor(dir, name), name, path: this.pathOf(stack) + '/' + name };
+        return { node, parent: this.parentFor(dir, name), name, path: this.childPath(stack, name) };
       }
       if (!isDir(node)) throw new Errno(E.ENOTDIR);
       stack.push(node as MemDir | HostNode | MountPoint);
@@ -350,6 +350,11 @@ export class Vfs {
       stack.push(n as MemDir | HostNode | MountPoint);
     }
     return stack;
+  }
+  /** The path of name in the directory on top of stack ("/name" under the root, not "//name"). */
+  private childPath(stack: (MemDir | HostNode | MountPoint)[], name: string): string {
+    const base = this.pathOf(stack);
+    return base === '/' ? `/${name}` : `${base}/${name}`;
   }
   private pathOf(stack: (MemDir | HostNode | MountPoint)[]): string {
     const names: string[] = [];

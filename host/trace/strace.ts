@@ -148,6 +148,11 @@ const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM,
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
 const O_RDWR = 2;
+const O_WRONLY = 1;
+/** WASI rights (fdstat's fs_rights_base, low word) that make wasi-libc's F_GETFL access mode. */
+const RIGHT_FD_READ = 1 << 1;
+const RIGHT_FD_WRITE = 1 << 6;
+const RIGHT_FD_READDIR = 1 << 14;
 const ACCEPT_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
 const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK, FASYNC: LINUX_O.O_ASYNC } as const;
 const OWNER_TYPES = ['F_OWNER_TID', 'F_OWNER_PID', 'F_OWNER_PGRP'];
@@ -629,7 +634,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'iovs_out': return ok ? iovText(p, v, next, n) : hexp(v);
         case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
-        case 'cstr_out': return ok && v ? q(Buffer.from(mem.cstring(v, 1024)), max) : hexp(v);
+        // Within the buffer's length when one follows (fd_prestat_dir_name fills exactly that many bytes, no NUL).
+        case 'cstr_out': {
+          if (!ok || !v) return hexp(v);
+          if (def.params[i + 1]?.kind !== 'len') return q(Buffer.from(mem.cstring(v, 1024)), max);
+          const b = mem.view(v, Math.min(next >>> 0, 4096));
+          const nul = b.indexOf(0);
+          return q(nul < 0 ? b : b.subarray(0, nul), max);
+        }
         case 'family': return xvalName(AF_NAMES, v, 'AF_???');
         case 'socktype': return sockTypeName(v);
         case 'protocol': {
@@ -793,9 +805,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       const gi = kindIndex(def, 'fcntl_getfl');
       if (gi >= 0) {
-        const fd = args[kindIndex(def, 'fd')] as number;
-        const fl = (fd >= 0 && p.fds.has(fd) && p.fds.file(fd).isSocket ? O_RDWR : O_RDWR) | wasiToOpen(mem.u16((args[gi] as number) + 2));
-        return { text: `0x${fl.toString(16)} (flags ${flagNames({ O_RDWR, ...O }, fl)})`, n: fl };
+        // The access mode as wasi-libc's fcntl(F_GETFL) makes it from the rights the call reported (read or readdir, write).
+        const at = args[gi] as number;
+        const rights = mem.u32(at + 8);
+        const read = (rights & (RIGHT_FD_READ | RIGHT_FD_READDIR)) !== 0;
+        const write = (rights & RIGHT_FD_WRITE) !== 0;
+        const fl = (read && write ? O_RDWR : write ? O_WRONLY : 0) | wasiToOpen(mem.u16(at + 2));
+        return { text: `${fl ? `0x${fl.toString(16)}` : '0'} (flags ${openModes(fl)})`, n: fl };
       }
       const pi = kindIndex(def, 'pollfds');
       if (pi >= 0) {
