@@ -179,7 +179,8 @@ async function main(): Promise<void> {
     const streamW = await ensureBuilt([c('stream.c')], join(out, 'stream.wasm'));
     const pingW = await ensureBuilt([c('pingpong.c')], join(out, 'pingpong.wasm'));
     const pingN = gcc(c('pingpong.c'), 'pingpong');
-    let port = 20000 + (process.pid % 20000);
+    // Below Linux's ephemeral range (32768-60999): a port some connection holds as its local one cannot be bound.
+  let port = 20000 + (process.pid % 10000);
     rows.push(...(await realRows(streamW, pingW, pingN, undefined, () => port++)));
   }
 
@@ -283,7 +284,8 @@ async function main(): Promise<void> {
   const pingN = gcc(c('pingpong.c'), 'pingpong');
   const connN = gcc(c('connect.c'), 'connect');
   const MB = Number(process.env.SOCKLAB_BENCH_MB ?? 256);
-  let port = 20000 + (process.pid % 20000);
+  // Below Linux's ephemeral range (32768-60999): a port some connection holds as its local one cannot be bound.
+  let port = 20000 + (process.pid % 10000);
   const pair = async (w: string, a: string[], b: string[]): Promise<number> => {
     const t = process.hrtime.bigint();
     const o = await run({ processes: [{ module: w, args: a }, { module: w, args: b, startMs: 1 }], output: 'discard' });

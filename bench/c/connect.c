@@ -30,7 +30,9 @@ int main(int argc, char **argv) {
   }
   for (long i = 0; i < n; i++) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
-    while (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+    for (int tries = 0; connect(s, (struct sockaddr *)&a, sizeof a) < 0; tries++) {
+      /* The server did not come up (its bind failed): give up after ~10 s rather than wait forever. */
+      if (tries == 10000) { perror("connect"); return 1; }
       close(s);
       usleep(1000);
       s = socket(AF_INET, SOCK_STREAM, 0);

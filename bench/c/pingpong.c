@@ -30,7 +30,11 @@ int main(int argc, char **argv) {
     return 0;
   }
   int s = socket(AF_INET, SOCK_STREAM, 0);
-  while (connect(s, (struct sockaddr *)&a, sizeof a) < 0) usleep(1000);
+  /* The server may not listen yet; one that never does (its bind failed) ends the run after ~10 s. */
+  for (int tries = 0; connect(s, (struct sockaddr *)&a, sizeof a) < 0; tries++) {
+    if (tries == 10000) { perror("connect"); return 1; }
+    usleep(1000);
+  }
   setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   for (long i = 0; i < n; i++) {
     if (write(s, &c, 1) != 1 || read(s, &c, 1) != 1) return 1;

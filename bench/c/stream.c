@@ -49,7 +49,11 @@ int main(int argc, char **argv) {
     return got == total ? 0 : 1;
   }
   int s = socket(fam, SOCK_STREAM, 0);
-  while (connect(s, (struct sockaddr *)&ss, sl) < 0) usleep(1000); /* the server may not listen yet */
+  /* The server may not listen yet; one that never does (its bind failed) ends the run after ~10 s. */
+  for (int tries = 0; connect(s, (struct sockaddr *)&ss, sl) < 0; tries++) {
+    if (tries == 10000) { perror("connect"); return 1; }
+    usleep(1000);
+  }
   for (long long sent = 0; sent < total;) {
     size_t k = total - sent < (long long)sizeof buf ? (size_t)(total - sent) : sizeof buf;
     ssize_t w = write(s, buf, k);
