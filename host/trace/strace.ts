@@ -1338,7 +1338,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const id = nextCallId++;
     putRecord(REC_DEF, id, Buffer.from(JSON.stringify({ module: def.module, name: def.name, strace: def.strace, classes: def.classes, params: def.params, mayBlock: def.mayBlock })));
     const size = recordSize(kinds, json);
-    const env: Record<string, unknown> = { T: opts.target, recView, entries, lastText, ZERO, st, guestView, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
+    const env: Record<string, unknown> = { T: opts.target, recView, entries, lastText, ZERO, st, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
     const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
     const all = vals.join(', ');
     const code: string[] = [];
@@ -1451,7 +1451,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const fmt = mode === 'format';
     const env: Record<string, unknown> = {
       L, entries, lastText, ZERO, NO_ARGS, def, st, result, fillArgs, stepAt, prefixFor, hostBytes, setLast, lineTail, jnumAt, putUint, putSmallUint, putSecs,
-      putBytes, stamp, write, guestView, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps, hostOfPid,
+      putBytes, stamp, write, pidSet, hostSet, fdSet, ZT: B.zeroTail, CB: json ? CLOCK_BYTES_J : CLOCK_BYTES, steps: w.steps, hostOfPid,
     };
     const code: string[] = [];
     const put = (line: string): void => {
