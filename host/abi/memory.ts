@@ -11,14 +11,24 @@ const VIEW_SLOTS = 1 << VIEW_BITS;
 
 export class GuestMemory {
   private buf: ArrayBuffer;
-  private dv: DataView;
-  private u8: Uint8Array;
+  /**
+   * The current views and length, read directly by the tracer's generated
+   * recorders (host/trace/strace.ts), which inline valid() as
+   * `ptr > 0 && ptr + len <= bytes && u8.length !== 0`: a stale view (the
+   * memory grew) reads length 0, and they leave that rare call to the
+   * checked path. Only fresh() assigns them.
+   * @internal
+   */
+  dv: DataView;
+  /** @internal see dv */
+  u8: Uint8Array;
   /**
    * buf's length, kept as a number: ArrayBuffer's byteLength getter is a
    * builtin call even in optimised code (a sixth of a trivial syscall when
    * fresh and check each read it), where a typed array's length is inlined.
+   * @internal see dv
    */
-  private bytes: number;
+  bytes: number;
   /**
    * The views handed out lately, direct-mapped by pointer: a guest reading or
    * writing the same buffer call after call gets the same view back, with no

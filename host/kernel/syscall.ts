@@ -166,7 +166,16 @@ export function syscall(
 export interface RawSyscallHooks {
   onEnterRaw?(p: Process, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
   onSyscallRaw?(p: Process, def: SyscallDef, result: number, start: number, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void;
+  /**
+   * A fast call's (SyscallDef.fast) whole trace work in one function, or undefined for the two hooks above:
+   * called once the handler returned, with the call's start in p.callStart. It takes what onSyscallRaw would
+   * for a call that cannot block (for such a call onEnterRaw notes nothing), so one call replaces both hooks.
+   */
+  fastRecorder?(def: SyscallDef): FastRecorder | undefined;
 }
+
+/** See RawSyscallHooks.fastRecorder: a fast call's result and its (at most four) raw parameters. */
+export type FastRecorder = (p: Process, r: number, a: number, b: number, c: number, d: number) => void;
 
 /** The call's arguments as an array of exactly its parameters' length (what observers and the interceptor see). */
 export function argList(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] {

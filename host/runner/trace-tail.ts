@@ -18,6 +18,8 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import type { RunSpec } from '../scenario/spec.js';
 import type { TextTracer } from '../trace/strace.js';
 
+/** What the first slot holds before it is handed over (see TraceTail's constructor). */
+const FIRST_SLOT_BYTES = 4096;
 /** Bytes of one slot, and the slots. */
 export const TRACE_SLOT_BYTES = 256 << 10;
 const SLOTS = 4;
@@ -40,8 +42,13 @@ export class TraceTail {
   private readonly header: Int32Array;
   private readonly slots: Buffer[];
   private slot = 0;
-  private data: Buffer;
-  private len = 0;
+  /**
+   * The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the current slot, its held
+   * length, hold(n) to hold more. Plain fields, not getters: a traced call reads both, and in a fresh worker's
+   * first thousands of calls (unoptimised code) each getter is a call.
+   */
+  bytes: Buffer;
+  length = 0;
 
   constructor(
     shared: SharedArrayBuffer,
@@ -50,41 +57,35 @@ export class TraceTail {
     this.header = new Int32Array(shared, 0, FREE + SLOTS);
     this.slots = Array.from({ length: SLOTS }, (_, k) => slotView(shared, k));
     this.take(0);
-    this.data = this.slots[0]!;
+    // The first slot is handed over after its first few KiB: the tracer's room check then takes its flush branch
+    // early, while its code still runs unoptimised, so the optimised code has the branch's type feedback (a branch
+    // first taken in optimised code deoptimises it, and the recompile comes thousands of slow calls later).
+    this.bytes = this.slots[0]!.subarray(0, FIRST_SLOT_BYTES);
   }
 
   write(text: string): void {
     // At most 3 UTF-8 bytes per UTF-16 unit.
-    if (this.len + text.length * 3 > this.data.length) {
+    if (this.length + text.length * 3 > this.bytes.length) {
       this.flush();
-      if (text.length * 3 > this.data.length) {
+      if (text.length * 3 > this.bytes.length) {
         // Longer than a slot: in pieces (the host thread copies text as bytes).
         const b = Buffer.from(text, 'utf8');
         for (let at = 0; at < b.length; ) {
-          const n = Math.min(b.length - at, this.data.length - this.len);
-          b.copy(this.data, this.len, at, at + n);
+          const n = Math.min(b.length - at, this.bytes.length - this.length);
+          b.copy(this.bytes, this.length, at, at + n);
           at += n;
-          this.hold(this.len + n);
-          if (this.len === this.data.length) this.flush();
+          this.hold(this.length + n);
+          if (this.length === this.bytes.length) this.flush();
         }
         return;
       }
     }
-    this.len += this.data.write(text, this.len, 'utf8');
-    Atomics.store(this.header, HELD, this.len);
-  }
-
-  /** The tracer's lines are written in place (host/trace/linebuf.ts ByteTarget): the current slot, its held length, hold(n) to hold more. */
-  get bytes(): Uint8Array {
-    return this.data;
-  }
-
-  get length(): number {
-    return this.len;
+    this.length += this.bytes.write(text, this.length, 'utf8');
+    Atomics.store(this.header, HELD, this.length);
   }
 
   hold(length: number): void {
-    this.len = length;
+    this.length = length;
     // A plain store, once per trace line (Atomics.store's fence cost as much as writing the line): the host
     // thread reads it only once this worker is gone, as it reads the line bytes, which are plain stores too.
     this.header[HELD] = length;
@@ -92,17 +93,17 @@ export class TraceTail {
 
   /** Hands the current slot to the host thread and moves to the next, once the host thread freed it. */
   flush(): void {
-    if (!this.len) return;
+    if (!this.length) return;
     const h = this.header;
-    this.send(this.slot, this.len);
-    this.len = 0;
+    this.send(this.slot, this.length);
+    this.length = 0;
     Atomics.store(h, HELD, 0);
     Atomics.add(h, HANDED, 1);
     const next = (this.slot + 1) % SLOTS;
     this.take(next);
     Atomics.store(h, CURRENT, next);
     this.slot = next;
-    this.data = this.slots[next]!;
+    this.bytes = this.slots[next]!;
   }
 
   /** Waits (this thread only: the host thread never waits for this one) until slot k is free, and takes it. */

@@ -10,7 +10,7 @@ import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
-import { argList, OUT_KINDS, type ParamKind, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
+import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
@@ -388,6 +388,8 @@ interface Writer {
   readonly shown: boolean;
   /** The first parameter is an fd (the fd filter). */
   readonly fdFirst: boolean;
+  /** A fast call's recorder (RawSyscallHooks.fastRecorder), where its line can be a record. */
+  rec?: FastRecorder;
 }
 export type TextTracer = SyscallObserver & RawSyscallHooks & {
   finish(): void;
@@ -1289,7 +1291,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     };
     const kinds = steps.map((x) => x.gen);
     w.line = genLine(def, w, kinds, steps.some((x) => x.generic));
-    if (deferOK && w.shown && !w.needsArgs && !w.resultShown && !def.library && kinds.every((k) => DEFERRABLE.has(k))) w.line = genRecord(def, w, kinds, w.line);
+    if (deferOK && w.shown && !w.needsArgs && !w.resultShown && !def.library && kinds.every((k) => DEFERRABLE.has(k))) {
+      const id = nextCallId++;
+      if (def.fast && def.params.length <= 4) {
+        // A fast call's recorder (fastRecorder) does what onSyscallRaw checks first and hands it what it would not record;
+        // there the line is printed at once (a failed call, or one taken by dispatch: rare), so one record writer is made.
+        const u = undefined as unknown as number;
+        const slow: FastRecorder = (p, r, a, b, c, d) => self.onSyscallRaw(p, def, r, p.callStart, a, b, c, d, u, u, u, u, u);
+        w.rec = genRecord(def, id, kinds, slow as unknown as LineFn, true) as unknown as FastRecorder;
+      } else w.line = genRecord(def, id, kinds, w.line);
+    }
     return w;
   };
 
@@ -1315,14 +1326,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     L.n = n + 12 + body.length;
     L.end();
   };
-  let recBytes: Uint8Array | undefined;
-  let recDv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** The target's bytes the records were last written into, and a view of them (the recorders compare inline). */
+  const RV: { b: Uint8Array | undefined; dv: DataView<ArrayBufferLike> } = { b: undefined, dv: new DataView(new ArrayBuffer(0)) };
   const recView = (b: Uint8Array): DataView<ArrayBufferLike> => {
-    if (b !== recBytes) {
-      recBytes = b;
-      recDv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    if (b !== RV.b) {
+      RV.b = b;
+      RV.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
-    return recDv;
+    return RV.dv;
   };
   const defineHost = (pid: number, host: string): void => {
     hostSeen[pid] = host;
@@ -1333,58 +1344,64 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
    * 0, a clock id with a name, a readable timespec below 2^53 ns), else prints it at once (direct); takes what the
    * line prints from guest memory now, and writes the record.
    */
-  const genRecord = (def: SyscallDef, w: Writer, kinds: readonly GenKind[], direct: LineFn): LineFn => {
+  const genRecord = (def: SyscallDef, id: number, kinds: readonly GenKind[], direct: LineFn, fast = false): LineFn => {
     const json = format === 'jsonl';
-    const id = nextCallId++;
     putRecord(REC_DEF, id, Buffer.from(JSON.stringify({ module: def.module, name: def.name, strace: def.strace, classes: def.classes, params: def.params, mayBlock: def.mayBlock })));
     const size = recordSize(kinds, json);
-    const env: Record<string, unknown> = { T: opts.target, recView, entries, lastText, ZERO, st, pidSet, hostSet, fdSet, CB: CLOCK_BYTES, direct, hostSeen, defineHost };
-    const vals = ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
-    const all = vals.join(', ');
+    const env: Record<string, unknown> = { T: opts.target, recView, RV, entries, lastText, ZT: ZERO.text, st, pidSet, hostSet, fdSet, direct, hostSeen, defineHost, pending };
+    // The fast recorder (RawSyscallHooks.fastRecorder) takes at most four values, its start from the process, and
+    // leaves to onSyscallRaw (its fallback, direct) what that one would not record.
+    const vals = fast ? ['a', 'b_', 'c', 'd'] : ['a', 'b_', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    const all = fast ? vals.join(', ') : `start, ${vals.join(', ')}`;
     const code: string[] = [];
     const put = (x: string): void => {
       code.push(x);
     };
-    put('const pid = p.pid;');
+    // Written for V8's first tiers too: a fresh worker runs a hot call's first thousands of times unoptimised, where
+    // every call (a getter, GuestMemory's checks) costs tens of ns, so guest memory and the target are read inline.
     const filters: string[] = [];
-    if (pidSet !== undefined) filters.push('!pidSet.has(pid)');
+    if (fast) filters.push('pending.size !== 0', 'p.injected !== undefined', 'p.note !== undefined');
+    if (pidSet !== undefined) filters.push('!pidSet.has(p.pid)');
     if (hostSet !== undefined) filters.push('!hostSet.has(p.host)');
-    if (fdSet !== undefined) filters.push(w.fdFirst ? '!fdSet.has(a)' : 'true');
+    if (fdSet !== undefined) filters.push(def.params[0]?.kind === 'fd' ? '!fdSet.has(a)' : 'true');
     filters.push('r !== 0');
-    put(`if (${filters.join(' || ')}) return direct(p, r, start, ${all});`);
+    put(`if (${filters.join(' || ')}) return direct(p, r, ${all});`);
     let q = json ? 32 : 24;
     const stores: string[] = [];
+    if (kinds.includes('timespec')) put('const m = p.mem;');
     kinds.forEach((kind, idx) => {
       const v = vals[idx]!;
       if (kind === 'none') return;
       if (kind === 'timespec') {
-        // GuestMemory's checked reads: its length is a number (a DataView's byteLength is a builtin call).
-        put(`if (${v} === 0 || !p.mem.valid(${v}, 8)) return direct(p, r, start, ${all});`);
-        put(`const lo_${v} = p.mem.u32(${v}), hi_${v} = p.mem.u32(${v} + 4);`);
-        put(`if (hi_${v} >= 0x200000) return direct(p, r, start, ${all});`);
+        // GuestMemory.valid inline (see GuestMemory.dv): NULL, out of memory or a view gone stale go the checked way.
+        put(`if (${v} <= 0 || ${v} + 8 > m.bytes || m.u8.length === 0) return direct(p, r, ${all});`);
+        put(`const lo_${v} = m.dv.getUint32(${v}, true), hi_${v} = m.dv.getUint32(${v} + 4, true);`);
+        put(`if (hi_${v} >= 0x200000) return direct(p, r, ${all});`);
         stores.push(`dv.setUint32(n + ${q}, lo_${v}, true); dv.setUint32(n + ${q + 4}, hi_${v}, true);`);
         q += 8;
         return;
       }
-      if (kind === 'clockid') put(`if (!(${v} >= 0 && ${v} < CB.length)) return direct(p, r, start, ${all});`);
+      if (kind === 'clockid') put(`if (!(${v} >= 0 && ${v} < ${CLOCK_BYTES.length})) return direct(p, r, ${all});`);
       stores.push(`dv.setInt32(n + ${q}, ${v}, true);`);
       q += 4;
     });
+    put('const pid = p.pid;');
     put('if (entries[pid] !== undefined) entries[pid] = undefined;');
+    if (fast) put('const start = p.callStart;');
     put('const now = p.kernel.clock.now();');
     if (json) {
       put('if (hostSeen[pid] !== p.host) defineHost(pid, p.host);');
       put('const seq = ++st.seq;');
-    } else put('lastText[pid] = ZERO.text;');
+    } else put('lastText[pid] = ZT;');
     // Straight into the target (no line: no columns to count), through a view kept while its bytes stay the same.
-    put(`let n = T.length; if (n + ${size} > T.bytes.length) { T.flush(); n = T.length; }`);
-    put('const dv = recView(T.bytes);');
-    put(`dv.setUint16(n, ${REC_MARK | (REC_CALL << 8)}, true); dv.setUint16(n + 2, ${id}, true); dv.setUint32(n + 4, pid, true);`);
+    put(`let n = T.length, tb = T.bytes; if (n + ${size} > tb.length) { T.flush(); n = T.length; tb = T.bytes; }`);
+    put('const dv = tb === RV.b ? RV.dv : recView(tb);');
+    put(`dv.setUint32(n, ${REC_MARK | (REC_CALL << 8) | (id << 16)}, true); dv.setUint32(n + 4, pid, true);`);
     put('dv.setFloat64(n + 8, start, true); dv.setFloat64(n + 16, now, true);');
     if (json) put('dv.setFloat64(n + 24, seq, true);');
     for (const x of stores) put(x);
     put(`T.hold(n + ${size});`);
-    const body = `return function record(p, r, start, ${all}) {\n${code.join('\n')}\n};`;
+    const body = `return function record(p, r, ${all}) {\n${code.join('\n')}\n};`;
     return new Function(...Object.keys(env), body)(...Object.values(env)) as LineFn;
   };
 
@@ -1677,7 +1694,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const shownRaw = (p: Process, w: Writer, a: number): boolean =>
     w.shown && (pidSet === undefined || pidSet.has(p.pid)) && (hostSet === undefined || hostSet.has(p.host)) && (fdSet === undefined || (w.fdFirst && fdSet.has(a)));
 
-  return {
+  const self: TextTracer & { onSyscallRaw: NonNullable<RawSyscallHooks['onSyscallRaw']> } = {
     onEnter(p, def, args) {
       if (!shown(p, def, args)) return;
       const sh = shapeOf(def);
@@ -1778,6 +1795,10 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       // (the mark is for onSuspend, which only a call that may block reaches).
       if (def.mayBlock && shownRaw(p, w, a)) entries[p.pid] = PURE_ENTRY;
     },
+    fastRecorder(def) {
+      // Only a deferred trace makes recorders (deferOK: not with --summary, -Z, -tt...).
+      return writerOf(def)?.rec;
+    },
     onSyscallRaw(p, def, r, start, a, b, c, d, e, f, g, h, i) {
       const w = writerOf(def);
       // What the compiled writer leaves to the general path: a shape that is not pure, an injected or explained result, a call left unfinished, --summary.
@@ -1833,6 +1854,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       write1(summaryTable(stats));
     },
   };
+  return self;
 }
 
 function cloneArgs(args: readonly unknown[]): string[] {
