@@ -7,7 +7,7 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
-import { argList, BLOCKED, FORK, narrowsI64, type RawSyscallHooks, type SyscallDef } from './syscall.js';
+import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
@@ -155,6 +155,9 @@ export class Process implements Waiter {
   reaped = false;
   /** Runs once the guest's stack is unwound (fork: the saved stack is then complete). */
   private afterUnwind: (() => void) | undefined;
+  /** The last fast call traced, and its recorder (recorderOf). */
+  private recDef: SyscallDef | undefined;
+  private recFn: FastRecorder | undefined;
 
   constructor(
     readonly kernel: Kernel,
@@ -654,7 +657,7 @@ export class Process implements Waiter {
     k.clock.tick();
     this.callStart = k.clock.now();
     // One recorder call where the tracer has one for this call (it writes a binary record), else the two hooks.
-    const rec = obs.fastRecorder !== undefined ? obs.fastRecorder(def) : undefined;
+    const rec = def === this.recDef ? this.recFn : this.recorderOf(obs, def);
     if (rec === undefined && obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, u, u, u, u, u);
     this.currentCall = def;
     let r: number;
@@ -668,6 +671,12 @@ export class Process implements Waiter {
     else obs.onSyscallRaw!(this, def, r, this.callStart, a, b, c, d, u, u, u, u, u);
     this.callStart = -1;
     return this.endOfCall(r);
+  }
+  /** The kernel's observer (set before any process runs) and its recorder for def, kept for the next call: a loop makes the same call. */
+  private recorderOf(obs: RawSyscallHooks, def: SyscallDef): FastRecorder | undefined {
+    this.recDef = def;
+    this.recFn = obs.fastRecorder !== undefined ? obs.fastRecorder(def) : undefined;
+    return this.recFn;
   }
   /** A fast handler threw: an Errno is its result, as dispatch makes it; exits and kills go on; anything else is a host bug. */
   private fastFailed(def: SyscallDef, err: unknown, a: number, b: number, c: number, d: number): number {
