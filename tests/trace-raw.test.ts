@@ -89,7 +89,7 @@ async function deferred(name: string, opts: TextTraceOptions): Promise<{ text: s
 
 describe('the raw tracing path', () => {
   // Lines of calls that returned 0 with values alone (clock_gettime...) leave the guest's thread as records: formatted elsewhere, the same bytes.
-  it.each(['kernel_clock', 'net_states', 'diff_pipe', 'diff_epoll_fork', 'diff_sig_sleep'])('prints %s as the general path does, through deferred records', async (name) => {
+  it.each(['kernel_clock', 'trace_clock_edges', 'net_states', 'diff_pipe', 'diff_epoll_fork', 'diff_sig_sleep'])('prints %s as the general path does, through deferred records', async (name) => {
     let records = 0;
     for (const opts of [{}, { format: 'jsonl' as const }, { time: 'none' as const }, { pids: false }, { onlyPids: [1], format: 'jsonl' as const }, { fds: [3, 4, 5] }, { hosts: ['host1'], successfulOnly: true }, { classes: ['%desc', 'clock_gettime'] }, { time: 'relative' as const }, { format: 'jsonl' as const, wall: false, summary: true }] as TextTraceOptions[]) {
       const general = await traced(name, opts, false);
@@ -97,7 +97,7 @@ describe('the raw tracing path', () => {
       records += d.records;
       expect(d.text).toBe(general);
     }
-    if (name === 'kernel_clock') expect(records).toBeGreaterThan(20);
+    if (name === 'kernel_clock' || name === 'trace_clock_edges') expect(records).toBeGreaterThan(20);
   }, 60_000);
 
   it.each(GUESTS)('prints %s as the general path does (text and JSONL)', async (name) => {
