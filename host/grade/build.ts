@@ -5,19 +5,20 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { buildC, BuildError } from '../toolchain/clang.js';
+import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
 import { KNOWN_IMPORTS } from '../syscalls.js';
 import { checkSources } from './sourcecheck.js';
+import { compileLimits } from './limits.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
 export type BuildResult =
   | { ok: true; modules: Record<string, string> }
   | { ok: false; program: string; diagnostics: string; /** a source was refused (not a regular file, too large), not compiled */ unreadable?: true };
 
-type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void }) => Promise<void>;
+type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void; limits?: CompileLimits }) => Promise<void>;
 
 /**
  * AssemblyScript: the first source is the entry file (it imports the others
@@ -53,6 +54,7 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
   const build = builderFor(spec.language);
   mkdirSync(outDir, { recursive: true });
   const modules: Record<string, string> = {};
+  const limits = compileLimits(spec);
   for (const [name, prog] of Object.entries(spec.programs)) {
     const out = join(outDir, `${name}.wasm`);
     const sources = prog.sources.map((s) => (isAbsolute(s) ? s : join(submissionDir, s)));
@@ -61,12 +63,12 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
     if (spec.language === 'c') {
-      const refusal = checkSources(submissionDir, sources, prog.flags);
+      const refusal = await checkSources(submissionDir, sources, prog.flags, limits);
       if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
     }
     let diag = '';
     try {
-      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });
+      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; }, limits });
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
       const text = diag || e.diagnostics || e.message;
