@@ -10,7 +10,7 @@ import { buildAs } from '../toolchain/asc.js';
 import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
 import { KNOWN_IMPORTS } from '../syscalls.js';
-import { checkSources } from './sourcecheck.js';
+import { checkSources, visibleDirs } from './sourcecheck.js';
 import { compileLimits } from './limits.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
@@ -18,7 +18,7 @@ export type BuildResult =
   | { ok: true; modules: Record<string, string> }
   | { ok: false; program: string; diagnostics: string; /** a source was refused (not a regular file, too large), not compiled */ unreadable?: true };
 
-type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void; limits?: CompileLimits }) => Promise<void>;
+type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void; limits?: CompileLimits; visible?: string[] }) => Promise<void>;
 
 /**
  * AssemblyScript: the first source is the entry file (it imports the others
@@ -68,7 +68,8 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     }
     let diag = '';
     try {
-      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; }, limits });
+      const visible = spec.language === 'c' ? visibleDirs(submissionDir, prog.flags) : undefined;
+      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; }, limits, ...(visible ? { visible } : {}) });
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
       const text = diag || e.diagnostics || e.message;

@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { findToolchain, packageRoot, type CompileLimits, type Toolchain } from '../toolchain/clang.js';
+import { findToolchain, packageRoot, withOverlay, type CompileLimits, type Toolchain } from '../toolchain/clang.js';
 import { runNative } from '../toolchain/limited.js';
 
 /** Bounds of the preprocessing step: it runs on untrusted input (macro bombs); time and memory are the compile's. */
@@ -51,8 +51,10 @@ function searchDirs(tc: Toolchain, flags: readonly string[]): string[] {
     if (/search starts here:/.test(line)) on = true;
     else if (/^End of search list/.test(line)) on = false;
     else if (on && line.startsWith(' ')) {
-      const d = real(line.trim().replace(/ \(framework directory\)$/, ''));
-      if (d) dirs.push(d);
+      // As clang names it (the overlay matches that path) and as it really is (for the check below).
+      const named = line.trim().replace(/ \(framework directory\)$/, '');
+      const d = real(named);
+      if (d) dirs.push(d, named);
     }
   }
   searchMemo.set(key, dirs);
@@ -96,6 +98,16 @@ const ASM = /(?<![\w$])(?:asm|__asm|__asm__)(?![\w$])/;
 const codeOnly = (line: string): string => line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
 
 /**
+ * The directories a native compile of a submission may see: the submission (as named, and really) and the
+ * compiler's search directories (its own headers, the sysroot's, the SDK's). Undefined for @yowasp/clang.
+ */
+export function visibleDirs(dir: string, flags: readonly string[]): string[] | undefined {
+  const tc = findToolchain();
+  if (!tc.clang) return undefined;
+  return [...new Set([dir, real(dir) ?? dir, ...searchDirs(tc, flags)])];
+}
+
+/**
  * Checks the sources of one program (absolute paths in the submission copy `dir`).
  * Returns a one-line reason naming the source as the student knows it, or undefined when it may be compiled.
  */
@@ -108,7 +120,9 @@ export async function checkSources(dir: string, sources: readonly string[], flag
   const scanned = new Set<string>();
   for (const src of sources) {
     const name = show(real(src) ?? src);
-    const r = await runNative(tc.clang, ['-fno-crash-diagnostics', ...baseArgs(tc, flags), '-E', src, '-o', '-'], limits, { cwd: dirname(src), stdout: true, maxBytes: PREPROCESS.maxBytes });
+    // Through the same overlay as the compile: what it cannot see, preprocessing does not either.
+    const r = await withOverlay(visibleDirs(dir, flags), (vfs) =>
+      runNative(tc.clang!, ['-fno-crash-diagnostics', ...vfs, ...baseArgs(tc, flags), '-E', src, '-o', '-'], limits, { cwd: dirname(src), stdout: true, maxBytes: PREPROCESS.maxBytes }));
     if (r.stop) return `${name}: ${r.stop.message.replace(/^compile/, 'preprocessing it')}`;
     // Whose lines these are: line markers' flag 1 enters a file, 2 returns to the includer.
     const stack: string[] = [];

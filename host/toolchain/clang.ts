@@ -40,6 +40,13 @@ export interface BuildOptions {
    * and one over a limit is a BuildError whose message says which ("compile exceeded 20 s").
    */
   limits?: CompileLimits;
+  /**
+   * Untrusted sources: the only directories a native clang may see. Every other host file is hidden from
+   * its front end by a VFS overlay that does not fall through to the real filesystem, so `#include`,
+   * `__has_include` (however a macro spells it), `#pragma GCC dependency` and the like find nothing
+   * outside, and a file that exists looks like one that does not. (@yowasp/clang sees only its virtual tree.)
+   */
+  visible?: string[];
 }
 
 export type BuildTarget = 'wasip1' | 'component';
@@ -74,6 +81,25 @@ export function packageRoot(): string {
     d = up;
   }
   return d;
+}
+
+/** A clang VFS overlay (YAML; JSON is YAML) showing only `dirs`, each as itself. */
+export function vfsOverlay(dirs: readonly string[]): string {
+  const roots = [...new Set(dirs)].map((d) => ({ type: 'directory-remap', name: d, 'external-contents': d }));
+  return JSON.stringify({ version: 0, fallthrough: false, roots });
+}
+
+/** Runs `fn` with the path of an overlay file for `dirs` (none when `dirs` is undefined), removed after. */
+export async function withOverlay<T>(dirs: readonly string[] | undefined, fn: (args: string[]) => Promise<T>): Promise<T> {
+  if (!dirs) return fn([]);
+  const dir = mkdtempSync(join(tmpdir(), 'socklab-vfs-'));
+  try {
+    const f = join(dir, 'overlay.yaml');
+    writeFileSync(f, vfsOverlay(dirs));
+    return await fn(['-ivfsoverlay', f]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** guest/c/sdk.json, or for components guest/c/component/sdk.json (the same headers, socket calls over wasi:sockets). */
@@ -363,7 +389,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
     mkdirSync(dirname(out), { recursive: true });
     if (opts.limits) {
       // A crash at the memory limit must not leave a reproducer (the whole preprocessed source) in /tmp.
-      const r = await runNative(tc.clang, ['-fno-crash-diagnostics', ...args], opts.limits);
+      const r = await withOverlay(opts.visible, (vfs) => runNative(tc.clang!, ['-fno-crash-diagnostics', ...vfs, ...args], opts.limits!));
       if (r.stop) {
         // The crash dump of a killed compiler says nothing the student can use: the limit only.
         stderr(`${r.stop.message}\n`);
@@ -373,7 +399,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
       if (r.status !== 0) throw new BuildError(`clang failed (${r.signal ?? `exit ${r.status}`})`, r.stderr);
       return result;
     }
-    const r = spawnSync(tc.clang, args, { encoding: 'utf8' });
+    const r = await withOverlay(opts.visible, async (vfs) => spawnSync(tc.clang!, [...vfs, ...args], { encoding: 'utf8' }));
     if (r.stderr) stderr(r.stderr);
     if (r.error) throw new BuildError(`could not run ${tc.clang}: ${r.error.message}`, r.error.message);
     if (r.status !== 0) throw new BuildError(`clang failed (exit ${r.status})`, r.stderr ?? '');
