@@ -215,3 +215,66 @@ describe('hostile submissions, graded in one batch', () => {
     expect(out).not.toMatch(/^\s*Score: 100/m);
   });
 });
+
+// AssemblyScript: asc reads what an import names (a relative or absolute path, a package in any
+// node_modules above the file) and quotes a file's lines in its diagnostics. A submission's build reads
+// only the submission and the toolchain's own files; its asconfig.json is not read (the grader's is).
+describe('hostile AssemblyScript submissions', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'socklab-adversary-as-'));
+  // .ts files outside the submission, each with a line asc would quote when it fails to compile.
+  const leak = `export const leak: i32 = ${SECRET.replace(/-/g, '_')};\n`;
+  const subs: Record<string, Record<string, string>> = {
+    'import-dotdot': { 'prog.ts': `import { leak } from "${'../'.repeat(12)}${tmp.slice(1)}/secret/leak";\nexport function main(): i32 { return leak; }\n` },
+    'import-abs': { 'prog.ts': `import { leak } from "${join(tmp, 'secret', 'leak')}";\nexport function main(): i32 { return leak; }\n` },
+    'import-package': { 'prog.ts': 'import { leak } from "hostpkg";\nexport function main(): i32 { return leak; }\n' },
+    'asconfig-entries': {
+      'prog.ts': 'import { println } from "socklab";\nprintln("hello");\n',
+      'asconfig.json': JSON.stringify({ entries: [join(tmp, 'secret', 'leak.ts')], options: { transform: ['./evil.js'], lib: [join(tmp, 'secret')] } }),
+      'evil.js': `require("fs").writeFileSync(${JSON.stringify(join(tmp, 'transform-ran'))}, "x");\nmodule.exports = class {};\n`,
+    },
+  };
+  const results: Record<string, Gradescope> = {};
+  let status: number | null = null;
+
+  beforeAll(() => {
+    mkdirSync(join(tmp, 'secret'), { recursive: true });
+    writeFileSync(join(tmp, 'secret', 'leak.ts'), leak);
+    // A package where asc looks for one: in node_modules of the grader's working directory and above.
+    mkdirSync(join(tmp, 'node_modules', 'hostpkg'), { recursive: true });
+    writeFileSync(join(tmp, 'node_modules', 'hostpkg', 'index.ts'), leak);
+    writeFileSync(join(tmp, 'grading.yaml'), SPEC.replace('programs:', 'language: assemblyscript\n  programs:').replace('prog.c', 'prog.ts'));
+    for (const [name, files] of Object.entries(subs)) {
+      mkdirSync(join(tmp, 'subs', name), { recursive: true });
+      for (const [f, c] of Object.entries(files)) writeFileSync(join(tmp, 'subs', name, f), c);
+    }
+    const r = spawnSync(process.execPath, [CLI, 'grade', join(tmp, 'grading.yaml'), '--submissions', ...Object.keys(subs).map((n) => join(tmp, 'subs', n)), '--out', join(tmp, 'out'), '--quiet'], {
+      encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 64 << 20, cwd: tmp,
+    });
+    status = r.status;
+    for (const name of Object.keys(subs)) {
+      const f = join(tmp, 'out', name, 'results.json');
+      if (existsSync(f)) results[name] = JSON.parse(readFileSync(f, 'utf8')) as Gradescope;
+    }
+  }, TIMEOUT);
+
+  it('the grader finishes and grades every submission', () => {
+    expect(status).toBe(0);
+    expect(Object.keys(results).sort()).toEqual(Object.keys(subs).sort());
+  });
+
+  it.each([
+    ['import-dotdot', /File '.*secret\/leak\.ts' not found/],
+    ['import-abs', /File '.*secret\/leak\.ts' not found/],
+    ['import-package', /File '~lib\/hostpkg\.ts' not found/],
+  ])('%s: the host file is not found, and not quoted', (name, reason) => {
+    const r = results[name]!;
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(reason);
+    expect(JSON.stringify(r)).not.toContain(SECRET.replace(/-/g, '_'));
+  });
+
+  it("the submission's asconfig.json is not read: no entries, lib or transform of its own", () => {
+    expect(results['asconfig-entries']!.score).toBe(1);
+    expect(existsSync(join(tmp, 'transform-ran'))).toBe(false);
+  });
+});

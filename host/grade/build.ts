@@ -25,9 +25,9 @@ type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr
  * and "socklab"); a compile error becomes a BuildError carrying asc's
  * diagnostics, as buildC reports clang's.
  */
-const buildAssemblyScript: Builder = async ({ sources, out, stderr }) => {
+const buildAssemblyScript: Builder = async ({ sources, out, stderr, visible }) => {
   try {
-    await buildAs({ source: sources[0]!, out, stderr });
+    await buildAs({ source: sources[0]!, out, stderr, ...(visible ? { visible } : {}) });
   } catch (e) {
     throw new BuildError('AssemblyScript compile error', (e as Error).message);
   }
@@ -68,7 +68,8 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     }
     let diag = '';
     try {
-      const visible = spec.language === 'c' ? visibleDirs(submissionDir, prog.flags) : undefined;
+      // What the compiler may read: the submission and the toolchain's own files (native clang: through an overlay).
+      const visible = spec.language === 'c' ? visibleDirs(submissionDir, prog.flags) : [submissionDir];
       await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; }, limits, ...(visible ? { visible } : {}) });
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
