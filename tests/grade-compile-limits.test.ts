@@ -14,11 +14,12 @@ const CLI = join(ROOT, 'bin', 'socklab.js');
 /** A bound, not a synchronisation: a bomb that hangs the grader fails the test instead of the suite. */
 const TIMEOUT = 240_000;
 
-const spec = (seconds: number): string => `version: 1
+const spec = (seconds: number, lang: 'c' | 'assemblyscript' = 'c'): string => `version: 1
 assignment: compile-limits
 submission:
+  language: ${lang}
   programs:
-    prog: { sources: [prog.c] }
+    prog: { sources: [prog.${lang === 'c' ? 'c' : 'ts'}] }
 submission_limits: { compile_time: ${seconds}s, compile_memory: 1G }
 tests:
   - name: says hello
@@ -40,9 +41,9 @@ const BOMBS: Record<string, Record<string, string>> = {
 
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
-function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<string, Record<string, string>>): { status: number | null; results: Record<string, Gradescope>; stderr: string; tmpLeft: string[] } {
+function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<string, Record<string, string>>, lang: 'c' | 'assemblyscript' = 'c'): { status: number | null; results: Record<string, Gradescope>; stderr: string; tmpLeft: string[] } {
   const tmp = mkdtempSync(join(tmpdir(), `socklab-compile-limits-${toolchain}-`));
-  writeFileSync(join(tmp, 'grading.yaml'), spec(seconds));
+  writeFileSync(join(tmp, 'grading.yaml'), spec(seconds, lang));
   for (const [name, files] of Object.entries(subs)) {
     mkdirSync(join(tmp, 'subs', name), { recursive: true });
     for (const [f, c] of Object.entries(files)) writeFileSync(join(tmp, 'subs', name, f), c);
@@ -117,5 +118,25 @@ describe('compile limits, @yowasp/clang', () => {
     const r = run.results[name]!;
     expect(r.score).toBe(0);
     expect(r.output).toMatch(reason);
+  });
+}, TIMEOUT);
+
+// 2^30 instantiations of generic functions, 30 deep: asc's time and memory grow without end.
+const AS_BOMB = [
+  ...Array.from({ length: 30 }, (_, i) => `function g${i}<T>(x: T): i32 { return g${i + 1}<StaticArray<T>>([x]) + g${i + 1}<Array<T>>([x]); }`),
+  'function g30<T>(x: T): i32 { return 1; }',
+  'export function main(): i32 { return g0<i32>(1); }',
+  'main();',
+].join('\n');
+
+describe('compile limits, AssemblyScript', () => {
+  let run: ReturnType<typeof gradeBatch>;
+  beforeAll(() => void (run = gradeBatch('npm', 2, { 'generic-bomb': { 'prog.ts': AS_BOMB } }, 'assemblyscript')), TIMEOUT);
+
+  it('a generic instantiation bomb is a build failure naming the limit, score 0', () => {
+    expect(run.status, run.stderr).toBe(0);
+    const r = run.results['generic-bomb']!;
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(/^compile exceeded (2 s|1024 MiB of memory)$/m);
   });
 }, TIMEOUT);

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
+import { runAsc } from '../toolchain/limited.js';
 import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
 import { KNOWN_IMPORTS } from '../syscalls.js';
@@ -25,7 +26,16 @@ type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr
  * and "socklab"); a compile error becomes a BuildError carrying asc's
  * diagnostics, as buildC reports clang's.
  */
-const buildAssemblyScript: Builder = async ({ sources, out, stderr, visible }) => {
+const buildAssemblyScript: Builder = async ({ sources, out, stderr, visible, limits }) => {
+  if (limits) {
+    // In a child process, so that a compile bomb is stopped at the limits (limited.ts).
+    const r = await runAsc({ source: sources[0]!, out, ...(visible ? { visible } : {}) }, limits);
+    if (r.stop) throw new BuildError(r.stop.message, `${r.stop.message}\n`);
+    if (r.error !== undefined) throw new BuildError('AssemblyScript compile error', r.error);
+    if (!r.ok) throw new BuildError('AssemblyScript compile error', r.diagnostics ?? '');
+    if (r.diagnostics?.trim()) stderr?.(r.diagnostics);
+    return;
+  }
   try {
     await buildAs({ source: sources[0]!, out, stderr, ...(visible ? { visible } : {}) });
   } catch (e) {

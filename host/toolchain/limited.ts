@@ -4,7 +4,8 @@
 // in its own process group under an address-space limit (prlimit, else the
 // shell's ulimit -v) and the whole group is killed at the time limit (clang's
 // driver starts wasm-ld and may start cc1 as children). @yowasp/clang is
-// WebAssembly: it runs in a child Node process (yowasp-child.ts) whose
+// WebAssembly, asc JavaScript: each runs in a child Node process
+// (yowasp-child.ts, asc-child.ts) whose
 // resident memory is watched (an address-space limit cannot work there: V8
 // reserves guard regions of many GiB for each wasm memory) and which is killed
 // at either limit.
@@ -112,20 +113,37 @@ export interface YowaspRun {
   error?: string;
 }
 
-/** The child's script: beside this module, or (this module bundled into dist/bundle/) in dist/host/toolchain. */
-function childScript(): string {
-  for (const rel of ['./yowasp-child.js', '../host/toolchain/yowasp-child.js']) {
+/** A child's script: beside this module, or (this module bundled into dist/bundle/) in dist/host/toolchain. */
+function childScript(name = 'yowasp-child.js'): string {
+  for (const rel of [`./${name}`, `../host/toolchain/${name}`]) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error('cannot find yowasp-child.js beside the toolchain modules');
+  throw new Error(`cannot find ${name} beside the toolchain modules`);
 }
 
 /** Runs one @yowasp/clang command (clang, wasm-ld, ar) in a child process under the limits. */
 export function runYowasp(command: string, args: string[], tree: Tree, l: CompileLimits): Promise<YowaspRun> {
+  return runChild('yowasp-child.js', { command, args, tree }, l);
+}
+
+/** The answer of asc-child.js: asc's diagnostics, and whether it failed. */
+export interface AscRun {
+  ok?: boolean;
+  diagnostics?: string;
+  stop?: LimitStop;
+  error?: string;
+}
+
+/** Runs buildAs (asc.ts) in a child process under the limits (asc is JavaScript: the child's whole memory is asc's). */
+export function runAsc(opts: { source: string; out: string; visible?: string[] }, l: CompileLimits): Promise<AscRun> {
+  return runChild('asc-child.js', opts, l) as Promise<AscRun>;
+}
+
+function runChild(script: string, message: object, l: CompileLimits): Promise<YowaspRun> {
   return new Promise((resolveRun) => {
     // The JS heap is bounded too (the file tree lives there); the wasm memory is what the RSS watch sees.
-    const child = fork(childScript(), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [`--max-old-space-size=${Math.max(64, l.memoryMb)}`] });
+    const child = fork(childScript(script), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [`--max-old-space-size=${Math.max(64, l.memoryMb)}`] });
     let stop: LimitStop | undefined;
     let result: YowaspRun | undefined;
     let childErr = '';
@@ -150,6 +168,6 @@ export function runYowasp(command: string, args: string[], tree: Tree, l: Compil
       else if (/heap out of memory|Allocation failed/.test(childErr)) resolveRun({ stdout: '', stderr: '', stop: { kind: 'memory', message: memoryMessage(l) } });
       else resolveRun({ stdout: '', stderr: '', error: `the compiler's process ended (${signal ?? `exit ${code}`}): ${childErr.trim().split('\n').slice(-3).join(' ')}` });
     });
-    child.send({ command, args, tree });
+    child.send(message);
   });
 }
