@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
 import { findToolchain } from '../host/toolchain/toolchains.js';
+import { runNative } from '../host/toolchain/limited.js';
 
 const CLI = join(ROOT, 'bin', 'socklab.js');
 /** A bound, not a synchronisation: a bomb that hangs the grader fails the test instead of the suite. */
@@ -82,7 +83,8 @@ describe.runIf(native)('compile limits, native clang', () => {
 
   it.each([
     // The source check preprocesses first, under the same limits.
-    ['include-tree', /^prog\.c: preprocessing it exceeded 2 s$/m],
+    // Time or the output bound, whichever a machine's speed reaches first.
+    ['include-tree', /^prog\.c: preprocessing it (exceeded 2 s|wrote more than 64 MiB)$/m],
     ['macro-bomb', /^prog\.c: preprocessing it (exceeded 2 s|exceeded 1024 MiB of memory|wrote more than 64 MiB)$/m],
     ['giant-array', /^compile exceeded 1024 MiB of memory$/m],
   ])('%s: a build failure naming the limit, score 0', (name, reason) => {
@@ -140,3 +142,18 @@ describe('compile limits, AssemblyScript', () => {
     expect(r.output).toMatch(/^compile exceeded (2 s|1024 MiB of memory)$/m);
   });
 }, TIMEOUT);
+
+describe('runNative', () => {
+  it("kills the compiler's whole process group at the time limit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-runnative-'));
+    const pidFile = join(dir, 'pid');
+    // A driver that starts a child (as clang starts wasm-ld) and both spin.
+    const r = await runNative('/bin/sh', ['-c', `sh -c 'while :; do :; done' & echo $! > ${pidFile}; while :; do :; done`], { seconds: 1, memoryMb: 256 });
+    expect(r.stop).toEqual({ kind: 'time', message: 'compile exceeded 1 s' });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // Gone, or a zombie waiting for its reaper: not running.
+    const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] : 'gone';
+    expect(['gone', 'Z', 'X']).toContain(state);
+  });
+
+});

@@ -38,10 +38,17 @@ export interface LimitedResult {
 
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
 
-/** The command line that runs `cmd` under the memory limit. */
+/**
+ * A CPU-time limit as a backstop for the wall-time one: should whoever started the compiler go away (a
+ * grading thread terminated at its submission's budget) before its timer fires, the kernel still ends it.
+ * Looser than the timer, so a run that has its timer is stopped by that.
+ */
+const cpuSeconds = (l: CompileLimits): number => Math.ceil(l.seconds * 2) + 5;
+
+/** The command line that runs `cmd` under the memory limit (and the CPU backstop). */
 function limitedArgv(cmd: string, args: readonly string[], l: CompileLimits): [string, string[]] {
-  if (PRLIMIT) return [PRLIMIT, [`--as=${l.memoryMb * 1024 * 1024}`, '--', cmd, ...args]];
-  return ['/bin/sh', ['-c', `ulimit -v ${l.memoryMb * 1024} && exec "$0" "$@"`, cmd, ...args]];
+  if (PRLIMIT) return [PRLIMIT, [`--as=${l.memoryMb * 1024 * 1024}`, `--cpu=${cpuSeconds(l)}`, '--', cmd, ...args]];
+  return ['/bin/sh', ['-c', `ulimit -v ${l.memoryMb * 1024} && ulimit -t ${cpuSeconds(l)} && exec "$0" "$@"`, cmd, ...args]];
 }
 
 function killGroup(child: ChildProcess): void {
@@ -83,6 +90,7 @@ export function runNative(cmd: string, args: readonly string[], l: CompileLimits
     });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
+      if (!stop && signal === 'SIGXCPU') stop = { kind: 'time', message: timeMessage(l) };
       if (!stop && status !== 0 && OUT_OF_MEMORY.test(stderr)) stop = { kind: 'memory', message: memoryMessage(l) };
       if (!stop && over) stop = { kind: 'memory', message: `compile wrote more than ${max >> 20} MiB` };
       resolveRun({ status, signal, stderr, stdout, ...(stop ? { stop } : {}) });
@@ -143,7 +151,10 @@ export function runAsc(opts: { source: string; out: string; visible?: string[] }
 function runChild(script: string, message: object, l: CompileLimits): Promise<YowaspRun> {
   return new Promise((resolveRun) => {
     // The JS heap is bounded too (the file tree lives there); the wasm memory is what the RSS watch sees.
-    const child = fork(childScript(script), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [`--max-old-space-size=${Math.max(64, l.memoryMb)}`] });
+    const heap = `--max-old-space-size=${Math.max(64, l.memoryMb)}`;
+    // Node under prlimit's CPU backstop (the IPC channel's fd passes through its exec).
+    const exec = PRLIMIT ? { execPath: PRLIMIT, execArgv: [`--cpu=${cpuSeconds(l)}`, '--', process.execPath, heap] } : { execArgv: [heap] };
+    const child = fork(childScript(script), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...exec });
     let stop: LimitStop | undefined;
     let result: YowaspRun | undefined;
     let childErr = '';
@@ -162,6 +173,7 @@ function runChild(script: string, message: object, l: CompileLimits): Promise<Yo
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       clearInterval(watch);
+      if (!stop && signal === 'SIGXCPU') stop = { kind: 'time', message: timeMessage(l) };
       if (stop) resolveRun({ stdout: result?.stdout ?? '', stderr: result?.stderr ?? '', stop });
       else if (result) resolveRun(result);
       // The heap limit ends the child with an abort: that too is the memory limit.
