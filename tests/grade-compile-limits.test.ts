@@ -155,5 +155,4 @@ describe('runNative', () => {
     const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] : 'gone';
     expect(['gone', 'Z', 'X']).toContain(state);
   });
-
 });
