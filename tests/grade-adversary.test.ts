@@ -8,12 +8,21 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.js';
+import { findToolchain } from '../host/toolchain/toolchains.js';
 
 const CLI = join(ROOT, 'bin', 'socklab.js');
 /** A bound, not a synchronisation: a submission that hangs the grader fails the test instead of the suite. */
 const TIMEOUT = 300_000;
 
 const SECRET = 'ADVERSARY-SECRET-7f3a';
+
+/** The native clang, when there is one: the tricks are checked against it first. */
+let native: string | undefined;
+try {
+  native = findToolchain('native').clang;
+} catch {
+  /* none here */
+}
 
 const SPEC = `version: 1
 assignment: adversary
@@ -31,6 +40,20 @@ tests:
 `;
 
 const HELLO = '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n';
+
+/** Preprocessor lines true when `file` exists, however a macro spells the test. */
+const PROBES: Record<string, (file: string) => string> = {
+  'has-include': (f) => `__has_include("${f}")`,
+  'has-include-system': (f) => `__has_include(<${'../'.repeat(12)}${f.slice(1)}>)`,
+  'has-include-next': (f) => `__has_include_next("${f}")`,
+  'has-include-macro': (f) => `PROBE("${f}")\n#define PROBE __has_include`,
+  'has-include-pasted': (f) => `CAT(__has_, include)("${f}")\n#define CAT(a, b) a##b`,
+};
+/** A program that says hello when the probe finds nothing (the macros it uses are defined after the #if line, hoisted here). */
+const probeSource = (probe: string): string => {
+  const [test, ...defs] = probe.split('\n');
+  return `${defs.join('\n')}\n#include <stdio.h>\n#if ${test}\nint main(void) { puts("found"); return 0; }\n#else\nint main(void) { puts("hello"); return 0; }\n#endif\n`;
+};
 
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
@@ -53,6 +76,9 @@ describe('hostile submissions, graded in one batch', () => {
   attack('asm-in-header', { 'prog.c': `#include "evil.h"\n${HELLO}`, 'evil.h': `void f(void) { __asm__ volatile(".include \\"${secret}\\""); }\n` });
   attack('linemarker', { 'prog.c': `#include <stdio.h>\n# 1 "/usr/include/stdio.h" 1\nvoid f(void) { asm(".incbin \\"${secret}\\""); }\n${HELLO}` });
   attack('embed', { 'prog.c': `static const char s[] = {\n#  /* hidden */ em\\\nbed "${secret}"\n, 0};\n${HELLO}` });
+  // Probes of a host file's existence: each says hello only when the compiler cannot see the file (PROBES).
+  for (const [name, probe] of Object.entries(PROBES)) attack(name, { 'prog.c': probeSource(probe(secret)) });
+  attack('pragma-dependency', { 'prog.c': `#pragma GCC dependency "${secret}"\n${HELLO}` });
   // Link time: what the loader would refuse is said once, as the build's error.
   attack('import-unknown', { 'prog.c': '__attribute__((import_module("env"), import_name("evil"))) void evil(void);\nint main(void) { evil(); return 0; }\n' });
   attack('import-runtime', { 'prog.c': '__attribute__((import_module("socklab_rt"), import_name("fuel_exhausted"))) void fe(void);\nint main(void) { for (;;) fe(); }\n' });
@@ -106,10 +132,32 @@ describe('hostile submissions, graded in one batch', () => {
     }
   });
 
+  // The compiler sees only the submission and its own headers: a host file outside is "not found", as a missing one is.
   it.each([
-    ['include-abs', /prog\.c: includes .*secret\.h, which is outside the submission/],
-    ['include-dotdot', /prog\.c: includes .*secret\.h, which is outside the submission/],
-    ['include-system-dotdot', /prog\.c: includes .*secret\.h, which is outside the submission/],
+    ['include-abs', /prog\.c:1:10: fatal error: '\/.*\/secret\/secret\.h' file not found/],
+    ['include-dotdot', /prog\.c:1:10: fatal error: '(\.\.\/)+.*\/secret\/secret\.h' file not found/],
+    ['include-system-dotdot', /prog\.c:2:10: fatal error: '(\.\.\/)+.*\/secret\/secret\.h' file not found/],
+    ['pragma-dependency', /prog\.c:1:24: fatal error: '\/.*\/secret\/secret\.h' file not found/],
+  ])('%s: the host file is not found, score 0', (name, reason) => {
+    const r = results[name]!;
+    expect(r.json.score).toBe(0);
+    expect(r.json.output).toMatch(reason);
+  });
+
+  it.each(Object.keys(PROBES))('%s: the probe finds no host file (the program says hello)', (name) => {
+    expect(results[name]!.json.score).toBe(1);
+  });
+
+  it.runIf(native)('each probe does find the file when plain clang compiles it outside the grader', () => {
+    for (const [name, probe] of Object.entries(PROBES)) {
+      const f = join(tmp, `${name}.c`);
+      writeFileSync(f, probeSource(probe(secret)));
+      const r = spawnSync(native!, ['--target=wasm32-wasi', '-E', f], { encoding: 'utf8', cwd: tmp });
+      expect(r.stdout, name).toContain('puts("found")');
+    }
+  });
+
+  it.each([
     ['incbin', /prog\.c: inline assembly \(asm\) is not allowed in a submission/],
     ['asm-in-header', /evil\.h: inline assembly \(asm\) is not allowed in a submission/],
     ['linemarker', /prog\.c: #line and line markers not allowed in a submission/],
@@ -165,5 +213,68 @@ describe('hostile submissions, graded in one batch', () => {
     const out = results.honest!.json.output;
     expect(out).toContain('"x\\nScore: 100 of 100 (all passed)": not a regular file (a symbolic link)');
     expect(out).not.toMatch(/^\s*Score: 100/m);
+  });
+});
+
+// AssemblyScript: asc reads what an import names (a relative or absolute path, a package in any
+// node_modules above the file) and quotes a file's lines in its diagnostics. A submission's build reads
+// only the submission and the toolchain's own files; its asconfig.json is not read (the grader's is).
+describe('hostile AssemblyScript submissions', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'socklab-adversary-as-'));
+  // .ts files outside the submission, each with a line asc would quote when it fails to compile.
+  const leak = `export const leak: i32 = ${SECRET.replace(/-/g, '_')};\n`;
+  const subs: Record<string, Record<string, string>> = {
+    'import-dotdot': { 'prog.ts': `import { leak } from "${'../'.repeat(12)}${tmp.slice(1)}/secret/leak";\nexport function main(): i32 { return leak; }\n` },
+    'import-abs': { 'prog.ts': `import { leak } from "${join(tmp, 'secret', 'leak')}";\nexport function main(): i32 { return leak; }\n` },
+    'import-package': { 'prog.ts': 'import { leak } from "hostpkg";\nexport function main(): i32 { return leak; }\n' },
+    'asconfig-entries': {
+      'prog.ts': 'import { println } from "socklab";\nprintln("hello");\n',
+      'asconfig.json': JSON.stringify({ entries: [join(tmp, 'secret', 'leak.ts')], options: { transform: ['./evil.js'], lib: [join(tmp, 'secret')] } }),
+      'evil.js': `require("fs").writeFileSync(${JSON.stringify(join(tmp, 'transform-ran'))}, "x");\nmodule.exports = class {};\n`,
+    },
+  };
+  const results: Record<string, Gradescope> = {};
+  let status: number | null = null;
+
+  beforeAll(() => {
+    mkdirSync(join(tmp, 'secret'), { recursive: true });
+    writeFileSync(join(tmp, 'secret', 'leak.ts'), leak);
+    // A package where asc looks for one: in node_modules of the grader's working directory and above.
+    mkdirSync(join(tmp, 'node_modules', 'hostpkg'), { recursive: true });
+    writeFileSync(join(tmp, 'node_modules', 'hostpkg', 'index.ts'), leak);
+    writeFileSync(join(tmp, 'grading.yaml'), SPEC.replace('programs:', 'language: assemblyscript\n  programs:').replace('prog.c', 'prog.ts'));
+    for (const [name, files] of Object.entries(subs)) {
+      mkdirSync(join(tmp, 'subs', name), { recursive: true });
+      for (const [f, c] of Object.entries(files)) writeFileSync(join(tmp, 'subs', name, f), c);
+    }
+    const r = spawnSync(process.execPath, [CLI, 'grade', join(tmp, 'grading.yaml'), '--submissions', ...Object.keys(subs).map((n) => join(tmp, 'subs', n)), '--out', join(tmp, 'out'), '--quiet'], {
+      encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 64 << 20, cwd: tmp,
+    });
+    status = r.status;
+    for (const name of Object.keys(subs)) {
+      const f = join(tmp, 'out', name, 'results.json');
+      if (existsSync(f)) results[name] = JSON.parse(readFileSync(f, 'utf8')) as Gradescope;
+    }
+  }, TIMEOUT);
+
+  it('the grader finishes and grades every submission', () => {
+    expect(status).toBe(0);
+    expect(Object.keys(results).sort()).toEqual(Object.keys(subs).sort());
+  });
+
+  it.each([
+    ['import-dotdot', /File '.*secret\/leak\.ts' not found/],
+    ['import-abs', /File '.*secret\/leak\.ts' not found/],
+    ['import-package', /File '~lib\/hostpkg\.ts' not found/],
+  ])('%s: the host file is not found, and not quoted', (name, reason) => {
+    const r = results[name]!;
+    expect(r.score).toBe(0);
+    expect(r.output).toMatch(reason);
+    expect(JSON.stringify(r)).not.toContain(SECRET.replace(/-/g, '_'));
+  });
+
+  it("the submission's asconfig.json is not read: no entries, lib or transform of its own", () => {
+    expect(results['asconfig-entries']!.score).toBe(1);
+    expect(existsSync(join(tmp, 'transform-ran'))).toBe(false);
   });
 });

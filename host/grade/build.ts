@@ -5,28 +5,39 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { buildC, BuildError } from '../toolchain/clang.js';
+import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
+import { runAsc } from '../toolchain/limited.js';
 import { ensureBuilt } from '../toolchain/guests.js';
 import { cacheDir, ModuleError, readModuleFile, validateModule } from '../loader/module.js';
 import { KNOWN_IMPORTS } from '../syscalls.js';
-import { checkSources } from './sourcecheck.js';
+import { checkSources, visibleDirs } from './sourcecheck.js';
+import { compileLimits } from './limits.js';
 import type { GradingSpec, Language, ProgramSpec } from './spec.js';
 
 export type BuildResult =
   | { ok: true; modules: Record<string, string> }
   | { ok: false; program: string; diagnostics: string; /** a source was refused (not a regular file, too large), not compiled */ unreadable?: true };
 
-type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void }) => Promise<void>;
+type Builder = (opts: { sources: string[]; out: string; flags?: string[]; stderr?: (s: string) => void; limits?: CompileLimits; visible?: string[] }) => Promise<void>;
 
 /**
  * AssemblyScript: the first source is the entry file (it imports the others
  * and "socklab"); a compile error becomes a BuildError carrying asc's
  * diagnostics, as buildC reports clang's.
  */
-const buildAssemblyScript: Builder = async ({ sources, out, stderr }) => {
+const buildAssemblyScript: Builder = async ({ sources, out, stderr, visible, limits }) => {
+  if (limits) {
+    // In a child process, so that a compile bomb is stopped at the limits (limited.ts).
+    const r = await runAsc({ source: sources[0]!, out, ...(visible ? { visible } : {}) }, limits);
+    if (r.stop) throw new BuildError(r.stop.message, `${r.stop.message}\n`);
+    if (r.error !== undefined) throw new BuildError('AssemblyScript compile error', r.error);
+    if (!r.ok) throw new BuildError('AssemblyScript compile error', r.diagnostics ?? '');
+    if (r.diagnostics?.trim()) stderr?.(r.diagnostics);
+    return;
+  }
   try {
-    await buildAs({ source: sources[0]!, out, stderr });
+    await buildAs({ source: sources[0]!, out, stderr, ...(visible ? { visible } : {}) });
   } catch (e) {
     throw new BuildError('AssemblyScript compile error', (e as Error).message);
   }
@@ -53,6 +64,7 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
   const build = builderFor(spec.language);
   mkdirSync(outDir, { recursive: true });
   const modules: Record<string, string> = {};
+  const limits = compileLimits(spec);
   for (const [name, prog] of Object.entries(spec.programs)) {
     const out = join(outDir, `${name}.wasm`);
     const sources = prog.sources.map((s) => (isAbsolute(s) ? s : join(submissionDir, s)));
@@ -61,12 +73,14 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
     if (spec.language === 'c') {
-      const refusal = checkSources(submissionDir, sources, prog.flags);
+      const refusal = await checkSources(submissionDir, sources, prog.flags, limits);
       if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
     }
     let diag = '';
     try {
-      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; } });
+      // What the compiler may read: the submission and the toolchain's own files (native clang: through an overlay).
+      const visible = spec.language === 'c' ? visibleDirs(submissionDir, prog.flags) : [submissionDir];
+      await build({ sources, out, flags: prog.flags, stderr: (s) => { diag += s; }, limits, ...(visible ? { visible } : {}) });
     } catch (e) {
       if (!(e instanceof BuildError)) throw e;
       const text = diag || e.diagnostics || e.message;

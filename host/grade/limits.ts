@@ -4,7 +4,7 @@
 import type { RunOutcome, ProcessOutcome } from '../runner/run.js';
 import type { Trace } from '../trace/api.js';
 import { fdOf } from '../trace/api.js';
-import type { Limits } from './spec.js';
+import type { GradingSpec, Limits } from './spec.js';
 import type { Verdict } from './results.js';
 
 export interface LimitHit {
@@ -12,6 +12,19 @@ export interface LimitHit {
   reason: string;
   /** False when the outcome depends on the machine's speed (wall time): feedback then says less. */
   deterministic: boolean;
+}
+
+/**
+ * A submission's compile is untrusted work (macro bombs, giant initialised arrays): each compiler run, and
+ * the source check's preprocessing, gets this much wall time and memory unless the spec's submission_limits
+ * say otherwise. A student's program compiles in well under a second; the npm toolchain's first run loads
+ * LLVM (about a second of CPU), and a loaded grading machine is slower still.
+ */
+export const COMPILE_DEFAULTS = { compileSeconds: 60, compileMemoryMb: 2048 } as const;
+
+/** The compile limits of a spec, defaults filled in, as the toolchain takes them. */
+export function compileLimits(spec: Pick<GradingSpec, 'compileSeconds' | 'compileMemoryMb'>): { seconds: number; memoryMb: number } {
+  return { seconds: spec.compileSeconds ?? COMPILE_DEFAULTS.compileSeconds, memoryMb: spec.compileMemoryMb ?? COMPILE_DEFAULTS.compileMemoryMb };
 }
 
 const who = (p: ProcessOutcome): string => `${p.name} (pid ${p.pid})`;

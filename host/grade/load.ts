@@ -98,7 +98,7 @@ interface RawSpec {
   reference?: Record<string, { sources: string[]; flags?: string[] }>;
   solution?: string;
   limits?: RawLimits;
-  submission_limits?: { time?: string | number };
+  submission_limits?: { time?: string | number; compile_time?: string | number; compile_memory?: string | number };
   seeds?: number[];
   gradescope?: { visibility?: Visibility; stdout_visibility?: Visibility };
   include?: string[];
@@ -299,6 +299,8 @@ export function loadGradingSpec(path: string): GradingSpec {
     reference,
     ...(solution !== undefined ? { solution: { dir: solution } } : {}),
     ...(raw.submission_limits?.time !== undefined ? { submissionTimeMs: durationMs(raw.submission_limits.time) } : {}),
+    ...(raw.submission_limits?.compile_time !== undefined ? { compileSeconds: durationMs(raw.submission_limits.compile_time) / 1000 } : {}),
+    ...(raw.submission_limits?.compile_memory !== undefined ? { compileMemoryMb: parseSize(String(raw.submission_limits.compile_memory)) / (1 << 20) } : {}),
     gradescope: { visibility: raw.gradescope?.visibility ?? 'visible', stdoutVisibility: raw.gradescope?.stdout_visibility ?? 'hidden' },
     tests,
   };

@@ -12,10 +12,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { findToolchain, packageRoot, type Toolchain } from '../toolchain/clang.js';
+import { findToolchain, packageRoot, withOverlay, type CompileLimits, type Toolchain } from '../toolchain/clang.js';
+import { runNative } from '../toolchain/limited.js';
 
-/** Bounds of the preprocessing step: it runs on untrusted input (macro bombs). */
-const PREPROCESS = { timeoutMs: 60_000, maxBytes: 64 << 20, memoryKiB: 2 << 20 };
+/** Bounds of the preprocessing step: it runs on untrusted input (macro bombs); time and memory are the compile's. */
+const PREPROCESS = { timeoutMs: 60_000, maxBytes: 64 << 20 };
 
 /** The directories the compiler searches for <...> headers (its own and the SDK's), once per toolchain and flags. */
 const searchMemo = new Map<string, string[]>();
@@ -50,8 +51,10 @@ function searchDirs(tc: Toolchain, flags: readonly string[]): string[] {
     if (/search starts here:/.test(line)) on = true;
     else if (/^End of search list/.test(line)) on = false;
     else if (on && line.startsWith(' ')) {
-      const d = real(line.trim().replace(/ \(framework directory\)$/, ''));
-      if (d) dirs.push(d);
+      // As clang names it (the overlay matches that path) and as it really is (for the check below).
+      const named = line.trim().replace(/ \(framework directory\)$/, '');
+      const d = real(named);
+      if (d) dirs.push(d, named);
     }
   }
   searchMemo.set(key, dirs);
@@ -95,10 +98,20 @@ const ASM = /(?<![\w$])(?:asm|__asm|__asm__)(?![\w$])/;
 const codeOnly = (line: string): string => line.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
 
 /**
+ * The directories a native compile of a submission may see: the submission (as named, and really) and the
+ * compiler's search directories (its own headers, the sysroot's, the SDK's). Undefined for @yowasp/clang.
+ */
+export function visibleDirs(dir: string, flags: readonly string[]): string[] | undefined {
+  const tc = findToolchain();
+  if (!tc.clang) return undefined;
+  return [...new Set([dir, real(dir) ?? dir, ...searchDirs(tc, flags)])];
+}
+
+/**
  * Checks the sources of one program (absolute paths in the submission copy `dir`).
  * Returns a one-line reason naming the source as the student knows it, or undefined when it may be compiled.
  */
-export function checkSources(dir: string, sources: readonly string[], flags: readonly string[]): string | undefined {
+export async function checkSources(dir: string, sources: readonly string[], flags: readonly string[], limits: CompileLimits): Promise<string | undefined> {
   const tc = findToolchain();
   if (!tc.clang) return undefined; // @yowasp/clang: a virtual tree of the submission, the SDK and its sysroot only
   const root = real(dir) ?? dir;
@@ -107,12 +120,10 @@ export function checkSources(dir: string, sources: readonly string[], flags: rea
   const scanned = new Set<string>();
   for (const src of sources) {
     const name = show(real(src) ?? src);
-    // A memory ulimit too: an include of a device or a macro bomb must not take the grader's memory.
-    const r = spawnSync('/bin/sh', ['-c', `ulimit -v ${PREPROCESS.memoryKiB} 2>/dev/null; exec "$0" "$@"`, tc.clang, ...baseArgs(tc, flags), '-E', src, '-o', '-'], {
-      cwd: dirname(src), encoding: 'utf8', timeout: PREPROCESS.timeoutMs, maxBuffer: PREPROCESS.maxBytes, stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    if (r.error) return `${name}: preprocessing it took more than ${PREPROCESS.timeoutMs / 1000} s or ${PREPROCESS.maxBytes >> 20} MiB`;
-    if (r.signal) return `${name}: preprocessing it was stopped (${r.signal}): more than ${PREPROCESS.memoryKiB >> 10} MiB of memory?`;
+    // Through the same overlay as the compile: what it cannot see, preprocessing does not either.
+    const r = await withOverlay(visibleDirs(dir, flags), (vfs) =>
+      runNative(tc.clang!, ['-fno-crash-diagnostics', ...vfs, ...baseArgs(tc, flags), '-E', src, '-o', '-'], limits, { cwd: dirname(src), stdout: true, maxBytes: PREPROCESS.maxBytes }));
+    if (r.stop) return `${name}: ${r.stop.message.replace(/^compile/, 'preprocessing it')}`;
     // Whose lines these are: line markers' flag 1 enters a file, 2 returns to the includer.
     const stack: string[] = [];
     let owner = '';

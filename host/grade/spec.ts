@@ -111,6 +111,9 @@ export interface GradingSpec {
   /** The model solution, used to find where a failing run first diverges. */
   solution?: { dir: string };
   submissionTimeMs?: number;
+  /** Each compile of a submission's program (and its source check): wall seconds and MiB of memory (limits.ts has the defaults). */
+  compileSeconds?: number;
+  compileMemoryMb?: number;
   gradescope: { visibility: Visibility; stdoutVisibility: Visibility };
   tests: TestSpec[];
 }

@@ -3,7 +3,7 @@
 // runtime, and guest/as on the package path so `import ... from "socklab"`
 // resolves). Uses the programmatic API of the `assemblyscript` npm package.
 import { mkdirSync, promises as fs } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { packageRoot } from './clang.js';
 import { readUserText, USER_FILE_LIMITS } from '../fs/userfile.js';
 
@@ -14,6 +14,12 @@ export interface BuildAsOptions {
   out: string;
   /** Receives the compiler's warnings when the build succeeds (failures throw instead). */
   stderr?: (text: string) => void;
+  /**
+   * Untrusted sources (a grader's submission): the directories asc may read besides its own (socklab's
+   * asconfig.json, guest/as, the WASI shim). An import of any other file (a relative or absolute path out of
+   * the submission, a package in a node_modules above it) is "not found", as a missing file is.
+   */
+  visible?: string[];
 }
 
 /** The part of `assemblyscript/asc` used here (its own typings declare AssemblyScript's globals, so they stay out of the host). */
@@ -50,6 +56,12 @@ export async function buildAs(opts: BuildAsOptions): Promise<void> {
   const root = packageRoot();
   const out = resolve(opts.out);
   mkdirSync(dirname(out), { recursive: true });
+  // The toolchain's own files: the config and what it names (the shim it extends, the socklab package's path).
+  const own = [join(root, 'asconfig.json'), join(root, 'guest', 'as'), join(root, 'node_modules', '@assemblyscript', 'wasi-shim')];
+  const readable = (p: string): boolean => !opts.visible || [...opts.visible, ...own].some((d) => {
+    const r = relative(d, p);
+    return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  });
   const stdout = asc.createMemoryStream();
   const stderr = asc.createMemoryStream();
   // asc's default file hooks join baseDir and name, which breaks absolute
@@ -58,9 +70,11 @@ export async function buildAs(opts: BuildAsOptions): Promise<void> {
     stdout,
     stderr,
     readFile: async (name, baseDir) => {
+      const p = resolve(baseDir, name);
+      if (!readable(p)) return null;
       try {
         // Regular files only, bounded: a FIFO or a device named by an import must not hang the compiler.
-        return readUserText(resolve(baseDir, name), { maxBytes: USER_FILE_LIMITS.source, what: '' });
+        return readUserText(p, { maxBytes: USER_FILE_LIMITS.source, what: '' });
       } catch {
         return null;
       }
@@ -71,6 +85,7 @@ export async function buildAs(opts: BuildAsOptions): Promise<void> {
       await fs.writeFile(p, contents);
     },
     listFiles: async (dir, baseDir) => {
+      if (!readable(resolve(baseDir, dir))) return null;
       try {
         return (await fs.readdir(resolve(baseDir, dir))).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
       } catch {

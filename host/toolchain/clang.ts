@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { cacheDir } from '../loader/module.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { findToolchain, ToolchainError, type Toolchain, type ToolchainChoice } from './toolchains.js';
+import { runNative, runYowasp, type CompileLimits } from './limited.js';
 
 export { findToolchain, type Toolchain, type ToolchainChoice } from './toolchains.js';
+export type { CompileLimits } from './limited.js';
 
 export interface BuildOptions {
   sources: string[];
@@ -33,6 +35,18 @@ export interface BuildOptions {
   announce?: boolean;
   /** wasip1 (default): a core module on socklab's ABI; component: a WASI 0.2 command component (component.ts). */
   target?: BuildTarget;
+  /**
+   * Untrusted sources (a grader's submission): each compiler run gets at most this wall time and memory,
+   * and one over a limit is a BuildError whose message says which ("compile exceeded 20 s").
+   */
+  limits?: CompileLimits;
+  /**
+   * Untrusted sources: the only directories a native clang may see. Every other host file is hidden from
+   * its front end by a VFS overlay that does not fall through to the real filesystem, so `#include`,
+   * `__has_include` (however a macro spells it), `#pragma GCC dependency` and the like find nothing
+   * outside, and a file that exists looks like one that does not. (@yowasp/clang sees only its virtual tree.)
+   */
+  visible?: string[];
 }
 
 export type BuildTarget = 'wasip1' | 'component';
@@ -67,6 +81,25 @@ export function packageRoot(): string {
     d = up;
   }
   return d;
+}
+
+/** A clang VFS overlay (YAML; JSON is YAML) showing only `dirs`, each as itself. */
+export function vfsOverlay(dirs: readonly string[]): string {
+  const roots = [...new Set(dirs)].map((d) => ({ type: 'directory-remap', name: d, 'external-contents': d }));
+  return JSON.stringify({ version: 0, fallthrough: false, roots });
+}
+
+/** Runs `fn` with the path of an overlay file for `dirs` (none when `dirs` is undefined), removed after. */
+export async function withOverlay<T>(dirs: readonly string[] | undefined, fn: (args: string[]) => Promise<T>): Promise<T> {
+  if (!dirs) return fn([]);
+  const dir = mkdtempSync(join(tmpdir(), 'socklab-vfs-'));
+  try {
+    const f = join(dir, 'overlay.yaml');
+    writeFileSync(f, vfsOverlay(dirs));
+    return await fn(['-ivfsoverlay', f]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** guest/c/sdk.json, or for components guest/c/component/sdk.json (the same headers, socket calls over wasi:sockets). */
@@ -117,7 +150,19 @@ function putDir(tree: Tree, dir: string, budget = { files: 2000, bytes: 64 << 20
   }
 }
 
-async function yowaspClang(args: string[], tree: Tree, stderr: (s: string) => void): Promise<Tree> {
+async function yowaspClang(args: string[], tree: Tree, stderr: (s: string) => void, limits?: CompileLimits): Promise<Tree> {
+  if (limits) {
+    const r = await runYowasp('clang', args.slice(1), tree, limits);
+    if (r.stop) {
+      stderr(`${r.stop.message}\n`);
+      throw new BuildError(r.stop.message, `${r.stop.message}\n`);
+    }
+    if (r.stdout) stderr(r.stdout);
+    if (r.stderr) stderr(r.stderr);
+    if (r.error !== undefined) throw new BuildError(`clang failed: ${r.error}`, r.stderr || r.error);
+    if (r.code !== undefined) throw new BuildError(`clang failed (exit ${r.code})`, r.stderr);
+    return r.files ?? {};
+  }
   const { commands } = await import('@yowasp/clang');
   // Load LLVM's resources once, quietly (the package logs progress to stdout by default).
   await commands['wasm-ld'](null as unknown as string[], {}, { fetchProgress: () => {} });
@@ -342,7 +387,19 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
     // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
     args.push(...(sdk ? sdk.ldflags : []), ...flags, ...sources, ...(lib ? [lib] : []), '-o', out);
     mkdirSync(dirname(out), { recursive: true });
-    const r = spawnSync(tc.clang, args, { encoding: 'utf8' });
+    if (opts.limits) {
+      // A crash at the memory limit must not leave a reproducer (the whole preprocessed source) in /tmp.
+      const r = await withOverlay(opts.visible, (vfs) => runNative(tc.clang!, ['-fno-crash-diagnostics', ...vfs, ...args], opts.limits!));
+      if (r.stop) {
+        // The crash dump of a killed compiler says nothing the student can use: the limit only.
+        stderr(`${r.stop.message}\n`);
+        throw new BuildError(r.stop.message, `${r.stop.message}\n`);
+      }
+      if (r.stderr) stderr(r.stderr);
+      if (r.status !== 0) throw new BuildError(`clang failed (${r.signal ?? `exit ${r.status}`})`, r.stderr);
+      return result;
+    }
+    const r = await withOverlay(opts.visible, async (vfs) => spawnSync(tc.clang!, [...vfs, ...args], { encoding: 'utf8' }));
     if (r.stderr) stderr(r.stderr);
     if (r.error) throw new BuildError(`could not run ${tc.clang}: ${r.error.message}`, r.error.message);
     if (r.status !== 0) throw new BuildError(`clang failed (exit ${r.status})`, r.stderr ?? '');
@@ -380,7 +437,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
     // The SDK's link flags first, so the user's own (a -z stack-size, say) win.
     args.push(...(sdk ? sdk.ldflags : []), ...userFlags, ...sources, ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout);
     result.objectsCompiled = sources.length;
-    return finish(treeGet(await yowaspClang(args, tree, stderr), vout));
+    return finish(treeGet(await yowaspClang(args, tree, stderr, opts.limits), vout));
   }
 
   // Compile each C or assembly source to an object, cached by content hash: the source and its path,
@@ -418,7 +475,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
     const o = `/socklab-obj/o${i}.o`;
     const d = `/socklab-obj/o${i}.d`;
     let diag = '';
-    const compiled = await yowaspClang(['clang', `--target=${tc.target}`, ...sdkArgs, ...userFlags, '-Qunused-arguments', '-c', src, '-o', o, '-MD', '-MF', d], tree, (t) => { diag += t; stderr(t); });
+    const compiled = await yowaspClang(['clang', `--target=${tc.target}`, ...sdkArgs, ...userFlags, '-Qunused-arguments', '-c', src, '-o', o, '-MD', '-MF', d], tree, (t) => { diag += t; stderr(t); }, opts.limits);
     const obj = treeGet(compiled, o);
     if (!obj) throw new BuildError('clang produced no object', diag);
     const depText = treeGet(compiled, d);
@@ -455,7 +512,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
   for (const x of inputs) put(tree, x.path, x.data);
   let diag = '';
   const args = ['clang', `--target=${tc.target}`, ...(sdk ? sdk.ldflags : []), ...userFlags, '-Qunused-arguments', ...inputs.map((x) => x.path), ...(sdk ? ['/socklab-sdk/libsocklab.a'] : []), '-o', vout];
-  const wasm = treeGet(await yowaspClang(args, tree, (t) => { diag += t; stderr(t); }), vout);
+  const wasm = treeGet(await yowaspClang(args, tree, (t) => { diag += t; stderr(t); }, opts.limits), vout);
   if (wasm) {
     try {
       writeAtomic(`${linked}.wasm`, wasm);
