@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { buildReference } from './build.js';
 import { buildModel } from './grade.js';
 import { checkSubmissionDir } from './submission.js';
+import { compileLimits } from './limits.js';
 import { totals, type SubmissionResult } from './results.js';
 import type { GradingSpec } from './spec.js';
 import type { BatchJob, FromBatchWorker, Prepare, WarmUp } from './batch-worker.js';
@@ -31,10 +32,14 @@ export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | '
   lanes?: GradingLanes;
 }
 
-/** A submission's wall-clock budget when the spec sets none: every run at its time limit, and room to build. */
+/**
+ * A submission's wall-clock budget: its runs (each at its time limit when the spec sets no total) and room to
+ * build: the source check's preprocessing, the compile and the link, each at most the compile time limit.
+ */
 function budgetMs(spec: GradingSpec): number {
-  if (spec.submissionTimeMs !== undefined) return spec.submissionTimeMs + 60_000;
-  return spec.tests.reduce((a, t) => a + (t.limits.timeMs ?? 60_000) * t.seeds.length * 2, 120_000);
+  const build = Math.max(60_000, 3 * compileLimits(spec).seconds * 1000);
+  if (spec.submissionTimeMs !== undefined) return spec.submissionTimeMs + build;
+  return spec.tests.reduce((a, t) => a + (t.limits.timeMs ?? 60_000) * t.seeds.length * 2, 60_000 + build);
 }
 
 export async function gradeBatch(spec: GradingSpec, submissions: readonly string[], opts: BatchOptions): Promise<SubmissionResult[]> {
