@@ -114,9 +114,10 @@ int main(void) {
     listen(l, 4);
     write(sync[1], "L", 1);
     int c = accept(l, NULL, NULL);
-    peer("accepted (peer is the parent)", c, getppid());
+    // The parent prints its line before it writes: reading first keeps the two lines in one order.
     char b;
     read(c, &b, 1);
+    peer("accepted (peer is the parent)", c, getppid());
     _exit(0);
   }
   char b;
