@@ -94,6 +94,8 @@ export function normalise(line: string): string {
       .replace(/ <\d+\.\d+>$/, ''),
   ))
     .replace(/htons\(\d+\)/g, 'htons(PORT)')
+    // A socket path a program made its own with its pid (test runs at once on one machine share /tmp).
+    .replace(/(sun_path="\/tmp\/socklab-[\w-]+?)-\d+\.sock"/g, '$1-PID.sock"')
     // Control messages: cmsghdr is 12 bytes on wasm32, 16 on x86-64 (strace prints the tracee's sizes).
     .replace(/cmsg_len=\d+/g, 'cmsg_len=N')
     .replace(/msg_controllen=[1-9]\d*/g, 'msg_controllen=N')
@@ -379,6 +381,10 @@ describe('signal calls and deliveries against real strace', () => {
 });
 
 describe('normaliser helpers', () => {
+  it("replaces the pid a program put in its socket path, and nothing else of the path", () => {
+    expect(normalise('connect(9<UNIX-STREAM:[5840631]>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-scm-cred-27187.sock"}, 110) = 0')).toBe('connect(FD<UNIX-STREAM>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-scm-cred-PID.sock"}, 110) = 0');
+    expect(normalise('bind(FD<UNIX-STREAM>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-x.sock"}, 110) = 0')).toContain('sun_path="/tmp/socklab-x.sock"');
+  });
   it('drops a native attempt whose timer expired before its sleep began, and nothing else', () => {
     const arm = 'setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={T}}, NULL) = 0';
     const sig = '--- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---';
