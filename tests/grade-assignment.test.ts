@@ -3,16 +3,44 @@
 // each wrong one loses exactly the tests it should, with a clear reason;
 // hidden tests stay hidden; grading twice gives the same files.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import AjvModule from 'ajv';
+import { isScalar, parseDocument, visit } from 'yaml';
 import { ROOT } from './helpers.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeBatch } from '../dist/host/grade/batch.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
 
-const SPEC = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
+const PUBLISHED = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
+/**
+ * The sample assignment as published but for its wall-clock limits (per run, per submission),
+ * which are the machine's: on a loaded machine one could stop never_exits' spin before its CPU
+ * (fuel) limit does, and the feedback then names the wall clock. What is checked here is what the
+ * deterministic limits give, so the copy's wall-clock limits are far above any run (the fuel
+ * limit ends the spin after about half a second of CPU).
+ */
+function withoutWallClock(spec: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'socklab-grade-spec-'));
+  cpSync(dirname(spec), dir, { recursive: true });
+  let raised = 0;
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
+    const doc = parseDocument(readFileSync(join(dir, f), 'utf8'));
+    visit(doc, {
+      Pair(_k, pair) {
+        if (isScalar(pair.key) && pair.key.value === 'time' && isScalar(pair.value)) {
+          pair.value.value = '1h';
+          raised++;
+        }
+      },
+    });
+    writeFileSync(join(dir, f), doc.toString());
+  }
+  if (raised < 2) throw new Error(`${spec}: no wall-clock limits found to raise`);
+  return join(dir, 'grading.yaml');
+}
+const SPEC = withoutWallClock(PUBLISHED);
 const SUBS = join(ROOT, 'tests', 'grading-submissions');
 const ALL = readdirSync(SUBS).sort();
 

@@ -101,7 +101,9 @@ int main(void) {
 
   struct sockaddr_un a = {0};
   a.sun_family = AF_UNIX;
-  strcpy(a.sun_path, "/tmp/socklab-scm-cred.sock");
+  // The pid makes the path this run's own: test suites running at once on one machine share /tmp,
+  // and another run's unlink() left this one's connect() with ENOENT and its child in accept() for ever.
+  snprintf(a.sun_path, sizeof a.sun_path, "/tmp/socklab-scm-cred-%d.sock", (int)me);
   unlink(a.sun_path);
   int l = socket(AF_UNIX, SOCK_STREAM, 0);
   bind(l, (struct sockaddr *)&a, sizeof a);
@@ -114,9 +116,10 @@ int main(void) {
     listen(l, 4);
     write(sync[1], "L", 1);
     int c = accept(l, NULL, NULL);
-    peer("accepted (peer is the parent)", c, getppid());
+    // The parent prints its line before it writes: reading first keeps the two lines in one order.
     char b;
     read(c, &b, 1);
+    peer("accepted (peer is the parent)", c, getppid());
     _exit(0);
   }
   char b;
