@@ -35,6 +35,8 @@ export interface Carrier {
   abandon(): void;
   /** connect(AF_UNSPEC) on a connected TCP socket (tcp_disconnect): a RST now. */
   abort(): void;
+  /** TCP: whether our FIN is acknowledged (FIN_WAIT2, TIME_WAIT, or after LAST_ACK); undefined where unknown. */
+  finAcked?(): boolean;
   /** SO_LINGER {1, N}: whether all sent, FIN included, is acknowledged (undefined where close cannot wait). */
   lingerDone?(): (() => boolean) | undefined;
 }

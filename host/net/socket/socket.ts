@@ -935,7 +935,9 @@ export class Socket implements OpenFile {
       }
       // inet_shutdown: a connect() still to be told of its handshake's end is settled now, so the next connect() says EISCONN.
       if (this.ss === 'connecting' && this.state === 'connected') this.ss = 'connected';
-      notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset;
+      // Both FINs through and ours acknowledged: Linux's socket is TCP_CLOSE (tcp_time_wait, or LAST_ACK's end).
+      const over = this.wrShut && this.peerEof && (this.carrier?.finAcked?.() ?? true);
+      notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset || over;
     }
     if (rd) this.rdShut = true;
     if (wr && !this.wrShut) {

@@ -530,6 +530,11 @@ export class VirtualTcp implements Carrier {
   }
 
   /** sk_stream_wait_close's condition: everything sent, the FIN included, acknowledged to us; data the peer's window has not taken yet is still ours. */
+  finAcked(): boolean {
+    this.settle();
+    return this.finSent && this.una === this.sndNxt;
+  }
+
   lingerDone(): () => boolean {
     const p = this.p;
     this.lingering = true;
