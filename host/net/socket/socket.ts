@@ -549,7 +549,9 @@ export class Socket implements OpenFile {
     }
     let want = 0;
     for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
-    if (want === 0) return 0;
+    // recv of 0 bytes (tcp_recvmsg, unix_stream_read_generic: the low-water mark is still 1): 0 with data
+    // queued, else what an empty queue says (EAGAIN, a wait, EOF). read() of 0 is 0 before (fdRead).
+    if (want === 0) return this.rxBytes > 0 ? 0 : this.nothingToRead();
     if (this.oobSkb || this.oobMarks) {
       // The read may skip, drop or unlink urgent chunks and find nothing else.
       const n = this.recvUnixStream(iovs, peek, got);
