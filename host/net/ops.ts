@@ -49,7 +49,8 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
       if (conflicts(s, cand.port)) throw new Errno(E.EADDRINUSE);
-      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', cand.port, (ip) => clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
+      // inet_bind_conflict: a TIME_WAIT connection gives way only when both it and the new socket have SO_REUSEADDR.
+      if (s.kind === 'stream' && s.net.inTimeWait(s.host, 'tcp', cand.port, (ip, reuse) => !(s.reuseaddr && reuse) && clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
     }
   } catch (e) {
     s.local = tentative;

@@ -111,7 +111,7 @@ export interface Network {
   /** A free ephemeral port (EADDRNOTAVAIL when none is). */
   ephemeral(h: SocketHost, proto: string, free: (port: number) => boolean, anyAddress?: boolean): number;
   /** Whether a closed connection keeps the port in TIME_WAIT. */
-  inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string) => boolean): boolean;
+  inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string, reuse: boolean) => boolean): boolean;
   /** One UDP datagram, an ICMP echo request, a raw packet from s toward d. */
   sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void;
   sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void;
