@@ -10,7 +10,7 @@
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
-import { isLoopback, unmap } from '../addr/ipaddr.js';
+import { isLoopback, isV4Mapped, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
@@ -1013,6 +1013,8 @@ export class Socket implements OpenFile {
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst, ctl);
     if (this.raw) return this.sentDatagram(this.sendRaw(iovs, total, dst as InetAddr));
     if (this.ping) return this.sentDatagram(this.sendPing(iovs, total, dst as InetAddr));
+    // udpv6_sendmsg: an IPv6-only socket has no IPv4 route, mapped or AF_INET.
+    if (this.domain === AF.AF_INET6 && this.v6only && (dst.family === 4 || (dst.family === 6 && isV4Mapped(dst.ip)))) throw new Errno(E.ENETUNREACH);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = anyToLoopback(dst as InetAddr);
