@@ -756,6 +756,29 @@ export class Socket implements OpenFile {
     return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
   }
 
+  /**
+   * unix_dgram_disconnected: our association with `other` is over (it died, or we connect elsewhere): what we had
+   * queued is dropped, and a live `other` connected back to us learns of the lost messages (ECONNRESET).
+   */
+  unixDgramDisconnected(other: Socket): void {
+    if (!this.dq.length) return;
+    for (const d of this.dq) {
+      dropScm(d.scm);
+      const c = d.charge;
+      if (c) {
+        c.owner.wmem.free(this, c.size);
+        if (unixWritable(c.owner.wmem.alloc, c.owner.sndbuf)) c.owner.notify(WAKE_OUT);
+      }
+    }
+    this.dq = [];
+    this.dqBytes = 0;
+    for (const w of this.senders) w.notify(WAKE_OUT);
+    if (!other.closed && other.peer === this) {
+      other.soError = E.ECONNRESET;
+      other.notify();
+    }
+  }
+
   /** AF_UNIX datagram senders blocked on our full queue. */
   readonly senders = new Set<Socket>();
   /** AF_UNIX sk_wmem_alloc: the truesize of our skbs the receivers have not read (skb.ts). */
@@ -1083,9 +1106,16 @@ export class Socket implements OpenFile {
       return WOULD_BLOCK;
     }
     const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
+    if (target && target.closed && target === this.peer) {
+      // unix_dgram_sendmsg: a dead peer ends the association once (ECONNREFUSED); later sends without an address are ENOTCONN.
+      this.remote = undefined;
+      this.peer = undefined;
+      this.unixDgramDisconnected(target);
+    }
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
-    if (target.remote && target.remote.family === 'unix' && !(this.local && sameAddr(target.remote, this.local)) && target !== this.peer) throw new Errno(E.EPERM);
+    // unix_may_send: a socket connected to another takes nothing from us, even if we are connected to it.
+    if (target.peer && target.peer !== this) throw new Errno(E.EPERM);
     if (target.unixQueueFull(this)) {
       target.senders.add(this);
       this.noSpace = this.fown !== undefined;
