@@ -223,6 +223,8 @@ describe('TCP on the virtual network', () => {
     const { l, c, s } = pair(net, k);
     const again = sock(net, 'a', AF.AF_INET, 'stream');
     expect(errnoOf(() => bind(again, v4('0.0.0.0', 7000), 16, true))).toBe(E.EADDRINUSE);
+    // The connection keeps its socket's SO_REUSEADDR in TIME_WAIT (tw_reuse): only with it may a new socket that has it too bind.
+    s.reuseaddr = true;
     s.close(); // the server closes first: its port enters TIME_WAIT
     c.close();
     l.close();

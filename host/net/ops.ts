@@ -49,7 +49,8 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
       cand.port = s.net.ephemeral(s.host, s.proto, (port) => conflicts(s, port) === undefined);
     } else {
       if (conflicts(s, cand.port)) throw new Errno(E.EADDRINUSE);
-      if (s.kind === 'stream' && !s.reuseaddr && s.net.inTimeWait(s.host, 'tcp', cand.port, (ip) => clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
+      // inet_bind_conflict: a TIME_WAIT connection gives way only when both it and the new socket have SO_REUSEADDR.
+      if (s.kind === 'stream' && s.net.inTimeWait(s.host, 'tcp', cand.port, (ip, reuse) => !(s.reuseaddr && reuse) && clashesWith(s, cand, ip))) throw new Errno(E.EADDRINUSE);
     }
   } catch (e) {
     s.local = tentative;
@@ -134,6 +135,8 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (s.state !== 'unbound' && s.state !== 'bound') throw new Errno(E.EISCONN);
   checkInet6Addrlen(s, addrlen);
   if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
+  // tcp_v6_connect: an IPv6-only socket has no IPv4 route.
+  if (s.v6only && isV4Mapped(a.ip)) throw new Errno(E.ENETUNREACH);
   if (s.real) s.real.checkConnect(a);
   s.disconnect();
   s.ss = 'connecting';
@@ -158,11 +161,12 @@ function connectDgram(s: Socket, a: Addr): number {
   if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
   if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
   if (s.domain === AF.AF_INET6 && a.family === 4) {
-    // An IPv4 peer needs a dual-stack socket not already tied to an IPv6-only address.
-    if (s.v6only) throw new Errno(E.EINVAL);
+    // An IPv4 peer needs a dual-stack socket not already tied to an IPv6-only address (__ip6_datagram_connect).
+    if (s.v6only) throw new Errno(E.EAFNOSUPPORT);
     const l = s.local as InetAddr | undefined;
     if (l && !isAny(l) && !isV4Mapped(l.ip)) throw new Errno(E.EAFNOSUPPORT);
   }
+  if (s.domain === AF.AF_INET6 && s.v6only && isV4Mapped(a.ip)) throw new Errno(E.ENETUNREACH);
   a = anyToLoopback(a);
   // ip4_datagram_connect: a broadcast peer needs SO_BROADCAST.
   if (!s.broadcast && !unmap(a.ip).includes(':') && s.net.isBroadcast(s.host, a.ip)) throw new Errno(E.EACCES);

@@ -76,6 +76,13 @@ function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numbe
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
+    // sock_read_iter: a read of 0 bytes is 0 at once, whatever is queued (a datagram stays), unlike recv.
+    let want = 0;
+    for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
+    if (want === 0) {
+      p.mem.setU32(nOut, 0);
+      return 0;
+    }
     const r = sockets.recv(p, f, iovs, 0, roOut);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;

@@ -35,6 +35,8 @@ export interface Carrier {
   abandon(): void;
   /** connect(AF_UNSPEC) on a connected TCP socket (tcp_disconnect): a RST now. */
   abort(): void;
+  /** TCP: whether our FIN is acknowledged (FIN_WAIT2, TIME_WAIT, or after LAST_ACK); undefined where unknown. */
+  finAcked?(): boolean;
   /** SO_LINGER {1, N}: whether all sent, FIN included, is acknowledged (undefined where close cannot wait). */
   lingerDone?(): (() => boolean) | undefined;
 }
@@ -109,7 +111,7 @@ export interface Network {
   /** A free ephemeral port (EADDRNOTAVAIL when none is). */
   ephemeral(h: SocketHost, proto: string, free: (port: number) => boolean, anyAddress?: boolean): number;
   /** Whether a closed connection keeps the port in TIME_WAIT. */
-  inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string) => boolean): boolean;
+  inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string, reuse: boolean) => boolean): boolean;
   /** One UDP datagram, an ICMP echo request, a raw packet from s toward d. */
   sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void;
   sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void;

@@ -10,7 +10,7 @@
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
-import { isLoopback, unmap } from '../addr/ipaddr.js';
+import { isLoopback, isV4Mapped, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
@@ -549,7 +549,9 @@ export class Socket implements OpenFile {
     }
     let want = 0;
     for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
-    if (want === 0) return 0;
+    // recv of 0 bytes (tcp_recvmsg, unix_stream_read_generic: the low-water mark is still 1): 0 with data
+    // queued, else what an empty queue says (EAGAIN, a wait, EOF). read() of 0 is 0 before (fdRead).
+    if (want === 0) return this.rxBytes > 0 ? 0 : this.nothingToRead();
     if (this.oobSkb || this.oobMarks) {
       // The read may skip, drop or unlink urgent chunks and find nothing else.
       const n = this.recvUnixStream(iovs, peek, got);
@@ -754,6 +756,29 @@ export class Socket implements OpenFile {
     return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
   }
 
+  /**
+   * unix_dgram_disconnected: our association with `other` is over (it died, or we connect elsewhere): what we had
+   * queued is dropped, and a live `other` connected back to us learns of the lost messages (ECONNRESET).
+   */
+  unixDgramDisconnected(other: Socket): void {
+    if (!this.dq.length) return;
+    for (const d of this.dq) {
+      dropScm(d.scm);
+      const c = d.charge;
+      if (c) {
+        c.owner.wmem.free(this, c.size);
+        if (unixWritable(c.owner.wmem.alloc, c.owner.sndbuf)) c.owner.notify(WAKE_OUT);
+      }
+    }
+    this.dq = [];
+    this.dqBytes = 0;
+    for (const w of this.senders) w.notify(WAKE_OUT);
+    if (!other.closed && other.peer === this) {
+      other.soError = E.ECONNRESET;
+      other.notify();
+    }
+  }
+
   /** AF_UNIX datagram senders blocked on our full queue. */
   readonly senders = new Set<Socket>();
   /** AF_UNIX sk_wmem_alloc: the truesize of our skbs the receivers have not read (skb.ts). */
@@ -935,7 +960,9 @@ export class Socket implements OpenFile {
       }
       // inet_shutdown: a connect() still to be told of its handshake's end is settled now, so the next connect() says EISCONN.
       if (this.ss === 'connecting' && this.state === 'connected') this.ss = 'connected';
-      notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset;
+      // Both FINs through and ours acknowledged: Linux's socket is TCP_CLOSE (tcp_time_wait, or LAST_ACK's end).
+      const over = this.wrShut && this.peerEof && (this.carrier?.finAcked?.() ?? true);
+      notConnected = this.kind === 'dgram' ? this.remote === undefined : this.state !== 'connected' || this.reset || over;
     }
     if (rd) this.rdShut = true;
     if (wr && !this.wrShut) {
@@ -1009,6 +1036,8 @@ export class Socket implements OpenFile {
     if (this.isUnix) return this.sendUnixDatagram(iovs, total, dst, ctl);
     if (this.raw) return this.sentDatagram(this.sendRaw(iovs, total, dst as InetAddr));
     if (this.ping) return this.sentDatagram(this.sendPing(iovs, total, dst as InetAddr));
+    // udpv6_sendmsg: an IPv6-only socket has no IPv4 route, mapped or AF_INET.
+    if (this.domain === AF.AF_INET6 && this.v6only && (dst.family === 4 || (dst.family === 6 && isV4Mapped(dst.ip)))) throw new Errno(E.ENETUNREACH);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
     const d = anyToLoopback(dst as InetAddr);
@@ -1077,9 +1106,16 @@ export class Socket implements OpenFile {
       return WOULD_BLOCK;
     }
     const target = this.remote && dst === this.remote && this.peer ? this.peer : this.findUnix(dst as UnixAddr);
+    if (target && target.closed && target === this.peer) {
+      // unix_dgram_sendmsg: a dead peer ends the association once (ECONNREFUSED); later sends without an address are ENOTCONN.
+      this.remote = undefined;
+      this.peer = undefined;
+      this.unixDgramDisconnected(target);
+    }
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
-    if (target.remote && target.remote.family === 'unix' && !(this.local && sameAddr(target.remote, this.local)) && target !== this.peer) throw new Errno(E.EPERM);
+    // unix_may_send: a socket connected to another takes nothing from us, even if we are connected to it.
+    if (target.peer && target.peer !== this) throw new Errno(E.EPERM);
     if (target.unixQueueFull(this)) {
       target.senders.add(this);
       this.noSpace = this.fown !== undefined;

@@ -44,8 +44,10 @@ export function connectUnixDgram(s: Socket, a: Addr): number {
   const t = s.findUnix(a);
   if (!t || t.closed) throw new Errno(E.ECONNREFUSED);
   if (t.kind !== s.kind) throw new Errno(E.EPROTOTYPE);
+  const old = s.peer;
   s.remote = a;
   s.peer = t;
+  if (old && old !== t) s.unixDgramDisconnected(old);
   return 0;
 }
 

@@ -34,7 +34,7 @@ export interface Host {
   /** Sockets bound to a port, per protocol. */
   ports: Map<string, Socket[]>;
   /** Ports a closed connection keeps in TIME_WAIT, until the given time. */
-  timeWait: Map<string, { ip: string; until: number }[]>;
+  timeWait: Map<string, { ip: string; until: number; reuse: boolean }[]>;
   /** AF_UNIX abstract names. */
   abstract: Map<string, Socket>;
   /** Open SOCK_RAW sockets, which see every packet of their protocol. */
@@ -444,10 +444,11 @@ export class VirtualNetwork implements Network {
 
   /**
    * Whether a connection that ended on (proto, port) still holds it in
-   * TIME_WAIT; `clashes` says whether a given connection's local address
-   * matters to the caller (an IPv6-only socket does not clash with IPv4 ones).
+   * TIME_WAIT; `clashes` says whether a given connection (its local address,
+   * whether its socket had SO_REUSEADDR) stands in the caller's way (an
+   * IPv6-only socket does not clash with IPv4 ones).
    */
-  inTimeWait(h: Host, proto: string, port: number, clashes: (ip: string) => boolean = () => true): boolean {
+  inTimeWait(h: Host, proto: string, port: number, clashes: (ip: string, reuse: boolean) => boolean = () => true): boolean {
     const k = this.portKey(proto, port);
     const list = h.timeWait.get(k);
     if (!list) return false;
@@ -455,11 +456,11 @@ export class VirtualNetwork implements Network {
     const live = list.filter((e) => e.until > now);
     if (live.length === 0) h.timeWait.delete(k);
     else if (live.length < list.length) h.timeWait.set(k, live);
-    return live.some((e) => clashes(e.ip));
+    return live.some((e) => clashes(e.ip, e.reuse));
   }
-  enterTimeWait(h: Host, proto: string, local: InetAddr): void {
+  enterTimeWait(h: Host, proto: string, local: InetAddr, reuse: boolean): void {
     const k = this.portKey(proto, local.port);
-    const entry = { ip: local.ip, until: this.kernel.clock.now() + TIME_WAIT_NS };
+    const entry = { ip: local.ip, until: this.kernel.clock.now() + TIME_WAIT_NS, reuse };
     const list = h.timeWait.get(k);
     if (list) list.push(entry);
     else h.timeWait.set(k, [entry]);

@@ -98,6 +98,8 @@ export class VirtualTcp implements Carrier {
   private una: number;
   /** Our FIN was sent (it is the last sequence number, sndNxt - 1). */
   private finSent = false;
+  /** Our FIN left before the peer's arrived: the close ends in TIME_WAIT. */
+  private finFirst = false;
   /**
    * Acknowledgements on their way to us that will advance una: arrival
    * times and ack numbers, both increasing (one arriving no sooner than an
@@ -468,6 +470,8 @@ export class VirtualTcp implements Carrier {
     const seq = this.sndNxt;
     this.advance(seq + 1);
     this.finSent = true;
+    // Our FIN before the peer's (shutdown or close; both, in a simultaneous close): this end goes to TIME_WAIT.
+    if (!this.s.peerEof) this.finFirst = true;
     const segments = (at: number): (() => Uint8Array)[] => [this.segment(TCP_FIN | TCP_ACK, at, { seq })];
     let sent = NO_TX;
     sent = this.arrive(() => fn(() => this.acknowledged(seq + 1, sent, segments)), 0, segments);
@@ -503,8 +507,8 @@ export class VirtualTcp implements Carrier {
         s.notify();
       });
     }
-    // The side that closes first keeps the port in TIME_WAIT.
-    if (!abort && !s.peerEof && s.local && s.local.family !== 'unix') this.net.enterTimeWait(vhost(s), 'tcp', s.local as InetAddr);
+    // The side that closes first keeps the port in TIME_WAIT (tw_reuse: with its SO_REUSEADDR).
+    if (!abort && (this.finFirst || !s.peerEof) && s.local && s.local.family !== 'unix') this.net.enterTimeWait(vhost(s), 'tcp', s.local as InetAddr, s.reuseaddr);
   }
 
   abandon(): void {
@@ -530,6 +534,11 @@ export class VirtualTcp implements Carrier {
   }
 
   /** sk_stream_wait_close's condition: everything sent, the FIN included, acknowledged to us; data the peer's window has not taken yet is still ours. */
+  finAcked(): boolean {
+    this.settle();
+    return this.finSent && this.una === this.sndNxt;
+  }
+
   lingerDone(): () => boolean {
     const p = this.p;
     this.lingering = true;
