@@ -254,6 +254,14 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb_names', perProcess: true },
   { name: 'tb_idle', perProcess: true },
   { name: 'tb_udpconnect', details: true },
+  { name: 'tb2_strcli', perProcess: true, select: true },
+  { name: 'tb2_recvflags', perProcess: true },
+  { name: 'tb2_linger', perProcess: true },
+  { name: 'tb2_reuseaddr' },
+  { name: 'tb2_dualstack' },
+  { name: 'tb2_unixdgram', perProcess: true },
+  { name: 'tb2_beej' },
+  { name: 'tb2_epollet', perProcess: true, epoll: true },
 ];
 
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */

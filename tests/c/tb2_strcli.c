@@ -46,17 +46,25 @@ int main(void) {
   }
   close(lfd);
 
-  int in[2];
+  /* The feeder writes its input in one piece, then ends it (EOF) once the client has the whole echo back
+   * (sync): in what order EOF and echo reach select() is then the same on any machine, which the trace
+   * comparison with Linux needs. */
+  int in[2], sync[2];
   pipe(in);
+  pipe(sync);
   pid_t feeder = fork();
   if (feeder == 0) {
     close(in[0]);
-    const char *lines[] = {"hello\n", "from the\n", "pipe\n", "last line without newline"};
-    for (int i = 0; i < 4; i++) write(in[1], lines[i], strlen(lines[i]));
+    close(sync[1]);
+    const char *input = "hello\nfrom the\npipe\nlast line without newline";
+    write(in[1], input, strlen(input));
+    char c;
+    read(sync[0], &c, 1);
     close(in[1]);
     _exit(0);
   }
   close(in[1]);
+  close(sync[0]);
 
   int s = socket(AF_INET, SOCK_STREAM, 0);
   if (connect(s, (struct sockaddr *)&sin, sizeof sin) < 0) {
@@ -88,6 +96,7 @@ int main(void) {
       }
       have += n;
       got += n;
+      if (got == 45) write(sync[1], "x", 1);
       /* Whole lines only: how the echo is split into reads is the network's. */
       char *nl;
       while ((nl = memchr(echo, '\n', have)) != NULL) {
