@@ -28,7 +28,10 @@ export interface PublishSpec {
 }
 
 const CHUNK = 64 << 10;
-/** Real bytes held for a guest that is slow to read before the real client is paused. */
+/** Real bytes held for a guest that is slow to read before the real client is paused; and, the other
+ * way, guest bytes Node may hold for a real client that is slow to read before the bridge stops
+ * taking them from the virtual socket (so the guest's send blocks, as it would on Linux, and a
+ * client that stops reading cannot fill socklab's memory). */
 const HOLD = 1 << 20;
 
 class Bridge {
@@ -66,6 +69,7 @@ class Bridge {
       this.realEnded = true;
       this.pump();
     });
+    c.on('drain', () => this.pump());
     c.on('error', () => this.finish(true));
     c.on('close', () => this.finish(false));
     try {
@@ -107,7 +111,7 @@ class Bridge {
     }
     try {
       for (;;) {
-        if (this.sentEof) break;
+        if (this.sentEof || this.c.writableLength >= HOLD) break;
         const buf = new Uint8Array(CHUNK);
         const n = s.recvStream([buf], false, false);
         if (n === WOULD_BLOCK) break;
