@@ -16,7 +16,7 @@ import { connect } from './ops.js';
 import type { InetAddr } from './addr/sockaddr.js';
 import { Socket } from './socket/socket.js';
 import { kernelNetwork } from './virtual/index.js';
-import { resetSocket } from './real/network.js';
+import { resetNotEof, resetSocket } from './real/network.js';
 
 /** `--publish REALPORT:HOST:PORT`: a virtual listener exposed on a real loopback port. */
 export interface PublishSpec {
@@ -66,6 +66,8 @@ class Bridge {
       this.pump();
     });
     c.on('end', () => {
+      // A real client's RST can reach us as an 'end' (see resetNotEof): the guest must see the reset.
+      if (resetNotEof(c)) return this.finish(true);
       this.realEnded = true;
       this.pump();
     });

@@ -2,8 +2,9 @@
  * usage: rc_http_client ADDR PORT PATH [MODE MS]
  *   MODE rcvtimeo: SO_RCVTIMEO of MS milliseconds on the socket;
  *   MODE poll: poll(POLLIN, MS) before each recv.
- * Prints what happened (connect errors, bytes and FNV-1a of all that came,
- * the recv error or timeout that ended it) and exits 0 only on a clean EOF. */
+ * Prints what happened (connect errors, the recv error or timeout that ended
+ * it, the bytes and FNV-1a of all that came and of the body after the blank
+ * line) and exits 0 only on a clean EOF. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -36,7 +37,9 @@ int main(int argc, char **argv) {
   if (send(s, req, (size_t)n, MSG_NOSIGNAL) != n) { printf("send: %s\n", strerror(errno)); return 1; }
   static char buf[65536];
   unsigned long long total = 0;
-  uint32_t h = 2166136261u;
+  uint32_t h = 2166136261u, hb = 2166136261u;
+  unsigned long long body = 0;
+  int crlf = 0; /* how much of "\r\n\r\n" the head has matched; 4: in the body */
   int status = 0;
   for (;;) {
     if (strcmp(mode, "poll") == 0) {
@@ -48,10 +51,15 @@ int main(int argc, char **argv) {
     ssize_t k = recv(s, buf, sizeof buf, 0);
     if (k < 0) { printf("recv: %s\n", strerror(errno)); status = 1; break; }
     if (k == 0) break;
-    for (ssize_t i = 0; i < k; i++) h = (h ^ (unsigned char)buf[i]) * 16777619u;
+    for (ssize_t i = 0; i < k; i++) {
+      unsigned char c = (unsigned char)buf[i];
+      h = (h ^ c) * 16777619u;
+      if (crlf == 4) { hb = (hb ^ c) * 16777619u; body++; }
+      else crlf = c == "\r\n\r\n"[crlf] ? crlf + 1 : c == '\r' ? 1 : 0;
+    }
     total += (unsigned long long)k;
   }
-  printf("received %llu bytes fnv %08x\n", total, h);
+  printf("received %llu bytes fnv %08x, body %llu bytes fnv %08x\n", total, h, body, hb);
   close(s);
   return status;
 }
