@@ -12,7 +12,7 @@ import * as net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guest, run, runCli } from './helpers.js';
+import { guest, run, runCli, ROOT } from './helpers.js';
 import { freePort, runUntil, T } from './real-helpers.js';
 import { needs } from './tools.js';
 import type { RunOptions, RunOutcome } from '../dist/host/api.js';
@@ -176,6 +176,45 @@ describe('real clients against a guest HTTP/1.1 server', () => {
     const o = await p.done;
     expect(o.status).toBe(0);
     expect(o.stdout).toBe(`listening on 80\nGET /bytes/${256 * MiB} HTTP/1.1 body 0\nsend: Resource temporarily unavailable\nconnection done after 1 requests\n`);
+  });
+
+  it('--publish: 120 real clients, 15 at a time, past the guest\'s backlog of 8, are all served (none reset)', async () => {
+    // A socklab process of its own, so that it waits idle, its virtual clock free to jump, while the clients connect.
+    const N = 120;
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('rc_http_server'), '--publish', '0:host1:80', '--timeout', '60', '--', '80', String(N)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => (out += d));
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          err += d;
+          const m = err.match(/on 127\.0\.0\.1:(\d+)/);
+          if (m) resolve(Number(m[1]));
+        });
+        exited.then(() => reject(new Error(`exited early: ${err}`)));
+      });
+      // Rounds of 15 clients at once, each sending two pipelined requests and its EOF as soon as it is
+      // connected: the guest serves them one by one, and those past its backlog wait (Linux: SYNs sent
+      // again) instead of being given up while the guest's virtual clock jumps ahead.
+      const ask = (i: number): Promise<string> => new Promise((resolve, reject) => {
+        const c = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => c.end(`GET /bytes/${i} HTTP/1.1\r\n\r\nGET /bytes/1 HTTP/1.1\r\n\r\n`));
+        let b = '';
+        c.on('data', (d) => (b += d.toString('latin1')));
+        c.on('end', () => resolve(b));
+        c.on('error', (e) => reject(new Error(`client ${i}: ${e.message}`)));
+      });
+      const reply = (n: number): string => `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${n}\r\nConnection: keep-alive\r\n\r\n${pattern(n).toString('latin1')}`;
+      for (let round = 0; round < N / 15; round++) {
+        const replies = await Promise.all(Array.from({ length: 15 }, (_, i) => ask(round * 15 + i)));
+        replies.forEach((r, i) => expect(r).toBe(reply(round * 15 + i) + reply(1)));
+      }
+      expect(await exited).toBe(0);
+      expect(out.match(/connection done after 2 requests\n/g)).toHaveLength(N);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('--net=real: the same clients on a real port', async () => {
