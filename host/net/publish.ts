@@ -15,8 +15,9 @@ import { AF } from './addr/constants.js';
 import { connect } from './ops.js';
 import type { InetAddr } from './addr/sockaddr.js';
 import { Socket } from './socket/socket.js';
+import { backlogFull } from './socket/rules.js';
 import { kernelNetwork } from './virtual/index.js';
-import { resetSocket } from './real/network.js';
+import { resetNotEof, resetSocket } from './real/network.js';
 
 /** `--publish REALPORT:HOST:PORT`: a virtual listener exposed on a real loopback port. */
 export interface PublishSpec {
@@ -28,11 +29,13 @@ export interface PublishSpec {
 }
 
 const CHUNK = 64 << 10;
-/** Real bytes held for a guest that is slow to read before the real client is paused. */
+/** Real bytes held for a guest that is slow to read before the real client is paused; and, the other
+ * way, guest bytes Node may hold for a real client that is slow to read before the bridge stops
+ * taking them from the virtual socket (so the guest's send blocks, as it would on Linux, and a
+ * client that stops reading cannot fill socklab's memory). */
 const HOLD = 1 << 20;
 
 class Bridge {
-  private readonly s: Socket;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private realEnded = false;
@@ -42,20 +45,20 @@ class Bridge {
   /** pump() runs again, not recursively, when its own sends wake the socket. */
   private pumping = false;
   private again = false;
+  private settled = false;
+
+  private s!: Socket;
+  /** The virtual connect is under way or done (start() ran). */
+  started = false;
 
   constructor(
     private readonly k: Kernel,
     private readonly c: net.Socket,
-    spec: PublishSpec,
+    private readonly spec: PublishSpec,
     private readonly onDone: (b: Bridge) => void,
+    /** The virtual connection left 'connecting' (established or not). */
+    private readonly onSettled: (b: Bridge) => void,
   ) {
-    const vnet = kernelNetwork(k);
-    const host = vnet.host(spec.host);
-    const v4: InetAddr = { family: 4, ip: '127.0.0.1', port: spec.port };
-    // A listener that takes IPv4 gets the connection on 127.0.0.1, an IPv6-only one on ::1.
-    const l4 = vnet.lookup(host, 'tcp', v4, (x) => x.state === 'listening' && (x.domain === AF.AF_INET || !x.v6only));
-    const dst: InetAddr = l4 || !vnet.lookup(host, 'tcp', { family: 6, ip: '::1', port: spec.port }, (x) => x.state === 'listening') ? v4 : { family: 6, ip: '::1', port: spec.port };
-    this.s = new Socket(vnet, host, undefined, dst.family === 4 ? AF.AF_INET : AF.AF_INET6, 'stream', 0);
     c.on('data', (b: Buffer) => {
       this.pending.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
       this.pendingBytes += b.length;
@@ -63,11 +66,33 @@ class Bridge {
       this.pump();
     });
     c.on('end', () => {
+      // A real client's RST can reach us as an 'end' (see resetNotEof): the guest must see the reset.
+      if (resetNotEof(c)) return this.finish(true);
       this.realEnded = true;
       this.pump();
     });
+    c.on('drain', () => this.pump());
     c.on('error', () => this.finish(true));
     c.on('close', () => this.finish(false));
+  }
+
+  /** Where the virtual connection goes: a listener that takes IPv4 gets it on 127.0.0.1, an IPv6-only one on ::1. */
+  target(): { dst: InetAddr; listener: Socket | undefined } {
+    const vnet = kernelNetwork(this.k);
+    const host = vnet.host(this.spec.host);
+    const v4: InetAddr = { family: 4, ip: '127.0.0.1', port: this.spec.port };
+    const v6: InetAddr = { family: 6, ip: '::1', port: this.spec.port };
+    const l4 = vnet.lookup(host, 'tcp', v4, (x) => x.state === 'listening' && (x.domain === AF.AF_INET || !x.v6only));
+    if (l4) return { dst: v4, listener: l4 };
+    const l6 = vnet.lookup(host, 'tcp', v6, (x) => x.state === 'listening');
+    return l6 ? { dst: v6, listener: l6 } : { dst: v4, listener: undefined };
+  }
+
+  /** Connects into the virtual network (the Publisher calls it when the listener has room). */
+  start(dst: InetAddr): void {
+    this.started = true;
+    const vnet = kernelNetwork(this.k);
+    this.s = new Socket(vnet, vnet.host(this.spec.host), undefined, dst.family === 4 ? AF.AF_INET : AF.AF_INET6, 'stream', 0);
     try {
       connect(this.s, dst, dst.family === 4 ? 16 : 28);
     } catch {
@@ -98,8 +123,16 @@ class Bridge {
 
   private pumpOnce(): void {
     if (this.over) return;
+    if (!this.started) {
+      // Not in the virtual network yet: hold the real bytes, but a client's EOF or reset still counts.
+      return;
+    }
     const s = this.s;
     if (s.state === 'connecting') return;
+    if (!this.settled) {
+      this.settled = true;
+      this.onSettled(this);
+    }
     if (s.state !== 'connected') {
       // Nobody listens on HOST:PORT (yet): the real client is reset, as a refused connect would be.
       this.finish(true);
@@ -107,7 +140,7 @@ class Bridge {
     }
     try {
       for (;;) {
-        if (this.sentEof) break;
+        if (this.sentEof || this.c.writableLength >= HOLD) break;
         const buf = new Uint8Array(CHUNK);
         const n = s.recvStream([buf], false, false);
         if (n === WOULD_BLOCK) break;
@@ -146,8 +179,10 @@ class Bridge {
     this.over = true;
     if (reset) resetSocket(this.c);
     else this.c.end();
-    if (reset) this.s.linger = { on: 1, secs: 0 };
-    this.s.close();
+    if (this.started) {
+      if (reset) this.s.linger = { on: 1, secs: 0 };
+      this.s.close();
+    }
     this.k.kick();
     this.onDone(this);
   }
@@ -157,6 +192,21 @@ export class Publisher {
   private server: net.Server | undefined;
   private release: (() => void) | undefined;
   private readonly bridges = new Set<Bridge>();
+  /**
+   * Real connections not yet in the virtual network, oldest first. Linux
+   * drops a SYN the listener's backlog has no room for and the client sends
+   * it again 1, 2, 4... s later; on the virtual clock, which jumps to the
+   * next timer while the guests wait for real input, those retries would all
+   * run out at once and the real client would be reset. So a real connection
+   * enters only when the backlog has room, one at a time (the one under way
+   * is not counted in the backlog until its SYN arrives), and waits meanwhile
+   * as the client's SYN would.
+   */
+  private readonly waiting: Bridge[] = [];
+  private entering: Bridge | undefined;
+  private watched: Socket | undefined;
+  /** Woken inside the guest's accept(): the next connection enters once that call is done. */
+  private readonly roomWaiter = { wake: (): void => queueMicrotask(() => this.admit()) };
 
   constructor(
     private readonly k: Kernel,
@@ -167,8 +217,10 @@ export class Publisher {
   start(): Promise<number> {
     return new Promise((resolve, reject) => {
       const srv = net.createServer({ allowHalfOpen: true }, (c) => {
-        const b = new Bridge(this.k, c, this.spec, (x) => this.bridges.delete(x));
+        const b = new Bridge(this.k, c, this.spec, (x) => this.gone(x), (x) => this.settled(x));
         this.bridges.add(b);
+        this.waiting.push(b);
+        this.admit();
         this.k.kick();
       });
       srv.once('error', (e) => reject(new Error(`--publish ${this.spec.realPort}:${this.spec.host}:${this.spec.port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
@@ -182,9 +234,46 @@ export class Publisher {
     });
   }
 
+  /** Lets the oldest waiting real connection into the virtual network if the listener has room. */
+  private admit(): void {
+    this.watched?.backlogWait.remove(this.roomWaiter);
+    this.watched = undefined;
+    while (!this.entering && this.waiting.length) {
+      const b = this.waiting[0]!;
+      const { dst, listener } = b.target();
+      if (listener && backlogFull(listener)) {
+        // accept() wakes backlogWait as it takes a connection off the queue.
+        listener.backlogWait.add(this.roomWaiter);
+        this.watched = listener;
+        return;
+      }
+      this.waiting.shift();
+      // With no listener the connect is refused and the real client reset, as before.
+      this.entering = b;
+      b.start(dst);
+    }
+    this.k.kick();
+  }
+
+  private settled(b: Bridge): void {
+    if (this.entering !== b) return;
+    this.entering = undefined;
+    queueMicrotask(() => this.admit());
+  }
+
+  private gone(b: Bridge): void {
+    this.bridges.delete(b);
+    const i = this.waiting.indexOf(b);
+    if (i >= 0) this.waiting.splice(i, 1);
+    this.settled(b);
+  }
+
   stop(): void {
     this.server?.close();
     this.server = undefined;
+    this.waiting.length = 0;
+    this.watched?.backlogWait.remove(this.roomWaiter);
+    this.watched = undefined;
     for (const b of [...this.bridges]) b.finish(true);
     this.release?.();
     this.release = undefined;

@@ -182,6 +182,27 @@ export function resetSocket(c: NodeSocket): void {
   else c.resetAndDestroy();
 }
 
+/** UV_ENOTCONN: getpeername(2) of a TCP socket the host kernel has put in TCP_CLOSE. */
+const UV_ENOTCONN = -107;
+
+/**
+ * Whether an 'end' from Node is really the peer's RST. libuv reports EOF,
+ * without reading, when epoll says POLLHUP after a short read (uv__stream_io),
+ * and a RST is a POLLHUP too: Node then says 'end' where read(2) would have
+ * said ECONNRESET (Linux always does). A FIN leaves the socket in CLOSE_WAIT,
+ * a RST in TCP_CLOSE, where getpeername(2) fails with ENOTCONN: that tells
+ * them apart. Not once we sent our FIN: the peer's FIN then also ends in
+ * TCP_CLOSE (TIME_WAIT moves to a timewait socket), so a RST there still
+ * looks like EOF.
+ */
+export function resetNotEof(c: NodeSocket): boolean {
+  if (c.writableEnded) return false;
+  const h = (c as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
+  // AF_UNIX (a Pipe handle) has no getpeername and no RST: a peer that leaves data unread is read(2)'s ECONNRESET.
+  if (typeof h?.getpeername !== 'function') return false;
+  return h.getpeername({}) === UV_ENOTCONN;
+}
+
 export function codeErrno(e: unknown): number {
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
   const info = errnoByName(code);

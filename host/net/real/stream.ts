@@ -12,7 +12,7 @@ import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
-import { codeErrno, nodeAddr, nodeHost, resetSocket, type RealNetwork } from './network.js';
+import { codeErrno, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
 const SEND_WINDOW = 1 << 20;
@@ -342,7 +342,8 @@ export class RealStream implements Carrier, HostSocket {
       else this.rn.kickSoon();
     });
     c.on('end', () => {
-      s.onEof();
+      if (resetNotEof(c)) s.onReset();
+      else s.onEof();
       this.rn.kernel.kick();
     });
     c.on('error', (e) => {
@@ -368,3 +369,4 @@ export class RealStream implements Carrier, HostSocket {
     });
   }
 }
+
