@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 /** [command, Debian package, what for]. */
 export const DEBIAN_TOOLS = [
   ['gcc', 'gcc', 'native builds for the Linux comparisons'],
+  ['strace', 'strace', 'the reference traces the Linux comparisons check socklab against (tests/strace-diff.test.ts)'],
+  ['python3', 'python3', 'a real HTTP server and client (tests/real-clients.test.ts)'],
   ['tshark', 'tshark', 'reads the packet captures back'],
   ['curl', 'curl', 'a real HTTP client for the --net=real tests'],
   ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
