@@ -890,7 +890,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
-  const pending = new Map<number, { text: string; shown: boolean }>();
+  const pending = new Map<number, { text: string; shown: boolean; name: string }>();
   /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
   const entries: (Entry | undefined)[] = [];
   const emit = (pid: number, line: string): void => {
@@ -1724,7 +1724,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const e = entries[p.pid];
       const text = join(e === PURE_ENTRY ? Array.from({ length: splitAt(def) }, (_, i) => arg(p, def, args, i, false, 0)) : e?.text ?? []);
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
-      pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${callName(p, def, args)}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false });
+      const name = callName(p, def, args);
+      pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false, name });
     },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
@@ -1834,7 +1835,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     onExit(p) {
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;
-      pending.delete(p.pid);
+      const u = pending.get(p.pid);
+      if (u !== undefined) {
+        // Killed in a call that never returned: strace ends its line with "= ?", on a "resumed" line if it was cut.
+        pending.delete(p.pid);
+        emit(p.pid, u.shown ? `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}<... ${u.name} resumed> <unfinished ...>) = ?\n` : `${u.text.slice(0, -1)}) = ?\n`);
+      }
       frames.delete(p.pid);
       lastText[p.pid] = undefined;
       if (format === 'jsonl') {

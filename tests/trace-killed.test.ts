@@ -1,0 +1,28 @@
+// A process killed in a call that never returned: its line ends as strace
+// ends it ("= ?"), before "+++ killed by SIGKILL +++" (strace 6, checked
+// with `strace -f` on the same program built with gcc).
+import { describe, expect, it } from 'vitest';
+import { guest } from './helpers.js';
+import { run } from '../dist/host/api.js';
+
+describe('a call cut by a kill', () => {
+  it('closes an <unfinished ...> line with a resumed line "= ?"', async () => {
+    const o = await run({ processes: [{ module: guest('trace_killed_blocked') }], trace: { time: 'none' } });
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe('child killed by signal 9\n');
+    const lines = o.trace!.split('\n').filter((l) => l.startsWith('[pid 2]'));
+    expect(lines.slice(-3)).toEqual(['[pid 2] readv(3<pipe:[1048576]>,  <unfinished ...>', '[pid 2] <... readv resumed> <unfinished ...>) = ?', '[pid 2] +++ killed by SIGKILL +++']);
+  });
+
+  it('ends a line no other line cut with ") = ?"', async () => {
+    const o = await run({ processes: [{ module: guest('trace_killed_blocked') }], trace: { time: 'none', pids: [2] } });
+    expect(o.trace!.trimEnd().split('\n').slice(-2)).toEqual(['[pid 2] readv(3<pipe:[1048576]>,  <unfinished ...>) = ?', '[pid 2] +++ killed by SIGKILL +++']);
+  });
+
+  it('writes no line for the cut call in JSONL (a record is a call that returned)', async () => {
+    const o = await run({ processes: [{ module: guest('trace_killed_blocked') }], trace: { format: 'jsonl' } });
+    const child = o.trace!.trimEnd().split('\n').map((l) => JSON.parse(l) as { pid: number; call?: string; exit?: unknown }).filter((e) => e.pid === 2);
+    expect(child.some((e) => e.call === 'readv')).toBe(false);
+    expect(child.at(-1)!.exit).toEqual({ signal: 'SIGKILL' });
+  });
+});
