@@ -7,7 +7,9 @@ export type ToWorker =
   /** traceTail: the trace file's tail in shared memory (runner/trace-tail.ts), for a trace to one file. */
   | { t: 'start'; spec: RunSpec; shared: SharedArrayBuffer; traceTail?: SharedArrayBuffer }
   | { t: 'in'; pid: number; b: Uint8Array }
-  | { t: 'eof'; pid: number };
+  | { t: 'eof'; pid: number }
+  /** The wall-clock limit, while no guest runs: every process is killed (SIGKILL), its trace ended as strace ends it. */
+  | { t: 'stop'; reason: string };
 
 export type FromWorker =
   | { t: 'ready' }

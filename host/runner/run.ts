@@ -70,6 +70,8 @@ export interface RunOutcome {
   notices?: string[];
 }
 
+/** How long the worker has to kill its waiting guests at the wall-clock limit before it is stopped anyway. */
+const STOP_GRACE_MS = 500;
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
 const DEFAULT_CAPTURE_LIMIT = 64 << 20;
 
@@ -189,6 +191,8 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
 
     // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.
     let ready = false;
+    /** The wall-clock limit's text once the worker was asked to stop every guest (a 'stop' posted). */
+    let stopping: string | undefined;
     const startTimer = (): void => {
       if (opts.timeoutMs === undefined) return;
       timer = setTimeout(() => {
@@ -197,8 +201,18 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
         const names = [...new Set(spec.processes.map((p) => (typeof p.module === 'string' ? basename(p.module) : p.name ?? 'guest.wasm')))].join(', ');
         const doing = !ready ? `; socklab was still preparing ${names} (checking and transforming it${spec.fuel !== undefined ? ' for --fuel' : ''})` : who ? `; ${who.name} (pid ${pid}) was running` : '';
         const limit = `time limit exceeded: the run took longer than ${opts.timeoutMs! / 1000} s of wall-clock time${doing}`;
-        // The guest may be spinning: this worker is stopped, never reused.
-        finish(outcome(124, new Map(), { limit }, 0), false);
+        const stop = (): void => finish(outcome(124, new Map(), { limit }, 0), false);
+        if (!ready || pid !== 0) {
+          // A guest is running, maybe spinning where nothing can interrupt it: this worker is stopped, never reused.
+          stop();
+          return;
+        }
+        // Every guest waits (for a real peer, stdin, a timer): the worker kills them itself, so the trace ends as
+        // strace's would (the calls they were in, "+++ killed by SIGKILL +++"); its 'done' ends the run. Should
+        // it not answer soon, it is stopped as above.
+        stopping = limit;
+        worker.postMessage({ t: 'stop', reason: limit } satisfies ToWorker);
+        timer = setTimeout(stop, STOP_GRACE_MS);
       }, opts.timeoutMs);
     };
     if (opts.timeoutCoversLoading) startTimer();
@@ -252,6 +266,10 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
           break;
         case 'done': {
           const exits = new Map(m.result.processes.map((p) => [p.pid, p.exit]));
+          if (stopping !== undefined) {
+            finish(outcome(124, exits, { limit: stopping, ...(m.threadCpuNs !== undefined ? { kernelCpuNs: m.threadCpuNs } : {}) }, m.result.elapsedNs), true);
+            break;
+          }
           finish(outcome(m.result.status, exits, { ...(m.result.deadlock ? { deadlock: m.result.deadlock } : {}), ...(m.result.idle ? { idle: m.result.idle } : {}), ...(m.result.limit ? { limit: m.result.limit } : {}), ...(m.result.network ? { network: m.result.network } : {}), ...(m.result.memory ? { memory: m.result.memory } : {}), ...(m.threadCpuNs !== undefined ? { kernelCpuNs: m.threadCpuNs } : {}) }, m.result.elapsedNs), true);
           break;
         }

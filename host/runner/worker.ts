@@ -16,6 +16,7 @@ import { ModuleError } from '../loader/module.js';
 import { resetRunIds } from '../kernel/ids.js';
 import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
 import { TraceTail } from './trace-tail.js';
+import { Killed } from '../kernel/signals.js';
 
 const port = parentPort!;
 let session: Session | undefined;
@@ -68,6 +69,7 @@ port.on('message', (m: ToWorker) => {
       });
   } else if (m.t === 'in') session?.feedStdin(m.pid, m.b);
   else if (m.t === 'eof') session?.endStdin(m.pid);
+  else if (m.t === 'stop') session?.kernel.killAll(new Killed('SIGKILL', m.reason, 124));
 });
 
 /** Output waiting to be posted: consecutive chunks of one stream are merged, so a guest writing byte by byte costs one message per batch. */

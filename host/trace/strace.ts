@@ -1836,11 +1836,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if ((pidSet && !pidSet.has(p.pid)) || (hostSet && !hostSet.has(p.host))) return;
       const e = p.exit;
       const u = pending.get(p.pid);
-      if (u !== undefined) {
-        // Killed in a call that never returned: strace ends its line with "= ?", on a "resumed" line if it was cut.
+      if (u !== undefined && e?.signal === 'SIGKILL') {
+        // Killed (SIGKILL) in a call that never returned: strace ends its line with "= ?", on a "resumed" line if
+        // it was cut. (Another fatal signal interrupts the call first: strace shows "= ? ERESTARTSYS" before the
+        // signal's line, which socklab does not model yet: that line is left open, as before.)
         pending.delete(p.pid);
         emit(p.pid, u.shown ? `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}<... ${u.name} resumed> <unfinished ...>) = ?\n` : `${u.text.slice(0, -1)}) = ?\n`);
       }
+      pending.delete(p.pid);
       frames.delete(p.pid);
       lastText[p.pid] = undefined;
       if (format === 'jsonl') {
