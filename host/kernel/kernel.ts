@@ -392,8 +392,12 @@ export class Kernel {
         p.post(SIGNALS[sig], { signo: SIGNALS[sig], code: 0, pid: 0, uid: 0 });
         return (p.state as string) === 'exited';
       }
+      if (d === 'ignore') {
+        this.observer?.onSignal?.(p, sig);
+        return false;
+      }
+      p.traceInterruptedCall();
       this.observer?.onSignal?.(p, sig);
-      if (d === 'ignore') return false;
     }
     p.kill(new Killed(sig, reason), extra);
     return true;

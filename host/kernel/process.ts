@@ -422,6 +422,17 @@ export class Process implements Waiter {
     this.wake();
   }
 
+  /**
+   * A signal about to kill this process by its default action while it waits in a call: the trace shows the call
+   * interrupted (`= ? ERESTARTSYS`), as Linux interrupts it before the signal is delivered and strace shows it.
+   */
+  traceInterruptedCall(): void {
+    const def = this.currentCall;
+    if (this.state !== 'blocked' || def === undefined || this.callStart < 0) return;
+    this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], restartKind(def, this.callDeadline >= 0).code, this.callStart);
+    this.callStart = -1;
+  }
+
   /** Pushes a frame for each deliverable signal with a handler (default actions and ignored ones are done here). */
   private deliverSignals(): void {
     const s = this.signals;
