@@ -4,9 +4,9 @@
 // Dockerfile). Each is run end to end in a temporary directory standing in for
 // /autograder or /grade (AUTOGRADER_ROOT, GRADE_ROOT), with socklab from this
 // checkout (SOCKLAB) instead of the one setup.sh or the image would install.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './helpers.js';
@@ -31,11 +31,22 @@ function bundle(kind: 'gradescope' | 'prairielearn', dir: string, extra: string[
 const json = (file: string): any => JSON.parse(readFileSync(file, 'utf8'));
 const executable = (file: string): boolean => (statSync(file).mode & 0o111) === 0o111;
 
+/** Scratch directories (a bundle and an /autograder copy each: hundreds of MiB), removed once the file is done. */
+const made: string[] = [];
+function scratch(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 describe('Gradescope', () => {
   let out: string;
   let zip: string;
   beforeAll(() => {
-    const base = mkdtempSync(join(tmpdir(), 'socklab-gs-'));
+    const base = scratch('socklab-gs-');
     out = join(base, 'bundle');
     zip = join(base, 'autograder.zip');
     bundle('gradescope', out, ['--zip', zip]);
@@ -43,7 +54,7 @@ describe('Gradescope', () => {
 
   /** A fresh /autograder: source/ is the bundle (as Gradescope unzips it), submission/ a copy of SUB. */
   function autograder(sub: string, env: Record<string, string> = {}): { root: string; results: any; out: string } {
-    const root = mkdtempSync(join(tmpdir(), 'socklab-autograder-'));
+    const root = scratch('socklab-autograder-');
     cpSync(out, join(root, 'source'), { recursive: true });
     cpSync(join(SUBS, sub), join(root, 'submission'), { recursive: true });
     const r = sh(join(root, 'source', 'run_autograder'), [], { AUTOGRADER_ROOT: root, SOCKLAB, ...env }, root);
@@ -96,7 +107,7 @@ describe('Gradescope', () => {
   }, 60_000);
 
   it('setup.sh installs socklab from the tarball (Node 20 is there: no apt-get), and run_autograder uses it', () => {
-    const root = mkdtempSync(join(tmpdir(), 'socklab-autograder-'));
+    const root = scratch('socklab-autograder-');
     cpSync(out, join(root, 'source'), { recursive: true });
     // An apt-get that fails, first on PATH: setup.sh must not need it where Node >= 20 is installed.
     const bin = join(root, 'fakebin');
@@ -129,13 +140,13 @@ describe('Gradescope', () => {
 describe('PrairieLearn', () => {
   let out: string;
   beforeAll(() => {
-    out = join(mkdtempSync(join(tmpdir(), 'socklab-pl-')), 'bundle');
+    out = join(scratch('socklab-pl-'), 'bundle');
     bundle('prairielearn', out);
   }, 120_000);
 
   /** A fresh /grade: tests/ (or serverFilesCourse/) from the bundle, student/ a copy of SUB. */
   function grade(sub: string, where: 'tests' | 'serverFilesCourse' = 'tests'): { root: string; results: any } {
-    const root = mkdtempSync(join(tmpdir(), 'socklab-grade-'));
+    const root = scratch('socklab-grade-');
     cpSync(join(out, 'tests'), join(root, where), { recursive: true });
     cpSync(join(SUBS, sub), join(root, 'student'), { recursive: true });
     const r = sh(join(root, where, 'run.sh'), [], { GRADE_ROOT: root, SOCKLAB }, root);
@@ -173,7 +184,7 @@ describe('PrairieLearn', () => {
   }, 120_000);
 
   it('when socklab itself fails, the results say the submission could not be graded', () => {
-    const root = mkdtempSync(join(tmpdir(), 'socklab-grade-'));
+    const root = scratch('socklab-grade-');
     cpSync(join(out, 'tests'), join(root, 'tests'), { recursive: true });
     mkdirSync(join(root, 'student'));
     const r = sh(join(root, 'tests', 'run.sh'), [], { GRADE_ROOT: root, SOCKLAB: '/bin/false' }, root);
@@ -184,7 +195,7 @@ describe('PrairieLearn', () => {
 
 describe('grade-bundle.js refuses', () => {
   it('a bad kind, a missing spec and a non-empty directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-gb-'));
+    const dir = scratch('socklab-gb-');
     const run = (...a: string[]) => sh(process.execPath, [join(ROOT, 'scripts', 'grade-bundle.js'), ...a]);
     expect(run('moodle', SPEC, join(dir, 'x')).status).toBe(2);
     expect(run('gradescope', join(dir, 'nope.yaml'), join(dir, 'x')).out).toContain('nope.yaml: no such file');
