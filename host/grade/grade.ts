@@ -63,12 +63,21 @@ function notRun(t: TestSpec, why: string): TestResult {
  * thread does not compile it again. Undefined when the spec has none.
  */
 const models = new Map<string, Promise<Record<string, string> | undefined>>();
+/** The model solutions' build directories: their modules serve every submission graded here, so they go when the process (or thread) does. */
+const solutionDirs: string[] = [];
+function solutionDir(): string {
+  if (solutionDirs.length === 0) process.once('exit', () => solutionDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const d = mkdtempSync(join(tmpdir(), 'socklab-solution-'));
+  solutionDirs.push(d);
+  return d;
+}
+
 export function buildModel(spec: GradingSpec): Promise<Record<string, string> | undefined> {
   const sol = spec.solution;
   if (!sol) return Promise.resolve(undefined);
   let m = models.get(spec.file);
   if (!m) {
-    m = buildSubmission(spec, sol.dir, mkdtempSync(join(tmpdir(), 'socklab-solution-'))).then((b) => {
+    m = buildSubmission(spec, sol.dir, solutionDir()).then((b) => {
       if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
       return b.modules;
     });
