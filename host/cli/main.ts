@@ -216,7 +216,7 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
     .option('--only <TEXT>', 'only the tests whose name contains TEXT (repeatable)', collect)
     .option('--jobs <N>', 'batch mode: submissions graded at once (default: one per core)')
     .option('--queue <URL>', 'batch mode through a queue (redis://HOST:PORT[/DB]) graded by socklab worker')
-    .option('--quiet', 'no summary on the terminal')
+    .option('--quiet', 'print only the score line (--submission), nothing in batch mode')
     .addHelpText('after', '\nexit status: 0 when grading finished, whatever the scores; 1 when socklab failed;\n2 for a bad spec or bad options.\n')
     .action(async () => {
       // The grader reads its own options (host/grade/command.ts); commander has checked their names.
