@@ -135,7 +135,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--report <FILE>', 'write a visual report of the run (one self-contained HTML file; docs/tracing.md)')
     .option('--pcap-host <H,...>', 'record what these hosts send and receive, as tcpdump on each would (lost packets are not received)')
     .addOption(new Option('--pcap-format <FMT>', 'pcap (default) or pcapng: one interface per host, each packet on the sender\'s when it leaves and the receiver\'s when it arrives').choices(['pcap', 'pcapng']))
-    .option('--summary', 'a table of calls, errors and time per syscall at the end (strace -c)')
+    .option('--summary', 'the trace, then a table of calls, errors and time per syscall (strace -C)')
     .option('--trace-failed-only', 'only calls that failed (strace -Z)')
     .option('--trace-successful-only', 'only calls that succeeded (strace -z)')
     .addOption(new Option('--net <MODE>', "virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX stream sockets under a --dir) use the host's network through Node, deny by default (docs/real-network.md); implies --real-time").choices(['virtual', 'real']))
@@ -216,7 +216,7 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
     .option('--only <TEXT>', 'only the tests whose name contains TEXT (repeatable)', collect)
     .option('--jobs <N>', 'batch mode: submissions graded at once (default: one per core)')
     .option('--queue <URL>', 'batch mode through a queue (redis://HOST:PORT[/DB]) graded by socklab worker')
-    .option('--quiet', 'no summary on the terminal')
+    .option('--quiet', 'print only the score line (--submission), nothing in batch mode')
     .addHelpText('after', '\nexit status: 0 when grading finished, whatever the scores; 1 when socklab failed;\n2 for a bad spec or bad options.\n')
     .action(async () => {
       // The grader reads its own options (host/grade/command.ts); commander has checked their names.

@@ -46,7 +46,7 @@ options:
                         mode, and a submission's tests at once when there are fewer
   --queue URL           batch mode through a queue: redis://HOST:PORT[/DB]; the jobs are
                         graded by \`socklab worker --queue URL\` on any number of machines
-  --quiet               no summary on the terminal
+  --quiet               print only the score line (--submission), nothing in batch mode
 
 exit status: 0 when grading finished, whatever the scores; 1 when socklab failed;
 2 for a bad spec, bad options or a missing submission directory.
