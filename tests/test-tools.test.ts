@@ -24,8 +24,8 @@ describe('npm test without root and without the Debian tools', () => {
     const asNobody = process.getuid?.() === 0 ? [spawnSync('sh', ['-c', 'command -v setpriv'], { encoding: 'utf8' }).stdout.trim(), '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
     const cmd = [...asNobody, process.execPath, join(ROOT, 'scripts', 'setup-tests.js')];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: ROOT, env: { PATH: bin, HOME: tmpdir() }, encoding: 'utf8', timeout: 120_000 });
-    expect(r.stderr).toContain('cannot install gcc tshark curl netcat-openbsd');
-    expect(r.stderr).toContain('sudo apt-get install -y --no-install-recommends gcc tshark curl netcat-openbsd');
+    expect(r.stderr).toContain('cannot install gcc strace python3 tshark curl netcat-openbsd');
+    expect(r.stderr).toContain('sudo apt-get install -y --no-install-recommends gcc strace python3 tshark curl netcat-openbsd');
     expect(r.stdout).toContain('test guests ready');
     expect(r.status, r.stderr).toBe(0);
   });
