@@ -8,7 +8,8 @@
 // (yowasp-child.ts, asc-child.ts) whose
 // resident memory is watched (an address-space limit cannot work there: V8
 // reserves guard regions of many GiB for each wasm memory) and which is killed
-// at either limit.
+// at either limit. asc's child does one build; @yowasp/clang's is kept for the
+// next job of its thread (loading LLVM is most of a small compile's cost).
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,7 @@ export interface LimitedResult {
 }
 
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /**
  * A CPU-time limit as a backstop for the wall-time one: should whoever started the compiler go away (a
@@ -162,9 +164,13 @@ class YowaspChild {
   constructor(readonly memoryMb: number, cpuSeconds: number) {
     // The JS heap is bounded too (the file trees live there); the wasm memory is what the RSS watch sees.
     const node = [`--max-old-space-size=${Math.max(64, memoryMb)}`, '--expose-gc'];
-    // Node under prlimit's CPU backstop (the IPC channel's fd passes through its exec): a soft limit the child
+    // Node under prlimit's CPU backstop (the IPC channel's fd passes through the execs): a soft limit the child
     // moves forward at each job's start, so the backstop holds per job.
-    const exec = PRLIMIT ? { execPath: PRLIMIT, execArgv: [`--cpu=${cpuSeconds}:unlimited`, '--', process.execPath, ...node] } : { execArgv: node };
+    const argv = [...(PRLIMIT ? [PRLIMIT, `--cpu=${cpuSeconds}:unlimited`, '--'] : []), process.execPath, ...node];
+    // Killed by the kernel when the thread that started it ends (a lane terminated at a submission's budget,
+    // or the grader's exit), even mid-compile: its parent-death signal is the starting thread's.
+    if (SETPRIV) argv.unshift(SETPRIV, '--pdeathsig', 'KILL', '--');
+    const exec = { execPath: argv[0]!, execArgv: argv.slice(1) };
     this.proc = fork(childScript('yowasp-child.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...exec });
     this.proc.stderr!.on('data', (b: Buffer) => { if (this.errText.length < 65536) this.errText += b.toString(); });
     this.proc.on('message', (m: FromYowaspChild) => {

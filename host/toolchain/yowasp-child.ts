@@ -11,10 +11,13 @@ import type { YowaspJob, YowaspRun, FromYowaspChild } from './limited.js';
 type Tree = { [name: string]: Tree | string | Uint8Array };
 type Commands = Record<string, (a: string[] | null, t: Tree, o: object) => Promise<Tree | undefined>>;
 
+/** Resident set once LLVM is loaded: what a child holds between jobs when a job's memory is given back. */
+let loadedRss = 0;
 const loaded: Promise<Commands> = (async () => {
   const { commands } = (await import('@yowasp/clang')) as unknown as { commands: Commands };
   // Fetches and compiles LLVM's modules and resources, quietly (it logs progress to stdout by default).
   await commands['wasm-ld']!(null, {}, { fetchProgress: () => {} });
+  loadedRss = process.memoryUsage.rss();
   return commands;
 })();
 // A load failure is each job's answer, not an unhandled rejection.
@@ -74,8 +77,9 @@ async function run(m: YowaspJob): Promise<void> {
 }
 
 function reply(run: YowaspRun): void {
-  // The job's wasm memory goes back now, so the next job's resident set (which the parent watches) starts low.
-  (globalThis as { gc?: () => void }).gc?.();
+  // A big job's wasm memory goes back now (not at some later collection), so the next job's resident set,
+  // which the parent watches, starts low.
+  if (process.memoryUsage.rss() > loadedRss + (64 << 20)) (globalThis as { gc?: () => void }).gc?.();
   process.send!({ t: 'done', run, rss: process.memoryUsage.rss() } satisfies FromYowaspChild);
   armIdle();
 }
