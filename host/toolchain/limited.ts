@@ -163,7 +163,9 @@ class YowaspChild {
 
   constructor(readonly memoryMb: number, cpuSeconds: number) {
     // The JS heap is bounded too (the file trees live there); the wasm memory is what the RSS watch sees.
-    const node = [`--max-old-space-size=${Math.max(64, memoryMb)}`, '--expose-gc'];
+    // LLVM's 75 MB of WebAssembly compiled as its functions are first called (a small compile calls few of
+    // them), not all at load.
+    const node = [`--max-old-space-size=${Math.max(64, memoryMb)}`, '--expose-gc', '--wasm-lazy-compilation', '--wasm-lazy-validation'];
     // Node under prlimit's CPU backstop (the IPC channel's fd passes through the execs): a soft limit the child
     // moves forward at each job's start, so the backstop holds per job.
     const argv = [...(PRLIMIT ? [PRLIMIT, `--cpu=${cpuSeconds}:unlimited`, '--'] : []), process.execPath, ...node];
