@@ -179,8 +179,14 @@ class YowaspChild {
       if (m.t === 'start') this.waiter?.onStart();
       else this.waiter?.onDone(m);
     });
-    this.proc.on('error', () => this.retire());
+    // A child that could not start reports only 'error': the job in flight ends with it.
+    this.proc.on('error', (e) => {
+      if (this.proc.pid !== undefined && this.proc.exitCode === null && this.proc.signalCode === null) return this.retire();
+      this.errText += e.message;
+      this.proc.emit('exit', null, null);
+    });
     this.proc.on('exit', (code, signal) => {
+      if (this.dead) return;
       this.dead = true;
       clearInterval(this.ping);
       if (pooled === this) pooled = undefined;
