@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { ROOT } from './helpers.js';
 import { findToolchain } from '../host/toolchain/toolchains.js';
 import { runNative } from '../host/toolchain/limited.js';
+// The built module: its compiler child is the built yowasp-child.js beside it.
+import { closeYowasp, runYowasp } from '../dist/host/toolchain/limited.js';
 
 const CLI = join(ROOT, 'bin', 'socklab.js');
 /** A bound, not a synchronisation: a bomb that hangs the grader fails the test instead of the suite. */
@@ -42,7 +44,7 @@ const BOMBS: Record<string, Record<string, string>> = {
 
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
-function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<string, Record<string, string>>, lang: 'c' | 'assemblyscript' = 'c'): { status: number | null; results: Record<string, Gradescope>; stderr: string; tmpLeft: string[] } {
+function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<string, Record<string, string>>, lang: 'c' | 'assemblyscript' = 'c', extra: string[] = [], env: Record<string, string> = {}): { status: number | null; results: Record<string, Gradescope>; stderr: string; tmpLeft: string[] } {
   const tmp = mkdtempSync(join(tmpdir(), `socklab-compile-limits-${toolchain}-`));
   writeFileSync(join(tmp, 'grading.yaml'), spec(seconds, lang));
   for (const [name, files] of Object.entries(subs)) {
@@ -53,8 +55,8 @@ function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<s
   const crashDir = join(tmp, 'tmp');
   mkdirSync(crashDir);
   const out = join(tmp, 'out');
-  const r = spawnSync(process.execPath, [CLI, 'grade', join(tmp, 'grading.yaml'), '--submissions', ...Object.keys(subs).map((n) => join(tmp, 'subs', n)), '--out', out, '--quiet'], {
-    encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 64 << 20, env: { ...process.env, SOCKLAB_TOOLCHAIN: toolchain, TMPDIR: crashDir },
+  const r = spawnSync(process.execPath, [CLI, 'grade', join(tmp, 'grading.yaml'), '--submissions', ...Object.keys(subs).map((n) => join(tmp, 'subs', n)), '--out', out, '--quiet', ...extra], {
+    encoding: 'utf8', timeout: TIMEOUT, maxBuffer: 64 << 20, env: { ...process.env, SOCKLAB_TOOLCHAIN: toolchain, TMPDIR: crashDir, ...env },
   });
   const results: Record<string, Gradescope> = {};
   for (const name of Object.keys(subs)) {
@@ -122,6 +124,79 @@ describe('compile limits, @yowasp/clang', () => {
     expect(r.output).toMatch(reason);
   });
 }, TIMEOUT);
+
+/**
+ * Processes whose environment holds `mark` and that live on: not a zombie, no SIGKILL on its way (a child
+ * whose parent-death signal the grader's exit sent may not have run to its end yet).
+ */
+function processesLiving(mark: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').includes(mark)) continue;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const state = /^State:\s+(\S)/m.exec(status)![1]!;
+      const pending = [/^SigPnd:\s+(\S+)/m, /^ShdPnd:\s+(\S+)/m].map((re) => BigInt(`0x${re.exec(status)![1]}`)).reduce((a, b) => a | b);
+      if (state !== 'Z' && state !== 'X' && !(pending & (1n << 8n))) found.push(`${pid} ${state} ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ')}`);
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return found;
+}
+
+describe('compile limits, @yowasp/clang: one lane, its compiler child across submissions', () => {
+  // One lane: the bomb's compile kills the lane's child; the honest submissions after it get a fresh one.
+  const subs = { a: { 'prog.c': HELLO }, b: BOMBS['include-tree']!, c: { 'prog.c': HELLO.replace('hello', 'hello') + '/* c */\n' } };
+  const mark = `SOCKLAB_TEST_MARK=${process.pid}-${Date.now()}`;
+  let run: ReturnType<typeof gradeBatch>;
+  beforeAll(() => void (run = gradeBatch('npm', 3, subs, 'c', ['--jobs', '1'], { SOCKLAB_TEST_MARK: mark.split('=')[1]! })), TIMEOUT);
+
+  it('the submission after a killed compile compiles and passes', () => {
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.results.a!.score).toBe(1);
+    expect(run.results.b!.score).toBe(0);
+    expect(run.results.b!.output).toMatch(/^compile exceeded 3 s$/m);
+    expect(run.results.c!.score).toBe(1);
+  });
+
+  it('no compiler child outlives the grader', () => {
+    // The grader has exited: nothing started with its environment runs on.
+    expect(processesLiving(mark)).toEqual([]);
+  });
+}, TIMEOUT);
+
+describe('runYowasp', () => {
+  const limits = { seconds: 3, memoryMb: 1024 };
+  const compile = (tree: Record<string, string>, src = '/src/x.c') => runYowasp('clang', ['--target=wasm32-wasip1', '-c', src, '-o', '/out/x.o'], tree, limits);
+
+  it('runs jobs in one child, each on its own files', async () => {
+    const first = await compile({ src: { 'x.c': 'int f(int x) { return x + 1; }\n', 'secret.h': '#define SECRET 42\n' } } as never);
+    expect(first.error).toBeUndefined();
+    expect(Object.keys((first.files as { out: object }).out)).toEqual(['x.o']);
+    // The next job's tree has no secret.h: the first job's files are not there to be found.
+    const second = await compile({ src: { 'x.c': '#include "secret.h"\nint g(void) { return SECRET; }\n' } } as never);
+    expect(second.pid).toBe(first.pid);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/'secret.h' file not found/);
+    expect(Object.keys(second.files ?? {})).not.toContain('out');
+  }, TIMEOUT);
+
+  it('a job killed at its time limit takes its child with it; the next job gets a fresh one', async () => {
+    const before = await compile({ src: { 'x.c': 'int f(void) { return 1; }\n' } } as never);
+    const bomb = await compile({ src: { 'x.c': BOMBS['include-tree']!['prog.c']!, 'self.h': BOMBS['include-tree']!['self.h']! } } as never);
+    expect(bomb.stop).toEqual({ kind: 'time', message: 'compile exceeded 3 s' });
+    expect(bomb.files).toBeUndefined();
+    // Killed: gone, or a zombie waiting for its reaper.
+    const state = existsSync(`/proc/${bomb.pid}/stat`) ? readFileSync(`/proc/${bomb.pid}/stat`, 'utf8').split(') ')[1]![0] : 'gone';
+    expect(['gone', 'Z', 'X']).toContain(state);
+    const after = await compile({ src: { 'x.c': 'int f(void) { return 2; }\n' } } as never);
+    expect(bomb.pid).toBe(before.pid);
+    expect(after.pid).not.toBe(bomb.pid);
+    expect(Object.keys((after.files as { out: object }).out)).toEqual(['x.o']);
+    closeYowasp();
+  }, TIMEOUT);
+});
 
 // 2^30 instantiations of generic functions, 30 deep: asc's time and memory grow without end.
 const AS_BOMB = [

@@ -8,7 +8,8 @@
 // (yowasp-child.ts, asc-child.ts) whose
 // resident memory is watched (an address-space limit cannot work there: V8
 // reserves guard regions of many GiB for each wasm memory) and which is killed
-// at either limit.
+// at either limit. asc's child does one build; @yowasp/clang's is kept for the
+// next job of its thread (loading LLVM is most of a small compile's cost).
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,7 @@ export interface LimitedResult {
 }
 
 const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 /**
  * A CPU-time limit as a backstop for the wall-time one: should whoever started the compiler go away (a
@@ -130,9 +132,157 @@ function childScript(name = 'yowasp-child.js'): string {
   throw new Error(`cannot find ${name} beside the toolchain modules`);
 }
 
-/** Runs one @yowasp/clang command (clang, wasm-ld, ar) in a child process under the limits. */
-export function runYowasp(command: string, args: string[], tree: Tree, l: CompileLimits): Promise<YowaspRun> {
-  return runChild('yowasp-child.js', { command, args, tree }, l);
+/** A job for yowasp-child.js. */
+export interface YowaspJob {
+  command: string;
+  args: string[];
+  tree: Tree;
+  /** The job's CPU backstop, seconds from its start; prlimit, when there is one, moves the child's soft limit. */
+  cpuSeconds: number;
+  prlimit?: string;
+}
+
+/** What yowasp-child.js says: a job started (its limits run from here), and a job's answer with the child's resident set after it. */
+export type FromYowaspChild = { t: 'start' } | { t: 'done'; run: YowaspRun; rss: number };
+
+/** How often a lane's idle child hears from it (yowasp-child.ts exits after 20 s of silence: its lane is gone). */
+const PING_MS = 2000;
+
+/**
+ * One @yowasp/clang child kept across compiles, so that LLVM is loaded once per grading lane (a worker
+ * thread: this module's state is per thread), not once per compile. Jobs run one at a time; any kill (a
+ * limit) or death retires it, and the next job starts a fresh one.
+ */
+class YowaspChild {
+  readonly proc: ChildProcess;
+  dead = false;
+  private errText = '';
+  private readonly ping: NodeJS.Timeout;
+  /** The answer of the job in flight. */
+  private waiter?: { onStart: () => void; onDone: (m: { run: YowaspRun; rss: number }) => void; onExit: (code: number | null, signal: NodeJS.Signals | null, stderr: string) => void };
+
+  constructor(readonly memoryMb: number, cpuSeconds: number) {
+    // The JS heap is bounded too (the file trees live there); the wasm memory is what the RSS watch sees.
+    // LLVM's 75 MB of WebAssembly compiled as its functions are first called (a small compile calls few of
+    // them), not all at load.
+    const node = [`--max-old-space-size=${Math.max(64, memoryMb)}`, '--expose-gc', '--wasm-lazy-compilation', '--wasm-lazy-validation'];
+    // Node under prlimit's CPU backstop (the IPC channel's fd passes through the execs): a soft limit the child
+    // moves forward at each job's start, so the backstop holds per job.
+    const argv = [...(PRLIMIT ? [PRLIMIT, `--cpu=${cpuSeconds}:unlimited`, '--'] : []), process.execPath, ...node];
+    // Killed by the kernel when the thread that started it ends (a lane terminated at a submission's budget,
+    // or the grader's exit), even mid-compile: its parent-death signal is the starting thread's.
+    if (SETPRIV) argv.unshift(SETPRIV, '--pdeathsig', 'KILL', '--');
+    const exec = { execPath: argv[0]!, execArgv: argv.slice(1) };
+    this.proc = fork(childScript('yowasp-child.js'), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...exec });
+    this.proc.stderr!.on('data', (b: Buffer) => { if (this.errText.length < 65536) this.errText += b.toString(); });
+    this.proc.on('message', (m: FromYowaspChild) => {
+      if (m.t === 'start') this.waiter?.onStart();
+      else this.waiter?.onDone(m);
+    });
+    // A child that could not start reports only 'error': the job in flight ends with it.
+    this.proc.on('error', (e) => {
+      if (this.proc.pid !== undefined && this.proc.exitCode === null && this.proc.signalCode === null) return this.retire();
+      this.errText += e.message;
+      this.proc.emit('exit', null, null);
+    });
+    this.proc.on('exit', (code, signal) => {
+      if (this.dead) return;
+      this.dead = true;
+      clearInterval(this.ping);
+      if (pooled === this) pooled = undefined;
+      this.waiter?.onExit(code, signal, this.errText);
+      this.waiter = undefined;
+    });
+    this.ping = setInterval(() => { if (!this.dead && !this.waiter) this.proc.send({ t: 'ping' }, () => {}); }, PING_MS);
+    this.ping.unref();
+    this.idle();
+  }
+
+  /** An idle child keeps no one waiting: a grader (or a build) exits past it, and the child then sees its channel close. */
+  private idle(): void {
+    this.proc.unref();
+    (this.proc.channel as { unref?: () => void } | undefined)?.unref?.();
+    (this.proc.stderr as { unref?: () => void } | null)?.unref?.();
+  }
+
+  private busy(): void {
+    this.proc.ref();
+    (this.proc.channel as { ref?: () => void } | undefined)?.ref?.();
+    (this.proc.stderr as { ref?: () => void } | null)?.ref?.();
+  }
+
+  retire(): void {
+    if (pooled === this) pooled = undefined;
+    if (!this.dead) this.proc.kill('SIGKILL');
+  }
+
+  run(command: string, args: string[], tree: Tree, l: CompileLimits): Promise<YowaspRun> {
+    return new Promise((resolveRun) => {
+      let stop: LimitStop | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      const end = (s: LimitStop): void => {
+        stop ??= s;
+        this.retire();
+      };
+      // Memory is watched from the job's send (the load counts: a child whose LLVM alone exceeds the limit
+      // cannot compile under it); the wall time from the child's start of the job (not LLVM's load).
+      const watch = setInterval(() => {
+        const rss = rssBytes(this.proc.pid!);
+        if (rss !== undefined && rss > l.memoryMb * 1024 * 1024) end({ kind: 'memory', message: memoryMessage(l) });
+      }, 50);
+      const settle = (r: YowaspRun): void => {
+        clearTimeout(timer);
+        clearInterval(watch);
+        this.waiter = undefined;
+        if (!this.dead) this.idle();
+        resolveRun(r);
+      };
+      this.waiter = {
+        onStart: () => void (timer = setTimeout(() => end({ kind: 'time', message: timeMessage(l) }), l.seconds * 1000)),
+        onDone: ({ run, rss }) => {
+          // A child that kept much of a job's memory would count it against the next submission's limit.
+          if (rss > (l.memoryMb * 1024 * 1024) / 2) this.retire();
+          settle(run);
+        },
+        onExit: (code, signal, childErr) => {
+          if (!stop && signal === 'SIGXCPU') stop = { kind: 'time', message: timeMessage(l) };
+          if (stop) settle({ stdout: '', stderr: '', stop });
+          // The heap limit ends the child with an abort: that too is the memory limit.
+          else if (/heap out of memory|Allocation failed/.test(childErr)) settle({ stdout: '', stderr: '', stop: { kind: 'memory', message: memoryMessage(l) } });
+          else settle({ stdout: '', stderr: '', error: `the compiler's process ended (${signal ?? `exit ${code}`}): ${childErr.trim().split('\n').slice(-3).join(' ')}` });
+        },
+      };
+      this.busy();
+      this.proc.send({ command, args, tree, cpuSeconds: cpuSeconds(l), ...(PRLIMIT ? { prlimit: PRLIMIT } : {}) } satisfies YowaspJob, (e) => {
+        if (e && !this.dead) this.retire();
+      });
+    });
+  }
+}
+
+/** This thread's child, while it lives. */
+let pooled: YowaspChild | undefined;
+/** Jobs of this thread, one at a time. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one @yowasp/clang command (clang, wasm-ld, ar) in this thread's compiler child under the limits;
+ * `pid` says which child ran it.
+ */
+export function runYowasp(command: string, args: string[], tree: Tree, l: CompileLimits): Promise<YowaspRun & { pid?: number }> {
+  const job = queue.then(async () => {
+    // The JS heap's bound is the child's from its start: other limits need another child.
+    if (pooled && (pooled.dead || pooled.memoryMb !== l.memoryMb)) pooled.retire();
+    const child = (pooled ??= new YowaspChild(l.memoryMb, cpuSeconds(l)));
+    return { ...(await child.run(command, args, tree, l)), pid: child.proc.pid };
+  });
+  queue = job.catch(() => {});
+  return job;
+}
+
+/** Ends this thread's compiler child (the next runYowasp starts another). */
+export function closeYowasp(): void {
+  pooled?.retire();
 }
 
 /** The answer of asc-child.js: asc's diagnostics, and whether it failed. */
