@@ -223,7 +223,8 @@ describe('what strace and wasmtime users type', () => {
     [['-f', '-e', 'trace=connect'], "unknown option '-f' (every process is traced already"],
     [['-e', 'trace=connect'], "unknown option '-e' (strace's -e trace=SET is --trace-only SET here"],
     [['-o', 'x.trace'], "unknown option '-o' (strace's -o FILE is --trace=FILE here)"],
-    [['-c'], "unknown option '-c' (strace's -c is --summary here)"],
+    [['-c'], "unknown option '-c' (strace's -c is --summary-only here)"],
+    [['-C'], "unknown option '-C' (strace's -C is --summary here)"],
   ])('strace flags before the module (%j) get the socklab name', async (flags, text) => {
     const r = await socklab(['run', ...flags, HELLO]);
     expect(r.status).toBe(2);

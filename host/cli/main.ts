@@ -44,7 +44,8 @@ const STRACE_FLAGS: Record<string, string> = {
   '-o': "strace's -o FILE is --trace=FILE here",
   '-f': 'every process is traced already, as strace -f does: leave -f out',
   '-ff': "strace's -ff -o FILE is --trace-ff --trace=FILE here",
-  '-c': "strace's -c is --summary here",
+  '-c': "strace's -c is --summary-only here",
+  '-C': "strace's -C is --summary here",
   '-s': "strace's -s N is --trace-strsize N here",
   '-tt': "strace's -tt is --trace-time absolute here",
   '-r': "strace's -r is --trace-time relative here",
@@ -136,6 +137,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--pcap-host <H,...>', 'record what these hosts send and receive, as tcpdump on each would (lost packets are not received)')
     .addOption(new Option('--pcap-format <FMT>', 'pcap (default) or pcapng: one interface per host, each packet on the sender\'s when it leaves and the receiver\'s when it arrives').choices(['pcap', 'pcapng']))
     .option('--summary', 'the trace, then a table of calls, errors and time per syscall (strace -C)')
+    .option('--summary-only', 'only the table of calls, errors and time per syscall, no trace lines (strace -c)')
     .option('--trace-failed-only', 'only calls that failed (strace -Z)')
     .option('--trace-successful-only', 'only calls that succeeded (strace -z)')
     .addOption(new Option('--net <MODE>', "virtual (default) or real: AF_INET/AF_INET6 sockets (and AF_UNIX stream sockets under a --dir) use the host's network through Node, deny by default (docs/real-network.md); implies --real-time").choices(['virtual', 'real']))
@@ -382,6 +384,7 @@ interface RunFlags {
   traceOnly?: string;
   traceFormat?: 'text' | 'jsonl';
   summary?: boolean;
+  summaryOnly?: boolean;
   traceFailedOnly?: boolean;
   traceSuccessfulOnly?: boolean;
   inject?: string[];
@@ -553,7 +556,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   for (const h of pcapHosts ?? []) knownHost('pcap-host', h);
 
   const fmt = f.traceFormat;
-  const tracing = f.trace !== undefined || fmt !== undefined || f.summary === true;
+  const tracing = f.trace !== undefined || fmt !== undefined || f.summary === true || f.summaryOnly === true;
   const netMode = f.net ?? scenario?.net;
   const policy = {
     allowConnect: [...(scenario?.policy?.allowConnect ?? []), ...(f.allowConnect ?? [])],
@@ -583,6 +586,11 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   if (f.pcap) outputFile('pcap', f.pcap);
   if (f.report) outputFile('report', f.report);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
+  if (f.summaryOnly) {
+    // strace -c prints a table and nothing else: no lines to put in another format, split per process or draw.
+    const clash = f.summary ? '--summary' : fmt === 'jsonl' ? '--trace-format jsonl' : f.traceFf ? '--trace-ff' : f.report ? '--report' : undefined;
+    if (clash) throw new UsageError(`--summary-only prints only the table (strace -c): it does not go with ${clash}${f.summary ? ' (the trace and the table, strace -C)' : ''}`);
+  }
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
   const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
   if (f.pcapFormat && !f.pcap) throw new UsageError('--pcap-format needs --pcap FILE');
@@ -619,6 +627,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
             classes: f.traceOnly?.split(','),
             format: report ? 'jsonl' : fmt,
             summary: f.summary,
+            summaryOnly: f.summaryOnly,
             failedOnly: f.traceFailedOnly,
             successfulOnly: f.traceSuccessfulOnly,
             perProcess: f.traceFf,

@@ -107,10 +107,10 @@ export class Session {
       // names.js only for --trace-only: a module less to load (about 1 ms) for every other traced run.
       const [{ createTextTracer }, classes] = await Promise.all([import('../trace/strace.js'), t.classes && import('../trace/names.js').then((m) => m.expandCallSet(t.classes!))]);
       this.tracer = createTextTracer((text, pid) => io.trace!(text, pid), {
-        strSize: t.strSize, classes, format: t.format, summary: t.summary,
+        strSize: t.strSize, classes, format: t.format, summary: t.summary, summaryOnly: t.summaryOnly,
         onlyPids: t.pids, hosts: t.hosts, time: t.time, wall: t.wall, hex: t.hex, fds: t.fds, perProcess: t.perProcess && t.file !== undefined,
         failedOnly: t.failedOnly, successfulOnly: t.successfulOnly, library: t.library,
-        ...(t.format === 'jsonl' && io.summary ? { summaryOut: (text: string) => io.summary!(text) } : {}),
+        ...(t.format === 'jsonl' && io.summary && !t.summaryOnly ? { summaryOut: (text: string) => io.summary!(text) } : {}),
         ...(io.traceTarget ? { target: io.traceTarget, defer: io.traceDefer === true } : {}),
       });
       this.kernel.observer = this.tracer;

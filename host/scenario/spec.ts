@@ -105,6 +105,8 @@ export interface RunSpec {
     fds?: number[];
     format?: 'text' | 'jsonl';
     summary?: boolean;
+    /** The table alone, no trace lines (strace -c). */
+    summaryOnly?: boolean;
     time?: 'elapsed' | 'absolute' | 'relative' | 'none';
     hex?: 'none' | 'nonascii' | 'all';
     wall?: boolean;

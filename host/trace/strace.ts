@@ -49,8 +49,10 @@ export interface TraceEvent {
 export interface TextTraceOptions {
   /** text (strace) or jsonl. */
   format?: 'text' | 'jsonl';
-  /** Append strace -c's table when the run ends. */
+  /** Append strace -C's table when the run ends. */
   summary?: boolean;
+  /** The table alone, no lines (strace -c): implies summary; it goes where the lines would (or to summaryOut). */
+  summaryOnly?: boolean;
   /** Longest string shown before "..." (strace -s). */
   strSize?: number;
   /** One file per process (strace -ff): lines carry no [pid N] prefix. */
@@ -398,6 +400,12 @@ export type TextTracer = SyscallObserver & RawSyscallHooks & {
 };
 
 export function createTextTracer(write: (line: string, pid?: number) => void, opts: TextTraceOptions = {}): TextTracer {
+  if (opts.summaryOnly) {
+    // strace -c: every call is counted as for -C, no line goes out (none is written in place either), the table goes where the lines would.
+    const out = write;
+    opts = { ...opts, summary: true, target: undefined, defer: false, summaryOut: opts.summaryOut ?? ((text: string): void => out(text)) };
+    write = () => {};
+  }
   const max = opts.strSize ?? 32;
   const q = (b: Uint8Array, m: number): string => quote(b, m, opts.hex ?? 'none');
   const sockaddrText = (mem: GuestMemory, ptr: number, len: number): string => sockaddrAt(mem, ptr, len, q);
