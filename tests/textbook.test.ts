@@ -3,6 +3,7 @@
 // gcc and run on this machine, built with socklab and run on the virtual network;
 // stdout, stderr and the exit status must be the same. Their socket calls are
 // compared with real strace's in tests/strace-diff.test.ts.
+import { wellNested } from './trace-nesting.js';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -15,29 +16,6 @@ const dir = join(ROOT, 'tests', 'c');
 const programs = readdirSync(dir).filter((f) => /^tb2?_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
 const bin = mkdtempSync(join(tmpdir(), 'socklab-textbook-'));
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
-
-/**
- * What strace can show of one process: a call another process's line cut in two resumes under its own
- * name, and a signal is delivered between calls, never inside one (Linux delivers it on the way back to
- * user space: a woken call returns first, an interrupted one ends with ERESTART*). The lines that break this.
- */
-export function wellNested(trace: string): string[] {
-  const open = new Map<string, string>();
-  const bad: string[] = [];
-  for (const l of trace.split('\n')) {
-    const m = /^\[pid +(\d+)\] (.*)$/.exec(l);
-    if (!m) continue;
-    const [, pid, body] = m as unknown as [string, string, string];
-    const u = /^(\w+)\(.* <unfinished \.\.\.>$/.exec(body);
-    const r = /^<\.\.\. (\w+) resumed>/.exec(body);
-    if (r) {
-      if (open.get(pid) !== r[1]) bad.push(l);
-      open.delete(pid);
-    } else if (open.has(pid)) bad.push(l);
-    else if (u) open.set(pid, u[1]!);
-  }
-  return bad;
-}
 
 describe('textbook programs behave as on Linux', () => {
   it('wellNested finds a signal or a call inside an unfinished call', () => {

@@ -288,6 +288,8 @@ export class Kernel {
         p.exit = { ...e, service: 'early', reason: `service ${p.name} exited early with status ${e.status}${e.reason ? `: ${e.reason}` : ''}` };
       }
     } else this.liveClients--;
+    // The exit's line before the parent's SIGCHLD (its signal line, or the call it interrupts), as strace orders them.
+    this.observer?.onExit?.(p);
     this.reparent(p);
     this.onProcessExit?.(p);
     this.live--;
@@ -297,7 +299,6 @@ export class Kernel {
       this.runnable.splice(at, 1);
       this.dequeued(p);
     }
-    this.observer?.onExit?.(p);
   }
 
   /**

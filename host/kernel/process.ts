@@ -391,11 +391,63 @@ export class Process implements Waiter {
       this.kill(new Killed(name as SignalName, `killed by ${name}`));
       return;
     }
-    if (!blocked && s.ignored(sig)) return;
+    if (!blocked && s.ignored(sig)) {
+      if (this.kernel.observer?.onSignal !== undefined) this.traceIgnored(name as SignalName, info);
+      return;
+    }
     // A module without the SDK's trampoline only said it handles the signal (the old sigaction import): nothing to run.
     if (noHandler && s.disposition(sig) === 'handler') return;
     if (!s.pending.has(sig)) s.pending.set(sig, info);
     if (!blocked) this.interruptIfDeliverable();
+  }
+
+  /** Ignored signals that came during this process's own call, traced once that call's line is out. */
+  private ignoredSeen: { sig: SignalName; info: SigInfo }[] | undefined;
+
+  /**
+   * An ignored signal, discarded as Linux discards it, still shows in the trace as strace shows it (`--- SIGCHLD
+   * {...} ---`: ptrace reports the signals a process ignores). A call the process is blocked in shows as strace
+   * shows it then, ended `= ? ERESTARTSYS` (or ERESTARTNOHAND), the signal, and the same call again, which is
+   * what the call is to the program: restarted without a trace of it. Where ptrace would change what the program
+   * sees (epoll_wait's EINTR, a sleep's restart block, a count already moved, a socket timeout), the signal's
+   * line waits for the call's instead, as one that came during the process's own call (SIGPIPE from its write)
+   * does: strace sees it on the way back to user space.
+   */
+  private traceIgnored(sig: SignalName, info: SigInfo): void {
+    const obs = this.kernel.observer!;
+    const def = this.currentCall;
+    if (def === undefined) {
+      obs.onSignal?.(this, sig, info);
+      return;
+    }
+    if (this.state === 'blocked' && this.callStart >= 0 && this.callBytes === 0 && this.interrupted === undefined) {
+      const kind = restartKind(def, this.callDeadline >= 0);
+      if (kind.errno === 'ERESTARTSYS' || kind.errno === 'ERESTARTNOHAND') {
+        const args = this.blockedArgs ?? [];
+        obs.onSyscall(this, def, args, kind.code, this.callStart);
+        obs.onSignal?.(this, sig, info);
+        this.callStart = this.kernel.clock.now();
+        const raw = obs as SyscallObserver & RawSyscallHooks;
+        if (raw.onEnterRaw !== undefined) {
+          const [a, b, c, d, e, f, g, h, i] = args as number[];
+          raw.onEnterRaw(this, def, a!, b!, c!, d!, e!, f!, g!, h!, i!);
+        } else obs.onEnter?.(this, def, args);
+        obs.onSuspend?.(this, def, args);
+        return;
+      }
+    }
+    (this.ignoredSeen ??= []).push({ sig, info });
+  }
+  private retraceIgnored(): void {
+    const seen = this.ignoredSeen!;
+    this.ignoredSeen = undefined;
+    for (const x of seen) this.traceIgnored(x.sig, x.info);
+  }
+  private flushIgnored(): void {
+    const seen = this.ignoredSeen!;
+    this.ignoredSeen = undefined;
+    if (this.state === 'exited') return;
+    for (const x of seen) this.kernel.observer?.onSignal?.(this, x.sig, x.info);
   }
 
   /** Set by a handler that blocks with a signal deliverable: dispatch interrupts the call once it is recorded as blocked. */
@@ -451,7 +503,12 @@ export class Process implements Waiter {
       s.pending.delete(sig);
       const a = s.action(sig);
       if (!a || a.kind !== 2 || !this.exports.__socklab_sigtramp) {
-        if (s.ignored(sig) || (a?.kind === 2)) continue;
+        if (s.ignored(sig)) {
+          // Ignored when it was unblocked: discarded, and traced as strace shows it (see traceIgnored).
+          this.kernel.observer?.onSignal?.(this, signalName(sig) as SignalName, info);
+          continue;
+        }
+        if (a?.kind === 2) continue;
         const name = signalName(sig) as SignalName;
         this.kernel.observer?.onSignal?.(this, name, info);
         this.finishKilled(new Killed(name, `killed by ${name}`));
@@ -571,6 +628,8 @@ export class Process implements Waiter {
     if (r === BLOCKED) {
       this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
       if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
+      // Ignored signals that came while it ran (woken, or before it blocked): traced now that it waits (traceIgnored).
+      if (this.ignoredSeen !== undefined) this.retraceIgnored();
       // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through, or one that came while it was woken): interrupted at once, traced after its suspension.
       if (this.interruptAfterBlock || (this.hframes.length < MAX_SIGNAL_NESTING && this.signals.deliverable() !== undefined)) {
         this.interruptAfterBlock = false;
@@ -582,6 +641,7 @@ export class Process implements Waiter {
     if (obs !== undefined) {
       if (obs.onSyscallRaw !== undefined) obs.onSyscallRaw(this, def, r, this.callStart, a, b, c, d, e, f, g, h, i);
       else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+      if (this.ignoredSeen !== undefined) this.flushIgnored();
     }
     this.callStart = -1;
     this.callDeadline = -1;

@@ -44,7 +44,7 @@ export function trapSignal(err: Error): SignalName {
  * A write on a stream whose peer is gone: Linux sends SIGPIPE (si_code
  * SI_USER, si_pid the writer itself) unless the call passed MSG_NOSIGNAL,
  * and the call fails with EPIPE. SIGPIPE's default action ends the process
- * here and now; ignored, it is discarded; blocked, it stays pending; with a
+ * here and now; ignored, it is discarded (traced); blocked, it stays pending; with a
  * handler, the handler runs once the call has returned. Returns the errno
  * for the caller to return.
  */
@@ -56,7 +56,8 @@ export function brokenPipe(p: { signals: SignalState; pid: number; post(sig: num
   if (d === 'default' && !blocked) {
     throw new Killed('SIGPIPE', 'killed by SIGPIPE: wrote to a stream whose reading end is closed');
   }
-  if (d !== 'ignore') p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
+  // Ignored, post() discards it (a trace still shows it, as strace does); blocked, it stays pending even so (Linux).
+  p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
   return epipe;
 }
 
