@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +62,14 @@ int main(void) {
     _exit(4);
   }
   printf("epoll_wait: %d\n", epoll_wait(ep, &ev, 1, 500));
+
+  /* poll() with a timeout: a restart block on Linux (strace: restart_syscall); the signal shows after the call. */
+  struct pollfd pf = {.fd = ls, .events = POLLIN};
+  if (fork() == 0) {
+    usleep(1000);
+    _exit(5);
+  }
+  printf("poll: %d\n", poll(&pf, 1, 200));
 
   /* SIGPIPE ignored: EPIPE, and the signal's line after the write's. */
   int sv[2];
