@@ -19,6 +19,19 @@ describe('a call cut by a kill', () => {
     expect(o.trace!.trimEnd().split('\n').slice(-2)).toEqual(['[pid 2] readv(3<pipe:[1048576]>,  <unfinished ...>) = ?', '[pid 2] +++ killed by SIGKILL +++']);
   });
 
+  it('shows a call SIGTERM kills in as interrupted first (= ? ERESTARTSYS), then the signal, as strace does', async () => {
+    const o = await run({ processes: [{ module: guest('trace_killed_blocked'), args: ['TERM'] }], trace: { time: 'none' } });
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe('child killed by signal 15\n');
+    const lines = o.trace!.split('\n').filter((l) => l.startsWith('[pid 2]')).map((l) => l.replace(/ <\d+\.\d+>$/, ''));
+    expect(lines.slice(-4)).toEqual([
+      '[pid 2] readv(3<pipe:[1048576]>,  <unfinished ...>',
+      expect.stringMatching(/^\[pid 2\] <\.\.\. readv resumed>0x[0-9a-f]+, 1\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\)$/),
+      '[pid 2] --- SIGTERM {si_signo=SIGTERM, si_code=SI_USER, si_pid=1, si_uid=0} ---',
+      '[pid 2] +++ killed by SIGTERM +++',
+    ]);
+  });
+
   it('writes no line for the cut call in JSONL (a record is a call that returned)', async () => {
     const o = await run({ processes: [{ module: guest('trace_killed_blocked') }], trace: { format: 'jsonl' } });
     const child = o.trace!.trimEnd().split('\n').map((l) => JSON.parse(l) as { pid: number; call?: string; exit?: unknown }).filter((e) => e.pid === 2);

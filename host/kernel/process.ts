@@ -387,7 +387,11 @@ export class Process implements Waiter {
     const blocked = (s.mask & sigbit(sig) & ~UNBLOCKABLE) !== 0n;
     const noHandler = !this.exports?.__socklab_sigtramp;
     if (sig === 9 || (!blocked && s.disposition(sig) === 'default' && defaultAction(sig) !== 'ign')) {
-      if (sig !== 9) this.kernel.observer?.onSignal?.(this, name as SignalName, info);
+      if (sig !== 9) {
+        // Linux interrupts a blocked call before the signal kills (strace: "= ? ERESTARTSYS", then the signal).
+        this.traceInterruptedCall();
+        this.kernel.observer?.onSignal?.(this, name as SignalName, info);
+      }
       this.kill(new Killed(name as SignalName, `killed by ${name}`));
       return;
     }
