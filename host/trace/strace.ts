@@ -1846,8 +1846,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const u = pending.get(p.pid);
       if (u !== undefined && e?.signal === 'SIGKILL') {
         // Killed (SIGKILL) in a call that never returned: strace ends its line with "= ?", on a "resumed" line if
-        // it was cut. (Another fatal signal interrupts the call first: strace shows "= ? ERESTARTSYS" before the
-        // signal's line, which socklab does not model yet: that line is left open, as before.)
+        // it was cut. (Another fatal signal interrupts the call first, Process.traceInterruptedCall: "= ? ERESTARTSYS",
+        // then the signal's line, so no call is left open here.)
         pending.delete(p.pid);
         emit(p.pid, u.shown ? `${prefixOf(p.pid)}${stamp(p.kernel.clock.now())}<... ${u.name} resumed> <unfinished ...>) = ?\n` : `${u.text.slice(0, -1)}) = ?\n`);
       }
