@@ -4,7 +4,7 @@
 // an ignored SIGPIPE, and a wait the signal came in ends "= ? ERESTARTSYS"
 // (ERESTARTNOHAND for select) and starts again. The program sees nothing of
 // it, as on Linux untraced: where ptrace would change its results (epoll_wait's
-// EINTR, poll's restart block) the call goes on and the signal shows after it.
+// EINTR) the call goes on and the signal shows after it.
 import { describe, expect, it } from 'vitest';
 import { guest } from './helpers.js';
 import { wellNested } from './trace-nesting.js';
@@ -19,7 +19,7 @@ describe('ignored signals in the trace', () => {
     const o = await run({ processes: [{ module: PROG }], trace: { time: 'none' } });
     expect(o.status).toBe(0);
     // What the program sees is Linux's without a tracer: nothing interrupted, the whole timeouts passed.
-    expect(o.stdout).toBe('accept: a connection\nselect: 0\nepoll_wait: 0\npoll: 0\nwrite: -1 Broken pipe\nreaped 5\n');
+    expect(o.stdout).toBe('accept: a connection\nselect: 0\nepoll_wait: 0\npoll: 0\nnanosleep: 0\nwrite: -1 Broken pipe\nreaped 6\n');
     const trace = o.trace!;
     expect(wellNested(trace)).toEqual([]);
     const own = trace.split('\n').filter((l) => l.startsWith('[pid 1]') && !/writev\(1<|fcntl\(1</.test(l)).map((l) => l.replace(/ <\d+\.\d+>$/, ''));
@@ -40,24 +40,33 @@ describe('ignored signals in the trace', () => {
       '[pid 1] select(4, [3<TCP:[127.0.0.1:41904]>], NULL, NULL, {tv_sec=1, tv_usec=0} <unfinished ...>',
       '[pid 1] <... select resumed>)           = ? ERESTARTNOHAND (To be restarted if no handler)',
       chld(4, 3),
-      '[pid 1] select(4, [3<TCP:[127.0.0.1:41904]>], NULL, NULL, {tv_sec=1, tv_usec=0}) = 0 (Timeout)',
+      // Restarted with the time left that Linux wrote back as it interrupted the call.
+      '[pid 1] select(4, [3<TCP:[127.0.0.1:41904]>], NULL, NULL, {tv_sec=0, tv_usec=998999}) = 0 (Timeout)',
     ]);
     expect(from('[pid 1] epoll_wait(', 3)).toEqual([
       '[pid 1] epoll_wait(4<anon_inode:[eventpoll]>,  <unfinished ...>',
       '[pid 1] <... epoll_wait resumed>[], 1, 500) = 0',
       chld(5, 4),
     ]);
-    expect(from('[pid 1] poll(', 3)).toEqual([
+    // poll with a timeout and a sleep go on through a restart block: strace shows restart_syscall.
+    expect(from('[pid 1] poll(', 4)).toEqual([
       '[pid 1] poll([{fd=3<TCP:[127.0.0.1:41904]>, events=POLLIN}], 1, 200 <unfinished ...>',
-      '[pid 1] <... poll resumed>)             = 0 (Timeout)',
+      '[pid 1] <... poll resumed>)             = ? ERESTART_RESTARTBLOCK (Interrupted by signal)',
       chld(6, 5),
+      '[pid 1] restart_syscall(<... resuming interrupted poll ...>) = 0',
+    ]);
+    expect(from('[pid 1] clock_nanosleep(', 4)).toEqual([
+      '[pid 1] clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=5000000},  <unfinished ...>',
+      '[pid 1] <... clock_nanosleep resumed>{tv_sec=0, tv_nsec=3999000}) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)',
+      chld(7, 6),
+      '[pid 1] restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0',
     ]);
     expect(from('[pid 1] writev(5<', 2)).toEqual([
       '[pid 1] writev(5<UNIX-STREAM:[1000003->1000004]>, [{iov_base="x", iov_len=1}], 1) = -1 EPIPE (Broken pipe)',
       '[pid 1] --- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=1, si_uid=0} ---',
     ]);
     // Each child's exit line comes before its parent's SIGCHLD.
-    for (const pid of [2, 3, 4, 5, 6]) {
+    for (const pid of [2, 3, 4, 5, 6, 7]) {
       const lines = trace.split('\n');
       expect(lines.findIndex((l) => l.startsWith(`[pid ${pid}] `) && l.includes('+++ exited with'))).toBeLessThan(lines.findIndex((l) => l.includes(`si_pid=${pid},`)));
     }
@@ -67,7 +76,7 @@ describe('ignored signals in the trace', () => {
     const o = await run({ processes: [{ module: PROG }], trace: { format: 'jsonl' } });
     const events = o.trace!.trimEnd().split('\n').map((l) => JSON.parse(l) as { pid: number; call?: string; signal?: { name?: string; signo?: number }; errno?: string; ret?: unknown });
     const own = events.filter((e) => e.pid === 1);
-    expect(own.filter((e) => e.signal !== undefined).map((e) => JSON.stringify(e.signal))).toHaveLength(6);
+    expect(own.filter((e) => e.signal !== undefined).map((e) => JSON.stringify(e.signal))).toHaveLength(7);
     const accepts = own.filter((e) => e.call === 'accept');
     expect(accepts).toHaveLength(2);
     expect(JSON.stringify(accepts[0])).toContain('ERESTARTSYS');

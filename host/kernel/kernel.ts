@@ -43,6 +43,8 @@ export interface SyscallObserver {
   onSignal?(p: Process, sig: SignalName, info?: SigInfo): void;
   /** A handler returned (strace's rt_sigreturn): the mask put back; how the call it interrupted, if any, goes on (EINTR, restarted). */
   onSigreturn?(p: Process, mask: bigint, how: 'eintr' | 'restart' | undefined, call: SyscallDef | undefined): void;
+  /** A call interrupted with ERESTART_RESTARTBLOCK goes on through its restart block (strace's `restart_syscall(<... resuming interrupted poll ...>`). */
+  onRestart?(p: Process, def: SyscallDef, args: readonly unknown[]): void;
 }
 
 /**

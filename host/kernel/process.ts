@@ -412,8 +412,9 @@ export class Process implements Waiter {
    * An ignored signal, discarded as Linux discards it, still shows in the trace as strace shows it (`--- SIGCHLD
    * {...} ---`: ptrace reports the signals a process ignores). A call the process is blocked in shows as strace
    * shows it then, ended `= ? ERESTARTSYS` (or ERESTARTNOHAND), the signal, and the same call again, which is
-   * what the call is to the program: restarted without a trace of it. Where ptrace would change what the program
-   * sees (epoll_wait's EINTR, a sleep's restart block, a count already moved, a socket timeout), the signal's
+   * what the call is to the program: restarted without a trace of it (a sleep, or poll with a timeout, goes on as
+   * `restart_syscall(...)`). Where ptrace would change what the program sees (epoll_wait's EINTR, a count
+   * already moved, a socket timeout), the signal's
    * line waits for the call's instead, as one that came during the process's own call (SIGPIPE from its write)
    * does: strace sees it on the way back to user space.
    */
@@ -426,11 +427,18 @@ export class Process implements Waiter {
     }
     if (this.state === 'blocked' && this.callStart >= 0 && this.callBytes === 0 && this.interrupted === undefined) {
       const kind = restartKind(def, this.callDeadline >= 0);
-      if (kind.errno === 'ERESTARTSYS' || kind.errno === 'ERESTARTNOHAND') {
+      const block = kind.errno === 'ERESTART_RESTARTBLOCK' && obs.onRestart !== undefined;
+      if (kind.errno === 'ERESTARTSYS' || kind.errno === 'ERESTARTNOHAND' || block) {
         const args = this.blockedArgs ?? [];
+        // What Linux writes as it interrupts the call (select's time left, a sleep's remainder): the restart sees it.
+        if (def.onInterrupt && this.blockedArgs) def.onInterrupt(this, this.blockedArgs);
         obs.onSyscall(this, def, args, kind.code, this.callStart);
         obs.onSignal?.(this, sig, info);
         this.callStart = this.kernel.clock.now();
+        if (block) {
+          obs.onRestart!(this, def, args);
+          return;
+        }
         const raw = obs as SyscallObserver & RawSyscallHooks;
         if (raw.onEnterRaw !== undefined) {
           const [a, b, c, d, e, f, g, h, i] = args as number[];

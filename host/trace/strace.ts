@@ -899,6 +899,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
   const pending = new Map<number, { text: string; shown: boolean; name: string }>();
+  /** Per pid: the call a restart block resumes (onRestart), printed as strace prints restart_syscall. */
+  const restarting: (string | undefined)[] = [];
   /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
   const entries: (Entry | undefined)[] = [];
   const emit = (pid: number, line: string): void => {
@@ -1735,6 +1737,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const name = callName(p, def, args);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false, name });
     },
+    onRestart(p, def, args) {
+      // A JSONL trace records the restarted call as the call it is.
+      if (format !== 'text' || !shown(p, def, args)) return;
+      const name = callName(p, def, args);
+      restarting[p.pid] = name;
+      pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}restart_syscall(<... resuming interrupted ${name} ...> <unfinished ...>\n`, shown: false, name: 'restart_syscall' });
+    },
     onSyscall(p, def, args, r, start) {
       // The injector marks the call it changed; clear the mark even for calls this trace does not show.
       const injected = p.injected === true;
@@ -1749,6 +1758,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       lastResult = r;
       const u = pending.size ? pending.get(p.pid) : undefined;
       if (u !== undefined) pending.delete(p.pid);
+      const resumes = restarting[p.pid];
+      if (resumes !== undefined) restarting[p.pid] = undefined;
       if ((opts.failedOnly && ok) || (opts.successfulOnly && !ok)) {
         // strace -Z/-z: an <unfinished ...> line already printed is closed all the same.
         if (!u?.shown) return;
@@ -1757,7 +1768,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const res = result(p, def, args, r, entry);
       const n = ok ? res.n : 0;
       const split = splitAt(def);
-      const name = callName(p, def, args);
+      const name = resumes !== undefined ? 'restart_syscall' : callName(p, def, args);
       if (opts.summary) {
         for (const m of [stats, perPid.get(p.pid) ?? perPid.set(p.pid, new Map()).get(p.pid)!]) {
           const st = m.get(name) ?? { calls: 0, errors: 0, ns: 0 };
@@ -1766,6 +1777,17 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           st.ns += now - start;
           m.set(name, st);
         }
+      }
+      if (resumes !== undefined) {
+        // strace's restart_syscall: no arguments, the result undecoded.
+        unfinishedBefore(p.pid);
+        L.reset();
+        lineHeadText(p, now, undefined);
+        L.str(u?.shown ? '<... restart_syscall resumed>' : `restart_syscall(<... resuming interrupted ${resumes} ...>`);
+        lastText[p.pid] = res.text;
+        lineTail(def, r, ok, ok ? String(res.n) : res.text, injected, note, start, now, false);
+        emitLine(p.pid);
+        return;
       }
       const json = format === 'jsonl';
       const named = namedBytes(shapeOf(def), def, name);
@@ -1854,6 +1876,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       pending.delete(p.pid);
       frames.delete(p.pid);
       lastText[p.pid] = undefined;
+      restarting[p.pid] = undefined;
       if (format === 'jsonl') {
         emit(p.pid, `${JSON.stringify({ v: 1, seq: ++st.seq, end: p.kernel.clock.now(), pid: p.pid, host: p.host, exit: e?.signal ? { signal: e.signal } : { code: e?.code ?? 0 } })}\n`);
       } else {

@@ -14,6 +14,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(void) {
@@ -63,13 +64,21 @@ int main(void) {
   }
   printf("epoll_wait: %d\n", epoll_wait(ep, &ev, 1, 500));
 
-  /* poll() with a timeout: a restart block on Linux (strace: restart_syscall); the signal shows after the call. */
+  /* poll() with a timeout: a restart block on Linux, resumed as restart_syscall. */
   struct pollfd pf = {.fd = ls, .events = POLLIN};
   if (fork() == 0) {
     usleep(1000);
     _exit(5);
   }
   printf("poll: %d\n", poll(&pf, 1, 200));
+
+  /* A sleep: a restart block too. */
+  if (fork() == 0) {
+    usleep(1000);
+    _exit(6);
+  }
+  struct timespec req = {0, 5000000}, rem = {0, 0};
+  printf("nanosleep: %d\n", nanosleep(&req, &rem));
 
   /* SIGPIPE ignored: EPIPE, and the signal's line after the write's. */
   int sv[2];
