@@ -70,12 +70,17 @@ export async function nodeNetPingPong(n: number): Promise<number> {
 export async function nodeNetFresh(kind: 'stream' | 'ping', n: number): Promise<{ ns: number; cpuNs: number }> {
   const c0 = process.cpuUsage();
   const w = new Worker(new URL(import.meta.url), { workerData: { nodeNet: kind, n } });
+  // The 'exit' listener goes on now, with the others. A worker that posts its figure and ends at once
+  // may have both delivered in one go (Node drains its port when it hears the exit, emitting 'message'
+  // and then 'exit' synchronously), before an await on the message could add a listener: that promise
+  // would never settle, and the bench ended with exit code 13 ("unsettled top-level await"), no table.
+  const exited = new Promise<number>((r) => w.once('exit', r));
   const ns = await new Promise<number>((resolve, reject) => {
     w.once('message', (m: number) => resolve(m));
     w.once('error', reject);
-    w.once('exit', (code) => reject(new Error(`node:net ${kind} worker exited ${code}`)));
+    void exited.then((code) => reject(new Error(`node:net ${kind} worker exited ${code} before it reported`)));
   });
-  await new Promise((r) => w.once('exit', r));
+  await exited;
   const c = process.cpuUsage(c0);
   return { ns, cpuNs: (c.user + c.system) * 1000 };
 }
