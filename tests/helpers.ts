@@ -2,7 +2,7 @@
 // into wasm/tests/ through socklab's public API (the compiled dist/ build, so
 // the tests exercise what users run).
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
@@ -41,4 +41,24 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     p.on('error', reject);
     p.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** The directory name a native run's test programs use in place of /tmp: relative, and as long as "/tmp". */
+const NATIVE_TMP = 'ntmp';
+
+/**
+ * A native run of a test program (tests/c: tmp_dir()) with a /tmp of its own, so that suites running at
+ * once on one machine never share a path: `cwd`, a fresh directory under `parent` to run in, holding
+ * NATIVE_TMP, which `env` (SOCKLAB_TEST_TMP) names. The name has /tmp's length, so the address lengths a
+ * program prints and strace shows are those its socklab run has with /tmp; `asTmp` reads the native
+ * output with that directory written /tmp, as the socklab run (its own filesystem) has it.
+ */
+export function nativeTmp(parent: string): { cwd: string; env: NodeJS.ProcessEnv; asTmp(text: string): string } {
+  const cwd = mkdtempSync(join(parent, 'run-'));
+  mkdirSync(join(cwd, NATIVE_TMP));
+  return {
+    cwd,
+    env: { ...process.env, SOCKLAB_TEST_TMP: NATIVE_TMP },
+    asTmp: (text) => text.replace(new RegExp(`(?<![\\w./-])${NATIVE_TMP}/`, 'g'), '/tmp/'),
+  };
 }
