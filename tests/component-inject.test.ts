@@ -85,6 +85,28 @@ describe('--inject on a component, next to the same program built for preview1',
     // stdin is no socket: recv's rule leaves its reads alone.
     expect(out).toContain('read 1: 3\nread 2: 3\nread 3: 2\n');
     expect(component.status).toBe(0);
+    // Only the socket's reads are marked. stdout's first write is one the guest makes while the host lowers
+    // the first read's result (its realloc): a call of its own, not the read the rule fired for.
+    const t = await runInj('component.wasm', ['recv:max=1'], { trace: true });
+    const marked = t.trace!.split('\n').filter((l) => l.includes('(INJECTED)'));
+    expect(marked.map((l) => /\] (\S+)\(/.exec(l)?.[1])).toEqual(['[method]input-stream.blocking-read', '[method]input-stream.read', '[method]input-stream.blocking-read']);
+    expect(marked.map((l) => /\[-> "(.*)"\]/.exec(l)?.[1])).toEqual(['h', 'e', 'l']);
+    expect(t.trace).toMatch(/\[method\]output-stream\.blocking-write-and-flush\(output-stream, "listen: 0\\n.*\) = 0 </);
+    expect(t.trace).toMatch(/\[method\]input-stream\.blocking-read\(input-stream, 3\) = 0 \[-> "abc"\] </);
+  }, T);
+
+  it('a call the guest makes while the host lowers another call\'s result is counted as a call of its own, and its delay passes without a wait', async () => {
+    // stdout's 3rd write ("bind: 0", "\n", then the buffer) is made inside the first recv's read, where the
+    // process cannot suspend: the delay is the process's own time, and the run goes on to its end.
+    for (const when of ['delay_enter', 'delay_exit']) {
+      const t = await runInj('component.wasm', [`output-stream.blocking-write-and-flush:${when}=10ms:when=3`], { trace: true });
+      const marked = t.trace!.split('\n').filter((l) => l.includes('(INJECTED)'));
+      expect(marked).toHaveLength(1);
+      expect(marked[0]).toMatch(/blocking-write-and-flush\(output-stream, "listen: 0\\n.*\) = 0 \(INJECTED\) <0\.010/);
+      expect(t.elapsedNs).toBeGreaterThanOrEqual(10e6);
+      expect(t.status).toBe(0);
+      expect(t.processes[0]!.stdout).toContain('read 3: 2\n');
+    }
   }, T);
 
   it('send:max=2:when=2 shortens the non-blocking send (check-write permits 2 bytes)', async () => {
