@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC } from '../dist/host/toolchain/clang.js';
-import { parseInject } from '../dist/host/trace/inject.js';
+import { InjectError, parseInject } from '../dist/host/trace/inject.js';
+import { ModuleError } from '../dist/host/loader/cache.js';
 import { ROOT, run, runCli } from './helpers.js';
 import type { RunOutcome } from '../dist/host/api.js';
 
@@ -167,9 +168,19 @@ describe('--inject on a component, next to the same program built for preview1',
     await expect(runInj('component.wasm', ['tcp-socket.accept:error=EBADF'])).rejects.toThrow(/\[method\]tcp-socket\.accept of a WASI 0.2 component cannot fail with EBADF/);
     // The same rule is fine for a preview1 guest.
     expect((await runInj('wasm', ['connect:error=EINTR:when=1'])).processes[0]!.stdout).toContain('connect 1: -1 Interrupted system call\n');
+    // Found in the worker, a usage error all the same: the CLI's status 2 (docs/cli.md), the API's InjectError.
     const cli = await runCli(['run', '--inject', '%net:error=EINTR:when=2', mod('component.wasm')]);
-    expect(cli.status).not.toBe(0);
-    expect(cli.stderr).toMatch(/--inject %net:error=EINTR:when=2: the %net calls of a WASI 0.2 component cannot fail with EINTR/);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe('socklab run: --inject %net:error=EINTR:when=2: the %net calls of a WASI 0.2 component cannot fail with EINTR: WASI 0.2 has no error-code for it there (docs/components.md, "--inject")\n');
     expect(cli.stdout).toBe('');
+    const api = await runInj('component.wasm', ['recv:error=EINTR']).catch((e: unknown) => e);
+    expect(api).toBeInstanceOf(InjectError);
+    expect((api as Error).message).toMatch(/^--inject recv:error=EINTR: recvfrom, recvmsg \(there: .*\) of a WASI 0.2 component cannot fail with EINTR/);
+    // A host failure in the worker stays one (the CLI's status 1): neither refusal's class.
+    const bug = await run({ processes: [{ module: 42 as unknown as Uint8Array, name: 'x' }], timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(bug).toBeInstanceOf(Error);
+    expect(bug).not.toBeInstanceOf(InjectError);
+    expect(bug).not.toBeInstanceOf(ModuleError);
+    expect((bug as Error).message).not.toBe('');
   }, T);
 });
