@@ -2,12 +2,11 @@
 // is built natively with gcc and run on this Linux machine, built with
 // socklab and run on the virtual network, and the two outputs must match
 // after normalising what legitimately differs (see normalise()).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeTmp, ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
@@ -18,8 +17,7 @@ const examplePrograms = readdirSync(join(ROOT, 'examples'), { recursive: true, e
   .sort()
   .map((f) => ({ path: join(ROOT, 'examples', f), guest: `examples_${f.replace(/^.*\//, '').replace(/\.c$/, '')}` }));
 const programs = [...testPrograms, ...examplePrograms];
-const bin = mkdtempSync(join(tmpdir(), 'socklab-native-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
+const bin = tempDir('socklab-native-');
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 
 /**

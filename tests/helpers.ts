@@ -2,7 +2,9 @@
 // into wasm/tests/ through socklab's public API (the compiled dist/ build, so
 // the tests exercise what users run).
 import { join } from 'node:path';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
@@ -22,6 +24,19 @@ export function runGuest(name: string, args: string[] = [], opts: Partial<RunOpt
 }
 
 export { run };
+
+/** The directories tempDir made for this test file (each file has its own instance of this module). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh directory in the system's temporary directory, removed when the test file ends: tests leave nothing behind. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
 
 /** What `socklab ARGS` printed and its exit status. */
 export interface CliResult {

@@ -3,12 +3,11 @@
 // socklab with the same filter; the lines for socket calls must match once
 // what legitimately differs is normalised away (pids, -yy inodes, addresses
 // and ports, timings, user-space addresses). Needs gcc and strace.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeTmp, ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 /** Calls compared: the filter's calls (no library calls; the dynamic loader's close()s are left out below). */
@@ -272,8 +271,7 @@ const PPOLL_CALLS = ['ppoll', 'pselect6'];
 const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime'];
 
 /** This file's native builds and runs, removed at the end. */
-const work = mkdtempSync(join(tmpdir(), 'socklab-sdiff-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempDir('socklab-sdiff-');
 
 /** Runs of equal consecutive lines as one. */
 const squeeze = (xs: string[]): string[] => xs.filter((l, i) => l !== xs[i - 1]);

@@ -3,18 +3,16 @@
 // gcc and run on this machine, built with socklab and run on the virtual network;
 // stdout, stderr and the exit status must be the same. Their socket calls are
 // compared with real strace's in tests/strace-diff.test.ts.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeTmp, ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
 const programs = readdirSync(dir).filter((f) => /^tb2?_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
-const bin = mkdtempSync(join(tmpdir(), 'socklab-textbook-'));
-afterAll(() => rmSync(bin, { recursive: true, force: true }));
+const bin = tempDir('socklab-textbook-');
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 
 /**
