@@ -2,15 +2,14 @@
 // calls) uses asconfig.json's options, reports compile errors as the
 // compiler prints them, and the library's errno table matches the host's.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, ROOT } from './helpers.js';
+import { ROOT, run, tempDir } from './helpers.js';
 import { buildAs } from '../dist/host/toolchain/asc.js';
 import { ERRNOS } from '../dist/host/abi/errno.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-as-'));
+const tmp = tempDir('socklab-as-');
 
 describe('buildAs', () => {
   it('builds a program outside the repository that imports "socklab"', async () => {

@@ -3,10 +3,9 @@
 // it gives for each socket type builds with `socklab build`.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 const DOC = readFileSync(join(ROOT, 'docs', 'assemblyscript.md'), 'utf8');
 const LIB = join(ROOT, 'guest', 'as', 'socklab');
@@ -38,7 +37,7 @@ describe('docs/assemblyscript.md', () => {
   });
 
   it.each(examples)('%s builds with socklab build', (file) => {
-    const out = join(mkdtempSync(join(tmpdir(), 'socklab-asdoc-')), 'x.wasm');
+    const out = join(tempDir('socklab-asdoc-'), 'x.wasm');
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'build', join(ROOT, file), '-o', out], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     expect(statSync(out).size).toBeGreaterThan(0);

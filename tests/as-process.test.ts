@@ -5,15 +5,14 @@
 // same calls, in the same order, as the C one in examples/fork-echo.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, run, ROOT } from './helpers.js';
+import { guest, ROOT, run, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 import { buildAs } from '../dist/host/toolchain/asc.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-as-process-'));
+const tmp = tempDir('socklab-as-process-');
 const processWasm = join(tmp, 'process.wasm');
 const forkServerWasm = join(tmp, 'fork_echo_server.wasm');
 

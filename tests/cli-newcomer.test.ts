@@ -3,13 +3,12 @@
 // directory, a source that is not there) answered with one line naming the
 // problem, a sensible exit status, no stack trace.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, guest, runCli, type CliResult } from './helpers.js';
+import { type CliResult, guest, ROOT, runCli, tempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-newcomer-'));
+const tmp = tempDir('socklab-newcomer-');
 const HELLO = guest('examples_hello');
 
 function socklab(args: string[], cwd = tmp): Promise<CliResult> {

@@ -4,12 +4,11 @@
 // address; /etc/hosts and getaddrinfo as on Debian; a WASI_SDK_PATH that
 // points nowhere says so.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliResult } from './helpers.js';
+import { type CliResult, ROOT, runCli, tempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-ux-'));
+const tmp = tempDir('socklab-ux-');
 
 function socklab(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmp): Promise<CliResult> {
   return runCli(args, { cwd, env });

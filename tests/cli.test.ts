@@ -4,16 +4,15 @@
 // and one meaning for a duration on the command line, in a scenario file
 // and in a grading spec (docs/cli.md, "Units").
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliResult } from './helpers.js';
+import { type CliResult, ROOT, runCli, tempDir } from './helpers.js';
 import { GRADE_USAGE } from '../dist/host/grade/command.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { parseDuration, parseSize, parseCount } from '../dist/host/units.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-cli-'));
+const tmp = tempDir('socklab-cli-');
 const SLEEPER = join(ROOT, 'examples', 'sleepers', 'sleeper.c');
 
 /** Runs `socklab ARGS` to the end (asynchronously: other tests go on meanwhile). */

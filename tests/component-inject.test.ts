@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC } from '../dist/host/toolchain/clang.js';
-import { parseInject } from '../dist/host/trace/inject.js';
+import { InjectError, parseInject } from '../dist/host/trace/inject.js';
+import { ModuleError } from '../dist/host/loader/cache.js';
 import { ROOT, run, runCli } from './helpers.js';
 import type { RunOutcome } from '../dist/host/api.js';
 
@@ -85,6 +86,28 @@ describe('--inject on a component, next to the same program built for preview1',
     // stdin is no socket: recv's rule leaves its reads alone.
     expect(out).toContain('read 1: 3\nread 2: 3\nread 3: 2\n');
     expect(component.status).toBe(0);
+    // Only the socket's reads are marked. stdout's first write is one the guest makes while the host lowers
+    // the first read's result (its realloc): a call of its own, not the read the rule fired for.
+    const t = await runInj('component.wasm', ['recv:max=1'], { trace: true });
+    const marked = t.trace!.split('\n').filter((l) => l.includes('(INJECTED)'));
+    expect(marked.map((l) => /\] (\S+)\(/.exec(l)?.[1])).toEqual(['[method]input-stream.blocking-read', '[method]input-stream.read', '[method]input-stream.blocking-read']);
+    expect(marked.map((l) => /\[-> "(.*)"\]/.exec(l)?.[1])).toEqual(['h', 'e', 'l']);
+    expect(t.trace).toMatch(/\[method\]output-stream\.blocking-write-and-flush\(output-stream, "listen: 0\\n.*\) = 0 </);
+    expect(t.trace).toMatch(/\[method\]input-stream\.blocking-read\(input-stream, 3\) = 0 \[-> "abc"\] </);
+  }, T);
+
+  it('a call the guest makes while the host lowers another call\'s result is counted as a call of its own, and its delay passes without a wait', async () => {
+    // stdout's 3rd write ("bind: 0", "\n", then the buffer) is made inside the first recv's read, where the
+    // process cannot suspend: the delay is the process's own time, and the run goes on to its end.
+    for (const when of ['delay_enter', 'delay_exit']) {
+      const t = await runInj('component.wasm', [`output-stream.blocking-write-and-flush:${when}=10ms:when=3`], { trace: true });
+      const marked = t.trace!.split('\n').filter((l) => l.includes('(INJECTED)'));
+      expect(marked).toHaveLength(1);
+      expect(marked[0]).toMatch(/blocking-write-and-flush\(output-stream, "listen: 0\\n.*\) = 0 \(INJECTED\) <0\.010/);
+      expect(t.elapsedNs).toBeGreaterThanOrEqual(10e6);
+      expect(t.status).toBe(0);
+      expect(t.processes[0]!.stdout).toContain('read 3: 2\n');
+    }
   }, T);
 
   it('send:max=2:when=2 shortens the non-blocking send (check-write permits 2 bytes)', async () => {
@@ -145,9 +168,19 @@ describe('--inject on a component, next to the same program built for preview1',
     await expect(runInj('component.wasm', ['tcp-socket.accept:error=EBADF'])).rejects.toThrow(/\[method\]tcp-socket\.accept of a WASI 0.2 component cannot fail with EBADF/);
     // The same rule is fine for a preview1 guest.
     expect((await runInj('wasm', ['connect:error=EINTR:when=1'])).processes[0]!.stdout).toContain('connect 1: -1 Interrupted system call\n');
+    // Found in the worker, a usage error all the same: the CLI's status 2 (docs/cli.md), the API's InjectError.
     const cli = await runCli(['run', '--inject', '%net:error=EINTR:when=2', mod('component.wasm')]);
-    expect(cli.status).not.toBe(0);
-    expect(cli.stderr).toMatch(/--inject %net:error=EINTR:when=2: the %net calls of a WASI 0.2 component cannot fail with EINTR/);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toBe('socklab run: --inject %net:error=EINTR:when=2: the %net calls of a WASI 0.2 component cannot fail with EINTR: WASI 0.2 has no error-code for it there (docs/components.md, "--inject")\n');
     expect(cli.stdout).toBe('');
+    const api = await runInj('component.wasm', ['recv:error=EINTR']).catch((e: unknown) => e);
+    expect(api).toBeInstanceOf(InjectError);
+    expect((api as Error).message).toMatch(/^--inject recv:error=EINTR: recvfrom, recvmsg \(there: .*\) of a WASI 0.2 component cannot fail with EINTR/);
+    // A host failure in the worker stays one (the CLI's status 1): neither refusal's class.
+    const bug = await run({ processes: [{ module: 42 as unknown as Uint8Array, name: 'x' }], timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(bug).toBeInstanceOf(Error);
+    expect(bug).not.toBeInstanceOf(InjectError);
+    expect(bug).not.toBeInstanceOf(ModuleError);
+    expect((bug as Error).message).not.toBe('');
   }, T);
 });

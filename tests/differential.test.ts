@@ -4,10 +4,9 @@
 // after normalising what legitimately differs (see normalise()).
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
@@ -18,7 +17,7 @@ const examplePrograms = readdirSync(join(ROOT, 'examples'), { recursive: true, e
   .sort()
   .map((f) => ({ path: join(ROOT, 'examples', f), guest: `examples_${f.replace(/^.*\//, '').replace(/\.c$/, '')}` }));
 const programs = [...testPrograms, ...examplePrograms];
-const bin = mkdtempSync(join(tmpdir(), 'socklab-native-'));
+const bin = tempDir('socklab-native-');
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 
 /**
@@ -48,8 +47,10 @@ describe('socklab matches Linux', () => {
     needs('gcc');
     execFileSync('gcc', ['-O1', '-w', '-o', exe, prog.path]);
     // stdin is /dev/null natively too: Node's own pipes are sockets and would change what the program sees.
-    const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = nativeTmp(bin);
+    const native = spawnSync(exe, [...args], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], cwd: run.cwd, env: run.env });
     expect(native.error).toBeUndefined();
+    native.stdout = run.asTmp(native.stdout);
     // The virtual host gets this machine's /etc/hosts, so names resolve from the same file on both sides
     // (socklab's own default is Debian's, with ::1 localhost: tests/cli-ux.test.ts).
     const o = await runGuest(prog.guest, [...args], { network: { hosts: [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'], etcHosts: MACHINE_HOSTS }] } });

@@ -5,10 +5,9 @@
 // differential.test.ts (tests/c/diff_*.c).
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, guest } from './helpers.js';
+import { guest, ROOT, tempDir } from './helpers.js';
 import { buildC } from '../dist/host/toolchain/clang.js';
 
 const BIN = join(ROOT, 'bin', 'socklab.js');
@@ -37,7 +36,7 @@ describe('stdin through the CLI', () => {
 });
 
 describe('--dir HOST:/', () => {
-  const host = mkdtempSync(join(tmpdir(), 'socklab-root-'));
+  const host = tempDir('socklab-root-');
   mkdirSync(join(host, 'sub'));
   writeFileSync(join(host, 'greeting.txt'), 'hello from the host\n');
 
@@ -49,7 +48,8 @@ describe('--dir HOST:/', () => {
   });
 
   it('a plain wasip1 module (no SDK) still finds its preopen at fd 3', async () => {
-    const out = join(host, '..', `${host.split('/').pop()}-plain.wasm`);
+    // Beside the host directory, not in it (the guest lists it).
+    const out = join(tempDir('socklab-plain-'), 'plain.wasm');
     await buildC({ sources: [join(ROOT, 'tests', 'c', 'fs_ls.c')], out, sdk: false, stderr: () => undefined });
     const r = await socklab(['run', '--dir', `${host}:/`, out, '/', '/greeting.txt'], '');
     // The preopen holds fd 3, so its first open() is 4: what any WASI runtime does.

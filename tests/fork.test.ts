@@ -7,13 +7,12 @@
 // gives the same trace, forks included. The diff_fork_* programs are also
 // compared with native Linux builds in differential.test.ts.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, run, runGuest, ROOT } from './helpers.js';
+import { guest, ROOT, run, runGuest, tempDir } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-fork-'));
+const tmp = tempDir('socklab-fork-');
 
 /** The forking echo server (examples/fork-echo) on one host, `clients` echo clients on another. */
 function echoScenario(name: string, seed: number, clients: number, serverArgs: string[]): string {

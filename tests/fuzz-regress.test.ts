@@ -3,15 +3,13 @@
 // natively with gcc and run on this machine.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runGuest } from './helpers.js';
+import { ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 describe('fuzzer regressions', () => {
   it('fuzz_regress matches Linux, and no call is an internal error', async () => {
-    const exe = join(mkdtempSync(join(tmpdir(), 'socklab-fuzz-')), 'fuzz_regress');
+    const exe = join(tempDir('socklab-fuzz-'), 'fuzz_regress');
     needs('gcc');
     execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', 'fuzz_regress.c')]);
     const native = spawnSync(exe, [], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });

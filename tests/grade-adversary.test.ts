@@ -4,10 +4,9 @@
 // The secret is a file made here, in a temp dir: never a real host file.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { findToolchain } from '../host/toolchain/toolchains.js';
 
 const CLI = join(ROOT, 'bin', 'socklab.js');
@@ -58,7 +57,7 @@ const probeSource = (probe: string): string => {
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
 describe('hostile submissions, graded in one batch', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'socklab-adversary-'));
+  const tmp = tempDir('socklab-adversary-');
   const secretDir = join(tmp, 'secret');
   const secret = join(secretDir, 'secret.h');
   const subs: Record<string, Record<string, string>> = {};
@@ -220,7 +219,7 @@ describe('hostile submissions, graded in one batch', () => {
 // node_modules above the file) and quotes a file's lines in its diagnostics. A submission's build reads
 // only the submission and the toolchain's own files; its asconfig.json is not read (the grader's is).
 describe('hostile AssemblyScript submissions', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'socklab-adversary-as-'));
+  const tmp = tempDir('socklab-adversary-as-');
   // .ts files outside the submission, each with a line asc would quote when it fails to compile.
   const leak = `export const leak: i32 = ${SECRET.replace(/-/g, '_')};\n`;
   const subs: Record<string, Record<string, string>> = {

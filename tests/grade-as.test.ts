@@ -4,10 +4,8 @@
 // the lossy test with the trace of its give-up, one that does not compile
 // gets 0 with asc's diagnostics, paths as the student knows them.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeBatch } from '../dist/host/grade/batch.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
@@ -18,7 +16,7 @@ describe('grading AssemblyScript submissions', () => {
   let results: Map<string, SubmissionResult>;
   beforeAll(async () => {
     const spec = loadGradingSpec(join(DIR, 'grading.yaml'));
-    const out = mkdtempSync(join(tmpdir(), 'socklab-grade-as-'));
+    const out = tempDir('socklab-grade-as-');
     const rs = await gradeBatch(spec, ['correct', 'no_retry', 'no_compile'].map((s) => join(DIR, s)), { outDir: out, formats: ['gradescope'], reveal: [] });
     results = new Map(rs.map((r) => [r.submission, r]));
   }, 600_000);

@@ -3,12 +3,11 @@
 // each wrong one loses exactly the tests it should, with a clear reason;
 // hidden tests stay hidden; grading twice gives the same files.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import AjvModule from 'ajv';
 import { isScalar, parseDocument, visit } from 'yaml';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeBatch } from '../dist/host/grade/batch.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
@@ -22,7 +21,7 @@ const PUBLISHED = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
  * limit ends the spin after about half a second of CPU).
  */
 function withoutWallClock(spec: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'socklab-grade-spec-'));
+  const dir = tempDir('socklab-grade-spec-');
   cpSync(dirname(spec), dir, { recursive: true });
   let raised = 0;
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
@@ -102,7 +101,7 @@ const read = (dir: string, name: string, file: string): string => readFileSync(j
 const untimed = (text: string): string => text.replace(/"execution_time": \d+/g, '"execution_time": 0').replace(/ time="[0-9.]+"/g, ' time="0"');
 
 describe('grading the echo-udp assignment', () => {
-  const out = mkdtempSync(join(tmpdir(), 'socklab-grade-test-'));
+  const out = tempDir('socklab-grade-test-');
   let results: Map<string, SubmissionResult>;
 
   beforeAll(async () => {
@@ -181,7 +180,7 @@ describe('grading the echo-udp assignment', () => {
   });
 
   it('gives identical results files when the same submissions are graded again (timing fields aside)', async () => {
-    const again = mkdtempSync(join(tmpdir(), 'socklab-grade-again-'));
+    const again = tempDir('socklab-grade-again-');
     const spec = loadGradingSpec(SPEC);
     await gradeBatch(spec, ['short_write', 'correct'].map((s) => join(SUBS, s)), { outDir: again, formats: ['gradescope', 'prairielearn', 'junit'], reveal: [] });
     for (const name of ['short_write', 'correct']) {

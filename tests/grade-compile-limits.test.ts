@@ -4,10 +4,9 @@
 // the source check's preprocessing is limited too) and once with @yowasp/clang.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { findToolchain } from '../host/toolchain/toolchains.js';
 import { runNative } from '../host/toolchain/limited.js';
 // The built module: its compiler child is the built yowasp-child.js beside it.
@@ -45,7 +44,7 @@ const BOMBS: Record<string, Record<string, string>> = {
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
 function gradeBatch(toolchain: 'native' | 'npm', seconds: number, subs: Record<string, Record<string, string>>, lang: 'c' | 'assemblyscript' = 'c', extra: string[] = [], env: Record<string, string> = {}): { status: number | null; results: Record<string, Gradescope>; stderr: string; tmpLeft: string[] } {
-  const tmp = mkdtempSync(join(tmpdir(), `socklab-compile-limits-${toolchain}-`));
+  const tmp = tempDir(`socklab-compile-limits-${toolchain}-`);
   writeFileSync(join(tmp, 'grading.yaml'), spec(seconds, lang));
   for (const [name, files] of Object.entries(subs)) {
     mkdirSync(join(tmp, 'subs', name), { recursive: true });
@@ -220,7 +219,7 @@ describe('compile limits, AssemblyScript', () => {
 
 describe('runNative', () => {
   it("kills the compiler's whole process group at the time limit", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-runnative-'));
+    const dir = tempDir('socklab-runnative-');
     const pidFile = join(dir, 'pid');
     // A driver that starts a child (as clang starts wasm-ld) and both spin.
     const r = await runNative('/bin/sh', ['-c', `sh -c 'while :; do :; done' & echo $! > ${pidFile}; while :; do :; done`], { seconds: 1, memoryMb: 256 });

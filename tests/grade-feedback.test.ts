@@ -4,17 +4,16 @@
 // incidental fcntl on stdout).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 interface Results { score: number; tests: { name: string; score: number; output?: string }[] }
 
 describe('feedback on a submission with debugging printf()s and a strlen() on received bytes', () => {
   let r: Results;
   beforeAll(() => {
-    const out = mkdtempSync(join(tmpdir(), 'sl-feedback-'));
+    const out = tempDir('sl-feedback-');
     const dir = join(ROOT, 'tests', 'grading-feedback');
     const g = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', join(dir, 'grading.yaml'), '--submission', join(dir, 'strlen'), '--out', out], { encoding: 'utf8' });
     if (g.status !== 0) throw new Error(`grade exited ${g.status}: ${g.stderr}`);

@@ -3,10 +3,9 @@
 // those of grading the tests one after another, and the writers only ever
 // see the tests in order (a prefix graded, the rest not run yet).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeSubmission, runsAlone } from '../dist/host/grade/grade.js';
 import { fileWriter } from '../dist/host/grade/writers/index.js';
@@ -32,7 +31,7 @@ function filesOf(dir: string, sub = ''): Map<string, string> {
 
 async function grade(name: string, atOnce: number): Promise<{ result: SubmissionResult; files: Map<string, string>; writes: SubmissionResult[]; workers: number }> {
   const spec = loadGradingSpec(SPEC);
-  const out = mkdtempSync(join(tmpdir(), `socklab-parallel-${atOnce}-`));
+  const out = tempDir(`socklab-parallel-${atOnce}-`);
   const pool = new RunnerPool({ size: atOnce });
   const files = fileWriter(spec, out, ['gradescope', 'prairielearn', 'junit'], { reveal: new Set() });
   const writes: SubmissionResult[] = [];

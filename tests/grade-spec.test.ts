@@ -1,13 +1,12 @@
 // Grading specs: refused with one line per problem, naming the file and line.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 import { loadGradingSpec, GradeSpecError } from '../dist/host/grade/load.js';
 
 function specFile(text: string, extra: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'socklab-spec-'));
+  const dir = tempDir('socklab-spec-');
   writeFileSync(join(dir, 'grading.yaml'), text);
   for (const [n, t] of Object.entries(extra)) writeFileSync(join(dir, n), t);
   return join(dir, 'grading.yaml');

@@ -6,10 +6,9 @@
 // Symlinks and FIFOs are made here, in a temp dir, never committed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 const CLI = join(ROOT, 'bin', 'socklab.js');
 /** A bound, not a synchronisation: an input that hangs the CLI fails the test instead of the suite. */
@@ -87,7 +86,7 @@ const HIDDEN = `tests:
 interface Gradescope { score: number; output: string; tests: { name: string; score: number; output?: string }[] }
 
 describe('files a student, a guest or a user names', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'socklab-userfiles-'));
+  const tmp = tempDir('socklab-userfiles-');
   const specDir = join(tmp, 'spec');
   const spec = join(specDir, 'grading.yaml');
   const sub = (name: string, files: Record<string, string | ((p: string) => void)>): string => {

@@ -2,7 +2,9 @@
 // into wasm/tests/ through socklab's public API (the compiled dist/ build, so
 // the tests exercise what users run).
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
@@ -23,6 +25,19 @@ export function runGuest(name: string, args: string[] = [], opts: Partial<RunOpt
 
 export { run };
 
+/** The directories tempDir made for this test file (each file has its own instance of this module). */
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh directory in the system's temporary directory, removed when the test file ends: tests leave nothing behind. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+}
+
 /** What `socklab ARGS` printed and its exit status. */
 export interface CliResult {
   status: number | null;
@@ -41,4 +56,24 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     p.on('error', reject);
     p.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** The directory name a native run's test programs use in place of /tmp: relative, and as long as "/tmp". */
+const NATIVE_TMP = 'ntmp';
+
+/**
+ * A native run of a test program (tests/c: tmp_dir()) with a /tmp of its own, so that suites running at
+ * once on one machine never share a path: `cwd`, a fresh directory under `parent` to run in, holding
+ * NATIVE_TMP, which `env` (SOCKLAB_TEST_TMP) names. The name has /tmp's length, so the address lengths a
+ * program prints and strace shows are those its socklab run has with /tmp; `asTmp` reads the native
+ * output with that directory written /tmp, as the socklab run (its own filesystem) has it.
+ */
+export function nativeTmp(parent: string): { cwd: string; env: NodeJS.ProcessEnv; asTmp(text: string): string } {
+  const cwd = mkdtempSync(join(parent, 'run-'));
+  mkdirSync(join(cwd, NATIVE_TMP));
+  return {
+    cwd,
+    env: { ...process.env, SOCKLAB_TEST_TMP: NATIVE_TMP },
+    asTmp: (text) => text.replace(new RegExp(`(?<![\\w./-])${NATIVE_TMP}/`, 'g'), '/tmp/'),
+  };
 }

@@ -5,11 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, run } from './helpers.js';
+import { ROOT, run, tempDir } from './helpers.js';
 
-const work = mkdtempSync(join(tmpdir(), 'socklab-loader-limits-'));
+const work = tempDir('socklab-loader-limits-');
 
 function leb(n: number): number[] {
   const out: number[] = [];

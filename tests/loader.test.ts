@@ -4,15 +4,14 @@
 // valid edge cases run with their own status.
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
-import { ROOT, run, runGuest } from './helpers.js';
+import { ROOT, run, runGuest, tempDir } from './helpers.js';
 import { ModuleError } from '../dist/host/api.js';
 
 const FIXTURES = join(ROOT, 'tests', 'fixtures', 'malformed');
-const work = mkdtempSync(join(tmpdir(), 'socklab-loader-'));
+const work = tempDir('socklab-loader-');
 /** A cache of its own: every transform in this file is a cold one. */
 const env = { ...process.env, SOCKLAB_CACHE: join(work, 'cache') };
 

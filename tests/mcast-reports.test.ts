@@ -10,15 +10,14 @@
 // by byte (every field and checksum) and once by tshark.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, run, ROOT } from './helpers.js';
+import { guest, ROOT, run, tempDir } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { VIRTUAL_EPOCH_NS } from '../dist/host/kernel/clock.js';
 import { needs } from './tools.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-mcast-reports-'));
+const tmp = tempDir('socklab-mcast-reports-');
 const ex = join(ROOT, 'examples', 'multicast');
 const MS = 1_000_000;
 

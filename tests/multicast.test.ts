@@ -11,13 +11,12 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run, ROOT } from './helpers.js';
+import { ROOT, run, tempDir } from './helpers.js';
 import { loadScenario, ScenarioError } from '../dist/host/scenario/load.js';
 import { needs } from './tools.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-mcast-'));
+const tmp = tempDir('socklab-mcast-');
 const beej = join(ROOT, 'tests', 'fixtures', 'beej');
 const ex = join(ROOT, 'examples', 'multicast');
 const T = 120_000;

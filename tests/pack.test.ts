@@ -3,10 +3,9 @@
 // TypeScript, no compile step), and whose `npx socklab run` works.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, ROOT } from './helpers.js';
+import { guest, ROOT, tempDir } from './helpers.js';
 
 const sh = (cmd: string, args: string[], cwd: string): { status: number | null; out: string } => {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 300_000, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
@@ -19,7 +18,7 @@ describe('npm pack, then npm install --omit=dev', () => {
     // npm pack builds dist/ first (prepack); npm test has just built it, so the test packs it as it is
     // (recompiling here would rewrite dist/ under the other test files).
     expect(pkg.scripts.prepack).toBe('npm run build');
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-pack-'));
+    const dir = tempDir('socklab-pack-');
     const packed = sh('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], ROOT);
     expect(packed.status, packed.out).toBe(0);
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'));
@@ -48,7 +47,7 @@ describe('npm pack, then npm install --omit=dev', () => {
   });
 
   it('prepare does not fail where TypeScript is not installed (npm ci --omit=dev)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-prepare-'));
+    const dir = tempDir('socklab-prepare-');
     mkdirSync(join(dir, 'scripts'));
     copyFileSync(join(ROOT, 'scripts', 'prepare.js'), join(dir, 'scripts', 'prepare.js'));
     writeFileSync(join(dir, 'package.json'), '{ "name": "socklab", "type": "module" }\n');

@@ -7,10 +7,9 @@
 // (icmp_echo_ignore_broadcasts), while a unicast one is answered; raw and
 // ping sockets need SO_BROADCAST to send it (EACCES otherwise).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, run } from './helpers.js';
+import { guest, run, tempDir } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 
 const prog = guest('raw_icmp_lan');
@@ -32,7 +31,7 @@ processes:
 
 describe('ICMP to a broadcast address on a LAN', () => {
   it('reaches the raw ICMP sockets of every LAN host, the sender\'s too; no echo reply to a broadcast', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'socklab-rawbc-')), 'lan.yaml');
+    const file = join(tempDir('socklab-rawbc-'), 'lan.yaml');
     writeFileSync(file, YAML);
     const o = await run({ ...(await loadScenario(file, {})).spec, timeoutMs: 60_000 });
     expect(o.status).toBe(0);

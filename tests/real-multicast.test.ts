@@ -8,15 +8,13 @@
 // wait is on a datagram or a pipe, never a sleep.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guest, run, ROOT } from './helpers.js';
+import { guest, ROOT, run, tempDir } from './helpers.js';
 import { freePort, T } from './real-helpers.js';
 import { needs } from './tools.js';
 import type { RunOptions } from '../dist/host/api.js';
 
-const bin = mkdtempSync(join(tmpdir(), 'socklab-mcast-'));
+const bin = tempDir('socklab-mcast-');
 
 function native(name: string, args: string[]): { stdout: string; status: number | null } {
   needs('gcc');

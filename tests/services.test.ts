@@ -7,16 +7,15 @@
 // run(), scenario files, the CLI's --client one-liner and grading.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, run, ROOT } from './helpers.js';
+import { guest, ROOT, run, tempDir } from './helpers.js';
 import { loadScenario } from '../dist/host/scenario/load.js';
 import { describeNetwork } from '../dist/host/cli/report.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeSubmission } from '../dist/host/grade/grade.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-services-'));
+const tmp = tempDir('socklab-services-');
 
 /** A scenario: a server (svc_server ARGS) and N clients on one host, written to a file. */
 function scenario(name: string, server: { args: string[]; field?: string }, clients: number, extra = ''): string {

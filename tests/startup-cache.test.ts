@@ -4,10 +4,9 @@
 // a slower start (and is rewritten), and writing one prunes that bundle's
 // older caches down to the newest few.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { guest, runCli } from './helpers.js';
+import { guest, runCli, tempDir } from './helpers.js';
 
 const HELLO = guest('examples_hello');
 
@@ -22,7 +21,7 @@ const caches = (cache: string, name: string): string[] => readdirSync(join(cache
 
 describe('code cache', () => {
   it('is written by the first run, one per bundle, and used as it is by the next', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    const cache = tempDir('socklab-v8-');
     await hello(cache);
     const [cli] = caches(cache, 'cli');
     const [kernel] = caches(cache, 'kernel');
@@ -37,7 +36,7 @@ describe('code cache', () => {
   });
 
   it('that V8 refuses only costs a compile, and is rewritten', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    const cache = tempDir('socklab-v8-');
     await hello(cache);
     const files = [...caches(cache, 'cli'), ...caches(cache, 'kernel')];
     for (const f of files) writeFileSync(join(cache, 'v8', f), 'not a code cache');
@@ -46,7 +45,7 @@ describe('code cache', () => {
   });
 
   it('keeps the newest 4 caches of a bundle when it writes one', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'socklab-v8-'));
+    const cache = tempDir('socklab-v8-');
     const v8 = join(cache, 'v8');
     mkdirSync(v8);
     // Caches of six older builds, the oldest first, and files that are not a bundle's cache.

@@ -5,10 +5,9 @@
 // and ports, timings, user-space addresses). Needs gcc and strace.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 /** Calls compared: the filter's calls (no library calls; the dynamic loader's close()s are left out below). */
@@ -271,6 +270,9 @@ const PPOLL_CALLS = ['ppoll', 'pselect6'];
 /** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64). */
 const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime'];
 
+/** This file's native builds and runs, removed at the end. */
+const work = tempDir('socklab-sdiff-');
+
 /** Runs of equal consecutive lines as one. */
 const squeeze = (xs: string[]): string[] => xs.filter((l, i) => l !== xs[i - 1]);
 
@@ -278,15 +280,18 @@ describe('trace format against real strace', () => {
   it.each(PROGRAMS.map((p) => [p.name, p] as const))('%s', async (name, prog) => {
     needs('gcc');
     needs('strace');
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-sdiff-'));
-    const exe = join(dir, name);
+    const run = nativeTmp(work);
+    const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
-    const out = join(dir, 'strace.txt');
+    const out = join(run.cwd, 'strace.txt');
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : [])];
     const nativeExtra = prog.select && !prog.ppoll ? [...extra, 'pselect6'] : extra;
-    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
+    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
     expect(st.error).toBeUndefined();
-    const nativeText = readFileSync(out, 'utf8');
+    const rawNative = readFileSync(out, 'utf8');
+    // Every name the program gives a socket natively is in its run's own directory, none in the machine's /tmp.
+    expect(rawNative.split('\n').filter((l) => /bind\(.*sun_path="\/tmp\/.* = 0$/.test(l))).toEqual([]);
+    const nativeText = run.asTmp(rawNative);
     if (/PTRACE_TRACEME|Operation not permitted/.test(nativeText.split('\n', 1)[0] ?? '')) throw new Error(`strace cannot trace here: ${nativeText.slice(0, 200)}`);
     const o = await runGuest(name, [], { trace: { classes: ['%net', 'close', 'poll', 'select', 'fcntl', ...extra], strSize: 64, time: 'none', library: false } });
     if (process.env.SOCKLAB_SDIFF_DUMP) {
@@ -377,11 +382,11 @@ describe('signal calls and deliveries against real strace', () => {
   it.each(['diff_sig_eintr', 'diff_sig_sleep'])('%s', async (name) => {
     needs('gcc');
     needs('strace');
-    const dir = mkdtempSync(join(tmpdir(), 'socklab-sdiff-'));
-    const exe = join(dir, name);
+    const run = nativeTmp(work);
+    const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
-    const out = join(dir, 'strace.txt');
-    spawnSync('strace', ['-f', '-s', '64', '-e', `trace=${SIG_FILTER.join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000 });
+    const out = join(run.cwd, 'strace.txt');
+    spawnSync('strace', ['-f', '-s', '64', '-e', `trace=${SIG_FILTER.join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
     const native = dropMissedAlarms(sigLines(readFileSync(out, 'utf8')));
     const o = await runGuest(name, [], { trace: { classes: SIG_FILTER, strSize: 64, time: 'none', library: false } });
     expect(native.length).toBeGreaterThan(10);

@@ -4,14 +4,14 @@
 // with their list and the one command that installs the tools.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 /** A PATH with node and sh only: gcc, tshark, curl, nc and sudo are "not installed". */
 function barePath(): string {
-  const bin = mkdtempSync(join(tmpdir(), 'socklab-bare-'));
+  const bin = tempDir('socklab-bare-');
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync('/bin/sh', join(bin, 'sh'));
   return bin;

@@ -6,15 +6,14 @@
 import { wellNested } from './trace-nesting.js';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, runGuest } from './helpers.js';
+import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
 const programs = readdirSync(dir).filter((f) => /^tb2?_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
-const bin = mkdtempSync(join(tmpdir(), 'socklab-textbook-'));
+const bin = tempDir('socklab-textbook-');
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 
 describe('textbook programs behave as on Linux', () => {
@@ -33,8 +32,11 @@ describe('textbook programs behave as on Linux', () => {
     needs('gcc');
     const exe = join(bin, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(dir, `${name}.c`)]);
-    const native = spawnSync(exe, [], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = nativeTmp(bin);
+    const native = spawnSync(exe, [], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'], cwd: run.cwd, env: run.env });
     expect(native.error).toBeUndefined();
+    native.stdout = run.asTmp(native.stdout);
+    native.stderr = run.asTmp(native.stderr);
     // Names resolve from this machine's /etc/hosts on both sides (tb_names).
     const o = await runGuest(name, [], {
       network: { hosts: [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'], etcHosts: MACHINE_HOSTS }] },

@@ -3,12 +3,11 @@
 // and link flags). @yowasp/clang's objects and links are cached by content.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileC, findToolchain } from '../dist/host/toolchain/clang.js';
-import { ROOT, run } from './helpers.js';
+import { ROOT, run, tempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'socklab-toolchain-'));
+const tmp = tempDir('socklab-toolchain-');
 let native: string | undefined;
 try {
   native = findToolchain('native').name;

@@ -29,8 +29,8 @@ const EXIT_STATUS = `
 exit status: the guest's exit status; 128+N when it was killed by signal N
 (SIGPIPE 141, a trap 134/139, --max-memory 137, --max-output 153, --fuel 152);
 124 when --timeout or --max-virtual-time stopped it; 125 on a deadlock;
-130 on Ctrl-C (the trace so far is kept); 2 for a bad command line, module
-or scenario.
+130 on Ctrl-C (the trace so far is kept); 2 for a bad command line, module,
+scenario or --inject rule; 1 when socklab itself failed.
 
 Units (docs/cli.md): a duration is 10 (seconds), 2.5s, 500ms, 500us, 1m, 1h;
 a size is 4096 (bytes), 512K, 64M, 1G; a count is 1000, 500M, 2G.

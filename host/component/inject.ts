@@ -189,7 +189,19 @@ function failWith(c: CallInfo, errno: number): never {
 export function injectCall(p: ComponentProcess, inj: ComponentInjection, iface: string, call: string, self: unknown, args: unknown[], run: (a?: unknown[]) => unknown): unknown {
   const c = calls().get(call) ?? { iface, call, classes: classesOf(iface, call), errs: 'none' as const, retval: 'none' as const };
   const r = inj.decide(p, (x) => selects(inj, x, c, self));
-  if (!r) return call === '[method]output-stream.check-write' ? checkWrite(p, inj, self, run) : run();
+  try {
+    if (!r) return call === '[method]output-stream.check-write' ? checkWrite(p, inj, self, run) : run();
+    return applyRule(p, inj, r, c, call, self, args, run);
+  } finally {
+    // A call that waits runs again under the same decision; one that is over leaves none behind. The
+    // guest can make calls before the host call returns (lowering a list result calls its realloc,
+    // which may write to stdout): they have this call's start but are calls of their own.
+    if (!p.blockedNow) inj.end(p);
+  }
+}
+
+/** The call under rule r, which fired for it. */
+function applyRule(p: ComponentProcess, inj: ComponentInjection, r: InjectRule, c: CallInfo, call: string, self: unknown, args: unknown[], run: (a?: unknown[]) => unknown): unknown {
   const st = inj.current(p);
   const now = p.kernel.clock.now();
   p.injected = true;
@@ -200,7 +212,10 @@ export function injectCall(p: ComponentProcess, inj: ComponentInjection, iface: 
   }
   if (r.delayEnterNs !== undefined) {
     st.enterUntil ??= now + r.delayEnterNs;
-    if (now < st.enterUntil) return suspendUntil(p, st.enterUntil);
+    if (now < st.enterUntil) {
+      if (!p.canWait) p.kernel.clock.charge(st.enterUntil - now);
+      else return suspendUntil(p, st.enterUntil);
+    }
   }
   if (r.error !== undefined) failWith(c, r.error);
   if (r.retval !== undefined && c.retval !== 'none') return c.retval === 'count' ? BigInt(r.retval) : undefined;
@@ -215,6 +230,12 @@ export function injectCall(p: ComponentProcess, inj: ComponentInjection, iface: 
     threw = true;
   }
   if (p.blockedNow || r.delayExitNs === undefined) return v;
+  if (!p.canWait) {
+    // A call inside another host call cannot wait: the delay passes as the process's own time.
+    p.kernel.clock.charge(r.delayExitNs);
+    if (threw) throw v;
+    return v;
+  }
   // delay_exit: the call is done; hold its result back for the delay.
   st.held = { threw, v };
   st.exitUntil = now + r.delayExitNs;

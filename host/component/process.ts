@@ -75,6 +75,14 @@ export class ComponentProcess extends Process {
    * so it is refilled and the process yields when the call returns.
    */
   private hostDepth = 0;
+  /**
+   * The current call is the only host call in progress, so it can wait (suspend). One the guest makes
+   * inside another (its realloc, which jco calls while lowering a result, writing to stdout) cannot:
+   * the other call's frames are on the stack.
+   */
+  get canWait(): boolean {
+    return this.hostDepth <= 1;
+  }
   /** Fuel charged up to each module's last refill (every core module counts into it). */
   private cFuelSpent = 0;
 

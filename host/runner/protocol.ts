@@ -25,8 +25,16 @@ export type FromWorker =
   | { t: 'published'; realPort: number; host: string; port: number }
   /** threadCpuNs: the CPU time this run took on the worker's thread (Linux: /proc/thread-self/schedstat). */
   | { t: 'done'; result: RunResult; threadCpuNs?: number }
-  /** refused: the message is a ModuleError's (the module was refused, not a socklab failure). */
-  | { t: 'fail'; message: string; refused?: boolean };
+  /** kind: which refusal of the run's input the message is; without one, a socklab failure. */
+  | { t: 'fail'; message: string; kind?: FailKind };
+
+/**
+ * An error that ended a run in the worker, by kind, so that the host thread throws the same class again
+ * (the CLI's exit status and an API caller's instanceof depend on it): 'module', a ModuleError (the
+ * module was refused before it ran); 'inject', an InjectError (an --inject rule the run cannot apply,
+ * such as an errno a component's calls cannot carry).
+ */
+export type FailKind = 'module' | 'inject';
 
 /**
  * Shared counters: [0] bytes of output acknowledged by the host (BigInt64),

@@ -274,7 +274,9 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
           break;
         }
         case 'fail':
-          finish(m.refused ? new ModuleError(m.message) : new Error(m.message), false);
+          // The same class as in the worker; InjectError's module loads only when a run fails so.
+          if (m.kind === 'inject') void import('../trace/inject.js').then(({ InjectError }) => finish(new InjectError(m.message), false), (e: unknown) => finish(e as Error, false));
+          else finish(m.kind === 'module' ? new ModuleError(m.message) : new Error(m.message), false);
           break;
       }
     };

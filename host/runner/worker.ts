@@ -14,7 +14,8 @@ import { openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
 import { resetRunIds } from '../kernel/ids.js';
-import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FromWorker, type ToWorker } from './protocol.js';
+import { InjectError } from '../trace/inject.js';
+import { ACK, OUTPUT_WINDOW, RUNNING, SEQ, type FailKind, type FromWorker, type ToWorker } from './protocol.js';
 import { TraceTail } from './trace-tail.js';
 import { Killed } from '../kernel/signals.js';
 
@@ -61,7 +62,8 @@ port.on('message', (m: ToWorker) => {
     start(m)
       .catch((e: unknown) => {
         closeTraces();
-        post({ t: 'fail', message: e instanceof Error ? e.message : String(e), ...(e instanceof ModuleError ? { refused: true } : {}) });
+        const kind: FailKind | undefined = e instanceof ModuleError ? 'module' : e instanceof InjectError ? 'inject' : undefined;
+        post({ t: 'fail', message: e instanceof Error ? e.message : String(e), ...(kind ? { kind } : {}) });
       })
       .finally(() => {
         session = undefined;

@@ -180,6 +180,11 @@ export interface ComponentInjection {
   decide(p: Process, matches: (r: InjectRule) => boolean): InjectRule | undefined;
   /** The state of p's current call (after decide). */
   current(p: Process): InjectedCall;
+  /**
+   * p's current call is over: the next decide is a new call's, even one that starts before this one's
+   * host call returns (a call the guest makes while the host lowers this one's result) and so has its start.
+   */
+  end(p: Process): void;
   /** Whether rule r's next matching call in p falls in its when= range (the draw aside). */
   nextInRange(p: Process, r: InjectRule): boolean;
 }
@@ -214,6 +219,7 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
       wasiCalls: WASI_CALLS,
       decide: decideBy,
       current: (p) => current.get(p.pid)!,
+      end: (p) => current.delete(p.pid),
       nextInRange(p, r) {
         const n = (counts.get(`${rules.indexOf(r)}:${p.pid}`) ?? 0) + 1;
         return n >= r.first && n <= r.last && (n - r.first) % r.step === 0 && (!r.process || r.process.test(p.name));

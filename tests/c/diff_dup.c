@@ -4,16 +4,31 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* The directory of the files and socket paths this program makes: /tmp, which under socklab is the
+ * run's own filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests
+ * set it: runs at once on one machine would otherwise share, and unlink, each other's paths). */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
+/* dir/name, written into buf. */
+static const char *tmp_path(char *buf, size_t size, const char *name) {
+  snprintf(buf, size, "%s/%s", tmp_dir(), name);
+  return buf;
+}
 
 static const char *err(void) {
   return errno == EBADF ? "EBADF" : errno == EINVAL ? "EINVAL" : errno == EMFILE ? "EMFILE" : "other";
 }
 
 int main(void) {
-  const char *path = "/tmp/socklab_diff_dup.txt";
+  char pbuf[256];
+  const char *path = tmp_path(pbuf, sizeof pbuf, "socklab_diff_dup.txt");
   int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
   if (fd < 0) return perror("open"), 1;
   printf("open: %d\n", fd);

@@ -7,10 +7,24 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+
+/* The directory of the files and socket paths this program makes: /tmp, which under socklab is the
+ * run's own filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests
+ * set it: runs at once on one machine would otherwise share, and unlink, each other's paths). */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
+/* dir/name, written into buf. */
+static const char *tmp_path(char *buf, size_t size, const char *name) {
+  snprintf(buf, size, "%s/%s", tmp_dir(), name);
+  return buf;
+}
 
 static void show(const char *what, int r) {
   if (r < 0) printf("%s: -1 %s\n", what, strerror(errno));
@@ -55,13 +69,14 @@ int main(void) {
   show("ctl add excl epoll", ctl(ep, EPOLL_CTL_ADD, ep2, EPOLLIN | EPOLLEXCLUSIVE, 1));
 
   // Regular files and directories cannot be watched.
-  int f = open("/tmp/socklab-epoll-file", O_CREAT | O_RDWR | O_TRUNC, 0600);
+  char fpath[256];
+  int f = open(tmp_path(fpath, sizeof fpath, "socklab-epoll-file"), O_CREAT | O_RDWR | O_TRUNC, 0600);
   show("ctl add regular file", ctl(ep, EPOLL_CTL_ADD, f, EPOLLIN, 1));
-  int d = open("/tmp", O_RDONLY | O_DIRECTORY);
+  int d = open(tmp_dir(), O_RDONLY | O_DIRECTORY);
   show("ctl add directory", ctl(ep, EPOLL_CTL_ADD, d, EPOLLIN, 1));
   close(f);
   close(d);
-  unlink("/tmp/socklab-epoll-file");
+  unlink(fpath);
 
   // Nesting and loops.
   show("ctl add ep2 to ep", ctl(ep, EPOLL_CTL_ADD, ep2, EPOLLIN, 2));

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -66,6 +67,13 @@ static int send_cred(int s, char c, pid_t pid) {
   return r;
 }
 
+/* The directory of the socket path: /tmp, which under socklab is the run's own filesystem. A native
+ * run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it). */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   pid_t me = getpid();
@@ -101,9 +109,9 @@ int main(void) {
 
   struct sockaddr_un a = {0};
   a.sun_family = AF_UNIX;
-  // The pid makes the path this run's own: test suites running at once on one machine share /tmp,
-  // and another run's unlink() left this one's connect() with ENOENT and its child in accept() for ever.
-  snprintf(a.sun_path, sizeof a.sun_path, "/tmp/socklab-scm-cred-%d.sock", (int)me);
+  // A path of this run's own (the directory, and the pid when run without SOCKLAB_TEST_TMP): another run's
+  // unlink() in a shared /tmp left this one's connect() with ENOENT and its child in accept() for ever.
+  snprintf(a.sun_path, sizeof a.sun_path, "%s/socklab-scm-cred-%d.sock", tmp_dir(), (int)me);
   unlink(a.sun_path);
   int l = socket(AF_UNIX, SOCK_STREAM, 0);
   bind(l, (struct sockaddr *)&a, sizeof a);

@@ -8,10 +8,19 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+
+/* The directory of the socket path this program binds: /tmp, which under socklab is the run's own
+ * filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it:
+ * runs at once on one machine would otherwise share, and unlink, each other's paths). */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
 
 static void show(const char *what, int r) { printf("%s: %s\n", what, r < 0 ? strerror(errno) : "ok"); }
 
@@ -89,8 +98,14 @@ int main(void) {
   struct sockaddr_un u;
   memset(&u, 'x', sizeof u);
   u.sun_family = AF_UNIX;
-  memcpy(u.sun_path, "/tmp/", 5);
-  unlink("/tmp/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  // The directory, a '/', then 'x' up to sun_path's last byte: a path of 108 bytes without a NUL.
+  size_t dl = strlen(tmp_dir());
+  memcpy(u.sun_path, tmp_dir(), dl);
+  u.sun_path[dl] = '/';
+  char full[sizeof u.sun_path + 1];
+  memcpy(full, u.sun_path, sizeof u.sun_path);
+  full[sizeof u.sun_path] = 0;
+  unlink(full);
   fd = socket(AF_UNIX, SOCK_STREAM, 0);
   show("unix bind, addrlen past sizeof", bind(fd, (struct sockaddr *)&u, sizeof u + 1));
   show("unix bind, addrlen 1", bind(fd, (struct sockaddr *)&u, 1));
@@ -101,7 +116,7 @@ int main(void) {
   getsockname(fd, (struct sockaddr *)&gu, &gl);
   printf("unix name length %u, path length %zu\n", (unsigned)gl, strnlen(gu.sun_path, sizeof gu.sun_path));
   close(fd);
-  unlink("/tmp/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+  unlink(full);
 
   fd = socket(AF_UNIX, SOCK_DGRAM, 0);
   gl = sizeof gu;

@@ -6,6 +6,7 @@
  * keep message boundaries; a path of the other type is EPROTOTYPE. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -25,9 +26,15 @@ static struct sockaddr_un path(const char *p) {
   return a;
 }
 
-#define SRV "/tmp/socklab-tb2-unix-srv"
-#define CLI "/tmp/socklab-tb2-unix-cli"
-#define SEQ "/tmp/socklab-tb2-unix-seq"
+/* The directory of the socket paths: /tmp, which under socklab is the run's own filesystem. A native
+ * run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it: runs at once on one
+ * machine would otherwise share, and unlink, each other's paths); its name has /tmp's length there,
+ * so the address lengths printed are the same. */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
+static char SRV[108], CLI[108], SEQ[108], THIRD[108];
 
 static void from(const char *what, struct sockaddr_un *a, socklen_t len) {
   printf("%s: length %u, %s\n", what, (unsigned)len, len > sizeof(sa_family_t) ? a->sun_path : "unnamed");
@@ -35,6 +42,10 @@ static void from(const char *what, struct sockaddr_un *a, socklen_t len) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  snprintf(SRV, sizeof SRV, "%s/socklab-tb2-unix-srv", tmp_dir());
+  snprintf(CLI, sizeof CLI, "%s/socklab-tb2-unix-cli", tmp_dir());
+  snprintf(SEQ, sizeof SEQ, "%s/socklab-tb2-unix-seq", tmp_dir());
+  snprintf(THIRD, sizeof THIRD, "%s/socklab-tb2-unix-third", tmp_dir());
   unlink(SRV);
   unlink(CLI);
   unlink(SEQ);
@@ -107,7 +118,7 @@ int main(void) {
   unlink(CLI);
   bind(x, (struct sockaddr *)&srv, sizeof srv);
   bind(y, (struct sockaddr *)&cli, sizeof cli);
-  struct sockaddr_un third = path("/tmp/socklab-tb2-unix-third");
+  struct sockaddr_un third = path(THIRD);
   unlink(third.sun_path);
   bind(z, (struct sockaddr *)&third, sizeof third);
   connect(x, (struct sockaddr *)&cli, sizeof cli);

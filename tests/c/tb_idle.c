@@ -16,6 +16,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The directory of the files and socket paths this program makes: /tmp, which under socklab is the
+ * run's own filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests
+ * set it: runs at once on one machine would otherwise share, and unlink, each other's paths). */
+static const char *tmp_dir(void) {
+  const char *d = getenv("SOCKLAB_TEST_TMP");
+  return d && *d ? d : "/tmp";
+}
+/* dir/name, written into buf. */
+static const char *tmp_path(char *buf, size_t size, const char *name) {
+  snprintf(buf, size, "%s/%s", tmp_dir(), name);
+  return buf;
+}
+
 static int server_socket(struct sockaddr_in *addr, int reuse) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (reuse) {
@@ -119,7 +132,7 @@ int main(void) {
   struct sockaddr_un un;
   memset(&un, 0, sizeof un);
   un.sun_family = AF_UNIX;
-  strcpy(un.sun_path, "/tmp/socklab-tb-idle.sock");
+  tmp_path(un.sun_path, sizeof un.sun_path, "socklab-tb-idle.sock");
   unlink(un.sun_path);
   bind(u, (struct sockaddr *)&un, sizeof un);
   setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
