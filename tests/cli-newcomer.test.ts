@@ -269,3 +269,28 @@ describe('socklab diff of files that are not traces', () => {
     }
   });
 });
+
+describe('signal lines in the JSONL trace (the service stopped with SIGTERM, a SIGCHLD)', () => {
+  it('run --report and socklab view draw the run (they failed: "Cannot read properties of undefined"), and Trace.events skips signal lines', async () => {
+    const jsonl = join(tmp, 'fork.jsonl');
+    const report = join(tmp, 'fork.html');
+    const r = await socklab(['run', guest('examples_fork_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--trace-format', 'jsonl', `--trace=${jsonl}`, '--report', report, '--', '7000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`report of `);
+    expect(r.stderr).not.toContain('Cannot read');
+    expect(readFileSync(jsonl, 'utf8')).toContain('"signal":{"signo":"SIGTERM"');
+    expect(readFileSync(report, 'utf8')).toContain('wait4');
+    const v = await socklab(['view', jsonl, '-o', join(tmp, 'fork-view.html')]);
+    expect(v.status, v.stderr).toBe(0);
+    oneLine(v, 'calls by 5 process(es)');
+    const { Trace } = await import('../host/trace/api.js');
+    const t = Trace.fromJsonl(readFileSync(jsonl, 'utf8'));
+    const all = t.events();
+    expect(all.every((e) => typeof e.call === 'string')).toBe(true);
+    expect(t.events({ fd: 3, pid: 1 }).map((e) => e.call)).toContain('accept');
+    // The grader's "where your run went another way" compares such traces too.
+    const { firstDivergence } = await import('../host/grade/feedback.js');
+    expect(firstDivergence(t, t)).toBeUndefined();
+    expect(firstDivergence(t, new Trace(t.lines.filter((l) => !('call' in l && l.call === 'accept' && l.pid === 1))))?.got.map((l) => 'call' in l && l.call)).toContain('accept');
+  });
+});
