@@ -99,6 +99,12 @@ describe('a source that is not there', () => {
     oneLine(r, 'socklab build: cannot read missing.ts: no such file');
   });
 
+  it('socklab run missing.yaml says why it cannot read it (it said only "cannot read the scenario file")', async () => {
+    const r = await socklab(['run', 'demo.yaml']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab run: demo.yaml: cannot read the scenario file: no such file');
+  });
+
   it('socklab run missing.c has the status of run missing.wasm (2)', async () => {
     const c = await socklab(['run', 'missing.c']);
     const w = await socklab(['run', 'missing.wasm']);

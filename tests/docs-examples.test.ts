@@ -67,6 +67,18 @@ describe('commands in the docs', () => {
     expect(bad).toEqual([]);
   }, 60_000);
 
+  it("an example's scenario a command runs is named by its path from the checkout", () => {
+    // `socklab run demo.yaml` from the checkout said "cannot read the scenario file" (it is examples/tcp-echo/demo.yaml).
+    const examples = new Set(readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.split('/').pop()!));
+    const bad: string[] = [];
+    for (const c of commands().filter((x) => x.sub === 'run')) {
+      const m = /^socklab run\s+(\S+\.ya?ml)\b/.exec(c.cmd.trim());
+      if (!m || !examples.has(m[1]!.split('/').pop()!)) continue; // the user's own scenario.yaml, grading's replay/...
+      if (!existsSync(join(ROOT, m[1]!))) bad.push(`${c.doc}: ${c.cmd.trim()}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('grade --help says what --quiet does: the score line alone', async () => {
     const h = await runCli(['grade', '--help']);
     expect(h.stdout).toMatch(/--quiet\s+print only the score line \(--submission\), nothing in\s+batch mode/);
