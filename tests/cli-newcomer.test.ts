@@ -276,6 +276,24 @@ describe('socklab diff of files that are not traces', () => {
   });
 });
 
+describe('socklab diff of a text and a JSONL trace of one run', () => {
+  it.each([
+    // Failed calls (-1 ECHILD (No child processes)), a service stopped in accept (ERESTARTSYS, --- SIGTERM ---).
+    ['a forking server and its clients', [guest('examples_fork_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--', '7000']],
+    // Handlers (rt_sigreturn, text only) and a child killed in pause() (pause( <unfinished ...>, never resumed).
+    ['signal handlers', [guest('diff_sig_basic')]],
+  ])('%s: the same calls, status 0 (the errno texts, signal lines and rt_sigreturn made them differ)', async (_, args) => {
+    const text = join(tmp, 'same.trace');
+    const jsonl = join(tmp, 'same.jsonl');
+    expect((await socklab(['run', `--trace=${text}`, ...args])).status).toBe(0);
+    expect((await socklab(['run', '--trace-format', 'jsonl', `--trace=${jsonl}`, ...args])).status).toBe(0);
+    expect(readFileSync(text, 'utf8')).toMatch(/ = (-1|\?) E[A-Z]+ \(.+\n[\s\S]* --- SIG/);
+    const r = await socklab(['diff', text, jsonl]);
+    expect(r.stdout).toBe('the traces do the same calls (after normalising pids, ports, pointers and times)\n');
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('signal lines in the JSONL trace (the service stopped with SIGTERM, a SIGCHLD)', () => {
   it('run --report and socklab view draw the run (they failed: "Cannot read properties of undefined"), and Trace.events skips signal lines', async () => {
     const jsonl = join(tmp, 'fork.jsonl');
