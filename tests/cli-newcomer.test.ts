@@ -318,3 +318,20 @@ describe('signal lines in the JSONL trace (the service stopped with SIGTERM, a S
     expect(firstDivergence(t, new Trace(t.lines.filter((l) => !('call' in l && l.call === 'accept' && l.pid === 1))))?.got.map((l) => 'call' in l && l.call)).toContain('accept');
   });
 });
+
+describe('socklab grade of the sample assignment, as its README has it', () => {
+  it('says where the results went (they went to ./grading-results silently), and the replay command it prints runs from there', async () => {
+    const dir = join(tmp, 'grade-cwd');
+    mkdirSync(dir);
+    const spec = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
+    const r = await socklab(['grade', spec, '--submission', join(ROOT, 'tests', 'grading-submissions', 'short_write'), '--only', 'short', '--show-hidden'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('  Results in grading-results/; a "To replay this run" command runs from there.');
+    expect(existsSync(join(dir, 'grading-results', 'results.json'))).toBe(true);
+    const replay = /To replay this run: socklab run (\S+) --seed (\d+) --inject (\S+)/.exec(r.stdout);
+    expect(replay, r.stdout).not.toBeNull();
+    const again = await socklab(['run', replay![1]!, '--seed', replay![2]!, '--inject', replay![3]!], join(dir, 'grading-results'));
+    expect(again.stderr).not.toContain('cannot read');
+    expect(again.stdout).toContain('echoed: a messa\n');
+  }, 120_000);
+});
