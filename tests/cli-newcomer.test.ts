@@ -335,3 +335,16 @@ describe('socklab grade of the sample assignment, as its README has it', () => {
     expect(again.stdout).toContain('echoed: a messa\n');
   }, 120_000);
 });
+
+describe('a server run alone', () => {
+  it('deadlocks in poll (status 125), and socklab says how to give it clients', async () => {
+    const r = await socklab(['run', guest('examples_echo_server'), '--', '7000']);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('waits in poll');
+    expect(r.stderr).toContain('socklab: nothing else runs in this run: give the server its clients (--client "CLIENT.wasm ARGS" --clients N, or a scenario file: docs/scenarios.md), or reach it from this machine (--publish REALPORT:host1:PORT)\n');
+    // With its client there is nothing to say.
+    const ok = await socklab(['run', guest('examples_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi`, '--', '7000']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toContain('nothing else runs');
+  });
+});
