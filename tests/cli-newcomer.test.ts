@@ -98,6 +98,12 @@ describe('a source that is not there', () => {
     oneLine(r, 'socklab build: cannot read missing.ts: no such file');
   });
 
+  it('socklab run missing.yaml says why it cannot read it (it said only "cannot read the scenario file")', async () => {
+    const r = await socklab(['run', 'demo.yaml']);
+    expect(r.status).toBe(2);
+    oneLine(r, 'socklab run: demo.yaml: cannot read the scenario file: no such file');
+  });
+
   it('socklab run missing.c has the status of run missing.wasm (2)', async () => {
     const c = await socklab(['run', 'missing.c']);
     const w = await socklab(['run', 'missing.wasm']);
@@ -267,5 +273,78 @@ describe('socklab diff of files that are not traces', () => {
       expect(r.stdout).toBe('');
       oneLine(r, 'socklab diff: ', 'is not a trace (no strace-style or JSONL call lines)');
     }
+  });
+});
+
+describe('socklab diff of a text and a JSONL trace of one run', () => {
+  it.each([
+    // Failed calls (-1 ECHILD (No child processes)), a service stopped in accept (ERESTARTSYS, --- SIGTERM ---).
+    ['a forking server and its clients', [guest('examples_fork_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--', '7000']],
+    // Handlers (rt_sigreturn, text only) and a child killed in pause() (pause( <unfinished ...>, never resumed).
+    ['signal handlers', [guest('diff_sig_basic')]],
+  ])('%s: the same calls, status 0 (the errno texts, signal lines and rt_sigreturn made them differ)', async (_, args) => {
+    const text = join(tmp, 'same.trace');
+    const jsonl = join(tmp, 'same.jsonl');
+    expect((await socklab(['run', `--trace=${text}`, ...args])).status).toBe(0);
+    expect((await socklab(['run', '--trace-format', 'jsonl', `--trace=${jsonl}`, ...args])).status).toBe(0);
+    expect(readFileSync(text, 'utf8')).toMatch(/ = (-1|\?) E[A-Z]+ \(.+\n[\s\S]* --- SIG/);
+    const r = await socklab(['diff', text, jsonl]);
+    expect(r.stdout).toBe('the traces do the same calls (after normalising pids, ports, pointers and times)\n');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('signal lines in the JSONL trace (the service stopped with SIGTERM, a SIGCHLD)', () => {
+  it('run --report and socklab view draw the run (they failed: "Cannot read properties of undefined"), and Trace.events skips signal lines', async () => {
+    const jsonl = join(tmp, 'fork.jsonl');
+    const report = join(tmp, 'fork.html');
+    const r = await socklab(['run', guest('examples_fork_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi{i}`, '--clients', '2', '--trace-format', 'jsonl', `--trace=${jsonl}`, '--report', report, '--', '7000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`report of `);
+    expect(r.stderr).not.toContain('Cannot read');
+    expect(readFileSync(jsonl, 'utf8')).toContain('"signal":{"signo":"SIGTERM"');
+    expect(readFileSync(report, 'utf8')).toContain('wait4');
+    const v = await socklab(['view', jsonl, '-o', join(tmp, 'fork-view.html')]);
+    expect(v.status, v.stderr).toBe(0);
+    oneLine(v, 'calls by 5 process(es)');
+    const { Trace } = await import('../host/trace/api.js');
+    const t = Trace.fromJsonl(readFileSync(jsonl, 'utf8'));
+    const all = t.events();
+    expect(all.every((e) => typeof e.call === 'string')).toBe(true);
+    expect(t.events({ fd: 3, pid: 1 }).map((e) => e.call)).toContain('accept');
+    // The grader's "where your run went another way" compares such traces too.
+    const { firstDivergence } = await import('../host/grade/feedback.js');
+    expect(firstDivergence(t, t)).toBeUndefined();
+    expect(firstDivergence(t, new Trace(t.lines.filter((l) => !('call' in l && l.call === 'accept' && l.pid === 1))))?.got.map((l) => 'call' in l && l.call)).toContain('accept');
+  });
+});
+
+describe('socklab grade of the sample assignment, as its README has it', () => {
+  it('says where the results went (they went to ./grading-results silently), and the replay command it prints runs from there', async () => {
+    const dir = join(tmp, 'grade-cwd');
+    mkdirSync(dir);
+    const spec = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
+    const r = await socklab(['grade', spec, '--submission', join(ROOT, 'tests', 'grading-submissions', 'short_write'), '--only', 'short', '--show-hidden'], dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('  Results in grading-results/; a "To replay this run" command runs from there.');
+    expect(existsSync(join(dir, 'grading-results', 'results.json'))).toBe(true);
+    const replay = /To replay this run: socklab run (\S+) --seed (\d+) --inject (\S+)/.exec(r.stdout);
+    expect(replay, r.stdout).not.toBeNull();
+    const again = await socklab(['run', replay![1]!, '--seed', replay![2]!, '--inject', replay![3]!], join(dir, 'grading-results'));
+    expect(again.stderr).not.toContain('cannot read');
+    expect(again.stdout).toContain('echoed: a messa\n');
+  }, 120_000);
+});
+
+describe('a server run alone', () => {
+  it('deadlocks in poll (status 125), and socklab says how to give it clients', async () => {
+    const r = await socklab(['run', guest('examples_echo_server'), '--', '7000']);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('waits in poll');
+    expect(r.stderr).toContain('socklab: nothing else runs in this run: give the server its clients (--client "CLIENT.wasm ARGS" --clients N, or a scenario file: docs/scenarios.md), or reach it from this machine (--publish REALPORT:host1:PORT)\n');
+    // With its client there is nothing to say.
+    const ok = await socklab(['run', guest('examples_echo_server'), '--client', `${guest('examples_echo_client')} localhost 7000 hi`, '--', '7000']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toContain('nothing else runs');
   });
 });

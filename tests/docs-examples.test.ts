@@ -67,6 +67,18 @@ describe('commands in the docs', () => {
     expect(bad).toEqual([]);
   }, 60_000);
 
+  it("an example's scenario a command runs is named by its path from the checkout", () => {
+    // `socklab run demo.yaml` from the checkout said "cannot read the scenario file" (it is examples/tcp-echo/demo.yaml).
+    const examples = new Set(readdirSync(join(ROOT, 'examples'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.split('/').pop()!));
+    const bad: string[] = [];
+    for (const c of commands().filter((x) => x.sub === 'run')) {
+      const m = /^socklab run\s+(\S+\.ya?ml)\b/.exec(c.cmd.trim());
+      if (!m || !examples.has(m[1]!.split('/').pop()!)) continue; // the user's own scenario.yaml, grading's replay/...
+      if (!existsSync(join(ROOT, m[1]!))) bad.push(`${c.doc}: ${c.cmd.trim()}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('grade --help says what --quiet does: the score line alone', async () => {
     const h = await runCli(['grade', '--help']);
     expect(h.stdout).toMatch(/--quiet\s+print only the score line \(--submission\), nothing in\s+batch mode/);
@@ -104,6 +116,22 @@ describe('paths and links in the docs', () => {
           if (!readdirSync(join(ROOT, dir)).some((f) => f.startsWith(p.slice(dir.length)))) bad.push(`${doc}: glob ${p}*`);
         } else if (!existsSync(join(ROOT, p))) bad.push(`${doc}: path ${p}`);
       }
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe("the README's examples table", () => {
+  it('has a row for every example directory with a program or a scenario, and each names its scenario files', () => {
+    // examples/multicast was missing; examples/sleepers had no scenario for its "two processes".
+    const readme = text('README.md');
+    const bad: string[] = [];
+    for (const d of readdirSync(join(ROOT, 'examples')).sort()) {
+      const files = readdirSync(join(ROOT, 'examples', d)).filter((f) => /\.(c|ya?ml)$/.test(f));
+      if (!files.length) continue; // as/, grading/ (named elsewhere), gradescope/, prairielearn/
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`examples/${d}\` |`));
+      if (!row) bad.push(`examples/${d}: no row`);
+      for (const y of files.filter((f) => /\.ya?ml$/.test(f))) if (row && !readme.includes(y)) bad.push(`examples/${d}/${y}: not named`);
     }
     expect(bad).toEqual([]);
   });

@@ -652,6 +652,10 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   for (const p of o.processes) if (p.exit.reason && !p.stillRunning) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
+  // A server run alone (Beej's server.c, `socklab run server.c`) waits for clients that nothing will start.
+  if (o.deadlock && !scenario && o.processes.length === 1 && !publish.length && /waits in (accept4?|recv\w*|read\w*|poll|select|epoll_wait)$/m.test(o.deadlock)) {
+    process.stderr.write(`socklab: nothing else runs in this run: give the server its clients (--client "CLIENT.wasm ARGS" --clients N, or a scenario file: docs/scenarios.md), or reach it from this machine (--publish REALPORT:host1:PORT)\n`);
+  }
   if (o.processes.length > 1) process.stderr.write(`${describeNetwork(o, opts.net === 'real' ? 'real-network' : opts.realTime ? 'wall' : 'virtual')}\n`);
   return o.status;
 }

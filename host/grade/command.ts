@@ -1,6 +1,6 @@
 // `socklab grade`: the command line over gradeSubmission and gradeBatch.
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { loadGradingSpec, GradeSpecError } from './load.js';
 import { gradeSubmission } from './grade.js';
@@ -222,5 +222,8 @@ async function grade(argv: string[]): Promise<number> {
   const { gradingPool } = await import('../runner/pool.js');
   const r = await gradeSubmission(spec, values.submission, { outDir, ...common, pool: gradingPool(jobs ?? availableParallelism()), write: (res) => { files(res); term(res); } });
   if (values.quiet) process.stdout.write(`${summaryLine(r)}\n`);
+  // Where the files went (the default is in the working directory), and where a feedback's replay command runs.
+  const shownOut = relative(process.cwd(), outDir);
+  print(`  Results in ${shownOut && !shownOut.startsWith('..') ? shownOut : outDir}/; a "To replay this run" command runs from there.\n`);
   return 0;
 }

@@ -87,7 +87,8 @@ const MAX_PROCESSES = 4;
  * and how each process ended.
  */
 export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<string> = new Set()): Divergence | undefined {
-  const matters = (e: TraceLine): boolean => 'exit' in e || NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret);
+  // A signal line (no call) is left out, as strace -e trace=network leaves out what it does not match.
+  const matters = (e: TraceLine): boolean => 'exit' in e || ('call' in e && (NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret)));
   const a = got.lines.filter(matters);
   const b = model.lines.filter(matters);
   const d = diffTraces(fromTraceLines(a), fromTraceLines(b), { byPid: true, compare: 'result', context: BEFORE });

@@ -123,6 +123,12 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
       endNs = Math.max(endNs, x.end);
       continue;
     }
+    // A signal delivered (strace's "--- SIGCHLD {...} ---") is no call: its process gets its lane, no mark.
+    if (!('call' in l)) {
+      const x = l as { pid: number; host: string };
+      lane(x.pid, x.host);
+      continue;
+    }
     const e = l as TraceEvent;
     lane(e.pid, e.host);
     const d = decoration(e.args[0]) ?? decoration(e.ret);
@@ -144,7 +150,7 @@ export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {})
   return { title: opts.title ?? 'socklab trace', names, hosts, lanes: laneList, marks, arrows, exits, endNs };
 }
 
-const events = (lines: readonly TraceLine[]): TraceEvent[] => lines.filter((l): l is TraceEvent => !('exit' in l));
+const events = (lines: readonly TraceLine[]): TraceEvent[] => lines.filter((l): l is TraceEvent => 'call' in l);
 
 /** connect() to the accept() that took the connection. */
 function connections(lines: readonly TraceLine[]): Arrow[] {

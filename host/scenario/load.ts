@@ -99,7 +99,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     text = readUserText(file, { maxBytes: USER_FILE_LIMITS.yaml, what: 'scenario file' });
   } catch (e) {
     if (!(e instanceof UserFileError)) throw e;
-    throw new ScenarioError(`${path}: ${e.problem === 'missing' || e.problem === 'unreadable' ? 'cannot read the scenario file' : e.reason}`);
+    throw new ScenarioError(`${path}: ${e.problem === 'missing' || e.problem === 'unreadable' ? `cannot read the scenario file: ${e.reason}` : e.reason}`);
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });

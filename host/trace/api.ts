@@ -61,7 +61,7 @@ export class Trace {
     // A call may be named as libc names it (write, recv) or as the trace does (writev, recvfrom): host/trace/names.ts.
     const calls = f.call === undefined ? undefined : new Set((Array.isArray(f.call) ? f.call : [f.call]).flatMap((c) => [c, ...traceNamesLoose(c)]));
     return this.lines.filter((e): e is TraceEvent => {
-      if ('exit' in e) return false;
+      if (!('call' in e)) return false; // exit and signal lines
       if (f.pid !== undefined && e.pid !== f.pid) return false;
       if (f.host !== undefined && e.host !== f.host) return false;
       if (calls && !calls.has(e.call)) return false;
