@@ -39,6 +39,8 @@ function epollCtl(p: Process, epfd: number, op: number, fd: number, evPtr: numbe
   let events = 0;
   let data = 0n;
   if (op === EPOLL_CTL.ADD || op === EPOLL_CTL.MOD) {
+    // NULL is EFAULT as on Linux, where page 0 is never mapped (in linear memory it is an address).
+    if (evPtr === 0) return E.EFAULT;
     p.mem.check(evPtr, EPOLL_EVENT_SIZE);
     events = p.mem.u32(evPtr);
     data = p.mem.u64(evPtr + 4);
@@ -80,6 +82,7 @@ function epollCtl(p: Process, epfd: number, op: number, fd: number, evPtr: numbe
  */
 function epollWait(p: Process, epfd: number, evPtr: number, max: number, timeoutNs: number, out: number, sleep: Sleep): number {
   if (max <= 0 || max > EP_MAX_EVENTS) return E.EINVAL;
+  if (evPtr === 0) return E.EFAULT;
   p.mem.check(evPtr, max * EPOLL_EVENT_SIZE);
   p.mem.check(out, 4);
   const ep = p.fds.file(epfd);

@@ -20,6 +20,8 @@ export function doPoll(p: Process, fdsPtr: number, nfds: number, timeout: number
 /** poll's body, for poll and ppoll: timeoutNs < 0 waits forever; `sleep` blocks; `signal` (ppoll) may end a call that found nothing ready. */
 function pollFds(p: Process, fdsPtr: number, nfds: number, timeoutNs: number, readyOut: number, sleep: Sleep, signal?: () => number | undefined): number {
   if (nfds < 0 || nfds > p.fds.limit) return E.EINVAL;
+  // NULL is EFAULT as on Linux, where page 0 is never mapped (in linear memory it is an address).
+  if (fdsPtr === 0 && nfds > 0) return E.EFAULT;
   p.mem.check(fdsPtr, nfds * 8);
   p.mem.check(readyOut, 4);
   let ready = 0;

@@ -58,6 +58,8 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
   }
   s.net.addBinding(s.host, s.proto, cand.port, s);
   s.bindAddrLock = !isAny(cand);
+  // inet6_bind: an address that is neither :: nor IPv4-mapped makes the socket IPv6-only.
+  if (s.domain === AF.AF_INET6 && !isAny(cand) && !isV4Mapped(cand.ip)) s.v6only = true;
   s.bindPortLock = portLock;
   s.state = 'bound';
 }

@@ -19,7 +19,15 @@ const S = 'socklab';
 
 function installAccepted(p: Process, c: Socket, flags: number, addrPtr: number, lenPtr: number, fdOut: number): number {
   c.nonblock = (flags & SOCK_NONBLOCK) !== 0;
-  if (addrPtr) writeSockaddr(p.mem, addrPtr, lenPtr, c.remote ?? UNNAMED);
+  // Linux dequeues the connection before it copies the address out: a bad address or length loses it (do_accept).
+  if (addrPtr) {
+    try {
+      writeSockaddr(p.mem, addrPtr, lenPtr, c.remote ?? UNNAMED);
+    } catch (e) {
+      c.close();
+      throw e;
+    }
+  }
   p.mem.setI32(fdOut, p.fds.install(c, { cloexec: (flags & SOCK_CLOEXEC) !== 0 }));
   return 0;
 }
@@ -29,10 +37,6 @@ export function doAccept(p: Process, fd: number, addrPtr: number, lenPtr: number
   const s = sockOf(p, fd);
   if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) return E.EINVAL;
   p.mem.check(fdOut, 4);
-  if (addrPtr) {
-    if (lenPtr === 0) return E.EFAULT;
-    if (p.mem.i32(lenPtr) < 0) return E.EINVAL;
-  }
   if (p.fds.size >= p.fds.limit) return E.EMFILE;
   const r = accept(s);
   if (r === WOULD_BLOCK) return waitFor(p, s, 'read', false);

@@ -83,6 +83,9 @@ export const socketDef: SyscallDef = syscall(S, 'socket', { strace: 'socket', cl
 });
 
 export const socketpairDef: SyscallDef = syscall(S, 'socketpair', { strace: 'socketpair', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'sv:fd_pair_out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
+  // Linux checks the type's flags, then writes the two reserved fds out (NULL is EFAULT too), then creates the sockets.
+  if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) return E.EINVAL;
+  if (out === 0) return E.EFAULT;
   p.mem.check(out, 8);
   if (domain !== AF.AF_UNIX) {
     newSocket(p, domain, type, protocol); // the errno socket() would give first

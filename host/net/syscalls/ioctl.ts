@@ -15,9 +15,15 @@ import { setAsync, setOwner } from '../../kernel/fdcalls.js';
 import { IOCTL } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 
+/** The requests a socket answers besides FIONREAD, FIONBIO and FIOASYNC. */
+const SOCKET_REQS = new Set<number>([IOCTL.TIOCOUTQ, IOCTL.SIOCATMARK, IOCTL.FIOSETOWN, IOCTL.SIOCSPGRP, IOCTL.FIOGETOWN, IOCTL.SIOCGPGRP]);
+
 function ioctl(p: Process, fd: number, req: number, arg: number): number {
   const f = p.fds.file(fd);
   req >>>= 0;
+  // The int argument at NULL is EFAULT as on Linux (in linear memory 0 is an address); unknown requests never touch it.
+  const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIONREAD || (f instanceof Socket && SOCKET_REQS.has(req));
+  if (known && arg === 0) return E.EFAULT;
   if (req === IOCTL.FIONBIO) {
     // do_vfs_ioctl handles FIONBIO itself, on every kind of file.
     f.nonblock = p.mem.i32(arg) !== 0;

@@ -16,7 +16,11 @@ import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
 const S = 'socklab';
-const KNOWN_MSG = MSG.MSG_OOB | MSG.MSG_PEEK | MSG.MSG_DONTROUTE | MSG.MSG_DONTWAIT | MSG.MSG_EOR | MSG.MSG_WAITALL | MSG.MSG_CONFIRM | MSG.MSG_NOSIGNAL | MSG.MSG_MORE | MSG.MSG_TRUNC | MSG.MSG_CMSG_CLOEXEC | MSG.MSG_ERRQUEUE;
+const EMPTY: Uint8Array = new Uint8Array(0);
+/** MSG_FASTOPEN: TCP answers EOPNOTSUPP, as Linux does with net.ipv4.tcp_fastopen's client bit off. */
+const MSG_FASTOPEN = 0x20000000;
+/** MSG_CMSG_COMPAT: sendmsg and recvmsg refuse it from a native (non-compat) caller, before looking at the fd. */
+const MSG_CMSG_COMPAT = 0x80000000;
 
 /** Views over a guest buffer, skipping what a suspended blocking call already moved (the same array when nothing was). */
 function from(views: Uint8Array[], skip: number): Uint8Array[] {
@@ -48,7 +52,8 @@ const plainCtl: SendControl = { files: NO_FILES, cred: undefined, self: NO_CRED 
 
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
 export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
-  if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
+  // Linux ignores the flag bits a protocol does not know.
+  if (flags & MSG_FASTOPEN && s.kind === 'stream' && !s.isUnix) return -E.EOPNOTSUPP;
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
   const total = lengthOf(iovs);
   // MSG_OOB: TCP, and an AF_UNIX stream with a byte to make urgent (unix_stream_sendmsg; node:net cannot carry it on --net=real).
@@ -118,7 +123,8 @@ const got: { scm?: Scm } = { scm: undefined };
  * (still the queue's under MSG_PEEK); otherwise descriptors received are closed.
  */
 export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm = false): Received | number {
-  if (flags & ~KNOWN_MSG) return -E.EOPNOTSUPP;
+  // inet_recv_error: socklab queues no socket errors (IP_RECVERR is accepted, nothing is queued), and it never blocks.
+  if (flags & MSG.MSG_ERRQUEUE && !s.isUnix) return -E.EAGAIN;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
   if (flags & MSG.MSG_OOB) {
     // TCP and AF_UNIX streams: the urgent byte (tcp_recv_urg, unix_stream_recv_urg; never blocks);
@@ -196,6 +202,7 @@ interface Msg { name: number; namelen: number; control: number; controllen: numb
 const msg: Msg = { name: 0, namelen: 0, control: 0, controllen: 0 };
 /** Reads the msghdr at ptr into `msg`; returns its iovecs as views (GuestMemory.iovecs' array). */
 function readMsg(p: Process, ptr: number): Uint8Array[] {
+  if (ptr === 0) throw new Errno(E.EFAULT);
   p.mem.check(ptr, 28);
   const iovPtr = p.mem.u32(ptr + 8);
   const iovlen = p.mem.i32(ptr + 12);
@@ -203,7 +210,8 @@ function readMsg(p: Process, ptr: number): Uint8Array[] {
   const iov = p.mem.iovecs(iovPtr, iovlen);
   const m = msg;
   m.name = p.mem.u32(ptr);
-  m.namelen = p.mem.u32(ptr + 4);
+  // copy_msghdr_from_user: a longer msg_namelen is cut to sizeof(struct sockaddr_storage), not refused.
+  m.namelen = Math.min(p.mem.u32(ptr + 4), 128);
   m.control = p.mem.u32(ptr + 16);
   m.controllen = p.mem.u32(ptr + 20);
   return iov;
@@ -227,13 +235,24 @@ const SCM_CREDENTIALS = 2;
  * types are EINVAL. Other families ignore the control data, as TCP and UDP do.
  */
 function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
-  if (!s.isUnix || s.real) return undefined;
   if (m.controllen > 0x7fffffff) throw new Errno(E.ENOBUFS);
+  const mem = p.mem;
+  // ____sys_sendmsg copies the whole control buffer in first, whatever the family.
+  if (m.controllen > 0 && m.control === 0) throw new Errno(E.EFAULT);
+  mem.check(m.control, m.controllen);
+  if (!s.isUnix) {
+    // TCP and UDP (sock_cmsg_send, ip_cmsg_send) refuse a malformed header (CMSG_OK) and ignore SCM_RIGHTS.
+    for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
+      const len = mem.u32(m.control + o);
+      if (len < CMSG_HDR || len > m.controllen - o) throw new Errno(E.EINVAL);
+      o += cmsgAlign(len);
+    }
+    return undefined;
+  }
+  if (s.real) return undefined;
   // No control message: doSend's plain control, as for send().
   if (m.controllen < CMSG_HDR) return undefined;
   const ctl: SendControl = { files: [], cred: undefined, self: selfCred(p) };
-  const mem = p.mem;
-  mem.check(m.control, m.controllen);
   for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
     const at = m.control + o;
     const len = mem.u32(at);
@@ -359,18 +378,29 @@ export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', cl
 export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfrom', classes: ['net'], params: ['fd:fd', 'buf:buf_out', 'len:len', 'flags:msg_flags', 'addr:sockaddr_out', 'addrlen:socklen_inout', 'received:ret'], mayBlock: true },
   (p: Process, fd: number, buf: number, len: number, flags: number, addr: number, alenPtr: number, out: number) => {
     const s = sockOf(p, fd);
-    const view = p.mem.view(buf, len);
     p.mem.check(out, 4);
-    if (addr && (alenPtr === 0 || p.mem.i32(alenPtr) < 0)) return alenPtr === 0 ? E.EFAULT : E.EINVAL;
+    // A buffer the kernel cannot write into: a datagram is still taken off the queue and lost (udp_recvmsg,
+    // unix_dgram_recvmsg); stream data stays.
+    let fault = false;
+    let view: Uint8Array = EMPTY;
+    try {
+      view = p.mem.view(buf, len);
+    } catch (e) {
+      if (!(e instanceof Errno) || s.kind === 'stream') throw e;
+      fault = true;
+    }
     const r = doRecv(p, s, p.mem.single(view), flags);
     if (r === BLOCKED) return r;
     if (typeof r === 'number') return -r;
+    if (fault) return E.EFAULT;
+    // __sys_recvfrom copies the address out after the data: a bad addrlen fails a call that took it.
     if (addr) writeSockaddr(p.mem, addr, alenPtr, sourceName(r.from));
     p.mem.setU32(out, r.n);
     return 0;
   });
 
 export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
   const s = sockOf(p, fd);
   const iov = readMsg(p, msgPtr);
   const m = msg;
@@ -385,6 +415,7 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
 });
 
 export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
   const s = sockOf(p, fd);
   const iov = readMsg(p, msgPtr);
   const m = msg;

@@ -80,7 +80,10 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     if (name === TCP_OPT.TCP_NODELAY) { s.nodelay = int() !== 0; return 0; }
     if (name === TCP_OPT.TCP_MAXSEG || name === TCP_OPT.TCP_CORK || name === TCP_OPT.TCP_KEEPIDLE || name === TCP_OPT.TCP_KEEPINTVL || name === TCP_OPT.TCP_KEEPCNT) {
       const v = int();
-      if (name !== TCP_OPT.TCP_CORK && v < 1) return E.EINVAL;
+      // do_tcp_setsockopt's ranges: TCP_MIN_MSS..MAX_TCP_WINDOW (or 0), MAX_TCP_KEEPIDLE/KEEPINTVL 32767, MAX_TCP_KEEPCNT 127.
+      if (name === TCP_OPT.TCP_MAXSEG) return v !== 0 && (v < 88 || v > 32767) ? E.EINVAL : 0;
+      if (name === TCP_OPT.TCP_KEEPCNT) return v < 1 || v > 127 ? E.EINVAL : 0;
+      if (name !== TCP_OPT.TCP_CORK && (v < 1 || v > 32767)) return E.EINVAL;
       return 0;
     }
     return E.ENOPROTOOPT;
@@ -175,8 +178,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         return 0;
       }
     }
-    if (name === IP_OPT.IP_TTL) { const v = int(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
-    if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { int(); return 0; }
+    if (name === IP_OPT.IP_TTL) { const v = intOrByte(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
+    // No length check for these: an empty value reads as 0.
+    if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { if (len > 0) intOrByte(); return 0; }
     if (name === IP_OPT.IP_HDRINCL) {
       if (!s.raw) return E.ENOPROTOOPT;
       s.hdrincl = int() !== 0;
@@ -191,7 +195,8 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       s.v6only = int() !== 0;
       return 0;
     }
-    if (name === IPV6_OPT.IPV6_UNICAST_HOPS || name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
+    if (name === IPV6_OPT.IPV6_UNICAST_HOPS) { const v = int(); return v < -1 || v > 255 ? E.EINVAL : 0; }
+    if (name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
     switch (name) {
       case IPV6_OPT.IPV6_MULTICAST_HOPS: {
         if (s.kind === 'stream') return E.EINVAL;
