@@ -695,7 +695,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'pollfds': {
           const parts: string[] = [];
-          for (let k = 0; k < Math.min(next >>> 0, 64); k++) parts.push(`{fd=${fdText(p, mem.i32(v + k * 8))}, events=${flagNames(POLL, mem.u16(v + k * 8 + 4))}}`);
+          for (let k = 0; k < Math.min(next >>> 0, 64); k++) {
+            const fd = mem.i32(v + k * 8);
+            // strace's print_pollfd: an ignored entry (negative fd) shows no events.
+            parts.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fdText(p, fd)}, events=${flagNames(POLL, mem.u16(v + k * 8 + 4))}}`);
+          }
           return `[${parts.join(', ')}]`;
         }
         case 'fdset': {
