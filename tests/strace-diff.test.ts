@@ -269,6 +269,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb3_udpconc', perProcess: true },
   { name: 'tb3_oob', perProcess: true, select: true },
   { name: 'tb3_readline', perProcess: true },
+  { name: 'tb3_spair', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
