@@ -260,6 +260,15 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb2_dualstack' },
   { name: 'tb2_unixdgram', perProcess: true },
   { name: 'tb2_beej' },
+  // Round 3 (tests/c/tb3_*.c).
+  { name: 'tb3_sarestart', perProcess: true },
+  { name: 'tb3_nbselect', select: true },
+  { name: 'tb3_pollserv', perProcess: true },
+  { name: 'tb3_tcpudp', perProcess: true, select: true },
+  { name: 'tb3_udpconc', perProcess: true },
+  { name: 'tb3_oob', perProcess: true, select: true },
+  { name: 'tb3_readline', perProcess: true },
+  { name: 'tb3_spair', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

@@ -3,7 +3,7 @@
 // readiness test plus the wait queues that wake it (the same queues preview1
 // poll_oneoff waits on).
 import { Errno } from '../abi/errno.js';
-import { POLLOUT, WOULD_BLOCK, type OpenFile } from '../kernel/file.js';
+import { POLLOUT, POLLWRBAND, POLLWRNORM, WOULD_BLOCK, type OpenFile } from '../kernel/file.js';
 import type { WaitQueue } from '../kernel/wait.js';
 import type { ComponentProcess } from './process.js';
 
@@ -71,7 +71,7 @@ const WRITE_CHUNK = 65536;
 
 /** Whether a read of src would not wait: bytes, the end, or an error (POLLIN, POLLHUP, POLLERR). */
 function readable(src: InputStream): boolean {
-  return src.eof || (src.file.poll() & ~POLLOUT) !== 0;
+  return src.eof || (src.file.poll() & ~(POLLOUT | POLLWRNORM | POLLWRBAND)) !== 0;
 }
 
 /**

@@ -5,7 +5,7 @@
 // 0xfffffffffffffffe; writing 0xffffffffffffffff is EINVAL. Readable while
 // the count is not 0, writable while it is below the maximum.
 import { E, Errno } from '../abi/errno.js';
-import { FileType, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, WOULD_BLOCK, type FileStat, type OpenFile } from './file.js';
+import { FileType, POLLIN, POLLOUT, WOULD_BLOCK, type FileStat, type OpenFile } from './file.js';
 import { WaitQueue } from './wait.js';
 import { runCounter } from './ids.js';
 
@@ -33,9 +33,10 @@ export class EventFd implements OpenFile {
     return 'anon_inode:[eventfd]';
   }
   poll(): number {
+    // eventfd_poll: EPOLLIN and EPOLLOUT alone (no RDNORM/WRNORM, unlike pipes and sockets); its wakes carry those keys.
     let m = 0;
-    if (this.count > 0n) m |= POLLIN | POLLRDNORM;
-    if (this.count < ULLONG_MAX - 1n) m |= POLLOUT | POLLWRNORM;
+    if (this.count > 0n) m |= POLLIN;
+    if (this.count < ULLONG_MAX - 1n) m |= POLLOUT;
     return m;
   }
   read(iovs: Uint8Array[]): number {
@@ -44,7 +45,7 @@ export class EventFd implements OpenFile {
     const v = this.semaphore ? 1n : this.count;
     this.count -= v;
     put(iovs, v);
-    this.wake(POLLOUT | POLLWRNORM);
+    this.wake(POLLOUT);
     return 8;
   }
   write(iovs: Uint8Array[]): number {
@@ -53,7 +54,7 @@ export class EventFd implements OpenFile {
     if (v === ULLONG_MAX) throw new Errno(E.EINVAL);
     if (ULLONG_MAX - this.count <= v) return WOULD_BLOCK;
     this.count += v;
-    this.wake(POLLIN | POLLRDNORM);
+    this.wake(POLLIN);
     return 8;
   }
   private wake(key: number): void {

@@ -19,6 +19,7 @@ export const POLLHUP = 0x010;
 export const POLLNVAL = 0x020;
 export const POLLRDNORM = 0x040;
 export const POLLWRNORM = 0x100;
+export const POLLWRBAND = 0x200;
 export const POLLRDHUP = 0x2000;
 
 /** WASI filetype values (preview1). */

@@ -342,6 +342,14 @@ function shapeOf(def: SyscallDef): CallShape {
   return sh;
 }
 
+/**
+ * accept/accept4 with a NULL address or length: strace (fetch_socklen fails) prints the address and
+ * length as pointers, and accept4's flags, when the call begins, not when it returns.
+ */
+function acceptDecodedAtEntry(def: SyscallDef, args: readonly unknown[]): boolean {
+  return (def.strace === 'accept' || def.strace === 'accept4') && (!(args[1] as number) || !(args[2] as number));
+}
+
 const NO_BEFORE: Map<number, number> = new Map();
 const IMPORT_JSON = new WeakMap<SyscallDef, string>();
 function importJson(def: SyscallDef): string {
@@ -695,7 +703,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'pollfds': {
           const parts: string[] = [];
-          for (let k = 0; k < Math.min(next >>> 0, 64); k++) parts.push(`{fd=${fdText(p, mem.i32(v + k * 8))}, events=${flagNames(POLL, mem.u16(v + k * 8 + 4))}}`);
+          for (let k = 0; k < Math.min(next >>> 0, 64); k++) {
+            const fd = mem.i32(v + k * 8);
+            // strace's print_pollfd: an ignored entry (negative fd) shows no events.
+            parts.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fdText(p, fd)}, events=${flagNames(POLL, mem.u16(v + k * 8 + 4))}}`);
+          }
           return `[${parts.join(', ')}]`;
         }
         case 'fdset': {
@@ -898,7 +910,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
-  const pending = new Map<number, { text: string; shown: boolean; name: string }>();
+  const pending = new Map<number, { text: string; shown: boolean; name: string; decoded?: boolean }>();
   /** Per pid: the call a restart block resumes (onRestart), printed as strace prints restart_syscall. */
   const restarting: (string | undefined)[] = [];
   /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
@@ -1732,9 +1744,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (!shown(p, def, args)) return;
       if (format !== 'text' || pending.has(p.pid)) return;
       const e = entries[p.pid];
+      const name = callName(p, def, args);
+      if (acceptDecodedAtEntry(def, args)) {
+        // strace's do_accept: without both an address and a length to read, it prints every argument at entry.
+        const all = join(def.params.map((_x, i) => arg(p, def, args, i, false, 0, e === PURE_ENTRY ? undefined : e)));
+        pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${all} <unfinished ...>\n`, shown: false, name, decoded: true });
+        return;
+      }
       const text = join(e === PURE_ENTRY ? Array.from({ length: splitAt(def) }, (_, i) => arg(p, def, args, i, false, 0)) : e?.text ?? []);
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
-      const name = callName(p, def, args);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false, name });
     },
     onRestart(p, def, args) {
@@ -1810,7 +1828,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         else if (entry !== undefined && entry !== PURE_ENTRY) for (const x of entry.text) putText(x, json);
         else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
       }
-      for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      // An accept whose arguments its <unfinished ...> line printed resumes with none of them.
+      if (!(u?.shown && u.decoded) || json) for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
       lineTail(def, r, ok, res.text, injected, note, start, now, json);
       emitLine(p.pid);
     },

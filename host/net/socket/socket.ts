@@ -8,7 +8,7 @@
 // a Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
 import { E, Errno } from '../../abi/errno.js';
-import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
 import { isLoopback, isV4Mapped, unmap } from '../addr/ipaddr.js';
 import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type UnixAddr } from '../addr/sockaddr.js';
@@ -305,6 +305,13 @@ export class Socket implements OpenFile {
 
   /** Readiness as tcp_poll / unix_poll / datagram_poll compute it (POLLPRI: urgent data not yet taken). */
   poll(): number {
+    const m = this.pollBits();
+    // As in every Linux socket poll: readable is EPOLLIN|EPOLLRDNORM, writable EPOLLOUT|EPOLLWRNORM, and
+    // EPOLLWRBAND too for datagram and AF_UNIX sockets (datagram_poll, unix_poll); tcp_poll leaves it out.
+    return m | (m & POLLIN ? POLLRDNORM : 0) | (m & POLLOUT ? POLLWRNORM | (this.kind === 'dgram' || this.isUnix ? POLLWRBAND : 0) : 0);
+  }
+
+  private pollBits(): number {
     if (this.state === 'listening') return this.acceptq.length ? POLLIN : 0;
     let m = this.soError ? POLLERR : 0;
     const rcv = this.rcvShut;
