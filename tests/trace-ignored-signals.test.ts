@@ -29,11 +29,11 @@ describe('ignored signals in the trace', () => {
       return own.slice(i, i + n);
     };
     expect(from('[pid 1] accept(', 6)).toEqual([
-      '[pid 1] accept(3<TCP:[127.0.0.1:41904]>,  <unfinished ...>',
-      '[pid 1] <... accept resumed>NULL, NULL) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)',
+      '[pid 1] accept(3<TCP:[127.0.0.1:41904]>, NULL, NULL <unfinished ...>',
+      '[pid 1] <... accept resumed>)           = ? ERESTARTSYS (To be restarted if SA_RESTART is set)',
       chld(2, 0),
-      '[pid 1] accept(3<TCP:[127.0.0.1:41904]>,  <unfinished ...>',
-      '[pid 1] <... accept resumed>NULL, NULL) = 4<TCP:[127.0.0.1:41904->127.0.0.1:41905]>',
+      '[pid 1] accept(3<TCP:[127.0.0.1:41904]>, NULL, NULL <unfinished ...>',
+      '[pid 1] <... accept resumed>)           = 4<TCP:[127.0.0.1:41904->127.0.0.1:41905]>',
       chld(3, 0),
     ]);
     expect(from('[pid 1] select(', 4)).toEqual([
