@@ -53,7 +53,7 @@ describe('services', () => {
     expect(report).toMatch(/exit status 0\n\s+server \(pid 1\) on host1: still running, as expected: stopped with SIGTERM once the other processes were done/);
     expect(report).not.toMatch(/deadlock/);
     // As strace shows it, right after the last client's exit: the accept interrupted, the signal, then the death.
-    expect(o.trace).toMatch(/\[pid 4\] (\S+) \+\+\+ exited with 0 \+\+\+\n\[pid 1\] \1 <\.\.\. accept resumed>NULL, NULL\) = \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <\S+>\n\[pid 1\] \1 --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0\} ---\n\[pid 1\] \1 \+\+\+ killed by SIGTERM \+\+\+\n$/);
+    expect(o.trace).toMatch(/\[pid 4\] (\S+) \+\+\+ exited with 0 \+\+\+\n\[pid 1\] \1 <\.\.\. accept resumed>\) += \? ERESTARTSYS \(To be restarted if SA_RESTART is set\) <\S+>\n\[pid 1\] \1 --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0\} ---\n\[pid 1\] \1 \+\+\+ killed by SIGTERM \+\+\+\n$/);
   });
 
   it('lets a service finish the work the last client left (data still in flight) before SIGTERM', async () => {
@@ -98,7 +98,7 @@ processes:
       // A handler runs in the guest: its return shows as rt_sigreturn, the interrupted accept restarting (SA_RESTART: its x86-64 syscall number, 43).
       const handled = term === 'handle' ? String.raw`\[pid 1\] \d+\.\d+ rt_sigreturn\(\{mask=\[\]\}\) += 43\n` : '';
       // The accept SIGKILL cuts ends as strace ends it: "= ?", on a resumed line where the signal's line cut it; the restarted one (handled) is new.
-      const cut = term === 'handle' ? String.raw`\[pid 1\] \d+\.\d+ accept\(3<TCP:\[0\.0\.0\.0:7000\]>,  <unfinished \.\.\.>\) = \?\n` : String.raw`\[pid 1\] \d+\.\d+ <\.\.\. accept resumed> <unfinished \.\.\.>\) = \?\n`;
+      const cut = term === 'handle' ? String.raw`\[pid 1\] \d+\.\d+ accept\(3<TCP:\[0\.0\.0\.0:7000\]>, NULL, NULL <unfinished \.\.\.>\) = \?\n` : String.raw`\[pid 1\] \d+\.\d+ <\.\.\. accept resumed> <unfinished \.\.\.>\) = \?\n`;
       const m = new RegExp(String.raw`\[pid 1\] (\d+\.\d+) --- SIGTERM \{si_signo=SIGTERM, si_code=SI_USER, si_pid=0, si_uid=0\} ---\n${handled}${cut}\[pid 1\] (\d+\.\d+) \+\+\+ killed by SIGKILL \+\+\+\n$`).exec(o.trace!);
       expect(m).not.toBeNull();
       expect(Math.round((Number(m![2]) - Number(m![1])) * 1e6)).toBe(100_000);
