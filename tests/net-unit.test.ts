@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { E, Errno } from '../host/abi/errno.js';
 import { GuestMemory } from '../host/abi/memory.js';
-import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, WOULD_BLOCK } from '../host/kernel/file.js';
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, WOULD_BLOCK } from '../host/kernel/file.js';
 import { Kernel } from '../host/kernel/kernel.js';
 import { AF, LINUX, SOCK, SOCK_NONBLOCK, sockTypeName } from '../host/net/addr/constants.js';
 import { accept, bind, connect, listen } from '../host/net/ops.js';
@@ -101,7 +101,7 @@ describe('TCP on the virtual network', () => {
     settle(k, 1e9);
     // Linux queues backlog + 1 connections; the third SYN is dropped and retried.
     expect(l.acceptq.length).toBe(2);
-    expect(l.poll()).toBe(POLLIN);
+    expect(l.poll()).toBe(POLLIN | POLLRDNORM);
     expect(clients.map((c) => c.state)).toEqual(['connected', 'connected', 'connecting']);
     expect(clients[2]!.poll()).toBe(0);
     const first = accept(l) as Socket;
@@ -122,10 +122,10 @@ describe('TCP on the virtual network', () => {
     connect(c2, v4('10.0.0.1', 80), 16);
     settle(k);
     expect(c1.state).toBe('connected');
-    expect(c2.poll()).toBe(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
+    expect(c2.poll()).toBe(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLERR | POLLHUP | POLLRDHUP);
     expect(errnoOf(() => connect(c2, v4('10.0.0.1', 80), 16))).toBe(E.ETIMEDOUT);
     // After the failure is reported the socket is fresh again.
-    expect(c2.poll()).toBe(POLLOUT | POLLHUP);
+    expect(c2.poll()).toBe(POLLOUT | POLLWRNORM | POLLHUP);
   });
 
   it('refuses a connect to a closed port, on one host at once', () => {
@@ -145,8 +145,8 @@ describe('TCP on the virtual network', () => {
     settle(k);
     expect(recv(s)).toBe('request');
     expect(recv(s)).toBe(''); // EOF
-    expect(s.poll()).toBe(POLLIN | POLLOUT | POLLRDHUP);
-    expect(c.poll()).toBe(POLLOUT);
+    expect(s.poll()).toBe(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLRDHUP);
+    expect(c.poll()).toBe(POLLOUT | POLLWRNORM);
     expect(errnoOf(() => send(c, 'more'))).toBe(E.EPIPE);
     send(s, 'reply');
     settle(k);
@@ -164,7 +164,7 @@ describe('TCP on the virtual network', () => {
     settle(k);
     s.close();
     settle(k);
-    expect(c.poll()).toBe(POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP);
+    expect(c.poll()).toBe(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLERR | POLLHUP | POLLRDHUP);
     expect(errnoOf(() => recv(c))).toBe(E.ECONNRESET);
     expect(recv(c)).toBe('');
     expect(errnoOf(() => send(c, 'x'))).toBe(E.EPIPE);
@@ -175,7 +175,7 @@ describe('TCP on the virtual network', () => {
     const { c, s } = pair(net, k);
     s.close();
     settle(k);
-    expect(c.poll()).toBe(POLLIN | POLLOUT | POLLRDHUP);
+    expect(c.poll()).toBe(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLRDHUP);
     expect(send(c, 'x')).toBe(1);
     settle(k);
     // In CLOSE_WAIT the RST's error is EPIPE (tcp_reset).
@@ -416,7 +416,7 @@ describe('AF_UNIX', () => {
     expect(s.recvMessage([b], false)).toMatchObject({ n: 4, full: 10, truncated: true });
     expect(s.recvMessage([b], false)).toMatchObject({ n: 4, full: 4, truncated: false });
     c.close();
-    expect(s.poll()).toBe(POLLIN | POLLOUT | POLLHUP | POLLRDHUP);
+    expect(s.poll()).toBe(POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLWRBAND | POLLHUP | POLLRDHUP);
     expect(s.recvMessage([b], false).n).toBe(0);
   });
 
