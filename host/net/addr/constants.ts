@@ -128,8 +128,9 @@ export const LINUX = {
   udpMaxV6: 65527,
 } as const;
 
-const SOCK_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
-/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
+/** In strace's order (xlat/sock_type_flags: SOCK_CLOEXEC first). */
+const SOCK_FLAGS = { SOCK_CLOEXEC, SOCK_NONBLOCK } as const;
+/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
 export function sockTypeName(type: number): string {
   const base = xvalName(SOCK, type & SOCK_TYPE_MASK, 'SOCK_???');
   const rest = type & ~SOCK_TYPE_MASK;
