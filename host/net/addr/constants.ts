@@ -96,7 +96,7 @@ export const SERVICES: readonly { name: string; port: number; proto: 'tcp' | 'ud
   { name: 'domain', port: 53, proto: 'tcp' }, { name: 'domain', port: 53, proto: 'udp' }, { name: 'tftp', port: 69, proto: 'udp' },
   { name: 'http', port: 80, proto: 'tcp' }, { name: 'pop3', port: 110, proto: 'tcp' }, { name: 'ntp', port: 123, proto: 'udp' },
   { name: 'imap', port: 143, proto: 'tcp' }, { name: 'snmp', port: 161, proto: 'udp' }, { name: 'https', port: 443, proto: 'tcp' },
-  { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
+  { name: 'shell', port: 514, proto: 'tcp' }, { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
 ];
 
 /**
