@@ -95,6 +95,8 @@ export function normalise(line: string): string {
     .replace(/htons\(\d+\)/g, 'htons(PORT)')
     // A socket path a program made its own with its pid (test runs at once on one machine share /tmp).
     .replace(/(sun_path="\/tmp\/socklab-[\w-]+?)-\d+\.sock"/g, '$1-PID.sock"')
+    // The same in an abstract name (machine-wide, so it carries the pid, zero-padded to a fixed length).
+    .replace(/(sun_path=@"socklab-[\w-]+?-)\d+"/g, '$1PID"')
     // Control messages: cmsghdr is 12 bytes on wasm32, 16 on x86-64 (strace prints the tracee's sizes).
     .replace(/cmsg_len=\d+/g, 'cmsg_len=N')
     .replace(/msg_controllen=[1-9]\d*/g, 'msg_controllen=N')
@@ -269,6 +271,13 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb3_oob', perProcess: true, select: true },
   { name: 'tb3_readline', perProcess: true },
   { name: 'tb3_spair', perProcess: true },
+  // Round 4 (tests/c/tb4_*.c).
+  { name: 'tb4_sockopts', perProcess: true },
+  { name: 'tb4_accept4', perProcess: true },
+  { name: 'tb4_seqpacket', perProcess: true },
+  { name: 'tb4_unixabs', perProcess: true },
+  { name: 'tb4_nameinfo', perProcess: true },
+  { name: 'tb4_selectsrv', perProcess: true, select: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

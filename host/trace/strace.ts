@@ -155,7 +155,8 @@ const O_WRONLY = 1;
 const RIGHT_FD_READ = 1 << 1;
 const RIGHT_FD_WRITE = 1 << 6;
 const RIGHT_FD_READDIR = 1 << 14;
-const ACCEPT_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
+/** strace's order: SOCK_CLOEXEC|SOCK_NONBLOCK. */
+const ACCEPT_FLAGS = { SOCK_CLOEXEC, SOCK_NONBLOCK } as const;
 const O_STATUS = { O_APPEND: LINUX_O.O_APPEND, O_NONBLOCK: LINUX_O.O_NONBLOCK, FASYNC: LINUX_O.O_ASYNC } as const;
 const OWNER_TYPES = ['F_OWNER_TID', 'F_OWNER_PID', 'F_OWNER_PGRP'];
 /** struct f_owner_ex as strace prints it: {type=F_OWNER_PID, pid=42}. */
@@ -599,7 +600,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'wait_options': return flagNames({ WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 8 }, v);
         case 'o_flags': return flagNames({ O_NONBLOCK: LINUX_O.O_NONBLOCK, O_CLOEXEC: LINUX_O.O_CLOEXEC }, v);
-        case 'fcntl_cmd': return nameOf(FCNTL, v);
+        // A command strace does not know: 0x270f /* F_??? */.
+        case 'fcntl_cmd': return Object.values(FCNTL).includes(v as never) ? nameOf(FCNTL, v) : `0x${(v >>> 0).toString(16)} /* F_??? */`;
         case 'fcntl_arg': {
           const cmd = args[kindIndex(def, 'fcntl_cmd')] as number;
           // strace prints no third argument for the F_GET* commands.

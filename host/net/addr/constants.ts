@@ -96,7 +96,7 @@ export const SERVICES: readonly { name: string; port: number; proto: 'tcp' | 'ud
   { name: 'domain', port: 53, proto: 'tcp' }, { name: 'domain', port: 53, proto: 'udp' }, { name: 'tftp', port: 69, proto: 'udp' },
   { name: 'http', port: 80, proto: 'tcp' }, { name: 'pop3', port: 110, proto: 'tcp' }, { name: 'ntp', port: 123, proto: 'udp' },
   { name: 'imap', port: 143, proto: 'tcp' }, { name: 'snmp', port: 161, proto: 'udp' }, { name: 'https', port: 443, proto: 'tcp' },
-  { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
+  { name: 'shell', port: 514, proto: 'tcp' }, { name: 'syslog', port: 514, proto: 'udp' }, { name: 'http-alt', port: 8080, proto: 'tcp' },
 ];
 
 /**
@@ -128,8 +128,9 @@ export const LINUX = {
   udpMaxV6: 65527,
 } as const;
 
-const SOCK_FLAGS = { SOCK_NONBLOCK, SOCK_CLOEXEC } as const;
-/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
+/** In strace's order (xlat/sock_type_flags: SOCK_CLOEXEC first). */
+const SOCK_FLAGS = { SOCK_CLOEXEC, SOCK_NONBLOCK } as const;
+/** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
 export function sockTypeName(type: number): string {
   const base = xvalName(SOCK, type & SOCK_TYPE_MASK, 'SOCK_???');
   const rest = type & ~SOCK_TYPE_MASK;

@@ -367,7 +367,8 @@ export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', cl
     p.mem.check(out, 4);
     // An AF_UNIX stream refuses an address (unix_stream_sendmsg); TCP and seqpacket ignore it.
     if (addr && alen && s.isUnix && s.kind === 'stream') return s.state === 'connected' ? E.EISCONN : E.EOPNOTSUPP;
-    const dst = addr && s.kind === 'dgram' ? readAddr(p, addr, alen) : undefined;
+    // unix_dgram_sendmsg reads an address only when its length is not 0 (none: the peer, or ENOTCONN); udp_sendmsg says EINVAL.
+    const dst = addr && s.kind === 'dgram' && !(alen === 0 && s.isUnix) ? readAddr(p, addr, alen) : undefined;
     const r = doSend(p, s, p.mem.single(data), flags, dst);
     if (r === BLOCKED) return r;
     if (r < 0) return -r;
@@ -406,7 +407,7 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   const m = msg;
   p.mem.check(out, 4);
   const ctl = readControl(p, s, m);
-  const dst = m.name && s.kind === 'dgram' ? readAddr(p, m.name, m.namelen) : undefined;
+  const dst = m.name && s.kind === 'dgram' && !(m.namelen === 0 && s.isUnix) ? readAddr(p, m.name, m.namelen) : undefined;
   const r = doSend(p, s, iov, flags, dst, ctl);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;

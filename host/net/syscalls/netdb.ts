@@ -117,7 +117,9 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
   addrs = v6first ? [...a6, ...a4] : [...a4, ...a6];
   if (node !== undefined && addrs.length > 1) addrs = sortDestinations(addrs, self);
   if (!addrs.length) return node !== undefined && (isIPv4(node) || isIPv6(node)) ? EAI.EAI_ADDRFAMILY : EAI.EAI_NODATA;
-  const types = socktype ? [socktype] : [SOCK.SOCK_STREAM, SOCK.SOCK_DGRAM, SOCK.SOCK_RAW];
+  // glibc's gaih_inet: a service by name gives only the socket types it is listed for, never SOCK_RAW (GAI_PROTO_NOSERV).
+  const named = service !== undefined && service !== '' && serviceLookup(service, SOCK.SOCK_STREAM, true) === undefined;
+  const types = socktype ? [socktype] : named ? [SOCK.SOCK_STREAM, SOCK.SOCK_DGRAM].filter((t) => SERVICES.some((e) => e.name === service && e.proto === (t === SOCK.SOCK_DGRAM ? 'udp' : 'tcp'))) : [SOCK.SOCK_STREAM, SOCK.SOCK_DGRAM, SOCK.SOCK_RAW];
   const protoOf = (t: number): number => protocol || (t === SOCK.SOCK_STREAM ? IPPROTO.IPPROTO_TCP : t === SOCK.SOCK_DGRAM ? IPPROTO.IPPROTO_UDP : 0);
   const recs: { fam: number; type: number; proto: number; sa: Uint8Array }[] = [];
   for (const a of addrs) for (const t of types) recs.push({ fam: a.family === 4 ? AF.AF_INET : AF.AF_INET6, type: t, proto: protoOf(t), sa: encodeSockaddr(a) });
