@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_tmp.h"
 
 static pid_t kid;
 /* A pid as "self", "child" or an offset from ours (fork's pids differ between Linux and socklab). */
@@ -65,13 +66,6 @@ static int send_cred(int s, char c, pid_t pid) {
   int r = sendmsg(s, &m, 0);
   if (r < 0) printf("send '%c' with pid=%s: %s\n", c, who(pid, getpid()), strerror(errno));
   return r;
-}
-
-/* The directory of the socket path: /tmp, which under socklab is the run's own filesystem. A native
- * run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it). */
-static const char *tmp_dir(void) {
-  const char *d = getenv("SOCKLAB_TEST_TMP");
-  return d && *d ? d : "/tmp";
 }
 
 int main(void) {

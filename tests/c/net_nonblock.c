@@ -15,19 +15,7 @@
 #include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-/* The directory of the files and socket paths this program makes: /tmp, which under socklab is the
- * run's own filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests
- * set it: runs at once on one machine would otherwise share, and unlink, each other's paths). */
-static const char *tmp_dir(void) {
-  const char *d = getenv("SOCKLAB_TEST_TMP");
-  return d && *d ? d : "/tmp";
-}
-/* dir/name, written into buf. */
-static const char *tmp_path(char *buf, size_t size, const char *name) {
-  snprintf(buf, size, "%s/%s", tmp_dir(), name);
-  return buf;
-}
+#include "test_tmp.h"
 
 static void show(const char *what, long r) { printf("%s: %s\n", what, r < 0 ? strerror(errno) : "ok"); }
 static int pollout(int fd) {

@@ -13,14 +13,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-/* The directory of the socket path this program binds: /tmp, which under socklab is the run's own
- * filesystem. A native run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it:
- * runs at once on one machine would otherwise share, and unlink, each other's paths). */
-static const char *tmp_dir(void) {
-  const char *d = getenv("SOCKLAB_TEST_TMP");
-  return d && *d ? d : "/tmp";
-}
+#include "test_tmp.h"
 
 static void show(const char *what, int r) { printf("%s: %s\n", what, r < 0 ? strerror(errno) : "ok"); }
 

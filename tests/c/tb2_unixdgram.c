@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_tmp.h"
 
 static void show(const char *what, long r) {
   if (r < 0) printf("%s: %s\n", what, strerror(errno));
@@ -26,14 +27,6 @@ static struct sockaddr_un path(const char *p) {
   return a;
 }
 
-/* The directory of the socket paths: /tmp, which under socklab is the run's own filesystem. A native
- * run gets a directory of its own through SOCKLAB_TEST_TMP (the tests set it: runs at once on one
- * machine would otherwise share, and unlink, each other's paths); its name has /tmp's length there,
- * so the address lengths printed are the same. */
-static const char *tmp_dir(void) {
-  const char *d = getenv("SOCKLAB_TEST_TMP");
-  return d && *d ? d : "/tmp";
-}
 static char SRV[108], CLI[108], SEQ[108], THIRD[108];
 
 static void from(const char *what, struct sockaddr_un *a, socklen_t len) {
