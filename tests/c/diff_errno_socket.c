@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include "diff_errno.h"
 
 static struct sockaddr_in lo4(int port) {
@@ -223,6 +224,41 @@ int main(void) {
   show("accept-after-lost", accept(t, NULL, NULL));
   close(c2);
   close(c3);
+  // An address and no length: Linux still waits for a connection (EAGAIN on this non-blocking
+  // listener), then takes it and fails copying the address out (EFAULT), and the connection is lost.
+  show("accept-null-len-empty", accept(t, SA(&peer), NULL));
+  int c4 = socket(AF_INET, SOCK_STREAM, 0);
+  connect(c4, SA(&srv), sizeof srv);
+  show("accept-null-len", accept(t, SA(&peer), NULL));
+  show("accept-after-null-len", accept(t, NULL, NULL));
+  close(c4);
+  // The same on a blocking listener: the call sleeps until a child connects, then says EFAULT.
+  int bl = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in ba = lo4(0);
+  bind(bl, SA(&ba), sizeof ba);
+  listen(bl, 5);
+  struct sockaddr_in bsrv = lo4(portof(bl));
+  // The child connects once the parent has written to a pipe, just before its accept: under socklab
+  // the parent runs on into the accept and sleeps there (natively either order gives EFAULT).
+  int go[2];
+  pipe(go);
+  pid_t kid = fork();
+  if (kid == 0) {
+    char g;
+    read(go[0], &g, 1);
+    int k = socket(AF_INET, SOCK_STREAM, 0);
+    _exit(connect(k, SA(&bsrv), sizeof bsrv) == 0 ? 0 : 1);
+  }
+  write(go[1], "g", 1);
+  show("accept-null-len-blocking", accept(bl, SA(&peer), NULL));
+  int st = -1;
+  waitpid(kid, &st, 0);
+  printf("accept-null-len-child-connected %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  fcntl(bl, F_SETFL, O_NONBLOCK);
+  show("accept-after-null-len-blocking", accept(bl, NULL, NULL));
+  close(bl);
+  close(go[0]);
+  close(go[1]);
 
   // shutdown().
   EACH_BAD("shutdown", shutdown(fd, SHUT_RDWR));
