@@ -212,6 +212,9 @@ int main(void) {
   printf("getpeername-len4-len %u family-bytes-untouched %d\n", (unsigned)pl, peer.sin_port != 0 || 1);
   pl = sizeof peer;
   show("getpeername-null-addr", getpeername(c, NULL, &pl));
+  pl = 0;
+  show("getsockname-null-addr-len0", getsockname(c, NULL, &pl));
+  printf("getsockname-null-addr-len0-len %u\n", (unsigned)pl);
 
   // accept's address buffers: the connection is taken, then copying the address fails.
   int c2 = socket(AF_INET, SOCK_STREAM, 0);
@@ -232,6 +235,15 @@ int main(void) {
   show("accept-null-len", accept(t, SA(&peer), NULL));
   show("accept-after-null-len", accept(t, NULL, NULL));
   close(c4);
+  // A length and no address: the connection is accepted (strace prints the length as a pointer).
+  int c5 = socket(AF_INET, SOCK_STREAM, 0);
+  connect(c5, SA(&srv), sizeof srv);
+  pl = sizeof peer;
+  showfd("accept-null-addr", accept(t, NULL, &pl));
+  printf("accept-null-addr-len %u\n", (unsigned)pl);
+  show("accept-null-addr-empty", accept(t, NULL, &pl));
+  show("accept4-null-addr-empty", accept4(t, NULL, &pl, SOCK_CLOEXEC));
+  close(c5);
   // The same on a blocking listener: the call sleeps until a child connects, then says EFAULT.
   int bl = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in ba = lo4(0);
