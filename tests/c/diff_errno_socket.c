@@ -190,6 +190,14 @@ int main(void) {
   show("connect-other-when-connected", connect(c, SA(&refused), sizeof refused));
   int acc = accept(t, NULL, NULL);
   printf("accept-ok %s\n", acc >= 0 ? "fd" : ename(errno));
+  // A non-blocking connect on loopback: EINPROGRESS although the handshake is done at once; the next
+  // connect reports the completed connection (0), the one after that EISCONN.
+  int nc = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  show("connect-nonblock", connect(nc, SA(&srv), sizeof srv));
+  show("connect-nonblock-again", connect(nc, SA(&srv), sizeof srv));
+  show("connect-nonblock-third", connect(nc, SA(&srv), sizeof srv));
+  showfd("accept-nonblock-connected", accept(t, NULL, NULL));
+  close(nc);
 
   // getsockname() and getpeername().
   pl = sizeof peer;
