@@ -683,6 +683,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'socklen_inout': {
           if (!v) return 'NULL';
+          // strace's fetch_socklen reads the length only with an address to fill: accept(3, NULL, 0x7ffc...) (also getsockname, recvfrom).
+          if (def.params[i - 1]?.kind === 'sockaddr_out' && !args[i - 1]) return hexp(v);
           const now = mem.i32(v);
           const was = before ?? now;
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;

@@ -277,6 +277,45 @@ int main(void) {
   show("recvmsg-empty", recvmsg(u2, &rm, MSG_DONTWAIT));
   show("recvmsg-flag-compat", recvmsg(u2, &rm, MSG_DONTWAIT | (int)0x80000000u));
   show("recvmsg-tcp-unconnected", recvmsg(t, &rm, 0));
+  // An iov_base the kernel cannot write into: the datagram is taken off the queue and lost (udp_recvmsg,
+  // unix_dgram_recvmsg), the next recv gets the following one; MSG_PEEK leaves it queued.
+  struct iovec bad2[2] = {{buf, 2}, {BADP, 8}};
+  rr = rm;
+  rr.msg_iov = &biov;
+  show("sendto-udp-e", sendto(u, "abc", 3, 0, SA(&ub), sizeof ub));
+  show("sendto-udp-f", sendto(u, "de", 2, 0, SA(&ub), sizeof ub));
+  show("recvmsg-udp-badp-base", recvmsg(u2, &rr, 0));
+  show("recv-udp-after-recvmsg-badp-base", recv(u2, buf, sizeof buf, MSG_DONTWAIT));
+  show("recv-udp-after-recvmsg-badp-base-2", recv(u2, buf, sizeof buf, MSG_DONTWAIT));
+  show("sendto-udp-g", sendto(u, "abc", 3, 0, SA(&ub), sizeof ub));
+  show("recvmsg-udp-badp-base-peek", recvmsg(u2, &rr, MSG_PEEK));
+  show("recv-udp-after-recvmsg-badp-base-peek", recv(u2, buf, sizeof buf, MSG_DONTWAIT));
+  // A bad second iovec: a datagram that fits in the first is received, a longer one is lost.
+  rr.msg_iov = bad2;
+  rr.msg_iovlen = 2;
+  show("sendto-udp-h", sendto(u, "de", 2, 0, SA(&ub), sizeof ub));
+  show("recvmsg-udp-badp-second-fits", recvmsg(u2, &rr, 0));
+  show("sendto-udp-i", sendto(u, "abc", 3, 0, SA(&ub), sizeof ub));
+  show("sendto-udp-j", sendto(u, "de", 2, 0, SA(&ub), sizeof ub));
+  show("recvmsg-udp-badp-second-long", recvmsg(u2, &rr, 0));
+  show("recv-udp-after-recvmsg-badp-second", recv(u2, buf, sizeof buf, MSG_DONTWAIT));
+  show("recvmsg-udp-badp-base-empty", recvmsg(u2, &rr, MSG_DONTWAIT));
+  // An empty iovec is never written, wherever it points.
+  struct iovec bad0[2] = {{BADP, 0}, {buf, sizeof buf}};
+  rr.msg_iov = bad0;
+  show("sendto-udp-k", sendto(u, "abc", 3, 0, SA(&ub), sizeof ub));
+  show("recvmsg-udp-badp-empty-iov", recvmsg(u2, &rr, 0));
+  // AF_UNIX datagrams: lost the same way.
+  int dp[2];
+  socketpair(AF_UNIX, SOCK_DGRAM, 0, dp);
+  rr.msg_iov = &biov;
+  rr.msg_iovlen = 1;
+  send(dp[0], "abc", 3, 0);
+  send(dp[0], "de", 2, 0);
+  show("recvmsg-unix-dgram-badp-base", recvmsg(dp[1], &rr, 0));
+  show("recv-unix-dgram-after-recvmsg-badp-base", recv(dp[1], buf, sizeof buf, MSG_DONTWAIT));
+  close(dp[0]);
+  close(dp[1]);
 
   // setsockopt.
   int one = 1;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include "diff_errno.h"
 
 static struct sockaddr_in lo4(int port) {
@@ -189,6 +190,14 @@ int main(void) {
   show("connect-other-when-connected", connect(c, SA(&refused), sizeof refused));
   int acc = accept(t, NULL, NULL);
   printf("accept-ok %s\n", acc >= 0 ? "fd" : ename(errno));
+  // A non-blocking connect on loopback: EINPROGRESS although the handshake is done at once; the next
+  // connect reports the completed connection (0), the one after that EISCONN.
+  int nc = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  show("connect-nonblock", connect(nc, SA(&srv), sizeof srv));
+  show("connect-nonblock-again", connect(nc, SA(&srv), sizeof srv));
+  show("connect-nonblock-third", connect(nc, SA(&srv), sizeof srv));
+  showfd("accept-nonblock-connected", accept(t, NULL, NULL));
+  close(nc);
 
   // getsockname() and getpeername().
   pl = sizeof peer;
@@ -211,6 +220,9 @@ int main(void) {
   printf("getpeername-len4-len %u family-bytes-untouched %d\n", (unsigned)pl, peer.sin_port != 0 || 1);
   pl = sizeof peer;
   show("getpeername-null-addr", getpeername(c, NULL, &pl));
+  pl = 0;
+  show("getsockname-null-addr-len0", getsockname(c, NULL, &pl));
+  printf("getsockname-null-addr-len0-len %u\n", (unsigned)pl);
 
   // accept's address buffers: the connection is taken, then copying the address fails.
   int c2 = socket(AF_INET, SOCK_STREAM, 0);
@@ -223,6 +235,50 @@ int main(void) {
   show("accept-after-lost", accept(t, NULL, NULL));
   close(c2);
   close(c3);
+  // An address and no length: Linux still waits for a connection (EAGAIN on this non-blocking
+  // listener), then takes it and fails copying the address out (EFAULT), and the connection is lost.
+  show("accept-null-len-empty", accept(t, SA(&peer), NULL));
+  int c4 = socket(AF_INET, SOCK_STREAM, 0);
+  connect(c4, SA(&srv), sizeof srv);
+  show("accept-null-len", accept(t, SA(&peer), NULL));
+  show("accept-after-null-len", accept(t, NULL, NULL));
+  close(c4);
+  // A length and no address: the connection is accepted (strace prints the length as a pointer).
+  int c5 = socket(AF_INET, SOCK_STREAM, 0);
+  connect(c5, SA(&srv), sizeof srv);
+  pl = sizeof peer;
+  showfd("accept-null-addr", accept(t, NULL, &pl));
+  printf("accept-null-addr-len %u\n", (unsigned)pl);
+  show("accept-null-addr-empty", accept(t, NULL, &pl));
+  show("accept4-null-addr-empty", accept4(t, NULL, &pl, SOCK_CLOEXEC));
+  close(c5);
+  // The same on a blocking listener: the call sleeps until a child connects, then says EFAULT.
+  int bl = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in ba = lo4(0);
+  bind(bl, SA(&ba), sizeof ba);
+  listen(bl, 5);
+  struct sockaddr_in bsrv = lo4(portof(bl));
+  // The child connects once the parent has written to a pipe, just before its accept: under socklab
+  // the parent runs on into the accept and sleeps there (natively either order gives EFAULT).
+  int go[2];
+  pipe(go);
+  pid_t kid = fork();
+  if (kid == 0) {
+    char g;
+    read(go[0], &g, 1);
+    int k = socket(AF_INET, SOCK_STREAM, 0);
+    _exit(connect(k, SA(&bsrv), sizeof bsrv) == 0 ? 0 : 1);
+  }
+  write(go[1], "g", 1);
+  show("accept-null-len-blocking", accept(bl, SA(&peer), NULL));
+  int st = -1;
+  waitpid(kid, &st, 0);
+  printf("accept-null-len-child-connected %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  fcntl(bl, F_SETFL, O_NONBLOCK);
+  show("accept-after-null-len-blocking", accept(bl, NULL, NULL));
+  close(bl);
+  close(go[0]);
+  close(go[1]);
 
   // shutdown().
   EACH_BAD("shutdown", shutdown(fd, SHUT_RDWR));

@@ -200,14 +200,51 @@ interface Msg { name: number; namelen: number; control: number; controllen: numb
  * before the next call). Numbers only: nothing of a guest's is kept past its call.
  */
 const msg: Msg = { name: 0, namelen: 0, control: 0, controllen: 0 };
-/** Reads the msghdr at ptr into `msg`; returns its iovecs as views (GuestMemory.iovecs' array). */
-function readMsg(p: Process, ptr: number): Uint8Array[] {
+/** Set by readMsg(…, true): an iovec the kernel cannot write into ends the views it returned. */
+let iovFault = false;
+
+/**
+ * A datagram recvmsg's iovecs when one cannot be written into: the views before it. Linux only
+ * faults when it copies there (import_iovec's access_ok passes any user address), so the call
+ * still takes a datagram, and fails only if the datagram reaches the bad iovec.
+ */
+function writableIovecs(mem: GuestMemory, ptr: number, count: number): Uint8Array[] {
+  try {
+    return mem.iovecs(ptr, count);
+  } catch (e) {
+    if (!(e instanceof Errno) || e.errno !== E.EFAULT) throw e;
+  }
+  mem.check(ptr, count * 8);
+  const good: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const len = mem.u32(ptr + i * 8 + 4);
+    total += len;
+    if (total > 0x7fffffff) throw new Errno(E.EINVAL);
+    // Nothing is ever copied to an empty iovec, wherever it points.
+    if (iovFault || len === 0) continue;
+    try {
+      good.push(mem.view(mem.u32(ptr + i * 8), len));
+    } catch (e) {
+      if (!(e instanceof Errno)) throw e;
+      iovFault = true;
+    }
+  }
+  return good;
+}
+
+/**
+ * Reads the msghdr at ptr into `msg`; returns its iovecs as views (GuestMemory.iovecs' array).
+ * `lenient` (recvmsg on a datagram socket): a bad iov_base sets iovFault instead of failing.
+ */
+function readMsg(p: Process, ptr: number, lenient = false): Uint8Array[] {
   if (ptr === 0) throw new Errno(E.EFAULT);
   p.mem.check(ptr, 28);
   const iovPtr = p.mem.u32(ptr + 8);
   const iovlen = p.mem.i32(ptr + 12);
   if (iovlen < 0 || iovlen > 1024) throw new Errno(E.EMSGSIZE);
-  const iov = p.mem.iovecs(iovPtr, iovlen);
+  iovFault = false;
+  const iov = lenient ? writableIovecs(p.mem, iovPtr, iovlen) : p.mem.iovecs(iovPtr, iovlen);
   const m = msg;
   m.name = p.mem.u32(ptr);
   // copy_msghdr_from_user: a longer msg_namelen is cut to sizeof(struct sockaddr_storage), not refused.
@@ -418,13 +455,20 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
 export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
   if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
   const s = sockOf(p, fd);
-  const iov = readMsg(p, msgPtr);
+  const iov = readMsg(p, msgPtr, s.kind !== 'stream');
+  const fault = iovFault;
   const m = msg;
   p.mem.check(out, 4);
   if (s.isUnix && m.control && m.controllen) p.mem.check(m.control, m.controllen);
   const r = doRecv(p, s, iov, flags, true);
   if (r === BLOCKED) return r;
   if (typeof r === 'number') return -r;
+  // A datagram longer than the iovecs before the bad one: copying it faults, and it is lost (a peek leaves it).
+  if (fault && r.truncated) {
+    if (!(flags & MSG.MSG_PEEK)) dropScm(r.scm);
+    r.scm = undefined;
+    return E.EFAULT;
+  }
   const c = writeControl(p, s, m, r.scm, flags);
   r.scm = undefined; // the shared answer keeps no descriptors alive
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
