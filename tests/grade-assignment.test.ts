@@ -3,13 +3,14 @@
 // each wrong one loses exactly the tests it should, with a clear reason;
 // hidden tests stay hidden; grading twice gives the same files.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import AjvModule from 'ajv';
 import { isScalar, parseDocument, visit } from 'yaml';
 import { ROOT, tempDir } from './helpers.js';
 import { loadGradingSpec } from '../dist/host/grade/load.js';
 import { gradeBatch } from '../dist/host/grade/batch.js';
+import { holdModel } from '../dist/host/grade/grade.js';
 import type { SubmissionResult } from '../dist/host/grade/results.js';
 
 const PUBLISHED = join(ROOT, 'examples', 'grading', 'echo-udp', 'grading.yaml');
@@ -182,7 +183,18 @@ describe('grading the echo-udp assignment', () => {
   it('gives identical results files when the same submissions are graded again (timing fields aside)', async () => {
     const again = tempDir('socklab-grade-again-');
     const spec = loadGradingSpec(SPEC);
-    await gradeBatch(spec, ['short_write', 'correct'].map((s) => join(SUBS, s)), { outDir: again, formats: ['gradescope', 'prairielearn', 'junit'], reveal: [] });
+    // The batch shares the model solution this test holds: its directory stays while a hold is on it, and
+    // goes with the last one, so the batch's own hold ended with it (not the process's 'exit').
+    const held = holdModel(spec);
+    const solution = dirname(Object.values((await held.built)!)[0]!);
+    expect(basename(solution)).toMatch(/^socklab-solution-/);
+    try {
+      await gradeBatch(spec, ['short_write', 'correct'].map((s) => join(SUBS, s)), { outDir: again, formats: ['gradescope', 'prairielearn', 'junit'], reveal: [] });
+      expect(existsSync(solution)).toBe(true);
+    } finally {
+      held.release();
+    }
+    expect(existsSync(solution)).toBe(false);
     for (const name of ['short_write', 'correct']) {
       for (const f of ['results.json', 'prairielearn.json', 'junit.xml', 'replay/08-tcp-short-writes.yaml', 'replay/06-udp-survives-20-loss.yaml']) {
         expect(untimed(read(again, name, f)), `${name}/${f}`).toBe(untimed(read(out, name, f)));

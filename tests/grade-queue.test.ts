@@ -99,8 +99,9 @@ async function redis(port?: number): Promise<{ port: number; url: string; proc: 
 }
 
 function socklab(args: string[]): Proc {
-  // Each process its own cache: workers on other machines share nothing.
-  const p = new Proc(process.execPath, [CLI, ...args]);
+  // Each process its own cache: workers on other machines share nothing. And its own temporary directory,
+  // removed after the test: a process killed here (SIGKILL) cannot remove what it made there (its model solution).
+  const p = new Proc(process.execPath, [CLI, ...args], { TMPDIR: tmp() });
   started.push(p);
   return p;
 }

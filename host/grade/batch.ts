@@ -5,10 +5,11 @@
 // submission: its partial result is kept and marked, the pool goes on.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import { basename, join, resolve } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { buildReference } from './build.js';
-import { buildModel } from './grade.js';
+import { holdModel } from './grade.js';
 import { checkSubmissionDir } from './submission.js';
 import { compileLimits } from './limits.js';
 import { totals, type SubmissionResult } from './results.js';
@@ -48,39 +49,38 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const names = dirs.map((d) => basename(d));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
+  const runs = Math.max(1, opts.jobs ?? availableParallelism());
+  const jobs = Math.min(runs, Math.max(1, dirs.length));
   // Built once here, so workers find them in the cache instead of racing to build them,
   // and the model solution, which the grading threads are given.
   await buildReference(spec);
-  // One that does not compile fails in each submission, as it always did (the grading threads try again).
-  const model = await buildModel(spec).catch(() => undefined);
-
-  const results = new Map<string, SubmissionResult>();
-  const testNames = spec.tests.map((t) => t.name);
-  const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
-  const queue = dirs.map((d, i) => ({ dir: d, name: names[i]! }));
-  const runs = Math.max(1, opts.jobs ?? availableParallelism());
-  const jobs = Math.min(runs, Math.max(1, queue.length));
-
-  const finish = (r: SubmissionResult): void => {
-    results.set(r.submission, r);
-    opts.onResult?.(r);
-    csv();
-  };
-
   const lanes = opts.lanes ?? new GradingLanes(jobs, runs);
   try {
-    await Promise.all(queue.map(async (item) => {
+    // One that does not compile fails in each submission, as it always did (the grading threads try again).
+    // Held by the lanes: gone with this call's own, kept for the next call with the caller's.
+    const model = await lanes.model(spec).catch(() => undefined);
+
+    const results = new Map<string, SubmissionResult>();
+    const testNames = spec.tests.map((t) => t.name);
+    const csv = (): void => writeAtomic(join(opts.outDir, 'scores.csv'), scoresCsv([...results.values()], testNames));
+    const finish = (r: SubmissionResult): void => {
+      results.set(r.submission, r);
+      opts.onResult?.(r);
+      csv();
+    };
+    await Promise.all(dirs.map(async (dir, i) => {
+      const name = names[i]!;
       const job: BatchJob = {
         formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
-        specPath: spec.file, submission: item.dir, outDir: join(opts.outDir, item.name), ...(model ? { model } : {}),
+        specPath: spec.file, submission: dir, outDir: join(opts.outDir, name), ...(model ? { model } : {}),
       };
-      finish(await lanes.grade(spec, item.name, job));
+      finish(await lanes.grade(spec, name, job));
     }));
+    csv();
+    return names.map((n) => results.get(n)!);
   } finally {
     if (!opts.lanes) await lanes.close();
   }
-  csv();
-  return names.map((n) => results.get(n)!);
 }
 
 /** What is left of a submission whose worker died: the tests graded so far, the rest not run. */
@@ -105,6 +105,10 @@ export class GradingLanes {
   private readonly file = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
   /** Grading threads started, for benchmarks and tests. */
   threadsStarted = 0;
+  /** The model solutions these lanes hold (holdModel), by spec file: released by close(). */
+  private readonly models = new Map<string, ReturnType<typeof holdModel>>();
+  /** The directories of the model solutions built in these threads (prepare()): kept by a thread for its life, removed by close(). */
+  private readonly preparedDirs = new Set<string>();
 
   /** Runs a lane makes at once (its tests at once): the runs the lanes may make together, shared among them. */
   readonly runsPerLane: number;
@@ -145,6 +149,26 @@ export class GradingLanes {
       }));
     }
     await Promise.all(started);
+  }
+
+  /**
+   * The model solution's programs, built in this thread and held until
+   * close(): one batch holds them through its submissions, a caller that
+   * keeps the lanes from batch to batch through all of them. Rejects when
+   * it does not compile (the next call tries again).
+   */
+  model(spec: GradingSpec): Promise<Record<string, string> | undefined> {
+    let h = this.models.get(spec.file);
+    if (!h) {
+      const held = holdModel(spec);
+      this.models.set(spec.file, held);
+      held.built.catch(() => {
+        this.models.delete(spec.file);
+        held.release();
+      });
+      h = held;
+    }
+    return h.built;
   }
 
   /** An idle grading thread, or a new one while there are fewer than `size`; waits while all are busy. */
@@ -200,7 +224,11 @@ export class GradingLanes {
         const onMessage = (m: FromBatchWorker): void => {
           if (m.t !== 'prepared' && m.t !== 'fail') return;
           end();
-          if (m.t === 'prepared') done(m.model);
+          if (m.t === 'prepared') {
+            // The thread's own 'exit' handler, which would remove them, does not run when close() terminates it.
+            for (const f of Object.values(m.model ?? {})) if (basename(dirname(f)).startsWith('socklab-solution-') && dirname(dirname(f)) === tmpdir()) this.preparedDirs.add(dirname(f));
+            done(m.model);
+          }
           else fail(new Error(m.message));
         };
         const onError = (e: Error): void => {
@@ -221,10 +249,15 @@ export class GradingLanes {
     }
   }
 
+  /** Ends the idle threads (all of them once the caller's gradings are over) and removes the model solutions they held. */
   async close(): Promise<void> {
     const all = this.idle.splice(0);
     this.live -= all.length;
     await Promise.all(all.map((w) => w.terminate()));
+    for (const h of this.models.values()) h.release();
+    this.models.clear();
+    for (const d of this.preparedDirs) rmSync(d, { recursive: true, force: true });
+    this.preparedDirs.clear();
   }
 }
 

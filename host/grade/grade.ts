@@ -37,7 +37,7 @@ export interface GradeOptions {
    * alone (runsAlone). The results are those of running them in order.
    */
   testsAtOnce?: number;
-  /** The model solution's programs, already built (buildModel); default: built here, once per process. */
+  /** The model solution's programs, already built and held by the caller (holdModel, buildModel); default: built here, removed when this grading is done. */
   model?: Record<string, string>;
 }
 
@@ -57,34 +57,104 @@ function notRun(t: TestSpec, why: string): TestResult {
 }
 
 /**
- * The model solution's programs (name -> .wasm), built once per spec and
- * process: batch mode and a queue worker build it in their main thread and
- * hand the paths to their grading threads (GradeOptions.model), so each
- * thread does not compile it again. Undefined when the spec has none.
+ * The model solution's programs (name -> .wasm), built into a temporary
+ * directory (socklab-solution-*) that lives while some grading uses it:
+ * holdModel() for one batch or one grading run, released when it is done,
+ * the directory removed with the last hold; buildModel() for the life of
+ * the process or thread (a queue worker's grading thread, which builds it
+ * once and serves every job). A build that fails leaves no directory.
+ * Undefined when the spec has none.
  */
-const models = new Map<string, Promise<Record<string, string> | undefined>>();
-/** The model solutions' build directories: their modules serve every submission graded here, so they go when the process (or thread) does. */
-const solutionDirs: string[] = [];
+interface Model {
+  built: Promise<Record<string, string> | undefined>;
+  dir: string;
+  holds: number;
+  /** Kept until the process ends (buildModel). */
+  pinned: boolean;
+  /** The build is over (built or failed). */
+  settled: boolean;
+}
+const models = new Map<string, Model>();
+/**
+ * The directories still there: a fallback for a process that ends with
+ * grading under way. A signal, or a worker thread that is terminated, runs
+ * no 'exit' handler, hence the holds.
+ */
+const solutionDirs = new Set<string>();
+let exitHandler = false;
 function solutionDir(): string {
-  if (solutionDirs.length === 0) process.once('exit', () => solutionDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  if (!exitHandler) process.once('exit', () => solutionDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  exitHandler = true;
   const d = mkdtempSync(join(tmpdir(), 'socklab-solution-'));
-  solutionDirs.push(d);
+  solutionDirs.add(d);
   return d;
 }
+function removeDir(d: string): void {
+  solutionDirs.delete(d);
+  rmSync(d, { recursive: true, force: true });
+}
 
-export function buildModel(spec: GradingSpec): Promise<Record<string, string> | undefined> {
+function model(spec: GradingSpec): Model | undefined {
   const sol = spec.solution;
-  if (!sol) return Promise.resolve(undefined);
+  if (!sol) return undefined;
   let m = models.get(spec.file);
   if (!m) {
-    m = buildSubmission(spec, sol.dir, solutionDir()).then((b) => {
-      if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
-      return b.modules;
-    });
+    const dir = solutionDir();
+    const entry: Model = {
+      dir,
+      holds: 0,
+      pinned: false,
+      settled: false,
+      built: buildSubmission(spec, sol.dir, dir).then((b) => {
+        entry.settled = true;
+        if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
+        return b.modules;
+      }, (e: unknown) => {
+        entry.settled = true;
+        throw e;
+      }),
+    };
+    m = entry;
     models.set(spec.file, m);
-    m.catch(() => models.delete(spec.file));
+    entry.built.catch(() => {
+      // The next grading tries again, in a directory of its own.
+      if (models.get(spec.file) === entry) models.delete(spec.file);
+      removeDir(dir);
+    });
   }
   return m;
+}
+
+/** The model solution's programs, kept for the life of this process or thread. */
+export function buildModel(spec: GradingSpec): Promise<Record<string, string> | undefined> {
+  const m = model(spec);
+  if (!m) return Promise.resolve(undefined);
+  m.pinned = true;
+  return m.built;
+}
+
+/**
+ * The model solution's programs, kept until release() (once): a batch
+ * holds them while its submissions are graded, a grading run while its
+ * tests run. Holds on one spec share one build; the last release removes
+ * its directory, unless buildModel() keeps it for the process.
+ */
+export function holdModel(spec: GradingSpec): { built: Promise<Record<string, string> | undefined>; release: () => void } {
+  const m = model(spec);
+  if (!m) return { built: Promise.resolve(undefined), release: () => {} };
+  m.holds++;
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    if (--m.holds > 0 || m.pinned) return;
+    // Gone from the cache now, so a later hold builds again; the files go now, or once the build is over.
+    if (models.get(spec.file) === m) models.delete(spec.file);
+    const remove = (): void => removeDir(m.dir);
+    if (m.settled) remove();
+    else void m.built.then(remove, remove);
+  };
+  return { built: m.built, release };
 }
 
 export async function gradeSubmission(spec: GradingSpec, submissionDir: string, opts: GradeOptions): Promise<SubmissionResult> {
@@ -92,16 +162,20 @@ export async function gradeSubmission(spec: GradingSpec, submissionDir: string, 
   checkSubmissionDir(dir, 'submission');
   // Everything below reads only this copy: regular files and directories, bounded.
   const work = mkdtempSync(join(tmpdir(), 'socklab-submission-'));
+  // The model solution, built only when the submission compiles, and removed when grading is done.
+  let hold: ReturnType<typeof holdModel> | undefined;
+  const heldModel = (): Promise<Record<string, string> | undefined> => (hold ??= holdModel(spec)).built;
   try {
     const copy = copySubmission(dir, join(work, 'submission'));
     if (opts.refused?.length) copy.refused = new Map([...opts.refused, ...copy.refused]);
-    return await gradeCopy(spec, basename(dir), copy.dir, copy.refused, refusedText(copy), opts);
+    return await gradeCopy(spec, basename(dir), copy.dir, copy.refused, refusedText(copy), opts, heldModel);
   } finally {
     rmSync(work, { recursive: true, force: true });
+    hold?.release();
   }
 }
 
-async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: ReadonlyMap<string, string>, notes: string, opts: GradeOptions): Promise<SubmissionResult> {
+async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: ReadonlyMap<string, string>, notes: string, opts: GradeOptions, heldModel: () => Promise<Record<string, string> | undefined>): Promise<SubmissionResult> {
   const t0 = performance.now();
   const tests = spec.tests.filter((t) => !opts.only?.length || opts.only.some((o) => t.name.includes(o)));
   const done: TestResult[] = [];
@@ -126,7 +200,8 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     opts.write(r);
     return r;
   }
-  const modelPrograms = opts.model ?? (await buildModel(spec));
+  // Held until every test has run (gradeSubmission releases it), unless the caller holds it (opts.model).
+  const modelPrograms = opts.model ?? (await heldModel());
   const model = modelPrograms ? { programs: modelPrograms, reference } : undefined;
   const pool = opts.pool ?? gradingPool();
   const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), pool };

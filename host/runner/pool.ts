@@ -6,7 +6,11 @@
 // speed of batch grading. The worker starts every run from a fresh state
 // (worker.ts, reset()); a worker that timed out, failed or exited is
 // terminated and never reused, and one that ran `maxRuns` runs is replaced,
-// so a slow leak cannot build up.
+// so a slow leak cannot build up. The pool listens to each worker's 'exit'
+// and 'error' for the worker's whole life, not only during a run: a worker
+// that ends while idle (killed, out of memory) leaves the idle set at once
+// and the next run starts a fresh one, instead of posting to a dead thread
+// and waiting for ever.
 //
 // Runs here capture or discard output (no host stdin, no 'inherit'), the
 // modes grading and benchmarks use; run() in run.ts stays the one for
@@ -27,6 +31,10 @@ export type PooledRunOptions = Omit<RunOptions, 'output' | 'onPublished'> & { ou
 interface Slot {
   worker: Worker;
   runs: number;
+  /** Its thread ended ('exit' seen): never handed out again. */
+  dead: boolean;
+  /** No longer counted in `live` (terminated by the pool, or dead while idle). */
+  retired: boolean;
 }
 
 export class RunnerPool {
@@ -55,10 +63,11 @@ export class RunnerPool {
    */
   resize(size: number): void {
     this._size = Math.max(1, size);
-    while (this.waiting.length && this.live < this._size) this.waiting.shift()!(this.spawn());
+    this.serveWaiting();
     while (this.idle.length && this.live > this._size) {
-      void this.idle.pop()!.worker.terminate();
-      this.live--;
+      const s = this.idle.pop()!;
+      void s.worker.terminate();
+      this.retire(s);
     }
   }
 
@@ -75,7 +84,32 @@ export class RunnerPool {
     this.live++;
     this.stats.workersStarted++;
     const worker = newWorker();
-    return { worker, runs: 0 };
+    const s: Slot = { worker, runs: 0, dead: false, retired: false };
+    // For the worker's whole life: a run's own listeners (driveRun) report a death during the run; these
+    // take a worker that died idle out of the pool. An 'error' is always followed by 'exit'; listening to
+    // it here also keeps an idle worker's error from becoming this process's uncaught exception.
+    worker.on('error', () => {});
+    worker.once('exit', () => {
+      s.dead = true;
+      const i = this.idle.indexOf(s);
+      if (i < 0) return; // busy: its run ends with an error and release() retires it; or already retired
+      this.idle.splice(i, 1);
+      this.retire(s);
+      this.serveWaiting();
+    });
+    return s;
+  }
+
+  /** Stops counting `s` as one of the pool's workers (once, whoever notices first). */
+  private retire(s: Slot): void {
+    if (s.retired) return;
+    s.retired = true;
+    this.live--;
+  }
+
+  /** Starts workers for runs that wait, while there is room. */
+  private serveWaiting(): void {
+    while (!this.closed && this.waiting.length && this.live < this._size) this.waiting.shift()!(this.spawn());
   }
 
   private acquire(): Promise<Slot> {
@@ -91,12 +125,11 @@ export class RunnerPool {
 
   /** `reusable`: the run ended cleanly, the worker is idle and may take another run. */
   private release(s: Slot, reusable: boolean): void {
-    if (!reusable || this.closed || s.runs >= this.maxRuns || this.live > this._size) {
+    if (!reusable || s.dead || this.closed || s.runs >= this.maxRuns || this.live > this._size) {
       s.worker.unref();
       void s.worker.terminate();
-      this.live--;
-      const next = this.waiting.shift();
-      if (next && !this.closed) void this.acquire().then(next);
+      this.retire(s);
+      this.serveWaiting();
       return;
     }
     const next = this.waiting.shift();
@@ -109,8 +142,13 @@ export class RunnerPool {
   async close(): Promise<void> {
     this.closed = true;
     const all = this.idle.splice(0);
-    this.live -= all.length;
+    all.forEach((s) => this.retire(s));
     await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+
+  /** @internal For tests: the workers idle now, the next one a run takes last. */
+  idleWorkers(): readonly Worker[] {
+    return this.idle.map((s) => s.worker);
   }
 
   /** As run() in 'capture' (default) or 'discard' mode, in a pooled worker. */

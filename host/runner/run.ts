@@ -289,6 +289,9 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
     const onError = (e: unknown): void => finish(e instanceof Error ? e : new Error(String(e)), false);
     const onExit = (code: number): void => finish(new Error(`socklab worker exited unexpectedly (code ${code})`), false);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    // Its 'exit' already came (threadId is -1 from then on), before these listeners: a pooled worker that
+    // ended while the trace file opened. It will not come again, and a message to it goes nowhere.
+    if (worker.threadId === -1) return finish(new Error('socklab worker exited before the run started'), false);
     worker.postMessage({ t: 'start', spec, shared, ...(traceTail ? { traceTail } : {}) } satisfies ToWorker);
   });
 }
