@@ -9,9 +9,10 @@ import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, MSG, SOL } from '../addr/constants.js';
 import { encodeSockaddr, writeSockaddr, type Addr } from '../addr/sockaddr.js';
+import { ipBytes } from '../addr/ipaddr.js';
 import { sockOf } from '../fd.js';
 import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
-import type { Socket } from '../socket/socket.js';
+import type { PacketInfo, Socket } from '../socket/socket.js';
 import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
@@ -101,12 +102,13 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from: Addr | undefined; truncated: boolean; scm: Scm | undefined; oob: boolean }
+export interface Received { n: number; from: Addr | undefined; truncated: boolean; scm: Scm | undefined; oob: boolean; info: PacketInfo | undefined }
 
 /** doRecv's answer, one object filled by every call (no receive allocates one): read it before the next doRecv. */
-const received: Received = { n: 0, from: undefined, truncated: false, scm: undefined, oob: false };
-function answer(n: number, from: Addr | undefined, truncated: boolean, scm: Scm | undefined, oob: boolean): Received {
+const received: Received = { n: 0, from: undefined, truncated: false, scm: undefined, oob: false, info: undefined };
+function answer(n: number, from: Addr | undefined, truncated: boolean, scm: Scm | undefined, oob: boolean, info?: PacketInfo): Received {
   const r = received;
+  r.info = info;
   r.n = n;
   r.from = from;
   r.truncated = truncated;
@@ -146,7 +148,7 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     }
     if (!wantScm && !peek) dropScm(r.scm);
     // With MSG_TRUNC a datagram or message reports its real length.
-    return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false);
+    return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false, r.info);
   }
   const waitall = (flags & MSG.MSG_WAITALL) !== 0 && !peek && !dontwait && !s.nonblock;
   const want = lengthOf(iovs);
@@ -360,6 +362,53 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
   return controlWritten(used, out);
 }
 
+const IP_TTL = 2;
+const IP_PKTINFO = 8;
+
+/** One SOL_IP control message as put_cmsg writes it: cut to what is left (MSG_CTRUNC), none when not even a header fits. */
+function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array): void {
+  const w = written;
+  const left = m.controllen - w.used;
+  if (left < CMSG_HDR) {
+    w.flags |= MSG.MSG_CTRUNC;
+    return;
+  }
+  let len = CMSG_HDR + data.length;
+  if (left < len) {
+    w.flags |= MSG.MSG_CTRUNC;
+    len = left;
+  }
+  const at = m.control + w.used;
+  mem.setU32(at, len);
+  mem.setI32(at + 4, SOL.SOL_IP);
+  mem.setI32(at + 8, type);
+  mem.write(at + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
+  w.used += Math.min(left, cmsgAlign(CMSG_HDR + data.length));
+}
+
+/**
+ * An IPv4 datagram's control messages (ip_cmsg_recv_offset), in Linux's
+ * order: IP_PKTINFO (struct in_pktinfo: ifindex, spec_dst, addr) when
+ * asked for, then IP_TTL (an int). No msg_control at all is MSG_CTRUNC.
+ */
+function writeIpControl(p: Process, s: Socket, m: Msg, info: PacketInfo): ControlWritten {
+  const w = controlWritten(0, 0);
+  if (!m.control) return controlWritten(0, MSG.MSG_CTRUNC);
+  if (s.pktinfo) {
+    const b = new Uint8Array(12);
+    new DataView(b.buffer).setInt32(0, info.ifindex, true);
+    b.set(ipBytes(info.specDst), 4);
+    b.set(ipBytes(info.dst), 8);
+    putIpCmsg(p.mem, m, IP_PKTINFO, b);
+  }
+  if (s.recvttl) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, info.ttl, true);
+    putIpCmsg(p.mem, m, IP_TTL, b);
+  }
+  return w;
+}
+
 export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
   (p: Process, fd: number, buf: number, len: number, flags: number, addr: number, alen: number, out: number) => {
     const s = sockOf(p, fd);
@@ -425,8 +474,9 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
   const r = doRecv(p, s, iov, flags, true);
   if (r === BLOCKED) return r;
   if (typeof r === 'number') return -r;
-  const c = writeControl(p, s, m, r.scm, flags);
+  const c = r.info && (s.pktinfo || s.recvttl) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
   r.scm = undefined; // the shared answer keeps no descriptors alive
+  r.info = undefined;
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
   if (m.name) {
     const from = sourceName(r.from);
