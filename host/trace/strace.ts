@@ -627,6 +627,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
+          // struct ifreq (wasm32): the name, the index at 16; what the call filled in only once it succeeded.
+          if ((req === IOCTL.SIOCGIFNAME || req === IOCTL.SIOCGIFINDEX) && v) {
+            const raw = mem.view(v, 16), end = raw.indexOf(0);
+            const name = `ifr_name=${q(raw.subarray(0, end < 0 ? 16 : end), max)}`, index = `ifr_ifindex=${mem.i32(v + 16)}`;
+            return req === IOCTL.SIOCGIFNAME ? `{${index}${ok ? `, ${name}` : ''}}` : `{${name}${ok ? `, ${index}` : ''}}`;
+          }
           const into = req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK || req === IOCTL.FIOGETOWN || req === IOCTL.SIOCGPGRP;
           const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIOSETOWN || req === IOCTL.SIOCSPGRP || (into && ok);
           return known && v ? `[${mem.i32(v)}]` : hexp(v);
