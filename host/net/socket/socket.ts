@@ -35,6 +35,17 @@ interface Datagram {
   info?: PacketInfo;
 }
 
+/** A datagram sendmsg's SOL_IP control messages (ip_cmsg_send's ipcm_cookie): IP_PKTINFO's source and interface, IP_TTL. */
+export interface IpControl {
+  set: boolean;
+  /** ipi_spec_dst: the source address (undefined: the route's). */
+  src: string | undefined;
+  /** ipi_ifindex (0: none named). */
+  ifindex: number;
+  /** IP_TTL for this datagram (0: the socket's). */
+  ttl: number;
+}
+
 /**
  * What an IPv4 datagram's skb tells recvmsg (ip_cmsg_recv): the interface it
  * came in on, the header's destination and TTL, and the local address a
@@ -1057,7 +1068,7 @@ export class Socket implements OpenFile {
   }
 
   /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
-  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl): number {
+  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl, ip?: IpControl): number {
     if (this.soError) throw new Errno(this.takeError());
     // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
     if (this.wrShut) throw new Errno(E.EPIPE);
@@ -1072,6 +1083,7 @@ export class Socket implements OpenFile {
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
     this.checkBroadcast(d);
+    if (ip) this.checkIpControl(ip, d);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;
@@ -1079,8 +1091,26 @@ export class Socket implements OpenFile {
       return total;
     }
     this.autobind();
-    this.net.sendUdp(this, d, gather(iovs, total));
+    this.net.sendUdp(this, d, gather(iovs, total), ip);
     return this.sentDatagram(total);
+  }
+
+  /**
+   * A sendmsg's IP_PKTINFO, as ip_route_output_key_hash judges it: an
+   * interface index the host lacks is ENODEV; a source address must be one
+   * of the host's own (a multicast, broadcast or foreign one is EINVAL).
+   * Node's dgram can choose neither per datagram (EOPNOTSUPP on --net=real).
+   */
+  private checkIpControl(ip: IpControl, d: InetAddr): void {
+    if (this.real && (ip.src !== undefined || ip.ifindex)) throw new Errno(E.EOPNOTSUPP);
+    if (ip.ifindex && ip.ifindex !== 1 && ip.ifindex !== 2) throw new Errno(E.ENODEV);
+    if (ip.src === undefined) return;
+    if (d.family === 6 && !isV4Mapped(d.ip)) return;
+    const u = ip.src;
+    const first = Number(u.split('.')[0]);
+    if (first >= 224 || this.net.isBroadcast(this.host, u) || !this.net.owns(this.host, u)) throw new Errno(E.EINVAL);
+    // A loopback source leaves only through lo.
+    if (isLoopback(u) && !isLoopback(unmap(d.ip))) throw new Errno(E.EINVAL);
   }
 
   /**

@@ -9,10 +9,10 @@ import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, MSG, SOL } from '../addr/constants.js';
 import { encodeSockaddr, writeSockaddr, type Addr } from '../addr/sockaddr.js';
-import { ipBytes } from '../addr/ipaddr.js';
+import { ipBytes, ipText } from '../addr/ipaddr.js';
 import { sockOf } from '../fd.js';
 import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
-import type { PacketInfo, Socket } from '../socket/socket.js';
+import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
 import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
@@ -52,7 +52,7 @@ function selfCred(p: Process): Cred {
 const plainCtl: SendControl = { files: NO_FILES, cred: undefined, self: NO_CRED };
 
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
-export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
+export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl, ip?: IpControl): number {
   // Linux ignores the flag bits a protocol does not know.
   if (flags & MSG_FASTOPEN && s.kind === 'stream' && !s.isUnix) return -E.EOPNOTSUPP;
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
@@ -75,7 +75,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
       const to = dst ?? s.remote;
       if (!to) return -(s.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
       if (dst && !s.isUnix && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
-      const n = s.sendDatagram(iovs, total, to, ctl);
+      const n = s.sendDatagram(iovs, total, to, ctl, ip);
       if (n !== WOULD_BLOCK) return n;
       const r = waitFor(p, s, 'write', dontwait);
       return r === BLOCKED ? r : -r;
@@ -222,6 +222,9 @@ function readMsg(p: Process, ptr: number): Uint8Array[] {
 // ---------- ancillary data (wasm32 layout: struct cmsghdr is 12 bytes, 4-byte aligned) ----------
 
 const CMSG_HDR = 12;
+const IP_TOS = 1;
+const IP_TTL = 2;
+const IP_PKTINFO = 8;
 const cmsgAlign = (n: number): number => (n + 3) & ~3;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
@@ -247,6 +250,8 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
     for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
       const len = mem.u32(m.control + o);
       if (len < CMSG_HDR || len > m.controllen - o) throw new Errno(E.EINVAL);
+      // UDP, raw and ping sockets read the SOL_IP ones (ip_cmsg_send); TCP never looks.
+      if (s.kind === 'dgram' && mem.i32(m.control + o + 4) === SOL.SOL_IP) ipCmsg(mem, m.control + o, len, mem.i32(m.control + o + 8));
       o += cmsgAlign(len);
     }
     return undefined;
@@ -278,6 +283,44 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
   }
   return ctl;
 }
+
+/**
+ * The SOL_IP control messages of a datagram send, read into `ipControl`
+ * (sendmsg resets it), as ip_cmsg_send: IP_PKTINFO is exactly one struct
+ * in_pktinfo (a non-zero ipi_ifindex picks the interface, ipi_spec_dst the
+ * source, 0 the route's); IP_TTL one int, 1 to 255; IP_TOS an int or a
+ * byte, 0 to 255 (accepted, nothing models it); any other type is EINVAL.
+ */
+function ipCmsg(mem: GuestMemory, at: number, len: number, type: number): void {
+  const c = ipControl;
+  switch (type) {
+    case IP_PKTINFO: {
+      if (len !== CMSG_HDR + 12) throw new Errno(E.EINVAL);
+      const ifindex = mem.i32(at + CMSG_HDR);
+      if (ifindex) c.ifindex = ifindex;
+      const spec = ipText(mem.read(at + CMSG_HDR + 4, 4));
+      c.src = spec === '0.0.0.0' ? undefined : spec;
+      c.set = true;
+      return;
+    }
+    case IP_TTL: {
+      if (len !== CMSG_HDR + 4) throw new Errno(E.EINVAL);
+      const v = mem.i32(at + CMSG_HDR);
+      if (v < 1 || v > 255) throw new Errno(E.EINVAL);
+      c.ttl = v;
+      c.set = true;
+      return;
+    }
+    case IP_TOS: {
+      const v = len === CMSG_HDR + 4 ? mem.i32(at + CMSG_HDR) : len === CMSG_HDR + 1 ? mem.read(at + CMSG_HDR, 1)[0]! : -1;
+      if (v < 0 || v > 255) throw new Errno(E.EINVAL);
+      return;
+    }
+    default: throw new Errno(E.EINVAL);
+  }
+}
+/** What the last datagram sendmsg's SOL_IP messages asked for (set: any did); one object, read by the send it belongs to. */
+const ipControl: IpControl = { set: false, src: undefined, ifindex: 0, ttl: 0 };
 
 /** A SOL_SOCKET cmsghdr at `at`. (Not a closure in writeControl: that would cost every recvmsg one.) */
 function cmsgHeader(mem: GuestMemory, at: number, len: number, type: number): void {
@@ -362,8 +405,6 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
   return controlWritten(used, out);
 }
 
-const IP_TTL = 2;
-const IP_PKTINFO = 8;
 
 /** One SOL_IP control message as put_cmsg writes it: cut to what is left (MSG_CTRUNC), none when not even a header fits. */
 function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array): void {
@@ -455,9 +496,14 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   const iov = readMsg(p, msgPtr);
   const m = msg;
   p.mem.check(out, 4);
+  const ip = ipControl;
+  ip.set = false;
+  ip.src = undefined;
+  ip.ifindex = 0;
+  ip.ttl = 0;
   const ctl = readControl(p, s, m);
   const dst = m.name && s.kind === 'dgram' && !(m.namelen === 0 && s.isUnix) ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, iov, flags, dst, ctl);
+  const r = doSend(p, s, iov, flags, dst, ctl, ip.set ? ip : undefined);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);

@@ -8,7 +8,7 @@ import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
-import type { PacketInfo, Socket } from '../socket/socket.js';
+import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { IFINDEX, isGroupDest, sendGroup } from './multicast.js';
 import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
@@ -20,7 +20,7 @@ const ICMP_PORT_UNREACH = 3;
 const ICMP_QUOTE_MAX = 576 - 20 - 8;
 
 /** Sends one datagram from s (already bound) to d. */
-export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
+export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array, ip?: IpControl): void {
   const from = s.local as InetAddr;
   if (isGroupDest(net, vhost(s), d)) {
     sendGroup(net, s, d, data);
@@ -28,11 +28,13 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   }
   const target = net.route(vhost(s), d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
-  const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip };
+  // IP_PKTINFO's ipi_spec_dst chooses the source, even over a bound address (udp_sendmsg: ipc.addr).
+  const chosen = ip?.src !== undefined ? (from.family === 6 ? `::ffff:${ip.src}` : ip.src) : undefined;
+  const src: InetAddr = { ...from, ip: chosen ?? (isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip) };
+  const ttl = ip?.ttl || s.ttl;
   const fate = net.fate(vhost(s), target, data.length + 28, false);
   const cap = net.capture;
-  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data), fate);
-  const ttl = s.ttl;
+  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data, ttl), fate);
   for (const t of fate) {
     net.at(t, () => deliverUdp(net, s, target, d, src, data, ttl));
   }
