@@ -1098,7 +1098,7 @@ export class Socket implements OpenFile {
   /**
    * A sendmsg's IP_PKTINFO, as ip_route_output_key_hash judges it: an
    * interface index the host lacks is ENODEV; a source address must be one
-   * of the host's own (a multicast, broadcast or foreign one is EINVAL).
+   * of the host's own (ENETUNREACH; a multicast or broadcast one is EINVAL).
    * Node's dgram can choose neither per datagram (EOPNOTSUPP on --net=real).
    */
   private checkIpControl(ip: IpControl, d: InetAddr): void {
@@ -1108,7 +1108,9 @@ export class Socket implements OpenFile {
     if (d.family === 6 && !isV4Mapped(d.ip)) return;
     const u = ip.src;
     const first = Number(u.split('.')[0]);
-    if (first >= 224 || this.net.isBroadcast(this.host, u) || !this.net.owns(this.host, u)) throw new Errno(E.EINVAL);
+    if (first >= 224 || this.net.isBroadcast(this.host, u)) throw new Errno(E.EINVAL);
+    // __ip_dev_find finds no interface with that address: the route lookup's ENETUNREACH.
+    if (!this.net.owns(this.host, u)) throw new Errno(E.ENETUNREACH);
     // A loopback source leaves only through lo.
     if (isLoopback(u) && !isLoopback(unmap(d.ip))) throw new Errno(E.EINVAL);
   }

@@ -8,10 +8,10 @@ import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
-import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
+import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
-import { IFINDEX, isGroupDest, sendGroup } from './multicast.js';
-import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
+import { isGroupDest, sendGroup } from './multicast.js';
+import { arrivalInfo, checksum, ipv4Packet, receiveIpv4 } from './ip.js';
 
 /** ICMP destination unreachable, port unreachable (RFC 792). */
 const ICMP_DEST_UNREACH = 3;
@@ -40,19 +40,6 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   }
 }
 
-/**
- * An IPv4 datagram's arrival as recvmsg reports it (IP_PKTINFO, IP_RECVTTL):
- * one host's own traffic comes in on lo (index 1), another host's on eth0
- * (2, the one link of the segment: no router, so the TTL is the sender's).
- * The local address for a unicast datagram is its destination; undefined
- * for IPv6 (IPV6_PKTINFO is another option).
- */
-export function unicastInfo(from: Host, to: Host, dst: string, ttl: number): PacketInfo | undefined {
-  const u = unmap(dst);
-  if (u.includes(':')) return undefined;
-  return { ifindex: from === to ? IFINDEX.lo : IFINDEX.eth0, specDst: u, dst: u, ttl };
-}
-
 function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array, ttl: number): void {
   const s = net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
   if (!s) {
@@ -73,7 +60,7 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
   const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
     : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-  s.pushDatagram(data, from, undefined, undefined, unicastInfo(vhost(sender), target, dst.ip, ttl));
+  s.pushDatagram(data, from, undefined, undefined, arrivalInfo(net, vhost(sender), target, dst.ip, ttl));
 }
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */
