@@ -11,7 +11,7 @@ import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { isGroupDest, sendGroup } from './multicast.js';
-import { arrivalInfo, checksum, ipv4Packet, receiveIpv4 } from './ip.js';
+import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
 
 /** ICMP destination unreachable, port unreachable (RFC 792). */
 const ICMP_DEST_UNREACH = 3;
@@ -60,7 +60,9 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
   const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
     : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-  s.pushDatagram(data, from, undefined, undefined, arrivalInfo(net, vhost(sender), target, dst.ip, ttl));
+  // IP_PKTINFO and IP_RECVTTL (ip.ts arrivalInfo); a unicast datagram's local address is its destination.
+  const d4 = src.family === 4 ? dst.ip : dst.ip.startsWith('::ffff:') ? dst.ip.slice(7) : undefined;
+  s.pushDatagram(data, from, undefined, undefined, d4 === undefined ? undefined : { ifindex: target === vhost(sender) ? 1 : 2, specDst: d4, dst: d4, ttl });
 }
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */
