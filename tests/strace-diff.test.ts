@@ -278,6 +278,8 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb4_unixabs', perProcess: true },
   { name: 'tb4_nameinfo', perProcess: true },
   { name: 'tb4_selectsrv', perProcess: true, select: true },
+  { name: 'tb4_pktinfo', perProcess: true },
+  { name: 'diff_pktinfo' },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

@@ -510,10 +510,30 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     });
     return `[${parts.join(', ')}]`;
   };
+  /**
+   * A SOL_IP control message's type and data as strace's cmsg_ip_printers
+   * show them: data only when it is as long as the type's structure
+   * (IP_PKTINFO's struct in_pktinfo, IP_TTL's int, IP_TOS's byte).
+   */
+  const ipCmsgText = (m: Process['mem'], at: number, dataLen: number, type: number): string => {
+    const d = at + 12;
+    if (type === IP_OPT.IP_PKTINFO) {
+      if (dataLen < 12) return 'cmsg_type=IP_PKTINFO';
+      const ifindex = m.i32(d);
+      const ifname = ifindex === 1 ? 'lo' : ifindex === 2 ? 'eth0' : undefined;
+      const ip = (o: number): string => `inet_addr("${Array.from(m.view(o, 4)).join('.')}")`;
+      return `cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=${ifname ? `if_nametoindex("${ifname}")` : ifindex}, ipi_spec_dst=${ip(d + 4)}, ipi_addr=${ip(d + 8)}}`;
+    }
+    if (type === IP_OPT.IP_TTL) return dataLen >= 4 ? `cmsg_type=IP_TTL, cmsg_data=[${m.u32(d)}]` : 'cmsg_type=IP_TTL';
+    if (type === IP_OPT.IP_TOS) return dataLen >= 1 ? `cmsg_type=IP_TOS, cmsg_data=[${m.view(d, 1)[0] ? `0x${m.view(d, 1)[0]!.toString(16)}` : '0'}]` : 'cmsg_type=IP_TOS';
+    const name = nameOf(IP_OPT, type);
+    return `cmsg_type=${name === String(type) ? `${type === 0 ? '0' : `0x${type.toString(16)}`} /* IP_??? */` : name}`;
+  };
   /** One control message (wasm32 struct cmsghdr, 12 bytes), as strace prints SCM_RIGHTS' descriptors and SCM_CREDENTIALS' struct ucred. */
   const cmsgText = (p: Process, at: number, avail: number, len: number, level: number, type: number): string => {
     const m = p.mem;
     const scm = level === SOL.SOL_SOCKET;
+    if (level === SOL.SOL_IP) return `{cmsg_len=${len}, cmsg_level=SOL_IP, ${ipCmsgText(m, at, avail - 12, type)}}`;
     const typeName = scm && type === 1 ? 'SCM_RIGHTS' : scm && type === 2 ? 'SCM_CREDENTIALS' : String(type);
     let data = '';
     if (scm && type === 1 && avail > 12) {
@@ -627,6 +647,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
+          // struct ifreq (wasm32): the name, the index at 16; what the call filled in only once it succeeded.
+          if ((req === IOCTL.SIOCGIFNAME || req === IOCTL.SIOCGIFINDEX) && v) {
+            const raw = mem.view(v, 16), end = raw.indexOf(0);
+            const name = `ifr_name=${q(raw.subarray(0, end < 0 ? 16 : end), max)}`, index = `ifr_ifindex=${mem.i32(v + 16)}`;
+            return req === IOCTL.SIOCGIFNAME ? `{${index}${ok ? `, ${name}` : ''}}` : `{${name}${ok ? `, ${index}` : ''}}`;
+          }
           const into = req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK || req === IOCTL.FIOGETOWN || req === IOCTL.SIOCGPGRP;
           const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIOSETOWN || req === IOCTL.SIOCSPGRP || (into && ok);
           return known && v ? `[${mem.i32(v)}]` : hexp(v);

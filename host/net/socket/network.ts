@@ -2,7 +2,7 @@
 // implement them and the socket layer never imports a network.
 import type { Addr, InetAddr } from '../addr/sockaddr.js';
 import type { SendControl } from './scm.js';
-import type { Socket } from './socket.js';
+import type { IpControl, Socket } from './socket.js';
 
 /**
  * A stream or seqpacket connection's data path: where a connected socket's
@@ -113,7 +113,7 @@ export interface Network {
   /** Whether a closed connection keeps the port in TIME_WAIT. */
   inTimeWait(h: SocketHost, proto: string, port: number, clashes?: (ip: string, reuse: boolean) => boolean): boolean;
   /** One UDP datagram, an ICMP echo request, a raw packet from s toward d. */
-  sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void;
+  sendUdp(s: Socket, d: InetAddr, data: Uint8Array, ip?: IpControl): void;
   sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void;
   sendRaw(s: Socket, d: InetAddr, data: Uint8Array): void;
 }

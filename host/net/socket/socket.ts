@@ -31,6 +31,34 @@ interface Datagram {
   size?: number;
   /** AF_UNIX: the skb's truesize charged to its sender's sk_wmem_alloc until it is read. */
   charge?: UnixCharge;
+  /** An IPv4 datagram's header and arrival, for IP_PKTINFO and IP_RECVTTL. */
+  info?: PacketInfo;
+}
+
+/** A datagram sendmsg's SOL_IP control messages (ip_cmsg_send's ipcm_cookie): IP_PKTINFO's source and interface, IP_TTL. */
+export interface IpControl {
+  set: boolean;
+  /** ipi_spec_dst: the source address (undefined: the route's). */
+  src: string | undefined;
+  /** ipi_ifindex (0: none named). */
+  ifindex: number;
+  /** IP_TTL for this datagram (0: the socket's). */
+  ttl: number;
+}
+
+/**
+ * What an IPv4 datagram's skb tells recvmsg (ip_cmsg_recv): the interface it
+ * came in on, the header's destination and TTL, and the local address a
+ * reply would leave from (fib_compute_spec_dst). Shared by every copy of one
+ * arrival: never changed once made.
+ */
+export interface PacketInfo {
+  readonly ifindex: number;
+  /** ipi_spec_dst: the destination itself for unicast, the interface's address for a broadcast or group. */
+  readonly specDst: string;
+  /** ipi_addr: the header's destination (dotted IPv4). */
+  readonly dst: string;
+  readonly ttl: number;
 }
 
 /** An AF_UNIX skb's charge against its sender's sk_wmem_alloc (skb.ts). */
@@ -144,6 +172,9 @@ export class Socket implements OpenFile {
   sndtimeo = -1;
   hdrincl = false;
   ttl = 64;
+  /** IP_PKTINFO and IP_RECVTTL: recvmsg hands back the datagram's destination and interface, its TTL (ip_cmsg_recv). */
+  pktinfo = false;
+  recvttl = false;
   /** socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): an unprivileged ping socket; its port is the echo identifier. */
   ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
@@ -689,15 +720,15 @@ export class Socket implements OpenFile {
 
   // ---------------- datagrams / messages ----------------
 
-  pushDatagram(data: Uint8Array, from: Addr, scm?: Scm, charge?: UnixCharge): boolean {
-    if (!this.queueDatagram(data, from, scm, charge)) {
+  pushDatagram(data: Uint8Array, from: Addr, scm?: Scm, charge?: UnixCharge, info?: PacketInfo): boolean {
+    if (!this.queueDatagram(data, from, scm, charge, info)) {
       dropScm(scm);
       return false;
     }
     return true;
   }
 
-  private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined, charge: UnixCharge | undefined): boolean {
+  private queueDatagram(data: Uint8Array, from: Addr, scm: Scm | undefined, charge: UnixCharge | undefined, info: PacketInfo | undefined): boolean {
     // UDP and raw sockets still queue datagrams after SHUT_RD (reads return them, then 0); AF_UNIX refuses them.
     if (this.closed || (this.rdShut && this.isUnix)) return false;
     // Inet datagrams count their skb's truesize against SO_RCVBUF (sk_rmem_alloc), by the rule of the protocol's queueing.
@@ -715,6 +746,7 @@ export class Socket implements OpenFile {
     const d: Datagram = scm ? { data, from, scm } : { data, from };
     if (size) d.size = size;
     if (charge) d.charge = charge;
+    if (info) d.info = info;
     this.dq.push(d);
     this.dqBytes += data.length;
     this.rmem += size;
@@ -726,7 +758,7 @@ export class Socket implements OpenFile {
   private rmem = 0;
 
   /** Pops (or peeks) one message into iovs; a popped message's ancillary data is the caller's to install or drop. */
-  recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm } {
+  recvMessage(iovs: Uint8Array[], peek: boolean, canWait = true): { n: number; full: number; from: Addr; truncated: boolean; scm?: Scm; info?: PacketInfo } {
     const d = this.dq[0];
     if (!d) {
       if (this.kind === 'seqpacket') {
@@ -760,7 +792,7 @@ export class Socket implements OpenFile {
       if (this.peer && this.peer !== c?.owner) this.peer.notify(WAKE_OUT);
       for (const w of this.senders) w.notify(WAKE_OUT);
     }
-    return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm };
+    return { n, full: d.data.length, from: d.from, truncated: n < d.data.length, scm: d.scm, info: d.info };
   }
 
   /**
@@ -1036,7 +1068,7 @@ export class Socket implements OpenFile {
   }
 
   /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
-  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl): number {
+  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl, ip?: IpControl): number {
     if (this.soError) throw new Errno(this.takeError());
     // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
     if (this.wrShut) throw new Errno(E.EPIPE);
@@ -1051,6 +1083,7 @@ export class Socket implements OpenFile {
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
     this.checkBroadcast(d);
+    if (ip) this.checkIpControl(ip, d);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;
@@ -1058,8 +1091,28 @@ export class Socket implements OpenFile {
       return total;
     }
     this.autobind();
-    this.net.sendUdp(this, d, gather(iovs, total));
+    this.net.sendUdp(this, d, gather(iovs, total), ip);
     return this.sentDatagram(total);
+  }
+
+  /**
+   * A sendmsg's IP_PKTINFO, as ip_route_output_key_hash judges it: an
+   * interface index the host lacks is ENODEV; a source address must be one
+   * of the host's own (ENETUNREACH; a multicast or broadcast one is EINVAL).
+   * Node's dgram can choose neither per datagram (EOPNOTSUPP on --net=real).
+   */
+  private checkIpControl(ip: IpControl, d: InetAddr): void {
+    if (this.real && (ip.src !== undefined || ip.ifindex)) throw new Errno(E.EOPNOTSUPP);
+    if (ip.ifindex && ip.ifindex !== 1 && ip.ifindex !== 2) throw new Errno(E.ENODEV);
+    if (ip.src === undefined) return;
+    if (d.family === 6 && !isV4Mapped(d.ip)) return;
+    const u = ip.src;
+    const first = Number(u.split('.')[0]);
+    if (first >= 224 || this.net.isBroadcast(this.host, u)) throw new Errno(E.EINVAL);
+    // __ip_dev_find finds no interface with that address: the route lookup's ENETUNREACH.
+    if (!this.net.owns(this.host, u)) throw new Errno(E.ENETUNREACH);
+    // A loopback source leaves only through lo.
+    if (isLoopback(u) && !isLoopback(unmap(d.ip))) throw new Errno(E.EINVAL);
   }
 
   /**

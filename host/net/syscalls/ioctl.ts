@@ -4,8 +4,8 @@
 // position is at the urgent mark), FIONBIO (O_NONBLOCK on the open file
 // description, for any fd), FIOASYNC (O_ASYNC, on sockets and pipes: the
 // files with a fasync operation) and, on sockets, FIOSETOWN/SIOCSPGRP and
-// FIOGETOWN/SIOCGPGRP (F_SETOWN/F_GETOWN). FIONREAD on a pipe gives the
-// bytes buffered.
+// FIOGETOWN/SIOCGPGRP (F_SETOWN/F_GETOWN), SIOCGIFNAME/SIOCGIFINDEX (the
+// interface names). FIONREAD on a pipe gives the bytes buffered.
 // Any other request is ENOTTY, as Linux answers a socket or pipe.
 import { E } from '../../abi/errno.js';
 import { PipeEnd } from '../../kernel/pipe.js';
@@ -14,6 +14,7 @@ import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { setAsync, setOwner } from '../../kernel/fdcalls.js';
 import { IOCTL } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
+import { IFINDEX } from '../virtual/multicast.js';
 
 /** The requests a socket answers besides FIONREAD, FIONBIO and FIOASYNC. */
 const SOCKET_REQS = new Set<number>([IOCTL.TIOCOUTQ, IOCTL.SIOCATMARK, IOCTL.FIOSETOWN, IOCTL.SIOCSPGRP, IOCTL.FIOGETOWN, IOCTL.SIOCGPGRP]);
@@ -36,6 +37,7 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
     setAsync(p, f, fd, on);
     return 0;
   }
+  if (f instanceof Socket && (req === IOCTL.SIOCGIFNAME || req === IOCTL.SIOCGIFINDEX)) return ifreq(p, req, arg);
   let v: number;
   if (f instanceof Socket) {
     switch (req) {
@@ -52,5 +54,34 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
   p.mem.setI32(arg, v);
   return 0;
 }
+
+/**
+ * SIOCGIFNAME and SIOCGIFINDEX (dev_ifname, dev_ioctl) on any socket: a
+ * struct ifreq (wasm32: 32 bytes, the name then the index) in and out. The
+ * virtual host's interfaces, as IP_PKTINFO and the multicast options number
+ * them: lo 1, eth0 2; anything else is ENODEV.
+ */
+function ifreq(p: Process, req: number, arg: number): number {
+  if (arg === 0) return E.EFAULT;
+  const r = p.mem.read(arg, IFREQ_SIZE);
+  if (req === IOCTL.SIOCGIFNAME) {
+    const name = IFNAMES[p.mem.i32(arg + 16)];
+    if (!name) return E.ENODEV;
+    const b = new Uint8Array(16);
+    b.set(new TextEncoder().encode(name));
+    p.mem.write(arg, b);
+    return 0;
+  }
+  const end = r.subarray(0, 15).indexOf(0);
+  const name = new TextDecoder().decode(r.subarray(0, end < 0 ? 15 : end));
+  const index = IFNAMES.indexOf(name);
+  if (index < 1) return E.ENODEV;
+  p.mem.setI32(arg + 16, index);
+  return 0;
+}
+const IFREQ_SIZE = 32;
+/** Interface names by index. */
+const IFNAMES: string[] = [];
+for (const [name, i] of Object.entries(IFINDEX)) IFNAMES[i] = name;
 
 export const ioctlDef: SyscallDef = syscall('socklab', 'ioctl', { strace: 'ioctl', classes: ['desc'], params: ['fd:fd', 'request:ioctl_req', 'arg:ioctl_arg'] }, ioctl);

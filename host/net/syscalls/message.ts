@@ -9,9 +9,10 @@ import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, MSG, SOL } from '../addr/constants.js';
 import { encodeSockaddr, writeSockaddr, type Addr } from '../addr/sockaddr.js';
+import { ipBytes, ipText } from '../addr/ipaddr.js';
 import { sockOf } from '../fd.js';
 import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
-import type { Socket } from '../socket/socket.js';
+import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
 import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 
@@ -51,7 +52,7 @@ function selfCred(p: Process): Cred {
 const plainCtl: SendControl = { files: NO_FILES, cred: undefined, self: NO_CRED };
 
 /** send/sendto/sendmsg on any socket: bytes sent, or a negative errno, or BLOCKED. */
-export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl): number {
+export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number, dst: Addr | undefined, ctl?: SendControl, ip?: IpControl): number {
   // Linux ignores the flag bits a protocol does not know.
   if (flags & MSG_FASTOPEN && s.kind === 'stream' && !s.isUnix) return -E.EOPNOTSUPP;
   const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
@@ -74,7 +75,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
       const to = dst ?? s.remote;
       if (!to) return -(s.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
       if (dst && !s.isUnix && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
-      const n = s.sendDatagram(iovs, total, to, ctl);
+      const n = s.sendDatagram(iovs, total, to, ctl, ip);
       if (n !== WOULD_BLOCK) return n;
       const r = waitFor(p, s, 'write', dontwait);
       return r === BLOCKED ? r : -r;
@@ -101,12 +102,13 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   }
 }
 
-export interface Received { n: number; from: Addr | undefined; truncated: boolean; scm: Scm | undefined; oob: boolean }
+export interface Received { n: number; from: Addr | undefined; truncated: boolean; scm: Scm | undefined; oob: boolean; info: PacketInfo | undefined }
 
 /** doRecv's answer, one object filled by every call (no receive allocates one): read it before the next doRecv. */
-const received: Received = { n: 0, from: undefined, truncated: false, scm: undefined, oob: false };
-function answer(n: number, from: Addr | undefined, truncated: boolean, scm: Scm | undefined, oob: boolean): Received {
+const received: Received = { n: 0, from: undefined, truncated: false, scm: undefined, oob: false, info: undefined };
+function answer(n: number, from: Addr | undefined, truncated: boolean, scm: Scm | undefined, oob: boolean, info?: PacketInfo): Received {
   const r = received;
+  r.info = info;
   r.n = n;
   r.from = from;
   r.truncated = truncated;
@@ -146,7 +148,7 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     }
     if (!wantScm && !peek) dropScm(r.scm);
     // With MSG_TRUNC a datagram or message reports its real length.
-    return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false);
+    return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false, r.info);
   }
   const waitall = (flags & MSG.MSG_WAITALL) !== 0 && !peek && !dontwait && !s.nonblock;
   const want = lengthOf(iovs);
@@ -257,6 +259,9 @@ function readMsg(p: Process, ptr: number, lenient = false): Uint8Array[] {
 // ---------- ancillary data (wasm32 layout: struct cmsghdr is 12 bytes, 4-byte aligned) ----------
 
 const CMSG_HDR = 12;
+const IP_TOS = 1;
+const IP_TTL = 2;
+const IP_PKTINFO = 8;
 const cmsgAlign = (n: number): number => (n + 3) & ~3;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
@@ -282,6 +287,8 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
     for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
       const len = mem.u32(m.control + o);
       if (len < CMSG_HDR || len > m.controllen - o) throw new Errno(E.EINVAL);
+      // UDP, raw and ping sockets read the SOL_IP ones (ip_cmsg_send); TCP never looks.
+      if (s.kind === 'dgram' && mem.i32(m.control + o + 4) === SOL.SOL_IP) ipCmsg(mem, m.control + o, len, mem.i32(m.control + o + 8));
       o += cmsgAlign(len);
     }
     return undefined;
@@ -313,6 +320,44 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
   }
   return ctl;
 }
+
+/**
+ * The SOL_IP control messages of a datagram send, read into `ipControl`
+ * (sendmsg resets it), as ip_cmsg_send: IP_PKTINFO is exactly one struct
+ * in_pktinfo (a non-zero ipi_ifindex picks the interface, ipi_spec_dst the
+ * source, 0 the route's); IP_TTL one int, 1 to 255; IP_TOS an int or a
+ * byte, 0 to 255 (accepted, nothing models it); any other type is EINVAL.
+ */
+function ipCmsg(mem: GuestMemory, at: number, len: number, type: number): void {
+  const c = ipControl;
+  switch (type) {
+    case IP_PKTINFO: {
+      if (len !== CMSG_HDR + 12) throw new Errno(E.EINVAL);
+      const ifindex = mem.i32(at + CMSG_HDR);
+      if (ifindex) c.ifindex = ifindex;
+      const spec = ipText(mem.read(at + CMSG_HDR + 4, 4));
+      c.src = spec === '0.0.0.0' ? undefined : spec;
+      c.set = true;
+      return;
+    }
+    case IP_TTL: {
+      if (len !== CMSG_HDR + 4) throw new Errno(E.EINVAL);
+      const v = mem.i32(at + CMSG_HDR);
+      if (v < 1 || v > 255) throw new Errno(E.EINVAL);
+      c.ttl = v;
+      c.set = true;
+      return;
+    }
+    case IP_TOS: {
+      const v = len === CMSG_HDR + 4 ? mem.i32(at + CMSG_HDR) : len === CMSG_HDR + 1 ? mem.read(at + CMSG_HDR, 1)[0]! : -1;
+      if (v < 0 || v > 255) throw new Errno(E.EINVAL);
+      return;
+    }
+    default: throw new Errno(E.EINVAL);
+  }
+}
+/** What the last datagram sendmsg's SOL_IP messages asked for (set: any did); one object, read by the send it belongs to. */
+const ipControl: IpControl = { set: false, src: undefined, ifindex: 0, ttl: 0 };
 
 /** A SOL_SOCKET cmsghdr at `at`. (Not a closure in writeControl: that would cost every recvmsg one.) */
 function cmsgHeader(mem: GuestMemory, at: number, len: number, type: number): void {
@@ -397,6 +442,51 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
   return controlWritten(used, out);
 }
 
+
+/** One SOL_IP control message as put_cmsg writes it: cut to what is left (MSG_CTRUNC), none when not even a header fits. */
+function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array): void {
+  const w = written;
+  const left = m.controllen - w.used;
+  if (left < CMSG_HDR) {
+    w.flags |= MSG.MSG_CTRUNC;
+    return;
+  }
+  let len = CMSG_HDR + data.length;
+  if (left < len) {
+    w.flags |= MSG.MSG_CTRUNC;
+    len = left;
+  }
+  const at = m.control + w.used;
+  mem.setU32(at, len);
+  mem.setI32(at + 4, SOL.SOL_IP);
+  mem.setI32(at + 8, type);
+  mem.write(at + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
+  w.used += Math.min(left, cmsgAlign(CMSG_HDR + data.length));
+}
+
+/**
+ * An IPv4 datagram's control messages (ip_cmsg_recv_offset), in Linux's
+ * order: IP_PKTINFO (struct in_pktinfo: ifindex, spec_dst, addr) when
+ * asked for, then IP_TTL (an int). No msg_control at all is MSG_CTRUNC.
+ */
+function writeIpControl(p: Process, s: Socket, m: Msg, info: PacketInfo): ControlWritten {
+  const w = controlWritten(0, 0);
+  if (!m.control) return controlWritten(0, MSG.MSG_CTRUNC);
+  if (s.pktinfo) {
+    const b = new Uint8Array(12);
+    new DataView(b.buffer).setInt32(0, info.ifindex, true);
+    b.set(ipBytes(info.specDst), 4);
+    b.set(ipBytes(info.dst), 8);
+    putIpCmsg(p.mem, m, IP_PKTINFO, b);
+  }
+  if (s.recvttl) {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setInt32(0, info.ttl, true);
+    putIpCmsg(p.mem, m, IP_TTL, b);
+  }
+  return w;
+}
+
 export const sendtoDef: SyscallDef = syscall(S, 'sendto', { strace: 'sendto', classes: ['net'], params: ['fd:fd', 'buf:buf', 'len:len', 'flags:msg_flags', 'addr:sockaddr', 'addrlen:len', 'sent:ret'], mayBlock: true },
   (p: Process, fd: number, buf: number, len: number, flags: number, addr: number, alen: number, out: number) => {
     const s = sockOf(p, fd);
@@ -443,9 +533,14 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   const iov = readMsg(p, msgPtr);
   const m = msg;
   p.mem.check(out, 4);
+  const ip = ipControl;
+  ip.set = false;
+  ip.src = undefined;
+  ip.ifindex = 0;
+  ip.ttl = 0;
   const ctl = readControl(p, s, m);
   const dst = m.name && s.kind === 'dgram' && !(m.namelen === 0 && s.isUnix) ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, iov, flags, dst, ctl);
+  const r = doSend(p, s, iov, flags, dst, ctl, ip.set ? ip : undefined);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);
@@ -469,8 +564,9 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
     r.scm = undefined;
     return E.EFAULT;
   }
-  const c = writeControl(p, s, m, r.scm, flags);
+  const c = r.info && (s.pktinfo || s.recvttl) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
   r.scm = undefined; // the shared answer keeps no descriptors alive
+  r.info = undefined;
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.
   if (m.name) {
     const from = sourceName(r.from);

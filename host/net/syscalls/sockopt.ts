@@ -178,6 +178,15 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         return 0;
       }
     }
+    if (name === IP_OPT.IP_PKTINFO || name === IP_OPT.IP_RECVTTL) {
+      // do_ip_setsockopt: an int, or a byte when shorter; no value at all reads as 0 (off).
+      const on = len > 0 && intOrByte() !== 0;
+      // Node's dgram reports neither a datagram's destination nor its TTL: a real socket cannot honour them.
+      if (rd && on) rd.rn.fail(E.EOPNOTSUPP, `${name === IP_OPT.IP_PKTINFO ? 'IP_PKTINFO' : 'IP_RECVTTL'} on --net=real: Node's dgram reports neither a datagram's destination address, interface nor TTL`);
+      if (name === IP_OPT.IP_PKTINFO) s.pktinfo = on;
+      else s.recvttl = on;
+      return 0;
+    }
     if (name === IP_OPT.IP_TTL) { const v = intOrByte(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
     // No length check for these: an empty value reads as 0.
     if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { if (len > 0) intOrByte(); return 0; }
@@ -339,6 +348,8 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
       return putInt(v);
     };
     const m = mcastOf(s);
+    if (name === IP_OPT.IP_PKTINFO) return intOrByte(s.pktinfo ? 1 : 0);
+    if (name === IP_OPT.IP_RECVTTL) return intOrByte(s.recvttl ? 1 : 0);
     if (name === IP_OPT.IP_MULTICAST_TTL) return intOrByte(m.ttl);
     if (name === IP_OPT.IP_MULTICAST_LOOP) return intOrByte(m.loop ? 1 : 0);
     if (name === IP_OPT.IP_MULTICAST_ALL) return intOrByte(m.all ? 1 : 0);

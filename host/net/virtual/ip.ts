@@ -12,7 +12,7 @@ import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, ipBytes, ipText, isAny, unmap, type InetAddr } from '../addr/address.js';
 import type { Host, VirtualNetwork } from './network.js';
-import type { Socket } from '../socket/socket.js';
+import type { PacketInfo, Socket } from '../socket/socket.js';
 import { runCounter } from '../../kernel/ids.js';
 
 export const ICMP_ECHO_REPLY = 0;
@@ -74,6 +74,22 @@ export function icmp6Checksum(src: string, dst: string, msg: Uint8Array): number
   return checksum(all);
 }
 
+/**
+ * An IPv4 packet's arrival as recvmsg reports it (IP_PKTINFO, IP_RECVTTL):
+ * one host's own traffic comes in on lo (index 1), another host's on eth0
+ * (2, the one link of the segment: no router, so the TTL is the sender's).
+ * The local address (fib_compute_spec_dst) is a unicast packet's
+ * destination, else the receiving interface's own address. Undefined for
+ * IPv6 (IPV6_PKTINFO is another option).
+ */
+export function arrivalInfo(net: VirtualNetwork, from: Host, to: Host, dst: string, ttl: number): PacketInfo | undefined {
+  const u = unmap(dst);
+  if (u.includes(':')) return undefined;
+  const lo = from === to;
+  const group = net.isBroadcast(to, u) || isMulticast4(u);
+  return { ifindex: lo ? 1 : 2, specDst: group ? (lo ? '127.0.0.1' : to.v4[0] ?? '0.0.0.0') : u, dst: u, ttl };
+}
+
 /** An IPv4 packet arrives at host h: raw sockets get a copy; ICMP echo gets its reply. */
 export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, from: Host): void {
   const ip = parseIpv4(packet);
@@ -83,7 +99,7 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     const l = s.local as InetAddr | undefined;
     const r = s.remote as InetAddr | undefined;
     if ((l && !isAny(l) && !sameIp(l.ip, ip.dst)) || (r && !isAny(r) && !sameIp(r.ip, ip.src))) continue;
-    s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 });
+    s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 }, undefined, undefined, arrivalInfo(net, from, h, ip.dst, packet[8]!));
   }
   if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO_REPLY) {
     // An echo reply goes to the ping socket whose identifier (its "port") it carries, without the IP header (ping_rcv).
@@ -91,7 +107,7 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     for (const s of net.bound(h, 'icmp', id)) {
       const l = s.local as InetAddr | undefined;
       if (s.closed || !s.ping || (l && !isAny(l) && !sameIp(l.ip, ip.dst))) continue;
-      s.pushDatagram(ip.payload.slice(), { family: 4, ip: ip.src, port: 0 });
+      s.pushDatagram(ip.payload.slice(), { family: 4, ip: ip.src, port: 0 }, undefined, undefined, arrivalInfo(net, from, h, ip.dst, packet[8]!));
       break;
     }
   }

@@ -30,7 +30,7 @@ import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { canonIp, isLoopback, unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
-import type { Socket } from '../socket/socket.js';
+import type { PacketInfo, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { checksum, ipv4Packet } from './ip.js';
 import { ipBytes } from '../addr/address.js';
@@ -258,7 +258,7 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
   const ifAddr = group && !v6 && o && o.ifAddr !== '0.0.0.0' ? o.ifAddr : undefined;
   const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(vhost(s), u, v6 ? 6 : 4));
   const src: InetAddr = { family: v6 ? 6 : 4, ip, port: from.port };
-  const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : 64;
+  const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : s.ttl;
   const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
   const targets = iface === 'lo' ? [vhost(s)] : net.segment(vhost(s));
   const cap = net.capture;
@@ -287,6 +287,7 @@ function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: 
   const u = unmap(dst.ip);
   const v6 = u.includes(':');
   const joinedHere = group && hostJoined(h, iface, u);
+  let info: PacketInfo | undefined;
   for (const x of net.bound(h, 'udp', dst.port)) {
     if (x.kind !== 'dgram' || x.closed || x.raw) continue;
     if (v6 ? x.domain !== AF.AF_INET6 : x.domain === AF.AF_INET6 && x.v6only) continue;
@@ -303,7 +304,9 @@ function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: 
       if (!member && !((o?.all ?? true) && joinedHere)) continue;
     }
     const from: InetAddr = x.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
-    x.pushDatagram(data.slice(), from);
+    // A broadcast or group datagram's local address is the receiving interface's own (fib_compute_spec_dst).
+    info ??= v6 ? undefined : { ifindex: IFINDEX[iface], specDst: iface === 'lo' ? '127.0.0.1' : h.v4[0] ?? '0.0.0.0', dst: u, ttl };
+    x.pushDatagram(data.slice(), from, undefined, undefined, info);
   }
   rawCopies(h, iface, src, u, dst.port, v6, data, group, ttl);
 }

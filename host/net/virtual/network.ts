@@ -7,7 +7,7 @@ import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
 import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
-import type { Socket } from '../socket/socket.js';
+import type { IpControl, Socket } from '../socket/socket.js';
 import { PacketCapture, PCAP } from './capture.js';
 import type { Network } from '../socket/network.js';
 import { sendPing, sendRaw } from './ip.js';
@@ -365,8 +365,8 @@ export class VirtualNetwork implements Network {
 
   /** Runs fn at time `at` on the kernel's event queue (or now, if at <= now). */
   /** A UDP datagram from s (bound) to d (virtual/udp.ts). */
-  sendUdp(s: Socket, d: InetAddr, data: Uint8Array): void {
-    sendUdp(this, s, d, data);
+  sendUdp(s: Socket, d: InetAddr, data: Uint8Array, ip?: IpControl): void {
+    sendUdp(this, s, d, data, ip);
   }
   /** A SOCK_RAW send from s (virtual/ip.ts); EINVAL for a short IP_HDRINCL packet. */
   sendPing(s: Socket, d: InetAddr, msg: Uint8Array): void {

@@ -8,7 +8,7 @@ import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
-import type { Socket } from '../socket/socket.js';
+import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { isGroupDest, sendGroup } from './multicast.js';
 import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
@@ -20,7 +20,7 @@ const ICMP_PORT_UNREACH = 3;
 const ICMP_QUOTE_MAX = 576 - 20 - 8;
 
 /** Sends one datagram from s (already bound) to d. */
-export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
+export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array, ip?: IpControl): void {
   const from = s.local as InetAddr;
   if (isGroupDest(net, vhost(s), d)) {
     sendGroup(net, s, d, data);
@@ -28,16 +28,19 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   }
   const target = net.route(vhost(s), d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
-  const src: InetAddr = { ...from, ip: isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip };
+  // IP_PKTINFO's ipi_spec_dst chooses the source, even over a bound address (udp_sendmsg: ipc.addr).
+  const chosen = ip?.src !== undefined ? (from.family === 6 ? `::ffff:${ip.src}` : ip.src) : undefined;
+  const src: InetAddr = { ...from, ip: chosen ?? (isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip) };
+  const ttl = ip?.ttl || s.ttl;
   const fate = net.fate(vhost(s), target, data.length + 28, false);
   const cap = net.capture;
-  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data), fate);
+  if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data, ttl), fate);
   for (const t of fate) {
-    net.at(t, () => deliverUdp(net, s, target, d, src, data));
+    net.at(t, () => deliverUdp(net, s, target, d, src, data, ttl));
   }
 }
 
-function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array): void {
+function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array, ttl: number): void {
   const s = net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
   if (!s) {
     // ICMP port unreachable goes back: raw ICMP sockets on the sender's host get a copy (IPv4);
@@ -57,7 +60,9 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
   const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
     : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-  s.pushDatagram(data, from);
+  // IP_PKTINFO and IP_RECVTTL (ip.ts arrivalInfo); a unicast datagram's local address is its destination.
+  const d4 = src.family === 4 ? dst.ip : dst.ip.startsWith('::ffff:') ? dst.ip.slice(7) : undefined;
+  s.pushDatagram(data, from, undefined, undefined, d4 === undefined ? undefined : { ifindex: target === vhost(sender) ? 1 : 2, specDst: d4, dst: d4, ttl });
 }
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */

@@ -44,6 +44,8 @@ struct sockaddr_in6 {
 struct ipv6_mreq { struct in6_addr ipv6mr_multiaddr; unsigned ipv6mr_interface; };
 struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; };
 struct ip_mreqn { struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex; };
+/* IP_PKTINFO's control message: the interface a datagram came in on, the local address a reply leaves from, its destination. */
+struct in_pktinfo { int ipi_ifindex; struct in_addr ipi_spec_dst; struct in_addr ipi_addr; };
 
 #define INADDR_ANY ((in_addr_t)0x00000000)
 #define INADDR_BROADCAST ((in_addr_t)0xffffffff)
@@ -80,6 +82,8 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 #define IP_TTL 2
 #define IP_HDRINCL 3
 #define IP_OPTIONS 4
+#define IP_PKTINFO 8
+#define IP_RECVTTL 12
 #define IP_RECVERR 11
 #define IP_MTU_DISCOVER 10
 #define IP_MULTICAST_IF 32

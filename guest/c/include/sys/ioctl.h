@@ -1,7 +1,7 @@
 /* socklab guest SDK: <sys/ioctl.h> with Linux's request numbers for the
  * requests socklab answers (docs/abi.md): FIONREAD (= SIOCINQ), TIOCOUTQ
  * (= SIOCOUTQ), FIONBIO, SIOCATMARK, FIOASYNC, FIOSETOWN/SIOCSPGRP,
- * FIOGETOWN/SIOCGPGRP. wasi-libc's header numbers FIONREAD
+ * FIOGETOWN/SIOCGPGRP, SIOCGIFNAME, SIOCGIFINDEX. wasi-libc's header numbers FIONREAD
  * and FIONBIO its own way (1, 2); this one replaces it. */
 #ifndef _SOCKLAB_SYS_IOCTL_H
 #define _SOCKLAB_SYS_IOCTL_H
@@ -17,6 +17,8 @@
 #define FIOGETOWN 0x8903
 #define SIOCGPGRP 0x8904
 #define SIOCATMARK 0x8905
+#define SIOCGIFNAME 0x8910
+#define SIOCGIFINDEX 0x8933
 #define TIOCINQ FIONREAD
 #define SIOCINQ FIONREAD
 #define SIOCOUTQ TIOCOUTQ
