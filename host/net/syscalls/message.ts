@@ -562,6 +562,7 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
   if (fault && r.truncated) {
     if (!(flags & MSG.MSG_PEEK)) dropScm(r.scm);
     r.scm = undefined;
+    r.info = undefined;
     return E.EFAULT;
   }
   const c = r.info && (s.pktinfo || s.recvttl) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
