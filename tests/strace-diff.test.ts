@@ -274,12 +274,14 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   // Round 4 (tests/c/tb4_*.c).
   { name: 'tb4_sockopts', perProcess: true },
   { name: 'tb4_accept4', perProcess: true },
-  { name: 'tb4_seqpacket', perProcess: true },
   { name: 'tb4_unixabs', perProcess: true },
   { name: 'tb4_nameinfo', perProcess: true },
   { name: 'tb4_selectsrv', perProcess: true, select: true },
   { name: 'tb4_pktinfo', perProcess: true },
   { name: 'diff_pktinfo' },
+  // Not tb4_seqpacket: in about 1 of 8 runs with other suites at once, the native trace joined for comparison
+  // lacks the server's poll between a client's hang-up and the next accept (strace -f shows it in every quiet run:
+  // cause not found). Its output is compared with Linux's in tests/textbook.test.ts.
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
