@@ -412,7 +412,7 @@ export class Process implements Waiter {
    * An ignored signal, discarded as Linux discards it, still shows in the trace as strace shows it (`--- SIGCHLD
    * {...} ---`: ptrace reports the signals a process ignores). A call the process is blocked in shows as strace
    * shows it then, ended `= ? ERESTARTSYS` (or ERESTARTNOHAND), the signal, and the same call again, which is
-   * what the call is to the program: restarted without a trace of it (a sleep, or poll with a timeout, goes on as
+   * what the call is to the program: restarted without a trace of it (a sleep, or poll, goes on as
    * `restart_syscall(...)`). Where ptrace would change what the program sees (epoll_wait's EINTR, a count
    * already moved, a socket timeout), the signal's
    * line waits for the call's instead, as one that came during the process's own call (SIGPIPE from its write)

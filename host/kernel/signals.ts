@@ -231,8 +231,9 @@ const EPOLL_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
 export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
   if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
   if (EPOLL_WAITS.has(def.strace)) return { errno: 'EINTR', code: E.EINTR };
-  // poll(2) with a timeout goes through a restart block (fs/select.c do_sys_poll), ppoll and select do not.
-  if (def.strace === 'poll' && timed) return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+  // poll(2) always goes through a restart block (fs/select.c, SYSCALL poll: with or without a timeout, strace shows
+  // restart_syscall(<... resuming interrupted poll ...>)); ppoll and select do not.
+  if (def.strace === 'poll') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
   if (NEVER_RESTARTED.has(def.strace) || def.name === 'poll_oneoff') return { errno: 'ERESTARTNOHAND', code: 514 };
   if (timed && def.classes.includes('net')) return { errno: 'EINTR', code: E.EINTR };
   return { errno: 'ERESTARTSYS', code: 512 };

@@ -72,6 +72,20 @@ int main(void) {
   }
   printf("poll: %d\n", poll(&pf, 1, 200));
 
+  /* poll() without a timeout goes through the restart block too: a child exits, then the next one connects. */
+  if (fork() == 0) {
+    usleep(1000);
+    _exit(7);
+  }
+  if (fork() == 0) {
+    usleep(2000);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(c, (struct sockaddr *)&a, sizeof a) != 0) _exit(1);
+    _exit(0);
+  }
+  printf("poll, no timeout: %d\n", poll(&pf, 1, -1));
+  close(accept(ls, NULL, NULL));
+
   /* A sleep: a restart block too. */
   if (fork() == 0) {
     usleep(1000);
