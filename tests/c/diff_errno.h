@@ -45,3 +45,26 @@ static void showfd(const char *name, int r) {
   }
   errno = 0;
 }
+
+/* The bad fds each call is tried with: -1, one never opened, one closed (500: above every fd the programs open,
+ * so no later call reuses it) and, for a non-socket, the reading end of bad_pipe. bad_fds() makes them. */
+static int bad_pipe[2], bad_closed;
+static int badfd[4];
+static const char *const badname[4] = {"fd-1", "fd1000", "closedfd", "pipefd"};
+static char bad_label[96];
+static void bad_fds(void) {
+  if (pipe(bad_pipe) != 0) return;
+  bad_closed = dup2(bad_pipe[0], 500);
+  close(bad_closed);
+  badfd[0] = -1;
+  badfd[1] = 1000;
+  badfd[2] = bad_closed;
+  badfd[3] = bad_pipe[0];
+}
+/* One line per bad fd (the first n of badfd): expr sees it as fd. */
+#define EACH_BAD_OF(n, label, expr)                                          \
+  for (int bad_i = 0; bad_i < (n); bad_i++) {                                \
+    int fd = badfd[bad_i];                                                   \
+    snprintf(bad_label, sizeof bad_label, "%s-%s", label, badname[bad_i]);   \
+    show(bad_label, (expr));                                                 \
+  }

@@ -41,19 +41,10 @@ static void selectone(const char *name, int nfds, int fd, struct timeval *tv) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  int pp[2];
-  pipe(pp);
-  int closed = dup2(pp[0], 500);
-  close(closed);
-  const int badfd[3] = {-1, 1000, closed};
-  const char *badname[3] = {"fd-1", "fd1000", "closedfd"};
-  char name[96];
-#define EACH_BAD(label, expr)                                  \
-  for (int i = 0; i < 3; i++) {                                \
-    int fd = badfd[i];                                         \
-    snprintf(name, sizeof name, "%s-%s", label, badname[i]);   \
-    show(name, (expr));                                        \
-  }
+  bad_fds();
+  int *pp = bad_pipe;
+  int closed = bad_closed;
+#define EACH_BAD(label, expr) EACH_BAD_OF(3, label, expr)
   int u = socket(AF_INET, SOCK_DGRAM, 0);
   struct sockaddr_in ua;
   memset(&ua, 0, sizeof ua);

@@ -48,19 +48,8 @@ static void getint(const char *name, int fd, int level, int opt, socklen_t len) 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   signal(SIGPIPE, SIG_IGN);
-  int pp[2];
-  pipe(pp);
-  int closed = dup2(pp[0], 500);
-  close(closed);
-  const int badfd[4] = {-1, 1000, closed, pp[0]};
-  const char *badname[4] = {"fd-1", "fd1000", "closedfd", "pipefd"};
-  char name[96];
-#define EACH_BAD(label, expr)                                  \
-  for (int i = 0; i < 4; i++) {                                \
-    int fd = badfd[i];                                         \
-    snprintf(name, sizeof name, "%s-%s", label, badname[i]);   \
-    show(name, (expr));                                        \
-  }
+  bad_fds();
+#define EACH_BAD(label, expr) EACH_BAD_OF(4, label, expr)
   static char big[70000];
   char buf[64];
   struct sockaddr_in ua, ub;

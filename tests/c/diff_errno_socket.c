@@ -30,21 +30,8 @@ static int portof(int fd) {
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  int pp[2];
-  pipe(pp);
-  // A closed fd above every fd the program opens, so no later call reuses it.
-  int closed = dup2(pp[0], 500);
-  close(closed);
-  // The three kinds of bad fd, and a pipe for a non-socket.
-  const int badfd[4] = {-1, 1000, closed, pp[0]};
-  const char *badname[4] = {"fd-1", "fd1000", "closedfd", "pipefd"};
-  char name[96];
-#define EACH_BAD(label, expr)                                  \
-  for (int i = 0; i < 4; i++) {                                \
-    int fd = badfd[i];                                         \
-    snprintf(name, sizeof name, "%s-%s", label, badname[i]);   \
-    show(name, (expr));                                        \
-  }
+  bad_fds();
+#define EACH_BAD(label, expr) EACH_BAD_OF(4, label, expr)
 
   // socket(): domain, type, protocol and flags.
   showfd("socket-inet-stream", socket(AF_INET, SOCK_STREAM, 0));
