@@ -26,6 +26,7 @@ unsigned int if_nametoindex(const char *ifname) {
   if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
     int e = errno;
     close(fd);
+    // glibc's if_nametoindex (sysdeps/unix/sysv/linux/if_index.c) reports a kernel without SIOCGIFINDEX this way.
     errno = e == EINVAL ? ENOSYS : e;
     return 0;
   }
