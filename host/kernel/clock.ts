@@ -23,7 +23,11 @@ export const VIRTUAL_EPOCH_NS = 1767225600n * 1_000_000_000n;
 export class VirtualClock implements Clock {
   readonly realTime = false;
   private t = 0;
-  constructor(private readonly syscallCostNs = 1000) {}
+  constructor(private readonly syscallCostNs = 1000) {
+    // A double from the start (see Process's constructor): past 2^30 ns, a small integer field would widen and deoptimise.
+    this.t = 0.5;
+    this.t = 0;
+  }
   now(): number {
     return this.t;
   }

@@ -182,6 +182,12 @@ export class Process implements Waiter {
     this.rewinding = false;
     this.afterUnwind = NOTHING;
     this.afterUnwind = undefined;
+    // Times in ns pass 2^30 (a small integer's range) a second into a run: stored as doubles from the start, they
+    // never widen the field's representation, which would deoptimise every import reading it mid-run.
+    this.callStart = 0.5;
+    this.callStart = -1;
+    this.callDeadline = 0.5;
+    this.callDeadline = -1;
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
@@ -198,10 +204,13 @@ export class Process implements Waiter {
     const slot: ImportSlot = { p: this };
     this.slot = slot;
     const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+    const obs = this.kernel.observer as (SyscallObserver & RawSyscallHooks) | undefined;
     for (const def of this.kernel.syscalls) {
       const m = (imports[def.module] ??= {});
-      m[def.name] = importFor(slot, def);
-      if (narrowsI64(def)) m[`${def.name}${NARROW_SUFFIX}`] = narrowImportFor(slot, def);
+      // A traced fast call with a recorder: one import of its own (tracedImportFor); else the shared ones.
+      const rec = def.fast && obs?.fastRecorder !== undefined ? obs.fastRecorder(def) : undefined;
+      m[def.name] = rec !== undefined && !narrowsI64(def) ? tracedImportFor(slot, def, rec, false) : importFor(slot, def);
+      if (narrowsI64(def)) m[`${def.name}${NARROW_SUFFIX}`] = rec !== undefined ? tracedImportFor(slot, def, rec, true) : narrowImportFor(slot, def);
     }
     imports['socklab_rt'] = {
       memory_grow_pre: (_id: number, delta: number) => slot.p.onMemoryGrow(delta),
@@ -684,7 +693,8 @@ export class Process implements Waiter {
    * alone with nothing due, when the next slice would resume it at once and
    * it goes on without the unwind (a traced or fast loop takes this path).
    */
-  private endOfCall(r: number): number {
+  /** @internal (tracedImportFor's code calls it too) */
+  endOfCall(r: number): number {
     // Only the count is inline: what a slice's end does is out of line, so a fast call's whole path stays small enough for V8 to inline.
     if (++this.sliceCalls >= this.kernel.sliceBudget || this.preemptRequested) return this.endOfSlice(r);
     return r;
@@ -762,7 +772,8 @@ export class Process implements Waiter {
     return this.recFn;
   }
   /** A fast handler threw: an Errno is its result, as dispatch makes it; exits and kills go on; anything else is a host bug. */
-  private fastFailed(def: SyscallDef, err: unknown, a: number, b: number, c: number, d: number): number {
+  /** @internal (tracedImportFor's code calls it too) */
+  fastFailed(def: SyscallDef, err: unknown, a: number, b: number, c: number, d: number): number {
     if (err instanceof Errno) {
       if (err.note) this.note = err.note;
       return err.errno;
@@ -1119,6 +1130,43 @@ function narrowedAt(slot: ImportSlot, def: SyscallDef, call: (p: Process, a: num
         return p.fastReady() ? p.fastCall(def, a, b, c, u) : call(p, a, b, c, i64Of(lo, hi));
       };
   }
+}
+
+/**
+ * The import of a traced fast call whose tracer made it a recorder
+ * (RawSyscallHooks.fastRecorder): the fast path and the record in one
+ * function compiled for this call alone (new Function: code of its own has
+ * feedback of its own), so that V8 sees one handler and one recorder at
+ * their call sites and inlines both, where the shared path (fastCall,
+ * fastTraced) calls every fast call's handler and recorder from one site.
+ * Anything fastReady() refuses takes dispatch, as importFor's do.
+ */
+function tracedImportFor(slot: ImportSlot, def: SyscallDef, rec: FastRecorder, narrow: boolean): (...args: number[]) => number {
+  const names = ['a', 'b', 'c', 'd'].slice(0, def.params.length);
+  const k = narrow ? def.params.findIndex((q) => q.kind === 'skip64') : -1;
+  // Wasm's parameters (a narrowed i64 is two i32 halves), the handler's (the narrowed one undefined), dispatch's.
+  const wasm = names.flatMap((n, i) => (i === k ? ['lo', 'hi'] : [n]));
+  const fast = [0, 1, 2, 3].map((i) => (i < names.length && i !== k ? names[i] : 'u'));
+  const slow = [0, 1, 2, 3].map((i) => (i === k ? 'i64Of(lo, hi)' : i < names.length ? names[i] : 'u'));
+  const body = `return function ${def.name}(${wasm.join(', ')}) {
+  const p = slot.p;
+  if (!p.fastReady() || p.kernel.observer === undefined) return p.dispatch(def, ${slow.join(', ')}, u, u, u, u, u);
+  const clock = p.kernel.clock;
+  clock.tick();
+  p.callStart = clock.now();
+  p.currentCall = def;
+  let r;
+  try {
+    r = handler(p, ${fast.join(', ')});
+  } catch (err) {
+    r = p.fastFailed(def, err, ${fast.join(', ')});
+  }
+  p.currentCall = undefined;
+  rec(p, r, ${fast.join(', ')});
+  p.callStart = -1;
+  return p.endOfCall(r);
+};`;
+  return new Function('slot', 'def', 'handler', 'rec', 'i64Of', 'u', body)(slot, def, def.handler, rec, i64Of, undefined) as (...args: number[]) => number;
 }
 
 /** The i64 two i32 halves make, as the BigInt V8 gives a JS import for a wasm i64 (signed). */
