@@ -2,7 +2,8 @@
 // Linux's connect states in its struct sock (a non-blocking connect says
 // EINPROGRESS even when the runtime could finish at once; the next connect()
 // reports how it ended; a failed handshake's error is reported once; EPIPE vs
-// ENOTCONN on unconnected sockets; a new attempt after a failure).
+// ENOTCONN on unconnected sockets; a new attempt after a failure; accept4's
+// EFAULT for an address without its length).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,6 +110,8 @@ describe('the connect states of a component are Linux\'s (tests/component-lifecy
     expect(linux).toMatch(/^listen: 0\nnon-blocking connect: Operation now in progress\nconnect after POLLOUT: 0\nconnect once more: Transport endpoint is already connected\n/);
     expect(linux).toMatch(/\nconnect reports: Connection refused\nrecv after the report: Transport endpoint is not connected\nsend after the report: Broken pipe\nconnect tries again: Operation now in progress\n/);
     expect(linux).toMatch(/\nsame port after the failure: 1\n[^]*\nsame port connected: 1\nSO_KEEPALIVE kept: 1\n/);
+    // accept4 with an address and no length: the connection taken and closed, EFAULT.
+    expect(linux).toMatch(/\naccept4 without a length, none pending: Resource temporarily unavailable\n[^]*\naccept4 without a length: Bad address\nthe client reads: 0\naccept after it: Resource temporarily unavailable\n$/);
     const r = await run({ processes: [{ module: join(tmp, 'states.component.wasm'), name: 'states' }], timeoutMs: 60_000 });
     expect(r.processes[0]!.stderr).toBe('');
     expect(r.processes[0]!.exit.status).toBe(0);

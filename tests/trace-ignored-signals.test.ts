@@ -19,7 +19,7 @@ describe('ignored signals in the trace', () => {
     const o = await run({ processes: [{ module: PROG }], trace: { time: 'none' } });
     expect(o.status).toBe(0);
     // What the program sees is Linux's without a tracer: nothing interrupted, the whole timeouts passed.
-    expect(o.stdout).toBe('accept: a connection\nselect: 0\nepoll_wait: 0\npoll: 0\npoll, no timeout: 1\nnanosleep: 0\nwrite: -1 Broken pipe\nreaped 8\n');
+    expect(o.stdout).toBe('accept: a connection\nselect: 0\nepoll_wait: 0\npoll: 0\npoll, no timeout: 1\nnanosleep: 0\nwasi sleep: 0 after 5 ms\nwrite: -1 Broken pipe\nreaped 9\n');
     const trace = o.trace!;
     expect(wellNested(trace)).toEqual([]);
     const own = trace.split('\n').filter((l) => l.startsWith('[pid 1]') && !/writev\(1<|fcntl\(1</.test(l)).map((l) => l.replace(/ <\d+\.\d+>$/, ''));
@@ -68,12 +68,21 @@ describe('ignored signals in the trace', () => {
       chld(9, 6),
       '[pid 1] restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0',
     ]);
+    // wasi-libc's sleep (poll_oneoff on one clock) as Linux's clock_nanosleep with a NULL rem, the whole 5 ms slept (stdout).
+    const wasiSleep = own.indexOf('[pid 1] <... clock_nanosleep resumed>NULL) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)');
+    expect(wasiSleep).toBeGreaterThan(0);
+    expect(own.slice(wasiSleep - 1, wasiSleep + 3)).toEqual([
+      '[pid 1] clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=5000000},  <unfinished ...>',
+      '[pid 1] <... clock_nanosleep resumed>NULL) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)',
+      chld(10, 8),
+      '[pid 1] restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0',
+    ]);
     expect(from('[pid 1] writev(5<', 2)).toEqual([
       '[pid 1] writev(5<UNIX-STREAM:[1000005->1000006]>, [{iov_base="x", iov_len=1}], 1) = -1 EPIPE (Broken pipe)',
       '[pid 1] --- SIGPIPE {si_signo=SIGPIPE, si_code=SI_USER, si_pid=1, si_uid=0} ---',
     ]);
     // Each child's exit line comes before its parent's SIGCHLD.
-    for (const pid of [2, 3, 4, 5, 6, 7, 8, 9]) {
+    for (const pid of [2, 3, 4, 5, 6, 7, 8, 9, 10]) {
       const lines = trace.split('\n');
       expect(lines.findIndex((l) => l.startsWith(`[pid ${pid}] `) && l.includes('+++ exited with'))).toBeLessThan(lines.findIndex((l) => l.includes(`si_pid=${pid},`)));
     }
@@ -83,7 +92,7 @@ describe('ignored signals in the trace', () => {
     const o = await run({ processes: [{ module: PROG }], trace: { format: 'jsonl' } });
     const events = o.trace!.trimEnd().split('\n').map((l) => JSON.parse(l) as { pid: number; call?: string; signal?: { name?: string; signo?: number }; errno?: string; ret?: unknown });
     const own = events.filter((e) => e.pid === 1);
-    expect(own.filter((e) => e.signal !== undefined).map((e) => JSON.stringify(e.signal))).toHaveLength(9);
+    expect(own.filter((e) => e.signal !== undefined).map((e) => JSON.stringify(e.signal))).toHaveLength(10);
     const accepts = own.filter((e) => e.call === 'accept');
     expect(accepts).toHaveLength(3); // the interrupted one, its restart, and the one after poll
     expect(JSON.stringify(accepts[0])).toContain('ERESTARTSYS');

@@ -10,7 +10,7 @@ import { FdTable } from './fdtable.js';
 import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
-import { SA_NODEFER, SA_RESETHAND, SA_RESTART, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
+import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import type { LoadedModule } from '../loader/module.js';
@@ -414,6 +414,11 @@ export class Process implements Waiter {
     if (!blocked) this.interruptIfDeliverable();
   }
 
+  /** How the current call ends if a signal interrupts it (restartKind). */
+  private restartKindOf(def: SyscallDef): ReturnType<typeof restartKind> {
+    return restartKind(def, this.callDeadline >= 0, this.callSlots?.get(SLEEPING) === true);
+  }
+
   /** Ignored signals that came during this process's own call, traced once that call's line is out. */
   private ignoredSeen: { sig: SignalName; info: SigInfo }[] | undefined;
 
@@ -435,7 +440,7 @@ export class Process implements Waiter {
       return;
     }
     if (this.state === 'blocked' && this.callStart >= 0 && this.callBytes === 0 && this.interrupted === undefined) {
-      const kind = restartKind(def, this.callDeadline >= 0);
+      const kind = this.restartKindOf(def);
       const block = kind.errno === 'ERESTART_RESTARTBLOCK' && obs.onRestart !== undefined;
       if (kind.errno === 'ERESTARTSYS' || kind.errno === 'ERESTARTNOHAND' || block) {
         const args = this.blockedArgs ?? [];
@@ -487,7 +492,7 @@ export class Process implements Waiter {
       return;
     }
     const a = this.signals.action(sig);
-    const kind = def ? restartKind(def, this.callDeadline >= 0) : { errno: 'EINTR', code: E.EINTR };
+    const kind = def ? this.restartKindOf(def) : { errno: 'EINTR', code: E.EINTR };
     const restart = kind.errno === 'ERESTARTSYS' && a !== undefined && (a.flags & SA_RESTART) !== 0;
     if (def?.onInterrupt && this.blockedArgs) def.onInterrupt(this, this.blockedArgs);
     if (def) this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], kind.code, this.callStart);
@@ -502,7 +507,7 @@ export class Process implements Waiter {
   traceInterruptedCall(): void {
     const def = this.currentCall;
     if (this.state !== 'blocked' || def === undefined || this.callStart < 0) return;
-    this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], restartKind(def, this.callDeadline >= 0).code, this.callStart);
+    this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], this.restartKindOf(def).code, this.callStart);
     this.callStart = -1;
   }
 

@@ -2,6 +2,7 @@
 // socklab's exit status reads like a shell's (128 + signal).
 import { E } from '../abi/errno.js';
 import { syscall, type SyscallDef } from './syscall.js';
+import { Slot } from './slots.js';
 import type { Process } from './process.js';
 import type { OpenFile } from './file.js';
 
@@ -227,9 +228,18 @@ export const RESTART_CODES = {
 const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'pause', 'rt_sigsuspend']);
 /** Linux's ep_poll returns EINTR itself: strace shows "= -1 EINTR", not a restart code. */
 const EPOLL_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
-/** How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a timeout). */
-export function restartKind(def: SyscallDef, timed: boolean): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
-  if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep') return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
+/**
+ * Set by a call that is a sleep under another name (WASI's poll_oneoff on one clock alone, which is wasi-libc's
+ * clock_nanosleep and which the trace shows as clock_nanosleep): interrupted, it goes through a restart block as
+ * Linux's clock_nanosleep does.
+ */
+export const SLEEPING = new Slot<true>('sleeping');
+/**
+ * How an interrupted call ends (signal(7)): restartable, never restarted, or EINTR at once (a socket call with a
+ * timeout). `sleeping`: the call set SLEEPING.
+ */
+export function restartKind(def: SyscallDef, timed: boolean, sleeping = false): { errno: 'ERESTARTSYS' | 'ERESTARTNOHAND' | 'ERESTART_RESTARTBLOCK' | 'EINTR'; code: number } {
+  if (def.strace === 'clock_nanosleep' || def.strace === 'nanosleep' || sleeping) return { errno: 'ERESTART_RESTARTBLOCK', code: 516 };
   if (EPOLL_WAITS.has(def.strace)) return { errno: 'EINTR', code: E.EINTR };
   // poll(2) always goes through a restart block (fs/select.c, SYSCALL poll: with or without a timeout, strace shows
   // restart_syscall(<... resuming interrupted poll ...>)); ppoll and select do not.

@@ -896,7 +896,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         return { text: n ? `${text} ([${parts.join(', ')}])` : `${text} (Timeout)`, n };
       }
-      if (kindIndex(def, 'subscriptions') >= 0) return { text: '0', n };
+      // A sleep returns 0 (its restart_syscall line prints n).
+      if (kindIndex(def, 'subscriptions') >= 0) return { text: '0', n: 0 };
     } catch {
       /* unreadable result pointer: the bare value */
     }

@@ -7,7 +7,7 @@ import { encodeUtf8 } from '../abi/memory.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
-import { Killed, ProcExit, SIGNALS, brokenPipe, type SignalName } from '../kernel/signals.js';
+import { Killed, ProcExit, SIGNALS, SLEEPING, brokenPipe, type SignalName } from '../kernel/signals.js';
 import { Rng } from '../kernel/rng.js';
 import { blockingIo } from './io.js';
 import { R, needRight, rightsOf, setRights, syncFlagsOf } from './rights.js';
@@ -174,6 +174,12 @@ const EV_CLOCK = 0;
 const EV_FD_READ = 1;
 const EV_FD_WRITE = 2;
 const HANGUP = 1;
+/**
+ * When a blocked poll_oneoff first ran: its relative clocks count from then however often it runs again (woken, or
+ * going on after an ignored signal, which starts the trace's timing of the call anew), as Linux's restart block
+ * keeps a sleep's end.
+ */
+const POLL_START = new Slot<number>('poll-oneoff-start');
 
 function pollOneoff(p: Process, inPtr: number, outPtr: number, nsubs: number, nOut: number): number {
   if (nsubs === 0) return E.EINVAL;
@@ -182,6 +188,7 @@ function pollOneoff(p: Process, inPtr: number, outPtr: number, nsubs: number, nO
   p.mem.check(outPtr, nsubs * EVT);
   p.mem.check(nOut, 4);
   const now = p.kernel.clock.now();
+  const start = p.callSlot(POLL_START) ?? p.callStart;
   let ready = 0;
   let deadline = -1;
   const queues: WaitQueue[] = [];
@@ -211,7 +218,7 @@ function pollOneoff(p: Process, inPtr: number, outPtr: number, nsubs: number, nO
       if (abs) {
         const base = id === 0 ? p.kernel.clock.wall() : BigInt(0);
         at = Number(timeout - base) + (id === 0 ? now : 0);
-      } else at = p.callStart + Number(timeout);
+      } else at = start + Number(timeout);
       if (at <= now) emit(i, tag, 0, 0n, 0);
       else deadline = deadline < 0 ? at : Math.min(deadline, at);
     } else if (tag === EV_FD_READ || tag === EV_FD_WRITE) {
@@ -232,6 +239,11 @@ function pollOneoff(p: Process, inPtr: number, outPtr: number, nsubs: number, nO
   if (ready > 0) {
     p.mem.setU32(nOut, ready);
     return 0;
+  }
+  if (deadline >= 0 && p.callSlot(POLL_START) === undefined) {
+    p.setCallSlot(POLL_START, start);
+    // One clock alone is wasi-libc's clock_nanosleep (sleep, nanosleep): a signal interrupts it as Linux's.
+    if (nsubs === 1) p.setCallSlot(SLEEPING, true);
   }
   return p.block(queues, deadline);
 }

@@ -5,6 +5,7 @@
  * reported once, by whichever call comes first; send on an unconnected
  * socket is EPIPE, recv ENOTCONN. Only strerror() texts are printed (errno
  * numbers differ between wasi-libc and glibc), and no port numbers. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -149,5 +150,22 @@ int main(void) {
   int d = socket(AF_INET, SOCK_DGRAM, 0);
   show("listen on UDP", listen(d, 1));
   show("accept on UDP", accept(d, NULL, NULL));
+
+  /* accept4 with an address but no length: Linux waits for a connection, takes it, closes it and fails with EFAULT
+   * (move_addr_to_user cannot read the length); with none pending, EAGAIN first. */
+  int l2 = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  struct sockaddr_in a2 = any, peer;
+  socklen_t sl2 = sizeof a2;
+  bind(l2, (struct sockaddr *)&a2, sl2);
+  getsockname(l2, (struct sockaddr *)&a2, &sl2);
+  listen(l2, 1);
+  show("accept4 without a length, none pending", accept4(l2, (struct sockaddr *)&peer, NULL, 0));
+  int k = socket(AF_INET, SOCK_STREAM, 0);
+  show("connect to the second listener", connect(k, (struct sockaddr *)&a2, sl2));
+  fcntl(l2, F_SETFL, 0);
+  show("accept4 without a length", accept4(l2, (struct sockaddr *)&peer, NULL, 0));
+  show("the client reads", recv(k, &ch, 1, 0));
+  fcntl(l2, F_SETFL, O_NONBLOCK);
+  show("accept after it", accept(l2, NULL, NULL));
   return 0;
 }

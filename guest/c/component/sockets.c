@@ -502,12 +502,14 @@ int accept4(int fd, struct sockaddr *__restrict a, socklen_t *__restrict len, in
     wait_on(sock_pollable(s));
   }
   if (r.is_err) return fail(__socklab_errno_of(r.u.ec));
-  struct sock *c = calloc(1, sizeof *c);
+  /* An address without its length: Linux has taken the connection when it fails to read the length, and closes it. */
+  int e = a && !len ? EFAULT : 0;
+  struct sock *c = e ? NULL : calloc(1, sizeof *c);
   if (!c) {
     wasi_in_drop(r.u.s.in);
     wasi_out_drop(r.u.s.out);
     wasi_tcp_drop(r.u.s.sock);
-    return fail(ENOMEM);
+    return fail(e ? e : ENOMEM);
   }
   c->family = s->family;
   c->h = r.u.s.sock;
