@@ -248,6 +248,10 @@ export class Socket implements OpenFile {
       c.reuseport = l.reuseport;
       c.v6only = l.v6only;
       c.ttl = l.ttl;
+      // tcp_v6_syn_recv_sock copies the listener's ipv6_pinfo: its hop limit and rxopt bits.
+      c.hops6 = l.hops6;
+      c.recvpktinfo6 = l.recvpktinfo6;
+      c.recvhoplimit6 = l.recvhoplimit6;
     }
     return c;
   }
