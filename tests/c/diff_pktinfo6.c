@@ -5,7 +5,7 @@
  * out of range EINVAL) and IPV6_PKTINFO (a chosen source, a foreign one, an
  * unknown interface, a short one); IPV6_UNICAST_HOPS; a dual-stack socket's IPv4 datagram
  * (its IPV6_PKTINFO carries the v4-mapped destination, and no hop limit); the
- * sticky IPV6_PKTINFO's interface. */
+ * sticky IPV6_PKTINFO's interface; what an accepted socket inherits. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,10 +26,10 @@ static void try_send(int s, struct sockaddr_in6 *to, int type, int len, int ifin
   m.msg_control = u.c; m.msg_controllen = CMSG_SPACE(len);
   struct cmsghdr *c = CMSG_FIRSTHDR(&m);
   c->cmsg_level = IPPROTO_IPV6; c->cmsg_type = type; c->cmsg_len = CMSG_LEN(len);
-  if (type == IPV6_PKTINFO && len >= (int)sizeof(struct in6_pktinfo)) {
+  if ((type == IPV6_PKTINFO || type == 2) && len >= (int)sizeof(struct in6_pktinfo)) {
     struct in6_pktinfo pi; memset(&pi, 0, sizeof pi); pi.ipi6_ifindex = ifindex; inet_pton(AF_INET6, src, &pi.ipi6_addr);
     memcpy(CMSG_DATA(c), &pi, sizeof pi);
-  } else if (type == IPV6_HOPLIMIT) memcpy(CMSG_DATA(c), &hops, sizeof hops);
+  } else if (type != IPV6_PKTINFO && type != 2 && len >= (int)sizeof hops) memcpy(CMSG_DATA(c), &hops, sizeof hops);
   errno = 0;
   ssize_t r = sendmsg(s, &m, 0);
   printf("sendmsg type %d len %d ifindex %d src %s hops %d: %zd %s\n", type, len, ifindex, src, hops, r, r < 0 ? strerror(errno) : "ok");
@@ -125,6 +125,14 @@ int main(void) {
   try_send(s, &a, IPV6_PKTINFO, sizeof(struct in6_pktinfo), 9999, "::", 0);
   try_send(s, &a, IPV6_PKTINFO, 8, 0, "::", 0);
   try_send(s, &a, 99, sizeof(int), 0, "-", 0);
+  /* RFC 2292's number for IPV6_PKTINFO, a longer in6_pktinfo, IPV6_TCLASS and IPV6_DONTFRAG: checked, accepted. */
+  try_send(s, &a, 2, sizeof(struct in6_pktinfo), 1, "::1", 0);
+  try_send(s, &a, IPV6_PKTINFO, sizeof(struct in6_pktinfo) + 4, 0, "::1", 0);
+  try_send(s, &a, IPV6_TCLASS, sizeof(int), 0, "-", 5);
+  try_send(s, &a, IPV6_TCLASS, sizeof(int), 0, "-", 256);
+  try_send(s, &a, IPV6_DONTFRAG, sizeof(int), 0, "-", 1);
+  try_send(s, &a, IPV6_DONTFRAG, sizeof(int), 0, "-", 2);
+  for (int i = 0; i < 4; i++) show(r, 128);
   /* IP_PKTINFO on an IPv6 socket says nothing of an IPv6 datagram. */
   int off = 0;
   setsockopt(r, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &off, sizeof off);
@@ -181,6 +189,22 @@ int main(void) {
   { int rc = getsockopt(s, IPPROTO_IPV6, IPV6_PKTINFO, &gp, &gl); printf("get PKTINFO %d %s len %d\n", rc, rc ? strerror(errno) : "ok", (int)gl); }
   errno = 0;
   { int rc = setsockopt(s4, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on); printf("set RECVPKTINFO on v4 %d %s\n", rc, rc ? strerror(errno) : "ok"); }
+  /* An accepted TCP socket inherits the listener's IPv6 options (tcp_v6_syn_recv_sock copies them). */
+  int l = socket(AF_INET6, SOCK_STREAM, 0);
+  struct sockaddr_in6 la = a; la.sin6_port = 0;
+  bind(l, (struct sockaddr *)&la, sizeof la);
+  socklen_t lal = sizeof la; getsockname(l, (struct sockaddr *)&la, &lal);
+  listen(l, 1);
+  int h7 = 7;
+  setsockopt(l, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &h7, sizeof h7);
+  setsockopt(l, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+  int c = socket(AF_INET6, SOCK_STREAM, 0);
+  connect(c, (struct sockaddr *)&la, sizeof la);
+  int x = accept(l, NULL, NULL);
+  opt(x, IPV6_UNICAST_HOPS);
+  opt(x, IPV6_RECVPKTINFO);
+  opt(c, IPV6_RECVPKTINFO);
+  close(x); close(c); close(l);
   close(r); close(s); close(d); close(s4);
   return 0;
 }
