@@ -325,6 +325,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb4_selectsrv', perProcess: true, select: true },
   { name: 'tb4_pktinfo', perProcess: true },
   { name: 'diff_pktinfo' },
+  { name: 'diff_pktinfo6' },
   // Natively a client's exit (SIGCHLD, ignored) may interrupt the server's poll, which restart_syscall resumes (joinRestarted).
   { name: 'tb4_seqpacket', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing

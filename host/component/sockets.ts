@@ -141,7 +141,7 @@ function bindAnswered(s: Socket): boolean {
 
 /**
  * What wasi:sockets' tcp-socket and udp-socket share: the host/net socket
- * behind them, and the options both have (hop limit as the socket's IP TTL,
+ * behind them, and the options both have (hop limit as the socket's IP TTL or IPv6 unicast hops,
  * buffer sizes as SO_RCVBUF/SO_SNDBUF), stored on the socket as setsockopt
  * would.
  */
@@ -152,12 +152,15 @@ abstract class IpSocketResource {
     readonly fd: number,
     readonly family: IpAddressFamily,
   ) {}
+  /** An IPv6 socket's hop limit is IPV6_UNICAST_HOPS' (what its IPv6 datagrams carry), an IPv4 one's IP_TTL's. */
   protected hops(): number {
+    if (this.family === 'ipv6') return this.sock.hops6 < 0 ? 64 : this.sock.hops6;
     return this.sock.ttl;
   }
   protected setHops(v: number): void {
     if (v <= 0 || v > 255) fail('invalid-argument' satisfies ErrorCode);
-    this.sock.ttl = v;
+    if (this.family === 'ipv6') this.sock.hops6 = v;
+    else this.sock.ttl = v;
   }
   receiveBufferSize(): bigint {
     return BigInt(this.sock.rcvbuf);

@@ -534,7 +534,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const m = p.mem;
     const scm = level === SOL.SOL_SOCKET;
     if (level === SOL.SOL_IP) return `{cmsg_len=${len}, cmsg_level=SOL_IP, ${ipCmsgText(m, at, avail - 12, type)}}`;
-    const typeName = scm && type === 1 ? 'SCM_RIGHTS' : scm && type === 2 ? 'SCM_CREDENTIALS' : String(type);
+    // strace names the types of SOL_SOCKET and SOL_IP only: other levels' (SOL_IPV6's IPV6_PKTINFO, 0x32) are
+    // hexadecimal numbers (print_cmsg_type_data's PRINT_VAL_X), their data not shown.
+    const typeName = scm && type === 1 ? 'SCM_RIGHTS' : scm && type === 2 ? 'SCM_CREDENTIALS' : scm || type === 0 ? String(type) : `0x${(type >>> 0).toString(16)}`;
     let data = '';
     if (scm && type === 1 && avail > 12) {
       const fds: string[] = [];

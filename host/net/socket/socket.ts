@@ -31,32 +31,38 @@ interface Datagram {
   size?: number;
   /** AF_UNIX: the skb's truesize charged to its sender's sk_wmem_alloc until it is read. */
   charge?: UnixCharge;
-  /** An IPv4 datagram's header and arrival, for IP_PKTINFO and IP_RECVTTL. */
+  /** An inet datagram's header and arrival, for IP_PKTINFO, IP_RECVTTL, IPV6_RECVPKTINFO and IPV6_RECVHOPLIMIT. */
   info?: PacketInfo;
 }
 
-/** A datagram sendmsg's SOL_IP control messages (ip_cmsg_send's ipcm_cookie): IP_PKTINFO's source and interface, IP_TTL. */
+/**
+ * A datagram sendmsg's control messages: SOL_IP's (ip_cmsg_send's ipcm_cookie:
+ * IP_PKTINFO's source and interface, IP_TTL) or SOL_IPV6's
+ * (ip6_datagram_send_ctl: IPV6_PKTINFO's source and interface, IPV6_HOPLIMIT).
+ */
 export interface IpControl {
   set: boolean;
-  /** ipi_spec_dst: the source address (undefined: the route's). */
+  /** ipi_spec_dst (dotted) or ipi6_addr (IPv6 text): the source address (undefined: the route's). */
   src: string | undefined;
-  /** ipi_ifindex (0: none named). */
+  /** ipi_ifindex or ipi6_ifindex (0: none named). */
   ifindex: number;
-  /** IP_TTL for this datagram (0: the socket's). */
+  /** IP_TTL or IPV6_HOPLIMIT for this datagram (0: the socket's). */
   ttl: number;
 }
 
 /**
- * What an IPv4 datagram's skb tells recvmsg (ip_cmsg_recv): the interface it
- * came in on, the header's destination and TTL, and the local address a
- * reply would leave from (fib_compute_spec_dst). Shared by every copy of one
- * arrival: never changed once made.
+ * What an inet datagram's skb tells recvmsg (ip_cmsg_recv,
+ * ip6_datagram_recv_ctl): the interface it came in on, the header's
+ * destination (dotted for IPv4, which an IPv6 socket's IPV6_PKTINFO shows
+ * v4-mapped; IPv6 text for IPv6) and TTL or hop limit, and for IPv4 the local
+ * address a reply would leave from (fib_compute_spec_dst). Shared by every
+ * copy of one arrival: never changed once made.
  */
 export interface PacketInfo {
   readonly ifindex: number;
   /** ipi_spec_dst: the destination itself for unicast, the interface's address for a broadcast or group. */
   readonly specDst: string;
-  /** ipi_addr: the header's destination (dotted IPv4). */
+  /** ipi_addr or ipi6_addr: the header's destination (dotted IPv4, else IPv6 text). */
   readonly dst: string;
   readonly ttl: number;
 }
@@ -175,6 +181,16 @@ export class Socket implements OpenFile {
   /** IP_PKTINFO and IP_RECVTTL: recvmsg hands back the datagram's destination and interface, its TTL (ip_cmsg_recv). */
   pktinfo = false;
   recvttl = false;
+  /** IPV6_RECVPKTINFO and IPV6_RECVHOPLIMIT (RFC 3542): the same for IPv6 sockets (ip6_datagram_recv_ctl). */
+  recvpktinfo6 = false;
+  recvhoplimit6 = false;
+  /** IPV6_UNICAST_HOPS: an IPv6 datagram's hop limit (-1 the default, 64). */
+  hops6 = -1;
+  /**
+   * The sticky IPV6_PKTINFO's ipi6_ifindex (0: none): the interface an IPv6 datagram leaves by when its
+   * sendmsg names none (udpv6_sendmsg's flowi6_oif). Its ipi6_addr is kept by Linux but used by no UDP path.
+   */
+  pktinfoIf6 = 0;
   /** socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): an unprivileged ping socket; its port is the echo identifier. */
   ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
@@ -232,6 +248,10 @@ export class Socket implements OpenFile {
       c.reuseport = l.reuseport;
       c.v6only = l.v6only;
       c.ttl = l.ttl;
+      // tcp_v6_syn_recv_sock copies the listener's ipv6_pinfo: its hop limit and rxopt bits.
+      c.hops6 = l.hops6;
+      c.recvpktinfo6 = l.recvpktinfo6;
+      c.recvhoplimit6 = l.recvhoplimit6;
     }
     return c;
   }
@@ -1084,6 +1104,8 @@ export class Socket implements OpenFile {
     if (d.port === 0) throw new Errno(E.EINVAL);
     this.checkBroadcast(d);
     if (ip) this.checkIpControl(ip, d);
+    // A sticky IPV6_PKTINFO naming an interface the host lacks: no route leaves by it.
+    if (this.pktinfoIf6 && !ip?.ifindex && d.family === 6 && !isV4Mapped(d.ip) && this.pktinfoIf6 !== 1 && this.pktinfoIf6 !== 2) throw new Errno(E.ENETUNREACH);
     if (this.real) {
       // Node queues what the host's kernel cannot take yet: past SO_SNDBUF the sender waits, as on Linux.
       if (this.real.room() === 0) return WOULD_BLOCK;

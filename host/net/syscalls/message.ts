@@ -9,7 +9,7 @@ import { brokenPipe } from '../../kernel/signals.js';
 import { BLOCKED, syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { AF, MSG, SOL } from '../addr/constants.js';
 import { encodeSockaddr, writeSockaddr, type Addr } from '../addr/sockaddr.js';
-import { ipBytes, ipText } from '../addr/ipaddr.js';
+import { ipBytes, ipText, isV4Mapped } from '../addr/ipaddr.js';
 import { sockOf } from '../fd.js';
 import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
 import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
@@ -262,6 +262,12 @@ const CMSG_HDR = 12;
 const IP_TOS = 1;
 const IP_TTL = 2;
 const IP_PKTINFO = 8;
+/** RFC 3542's SOL_IPV6 control messages (IPV6_2292PKTINFO: RFC 2292's number for the same struct in6_pktinfo). */
+const IPV6_2292PKTINFO = 2;
+const IPV6_PKTINFO = 50;
+const IPV6_HOPLIMIT = 52;
+const IPV6_DONTFRAG = 62;
+const IPV6_TCLASS = 67;
 const cmsgAlign = (n: number): number => (n + 3) & ~3;
 const SCM_RIGHTS = 1;
 const SCM_CREDENTIALS = 2;
@@ -276,7 +282,7 @@ const SCM_CREDENTIALS = 2;
  * uid 0 any existing pid, uid and gid may be claimed. Other SOL_SOCKET
  * types are EINVAL. Other families ignore the control data, as TCP and UDP do.
  */
-function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
+function readControl(p: Process, s: Socket, m: Msg, v6: boolean): SendControl | undefined {
   if (m.controllen > 0x7fffffff) throw new Errno(E.ENOBUFS);
   const mem = p.mem;
   // ____sys_sendmsg copies the whole control buffer in first, whatever the family.
@@ -287,8 +293,17 @@ function readControl(p: Process, s: Socket, m: Msg): SendControl | undefined {
     for (let o = 0; o + CMSG_HDR <= m.controllen; ) {
       const len = mem.u32(m.control + o);
       if (len < CMSG_HDR || len > m.controllen - o) throw new Errno(E.EINVAL);
-      // UDP, raw and ping sockets read the SOL_IP ones (ip_cmsg_send); TCP never looks.
-      if (s.kind === 'dgram' && mem.i32(m.control + o + 4) === SOL.SOL_IP) ipCmsg(mem, m.control + o, len, mem.i32(m.control + o + 8));
+      // UDP, raw and ping sockets read the SOL_IP ones (ip_cmsg_send), or for an IPv6 destination the
+      // SOL_IPV6 ones (ip6_datagram_send_ctl); an AF_INET6 socket's IPv4 datagram takes SOL_IP's and
+      // IPV6_PKTINFO (ip_cmsg_send with allow_ipv6); TCP never looks.
+      if (s.kind === 'dgram') {
+        const level = mem.i32(m.control + o + 4);
+        const type = mem.i32(m.control + o + 8);
+        if (v6) {
+          if (level === SOL.SOL_IPV6) ip6Cmsg(mem, s, m.control + o, len, type);
+        } else if (level === SOL.SOL_IP) ipCmsg(mem, m.control + o, len, type);
+        else if (level === SOL.SOL_IPV6 && type === IPV6_PKTINFO && s.domain === AF.AF_INET6) mappedPktinfo(mem, m.control + o, len);
+      }
       o += cmsgAlign(len);
     }
     return undefined;
@@ -356,6 +371,78 @@ function ipCmsg(mem: GuestMemory, at: number, len: number, type: number): void {
     default: throw new Errno(E.EINVAL);
   }
 }
+/**
+ * The SOL_IPV6 control messages of an IPv6 datagram, read into `ipControl`, as
+ * ip6_datagram_send_ctl: IPV6_PKTINFO at least one struct in6_pktinfo whose
+ * ipi6_ifindex, if not 0, names an interface (ENODEV) and whose ipi6_addr, if
+ * not ::, is one of the host's addresses (EINVAL); IPV6_HOPLIMIT one int, -1
+ * (the socket's) to 255; IPV6_TCLASS one int, -1 to 255, and IPV6_DONTFRAG
+ * one int, 0 or 1 (accepted, nothing models them); any other type is EINVAL
+ * (Linux also knows IPV6_FLOWINFO and the extension headers, which socklab
+ * does not model).
+ */
+function ip6Cmsg(mem: GuestMemory, s: Socket, at: number, len: number, type: number): void {
+  const c = ipControl;
+  switch (type) {
+    case IPV6_PKTINFO: case IPV6_2292PKTINFO: {
+      if (len < CMSG_HDR + 20) throw new Errno(E.EINVAL);
+      const src = ipText(mem.read(at + CMSG_HDR, 16));
+      const ifindex = mem.u32(at + CMSG_HDR + 16);
+      if (ifindex) {
+        c.ifindex = ifindex;
+        if (!s.real && ifindex !== 1 && ifindex !== 2) throw new Errno(E.ENODEV);
+      }
+      if (src !== '::') {
+        // ipv6_chk_addr: the host's own IPv6 address (a v4-mapped one is none); Linux keeps the last.
+        if (!s.real && (isV4Mapped(src) || !s.net.owns(s.host, src))) throw new Errno(E.EINVAL);
+        c.src = src;
+      }
+      c.set = true;
+      return;
+    }
+    case IPV6_HOPLIMIT: {
+      if (len !== CMSG_HDR + 4) throw new Errno(E.EINVAL);
+      const v = mem.i32(at + CMSG_HDR);
+      if (v < -1 || v > 255) throw new Errno(E.EINVAL);
+      // -1 is the socket's own hop limit, as no message at all.
+      if (v >= 0) c.ttl = v;
+      c.set = true;
+      return;
+    }
+    case IPV6_TCLASS: case IPV6_DONTFRAG: {
+      if (len !== CMSG_HDR + 4) throw new Errno(E.EINVAL);
+      const v = mem.i32(at + CMSG_HDR);
+      if (type === IPV6_TCLASS ? v < -1 || v > 255 : v < 0 || v > 1) throw new Errno(E.EINVAL);
+      return;
+    }
+    default: throw new Errno(E.EINVAL);
+  }
+}
+
+/** An AF_INET6 socket's IPv4 datagram: an IPV6_PKTINFO's address must be v4-mapped and is its source (ip_cmsg_send). */
+function mappedPktinfo(mem: GuestMemory, at: number, len: number): void {
+  if (len < CMSG_HDR + 20) throw new Errno(E.EINVAL);
+  const src = ipText(mem.read(at + CMSG_HDR, 16));
+  if (!isV4Mapped(src)) throw new Errno(E.EINVAL);
+  const ifindex = mem.u32(at + CMSG_HDR + 16);
+  if (ifindex) ipControl.ifindex = ifindex;
+  const u = src.slice(7);
+  ipControl.src = u === '0.0.0.0' ? undefined : u;
+  ipControl.set = true;
+}
+
+/** Whether a datagram sendmsg goes out as IPv6 (an AF_INET6 socket toward an address that is not v4-mapped): which control messages apply. */
+function sendsIpv6(p: Process, s: Socket, m: Msg): boolean {
+  if (s.domain !== AF.AF_INET6 || s.kind !== 'dgram') return false;
+  if (m.name && m.namelen >= 2) {
+    const family = p.mem.u16(m.name);
+    if (family === AF.AF_INET) return false;
+    return !(family === AF.AF_INET6 && m.namelen >= 24 && isV4Mapped(ipText(p.mem.read(m.name + 8, 16))));
+  }
+  const r = s.remote;
+  return !(r && 'ip' in r && isV4Mapped(r.ip));
+}
+
 /** What the last datagram sendmsg's SOL_IP messages asked for (set: any did); one object, read by the send it belongs to. */
 const ipControl: IpControl = { set: false, src: undefined, ifindex: 0, ttl: 0 };
 
@@ -443,8 +530,8 @@ function writeControl(p: Process, s: Socket, m: Msg, scm: Scm | undefined, flags
 }
 
 
-/** One SOL_IP control message as put_cmsg writes it: cut to what is left (MSG_CTRUNC), none when not even a header fits. */
-function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array): void {
+/** One SOL_IP or SOL_IPV6 control message as put_cmsg writes it: cut to what is left (MSG_CTRUNC), none when not even a header fits. */
+function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array, level: number = SOL.SOL_IP): void {
   const w = written;
   const left = m.controllen - w.used;
   if (left < CMSG_HDR) {
@@ -458,20 +545,45 @@ function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array): vo
   }
   const at = m.control + w.used;
   mem.setU32(at, len);
-  mem.setI32(at + 4, SOL.SOL_IP);
+  mem.setI32(at + 4, level);
   mem.setI32(at + 8, type);
   mem.write(at + CMSG_HDR, data.subarray(0, len - CMSG_HDR));
   w.used += Math.min(left, cmsgAlign(CMSG_HDR + data.length));
 }
 
+/** Whether recvmsg has control messages to give for a datagram that arrived so (writeIpControl). */
+function wantsIpControl(s: Socket, info: PacketInfo): boolean {
+  if (info.dst.includes(':')) return s.recvpktinfo6 || s.recvhoplimit6;
+  return s.pktinfo || s.recvttl || s.recvpktinfo6;
+}
+
 /**
- * An IPv4 datagram's control messages (ip_cmsg_recv_offset), in Linux's
- * order: IP_PKTINFO (struct in_pktinfo: ifindex, spec_dst, addr) when
- * asked for, then IP_TTL (an int). No msg_control at all is MSG_CTRUNC.
+ * An inet datagram's control messages, in Linux's order. On an AF_INET6
+ * socket (udpv6_recvmsg) first ip6_datagram_recv_common_ctl's IPV6_PKTINFO
+ * (struct in6_pktinfo: addr, ifindex; an IPv4 datagram's destination
+ * v4-mapped), then for an IPv6 datagram IPV6_HOPLIMIT (an int), for an IPv4
+ * one ip_cmsg_recv_offset's. Those, on any socket: IP_PKTINFO (struct
+ * in_pktinfo: ifindex, spec_dst, addr), then IP_TTL (an int). No
+ * msg_control at all is MSG_CTRUNC.
  */
 function writeIpControl(p: Process, s: Socket, m: Msg, info: PacketInfo): ControlWritten {
   const w = controlWritten(0, 0);
   if (!m.control) return controlWritten(0, MSG.MSG_CTRUNC);
+  const v6 = info.dst.includes(':');
+  if (s.recvpktinfo6) {
+    const b = new Uint8Array(20);
+    b.set(ipBytes(v6 ? info.dst : `::ffff:${info.dst}`), 0);
+    new DataView(b.buffer).setUint32(16, info.ifindex, true);
+    putIpCmsg(p.mem, m, IPV6_PKTINFO, b, SOL.SOL_IPV6);
+  }
+  if (v6) {
+    if (s.recvhoplimit6) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, info.ttl, true);
+      putIpCmsg(p.mem, m, IPV6_HOPLIMIT, b, SOL.SOL_IPV6);
+    }
+    return w;
+  }
   if (s.pktinfo) {
     const b = new Uint8Array(12);
     new DataView(b.buffer).setInt32(0, info.ifindex, true);
@@ -538,7 +650,7 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   ip.src = undefined;
   ip.ifindex = 0;
   ip.ttl = 0;
-  const ctl = readControl(p, s, m);
+  const ctl = readControl(p, s, m, sendsIpv6(p, s, m));
   const dst = m.name && s.kind === 'dgram' && !(m.namelen === 0 && s.isUnix) ? readAddr(p, m.name, m.namelen) : undefined;
   const r = doSend(p, s, iov, flags, dst, ctl, ip.set ? ip : undefined);
   if (r === BLOCKED) return r;
@@ -565,7 +677,7 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
     r.info = undefined;
     return E.EFAULT;
   }
-  const c = r.info && (s.pktinfo || s.recvttl) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
+  const c = r.info && wantsIpControl(s, r.info) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
   r.scm = undefined; // the shared answer keeps no descriptors alive
   r.info = undefined;
   // msg_namelen is written only when there is a msg_name, as ___sys_recvmsg does.

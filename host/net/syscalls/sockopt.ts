@@ -204,7 +204,30 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       s.v6only = int() !== 0;
       return 0;
     }
-    if (name === IPV6_OPT.IPV6_UNICAST_HOPS) { const v = int(); return v < -1 || v > 255 ? E.EINVAL : 0; }
+    if (name === IPV6_OPT.IPV6_UNICAST_HOPS) {
+      const v = int();
+      if (v < -1 || v > 255) return E.EINVAL;
+      s.hops6 = v;
+      return 0;
+    }
+    if (name === IPV6_OPT.IPV6_PKTINFO) {
+      // The sticky struct in6_pktinfo: no value, a short one or NULL is EINVAL; any interface index is
+      // taken (the socket is bound to no device), an unknown one fails the sends that use it.
+      if (len < 20 || val === 0) return E.EINVAL;
+      p.mem.check(val, 20);
+      const ifindex = p.mem.u32(val + 16);
+      if (rd && ifindex) rd.rn.fail(E.EOPNOTSUPP, "IPV6_PKTINFO on --net=real: Node's dgram cannot choose the interface a datagram leaves by");
+      s.pktinfoIf6 = ifindex;
+      return 0;
+    }
+    if (name === IPV6_OPT.IPV6_RECVPKTINFO || name === IPV6_OPT.IPV6_RECVHOPLIMIT) {
+      // do_ipv6_setsockopt: an int (shorter is EINVAL), any non-zero value on.
+      const on = int() !== 0;
+      if (rd && on) rd.rn.fail(E.EOPNOTSUPP, `${name === IPV6_OPT.IPV6_RECVPKTINFO ? 'IPV6_RECVPKTINFO' : 'IPV6_RECVHOPLIMIT'} on --net=real: Node's dgram reports neither a datagram's destination address, interface nor hop limit`);
+      if (name === IPV6_OPT.IPV6_RECVPKTINFO) s.recvpktinfo6 = on;
+      else s.recvhoplimit6 = on;
+      return 0;
+    }
     if (name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
     switch (name) {
       case IPV6_OPT.IPV6_MULTICAST_HOPS: {
@@ -359,6 +382,10 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   if (level === IPPROTO.IPPROTO_IPV6) {
     if (s.domain !== AF.AF_INET6) return unknownLevel;
     if (name === IPV6_OPT.IPV6_V6ONLY) return putInt(s.v6only ? 1 : 0);
+    // The socket's hop limit, or the default (64) while it is -1 (ip6_sk_dst_hoplimit).
+    if (name === IPV6_OPT.IPV6_UNICAST_HOPS) return putInt(s.hops6 < 0 ? 64 : s.hops6);
+    if (name === IPV6_OPT.IPV6_RECVPKTINFO) return putInt(s.recvpktinfo6 ? 1 : 0);
+    if (name === IPV6_OPT.IPV6_RECVHOPLIMIT) return putInt(s.recvhoplimit6 ? 1 : 0);
     if (name === IPV6_OPT.IPV6_MULTICAST_HOPS) return putInt(mcastOf(s).hops);
     if (name === IPV6_OPT.IPV6_MULTICAST_LOOP) return putInt(mcastOf(s).loop6 ? 1 : 0);
     if (name === IPV6_OPT.IPV6_MULTICAST_IF) return putInt(mcastOf(s).if6);

@@ -305,7 +305,7 @@ function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: 
     }
     const from: InetAddr = x.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
     // A broadcast or group datagram's local address is the receiving interface's own (fib_compute_spec_dst).
-    info ??= v6 ? undefined : { ifindex: IFINDEX[iface], specDst: iface === 'lo' ? '127.0.0.1' : h.v4[0] ?? '0.0.0.0', dst: u, ttl };
+    info ??= { ifindex: IFINDEX[iface], specDst: v6 ? u : iface === 'lo' ? '127.0.0.1' : h.v4[0] ?? '0.0.0.0', dst: u, ttl };
     x.pushDatagram(data.slice(), from, undefined, undefined, info);
   }
   rawCopies(h, iface, src, u, dst.port, v6, data, group, ttl);

@@ -6,7 +6,7 @@
 import { vhost } from './host.js';
 import { E } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
-import { unmap } from '../addr/ipaddr.js';
+import { isV4Mapped, unmap } from '../addr/ipaddr.js';
 import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
@@ -28,10 +28,11 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   }
   const target = net.route(vhost(s), d.ip);
   if (!target) return; // no such host: the datagram goes nowhere, as on a real network
-  // IP_PKTINFO's ipi_spec_dst chooses the source, even over a bound address (udp_sendmsg: ipc.addr).
-  const chosen = ip?.src !== undefined ? (from.family === 6 ? `::ffff:${ip.src}` : ip.src) : undefined;
+  // IP_PKTINFO's ipi_spec_dst (IPV6_PKTINFO's ipi6_addr) chooses the source, even over a bound address (udp_sendmsg: ipc.addr).
+  const chosen = ip?.src === undefined ? undefined : ip.src.includes(':') || from.family === 4 ? ip.src : `::ffff:${ip.src}`;
   const src: InetAddr = { ...from, ip: chosen ?? (isAny(from) ? net.sourceFor(vhost(s), d.ip, from.family) : from.ip) };
-  const ttl = ip?.ttl || s.ttl;
+  // An IPv6 datagram's hop limit is IPV6_UNICAST_HOPS' (64 by default), an IPv4 one's TTL IP_TTL's.
+  const ttl = ip?.ttl || (d.ip.includes(':') && !isV4Mapped(d.ip) ? (s.hops6 < 0 ? 64 : s.hops6) : s.ttl);
   const fate = net.fate(vhost(s), target, data.length + 28, false);
   const cap = net.capture;
   if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.udp(src, d, data, ttl), fate);
@@ -60,9 +61,10 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // Each receiver sees the sender in its own family: mapped on IPv6, plain on IPv4.
   const from: InetAddr = s.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port }
     : s.domain === AF.AF_INET && src.family === 6 ? { family: 4, ip: unmap(src.ip), port: src.port } : src;
-  // IP_PKTINFO and IP_RECVTTL (ip.ts arrivalInfo); a unicast datagram's local address is its destination.
-  const d4 = src.family === 4 ? dst.ip : dst.ip.startsWith('::ffff:') ? dst.ip.slice(7) : undefined;
-  s.pushDatagram(data, from, undefined, undefined, d4 === undefined ? undefined : { ifindex: target === vhost(sender) ? 1 : 2, specDst: d4, dst: d4, ttl });
+  // IP_PKTINFO and IP_RECVTTL (ip.ts arrivalInfo), IPV6_RECVPKTINFO and IPV6_RECVHOPLIMIT; a unicast datagram's
+  // local address is its destination, dotted for IPv4.
+  const local = src.family === 4 ? dst.ip : unmap(dst.ip);
+  s.pushDatagram(data, from, undefined, undefined, { ifindex: target === vhost(sender) ? 1 : 2, specDst: local, dst: local, ttl });
 }
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */

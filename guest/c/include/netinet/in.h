@@ -46,6 +46,11 @@ struct ip_mreq { struct in_addr imr_multiaddr; struct in_addr imr_interface; };
 struct ip_mreqn { struct in_addr imr_multiaddr; struct in_addr imr_address; int imr_ifindex; };
 /* IP_PKTINFO's control message: the interface a datagram came in on, the local address a reply leaves from, its destination. */
 struct in_pktinfo { int ipi_ifindex; struct in_addr ipi_spec_dst; struct in_addr ipi_addr; };
+#ifdef _GNU_SOURCE
+/* IPV6_PKTINFO's control message (RFC 3542): a datagram's destination and the interface it came in on, or a
+ * sendmsg's source and interface. glibc declares it under _GNU_SOURCE. */
+struct in6_pktinfo { struct in6_addr ipi6_addr; unsigned int ipi6_ifindex; };
+#endif
 
 #define INADDR_ANY ((in_addr_t)0x00000000)
 #define INADDR_BROADCAST ((in_addr_t)0xffffffff)
@@ -104,6 +109,12 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 #define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
 #define IPV6_V6ONLY 26
 #define IPV6_RECVERR 25
+#define IPV6_RECVPKTINFO 49
+#define IPV6_PKTINFO 50
+#define IPV6_RECVHOPLIMIT 51
+#define IPV6_HOPLIMIT 52
+#define IPV6_DONTFRAG 62
+#define IPV6_TCLASS 67
 
 #define IN_MULTICAST(a) ((((in_addr_t)(a)) & 0xf0000000) == 0xe0000000)
 #define IN_CLASSD(a) IN_MULTICAST(a)
