@@ -287,6 +287,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb5_lowat', perProcess: true, select: true },
   { name: 'tb5_records', perProcess: true },
   { name: 'tb5_localaddr' },
+  { name: 'tb5_udplimits' },
   // Not tb4_seqpacket: when natively a client's exit (SIGCHLD, ignored) comes while the server waits in poll, strace
   // shows that poll ended "= ? ERESTART_RESTARTBLOCK" and resumed as restart_syscall, which this comparison leaves
   // out, so one poll is missing; whether it comes then is the machine's timing. Its output is compared with Linux's
