@@ -328,6 +328,15 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'diff_pktinfo6' },
   // Natively a client's exit (SIGCHLD, ignored) may interrupt the server's poll, which restart_syscall resumes (joinRestarted).
   { name: 'tb4_seqpacket', perProcess: true },
+  // Round 5 (tests/c/tb5_*.c).
+  { name: 'tb5_dgalarm', perProcess: true },
+  { name: 'tb5_shutfork', perProcess: true },
+  { name: 'tb5_shutearly' },
+  { name: 'tb5_srvterm', perProcess: true },
+  { name: 'tb5_lowat', perProcess: true, select: true },
+  { name: 'tb5_records', perProcess: true },
+  { name: 'tb5_localaddr' },
+  { name: 'tb5_udplimits' },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

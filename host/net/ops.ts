@@ -140,7 +140,11 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   // tcp_v6_connect: an IPv6-only socket has no IPv4 route.
   if (s.v6only && isV4Mapped(a.ip)) throw new Errno(E.ENETUNREACH);
   if (s.real) s.real.checkConnect(a);
+  // tcp_v4_connect leaves sk_shutdown alone: a shutdown() made before connect (which said ENOTCONN) still holds after it.
+  const { rdShut, wrShut } = s;
   s.disconnect();
+  s.rdShut = rdShut;
+  s.wrShut = wrShut;
   s.ss = 'connecting';
   if (s.real) s.real.startConnect(a);
   else startHandshake(s, a);

@@ -379,7 +379,8 @@ export class Socket implements OpenFile {
     if (this.state === 'connecting') return m;
     // tcp_poll: at an urgent mark the stream skips, one readable byte is not enough.
     // unix_poll: any skb queued, an urgent or consumed one included.
-    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.isUnix ? this.rx.length > 0 : this.rxBytes > (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
+    // tcp_poll: readable from SO_RCVLOWAT bytes on (unix_poll ignores the mark).
+    if (this.kind === 'seqpacket' ? this.dq.length > 0 : this.isUnix ? this.rx.length > 0 : this.rxBytes >= this.rcvlowat + (this.atUrgentMark() && !this.oobinline ? 1 : 0)) m |= POLLIN;
     if (this.sndShut || !connected || this.writableRoom() > 0) m |= POLLOUT;
     else if (this.fown !== undefined) this.noSpace = true; // tcp_poll, unix_poll: SOCKWQ_ASYNC_NOSPACE
     if (this.urg === 'valid' || this.oobSkb) m |= POLLPRI;
@@ -1073,6 +1074,14 @@ export class Socket implements OpenFile {
       const r = this.recvMessage(iovs, false, !this.nonblock);
       dropScm(r.scm);
       return r.n;
+    }
+    // read() has no progress kept across a wait: short of SO_RCVLOWAT (and of the count asked) a blocking read waits
+    // with the bytes left queued, and takes them all once there are enough (what tcp_recvmsg returns, unless a
+    // signal or SO_RCVTIMEO ends the wait first: then EINTR/EAGAIN where Linux returns the bytes it took).
+    if (this.kind === 'stream' && this.rcvlowat > 1 && !this.nonblock && this.state === 'connected' && this.rxBytes > 0 && !this.rcvShut && !this.soError) {
+      let want = 0;
+      for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
+      if (this.rxBytes < Math.min(this.rcvlowat, want)) return WOULD_BLOCK;
     }
     return this.recvStream(iovs, false, false);
   }

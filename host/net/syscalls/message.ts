@@ -150,8 +150,11 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     // With MSG_TRUNC a datagram or message reports its real length.
     return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false, r.info);
   }
-  const waitall = (flags & MSG.MSG_WAITALL) !== 0 && !peek && !dontwait && !s.nonblock;
   const want = lengthOf(iovs);
+  // tcp_recvmsg, unix_stream_read_generic: a blocking read takes what comes until it has SO_RCVLOWAT
+  // bytes (at most the count asked), or with MSG_WAITALL the whole count; a non-blocking one, what is there.
+  const blocking = !peek && !dontwait && !s.nonblock;
+  const target = !blocking ? 1 : flags & MSG.MSG_WAITALL ? want : Math.min(s.rcvlowat, want);
   let done = p.callBytes;
   let scm: Scm | undefined;
   for (;;) {
@@ -168,13 +171,13 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
       return done > 0 ? answer(done, undefined, false, scm, false) : -w;
     }
     done += n;
-    // MSG_WAITALL goes on with the next chunks; the credentials are the first chunk's, and descriptors end the read.
+    // Short of the target the read goes on with the next chunks; the credentials are the first chunk's, and descriptors end the read.
     if (chunkScm) {
       if (!wantScm) {
         if (!peek) dropScm(chunkScm);
       } else scm = scm ? { files: chunkScm.files, cred: scm.cred } : chunkScm;
     }
-    if (!waitall || n === 0 || done >= want || scm?.files) return answer(done, streamSource(s), false, scm, false);
+    if (n === 0 || done >= target || scm?.files) return answer(done, streamSource(s), false, scm, false);
   }
 }
 

@@ -382,7 +382,10 @@ export class VirtualTcp implements Carrier {
   send(data: Uint8Array[], total: number, oob: boolean, ctl: SendControl | undefined): number {
     const s = this.s;
     const p = this.p;
-    if (p.closed) {
+    // tcp_rcv_state_process (RFC 1122 4.2.2.13): a peer in FIN_WAIT1/2 that shut its reading down resets
+    // itself (ECONNRESET) at data it will never read, and answers it with a RST.
+    const discards = !p.closed && p.rdShut && this.pc.finSent && total > 0;
+    if (p.closed || discards) {
       // The peer is gone: the data is answered with a RST, and the next write fails with EPIPE.
       const bytes = gather(data, total);
       const seq = this.sndNxt;
@@ -391,6 +394,7 @@ export class VirtualTcp implements Carrier {
         // The peer's host answers with a RST (not retransmitted).
         const c = this.capture();
         if (c) this.pc.record(() => c.tcp(s.remote as InetAddr, s.local as InetAddr, this.pc.sndNxt, 0, TCP_RST), this.net.kernel.clock.now(), this.net.oneWay(vhost(p), vhost(s)));
+        if (discards) p.onReset();
         s.onReset();
       }, 0, (at) => [this.segment(TCP_PSH | TCP_ACK, at, { data: bytes, seq })]);
       return total;
@@ -499,7 +503,8 @@ export class VirtualTcp implements Carrier {
       const counted = this.net.stats.retransmissions;
       this.arrive(() => p.onReset(), 0, (at) => (first ? ((first = false), [rst]) : []));
       this.net.stats.retransmissions = counted;
-    } else if (!s.wrShut) {
+    } else if (!this.finSent) {
+      // Not s.wrShut: a shutdown(SHUT_WR) made before connect sent no FIN, and Linux's tcp_close sends it now.
       this.fin((acknowledge) => {
         if (!p.closed) acknowledge();
         p.onEof();
