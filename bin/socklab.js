@@ -24,7 +24,7 @@ const IDLE = new Set(['PipeWrap', 'TTYWrap', 'MessagePort']);
  * Whether the command is over in every way that can be seen: only idle handles left, and nothing
  * queued on stdout or stderr. Then the process ends at once rather than when its event loop runs
  * dry: that skips the wait for the kernel's worker to dispose of its heap before its port closes,
- * and this thread's own heap teardown (~3 ms of a `socklab run`, node:process exit joins the worker
+ * and this thread's own heap teardown (~2 ms of CPU of a `socklab run`; process.exit still joins the worker
  * all the same). Anything else (a file still being written, a timer, a socket) means the usual end.
  */
 function nothingPending() {
