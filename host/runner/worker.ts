@@ -87,8 +87,9 @@ function queueOutput(pid: number, fd: 1 | 2, b: Uint8Array): void {
   } else pending.push({ pid, fd, parts: [b], size: b.length });
   pendingBytes += b.length;
   // Occasional writes go out at once (so nothing is lost if the guest then
-  // spins until the timeout); a burst of small writes is batched.
-  const now = performance.now();
+  // spins until the timeout); a burst of small writes is batched. process.hrtime, not performance.now():
+  // a worker builds its `performance` (node:perf_hooks) on first use, ~1 ms before a run's first output.
+  const now = Number(process.hrtime.bigint()) / 1e6;
   if (now - windowStart > EAGER_WINDOW_MS) {
     windowStart = now;
     windowWrites = 0;
