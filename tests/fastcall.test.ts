@@ -3,7 +3,8 @@
 // trace or fault injection selects: same results, same virtual time.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { guest, run, runGuest } from './helpers.js';
+import { join } from 'node:path';
+import { guest, run, runGuest, tempDir } from './helpers.js';
 import { loadModule } from '../dist/host/loader/module.js';
 import { KNOWN_IMPORTS, ASYNC_IMPORTS } from '../dist/host/syscalls.js';
 
@@ -40,6 +41,22 @@ describe('fast syscall path', () => {
     expect(traced.stdout).toBe(fast.stdout);
     expect(traced.trace).toContain('clock_gettime(CLOCK_MONOTONIC, 0xfffffff0) = -1 EFAULT (Bad address)');
     expect(traced.trace).toMatch(/clock_gettime\(77, 0x[0-9a-f]+\) = -1 EINVAL \(Invalid argument\)/);
+  });
+
+  it('records traced fast calls to a file as the tracer prints them directly: failures, bad pointers, forked children', async () => {
+    // A trace to a file takes each fast call through an import compiled for it with its recorder (tracedImportFor).
+    const dir = tempDir('socklab-fastrec-');
+    const file = join(dir, 'out.trace');
+    for (const format of ['text', 'jsonl'] as const) {
+      for (const [name, args, stdin] of [['kernel_efault', [], 'abc'], ['diff_fork_wait', [], ''], ['trace_clock_edges', [], '']] as const) {
+        const spec = { seed: 7, processes: [{ module: guest(name), args: [...args] }], ...(stdin ? { stdin } : {}) };
+        const direct = await run({ ...spec, trace: { format } });
+        const viaFile = await run({ ...spec, trace: { format, file } });
+        expect(viaFile.status, name).toBe(direct.status);
+        expect(viaFile.stdout, name).toBe(direct.stdout);
+        expect(readFileSync(file, 'utf8'), `${name} ${format}`).toBe(direct.trace);
+      }
+    }
   });
 
   it('imports clock_time_get without its i64 precision, split in two i32s (no BigInt per call)', async () => {
