@@ -37,3 +37,27 @@ describe('ephemeral ports', () => {
     expect(o.stdout).toBe('after 28232: Resource temporarily unavailable\n2000 more: 2000 failed\nafter a close: connected\n');
   });
 });
+
+describe("the run's memory budget (--max-total-memory)", () => {
+  it('kills a process growing past it with a one-line reason, status 137', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', '--max-total-memory', '40M', guest('mem_budget'), '--', 'grow'], { encoding: 'utf8' });
+    expect(r.stdout).toContain('32 MiB\n');
+    expect(r.stdout).not.toContain('40 MiB');
+    expect(r.stderr).toMatch(/mem_budget.wasm \(pid 1\) out of memory: the run's processes would hold [\d.]+ MiB, the run's limit is 40 MiB/);
+    expect(r.status).toBe(137);
+  });
+
+  it('fails a fork whose copy would not fit with ENOMEM, and gives the memory back when children exit', async () => {
+    const { runGuest } = await import('./helpers.js');
+    const o = await runGuest('mem_budget', [], { maxTotalMemory: 64 << 20 });
+    // The parent holds ~13 MiB (12 MiB touched, the C runtime, socklab's 64 KiB): 64 MiB holds it and 3 copies.
+    expect(o.stdout).toBe('fork 4: Cannot allocate memory\n3 children, then one more after they exited: ok\n');
+    expect(o.status).toBe(0);
+  });
+
+  it("defaults to half of the machine's memory", async () => {
+    const { defaultTotalMemory } = await import('../dist/host/runner/session.js');
+    const { totalmem } = await import('node:os');
+    expect(defaultTotalMemory()).toBe(Math.floor(totalmem() / 2));
+  });
+});

@@ -113,6 +113,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--real-time', 'use the wall clock instead of the virtual clock')
     .option('--timeout <DURATION>', 'stop the run after this much wall-clock time (10, 2.5s, 500ms; status 124)')
     .option('--max-memory <SIZE>', "cap each guest's linear memory (64M, 1G)")
+    .option('--max-total-memory <SIZE>', "cap the linear memory of all live guests together (default: half of this machine's memory)")
     .option('--max-output <SIZE>', 'cap what each guest may write to stdout/stderr (64K; past it, SIGXFSZ)')
     .option('--max-fds <N>', 'open files per process, 1 to 65536 (default 1024)')
     .option('--max-procs <N>', 'processes at once, forked ones and zombies included, 1 to 65536 (default 4096); past it fork fails with EAGAIN')
@@ -371,6 +372,7 @@ interface RunFlags {
   realTime?: boolean;
   timeout?: string;
   maxMemory?: string;
+  maxTotalMemory?: string;
   maxOutput?: string;
   maxFds?: string;
   maxProcs?: string;
@@ -488,6 +490,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const timeoutMs = f.timeout === undefined ? undefined : value('timeout', f.timeout, (s) => duration(s, MAX_TIMER_MS));
   const maxVirtualMs = f.maxVirtualTime === undefined ? undefined : value('max-virtual-time', f.maxVirtualTime, (s) => duration(s, Number.MAX_SAFE_INTEGER / 1e6));
   const maxMemory = f.maxMemory === undefined ? undefined : value('max-memory', f.maxMemory, (s) => size(s, 64 << 10, 2 ** 32));
+  const maxTotalMemory = f.maxTotalMemory === undefined ? undefined : value('max-total-memory', f.maxTotalMemory, (s) => size(s, 64 << 10, Number.MAX_SAFE_INTEGER));
   const maxOutput = f.maxOutput === undefined ? undefined : value('max-output', f.maxOutput, (s) => size(s, 0, Number.MAX_SAFE_INTEGER));
   const maxFds = f.maxFds === undefined ? undefined : value('max-fds', f.maxFds, (s) => parseWhole(s, 1, 65536));
   const maxProcs = f.maxProcs === undefined ? undefined : value('max-procs', f.maxProcs, (s) => parseWhole(s, 1, 65536));
@@ -605,6 +608,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     // The command line's --timeout bounds the whole run, preparing the modules included.
     ...(timeoutMs !== undefined || scenario?.timeoutMs !== undefined ? { timeoutCoversLoading: true } : {}),
     maxMemory: maxMemory ?? scenario?.maxMemory,
+    ...((maxTotalMemory ?? scenario?.maxTotalMemory) !== undefined ? { maxTotalMemory: (maxTotalMemory ?? scenario?.maxTotalMemory)! } : {}),
     maxOutput: maxOutput ?? scenario?.maxOutput,
     maxFds: maxFds ?? scenario?.maxFds,
     maxProcesses: maxProcs ?? scenario?.maxProcesses,

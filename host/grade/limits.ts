@@ -32,7 +32,7 @@ const seconds = (ms: number): string => `${+(ms / 1000).toFixed(3)} s`;
 
 /** Limits the kernel ended a process for, recognised by the exit it reported. */
 const PROCESS_LIMITS: { verdict: Verdict; matches: (p: ProcessOutcome) => boolean }[] = [
-  { verdict: 'memory limit exceeded', matches: (p) => /^memory limit exceeded/.test(p.exit.reason ?? '') },
+  { verdict: 'memory limit exceeded', matches: (p) => /^(memory limit exceeded|out of memory)/.test(p.exit.reason ?? '') },
   { verdict: 'output limit exceeded', matches: (p) => p.exit.signal === 'SIGXFSZ' },
   // The CPU budget is counted fuel, not seconds: the same on every machine.
   { verdict: 'time limit exceeded', matches: (p) => p.exit.signal === 'SIGXCPU' },

@@ -20,6 +20,8 @@ export const DEFAULT_MAX_PROCESSES = 4096;
 export interface Limits {
   /** Bytes of linear memory per process. */
   maxMemory?: number;
+  /** Bytes of linear memory all live processes of the run may hold together (the host's memory, not a guest's). */
+  maxTotalMemory?: number;
   /** Bytes a process may write to stdout+stderr. */
   maxOutput?: number;
   /** Open fds per process (RLIMIT_NOFILE). */
@@ -213,6 +215,15 @@ export class Kernel {
   private forkedCount = 0;
   /** Called when fork() made a process (the runner reports it like a started one). */
   onFork: ((child: Process, parent: Process) => void) | undefined;
+
+  /** Bytes of linear memory the live processes hold, as last accounted (Process.accountMemory). */
+  memoryHeld = 0;
+
+  /** Whether `bytes` more of linear memory fit under the run's budget (limits.maxTotalMemory). */
+  memoryFits(bytes: number): boolean {
+    const max = this.limits.maxTotalMemory;
+    return max === undefined || this.memoryHeld + bytes <= max;
+  }
 
   /** Whether one more process fits under the process limit (fork fails with EAGAIN otherwise). */
   canFork(): boolean {

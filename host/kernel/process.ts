@@ -228,6 +228,22 @@ export class Process implements Waiter {
     // out this region.
     const before = ex.memory.grow(ASYNCIFY_PAGES);
     this.asyncData = before * PAGE;
+    // A new process past the run's memory budget does not start (the first slice ends it), as the per-process limit.
+    const total = this.kernel.limits.maxTotalMemory;
+    if (!this.kernel.memoryFits(this.mem.size)) {
+      this.refused = new Killed('SIGKILL', `out of memory: the run's processes hold ${fmtBytes(this.kernel.memoryHeld)}, this one needs ${fmtBytes(this.mem.size)}, the run's limit is ${fmtBytes(total!)}`);
+      return;
+    }
+    this.accountMemory();
+  }
+
+  /** Bytes of this process's linear memory counted in the kernel's memoryHeld. */
+  private memAccounted = 0;
+  /** Brings the kernel's count of live guests' memory up to this process's current size (0 once released). */
+  accountMemory(): void {
+    const size = this.mem === RELEASED || this.mem === undefined ? 0 : this.mem.size;
+    this.kernel.memoryHeld += size - this.memAccounted;
+    this.memAccounted = size;
   }
 
   /** Takes over an exited process's instance (copyFrom overwrites all of its memory and globals). */
@@ -287,13 +303,26 @@ export class Process implements Waiter {
 
   /** @internal */
   onMemoryGrow(delta: number): number {
-    const max = this.kernel.limits.maxMemory;
+    const k = this.kernel;
+    const max = k.limits.maxMemory;
     if (max !== undefined && delta > 0) {
       // The whole linear memory counts, socklab's Asyncify pages included.
       const after = this.mem.size + delta * PAGE;
       if (after > max) {
         throw new Killed('SIGKILL', `memory limit exceeded: the guest asked for ${fmtBytes(after)}, the limit is ${fmtBytes(max)}`);
       }
+    }
+    const total = k.limits.maxTotalMemory;
+    if (total !== undefined && delta > 0) {
+      // The run's budget: every live guest's memory is the host's. Past it the asker is killed, as Linux's OOM killer
+      // would kill some process (socklab picks the one asking: deterministic, and the one growing).
+      this.accountMemory();
+      if (!k.memoryFits(delta * PAGE)) {
+        throw new Killed('SIGKILL', `out of memory: the run's processes would hold ${fmtBytes(k.memoryHeld + delta * PAGE)}, the run's limit is ${fmtBytes(total)}`);
+      }
+      // Counted now: the grow happens before any other process runs (a grow past the module's maximum fails, and the next count corrects it).
+      this.memAccounted += delta * PAGE;
+      k.memoryHeld += delta * PAGE;
     }
     return delta;
   }
@@ -854,6 +883,7 @@ export class Process implements Waiter {
     this.sigRegions = [...parent.sigRegions];
     this.hframes = parent.hframes.map((f) => ({ ...f, info: { ...f.info }, saved: { ...f.saved } }));
     this.interrupted = parent.interrupted;
+    this.accountMemory();
   }
 
   private unwind(): void {
@@ -988,6 +1018,7 @@ export class Process implements Waiter {
     this.slot = undefined;
     this.exports = undefined as unknown as AsyncifyExports;
     this.mem = RELEASED;
+    this.accountMemory();
     this.fuelGlobal = undefined;
     this.hframes = [];
   }

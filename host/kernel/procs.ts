@@ -55,6 +55,8 @@ export const processSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'fork', { strace: 'clone', classes: ['process'], params: ['pid:ret'], mayBlock: true }, (p: Process, out: number) => {
     p.mem.check(out, 4);
     if (!p.kernel.canFork()) return E.EAGAIN;
+    // The child's copy of the memory past the run's budget: fork's ENOMEM, as Linux's when it cannot commit the copy.
+    if (!p.kernel.memoryFits(p.mem.size)) return E.ENOMEM;
     return FORK;
   }),
   syscall('socklab', 'wait4', { strace: 'wait4', classes: ['process'], params: ['pid:i32', 'wstatus:wait_status_out', 'options:wait_options', 'rusage:ptr', 'pid:ret'], mayBlock: true }, wait4),

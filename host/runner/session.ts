@@ -7,6 +7,7 @@ import { NETWORK, NETWORK_CONFIG } from '../net/virtual/index.js';
 import { PCAP } from '../net/virtual/capture.js';
 import { REAL_NETWORK } from '../net/real/network.js';
 import { basename } from 'node:path';
+import { totalmem } from 'node:os';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { OutputFile, StdinFile } from '../kernel/stdio.js';
 import { loadModule, readModuleFile, type LoadedModule } from '../loader/module.js';
@@ -23,6 +24,14 @@ import type { Rng } from '../kernel/rng.js';
 import { RealNetwork } from '../net/real/network.js';
 import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
 import { kernelNetwork, type NetworkConfig } from '../net/virtual/index.js';
+
+/**
+ * The run's default budget of guest linear memory: half of this machine's memory. Every guest's memory is the
+ * host's, and 4096 processes may each grow to 4 GiB: without a budget, a fork-and-malloc loop takes the host down.
+ */
+export function defaultTotalMemory(): number {
+  return Math.floor(totalmem() / 2);
+}
 import type { Publisher } from '../net/publish.js';
 // The tracer, the fault injector and --publish load when a run asks for them (attach(), run()).
 
@@ -74,7 +83,7 @@ export class Session {
       syscalls: SYSCALLS,
       observer,
       limits: {
-        maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, ...(spec.maxFds ? { maxFds: spec.maxFds } : {}),
+        maxMemory: spec.maxMemory, maxOutput: spec.maxOutput, maxTotalMemory: spec.maxTotalMemory ?? defaultTotalMemory(), ...(spec.maxFds ? { maxFds: spec.maxFds } : {}),
         ...(spec.maxProcesses ? { maxProcesses: spec.maxProcesses } : {}),
         ...(spec.fuel !== undefined ? { fuel: spec.fuel } : {}),
         ...(spec.maxVirtualMs !== undefined ? { maxVirtualNs: spec.maxVirtualMs * 1e6 } : {}),

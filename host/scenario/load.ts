@@ -39,7 +39,7 @@ interface ScenarioFile {
   publish?: string[];
   timeout?: string | number;
   pcap?: { hosts?: string[]; format?: 'pcap' | 'pcapng' };
-  limits?: { max_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
+  limits?: { max_memory?: string | number; max_total_memory?: string | number; max_output?: string | number; max_fds?: number; max_procs?: number; max_fs?: string | number; cpu?: number; virtual_time?: string | number };
   hosts?: { name: string; ipv4?: string[]; ipv6?: string[]; dirs?: string[]; etc_hosts?: string }[];
   links?: { between: [string, string]; latency?: string | number; jitter?: string | number; bandwidth?: string; loss?: number; duplicate?: number; reorder?: number }[];
   lans?: { name: string; hosts: string[]; latency?: string | number; jitter?: string | number; loss?: number; duplicate?: number; reorder?: number }[];
@@ -257,6 +257,7 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
     ...(s.pcap ? { pcapOptions: { ...(s.pcap.hosts ? { hosts: s.pcap.hosts } : {}), ...(s.pcap.format ? { format: s.pcap.format } : {}) } } : {}),
     maxMemory: s.limits?.max_memory === undefined ? undefined : sizeBytes(s.limits.max_memory),
     maxOutput: s.limits?.max_output === undefined ? undefined : sizeBytes(s.limits.max_output),
+    ...(s.limits?.max_total_memory !== undefined ? { maxTotalMemory: sizeBytes(s.limits.max_total_memory) } : {}),
     maxFds: s.limits?.max_fds,
     ...(s.limits?.max_procs !== undefined ? { maxProcesses: s.limits.max_procs } : {}),
     maxFs: s.limits?.max_fs === undefined ? undefined : parseSize(String(s.limits.max_fs)),

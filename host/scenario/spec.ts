@@ -47,6 +47,8 @@ export interface RunSpec {
    */
   timeoutCoversLoading?: boolean;
   maxMemory?: number;
+  /** Bytes of linear memory the run's live processes may hold together (default: half of this machine's memory). */
+  maxTotalMemory?: number;
   maxOutput?: number;
   maxFds?: number;
   /** Bytes the run's in-memory files (and what guests add to mounted host files) may hold: ENOSPC past it (default 512 MiB). */
