@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guest, runCli, tempDir } from './helpers.js';
+import { nonZeroPages } from '../dist/host/kernel/process.js';
 
 const HELLO = guest('examples_hello');
 
@@ -64,5 +65,28 @@ describe('code cache', () => {
     // Two cli caches (the old one, the new one): under the limit, both kept; the others untouched.
     expect(caches(cache, 'cli')).toHaveLength(2);
     for (const f of others) expect(readdirSync(v8)).toContain(f);
+  });
+});
+
+describe('memory summary at exit', () => {
+  it('counts the 4 KiB pages holding data, whole 64 KiB blocks skipped', () => {
+    const naive = (b: Uint8Array): number => {
+      let n = 0;
+      for (let at = 0; at < b.length; at += 4096) if (b.subarray(at, at + 4096).some((x) => x !== 0)) n++;
+      return n * 4096;
+    };
+    const m = new WebAssembly.Memory({ initial: 5 });
+    const u = new Uint8Array(m.buffer);
+    expect(nonZeroPages(m.buffer)).toBe(0);
+    // A page's first and last byte, two pages of one block, a block's last page, the memory's last byte.
+    for (const at of [0, 4096 * 3 - 1, 65536 + 5, 65536 + 4096 * 7 + 100, 3 * 65536 - 1, 5 * 65536 - 1]) u[at] = 1;
+    expect(nonZeroPages(m.buffer)).toBe(6 * 4096);
+    expect(nonZeroPages(m.buffer)).toBe(naive(u));
+    // A length that is not a whole number of blocks or pages (a component's memory is a wasm memory too, but the function takes any buffer).
+    const odd = new Uint8Array(65536 + 5000);
+    odd[65536 + 4999] = 7;
+    odd[100] = 1;
+    expect(nonZeroPages(odd.buffer)).toBe(2 * 4096);
+    expect(nonZeroPages(odd.buffer)).toBe(naive(odd));
   });
 });
