@@ -4,12 +4,14 @@
 // a slower start (and is rewritten), and writing one prunes that bundle's
 // older caches down to the newest few.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guest, runCli, tempDir } from './helpers.js';
 import { nonZeroPages } from '../dist/host/kernel/process.js';
 import { loadModuleFile } from '../dist/host/loader/module.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS } from '../dist/host/syscalls.js';
+import { resetNativeWasmOpt } from '../dist/host/loader/wasmopt.js';
+import { wasmOptPath } from './loader-tools.js';
 
 const HELLO = guest('examples_hello');
 
@@ -162,6 +164,38 @@ describe('module cache index', () => {
     } finally {
       if (saved === undefined) delete process.env.SOCKLAB_CACHE;
       else process.env.SOCKLAB_CACHE = saved;
+    }
+  });
+
+  it('prepares the module again when the wasm-opt its entry names has changed', async () => {
+    const saved = { cache: process.env.SOCKLAB_CACHE, tool: process.env.SOCKLAB_WASM_OPT };
+    const real = wasmOptPath();
+    const cache = tempDir('socklab-index-');
+    const tool = join(tempDir('socklab-tool-'), 'wasm-opt');
+    writeFileSync(tool, `#!/bin/sh\nexec '${real}' "$@"\n`);
+    chmodSync(tool, 0o755);
+    process.env.SOCKLAB_CACHE = cache;
+    process.env.SOCKLAB_WASM_OPT = tool;
+    resetNativeWasmOpt();
+    const load = (): ReturnType<typeof loadModuleFile> => loadModuleFile(HELLO, 'hello.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS);
+    try {
+      const first = await load();
+      expect(first.byIdentity).toBeFalsy();
+      expect((await load()).byIdentity).toBe(true);
+      // Another binary at the same path (an upgrade): another cache key, so the module is prepared again.
+      utimesSync(tool, 1_600_000_000, 1_600_000_000);
+      resetNativeWasmOpt();
+      const upgraded = await load();
+      expect(upgraded.byIdentity).toBeFalsy();
+      expect(upgraded.cached).toBe(false);
+      expect((await load()).byIdentity).toBe(true);
+      expect(readdirSync(cache).filter((f) => f.endsWith('.wasm'))).toHaveLength(2);
+    } finally {
+      for (const [k, v] of [['SOCKLAB_CACHE', saved.cache], ['SOCKLAB_WASM_OPT', saved.tool]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      resetNativeWasmOpt();
     }
   });
 });

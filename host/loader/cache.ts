@@ -48,10 +48,11 @@ export function fileIdentity(path: string): FileIdentity | undefined {
   }
 }
 
-/** What the index holds for a file: its bytes' sha256 and the cache key they and `params` made. */
+/** What the index holds for a file: its bytes' sha256, the cache key they and `params` made, and the native wasm-opt in that key (none: binaryen.js). */
 export interface IndexEntry {
   hash: string;
   key: string;
+  tool?: { path: string; id: string };
 }
 
 /** The index stays small: past this many entries, the oldest quarter goes (on a miss only). */
@@ -74,12 +75,17 @@ export function indexLookup(id: FileIdentity, params: string): IndexEntry | unde
   } catch {
     return undefined;
   }
-  // "stamp\nhash\nkey\nparams"
-  const a = text.indexOf('\n');
-  const b = text.indexOf('\n', a + 1);
-  const c = text.indexOf('\n', b + 1);
-  if (a < 0 || b < 0 || c < 0 || text.slice(0, a) !== id.stamp || text.slice(c + 1) !== params) return undefined;
-  return { hash: text.slice(a + 1, b), key: text.slice(b + 1, c) };
+  // "stamp\nhash\nkey\ntool path\ntool id\nparams"
+  const f: string[] = [];
+  let at = 0;
+  for (let i = 0; i < 5; i++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return undefined;
+    f.push(text.slice(at, nl));
+    at = nl + 1;
+  }
+  if (f[0] !== id.stamp || text.slice(at) !== params) return undefined;
+  return { hash: f[1]!, key: f[2]!, ...(f[3] ? { tool: { path: f[3], id: f[4]! } } : {}) };
 }
 
 /** Records what a miss found (not for a racy identity); a read-only or full cache only costs the next run a hash. */
@@ -89,7 +95,7 @@ export function indexRecord(id: FileIdentity, params: string, entry: IndexEntry)
   try {
     mkdirSync(join(cacheDir(), 'index'), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${id.stamp}\n${entry.hash}\n${entry.key}\n${params}`, 'latin1');
+    writeFileSync(tmp, `${id.stamp}\n${entry.hash}\n${entry.key}\n${entry.tool?.path ?? ''}\n${entry.tool?.id ?? ''}\n${params}`, 'latin1');
     renameSync(tmp, file);
     prune(join(cacheDir(), 'index'));
   } catch {

@@ -16,7 +16,7 @@ import { rewriteModule, RewriteUnsupported } from './rewrite.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, fileIdentity, indexLookup, indexRecord, ModuleError, type FileIdentity } from './cache.js';
-import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, type NativeTool } from './wasmopt.js';
+import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, sameTool, type NativeTool } from './wasmopt.js';
 
 export { cacheDir, ModuleError } from './cache.js';
 
@@ -134,12 +134,13 @@ async function load(
   const narrow = knownImports instanceof Map ? [...knownImports].filter(([, t]) => t.narrow).map(([k]) => k).sort() : [];
   const async = [...asyncImports].sort().join(',');
   // What else makes the key, short of the tool: its identity is known only after a search of PATH, which a hit skips.
-  // A hit keeps the tool its miss used (a module from wasm-opt and one from binaryen.js behave the same); a changed
-  // $SOCKLAB_WASM_OPT or PATH is a miss, so choosing the tool still takes effect.
+  // A hit keeps the tool its miss used (a module from wasm-opt and one from binaryen.js behave the same) while that
+  // binary is unchanged; a changed $SOCKLAB_WASM_OPT or PATH is a miss, so choosing the tool still takes effect.
   const params = id && `${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${async}\n${narrow.join(',')}\n${process.env.SOCKLAB_WASM_OPT ?? '-'}\n${process.env.PATH ?? ''}`;
   if (id && params) {
     const e = indexLookup(id, params);
-    const got = e && (await fromCache(e.key));
+    // The wasm-opt that prepared it, if one did, is still there unchanged (an upgrade prepares the module again, as without the index).
+    const got = e && (!e.tool || sameTool(e.tool)) && (await fromCache(e.key));
     if (got) return { module: got.module, hash: e.hash, name, cached: true, byIdentity: true, fuel, memory };
   }
 
@@ -162,7 +163,7 @@ async function load(
     got = { module: await WebAssembly.compile(out as Uint8Array<ArrayBuffer>), cached: false };
     memo.set(key, got.module);
   }
-  if (id && params) indexRecord(id, params, { hash, key });
+  if (id && params) indexRecord(id, params, { hash, key, ...(tool ? { tool: { path: tool.path, id: tool.id } } : {}) });
   return { module: got.module, hash, name, cached: got.cached, fuel, memory };
 }
 
