@@ -2,9 +2,11 @@
 // hooks for --max-memory, fuel, Asyncify for suspending syscalls), in a byte
 // rewrite and a native wasm-opt when there is one, else in binaryen.js, and
 // cache the result on disk by content hash, so the next run starts fast.
+// A module file is found in that cache by its identity (cache.ts's index),
+// so an unchanged file is not hashed and node:crypto is not even loaded.
 // Modules built elsewhere are handled the same way.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatType, inspectWasm, isComponent, sameType, type CoreModuleInfo, type ExportInfo, type FuncType } from './inspect.js';
 import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
@@ -13,8 +15,8 @@ import { dropSection, raiseMemoryMaximum } from './sections.js';
 import { rewriteModule, RewriteUnsupported } from './rewrite.js';
 import type { LoadedComponent } from '../component/load.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
-import { cacheDir, ModuleError } from './cache.js';
-import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, type NativeTool } from './wasmopt.js';
+import { cacheDir, fileIdentity, indexLookup, indexRecord, ModuleError, type FileIdentity } from './cache.js';
+import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, sameTool, type NativeTool } from './wasmopt.js';
 
 export { cacheDir, ModuleError } from './cache.js';
 
@@ -30,6 +32,8 @@ export interface LoadedModule {
   name: string;
   /** Whether the transformed module came from the disk cache. */
   cached: boolean;
+  /** Whether the file was found in the cache by its identity (loadModuleFile), without hashing its bytes. */
+  byIdentity?: boolean;
   /** Instrumented with fuel counting (exports socklab_fuel, imports socklab_rt.fuel_exhausted). */
   fuel: boolean;
   /** The memory the module declares, in 64 KiB pages (before socklab's Asyncify pages). */
@@ -85,12 +89,40 @@ export function validateModule(
  * Validates, transforms (or fetches from the cache) and compiles a guest.
  * `asyncImports` lists "module.name" imports that may suspend.
  */
-export async function loadModule(
+export function loadModule(
   bytes: Uint8Array,
   name: string,
   asyncImports: readonly string[],
   knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
   opts: LoadOptions = {},
+): Promise<LoadedModule> {
+  return load(bytes, name, asyncImports, knownImports, opts, undefined);
+}
+
+/**
+ * loadModule for a module file (readModuleFile's checks): while the file is
+ * unchanged (device, inode, size, mtime and ctime in ns, as stat'ed before
+ * its bytes are read), its cache entry is found through the index in the
+ * cache folder without hashing it or looking for a native wasm-opt.
+ */
+export function loadModuleFile(
+  path: string,
+  name: string,
+  asyncImports: readonly string[],
+  knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
+  opts: LoadOptions = {},
+): Promise<LoadedModule> {
+  const id = fileIdentity(path);
+  return load(readModuleFile(path), name, asyncImports, knownImports, opts, id);
+}
+
+async function load(
+  bytes: Uint8Array,
+  name: string,
+  asyncImports: readonly string[],
+  knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>,
+  opts: LoadOptions,
+  id: FileIdentity | undefined,
 ): Promise<LoadedModule> {
   // Components load their own machinery (jco's glue, the WASI 0.2 imports) only when one is run.
   if (isComponent(bytes)) return (await import('../component/load.js')).loadComponentModule(bytes, name, opts);
@@ -98,40 +130,58 @@ export async function loadModule(
   const memory = info.memory ?? { initial: 0 };
   checkSize(bytes, info, name, opts.fuel === true);
 
-  const hash = createHash('sha256').update(bytes).digest('hex');
   const fuel = opts.fuel === true;
   const narrow = knownImports instanceof Map ? [...knownImports].filter(([, t]) => t.narrow).map(([k]) => k).sort() : [];
+  const async = [...asyncImports].sort().join(',');
+  // What else makes the key, short of the tool: its identity is known only after a search of PATH, which a hit skips.
+  // A hit keeps the tool its miss used (a module from wasm-opt and one from binaryen.js behave the same) while that
+  // binary is unchanged; a changed $SOCKLAB_WASM_OPT or PATH is a miss, so choosing the tool still takes effect.
+  const params = id && `${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${async}\n${narrow.join(',')}\n${process.env.SOCKLAB_WASM_OPT ?? '-'}\n${process.env.PATH ?? ''}`;
+  if (id && params) {
+    const e = indexLookup(id, params);
+    // The wasm-opt that prepared it, if one did, is still there unchanged (an upgrade prepares the module again, as without the index).
+    const got = e && (!e.tool || sameTool(e.tool)) && (await fromCache(e.key));
+    if (got) return { module: got.module, hash: e.hash, name, cached: true, byIdentity: true, fuel, memory };
+  }
+
+  const hash = createHash('sha256').update(bytes).digest('hex');
   // The tool is in the key: wasm-opt and binaryen.js give modules that behave the same but differ in bytes.
   const tool = nativeWasmOpt();
-  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${tool ? `${BYTE_REWRITE}+${tool.id}` : BINARYEN_JS}\n${[...asyncImports].sort().join(',')}\n${narrow.join(',')}\n${hash}`).digest('hex');
-  const hit = memo.get(key);
-  if (hit) return { module: hit, hash, name, cached: true, fuel, memory };
-
-  const file = join(cacheDir(), `${key}.wasm`);
-  let out: Uint8Array | undefined;
-  let cached = false;
-  if (existsSync(file)) {
-    try {
-      out = readFileSync(file);
-      cached = true;
-    } catch {
-      out = undefined;
-    }
-  }
-  if (!out) {
-    out = await transform(bytes, name, asyncImports, new Set(narrow), fuel, tool && (await nativeUsable(tool)) ? tool : null);
+  const key = createHash('sha256').update(`${TRANSFORM_VERSION}${fuel ? '+fuel' : ''}\n${tool ? `${BYTE_REWRITE}+${tool.id}` : BINARYEN_JS}\n${async}\n${narrow.join(',')}\n${hash}`).digest('hex');
+  let got: { module: WebAssembly.Module; cached: boolean } | undefined = await fromCache(key);
+  if (!got) {
+    const out = await transform(bytes, name, asyncImports, new Set(narrow), fuel, tool && (await nativeUsable(tool)) ? tool : null);
     try {
       mkdirSync(cacheDir(), { recursive: true });
+      const file = cacheFile(key);
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, out);
       renameSync(tmp, file);
     } catch {
       // A read-only cache only costs speed.
     }
+    got = { module: await WebAssembly.compile(out as Uint8Array<ArrayBuffer>), cached: false };
+    memo.set(key, got.module);
+  }
+  if (id && params) indexRecord(id, params, { hash, key, ...(tool ? { tool: { path: tool.path, id: tool.id } } : {}) });
+  return { module: got.module, hash, name, cached: got.cached, fuel, memory };
+}
+
+const cacheFile = (key: string): string => join(cacheDir(), `${key}.wasm`);
+
+/** The transformed module under `key`: compiled already in this thread, or compiled from the cache folder; undefined if neither. */
+async function fromCache(key: string): Promise<{ module: WebAssembly.Module; cached: true } | undefined> {
+  const hit = memo.get(key);
+  if (hit) return { module: hit, cached: true };
+  let out: Uint8Array;
+  try {
+    out = readFileSync(cacheFile(key));
+  } catch {
+    return undefined;
   }
   const module = await WebAssembly.compile(out as Uint8Array<ArrayBuffer>);
   memo.set(key, module);
-  return { module, hash, name, cached, fuel, memory };
+  return { module, cached: true };
 }
 
 /**

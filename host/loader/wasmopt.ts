@@ -45,13 +45,24 @@ export function nativeWasmOpt(): NativeTool | null {
       const s = statSync(path);
       if (!s.isFile() || !(s.mode & 0o111)) continue;
       if (env === undefined && /[\\/]node_modules[\\/]/.test(realpathSync(path))) continue;
-      found = { path, id: `wasm-opt:${path}:${s.size}:${s.mtimeMs}` };
+      found = { path, id: toolId(path, s) };
       break;
     } catch {
       /* not there */
     }
   }
   return found;
+}
+
+const toolId = (path: string, s: { size: number; mtimeMs: number }): string => `wasm-opt:${path}:${s.size}:${s.mtimeMs}`;
+
+/** Whether `tool`'s binary is still the one it was (one stat, not a search of PATH): a module cache index hit checks the tool its miss used. */
+export function sameTool(tool: NativeTool): boolean {
+  try {
+    return toolId(tool.path, statSync(tool.path)) === tool.id;
+  } catch {
+    return false;
+  }
 }
 
 /** Forget the tool found (tests switch $SOCKLAB_WASM_OPT). */

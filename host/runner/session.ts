@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { totalmem } from 'node:os';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { OutputFile, StdinFile } from '../kernel/stdio.js';
-import { loadModule, readModuleFile, type LoadedModule } from '../loader/module.js';
+import { loadModule, loadModuleFile, type LoadedModule } from '../loader/module.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
 import type { RunSpec } from '../scenario/spec.js';
 import type { Process } from '../kernel/process.js';
@@ -141,7 +141,7 @@ export class Session {
         if (typeof ps.module !== 'string') return loadModule(ps.module, ps.name ?? 'guest.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel });
         const path = ps.module;
         let m = byPath.get(path);
-        if (!m) byPath.set(path, (m = loadModule(readModuleFile(path), basename(path), ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel })));
+        if (!m) byPath.set(path, (m = loadModuleFile(path, basename(path), ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel })));
         return m;
       }),
     );
