@@ -54,6 +54,19 @@ describe('WASI preview1 conformance', () => {
       'under /: symlink to an absolute path: ok', 'under /: open through it: ok', ''].join('\n'));
   });
 
+  // wasi-testsuite preopens each test's directory as "/" (wasmtime --dir HOST::/) and expects wasmtime's capability:
+  // interesting_paths (too many ".."s from a directory fd: EPERM) and symlink_create (a symlink to "/": an error).
+  it('a host directory given as "/" (--dir HOST:/) is a capability like a named preopen; socklab\'s own "/" stays a chroot', async () => {
+    const o = await runGuest('wasi_p1', ['rootcap'], { mounts: [parseMount(`${scratch('root')}:/`)] });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(['preopen 3 /', 'dot-dot above the fd: EPERM', 'dot-dot above /: EPERM', 'absolute path: EPERM',
+      'symlink to an absolute path: EPERM', 'inside: ok', 'remove: ok', ''].join('\n'));
+    const v = await runGuest('wasi_p1', ['rootcap']);
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout).toBe(['preopen 3 /', 'dot-dot above the fd: ok', 'dot-dot above /: ok', 'absolute path: EPERM',
+      'symlink to an absolute path: ok', 'open through it: ok', 'inside: ok', 'remove: ok', ''].join('\n'));
+  });
+
   it('errnos as Linux gives them (link/symlink onto "name/", AT_SYMLINK_FOLLOW), WASI\'s where it departs (seek on a directory), O_SYNC kept', async () => {
     // Linux (gcc, ext4): link("file", "link/") ENOENT, link("file", "file/") EEXIST, symlink("s", "t/") ENOENT, symlink("s", "file/") EEXIST.
     const out = await p1('errnos');

@@ -54,10 +54,11 @@ function importsSocklab(m: WebAssembly.Module): boolean {
  */
 export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
-  const dir = new DirHandle(vfs.root, '/', vfs);
-  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
+  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
   else {
-    p.fds.install(dir, { preopen: '/' });
+    // A host directory given as "/" (--dir HOST:/, wasmtime's --dir HOST::/, how wasi-testsuite runs its
+    // filesystem tests) is a capability like a named preopen; socklab's own virtual "/" stays a chroot.
+    p.fds.install(new DirHandle(vfs.root, '/', vfs, vfs.rootMount !== undefined), { preopen: '/' });
     // Named preopens follow at 4, 5, ... (an SDK module reaches them by their path under /).
     for (const { name, guest } of vfs.preopens) {
       const r = vfs.resolve(vfs.root, guest, true);

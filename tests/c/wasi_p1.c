@@ -113,6 +113,36 @@ static void sandbox(void) {
   __wasi_path_remove_directory(dir, "d");
 }
 
+// The preopened "/" (fd 3): a capability when it is a host directory given as --dir HOST:/ (as wasmtime's
+// --dir HOST::/, how wasi-testsuite runs), a chroot when it is socklab's own virtual root.
+static void rootcap(void) {
+  __wasi_fd_t root = scratch("/"), sub, f;
+  __wasi_path_create_directory(root, "d");
+  __wasi_path_open(root, 0, "d", __WASI_OFLAGS_DIRECTORY, 0, 0, 0, &sub);
+  __wasi_path_open(sub, 0, "x", __WASI_OFLAGS_CREAT, 0, 0, 0, &f);
+  __wasi_fd_close(f);
+  __wasi_errno_t e = __wasi_path_open(sub, 0, "../d/x", 0, 0, 0, 0, &f);
+  printf("dot-dot above the fd: %s\n", err(e));
+  if (e == 0) __wasi_fd_close(f);
+  e = __wasi_path_open(sub, 0, "../../../d/x", 0, 0, 0, 0, &f);
+  printf("dot-dot above /: %s\n", err(e));
+  if (e == 0) __wasi_fd_close(f);
+  printf("absolute path: %s\n", err(__wasi_path_open(root, 0, "/d/x", 0, 0, 0, 0, &f)));
+  e = __wasi_path_symlink("/d", sub, "abs");
+  printf("symlink to an absolute path: %s\n", err(e));
+  if (e == 0) {
+    e = __wasi_path_open(root, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "d/abs/x", 0, 0, 0, 0, &f);
+    printf("open through it: %s\n", err(e));
+    if (e == 0) __wasi_fd_close(f);
+    __wasi_path_unlink_file(sub, "abs");
+  }
+  printf("inside: %s\n", err(__wasi_path_open(root, 0, "d/./x", 0, 0, 0, 0, &f)));
+  __wasi_fd_close(f);
+  __wasi_path_unlink_file(sub, "x");
+  __wasi_fd_close(sub);
+  printf("remove: %s\n", err(__wasi_path_remove_directory(root, "d")));
+}
+
 // Calls whose errno departed from Linux (or from WASI where it departs from Linux).
 static void errnos(void) {
   __wasi_fd_t dir = scratch("scratch"), f;
@@ -175,6 +205,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "sandbox")) sandbox();
   else if (!strcmp(argv[1], "errnos")) errnos();
   else if (!strcmp(argv[1], "times")) times();
+  else if (!strcmp(argv[1], "rootcap")) rootcap();
   else return 2;
   return 0;
 }
