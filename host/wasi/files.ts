@@ -230,7 +230,7 @@ export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void
     if (node instanceof MemFile) {
       node.nlink--;
       node.release();
-    }
+    } else if (node instanceof MemSymlink || node instanceof SockNode) node.nlink--;
     r.parent.times.mtim = dir.vfs.times().mtim;
   } else {
     try {
@@ -305,7 +305,7 @@ export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPat
     if (b.node instanceof MemFile) {
       b.node.nlink--;
       b.node.release();
-    }
+    } else if (b.node instanceof MemSymlink || b.node instanceof SockNode) b.node.nlink--;
     pb.entries.set(b.name, a.node);
     if (a.node instanceof MemDir) a.node.parent = pb;
     return;
@@ -389,7 +389,8 @@ export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath:
   if (b.node) throw new Errno(E.EEXIST);
   if (isDir(a.node)) throw new Errno(E.EPERM);
   needWritable(b.parent);
-  if (a.node instanceof MemFile && b.parent instanceof MemDir) {
+  // Any in-memory non-directory links (a symlink itself, a socket file), as on tmpfs.
+  if ((a.node instanceof MemFile || a.node instanceof MemSymlink || a.node instanceof SockNode) && b.parent instanceof MemDir) {
     a.node.nlink++;
     b.parent.entries.set(b.name, a.node);
     return;

@@ -143,6 +143,28 @@ static void rootcap(void) {
   printf("remove: %s\n", err(__wasi_path_remove_directory(root, "d")));
 }
 
+// Hard links to a symlink itself in socklab's in-memory /tmp, as Linux makes them (gcc, ext4/tmpfs):
+// link("dangling", "l") ok with nlink 2, still 1 after unlinking the first name; a loop links too.
+static void memlink(void) {
+  __wasi_fd_t root = scratch("/");
+  __wasi_filestat_t st;
+  __wasi_path_symlink("nowhere", root, "tmp/dangling");
+  printf("link a dangling symlink: %s\n", err(__wasi_path_link(root, 0, "tmp/dangling", root, "tmp/l")));
+  __wasi_path_filestat_get(root, 0, "tmp/l", &st);
+  printf("nlink %llu symlink %d\n", (unsigned long long)st.nlink, st.filetype == __WASI_FILETYPE_SYMBOLIC_LINK);
+  __wasi_path_unlink_file(root, "tmp/dangling");
+  __wasi_path_filestat_get(root, 0, "tmp/l", &st);
+  printf("after unlink nlink %llu\n", (unsigned long long)st.nlink);
+  __wasi_path_symlink("loop", root, "tmp/loop");
+  printf("link a symlink loop: %s\n", err(__wasi_path_link(root, 0, "tmp/loop", root, "tmp/l2")));
+  printf("follow a dangling one: %s\n", err(__wasi_path_link(root, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "tmp/l", root, "tmp/l3")));
+  __wasi_path_rename(root, "tmp/l2", root, "tmp/loop");
+  __wasi_path_filestat_get(root, 0, "tmp/loop", &st);
+  printf("renamed over its other name: nlink %llu\n", (unsigned long long)st.nlink);
+  __wasi_path_unlink_file(root, "tmp/l");
+  __wasi_path_unlink_file(root, "tmp/loop");
+}
+
 // Calls whose errno departed from Linux (or from WASI where it departs from Linux).
 static void errnos(void) {
   __wasi_fd_t dir = scratch("scratch"), f;
@@ -206,6 +228,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "errnos")) errnos();
   else if (!strcmp(argv[1], "times")) times();
   else if (!strcmp(argv[1], "rootcap")) rootcap();
+  else if (!strcmp(argv[1], "memlink")) memlink();
   else return 2;
   return 0;
 }
