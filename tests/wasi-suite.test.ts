@@ -54,6 +54,64 @@ describe('WASI preview1 conformance', () => {
       'under /: symlink to an absolute path: ok', 'under /: open through it: ok', ''].join('\n'));
   });
 
+  // wasi-testsuite preopens each test's directory as "/" (wasmtime --dir HOST::/) and expects wasmtime's capability:
+  // interesting_paths (too many ".."s from a directory fd: EPERM) and symlink_create (a symlink to "/": an error).
+  it('a host directory given as "/" (--dir HOST:/) is a capability like a named preopen; socklab\'s own "/" stays a chroot', async () => {
+    const o = await runGuest('wasi_p1', ['rootcap'], { mounts: [parseMount(`${scratch('root')}:/`)] });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(['preopen 3 /', 'dot-dot above the fd: EPERM', 'dot-dot above /: EPERM', 'absolute path: EPERM',
+      'symlink to an absolute path: EPERM', 'inside: ok', 'remove: ok', ''].join('\n'));
+    const v = await runGuest('wasi_p1', ['rootcap']);
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout).toBe(['preopen 3 /', 'dot-dot above the fd: ok', 'dot-dot above /: ok', 'absolute path: EPERM',
+      'symlink to an absolute path: ok', 'open through it: ok', 'inside: ok', 'remove: ok', ''].join('\n'));
+  });
+
+  // wasi-testsuite's path_link run against socklab's own "/": linking a symlink itself in memory was EXDEV.
+  it('links a symlink itself (dangling or a loop) in the in-memory filesystem, as Linux: nlink counts its names', async () => {
+    const o = await runGuest('wasi_p1', ['memlink']);
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(['preopen 3 /', 'link a dangling symlink: ok', 'nlink 2 symlink 1', 'after unlink nlink 1', 'link a symlink loop: ok',
+      'follow a dangling one: ENOENT', 'renamed over its other name: nlink 2', ''].join('\n'));
+  });
+
+  // The same for a bound AF_UNIX socket's file; this program prints the same natively (gcc, ext4).
+  it('links a bound socket file in memory; connecting through the new name reaches the socket', async () => {
+    const dir = scratch('socklink');
+    const src = join(dir, 'socklink.c');
+    writeFileSync(src, `#include <stdio.h>
+#include <unistd.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/stat.h>
+static const char *r(int x) { return x ? strerror(errno) : "ok"; }
+int main(void) {
+  struct sockaddr_un a = {.sun_family = AF_UNIX}, b = {.sun_family = AF_UNIX};
+  strcpy(a.sun_path, "/tmp/s"); strcpy(b.sun_path, "/tmp/s2");
+  int l = socket(AF_UNIX, SOCK_STREAM, 0);
+  printf("bind: %s\\n", r(bind(l, (void *)&a, sizeof a)));
+  listen(l, 1);
+  printf("link: %s\\n", r(link(a.sun_path, b.sun_path)));
+  struct stat st;
+  stat(b.sun_path, &st);
+  printf("nlink %lu socket %d\\n", (unsigned long)st.st_nlink, S_ISSOCK(st.st_mode));
+  unlink(a.sun_path);
+  stat(b.sun_path, &st);
+  printf("after unlink nlink %lu\\n", (unsigned long)st.st_nlink);
+  int c = socket(AF_UNIX, SOCK_STREAM, 0);
+  printf("connect through the link: %s\\n", r(connect(c, (void *)&b, sizeof b)));
+  return 0;
+}
+`);
+    const module = join(dir, 'socklink.wasm');
+    await compileC({ sources: [src], out: module, stderr: () => {} });
+    const o = await run({ processes: [{ module, name: 'socklink' }], timeoutMs: 60_000 });
+    expect(o.processes[0]!.stderr).toBe('');
+    expect(o.stdout).toBe(['bind: ok', 'link: ok', 'nlink 2 socket 1', 'after unlink nlink 1', 'connect through the link: ok', ''].join('\n'));
+  }, 240_000);
+
   it('errnos as Linux gives them (link/symlink onto "name/", AT_SYMLINK_FOLLOW), WASI\'s where it departs (seek on a directory), O_SYNC kept', async () => {
     // Linux (gcc, ext4): link("file", "link/") ENOENT, link("file", "file/") EEXIST, symlink("s", "t/") ENOENT, symlink("s", "file/") EEXIST.
     const out = await p1('errnos');

@@ -166,12 +166,16 @@ export class MemFile {
 export class MemSymlink {
   readonly kind = 'symlink';
   readonly ino = nextIno();
+  /** Hard links to the symlink itself (linkat without AT_SYMLINK_FOLLOW), as on tmpfs. */
+  nlink = 1;
   constructor(readonly target: string, public times: Times) {}
 }
 /** An AF_UNIX socket bound to a path: the socket layer keeps its object here. */
 export class SockNode {
   readonly kind = 'socket';
   readonly ino = nextIno();
+  /** Hard links to the socket file: connecting through any of them reaches the socket. */
+  nlink = 1;
   constructor(readonly obj: unknown, public times: Times) {}
 }
 /** A host directory mounted at a point of the tree. */
@@ -544,8 +548,8 @@ export function statNode(n: Node): FileStat {
   const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim };
   if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
-  if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: 1n, size: BigInt(Buffer.byteLength(n.target)) };
-  return { ...base, filetype: FileType.SocketStream, nlink: 1n, size: 0n };
+  if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: BigInt(n.nlink), size: BigInt(Buffer.byteLength(n.target)) };
+  return { ...base, filetype: FileType.SocketStream, nlink: BigInt(n.nlink), size: 0n };
 }
 
 /**

@@ -54,10 +54,11 @@ function importsSocklab(m: WebAssembly.Module): boolean {
  */
 export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
-  const dir = new DirHandle(vfs.root, '/', vfs);
-  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, dir, { preopen: '/' });
+  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
   else {
-    p.fds.install(dir, { preopen: '/' });
+    // A host directory given as "/" (--dir HOST:/, wasmtime's --dir HOST::/, how wasi-testsuite runs its
+    // filesystem tests) is a capability like a named preopen; socklab's own virtual "/" stays a chroot.
+    p.fds.install(new DirHandle(vfs.root, '/', vfs, vfs.rootMount !== undefined), { preopen: '/' });
     // Named preopens follow at 4, 5, ... (an SDK module reaches them by their path under /).
     for (const { name, guest } of vfs.preopens) {
       const r = vfs.resolve(vfs.root, guest, true);
@@ -229,7 +230,7 @@ export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void
     if (node instanceof MemFile) {
       node.nlink--;
       node.release();
-    }
+    } else if (node instanceof MemSymlink || node instanceof SockNode) node.nlink--;
     r.parent.times.mtim = dir.vfs.times().mtim;
   } else {
     try {
@@ -304,7 +305,7 @@ export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPat
     if (b.node instanceof MemFile) {
       b.node.nlink--;
       b.node.release();
-    }
+    } else if (b.node instanceof MemSymlink || b.node instanceof SockNode) b.node.nlink--;
     pb.entries.set(b.name, a.node);
     if (a.node instanceof MemDir) a.node.parent = pb;
     return;
@@ -388,7 +389,8 @@ export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath:
   if (b.node) throw new Errno(E.EEXIST);
   if (isDir(a.node)) throw new Errno(E.EPERM);
   needWritable(b.parent);
-  if (a.node instanceof MemFile && b.parent instanceof MemDir) {
+  // Any in-memory non-directory links (a symlink itself, a socket file), as on tmpfs.
+  if ((a.node instanceof MemFile || a.node instanceof MemSymlink || a.node instanceof SockNode) && b.parent instanceof MemDir) {
     a.node.nlink++;
     b.parent.entries.set(b.name, a.node);
     return;

@@ -113,6 +113,58 @@ static void sandbox(void) {
   __wasi_path_remove_directory(dir, "d");
 }
 
+// The preopened "/" (fd 3): a capability when it is a host directory given as --dir HOST:/ (as wasmtime's
+// --dir HOST::/, how wasi-testsuite runs), a chroot when it is socklab's own virtual root.
+static void rootcap(void) {
+  __wasi_fd_t root = scratch("/"), sub, f;
+  __wasi_path_create_directory(root, "d");
+  __wasi_path_open(root, 0, "d", __WASI_OFLAGS_DIRECTORY, 0, 0, 0, &sub);
+  __wasi_path_open(sub, 0, "x", __WASI_OFLAGS_CREAT, 0, 0, 0, &f);
+  __wasi_fd_close(f);
+  __wasi_errno_t e = __wasi_path_open(sub, 0, "../d/x", 0, 0, 0, 0, &f);
+  printf("dot-dot above the fd: %s\n", err(e));
+  if (e == 0) __wasi_fd_close(f);
+  e = __wasi_path_open(sub, 0, "../../../d/x", 0, 0, 0, 0, &f);
+  printf("dot-dot above /: %s\n", err(e));
+  if (e == 0) __wasi_fd_close(f);
+  printf("absolute path: %s\n", err(__wasi_path_open(root, 0, "/d/x", 0, 0, 0, 0, &f)));
+  e = __wasi_path_symlink("/d", sub, "abs");
+  printf("symlink to an absolute path: %s\n", err(e));
+  if (e == 0) {
+    e = __wasi_path_open(root, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "d/abs/x", 0, 0, 0, 0, &f);
+    printf("open through it: %s\n", err(e));
+    if (e == 0) __wasi_fd_close(f);
+    __wasi_path_unlink_file(sub, "abs");
+  }
+  printf("inside: %s\n", err(__wasi_path_open(root, 0, "d/./x", 0, 0, 0, 0, &f)));
+  __wasi_fd_close(f);
+  __wasi_path_unlink_file(sub, "x");
+  __wasi_fd_close(sub);
+  printf("remove: %s\n", err(__wasi_path_remove_directory(root, "d")));
+}
+
+// Hard links to a symlink itself in socklab's in-memory /tmp, as Linux makes them (gcc, ext4/tmpfs):
+// link("dangling", "l") ok with nlink 2, still 1 after unlinking the first name; a loop links too.
+static void memlink(void) {
+  __wasi_fd_t root = scratch("/");
+  __wasi_filestat_t st;
+  __wasi_path_symlink("nowhere", root, "tmp/dangling");
+  printf("link a dangling symlink: %s\n", err(__wasi_path_link(root, 0, "tmp/dangling", root, "tmp/l")));
+  __wasi_path_filestat_get(root, 0, "tmp/l", &st);
+  printf("nlink %llu symlink %d\n", (unsigned long long)st.nlink, st.filetype == __WASI_FILETYPE_SYMBOLIC_LINK);
+  __wasi_path_unlink_file(root, "tmp/dangling");
+  __wasi_path_filestat_get(root, 0, "tmp/l", &st);
+  printf("after unlink nlink %llu\n", (unsigned long long)st.nlink);
+  __wasi_path_symlink("loop", root, "tmp/loop");
+  printf("link a symlink loop: %s\n", err(__wasi_path_link(root, 0, "tmp/loop", root, "tmp/l2")));
+  printf("follow a dangling one: %s\n", err(__wasi_path_link(root, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "tmp/l", root, "tmp/l3")));
+  __wasi_path_rename(root, "tmp/l2", root, "tmp/loop");
+  __wasi_path_filestat_get(root, 0, "tmp/loop", &st);
+  printf("renamed over its other name: nlink %llu\n", (unsigned long long)st.nlink);
+  __wasi_path_unlink_file(root, "tmp/l");
+  __wasi_path_unlink_file(root, "tmp/loop");
+}
+
 // Calls whose errno departed from Linux (or from WASI where it departs from Linux).
 static void errnos(void) {
   __wasi_fd_t dir = scratch("scratch"), f;
@@ -175,6 +227,8 @@ int main(int argc, char **argv) {
   else if (!strcmp(argv[1], "sandbox")) sandbox();
   else if (!strcmp(argv[1], "errnos")) errnos();
   else if (!strcmp(argv[1], "times")) times();
+  else if (!strcmp(argv[1], "rootcap")) rootcap();
+  else if (!strcmp(argv[1], "memlink")) memlink();
   else return 2;
   return 0;
 }
