@@ -168,6 +168,14 @@ export class Socket implements OpenFile {
   keepalive = false;
   broadcast = false;
   nodelay = false;
+  /** TCP_CORK and the keepalive timings (tcp_keepalive_time/intvl/probes' defaults): kept for getsockopt. */
+  cork = false;
+  keepidle = 7200;
+  keepintvl = 75;
+  keepcnt = 9;
+  /** IP_RECVERR, IPV6_RECVERR: kept for getsockopt (socklab queues no errors). */
+  recverr = false;
+  recverr6 = false;
   v6only = false;
   oobinline = false;
   linger: { on: number; secs: number } = { on: 0, secs: 0 };
@@ -237,6 +245,12 @@ export class Socket implements OpenFile {
       c.rcvbuf = l.rcvbuf;
       c.sndbuf = l.sndbuf;
       c.nodelay = l.nodelay;
+      c.cork = l.cork;
+      c.keepidle = l.keepidle;
+      c.keepintvl = l.keepintvl;
+      c.keepcnt = l.keepcnt;
+      c.recverr = l.recverr;
+      c.recverr6 = l.recverr6;
       c.rcvtimeo = l.rcvtimeo;
       c.sndtimeo = l.sndtimeo;
       c.keepalive = l.keepalive;
