@@ -117,6 +117,150 @@ static void setget(const char *what, int fd, int level, int name, int v) {
   else printf("%s 0 - len=%u val=%d\n", label, (unsigned)l, got);
 }
 
+
+/* Set SO_LINGER to {on, secs} and read it back. */
+static void linger(int fd, int on, int secs) {
+  struct linger lg = {on, secs};
+  snprintf(label, sizeof label, "linger-%d-%d", on, secs);
+  show(label, setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg));
+  memset(&lg, 0xee, sizeof lg);
+  socklen_t l = sizeof lg;
+  int r = getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &l);
+  printf("readback-linger-%d-%d %d len=%u on=%d secs=%d\n", on, secs, r, (unsigned)l, lg.l_onoff, lg.l_linger);
+}
+
+/* Set SO_RCVTIMEO to {sec, usec} and read it back (kept in jiffies: 4 ms steps). */
+static void rcvtimeo(int fd, long sec, long usec) {
+  struct timeval tv = {sec, usec};
+  snprintf(label, sizeof label, "rcvtimeo-%ld-%ld", sec, usec);
+  show(label, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+  memset(&tv, 0, sizeof tv);
+  socklen_t l = sizeof tv;
+  int r = getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &l);
+  printf("readback-rcvtimeo-%ld-%ld %d len=%u %ld.%06ld\n", sec, usec, r, (unsigned)l, (long)tv.tv_sec, (long)tv.tv_usec);
+}
+
+/* An int option set with a one-byte value, read back with a one-byte buffer. */
+static void setbyte(const char *what, int fd, int level, int name, unsigned char v) {
+  const struct opt *o = find(level, name);
+  char how[32];
+  snprintf(how, sizeof how, "byte%d", v);
+  set(what, fd, o, v, &v, 1, how);
+  unsigned char got = 0xee;
+  socklen_t l = 1;
+  snprintf(label, sizeof label, "readback-%s-%s-byte%d", what, o->label, v);
+  int r = getsockopt(fd, level, name, &got, &l);
+  if (r < 0) show(label, r);
+  else printf("%s 0 - len=%u val=%d\n", label, (unsigned)l, got);
+}
+
+static void bounds(void) {
+  int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+  int t6 = socket(AF_INET6, SOCK_STREAM, 0), u6 = socket(AF_INET6, SOCK_DGRAM, 0);
+  int us = socket(AF_UNIX, SOCK_STREAM, 0);
+  // Buffer sizes are doubled, with a floor (SOCK_MIN_RCVBUF 2304, SOCK_MIN_SNDBUF 4608). Left out: values
+  // above rmem_max/wmem_max and negative ones (capped, as unsigned, at the host's sysctl), except for their result.
+  static const int bufs[] = {0, 1, 1000, 1152, 1153, 2000, 3000, 100000};
+  for (unsigned i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
+    setget("udp4", u, SOL_SOCKET, SO_RCVBUF, bufs[i]);
+    setget("udp4", u, SOL_SOCKET, SO_SNDBUF, bufs[i]);
+    setget("tcp4", t, SOL_SOCKET, SO_RCVBUF, bufs[i]);
+    setget("ustream", us, SOL_SOCKET, SO_SNDBUF, bufs[i]);
+  }
+  set("udp4", u, find(SOL_SOCKET, SO_RCVBUF), 0, &(int){-1}, 4, "neg1");
+  set("udp4", u, find(SOL_SOCKET, SO_SNDBUF), 0, &(int){-100}, 4, "neg100");
+  // Booleans read back as 0 or 1 whatever was set.
+  setget("tcp4", t, SOL_SOCKET, SO_KEEPALIVE, 7);
+  setget("udp4", u, SOL_SOCKET, SO_BROADCAST, -1);
+  setget("tcp4", t, SOL_SOCKET, SO_OOBINLINE, 256);
+  setget("tcp4", t, SOL_SOCKET, SO_REUSEADDR, 2);
+  setget("udp4", u, SOL_SOCKET, SO_REUSEPORT, 3);
+  setget("ustream", us, SOL_SOCKET, SO_REUSEPORT, 0);
+  setget("ustream", us, SOL_SOCKET, SO_PASSCRED, 9);
+  // SO_RCVLOWAT: 0 is 1, a negative one INT_MAX (a UDP socket: TCP caps it at a sysctl).
+  setget("udp4", u, SOL_SOCKET, SO_RCVLOWAT, 0);
+  setget("udp4", u, SOL_SOCKET, SO_RCVLOWAT, 100);
+  setget("udp4", u, SOL_SOCKET, SO_RCVLOWAT, -1);
+  setget("tcp4", t, SOL_SOCKET, SO_RCVLOWAT, 0);
+  setget("tcp4", t, SOL_SOCKET, SO_RCVLOWAT, 5);
+  setget("udp4", u, SOL_SOCKET, SO_SNDLOWAT, 5);
+  linger(t, 1, 5);
+  linger(t, 0, 9);
+  linger(t, 2, -5);
+  linger(t, -1, 0);
+  linger(u, 1, 1);
+  rcvtimeo(u, 0, 1);
+  rcvtimeo(u, 0, 3999);
+  rcvtimeo(u, 0, 4001);
+  rcvtimeo(u, 2, 999999);
+  rcvtimeo(u, 0, 1000000);
+  rcvtimeo(u, 0, -1);
+  rcvtimeo(u, -1, 0);
+  rcvtimeo(u, -1, 5);
+  rcvtimeo(u, 0, 0);
+  // TCP.
+  static const int keep[] = {-1, 0, 1, 127, 128, 32767, 32768};
+  for (unsigned i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+    setget("tcp4", t, IPPROTO_TCP, TCP_KEEPIDLE, keep[i]);
+    setget("tcp4", t, IPPROTO_TCP, TCP_KEEPINTVL, keep[i]);
+    setget("tcp6", t6, IPPROTO_TCP, TCP_KEEPCNT, keep[i]);
+  }
+  setget("tcp4", t, IPPROTO_TCP, TCP_NODELAY, 5);
+  setget("tcp4", t, IPPROTO_TCP, TCP_CORK, 5);
+  setget("tcp4", t, IPPROTO_TCP, TCP_CORK, 0);
+  static const int mss[] = {-1, 87, 88, 1000, 32767, 32768};
+  for (unsigned i = 0; i < sizeof mss / sizeof mss[0]; i++) setget("tcp6", t6, IPPROTO_TCP, TCP_MAXSEG, mss[i]);
+  // IP: TTLs, and the int-or-byte forms of the multicast options.
+  static const int ttl[] = {-2, -1, 0, 1, 255, 256};
+  for (unsigned i = 0; i < sizeof ttl / sizeof ttl[0]; i++) {
+    setget("tcp4", t, IPPROTO_IP, IP_TTL, ttl[i]);
+    setget("udp4", u, IPPROTO_IP, IP_MULTICAST_TTL, ttl[i]);
+    setget("udp6", u6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl[i]);
+    setget("tcp6", t6, IPPROTO_IPV6, IPV6_UNICAST_HOPS, ttl[i]);
+    setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl[i]);
+  }
+  setbyte("udp4", u, IPPROTO_IP, IP_TTL, 200);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_TTL, 200);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_TTL, 0);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_LOOP, 7);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_ALL, 0);
+  setbyte("udp4", u, IPPROTO_IP, IP_MULTICAST_ALL, 2);
+  setbyte("udp4", u, IPPROTO_IP, IP_PKTINFO, 3);
+  setbyte("udp4", u, IPPROTO_IP, IP_RECVTTL, 1);
+  setbyte("udp4", u, IPPROTO_IP, IP_RECVERR, 1);
+  setget("udp4", u, IPPROTO_IP, IP_MULTICAST_LOOP, 2);
+  setget("udp4", u, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+  setget("udp4", u, IPPROTO_IP, IP_MULTICAST_ALL, 2);
+  setget("udp4", u, IPPROTO_IP, IP_MULTICAST_ALL, -1);
+  setget("udp4", u, IPPROTO_IP, IP_MULTICAST_ALL, 0);
+  setget("udp4", u, IPPROTO_IP, IP_RECVERR, 5);
+  setget("tcp4", t, IPPROTO_IP, IP_MULTICAST_TTL, 3);
+  setget("tcp4", t, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+  setget("udp4", u, IPPROTO_IP, IP_PKTINFO, -1);
+  setget("udp6", u6, IPPROTO_IP, IP_TTL, 9);
+  setget("udp6", u6, IPPROTO_IP, IP_MULTICAST_TTL, 9);
+  // IPv6: booleans that must be 0 or 1, the multicast interface, V6ONLY.
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 2);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, -1);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_IF, 1);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_IF, 999);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_IF, 0);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 4);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, -4);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVERR, 3);
+  setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 5);
+  setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 0);
+  struct sockaddr_in6 a6;
+  memset(&a6, 0, sizeof a6);
+  a6.sin6_family = AF_INET6;
+  a6.sin6_addr = in6addr_loopback;
+  show("connect-udp6", connect(u6, SA(&a6), sizeof a6) < 0 ? -1 : 0);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+  close(t), close(u), close(t6), close(u6), close(us);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   static const socklen_t lens[] = {0, 1, 3, 4, 8, 64};
@@ -152,5 +296,6 @@ int main(void) {
       close(fd);
     }
   }
+  bounds();
   return 0;
 }

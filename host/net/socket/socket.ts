@@ -170,6 +170,8 @@ export class Socket implements OpenFile {
   nodelay = false;
   /** TCP_CORK and the keepalive timings (tcp_keepalive_time/intvl/probes' defaults): kept for getsockopt. */
   cork = false;
+  /** TCP_MAXSEG's value (0: none), what getsockopt reports before a connection. */
+  usermss = 0;
   keepidle = 7200;
   keepintvl = 75;
   keepcnt = 9;
@@ -178,6 +180,7 @@ export class Socket implements OpenFile {
   recverr6 = false;
   v6only = false;
   oobinline = false;
+  /** SO_LINGER; secs is Infinity after a negative l_linger (no limit). */
   linger: { on: number; secs: number } = { on: 0, secs: 0 };
   rcvbuf: number;
   sndbuf: number;
@@ -246,6 +249,7 @@ export class Socket implements OpenFile {
       c.sndbuf = l.sndbuf;
       c.nodelay = l.nodelay;
       c.cork = l.cork;
+      c.usermss = l.usermss;
       c.keepidle = l.keepidle;
       c.keepintvl = l.keepintvl;
       c.keepcnt = l.keepcnt;
@@ -1310,7 +1314,7 @@ export class Socket implements OpenFile {
   closeWait(): { ns: number; done: () => boolean } | undefined {
     if (!this.linger.on || this.linger.secs <= 0 || this.reset || this.rxBytes > 0) return undefined;
     const done = this.carrier?.lingerDone?.();
-    return done ? { ns: this.linger.secs * 1e9, done } : undefined;
+    return done ? { ns: this.linger.secs === Infinity ? -1 : this.linger.secs * 1e9, done } : undefined;
   }
 
   /** SO_PROTOCOL as Linux reports it. */

@@ -19,6 +19,9 @@ const JIFFY_US = 4000;
 
 const S = 'socklab';
 
+/** SO_LINGER's l_linger read back after a negative one: (int)(LONG_MAX / 250), CONFIG_HZ=250. */
+const LINGER_FOREVER = Number(BigInt.asIntN(32, 0x7fffffffffffffffn / 250n));
+
 export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
   const s = sockOf(p, fd);
   if (len < 0) return E.EINVAL;
@@ -65,7 +68,8 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         need(8);
         // sock_setsockopt: any non-zero l_onoff turns lingering on (read back as 1); turning it off keeps the time.
         if (p.mem.i32(val) === 0) s.linger = { on: 0, secs: s.linger.secs };
-        else s.linger = { on: 1, secs: p.mem.i32(val + 4) };
+        // A negative time is, as an unsigned long, past MAX_SCHEDULE_TIMEOUT: lingering without a limit.
+        else s.linger = { on: 1, secs: p.mem.i32(val + 4) < 0 ? Infinity : p.mem.i32(val + 4) };
         return 0;
       // SO_PASSCRED is for AF_UNIX (and netlink) sockets: sk_may_scm_recv refuses the others.
       case SO.SO_PASSCRED: {
@@ -86,7 +90,10 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       case TCP_OPT.TCP_NODELAY: s.nodelay = v !== 0; return 0;
       case TCP_OPT.TCP_CORK: s.cork = v !== 0; return 0;
       // do_tcp_setsockopt's ranges: TCP_MIN_MSS..MAX_TCP_WINDOW (or 0), MAX_TCP_KEEPIDLE/KEEPINTVL 32767, MAX_TCP_KEEPCNT 127.
-      case TCP_OPT.TCP_MAXSEG: return v !== 0 && (v < 88 || v > 32767) ? E.EINVAL : 0;
+      case TCP_OPT.TCP_MAXSEG:
+        if (v !== 0 && (v < 88 || v > 32767)) return E.EINVAL;
+        s.usermss = v;
+        return 0;
       case TCP_OPT.TCP_KEEPIDLE: if (v < 1 || v > 32767) return E.EINVAL; s.keepidle = v; return 0;
       case TCP_OPT.TCP_KEEPINTVL: if (v < 1 || v > 32767) return E.EINVAL; s.keepintvl = v; return 0;
       case TCP_OPT.TCP_KEEPCNT: if (v < 1 || v > 127) return E.EINVAL; s.keepcnt = v; return 0;
@@ -384,7 +391,8 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
         const b = new Uint8Array(8);
         const dv = new DataView(b.buffer);
         dv.setInt32(0, s.linger.on, true);
-        dv.setInt32(4, s.linger.secs, true);
+        // Without a limit, sk_lingertime is MAX_SCHEDULE_TIMEOUT, read back as (int)(LONG_MAX / HZ).
+        dv.setInt32(4, s.linger.secs === Infinity ? LINGER_FOREVER : s.linger.secs, true);
         return b;
       }
       default: return E.ENOPROTOOPT;
@@ -393,7 +401,8 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
   if (level === IPPROTO.IPPROTO_TCP) {
     switch (name) {
       case TCP_OPT.TCP_NODELAY: return int(s.nodelay ? 1 : 0);
-      case TCP_OPT.TCP_MAXSEG: return int(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : 536);
+      // tcp_getsockopt: the MSS in use; before a connection (CLOSE, LISTEN) the one TCP_MAXSEG asked for, if any.
+      case TCP_OPT.TCP_MAXSEG: return int(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : s.usermss || 536);
       case TCP_OPT.TCP_CORK: return int(s.cork ? 1 : 0);
       case TCP_OPT.TCP_KEEPIDLE: return int(s.keepidle);
       case TCP_OPT.TCP_KEEPINTVL: return int(s.keepintvl);
