@@ -1225,6 +1225,8 @@ export class Socket implements OpenFile {
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
     // unix_may_send: a socket connected to another takes nothing from us, even if we are connected to it.
     if (target.peer && target.peer !== this) throw new Errno(E.EPERM);
+    // A receiver shut for reading takes nothing: EPIPE (other->sk_shutdown & RCV_SHUTDOWN), before any wait for room.
+    if (target.rdShut) throw new Errno(E.EPIPE);
     if (target.unixQueueFull(this)) {
       target.senders.add(this);
       this.noSpace = this.fown !== undefined;

@@ -134,7 +134,8 @@ export const getsocknameDef: SyscallDef = syscall(S, 'getsockname', { strace: 'g
 
 export const getpeernameDef: SyscallDef = syscall(S, 'getpeername', { strace: 'getpeername', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
   const s = sockOf(p, fd);
-  if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected')) return E.ENOTCONN;
+  // A TCP connection a RST or a fatal error ended is TCP_CLOSE: inet_getname has no peer to give.
+  if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected') || (!s.isUnix && s.kind === 'stream' && s.reset)) return E.ENOTCONN;
   writeSockaddr(p.mem, addr, lenPtr, s.remote);
   return 0;
 });
