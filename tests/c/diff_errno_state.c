@@ -35,10 +35,15 @@ static struct sockaddr_un upath(const char *p) {
   return a;
 }
 
+/* An int option's value (a failure would show as the errno's name, negated, to compare across errno numberings). */
 static int getint(int fd, int level, int name) {
   int v = -7;
   socklen_t l = sizeof v;
-  return getsockopt(fd, level, name, &v, &l) < 0 ? -errno : v;
+  if (getsockopt(fd, level, name, &v, &l) < 0) {
+    printf("getsockopt-failed -1 %s\n", ename(errno));
+    return -1;
+  }
+  return v;
 }
 
 /* A listener on loopback, a client connected to it and the accepted end. */
@@ -110,6 +115,16 @@ int main(void) {
   show("tcp-send-unbound", send(u, "x", 1, 0));
   show("tcp-shutdown-unbound", shutdown(u, SHUT_RD));
   close(u);
+
+  // SO_LINGER with a negative time lingers without a limit: close waits for the peer's ACK, then returns 0.
+  tcp_trio(&l, &c, &a, &la);
+  struct linger lg = {1, -1};
+  setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  show("tcp-send-lingering", send(c, "abc", 3, 0));
+  show("tcp-close-linger-forever", close(c));
+  show("tcp-recv-after-linger-close", recv(a, buf, sizeof buf, 0));
+  show("tcp-recv-eof-after-linger-close", recv(a, buf, sizeof buf, 0));
+  close(a), close(l);
 
   // A refused nonblocking connect: SO_ERROR says so once, and the socket can try again.
   u = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
