@@ -55,6 +55,13 @@ static const struct kind kinds[] = {
   {"udgram", AF_UNIX, SOCK_DGRAM, 0},
   {"useq", AF_UNIX, SOCK_SEQPACKET, 0},
   {"raw4", AF_INET, SOCK_RAW, IPPROTO_ICMP},
+  {"raw6", AF_INET6, SOCK_RAW, IPPROTO_ICMPV6},
+  {"rawudp4", AF_INET, SOCK_RAW, IPPROTO_UDP},
+  // Connected ends: a socketpair's (AF_UNIX stream and datagram) and an accepted TCP connection's.
+  {"upair", AF_UNIX, SOCK_STREAM, -1},
+  {"udpair", AF_UNIX, SOCK_DGRAM, -1},
+  {"tcpacc", AF_INET, SOCK_STREAM, -1},
+  {"tcpacc6", AF_INET6, SOCK_STREAM, -1},
   // Not here: ping sockets (SOCK_DGRAM, IPPROTO_ICMP), which socklab allows as a host whose ping_group_range
   // holds the caller would, and this machine's does not (socket() is EACCES natively).
 };
@@ -76,7 +83,8 @@ static void get(const char *what, int fd, const struct opt *o, socklen_t len) {
   }
   printf("%s 0 - len=%u", label, (unsigned)l);
   // SO_SNDBUF/SO_RCVBUF and TCP_MAXSEG hold the host's sysctl defaults and its MTU: their length, not their value.
-  int valued = !(o->level == SOL_SOCKET && (o->name == SO_SNDBUF || o->name == SO_RCVBUF)) &&
+  // SO_PEERCRED holds pids.
+  int valued = !(o->level == SOL_SOCKET && (o->name == SO_SNDBUF || o->name == SO_RCVBUF || o->name == SO_PEERCRED)) &&
                !(o->level == IPPROTO_TCP && o->name == TCP_MAXSEG);
   if (valued) {
     printf(" val=");
@@ -85,7 +93,35 @@ static void get(const char *what, int fd, const struct opt *o, socklen_t len) {
   printf("\n");
 }
 
-static int mksock(const struct kind *k) { return socket(k->domain, k->type, k->proto); }
+static int mksock(const struct kind *k) {
+  if (k->proto >= 0) return socket(k->domain, k->type, k->proto);
+  int sv[2];
+  if (k->domain == AF_UNIX) {
+    socketpair(AF_UNIX, k->type, 0, sv);
+    close(sv[1]);
+    return sv[0];
+  }
+  // The accepted end of a loopback connection; the client is closed (the accepted end has its FIN).
+  int l = socket(k->domain, SOCK_STREAM, 0), c = socket(k->domain, SOCK_STREAM, 0);
+  struct sockaddr_in6 a;
+  memset(&a, 0, sizeof a);
+  if (k->domain == AF_INET) {
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&a;
+    a4->sin_family = AF_INET;
+    a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  } else {
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+  }
+  bind(l, SA(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(l, SA(&a), &n);
+  listen(l, 1);
+  connect(c, SA(&a), sizeof a);
+  int r = accept(l, NULL, NULL);
+  close(c), close(l);
+  return r;
+}
 
 /* A 64-byte value whose first int is v (the rest zero): an int option, a linger {v, 0}, a timeval {v s, 0 us},
  * an ip_mreq with group v: long enough for every option. */
@@ -259,6 +295,26 @@ static void bounds(void) {
   show("connect-udp6", connect(u6, SA(&a6), sizeof a6) < 0 ? -1 : 0);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
   close(t), close(u), close(t6), close(u6), close(us);
+
+  // An accepted socket's multicast TTL is the TTL the client's handshake came with: its IP_TTL.
+  int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(l, SA(&a), sizeof a);
+  socklen_t n = sizeof a;
+  getsockname(l, SA(&a), &n);
+  listen(l, 1);
+  setget("client", c, IPPROTO_IP, IP_TTL, 33);
+  show("connect-client", connect(c, SA(&a), sizeof a));
+  int acc = accept(l, NULL, NULL);
+  setget("accepted", acc, IPPROTO_IP, IP_TTL, 64);
+  int mt = -7;
+  n = sizeof mt;
+  show("get-accepted-mcast-ttl", getsockopt(acc, IPPROTO_IP, IP_MULTICAST_TTL, &mt, &n));
+  printf("accepted-mcast-ttl %d\n", mt);
+  close(acc), close(c), close(l);
 }
 
 int main(void) {

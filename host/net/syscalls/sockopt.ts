@@ -106,6 +106,8 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
   const v4Only = (what: string): void => {
     if (rd && s.domain === AF.AF_INET6) rd.rn.fail(E.EOPNOTSUPP, `${what} on an AF_INET6 socket: Node's dgram sets only the IPv6 option there (use IPV6_MULTICAST_*)`);
   };
+  // ipv6_setsockopt hands SOL_IP to the IPv4 code for every socket but a raw one.
+  if (level === IPPROTO.IPPROTO_IP && s.raw && s.domain === AF.AF_INET6) return E.ENOPROTOOPT;
   if (level === IPPROTO.IPPROTO_IP) {
     // do_ip_setsockopt reads its int options before it checks anything else: an int, a single byte when
     // optlen is shorter, 0 when it is 0 (each option then decides whether that length will do).
@@ -227,7 +229,8 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     };
     if (name === IPV6_OPT.IPV6_V6ONLY) {
       whole();
-      if (s.local) return E.EINVAL;
+      // Only before bind: a raw socket counts as bound from the start (its inet_num is the protocol).
+      if (s.local || s.raw) return E.EINVAL;
       s.v6only = v !== 0;
       return 0;
     }
@@ -321,7 +324,7 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
   if (level !== SOL.SOL_SOCKET) {
     if (s.isUnix) return E.EOPNOTSUPP;
-    const known = level === IPPROTO.IPPROTO_IP || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
+    const known = (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
     if (!known) return unknownLevel;
   }
   if (lenPtr === 0) return E.EFAULT;
