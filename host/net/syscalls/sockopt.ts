@@ -82,6 +82,11 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     }
   }
   if (s.isUnix) return E.EOPNOTSUPP;
+  // udp_lib_setsockopt and do_rawv6_setsockopt read an int, then find none of the options socklab models.
+  if (udpLevel(s, level) || raw6Level(s, level)) {
+    int();
+    return E.ENOPROTOOPT;
+  }
   if (level === IPPROTO.IPPROTO_TCP) {
     if (s.kind !== 'stream') return E.ENOPROTOOPT;
     // do_tcp_setsockopt reads an int before the name, too.
@@ -324,7 +329,9 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
   if (level !== SOL.SOL_SOCKET) {
     if (s.isUnix) return E.EOPNOTSUPP;
-    const known = (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
+    // do_raw_getsockopt knows ICMP_FILTER only (not modelled), and says so before it reads optlen.
+    if (level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET) return E.ENOPROTOOPT;
+    const known = udpLevel(s, level) || raw6Level(s, level) || (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
     if (!known) return unknownLevel;
   }
   if (lenPtr === 0) return E.EFAULT;
@@ -431,6 +438,8 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
       default: return E.ENOPROTOOPT;
     }
   }
+  // SOL_UDP, SOL_RAW: none of their options is modelled.
+  if (level !== IPPROTO.IPPROTO_IPV6) return E.ENOPROTOOPT;
   switch (name) {
     case IPV6_OPT.IPV6_V6ONLY: return int(s.v6only ? 1 : 0);
     // The socket's hop limit, or the default (64) while it is -1 (ip6_sk_dst_hoplimit).
@@ -443,6 +452,16 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
     case IPV6_OPT.IPV6_MULTICAST_IF: return int(mcastOf(s).if6);
     default: return E.ENOPROTOOPT;
   }
+}
+
+/** SOL_UDP on a UDP socket (udp_lib_setsockopt/getsockopt). */
+function udpLevel(s: ReturnType<typeof sockOf>, level: number): boolean {
+  return level === IPPROTO.IPPROTO_UDP && s.kind === 'dgram' && !s.isUnix && !s.raw && !s.ping;
+}
+
+/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM, IPV6_HDRINCL, not modelled). */
+function raw6Level(s: ReturnType<typeof sockOf>, level: number): boolean {
+  return level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET6;
 }
 
 /** A virtual host's interface by index: 1 is lo, 2 its LAN interface. */
