@@ -168,8 +168,19 @@ export class Socket implements OpenFile {
   keepalive = false;
   broadcast = false;
   nodelay = false;
+  /** TCP_CORK and the keepalive timings (tcp_keepalive_time/intvl/probes' defaults): kept for getsockopt. */
+  cork = false;
+  /** TCP_MAXSEG's value (0: none), what getsockopt reports before a connection. */
+  usermss = 0;
+  keepidle = 7200;
+  keepintvl = 75;
+  keepcnt = 9;
+  /** IP_RECVERR, IPV6_RECVERR: kept for getsockopt (socklab queues no errors). */
+  recverr = false;
+  recverr6 = false;
   v6only = false;
   oobinline = false;
+  /** SO_LINGER; secs is Infinity after a negative l_linger (no limit). */
   linger: { on: number; secs: number } = { on: 0, secs: 0 };
   rcvbuf: number;
   sndbuf: number;
@@ -237,6 +248,13 @@ export class Socket implements OpenFile {
       c.rcvbuf = l.rcvbuf;
       c.sndbuf = l.sndbuf;
       c.nodelay = l.nodelay;
+      c.cork = l.cork;
+      c.usermss = l.usermss;
+      c.keepidle = l.keepidle;
+      c.keepintvl = l.keepintvl;
+      c.keepcnt = l.keepcnt;
+      c.recverr = l.recverr;
+      c.recverr6 = l.recverr6;
       c.rcvtimeo = l.rcvtimeo;
       c.sndtimeo = l.sndtimeo;
       c.keepalive = l.keepalive;
@@ -1207,6 +1225,8 @@ export class Socket implements OpenFile {
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
     // unix_may_send: a socket connected to another takes nothing from us, even if we are connected to it.
     if (target.peer && target.peer !== this) throw new Errno(E.EPERM);
+    // A receiver shut for reading takes nothing: EPIPE (other->sk_shutdown & RCV_SHUTDOWN), before any wait for room.
+    if (target.rdShut) throw new Errno(E.EPIPE);
     if (target.unixQueueFull(this)) {
       target.senders.add(this);
       this.noSpace = this.fown !== undefined;
@@ -1296,7 +1316,7 @@ export class Socket implements OpenFile {
   closeWait(): { ns: number; done: () => boolean } | undefined {
     if (!this.linger.on || this.linger.secs <= 0 || this.reset || this.rxBytes > 0) return undefined;
     const done = this.carrier?.lingerDone?.();
-    return done ? { ns: this.linger.secs * 1e9, done } : undefined;
+    return done ? { ns: this.linger.secs === Infinity ? -1 : this.linger.secs * 1e9, done } : undefined;
   }
 
   /** SO_PROTOCOL as Linux reports it. */

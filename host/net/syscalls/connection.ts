@@ -14,6 +14,8 @@ import { realNetOf } from '../real/network.js';
 import { realBind, realBindUnix, realConnectUnix, wildcard } from '../real/ops.js';
 import { unixConnected, unixListening } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
+import { IFINDEX, mcastOf } from '../virtual/multicast.js';
+import { vhost } from '../virtual/host.js';
 
 const S = 'socklab';
 
@@ -40,7 +42,18 @@ export function doAccept(p: Process, fd: number, addrPtr: number, lenPtr: number
   if (p.fds.size >= p.fds.limit) return E.EMFILE;
   const r = accept(s);
   if (r === WOULD_BLOCK) return waitFor(p, s, 'read', false);
-  return installAccepted(p, r as Socket, flags, addrPtr, lenPtr, fdOut);
+  const c = r as Socket;
+  // tcp_v4_syn_recv_sock / tcp_v6_syn_recv_sock: the accepted socket's multicast TTL (hop limit) is the one the
+  // handshake's last ACK arrived with, the client's IP_TTL (IPV6_UNICAST_HOPS); IPv6 also takes the interface it came in by.
+  if (!c.isUnix && !c.real && c.peer) {
+    const m = mcastOf(c);
+    if (c.domain === AF.AF_INET) m.ttl = c.peer.ttl;
+    else {
+      m.hops = c.peer.hops6 < 0 ? 64 : c.peer.hops6;
+      m.if6 = vhost(c) === c.peer.host ? IFINDEX.lo : IFINDEX.eth0;
+    }
+  }
+  return installAccepted(p, c, flags, addrPtr, lenPtr, fdOut);
 }
 
 /** The socket whose TCP handshake this connect() call began: that call says EINPROGRESS, later ones EALREADY. */
@@ -134,7 +147,8 @@ export const getsocknameDef: SyscallDef = syscall(S, 'getsockname', { strace: 'g
 
 export const getpeernameDef: SyscallDef = syscall(S, 'getpeername', { strace: 'getpeername', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
   const s = sockOf(p, fd);
-  if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected')) return E.ENOTCONN;
+  // A TCP connection a RST or a fatal error ended is TCP_CLOSE: inet_getname has no peer to give.
+  if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected') || (!s.isUnix && s.kind === 'stream' && s.reset)) return E.ENOTCONN;
   writeSockaddr(p.mem, addr, lenPtr, s.remote);
   return 0;
 });

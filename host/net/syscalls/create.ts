@@ -67,6 +67,8 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
   if (raw) {
     // A raw socket sees every packet of its protocol arriving at the host; IPPROTO_RAW implies IP_HDRINCL.
     s.raw = true;
+    // inet_create: raw protocols are INET_PROTOSW_REUSE, so SO_REUSEADDR starts on.
+    s.reuseaddr = true;
     s.hdrincl = domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_RAW;
     (s.host.raw ??= []).push(s);
   }

@@ -19,6 +19,9 @@ const JIFFY_US = 4000;
 
 const S = 'socklab';
 
+/** SO_LINGER's l_linger read back after a negative one: (int)(LONG_MAX / 250), CONFIG_HZ=250. */
+const LINGER_FOREVER = Number(BigInt.asIntN(32, 0x7fffffffffffffffn / 250n));
+
 export function setsockopt(p: Process, fd: number, level: number, name: number, val: number, len: number): number {
   const s = sockOf(p, fd);
   if (len < 0) return E.EINVAL;
@@ -43,50 +46,64 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     return sec * 1e9 + Math.ceil(usec / JIFFY_US) * JIFFY_US * 1e3;
   };
   if (level === SOL.SOL_SOCKET) {
+    // sk_setsockopt reads an int before it looks at the name: every option, unknown and read-only ones
+    // included, is EINVAL when shorter and EFAULT when unreadable; a struct option reads the rest later.
+    const v = int();
     switch (name) {
-      case SO.SO_REUSEADDR: s.reuseaddr = int() !== 0; return 0;
-      case SO.SO_REUSEPORT: s.reuseport = int() !== 0; return 0;
-      case SO.SO_KEEPALIVE: s.keepalive = int() !== 0; return 0;
-      case SO.SO_BROADCAST: s.broadcast = int() !== 0; return 0;
-      case SO.SO_OOBINLINE: s.oobinline = int() !== 0; return 0;
-      case SO.SO_DONTROUTE: case SO.SO_DEBUG: int(); return 0;
-      // Linux doubles the value to leave room for its bookkeeping, with minimums.
-      // Linux caps the value (as unsigned) at rmem_max/wmem_max, then doubles it for its bookkeeping.
-      case SO.SO_RCVBUF: s.rcvbuf = Math.max(LINUX.minRcvbuf, Math.min(int() >>> 0, LINUX.rmemMax) * 2); return 0;
-      case SO.SO_SNDBUF: s.sndbuf = Math.max(LINUX.minSndbuf, Math.min(int() >>> 0, LINUX.wmemMax) * 2); return 0;
-      case SO.SO_RCVLOWAT: s.rcvlowat = Math.max(1, int()); return 0;
+      case SO.SO_REUSEADDR: s.reuseaddr = v !== 0; return 0;
+      // Only inet sockets have ports to share: turning it on elsewhere is EOPNOTSUPP.
+      case SO.SO_REUSEPORT: if (v !== 0 && s.isUnix) return E.EOPNOTSUPP; s.reuseport = v !== 0; return 0;
+      case SO.SO_KEEPALIVE: s.keepalive = v !== 0; return 0;
+      case SO.SO_BROADCAST: s.broadcast = v !== 0; return 0;
+      case SO.SO_OOBINLINE: s.oobinline = v !== 0; return 0;
+      case SO.SO_DONTROUTE: case SO.SO_DEBUG: return 0;
+      // Linux caps the value (as unsigned) at rmem_max/wmem_max, then doubles it for its bookkeeping, with minimums.
+      case SO.SO_RCVBUF: s.rcvbuf = Math.max(LINUX.minRcvbuf, Math.min(v >>> 0, LINUX.rmemMax) * 2); return 0;
+      case SO.SO_SNDBUF: s.sndbuf = Math.max(LINUX.minSndbuf, Math.min(v >>> 0, LINUX.wmemMax) * 2); return 0;
+      // A negative low-water mark is INT_MAX, 0 is 1.
+      case SO.SO_RCVLOWAT: s.rcvlowat = v < 0 ? 0x7fffffff : Math.max(1, v); return 0;
       case SO.SO_RCVTIMEO: s.rcvtimeo = timeval(); return 0;
       case SO.SO_SNDTIMEO: s.sndtimeo = timeval(); return 0;
       case SO.SO_LINGER:
         need(8);
         // sock_setsockopt: any non-zero l_onoff turns lingering on (read back as 1); turning it off keeps the time.
         if (p.mem.i32(val) === 0) s.linger = { on: 0, secs: s.linger.secs };
-        else s.linger = { on: 1, secs: p.mem.i32(val + 4) };
+        // A negative time is, as an unsigned long, past MAX_SCHEDULE_TIMEOUT: lingering without a limit.
+        else s.linger = { on: 1, secs: p.mem.i32(val + 4) < 0 ? Infinity : p.mem.i32(val + 4) };
         return 0;
       // SO_PASSCRED is for AF_UNIX (and netlink) sockets: sk_may_scm_recv refuses the others.
       case SO.SO_PASSCRED: {
         if (!s.isUnix) return E.EOPNOTSUPP;
-        s.passcred = int() !== 0;
+        s.passcred = v !== 0;
         return 0;
       }
-      case SO.SO_TYPE: case SO.SO_ERROR: case SO.SO_DOMAIN: case SO.SO_PROTOCOL: case SO.SO_ACCEPTCONN: case SO.SO_PEERCRED:
-        return E.ENOPROTOOPT;
+      // SO_TYPE, SO_ERROR, SO_PEERCRED, SO_SNDLOWAT...: read-only, or unknown.
       default: return E.ENOPROTOOPT;
     }
   }
   if (s.isUnix) return E.EOPNOTSUPP;
+  // udp_lib_setsockopt and do_rawv6_setsockopt read an int, then find none of the options socklab models.
+  if (udpLevel(s, level) || raw6Level(s, level)) {
+    int();
+    return E.ENOPROTOOPT;
+  }
   if (level === IPPROTO.IPPROTO_TCP) {
     if (s.kind !== 'stream') return E.ENOPROTOOPT;
-    if (name === TCP_OPT.TCP_NODELAY) { s.nodelay = int() !== 0; return 0; }
-    if (name === TCP_OPT.TCP_MAXSEG || name === TCP_OPT.TCP_CORK || name === TCP_OPT.TCP_KEEPIDLE || name === TCP_OPT.TCP_KEEPINTVL || name === TCP_OPT.TCP_KEEPCNT) {
-      const v = int();
+    // do_tcp_setsockopt reads an int before the name, too.
+    const v = int();
+    switch (name) {
+      case TCP_OPT.TCP_NODELAY: s.nodelay = v !== 0; return 0;
+      case TCP_OPT.TCP_CORK: s.cork = v !== 0; return 0;
       // do_tcp_setsockopt's ranges: TCP_MIN_MSS..MAX_TCP_WINDOW (or 0), MAX_TCP_KEEPIDLE/KEEPINTVL 32767, MAX_TCP_KEEPCNT 127.
-      if (name === TCP_OPT.TCP_MAXSEG) return v !== 0 && (v < 88 || v > 32767) ? E.EINVAL : 0;
-      if (name === TCP_OPT.TCP_KEEPCNT) return v < 1 || v > 127 ? E.EINVAL : 0;
-      if (name !== TCP_OPT.TCP_CORK && (v < 1 || v > 32767)) return E.EINVAL;
-      return 0;
+      case TCP_OPT.TCP_MAXSEG:
+        if (v !== 0 && (v < 88 || v > 32767)) return E.EINVAL;
+        s.usermss = v;
+        return 0;
+      case TCP_OPT.TCP_KEEPIDLE: if (v < 1 || v > 32767) return E.EINVAL; s.keepidle = v; return 0;
+      case TCP_OPT.TCP_KEEPINTVL: if (v < 1 || v > 32767) return E.EINVAL; s.keepintvl = v; return 0;
+      case TCP_OPT.TCP_KEEPCNT: if (v < 1 || v > 127) return E.EINVAL; s.keepcnt = v; return 0;
+      default: return E.ENOPROTOOPT;
     }
-    return E.ENOPROTOOPT;
   }
   // On --net=real a UDP socket's multicast options also go to its Node socket (real/mcast.ts); the values stay in mcastOf for getsockopt.
   const rd = realDgramOf(s);
@@ -94,13 +111,19 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
   const v4Only = (what: string): void => {
     if (rd && s.domain === AF.AF_INET6) rd.rn.fail(E.EOPNOTSUPP, `${what} on an AF_INET6 socket: Node's dgram sets only the IPv6 option there (use IPV6_MULTICAST_*)`);
   };
+  // ipv6_setsockopt hands SOL_IP to the IPv4 code for every socket but a raw one.
+  if (level === IPPROTO.IPPROTO_IP && s.raw && s.domain === AF.AF_INET6) return E.ENOPROTOOPT;
   if (level === IPPROTO.IPPROTO_IP) {
-    // do_ip_setsockopt takes an int, or a single byte when optlen is shorter.
-    const intOrByte = (): number => {
-      if (len >= 4) return int();
+    // do_ip_setsockopt reads its int options before it checks anything else: an int, a single byte when
+    // optlen is shorter, 0 when it is 0 (each option then decides whether that length will do).
+    const INT_OPTS: number[] = [IP_OPT.IP_TOS, IP_OPT.IP_TTL, IP_OPT.IP_HDRINCL, IP_OPT.IP_PKTINFO, IP_OPT.IP_RECVERR, IP_OPT.IP_RECVTTL, IP_OPT.IP_MULTICAST_TTL, IP_OPT.IP_MULTICAST_LOOP, IP_OPT.IP_MULTICAST_ALL];
+    let v = 0;
+    if (INT_OPTS.includes(name) && len >= 1) {
+      if (val === 0) return E.EFAULT;
+      v = len >= 4 ? p.mem.i32(val) : p.mem.read(val, 1)[0]!;
+    }
+    const atLeastByte = (): void => {
       if (len < 1) throw new Errno(E.EINVAL);
-      if (val === 0) throw new Errno(E.EFAULT);
-      return p.mem.read(val, 1)[0]!;
     };
     const dgramOnly = (): void => {
       if (s.kind === 'stream') throw new Errno(E.EINVAL);
@@ -108,7 +131,7 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     switch (name) {
       case IP_OPT.IP_MULTICAST_TTL: {
         dgramOnly();
-        const v = intOrByte();
+        atLeastByte();
         if (v < -1 || v > 255) return E.EINVAL;
         v4Only('IP_MULTICAST_TTL');
         rd?.setMulticastTTL(v === -1 ? 1 : v);
@@ -116,14 +139,17 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         return 0;
       }
       case IP_OPT.IP_MULTICAST_LOOP: {
-        const on = intOrByte() !== 0;
+        atLeastByte();
+        const on = v !== 0;
         v4Only('IP_MULTICAST_LOOP');
         rd?.setMulticastLoop(on);
         mcastOf(s).loop = on;
         return 0;
       }
       case IP_OPT.IP_MULTICAST_ALL: {
-        const on = intOrByte() !== 0;
+        atLeastByte();
+        if (v !== 0 && v !== 1) return E.EINVAL;
+        const on = v === 1;
         // Node has no IP_MULTICAST_ALL; 1 is Linux's default, so only turning it off cannot be carried.
         if (rd && !on) rd.rn.fail(E.EOPNOTSUPP, "IP_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
         mcastOf(s).all = on;
@@ -153,10 +179,10 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         return 0;
       }
       case IP_OPT.IP_ADD_MEMBERSHIP: case IP_OPT.IP_DROP_MEMBERSHIP: {
-        // An ip_mreq, or an ip_mreqn when long enough; TCP sockets have no memberships (EPROTO).
+        // TCP sockets have no memberships (EPROTO, checked first); then an ip_mreq, or an ip_mreqn when long enough.
+        if (s.kind === 'stream') return E.EPROTO;
         if (len < 8) return E.EINVAL;
         if (val === 0) return E.EFAULT;
-        if (s.kind === 'stream') return E.EPROTO;
         const group = ipText(p.mem.read(val, 4));
         const ifAddr = ipText(p.mem.read(val + 4, 4));
         const index = len >= 12 ? p.mem.i32(val + 8) : 0;
@@ -179,33 +205,42 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       }
     }
     if (name === IP_OPT.IP_PKTINFO || name === IP_OPT.IP_RECVTTL) {
-      // do_ip_setsockopt: an int, or a byte when shorter; no value at all reads as 0 (off).
-      const on = len > 0 && intOrByte() !== 0;
+      // No value at all reads as 0 (off).
+      const on = v !== 0;
       // Node's dgram reports neither a datagram's destination nor its TTL: a real socket cannot honour them.
       if (rd && on) rd.rn.fail(E.EOPNOTSUPP, `${name === IP_OPT.IP_PKTINFO ? 'IP_PKTINFO' : 'IP_RECVTTL'} on --net=real: Node's dgram reports neither a datagram's destination address, interface nor TTL`);
       if (name === IP_OPT.IP_PKTINFO) s.pktinfo = on;
       else s.recvttl = on;
       return 0;
     }
-    if (name === IP_OPT.IP_TTL) { const v = intOrByte(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
+    if (name === IP_OPT.IP_TTL) { atLeastByte(); if (v < -1 || v === 0 || v > 255) return E.EINVAL; s.ttl = v === -1 ? 64 : v; return 0; }
     // No length check for these: an empty value reads as 0.
-    if (name === IP_OPT.IP_TOS || name === IP_OPT.IP_RECVERR) { if (len > 0) intOrByte(); return 0; }
+    if (name === IP_OPT.IP_TOS) return 0;
+    if (name === IP_OPT.IP_RECVERR) { s.recverr = v !== 0; return 0; }
     if (name === IP_OPT.IP_HDRINCL) {
       if (!s.raw) return E.ENOPROTOOPT;
-      s.hdrincl = int() !== 0;
+      s.hdrincl = v !== 0;
       return 0;
     }
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IPV6) {
     if (s.domain !== AF.AF_INET6) return E.ENOPROTOOPT;
+    // do_ipv6_setsockopt reads an int first whenever optlen holds one (EFAULT if it cannot), whatever the
+    // option; a NULL value or a shorter length reads as 0, and each int option then wants a whole int.
+    const v = val !== 0 && len >= 4 ? p.mem.i32(val) : 0;
+    const whole = (): void => {
+      if (len < 4) throw new Errno(E.EINVAL);
+    };
     if (name === IPV6_OPT.IPV6_V6ONLY) {
-      if (s.local) return E.EINVAL;
-      s.v6only = int() !== 0;
+      whole();
+      // Only before bind: a raw socket counts as bound from the start (its inet_num is the protocol).
+      if (s.local || s.raw) return E.EINVAL;
+      s.v6only = v !== 0;
       return 0;
     }
     if (name === IPV6_OPT.IPV6_UNICAST_HOPS) {
-      const v = int();
+      whole();
       if (v < -1 || v > 255) return E.EINVAL;
       s.hops6 = v;
       return 0;
@@ -221,41 +256,45 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       return 0;
     }
     if (name === IPV6_OPT.IPV6_RECVPKTINFO || name === IPV6_OPT.IPV6_RECVHOPLIMIT) {
-      // do_ipv6_setsockopt: an int (shorter is EINVAL), any non-zero value on.
-      const on = int() !== 0;
+      // Any non-zero value is on.
+      whole();
+      const on = v !== 0;
       if (rd && on) rd.rn.fail(E.EOPNOTSUPP, `${name === IPV6_OPT.IPV6_RECVPKTINFO ? 'IPV6_RECVPKTINFO' : 'IPV6_RECVHOPLIMIT'} on --net=real: Node's dgram reports neither a datagram's destination address, interface nor hop limit`);
       if (name === IPV6_OPT.IPV6_RECVPKTINFO) s.recvpktinfo6 = on;
       else s.recvhoplimit6 = on;
       return 0;
     }
-    if (name === IPV6_OPT.IPV6_RECVERR) { int(); return 0; }
+    if (name === IPV6_OPT.IPV6_RECVERR) { whole(); s.recverr6 = v !== 0; return 0; }
     switch (name) {
+      // A TCP socket has no multicast hop limit or interface: ENOPROTOOPT, before the length.
       case IPV6_OPT.IPV6_MULTICAST_HOPS: {
-        if (s.kind === 'stream') return E.EINVAL;
-        const v = int();
+        if (s.kind === 'stream') return E.ENOPROTOOPT;
+        whole();
         if (v < -1 || v > 255) return E.EINVAL;
         rd?.setMulticastTTL(v === -1 ? 1 : v);
         mcastOf(s).hops = v === -1 ? 1 : v;
         return 0;
       }
       case IPV6_OPT.IPV6_MULTICAST_LOOP: {
-        const v = int();
+        whole();
         if (v !== 0 && v !== 1) return E.EINVAL;
         rd?.setMulticastLoop(v === 1);
         mcastOf(s).loop6 = v === 1;
         return 0;
       }
       case IPV6_OPT.IPV6_MULTICAST_IF: {
-        if (s.kind === 'stream') return E.EINVAL;
-        const v = int();
+        if (s.kind === 'stream') return E.ENOPROTOOPT;
+        whole();
         if (rd) realMulticastIf6(rd, v);
         else if (v !== 0 && !ifaceOfIndex(v)) return E.ENODEV;
         mcastOf(s).if6 = v;
         return 0;
       }
       case IPV6_OPT.IPV6_ADD_MEMBERSHIP: case IPV6_OPT.IPV6_DROP_MEMBERSHIP: {
-        need(20);
+        // An ipv6_mreq; TCP sockets have none (EPROTO, after the length).
+        if (len < 20) return E.EINVAL;
         if (s.kind === 'stream') return E.EPROTO;
+        if (val === 0) return E.EFAULT;
         const group = ipText(p.mem.read(val, 16));
         const index = p.mem.i32(val + 16);
         if (rd) {
@@ -269,7 +308,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
           if (!iface) return E.ENODEV;
           join(s, group, iface);
         } else {
-          if (!iface || !/^ff/i.test(group)) return E.EADDRNOTAVAIL;
+          // ipv6_sock_mc_drop: a unicast group is EINVAL, a group not joined there EADDRNOTAVAIL.
+          if (!/^ff/i.test(group)) return E.EINVAL;
+          if (!iface) return E.EADDRNOTAVAIL;
           leave(s, group, iface);
         }
         return 0;
@@ -282,25 +323,37 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
 
 export function getsockopt(p: Process, fd: number, level: number, name: number, val: number, lenPtr: number): number {
   const s = sockOf(p, fd);
+  // The level is dispatched before optlen is read: one the socket has no handler for fails first.
+  // ip_getsockopt answers a level it does not know with EOPNOTSUPP, ipv6_getsockopt with ENOPROTOOPT;
+  // an AF_UNIX socket has SOL_SOCKET only (sock_no_getsockopt).
+  const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
+  if (level !== SOL.SOL_SOCKET) {
+    if (s.isUnix) return E.EOPNOTSUPP;
+    // do_raw_getsockopt knows ICMP_FILTER only (not modelled), and says so before it reads optlen.
+    if (level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET) return E.ENOPROTOOPT;
+    const known = udpLevel(s, level) || raw6Level(s, level) || (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
+    if (!known) return unknownLevel;
+  }
   if (lenPtr === 0) return E.EFAULT;
   const cap = p.mem.i32(lenPtr);
   if (cap < 0) return E.EINVAL;
-  if (val === 0 && cap > 0) return E.EFAULT;
-  // ip_getsockopt answers a level it does not know with EOPNOTSUPP, ipv6_getsockopt with ENOPROTOOPT.
-  const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
-  const putInt = (v: number): number => {
+  // The value is found (or the option refused) before it is copied out: a NULL or bad optval is EFAULT
+  // only for an option that exists and only when there is something to copy.
+  const r = optionValue(s, level, name, cap);
+  if (typeof r === 'number') return r;
+  const n = Math.min(cap, r.length);
+  if (n > 0 && val === 0) return E.EFAULT;
+  if (n > 0) p.mem.write(val, r.subarray(0, n));
+  p.mem.setU32(lenPtr, n);
+  return 0;
+}
+
+/** An option's bytes as getsockopt hands them out (before cutting to the caller's length), or an errno. */
+function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, cap: number): Uint8Array | number {
+  const int = (v: number): Uint8Array => {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setInt32(0, v, true);
-    const n = Math.min(cap, 4);
-    p.mem.write(val, b.subarray(0, n));
-    p.mem.setU32(lenPtr, n);
-    return 0;
-  };
-  const putBytes = (b: Uint8Array): number => {
-    const n = Math.min(cap, b.length);
-    p.mem.write(val, b.subarray(0, n));
-    p.mem.setU32(lenPtr, n);
-    return 0;
+    return b;
   };
   const tv = (ns: number): Uint8Array => {
     const b = new Uint8Array(16);
@@ -312,21 +365,21 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   };
   if (level === SOL.SOL_SOCKET) {
     switch (name) {
-      case SO.SO_TYPE: return putInt(s.type);
-      case SO.SO_DOMAIN: return putInt(s.domain);
-      case SO.SO_PROTOCOL: return putInt(s.protocolNumber);
-      case SO.SO_ACCEPTCONN: return putInt(s.state === 'listening' ? 1 : 0);
+      case SO.SO_TYPE: return int(s.type);
+      case SO.SO_DOMAIN: return int(s.domain);
+      case SO.SO_PROTOCOL: return int(s.protocolNumber);
+      case SO.SO_ACCEPTCONN: return int(s.state === 'listening' ? 1 : 0);
       case SO.SO_ERROR: {
         const e = s.soError;
         s.soError = 0;
-        return putInt(e);
+        return int(e);
       }
-      case SO.SO_REUSEADDR: return putInt(s.reuseaddr ? 1 : 0);
-      case SO.SO_REUSEPORT: return putInt(s.reuseport ? 1 : 0);
-      case SO.SO_KEEPALIVE: return putInt(s.keepalive ? 1 : 0);
-      case SO.SO_BROADCAST: return putInt(s.broadcast ? 1 : 0);
-      case SO.SO_OOBINLINE: return putInt(s.oobinline ? 1 : 0);
-      case SO.SO_PASSCRED: return s.isUnix ? putInt(s.passcred ? 1 : 0) : E.EOPNOTSUPP;
+      case SO.SO_REUSEADDR: return int(s.reuseaddr ? 1 : 0);
+      case SO.SO_REUSEPORT: return int(s.reuseport ? 1 : 0);
+      case SO.SO_KEEPALIVE: return int(s.keepalive ? 1 : 0);
+      case SO.SO_BROADCAST: return int(s.broadcast ? 1 : 0);
+      case SO.SO_OOBINLINE: return int(s.oobinline ? 1 : 0);
+      case SO.SO_PASSCRED: return s.isUnix ? int(s.passcred ? 1 : 0) : E.EOPNOTSUPP;
       case SO.SO_PEERCRED: {
         // struct ucred of the peer as connect/listen/socketpair recorded it; {0, -1, -1} without one (TCP, unconnected).
         const c = s.peercred ?? UNKNOWN_CRED;
@@ -335,63 +388,80 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
         dv.setInt32(0, c.pid, true);
         dv.setUint32(4, c.uid >>> 0, true);
         dv.setUint32(8, c.gid >>> 0, true);
-        return putBytes(b);
+        return b;
       }
-      case SO.SO_RCVBUF: return putInt(s.rcvbuf);
-      case SO.SO_SNDBUF: return putInt(s.sndbuf);
-      case SO.SO_RCVLOWAT: return putInt(s.rcvlowat);
-      case SO.SO_SNDLOWAT: return putInt(1);
-      case SO.SO_DONTROUTE: case SO.SO_DEBUG: return putInt(0);
-      case SO.SO_RCVTIMEO: return putBytes(tv(s.rcvtimeo));
-      case SO.SO_SNDTIMEO: return putBytes(tv(s.sndtimeo));
+      case SO.SO_RCVBUF: return int(s.rcvbuf);
+      case SO.SO_SNDBUF: return int(s.sndbuf);
+      case SO.SO_RCVLOWAT: return int(s.rcvlowat);
+      case SO.SO_SNDLOWAT: return int(1);
+      case SO.SO_DONTROUTE: case SO.SO_DEBUG: return int(0);
+      case SO.SO_RCVTIMEO: return tv(s.rcvtimeo);
+      case SO.SO_SNDTIMEO: return tv(s.sndtimeo);
       case SO.SO_LINGER: {
         const b = new Uint8Array(8);
         const dv = new DataView(b.buffer);
         dv.setInt32(0, s.linger.on, true);
-        dv.setInt32(4, s.linger.secs, true);
-        return putBytes(b);
+        // Without a limit, sk_lingertime is MAX_SCHEDULE_TIMEOUT, read back as (int)(LONG_MAX / HZ).
+        dv.setInt32(4, s.linger.secs === Infinity ? LINGER_FOREVER : s.linger.secs, true);
+        return b;
       }
       default: return E.ENOPROTOOPT;
     }
   }
-  if (s.isUnix) return E.EOPNOTSUPP;
   if (level === IPPROTO.IPPROTO_TCP) {
-    if (s.kind !== 'stream') return unknownLevel;
-    if (name === TCP_OPT.TCP_NODELAY) return putInt(s.nodelay ? 1 : 0);
-    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : 536);
-    return E.ENOPROTOOPT;
+    switch (name) {
+      case TCP_OPT.TCP_NODELAY: return int(s.nodelay ? 1 : 0);
+      // tcp_getsockopt: the MSS in use; before a connection (CLOSE, LISTEN) the one TCP_MAXSEG asked for, if any.
+      case TCP_OPT.TCP_MAXSEG: return int(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : s.usermss || 536);
+      case TCP_OPT.TCP_CORK: return int(s.cork ? 1 : 0);
+      case TCP_OPT.TCP_KEEPIDLE: return int(s.keepidle);
+      case TCP_OPT.TCP_KEEPINTVL: return int(s.keepintvl);
+      case TCP_OPT.TCP_KEEPCNT: return int(s.keepcnt);
+      default: return E.ENOPROTOOPT;
+    }
   }
   if (level === IPPROTO.IPPROTO_IP) {
-    if (name === IP_OPT.IP_TTL) return putInt(s.ttl);
-    if (name === IP_OPT.IP_TOS) return putInt(0);
-    if (name === IP_OPT.IP_HDRINCL) return putInt(s.hdrincl ? 1 : 0);
-    // ip_getsockopt gives these as one byte when the caller's buffer is shorter than an int.
-    const intOrByte = (v: number): number => {
-      if (cap < 4 && cap > 0 && v >= 0 && v <= 255) return putBytes(new Uint8Array([v]));
-      return putInt(v);
-    };
+    // do_ip_getsockopt gives its int options as one byte when the caller's buffer is shorter than an int.
+    const intOrByte = (v: number): Uint8Array => (cap < 4 && cap > 0 && v >= 0 && v <= 255 ? new Uint8Array([v]) : int(v));
     const m = mcastOf(s);
-    if (name === IP_OPT.IP_PKTINFO) return intOrByte(s.pktinfo ? 1 : 0);
-    if (name === IP_OPT.IP_RECVTTL) return intOrByte(s.recvttl ? 1 : 0);
-    if (name === IP_OPT.IP_MULTICAST_TTL) return intOrByte(m.ttl);
-    if (name === IP_OPT.IP_MULTICAST_LOOP) return intOrByte(m.loop ? 1 : 0);
-    if (name === IP_OPT.IP_MULTICAST_ALL) return intOrByte(m.all ? 1 : 0);
-    if (name === IP_OPT.IP_MULTICAST_IF) return putBytes(ipBytes(m.ifAddr));
-    return E.ENOPROTOOPT;
+    switch (name) {
+      case IP_OPT.IP_TTL: return intOrByte(s.ttl);
+      case IP_OPT.IP_TOS: return intOrByte(0);
+      case IP_OPT.IP_HDRINCL: return intOrByte(s.hdrincl ? 1 : 0);
+      case IP_OPT.IP_RECVERR: return intOrByte(s.recverr ? 1 : 0);
+      case IP_OPT.IP_PKTINFO: return intOrByte(s.pktinfo ? 1 : 0);
+      case IP_OPT.IP_RECVTTL: return intOrByte(s.recvttl ? 1 : 0);
+      case IP_OPT.IP_MULTICAST_TTL: return intOrByte(m.ttl);
+      case IP_OPT.IP_MULTICAST_LOOP: return intOrByte(m.loop ? 1 : 0);
+      case IP_OPT.IP_MULTICAST_ALL: return intOrByte(m.all ? 1 : 0);
+      case IP_OPT.IP_MULTICAST_IF: return ipBytes(m.ifAddr);
+      default: return E.ENOPROTOOPT;
+    }
   }
-  if (level === IPPROTO.IPPROTO_IPV6) {
-    if (s.domain !== AF.AF_INET6) return unknownLevel;
-    if (name === IPV6_OPT.IPV6_V6ONLY) return putInt(s.v6only ? 1 : 0);
+  // SOL_UDP, SOL_RAW: none of their options is modelled.
+  if (level !== IPPROTO.IPPROTO_IPV6) return E.ENOPROTOOPT;
+  switch (name) {
+    case IPV6_OPT.IPV6_V6ONLY: return int(s.v6only ? 1 : 0);
     // The socket's hop limit, or the default (64) while it is -1 (ip6_sk_dst_hoplimit).
-    if (name === IPV6_OPT.IPV6_UNICAST_HOPS) return putInt(s.hops6 < 0 ? 64 : s.hops6);
-    if (name === IPV6_OPT.IPV6_RECVPKTINFO) return putInt(s.recvpktinfo6 ? 1 : 0);
-    if (name === IPV6_OPT.IPV6_RECVHOPLIMIT) return putInt(s.recvhoplimit6 ? 1 : 0);
-    if (name === IPV6_OPT.IPV6_MULTICAST_HOPS) return putInt(mcastOf(s).hops);
-    if (name === IPV6_OPT.IPV6_MULTICAST_LOOP) return putInt(mcastOf(s).loop6 ? 1 : 0);
-    if (name === IPV6_OPT.IPV6_MULTICAST_IF) return putInt(mcastOf(s).if6);
-    return E.ENOPROTOOPT;
+    case IPV6_OPT.IPV6_UNICAST_HOPS: return int(s.hops6 < 0 ? 64 : s.hops6);
+    case IPV6_OPT.IPV6_RECVPKTINFO: return int(s.recvpktinfo6 ? 1 : 0);
+    case IPV6_OPT.IPV6_RECVHOPLIMIT: return int(s.recvhoplimit6 ? 1 : 0);
+    case IPV6_OPT.IPV6_RECVERR: return int(s.recverr6 ? 1 : 0);
+    case IPV6_OPT.IPV6_MULTICAST_HOPS: return int(mcastOf(s).hops);
+    case IPV6_OPT.IPV6_MULTICAST_LOOP: return int(mcastOf(s).loop6 ? 1 : 0);
+    case IPV6_OPT.IPV6_MULTICAST_IF: return int(mcastOf(s).if6);
+    default: return E.ENOPROTOOPT;
   }
-  return unknownLevel;
+}
+
+/** SOL_UDP on a UDP socket (udp_lib_setsockopt/getsockopt). */
+function udpLevel(s: ReturnType<typeof sockOf>, level: number): boolean {
+  return level === IPPROTO.IPPROTO_UDP && s.kind === 'dgram' && !s.isUnix && !s.raw && !s.ping;
+}
+
+/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM, IPV6_HDRINCL, not modelled). */
+function raw6Level(s: ReturnType<typeof sockOf>, level: number): boolean {
+  return level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET6;
 }
 
 /** A virtual host's interface by index: 1 is lo, 2 its LAN interface. */
