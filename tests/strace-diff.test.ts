@@ -337,6 +337,9 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb5_records', perProcess: true },
   { name: 'tb5_localaddr' },
   { name: 'tb5_udplimits' },
+  // Round 6 (tests/c/tb6_*.c).
+  { name: 'tb6_http', perProcess: true },
+  { name: 'tb6_inetd', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
