@@ -97,6 +97,8 @@ export function normalise(line: string): string {
     .replace(/(sun_path="\/tmp\/socklab-[\w-]+?)-\d+\.sock"/g, '$1-PID.sock"')
     // The same in an abstract name (machine-wide, so it carries the pid, zero-padded to a fixed length).
     .replace(/(sun_path=@"socklab-[\w-]+?-)\d+"/g, '$1PID"')
+    // An autobound AF_UNIX name (bind with only the family): five hex digits the kernel picks.
+    .replace(/sun_path=@"[0-9a-f]{5}"/g, 'sun_path=@"AUTOBIND"')
     // Control messages: cmsghdr is 12 bytes on wasm32, 16 on x86-64 (strace prints the tracee's sizes).
     .replace(/cmsg_len=\d+/g, 'cmsg_len=N')
     .replace(/msg_controllen=[1-9]\d*/g, 'msg_controllen=N')
@@ -341,6 +343,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb6_http', perProcess: true },
   { name: 'tb6_inetd', perProcess: true },
   { name: 'tb6_nbaccept', select: true },
+  { name: 'tb6_unixstream', perProcess: true },
   // Not tb6_tcpconnect: glibc's getaddrinfo with AF_UNSPEC asks the kernel itself (an AF_NETLINK socket for the
   // interfaces' addresses, a UDP socket connect()ed to each result to sort them, RFC 3484), which wasi-libc does not.
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
