@@ -345,6 +345,7 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb6_nbaccept', select: true },
   { name: 'tb6_unixstream', perProcess: true },
   { name: 'tb6_stopsrv', perProcess: true },
+  { name: 'tb6_tcpopts' },
   // Not tb6_tcpconnect: glibc's getaddrinfo with AF_UNSPEC asks the kernel itself (an AF_NETLINK socket for the
   // interfaces' addresses, a UDP socket connect()ed to each result to sort them, RFC 3484), which wasi-libc does not.
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing

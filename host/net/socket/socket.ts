@@ -168,6 +168,12 @@ export class Socket implements OpenFile {
   keepalive = false;
   broadcast = false;
   nodelay = false;
+  /** TCP_CORK, TCP_MAXSEG's user_mss (0: none) and the keepalive timers (tcp_keepalive_time/intvl/probes defaults), kept for getsockopt. */
+  cork = false;
+  userMss = 0;
+  keepIdle = 7200;
+  keepIntvl = 75;
+  keepCnt = 9;
   v6only = false;
   oobinline = false;
   linger: { on: number; secs: number } = { on: 0, secs: 0 };
@@ -242,6 +248,11 @@ export class Socket implements OpenFile {
       c.rcvbuf = l.rcvbuf;
       c.sndbuf = l.sndbuf;
       c.nodelay = l.nodelay;
+      c.cork = l.cork;
+      c.userMss = l.userMss;
+      c.keepIdle = l.keepIdle;
+      c.keepIntvl = l.keepIntvl;
+      c.keepCnt = l.keepCnt;
       c.rcvtimeo = l.rcvtimeo;
       c.sndtimeo = l.sndtimeo;
       c.keepalive = l.keepalive;

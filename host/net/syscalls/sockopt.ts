@@ -81,9 +81,18 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     if (name === TCP_OPT.TCP_MAXSEG || name === TCP_OPT.TCP_CORK || name === TCP_OPT.TCP_KEEPIDLE || name === TCP_OPT.TCP_KEEPINTVL || name === TCP_OPT.TCP_KEEPCNT) {
       const v = int();
       // do_tcp_setsockopt's ranges: TCP_MIN_MSS..MAX_TCP_WINDOW (or 0), MAX_TCP_KEEPIDLE/KEEPINTVL 32767, MAX_TCP_KEEPCNT 127.
-      if (name === TCP_OPT.TCP_MAXSEG) return v !== 0 && (v < 88 || v > 32767) ? E.EINVAL : 0;
-      if (name === TCP_OPT.TCP_KEEPCNT) return v < 1 || v > 127 ? E.EINVAL : 0;
-      if (name !== TCP_OPT.TCP_CORK && (v < 1 || v > 32767)) return E.EINVAL;
+      if (name === TCP_OPT.TCP_MAXSEG) {
+        if (v !== 0 && (v < 88 || v > 32767)) return E.EINVAL;
+        s.userMss = v;
+      } else if (name === TCP_OPT.TCP_CORK) s.cork = v !== 0;
+      else if (name === TCP_OPT.TCP_KEEPCNT) {
+        if (v < 1 || v > 127) return E.EINVAL;
+        s.keepCnt = v;
+      } else {
+        if (v < 1 || v > 32767) return E.EINVAL;
+        if (name === TCP_OPT.TCP_KEEPIDLE) s.keepIdle = v;
+        else s.keepIntvl = v;
+      }
       return 0;
     }
     return E.ENOPROTOOPT;
@@ -358,7 +367,12 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   if (level === IPPROTO.IPPROTO_TCP) {
     if (s.kind !== 'stream') return unknownLevel;
     if (name === TCP_OPT.TCP_NODELAY) return putInt(s.nodelay ? 1 : 0);
-    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : 536);
+    // do_tcp_getsockopt: mss_cache, or before a connection (TCP_CLOSE, TCP_LISTEN) the user_mss TCP_MAXSEG set.
+    if (name === TCP_OPT.TCP_MAXSEG) return putInt(s.state === 'connected' ? (vhost(s) === s.peer?.host ? 65483 : 1448) : s.userMss || 536);
+    if (name === TCP_OPT.TCP_CORK) return putInt(s.cork ? 1 : 0);
+    if (name === TCP_OPT.TCP_KEEPIDLE) return putInt(s.keepIdle);
+    if (name === TCP_OPT.TCP_KEEPINTVL) return putInt(s.keepIntvl);
+    if (name === TCP_OPT.TCP_KEEPCNT) return putInt(s.keepCnt);
     return E.ENOPROTOOPT;
   }
   if (level === IPPROTO.IPPROTO_IP) {
