@@ -346,6 +346,8 @@ const PROGRAMS: readonly { name: string; runs?: boolean; counts?: boolean; unord
   { name: 'tb6_unixstream', perProcess: true },
   { name: 'tb6_stopsrv', perProcess: true },
   { name: 'tb6_tcpopts' },
+  // How often the nonblocking sender finds its buffer full (and polls for POLLOUT) is the buffers' and the receiver's timing.
+  { name: 'tb6_bulk', perProcess: true, runs: true },
   // Not tb6_tcpconnect: glibc's getaddrinfo with AF_UNSPEC asks the kernel itself (an AF_NETLINK socket for the
   // interfaces' addresses, a UDP socket connect()ed to each result to sort them, RFC 3484), which wasi-libc does not.
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
@@ -402,15 +404,16 @@ describe('trace format against real strace', () => {
       native = native.map((l) => l.replace(/= \d{4,}$/, '= N'));
       ours = ours.map((l) => l.replace(/= \d{4,}$/, '= N'));
     }
-    if (prog.runs) {
-      native = squeeze(native);
-      ours = squeeze(ours);
-    }
     if (by) {
       const rankOf = (l: string): number => Number(/^#(\d+)/.exec(l)![1]);
       // A stable sort: each process's lines stay in their order.
       native = native.sort((a, b) => rankOf(a) - rankOf(b));
       ours = ours.sort((a, b) => rankOf(a) - rankOf(b));
+    }
+    // After the sort: a process's run of equal lines is one however other processes' lines cut it.
+    if (prog.runs) {
+      native = squeeze(native);
+      ours = squeeze(ours);
     }
     if (prog.unordered) {
       native = native.sort();
