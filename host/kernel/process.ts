@@ -222,12 +222,12 @@ export class Process implements Waiter {
     this.exports = ex;
     this.fuelGlobal = ex.socklab_fuel;
     this.mem = new GuestMemory(ex.memory);
-    // The Asyncify stack lives in pages grown past the guest's initial memory:
-    // wasi-libc's malloc starts its heap at __heap_base and grows with sbrk,
-    // which always returns memory above the current size, so it never hands
-    // out this region.
-    const before = ex.memory.grow(ASYNCIFY_PAGES);
-    this.asyncData = before * PAGE;
+    // The Asyncify stack's pages are grown at the first unwind (asyncRegion), not here: an older wasi-libc's
+    // malloc (Debian's 2022 one) takes all of the memory there is at its first call, from __heap_base up, as its
+    // initial heap, so pages grown before the guest's first malloc would be handed out and overwritten by the
+    // next unwind (tests/c/tb6_bulk.c). Grown later they are above that heap, and sbrk always returns memory
+    // above the current size.
+    this.asyncData = 0;
     // A new process past the run's memory budget does not start (the first slice ends it), as the per-process limit.
     const total = this.kernel.limits.maxTotalMemory;
     if (!this.kernel.memoryFits(this.mem.size)) {
@@ -244,6 +244,15 @@ export class Process implements Waiter {
     const size = this.mem === RELEASED || this.mem === undefined ? 0 : this.mem.size;
     this.kernel.memoryHeld += size - this.memAccounted;
     this.memAccounted = size;
+  }
+
+  /** The Asyncify stack of the main frames: pages grown past the guest's memory at the first unwind, kept for good. */
+  private asyncRegion(): number {
+    if (this.asyncData === 0) {
+      this.asyncData = this.mem.memory.grow(ASYNCIFY_PAGES) * PAGE;
+      this.accountMemory();
+    }
+    return this.asyncData;
   }
 
   /** Takes over an exited process's instance (copyFrom overwrites all of its memory and globals). */
@@ -306,8 +315,8 @@ export class Process implements Waiter {
     const k = this.kernel;
     const max = k.limits.maxMemory;
     if (max !== undefined && delta > 0) {
-      // The whole linear memory counts, socklab's Asyncify pages included.
-      const after = this.mem.size + delta * PAGE;
+      // The whole linear memory counts, socklab's Asyncify pages included (reserved before the first unwind grows them).
+      const after = this.mem.size + delta * PAGE + (this.asyncData === 0 ? ASYNCIFY_PAGES * PAGE : 0);
       if (after > max) {
         throw new Killed('SIGKILL', `memory limit exceeded: the guest asked for ${fmtBytes(after)}, the limit is ${fmtBytes(max)}`);
       }
@@ -887,7 +896,7 @@ export class Process implements Waiter {
   }
 
   private unwind(): void {
-    const d = this.hframes.length ? this.hframes[this.hframes.length - 1]!.data : this.asyncData;
+    const d = this.hframes.length ? this.hframes[this.hframes.length - 1]!.data : this.asyncRegion();
     this.mem.setU32(d, d + 8);
     this.mem.setU32(d + 4, d + ASYNCIFY_PAGES * PAGE);
     this.exports.asyncify_start_unwind(d);
@@ -967,7 +976,7 @@ export class Process implements Waiter {
   memoryFootprint(): MemoryFootprint {
     const live = !!this.exports && this.mem !== RELEASED;
     const buf = live ? this.mem.memory.buffer : undefined;
-    const regions = live ? 1 + this.sigRegions.filter((r) => r !== undefined).length : 0;
+    const regions = live ? (this.asyncData === 0 ? 0 : 1) + this.sigRegions.filter((r) => r !== undefined).length : 0;
     let socketBytes = 0;
     const seen = new Set<unknown>();
     for (const [, e] of this.fds.entries()) {

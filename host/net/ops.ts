@@ -26,7 +26,8 @@ function overlaps(a: Socket, b: Socket): boolean {
 
 export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
   // A datagram socket a disconnect left with its bound address and no port may bind again (inet_num is 0).
-  if (s.local && !(s.kind === 'dgram' && !s.isUnix && !s.raw && (s.local as InetAddr).port === 0)) throw new Errno(E.EINVAL);
+  // So may a TCP socket whose listening SHUT_RD gave its port back.
+  if (s.local && !s.portReleased && !(s.kind === 'dgram' && !s.isUnix && !s.raw && (s.local as InetAddr).port === 0)) throw new Errno(E.EINVAL);
   if (s.isUnix) return bindUnix(s, a);
   checkInet6Addrlen(s, addrlen);
   a = unspecAsInet(s, a);
@@ -61,6 +62,7 @@ export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): 
   // inet6_bind: an address that is neither :: nor IPv4-mapped makes the socket IPv6-only.
   if (s.domain === AF.AF_INET6 && !isAny(cand) && !isV4Mapped(cand.ip)) s.v6only = true;
   s.bindPortLock = portLock;
+  s.portReleased = false;
   s.state = 'bound';
 }
 
@@ -97,7 +99,7 @@ export function listen(s: Socket, backlog: number): void {
   if (s.kind === 'dgram') throw new Errno(E.EOPNOTSUPP);
   // inet_listen wants SS_UNCONNECTED; unix_listen TCP_CLOSE or TCP_LISTEN.
   if (s.state === 'connected' || s.state === 'connecting' || s.ss !== 'unconnected') throw new Errno(E.EINVAL);
-  if (!s.local) {
+  if (!s.local || s.portReleased) {
     if (s.isUnix) throw new Errno(E.EINVAL);
     s.autobind();
   }

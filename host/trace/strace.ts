@@ -191,7 +191,11 @@ function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'n
     else if (c === 0x0a) s += '\\n';
     else if (c === 0x09) s += '\\t';
     else if (c === 0x0d) s += '\\r';
+    else if (c === 0x0c) s += '\\f';
+    else if (c === 0x0b) s += '\\v';
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
+    // string_quote: all three octal digits when an octal digit follows, so "\0354" is not read as "\354".
+    else if (i + 1 < n && b[i + 1]! >= 0x30 && b[i + 1]! <= 0x37) s += `\\${c.toString(8).padStart(3, '0')}`;
     else s += `\\${c.toString(8)}`;
   }
   return `${s}"${b.length > max ? '...' : ''}`;

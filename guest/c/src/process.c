@@ -4,6 +4,7 @@
  * child. */
 #define _WASI_EMULATED_PROCESS_CLOCKS
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -14,6 +15,19 @@ SOCKLAB_IMPORT(fork) int __socklab_fork(int *);
 SOCKLAB_IMPORT(wait4) int __socklab_wait4(int, int *, int, void *, int *);
 SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
 SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
+
+/* socklab grows the pages where it saves a suspended call's stack past the
+ * guest's memory at its first blocking call (host/kernel/process.ts). The
+ * malloc of an older wasi-libc (Debian's) takes all the memory there is at
+ * its first call, from __heap_base up, as its initial heap: started before
+ * main, it never takes those pages. The SDK links this object always
+ * (-Wl,-u,__socklab_heap_first in guest/c/sdk.json). Freed at once, the
+ * block goes back to the top chunk, so no address moves. */
+__attribute__((constructor)) void __socklab_heap_first(void) {
+  /* volatile: clang drops a malloc whose block is only freed. */
+  void *volatile p = malloc(1);
+  free(p);
+}
 
 pid_t fork(void) {
   int pid = -1;

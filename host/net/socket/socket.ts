@@ -211,6 +211,11 @@ export class Socket implements OpenFile {
   /** bind() named an address (SOCK_BINDADDR_LOCK) or a port (SOCK_BINDPORT_LOCK): a datagram disconnect keeps them. */
   bindAddrLock = false;
   bindPortLock = false;
+  /**
+   * A listener's SHUT_RD gave back a port bind() did not name (tcp_set_state(TCP_CLOSE) -> inet_put_port: inet_num is 0),
+   * while getsockname still shows it (inet_sport stays): the next listen, connect or bind takes a port afresh.
+   */
+  portReleased = false;
   /** A connected stream or seqpacket socket's data path (undefined for datagram sockets and before a connection). */
   carrier: Carrier | undefined;
   /** Set when the socket lives on the real network (--net=real): its host socket there (for a stream, also its carrier). */
@@ -1064,10 +1069,14 @@ export class Socket implements OpenFile {
     this.notify();
   }
 
-  /** A listener's SHUT_RD: queued connections are reset, the port stays bound. */
+  /** A listener's SHUT_RD: queued connections are reset; the port stays bound only if bind() named it. */
   private stopListening(): void {
     this.resetQueued();
     this.state = 'bound';
+    if (!this.bindPortLock && !this.real && this.local && this.local.family !== 'unnamed') {
+      this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
+      this.portReleased = true;
+    }
     this.notify();
     this.backlogWait.wake();
   }
@@ -1247,6 +1256,10 @@ export class Socket implements OpenFile {
 
   /** Gives an unbound inet socket an ephemeral port (and the wildcard address) before it sends or connects. */
   autobind(): void {
+    if (this.portReleased) {
+      this.local = { ...(this.local as InetAddr), port: 0 };
+      this.portReleased = false;
+    }
     if (this.raw || (this.local && (this.local as InetAddr).port !== 0)) return;
     const v6 = this.domain === AF.AF_INET6;
     const kept = this.local as InetAddr | undefined;
