@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
@@ -177,7 +177,20 @@ const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_SOCKTYPE: 'ai_socktype not supported', EAI_SERVICE: 'Servname not supported for ai_socktype', EAI_ADDRFAMILY: 'Address family for hostname not supported',
   EAI_MEMORY: 'Memory allocation failure', EAI_SYSTEM: 'System error', EAI_OVERFLOW: 'Argument buffer overflow',
 };
-const OPTNAMES: Readonly<Record<number, Readonly<Record<string, number>>>> = { [SOL.SOL_SOCKET]: SO, [IPPROTO.IPPROTO_TCP]: TCP_OPT, [IPPROTO.IPPROTO_IP]: IP_OPT, [IPPROTO.IPPROTO_IPV6]: IPV6_OPT };
+/** Each level's option names and the prefix strace gives one it does not know (0x3e7 and the comment UDP_???); other levels' names print as numbers. */
+const OPTNAMES: Readonly<Record<number, { names: Readonly<Record<string, number>>; prefix: string }>> = {
+  [SOL.SOL_SOCKET]: { names: SO, prefix: 'SO' }, [IPPROTO.IPPROTO_TCP]: { names: TCP_OPT, prefix: 'TCP' }, [IPPROTO.IPPROTO_IP]: { names: IP_OPT, prefix: 'IP' },
+  [IPPROTO.IPPROTO_IPV6]: { names: IPV6_OPT, prefix: 'IPV6' }, [SOL.SOL_UDP]: { names: UDP_OPT, prefix: 'UDP' }, [SOL.SOL_RAW]: { names: RAW_OPT, prefix: 'RAW' },
+};
+/**
+ * SOL_SOCKET options strace 6.1 decodes as an int: setsockopt shows the address when fewer than 4 bytes are given and
+ * the int from 4 on (`[1], 64`); getsockopt shows fewer than 4 bytes in \x escapes (`"\x00"`, SO_ERROR's too).
+ * Other options' values print as any string (`"\1\0\0"`), as strace -f shows them on x86-64.
+ */
+const SO_INT: ReadonlySet<number> = new Set([
+  SO.SO_DEBUG, SO.SO_REUSEADDR, SO.SO_DONTROUTE, SO.SO_BROADCAST, SO.SO_SNDBUF, SO.SO_RCVBUF, SO.SO_KEEPALIVE,
+  SO.SO_OOBINLINE, SO.SO_REUSEPORT, SO.SO_PASSCRED, SO.SO_RCVLOWAT, SO.SO_SNDLOWAT, SO.SO_ACCEPTCONN,
+]);
 
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
@@ -474,14 +487,37 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
   const splitAt = (def: SyscallDef): number => shapeOf(def).split;
-  /** An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6 prints it. */
+  /**
+   * An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6.1's print_setsockopt and
+   * print_getsockopt print it: the few structures it knows, else an int when the length is exactly 4 and the bytes
+   * (`"\\1\\0\\0"`, `""` for none) otherwise; the address where it cannot read them (a NULL, a bad pointer, a
+   * negative length, a structure's length too short). SO_RCVTIMEO/SO_SNDTIMEO are decoded (docs/trace-format.md).
+   */
   const sockoptVal = (p: Process, level: number, name: number, v: number, len: number, got = false): string => {
     if (!v) return 'NULL';
-    if (got && len <= 0) return hexp(v);
+    if (len < 0 || (got && len === 0)) return hexp(v);
     const mem = p.mem;
+    const bytes = (hex: 'none' | 'all'): string => (hex === 'all' ? quote(mem.view(v, Math.min(len, max + 1)), max, 'all') : q(mem.view(v, Math.min(len, max + 1)), max));
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
+    if (got) {
+      // struct linger and struct ucred cut short: the fields that fit, a field cut in its bytes (MAYBE_PRINT_FIELD_LEN).
+      const fields = (names: readonly string[], show: (i: number, x: number) => string): string => {
+        const n = Math.min(len, names.length * 4);
+        const out: string[] = [];
+        for (let i = 0; i * 4 < n; i++) out.push(`${names[i]}=${n - i * 4 >= 4 ? show(i, mem.i32(v + i * 4)) : quote(mem.view(v + i * 4, n - i * 4), max, 'all')}`);
+        return `{${out.join(', ')}}`;
+      };
+      if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return fields(['l_onoff', 'l_linger'], (_i, x) => String(x));
+      if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED) return fields(['pid', 'uid', 'gid'], (i, x) => (i ? idText(x >>> 0) : String(x)));
+      // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
+      if (level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len === 4) {
+        const e = mem.i32(v);
+        return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
+      }
+      if (len === 4) return `[${mem.i32(v)}]`;
+      return bytes(level === SOL.SOL_SOCKET && (SO_INT.has(name) || name === SO.SO_ERROR) ? 'all' : 'none');
+    }
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
-    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return ucredAt(mem, v);
     // struct ip_mreq (an ip_mreqn shows as one too, as strace 6 prints it) and struct ipv6_mreq.
     if (level === IPPROTO.IPPROTO_IP && (name === IP_OPT.IP_ADD_MEMBERSHIP || name === IP_OPT.IP_DROP_MEMBERSHIP)) {
       return len >= 8 ? `{imr_multiaddr=inet_addr("${ipText(mem.view(v, 4))}"), imr_interface=inet_addr("${ipText(mem.view(v + 4, 4))}")}` : hexp(v);
@@ -492,14 +528,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const ifname = ({ 1: 'lo', 2: 'eth0' } as Record<number, string>)[ifindex];
       return `{inet_pton(AF_INET6, "${ipText(mem.view(v, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifname ? `if_nametoindex("${ifname}")` : ifindex}}`;
     }
-    // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
-    if (got && level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
-      const e = mem.i32(v);
-      return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
-    }
-    // getsockopt: an int when 4 bytes came back, else the bytes; setsockopt: an int from 4 bytes on, the pointer below.
-    if (got) return len === 4 ? `[${mem.i32(v)}]` : q(mem.view(v, Math.min(len, max + 1)), max);
-    return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
+    if (level === SOL.SOL_SOCKET && SO_INT.has(name)) return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
+    return len === 4 ? `[${mem.i32(v)}]` : bytes('none');
   };
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
     let left = limit;
@@ -722,10 +752,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
         case 'sockopt_name': {
           const t = OPTNAMES[args[kindIndex(def, 'sockopt_level')] as number];
-          if (!t) return String(v);
-          const named = nameOf(t, v);
+          if (!t) return String(v >>> 0);
           // strace's rendering of an option it does not know: 0x270f /* SO_??? */.
-          return named !== String(v) ? named : `0x${(v >>> 0).toString(16)} /* ${Object.keys(t)[0]!.split('_')[0]}_??? */`;
+          return xvalName(t.names, v, `${t.prefix}_???`);
         }
         case 'sockopt_val': return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, next);
         case 'sockopt_val_out': {
