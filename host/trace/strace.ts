@@ -11,7 +11,7 @@ import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
@@ -145,7 +145,11 @@ const itimerspecAt = (mem: GuestMemory, a: number): string => {
   const ts = (o: number): string => `{tv_sec=${mem.i64(o)}, tv_nsec=${mem.i32(o + 8)}}`;
   return `{it_interval=${ts(a)}, it_value=${ts(a + 16)}}`;
 };
-const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM, POLLRDHUP } as const;
+/** poll's events in strace's order (xlat/pollflags.in): the bits socklab's poll never reports are named too. */
+const POLL = {
+  POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND: 0x80, POLLWRNORM, POLLWRBAND, POLLMSG: 0x400,
+  POLLREMOVE: 0x1000, POLLRDHUP, POLL_BUSY_LOOP: 0x8000,
+} as const;
 /** WASI fdflags as the Linux open flags fcntl(F_GETFL/F_SETFL) takes. */
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
@@ -531,13 +535,42 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (level === SOL.SOL_SOCKET && SO_INT.has(name)) return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
     return len === 4 ? `[${mem.i32(v)}]` : bytes('none');
   };
+  /**
+   * An iovec array as strace's print_iov: each buffer up to what is left of `limit` (a read's result), NULL, or its
+   * address where it cannot be read; the first -s elements and "..."; the array's address where it cannot be read
+   * or would run past the 32-bit address space.
+   */
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
+    const m = p.mem;
+    if (!ptr) return 'NULL';
+    if (ptr + cnt * 8 > 2 ** 32) return hexp(ptr);
     let left = limit;
-    const parts = p.mem.iovecs(ptr, cnt).map((b) => {
-      const part = b.subarray(0, Math.max(0, Math.min(b.length, left)));
-      left -= part.length;
-      return `{iov_base=${q(part.subarray(0, max + 1), max)}, iov_len=${b.length}}`;
-    });
+    const parts: string[] = [];
+    for (let k = 0; k < cnt; k++) {
+      if (k === max) {
+        parts.push('...');
+        break;
+      }
+      let base: number, len: number;
+      try {
+        base = m.u32(ptr + k * 8);
+        len = m.u32(ptr + k * 8 + 4);
+      } catch {
+        if (k === 0) return hexp(ptr);
+        parts.push(`... /* ${hexp(ptr + k * 8)} */`);
+        break;
+      }
+      const take = Math.max(0, Math.min(len, left));
+      left -= take;
+      let text: string;
+      try {
+        // Nothing to show (an empty buffer, or the data ran out): strace reads nothing and prints "".
+        text = !base ? 'NULL' : take ? q(m.view(base, Math.min(take, max + 1)), max) : '""';
+      } catch {
+        text = hexp(base);
+      }
+      parts.push(`{iov_base=${text}, iov_len=${len}}`);
+    }
     return `[${parts.join(', ')}]`;
   };
   /**
@@ -584,20 +617,42 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** struct msghdr (wasm32): name, namelen, iov, iovlen, control, controllen, flags. */
   const msghdrText = (p: Process, v: number, limit: number, namelenBefore?: number, written = false): string => {
     const m = p.mem;
-    const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.i32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
+    const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.u32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
     const nl = namelenBefore !== undefined && namelenBefore !== namelen ? `${namelenBefore} => ${namelen}` : String(namelen);
     const nameText = name ? (namelen ? sockaddrText(m, name, namelen) : hexp(name)) : 'NULL';
+    // strace's decode_msg_control with the guest's 12-byte cmsghdr: the address when shorter than one header or
+    // unreadable; a header whose cmsg_len is too short or runs past msg_controllen ends the list, with "..." and the
+    // address of what is left when something is.
     let ctl = '';
     if (controllen) {
-      const cmsgs: string[] = [];
-      for (let o = 0; o + 12 <= controllen && cmsgs.length < 16;) {
-        const len = m.u32(control + o);
-        const level = m.i32(control + o + 4), type = m.i32(control + o + 8);
-        if (len < 12) break;
-        cmsgs.push(cmsgText(p, control + o, Math.min(len, controllen - o), len, level, type));
-        o += (len + 3) & ~3;
+      let text: string;
+      try {
+        if (controllen < 12) throw new RangeError('short');
+        m.view(control, controllen);
+        const cmsgs: string[] = [];
+        let o = 0;
+        let left = controllen;
+        while (left >= 12) {
+          const len = m.u32(control + o);
+          cmsgs.push(cmsgText(p, control + o, Math.min(len, left), len, m.i32(control + o + 4), m.i32(control + o + 8)));
+          if (len < 12) {
+            left -= 12;
+            break;
+          }
+          const step = Math.ceil(len / 4) * 4;
+          if (step >= left) {
+            left = 0;
+            break;
+          }
+          o += step;
+          left -= step;
+        }
+        if (left) cmsgs.push(`... /* ${hexp(control + controllen - left)} */`);
+        text = `[${cmsgs.join(', ')}]`;
+      } catch {
+        text = hexp(control);
       }
-      ctl = `msg_control=[${cmsgs.join(', ')}], `;
+      ctl = `msg_control=${text}, `;
     }
     return `{msg_name=${nameText}, msg_namelen=${nl}, msg_iov=${iovText(p, iov, iovlen, limit)}, msg_iovlen=${iovlen}, ${ctl}msg_controllen=${controllen}, msg_flags=${written ? flagNames(MSG, flags) : flags}}`;
   };
@@ -665,7 +720,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (cmd === FCNTL.F_GETOWN_EX) return undefined;
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
           if (cmd === FCNTL.F_SETFL) return openModes(v);
-          if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
+          if (cmd === FCNTL.F_SETFD) return flagNames({ FD_CLOEXEC }, v, 'FD_???');
           // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
           return String(v >>> 0);
         }
@@ -748,7 +803,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;
         }
         case 'msghdr': return v ? msghdrText(p, v, Infinity) : 'NULL';
-        case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : hexp(v);
+        // A failed recvmsg: strace shows what it read on entering, the name's length (fetch_msghdr_namelen).
+        case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : before !== undefined ? `{msg_namelen=${before}}` : hexp(v);
         case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
         case 'sockopt_name': {
           const t = OPTNAMES[args[kindIndex(def, 'sockopt_level')] as number];
@@ -763,6 +819,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.i32(lenPtr) : 0, true);
         }
         case 'pollfds': {
+          if (!v) return 'NULL';
           const parts: string[] = [];
           for (let k = 0; k < Math.min(next >>> 0, 64); k++) {
             const fd = mem.i32(v + k * 8);
@@ -772,10 +829,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${parts.join(', ')}]`;
         }
         case 'fdset': {
-          // strace -yy: the fds below nfds, each with its description; the address alone for a negative nfds.
+          // strace -yy: the fds below nfds, each with its description.
           const nfds = (args[0] as number) | 0;
           if (!v) return 'NULL';
-          if (nfds < 0) return hexp(v);
+          // No fd to read (decode_select allocates no set): the address, select(0, 0x.., ...).
+          if (nfds <= 0) return hexp(v);
           const n = Math.min(mem.u32(v), 1024);
           const fds: number[] = [];
           for (let k = 0; k < n; k++) fds.push(mem.i32(v + 4 + k * 4));

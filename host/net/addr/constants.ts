@@ -137,10 +137,11 @@ export const LINUX = {
 const SOCK_FLAGS = { SOCK_CLOEXEC, SOCK_NONBLOCK } as const;
 /** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
 export function sockTypeName(type: number): string {
-  const base = xvalName(SOCK, type & SOCK_TYPE_MASK, 'SOCK_???');
+  // strace's tprint_sock_type: a type it does not know stays in the flags, socket(AF_INET, 0, ...), SOCK_CLOEXEC|0xfff7f7ff.
+  const base = nameOf(SOCK, type & SOCK_TYPE_MASK);
+  if (base === String(type & SOCK_TYPE_MASK)) return flagNames(SOCK_FLAGS, type, 'SOCK_???');
   const rest = type & ~SOCK_TYPE_MASK;
-  const extra = flagNames(SOCK_FLAGS, rest, 'SOCK_???');
-  return rest ? `${base}|${extra}` : base;
+  return rest ? `${base}|${flagNames(SOCK_FLAGS, rest, 'SOCK_???')}` : base;
 }
 
 /** TCP header flags (the packet capture and the segments the virtual network records). */
