@@ -511,6 +511,21 @@ describe('normaliser helpers', () => {
     expect(normalise('connect(9<UNIX-STREAM:[5840631]>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-scm-cred-27187.sock"}, 110) = 0')).toBe('connect(FD<UNIX-STREAM>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-scm-cred-PID.sock"}, 110) = 0');
     expect(normalise('bind(FD<UNIX-STREAM>, {sa_family=AF_UNIX, sun_path="/tmp/socklab-x.sock"}, 110) = 0')).toContain('sun_path="/tmp/socklab-x.sock"');
   });
+  it("reads the error-path programs' bad pointer, a port in a sun_path and a cut pid alike on both sides", () => {
+    expect(normalise('bind(3<TCP:[1]>, 0x1, 16) = -1 EFAULT (Bad address)')).toBe(normalise('bind(3<TCP:[2]>, 0xfffffff0, 16) = -1 EFAULT (Bad address)'));
+    // Only a pointer argument: a flag's unknown bits and other addresses are left as they are.
+    expect(normalise('socket(AF_INET, SOCK_RAW|0x1 /* SOCK_??? */, 0) = -1 EINVAL')).toContain('0x1 /* SOCK_??? */');
+    expect(normalise('poll(0x7ffc12345678, 1, 0) = -1 EFAULT (Bad address)')).toBe('poll(PTR, 1, 0) = -1 EFAULT (Bad address)');
+    const unix = (path: string): string => normalise(`connect(3<TCP:[1]>, {sa_family=AF_UNIX, sun_path="${path}"}, 16) = -1 EAFNOSUPPORT`);
+    expect(unix('\\353\\371\\177')).toBe(unix('\\243\\260\\177'));
+    expect(unix('\\353\\371\\177')).not.toBe(unix('\\353\\371\\1'));
+    const cred = (v: string): string => normalise(`getsockopt(3<UNIX-STREAM:[1]>, SOL_SOCKET, SO_PEERCRED, ${v}) = 0`);
+    expect(cred('{pid="\\x31\\x4a\\x00"}, [3]')).toBe(cred('{pid="\\x01\\x00\\x00"}, [3]'));
+    expect(cred('{pid=18993, uid=0}, [8]')).toBe(cred('{pid=1, uid=0}, [8]'));
+    // No peer: zero on both sides, compared as it is.
+    expect(cred('{pid="\\x00"}, [1]')).toContain('{pid="\\x00"}');
+  });
+
   it('drops a native attempt whose timer expired before its sleep began, and nothing else', () => {
     const arm = 'setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={T}}, NULL) = 0';
     const sig = '--- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---';
