@@ -277,10 +277,10 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * order, which is fork order on both sides), how they interleave being the
  * scheduler's; `machine`, the TCP send buffer and MSS getsockopt reads are the machine's (its
  * tuning, loopback's MTU) and are compared without their values; `details`, inet sockets' -yy details are compared too (their
- * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `select`, the
+ * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `ioctl`, ioctl too; `select`, the
  * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -356,7 +356,7 @@ const PROGRAMS: readonly { name: string; machine?: boolean; runs?: boolean; coun
   { name: 'diff_errno_state' },
   { name: 'diff_errno_socket', perProcess: true },
   { name: 'diff_errno_io' },
-  { name: 'diff_errno_fd', select: true },
+  { name: 'diff_errno_fd', select: true, epoll: true, ioctl: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -381,7 +381,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });

@@ -124,6 +124,8 @@ const epollEvents = (v: number): string => {
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out.join('|');
 };
+/** An ioctl request's direction bits, as strace's ioctl_dirs orders them (none is _IOC_NONE). */
+const IOC_DIRS = { _IOC_READ: 2, _IOC_WRITE: 1 } as const;
 const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
@@ -730,8 +732,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const ptr = args[kindIndex(def, 'fcntl_arg')] as number;
           return ok ? ownerExText(mem, ptr) : hexp(ptr);
         }
-        // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
-        case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
+        // strace: ioctl(3, FIONREAD, [5]); a request it does not know by its fields (ioctl_print_code), _IOC(_IOC_NONE, 0x12, 0x34, 0).
+        case 'ioctl_req': {
+          const r = v >>> 0;
+          if (Object.values(IOCTL).includes(r as never)) return nameOf(IOCTL, r);
+          const hex = (x: number): string => (x ? `0x${x.toString(16)}` : '0');
+          return `_IOC(${r >>> 30 ? flagNames(IOC_DIRS, r >>> 30) : '_IOC_NONE'}, ${hex((r >>> 8) & 0xff)}, ${hex(r & 0xff)}, ${hex((r >>> 16) & 0x3fff)})`;
+        }
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
           // struct ifreq (wasm32): the name, the index at 16; what the call filled in only once it succeeded.
