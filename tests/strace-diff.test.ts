@@ -350,7 +350,7 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   { name: 'tb5_lowat', perProcess: true, select: true },
   { name: 'tb5_records', perProcess: true },
   { name: 'tb5_localaddr' },
-  { name: 'tb5_udplimits' },
+  { name: 'tb5_udplimits', ioctl: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
