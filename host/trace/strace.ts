@@ -11,8 +11,8 @@ import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
+import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
+import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
@@ -124,6 +124,8 @@ const epollEvents = (v: number): string => {
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out.join('|');
 };
+/** An ioctl request's direction bits, as strace's ioctl_dirs orders them (none is _IOC_NONE). */
+const IOC_DIRS = { _IOC_READ: 2, _IOC_WRITE: 1 } as const;
 const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
@@ -145,7 +147,11 @@ const itimerspecAt = (mem: GuestMemory, a: number): string => {
   const ts = (o: number): string => `{tv_sec=${mem.i64(o)}, tv_nsec=${mem.i32(o + 8)}}`;
   return `{it_interval=${ts(a)}, it_value=${ts(a + 16)}}`;
 };
-const POLL = { POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM, POLLRDHUP } as const;
+/** poll's events in strace's order (xlat/pollflags.in): the bits socklab's poll never reports are named too. */
+const POLL = {
+  POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND: 0x80, POLLWRNORM, POLLWRBAND, POLLMSG: 0x400,
+  POLLREMOVE: 0x1000, POLLRDHUP, POLL_BUSY_LOOP: 0x8000,
+} as const;
 /** WASI fdflags as the Linux open flags fcntl(F_GETFL/F_SETFL) takes. */
 const FDFLAG_TO_O: readonly [number, number][] = [[1, 0x400], [2, 0x1000], [4, 0x800], [8, 0x101000], [16, 0x101000]];
 const O = { O_APPEND: 0x400, O_NONBLOCK: 0x800, O_SYNC: 0x101000, O_DSYNC: 0x1000 } as const;
@@ -177,7 +183,20 @@ const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_SOCKTYPE: 'ai_socktype not supported', EAI_SERVICE: 'Servname not supported for ai_socktype', EAI_ADDRFAMILY: 'Address family for hostname not supported',
   EAI_MEMORY: 'Memory allocation failure', EAI_SYSTEM: 'System error', EAI_OVERFLOW: 'Argument buffer overflow',
 };
-const OPTNAMES: Readonly<Record<number, Readonly<Record<string, number>>>> = { [SOL.SOL_SOCKET]: SO, [IPPROTO.IPPROTO_TCP]: TCP_OPT, [IPPROTO.IPPROTO_IP]: IP_OPT, [IPPROTO.IPPROTO_IPV6]: IPV6_OPT };
+/** Each level's option names and the prefix strace gives one it does not know (0x3e7 and the comment UDP_???); other levels' names print as numbers. */
+const OPTNAMES: Readonly<Record<number, { names: Readonly<Record<string, number>>; prefix: string }>> = {
+  [SOL.SOL_SOCKET]: { names: SO, prefix: 'SO' }, [IPPROTO.IPPROTO_TCP]: { names: TCP_OPT, prefix: 'TCP' }, [IPPROTO.IPPROTO_IP]: { names: IP_OPT, prefix: 'IP' },
+  [IPPROTO.IPPROTO_IPV6]: { names: IPV6_OPT, prefix: 'IPV6' }, [SOL.SOL_UDP]: { names: UDP_OPT, prefix: 'UDP' }, [SOL.SOL_RAW]: { names: RAW_OPT, prefix: 'RAW' },
+};
+/**
+ * SOL_SOCKET options strace 6.1 decodes as an int: setsockopt shows the address when fewer than 4 bytes are given and
+ * the int from 4 on (`[1], 64`); getsockopt shows fewer than 4 bytes in \x escapes (`"\x00"`, SO_ERROR's too).
+ * Other options' values print as any string (`"\1\0\0"`), as strace -f shows them on x86-64.
+ */
+const SO_INT: ReadonlySet<number> = new Set([
+  SO.SO_DEBUG, SO.SO_REUSEADDR, SO.SO_DONTROUTE, SO.SO_BROADCAST, SO.SO_SNDBUF, SO.SO_RCVBUF, SO.SO_KEEPALIVE,
+  SO.SO_OOBINLINE, SO.SO_REUSEPORT, SO.SO_PASSCRED, SO.SO_RCVLOWAT, SO.SO_SNDLOWAT, SO.SO_ACCEPTCONN,
+]);
 
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
@@ -478,14 +497,37 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const callName = (p: Process, def: SyscallDef, args: readonly unknown[]): string => (sleepOf(p, def, args) ? 'clock_nanosleep' : def.strace);
   /** First parameter the call writes: it and those after it are printed when the call returns. */
   const splitAt = (def: SyscallDef): number => shapeOf(def).split;
-  /** An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6 prints it. */
+  /**
+   * An option's value, read by setsockopt or (`got`) written by getsockopt, as strace 6.1's print_setsockopt and
+   * print_getsockopt print it: the few structures it knows, else an int when the length is exactly 4 and the bytes
+   * (`"\\1\\0\\0"`, `""` for none) otherwise; the address where it cannot read them (a NULL, a bad pointer, a
+   * negative length, a structure's length too short). SO_RCVTIMEO/SO_SNDTIMEO are decoded (docs/trace-format.md).
+   */
   const sockoptVal = (p: Process, level: number, name: number, v: number, len: number, got = false): string => {
     if (!v) return 'NULL';
-    if (got && len <= 0) return hexp(v);
+    if (len < 0 || (got && len === 0)) return hexp(v);
     const mem = p.mem;
+    const bytes = (hex: 'none' | 'all'): string => (hex === 'all' ? quote(mem.view(v, Math.min(len, max + 1)), max, 'all') : q(mem.view(v, Math.min(len, max + 1)), max));
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
+    if (got) {
+      // struct linger and struct ucred cut short: the fields that fit, a field cut in its bytes (MAYBE_PRINT_FIELD_LEN).
+      const fields = (names: readonly string[], show: (i: number, x: number) => string): string => {
+        const n = Math.min(len, names.length * 4);
+        const out: string[] = [];
+        for (let i = 0; i * 4 < n; i++) out.push(`${names[i]}=${n - i * 4 >= 4 ? show(i, mem.i32(v + i * 4)) : quote(mem.view(v + i * 4, n - i * 4), max, 'all')}`);
+        return `{${out.join(', ')}}`;
+      };
+      if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return fields(['l_onoff', 'l_linger'], (_i, x) => String(x));
+      if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED) return fields(['pid', 'uid', 'gid'], (i, x) => (i ? idText(x >>> 0) : String(x)));
+      // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
+      if (level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len === 4) {
+        const e = mem.i32(v);
+        return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
+      }
+      if (len === 4) return `[${mem.i32(v)}]`;
+      return bytes(level === SOL.SOL_SOCKET && (SO_INT.has(name) || name === SO.SO_ERROR) ? 'all' : 'none');
+    }
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
-    if (level === SOL.SOL_SOCKET && name === SO.SO_PEERCRED && len >= 12) return ucredAt(mem, v);
     // struct ip_mreq (an ip_mreqn shows as one too, as strace 6 prints it) and struct ipv6_mreq.
     if (level === IPPROTO.IPPROTO_IP && (name === IP_OPT.IP_ADD_MEMBERSHIP || name === IP_OPT.IP_DROP_MEMBERSHIP)) {
       return len >= 8 ? `{imr_multiaddr=inet_addr("${ipText(mem.view(v, 4))}"), imr_interface=inet_addr("${ipText(mem.view(v + 4, 4))}")}` : hexp(v);
@@ -496,22 +538,45 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       const ifname = ({ 1: 'lo', 2: 'eth0' } as Record<number, string>)[ifindex];
       return `{inet_pton(AF_INET6, "${ipText(mem.view(v, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifname ? `if_nametoindex("${ifname}")` : ifindex}}`;
     }
-    // getsockopt's SO_ERROR holds an errno (WASI's numbering in the guest): strace names it.
-    if (got && level === SOL.SOL_SOCKET && name === SO.SO_ERROR && len >= 4) {
-      const e = mem.i32(v);
-      return `[${e === 0 ? 0 : errnoByWasi(e)?.name ?? e}]`;
-    }
-    // getsockopt: an int when 4 bytes came back, else the bytes; setsockopt: an int from 4 bytes on, the pointer below.
-    if (got) return len === 4 ? `[${mem.i32(v)}]` : q(mem.view(v, Math.min(len, max + 1)), max);
-    return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
+    if (level === SOL.SOL_SOCKET && SO_INT.has(name)) return len >= 4 ? `[${mem.i32(v)}]` : hexp(v);
+    return len === 4 ? `[${mem.i32(v)}]` : bytes('none');
   };
+  /**
+   * An iovec array as strace's print_iov: each buffer up to what is left of `limit` (a read's result), NULL, or its
+   * address where it cannot be read; the first -s elements and "..."; the array's address where it cannot be read
+   * or would run past the 32-bit address space.
+   */
   const iovText = (p: Process, ptr: number, cnt: number, limit: number): string => {
+    const m = p.mem;
+    if (!ptr) return 'NULL';
+    if (ptr + cnt * 8 > 2 ** 32) return hexp(ptr);
     let left = limit;
-    const parts = p.mem.iovecs(ptr, cnt).map((b) => {
-      const part = b.subarray(0, Math.max(0, Math.min(b.length, left)));
-      left -= part.length;
-      return `{iov_base=${q(part.subarray(0, max + 1), max)}, iov_len=${b.length}}`;
-    });
+    const parts: string[] = [];
+    for (let k = 0; k < cnt; k++) {
+      if (k === max) {
+        parts.push('...');
+        break;
+      }
+      let base: number, len: number;
+      try {
+        base = m.u32(ptr + k * 8);
+        len = m.u32(ptr + k * 8 + 4);
+      } catch {
+        if (k === 0) return hexp(ptr);
+        parts.push(`... /* ${hexp(ptr + k * 8)} */`);
+        break;
+      }
+      const take = Math.max(0, Math.min(len, left));
+      left -= take;
+      let text: string;
+      try {
+        // Nothing to show (an empty buffer, or the data ran out): strace reads nothing and prints "".
+        text = !base ? 'NULL' : take ? q(m.view(base, Math.min(take, max + 1)), max) : '""';
+      } catch {
+        text = hexp(base);
+      }
+      parts.push(`{iov_base=${text}, iov_len=${len}}`);
+    }
     return `[${parts.join(', ')}]`;
   };
   /**
@@ -558,20 +623,42 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   /** struct msghdr (wasm32): name, namelen, iov, iovlen, control, controllen, flags. */
   const msghdrText = (p: Process, v: number, limit: number, namelenBefore?: number, written = false): string => {
     const m = p.mem;
-    const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.i32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
+    const name = m.u32(v), namelen = m.u32(v + 4), iov = m.u32(v + 8), iovlen = m.u32(v + 12), control = m.u32(v + 16), controllen = m.u32(v + 20), flags = m.i32(v + 24);
     const nl = namelenBefore !== undefined && namelenBefore !== namelen ? `${namelenBefore} => ${namelen}` : String(namelen);
     const nameText = name ? (namelen ? sockaddrText(m, name, namelen) : hexp(name)) : 'NULL';
+    // strace's decode_msg_control with the guest's 12-byte cmsghdr: the address when shorter than one header or
+    // unreadable; a header whose cmsg_len is too short or runs past msg_controllen ends the list, with "..." and the
+    // address of what is left when something is.
     let ctl = '';
     if (controllen) {
-      const cmsgs: string[] = [];
-      for (let o = 0; o + 12 <= controllen && cmsgs.length < 16;) {
-        const len = m.u32(control + o);
-        const level = m.i32(control + o + 4), type = m.i32(control + o + 8);
-        if (len < 12) break;
-        cmsgs.push(cmsgText(p, control + o, Math.min(len, controllen - o), len, level, type));
-        o += (len + 3) & ~3;
+      let text: string;
+      try {
+        if (controllen < 12) throw new RangeError('short');
+        m.view(control, controllen);
+        const cmsgs: string[] = [];
+        let o = 0;
+        let left = controllen;
+        while (left >= 12) {
+          const len = m.u32(control + o);
+          cmsgs.push(cmsgText(p, control + o, Math.min(len, left), len, m.i32(control + o + 4), m.i32(control + o + 8)));
+          if (len < 12) {
+            left -= 12;
+            break;
+          }
+          const step = Math.ceil(len / 4) * 4;
+          if (step >= left) {
+            left = 0;
+            break;
+          }
+          o += step;
+          left -= step;
+        }
+        if (left) cmsgs.push(`... /* ${hexp(control + controllen - left)} */`);
+        text = `[${cmsgs.join(', ')}]`;
+      } catch {
+        text = hexp(control);
       }
-      ctl = `msg_control=[${cmsgs.join(', ')}], `;
+      ctl = `msg_control=${text}, `;
     }
     return `{msg_name=${nameText}, msg_namelen=${nl}, msg_iov=${iovText(p, iov, iovlen, limit)}, msg_iovlen=${iovlen}, ${ctl}msg_controllen=${controllen}, msg_flags=${written ? flagNames(MSG, flags) : flags}}`;
   };
@@ -639,7 +726,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (cmd === FCNTL.F_GETOWN_EX) return undefined;
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
           if (cmd === FCNTL.F_SETFL) return openModes(v);
-          if (cmd === FCNTL.F_SETFD) return v === FD_CLOEXEC ? 'FD_CLOEXEC' : String(v);
+          if (cmd === FCNTL.F_SETFD) return flagNames({ FD_CLOEXEC }, v, 'FD_???');
           // F_DUPFD's argument as the 64-bit register strace reads: -1 is 4294967295.
           return String(v >>> 0);
         }
@@ -649,8 +736,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const ptr = args[kindIndex(def, 'fcntl_arg')] as number;
           return ok ? ownerExText(mem, ptr) : hexp(ptr);
         }
-        // strace: ioctl(3, FIONREAD, [5]); an unknown request in hex with the pointer.
-        case 'ioctl_req': return Object.values(IOCTL).includes((v >>> 0) as never) ? nameOf(IOCTL, v >>> 0) : `0x${(v >>> 0).toString(16)}`;
+        // strace: ioctl(3, FIONREAD, [5]); a request it does not know by its fields (ioctl_print_code), _IOC(_IOC_NONE, 0x12, 0x34, 0).
+        case 'ioctl_req': {
+          const r = v >>> 0;
+          if (Object.values(IOCTL).includes(r as never)) return nameOf(IOCTL, r);
+          const hex = (x: number): string => (x ? `0x${x.toString(16)}` : '0');
+          return `_IOC(${r >>> 30 ? flagNames(IOC_DIRS, r >>> 30) : '_IOC_NONE'}, ${hex((r >>> 8) & 0xff)}, ${hex(r & 0xff)}, ${hex((r >>> 16) & 0x3fff)})`;
+        }
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
           // struct ifreq (wasm32): the name, the index at 16; what the call filled in only once it succeeded.
@@ -722,14 +814,14 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;
         }
         case 'msghdr': return v ? msghdrText(p, v, Infinity) : 'NULL';
-        case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : hexp(v);
+        // A failed recvmsg: strace shows what it read on entering, the name's length (fetch_msghdr_namelen).
+        case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : before !== undefined ? `{msg_namelen=${before}}` : hexp(v);
         case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
         case 'sockopt_name': {
           const t = OPTNAMES[args[kindIndex(def, 'sockopt_level')] as number];
-          if (!t) return String(v);
-          const named = nameOf(t, v);
+          if (!t) return String(v >>> 0);
           // strace's rendering of an option it does not know: 0x270f /* SO_??? */.
-          return named !== String(v) ? named : `0x${(v >>> 0).toString(16)} /* ${Object.keys(t)[0]!.split('_')[0]}_??? */`;
+          return xvalName(t.names, v, `${t.prefix}_???`);
         }
         case 'sockopt_val': return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, next);
         case 'sockopt_val_out': {
@@ -738,6 +830,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.i32(lenPtr) : 0, true);
         }
         case 'pollfds': {
+          if (!v) return 'NULL';
           const parts: string[] = [];
           for (let k = 0; k < Math.min(next >>> 0, 64); k++) {
             const fd = mem.i32(v + k * 8);
@@ -747,10 +840,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${parts.join(', ')}]`;
         }
         case 'fdset': {
-          // strace -yy: the fds below nfds, each with its description; the address alone for a negative nfds.
+          // strace -yy: the fds below nfds, each with its description.
           const nfds = (args[0] as number) | 0;
           if (!v) return 'NULL';
-          if (nfds < 0) return hexp(v);
+          // No fd to read (decode_select allocates no set): the address, select(0, 0x.., ...).
+          if (nfds <= 0) return hexp(v);
           const n = Math.min(mem.u32(v), 1024);
           const fds: number[] = [];
           for (let k = 0; k < n; k++) fds.push(mem.i32(v + 4 + k * 4));

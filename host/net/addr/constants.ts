@@ -18,9 +18,10 @@ export const SOCK_TYPE_MASK = 0xf;
 export const MSG = {
   MSG_OOB: 0x1, MSG_PEEK: 0x2, MSG_DONTROUTE: 0x4, MSG_CTRUNC: 0x8, MSG_TRUNC: 0x20, MSG_DONTWAIT: 0x40, MSG_EOR: 0x80,
   MSG_WAITALL: 0x100, MSG_CONFIRM: 0x800, MSG_ERRQUEUE: 0x2000, MSG_NOSIGNAL: 0x4000, MSG_MORE: 0x8000, MSG_CMSG_CLOEXEC: 0x40000000,
+  MSG_CMSG_COMPAT: 0x80000000,
 } as const;
 
-export const SOL = { SOL_IP: 0, SOL_SOCKET: 1, SOL_TCP: 6, SOL_UDP: 17, SOL_IPV6: 41, SOL_RAW: 255 } as const;
+export const SOL = { SOL_IP: 0, SOL_SOCKET: 1, SOL_TCP: 6, SOL_UDP: 17, SOL_IPV6: 41, SOL_ICMPV6: 58, SOL_RAW: 255 } as const;
 export const IPPROTO = { IPPROTO_IP: 0, IPPROTO_ICMP: 1, IPPROTO_TCP: 6, IPPROTO_UDP: 17, IPPROTO_IPV6: 41, IPPROTO_ICMPV6: 58, IPPROTO_RAW: 255 } as const;
 
 export const SO = {
@@ -37,6 +38,9 @@ export const IPV6_OPT = {
   IPV6_UNICAST_HOPS: 16, IPV6_MULTICAST_IF: 17, IPV6_MULTICAST_HOPS: 18, IPV6_MULTICAST_LOOP: 19, IPV6_ADD_MEMBERSHIP: 20, IPV6_DROP_MEMBERSHIP: 21,
   IPV6_RECVERR: 25, IPV6_V6ONLY: 26, IPV6_RECVPKTINFO: 49, IPV6_PKTINFO: 50, IPV6_RECVHOPLIMIT: 51, IPV6_HOPLIMIT: 52,
 } as const;
+/** SOL_UDP's and SOL_RAW's option names (strace's sock_udp_options, sock_raw_options). */
+export const UDP_OPT = { UDP_CORK: 1, UDP_ENCAP: 100, UDP_NO_CHECK6_TX: 101, UDP_NO_CHECK6_RX: 102, UDP_SEGMENT: 103, UDP_GRO: 104 } as const;
+export const RAW_OPT = { ICMP_FILTER: 1 } as const;
 export const SHUT = { SHUT_RD: 0, SHUT_WR: 1, SHUT_RDWR: 2 } as const;
 
 export const EAI = {
@@ -73,7 +77,8 @@ export function flagNames(table: Readonly<Record<string, number>>, v: number, un
   let out = '';
   let rest = v;
   for (const [k, x] of es) {
-    if (x && (v & x) === x) {
+    // Unsigned: MSG_CMSG_COMPAT is bit 31.
+    if (x && (v & x) >>> 0 === x >>> 0) {
       out = out ? `${out}|${k}` : k;
       rest &= ~x;
     }
@@ -132,10 +137,11 @@ export const LINUX = {
 const SOCK_FLAGS = { SOCK_CLOEXEC, SOCK_NONBLOCK } as const;
 /** strace's rendering of socket()'s type argument: "SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK", "SOCK_RAW|0x60 /* SOCK_??? *\/". */
 export function sockTypeName(type: number): string {
-  const base = xvalName(SOCK, type & SOCK_TYPE_MASK, 'SOCK_???');
+  // strace's tprint_sock_type: a type it does not know stays in the flags, socket(AF_INET, 0, ...), SOCK_CLOEXEC|0xfff7f7ff.
+  const base = nameOf(SOCK, type & SOCK_TYPE_MASK);
+  if (base === String(type & SOCK_TYPE_MASK)) return flagNames(SOCK_FLAGS, type, 'SOCK_???');
   const rest = type & ~SOCK_TYPE_MASK;
-  const extra = flagNames(SOCK_FLAGS, rest, 'SOCK_???');
-  return rest ? `${base}|${extra}` : base;
+  return rest ? `${base}|${flagNames(SOCK_FLAGS, rest, 'SOCK_???')}` : base;
 }
 
 /** TCP header flags (the packet capture and the segments the virtual network records). */
