@@ -38,7 +38,7 @@ static const struct opt opts[] = {
   O(IPPROTO_IPV6, IPV6_UNICAST_HOPS), O(IPPROTO_IPV6, IPV6_MULTICAST_IF), O(IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
   O(IPPROTO_IPV6, IPV6_MULTICAST_LOOP), O(IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP), O(IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP),
   O(IPPROTO_IPV6, IPV6_RECVERR), O(IPPROTO_IPV6, IPV6_V6ONLY), O(IPPROTO_IPV6, IPV6_RECVPKTINFO),
-  O(IPPROTO_IPV6, IPV6_PKTINFO), O(IPPROTO_IPV6, IPV6_RECVHOPLIMIT),
+  O(IPPROTO_IPV6, IPV6_PKTINFO), O(IPPROTO_IPV6, IPV6_RECVHOPLIMIT), O(IPPROTO_IPV6, IPV6_MULTICAST_ALL),
   // Unknown names at each level, and unknown levels. Left out: UDP_CORK, ICMP_FILTER (SOL_RAW) and ICMPV6_FILTER,
   // which socklab does not model (ENOPROTOOPT/EOPNOTSUPP where Linux takes them).
   {SOL_SOCKET, 999, "SOL_SOCKET_999"}, {IPPROTO_TCP, 999, "TCP_999"}, {IPPROTO_IP, 999, "IP_999"},
@@ -291,6 +291,11 @@ static void bounds(void) {
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 4);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, -4);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVERR, 3);
+  // An AF_INET6 socket has both flags: IP_MULTICAST_ALL (IPv4 groups, 0) and IPV6_MULTICAST_ALL (IPv6 ones, 1).
+  setget("udp6", u6, IPPROTO_IP, IP_MULTICAST_ALL, 1);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
+  setget("udp6", u6, IPPROTO_IP, IP_MULTICAST_ALL, 0);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 5);
   setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 5);
   setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 0);
   struct sockaddr_in6 a6;
@@ -328,9 +333,6 @@ int main(void) {
   for (int k = 0; k < NKINDS; k++) {
     for (int i = 0; i < NOPTS; i++) {
       const struct opt *o = &opts[i];
-      // Left out: IP_MULTICAST_ALL on an AF_INET6 socket is 0 on Linux (IPV6_MULTICAST_ALL, a separate flag, is
-      // the one that starts at 1); socklab has a single flag for both, starting at 1.
-      if (kinds[k].domain == AF_INET6 && o->level == IPPROTO_IP && o->name == IP_MULTICAST_ALL) continue;
       int fd = mksock(&kinds[k]);
       if (fd < 0) {
         show(kinds[k].label, fd);

@@ -14,6 +14,9 @@ import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtu
 import { networkOf } from '../virtual/index.js';
 import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
 
+/** IPV6_MULTICAST_ALL (linux/in6.h): an AF_INET6 socket's own IP_MULTICAST_ALL, for IPv6 groups. */
+const IPV6_MULTICAST_ALL = 29;
+
 /** A jiffy in microseconds: socket timeouts are counted in them (CONFIG_HZ=250). */
 const JIFFY_US = 4000;
 
@@ -265,6 +268,12 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       return 0;
     }
     if (name === IPV6_OPT.IPV6_RECVERR) { whole(); s.recverr6 = v !== 0; return 0; }
+    if (name === IPV6_MULTICAST_ALL) {
+      whole();
+      if (rd && v === 0) rd.rn.fail(E.EOPNOTSUPP, "IPV6_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
+      mcastOf(s).all6 = v !== 0;
+      return 0;
+    }
     switch (name) {
       // A TCP socket has no multicast hop limit or interface: ENOPROTOOPT, before the length.
       case IPV6_OPT.IPV6_MULTICAST_HOPS: {
@@ -450,6 +459,7 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
     case IPV6_OPT.IPV6_MULTICAST_HOPS: return int(mcastOf(s).hops);
     case IPV6_OPT.IPV6_MULTICAST_LOOP: return int(mcastOf(s).loop6 ? 1 : 0);
     case IPV6_OPT.IPV6_MULTICAST_IF: return int(mcastOf(s).if6);
+    case IPV6_MULTICAST_ALL: return int(mcastOf(s).all6 ? 1 : 0);
     default: return E.ENOPROTOOPT;
   }
 }
