@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRNORM } from '../kernel/file.js';
-import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, RAW_OPT, UDP_OPT, NI, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
@@ -177,7 +177,7 @@ const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_SOCKTYPE: 'ai_socktype not supported', EAI_SERVICE: 'Servname not supported for ai_socktype', EAI_ADDRFAMILY: 'Address family for hostname not supported',
   EAI_MEMORY: 'Memory allocation failure', EAI_SYSTEM: 'System error', EAI_OVERFLOW: 'Argument buffer overflow',
 };
-const OPTNAMES: Readonly<Record<number, Readonly<Record<string, number>>>> = { [SOL.SOL_SOCKET]: SO, [IPPROTO.IPPROTO_TCP]: TCP_OPT, [IPPROTO.IPPROTO_IP]: IP_OPT, [IPPROTO.IPPROTO_IPV6]: IPV6_OPT };
+const OPTNAMES: Readonly<Record<number, Readonly<Record<string, number>>>> = { [SOL.SOL_SOCKET]: SO, [IPPROTO.IPPROTO_TCP]: TCP_OPT, [IPPROTO.IPPROTO_IP]: IP_OPT, [IPPROTO.IPPROTO_IPV6]: IPV6_OPT, [SOL.SOL_UDP]: UDP_OPT, [SOL.SOL_RAW]: RAW_OPT };
 
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
@@ -725,7 +725,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (!t) return String(v);
           const named = nameOf(t, v);
           // strace's rendering of an option it does not know: 0x270f /* SO_??? */.
-          return named !== String(v) ? named : `0x${(v >>> 0).toString(16)} /* ${Object.keys(t)[0]!.split('_')[0]}_??? */`;
+          const level = args[kindIndex(def, 'sockopt_level')] as number;
+          return named !== String(v) ? named : `0x${(v >>> 0).toString(16)} /* ${level === SOL.SOL_RAW ? 'RAW' : Object.keys(t)[0]!.split('_')[0]}_??? */`;
         }
         case 'sockopt_val': return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, next);
         case 'sockopt_val_out': {

@@ -1253,7 +1253,9 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
-    // rawv6_push_pending_frames: an IPV6_CHECKSUM offset with no room for the checksum in the message.
+    // rawv6_probe_proto_opt reads an ICMPv6 message's type and code (EFAULT without them); rawv6_push_pending_frames
+    // wants room for the checksum at the IPV6_CHECKSUM offset.
+    if (this.domain === AF.AF_INET6 && this.protocol === IPPROTO.IPPROTO_ICMPV6 && total < 2) throw new Errno(E.EFAULT);
     if (this.domain === AF.AF_INET6 && this.csumOffset6 >= 0 && this.csumOffset6 >= total - 1) throw new Errno(E.EINVAL);
     if (d.family === 4) this.checkBroadcast(d);
     this.net.sendRaw(this, d, gather(iovs, total));

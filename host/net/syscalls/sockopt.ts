@@ -6,7 +6,7 @@ import { vhost } from '../virtual/host.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
-import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from '../addr/constants.js';
+import { AF, ICMPV6_FILTER, IPPROTO, IPV6_OPT, IP_OPT, LINUX, RAW_OPT, SO, SOL, TCP_OPT, UDP_OPT } from '../addr/constants.js';
 import { sockOf } from '../fd.js';
 import { UNKNOWN_CRED } from '../socket/scm.js';
 import { ipText, ipBytes } from '../addr/ipaddr.js';
@@ -14,14 +14,9 @@ import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtu
 import { networkOf } from '../virtual/index.js';
 import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
 
-/** IPV6_MULTICAST_ALL (linux/in6.h): an AF_INET6 socket's own IP_MULTICAST_ALL, for IPv6 groups. */
-const IPV6_MULTICAST_ALL = 29;
-
-/** udp(7)'s UDP_CORK (SOL_UDP), raw(7)'s ICMP_FILTER (SOL_RAW), linux/icmpv6.h's ICMPV6_FILTER (IPPROTO_ICMPV6), ipv6(7)'s IPV6_CHECKSUM. */
-const UDP_CORK = 1;
-const ICMP_FILTER = 1;
-const ICMPV6_FILTER = 1;
-const IPV6_CHECKSUM = 7;
+const { UDP_CORK } = UDP_OPT;
+const { ICMP_FILTER } = RAW_OPT;
+const { IPV6_CHECKSUM, IPV6_MULTICAST_ALL } = IPV6_OPT;
 
 /** A jiffy in microseconds: socket timeouts are counted in them (CONFIG_HZ=250). */
 const JIFFY_US = 4000;

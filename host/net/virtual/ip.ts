@@ -171,17 +171,21 @@ function emitIpv4(net: VirtualNetwork, h: Host, dst: string, packet: Uint8Array)
  * An ICMPv6 message arrives with hop limit `hops`: raw ICMPv6 sockets get it
  * without the IPv6 header (and the IPV6_PKTINFO/IPV6_HOPLIMIT recvmsg gives:
  * the destination, lo or eth0, the hop limit), unless ICMPV6_FILTER blocks
- * its type (icmpv6_filter: a message shorter than 4 bytes is blocked);
- * echo requests are answered (hop limit 64).
+ * its type (icmpv6_filter: a message shorter than 4 bytes is blocked) or
+ * the socket checks checksums (IPV6_CHECKSUM not -1) and this one is wrong
+ * (one sent with IPV6_CHECKSUM -1); echo requests with a right checksum are
+ * answered (hop limit 64).
  */
 export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: string, msg: Uint8Array, from: Host, hops: number): void {
   const info: PacketInfo = { ifindex: from === h ? 1 : 2, specDst: dst, dst, ttl: hops };
+  // Over the pseudo-header and the message, checksum field included: 0 when the field is right.
+  const good = checksum6(src, dst, 58, msg) === 0;
   for (const s of rawSockets(h, 6, 58)) {
     const f = s.icmp6Filter;
-    if (msg.length < 4 || (f && (f[msg[0]! >> 3]! >> (msg[0]! & 7)) & 1)) continue;
+    if (msg.length < 4 || (f && (f[msg[0]! >> 3]! >> (msg[0]! & 7)) & 1) || (!good && s.csumOffset6 >= 0)) continue;
     s.pushDatagram(msg.slice(), { family: 6, ip: src, port: 0 }, undefined, undefined, info);
   }
-  if (msg.length >= 8 && msg[0] === ICMP6_ECHO) {
+  if (good && msg.length >= 8 && msg[0] === ICMP6_ECHO) {
     const reply = msg.slice();
     reply[0] = ICMP6_ECHO_REPLY;
     reply[2] = reply[3] = 0;
