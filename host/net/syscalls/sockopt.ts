@@ -190,8 +190,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         atLeastByte();
         if (v !== 0 && v !== 1) return E.EINVAL;
         const on = v === 1;
-        // Node has no IP_MULTICAST_ALL; 1 is Linux's default, so only turning it off cannot be carried.
-        if (rd && !on) rd.rn.fail(E.EOPNOTSUPP, "IP_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
+        // Node has no IP_MULTICAST_ALL: only the host's default can be kept (1 for AF_INET, 0 for AF_INET6).
+        const dflt = s.domain !== AF.AF_INET6;
+        if (rd && on !== dflt) rd.rn.fail(E.EOPNOTSUPP, `IP_MULTICAST_ALL ${v} on --net=real: Node's dgram cannot set it (${dflt ? 'an AF_INET socket bound to the port hears every IPv4 group the host joined' : 'an AF_INET6 socket hears only the IPv4 groups it joined'})`);
         mcastOf(s).all = on;
         return 0;
       }
