@@ -25,10 +25,10 @@ function overlaps(a: Socket, b: Socket): boolean {
 }
 
 export function bind(s: Socket, a: Addr, addrlen: number, privileged: boolean): void {
-  // A datagram socket a disconnect left with its bound address and no port may bind again (inet_num is 0).
-  // So may a TCP socket whose listening SHUT_RD gave its port back.
-  if (s.local && !s.portReleased && !(s.kind === 'dgram' && !s.isUnix && !s.raw && (s.local as InetAddr).port === 0)) throw new Errno(E.EINVAL);
   if (s.isUnix) return bindUnix(s, a);
+  // A datagram socket a disconnect left with its bound address and no port may bind again (inet_num is 0), and so
+  // may a TCP socket whose listening SHUT_RD gave its port back.
+  if (s.local && !s.portReleased && !(s.kind === 'dgram' && !s.raw && (s.local as InetAddr).port === 0)) throw new Errno(E.EINVAL);
   checkInet6Addrlen(s, addrlen);
   a = unspecAsInet(s, a);
   if (s.raw) {

@@ -38,9 +38,12 @@ static const struct opt opts[] = {
   O(IPPROTO_IPV6, IPV6_UNICAST_HOPS), O(IPPROTO_IPV6, IPV6_MULTICAST_IF), O(IPPROTO_IPV6, IPV6_MULTICAST_HOPS),
   O(IPPROTO_IPV6, IPV6_MULTICAST_LOOP), O(IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP), O(IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP),
   O(IPPROTO_IPV6, IPV6_RECVERR), O(IPPROTO_IPV6, IPV6_V6ONLY), O(IPPROTO_IPV6, IPV6_RECVPKTINFO),
-  O(IPPROTO_IPV6, IPV6_PKTINFO), O(IPPROTO_IPV6, IPV6_RECVHOPLIMIT),
-  // Unknown names at each level, and unknown levels. Left out: UDP_CORK, ICMP_FILTER (SOL_RAW) and ICMPV6_FILTER,
-  // which socklab does not model (ENOPROTOOPT/EOPNOTSUPP where Linux takes them).
+  O(IPPROTO_IPV6, IPV6_PKTINFO), O(IPPROTO_IPV6, IPV6_RECVHOPLIMIT), O(IPPROTO_IPV6, IPV6_MULTICAST_ALL),
+  // UDP_CORK (SOL_UDP), ICMP_FILTER (SOL_RAW), ICMPV6_FILTER (IPPROTO_ICMPV6), IPV6_CHECKSUM at SOL_RAW and
+  // IPPROTO_IPV6 (numbers from linux/udp.h, linux/icmp.h, linux/icmpv6.h, linux/in6.h).
+  {IPPROTO_UDP, 1, "UDP_CORK"}, {255, 1, "ICMP_FILTER"}, {IPPROTO_ICMPV6, 1, "ICMPV6_FILTER"},
+  {255, 7, "RAW_IPV6_CHECKSUM"}, {IPPROTO_IPV6, 7, "IPV6_CHECKSUM"},
+  // Unknown names at each level, and unknown levels.
   {SOL_SOCKET, 999, "SOL_SOCKET_999"}, {IPPROTO_TCP, 999, "TCP_999"}, {IPPROTO_IP, 999, "IP_999"},
   {IPPROTO_IPV6, 999, "IPV6_999"}, {999, 1, "LEVEL_999"}, {-1, 1, "LEVEL_NEG"}, {IPPROTO_UDP, 999, "UDP_999"},
   {255, 999, "SOL_RAW_999"}, {IPPROTO_ICMPV6, 999, "ICMPV6_999"},
@@ -62,6 +65,7 @@ static const struct kind kinds[] = {
   {"raw4", AF_INET, SOCK_RAW, IPPROTO_ICMP},
   {"raw6", AF_INET6, SOCK_RAW, IPPROTO_ICMPV6},
   {"rawudp4", AF_INET, SOCK_RAW, IPPROTO_UDP},
+  {"rawudp6", AF_INET6, SOCK_RAW, IPPROTO_UDP},
   // Connected ends: a socketpair's (AF_UNIX stream and datagram) and an accepted TCP connection's.
   {"upair", AF_UNIX, SOCK_STREAM, -1},
   {"udpair", AF_UNIX, SOCK_DGRAM, -1},
@@ -291,6 +295,11 @@ static void bounds(void) {
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVPKTINFO, 4);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, -4);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_RECVERR, 3);
+  // An AF_INET6 socket has both flags: IP_MULTICAST_ALL (IPv4 groups, 0) and IPV6_MULTICAST_ALL (IPv6 ones, 1).
+  setget("udp6", u6, IPPROTO_IP, IP_MULTICAST_ALL, 1);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
+  setget("udp6", u6, IPPROTO_IP, IP_MULTICAST_ALL, 0);
+  setget("udp6", u6, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 5);
   setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 5);
   setget("tcp6", t6, IPPROTO_IPV6, IPV6_V6ONLY, 0);
   struct sockaddr_in6 a6;
@@ -300,6 +309,47 @@ static void bounds(void) {
   show("connect-udp6", connect(u6, SA(&a6), sizeof a6) < 0 ? -1 : 0);
   setget("udp6", u6, IPPROTO_IPV6, IPV6_V6ONLY, 1);
   close(t), close(u), close(t6), close(u6), close(us);
+
+  // UDP_CORK reads back 0 or 1; SOL_UDP and raw IPv6's SOL_RAW take a negative optlen as 4 (min_t unsigned).
+  int uc = socket(AF_INET, SOCK_DGRAM, 0), r4 = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  int r6 = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), r6u = socket(AF_INET6, SOCK_RAW, IPPROTO_UDP);
+  setget("udp4", uc, IPPROTO_UDP, 1, 5);
+  setget("udp4", uc, IPPROTO_UDP, 1, 0);
+  get("udp4-neglen", uc, find(IPPROTO_UDP, 1), (socklen_t)-1);
+  get("udp4-neglen", uc, find(IPPROTO_UDP, 999), (socklen_t)-1);
+  get("raw6-neglen", r6, find(255, 7), (socklen_t)-1);
+  get("raw6-neglen", r6, find(255, 999), (socklen_t)-1);
+  get("raw4-neglen", r4, find(255, 1), (socklen_t)-1);
+  get("raw6-neglen", r6, find(IPPROTO_ICMPV6, 1), (socklen_t)-1);
+  // ICMP_FILTER: as many bytes of the 32-bit mask as optlen holds.
+  const struct opt *icf = find(255, 1), *i6f = find(IPPROTO_ICMPV6, 1);
+  unsigned char ones[40];
+  memset(ones, 0xff, sizeof ones);
+  unsigned char zeros[40];
+  memset(zeros, 0, sizeof zeros);
+  set("raw4", r4, icf, 0, ones, 4, "ones4");
+  get("raw4-ones", r4, icf, 8);
+  set("raw4", r4, icf, 0, zeros, 1, "zero1");
+  get("raw4-zero1", r4, icf, 8);
+  set("raw4", r4, icf, 0, zeros, 3, "zero3");
+  get("raw4-zero3", r4, icf, 2);
+  set("raw4", r4, icf, 0, NULL, 0, "null0");
+  get("raw4-null0", r4, icf, 4);
+  // ICMPV6_FILTER: the same with struct icmp6_filter's 32 bytes.
+  set("raw6", r6, i6f, 0, ones, 40, "ones40");
+  get("raw6-ones", r6, i6f, 40);
+  set("raw6", r6, i6f, 0, zeros, 5, "zero5");
+  get("raw6-zero5", r6, i6f, 40);
+  get("raw6-zero5", r6, i6f, 6);
+  // IPV6_CHECKSUM: an offset, even; negative is off (-1). An ICMPv6 socket starts at 2 and takes it at SOL_RAW only.
+  static const int cks[] = {3, 4, 0, -5, 2};
+  for (unsigned i = 0; i < sizeof cks / sizeof cks[0]; i++) {
+    setget("raw6", r6, 255, 7, cks[i]);
+    setget("raw6", r6, IPPROTO_IPV6, 7, cks[i]);
+    setget("raw6udp", r6u, IPPROTO_IPV6, 7, cks[i]);
+    setget("raw6udp", r6u, 255, 7, cks[i] + 10);
+  }
+  close(uc), close(r4), close(r6), close(r6u);
 
   // An accepted socket's multicast TTL is the TTL the client's handshake came with: its IP_TTL.
   int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0);
@@ -328,9 +378,6 @@ int main(void) {
   for (int k = 0; k < NKINDS; k++) {
     for (int i = 0; i < NOPTS; i++) {
       const struct opt *o = &opts[i];
-      // Left out: IP_MULTICAST_ALL on an AF_INET6 socket is 0 on Linux (IPV6_MULTICAST_ALL, a separate flag, is
-      // the one that starts at 1); socklab has a single flag for both, starting at 1.
-      if (kinds[k].domain == AF_INET6 && o->level == IPPROTO_IP && o->name == IP_MULTICAST_ALL) continue;
       int fd = mksock(&kinds[k]);
       if (fd < 0) {
         show(kinds[k].label, fd);

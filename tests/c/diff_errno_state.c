@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -195,8 +196,21 @@ int main(void) {
   struct sockaddr_un ub = upath("st2.sock");
   unlink("st2.sock");
   show("unix-bind-connected", bind(uc, SA(&ub), sizeof ub));
-  // Left out: bind of an already bound AF_UNIX socket to a path that exists. Linux creates the node first
-  // (EADDRINUSE), then finds the socket bound (EINVAL); socklab checks the socket first (host/net/ops.ts bind).
+  // Binding a bound AF_UNIX socket again: unix_bind_bsd makes the node first (EADDRINUSE where the path
+  // exists, ENOENT without its directory), then finds the socket bound (EINVAL, and the node is gone again);
+  // an abstract name looks at the socket first; an autobind of a bound socket keeps its address (0).
+  show("unix-rebind-listener-same-path", bind(ul, SA(&ua), sizeof ua));
+  show("unix-rebind-listener-new-path", bind(ul, SA(&ub), sizeof ub));
+  show("unix-rebind-left-no-node", unlink("st2.sock"));
+  struct sockaddr_un un = upath("nodir/st3.sock");
+  show("unix-rebind-listener-no-dir", bind(ul, SA(&un), sizeof un));
+  struct sockaddr_un uabs = upath("@st-abs");
+  uabs.sun_path[0] = 0;
+  socklen_t absl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen("@st-abs"));
+  show("unix-rebind-listener-abstract", bind(ul, SA(&uabs), absl));
+  show("unix-rebind-listener-autobind", bind(ul, SA(&uabs), offsetof(struct sockaddr_un, sun_path)));
+  show("unix-rebind-accepted-same-path", bind(uacc, SA(&ua), sizeof ua));
+  show("unix-rebind-accepted-new-path", bind(uacc, SA(&ub), sizeof ub));
   show("unix-connect-connected", connect(uc, SA(&ua), sizeof ua));
   show("unix-shut-rd", shutdown(uc, SHUT_RD));
   show("unix-recv-after-shut-rd", recv(uc, buf, sizeof buf, 0));
@@ -208,6 +222,12 @@ int main(void) {
   int sp[2];
   socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
   show("pair-listen", listen(sp[0], 4));
+  // A socketpair's ends have no address: one may bind once, and then no more.
+  struct sockaddr_un up = upath("st4.sock");
+  unlink("st4.sock");
+  show("pair-bind", bind(sp[1], SA(&up), sizeof up));
+  show("pair-rebind", bind(sp[1], SA(&up), sizeof up));
+  unlink("st4.sock");
   show("pair-accept", accept(sp[0], NULL, NULL));
   show("pair-connect", connect(sp[0], SA(&ua), sizeof ua));
   close(sp[1]);

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +67,86 @@ static void show(int fd, int room) {
       printf("  level %d type %d data %zu: ttl %d\n", c->cmsg_level, c->cmsg_type, (size_t)(c->cmsg_len - CMSG_LEN(0)), t);
     } else printf("  level %d type %d data %zu\n", c->cmsg_level, c->cmsg_type, (size_t)(c->cmsg_len - CMSG_LEN(0)));
   }
+}
+
+/* A raw ICMPv6 socket's arrivals carry IPV6_PKTINFO and IPV6_HOPLIMIT as a UDP socket's do; ICMPV6_FILTER drops
+ * the types it blocks (here all but echo requests and replies, then the requests too; a message too short for the
+ * 4-byte header is always dropped); IPV6_CHECKSUM says where the kernel writes the checksum of what is sent: -1
+ * sends the bytes as they are (a wrong checksum: no echo reply, and a socket that checks checksums, as an ICMPv6
+ * one does by default, drops it), an offset past the message is EINVAL; an ICMPv6 message needs its type and
+ * code (EFAULT). */
+static void rawsend(int fd, const unsigned char *msg, int len, const char *what) {
+  struct sockaddr_in6 lo; memset(&lo, 0, sizeof lo); lo.sin6_family = AF_INET6; lo.sin6_addr = in6addr_loopback;
+  errno = 0;
+  ssize_t n = sendto(fd, msg, len, 0, (struct sockaddr *)&lo, sizeof lo);
+  printf("raw send %s (%d bytes): %zd %s\n", what, len, n, n < 0 ? strerror(errno) : "ok");
+}
+
+/* What is queued on fd, each message shown, until nothing is. */
+static void rawdrain(int fd, const char *who) {
+  for (;;) {
+    unsigned char b[64];
+    errno = 0;
+    ssize_t n = recv(fd, b, sizeof b, MSG_DONTWAIT | MSG_PEEK);
+    if (n < 0) {
+      printf("%s: %s\n", who, strerror(errno));
+      return;
+    }
+    printf("%s: type %d checksum %02x%02x\n", who, b[0], b[2], b[3]);
+    show(fd, 128);
+  }
+}
+
+static void raw6(void) {
+  int on = 1;
+  int a = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), b = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+  struct icmp6_filter f;
+  ICMP6_FILTER_SETBLOCKALL(&f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+  printf("set filter %d\n", setsockopt(a, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f));
+  setsockopt(b, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+  setsockopt(a, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+  setsockopt(a, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on);
+  unsigned char echo[8] = {ICMP6_ECHO_REQUEST, 0, 0xab, 0xcd, 0x51, 0xc7, 0, 1};
+  /* The request as it arrives (the checksum the kernel wrote), then the reply. */
+  rawsend(a, echo, sizeof echo, "echo");
+  rawdrain(a, "a");
+  rawdrain(b, "b");
+  /* The hop limit the message left with. */
+  int h5 = 5;
+  setsockopt(a, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &h5, sizeof h5);
+  echo[7] = 2;
+  rawsend(a, echo, sizeof echo, "echo hops 5");
+  rawdrain(a, "a");
+  /* Echo requests blocked on b: only the reply. */
+  ICMP6_FILTER_SETBLOCK(ICMP6_ECHO_REQUEST, &f);
+  setsockopt(b, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+  echo[7] = 3;
+  rawsend(a, echo, sizeof echo, "echo");
+  rawdrain(b, "b");
+  rawdrain(a, "a");
+  /* IPV6_CHECKSUM -1: the bytes as given. */
+  int off = -1, four = 4, two = 2;
+  printf("set checksum -1: %d\n", setsockopt(a, SOL_RAW, IPV6_CHECKSUM, &off, sizeof off));
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &f);
+  setsockopt(b, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+  echo[7] = 4;
+  rawsend(a, echo, sizeof echo, "unchecked echo");
+  rawdrain(a, "a");
+  rawdrain(b, "b");
+  rawsend(a, echo, 3, "short");
+  rawsend(a, echo, 1, "one byte");
+  rawdrain(a, "a");
+  /* An offset the message must hold two bytes at. */
+  setsockopt(a, SOL_RAW, IPV6_CHECKSUM, &four, sizeof four);
+  rawsend(a, echo, 5, "offset 4");
+  rawsend(a, echo, 6, "offset 4");
+  rawdrain(a, "a");
+  setsockopt(a, SOL_RAW, IPV6_CHECKSUM, &two, sizeof two);
+  rawsend(a, echo, 3, "offset 2");
+  rawsend(a, echo, 0, "offset 2");
+  close(a); close(b);
 }
 
 static void opt(int fd, int name) {
@@ -206,5 +287,6 @@ int main(void) {
   opt(c, IPV6_RECVPKTINFO);
   close(x); close(c); close(l);
   close(r); close(s); close(d); close(s4);
+  raw6();
   return 0;
 }

@@ -206,6 +206,20 @@ export class Socket implements OpenFile {
   ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
+  /** ICMP_FILTER (raw IPPROTO_ICMP): bit n set drops arriving ICMP messages of type n (< 32). */
+  icmpFilter = 0;
+  /** ICMPV6_FILTER (raw IPPROTO_ICMPV6): struct icmp6_filter, 256 bits; a set bit blocks that type. */
+  icmp6Filter: Uint8Array | undefined;
+  /** IPV6_CHECKSUM as set (raw IPv6): where the kernel writes the checksum into what is sent, -1 for nowhere. */
+  checksum6: number | undefined;
+  /** UDP_CORK: sends gather into one datagram (udp(7)), sent when it is turned off. */
+  udpCork = false;
+  /** The corked datagram so far: its destination (the first send's), its pieces. */
+  corked: { dst: Addr; ip?: IpControl; parts: Uint8Array[]; total: number } | undefined;
+  /** IPV6_CHECKSUM's offset, -1 for none: until set, 2 on a raw ICMPv6 socket (rawv6_init_sk), else none. */
+  get csumOffset6(): number {
+    return this.checksum6 ?? (this.raw && this.domain === AF.AF_INET6 && this.protocol === IPPROTO.IPPROTO_ICMPV6 ? 2 : -1);
+  }
   /** The local port came from autobind (connect/send), not bind(): a failed connect gives it back. */
   autobound = false;
   /** bind() named an address (SOCK_BINDADDR_LOCK) or a port (SOCK_BINDPORT_LOCK): a datagram disconnect keeps them. */
@@ -1116,15 +1130,16 @@ export class Socket implements OpenFile {
   write(iovs: Uint8Array[]): number {
     const total = iovs.reduce((a, v) => a + v.length, 0);
     if (this.kind === 'dgram') {
-      if (!this.remote) throw new Errno(this.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
-      return this.sendDatagram(iovs, total, this.remote);
+      // udp_sendmsg appends to a corked datagram before it looks for a destination.
+      if (!this.remote && !this.corked) throw new Errno(this.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
+      return this.sendDatagram(iovs, total, (this.remote ?? this.corked?.dst)!);
     }
     if (total === 0 && this.state === 'connected') return 0;
     return this.sendStream(iovs, total);
   }
 
-  /** Sends one datagram to dst (set by the caller: connected peer or sendto address). */
-  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl, ip?: IpControl): number {
+  /** Sends one datagram to dst (set by the caller: connected peer or sendto address); `more` is MSG_MORE. */
+  sendDatagram(iovs: Uint8Array[], total: number, dst: Addr, ctl?: SendControl, ip?: IpControl, more = false): number {
     if (this.soError) throw new Errno(this.takeError());
     // A send shutdown holds even on an unconnected socket (sock_alloc_send_pskb).
     if (this.wrShut) throw new Errno(E.EPIPE);
@@ -1135,6 +1150,20 @@ export class Socket implements OpenFile {
     if (this.domain === AF.AF_INET6 && this.v6only && (dst.family === 4 || (dst.family === 6 && isV4Mapped(dst.ip)))) throw new Errno(E.ENETUNREACH);
     const max = this.domain === AF.AF_INET6 ? LINUX.udpMaxV6 : LINUX.udpMaxV4;
     if (total > max) throw new Errno(E.EMSGSIZE);
+    // UDP_CORK or MSG_MORE (udp_sendmsg's corkreq): the data joins the pending datagram, whose destination and
+    // IP_PKTINFO are the first send's; a datagram grown past the limit is dropped whole (udp_flush_pending_frames).
+    const cork = this.udpCork || more;
+    const pending = this.corked;
+    if (pending) {
+      if (pending.total + total > max) {
+        this.corked = undefined;
+        throw new Errno(E.EMSGSIZE);
+      }
+      pending.parts.push(gather(iovs, total));
+      pending.total += total;
+      if (!cork) this.pushCorked();
+      return total;
+    }
     const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
@@ -1149,8 +1178,30 @@ export class Socket implements OpenFile {
       return total;
     }
     this.autobind();
+    if (cork) {
+      this.corked = { dst: d, parts: [gather(iovs, total)], total };
+      if (ip) this.corked.ip = ip;
+      return total;
+    }
     this.net.sendUdp(this, d, gather(iovs, total), ip);
     return this.sentDatagram(total);
+  }
+
+  /** UDP_CORK set or cleared; clearing it sends the pending datagram (udp_push_pending_frames). */
+  setUdpCork(on: boolean): void {
+    this.udpCork = on;
+    if (!on) this.pushCorked();
+  }
+
+  /** The corked datagram leaves as one (on --net=real too: the gathering is socklab's, Node sends the whole). */
+  private pushCorked(): void {
+    const c = this.corked;
+    if (!c) return;
+    this.corked = undefined;
+    const data = gather(c.parts, c.total);
+    if (this.real) this.real.sendTo(data, c.dst as InetAddr);
+    else this.net.sendUdp(this, c.dst as InetAddr, data, c.ip);
+    this.sentDatagram(c.total);
   }
 
   /**
@@ -1211,6 +1262,10 @@ export class Socket implements OpenFile {
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
+    // rawv6_probe_proto_opt reads an ICMPv6 message's type and code (EFAULT without them); rawv6_push_pending_frames
+    // wants room for the checksum at the IPV6_CHECKSUM offset.
+    if (this.domain === AF.AF_INET6 && this.protocol === IPPROTO.IPPROTO_ICMPV6 && total < 2) throw new Errno(E.EFAULT);
+    if (this.domain === AF.AF_INET6 && this.csumOffset6 >= 0 && this.csumOffset6 >= total - 1) throw new Errno(E.EINVAL);
     if (d.family === 4) this.checkBroadcast(d);
     this.net.sendRaw(this, d, gather(iovs, total));
     return total;

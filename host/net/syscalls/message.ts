@@ -72,10 +72,12 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
       if (dst?.family === 'unspec' && dst.asV4 && s.domain === AF.AF_INET) dst = dst.asV4;
       // unix_validate_addr: an AF_UNIX datagram's address is a sockaddr_un with a name, or EINVAL.
       if (dst && s.isUnix && dst.family !== 'unix') return -E.EINVAL;
-      const to = dst ?? s.remote;
+      // A corked UDP datagram takes the data whatever the address (udp_sendmsg appends before it looks).
+      const to = dst ?? s.remote ?? s.corked?.dst;
       if (!to) return -(s.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
-      if (dst && !s.isUnix && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
-      const n = s.sendDatagram(iovs, total, to, ctl, ip);
+      // (udpv6_sendmsg checks the address before it looks at a pending datagram.)
+      if (dst && !s.isUnix && !(s.corked && s.domain === AF.AF_INET) && dst.family !== 4 && dst.family !== 6) return -E.EAFNOSUPPORT;
+      const n = s.sendDatagram(iovs, total, to, ctl, ip, (flags & MSG.MSG_MORE) !== 0);
       if (n !== WOULD_BLOCK) return n;
       const r = waitFor(p, s, 'write', dontwait);
       return r === BLOCKED ? r : -r;

@@ -6,13 +6,17 @@ import { vhost } from '../virtual/host.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
-import { AF, IPPROTO, IPV6_OPT, IP_OPT, LINUX, SO, SOL, TCP_OPT } from '../addr/constants.js';
+import { AF, ICMPV6_FILTER, IPPROTO, IPV6_OPT, IP_OPT, LINUX, RAW_OPT, SO, SOL, TCP_OPT, UDP_OPT } from '../addr/constants.js';
 import { sockOf } from '../fd.js';
 import { UNKNOWN_CRED } from '../socket/scm.js';
 import { ipText, ipBytes } from '../addr/ipaddr.js';
 import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtual/multicast.js';
 import { networkOf } from '../virtual/index.js';
 import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
+
+const { UDP_CORK } = UDP_OPT;
+const { ICMP_FILTER } = RAW_OPT;
+const { IPV6_CHECKSUM, IPV6_MULTICAST_ALL } = IPV6_OPT;
 
 /** A jiffy in microseconds: socket timeouts are counted in them (CONFIG_HZ=250). */
 const JIFFY_US = 4000;
@@ -82,10 +86,46 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     }
   }
   if (s.isUnix) return E.EOPNOTSUPP;
-  // udp_lib_setsockopt and do_rawv6_setsockopt read an int, then find none of the options socklab models.
-  if (udpLevel(s, level) || raw6Level(s, level)) {
-    int();
-    return E.ENOPROTOOPT;
+  // udp_lib_setsockopt and do_rawv6_setsockopt read an int before they look at the name.
+  if (udpLevel(s, level)) {
+    const v = int();
+    if (name !== UDP_CORK) return E.ENOPROTOOPT;
+    // Turning it off sends what was gathered (udp_push_pending_frames).
+    s.setUdpCork(v !== 0);
+    return 0;
+  }
+  if (raw6Level(s, level) || raw6Checksum(s, level, name)) {
+    const v = int();
+    if (name !== IPV6_CHECKSUM) return E.ENOPROTOOPT;
+    // RFC 3542: not at IPPROTO_IPV6 on an ICMPv6 socket (SOL_RAW, a Linux extension, may); an odd offset is refused.
+    if (level === IPPROTO.IPPROTO_IPV6 && s.protocol === IPPROTO.IPPROTO_ICMPV6) return E.EINVAL;
+    if (v > 0 && v & 1) return E.EINVAL;
+    s.checksum6 = v < 0 ? -1 : v;
+    return 0;
+  }
+  // raw_seticmpfilter and rawv6_seticmpfilter copy as much of the filter as optlen holds (none at all is fine).
+  const filter = (size: number): Uint8Array | undefined => {
+    const n = Math.min(len, size);
+    if (n > 0 && val === 0) throw new Errno(E.EFAULT);
+    return n > 0 ? p.mem.read(val, n) : undefined;
+  };
+  if (level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET) {
+    if (name !== ICMP_FILTER) return E.ENOPROTOOPT;
+    if (s.protocol !== IPPROTO.IPPROTO_ICMP) return E.EOPNOTSUPP;
+    const b = filter(4);
+    if (b) {
+      const now = new Uint8Array(new Uint32Array([s.icmpFilter]).buffer);
+      now.set(b);
+      s.icmpFilter = new DataView(now.buffer).getUint32(0, true);
+    }
+    return 0;
+  }
+  if (level === IPPROTO.IPPROTO_ICMPV6 && s.raw && s.domain === AF.AF_INET6) {
+    if (s.protocol !== IPPROTO.IPPROTO_ICMPV6) return E.EOPNOTSUPP;
+    if (name !== ICMPV6_FILTER) return E.ENOPROTOOPT;
+    const b = filter(32);
+    if (b) (s.icmp6Filter ??= new Uint8Array(32)).set(b);
+    return 0;
   }
   if (level === IPPROTO.IPPROTO_TCP) {
     if (s.kind !== 'stream') return E.ENOPROTOOPT;
@@ -150,8 +190,9 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         atLeastByte();
         if (v !== 0 && v !== 1) return E.EINVAL;
         const on = v === 1;
-        // Node has no IP_MULTICAST_ALL; 1 is Linux's default, so only turning it off cannot be carried.
-        if (rd && !on) rd.rn.fail(E.EOPNOTSUPP, "IP_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
+        // Node has no IP_MULTICAST_ALL: only the host's default can be kept (1 for AF_INET, 0 for AF_INET6).
+        const dflt = s.domain !== AF.AF_INET6;
+        if (rd && on !== dflt) rd.rn.fail(E.EOPNOTSUPP, `IP_MULTICAST_ALL ${v} on --net=real: Node's dgram cannot set it (${dflt ? 'an AF_INET socket bound to the port hears every IPv4 group the host joined' : 'an AF_INET6 socket hears only the IPv4 groups it joined'})`);
         mcastOf(s).all = on;
         return 0;
       }
@@ -265,6 +306,12 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
       return 0;
     }
     if (name === IPV6_OPT.IPV6_RECVERR) { whole(); s.recverr6 = v !== 0; return 0; }
+    if (name === IPV6_MULTICAST_ALL) {
+      whole();
+      if (rd && v === 0) rd.rn.fail(E.EOPNOTSUPP, "IPV6_MULTICAST_ALL 0 on --net=real: Node's dgram cannot set it (a socket bound to the port hears every group the host joined)");
+      mcastOf(s).all6 = v !== 0;
+      return 0;
+    }
     switch (name) {
       // A TCP socket has no multicast hop limit or interface: ENOPROTOOPT, before the length.
       case IPV6_OPT.IPV6_MULTICAST_HOPS: {
@@ -329,13 +376,23 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
   if (level !== SOL.SOL_SOCKET) {
     if (s.isUnix) return E.EOPNOTSUPP;
-    // do_raw_getsockopt knows ICMP_FILTER only (not modelled), and says so before it reads optlen.
-    if (level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET) return E.ENOPROTOOPT;
-    const known = udpLevel(s, level) || raw6Level(s, level) || (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
+    // do_raw_getsockopt knows ICMP_FILTER only, on an ICMP socket, and says so before it reads optlen; so does
+    // rawv6_getsockopt ICMPV6_FILTER, on an ICMPv6 socket.
+    if (level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET) {
+      if (name !== ICMP_FILTER) return E.ENOPROTOOPT;
+      if (s.protocol !== IPPROTO.IPPROTO_ICMP) return E.EOPNOTSUPP;
+    }
+    if (level === IPPROTO.IPPROTO_ICMPV6 && s.raw && s.domain === AF.AF_INET6) {
+      if (s.protocol !== IPPROTO.IPPROTO_ICMPV6) return E.EOPNOTSUPP;
+      if (name !== ICMPV6_FILTER) return E.ENOPROTOOPT;
+    }
+    const known = (level === SOL.SOL_RAW && s.raw) || (level === IPPROTO.IPPROTO_ICMPV6 && s.raw && s.domain === AF.AF_INET6) || udpLevel(s, level) || (level === IPPROTO.IPPROTO_IP && !(s.raw && s.domain === AF.AF_INET6)) || (level === IPPROTO.IPPROTO_TCP && s.kind === 'stream') || (level === IPPROTO.IPPROTO_IPV6 && s.domain === AF.AF_INET6);
     if (!known) return unknownLevel;
   }
   if (lenPtr === 0) return E.EFAULT;
-  const cap = p.mem.i32(lenPtr);
+  let cap = p.mem.i32(lenPtr);
+  // do_rawv6_getsockopt takes min_t(unsigned int, sizeof(int), len), without a check: a negative length is 4.
+  if (cap < 0 && (raw6Level(s, level) || raw6Checksum(s, level, name))) cap = 4;
   if (cap < 0) return E.EINVAL;
   // The value is found (or the option refused) before it is copied out: a NULL or bad optval is EFAULT
   // only for an option that exists and only when there is something to copy.
@@ -438,7 +495,10 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
       default: return E.ENOPROTOOPT;
     }
   }
-  // SOL_UDP, SOL_RAW: none of their options is modelled.
+  if (level === IPPROTO.IPPROTO_UDP) return name === UDP_CORK ? int(s.udpCork ? 1 : 0) : E.ENOPROTOOPT;
+  if (level === SOL.SOL_RAW && s.domain === AF.AF_INET) return new Uint8Array(new Uint32Array([s.icmpFilter]).buffer);
+  if (level === IPPROTO.IPPROTO_ICMPV6) return s.icmp6Filter?.slice() ?? new Uint8Array(32);
+  if (level === SOL.SOL_RAW || raw6Checksum(s, level, name)) return name === IPV6_CHECKSUM ? int(s.csumOffset6) : E.ENOPROTOOPT;
   if (level !== IPPROTO.IPPROTO_IPV6) return E.ENOPROTOOPT;
   switch (name) {
     case IPV6_OPT.IPV6_V6ONLY: return int(s.v6only ? 1 : 0);
@@ -450,6 +510,7 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
     case IPV6_OPT.IPV6_MULTICAST_HOPS: return int(mcastOf(s).hops);
     case IPV6_OPT.IPV6_MULTICAST_LOOP: return int(mcastOf(s).loop6 ? 1 : 0);
     case IPV6_OPT.IPV6_MULTICAST_IF: return int(mcastOf(s).if6);
+    case IPV6_MULTICAST_ALL: return int(mcastOf(s).all6 ? 1 : 0);
     default: return E.ENOPROTOOPT;
   }
 }
@@ -459,9 +520,14 @@ function udpLevel(s: ReturnType<typeof sockOf>, level: number): boolean {
   return level === IPPROTO.IPPROTO_UDP && s.kind === 'dgram' && !s.isUnix && !s.raw && !s.ping;
 }
 
-/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM, IPV6_HDRINCL, not modelled). */
+/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM; IPV6_HDRINCL is not modelled). */
 function raw6Level(s: ReturnType<typeof sockOf>, level: number): boolean {
   return level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET6;
+}
+
+/** IPV6_CHECKSUM at IPPROTO_IPV6 on a raw IPv6 socket: rawv6_setsockopt/getsockopt send it to the SOL_RAW code. */
+function raw6Checksum(s: ReturnType<typeof sockOf>, level: number, name: number): boolean {
+  return level === IPPROTO.IPPROTO_IPV6 && name === IPV6_CHECKSUM && s.raw && s.domain === AF.AF_INET6;
 }
 
 /** A virtual host's interface by index: 1 is lo, 2 its LAN interface. */

@@ -15,8 +15,12 @@ import { UnixStream } from './stream.js';
 
 /** bind() of an AF_UNIX socket: a path, an abstract name, or (an empty address) autobind. */
 export function bindUnix(s: Socket, a: Addr): void {
-  if (a.family === 'unnamed') return autobindUnix(s);
+  // Bound means having an address (u->addr): a socketpair's or an unbound client's 'unnamed' one is none.
+  const bound = s.local?.family === 'unix';
+  // unix_autobind of a socket that has an address keeps it and succeeds.
+  if (a.family === 'unnamed') return bound ? undefined : autobindUnix(s);
   if (a.family !== 'unix') throw new Errno(E.EINVAL);
+  if (bound) return rebindUnix(s, a);
   if (a.abstract) {
     if (s.host.abstract.has(a.path)) throw new Errno(E.EADDRINUSE);
     s.host.abstract.set(a.path, s);
@@ -25,6 +29,32 @@ export function bindUnix(s: Socket, a: Addr): void {
     s.fs.bindSocket(a.path, s);
   }
   s.boundTo(a);
+}
+
+/**
+ * bind() of a socket that already has an address: unix_bind_bsd makes the
+ * node first (EADDRINUSE for a path that exists, ENOENT without its
+ * directory), then finds the socket bound and removes it again (EINVAL);
+ * unix_bind_abstract looks at the socket first.
+ */
+function rebindUnix(s: Socket, a: UnixAddr): never {
+  if (a.abstract || !s.fs) throw new Errno(E.EINVAL);
+  const fs = s.fs;
+  const exists = (path: string): boolean => {
+    try {
+      fs.lookupSocket(path);
+      return true;
+    } catch (e) {
+      // ECONNREFUSED: there, but not a socket.
+      if (!(e instanceof Errno) || (e.errno !== E.ENOENT && e.errno !== E.ECONNREFUSED)) throw e;
+      return e.errno === E.ECONNREFUSED;
+    }
+  };
+  if (exists(a.path)) throw new Errno(E.EADDRINUSE);
+  const slash = a.path.replace(/\/+$/, '').lastIndexOf('/');
+  const dir = slash < 0 ? '.' : slash === 0 ? '/' : a.path.slice(0, slash);
+  if (!exists(dir)) throw new Errno(E.ENOENT);
+  throw new Errno(E.EINVAL);
 }
 
 /** socketpair(): two unnamed sockets connected to each other; each one's SO_PEERCRED is the creator's. */

@@ -63,11 +63,16 @@ export function parseIpv4(p: Uint8Array): Ipv4 | undefined {
 
 /** The ICMPv6 checksum covers a pseudo-header of both addresses. */
 export function icmp6Checksum(src: string, dst: string, msg: Uint8Array): number {
+  return checksum6(src, dst, 58, msg);
+}
+
+/** An IPv6 upper-layer checksum (RFC 8200 8.1): over a pseudo-header of both addresses, the length and the protocol. */
+function checksum6(src: string, dst: string, proto: number, msg: Uint8Array): number {
   const pseudo = new Uint8Array(40);
   pseudo.set(ipBytes(src), 0);
   pseudo.set(ipBytes(dst), 16);
   new DataView(pseudo.buffer).setUint32(32, msg.length);
-  pseudo[39] = 58;
+  pseudo[39] = proto;
   const all = new Uint8Array(40 + msg.length);
   all.set(pseudo);
   all.set(msg, 40);
@@ -99,6 +104,8 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     const l = s.local as InetAddr | undefined;
     const r = s.remote as InetAddr | undefined;
     if ((l && !isAny(l) && !sameIp(l.ip, ip.dst)) || (r && !isAny(r) && !sameIp(r.ip, ip.src))) continue;
+    // ICMP_FILTER (icmp_filter): a set bit drops that type (below 32); a message too short for its header is dropped.
+    if (ip.proto === 1 && (ip.payload.length < 8 || (ip.payload[0]! < 32 && (s.icmpFilter >>> ip.payload[0]!) & 1))) continue;
     s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 }, undefined, undefined, arrivalInfo(net, from, h, ip.dst, packet[8]!));
   }
   if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO_REPLY) {
@@ -160,10 +167,25 @@ function emitIpv4(net: VirtualNetwork, h: Host, dst: string, packet: Uint8Array)
   for (const t of fate) net.at(t, () => receiveIpv4(net, target, packet, h));
 }
 
-/** An ICMPv6 message arrives: raw ICMPv6 sockets get it without the IPv6 header; echo requests are answered. */
-export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: string, msg: Uint8Array, from: Host): void {
-  for (const s of rawSockets(h, 6, 58)) s.pushDatagram(msg.slice(), { family: 6, ip: src, port: 0 });
-  if (msg.length >= 8 && msg[0] === ICMP6_ECHO) {
+/**
+ * An ICMPv6 message arrives with hop limit `hops`: raw ICMPv6 sockets get it
+ * without the IPv6 header (and the IPV6_PKTINFO/IPV6_HOPLIMIT recvmsg gives:
+ * the destination, lo or eth0, the hop limit), unless ICMPV6_FILTER blocks
+ * its type (icmpv6_filter: a message shorter than 4 bytes is blocked) or
+ * the socket checks checksums (IPV6_CHECKSUM not -1) and this one is wrong
+ * (one sent with IPV6_CHECKSUM -1); echo requests with a right checksum are
+ * answered (hop limit 64).
+ */
+export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: string, msg: Uint8Array, from: Host, hops: number): void {
+  const info: PacketInfo = { ifindex: from === h ? 1 : 2, specDst: dst, dst, ttl: hops };
+  // Over the pseudo-header and the message, checksum field included: 0 when the field is right.
+  const good = checksum6(src, dst, 58, msg) === 0;
+  for (const s of rawSockets(h, 6, 58)) {
+    const f = s.icmp6Filter;
+    if (msg.length < 4 || (f && (f[msg[0]! >> 3]! >> (msg[0]! & 7)) & 1) || (!good && s.csumOffset6 >= 0)) continue;
+    s.pushDatagram(msg.slice(), { family: 6, ip: src, port: 0 }, undefined, undefined, info);
+  }
+  if (good && msg.length >= 8 && msg[0] === ICMP6_ECHO) {
     const reply = msg.slice();
     reply[0] = ICMP6_ECHO_REPLY;
     reply[2] = reply[3] = 0;
@@ -171,7 +193,7 @@ export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: str
     const fate = net.fate(h, from, reply.length + 40, false);
     const cap = net.capture;
     if (cap?.sees(h.name, from.name)) cap.send(h.name, from.name, cap.ip(dst, src, 58, reply), fate);
-    for (const t of fate) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h));
+    for (const t of fate) net.at(t, () => receiveIcmp6(net, from, dst, src, reply, h, 64));
   }
 }
 
@@ -221,13 +243,15 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   if (!target) return;
   const src = net.sourceFor(vhost(s), d.ip, 6);
   const msg = data.slice();
-  // The kernel computes the ICMPv6 checksum for raw ICMPv6 sockets.
-  if (s.protocol === 58 && msg.length >= 4) {
-    msg[2] = msg[3] = 0;
-    new DataView(msg.buffer).setUint16(2, icmp6Checksum(src, d.ip, msg));
+  // IPV6_CHECKSUM (2 on an ICMPv6 socket): the kernel writes the checksum there (the socket checked it fits).
+  const at = s.csumOffset6;
+  if (at >= 0 && at + 1 < msg.length) {
+    msg[at] = msg[at + 1] = 0;
+    new DataView(msg.buffer).setUint16(at, checksum6(src, canonIp(d.ip), s.protocol, msg));
   }
   const fate = net.fate(vhost(s), target, msg.length + 40, false);
   const cap = net.capture;
   if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, cap.ip(src, canonIp(d.ip), 58, msg), fate);
-  for (const t of fate) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, vhost(s)));
+  const hops = s.hops6 < 0 ? 64 : s.hops6;
+  for (const t of fate) net.at(t, () => receiveIcmp6(net, target, src, canonIp(d.ip), msg, vhost(s), hops));
 }

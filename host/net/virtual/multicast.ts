@@ -8,7 +8,8 @@
 // copy (__udp4_lib_mcast_deliver): bound to the wildcard or to the
 // destination address, not connected elsewhere, and for a group a member of
 // it on that interface, or any socket at all while some socket of the host
-// is a member and IP_MULTICAST_ALL (default 1) is on. No ICMP error comes
+// is a member and IP_MULTICAST_ALL (IPV6_MULTICAST_ALL for an IPv6 group)
+// is on: 1 by default, but 0 for IPv4 groups on an AF_INET6 socket. No ICMP error comes
 // back for a group or broadcast datagram nobody takes.
 //
 // Membership reports (igmp.c, mcast.c; what a native capture on Linux 6.x
@@ -52,7 +53,10 @@ export interface MulticastOpts {
   loop6: boolean;
   /** IPV6_MULTICAST_IF: an interface index, 0 for the route's choice. */
   if6: number;
+  /** IP_MULTICAST_ALL (inet->mc_all): 1 on an AF_INET socket, 0 on an AF_INET6 one (inet6_create leaves it). */
   all: boolean;
+  /** IPV6_MULTICAST_ALL (np->mc_all, 1): what IPv6 groups ask of an AF_INET6 socket. */
+  all6: boolean;
   /** Groups joined, as "iface group" keys. */
   groups: Set<string>;
 }
@@ -71,8 +75,14 @@ const watched = new WeakSet<Socket>();
 
 export function mcastOf(s: Socket): MulticastOpts {
   let o = opts.get(s);
-  if (!o) opts.set(s, (o = { ttl: 1, loop: true, ifAddr: '0.0.0.0', hops: 1, loop6: true, if6: 0, all: true, groups: new Set() }));
+  if (!o) opts.set(s, (o = { ttl: 1, loop: true, ifAddr: '0.0.0.0', hops: 1, loop6: true, if6: 0, all: s.domain !== AF.AF_INET6, all6: true, groups: new Set() }));
   return o;
+}
+
+/** Whether x hears a group it has not joined: an IPv4 group asks ip_mc_sf_allow (IP_MULTICAST_ALL), an IPv6 one inet6_mc_check (IPV6_MULTICAST_ALL). */
+function allGroups(x: Socket, v6: boolean): boolean {
+  const o = opts.get(x);
+  return v6 ? o?.all6 ?? true : o?.all ?? x.domain !== AF.AF_INET6;
 }
 
 const gkey = (iface: Iface, group: string): string => `${iface} ${canonIp(unmap(group))}`;
@@ -301,7 +311,7 @@ function arrive(net: VirtualNetwork, h: Host, iface: Iface, dst: InetAddr, src: 
     if (group) {
       const o = opts.get(x);
       const member = o?.groups.has(gkey(iface, u)) ?? false;
-      if (!member && !((o?.all ?? true) && joinedHere)) continue;
+      if (!member && !(allGroups(x, v6) && joinedHere)) continue;
     }
     const from: InetAddr = x.domain === AF.AF_INET6 && src.family === 4 ? { family: 6, ip: `::ffff:${src.ip}`, port: src.port } : src;
     // A broadcast or group datagram's local address is the receiving interface's own (fib_compute_spec_dst).
@@ -327,7 +337,7 @@ function rawCopies(h: Host, iface: Iface, src: InetAddr, dst: string, dstPort: n
     if (r && !isAny(r) && canonIp(unmap(r.ip)) !== canonIp(unmap(src.ip))) return false;
     if (!group) return true;
     const o = opts.get(x);
-    return (o?.groups.has(gkey(iface, dst)) ?? false) || (o?.all ?? true);
+    return (o?.groups.has(gkey(iface, dst)) ?? false) || allGroups(x, v6);
   });
   if (!raws.length) return;
   const s = unmap(src.ip);

@@ -105,6 +105,8 @@ extern const struct in6_addr in6addr_any, in6addr_loopback;
 #define IPV6_MULTICAST_LOOP 19
 #define IPV6_ADD_MEMBERSHIP 20
 #define IPV6_DROP_MEMBERSHIP 21
+#define IPV6_CHECKSUM 7
+#define IPV6_MULTICAST_ALL 29
 #define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
 #define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
 #define IPV6_V6ONLY 26
