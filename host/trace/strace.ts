@@ -198,6 +198,27 @@ const SO_INT: ReadonlySet<number> = new Set([
   SO.SO_OOBINLINE, SO.SO_REUSEPORT, SO.SO_PASSCRED, SO.SO_RCVLOWAT, SO.SO_SNDLOWAT, SO.SO_ACCEPTCONN,
 ]);
 
+/** ICMP message types by number (linux/icmp.h), as strace's icmpfilterflags names them. */
+const ICMP_TYPES: Readonly<Record<number, string>> = {
+  0: 'ICMP_ECHOREPLY', 3: 'ICMP_DEST_UNREACH', 4: 'ICMP_SOURCE_QUENCH', 5: 'ICMP_REDIRECT', 8: 'ICMP_ECHO', 11: 'ICMP_TIME_EXCEEDED',
+  12: 'ICMP_PARAMETERPROB', 13: 'ICMP_TIMESTAMP', 14: 'ICMP_TIMESTAMPREPLY', 15: 'ICMP_INFO_REQUEST', 16: 'ICMP_INFO_REPLY',
+  17: 'ICMP_ADDRESS', 18: 'ICMP_ADDRESSREPLY',
+};
+/**
+ * A struct icmp_filter's 32-bit mask (the bytes given, the rest 0) as the set of types it holds, `[ICMP_ECHOREPLY
+ * ICMP_ECHO]`, or as strace prints a set with more than half of its bits, the complement: `~[ICMP_ECHO]`, `~[]`.
+ */
+function icmpFilterText(b: Uint8Array): string {
+  let mask = 0;
+  for (let i = 0; i < b.length; i++) mask |= b[i]! << (8 * i);
+  let count = 0;
+  for (let t = 0; t < 32; t++) count += (mask >>> t) & 1;
+  const invert = count > 16;
+  const out: string[] = [];
+  for (let t = 0; t < 32; t++) if (((mask >>> t) & 1) !== (invert ? 1 : 0)) out.push(ICMP_TYPES[t] ?? `0x${t.toString(16)} /* ICMP_??? */`);
+  return `${invert ? '~' : ''}[${out.join(' ')}]`;
+}
+
 /** Strings as strace prints them; hex 'nonascii' is strace -x, 'all' is -xx. */
 function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'none'): string {
   let s = '"';
@@ -509,6 +530,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const mem = p.mem;
     const bytes = (hex: 'none' | 'all'): string => (hex === 'all' ? quote(mem.view(v, Math.min(len, max + 1)), max, 'all') : q(mem.view(v, Math.min(len, max + 1)), max));
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
+    // struct icmp_filter (SOL_RAW, a raw ICMP socket's): the ICMP types it drops, as strace's print_icmp_filter.
+    if (level === SOL.SOL_RAW && name === RAW_OPT.ICMP_FILTER) return len <= 0 ? hexp(v) : icmpFilterText(mem.view(v, Math.min(len, 4)));
     if (got) {
       // struct linger and struct ucred cut short: the fields that fit, a field cut in its bytes (MAYBE_PRINT_FIELD_LEN).
       const fields = (names: readonly string[], show: (i: number, x: number) => string): string => {
@@ -826,6 +849,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'sockopt_val': return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, next);
         case 'sockopt_val_out': {
           if (!ok) return hexp(v);
+          // print_getsockopt: a length the caller gave as 0 or less shows the address (the kernel took it as unsigned).
+          const asked = entry?.before.get(i + 1);
+          if (asked !== undefined && asked <= 0) return hexp(v);
           const lenPtr = args[i + 1] as number;
           return sockoptVal(p, args[kindIndex(def, 'sockopt_level')] as number, args[kindIndex(def, 'sockopt_name')] as number, v, lenPtr ? mem.i32(lenPtr) : 0, true);
         }
