@@ -40,6 +40,17 @@ describe('native and @yowasp/clang builds', () => {
     expect(a).toEqual(b);
   }, 240_000);
 
+  it.skipIf(!native)("never reads the machine's own headers: a header wasi-libc lacks is not found, not glibc's", async () => {
+    // Debian's clang searches /usr/include after /usr/include/wasm32-wasi: <argp.h> (glibc's, on this machine
+    // with libc6-dev) compiled against x86-64 glibc, and <pthread.h> failed deep inside glibc's bits/.
+    const src = join(tmp, 'hostheader.c');
+    writeFileSync(src, '#include <argp.h>\nint main(void) { return 0; }\n');
+    let diag = '';
+    await expect(compileC({ sources: [src], out: join(tmp, 'hostheader.wasm'), toolchain: 'native', stderr: (t) => { diag += t; } })).rejects.toThrow(/clang failed/);
+    expect(diag).toMatch(/'argp\.h' file not found/);
+    expect(diag).not.toContain('/usr/include/argp.h');
+  });
+
   it('--toolchain native without one is a build error that says what to install', async () => {
     const path = process.env.PATH;
     const sdk = process.env.WASI_SDK_PATH;

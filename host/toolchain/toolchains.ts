@@ -92,11 +92,34 @@ function readProbes(): Record<string, Probe> {
   }
 }
 
+/** Header directories of the machine itself, which a wasm32 build must never read (glibc's x86-64 headers). */
+const HOST_HEADER_DIRS = new Set(['/usr/include', '/usr/local/include']);
+
+/**
+ * The sysroot flags, with the header search path narrowed to the compiler's own headers and the WASI ones (after
+ * every -I and -isystem, as the standard directories are: the SDK's overlay and #include_next keep working) where
+ * it would also search the machine's: Debian's clang with wasi-libc in /usr/include/wasm32-wasi (sysroot /usr)
+ * searches /usr/local/include and /usr/include after it, so a header wasi-libc lacks (<pthread.h>) was taken
+ * from glibc and failed with "bits/endian.h not found", or compiled against x86-64 layouts. Checked by compiling
+ * the probe program again with them; the flags as given where that fails or nothing needs removing.
+ */
+function withoutHostHeaders(clang: string, target: string, sysroot: string[], dir: string): string[] {
+  const r = spawnSync(clang, [`--target=${target}`, ...sysroot, '-E', '-v', '-x', 'c', '/dev/null', '-o', '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+  const m = /#include <\.\.\.> search starts here:\n([\s\S]*?)\nEnd of search list\./.exec(r.stderr ?? '');
+  if (!m) return sysroot;
+  const dirs = m[1]!.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!dirs.some((d) => HOST_HEADER_DIRS.has(d))) return sysroot;
+  const narrowed = [...sysroot, '-nostdinc', ...dirs.filter((d) => !HOST_HEADER_DIRS.has(d)).flatMap((d) => ['-idirafter', d])];
+  const c = spawnSync(clang, [`--target=${target}`, ...narrowed, join(dir, 'p.c'), '-o', join(dir, 'p2.wasm')], { encoding: 'utf8', timeout: 30_000 });
+  return c.status === 0 ? narrowed : sysroot;
+}
+
 /** Does this clang compile and link a stdio program for wasm32 WASI? With which triple and sysroot? */
 function probe(clang: string, sysroots: string[][]): Probe {
   const real = realpathSync(clang);
   const st = statSync(real);
-  const key = `${real}:${st.size}:${st.mtimeMs}:${sysroots.map((s) => s.join(' ')).join('|')}`;
+  // v3: the header search path without the host's own directories (withoutHostHeaders).
+  const key = `v3:${real}:${st.size}:${st.mtimeMs}:${sysroots.map((s) => s.join(' ')).join('|')}`;
   const memo = probeMemo.get(key);
   if (memo) return memo;
   const stored = readProbes()[clang];
@@ -114,7 +137,8 @@ function probe(clang: string, sysroots: string[][]): Probe {
         if (r.status === 0 && existsSync(join(dir, 'p.wasm'))) {
           const v = spawnSync(clang, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0] ?? '';
           const libc = spawnSync(clang, [`--target=${target}`, ...sysroot, '-print-file-name=libc.a'], { encoding: 'utf8' }).stdout.trim();
-          result = { key, ok: true, target, sysroot, version: v, libc: libc && existsSync(libc) ? libc : undefined };
+          const flags = withoutHostHeaders(clang, target, sysroot, dir);
+          result = { key, ok: true, target, sysroot: flags, version: v, libc: libc && existsSync(libc) ? libc : undefined };
           break search;
         }
       }
