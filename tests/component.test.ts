@@ -2,12 +2,13 @@
 // tests/components/, assembled at test time with jco-transpile's wasm-tools,
 // transpiled by jco and run on socklab's kernel and virtual network.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco-transpile/wasm-tools';
 import { ROOT, guest, run } from './helpers.js';
 import type { RunOutcome } from '../dist/host/api.js';
+import { parseMount } from '../dist/host/scenario/mount.js';
 
 const OUT = join(ROOT, 'wasm', 'tests', 'components');
 
@@ -167,6 +168,38 @@ describe('components: wasi:filesystem on the virtual host\'s files', () => {
     const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['keep'] }], mounts: mount(), timeoutMs: T });
     expect(r.processes[0]!.stdout).toBe('preopen /\nkept 50 open\n');
     expect(readdirSync('/proc/self/fd').length).toBeLessThan(before + 10);
+  }, T);
+
+  // wasmtime (cap-std) refuses escapes from a directory descriptor with not-permitted: ".." above it, an absolute
+  // path, a symlink that climbs out or points at an absolute path, and symlink-at to an absolute target. A host
+  // directory given as / (--dir HOST:/, wasmtime's --dir HOST::/) is such a capability, as for preview1 guests
+  // (tests/wasi-suite.test.ts, rootcap); socklab's own virtual / stays chroot-like.
+  it('a host directory given as / (--dir HOST:/) is a capability: escapes are error-code.not-permitted', async () => {
+    const refused = ['dot-dot above the descriptor: error-code 31', 'dot-dot above /: error-code 31', 'open-at ..: error-code 31',
+      'absolute path: error-code 31', 'symlink to /etc: error-code 31', 'through a climbing symlink: error-code 31',
+      'readlink above the descriptor: error-code 31', 'through an absolute symlink: error-code 31', 'inside: ok', 'remove: ok', ''];
+    const host = mkdtempSync(join(tmpdir(), 'socklab-comp-root-'));
+    try {
+      symlinkSync('/d', join(host, 'hostlink'));
+      const r = await run({ processes: [{ module: fsc, name: 'fs', args: ['cap'] }], mounts: [parseMount(`${host}:/`)], output: 'capture', trace: {}, timeoutMs: T });
+      expect(r.processes[0]!.stdout).toBe(['preopen /', 'using /', ...refused].join('\n'));
+      expect(r.processes[0]!.exit.status).toBe(0);
+      expect(r.trace).toContain('[method]descriptor.symlink-at(descriptor<4>, "/etc", "abs") = -1 EPERM (Operation not permitted) [error-code.not-permitted]');
+      expect(r.trace).toContain('[method]descriptor.open-at(descriptor<3>, 0, "..", directory, read) = -1 EPERM (Operation not permitted) [error-code.not-permitted]');
+      // What the component made went to the host directory, and it removed it all again.
+      expect(readdirSync(host)).toEqual(['hostlink']);
+      // A named preopen (--dir HOST:work, wasmtime's --dir HOST::work) is the same capability.
+      const n = await run({ processes: [{ module: fsc, name: 'fs', args: ['cap'] }], mounts: [parseMount(`${host}:work`)], timeoutMs: T });
+      expect(n.processes[0]!.stdout).toBe(['preopen /', 'using work', ...refused].join('\n'));
+      expect(readdirSync(host)).toEqual(['hostlink']);
+    } finally {
+      rmSync(host, { recursive: true, force: true });
+    }
+    const v = await run({ processes: [{ module: fsc, name: 'fs', args: ['cap'] }], timeoutMs: T });
+    expect(v.processes[0]!.stdout).toBe(['preopen /', 'using /', 'dot-dot above the descriptor: ok', 'dot-dot above /: ok', 'open-at ..: ok',
+      'absolute path: ok', 'symlink to /etc: ok', 'readlink: /etc', 'through a climbing symlink: ok', 'readlink above the descriptor: ../..',
+      'through an absolute symlink: error-code 20', 'inside: ok', 'remove: ok', ''].join('\n'));
+    expect(v.processes[0]!.exit.status).toBe(0);
   }, T);
 
   it('traces filesystem calls by WIT name, with flags and error codes', async () => {

@@ -1,7 +1,9 @@
 // wasi:filesystem (types, preopens) on the virtual host's Vfs and mounts
 // (host/fs), with preview1's own rules: the path operations are the ones
 // host/wasi/files.ts runs for path_open, unlinkat, renameat... (read-only
-// mounts, O_NOFOLLOW on host files, chroot-like resolution), and file
+// mounts, O_NOFOLLOW on host files, chroot-like resolution under socklab's
+// own "/", a capability under a host directory given as "/" or a named
+// preopen: escapes are not-permitted, as wasmtime says), and file
 // contents go through the same handles, so --max-fs counts a component's
 // writes as it counts a preview1 guest's. A descriptor is an open file
 // description in the process's fd table (closed when the component drops
@@ -382,7 +384,11 @@ export function filesystemImports(p: ComponentProcess): Record<string, Record<st
       filesystemErrorCode: (err: IoError): FsErrorCode | undefined => (err.errno !== undefined ? fsErrorCode(err.errno) : undefined),
     },
     'wasi:filesystem/preopens': {
-      // The session's preopened "/" (the same fd a preview1 guest finds at 3); dropping it does not close it.
+      // The session's preopened "/" (the same fd a preview1 guest finds at 3), then the named preopens; dropping one
+      // does not close it. installPreopen (host/wasi/files.ts) made them as for a plain wasip1 module (a component's
+      // LoadedModule imports nothing from "socklab"), so a host directory given as "/" (--dir HOST:/) and a named
+      // preopen are sandboxed DirHandles: "..", absolute paths and symlinks cannot leave them (EPERM, not-permitted),
+      // and symlinkPath refuses an absolute target; socklab's own virtual "/" stays chroot-like.
       getDirectories: (): [Descriptor, string][] =>
         p.fds.entries()
           .filter(([, e]) => e.preopen !== undefined && e.file instanceof DirHandle)

@@ -8,9 +8,14 @@
 ;;   full    write 64 KiB blocks to tmp/big until the filesystem is full
 ;;   many    open and drop tmp/x 3000 times (more than the fd limit)
 ;;   keep    open data/in.txt (a mounted host file) 50 times and exit without dropping any
+;;   cap     in the last preopen (named "using NAME"), make d/x, then try what a capability refuses: ".." above a
+;;           descriptor or above the preopen, an absolute path, a symlink to "/etc", a
+;;           relative symlink that climbs above the preopen, readlink-at above a descriptor,
+;;           a symlink to an absolute path the host directory holds (hostlink -> /d)
+;;           (each prints ok, or the link's target, or its error code)
 ;; Error codes and descriptor types print as two-digit numbers (their order in
 ;; wasi:filesystem/types: error-code 20 no-entry, 23 insufficient-space,
-;; 33 read-only; descriptor-type 03 directory, 06 regular-file).
+;; 31 not-permitted, 33 read-only; descriptor-type 03 directory, 06 regular-file).
 (component
   (import "wasi:io/error@0.2.0" (instance $error (export "error" (type (sub resource)))))
   (alias export $error "error" (type $error-t))
@@ -76,6 +81,12 @@
       (func (param "self" (borrow $d)) (param "path" string) (result (result (error $ec)))))
     (export "[method]descriptor.unlink-file-at"
       (func (param "self" (borrow $d)) (param "path" string) (result (result (error $ec)))))
+    (export "[method]descriptor.symlink-at"
+      (func (param "self" (borrow $d)) (param "old-path" string) (param "new-path" string) (result (result (error $ec)))))
+    (export "[method]descriptor.readlink-at"
+      (func (param "self" (borrow $d)) (param "path" string) (result (result string (error $ec)))))
+    (export "[method]descriptor.remove-directory-at"
+      (func (param "self" (borrow $d)) (param "path" string) (result (result (error $ec)))))
     (export "[method]descriptor.read-directory" (func (param "self" (borrow $d)) (result (result (own $des) (error $ec)))))
     (export "[method]directory-entry-stream.read-directory-entry"
       (func (param "self" (borrow $des)) (result (result (option $de) (error $ec)))))))
@@ -116,6 +127,10 @@
   (core func $read-via-stream (canon lower (func $fs "[method]descriptor.read-via-stream") (memory (core memory $mem "memory"))))
   (core func $mkdir (canon lower (func $fs "[method]descriptor.create-directory-at") (memory (core memory $mem "memory"))))
   (core func $unlink (canon lower (func $fs "[method]descriptor.unlink-file-at") (memory (core memory $mem "memory"))))
+  (core func $symlink (canon lower (func $fs "[method]descriptor.symlink-at") (memory (core memory $mem "memory"))))
+  (core func $readlink (canon lower (func $fs "[method]descriptor.readlink-at")
+    (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
+  (core func $rmdir (canon lower (func $fs "[method]descriptor.remove-directory-at") (memory (core memory $mem "memory"))))
   (core func $read-directory (canon lower (func $fs "[method]descriptor.read-directory") (memory (core memory $mem "memory"))))
   (core func $read-entry (canon lower (func $fs "[method]directory-entry-stream.read-directory-entry")
     (memory (core memory $mem "memory")) (realloc (core func $mem "realloc"))))
@@ -141,6 +156,9 @@
     (import "wasi" "mkdir" (func $mkdir (param i32 i32 i32 i32)))
     (import "wasi" "unlink" (func $unlink (param i32 i32 i32 i32)))
     (import "wasi" "read-directory" (func $read-directory (param i32 i32)))
+    (import "wasi" "symlink" (func $symlink (param i32 i32 i32 i32 i32 i32)))
+    (import "wasi" "readlink" (func $readlink (param i32 i32 i32 i32)))
+    (import "wasi" "rmdir" (func $rmdir (param i32 i32 i32 i32)))
     (import "wasi" "read-entry" (func $read-entry (param i32 i32)))
     (import "wasi" "drop-descriptor" (func $drop-descriptor (param i32)))
     (import "wasi" "drop-entries" (func $drop-entries (param i32)))
@@ -171,6 +189,33 @@
     (data (i32.const 1336) "in.txt: ")                    ;; 8
     (data (i32.const 1344) "\n")                          ;; 1
     (data (i32.const 1352) "kept 50 open\n")              ;; 13
+    (data (i32.const 1400) "d")                           ;; 1
+    (data (i32.const 1408) "x")                           ;; 1
+    (data (i32.const 1416) "../d/x")                      ;; 6
+    (data (i32.const 1424) "../../../d/x")                ;; 12
+    (data (i32.const 1440) "..")                          ;; 2
+    (data (i32.const 1448) "/d/x")                        ;; 4
+    (data (i32.const 1456) "/etc")                        ;; 4
+    (data (i32.const 1464) "abs")                         ;; 3
+    (data (i32.const 1472) "../..")                       ;; 5
+    (data (i32.const 1480) "up")                          ;; 2
+    (data (i32.const 1488) "d/up/d/x")                    ;; 8
+    (data (i32.const 1504) "d/./x")                       ;; 5
+    (data (i32.const 1512) "ok\n")                        ;; 3
+    (data (i32.const 1520) "dot-dot above the descriptor: ") ;; 30
+    (data (i32.const 1552) "dot-dot above /: ")           ;; 17
+    (data (i32.const 1576) "open-at ..: ")                ;; 12
+    (data (i32.const 1592) "absolute path: ")             ;; 15
+    (data (i32.const 1608) "symlink to /etc: ")           ;; 17
+    (data (i32.const 1632) "readlink: ")                  ;; 10
+    (data (i32.const 1648) "through a climbing symlink: ") ;; 28
+    (data (i32.const 1680) "inside: ")                    ;; 8
+    (data (i32.const 1688) "remove: ")                    ;; 8
+    (data (i32.const 1696) "../d/up")                     ;; 7
+    (data (i32.const 1704) "readlink above the descriptor: ") ;; 31
+    (data (i32.const 1736) "hostlink/x")                  ;; 10
+    (data (i32.const 1752) "through an absolute symlink: ") ;; 29
+    (data (i32.const 1784) "using ")                      ;; 6
 
     (global $out (mut i32) (i32.const 0))
     (global $root (mut i32) (i32.const 0))
@@ -196,6 +241,72 @@
     (func $open (param $path i32) (param $len i32) (param $oflags i32) (param $dflags i32) (result i32)
       (call $open-at (global.get $root) (i32.const 0) (local.get $path) (local.get $len) (local.get $oflags) (local.get $dflags) (i32.const 256))
       (if (result i32) (call $failed) (then (i32.const -1)) (else (i32.load (i32.const 260)))))
+
+    ;; open-at(dir, path-flags, path, open-flags, descriptor-flags): the descriptor, or -1 with the code at 260
+    (func $openat (param $dir i32) (param $pf i32) (param $path i32) (param $len i32) (param $oflags i32) (param $dflags i32) (result i32)
+      (call $open-at (local.get $dir) (local.get $pf) (local.get $path) (local.get $len) (local.get $oflags) (local.get $dflags) (i32.const 256))
+      (if (result i32) (call $failed) (then (i32.const -1)) (else (i32.load (i32.const 260)))))
+    ;; prints the label, then "ok" or the error code ($code when $bad)
+    (func $report (param $label i32) (param $llen i32) (param $bad i32) (param $code i32)
+      (call $print (local.get $label) (local.get $llen))
+      (if (local.get $bad)
+        (then (call $print (i32.const 1296) (i32.const 11)) (call $print-num (local.get $code) (i32.const 0)))
+        (else (call $print (i32.const 1512) (i32.const 3)))))
+    ;; opens a path for reading (dropping it again) and reports how that went
+    (func $try-open (param $dir i32) (param $pf i32) (param $path i32) (param $len i32) (param $oflags i32) (param $label i32) (param $llen i32)
+      (local $f i32)
+      (local.set $f (call $openat (local.get $dir) (local.get $pf) (local.get $path) (local.get $len) (local.get $oflags) (i32.const 1)))
+      (if (i32.ge_s (local.get $f) (i32.const 0)) (then (call $drop-descriptor (local.get $f))))
+      (call $report (local.get $label) (local.get $llen) (i32.lt_s (local.get $f) (i32.const 0)) (call $err4)))
+
+    (func $cap-role (result i32)
+      (local $sub i32) (local $f i32)
+      (call $mkdir (global.get $root) (i32.const 1400) (i32.const 1) (i32.const 256))
+      (if (call $failed) (then (call $die (call $err1))))
+      ;; d as a directory (open-flags directory), read|mutate-directory
+      (local.set $sub (call $openat (global.get $root) (i32.const 0) (i32.const 1400) (i32.const 1) (i32.const 2) (i32.const 33)))
+      (if (i32.lt_s (local.get $sub) (i32.const 0)) (then (call $die (call $err4))))
+      ;; d/x: create, write
+      (local.set $f (call $openat (local.get $sub) (i32.const 0) (i32.const 1408) (i32.const 1) (i32.const 1) (i32.const 2)))
+      (if (i32.lt_s (local.get $f) (i32.const 0)) (then (call $die (call $err4))))
+      (call $drop-descriptor (local.get $f))
+      (call $try-open (local.get $sub) (i32.const 0) (i32.const 1416) (i32.const 6) (i32.const 0) (i32.const 1520) (i32.const 30))
+      (call $try-open (local.get $sub) (i32.const 0) (i32.const 1424) (i32.const 12) (i32.const 0) (i32.const 1552) (i32.const 17))
+      (call $try-open (global.get $root) (i32.const 0) (i32.const 1440) (i32.const 2) (i32.const 2) (i32.const 1576) (i32.const 12))
+      (call $try-open (global.get $root) (i32.const 0) (i32.const 1448) (i32.const 4) (i32.const 0) (i32.const 1592) (i32.const 15))
+      ;; symlink-at(d, "/etc", "abs"); when made, read it back and remove it
+      (call $symlink (local.get $sub) (i32.const 1456) (i32.const 4) (i32.const 1464) (i32.const 3) (i32.const 256))
+      (call $report (i32.const 1608) (i32.const 17) (call $failed) (call $err1))
+      (if (i32.eqz (call $failed))
+        (then
+          (call $readlink (local.get $sub) (i32.const 1464) (i32.const 3) (i32.const 256))
+          (if (call $failed) (then (call $die (call $err4))))
+          (call $print (i32.const 1632) (i32.const 10))
+          (call $print (i32.load (i32.const 260)) (i32.load (i32.const 264)))
+          (call $print (i32.const 1344) (i32.const 1))
+          (call $unlink (local.get $sub) (i32.const 1464) (i32.const 3) (i32.const 256))
+          (if (call $failed) (then (call $die (call $err1))))))
+      ;; d/up -> ../.. is made either way; following it from the preopen climbs above it
+      (call $symlink (local.get $sub) (i32.const 1472) (i32.const 5) (i32.const 1480) (i32.const 2) (i32.const 256))
+      (if (call $failed) (then (call $die (call $err1))))
+      (call $try-open (global.get $root) (i32.const 1) (i32.const 1488) (i32.const 8) (i32.const 0) (i32.const 1648) (i32.const 28))
+      (call $readlink (local.get $sub) (i32.const 1696) (i32.const 7) (i32.const 256))
+      (if (call $failed)
+        (then (call $report (i32.const 1704) (i32.const 31) (i32.const 1) (call $err4)))
+        (else
+          (call $print (i32.const 1704) (i32.const 31))
+          (call $print (i32.load (i32.const 260)) (i32.load (i32.const 264)))
+          (call $print (i32.const 1344) (i32.const 1))))
+      (call $unlink (local.get $sub) (i32.const 1480) (i32.const 2) (i32.const 256))
+      (if (call $failed) (then (call $die (call $err1))))
+      (call $try-open (global.get $root) (i32.const 1) (i32.const 1736) (i32.const 10) (i32.const 0) (i32.const 1752) (i32.const 29))
+      (call $try-open (global.get $root) (i32.const 0) (i32.const 1504) (i32.const 5) (i32.const 0) (i32.const 1680) (i32.const 8))
+      (call $unlink (local.get $sub) (i32.const 1408) (i32.const 1) (i32.const 256))
+      (if (call $failed) (then (call $die (call $err1))))
+      (call $drop-descriptor (local.get $sub))
+      (call $rmdir (global.get $root) (i32.const 1400) (i32.const 1) (i32.const 256))
+      (call $report (i32.const 1688) (i32.const 8) (call $failed) (call $err1))
+      (i32.const 0))
 
     (func $write-role (result i32)
       (local $f i32) (local $s i32) (local $d i32) (local $des i32)
@@ -327,6 +438,15 @@
       (if (i32.eq (local.get $role) (i32.const 102)) (then (return (call $full-role))))   ;; f
       (if (i32.eq (local.get $role) (i32.const 109)) (then (return (call $many-role))))   ;; m
       (if (i32.eq (local.get $role) (i32.const 107)) (then (return (call $keep-role))))   ;; k
+      (if (i32.eq (local.get $role) (i32.const 99))                                       ;; c
+        (then
+          ;; the last preopen: element count-1
+          (local.set $argv (i32.add (i32.load (i32.const 256)) (i32.mul (i32.sub (i32.load (i32.const 260)) (i32.const 1)) (i32.const 12))))
+          (global.set $root (i32.load (local.get $argv)))
+          (call $print (i32.const 1784) (i32.const 6))
+          (call $print (i32.load offset=4 (local.get $argv)) (i32.load offset=8 (local.get $argv)))
+          (call $print (i32.const 1344) (i32.const 1))
+          (return (call $cap-role))))
       (call $print (i32.const 1312) (i32.const 13))
       (i32.const 1)))
 
@@ -347,6 +467,9 @@
       (export "mkdir" (func $mkdir))
       (export "unlink" (func $unlink))
       (export "read-directory" (func $read-directory))
+      (export "symlink" (func $symlink))
+      (export "readlink" (func $readlink))
+      (export "rmdir" (func $rmdir))
       (export "read-entry" (func $read-entry))
       (export "drop-descriptor" (func $drop-descriptor))
       (export "drop-entries" (func $drop-entries))
