@@ -366,6 +366,9 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   { name: 'tb6_bulk', perProcess: true, runs: true },
   // Not tb6_tcpconnect: glibc's getaddrinfo with AF_UNSPEC asks the kernel itself (an AF_NETLINK socket for the
   // interfaces' addresses, a UDP socket connect()ed to each result to sort them, RFC 3484), which wasi-libc does not.
+  // Round 7 (tests/c/tb7_*.c: TLPI 56-61, Donahoo & Calvert).
+  { name: 'tb7_seqnum', perProcess: true },
+  { name: 'tb7_ucase', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
