@@ -377,6 +377,7 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   { name: 'tb7_mcast', perProcess: true },
   { name: 'tb7_vote', perProcess: true },
   { name: 'tb7_usxfr', perProcess: true },
+  { name: 'tb7_selports', perProcess: true, select: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
