@@ -23,7 +23,7 @@
 
 #define ECHOMAX 255
 
-static int servSock, drained;
+static int servSock, drained, fin;
 static volatile sig_atomic_t done, sigios;
 static char logbuf[4096];
 static size_t loglen;
@@ -78,7 +78,10 @@ static void server(int ready) {
   write(ready, "r", 1);
   close(ready);
   while (!done) sigsuspend(&old);
-  /* The log, printed once the client has its last answer: one process writes at a time. */
+  /* The log, printed once the client has printed its last answer (it closes fin): one process writes at a time. */
+  char c;
+  while (read(fin, &c, 1) > 0) {
+  }
   loglen += snprintf(logbuf + loglen, sizeof logbuf - loglen, "SIGIO handled %d times\n", (int)sigios);
   fputs(logbuf, stdout);
   exit(0);
@@ -96,18 +99,22 @@ int main(void) {
   socklen_t len = sizeof servAddr;
   getsockname(servSock, (struct sockaddr *)&servAddr, &len);
 
-  int r[2], d[2];
+  int r[2], d[2], f[2];
   pipe(r);
   pipe(d);
+  pipe(f);
   pid_t srv = fork();
   if (srv == 0) {
     close(r[0]);
     close(d[0]);
+    close(f[1]);
     drained = d[1];
+    fin = f[0];
     server(r[1]);
   }
   close(r[1]);
   close(d[1]);
+  close(f[0]);
   close(servSock);
   char c;
   read(r[0], &c, 1);
@@ -134,6 +141,7 @@ int main(void) {
     read(d[0], &c, 1);
   }
   close(sock);
+  close(f[1]);
   int st;
   waitpid(srv, &st, 0);
   printf("server exit %d\n", WEXITSTATUS(st));
