@@ -1,4 +1,4 @@
-// Textbook socket programs (UNP, Beej's guide, course assignments: tests/c/tb_*.c),
+// Textbook socket programs (UNP, Beej's guide, TLPI, Donahoo & Calvert, course assignments: tests/c/tb*_*.c),
 // each a whole client/server exchange in one forking program: built natively with
 // gcc and run on this machine, built with socklab and run on the virtual network;
 // stdout, stderr and the exit status must be the same. Their socket calls are
