@@ -120,6 +120,9 @@ export function normalise(line: string): string {
     .replace(/(ICMP_FILTER, )~?\[[^\]]*\](, (?:[1-3]|\[(?:-?\d+ => )?[1-3]\])\))/g, '$1[SHORT]$2')
     // ucred: pids and ids are the machine's.
     .replace(/\{pid=[1-9]\d*, uid=\d+, gid=\d+\}/g, '{pid=PID, uid=UID, gid=GID}')
+    // F_SETOWN's owner, F_GETOWN_EX's (glibc's F_GETOWN): the process's pid.
+    .replace(/(F_SETOWN, )[1-9]\d*/g, '$1PID')
+    .replace(/(\{type=F_OWNER_(?:PID|PGRP|TID), pid=)[1-9]\d*/g, '$1PID')
     // The same cut short by a small getsockopt length: a pid, or its first bytes (zero where no peer was set).
     .replace(/\{pid=(?:[1-9]\d*|"(?!(?:\\x00)+")(?:\\x[0-9a-f]{2})+")(?=[,}])/g, '{pid=PID')
     // epoll_data_t: a program that sets data.fd leaves the upper half as it was (stack contents differ).
@@ -366,6 +369,15 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   { name: 'tb6_bulk', perProcess: true, runs: true },
   // Not tb6_tcpconnect: glibc's getaddrinfo with AF_UNSPEC asks the kernel itself (an AF_NETLINK socket for the
   // interfaces' addresses, a UDP socket connect()ed to each result to sort them, RFC 3484), which wasi-libc does not.
+  // Round 7 (tests/c/tb7_*.c: TLPI 56-61, Donahoo & Calvert).
+  { name: 'tb7_seqnum', perProcess: true },
+  { name: 'tb7_ucase', perProcess: true },
+  { name: 'tb7_sigio', perProcess: true },
+  { name: 'tb7_bcast', perProcess: true },
+  { name: 'tb7_mcast', perProcess: true },
+  { name: 'tb7_vote', perProcess: true },
+  { name: 'tb7_usxfr', perProcess: true },
+  { name: 'tb7_selports', perProcess: true, select: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

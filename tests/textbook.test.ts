@@ -1,4 +1,4 @@
-// Textbook socket programs (UNP, Beej's guide, course assignments: tests/c/tb_*.c),
+// Textbook socket programs (UNP, Beej's guide, TLPI, Donahoo & Calvert, course assignments: tests/c/tb*_*.c),
 // each a whole client/server exchange in one forking program: built natively with
 // gcc and run on this machine, built with socklab and run on the virtual network;
 // stdout, stderr and the exit status must be the same. Their socket calls are
@@ -12,7 +12,7 @@ import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const dir = join(ROOT, 'tests', 'c');
-const programs = readdirSync(dir).filter((f) => /^tb[23456]?_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
+const programs = readdirSync(dir).filter((f) => /^tb[234567]?_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
 const bin = tempDir('socklab-textbook-');
 const MACHINE_HOSTS = readFileSync('/etc/hosts', 'utf8');
 

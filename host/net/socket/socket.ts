@@ -1167,7 +1167,10 @@ export class Socket implements OpenFile {
     const d = anyToLoopback(dst as InetAddr);
     if (this.domain === AF.AF_INET && d.family === 6) throw new Errno(E.EAFNOSUPPORT);
     if (d.port === 0) throw new Errno(E.EINVAL);
-    this.checkBroadcast(d);
+    // udp_sendmsg checks SO_BROADCAST when it looks a route up; a connected socket's send without an address or
+    // IP control messages reuses the route connect() cached (sk_dst_check), so clearing SO_BROADCAST after
+    // connect() stops nothing.
+    if (dst !== this.remote || ip) this.checkBroadcast(d);
     if (ip) this.checkIpControl(ip, d);
     // A sticky IPV6_PKTINFO naming an interface the host lacks: no route leaves by it.
     if (this.pktinfoIf6 && !ip?.ifindex && d.family === 6 && !isV4Mapped(d.ip) && this.pktinfoIf6 !== 1 && this.pktinfoIf6 !== 2) throw new Errno(E.ENETUNREACH);

@@ -269,7 +269,9 @@ export function sendGroup(net: VirtualNetwork, s: Socket, dst: InetAddr, data: U
   const ip = !isAny(from) ? unmap(from.ip) : iface === 'lo' && !v6 ? '127.0.0.1' : ifAddr ?? unmap(net.sourceFor(vhost(s), u, v6 ? 6 : 4));
   const src: InetAddr = { family: v6 ? 6 : 4, ip, port: from.port };
   const ttl = group ? (v6 ? o?.hops ?? 1 : o?.ttl ?? 1) : s.ttl;
-  const loop = group ? (v6 ? o?.loop6 ?? true : o?.loop ?? true) : true;
+  // An IPv4 route out of lo outputs with ip_output, not ip_mc_output (__mkroute_output: IFF_LOOPBACK): the datagram
+  // itself comes back in through lo, so the host gets it whatever IP_MULTICAST_LOOP says (tests/c/tb7_mcast.c).
+  const loop = group ? (v6 ? o?.loop6 ?? true : iface === 'lo' || (o?.loop ?? true)) : true;
   const targets = iface === 'lo' ? [vhost(s)] : net.segment(vhost(s));
   const cap = net.capture;
   // One packet leaves the sender, whoever receives it (built once, for every view).
