@@ -182,12 +182,6 @@ export class Process implements Waiter {
     this.rewinding = false;
     this.afterUnwind = NOTHING;
     this.afterUnwind = undefined;
-    // Times in ns pass 2^30 (a small integer's range) a second into a run: stored as doubles from the start, they
-    // never widen the field's representation, which would deoptimise every import reading it mid-run.
-    this.callStart = 0.5;
-    this.callStart = -1;
-    this.callDeadline = 0.5;
-    this.callDeadline = -1;
   }
 
   /** Instantiates the module with the kernel's syscall table as imports. */
