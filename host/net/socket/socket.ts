@@ -76,7 +76,8 @@ export interface UnixCharge {
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
 export interface SocketPathNamespace {
   bindSocket(path: string, obj: unknown): void;
-  lookupSocket(path: string): unknown;
+  /** follow false: a symlink at path is not followed (a dangling one exists too): ECONNREFUSED, as any other non-socket. */
+  lookupSocket(path: string, follow?: boolean): unknown;
   /** The host socket path behind a guest path inside a mounted host directory, or undefined (for --net=real AF_UNIX sockets). */
   hostSocketPath?(path: string, follow: boolean): HostSocketPath | undefined;
 }
