@@ -8,6 +8,7 @@
 // diff_errno_io.c: bad fds, unknown names, negative lengths).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
@@ -398,6 +399,12 @@ static void hdrincl6(void) {
   setget("raw6", s, 255, 36, -1);
   get("raw6-neglen", s, find(IPPROTO_IPV6, 36), (socklen_t)-1);
   show("recvhoplimit", setsockopt(lst, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on));
+  // Natively the listener sees every ICMPv6 message the machine gets: echoes only, and only its own (below).
+  struct icmp6_filter f;
+  ICMP6_FILTER_SETBLOCKALL(&f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+  setsockopt(lst, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
   struct sockaddr_in6 d;
   memset(&d, 0, sizeof d);
   d.sin6_family = AF_INET6;
