@@ -433,9 +433,9 @@ export class Vfs {
       open: (want: 'bind' | 'connect') => openHostSocketPath(parent, r.name, node, want),
     };
   }
-  /** For the socket layer: the object bound at path; ENOENT if none, ECONNREFUSED if it is not a socket. */
-  lookupSocket(path: string): unknown {
-    const r = this.resolve(this.root, path, true);
+  /** For the socket layer: the object bound at path; ENOENT if none, ECONNREFUSED if it is not a socket (nor, unfollowed, a symlink). */
+  lookupSocket(path: string, follow = true): unknown {
+    const r = this.resolve(this.root, path, follow);
     if (!r.node) throw new Errno(E.ENOENT);
     if (!(r.node instanceof SockNode)) throw new Errno(E.ECONNREFUSED);
     return r.node.obj;

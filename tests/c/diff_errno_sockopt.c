@@ -8,7 +8,9 @@
 // diff_errno_io.c: bad fds, unknown names, negative lengths).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -43,6 +45,8 @@ static const struct opt opts[] = {
   // IPPROTO_IPV6 (numbers from linux/udp.h, linux/icmp.h, linux/icmpv6.h, linux/in6.h).
   {IPPROTO_UDP, 1, "UDP_CORK"}, {255, 1, "ICMP_FILTER"}, {IPPROTO_ICMPV6, 1, "ICMPV6_FILTER"},
   {255, 7, "RAW_IPV6_CHECKSUM"}, {IPPROTO_IPV6, 7, "IPV6_CHECKSUM"},
+  // IPV6_HDRINCL (linux/in6.h: 36): raw IPv6 sockets only, at IPPROTO_IPV6 and SOL_RAW alike.
+  {IPPROTO_IPV6, 36, "IPV6_HDRINCL"}, {255, 36, "RAW_IPV6_HDRINCL"},
   // Unknown names at each level, and unknown levels.
   {SOL_SOCKET, 999, "SOL_SOCKET_999"}, {IPPROTO_TCP, 999, "TCP_999"}, {IPPROTO_IP, 999, "IP_999"},
   {IPPROTO_IPV6, 999, "IPV6_999"}, {999, 1, "LEVEL_999"}, {-1, 1, "LEVEL_NEG"}, {IPPROTO_UDP, 999, "UDP_999"},
@@ -372,6 +376,70 @@ static void bounds(void) {
   close(acc), close(c), close(l);
 }
 
+/* The ICMPv6 checksum of msg (n bytes, even) from src to dst: the pseudo-header's sum, then the message's. */
+static unsigned short icmp6sum(const struct in6_addr *src, const struct in6_addr *dst, const unsigned char *msg, int n) {
+  unsigned long sum = 0;
+  for (int i = 0; i < 16; i += 2) sum += (src->s6_addr[i] << 8 | src->s6_addr[i + 1]) + (dst->s6_addr[i] << 8 | dst->s6_addr[i + 1]);
+  sum += n + 58;
+  for (int i = 0; i < n; i += 2) sum += msg[i] << 8 | msg[i + 1];
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return (unsigned short)~sum;
+}
+
+/* IPV6_HDRINCL: on from the start on an IPPROTO_RAW socket; any non-zero value is on. A send is then the whole IPv6
+ * packet, at least its header, sent as it is: an echo request from ::1 with hop limit 9 arrives with that hop
+ * limit and is answered (hop limit 64). Only this program's messages (its echo identifier) are shown. */
+static void hdrincl6(void) {
+  int raw = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW), s = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+  int lst = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), on = 1;
+  get("rawraw6-default", raw, find(IPPROTO_IPV6, 36), 4);
+  setget("rawraw6", raw, IPPROTO_IPV6, 36, 0);
+  setget("raw6", s, IPPROTO_IPV6, 36, 5);
+  setget("raw6", s, 255, 36, 0);
+  setget("raw6", s, 255, 36, -1);
+  get("raw6-neglen", s, find(IPPROTO_IPV6, 36), (socklen_t)-1);
+  show("recvhoplimit", setsockopt(lst, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on));
+  // Natively the listener sees every ICMPv6 message the machine gets: echoes only, and only its own (below).
+  struct icmp6_filter f;
+  ICMP6_FILTER_SETBLOCKALL(&f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REQUEST, &f);
+  ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+  setsockopt(lst, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof f);
+  struct sockaddr_in6 d;
+  memset(&d, 0, sizeof d);
+  d.sin6_family = AF_INET6;
+  d.sin6_addr = in6addr_loopback;
+  unsigned char p[48];
+  memset(p, 0, sizeof p);
+  p[0] = 0x60, p[5] = 8, p[6] = 58, p[7] = 9;
+  memcpy(p + 8, &in6addr_loopback, 16), memcpy(p + 24, &in6addr_loopback, 16);
+  p[40] = 128, p[44] = 0x5a, p[45] = 0x17, p[47] = 1;
+  unsigned short c = icmp6sum(&in6addr_loopback, &in6addr_loopback, p + 40, 8);
+  p[42] = c >> 8, p[43] = c & 0xff;
+  show("hdrincl6-send-39", sendto(s, p, 39, 0, SA(&d), sizeof d));
+  show("hdrincl6-send-echo", sendto(s, p, sizeof p, 0, SA(&d), sizeof d));
+  for (int seen = 0; seen < 2;) {
+    struct pollfd pf = {lst, POLLIN, 0};
+    if (poll(&pf, 1, 5000) != 1) {
+      printf("hdrincl6-recv timeout\n");
+      break;
+    }
+    unsigned char b[64], cbuf[64];
+    struct iovec iov = {b, sizeof b};
+    struct msghdr m;
+    memset(&m, 0, sizeof m);
+    m.msg_iov = &iov, m.msg_iovlen = 1, m.msg_control = cbuf, m.msg_controllen = sizeof cbuf;
+    ssize_t n = recvmsg(lst, &m, 0);
+    if (n < 8 || b[4] != 0x5a || b[5] != 0x17) continue;
+    int hops = -1;
+    for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h))
+      if (h->cmsg_level == IPPROTO_IPV6 && h->cmsg_type == IPV6_HOPLIMIT) memcpy(&hops, CMSG_DATA(h), sizeof hops);
+    printf("hdrincl6-recv-%s %zd hops=%d\n", b[0] == 128 ? "request" : b[0] == 129 ? "reply" : "other", n, hops);
+    seen++;
+  }
+  close(raw), close(s), close(lst);
+}
+
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);
   static const socklen_t lens[] = {0, 1, 3, 4, 8, 64};
@@ -405,5 +473,6 @@ int main(void) {
     }
   }
   bounds();
+  hdrincl6();
   return 0;
 }

@@ -254,7 +254,24 @@ int main(void) {
   show("dgram-pair-send-after-shut-wr", send(sp[0], "x", 1, 0));
   close(sp[1]);
   show("dgram-pair-send-peer-closed", send(sp[0], "x", 1, 0));
-  close(sp[0]), close(d), close(ul);
+  close(sp[0]), close(d);
+
+  // A path that is a symlink exists, dangling or not: unix_bind_bsd's mknod does not follow it (EADDRINUSE,
+  // before a bound socket's EINVAL) and makes nothing at its target; connect follows it.
+  unlink("st-dangle.sock"), unlink("st-link.sock");
+  symlink("st-nowhere", "st-dangle.sock");
+  symlink("st.sock", "st-link.sock");
+  int us = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un dang = upath("st-dangle.sock"), link = upath("st-link.sock");
+  show("unix-bind-dangling-symlink", bind(us, SA(&dang), sizeof dang));
+  show("unix-bind-dangling-left-no-target", unlink("st-nowhere"));
+  show("unix-rebind-listener-dangling-symlink", bind(ul, SA(&dang), sizeof dang));
+  show("unix-rebind-listener-symlink-to-socket", bind(ul, SA(&link), sizeof link));
+  show("unix-connect-dangling-symlink", connect(us, SA(&dang), sizeof dang));
+  show("unix-bind-symlink-to-socket", bind(us, SA(&link), sizeof link));
+  show("unix-connect-symlink-to-socket", connect(us, SA(&link), sizeof link));
+  close(us), close(ul);
+  unlink("st-dangle.sock"), unlink("st-link.sock");
   unlink("st.sock");
   unlink("st2.sock");
 

@@ -76,7 +76,8 @@ export interface UnixCharge {
 /** Where AF_UNIX paths live: the virtual host's filesystem (host/fs Vfs implements it). */
 export interface SocketPathNamespace {
   bindSocket(path: string, obj: unknown): void;
-  lookupSocket(path: string): unknown;
+  /** follow false: a symlink at path is not followed (a dangling one exists too): ECONNREFUSED, as any other non-socket. */
+  lookupSocket(path: string, follow?: boolean): unknown;
   /** The host socket path behind a guest path inside a mounted host directory, or undefined (for --net=real AF_UNIX sockets). */
   hostSocketPath?(path: string, follow: boolean): HostSocketPath | undefined;
 }
@@ -187,6 +188,7 @@ export class Socket implements OpenFile {
   rcvlowat = 1;
   rcvtimeo = -1;
   sndtimeo = -1;
+  /** IP_HDRINCL (raw IPv4) or IPV6_HDRINCL (raw IPv6): the guest sends whole IP packets; on from the start for IPPROTO_RAW. */
   hdrincl = false;
   ttl = 64;
   /** IP_PKTINFO and IP_RECVTTL: recvmsg hands back the datagram's destination and interface, its TTL (ip_cmsg_recv). */
@@ -1259,16 +1261,21 @@ export class Socket implements OpenFile {
     return total;
   }
 
-  /** SOCK_RAW send: the payload is the protocol's message (or, with IP_HDRINCL, the whole IPv4 packet). */
+  /** SOCK_RAW send: the payload is the protocol's message (or, with IP_HDRINCL/IPV6_HDRINCL, the whole IP packet). */
   private sendRaw(iovs: Uint8Array[], total: number, d: InetAddr): number {
     if (d.family !== 4 && d.family !== 6) throw new Errno(E.EINVAL);
     // raw_sendmsg: a destination of another family is EAFNOSUPPORT; rawv6_sendmsg first wants a sockaddr_in6's length, which a sockaddr_in lacks (EINVAL).
     if (this.domain === AF.AF_INET ? d.family !== 4 : d.family !== 6) throw new Errno(this.domain === AF.AF_INET ? E.EAFNOSUPPORT : E.EINVAL);
     if (total > 65535) throw new Errno(E.EMSGSIZE);
-    // rawv6_probe_proto_opt reads an ICMPv6 message's type and code (EFAULT without them); rawv6_push_pending_frames
-    // wants room for the checksum at the IPV6_CHECKSUM offset.
-    if (this.domain === AF.AF_INET6 && this.protocol === IPPROTO.IPPROTO_ICMPV6 && total < 2) throw new Errno(E.EFAULT);
-    if (this.domain === AF.AF_INET6 && this.csumOffset6 >= 0 && this.csumOffset6 >= total - 1) throw new Errno(E.EINVAL);
+    // IPV6_HDRINCL (rawv6_send_hdrinc): the guest's own IPv6 packet, at least its 40-byte header; neither probed nor checksummed.
+    if (this.domain === AF.AF_INET6 && this.hdrincl) {
+      if (total < 40) throw new Errno(E.EINVAL);
+    } else if (this.domain === AF.AF_INET6) {
+      // rawv6_probe_proto_opt reads an ICMPv6 message's type and code (EFAULT without them); rawv6_push_pending_frames
+      // wants room for the checksum at the IPV6_CHECKSUM offset.
+      if (this.protocol === IPPROTO.IPPROTO_ICMPV6 && total < 2) throw new Errno(E.EFAULT);
+      if (this.csumOffset6 >= 0 && this.csumOffset6 >= total - 1) throw new Errno(E.EINVAL);
+    }
     if (d.family === 4) this.checkBroadcast(d);
     this.net.sendRaw(this, d, gather(iovs, total));
     return total;

@@ -65,11 +65,11 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
   const s = new Socket(net, net.host(p.host), raw ? undefined : p.slots.get(VFS), domain, kind, protocol);
   s.nonblock = (type & SOCK_NONBLOCK) !== 0;
   if (raw) {
-    // A raw socket sees every packet of its protocol arriving at the host; IPPROTO_RAW implies IP_HDRINCL.
+    // A raw socket sees every packet of its protocol arriving at the host; IPPROTO_RAW implies IP_HDRINCL (IPV6_HDRINCL: inet6_create).
     s.raw = true;
     // inet_create: raw protocols are INET_PROTOSW_REUSE, so SO_REUSEADDR starts on.
     s.reuseaddr = true;
-    s.hdrincl = domain === AF.AF_INET && protocol === IPPROTO.IPPROTO_RAW;
+    s.hdrincl = protocol === IPPROTO.IPPROTO_RAW;
     (s.host.raw ??= []).push(s);
   }
   const rn = realNetOf(p);

@@ -16,7 +16,7 @@ import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMu
 
 const { UDP_CORK } = UDP_OPT;
 const { ICMP_FILTER } = RAW_OPT;
-const { IPV6_CHECKSUM, IPV6_MULTICAST_ALL } = IPV6_OPT;
+const { IPV6_CHECKSUM, IPV6_HDRINCL, IPV6_MULTICAST_ALL } = IPV6_OPT;
 
 /** A jiffy in microseconds: socket timeouts are counted in them (CONFIG_HZ=250). */
 const JIFFY_US = 4000;
@@ -94,8 +94,13 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
     s.setUdpCork(v !== 0);
     return 0;
   }
-  if (raw6Level(s, level) || raw6Checksum(s, level, name)) {
+  if (raw6Level(s, level) || raw6Opt(s, level, name)) {
     const v = int();
+    // Any non-zero value is on (read back as 1); the socket is SOCK_RAW, so do_rawv6_setsockopt's EINVAL never applies.
+    if (name === IPV6_HDRINCL) {
+      s.hdrincl = v !== 0;
+      return 0;
+    }
     if (name !== IPV6_CHECKSUM) return E.ENOPROTOOPT;
     // RFC 3542: not at IPPROTO_IPV6 on an ICMPv6 socket (SOL_RAW, a Linux extension, may); an odd offset is refused.
     if (level === IPPROTO.IPPROTO_IPV6 && s.protocol === IPPROTO.IPPROTO_ICMPV6) return E.EINVAL;
@@ -392,7 +397,7 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   if (lenPtr === 0) return E.EFAULT;
   let cap = p.mem.i32(lenPtr);
   // do_rawv6_getsockopt takes min_t(unsigned int, sizeof(int), len), without a check: a negative length is 4.
-  if (cap < 0 && (raw6Level(s, level) || raw6Checksum(s, level, name))) cap = 4;
+  if (cap < 0 && (raw6Level(s, level) || raw6Opt(s, level, name))) cap = 4;
   if (cap < 0) return E.EINVAL;
   // The value is found (or the option refused) before it is copied out: a NULL or bad optval is EFAULT
   // only for an option that exists and only when there is something to copy.
@@ -498,7 +503,7 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
   if (level === IPPROTO.IPPROTO_UDP) return name === UDP_CORK ? int(s.udpCork ? 1 : 0) : E.ENOPROTOOPT;
   if (level === SOL.SOL_RAW && s.domain === AF.AF_INET) return new Uint8Array(new Uint32Array([s.icmpFilter]).buffer);
   if (level === IPPROTO.IPPROTO_ICMPV6) return s.icmp6Filter?.slice() ?? new Uint8Array(32);
-  if (level === SOL.SOL_RAW || raw6Checksum(s, level, name)) return name === IPV6_CHECKSUM ? int(s.csumOffset6) : E.ENOPROTOOPT;
+  if (level === SOL.SOL_RAW || raw6Opt(s, level, name)) return name === IPV6_CHECKSUM ? int(s.csumOffset6) : name === IPV6_HDRINCL ? int(s.hdrincl ? 1 : 0) : E.ENOPROTOOPT;
   if (level !== IPPROTO.IPPROTO_IPV6) return E.ENOPROTOOPT;
   switch (name) {
     case IPV6_OPT.IPV6_V6ONLY: return int(s.v6only ? 1 : 0);
@@ -520,14 +525,14 @@ function udpLevel(s: ReturnType<typeof sockOf>, level: number): boolean {
   return level === IPPROTO.IPPROTO_UDP && s.kind === 'dgram' && !s.isUnix && !s.raw && !s.ping;
 }
 
-/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM; IPV6_HDRINCL is not modelled). */
+/** SOL_RAW on a raw IPv6 socket (do_rawv6_setsockopt/getsockopt: IPV6_CHECKSUM and IPV6_HDRINCL). */
 function raw6Level(s: ReturnType<typeof sockOf>, level: number): boolean {
   return level === SOL.SOL_RAW && s.raw && s.domain === AF.AF_INET6;
 }
 
-/** IPV6_CHECKSUM at IPPROTO_IPV6 on a raw IPv6 socket: rawv6_setsockopt/getsockopt send it to the SOL_RAW code. */
-function raw6Checksum(s: ReturnType<typeof sockOf>, level: number, name: number): boolean {
-  return level === IPPROTO.IPPROTO_IPV6 && name === IPV6_CHECKSUM && s.raw && s.domain === AF.AF_INET6;
+/** IPV6_CHECKSUM or IPV6_HDRINCL at IPPROTO_IPV6 on a raw IPv6 socket: rawv6_setsockopt/getsockopt send them to the SOL_RAW code. */
+function raw6Opt(s: ReturnType<typeof sockOf>, level: number, name: number): boolean {
+  return level === IPPROTO.IPPROTO_IPV6 && (name === IPV6_CHECKSUM || name === IPV6_HDRINCL) && s.raw && s.domain === AF.AF_INET6;
 }
 
 /** A virtual host's interface by index: 1 is lo, 2 its LAN interface. */

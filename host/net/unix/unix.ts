@@ -40,9 +40,10 @@ export function bindUnix(s: Socket, a: Addr): void {
 function rebindUnix(s: Socket, a: UnixAddr): never {
   if (a.abstract || !s.fs) throw new Errno(E.EINVAL);
   const fs = s.fs;
-  const exists = (path: string): boolean => {
+  // mknod does not follow a symlink at the name: one there, dangling or not, is EADDRINUSE; the directory is followed.
+  const exists = (path: string, follow: boolean): boolean => {
     try {
-      fs.lookupSocket(path);
+      fs.lookupSocket(path, follow);
       return true;
     } catch (e) {
       // ECONNREFUSED: there, but not a socket.
@@ -50,10 +51,10 @@ function rebindUnix(s: Socket, a: UnixAddr): never {
       return e.errno === E.ECONNREFUSED;
     }
   };
-  if (exists(a.path)) throw new Errno(E.EADDRINUSE);
+  if (exists(a.path, false)) throw new Errno(E.EADDRINUSE);
   const slash = a.path.replace(/\/+$/, '').lastIndexOf('/');
   const dir = slash < 0 ? '.' : slash === 0 ? '/' : a.path.slice(0, slash);
-  if (!exists(dir)) throw new Errno(E.ENOENT);
+  if (!exists(dir, true)) throw new Errno(E.ENOENT);
   throw new Errno(E.EINVAL);
 }
 

@@ -220,7 +220,7 @@ export function sendPing(net: VirtualNetwork, s: Socket, d: InetAddr, msg: Uint8
   emitIpv4(net, vhost(s), d.ip, ipv4Packet(src, unmap(d.ip), 1, s.ttl, msg));
 }
 
-/** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message. */
+/** A SOCK_RAW send on the virtual network: the protocol's message in an IPv4 packet (or, with IP_HDRINCL, the guest's own, completed as Linux does), or an ICMPv6 message (with IPV6_HDRINCL, the guest's IPv6 packet as it is). */
 export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8Array): void {
   if (s.domain === AF.AF_INET) {
     const src = s.local && !isAny(s.local as InetAddr) ? (s.local as InetAddr).ip : net.sourceFor(vhost(s), d.ip, 4);
@@ -241,6 +241,19 @@ export function sendRaw(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
   }
   const target = net.route(vhost(s), d.ip);
   if (!target) return;
+  if (s.hdrincl) {
+    // IPV6_HDRINCL (rawv6_send_hdrinc): the guest's packet as it is, routed by sendto's address. ip6_rcv_core drops one
+    // not of version 6 or whose payload length overruns it, and cuts what follows; socklab's IPv6 input is ICMPv6 only.
+    const packet = data.slice();
+    const fate = net.fate(vhost(s), target, packet.length, false);
+    const cap = net.capture;
+    if (cap?.sees(vhost(s).name, target.name)) cap.send(vhost(s).name, target.name, packet, fate);
+    const plen = (packet[4]! << 8) | packet[5]!;
+    if (packet[0]! >> 4 !== 6 || packet[6] !== 58 || 40 + plen > packet.length) return;
+    const [from, to, msg] = [ipText(packet.subarray(8, 24)), ipText(packet.subarray(24, 40)), packet.slice(40, 40 + plen)];
+    for (const t of fate) net.at(t, () => receiveIcmp6(net, target, from, to, msg, vhost(s), packet[7]!));
+    return;
+  }
   const src = net.sourceFor(vhost(s), d.ip, 6);
   const msg = data.slice();
   // IPV6_CHECKSUM (2 on an ICMPv6 socket): the kernel writes the checksum there (the socket checked it fits).
