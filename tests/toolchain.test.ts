@@ -2,6 +2,7 @@
 // otherwise, and programs behave the same either way (the same SDK overlay
 // and link flags). @yowasp/clang's objects and links are cached by content.
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileC, findToolchain } from '../dist/host/toolchain/clang.js';
@@ -49,6 +50,15 @@ describe('native and @yowasp/clang builds', () => {
     await expect(compileC({ sources: [src], out: join(tmp, 'hostheader.wasm'), toolchain: 'native', stderr: (t) => { diag += t; } })).rejects.toThrow(/clang failed/);
     expect(diag).toMatch(/'argp\.h' file not found/);
     expect(diag).not.toContain('/usr/include/argp.h');
+  });
+
+  it.skipIf(!native)('a threaded program gets a line saying why it cannot build, and status 1', () => {
+    const src = join(tmp, 'threads.c');
+    writeFileSync(src, '#include <pthread.h>\nint main(void) { return 0; }\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'build', '--toolchain', 'native', src, '-o', join(tmp, 'threads.wasm')], { encoding: 'utf8' });
+    expect(r.stderr).toContain("'pthread.h' file not found");
+    expect(r.stderr).toContain('socklab build: wasm32-wasip1 has no threads; serve several clients with fork(), or with poll(), select() or epoll in one process\n');
+    expect(r.status).toBe(1);
   });
 
   it('--toolchain native without one is a build error that says what to install', async () => {

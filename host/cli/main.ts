@@ -358,7 +358,12 @@ export async function main(argv: string[]): Promise<number> {
     const [{ BuildError }, { ScenarioError }, { InjectError }] = plain
       ? [{ BuildError: undefined }, { ScenarioError: undefined }, { InjectError: undefined }]
       : await Promise.all([import('../toolchain/clang.js'), import('../scenario/load.js'), import('../trace/inject.js')]);
-    if (BuildError && e instanceof BuildError) return 1;
+    if (BuildError && e instanceof BuildError) {
+      const { buildHint } = await import('../toolchain/clang.js');
+      const hint = buildHint(e.diagnostics);
+      if (hint) process.stderr.write(`${hint}\n`);
+      return 1;
+    }
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
     process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? systemMessage(e) : String(e)}\n`);
     return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;

@@ -58,6 +58,17 @@ export class BuildError extends Error {
   }
 }
 
+/**
+ * A line for a build that failed on something WASI preview 1 lacks, where the compiler's own message does not say
+ * so: threads (wasm32-wasip1 has none; Debian's wasi-libc has no <pthread.h>, a newer one's pthread_create fails).
+ */
+export function buildHint(diagnostics: string): string | undefined {
+  if (/'(?:pthread|threads)\.h' file not found/.test(diagnostics)) {
+    return 'socklab build: wasm32-wasip1 has no threads; serve several clients with fork(), or with poll(), select() or epoll in one process';
+  }
+  return undefined;
+}
+
 interface SdkRecipe {
   includeDir: string;
   sources: string[];
