@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { cacheDir, ModuleError } from '../loader/cache.js';
 import { FUEL_IMPORT, instrumentFuel } from '../loader/fuel.js';
 import type { LoadedModule } from '../loader/module.js';
+import type { ComponentImage } from '../kernel/process.js';
 import { WIDE_GLOBAL } from './canon.js';
 import { SOCKLAB_INTERFACES } from './interfaces.js';
 import { ComponentProcess } from './process.js';
@@ -25,7 +26,7 @@ export type InstantiateFn = (
   instantiateCore: (m: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance,
 ) => Record<string, unknown>;
 
-export interface LoadedComponent {
+export interface LoadedComponent extends ComponentImage {
   instantiate: InstantiateFn;
   /** Core modules by the name jco gives them ("x.core.wasm", ...). */
   modules: Map<string, WebAssembly.Module>;

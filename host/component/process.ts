@@ -88,7 +88,8 @@ export class ComponentProcess extends Process {
 
   constructor(kernel: Kernel, pid: number, module: LoadedModule, opts: ProcessOptions) {
     super(kernel, pid, module, opts);
-    this.component = module.component!;
+    // A ComponentProcess is made only for a module whose component loadComponentModule made.
+    this.component = module.component as LoadedComponent;
   }
 
   override instantiate(): void {

@@ -8,10 +8,9 @@ import { Slots } from './slots.js';
 import { Rng } from './rng.js';
 import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
-import { InstancePool, Process, summariseFootprints, type ExitInfo, type MemorySummary } from './process.js';
+import { InstancePool, Process, summariseFootprints, type ExitInfo, type GuestImage, type MemorySummary } from './process.js';
 import type { SyscallDef } from './syscall.js';
 import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
-import type { LoadedModule } from '../loader/module.js';
 import type { OpenFile } from './file.js';
 
 /** Processes one run may hold (scenario files are checked against it before anything is built). */
@@ -184,7 +183,7 @@ export class Kernel {
     this.sliceBudget = opts.sliceBudget ?? 64;
   }
 
-  spawn(module: LoadedModule, opts: SpawnOptions): Process {
+  spawn(module: GuestImage, opts: SpawnOptions): Process {
     // The scenario's own processes are checked before the run (a fork never makes a later start fail).
     if (this.processes.length - this.forkedCount >= this.limits.maxProcesses) {
       throw new Error(`process limit reached (${this.limits.maxProcesses})`);

@@ -13,7 +13,6 @@ import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } f
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
-import type { LoadedModule } from '../loader/module.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 /** A fast call's handler: at most four parameters (importFor). */
@@ -82,6 +81,33 @@ interface HandlerFrame {
   started: boolean;
   savedMask: bigint;
   saved: CallState;
+}
+
+/**
+ * What the kernel runs: a compiled guest as the loader (host/loader/module.ts)
+ * hands it over. Defined here, under the loader, so that the kernel imports
+ * nothing from the layers above it.
+ */
+export interface GuestImage {
+  module: WebAssembly.Module;
+  /** sha256 of the original bytes. */
+  hash: string;
+  name: string;
+  /** Whether the transformed module came from the disk cache. */
+  cached: boolean;
+  /** Whether the file was found in the cache by its identity (loadModuleFile), without hashing its bytes. */
+  byIdentity?: boolean;
+  /** Instrumented with fuel counting (exports socklab_fuel, imports socklab_rt.fuel_exhausted). */
+  fuel: boolean;
+  /** The memory the module declares, in 64 KiB pages (before socklab's Asyncify pages). */
+  memory: { initial: number; maximum?: number };
+  /** Set for a WASI 0.2 component (host/component/load.ts LoadedComponent). */
+  component?: ComponentImage;
+}
+
+/** A WASI 0.2 component as the kernel sees it: the class that runs it (host/component), so the kernel loads no component code. */
+export interface ComponentImage {
+  readonly processClass: new (kernel: Kernel, pid: number, module: GuestImage, opts: ProcessOptions) => Process;
 }
 
 export interface ProcessOptions {
@@ -162,7 +188,7 @@ export class Process implements Waiter {
   constructor(
     readonly kernel: Kernel,
     readonly pid: number,
-    readonly module: LoadedModule,
+    readonly module: GuestImage,
     opts: ProcessOptions,
   ) {
     this.argv = opts.argv;

@@ -13,7 +13,7 @@ import { readUserFile, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js
 import { FUEL_IMPORT, instrumentFuel } from './fuel.js';
 import { dropSection, raiseMemoryMaximum } from './sections.js';
 import { rewriteModule, RewriteUnsupported } from './rewrite.js';
-import type { LoadedComponent } from '../component/load.js';
+import type { GuestImage } from '../kernel/process.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { cacheDir, fileIdentity, indexLookup, indexRecord, ModuleError, type FileIdentity } from './cache.js';
 import { nativeAsyncify, NativeToolError, nativeUsable, nativeWasmOpt, sameTool, type NativeTool } from './wasmopt.js';
@@ -23,24 +23,15 @@ export { cacheDir, ModuleError } from './cache.js';
 export interface LoadOptions {
   /** Count guest work (loader/fuel.ts): for a CPU limit and preemption of syscall-free loops. */
   fuel?: boolean;
+  /**
+   * Loads a WASI 0.2 component (host/component/load.ts loadComponentModule, passed in by the runner): the loader
+   * sits under the component layer, which builds on it. Without it a component is refused with a message.
+   */
+  component?: (bytes: Uint8Array, name: string, opts: LoadOptions) => Promise<LoadedModule>;
 }
 
-export interface LoadedModule {
-  module: WebAssembly.Module;
-  /** sha256 of the original bytes. */
-  hash: string;
-  name: string;
-  /** Whether the transformed module came from the disk cache. */
-  cached: boolean;
-  /** Whether the file was found in the cache by its identity (loadModuleFile), without hashing its bytes. */
-  byIdentity?: boolean;
-  /** Instrumented with fuel counting (exports socklab_fuel, imports socklab_rt.fuel_exhausted). */
-  fuel: boolean;
-  /** The memory the module declares, in 64 KiB pages (before socklab's Asyncify pages). */
-  memory: { initial: number; maximum?: number };
-  /** Set for a WASI 0.2 component (host/component): run by a ComponentProcess. */
-  component?: LoadedComponent;
-}
+/** A loaded module: what the kernel runs (defined by the kernel, host/kernel/process.ts, so that it imports no loader). */
+export type LoadedModule = GuestImage;
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
 const TRANSFORM_VERSION = 'v6';
@@ -124,8 +115,10 @@ async function load(
   opts: LoadOptions,
   id: FileIdentity | undefined,
 ): Promise<LoadedModule> {
-  // Components load their own machinery (jco's glue, the WASI 0.2 imports) only when one is run.
-  if (isComponent(bytes)) return (await import('../component/load.js')).loadComponentModule(bytes, name, opts);
+  if (isComponent(bytes)) {
+    if (opts.component === undefined) throw new ModuleError(componentRefused(name));
+    return opts.component(bytes, name, opts);
+  }
   const info = checkModule(bytes, name, knownImports);
   const memory = info.memory ?? { initial: 0 };
   checkSize(bytes, info, name, opts.fuel === true);
@@ -193,7 +186,7 @@ async function fromCache(key: string): Promise<{ module: WebAssembly.Module; cac
 function checkModule(bytes: Uint8Array, name: string, knownImports: ReadonlySet<string> | ReadonlyMap<string, FuncType>): CoreModuleInfo {
   const info = inspectWasm(bytes);
   if (info.kind === 'component') {
-    throw new ModuleError(`${name} is a WebAssembly component (WASI preview 2); socklab runs core wasm32-wasip1 modules (build with --target=wasm32-wasip1)`);
+    throw new ModuleError(componentRefused(name));
   }
   if (info.kind === 'invalid') throw new ModuleError(`${name} ${info.why}`);
   if (info.memory64) throw new ModuleError(`${name} is a wasm64 (memory64) module; socklab runs wasm32-wasip1 modules`);
@@ -395,4 +388,9 @@ export function readModuleFile(path: string): Uint8Array {
   } catch (e) {
     throw e instanceof UserFileError ? new ModuleError(`cannot read ${path}: ${e.reason}`) : e;
   }
+}
+
+/** Where components cannot be run (a loadModule without LoadOptions.component). */
+function componentRefused(name: string): string {
+  return `${name} is a WebAssembly component (WASI preview 2); socklab runs core wasm32-wasip1 modules (build with --target=wasm32-wasip1)`;
 }
