@@ -1,0 +1,111 @@
+// Hostile guests against plain `socklab run` (virtual network, default
+// limits): every run ends with a reason, the host survives, and its memory
+// stays bounded. The host's peak RSS is read by a preload hook in the socklab
+// process itself (process.resourceUsage, worker threads included).
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, guest } from './helpers.js';
+
+const RSS_HOOK = 'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,`host-maxrss-kib ${process.resourceUsage().maxRSS}\\n`))';
+const MIB = 1024;
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The socklab process's peak resident memory, MiB. */
+  rssMiB: number;
+}
+
+/** socklab run [opts] adv2_attack.wasm -- mode args. */
+function attack(mode: string, args: string[] = [], opts: string[] = []): Ran {
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(ROOT, 'bin', 'socklab.js'), 'run', ...opts, guest('adv2_attack'), '--', mode, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /host-maxrss-kib (\d+)\n$/.exec(r.stderr);
+  expect(m, r.stderr).not.toBeNull();
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m!.index), rssMiB: Number(m![1]) / MIB };
+}
+
+describe('stack exhaustion', () => {
+  it('in main: SIGSEGV, status 139, one line', () => {
+    const r = attack('recurse');
+    expect(r.stderr).toBe('socklab: adv2_attack.wasm (pid 1) killed by SIGSEGV: wasm trap: memory access out of bounds\n');
+    expect(r.status).toBe(139);
+  });
+  it('in a signal handler: the same', () => {
+    const r = attack('sigrecurse');
+    expect(r.stderr).toBe('socklab: adv2_attack.wasm (pid 1) killed by SIGSEGV: wasm trap: memory access out of bounds\n');
+    expect(r.status).toBe(139);
+  });
+});
+
+describe('buffers nobody reads stay bounded', () => {
+  it('a TCP connection whose peer never reads: EAGAIN, then a blocking write is a deadlock', () => {
+    const r = attack('tcpfill');
+    expect(r.stdout).toBe('tcpfill: Resource temporarily unavailable after a bounded amount\n');
+    expect(r.stderr).toMatch(/deadlock: waits forever in writev/);
+    expect(r.status).toBe(125);
+    expect(r.rssMiB).toBeLessThan(256);
+  });
+  it('a pipe: 64 KiB, as on Linux', () => {
+    const r = attack('pipe');
+    expect(r.stdout).toBe('pipe: Resource temporarily unavailable after 65536 bytes\n');
+    expect(r.status).toBe(125);
+  });
+  it('a UDP flood at a socket nobody reads drops past its receive buffer', () => {
+    const r = attack('udpflood', ['200000']);
+    expect(r.stdout).toBe('udpflood: 200000 sent, first queued datagram 1400 bytes\n');
+    expect(r.status).toBe(0);
+    expect(r.rssMiB).toBeLessThan(256);
+  });
+  it('SCM_RIGHTS: both ends of a socketpair sent over itself until EAGAIN; closing them frees the cycle', () => {
+    for (const kind of ['stream', 'dgram']) {
+      const r = attack('scm', [kind]);
+      expect(r.stdout).toBe('scm: stopped by Resource temporarily unavailable\nscm: after close, socket() works\n');
+      expect(r.status).toBe(0);
+    }
+  });
+});
+
+describe('many of a thing', () => {
+  it('10,000 connect()s to a listener that never accepts', () => {
+    const r = attack('backlog', ['10000'], ['--max-fds', '20000']);
+    expect(r.stdout).toBe('backlog: 10000 started, 0 refused\n');
+    expect(r.rssMiB).toBeLessThan(384);
+  });
+  it('30,000 forks, each waited for: the process table stays small', () => {
+    const r = attack('forkloop', ['30000']);
+    expect(r.stdout).toBe('forkloop: 30000 forks, 0 failed\n');
+    expect(r.status).toBe(0);
+    // Before reaped children left the kernel's list: 522 MiB (1.5 GiB for 100,000).
+    expect(r.rssMiB).toBeLessThan(256);
+  });
+  it('100,000 forks never waited for: fork fails with EAGAIN at --max-procs', () => {
+    const r = attack('zombies', ['100000']);
+    expect(r.stdout).toBe('zombies: 95905 failed, first Resource temporarily unavailable\n');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('timers and signals', () => {
+  it('a timerfd with a 1 ns interval counts expirations', () => {
+    expect(attack('timerfd', ['100000']).stdout).toBe('timerfd: 100000 reads, expirations counted\n');
+  });
+  it('setitimer with a 1 us interval', () => {
+    expect(attack('itimer', ['100000']).stdout).toBe('itimer: signals delivered\n');
+  });
+  it('a signal storm: kill(getpid()) 100,000 times with a handler', () => {
+    expect(attack('sigstorm', ['100000']).stdout).toBe('sigstorm: every signal handled\n');
+  });
+});
+
+describe('huge arguments', () => {
+  it('poll and select with huge nfds or sets past memory fail as on Linux', () => {
+    expect(attack('pollhuge').stdout).toBe('poll huge: -1 Invalid argument; poll past memory: -1 Invalid argument; select huge: 0 ; select set past memory: -1 Bad address\n');
+  });
+  it('1024 iovecs of 2 GiB each: EFAULT, nothing allocated; 1025: EINVAL', () => {
+    const r = attack('iov');
+    expect(r.stdout).toMatch(/^iov: socket -1 Bad address; pipe -1 Bad address; .*; 1025 -1 Invalid argument; readv -1 Bad address; sendmsg -1 Bad address\n$/);
+    expect(r.rssMiB).toBeLessThan(256);
+  });
+});
