@@ -113,6 +113,11 @@ describe('timers and signals', () => {
 });
 
 describe('huge arguments', () => {
+  it('getaddrinfo with a 1 MiB name or service: not found, as glibc says (was a raw errno, "Unknown error")', () => {
+    const r = attack('gai', [String(1 << 20)]);
+    expect(r.stdout).toBe('gai: Name or service not known; as a service: Servname not supported for ai_socktype\n');
+    expect(r.status).toBe(0);
+  });
   it('poll and select with huge nfds or sets past memory fail as on Linux', () => {
     expect(attack('pollhuge').stdout).toBe('poll huge: -1 Invalid argument; poll past memory: -1 Invalid argument; select huge: 0 ; select set past memory: -1 Bad address\n');
   });

@@ -221,7 +221,8 @@ int main(int argc, char **argv) {
     for (size_t i = 63; i < n; i += 64) name[i] = '.';
     struct addrinfo *res = 0;
     int r = getaddrinfo(name, "80", 0, &res);
-    printf("gai: %s\n", r ? gai_strerror(r) : "resolved");
+    int r2 = getaddrinfo("127.0.0.1", name, 0, &res);
+    printf("gai: %s; as a service: %s\n", r ? gai_strerror(r) : "resolved", r2 ? gai_strerror(r2) : "resolved");
     return 0;
   }
   if (!strcmp(m, "stdout")) {
