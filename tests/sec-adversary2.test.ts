@@ -4,6 +4,8 @@
 // process itself (process.resourceUsage, worker threads included).
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, guest } from './helpers.js';
 
@@ -21,8 +23,8 @@ interface Ran {
 }
 
 /** socklab run [opts] adv2_attack.wasm -- mode args. */
-function attack(mode: string, args: string[] = [], opts: string[] = []): Ran {
-  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(ROOT, 'bin', 'socklab.js'), 'run', ...opts, guest('adv2_attack'), '--', mode, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+function attack(mode: string, args: string[] = [], opts: string[] = [], dropStdout = false): Ran {
+  const r = spawnSync(process.execPath, ['--import', RSS_HOOK, join(ROOT, 'bin', 'socklab.js'), 'run', ...opts, guest('adv2_attack'), '--', mode, ...args], { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', dropStdout ? 'ignore' : 'pipe', 'pipe'] });
   const m = /host-maxrss-kib (\d+) cpu-us (\d+)\n$/.exec(r.stderr);
   expect(m, r.stderr).not.toBeNull();
   return { status: r.status, stdout: r.stdout, stderr: r.stderr.slice(0, m!.index), rssMiB: Number(m![1]) / MIB, cpuS: Number(m![2]) / 1e6 };
@@ -136,5 +138,24 @@ describe('floods of output', () => {
     expect(r.stderr).toMatch(/\+\+\+ exited with 0 \+\+\+\n$/);
     // A reader slower than the guest (measured by hand: `| (sleep 15; wc -c)`, 3e6 calls) held 416 MiB before, 105 MiB after.
     expect(r.rssMiB).toBeLessThan(320);
+  });
+  it('256 MiB to stdout without --max-output: all written, memory bounded by the output window', () => {
+    const r = attack('stdout', [String(256 << 20)], [], true);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.rssMiB).toBeLessThan(256);
+  });
+  it('--pcap on a 64 MiB TCP transfer: the capture streams to its file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sl-adv2-'));
+    try {
+      const pcap = join(dir, 'bulk.pcap');
+      const r = attack('bulk', [String(64 << 20)], [`--pcap=${pcap}`]);
+      expect(r.stdout).toBe('bulk: all received\n');
+      expect(r.status).toBe(0);
+      expect(statSync(pcap).size).toBeGreaterThan(64 << 20);
+      expect(r.rssMiB).toBeLessThan(256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
