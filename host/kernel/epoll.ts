@@ -132,6 +132,8 @@ export class EpollFile implements OpenFile {
   /** Ready list, in order (a Set keeps insertion order). */
   private ready = new Set<Item>();
   private busy = false;
+  /** Interest-list size after the last prune. */
+  private prunedAt = 0;
   /** Epoll instances that watch this one, with how many items each has on it. */
   readonly parents = new Map<EpollFile, number>();
 
@@ -146,10 +148,20 @@ export class EpollFile implements OpenFile {
       for (const it of byFd.values()) this.unhook(it);
       this.items.delete(f);
     }
+    this.prunedAt = this.items.size;
+  }
+
+  /**
+   * prune, amortised: a closed description is never found again (no fd names
+   * it), so the lookups of epoll_ctl need not scan the interest list; it is
+   * swept once it doubled, which keeps 60,000 registrations linear.
+   */
+  private pruneSometimes(): void {
+    if (this.items.size >= 2 * this.prunedAt + 64) this.prune();
   }
 
   find(fd: number, f: OpenFile): Item | undefined {
-    this.prune();
+    this.pruneSometimes();
     return this.items.get(f)?.get(fd);
   }
 
@@ -221,16 +233,23 @@ export class EpollFile implements OpenFile {
    * back to its tail; EPOLLONESHOT disarms the item.
    */
   collect(max: number): EpollEvent[] {
-    this.prune();
     const out: EpollEvent[] = [];
-    const scan = [...this.ready];
+    const visited: Item[] = [];
     const again: Item[] = [];
-    let i = 0;
+    // Only the items on the list now are scanned, and only as far as max needs: with 60,000 ready
+    // items, a wait costs what it returns, as on Linux, not the whole list.
+    const snapshot = this.ready.size;
     // Reading a nested epoll's readiness must not re-enter this scan.
     this.busy = true;
     try {
-      for (; i < scan.length && out.length < max; i++) {
-        const it = scan[i]!;
+      for (const it of this.ready) {
+        if (visited.length === snapshot || out.length >= max) break;
+        visited.push(it);
+        // Its description was closed: it leaves the interest list (prune's work, for one item).
+        if (it.file.refs <= 0) {
+          this.remove(it);
+          continue;
+        }
         const rev = it.revents();
         if (!rev) continue;
         out.push({ events: rev, data: it.data });
@@ -241,21 +260,22 @@ export class EpollFile implements OpenFile {
     } finally {
       this.busy = false;
     }
-    // Not reached: stays at the head, in order; the reported level-triggered ones after it.
-    const rest = scan.slice(i);
-    const scanned = new Set(scan);
-    const added = [...this.ready].filter((it) => !scanned.has(it));
-    this.ready = new Set([...rest, ...again, ...added]);
+    // Not reached: stays at the head, in order; the reported level-triggered ones after it, then the ones added meanwhile.
+    for (const it of visited) this.ready.delete(it);
+    const rest = snapshot - visited.length;
+    const added = this.ready.size > rest ? [...this.ready].slice(rest) : [];
+    for (const it of added) this.ready.delete(it);
+    for (const it of again) this.ready.add(it);
+    for (const it of added) this.ready.add(it);
     return out;
   }
 
   /** Readable when an item on the ready list shows an event (ep_eventpoll_poll). */
   poll(): number {
     if (this.busy) return 0;
-    this.prune();
     this.busy = true;
     try {
-      for (const it of this.ready) if (it.revents()) return POLLIN | POLLRDNORM;
+      for (const it of this.ready) if (it.file.refs > 0 && it.revents()) return POLLIN | POLLRDNORM;
     } finally {
       this.busy = false;
     }

@@ -212,6 +212,8 @@ export class Kernel {
   /** Processes in the process table (running or zombies): what the process limit counts. */
   private inTable = 0;
   private forkedCount = 0;
+  /** The footprints of forked processes reaped (and dropped from `processes`). */
+  private reapedFootprints: MemorySummary = summariseFootprints([]);
   /** Called when fork() made a process (the runner reports it like a started one). */
   onFork: ((child: Process, parent: Process) => void) | undefined;
 
@@ -346,6 +348,16 @@ export class Kernel {
     p.reaped = true;
     this.inTable--;
     p.parent?.children.delete(p);
+    // A reaped child leaves the table as on Linux, its footprint folded into the run's: a fork-and-wait loop of
+    // 100,000 children keeps the host's memory flat instead of holding every Process until the run ends.
+    if (p.forked && p.footprint) {
+      const i = this.processes.indexOf(p);
+      if (i >= 0) {
+        this.processes.splice(i, 1);
+        this.forkedCount--;
+        this.reapedFootprints = combineSummaries(this.reapedFootprints, summariseFootprints([p.footprint]));
+      }
+    }
   }
 
   /** Keeps the run alive while an outside source may still deliver; returns the release. */
@@ -623,9 +635,20 @@ export class Kernel {
     else for (const [i, p] of processes.entries()) if (p.exit.status !== 0 && !this.processes[i]!.forked && p.exit.service !== 'running') { status = p.exit.status; break; }
     const net = this.networkStats?.();
     // A process still here (the run stopped while it ran) is measured now.
-    const memory = summariseFootprints(this.processes.map((p) => p.footprint ?? p.memoryFootprint()));
+    const memory = combineSummaries(this.reapedFootprints, summariseFootprints(this.processes.map((p) => p.footprint ?? p.memoryFootprint())));
     return { processes, deadlock: this.deadlockReport, ...(this.idleReport ? { idle: this.idleReport } : {}), ...(this.limitReport ? { limit: this.limitReport } : {}), status, elapsedNs: this.clock.now(), ...(net ? { network: net } : {}), memory };
   }
+}
+
+/** Two summaries as one: sums add up, the largest is the larger. */
+function combineSummaries(a: MemorySummary, b: MemorySummary): MemorySummary {
+  const total = { ...a.total };
+  const max = { ...a.max };
+  for (const k of Object.keys(total) as (keyof MemorySummary['total'])[]) {
+    total[k] += b.total[k];
+    if (b.max[k] > max[k]) max[k] = b.max[k];
+  }
+  return { processes: a.processes + b.processes, total, max };
 }
 
 export type { OpenFile };

@@ -244,8 +244,11 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
           break;
         }
         case 'trace':
-          if (mode === 'inherit') process.stderr.write(m.text);
-          else traceChunks.push(m.text);
+          if (mode === 'inherit') process.stderr.write(m.text, () => ack(m.text.length));
+          else {
+            traceChunks.push(m.text);
+            ack(m.text.length);
+          }
           break;
         case 'notice':
           notices.push(m.text);

@@ -3,7 +3,7 @@
 // guest library in the fixed 404-byte layout docs/abi.md gives; results are
 // EAI_* codes (Linux values). gethostname (traced as uname) is here too.
 import { isIPv4, isIPv6 } from 'node:net';
-import { E } from '../../abi/errno.js';
+import { E, Errno } from '../../abi/errno.js';
 import { encodeUtf8 } from '../../abi/memory.js';
 import type { Process } from '../../kernel/process.js';
 import { canonIp, isLoopback } from '../addr/ipaddr.js';
@@ -53,9 +53,20 @@ export function inetAton(text: string): string | undefined {
   return [24, 16, 8, 0].map((sh) => Math.floor(addr / 2 ** sh) % 256).join('.');
 }
 
+/** The string at ptr, or null when it is longer than max bytes (EFAULT still thrown). */
+function cappedString(p: Process, ptr: number, max: number): string | null {
+  try {
+    return p.mem.cstring(ptr, max);
+  } catch (e) {
+    if (e instanceof Errno && e.errno === E.ENAMETOOLONG) return null;
+    throw e;
+  }
+}
+
 export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hintsPtr: number, buf: number, buflen: number, countOut: number): number {
-  const node = nodePtr ? p.mem.cstring(nodePtr, 1025) : undefined;
-  const service = servPtr ? p.mem.cstring(servPtr, 256) : undefined;
+  // A name longer than any host or service name is not found (glibc: EAI_NONAME, EAI_SERVICE), not an errno.
+  const node = nodePtr ? cappedString(p, nodePtr, 1025) : undefined;
+  const service = servPtr ? cappedString(p, servPtr, 256) : undefined;
   p.mem.check(countOut, 4);
   let flags = 0, family = 0, socktype = 0, protocol = 0;
   if (hintsPtr) {
@@ -71,12 +82,14 @@ export function doGetaddrinfo(p: Process, nodePtr: number, servPtr: number, hint
   if (family !== AF.AF_UNSPEC && family !== AF.AF_INET && family !== AF.AF_INET6) return EAI.EAI_FAMILY;
   if (socktype !== 0 && socktype !== SOCK.SOCK_STREAM && socktype !== SOCK.SOCK_DGRAM && socktype !== SOCK.SOCK_RAW) return EAI.EAI_SOCKTYPE;
   let port = 0;
+  if (service === null) return socktype !== SOCK.SOCK_RAW && flags & AI.AI_NUMERICSERV ? EAI.EAI_NONAME : EAI.EAI_SERVICE;
   if (service !== undefined && service !== '') {
     if (socktype === SOCK.SOCK_RAW) return EAI.EAI_SERVICE;
     const sp = serviceLookup(service, socktype, (flags & AI.AI_NUMERICSERV) !== 0);
     if (sp === undefined) return (flags & AI.AI_NUMERICSERV) ? EAI.EAI_NONAME : EAI.EAI_SERVICE;
     port = sp;
   }
+  if (node === null) return EAI.EAI_NONAME;
   const net = networkOf(p);
   let v4: string[] = [], v6: string[] = [];
   let canon = node ?? '';
