@@ -53,6 +53,10 @@ const STRACE_FLAGS: Record<string, string> = {
   '-xx': "strace's -xx is --trace-xx here",
   '-Z': "strace's -Z is --trace-failed-only here",
   '-z': "strace's -z is --trace-successful-only here",
+  '-y': 'fds are always shown with what they are, as strace -yy shows them (3<TCP:[10.0.0.2:34872->10.0.0.1:7000]>): leave -y out',
+  '-yy': 'fds are always shown with what they are, as strace -yy shows them (3<TCP:[10.0.0.2:34872->10.0.0.1:7000]>): leave -yy out',
+  '-T': 'the time spent in each call is always shown, as strace -T shows it (<0.000123>): leave -T out',
+  '-p': 'socklab starts the guests itself, strace -p cannot attach to them: socklab run MODULE --trace; --trace-pid N keeps only process N',
 };
 
 /** The command line, as commander parses it. Each command's action sets `status`. */
@@ -79,6 +83,9 @@ function program(state: { status: number; rest: string[] }): Command {
       .configureOutput({
         outputError: (str, write) => {
           let msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          // commander's "option '--net <MODE>' argument 'rel' is invalid. Allowed choices are virtual, real." in socklab's form.
+          const bad = /option '(--[\w-]+)[^']*' argument '([^']*)' is invalid\. Allowed choices are (.*)\.\s*$/.exec(msg);
+          if (bad) msg = `socklab ${cmd.name()}: ${bad[1]}: expected ${bad[3]!.replace(/, ([^,]*)$/, ' or $1')}, got ${JSON.stringify(bad[2])}\n`;
           // `socklab run --trace prog.wasm`: --trace took the module as its FILE.
           const took = state.rest.indexOf('--trace');
           if (msg.includes("missing required argument 'module'") && took >= 0 && /\.(wasm|c|ts|ya?ml|json)$/i.test(state.rest[took + 1] ?? '')) {
@@ -326,6 +333,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   let cmd = argv[0] ?? '';
   // commander prints the whole help for `help NOSUCH`, without saying that NOSUCH is no command.
+  // `socklab help help`, `socklab help --help`: the list of commands, as `socklab --help`.
+  if (cmd === 'help' && (argv[1] === 'help' || argv[1] === '--help' || argv[1] === '-h')) {
+    process.stdout.write(prog.helpInformation());
+    return 0;
+  }
+  // `socklab strace prog.wasm`, as one would type strace: the trace is an option of run.
+  if (cmd === 'strace') {
+    process.stderr.write(`socklab: unknown command 'strace': socklab run MODULE --trace traces every syscall (docs/tracing.md)\n`);
+    return 2;
+  }
   if (cmd === 'help' && argv[1] !== undefined && !prog.commands.some((c) => c.name() === argv[1])) {
     const near = prog.commands.map((c) => c.name()).find((n) => editDistance(n, argv[1]!) <= 2);
     process.stderr.write(`socklab: unknown command '${argv[1]}'${near ? ` (Did you mean ${near}?)` : ''}; socklab --help lists the commands\n`);
@@ -521,9 +538,11 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     for (const r of f.inject) parseInject(r); // refuse a bad rule before anything runs
   }
   const { expandCallSet, CallNameError } = f.traceOnly !== undefined ? await import('../trace/names.js') : ({} as Partial<typeof import('../trace/names.js')>);
-  if (f.traceOnly !== undefined) value('trace-only', f.traceOnly, (s) => {
+  // strace's spellings: `-e trace=network` typed as `--trace-only trace=network`, and %network for %net.
+  const traceOnly = f.traceOnly?.replace(/^trace=/, '').split(',').map((x) => x.trim().replace(/^(%?)network$/, '%net'));
+  if (traceOnly !== undefined) value('trace-only', f.traceOnly!, () => {
     try {
-      return expandCallSet!(s.split(','));
+      return expandCallSet!(traceOnly);
     } catch (e) {
       throw e instanceof CallNameError! ? new UsageError(e.message) : e;
     }
@@ -633,7 +652,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
           trace: {
             file: traceFile,
             strSize,
-            classes: f.traceOnly?.split(','),
+            classes: traceOnly,
             format: report ? 'jsonl' : fmt,
             summary: f.summary,
             summaryOnly: f.summaryOnly,

@@ -1,0 +1,100 @@
+// The command line as a newcomer meets it, third pass: what strace users type
+// (-yy, -T, -p, -e trace=network), `socklab help help`, a misspelled choice
+// (--net=rel), and the demo run from outside the checkout. Each answer is one
+// line naming the problem and what to type instead.
+import { describe, expect, it } from 'vitest';
+import { type CliResult, guest, runCli, tempDir } from './helpers.js';
+
+const tmp = tempDir('socklab-newcomer3-');
+const HELLO = guest('examples_hello');
+const SERVER = guest('examples_echo_server');
+const CLIENT = guest('examples_echo_client');
+
+function socklab(args: string[], cwd = tmp): Promise<CliResult> {
+  return runCli(args, { cwd });
+}
+
+/** One line on stderr containing each part; no stack trace, no "undefined". */
+function oneLine(r: CliResult, ...parts: string[]): void {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  for (const p of parts) expect(lines[0]).toContain(p);
+  expect(r.stderr).not.toMatch(/\n\s+at |undefined|\[object Object\]/);
+}
+
+describe('strace habits', () => {
+  it('-y, -yy and -T say that socklab always shows what they ask for; -p says socklab starts the guests', async () => {
+    for (const flag of ['-y', '-yy']) {
+      const r = await socklab(['run', flag, HELLO]);
+      expect(r.status).toBe(2);
+      oneLine(r, `unknown option '${flag}'`, 'fds are always shown', `leave ${flag} out`);
+    }
+    const t = await socklab(['run', '-T', HELLO]);
+    expect(t.status).toBe(2);
+    oneLine(t, "unknown option '-T'", 'time spent in each call is always shown');
+    const p = await socklab(['run', '-p', '1', HELLO]);
+    expect(p.status).toBe(2);
+    oneLine(p, "unknown option '-p'", 'strace -p cannot attach', '--trace-pid N');
+  });
+
+  it("--trace-only takes strace's network, %network and a pasted trace=SET (they were unknown calls, status 1)", async () => {
+    const run = (set: string): Promise<CliResult> => socklab(['run', '--trace-only', set, '--trace=', SERVER, '--client', `${CLIENT} localhost 7000 hi`, '--', '7000']);
+    const net = await run('%net');
+    expect(net.status, net.stderr).toBe(0);
+    const calls = (s: string): string[] => s.split('\n').filter((l) => l.startsWith('[pid '));
+    expect(calls(net.stderr).some((l) => / connect\(/.test(l))).toBe(true);
+    for (const set of ['network', '%network', 'trace=network']) {
+      const r = await run(set);
+      expect(r.status, r.stderr).toBe(0);
+      expect(calls(r.stderr)).toEqual(calls(net.stderr));
+    }
+    // A list keeps the other names: network,write is %net plus write.
+    const w = await socklab(['run', '--trace-only', 'network,write', '--trace=', HELLO]);
+    expect(w.status, w.stderr).toBe(0);
+    expect(w.stderr).toMatch(/^\[pid 1\] [\d.]+ writev\(1/m);
+  });
+
+  it('socklab strace prog.wasm says how socklab traces (it suggested "grade")', async () => {
+    const r = await socklab(['strace', 'hello.wasm']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab: unknown command 'strace'", 'socklab run MODULE --trace');
+    expect(r.stderr).not.toContain('grade');
+  });
+});
+
+describe('help and choices', () => {
+  it('socklab help help and socklab help --help list the commands (they said "unknown command", status 2)', async () => {
+    for (const args of [['help', 'help'], ['help', '--help']]) {
+      const r = await socklab(args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Usage: socklab <command> [options]');
+      expect(r.stdout).toContain('run ');
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('a value outside a choice is refused as other values are: --net: expected virtual or real, got "rel"', async () => {
+    const n = await socklab(['run', '--net=rel', HELLO]);
+    expect(n.status).toBe(2);
+    oneLine(n, 'socklab run: --net: expected virtual or real, got "rel"');
+    const f = await socklab(['run', '--trace-format', 'json', HELLO]);
+    expect(f.status).toBe(2);
+    oneLine(f, 'socklab run: --trace-format: expected text or jsonl, got "json"');
+    const t = await socklab(['build', '--toolchain', 'gcc', 'x.c']);
+    expect(t.status).toBe(2);
+    oneLine(t, 'socklab build: --toolchain: expected auto, native or npm, got "gcc"');
+  });
+});
+
+describe('from another directory', () => {
+  it('socklab demo outside the checkout prints a "run it again" command that works from there', async () => {
+    const r = await socklab(['demo']);
+    expect(r.status, r.stderr).toBe(0);
+    const again = /`npx socklab run (\S+) --seed 1`/.exec(r.stderr);
+    expect(again, r.stderr).not.toBeNull();
+    // tmp is outside the checkout: the path is absolute, so it names the file from here.
+    expect(again![1]).toMatch(/^\/.*\/examples\/tcp-echo\/demo\.yaml$/);
+    const rerun = await socklab(['run', again![1]!, '--seed', '1']);
+    expect(rerun.status, rerun.stderr).toBe(0);
+  });
+});
