@@ -98,3 +98,36 @@ describe('from another directory', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
   });
 });
+
+describe('files a newcomer names', () => {
+  it("wasmtime's --dir HOST::GUEST is taken as HOST:GUEST (it was refused); HOST::ro is still refused", async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    mkdirSync(join(tmp, 'data'), { recursive: true });
+    writeFileSync(join(tmp, 'data', 'f.txt'), 'from the host\n');
+    const ls = guest('fs_ls');
+    for (const [dir, at] of [['data::data', 'data'], ['.::/', 'data'], ['data:data', 'data']] as const) {
+      const r = await socklab(['run', '--dir', dir, ls, '--', at, `${at}/f.txt`]);
+      expect(r.status, `${dir}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toContain('entry: f.txt\ndata/f.txt: from the host\n');
+    }
+    const ro = await socklab(['run', '--dir', '/tmp::ro', ls]);
+    expect(ro.status).toBe(2);
+    oneLine(ro, '--dir: expected HOST[:GUEST][:ro], got "/tmp::ro"');
+  });
+
+  it("a scenario's missing module is named with its line and where it was looked for (it said only the path)", async () => {
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    mkdirSync(join(tmp, 'sc'), { recursive: true });
+    writeFileSync(join(tmp, 'sc', 'missing.yaml'), `processes:\n  - name: a\n    module: ${HELLO}\n  - name: b\n    module: nosuch.c\n  - name: c\n    module: gone.wasm\n`);
+    const r = await socklab(['run', 'sc/missing.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'socklab run: invalid scenario:\n' +
+        `  sc/missing.yaml:5: module "nosuch.c": no such file (relative to the scenario's directory, ${join(tmp, 'sc')})\n` +
+        `  sc/missing.yaml:7: module "gone.wasm": no such file (relative to the scenario's directory, ${join(tmp, 'sc')})\n`,
+    );
+  });
+});

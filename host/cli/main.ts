@@ -526,7 +526,10 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const strSize = f.traceStrsize === undefined ? undefined : value('trace-strsize', f.traceStrsize, (s) => parseWhole(s, 0, 1 << 20));
   const pids = f.tracePid === undefined ? undefined : value('trace-pid', f.tracePid, (s) => parseWholeList(s, 1, 4_194_304));
   const fds = f.traceFd === undefined ? undefined : value('trace-fd', f.traceFd, (s) => parseWholeList(s, 0, 65535));
-  const mounts = (f.dir ?? []).map((d) => value('dir', d, (s) => {
+  const mounts = (f.dir ?? []).map((d) => value('dir', d, (given) => {
+    // wasmtime's HOST::GUEST (`--dir data::data`, `--dir DIR::/`) is HOST:GUEST here.
+    const wt = /^([^:]+)::([^:]+)$/.exec(given);
+    const s = wt && wt[2] !== 'ro' && wt[2] !== 'rw' ? `${wt[1]}:${wt[2]}` : given;
     const parts = s.split(':');
     const flag = parts.length > 1 && (parts.at(-1) === 'ro' || parts.at(-1) === 'rw') ? 1 : 0;
     if (parts.length - flag > 2 || parts.some((p) => p === '')) throw new UsageError(`expected HOST[:GUEST][:ro], got ${JSON.stringify(s)}`);

@@ -4,7 +4,7 @@
 // links and processes exist, addresses are valid and unique), reports each
 // problem with its line, and turns the file into a RunSpec; C sources named
 // as modules are built on demand.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readUserText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { dirname, extname, isAbsolute, join, resolve, basename } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -176,6 +176,14 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   (s.events ?? []).forEach((e, i) => {
     if (e.link) e.link.between.forEach((h) => known(h, `/events/${i}/link/between`));
     if (!e.link && e.kill === undefined) problems.push(`${where(`/events/${i}`)}: an event needs "link" or "kill"`);
+  });
+  // A module that is not there is named with its line, before anything is built: paths are the file's, not the shell's.
+  s.processes.forEach((p, i) => {
+    [p.module, ...(p.sources ?? [])].forEach((m, k) => {
+      if (!existsSync(isAbsolute(m) ? m : join(base, m))) {
+        problems.push(`${where(k === 0 ? `/processes/${i}/module` : `/processes/${i}/sources/${k - 1}`)}: ${k === 0 ? 'module' : 'source'} ${JSON.stringify(m)}: no such file${isAbsolute(m) ? '' : ` (relative to the scenario's directory, ${base})`}`);
+      }
+    });
   });
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
