@@ -131,3 +131,35 @@ describe('files a newcomer names', () => {
     );
   });
 });
+
+describe('an AssemblyScript guest written from docs/assemblyscript.md', () => {
+  it("builds and runs from any directory; asc's errors are printed as asc prints them, by run as by build (run put 'socklab run: ' before them)", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    // The first example of docs/assemblyscript.md, as written there.
+    writeFileSync(join(tmp, 'client.ts'), [
+      'import { Socket, SocketAddress, resolve, args, println, AF_INET, SOCK_STREAM } from "socklab";',
+      '',
+      'const argv = args();',
+      'const addr = resolve(argv[1], argv[2], AF_INET, SOCK_STREAM).unwrap()[0];',
+      'const s = Socket.open(addr.family, addr.socktype, addr.protocol).unwrap();',
+      'const r = s.connect(addr.address);',
+      'if (!r.ok) println(r.error!.toString()); // SocketError: connect: ECONNREFUSED (Connection refused)',
+      '',
+    ].join('\n'));
+    const ok = await socklab(['run', 'client.ts', '--', 'localhost', '7000']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('SocketError: connect: ECONNREFUSED (Connection refused)\n');
+
+    writeFileSync(join(tmp, 'bad.ts'), 'import { nosuch } from "socklab";\nnosuch();\n');
+    const built = await socklab(['build', 'bad.ts', '-o', 'bad.wasm']);
+    const ran = await socklab(['run', 'bad.ts']);
+    for (const r of [built, ran]) {
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^ERROR TS2305: Module '~lib\/socklab' has no exported member 'nosuch'\./);
+      expect(r.stderr).toContain('in bad.ts(1,10)');
+      expect(r.stderr).not.toMatch(/socklab (run|build): |\n\s+at /);
+    }
+    expect(ran.stderr).toBe(built.stderr);
+  });
+});

@@ -381,6 +381,12 @@ export async function main(argv: string[]): Promise<number> {
       if (hint) process.stderr.write(`${hint}\n`);
       return 1;
     }
+    // asc's diagnostics (`socklab run prog.ts`, a scenario's .ts module) as asc prints them, as clang's are:
+    // they start with "ERROR TS2322: ...", not with "socklab run: ".
+    if (e instanceof Error && /^(ERROR|WARNING) [A-Z]+\d+: /.test(e.message) && /^FAILURE \d+ \w+ error/m.test(e.message)) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
     process.stderr.write(`socklab${cmd ? ` ${cmd}` : ''}: ${e instanceof Error ? systemMessage(e) : String(e)}\n`);
     return plain || (ScenarioError && e instanceof ScenarioError) || (InjectError && e instanceof InjectError) ? 2 : 1;
