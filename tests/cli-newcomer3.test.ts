@@ -3,7 +3,7 @@
 // (--net=rel), and the demo run from outside the checkout. Each answer is one
 // line naming the problem and what to type instead.
 import { describe, expect, it } from 'vitest';
-import { type CliResult, guest, runCli, tempDir } from './helpers.js';
+import { type CliResult, guest, ROOT, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir('socklab-newcomer3-');
 const HELLO = guest('examples_hello');
@@ -161,5 +161,32 @@ describe('an AssemblyScript guest written from docs/assemblyscript.md', () => {
       expect(r.stderr).not.toMatch(/socklab (run|build): |\n\s+at /);
     }
     expect(ran.stderr).toBe(built.stderr);
+  });
+});
+
+describe('output files', () => {
+  it('build -o and view -o into a missing directory are refused as --trace is (build created the directory, view wrote there)', async () => {
+    const { existsSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    copyFileSync(join(ROOT, 'examples', 'hello', 'hello.c'), join(tmp, 'hello.c'));
+    const b = await socklab(['build', 'hello.c', '-o', 'nodir/hello.wasm']);
+    expect(b.status).toBe(2);
+    oneLine(b, 'socklab build: -o: cannot write nodir/hello.wasm: no directory nodir');
+    expect(existsSync(join(tmp, 'nodir'))).toBe(false);
+    writeFileSync(join(tmp, 'run.jsonl'), '{"v":1,"seq":1,"end":1000,"pid":1,"host":"host1","exit":{"code":0}}\n');
+    const v = await socklab(['view', 'run.jsonl', '-o', 'nodir/r.html']);
+    expect(v.status).toBe(2);
+    oneLine(v, 'socklab view: -o: cannot write nodir/r.html: no directory nodir');
+    expect(existsSync(join(tmp, 'nodir'))).toBe(false);
+    const ok = await socklab(['build', 'hello.c', '-o', 'hello.wasm']);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(existsSync(join(tmp, 'hello.wasm'))).toBe(true);
+  });
+
+  it('--trace-ff without --trace=FILE says what it needs (it traced nothing, silently)', async () => {
+    const r = await socklab(['run', '--trace-ff', HELLO]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    oneLine(r, 'socklab run: --trace-ff writes one file per process, FILE.PID: give it --trace=FILE');
   });
 });

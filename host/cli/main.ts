@@ -5,7 +5,7 @@
 // value is checked here, with the option's name in the message, before
 // anything runs; usage errors exit with status 2.
 import { Command, CommanderError, Option } from 'commander';
-import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunOptions } from '../runner/run.js';
@@ -13,6 +13,7 @@ import type { BuildTarget, ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
+import { outputProblem } from './outfile.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import { fileKind, UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
@@ -453,35 +454,14 @@ function systemMessage(e: Error): string {
  * anything runs, not after the guests ran: a directory, a missing directory, no permission.
  */
 function outputFile(name: string, file: string, prefixOnly = false): string {
-  const path = resolve(file);
-  const fail = (why: string): never => {
-    throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
-  };
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    // Not there yet: its directory must be.
-  }
   // `socklab run --trace prog.wasm` gives prog.wasm to --trace (its value is optional): never write a trace over
   // a module or a source.
-  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) fail(`that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
-  if (prefixOnly) st = undefined; // --trace-ff writes FILE.PID beside it
-  if (st?.isDirectory()) fail(`it is a directory (give a file name, e.g. --${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)})`);
-  const dir = dirname(path);
-  let dst;
-  try {
-    dst = statSync(dir);
-  } catch {
-    fail(`no directory ${dirname(file)}`);
+  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) {
+    throw new UsageError(`--${name}: cannot write ${file}: that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
   }
-  if (!dst!.isDirectory()) fail(`${dirname(file)} is not a directory`);
-  try {
-    accessSync(st ? path : dir, fsConstants.W_OK);
-  } catch {
-    fail(st ? 'permission denied' : `permission denied in ${dirname(file)}`);
-  }
-  return path;
+  const why = outputProblem(file, `--${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)}`, prefixOnly);
+  if (why) throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
+  return resolve(file);
 }
 
 /** Parses option --NAME's value, or says what is wrong with it: "--max-fds: expected a whole number from 1 to 65536, got "abc"". */
@@ -619,6 +599,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
   let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : outputFile('trace', f.trace, f.traceFf === true);
+  // strace -ff without -o traces as -f does; --trace-ff alone traced nothing, silently.
+  if (f.traceFf && f.trace === undefined) throw new UsageError('--trace-ff writes one file per process, FILE.PID: give it --trace=FILE');
   if (f.pcap) outputFile('pcap', f.pcap);
   if (f.report) outputFile('report', f.report);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
@@ -739,13 +721,20 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
     if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file (${fileKind(st)})`);
   };
   for (const s of sources) sourceFile(s);
+  // gcc -o into a missing directory fails; socklab's builds would create it. Say so before compiling.
+  const checkOut = (o: string): string => {
+    const why = outputProblem(o, join(o, 'prog.wasm'));
+    if (why) throw new UsageError(`-o: cannot write ${o}: ${why}`);
+    return o;
+  };
   if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
     // An AssemblyScript program: one .ts file, built as asconfig.json says (docs/assemblyscript.md).
     const source = args.find((a) => a.endsWith('.ts'))!;
     sourceFile(source);
+    const asOut = checkOut(out ?? source.replace(/\.ts$/, '') + '.wasm');
     const { buildAs } = await import('../toolchain/asc.js');
     try {
-      await buildAs({ source, out: out ?? source.replace(/\.ts$/, '') + '.wasm', stderr: (s) => process.stderr.write(s) });
+      await buildAs({ source, out: asOut, stderr: (s) => process.stderr.write(s) });
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
@@ -754,7 +743,7 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
   }
   if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
   if (target === 'component' && !sdk) throw new UsageError('--target=component needs the SDK: leave out --no-sdk');
-  out ??= sources[0]!.replace(/\.c$/, '') + (target === 'component' ? '.component.wasm' : '.wasm');
+  out = checkOut(out ?? sources[0]!.replace(/\.c$/, '') + (target === 'component' ? '.component.wasm' : '.wasm'));
   const { buildC } = await import('../toolchain/clang.js');
   await buildC({ sources, out, flags, sdk, toolchain, target, announce: toolchain !== undefined });
   return 0;
