@@ -164,6 +164,27 @@ describe('an AssemblyScript guest written from docs/assemblyscript.md', () => {
   });
 });
 
+describe('a scenario with mistakes', () => {
+  it("says what a value should be in a user's words (it said Ajv's \"must have required property\", \"must be integer\")", async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    writeFileSync(join(tmp, 'e1.yaml'), `seed: abc\nnet: rel\nprocesses:\n  - module: ${HELLO}\n    args: 7000\n  - name: x\n`);
+    const r = await socklab(['run', 'e1.yaml']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'socklab run: invalid scenario:\n' +
+        '  e1.yaml:1: /seed: expected an integer, got "abc"\n' +
+        '  e1.yaml:2: /net: expected "virtual" or "real", got "rel"\n' +
+        '  e1.yaml:5: /processes/0/args: expected an array, got 7000\n' +
+        '  e1.yaml:6: /processes/1: missing field "module"\n',
+    );
+    writeFileSync(join(tmp, 'e2.yaml'), 'hosts: []\n');
+    const e2 = await socklab(['run', 'e2.yaml']);
+    expect(e2.status).toBe(2);
+    expect(e2.stderr).toBe('socklab run: invalid scenario:\n  e2.yaml:1: (top level): missing field "processes"\n');
+  });
+});
+
 describe('output files', () => {
   it('build -o and view -o into a missing directory are refused as --trace is (build created the directory, view wrote there)', async () => {
     const { existsSync, writeFileSync, copyFileSync } = await import('node:fs');

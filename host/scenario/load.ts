@@ -131,6 +131,9 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
       if (e.schemaPath.startsWith('#/definitions/size/')) return `expected a size (4096, 512K, 64M; a bare number is bytes), got ${got(e.instancePath)}`;
       if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern.includes('bit/s')) return `expected a bandwidth (100Mbit/s, 512kbit/s), got ${got(e.instancePath)}`;
       if (e.keyword === 'anyOf' && /\/ipv4\/\d+$/.test(e.instancePath)) return `expected an IPv4 address, optionally with a prefix length (10.0.0.1, 10.0.0.1/24), got ${got(e.instancePath)}`;
+      if (e.keyword === 'required') return `missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
+      if (e.keyword === 'type') return `expected ${/^[aeiou]/.test(String((e.params as { type: string }).type)) ? 'an' : 'a'} ${(e.params as { type: string }).type}, got ${got(e.instancePath)}`;
+      if (e.keyword === 'enum') return `expected ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(' or ')}, got ${got(e.instancePath)}`;
       return e.message ?? e.keyword;
     };
     // Each failed branch of an anyOf is reported once, by the anyOf's own message.
