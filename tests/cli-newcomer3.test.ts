@@ -73,6 +73,12 @@ describe('help and choices', () => {
     }
   });
 
+  it('socklab -v (as node -v) says the version is --version or -V (it said only "unknown option")', async () => {
+    const r = await socklab(['-v']);
+    expect(r.status).toBe(2);
+    oneLine(r, "socklab: unknown option '-v' (socklab --version, or -V, prints the version)");
+  });
+
   it('a value outside a choice is refused as other values are: --net: expected virtual or real, got "rel"', async () => {
     const n = await socklab(['run', '--net=rel', HELLO]);
     expect(n.status).toBe(2);

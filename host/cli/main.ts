@@ -74,7 +74,9 @@ function program(state: { status: number; rest: string[] }): Command {
       outputError: (str, write) => {
         // `socklab prog.wasm`, as `wasmtime prog.wasm` runs it: say which command runs it.
         const m = /^error: unknown command '(.*\.(?:wasm|c|ts|ya?ml|json))'/.exec(str);
-        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : str.replace(/^error: /, 'socklab: '));
+        // `socklab -v` (node -v, gcc -v): the version is -V, as commander's default.
+        const v = /^error: unknown option '(-v|-version)'/.test(str) ? `socklab: unknown option '${/'([^']+)'/.exec(str)![1]}' (socklab --version, or -V, prints the version)\n` : undefined;
+        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : v ?? str.replace(/^error: /, 'socklab: '));
       },
     });
   const setup = (cmd: Command): Command =>
