@@ -96,7 +96,7 @@ describe('usage errors', () => {
     [['--trace-host', 'nohost'], '--trace-host: no host named "nohost"'],
     [['--dir', '/tmp:/a:/b:ro'], '--dir: expected HOST[:GUEST][:ro], got "/tmp:/a:/b:ro"'],
     [['--dir', '/tmp::ro'], '--dir: expected HOST[:GUEST][:ro]'],
-    [['--trace-time', 'soon'], "option '--trace-time <MODE>' argument 'soon' is invalid"],
+    [['--trace-time', 'soon'], '--trace-time: expected elapsed, absolute, relative or none, got "soon"'],
   ])('run %j is refused', async (args, message) => {
     const r = await socklab(['run', join(ROOT, 'wasm', 'tests', 'kernel_args.wasm'), ...args]);
     expect(r.status).toBe(2);

@@ -1,7 +1,7 @@
 // `socklab demo` (npm start): the flagship scenario, a poll() TCP echo
 // server on one virtual host and three clients on another across a lossy
 // link, with each process's output and what happened on the network.
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { run } from '../runner/run.js';
 import { loadScenario } from '../scenario/load.js';
 import { examplesDir } from '../toolchain/guests.js';
@@ -31,6 +31,9 @@ export async function demo(seed?: number): Promise<number> {
   process.stderr.write(net.trace ?? '');
   process.stderr.write(`\n${describeNetwork(o)}\n`);
   process.stderr.write(`The complete syscall trace of the run is in ${full}\n`);
-  process.stderr.write('Run it again: the same seed gives the same run (`npx socklab run examples/tcp-echo/demo.yaml --seed 1`); another seed, other losses.\n');
+  // The scenario's path as the user can type it from here: relative inside the checkout, absolute elsewhere.
+  const rel = relative(process.cwd(), file);
+  const shown = rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+  process.stderr.write(`Run it again: the same seed gives the same run (\`npx socklab run ${shown} --seed ${spec.seed}\`); another seed, other losses.\n`);
   return o.status;
 }

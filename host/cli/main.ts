@@ -5,7 +5,7 @@
 // value is checked here, with the option's name in the message, before
 // anything runs; usage errors exit with status 2.
 import { Command, CommanderError, Option } from 'commander';
-import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, type RunOptions } from '../runner/run.js';
@@ -13,6 +13,7 @@ import type { BuildTarget, ToolchainChoice } from '../toolchain/clang.js';
 import { ModuleError } from '../loader/cache.js';
 import { formatDuration, formatSize, parseCount, parseDuration, parseSize, parseWhole, parseWholeList, UnitError } from '../units.js';
 import { describeNetwork } from './report.js';
+import { outputProblem } from './outfile.js';
 import { parseMount, MountError } from '../scenario/mount.js';
 import { fileKind, UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
@@ -53,6 +54,10 @@ const STRACE_FLAGS: Record<string, string> = {
   '-xx': "strace's -xx is --trace-xx here",
   '-Z': "strace's -Z is --trace-failed-only here",
   '-z': "strace's -z is --trace-successful-only here",
+  '-y': 'fds are always shown with what they are, as strace -yy shows them (3<TCP:[10.0.0.2:34872->10.0.0.1:7000]>): leave -y out',
+  '-yy': 'fds are always shown with what they are, as strace -yy shows them (3<TCP:[10.0.0.2:34872->10.0.0.1:7000]>): leave -yy out',
+  '-T': 'the time spent in each call is always shown, as strace -T shows it (<0.000123>): leave -T out',
+  '-p': 'socklab starts the guests itself, strace -p cannot attach to them: socklab run MODULE --trace; --trace-pid N keeps only process N',
 };
 
 /** The command line, as commander parses it. Each command's action sets `status`. */
@@ -69,7 +74,9 @@ function program(state: { status: number; rest: string[] }): Command {
       outputError: (str, write) => {
         // `socklab prog.wasm`, as `wasmtime prog.wasm` runs it: say which command runs it.
         const m = /^error: unknown command '(.*\.(?:wasm|c|ts|ya?ml|json))'/.exec(str);
-        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : str.replace(/^error: /, 'socklab: '));
+        // `socklab -v` (node -v, gcc -v): the version is -V, as commander's default.
+        const v = /^error: unknown option '(-v|-version)'/.test(str) ? `socklab: unknown option '${/'([^']+)'/.exec(str)![1]}' (socklab --version, or -V, prints the version)\n` : undefined;
+        write(m ? `socklab: unknown command '${m[1]}': to run it, socklab run ${m[1]}\n` : v ?? str.replace(/^error: /, 'socklab: '));
       },
     });
   const setup = (cmd: Command): Command =>
@@ -79,6 +86,9 @@ function program(state: { status: number; rest: string[] }): Command {
       .configureOutput({
         outputError: (str, write) => {
           let msg = str.replace(/^error: /, `socklab ${cmd.name()}: `);
+          // commander's "option '--net <MODE>' argument 'rel' is invalid. Allowed choices are virtual, real." in socklab's form.
+          const bad = /option '(--[\w-]+)[^']*' argument '([^']*)' is invalid\. Allowed choices are (.*)\.\s*$/.exec(msg);
+          if (bad) msg = `socklab ${cmd.name()}: ${bad[1]}: expected ${bad[3]!.replace(/, ([^,]*)$/, ' or $1')}, got ${JSON.stringify(bad[2])}\n`;
           // `socklab run --trace prog.wasm`: --trace took the module as its FILE.
           const took = state.rest.indexOf('--trace');
           if (msg.includes("missing required argument 'module'") && took >= 0 && /\.(wasm|c|ts|ya?ml|json)$/i.test(state.rest[took + 1] ?? '')) {
@@ -326,6 +336,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   let cmd = argv[0] ?? '';
   // commander prints the whole help for `help NOSUCH`, without saying that NOSUCH is no command.
+  // `socklab help help`, `socklab help --help`: the list of commands, as `socklab --help`.
+  if (cmd === 'help' && (argv[1] === 'help' || argv[1] === '--help' || argv[1] === '-h')) {
+    process.stdout.write(prog.helpInformation());
+    return 0;
+  }
+  // `socklab strace prog.wasm`, as one would type strace: the trace is an option of run.
+  if (cmd === 'strace') {
+    process.stderr.write(`socklab: unknown command 'strace': socklab run MODULE --trace traces every syscall (docs/tracing.md)\n`);
+    return 2;
+  }
   if (cmd === 'help' && argv[1] !== undefined && !prog.commands.some((c) => c.name() === argv[1])) {
     const near = prog.commands.map((c) => c.name()).find((n) => editDistance(n, argv[1]!) <= 2);
     process.stderr.write(`socklab: unknown command '${argv[1]}'${near ? ` (Did you mean ${near}?)` : ''}; socklab --help lists the commands\n`);
@@ -362,6 +382,12 @@ export async function main(argv: string[]): Promise<number> {
       const { buildHint } = await import('../toolchain/clang.js');
       const hint = buildHint(e.diagnostics);
       if (hint) process.stderr.write(`${hint}\n`);
+      return 1;
+    }
+    // asc's diagnostics (`socklab run prog.ts`, a scenario's .ts module) as asc prints them, as clang's are:
+    // they start with "ERROR TS2322: ...", not with "socklab run: ".
+    if (e instanceof Error && /^(ERROR|WARNING) [A-Z]+\d+: /.test(e.message) && /^FAILURE \d+ \w+ error/m.test(e.message)) {
+      process.stderr.write(`${e.message}\n`);
       return 1;
     }
     if (!['run', 'build', 'demo', 'grade'].includes(cmd)) cmd = '';
@@ -430,35 +456,14 @@ function systemMessage(e: Error): string {
  * anything runs, not after the guests ran: a directory, a missing directory, no permission.
  */
 function outputFile(name: string, file: string, prefixOnly = false): string {
-  const path = resolve(file);
-  const fail = (why: string): never => {
-    throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
-  };
-  let st;
-  try {
-    st = statSync(path);
-  } catch {
-    // Not there yet: its directory must be.
-  }
   // `socklab run --trace prog.wasm` gives prog.wasm to --trace (its value is optional): never write a trace over
   // a module or a source.
-  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) fail(`that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
-  if (prefixOnly) st = undefined; // --trace-ff writes FILE.PID beside it
-  if (st?.isDirectory()) fail(`it is a directory (give a file name, e.g. --${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)})`);
-  const dir = dirname(path);
-  let dst;
-  try {
-    dst = statSync(dir);
-  } catch {
-    fail(`no directory ${dirname(file)}`);
+  if (/\.(wasm|c|ts|ya?ml)$/i.test(file)) {
+    throw new UsageError(`--${name}: cannot write ${file}: that is a module or a source, not a ${name} file (write --${name}=FILE${name === 'trace' ? ', or --trace= for stderr' : ''})`);
   }
-  if (!dst!.isDirectory()) fail(`${dirname(file)} is not a directory`);
-  try {
-    accessSync(st ? path : dir, fsConstants.W_OK);
-  } catch {
-    fail(st ? 'permission denied' : `permission denied in ${dirname(file)}`);
-  }
-  return path;
+  const why = outputProblem(file, `--${name}=${join(file, `run.${name === 'report' ? 'html' : name}`)}`, prefixOnly);
+  if (why) throw new UsageError(`--${name}: cannot write ${file}: ${why}`);
+  return resolve(file);
 }
 
 /** Parses option --NAME's value, or says what is wrong with it: "--max-fds: expected a whole number from 1 to 65536, got "abc"". */
@@ -509,7 +514,10 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const strSize = f.traceStrsize === undefined ? undefined : value('trace-strsize', f.traceStrsize, (s) => parseWhole(s, 0, 1 << 20));
   const pids = f.tracePid === undefined ? undefined : value('trace-pid', f.tracePid, (s) => parseWholeList(s, 1, 4_194_304));
   const fds = f.traceFd === undefined ? undefined : value('trace-fd', f.traceFd, (s) => parseWholeList(s, 0, 65535));
-  const mounts = (f.dir ?? []).map((d) => value('dir', d, (s) => {
+  const mounts = (f.dir ?? []).map((d) => value('dir', d, (given) => {
+    // wasmtime's HOST::GUEST (`--dir data::data`, `--dir DIR::/`) is HOST:GUEST here.
+    const wt = /^([^:]+)::([^:]+)$/.exec(given);
+    const s = wt && wt[2] !== 'ro' && wt[2] !== 'rw' ? `${wt[1]}:${wt[2]}` : given;
     const parts = s.split(':');
     const flag = parts.length > 1 && (parts.at(-1) === 'ro' || parts.at(-1) === 'rw') ? 1 : 0;
     if (parts.length - flag > 2 || parts.some((p) => p === '')) throw new UsageError(`expected HOST[:GUEST][:ro], got ${JSON.stringify(s)}`);
@@ -521,9 +529,11 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     for (const r of f.inject) parseInject(r); // refuse a bad rule before anything runs
   }
   const { expandCallSet, CallNameError } = f.traceOnly !== undefined ? await import('../trace/names.js') : ({} as Partial<typeof import('../trace/names.js')>);
-  if (f.traceOnly !== undefined) value('trace-only', f.traceOnly, (s) => {
+  // strace's spellings: `-e trace=network` typed as `--trace-only trace=network`, and %network for %net.
+  const traceOnly = f.traceOnly?.replace(/^trace=/, '').split(',').map((x) => x.trim().replace(/^(%?)network$/, '%net'));
+  if (traceOnly !== undefined) value('trace-only', f.traceOnly!, () => {
     try {
-      return expandCallSet!(s.split(','));
+      return expandCallSet!(traceOnly);
     } catch (e) {
       throw e instanceof CallNameError! ? new UsageError(e.message) : e;
     }
@@ -591,6 +601,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const publish = [...(scenario?.publish ?? []), ...publishFlags];
   if (netMode === 'real' && publish.length) throw new UsageError('--publish is for the virtual network; with --net=real let the guest listen on a real port (--allow-listen)');
   let traceFile = f.trace === undefined || f.trace === true || f.trace === '' || f.trace === '-' ? undefined : outputFile('trace', f.trace, f.traceFf === true);
+  // strace -ff without -o traces as -f does; --trace-ff alone traced nothing, silently.
+  if (f.traceFf && f.trace === undefined) throw new UsageError('--trace-ff writes one file per process, FILE.PID: give it --trace=FILE');
   if (f.pcap) outputFile('pcap', f.pcap);
   if (f.report) outputFile('report', f.report);
   // --report reads the run's JSONL trace: the user's own JSONL file, or one socklab keeps for the while.
@@ -633,7 +645,7 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
           trace: {
             file: traceFile,
             strSize,
-            classes: f.traceOnly?.split(','),
+            classes: traceOnly,
             format: report ? 'jsonl' : fmt,
             summary: f.summary,
             summaryOnly: f.summaryOnly,
@@ -711,13 +723,20 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
     if (!st.isFile()) throw new UsageError(`cannot read ${f}: not a regular file (${fileKind(st)})`);
   };
   for (const s of sources) sourceFile(s);
+  // gcc -o into a missing directory fails; socklab's builds would create it. Say so before compiling.
+  const checkOut = (o: string): string => {
+    const why = outputProblem(o, join(o, 'prog.wasm'));
+    if (why) throw new UsageError(`-o: cannot write ${o}: ${why}`);
+    return o;
+  };
   if (sources.length === 0 && args.some((a) => a.endsWith('.ts'))) {
     // An AssemblyScript program: one .ts file, built as asconfig.json says (docs/assemblyscript.md).
     const source = args.find((a) => a.endsWith('.ts'))!;
     sourceFile(source);
+    const asOut = checkOut(out ?? source.replace(/\.ts$/, '') + '.wasm');
     const { buildAs } = await import('../toolchain/asc.js');
     try {
-      await buildAs({ source, out: out ?? source.replace(/\.ts$/, '') + '.wasm', stderr: (s) => process.stderr.write(s) });
+      await buildAs({ source, out: asOut, stderr: (s) => process.stderr.write(s) });
     } catch (e) {
       process.stderr.write(`${(e as Error).message}\n`);
       return 1;
@@ -726,7 +745,7 @@ async function cmdBuild(args: string[], toolchain?: ToolchainChoice, target?: Bu
   }
   if (!sources.length) throw new UsageError('build needs a .c file (or one AssemblyScript .ts file): socklab build FILE.c -o OUT.wasm');
   if (target === 'component' && !sdk) throw new UsageError('--target=component needs the SDK: leave out --no-sdk');
-  out ??= sources[0]!.replace(/\.c$/, '') + (target === 'component' ? '.component.wasm' : '.wasm');
+  out = checkOut(out ?? sources[0]!.replace(/\.c$/, '') + (target === 'component' ? '.component.wasm' : '.wasm'));
   const { buildC } = await import('../toolchain/clang.js');
   await buildC({ sources, out, flags, sdk, toolchain, target, announce: toolchain !== undefined });
   return 0;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readUserFile, readUserText, UserFileError } from '../fs/userfile.js';
 import { PcapError, writeReport } from '../report/index.js';
+import { outputProblem } from './outfile.js';
 
 const MAX_TRACE = 1 << 30;
 const MAX_PCAP = 1 << 30;
@@ -15,6 +16,8 @@ function fail(text: string): number {
 
 export function cmdView(trace: string, opts: { out?: string; pcap?: string; title?: string }): number {
   if (!opts.out) return fail('needs -o REPORT.html');
+  const why = outputProblem(opts.out, join(opts.out, 'report.html'));
+  if (why) return fail(`-o: cannot write ${opts.out}: ${why}`);
   let jsonl: string;
   let pcap: Uint8Array | undefined;
   try {

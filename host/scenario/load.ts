@@ -4,7 +4,7 @@
 // links and processes exist, addresses are valid and unique), reports each
 // problem with its line, and turns the file into a RunSpec; C sources named
 // as modules are built on demand.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readUserText, USER_FILE_LIMITS, UserFileError } from '../fs/userfile.js';
 import { dirname, extname, isAbsolute, join, resolve, basename } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -131,6 +131,9 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
       if (e.schemaPath.startsWith('#/definitions/size/')) return `expected a size (4096, 512K, 64M; a bare number is bytes), got ${got(e.instancePath)}`;
       if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern.includes('bit/s')) return `expected a bandwidth (100Mbit/s, 512kbit/s), got ${got(e.instancePath)}`;
       if (e.keyword === 'anyOf' && /\/ipv4\/\d+$/.test(e.instancePath)) return `expected an IPv4 address, optionally with a prefix length (10.0.0.1, 10.0.0.1/24), got ${got(e.instancePath)}`;
+      if (e.keyword === 'required') return `missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
+      if (e.keyword === 'type') return `expected ${/^[aeiou]/.test(String((e.params as { type: string }).type)) ? 'an' : 'a'} ${(e.params as { type: string }).type}, got ${got(e.instancePath)}`;
+      if (e.keyword === 'enum') return `expected ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(' or ')}, got ${got(e.instancePath)}`;
       return e.message ?? e.keyword;
     };
     // Each failed branch of an anyOf is reported once, by the anyOf's own message.
@@ -176,6 +179,14 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
   (s.events ?? []).forEach((e, i) => {
     if (e.link) e.link.between.forEach((h) => known(h, `/events/${i}/link/between`));
     if (!e.link && e.kill === undefined) problems.push(`${where(`/events/${i}`)}: an event needs "link" or "kill"`);
+  });
+  // A module that is not there is named with its line, before anything is built: paths are the file's, not the shell's.
+  s.processes.forEach((p, i) => {
+    [p.module, ...(p.sources ?? [])].forEach((m, k) => {
+      if (!existsSync(isAbsolute(m) ? m : join(base, m))) {
+        problems.push(`${where(k === 0 ? `/processes/${i}/module` : `/processes/${i}/sources/${k - 1}`)}: ${k === 0 ? 'module' : 'source'} ${JSON.stringify(m)}: no such file${isAbsolute(m) ? '' : ` (relative to the scenario's directory, ${base})`}`);
+      }
+    });
   });
   if (problems.length) throw new ScenarioError(`invalid scenario:\n  ${problems.join('\n  ')}`);
 
