@@ -115,7 +115,7 @@ describe('a source that is not there', () => {
 });
 
 describe('Ctrl-C', () => {
-  it('SIGINT to a running server ends the run with 130 and one line, keeping the trace and the pcap written so far', async () => {
+  it('SIGINT to a running server kills it as a terminal\'s Ctrl-C does: 130, one line, the trace and pcap kept and ended as strace ends them', async () => {
     const trace = join(tmp, 'sigint.trace');
     const pcap = join(tmp, 'sigint.pcap');
     const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', guest('examples_echo_server'), `--trace=${trace}`, `--pcap=${pcap}`, '--publish', '0:host1:7000', '--', '7000'], { cwd: tmp, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,8 +130,11 @@ describe('Ctrl-C', () => {
     });
     const status = await new Promise<number | null>((resolve) => p.on('close', resolve));
     expect(status).toBe(130);
-    expect(stderr).toMatch(/^socklab: published host1:7000 on 127\.0\.0\.1:\d+\nsocklab: interrupted \(SIGINT\): the run was stopped\n$/);
-    expect(readFileSync(trace, 'utf8')).toMatch(/listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0/);
+    expect(stderr).toMatch(/^socklab: published host1:7000 on 127\.0\.0\.1:\d+\nsocklab: examples_echo_server\.wasm \(pid 1\) killed by SIGINT\n$/);
+    const text = readFileSync(trace, 'utf8');
+    expect(text).toMatch(/listen\(3<TCPv6:\[\[::\]:7000\]>, 16\) = 0/);
+    // The wait it was in, then the signal and the end, as `strace -f` shows a Ctrl-C'd server.
+    expect(text).toMatch(/poll\(\[\{fd=3<TCPv6:\[\[::\]:7000\]>, events=POLLIN\}\], 1, -1\) = \? ERESTART_RESTARTBLOCK \(Interrupted by signal\).*\n.*--- SIGINT \{si_signo=SIGINT, si_code=SI_KERNEL\} ---\n.*\+\+\+ killed by SIGINT \+\+\+\n$/);
     expect(readFileSync(pcap).length).toBeGreaterThanOrEqual(24); // the pcap file header at least
   });
 

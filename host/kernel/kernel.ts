@@ -10,7 +10,7 @@ import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
 import { InstancePool, Process, summariseFootprints, type ExitInfo, type GuestImage, type MemorySummary } from './process.js';
 import type { SyscallDef } from './syscall.js';
-import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, type SigInfo, type SignalName } from './signals.js';
+import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, SI_KERNEL, type SigInfo, type SignalName } from './signals.js';
 import type { OpenFile } from './file.js';
 
 /** Processes one run may hold (scenario files are checked against it before anything is built). */
@@ -461,6 +461,18 @@ export class Kernel {
         if (p.state !== 'exited') this.signal(p, 'SIGKILL', `still running, as expected: did not end on SIGTERM, stopped with SIGKILL ${SERVICE_GRACE_NS / 1e6} ms later`, { service: 'running' });
       }
     });
+  }
+
+  /**
+   * Ctrl-C at the terminal: SIGINT (si_code SI_KERNEL, as the tty driver
+   * sends it) to every live process, the whole run being one foreground
+   * job. A process with a handler runs it, one that blocks or ignores the
+   * signal goes on, the others are killed by it, as on Linux.
+   */
+  interrupt(): void {
+    const sig = SIGNALS.SIGINT;
+    for (const p of this.processes.filter((q) => q.state !== 'exited')) p.post(sig, { signo: sig, code: SI_KERNEL, pid: 0, uid: 0 });
+    this.kick();
   }
 
   /** Stops the run, killing every live process with the given reason. */

@@ -9,7 +9,9 @@ export type ToWorker =
   | { t: 'in'; pid: number; b: Uint8Array }
   | { t: 'eof'; pid: number }
   /** The wall-clock limit, while no guest runs: every process is killed (SIGKILL), its trace ended as strace ends it. */
-  | { t: 'stop'; reason: string };
+  | { t: 'stop'; reason: string }
+  /** Ctrl-C: SIGINT to every guest, as a terminal sends it to its foreground job (Kernel.interrupt). */
+  | { t: 'interrupt' };
 
 export type FromWorker =
   | { t: 'ready' }

@@ -23,7 +23,10 @@ export interface RunOptions extends RunSpec {
   onOutput?: (pid: number, fd: 1 | 2, bytes: Uint8Array) => void;
   /** Called when a --publish port is listening on the real loopback (with the port, if 0 was asked). */
   onPublished?: (realPort: number, host: string, port: number) => void;
-  /** Ends the run when aborted (Ctrl-C), as --timeout does: status 130, the trace written so far kept. */
+  /**
+   * Ctrl-C: when aborted, every guest gets SIGINT (a handler runs, the others are killed by it), and the run ends
+   * as they do; guests still running 2 s later are stopped as --timeout stops them (status 130). The trace is kept.
+   */
   stop?: AbortSignal;
 }
 
@@ -72,6 +75,8 @@ export interface RunOutcome {
 
 /** How long the worker has to kill its waiting guests at the wall-clock limit before it is stopped anyway. */
 const STOP_GRACE_MS = 500;
+/** How long guests have to end after Ctrl-C's SIGINT (their handlers' clean-up) before the run is stopped anyway. */
+const INTERRUPT_GRACE_MS = 2000;
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
 const DEFAULT_CAPTURE_LIMIT = 64 << 20;
 
@@ -134,6 +139,7 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
 
   return new Promise<RunOutcome>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let interruptTimer: NodeJS.Timeout | undefined;
     let settled = false;
     const finish = (o: RunOutcome | Error, reusable: boolean): void => {
       if (settled) return;
@@ -141,6 +147,7 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
       if (mode === 'inherit') hostPipeWatchers.delete(onHostPipe);
       opts.stop?.removeEventListener('abort', onStop);
       if (timer) clearTimeout(timer);
+      if (interruptTimer) clearTimeout(interruptTimer);
       if (stdinStarted) process.stdin.pause();
       worker.off('message', onMessage).off('error', onError).off('exit', onExit);
       const stopped = end(reusable);
@@ -186,7 +193,16 @@ export async function driveRun(worker: Worker, opts: RunOptions, end: (reusable:
     // command killed by SIGPIPE ends (status 141), instead of dying of an unhandled EPIPE.
     const onHostPipe = (): void => finish(outcome(141, new Map(), {}, 0, { status: 141, signal: 'SIGPIPE' }), false);
     if (mode === 'inherit') watchHostPipes(onHostPipe);
-    const onStop = (): void => finish(outcome(130, new Map(), { limit: 'interrupted (SIGINT): the run was stopped' }, 0, { status: 130, signal: 'SIGINT' }), false);
+    // Ctrl-C: SIGINT to every guest, as a terminal sends it to its foreground job. The run then ends as they do
+    // (killed by it: 130; a handler that exits: its status), the trace showing the interrupted calls and the signal.
+    // Guests still there after INTERRUPT_GRACE_MS (a handler that goes on, a spinning guest the worker cannot reach
+    // before the next slice) are stopped as --timeout stops them.
+    const stopNow = (): void => finish(outcome(130, new Map(), { limit: 'interrupted (SIGINT): the run was stopped' }, 0, { status: 130, signal: 'SIGINT' }), false);
+    const onStop = (): void => {
+      if (!ready) return stopNow();
+      worker.postMessage({ t: 'interrupt' } satisfies ToWorker);
+      interruptTimer = setTimeout(stopNow, INTERRUPT_GRACE_MS);
+    };
     opts.stop?.addEventListener('abort', onStop, { once: true });
 
     // The wall clock starts when the guests do, or (timeoutCoversLoading) now: loading and a cold transform count too.

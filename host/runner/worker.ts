@@ -72,6 +72,7 @@ port.on('message', (m: ToWorker) => {
   } else if (m.t === 'in') session?.feedStdin(m.pid, m.b);
   else if (m.t === 'eof') session?.endStdin(m.pid);
   else if (m.t === 'stop') session?.kernel.killAll(new Killed('SIGKILL', m.reason, 124));
+  else if (m.t === 'interrupt') session?.kernel.interrupt();
 });
 
 /** Output waiting to be posted: consecutive chunks of one stream are merged, so a guest writing byte by byte costs one message per batch. */
