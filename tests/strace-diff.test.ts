@@ -432,6 +432,7 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   // Round 9 (tests/c/tb9_*.c: UNP ch. 30's server designs, ch. 24's heartbeat). Which preforked child accepts which
   // connection is the kernel's choice: those programs' calls are compared as a multiset.
   { name: 'tb9_prefork', unordered: true },
+  { name: 'tb9_forkper', unordered: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
