@@ -440,6 +440,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // How many connections and "done" bytes one select() finds ready at once is timing: its select() calls are left out.
   { name: 'tb9_prefpass', unordered: true, select: true, ignore: /^select\(/ },
   { name: 'tb9_heartbeat', unordered: true },
+  { name: 'tb9_prefcount', unordered: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
