@@ -134,15 +134,19 @@ export function setLock(p: Process, f: OpenFile, fl: Flock, wait: boolean): numb
   }
   if (!il) t.inodes.set(key, (il = new InodeLocks()));
   // The owner's own locks in the range give way to the new one; a same-typed neighbour or overlap joins it.
+  // Linux's list order, which F_GETLK's answer follows: grouped by owner (a new owner's at the end), by start within.
   let s = start;
   let e = end;
-  const kept: Lock[] = [];
+  const others: Lock[] = [];
+  const mine: Lock[] = [];
+  let at = -1;
   let changed = false;
   for (const l of il.locks) {
     if (l.owner !== owner) {
-      kept.push(l);
+      others.push(l);
       continue;
     }
+    if (at < 0) at = others.length;
     const touches = l.start <= (e === OFFSET_MAX ? e : e + 1n) && s <= (l.end === OFFSET_MAX ? l.end : l.end + 1n);
     if (l.type === fl.type && touches) {
       if (l.start < s) s = l.start;
@@ -150,16 +154,18 @@ export function setLock(p: Process, f: OpenFile, fl: Flock, wait: boolean): numb
       continue;
     }
     if (!overlaps(l, { start, end })) {
-      kept.push(l);
+      mine.push(l);
       continue;
     }
     // A lock of the other type: what lies outside the new range stays (a write lock turned read lets readers in).
     changed = true;
-    if (l.start < start) kept.push({ ...l, end: start - 1n });
-    if (l.end > end) kept.push({ ...l, start: end + 1n });
+    if (l.start < start) mine.push({ ...l, end: start - 1n });
+    if (l.end > end) mine.push({ ...l, start: end + 1n });
   }
-  kept.push({ owner, pid: p.pid, type: fl.type, start: s, end: e });
-  il.locks = kept;
+  mine.push({ owner, pid: p.pid, type: fl.type, start: s, end: e });
+  mine.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  if (at < 0) at = others.length;
+  il.locks = [...others.slice(0, at), ...mine, ...others.slice(at)];
   owner.locks = t;
   if (changed) il.waitq.wake();
   return 0;
