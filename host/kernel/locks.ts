@@ -65,11 +65,20 @@ function table(p: Process): LockTable {
   return t;
 }
 
+/** The file's offset, f_pos: 0 where there is none (a pipe, a socket). */
+function position(f: OpenFile): bigint {
+  try {
+    return f.seek ? f.seek(0n, 1) : 0n;
+  } catch {
+    return 0n;
+  }
+}
+
 /** flock_to_posix_lock: the byte range [start, end] the struct names, or EINVAL/EOVERFLOW. */
 export function lockRange(f: OpenFile, fl: Flock): { start: bigint; end: bigint } {
   let base: bigint;
   if (fl.whence === 0) base = 0n;
-  else if (fl.whence === 1) base = f.seek ? f.seek(0n, 1) : 0n;
+  else if (fl.whence === 1) base = position(f);
   else if (fl.whence === 2) base = f.stat().size;
   else throw new Errno(E.EINVAL);
   let start = base + fl.start;

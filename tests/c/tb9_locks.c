@@ -6,7 +6,8 @@
  * names the first lock in the way (in the kernel's order) and leaves the
  * struct as it was but for l_type when none is; the errors; and a deadlock
  * between two processes, which the kernel breaks by failing one F_SETLKW
- * with EDEADLK (which of the two is timing: only that one did is printed).
+ * with EDEADLK (which of the two is timing: only that one did is printed);
+ * and a F_SETLKW that a SA_RESTART handler's signal interrupts goes on.
  * Each question is asked by a child, which prints its answer. */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +54,12 @@ static void show_test(const char *what, int type, off_t start, off_t len) {
   else
     printf("  %s: F_GETLK %s lock, start %lld, len %lld, whence %s, held by the %s\n", what, l.l_type == F_RDLCK ? "read" : "write", (long long)l.l_start,
            (long long)l.l_len, l.l_whence == SEEK_SET ? "SEEK_SET" : "other", l.l_pid == getppid() ? "parent" : "another");
+}
+
+static int alarm_pipe;
+static void on_alarm(int signo) {
+  (void)signo;
+  write(alarm_pipe, "a", 1);
 }
 
 static void child(void (*f)(void)) {
@@ -129,6 +136,30 @@ int main(void) {
   printf("  read lock on a read-only fd: %s\n", res(lock_reg(ro, F_SETLK, F_RDLCK, 0, SEEK_SET, 1)));
   printf("  unlock on a read-only fd: %s\n", res(lock_reg(ro, F_SETLK, F_UNLCK, 0, SEEK_SET, 0)));
   printf("  fd 99: %s\n", res(lock_reg(99, F_SETLK, F_WRLCK, 0, SEEK_SET, 1)));
+
+  printf("a signal caught by a SA_RESTART handler while F_SETLKW waits: the call goes on waiting\n");
+  int seen[2];
+  pipe(seen);
+  alarm_pipe = seen[1];
+  write_lock(fd, 0, SEEK_SET, 0);
+  pid_t w = fork();
+  if (w == 0) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(1);
+    int r = lock_reg(fd, F_SETLKW, F_WRLCK, 0, SEEK_SET, 0);
+    _exit(r == 0 ? 0 : 1);
+  }
+  /* The handler has run: only then is the lock let go. */
+  char a;
+  read(seen[0], &a, 1);
+  un_lock(fd, 0, SEEK_SET, 0);
+  int wst;
+  waitpid(w, &wst, 0);
+  printf("  child: its handler ran, then F_SETLKW %s\n", WIFEXITED(wst) && WEXITSTATUS(wst) == 0 ? "took the lock once the parent let go" : "failed");
 
   printf("deadlock: the parent holds byte 0, a child byte 1; each then waits for the other's\n");
   int go[2], back[2];
