@@ -68,6 +68,10 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
   protected size(): number {
     return this.node.size;
   }
+  /** As Linux's /proc/PID/fd link: an unlinked file's path ends " (deleted)" (strace prints `3</tmp/x>(deleted)`). */
+  override describe(): string {
+    return this.node.nlink === 0 ? `${this.path} (deleted)` : this.path;
+  }
   pread(iovs: Uint8Array[], offset: bigint): number {
     if (!this.readable) throw new Errno(E.EBADF);
     let o = Number(offset);

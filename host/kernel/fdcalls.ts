@@ -9,6 +9,7 @@ import { Pipe, PipeEnd } from './pipe.js';
 import { Slot } from './slots.js';
 import type { OpenFile } from './file.js';
 import { F_OWNER_PGRP, F_OWNER_PID, F_OWNER_TID, FileOwner, fileOwner } from './signals.js';
+import { F_UNLCK, setLock, testLock, type Flock } from './locks.js';
 
 /**
  * f_setown (F_SETOWN, FIOSETOWN, SIOCSPGRP): a pid, or minus a process
@@ -33,7 +34,7 @@ export function setAsync(p: Process, f: OpenFile, fd: number, on: boolean): void
 /** Linux's values: the ABI's (the SDK translates wasi-libc's O_* to them). */
 export const O = { O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_APPEND: 0x400, O_NONBLOCK: 0x800, O_ASYNC: 0x2000, O_CLOEXEC: 0x80000 } as const;
 export const F = {
-  F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_SETOWN: 8, F_GETOWN: 9, F_SETSIG: 10, F_GETSIG: 11,
+  F_DUPFD: 0, F_GETFD: 1, F_SETFD: 2, F_GETFL: 3, F_SETFL: 4, F_GETLK: 5, F_SETLK: 6, F_SETLKW: 7, F_SETOWN: 8, F_GETOWN: 9, F_SETSIG: 10, F_GETSIG: 11,
   F_SETOWN_EX: 15, F_GETOWN_EX: 16, F_DUPFD_CLOEXEC: 1030,
 } as const;
 export const FD_CLOEXEC = 1;
@@ -65,6 +66,13 @@ function pipe2(p: Process, fdsOut: number, flags: number): number {
   p.mem.setI32(fdsOut, rfd);
   p.mem.setI32(fdsOut + 4, wfd);
   return 0;
+}
+
+/** struct flock (wasm32 and x86-64 alike): i16 l_type, i16 l_whence, i64 l_start at 8, i64 l_len at 16, i32 l_pid at 24; 32 bytes. */
+export const FLOCK_SIZE = 32;
+function readFlock(p: Process, ptr: number): Flock {
+  p.mem.check(ptr, FLOCK_SIZE);
+  return { type: (p.mem.u16(ptr) << 16) >> 16, whence: (p.mem.u16(ptr + 2) << 16) >> 16, start: p.mem.i64(ptr + 8), len: p.mem.i64(ptr + 16) };
 }
 
 function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): number {
@@ -138,6 +146,27 @@ function fcntl(p: Process, fd: number, cmd: number, arg: number, out: number): n
     case F.F_GETSIG:
       r = e.file.fown?.signum ?? 0;
       break;
+    case F.F_GETLK: {
+      // fcntl_getlk: the lock in the way, or only l_type = F_UNLCK.
+      const c = testLock(p, e.file, readFlock(p, arg));
+      if (!c) p.mem.setU16(arg, F_UNLCK);
+      else {
+        p.mem.setU16(arg, c.type);
+        p.mem.setU16(arg + 2, c.whence);
+        p.mem.setI64(arg + 8, c.start);
+        p.mem.setI64(arg + 16, c.len);
+        p.mem.setI32(arg + 24, c.pid);
+      }
+      r = 0;
+      break;
+    }
+    case F.F_SETLK:
+    case F.F_SETLKW: {
+      const err = setLock(p, e.file, readFlock(p, arg), cmd === F.F_SETLKW);
+      if (err) return err;
+      r = 0;
+      break;
+    }
     default:
       return E.EINVAL;
   }
@@ -198,7 +227,8 @@ export const fdSyscalls: readonly SyscallDef[] = [
     if (from === to) return E.EINVAL;
     return dupTo(p, from, to, (flags & O.O_CLOEXEC) !== 0);
   }),
-  syscall('socklab', 'fcntl', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'cmd:fcntl_cmd', 'arg:fcntl_arg', 'ret:fcntl_ret'] }, fcntl),
+  // mayBlock: F_SETLKW sleeps until the lock is free (restarted under SA_RESTART, as Linux's ERESTARTSYS).
+  syscall('socklab', 'fcntl', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'cmd:fcntl_cmd', 'arg:fcntl_arg', 'ret:fcntl_ret'], mayBlock: true }, fcntl),
   syscall('socklab', 'preopen', { strace: 'socklab_preopen', classes: ['desc'], params: ['fd:ret_fd'] }, (p: Process, out: number) => {
     p.mem.check(out, 4);
     const fd = p.fds.entries().find(([, e]) => e.preopen !== undefined)?.[0];

@@ -2,6 +2,7 @@
 // descriptions, lowest free number first, as POSIX requires.
 import { E, Errno } from '../abi/errno.js';
 import type { OpenFile } from './file.js';
+import { releaseLocks, type LockTable } from './locks.js';
 
 export interface FdEntry {
   file: OpenFile;
@@ -19,6 +20,13 @@ export class FdTable {
   /** Every fd below it is open (Linux's files->next_fd): 60,000 opens scan from here, not from 0. */
   private lowFree = 0;
   constructor(public limit = 1024) {}
+  /** Set while this table's process holds fcntl record locks (it is their owner, as Linux's files_struct): see locks.ts. */
+  locks: LockTable | undefined;
+  /** A descriptor leaves the table: its process's record locks on the file go (locks_remove_posix), then the reference. */
+  private drop(f: OpenFile): void {
+    if (this.locks) releaseLocks(this, f);
+    release(f);
+  }
 
   /**
    * The size of Linux's fd array (fdt->max_fds): 64 at first, grown to the
@@ -87,7 +95,7 @@ export class FdTable {
     this.grow(to);
     const old = this.slots[to];
     this.slots[to] = { file: e.file, cloexec };
-    if (old) release(old.file);
+    if (old) this.drop(old.file);
     else if (++this.count > this.peak) this.peak = this.count;
   }
 
@@ -97,7 +105,7 @@ export class FdTable {
     this.slots[fd] = undefined;
     if (fd < this.lowFree) this.lowFree = fd;
     this.count--;
-    release(e.file);
+    this.drop(e.file);
   }
 
   /** dup2/fd_renumber: from takes to's number, to's old file is closed. */
@@ -112,7 +120,7 @@ export class FdTable {
     if (from < this.lowFree) this.lowFree = from;
     if (old) {
       this.count--;
-      release(old.file);
+      this.drop(old.file);
     }
   }
 

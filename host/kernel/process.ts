@@ -564,7 +564,9 @@ export class Process implements Waiter {
    */
   traceInterruptedCall(): void {
     const def = this.currentCall;
-    if (this.state !== 'blocked' || def === undefined || this.callStart < 0) return;
+    // Also a call woken but not yet run again (several F_SETLKW waiters woken by one unlock): Linux's would see the signal as it re-checked.
+    const waiting = this.state === 'blocked' || (this.state === 'runnable' && this.blockedArgs !== undefined && this.kernel.current !== this);
+    if (!waiting || def === undefined || this.callStart < 0) return;
     this.kernel.observer?.onSyscall(this, def, this.blockedArgs ?? [], this.restartKindOf(def).code, this.callStart);
     this.callStart = -1;
   }

@@ -170,6 +170,14 @@ const ownerExText = (mem: GuestMemory, a: number): string => {
   const t = mem.i32(a);
   return `{type=${OWNER_TYPES[t] ?? `0x${(t >>> 0).toString(16)} /* F_OWNER_??? */`}, pid=${mem.i32(a + 4)}}`;
 };
+/** struct flock (host/kernel/fdcalls.ts FLOCK_SIZE), as strace's printflock: l_pid only for F_GETLK's answer. */
+const flockText = (mem: GuestMemory, a: number, getlk: boolean): string => {
+  if (!mem.valid(a, 32)) return hexp(a);
+  const xval = (v: number, names: readonly string[], unknown: string): string => names[v] ?? `0x${(v & 0xffff).toString(16)} /* ${unknown} */`;
+  const type = xval(mem.u16(a), ['F_RDLCK', 'F_WRLCK', 'F_UNLCK'], 'F_???');
+  const whence = xval(mem.u16(a + 2), ['SEEK_SET', 'SEEK_CUR', 'SEEK_END'], 'SEEK_???');
+  return `{l_type=${type}, l_whence=${whence}, l_start=${mem.i64(a + 8)}, l_len=${mem.i64(a + 16)}${getlk ? `, l_pid=${mem.i32(a + 24)}` : ''}}`;
+};
 /** Linux open flags as strace prints them: the access mode (O_RDONLY for 0), then the status flags. */
 const openModes = (v: number): string => {
   const acc = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', '0x3'][v & 3]!;
@@ -497,7 +505,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       return d ? `${fd}<${d}>` : String(fd);
     }
     const d = f.describe();
-    return d ? `${fd}<${d}>` : String(fd);
+    if (!d) return String(fd);
+    // strace takes " (deleted)" off the path it reads and prints it after the decoration.
+    return d.endsWith(' (deleted)') ? `${fd}<${d.slice(0, -10)}>(deleted)` : `${fd}<${d}>`;
   };
   const kindIndex = (def: SyscallDef, kind: ParamKind): number => shapeOf(def).index.get(kind) ?? -1;
   /** poll_oneoff with one clock subscription alone is sleep(): strace shows clock_nanosleep. */
@@ -745,6 +755,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (cmd === FCNTL.F_SETOWN) return String(v | 0);
           if (cmd === FCNTL.F_SETSIG) return v ? signalName(v) : '0';
           if (cmd === FCNTL.F_SETOWN_EX) return ownerExText(mem, v);
+          if (cmd === FCNTL.F_SETLK || cmd === FCNTL.F_SETLKW) return flockText(mem, v, false);
+          // F_GETLK's struct is read back once the call answered it (fcntl_ret).
+          if (cmd === FCNTL.F_GETLK) return undefined;
           // F_GETOWN_EX's struct is an output: the result parameter prints it (fcntl_ret).
           if (cmd === FCNTL.F_GETOWN_EX) return undefined;
           // The open flags with their access mode, O_RDONLY when it is 0 (strace's tprint_open_modes).
@@ -754,9 +767,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return String(v >>> 0);
         }
         case 'fcntl_ret': {
-          // Only F_GETOWN_EX shows something here: the struct f_owner_ex the call filled in, where its argument goes.
-          if ((args[kindIndex(def, 'fcntl_cmd')] as number) !== FCNTL.F_GETOWN_EX) return undefined;
+          // Only F_GETOWN_EX and F_GETLK show something here: the struct the call filled in, where its argument goes.
+          const getCmd = args[kindIndex(def, 'fcntl_cmd')] as number;
           const ptr = args[kindIndex(def, 'fcntl_arg')] as number;
+          if (getCmd === FCNTL.F_GETLK) return ok ? flockText(mem, ptr, true) : hexp(ptr);
+          if (getCmd !== FCNTL.F_GETOWN_EX) return undefined;
           return ok ? ownerExText(mem, ptr) : hexp(ptr);
         }
         // strace: ioctl(3, FIONREAD, [5]); a request it does not know by its fields (ioctl_print_code), _IOC(_IOC_NONE, 0x12, 0x34, 0).

@@ -23,6 +23,16 @@
 #ifndef FASYNC
 #define FASYNC O_ASYNC
 #endif
+/* POSIX record locks (Linux's numbers; wasi-libc has struct flock but no
+ * commands): fcntl(fd, F_SETLKW, &fl) with l_type F_RDLCK, F_WRLCK or F_UNLCK. */
+#define F_GETLK 5
+#define F_SETLK 6
+#define F_SETLKW 7
+#ifndef F_RDLCK
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#endif
 #define F_SETOWN 8
 #define F_GETOWN 9
 #define F_SETSIG 10

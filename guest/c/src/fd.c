@@ -56,10 +56,10 @@ int fcntl(int fd, int cmd, ...) {
   va_list ap;
   va_start(ap, cmd);
   int arg = 0;
-  /* Commands that take an int; the lock commands take a pointer, and the host refuses them. */
+  /* Commands that take an int; the others a pointer (a wasm32 pointer is an int). */
   if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_SETFD || cmd == F_SETFL || cmd == F_SETOWN || cmd == F_SETSIG) arg = va_arg(ap, int);
-  /* struct f_owner_ex *: a wasm32 pointer is an int. */
-  if (cmd == F_SETOWN_EX || cmd == F_GETOWN_EX) arg = (int)(intptr_t)va_arg(ap, void *);
+  /* struct f_owner_ex *, struct flock *. */
+  if (cmd == F_SETOWN_EX || cmd == F_GETOWN_EX || cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW) arg = (int)(intptr_t)va_arg(ap, void *);
   va_end(ap);
   /* glibc asks F_GETOWN_EX for F_GETOWN (a group's id would pass for an error), so traces show that call. */
   if (cmd == F_GETOWN) {
