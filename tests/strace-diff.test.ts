@@ -328,10 +328,10 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * order, which is fork order on both sides), how they interleave being the
  * scheduler's; `machine`, the TCP send buffer and MSS getsockopt reads are the machine's (its
  * tuning, loopback's MTU) and are compared without their values; `details`, inet sockets' -yy details are compared too (their
- * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `ioctl`, ioctl too; `select`, the
+ * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `ioctl`, ioctl too; `clock`, 4-byte UDP payloads are RFC 868 times from each side's clock; `select`, the
  * program calls select(), which glibc makes a pselect6 (glibcSelect).
  */
-const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -429,6 +429,8 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   { name: 'tb7_vote', perProcess: true },
   { name: 'tb7_usxfr', perProcess: true },
   { name: 'tb7_selports', perProcess: true, select: true },
+  // Round 8 (tests/c/tb8_*.c: Comer & Stevens vol. III, Van Winkle, UNP 14.8).
+  { name: 'tb8_udptime', perProcess: true, clock: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
@@ -497,6 +499,12 @@ describe('trace format against real strace', () => {
       const value = (l: string): string => l.replace(/^((?:#\d+ )?getsockopt\(FD<TCP(?:v6)?>, (?:SOL_SOCKET, SO_SNDBUF|SOL_TCP, TCP_MAXSEG)), (?:\[(?:\d+|MAX)\]|"[^"]*")/, '$1, VAL');
       native = native.map(value);
       ours = ours.map(value);
+    }
+    if (prog.clock) {
+      // RFC 868 time values (tb8_udptime): seconds since 1900 from each side's clock.
+      const clock = (l: string): string => l.replace(/^(#\d+ (?:sendto|recvfrom)\(FD<UDP>, )"(?:[^"\\]|\\.)*"(, [24], )/, '$1TIME$2');
+      native = native.map(clock);
+      ours = ours.map(clock);
     }
     if (prog.counts) {
       native = native.map((l) => l.replace(/= \d{4,}$/, '= N'));
