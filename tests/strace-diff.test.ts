@@ -432,6 +432,8 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   // Round 8 (tests/c/tb8_*.c: Comer & Stevens vol. III, Van Winkle, UNP 14.8).
   { name: 'tb8_udptime', perProcess: true, clock: true },
   { name: 'tb8_mechod', perProcess: true, select: true },
+  // A SIGCHLD may or may not interrupt superd's select (EINTR: called again with the same sets).
+  { name: 'tb8_superd', perProcess: true, select: true, runs: true, clock: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
