@@ -435,6 +435,7 @@ const PROGRAMS: readonly { name: string; ioctl?: boolean; machine?: boolean; run
   // A SIGCHLD may or may not interrupt superd's select (EINTR: called again with the same sets).
   { name: 'tb8_superd', perProcess: true, select: true, runs: true, clock: true },
   { name: 'tb8_toupper', perProcess: true, select: true },
+  { name: 'tb8_stdio', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
