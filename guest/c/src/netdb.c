@@ -142,7 +142,7 @@ void herror(const char *s) {
 /* The services socket programs name most, as in /etc/services. */
 static const struct { const char *name; int port; const char *proto; } services[] = {
   {"echo", 7, "tcp"}, {"echo", 7, "udp"}, {"discard", 9, "tcp"}, {"discard", 9, "udp"}, {"daytime", 13, "tcp"}, {"daytime", 13, "udp"},
-  {"chargen", 19, "tcp"}, {"ftp", 21, "tcp"}, {"ssh", 22, "tcp"}, {"telnet", 23, "tcp"}, {"smtp", 25, "tcp"}, {"time", 37, "tcp"},
+  {"chargen", 19, "tcp"}, {"chargen", 19, "udp"}, {"ftp", 21, "tcp"}, {"ssh", 22, "tcp"}, {"telnet", 23, "tcp"}, {"smtp", 25, "tcp"}, {"time", 37, "tcp"}, {"time", 37, "udp"},
   {"domain", 53, "tcp"}, {"domain", 53, "udp"}, {"tftp", 69, "udp"}, {"http", 80, "tcp"}, {"pop3", 110, "tcp"}, {"ntp", 123, "udp"},
   {"imap", 143, "tcp"}, {"snmp", 161, "udp"}, {"https", 443, "tcp"}, {"syslog", 514, "udp"}, {"http-alt", 8080, "tcp"},
 };
