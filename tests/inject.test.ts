@@ -60,6 +60,9 @@ describe('fault injection', () => {
     expect(parseInject('%net:max=1:probability=0.5').classes.has('net')).toBe(true);
     expect(() => parseInject('read:error=ENOTANERRNO')).toThrow(/unknown errno ENOTANERRNO/);
     expect(() => parseInject('read:when=1')).toThrow(/say what to inject/);
+    // A mistyped part names the part meant, or lists them all.
+    expect(() => parseInject('write:eror=EIO')).toThrow('--inject: unknown part "eror=EIO" (did you mean error=?)');
+    expect(() => parseInject('write:bogus=1')).toThrow(/unknown part "bogus=1"; the parts are error=, retval=, max=, delay_enter=, delay_exit=, when=, probability=, process=$/);
   });
 
   it('draws injections with a probability from the seed: same seed, same faults', async () => {

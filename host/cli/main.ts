@@ -18,6 +18,7 @@ import { parseMount, MountError } from '../scenario/mount.js';
 import { fileKind, UserFileError } from '../fs/userfile.js';
 import type { NetworkConfig } from '../scenario/load.js';
 import type { ProcessSpec, PublishSpec, RunSpec } from '../scenario/spec.js';
+import { nearest } from '../nearest.js';
 // Everything else is imported where it is used: `socklab run cached.wasm`
 // loads neither the toolchains, nor the scenario loader (yaml, ajv), nor the
 // syscall table (the kernel loads it in its worker), nor another command's
@@ -303,17 +304,6 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
   return prog;
 }
 
-/** Levenshtein distance, for "did you mean" on `socklab help NAME`. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** socklab's version, from the package.json above this file (in dist/ or a bundle alike). */
 function version(): string {
   for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
@@ -347,7 +337,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (cmd === 'help' && argv[1] !== undefined && !prog.commands.some((c) => c.name() === argv[1])) {
-    const near = prog.commands.map((c) => c.name()).find((n) => editDistance(n, argv[1]!) <= 2);
+    const near = nearest(argv[1]!, prog.commands.map((c) => c.name()));
     process.stderr.write(`socklab: unknown command '${argv[1]}'${near ? ` (Did you mean ${near}?)` : ''}; socklab --help lists the commands\n`);
     return 2;
   }

@@ -79,6 +79,10 @@ export function wasiCallName(name: string): string | undefined {
 }
 
 import { CALL_CLASSES, CallNameError, traceNames, unknownCall } from './names.js';
+import { nearest } from '../nearest.js';
+
+/** The parts of a rule after the call set, as strace names them. */
+const INJECT_KEYS = ['error', 'retval', 'max', 'delay_enter', 'delay_exit', 'when', 'probability', 'process'] as const;
 
 export function parseInject(spec: string): InjectRule {
   const [set, ...parts] = spec.split(':');
@@ -153,7 +157,10 @@ export function parseInject(spec: string): InjectRule {
         if (!(rule.probability >= 0 && rule.probability <= 1)) throw new InjectError(`--inject: probability is between 0 and 1, got ${v}`);
         break;
       default:
-        throw new InjectError(`--inject: unknown part ${JSON.stringify(part)}`);
+        {
+          const near = nearest(k, INJECT_KEYS);
+          throw new InjectError(`--inject: unknown part ${JSON.stringify(part)}${near ? ` (did you mean ${near}=?)` : `; the parts are ${INJECT_KEYS.map((x) => `${x}=`).join(', ')}`}`);
+        }
     }
   }
   if (!action) throw new InjectError(`--inject ${spec}: say what to inject (error=, retval=, max=, delay_enter=, delay_exit=)`);
