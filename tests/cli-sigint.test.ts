@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { guest, ROOT, tempDir } from './helpers.js';
+import { guest, ROOT, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir('socklab-sigint-');
 
@@ -49,5 +49,17 @@ describe('Ctrl-C reaches the guests as SIGINT', () => {
     expect(r.stderr).toMatch(/^socklab: published host1:7001 on 127\.0\.0\.1:\d+\nsocklab: interrupted \(SIGINT\): the run was stopped\n$/);
     // The ignored signal shows, as strace shows it; the pause goes on.
     expect(readFileSync(trace, 'utf8')).toMatch(/--- SIGINT \{si_signo=SIGINT, si_code=SI_KERNEL\} ---/);
+  });
+});
+
+describe('a run stopped by its own limit', () => {
+  it("says so once, in the limit's line, and the summary does not make up the time a stopped worker cannot tell", async () => {
+    // Two spinning guests, preempted by fuel: one of them runs when the wall-clock limit comes.
+    const r = await runCli(['run', guest('kernel_loop'), '--client', guest('kernel_loop'), '--fuel', '100G', '--timeout', '1']);
+    expect(r.status).toBe(124);
+    const limit = 'time limit exceeded: the run took longer than 1 s of wall-clock time; kernel_loop\\.wasm \\(pid [12]\\) was running';
+    expect(r.stderr).toMatch(
+      new RegExp(`^socklab: ${limit}\\nsocklab: 2 process\\(es\\), stopped while a guest ran, exit status 124\\n  kernel_loop\\.wasm \\(pid 1\\) on host1: ${limit}\\n  kernel_loop\\.wasm \\(pid 2\\) on host1: ${limit}\\n$`),
+    );
   });
 });

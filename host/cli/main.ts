@@ -660,7 +660,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
   // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
-  for (const p of o.processes) if (p.exit.reason && !p.stillRunning) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
+  // A process stopped by the run's own limit (--timeout, Ctrl-C) is said once, by the limit's line.
+  for (const p of o.processes) if (p.exit.reason && !p.stillRunning && p.exit.reason !== o.limit) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
   // A server run alone (Beej's server.c, `socklab run server.c`) waits for clients that nothing will start.

@@ -6,7 +6,9 @@ import type { RunOutcome } from '../runner/run.js';
 /** `clock`: which clock the run followed; on the real network the virtual network's counters say nothing. */
 export function describeNetwork(o: RunOutcome, clock: 'virtual' | 'wall' | 'real-network' = 'virtual'): string {
   const lines: string[] = [];
-  lines.push(`socklab: ${o.processes.length} process(es) in ${(o.elapsedNs / 1e6).toFixed(1)} ${clock === 'virtual' ? 'virtual' : 'wall-clock'} ms, exit status ${o.status}`);
+  // A run stopped from outside while a guest ran (--timeout, Ctrl-C) ends with its worker: its clock is not known then.
+  const when = o.limit !== undefined && o.elapsedNs === 0 ? ', stopped while a guest ran,' : ` in ${(o.elapsedNs / 1e6).toFixed(1)} ${clock === 'virtual' ? 'virtual' : 'wall-clock'} ms,`;
+  lines.push(`socklab: ${o.processes.length} process(es)${when} exit status ${o.status}`);
   for (const p of o.processes) {
     const how = p.exit.reason ?? (p.exit.code !== undefined ? `exit ${p.exit.code}` : `status ${p.exit.status}`);
     lines.push(`  ${p.name} (pid ${p.pid}) on ${p.host}: ${how}`);

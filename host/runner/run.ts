@@ -59,7 +59,7 @@ export interface RunOutcome {
   idle?: string;
   /** Set when a run-wide limit ended it, e.g. the wall-clock timeout. */
   limit?: string;
-  /** Virtual (or real, with realTime) nanoseconds the run took. */
+  /** Virtual (or real, with realTime) nanoseconds the run took; 0 when it was stopped from outside while a guest ran (its clock then unknown). */
   elapsedNs: number;
   /** CPU time the run took on the thread that ran the kernel and the guests (Linux), without this thread's share (writing output and trace files). */
   kernelCpuNs?: number;
