@@ -108,6 +108,26 @@ describe('report cap', () => {
     expect(b.status).toBe(2);
   });
 
+  it('draws at most N packets of a capture: the first and the last ones, and says so', () => {
+    const demo = join(ROOT, 'examples', 'tcp-echo', 'demo.yaml');
+    const trace = join(dir, 'demo.jsonl');
+    const pcap = join(dir, 'demo.pcap');
+    expect(socklab(['run', demo, '--trace-format', 'jsonl', `--trace=${trace}`, '--pcap', pcap]).status).toBe(0);
+    expect(socklab(['view', trace, '--pcap', pcap, '-o', join(dir, 'demo.html')]).status).toBe(0);
+    const whole = dataOf(join(dir, 'demo.html'));
+    const all = whole.arrows.filter((a) => a.kind === 'packet');
+    expect(whole.capped).toBeUndefined();
+    expect(all.length).toBeGreaterThan(20);
+    const html = join(dir, 'demo-capped.html');
+    const v = socklab(['view', trace, '--pcap', pcap, '-o', html, '--report-max-calls', '10']);
+    expect(v.status).toBe(0);
+    expect(v.stderr).toMatch(new RegExp(`^socklab: report capped at \\d+ of \\d+ calls and 10 of ${all.length} packets `));
+    const m = dataOf(html);
+    expect(m.capped).toMatchObject({ packetsShown: 10, packets: all.length });
+    expect(m.arrows.filter((a) => a.kind === 'packet').map((a) => a.label)).toEqual([...all.slice(0, 5), ...all.slice(-5)].map((a) => a.label));
+    expect(bannerOf(html)).toContain(`; 10 of ${all.length} packets drawn (the first and the last ones; the capture has them all).`);
+  });
+
   it('names the line of a trace that is not JSONL', () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, `${readFileSync(jsonl, 'utf8').split('\n').slice(0, 3).join('\n')}\n{"v":1,oops\n`);

@@ -1,5 +1,5 @@
 // socklab view TRACE.jsonl -o report.html, and run --report: the visual report (host/report).
-import { closeSync, constants, fstatSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileKind, readUserFile, UserFileError } from '../fs/userfile.js';
@@ -47,9 +47,10 @@ function looksJsonl(fd: number): boolean {
 
 /** "socklab: report capped: ..." on stderr, once, when the page does not hold every call. */
 function capNotice(m: ReportModel, keptTrace: string | undefined): void {
-  if (!m.capped) return;
+  const c = m.capped;
+  if (!c) return;
   process.stderr.write(
-    `socklab: report capped at ${m.capped.shown} of ${m.capped.total} calls (first and last calls, failed calls, connection and datagram ends kept; --report-max-calls N to change); ` +
+    `socklab: report capped at ${c.shown} of ${c.total} calls${c.packets ? ` and ${c.packetsShown} of ${c.packets} packets` : ''} (first and last calls, failed calls, connection and datagram ends kept; --report-max-calls N to change); ` +
       `${keptTrace ? `the trace file ${keptTrace} has them all` : 'trace to a file (--trace-format jsonl --trace=FILE) to keep them all'}\n`,
   );
 }
@@ -92,7 +93,14 @@ export function reportSink(userJsonlFile: string | undefined, maxCalls?: number)
     done(out, names, pcapFile, title) {
       const fd = openSync(file, 'r');
       try {
-        const pcap = pcapFile ? readFileSync(pcapFile) : undefined;
+        let pcap: Uint8Array | undefined;
+        try {
+          if (pcapFile) pcap = readUserFile(pcapFile, { maxBytes: MAX_PCAP, what: 'capture' });
+        } catch (e) {
+          // A capture past the limit: the report of the calls is still worth having.
+          if (!(e instanceof UserFileError)) throw e;
+          process.stderr.write(`socklab: the report does not draw the packets: ${e.message}\n`);
+        }
         const m = writeReport(out, { jsonl: { fd }, ...(pcap ? { pcap } : {}), names, title, ...(userJsonlFile ? { keptTrace: userJsonlFile } : {}), ...(maxCalls ? { maxCalls } : {}) });
         capNotice(m, userJsonlFile);
         process.stderr.write(`socklab: report of ${m.marks.length} calls written to ${out} (open it in a browser)\n`);

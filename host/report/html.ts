@@ -22,8 +22,10 @@ const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', 
 /** The banner of a capped report: how many calls it shows, and where they all are. */
 function capBanner(m: ReportModel, keptTrace: string | undefined): string {
   if (!m.capped) return '';
+  const c = m.capped;
   const where = keptTrace ? `the trace file has them all: ${esc(keptTrace)}` : 'trace to a file (--trace-format jsonl --trace=FILE) to keep them all';
-  return `<div id="cap-banner" style="background:#fff3cd;border:1px solid #e0c36a;padding:4px 8px;margin:0 0 6px">${m.capped.shown} of ${m.capped.total} calls shown; ${where}. Kept: the first calls, the last calls of each process, failed calls, connection and datagram ends, every exit (--report-max-calls N changes the cap).</div>\n`;
+  const packets = c.packets ? `; ${c.packetsShown} of ${c.packets} packets drawn (the first and the last ones; the capture has them all)` : '';
+  return `<div id="cap-banner" style="background:#fff3cd;border:1px solid #e0c36a;padding:4px 8px;margin:0 0 6px">${c.shown} of ${c.total} calls shown; ${where}${packets}. Kept: the first calls, the last calls of each process, failed calls, connection and datagram ends, every exit (--report-max-calls N changes the cap).</div>\n`;
 }
 
 /** `keptTrace`: the file holding the whole trace, named in a capped report's banner. */

@@ -86,7 +86,7 @@ class Census {
 export function reportModel(i: ReportInput): ReportModel {
   const src: JsonlSource = typeof i.jsonl === 'string' ? { text: i.jsonl } : i.jsonl;
   const max = i.maxCalls ?? DEFAULT_MAX_CALLS;
-  const opts: ModelOptions = { classes: classes(), ...(i.names ? { names: i.names } : {}), ...(i.title ? { title: i.title } : {}), ...(i.pcap ? { packets: readPcap(i.pcap) } : {}) };
+  const opts: ModelOptions = { classes: classes(), ...(i.names ? { names: i.names } : {}), ...(i.title ? { title: i.title } : {}), ...(i.pcap ? { packets: readPcap(i.pcap), maxPackets: max } : {}) };
   // First pass: the whole model while the trace fits, a count of its calls once it does not.
   const census = new Census();
   let whole: ModelBuilder | undefined = new ModelBuilder(opts);

@@ -58,7 +58,7 @@ export interface ReportModel {
   exits: { pid: number; t: number; text: string }[];
   endNs: number;
   /** Set when the trace had more calls than the report holds (index.ts): marks has `shown` of its `total` calls. */
-  capped?: { shown: number; total: number };
+  capped?: { shown: number; total: number; packetsShown?: number; packets?: number };
 }
 
 const SENDS = new Set(['write', 'writev', 'send', 'sendto', 'sendmsg', 'pwritev']);
@@ -94,6 +94,8 @@ export interface ModelOptions {
   /** Classes of each call by its strace name. */
   classes?: Map<string, readonly string[]>;
   packets?: Packet[];
+  /** The most packets drawn: past it, the first half and the last half (retransmissions still found among all). */
+  maxPackets?: number;
 }
 
 /**
@@ -195,12 +197,16 @@ export class ModelBuilder {
     if (capped) arrows = arrows.filter((a) => (a.kind === 'data' ? a.to : capped.allEnds || (a.to?.pid !== undefined && !a.lost)));
     let endNs = this.endNs;
     for (const p of this.opts.packets ?? []) endNs = Math.max(endNs, p.arrived ?? p.t);
-    arrows.push(...packetArrows(this.opts.packets ?? [], ipHost));
+    let packets = packetArrows(this.opts.packets ?? [], ipHost);
+    const total = packets.length;
+    const maxP = this.opts.maxPackets;
+    if (maxP !== undefined && total > maxP) packets = [...packets.slice(0, Math.ceil(maxP / 2)), ...packets.slice(total - Math.floor(maxP / 2))];
+    arrows.push(...packets);
     const hosts = this.hosts;
     const laneList = [...this.lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
     return {
       title: this.opts.title ?? 'socklab trace', names: this.names, hosts, lanes: laneList, marks, arrows, exits: this.exits, endNs,
-      ...(capped ? { capped: { shown: marks.length, total: capped.total } } : {}),
+      ...(capped || packets.length < total ? { capped: { shown: marks.length, total: capped?.total ?? marks.length, ...(packets.length < total ? { packetsShown: packets.length, packets: total } : {}) } } : {}),
     };
   }
 }
