@@ -146,6 +146,7 @@ function program(state: { status: number; rest: string[] }): Command {
     .option('--inject <RULE>', 'fault injection, strace\'s syntax (repeatable): SET:error=ERRNO|retval=N|delay_enter=T|delay_exit=T|max=N[:when=FIRST[..LAST][+STEP]][:probability=P], e.g. --inject=write:max=7 --inject=connect:error=ECONNREFUSED:when=1', collect)
     .option('--pcap <FILE>', "write the virtual network's packets (TCP, UDP, ICMP, raw) as pcap, each where it leaves its sender")
     .option('--report <FILE>', 'write a visual report of the run (one self-contained HTML file; docs/tracing.md)')
+    .option('--report-max-calls <N>', 'the most calls the report holds (default 200000; past it the first and last calls, failed calls, connection ends and exits are kept)')
     .option('--pcap-host <H,...>', 'record what these hosts send and receive, as tcpdump on each would (lost packets are not received)')
     .addOption(new Option('--pcap-format <FMT>', 'pcap (default) or pcapng: one interface per host, each packet on the sender\'s when it leaves and the receiver\'s when it arrives').choices(['pcap', 'pcapng']))
     .option('--summary', 'the trace, then a table of calls, errors and time per syscall (strace -C)')
@@ -295,9 +296,11 @@ exit status: 0 when it built, 1 when the compiler failed, 2 for a bad command li
     .option('-o <REPORT.html>', 'the report to write')
     .option('--pcap <FILE>', 'the run\'s packet capture (--pcap), drawn between the hosts')
     .option('--title <TEXT>', 'the page title (default: the trace\'s file name)')
-    .action(async (trace: string, opts: { o?: string; pcap?: string; title?: string }) => {
+    .option('--report-max-calls <N>', 'the most calls the report holds (default 200000; docs/tracing.md)')
+    .action(async (trace: string, opts: { o?: string; pcap?: string; title?: string; reportMaxCalls?: string }) => {
+      const maxCalls = opts.reportMaxCalls === undefined ? undefined : value('report-max-calls', opts.reportMaxCalls, (s) => parseWhole(s, 1, 100_000_000));
       const { cmdView } = await import('./view.js');
-      state.status = cmdView(trace, { ...(opts.o ? { out: opts.o } : {}), ...(opts.pcap ? { pcap: opts.pcap } : {}), ...(opts.title ? { title: opts.title } : {}) });
+      state.status = cmdView(trace, { ...(opts.o ? { out: opts.o } : {}), ...(opts.pcap ? { pcap: opts.pcap } : {}), ...(opts.title ? { title: opts.title } : {}), ...(maxCalls ? { maxCalls } : {}) });
     });
 
   prog.addHelpText('after', `\nsocklab COMMAND --help shows a command's options. Docs: docs/cli.md.\n`);
@@ -414,6 +417,7 @@ interface RunFlags {
   traceFf?: boolean;
   pcap?: string;
   report?: string;
+  reportMaxCalls?: string;
   traceTime?: 'elapsed' | 'absolute' | 'relative' | 'none';
   traceWall?: boolean;
   traceX?: boolean;
@@ -604,7 +608,9 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   if (f.report && tracing && (fmt !== 'jsonl' || !traceFile || f.traceFf)) throw new UsageError('--report reads the JSONL trace: with --report, trace to a file with --trace-format jsonl --trace=FILE, or leave --trace out');
   const pcapFormat = f.pcapFormat ?? scenario?.pcapOptions?.format;
   if (f.pcapFormat && !f.pcap) throw new UsageError('--pcap-format needs --pcap FILE');
-  const report = f.report ? (await import('./view.js')).reportSink(traceFile) : undefined;
+  if (f.reportMaxCalls !== undefined && !f.report) throw new UsageError('--report-max-calls needs --report FILE');
+  const reportMax = f.reportMaxCalls === undefined ? undefined : value('report-max-calls', f.reportMaxCalls, (s) => parseWhole(s, 1, 100_000_000));
+  const report = f.report ? (await import('./view.js')).reportSink(traceFile, reportMax) : undefined;
   if (report) traceFile = report.file;
   const opts: RunOptions = {
     ...scenario,

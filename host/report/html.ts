@@ -19,7 +19,17 @@ function scriptJson(v: unknown): string {
 }
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-export function renderReport(m: ReportModel): string {
+/** The banner of a capped report: how many calls it shows, and where they all are. */
+function capBanner(m: ReportModel, keptTrace: string | undefined): string {
+  if (!m.capped) return '';
+  const c = m.capped;
+  const where = keptTrace ? `the trace file has them all: ${esc(keptTrace)}` : 'trace to a file (--trace-format jsonl --trace=FILE) to keep them all';
+  const packets = c.packets ? `; ${c.packetsShown} of ${c.packets} packets drawn (the first and the last ones; the capture has them all)` : '';
+  return `<div id="cap-banner" style="background:#fff3cd;border:1px solid #e0c36a;padding:4px 8px;margin:0 0 6px">${c.shown} of ${c.total} calls shown; ${where}${packets}. Kept: the first calls, the last calls of each process, failed calls, connection and datagram ends, every exit (--report-max-calls N changes the cap).</div>\n`;
+}
+
+/** `keptTrace`: the file holding the whole trace, named in a capped report's banner. */
+export function renderReport(m: ReportModel, keptTrace?: string): string {
   const kinds = [['#1f6fd1', '%net'], ['#777', '%desc'], ['#2e8b57', '%file'], ['#e01b24', 'error'], ['#000', 'connection'], ['#16a085', 'stream data'], ['#d35400', 'datagram'], ['#999', 'packet'], ['#e67e22', 'retransmission']];
   return `<!doctype html>
 <html lang="en">
@@ -32,7 +42,7 @@ export function renderReport(m: ReportModel): string {
 <body>
 <header>
 <h1>${esc(m.title)}: ${m.lanes.length} process(es) on ${m.hosts.length} host(s), ${m.marks.length} calls, ${(m.endNs / 1e6).toFixed(3)} ms</h1>
-<div class="filters" id="filters"></div>
+${capBanner(m, keptTrace)}<div class="filters" id="filters"></div>
 <div class="legend">${kinds.map(([c, l]) => `<span><i style="background:${c}"></i>${l}</span>`).join('')} &mdash; drag to pan, wheel to zoom, click a call</div>
 </header>
 <main><div id="labels"></div><div id="plot"><svg id="axis"></svg><canvas id="c"></canvas></div></main>

@@ -57,6 +57,8 @@ export interface ReportModel {
   arrows: Arrow[];
   exits: { pid: number; t: number; text: string }[];
   endNs: number;
+  /** Set when the trace had more calls than the report holds (index.ts): marks has `shown` of its `total` calls. */
+  capped?: { shown: number; total: number; packetsShown?: number; packets?: number };
 }
 
 const SENDS = new Set(['write', 'writev', 'send', 'sendto', 'sendmsg', 'pwritev']);
@@ -92,62 +94,129 @@ export interface ModelOptions {
   /** Classes of each call by its strace name. */
   classes?: Map<string, readonly string[]>;
   packets?: Packet[];
+  /** The most packets drawn: past it, the first half and the last half (retransmissions still found among all). */
+  maxPackets?: number;
 }
 
-export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {}): ReportModel {
-  const lanes = new Map<number, Lane>();
-  const hosts: string[] = [];
-  const marks: Mark[] = [];
-  const exits: ReportModel['exits'] = [];
-  const ipHost = new Map<string, string>();
-  const names: string[] = [];
-  const index = new Map<string, number>();
-  const name = (n: string): number => {
-    let i = index.get(n);
+/**
+ * The model built one trace line at a time, so that a huge trace is never
+ * held whole: every line is seen (lanes, exits, hosts' addresses, stream
+ * offsets, the time span), but only the calls added with `keep` become marks
+ * and arrow ends (index.ts decides which when the trace is over the cap).
+ */
+export class ModelBuilder {
+  private readonly lanes = new Map<number, Lane>();
+  private readonly hosts: string[] = [];
+  private readonly marks: Mark[] = [];
+  private readonly exits: ReportModel['exits'] = [];
+  private readonly ipHost = new Map<string, string>();
+  private readonly names: string[] = [];
+  private readonly index = new Map<string, number>();
+  private endNs = 0;
+  /** Kept connect/accept calls, and kept UDP sends/receives, in trace order. */
+  private readonly conns: TraceEvent[] = [];
+  private readonly udp: TraceEvent[] = [];
+  /** Kept stream sends and receives with their byte offset in their connection (counted over every call). */
+  private readonly sent = new Map<string, Piece[]>();
+  private readonly recvd = new Map<string, Piece[]>();
+  private readonly pos = new Map<string, number>();
+
+  constructor(private readonly opts: ModelOptions = {}) {}
+
+  private name(n: string): number {
+    let i = this.index.get(n);
     if (i === undefined) {
-      i = names.push(n) - 1;
-      index.set(n, i);
+      i = this.names.push(n) - 1;
+      this.index.set(n, i);
     }
     return i;
-  };
-  let endNs = 0;
-  const lane = (pid: number, host: string): void => {
-    if (!lanes.has(pid)) lanes.set(pid, { pid, host, name: opts.names?.get(pid) ?? `pid ${pid}` });
-    if (!hosts.includes(host)) hosts.push(host);
-  };
-  for (const l of lines) {
+  }
+
+  private lane(pid: number, host: string): void {
+    if (!this.lanes.has(pid)) this.lanes.set(pid, { pid, host, name: this.opts.names?.get(pid) ?? `pid ${pid}` });
+    if (!this.hosts.includes(host)) this.hosts.push(host);
+  }
+
+  add(l: TraceLine, keep = true): void {
     if ('exit' in l) {
       const x = l as ExitEvent;
-      lane(x.pid, x.host);
-      exits.push({ pid: x.pid, t: x.end, text: `+++ ${'code' in x.exit ? `exited with ${x.exit.code}` : `killed by ${x.exit.signal}`} +++` });
-      endNs = Math.max(endNs, x.end);
-      continue;
+      this.lane(x.pid, x.host);
+      this.exits.push({ pid: x.pid, t: x.end, text: `+++ ${'code' in x.exit ? `exited with ${x.exit.code}` : `killed by ${x.exit.signal}`} +++` });
+      this.endNs = Math.max(this.endNs, x.end);
+      return;
     }
     // A signal delivered (strace's "--- SIGCHLD {...} ---") is no call: its process gets its lane, no mark.
     if (!('call' in l)) {
       const x = l as { pid: number; host: string };
-      lane(x.pid, x.host);
-      continue;
+      this.lane(x.pid, x.host);
+      return;
     }
     const e = l as TraceEvent;
-    lane(e.pid, e.host);
-    const d = decoration(e.args[0]) ?? decoration(e.ret);
-    if (d?.local && d.local.ip !== '0.0.0.0' && d.local.ip !== '::') ipHost.set(d.local.ip, e.host);
+    this.lane(e.pid, e.host);
+    const d0 = decoration(e.args[0]);
+    const d = d0 ?? decoration(e.ret);
+    if (d?.local && d.local.ip !== '0.0.0.0' && d.local.ip !== '::') this.ipHost.set(d.local.ip, e.host);
+    this.endNs = Math.max(this.endNs, e.end);
+    // Stream offsets count every call's bytes, kept or not, so a kept send still meets the receive that got its first byte.
+    const n = Number(e.ret);
+    if (n > 0 && d0?.local && d0.remote && d0.proto.startsWith('TCP') && (SENDS.has(e.call) || RECVS.has(e.call))) {
+      const send = SENDS.has(e.call);
+      const k = send ? `${key(d0.local)}>${key(d0.remote)}` : `${key(d0.remote)}>${key(d0.local)}`;
+      const pk = `${send ? 's' : 'r'}${k}`;
+      const off = this.pos.get(pk) ?? 0;
+      this.pos.set(pk, off + n);
+      if (keep) {
+        const m = send ? this.sent : this.recvd;
+        let list = m.get(k);
+        if (!list) m.set(k, (list = []));
+        list.push({ off, e, n });
+      }
+    }
+    if (!keep) return;
+    if (e.call === 'connect' || e.call === 'accept' || e.call === 'accept4') this.conns.push(e);
+    else if (d0?.proto.startsWith('UDP') && (SENDS.has(e.call) || RECVS.has(e.call))) this.udp.push(e);
     const fd = /^\d+/.exec(e.args[0] ?? '');
-    marks.push({
-      seq: e.seq, pid: e.pid, start: e.start, end: e.end, c: name(e.call), i: name(e.import), k: (opts.classes?.get(e.call) ?? []).map(name),
-      ...(fd && decoration(e.args[0]) ? { fd: Number(fd[0]) } : {}),
+    this.marks.push({
+      seq: e.seq, pid: e.pid, start: e.start, end: e.end, c: this.name(e.call), i: this.name(e.import), k: (this.opts.classes?.get(e.call) ?? []).map((c) => this.name(c)),
+      ...(fd && d0 ? { fd: Number(fd[0]) } : {}),
       ...(e.ret === '-1' || e.errno !== undefined ? { x: 1 as const } : {}),
       a: e.args, r: e.ret, ...(e.errno ? { e: e.errno } : {}), ...(e.note ? { n: e.note } : {}),
     });
-    endNs = Math.max(endNs, e.end);
   }
-  marks.sort((a, b) => a.start - b.start || a.seq - b.seq);
-  const arrows = [...connections(lines), ...streamData(lines), ...datagrams(lines, ipHost)];
-  for (const p of opts.packets ?? []) endNs = Math.max(endNs, p.arrived ?? p.t);
-  arrows.push(...packetArrows(opts.packets ?? [], ipHost));
-  const laneList = [...lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
-  return { title: opts.title ?? 'socklab trace', names, hosts, lanes: laneList, marks, arrows, exits, endNs };
+
+  /**
+   * The model. `capped`: the trace had `total` calls and only the kept ones are
+   * marks; an arrow whose far end may be among the calls left out is not drawn
+   * (it would read as lost), unless `allEnds` says every connection and
+   * datagram end was kept.
+   */
+  finish(capped?: { total: number; allEnds: boolean }): ReportModel {
+    const { marks, ipHost } = this;
+    marks.sort((a, b) => a.start - b.start || a.seq - b.seq);
+    let arrows = [...connections(this.conns), ...streamData(this.sent, this.recvd), ...datagrams(this.udp, ipHost)];
+    if (capped) arrows = arrows.filter((a) => (a.kind === 'data' ? a.to : capped.allEnds || (a.to?.pid !== undefined && !a.lost)));
+    let endNs = this.endNs;
+    for (const p of this.opts.packets ?? []) endNs = Math.max(endNs, p.arrived ?? p.t);
+    let packets = packetArrows(this.opts.packets ?? [], ipHost);
+    const total = packets.length;
+    const maxP = this.opts.maxPackets;
+    if (maxP !== undefined && total > maxP) packets = [...packets.slice(0, Math.ceil(maxP / 2)), ...packets.slice(total - Math.floor(maxP / 2))];
+    arrows.push(...packets);
+    const hosts = this.hosts;
+    const laneList = [...this.lanes.values()].sort((a, b) => hosts.indexOf(a.host) - hosts.indexOf(b.host) || a.pid - b.pid);
+    return {
+      title: this.opts.title ?? 'socklab trace', names: this.names, hosts, lanes: laneList, marks, arrows, exits: this.exits, endNs,
+      ...(capped || packets.length < total ? { capped: { shown: marks.length, total: capped?.total ?? marks.length, ...(packets.length < total ? { packetsShown: packets.length, packets: total } : {}) } } : {}),
+    };
+  }
+}
+
+type Piece = { off: number; e: TraceEvent; n: number };
+
+export function buildModel(lines: readonly TraceLine[], opts: ModelOptions = {}): ReportModel {
+  const b = new ModelBuilder(opts);
+  for (const l of lines) b.add(l);
+  return b.finish();
 }
 
 const events = (lines: readonly TraceLine[]): TraceEvent[] => lines.filter((l): l is TraceEvent => 'call' in l);
@@ -172,25 +241,7 @@ function connections(lines: readonly TraceLine[]): Arrow[] {
 }
 
 /** Stream bytes: each send to the receive that got its first byte. */
-function streamData(lines: readonly TraceLine[]): Arrow[] {
-  const sent = new Map<string, { off: number; e: TraceEvent; n: number }[]>();
-  const recvd = new Map<string, { off: number; e: TraceEvent; n: number }[]>();
-  const pos = new Map<string, number>();
-  const take = (m: typeof sent, k: string, e: TraceEvent, n: number): void => {
-    const off = pos.get(`${m === sent ? 's' : 'r'}${k}`) ?? 0;
-    pos.set(`${m === sent ? 's' : 'r'}${k}`, off + n);
-    let list = m.get(k);
-    if (!list) m.set(k, (list = []));
-    list.push({ off, e, n });
-  };
-  for (const e of events(lines)) {
-    const n = Number(e.ret);
-    if (!(n > 0)) continue;
-    const d = decoration(e.args[0]);
-    if (!d?.local || !d.remote || !d.proto.startsWith('TCP')) continue;
-    if (SENDS.has(e.call)) take(sent, `${key(d.local)}>${key(d.remote)}`, e, n);
-    else if (RECVS.has(e.call)) take(recvd, `${key(d.remote)}>${key(d.local)}`, e, n);
-  }
+function streamData(sent: Map<string, Piece[]>, recvd: Map<string, Piece[]>): Arrow[] {
   const out: Arrow[] = [];
   for (const [k, sends] of sent) {
     const rs = recvd.get(k) ?? [];
