@@ -73,13 +73,15 @@ export class GuestMemory {
   }
 
   /** Throws EFAULT unless [ptr, ptr+len) lies inside memory. */
+  // No byte of a zero-length range is touched, so no address is wrong for it: Linux's copies of 0 bytes never
+  // fault (write(fd, bad, 0) is 0, an empty iovec's base is not looked at).
   check(ptr: number, len: number): void {
     this.fresh();
-    if (ptr < 0 || len < 0 || ptr + len > this.bytes) throw new Errno(E.EFAULT);
+    if (len !== 0 && (ptr < 0 || len < 0 || ptr + len > this.bytes)) throw new Errno(E.EFAULT);
   }
   valid(ptr: number, len: number): boolean {
     this.fresh();
-    return ptr >= 0 && len >= 0 && ptr + len <= this.bytes;
+    return len === 0 || (ptr >= 0 && len >= 0 && ptr + len <= this.bytes);
   }
 
   u8At(ptr: number): number { this.check(ptr, 1); return this.u8[ptr]!; }
@@ -194,6 +196,43 @@ export class GuestMemory {
     }
     // Setting length is a runtime call: only when the count shrinks (a loop of reads keeps it).
     if (out.length > count) out.length = count;
+    return out;
+  }
+
+  /**
+   * iovecs for a regular file's read or write: Linux copies such a list in
+   * order and stops at the first byte it cannot reach, and the call moves
+   * what was copied before it (readv into a buffer followed by a bad one
+   * reads into the first). So the views end where the first bad iovec stops
+   * being memory; EFAULT only when not one byte can be moved. Pipes and
+   * sockets fail the whole call instead (iovecs), as Linux's do.
+   */
+  iovecsToFault(ptr: number, count: number): Uint8Array[] {
+    if (count < 0 || count > 1024) throw new Errno(E.EINVAL);
+    this.check(ptr, count * 8);
+    // The lengths are checked first, as import_iovec does before anything is copied.
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      total += this.dv.getUint32(ptr + i * 8 + 4, true);
+      if (total > 0x7fffffff) throw new Errno(E.EINVAL);
+    }
+    const out: Uint8Array[] = [];
+    let moved = 0;
+    for (let i = 0; i < count; i++) {
+      const base = this.dv.getUint32(ptr + i * 8, true);
+      const len = this.dv.getUint32(ptr + i * 8 + 4, true);
+      if (this.valid(base, len)) {
+        out.push(this.view(base, len));
+        moved += len;
+        continue;
+      }
+      if (base < this.bytes) {
+        out.push(this.view(base, this.bytes - base));
+        moved += this.bytes - base;
+      }
+      if (moved === 0) throw new Errno(E.EFAULT);
+      break;
+    }
     return out;
   }
 }

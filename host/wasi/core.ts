@@ -4,7 +4,7 @@
 import { Slot } from '../kernel/slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { encodeUtf8 } from '../abi/memory.js';
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, type OpenFile } from '../kernel/file.js';
+import { FileType, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, type OpenFile } from '../kernel/file.js';
 import type { Process } from '../kernel/process.js';
 import { BLOCKED, syscall, type SyscallDef } from '../kernel/syscall.js';
 import { Killed, ProcExit, SIGNALS, SLEEPING, brokenPipe, type SignalName } from '../kernel/signals.js';
@@ -72,7 +72,7 @@ function clockNow(p: Process, id: number): bigint {
 function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
   needRight(f, R.FD_READ);
-  const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+  const iovs = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovsPtr, iovsLen) : p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
@@ -108,7 +108,7 @@ function fileRead(p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): nu
 function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: number, iovsLen: number, nOut: number): number {
   const f = p.fds.file(fd);
   needRight(f, R.FD_WRITE);
-  const iovs = p.mem.iovecs(iovsPtr, iovsLen);
+  const iovs = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovsPtr, iovsLen) : p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
   let r: number;
   if (f.isSocket) {

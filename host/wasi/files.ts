@@ -493,7 +493,7 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'fd_pread', { strace: 'preadv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'offset:u64', 'nread:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
     needRight(f, R.FD_READ);
-    const v = p.mem.iovecs(iovs, n);
+    const v = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovs, n) : p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
     if (BigInt.asIntN(64, BigInt(off)) < 0n) return E.EINVAL;
@@ -505,7 +505,7 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'fd_pwrite', { strace: 'pwritev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'offset:u64', 'nwritten:ret'] }, (p: Process, fd: number, iovs: number, n: number, off: bigint, out: number) => {
     const f = p.fds.file(fd);
     needRight(f, R.FD_WRITE);
-    const v = p.mem.iovecs(iovs, n);
+    const v = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovs, n) : p.mem.iovecs(iovs, n);
     p.mem.check(out, 4);
     // Linux: a negative offset (the guest's off_t arrives as a u64) is EINVAL.
     if (BigInt.asIntN(64, BigInt(off)) < 0n) return E.EINVAL;
