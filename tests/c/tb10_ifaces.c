@@ -2,8 +2,8 @@
  * calls agree, then per interface SIOCGIFFLAGS, SIOCGIFMTU, SIOCGIFNETMASK,
  * SIOCGIFBRDADDR (IFF_BROADCAST) or SIOCGIFDSTADDR (IFF_POINTOPOINT) and
  * SIOCGIFHWADDR; prifinfo prints them. Only the loopback interface is
- * printed and asked about: it is the one this machine and socklab's
- * virtual host have alike. Then what goes wrong: an unknown name
+ * printed and asked about (or the one named by argv[1]): it is the one
+ * this machine and socklab's virtual host have alike. Then what goes wrong: an unknown name
  * (ENODEV), an address request on an AF_UNIX socket (ENOTTY), a NULL
  * ifreq (EFAULT), and SIOCGIFNAME/SIOCGIFINDEX on lo. */
 #include <arpa/inet.h>
@@ -104,10 +104,10 @@ static const char *sa(const struct sockaddr *s) {
   return inet_ntop(AF_INET, &((const struct sockaddr_in *)s)->sin_addr, b, sizeof b);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  /* prifinfo */
-  for (struct ifi_info *ifi = get_ifi_info("lo"); ifi; ifi = ifi->ifi_next) {
+  /* prifinfo; another interface than lo by name (tests/ifaces.test.ts: a virtual host's eth0) */
+  for (struct ifi_info *ifi = get_ifi_info(argc > 1 ? argv[1] : "lo"); ifi; ifi = ifi->ifi_next) {
     printf("%s: ", ifi->ifi_name);
     if (ifi->ifi_index != 0) printf("(%d) ", ifi->ifi_index);
     printf("<");
@@ -153,6 +153,17 @@ int main(void) {
   memset(&ifr, 0, sizeof ifr);
   ifr.ifr_ifindex = 1;
   if (ioctl(s, SIOCGIFNAME, &ifr) == 0) printf("SIOCGIFNAME 1: %s\n", ifr.ifr_name);
+  if (argc > 1) {
+    /* The named interface's address (EADDRNOTAVAIL without one) and hardware address. */
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, argv[1], IFNAMSIZ - 1);
+    if (ioctl(s, SIOCGIFADDR, &ifr) < 0) printf("SIOCGIFADDR %s: %s\n", argv[1], strerror(errno));
+    else printf("SIOCGIFADDR %s: %s\n", argv[1], sa(&ifr.ifr_addr));
+    if (ioctl(s, SIOCGIFHWADDR, &ifr) == 0) {
+      const unsigned char *m = (const unsigned char *)ifr.ifr_hwaddr.sa_data;
+      printf("SIOCGIFHWADDR %s: %d %02x:%02x:%02x:%02x:%02x:%02x\n", argv[1], ifr.ifr_hwaddr.sa_family, m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+  }
   close(s);
 
   int u = socket(AF_UNIX, SOCK_DGRAM, 0);
