@@ -4,7 +4,11 @@
 // lines strace would print for those ioctls. The loopback part is compared
 // with Linux in tests/textbook.test.ts and tests/strace-diff.test.ts.
 import { describe, expect, it } from 'vitest';
-import { guest, run } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { guest, ROOT, run, tempDir } from './helpers.js';
+import { needs } from './tools.js';
 
 const network = { hosts: [{ name: 'alpha', ipv4: ['192.168.7.5'], prefix4: [16], ipv6: ['fd00::7'] }, { name: 'beta', ipv6: ['fd00::1:2:3:4'] }] };
 const on = (host: string, name: string, args: string[]) =>
@@ -69,5 +73,21 @@ describe('interface listing on the virtual network', () => {
     expect(t).toContain('ioctl(3<UDP:[1000001]>, SIOCGIFADDR, {ifr_name="eth0"}) = -1 EADDRNOTAVAIL (Cannot assign requested address)');
     const names = await on('beta', 'tb10_getifaddrs', ['all']);
     expect(names.stdout).toContain('1: lo\n2: eth0\n');
+  });
+
+  // --net=real lists the machine's interfaces: every one, with what Linux gives (indexes, flags with IFF_RUNNING, MTU, MAC,
+  // addresses), so the same program built with gcc prints the same (getifaddrs: its AF_INET entries, glibc's others aside).
+  it.each(['tb10_ifaces', 'tb10_getifaddrs'])('%s under --net=real prints what the native build prints, for every interface', async (name) => {
+    needs('gcc');
+    const bin = tempDir('socklab-ifaces-');
+    const exe = join(bin, name);
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
+    const names = name === 'tb10_ifaces' ? readdirSync('/sys/class/net') : ['all'];
+    for (const arg of names) {
+      const native = execFileSync(exe, [arg], { encoding: 'utf8' }).split('\n').filter((l) => !/^\S+\s+family \d+$/.test(l)).join('\n');
+      const o = await run({ net: 'real', processes: [{ module: guest(name), name: `${name}.wasm`, args: [arg] }], timeoutMs: 60_000 });
+      expect(o.status).toBe(0);
+      expect(o.stdout).toBe(native);
+    }
   });
 });

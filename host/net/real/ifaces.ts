@@ -73,8 +73,7 @@ export function realIfaces(): NetIface[] {
     return {
       name,
       index: Number(sys(name, 'ifindex') ?? (lo ? 1 : k + 2)),
-      // ifr_flags holds the low 16 bits (IFF_LOWER_UP and above are netlink's only).
-      flags: fromSys ? parseInt(sys(name, 'flags') ?? '0', 16) & 0xffff : lo ? 0x49 : 0x1043,
+      flags: fromSys ? sysFlags(parseInt(sys(name, 'flags') ?? '0', 16), sys(name, 'operstate')) : lo ? 0x49 : 0x1043,
       mtu: Number(sys(name, 'mtu') ?? (lo ? 65536 : 1500)),
       hwType: Number(sys(name, 'type') ?? (lo ? 772 : 1)),
       mac: Uint8Array.from(mac.slice(0, 6)),
@@ -83,6 +82,16 @@ export function realIfaces(): NetIface[] {
     };
   });
   return list.sort((x, y) => x.index - y.index);
+}
+
+/**
+ * ifr_flags as dev_get_flags makes them: sysfs's flags are dev->flags,
+ * without IFF_RUNNING, which an interface that is up has while its
+ * operational state is up or unknown (netif_oper_up); the low 16 bits.
+ */
+function sysFlags(flags: number, operstate: string | undefined): number {
+  const running = flags & 0x1 && (operstate === 'up' || operstate === 'unknown') ? 0x40 : 0;
+  return (flags | running) & 0xffff;
 }
 
 /** address | ~netmask: the subnet broadcast Linux gives an address added with a prefix (ip addr add ... brd +). */
