@@ -12,7 +12,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
-import { AF, AF_NAMES, AI, EAI, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
@@ -249,6 +249,61 @@ function quote(b: Uint8Array, max: number, hex: 'none' | 'nonascii' | 'all' = 'n
   return `${s}"${b.length > max ? '...' : ''}`;
 }
 
+/** The interface requests strace decodes from a struct ifreq or (SIOCGIFCONF) a struct ifconf. */
+const IF_REQS: ReadonlySet<number> = new Set<number>([
+  IOCTL.SIOCGIFNAME, IOCTL.SIOCGIFINDEX, IOCTL.SIOCGIFCONF, IOCTL.SIOCGIFFLAGS, IOCTL.SIOCGIFADDR, IOCTL.SIOCGIFDSTADDR, IOCTL.SIOCGIFBRDADDR,
+  IOCTL.SIOCGIFNETMASK, IOCTL.SIOCGIFMTU, IOCTL.SIOCGIFHWADDR,
+]);
+/** wasm32's sizeof(struct ifreq): strace's comments count in it. */
+const IFREQ_SIZE = 32;
+/** ifr_name as strace's print_ifname: up to its NUL, or 15 bytes and "..." when the 16 hold none. */
+function ifrName(mem: GuestMemory, ptr: number): string {
+  const raw = mem.view(ptr, 16), end = raw.indexOf(0);
+  return end < 0 ? `${quote(raw.subarray(0, 15), 15)}...` : quote(raw.subarray(0, end), 16);
+}
+/** An ifc_len with strace's print_ifc_len comment when it is a whole number of structs. */
+function ifcLen(n: number): string {
+  return n > 0 && n % IFREQ_SIZE === 0 ? `${n} /* ${n / IFREQ_SIZE} * sizeof(struct ifreq) */` : String(n);
+}
+/**
+ * The interface ioctls' argument as strace's sock_ioctl prints it: the
+ * name, then the field the call filled in once it succeeded
+ * ({ifr_name="lo", ifr_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING}); SIOCGIFNAME
+ * the index first. SIOCGIFCONF: ifc_len in => out and each struct filled
+ * in; with a NULL ifc_buf only the length the call gave; on failure the
+ * length and the pointer.
+ */
+function ifreqArg(mem: GuestMemory, req: number, v: number, ok: boolean, inLen: number | undefined): string {
+  if (req === IOCTL.SIOCGIFCONF) {
+    const out = mem.i32(v), buf = mem.u32(v + 4);
+    const len = inLen ?? out;
+    if (!ok) return `{ifc_len=${ifcLen(len)}, ifc_buf=${hexp(buf)}}`;
+    if (!buf) return `{ifc_len=${ifcLen(out)}, ifc_buf=NULL}`;
+    const items: string[] = [];
+    for (let k = 0; k + IFREQ_SIZE <= out; k += IFREQ_SIZE) items.push(`{ifr_name=${ifrName(mem, buf + k)}, ifr_addr=${sockaddrAt(mem, buf + k + 16, 16)}}`);
+    return `{ifc_len=${ifcLen(len)}${len !== out ? ` => ${ifcLen(out)}` : ''}, ifc_buf=[${items.join(', ')}]}`;
+  }
+  const name = `ifr_name=${ifrName(mem, v)}`, u = v + 16;
+  if (req === IOCTL.SIOCGIFNAME) return `{ifr_ifindex=${mem.i32(u)}${ok ? `, ${name}` : ''}}`;
+  if (!ok) return `{${name}}`;
+  let field: string;
+  switch (req) {
+    case IOCTL.SIOCGIFINDEX: field = `ifr_ifindex=${mem.i32(u)}`; break;
+    case IOCTL.SIOCGIFFLAGS: field = `ifr_flags=${flagNames(IFF, mem.u16(u), 'IFF_???')}`; break;
+    case IOCTL.SIOCGIFMTU: field = `ifr_mtu=${mem.i32(u)}`; break;
+    case IOCTL.SIOCGIFHWADDR: {
+      const mac = Array.from(mem.view(u + 2, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+      field = `ifr_hwaddr={sa_family=${xvalName(ARPHRD, mem.u16(u), 'ARPHRD_???')}, sa_data=${mac}}`;
+      break;
+    }
+    default: {
+      const which = req === IOCTL.SIOCGIFNETMASK ? 'ifr_netmask' : req === IOCTL.SIOCGIFBRDADDR ? 'ifr_broadaddr' : req === IOCTL.SIOCGIFDSTADDR ? 'ifr_dstaddr' : 'ifr_addr';
+      field = `${which}=${sockaddrAt(mem, u, 16)}`;
+    }
+  }
+  return `{${name}, ${field}}`;
+}
+
 function fmtSockaddr(a: Addr, v6Scope = true): string {
   if (a.family === 4) return `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${a.ip}")}`;
   if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr)${v6Scope ? `, sin6_scope_id=${a.scope ?? 0}` : ''}}`;
@@ -384,7 +439,7 @@ function shapeOf(def: SyscallDef): CallShape {
   sh = {
     index,
     split: firstOut < 0 ? def.params.length : firstOut,
-    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out'),
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
@@ -783,12 +838,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         }
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
-          // struct ifreq (wasm32): the name, the index at 16; what the call filled in only once it succeeded.
-          if ((req === IOCTL.SIOCGIFNAME || req === IOCTL.SIOCGIFINDEX) && v) {
-            const raw = mem.view(v, 16), end = raw.indexOf(0);
-            const name = `ifr_name=${q(raw.subarray(0, end < 0 ? 16 : end), max)}`, index = `ifr_ifindex=${mem.i32(v + 16)}`;
-            return req === IOCTL.SIOCGIFNAME ? `{${index}${ok ? `, ${name}` : ''}}` : `{${name}${ok ? `, ${index}` : ''}}`;
-          }
+          if (IF_REQS.has(req) && v) return ifreqArg(mem, req, v, ok, before);
           const into = req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK || req === IOCTL.FIOGETOWN || req === IOCTL.SIOCGPGRP;
           const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIOSETOWN || req === IOCTL.SIOCSPGRP || (into && ok);
           return known && v ? `[${mem.i32(v)}]` : hexp(v);
@@ -1905,6 +1955,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           try {
             if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
             if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
+            // SIOCGIFCONF's ifc_len in and out: {ifc_len=3200 => 64, ...}.
+            if (x.kind === 'ioctl_arg' && v && (args[i - 1] as number) >>> 0 === IOCTL.SIOCGIFCONF) before.set(i, p.mem.i32(v));
           } catch {
             /* a bad pointer: the call fails with EFAULT */
           }

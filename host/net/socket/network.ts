@@ -75,9 +75,27 @@ export interface PendingOp {
   note?: string;
 }
 
-/** A host as the socket layer sees it: its name, its AF_UNIX abstract names, its raw sockets. */
+/** One network interface of a host, as SIOCGIFCONF, the SIOCGIF* ioctls and getifaddrs show it. */
+export interface NetIface {
+  name: string;
+  index: number;
+  /** IFF_* (the 16 bits of ifr_flags). */
+  flags: number;
+  mtu: number;
+  /** ARPHRD_* link type and hardware address (6 bytes). */
+  hwType: number;
+  mac: Uint8Array;
+  /** IPv4 addresses, the primary first: address, netmask, broadcast (0.0.0.0 when none). */
+  v4: { addr: string; mask: string; bcast: string }[];
+  /** IPv6 addresses with their prefix lengths. */
+  v6: { addr: string; prefix: number }[];
+}
+
+/** A host as the socket layer sees it: its name, its AF_UNIX abstract names, its raw sockets, its interfaces. */
 export interface SocketHost {
   readonly name: string;
+  /** The host's interfaces by index (lo first). */
+  ifaces(): NetIface[];
   /** AF_UNIX abstract names. */
   readonly abstract: Map<string, Socket>;
   /** Open SOCK_RAW sockets, which see every packet of their protocol. */

@@ -4,17 +4,22 @@
 // position is at the urgent mark), FIONBIO (O_NONBLOCK on the open file
 // description, for any fd), FIOASYNC (O_ASYNC, on sockets and pipes: the
 // files with a fasync operation) and, on sockets, FIOSETOWN/SIOCSPGRP and
-// FIOGETOWN/SIOCGPGRP (F_SETOWN/F_GETOWN), SIOCGIFNAME/SIOCGIFINDEX (the
-// interface names). FIONREAD on a pipe gives the bytes buffered.
+// FIOGETOWN/SIOCGPGRP (F_SETOWN/F_GETOWN), and the interface requests
+// (SIOCGIFNAME, SIOCGIFINDEX, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR,
+// SIOCGIFNETMASK, SIOCGIFBRDADDR, SIOCGIFDSTADDR, SIOCGIFMTU, SIOCGIFHWADDR)
+// over the host's interfaces. FIONREAD on a pipe gives the bytes buffered.
 // Any other request is ENOTTY, as Linux answers a socket or pipe.
 import { E } from '../../abi/errno.js';
 import { PipeEnd } from '../../kernel/pipe.js';
 import type { Process } from '../../kernel/process.js';
 import { syscall, type SyscallDef } from '../../kernel/syscall.js';
 import { setAsync, setOwner } from '../../kernel/fdcalls.js';
-import { IOCTL } from '../addr/constants.js';
+import { AF, IOCTL } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
-import { IFINDEX } from '../virtual/multicast.js';
+import { ipBytes } from '../addr/ipaddr.js';
+import type { NetIface } from '../socket/network.js';
+import { realNetOf } from '../real/network.js';
+import { realIfaces } from '../real/ifaces.js';
 
 /** The requests a socket answers besides FIONREAD, FIONBIO and FIOASYNC. */
 const SOCKET_REQS = new Set<number>([IOCTL.TIOCOUTQ, IOCTL.SIOCATMARK, IOCTL.FIOSETOWN, IOCTL.SIOCSPGRP, IOCTL.FIOGETOWN, IOCTL.SIOCGPGRP]);
@@ -37,7 +42,7 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
     setAsync(p, f, fd, on);
     return 0;
   }
-  if (f instanceof Socket && (req === IOCTL.SIOCGIFNAME || req === IOCTL.SIOCGIFINDEX)) return ifreq(p, req, arg);
+  if (f instanceof Socket && IF_REQS.has(req)) return ifreq(p, f, req, arg);
   let v: number;
   if (f instanceof Socket) {
     switch (req) {
@@ -55,33 +60,97 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
   return 0;
 }
 
+/** The interface requests (dev_ioctl, devinet_ioctl, dev_ifconf), on any socket. */
+const IF_REQS = new Set<number>([
+  IOCTL.SIOCGIFNAME, IOCTL.SIOCGIFINDEX, IOCTL.SIOCGIFCONF, IOCTL.SIOCGIFFLAGS, IOCTL.SIOCGIFADDR, IOCTL.SIOCGIFDSTADDR, IOCTL.SIOCGIFBRDADDR,
+  IOCTL.SIOCGIFNETMASK, IOCTL.SIOCGIFMTU, IOCTL.SIOCGIFHWADDR,
+]);
+/** The IPv4 address requests: devinet_ioctl's, which only an AF_INET socket reaches (others are ENOTTY). */
+const ADDR_REQS = new Set<number>([IOCTL.SIOCGIFADDR, IOCTL.SIOCGIFDSTADDR, IOCTL.SIOCGIFBRDADDR, IOCTL.SIOCGIFNETMASK]);
+
+/** The interfaces the socket's host has: the virtual host's lo and eth0, or under --net=real the machine's. */
+function ifacesOf(p: Process, s: Socket): NetIface[] {
+  return realNetOf(p) ? realIfaces() : s.host.ifaces();
+}
+
 /**
- * SIOCGIFNAME and SIOCGIFINDEX (dev_ifname, dev_ioctl) on any socket: a
- * struct ifreq (wasm32: 32 bytes, the name then the index) in and out. The
- * virtual host's interfaces, as IP_PKTINFO and the multicast options number
- * them: lo 1, eth0 2; anything else is ENODEV.
+ * The interface requests on a struct ifreq (wasm32: 32 bytes, the name,
+ * then at 16 the union: an index, flags, MTU or a sockaddr) or, for
+ * SIOCGIFCONF, a struct ifconf (ifc_len, then the ifc_buf pointer). As
+ * Linux: an unknown name is ENODEV, an address request on a socket other
+ * than AF_INET ENOTTY (before the name is looked at), on an interface
+ * without IPv4 address EADDRNOTAVAIL; each writes only its own field.
  */
-function ifreq(p: Process, req: number, arg: number): number {
+function ifreq(p: Process, s: Socket, req: number, arg: number): number {
   if (arg === 0) return E.EFAULT;
-  const r = p.mem.read(arg, IFREQ_SIZE);
+  const list = ifacesOf(p, s);
+  if (req === IOCTL.SIOCGIFCONF) return ifconf(p, list, arg);
   if (req === IOCTL.SIOCGIFNAME) {
-    const name = IFNAMES[p.mem.i32(arg + 16)];
-    if (!name) return E.ENODEV;
-    const b = new Uint8Array(16);
-    b.set(new TextEncoder().encode(name));
+    const it = list.find((x) => x.index === p.mem.i32(arg + 16));
+    if (!it) return E.ENODEV;
+    const b = new Uint8Array(IFNAMSIZ);
+    b.set(new TextEncoder().encode(it.name).subarray(0, IFNAMSIZ - 1));
     p.mem.write(arg, b);
     return 0;
   }
-  const end = r.subarray(0, 15).indexOf(0);
-  const name = new TextDecoder().decode(r.subarray(0, end < 0 ? 15 : end));
-  const index = IFNAMES.indexOf(name);
-  if (index < 1) return E.ENODEV;
-  p.mem.setI32(arg + 16, index);
+  const r = p.mem.read(arg, IFREQ_SIZE);
+  if (ADDR_REQS.has(req) && s.domain !== AF.AF_INET) return E.ENOTTY;
+  // The kernel ends the name at its 16th byte.
+  const end = r.subarray(0, IFNAMSIZ - 1).indexOf(0);
+  const name = new TextDecoder().decode(r.subarray(0, end < 0 ? IFNAMSIZ - 1 : end));
+  const it = list.find((x) => x.name === name);
+  if (!it) return E.ENODEV;
+  const u = arg + 16;
+  switch (req) {
+    case IOCTL.SIOCGIFINDEX: p.mem.setI32(u, it.index); return 0;
+    case IOCTL.SIOCGIFFLAGS: p.mem.setU16(u, it.flags & 0xffff); return 0;
+    case IOCTL.SIOCGIFMTU: p.mem.setI32(u, it.mtu); return 0;
+    case IOCTL.SIOCGIFHWADDR:
+      p.mem.setU16(u, it.hwType);
+      p.mem.write(u + 2, it.mac.subarray(0, 6));
+      return 0;
+  }
+  const a = it.v4[0];
+  if (!a) return E.EADDRNOTAVAIL;
+  // SIOCGIFDSTADDR: the peer of a point-to-point link, else the local address (ifa_address).
+  const ip = req === IOCTL.SIOCGIFNETMASK ? a.mask : req === IOCTL.SIOCGIFBRDADDR ? a.bcast : a.addr;
+  p.mem.write(u, sockaddrIn(ip));
   return 0;
 }
+
+/**
+ * SIOCGIFCONF (dev_ifconf, inet_gifconf): one struct ifreq per IPv4
+ * address, named after its interface, as many as ifc_len holds whole
+ * (a short or negative length gives 0 entries, no error); ifc_len becomes
+ * the bytes written. A NULL ifc_buf asks for the length all would take.
+ */
+function ifconf(p: Process, list: NetIface[], arg: number): number {
+  const len = p.mem.i32(arg);
+  const buf = p.mem.u32(arg + 4);
+  const entries = list.flatMap((it) => it.v4.map((a) => ({ name: it.name, ip: a.addr })));
+  if (buf === 0) {
+    p.mem.setI32(arg, entries.length * IFREQ_SIZE);
+    return 0;
+  }
+  const n = Math.min(entries.length, Math.max(0, Math.floor(len / IFREQ_SIZE)));
+  const out = new Uint8Array(n * IFREQ_SIZE);
+  entries.slice(0, n).forEach((e, k) => {
+    out.set(new TextEncoder().encode(e.name).subarray(0, IFNAMSIZ - 1), k * IFREQ_SIZE);
+    out.set(sockaddrIn(e.ip), k * IFREQ_SIZE + 16);
+  });
+  p.mem.write(buf, out);
+  p.mem.setI32(arg, out.length);
+  return 0;
+}
+
+/** A struct sockaddr_in: AF_INET, port 0, the address, zeros. */
+function sockaddrIn(ip: string): Uint8Array {
+  const b = new Uint8Array(16);
+  b[0] = AF.AF_INET;
+  b.set(ipBytes(ip), 4);
+  return b;
+}
 const IFREQ_SIZE = 32;
-/** Interface names by index. */
-const IFNAMES: string[] = [];
-for (const [name, i] of Object.entries(IFINDEX)) IFNAMES[i] = name;
+const IFNAMSIZ = 16;
 
 export const ioctlDef: SyscallDef = syscall('socklab', 'ioctl', { strace: 'ioctl', classes: ['desc'], params: ['fd:fd', 'request:ioctl_req', 'arg:ioctl_arg'] }, ioctl);

@@ -6,10 +6,12 @@
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
-import { canonIp, isLoopback, unmap, type InetAddr } from '../addr/address.js';
+import { canonIp, ipBytes, isLoopback, unmap, type InetAddr } from '../addr/address.js';
 import type { IpControl, Socket } from '../socket/socket.js';
 import { PacketCapture, PCAP } from './capture.js';
-import type { Network } from '../socket/network.js';
+import type { NetIface, Network } from '../socket/network.js';
+import { ARPHRD, IFF } from '../addr/constants.js';
+import { IFINDEX } from './multicast.js';
 import { sendPing, sendRaw } from './ip.js';
 import { sendUdp } from './udp.js';
 
@@ -42,10 +44,45 @@ export interface Host {
   nextEphemeral: number;
   /** Subnet broadcast address of each ipv4 address. */
   bcast4: string[];
+  /** Prefix length of each ipv4 address. */
+  prefix4: number[];
+  /** lo and eth0 (SocketHost.ifaces): see hostIfaces. */
+  ifaces(): NetIface[];
   /** The LAN segment the host is on (its one interface, eth0), if the scenario declares LANs. */
   lan?: string;
   /** Multicast groups joined on the host's interfaces, by "iface group": how many sockets hold each. */
   groups: Map<string, number>;
+}
+
+/**
+ * A virtual host's interfaces, the same on every run: lo (index 1, MTU
+ * 65536, 127.0.0.1/8 and ::1/128) and eth0 (index 2, MTU 1500, the
+ * scenario's addresses: IPv4 with their prefix lengths, IPv6 as /64),
+ * whose MAC is 02:00 (locally administered) then the host's first IPv4
+ * address, or the last 4 bytes of its first IPv6 one.
+ */
+function hostIfaces(this: Host): NetIface[] {
+  const mac = new Uint8Array(6);
+  mac[0] = 2;
+  if (this.v4[0]) mac.set(ipBytes(this.v4[0]), 2);
+  else if (this.v6[0]) mac.set(ipBytes(this.v6[0]).subarray(12), 2);
+  return [
+    {
+      name: 'lo', index: IFINDEX.lo, flags: IFF.IFF_UP | IFF.IFF_LOOPBACK | IFF.IFF_RUNNING, mtu: 65536, hwType: ARPHRD.ARPHRD_LOOPBACK, mac: new Uint8Array(6),
+      v4: [{ addr: '127.0.0.1', mask: '255.0.0.0', bcast: '0.0.0.0' }], v6: [{ addr: '::1', prefix: 128 }],
+    },
+    {
+      name: 'eth0', index: IFINDEX.eth0, flags: IFF.IFF_UP | IFF.IFF_BROADCAST | IFF.IFF_RUNNING | IFF.IFF_MULTICAST, mtu: 1500, hwType: ARPHRD.ARPHRD_ETHER, mac,
+      v4: this.v4.map((addr, k) => ({ addr, mask: prefixMask(this.prefix4[k] ?? 24), bcast: this.bcast4[k] ?? subnetBroadcast(addr, this.prefix4[k] ?? 24) })),
+      v6: this.v6.map((addr) => ({ addr, prefix: 64 })),
+    },
+  ];
+}
+
+/** The dotted netmask of an IPv4 prefix length. */
+function prefixMask(prefix: number): string {
+  const m = prefix <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefix, 32))) >>> 0;
+  return [24, 16, 8, 0].map((k) => (m >>> k) & 0xff).join('.');
 }
 
 /** The subnet broadcast address of an IPv4 address with a prefix length. */
@@ -145,9 +182,12 @@ export class VirtualNetwork implements Network {
         abstract: new Map(),
         nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW),
         bcast4: [],
+        prefix4: [],
         groups: new Map(),
+        ifaces: hostIfaces,
       };
-      host.bcast4 = host.v4.map((ip, k) => subnetBroadcast(ip, h.prefix4?.[k] ?? 24));
+      host.prefix4 = host.v4.map((_ip, k) => h.prefix4?.[k] ?? 24);
+      host.bcast4 = host.v4.map((ip, k) => subnetBroadcast(ip, host.prefix4[k]!));
       this.hosts.set(h.name, host);
       for (const ip of [...host.v4, ...host.v6]) this.byIp.set(ip, host);
     });
@@ -195,7 +235,7 @@ export class VirtualNetwork implements Network {
     if (!h) {
       // A process on a host the scenario did not declare gets one with the next free addresses.
       const i = this.hosts.size + 1;
-      h = { name, v4: [`10.0.0.${i}`], v6: [`fd00::${i.toString(16)}`], ports: new Map(), timeWait: new Map(), abstract: new Map(), nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW), bcast4: [`10.0.0.255`], groups: new Map() };
+      h = { name, v4: [`10.0.0.${i}`], v6: [`fd00::${i.toString(16)}`], ports: new Map(), timeWait: new Map(), abstract: new Map(), nextEphemeral: EPHEMERAL_LOW + this.rng.below(EPHEMERAL_HIGH - EPHEMERAL_LOW), bcast4: [`10.0.0.255`], prefix4: [24], groups: new Map(), ifaces: hostIfaces };
       this.hosts.set(name, h);
       for (const ip of [...h.v4, ...h.v6]) this.byIp.set(ip, h);
     }
