@@ -245,6 +245,8 @@ describe('faults at run time', () => {
     const dir = mkdtempSync(join(tmpdir(), 'socklab-ev-'));
     const f = join(dir, 'bad.yaml');
     writeFileSync(f, 'events:\n  - at: 1s\n    kill: nobody\nprocesses:\n  - { module: x.wasm, name: somebody }\n');
+    // The module is there (a missing one is said first, with its line): only the event is wrong.
+    writeFileSync(join(dir, 'x.wasm'), '');
     await expect(loadScenario(f)).rejects.toThrow(/bad\.yaml:3: no process named "nobody"/);
     rmSync(dir, { recursive: true, force: true });
   });
