@@ -452,6 +452,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb8_stdio', perProcess: true },
   // The client's select() times out at least once before each piece the servers send (more than once natively on a slow machine).
   { name: 'tb8_timeweb', perProcess: true, select: true, runs: true, clock: true },
+  // Round 11 (tests/c/tb11_*.c: the Linux man pages' EXAMPLES).
+  { name: 'tb11_gaiecho', perProcess: true },
+  { name: 'tb11_eventfd', perProcess: true, epoll: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
