@@ -455,6 +455,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Round 11 (tests/c/tb11_*.c: the Linux man pages' EXAMPLES).
   { name: 'tb11_gaiecho', perProcess: true },
   { name: 'tb11_eventfd', perProcess: true, epoll: true },
+  { name: 'tb11_forward', perProcess: true, select: true },
+  { name: 'tb11_scmrights', perProcess: true },
+  { name: 'tb11_timerfd', epoll: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

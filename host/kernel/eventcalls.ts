@@ -140,6 +140,8 @@ function timerfdOf(p: Process, fd: number): TimerFd {
 }
 
 function timerfdSettime(p: Process, fd: number, flags: number, newPtr: number, oldPtr: number): number {
+  // The syscall copies new_value in first (get_itimerspec64): NULL is EFAULT before anything else.
+  if (newPtr === 0) return E.EFAULT;
   p.mem.check(newPtr, 2 * TIMESPEC);
   if (oldPtr) p.mem.check(oldPtr, 2 * TIMESPEC);
   if (flags & ~(TFD.TFD_TIMER_ABSTIME | TFD.TFD_TIMER_CANCEL_ON_SET)) return E.EINVAL;

@@ -108,8 +108,11 @@ const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.r
 const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64']);
 /** strace prints " = " from this column on (its -a default). */
 const RESULT_COLUMN = 40;
-/** clockid_t names: WASI's clock ids are Linux's. */
-const CLOCK = { CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9 } as const;
+/** clockid_t names: WASI's clock ids are Linux's (strace's clocknames; another id prints as 0x2a with a CLOCK_??? comment). */
+const CLOCK = {
+  CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5,
+  CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_SGI_CYCLE: 10, CLOCK_TAI: 11,
+} as const;
 /** epoll and the event fds, Linux's values in strace's order. */
 const EPOLL_EVENTS: readonly [string, number][] = [
   ['EPOLLIN', 0x1], ['EPOLLPRI', 0x2], ['EPOLLOUT', 0x4], ['EPOLLERR', 0x8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20], ['EPOLLRDNORM', 0x40],
@@ -345,8 +348,8 @@ const B = {
   zeroTail: SPACES.map((sp) => ascii(`)${sp}= 0 <0.000000>`)), retZeroLine: ascii('],"ret":"0"}'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
-const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
-const CLOCK_BYTES_J = Array.from({ length: 10 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
+const CLOCK_BYTES = Array.from({ length: 12 }, (_, v) => ascii(nameOf(CLOCK, v)));
+const CLOCK_BYTES_J = Array.from({ length: 12 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
 /** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
 function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Chunk; json: Chunk } {
   let nb = sh.named;
@@ -892,7 +895,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${fds.filter((fd) => fd < nfds).sort((a, b) => a - b).map((fd) => fdText(p, fd)).join(' ')}]`;
         }
         case 'timeval': return v ? `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}` : 'NULL';
-        case 'clockid': return nameOf(CLOCK, v);
+        case 'clockid': return xvalName(CLOCK, v, 'CLOCK_???');
         case 'timespec_out': return ok && v ? timespecAt(mem, v) : hexp(v);
         case 'subscriptions': {
           const sl = sleepOf(p, def, args);
