@@ -458,6 +458,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb11_forward', perProcess: true, select: true },
   { name: 'tb11_scmrights', perProcess: true },
   { name: 'tb11_timerfd', epoll: true },
+  { name: 'tb11_pollpipe' },
+  { name: 'tb11_unixbind', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
