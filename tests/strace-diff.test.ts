@@ -11,7 +11,7 @@ import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 /** Calls compared: the filter's calls (no library calls; the dynamic loader's close()s are left out below). */
-const CALLS = /^(socket|socketpair|bind|listen|accept4?|connect|sendto|recvfrom|sendmsg|recvmsg|shutdown|getsockname|getpeername|setsockopt|getsockopt|poll|select|fcntl|close)\(/;
+const CALLS = /^(socket|socketpair|bind|listen|accept4?|connect|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|shutdown|getsockname|getpeername|setsockopt|getsockopt|poll|select|fcntl|close)\(/;
 
 /**
  * -yy's decorations, `3<TCP:[127.0.0.1:50900->127.0.0.1:7000]>`,
@@ -460,6 +460,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb11_timerfd', epoll: true },
   { name: 'tb11_pollpipe' },
   { name: 'tb11_unixbind', perProcess: true },
+  { name: 'tb11_mmsg', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

@@ -40,6 +40,8 @@ export type ParamKind =
   | 'sockaddr' | 'sockaddr_out' | 'socklen_inout'
   /** struct msghdr sent (sendmsg) or filled (recvmsg). */
   | 'msghdr' | 'msghdr_out'
+  /** sendmmsg's struct mmsghdr array (its count: the next argument; msg_len shown for those sent) and recvmmsg's (as many as received); recvmmsg's timeout (shown as it was on entry, the time left with the result). */
+  | 'mmsghdr' | 'mmsghdr_out' | 'mmsg_timeout'
   /** setsockopt/getsockopt: SOL_*, the option's name for that level, its value read or written. */
   | 'sockopt_level' | 'sockopt_name' | 'sockopt_val' | 'sockopt_val_out'
   /** poll's pollfd array (revents shown with the result), select's fd sets (wasi-libc layout) and timeval. */
@@ -91,7 +93,7 @@ export const narrowsI64 = (d: Pick<SyscallDef, 'fast' | 'params'>): boolean => d
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
-  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
+  'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
 ]);
 

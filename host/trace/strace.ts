@@ -387,7 +387,7 @@ function shapeOf(def: SyscallDef): CallShape {
   sh = {
     index,
     split: firstOut < 0 ? def.params.length : firstOut,
-    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out'),
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'mmsg_timeout'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
@@ -698,6 +698,22 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
     return `{msg_name=${nameText}, msg_namelen=${nl}, msg_iov=${iovText(p, iov, iovlen, limit)}, msg_iovlen=${iovlen}, ${ctl}msg_controllen=${controllen}, msg_flags=${written ? flagNames(MSG, flags) : flags}}`;
   };
+  /**
+   * A struct mmsghdr array (wasm32: a msghdr, then msg_len; 32 bytes each), as strace's decode_mmsgvec prints it:
+   * `count` entries (at most -s of them), msg_len for the first `withLen`; a received one's data up to its msg_len.
+   */
+  const mmsgText = (p: Process, v: number, count: number, withLen: number, received: boolean): string => {
+    if (!v) return 'NULL';
+    const parts: string[] = [];
+    const shown = Math.min(count, max);
+    for (let k = 0; k < shown; k++) {
+      const at = v + k * 32;
+      const len = p.mem.u32(at + 28);
+      parts.push(`{msg_hdr=${msghdrText(p, at, received ? len : Infinity, undefined, received)}${k < withLen ? `, msg_len=${len}` : ''}}`);
+    }
+    if (count > shown) parts.push('...');
+    return `[${parts.join(', ')}]`;
+  };
   const fdsetText = (p: Process, v: number): string => {
     if (!v) return 'NULL';
     const n = Math.min(p.mem.u32(v), 1024);
@@ -855,6 +871,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;
         }
         case 'msghdr': return v ? msghdrText(p, v, Infinity) : 'NULL';
+        case 'mmsghdr': return mmsgText(p, v, next >>> 0, ok ? n : 0, false);
+        case 'mmsghdr_out': return ok ? mmsgText(p, v, n, n, true) : hexp(v);
+        case 'mmsg_timeout': {
+          const nsec = entry?.before.get(-1 - i);
+          return !v ? 'NULL' : before !== undefined && nsec !== undefined ? `{tv_sec=${before}, tv_nsec=${nsec}}` : hexp(v);
+        }
         // A failed recvmsg: strace shows what it read on entering, the name's length (fetch_msghdr_namelen).
         case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : before !== undefined ? `{msg_namelen=${before}}` : hexp(v);
         case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
@@ -1019,6 +1041,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (rev) parts.push(`{fd=${mem.i32(ptr + k * 8)}, revents=${flagNames(POLL, rev)}}`);
         }
         return { text: `${text} ([${parts.join(', ')}]${leftText(p, def, args)})`, n };
+      }
+      // recvmmsg (strace's SYS_FUNC(recvmmsg)): none received is "Timeout"; else the time left in the timeout given.
+      const mi = kindIndex(def, 'mmsg_timeout');
+      if (mi >= 0) {
+        if (n === 0) return { text: `${text} (Timeout)`, n };
+        const ts = args[mi] as number;
+        return { text: ts ? `${text} (left {tv_sec=${mem.i64(ts)}, tv_nsec=${mem.i32(ts + 8)}})` : text, n };
       }
       const si = kindIndex(def, 'fdset');
       if (si >= 0) {
@@ -1908,6 +1937,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           try {
             if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
             if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
+            // recvmmsg writes the time left over its timeout: strace prints the timeout it read on entering.
+            if (x.kind === 'mmsg_timeout' && v) {
+              before.set(i, Number(p.mem.i64(v)));
+              before.set(-1 - i, p.mem.i32(v + 8));
+            }
           } catch {
             /* a bad pointer: the call fails with EFAULT */
           }
@@ -2104,7 +2138,7 @@ const RESTART_TEXT = new Map<number, { name: string; text: string }>(Object.entr
 const SIGRETURN_DEF: SyscallDef = { module: 'socklab', name: 'rt_sigreturn', strace: 'rt_sigreturn', classes: ['signal'], params: [], mayBlock: false, handler: () => 0 };
 /** x86_64 syscall numbers: what rt_sigreturn returns to a call the kernel restarts (strace shows it). */
 const X86_64_NR: Readonly<Record<string, number>> = {
-  read: 0, write: 1, readv: 19, writev: 20, accept: 43, accept4: 288, connect: 42, sendto: 44, recvfrom: 45, sendmsg: 46, recvmsg: 47, wait4: 61, flock: 73, fsync: 74, openat: 257,
+  read: 0, write: 1, readv: 19, writev: 20, accept: 43, accept4: 288, connect: 42, sendto: 44, recvfrom: 45, sendmsg: 46, recvmsg: 47, sendmmsg: 307, recvmmsg: 299, wait4: 61, flock: 73, fsync: 74, openat: 257,
 };
 
 /** A sigset as strace prints it: [INT TERM], or ~[...] for the complement of a set with more than half the signals. */
