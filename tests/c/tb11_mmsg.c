@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -142,6 +143,26 @@ int main(void) {
   receive(rfd, VLEN, MSG_WAITFORONE, NULL, "MSG_WAITFORONE");
   int st;
   waitpid(pid, &st, 0);
+  /* A receive timeout (SO_RCVTIMEO) ends the wait for the second of two: the one received is the result. */
+  struct timeval tv = {.tv_sec = 0, .tv_usec = 50000};
+  setsockopt(rfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  int s2 = socket(AF_INET, SOCK_DGRAM, 0);
+  sendto(s2, "five", 4, 0, (struct sockaddr *)&addr, sizeof addr);
+  receive(rfd, 3, 0, NULL, "SO_RCVTIMEO");
+  /* The pending error a datagram's ICMP port unreachable left (sock_error) comes first, and only once:
+   * a port nobody has any more (bound, read back, closed). */
+  struct sockaddr_in nobody = addr;
+  nobody.sin_port = 0;
+  int s3 = socket(AF_INET, SOCK_DGRAM, 0);
+  bind(s3, (struct sockaddr *)&nobody, sizeof nobody);
+  alen = sizeof nobody;
+  getsockname(s3, (struct sockaddr *)&nobody, &alen);
+  close(s3);
+  connect(s2, (struct sockaddr *)&nobody, sizeof nobody);
+  send(s2, "x", 1, 0);
+  receive(s2, VLEN, MSG_DONTWAIT, NULL, "after ICMP");
+  receive(s2, VLEN, MSG_DONTWAIT, NULL, "again");
+  close(s2);
   struct timespec bad = {.tv_sec = 0, .tv_nsec = 1000000000};
   receive(rfd, VLEN, MSG_DONTWAIT, &bad, "tv_nsec 1e9");
   close(rfd);
