@@ -461,6 +461,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb11_pollpipe' },
   { name: 'tb11_unixbind', perProcess: true },
   { name: 'tb11_mmsg', perProcess: true },
+  { name: 'tb11_signalfd', perProcess: true, epoll: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
@@ -474,8 +475,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
 const PPOLL_CALLS = ['ppoll', 'pselect6'];
 
-/** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64). */
-const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime'];
+/** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64, signalfd() is signalfd4). */
+const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime', 'signalfd4'];
 
 /** This file's native builds and runs, removed at the end. */
 const work = tempDir('socklab-sdiff-');

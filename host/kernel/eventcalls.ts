@@ -12,6 +12,7 @@ import { TFD, TIMERFD_CLOCKS, TimerFd } from './timerfd.js';
 import { FileType, type OpenFile } from './file.js';
 import { waitWithSigmask, type Sleep } from './sigcalls.js';
 import { readTimespec, timespecTimeout, TIMESPEC } from './timespec.js';
+import { signalfdSyscalls } from './signalfd.js';
 
 /** struct epoll_event as x86-64 packs it: u32 events; u64 data (12 bytes). */
 export const EPOLL_EVENT_SIZE = 12;
@@ -184,4 +185,5 @@ export const eventSyscalls: readonly SyscallDef[] = [
   syscall(S, 'timerfd_create', { strace: 'timerfd_create', classes: ['desc'], params: ['clockid:clockid', 'flags:tfd_flags', 'fd:ret_fd'] }, timerfdCreate),
   syscall(S, 'timerfd_settime', { strace: 'timerfd_settime', classes: ['desc'], params: ['fd:fd', 'flags:tfd_settime_flags', 'new:itimerspec', 'old:itimerspec_out'] }, timerfdSettime),
   syscall(S, 'timerfd_gettime', { strace: 'timerfd_gettime', classes: ['desc'], params: ['fd:fd', 'curr:itimerspec_out'] }, timerfdGettime),
+  ...signalfdSyscalls,
 ];

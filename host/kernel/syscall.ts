@@ -70,6 +70,8 @@ export type ParamKind =
   | 'epoll_flags' | 'epoll_op' | 'epoll_event' | 'epoll_events_out' | 'sigset'
   /** eventfd2's EFD_*, timerfd_create's TFD_*, timerfd_settime's TFD_TIMER_*, a struct itimerspec read or written. */
   | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
+  /** signalfd4's SFD_* flags. */
+  | 'sfd_flags'
   /** clock_nanosleep: TIMER_ABSTIME or 0, a struct timespec read, the time left it writes when interrupted (printed then, else as a pointer). */
   | 'timer_flags' | 'timespec' | 'timespec_rem'
   /** ppoll's sigset_t pointer (shown as an address unless the next argument, its size, is 8); pselect6's {sigmask, sigsetsize} pair. */

@@ -131,6 +131,7 @@ const epollEvents = (v: number): string => {
 const IOC_DIRS = { _IOC_READ: 2, _IOC_WRITE: 1 } as const;
 const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
+const SFD_FLAGS = { SFD_CLOEXEC: 0x80000, SFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
 const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
 /** strace decodes timerfd_create's and timerfd_settime's flags with one table: timerfd_create(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME). */
@@ -361,7 +362,7 @@ function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: strin
 /** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
 const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
-  'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
+  'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
   'itimer_which', 'timer_flags', 'sigpipe_disp',
 ]);
@@ -824,6 +825,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${parts.join(', ')}${n > 64 ? ', ...' : ''}]`;
         }
         case 'efd_flags': return flagNames(EFD_FLAGS, v, 'EFD_???');
+        case 'sfd_flags': return flagNames(SFD_FLAGS, v, 'SFD_???');
         case 'tfd_flags': case 'tfd_settime_flags': return flagNames(TFD_ALL, v, 'TFD_???');
         case 'itimerspec': return v ? itimerspecAt(mem, v) : 'NULL';
         case 'itimerspec_out': return ok && v ? itimerspecAt(mem, v) : v ? hexp(v) : 'NULL';
@@ -1406,7 +1408,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           generic: false,
           gen: 'timespec',
         };
-      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
+      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'sfd_flags': case 'tfd_flags':
       case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
       case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
         // The text of these is a function of the value alone (arg() reads nothing else): each value's bytes are made once.

@@ -51,6 +51,7 @@ SOCKLAB_IMPORT(eventfd2) int __socklab_eventfd2(unsigned int, int, int *);
 SOCKLAB_IMPORT(timerfd_create) int __socklab_timerfd_create(int, int, int *);
 SOCKLAB_IMPORT(timerfd_settime) int __socklab_timerfd_settime(int, int, const void *, void *);
 SOCKLAB_IMPORT(timerfd_gettime) int __socklab_timerfd_gettime(int, void *);
+SOCKLAB_IMPORT(signalfd4) int __socklab_signalfd4(int, const void *, unsigned int, int, int *);
 SOCKLAB_IMPORT(ioctl) int __socklab_ioctl(int, int, void *);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */
