@@ -11,7 +11,7 @@ import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 /** Calls compared: the filter's calls (no library calls; the dynamic loader's close()s are left out below). */
-const CALLS = /^(socket|socketpair|bind|listen|accept4?|connect|sendto|recvfrom|sendmsg|recvmsg|shutdown|getsockname|getpeername|setsockopt|getsockopt|poll|select|fcntl|close)\(/;
+const CALLS = /^(socket|socketpair|bind|listen|accept4?|connect|sendto|recvfrom|sendmsg|recvmsg|sendmmsg|recvmmsg|shutdown|getsockname|getpeername|setsockopt|getsockopt|poll|select|fcntl|close)\(/;
 
 /**
  * -yy's decorations, `3<TCP:[127.0.0.1:50900->127.0.0.1:7000]>`,
@@ -455,6 +455,16 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb8_stdio', perProcess: true },
   // The client's select() times out at least once before each piece the servers send (more than once natively on a slow machine).
   { name: 'tb8_timeweb', perProcess: true, select: true, runs: true, clock: true },
+  // Round 11 (tests/c/tb11_*.c: the Linux man pages' EXAMPLES).
+  { name: 'tb11_gaiecho', perProcess: true },
+  { name: 'tb11_eventfd', perProcess: true, epoll: true },
+  { name: 'tb11_forward', perProcess: true, select: true },
+  { name: 'tb11_scmrights', perProcess: true },
+  { name: 'tb11_timerfd', epoll: true },
+  { name: 'tb11_pollpipe' },
+  { name: 'tb11_unixbind', perProcess: true },
+  { name: 'tb11_mmsg', perProcess: true },
+  { name: 'tb11_signalfd', perProcess: true, epoll: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
@@ -468,8 +478,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
 /** ppoll and pselect6 (strace's filter names them apart from poll and select). */
 const PPOLL_CALLS = ['ppoll', 'pselect6'];
 
-/** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64). */
-const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime'];
+/** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64, signalfd() is signalfd4). */
+const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime', 'signalfd4'];
 
 /** This file's native builds and runs, removed at the end. */
 const work = tempDir('socklab-sdiff-');

@@ -12,6 +12,7 @@ import { TFD, TIMERFD_CLOCKS, TimerFd } from './timerfd.js';
 import { FileType, type OpenFile } from './file.js';
 import { waitWithSigmask, type Sleep } from './sigcalls.js';
 import { readTimespec, timespecTimeout, TIMESPEC } from './timespec.js';
+import { signalfdSyscalls } from './signalfd.js';
 
 /** struct epoll_event as x86-64 packs it: u32 events; u64 data (12 bytes). */
 export const EPOLL_EVENT_SIZE = 12;
@@ -140,6 +141,8 @@ function timerfdOf(p: Process, fd: number): TimerFd {
 }
 
 function timerfdSettime(p: Process, fd: number, flags: number, newPtr: number, oldPtr: number): number {
+  // The syscall copies new_value in first (get_itimerspec64): NULL is EFAULT before anything else.
+  if (newPtr === 0) return E.EFAULT;
   p.mem.check(newPtr, 2 * TIMESPEC);
   if (oldPtr) p.mem.check(oldPtr, 2 * TIMESPEC);
   if (flags & ~(TFD.TFD_TIMER_ABSTIME | TFD.TFD_TIMER_CANCEL_ON_SET)) return E.EINVAL;
@@ -182,4 +185,5 @@ export const eventSyscalls: readonly SyscallDef[] = [
   syscall(S, 'timerfd_create', { strace: 'timerfd_create', classes: ['desc'], params: ['clockid:clockid', 'flags:tfd_flags', 'fd:ret_fd'] }, timerfdCreate),
   syscall(S, 'timerfd_settime', { strace: 'timerfd_settime', classes: ['desc'], params: ['fd:fd', 'flags:tfd_settime_flags', 'new:itimerspec', 'old:itimerspec_out'] }, timerfdSettime),
   syscall(S, 'timerfd_gettime', { strace: 'timerfd_gettime', classes: ['desc'], params: ['fd:fd', 'curr:itimerspec_out'] }, timerfdGettime),
+  ...signalfdSyscalls,
 ];

@@ -469,6 +469,7 @@ export class Process implements Waiter {
     // A module without the SDK's trampoline only said it handles the signal (the old sigaction import): nothing to run.
     if (noHandler && s.disposition(sig) === 'handler') return;
     if (!s.pending.has(sig)) s.pending.set(sig, info);
+    s.signalfdWait?.wake();
     if (!blocked) this.interruptIfDeliverable();
   }
 

@@ -5,6 +5,7 @@ import { syscall, type SyscallDef } from './syscall.js';
 import { Slot } from './slots.js';
 import type { Process } from './process.js';
 import type { OpenFile } from './file.js';
+import type { WaitQueue } from './wait.js';
 
 export const SIGNALS = {
   SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8,
@@ -163,6 +164,8 @@ export class SignalState {
   mask = 0n;
   /** Pending signals, by number, with the siginfo of the first instance. */
   readonly pending = new Map<number, SigInfo>();
+  /** Woken when a signal becomes pending: the process's signalfd readers and pollers (signalfd.ts; made by the first). */
+  signalfdWait: WaitQueue | undefined;
   /** ITIMER_REAL: the timer id, when it expires (absolute ns), its interval (ns, 0: one-shot). */
   itimer: { id: number; at: number; interval: number } | undefined;
 

@@ -40,6 +40,8 @@ export type ParamKind =
   | 'sockaddr' | 'sockaddr_out' | 'socklen_inout'
   /** struct msghdr sent (sendmsg) or filled (recvmsg). */
   | 'msghdr' | 'msghdr_out'
+  /** sendmmsg's struct mmsghdr array (its count: the next argument; msg_len shown for those sent) and recvmmsg's (as many as received); recvmmsg's timeout (shown as it was on entry, the time left with the result). */
+  | 'mmsghdr' | 'mmsghdr_out' | 'mmsg_timeout'
   /** setsockopt/getsockopt: SOL_*, the option's name for that level, its value read or written. */
   | 'sockopt_level' | 'sockopt_name' | 'sockopt_val' | 'sockopt_val_out'
   /** poll's pollfd array (revents shown with the result), select's fd sets (wasi-libc layout) and timeval. */
@@ -68,6 +70,8 @@ export type ParamKind =
   | 'epoll_flags' | 'epoll_op' | 'epoll_event' | 'epoll_events_out' | 'sigset'
   /** eventfd2's EFD_*, timerfd_create's TFD_*, timerfd_settime's TFD_TIMER_*, a struct itimerspec read or written. */
   | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
+  /** signalfd4's SFD_* flags. */
+  | 'sfd_flags'
   /** clock_nanosleep: TIMER_ABSTIME or 0, a struct timespec read, the time left it writes when interrupted (printed then, else as a pointer). */
   | 'timer_flags' | 'timespec' | 'timespec_rem'
   /** ppoll's sigset_t pointer (shown as an address unless the next argument, its size, is 8); pselect6's {sigmask, sigsetsize} pair. */
@@ -91,7 +95,7 @@ export const narrowsI64 = (d: Pick<SyscallDef, 'fast' | 'params'>): boolean => d
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
-  'msghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
+  'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
 ]);
 

@@ -108,8 +108,11 @@ const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.r
 const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64']);
 /** strace prints " = " from this column on (its -a default). */
 const RESULT_COLUMN = 40;
-/** clockid_t names: WASI's clock ids are Linux's. */
-const CLOCK = { CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9 } as const;
+/** clockid_t names: WASI's clock ids are Linux's (strace's clocknames; another id prints as 0x2a with a CLOCK_??? comment). */
+const CLOCK = {
+  CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5,
+  CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_SGI_CYCLE: 10, CLOCK_TAI: 11,
+} as const;
 /** epoll and the event fds, Linux's values in strace's order. */
 const EPOLL_EVENTS: readonly [string, number][] = [
   ['EPOLLIN', 0x1], ['EPOLLPRI', 0x2], ['EPOLLOUT', 0x4], ['EPOLLERR', 0x8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20], ['EPOLLRDNORM', 0x40],
@@ -128,6 +131,7 @@ const epollEvents = (v: number): string => {
 const IOC_DIRS = { _IOC_READ: 2, _IOC_WRITE: 1 } as const;
 const EPOLL_OPS: Readonly<Record<string, number>> = { EPOLL_CTL_ADD: 1, EPOLL_CTL_DEL: 2, EPOLL_CTL_MOD: 3 };
 const EFD_FLAGS = { EFD_SEMAPHORE: 1, EFD_CLOEXEC: 0x80000, EFD_NONBLOCK: 0x800 } as const;
+const SFD_FLAGS = { SFD_CLOEXEC: 0x80000, SFD_NONBLOCK: 0x800 } as const;
 const TFD_FLAGS = { TFD_CLOEXEC: 0x80000, TFD_NONBLOCK: 0x800 } as const;
 const TFD_SETTIME = { TFD_TIMER_ABSTIME: 1, TFD_TIMER_CANCEL_ON_SET: 2 } as const;
 /** strace decodes timerfd_create's and timerfd_settime's flags with one table: timerfd_create(CLOCK_MONOTONIC, TFD_TIMER_ABSTIME). */
@@ -400,8 +404,8 @@ const B = {
   zeroTail: SPACES.map((sp) => ascii(`)${sp}= 0 <0.000000>`)), retZeroLine: ascii('],"ret":"0"}'),
 };
 /** clockid_t names by id (a number for the ids between): what arg() prints, as bytes, plain and as a JSON string. */
-const CLOCK_BYTES = Array.from({ length: 10 }, (_, v) => ascii(nameOf(CLOCK, v)));
-const CLOCK_BYTES_J = Array.from({ length: 10 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
+const CLOCK_BYTES = Array.from({ length: 12 }, (_, v) => ascii(nameOf(CLOCK, v)));
+const CLOCK_BYTES_J = Array.from({ length: 12 }, (_, v) => ascii(JSON.stringify(nameOf(CLOCK, v))));
 /** The call's name in bytes, as text ("name(") and as JSONL's fields from "call" on. */
 function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: string; text: Chunk; json: Chunk } {
   let nb = sh.named;
@@ -413,7 +417,7 @@ function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: strin
 /** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
 const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
-  'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
+  'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
   'itimer_which', 'timer_flags', 'sigpipe_disp',
 ]);
@@ -439,7 +443,7 @@ function shapeOf(def: SyscallDef): CallShape {
   sh = {
     index,
     split: firstOut < 0 ? def.params.length : firstOut,
-    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg'),
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg' || x.kind === 'mmsg_timeout'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
@@ -750,6 +754,22 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     }
     return `{msg_name=${nameText}, msg_namelen=${nl}, msg_iov=${iovText(p, iov, iovlen, limit)}, msg_iovlen=${iovlen}, ${ctl}msg_controllen=${controllen}, msg_flags=${written ? flagNames(MSG, flags) : flags}}`;
   };
+  /**
+   * A struct mmsghdr array (wasm32: a msghdr, then msg_len; 32 bytes each), as strace's decode_mmsgvec prints it:
+   * `count` entries (at most -s of them), msg_len for the first `withLen`; a received one's data up to its msg_len.
+   */
+  const mmsgText = (p: Process, v: number, count: number, withLen: number, received: boolean): string => {
+    if (!v) return 'NULL';
+    const parts: string[] = [];
+    const shown = Math.min(count, max);
+    for (let k = 0; k < shown; k++) {
+      const at = v + k * 32;
+      const len = p.mem.u32(at + 28);
+      parts.push(`{msg_hdr=${msghdrText(p, at, received ? len : Infinity, undefined, received)}${k < withLen ? `, msg_len=${len}` : ''}}`);
+    }
+    if (count > shown) parts.push('...');
+    return `[${parts.join(', ')}]`;
+  };
   const fdsetText = (p: Process, v: number): string => {
     if (!v) return 'NULL';
     const n = Math.min(p.mem.u32(v), 1024);
@@ -855,6 +875,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${parts.join(', ')}${n > 64 ? ', ...' : ''}]`;
         }
         case 'efd_flags': return flagNames(EFD_FLAGS, v, 'EFD_???');
+        case 'sfd_flags': return flagNames(SFD_FLAGS, v, 'SFD_???');
         case 'tfd_flags': case 'tfd_settime_flags': return flagNames(TFD_ALL, v, 'TFD_???');
         case 'itimerspec': return v ? itimerspecAt(mem, v) : 'NULL';
         case 'itimerspec_out': return ok && v ? itimerspecAt(mem, v) : v ? hexp(v) : 'NULL';
@@ -902,6 +923,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return !ok || was === now ? `[${ok ? now : was}]` : `[${was} => ${now}]`;
         }
         case 'msghdr': return v ? msghdrText(p, v, Infinity) : 'NULL';
+        case 'mmsghdr': return mmsgText(p, v, next >>> 0, ok ? n : 0, false);
+        case 'mmsghdr_out': return ok ? mmsgText(p, v, n, n, true) : hexp(v);
+        case 'mmsg_timeout': {
+          const nsec = entry?.before.get(-1 - i);
+          return !v ? 'NULL' : before !== undefined && nsec !== undefined ? `{tv_sec=${before}, tv_nsec=${nsec}}` : hexp(v);
+        }
         // A failed recvmsg: strace shows what it read on entering, the name's length (fetch_msghdr_namelen).
         case 'msghdr_out': return ok && v ? msghdrText(p, v, n, before, true) : before !== undefined ? `{msg_namelen=${before}}` : hexp(v);
         case 'sockopt_level': return nameOf(SOL, v) !== String(v) ? nameOf(SOL, v) : `0x${(v >>> 0).toString(16)} /* SOL_?? */`;
@@ -942,7 +969,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return `[${fds.filter((fd) => fd < nfds).sort((a, b) => a - b).map((fd) => fdText(p, fd)).join(' ')}]`;
         }
         case 'timeval': return v ? `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}` : 'NULL';
-        case 'clockid': return nameOf(CLOCK, v);
+        case 'clockid': return xvalName(CLOCK, v, 'CLOCK_???');
         case 'timespec_out': return ok && v ? timespecAt(mem, v) : hexp(v);
         case 'subscriptions': {
           const sl = sleepOf(p, def, args);
@@ -1066,6 +1093,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           if (rev) parts.push(`{fd=${mem.i32(ptr + k * 8)}, revents=${flagNames(POLL, rev)}}`);
         }
         return { text: `${text} ([${parts.join(', ')}]${leftText(p, def, args)})`, n };
+      }
+      // recvmmsg (strace's SYS_FUNC(recvmmsg)): none received is "Timeout"; else the time left in the timeout given.
+      const mi = kindIndex(def, 'mmsg_timeout');
+      if (mi >= 0) {
+        if (n === 0) return { text: `${text} (Timeout)`, n };
+        const ts = args[mi] as number;
+        return { text: ts ? `${text} (left {tv_sec=${mem.i64(ts)}, tv_nsec=${mem.i32(ts + 8)}})` : text, n };
       }
       const si = kindIndex(def, 'fdset');
       if (si >= 0) {
@@ -1424,7 +1458,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           generic: false,
           gen: 'timespec',
         };
-      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'tfd_flags':
+      case 'flags': case 'wait_options': case 'o_flags': case 'fcntl_cmd': case 'ioctl_req': case 'epoll_flags': case 'epoll_op': case 'efd_flags': case 'sfd_flags': case 'tfd_flags':
       case 'tfd_settime_flags': case 'family': case 'socktype': case 'accept_flags': case 'msg_flags': case 'shut_how': case 'sockopt_level': case 'clockid':
       case 'fcntl_setfl': case 'fcntl_getfl': case 'ni_flags': case 'signo': case 'sigmask_how': case 'itimer_which': case 'timer_flags': case 'sigpipe_disp': {
         // The text of these is a function of the value alone (arg() reads nothing else): each value's bytes are made once.
@@ -1957,6 +1991,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
             if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
             // SIOCGIFCONF's ifc_len in and out: {ifc_len=3200 => 64, ...}.
             if (x.kind === 'ioctl_arg' && v && (args[i - 1] as number) >>> 0 === IOCTL.SIOCGIFCONF) before.set(i, p.mem.i32(v));
+            // recvmmsg writes the time left over its timeout: strace prints the timeout it read on entering.
+            if (x.kind === 'mmsg_timeout' && v) {
+              before.set(i, Number(p.mem.i64(v)));
+              before.set(-1 - i, p.mem.i32(v + 8));
+            }
           } catch {
             /* a bad pointer: the call fails with EFAULT */
           }
@@ -2153,7 +2192,7 @@ const RESTART_TEXT = new Map<number, { name: string; text: string }>(Object.entr
 const SIGRETURN_DEF: SyscallDef = { module: 'socklab', name: 'rt_sigreturn', strace: 'rt_sigreturn', classes: ['signal'], params: [], mayBlock: false, handler: () => 0 };
 /** x86_64 syscall numbers: what rt_sigreturn returns to a call the kernel restarts (strace shows it). */
 const X86_64_NR: Readonly<Record<string, number>> = {
-  read: 0, write: 1, readv: 19, writev: 20, accept: 43, accept4: 288, connect: 42, sendto: 44, recvfrom: 45, sendmsg: 46, recvmsg: 47, wait4: 61, flock: 73, fsync: 74, openat: 257,
+  read: 0, write: 1, readv: 19, writev: 20, accept: 43, accept4: 288, connect: 42, sendto: 44, recvfrom: 45, sendmsg: 46, recvmsg: 47, sendmmsg: 307, recvmmsg: 299, wait4: 61, flock: 73, fsync: 74, openat: 257,
 };
 
 /** A sigset as strace prints it: [INT TERM], or ~[...] for the complement of a set with more than half the signals. */

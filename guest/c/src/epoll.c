@@ -1,4 +1,4 @@
-/* epoll, eventfd and timerfd over socklab's host calls (docs/abi.md,
+/* epoll, eventfd, timerfd and signalfd over socklab's host calls (docs/abi.md,
  * "Event loops"). Flags are Linux's values in the SDK's headers, so they go
  * to the host unchanged. */
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
+#include <sys/signalfd.h>
 #include "socklab_imports.h"
 
 static int fd_result(int err, int fd) {
@@ -91,3 +92,10 @@ int timerfd_settime(int fd, int flags, const struct itimerspec *new_value, struc
 int timerfd_gettime(int fd, struct itimerspec *curr_value) {
   return __socklab_ret(__socklab_timerfd_gettime(fd, curr_value));
 }
+
+int signalfd(int fd, const sigset_t *mask, int flags) {
+  int nfd;
+  int err = __socklab_signalfd4(fd, mask, sizeof(sigset_t), flags, &nfd);
+  return fd_result(err, nfd);
+}
+_Static_assert(sizeof(struct signalfd_siginfo) == 128, "struct signalfd_siginfo is 128 bytes, as the host writes it");

@@ -52,6 +52,16 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
   int e = __socklab_recvmsg(fd, m, flags, &n);
   return e ? __socklab_ret(e) : (ssize_t)n;
 }
+int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags) {
+  int n;
+  int e = __socklab_sendmmsg(fd, v, vlen, flags, &n);
+  return e ? __socklab_ret(e) : n;
+}
+int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags, struct timespec *timeout) {
+  int n;
+  int e = __socklab_recvmmsg(fd, v, vlen, flags, timeout, &n);
+  return e ? __socklab_ret(e) : n;
+}
 int shutdown(int fd, int how) { return __socklab_ret(__socklab_shutdown(fd, how)); }
 int sockatmark(int fd) {
   int v = 0;

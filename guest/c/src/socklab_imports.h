@@ -17,6 +17,8 @@ SOCKLAB_IMPORT(sendto) int __socklab_sendto(int, const void *, size_t, int, cons
 SOCKLAB_IMPORT(recvfrom) int __socklab_recvfrom(int, void *, size_t, int, void *, socklen_t *, size_t *);
 SOCKLAB_IMPORT(sendmsg) int __socklab_sendmsg(int, const struct msghdr *, int, size_t *);
 SOCKLAB_IMPORT(recvmsg) int __socklab_recvmsg(int, struct msghdr *, int, size_t *);
+SOCKLAB_IMPORT(sendmmsg) int __socklab_sendmmsg(int, struct mmsghdr *, unsigned int, int, int *);
+SOCKLAB_IMPORT(recvmmsg) int __socklab_recvmmsg(int, struct mmsghdr *, unsigned int, int, void *, int *);
 SOCKLAB_IMPORT(shutdown) int __socklab_shutdown(int, int);
 SOCKLAB_IMPORT(getsockname) int __socklab_getsockname(int, void *, socklen_t *);
 SOCKLAB_IMPORT(getpeername) int __socklab_getpeername(int, void *, socklen_t *);
@@ -49,6 +51,7 @@ SOCKLAB_IMPORT(eventfd2) int __socklab_eventfd2(unsigned int, int, int *);
 SOCKLAB_IMPORT(timerfd_create) int __socklab_timerfd_create(int, int, int *);
 SOCKLAB_IMPORT(timerfd_settime) int __socklab_timerfd_settime(int, int, const void *, void *);
 SOCKLAB_IMPORT(timerfd_gettime) int __socklab_timerfd_gettime(int, void *);
+SOCKLAB_IMPORT(signalfd4) int __socklab_signalfd4(int, const void *, unsigned int, int, int *);
 SOCKLAB_IMPORT(ioctl) int __socklab_ioctl(int, int, void *);
 
 /* Sets errno from a host result and returns the POSIX -1 / 0. */

@@ -84,11 +84,24 @@ export const socketDef: SyscallDef = syscall(S, 'socket', { strace: 'socket', cl
   return 0;
 });
 
+/** The lowest fd >= from that is not open (get_unused_fd_flags' choice). */
+function lowestFree(p: Process, from: number): number {
+  let fd = from;
+  while (fd < p.fds.limit && p.fds.has(fd)) fd++;
+  return fd;
+}
+
 export const socketpairDef: SyscallDef = syscall(S, 'socketpair', { strace: 'socketpair', classes: ['net', 'desc'], params: ['domain:family', 'type:socktype', 'protocol:protocol', 'sv:fd_pair_out'] }, (p: Process, domain: number, type: number, protocol: number, out: number) => {
-  // Linux checks the type's flags, then writes the two reserved fds out (NULL is EFAULT too), then creates the sockets.
+  // __sys_socketpair checks the type's flags, reserves two fds (EMFILE), writes their numbers out (NULL is EFAULT
+  // too), then creates the sockets: a later failure leaves the numbers, released again, in sv.
   if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) return E.EINVAL;
+  const fa = lowestFree(p, 0);
+  const fb = lowestFree(p, fa + 1);
+  if (fb >= p.fds.limit) return E.EMFILE;
   if (out === 0) return E.EFAULT;
   p.mem.check(out, 8);
+  p.mem.setI32(out, fa);
+  p.mem.setI32(out + 4, fb);
   if (domain !== AF.AF_UNIX) {
     newSocket(p, domain, type, protocol); // the errno socket() would give first
     return E.EOPNOTSUPP;
@@ -96,10 +109,7 @@ export const socketpairDef: SyscallDef = syscall(S, 'socketpair', { strace: 'soc
   const a = newSocket(p, domain, type, protocol);
   const b = newSocket(p, domain, type, protocol);
   pairUnix(a, b, credOf(p));
-  if (p.fds.size + 2 > p.fds.limit) return E.EMFILE;
-  const fa = p.fds.install(a, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
-  const fb = p.fds.install(b, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
-  p.mem.setI32(out, fa);
-  p.mem.setI32(out + 4, fb);
+  p.fds.install(a, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
+  p.fds.install(b, { cloexec: (type & SOCK_CLOEXEC) !== 0 });
   return 0;
 });

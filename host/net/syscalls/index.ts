@@ -1,7 +1,7 @@
 // The socklab.* imports (docs/abi.md), one file per family of calls:
 //   create.ts      socket, socketpair
 //   connection.ts  bind, listen, accept4, connect, shutdown, getsockname, getpeername
-//   message.ts     sendto, recvfrom, sendmsg, recvmsg
+//   message.ts     sendto, recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg
 //   sockopt.ts     setsockopt, getsockopt
 //   netdb.ts       getaddrinfo, getnameinfo, gethostname
 //   ioctl.ts       ioctl (FIONREAD/SIOCINQ, SIOCOUTQ, SIOCATMARK, FIONBIO)
@@ -22,7 +22,7 @@ import { MSG, SOCK_NONBLOCK } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import { accept4Def, acceptDef, bindDef, connectDef, doAccept, doShutdown, getpeernameDef, getsocknameDef, listenDef, shutdownDef } from './connection.js';
 import { socketDef, socketpairDef } from './create.js';
-import { doRecv, doSend, recvfromDef, recvmsgDef, sendmsgDef, sendtoDef } from './message.js';
+import { doRecv, doSend, recvfromDef, recvmmsgDef, recvmsgDef, sendmmsgDef, sendmsgDef, sendtoDef } from './message.js';
 import { getaddrinfoDef, gethostnameDef, getnameinfoDef } from './netdb.js';
 import { getsockoptDef, setsockoptDef } from './sockopt.js';
 import { ioctlDef } from './ioctl.js';
@@ -57,6 +57,8 @@ export const socketSyscalls: SyscallDef[] = [
     return 0;
   }),
   ioctlDef,
+  sendmmsgDef,
+  recvmmsgDef,
 ];
 
 /**

@@ -1,4 +1,4 @@
-// Moving data: sendto, recvfrom, sendmsg, recvmsg (and the send/recv paths
+// Moving data: sendto, recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg (and the send/recv paths
 // of WASI's sock_send and sock_recv). A stream call that blocks part-way
 // keeps what it moved in p.callBytes and goes on from there when woken.
 import { E, Errno } from '../../abi/errno.js';
@@ -15,6 +15,7 @@ import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } f
 import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
 import { credOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
+import { readTimespec } from '../../kernel/timespec.js';
 
 const S = 'socklab';
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -644,12 +645,11 @@ export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfro
     return 0;
   });
 
-export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
-  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
-  const s = sockOf(p, fd);
+/** One sendmsg (sendmsg, and each of sendmmsg's messages): bytes sent, a negative errno, or BLOCKED. `out`: the result pointer to check, if any. */
+function sendOne(p: Process, s: Socket, msgPtr: number, flags: number, out: number): number {
   const iov = readMsg(p, msgPtr);
   const m = msg;
-  p.mem.check(out, 4);
+  if (out) p.mem.check(out, 4);
   const ip = ipControl;
   ip.set = false;
   ip.src = undefined;
@@ -657,30 +657,37 @@ export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg',
   ip.ttl = 0;
   const ctl = readControl(p, s, m, sendsIpv6(p, s, m));
   const dst = m.name && s.kind === 'dgram' && !(m.namelen === 0 && s.isUnix) ? readAddr(p, m.name, m.namelen) : undefined;
-  const r = doSend(p, s, iov, flags, dst, ctl, ip.set ? ip : undefined);
+  return doSend(p, s, iov, flags, dst, ctl, ip.set ? ip : undefined);
+}
+
+export const sendmsgDef: SyscallDef = syscall(S, 'sendmsg', { strace: 'sendmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr', 'flags:msg_flags', 'sent:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
+  const r = sendOne(p, sockOf(p, fd), msgPtr, flags, out);
   if (r === BLOCKED) return r;
   if (r < 0) return -r;
   p.mem.setU32(out, r);
   return 0;
 });
 
-export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
-  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
-  const s = sockOf(p, fd);
+/**
+ * One recvmsg (recvmsg, and each of recvmmsg's messages): bytes received, a negative errno, or BLOCKED;
+ * msg_name's length, msg_controllen and msg_flags written back. `out`: the result pointer to check, if any.
+ */
+function recvOne(p: Process, s: Socket, msgPtr: number, flags: number, out: number): number {
   const iov = readMsg(p, msgPtr, s.kind !== 'stream');
   const fault = iovFault;
   const m = msg;
-  p.mem.check(out, 4);
+  if (out) p.mem.check(out, 4);
   if (s.isUnix && m.control && m.controllen) p.mem.check(m.control, m.controllen);
   const r = doRecv(p, s, iov, flags, true);
   if (r === BLOCKED) return r;
-  if (typeof r === 'number') return -r;
+  if (typeof r === 'number') return r;
   // A datagram longer than the iovecs before the bad one: copying it faults, and it is lost (a peek leaves it).
   if (fault && r.truncated) {
     if (!(flags & MSG.MSG_PEEK)) dropScm(r.scm);
     r.scm = undefined;
     r.info = undefined;
-    return E.EFAULT;
+    return -E.EFAULT;
   }
   const c = r.info && wantsIpControl(s, r.info) ? writeIpControl(p, s, m, r.info) : writeControl(p, s, m, r.scm, flags);
   r.scm = undefined; // the shared answer keeps no descriptors alive
@@ -695,6 +702,158 @@ export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg',
   p.mem.setU32(msgPtr + 20, c.used);
   // msg_flags starts from the call's MSG_CMSG_CLOEXEC, as ___sys_recvmsg sets it.
   p.mem.setI32(msgPtr + 24, (flags & MSG.MSG_CMSG_CLOEXEC) | (r.truncated ? MSG.MSG_TRUNC : 0) | (r.oob ? MSG.MSG_OOB : 0) | c.flags);
-  p.mem.setU32(out, r.n);
+  return r.n;
+}
+
+export const recvmsgDef: SyscallDef = syscall(S, 'recvmsg', { strace: 'recvmsg', classes: ['net'], params: ['fd:fd', 'msg:msghdr_out', 'flags:msg_flags', 'received:ret'], mayBlock: true }, (p: Process, fd: number, msgPtr: number, flags: number, out: number) => {
+  if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
+  const r = recvOne(p, sockOf(p, fd), msgPtr, flags, out);
+  if (r === BLOCKED) return r;
+  if (r < 0) return -r;
+  p.mem.setU32(out, r);
   return 0;
 });
+
+// ---------- sendmmsg, recvmmsg ----------
+
+/** struct mmsghdr (wasm32): a struct msghdr (28 bytes), then unsigned int msg_len. */
+const MMSGHDR = 32;
+/** UIO_MAXIOV: __sys_sendmmsg and __sys_recvmmsg cut vlen to it. */
+const UIO_MAXIOV = 1024;
+
+/**
+ * A sendmmsg or recvmmsg that blocked after some messages: how many, and (recvmmsg) the time left
+ * at the last one, for the same call when it runs again (its start tells it from a later call).
+ * On a datagram socket p.callBytes holds the count meanwhile, so that a signal ends the call with
+ * it, as on Linux (the loop stops at the interrupted message and returns the messages done).
+ */
+interface MmsgProgress { start: number; done: number; left: number }
+const progress = new WeakMap<Process, MmsgProgress>();
+function resumed(p: Process): MmsgProgress | undefined {
+  const st = progress.get(p);
+  return st && st.start === p.callStart ? st : undefined;
+}
+function suspend(p: Process, s: Socket, done: number, left: number): void {
+  if (done > 0) progress.set(p, { start: p.callStart, done, left });
+  if (done > 0 && s.kind !== 'stream') p.callBytes = done;
+}
+/** One message's call, with Errno thrown (a bad msghdr, address, control data) as a negative errno. */
+function oneMessage(f: typeof sendOne, p: Process, s: Socket, at: number, flags: number): number {
+  try {
+    return f(p, s, at, flags, 0);
+  } catch (e) {
+    if (e instanceof Errno) return -e.errno;
+    throw e;
+  }
+}
+/** The bytes a msghdr's iovecs hold (a stream send that took fewer ends sendmmsg: msg_data_left). */
+function msgLength(p: Process, at: number): number {
+  const iov = p.mem.u32(at + 8);
+  const n = p.mem.i32(at + 12);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += p.mem.u32(iov + i * 8 + 4);
+  return total;
+}
+
+/**
+ * sendmmsg (__sys_sendmmsg): each message as sendmsg sends it, its byte count in msg_len, until one
+ * fails or a stream send is partial. The count sent if any was, else the first one's error.
+ */
+export const sendmmsgDef: SyscallDef = syscall(S, 'sendmmsg', { strace: 'sendmmsg', classes: ['net'], params: ['fd:fd', 'msgvec:mmsghdr', 'vlen:u32', 'flags:msg_flags', 'sent:ret'], mayBlock: true },
+  (p: Process, fd: number, vec: number, vlen: number, flags: number, out: number) => {
+    if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
+    const n = Math.min(vlen >>> 0, UIO_MAXIOV);
+    const s = sockOf(p, fd);
+    p.mem.check(out, 4);
+    const st = resumed(p);
+    let done = st?.done ?? 0;
+    let err = 0;
+    if (st && s.kind !== 'stream') p.callBytes = 0;
+    while (done < n) {
+      const at = vec + done * MMSGHDR;
+      const r = oneMessage(sendOne, p, s, at, flags);
+      if (r === BLOCKED) {
+        suspend(p, s, done, 0);
+        return r;
+      }
+      if (r < 0) {
+        err = -r;
+        break;
+      }
+      try {
+        p.mem.setU32(at + 28, r);
+      } catch (e) {
+        if (!(e instanceof Errno)) throw e;
+        err = e.errno;
+        break;
+      }
+      done++;
+      if (s.kind === 'stream' && r < msgLength(p, at)) break;
+    }
+    progress.delete(p);
+    if (done === 0 && err) return err;
+    p.mem.setU32(out, done);
+    return 0;
+  });
+
+/**
+ * recvmmsg (do_recvmmsg): a pending socket error first; then each message as recvmsg receives it, its
+ * byte count in msg_len, until vlen, an error (EAGAIN: no more now), urgent data, or the timeout, which
+ * is looked at only after each message (a blocking receive waits as long as it takes: the page's BUGS).
+ * MSG.MSG_WAITFORONE makes the receives after the first MSG_DONTWAIT. With messages received, the time
+ * left is written back and a later error other than EAGAIN is kept as the socket's (sk_err); without,
+ * the error is the call's.
+ */
+export const recvmmsgDef: SyscallDef = syscall(S, 'recvmmsg', { strace: 'recvmmsg', classes: ['net'], params: ['fd:fd', 'msgvec:mmsghdr_out', 'vlen:u32', 'flags:msg_flags', 'timeout:mmsg_timeout', 'received:ret'], mayBlock: true },
+  (p: Process, fd: number, vec: number, vlen: number, flags: number, ts: number, out: number) => {
+    if (flags & MSG_CMSG_COMPAT) return E.EINVAL;
+    // get_timespec64, then poll_select_set_timeout's check (EINVAL), before the fd is looked up.
+    const end = ts ? p.callStart + Number(readTimespec(p, ts)) : -1;
+    const n = Math.min(vlen >>> 0, UIO_MAXIOV);
+    const s = sockOf(p, fd);
+    p.mem.check(out, 4);
+    const st = resumed(p);
+    if (!st && s.soError) return s.takeError();
+    let done = st?.done ?? 0;
+    let left = st?.left ?? 0;
+    let err = 0;
+    if (st && s.kind !== 'stream') p.callBytes = 0;
+    let f = flags & ~MSG.MSG_WAITFORONE;
+    if (done > 0 && flags & MSG.MSG_WAITFORONE) f |= MSG.MSG_DONTWAIT;
+    while (done < n) {
+      const at = vec + done * MMSGHDR;
+      const r = oneMessage(recvOne, p, s, at, f);
+      if (r === BLOCKED) {
+        suspend(p, s, done, left);
+        return r;
+      }
+      if (r < 0) {
+        err = -r;
+        break;
+      }
+      try {
+        p.mem.setU32(at + 28, r);
+      } catch (e) {
+        if (!(e instanceof Errno)) throw e;
+        err = e.errno;
+        break;
+      }
+      done++;
+      if (flags & MSG.MSG_WAITFORONE) f |= MSG.MSG_DONTWAIT;
+      if (end >= 0) {
+        left = Math.max(0, end - p.kernel.clock.now());
+        if (left === 0) break;
+      }
+      if (p.mem.i32(at + 24) & MSG.MSG_OOB) break;
+    }
+    progress.delete(p);
+    if (done === 0) {
+      if (err) return err;
+    } else if (err && err !== E.EAGAIN) s.soError = err;
+    if (ts && done > 0) {
+      p.mem.setI64(ts, BigInt(Math.floor(left / 1e9)));
+      p.mem.setI32(ts + 8, left % 1e9);
+    }
+    p.mem.setU32(out, done);
+    return 0;
+  });

@@ -42,6 +42,12 @@ struct msghdr {
   int msg_flags;
 };
 
+/* sendmmsg/recvmmsg's entries (Linux's, under _GNU_SOURCE there): a message and the bytes it moved. */
+struct mmsghdr {
+  struct msghdr msg_hdr;
+  unsigned int msg_len;
+};
+
 struct cmsghdr {
   socklen_t cmsg_len;
   int cmsg_level;
@@ -183,6 +189,9 @@ ssize_t sendto(int, const void *, size_t, int, const struct sockaddr *, socklen_
 ssize_t recvfrom(int, void *__restrict, size_t, int, struct sockaddr *__restrict, socklen_t *__restrict);
 ssize_t sendmsg(int, const struct msghdr *, int);
 ssize_t recvmsg(int, struct msghdr *, int);
+struct timespec;
+int sendmmsg(int, struct mmsghdr *, unsigned int, int);
+int recvmmsg(int, struct mmsghdr *, unsigned int, int, struct timespec *);
 int getsockopt(int, int, int, void *__restrict, socklen_t *__restrict);
 int setsockopt(int, int, int, const void *, socklen_t);
 
