@@ -452,6 +452,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb8_stdio', perProcess: true },
   // The client's select() times out at least once before each piece the servers send (more than once natively on a slow machine).
   { name: 'tb8_timeweb', perProcess: true, select: true, runs: true, clock: true },
+  // Round 12 (tests/c/tb12_*.c: what students hand in, GfG, TutorialsPoint, course handouts, and their usual bugs).
+  { name: 'tb12_gfgtcp', perProcess: true },
+  { name: 'tb12_gfgudp', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
