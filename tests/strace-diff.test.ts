@@ -455,6 +455,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Round 12 (tests/c/tb12_*.c: what students hand in, GfG, TutorialsPoint, course handouts, and their usual bugs).
   { name: 'tb12_gfgtcp', perProcess: true },
   { name: 'tb12_gfgudp', perProcess: true },
+  { name: 'tb12_bugs', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
