@@ -457,6 +457,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb12_gfgudp', perProcess: true },
   { name: 'tb12_bugs', perProcess: true },
   { name: 'tb12_multiclient', perProcess: true, select: true },
+  { name: 'tb12_concsrv', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },
