@@ -147,5 +147,14 @@ int main(void) {
   r = connect(t, (struct sockaddr *)&servaddr, sizeof(servaddr));
   printf("tcp connect: %d %s\n", r, strerror(errno));
   close(t);
+  /* The same for the other broadcast and group addresses students try. */
+  const char *other[] = {"127.255.255.255", "224.0.0.1"};
+  for (int i = 0; i < 2; i++) {
+    servaddr.sin_addr.s_addr = inet_addr(other[i]);
+    t = socket(AF_INET, SOCK_STREAM, 0);
+    r = connect(t, (struct sockaddr *)&servaddr, sizeof(servaddr));
+    printf("tcp connect to %s: %d %s\n", other[i], r, strerror(errno));
+    close(t);
+  }
   return 0;
 }
