@@ -465,6 +465,14 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb11_unixbind', perProcess: true },
   { name: 'tb11_mmsg', perProcess: true },
   { name: 'tb11_signalfd', perProcess: true, epoll: true },
+  // Round 12 (tests/c/tb12_*.c: what students hand in, GfG, TutorialsPoint, course handouts, and their usual bugs).
+  { name: 'tb12_gfgtcp', perProcess: true },
+  { name: 'tb12_gfgudp', perProcess: true },
+  { name: 'tb12_bugs', perProcess: true },
+  { name: 'tb12_multiclient', perProcess: true, select: true },
+  { name: 'tb12_concsrv', perProcess: true },
+  // glibc's perror() dup()s stderr and fdopen()s the copy (fcntl F_GETFL, close); musl's writes to fd 2: library internals, left out.
+  { name: 'tb12_restart', perProcess: true, ignore: /^(?:fcntl|close)\(FD<stdio>/ },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

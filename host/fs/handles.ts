@@ -96,6 +96,8 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
     const end = Math.min(want, MAX_FILE_SIZE);
     let o = start;
     for (const v of iovs) {
+      // An empty iovec is skipped (musl's first stdout write is [empty buffer, line]).
+      if (!v.length) continue;
       const k = Math.min(v.length, end - o);
       if (k <= 0) break;
       const stored = this.node.write(k === v.length ? v : v.subarray(0, k), o);

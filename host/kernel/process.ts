@@ -10,7 +10,7 @@ import { FdTable } from './fdtable.js';
 import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
-import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
+import { BROKEN_PIPE, SA_NODEFER, SA_RESETHAND, SI_USER, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 
@@ -447,6 +447,11 @@ export class Process implements Waiter {
    * process end it now; an ignored one is discarded; otherwise it becomes
    * pending, and a blocked call is interrupted so its handler runs.
    */
+  /** Whether a pending signal is delivered as a call returns (the SDK's trampoline): brokenPipe's SIGPIPE waits for that. */
+  get deliversOnReturn(): boolean {
+    return !!this.exports?.__socklab_sigtramp;
+  }
+
   post(sig: number, info: SigInfo): void {
     if (this.state === 'exited') return;
     const s = this.signals;
@@ -598,7 +603,8 @@ export class Process implements Waiter {
         if (a?.kind === 2) continue;
         const name = signalName(sig) as SignalName;
         this.kernel.observer?.onSignal?.(this, name, info);
-        this.finishKilled(new Killed(name, `killed by ${name}`));
+        const ownPipe = sig === SIGNALS.SIGPIPE && info.code === SI_USER && info.pid === this.pid;
+        this.finishKilled(new Killed(name, ownPipe ? BROKEN_PIPE : `killed by ${name}`));
         return;
       }
       this.kernel.observer?.onSignal?.(this, signalName(sig) as SignalName, info);

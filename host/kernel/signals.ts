@@ -42,6 +42,9 @@ export function trapSignal(err: Error): SignalName {
   return 'SIGSEGV';
 }
 
+/** Why a process a write's SIGPIPE killed ended (its own SIGPIPE, as brokenPipe posts it). */
+export const BROKEN_PIPE = 'killed by SIGPIPE: wrote to a stream whose reading end is closed';
+
 /**
  * A write on a stream whose peer is gone: Linux sends SIGPIPE (si_code
  * SI_USER, si_pid the writer itself) unless the call passed MSG_NOSIGNAL,
@@ -50,13 +53,22 @@ export function trapSignal(err: Error): SignalName {
  * handler, the handler runs once the call has returned. Returns the errno
  * for the caller to return.
  */
-export function brokenPipe(p: { signals: SignalState; pid: number; post(sig: number, info: SigInfo): void }, nosignal: boolean, epipe: number): number {
+export function brokenPipe(
+  p: { signals: SignalState; pid: number; post(sig: number, info: SigInfo): void; deliversOnReturn?: boolean },
+  nosignal: boolean,
+  epipe: number,
+): number {
   if (nosignal) return epipe;
   const s = p.signals;
   const blocked = (s.mask & sigbit(SIGNALS.SIGPIPE)) !== 0n;
   const d = s.disposition(SIGNALS.SIGPIPE);
   if (d === 'default' && !blocked) {
-    throw new Killed('SIGPIPE', 'killed by SIGPIPE: wrote to a stream whose reading end is closed');
+    // Linux: the call returns EPIPE, and the signal kills on the way back to user space (strace: the call's
+    // "= -1 EPIPE", "--- SIGPIPE ---", "+++ killed by SIGPIPE +++"). Pending, the dispatcher delivers it as the
+    // call returns (a module with the SDK's trampoline); without one, it ends the process here.
+    if (!p.deliversOnReturn) throw new Killed('SIGPIPE', BROKEN_PIPE);
+    if (!s.pending.has(SIGNALS.SIGPIPE)) s.pending.set(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
+    return epipe;
   }
   // Ignored, post() discards it (a trace still shows it, as strace does); blocked, it stays pending even so (Linux).
   p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });

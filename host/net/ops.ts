@@ -10,6 +10,7 @@ import { anyToLoopback, isAny, isInet, type Addr, type InetAddr } from './addr/s
 import { AF, LINUX } from './addr/constants.js';
 import { Socket } from './socket/socket.js';
 import { startHandshake } from './virtual/tcp.js';
+import { isMulticast } from './virtual/multicast.js';
 import { connectUnix, bindUnix, connectUnixDgram } from './unix/unix.js';
 import { checkInet6Addrlen, dissolveDatagram, inetBindAddress, settleConnect, unspecAsInet } from './socket/rules.js';
 
@@ -141,6 +142,9 @@ export function connect(s: Socket, a: Addr, addrlen: number): number {
   if (a.family !== (s.domain === AF.AF_INET ? 4 : 6)) throw new Errno(E.EAFNOSUPPORT);
   // tcp_v6_connect: an IPv6-only socket has no IPv4 route.
   if (s.v6only && isV4Mapped(a.ip)) throw new Errno(E.ENETUNREACH);
+  // tcp_v4_connect refuses a route with RTCF_BROADCAST|RTCF_MULTICAST (inet_addr("localhost") is 255.255.255.255),
+  // tcp_v6_connect a multicast peer: ENETUNREACH at once, no SYN.
+  if (!s.real && (isMulticast(a.ip) || (!unmap(a.ip).includes(':') && s.net.isBroadcast(s.host, unmap(a.ip))))) throw new Errno(E.ENETUNREACH);
   if (s.real) s.real.checkConnect(a);
   // tcp_v4_connect leaves sk_shutdown alone: a shutdown() made before connect (which said ENOTCONN) still holds after it.
   const { rdShut, wrShut } = s;
