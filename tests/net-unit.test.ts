@@ -467,7 +467,7 @@ describe('addresses and tables', () => {
 
   it('exports one syscall per socklab import and the WASI sock_* routes', () => {
     expect(socketSyscalls.map((d) => d.name).sort()).toEqual(
-      ['accept', 'accept4', 'bind', 'connect', 'getaddrinfo', 'gethostname', 'getnameinfo', 'getpeername', 'getsockname', 'getsockopt', 'ioctl', 'listen', 'poll', 'recvfrom', 'recvmsg', 'select', 'sendmsg', 'sendto', 'setsockopt', 'shutdown', 'sigpipe', 'socket', 'socketpair'],
+      ['accept', 'accept4', 'bind', 'connect', 'getaddrinfo', 'gethostname', 'getnameinfo', 'getpeername', 'getsockname', 'getsockopt', 'ioctl', 'listen', 'poll', 'recvfrom', 'recvmmsg', 'recvmsg', 'select', 'sendmmsg', 'sendmsg', 'sendto', 'setsockopt', 'shutdown', 'sigpipe', 'socket', 'socketpair'],
     );
     expect(Object.keys(sockShims).sort()).toEqual(['accept', 'recv', 'send', 'shutdown']);
   });

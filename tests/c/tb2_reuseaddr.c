@@ -39,18 +39,12 @@ static int server(unsigned short port, int reuse, const char *what) {
   return s;
 }
 
-static unsigned short lastclient;
-
 /* One connection to the listener; the server's end closes first (or shuts down first). */
 static void closefirst(int l, unsigned short port, int viaShutdown) {
   struct sockaddr_in lo = at(port);
   lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   int c = socket(AF_INET, SOCK_STREAM, 0);
   show("  connect", connect(c, (struct sockaddr *)&lo, sizeof lo));
-  struct sockaddr_in me;
-  socklen_t ml = sizeof me;
-  getsockname(c, (struct sockaddr *)&me, &ml);
-  lastclient = ntohs(me.sin_port);
   int s = accept(l, NULL, NULL);
   char b;
   if (viaShutdown) {
@@ -142,11 +136,9 @@ int main(void) {
   close(l);
   s1 = server(port, 0, "restart after a shutdown-first connection");
   if (s1 >= 0) close(s1);
-  /* The client side closed second: no TIME_WAIT there; its port can be bound again at once. */
-  x = socket(AF_INET, SOCK_STREAM, 0);
-  a = at(lastclient);
-  show("bind the client's old port", bind(x, (struct sockaddr *)&a, sizeof a));
-  close(x);
+  /* The client side closed second: no TIME_WAIT there, so its ephemeral port is free again at once. Not
+   * checked by binding it: on a machine where other programs connect meanwhile (a test suite), one of them
+   * may be given that port first (seen natively, 2 runs in 200 with 200 at once). */
 
   /* Two sockets bound to the same port, neither listening: allowed when both set SO_REUSEADDR. */
   int u1 = socket(AF_INET, SOCK_STREAM, 0), u2 = socket(AF_INET, SOCK_STREAM, 0), u3 = socket(AF_INET, SOCK_STREAM, 0);

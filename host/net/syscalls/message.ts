@@ -737,10 +737,15 @@ function suspend(p: Process, s: Socket, done: number, left: number): void {
   if (done > 0) progress.set(p, { start: p.callStart, done, left });
   if (done > 0 && s.kind !== 'stream') p.callBytes = done;
 }
-/** One message's call, with Errno thrown (a bad msghdr, address, control data) as a negative errno. */
+/**
+ * One message's call and its byte count written to its msg_len, with Errno thrown (a bad msghdr,
+ * address, control data, or msg_len itself) as a negative errno.
+ */
 function oneMessage(f: typeof sendOne, p: Process, s: Socket, at: number, flags: number): number {
   try {
-    return f(p, s, at, flags, 0);
+    const r = f(p, s, at, flags, 0);
+    if (r !== BLOCKED && r >= 0) p.mem.setU32(at + 28, r);
+    return r;
   } catch (e) {
     if (e instanceof Errno) return -e.errno;
     throw e;
@@ -778,13 +783,6 @@ export const sendmmsgDef: SyscallDef = syscall(S, 'sendmmsg', { strace: 'sendmms
       }
       if (r < 0) {
         err = -r;
-        break;
-      }
-      try {
-        p.mem.setU32(at + 28, r);
-      } catch (e) {
-        if (!(e instanceof Errno)) throw e;
-        err = e.errno;
         break;
       }
       done++;
@@ -829,13 +827,6 @@ export const recvmmsgDef: SyscallDef = syscall(S, 'recvmmsg', { strace: 'recvmms
       }
       if (r < 0) {
         err = -r;
-        break;
-      }
-      try {
-        p.mem.setU32(at + 28, r);
-      } catch (e) {
-        if (!(e instanceof Errno)) throw e;
-        err = e.errno;
         break;
       }
       done++;
