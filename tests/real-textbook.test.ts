@@ -16,21 +16,16 @@ const bin = tempDir('socklab-real-textbook-');
 
 /** Programs left out, each with why (docs/real-network.md says what Node cannot do). */
 const LEFT_OUT: Record<string, string> = {
-  tb11_mmsg: 'differs on the real network: under triage',
   tb2_beej: 'differs on the real network: under triage',
   tb2_dualstack: 'differs on the real network: under triage',
-  tb2_recvflags: 'differs on the real network: under triage',
   tb2_reuseaddr: 'differs on the real network: under triage',
   tb3_oob: 'differs on the real network: under triage',
   tb4_pktinfo: 'differs on the real network: under triage',
-  tb5_lowat: 'differs on the real network: under triage',
   tb5_shutearly: 'differs on the real network: under triage',
   tb5_srvterm: 'differs on the real network: under triage',
   tb5_udplimits: 'differs on the real network: under triage',
-  tb6_nbaccept: 'differs on the real network: under triage',
   tb6_stopsrv: 'differs on the real network: under triage',
   tb7_bcast: 'differs on the real network: under triage',
-  tb7_mcast: 'differs on the real network: under triage',
   tb9_heartbeat: 'differs on the real network: under triage',
   tb_idle: 'differs on the real network: under triage',
   tb_nbconnect: 'differs on the real network: under triage',

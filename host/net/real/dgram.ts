@@ -14,6 +14,7 @@
 // kept here and applied when Node reports the socket bound, before its
 // first datagram leaves.
 import * as dgram from 'node:dgram';
+import type { Process } from '../../kernel/process.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
@@ -113,6 +114,10 @@ export class RealDgram implements HostSocket {
     sock.bind({ address: nodeHost(this.s.domain, a.ip), port: a.port, exclusive: true });
   }
 
+  sync(p: Process): number | undefined {
+    return this.rn.sync(p);
+  }
+
   /** connect() (dst) or its dissolution (undefined). */
   connect(dst: InetAddr | undefined): void {
     const sock = this.ensure();
@@ -122,6 +127,7 @@ export class RealDgram implements HostSocket {
     }
     if (!dst) return;
     this.op = { kind: 'connect' };
+    this.rn.touch();
     sock.connect(dst.port, nodeHost(this.s.domain, dst.ip), (err?: Error) => {
       if (!err) this.connected = true;
       this.finish(err ? codeErrno(err) : 0);
@@ -142,6 +148,7 @@ export class RealDgram implements HostSocket {
     if (this.connected && (!this.s.remote || !sameAddr(this.s.remote, dst))) throw new Errno(E.EISCONN, undefined, 'a connected UDP socket on --net=real sends only to its peer');
     this.inflight++;
     this.inflightBytes += data.length;
+    this.rn.touch();
     const cb = (err: Error | null): void => {
       this.inflightBytes -= data.length;
       if (--this.inflight === 0 && this.closing) this.close();

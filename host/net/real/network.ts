@@ -14,6 +14,7 @@ import type { InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { PendingOp } from '../socket/network.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
+import { WaitQueue } from '../../kernel/wait.js';
 import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../addr/constants.js';
 import { allowed, allowedGroup, parsePolicy, refusal, type NetPolicy } from './policy.js';
@@ -26,6 +27,9 @@ export function settle(t: { op: PendingOp | undefined }): number {
   if (op.errno) throw new Errno(op.errno, undefined, op.note);
   return 0;
 }
+
+/** Set on a call that already waited for the host's event loop once (see RealNetwork.sync). */
+const SYNCED = new Slot<true>('real-synced');
 
 /** How long the end of a run waits for closed sockets' last bytes to leave. */
 const FLUSH_MS = 2000;
@@ -59,6 +63,47 @@ export class RealNetwork {
   wake(s: Socket): void {
     s.notify();
     this.kernel.kick();
+  }
+
+  /** A guest sent, connected or closed on a real socket since the last host turn began (see sync). */
+  private dirty = false;
+  /** The latest host turn under way: its waiters run once Node has polled the host kernel. */
+  private turn: WaitQueue | undefined;
+
+  /** A guest acted on a real socket: the host kernel may hold something Node has not read yet. */
+  touch(): void {
+    this.dirty = true;
+  }
+
+  /**
+   * On Linux a send on loopback is in the receiver's queue when it returns,
+   * so a process told of it afterwards (by a pipe, a wait, its own order of
+   * calls) finds it with a non-blocking recv, poll or FIONREAD. Node reads
+   * the host socket only in its event loop's poll phase, which the kernel
+   * reaches when it yields: a call that would answer without waiting, while
+   * guests acted since the last turn, first suspends until a turn has run
+   * (two setImmediate hops: the second comes after a poll phase, whenever
+   * the first ran), then answers from what Node delivered. Once per call;
+   * costs nothing while no guest sends, so a busy loop of EAGAINs stays fast.
+   */
+  sync(p: Process): number | undefined {
+    if (p.callSlot(SYNCED)) return undefined;
+    if (this.dirty) {
+      this.dirty = false;
+      const q = new WaitQueue();
+      this.turn = q;
+      const release = this.kernel.holdExternal();
+      setImmediate(() =>
+        setImmediate(() => {
+          if (this.turn === q) this.turn = undefined;
+          q.wake();
+          release();
+        }),
+      );
+    }
+    if (!this.turn) return undefined;
+    p.setCallSlot(SYNCED, true);
+    return p.block([this.turn]);
   }
 
   private kickQueued = false;

@@ -6,6 +6,7 @@
 // control both ways: the guest's sends see room only while Node's queue is
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
+import type { Process } from '../../kernel/process.js';
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
@@ -52,6 +53,10 @@ export class RealStream implements Carrier, HostSocket {
     readonly s: Socket,
   ) {}
 
+  sync(p: Process): number | undefined {
+    return this.rn.sync(p);
+  }
+
   private get recvWindow(): number {
     return Math.max(this.s.rcvbuf, RECV_WINDOW);
   }
@@ -94,6 +99,7 @@ export class RealStream implements Carrier, HostSocket {
   private write(iovs: Uint8Array[], n: number): void {
     const c = this.conn;
     if (!c || c.destroyed) return;
+    this.rn.touch();
     // TCP_NODELAY as the guest last set it (setsockopt reaches the socket, not Node).
     if (this.nodelay !== this.s.nodelay && !this.s.isUnix) {
       this.nodelay = this.s.nodelay;
@@ -175,12 +181,16 @@ export class RealStream implements Carrier, HostSocket {
   }
 
   end(): void {
-    if (this.conn && !this.conn.destroyed) this.conn.end();
+    if (this.conn && !this.conn.destroyed) {
+      this.rn.touch();
+      this.conn.end();
+    }
   }
 
   /** close(): unread data or SO_LINGER {1, 0} (`abort`) reset the connection. */
   close(abort: boolean, lingerZero = false): void {
     if (lingerZero) abort = true;
+    this.rn.touch();
     const c = this.conn;
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
@@ -316,6 +326,7 @@ export class RealStream implements Carrier, HostSocket {
           ...(local ? { localAddress: nodeHost(s.domain, local.ip), localPort: local.port || undefined } : {}),
         };
     const c = net.connect(opts);
+    this.rn.touch();
     this.attach(c);
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
