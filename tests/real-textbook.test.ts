@@ -16,20 +16,16 @@ const bin = tempDir('socklab-real-textbook-');
 
 /** Programs left out, each with why (docs/real-network.md says what Node cannot do). */
 const LEFT_OUT: Record<string, string> = {
-  tb2_beej: 'differs on the real network: under triage',
-  tb2_dualstack: 'differs on the real network: under triage',
-  tb2_reuseaddr: 'differs on the real network: under triage',
-  tb3_oob: 'differs on the real network: under triage',
-  tb4_pktinfo: 'differs on the real network: under triage',
-  tb5_shutearly: 'differs on the real network: under triage',
-  tb5_srvterm: 'differs on the real network: under triage',
-  tb5_udplimits: 'differs on the real network: under triage',
-  tb6_stopsrv: 'differs on the real network: under triage',
-  tb7_bcast: 'differs on the real network: under triage',
-  tb9_heartbeat: 'differs on the real network: under triage',
-  tb_idle: 'differs on the real network: under triage',
-  tb_nbconnect: 'differs on the real network: under triage',
-  tb_udpconnect: 'differs on the real network: under triage',
+  tb2_beej: 'a listener past its backlog: Node accepts and resets, where Linux drops the SYN and the client retries',
+  tb2_reuseaddr: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
+  tb_idle: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
+  tb6_stopsrv: 'Node binds and listens in one step: a bound, never-listening port accepts connections',
+  tb_nbconnect: 'Node binds and listens in one step: a bound, never-listening port resets (ECONNRESET, not ECONNREFUSED)',
+  tb3_oob: 'TCP urgent data: node:net cannot send or receive it (send(MSG_OOB) is EOPNOTSUPP)',
+  tb9_heartbeat: 'TCP urgent data (UNP heartbeat): node:net cannot send or receive it',
+  tb4_pktinfo: "IP_PKTINFO / IP_RECVTTL: Node's dgram reports neither a datagram's destination, interface nor TTL",
+  tb5_shutearly: 'shutdown(SHUT_RD): Node cannot shut down reading on the host socket (no RST for later data)',
+  tb5_udplimits: "an ICMP port-unreachable reaches a connected UDP socket after the host's send returned (Node reports it later)",
 };
 
 const all = readdirSync(dir).filter((f) => /^tb\d*_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));

@@ -70,9 +70,59 @@ export class RealNetwork {
   /** The latest host turn under way: its waiters run once Node has polled the host kernel. */
   private turn: WaitQueue | undefined;
 
-  /** A guest acted on a real socket: the host kernel may hold something Node has not read yet. */
-  touch(): void {
+  /** A guest closed or shut down a real connection since the last host turn began (see holdSend). */
+  private ended = false;
+  /** The turn that takes in the latest such FIN or RST. */
+  private endTurn: WaitQueue | undefined;
+
+  /** A guest acted on a real socket (`end`: closed or shut it down): the host kernel may hold something Node has not read yet. */
+  touch(end = false): void {
     this.dirty = true;
+    if (end) this.ended = true;
+  }
+
+  /** Starts a host turn covering every guest action so far: its queue is woken once Node has polled the host kernel. */
+  private startTurn(): WaitQueue {
+    const q = new WaitQueue();
+    this.dirty = false;
+    this.turn = q;
+    if (this.ended) {
+      this.ended = false;
+      this.endTurn = q;
+    }
+    const release = this.kernel.holdExternal();
+    setImmediate(() =>
+      setImmediate(() => {
+        if (this.turn === q) this.turn = undefined;
+        if (this.endTurn === q) this.endTurn = undefined;
+        q.wake();
+        release();
+      }),
+    );
+    return q;
+  }
+
+  /**
+   * A stream send after a guest closed a real connection: on Linux the FIN
+   * (or RST) is at the peer when close() returns, so a send told of it
+   * (waitpid of the closer, UNP's str_cli) comes after it and the RST that
+   * answers the send finds the FIN read. `afterEof`: the socket already
+   * wrote after its peer's FIN, which a closed peer answers with a RST that
+   * Linux has taken in when that write returns: the next send waits a turn
+   * to see it. True while the caller must wait: `turned` runs when the
+   * turn ends, then s is woken. Other sends cost nothing.
+   */
+  holdSend(s: Socket, afterEof: boolean, turned: () => void): boolean {
+    if (this.ended) this.startTurn();
+    const q = this.endTurn ?? (afterEof ? this.startTurn() : undefined);
+    if (!q) return false;
+    q.add({
+      wake: () => {
+        turned();
+        this.wake(s);
+      },
+    });
+    return true;
   }
 
   /**
@@ -88,19 +138,7 @@ export class RealNetwork {
    */
   sync(p: Process): number | undefined {
     if (p.callSlot(SYNCED)) return undefined;
-    if (this.dirty) {
-      this.dirty = false;
-      const q = new WaitQueue();
-      this.turn = q;
-      const release = this.kernel.holdExternal();
-      setImmediate(() =>
-        setImmediate(() => {
-          if (this.turn === q) this.turn = undefined;
-          q.wake();
-          release();
-        }),
-      );
-    }
+    if (this.dirty) this.startTurn();
     if (!this.turn) return undefined;
     p.setCallSlot(SYNCED, true);
     return p.block([this.turn]);
@@ -241,7 +279,11 @@ const UV_ENOTCONN = -107;
  * looks like EOF.
  */
 export function resetNotEof(c: NodeSocket): boolean {
-  if (c.writableEnded) return false;
+  return !c.writableEnded && hostClosed(c);
+}
+
+/** Whether the host kernel has put c's TCP socket in TCP_CLOSE (a RST came); false for AF_UNIX. */
+export function hostClosed(c: NodeSocket): boolean {
   const h = (c as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
   // AF_UNIX (a Pipe handle) has no getpeername and no RST: a peer that leaves data unread is read(2)'s ECONNRESET.
   if (typeof h?.getpeername !== 'function') return false;
