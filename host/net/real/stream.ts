@@ -343,11 +343,21 @@ export class RealStream implements Carrier, HostSocket {
     const c = net.connect(opts);
     this.rn.touch();
     this.attach(c);
+    // Linux picks the local port in connect(); Node calls connect(2) in a nextTick queued before this one.
+    if (!local?.port && 'dst' in to) process.nextTick(() => this.learnLocal(c));
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
       s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });
+  }
+
+  /** getsockname during a non-blocking connect: the address the host kernel bound (see connection.ts). */
+  private learnLocal(c: net.Socket): void {
+    const s = this.s;
+    if (this.conn !== c || s.state !== 'connecting') return;
+    const a = c.address();
+    if ('port' in a && a.port) s.local = nodeAddr(s.domain, a.address, a.port);
   }
 
   /** Wires a Node socket's events to the state machine. */
