@@ -5,6 +5,7 @@
 // syscall layer decides whether to suspend (blocking fd) or fail with
 // EAGAIN (O_NONBLOCK), exactly as a Linux wait loop would.
 import type { WaitQueue } from './wait.js';
+import type { Process } from './process.js';
 import type { FileOwner } from './signals.js';
 
 /** Returned by non-blocking primitives when the call must wait. */
@@ -54,6 +55,13 @@ export interface OpenFile {
   append: boolean;
   /** Readiness (POLL* bits) right now. */
   poll(): number;
+  /**
+   * A file whose state comes from outside the simulation (a real socket):
+   * before a call reports it without waiting (EAGAIN, a poll with no
+   * timeout, FIONREAD), BLOCKED while the host's event loop must first take
+   * in what the host kernel already holds; undefined to answer now.
+   */
+  hostSync?(p: Process): number | undefined;
   /** Woken whenever poll() may have changed. */
   readonly waitq: WaitQueue;
   /**

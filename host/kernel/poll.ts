@@ -9,6 +9,13 @@ import { waitWithSigmask, type Sleep } from './sigcalls.js';
 import { timespecTimeout } from './timespec.js';
 import type { WaitQueue } from './wait.js';
 
+/** A zero-timeout poll of a file with outside state (a real socket) first lets the host catch up: OpenFile.hostSync. */
+function hostSync(p: Process, each: (f: (file: OpenFile) => void) => void): number | undefined {
+  let r: number | undefined;
+  each((file) => (r ??= file.hostSync?.(p)));
+  return r;
+}
+
 function pollMask(f: OpenFile): number {
   return f.poll();
 }
@@ -24,6 +31,15 @@ function pollFds(p: Process, fdsPtr: number, nfds: number, timeoutNs: number, re
   if (fdsPtr === 0 && nfds > 0) return E.EFAULT;
   p.mem.check(fdsPtr, nfds * 8);
   p.mem.check(readyOut, 4);
+  if (timeoutNs === 0) {
+    const r = hostSync(p, (f) => {
+      for (let i = 0; i < nfds; i++) {
+        const fd = p.mem.i32(fdsPtr + i * 8);
+        if (fd >= 0 && p.fds.has(fd)) f(p.fds.file(fd));
+      }
+    });
+    if (r !== undefined) return r;
+  }
   let ready = 0;
   const queues: WaitQueue[] = [];
   for (let i = 0; i < nfds; i++) {
@@ -120,6 +136,12 @@ function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: n
   const words = Math.ceil(n / 64) * 64;
   const kept = given.map((s) => s.filter((fd) => fd >= words));
   for (const set of sets) for (const fd of set) if (!p.fds.has(fd)) return E.EBADF;
+  if (timeoutNs === 0) {
+    const r = hostSync(p, (f) => {
+      for (const set of sets) for (const fd of set) f(p.fds.file(fd));
+    });
+    if (r !== undefined) return r;
+  }
   const want = [POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI];
   const out: number[][] = [[], [], []];
   const queues: WaitQueue[] = [];

@@ -14,9 +14,11 @@
 // kept here and applied when Node reports the socket bound, before its
 // first datagram leaves.
 import * as dgram from 'node:dgram';
+import type { Process } from '../../kernel/process.js';
 import { E, Errno } from '../../abi/errno.js';
 import { AF } from '../addr/constants.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
+import { dissolveDatagram } from '../socket/rules.js';
 import { sameAddr, type Socket } from '../socket/socket.js';
 import type { HostSocket, PendingOp } from '../socket/network.js';
 import { anyToLoopback, isInet, type Addr, type InetAddr } from '../addr/sockaddr.js';
@@ -113,6 +115,28 @@ export class RealDgram implements HostSocket {
     sock.bind({ address: nodeHost(this.s.domain, a.ip), port: a.port, exclusive: true });
   }
 
+  sync(p: Process): number | undefined {
+    return this.rn.sync(p);
+  }
+
+  /** Closes Node's socket, keeping the guest's: its hold on the run ends when that socket has closed. */
+  private unbind(): void {
+    const sock = this.sock!;
+    const release = this.release;
+    this.sock = undefined;
+    this.release = undefined;
+    this.bound = false;
+    this.explicit = false;
+    sock.removeAllListeners('close');
+    sock.once('close', () => release?.());
+    sock.close();
+  }
+
+  /** SO_BROADCAST as the guest last set it (on or off); an unbound socket gets it in its 'listening' handler. */
+  private applyBroadcast(sock: dgram.Socket): void {
+    if (this.bound) sock.setBroadcast(this.s.broadcast);
+  }
+
   /** connect() (dst) or its dissolution (undefined). */
   connect(dst: InetAddr | undefined): void {
     const sock = this.ensure();
@@ -122,6 +146,9 @@ export class RealDgram implements HostSocket {
     }
     if (!dst) return;
     this.op = { kind: 'connect' };
+    this.rn.touch();
+    // ip4_datagram_connect checks SO_BROADCAST for a broadcast peer: the host socket must have the guest's.
+    this.applyBroadcast(sock);
     sock.connect(dst.port, nodeHost(this.s.domain, dst.ip), (err?: Error) => {
       if (!err) this.connected = true;
       this.finish(err ? codeErrno(err) : 0);
@@ -131,17 +158,12 @@ export class RealDgram implements HostSocket {
   sendTo(data: Uint8Array, dst: InetAddr): void {
     this.rn.checkConnect(dst.ip, dst.port);
     const sock = this.ensure();
-    if (this.s.broadcast && this.s.local) {
-      try {
-        sock.setBroadcast(true);
-      } catch {
-        /* not bound yet: the 'listening' handler sets it */
-      }
-    }
+    this.applyBroadcast(sock);
     // Node will not take an address on a connected socket; Linux would send there anyway.
     if (this.connected && (!this.s.remote || !sameAddr(this.s.remote, dst))) throw new Errno(E.EISCONN, undefined, 'a connected UDP socket on --net=real sends only to its peer');
     this.inflight++;
     this.inflightBytes += data.length;
+    this.rn.touch();
     const cb = (err: Error | null): void => {
       this.inflightBytes -= data.length;
       if (--this.inflight === 0 && this.closing) this.close();
@@ -181,12 +203,18 @@ export class RealDgram implements HostSocket {
     }
     if (a.family === 'unspec') {
       this.connect(undefined);
-      s.remote = undefined;
+      // __udp_disconnect gives back a port the guest did not bind (no SOCK_BINDPORT_LOCK): Node's socket
+      // goes, and the next send binds afresh. A bound address without a port cannot be kept in Node.
+      if (this.sock && !s.bindPortLock && !s.bindAddrLock) {
+        this.unbind();
+        dissolveDatagram(s, () => {});
+      } else s.remote = undefined;
       return 0;
     }
     if (!isInet(a)) throw new Errno(E.EAFNOSUPPORT);
     if (s.domain === AF.AF_INET && a.family !== 4) throw new Errno(E.EAFNOSUPPORT);
-    if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EINVAL);
+    // __ip6_datagram_connect: a sockaddr_in on an IPv6-only socket.
+    if (s.domain === AF.AF_INET6 && a.family === 4 && s.v6only) throw new Errno(E.EAFNOSUPPORT);
     const d = anyToLoopback(a);
     this.rn.checkConnect(d.ip, d.port);
     s.remote = s.domain === AF.AF_INET6 && d.family === 4 ? { family: 6, ip: `::ffff:${d.ip}`, port: d.port } : d;

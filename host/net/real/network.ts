@@ -14,6 +14,7 @@ import type { InetAddr } from '../addr/sockaddr.js';
 import type { Socket } from '../socket/socket.js';
 import type { PendingOp } from '../socket/network.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
+import { WaitQueue } from '../../kernel/wait.js';
 import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../addr/constants.js';
 import { allowed, allowedGroup, parsePolicy, refusal, type NetPolicy } from './policy.js';
@@ -26,6 +27,9 @@ export function settle(t: { op: PendingOp | undefined }): number {
   if (op.errno) throw new Errno(op.errno, undefined, op.note);
   return 0;
 }
+
+/** Set on a call that already waited for the host's event loop once (see RealNetwork.sync). */
+const SYNCED = new Slot<true>('real-synced');
 
 /** How long the end of a run waits for closed sockets' last bytes to leave. */
 const FLUSH_MS = 2000;
@@ -59,6 +63,85 @@ export class RealNetwork {
   wake(s: Socket): void {
     s.notify();
     this.kernel.kick();
+  }
+
+  /** A guest sent, connected or closed on a real socket since the last host turn began (see sync). */
+  private dirty = false;
+  /** The latest host turn under way: its waiters run once Node has polled the host kernel. */
+  private turn: WaitQueue | undefined;
+
+  /** A guest closed or shut down a real connection since the last host turn began (see holdSend). */
+  private ended = false;
+  /** The turn that takes in the latest such FIN or RST. */
+  private endTurn: WaitQueue | undefined;
+
+  /** A guest acted on a real socket (`end`: closed or shut it down): the host kernel may hold something Node has not read yet. */
+  touch(end = false): void {
+    this.dirty = true;
+    if (end) this.ended = true;
+  }
+
+  /** Starts a host turn covering every guest action so far: its queue is woken once Node has polled the host kernel. */
+  private startTurn(): WaitQueue {
+    const q = new WaitQueue();
+    this.dirty = false;
+    this.turn = q;
+    if (this.ended) {
+      this.ended = false;
+      this.endTurn = q;
+    }
+    const release = this.kernel.holdExternal();
+    setImmediate(() =>
+      setImmediate(() => {
+        if (this.turn === q) this.turn = undefined;
+        if (this.endTurn === q) this.endTurn = undefined;
+        q.wake();
+        release();
+      }),
+    );
+    return q;
+  }
+
+  /**
+   * A stream send after a guest closed a real connection: on Linux the FIN
+   * (or RST) is at the peer when close() returns, so a send told of it
+   * (waitpid of the closer, UNP's str_cli) comes after it and the RST that
+   * answers the send finds the FIN read. `afterEof`: the socket already
+   * wrote after its peer's FIN, which a closed peer answers with a RST that
+   * Linux has taken in when that write returns: the next send waits a turn
+   * to see it. True while the caller must wait: `turned` runs when the
+   * turn ends, then s is woken. Other sends cost nothing.
+   */
+  holdSend(s: Socket, afterEof: boolean, turned: () => void): boolean {
+    if (this.ended) this.startTurn();
+    const q = this.endTurn ?? (afterEof ? this.startTurn() : undefined);
+    if (!q) return false;
+    q.add({
+      wake: () => {
+        turned();
+        this.wake(s);
+      },
+    });
+    return true;
+  }
+
+  /**
+   * On Linux a send on loopback is in the receiver's queue when it returns,
+   * so a process told of it afterwards (by a pipe, a wait, its own order of
+   * calls) finds it with a non-blocking recv, poll or FIONREAD. Node reads
+   * the host socket only in its event loop's poll phase, which the kernel
+   * reaches when it yields: a call that would answer without waiting, while
+   * guests acted since the last turn, first suspends until a turn has run
+   * (two setImmediate hops: the second comes after a poll phase, whenever
+   * the first ran), then answers from what Node delivered. Once per call;
+   * costs nothing while no guest sends, so a busy loop of EAGAINs stays fast.
+   */
+  sync(p: Process): number | undefined {
+    if (p.callSlot(SYNCED)) return undefined;
+    if (this.dirty) this.startTurn();
+    if (!this.turn) return undefined;
+    p.setCallSlot(SYNCED, true);
+    return p.block([this.turn]);
   }
 
   private kickQueued = false;
@@ -196,7 +279,11 @@ const UV_ENOTCONN = -107;
  * looks like EOF.
  */
 export function resetNotEof(c: NodeSocket): boolean {
-  if (c.writableEnded) return false;
+  return !c.writableEnded && hostClosed(c);
+}
+
+/** Whether the host kernel has put c's TCP socket in TCP_CLOSE (a RST came); false for AF_UNIX. */
+export function hostClosed(c: NodeSocket): boolean {
   const h = (c as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
   // AF_UNIX (a Pipe handle) has no getpeername and no RST: a peer that leaves data unread is read(2)'s ECONNRESET.
   if (typeof h?.getpeername !== 'function') return false;

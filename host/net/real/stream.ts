@@ -6,13 +6,14 @@
 // control both ways: the guest's sends see room only while Node's queue is
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
-import { E, Errno } from '../../abi/errno.js';
+import type { Process } from '../../kernel/process.js';
+import { E } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
-import { codeErrno, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
+import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
 const SEND_WINDOW = 1 << 20;
@@ -44,6 +45,17 @@ export class RealStream implements Carrier, HostSocket {
   private server: net.Server | undefined;
   private paused = false;
   private nodelay = false;
+  /** The last send went out after the peer's FIN (see RealNetwork.holdSend). */
+  private wroteAfterEof = false;
+  /** A send waited for a host turn (RealNetwork.holdSend): the call goes on. */
+  private held = false;
+  private readonly turned = (): void => {
+    this.held = true;
+    // After a send to a peer that had sent its FIN, its RST (if it came) is in the host socket only: Node stopped reading at the EOF.
+    const c = this.conn;
+    if (this.wroteAfterEof && c && !c.destroyed && hostClosed(c)) this.s.onReset();
+    this.wroteAfterEof = false;
+  };
   private release: (() => void) | undefined;
   op: PendingOp | undefined;
 
@@ -51,6 +63,10 @@ export class RealStream implements Carrier, HostSocket {
     readonly rn: RealNetwork,
     readonly s: Socket,
   ) {}
+
+  sync(p: Process): number | undefined {
+    return this.rn.sync(p);
+  }
 
   private get recvWindow(): number {
     return Math.max(this.s.rcvbuf, RECV_WINDOW);
@@ -83,7 +99,10 @@ export class RealStream implements Carrier, HostSocket {
 
   send(iovs: Uint8Array[], total: number, oob: boolean): number {
     // node:net has no way to send urgent data: the protocol does not support it, as Linux says.
-    if (oob) throw new Errno(E.EOPNOTSUPP);
+    if (oob) this.rn.fail(E.EOPNOTSUPP, 'urgent data (MSG_OOB) on --net=real: node:net cannot send it');
+    // The send that waited goes on (once), even if another close came meanwhile.
+    if (this.held) this.held = false;
+    else if (this.rn.holdSend(this.s, this.wroteAfterEof, this.turned)) return WOULD_BLOCK;
     const room = this.room();
     if (room === 0) return WOULD_BLOCK;
     const n = Math.min(room, total);
@@ -94,6 +113,8 @@ export class RealStream implements Carrier, HostSocket {
   private write(iovs: Uint8Array[], n: number): void {
     const c = this.conn;
     if (!c || c.destroyed) return;
+    this.rn.touch();
+    this.wroteAfterEof = this.s.peerEof;
     // TCP_NODELAY as the guest last set it (setsockopt reaches the socket, not Node).
     if (this.nodelay !== this.s.nodelay && !this.s.isUnix) {
       this.nodelay = this.s.nodelay;
@@ -175,12 +196,16 @@ export class RealStream implements Carrier, HostSocket {
   }
 
   end(): void {
-    if (this.conn && !this.conn.destroyed) this.conn.end();
+    if (this.conn && !this.conn.destroyed) {
+      this.rn.touch(true);
+      this.conn.end();
+    }
   }
 
   /** close(): unread data or SO_LINGER {1, 0} (`abort`) reset the connection. */
   close(abort: boolean, lingerZero = false): void {
     if (lingerZero) abort = true;
+    this.rn.touch(this.conn !== undefined);
     const c = this.conn;
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
@@ -316,12 +341,23 @@ export class RealStream implements Carrier, HostSocket {
           ...(local ? { localAddress: nodeHost(s.domain, local.ip), localPort: local.port || undefined } : {}),
         };
     const c = net.connect(opts);
+    this.rn.touch();
     this.attach(c);
+    // Linux picks the local port in connect(); Node calls connect(2) in a nextTick queued before this one.
+    if (!local?.port && 'dst' in to) process.nextTick(() => this.learnLocal(c));
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
       s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });
+  }
+
+  /** getsockname during a non-blocking connect: the address the host kernel bound (see connection.ts). */
+  private learnLocal(c: net.Socket): void {
+    const s = this.s;
+    if (this.conn !== c || s.state !== 'connecting') return;
+    const a = c.address();
+    if ('port' in a && a.port) s.local = nodeAddr(s.domain, a.address, a.port);
   }
 
   /** Wires a Node socket's events to the state machine. */

@@ -1,6 +1,7 @@
 // What the socket layer asks of a network, as interfaces: the networks
 // implement them and the socket layer never imports a network.
 import type { Addr, InetAddr } from '../addr/sockaddr.js';
+import type { Process } from '../../kernel/process.js';
 import type { SendControl } from './scm.js';
 import type { IpControl, Socket } from './socket.js';
 
@@ -66,6 +67,8 @@ export interface HostSocket {
   connectDgram(a: Addr): number;
   /** An asynchronous bind or connect under way (its outcome once known): the call that started it waits for it. */
   op: PendingOp | undefined;
+  /** OpenFile.hostSync: BLOCKED while Node must first read what the host kernel holds. */
+  sync(p: Process): number | undefined;
 }
 
 /** A carrier's asynchronous step and, once known, its outcome (errno 0: done; note: why it failed, for the trace). */

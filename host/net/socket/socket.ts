@@ -15,6 +15,7 @@ import { UNNAMED, anyToLoopback, fmtAddr, isAny, type Addr, type InetAddr, type 
 import { AF, IPPROTO, LINUX, SOCK } from '../addr/constants.js';
 import type { Carrier, HostSocket, Network, SocketHost } from './network.js';
 import { runCounter } from '../../kernel/ids.js';
+import type { Process } from '../../kernel/process.js';
 import { POLL_ERR, POLL_HUP, POLL_IN, POLL_OUT, type FileOwner } from '../../kernel/signals.js';
 import { attachScm, dropScm, sameCred, type Cred, type Scm, type SendControl } from './scm.js';
 import { WmemLedger, sockQueueAccepts, truesize, udpAccepts, unixWritable } from './skb.js';
@@ -299,6 +300,10 @@ export class Socket implements OpenFile {
   useReal(h: (HostSocket & Partial<Carrier>) | undefined): void {
     this.real = h;
     this.carrier = h && this.kind !== 'dgram' ? (h as HostSocket & Carrier) : undefined;
+  }
+
+  hostSync(p: Process): number | undefined {
+    return this.real?.sync(p);
   }
 
   /** RCV_SHUTDOWN: nothing more will arrive. */

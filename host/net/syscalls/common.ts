@@ -8,7 +8,7 @@ import type { Socket } from '../socket/socket.js';
 
 /** EAGAIN or suspend, honouring O_NONBLOCK, MSG_DONTWAIT and SO_RCVTIMEO/SO_SNDTIMEO. */
 export function waitFor(p: Process, s: Socket, dir: 'read' | 'write', dontwait: boolean, queues: WaitQueue[] = s.waitqs): number {
-  if (s.nonblock || dontwait) return E.EAGAIN;
+  if (s.nonblock || dontwait) return s.real?.sync(p) ?? E.EAGAIN;
   const deadline = p.deadline(dir === 'read' ? s.rcvtimeo : s.sndtimeo);
   if (deadline >= 0 && p.timedOut()) return E.EAGAIN;
   return p.block(queues, deadline);

@@ -140,6 +140,12 @@ export const shutdownDef: SyscallDef = syscall(S, 'shutdown', { strace: 'shutdow
 
 export const getsocknameDef: SyscallDef = syscall(S, 'getsockname', { strace: 'getsockname', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
   const s = sockOf(p, fd);
+  // On the real network Node binds a UDP socket at its first sendto, and a TCP one at connect, a step
+  // later: the port is known after a host turn.
+  if ((s.kind === 'dgram' || s.state === 'connecting') && (!s.local || ('port' in s.local && s.local.port === 0))) {
+    const r = s.hostSync(p);
+    if (r !== undefined) return r;
+  }
   const local: Addr = s.local ?? (s.isUnix ? UNNAMED : { family: s.domain === AF.AF_INET ? 4 : 6, ip: s.domain === AF.AF_INET ? '0.0.0.0' : '::', port: 0 });
   writeSockaddr(p.mem, addr, lenPtr, local);
   return 0;

@@ -46,7 +46,12 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
   let v: number;
   if (f instanceof Socket) {
     switch (req) {
-      case IOCTL.FIONREAD: v = f.inq(); break;
+      case IOCTL.FIONREAD: {
+        const r = f.hostSync(p);
+        if (r !== undefined) return r;
+        v = f.inq();
+        break;
+      }
       case IOCTL.TIOCOUTQ: v = f.outq(); break;
       case IOCTL.SIOCATMARK: v = f.atMark(); break;
       case IOCTL.FIOSETOWN: case IOCTL.SIOCSPGRP: return setOwner(p, f, p.mem.i32(arg));

@@ -375,6 +375,10 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
 
 export function getsockopt(p: Process, fd: number, level: number, name: number, val: number, lenPtr: number): number {
   const s = sockOf(p, fd);
+  if (level === SOL.SOL_SOCKET && name === SO.SO_ERROR) {
+    const r = s.hostSync(p);
+    if (r !== undefined) return r;
+  }
   // The level is dispatched before optlen is read: one the socket has no handler for fails first.
   // ip_getsockopt answers a level it does not know with EOPNOTSUPP, ipv6_getsockopt with ENOPROTOOPT;
   // an AF_UNIX socket has SOL_SOCKET only (sock_no_getsockopt).
