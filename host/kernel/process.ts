@@ -57,8 +57,11 @@ interface AsyncifyExports {
   asyncify_stop_rewind: () => void;
   asyncify_get_state: () => number;
   /** The SDK's signal trampoline (guest/c/src/signal.c): runs the guest's handler for sig. */
-  __socklab_sigtramp?: (sig: number, code: number, pid: number, uid: number, status: number) => void;
+  __socklab_sigtramp?: SigTramp;
+  /** The function table, which the SDK's link exports (--export-table): where the unwrapped trampoline is. */
+  __indirect_function_table?: WebAssembly.Table;
 }
+type SigTramp = (sig: number, code: number, pid: number, uid: number, status: number) => void;
 
 /** How deep signal handlers may nest (each has its own Asyncify region). */
 export const MAX_SIGNAL_NESTING = 8;
@@ -77,6 +80,8 @@ interface CallState {
 interface HandlerFrame {
   sig: number;
   info: SigInfo;
+  /** The sa_restorer of its sigaction (the SDK's trampoline's table index): see trampolineOf. */
+  restorer: number;
   data: number;
   started: boolean;
   savedMask: bigint;
@@ -380,7 +385,8 @@ export class Process implements Waiter {
           }
           top.started = true;
           const i = top.info;
-          this.exports.__socklab_sigtramp!(i.signo, i.code, i.pid, i.uid, i.status ?? 0);
+          // This process's own instance's (a child forked inside a handler rewinds it in its own).
+          this.trampolineOf(top.restorer)(i.signo, i.code, i.pid, i.uid, i.status ?? 0);
         } else {
           if (this.started) {
             this.rewinding = true;
@@ -614,7 +620,7 @@ export class Process implements Waiter {
         resumeValue: this.resumeValue, callStart: this.callStart, callDeadline: this.callDeadline, callBytes: this.callBytes,
         currentCall: this.currentCall, interrupted: this.interrupted, callSigMask: this.callSigMask, callSlots: this.callSlots,
       };
-      this.hframes.push({ sig, info, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved });
+      this.hframes.push({ sig, info, restorer: a.restorer, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved });
       this.resumeValue = undefined;
       this.callStart = -1;
       this.callDeadline = -1;
@@ -627,6 +633,30 @@ export class Process implements Waiter {
       // SA_RESETHAND: the handler becomes SIG_DFL; flags and mask stay (Linux's SA_ONESHOT).
       if (a.flags & SA_RESETHAND) s.actions[sig] = { ...a, kind: 0, handler: 0 };
     }
+  }
+
+  /**
+   * Where a handler is entered: the trampoline itself, the function-table entry the SDK's sigaction passed as
+   * sa_restorer, when it is one. Not the export: wasm-ld wraps every export of a command module in
+   * __wasm_call_ctors and __wasm_call_dtors, so entering by it ran the program's constructors, its
+   * destructors and wasi-libc's __stdio_exit (which flushes stdout and seeks back stdin) around every
+   * handler. A module built without the table exported (an older SDK) still enters by the export.
+   */
+  private trampolineOf(restorer: number): SigTramp {
+    const t = this.exports.__indirect_function_table;
+    const f = t !== undefined && restorer > 0 && restorer < t.length ? (t.get(restorer) as unknown) : undefined;
+    if (typeof f !== 'function' || f.length !== 5) return this.exports.__socklab_sigtramp!;
+    // The index is the guest's word: a function of another signature (i64 parameters) is refused at the call, a
+    // TypeError before any of its code runs, which ends the process as a bad pointer would instead of the run.
+    const g = f as SigTramp;
+    return (sig, code, pid, uid, status) => {
+      try {
+        g(sig, code, pid, uid, status);
+      } catch (e) {
+        if (e instanceof TypeError) throw new Killed('SIGSEGV', 'killed by SIGSEGV: its sa_restorer is not the signal trampoline');
+        throw e;
+      }
+    };
   }
 
   /** A handler returned: the mask and the interrupted call's state come back; that call restarts or fails with EINTR. */
