@@ -36,7 +36,7 @@ beforeAll(async () => {
   await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'tcp_errors.c')], out: join(tmp, 'errors.wasm'), stderr: () => {} });
   await build('udp_errors', join(ROOT, 'tests', 'component-build', 'udp_errors.c'));
   await compileC({ sources: [join(ROOT, 'tests', 'component-build', 'udp_errors.c')], out: join(tmp, 'udp_errors.wasm'), stderr: () => {} });
-  for (const [name, src] of [['udp_echo', join(ROOT, 'examples', 'udp', 'udp_echo.c')], ['udp_client', join(ROOT, 'tests', 'component-build', 'udp_client.c')]] as const) {
+  for (const [name, src] of [['mmsg', join(ROOT, 'tests', 'component-build', 'mmsg.c')], ['udp_echo', join(ROOT, 'examples', 'udp', 'udp_echo.c')], ['udp_client', join(ROOT, 'tests', 'component-build', 'udp_client.c')]] as const) {
     await build(name, src);
     await compileC({ sources: [src], out: join(tmp, `${name}.wasm`), stderr: () => {} });
   }
@@ -242,6 +242,26 @@ describe('the error paths built both ways', () => {
     const p1 = await run({ processes: [{ module: join(tmp, 'udp_errors.wasm'), name: 'udp_errors', args: ['7000'] }], timeoutMs: 60_000 });
     const port = await freeUdpPair();
     expect(execFileSync(exe, [String(port)], { encoding: 'utf8' })).toBe(p1.processes[0]!.stdout);
+  }, T);
+});
+
+describe('sendmmsg and recvmmsg in a component (the SDK\'s, over its sendmsg and recvmsg)', () => {
+  it('mmsg prints the same built as a component, built by default (socklab\'s own calls) and built by gcc on Linux', async () => {
+    const p1 = await run({ processes: [{ module: join(tmp, 'mmsg.wasm'), name: 'mmsg' }], timeoutMs: 60_000 });
+    expect(p1.status).toBe(0);
+    const expected = p1.processes[0]!.stdout;
+    expect(expected).toContain('sendmmsg, the second to AF_INET6: 1 Success, msg_len 6 77 77\nsendmmsg, the first to AF_INET6: -1 Address family not supported by protocol, msg_len 77 77 77\n');
+    expect(expected).toContain('recvmmsg 8, MSG_WAITFORONE: 1 Success\n  17 a longer datagram\nrecvmmsg 8, MSG_DONTWAIT, nothing there: -1 Resource temporarily unavailable\n');
+    expect(expected).toContain('recvmmsg 8, timeout 0: 1 Success\n  6 onetwo\n  time left 0.000000000\n');
+    expect(expected).toContain('after ICMP, MSG_DONTWAIT: -1 Connection refused\nagain: -1 Resource temporarily unavailable\n');
+    const mine = await run({ processes: [{ module: built.mmsg!, name: 'mmsg' }], timeoutMs: 60_000 });
+    expect(mine.processes[0]!.stderr).toBe('');
+    expect(mine.processes[0]!.stdout).toBe(expected);
+    expect(mine.status).toBe(0);
+    needs('gcc');
+    const exe = join(tmp, 'mmsg.native');
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'component-build', 'mmsg.c')]);
+    expect(execFileSync(exe, [], { encoding: 'utf8' })).toBe(expected);
   }, T);
 });
 

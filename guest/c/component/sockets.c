@@ -591,6 +591,7 @@ static ssize_t tcp_recv(struct sock *s, void *buf, size_t len, int flags) {
   if (flags & MSG_OOB) return fail(EINVAL); /* WASI streams carry no urgent data: Linux's answer when none is there */
   if (flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL | MSG_PEEK | MSG_WAITALL)) return fail(EOPNOTSUPP);
   if (len == 0) return 0;
+  if (s->err && s->roff == s->rlen) return fail(take_err(s)); /* an error recvmmsg kept (sk_err), after the bytes read ahead */
   if (flags & MSG_PEEK) return tcp_peek(s, buf, len, nonblock);
   size_t done = 0;
   if (s->roff < s->rlen) {
@@ -858,6 +859,86 @@ ssize_t recvmsg(int fd, struct msghdr *m, int flags) {
   return 0;
 }
 
+/* Linux's flag of 32-bit callers on a 64-bit kernel: sendmmsg and recvmmsg refuse it from user space. */
+#define MSG_CMSG_COMPAT_ 0x80000000u
+/* __sys_sendmmsg and do_recvmmsg cut vlen to UIO_MAXIOV. */
+#define UIO_MAXIOV_ 1024u
+
+/* sendmmsg as Linux's __sys_sendmmsg: each message as sendmsg sends it, its
+ * byte count in msg_len, until one fails or a stream send is short; the count
+ * sent if any was (errno untouched), else the first one's error. */
+int sendmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags) {
+  if ((unsigned)flags & MSG_CMSG_COMPAT_) return fail(EINVAL);
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (vlen > UIO_MAXIOV_) vlen = UIO_MAXIOV_;
+  int saved = errno;
+  unsigned done = 0;
+  while (done < vlen) {
+    struct msghdr *m = &v[done].msg_hdr;
+    ssize_t n = sendmsg(fd, m, flags);
+    if (n < 0) break;
+    v[done++].msg_len = (unsigned)n;
+    size_t want = 0;
+    for (size_t i = 0; i < (size_t)m->msg_iovlen; i++) want += m->msg_iov[i].iov_len;
+    if (!UDP(s) && (size_t)n < want) break; /* msg_data_left: the stream took less */
+  }
+  if (!done) return vlen ? -1 : 0;
+  errno = saved;
+  return (int)done;
+}
+
+/* recvmmsg as Linux's do_recvmmsg: a pending socket error first; then each
+ * message as recvmsg receives it, its byte count in msg_len, until vlen, an
+ * error, urgent data or the timeout, which is looked at only after each
+ * message (a blocking receive waits however long: the man page's BUGS).
+ * MSG_WAITFORONE makes the receives after the first MSG_DONTWAIT. With
+ * messages received the time left is written back, and an error other than
+ * EAGAIN stays pending on the socket for the next call (sk_err); without, it
+ * is the call's. */
+int recvmmsg(int fd, struct mmsghdr *v, unsigned int vlen, int flags, struct timespec *timeout) {
+  if ((unsigned)flags & MSG_CMSG_COMPAT_) return fail(EINVAL);
+  struct timespec end = {0, 0}, left = {0, 0};
+  if (timeout) {
+    /* poll_select_set_timeout, before the fd is looked up */
+    if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 || timeout->tv_nsec >= 1000000000L) return fail(EINVAL);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    end.tv_sec += timeout->tv_sec;
+    end.tv_nsec += timeout->tv_nsec;
+    if (end.tv_nsec >= 1000000000L) end.tv_sec++, end.tv_nsec -= 1000000000L;
+  }
+  struct sock *s = get(fd);
+  if (!s) return nosock(fd);
+  if (vlen > UIO_MAXIOV_) vlen = UIO_MAXIOV_;
+  if (s->err) return fail(take_err(s));
+  int saved = errno, err = 0, f = flags & ~MSG_WAITFORONE;
+  unsigned done = 0;
+  while (done < vlen) {
+    ssize_t n = recvmsg(fd, &v[done].msg_hdr, f);
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    v[done++].msg_len = (unsigned)n;
+    if (flags & MSG_WAITFORONE) f |= MSG_DONTWAIT;
+    if (timeout) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      left.tv_sec = end.tv_sec - now.tv_sec;
+      left.tv_nsec = end.tv_nsec - now.tv_nsec;
+      if (left.tv_nsec < 0) left.tv_sec--, left.tv_nsec += 1000000000L;
+      if (left.tv_sec < 0) left.tv_sec = left.tv_nsec = 0;
+      if (!left.tv_sec && !left.tv_nsec) break;
+    }
+    if (v[done - 1].msg_hdr.msg_flags & MSG_OOB) break;
+  }
+  if (!done) return err ? fail(err) : 0;
+  if (err && err != EAGAIN) s->err = err;
+  if (timeout) *timeout = left;
+  errno = saved;
+  return (int)done;
+}
+
 int shutdown(int fd, int how) {
   struct sock *s = get(fd);
   if (!s) return nosock(fd);
@@ -1084,6 +1165,7 @@ static short sock_revents(struct sock *s, short events) {
       }
     }
     if (s->shut_wr) re |= POLLOUT | POLLWRNORM; /* Linux: writable (the write gets EPIPE) */
+    if (s->err) re |= POLLERR;
     break;
   case S_FAILED:
     /* Linux after a failed handshake: shut down both ways, POLLERR while the error is pending. */
