@@ -4,6 +4,7 @@
  * child. */
 #define _WASI_EMULATED_PROCESS_CLOCKS
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,19 @@ SOCKLAB_IMPORT(wait4) int __socklab_wait4(int, int *, int, void *, int *);
 SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
 SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
 
+/* glibc decides how stdout is buffered at its first use: by lines on a
+ * terminal, else in blocks of st_blksize (4096 for a pipe). wasi-libc's
+ * musl writes the first line out before it looks, so a program whose
+ * output goes to a pipe or a file printed that line once where Linux holds
+ * it: APUE 8.3's printf before fork() prints twice there. Decided before
+ * main, as glibc's first printf would, leaving errno as main expects it. */
+static unsigned char stdout_buf[4096 + 8];
+static void __socklab_stdout_buffering(void) {
+  int saved = errno;
+  if (!isatty(STDOUT_FILENO)) setvbuf(stdout, (char *)stdout_buf, _IOFBF, sizeof stdout_buf);
+  errno = saved;
+}
+
 /* socklab grows the pages where it saves a suspended call's stack past the
  * guest's memory at its first blocking call (host/kernel/process.ts). The
  * malloc of an older wasi-libc (Debian's) takes all the memory there is at
@@ -27,6 +41,7 @@ __attribute__((constructor)) void __socklab_heap_first(void) {
   /* volatile: clang drops a malloc whose block is only freed. */
   void *volatile p = malloc(1);
   free(p);
+  __socklab_stdout_buffering();
 }
 
 pid_t fork(void) {
