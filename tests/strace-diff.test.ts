@@ -477,6 +477,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb13_ruptime', perProcess: true },
   { name: 'tb13_ruptimeu', perProcess: true },
   { name: 'tb13_ruptimed', perProcess: true },
+  { name: 'tb13_servlisten', perProcess: true },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

@@ -1,8 +1,8 @@
 /* APUE 16.5's ruptimed that runs the command itself (Figure 16.18): for
  * each connection the server forks; the child dup2()s the socket onto its
  * standard output and standard error, closes the socket's own descriptor
- * and runs "uptime" (here a function in place of execl: it writes with
- * stdio, so its output, fully buffered on a socket, leaves at exit()); the
+ * and runs "uptime" (here a function in place of execl, writing its line
+ * with one write() as uptime's stdio does at exit); the
  * parent closes its copy of the socket and waitpid()s for the child before
  * it accepts again, so the client sees EOF once the child has exited. A
  * second command fails and says why on its standard error, which is the
@@ -70,8 +70,12 @@ static void syslog_(const char *fmt, int v) {
 }
 
 /* The commands the children run: what execl("/usr/bin/uptime", ...) would print. */
+/* One write() each: a program's stdout on a socket is fully buffered and flushed at exit (this process's own
+ * stdout stream was made unbuffered before the fork, which an exec'd program would not inherit). */
 static void uptime(void) {
-  printf(" 10:00:00 up 42 days,  3:14,  2 users,  load average: 0.00, 0.01, 0.05\n");
+  char line[128];
+  int n = snprintf(line, sizeof line, " %02d:%02d:%02d up %d days,  3:14,  2 users,  load average: 0.00, 0.01, 0.05\n", 10, 0, 0, 42);
+  write(STDOUT_FILENO, line, n);
   exit(0);
 }
 static void broken(void) {
