@@ -473,6 +473,13 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'tb12_concsrv', perProcess: true },
   // glibc's perror() dup()s stderr and fdopen()s the copy (fcntl F_GETFL, close); musl's writes to fd 2: library internals, left out.
   { name: 'tb12_restart', perProcess: true, ignore: /^(?:fcntl|close)\(FD<stdio>/ },
+  // Round 13 (tests/c/tb13_*.c: APUE ch. 16-17).
+  { name: 'tb13_ruptime', perProcess: true },
+  { name: 'tb13_ruptimeu', perProcess: true },
+  { name: 'tb13_ruptimed', perProcess: true },
+  { name: 'tb13_servlisten', perProcess: true },
+  // send_err's message and status bytes (a write, then a sendmsg) reach one recvmsg or two, as the reader wakes.
+  { name: 'tb13_opend', perProcess: true, ignore: /^recvmsg\(FD<UNIX-STREAM>, \{msg_name=NULL, msg_namelen=0, msg_iov=\[\{iov_base="(?:can't|\\0\\1")/ },
   // Error paths (tests/c/diff_errno_*.c): every option's value, bad lengths and pointers, failures.
   { name: 'diff_errno_sockopt', machine: true },
   { name: 'diff_errno_state' },

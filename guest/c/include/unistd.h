@@ -1,6 +1,6 @@
 /* socklab guest SDK: <unistd.h>. wasi-libc's, plus the calls WASI lacks and
  * socklab provides (docs/abi.md): fork, getpid, getppid, pipe, pipe2, dup,
- * dup2, dup3. */
+ * dup2, dup3; getuid and its kin (guests run as root). */
 #ifndef _WASI_EMULATED_GETPID
 #define _WASI_EMULATED_GETPID
 #endif
@@ -21,6 +21,11 @@ int dup(int fd);
 int dup2(int fd, int newfd);
 int dup3(int fd, int newfd, int flags);
 unsigned alarm(unsigned seconds);
+/* socklab's guests run as uid 0, gid 0 (docs/abi.md): what SCM_CREDENTIALS and SO_PEERCRED carry. */
+uid_t getuid(void);
+uid_t geteuid(void);
+gid_t getgid(void);
+gid_t getegid(void);
 int pause(void);
 
 #ifdef __cplusplus

@@ -57,6 +57,10 @@ int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, cha
     fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
     if (fd == -1) return -1;
   }
+  /* Linux: an empty path names nothing, not the current directory. Passed on
+   * empty, so the host says ENOENT (wasi-libc would turn a failure here into
+   * ENOTCAPABLE). */
+  if (path[0] == 0) rel = "";
   size_t n = strlen(rel) + 1;
   if (*relative_buf_len < n) {
     if (!can_realloc) {
