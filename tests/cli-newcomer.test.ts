@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { type CliResult, guest, ROOT, runCli, tempDir } from './helpers.js';
+import { type CliResult, guest, oneLine, ROOT, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir('socklab-newcomer-');
 const HELLO = guest('examples_hello');
@@ -15,13 +15,6 @@ function socklab(args: string[], cwd = tmp): Promise<CliResult> {
   return runCli(args, { cwd });
 }
 
-/** One line on stderr, naming the problem; no stack trace, no "undefined". */
-function oneLine(r: CliResult, ...parts: string[]): void {
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  for (const p of parts) expect(lines[0]).toContain(p);
-  expect(r.stderr).not.toMatch(/\n\s+at |undefined|ENOENT|EISDIR/);
-}
 
 /** Runs `socklab ARGS` with its stdout closed before it writes: `socklab ARGS | head -0`. */
 function closedStdout(args: string[]): Promise<CliResult> {

@@ -3,7 +3,7 @@
 // (--net=rel), and the demo run from outside the checkout. Each answer is one
 // line naming the problem and what to type instead.
 import { describe, expect, it } from 'vitest';
-import { type CliResult, guest, ROOT, runCli, tempDir } from './helpers.js';
+import { type CliResult, guest, oneLine, ROOT, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir('socklab-newcomer3-');
 const HELLO = guest('examples_hello');
@@ -14,13 +14,6 @@ function socklab(args: string[], cwd = tmp): Promise<CliResult> {
   return runCli(args, { cwd });
 }
 
-/** One line on stderr containing each part; no stack trace, no "undefined". */
-function oneLine(r: CliResult, ...parts: string[]): void {
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  for (const p of parts) expect(lines[0]).toContain(p);
-  expect(r.stderr).not.toMatch(/\n\s+at |undefined|\[object Object\]/);
-}
 
 describe('strace habits', () => {
   it('-y, -yy and -T say that socklab always shows what they ask for; -p says socklab starts the guests', async () => {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
@@ -43,6 +43,14 @@ export interface CliResult {
   status: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** One line on stderr containing each part: no stack trace, no "undefined", no raw errno code or object. */
+export function oneLine(r: CliResult, ...parts: string[]): void {
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  for (const p of parts) expect(lines[0]).toContain(p);
+  expect(r.stderr).not.toMatch(/\n\s+at |undefined|\[object Object\]|ENOENT|EISDIR/);
 }
 
 /** Runs `socklab ARGS` (the built CLI) to the end, asynchronously, so other tests go on meanwhile. */
