@@ -216,23 +216,27 @@ export class GuestMemory {
       total += this.dv.getUint32(ptr + i * 8 + 4, true);
       if (total > 0x7fffffff) throw new Errno(E.EINVAL);
     }
-    const out: Uint8Array[] = [];
+    // The same reused array as iovecs (no allocation per call).
+    const out = this.iov;
+    let n = 0;
     let moved = 0;
     for (let i = 0; i < count; i++) {
       const base = this.dv.getUint32(ptr + i * 8, true);
       const len = this.dv.getUint32(ptr + i * 8 + 4, true);
-      if (this.valid(base, len)) {
-        out.push(this.view(base, len));
-        moved += len;
-        continue;
+      const ok = this.valid(base, len);
+      // A bad one: the part of it that is memory, then no more.
+      const v = ok ? this.view(base, len) : base < this.bytes ? this.view(base, this.bytes - base) : undefined;
+      if (v !== undefined) {
+        if (n < out.length) out[n] = v;
+        else out.push(v);
+        n++;
+        moved += v.length;
       }
-      if (base < this.bytes) {
-        out.push(this.view(base, this.bytes - base));
-        moved += this.bytes - base;
-      }
+      if (ok) continue;
       if (moved === 0) throw new Errno(E.EFAULT);
       break;
     }
+    if (out.length > n) out.length = n;
     return out;
   }
 }
