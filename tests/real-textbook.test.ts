@@ -29,8 +29,9 @@ const LEFT_OUT: Record<string, string> = {
 };
 
 const all = readdirSync(dir).filter((f) => /^tb\d*_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
-// tb12_ programs are being added separately: not triaged on the real network yet.
-const programs = all.filter((p) => !(p in LEFT_OUT) && !p.startsWith('tb12_'));
+// The last rounds (tb12_, tb13_) are not triaged on the real network yet: tb13_ruptime's first client, for one,
+// meets a bound server that Node already listens on (the tb6_stopsrv case above).
+const programs = all.filter((p) => !(p in LEFT_OUT) && !/^tb1[23]_/.test(p));
 
 /** At most `n` programs (native and socklab run) at once: this machine has 2 cores. */
 function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {

@@ -10,7 +10,8 @@ import { basename } from 'node:path';
 import { totalmem } from 'node:os';
 import { Kernel, type RunResult } from '../kernel/kernel.js';
 import { OutputFile, StdinFile } from '../kernel/stdio.js';
-import { loadModule, loadModuleFile, type LoadedModule, type LoadOptions } from '../loader/module.js';
+import { loadModule, loadModuleFile, type LoadedModule } from '../loader/module.js';
+import { loadComponentLazily } from '../component/lazy.js';
 import { ASYNC_IMPORTS, KNOWN_IMPORTS, SYSCALLS } from '../syscalls.js';
 import type { RunSpec } from '../scenario/spec.js';
 import type { Process } from '../kernel/process.js';
@@ -33,9 +34,6 @@ export function defaultTotalMemory(): number {
   return Math.floor(totalmem() / 2);
 }
 import type { Publisher } from '../net/publish.js';
-
-/** Components load their own machinery (jco's glue, the WASI 0.2 imports) only when one is run. */
-const loadComponent: NonNullable<LoadOptions['component']> = async (bytes, name, opts) => (await import('../component/load.js')).loadComponentModule(bytes, name, opts);
 // The tracer, the fault injector and --publish load when a run asks for them (attach(), run()).
 
 export interface SessionIO {
@@ -140,7 +138,7 @@ export class Session {
     const byPath = new Map<string, Promise<LoadedModule>>();
     this.modules = await Promise.all(
       this.spec.processes.map((ps) => {
-        const opts = { fuel: this.spec.fuel !== undefined, component: loadComponent };
+        const opts = { fuel: this.spec.fuel !== undefined, component: loadComponentLazily };
         if (typeof ps.module !== 'string') return loadModule(ps.module, ps.name ?? 'guest.wasm', ASYNC_IMPORTS, KNOWN_IMPORTS, opts);
         const path = ps.module;
         let m = byPath.get(path);
