@@ -96,6 +96,16 @@ const perProcess = <K extends Check['kind']>(one: (c: Extract<Check, { kind: K }
     return m === undefined ? [] : [{ check: c, pid: p.pid, message: m }];
   });
 
+/** Lines of a list shown in a check's message: a server that leaks every connection leaks the same way each time. */
+const LISTED = 5;
+
+/** The message's first LISTED lines of a list ("  fd 4, from ..."), then how many more. */
+function listedBriefly(message: string): string {
+  const [head, ...items] = message.split('\n');
+  if (items.length <= LISTED + 1) return message;
+  return [head, ...items.slice(0, LISTED), `  ... ${items.length - LISTED} more`].join('\n');
+}
+
 const traceAssert = (c: Extract<Check, { kind: 'trace' }>, p: ProcessOutcome, ctx: CheckContext): string | undefined => {
   const a = c.assert;
   const events = ctx.trace.events({ pid: p.pid });
@@ -117,7 +127,7 @@ const traceAssert = (c: Extract<Check, { kind: 'trace' }>, p: ProcessOutcome, ct
       if (a.min === undefined && a.max === undefined && n === 0) return `${who(p)} never called ${a.call}`;
     }
   } catch (e) {
-    if (e instanceof TraceAssertionError) return `${who(p)}: ${e.message}`;
+    if (e instanceof TraceAssertionError) return `${who(p)}: ${listedBriefly(e.message.replace(`pid ${p.pid} `, ''))}`;
     throw e;
   }
   return undefined;

@@ -15,6 +15,15 @@ const NET_CALLS = new Set(SYSCALLS.filter((d) => d.classes.includes('net')).map(
 /** An fd argument or result that is a socket, as the trace decorates it: read/write/close on sockets matter too. */
 const SOCKET_FD = /^\d+<(?:TCP|UDP|UNIX|RAW|ICMP|NETLINK)/;
 
+/**
+ * Calls that set or read an option: when they succeed they are not where a
+ * run goes wrong (a model solution's SO_REUSEADDR, a student's O_NONBLOCK
+ * set with fcntl); what the option changes shows in the calls after them (a
+ * bind's EADDRINUSE, a read's EAGAIN). Left out of the comparison unless
+ * they fail or the test's checks name them.
+ */
+const OPTION_CALLS = new Set(['setsockopt', 'getsockopt', 'fcntl', 'fcntl64', 'ioctl']);
+
 /** Calls the test's own checks name (trace sequences, before, uses, call counts): they count too. */
 export function checkedCalls(test: TestSpec): Set<string> {
   const out = new Set<string>();
@@ -84,11 +93,16 @@ const MAX_PROCESSES = 4;
  * matter are compared: the socket calls, any call on a socket fd, and those
  * the test checks (a printf's incidental fcntl on stdout is not a divergence
  * worth showing a student; a write of the wrong length on the connection is),
- * and how each process ended.
+ * and how each process ended; an option set or read successfully
+ * (OPTION_CALLS) is not one of them.
  */
 export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<string> = new Set()): Divergence | undefined {
   // A signal line (no call) is left out, as strace -e trace=network leaves out what it does not match.
-  const matters = (e: TraceLine): boolean => 'exit' in e || ('call' in e && (NET_CALLS.has(e.call) || checked.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret)));
+  const matters = (e: TraceLine): boolean =>
+    'exit' in e ||
+    ('call' in e &&
+      (checked.has(e.call) ||
+        (!(OPTION_CALLS.has(e.call) && !e.errno) && (NET_CALLS.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret)))));
   const a = got.lines.filter(matters);
   const b = model.lines.filter(matters);
   const d = diffTraces(fromTraceLines(a), fromTraceLines(b), { byPid: true, compare: 'result', context: BEFORE });

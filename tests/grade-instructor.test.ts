@@ -1,0 +1,166 @@
+// An instructor's second assignment, written from docs/grading.md alone
+// (examples/grading/kv-server): six typical submissions, each made from the
+// model solution by the mistake students make, graded in batch mode. Each
+// verdict, score and piece of feedback is what the student needs, hidden
+// tests stay hidden, and a re-run gives the same results.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, tempDir } from './helpers.js';
+
+const SPEC = join(ROOT, 'examples', 'grading', 'kv-server', 'grading.yaml');
+const MODEL = readFileSync(join(ROOT, 'examples', 'grading', 'kv-server', 'solution', 'kvserver.c'), 'utf8');
+
+/** The model solution with one edit; the edit must apply. */
+function edit(from: string, to: string): string {
+  if (!MODEL.includes(from)) throw new Error(`not in the model solution: ${from}`);
+  return MODEL.replace(from, to);
+}
+
+const ITERATIVE = `#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static char *keys[64], *vals[64];
+static int find(const char *k) { for (int i = 0; i < 64; i++) if (keys[i] && !strcmp(keys[i], k)) return i; return -1; }
+int main(int argc, char **argv) {
+  int n = atoi(argv[2]);
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(atoi(argv[1])) };
+  bind(ls, (struct sockaddr *)&a, sizeof a);
+  listen(ls, 16);
+  while (n-- > 0) {            /* one client after another: the next waits in the backlog */
+    int c = accept(ls, NULL, NULL);
+    FILE *in = fdopen(c, "r");
+    char line[2048], out[2100];
+    while (fgets(line, sizeof line, in)) {
+      line[strcspn(line, "\\r\\n")] = 0;
+      char *cmd = strtok(line, " "), *k = strtok(NULL, " "), *v = strtok(NULL, "");
+      if (!cmd) continue;
+      if (!strcmp(cmd, "QUIT")) { write(c, "BYE\\n", 4); break; }
+      int i = k ? find(k) : -1;
+      if (!strcmp(cmd, "SET") && v) { if (i < 0) for (i = 0; keys[i]; i++) {} keys[i] = strdup(k); vals[i] = strdup(v); strcpy(out, "OK\\n"); }
+      else if (!strcmp(cmd, "GET")) { if (i < 0) strcpy(out, "NOT_FOUND\\n"); else snprintf(out, sizeof out, "VALUE %s\\n", vals[i]); }
+      else if (!strcmp(cmd, "DEL")) { if (i < 0) strcpy(out, "NOT_FOUND\\n"); else { keys[i] = NULL; strcpy(out, "DELETED\\n"); } }
+      else strcpy(out, "ERR unknown command\\n");
+      write(c, out, strlen(out));
+    }
+    fclose(in);
+  }
+  close(ls);
+  return 0;
+}
+`;
+
+const SUBMISSIONS: Record<string, string> = {
+  correct: MODEL,
+  iterative: ITERATIVE,
+  leaks_fds: edit('if (!open) { close(pfd[i].fd); pfd[i].fd = -1; left--; }', 'if (!open) { pfd[i].fd = -1; left--; }'),
+  // A whole line copied into 128 bytes on the stack, and no limit on a line's length.
+  long_line_crash: edit('static int handle(int fd, char *line) {\n', 'static int handle(int fd, char *raw) {\n  char line[128];\n  strcpy(line, raw);\n')
+    .replace('#define LINE 1024', '#define LINE 8192')
+    .replace('if (open && c->len == LINE) {', 'if (open && c->len == LINE && 0) {'),
+  never_exits: edit('if (!open) { close(pfd[i].fd); pfd[i].fd = -1; left--; }', 'if (!open) { close(pfd[i].fd); pfd[i].fd = -1; }'),
+  wrong_format: edit('reply(fd, "VALUE ");', 'reply(fd, "VALUE=");'),
+  no_compile: edit('int left = atoi(argv[2]);', 'int left = atoi(argv[2])'),
+};
+
+interface GsTest { name: string; score: number; max_score: number; output?: string; visibility: string; extra_data: { verdict: string } }
+interface Gs { score: number; output: string; tests: GsTest[] }
+
+function grade(subs: string, out: string): void {
+  const dirs = Object.keys(SUBMISSIONS).map((n) => join(subs, n));
+  const g = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', SPEC, '--submissions', ...dirs, '--out', out], { encoding: 'utf8' });
+  if (g.status !== 0) throw new Error(`grade exited ${g.status}: ${g.stderr}`);
+}
+
+describe('a key-value server assignment, six typical submissions', () => {
+  let out: string;
+  let again: string;
+  const gs = (name: string, dir = out): Gs => JSON.parse(readFileSync(join(dir, name, 'results.json'), 'utf8')) as Gs;
+  const test = (name: string, t: string): GsTest => gs(name).tests.find((x) => x.name === t)!;
+  beforeAll(() => {
+    const subs = tempDir('sl-instructor-subs-');
+    for (const [name, src] of Object.entries(SUBMISSIONS)) {
+      mkdirSync(join(subs, name));
+      writeFileSync(join(subs, name, 'kvserver.c'), src);
+    }
+    out = tempDir('sl-instructor-');
+    grade(subs, out);
+    again = tempDir('sl-instructor-again-');
+    grade(subs, again);
+  }, 120_000);
+
+  it('scores each submission for what it gets right, test by test', () => {
+    const csv = readFileSync(join(out, 'scores.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('submission,score,max_score,complete,"one client: SET, GET, DEL, QUIT",two clients at once,the server listens before it accepts,a 5000-byte line,closes every connection');
+    expect(csv.slice(1).sort()).toEqual([
+      'correct,50,50,true,10,15,5,10,10',
+      'iterative,25,50,true,10,0,5,0,10',
+      'leaks_fds,40,50,true,10,15,5,10,0',
+      'long_line_crash,40,50,true,10,15,5,0,10',
+      'never_exits,5,50,true,0,0,5,0,0',
+      'no_compile,0,50,true,0,0,0,0,0',
+      'wrong_format,15,50,true,0,0,5,0,10',
+    ]);
+  });
+
+  it('gives the same results on a re-run, timing fields aside', () => {
+    const strip = (g: Gs): unknown => JSON.parse(JSON.stringify(g, (k, v: unknown) => (k === 'execution_time' ? undefined : v)));
+    for (const name of Object.keys(SUBMISSIONS)) expect(strip(gs(name, again))).toEqual(strip(gs(name)));
+  });
+
+  it('shows an iterative server the second client it should have accepted, not a missing SO_REUSEADDR', () => {
+    const t = test('iterative', 'two clients at once');
+    expect(t.extra_data.verdict).toBe('wrong answer');
+    expect(t.output).toContain('expected: ..."< VALUE 2\\n< BYE\\n"\n  got:      ..."< NOT_FOUND\\n< BYE\\n"');
+    expect(t.output).toMatch(/> \[pid 1\] [\d.]+ readv\(4<TCP:\[[^\]]*\]>, \[\{iov_base="GET b\\n"/);
+    expect(t.output).toMatch(/the model solution's pid 1 made before that call:\n  \[pid 1\] [\d.]+ accept\(3<TCP:\[0\.0\.0\.0:7000\]>, NULL, NULL\) = 5</);
+    expect(t.output).not.toContain('setsockopt');
+  });
+
+  it('names the accepted connections a leaking server never closed', () => {
+    const t = test('leaks_fds', 'closes every connection');
+    expect(t.extra_data.verdict).toBe('wrong answer');
+    expect(t.visibility).toBe('after_due_date');
+    expect(t.output).toContain('kvserver (pid 1): did not close 12 accepted connection(s):');
+    expect(t.output).toMatch(/the model solution's pid 1 made instead:\n  \[pid 1\] [\d.]+ close\(6<TCP/);
+  });
+
+  it('reports a crash on a long line as a runtime error, with the read before it', () => {
+    const t = test('long_line_crash', 'a 5000-byte line');
+    expect(t.extra_data.verdict).toBe('runtime error');
+    expect(t.output).toContain('kvserver (pid 1) was killed by SIGSEGV');
+    expect(t.output).toMatch(/> \[pid 1\] [\d.]+ readv\(4<TCP:\[[^\]]*\]>, \[\{iov_base="SET big x+"\.\.\., iov_len=8192\}\], 1\) = 5009\n> \[pid 1\] [\d.]+ \+\+\+ killed by SIGSEGV \+\+\+/);
+  });
+
+  it('says where a server that never exits waits', () => {
+    const t = test('never_exits', 'one client: SET, GET, DEL, QUIT');
+    expect(t.extra_data.verdict).toBe('wrong answer');
+    expect(t.output).toContain('deadlock: every process is waiting and nothing can wake them\n  pid 1 (kvserver) on host1 waits in poll');
+    expect(t.output).toMatch(/the model solution's pid 1 made instead:\n  \[pid 1\] [\d.]+ close\(3<TCP:\[0\.0\.0\.0:7000\]>\) = 0/);
+  });
+
+  it('shows a wrong reply format where it first differs', () => {
+    const t = test('wrong_format', 'one client: SET, GET, DEL, QUIT');
+    expect(t.output).toContain('got:      ..."< VALUE=1\\n< NOT_FOUND');
+    expect(t.output).toContain('first difference: line 2, column 8');
+  });
+
+  it("quotes the compiler's message once for a submission that does not compile", () => {
+    const g = gs('no_compile');
+    expect(g.output).toContain("kvserver.c:61:27: error: expected ';' at end of declaration");
+    expect(g.tests.every((t) => t.extra_data.verdict === 'compile error' && t.score === 0)).toBe(true);
+  });
+
+  it('keeps hidden tests hidden outside Gradescope', () => {
+    const pl = JSON.parse(readFileSync(join(out, 'iterative', 'prairielearn.json'), 'utf8')) as { tests: { name: string; output: string; message: string }[] };
+    expect(pl.tests.map((t) => t.name)).toEqual(['one client: SET, GET, DEL, QUIT', 'two clients at once', 'the server listens before it accepts', 'hidden test 4', 'hidden test 5']);
+    expect(pl.tests[3]).toMatchObject({ output: '', message: 'runtime error' });
+    const junit = readFileSync(join(out, 'iterative', 'junit.xml'), 'utf8');
+    expect(junit).not.toMatch(/5000|line too long|closes every/);
+  });
+});
