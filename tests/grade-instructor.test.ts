@@ -5,7 +5,7 @@
 // tests stay hidden, and a re-run gives the same results.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from './helpers.js';
 
@@ -162,5 +162,62 @@ describe('a key-value server assignment, six typical submissions', () => {
     expect(pl.tests[3]).toMatchObject({ output: '', message: 'runtime error' });
     const junit = readFileSync(join(out, 'iterative', 'junit.xml'), 'utf8');
     expect(junit).not.toMatch(/5000|line too long|closes every/);
+  });
+});
+
+describe("an instructor's mistakes in the spec, said with what to write instead", () => {
+  it('names the field or value meant, on its own line, once', () => {
+    const dir = tempDir('sl-instructor-spec-');
+    cpSync(join(ROOT, 'examples', 'grading', 'kv-server', 'reference'), join(dir, 'reference'), { recursive: true });
+    writeFileSync(join(dir, 'grading.yaml'), `version: 1
+assignment: x
+submission:
+  programs:
+    kvserver: { sources: [kvserver.c] }
+reference:
+  kv_client: { sources: [reference/kv_client.c] }
+limits: { processes: 2 }
+tests:
+  - name: a
+    point: 10
+    visibility: hiden
+    limits: { time: 10 sec, memory: 16 megs }
+    processes:
+      - { name: kvserver, program: kvserver, args: [7000, 1] }
+    checks:
+      - { stdout: 5 }
+      - { stdout: { regex: "a", flag: m } }
+      - { exit: 0, mesage: hi }
+  - name: b
+    points: 1
+    processes:
+      - { name: kvserver, reference: kvserver, args: [7000, 1] }
+      - { name: "c{i}", program: kv_client, count: 3, args: [7000] }
+    checks:
+      - { exit: 0 }
+`);
+    const g = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', 'grading.yaml', '--check'], { encoding: 'utf8', cwd: dir });
+    expect(g.status).toBe(2);
+    expect(g.stderr).toBe([
+      'socklab grade: invalid grading spec:',
+      '  grading.yaml:11: /tests/0: unknown field "point" (did you mean points?)',
+      '  grading.yaml:12: /tests/0/visibility: expected visible, hidden, after_due_date, after_published; got "hiden" (did you mean hidden?)',
+      '  grading.yaml:13: /tests/0/limits/time: expected a duration (10, 2.5s, 500ms; a bare number is seconds), got "10 sec"',
+      '  grading.yaml:13: /tests/0/limits/memory: expected a size (4096, 512K, 64M; a bare number is bytes), got "16 megs"',
+      '  grading.yaml:17: /tests/0/checks/0/stdout: expected a string or a mapping, got 5',
+      '  grading.yaml:18: /tests/0/checks/1/stdout: unknown field "flag" (did you mean flags?)',
+      '  grading.yaml:19: /tests/0/checks/2: unknown field "mesage" (did you mean message?)',
+      '',
+    ].join('\n'));
+    // Once the schema holds, what it cannot say.
+    writeFileSync(join(dir, 'grading.yaml'), readFileSync(join(dir, 'grading.yaml'), 'utf8').split('  - name: a')[0] + '  - name: b' + readFileSync(join(dir, 'grading.yaml'), 'utf8').split('  - name: b')[1]!);
+    const h = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', 'grading.yaml', '--check'], { encoding: 'utf8', cwd: dir });
+    expect(h.stderr).toBe([
+      'socklab grade: invalid grading spec:',
+      '  grading.yaml:13: no reference program "kvserver" (reference: kv_client); kvserver is a submission program: write program: kvserver',
+      '  grading.yaml:14: no submission program "kv_client" (programs: kvserver); kv_client is a reference program: write reference: kv_client',
+      '  grading.yaml:13: 4 processes, more than the limit of 2 (limits.processes); give this test its own: limits: { processes: 4 }',
+      '',
+    ].join('\n'));
   });
 });
