@@ -221,3 +221,23 @@ tests:
     ].join('\n'));
   });
 });
+
+describe('--check builds what the spec builds', () => {
+  it('refuses a reference program or a model solution that does not compile, with the path as the spec names it', () => {
+    const dir = tempDir('sl-instructor-check-');
+    cpSync(join(ROOT, 'examples', 'grading', 'kv-server'), dir, { recursive: true });
+    const check = () => spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', 'grading.yaml', '--check'], { encoding: 'utf8', cwd: dir });
+    expect(check()).toMatchObject({ status: 0, stdout: 'grading.yaml: 5 tests, 50 points\n', stderr: '' });
+    writeFileSync(join(dir, 'solution', 'kvserver.c'), SUBMISSIONS.no_compile!);
+    const sol = check();
+    expect(sol.status).toBe(2);
+    // Not /tmp/.../kvserver.c: the solution's path was cut out of the middle of the absolute one.
+    expect(sol.stderr).toMatch(/^socklab grade: the model solution \(solution\/\) does not compile:\nkvserver\.c:61:27: error: expected ';' at end of declaration\n/);
+    const client = readFileSync(join(dir, 'reference', 'kv_client.c'), 'utf8');
+    writeFileSync(join(dir, 'reference', 'kv_client.c'), client.replace('#include <errno.h>\n', '#include <errno.h>\nint oops = ;\n'));
+    const ref = check();
+    expect(ref.status).toBe(2);
+    expect(ref.stderr).toMatch(/^socklab grade: the reference program kv_client does not compile:\nreference\/kv_client\.c:8:12: error: expected expression\n/);
+    expect(ref.stderr).not.toContain('clang failed');
+  });
+});

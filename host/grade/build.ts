@@ -4,7 +4,8 @@
 // content and cached.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { GradeSpecError } from './load.js';
 import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { runAsc } from '../toolchain/limited.js';
@@ -49,11 +50,12 @@ function builderFor(language: Language): Builder {
 
 /** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
 function relativise(text: string, dir: string): string {
-  // clang names files by absolute path, asc relative to the working directory.
-  // The relative form first: it may contain the absolute one (../../tmp/x/ holds /tmp/x/).
+  // clang names files by absolute path, asc relative to the working directory. Each form is replaced only
+  // where a path starts (not inside a longer one: solution/ is inside /course/solution/, /tmp/x inside ../../tmp/x).
+  const at = (s: string): RegExp => new RegExp(`(^|[\\s'"(:])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`, 'gm');
   const rel = relative(process.cwd(), dir);
-  const out = rel ? text.split(`${rel}/`).join('') : text;
-  return out.split(`${dir}/`).join('');
+  const out = text.replace(at(dir), '$1');
+  return rel && !rel.startsWith('/') ? out.replace(at(rel), '$1') : out;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
 /** Builds (once per content, in the cache) the reference programs; copies them to outDir when given. */
 export async function buildReference(spec: GradingSpec, outDir?: string): Promise<Record<string, string>> {
   const modules: Record<string, string> = {};
-  for (const [name, prog] of Object.entries(spec.reference)) modules[name] = await buildProgram(prog, name);
+  for (const [name, prog] of Object.entries(spec.reference)) modules[name] = await buildProgram(prog, name, dirname(spec.file));
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     for (const [name, path] of Object.entries(modules)) {
@@ -114,7 +116,15 @@ export async function buildReference(spec: GradingSpec, outDir?: string): Promis
   return modules;
 }
 
-function buildProgram(prog: ProgramSpec, name: string): Promise<string> {
+/** A reference program that does not compile: the spec's mistake, said with the compiler's message (paths as in the spec). */
+async function buildProgram(prog: ProgramSpec, name: string, specDir: string): Promise<string> {
   const key = createHash('sha256').update(prog.sources.join('\0')).update(prog.flags.join('\0')).digest('hex').slice(0, 16);
-  return ensureBuilt(prog.sources, join(cacheDir(), 'grade', `${name}-${key}.wasm`), prog.flags);
+  let diag = '';
+  try {
+    return await ensureBuilt(prog.sources, join(cacheDir(), 'grade', `${name}-${key}.wasm`), prog.flags, (s) => { diag += s; });
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    const text = diag || e.diagnostics || e.message;
+    throw new GradeSpecError(`the reference program ${name} does not compile:\n${relativise(text, specDir).replace(/\n$/, '')}`);
+  }
 }

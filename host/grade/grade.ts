@@ -4,7 +4,8 @@
 // loses nothing graded so far.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { GradeSpecError } from './load.js';
 import { buildReference, buildSubmission } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
 import { runTest } from './runtest.js';
@@ -107,7 +108,8 @@ function model(spec: GradingSpec): Model | undefined {
       settled: false,
       built: buildSubmission(spec, sol.dir, dir).then((b) => {
         entry.settled = true;
-        if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
+        // The spec's mistake, as a reference program that does not compile is (exit status 2).
+        if (!b.ok) throw new GradeSpecError(`the model solution (${relative(dirname(spec.file), sol.dir) || '.'}/) does not compile:\n${b.diagnostics.replace(/\n$/, '')}`);
         return b.modules;
       }, (e: unknown) => {
         entry.settled = true;
