@@ -58,7 +58,9 @@ export function matchText(m: TextMatch, text: string, what: string): string | un
 function describeExit(p: ProcessOutcome): string {
   const e = p.exit;
   if (e.code !== undefined && !e.signal) return `exited with ${e.code}`;
-  return `was killed by ${e.signal ?? 'a signal'}${e.reason ? ` (${e.reason})` : ''}`;
+  // The kernel's reason starts with the signal again ("killed by SIGSEGV: wasm trap: ..."): say it once.
+  const reason = e.signal && e.reason?.startsWith(`killed by ${e.signal}`) ? e.reason.slice(`killed by ${e.signal}`.length).replace(/^:\s*/, '') : e.reason;
+  return `was killed by ${e.signal ?? 'a signal'}${reason ? ` (${reason})` : ''}`;
 }
 
 /** A file check reads at most this much of a guest's file. */
