@@ -243,3 +243,20 @@ describe('--check builds what the spec builds', () => {
     expect(ref.stderr).not.toContain('clang failed');
   });
 });
+
+describe('a hand-in without the file the spec names', () => {
+  it('says where the file is, or what the submission has, not clang\'s "no such file"', () => {
+    const subs = tempDir('sl-instructor-handin-');
+    mkdirSync(join(subs, 'misnamed'));
+    writeFileSync(join(subs, 'misnamed', 'server.c'), MODEL);
+    mkdirSync(join(subs, 'in_a_folder', 'kv'), { recursive: true });
+    writeFileSync(join(subs, 'in_a_folder', 'kv', 'kvserver.c'), MODEL);
+    const out = tempDir('sl-instructor-handin-out-');
+    const g = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'grade', SPEC, '--submissions', join(subs, 'misnamed'), join(subs, 'in_a_folder'), '--out', out], { encoding: 'utf8' });
+    expect(g.status).toBe(0);
+    const gs = (n: string): Gs => JSON.parse(readFileSync(join(out, n, 'results.json'), 'utf8')) as Gs;
+    expect(gs('misnamed').output).toBe('Score: 0/50 (0 of 5 tests passed).\n\nkvserver.c could not be used, so no test could run (score 0):\n\nkvserver.c: not in the submission (it has server.c): the file must be named kvserver.c\n');
+    expect(gs('in_a_folder').output).toContain('kvserver.c: not in the submission, but kv/kvserver.c is: hand it in as kvserver.c (at the top level, not in a folder)');
+    expect(gs('in_a_folder').tests.map((t) => [t.extra_data.verdict, t.score, t.output])).toEqual(Array(5).fill(['compile error', 0, 'compile error\n\nnot run: kvserver.c could not be used']));
+  });
+});

@@ -2,7 +2,7 @@
 // directory (a compile error is a result, with clang's message, not an
 // exception), and the instructor's reference programs, built once per
 // content and cached.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { GradeSpecError } from './load.js';
@@ -59,6 +59,22 @@ function relativise(text: string, dir: string): string {
 }
 
 /**
+ * A source the spec names that the submission lacks, said so the student can fix the hand-in (clang's
+ * "no such file or directory" reads as their compile error): where a file of that name is, or what the
+ * submission has instead. The most common cause is a folder around the files, or another file name.
+ */
+function missingSource(submissionDir: string, want: string): string {
+  const files = (readdirSync(submissionDir, { recursive: true, withFileTypes: true }) as { name: string; parentPath: string; isFile(): boolean }[])
+    .filter((e) => e.isFile())
+    .map((e) => relative(submissionDir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+  const there = files.find((f) => basename(f) === basename(want));
+  if (there) return `${want}: not in the submission, but ${there} is: hand it in as ${want}${want.includes('/') ? '' : ' (at the top level, not in a folder)'}`;
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? `, ... (${files.length} files)` : '');
+  return `${want}: not in the submission (${files.length ? `it has ${shown}` : 'it is empty'}): the file must be named ${want}`;
+}
+
+/**
  * Builds every submission program into outDir; stops at the first that does not compile.
  * `refused`: files of the submission that were not copied (copySubmission), by relative path -> why.
  */
@@ -74,6 +90,8 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
+    const missing = sources.find((s) => !existsSync(s));
+    if (missing) return { ok: false, program: name, diagnostics: `${missingSource(submissionDir, relative(submissionDir, missing).split(sep).join('/'))}\n`, unreadable: true };
     if (spec.language === 'c') {
       const refusal = await checkSources(submissionDir, sources, prog.flags, limits);
       if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };

@@ -197,7 +197,7 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     const output = built.unreadable
       ? `${file} could not be used, so no test could run (score 0):\n\n${built.diagnostics}`
       : `${file} did not compile, so no test could run (score 0). The compiler said:\n\n${built.diagnostics}`;
-    const r = result(true, output, `not run: ${file} did not compile`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
+    const r = result(true, output, `not run: ${file} ${built.unreadable ? 'could not be used' : 'did not compile'}`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
     r.tests = r.tests.map((t) => ({ ...t, verdict: 'compile error' }));
     opts.write(r);
     return r;
