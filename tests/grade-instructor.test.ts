@@ -148,6 +148,9 @@ describe('a key-value server assignment, six typical submissions', () => {
     const t = test('wrong_format', 'one client: SET, GET, DEL, QUIT');
     expect(t.output).toContain('got:      ..."< VALUE=1\\n< NOT_FOUND');
     expect(t.output).toContain('first difference: line 2, column 8');
+    // The server's writes have the model solution's lengths: its bytes are where it went wrong.
+    expect(t.output).toMatch(/\(pid 1, socket call 8: the same call, other bytes\):\n(?:  .*\n){5}> \[pid 1\] [\d.]+ writev\(4<TCP:\[[^\]]*\]>, \[\{iov_base="VALUE=", iov_len=6\}\], 1\) = 6\n/);
+    expect(t.output).toMatch(/the model solution's pid 1 sent instead:\n  \[pid 1\] [\d.]+ writev\(4<TCP:\[[^\]]*\]>, \[\{iov_base="VALUE ", iov_len=6\}\], 1\) = 6\nsends with other bytes in all: pid 1: 1\n/);
   });
 
   it("quotes the compiler's message once for a submission that does not compile", () => {

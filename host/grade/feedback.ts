@@ -106,7 +106,7 @@ export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<s
   const a = got.lines.filter(matters);
   const b = model.lines.filter(matters);
   const d = diffTraces(fromTraceLines(a), fromTraceLines(b), { byPid: true, compare: 'result', context: BEFORE });
-  if (!d.first) return undefined;
+  if (!d.first) return firstDataDifference(a, b);
   const f = d.first;
   const ev = f.events;
   const of = (lines: readonly TraceLine[]) => (e: ParsedEvent): TraceLine => lines[e.source!]!;
@@ -121,6 +121,41 @@ export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<s
     after: ev.nextA ? a.filter((e, i) => e.pid === ev.nextA!.pid && i > ev.nextA!.source!).slice(0, AFTER - 1) : [],
     others: d.processes.map((p) => ({ pid: (p.pidA ?? p.pidB)!, onlyGot: p.onlyA, onlyModel: p.onlyB, ...(p.unaligned ? { unaligned: true } : {}) })),
   };
+}
+
+/** Calls that send data on a socket, and the argument holding it (strace's quoted bytes). */
+const SENDS = new Set(['write', 'writev', 'send', 'sendto', 'pwrite64', 'pwritev']);
+const sentData = (e: TraceLine): string | undefined =>
+  'call' in e && SENDS.has(e.call) && SOCKET_FD.test(e.args[0] ?? '') ? [...(e.args[1] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('') : undefined;
+
+/**
+ * When the calls and their results are the same as the model solution's,
+ * the bytes sent may still differ: "VALUE=1" where the protocol says
+ * "VALUE 1" is the same write of 8 bytes. The first socket send whose data
+ * differs, process by process, is then the place to show.
+ */
+function firstDataDifference(a: readonly TraceLine[], b: readonly TraceLine[]): Divergence | undefined {
+  const byPid = (lines: readonly TraceLine[]): Map<number, TraceLine[]> => {
+    const m = new Map<number, TraceLine[]>();
+    for (const e of lines) m.set(e.pid, [...(m.get(e.pid) ?? []), e]);
+    return m;
+  };
+  const [ga, gb] = [byPid(a), byPid(b)];
+  let first: Divergence | undefined;
+  const others: Divergence['others'] = [];
+  for (const [pid, xs] of [...ga].sort(([p], [q]) => p - q)) {
+    const ys = gb.get(pid);
+    if (!ys || ys.length !== xs.length) continue;
+    let n = 0;
+    xs.forEach((x, i) => {
+      const [dx, dy] = [sentData(x), sentData(ys[i]!)];
+      if (dx === undefined || dy === undefined || dx === dy) return;
+      n++;
+      first ??= { pid, call: i + 1, data: true, context: xs.slice(Math.max(0, i - BEFORE), i), got: [x], model: [ys[i]!], ...(xs[i + 1] ? { nextGot: xs[i + 1]! } : {}), ...(ys[i + 1] ? { nextModel: ys[i + 1]! } : {}), after: xs.slice(i + 2, i + 1 + AFTER), others };
+    });
+    if (n) others.push({ pid, onlyGot: n, onlyModel: n });
+  }
+  return first;
 }
 
 /** The first difference between a run and the model solution's, as feedback shows it. */
@@ -138,6 +173,8 @@ export interface Divergence {
   nextModel?: TraceLine;
   /** The student's calls after nextGot (AFTER lines shown in all, nextGot included). */
   after: TraceLine[];
+  /** The calls are the model solution's, with its results, but this one sends other bytes. */
+  data?: true;
   /** Every process whose calls differ, with how many only each run made. */
   others: { pid: number; onlyGot: number; onlyModel: number; unaligned?: boolean }[];
 }
@@ -162,7 +199,7 @@ export function traceContext(got: Trace, model: Trace | undefined, focusPid: num
 
 function divergenceText(d: Divergence): string {
   const pid = d.pid;
-  const out = [`trace where the run first differs from the model solution's (pid ${pid}, socket call ${d.call}):`];
+  const out = [`trace where the run first differs from the model solution's (pid ${pid}, socket call ${d.call}${d.data ? ': the same call, other bytes' : ''}):`];
   const show = (xs: readonly TraceLine[], mark: string): void => {
     for (const e of xs.slice(0, SHOWN)) out.push(`${mark} ${traceLine(e)}`);
     if (xs.length > SHOWN) out.push(`${mark} ... ${xs.length - SHOWN} more`);
@@ -173,7 +210,7 @@ function divergenceText(d: Divergence): string {
     // Calls of the student's that the model solution did not make there.
     show(d.got, '>');
     if (d.nextGot) show([d.nextGot, ...d.after], ' ');
-    if (d.model.length) out.push(`${theirs} made instead:`);
+    if (d.model.length) out.push(d.data ? `${theirs} sent instead:` : `${theirs} made instead:`);
     else out.push(d.nextModel ? `${theirs} did not make ${d.got.length > 1 ? 'these calls' : 'this call'}; it went on with:` : `${theirs} had ended by then`);
     show(d.model.length ? d.model : d.nextModel ? [d.nextModel] : [], ' ');
   } else {
@@ -187,6 +224,6 @@ function divergenceText(d: Divergence): string {
   }
   const counts = d.others.slice(0, MAX_PROCESSES).map((o) => `pid ${o.pid}: ${o.onlyGot} only in this run, ${o.onlyModel} only in the model solution's${o.unaligned ? ' (counted from the first difference on)' : ''}`);
   const more = d.others.length > MAX_PROCESSES ? `; ${d.others.length - MAX_PROCESSES} more process(es)` : '';
-  out.push(`socket calls that differ in all: ${counts.join('; ')}${more}`);
+  out.push(d.data ? `sends with other bytes in all: ${d.others.map((o) => `pid ${o.pid}: ${o.onlyGot}`).join('; ')}` : `socket calls that differ in all: ${counts.join('; ')}${more}`);
   return out.join('\n');
 }
