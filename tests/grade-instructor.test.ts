@@ -55,7 +55,13 @@ int main(int argc, char **argv) {
 }
 `;
 
+/** A child per client, as fork() servers are taught: each child has its own copy of the store. */
+const FORKING = ITERATIVE.replace('#include <unistd.h>\n', '#include <unistd.h>\n#include <sys/wait.h>\n')
+  .replace('    FILE *in = fdopen(c, "r");\n', '    if (fork() > 0) { close(c); continue; }\n    close(ls);\n    FILE *in = fdopen(c, "r");\n')
+  .replace('    fclose(in);\n  }\n', '    fclose(in);\n    _exit(0);\n  }\n  while (wait(NULL) > 0) {}\n');
+
 const SUBMISSIONS: Record<string, string> = {
+  forking: FORKING,
   correct: MODEL,
   iterative: ITERATIVE,
   leaks_fds: edit('if (!open) { close(pfd[i].fd); pfd[i].fd = -1; left--; }', 'if (!open) { pfd[i].fd = -1; left--; }'),
@@ -99,6 +105,7 @@ describe('a key-value server assignment, six typical submissions', () => {
     expect(csv[0]).toBe('submission,score,max_score,complete,"one client: SET, GET, DEL, QUIT",two clients at once,the server listens before it accepts,a 5000-byte line,closes every connection');
     expect(csv.slice(1).sort()).toEqual([
       'correct,50,50,true,10,15,5,10,10',
+      'forking,25,50,true,10,0,5,0,10',
       'iterative,25,50,true,10,0,5,0,10',
       'leaks_fds,40,50,true,10,15,5,10,0',
       'long_line_crash,40,50,true,10,15,5,0,10',
@@ -120,6 +127,16 @@ describe('a key-value server assignment, six typical submissions', () => {
     expect(t.output).toMatch(/> \[pid 1\] [\d.]+ readv\(4<TCP:\[[^\]]*\]>, \[\{iov_base="GET b\\n"/);
     expect(t.output).toMatch(/the model solution's pid 1 made before that call:\n  \[pid 1\] [\d.]+ accept\(3<TCP:\[0\.0\.0\.0:7000\]>, NULL, NULL\) = 5</);
     expect(t.output).not.toContain('setsockopt');
+  });
+
+  it("shows a forking server's fork where the model solution served the client itself, its processes paired by who they are", () => {
+    expect(FORKING).toContain('_exit(0);');
+    const t = test('forking', 'two clients at once');
+    expect(t.output).toContain('client2 (pid 4): stdout is not what was expected');
+    expect(t.output).toMatch(/trace where the run first differs from the model solution's \(pid 1, socket call 5\):\n(?:  .*\n){4}> \[pid 1\] [\d.]+ clone\(.*\) = 3\n/);
+    expect(t.output).toMatch(/the model solution's pid 1 made instead:\n  \[pid 1\] [\d.]+ readv\(4<TCP:\[[^\]]*\]>, \[\{iov_base="SET a 1\\n"/);
+    // client2 is pid 4 here and pid 3 in the model solution's run: compared with each other, not with the child.
+    expect(t.output).toMatch(/pid 3: 9 only in this run, 0 only in the model solution's; pid 4: 1 only in this run, 1 only in the model solution's/);
   });
 
   it('names the accepted connections a leaking server never closed', () => {

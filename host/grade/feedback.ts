@@ -3,7 +3,7 @@
 // solution's run with the same seed (found by host/trace/diff.ts, the
 // alignment socklab diff uses).
 import type { TraceEvent } from '../trace/strace.js';
-import type { Trace, TraceLine } from '../trace/api.js';
+import { Trace, type TraceLine } from '../trace/api.js';
 import { diffTraces, fromTraceLines, type ParsedEvent } from '../trace/diff.js';
 import { SYSCALLS } from '../syscalls.js';
 import { traceNamesLoose } from '../trace/names.js';
@@ -11,6 +11,9 @@ import type { TestSpec } from './spec.js';
 
 /** Calls of strace's %net class: the ones a divergence from the model solution is looked for in. */
 const NET_CALLS = new Set(SYSCALLS.filter((d) => d.classes.includes('net')).map((d) => d.strace));
+
+/** Calls that make a process: a server forking per client is a structure the model solution's run may not have. */
+const FORKS = new Set(['clone', 'clone3', 'fork', 'vfork']);
 
 /** An fd argument or result that is a socket, as the trace decorates it: read/write/close on sockets matter too. */
 const SOCKET_FD = /^\d+<(?:TCP|UDP|UNIX|RAW|ICMP|NETLINK)/;
@@ -93,7 +96,7 @@ const MAX_PROCESSES = 4;
  * matter are compared: the socket calls, any call on a socket fd, and those
  * the test checks (a printf's incidental fcntl on stdout is not a divergence
  * worth showing a student; a write of the wrong length on the connection is),
- * and how each process ended; an option set or read successfully
+ * the forks, and how each process ended; an option set or read successfully
  * (OPTION_CALLS) is not one of them.
  */
 export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<string> = new Set()): Divergence | undefined {
@@ -102,6 +105,7 @@ export function firstDivergence(got: Trace, model: Trace, checked: ReadonlySet<s
     'exit' in e ||
     ('call' in e &&
       (checked.has(e.call) ||
+        FORKS.has(e.call) ||
         (!(OPTION_CALLS.has(e.call) && !e.errno) && (NET_CALLS.has(e.call) || SOCKET_FD.test(e.args[0] ?? '') || SOCKET_FD.test(e.ret)))));
   const a = got.lines.filter(matters);
   const b = model.lines.filter(matters);
@@ -179,14 +183,56 @@ export interface Divergence {
   others: { pid: number; onlyGot: number; onlyModel: number; unaligned?: boolean }[];
 }
 
+/** Who each process is, the same in both runs: a declared process by its name, a forked one as its parent's n-th child. */
+function roles(trace: Trace, declared: ReadonlyMap<number, string>): Map<number, string> {
+  const role = new Map(declared);
+  const forks = new Map<number, number>();
+  for (const e of trace.lines) {
+    if (!('call' in e) || !FORKS.has(e.call) || e.errno) continue;
+    const child = Number(e.ret);
+    if (!Number.isInteger(child) || child <= 0) continue;
+    const n = (forks.get(e.pid) ?? 0) + 1;
+    forks.set(e.pid, n);
+    role.set(child, `${role.get(e.pid) ?? `pid ${e.pid}`}, child ${n}`);
+  }
+  return role;
+}
+
+/**
+ * The model solution's trace with its processes renumbered as the student's
+ * run numbers the same ones. Runs are compared process by process, by pid;
+ * a student's server that forks a child per client shifts the pids of the
+ * clients started after it, and was compared with the wrong processes
+ * (its child with the model's second client).
+ */
+function samePids(got: Trace, model: Trace, gotNames: ReadonlyMap<number, string>, modelNames: ReadonlyMap<number, string>): Trace {
+  const byRole = new Map<string, number>();
+  for (const [pid, role] of roles(got, gotNames)) if (!byRole.has(role)) byRole.set(role, pid);
+  const modelRoles = roles(model, modelNames);
+  let next = Math.max(0, ...got.lines.map((e) => e.pid), ...model.lines.map((e) => e.pid)) + 1;
+  const to = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const pid of [...new Set(model.lines.map((e) => e.pid))].sort((a, b) => a - b)) {
+    const role = modelRoles.get(pid);
+    const same = role === undefined ? undefined : byRole.get(role);
+    if (same !== undefined && !taken.has(same)) {
+      to.set(pid, same);
+      taken.add(same);
+    }
+  }
+  for (const pid of new Set(model.lines.map((e) => e.pid))) if (!to.has(pid)) to.set(pid, next++);
+  if ([...to].every(([a, b]) => a === b)) return model;
+  return new Trace(model.lines.map((e) => ({ ...e, pid: to.get(e.pid)! })));
+}
+
 /**
  * The trace section of a failing test's feedback: where the run first
  * diverged from the model solution's (when there is one), or else how the
  * process the failure is about ended.
  */
-export function traceContext(got: Trace, model: Trace | undefined, focusPid: number | undefined, checked: ReadonlySet<string> = new Set()): string {
+export function traceContext(got: Trace, model: Trace | undefined, focusPid: number | undefined, checked: ReadonlySet<string> = new Set(), names?: { got: ReadonlyMap<number, string>; model: ReadonlyMap<number, string> }): string {
   if (!got.lines.length) return '';
-  const d = model ? firstDivergence(got, model, checked) : undefined;
+  const d = model ? firstDivergence(got, names ? samePids(got, model, names.got, names.model) : model, checked) : undefined;
   if (d) return divergenceText(d);
   const pid = focusPid ?? got.pids()[0]!;
   const lines = got.lines;
