@@ -1,5 +1,5 @@
 // An instructor's second assignment, written from docs/grading.md alone
-// (examples/grading/kv-server): six typical submissions, each made from the
+// (examples/grading/kv-server): seven typical submissions, most made from the
 // model solution by the mistake students make, graded in batch mode. Each
 // verdict, score and piece of feedback is what the student needs, hidden
 // tests stay hidden, and a re-run gives the same results.
