@@ -2,9 +2,10 @@
 // directory (a compile error is a result, with clang's message, not an
 // exception), and the instructor's reference programs, built once per
 // content and cached.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { GradeSpecError } from './load.js';
 import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { runAsc } from '../toolchain/limited.js';
@@ -49,11 +50,28 @@ function builderFor(language: Language): Builder {
 
 /** Paths in diagnostics are shown relative to the submission: what the student knows them as. */
 function relativise(text: string, dir: string): string {
-  // clang names files by absolute path, asc relative to the working directory.
-  // The relative form first: it may contain the absolute one (../../tmp/x/ holds /tmp/x/).
+  // clang names files by absolute path, asc relative to the working directory. Each form is replaced only
+  // where a path starts (not inside a longer one: solution/ is inside /course/solution/, /tmp/x inside ../../tmp/x).
+  const at = (s: string): RegExp => new RegExp(`(^|[\\s'"(:])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`, 'gm');
   const rel = relative(process.cwd(), dir);
-  const out = rel ? text.split(`${rel}/`).join('') : text;
-  return out.split(`${dir}/`).join('');
+  const out = text.replace(at(dir), '$1');
+  return rel && !rel.startsWith('/') ? out.replace(at(rel), '$1') : out;
+}
+
+/**
+ * A source the spec names that the submission lacks, said so the student can fix the hand-in (clang's
+ * "no such file or directory" reads as their compile error): where a file of that name is, or what the
+ * submission has instead. The most common cause is a folder around the files, or another file name.
+ */
+function missingSource(submissionDir: string, want: string): string {
+  const files = (readdirSync(submissionDir, { recursive: true, withFileTypes: true }) as { name: string; parentPath: string; isFile(): boolean }[])
+    .filter((e) => e.isFile())
+    .map((e) => relative(submissionDir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
+  const there = files.find((f) => basename(f) === basename(want));
+  if (there) return `${want}: not in the submission, but ${there} is: hand it in as ${want}${want.includes('/') ? '' : ' (at the top level, not in a folder)'}`;
+  const shown = files.slice(0, 10).join(', ') + (files.length > 10 ? `, ... (${files.length} files)` : '');
+  return `${want}: not in the submission (${files.length ? `it has ${shown}` : 'it is empty'}): the file must be named ${want}`;
 }
 
 /**
@@ -72,6 +90,8 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
     const why = sources.map((s) => refused?.get(relative(submissionDir, s).split(sep).join('/'))).find((w) => w !== undefined);
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
+    const missing = sources.find((s) => !existsSync(s));
+    if (missing) return { ok: false, program: name, diagnostics: `${missingSource(submissionDir, relative(submissionDir, missing).split(sep).join('/'))}\n`, unreadable: true };
     if (spec.language === 'c') {
       const refusal = await checkSources(submissionDir, sources, prog.flags, limits);
       if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
@@ -102,7 +122,7 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
 /** Builds (once per content, in the cache) the reference programs; copies them to outDir when given. */
 export async function buildReference(spec: GradingSpec, outDir?: string): Promise<Record<string, string>> {
   const modules: Record<string, string> = {};
-  for (const [name, prog] of Object.entries(spec.reference)) modules[name] = await buildProgram(prog, name);
+  for (const [name, prog] of Object.entries(spec.reference)) modules[name] = await buildProgram(prog, name, dirname(spec.file));
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
     for (const [name, path] of Object.entries(modules)) {
@@ -114,7 +134,15 @@ export async function buildReference(spec: GradingSpec, outDir?: string): Promis
   return modules;
 }
 
-function buildProgram(prog: ProgramSpec, name: string): Promise<string> {
+/** A reference program that does not compile: the spec's mistake, said with the compiler's message (paths as in the spec). */
+async function buildProgram(prog: ProgramSpec, name: string, specDir: string): Promise<string> {
   const key = createHash('sha256').update(prog.sources.join('\0')).update(prog.flags.join('\0')).digest('hex').slice(0, 16);
-  return ensureBuilt(prog.sources, join(cacheDir(), 'grade', `${name}-${key}.wasm`), prog.flags);
+  let diag = '';
+  try {
+    return await ensureBuilt(prog.sources, join(cacheDir(), 'grade', `${name}-${key}.wasm`), prog.flags, (s) => { diag += s; });
+  } catch (e) {
+    if (!(e instanceof BuildError)) throw e;
+    const text = diag || e.diagnostics || e.message;
+    throw new GradeSpecError(`the reference program ${name} does not compile:\n${relativise(text, specDir).replace(/\n$/, '')}`);
+  }
 }

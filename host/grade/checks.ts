@@ -58,7 +58,9 @@ export function matchText(m: TextMatch, text: string, what: string): string | un
 function describeExit(p: ProcessOutcome): string {
   const e = p.exit;
   if (e.code !== undefined && !e.signal) return `exited with ${e.code}`;
-  return `was killed by ${e.signal ?? 'a signal'}${e.reason ? ` (${e.reason})` : ''}`;
+  // The kernel's reason starts with the signal again ("killed by SIGSEGV: wasm trap: ..."): say it once.
+  const reason = e.signal && e.reason?.startsWith(`killed by ${e.signal}`) ? e.reason.slice(`killed by ${e.signal}`.length).replace(/^:\s*/, '') : e.reason;
+  return `was killed by ${e.signal ?? 'a signal'}${reason ? ` (${reason})` : ''}`;
 }
 
 /** A file check reads at most this much of a guest's file. */
@@ -96,6 +98,16 @@ const perProcess = <K extends Check['kind']>(one: (c: Extract<Check, { kind: K }
     return m === undefined ? [] : [{ check: c, pid: p.pid, message: m }];
   });
 
+/** Lines of a list shown in a check's message: a server that leaks every connection leaks the same way each time. */
+const LISTED = 5;
+
+/** The message's first LISTED lines of a list ("  fd 4, from ..."), then how many more. */
+function listedBriefly(message: string): string {
+  const [head, ...items] = message.split('\n');
+  if (items.length <= LISTED + 1) return message;
+  return [head, ...items.slice(0, LISTED), `  ... ${items.length - LISTED} more`].join('\n');
+}
+
 const traceAssert = (c: Extract<Check, { kind: 'trace' }>, p: ProcessOutcome, ctx: CheckContext): string | undefined => {
   const a = c.assert;
   const events = ctx.trace.events({ pid: p.pid });
@@ -117,7 +129,7 @@ const traceAssert = (c: Extract<Check, { kind: 'trace' }>, p: ProcessOutcome, ct
       if (a.min === undefined && a.max === undefined && n === 0) return `${who(p)} never called ${a.call}`;
     }
   } catch (e) {
-    if (e instanceof TraceAssertionError) return `${who(p)}: ${e.message}`;
+    if (e instanceof TraceAssertionError) return `${who(p)}: ${listedBriefly(e.message.replace(`pid ${p.pid} `, ''))}`;
     throw e;
   }
   return undefined;

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { loadGradingSpec, GradeSpecError } from './load.js';
-import { gradeSubmission } from './grade.js';
+import { gradeSubmission, holdModel } from './grade.js';
+import { buildReference } from './build.js';
 import { gradeBatch } from './batch.js';
 import { checkSubmissionDir, SubmissionDirError } from './submission.js';
 import { fileWriter, FORMATS, type Format } from './writers/index.js';
@@ -148,6 +149,15 @@ async function grade(argv: string[]): Promise<number> {
   if (!specPath) throw new UsageError(`grade needs a spec\n\n${GRADE_USAGE}`);
   const spec = loadGradingSpec(specPath);
   if (values.check) {
+    // What the spec builds is part of it: a reference program or model solution that does not compile
+    // is found here (setup.sh runs --check when the autograder's image is built), not at the first submission.
+    await buildReference(spec);
+    const model = holdModel(spec);
+    try {
+      await model.built;
+    } finally {
+      model.release();
+    }
     const points = spec.tests.reduce((a, t) => a + t.points, 0);
     process.stdout.write(`${specPath}: ${spec.tests.length} tests, ${points} points\n`);
     return 0;

@@ -4,7 +4,8 @@
 // loses nothing graded so far.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { GradeSpecError } from './load.js';
 import { buildReference, buildSubmission } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
 import { runTest } from './runtest.js';
@@ -107,7 +108,8 @@ function model(spec: GradingSpec): Model | undefined {
       settled: false,
       built: buildSubmission(spec, sol.dir, dir).then((b) => {
         entry.settled = true;
-        if (!b.ok) throw new Error(`the model solution (${sol.dir}) does not compile:\n${b.diagnostics}`);
+        // The spec's mistake, as a reference program that does not compile is (exit status 2).
+        if (!b.ok) throw new GradeSpecError(`the model solution (${relative(dirname(spec.file), sol.dir) || '.'}/) does not compile:\n${b.diagnostics.replace(/\n$/, '')}`);
         return b.modules;
       }, (e: unknown) => {
         entry.settled = true;
@@ -195,7 +197,7 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     const output = built.unreadable
       ? `${file} could not be used, so no test could run (score 0):\n\n${built.diagnostics}`
       : `${file} did not compile, so no test could run (score 0). The compiler said:\n\n${built.diagnostics}`;
-    const r = result(true, output, `not run: ${file} did not compile`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
+    const r = result(true, output, `not run: ${file} ${built.unreadable ? 'could not be used' : 'did not compile'}`, { compileError: { program: built.program, diagnostics: built.diagnostics } });
     r.tests = r.tests.map((t) => ({ ...t, verdict: 'compile error' }));
     opts.write(r);
     return r;

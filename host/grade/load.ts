@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import AjvModule from 'ajv';
+import { editDistance } from '../nearest.js';
 import { packageRoot } from '../toolchain/clang.js';
 import { durationMs } from '../scenario/load.js';
 import { parseCount, parseSize } from '../units.js';
@@ -24,7 +25,7 @@ let validators: { spec: Validator; tests: Validator } | undefined;
 function schemas(): { spec: Validator; tests: Validator } {
   if (!validators) {
     const docs = join(packageRoot(), 'docs');
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     ajv.addFormat('ipv4', { validate: (s: string) => isIPv4(s) });
     ajv.addFormat('ipv6', { validate: (s: string) => isIPv6(s) });
     ajv.addSchema(JSON.parse(readFileSync(join(docs, 'scenario.schema.json'), 'utf8')) as object);
@@ -68,14 +69,87 @@ function readSource(path: string, shown: string): Source {
   return { path: shown, data: doc.toJS() as unknown, line };
 }
 
+/** What a value matching a schema pattern looks like, in the words scenario files use (host/scenario/load.ts). */
+const PATTERN_TEXT: [RegExp, string][] = [
+  [/\(ns\|us\|ms\|s\|m\|h\)/, 'a duration (10, 2.5s, 500ms; a bare number is seconds)'],
+  [/\[kKmMgG\]\?\(i\?/, 'a size (4096, 512K, 64M; a bare number is bytes)'],
+  [/\[kKmMgG\]\?\$/, 'a count (5000000, 200M)'],
+  [/imsu/, 'regex flags among i, m, s, u'],
+  [/#\[A-Za-z/, 'MODULE#EXPORT (checks.ts#myCheck)'],
+  [/^\^\/\.\+$/, 'an absolute guest path (/out)'],
+];
+
+const TYPE_TEXT: Record<string, string> = { string: 'a string', number: 'a number', integer: 'an integer', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'nothing' };
+const types = (t: string | string[]): string => [...new Set([t].flat())].map((x) => TYPE_TEXT[x] ?? x).join(' or ');
+
+/** The allowed word closest to a mistyped one, within 2 edits (more for a long word). */
+function closest(word: string, words: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const w of words) {
+    const d = editDistance(word.toLowerCase(), w.toLowerCase());
+    if (d < bestD) [best, bestD] = [w, d];
+  }
+  return best;
+}
+
+/**
+ * The schema's complaints as an instructor can act on them: one line per
+ * problem, on the line of the field at fault, saying what to write instead
+ * (the field meant, the values allowed, what a duration looks like) rather
+ * than JSON Schema's words ("must match pattern ^[0-9.]+...", "must be equal
+ * to one of the allowed values"), and without the echo a oneOf makes of each
+ * of its branches.
+ */
 function schemaProblems(src: Source, v: Validator): string[] {
   if (v(src.data)) return [];
-  const msgs = (v.errors ?? []).map((e) => {
+  const errors = v.errors ?? [];
+  const got = (x: unknown): string => JSON.stringify(x) ?? String(x);
+  // An unknown field that is a misspelling of a missing required one is said once, as the misspelling.
+  const meant = new Set<string>();
+  const out: { ptr: string; text: string }[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const name = (e.params as { additionalProperty: string }).additionalProperty;
+    const props = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    const guess = closest(name, props);
+    if (guess) meant.add(`${e.instancePath}/${guess}`);
+    out.push({
+      ptr: `${e.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      text: `${e.instancePath || '(top level)'}: unknown field "${name}"${guess ? ` (did you mean ${guess}?)` : props.length ? ` (fields: ${props.join(', ')})` : ''}`,
+    });
+  }
+  // Where a oneOf/anyOf failed, its branches' errors are summed up in one line, or left to the branch the value fits.
+  const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  for (const e of errors) {
     const field = e.instancePath || '(top level)';
-    const detail = e.keyword === 'additionalProperties' ? `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"` : e.message;
-    return `${src.path}:${src.line(e.instancePath)}: ${field}: ${detail}`;
-  });
-  return [...new Set(msgs)];
+    const p = e.params as Record<string, unknown>;
+    let text: string;
+    if (e.keyword === 'additionalProperties') continue;
+    if (alternatives.has(e.instancePath) && ['type', 'oneOf', 'anyOf'].includes(e.keyword)) {
+      if (e.keyword === 'type') continue;
+      const fits = errors.some((x) => (x.instancePath === e.instancePath && !['type', 'oneOf', 'anyOf'].includes(x.keyword)) || x.instancePath.startsWith(`${e.instancePath}/`));
+      if (fits) continue;
+      const expected = errors.filter((x) => x.instancePath === e.instancePath && x.keyword === 'type').flatMap((x) => [(x.params as { type: string | string[] }).type].flat());
+      text = expected.length ? `expected ${types(expected)}, got ${got(e.data)}` : `${e.message}`;
+    } else if (e.keyword === 'required') {
+      const missing = p.missingProperty as string;
+      if (meant.has(`${e.instancePath}/${missing}`)) continue;
+      text = `missing field "${missing}"`;
+    } else if (e.keyword === 'enum') {
+      const allowed = (p.allowedValues as unknown[]).map(String);
+      const guess = typeof e.data === 'string' ? closest(e.data, allowed) : undefined;
+      text = `expected ${allowed.join(', ')}; got ${got(e.data)}${guess ? ` (did you mean ${guess}?)` : ''}`;
+    } else if (e.keyword === 'pattern') {
+      const like = PATTERN_TEXT.find(([re]) => re.test(p.pattern as string))?.[1];
+      text = `expected ${like ?? `text matching ${p.pattern as string}`}, got ${got(e.data)}`;
+    } else if (e.keyword === 'type') text = `expected ${types(p.type as string | string[])}, got ${got(e.data)}`;
+    else text = e.message ?? e.keyword;
+    out.push({ ptr: e.instancePath, text: `${field}: ${text}` });
+  }
+  const lines = out.map((o) => ({ line: src.line(o.ptr), text: o.text }));
+  lines.sort((x, y) => x.line - y.line);
+  return [...new Set(lines.map((l) => `${src.path}:${l.line}: ${l.text}`))];
 }
 
 // The YAML shapes, as the schema admits them.
@@ -199,8 +273,9 @@ export function loadGradingSpec(path: string): GradingSpec {
       const processes: ProcessDecl[] = t.processes.map((p, pi) => {
         const ptr = `/processes/${pi}`;
         if ((p.program === undefined) === (p.reference === undefined)) problems.push(`${at(ptr)}: a process runs either a program (the submission's) or a reference program`);
-        if (p.program !== undefined && !programs[p.program]) problems.push(`${at(ptr)}: no submission program "${p.program}" (programs: ${Object.keys(programs).join(', ')})`);
-        if (p.reference !== undefined && !reference[p.reference]) problems.push(`${at(ptr)}: no reference program "${p.reference}" (reference: ${Object.keys(reference).join(', ') || 'none'})`);
+        // A name of the other kind is the likely mistake: say which key to write.
+        if (p.program !== undefined && !programs[p.program]) problems.push(`${at(ptr)}: no submission program "${p.program}" (programs: ${Object.keys(programs).join(', ')})${reference[p.program] ? `; ${p.program} is a reference program: write reference: ${p.program}` : ''}`);
+        if (p.reference !== undefined && !reference[p.reference]) problems.push(`${at(ptr)}: no reference program "${p.reference}" (reference: ${Object.keys(reference).join(', ') || 'none'})${programs[p.reference] ? `; ${p.reference} is a submission program: write program: ${p.reference}` : ''}`);
         if (p.host !== undefined && !hostNames.has(p.host)) problems.push(`${at(ptr)}: no host named "${p.host}" (hosts: ${[...hostNames].join(', ')})`);
         return {
           name: p.name ?? p.program ?? p.reference ?? `process${pi + 1}`,
@@ -216,7 +291,7 @@ export function loadGradingSpec(path: string): GradingSpec {
       });
       const procNames = processNames(processes);
       if (limits.processes !== undefined && procNames.length > limits.processes) {
-        problems.push(`${at('/processes')}: ${procNames.length} processes, more than the limit of ${limits.processes}`);
+        problems.push(`${at('/processes')}: ${procNames.length} processes, more than the limit of ${limits.processes} (limits.processes); give this test its own: limits: { processes: ${procNames.length} }`);
       }
       const firstStudent = processes.find((p) => p.program !== undefined)?.name.replaceAll('{i}', '1');
       const checks: Check[] = [];

@@ -84,15 +84,20 @@ function verdictOf(test: TestSpec, hits: LimitHit[], outcome: RunOutcome): Verdi
 }
 
 /** The model solution's trace for the same test and seed (the failure's reference point). */
-async function modelTrace(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<Trace | undefined> {
+async function modelTrace(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<{ trace: Trace; names: Map<number, string> } | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-model-'));
   try {
     const prep = prepareRun(test, model, dir);
     const { outcome, trace } = await runSeed(prep, seed, dir, pool);
-    return outcome.limit ? undefined : trace;
+    return outcome.limit ? undefined : { trace, names: pidNames(outcome) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The declared processes' names by pid, so that the two runs' processes are paired by who they are. */
+function pidNames(outcome: RunOutcome): Map<number, string> {
+  return new Map(outcome.processes.map((p) => [p.pid, p.name]));
 }
 
 /** What the student's own processes printed, bounded and marked as theirs. */
@@ -147,7 +152,7 @@ export async function runTest(test: TestSpec, env: TestEnv): Promise<TestResult>
       const failures = stopped ? [] : await runChecks(test.checks, checkContext(test, seed, outcome, trace, prep.filesDirs));
       if (!hits.length && !failures.length) continue;
       const model = !stopped && env.model ? await modelTrace(test, env.model, seed, pool) : undefined;
-      const context = stopped ? '' : traceContext(trace, model, failures.find((f) => f.pid !== undefined)?.pid, checkedCalls(test));
+      const context = stopped ? '' : traceContext(trace, model?.trace, failures.find((f) => f.pid !== undefined)?.pid, checkedCalls(test), model ? { got: pidNames(outcome), model: model.names } : undefined);
       // Partial credit: the checks that held score their share, unless a limit stopped the run.
       const failed = new Set(failures.map((f) => f.check)).size;
       const score = test.partialCredit && !hits.length && test.checks.length ? Math.round((test.points * (test.checks.length - failed)) / test.checks.length * 100) / 100 : 0;

@@ -9,7 +9,7 @@ import { packageRoot } from './clang.js';
 import { readUserFile, USER_FILE_LIMITS } from '../fs/userfile.js';
 
 /** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
-export async function ensureBuilt(sources: string[], out: string, flags: string[] = []): Promise<string> {
+export async function ensureBuilt(sources: string[], out: string, flags: string[] = [], stderr?: (text: string) => void): Promise<string> {
   const h = createHash('sha256');
   for (const s of sources) h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
   h.update(flags.join('\0'));
@@ -26,7 +26,7 @@ export async function ensureBuilt(sources: string[], out: string, flags: string[
   mkdirSync(dirname(out), { recursive: true });
   // Build beside the target and rename: a parallel reader never sees a half-written module.
   const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await buildC({ sources, out: tmp, flags });
+  await buildC({ sources, out: tmp, flags, ...(stderr ? { stderr } : {}) });
   renameSync(tmp, out);
   writeFileSync(`${stamp}.${process.pid}.tmp`, digest);
   renameSync(`${stamp}.${process.pid}.tmp`, stamp);
