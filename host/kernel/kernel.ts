@@ -138,6 +138,11 @@ export class Kernel {
   private live = 0;
   /** Processes scheduled to start later (scenario start times): the run is not over while any remain. */
   private pendingStarts = 0;
+  /**
+   * Whether files may hold state outside the simulation (a real network is attached): only then do
+   * zero-timeout poll and select ask each file's hostSync, a pass a virtual run need not pay for.
+   */
+  hostSyncs = false;
   /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
   private external = 0;
   /** Set while run()'s loop waits on the host's event loop for a kick (or its timer). */

@@ -31,7 +31,7 @@ function pollFds(p: Process, fdsPtr: number, nfds: number, timeoutNs: number, re
   if (fdsPtr === 0 && nfds > 0) return E.EFAULT;
   p.mem.check(fdsPtr, nfds * 8);
   p.mem.check(readyOut, 4);
-  if (timeoutNs === 0) {
+  if (timeoutNs === 0 && p.kernel.hostSyncs) {
     const r = hostSync(p, (f) => {
       for (let i = 0; i < nfds; i++) {
         const fd = p.mem.i32(fdsPtr + i * 8);
@@ -136,7 +136,7 @@ function selectFds(p: Process, nfds: number, rPtr: number, wPtr: number, xPtr: n
   const words = Math.ceil(n / 64) * 64;
   const kept = given.map((s) => s.filter((fd) => fd >= words));
   for (const set of sets) for (const fd of set) if (!p.fds.has(fd)) return E.EBADF;
-  if (timeoutNs === 0) {
+  if (timeoutNs === 0 && p.kernel.hostSyncs) {
     const r = hostSync(p, (f) => {
       for (const set of sets) for (const fd of set) f(p.fds.file(fd));
     });

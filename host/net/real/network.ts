@@ -57,6 +57,7 @@ export class RealNetwork {
     private readonly notice: (text: string) => void = () => {},
   ) {
     this.policy = parsePolicy(config);
+    kernel.hostSyncs = true;
   }
 
   /** A Node event changed the socket: wake its waiters, and the kernel if it waits for outside events. */
