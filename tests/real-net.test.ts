@@ -336,6 +336,22 @@ describe('--net=real: the sandbox policy', () => {
     }
   });
 
+  it('reports at once, to a zero-timeout epoll_wait, what a loopback send just queued, as Linux does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-epoll0-'));
+    try {
+      const native = join(dir, 'real_epoll0');
+      await exec('gcc', ['-O1', '-w', '-o', native, join(ROOT, 'tests', 'c', 'real_epoll0.c')]);
+      const linux = await exec(native, [String(await freePort()), String(await freePort())]);
+      expect(linux).toBe('tcp before send: 0\ntcp after send: 1\ntcp reply: 1\nudp before send: 0\nudp after send: 1\n');
+      const ports = [String(await freePort()), String(await freePort())];
+      const o = await run({ net: 'real', policy: { allowListen: ['127.0.0.1:*'], allowConnect: ['127.0.0.1:*'] }, timeoutMs: T, processes: [proc('real_epoll0', ports)] });
+      expect(o.stdout).toBe(linux);
+      expect(o.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('has no raw sockets and no AF_UNIX datagram sockets on host paths, and says why', async () => {
     const raw = await probe(['raw'], {});
     expect(raw.stdout).toBe('socket SOCK_RAW: EPERM (Operation not permitted)\n');

@@ -17,6 +17,7 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDNORM, type FileStat, type OpenFile } from './file.js';
 import { WAKE_ANY, WaitQueue, type Waiter } from './wait.js';
+import type { Process } from './process.js';
 import { EventFd } from './eventfd.js';
 import { TimerFd } from './timerfd.js';
 import { runCounter } from './ids.js';
@@ -163,6 +164,15 @@ export class EpollFile implements OpenFile {
   find(fd: number, f: OpenFile): Item | undefined {
     this.pruneSometimes();
     return this.items.get(f)?.get(fd);
+  }
+
+  /**
+   * OpenFile.hostSync for a zero-timeout epoll_wait (or a poll of this fd): the first watched file with outside
+   * state lets the host catch up (a real network syncs as a whole, so one is enough; a nested epoll asks its own).
+   */
+  hostSync(p: Process): number | undefined {
+    for (const f of this.items.keys()) if (f.refs > 0 && f.hostSync !== undefined) return f.hostSync(p);
+    return undefined;
   }
 
   /** The epoll files this one watches (for the loop and depth checks). */
