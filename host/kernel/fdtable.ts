@@ -146,6 +146,11 @@ export class FdTable {
     this.maxFds = open <= NR_OPEN_DEFAULT ? NR_OPEN_DEFAULT : roundupPow2(open);
   }
 
+  /** execve: the fds marked FD_CLOEXEC are closed (the SDK's hidden preopen at `limit` is not one). */
+  closeOnExec(): void {
+    for (const [fd, e] of this.entries()) if (e.cloexec) this.close(fd);
+  }
+
   closeAll(): void {
     for (const [fd] of this.entries()) this.close(fd);
   }

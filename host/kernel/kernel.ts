@@ -145,6 +145,16 @@ export class Kernel {
   hostSyncs = false;
   /** Sources outside the simulation (host stdin, real sockets) that may still wake a process. */
   private external = 0;
+  /**
+   * Host work the whole simulation waits for (execve loading its new image): while any is under way no process
+   * runs and no virtual time passes, so how long the host took changes nothing a guest can see.
+   */
+  private stalls = 0;
+  /**
+   * Loads a module file's bytes as a GuestImage, with the run's options (the loader is a layer above: the
+   * session that made the kernel sets this). Unset: execve finds no way to run a module (ENOEXEC).
+   */
+  loadImage: ((bytes: Uint8Array, name: string) => Promise<GuestImage>) | undefined;
   /** Set while run()'s loop waits on the host's event loop for a kick (or its timer). */
   private waiting = false;
   /** The timer of the current idle wait (the next kernel timer's deadline), cleared by the kick that ends the wait first. */
@@ -365,6 +375,17 @@ export class Kernel {
     }
   }
 
+  /** Stops the simulation until `work` settles (see stalls); then `done` runs and the loop goes on. */
+  stall<T>(work: Promise<T>, done: (r: { value?: T; error?: unknown }) => void): void {
+    this.stalls++;
+    const end = (r: { value?: T; error?: unknown }): void => {
+      this.stalls--;
+      done(r);
+      this.kick();
+    };
+    work.then((value) => end({ value }), (error: unknown) => end({ error }));
+  }
+
   /** Keeps the run alive while an outside source may still deliver; returns the release. */
   holdExternal(): () => void {
     this.external++;
@@ -539,6 +560,11 @@ export class Kernel {
     if (settle === undefined) return;
     try {
       while ((this.live > 0 || this.pendingStarts > 0) && !this.stopped) {
+        if (this.stalls > 0) {
+          // No onIdle (waitKick's): the stall is host work, not a wait any guest could be seen in.
+          this.waiting = true;
+          return;
+        }
         if (this.limits.maxVirtualNs !== undefined && !this.clock.realTime && this.clock.now() > this.limits.maxVirtualNs) {
           this.stopForVirtualTime();
           break;

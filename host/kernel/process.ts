@@ -26,6 +26,8 @@ export const FUEL_NS = 2;
 const PAGE = 65536;
 /** A stand-in function (see the constructor). */
 const NOTHING = (): void => {};
+/** Thrown by dispatch once execve succeeded, to leave the old image's stack (caught in runSlice). */
+const EXEC_NOW = new Error('execve');
 
 export type ProcessState = 'runnable' | 'blocked' | 'exited';
 
@@ -124,8 +126,9 @@ export interface ProcessOptions {
 
 export class Process implements Waiter {
   readonly fds: FdTable;
-  readonly argv: string[];
-  readonly env: string[];
+  /** The current image's arguments and environment (execve replaces them). */
+  argv: string[];
+  env: string[];
   readonly host: string;
   readonly name: string;
   state: ProcessState = 'runnable';
@@ -193,7 +196,8 @@ export class Process implements Waiter {
   constructor(
     readonly kernel: Kernel,
     readonly pid: number,
-    readonly module: GuestImage,
+    /** The image it runs (execve replaces it). */
+    public module: GuestImage,
     opts: ProcessOptions,
   ) {
     this.argv = opts.argv;
@@ -412,7 +416,8 @@ export class Process implements Waiter {
       this.finish({ code: 0, status: 0 });
     } catch (err) {
       this.resetAsyncify();
-      if (err instanceof ProcExit) this.finish({ code: err.code, status: err.code & 0xff });
+      if (err === EXEC_NOW) this.becomeImage();
+      else if (err instanceof ProcExit) this.finish({ code: err.code, status: err.code & 0xff });
       else if (err instanceof Killed) this.finishKilled(err);
       else if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
         const sig = trapSignal(err);
@@ -766,6 +771,8 @@ export class Process implements Waiter {
       else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
       if (this.ignoredSeen !== undefined) this.flushIgnored();
     }
+    // execve succeeded (traced above, from the old image's memory): the old stack is dropped (runSlice).
+    if (this.execNext !== undefined) throw EXEC_NOW;
     this.callStart = -1;
     this.callDeadline = -1;
     this.callBytes = 0;
@@ -1091,6 +1098,63 @@ export class Process implements Waiter {
     this.hframes = [];
   }
 
+  /** execve's new image, set by its handler (execInto) and taken once the call is traced (dispatch, becomeImage). */
+  private execNext: { image: GuestImage; argv: string[]; env: string[] } | undefined;
+
+  /** @internal execve's handler: the call returns 0 to the tracer, then this process runs `image` from its start. */
+  execInto(image: GuestImage, argv: string[], env: string[]): void {
+    this.execNext = { image, argv, env };
+  }
+
+  /**
+   * execve's end, as Linux's begin_new_exec and setup_new_exec: the old image's instance and memory go (the
+   * instance, at rest, serves a later fork of its module as release() gives it), the new one is instantiated
+   * and runs from _start; the pid, parent, children, process group, fds (less FD_CLOEXEC ones), blocked mask,
+   * pending signals, ignored dispositions, record locks and ITIMER_REAL stay; handled signals go back to
+   * SIG_DFL (a handler's address means nothing in the new image).
+   */
+  private becomeImage(): void {
+    const next = this.execNext!;
+    this.execNext = undefined;
+    // CPU used so far stays counted (RLIMIT_CPU spans an exec): the new instance's fuel starts from nothing, as a spawn's.
+    this.fuelSpent = this.fuelUsed ?? this.fuelSpent;
+    this.fuelGrant = 0;
+    this.fuelGlobal = undefined;
+    if (this.slot && this.exports.asyncify_get_state() === 0) this.kernel.instances.give(this.module.module, { exports: this.exports, slot: this.slot });
+    this.slot = undefined;
+    this.exports = undefined as unknown as AsyncifyExports;
+    this.mem = RELEASED;
+    this.accountMemory();
+    this.module = next.image;
+    this.argv = next.argv;
+    this.env = next.env;
+    this.signals.execReset();
+    this.fds.closeOnExec();
+    this.hframes = [];
+    this.sigRegions = [];
+    this.asyncData = 0;
+    this.started = false;
+    this.rewinding = false;
+    this.resumeValue = undefined;
+    this.deliverNow = false;
+    this.interrupted = undefined;
+    this.blockedArgs = undefined;
+    this.partialSignal = false;
+    this.callSigMask = undefined;
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.callBytes = 0;
+    this.callSlots = undefined;
+    this.currentCall = undefined;
+    this.afterUnwind = undefined;
+    this.recDef = undefined;
+    this.recFn = undefined;
+    this.refused = undefined;
+    this.instantiate();
+    this.state = 'runnable';
+    this.kernel.requeue(this);
+  }
+
   /** "pid 2 (server.wasm)" */
   toString(): string {
     return `pid ${this.pid} (${this.name})`;
@@ -1360,7 +1424,7 @@ function internalError(p: Process, def: SyscallDef, args: readonly unknown[], er
 
 const HEX_KINDS = new Set(['ptr', 'out', 'str', 'iovs', 'iovs_out', 'sockaddr', 'sockaddr_out', 'socklen_inout', 'msghdr', 'msghdr_out', 'pollfds', 'fdset', 'timeval', 'cstr', 'cstr_out',
   'buf', 'buf_out', 'ret', 'ret_fd', 'ret_u64', 'fd_pair_out', 'sockopt_val', 'sockopt_val_out', 'timespec_out', 'subscriptions', 'events_out', 'fcntl_getfl',
-  'ai_hints', 'ai_result', 'ai_count', 'argv_out', 'environ_out']);
+  'ai_hints', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'strv', 'envv']);
 const FLAG_KINDS = new Set(['flags', 'socktype', 'accept_flags', 'msg_flags', 'fcntl_setfl', 'ni_flags']);
 function fmtArg(kind: string | undefined, v: unknown): string {
   if (typeof v === 'bigint') return v < 0n ? String(v) : v > 0xffffn ? `0x${v.toString(16)}` : String(v);

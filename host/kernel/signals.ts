@@ -190,6 +190,13 @@ export class SignalState {
     return this.actions[sig];
   }
 
+  /** execve (flush_signal_handlers): handled signals back to SIG_DFL; ignored ones, the mask and what is pending stay. */
+  execReset(): void {
+    this.actions.forEach((a, sig) => {
+      if (a !== undefined && a.kind !== 1) this.actions[sig] = undefined;
+    });
+  }
+
   /** 'default', 'ignore' or 'handler'. */
   disposition(sig: number): 'default' | 'ignore' | 'handler' {
     const a = this.actions[sig];

@@ -60,6 +60,8 @@ export type ParamKind =
   | 'signo' | 'sigaction' | 'sigaction_out' | 'sigmask_how' | 'sigset' | 'sigset_out' | 'itimer_which' | 'itimerval' | 'itimerval_out'
   /** args_get/environ_get: the process's argument or environment strings written. */
   | 'argv_out' | 'environ_out'
+  /** execve's argv (its strings, as strace shows them) and envp (an address and its count, as strace's N vars comment). */
+  | 'strv' | 'envv'
   /** wait4: the status written (decoded as W* macros once a child was collected), its options (WNOHANG...). */
   | 'wait_status_out' | 'wait_options'
   /** pipe2/dup3's O_* flags; fcntl's command, its argument (shown per command) and its result (an out-pointer, shown per command). */

@@ -134,6 +134,8 @@ export class Session {
   /** Loads (and Asyncify-transforms, or fetches from cache) every module. */
   async load(): Promise<void> {
     await this.attach();
+    // execve's images, loaded as the run's own (a component cannot replace a core module's process: no component loader).
+    this.kernel.loadImage = (bytes, name) => loadModule(bytes, name, ASYNC_IMPORTS, KNOWN_IMPORTS, { fuel: this.spec.fuel !== undefined });
     // A file named by many processes (a server and 10,000 clients) is read, checked and compiled once.
     const byPath = new Map<string, Promise<LoadedModule>>();
     this.modules = await Promise.all(

@@ -113,6 +113,31 @@ const CLOCK = {
   CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3, CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5,
   CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7, CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_SGI_CYCLE: 10, CLOCK_TAI: 11,
 } as const;
+/** A NULL-terminated array of C strings (execve's argv) in guest memory, at most `max` of them; undefined where unreadable. */
+function stringArray(mem: GuestMemory, ptr: number, max: number, strMax: number): Uint8Array[] | undefined {
+  const out: Uint8Array[] = [];
+  for (let at = ptr >>> 0; out.length < max; at += 4) {
+    if (!mem.valid(at, 4)) return undefined;
+    const s = mem.u32(at);
+    if (s === 0) break;
+    // The first strMax bytes are all a line shows (quote cuts and marks the rest).
+    const len = Math.min(strMax, mem.bytes - s);
+    if (len <= 0) return undefined;
+    const b = mem.view(s, len);
+    const z = b.indexOf(0);
+    if (z < 0 && len < strMax) return undefined;
+    out.push(z < 0 ? b : b.subarray(0, z));
+  }
+  return out;
+}
+/** How many pointers precede the NULL of such an array (envp: strace counts, prints none); undefined where unreadable. */
+function stringCount(mem: GuestMemory, ptr: number): number | undefined {
+  for (let at = ptr >>> 0, n = 0; n < 1 << 20; at += 4, n++) {
+    if (!mem.valid(at, 4)) return undefined;
+    if (mem.u32(at) === 0) return n;
+  }
+  return undefined;
+}
 /** epoll and the event fds, Linux's values in strace's order. */
 const EPOLL_EVENTS: readonly [string, number][] = [
   ['EPOLLIN', 0x1], ['EPOLLPRI', 0x2], ['EPOLLOUT', 0x4], ['EPOLLERR', 0x8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20], ['EPOLLRDNORM', 0x40],
@@ -885,7 +910,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'buf_out': return ok && v ? q(mem.view(v, Math.min(Math.max(n, 0), next >>> 0, max + 1)), max) : hexp(v);
         case 'iovs': return iovText(p, v, next, Infinity);
         case 'iovs_out': return ok ? iovText(p, v, next, n) : hexp(v);
-        case 'str': return q(mem.view(v, Math.min(next, 4096)), max);
+        // A path: strace's printpath shows it whole (up to PATH_MAX), whatever -s says.
+        case 'str': return q(mem.view(v, Math.min(next, 4096)), 4096);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
         // Within the buffer's length when one follows (fd_prestat_dir_name fills exactly that many bytes, no NUL).
         case 'cstr_out': {
@@ -1013,6 +1039,18 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // Written only when a handler interrupted the sleep (ERESTART_RESTARTBLOCK).
         case 'timespec_rem': return v && lastResult === RESTART_CODES.ERESTART_RESTARTBLOCK.code ? `{tv_sec=${mem.i64(v)}, tv_nsec=${mem.i32(v + 8)}}` : hexp(v);
         case 'sigpipe_disp': return `SIGPIPE, {sa_handler=${v === 1 ? 'SIG_IGN' : 'SIG_DFL'}, sa_mask=[], sa_flags=0}, NULL, 8`;
+        // execve's argv: strace's printargv, at most -s strings then "...", the pointer itself where unreadable.
+        case 'strv': {
+          if (!v) return 'NULL';
+          const strs = stringArray(mem, v, max + 1, max + 1);
+          if (strs === undefined) return hexp(v);
+          return `[${strs.slice(0, max).map((a) => q(a, max)).join(', ')}${strs.length > max ? ', ...' : ''}]`;
+        }
+        case 'envv': {
+          if (!v) return 'NULL';
+          const n = stringCount(mem, v);
+          return n === undefined ? hexp(v) : `${hexp(v)} /* ${n} var${n === 1 ? '' : 's'} */`;
+        }
         case 'argv_out': case 'environ_out': return ok ? `[${(kind === 'argv_out' ? p.argv : p.env).map((a) => q(Buffer.from(a), max)).join(', ')}]` : hexp(v);
         default: return String(v);
       }

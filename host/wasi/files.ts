@@ -70,12 +70,12 @@ export function installPreopen(p: Process, vfs: Vfs): void {
   }
 }
 
-function dirOf(p: Process, fd: number): DirHandle {
+export function dirOf(p: Process, fd: number): DirHandle {
   const f = p.fds.file(fd);
   if (!(f instanceof DirHandle)) throw new Errno(E.ENOTDIR);
   return f;
 }
-function pathArg(p: Process, ptr: number, len: number): string {
+export function pathArg(p: Process, ptr: number, len: number): string {
   const s = p.mem.string(ptr, len);
   if (s.includes('\0')) throw new Errno(E.EINVAL);
   // preview1 paths are relative to their directory fd (wasi-libc never sends

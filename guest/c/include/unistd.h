@@ -27,6 +27,14 @@ uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);
 int pause(void);
+/* execve and its family: the file must be a WebAssembly module in the guest's filesystem (docs/abi.md). */
+int execve(const char *path, char *const argv[], char *const envp[]);
+int execv(const char *path, char *const argv[]);
+int execvp(const char *file, char *const argv[]);
+int execvpe(const char *file, char *const argv[], char *const envp[]);
+int execl(const char *path, const char *arg, ...);
+int execlp(const char *file, const char *arg, ...);
+int execle(const char *path, const char *arg, ...);
 
 #ifdef __cplusplus
 }

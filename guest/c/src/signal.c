@@ -86,7 +86,17 @@ int sigaction(int sig, const struct sigaction *__restrict act, struct sigaction 
   struct ksigaction ko; /* the host writes the old action too, so the trace shows it as strace does */
   int err = __socklab_rt_sigaction(sig, kp, old ? &ko : NULL);
   if (err) { errno = err; return -1; }
-  if (old) *old = actions[sig];
+  if (old) {
+    *old = actions[sig];
+    /* A disposition this image did not set (SIG_IGN kept across execve): the host's record of it. */
+    void (*h)(int) = ko.kind == 0 ? SIG_DFL : ko.kind == 1 ? SIG_IGN : old->sa_handler;
+    if (old->sa_handler != h) {
+      memset(old, 0, sizeof *old);
+      old->sa_handler = h;
+      old->sa_flags = (int)(ko.flags & ~(uint32_t)SA_RESTORER);
+      old->sa_mask = ko.mask;
+    }
+  }
   if (act) actions[sig] = *act;
   return 0;
 }
