@@ -12,10 +12,11 @@ import { processSyscalls } from './kernel/procs.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
 import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
+import { modeSyscalls } from './fs/modecalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...modeSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of
