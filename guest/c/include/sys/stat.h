@@ -8,6 +8,13 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* Newer wasi-libcs define chmod, fchmod and fchmodat (failing) in the same
+ * object as open() and stat(), so the SDK's cannot take those names at link
+ * time: programs call the SDK's under names of its own. */
+#define umask __socklab_umask_fn
+#define chmod __socklab_chmod_fn
+#define fchmod __socklab_fchmod_fn
+#define fchmodat __socklab_fchmodat_fn
 mode_t umask(mode_t);
 int chmod(const char *, mode_t);
 int fchmod(int, mode_t);
