@@ -13,10 +13,11 @@ import { fdSyscalls } from './kernel/fdcalls.js';
 import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
 import { execSyscalls } from './wasi/exec.js';
+import { modeSyscalls } from './fs/modecalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -90,7 +90,9 @@ export function normalise(line: string): string {
     line
       .replace(/^\[pid +\d+\] |^\d+ +/, '')
       .replace(/^\d+\.\d+ /, '')
-      .replace(/ <\d+\.\d+>$/, ''),
+      .replace(/ <\d+\.\d+>$/, '')
+      // -yy's current directory after AT_FDCWD (the machine's): socklab's host does not know the guest's.
+      .replace(/\bAT_FDCWD<[^>]*>/, 'AT_FDCWD'),
   ))
     .replace(/htons\(\d+\)/g, 'htons(PORT)')
     // A socket path a program made its own with its pid (test runs at once on one machine share /tmp).
@@ -330,11 +332,11 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * order, which is fork order on both sides), how they interleave being the
  * scheduler's; `machine`, the TCP send buffer and MSS getsockopt reads are the machine's (its
  * tuning, loopback's MTU) and are compared without their values; `details`, inet sockets' -yy details are compared too (their
- * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `ioctl`, ioctl too; `clock`, 4-byte UDP payloads (RFC 868 times) and ctime() strings are from each side's clock; `select`, the
+ * addresses, as strace keeps them: keepSocketDetails); `epoll`, the epoll, eventfd and timerfd calls are traced too; `ioctl`, ioctl too; `clock`, 4-byte UDP payloads (RFC 868 times) and ctime() strings are from each side's clock; `modes`, umask and the chmod calls are traced too; `select`, the
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -486,6 +488,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'diff_errno_socket', perProcess: true },
   { name: 'diff_errno_io' },
   { name: 'diff_errno_fd', select: true, epoll: true, ioctl: true },
+  { name: 'diff_fsmodes', modes: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -495,6 +498,9 @@ const PPOLL_CALLS = ['ppoll', 'pselect6'];
 
 /** The epoll programs' own calls (glibc's epoll_create() is epoll_create1 on x86-64, signalfd() is signalfd4). */
 const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'eventfd2', 'timerfd_create', 'timerfd_settime', 'timerfd_gettime', 'signalfd4'];
+
+/** File modes (tests/c/diff_fsmodes.c). */
+const MODE_CALLS = ['umask', 'chmod', 'fchmod', 'fchmodat'];
 
 /** This file's native builds and runs, removed at the end. */
 const work = tempDir('socklab-sdiff-');
@@ -510,7 +516,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });

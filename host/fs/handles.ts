@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLIN, POLLOUT, type FileStat, type OpenFile } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
+import { chmodHostFd, chmodNode } from './modes.js';
 import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MountPoint, hostErrno, hostStat, setHostTimes, statNode, type FsSpace, type Resolved, type Vfs } from './memfs.js';
 
 abstract class Base {
@@ -114,6 +115,9 @@ export class MemFileHandle extends PositionedFile implements OpenFile {
   stat(): FileStat {
     return statNode(this.node);
   }
+  chmod(mode: number): void {
+    chmodNode(this.node, mode, this.vfs.times().ctim);
+  }
   close(): void {
     this.node.opens--;
     this.node.release();
@@ -201,6 +205,9 @@ export class HostFileHandle extends PositionedFile implements OpenFile {
     if (this.readonlyMount) throw new Errno(E.EROFS);
     setHostTimes(this.fd, true, t);
   }
+  chmod(mode: number): void {
+    chmodHostFd(this.fd, mode, this.readonlyMount);
+  }
   stat(): FileStat {
     try {
       return hostStat(fs.fstatSync(this.fd, { bigint: true }));
@@ -263,6 +270,9 @@ export class DirHandle extends Base implements OpenFile {
   }
   stat(): FileStat {
     return statNode(this.node);
+  }
+  chmod(mode: number): void {
+    chmodNode(this.node, mode, this.vfs.times().ctim);
   }
   close(): void {}
 }

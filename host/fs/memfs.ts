@@ -35,7 +35,7 @@ export class MemDir {
   readonly entries = new Map<string, Node>();
   readonly ino = nextIno();
   parent: MemDir | undefined;
-  constructor(public times: Times, parent?: MemDir) {
+  constructor(public times: Times, parent?: MemDir, /** Permission bits (07777): chmod's, the umask's at mkdir. */ public mode = 0o755) {
     this.parent = parent;
   }
 }
@@ -80,6 +80,8 @@ export class MemFile {
   constructor(
     public times: Times,
     private readonly space: FsSpace,
+    /** Permission bits (07777). */
+    public mode = 0o644,
   ) {}
   private recharge(): void {
     const want = Math.max(this.held * PAGE, Math.ceil(this.reserved / PAGE) * PAGE);
@@ -168,6 +170,8 @@ export class MemSymlink {
   readonly ino = nextIno();
   /** Hard links to the symlink itself (linkat without AT_SYMLINK_FOLLOW), as on tmpfs. */
   nlink = 1;
+  /** A symlink's own bits are always 0777 on Linux (chmod follows it). */
+  readonly mode = 0o777;
   constructor(readonly target: string, public times: Times) {}
 }
 /** An AF_UNIX socket bound to a path: the socket layer keeps its object here. */
@@ -176,6 +180,8 @@ export class SockNode {
   readonly ino = nextIno();
   /** Hard links to the socket file: connecting through any of them reaches the socket. */
   nlink = 1;
+  /** Permission bits: 0777 & ~umask at bind (unix_bind_bsd), then chmod's. */
+  mode = 0o755;
   constructor(readonly obj: unknown, public times: Times) {}
 }
 /** A host directory mounted at a point of the tree. */
@@ -227,7 +233,7 @@ export class Vfs {
   ) {
     const t = this.times();
     this.root = new MemDir(t);
-    const tmp = new MemDir(this.times(), this.root);
+    const tmp = new MemDir(this.times(), this.root, 0o1777);
     this.root.entries.set('tmp', tmp);
     for (const m of mounts) {
       this.mount(m);
@@ -545,7 +551,7 @@ export function statNode(n: Node): FileStat {
     }
   }
   const t = n.times;
-  const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim };
+  const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim, mode: n.mode };
   if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
   if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: BigInt(n.nlink), size: BigInt(Buffer.byteLength(n.target)) };
@@ -565,7 +571,7 @@ export function hostStat(st: fs.BigIntStats): FileStat {
   const x = exactTimes.get(`${st.dev}:${st.ino}`);
   const atim = x && x.seenA === st.atimeNs ? x.a : st.atimeNs;
   const mtim = x && x.seenM === st.mtimeNs ? x.m : st.mtimeNs;
-  return { dev: 2n, ino: st.ino, filetype: hostType(st), nlink: st.nlink, size: st.size, atim, mtim, ctim: st.ctimeNs };
+  return { dev: 2n, ino: st.ino, filetype: hostType(st), nlink: st.nlink, size: st.size, atim, mtim, ctim: st.ctimeNs, mode: Number(st.mode & 0o7777n) };
 }
 
 /**

@@ -44,6 +44,8 @@ export interface FileStat {
   atim: bigint;
   mtim: bigint;
   ctim: bigint;
+  /** Permission bits (07777) where the file has them (st_mode's low bits; docs/abi.md). */
+  mode?: number;
 }
 
 export interface OpenFile {
@@ -80,6 +82,8 @@ export interface OpenFile {
   /** WASI whence: 0 SET, 1 CUR, 2 END. Throws ESPIPE where there is no position. */
   seek?(offset: bigint, whence: number): bigint;
   stat(): FileStat;
+  /** fchmod(2): sets the permission bits (07777) of the file's inode (host/fs/modecalls.ts); absent, the call changes nothing. */
+  chmod?(mode: number): void;
   /** SO_RCVTIMEO / SO_SNDTIMEO in ns (negative: none), honoured by blocking read/write. */
   timeoutNs?(dir: 'read' | 'write'): number;
   /** Set on sockets: fd_write's EPIPE then raises SIGPIPE (see signals.ts brokenPipe). */

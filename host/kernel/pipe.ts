@@ -21,9 +21,14 @@ export const PIPE_BUF = 4096;
 const nextIno = runCounter(1n << 20n);
 
 /** The buffer both ends share. */
+/** st_mode's file type of a FIFO (WASI has no filetype for it). */
+const S_IFIFO = 0o010000;
+
 export class Pipe {
   readonly waitq = new WaitQueue();
   readonly ino = nextIno();
+  /** The inode's permission bits: pipefs makes them 0600; fchmod on either end changes them. */
+  mode = 0o600;
   private chunks: Uint8Array[] = [];
   /** Bytes buffered. */
   size = 0;
@@ -164,7 +169,10 @@ export class PipeEnd implements OpenFile {
     return n;
   }
   stat(): FileStat {
-    return { dev: 3n, ino: this.pipe.ino, filetype: FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+    return { dev: 3n, ino: this.pipe.ino, filetype: FileType.Unknown, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n, mode: S_IFIFO | this.pipe.mode };
+  }
+  chmod(mode: number): void {
+    this.pipe.mode = mode;
   }
   close(): void {
     if (this.closed) return;

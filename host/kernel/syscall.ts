@@ -30,6 +30,10 @@ export type ParamKind =
   | 'out' | 'fd_pair_out'
   /** Out-pointers holding what strace prints as the result: a count, an fd, a 64-bit offset. */
   | 'ret' | 'ret_fd' | 'ret_u64'
+  /** A file mode (chmod, umask), printed in octal as strace does (0644, 000); an out-pointer to one printed as the result (umask). */
+  | 'mode' | 'ret_mode'
+  /** A directory fd of the *at calls: AT_FDCWD (-100) by name, any other as 'fd'. */
+  | 'dirfd'
   /** Data: a buffer read by the call (with the next len), one filled by it (as many bytes as the result), iovecs either way. */
   | 'buf' | 'buf_out' | 'iovs' | 'iovs_out'
   /** Strings: a path (with the next strlen), a NUL-terminated string, one the call writes. */
@@ -96,7 +100,7 @@ export const narrowsI64 = (d: Pick<SyscallDef, 'fast' | 'params'>): boolean => d
 
 /** Kinds the call writes (see ParamKind). */
 export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
-  'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
+  'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
 ]);

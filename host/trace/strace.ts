@@ -105,7 +105,11 @@ const indexOfMark = (src: Uint8Array, from: number): number => u8IndexOf.call(sr
 const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.reduce((n, k) => n + (k === 'timespec' ? 8 : k === 'none' ? 0 : 4), json ? 32 : 24);
 
 /** Out-pointers whose value is what strace prints as the result. */
-const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64']);
+const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64', 'ret_mode']);
+/** A mode as strace prints it (print_numeric_umode_t, "%#03o"): 0644, 022, 000. */
+export const octalMode = (v: number): string => (v ? `0${(v >>> 0).toString(8)}` : '0').padStart(3, '0');
+/** Linux's AT_FDCWD, which the *at calls' dirfd kind prints by name. */
+const AT_FDCWD = -100;
 /** strace prints " = " from this column on (its -a default). */
 const RESULT_COLUMN = 40;
 /** clockid_t names: WASI's clock ids are Linux's (strace's clocknames; another id prints as 0x2a with a CLOCK_??? comment). */
@@ -441,12 +445,12 @@ function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: strin
 }
 /** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
 const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
-  'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
+  'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'mode', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
   'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
   'itimer_which', 'timer_flags', 'sigpipe_disp',
 ]);
-const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
 let lastDef: SyscallDef | undefined;
@@ -827,8 +831,10 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const before = entry?.before.get(i);
     try {
       switch (kind) {
-        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count': return undefined;
+        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
+        case 'mode': return octalMode(v);
+        case 'dirfd': return v === AT_FDCWD ? 'AT_FDCWD' : fdText(p, v);
         // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
         case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);
         case 'u32': case 'iovcnt': return String(v >>> 0);
@@ -1093,7 +1099,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const ptr = args[ri] as number;
         const kind = def.params[ri]!.kind;
         n = kind === 'ret_u64' ? Number(mem.u64(ptr)) : mem.i32(ptr);
-        text = kind === 'ret_fd' ? fdText(p, n) : String(n);
+        text = kind === 'ret_fd' ? fdText(p, n) : kind === 'ret_mode' ? octalMode(n) : String(n);
       }
       const ni = kindIndex(def, 'newfd');
       if (ni >= 0) {
@@ -1470,7 +1476,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
-      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ai_count':
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ai_count':
         return { step: NO_STEP, generic: false, gen: 'none' };
       case 'i32':
         return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false, gen: 'i32' };

@@ -12,6 +12,7 @@ import type { Process } from '../kernel/process.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { R, needRight, setSyncFlags } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
+import { createMode } from '../fs/modes.js';
 import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
@@ -84,12 +85,20 @@ export function pathArg(p: Process, ptr: number, len: number): string {
   return s;
 }
 
+/** st_mode's file type bits for each WASI filetype. */
+const IFMT: Partial<Record<FileType, number>> = {
+  [FileType.BlockDevice]: 0o060000, [FileType.CharacterDevice]: 0o020000, [FileType.Directory]: 0o040000, [FileType.RegularFile]: 0o100000,
+  [FileType.SocketDgram]: 0o140000, [FileType.SocketStream]: 0o140000, [FileType.SymbolicLink]: 0o120000,
+};
+
 function writeStat(p: Process, out: number, st: FileStat): void {
   p.mem.check(out, 64);
   p.mem.fill(out, 64);
   p.mem.setU64(out, st.dev);
   p.mem.setU64(out + 8, st.ino);
   p.mem.setU8(out + 16, st.filetype);
+  // Linux's st_mode in the padding after filetype (offset 20), for the SDK's stat (docs/abi.md); 0: none known.
+  if (st.mode !== undefined) p.mem.setU32(out + 20, st.mode > 0o7777 ? st.mode : (IFMT[st.filetype] ?? 0) | st.mode);
   p.mem.setU64(out + 24, st.nlink);
   p.mem.setU64(out + 32, st.size);
   p.mem.setU64(out + 40, st.atim);
@@ -111,7 +120,7 @@ function pathOpen(
   p.mem.check(fdOut, 4);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
   const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
-  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags);
+  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666));
   p.mem.setU32(fdOut, p.fds.install(f));
   return 0;
 }
@@ -126,7 +135,7 @@ export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
  * yet in any fd table), with preview1's rules (read-only mounts, O_NOFOLLOW
  * on host files, --max-fs through the handles). Shared with wasi:filesystem.
  */
-export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number): OpenFile {
+export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644): OpenFile {
   const vfs = dir.vfs;
   const r = dir.resolve(path, follow);
   let node = r.node;
@@ -136,14 +145,20 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
     if (oflags & O_DIRECTORY) throw new Errno(E.EINVAL);
     needWritable(r.parent);
     if (r.parent instanceof MemDir) {
-      node = new MemFile(vfs.times(), vfs.space);
+      node = new MemFile(vfs.times(), vfs.space, mode);
       r.parent.entries.set(r.name, node);
       const t = vfs.times();
       r.parent.times.mtim = t.mtim;
     } else {
       const hp = join(hostDirPath(r.parent), r.name);
       try {
-        fs.closeSync(fs.openSync(hp, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW, 0o644));
+        const hfd = fs.openSync(hp, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | fs.constants.O_NOFOLLOW, mode);
+        // The host process's own umask applied too: the guest's mode exactly.
+        try {
+          fs.fchmodSync(hfd, mode);
+        } finally {
+          fs.closeSync(hfd);
+        }
         node = new HostNode(r.parent instanceof MountPoint ? r.parent : r.parent.mount, hp, fs.lstatSync(hp));
       } catch (e) {
         throw hostErrno(e);
@@ -244,19 +259,21 @@ export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void
 
 function mkdirAt(p: Process, dirfd: number, ptr: number, len: number): number {
   const dir = dirOf(p, dirfd);
-  mkdirPath(dir, pathArg(p, ptr, len));
+  mkdirPath(dir, pathArg(p, ptr, len), createMode(p, 0o777));
   return 0;
 }
 
 /** mkdirat(2) relative to an open directory. Shared with wasi:filesystem. */
-export function mkdirPath(dir: DirHandle, path: string): void {
+export function mkdirPath(dir: DirHandle, path: string, mode = 0o755): void {
   const r = dir.resolve(path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
-  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent));
+  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent, mode));
   else {
     try {
-      fs.mkdirSync(join(hostDirPath(r.parent), r.name));
+      const hp = join(hostDirPath(r.parent), r.name);
+      fs.mkdirSync(hp, { mode });
+      fs.chmodSync(hp, mode);
     } catch (e) {
       throw hostErrno(e);
     }

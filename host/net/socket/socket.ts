@@ -1112,7 +1112,12 @@ export class Socket implements OpenFile {
   }
 
   stat(): FileStat {
-    return { dev: 8n, ino: this.ino, filetype: this.filetype, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+    return { dev: 8n, ino: this.ino, filetype: this.filetype, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n, mode: this.mode };
+  }
+  /** The sockfs inode's permission bits (0777 from socket(2)): fchmod changes them, not the bound path's. */
+  private mode = 0o777;
+  chmod(mode: number): void {
+    this.mode = mode;
   }
 
   read(iovs: Uint8Array[]): number {

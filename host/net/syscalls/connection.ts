@@ -16,6 +16,8 @@ import { unixConnected, unixListening } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 import { IFINDEX, mcastOf } from '../virtual/multicast.js';
 import { vhost } from '../virtual/host.js';
+import { VFS } from '../../fs/memfs.js';
+import { socketFileMade } from '../../fs/modes.js';
 
 const S = 'socklab';
 
@@ -114,6 +116,8 @@ export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes:
   // On --net=real, Node binds asynchronously: the call waits for the host's answer.
   const host = realUnixPath(p, s, a, false);
   const r = s.real && !s.isUnix ? realBind(s, a, len, privileged) : host ? realBindUnix(realNetOf(p)!, s, a as UnixAddr, host) : (bind(s, a, len, privileged), 0);
+  const vfs = p.slots.get(VFS);
+  if (r === 0 && !host && a.family === 'unix' && !a.abstract && vfs) socketFileMade(p, vfs, a.path);
   return r === WOULD_BLOCK ? p.block([s.waitq]) : 0;
 });
 
