@@ -63,7 +63,10 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
     try {
       // A directory or anything but a regular file: EACCES, as Linux's may_open for exec.
       if (f instanceof DirHandle || f.pread === undefined) return E.EACCES;
-      const size = Number(f.stat().size);
+      const st = f.stat();
+      // No execute bit at all: EACCES even for root, as Linux's may_open (socklab's builds are 0755, as a linker's).
+      if (st.mode !== undefined && (st.mode & 0o111) === 0) return E.EACCES;
+      const size = Number(st.size);
       if (size > MAX_IMAGE) return E.ENOMEM;
       bytes = new Uint8Array(size);
       for (let got = 0; got < size; ) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,16 @@ int main(int argc, char **argv) {
   try("execve argument too long", execve(child, av2, NULL));
   try("execve bad argv", execve(child, (char **)-16, NULL));
   free(big);
+  /* Not executable: EACCES, even for root. */
+  {
+    char plain[512];
+    snprintf(plain, sizeof plain, "/tmp/socklab-exec-plain-%d", (int)getpid());
+    FILE *f = fopen(plain, "w");
+    if (f) { fputs("data\n", f); fclose(f); }
+    chmod(plain, 0644);
+    try("execve no execute bit", execve(plain, av, NULL));
+    unlink(plain);
+  }
   /* A file that is not a program (natively: made executable first, so the format is what fails). */
   if (argc > 2) {
     try("execve not a program", execve(argv[2], av, NULL));
