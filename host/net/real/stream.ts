@@ -1,18 +1,20 @@
 // A stream socket (TCP, or AF_UNIX stream on a host path) carried by a Node
-// net.Socket / net.Server. Node binds and listens in one step, so bind()
-// already listens (that is how it reserves the port and learns an ephemeral
-// one); connections that arrive before the guest calls listen() are reset,
-// which a client sees as ECONNRESET where Linux would refuse it. Flow
+// net.Socket / net.Server. node:net binds and listens in one step, so a TCP
+// bind() takes libuv's TCP handle (tcphandle.ts) and binds it alone: a
+// bound, not yet listening port refuses connections as on Linux, and
+// listen() hands the handle to a net.Server. An AF_UNIX host path still
+// binds by listening (connections before listen() are reset). Flow
 // control both ways: the guest's sends see room only while Node's queue is
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
 import type { Process } from '../../kernel/process.js';
-import { E } from '../../abi/errno.js';
+import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
+import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
@@ -43,6 +45,8 @@ function giveChunk(b: Buffer): void {
 export class RealStream implements Carrier, HostSocket {
   private conn: net.Socket | undefined;
   private server: net.Server | undefined;
+  /** A TCP socket bound and not listening: the host socket, bound by libuv. */
+  private handle: TcpHandle | undefined;
   private paused = false;
   private nodelay = false;
   /** The last send went out after the peer's FIN (see RealNetwork.holdSend). */
@@ -218,6 +222,7 @@ export class RealStream implements Carrier, HostSocket {
     }
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     if (!c || c.destroyed || abort) this.done();
   }
 
@@ -261,7 +266,47 @@ export class RealStream implements Carrier, HostSocket {
     this.conn?.destroy();
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     this.release = undefined;
+  }
+  private dropHandle(): void {
+    if (this.handle) closeTcpHandle(this.handle);
+    this.handle = undefined;
+  }
+
+  /**
+   * TCP bind(), at once (libuv binds synchronously): the host kernel's
+   * errno, or the policy's refusal of the bound port (the ephemeral one once
+   * known), which undoes the bind. Settled through `op` as the other binds.
+   */
+  bindTcp(ip: string, port: number, check: (port: number) => string | undefined): void {
+    this.op = { kind: 'bind' };
+    const r = bindTcpHandle(this.s.domain === AF.AF_INET6, ip, port, this.s.v6only);
+    if (typeof r === 'number') return void (this.op.errno = r);
+    const refused = check(r.port);
+    if (refused) {
+      closeTcpHandle(r.handle);
+      this.op.errno = E.EACCES;
+      this.op.note = refused;
+      return;
+    }
+    this.handle = r.handle;
+    this.hold();
+    this.s.boundTo(nodeAddr(this.s.domain, r.ip, r.port));
+    this.op.errno = 0;
+  }
+
+  /** listen() of a bound TCP socket: the host socket listens (or throws the host's errno: EADDRINUSE). */
+  hostListen(): void {
+    const h = this.handle;
+    if (!h) return;
+    const err = listenTcpHandle(h);
+    if (err) throw new Errno(err);
+    this.handle = undefined;
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.server = srv;
+    srv.on('connection', (c) => this.incoming(c));
+    srv.listen(h);
   }
 
   private finish(errno: number, note?: string): void {
@@ -331,9 +376,10 @@ export class RealStream implements Carrier, HostSocket {
   connect(to: { dst: InetAddr } | { path: string }): void {
     const s = this.s;
     const local = s.local && 'port' in s.local ? s.local : undefined;
-    // A bound socket reserved its port with a listener: give it up, then connect from that port.
+    // A bound socket holds its port with a host socket of its own: give it up, then connect from that port.
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     const opts: net.NetConnectOpts = 'path' in to
       ? { path: to.path, allowHalfOpen: true }
       : {
