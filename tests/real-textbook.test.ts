@@ -17,10 +17,6 @@ const bin = tempDir('socklab-real-textbook-');
 /** Programs left out, each with why (docs/real-network.md says what Node cannot do). */
 const LEFT_OUT: Record<string, string> = {
   tb2_beej: 'a listener past its backlog: Node accepts and resets, where Linux drops the SYN and the client retries',
-  tb2_reuseaddr: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
-  tb_idle: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
-  tb12_restart: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
-  tb13_ruptime: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
   tb6_stopsrv: "shutdown(SHUT_RD) of a listener: Linux stops listening (the port refuses connections), Node's listener goes on until closed",
   tb3_oob: 'TCP urgent data: node:net cannot send or receive it (send(MSG_OOB) is EOPNOTSUPP)',
   tb9_heartbeat: 'TCP urgent data (UNP heartbeat): node:net cannot send or receive it',

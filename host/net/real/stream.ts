@@ -199,8 +199,14 @@ export class RealStream implements Carrier, HostSocket {
     }
   }
 
+  /** This side sent its FIN before the peer's: closed, it waits in TIME_WAIT. */
+  private finFirst = false;
+  /** The connection was established (accepted, or connect() succeeded): only then does a close leave TIME_WAIT. */
+  private up = false;
+
   end(): void {
     if (this.conn && !this.conn.destroyed) {
+      if (!this.s.peerEof) this.finFirst = true;
       this.rn.touch(true);
       this.conn.end();
     }
@@ -211,6 +217,9 @@ export class RealStream implements Carrier, HostSocket {
     if (lingerZero) abort = true;
     this.rn.touch(this.conn !== undefined);
     const c = this.conn;
+    // Our FIN went first and no RST ended the connection: this side waits in TIME_WAIT (Node may have closed it already).
+    const l = this.s.local;
+    if (c && this.up && !abort && !this.s.reset && (this.finFirst || !this.s.peerEof) && l && 'port' in l) this.rn.ports.timeWait(l.ip, l.port, this.s.reuseaddr);
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
       if (abort) resetSocket(c);
@@ -272,6 +281,7 @@ export class RealStream implements Carrier, HostSocket {
   private dropHandle(): void {
     if (this.handle) closeTcpHandle(this.handle);
     this.handle = undefined;
+    this.rn.ports.release(this.s);
   }
 
   /**
@@ -281,6 +291,7 @@ export class RealStream implements Carrier, HostSocket {
    */
   bindTcp(ip: string, port: number, check: (port: number) => string | undefined): void {
     this.op = { kind: 'bind' };
+    if (port && this.rn.ports.clash(this.s, ip, port)) return void (this.op.errno = E.EADDRINUSE);
     const r = bindTcpHandle(this.s.domain === AF.AF_INET6, ip, port, this.s.v6only);
     if (typeof r === 'number') return void (this.op.errno = r);
     const refused = check(r.port);
@@ -291,6 +302,7 @@ export class RealStream implements Carrier, HostSocket {
       return;
     }
     this.handle = r.handle;
+    this.rn.ports.hold(this.s);
     this.hold();
     this.s.boundTo(nodeAddr(this.s.domain, r.ip, r.port));
     this.op.errno = 0;
@@ -303,6 +315,7 @@ export class RealStream implements Carrier, HostSocket {
     const err = listenTcpHandle(h);
     if (err) throw new Errno(err);
     this.handle = undefined;
+    this.rn.ports.release(this.s);
     const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     this.server = srv;
     srv.on('connection', (c) => this.incoming(c));
@@ -365,6 +378,7 @@ export class RealStream implements Carrier, HostSocket {
     );
     const t = new RealStream(this.rn, child);
     child.useReal(t);
+    t.up = true;
     t.attach(c);
     c.resume();
     s.acceptq.push(child);
@@ -393,6 +407,7 @@ export class RealStream implements Carrier, HostSocket {
     if (!local?.port && 'dst' in to) process.nextTick(() => this.learnLocal(c));
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
+      this.up = true;
       s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });
