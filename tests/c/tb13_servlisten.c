@@ -210,7 +210,12 @@ static void one(int listenfd, int n, int bound) {
   uid_t uid;
   int clifd = serv_accept(listenfd, &uid, pid);
   if (clifd < 0) {
-    printf("  server: serv_accept %d: %s\n", clifd, strerror(errno));
+    /* serv_accept closed the connection: the client prints what it read, then the server (not racing it). */
+    int e = errno;
+    int st = status_of(pid);
+    printf("  server: serv_accept %d: %s\n", clifd, strerror(e));
+    printf("  client %d exit status %d\n", n, st);
+    return;
   } else {
     char buf[64];
     int k = read(clifd, buf, sizeof buf - 1);
