@@ -17,10 +17,7 @@ const bin = tempDir('socklab-real-textbook-');
 /** Programs left out, each with why (docs/real-network.md says what Node cannot do). */
 const LEFT_OUT: Record<string, string> = {
   tb2_beej: 'a listener past its backlog: Node accepts and resets, where Linux drops the SYN and the client retries',
-  tb2_reuseaddr: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
-  tb_idle: 'Node sets SO_REUSEADDR on every listening socket: a port in TIME_WAIT binds again without it',
-  tb6_stopsrv: 'Node binds and listens in one step: a bound, never-listening port accepts connections',
-  tb_nbconnect: 'Node binds and listens in one step: a bound, never-listening port resets (ECONNRESET, not ECONNREFUSED)',
+  tb6_stopsrv: "shutdown(SHUT_RD) of a listener: Linux stops listening (the port refuses connections), Node's listener goes on until closed",
   tb3_oob: 'TCP urgent data: node:net cannot send or receive it (send(MSG_OOB) is EOPNOTSUPP)',
   tb9_heartbeat: 'TCP urgent data (UNP heartbeat): node:net cannot send or receive it',
   tb4_pktinfo: "IP_PKTINFO / IP_RECVTTL: Node's dgram reports neither a datagram's destination, interface nor TTL",
@@ -29,9 +26,7 @@ const LEFT_OUT: Record<string, string> = {
 };
 
 const all = readdirSync(dir).filter((f) => /^tb\d*_.*\.c$/.test(f)).sort().map((f) => f.replace(/\.c$/, ''));
-// The last rounds (tb12_, tb13_) are not triaged on the real network yet: tb13_ruptime's first client, for one,
-// meets a bound server that Node already listens on (the tb6_stopsrv case above).
-const programs = all.filter((p) => !(p in LEFT_OUT) && !/^tb1[23]_/.test(p));
+const programs = all.filter((p) => !(p in LEFT_OUT));
 
 /** At most `n` programs (native and socklab run) at once: this machine has 2 cores. */
 function limiter(n: number): <T>(f: () => Promise<T>) => Promise<T> {

@@ -116,7 +116,7 @@ function bindTo(s: Socket, local: IpSocketAddress): void {
   checkFamily(s, local);
   const a = toInet(local);
   const len = a.family === 4 ? 16 : 28;
-  // On --net=real Node binds (and a TCP socket listens: host/net/real/stream.ts) and answers later; finish-bind waits for it.
+  // On --net=real a TCP socket binds at once, a UDP one when Node answers: finish-bind waits for that.
   if (s.real && !s.isUnix) net(() => realBind(s, a, len, true));
   else net(() => bind(s, a, len, true));
 }

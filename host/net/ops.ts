@@ -113,6 +113,8 @@ export function listen(s: Socket, backlog: number): void {
         if (o !== s && !o.closed && o.state === 'listening' && overlaps(s, o) && !(s.reuseport && o.reuseport)) throw new Errno(E.EADDRINUSE);
       }
     }
+    // On --net=real the host socket listens only now (a bound port refuses connections until then).
+    s.real?.hostListen?.();
     s.state = 'listening';
   }
   s.notify();

@@ -11,7 +11,7 @@
  * listening when the client first tries (ECONNREFUSED by construction),
  * and the wait is a poll() of a pipe on which the server says it now
  * listens (the wait ends at once), or which nobody writes (a port nobody
- * ever listens on: every attempt fails, each wait times out, in ms here).
+ * ever listens on: every attempt fails, each wait times out, in 100 ms units here).
  * Then why initserver sets SO_REUSEADDR: the server closed each connection
  * first, so they are in TIME_WAIT, and a restarted server's bind to the
  * port fails with EADDRINUSE without the option and succeeds with it. */
@@ -36,11 +36,12 @@ static int wake = -1; /* read end of the pipe the server writes once it listens 
 static int told = -1; /* write end of the pipe on which the client says it is waiting */
 static int attempts;
 
-/* The book's sleep(numsec), as a wait the server can end (units of ms, not s). */
+/* The book's sleep(numsec), as a wait the server can end (units of 100 ms, not s: 1 ms was
+ * too short natively on a loaded machine for the server to listen and say so). */
 static void backoff(int numsec) {
   if (told >= 0) write(told, "w", 1);
   struct pollfd p = {wake, POLLIN, 0};
-  int r = poll(&p, 1, numsec);
+  int r = poll(&p, 1, numsec * 100);
   if (r > 0) {
     char c;
     read(wake, &c, 1);

@@ -210,8 +210,9 @@ static void one(int listenfd, int n, int bound) {
   uid_t uid;
   int clifd = serv_accept(listenfd, &uid, pid);
   if (clifd < 0) {
-    /* The refused client prints once serv_accept's close reached it: waited for first, so the lines come in one order. */
-    int e = errno, st = status_of(pid);
+    /* serv_accept closed the connection: the client prints what it read, then the server (not racing it). */
+    int e = errno;
+    int st = status_of(pid);
     printf("  server: serv_accept %d: %s\n", clifd, strerror(e));
     printf("  client %d exit status %d\n", n, st);
     return;

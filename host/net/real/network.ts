@@ -17,6 +17,7 @@ import { WOULD_BLOCK } from '../../kernel/file.js';
 import { WaitQueue } from '../../kernel/wait.js';
 import type { Socket as NodeSocket } from 'node:net';
 import { AF } from '../addr/constants.js';
+import { PortUse } from './portuse.js';
 import { allowed, allowedGroup, parsePolicy, refusal, type NetPolicy } from './policy.js';
 
 /** The outcome of a carrier's finished asynchronous step, or WOULD_BLOCK while it runs. */
@@ -49,6 +50,8 @@ export class RealNetwork {
   readonly policy: NetPolicy;
   private readonly open = new Set<RealResource>();
   private readonly noticed = new Set<string>();
+  /** The run's TCP ports in TIME_WAIT or bound (bind's EADDRINUSE that the host, with libuv's SO_REUSEADDR, does not give). */
+  readonly ports = new PortUse();
 
   constructor(
     readonly kernel: Kernel,

@@ -33,10 +33,9 @@ export function realBind(s: Socket, a: Addr, addrlen: number, privileged: boolea
   const rn = t.rn;
   if (cand.port !== 0) rn.checkListen(cand.ip, cand.port);
   if (t instanceof RealStream) {
-    t.bind({ host: nodeHost(s.domain, cand.ip), port: cand.port, exclusive: true, ipv6Only: s.v6only, backlog: 511 }, (srv) => {
-      const bound = srv.address();
-      return bound && typeof bound === 'object' ? rn.listenRefusal(cand.ip, bound.port) : undefined;
-    });
+    // libuv binds at once: the call settles now.
+    t.bindTcp(nodeHost(s.domain, cand.ip), cand.port, (port) => rn.listenRefusal(cand.ip, port));
+    return settle(t);
   } else {
     t.bind(cand);
   }

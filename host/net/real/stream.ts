@@ -1,18 +1,20 @@
 // A stream socket (TCP, or AF_UNIX stream on a host path) carried by a Node
-// net.Socket / net.Server. Node binds and listens in one step, so bind()
-// already listens (that is how it reserves the port and learns an ephemeral
-// one); connections that arrive before the guest calls listen() are reset,
-// which a client sees as ECONNRESET where Linux would refuse it. Flow
+// net.Socket / net.Server. node:net binds and listens in one step, so a TCP
+// bind() takes libuv's TCP handle (tcphandle.ts) and binds it alone: a
+// bound, not yet listening port refuses connections as on Linux, and
+// listen() hands the handle to a net.Server. An AF_UNIX host path still
+// binds by listening (connections before listen() are reset). Flow
 // control both ways: the guest's sends see room only while Node's queue is
 // below the send window, and a reader that falls behind pauses the peer.
 import * as net from 'node:net';
 import type { Process } from '../../kernel/process.js';
-import { E } from '../../abi/errno.js';
+import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
 import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
+import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
 /** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
@@ -43,6 +45,8 @@ function giveChunk(b: Buffer): void {
 export class RealStream implements Carrier, HostSocket {
   private conn: net.Socket | undefined;
   private server: net.Server | undefined;
+  /** A TCP socket bound and not listening: the host socket, bound by libuv. */
+  private handle: TcpHandle | undefined;
   private paused = false;
   private nodelay = false;
   /** The last send went out after the peer's FIN (see RealNetwork.holdSend). */
@@ -195,8 +199,14 @@ export class RealStream implements Carrier, HostSocket {
     }
   }
 
+  /** This side sent its FIN before the peer's: closed, it waits in TIME_WAIT. */
+  private finFirst = false;
+  /** The connection was established (accepted, or connect() succeeded): only then does a close leave TIME_WAIT. */
+  private up = false;
+
   end(): void {
     if (this.conn && !this.conn.destroyed) {
+      if (!this.s.peerEof) this.finFirst = true;
       this.rn.touch(true);
       this.conn.end();
     }
@@ -207,6 +217,9 @@ export class RealStream implements Carrier, HostSocket {
     if (lingerZero) abort = true;
     this.rn.touch(this.conn !== undefined);
     const c = this.conn;
+    // Our FIN went first and no RST ended the connection: this side waits in TIME_WAIT (Node may have closed it already).
+    const l = this.s.local;
+    if (c && this.up && !abort && !this.s.reset && (this.finFirst || !this.s.peerEof) && l && 'port' in l) this.rn.ports.timeWait(l.ip, l.port, this.s.reuseaddr);
     if (c && !c.destroyed) {
       // Unread data (or SO_LINGER 0) makes Linux answer with a RST; otherwise a FIN after what is queued.
       if (abort) resetSocket(c);
@@ -218,6 +231,7 @@ export class RealStream implements Carrier, HostSocket {
     }
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     if (!c || c.destroyed || abort) this.done();
   }
 
@@ -261,7 +275,51 @@ export class RealStream implements Carrier, HostSocket {
     this.conn?.destroy();
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     this.release = undefined;
+  }
+  private dropHandle(): void {
+    if (this.handle) closeTcpHandle(this.handle);
+    this.handle = undefined;
+    this.rn.ports.release(this.s);
+  }
+
+  /**
+   * TCP bind(), at once (libuv binds synchronously): the host kernel's
+   * errno, or the policy's refusal of the bound port (the ephemeral one once
+   * known), which undoes the bind. Settled through `op` as the other binds.
+   */
+  bindTcp(ip: string, port: number, check: (port: number) => string | undefined): void {
+    this.op = { kind: 'bind' };
+    if (port && this.rn.ports.clash(this.s, ip, port)) return void (this.op.errno = E.EADDRINUSE);
+    const r = bindTcpHandle(this.s.domain === AF.AF_INET6, ip, port, this.s.v6only);
+    if (typeof r === 'number') return void (this.op.errno = r);
+    const refused = check(r.port);
+    if (refused) {
+      closeTcpHandle(r.handle);
+      this.op.errno = E.EACCES;
+      this.op.note = refused;
+      return;
+    }
+    this.handle = r.handle;
+    this.rn.ports.hold(this.s);
+    this.hold();
+    this.s.boundTo(nodeAddr(this.s.domain, r.ip, r.port));
+    this.op.errno = 0;
+  }
+
+  /** listen() of a bound TCP socket: the host socket listens (or throws the host's errno: EADDRINUSE). */
+  hostListen(): void {
+    const h = this.handle;
+    if (!h) return;
+    const err = listenTcpHandle(h);
+    if (err) throw new Errno(err);
+    this.handle = undefined;
+    this.rn.ports.release(this.s);
+    const srv = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    this.server = srv;
+    srv.on('connection', (c) => this.incoming(c));
+    srv.listen(h);
   }
 
   private finish(errno: number, note?: string): void {
@@ -320,6 +378,7 @@ export class RealStream implements Carrier, HostSocket {
     );
     const t = new RealStream(this.rn, child);
     child.useReal(t);
+    t.up = true;
     t.attach(c);
     c.resume();
     s.acceptq.push(child);
@@ -331,9 +390,10 @@ export class RealStream implements Carrier, HostSocket {
   connect(to: { dst: InetAddr } | { path: string }): void {
     const s = this.s;
     const local = s.local && 'port' in s.local ? s.local : undefined;
-    // A bound socket reserved its port with a listener: give it up, then connect from that port.
+    // A bound socket holds its port with a host socket of its own: give it up, then connect from that port.
     this.server?.close();
     this.server = undefined;
+    this.dropHandle();
     const opts: net.NetConnectOpts = 'path' in to
       ? { path: to.path, allowHalfOpen: true }
       : {
@@ -347,6 +407,7 @@ export class RealStream implements Carrier, HostSocket {
     if (!local?.port && 'dst' in to) process.nextTick(() => this.learnLocal(c));
     c.once('connect', () => {
       if (s.closed || s.state !== 'connecting') return;
+      this.up = true;
       s.established(s.isUnix ? undefined : nodeAddr(s.domain, c.localAddress, c.localPort));
       this.rn.wake(s);
     });

@@ -65,6 +65,8 @@ export interface HostSocket {
   startConnect(dst: InetAddr): void;
   /** connect() on a datagram socket (AF_UNSPEC dissolves the association): 0, WOULD_BLOCK until done, or throws. */
   connectDgram(a: Addr): number;
+  /** listen(): a bound host socket starts listening (throws the host's errno). */
+  hostListen?(): void;
   /** An asynchronous bind or connect under way (its outcome once known): the call that started it waits for it. */
   op: PendingOp | undefined;
   /** OpenFile.hostSync: BLOCKED while Node must first read what the host kernel holds. */
