@@ -667,9 +667,12 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
   // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
   // A process stopped by the run's own limit (--timeout, Ctrl-C) is said once, by the limit's line.
-  for (const p of o.processes) if (p.exit.reason && !p.stillRunning && p.exit.reason !== o.limit) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
+  // Services stopped because nothing was left to serve are said once, by the idle report (each with its call).
+  const idled = (p: (typeof o.processes)[number]): boolean => o.idle !== undefined && p.exit.reason?.startsWith('only services are left') === true;
+  for (const p of o.processes) if (p.exit.reason && !p.stillRunning && p.exit.reason !== o.limit && !idled(p)) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
+  if (o.idle && o.processes.length === 1) process.stderr.write(`socklab: ${o.idle}\n`);
   // A server run alone (Beej's server.c, `socklab run server.c`) waits for clients that nothing will start.
   if (o.deadlock && !scenario && o.processes.length === 1 && !publish.length && /waits in (accept4?|recv\w*|read\w*|poll|select|epoll_wait)$/m.test(o.deadlock)) {
     process.stderr.write(`socklab: nothing else runs in this run: give the server its clients (--client "CLIENT.wasm ARGS" --clients N, or a scenario file: docs/scenarios.md), or reach it from this machine (--publish REALPORT:host1:PORT)\n`);
