@@ -29,6 +29,15 @@ describe('a scenario of services only (docs/scenarios.md, status 123)', () => {
   });
 });
 
+describe('--clients without --client (docs/cli.md)', () => {
+  it('is refused before anything runs, saying what it needs, instead of being ignored', async () => {
+    const r = await runCli(['run', guest('examples_echo_server'), '--clients', '3', '--', '7000']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('socklab run: --clients 3: it starts N copies of each --client; give it one: --client "CLIENT.wasm ARGS" --clients 3\n');
+  });
+});
+
 describe('SOCKLAB_TOOLCHAIN chooses the compiler of on-demand builds (docs/cli.md)', () => {
   it('a scenario built once with one toolchain is rebuilt with another, not reused', async () => {
     // A source of its own, so that no earlier run's build of it is cached.

@@ -505,6 +505,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     return n;
   });
   const n = f.clients === undefined ? 1 : value('clients', f.clients, (s) => parseWhole(s, 1, 4096));
+  // --clients copies each --client: alone it would start nothing, and the run would look as if it had been ignored.
+  if (f.clients !== undefined && !f.client?.length) throw new UsageError(`--clients ${f.clients}: it starts N copies of each --client; give it one: --client "CLIENT.wasm ARGS" --clients ${f.clients}`);
   const strSize = f.traceStrsize === undefined ? undefined : value('trace-strsize', f.traceStrsize, (s) => parseWhole(s, 0, 1 << 20));
   const pids = f.tracePid === undefined ? undefined : value('trace-pid', f.tracePid, (s) => parseWholeList(s, 1, 4_194_304));
   const fds = f.traceFd === undefined ? undefined : value('trace-fd', f.traceFd, (s) => parseWholeList(s, 0, 65535));
