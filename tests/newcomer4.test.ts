@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { guest, ROOT, runCli, tempDir } from './helpers.js';
 import { findToolchain } from '../dist/host/toolchain/toolchains.js';
 
@@ -35,6 +36,27 @@ describe('--clients without --client (docs/cli.md)', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('socklab run: --clients 3: it starts N copies of each --client; give it one: --client "CLIENT.wasm ARGS" --clients 3\n');
+  });
+});
+
+describe('socklab run SCENARIO | head (docs/cli.md: "stops quietly with status 141")', () => {
+  it('prints no end-of-run paragraph once its stdout is gone', async () => {
+    const yaml = join(tmp, 'pipe.yaml');
+    writeFileSync(
+      yaml,
+      `processes:\n  - { name: server, module: ${JSON.stringify(guest('examples_echo_server'))}, args: [7000, 1] }\n` +
+        `  - { name: client, module: ${JSON.stringify(guest('examples_echo_client'))}, args: [localhost, 7000, hi], start: 1ms }\n`,
+    );
+    const r = await new Promise<{ status: number | null; stderr: string }>((done, fail) => {
+      const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', yaml], { stdio: ['ignore', 'pipe', 'pipe'] });
+      p.stdout.destroy(); // the reader is gone before the first line, as `| head -0`
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('error', fail);
+      p.on('close', (status) => done({ status, stderr }));
+    });
+    expect(r.status).toBe(141);
+    expect(r.stderr).toBe('');
   });
 });
 

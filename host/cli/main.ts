@@ -665,8 +665,14 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const stop = new AbortController();
   const onSigint = (): void => stop.abort();
   process.once('SIGINT', onSigint);
+  // `socklab run ... | head`: the reader went away and the run stopped (141): quietly, as a command SIGPIPE ends.
+  let gone = false;
+  const onGone = (): void => void (gone = true);
+  process.stdout.on('error', onGone);
   const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
+  if (gone) return o.status;
+  process.stdout.off('error', onGone);
   // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
   // A process stopped by the run's own limit (--timeout, Ctrl-C) is said once, by the limit's line.
   // Services stopped because nothing was left to serve are said once, by the idle report (each with its call).
