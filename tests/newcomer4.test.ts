@@ -49,7 +49,7 @@ describe('socklab run SCENARIO | head (docs/cli.md: "stops quietly with status 1
     );
     const r = await new Promise<{ status: number | null; stderr: string }>((done, fail) => {
       const p = spawn(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'run', yaml], { stdio: ['ignore', 'pipe', 'pipe'] });
-      p.stdout.destroy(); // the reader is gone before the first line, as `| head -0`
+      p.stdout.once('data', () => p.stdout.destroy()); // the reader goes after the first line, as `| head -1`
       let stderr = '';
       p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       p.on('error', fail);
