@@ -60,6 +60,16 @@ describe('socklab run SCENARIO | head (docs/cli.md: "stops quietly with status 1
   });
 });
 
+describe('socklab grade --check of a spec with an empty list or a negative number (docs/grading.md)', () => {
+  it('says what is expected and what was given, as the other lines do, not ajv\'s wording', async () => {
+    const spec = join(tmp, 'grading.yaml');
+    writeFileSync(spec, 'version: 1\nassignment: x\nsubmission:\n  programs:\n    prog: { sources: [prog.c] }\ntests:\n  - name: t\n    points: -3\n    processes:\n      - { name: p, program: prog }\n    checks: []\n');
+    const r = await runCli(['grade', 'grading.yaml', '--check'], { cwd: tmp });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('socklab grade: invalid grading spec:\n  grading.yaml:8: /tests/0/points: expected a number >= 0, got -3\n  grading.yaml:11: /tests/0/checks: expected at least 1 item(s), got none\n');
+  });
+});
+
 describe('SOCKLAB_TOOLCHAIN chooses the compiler of on-demand builds (docs/cli.md)', () => {
   it('a scenario built once with one toolchain is rebuilt with another, not reused', async () => {
     // A source of its own, so that no earlier run's build of it is cached.
