@@ -70,6 +70,21 @@ describe('socklab grade --check of a spec with an empty list or a negative numbe
   });
 });
 
+describe('a scenario with a number or a list out of range (docs/scenarios.md)', () => {
+  it('is refused with what is expected and what was written, as the other lines are', async () => {
+    writeFileSync(join(tmp, 'range.yaml'), `processes:\n  - { name: s, module: ${JSON.stringify(guest('examples_echo_server'))}, count: 0 }\nlinks:\n  - { between: [host1], loss: 2 }\n`);
+    const r = await runCli(['run', 'range.yaml'], { cwd: tmp });
+    expect(r.status).toBe(2);
+    const [head, ...lines] = r.stderr.trimEnd().split('\n');
+    expect(head).toBe('socklab run: invalid scenario:');
+    expect(lines.sort()).toEqual([
+      '  range.yaml:2: /processes/0/count: expected a number >= 1, got 0',
+      '  range.yaml:4: /links/0/between: expected at least 2 item(s), got ["host1"]',
+      '  range.yaml:4: /links/0/loss: expected a number <= 1, got 2',
+    ]);
+  });
+});
+
 describe('SOCKLAB_TOOLCHAIN chooses the compiler of on-demand builds (docs/cli.md)', () => {
   it('a scenario built once with one toolchain is rebuilt with another, not reused', async () => {
     // A source of its own, so that no earlier run's build of it is cached.
