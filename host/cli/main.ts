@@ -505,6 +505,8 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
     return n;
   });
   const n = f.clients === undefined ? 1 : value('clients', f.clients, (s) => parseWhole(s, 1, 4096));
+  // --clients copies each --client: alone it would start nothing, and the run would look as if it had been ignored.
+  if (f.clients !== undefined && !f.client?.length) throw new UsageError(`--clients ${f.clients}: it starts N copies of each --client; give it one: --client "CLIENT.wasm ARGS" --clients ${f.clients}`);
   const strSize = f.traceStrsize === undefined ? undefined : value('trace-strsize', f.traceStrsize, (s) => parseWhole(s, 0, 1 << 20));
   const pids = f.tracePid === undefined ? undefined : value('trace-pid', f.tracePid, (s) => parseWholeList(s, 1, 4_194_304));
   const fds = f.traceFd === undefined ? undefined : value('trace-fd', f.traceFd, (s) => parseWholeList(s, 0, 65535));
@@ -663,13 +665,22 @@ async function cmdRun(module: string, guestArgs: string[], f: RunFlags): Promise
   const stop = new AbortController();
   const onSigint = (): void => stop.abort();
   process.once('SIGINT', onSigint);
+  // `socklab run ... | head`: the reader went away and the run stopped (141): quietly, as a command SIGPIPE ends.
+  let gone = false;
+  const onGone = (): void => void (gone = true);
+  process.stdout.on('error', onGone);
   const o = await run({ ...opts, stop: stop.signal }).finally(() => process.off('SIGINT', onSigint));
   report?.done(resolve(f.report!), new Map(o.processes.map((p) => [p.pid, p.name])), f.pcap ? resolve(f.pcap) : undefined, basename(module));
+  if (gone) return o.status;
+  process.stdout.off('error', onGone);
   // A service stopped as expected is not a problem: the end-of-run paragraph says it, once.
   // A process stopped by the run's own limit (--timeout, Ctrl-C) is said once, by the limit's line.
-  for (const p of o.processes) if (p.exit.reason && !p.stillRunning && p.exit.reason !== o.limit) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
+  // Services stopped because nothing was left to serve are said once, by the idle report (each with its call).
+  const idled = (p: (typeof o.processes)[number]): boolean => o.idle !== undefined && p.exit.reason?.startsWith('only services are left') === true;
+  for (const p of o.processes) if (p.exit.reason && !p.stillRunning && p.exit.reason !== o.limit && !idled(p)) process.stderr.write(`socklab: ${p.name} (pid ${p.pid}) ${p.exit.reason}\n`);
   if (o.limit) process.stderr.write(`socklab: ${o.limit}\n`);
   if (o.deadlock) process.stderr.write(`socklab: ${o.deadlock}\n`);
+  if (o.idle && o.processes.length === 1) process.stderr.write(`socklab: ${o.idle}\n`);
   // A server run alone (Beej's server.c, `socklab run server.c`) waits for clients that nothing will start.
   if (o.deadlock && !scenario && o.processes.length === 1 && !publish.length && /waits in (accept4?|recv\w*|read\w*|poll|select|epoll_wait)$/m.test(o.deadlock)) {
     process.stderr.write(`socklab: nothing else runs in this run: give the server its clients (--client "CLIENT.wasm ARGS" --clients N, or a scenario file: docs/scenarios.md), or reach it from this machine (--publish REALPORT:host1:PORT)\n`);

@@ -144,6 +144,9 @@ function schemaProblems(src: Source, v: Validator): string[] {
       const like = PATTERN_TEXT.find(([re]) => re.test(p.pattern as string))?.[1];
       text = `expected ${like ?? `text matching ${p.pattern as string}`}, got ${got(e.data)}`;
     } else if (e.keyword === 'type') text = `expected ${types(p.type as string | string[])}, got ${got(e.data)}`;
+    // ajv's "must NOT have fewer than 1 items" in the same form as the other lines: what is expected, what was given.
+    else if (e.keyword === 'minItems' || e.keyword === 'maxItems') text = `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${p.limit as number} item(s), got ${Array.isArray(e.data) ? e.data.length || 'none' : got(e.data)}`;
+    else if (e.keyword === 'minimum' || e.keyword === 'maximum') text = `expected a number ${p.comparison as string} ${p.limit as number}, got ${got(e.data)}`;
     else text = e.message ?? e.keyword;
     out.push({ ptr: e.instancePath, text: `${field}: ${text}` });
   }

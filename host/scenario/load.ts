@@ -134,6 +134,9 @@ export async function loadScenario(path: string, overrides: { seed?: number } = 
       if (e.keyword === 'required') return `missing field "${(e.params as { missingProperty: string }).missingProperty}"`;
       if (e.keyword === 'type') return `expected ${/^[aeiou]/.test(String((e.params as { type: string }).type)) ? 'an' : 'a'} ${(e.params as { type: string }).type}, got ${got(e.instancePath)}`;
       if (e.keyword === 'enum') return `expected ${(e.params as { allowedValues: unknown[] }).allowedValues.map((x) => JSON.stringify(x)).join(' or ')}, got ${got(e.instancePath)}`;
+      // "must be >= 1", "must NOT have fewer than 1 items": what is expected and what was written, as above.
+      if (e.keyword === 'minimum' || e.keyword === 'maximum') return `expected a number ${(e.params as { comparison: string }).comparison} ${(e.params as { limit: number }).limit}, got ${got(e.instancePath)}`;
+      if (e.keyword === 'minItems' || e.keyword === 'maxItems') return `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${(e.params as { limit: number }).limit} item(s), got ${got(e.instancePath)}`;
       return e.message ?? e.keyword;
     };
     // Each failed branch of an anyOf is reported once, by the anyOf's own message.

@@ -7,12 +7,15 @@ import { buildC } from './clang.js';
 import { buildAs } from './asc.js';
 import { packageRoot } from './clang.js';
 import { readUserFile, USER_FILE_LIMITS } from '../fs/userfile.js';
+import { findToolchain } from './toolchains.js';
 
 /** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
 export async function ensureBuilt(sources: string[], out: string, flags: string[] = [], stderr?: (text: string) => void): Promise<string> {
   const h = createHash('sha256');
   for (const s of sources) h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
   h.update(flags.join('\0'));
+  // The compiler that would build it now (SOCKLAB_TOOLCHAIN, a native clang installed since): its module differs.
+  h.update(findToolchain().id);
   const sdk = join(packageRoot(), 'guest', 'c', 'sdk.json');
   if (existsSync(sdk)) h.update(readFileSync(sdk));
   // The SDK's own sources and headers: a module links them, so changing one rebuilds it.
