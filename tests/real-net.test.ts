@@ -352,6 +352,27 @@ describe('--net=real: the sandbox policy', () => {
     }
   });
 
+  it('serves every client of a burst past a listener\'s backlog, as Linux does by retrying their SYNs: none is reset', async () => {
+    const port = await freePort();
+    const N = 120;
+    const { ready, done } = runUntil({ net: 'real', policy: { allowListen: [`127.0.0.1:${port}`] }, processes: [proc('real_burst', [String(port), String(N)])] }, /listening/);
+    await ready;
+    const one = (i: number): Promise<string> =>
+      new Promise((resolve) => {
+        const c = net.connect(port, '127.0.0.1');
+        let got = '';
+        c.on('connect', () => c.write(`client ${i}`));
+        c.on('data', (d) => (got += String(d)));
+        c.on('close', () => resolve(got));
+        c.on('error', (e: NodeJS.ErrnoException) => (got = e.code ?? 'error'));
+      });
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) => one(i)));
+    expect(answers).toEqual(Array.from({ length: N }, (_, i) => `client ${i}`));
+    const o = await done;
+    expect(o.stdout).toBe(`listening\nserved ${N}\n`);
+    expect(o.status).toBe(0);
+  });
+
   it('has no raw sockets and no AF_UNIX datagram sockets on host paths, and says why', async () => {
     const raw = await probe(['raw'], {});
     expect(raw.stdout).toBe('socket SOCK_RAW: EPERM (Operation not permitted)\n');

@@ -16,7 +16,7 @@ const bin = tempDir('socklab-real-textbook-');
 
 /** Programs left out, each with why (docs/real-network.md says what Node cannot do). */
 const LEFT_OUT: Record<string, string> = {
-  tb2_beej: 'a listener past its backlog: Node accepts and resets, where Linux drops the SYN and the client retries',
+  tb2_beej: "a client past the listener's backlog: the host kernel completes its handshake (Node accepts at once), so its connect() is done at once where Linux leaves it pending until accept() makes room (socklab holds it until then)",
   tb6_stopsrv: "shutdown(SHUT_RD) of a listener: Linux stops listening (the port refuses connections), Node's listener goes on until closed",
   tb3_oob: 'TCP urgent data: node:net cannot send or receive it (send(MSG_OOB) is EOPNOTSUPP)',
   tb9_heartbeat: 'TCP urgent data (UNP heartbeat): node:net cannot send or receive it',

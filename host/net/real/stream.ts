@@ -14,6 +14,7 @@ import { AF } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
+import { backlogFull } from '../socket/rules.js';
 import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
@@ -41,6 +42,9 @@ function takeChunk(): Buffer {
 function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
 }
+
+/** Linux's default net.core.somaxconn: how many connections past a listener's backlog may wait for it. */
+const SOMAXCONN = 4096;
 
 export class RealStream implements Carrier, HostSocket {
   private conn: net.Socket | undefined;
@@ -232,6 +236,8 @@ export class RealStream implements Carrier, HostSocket {
     this.server?.close();
     this.server = undefined;
     this.dropHandle();
+    // A listener's waiting connections go as the ones in its queue do: reset.
+    for (const w of this.overflow.splice(0)) resetSocket(w);
     if (!c || c.destroyed || abort) this.done();
   }
 
@@ -363,14 +369,58 @@ export class RealStream implements Carrier, HostSocket {
     });
   }
 
+  /**
+   * Connections past the guest's backlog: the host kernel completed their handshake (Node accepts at once), so
+   * they cannot be dropped as Linux drops a SYN for the client to send again. They wait here, paused (their
+   * bytes stay in the host kernel), and enter in order as accept() makes room, as the retried SYN would; past
+   * SOMAXCONN waiting ones a new one is reset. Their clients see connect() succeed at once, not a second later.
+   */
+  private readonly overflow: net.Socket[] = [];
+  private readonly roomWaiter = { wake: (): void => queueMicrotask(() => this.admit()) };
+
+  /** Lets waiting connections in while the listener has room (accept() wakes backlogWait as it takes one). */
+  private admit(): void {
+    const s = this.s;
+    s.backlogWait.remove(this.roomWaiter);
+    while (this.overflow.length) {
+      if (s.closed || s.state !== 'listening') {
+        for (const c of this.overflow.splice(0)) resetSocket(c);
+        return;
+      }
+      if (backlogFull(s)) {
+        s.backlogWait.add(this.roomWaiter);
+        return;
+      }
+      const c = this.overflow.shift()!;
+      if (!c.destroyed) this.enter(c);
+    }
+  }
+
   /** A connection to our listener: queued for accept() if the guest listens, else reset. */
   private incoming(c: net.Socket): void {
     const s = this.s;
-    // Not listening (yet), or the backlog is full (Linux holds backlog+1 and drops further SYNs): the client is reset.
-    if (s.closed || s.state !== 'listening' || s.acceptq.length > s.backlog) {
+    // Not listening (yet): reset, as Linux answers a SYN for a port nobody listens on.
+    if (s.closed || s.state !== 'listening') {
       resetSocket(c);
       return;
     }
+    if (this.overflow.length || backlogFull(s)) {
+      if (this.overflow.length >= SOMAXCONN) {
+        resetSocket(c);
+        return;
+      }
+      c.pause();
+      this.overflow.push(c);
+      s.backlogWait.remove(this.roomWaiter);
+      s.backlogWait.add(this.roomWaiter);
+      return;
+    }
+    this.enter(c);
+  }
+
+  /** The connection joins the listener's accept queue. */
+  private enter(c: net.Socket): void {
+    const s = this.s;
     const child = Socket.accepted(
       s,
       s.isUnix ? s.local! : nodeAddr(s.domain, c.localAddress, c.localPort),
