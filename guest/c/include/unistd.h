@@ -32,3 +32,20 @@ int pause(void);
 }
 #endif
 #endif
+
+/* Sessions and process groups, daemon(3) (guest/c/src/session.c; wasi-libc leaves them out). */
+#ifndef _SOCKLAB_UNISTD_SESSION
+#define _SOCKLAB_UNISTD_SESSION
+#ifdef __cplusplus
+extern "C" {
+#endif
+pid_t getpgrp(void);
+pid_t getpgid(pid_t pid);
+int setpgid(pid_t pid, pid_t pgid);
+pid_t setsid(void);
+pid_t getsid(pid_t pid);
+int daemon(int nochdir, int noclose);
+#ifdef __cplusplus
+}
+#endif
+#endif
