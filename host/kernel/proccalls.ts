@@ -119,8 +119,8 @@ function openDevnull(p: Process, flags: number, out: number): number {
 
 export const procSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'prlimit64', { strace: 'prlimit64', classes: [], params: ['pid:i32', 'resource:rlimit_resource', 'new:rlimit', 'old:rlimit_out'] }, prlimit64),
-  syscall('socklab', 'setsid', { strace: 'setsid', classes: ['process'], params: ['sid:ret'] }, setsid),
-  syscall('socklab', 'setpgid', { strace: 'setpgid', classes: ['process'], params: ['pid:i32', 'pgid:i32'] }, setpgid),
+  syscall('socklab', 'setsid', { strace: 'setsid', classes: [], params: ['sid:ret'] }, setsid),
+  syscall('socklab', 'setpgid', { strace: 'setpgid', classes: [], params: ['pid:i32', 'pgid:i32'] }, setpgid),
   syscall('socklab', 'getpgrp', { strace: 'getpgrp', classes: [], params: ['pgid:ret'] }, (p: Process, out: number) => idOf(p, 0, out, 'pgid')),
   syscall('socklab', 'getpgid', { strace: 'getpgid', classes: [], params: ['pid:i32', 'pgid:ret'] }, (p: Process, pid: number, out: number) => idOf(p, pid, out, 'pgid')),
   syscall('socklab', 'getsid', { strace: 'getsid', classes: [], params: ['pid:i32', 'sid:ret'] }, (p: Process, pid: number, out: number) => idOf(p, pid, out, 'sid')),
