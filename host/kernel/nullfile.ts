@@ -5,7 +5,8 @@ import { E, Errno } from '../abi/errno.js';
 import { FileType, POLLIN, POLLOUT, type FileStat, type OpenFile } from './file.js';
 import { WaitQueue } from './wait.js';
 
-/** makedev(1, 3), as stat's st_rdev; also the device the inode lives on (devtmpfs's numbers differ, but no guest compares them). */
+/** Where Linux's devtmpfs has it (dev 5, inode 4 on a typical machine): WASI's filestat carries no st_rdev. */
+const NULL_DEV = 5n;
 const NULL_INO = 4n;
 
 export class NullFile implements OpenFile {
@@ -41,7 +42,7 @@ export class NullFile implements OpenFile {
     return 0n;
   }
   stat(): FileStat {
-    return { dev: 5n, ino: NULL_INO, filetype: FileType.CharacterDevice, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+    return { dev: NULL_DEV, ino: NULL_INO, filetype: FileType.CharacterDevice, nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
   }
   close(): void {}
 }

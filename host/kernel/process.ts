@@ -209,7 +209,7 @@ export class Process implements Waiter {
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
-    this.rlimits = new Rlimits(kernel.limits.maxProcesses, this.fds.limit);
+    this.rlimits = new Rlimits(kernel.limits.maxProcesses);
     // Fields the first slice's end changes (endOfSlice), written here as it will: a field's first change after
     // construction (V8 tracks it as constant, and resumeValue's representation widens from undefined to a number)
     // deoptimises every optimised import that read it, thousands of calls into the first run.

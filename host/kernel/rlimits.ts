@@ -39,12 +39,12 @@ export const RESOURCES: readonly { name: string; soft?: bigint; hard?: bigint }[
 export class Rlimits {
   private readonly soft: bigint[];
   private readonly hard: bigint[];
-  constructor(maxProcs: number, fdLimit: number) {
+  constructor(maxProcs: number) {
     const own = BigInt(maxProcs);
     this.soft = RESOURCES.map((r) => r.soft ?? own);
     this.hard = RESOURCES.map((r) => r.hard ?? own);
-    // A --max-fds above the default hard limit raises it too, as a shell's `ulimit -n` would have.
-    this.hard[RLIMIT_NOFILE] = BigInt(Math.max(NR_OPEN, fdLimit));
+    // --max-fds (the soft limit) is at most NR_OPEN, so the hard limit is never below it.
+    this.hard[RLIMIT_NOFILE] = BigInt(NR_OPEN);
   }
   copyFrom(parent: Rlimits): void {
     this.soft.splice(0, this.soft.length, ...parent.soft);

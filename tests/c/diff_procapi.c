@@ -121,6 +121,9 @@ static void sessions(void) {
   SHOW("getsid-esrch", getsid(99999));
 }
 
+static volatile sig_atomic_t handled;
+static void on_usr1(int sig) { handled = sig == SIGUSR1; }
+
 static void altstack(void) {
   stack_t ss, old;
   memset(&old, 0x55, sizeof old);
@@ -148,12 +151,18 @@ static void altstack(void) {
   printf("ss-was %d %d\n", old.ss_flags, (int)old.ss_size);
   SHOW("ss-off", sigaltstack(NULL, &old));
   printf("ss-off %d %d\n", old.ss_flags, (int)old.ss_size);
-  /* SA_ONSTACK is accepted (the handler runs on the ordinary stack). */
+  /* SA_ONSTACK is accepted; with a stack set the handler runs (on it natively, on the ordinary stack under socklab). */
+  ss.ss_flags = 0;
+  SHOW("ss-again", sigaltstack(&ss, NULL));
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = SIG_IGN;
+  sa.sa_handler = on_usr1;
   sa.sa_flags = SA_ONSTACK;
   SHOW("sa-onstack", sigaction(SIGUSR1, &sa, NULL));
+  raise(SIGUSR1);
+  printf("handled %d\n", (int)handled);
+  ss.ss_flags = SS_DISABLE;
+  SHOW("ss-done", sigaltstack(&ss, NULL));
 }
 
 int main(void) {
