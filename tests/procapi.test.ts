@@ -63,6 +63,10 @@ describe("socklab's limits", () => {
       // fd 1024 is the SDK's preopened "/" (docs/abi.md "fd numbers").
       'more 1025',
       'dup2-1500 1500 -',
+      // The 1021 UDP sockets (3..1023), 1025 and 1500.
+      'closed 1023',
+      'close-1024 -1 Bad file descriptor',
+      'dup2-1024 -1 Bad file descriptor',
       'fopen 1',
       'nproc 0 -',
       'nproc 4096',

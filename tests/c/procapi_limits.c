@@ -29,7 +29,14 @@ int main(void) {
   show("raise-soft", setrlimit(RLIMIT_NOFILE, &rl));
   printf("more %d\n", socket(AF_INET, SOCK_DGRAM, 0));
   show("dup2-1500", dup2(0, 1500));
-  /* Files still open through the SDK's preopen. */
+  /* APUE's daemonize closes every fd below the hard limit: the SDK's preopened "/" (fd 1024) is not
+   * one of the program's, so close() and dup2() onto it are EBADF and files still open afterwards. */
+  getrlimit(RLIMIT_NOFILE, &rl);
+  int closed = 0;
+  for (int i = 3; i < (int)rl.rlim_max; i++) closed += close(i) == 0;
+  printf("closed %d\n", closed);
+  show("close-1024", close(1024));
+  show("dup2-1024", dup2(0, 1024));
   FILE *f = fopen("/tmp-limits.txt", "w");
   printf("fopen %d\n", f != NULL);
   if (f) fclose(f);
