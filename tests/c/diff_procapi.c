@@ -32,6 +32,10 @@ static void limits(void) {
   SHOW("set-nofile", setrlimit(RLIMIT_NOFILE, &rl));
   SHOW("get-nofile", getrlimit(RLIMIT_NOFILE, &rl));
   printf("nofile %llu %llu\n", (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+  /* Both are the soft limit (each a prlimit64 in glibc). */
+  long open_max = sysconf(_SC_OPEN_MAX);
+  int table = getdtablesize();
+  printf("open-max %ld %d\n", open_max, table);
   int p[2], q[2];
   SHOW("pipe", pipe(p));
   /* Only fd 5 is below the soft limit: EMFILE, and no fd is left open. */

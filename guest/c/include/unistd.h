@@ -45,6 +45,8 @@ int setpgid(pid_t pid, pid_t pgid);
 pid_t setsid(void);
 pid_t getsid(pid_t pid);
 int daemon(int nochdir, int noclose);
+/* The soft RLIMIT_NOFILE, as glibc's (guest/c/src/resource.c; so is sysconf(_SC_OPEN_MAX)). */
+int getdtablesize(void);
 #ifdef __cplusplus
 }
 #endif
