@@ -9,6 +9,7 @@ import type { FuncType } from './loader/inspect.js';
 import { signalSyscalls } from './kernel/signals.js';
 import { sigSyscalls } from './kernel/sigcalls.js';
 import { processSyscalls } from './kernel/procs.js';
+import { procSyscalls } from './kernel/proccalls.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
 import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
@@ -17,7 +18,7 @@ import { modeSyscalls } from './fs/modecalls.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

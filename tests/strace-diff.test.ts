@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -489,6 +489,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'diff_errno_io' },
   { name: 'diff_errno_fd', select: true, epoll: true, ioctl: true },
   { name: 'diff_fsmodes', modes: true },
+  // Resource limits, sessions and process groups, sigaltstack (`proc`: those calls traced too, pids as ranks).
+  // glibc's start-up asks for RLIMIT_STACK (prlimit64), which wasi-libc does not.
+  { name: 'diff_procapi', perProcess: true, proc: true, ignore: /^prlimit64\(0, RLIMIT_STACK, NULL, / },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -501,6 +504,20 @@ const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait',
 
 /** File modes (tests/c/diff_fsmodes.c). */
 const MODE_CALLS = ['umask', 'chmod', 'fchmod', 'fchmodat'];
+/** The resource-limit, session and process-group calls, and sigaltstack (`proc` programs). */
+const PROC_CALLS = ['prlimit64', 'setsid', 'setpgid', 'getpgrp', 'getpgid', 'getsid', 'sigaltstack'];
+
+/**
+ * The traced processes' pids in the process-group calls (their pid arguments, the ids they return) as
+ * `P` and their rank in pid order (fork order on both sides); other numbers (99999, an outside group) stay.
+ */
+export function rankPids(raw: string, ls: string[]): string[] {
+  const pids = [...new Set([...raw.matchAll(/^(?:\[pid +(\d+)\] |(\d+) +)/gm)].map((m) => Number(m[1] ?? m[2])))].sort((a, b) => a - b);
+  const id = (v: string): string => (pids.includes(Number(v)) ? `P${pids.indexOf(Number(v))}` : v);
+  return ls.map((l) => l
+    .replace(/^((?:#\d+ )?(?:getpgid|getsid|setpgid)\()(\d+)(?:, (\d+))?\)/, (_m, head: string, a: string, b?: string) => `${head}${id(a)}${b === undefined ? '' : `, ${id(b)}`})`)
+    .replace(/^((?:#\d+ )?(?:getpgid|getsid|getpgrp|setsid)\(.*\) = )(\d+)$/, (_m, head: string, v: string) => `${head}${id(v)}`));
+}
 
 /** This file's native builds and runs, removed at the end. */
 const work = tempDir('socklab-sdiff-');
@@ -516,7 +533,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -536,6 +553,10 @@ describe('trace format against real strace', () => {
     const details = prog.details ?? false;
     let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by, details).map(glibcSelect) : lines(nativeText, calls, by, details);
     let ours = lines(o.trace ?? '', calls, by, details);
+    if (prog.proc) {
+      native = rankPids(nativeText, native);
+      ours = rankPids(o.trace ?? '', ours);
+    }
     // glibc's select() refuses a negative timeout itself (EINVAL, no system call) and carries tv_usec's whole seconds
     // into tv_sec before pselect6; socklab traces the select() the program made.
     if (prog.select) {

@@ -71,9 +71,22 @@ export class FdTable {
     return fd;
   }
 
+  /**
+   * The fd place() used: the SDK's preopened "/", which is no descriptor of
+   * the program's. It stays put when RLIMIT_NOFILE moves the limit past it,
+   * so a program that then closes every fd below its limit (APUE's
+   * daemonize) or dup2()s onto it gets EBADF, as Linux answers for an fd
+   * that is not open, and keeps its filesystem.
+   */
+  private hidden = -1;
+  private notHidden(fd: number): void {
+    if (fd === this.hidden) throw new Errno(E.EBADF);
+  }
+
   /** Installs file at exactly fd, outside the lowest-free order and the limit (the SDK's preopen at the top of the table). */
   place(fd: number, file: OpenFile, opts: { cloexec?: boolean; preopen?: string } = {}): void {
     if (this.slots[fd] !== undefined) throw new Errno(E.EBADF);
+    this.hidden = fd;
     this.slots[fd] = { file, cloexec: opts.cloexec ?? false, preopen: opts.preopen };
     if (++this.count > this.peak) this.peak = this.count;
     file.refs++;
@@ -89,6 +102,7 @@ export class FdTable {
   dupTo(from: number, to: number, cloexec = false): void {
     const e = this.get(from);
     if (to < 0 || to >= this.limit) throw new Errno(E.EBADF);
+    this.notHidden(to);
     if (from === to) return;
     // Take the reference first: closing `to` must not release a description `from` still shares.
     e.file.refs++;
@@ -101,6 +115,10 @@ export class FdTable {
 
   /** Closes fd; the description is released when no fd refers to it. */
   close(fd: number): void {
+    this.notHidden(fd);
+    this.release(fd);
+  }
+  private release(fd: number): void {
     const e = this.get(fd);
     this.slots[fd] = undefined;
     if (fd < this.lowFree) this.lowFree = fd;
@@ -112,6 +130,8 @@ export class FdTable {
   renumber(from: number, to: number): void {
     const e = this.get(from);
     if (to < 0 || to >= this.limit) throw new Errno(E.EBADF);
+    this.notHidden(from);
+    this.notHidden(to);
     if (from === to) return;
     this.grow(to);
     const old = this.slots[to];
@@ -133,13 +153,14 @@ export class FdTable {
   /** fork(): the same fds, sharing each open file description (one more reference each). */
   copyFrom(parent: FdTable): void {
     this.limit = parent.limit;
+    this.hidden = parent.hidden;
     let highest = -1;
     for (const [fd, e] of parent.entries()) {
       this.slots[fd] = { ...e };
       if (++this.count > this.peak) this.peak = this.count;
       e.file.refs++;
-      // The SDK's hidden preopen sits at `limit`, outside what a guest can number.
-      if (fd < this.limit) highest = fd;
+      // The SDK's hidden preopen is no descriptor of the program's.
+      if (fd !== this.hidden) highest = fd;
     }
     // dup_fd: the open descriptors rounded up to whole words of the bitmap, then to the allocation's power of two.
     const open = Math.ceil((highest + 1) / NR_OPEN_DEFAULT) * NR_OPEN_DEFAULT;
@@ -152,7 +173,7 @@ export class FdTable {
   }
 
   closeAll(): void {
-    for (const [fd] of this.entries()) this.close(fd);
+    for (const [fd] of this.entries()) this.release(fd);
   }
 }
 

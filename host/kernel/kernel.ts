@@ -257,6 +257,7 @@ export class Kernel {
     child.parent = parent;
     child.forked = true;
     child.pgid = parent.pgid;
+    child.sid = parent.sid;
     child.service = parent.service;
     child.copyFrom(parent);
     init(child);

@@ -7,6 +7,7 @@ import { GuestMemory } from '../abi/memory.js';
 import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
+import { Rlimits } from './rlimits.js';
 import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
@@ -173,6 +174,12 @@ export class Process implements Waiter {
   parent: Process | undefined;
   /** Process group: a process socklab started leads its own (as a shell's jobs do); a child inherits its parent's. */
   pgid: number;
+  /** Session: a process socklab started is in its shell's, outside the run (0, as a session outside a pid namespace reads); setsid makes one. */
+  sid = 0;
+  /** getrlimit/setrlimit (host/kernel/rlimits.ts), inherited by fork. */
+  readonly rlimits: Rlimits;
+  /** sigaltstack's stack (ss_sp, ss_size; ss_flags' SS_AUTODISARM): recorded and reported, handlers run on the guest's own stack (docs/abi.md). */
+  altstack = { sp: 0, size: 0, flags: 0 };
   /** Made by fork() rather than started by socklab. */
   forked = false;
   /** Its parent exited: init (pid 1, as on Linux) adopted it. */
@@ -206,6 +213,7 @@ export class Process implements Waiter {
     this.name = opts.name;
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
+    this.rlimits = new Rlimits(kernel.limits.maxProcesses);
     // Fields the first slice's end changes (endOfSlice), written here as it will: a field's first change after
     // construction (V8 tracks it as constant, and resumeValue's representation widens from undefined to a number)
     // deoptimises every optimised import that read it, thousands of calls into the first run.
@@ -951,6 +959,8 @@ export class Process implements Waiter {
     this.started = true;
     this.resumeValue = 0;
     this.fds.copyFrom(parent.fds);
+    this.rlimits.copyFrom(parent.rlimits);
+    this.altstack = { ...parent.altstack };
     this.slots.inheritFrom(parent.slots);
     this.capNetRaw = parent.capNetRaw;
     this.signals = parent.signals.forkCopy();

@@ -83,7 +83,11 @@ export type ParamKind =
   /** ppoll's sigset_t pointer (shown as an address unless the next argument, its size, is 8); pselect6's {sigmask, sigsetsize} pair. */
   | 'sigset_sized' | 'pselect_sigmask'
   /** ioctl's request (FIONREAD...) and its int argument: read for FIONBIO, written for the others. */
-  | 'ioctl_req' | 'ioctl_arg';
+  | 'ioctl_req' | 'ioctl_arg'
+  /** prlimit64's RLIMIT_*, a struct rlimit64 read or written; sigaltstack's stack_t (wasm32's) read or written. */
+  | 'rlimit_resource' | 'rlimit' | 'rlimit_out' | 'stack_t' | 'stack_t_out'
+  /** socklab.open_devnull's open flags, printed as the openat(AT_FDCWD, "/dev/null", flags) it stands for. */
+  | 'devnull_flags';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
@@ -103,6 +107,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
+  'rlimit_out', 'stack_t_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

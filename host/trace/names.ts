@@ -39,6 +39,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   readdir: ['getdents64'], getdents: ['getdents64'],
   posix_fadvise: ['fadvise64'], posix_fallocate: ['fallocate'],
   eventfd: ['eventfd2'],
+  getrlimit: ['prlimit64'], setrlimit: ['prlimit64'], prlimit: ['prlimit64'],
 };
 
 /** strace's classes: %net, %desc, ... */

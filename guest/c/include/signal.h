@@ -94,3 +94,33 @@ int killpg(pid_t, int);
 }
 #endif
 #endif
+
+/* The alternate signal stack (guest/c/src/sigaltstack.c): recorded and reported as Linux does, but
+ * handlers run on the guest's own stack (docs/abi.md). */
+#ifndef _SOCKLAB_SIGNAL_ALTSTACK
+#define _SOCKLAB_SIGNAL_ALTSTACK
+#include <stddef.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+struct sigaltstack {
+  void *ss_sp;
+  int ss_flags;
+  size_t ss_size;
+};
+typedef struct sigaltstack stack_t;
+#ifndef SS_ONSTACK
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1U << 31)
+#define SS_FLAG_BITS SS_AUTODISARM
+#endif
+#ifndef MINSIGSTKSZ
+#define MINSIGSTKSZ 2048
+#define SIGSTKSZ 8192
+#endif
+int sigaltstack(const stack_t *__restrict, stack_t *__restrict);
+#ifdef __cplusplus
+}
+#endif
+#endif

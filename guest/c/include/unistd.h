@@ -40,3 +40,22 @@ int execle(const char *path, const char *arg, ...);
 }
 #endif
 #endif
+
+/* Sessions and process groups, daemon(3) (guest/c/src/session.c; wasi-libc leaves them out). */
+#ifndef _SOCKLAB_UNISTD_SESSION
+#define _SOCKLAB_UNISTD_SESSION
+#ifdef __cplusplus
+extern "C" {
+#endif
+pid_t getpgrp(void);
+pid_t getpgid(pid_t pid);
+int setpgid(pid_t pid, pid_t pgid);
+pid_t setsid(void);
+pid_t getsid(pid_t pid);
+int daemon(int nochdir, int noclose);
+/* The soft RLIMIT_NOFILE, as glibc's (guest/c/src/resource.c; so is sysconf(_SC_OPEN_MAX)). */
+int getdtablesize(void);
+#ifdef __cplusplus
+}
+#endif
+#endif
