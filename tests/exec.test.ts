@@ -41,7 +41,7 @@ describe('execve', () => {
     // What the program checks, spelt out (so a Linux change cannot make both sides wrong together).
     expect(o.stdout).toContain('execve missing: -1 No such file or directory\nexecve directory: -1 Permission denied\nexecve empty path: -1 No such file or directory\n');
     expect(o.stdout).toContain('execve argument too long: -1 Argument list too long\nexecve bad argv: -1 Bad address\n');
-    expect(o.stdout).toMatch(/child same pid: yes\nchild fd 4 \(kept\): open\nchild fd 5 \(FD_CLOEXEC\): closed\nchild SIGUSR1 \(had a handler\): SIG_DFL\nchild SIGUSR2 \(ignored\): SIG_IGN\nchild SIGTERM blocked: yes\nparent read: "written by the new image"; child exited 7\n/);
+    expect(o.stdout).toMatch(/child same pid: yes\nchild fd 4 \(kept\): open\nchild fd 5 \(FD_CLOEXEC\): closed\nchild SIGUSR1 \(had a handler\): SIG_DFL\nchild SIGUSR2 \(ignored\): SIG_IGN\nchild SIGTERM blocked: yes\nsetpgid of a child that has exec'd: -1 Permission denied\nparent read: "written by the new image"; child exited 7\n/);
     expect(o.stdout).toContain('child env EXEC_X=by-execvp EXEC_HOME=(unset)');
   });
 

@@ -59,7 +59,8 @@ function setpgid(p: Process, pid: number, pgid: number): number {
   if (!t) return E.ESRCH;
   if (t.parent === p) {
     if (t.sid !== p.sid) return E.EPERM;
-    // EACCES for a child that has exec'd: socklab has no exec.
+    // A child that has exec'd is no longer its parent's to move (Linux's EACCES).
+    if (t.execed) return E.EACCES;
   } else if (t !== p) return E.ESRCH;
   // A session leader stays in its group.
   if (t.sid === t.pid) return E.EPERM;

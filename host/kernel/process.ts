@@ -180,6 +180,8 @@ export class Process implements Waiter {
   readonly rlimits: Rlimits;
   /** sigaltstack's stack (ss_sp, ss_size; ss_flags' SS_AUTODISARM): recorded and reported, handlers run on the guest's own stack (docs/abi.md). */
   altstack = { sp: 0, size: 0, flags: 0 };
+  /** Has called execve (setpgid from its parent is then EACCES). */
+  execed = false;
   /** Made by fork() rather than started by socklab. */
   forked = false;
   /** Its parent exited: init (pid 1, as on Linux) adopted it. */
@@ -1140,6 +1142,9 @@ export class Process implements Waiter {
     this.env = next.env;
     this.signals.execReset();
     this.fds.closeOnExec();
+    // The alternate signal stack was the old image's memory (Linux clears it too).
+    this.altstack = { sp: 0, size: 0, flags: 0 };
+    this.execed = true;
     this.hframes = [];
     this.sigRegions = [];
     this.asyncData = 0;

@@ -59,6 +59,8 @@ static int run(const char *dir, int viaPath) {
   char buf[128];
   ssize_t n = read(sv[0], buf, sizeof buf - 1);
   buf[n > 0 ? n : 0] = 0;
+  /* The child has exec'd (it wrote from its new image): no longer its parent's to move. */
+  try("setpgid of a child that has exec'd", setpgid(pid, pid));
   int st;
   waitpid(pid, &st, 0);
   printf("parent read: \"%s\"; child exited %d\n", buf, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
