@@ -488,6 +488,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'diff_errno_fd', select: true, epoll: true, ioctl: true },
   // Decoding torture (tests/c/diff_dec_*.c): every argument strace decodes, with odd and bad values.
   { name: 'diff_dec_sock' },
+  { name: 'diff_dec_io', ioctl: true, select: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
