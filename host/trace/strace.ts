@@ -864,6 +864,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_req': {
           const r = v >>> 0;
           if (Object.values(IOCTL).includes(r as never)) return nameOf(IOCTL, r);
+          // linux/sockios.h's first driver-private request (the other 15 strace prints by their fields).
+          if (r === 0x89f0) return 'SIOCDEVPRIVATE';
           const hex = (x: number): string => (x ? `0x${x.toString(16)}` : '0');
           return `_IOC(${r >>> 30 ? flagNames(IOC_DIRS, r >>> 30) : '_IOC_NONE'}, ${hex((r >>> 8) & 0xff)}, ${hex(r & 0xff)}, ${hex((r >>> 16) & 0x3fff)})`;
         }

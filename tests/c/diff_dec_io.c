@@ -194,6 +194,12 @@ int main(void) {
   ioctl(sv[1], FIONBIO, &q);
   ioctl(t, SIOCATMARK, &q);
   ioctl(sv[1], 0x1234, &q);
+  ioctl(sv[1], 0x89ff, &q);
+  ioctl(sv[1], 0x89ff, BADP);
+  ioctl(sv[1], 0x8999, &q);
+  ioctl(sv[1], 0x8999, BADP);
+  char ifr[64] = "lo";
+  ioctl(sv[1], 0x89f0, ifr);
   ioctl(sv[1], 0x80049907 /* _IOR(0x99, 7, int) */, &q);
   ioctl(999, FIONREAD, &q);
 
