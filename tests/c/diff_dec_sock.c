@@ -90,10 +90,11 @@ int main(void) {
   connect(u6, SA(&a6), sizeof a6);
   a6.sin6_flowinfo = htonl(0x12345);
   connect(u6, SA(&a6), sizeof a6);
-  close(u6);
-  // A fresh socket: Linux refuses a native IPv6 peer to one whose source became v4-mapped (EAFNOSUPPORT, ip6_dst_lookup_tail).
-  u6 = socket(AF_INET6, SOCK_DGRAM, 0);
   a6.sin6_addr = in6addr_loopback;
+  // Its source became v4-mapped: no IPv6 peer (EAFNOSUPPORT, ip6_dst_lookup_tail); a fresh socket may.
+  connect(u6, SA(&a6), sizeof a6);
+  close(u6);
+  u6 = socket(AF_INET6, SOCK_DGRAM, 0);
   a6.sin6_scope_id = 1;
   connect(u6, SA(&a6), sizeof a6);
   a6.sin6_scope_id = 0;
