@@ -492,6 +492,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Resource limits, sessions and process groups, sigaltstack (`proc`: those calls traced too, pids as ranks).
   // glibc's start-up asks for RLIMIT_STACK (prlimit64), which wasi-libc does not.
   { name: 'diff_procapi', perProcess: true, proc: true, ignore: /^prlimit64\(0, RLIMIT_STACK, NULL, / },
+  // Decoding torture (tests/c/diff_dec_*.c): every argument strace decodes, with odd and bad values.
+  { name: 'diff_dec_sock' },
+  { name: 'diff_dec_io', ioctl: true, select: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

@@ -181,6 +181,11 @@ function connectDgram(s: Socket, a: Addr): number {
     if (l && !isAny(l) && !isV4Mapped(l.ip)) throw new Errno(E.EAFNOSUPPORT);
   }
   if (s.domain === AF.AF_INET6 && s.v6only && isV4Mapped(a.ip)) throw new Errno(E.ENETUNREACH);
+  if (s.domain === AF.AF_INET6 && a.family === 6 && !isAny(a) && !isV4Mapped(a.ip)) {
+    // ip6_dst_lookup_tail: no route from a v4-mapped source (an earlier IPv4 peer's, or bound) to an IPv6 peer.
+    const l = s.local as InetAddr | undefined;
+    if (l && !isAny(l) && isV4Mapped(l.ip)) throw new Errno(E.EAFNOSUPPORT);
+  }
   a = anyToLoopback(a);
   // ip4_datagram_connect: a broadcast peer needs SO_BROADCAST.
   if (!s.broadcast && !unmap(a.ip).includes(':') && s.net.isBroadcast(s.host, a.ip)) throw new Errno(E.EACCES);

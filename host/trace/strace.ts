@@ -338,9 +338,20 @@ function ifreqArg(mem: GuestMemory, req: number, v: number, ok: boolean, inLen: 
   return `{${name}, ${field}}`;
 }
 
+/** sin6_flowinfo as memory holds it (network order, read little-endian): strace prints htonl() of its value. */
+const ntohl = (x: number): number => (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+
+/** socket()'s IP protocol names beyond IPPROTO's (strace's inet_protocols; IPPROTO_HOPOPTS is 0, printed IPPROTO_IP). */
+const SOCKET_PROTOCOLS: Readonly<Record<string, number>> = {
+  ...IPPROTO, IPPROTO_IGMP: 2, IPPROTO_IPIP: 4, IPPROTO_EGP: 8, IPPROTO_PUP: 12, IPPROTO_IDP: 22, IPPROTO_TP: 29, IPPROTO_DCCP: 33,
+  IPPROTO_RSVP: 46, IPPROTO_GRE: 47, IPPROTO_ESP: 50, IPPROTO_AH: 51, IPPROTO_MTP: 92, IPPROTO_BEETPH: 94, IPPROTO_ENCAP: 98,
+  IPPROTO_PIM: 103, IPPROTO_COMP: 108, IPPROTO_L2TP: 115, IPPROTO_SCTP: 132, IPPROTO_UDPLITE: 136, IPPROTO_MPLS: 137,
+  IPPROTO_ETHERNET: 143, IPPROTO_MPTCP: 262,
+};
+
 function fmtSockaddr(a: Addr, v6Scope = true): string {
   if (a.family === 4) return `{sa_family=AF_INET, sin_port=htons(${a.port}), sin_addr=inet_addr("${a.ip}")}`;
-  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${a.flowinfo ?? 0}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr)${v6Scope ? `, sin6_scope_id=${a.scope ?? 0}` : ''}}`;
+  if (a.family === 6) return `{sa_family=AF_INET6, sin6_port=htons(${a.port}), sin6_flowinfo=htonl(${ntohl(a.flowinfo ?? 0)}), inet_pton(AF_INET6, "${a.ip}", &sin6_addr)${v6Scope ? `, sin6_scope_id=${a.scope ?? 0}` : ''}}`;
   if (a.family === 'unix') return `{sa_family=AF_UNIX, sun_path=${a.abstract ? '@' : ''}"${a.path}"}`;
   return '{sa_family=AF_UNSPEC}';
 }
@@ -885,6 +896,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_req': {
           const r = v >>> 0;
           if (Object.values(IOCTL).includes(r as never)) return nameOf(IOCTL, r);
+          // linux/sockios.h's first driver-private request (the other 15 strace prints by their fields).
+          if (r === 0x89f0) return 'SIOCDEVPRIVATE';
           const hex = (x: number): string => (x ? `0x${x.toString(16)}` : '0');
           return `_IOC(${r >>> 30 ? flagNames(IOC_DIRS, r >>> 30) : '_IOC_NONE'}, ${hex((r >>> 8) & 0xff)}, ${hex(r & 0xff)}, ${hex((r >>> 16) & 0x3fff)})`;
         }
@@ -934,7 +947,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           // strace names the protocol only for socket() on IP sockets: socket(AF_UNIX, SOCK_STREAM, 0),
           // socket(0x63 /* AF_??? */, SOCK_STREAM, 0); socketpair's is always a number.
           const fam = args[kindIndex(def, 'family')];
-          return def.strace === 'socket' && (fam === AF.AF_INET || fam === AF.AF_INET6) ? xvalName(IPPROTO, v, 'IPPROTO_???') : String(v >>> 0);
+          return def.strace === 'socket' && (fam === AF.AF_INET || fam === AF.AF_INET6) ? xvalName(SOCKET_PROTOCOLS, v, 'IPPROTO_???') : String(v >>> 0);
         }
         case 'accept_flags': return flagNames(ACCEPT_FLAGS, v, 'SOCK_???');
         case 'msg_flags': return flagNames(MSG, v, 'MSG_???');

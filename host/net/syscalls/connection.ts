@@ -110,6 +110,11 @@ export function doShutdown(p: Process, fd: number, how: number): number {
 
 export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes: ['net'], params: ['fd:fd', 'addr:sockaddr', 'addrlen:len'] }, (p: Process, fd: number, addr: number, len: number) => {
   const s = sockOf(p, fd);
+  // inet_bind reads only a sockaddr_in: an AF_INET6 family in 16 to 23 bytes is the wrong family, not a short sockaddr_in6.
+  if (s.domain === AF.AF_INET && !s.isUnix && len >= 16 && len < 24 && addr !== 0) {
+    p.mem.check(addr, len);
+    if (p.mem.u16(addr) === AF.AF_INET6) return E.EAFNOSUPPORT;
+  }
   const a = readAddr(p, addr, len);
   if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
   const privileged = p.capNetRaw;

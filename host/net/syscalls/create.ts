@@ -15,6 +15,9 @@ const S = 'socklab';
 
 /** IPPROTO_MAX: inet_create refuses protocol numbers outside [0, 263) with EINVAL. */
 const IPPROTO_MAX = 263;
+/** Linux's NPROTO (AF_MAX) and SOCK_MAX (SOCK_PACKET + 1). */
+const NPROTO = 46;
+const SOCK_MAX = 11;
 /** The inet socket types and the one protocol each takes besides 0 (inetsw); SOCK_RAW takes any but 0. */
 const INET_TYPES: Readonly<Partial<Record<number, { kind: Kind; protocol: number; raw?: true }>>> = {
   [SOCK.SOCK_STREAM]: { kind: 'stream', protocol: IPPROTO.IPPROTO_TCP },
@@ -33,6 +36,8 @@ const UNIX_TYPES: Readonly<Partial<Record<number, Kind>>> = {
 function newSocket(p: Process, domain: number, type: number, protocol: number): Socket {
   const base = type & SOCK_TYPE_MASK;
   if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) throw new Errno(E.EINVAL);
+  // __sock_create: a family out of range is EAFNOSUPPORT, then a type past SOCK_PACKET is EINVAL, before the family's own checks.
+  if (domain >= 0 && domain < NPROTO && base >= SOCK_MAX) throw new Errno(E.EINVAL);
   let kind: Kind;
   let raw = false;
   if (domain === AF.AF_UNIX) {

@@ -8,7 +8,8 @@
 // (SIOCGIFNAME, SIOCGIFINDEX, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR,
 // SIOCGIFNETMASK, SIOCGIFBRDADDR, SIOCGIFDSTADDR, SIOCGIFMTU, SIOCGIFHWADDR)
 // over the host's interfaces. FIONREAD on a pipe gives the bytes buffered.
-// Any other request is ENOTTY, as Linux answers a socket or pipe.
+// Any other request is ENOTTY, as Linux answers a socket or pipe (a socket's
+// type-0x89 requests first read a struct ifreq: devIoctl).
 import { E } from '../../abi/errno.js';
 import { PipeEnd } from '../../kernel/pipe.js';
 import type { Process } from '../../kernel/process.js';
@@ -56,13 +57,31 @@ function ioctl(p: Process, fd: number, req: number, arg: number): number {
       case IOCTL.SIOCATMARK: v = f.atMark(); break;
       case IOCTL.FIOSETOWN: case IOCTL.SIOCSPGRP: return setOwner(p, f, p.mem.i32(arg));
       case IOCTL.FIOGETOWN: case IOCTL.SIOCGPGRP: v = f.fown?.get() ?? 0; break;
-      default: return E.ENOTTY;
+      default: return devIoctl(p, f, req, arg);
     }
   } else if (f instanceof PipeEnd && req === IOCTL.FIONREAD) {
     v = f.pipe.size;
   } else return E.ENOTTY;
   p.mem.setI32(arg, v);
   return 0;
+}
+
+/** SIOCWANDEV and SIOCDEVPRIVATE..SIOCDEVPRIVATE+15: the requests dev_ioctl hands to the named interface's driver. */
+const SIOCWANDEV = 0x894a;
+const SIOCDEVPRIVATE = 0x89f0;
+
+/**
+ * A socket request its family does not know: sock_do_ioctl hands one of type 0x89 to dev_ioctl after reading
+ * a struct ifreq (EFAULT), where a driver's own request names an interface (ENODEV if none; none of socklab's
+ * has a driver that answers, EOPNOTSUPP), and any other is ENOTTY.
+ */
+function devIoctl(p: Process, s: Socket, req: number, arg: number): number {
+  if (((req >>> 8) & 0xff) !== 0x89) return E.ENOTTY;
+  const r = p.mem.read(arg, IFREQ_SIZE);
+  if (req !== SIOCWANDEV && (req < SIOCDEVPRIVATE || req > SIOCDEVPRIVATE + 15)) return E.ENOTTY;
+  const end = r.subarray(0, IFNAMSIZ - 1).indexOf(0);
+  const name = new TextDecoder().decode(r.subarray(0, end < 0 ? IFNAMSIZ - 1 : end));
+  return ifacesOf(p, s).some((x) => x.name === name) ? E.EOPNOTSUPP : E.ENODEV;
 }
 
 /** The interface requests (dev_ioctl, devinet_ioctl, dev_ifconf), on any socket. */

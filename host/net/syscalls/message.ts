@@ -626,19 +626,21 @@ export const recvfromDef: SyscallDef = syscall(S, 'recvfrom', { strace: 'recvfro
     const s = sockOf(p, fd);
     p.mem.check(out, 4);
     // A buffer the kernel cannot write into: a datagram is still taken off the queue and lost (udp_recvmsg,
-    // unix_dgram_recvmsg); stream data stays.
+    // unix_dgram_recvmsg); stream data stays (a one-byte peek stands for the copy that fails). Either way the
+    // fault shows only once there is something to copy: EAGAIN, a wait or end of file come first, as in Linux.
     let fault = false;
     let view: Uint8Array = EMPTY;
     try {
       view = p.mem.view(buf, len);
     } catch (e) {
-      if (!(e instanceof Errno) || s.kind === 'stream') throw e;
+      if (!(e instanceof Errno)) throw e;
       fault = true;
     }
-    const r = doRecv(p, s, p.mem.single(view), flags);
+    const stream = fault && s.kind === 'stream';
+    const r = doRecv(p, s, p.mem.single(stream ? new Uint8Array(1) : view), stream ? flags | MSG.MSG_PEEK : flags);
     if (r === BLOCKED) return r;
     if (typeof r === 'number') return -r;
-    if (fault) return E.EFAULT;
+    if (fault && !(stream && r.n === 0)) return E.EFAULT;
     // __sys_recvfrom copies the address out after the data: a bad addrlen fails a call that took it.
     if (addr) writeSockaddr(p.mem, addr, alenPtr, sourceName(r.from));
     p.mem.setU32(out, r.n);
