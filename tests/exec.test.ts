@@ -82,7 +82,7 @@ describe('execve', () => {
       hostMounts: { server: [{ host: dir, guest: '/srv', readonly: true }] },
       processes: [
         { module: guest('inetd_server'), name: 'inetd', host: 'server', args: ['7000', '/srv/inetd_service', '3'] },
-        ...['one', 'two', 'three'].map((w) => ({ module: guest('inetd_client'), name: `c-${w}`, host: 'client', args: ['server', '7000', w], start: 1_000_000 })),
+        ...['one', 'two', 'three'].map((w) => ({ module: guest('inetd_client'), name: `c-${w}`, host: 'client', args: ['server', '7000', w], startMs: 1 })),
       ],
       trace: { file: trace },
       timeoutMs: T,

@@ -4,16 +4,28 @@
 // with their list and the one command that installs the tools.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { chmodSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, tempDir } from './helpers.js';
 
-/** A PATH with node and sh only: gcc, tshark, curl, nc and sudo are "not installed". */
+/**
+ * A PATH with node and sh only: gcc, tshark, curl, nc and sudo are "not installed". A native clang the
+ * guests were built with stays (it is no Debian test tool): the build stamps name the compiler, and without
+ * it setup-tests would rebuild every guest with @yowasp/clang, which is not what this test is about.
+ */
 function barePath(): string {
   const bin = tempDir('socklab-bare-');
+  // Searchable by the user the first test runs as (mkdtemp makes it 0700).
+  chmodSync(bin, 0o755);
   symlinkSync(process.execPath, join(bin, 'node'));
   symlinkSync('/bin/sh', join(bin, 'sh'));
+  for (let v = 30; v >= 14; v--) {
+    for (const tool of [`clang-${v}`, `wasm-ld-${v}`]) {
+      const path = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+      if (path) symlinkSync(path, join(bin, tool));
+    }
+  }
   return bin;
 }
 

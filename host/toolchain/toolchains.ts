@@ -123,7 +123,7 @@ function probe(clang: string, sysroots: string[][]): Probe {
   const memo = probeMemo.get(key);
   if (memo) return memo;
   const stored = readProbes()[clang];
-  if (stored?.key === key && (!stored.libc || existsSync(stored.libc))) {
+  if (stored?.key === key && stored.ok && (!stored.libc || existsSync(stored.libc))) {
     probeMemo.set(key, stored);
     return stored;
   }
@@ -147,6 +147,9 @@ function probe(clang: string, sysroots: string[][]): Probe {
     rmSync(dir, { recursive: true, force: true });
   }
   probeMemo.set(key, result);
+  // A failure is not kept on disk: it may be a package missing that the user installs next (lld-16, wasi-libc, as
+  // the hint says), and a stored "no" keyed on clang alone would hide the toolchain once it works.
+  if (!result.ok) return result;
   try {
     mkdirSync(cacheDir(), { recursive: true });
     const all = readProbes();
