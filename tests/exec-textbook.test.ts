@@ -1,0 +1,107 @@
+// Textbook programs that exec (APUE 8.10, 8.12, 8.13; CS:APP's Tiny; UNP's inetd; what crosses an exec),
+// built natively with gcc and run by Linux (strace -f for the execve lines), and built with socklab and run
+// with their helpers mounted: the same output, the same execve trace lines. Paths are the only thing
+// normalised (the native directory is a temporary one; socklab's is mounted at /p).
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { guest, ROOT, run, tempDir } from './helpers.js';
+import { needs } from './tools.js';
+
+const T = 60_000;
+/** Helper programs under the names the drivers exec. */
+const HELPERS: Record<string, string> = { echoall: 'x14_echoall', status: 'x14_status', flagchild: 'x14_flagchild' };
+
+/** DIR with the driver and the helpers built by gcc (native), and one with the helpers' wasm (socklab's /p). */
+function dirs(driver: string): { native: string; wasm: string } {
+  needs('gcc');
+  const native = tempDir('socklab-exectb-native-');
+  const wasm = tempDir('socklab-exectb-wasm-');
+  const cc = (src: string, out: string) => execFileSync('gcc', ['-O1', '-w', '-o', join(native, out), join(ROOT, 'tests', 'c', `${src}.c`)]);
+  cc(driver, driver);
+  for (const [name, src] of Object.entries(HELPERS)) {
+    cc(src, name);
+    copyFileSync(guest(src), join(wasm, name));
+  }
+  mkdirSync(join(native, 'w'));
+  mkdirSync(join(wasm, 'w'));
+  return { native, wasm };
+}
+
+/** The driver run natively (empty environment, as a socklab guest's), its DIR as /p in the output. */
+function linux(d: { native: string }, driver: string, args: string[], strace?: string): string {
+  const exe = join(d.native, driver);
+  const r = strace
+    ? spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', strace, exe, ...args], { encoding: 'utf8', env: {}, timeout: 20_000 })
+    : spawnSync(exe, args, { encoding: 'utf8', env: {}, timeout: 20_000 });
+  expect(r.status).toBe(0);
+  return r.stdout.split(d.native).join('/p');
+}
+
+const socklab = (d: { wasm: string }, driver: string, args: string[], trace?: string) =>
+  run({ processes: [{ module: guest(driver), name: driver, args }], mounts: [{ host: d.wasm, guest: '/p' }], timeoutMs: T, ...(trace ? { trace: { file: trace } } : {}) });
+
+/** execve lines as both tracers print them, pids, times and pointers out, the first (strace's own exec of the driver) dropped. */
+function execLines(text: string, dir: string): string[] {
+  return text.split('\n').filter((l) => l.includes('execve(') && !new RegExp(`execve\\("[^"]*/x14_`).test(l))
+    .map((l) => l.replace(/^\[pid\s+\d+\] (\d+\.\d+ )?|^\d+\s+/, '').replace(/ <[\d.]+>$/, '').split(dir).join('/p')
+      .replace(/0x[0-9a-f]+ \/\*/g, 'PTR /*').replace(/\s+= /, ' = ').replace(/ \[not a WebAssembly module[^\]]*\]| \[a "#!" line[^\]]*\]/, ''));
+}
+
+async function compareWithTrace(driver: string, extra: (d: { native: string; wasm: string }, side: 'native' | 'wasm') => string[]) {
+  needs('strace');
+  const d = dirs(driver);
+  const st = join(d.native, 'strace.out');
+  const want = linux(d, driver, [d.native, ...extra(d, 'native')], st);
+  const trace = join(tempDir('socklab-exectb-trace-'), 'trace');
+  const o = await socklab(d, driver, ['/p', ...extra(d, 'wasm')], trace);
+  expect(o.status).toBe(0);
+  expect(o.stdout).toBe(want);
+  const ours = execLines(readFileSync(trace, 'utf8'), '/p');
+  expect(ours).toEqual(execLines(readFileSync(st, 'utf8'), d.native));
+  return { stdout: o.stdout, execs: ours };
+}
+
+describe('textbook programs that exec, against Linux', () => {
+  it('APUE 8.10 exec1: execle with its own environment, execlp searching PATH', async () => {
+    const { stdout, execs } = await compareWithTrace('x14_exec1', () => []);
+    expect(stdout).toContain('argv[0]: echoall\nargv[1]: myarg1\nargv[2]: MY ARG2\nUSER=unknown\nPATH=/tmp\nfirst child: status 0\n');
+    expect(stdout).toContain('argv[1]: only 1 arg\nPATH=/no/such/dir::/p\nsecond child: status 0\nexeclp missing: No such file or directory\n');
+    // execlp tries each PATH entry in turn: the missing directory, the empty entry (the working directory), then DIR.
+    expect(execs).toContain('execve("/no/such/dir/echoall", ["echoall", "only 1 arg"], PTR /* 1 var */) = -1 ENOENT (No such file or directory)');
+    expect(execs).toContain('execve("/p/echoall", ["echoall", "only 1 arg"], PTR /* 1 var */) = 0');
+  });
+
+  it('APUE 8.12 interpreter files: "#!" runs the interpreter; missing, unexecutable, too deep, empty', async () => {
+    const { stdout, execs } = await compareWithTrace('x14_interp', (d, side) => [side === 'native' ? join(d.native, 'w') : '/p/w']);
+    expect(stdout).toContain('argv[0]: /p/echoall\nargv[1]: foo\nargv[2]: /p/w/testinterp\nargv[3]: myarg1\nargv[4]: MY ARG2\nX14=interp\n');
+    expect(stdout).toContain('argv[1]: two words\n');
+    expect(stdout).toContain('missing interpreter: execle: No such file or directory\n');
+    expect(stdout).toContain('script without x bit: execle: Permission denied\nscript without x bit: status 127\ninterpreter without x bit: execle: Permission denied\n');
+    expect(stdout).toContain('nested 4: status 0\nnested 5: execle: Too many levels of symbolic links\n');
+    expect(stdout).toContain('empty interpreter: execle: Exec format error\n');
+    expect(execs).toContain('execve("/p/w/testinterp", ["testinterp", "myarg1", "MY ARG2"], PTR /* 1 var */) = -1 ENOENT (No such file or directory)');
+  });
+
+  it('APUE 8.13 system() as fork + execv of the program (no shell): statuses, 127, a signal, restored dispositions', async () => {
+    const d = dirs('x14_system');
+    const want = linux(d, 'x14_system', [d.native]);
+    const o = await socklab(d, 'x14_system', ['/p']);
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe(want);
+    expect(o.stdout).toContain('normal termination, exit status = 127\nnormal termination, exit status = 44\nabnormal termination, signal number = 15\n');
+    expect(o.stdout).toContain('SIGINT SIG_DFL SIGQUIT SIG_DFL SIGCHLD SIG_DFL\nSIGCHLD blocked: no\nnormal termination, exit status = 3\nSIGCHLD handled 5 times\n');
+  });
+
+  it('close-on-exec every way, a pending blocked signal, alarm() and an exec from a SIGCHLD handler cross exec as on Linux', async () => {
+    const d = dirs('x14_execflags');
+    const want = linux(d, 'x14_execflags', [d.native]);
+    const o = await socklab(d, 'x14_execflags', ['/p']);
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe(want);
+    // fds 3 (plain open), 6 (dup of an FD_CLOEXEC one), 11 (plain socket), 14 (plain accept) stay; O_CLOEXEC (4) too goes.
+    expect(o.stdout).toContain('new image (fds)\nopen fds: 3 6 11 14\nblocked: 10\npending: 10\nSIGUSR2: SIG_IGN\nalarm left: 7\nno child to reap\nsubject: exit 5\n');
+    expect(o.stdout).toContain('new image (from-handler)\nopen fds:\nblocked: 12 17\npending:\nSIGUSR2: SIG_DFL\nalarm left: 0\ninherited child exited 42\nhandler: exit 5\n');
+  });
+});
