@@ -105,3 +105,65 @@ describe('textbook programs that exec, against Linux', () => {
     expect(o.stdout).toContain('new image (from-handler)\nopen fds:\nblocked: 12 17\npending:\nSIGUSR2: SIG_DFL\nalarm left: 0\ninherited child exited 42\nhandler: exit 5\n');
   });
 });
+
+/** A native server started under strace -f (execve only), ready once it printed `ready`; its stdout and trace at its exit. */
+async function nativeServer(exe: string, args: string[], ready: string, st: string): Promise<{ done: Promise<string> }> {
+  const { spawn } = await import('node:child_process');
+  const srv = spawn('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', st, exe, ...args], { env: {}, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const done = new Promise<string>((resolve, reject) => {
+    srv.on('error', reject);
+    srv.on('exit', () => resolve(out));
+  });
+  await new Promise<void>((resolve, reject) => {
+    srv.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes(ready)) resolve();
+    });
+    srv.on('exit', () => reject(new Error(`server ended before "${ready}": ${out}`)));
+  });
+  return { done };
+}
+
+describe('CS:APP Tiny: serve_dynamic execs the adder CGI with the connection as its stdout', () => {
+  const URIS = ['/cgi-bin/adder?15000&213', '/index.html', '/cgi-bin/nothere', '/cgi-bin/adder?-7&9'];
+
+  it('answers as the natively built pair over loopback; execve(cgi, [], environ) traced alike', async () => {
+    needs('gcc');
+    needs('strace');
+    const nat = tempDir('socklab-exectb-tiny-');
+    const cgi = join(nat, 'cgi');
+    mkdirSync(cgi);
+    for (const p of ['x14_tiny', 'x14_tinycli']) execFileSync('gcc', ['-O1', '-w', '-o', join(nat, p), join(ROOT, 'tests', 'c', `${p}.c`)]);
+    execFileSync('gcc', ['-O1', '-w', '-o', join(cgi, 'adder'), join(ROOT, 'tests', 'c', 'x14_adder.c')]);
+    const port = String(20000 + (process.pid % 20000));
+    const st = join(nat, 'strace.out');
+    const srv = await nativeServer(join(nat, 'x14_tiny'), [port, String(URIS.length), cgi], 'tiny: listening', st);
+    const clients = URIS.map((u) => spawnSync(join(nat, 'x14_tinycli'), ['127.0.0.1', port, u], { encoding: 'utf8', env: {}, timeout: 20_000 }).stdout);
+    const serverOut = await srv.done;
+
+    const wasm = tempDir('socklab-exectb-tiny-wasm-');
+    copyFileSync(guest('x14_adder'), join(wasm, 'adder'));
+    const trace = join(tempDir('socklab-exectb-tiny-trace-'), 'trace');
+    const o = await run({
+      network: { hosts: [{ name: 'server' }, { name: 'client' }] },
+      hostMounts: { server: [{ host: wasm, guest: '/srv', readonly: true }] },
+      processes: [
+        { module: guest('x14_tiny'), name: 'tiny', host: 'server', args: ['8000', String(URIS.length), '/srv'] },
+        // One client after another, as the native ones run.
+        ...URIS.map((u, i) => ({ module: guest('x14_tinycli'), name: `c${i}`, host: 'client', args: ['server', '8000', u], startMs: (i + 1) * 100 })),
+      ],
+      trace: { file: trace },
+      timeoutMs: T,
+    } as Parameters<typeof run>[0]);
+    expect(o.status).toBe(0);
+    URIS.forEach((_, i) => expect(o.processes.find((p) => p.name === `c${i}`)?.stdout).toBe(clients[i]));
+    expect(o.processes.find((p) => p.name === 'tiny')?.stdout).toBe(serverOut);
+    expect(clients[0]).toContain('<p>The answer is: 15000 + 213 = 15213\\r\n');
+    expect(clients[3]).toContain('Content-length: 106\\r\n');
+    // Both directories show as /p.
+    const lines = (text: string, dir: string) => execLines(text, dir).filter((l) => l.includes('adder'));
+    expect(lines(readFileSync(trace, 'utf8'), '/srv')).toEqual(lines(readFileSync(st, 'utf8'), cgi));
+    expect(lines(readFileSync(trace, 'utf8'), '/srv')).toEqual(Array(2).fill('execve("/p/adder", [], PTR /* 1 var */) = 0'));
+  });
+});
