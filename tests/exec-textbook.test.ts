@@ -167,3 +167,47 @@ describe('CS:APP Tiny: serve_dynamic execs the adder CGI with the connection as 
     expect(lines(readFileSync(trace, 'utf8'), '/srv')).toEqual(Array(2).fill('execve("/p/adder", [], PTR /* 1 var */) = 0'));
   });
 });
+
+describe('UNP 13.5/13.6 inetd: a TCP nowait and a UDP wait service on stdin/stdout after exec', () => {
+  const WORDS = ['one', 'two', 'three'];
+
+  it('serves as the native build over loopback: getpeername(0) is the client, the UDP socket itself is fd 0', async () => {
+    needs('gcc');
+    const nat = tempDir('socklab-exectb-inetd-');
+    const svc = join(nat, 'svc');
+    mkdirSync(svc);
+    const cc = (src: string, out: string) => execFileSync('gcc', ['-O1', '-w', '-o', out, join(ROOT, 'tests', 'c', `${src}.c`)]);
+    for (const p of ['x14_inetd', 'x14_inetdcli']) cc(p, join(nat, p));
+    for (const s of ['tcpsvc', 'udpsvc']) cc(`x14_${s}`, join(svc, s));
+    needs('strace');
+    const base = 20000 + ((process.pid + 7) % 20000);
+    const [tp, up] = [String(base), String(base + 1)];
+    const n = String(WORDS.length);
+    const srv = await nativeServer(join(nat, 'x14_inetd'), [tp, up, svc, n, n], 'inetd: listening', join(nat, 'strace.out'));
+    const clients = WORDS.map((w) => spawnSync(join(nat, 'x14_inetdcli'), ['127.0.0.1', tp, up, w], { encoding: 'utf8', env: {}, timeout: 20_000 }).stdout);
+    const serverOut = await srv.done;
+
+    const wasm = tempDir('socklab-exectb-inetd-wasm-');
+    for (const s of ['tcpsvc', 'udpsvc']) copyFileSync(guest(`x14_${s}`), join(wasm, s));
+    const trace = join(tempDir('socklab-exectb-inetd-trace-'), 'trace');
+    const o = await run({
+      network: { hosts: [{ name: 'server' }, { name: 'client' }] },
+      hostMounts: { server: [{ host: wasm, guest: '/srv', readonly: true }] },
+      trace: { file: trace },
+      processes: [
+        { module: guest('x14_inetd'), name: 'inetd', host: 'server', args: ['7000', '7001', '/srv', n, n] },
+        ...WORDS.map((w, i) => ({ module: guest('x14_inetdcli'), name: `c-${w}`, host: 'client', args: ['server', '7000', '7001', w], startMs: (i + 1) * 100 })),
+      ],
+      timeoutMs: T,
+    } as Parameters<typeof run>[0]);
+    expect(o.status).toBe(0);
+    WORDS.forEach((w, i) => expect(o.processes.find((p) => p.name === `c-${w}`)?.stdout).toBe(clients[i]));
+    expect(o.processes.find((p) => p.name === 'inetd')?.stdout).toBe(serverOut);
+    expect(clients[1]).toBe('tcp: service saw our port: yes\ntcp: TWO\nudp: udpsvc (SOCK_DGRAM): TWO\n');
+    expect(serverOut).toBe('inetd: listening\ninetd: 3 tcp, 3 udp served; 6 reaped\n');
+    // The services' execs, in the order the native run made them (one client at a time: tcp, then udp).
+    const ours = execLines(readFileSync(trace, 'utf8'), '/srv');
+    expect(ours).toEqual(execLines(readFileSync(join(nat, 'strace.out'), 'utf8'), svc));
+    expect(ours.slice(0, 2)).toEqual(['execve("/p/tcpsvc", ["tcpsvc"], PTR /* 0 vars */) = 0', 'execve("/p/udpsvc", ["udpsvc"], PTR /* 0 vars */) = 0']);
+  });
+});
