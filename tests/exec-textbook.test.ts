@@ -211,3 +211,25 @@ describe('UNP 13.5/13.6 inetd: a TCP nowait and a UDP wait service on stdin/stdo
     expect(ours.slice(0, 2)).toEqual(['execve("/p/tcpsvc", ["tcpsvc"], PTR /* 0 vars */) = 0', 'execve("/p/udpsvc", ["udpsvc"], PTR /* 0 vars */) = 0']);
   });
 });
+
+describe('tb14_execerr: execve of what is no runnable program', () => {
+  it('fails with the errno and the execve trace line Linux gives', async () => {
+    needs('gcc');
+    needs('strace');
+    const nat = tempDir('socklab-exectb-err-');
+    execFileSync('gcc', ['-O1', '-w', '-o', join(nat, 'tb14_execerr'), join(ROOT, 'tests', 'c', 'tb14_execerr.c')]);
+    mkdirSync(join(nat, 'tmp'));
+    const st = join(nat, 'strace.out');
+    const tmp = join(nat, 'tmp');
+    const r = spawnSync('strace', ['-f', '-qq', '-e', 'trace=execve', '-o', st, join(nat, 'tb14_execerr')], { encoding: 'utf8', env: { SOCKLAB_TEST_TMP: tmp }, timeout: 20_000 });
+    expect(r.status).toBe(0);
+    const trace = join(tempDir('socklab-exectb-err-trace-'), 'trace');
+    const o = await run({ processes: [{ module: guest('tb14_execerr'), name: 'tb14_execerr', env: ['SOCKLAB_TEST_TMP=/tmp'] }], timeoutMs: T, trace: { file: trace } });
+    expect(o.stdout).toBe(r.stdout);
+    const lines = (text: string, dir: string) => execLines(text, dir).filter((l) => !l.includes('tb14_execerr'));
+    const ours = lines(readFileSync(trace, 'utf8'), '/tmp');
+    expect(ours).toEqual(lines(readFileSync(st, 'utf8'), tmp));
+    expect(ours).toContain('execve("/p/tb14-nointerp", ["prog", "arg"], PTR /* 0 vars */) = -1 ENOENT (No such file or directory)');
+    expect(ours).toContain('execve("/p/tb14-noexec/x", ["prog", "arg"], PTR /* 0 vars */) = -1 ENOTDIR (Not a directory)');
+  });
+});
