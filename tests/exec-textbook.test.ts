@@ -40,7 +40,7 @@ function linux(d: { native: string }, driver: string, args: string[], strace?: s
 }
 
 const socklab = (d: { wasm: string }, driver: string, args: string[], trace?: string) =>
-  run({ processes: [{ module: guest(driver), name: driver, args }], mounts: [{ host: d.wasm, guest: '/p' }], timeoutMs: T, ...(trace ? { trace: { file: trace } } : {}) });
+  run({ processes: [{ module: guest(driver), name: driver, args }], mounts: [{ host: d.wasm, guest: '/p', readonly: false }], timeoutMs: T, ...(trace ? { trace: { file: trace } } : {}) });
 
 /** execve lines as both tracers print them, pids, times and pointers out, the first (strace's own exec of the driver) dropped. */
 function execLines(text: string, dir: string): string[] {
