@@ -2,7 +2,7 @@
 // filesystem view, keeping its pid and what Linux keeps (Process.becomeImage).
 // The SDK resolves the path to a directory fd and a relative path, as for
 // open; the file must be a WebAssembly module (anything else is ENOEXEC: there
-// is no interpreter for "#!" scripts nor a format other than wasm). The
+// is no format other than wasm; a "#!" script runs its interpreter, which must be one). The
 // module is loaded (checked, Asyncify-transformed or taken from the cache) by
 // the loader through Kernel.loadImage while the whole simulation stalls, so a
 // slow first load changes no virtual time and no interleaving.
@@ -14,7 +14,7 @@ import { Slot } from '../kernel/slots.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { WaitQueue } from '../kernel/wait.js';
 import { DirHandle } from '../fs/handles.js';
-import { dirOf, openAt, pathArg } from './files.js';
+import { dirOf, openAt, pathArg, vfsOf } from './files.js';
 
 /** Linux's MAX_ARG_STRLEN (32 pages): a longer argument or environment string is E2BIG. */
 const MAX_ARG_STRLEN = 32 * 4096;
@@ -22,6 +22,10 @@ const MAX_ARG_STRLEN = 32 * 4096;
 const ARG_MAX = 2 * 1024 * 1024;
 /** Largest module file execve reads (a wasm module's code section cannot be larger than V8 accepts anyway). */
 const MAX_IMAGE = 1 << 30;
+/** Linux's BINPRM_BUF_SIZE: how much of a file the "#!" line is read from. */
+const BINPRM_BUF_SIZE = 256;
+/** Scripts as the interpreters of scripts: Linux's exec_binprm gives ELOOP past 5 levels. */
+const MAX_SCRIPT_DEPTH = 5;
 
 interface ExecState {
   argv: string[];
@@ -50,6 +54,53 @@ function strings(p: Process, ptr: number, used: { bytes: number }): string[] {
   }
 }
 
+/** The file execve runs, read whole; or Linux's errno for it (ENOENT, EACCES, ...). */
+function readImage(dir: DirHandle, rel: string): Uint8Array | number {
+  let f;
+  try {
+    f = openAt(dir, rel, true, 0, true, false, 0);
+  } catch (e) {
+    if (e instanceof Errno) return e.errno;
+    throw e;
+  }
+  try {
+    // A directory or anything but a regular file: EACCES, as Linux's may_open for exec.
+    if (f instanceof DirHandle || f.pread === undefined) return E.EACCES;
+    const st = f.stat();
+    // No execute bit at all: EACCES even for root, as Linux's may_open (socklab's builds are 0755, as a linker's).
+    if (st.mode !== undefined && (st.mode & 0o111) === 0) return E.EACCES;
+    const size = Number(st.size);
+    if (size > MAX_IMAGE) return E.ENOMEM;
+    let bytes = new Uint8Array(size);
+    for (let got = 0; got < size; ) {
+      const n = f.pread([bytes.subarray(got)], BigInt(got));
+      if (n <= 0) {
+        bytes = bytes.subarray(0, got);
+        break;
+      }
+      got += n;
+    }
+    return bytes;
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * A "#!" line as Linux's load_script reads it: the first line (within 256 bytes), blanks trimmed;
+ * the interpreter up to the first blank, then at most one argument (the rest, inner blanks kept).
+ * undefined: no interpreter named (ENOEXEC).
+ */
+function shebang(bytes: Uint8Array): { interp: string; arg?: string } | undefined {
+  const head = bytes.subarray(2, Math.min(bytes.length, BINPRM_BUF_SIZE));
+  let end = head.indexOf(0x0a);
+  if (end < 0) end = head.length;
+  const line = Buffer.from(head.subarray(0, end)).toString('latin1').replace(/^[ \t]+|[ \t]+$/g, '');
+  if (line === '') return undefined;
+  const m = /^([^ \t]+)(?:[ \t]+(.*))?$/s.exec(line)!;
+  return m[2] !== undefined && m[2] !== '' ? { interp: m[1], arg: m[2] } : { interp: m[1] };
+}
+
 function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, relPtr: number, relLen: number, argvPtr: number, envpPtr: number): number {
   const st = p.callSlot(EXEC);
   if (st === undefined) {
@@ -57,29 +108,9 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
     const path = p.mem.string(pathPtr, pathLen);
     // The SDK passes on a path it found no directory for (an empty one, none under "/"): Linux's ENOENT, traced.
     if (pathLen === 0 || dirfd < 0) return E.ENOENT;
-    const dir = dirOf(p, dirfd);
-    const f = openAt(dir, pathArg(p, relPtr, relLen), true, 0, true, false, 0);
-    let bytes: Uint8Array;
-    try {
-      // A directory or anything but a regular file: EACCES, as Linux's may_open for exec.
-      if (f instanceof DirHandle || f.pread === undefined) return E.EACCES;
-      const st = f.stat();
-      // No execute bit at all: EACCES even for root, as Linux's may_open (socklab's builds are 0755, as a linker's).
-      if (st.mode !== undefined && (st.mode & 0o111) === 0) return E.EACCES;
-      const size = Number(st.size);
-      if (size > MAX_IMAGE) return E.ENOMEM;
-      bytes = new Uint8Array(size);
-      for (let got = 0; got < size; ) {
-        const n = f.pread([bytes.subarray(got)], BigInt(got));
-        if (n <= 0) {
-          bytes = bytes.subarray(0, got);
-          break;
-        }
-        got += n;
-      }
-    } finally {
-      f.close();
-    }
+    const first = readImage(dirOf(p, dirfd), pathArg(p, relPtr, relLen));
+    if (typeof first === 'number') return first;
+    let bytes = first;
     // In Linux's order: the file (ENOENT, EACCES) above, then the strings (EFAULT, E2BIG), then its format (ENOEXEC).
     let argv: string[], env: string[];
     try {
@@ -91,9 +122,26 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
       if (e instanceof Errno && e.errno === E.ENAMETOOLONG) return E.E2BIG;
       throw e;
     }
+    // "#!" interpreter files, as Linux's binfmt_script: up to 5 levels, each a file read as the first was.
+    for (let depth = 0, script = path; bytes[0] === 0x23 && bytes[1] === 0x21; depth++) {
+      const line = shebang(bytes);
+      if (line === undefined) {
+        p.note = 'a "#!" line naming no interpreter';
+        return E.ENOEXEC;
+      }
+      argv = [line.interp, ...(line.arg !== undefined ? [line.arg] : []), script, ...argv.slice(1)];
+      const root = new DirHandle(vfsOf(p).root, '/', vfsOf(p));
+      // A relative interpreter is resolved against "/" (the host does not know the guest's working directory).
+      const next = readImage(root, line.interp.replace(/^\/+/, '') || '.');
+      if (typeof next === 'number') return next;
+      // Linux opens the interpreter, then refuses a sixth level before looking at its format.
+      if (depth + 1 > MAX_SCRIPT_DEPTH) return E.ELOOP;
+      bytes = next;
+      script = line.interp;
+    }
     // "\0asm", version 1 (a WASI 0.2 component has another version, which the loader names in its error).
     if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
-      p.note = 'not a WebAssembly module: socklab runs no other format and no "#!" interpreter';
+      p.note = 'not a WebAssembly module: socklab runs no other format';
       return E.ENOEXEC;
     }
     const load = p.kernel.loadImage;
