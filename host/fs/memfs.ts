@@ -1,5 +1,5 @@
 // A virtual host's filesystem: an in-memory tree ("/" and "/tmp" writable by
-// default) with host directories mounted into it. Path resolution is ours,
+// default, /dev's devices: devices.ts) with host directories mounted into it. Path resolution is ours,
 // component by component, like a chroot: ".." stops at the guest root,
 // symlink targets (in memory or on a mounted host directory) are guest paths,
 // and host files are reached only as mount path + plain names opened with
