@@ -179,9 +179,15 @@ export function openFdLink(node: FdLinkNode, p?: Process): OpenFile {
 /** What /dev/fd/N leads to (stat follows it there): fd N's open description; ENOENT when fd N is not open. */
 export function fdTarget(node: FdLinkNode, p?: Process): OpenFile {
   if (!p) throw new Errno(E.ENXIO);
-  try {
-    return p.fds.file(node.fd);
-  } catch {
-    throw new Errno(E.ENOENT);
-  }
+  const f = p.fds.has(node.fd) ? p.fds.file(node.fd) : undefined;
+  if (!f || isHidden(f)) throw new Errno(E.ENOENT);
+  return f;
+}
+
+/** The SDK's preopened "/" (host/fs/handles.ts DirHandle.hiddenRoot): not one of the program's fds. */
+const isHidden = (f: OpenFile): boolean => (f as { hiddenRoot?: boolean }).hiddenRoot === true;
+
+/** getdents of /dev/fd: the process's fds, as links (Linux lists /proc/self/fd). */
+export function fdLinks(p: Process): { name: string; ino: bigint; type: FileType }[] {
+  return p.fds.entries().filter(([, e]) => !isHidden(e.file)).map(([fd]) => ({ name: String(fd), ino: 1000n + BigInt(fd), type: FileType.SymbolicLink }));
 }

@@ -13,7 +13,7 @@ import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { R, needRight, setSyncFlags } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
 import { createMode } from '../fs/modes.js';
-import { CharDevNode, FdLinkNode, fdTarget, openDevice, openFdLink } from '../fs/devices.js';
+import { CharDevNode, FdLinkNode, fdLinks, fdTarget, openDevice, openFdLink } from '../fs/devices.js';
 import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
@@ -56,7 +56,11 @@ function importsSocklab(m: WebAssembly.Module): boolean {
  */
 export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
-  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
+  if (importsSocklab(p.module.module)) {
+    const root = new DirHandle(vfs.root, '/', vfs);
+    root.hiddenRoot = true;
+    p.fds.place(p.fds.limit, root, { preopen: '/' });
+  }
   else {
     // A host directory given as "/" (--dir HOST:/, wasmtime's --dir HOST::/, how wasi-testsuite runs its
     // filesystem tests) is a capability like a named preopen; socklab's own virtual "/" stays a chroot.
@@ -187,7 +191,9 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   }
   if (isDir(node)) {
     if (wantWrite || (oflags & O_TRUNC)) throw new Errno(E.EISDIR);
-    const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs, dir.sandboxed);
+    // /dev/fd is Linux's link to /proc/self/fd: the open directory is /proc/PID/fd (strace -yy's name for it).
+    const shown = node instanceof MemDir && node.special === 'fd' && proc ? `/proc/${proc.pid}/fd` : r.path;
+    const h = new DirHandle(node as MemDir | HostNode | MountPoint, shown, vfs, dir.sandboxed);
     vfs.remember(h.node, r.path);
     return h;
   }
@@ -221,7 +227,7 @@ function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: big
   const d = dirOf(p, fd);
   p.mem.check(buf, len);
   p.mem.check(usedOut, 4);
-  const ents = d.entries();
+  const ents = d.node instanceof MemDir && d.node.special === 'fd' ? [...d.entries(), ...fdLinks(p)] : d.entries();
   let o = 0;
   // A cookie past the last entry (any u64 value) is the end of the directory.
   const first = BigInt.asUintN(64, BigInt(cookie)) >= BigInt(ents.length) ? ents.length : Number(cookie);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
@@ -139,6 +140,16 @@ int main(void) {
       seen += e->d_type == DT_CHR;
   if (d) closedir(d);
   printf("devices listed: %d\n", seen);
+  /* /dev/fd: the process's fds (the directory's own among them), as links; natively the machine may add fds it leaks. */
+  d = opendir("/dev/fd");
+  int own[] = {0, 1, 2, null, zero, full, ur, rnd, p[0], p[1], d ? dirfd(d) : -1}, found = 0, links = 0;
+  while (d && (e = readdir(d))) {
+    for (unsigned i = 0; i < sizeof own / sizeof own[0]; i++)
+      if (e->d_name[0] != '.' && atoi(e->d_name) == own[i]) found++;
+    links += e->d_type == DT_LNK;
+  }
+  printf("/dev/fd: %d of %d fds listed, all links %d\n", found, (int)(sizeof own / sizeof own[0]), links >= found);
+  if (d) closedir(d);
 
   /* O_CREAT|O_EXCL on an existing device; O_DIRECTORY; O_TRUNC is ignored. */
   res("O_EXCL /dev/null", open("/dev/null", O_CREAT | O_EXCL | O_WRONLY, 0666));
