@@ -5,6 +5,7 @@
 // test would run as root on the machine's real /dev).
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
@@ -40,6 +41,28 @@ describe('/dev against Linux', () => {
     expect(lines.some((l) => /^epoll_ctl\(\d+<anon_inode:\[eventpoll\]>, EPOLL_CTL_ADD, 3<\/dev\/null<char 1:3>>, .* = -1 EPERM /.test(l))).toBe(true);
     // /dev/fd/N of a pipe's write end: the same description, shown as the pipe.
     expect(lines.some((l) => /^openat\(AT_FDCWD, "\/dev\/fd\/\d+", O_WRONLY\) = \d+<pipe:\[\d+\]>$/.test(l))).toBe(true);
+  });
+});
+
+describe('openat of /dev paths against real strace', () => {
+  it('the same calls, flags, results and -yy decorations (fd numbers aside: the machine may leak some)', async () => {
+    needs('gcc');
+    needs('strace');
+    const exe = join(bin, 'diff_devnodes_st');
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', 'diff_devnodes.c')]);
+    const out = join(bin, 'devnodes.strace');
+    const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', 'trace=openat', '-o', out, exe], { cwd: bin, stdio: 'ignore', timeout: 20_000 });
+    expect(st.status).toBe(0);
+    // Device paths only (not the loader's), directories aside (glibc's opendir adds O_NONBLOCK|O_CLOEXEC).
+    const pick = (text: string): string[] => text.split('\n')
+      .map((l) => l.replace(/^(?:\[pid +\d+\] |\d+ +)/, '').replace(/ <\d+\.\d+>$/, '').replace(/ +=/, ' ='))
+      .filter((l) => l.startsWith('openat(AT_FDCWD') && l.includes('"/dev/') && !l.includes('O_DIRECTORY'))
+      .map((l) => l.replace(/^openat\(AT_FDCWD<[^>]*>/, 'openat(AT_FDCWD').replace(/"\/dev\/fd\/\d+"/, '"/dev/fd/N"').replace(/ = \d+</, ' = N<').replace(/<pipe:\[\d+\]>/, '<pipe>'));
+    const native = pick(readFileSync(out, 'utf8'));
+    const o = await runGuest('diff_devnodes', [], { trace: { classes: ['openat'], strSize: 64, time: 'none', library: false } });
+    expect(o.status, o.stderr).toBe(0);
+    expect(native.length).toBeGreaterThan(10);
+    expect(pick(o.trace ?? '')).toEqual(native);
   });
 });
 
