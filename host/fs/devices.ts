@@ -116,6 +116,8 @@ export class DeviceFile implements OpenFile {
   read(iovs: Uint8Array[]): number {
     if (!this.readable) throw new Errno(E.EBADF);
     if (this.node.name === 'null') return 0;
+    // random/urandom opened outside a process (execve's look at the file, which refuses it first): no generator to read.
+    if (!this.rng && (this.node.name === 'random' || this.node.name === 'urandom')) throw new Errno(E.ENXIO);
     let n = 0;
     for (const v of iovs) {
       if (this.rng) this.rng.fill(v);
@@ -151,14 +153,11 @@ export class DeviceFile implements OpenFile {
   close(): void {}
 }
 
-/** open(2) of a device node (no process: a call made outside one, which only null, zero and full can serve). */
+/** open(2) of a device node (no process: execve's open, which only looks at the file). */
 export function openDevice(node: CharDevNode, wantRead: boolean, wantWrite: boolean, p?: Process): OpenFile {
   // No controlling terminal: a socklab process never has one (Linux's tty_open_current_tty gives ENXIO).
   if (node.name === 'tty') throw new Errno(E.ENXIO);
-  if (node.name === 'random' || node.name === 'urandom') {
-    if (!p) throw new Errno(E.ENXIO);
-    return new DeviceFile(node, wantRead, wantWrite, rngOf(p));
-  }
+  if (node.name === 'random' || node.name === 'urandom') return new DeviceFile(node, wantRead, wantWrite, p ? rngOf(p) : undefined);
   return new DeviceFile(node, wantRead, wantWrite);
 }
 

@@ -160,6 +160,11 @@ int main(void) {
   res("O_TRUNC /dev/null", t >= 0 ? 0 : -1);
   close(t);
 
+  /* A device is no program: EACCES, as Linux's may_open for exec. */
+  char *argv[] = {"x", NULL};
+  res("execv /dev/null", execv("/dev/null", argv));
+  res("execv /dev/urandom", execv("/dev/urandom", argv));
+
   close(null);
   close(zero);
   close(full);
