@@ -495,6 +495,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Decoding torture (tests/c/diff_dec_*.c): every argument strace decodes, with odd and bad values.
   { name: 'diff_dec_sock' },
   { name: 'diff_dec_io', ioctl: true, select: true },
+  // Device files by path (tests/c/diff_devnodes.c): poll, select, epoll_ctl's EPERM for null/zero/full/urandom, close.
+  // isatty() is wasi-libc's fd_fdstat_get (traced as fcntl F_GETFL), glibc's ioctl TCGETS: library internals, left out.
+  { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];

@@ -301,12 +301,13 @@ export class Descriptor {
     const wantRead = !!flags.read || !wantWrite;
     const p = this.proc;
     return fsCall(() => {
-      const f = openAt(d, pathOf(path), !!pathFlags.symlinkFollow, oflags, wantRead, wantWrite, 0);
+      const f = openAt(d, pathOf(path), !!pathFlags.symlinkFollow, oflags, wantRead, wantWrite, 0, undefined, p);
       let fd: number;
       try {
         fd = p.fds.install(f);
       } catch (e) {
-        f.close();
+        // /dev/fd/N hands back a description other fds hold (refs > 0): only a new one is closed.
+        if (f.refs === 0) f.close();
         throw e;
       }
       const isDir = f.filetype === FileType.Directory;

@@ -227,6 +227,8 @@ export class HostFileHandle extends PositionedFile implements OpenFile {
 /** An open directory: the base of path_* calls and the source of fd_readdir. */
 export class DirHandle extends Base implements OpenFile {
   readonly filetype = FileType.Directory;
+  /** The SDK's preopened "/" above the fd limit: no descriptor of the program's (absent from /dev/fd). */
+  hiddenRoot = false;
   constructor(
     readonly node: MemDir | HostNode | MountPoint,
     path: string,

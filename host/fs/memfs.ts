@@ -1,5 +1,5 @@
 // A virtual host's filesystem: an in-memory tree ("/" and "/tmp" writable by
-// default) with host directories mounted into it. Path resolution is ours,
+// default, /dev's devices: devices.ts) with host directories mounted into it. Path resolution is ours,
 // component by component, like a chroot: ".." stops at the guest root,
 // symlink targets (in memory or on a mounted host directory) are guest paths,
 // and host files are reached only as mount path + plain names opened with
@@ -21,6 +21,7 @@ export interface MountSpec {
 }
 import { FileType, type FileStat } from '../kernel/file.js';
 import { runCounter } from '../kernel/ids.js';
+import { CharDevNode, DEV_FS, FdLinkNode, deviceNodes, fdLink, statDevice } from './devices.js';
 
 const nextIno = runCounter(100n);
 
@@ -33,10 +34,15 @@ export interface Times {
 export class MemDir {
   readonly kind = 'dir';
   readonly entries = new Map<string, Node>();
-  readonly ino = nextIno();
+  readonly ino: bigint;
   parent: MemDir | undefined;
-  constructor(public times: Times, parent?: MemDir, /** Permission bits (07777): chmod's, the umask's at mkdir. */ public mode = 0o755) {
+  /** /dev ('dev') and /dev/fd ('fd', whose names are the process's fds): no guest creates or removes names there. */
+  special: 'dev' | 'fd' | undefined;
+  constructor(public times: Times, parent?: MemDir, /** Permission bits (07777): chmod's, the umask's at mkdir. */ public mode = 0o755, special?: 'dev' | 'fd', ino?: bigint) {
     this.parent = parent;
+    this.special = special;
+    // /dev's directories have devtmpfs's own inode numbers: making them takes none from the run's counter.
+    this.ino = ino ?? nextIno();
   }
 }
 /**
@@ -198,7 +204,7 @@ export class HostNode {
   }
 }
 
-export type Node = MemDir | MemFile | MemSymlink | SockNode | MountPoint | HostNode;
+export type Node = MemDir | MemFile | MemSymlink | SockNode | MountPoint | HostNode | CharDevNode | FdLinkNode;
 
 /** Where a path led: the node (if it exists), its parent directory and last name. */
 export interface Resolved {
@@ -235,6 +241,11 @@ export class Vfs {
     this.root = new MemDir(t);
     const tmp = new MemDir(this.times(), this.root, 0o1777);
     this.root.entries.set('tmp', tmp);
+    // /dev as devtmpfs has it (host/fs/devices.ts): devtmpfs's root is inode 1.
+    const dev = new MemDir(this.times(), this.root, 0o755, 'dev', 1n);
+    this.root.entries.set('dev', dev);
+    for (const [name, n] of deviceNodes(() => this.times())) dev.entries.set(name, n);
+    dev.entries.set('fd', new MemDir(this.times(), dev, 0o555, 'fd', 3n));
     for (const m of mounts) {
       this.mount(m);
       if (m.preopen !== undefined) this.preopens.push({ name: m.preopen, guest: m.guest });
@@ -386,6 +397,7 @@ export class Vfs {
 
   lookup(dir: MemDir | HostNode | MountPoint, name: string): Node | undefined {
     if (dir instanceof MemDir) {
+      if (dir.special === 'fd') return fdLink(name, dir.times);
       const n = dir.entries.get(name);
       if (n !== undefined || dir !== this.root || !this.rootMount) return n;
       dir = this.rootMount;
@@ -418,6 +430,7 @@ export class Vfs {
     if (r.node) throw new Errno(E.EADDRINUSE);
     const parent = r.parent;
     if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
+    if (parent.special) throw new Errno(E.EACCES);
     parent.entries.set(r.name, new SockNode(obj, this.times()));
   }
   /**
@@ -431,7 +444,7 @@ export class Vfs {
   hostSocketPath(path: string, follow: boolean): HostSocketPath | undefined {
     const r = this.resolve(this.root, path, follow);
     const parent = r.parent;
-    if (r.node instanceof MemDir || r.node instanceof MemFile || r.node instanceof MemSymlink || r.node instanceof SockNode || r.node instanceof MountPoint) return undefined;
+    if (r.node instanceof MemDir || r.node instanceof MemFile || r.node instanceof MemSymlink || r.node instanceof SockNode || r.node instanceof MountPoint || r.node instanceof CharDevNode || r.node instanceof FdLinkNode) return undefined;
     if (parent instanceof MemDir) return undefined;
     const node = r.node;
     return {
@@ -550,8 +563,9 @@ export function statNode(n: Node): FileStat {
       throw hostErrno(e);
     }
   }
+  if (n instanceof CharDevNode || n instanceof FdLinkNode) return statDevice(n);
   const t = n.times;
-  const base = { dev: 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim, mode: n.mode };
+  const base = { dev: n instanceof MemDir && n.special ? DEV_FS : 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim, mode: n.mode };
   if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
   if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: BigInt(n.nlink), size: BigInt(Buffer.byteLength(n.target)) };

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { Slot } from '../kernel/slots.js';
 import { E, Errno } from '../abi/errno.js';
+import { CharDevNode, FdLinkNode } from './devices.js';
 import { HostNode, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostErrno, readOnly, type Node, type Vfs } from './memfs.js';
 
 /** The process's umask (a process starts with 022; fork copies it). */
@@ -16,13 +17,13 @@ export const S_IALLUGO = 0o7777;
 /** chmod(2) on a resolved node (never a symlink: chmod follows them). */
 export function chmodNode(n: Node, mode: number, now: bigint): void {
   mode &= S_IALLUGO;
-  if (n instanceof MemDir || n instanceof MemFile || n instanceof SockNode) {
+  if (n instanceof MemDir || n instanceof MemFile || n instanceof SockNode || n instanceof CharDevNode) {
     n.mode = mode;
     n.times.ctim = now;
     return;
   }
   // fchmodat(AT_SYMLINK_NOFOLLOW) on a link: Linux cannot change a symlink's mode.
-  if (n instanceof MemSymlink) throw new Errno(E.EOPNOTSUPP);
+  if (n instanceof MemSymlink || n instanceof FdLinkNode) throw new Errno(E.EOPNOTSUPP);
   if (readOnly(n)) throw new Errno(E.EROFS);
   const path = n instanceof MountPoint ? n.host : n.path;
   if (n instanceof HostNode && n.stat.isSymbolicLink()) throw new Errno(E.EOPNOTSUPP);

@@ -33,7 +33,7 @@ function epollCreate1(p: Process, flags: number, out: number): number {
 
 /** Files epoll cannot watch (file_can_poll is false): regular files and directories. */
 function canPoll(f: OpenFile): boolean {
-  return f.filetype !== FileType.RegularFile && f.filetype !== FileType.Directory;
+  return f.filetype !== FileType.RegularFile && f.filetype !== FileType.Directory && !f.noEpoll;
 }
 
 function epollCtl(p: Process, epfd: number, op: number, fd: number, evPtr: number): number {

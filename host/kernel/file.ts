@@ -46,6 +46,8 @@ export interface FileStat {
   ctim: bigint;
   /** Permission bits (07777) where the file has them (st_mode's low bits; docs/abi.md). */
   mode?: number;
+  /** A device's st_rdev (host/fs/devices.ts). */
+  rdev?: { major: number; minor: number };
 }
 
 export interface OpenFile {
@@ -93,6 +95,8 @@ export interface OpenFile {
   /** The access mode fcntl(F_GETFL) reports; unset means read and write. */
   readonly readable?: boolean;
   readonly writable?: boolean;
+  /** Linux's files without a poll operation (/dev/null, /dev/zero): epoll_ctl refuses them with EPERM. */
+  readonly noEpoll?: boolean;
   /** Called when the last fd referring to this description is closed. */
   close(): void;
   /**

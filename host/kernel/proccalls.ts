@@ -5,7 +5,6 @@
 import { E } from '../abi/errno.js';
 import { syscall, type SyscallDef } from './syscall.js';
 import { RESOURCES } from './rlimits.js';
-import { NullFile } from './nullfile.js';
 import type { Process } from './process.js';
 
 /** The processes a pid names: those on the caller's host not yet reaped (a zombie still has its ids), as kill(2) sees them. */
@@ -107,17 +106,6 @@ function sigaltstack(p: Process, ss: number, old: number): number {
   return 0;
 }
 
-const O_ACCMODE = 3;
-const O_CLOEXEC = 0x80000;
-
-/** openat(AT_FDCWD, "/dev/null", flags) for the SDK's daemon(3): the guest filesystem has no /dev (nullfile.ts). */
-function openDevnull(p: Process, flags: number, out: number): number {
-  p.mem.check(out, 4);
-  if ((flags & O_ACCMODE) === O_ACCMODE || flags & ~(O_ACCMODE | O_CLOEXEC)) return E.EINVAL;
-  p.mem.setI32(out, p.fds.install(new NullFile((flags & O_ACCMODE) !== 1, (flags & O_ACCMODE) !== 0), { cloexec: (flags & O_CLOEXEC) !== 0 }));
-  return 0;
-}
-
 export const procSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'prlimit64', { strace: 'prlimit64', classes: [], params: ['pid:i32', 'resource:rlimit_resource', 'new:rlimit', 'old:rlimit_out'] }, prlimit64),
   syscall('socklab', 'setsid', { strace: 'setsid', classes: [], params: ['sid:ret'] }, setsid),
@@ -125,6 +113,5 @@ export const procSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'getpgrp', { strace: 'getpgrp', classes: [], params: ['pgid:ret'] }, (p: Process, out: number) => idOf(p, 0, out, 'pgid')),
   syscall('socklab', 'getpgid', { strace: 'getpgid', classes: [], params: ['pid:i32', 'pgid:ret'] }, (p: Process, pid: number, out: number) => idOf(p, pid, out, 'pgid')),
   syscall('socklab', 'getsid', { strace: 'getsid', classes: [], params: ['pid:i32', 'sid:ret'] }, (p: Process, pid: number, out: number) => idOf(p, pid, out, 'sid')),
-  syscall('socklab', 'open_devnull', { strace: 'openat', classes: ['file', 'desc'], params: ['flags:devnull_flags', 'fd:ret_fd'] }, openDevnull),
   syscall('socklab', 'sigaltstack', { strace: 'sigaltstack', classes: ['signal'], params: ['ss:stack_t', 'old:stack_t_out'] }, sigaltstack),
 ];

@@ -86,8 +86,11 @@ export type ParamKind =
   | 'ioctl_req' | 'ioctl_arg'
   /** prlimit64's RLIMIT_*, a struct rlimit64 read or written; sigaltstack's stack_t (wasm32's) read or written. */
   | 'rlimit_resource' | 'rlimit' | 'rlimit_out' | 'stack_t' | 'stack_t_out'
-  /** socklab.open_devnull's open flags, printed as the openat(AT_FDCWD, "/dev/null", flags) it stands for. */
-  | 'devnull_flags';
+  /**
+   * path_open as the openat(2) it stands for: the dirfd (AT_FDCWD for the preopened "/"), the path (absolute
+   * from "/"), and the open flags made of its oflags, rights, fdflags and lookupflags (O_RDWR, O_CREAT...).
+   */
+  | 'wasi_dirfd' | 'wasi_path' | 'wasi_oflags';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';

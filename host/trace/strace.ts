@@ -218,6 +218,28 @@ const openModes = (v: number): string => {
   const rest = v & ~3;
   return rest ? `${acc}|${flagNames(O_STATUS, rest)}` : acc;
 };
+/** Whether fd is the preopened "/" (the SDK's, or a plain wasip1 module's fd 3): path_open from it is an openat from AT_FDCWD. */
+const rootPreopen = (p: Process, fd: number): boolean => p.fds.has(fd) && p.fds.get(fd).preopen === '/';
+/**
+ * path_open's open flags as Linux's, in strace's order: the access mode from the rights (wasi-libc asks
+ * fd_read for O_RDONLY, fd_write for O_WRONLY, both for O_RDWR), then O_CREAT... from oflags, fdflags and a
+ * lookup that does not follow symlinks (O_NOFOLLOW); with O_CREAT, the mode socklab gives the file (0666).
+ */
+const wasiOpenFlags = (oflags: number, rights: bigint, fdflags: number, lookup: number): string => {
+  const write = (rights & (1n << 6n)) !== 0n;
+  const read = (rights & ((1n << 1n) | (1n << 14n))) !== 0n || !write;
+  const names = [read && write ? 'O_RDWR' : write ? 'O_WRONLY' : 'O_RDONLY'];
+  if (oflags & 1) names.push('O_CREAT');
+  if (oflags & 4) names.push('O_EXCL');
+  if (oflags & 8) names.push('O_TRUNC');
+  if (fdflags & 1) names.push('O_APPEND');
+  if (fdflags & 4) names.push('O_NONBLOCK');
+  if (fdflags & (8 | 16)) names.push('O_SYNC');
+  else if (fdflags & 2) names.push('O_DSYNC');
+  if (oflags & 2) names.push('O_DIRECTORY');
+  if (!(lookup & 1)) names.push('O_NOFOLLOW');
+  return names.join('|') + (oflags & 1 ? ', 0666' : '');
+};
 /** gai_strerror's texts (glibc). */
 const EAI_TEXT: Readonly<Record<string, string>> = {
   EAI_BADFLAGS: 'Bad value for ai_flags', EAI_NONAME: 'Name or service not known', EAI_AGAIN: 'Temporary failure in name resolution',
@@ -932,6 +954,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'iovs_out': return ok ? iovText(p, v, next, n) : hexp(v);
         // A path: strace's printpath shows it whole (up to PATH_MAX), whatever -s says.
         case 'str': return q(mem.view(v, Math.min(next, 4096)), 4096);
+        case 'wasi_dirfd': return rootPreopen(p, v) ? 'AT_FDCWD' : fdText(p, v);
+        case 'wasi_path': {
+          const b = mem.view(v, Math.min(next, 4096));
+          if (!rootPreopen(p, args[0] as number)) return q(b, 4096);
+          // Relative to the preopened "/": the absolute path it names ("." is "/" itself).
+          const abs = b.length === 1 && b[0] === 46 ? Buffer.from('/') : Buffer.concat([Buffer.from('/'), b]);
+          return q(abs, 4096);
+        }
+        case 'wasi_oflags': return wasiOpenFlags(v, BigInt(args[i + 1] as bigint), args[i + 3] as number, args[1] as number);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
         // Within the buffer's length when one follows (fd_prestat_dir_name fills exactly that many bytes, no NUL).
         case 'cstr_out': {
@@ -1055,7 +1086,6 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'itimerval': return v ? itimervalText(mem, v) : 'NULL';
         case 'itimerval_out': return ok && v ? itimervalText(mem, v) : hexp(v);
         case 'rlimit_resource': return resourceText(v);
-        case 'devnull_flags': return `AT_FDCWD, "/dev/null", ${openModes(v)}`;
         case 'rlimit': return v ? rlimitText(mem, v) : 'NULL';
         case 'rlimit_out': return ok && v ? rlimitText(mem, v) : hexp(v);
         case 'stack_t': return v ? stackText(mem, v) : 'NULL';

@@ -13,6 +13,7 @@ import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { R, needRight, setSyncFlags } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
 import { createMode } from '../fs/modes.js';
+import { CharDevNode, FdLinkNode, fdLinks, fdTarget, openDevice, openFdLink } from '../fs/devices.js';
 import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
@@ -55,7 +56,11 @@ function importsSocklab(m: WebAssembly.Module): boolean {
  */
 export function installPreopen(p: Process, vfs: Vfs): void {
   p.slots.set(VFS, vfs);
-  if (importsSocklab(p.module.module)) p.fds.place(p.fds.limit, new DirHandle(vfs.root, '/', vfs), { preopen: '/' });
+  if (importsSocklab(p.module.module)) {
+    const root = new DirHandle(vfs.root, '/', vfs);
+    root.hiddenRoot = true;
+    p.fds.place(p.fds.limit, root, { preopen: '/' });
+  }
   else {
     // A host directory given as "/" (--dir HOST:/, wasmtime's --dir HOST::/, how wasi-testsuite runs its
     // filesystem tests) is a capability like a named preopen; socklab's own virtual "/" stays a chroot.
@@ -99,6 +104,11 @@ function writeStat(p: Process, out: number, st: FileStat): void {
   p.mem.setU8(out + 16, st.filetype);
   // Linux's st_mode in the padding after filetype (offset 20), for the SDK's stat (docs/abi.md); 0: none known.
   if (st.mode !== undefined) p.mem.setU32(out + 20, st.mode > 0o7777 ? st.mode : (IFMT[st.filetype] ?? 0) | st.mode);
+  // st_rdev's major and minor in the padding before it (offsets 17 and 18), for the SDK's stat (docs/abi.md).
+  if (st.rdev) {
+    p.mem.setU8(out + 17, st.rdev.major);
+    p.mem.setU8(out + 18, st.rdev.minor);
+  }
   p.mem.setU64(out + 24, st.nlink);
   p.mem.setU64(out + 32, st.size);
   p.mem.setU64(out + 40, st.atim);
@@ -106,8 +116,15 @@ function writeStat(p: Process, out: number, st: FileStat): void {
   p.mem.setU64(out + 56, st.ctim);
 }
 
+/** /dev or /dev/fd: mount points on Linux (EBUSY to rename or remove). */
+function isSpecial(n: Node): boolean {
+  return n instanceof MemDir && n.special !== undefined;
+}
+
 function needWritable(n: Node | MemDir | HostNode | MountPoint): void {
   if (readOnly(n)) throw new Errno(E.EROFS);
+  // /dev's names are the kernel's: no guest adds, removes or renames one (docs/abi.md, "Device files").
+  if (n instanceof MemDir && n.special) throw new Errno(E.EACCES);
 }
 
 function pathOpen(
@@ -120,7 +137,7 @@ function pathOpen(
   p.mem.check(fdOut, 4);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
   const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
-  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666));
+  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666), p);
   p.mem.setU32(fdOut, p.fds.install(f));
   return 0;
 }
@@ -135,7 +152,7 @@ export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
  * yet in any fd table), with preview1's rules (read-only mounts, O_NOFOLLOW
  * on host files, --max-fs through the handles). Shared with wasi:filesystem.
  */
-export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644): OpenFile {
+export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644, proc?: Process): OpenFile {
   const vfs = dir.vfs;
   const r = dir.resolve(path, follow);
   let node = r.node;
@@ -165,10 +182,18 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
       }
     }
   }
-  if (node instanceof MemSymlink || (node instanceof HostNode && node.stat.isSymbolicLink())) throw new Errno(E.ELOOP);
+  if (node instanceof MemSymlink || (node instanceof HostNode && node.stat.isSymbolicLink()) || (node instanceof FdLinkNode && !follow)) throw new Errno(E.ELOOP);
+  // /dev/fd/N: fd N's own open description (host/fs/devices.ts), its flags untouched.
+  if (node instanceof FdLinkNode) {
+    const f = openFdLink(node, proc);
+    if ((oflags & O_DIRECTORY) && f.filetype !== FileType.Directory) throw new Errno(E.ENOTDIR);
+    return f;
+  }
   if (isDir(node)) {
     if (wantWrite || (oflags & O_TRUNC)) throw new Errno(E.EISDIR);
-    const h = new DirHandle(node as MemDir | HostNode | MountPoint, r.path, vfs, dir.sandboxed);
+    // /dev/fd is Linux's link to /proc/self/fd: the open directory is /proc/PID/fd (strace -yy's name for it).
+    const shown = node instanceof MemDir && node.special === 'fd' && proc ? `/proc/${proc.pid}/fd` : r.path;
+    const h = new DirHandle(node as MemDir | HostNode | MountPoint, shown, vfs, dir.sandboxed);
     vfs.remember(h.node, r.path);
     return h;
   }
@@ -176,7 +201,9 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   if (node instanceof SockNode) throw new Errno(E.ENXIO);
   if (wantWrite || (oflags & O_TRUNC)) needWritable(node);
   let f: OpenFile;
-  if (node instanceof MemFile) {
+  // O_TRUNC on a character device is ignored, as Linux does.
+  if (node instanceof CharDevNode) f = openDevice(node, wantRead, wantWrite, proc);
+  else if (node instanceof MemFile) {
     if (oflags & O_TRUNC) node.truncate(0);
     f = new MemFileHandle(node, r.path, vfs, wantRead, wantWrite);
   } else if (node instanceof HostNode) {
@@ -200,7 +227,7 @@ function fdReaddir(p: Process, fd: number, buf: number, len: number, cookie: big
   const d = dirOf(p, fd);
   p.mem.check(buf, len);
   p.mem.check(usedOut, 4);
-  const ents = d.entries();
+  const ents = d.node instanceof MemDir && d.node.special === 'fd' ? [...d.entries(), ...fdLinks(p)] : d.entries();
   let o = 0;
   // A cookie past the last entry (any u64 value) is the end of the directory.
   const first = BigInt.asUintN(64, BigInt(cookie)) >= BigInt(ents.length) ? ents.length : Number(cookie);
@@ -235,7 +262,8 @@ export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void
   if (!r.node) throw new Errno(E.ENOENT);
   if (r.name === '.' || r.name === '..') throw new Errno(wantDir ? (r.name === '.' ? E.EINVAL : E.ENOTEMPTY) : E.EISDIR);
   const node = r.node;
-  if (node instanceof MountPoint) throw new Errno(E.EBUSY);
+  // /dev and /dev/fd are mount points on Linux: EBUSY.
+  if (node instanceof MountPoint || isSpecial(node)) throw new Errno(E.EBUSY);
   needWritable(r.parent);
   if (wantDir && !isDir(node)) throw new Errno(E.ENOTDIR);
   if (!wantDir && isDir(node)) throw new Errno(E.EISDIR);
@@ -301,7 +329,7 @@ export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPat
   const b = d2.resolve(newPath, false);
   if (lastIsDots(oldPath) || lastIsDots(newPath)) throw new Errno(E.EBUSY);
   if (!a.node) throw new Errno(E.ENOENT);
-  if (a.node instanceof MountPoint || b.node instanceof MountPoint) throw new Errno(E.EBUSY);
+  if (a.node instanceof MountPoint || b.node instanceof MountPoint || isSpecial(a.node) || (b.node && isSpecial(b.node))) throw new Errno(E.EBUSY);
   needWritable(a.parent);
   needWritable(b.parent);
   const memA = a.parent instanceof MemDir;
@@ -384,7 +412,7 @@ function readlinkAt(p: Process, dirfd: number, ptr: number, len: number, buf: nu
 export function readlinkPath(dir: DirHandle, path: string): string {
   const r = dir.resolve(path, false);
   if (!r.node) throw new Errno(E.ENOENT);
-  if (r.node instanceof MemSymlink) return r.node.target;
+  if (r.node instanceof MemSymlink || r.node instanceof FdLinkNode) return r.node.target;
   if (r.node instanceof HostNode && r.node.stat.isSymbolicLink()) return fs.readlinkSync(r.node.path);
   throw new Errno(E.EINVAL);
 }
@@ -564,12 +592,14 @@ export const fileSyscalls: SyscallDef[] = [
     else if (f instanceof HostFileHandle) f.setTimes(timesArg(p, a, m, flags));
     return 0;
   }),
-  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:fd', 'lookupflags:flags', 'path:str', 'path_len:strlen', 'oflags:flags', 'rights:u64', 'inheriting:u64', 'fdflags:flags', 'fd:ret_fd'] }, pathOpen),
+  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:wasi_dirfd', 'lookupflags:skip', 'path:wasi_path', 'path_len:strlen', 'oflags:wasi_oflags', 'rights:skip64', 'inheriting:skip64', 'fdflags:skip', 'fd:ret_fd'] }, pathOpen),
   syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'stat:out'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
     const d = dirOf(p, fd);
-    const r = d.resolve(pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
+    const follow = (flags & LOOKUP_FOLLOW) !== 0;
+    const r = d.resolve(pathArg(p, ptr, len), follow);
     if (!r.node) return E.ENOENT;
-    writeStat(p, out, statNode(r.node));
+    // stat("/dev/stdin") follows the link to what fd 0 is.
+    writeStat(p, out, r.node instanceof FdLinkNode && follow ? fdTarget(r.node, p).stat() : statNode(r.node));
     return 0;
   }),
   syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'atim:u64', 'mtim:u64', 'fstflags:flags'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {

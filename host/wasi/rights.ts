@@ -35,8 +35,9 @@ export interface Rights { base: bigint; inheriting: bigint }
 export function defaultRights(f: OpenFile): Rights {
   if (f.filetype === FileType.Directory) return { base: DIR_BASE, inheriting: ALL_RIGHTS };
   let base = ALL_RIGHTS & ~PATH_RIGHTS & ~R.FD_READDIR;
-  // A terminal lacks seek/tell rights: that is how wasi-libc's isatty() tells.
-  if (f.filetype === FileType.CharacterDevice) base &= ~(R.FD_SEEK | R.FD_TELL);
+  // A terminal lacks seek/tell rights: that is how wasi-libc's isatty() tells. /dev/null and the other
+  // devices (host/fs/devices.ts) seek, so isatty() is 0 for them, as Linux's TCGETS ENOTTY.
+  if (f.filetype === FileType.CharacterDevice && !f.seek) base &= ~(R.FD_SEEK | R.FD_TELL);
   // wasi-libc's fcntl(F_GETFL) derives O_RDONLY/O_WRONLY/O_RDWR from these two.
   if (f.readable === false) base &= ~R.FD_READ;
   if (f.writable === false) base &= ~(R.FD_WRITE | R.FD_DATASYNC | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE);

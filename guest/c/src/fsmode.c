@@ -1,7 +1,8 @@
 /* File modes over socklab's host calls (docs/abi.md): umask, chmod, fchmod,
  * fchmodat, and stat()'s st_mode with its permission bits. WASI preview1's
  * filestat has no mode: socklab writes Linux's st_mode into the padding
- * after its filetype (offset 20, 0 when unknown), and this file's fstat and
+ * after its filetype (offset 20, 0 when unknown; a device's st_rdev at 17
+ * and 18), and this file's fstat and
  * __wasilibc_nocwd_fstatat (which stat, lstat and fstatat reach) replace
  * wasi-libc's, which make st_mode from the filetype alone. */
 #include <errno.h>
@@ -57,6 +58,9 @@ static void to_stat(const __wasi_filestat_t *in, struct stat *out) {
       .st_dev = in->dev, .st_ino = in->ino, .st_nlink = in->nlink, .st_size = in->size,
       .st_atim = ts(in->atim), .st_mtim = ts(in->mtim), .st_ctim = ts(in->ctim),
   };
+  /* A device's major and minor, in the padding after filetype (offsets 17 and 18): musl's makedev for numbers < 256. */
+  const unsigned char *pad = (const unsigned char *)in;
+  out->st_rdev = ((dev_t)pad[17] << 8) | pad[18];
   if (mode) {
     out->st_mode = mode;
     return;

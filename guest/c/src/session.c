@@ -1,5 +1,6 @@
 /* Sessions and process groups (setsid, setpgid, getpgrp, getpgid, getsid)
  * and daemon(3) as glibc writes it. */
+#include <fcntl.h>
 #include <unistd.h>
 #include "socklab_imports.h"
 
@@ -8,7 +9,6 @@ SOCKLAB_IMPORT(setpgid) int __socklab_setpgid(pid_t, pid_t);
 SOCKLAB_IMPORT(getpgrp) int __socklab_getpgrp(pid_t *);
 SOCKLAB_IMPORT(getpgid) int __socklab_getpgid(pid_t, pid_t *);
 SOCKLAB_IMPORT(getsid) int __socklab_getsid(pid_t, pid_t *);
-SOCKLAB_IMPORT(open_devnull) int __socklab_open_devnull(int, int *);
 
 static pid_t id_or_fail(int err, pid_t id) { return __socklab_ret(err) ? -1 : id; }
 
@@ -30,13 +30,10 @@ pid_t getsid(pid_t pid) {
   return id_or_fail(__socklab_getsid(pid, &s), s);
 }
 
-/* Linux's O_RDWR: the host's open flags are Linux's. */
-#define LINUX_O_RDWR 2
-
 /* glibc's daemon(): the parent exits at once, the child leaves the caller's
- * session and group, goes to "/" and puts /dev/null on fds 0-2. The guest
- * filesystem has no /dev: /dev/null is the host's null device (docs/abi.md),
- * which is always the character device glibc checks for (fstat, makedev(1, 3)). */
+ * session and group, goes to "/" and puts /dev/null on fds 0-2. Every
+ * virtual host has /dev/null (docs/abi.md, "Device files"), always the
+ * character device glibc checks for (fstat, makedev(1, 3)). */
 int daemon(int nochdir, int noclose) {
   switch (fork()) {
   case -1: return -1;
@@ -46,8 +43,8 @@ int daemon(int nochdir, int noclose) {
   if (setsid() == -1) return -1;
   if (!nochdir) (void)chdir("/");
   if (!noclose) {
-    int fd;
-    if (__socklab_ret(__socklab_open_devnull(LINUX_O_RDWR, &fd))) return -1;
+    int fd = open("/dev/null", O_RDWR);
+    if (fd == -1) return -1;
     (void)dup2(fd, 0);
     (void)dup2(fd, 1);
     (void)dup2(fd, 2);
