@@ -10,6 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+/* A newer wasi-libc (@yowasp/clang's) names no CPU-time clocks; the SDK takes a small clockid_t as Linux's number. */
+#ifndef CLOCK_PROCESS_CPUTIME_ID
+#define CLOCK_PROCESS_CPUTIME_ID ((clockid_t)2)
+#endif
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 
