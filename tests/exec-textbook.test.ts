@@ -42,9 +42,29 @@ function linux(d: { native: string }, driver: string, args: string[], strace?: s
 const socklab = (d: { wasm: string }, driver: string, args: string[], trace?: string) =>
   run({ processes: [{ module: guest(driver), name: driver, args }], mounts: [{ host: d.wasm, guest: '/p', readonly: false }], timeoutMs: T, ...(trace ? { trace: { file: trace } } : {}) });
 
+/** The trace's lines, a call another process's line cut ("<unfinished ...>" ... "<... execve resumed>") joined into one, per pid. */
+function joinResumed(text: string): string[] {
+  const open = new Map<string, number>();
+  const out: string[] = [];
+  for (const l of text.split('\n')) {
+    const pid = (/^(?:\[pid +(\d+)\] |(\d+) +)/.exec(l) ?? []).slice(1).join('');
+    const u = / ?<unfinished \.\.\.>$/.exec(l);
+    const r = /<\.\.\. \w+ resumed>\s*(.*)$/.exec(l);
+    if (r && open.has(pid)) {
+      const i = open.get(pid)!;
+      out[i] = `${out[i]}${r[1]!.startsWith(')') ? '' : ' '}${r[1]}`;
+      open.delete(pid);
+      continue;
+    }
+    if (u) open.set(pid, out.length);
+    out.push(u ? l.slice(0, u.index) : l);
+  }
+  return out;
+}
+
 /** execve lines as both tracers print them, pids, times and pointers out, the first (strace's own exec of the driver) dropped. */
 function execLines(text: string, dir: string): string[] {
-  return text.split('\n').filter((l) => l.includes('execve(') && !new RegExp(`execve\\("[^"]*/x14_`).test(l))
+  return joinResumed(text).filter((l) => l.includes('execve(') && !new RegExp(`execve\\("[^"]*/x14_`).test(l))
     .map((l) => l.replace(/^\[pid\s+\d+\] (\d+\.\d+ )?|^\d+\s+/, '').replace(/ <[\d.]+>$/, '').split(dir).join('/p')
       .replace(/0x[0-9a-f]+ \/\*/g, 'PTR /*').replace(/\s+= /, ' = ').replace(/ \[not a WebAssembly module[^\]]*\]| \[a "#!" line[^\]]*\]/, ''));
 }

@@ -40,10 +40,10 @@ describe('--dir HOST:/', () => {
   mkdirSync(join(host, 'sub'));
   writeFileSync(join(host, 'greeting.txt'), 'hello from the host\n');
 
-  it("lists the host directory's files at /, with the in-memory /tmp beside them", async () => {
+  it("lists the host directory's files at /, with the in-memory /dev and /tmp beside them", async () => {
     const r = await socklab(['run', '--dir', `${host}:/`, guest('fs_ls'), '/', '/greeting.txt'], '');
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('entry: etc\nentry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 3, /tmp: tmp ok\n');
+    expect(r.stdout).toBe('entry: dev\nentry: etc\nentry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 3, /tmp: tmp ok\n');
     expect(r.status).toBe(0);
   });
 
@@ -53,7 +53,7 @@ describe('--dir HOST:/', () => {
     await buildC({ sources: [join(ROOT, 'tests', 'c', 'fs_ls.c')], out, sdk: false, stderr: () => undefined });
     const r = await socklab(['run', '--dir', `${host}:/`, out, '/', '/greeting.txt'], '');
     // The preopen holds fd 3, so its first open() is 4: what any WASI runtime does.
-    expect(r.stdout).toBe('entry: etc\nentry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 4, /tmp: tmp ok\n');
+    expect(r.stdout).toBe('entry: dev\nentry: etc\nentry: greeting.txt\nentry: sub\nentry: tmp\n/greeting.txt: hello from the host\nfd 4, /tmp: tmp ok\n');
     expect(readFileSync(join(host, 'greeting.txt'), 'utf8')).toBe('hello from the host\n');
   }, 60_000);
 });
