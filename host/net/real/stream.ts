@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import type { Process } from '../../kernel/process.js';
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
-import { AF } from '../addr/constants.js';
+import { AF, LINUX } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
@@ -22,7 +22,13 @@ import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, ty
 const SEND_WINDOW = 1 << 20;
 /** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
 const FULL_READ = 64 << 10;
-/** Received bytes waiting for the guest before the peer is paused: SO_RCVBUF, or what Linux autotunes to (tcp_rmem's max is 6 MiB). */
+/**
+ * Received bytes waiting for the guest before the peer is paused: SO_RCVBUF,
+ * or what Linux autotunes to. Autotuning (tcp_rcv_space_adjust) grows the
+ * buffer from tcp_rmem's default only as the application reads: a reader
+ * that keeps up gets up to this much (tcp_rmem's max is 6 MiB), one that
+ * never reads keeps the default, so its peer's sends block as on Linux.
+ */
 const RECV_WINDOW = 4 << 20;
 
 /**
@@ -76,8 +82,14 @@ export class RealStream implements Carrier, HostSocket {
     return this.rn.sync(p);
   }
 
+  /** The autotuned receive window: tcp_rmem's default, doubled each time the guest has read a window's worth. */
+  private tuned: number = LINUX.tcpRmemDefault;
+  /** Bytes delivered to the socket so far, and how many the guest had read at the last growth. */
+  private delivered = 0;
+  private readAtGrowth = 0;
+
   private get recvWindow(): number {
-    return Math.max(this.s.rcvbuf, RECV_WINDOW);
+    return Math.max(this.s.rcvbuf, this.tuned);
   }
 
   get listening(): boolean {
@@ -197,6 +209,11 @@ export class RealStream implements Carrier, HostSocket {
   };
 
   drained(): void {
+    const read = this.delivered - this.s.rxBytes;
+    if (this.tuned < RECV_WINDOW && read - this.readAtGrowth >= this.tuned) {
+      this.tuned = Math.min(RECV_WINDOW, this.tuned * 2);
+      this.readAtGrowth = read;
+    }
     if (this.paused && this.conn && this.s.rxBytes < this.recvWindow) {
       this.paused = false;
       this.conn.resume();
@@ -477,6 +494,7 @@ export class RealStream implements Carrier, HostSocket {
     this.hold();
     const s = this.s;
     c.on('data', (b: Buffer) => {
+      this.delivered += b.length;
       s.deliver(new Uint8Array(b.buffer, b.byteOffset, b.length));
       if (s.rxBytes >= this.recvWindow && !this.paused) {
         this.paused = true;
