@@ -104,6 +104,28 @@ async function guestServer(name: string, args: string[], udp = false): Promise<S
   return { port, line: (re) => w.line(re), done, stop: () => ac.abort() };
 }
 
+/** A guest on the virtual network (host web, port 80), published on a free real loopback port. */
+async function publishedServer(name: string, args: string[]): Promise<Server> {
+  const w = watcher();
+  const ac = new AbortController();
+  let hit: (p: number) => void = () => {};
+  const real = new Promise<number>((r) => (hit = r));
+  const done: Promise<RunOutcome> = run({
+    timeoutMs: T,
+    publish: [{ realPort: 0, host: 'web', port: 80 }],
+    network: { hosts: [{ name: 'web', ipv4: ['10.0.0.80'] }] },
+    processes: [{ module: guest(name), name, host: 'web', args: ['80', ...args] }],
+    onPublished: (p) => hit(p),
+    stop: ac.signal,
+    onOutput: (_pid, fd, b) => {
+      if (fd === 1) w.feed(Buffer.from(b).toString());
+    },
+  });
+  void done.then((o) => w.end(o.stderr), (e: Error) => w.end(e.message));
+  await w.line(/listening on 127\.0\.0\.1:80\n/);
+  return { port: await real, line: (re) => w.line(re), done, stop: () => ac.abort() };
+}
+
 /** Runs a real program to its end: its stdout and exit status. */
 function tool(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
   needs(cmd);
@@ -160,12 +182,24 @@ describe('a server that does not read (the receive window)', () => {
     // socklab used to read 4 MiB ahead of the guest into its own buffer.
     expect(Math.abs(sock.stalled - lin.stalled)).toBeLessThan(1.5 * MiB);
   }, T);
+
+  it('--publish: the real client stalls where it stalls against the native server, and every byte arrives', async () => {
+    const n = await nativeServer('rc2_tcp', ['idle', '1']);
+    const lin = await stallPoint(n);
+    await n.done;
+    const g = await publishedServer('rc2_tcp', ['idle', '1']);
+    const pub = await stallPoint(g);
+    g.stop();
+    await g.done;
+    expect(pub.read).toBe(pub.sent);
+    expect(Math.abs(pub.stalled - lin.stalled)).toBeLessThan(1.5 * MiB);
+  }, T);
 });
 
 describe('ab against the keep-alive HTTP server', () => {
   for (const [label, extra] of [['one request per connection', []], ['keep-alive (-k)', ['-k']]] as const) {
-    it(`--net=real: ab -n 2000 -c 50, ${label}: every request served, as natively`, async () => {
-      for (const mk of [() => nativeServer('rc2_keepalive', []), () => guestServer('rc2_keepalive', [])]) {
+    it(`--net=real and --publish: ab -n 2000 -c 50, ${label}: every request served, as natively`, async () => {
+      for (const mk of [() => nativeServer('rc2_keepalive', []), () => guestServer('rc2_keepalive', []), () => publishedServer('rc2_keepalive', [])]) {
         const s = await mk();
         const ab = await tool('ab', [...extra, '-q', '-n', '2000', '-c', '50', `http://127.0.0.1:${s.port}/x`]);
         s.stop();
@@ -210,7 +244,7 @@ describe('UDP: a flood at a reader that has fallen behind', () => {
 });
 
 describe('TCP edges', () => {
-  it('--net=real: 1000 connections in sequence, a silent client, a reset mid-request, half-closes both ways: as natively', async () => {
+  it('--net=real and --publish: 1000 connections in sequence, a silent client, a reset mid-request, half-closes both ways: as natively', async () => {
     const script = [
       'import socket, struct, sys',
       'port = int(sys.argv[1]); ok = 0',
@@ -228,7 +262,7 @@ describe('TCP edges', () => {
       's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); s.close()',
     ].join('\n');
     const seen: string[] = [];
-    for (const mk of [() => nativeServer('rc2_tcp', ['echo', '1002']), () => guestServer('rc2_tcp', ['echo', '1002'])]) {
+    for (const mk of [() => nativeServer('rc2_tcp', ['echo', '1002']), () => guestServer('rc2_tcp', ['echo', '1002']), () => publishedServer('rc2_tcp', ['echo', '1002'])]) {
       const s = await mk();
       const py = await tool('python3', ['-c', script, String(s.port)]);
       expect(py.out).toBe('echoed 1000\n');
@@ -236,12 +270,12 @@ describe('TCP edges', () => {
       seen.push(last[1]!);
       await s.done;
     }
-    expect(seen).toEqual(['ECONNRESET', 'ECONNRESET']);
+    expect(seen).toEqual(['ECONNRESET', 'ECONNRESET', 'ECONNRESET']);
   }, T);
 
-  it('--net=real: nc -N half-closes, the server half-closes first: both ways as natively', async () => {
+  it('--net=real and --publish: nc -N half-closes, the server half-closes first: both ways as natively', async () => {
     const outs: string[] = [];
-    for (const mk of [() => nativeServer('rc2_tcp', ['hup', '1']), () => guestServer('rc2_tcp', ['hup', '1'])]) {
+    for (const mk of [() => nativeServer('rc2_tcp', ['hup', '1']), () => guestServer('rc2_tcp', ['hup', '1']), () => publishedServer('rc2_tcp', ['hup', '1'])]) {
       const s = await mk();
       const nc = await new Promise<string>((resolve) => {
         needs('nc');
@@ -252,6 +286,6 @@ describe('TCP edges', () => {
       outs.push(`${nc}|${m[1]} ${m[2]}`);
       await s.done;
     }
-    expect(outs).toEqual(['hello\n|100000 EOF', 'hello\n|100000 EOF']);
+    expect(outs).toEqual(['hello\n|100000 EOF', 'hello\n|100000 EOF', 'hello\n|100000 EOF']);
   }, T);
 });
