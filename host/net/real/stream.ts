@@ -18,8 +18,14 @@ import { backlogFull } from '../socket/rules.js';
 import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
-/** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
-const SEND_WINDOW = 1 << 20;
+/**
+ * What Node may hold unsent for one socket before sends block. The host
+ * socket under it has its own send buffer, autotuned by the host's kernel
+ * as Linux autotunes the guest's would be: Node's queue comes on top of it,
+ * so it is kept small (a guest writing to a real client that does not read
+ * blocks within ~128 KiB of where the gcc build blocks, not a MiB later).
+ */
+const SEND_WINDOW = 128 << 10;
 /** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
 const FULL_READ = 64 << 10;
 /**
