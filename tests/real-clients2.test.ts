@@ -40,6 +40,8 @@ afterAll(() => {
 /** A server, native or a guest: `port` once it printed its listening line, `line(re)` for a later one, `done` at its end. */
 interface Server {
   port: number;
+  /** The port named after "go" on the listening line (rc2_udp's go signal), else port. */
+  go: number;
   line(re: RegExp): Promise<RegExpMatchArray>;
   done: Promise<unknown>;
   stop(): void;
@@ -82,8 +84,8 @@ async function nativeServer(name: string, args: string[]): Promise<Server> {
   c.stdout!.on('data', (b: Buffer) => w.feed(b.toString()));
   c.stderr!.on('data', (b: Buffer) => (err += b.toString()));
   const done = once(c, 'exit').then(() => w.end(err));
-  const port = Number((await w.line(/listening on 127\.0\.0\.1:(\d+)\n/))[1]);
-  return { port, line: (re) => w.line(re), done, stop: () => c.kill() };
+  const m = await w.line(/listening on 127\.0\.0\.1:(\d+)(?: go (\d+))?\n/);
+  return { port: Number(m[1]), go: Number(m[2] ?? m[1]), line: (re) => w.line(re), done, stop: () => c.kill() };
 }
 
 async function guestServer(name: string, args: string[], udp = false): Promise<Server> {
@@ -100,8 +102,8 @@ async function guestServer(name: string, args: string[], udp = false): Promise<S
     },
   });
   void done.then((o) => w.end(o.stderr), (e: Error) => w.end(e.message));
-  const port = Number((await w.line(/listening on 127\.0\.0\.1:(\d+)\n/))[1]);
-  return { port, line: (re) => w.line(re), done, stop: () => ac.abort() };
+  const m = await w.line(/listening on 127\.0\.0\.1:(\d+)(?: go (\d+))?\n/);
+  return { port: Number(m[1]), go: Number(m[2] ?? m[1]), line: (re) => w.line(re), done, stop: () => ac.abort() };
 }
 
 /** A guest on the virtual network (host web, port 80), published on a free real loopback port. */
@@ -123,7 +125,8 @@ async function publishedServer(name: string, args: string[]): Promise<Server> {
   });
   void done.then((o) => w.end(o.stderr), (e: Error) => w.end(e.message));
   await w.line(/listening on 127\.0\.0\.1:80\n/);
-  return { port: await real, line: (re) => w.line(re), done, stop: () => ac.abort() };
+  const port = await real;
+  return { port, go: port, line: (re) => w.line(re), done, stop: () => ac.abort() };
 }
 
 /** Runs a real program to its end: its stdout and exit status. */
@@ -252,7 +255,7 @@ async function flood(s: Server, count: number, size: number): Promise<string> {
   await s.line(/first 1\n/);
   const d = Buffer.alloc(size, 'u');
   for (let i = 0; i < count; i++) await send(d);
-  const go = net.connect(s.port, '127.0.0.1');
+  const go = net.connect(s.go, '127.0.0.1');
   await once(go, 'connect');
   go.end();
   const m = await s.line(/queued \d+ datagrams, \d+ bytes\n/);
