@@ -29,11 +29,14 @@ export interface PublishSpec {
 }
 
 const CHUNK = 64 << 10;
-/** Real bytes held for a guest that is slow to read before the real client is paused; and, the other
- * way, guest bytes Node may hold for a real client that is slow to read before the bridge stops
- * taking them from the virtual socket (so the guest's send blocks, as it would on Linux, and a
- * client that stops reading cannot fill socklab's memory). */
+/** Guest bytes Node may hold for a real client that is slow to read before the bridge stops taking them
+ * from the virtual socket (so the guest's send blocks, as it would on Linux, and a client that stops
+ * reading cannot fill socklab's memory). */
 const HOLD = 1 << 20;
+/** Real bytes held for a guest that is slow to read before the real client is paused: one of Node's
+ * reads. The guest's own socket already buffers what Linux would (its receive window); more here let a
+ * real client send MiBs past where it stalls against the same server on Linux. */
+const HOLD_IN = CHUNK;
 
 class Bridge {
   private pending: Uint8Array[] = [];
@@ -62,7 +65,7 @@ class Bridge {
     c.on('data', (b: Buffer) => {
       this.pending.push(new Uint8Array(b.buffer, b.byteOffset, b.length));
       this.pendingBytes += b.length;
-      if (this.pendingBytes >= HOLD) c.pause();
+      if (this.pendingBytes >= HOLD_IN) c.pause();
       this.pump();
     });
     c.on('end', () => {
@@ -165,7 +168,7 @@ class Bridge {
       this.finish(e.errno === E.ECONNRESET || e.errno === E.EPIPE);
       return;
     }
-    if (this.pendingBytes < HOLD && this.c.isPaused()) this.c.resume();
+    if (this.pendingBytes < HOLD_IN && this.c.isPaused()) this.c.resume();
     if (this.realEnded && !this.pending.length && !this.shutDone) {
       this.shutDone = true;
       s.shutdown(1);

@@ -68,7 +68,9 @@ export class RealDgram implements HostSocket {
     sock.on('message', (msg, rinfo) => {
       const from = nodeAddr(s.domain, rinfo.address, rinfo.port);
       if (!this.explicit && !this.rn.mayConnect(from.ip, from.port)) return;
+      const drops = s.net.drops;
       s.pushDatagram(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), from);
+      this.throttle(sock, s.net.drops !== drops);
       this.rn.kernel.kick();
     });
     sock.on('error', (e) => {
@@ -80,6 +82,29 @@ export class RealDgram implements HostSocket {
     });
     sock.on('close', () => this.done());
     return sock;
+  }
+
+  /**
+   * The guest's queue is full (a datagram was dropped): Linux drops whatever
+   * arrives until the guest reads. Node still reads the host socket behind
+   * the guest's back (32 datagrams a turn), and what the host's queue held
+   * would reach the guest once it made room: so while the guest's queue is
+   * full the host's is shrunk to its minimum, and the host drops new
+   * arrivals as Linux would. The first datagram taken again restores it.
+   */
+  private shrunk = 0;
+  private throttle(sock: dgram.Socket, dropped: boolean): void {
+    try {
+      if (dropped && !this.shrunk) {
+        this.shrunk = sock.getRecvBufferSize();
+        sock.setRecvBufferSize(1);
+      } else if (!dropped && this.shrunk) {
+        sock.setRecvBufferSize(this.shrunk >>> 1);
+        this.shrunk = 0;
+      }
+    } catch {
+      // The socket closed meanwhile.
+    }
   }
 
   private done(): void {

@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import type { Process } from '../../kernel/process.js';
 import { E, Errno } from '../../abi/errno.js';
 import { WOULD_BLOCK } from '../../kernel/file.js';
-import { AF } from '../addr/constants.js';
+import { AF, LINUX } from '../addr/constants.js';
 import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
@@ -18,11 +18,23 @@ import { backlogFull } from '../socket/rules.js';
 import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
-/** What Node may hold unsent for one socket before sends block (Linux autotunes its send buffer to MiBs). */
-const SEND_WINDOW = 1 << 20;
+/**
+ * What Node may hold unsent for one socket before sends block. The host
+ * socket under it has its own send buffer, autotuned by the host's kernel
+ * as Linux autotunes the guest's would be: Node's queue comes on top of it,
+ * so it is kept small (a guest writing to a real client that does not read
+ * blocks within ~128 KiB of where the gcc build blocks, not a MiB later).
+ */
+const SEND_WINDOW = 128 << 10;
 /** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
 const FULL_READ = 64 << 10;
-/** Received bytes waiting for the guest before the peer is paused: SO_RCVBUF, or what Linux autotunes to (tcp_rmem's max is 6 MiB). */
+/**
+ * Received bytes waiting for the guest before the peer is paused: SO_RCVBUF,
+ * or what Linux autotunes to. Autotuning (tcp_rcv_space_adjust) grows the
+ * buffer from tcp_rmem's default only as the application reads: a reader
+ * that keeps up gets up to this much (tcp_rmem's max is 6 MiB), one that
+ * never reads keeps the default, so its peer's sends block as on Linux.
+ */
 const RECV_WINDOW = 4 << 20;
 
 /**
@@ -76,8 +88,14 @@ export class RealStream implements Carrier, HostSocket {
     return this.rn.sync(p);
   }
 
+  /** The autotuned receive window: tcp_rmem's default, doubled each time the guest has read a window's worth. */
+  private tuned: number = LINUX.tcpRmemDefault;
+  /** Bytes delivered to the socket so far, and how many the guest had read at the last growth. */
+  private delivered = 0;
+  private readAtGrowth = 0;
+
   private get recvWindow(): number {
-    return Math.max(this.s.rcvbuf, RECV_WINDOW);
+    return Math.max(this.s.rcvbuf, this.tuned);
   }
 
   get listening(): boolean {
@@ -197,6 +215,11 @@ export class RealStream implements Carrier, HostSocket {
   };
 
   drained(): void {
+    const read = this.delivered - this.s.rxBytes;
+    if (this.tuned < RECV_WINDOW && read - this.readAtGrowth >= this.tuned) {
+      this.tuned = Math.min(RECV_WINDOW, this.tuned * 2);
+      this.readAtGrowth = read;
+    }
     if (this.paused && this.conn && this.s.rxBytes < this.recvWindow) {
       this.paused = false;
       this.conn.resume();
@@ -477,6 +500,7 @@ export class RealStream implements Carrier, HostSocket {
     this.hold();
     const s = this.s;
     c.on('data', (b: Buffer) => {
+      this.delivered += b.length;
       s.deliver(new Uint8Array(b.buffer, b.byteOffset, b.length));
       if (s.rxBytes >= this.recvWindow && !this.paused) {
         this.paused = true;
