@@ -218,11 +218,11 @@ const openModes = (v: number): string => {
   const rest = v & ~3;
   return rest ? `${acc}|${flagNames(O_STATUS, rest)}` : acc;
 };
-/** open's flags after the access mode, in strace's order (bits taken as they match: O_SYNC before O_DSYNC, O_TMPFILE before O_DIRECTORY). */
+/** open's flags after the access mode, in strace's order (bits taken as they match: O_SYNC before O_DSYNC, O_TMPFILE before O_DIRECTORY, FASYNC last). */
 const OPEN_FLAGS: readonly (readonly [string, number])[] = [
   ['O_CREAT', 0o100], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000], ['O_NONBLOCK', 0o4000],
-  ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['FASYNC', 0o20000], ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000],
-  ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000], ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000],
+  ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000], ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000],
+  ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000], ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['FASYNC', 0o20000],
 ];
 const O_CREAT_TMPFILE = 0o100 | 0o20000000;
 const openFlags = (v: number): string => {

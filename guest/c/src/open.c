@@ -170,7 +170,8 @@ int __wrap___wasilibc_nocwd_openat_nomode(int dirfd, const char *path, int oflag
   return fd;
 }
 
-static int do_mkdirat(int dirfd, const char *path, mode_t mode) {
+/* mkdir(2) (at: 0) or mkdirat(2). */
+static int do_mkdirat(int at, int dirfd, const char *path, mode_t mode) {
   if (!path) {
     errno = EFAULT;
     return -1;
@@ -181,11 +182,11 @@ static int do_mkdirat(int dirfd, const char *path, mode_t mode) {
   if (wdir == -1 && errno != ENOENT) return -1;
   const char *r = rel ? rel : "";
   size_t len = strlen(path);
-  int err = dirfd == AT_FDCWD ? __socklab_mkdir(path, len, mode, wdir, r, rel_len) : __socklab_mkdirat(dirfd, path, len, mode, wdir, r, rel_len);
+  int err = !at ? __socklab_mkdir(path, len, mode, wdir, r, rel_len) : __socklab_mkdirat(dirfd == AT_FDCWD ? L_AT_FDCWD : dirfd, path, len, mode, wdir, r, rel_len);
   free(rel);
   return __socklab_ret(err);
 }
 
-int __wrap_mkdir(const char *path, mode_t mode) { return do_mkdirat(AT_FDCWD, path, mode); }
+int __wrap_mkdir(const char *path, mode_t mode) { return do_mkdirat(0, AT_FDCWD, path, mode); }
 
-int __wrap_mkdirat(int dirfd, const char *path, mode_t mode) { return do_mkdirat(dirfd, path, mode); }
+int __wrap_mkdirat(int dirfd, const char *path, mode_t mode) { return do_mkdirat(1, dirfd, path, mode); }
