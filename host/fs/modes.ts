@@ -52,13 +52,15 @@ export function umaskOf(p: { slots: { get<T>(k: Slot<T>): T | undefined } }): nu
 }
 
 /**
- * The mode a new file gets: what the program asked, less the umask. WASI
- * preview1's path_open and path_create_directory carry no mode, so a file
+ * The mode a new file gets: what the program asked (S_IALLUGO: set-id and
+ * sticky bits too, as Linux keeps them), less the umask. The SDK's open,
+ * creat and mkdir pass the program's mode (host/wasi/open.ts); WASI
+ * preview1's path_open and path_create_directory carry none, so a file
  * created through them is taken as asked with 0666 (fopen's, creat's usual
  * mode) and a directory with 0777 (docs/abi.md).
  */
 export function createMode(p: { slots: { get<T>(k: Slot<T>): T | undefined } }, asked: number): number {
-  return asked & ~umaskOf(p) & 0o777;
+  return asked & ~umaskOf(p) & S_IALLUGO;
 }
 
 /**

@@ -32,6 +32,8 @@ export type ParamKind =
   | 'ret' | 'ret_fd' | 'ret_u64'
   /** A file mode (chmod, umask), printed in octal as strace does (0644, 000); an out-pointer to one printed as the result (umask). */
   | 'mode' | 'ret_mode'
+  /** open's Linux flags (O_RDWR|O_CREAT...), and its mode: shown only with O_CREAT or O_TMPFILE in the flags before it, as strace. */
+  | 'open_flags' | 'open_mode'
   /** A directory fd of the *at calls: AT_FDCWD (-100) by name, any other as 'fd'. */
   | 'dirfd'
   /** Data: a buffer read by the call (with the next len), one filled by it (as many bytes as the result), iovecs either way. */

@@ -26,9 +26,10 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   poll: ['poll'],
   // The SDK sleeps with its clock_nanosleep import; other modules with poll_oneoff on one clock (shown as clock_nanosleep).
   sleep: ['clock_nanosleep', 'poll_oneoff'], usleep: ['clock_nanosleep', 'poll_oneoff'], nanosleep: ['clock_nanosleep', 'poll_oneoff'], clock_nanosleep: ['clock_nanosleep', 'poll_oneoff'],
-  open: ['openat'], creat: ['openat'],
+  // The SDK's creat and mkdir are traced as themselves; a plain WASI module's as openat and mkdirat.
+  open: ['openat'], creat: ['creat', 'openat'],
   stat: ['newfstatat'], lstat: ['newfstatat'], fstatat: ['newfstatat'], statx: ['newfstatat'],
-  mkdir: ['mkdirat'], rmdir: ['unlinkat'], unlink: ['unlinkat'], rename: ['renameat'], renameat2: ['renameat'],
+  mkdir: ['mkdir', 'mkdirat'], rmdir: ['unlinkat'], unlink: ['unlinkat'], rename: ['renameat'], renameat2: ['renameat'],
   symlink: ['symlinkat'], readlink: ['readlinkat'], link: ['linkat'],
   truncate: ['ftruncate'], dup: ['dup2'], dup3: ['dup2'],
   exit: ['exit_group'], _exit: ['exit_group'], _Exit: ['exit_group'],

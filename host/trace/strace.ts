@@ -218,6 +218,24 @@ const openModes = (v: number): string => {
   const rest = v & ~3;
   return rest ? `${acc}|${flagNames(O_STATUS, rest)}` : acc;
 };
+/** open's flags after the access mode, in strace's order (bits taken as they match: O_SYNC before O_DSYNC, O_TMPFILE before O_DIRECTORY, FASYNC last). */
+const OPEN_FLAGS: readonly (readonly [string, number])[] = [
+  ['O_CREAT', 0o100], ['O_EXCL', 0o200], ['O_NOCTTY', 0o400], ['O_TRUNC', 0o1000], ['O_APPEND', 0o2000], ['O_NONBLOCK', 0o4000],
+  ['O_SYNC', 0o4010000], ['O_DSYNC', 0o10000], ['O_DIRECT', 0o40000], ['O_LARGEFILE', 0o100000], ['O_NOFOLLOW', 0o400000], ['O_NOATIME', 0o1000000],
+  ['O_CLOEXEC', 0o2000000], ['O_PATH', 0o10000000], ['O_TMPFILE', 0o20200000], ['O_DIRECTORY', 0o200000], ['FASYNC', 0o20000],
+];
+const O_CREAT_TMPFILE = 0o100 | 0o20000000;
+const openFlags = (v: number): string => {
+  let out = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_ACCMODE'][v & 3]!;
+  let rest = v & ~3;
+  for (const [name, bits] of OPEN_FLAGS) {
+    if ((rest & bits) === bits) {
+      out += `|${name}`;
+      rest &= ~bits;
+    }
+  }
+  return rest ? `${out}|0x${(rest >>> 0).toString(16)}` : out;
+};
 /** Whether fd is the preopened "/" (the SDK's, or a plain wasip1 module's fd 3): path_open from it is an openat from AT_FDCWD. */
 const rootPreopen = (p: Process, fd: number): boolean => p.fds.has(fd) && p.fds.get(fd).preopen === '/';
 /**
@@ -868,6 +886,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
         case 'mode': return octalMode(v);
+        case 'open_flags': return openFlags(v);
+        case 'open_mode': return (args[i - 1] as number) & O_CREAT_TMPFILE ? octalMode(v) : undefined;
         case 'dirfd': return v === AT_FDCWD ? 'AT_FDCWD' : fdText(p, v);
         // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
         case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);
