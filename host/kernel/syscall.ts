@@ -92,10 +92,25 @@ export type ParamKind =
    * path_open as the openat(2) it stands for: the dirfd (AT_FDCWD for the preopened "/"), the path (absolute
    * from "/"), and the open flags made of its oflags, rights, fdflags and lookupflags (O_RDWR, O_CREAT...).
    */
-  | 'wasi_dirfd' | 'wasi_path' | 'wasi_oflags';
+  | 'wasi_dirfd' | 'wasi_path' | 'wasi_oflags'
+  /** lseek's whence: SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE (an unknown one as a number with SEEK_???). */
+  | 'whence'
+  /**
+   * The WASI filestat record a call writes, as strace shows struct stat ({st_mode=S_IFREG|0644, st_size=5, ...});
+   * stat_out_at is newfstatat's, followed by its flags (AT_SYMLINK_NOFOLLOW) made from the 'lookupflags' parameter.
+   */
+  | 'stat_out' | 'stat_out_at'
+  /** A path call's WASI lookupflags: not printed where they are, but as the Linux call's last flags argument. */
+  | 'lookupflags'
+  /** getdents64's buffer (an address and its count of records, as strace's N entries comment). */
+  | 'dirents'
+  /** The path's length in unlinkat's two WASI calls (not printed): it prints the flags WASI gives by name, 0 or AT_REMOVEDIR. */
+  | 'unlink_len' | 'rmdir_len'
+  /** utimensat: the atime (printed with the next mtime as strace's NULL, [atime, mtime] from the fstflags), and the fstflags (the Linux flags). */
+  | 'utime_atim' | 'utime_fst';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
-export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64';
+export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim';
 
 /**
  * A fast call with a skip64 parameter (clock_time_get's precision, which no
@@ -112,7 +127,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
-  'rlimit_out', 'stack_t_out',
+  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

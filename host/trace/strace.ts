@@ -430,6 +430,39 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number, q: (b: Uint8Arra
 
 
 const hexp = (v: number): string => (v ? `0x${(v >>> 0).toString(16)}` : 'NULL');
+/** lseek's whence values (Linux's; WASI's 0-2 are the same). */
+const SEEK_NAMES: Readonly<Record<number, string>> = { 0: 'SEEK_SET', 1: 'SEEK_CUR', 2: 'SEEK_END', 3: 'SEEK_DATA', 4: 'SEEK_HOLE' };
+/** WASI lookupflags as the *at call's flags: without SYMLINK_FOLLOW (1) the call is AT_SYMLINK_NOFOLLOW. */
+const atFlags = (lookup: number): string => (lookup & 1 ? '0' : 'AT_SYMLINK_NOFOLLOW');
+const S_IFMT_NAMES: Readonly<Record<number, string>> = { 0o140000: 'S_IFSOCK', 0o120000: 'S_IFLNK', 0o100000: 'S_IFREG', 0o060000: 'S_IFBLK', 0o040000: 'S_IFDIR', 0o020000: 'S_IFCHR', 0o010000: 'S_IFIFO' };
+/**
+ * A WASI filestat record as strace's abbreviated struct stat: st_mode from the Linux mode the host keeps at
+ * offset 20 (host/wasi/files.ts writeStat), then st_rdev (its major and minor at offsets 17, 18) for a device,
+ * st_size for anything else.
+ */
+function statText(mem: GuestMemory, ptr: number): string {
+  const mode = mem.u32(ptr + 20);
+  const fmt = mode & 0o170000;
+  const type = S_IFMT_NAMES[fmt];
+  const m = `st_mode=${type ? `${type}|` : ''}${octalMode(mode & 0o7777)}`;
+  if (fmt === 0o020000 || fmt === 0o060000) return `{${m}, st_rdev=makedev(0x${mem.u8At(ptr + 17).toString(16)}, 0x${mem.u8At(ptr + 18).toString(16)}), ...}`;
+  return `{${m}, st_size=${mem.u64(ptr + 32)}, ...}`;
+}
+/** WASI dirent records (24-byte header, d_namlen at 16, then the name) in the first `used` bytes of a buffer. */
+function direntCount(mem: GuestMemory, ptr: number, used: number): number {
+  let n = 0;
+  for (let o = 0; o + 24 <= used; n++) o += 24 + mem.u32(ptr + o + 16);
+  return n;
+}
+/** One of utimensat's times from WASI's: UTIME_OMIT without either flag, UTIME_NOW with the _NOW one. */
+function utimeText(ns: bigint, set: number, now: number): string {
+  if (now) return 'UTIME_NOW';
+  if (!set) return 'UTIME_OMIT';
+  const sec = ns / 1_000_000_000n;
+  const nsec = ns % 1_000_000_000n;
+  const iso = new Date(Number(sec) * 1000).toISOString().slice(0, 19);
+  return `{tv_sec=${sec}, tv_nsec=${nsec}} /* ${iso}${nsec ? `.${String(nsec).padStart(9, '0')}` : ''}+0000 */`;
+}
 const wasiToOpen = (f: number): number => FDFLAG_TO_O.reduce((a, [w, o]) => (f & w ? a | o : a), 0);
 const nsToTimespec = (ns: bigint): string => `{tv_sec=${ns / 1_000_000_000n}, tv_nsec=${ns % 1_000_000_000n}}`;
 /** A u64 ns value in guest memory as a timespec: in number arithmetic while it is below 2^53 (no BigInt per call). */
@@ -500,7 +533,7 @@ const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'mode', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
   'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
-  'itimer_which', 'timer_flags', 'sigpipe_disp',
+  'itimer_which', 'timer_flags', 'sigpipe_disp', 'whence', 'lookupflags', 'unlink_len', 'rmdir_len',
 ]);
 const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
@@ -977,13 +1010,30 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'wasi_dirfd': return rootPreopen(p, v) ? 'AT_FDCWD' : fdText(p, v);
         case 'wasi_path': {
           const b = mem.view(v, Math.min(next, 4096));
-          if (!rootPreopen(p, args[0] as number)) return q(b, 4096);
+          // The dirfd it is relative to: the nearest wasi_dirfd before it (renameat has two).
+          let d = i - 1;
+          while (d > 0 && def.params[d]!.kind !== 'wasi_dirfd') d--;
+          if (!rootPreopen(p, args[d] as number)) return q(b, 4096);
           // Relative to the preopened "/": the absolute path it names ("." is "/" itself).
           const abs = b.length === 1 && b[0] === 46 ? Buffer.from('/') : Buffer.concat([Buffer.from('/'), b]);
           return q(abs, 4096);
         }
         case 'wasi_oflags': return wasiOpenFlags(v, BigInt(args[i + 1] as bigint), args[i + 3] as number, args[1] as number);
         case 'cstr': return v ? q(Buffer.from(mem.cstring(v, 1024)), max) : 'NULL';
+        case 'whence': return SEEK_NAMES[v] ?? `0x${(v >>> 0).toString(16)} /* SEEK_??? */`;
+        case 'lookupflags': return undefined;
+        case 'unlink_len': return '0';
+        case 'rmdir_len': return 'AT_REMOVEDIR';
+        case 'stat_out': return ok && v ? statText(mem, v) : hexp(v);
+        case 'stat_out_at': return `${ok && v ? statText(mem, v) : hexp(v)}, ${atFlags(args[kindIndex(def, 'lookupflags')] as number)}`;
+        case 'dirents': return ok && v ? `${hexp(v)} /* ${direntCount(mem, v, n)} entries */` : hexp(v);
+        case 'utime_atim': {
+          const fst = args[kindIndex(def, 'utime_fst')] as number;
+          // futimens is utimensat(fd, NULL, times, 0): the fd call has no path of its own (no lookupflags).
+          const path = kindIndex(def, 'lookupflags') < 0 ? 'NULL, ' : '';
+          return `${path}[${utimeText(BigInt(args[i] as bigint), fst & 1, fst & 2)}, ${utimeText(BigInt(args[i + 1] as bigint), fst & 4, fst & 8)}]`;
+        }
+        case 'utime_fst': { const lk = kindIndex(def, 'lookupflags'); return lk < 0 ? '0' : atFlags(args[lk] as number); }
         // Within the buffer's length when one follows (fd_prestat_dir_name fills exactly that many bytes, no NUL).
         case 'cstr_out': {
           if (!ok || !v) return hexp(v);

@@ -513,11 +513,11 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.write(buf, b);
     return 0;
   }),
-  syscall(W, 'fd_filestat_get', { strace: 'fstat', classes: ['desc'], params: ['fd:fd', 'stat:out'] }, (p: Process, fd: number, out: number) => {
+  syscall(W, 'fd_filestat_get', { strace: 'fstat', classes: ['desc'], params: ['fd:fd', 'stat:stat_out'] }, (p: Process, fd: number, out: number) => {
     writeStat(p, out, p.fds.file(fd).stat());
     return 0;
   }),
-  syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:i32', 'newoffset:ret_u64'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
+  syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:whence', 'newoffset:ret_u64'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
     // WASI departs from Linux here (lseek on a directory is 0 there): a directory has no position, its cookies are fd_readdir's.
@@ -559,7 +559,7 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.setU32(out, f.pwrite(v, BigInt(off)));
     return 0;
   }),
-  syscall(W, 'fd_readdir', { strace: 'getdents64', classes: ['desc'], params: ['fd:fd', 'buf:ptr', 'buf_len:len', 'cookie:u64', 'bufused:ret'] }, fdReaddir),
+  syscall(W, 'fd_readdir', { strace: 'getdents64', classes: ['desc'], params: ['fd:fd', 'buf:dirents', 'buf_len:len', 'cookie:skip64', 'bufused:ret'] }, fdReaddir),
   syscall(W, 'fd_sync', { strace: 'fsync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
   syscall(W, 'fd_datasync', { strace: 'fdatasync', classes: ['desc'], params: ['fd:fd'] }, (p: Process, fd: number) => (p.fds.file(fd), 0)),
   syscall(W, 'fd_advise', { strace: 'fadvise64', classes: ['desc'], params: ['fd:fd', 'offset:u64', 'len:u64', 'advice:i32'] }, (p: Process, fd: number, _o: bigint, _l: bigint, advice: number) => {
@@ -585,7 +585,7 @@ export const fileSyscalls: SyscallDef[] = [
   syscall(W, 'fd_filestat_set_size', { strace: 'ftruncate', classes: ['desc'], params: ['fd:fd', 'size:u64'] }, (p: Process, fd: number, size: bigint) => {
     return setSize(p.fds.file(fd), BigInt.asIntN(64, BigInt(size)));
   }),
-  syscall(W, 'fd_filestat_set_times', { strace: 'utimensat', classes: ['desc'], params: ['fd:fd', 'atim:u64', 'mtim:u64', 'flags:flags'] }, (p: Process, fd: number, a: bigint, m: bigint, flags: number) => {
+  syscall(W, 'fd_filestat_set_times', { strace: 'utimensat', classes: ['desc'], params: ['fd:fd', 'atim:utime_atim', 'mtim:skip64', 'flags:utime_fst'] }, (p: Process, fd: number, a: bigint, m: bigint, flags: number) => {
     const f = p.fds.file(fd);
     const n = fileNode(f);
     if (n) setTimes(p, n, a, m, flags);
@@ -593,7 +593,7 @@ export const fileSyscalls: SyscallDef[] = [
     return 0;
   }),
   syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:wasi_dirfd', 'lookupflags:skip', 'path:wasi_path', 'path_len:strlen', 'oflags:wasi_oflags', 'rights:skip64', 'inheriting:skip64', 'fdflags:skip', 'fd:ret_fd'] }, pathOpen),
-  syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'stat:out'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
+  syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'stat:stat_out_at'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
     const d = dirOf(p, fd);
     const follow = (flags & LOOKUP_FOLLOW) !== 0;
     const r = d.resolve(pathArg(p, ptr, len), follow);
@@ -602,7 +602,7 @@ export const fileSyscalls: SyscallDef[] = [
     writeStat(p, out, r.node instanceof FdLinkNode && follow ? fdTarget(r.node, p).stat() : statNode(r.node));
     return 0;
   }),
-  syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:fd', 'flags:flags', 'path:str', 'path_len:strlen', 'atim:u64', 'mtim:u64', 'fstflags:flags'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {
+  syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'atim:utime_atim', 'mtim:skip64', 'fstflags:utime_fst'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {
     const d = dirOf(p, fd);
     const r = d.resolve(pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);
     if (!r.node) return E.ENOENT;
@@ -610,10 +610,10 @@ export const fileSyscalls: SyscallDef[] = [
     return 0;
   }),
   syscall(W, 'path_create_directory', { strace: 'mkdirat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, mkdirAt),
-  syscall(W, 'path_remove_directory', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, true)),
-  syscall(W, 'path_unlink_file', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, false)),
-  syscall(W, 'path_rename', { strace: 'renameat', classes: ['file'], params: ['olddirfd:fd', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, renameAt),
+  syscall(W, 'path_remove_directory', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'path:wasi_path', 'path_len:rmdir_len'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, true)),
+  syscall(W, 'path_unlink_file', { strace: 'unlinkat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'path:wasi_path', 'path_len:unlink_len'] }, (p: Process, fd: number, ptr: number, len: number) => unlinkAt(p, fd, ptr, len, false)),
+  syscall(W, 'path_rename', { strace: 'renameat', classes: ['file'], params: ['olddirfd:wasi_dirfd', 'old:wasi_path', 'old_len:strlen', 'newdirfd:wasi_dirfd', 'new:wasi_path', 'new_len:strlen'] }, renameAt),
   syscall(W, 'path_symlink', { strace: 'symlinkat', classes: ['file'], params: ['target:str', 'target_len:strlen', 'dirfd:fd', 'path:str', 'path_len:strlen'] }, symlinkAt),
-  syscall(W, 'path_readlink', { strace: 'readlinkat', classes: ['file'], params: ['dirfd:fd', 'path:str', 'path_len:strlen', 'buf:buf_out', 'buf_len:len', 'bufused:ret'] }, readlinkAt),
+  syscall(W, 'path_readlink', { strace: 'readlinkat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'path:wasi_path', 'path_len:strlen', 'buf:buf_out', 'buf_len:len', 'bufused:ret'] }, readlinkAt),
   syscall(W, 'path_link', { strace: 'linkat', classes: ['file'], params: ['olddirfd:fd', 'flags:flags', 'old:str', 'old_len:strlen', 'newdirfd:fd', 'new:str', 'new_len:strlen'] }, linkAt),
 ];
