@@ -1091,7 +1091,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'signo': return signalName(v);
         case 'sigmask_how': return ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'][v] ?? String(v);
         // The kernel's sigsetsize (8) follows the last sigset or sigaction, as strace prints it.
-        case 'sigset': return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
+        case 'sigset': {
+          // rt_sigtimedwait's set: strace decodes it only when its sigsetsize is the kernel's 8.
+          const size = def.params.findIndex((q) => q.name === 'sigsetsize');
+          if (v && size >= 0 && args[size] !== 8) return hexp(v);
+          return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
+        }
         case 'siginfo_out': return ok && v ? siginfoAt(mem, v) : hexp(v);
         case 'sigset_out': return `${ok && v ? sigsetText(mem.u64(v)) : hexp(v)}${i === def.params.length - 1 ? ', 8' : ''}`;
         // ppoll's mask: strace decodes it only when sigsetsize is the kernel's 8.

@@ -12,8 +12,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The system call itself, for what glibc's wrappers never pass: a sigsetsize other than 8, a set outside memory. */
+#ifdef __wasm__
+__attribute__((import_module("socklab"), import_name("rt_sigtimedwait"))) int raw_sigtimedwait(const sigset_t *, siginfo_t *, const struct timespec *, unsigned, int *);
+static int sys_sigtimedwait(const sigset_t *s, siginfo_t *i, const struct timespec *t, unsigned n) {
+  int sig = 0;
+  int e = raw_sigtimedwait(s, i, t, n, &sig);
+  if (e) { errno = e; return -1; }
+  return sig;
+}
+#else
+#include <sys/syscall.h>
+static int sys_sigtimedwait(const sigset_t *s, siginfo_t *i, const struct timespec *t, unsigned n) { return syscall(SYS_rt_sigtimedwait, s, i, t, n); }
+#endif
+
 static volatile sig_atomic_t alarms;
+static volatile sig_atomic_t usr1_handled;
 static void on_alrm(int sig) { alarms += sig == SIGALRM; }
+static void on_usr1(int sig) { usr1_handled += sig == SIGUSR1; }
 
 static void show(const char *what, int r) {
   printf("%s: %d%s%s\n", what, r, r < 0 ? " " : "", r < 0 ? strerror(errno) : "");
@@ -31,6 +47,11 @@ int main(void) {
   sigaddset(&chld, SIGCHLD);
   sigprocmask(SIG_BLOCK, &set, NULL);
   sigprocmask(SIG_BLOCK, &chld, NULL);
+  /* A handler for a signal of the set: sigwait takes the signal, the handler never runs. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_usr1;
+  sigaction(SIGUSR1, &sa, NULL);
 
   /* Pending already: taken at once, the lowest first, with its siginfo. */
   kill(getpid(), SIGTERM);
@@ -78,8 +99,6 @@ int main(void) {
   close(fds[1]);
 
   /* A handled signal not in the set interrupts the wait. */
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_alrm;
   sigaction(SIGALRM, &sa, NULL);
   struct itimerval it = {{0, 0}, {0, 200000}};
@@ -88,7 +107,7 @@ int main(void) {
   ts.tv_nsec = 0;
   r = sigtimedwait(&set, &si, &ts);
   show("sigtimedwait interrupted", r);
-  printf("alarms=%d\n", (int)alarms);
+  printf("alarms=%d usr1_handled=%d\n", (int)alarms, (int)usr1_handled);
 
   /* SIGKILL in the set is left out; an empty set with a zero timeout is EAGAIN. */
   sigset_t none;
@@ -97,5 +116,8 @@ int main(void) {
   ts.tv_sec = 0;
   r = sigtimedwait(&none, NULL, &ts);
   show("sigtimedwait sigkill", r);
+  show("sigsetsize 4", sys_sigtimedwait(&set, NULL, &ts, 4));
+  show("set outside memory", sys_sigtimedwait((const sigset_t *)0xfffffff0u, NULL, &ts, 8));
+  show("timeout outside memory", sys_sigtimedwait(&set, NULL, (const struct timespec *)0xfffffff0u, 8));
   return 0;
 }
