@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -496,6 +496,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // glibc's start-up asks for RLIMIT_STACK (prlimit64), which wasi-libc does not.
   { name: 'diff_procapi', perProcess: true, proc: true, ignore: /^prlimit64\(0, RLIMIT_STACK, NULL, / },
   // Decoding torture (tests/c/diff_dec_*.c): every argument strace decodes, with odd and bad values.
+  // sigwait, sigwaitinfo, sigtimedwait (`sigwait`: rt_sigtimedwait, kill, rt_sigprocmask traced too, pids as ranks).
+  { name: 'diff_sigwait', perProcess: true, sigwait: true },
   { name: 'diff_dec_sock' },
   { name: 'diff_dec_io', ioctl: true, select: true },
   // The file calls (`files`: FILE_CALLS traced, glibc's fstat as the newfstatat it makes, getdents64's sizes).
@@ -535,6 +537,16 @@ const fileCalls = (ls: string[]): string[] => ls
 /** The resource-limit, session and process-group calls, and sigaltstack (`proc` programs). */
 const PROC_CALLS = ['prlimit64', 'setsid', 'setpgid', 'getpgrp', 'getpgid', 'getsid', 'sigaltstack'];
 
+/** The synchronous-signal calls and what they need (`sigwait` programs). */
+const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
+
+/** The traced processes' pids in kill's argument and a siginfo's si_pid as their rank in pid order (`sigwait` programs). */
+export function rankSignalPids(raw: string, ls: string[]): string[] {
+  const pids = [...new Set([...raw.matchAll(/^(?:\[pid +(\d+)\] |(\d+) +)/gm)].map((m) => Number(m[1] ?? m[2])))].sort((a, b) => a - b);
+  const id = (v: string): string => (pids.includes(Number(v)) ? `P${pids.indexOf(Number(v))}` : v);
+  return ls.map((l) => l.replace(/^((?:#\d+ )?kill\()(\d+)/, (_m, head: string, v: string) => `${head}${id(v)}`).replace(/si_pid=(\d+)/g, (_m, v: string) => `si_pid=${id(v)}`));
+}
+
 /**
  * The traced processes' pids in the process-group calls (their pid arguments, the ids they return) as
  * `P` and their rank in pid order (fork order on both sides); other numbers (99999, an outside group) stay.
@@ -561,7 +573,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -588,6 +600,10 @@ describe('trace format against real strace', () => {
     if (prog.proc) {
       native = rankPids(nativeText, native);
       ours = rankPids(o.trace ?? '', ours);
+    }
+    if (prog.sigwait) {
+      native = rankSignalPids(nativeText, native);
+      ours = rankSignalPids(o.trace ?? '', ours);
     }
     // glibc's select() refuses a negative timeout itself (EINVAL, no system call) and carries tv_usec's whole seconds
     // into tv_sec before pselect6; socklab traces the select() the program made.

@@ -1,13 +1,13 @@
 // The signal calls (docs/abi.md): sigaction, sigprocmask, sigpending,
-// sigsuspend, pause, kill, alarm, setitimer/getitimer. Handlers are guest
+// sigsuspend, pause, sigtimedwait, kill, alarm, setitimer/getitimer. Handlers are guest
 // code run by Process's delivery (see Process.post and the SDK's
 // __socklab_sigtramp); the state lives in host/kernel/signals.ts.
 import { readTimespec } from './timespec.js';
 import { E } from '../abi/errno.js';
 import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
-import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit } from './signals.js';
+import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit, type SigInfo } from './signals.js';
+import { WaitQueue } from './wait.js';
 import type { Process } from './process.js';
-import type { WaitQueue } from './wait.js';
 
 const SIG_BLOCK = 0;
 const SIG_UNBLOCK = 1;
@@ -193,6 +193,62 @@ function restoreCallMask(p: Process): void {
   p.callSigMask = undefined;
 }
 
+/** sizeof(siginfo_t) in the SDK's <signal.h> (wasm32): what rt_sigtimedwait writes. */
+export const SDK_SIGINFO_SIZE = 116;
+
+/** The SDK's siginfo_t from a pending signal's: si_band and si_fd where Linux's union puts them on wasm32 (as __socklab_sigtramp fills it). */
+function writeSiginfo(p: Process, ptr: number, info: SigInfo): void {
+  p.mem.check(ptr, SDK_SIGINFO_SIZE);
+  p.mem.fill(ptr, SDK_SIGINFO_SIZE);
+  p.mem.setU32(ptr, info.signo);
+  p.mem.setI32(ptr + 8, info.code);
+  p.mem.setI32(ptr + 12, info.pid);
+  p.mem.setU32(ptr + 16, info.uid >>> 0);
+  p.mem.setI32(ptr + 20, info.status ?? 0);
+  p.mem.setI32(ptr + 28, info.band ?? info.pid);
+  p.mem.setI32(ptr + 36, info.fd ?? info.uid);
+}
+
+/**
+ * rt_sigtimedwait(set, info, timeout, sigsetsize, *sig) as Linux's
+ * do_sigtimedwait: the lowest pending signal of the set (SIGKILL and SIGSTOP
+ * left out) is taken with its siginfo, blocked or not; with none, the call
+ * sleeps until one comes (it wakes on the queue post() wakes for signalfd),
+ * the timeout passes (EAGAIN; a zero timeout never sleeps) or another
+ * signal's handler interrupts it (EINTR, never restarted). While it sleeps
+ * the set is blocked on top of the mask (Linux unblocks it and keeps the old
+ * mask as real_blocked: the same for a set that was blocked, which POSIX
+ * requires), so a signal of the set is taken here, never run by a handler.
+ */
+function rtSigtimedwait(p: Process, setPtr: number, info: number, ts: number, size: number, out: number): number {
+  if (size !== SIGSET_SIZE) return E.EINVAL;
+  p.mem.check(setPtr, SIGSET_SIZE);
+  const set = p.mem.u64(setPtr) & ~UNBLOCKABLE;
+  const ns = ts ? readTimespec(p, ts) : -1n;
+  p.mem.check(out, 4);
+  const s = p.signals;
+  let sig: number | undefined;
+  for (const n of s.pending.keys()) if ((set & sigbit(n)) !== 0n && (sig === undefined || n < sig)) sig = n;
+  if (sig !== undefined) {
+    const si = s.pending.get(sig)!;
+    s.pending.delete(sig);
+    restoreCallMask(p);
+    if (info) writeSiginfo(p, info, si);
+    p.mem.setI32(out, sig);
+    return 0;
+  }
+  if (ns === 0n || p.timedOut()) {
+    restoreCallMask(p);
+    return E.EAGAIN;
+  }
+  if (ns > 0n && ns <= BigInt(Number.MAX_SAFE_INTEGER)) p.deadline(Number(ns));
+  if (p.callSigMask === undefined) {
+    p.callSigMask = s.mask;
+    s.mask = (s.mask | set) & ~UNBLOCKABLE;
+  }
+  return p.block([(s.signalfdWait ??= new WaitQueue())], p.callDeadline);
+}
+
 /**
  * clock_nanosleep(clock, flags, req, rem) with Linux's struct timespec
  * (wasm32: i64 tv_sec, i32 tv_nsec, 16 bytes): the SDK's sleep, usleep,
@@ -240,6 +296,7 @@ export const sigSyscalls: readonly SyscallDef[] = [
     p.mem.check(m, 8);
     return suspend(p, p.mem.u64(m));
   }),
+  syscall('socklab', 'rt_sigtimedwait', { strace: 'rt_sigtimedwait', classes: ['signal'], params: ['set:sigset', 'info:siginfo_out', 'timeout:timespec', 'sigsetsize:u32', 'sig:ret_signo'], mayBlock: true }, rtSigtimedwait),
   syscall('socklab', 'pause', { strace: 'pause', classes: ['signal'], mayBlock: true }, (p: Process) => suspend(p, undefined)),
   syscall('socklab', 'kill', { strace: 'kill', classes: ['signal', 'process'], params: ['pid:i32', 'sig:signo'], mayBlock: true }, kill),
   syscall('socklab', 'alarm', { strace: 'alarm', classes: [], params: ['seconds:u32', 'prev:ret'] }, alarm),

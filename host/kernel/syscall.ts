@@ -64,6 +64,8 @@ export type ParamKind =
   | 'sigpipe_disp'
   /** Signals: a signal number, a sigaction read/written (the SDK's struct socklab_ksigaction), SIG_BLOCK..., a 64-bit sigset read/written, ITIMER_*, an itimer (ns) read/written. */
   | 'signo' | 'sigaction' | 'sigaction_out' | 'sigmask_how' | 'sigset' | 'sigset_out' | 'itimer_which' | 'itimerval' | 'itimerval_out'
+  /** rt_sigtimedwait: the SDK's siginfo_t it fills, an out-pointer to the signal taken (the result, printed "10 (SIGUSR1)"). */
+  | 'siginfo_out' | 'ret_signo'
   /** args_get/environ_get: the process's argument or environment strings written. */
   | 'argv_out' | 'environ_out'
   /** execve's argv (its strings, as strace shows them) and envp (an address and its count, as strace's N vars comment). */
@@ -127,7 +129,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
-  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents',
+  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

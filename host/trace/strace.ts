@@ -106,7 +106,7 @@ const indexOfMark = (src: Uint8Array, from: number): number => u8IndexOf.call(sr
 const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.reduce((n, k) => n + (k === 'timespec' ? 8 : k === 'none' ? 0 : 4), json ? 32 : 24);
 
 /** Out-pointers whose value is what strace prints as the result. */
-const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64', 'ret_mode']);
+const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo']);
 /** A mode as strace prints it (print_numeric_umode_t, "%#03o"): 0644, 022, 000. */
 export const octalMode = (v: number): string => (v ? `0${(v >>> 0).toString(8)}` : '0').padStart(3, '0');
 /** Linux's AT_FDCWD, which the *at calls' dirfd kind prints by name. */
@@ -530,12 +530,12 @@ function namedBytes(sh: CallShape, def: SyscallDef, name: string): { name: strin
 }
 /** Kinds whose text is a function of the argument's value alone (no guest memory, no fd table): printed from the value when the call returns. */
 const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
-  'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'mode', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
+  'skip', 'skip64', 'strlen', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'mode', 'ai_count', 'i32', 'len', 'u32', 'iovcnt', 'i64', 'u64', 'ptr', 'flags', 'wait_options', 'o_flags',
   'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
   'itimer_which', 'timer_flags', 'sigpipe_disp', 'whence', 'lookupflags', 'unlink_len', 'rmdir_len',
 ]);
-const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
 let lastDef: SyscallDef | undefined;
@@ -916,7 +916,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const before = entry?.before.get(i);
     try {
       switch (kind) {
-        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ai_count': return undefined;
+        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
         case 'mode': return octalMode(v);
         case 'open_flags': return openFlags(v);
@@ -1141,7 +1141,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'signo': return signalName(v);
         case 'sigmask_how': return ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'][v] ?? String(v);
         // The kernel's sigsetsize (8) follows the last sigset or sigaction, as strace prints it.
-        case 'sigset': return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
+        case 'sigset': {
+          // rt_sigtimedwait's set: strace decodes it only when its sigsetsize is the kernel's 8.
+          const size = def.params.findIndex((q) => q.name === 'sigsetsize');
+          if (v && size >= 0 && args[size] !== 8) return hexp(v);
+          return `${v ? sigsetText(mem.u64(v)) : 'NULL'}${i === def.params.length - 1 ? ', 8' : ''}`;
+        }
+        case 'siginfo_out': return ok && v ? siginfoAt(mem, v) : hexp(v);
         case 'sigset_out': return `${ok && v ? sigsetText(mem.u64(v)) : hexp(v)}${i === def.params.length - 1 ? ', 8' : ''}`;
         // ppoll's mask: strace decodes it only when sigsetsize is the kernel's 8.
         case 'sigset_sized': return v ? (next === 8 ? sigsetText(mem.u64(v)) : hexp(v)) : 'NULL';
@@ -1219,7 +1225,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         const ptr = args[ri] as number;
         const kind = def.params[ri]!.kind;
         n = kind === 'ret_u64' ? Number(mem.u64(ptr)) : mem.i32(ptr);
-        text = kind === 'ret_fd' ? fdText(p, n) : kind === 'ret_mode' ? octalMode(n) : String(n);
+        text = kind === 'ret_fd' ? fdText(p, n) : kind === 'ret_mode' ? octalMode(n) : kind === 'ret_signo' ? `${n} (${signalName(n)})` : String(n);
       }
       const ni = kindIndex(def, 'newfd');
       if (ni >= 0) {
@@ -1596,7 +1602,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
-      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ai_count':
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ai_count':
         return { step: NO_STEP, generic: false, gen: 'none' };
       case 'i32':
         return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false, gen: 'i32' };
@@ -2394,6 +2400,16 @@ const SI_CODES: Readonly<Record<number, string>> = { [SI_USER]: 'SI_USER', [SI_K
 const POLL_CODES: Readonly<Record<number, string>> = { 1: 'POLL_IN', 2: 'POLL_OUT', 3: 'POLL_MSG', 4: 'POLL_ERR', 5: 'POLL_PRI', 6: 'POLL_HUP' };
 const CLD_CODES: Readonly<Record<number, string>> = { [CLD_EXITED]: 'CLD_EXITED', [CLD_KILLED]: 'CLD_KILLED', [CLD_DUMPED]: 'CLD_DUMPED' };
 const codeName = (sig: string, info: SigInfo): string => (sig === 'SIGCHLD' && CLD_CODES[info.code]) || (info.band !== undefined && POLL_CODES[info.code]) || SI_CODES[info.code] || String(info.code);
+/** The SDK's siginfo_t that rt_sigtimedwait filled (sigcalls.ts writeSiginfo), as strace prints Linux's. */
+function siginfoAt(mem: { u32(p: number): number; i32(p: number): number }, v: number): string {
+  const signo = mem.u32(v);
+  const code = mem.i32(v + 8);
+  const sig = signalName(signo);
+  const info: SigInfo = { signo, code, pid: mem.i32(v + 12), uid: mem.u32(v + 16), status: mem.i32(v + 20) };
+  // Signal-driven I/O's siginfo (a POLL_* code from F_SETSIG): si_band and si_fd.
+  if (sig !== 'SIGCHLD' && code > 0 && code < SI_KERNEL && POLL_CODES[code]) Object.assign(info, { band: mem.i32(v + 28), fd: mem.i32(v + 36) });
+  return siginfoText(sig, info);
+}
 /** A delivered signal's siginfo as strace prints it (a signal from outside the run: SI_USER from pid 0). */
 function siginfoText(sig: string, info: SigInfo | undefined): string {
   if (!info) return `{si_signo=${sig}, si_code=SI_USER, si_pid=0, si_uid=0}`;

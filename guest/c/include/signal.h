@@ -124,3 +124,18 @@ int sigaltstack(const stack_t *__restrict, stack_t *__restrict);
 }
 #endif
 #endif
+
+/* Synchronous signals (guest/c/src/signal.c): rt_sigtimedwait as glibc calls it. */
+#ifndef _SOCKLAB_SIGNAL_WAIT
+#define _SOCKLAB_SIGNAL_WAIT
+#include <time.h>
+#ifdef __cplusplus
+extern "C" {
+#endif
+int sigtimedwait(const sigset_t *__restrict, siginfo_t *__restrict, const struct timespec *__restrict);
+int sigwaitinfo(const sigset_t *__restrict, siginfo_t *__restrict);
+int sigwait(const sigset_t *__restrict, int *__restrict);
+#ifdef __cplusplus
+}
+#endif
+#endif

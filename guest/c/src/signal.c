@@ -177,3 +177,25 @@ int sigismember(const sigset_t *s, int sig) {
   if (sig <= 0 || sig >= NSIG_) { errno = EINVAL; return -1; }
   return (int)((*s >> (sig - 1)) & 1);
 }
+
+/* sigtimedwait, sigwaitinfo and sigwait as glibc's: one rt_sigtimedwait
+ * (the host takes the signal, sigcalls.ts); sigwait passes a siginfo of its
+ * own as glibc's does, retries EINTR and returns the error number instead
+ * of setting errno. */
+SOCKLAB_IMPORT(rt_sigtimedwait) int __socklab_rt_sigtimedwait(const sigset_t *, siginfo_t *, const struct timespec *, unsigned, int *);
+int sigtimedwait(const sigset_t *__restrict set, siginfo_t *__restrict info, const struct timespec *__restrict ts) {
+  int sig = 0;
+  int err = __socklab_rt_sigtimedwait(set, info, ts, sizeof(sigset_t), &sig);
+  if (err) { errno = err; return -1; }
+  return sig;
+}
+int sigwaitinfo(const sigset_t *__restrict set, siginfo_t *__restrict info) { return sigtimedwait(set, info, NULL); }
+int sigwait(const sigset_t *__restrict set, int *__restrict sig) {
+  siginfo_t si;
+  int r;
+  do r = sigtimedwait(set, &si, NULL);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return errno;
+  *sig = r;
+  return 0;
+}
