@@ -21,6 +21,10 @@ abstract class Base {
   }
 }
 
+/** lseek's SEEK_DATA and SEEK_HOLE, Linux's values (wasi-libc passes whence on as it is). */
+const SEEK_DATA = 3;
+const SEEK_HOLE = 4;
+
 function total(iovs: Uint8Array[]): number {
   let n = 0;
   for (const v of iovs) n += v.length;
@@ -46,6 +50,15 @@ abstract class PositionedFile extends Base {
     return n;
   }
   seek(offset: bigint, whence: number): bigint {
+    if (whence === SEEK_DATA || whence === SEEK_HOLE) {
+      // Files here have no holes: data runs from any offset inside the file, the one hole is the implicit one at
+      // its end (Linux's generic_file_llseek_size for such a file); at or past the end both are ENXIO.
+      const at = Number(offset);
+      const size = this.size();
+      if (at < 0 || at >= size) throw new Errno(E.ENXIO);
+      this.pos = whence === SEEK_DATA ? at : size;
+      return BigInt(this.pos);
+    }
     const base = whence === 0 ? 0 : whence === 1 ? this.pos : whence === 2 ? this.size() : NaN;
     if (Number.isNaN(base)) throw new Errno(E.EINVAL);
     const p = base + Number(offset);

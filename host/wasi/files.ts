@@ -523,7 +523,8 @@ export const fileSyscalls: SyscallDef[] = [
     // WASI departs from Linux here (lseek on a directory is 0 there): a directory has no position, its cookies are fd_readdir's.
     if (f.filetype === FileType.Directory) return E.EBADF;
     if (!f.seek) return E.ESPIPE;
-    if (whence > 2) return E.EINVAL;
+    // SEEK_DATA and SEEK_HOLE only where a file knows its data (a regular file's PositionedFile.seek).
+    if (whence > 4 || (whence > 2 && f.filetype !== FileType.RegularFile)) return E.EINVAL;
     p.mem.setU64(out, f.seek(BigInt(offset), whence));
     return 0;
   }),
