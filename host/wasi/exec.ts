@@ -14,14 +14,15 @@ import { Slot } from '../kernel/slots.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { WaitQueue } from '../kernel/wait.js';
 import { DirHandle } from '../fs/handles.js';
+import { USER_FILE_LIMITS } from '../fs/userfile.js';
 import { dirOf, openAt, pathArg, vfsOf } from './files.js';
 
 /** Linux's MAX_ARG_STRLEN (32 pages): a longer argument or environment string is E2BIG. */
 const MAX_ARG_STRLEN = 32 * 4096;
 /** Linux's limit on argv and envp together (ARG_MAX: a quarter of the default 8 MiB stack): E2BIG past it. */
 const ARG_MAX = 2 * 1024 * 1024;
-/** Largest module file execve reads (a wasm module's code section cannot be larger than V8 accepts anyway). */
-const MAX_IMAGE = 1 << 30;
+/** Largest module file execve reads: what `socklab run` reads of a module file (a guest may write any file it likes). */
+const MAX_IMAGE = USER_FILE_LIMITS.module;
 /** Linux's BINPRM_BUF_SIZE: how much of a file the "#!" line is read from. */
 const BINPRM_BUF_SIZE = 256;
 /** Scripts as the interpreters of scripts: Linux's exec_binprm gives ELOOP past 5 levels. */
@@ -55,7 +56,7 @@ function strings(p: Process, ptr: number, used: { bytes: number }): string[] {
 }
 
 /** The file execve runs, read whole; or Linux's errno for it (ENOENT, EACCES, ...). */
-function readImage(dir: DirHandle, rel: string): Uint8Array | number {
+function readImage(p: Process, dir: DirHandle, rel: string): Uint8Array | number {
   let f;
   try {
     f = openAt(dir, rel, true, 0, true, false, 0);
@@ -70,7 +71,10 @@ function readImage(dir: DirHandle, rel: string): Uint8Array | number {
     // No execute bit at all: EACCES even for root, as Linux's may_open (socklab's builds are 0755, as a linker's).
     if (st.mode !== undefined && (st.mode & 0o111) === 0) return E.EACCES;
     const size = Number(st.size);
-    if (size > MAX_IMAGE) return E.ENOMEM;
+    if (size > MAX_IMAGE) {
+      p.note = `a module over ${MAX_IMAGE >> 20} MiB, more than socklab reads of one`;
+      return E.ENOMEM;
+    }
     let bytes = new Uint8Array(size);
     for (let got = 0; got < size; ) {
       const n = f.pread([bytes.subarray(got)], BigInt(got));
@@ -108,7 +112,7 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
     const path = p.mem.string(pathPtr, pathLen);
     // The SDK passes on a path it found no directory for (an empty one, none under "/"): Linux's ENOENT, traced.
     if (pathLen === 0 || dirfd < 0) return E.ENOENT;
-    const first = readImage(dirOf(p, dirfd), pathArg(p, relPtr, relLen));
+    const first = readImage(p, dirOf(p, dirfd), pathArg(p, relPtr, relLen));
     if (typeof first === 'number') return first;
     let bytes = first;
     // In Linux's order: the file (ENOENT, EACCES) above, then the strings (EFAULT, E2BIG), then its format (ENOEXEC).
@@ -132,7 +136,7 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
       argv = [line.interp, ...(line.arg !== undefined ? [line.arg] : []), script, ...argv.slice(1)];
       const root = new DirHandle(vfsOf(p).root, '/', vfsOf(p));
       // A relative interpreter is resolved against "/" (the host does not know the guest's working directory).
-      const next = readImage(root, line.interp.replace(/^\/+/, '') || '.');
+      const next = readImage(p, root, line.interp.replace(/^\/+/, '') || '.');
       if (typeof next === 'number') return next;
       // Linux opens the interpreter, then refuses a sixth level before looking at its format.
       if (depth + 1 > MAX_SCRIPT_DEPTH) return E.ELOOP;
