@@ -498,6 +498,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Decoding torture (tests/c/diff_dec_*.c): every argument strace decodes, with odd and bad values.
   // sigwait, sigwaitinfo, sigtimedwait (`sigwait`: rt_sigtimedwait, kill, rt_sigprocmask traced too, pids as ranks).
   { name: 'diff_sigwait', perProcess: true, sigwait: true },
+  // setjmp and longjmp (no system calls): the masks sigsetjmp saves and siglongjmp restores, the interrupted calls and signals.
+  { name: 'diff_setjmp', perProcess: true, sigwait: true },
   { name: 'diff_dec_sock' },
   { name: 'diff_dec_io', ioctl: true, select: true },
   // The file calls (`files`: FILE_CALLS traced, glibc's fstat as the newfstatat it makes, getdents64's sizes).

@@ -14,6 +14,7 @@ import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } f
 import { BROKEN_PIPE, SA_NODEFER, SA_RESETHAND, SI_USER, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel, SyscallObserver } from './kernel.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
+import { JMP_BUF_HOST_BYTES, JMP_MAGIC, JmpPoints, type JmpPoint } from './jmppoints.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 /** A fast call's handler: at most four parameters (importFor). */
@@ -29,6 +30,8 @@ const PAGE = 65536;
 const NOTHING = (): void => {};
 /** Thrown by dispatch once execve succeeded, to leave the old image's stack (caught in runSlice). */
 const EXEC_NOW = new Error('execve');
+/** Thrown by longjmp to leave the stack it runs on (caught in runSlice, which rewinds the saved one: jmp.ts). */
+const LONGJMP_NOW = new Error('longjmp');
 
 export type ProcessState = 'runnable' | 'blocked' | 'exited';
 
@@ -89,6 +92,8 @@ interface HandlerFrame {
   started: boolean;
   savedMask: bigint;
   saved: CallState;
+  /** Which delivery this frame is (a longjmp checks its setjmp's frame is still there). */
+  serial: number;
 }
 
 /**
@@ -248,7 +253,7 @@ export class Process implements Waiter {
       const m = (imports[def.module] ??= {});
       // A traced fast call with a recorder: one import of its own (tracedImportFor); else the shared ones.
       const rec = def.fast && obs?.fastRecorder !== undefined ? obs.fastRecorder(def) : undefined;
-      m[def.name] = rec !== undefined && !narrowsI64(def) ? tracedImportFor(slot, def, rec, false) : importFor(slot, def);
+      m[def.name] = def.userspace ? userImportFor(slot, def) : rec !== undefined && !narrowsI64(def) ? tracedImportFor(slot, def, rec, false) : importFor(slot, def);
       if (narrowsI64(def)) m[`${def.name}${NARROW_SUFFIX}`] = rec !== undefined ? tracedImportFor(slot, def, rec, true) : narrowImportFor(slot, def);
     }
     imports['socklab_rt'] = {
@@ -380,6 +385,12 @@ export class Process implements Waiter {
     if (this.refused) return this.finishKilled(this.refused);
     this.sliceCalls = 0;
     this.preemptRequested = false;
+    // A longjmp ends runStack: the stack it left is replaced and the slice goes on (a loop, not a recursion: a program may longjmp without end).
+    while (this.runStack()) this.resumeAtJmp();
+  }
+
+  /** Runs the current stack (the main one or a handler's) until the process exits, traps, or suspends; true after a longjmp. */
+  private runStack(): boolean {
     try {
       for (;;) {
         // Signals: a handler runs as a new top-level call on the unwound stack (its own Asyncify region);
@@ -390,7 +401,7 @@ export class Process implements Waiter {
         // blocking waitpid was woken for.
         const woken = this.currentCall !== undefined && this.interrupted === undefined && this.resumeValue === undefined;
         if (this.started && !this.partialSignal && !woken) this.deliverSignals();
-        if ((this.state as ProcessState) === 'exited') return;
+        if ((this.state as ProcessState) === 'exited') return false;
         const top = this.hframes[this.hframes.length - 1];
         if (top) {
           if (top.started) {
@@ -418,7 +429,7 @@ export class Process implements Waiter {
             this.deliverNow = false;
             continue;
           }
-          return;
+          return false;
         }
         if (!top) break;
         this.returnFromHandler();
@@ -427,6 +438,7 @@ export class Process implements Waiter {
     } catch (err) {
       this.resetAsyncify();
       if (err === EXEC_NOW) this.becomeImage();
+      else if (err === LONGJMP_NOW) return true;
       else if (err instanceof ProcExit) this.finish({ code: err.code, status: err.code & 0xff });
       else if (err instanceof Killed) this.finishKilled(err);
       else if (err instanceof WebAssembly.RuntimeError || err instanceof RangeError) {
@@ -435,12 +447,18 @@ export class Process implements Waiter {
         this.finish({ signal: sig, status: 128 + SIGNALS[sig], reason: `killed by ${sig}: wasm trap${where}: ${err.message}` });
       } else throw err;
     }
+    return false;
   }
 
   // ---- Signal delivery (the state: host/kernel/signals.ts; the calls: sigcalls.ts) ----
 
   /** Handler frames above the main stack, innermost last. */
   private hframes: HandlerFrame[] = [];
+  private frameSerial = 0;
+  /** What setjmp saved (jmp.ts); made at the first setjmp. */
+  private jmps: JmpPoints | undefined;
+  /** Where a longjmp goes, between its throw and runSlice's catch. */
+  private jmpTo: { point: JmpPoint; val: number } | undefined;
   /** Asyncify regions for handler frames, by depth (grown on first use). */
   private sigRegions: number[] = [];
   /** A completed call unwound so the pending signal's handler runs before it returns. */
@@ -635,7 +653,7 @@ export class Process implements Waiter {
         resumeValue: this.resumeValue, callStart: this.callStart, callDeadline: this.callDeadline, callBytes: this.callBytes,
         currentCall: this.currentCall, interrupted: this.interrupted, callSigMask: this.callSigMask, callSlots: this.callSlots,
       };
-      this.hframes.push({ sig, info, restorer: a.restorer, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved });
+      this.hframes.push({ sig, info, restorer: a.restorer, data: this.sigRegions[depth]!, started: false, savedMask: this.callSigMask ?? s.mask, saved, serial: ++this.frameSerial });
       this.resumeValue = undefined;
       this.callStart = -1;
       this.callDeadline = -1;
@@ -969,8 +987,86 @@ export class Process implements Waiter {
     // A fork inside a handler: the child is inside the same handler, the interrupted frames below it saved alike.
     this.sigRegions = [...parent.sigRegions];
     this.hframes = parent.hframes.map((f) => ({ ...f, info: { ...f.info }, saved: { ...f.saved } }));
+    this.frameSerial = parent.frameSerial;
+    this.jmps = parent.jmps?.copy();
     this.interrupted = parent.interrupted;
     this.accountMemory();
+  }
+
+  // ---- setjmp and longjmp (host/kernel/jmp.ts) ----
+
+  /** @internal the entry of an import that is no system call (SyscallDef.userspace): no trace, tick or injection. */
+  userCall(def: SyscallDef, a: number, b: number): number {
+    if (this.rewinding) {
+      this.exports.asyncify_stop_rewind();
+      this.rewinding = false;
+      const v = this.resumeValue ?? 0;
+      this.resumeValue = undefined;
+      return v;
+    }
+    if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    return (def.handler as unknown as Handler4)(this, a, b, 0, 0);
+  }
+
+  /** setjmp: the stack unwinds, what Asyncify saved is kept, and the same slice resumes it at once with 0. */
+  setjmpCall(env: number): number {
+    if (!this.mem.valid(env, JMP_BUF_HOST_BYTES)) throw new Killed('SIGSEGV', 'killed by SIGSEGV: setjmp with a jmp_buf outside its memory');
+    const depth = this.hframes.length;
+    const frame = depth ? this.hframes[depth - 1]!.serial : 0;
+    this.afterUnwind = () => {
+      const d = depth ? this.hframes[depth - 1]!.data : this.asyncData;
+      const data = this.mem.read(d + 8, this.mem.u32(d) - (d + 8)).slice();
+      const ex = this.exports as unknown as Record<string, unknown>;
+      const globals = Object.keys(ex).filter((n) => n.startsWith(GLOBAL_EXPORT_PREFIX)).map((n) => [n, (ex[n] as WebAssembly.Global).value] as const);
+      const old = this.mem.u32(env) === JMP_MAGIC ? this.mem.u32(env + 4) : 0;
+      const id = (this.jmps ??= new JmpPoints()).save({ env, depth, frame, data, globals }, old);
+      this.mem.setU32(env, JMP_MAGIC);
+      this.mem.setU32(env + 4, id);
+      this.resumeValue = 0;
+      this.deliverNow = true;
+    };
+    this.unwind();
+    return 0;
+  }
+
+  /** longjmp: checked here, then thrown past every frame of the stack it runs on (resumeAtJmp). */
+  longjmpCall(env: number, val: number): number {
+    const bad = (why: string): Killed => new Killed('SIGSEGV', `killed by SIGSEGV: longjmp ${why}`);
+    if (!this.mem.valid(env, JMP_BUF_HOST_BYTES)) throw bad('with a jmp_buf outside its memory');
+    const point = this.mem.u32(env) === JMP_MAGIC ? this.jmps?.get(this.mem.u32(env + 4)) : undefined;
+    if (point === undefined) throw bad('with a jmp_buf that setjmp did not fill (or one of more than 1024 since overwritten)');
+    const f = point.depth ? this.hframes[point.depth - 1] : undefined;
+    if (point.depth > this.hframes.length || (point.depth > 0 && f?.serial !== point.frame)) throw bad('into a signal handler that has returned');
+    this.jmpTo = { point, val: val === 0 ? 1 : val };
+    throw LONGJMP_NOW;
+  }
+
+  /**
+   * The stack longjmp left is gone: handler frames above its setjmp's are dropped as Linux drops them (no
+   * sigreturn: the mask stays as it is, which is why siglongjmp restores one), no call is in progress at that
+   * depth, and the saved stack is rewound with setjmp returning val.
+   */
+  private resumeAtJmp(): void {
+    const { point, val } = this.jmpTo!;
+    this.jmpTo = undefined;
+    this.hframes.length = point.depth;
+    this.resumeValue = val;
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.callBytes = 0;
+    this.callSlots = undefined;
+    this.currentCall = undefined;
+    this.blockedArgs = undefined;
+    this.interrupted = undefined;
+    this.callSigMask = undefined;
+    this.partialSignal = false;
+    this.deliverNow = false;
+    const d = point.depth ? this.hframes[point.depth - 1]!.data : this.asyncRegion();
+    this.mem.write(d + 8, point.data);
+    this.mem.setU32(d, d + 8 + point.data.length);
+    this.mem.setU32(d + 4, d + ASYNCIFY_PAGES * PAGE);
+    const ex = this.exports as unknown as Record<string, unknown>;
+    for (const [n, v] of point.globals) (ex[n] as WebAssembly.Global).value = v;
   }
 
   private unwind(): void {
@@ -1146,6 +1242,7 @@ export class Process implements Waiter {
     this.altstack = { sp: 0, size: 0, flags: 0 };
     this.execed = true;
     this.hframes = [];
+    this.jmps = undefined;
     this.sigRegions = [];
     this.asyncData = 0;
     this.started = false;
@@ -1238,6 +1335,11 @@ export function nonZeroPages(buf: ArrayBuffer): number {
 }
 
 /** An import per syscall, taking exactly its wasm parameters (V8 calls arity-matching imports through a faster wrapper). */
+/** The import of a call that is no system call (SyscallDef.userspace): straight to Process.userCall. */
+function userImportFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
+  return def.params.length === 1 ? (a: number) => slot.p.userCall(def, a, 0) : (a: number, b: number) => slot.p.userCall(def, a, b);
+}
+
 function importFor(slot: ImportSlot, def: SyscallDef): (...args: number[]) => number {
   const u = undefined as unknown as number;
   if (def.fast) {

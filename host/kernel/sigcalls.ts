@@ -5,7 +5,7 @@
 import { readTimespec } from './timespec.js';
 import { E } from '../abi/errno.js';
 import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
-import { SI_KERNEL, SI_USER, UNBLOCKABLE, sigbit, type SigInfo } from './signals.js';
+import { SI_KERNEL, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit, type SigInfo } from './signals.js';
 import { WaitQueue } from './wait.js';
 import type { Process } from './process.js';
 
@@ -78,6 +78,19 @@ function kill(p: Process, pid: number, sig: number): number {
   if (sig === 0) return 0;
   // Ascending pid: a deterministic order for group signals.
   for (const q of targets.sort((a, b) => a.pid - b.pid)) q.post(sig, { signo: sig, code: SI_USER, pid: p.pid, uid: 0 });
+  return 0;
+}
+
+/**
+ * tgkill(2), which glibc's raise() makes (getpid, then tgkill(pid, pid, sig)): a socklab process is one thread
+ * whose tid is its pid, so the thread is found only where tid and tgid are both that pid (ESRCH otherwise); the
+ * signal carries SI_TKILL, as a handler's si_code shows on Linux.
+ */
+function tgkill(p: Process, tgid: number, tid: number, sig: number): number {
+  if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= 65) return E.EINVAL;
+  const q = p.kernel.processes.find((x) => !x.reaped && x.host === p.host && x.pid === tid);
+  if (q === undefined || tgid !== tid) return E.ESRCH;
+  if (sig !== 0) q.post(sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
   return 0;
 }
 
@@ -299,6 +312,12 @@ export const sigSyscalls: readonly SyscallDef[] = [
   syscall('socklab', 'rt_sigtimedwait', { strace: 'rt_sigtimedwait', classes: ['signal'], params: ['set:sigset', 'info:siginfo_out', 'timeout:timespec', 'sigsetsize:u32', 'sig:ret_signo'], mayBlock: true }, rtSigtimedwait),
   syscall('socklab', 'pause', { strace: 'pause', classes: ['signal'], mayBlock: true }, (p: Process) => suspend(p, undefined)),
   syscall('socklab', 'kill', { strace: 'kill', classes: ['signal', 'process'], params: ['pid:i32', 'sig:signo'], mayBlock: true }, kill),
+  // One thread per process: its tid is its pid.
+  syscall('socklab', 'gettid', { strace: 'gettid', classes: [], params: ['tid:ret'] }, (p: Process, out: number) => {
+    p.mem.setI32(out, p.pid);
+    return 0;
+  }),
+  syscall('socklab', 'tgkill', { strace: 'tgkill', classes: ['signal', 'process'], params: ['tgid:i32', 'tid:i32', 'sig:signo'], mayBlock: true }, tgkill),
   syscall('socklab', 'alarm', { strace: 'alarm', classes: [], params: ['seconds:u32', 'prev:ret'] }, alarm),
   syscall('socklab', 'setitimer', { strace: 'setitimer', classes: [], params: ['which:itimer_which', 'new:itimerval', 'old:itimerval_out'] }, setitimer),
   syscall('socklab', 'getitimer', { strace: 'getitimer', classes: [], params: ['which:itimer_which', 'cur:itimerval_out'] }, getitimer),

@@ -156,6 +156,8 @@ export interface SyscallDef {
   readonly noReturn?: boolean;
   /** A C library call socklab implements on the host (getaddrinfo): no Linux syscall, fails with an EAI_* code. */
   readonly library?: boolean;
+  /** Not a system call at all (setjmp, longjmp: host/kernel/jmp.ts): no trace line, no clock tick, no fault injection. */
+  readonly userspace?: boolean;
   readonly handler: Handler;
   /** A signal's handler interrupted the call while it was blocked: fills what Linux writes then (nanosleep's rem), before the trace shows the call. */
   readonly onInterrupt?: (p: Process, args: readonly number[]) => void;
@@ -167,7 +169,7 @@ export type SyscallTable = readonly SyscallDef[];
 export function syscall(
   module: string,
   name: string,
-  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean; fast?: boolean },
+  spec: { strace?: string; classes?: SyscallClass[]; params?: string[]; mayBlock?: boolean; noReturn?: boolean; library?: boolean; fast?: boolean; userspace?: boolean },
   handler: Handler,
 ): SyscallDef {
   if (spec.fast && (spec.mayBlock || spec.noReturn || (spec.params?.length ?? 0) > 4)) throw new Error(`${name}: a fast call never blocks or exits and takes at most 4 parameters`);
@@ -186,6 +188,7 @@ export function syscall(
     ...(spec.noReturn ? { noReturn: true } : {}),
     ...(spec.library ? { library: true } : {}),
     ...(spec.fast ? { fast: true } : {}),
+    ...(spec.userspace ? { userspace: true } : {}),
     handler,
   };
 }

@@ -33,7 +33,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   symlink: ['symlinkat'], readlink: ['readlinkat'], link: ['linkat'],
   truncate: ['ftruncate'], dup: ['dup2'], dup3: ['dup2'],
   exit: ['exit_group'], _exit: ['exit_group'], _Exit: ['exit_group'],
-  raise: ['kill'], tgkill: ['kill'],
+  raise: ['tgkill', 'kill'], tgkill: ['tgkill'],
   signal: ['rt_sigaction'], sigaction: ['rt_sigaction'],
   time: ['clock_gettime'], gettimeofday: ['clock_gettime'], clock_getres: ['clock_getres'],
   getentropy: ['getrandom'], gethostname: ['uname'], sockatmark: ['ioctl'],

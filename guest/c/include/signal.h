@@ -63,6 +63,9 @@ int sigpending(sigset_t *);
 int sigsuspend(const sigset_t *);
 int kill(pid_t, int);
 int killpg(pid_t, int);
+#ifdef _GNU_SOURCE
+int tgkill(pid_t tgid, pid_t tid, int sig);
+#endif
 #ifndef SIG_BLOCK
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1

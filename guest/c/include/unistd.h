@@ -27,6 +27,10 @@ uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);
 int pause(void);
+#ifdef _GNU_SOURCE
+/* One thread per process: its id is the pid (glibc declares it under _GNU_SOURCE). */
+pid_t gettid(void);
+#endif
 /* execve and its family: the file must be a WebAssembly module in the guest's filesystem (docs/abi.md). */
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);

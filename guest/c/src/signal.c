@@ -35,6 +35,8 @@ SOCKLAB_IMPORT(rt_sigpending) int __socklab_rt_sigpending(sigset_t *);
 SOCKLAB_IMPORT(rt_sigsuspend) int __socklab_rt_sigsuspend(const sigset_t *);
 SOCKLAB_IMPORT(pause) int __socklab_pause(void);
 SOCKLAB_IMPORT(kill) int __socklab_kill(int, int);
+SOCKLAB_IMPORT(tgkill) int __socklab_tgkill(int, int, int);
+SOCKLAB_IMPORT(gettid) int __socklab_gettid(int *);
 SOCKLAB_IMPORT(alarm) int __socklab_alarm(unsigned, unsigned *);
 SOCKLAB_IMPORT(setitimer) int __socklab_setitimer(int, const struct kitimer *, struct kitimer *);
 SOCKLAB_IMPORT(getitimer) int __socklab_getitimer(int, struct kitimer *);
@@ -126,7 +128,17 @@ int killpg(pid_t pgrp, int sig) {
   if (pgrp < 0) { errno = EINVAL; return -1; }
   return kill(-pgrp, sig);
 }
-int raise(int sig) { return kill(getpid(), sig); }
+/* glibc's raise: getpid, then tgkill to the calling thread (si_code SI_TKILL). One thread: its tid is the pid. */
+int raise(int sig) {
+  pid_t pid = getpid();
+  return __socklab_ret(__socklab_tgkill(pid, pid, sig));
+}
+int tgkill(pid_t tgid, pid_t tid, int sig) { return __socklab_ret(__socklab_tgkill(tgid, tid, sig)); }
+pid_t gettid(void) {
+  int tid = 0;
+  __socklab_gettid(&tid);
+  return tid;
+}
 
 unsigned alarm(unsigned secs) {
   unsigned prev = 0;
