@@ -35,9 +35,13 @@ static void __socklab_stdout_buffering(void) {
  * malloc of an older wasi-libc (Debian's) takes all the memory there is at
  * its first call, from __heap_base up, as its initial heap: started before
  * main, it never takes those pages. The SDK links this object always
- * (-Wl,-u,__socklab_heap_first in guest/c/sdk.json). Freed at once, the
- * block goes back to the top chunk, so no address moves. */
-__attribute__((constructor)) void __socklab_heap_first(void) {
+ * (-Wl,-u,__socklab_heap_first in guest/c/sdk.json), and `used` keeps the
+ * constructor through wasm-ld's --gc-sections: -u alone loads the object but
+ * drops a constructor nothing else reaches, so a program calling nothing of
+ * this file (no fork, wait, getpid) ran without it, its heap overlapping
+ * those pages. Freed at once, the block goes back to the top chunk, so no
+ * address moves. */
+__attribute__((constructor, used)) void __socklab_heap_first(void) {
   /* volatile: clang drops a malloc whose block is only freed. */
   void *volatile p = malloc(1);
   free(p);
