@@ -34,7 +34,7 @@ async function logged(stream: boolean) {
       { module: guest('syslog_logd'), name: 'syslog_logd', args: stream ? ['5', 'stream'] : ['5'] },
       { module: guest('syslog_daemon'), name: 'syslog_daemon', startMs: 10 },
     ],
-    trace: { classes: ['%net', 'close'], time: 'none', library: false },
+    trace: { classes: ['%net', 'close', 'unlinkat'], time: 'none', library: false },
     timeoutMs: 60_000,
   });
   expect(o.status, o.stderr).toBe(0);
@@ -56,6 +56,9 @@ describe('syslog to a log daemon at /dev/log', () => {
   it('a SOCK_DGRAM logger receives exactly the records glibc sends', async () => {
     const o = await logged(false);
     const out = o.processes.find((p) => p.name === 'syslog_logd')!.stdout.trimEnd().split('\n');
+    // The logger removes its socket from /dev at the end, as syslogd does (none there at its start: ENOENT).
+    const unlinks = (o.trace ?? '').split('\n').filter((l) => l.startsWith('[pid 1] unlinkat(')).map((l) => l.slice(8).replace(/ <\d+\.\d+>$/, '').replace(/ +=/, ' ='));
+    expect(unlinks).toEqual(['unlinkat(AT_FDCWD, "/dev/log", 0) = -1 ENOENT (No such file or directory)', 'unlinkat(AT_FDCWD, "/dev/log", 0) = 0']);
     const want = RECORDS(false);
     expect(out).toHaveLength(want.length);
     out.forEach((l, i) => expect(l).toMatch(want[i]!));
@@ -93,6 +96,20 @@ describe('syslog to a log daemon at /dev/log', () => {
 });
 
 describe('syslog with no log daemon against glibc', () => {
+  it("LOG_CONS: after the failed connect, glibc's open of /dev/console (none in socklab's /dev: ENOENT, nothing written)", async () => {
+    const o = await run({ processes: [{ module: guest('syslog_cons'), name: 'syslog_cons' }], trace: { classes: ['%net', 'close', 'openat'], time: 'none', library: false }, timeoutMs: 60_000 });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe('done\n');
+    const calls = (o.trace ?? '').split('\n').filter((l) => /^\[pid 1\] (?:socket|connect|close|openat)\(/.test(l)).map(daemonCall);
+    // As gcc's build does in a mount namespace whose /dev is an empty tmpfs (strace -f).
+    expect(calls).toEqual([
+      'socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = FD',
+      'connect(FD, {sa_family=AF_UNIX, sun_path="/dev/log"}, 110) = -1 ENOENT (No such file or directory)',
+      'close(FD) = 0',
+      'openat(AT_FDCWD, "/dev/console", O_WRONLY|O_NOCTTY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+    ]);
+  });
+
   it("diff_syslog prints on stdout and stderr what the gcc build prints (LOG_PERROR's copies)", async () => {
     needs('gcc');
     const exe = join(bin, 'diff_syslog');
