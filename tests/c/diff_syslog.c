@@ -9,6 +9,7 @@
 #include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 
 static void logv(int pri, const char *fmt, ...) {
@@ -52,6 +53,12 @@ int main(void) {
   /* Bits outside priority and facility: glibc logs that first (LOG_ERR|LOG_CONS|LOG_PERROR|LOG_PID as a priority). */
   syslog(0x12345, "bad pri");
   syslog(LOG_MAKEPRI(LOG_KERN, LOG_INFO), "kern facility means the default");
+  closelog();
+  /* An ident longer than glibc's 1024-byte stack buffer: the whole message is made on the heap. */
+  static char ident[1100];
+  memset(ident, 'i', sizeof ident - 1);
+  openlog(ident, LOG_PERROR, LOG_LOCAL1);
+  syslog(LOG_INFO, "after a long ident %d", 7);
   closelog();
   printf("done\n");
   return 0;

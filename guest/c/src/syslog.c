@@ -130,22 +130,36 @@ void vsyslog(int pri, const char *fmt, va_list ap) {
 
   const char *tag = LogTag == NULL ? progname() : LogTag;
   int msgoff = 0;
-  int l = has_ts ? snprintf(bufs, sizeof bufs, "<%d>%s%n%s%s%.0d%s: ", pri, timestamp, &msgoff, tag, pid ? "[" : "", pid, pid ? "]" : "")
-                 : snprintf(bufs, sizeof bufs, "<%d>: %n", pri, &msgoff);
+#define HEADER(dst, n)                                                                                    \
+  (has_ts ? snprintf(dst, n, "<%d>%s%n%s%s%.0d%s: ", pri, timestamp, &msgoff, tag, pid ? "[" : "", pid, \
+                     pid ? "]" : "")                                                                     \
+          : snprintf(dst, n, "<%d>: %n", pri, &msgoff))
+  int l = HEADER(bufs, sizeof bufs);
+  if (l < 0) l = 0;
+  size_t room = (size_t)l < sizeof bufs ? sizeof bufs - (size_t)l : 0;
   va_list apc;
   va_copy(apc, ap);
   errno = saved_errno; /* for %m */
-  int vl = vsnprintf(bufs + l, sizeof bufs - l, fmt, apc);
+  int vl = vsnprintf(room ? bufs + l : NULL, room, fmt, apc);
   va_end(apc);
-  bufsize = (size_t)l + (size_t)(vl < 0 ? 0 : vl);
-  if (vl >= (int)(sizeof bufs - l)) {
-    /* Longer than the stack buffer: the whole message on the heap, as glibc's open_memstream fallback. */
+  if (vl < 0) vl = 0;
+  bufsize = (size_t)l + (size_t)vl;
+  char failbuf[3 * sizeof(pid_t) + sizeof "out of memory []"];
+  if (bufsize >= sizeof bufs) {
+    /* Longer than the stack buffer (a long ident or text): the whole message on the heap. */
     buf = malloc(bufsize + 1);
-    if (buf == NULL) return;
-    memcpy(buf, bufs, (size_t)l);
-    errno = saved_errno;
-    vsnprintf(buf + l, bufsize + 1 - l, fmt, ap);
+    if (buf != NULL) {
+      HEADER(buf, (size_t)l + 1);
+      errno = saved_errno;
+      vsnprintf(buf + l, (size_t)vl + 1, fmt, ap);
+    } else {
+      /* As glibc: what it can say without memory. */
+      bufsize = (size_t)snprintf(failbuf, sizeof failbuf, "out of memory[%d]", (int)getpid());
+      buf = failbuf;
+      msgoff = 0;
+    }
   }
+#undef HEADER
 
   if (LogStat & LOG_PERROR) dprintf(STDERR_FILENO, "%s%s", buf + msgoff, buf[bufsize - 1] == '\n' ? "" : "\n");
 
@@ -168,7 +182,7 @@ void vsyslog(int pri, const char *fmt, va_list ap) {
       }
     }
   }
-  if (buf != bufs) free(buf);
+  if (buf != bufs && buf != failbuf) free(buf);
 }
 
 void syslog(int pri, const char *fmt, ...) {
