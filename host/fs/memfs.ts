@@ -430,7 +430,8 @@ export class Vfs {
     if (r.node) throw new Errno(E.EADDRINUSE);
     const parent = r.parent;
     if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
-    if (parent.special) throw new Errno(E.EACCES);
+    // /dev is a writable tmpfs on Linux (root binds /dev/log there); /dev/fd is the process's fd links.
+    if (parent.special === 'fd') throw new Errno(E.EACCES);
     parent.entries.set(r.name, new SockNode(obj, this.times()));
   }
   /**

@@ -15,6 +15,10 @@
 /* A bit wasi-libc's open() ignores (neither fd flags, oflags, nor access). */
 #undef O_CLOEXEC
 #define O_CLOEXEC 0x20000000
+/* wasi-libc's O_NOCTTY is 0; the SDK's open() passes this bit on as Linux's
+ * O_NOCTTY, so the trace shows it as strace does (syslog's LOG_CONS open). */
+#undef O_NOCTTY
+#define O_NOCTTY 0x00800000
 /* Signal-driven I/O (docs/abi.md): O_ASYNC is another bit open() ignores;
  * socklab's fcntl() translates it to Linux's 0x2000 (strace's FASYNC). */
 #ifndef O_ASYNC

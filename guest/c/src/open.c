@@ -30,6 +30,7 @@ int __wasilibc_find_abspath(const char *, const char **, const char **);
 #define L_O_RDWR 02
 #define L_O_CREAT 0100
 #define L_O_EXCL 0200
+#define L_O_NOCTTY 0400
 #define L_O_TRUNC 01000
 #define L_O_APPEND 02000
 #define L_O_NONBLOCK 04000
@@ -54,6 +55,7 @@ static int linux_flags(int oflag) {
   }
   if (oflag & O_CREAT) f |= L_O_CREAT;
   if (oflag & O_EXCL) f |= L_O_EXCL;
+  if (oflag & O_NOCTTY) f |= L_O_NOCTTY;
   if (oflag & O_TRUNC) f |= L_O_TRUNC;
   if (oflag & O_APPEND) f |= L_O_APPEND;
   if (oflag & O_NONBLOCK) f |= L_O_NONBLOCK;
