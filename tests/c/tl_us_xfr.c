@@ -6,6 +6,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/time.h>
+#include <time.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
