@@ -357,7 +357,7 @@ int main(void) {
   char *cl3[] = {"id_echo_cl", "no.such.host.invalid", "x", NULL};
   int st[3], status;
   setvbuf(stdout, NULL, _IOLBF, 0);
-  svMessages = 2;
+  svMessages = 3;
   pid_t pid = startServer(id_echo_sv, 1, sv);
   if (waitpid(pid, &status, 0) == -1) errExit("waitpid"); /* becomeDaemon's first parent leaves at once */
   reportStatus("id_echo_sv", status);
