@@ -507,6 +507,11 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Device files by path (tests/c/diff_devnodes.c): poll, select, epoll_ctl's EPERM for null/zero/full/urandom, close.
   // isatty() is wasi-libc's fd_fdstat_get (traced as fcntl F_GETFL), glibc's ioctl TCGETS: library internals, left out.
   { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
+  // TLPI (tests/c/tl_*.c: tests/tlpi.test.ts compares their output). Not tl_ud_ucase (its client's socket names carry
+  // the pid) nor tl_scm (scm_cred_send leaves msg_flags uninitialised, as the book does).
+  { name: 'tl_us_xfr', perProcess: true },
+  { name: 'tl_i6d_ucase', perProcess: true },
+  { name: 'tl_socknames', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
