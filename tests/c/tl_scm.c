@@ -485,6 +485,8 @@ int main(void) {
   char *rsd[] = {"scm_rights_send", "-d", file, NULL};
   char *cs[] = {"scm_cred_send", NULL};
   char *csd[] = {"scm_cred_send", "-d", "42", NULL};
+  char *csn[] = {"scm_cred_send", "-n", NULL};             /* no SCM_CREDENTIALS: the kernel adds them (SO_PASSCRED) */
+  char *csdn[] = {"scm_cred_send", "-d", "-n", "7", NULL};
   setvbuf(stdout, NULL, _IOLBF, 0);
   dup2(STDOUT_FILENO, STDERR_FILENO); /* one stream, so the reports keep their order */
   tmp_path(file, sizeof file, "scm_rights_file");
@@ -498,6 +500,8 @@ int main(void) {
   tmp_path(SOCK_PATH, sizeof SOCK_PATH, "scm_cred");
   pair("scm_cred, stream", scm_cred_recv, 1, cs, scm_cred_send);
   pair("scm_cred, datagram", scm_cred_recv, 3, csd, scm_cred_send);
+  pair("scm_cred -n, stream", scm_cred_recv, 2, csn, scm_cred_send);
+  pair("scm_cred -n, datagram", scm_cred_recv, 4, csdn, scm_cred_send);
   remove(file);
   return 0;
 }
