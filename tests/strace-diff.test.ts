@@ -511,6 +511,11 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
   // syslog(3) with no /dev/log (tests/c/diff_syslog.c): glibc's lazy socket, failed connect and close, call for call.
   { name: 'diff_syslog' },
+  // TLPI (tests/c/tl_*.c: tests/tlpi.test.ts compares their output). Not tl_ud_ucase (its client's socket names carry
+  // the pid) nor tl_scm (scm_cred_send leaves msg_flags uninitialised, as the book does).
+  { name: 'tl_us_xfr', perProcess: true },
+  { name: 'tl_i6d_ucase', perProcess: true },
+  { name: 'tl_socknames', perProcess: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
