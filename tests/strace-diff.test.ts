@@ -507,6 +507,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Device files by path (tests/c/diff_devnodes.c): poll, select, epoll_ctl's EPERM for null/zero/full/urandom, close.
   // isatty() is wasi-libc's fd_fdstat_get (traced as fcntl F_GETFL), glibc's ioctl TCGETS: library internals, left out.
   { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
+  // <termios.h> on /dev/null, a pipe, a socket and a bad fd (tests/c/diff_termios.c): glibc's ioctls, ENOTTY/EBADF.
+  { name: 'diff_termios', ioctl: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
