@@ -115,8 +115,8 @@ int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *fa, const c
   fa->__used++;
   return 0;
 }
+/* glibc checks no fd here: the child's fchdir fails. */
 int posix_spawn_file_actions_addfchdir_np(posix_spawn_file_actions_t *fa, int fd) {
-  if (!valid_fd(fd)) return EBADF;
   struct __spawn_action *a = new_action(fa);
   if (!a) return ENOMEM;
   a->tag = DO_FCHDIR;
@@ -153,6 +153,8 @@ static int run_action(const struct __spawn_action *a, int *errfd) {
       return dup2(a->fd, a->newfd) == a->newfd ? 0 : -1;
     case DO_OPEN: {
       if (keep_clear(errfd, a->fd) < 0) return -1;
+      /* glibc closes the target first (its error ignored), so the open usually lands on it. */
+      close(a->fd);
       int fd = open(a->path, a->oflag, a->mode);
       if (fd < 0) return -1;
       if (fd != a->fd) {
