@@ -43,6 +43,8 @@ describe('posix_spawn', () => {
     expect(o.stdout).toContain('spawn with a failing open: No such file or directory\nspawn with a failing open: no child left: yes\n');
     expect(o.stdout).toContain('spawn with a dup2 of a closed fd: Bad file descriptor\n');
     expect(o.stdout).toContain('setflags 0x100: Invalid argument\n');
+    expect(o.stdout).toContain('spawn with fchdir to a file: Not a directory\n');
+    expect(o.stdout).toContain('spawn with fchdir to a closed fd: Bad file descriptor\n');
     expect(o.stdout).toContain('addclose -1: Bad file descriptor\nadddup2 1 -> -1: Bad file descriptor\naddopen -2: Bad file descriptor\n');
   });
 

@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -164,11 +165,13 @@ static int run_action(const struct __spawn_action *a, int *errfd) {
       return 0;
     }
     case DO_CHDIR: return chdir(a->path);
-    case DO_FCHDIR:
-      /* WASI keeps no directory fd's path, so no fchdir: a valid directory fd is ENOSYS (see docs/abi.md). */
-      if (fcntl(a->fd, F_GETFD) < 0) return -1;
-      errno = ENOSYS;
+    case DO_FCHDIR: {
+      /* fchdir's checks (EBADF, ENOTDIR); WASI keeps no directory fd's path, so a directory is ENOSYS (docs/abi.md). */
+      struct stat st;
+      if (fstat(a->fd, &st) < 0) return -1;
+      errno = S_ISDIR(st.st_mode) ? ENOSYS : ENOTDIR;
       return -1;
+    }
   }
   errno = EINVAL;
   return -1;
