@@ -59,12 +59,32 @@ export class BuildError extends Error {
 }
 
 /**
- * A line for a build that failed on something WASI preview 1 lacks, where the compiler's own message does not say
- * so: threads (wasm32-wasip1 has none; Debian's wasi-libc has no <pthread.h>, a newer one's pthread_create fails).
+ * Headers of what cannot work on wasm32-wasip1 under socklab, each with what to do instead: the line a build
+ * that failed for want of one prints after clang's "file not found". Threads: wasm32-wasip1 has none (Debian's
+ * wasi-libc has no <pthread.h>, a newer one's pthread_create fails).
  */
-export function buildHint(diagnostics: string): string | undefined {
-  if (/'(?:pthread|threads)\.h' file not found/.test(diagnostics)) {
-    return 'socklab build: wasm32-wasip1 has no threads; serve several clients with fork(), or with poll(), select() or epoll in one process';
+const UNSUPPORTED_HEADERS: readonly { headers: readonly string[]; hint: string }[] = [
+  { headers: ['pthread.h', 'threads.h'], hint: 'wasm32-wasip1 has no threads; serve several clients with fork(), or with poll(), select() or epoll in one process' },
+  { headers: ['sys/ipc.h', 'sys/msg.h', 'sys/sem.h', 'sys/shm.h'], hint: 'System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes' },
+  { headers: ['ucontext.h'], hint: 'WebAssembly cannot save or switch execution contexts (getcontext, makecontext, swapcontext); write the coroutine as a state machine driven by poll() or epoll, or use fork()' },
+  { headers: ['setjmp.h'], hint: 'wasm32-wasip1 has no setjmp/longjmp; return an error code up the call chain instead' },
+  { headers: ['execinfo.h'], hint: 'WebAssembly cannot walk its own stack (backtrace); print what you need, or run with --trace to see the calls' },
+  { headers: ['dlfcn.h'], hint: 'a WebAssembly module is linked statically: no dlopen; build every part into the one module' },
+  { headers: ['pty.h', 'utmp.h'], hint: 'socklab has no terminals (no pseudo-terminals either); talk to a child over a pipe or socketpair' },
+  { headers: ['sys/ptrace.h'], hint: 'a guest cannot trace another process; run it with socklab run --trace' },
+];
+
+/**
+ * A line for a build that failed on something WASI preview 1 lacks, where the compiler's own message does not say
+ * so: the first header clang did not find that UNSUPPORTED_HEADERS names. A header the SDK has (`includeDir`, by
+ * default guest/c's) is never diagnosed, whatever the table says: the SDK may have gained it since.
+ */
+export function buildHint(diagnostics: string, includeDir: string | undefined = sdkRecipe()?.includeDir): string | undefined {
+  for (const m of diagnostics.matchAll(/'([^'\n]+)' file not found/g)) {
+    const header = m[1]!;
+    const entry = UNSUPPORTED_HEADERS.find((e) => e.headers.includes(header));
+    if (!entry || (includeDir && existsSync(join(includeDir, header)))) continue;
+    return `socklab build: ${entry.hint}`;
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { resourceText, rlimitText, stackText } from './proctext.js';
+import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
@@ -971,6 +972,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_req': {
           const r = v >>> 0;
           if (Object.values(IOCTL).includes(r as never)) return nameOf(IOCTL, r);
+          const tty = ttyIoctlName(r);
+          if (tty) return tty;
           // linux/sockios.h's first driver-private request (the other 15 strace prints by their fields).
           if (r === 0x89f0) return 'SIOCDEVPRIVATE';
           const hex = (x: number): string => (x ? `0x${x.toString(16)}` : '0');
@@ -979,6 +982,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'ioctl_arg': {
           const req = (args[kindIndex(def, 'ioctl_req')] as number) >>> 0;
           if (IF_REQS.has(req) && v) return ifreqArg(mem, req, v, ok, before);
+          const tty = ttyIoctlArg(mem, req, v);
+          if (tty !== undefined) return tty;
           const into = req === IOCTL.FIONREAD || req === IOCTL.TIOCOUTQ || req === IOCTL.SIOCATMARK || req === IOCTL.FIOGETOWN || req === IOCTL.SIOCGPGRP;
           const known = req === IOCTL.FIONBIO || req === IOCTL.FIOASYNC || req === IOCTL.FIOSETOWN || req === IOCTL.SIOCSPGRP || (into && ok);
           return known && v ? `[${mem.i32(v)}]` : hexp(v);

@@ -1,0 +1,63 @@
+// The line `socklab build` adds when clang did not find a header of something socklab cannot run
+// (host/toolchain/clang.ts buildHint): what to do instead, never for a header the SDK has.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildHint, findToolchain } from '../dist/host/toolchain/clang.js';
+import { ROOT, tempDir } from './helpers.js';
+
+const notFound = (h: string): string => `prog.c:1:10: fatal error: '${h}' file not found\n#include <${h}>\n         ^~~~\n1 error generated.\n`;
+let native = true;
+try {
+  findToolchain('native');
+} catch {
+  native = false;
+}
+
+describe('build diagnoses', () => {
+  it('names what to use instead of each header that cannot work', () => {
+    const empty = tempDir('socklab-diag-inc-');
+    for (const h of ['sys/ipc.h', 'sys/msg.h', 'sys/sem.h', 'sys/shm.h']) expect(buildHint(notFound(h), empty)).toBe('socklab build: System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes');
+    expect(buildHint(notFound('ucontext.h'), empty)).toMatch(/^socklab build: WebAssembly cannot save or switch execution contexts .*state machine/);
+    expect(buildHint(notFound('execinfo.h'), empty)).toMatch(/^socklab build: WebAssembly cannot walk its own stack \(backtrace\)/);
+    expect(buildHint(notFound('setjmp.h'), empty)).toMatch(/^socklab build: wasm32-wasip1 has no setjmp\/longjmp/);
+    expect(buildHint(notFound('pthread.h'), empty)).toMatch(/^socklab build: wasm32-wasip1 has no threads/);
+    // Any other missing header, or another error: clang's message alone.
+    expect(buildHint(notFound('argp.h'), empty)).toBeUndefined();
+    expect(buildHint("prog.c:3:1: error: unknown type name 'foo'\n", empty)).toBeUndefined();
+    // The first header the table knows, after one it does not.
+    expect(buildHint(notFound('argp.h') + notFound('sys/msg.h'), empty)).toMatch(/System V IPC/);
+  });
+
+  it('never diagnoses a header the SDK has', () => {
+    const inc = tempDir('socklab-diag-inc-');
+    mkdirSync(join(inc, 'sys'));
+    writeFileSync(join(inc, 'setjmp.h'), '');
+    writeFileSync(join(inc, 'sys', 'shm.h'), '');
+    expect(buildHint(notFound('setjmp.h'), inc)).toBeUndefined();
+    expect(buildHint(notFound('sys/shm.h'), inc)).toBeUndefined();
+    expect(buildHint(notFound('sys/sem.h'), inc)).toMatch(/System V IPC/);
+    // The real SDK: <spawn.h> and <termios.h> are its own, so they are never "file not found"; none of the table's is there.
+    for (const h of ['ucontext.h', 'execinfo.h', 'sys/ipc.h']) expect(buildHint(notFound(h))).toBeDefined();
+  });
+
+  it.skipIf(!native)('socklab build prints the line after clang\'s message, and exits 1', () => {
+    const tmp = tempDir('socklab-diag-');
+    const src = join(tmp, 'ipc.c');
+    writeFileSync(src, '#include <sys/msg.h>\nint main(void) { return msgget(1, 0); }\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'build', '--toolchain', 'native', src, '-o', join(tmp, 'ipc.wasm')], { encoding: 'utf8' });
+    expect(r.stderr).toContain("'sys/msg.h' file not found");
+    expect(r.stderr).toContain('socklab build: System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes\n');
+    expect(r.status).toBe(1);
+  });
+
+  it('builds programs using <spawn.h> and <termios.h>', () => {
+    const tmp = tempDir('socklab-diag-');
+    const src = join(tmp, 'ok.c');
+    writeFileSync(src, '#include <spawn.h>\n#include <termios.h>\nint main(void) { struct termios t; cfmakeraw(&t); posix_spawnattr_t a; return posix_spawnattr_init(&a); }\n');
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'build', src, '-o', join(tmp, 'ok.wasm')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
