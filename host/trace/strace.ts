@@ -557,7 +557,7 @@ function shapeOf(def: SyscallDef): CallShape {
   sh = {
     index,
     split: firstOut < 0 ? def.params.length : firstOut,
-    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg' || x.kind === 'mmsg_timeout'),
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'loff_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg' || x.kind === 'mmsg_timeout'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
@@ -1060,6 +1060,13 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const out = lenPtr ? mem.u32(lenPtr) : 0;
           const inLen = entry?.before.get(i + 1) ?? out;
           return sockaddrText(mem, v, Math.min(out, inLen));
+        }
+        case 'loff_inout': {
+          if (!v) return 'NULL';
+          const u = (x: bigint): string => String(BigInt.asUintN(64, x));
+          const was = before !== undefined ? BigInt(before) : undefined;
+          if (was === undefined) return hexp(v);
+          return ok && n !== 0 ? `[${u(was)}] => [${u(mem.i64(v))}]` : `[${u(was)}]`;
         }
         case 'socklen_inout': {
           if (!v) return 'NULL';
@@ -2158,6 +2165,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const v = args[i] as number;
           try {
             if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
+            if (x.kind === 'loff_inout' && v) before.set(i, Number(p.mem.i64(v)));
             if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
             // SIOCGIFCONF's ifc_len in and out: {ifc_len=3200 => 64, ...}.
             if (x.kind === 'ioctl_arg' && v && (args[i - 1] as number) >>> 0 === IOCTL.SIOCGIFCONF) before.set(i, p.mem.i32(v));
