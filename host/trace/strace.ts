@@ -1343,7 +1343,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
-  const pending = new Map<number, { text: string; shown: boolean; name: string; decoded?: boolean }>();
+  const pending = new Map<number, { text: string; shown: boolean; name: string; decoded?: boolean; loff?: boolean }>();
   /** Per pid: the call a restart block resumes (onRestart), printed as strace prints restart_syscall. */
   const restarting: (string | undefined)[] = [];
   /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
@@ -2195,6 +2195,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         return;
       }
       const text = join(e === PURE_ENTRY ? Array.from({ length: splitAt(def) }, (_, i) => arg(p, def, args, i, false, 0)) : e?.text ?? []);
+      const at = splitAt(def);
+      if (def.params[at]?.kind === 'loff_inout' && e !== PURE_ENTRY) {
+        // strace's sendfile: the offset it read ([0]) at entry; a NULL or unreadable one with the count, decoded whole.
+        const was = e?.before.get(at);
+        const whole = args[at] === 0 || was === undefined;
+        const head = `${text}, ${arg(p, def, args, at, false, 0, e)}${whole ? `, ${arg(p, def, args, at + 1, false, 0, e)}` : ''}`;
+        pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${head} <unfinished ...>\n`, shown: false, name, decoded: whole, loff: !whole });
+        return;
+      }
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false, name });
     },
@@ -2272,7 +2281,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
       }
       // An accept whose arguments its <unfinished ...> line printed resumes with none of them.
-      if (!(u?.shown && u.decoded) || json) for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      if (u?.shown && u.loff && !json) {
+        // strace's sendfile resumed: " => [new]" when it moved bytes, then the count.
+        if (ok && n !== 0) L.str(` => [${BigInt.asUintN(64, p.mem.i64(args[split] as number))}]`);
+        sep = 2;
+        for (let i = split + 1; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      } else if (!(u?.shown && u.decoded) || json) for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
       lineTail(def, r, ok, res.text, injected, note, start, now, json);
       emitLine(p.pid);
     },
