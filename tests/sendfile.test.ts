@@ -56,3 +56,18 @@ describe('sendfile: a file server', () => {
     expect(o.status).toBe(0);
   });
 });
+
+describe('sendfile: partial counts', () => {
+  it('into a pipe what fits; on a socket, a signal after some bytes returns them, before any EINTR (as natively)', async () => {
+    needs('gcc');
+    const exe = join(work, 'sendfile_partial');
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'sendfile_partial.c')]);
+    const t = nativeTmp(work);
+    const native = execFileSync(exe, { cwd: t.cwd, env: t.env, encoding: 'utf8', timeout: 20_000 });
+    expect(native).toBe('pipe: 65536, offset 65536\nsocket: partial yes, file offset moved by the count yes\nfull socket: -1 Interrupted system call\n');
+    const o = await runGuest('sendfile_partial', [], { trace: { classes: ['sendfile'], strSize: 32, time: 'none', library: false } });
+    expect(o.stdout).toBe(native);
+    expect(o.status).toBe(0);
+    expect(o.trace).toMatch(/sendfile\(6<UNIX-STREAM:\[.*\]>, 3<\/sf_partial\.bin>, NULL, 1048576\) = \? ERESTARTSYS /);
+  });
+});
