@@ -1061,6 +1061,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const inLen = entry?.before.get(i + 1) ?? out;
           return sockaddrText(mem, v, Math.min(out, inLen));
         }
+        case 'tms_out': {
+          if (!v) return 'NULL';
+          if (!ok) return hexp(v);
+          return `{tms_utime=${mem.i64(v)}, tms_stime=${mem.i64(v + 8)}, tms_cutime=${mem.i64(v + 16)}, tms_cstime=${mem.i64(v + 24)}}`;
+        }
         case 'loff_inout': {
           if (!v) return 'NULL';
           const u = (x: bigint): string => String(BigInt.asUintN(64, x));
