@@ -9,6 +9,7 @@
 import { E, Errno } from '../abi/errno.js';
 import { FileType, WOULD_BLOCK, type OpenFile } from '../kernel/file.js';
 import { PipeEnd } from '../kernel/pipe.js';
+import { DeviceFile } from '../fs/devices.js';
 import type { Process } from '../kernel/process.js';
 import { brokenPipe } from '../kernel/signals.js';
 import { Slot } from '../kernel/slots.js';
@@ -20,11 +21,21 @@ import { R, needRight } from './rights.js';
 /** Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): no read or write moves more at once. */
 export const MAX_RW_COUNT = 0x7ffff000;
 
+/**
+ * Most a device (/dev/zero...) gives one call: Linux would splice up to `count` bytes from it, socklab
+ * does not hold 2 GiB of zeros at once; a program loops on sendfile's count anyway.
+ */
+const DEVICE_CHUNK = 1 << 20;
+
 /** The bytes a call read from its input at its first attempt, kept while it waits for its output. */
 const DATA = new Slot<Uint8Array>('sendfile-data');
 
 /** in_fd's bytes from `pos`, at most `count` (fewer at the end of the file). */
 function readInput(f: OpenFile, pos: bigint, count: number): Uint8Array {
+  if (f instanceof DeviceFile) {
+    const buf = new Uint8Array(Math.min(count, DEVICE_CHUNK));
+    return buf.subarray(0, Math.max(0, f.pread([buf])));
+  }
   const size = f.stat().size;
   const left = size > pos ? size - pos : 0n;
   const n = Number(left < BigInt(count) ? left : BigInt(count));
@@ -73,8 +84,8 @@ function sendfile(shims: WasiSocketShims, p: Process, outFd: number, inFd: numbe
   const inf = p.fds.file(inFd);
   if (inf.readable === false) return E.EBADF;
   needRight(inf, R.FD_READ);
-  // An offset needs a file with positions (FMODE_PREAD): not a pipe or socket.
-  if (given !== undefined && (inf.pread === undefined || inf.isSocket || inf instanceof PipeEnd)) return E.ESPIPE;
+  // An offset needs a file with positions (FMODE_PREAD): every file but a pipe, a socket or a terminal (stdio).
+  if (given !== undefined && (inf.isSocket || inf instanceof PipeEnd || (inf.pread === undefined && inf.filetype !== FileType.Directory))) return E.ESPIPE;
   let pos: bigint;
   if (given !== undefined) pos = given;
   else if (inf.seek !== undefined && inf.filetype === FileType.RegularFile) pos = inf.seek(0n, 1);
@@ -83,15 +94,20 @@ function sendfile(shims: WasiSocketShims, p: Process, outFd: number, inFd: numbe
   if (pos < 0n) return E.EINVAL;
   const count = Math.min(countArg >>> 0, MAX_RW_COUNT);
   const out = p.fds.file(outFd);
-  if (out.writable === false) return E.EBADF;
+  // A directory is never open for writing (FMODE_WRITE).
+  if (out.writable === false || out.filetype === FileType.Directory) return E.EBADF;
   needRight(out, R.FD_WRITE);
   const pipe: boolean = out instanceof PipeEnd;
   // do_splice_direct refuses an O_APPEND output (a pipe's is taken by splice_file_to_pipe, which does not look).
   if (!pipe && out.append) return E.EINVAL;
-  // splice_direct_to_actor reads only regular files (and block devices); a socket or a pipe is EINVAL, as is
-  // splicing into a pipe from a file with nothing to splice from (socklab's pipes and sockets).
-  if (inf.filetype !== FileType.RegularFile && inf.filetype !== FileType.BlockDevice) return E.EINVAL;
+  // splice_direct_to_actor reads only seekable files: a socket or a pipe is EINVAL (into a pipe too: socklab's
+  // have nothing to splice from). Devices with a splice_read (zero, full, random, urandom) give their bytes
+  // and keep their position 0; /dev/null has none (EINVAL).
+  const device = inf instanceof DeviceFile;
+  if (device ? inf.node.name === 'null' : inf.filetype !== FileType.RegularFile && inf.filetype !== FileType.BlockDevice) return E.EINVAL;
   if (inf.pread === undefined) return E.EINVAL;
+  // eventfd, epoll, timerfd and signalfd have no splice_write: EINVAL (do_splice_from).
+  if (out.describe().startsWith('anon_inode:')) return E.EINVAL;
   let data = p.callSlot(DATA);
   if (data === undefined) {
     data = readInput(inf, pos, count);
@@ -105,7 +121,7 @@ function sendfile(shims: WasiSocketShims, p: Process, outFd: number, inFd: numbe
   if (r === BLOCKED) return r;
   p.setCallSlot(DATA, undefined);
   if (r < 0) return -r;
-  if (r > 0) {
+  if (r > 0 && !device) {
     if (given !== undefined) p.mem.setU64(offPtr, pos + BigInt(r));
     else inf.seek!(pos + BigInt(r), 0);
   }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,6 +90,27 @@ int main(void) {
   }
   off = 0;
   show("full nonblocking", sendfile(s2[0], f, &off, 4));
+  /* Directories, an eventfd, devices: Linux's splice rules. A device keeps its position (0) and *offset. */
+  mkdir("sf_dir", 0755);
+  int d = open("sf_dir", O_RDONLY | O_DIRECTORY);
+  off = 0;
+  show("in dir", sendfile(p[1], d, NULL, 4));
+  show("in dir, offset", sendfile(p[1], d, &off, 4));
+  show("out dir", sendfile(d, f, &off, 4));
+  int e = eventfd(0, 0);
+  show("out eventfd", sendfile(e, f, &off, 8));
+  int null = open("/dev/null", O_WRONLY);
+  show("out /dev/null", sendfile(null, f, &off, 4));
+  const char *devs[] = {"/dev/zero", "/dev/full", "/dev/urandom", "/dev/null"};
+  for (int i = 0; i < 4; i++) {
+    int z = open(devs[i], O_RDONLY);
+    off = 3;
+    show(devs[i], sendfile(null, z, &off, 100000));
+    printf("offset %lld\n", (long long)off);
+    show(devs[i], sendfile(null, z, NULL, 5));
+    close(z);
+  }
+  rmdir("sf_dir");
   unlink("sf_data.txt");
   unlink("sf_copy.txt");
   return 0;
