@@ -71,3 +71,19 @@ describe('sendfile: partial counts', () => {
     expect(o.trace).toMatch(/sendfile\(6<UNIX-STREAM:\[.*\]>, 3<\/sf_partial\.bin>, NULL, 1048576\) = \? ERESTARTSYS /);
   });
 });
+
+describe('sendfile: every case of diff_sendfile', () => {
+  it('prints what the native build prints, on the virtual network and on --net=real', async () => {
+    needs('gcc');
+    const exe = join(work, 'diff_sendfile');
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'diff_sendfile.c')]);
+    const t = nativeTmp(work);
+    const native = execFileSync(exe, { cwd: t.cwd, env: t.env, encoding: 'utf8', timeout: 20_000 });
+    expect(native).toMatch(/^null: 5\n/);
+    const v = await runGuest('diff_sendfile');
+    expect(v.stdout).toBe(native);
+    const r = await runGuest('diff_sendfile', [], { net: 'real' });
+    expect(r.stdout).toBe(native);
+    expect([v.status, r.status]).toEqual([0, 0]);
+  });
+});
