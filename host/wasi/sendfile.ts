@@ -27,6 +27,13 @@ export const MAX_RW_COUNT = 0x7ffff000;
  */
 const DEVICE_CHUNK = 1 << 20;
 
+/**
+ * Most a call reads for an output that takes only what fits at once (a pipe, at most 1 MiB by
+ * pipe-max-size; a non-blocking socket, at most its send buffer): more than either holds, so the count
+ * is Linux's, without copying a whole large file for every 64 KiB a loop moves.
+ */
+const PARTIAL_CHUNK = 8 << 20;
+
 /** The bytes a call read from its input at its first attempt, kept while it waits for its output. */
 const DATA = new Slot<Uint8Array>('sendfile-data');
 
@@ -110,7 +117,7 @@ function sendfile(shims: WasiSocketShims, p: Process, outFd: number, inFd: numbe
   if (out.describe().startsWith('anon_inode:')) return E.EINVAL;
   let data = p.callSlot(DATA);
   if (data === undefined) {
-    data = readInput(inf, pos, count);
+    data = readInput(inf, pos, pipe || out.nonblock ? Math.min(count, PARTIAL_CHUNK) : count);
     p.setCallSlot(DATA, data);
   }
   let r: number;
