@@ -33,4 +33,11 @@ describe('times and sysmacros', () => {
     expect(bad.stdout).toBe('bad buffer: -1 Bad address\n');
     expect(bad.trace).toMatch(/times\(0xfffffff0\) += -1 EFAULT \(Bad address\)/);
   });
+
+  it("times: tms_utime is the process's fuel under --fuel", async () => {
+    const o = await runGuest('diff_times', ['spin'], { fuel: 1e12 });
+    expect(o.stdout).toBe('utime>0 yes stime 0\n');
+    const plain = await runGuest('diff_times', ['spin']);
+    expect(plain.stdout).toBe('utime>0 no stime 0\n');
+  });
 });

@@ -12,6 +12,15 @@
 #include <unistd.h>
 
 int main(int argc, char **argv) {
+  if (argc > 1 && argv[1][0] == 's') {
+    /* socklab only (tests/filecalls.test.ts): CPU work that run --fuel counts. */
+    volatile unsigned long x = 0;
+    for (unsigned long i = 0; i < 20000000ul; i++) x += i;
+    struct tms t;
+    times(&t);
+    printf("utime>0 %s stime %lld\n", t.tms_utime > 0 ? "yes" : "no", (long long)t.tms_stime);
+    return 0;
+  }
   if (argc > 1) {
     /* socklab only (tests/filecalls.test.ts): a buffer past linear memory. glibc's times() touches the buffer
      * itself after an EFAULT (it cannot tell -EFAULT from a tick count), so natively this is a SIGSEGV. */
