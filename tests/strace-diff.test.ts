@@ -337,6 +337,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * sides, calls whose number and results are the scheduler's.
  */
 const PROGRAMS: readonly { name: string; spawn?: boolean; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; sendfile?: boolean; times?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -522,6 +523,10 @@ const PROGRAMS: readonly { name: string; spawn?: boolean; ignore?: RegExp; ioctl
   // reports to the parent through shared memory (clone3 CLONE_VM|CLONE_VFORK, not traced here), socklab's through an O_CLOEXEC
   // pipe: its closes are left out, as are ld.so's opens and the program's own execve.
   { name: 'diff_spawn', perProcess: true, spawn: true, ignore: /^close\(FD<pipe>\)|^openat\(AT_FDCWD, "\/(?:etc|usr|lib)|^execve\("[^"]*diff_spawn"/ },
+  // sendfile(2) (tests/c/diff_sendfile.c): to a pipe, a file and sockets, with and without an offset, and its errors.
+  { name: 'diff_sendfile', sendfile: true },
+  // times(2) (tests/c/diff_times.c): its result is ticks since boot, the machine's uptime natively (TICKS).
+  { name: 'diff_times', times: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -602,6 +607,7 @@ describe('trace format against real strace', () => {
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -668,6 +674,11 @@ describe('trace format against real strace', () => {
         .replace(/"[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\\n"/, '"CTIME\\n"');
       native = native.map(clock);
       ours = ours.map(clock);
+    }
+    if (prog.times) {
+      const ticks = (l: string): string => l.replace(/^((?:#\d+ )?times\(.*\)) += \d+$/, '$1 = TICKS');
+      native = native.map(ticks);
+      ours = ours.map(ticks);
     }
     if (prog.counts) {
       native = native.map((l) => l.replace(/= \d{4,}$/, '= N'));

@@ -109,7 +109,11 @@ export type ParamKind =
   /** The path's length in unlinkat's two WASI calls (not printed): it prints the flags WASI gives by name, 0 or AT_REMOVEDIR. */
   | 'unlink_len' | 'rmdir_len'
   /** utimensat: the atime (printed with the next mtime as strace's NULL, [atime, mtime] from the fstflags), and the fstflags (the Linux flags). */
-  | 'utime_atim' | 'utime_fst';
+  | 'utime_atim' | 'utime_fst'
+  /** sendfile's loff_t *offset: read at entry, printed [old] => [new] when the call moved bytes (strace's printnum_int64, unsigned); NULL by name. */
+  | 'loff_inout'
+  /** times(2)'s struct tms (four 64-bit clock_t) the call fills: {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}. */
+  | 'tms_out';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim';
@@ -129,7 +133,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
-  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo',
+  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

@@ -17,6 +17,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   write: ['writev'],
   read: ['readv'],
   pread: ['preadv'], pread64: ['preadv'],
+  sendfile64: ['sendfile'],
   pwrite: ['pwritev'], pwrite64: ['pwritev'],
   send: ['sendto', 'sendmsg'],
   recv: ['recvfrom', 'recvmsg'],

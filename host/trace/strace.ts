@@ -558,7 +558,7 @@ function shapeOf(def: SyscallDef): CallShape {
   sh = {
     index,
     split: firstOut < 0 ? def.params.length : firstOut,
-    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg' || x.kind === 'mmsg_timeout'),
+    before: def.params.some((x) => x.kind === 'socklen_inout' || x.kind === 'loff_inout' || x.kind === 'msghdr_out' || x.kind === 'ioctl_arg' || x.kind === 'mmsg_timeout'),
     sleepy: index.has('subscriptions') && index.has('subcount'),
     ret: def.params.findIndex((x) => RET_KINDS.has(x.kind)),
     resultShown: def.params.some((x) => RESULT_KINDS.includes(x.kind)),
@@ -1066,6 +1066,18 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const inLen = entry?.before.get(i + 1) ?? out;
           return sockaddrText(mem, v, Math.min(out, inLen));
         }
+        case 'tms_out': {
+          if (!v) return 'NULL';
+          if (!ok) return hexp(v);
+          return `{tms_utime=${mem.i64(v)}, tms_stime=${mem.i64(v + 8)}, tms_cutime=${mem.i64(v + 16)}, tms_cstime=${mem.i64(v + 24)}}`;
+        }
+        case 'loff_inout': {
+          if (!v) return 'NULL';
+          const u = (x: bigint): string => String(BigInt.asUintN(64, x));
+          const was = before !== undefined ? BigInt(before) : undefined;
+          if (was === undefined) return hexp(v);
+          return ok && n !== 0 ? `[${u(was)}] => [${u(mem.i64(v))}]` : `[${u(was)}]`;
+        }
         case 'socklen_inout': {
           if (!v) return 'NULL';
           // strace's fetch_socklen reads the length only with an address to fill: accept(3, NULL, 0x7ffc...) (also getsockname, recvfrom).
@@ -1341,7 +1353,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
   const tab = (head: string): string => tabAt(head, head.length - head.lastIndexOf('\n') - 1);
   const tabAt = (head: string, col: number): string => (col < RESULT_COLUMN ? `${head}${SPACES[RESULT_COLUMN - col]}= ` : `${head} = `);
   /** Calls that suspended: their opening text, printed as <unfinished ...> once another process's line comes first. */
-  const pending = new Map<number, { text: string; shown: boolean; name: string; decoded?: boolean }>();
+  const pending = new Map<number, { text: string; shown: boolean; name: string; decoded?: boolean; loff?: boolean }>();
   /** Per pid: the call a restart block resumes (onRestart), printed as strace prints restart_syscall. */
   const restarting: (string | undefined)[] = [];
   /** Per pid: what onEnter saw of the call in progress (an array: pids are small integers). */
@@ -2163,6 +2175,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           const v = args[i] as number;
           try {
             if (x.kind === 'socklen_inout' && v) before.set(i, p.mem.i32(v));
+            if (x.kind === 'loff_inout' && v) before.set(i, Number(p.mem.i64(v)));
             if (x.kind === 'msghdr_out' && v) before.set(i, p.mem.u32(v + 4));
             // SIOCGIFCONF's ifc_len in and out: {ifc_len=3200 => 64, ...}.
             if (x.kind === 'ioctl_arg' && v && (args[i - 1] as number) >>> 0 === IOCTL.SIOCGIFCONF) before.set(i, p.mem.i32(v));
@@ -2192,6 +2205,15 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         return;
       }
       const text = join(e === PURE_ENTRY ? Array.from({ length: splitAt(def) }, (_, i) => arg(p, def, args, i, false, 0)) : e?.text ?? []);
+      const at = splitAt(def);
+      if (def.params[at]?.kind === 'loff_inout' && e !== PURE_ENTRY) {
+        // strace's sendfile: the offset it read ([0]) at entry; a NULL or unreadable one with the count, decoded whole.
+        const was = e?.before.get(at);
+        const whole = args[at] === 0 || was === undefined;
+        const head = `${text}, ${arg(p, def, args, at, false, 0, e)}${whole ? `, ${arg(p, def, args, at + 1, false, 0, e)}` : ''}`;
+        pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${head} <unfinished ...>\n`, shown: false, name, decoded: whole, loff: !whole });
+        return;
+      }
       const more = splitAt(def) < def.params.length && def.params.slice(splitAt(def)).some((x, k) => arg(p, def, args, splitAt(def) + k, false, 0, e) !== undefined);
       pending.set(p.pid, { text: `${prefixOf(p.pid)}${stamp(p.callStart)}${name}(${text}${more ? (text ? ',  ' : ' ') : ' '}<unfinished ...>\n`, shown: false, name });
     },
@@ -2269,7 +2291,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         else for (let i = 0; i < split; i++) putArg(p, def, args, i, entry ? false : ok, entry ? 0 : n, entry, json);
       }
       // An accept whose arguments its <unfinished ...> line printed resumes with none of them.
-      if (!(u?.shown && u.decoded) || json) for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      if (u?.shown && u.loff && !json) {
+        // strace's sendfile resumed: " => [new]" when it moved bytes, then the count.
+        if (ok && n !== 0) L.str(` => [${BigInt.asUintN(64, p.mem.i64(args[split] as number))}]`);
+        sep = 2;
+        for (let i = split + 1; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
+      } else if (!(u?.shown && u.decoded) || json) for (let i = split; i < def.params.length; i++) putArg(p, def, args, i, ok, n, entry, json);
       lineTail(def, r, ok, res.text, injected, note, start, now, json);
       emitLine(p.pid);
     },
