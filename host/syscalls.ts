@@ -16,10 +16,11 @@ import { pollSigSyscalls } from './kernel/poll.js';
 import { execSyscalls } from './wasi/exec.js';
 import { modeSyscalls } from './fs/modecalls.js';
 import { openSyscalls } from './wasi/open.js';
+import { mmanSyscalls } from './kernel/mman.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...mmanSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

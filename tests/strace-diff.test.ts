@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; mman?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -507,6 +507,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Device files by path (tests/c/diff_devnodes.c): poll, select, epoll_ctl's EPERM for null/zero/full/urandom, close.
   // isatty() is wasi-libc's fd_fdstat_get (traced as fcntl F_GETFL), glibc's ioctl TCGETS: library internals, left out.
   { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
+  // mmap and friends (`mman`: MMAN_CALLS traced, from the program's first munmap on: glibc's start-up maps its libraries
+  // first). Addresses differ (PTR); a mapping's fd is the program's file either side.
+  { name: 'diff_mmap', mman: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -536,6 +539,11 @@ const fileCalls = (ls: string[]): string[] => ls
     .replace(/(st_mode=S_IFDIR\|0\d+, st_size=)\d+/, '$1N'));
 /** The resource-limit, session and process-group calls, and sigaltstack (`proc` programs). */
 const PROC_CALLS = ['prlimit64', 'setsid', 'setpgid', 'getpgrp', 'getpgid', 'getsid', 'sigaltstack'];
+
+/** mmap and friends (`mman` programs). */
+const MMAN_CALLS = ['mmap', 'munmap', 'mprotect', 'msync', 'madvise', 'mlock', 'munlock', 'mlockall', 'munlockall'];
+/** A `mman` program's lines from its first munmap on (before it: glibc's and ld.so's own mappings). */
+const fromFirstMunmap = (ls: string[]): string[] => ls.slice(Math.max(0, ls.findIndex((l) => /^(?:#\d+ )?munmap\(NULL, 0\)/.test(l))));
 
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
@@ -573,7 +581,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.mman ? MMAN_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -596,6 +604,10 @@ describe('trace format against real strace', () => {
     if (prog.files) {
       native = fileCalls(native);
       ours = fileCalls(ours);
+    }
+    if (prog.mman) {
+      native = fromFirstMunmap(native);
+      ours = fromFirstMunmap(ours);
     }
     if (prog.proc) {
       native = rankPids(nativeText, native);

@@ -109,10 +109,12 @@ export type ParamKind =
   /** The path's length in unlinkat's two WASI calls (not printed): it prints the flags WASI gives by name, 0 or AT_REMOVEDIR. */
   | 'unlink_len' | 'rmdir_len'
   /** utimensat: the atime (printed with the next mtime as strace's NULL, [atime, mtime] from the fstflags), and the fstflags (the Linux flags). */
-  | 'utime_atim' | 'utime_fst';
+  | 'utime_atim' | 'utime_fst'
+  /** mmap and friends (host/kernel/mman.ts): PROT_*, MAP_* (the type, then the flags), the offset (hex), the address written (the result), MS_*, MADV_*, MCL_*. */
+  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
-export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim';
+export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';
 
 /**
  * A fast call with a skip64 parameter (clock_time_get's precision, which no
