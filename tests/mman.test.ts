@@ -54,6 +54,14 @@ describe('mmap', () => {
     expect(z.trace).toMatch(/mmap\(NULL, 4096, PROT_READ\|PROT_WRITE, MAP_SHARED, 3<\/dev\/zero<char 1:5>>, 0\) += 0x/);
   });
 
+  it("APUE 14.8's copy through mappings, and a child's store that its exit writes back to the file", async () => {
+    const want = 'copied 100000 bytes, equal: 1\nafter the child: child was here / mapping: child was here\n';
+    const o = await runGuest('mman_copy');
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe(want);
+    expect(native('mman_copy', [])).toBe(want);
+  });
+
   it('diff_mmap prints what the native build prints', async () => {
     const n = native('diff_mmap', []);
     const o = await runGuest('diff_mmap');
