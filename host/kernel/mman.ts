@@ -328,7 +328,6 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
   if (len === 0) return E.EINVAL;
   const n = pageUp(len);
   if (n >= LIMIT) return E.ENOMEM;
-  if (offset < 0n || offset + BigInt(n) > 2n ** 63n) return E.EOVERFLOW;
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
   if (fixed) {
     if (addr % PAGE) return E.EINVAL;
@@ -338,6 +337,8 @@ function mmap(p: Process, addr: number, len: number, prot: number, flags: number
     if (!(flags & MAP_FIXED) || !c.all) return E.EINVAL;
   }
   if (file !== undefined) {
+    // file_mmap_ok: the offset is unsigned, a file's pages end at 2^63 (an anonymous mapping's offset means nothing).
+    if (offset < 0n || offset + BigInt(n) > 2n ** 63n) return E.EOVERFLOW;
     if (type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE && type !== MAP_PRIVATE) return E.EINVAL;
     if (type !== MAP_PRIVATE) {
       if (type === MAP_SHARED_VALIDATE && flags & ~LEGACY_MAP_MASK) return E.EOPNOTSUPP;
