@@ -5,8 +5,9 @@
 // (tests/strace-diff.test.ts compares its strace lines).
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
+import { guest, nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const work = tempDir('socklab-mman-');
@@ -60,6 +61,20 @@ describe('mmap', () => {
     expect(o.status).toBe(0);
     expect(o.stdout).toBe(want);
     expect(native('mman_copy', [])).toBe(want);
+  });
+
+  it("a child's store to a shared region outlives its exec, which drops the child's mappings", async () => {
+    const want = "exec'd image runs\nchild status 0, counter 5\nparent store: 9\n";
+    const progs = mkdtempSync(join(work, 'progs-'));
+    copyFileSync(guest('mman_exec'), join(progs, 'mman_exec'));
+    const o = await runGuest('mman_exec', ['/progs/mman_exec'], { mounts: [{ host: progs, guest: '/progs', readonly: true }] });
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe(want);
+    needs('gcc');
+    const run = nativeTmp(work);
+    const exe = join(run.cwd, 'mman_exec');
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'mman_exec.c')]);
+    expect(execFileSync(exe, [exe], { encoding: 'utf8' })).toBe(want);
   });
 
   it('diff_mmap prints what the native build prints', async () => {
