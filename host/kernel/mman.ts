@@ -71,6 +71,15 @@ interface Vma {
   anonPrivate: boolean;
 }
 
+/** The classes of calls that may read or write a file's bytes, or fork, exec, exit or map. */
+const FILE_CLASSES: ReadonlySet<string> = new Set(['desc', 'file', 'process', 'memory']);
+const touching = new WeakMap<SyscallDef, boolean>();
+function touchesFiles(def: SyscallDef): boolean {
+  let t = touching.get(def);
+  if (t === undefined) touching.set(def, (t = def.classes.some((c) => FILE_CLASSES.has(c))));
+  return t;
+}
+
 /** /dev/zero: its mappings are anonymous memory (Linux's mmap_zero). */
 const isZero = (f: OpenFile): boolean => f.filetype === FileType.CharacterDevice && f.describe().startsWith('/dev/zero<');
 const mappable = (f: OpenFile): boolean => (f.filetype === FileType.RegularFile && f.pread !== undefined && f.pwrite !== undefined) || isZero(f);
@@ -105,12 +114,16 @@ export class Mappings {
   leaveSlice(): void {
     if (this.anyFile) this.storeAll();
   }
-  /** Around each of its calls: the file sees the process's stores, the process sees the file's bytes after. */
-  beforeCall(): void {
-    if (this.anyFile) this.storeAll();
+  /**
+   * Around each of its calls that may reach a file's bytes: the file sees the process's stores, the process
+   * sees the file's bytes after. Other calls need neither: no other process runs until the slice ends
+   * (leaveSlice), a blocking call included.
+   */
+  beforeCall(def: SyscallDef): void {
+    if (this.anyFile && touchesFiles(def)) this.storeAll();
   }
-  afterCall(): void {
-    if (!this.anyFile || this.p.state === 'exited') return;
+  afterCall(def: SyscallDef): void {
+    if (!this.anyFile || this.p.state === 'exited' || !touchesFiles(def)) return;
     for (const v of this.vmas) if (v.file !== undefined) this.load(v);
   }
 

@@ -752,7 +752,7 @@ export class Process implements Waiter {
     this.currentCall = def;
     // MAP_SHARED file mappings: the file sees this process's stores before the call, the mapping the file's bytes after it.
     const mm = this.mman;
-    if (mm !== undefined) mm.beforeCall();
+    if (mm !== undefined) mm.beforeCall(def);
     let r: number;
     try {
       const ic = k.interceptor;
@@ -768,7 +768,7 @@ export class Process implements Waiter {
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
     }
-    if (mm !== undefined && this.mman === mm) mm.afterCall();
+    if (mm !== undefined && this.mman === mm) mm.afterCall(def);
     if (r === FORK) return this.forkAtUnwind(def, argList(def, a, b, c, d, e, f, g, h, i));
     if (r === BLOCKED) {
       this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
