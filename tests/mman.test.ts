@@ -77,6 +77,13 @@ describe('mmap', () => {
     expect(execFileSync(exe, [exe], { encoding: 'utf8' })).toBe(want);
   });
 
+  it('a partly unmapped shared region stays shared in the pages each process still maps', async () => {
+    const o = await runGuest('mman_partial');
+    expect(o.status).toBe(0);
+    expect(o.stdout).toBe('a B\na C\n');
+    expect(native('mman_partial', [])).toBe(o.stdout);
+  });
+
   it('diff_mmap prints what the native build prints', async () => {
     const n = native('diff_mmap', []);
     const o = await runGuest('diff_mmap');
