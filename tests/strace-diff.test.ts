@@ -338,6 +338,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  */
 const PROGRAMS: readonly { name: string; spawn?: boolean; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
 const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; sendfile?: boolean; times?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; mman?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -527,6 +528,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'diff_sendfile', sendfile: true },
   // times(2) (tests/c/diff_times.c): its result is ticks since boot, the machine's uptime natively (TICKS).
   { name: 'diff_times', times: true },
+  // mmap and friends (`mman`: MMAN_CALLS traced, from the program's first munmap on: glibc's start-up maps its libraries
+  // first). Addresses differ (PTR); a mapping's fd is the program's file either side.
+  { name: 'diff_mmap', mman: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -569,6 +573,10 @@ export function rankWaitPids(raw: string, ls: string[]): string[] {
     // execve's envp, an address followed by strace's count (which normalise leaves, or cuts short, as a flag's comment).
     .replace(/^((?:#\d+ )?execve\(.*, )(?:PTR\w*|0x[0-9a-f]+)( \/\* \d+ vars? \*\/\))/, '$1ENVP$2'));
 }
+/** mmap and friends (`mman` programs). */
+const MMAN_CALLS = ['mmap', 'munmap', 'mprotect', 'msync', 'madvise', 'mlock', 'munlock', 'mlockall', 'munlockall'];
+/** A `mman` program's lines from its first munmap on (before it: glibc's and ld.so's own mappings). */
+const fromFirstMunmap = (ls: string[]): string[] => ls.slice(Math.max(0, ls.findIndex((l) => /^(?:#\d+ )?munmap\(NULL, 0\)/.test(l))));
 
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
@@ -608,6 +616,7 @@ describe('trace format against real strace', () => {
     const out = join(run.cwd, 'strace.txt');
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : [])];
     const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.mman ? MMAN_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -630,6 +639,10 @@ describe('trace format against real strace', () => {
     if (prog.files) {
       native = fileCalls(native);
       ours = fileCalls(ours);
+    }
+    if (prog.mman) {
+      native = fromFirstMunmap(native);
+      ours = fromFirstMunmap(ours);
     }
     if (prog.proc) {
       native = rankPids(nativeText, native);

@@ -582,7 +582,10 @@ export class Kernel {
           if (p.state !== 'runnable') continue;
           this.current = p;
           this.onSlice?.(p);
+          // MAP_SHARED memory (host/kernel/mman.ts): in step with the other processes before the slice, with its files after.
+          if (p.mman !== undefined) p.mman.enterSlice();
           p.runSlice();
+          if (p.mman !== undefined) p.mman.leaveSlice();
           this.current = undefined;
           if ((p.state as string) === 'exited') p.release();
           // Let host I/O (stdout, stdin, real sockets, control messages) through now and then.

@@ -13,6 +13,7 @@ import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { BROKEN_PIPE, SA_NODEFER, SA_RESETHAND, SI_USER, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
 import type { Kernel, SyscallObserver } from './kernel.js';
+import type { Mappings } from './mman.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { JMP_BUF_HOST_BYTES, JMP_MAGIC, JmpPoints, type JmpPoint } from './jmppoints.js';
 
@@ -187,6 +188,8 @@ export class Process implements Waiter {
   altstack = { sp: 0, size: 0, flags: 0 };
   /** Has called execve (setpgid from its parent is then EACCES). */
   execed = false;
+  /** mmap's mappings (host/kernel/mman.ts), made at the first mmap: a process without any pays for no sharing hooks. */
+  mman: Mappings | undefined;
   /** Made by fork() rather than started by socklab. */
   forked = false;
   /** Its parent exited: init (pid 1, as on Linux) adopted it. */
@@ -765,6 +768,9 @@ export class Process implements Waiter {
       }
     }
     this.currentCall = def;
+    // MAP_SHARED file mappings: the file sees this process's stores before the call, the mapping the file's bytes after it.
+    const mm = this.mman;
+    if (mm !== undefined) mm.beforeCall(def);
     let r: number;
     try {
       const ic = k.interceptor;
@@ -780,6 +786,7 @@ export class Process implements Waiter {
       } else if (err instanceof ProcExit || err instanceof Killed) throw err;
       else throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
     }
+    if (mm !== undefined && this.mman === mm) mm.afterCall(def);
     if (r === FORK) return this.forkAtUnwind(def, argList(def, a, b, c, d, e, f, g, h, i));
     if (r === BLOCKED) {
       this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
@@ -979,6 +986,7 @@ export class Process implements Waiter {
     this.started = true;
     this.resumeValue = 0;
     this.fds.copyFrom(parent.fds);
+    this.mman = parent.mman?.forkInto(this);
     this.rlimits.copyFrom(parent.rlimits);
     this.altstack = { ...parent.altstack };
     this.slots.inheritFrom(parent.slots);
@@ -1177,6 +1185,9 @@ export class Process implements Waiter {
     this.clearWait();
     if (this.signals.itimer) this.kernel.timers.cancel(this.signals.itimer.id);
     this.signals.itimer = undefined;
+    // Shared mappings leave their bytes in their region's store or file while the memory is still there.
+    this.mman?.drop();
+    this.mman = undefined;
     this.state = 'exited';
     const fuel = this.fuelUsed;
     this.exit = fuel === undefined ? info : { ...info, fuel };
@@ -1224,6 +1235,9 @@ export class Process implements Waiter {
   private becomeImage(): void {
     const next = this.execNext!;
     this.execNext = undefined;
+    // Mappings are the old image's memory (Linux's exec_mmap drops them).
+    this.mman?.drop();
+    this.mman = undefined;
     // CPU used so far stays counted (RLIMIT_CPU spans an exec): the new instance's fuel starts from nothing, as a spawn's.
     this.fuelSpent = this.fuelUsed ?? this.fuelSpent;
     this.fuelGrant = 0;

@@ -114,9 +114,11 @@ export type ParamKind =
   | 'loff_inout'
   /** times(2)'s struct tms (four 64-bit clock_t) the call fills: {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}. */
   | 'tms_out';
+  /** mmap and friends (host/kernel/mman.ts): PROT_*, MAP_* (the type, then the flags), the offset (hex), the address written (the result), MS_*, MADV_*, MCL_*. */
+  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
-export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim';
+export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';
 
 /**
  * A fast call with a skip64 parameter (clock_time_get's precision, which no

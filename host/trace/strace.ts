@@ -10,6 +10,7 @@ import { F as FCNTL, FD_CLOEXEC, O as LINUX_O } from '../kernel/fdcalls.js';
 import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
+import { MADV, MAP_FLAGS, MAP_TYPES, MCL, MS, PROT } from '../kernel/mman.js';
 import { resourceText, rlimitText, stackText } from './proctext.js';
 import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
@@ -107,7 +108,7 @@ const indexOfMark = (src: Uint8Array, from: number): number => u8IndexOf.call(sr
 const recordSize = (kinds: readonly GenKind[], json: boolean): number => kinds.reduce((n, k) => n + (k === 'timespec' ? 8 : k === 'none' ? 0 : 4), json ? 32 : 24);
 
 /** Out-pointers whose value is what strace prints as the result. */
-const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo']);
+const RET_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>(['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'ret_addr']);
 /** A mode as strace prints it (print_numeric_umode_t, "%#03o"): 0644, 022, 000. */
 export const octalMode = (v: number): string => (v ? `0${(v >>> 0).toString(8)}` : '0').padStart(3, '0');
 /** Linux's AT_FDCWD, which the *at calls' dirfd kind prints by name. */
@@ -430,6 +431,12 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number, q: (b: Uint8Arra
 }
 
 
+/** mmap's flags as strace prints them: the map type's name, then the flags. */
+function mmapFlags(v: number): string {
+  const type = MAP_TYPES[v & 0xf] ?? `0x${(v & 0xf).toString(16)} /* MAP_??? */`;
+  const rest = v & ~0xf;
+  return rest ? `${type}|${flagNames(MAP_FLAGS, rest).replace(/ \/\*.*$/, '')}` : type;
+}
 const hexp = (v: number): string => (v ? `0x${(v >>> 0).toString(16)}` : 'NULL');
 /** lseek's whence values (Linux's; WASI's 0-2 are the same). */
 const SEEK_NAMES: Readonly<Record<number, string>> = { 0: 'SEEK_SET', 1: 'SEEK_CUR', 2: 'SEEK_END', 3: 'SEEK_DATA', 4: 'SEEK_HOLE' };
@@ -535,8 +542,9 @@ const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'fcntl_cmd', 'fcntl_arg', 'ioctl_req', 'epoll_flags', 'epoll_op', 'efd_flags', 'sfd_flags', 'tfd_flags', 'tfd_settime_flags', 'family', 'socktype', 'protocol',
   'accept_flags', 'msg_flags', 'shut_how', 'sockopt_level', 'sockopt_name', 'clockid', 'fcntl_setfl', 'fcntl_getfl', 'ni_flags', 'signo', 'sigmask_how',
   'itimer_which', 'timer_flags', 'sigpipe_disp', 'whence', 'lookupflags', 'unlink_len', 'rmdir_len',
+  'mmap_prot', 'mmap_flags', 'msync_flags', 'madv_advice', 'mlockall_flags',
 ]);
-const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'ret_addr', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
 let lastDef: SyscallDef | undefined;
@@ -917,7 +925,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const before = entry?.before.get(i);
     try {
       switch (kind) {
-        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ai_count': return undefined;
+        case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ret_addr': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
         case 'mode': return octalMode(v);
         case 'open_flags': return openFlags(v);
@@ -928,6 +936,12 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'u32': case 'iovcnt': return String(v >>> 0);
         case 'i64': case 'u64': return String(v);
         case 'ptr': return hexp(v);
+        case 'mmap_prot': return v ? flagNames(PROT, v, 'PROT_???') : 'PROT_NONE';
+        case 'mmap_flags': return mmapFlags(v);
+        case 'mmap_off': { const o = BigInt(args[i] as bigint); return o ? `0x${BigInt.asUintN(64, o).toString(16)}` : '0'; }
+        case 'msync_flags': return flagNames(MS, v, 'MS_???');
+        case 'madv_advice': return xvalName(MADV, v, 'MADV_???');
+        case 'mlockall_flags': return flagNames(MCL, v, 'MCL_???');
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
         case 'fd': return fdText(p, v);
         case 'out': return ok && v ? `[${mem.i32(v)}]` : hexp(v);
@@ -1241,8 +1255,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       if (ri >= 0) {
         const ptr = args[ri] as number;
         const kind = def.params[ri]!.kind;
-        n = kind === 'ret_u64' ? Number(mem.u64(ptr)) : mem.i32(ptr);
-        text = kind === 'ret_fd' ? fdText(p, n) : kind === 'ret_mode' ? octalMode(n) : kind === 'ret_signo' ? `${n} (${signalName(n)})` : String(n);
+        n = kind === 'ret_u64' ? Number(mem.u64(ptr)) : kind === 'ret_addr' ? mem.u32(ptr) : mem.i32(ptr);
+        text = kind === 'ret_addr' ? `0x${n.toString(16)}` : kind === 'ret_fd' ? fdText(p, n) : kind === 'ret_mode' ? octalMode(n) : kind === 'ret_signo' ? `${n} (${signalName(n)})` : String(n);
       }
       const ni = kindIndex(def, 'newfd');
       if (ni >= 0) {
@@ -1619,7 +1633,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const kind = def.params[idx]!.kind;
     const generic: Step = (p, _v, ok, n, json, args) => putArg(p, def, args, idx, ok, n, undefined, json);
     switch (kind) {
-      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ai_count':
+      case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ret_addr': case 'ai_count':
         return { step: NO_STEP, generic: false, gen: 'none' };
       case 'i32':
         return { step: (_p, v, _ok, _n, json) => intStep(v | 0, json), generic: false, gen: 'i32' };
