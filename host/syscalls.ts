@@ -19,16 +19,10 @@ import { modeSyscalls } from './fs/modecalls.js';
 import { openSyscalls } from './wasi/open.js';
 import { sendfileSyscalls } from './wasi/sendfile.js';
 import { timesSyscalls } from './kernel/times.js';
-
-const sockets = createSocketSyscalls();
-
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls];
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls];
 import { mmanSyscalls } from './kernel/mman.js';
 
 const sockets = createSocketSyscalls();
-
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...mmanSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -336,9 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; spawn?: boolean; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; sendfile?: boolean; times?: boolean }[] = [
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; mman?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -614,9 +612,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : [])];
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : [])];
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.mman ? MMAN_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });

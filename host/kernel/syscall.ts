@@ -113,7 +113,7 @@ export type ParamKind =
   /** sendfile's loff_t *offset: read at entry, printed [old] => [new] when the call moved bytes (strace's printnum_int64, unsigned); NULL by name. */
   | 'loff_inout'
   /** times(2)'s struct tms (four 64-bit clock_t) the call fills: {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}. */
-  | 'tms_out';
+  | 'tms_out'
   /** mmap and friends (host/kernel/mman.ts): PROT_*, MAP_* (the type, then the flags), the offset (hex), the address written (the result), MS_*, MADV_*, MCL_*. */
   | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags';
 
