@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; creds?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -507,6 +507,10 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Device files by path (tests/c/diff_devnodes.c): poll, select, epoll_ctl's EPERM for null/zero/full/urandom, close.
   // isatty() is wasi-libc's fd_fdstat_get (traced as fcntl F_GETFL), glibc's ioctl TCGETS: library internals, left out.
   { name: 'diff_devnodes', select: true, epoll: true, ignore: /^fcntl\(FD<stdio>, F_GETFL\)/ },
+  // Credentials (tests/c/diff_creds.c, run natively as root): `creds`, the id calls, kill, and pids in ucred as ranks.
+  // Left out: how each libc's stdio opens and closes /etc/passwd and /etc/group (wasi-libc's fdopen asks F_GETFL; glibc's
+  // nss closes its files and libraries), whose content tests/creds.test.ts compares.
+  { name: 'diff_creds', perProcess: true, creds: true, ignore: /^(?:fcntl|close)\(FD<file>/ },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -537,6 +541,9 @@ const fileCalls = (ls: string[]): string[] => ls
 /** The resource-limit, session and process-group calls, and sigaltstack (`proc` programs). */
 const PROC_CALLS = ['prlimit64', 'setsid', 'setpgid', 'getpgrp', 'getpgid', 'getsid', 'sigaltstack'];
 
+/** The credential calls (`creds` programs: tests/c/diff_creds.c). */
+const CRED_CALLS = ['getuid', 'geteuid', 'getgid', 'getegid', 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'getresuid', 'getresgid', 'getgroups', 'setgroups', 'kill'];
+
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
 
@@ -544,7 +551,8 @@ const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
 export function rankSignalPids(raw: string, ls: string[]): string[] {
   const pids = [...new Set([...raw.matchAll(/^(?:\[pid +(\d+)\] |(\d+) +)/gm)].map((m) => Number(m[1] ?? m[2])))].sort((a, b) => a - b);
   const id = (v: string): string => (pids.includes(Number(v)) ? `P${pids.indexOf(Number(v))}` : v);
-  return ls.map((l) => l.replace(/^((?:#\d+ )?kill\()(\d+)/, (_m, head: string, v: string) => `${head}${id(v)}`).replace(/si_pid=(\d+)/g, (_m, v: string) => `si_pid=${id(v)}`));
+  return ls.map((l) => l.replace(/^((?:#\d+ )?kill\()(\d+)/, (_m, head: string, v: string) => `${head}${id(v)}`).replace(/si_pid=(\d+)/g, (_m, v: string) => `si_pid=${id(v)}`)
+    .replace(/\{pid=(\d+), uid=/g, (_m, v: string) => `{pid=${id(v)}, uid=`));
 }
 
 /**
@@ -573,7 +581,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.creds ? CRED_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -601,7 +609,7 @@ describe('trace format against real strace', () => {
       native = rankPids(nativeText, native);
       ours = rankPids(o.trace ?? '', ours);
     }
-    if (prog.sigwait) {
+    if (prog.sigwait || prog.creds) {
       native = rankSignalPids(nativeText, native);
       ours = rankSignalPids(o.trace ?? '', ours);
     }

@@ -38,7 +38,10 @@ static void ids(const char *who) {
   getresgid(&gr, &ge, &gs);
   int n = getgroups(0, NULL);
   int m = getgroups(8, list);
-  printf("%s: uid %u %u %u, gid %u %u %u, euid %u egid %u, %d groups%s%u\n", who, r, e, s, gr, ge, gs, geteuid(), getegid(), n,
+  /* One after the other: gcc and clang evaluate printf's arguments in opposite orders. */
+  uid_t eu = geteuid();
+  gid_t eg = getegid();
+  printf("%s: uid %u %u %u, gid %u %u %u, euid %u egid %u, %d groups%s%u\n", who, r, e, s, gr, ge, gs, eu, eg, n,
          m > 0 ? ", first " : "", m > 0 ? list[0] : 0);
 }
 

@@ -15,7 +15,17 @@
 #include <unistd.h>
 
 #define PASSWD_FILE "/etc/passwd"
+#include <fcntl.h>
 #define GROUP_FILE "/etc/group"
+
+/* glibc's fopen(path, "rce"): O_CLOEXEC in the openat itself (musl's "e" is a later fcntl). */
+static FILE *open_db(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  FILE *f = fdopen(fd, "r");
+  if (!f) close(fd);
+  return f;
+}
 
 /* Splits s at sep into exactly n fields; 0 when it has another count. */
 static int split(char *s, char **f, int n, char sep) {
@@ -108,7 +118,7 @@ static int next_entry(FILE *f, parse_fn parse, void *ent, char *buf, size_t bufl
 /* One lookup: the file opened, searched for the first entry match() accepts, closed. */
 static int lookup(const char *path, parse_fn parse, match_fn match, const void *key, void *ent, char *buf, size_t buflen, void **result) {
   *result = NULL;
-  FILE *f = fopen(path, "re");
+  FILE *f = open_db(path);
   if (!f) return errno == ENOENT ? 0 : errno;
   int r, found;
   while (!(r = next_entry(f, parse, ent, buf, buflen, &found)) && found)
@@ -173,7 +183,7 @@ struct group *getgrgid(gid_t gid) { STATIC_CALL(struct group, gr, grb, getgrgid_
 static FILE *pwf, *grf;
 static int enum_next(FILE **f, const char *path, parse_fn parse, void *ent, char *buf, size_t buflen, void **result) {
   *result = NULL;
-  if (!*f && !(*f = fopen(path, "re"))) return errno == ENOENT ? ENOENT : errno;
+  if (!*f && !(*f = open_db(path))) return errno == ENOENT ? ENOENT : errno;
   int found, r = next_entry(*f, parse, ent, buf, buflen, &found);
   if (r) return r;
   if (!found) return ENOENT;
@@ -218,7 +228,7 @@ int getgrouplist(const char *user, gid_t group, gid_t *groups, int *ngroups) {
   int n = 0, max = *ngroups;
   if (n < max) groups[n] = group;
   n++;
-  FILE *f = fopen(GROUP_FILE, "re");
+  FILE *f = open_db(GROUP_FILE);
   if (f) {
     size_t len = 1024;
     char *buf = malloc(len);
