@@ -11,6 +11,7 @@ import { sigSyscalls } from './kernel/sigcalls.js';
 import { processSyscalls } from './kernel/procs.js';
 import { jmpSyscalls } from './kernel/jmp.js';
 import { procSyscalls } from './kernel/proccalls.js';
+import { credSyscalls } from './kernel/credcalls.js';
 import { fdSyscalls } from './kernel/fdcalls.js';
 import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
@@ -22,7 +23,7 @@ import { timesSyscalls } from './kernel/times.js';
 import { mmanSyscalls } from './kernel/mman.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

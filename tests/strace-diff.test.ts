@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -529,6 +529,10 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // mmap and friends (`mman`: MMAN_CALLS traced, from the program's first munmap on: glibc's start-up maps its libraries
   // first). Addresses differ (PTR); a mapping's fd is the program's file either side.
   { name: 'diff_mmap', mman: true },
+  // Credentials (tests/c/diff_creds.c, run natively as root): `creds`, the id calls, kill, and pids in ucred as ranks.
+  // Left out: how each libc's stdio opens and closes /etc/passwd and /etc/group (wasi-libc's fdopen asks F_GETFL; glibc's
+  // nss closes its files and libraries), whose content tests/creds.test.ts compares.
+  { name: 'diff_creds', perProcess: true, creds: true, ignore: /^(?:fcntl|close)\(FD<file>/ },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -575,6 +579,8 @@ export function rankWaitPids(raw: string, ls: string[]): string[] {
 const MMAN_CALLS = ['mmap', 'munmap', 'mprotect', 'msync', 'madvise', 'mlock', 'munlock', 'mlockall', 'munlockall'];
 /** A `mman` program's lines from its first munmap on (before it: glibc's and ld.so's own mappings). */
 const fromFirstMunmap = (ls: string[]): string[] => ls.slice(Math.max(0, ls.findIndex((l) => /^(?:#\d+ )?munmap\(NULL, 0\)/.test(l))));
+/** The credential calls (`creds` programs: tests/c/diff_creds.c). */
+const CRED_CALLS = ['getuid', 'geteuid', 'getgid', 'getegid', 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'getresuid', 'getresgid', 'getgroups', 'setgroups', 'kill'];
 
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
@@ -583,7 +589,8 @@ const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
 export function rankSignalPids(raw: string, ls: string[]): string[] {
   const pids = [...new Set([...raw.matchAll(/^(?:\[pid +(\d+)\] |(\d+) +)/gm)].map((m) => Number(m[1] ?? m[2])))].sort((a, b) => a - b);
   const id = (v: string): string => (pids.includes(Number(v)) ? `P${pids.indexOf(Number(v))}` : v);
-  return ls.map((l) => l.replace(/^((?:#\d+ )?kill\()(\d+)/, (_m, head: string, v: string) => `${head}${id(v)}`).replace(/si_pid=(\d+)/g, (_m, v: string) => `si_pid=${id(v)}`));
+  return ls.map((l) => l.replace(/^((?:#\d+ )?kill\()(\d+)/, (_m, head: string, v: string) => `${head}${id(v)}`).replace(/si_pid=(\d+)/g, (_m, v: string) => `si_pid=${id(v)}`)
+    .replace(/\{pid=(\d+), uid=/g, (_m, v: string) => `{pid=${id(v)}, uid=`));
 }
 
 /**
@@ -612,7 +619,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -648,7 +655,7 @@ describe('trace format against real strace', () => {
       native = rankWaitPids(nativeText, native);
       ours = rankWaitPids(o.trace ?? '', ours);
     }
-    if (prog.sigwait) {
+    if (prog.sigwait || prog.creds) {
       native = rankSignalPids(nativeText, native);
       ours = rankSignalPids(o.trace ?? '', ours);
     }

@@ -8,6 +8,7 @@ import { Slots, type Slot } from './slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { FdTable } from './fdtable.js';
 import { Rlimits } from './rlimits.js';
+import { Creds } from './creds.js';
 import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallHooks, type SyscallDef } from './syscall.js';
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
@@ -182,6 +183,8 @@ export class Process implements Waiter {
   pgid: number;
   /** Session: a process socklab started is in its shell's, outside the run (0, as a session outside a pid namespace reads); setsid makes one. */
   sid = 0;
+  /** uids, gids and groups (host/kernel/creds.ts): inherited by fork, kept by execve. */
+  creds = new Creds();
   /** getrlimit/setrlimit (host/kernel/rlimits.ts), inherited by fork. */
   readonly rlimits: Rlimits;
   /** sigaltstack's stack (ss_sp, ss_size; ss_flags' SS_AUTODISARM): recorded and reported, handlers run on the guest's own stack (docs/abi.md). */
@@ -962,6 +965,7 @@ export class Process implements Waiter {
    * keep (filesystem view, signal dispositions). Its first slice rewinds.
    */
   copyFrom(parent: Process): void {
+    this.creds = parent.creds.clone();
     const pooled = this.kernel.instances.take(this.module.module, parent.mem.size);
     if (pooled) this.adopt(pooled);
     else this.instantiate();

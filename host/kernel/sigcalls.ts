@@ -3,6 +3,7 @@
 // code run by Process's delivery (see Process.post and the SDK's
 // __socklab_sigtramp); the state lives in host/kernel/signals.ts.
 import { readTimespec } from './timespec.js';
+import { mayKill } from './creds.js';
 import { E } from '../abi/errno.js';
 import { BLOCKED, syscall, type SyscallDef } from './syscall.js';
 import { SI_KERNEL, SI_TKILL, SI_USER, UNBLOCKABLE, sigbit, type SigInfo } from './signals.js';
@@ -75,9 +76,12 @@ function kill(p: Process, pid: number, sig: number): number {
   const live = k.processes.filter((q) => !q.reaped && q.host === p.host);
   const targets = pid > 0 ? live.filter((q) => q.pid === pid) : pid === 0 ? live.filter((q) => q.pgid === p.pgid) : pid === -1 ? live.filter((q) => q !== p) : live.filter((q) => q.pgid === -pid);
   if (!targets.length) return E.ESRCH;
+  // Linux's kill_something_info: EPERM when no target may be signalled (kill_ok_by_cred; sig 0 checks too), except for -1, which never reports it.
+  const allowed = targets.filter((q) => mayKill(p.creds, q.creds));
+  if (!allowed.length && pid !== -1) return E.EPERM;
   if (sig === 0) return 0;
   // Ascending pid: a deterministic order for group signals.
-  for (const q of targets.sort((a, b) => a.pid - b.pid)) q.post(sig, { signo: sig, code: SI_USER, pid: p.pid, uid: 0 });
+  for (const q of allowed.sort((a, b) => a.pid - b.pid)) q.post(sig, { signo: sig, code: SI_USER, pid: p.pid, uid: p.creds.ruid });
   return 0;
 }
 
@@ -90,7 +94,8 @@ function tgkill(p: Process, tgid: number, tid: number, sig: number): number {
   if (tgid <= 0 || tid <= 0 || sig < 0 || sig >= 65) return E.EINVAL;
   const q = p.kernel.processes.find((x) => !x.reaped && x.host === p.host && x.pid === tid);
   if (q === undefined || tgid !== tid) return E.ESRCH;
-  if (sig !== 0) q.post(sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: 0 });
+  if (!mayKill(p.creds, q.creds)) return E.EPERM;
+  if (sig !== 0) q.post(sig, { signo: sig, code: SI_TKILL, pid: p.pid, uid: p.creds.ruid });
   return 0;
 }
 

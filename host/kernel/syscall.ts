@@ -90,6 +90,8 @@ export type ParamKind =
   | 'ioctl_req' | 'ioctl_arg'
   /** prlimit64's RLIMIT_*, a struct rlimit64 read or written; sigaltstack's stack_t (wasm32's) read or written. */
   | 'rlimit_resource' | 'rlimit' | 'rlimit_out' | 'stack_t' | 'stack_t_out'
+  /** setgroups' gid_t array (its count: the argument before), getgroups' (as many as its result; host/kernel/creds.ts). */
+  | 'gid_list' | 'gid_list_out'
   /**
    * path_open as the openat(2) it stands for: the dirfd (AT_FDCWD for the preopened "/"), the path (absolute
    * from "/"), and the open flags made of its oflags, rights, fdflags and lookupflags (O_RDWR, O_CREAT...).
@@ -135,7 +137,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'out', 'fd_pair_out', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'buf_out', 'iovs_out', 'cstr_out', 'sockaddr_out', 'socklen_inout',
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
-  'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
+  'rlimit_out', 'stack_t_out', 'gid_list_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

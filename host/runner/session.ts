@@ -24,6 +24,7 @@ import type { ByteTarget } from '../trace/linebuf.js';
 import type { Rng } from '../kernel/rng.js';
 import { RealNetwork } from '../net/real/network.js';
 import { defaultEtcHosts, installEtcHosts, machineEtcHosts } from '../net/etchosts.js';
+import { installEtcUsers } from '../fs/etcusers.js';
 import { kernelNetwork, type NetworkConfig } from '../net/virtual/index.js';
 
 /**
@@ -229,6 +230,7 @@ export class Session {
       // on --net=real, this machine's own, as its resolver has it.
       const mine = (this.spec.network as NetworkConfig | undefined)?.hosts?.find((h) => h.name === host)?.etcHosts;
       installEtcHosts(v, mine ?? (this.spec.net === 'real' ? machineEtcHosts() : undefined) ?? defaultEtcHosts(this.spec.net === 'real' ? [] : [...kernelNetwork(this.kernel).hosts.values()]));
+      installEtcUsers(v);
       this.filesystems.set(host, v);
     }
     return v;

@@ -42,6 +42,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   posix_fadvise: ['fadvise64'], posix_fallocate: ['fallocate'],
   eventfd: ['eventfd2'],
   getrlimit: ['prlimit64'], setrlimit: ['prlimit64'], prlimit: ['prlimit64'],
+  seteuid: ['setresuid'], setegid: ['setresgid'], initgroups: ['setgroups'],
 };
 
 /** strace's classes: %net, %desc, ... */

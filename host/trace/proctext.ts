@@ -1,4 +1,4 @@
-// strace's rendering of prlimit64's and sigaltstack's arguments.
+// strace's rendering of prlimit64's, sigaltstack's and set/getgroups' arguments.
 import type { GuestMemory } from '../abi/memory.js';
 import { RESOURCES, RLIM_INFINITY } from '../kernel/rlimits.js';
 
@@ -28,4 +28,12 @@ export function stackText(mem: GuestMemory, v: number): string {
   // strace's printflags: unknown bits alone carry a comment, after named ones they do not.
   if (rest) names.push(names.length ? `0x${rest.toString(16)}` : `0x${rest.toString(16)} /* SS_??? */`);
   return `{ss_sp=${sp ? `0x${sp.toString(16)}` : 'NULL'}, ss_flags=${names.length ? names.join('|') : '0'}, ss_size=${size}}`;
+}
+
+/** setgroups'/getgroups' gid_t array of `n` as strace's print_groups: NULL, or [g, ...]. */
+export function gidList(mem: GuestMemory, v: number, n: number): string {
+  if (!v) return 'NULL';
+  const out: number[] = [];
+  for (let i = 0; i < Math.max(0, n | 0); i++) out.push(mem.u32(v + 4 * i));
+  return `[${out.join(', ')}]`;
 }

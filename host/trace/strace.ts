@@ -11,7 +11,7 @@ import type { GuestMemory } from '../abi/memory.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { MADV, MAP_FLAGS, MAP_TYPES, MCL, MS, PROT } from '../kernel/mman.js';
-import { resourceText, rlimitText, stackText } from './proctext.js';
+import { gidList, resourceText, rlimitText, stackText } from './proctext.js';
 import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
@@ -1197,6 +1197,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'rlimit_out': return ok && v ? rlimitText(mem, v) : hexp(v);
         case 'stack_t': return v ? stackText(mem, v) : 'NULL';
         case 'stack_t_out': return ok && v ? stackText(mem, v) : hexp(v);
+        case 'gid_list': return gidList(mem, v, args[i - 1] as number);
+        case 'gid_list_out': return ok ? gidList(mem, v, (args[i - 1] as number) ? n : 0) : hexp(v);
         case 'timer_flags': return v & 1 ? 'TIMER_ABSTIME' : v ? `0x${(v >>> 0).toString(16)}` : '0';
         case 'timespec': return v ? `{tv_sec=${mem.i64(v)}, tv_nsec=${mem.i32(v + 8)}}` : 'NULL';
         // Written only when a handler interrupted the sleep (ERESTART_RESTARTBLOCK).

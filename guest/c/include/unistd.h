@@ -1,6 +1,6 @@
 /* socklab guest SDK: <unistd.h>. wasi-libc's, plus the calls WASI lacks and
  * socklab provides (docs/abi.md): fork, getpid, getppid, pipe, pipe2, dup,
- * dup2, dup3; getuid and its kin (guests run as root). */
+ * dup2, dup3; getuid, setuid and their kin (guest/c/src/creds.c). */
 #ifndef _WASI_EMULATED_GETPID
 #define _WASI_EMULATED_GETPID
 #endif
@@ -21,11 +21,24 @@ int dup(int fd);
 int dup2(int fd, int newfd);
 int dup3(int fd, int newfd, int flags);
 unsigned alarm(unsigned seconds);
-/* socklab's guests run as uid 0, gid 0 (docs/abi.md): what SCM_CREDENTIALS and SO_PEERCRED carry. */
+/* Credentials as Linux's (docs/abi.md, "Users and credentials"): a process starts as root (all ids 0). */
 uid_t getuid(void);
 uid_t geteuid(void);
 gid_t getgid(void);
 gid_t getegid(void);
+int getgroups(int size, gid_t list[]);
+int setuid(uid_t uid);
+int seteuid(uid_t uid);
+int setgid(gid_t gid);
+int setegid(gid_t gid);
+int setreuid(uid_t ruid, uid_t euid);
+int setregid(gid_t rgid, gid_t egid);
+#ifdef _GNU_SOURCE
+int setresuid(uid_t ruid, uid_t euid, uid_t suid);
+int setresgid(gid_t rgid, gid_t egid, gid_t sgid);
+int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
+int getresgid(gid_t *rgid, gid_t *egid, gid_t *sgid);
+#endif
 int pause(void);
 #ifdef _GNU_SOURCE
 /* One thread per process: its id is the pid (glibc declares it under _GNU_SOURCE). */

@@ -72,11 +72,7 @@ pid_t getpid(void) {
   __socklab_getpid(&pid);
   return pid;
 }
-/* Every guest runs as root (uid 0, gid 0): the ids its credentials carry (host/net/unix/unix.ts). */
-uid_t getuid(void) { return 0; }
-uid_t geteuid(void) { return 0; }
-gid_t getgid(void) { return 0; }
-gid_t getegid(void) { return 0; }
+/* getuid and the other credential calls: guest/c/src/creds.c. */
 
 pid_t getppid(void) {
   int pid = 0;

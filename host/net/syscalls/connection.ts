@@ -117,7 +117,8 @@ export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes:
   }
   const a = readAddr(p, addr, len);
   if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
-  const privileged = p.capNetRaw;
+  // CAP_NET_BIND_SERVICE: a root process (socklab has no capabilities apart from euid 0); Linux drops it with the euid.
+  const privileged = p.capNetRaw && p.creds.privileged;
   // On --net=real, Node binds asynchronously: the call waits for the host's answer.
   const host = realUnixPath(p, s, a, false);
   const r = s.real && !s.isUnix ? realBind(s, a, len, privileged) : host ? realBindUnix(realNetOf(p)!, s, a as UnixAddr, host) : (bind(s, a, len, privileged), 0);

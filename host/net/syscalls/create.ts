@@ -60,7 +60,7 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
       return s;
     }
     if (t.raw ? protocol === 0 : protocol !== 0 && protocol !== t.protocol) throw new Errno(E.EPROTONOSUPPORT);
-    if (t.raw && !p.capNetRaw) throw new Errno(E.EPERM);
+    if (t.raw && !(p.capNetRaw && p.creds.privileged)) throw new Errno(E.EPERM);
     const rn = realNetOf(p);
     if (t.raw && rn) refuseRaw(rn);
     kind = t.kind;

@@ -13,7 +13,7 @@ import { ipBytes, ipText, isV4Mapped } from '../addr/ipaddr.js';
 import { sockOf } from '../fd.js';
 import { NO_CRED, SCM_MAX_FD, dropScm, type Cred, type Scm, type SendControl } from '../socket/scm.js';
 import type { IpControl, PacketInfo, Socket } from '../socket/socket.js';
-import { credOf } from '../unix/unix.js';
+import { mayClaimCred, sendCredOf } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 import { readTimespec } from '../../kernel/timespec.js';
 
@@ -38,11 +38,11 @@ function from(views: Uint8Array[], skip: number): Uint8Array[] {
 
 /** No descriptors: shared, never pushed to (readControl fills an array of its own). */
 const NO_FILES: OpenFile[] = [];
-/** Each process's credentials as an AF_UNIX send attaches them: one object per process, not one per send. */
+/** Each process's credentials as an AF_UNIX send attaches them: one object per process (anew after its ids change), not one per send. */
 const creds = new WeakMap<Process, Cred>();
 function selfCred(p: Process): Cred {
   let c = creds.get(p);
-  if (!c) creds.set(p, (c = credOf(p)));
+  if (!c || c.uid !== p.creds.ruid || c.gid !== p.creds.rgid) creds.set(p, (c = sendCredOf(p)));
   return c;
 }
 /**
@@ -333,6 +333,7 @@ function readControl(p: Process, s: Socket, m: Msg, v6: boolean): SendControl | 
         if (len !== CMSG_HDR + 12) throw new Errno(E.EINVAL);
         const cred: Cred = { pid: mem.i32(at + 12), uid: mem.u32(at + 16), gid: mem.u32(at + 20) };
         if (cred.uid === 0xffffffff || cred.gid === 0xffffffff) throw new Errno(E.EINVAL);
+        if (!mayClaimCred(p, cred)) throw new Errno(E.EPERM);
         if (!p.kernel.processes.some((x) => x.pid === cred.pid && !x.reaped)) throw new Errno(E.ESRCH);
         ctl.cred = cred;
       } else throw new Errno(E.EINVAL);

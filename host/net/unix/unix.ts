@@ -122,9 +122,21 @@ export function connectUnix(s: Socket, a: Addr): number {
   return 0;
 }
 
-/** The credentials a process acts with: its pid; socklab's guests run as uid 0, gid 0. */
+/** SO_PEERCRED's credentials of a process: its pid, effective uid and gid (cred_to_ucred). */
 export function credOf(p: Process): Cred {
-  return { pid: p.pid, uid: 0, gid: 0 };
+  return { pid: p.pid, uid: p.creds.euid, gid: p.creds.egid };
+}
+
+/** What an AF_UNIX send attaches when the sender gives no SCM_CREDENTIALS: its pid, real uid and gid (scm_send's current_uid()). */
+export function sendCredOf(p: Process): Cred {
+  return { pid: p.pid, uid: p.creds.ruid, gid: p.creds.rgid };
+}
+
+/** scm_check_creds: an unprivileged sender may claim only its own pid and one of its real, effective or saved ids. */
+export function mayClaimCred(p: Process, c: Cred): boolean {
+  const k = p.creds;
+  if (k.privileged) return true;
+  return c.pid === p.pid && [k.ruid, k.euid, k.suid].includes(c.uid) && [k.rgid, k.egid, k.sgid].includes(c.gid);
 }
 
 /** After an AF_UNIX stream or seqpacket connect() by process p: the accepted socket's SO_PEERCRED is p's (init_peercred at connect). */
