@@ -73,14 +73,15 @@ describe('filesystem', () => {
     mkdirSync(jail, { recursive: true });
     writeFileSync(join(root, 'secret.txt'), 'secret\n');
     writeFileSync(join(jail, 'inside.txt'), 'inside\n');
-    symlinkSync('/etc/passwd', join(jail, 'outside-link'));
+    // A host file the guest's filesystem has no copy of (socklab gives each host its own /etc/passwd and /etc/hosts).
+    symlinkSync('/etc/os-release', join(jail, 'outside-link'));
     symlinkSync('..', join(jail, 'up-link'));
     const o = await runGuest('fs_escape', ['/jail'], { mounts: [{ host: jail, guest: '/jail', readonly: true }] });
     expect(o.stdout).toBe(
       [
-        'dotdot to /etc/passwd: No such file or directory',
-        'absolute /etc/passwd: No such file or directory',
-        'host symlink to /etc/passwd: No such file or directory',
+        'dotdot to /etc/os-release: No such file or directory',
+        'absolute /etc/os-release: No such file or directory',
+        'host symlink to /etc/os-release: No such file or directory',
         'host symlink to the parent dir: No such file or directory',
         'file inside: opened, read 7 bytes: inside\n',
         'dotdot to a sibling of the mount: No such file or directory',

@@ -19,7 +19,7 @@ describe('trace file tail', () => {
         const o = await run({ processes: [{ module: guest('kernel_loop') }], timeoutMs: 1500, trace: { file, format } });
         expect(o.status).toBe(124);
         const text = readFileSync(file, 'utf8');
-        if (format === 'text') expect(text).toMatch(/writev\(1<pipe:\[\d+\]>, \[\{iov_base="", iov_len=0\}, \{iov_base="spinning\\n", iov_len=9\}\], 2\) += 9/);
+        if (format === 'text') expect(text).toMatch(/writev\(1<pipe:\[\d+\]>, \[\{iov_base="spinning\\n", iov_len=9\}, \{iov_base=NULL, iov_len=0\}\], 2\) += 9/);
         else expect(text.trim().split('\n').map((l) => JSON.parse(l) as { call: string }).map((e) => e.call)).toContain('writev');
       }
     } finally {

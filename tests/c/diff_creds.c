@@ -131,7 +131,9 @@ static void peer_creds(struct passwd *nobody) {
   setsockopt(s, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
   if (write(s, "g", 1) != 1) return;
   char buf[16], ctl[CMSG_SPACE(sizeof(struct ucred))];
-  struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf};
+  /* Exactly the 5 bytes the child sends: natively a MSG_WAITALL read left waiting for more until the child's close
+   * came back now and then without the credentials (1 run in 10 under strace). */
+  struct iovec iov = {.iov_base = buf, .iov_len = 5};
   struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl, .msg_controllen = sizeof ctl};
   ssize_t n = recvmsg(s, &m, MSG_WAITALL);
   struct cmsghdr *c = CMSG_FIRSTHDR(&m);

@@ -19,11 +19,11 @@ static void try_open(const char *what, const char *p) {
 int main(int argc, char **argv) {
   const char *dir = argv[1];
   char p[512];
-  snprintf(p, sizeof p, "%s/../../../../etc/passwd", dir);
-  try_open("dotdot to /etc/passwd", p);
-  try_open("absolute /etc/passwd", "/etc/passwd");
+  snprintf(p, sizeof p, "%s/../../../../etc/os-release", dir);
+  try_open("dotdot to /etc/os-release", p);
+  try_open("absolute /etc/os-release", "/etc/os-release");
   snprintf(p, sizeof p, "%s/outside-link", dir);
-  try_open("host symlink to /etc/passwd", p);
+  try_open("host symlink to /etc/os-release", p);
   snprintf(p, sizeof p, "%s/up-link/secret.txt", dir);
   try_open("host symlink to the parent dir", p);
   snprintf(p, sizeof p, "%s/inside.txt", dir);
