@@ -81,8 +81,8 @@ export class FifoWait {
 
 /**
  * Opens `node` (reached as `path`): the end, ENXIO, or throws FifoWait after
- * putting the process to sleep. Without a process (a WASI 0.2 component's
- * open, which cannot be suspended there) it never waits.
+ * putting the process to sleep. Without a process (exec's module file, a
+ * WASI 0.2 component's open, which cannot sleep there) it never waits.
  */
 export function openFifo(node: FifoNode, path: string, wantRead: boolean, wantWrite: boolean, nonblock: boolean, p: Process | undefined): FifoEnd {
   const s = stateOf(node);

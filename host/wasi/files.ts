@@ -140,7 +140,7 @@ function pathOpen(
   const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
   let f: OpenFile;
   try {
-    f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666), p);
+    f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666), p, true);
   } catch (e) {
     if (e instanceof FifoWait) return e.code;
     throw e;
@@ -159,7 +159,7 @@ export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
  * yet in any fd table), with preview1's rules (read-only mounts, O_NOFOLLOW
  * on host files, --max-fs through the handles). Shared with wasi:filesystem.
  */
-export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644, proc?: Process): OpenFile {
+export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644, proc?: Process, /** The caller returns FifoWait's code (a FIFO's open may sleep); else it never waits. */ mayWait = false): OpenFile {
   const vfs = dir.vfs;
   const r = dir.resolve(path, follow);
   let node = r.node;
@@ -208,7 +208,7 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   if (node instanceof SockNode) throw new Errno(E.ENXIO);
   // A FIFO on a read-only mount cannot be: FIFOs live in memory (docs/abi.md). O_TRUNC means nothing to one.
   if (node instanceof FifoNode) {
-    const end = openFifo(node, r.path, wantRead, wantWrite, (fdflags & FD_NONBLOCK) !== 0, proc);
+    const end = openFifo(node, r.path, wantRead, wantWrite, (fdflags & FD_NONBLOCK) !== 0, mayWait ? proc : undefined);
     end.nonblock = (fdflags & FD_NONBLOCK) !== 0;
     return end;
   }

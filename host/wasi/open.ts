@@ -42,7 +42,7 @@ function open(p: Process, flags: number, mode: number, wdir: number, relPtr: num
   const fdflags = (flags & LO.O_APPEND ? FD.APPEND : 0) | (flags & LO.O_NONBLOCK ? FD.NONBLOCK : 0) | sync;
   let f;
   try {
-    f = openAt(dir, path, (flags & LO.O_NOFOLLOW) === 0, oflags, wantRead, wantWrite, fdflags, createMode(p, mode), p);
+    f = openAt(dir, path, (flags & LO.O_NOFOLLOW) === 0, oflags, wantRead, wantWrite, fdflags, createMode(p, mode), p, true);
   } catch (e) {
     // A FIFO's blocking open waits for its partner (host/fs/fifo.ts).
     if (e instanceof FifoWait) return e.code;
