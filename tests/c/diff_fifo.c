@@ -1,7 +1,8 @@
 /* Named pipes (mkfifo, mknod S_IFIFO) against Linux: TLPI 44.8's sequence-
  * number server (a well-known FIFO for requests, one FIFO per client for its
  * answer; clients forked one after another so every process's calls come in
- * one order), then fifo_open's rules and the errno cases. */
+ * one order), then fifo_open's rules, poll, epoll and select on a FIFO, and
+ * the errno cases. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -146,6 +149,25 @@ int main(void) {
   signal(SIGPIPE, SIG_IGN);
   report("write: no reader", (int)write(w, "x", 1));
   close(w);
+
+  /* epoll and select see a FIFO as a pipe. */
+  int er = open("/tmp/fifo_nod", O_RDONLY | O_NONBLOCK);
+  int ew = open("/tmp/fifo_nod", O_WRONLY);
+  int ep = epoll_create1(0);
+  struct epoll_event ev = {.events = EPOLLIN, .data.fd = er};
+  report("epoll_ctl", epoll_ctl(ep, EPOLL_CTL_ADD, er, &ev));
+  report("epoll_wait: empty", epoll_wait(ep, &ev, 1, 0));
+  report("write", (int)write(ew, "z", 1));
+  report("epoll_wait: data", epoll_wait(ep, &ev, 1, 0));
+  printf("events %#x\n", ev.events);
+  fd_set rs;
+  FD_ZERO(&rs);
+  FD_SET(er, &rs);
+  struct timeval tv = {0, 0};
+  report("select", select(er + 1, &rs, NULL, NULL, &tv));
+  close(ep);
+  close(ew);
+  close(er);
 
   report("unlink", unlink("/tmp/fifo_nod"));
   report("stat gone", stat("/tmp/fifo_nod", &sb));
