@@ -492,6 +492,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // The dynamic loader's own opens (ld.so.cache, libc.so.6) have no counterpart in a wasm module; wasi-libc's fopen
   // asks the new stream's flags (F_GETFL), glibc's does not.
   { name: 'diff_openmode', open: true, ignore: /^openat\(AT_FDCWD, "\/(?:etc|usr|lib)|^fcntl\(FD<file>, F_GETFL\) = 0x1 / },
+  // Named pipes (tests/c/diff_fifo.c): TLPI 44.8's seqnum server and clients over FIFOs, fifo_open's rules, mknod's errors.
+  // glibc's opendir opens with O_CLOEXEC, wasi-libc's without: library internals, left out.
+  { name: 'diff_fifo', open: true, perProcess: true, epoll: true, select: true, ignore: /^openat\(AT_FDCWD, "\/(?:etc|usr|lib)|^openat\(AT_FDCWD, "\/tmp", O_RDONLY\|O_NONBLOCK/ },
   // Resource limits, sessions and process groups, sigaltstack (`proc`: those calls traced too, pids as ranks).
   // glibc's start-up asks for RLIMIT_STACK (prlimit64), which wasi-libc does not.
   { name: 'diff_procapi', perProcess: true, proc: true, ignore: /^prlimit64\(0, RLIMIT_STACK, NULL, / },
@@ -546,7 +549,7 @@ const EPOLL_CALLS = ['epoll_create', 'epoll_create1', 'epoll_ctl', 'epoll_wait',
 /** File modes (tests/c/diff_fsmodes.c). */
 const MODE_CALLS = ['umask', 'chmod', 'fchmod', 'fchmodat'];
 /** Opening and making files with their modes (tests/c/diff_openmode.c). */
-const OPEN_CALLS = ['openat', 'creat', 'mkdir', 'mkdirat'];
+const OPEN_CALLS = ['openat', 'creat', 'mkdir', 'mkdirat', 'mknodat'];
 /** The file calls (tests/c/diff_dec_file.c). */
 const FILE_CALLS = ['lseek', 'fstat', 'newfstatat', 'ftruncate', 'fsync', 'fdatasync', 'getdents64', 'unlinkat', 'renameat', 'readlinkat', 'utimensat'];
 /**

@@ -24,6 +24,8 @@ import { runCounter } from '../kernel/ids.js';
 import { CharDevNode, DEV_FS, FdLinkNode, deviceNodes, fdLink, statDevice } from './devices.js';
 
 const nextIno = runCounter(100n);
+/** st_mode's file type of a FIFO. */
+export const S_IFIFO = 0o010000;
 
 export interface Times {
   atim: bigint;
@@ -190,6 +192,13 @@ export class SockNode {
   mode = 0o755;
   constructor(readonly obj: unknown, public times: Times) {}
 }
+/** A named pipe (mkfifo): its open state, a pipe while any end is open, is host/fs/fifo.ts's. */
+export class FifoNode {
+  readonly kind = 'fifo';
+  readonly ino = nextIno();
+  nlink = 1;
+  constructor(/** Permission bits (07777). */ public mode: number, public times: Times) {}
+}
 /** A host directory mounted at a point of the tree. */
 export class MountPoint {
   readonly kind = 'mount';
@@ -204,7 +213,7 @@ export class HostNode {
   }
 }
 
-export type Node = MemDir | MemFile | MemSymlink | SockNode | MountPoint | HostNode | CharDevNode | FdLinkNode;
+export type Node = MemDir | MemFile | MemSymlink | SockNode | FifoNode | MountPoint | HostNode | CharDevNode | FdLinkNode;
 
 /** Where a path led: the node (if it exists), its parent directory and last name. */
 export interface Resolved {
@@ -445,7 +454,7 @@ export class Vfs {
   hostSocketPath(path: string, follow: boolean): HostSocketPath | undefined {
     const r = this.resolve(this.root, path, follow);
     const parent = r.parent;
-    if (r.node instanceof MemDir || r.node instanceof MemFile || r.node instanceof MemSymlink || r.node instanceof SockNode || r.node instanceof MountPoint || r.node instanceof CharDevNode || r.node instanceof FdLinkNode) return undefined;
+    if (r.node instanceof MemDir || r.node instanceof MemFile || r.node instanceof MemSymlink || r.node instanceof SockNode || r.node instanceof FifoNode || r.node instanceof MountPoint || r.node instanceof CharDevNode || r.node instanceof FdLinkNode) return undefined;
     if (parent instanceof MemDir) return undefined;
     const node = r.node;
     return {
@@ -570,6 +579,8 @@ export function statNode(n: Node): FileStat {
   if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
   if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: BigInt(n.nlink), size: BigInt(Buffer.byteLength(n.target)) };
+  // WASI has no FIFO type: wasi-libc's S_IFIFO and DT_FIFO are its socket's (readdir's d_type); st_mode says S_IFIFO.
+  if (n instanceof FifoNode) return { ...base, filetype: FileType.SocketStream, nlink: BigInt(n.nlink), size: 0n, mode: S_IFIFO | n.mode };
   return { ...base, filetype: FileType.SocketStream, nlink: BigInt(n.nlink), size: 0n };
 }
 

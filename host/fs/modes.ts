@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { Slot } from '../kernel/slots.js';
 import { E, Errno } from '../abi/errno.js';
 import { CharDevNode, FdLinkNode } from './devices.js';
-import { HostNode, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostErrno, readOnly, type Node, type Vfs } from './memfs.js';
+import { FifoNode, HostNode, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostErrno, readOnly, type Node, type Vfs } from './memfs.js';
 
 /** The process's umask (a process starts with 022; fork copies it). */
 export const UMASK = new Slot<number>('umask', true);
@@ -17,7 +17,7 @@ export const S_IALLUGO = 0o7777;
 /** chmod(2) on a resolved node (never a symlink: chmod follows them). */
 export function chmodNode(n: Node, mode: number, now: bigint): void {
   mode &= S_IALLUGO;
-  if (n instanceof MemDir || n instanceof MemFile || n instanceof SockNode || n instanceof CharDevNode) {
+  if (n instanceof MemDir || n instanceof MemFile || n instanceof SockNode || n instanceof FifoNode || n instanceof CharDevNode) {
     n.mode = mode;
     n.times.ctim = now;
     return;

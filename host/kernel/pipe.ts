@@ -42,7 +42,7 @@ export class Pipe {
 
   /** kill_fasync: SIGIO to the owners of the `end` descriptions with O_ASYNC on. */
   tellAsync(end: 'read' | 'write', reason: number): void {
-    for (const e of this.ends) if (e.end === end && e.fown !== undefined && e.fown.asyncFd >= 0) e.fown.sendSigio(reason);
+    for (const e of this.ends) if ((e.end === end || e.end === 'both') && e.fown !== undefined && e.fown.asyncFd >= 0) e.fown.sendSigio(reason);
   }
 
   get room(): number {
@@ -69,7 +69,7 @@ export class Pipe {
   }
 }
 
-/** One end of a pipe, as an open file description. */
+/** One end of a pipe, as an open file description ('both': a FIFO opened O_RDWR, host/fs/fifo.ts). */
 export class PipeEnd implements OpenFile {
   nonblock = false;
   append = false;
@@ -84,12 +84,12 @@ export class PipeEnd implements OpenFile {
 
   constructor(
     readonly pipe: Pipe,
-    readonly end: 'read' | 'write',
+    readonly end: 'read' | 'write' | 'both',
   ) {
-    this.readable = end === 'read';
-    this.writable = end === 'write';
-    if (end === 'read') pipe.readers++;
-    else pipe.writers++;
+    this.readable = end !== 'write';
+    this.writable = end !== 'read';
+    if (this.readable) pipe.readers++;
+    if (this.writable) pipe.writers++;
     pipe.ends.add(this);
   }
   get waitq(): WaitQueue {
@@ -103,16 +103,19 @@ export class PipeEnd implements OpenFile {
   }
   poll(): number {
     const p = this.pipe;
-    if (this.end === 'read') {
-      let m = p.size > 0 ? POLLIN | POLLRDNORM : 0;
+    let m = 0;
+    if (this.readable) {
+      if (p.size > 0) m |= POLLIN | POLLRDNORM;
       if (p.writers === 0) m |= POLLHUP;
-      return m;
     }
-    if (p.readers === 0) return POLLOUT | POLLWRNORM | POLLERR;
-    return p.room >= PIPE_BUF ? POLLOUT | POLLWRNORM : 0;
+    if (this.writable) {
+      if (p.readers === 0) m |= POLLOUT | POLLWRNORM | POLLERR;
+      else if (p.room >= PIPE_BUF) m |= POLLOUT | POLLWRNORM;
+    }
+    return m;
   }
   read(iovs: Uint8Array[]): number {
-    if (this.end !== 'read') throw new Errno(E.EBADF);
+    if (!this.readable) throw new Errno(E.EBADF);
     const p = this.pipe;
     let want = 0;
     for (const v of iovs) want += v.length;
@@ -141,7 +144,7 @@ export class PipeEnd implements OpenFile {
    * less, else as much as fits): bytes written, WOULD_BLOCK, or EPIPE.
    */
   write(iovs: Uint8Array[]): number {
-    if (this.end !== 'write') throw new Errno(E.EBADF);
+    if (!this.writable) throw new Errno(E.EBADF);
     const p = this.pipe;
     let total = 0;
     for (const v of iovs) total += v.length;
@@ -177,8 +180,8 @@ export class PipeEnd implements OpenFile {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.end === 'read') this.pipe.readers--;
-    else this.pipe.writers--;
+    if (this.readable) this.pipe.readers--;
+    if (this.writable) this.pipe.writers--;
     this.pipe.ends.delete(this);
     this.pipe.wakeKey = 0;
     this.pipe.waitq.wake();

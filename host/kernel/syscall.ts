@@ -34,6 +34,8 @@ export type ParamKind =
   | 'mode' | 'ret_mode'
   /** open's Linux flags (O_RDWR|O_CREAT...), and its mode: shown only with O_CREAT or O_TMPFILE in the flags before it, as strace. */
   | 'open_flags' | 'open_mode'
+  /** mknod's mode with its file type (S_IFIFO|0666), and its dev: makedev(0x1, 0x3), shown only for a device, as strace. */
+  | 'mknod_mode' | 'mknod_dev'
   /** A directory fd of the *at calls: AT_FDCWD (-100) by name, any other as 'fd'. */
   | 'dirfd'
   /** Data: a buffer read by the call (with the next len), one filled by it (as many bytes as the result), iovecs either way. */

@@ -30,7 +30,7 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   // The SDK's creat and mkdir are traced as themselves; a plain WASI module's as openat and mkdirat.
   open: ['openat'], creat: ['creat', 'openat'],
   stat: ['newfstatat'], lstat: ['newfstatat'], fstatat: ['newfstatat'], statx: ['newfstatat'],
-  mkdir: ['mkdir', 'mkdirat'], rmdir: ['unlinkat'], unlink: ['unlinkat'], rename: ['renameat'], renameat2: ['renameat'],
+  mkdir: ['mkdir', 'mkdirat'], mkfifo: ['mknodat'], mkfifoat: ['mknodat'], mknod: ['mknodat'], rmdir: ['unlinkat'], unlink: ['unlinkat'], rename: ['renameat'], renameat2: ['renameat'],
   symlink: ['symlinkat'], readlink: ['readlinkat'], link: ['linkat'],
   truncate: ['ftruncate'], dup: ['dup2'], dup3: ['dup2'],
   exit: ['exit_group'], _exit: ['exit_group'], _Exit: ['exit_group'],

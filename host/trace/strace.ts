@@ -930,6 +930,16 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'mode': return octalMode(v);
         case 'open_flags': return openFlags(v);
         case 'open_mode': return (args[i - 1] as number) & O_CREAT_TMPFILE ? octalMode(v) : undefined;
+        case 'mknod_mode': {
+          const fmt = v & 0o170000;
+          // An unknown type: the whole mode in octal (0170600), as strace.
+          return !fmt ? octalMode(v & 0o7777) : S_IFMT_NAMES[fmt] ? `${S_IFMT_NAMES[fmt]}|${octalMode(v & 0o7777)}` : octalMode(v);
+        }
+        case 'mknod_dev': {
+          const fmt = (args[i - 1] as number) & 0o170000;
+          // Linux's dev_t encoding (glibc's makedev): the major's low 12 bits at 8, the minor's low 8 bits at 0 and the rest at 12.
+          return fmt === 0o020000 || fmt === 0o060000 ? `makedev(0x${((v >>> 8) & 0xfff).toString(16)}, 0x${((v & 0xff) | ((v >>> 12) & 0xfff00)).toString(16)})` : undefined;
+        }
         case 'dirfd': return v === AT_FDCWD ? 'AT_FDCWD' : fdText(p, v);
         // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
         case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);

@@ -13,8 +13,9 @@ import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { R, needRight, setSyncFlags } from './rights.js';
 import { DirHandle, HostFileHandle, MemFileHandle } from '../fs/handles.js';
 import { createMode } from '../fs/modes.js';
+import { FifoWait, fifoOpenInterrupted, openFifo } from '../fs/fifo.js';
 import { CharDevNode, FdLinkNode, fdLinks, fdTarget, openDevice, openFdLink } from '../fs/devices.js';
-import { HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
+import { FifoNode, HostNode, MAX_FILE_SIZE, MemDir, MemFile, MemSymlink, MountPoint, SockNode, hostDirPath, hostErrno, isDir, setHostTimes, readOnly, statNode, type Node, type Vfs } from '../fs/memfs.js';
 
 const W = 'wasi_snapshot_preview1';
 
@@ -137,7 +138,13 @@ function pathOpen(
   p.mem.check(fdOut, 4);
   const wantWrite = (BigInt(rightsBase) & RIGHT_FD_WRITE) !== 0n;
   const wantRead = (BigInt(rightsBase) & (RIGHT_FD_READ | RIGHT_READDIR)) !== 0n || !wantWrite;
-  const f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666), p);
+  let f: OpenFile;
+  try {
+    f = openAt(dir, path, (lookup & LOOKUP_FOLLOW) !== 0, oflags, wantRead, wantWrite, fdflags, createMode(p, 0o666), p, true);
+  } catch (e) {
+    if (e instanceof FifoWait) return e.code;
+    throw e;
+  }
   p.mem.setU32(fdOut, p.fds.install(f));
   return 0;
 }
@@ -152,7 +159,7 @@ export const FDFLAGS = { APPEND: FD_APPEND, NONBLOCK: FD_NONBLOCK } as const;
  * yet in any fd table), with preview1's rules (read-only mounts, O_NOFOLLOW
  * on host files, --max-fs through the handles). Shared with wasi:filesystem.
  */
-export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644, proc?: Process): OpenFile {
+export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: number, wantRead: boolean, wantWrite: boolean, fdflags: number, mode = 0o644, proc?: Process, /** The caller returns FifoWait's code (a FIFO's open may sleep); else it never waits. */ mayWait = false): OpenFile {
   const vfs = dir.vfs;
   const r = dir.resolve(path, follow);
   let node = r.node;
@@ -199,6 +206,12 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
   }
   if (oflags & O_DIRECTORY) throw new Errno(E.ENOTDIR);
   if (node instanceof SockNode) throw new Errno(E.ENXIO);
+  // A FIFO on a read-only mount cannot be: FIFOs live in memory (docs/abi.md). O_TRUNC means nothing to one.
+  if (node instanceof FifoNode) {
+    const end = openFifo(node, r.path, wantRead, wantWrite, (fdflags & FD_NONBLOCK) !== 0, mayWait ? proc : undefined);
+    end.nonblock = (fdflags & FD_NONBLOCK) !== 0;
+    return end;
+  }
   if (wantWrite || (oflags & O_TRUNC)) needWritable(node);
   let f: OpenFile;
   // O_TRUNC on a character device is ignored, as Linux does.
@@ -274,7 +287,7 @@ export function unlinkPath(dir: DirHandle, path: string, wantDir: boolean): void
     if (node instanceof MemFile) {
       node.nlink--;
       node.release();
-    } else if (node instanceof MemSymlink || node instanceof SockNode) node.nlink--;
+    } else if (node instanceof MemSymlink || node instanceof SockNode || node instanceof FifoNode) node.nlink--;
     r.parent.times.mtim = dir.vfs.times().mtim;
   } else {
     try {
@@ -351,7 +364,7 @@ export function renamePath(d1: DirHandle, oldPath: string, d2: DirHandle, newPat
     if (b.node instanceof MemFile) {
       b.node.nlink--;
       b.node.release();
-    } else if (b.node instanceof MemSymlink || b.node instanceof SockNode) b.node.nlink--;
+    } else if (b.node instanceof MemSymlink || b.node instanceof SockNode || b.node instanceof FifoNode) b.node.nlink--;
     pb.entries.set(b.name, a.node);
     if (a.node instanceof MemDir) a.node.parent = pb;
     return;
@@ -436,7 +449,7 @@ export function linkPath(d1: DirHandle, oldPath: string, d2: DirHandle, newPath:
   if (isDir(a.node)) throw new Errno(E.EPERM);
   needWritable(b.parent);
   // Any in-memory non-directory links (a symlink itself, a socket file), as on tmpfs.
-  if ((a.node instanceof MemFile || a.node instanceof MemSymlink || a.node instanceof SockNode) && b.parent instanceof MemDir) {
+  if ((a.node instanceof MemFile || a.node instanceof MemSymlink || a.node instanceof SockNode || a.node instanceof FifoNode) && b.parent instanceof MemDir) {
     a.node.nlink++;
     b.parent.entries.set(b.name, a.node);
     return;
@@ -594,7 +607,8 @@ export const fileSyscalls: SyscallDef[] = [
     else if (f instanceof HostFileHandle) f.setTimes(timesArg(p, a, m, flags));
     return 0;
   }),
-  syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:wasi_dirfd', 'lookupflags:skip', 'path:wasi_path', 'path_len:strlen', 'oflags:wasi_oflags', 'rights:skip64', 'inheriting:skip64', 'fdflags:skip', 'fd:ret_fd'] }, pathOpen),
+  // A FIFO's open may wait for its partner (host/fs/fifo.ts): a signal ends the wait.
+  { ...syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:wasi_dirfd', 'lookupflags:skip', 'path:wasi_path', 'path_len:strlen', 'oflags:wasi_oflags', 'rights:skip64', 'inheriting:skip64', 'fdflags:skip', 'fd:ret_fd'] }, pathOpen), onInterrupt: fifoOpenInterrupted },
   syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'stat:stat_out_at'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
     const d = dirOf(p, fd);
     const follow = (flags & LOOKUP_FOLLOW) !== 0;

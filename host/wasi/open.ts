@@ -9,6 +9,7 @@ import { E } from '../abi/errno.js';
 import type { Process } from '../kernel/process.js';
 import { syscall, type SyscallDef } from '../kernel/syscall.js';
 import { createMode } from '../fs/modes.js';
+import { FifoWait, fifoOpenInterrupted } from '../fs/fifo.js';
 import { R, needRight } from './rights.js';
 import { OPEN, dirOf, mkdirPath, openAt, pathArg } from './files.js';
 
@@ -39,7 +40,14 @@ function open(p: Process, flags: number, mode: number, wdir: number, relPtr: num
   const oflags = (flags & LO.O_CREAT ? OPEN.CREAT : 0) | (flags & LO.O_EXCL ? OPEN.EXCL : 0) | (flags & LO.O_TRUNC ? OPEN.TRUNC : 0) | (flags & LO.O_DIRECTORY ? OPEN.DIRECTORY : 0);
   const sync = (flags & LO.O_SYNC) === LO.O_SYNC ? FD.SYNC : flags & LO.O_DSYNC ? FD.DSYNC : 0;
   const fdflags = (flags & LO.O_APPEND ? FD.APPEND : 0) | (flags & LO.O_NONBLOCK ? FD.NONBLOCK : 0) | sync;
-  const f = openAt(dir, path, (flags & LO.O_NOFOLLOW) === 0, oflags, wantRead, wantWrite, fdflags, createMode(p, mode), p);
+  let f;
+  try {
+    f = openAt(dir, path, (flags & LO.O_NOFOLLOW) === 0, oflags, wantRead, wantWrite, fdflags, createMode(p, mode), p, true);
+  } catch (e) {
+    // A FIFO's blocking open waits for its partner (host/fs/fifo.ts).
+    if (e instanceof FifoWait) return e.code;
+    throw e;
+  }
   p.mem.setU32(fdOut, p.fds.install(f, { cloexec: (flags & LO.O_CLOEXEC) !== 0 }));
   return 0;
 }
@@ -52,11 +60,15 @@ function mkdir(p: Process, mode: number, wdir: number, relPtr: number, relLen: n
 }
 
 export const openSyscalls: SyscallDef[] = [
-  syscall(S, 'openat', {
-    strace: 'openat', classes: ['file', 'desc'],
-    params: ['dirfd:dirfd', 'path:str', 'path_len:strlen', 'flags:open_flags', 'mode:open_mode', 'wdir:skip', 'rel:skip', 'rel_len:skip', 'fd:ret_fd'],
-  }, (p: Process, _dirfd: number, _path: number, _len: number, flags: number, mode: number, wdir: number, rel: number, relLen: number, out: number) =>
-    open(p, flags, mode, wdir, rel, relLen, out)),
+  {
+    ...syscall(S, 'openat', {
+      strace: 'openat', classes: ['file', 'desc'],
+      params: ['dirfd:dirfd', 'path:str', 'path_len:strlen', 'flags:open_flags', 'mode:open_mode', 'wdir:skip', 'rel:skip', 'rel_len:skip', 'fd:ret_fd'],
+    }, (p: Process, _dirfd: number, _path: number, _len: number, flags: number, mode: number, wdir: number, rel: number, relLen: number, out: number) =>
+      open(p, flags, mode, wdir, rel, relLen, out)),
+    // A FIFO's open may wait for its partner (host/fs/fifo.ts): a signal ends the wait.
+    onInterrupt: fifoOpenInterrupted,
+  },
   syscall(S, 'creat', {
     strace: 'creat', classes: ['file', 'desc'],
     params: ['path:str', 'path_len:strlen', 'mode:mode', 'wdir:skip', 'rel:skip', 'rel_len:skip', 'fd:ret_fd'],

@@ -19,6 +19,15 @@ mode_t umask(mode_t);
 int chmod(const char *, mode_t);
 int fchmod(int, mode_t);
 int fchmodat(int, const char *, mode_t, int);
+/* Named pipes (guest/c/src/fifo.c). wasi-libc's S_IFIFO is its S_IFSOCK
+ * (WASI has no FIFO); stat's st_mode is Linux's, so S_IFIFO is too (and
+ * S_IFMT, made of the S_IF* bits, becomes Linux's 0170000). */
+#undef S_IFIFO
+#define S_IFIFO 0010000
+int mkfifo(const char *, mode_t);
+int mkfifoat(int, const char *, mode_t);
+int mknod(const char *, mode_t, dev_t);
+int mknodat(int, const char *, mode_t, dev_t);
 #ifdef __cplusplus
 }
 #endif
