@@ -17,10 +17,11 @@ import { pollSigSyscalls } from './kernel/poll.js';
 import { execSyscalls } from './wasi/exec.js';
 import { modeSyscalls } from './fs/modecalls.js';
 import { openSyscalls } from './wasi/open.js';
+import { sysvipcSyscalls } from './kernel/sysvipc.js';
 
 const sockets = createSocketSyscalls();
 
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sysvipcSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

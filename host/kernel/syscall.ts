@@ -109,7 +109,13 @@ export type ParamKind =
   /** The path's length in unlinkat's two WASI calls (not printed): it prints the flags WASI gives by name, 0 or AT_REMOVEDIR. */
   | 'unlink_len' | 'rmdir_len'
   /** utimensat: the atime (printed with the next mtime as strace's NULL, [atime, mtime] from the fstflags), and the fstflags (the Linux flags). */
-  | 'utime_atim' | 'utime_fst';
+  | 'utime_atim' | 'utime_fst'
+  /**
+   * System V IPC (host/trace/ipctext.ts): a key (IPC_PRIVATE), msgget/semget's IPC_* flags and mode, a struct msgbuf
+   * sent or received, msgsnd/msgrcv's flags, msgctl's command and its struct msqid_ds, a struct sembuf array,
+   * semctl's command and its union semun.
+   */
+  | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim';
@@ -130,6 +136,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
   'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo',
+  'ipc_msgbuf_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;
