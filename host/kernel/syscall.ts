@@ -136,7 +136,8 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
   'rlimit_out', 'stack_t_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo',
-  'ipc_msgbuf_out',
+  // msgctl's and semctl's buffer: IPC_STAT fills it.
+  'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;
