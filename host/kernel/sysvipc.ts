@@ -162,7 +162,7 @@ function msgget(p: Process, key: number, flags: number, out: number): number {
 
 /** msgsnd(id, msgp, size, flags): msgp is wasm32's struct msgbuf {long mtype; char mtext[];}. */
 function msgsnd(p: Process, id: number, msgp: number, size: number, flags: number): number {
-  if (size > MSGMAX || size < 0) return E.EINVAL;
+  if (size > MSGMAX || size < 0 || id < 0) return E.EINVAL;
   p.mem.check(msgp, 4 + size);
   const type = p.mem.i32(msgp);
   if (type < 1) return E.EINVAL;
@@ -183,7 +183,11 @@ function msgsnd(p: Process, id: number, msgp: number, size: number, flags: numbe
   // pipelined_send: the first receiver (in arrival order) that takes this type gets it, or E2BIG if it is too small.
   for (let i = 0; i < q.receivers.length; i++) {
     const r = q.receivers[i]!;
-    if (!matches(r.mode, r.type, type)) continue;
+    if (n.receiving.get(r.p)?.r !== r) {
+      q.receivers.splice(i--, 1);
+      continue;
+    }
+    if (!matches(r.mode, r.type, type) || !asleep(r.p, RECEIVING)) continue;
     q.receivers.splice(i--, 1);
     if (r.size < size && !(r.flags & MSG_NOERROR)) {
       r.err = E.E2BIG;
@@ -200,6 +204,16 @@ function msgsnd(p: Process, id: number, msgp: number, size: number, flags: numbe
   q.cbytes += size;
   return 0;
 }
+
+/**
+ * Still asleep in the call that queued it. A wait a handled signal ended (EINTR) leaves its record until the
+ * process's next call of the kind clears it; an ignored signal's restart keeps the wait as it was.
+ */
+function asleep(p: Process, calls: readonly string[]): boolean {
+  return p.state === 'blocked' && p.currentCall !== undefined && calls.includes(p.currentCall.strace);
+}
+const RECEIVING = ['msgrcv'];
+const SEMOPS = ['semop', 'semtimedop'];
 
 const SEARCH_ANY = 1, SEARCH_EQUAL = 2, SEARCH_NOTEQUAL = 3, SEARCH_LESSEQUAL = 4;
 function matches(mode: number, want: number, type: number): boolean {
@@ -378,6 +392,11 @@ function update(n: IpcNs, s: SemSet, t: bigint): void {
     again = false;
     for (let i = 0; i < s.pending.length; i++) {
       const w = s.pending[i]!;
+      if (n.semWaits.get(w.p)?.w !== w) {
+        s.pending.splice(i--, 1);
+        continue;
+      }
+      if (!asleep(w.p, SEMOPS)) continue;
       const r = attempt(n, s, w, w.p.pid);
       if (r === 1) continue;
       s.pending.splice(i--, 1);
@@ -441,8 +460,8 @@ function semop(p: Process, id: number, sops: number, nsops: number): number {
 }
 
 /** count_semcnt: sleepers whose blocking operation waits on semnum to grow (GETNCNT) or to be 0 (GETZCNT). */
-function count(s: SemSet, num: number, zero: boolean): number {
-  return s.pending.filter((w) => w.blocking.num === num && (zero ? w.blocking.op === 0 : w.blocking.op < 0)).length;
+function count(n: IpcNs, s: SemSet, num: number, zero: boolean): number {
+  return s.pending.filter((w) => n.semWaits.get(w.p)?.w === w && asleep(w.p, SEMOPS) && w.blocking.num === num && (zero ? w.blocking.op === 0 : w.blocking.op < 0)).length;
 }
 
 /** SETVAL and SETALL forget every process's adjustment for the values they set. */
@@ -469,8 +488,8 @@ function semctl(p: Process, id: number, num: number, cmd: number, arg: number, o
   switch (cmd) {
     case GETVAL: r = one().val; break;
     case GETPID: r = one().pid; break;
-    case GETNCNT: one(); r = count(s, num, false); break;
-    case GETZCNT: one(); r = count(s, num, true); break;
+    case GETNCNT: one(); r = count(n, s, num, false); break;
+    case GETZCNT: one(); r = count(n, s, num, true); break;
     case SETVAL: {
       const x = one();
       if (arg < 0 || arg > SEMVMX) return E.ERANGE;
@@ -521,7 +540,7 @@ function semctl(p: Process, id: number, num: number, cmd: number, arg: number, o
   return 0;
 }
 
-/** A wait a handled signal ended (EINTR): it is no longer a receiver or a sleeper to serve. */
+/** An exiting process's waits: it is no longer a receiver or a sleeper to serve. */
 function dropWait(p: Process): void {
   const n = SPACES.get(p.kernel);
   if (!n) return;
@@ -562,14 +581,13 @@ onProcessExit((p: Process) => {
 });
 
 const S = 'socklab';
-const onInterrupt = (p: Process): void => dropWait(p);
 export const sysvipcSyscalls: readonly SyscallDef[] = [
   syscall(S, 'msgget', { strace: 'msgget', classes: ['ipc'], params: ['key:ipc_key', 'flags:ipc_getflags', 'id:ret'] }, msgget),
-  { ...syscall(S, 'msgsnd', { strace: 'msgsnd', classes: ['ipc'], params: ['id:i32', 'msgp:ipc_msgbuf', 'size:len', 'flags:ipc_msgflags'], mayBlock: true }, msgsnd), onInterrupt },
-  { ...syscall(S, 'msgrcv', { strace: 'msgrcv', classes: ['ipc'], params: ['id:i32', 'msgp:ipc_msgbuf_out', 'size:len', 'type:i32', 'flags:ipc_msgflags', 'n:ret'], mayBlock: true }, msgrcv), onInterrupt },
+  { ...syscall(S, 'msgsnd', { strace: 'msgsnd', classes: ['ipc'], params: ['id:i32', 'msgp:ipc_msgbuf', 'size:len', 'flags:ipc_msgflags'], mayBlock: true }, msgsnd) },
+  { ...syscall(S, 'msgrcv', { strace: 'msgrcv', classes: ['ipc'], params: ['id:i32', 'msgp:ipc_msgbuf_out', 'size:len', 'type:i32', 'flags:ipc_msgflags', 'n:ret'], mayBlock: true }, msgrcv) },
   syscall(S, 'msgctl', { strace: 'msgctl', classes: ['ipc'], params: ['id:i32', 'cmd:ipc_msgcmd', 'buf:ipc_msqid'] }, msgctl),
   syscall(S, 'semget', { strace: 'semget', classes: ['ipc'], params: ['key:ipc_key', 'nsems:i32', 'flags:ipc_getflags', 'id:ret'] }, semget),
-  { ...syscall(S, 'semop', { strace: 'semop', classes: ['ipc'], params: ['id:i32', 'sops:ipc_sembuf', 'nsops:u32'], mayBlock: true }, semop), onInterrupt },
-  { ...syscall(S, 'semtimedop', { strace: 'semtimedop', classes: ['ipc'], params: ['id:i32', 'sops:ipc_sembuf', 'nsops:u32', 'timeout:timespec'], mayBlock: true }, semtimedop), onInterrupt },
+  { ...syscall(S, 'semop', { strace: 'semop', classes: ['ipc'], params: ['id:i32', 'sops:ipc_sembuf', 'nsops:u32'], mayBlock: true }, semop) },
+  { ...syscall(S, 'semtimedop', { strace: 'semtimedop', classes: ['ipc'], params: ['id:i32', 'sops:ipc_sembuf', 'nsops:u32', 'timeout:timespec'], mayBlock: true }, semtimedop) },
   syscall(S, 'semctl', { strace: 'semctl', classes: ['ipc'], params: ['id:i32', 'num:i32', 'cmd:ipc_semcmd', 'arg:ipc_semarg', 'r:ret'] }, semctl),
 ];

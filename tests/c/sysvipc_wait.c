@@ -97,6 +97,18 @@ int main(void) {
   show("msgsnd EINTR", msgsnd(q, &b, 2, 0));
   show("still one", msgctl(q, IPC_STAT, &ds) == 0 && ds.msg_qnum == 1);
 
+  /* A child's exit (SIGCHLD, ignored) while msgrcv sleeps: the wait goes on until the other child's message. */
+  int q3 = msgget(IPC_PRIVATE, 0600);
+  if (fork() == 0) _exit(0);
+  if (fork() == 0) {
+    usleep(20000);
+    msgsnd(q3, &b, 2, 0);
+    _exit(0);
+  }
+  show("msgrcv through SIGCHLD", msgrcv(q3, &b, sizeof b.mtext, 0, 0));
+  while (wait(NULL) > 0) ;
+  msgctl(q3, IPC_RMID, NULL);
+
   /* EIDRM: a child asleep in msgsnd on the full queue, another in msgrcv on a second, when both go. */
   int q2 = msgget(IPC_PRIVATE, 0600);
   for (int i = 0; i < 2; i++) {
