@@ -536,6 +536,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // Left out: how each libc's stdio opens and closes /etc/passwd and /etc/group (wasi-libc's fdopen asks F_GETFL; glibc's
   // nss closes its files and libraries), whose content tests/creds.test.ts compares.
   { name: 'diff_creds', perProcess: true, creds: true, ignore: /^(?:fcntl|close)\(FD<file>/ },
+  // System V IPC (`ipc`: ipcText). The GETNCNT polls before the set is removed are as many as the scheduler makes.
+  { name: 'diff_msg', perProcess: true, ipc: true },
+  { name: 'diff_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -584,6 +587,37 @@ const MMAN_CALLS = ['mmap', 'munmap', 'mprotect', 'msync', 'madvise', 'mlock', '
 const fromFirstMunmap = (ls: string[]): string[] => ls.slice(Math.max(0, ls.findIndex((l) => /^(?:#\d+ )?munmap\(NULL, 0\)/.test(l))));
 /** The credential calls (`creds` programs: tests/c/diff_creds.c). */
 const CRED_CALLS = ['getuid', 'geteuid', 'getgid', 'getegid', 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'getresuid', 'getresgid', 'getgroups', 'setgroups', 'kill'];
+/** System V IPC's calls (`ipc` programs); glibc's semop is the semtimedop system call on x86-64. */
+const IPC_CALLS = ['msgget', 'msgsnd', 'msgrcv', 'msgctl', 'semget', 'semop', 'semtimedop', 'semctl'];
+
+/**
+ * A trace's System V IPC calls with what is the machine's made comparable: natively the ids are those of the
+ * machine's IPC namespace, shared with whatever else runs (socklab's is the run's own, from 0), so each id is its
+ * rank among the ids msgget/semget returned (Q0, S0...); times, pids (msg_lspid, msg_lrpid, GETPID's result) are
+ * each side's; SETVAL's union semun is printed as a long natively, its upper half the stack's; glibc's semop is
+ * semtimedop(..., NULL).
+ */
+export function ipcText(raw: string): string {
+  const ids = { Q: new Map<string, string>(), S: new Map<string, string>() };
+  const pre = /^((?:\[pid +\d+\] |\d+ +)?)/;
+  return raw.split('\n').map((l) => {
+    // socklab's -T times (normalise drops them later) after the result.
+    let x = l.replace(/ <\d+\.\d+>$/, '').replace(/semtimedop\((.*), NULL(?=\) += | <unfinished)/, 'semop($1');
+    const got = /^(?:\[pid +\d+\] |\d+ +)?(msg|sem)get\(.*\) += (\d+)$/.exec(x);
+    if (got) {
+      const m = ids[got[1] === 'msg' ? 'Q' : 'S'];
+      if (!m.has(got[2]!)) m.set(got[2]!, `${got[1] === 'msg' ? 'Q' : 'S'}${m.size}`);
+      x = x.replace(/= (\d+)$/, `= ${m.get(got[2]!)}`);
+    }
+    x = x.replace(new RegExp(`${pre.source}(msg(?:snd|rcv|ctl)|sem(?:op|timedop|ctl))\\((\\d+)`), (_all, head: string, call: string, id: string) =>
+      `${head}${call}(${ids[call.startsWith('msg') ? 'Q' : 'S'].get(id) ?? id}`);
+    return x
+      .replace(/(SETVAL, )(?:0x([0-9a-f]+)|NULL)/, (_m, head: string, hex?: string) => `${head}[${hex ? Number(BigInt(`0x${hex}`) & 0xffffffffn) : 0}]`)
+      .replace(/(_[srco]time=)[1-9]\d*/g, '$1T')
+      .replace(/(msg_l[sr]pid=)[1-9]\d*/g, '$1PID')
+      .replace(/(GETPID, NULL\) += )\d+$/, '$1PID');
+  }).join('\n');
+}
 
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
@@ -622,7 +656,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : []), ...(prog.ipc ? IPC_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });
@@ -630,7 +664,7 @@ describe('trace format against real strace', () => {
     const rawNative = readFileSync(out, 'utf8');
     // Every name the program gives a socket natively is in its run's own directory, none in the machine's /tmp.
     expect(rawNative.split('\n').filter((l) => /bind\(.*sun_path="\/tmp\/.* = 0$/.test(l))).toEqual([]);
-    const nativeText = run.asTmp(rawNative);
+    const nativeText = prog.ipc ? ipcText(run.asTmp(rawNative)) : run.asTmp(rawNative);
     if (/PTRACE_TRACEME|Operation not permitted/.test(nativeText.split('\n', 1)[0] ?? '')) throw new Error(`strace cannot trace here: ${nativeText.slice(0, 200)}`);
     const o = await runGuest(name, [], { trace: { classes: ['%net', 'close', 'poll', 'select', 'fcntl', ...extra], strSize: 64, time: 'none', library: false } });
     if (process.env.SOCKLAB_SDIFF_DUMP) {
@@ -641,7 +675,7 @@ describe('trace format against real strace', () => {
     const by = prog.perProcess ?? false;
     const details = prog.details ?? false;
     let native = prog.select ? lines(nativeText, new RegExp(`${calls.source}|^pselect6\\(`), by, details).map(glibcSelect) : lines(nativeText, calls, by, details);
-    let ours = lines(o.trace ?? '', calls, by, details);
+    let ours = lines(prog.ipc ? ipcText(o.trace ?? '') : o.trace ?? '', calls, by, details);
     if (prog.files) {
       native = fileCalls(native);
       ours = fileCalls(ours);

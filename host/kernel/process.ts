@@ -131,6 +131,12 @@ export interface ProcessOptions {
   host: string;
   name: string;
 }
+const EXIT_HOOKS: ((p: Process) => void)[] = [];
+/** What a process holds outside its fds (System V semaphore adjustments: host/kernel/sysvipc.ts), let go as it exits. */
+export function onProcessExit(hook: (p: Process) => void): void {
+  EXIT_HOOKS.push(hook);
+}
+
 
 export class Process implements Waiter {
   readonly fds: FdTable;
@@ -1196,6 +1202,7 @@ export class Process implements Waiter {
     const fuel = this.fuelUsed;
     this.exit = fuel === undefined ? info : { ...info, fuel };
     try {
+      for (const h of EXIT_HOOKS) h(this);
       this.fds.closeAll();
     } finally {
       this.kernel.onExit(this);

@@ -247,9 +247,9 @@ export const RESTART_CODES = {
   ERESTARTNOHAND: { code: 514, text: '? ERESTARTNOHAND (To be restarted if no handler)' },
   ERESTART_RESTARTBLOCK: { code: 516, text: '? ERESTART_RESTARTBLOCK (Interrupted by signal)' },
 } as const;
-const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'pause', 'rt_sigsuspend']);
-/** Linux's ep_poll and do_sigtimedwait return EINTR themselves: strace shows "= -1 EINTR", not a restart code. */
-const EPOLL_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'rt_sigtimedwait']);
+const NEVER_RESTARTED = new Set(['poll', 'ppoll', 'select', 'pselect6', 'pause', 'rt_sigsuspend', 'msgsnd', 'msgrcv']);
+/** Linux's ep_poll, do_sigtimedwait and do_semtimedop return EINTR themselves: strace shows "= -1 EINTR", not a restart code. */
+const EPOLL_WAITS = new Set(['epoll_wait', 'epoll_pwait', 'epoll_pwait2', 'rt_sigtimedwait', 'semop', 'semtimedop']);
 /**
  * Set by a call that is a sleep under another name (WASI's poll_oneoff on one clock alone, which is wasi-libc's
  * clock_nanosleep and which the trace shows as clock_nanosleep): interrupted, it goes through a restart block as

@@ -119,7 +119,13 @@ export type ParamKind =
   /** times(2)'s struct tms (four 64-bit clock_t) the call fills: {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}. */
   | 'tms_out'
   /** mmap and friends (host/kernel/mman.ts): PROT_*, MAP_* (the type, then the flags), the offset (hex), the address written (the result), MS_*, MADV_*, MCL_*. */
-  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags';
+  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags'
+  /**
+   * System V IPC (host/trace/ipctext.ts): a key (IPC_PRIVATE), msgget/semget's IPC_* flags and mode, a struct msgbuf
+   * sent or received, msgsnd/msgrcv's flags, msgctl's command and its struct msqid_ds, a struct sembuf array,
+   * semctl's command and its union semun.
+   */
+  | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';
@@ -140,6 +146,8 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'msghdr_out', 'mmsghdr', 'mmsghdr_out', 'sockopt_val_out', 'timespec_out', 'events_out', 'fcntl_getfl', 'ai_result', 'ai_count', 'argv_out', 'environ_out', 'wait_status_out', 'fcntl_ret',
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
   'rlimit_out', 'stack_t_out', 'gid_list_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
+  // msgctl's and semctl's buffer: IPC_STAT fills it.
+  'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

@@ -13,6 +13,7 @@ import type { Process } from '../kernel/process.js';
 import { MADV, MAP_FLAGS, MAP_TYPES, MCL, MS, PROT } from '../kernel/mman.js';
 import { gidList, resourceText, rlimitText, stackText } from './proctext.js';
 import { ttyIoctlArg, ttyIoctlName } from './termios.js';
+import { ipcArg } from './ipctext.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
 import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
@@ -924,6 +925,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     const next = args[i + 1] as number;
     const before = entry?.before.get(i);
     try {
+      if (kind.startsWith('ipc_')) return ipcArg(kind, mem, args, i, ok, max, q);
       switch (kind) {
         case 'skip': case 'skip64': case 'strlen': case 'ret': case 'ret_fd': case 'ret_u64': case 'ret_mode': case 'ret_signo': case 'ret_addr': case 'ai_count': return undefined;
         case 'i32': return String(v | 0);
