@@ -17,13 +17,14 @@ import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
 import { execSyscalls } from './wasi/exec.js';
 import { modeSyscalls } from './fs/modecalls.js';
+import { ownerSyscalls } from './wasi/ownercalls.js';
 import { openSyscalls } from './wasi/open.js';
 import { sendfileSyscalls } from './wasi/sendfile.js';
 import { timesSyscalls } from './kernel/times.js';
 import { mmanSyscalls } from './kernel/mman.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...ownerSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of
