@@ -91,7 +91,7 @@ export const ownerSyscalls: SyscallDef[] = [
     chownPath(p, AT_FDCWD, path, uid, gid, 0, cwd)),
   syscall(S, 'lchown', { strace: 'lchown', classes: ['file'], params: ['path:cstr', 'uid:i32', 'gid:i32', 'cwd:skip'] }, (p: Process, path: number, uid: number, gid: number, cwd: number) =>
     chownPath(p, AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW, cwd)),
-  syscall(S, 'fchownat', { strace: 'fchownat', classes: ['file'], params: ['dirfd:dirfd', 'path:cstr', 'uid:i32', 'gid:i32', 'flags:at_flags', 'cwd:skip'] }, chownPath),
+  syscall(S, 'fchownat', { strace: 'fchownat', classes: ['desc', 'file'], params: ['dirfd:dirfd', 'path:cstr', 'uid:i32', 'gid:i32', 'flags:at_flags', 'cwd:skip'] }, chownPath),
   syscall(S, 'fchown', { strace: 'fchown', classes: ['desc'], params: ['fd:fd', 'uid:i32', 'gid:i32'] }, (p: Process, fd: number, uid: number, gid: number) =>
     fchownFile(p, p.fds.file(fd), uid, gid)),
   syscall(S, 'statfs', { strace: 'statfs', classes: ['file'], params: ['path:cstr', 'buf:statfs_out', 'cwd:skip'] }, (p: Process, path: number, out: number, cwd: number) => {
