@@ -275,8 +275,8 @@ export class Vfs {
   /**
    * Gives a node made in `parent` its owner as Linux's inode_init_owner does:
    * the creator's euid, and egid or, in a set-gid directory, the directory's
-   * gid (a directory then inherits S_ISGID; a file keeps S_ISGID only if its
-   * creator is in that group or privileged).
+   * gid (a directory then inherits S_ISGID; a group-executable file keeps
+   * S_ISGID only if its creator is in that group or privileged: mode_strip_sgid).
    */
   adopt<T extends Owned>(node: T, parent: MemDir | HostNode | MountPoint): T {
     const c = this.creator();
@@ -285,7 +285,7 @@ export class Vfs {
     if (parent instanceof MemDir && parent.mode & 0o2000) {
       node.gid = parent.gid;
       if (node instanceof MemDir) node.mode |= 0o2000;
-      else if (node instanceof MemFile && node.mode & 0o2010 && c.euid !== 0 && c.egid !== node.gid && !c.groups.includes(node.gid)) node.mode &= ~0o2000;
+      else if (node instanceof MemFile && (node.mode & 0o2010) === 0o2010 && c.euid !== 0 && c.egid !== node.gid && !c.groups.includes(node.gid)) node.mode &= ~0o2000;
     }
     return node;
   }

@@ -39,6 +39,9 @@ static void child(void) {
   /* In the set-gid directory: the directory's group; a new directory inherits S_ISGID, a file loses it (not in the group). */
   int f2 = open("od/c", O_CREAT | O_WRONLY, 02755);
   show("od/c");
+  /* Not group-executable: S_ISGID stays. */
+  close(open("od/g", O_CREAT | O_WRONLY, 02744));
+  show("od/g");
   T(mkdir("od/cd", 0777));
   show("od/cd");
   T(symlink("c", "od/cl"));
