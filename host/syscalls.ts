@@ -17,6 +17,7 @@ import { eventSyscalls } from './kernel/eventcalls.js';
 import { pollSigSyscalls } from './kernel/poll.js';
 import { execSyscalls } from './wasi/exec.js';
 import { modeSyscalls } from './fs/modecalls.js';
+import { ownerSyscalls } from './wasi/ownercalls.js';
 import { openSyscalls } from './wasi/open.js';
 import { sendfileSyscalls } from './wasi/sendfile.js';
 import { timesSyscalls } from './kernel/times.js';
@@ -25,7 +26,7 @@ import { mknodSyscalls } from './wasi/mknod.js';
 import { sysvipcSyscalls } from './kernel/sysvipc.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...ownerSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -539,6 +539,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // System V IPC (`ipc`: ipcText). The GETNCNT polls before the set is removed are as many as the scheduler makes.
   { name: 'diff_msg', perProcess: true, ipc: true },
   { name: 'diff_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
+  // File owners (tests/c/diff_owners.c, run natively as root): the chown family and the id calls (statfs's numbers are each filesystem's).
+  { name: 'diff_owners', perProcess: true, creds: true, owners: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -619,6 +621,9 @@ export function ipcText(raw: string): string {
   }).join('\n');
 }
 
+/** The chown family (`owners` programs: tests/c/diff_owners.c). */
+const OWNER_CALLS = ['chown', 'fchown', 'lchown', 'fchownat'];
+
 /** The synchronous-signal calls and what they need (`sigwait` programs). */
 const SIGWAIT_CALLS = ['rt_sigtimedwait', 'kill', 'rt_sigprocmask'];
 
@@ -656,7 +661,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : []), ...(prog.ipc ? IPC_CALLS : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : []), ...(prog.ipc ? IPC_CALLS : []), ...(prog.owners ? OWNER_CALLS : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });

@@ -33,8 +33,16 @@ export interface Times {
   ctim: bigint;
 }
 
-export class MemDir {
+/** A node's owner (st_uid, st_gid): its creator's euid and egid (Vfs.adopt), then chown's (host/fs/owners.ts). */
+export interface Owned {
+  uid: number;
+  gid: number;
+}
+
+export class MemDir implements Owned {
   readonly kind = 'dir';
+  uid = 0;
+  gid = 0;
   readonly entries = new Map<string, Node>();
   readonly ino: bigint;
   parent: MemDir | undefined;
@@ -72,8 +80,10 @@ export const DEFAULT_FS_SPACE = 512 * 2 ** 20;
 /** Files are stored in pages, as tmpfs does: only pages written hold memory and count against the space. */
 const PAGE = 4096;
 
-export class MemFile {
+export class MemFile implements Owned {
   readonly kind = 'file';
+  uid = 0;
+  gid = 0;
   /** Stored pages; a missing page is a hole (zeros). Bytes of a page past `size` are always zero. */
   private pages: (Uint8Array | undefined)[] = [];
   private held = 0;
@@ -173,8 +183,10 @@ export class MemFile {
     this.recharge();
   }
 }
-export class MemSymlink {
+export class MemSymlink implements Owned {
   readonly kind = 'symlink';
+  uid = 0;
+  gid = 0;
   readonly ino = nextIno();
   /** Hard links to the symlink itself (linkat without AT_SYMLINK_FOLLOW), as on tmpfs. */
   nlink = 1;
@@ -183,8 +195,10 @@ export class MemSymlink {
   constructor(readonly target: string, public times: Times) {}
 }
 /** An AF_UNIX socket bound to a path: the socket layer keeps its object here. */
-export class SockNode {
+export class SockNode implements Owned {
   readonly kind = 'socket';
+  uid = 0;
+  gid = 0;
   readonly ino = nextIno();
   /** Hard links to the socket file: connecting through any of them reaches the socket. */
   nlink = 1;
@@ -193,8 +207,10 @@ export class SockNode {
   constructor(readonly obj: unknown, public times: Times) {}
 }
 /** A named pipe (mkfifo): its open state, a pipe while any end is open, is host/fs/fifo.ts's. */
-export class FifoNode {
+export class FifoNode implements Owned {
   readonly kind = 'fifo';
+  uid = 0;
+  gid = 0;
   readonly ino = nextIno();
   nlink = 1;
   constructor(/** Permission bits (07777). */ public mode: number, public times: Times) {}
@@ -224,6 +240,7 @@ export interface Resolved {
   path: string;
 }
 
+const ROOT = { euid: 0, egid: 0, groups: [] as readonly number[] };
 const MAX_SYMLINKS = 40;
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
@@ -259,6 +276,29 @@ export class Vfs {
       this.mount(m);
       if (m.preopen !== undefined) this.preopens.push({ name: m.preopen, guest: m.guest });
     }
+  }
+
+  /**
+   * Who creates nodes now: the running process's euid, egid, groups (the
+   * session points it at the kernel's current process); root outside one.
+   */
+  creator: () => { euid: number; egid: number; groups: readonly number[] } = () => ROOT;
+  /**
+   * Gives a node made in `parent` its owner as Linux's inode_init_owner does:
+   * the creator's euid, and egid or, in a set-gid directory, the directory's
+   * gid (a directory then inherits S_ISGID; a group-executable file keeps
+   * S_ISGID only if its creator is in that group or privileged: mode_strip_sgid).
+   */
+  adopt<T extends Owned>(node: T, parent: MemDir | HostNode | MountPoint): T {
+    const c = this.creator();
+    node.uid = c.euid;
+    node.gid = c.egid;
+    if (parent instanceof MemDir && parent.mode & 0o2000) {
+      node.gid = parent.gid;
+      if (node instanceof MemDir) node.mode |= 0o2000;
+      else if (node instanceof MemFile && (node.mode & 0o2010) === 0o2010 && c.euid !== 0 && c.egid !== node.gid && !c.groups.includes(node.gid)) node.mode &= ~0o2000;
+    }
+    return node;
   }
 
   times(): Times {
@@ -441,7 +481,7 @@ export class Vfs {
     if (!(parent instanceof MemDir)) throw new Errno(parent instanceof MountPoint || parent instanceof HostNode ? E.EOPNOTSUPP : E.ENOENT);
     // /dev is a writable tmpfs on Linux (root binds /dev/log there); /dev/fd is the process's fd links.
     if (parent.special === 'fd') throw new Errno(E.EACCES);
-    parent.entries.set(r.name, new SockNode(obj, this.times()));
+    parent.entries.set(r.name, this.adopt(new SockNode(obj, this.times()), parent));
   }
   /**
    * For real AF_UNIX sockets: the host socket path behind a guest path whose
@@ -575,7 +615,7 @@ export function statNode(n: Node): FileStat {
   }
   if (n instanceof CharDevNode || n instanceof FdLinkNode) return statDevice(n);
   const t = n.times;
-  const base = { dev: n instanceof MemDir && n.special ? DEV_FS : 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim, mode: n.mode };
+  const base = { dev: n instanceof MemDir && n.special ? DEV_FS : 1n, ino: n.ino, atim: t.atim, mtim: t.mtim, ctim: t.ctim, mode: n.mode, uid: n.uid, gid: n.gid };
   if (n instanceof MemDir) return { ...base, filetype: FileType.Directory, nlink: BigInt(2 + [...n.entries.values()].filter((c) => c instanceof MemDir).length), size: 4096n };
   if (n instanceof MemFile) return { ...base, filetype: FileType.RegularFile, nlink: BigInt(n.nlink), size: BigInt(n.size) };
   if (n instanceof MemSymlink) return { ...base, filetype: FileType.SymbolicLink, nlink: BigInt(n.nlink), size: BigInt(Buffer.byteLength(n.target)) };

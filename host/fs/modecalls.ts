@@ -16,10 +16,13 @@ export const AT_FDCWD = -100;
 /** fchmodat's one flag (glibc emulates it; socklab refuses a symlink, as glibc does, with EOPNOTSUPP). */
 const AT_SYMLINK_NOFOLLOW = 0x100;
 
-/** The node `path` names for a chmod: from the root, dirfd, or the current directory `cwdPtr` (a C string). */
-function resolveAt(p: Process, dirfd: number, pathPtr: number, cwdPtr: number, follow: boolean): Resolved {
+/**
+ * The node `path` names for a chmod or chown: from the root, dirfd, or the current directory `cwdPtr` (a C string).
+ * `emptyIsCwd`: "" names the current directory (fchownat's AT_EMPTY_PATH with AT_FDCWD).
+ */
+export function resolveAt(p: Process, dirfd: number, pathPtr: number, cwdPtr: number, follow: boolean, emptyIsCwd = false): Resolved {
   if (pathPtr === 0) throw new Errno(E.EFAULT);
-  const path = p.mem.cstring(pathPtr);
+  const path = p.mem.cstring(pathPtr) || (emptyIsCwd ? '.' : '');
   if (path === '') throw new Errno(E.ENOENT);
   const vfs = p.slots.get(VFS);
   if (!vfs) throw new Errno(E.ENOENT);

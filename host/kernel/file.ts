@@ -46,6 +46,9 @@ export interface FileStat {
   ctim: bigint;
   /** Permission bits (07777) where the file has them (st_mode's low bits; docs/abi.md). */
   mode?: number;
+  /** st_uid and st_gid (host/fs/owners.ts); 0 where the file has none of its own (mounted host files, devices). */
+  uid?: number;
+  gid?: number;
   /** A device's st_rdev (host/fs/devices.ts). */
   rdev?: { major: number; minor: number };
 }

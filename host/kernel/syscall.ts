@@ -79,6 +79,8 @@ export type ParamKind =
   /** An fd argument that is also the call's result (dup2, dup3). */
   | 'newfd'
   /** epoll: EPOLL_CLOEXEC, EPOLL_CTL_*, a struct epoll_event read, the array epoll_wait fills (as many as its result), a sigset_t pointer. */
+  /** fchownat's AT_* flags; statfs's struct written (socklab's record, host/trace/statfstext.ts). */
+  | 'at_flags' | 'statfs_out'
   | 'epoll_flags' | 'epoll_op' | 'epoll_event' | 'epoll_events_out' | 'sigset'
   /** eventfd2's EFD_*, timerfd_create's TFD_*, timerfd_settime's TFD_TIMER_*, a struct itimerspec read or written. */
   | 'efd_flags' | 'tfd_flags' | 'tfd_settime_flags' | 'itimerspec' | 'itimerspec_out'
@@ -148,6 +150,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'rlimit_out', 'stack_t_out', 'gid_list_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
   // msgctl's and semctl's buffer: IPC_STAT fills it.
   'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg',
+  'statfs_out',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

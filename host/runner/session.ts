@@ -18,6 +18,10 @@ import type { Process } from '../kernel/process.js';
 import type { SyscallObserver } from '../kernel/kernel.js';
 import { DEFAULT_FS_SPACE, FsSpace, Vfs } from '../fs/memfs.js';
 import { Killed } from '../kernel/signals.js';
+import { Creds } from '../kernel/creds.js';
+
+/** Who creates a file outside any process's call (set-up): root. */
+const ROOT_CREDS = new Creds();
 import { installPreopen } from '../wasi/files.js';
 import type { createTextTracer } from '../trace/strace.js';
 import type { ByteTarget } from '../trace/linebuf.js';
@@ -226,6 +230,8 @@ export class Session {
     if (!v) {
       const mounts = [...(this.spec.mounts ?? []), ...(this.spec.hostMounts?.[host] ?? [])];
       v = new Vfs(() => this.kernel.clock.wall(), mounts, this.space);
+      // Files a process creates are its euid's and egid's (host/fs/owners.ts).
+      v.creator = () => this.kernel.current?.creds ?? ROOT_CREDS;
       // Debian's /etc/hosts: localhost, and every virtual host's addresses (or the scenario's etc_hosts);
       // on --net=real, this machine's own, as its resolver has it.
       const mine = (this.spec.network as NetworkConfig | undefined)?.hosts?.find((h) => h.name === host)?.etcHosts;

@@ -3,6 +3,7 @@
 // sin_port=htons(8080), sin_addr=inet_addr("10.0.0.1")}, 16) = -1 ECONNREFUSED
 // (Connection refused) <0.000310>`. Times are the run's clock (virtual by
 // default), so the same seed gives the same trace, byte for byte.
+import { atFlagsText, statfsText } from './statfstext.js';
 import { errnoByWasi } from '../abi/errno.js';
 import { VIRTUAL_EPOCH_NS } from '../kernel/clock.js';
 import { SIGNALS, RESTART_CODES, SI_KERNEL, SI_SIGIO, SI_TKILL, SI_USER, CLD_DUMPED, CLD_EXITED, CLD_KILLED, signalName, type SigInfo } from '../kernel/signals.js';
@@ -943,6 +944,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           return fmt === 0o020000 || fmt === 0o060000 ? `makedev(0x${((v >>> 8) & 0xfff).toString(16)}, 0x${((v & 0xff) | ((v >>> 12) & 0xfff00)).toString(16)})` : undefined;
         }
         case 'dirfd': return v === AT_FDCWD ? 'AT_FDCWD' : fdText(p, v);
+        case 'at_flags': return atFlagsText(v);
+        case 'statfs_out': return ok && v ? statfsText(mem, v) : v ? hexp(v) : 'NULL';
         // A sockaddr's or an option's length is an int (socklen_t): strace prints bind(3, 0x.., -1).
         case 'len': return def.params[i - 1]?.kind === 'sockaddr' || def.params[i - 1]?.kind === 'sockopt_val' ? String(v | 0) : String(v >>> 0);
         case 'u32': case 'iovcnt': return String(v >>> 0);

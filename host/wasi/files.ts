@@ -97,7 +97,31 @@ const IFMT: Partial<Record<FileType, number>> = {
   [FileType.SocketDgram]: 0o140000, [FileType.SocketStream]: 0o140000, [FileType.SymbolicLink]: 0o120000,
 };
 
-function writeStat(p: Process, out: number, st: FileStat): void {
+/**
+ * fstat: WASI's fd_filestat_get, and the SDK's socklab.fstat that also writes
+ * st_uid and st_gid at `owner` (two u32s: WASI's filestat has no room; docs/abi.md).
+ */
+export function fdFilestat(p: Process, fd: number, out: number, owner = 0): number {
+  writeStat(p, out, p.fds.file(fd).stat(), owner);
+  return 0;
+}
+/** fstatat: WASI's path_filestat_get, and the SDK's socklab.fstatat (with `owner`, as fdFilestat). */
+export function pathFilestat(p: Process, fd: number, flags: number, ptr: number, len: number, out: number, owner = 0): number {
+  const d = dirOf(p, fd);
+  const follow = (flags & LOOKUP_FOLLOW) !== 0;
+  const r = d.resolve(pathArg(p, ptr, len), follow);
+  if (!r.node) return E.ENOENT;
+  // stat("/dev/stdin") follows the link to what fd 0 is.
+  writeStat(p, out, r.node instanceof FdLinkNode && follow ? fdTarget(r.node, p).stat() : statNode(r.node), owner);
+  return 0;
+}
+
+function writeStat(p: Process, out: number, st: FileStat, owner = 0): void {
+  if (owner) {
+    p.mem.check(owner, 8);
+    p.mem.setU32(owner, st.uid ?? 0);
+    p.mem.setU32(owner + 4, st.gid ?? 0);
+  }
   p.mem.check(out, 64);
   p.mem.fill(out, 64);
   p.mem.setU64(out, st.dev);
@@ -169,7 +193,7 @@ export function openAt(dir: DirHandle, path: string, follow: boolean, oflags: nu
     if (oflags & O_DIRECTORY) throw new Errno(E.EINVAL);
     needWritable(r.parent);
     if (r.parent instanceof MemDir) {
-      node = new MemFile(vfs.times(), vfs.space, mode);
+      node = vfs.adopt(new MemFile(vfs.times(), vfs.space, mode), r.parent);
       r.parent.entries.set(r.name, node);
       const t = vfs.times();
       r.parent.times.mtim = t.mtim;
@@ -310,7 +334,7 @@ export function mkdirPath(dir: DirHandle, path: string, mode = 0o755): void {
   const r = dir.resolve(path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
-  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemDir(dir.vfs.times(), r.parent, mode));
+  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, dir.vfs.adopt(new MemDir(dir.vfs.times(), r.parent, mode), r.parent));
   else {
     try {
       const hp = join(hostDirPath(r.parent), r.name);
@@ -402,7 +426,7 @@ export function symlinkPath(target: string, dir: DirHandle, path: string): void 
   const r = dir.resolve(path, false);
   if (r.node) throw new Errno(E.EEXIST);
   needWritable(r.parent);
-  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, new MemSymlink(target, dir.vfs.times()));
+  if (r.parent instanceof MemDir) r.parent.entries.set(r.name, dir.vfs.adopt(new MemSymlink(target, dir.vfs.times()), r.parent));
   else {
     try {
       fs.symlinkSync(target, join(hostDirPath(r.parent), r.name));
@@ -527,10 +551,7 @@ export const fileSyscalls: SyscallDef[] = [
     p.mem.write(buf, b);
     return 0;
   }),
-  syscall(W, 'fd_filestat_get', { strace: 'fstat', classes: ['desc'], params: ['fd:fd', 'stat:stat_out'] }, (p: Process, fd: number, out: number) => {
-    writeStat(p, out, p.fds.file(fd).stat());
-    return 0;
-  }),
+  syscall(W, 'fd_filestat_get', { strace: 'fstat', classes: ['desc'], params: ['fd:fd', 'stat:stat_out'] }, fdFilestat),
   syscall(W, 'fd_seek', { strace: 'lseek', classes: ['desc'], params: ['fd:fd', 'offset:i64', 'whence:whence', 'newoffset:ret_u64'] }, (p: Process, fd: number, offset: bigint, whence: number, out: number) => {
     const f = p.fds.file(fd);
     p.mem.check(out, 8);
@@ -609,15 +630,7 @@ export const fileSyscalls: SyscallDef[] = [
   }),
   // A FIFO's open may wait for its partner (host/fs/fifo.ts): a signal ends the wait.
   { ...syscall(W, 'path_open', { strace: 'openat', classes: ['file', 'desc'], params: ['dirfd:wasi_dirfd', 'lookupflags:skip', 'path:wasi_path', 'path_len:strlen', 'oflags:wasi_oflags', 'rights:skip64', 'inheriting:skip64', 'fdflags:skip', 'fd:ret_fd'] }, pathOpen), onInterrupt: fifoOpenInterrupted },
-  syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'stat:stat_out_at'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, out: number) => {
-    const d = dirOf(p, fd);
-    const follow = (flags & LOOKUP_FOLLOW) !== 0;
-    const r = d.resolve(pathArg(p, ptr, len), follow);
-    if (!r.node) return E.ENOENT;
-    // stat("/dev/stdin") follows the link to what fd 0 is.
-    writeStat(p, out, r.node instanceof FdLinkNode && follow ? fdTarget(r.node, p).stat() : statNode(r.node));
-    return 0;
-  }),
+  syscall(W, 'path_filestat_get', { strace: 'newfstatat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'stat:stat_out_at'] }, pathFilestat),
   syscall(W, 'path_filestat_set_times', { strace: 'utimensat', classes: ['file'], params: ['dirfd:wasi_dirfd', 'flags:lookupflags', 'path:wasi_path', 'path_len:strlen', 'atim:utime_atim', 'mtim:skip64', 'fstflags:utime_fst'] }, (p: Process, fd: number, flags: number, ptr: number, len: number, a: bigint, m: bigint, fst: number) => {
     const d = dirOf(p, fd);
     const r = d.resolve(pathArg(p, ptr, len), (flags & LOOKUP_FOLLOW) !== 0);

@@ -37,7 +37,7 @@ function mknod(p: Process, mode: number, wdir: number, relPtr: number, relLen: n
   // /dev/fd holds the process's fds only.
   if (r.parent.special === 'fd') return E.EACCES;
   const t = dir.vfs.times();
-  r.parent.entries.set(r.name, new FifoNode(perm, t));
+  r.parent.entries.set(r.name, dir.vfs.adopt(new FifoNode(perm, t), r.parent));
   r.parent.times.mtim = t.mtim;
   r.parent.times.ctim = t.ctim;
   return 0;

@@ -52,3 +52,8 @@ struct f_owner_ex {
   int pid;
 };
 #endif
+
+/* fchownat's AT_EMPTY_PATH, Linux's value (guest/c/src/owners.c passes it through; wasi-libc leaves it out). */
+#if (defined(_GNU_SOURCE) || defined(_BSD_SOURCE)) && !defined(AT_EMPTY_PATH)
+#define AT_EMPTY_PATH 0x1000
+#endif

@@ -76,3 +76,18 @@ int getdtablesize(void);
 }
 #endif
 #endif
+
+/* File owners as Linux's (guest/c/src/owners.c; wasi-libc leaves them out; docs/abi.md "Owners and statvfs"). */
+#ifndef _SOCKLAB_UNISTD_OWNERS
+#define _SOCKLAB_UNISTD_OWNERS
+#ifdef __cplusplus
+extern "C" {
+#endif
+int chown(const char *path, uid_t owner, gid_t group);
+int fchown(int fd, uid_t owner, gid_t group);
+int lchown(const char *path, uid_t owner, gid_t group);
+int fchownat(int fd, const char *path, uid_t owner, gid_t group, int flag);
+#ifdef __cplusplus
+}
+#endif
+#endif
