@@ -537,8 +537,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // nss closes its files and libraries), whose content tests/creds.test.ts compares.
   { name: 'diff_creds', perProcess: true, creds: true, ignore: /^(?:fcntl|close)\(FD<file>/ },
   // System V IPC (`ipc`: ipcText). The GETNCNT polls before the set is removed are as many as the scheduler makes.
-  { name: 'diff_msg', perProcess: true, ipc: true },
-  { name: 'diff_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
+  { name: 'sysv_msg', perProcess: true, ipc: true },
+  { name: 'sysv_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
   // File owners (tests/c/diff_owners.c, run natively as root): the chown family and the id calls (statfs's numbers are each filesystem's).
   { name: 'diff_owners', perProcess: true, creds: true, owners: true },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing

@@ -23,7 +23,7 @@ function native(name: string): string {
 const sorted = (s: string): string[] => s.split('\n').filter(Boolean).sort();
 
 describe('System V IPC against Linux', () => {
-  it.each(['diff_msg', 'diff_sem', 'sysvipc_wait'])('%s prints what the gcc build prints', async (name) => {
+  it.each(['sysv_msg', 'sysv_sem', 'sysvipc_wait'])('%s prints what the gcc build prints', async (name) => {
     needs('gcc');
     const want = native(name);
     const o = await runGuest(name);
@@ -48,8 +48,8 @@ describe('System V IPC against Linux', () => {
   });
 
   it('is deterministic: ids from 0 in a fresh namespace, the same trace for the same seed', async () => {
-    const a = await runGuest('diff_sem', [], { trace: { classes: ['ipc'], time: 'none' } });
-    const b = await runGuest('diff_sem', [], { trace: { classes: ['ipc'], time: 'none' } });
+    const a = await runGuest('sysv_sem', [], { trace: { classes: ['ipc'], time: 'none' } });
+    const b = await runGuest('sysv_sem', [], { trace: { classes: ['ipc'], time: 'none' } });
     expect(a.trace).toBe(b.trace);
     expect(a.trace).toContain('semget(IPC_PRIVATE, 3, IPC_CREAT|0600) = 0');
     expect(a.trace).toContain('semget(0x5e3a, 1, IPC_CREAT|0600) = 1');
