@@ -21,9 +21,10 @@ import { openSyscalls } from './wasi/open.js';
 import { sendfileSyscalls } from './wasi/sendfile.js';
 import { timesSyscalls } from './kernel/times.js';
 import { mmanSyscalls } from './kernel/mman.js';
+import { futexSyscalls } from './kernel/futex.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...futexSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -117,7 +117,9 @@ export type ParamKind =
   /** times(2)'s struct tms (four 64-bit clock_t) the call fills: {tms_utime=0, tms_stime=0, tms_cutime=0, tms_cstime=0}. */
   | 'tms_out'
   /** mmap and friends (host/kernel/mman.ts): PROT_*, MAP_* (the type, then the flags), the offset (hex), the address written (the result), MS_*, MADV_*, MCL_*. */
-  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags';
+  | 'mmap_prot' | 'mmap_flags' | 'mmap_off' | 'ret_addr' | 'msync_flags' | 'madv_advice' | 'mlockall_flags'
+  /** futex(2) (host/kernel/futex.ts): the op (FUTEX_WAIT_PRIVATE...), and the arguments strace shows per op: the timeout, uaddr2, val3. */
+  | 'futex_op' | 'futex_timeout' | 'futex_uaddr2' | 'futex_val3';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';
