@@ -3,7 +3,8 @@
  * counter in shared anonymous memory under sem_wait/sem_post, the parent
  * holding the semaphore while they start so they contend for it (each makes
  * a system call inside the critical section, where socklab's scheduler may
- * switch); a named semaphore a child waits on; shm_open'd memory; errors. */
+ * switch; each child tells the parent through a pipe as it starts, so under
+ * socklab all three sleep on the semaphore); a named semaphore a child waits on; shm_open'd memory; errors. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -41,10 +42,13 @@ static void counter_test(void) {
   if (sh == MAP_FAILED) return perror("mmap");
   report("sem_init shared", sem_init(&sh->mutex, 1, 1));
   sem_wait(&sh->mutex);
+  int go[2];
+  pipe(go);
   pid_t kids[CHILDREN];
   for (int i = 0; i < CHILDREN; i++) {
     kids[i] = fork();
     if (kids[i] == 0) {
+      write(go[1], "w", 1); /* then straight to sem_wait: under socklab it sleeps there before the parent reads on */
       for (int r = 0; r < ROUNDS; r++) {
         if (sem_wait(&sh->mutex) != 0) _exit(2);
         int v = sh->counter;
@@ -55,14 +59,15 @@ static void counter_test(void) {
       _exit(0);
     }
   }
+  char ch;
+  for (int i = 0; i < CHILDREN; i++) read(go[0], &ch, 1);
+  close(go[0]);
+  close(go[1]);
   for (int r = 0; r < ROUNDS; r++) {
     int v = sh->counter;
     getppid();
     sh->counter = v + 1;
-    if (r == 0) sem_post(&sh->mutex);
-    else {
-      sem_post(&sh->mutex);
-    }
+    sem_post(&sh->mutex);
     sem_wait(&sh->mutex);
   }
   sem_post(&sh->mutex);
