@@ -19,7 +19,7 @@ function native(name: string): string {
   return execFileSync(exe, [], { cwd: run.cwd, env: run.env, encoding: 'utf8' });
 }
 
-const traceOpts = (seed: number) => ({ seed, trace: { classes: ['futex', 'clone', 'wait4', 'openat', 'linkat', 'unlinkat', 'mmap', 'munmap', 'ftruncate'], strSize: 64, time: 'none' as const, library: false } });
+const traceOpts = (seed: number) => ({ seed, trace: { classes: ['futex', '%signal', 'clone', 'wait4', 'openat', 'linkat', 'unlinkat', 'mmap', 'munmap', 'ftruncate'], strSize: 64, time: 'none' as const, library: false } });
 /** The trace's lines without their durations, and strace's padding before a short call's result. */
 const lines = (t: string | undefined): string[] => (t ?? '').split('\n').map((l) => l.replace(/ <[\d.]+>$/, '').replace(/\) {2,}= /, ') = '));
 
@@ -46,21 +46,29 @@ describe('POSIX semaphores and shared memory', () => {
       'wait, 10 ms: -1 Connection timed out',
       'wait_bitset, past: -1 Connection timed out',
       'wait, interrupted: -1 Interrupted system call',
+      'wait 5 s, interrupted: -1 Interrupted system call',
       'private wake of a shared waiter: 0',
       'woken or saw the change: 2, other: 0',
+      'killed: 9',
+      'wake after the waiter died: 0',
       '',
     ].join('\n');
     expect(o.stdout).toBe(want);
     expect(native('posixsem_futex')).toBe(want);
   });
 
-  it('traces futex as strace does: both children woken by one FUTEX_WAKE, the interrupted wait ERESTARTSYS', async () => {
+  it('traces futex as strace does: both children woken by one FUTEX_WAKE, interrupted waits, a dead waiter not woken', async () => {
     const o = await runGuest('posixsem_futex', [], traceOpts(3));
     const t = lines(o.trace);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 1, NULL\) = -1 EAGAIN \(Resource temporarily unavailable\)$/.test(l))).toBe(true);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 0, \{tv_sec=0, tv_nsec=10000000\}\) = -1 ETIMEDOUT \(Connection timed out\)$/.test(l))).toBe(true);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAIT_BITSET_PRIVATE\|FUTEX_CLOCK_REALTIME, 0, \{tv_sec=1, tv_nsec=0\}, FUTEX_BITSET_MATCH_ANY\) = -1 ETIMEDOUT/.test(l))).toBe(true);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 0, NULL\) = \? ERESTARTSYS/.test(l))).toBe(true);
+    // A timed wait goes through a restart block, as Linux's futex_wait: a handler makes it EINTR (strace shows the same).
+    const i = t.findIndex((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAIT_PRIVATE, 0, \{tv_sec=5, tv_nsec=0\}\) = \? ERESTART_RESTARTBLOCK \(Interrupted by signal\)$/.test(l));
+    expect(i).toBeGreaterThan(0);
+    expect(t.slice(i + 1, i + 3)).toEqual(['[pid 1] --- SIGALRM {si_signo=SIGALRM, si_code=SI_KERNEL} ---', '[pid 1] rt_sigreturn({mask=[]}) = -1 EINTR (Interrupted system call)']);
+    expect(t.filter((l) => /FUTEX_WAKE, 1\) = 0$/.test(l))).toHaveLength(1);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAKE_PRIVATE, 2147483647\) = 0$/.test(l))).toBe(true);
     expect(t.some((l) => /^\[pid 1\] futex\(0x[0-9a-f]+, FUTEX_WAKE, 2147483647\) = 2$/.test(l))).toBe(true);
     expect(t.filter((l) => /^\[pid [23]\] futex\(0x[0-9a-f]+, FUTEX_WAIT, 0, NULL <unfinished \.\.\.>$/.test(l))).toHaveLength(2);

@@ -68,6 +68,9 @@ int main(void) {
   sigaction(SIGALRM, &sa, NULL);
   alarm(1);
   report("wait, interrupted", futex(w, FUTEX_WAIT | P, 0, NULL, 0));
+  struct timespec five_s = {5, 0};
+  alarm(1);
+  report("wait 5 s, interrupted", futex(w, FUTEX_WAIT | P, 0, &five_s, 0));
 
   /* Two children wait on a shared word; each says so through a pipe first. */
   volatile uint32_t *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -97,5 +100,20 @@ int main(void) {
     else if (WEXITSTATUS(st) != 0) other++;
   }
   printf("woken or saw the change: %ld, other: %d\n", n + saw, other);
+
+  /* A waiter killed in its wait is no longer one: the wake finds nobody. */
+  *sh = 0;
+  pid_t k = fork();
+  if (k == 0) {
+    write(fds[1], "w", 1);
+    futex(sh, FUTEX_WAIT, 0, NULL, 0);
+    _exit(1);
+  }
+  read(fds[0], &ch, 1);
+  kill(k, SIGKILL);
+  int st;
+  waitpid(k, &st, 0);
+  printf("killed: %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+  report("wake after the waiter died", futex(sh, FUTEX_WAKE, 1, NULL, 0));
   return 0;
 }
