@@ -4,9 +4,9 @@
 // EINTR, wake counts, private against shared keys) print what their native gcc builds print; the traces show
 // glibc's futex calls, only where a semaphore is contended, and are the same for the same seed.
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { nativeTmp, ROOT, runGuest, tempDir } from './helpers.js';
+import { guest, nativeTmp, ROOT, run, runGuest, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 const work = tempDir('socklab-posixsem-');
@@ -95,5 +95,41 @@ describe('POSIX semaphores and shared memory', () => {
     expect(parentWait).toBeDefined();
     expect(childWake).toBeDefined();
     expect(/futex\((0x[0-9a-f]+)/.exec(childWake!)![1]).not.toBe(/futex\((0x[0-9a-f]+)/.exec(parentWait!)![1]);
+  });
+});
+
+describe('a named semaphore between programs socklab starts separately', () => {
+  it('natively, the two programs print the same', async () => {
+    needs('gcc');
+    const r = nativeTmp(work);
+    const exe = join(r.cwd, 'sem_named_pair');
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'sem_named_pair.c')]);
+    const name = `/pairsem-${process.pid}`;
+    const waiter = spawn(exe, ['wait', name], { cwd: r.cwd, env: r.env });
+    let out = '';
+    waiter.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const done = new Promise<number | null>((res) => waiter.on('close', res));
+    expect(execFileSync(exe, ['post', name], { cwd: r.cwd, env: r.env, encoding: 'utf8' })).toBe('poster: sem_post 0\n');
+    expect(await done).toBe(0);
+    expect(out).toBe('waiter: sem_wait 0, value 0\n');
+  });
+
+  it.each([[0], [50]])('the waiter sleeps on the file until the poster posts (poster starts at %d ms)', async (startMs) => {
+    const o = await run({
+      trace: { classes: ['futex'], time: 'none', library: false },
+      processes: [
+        { module: guest('sem_named_pair'), name: 'waiter', args: ['wait', '/pairsem'] },
+        { module: guest('sem_named_pair'), name: 'poster', args: ['post', '/pairsem'], startMs },
+      ],
+      timeoutMs: 30_000,
+    } as Parameters<typeof run>[0]);
+    expect(o.status).toBe(0);
+    expect(o.processes.find((p) => p.name === 'waiter')?.stdout).toBe('waiter: sem_wait 0, value 0\n');
+    expect(o.processes.find((p) => p.name === 'poster')?.stdout).toBe('poster: sem_post 0\n');
+    if (startMs > 0) {
+      // The waiter came first and slept: the poster's wake reaches it through the file's futex.
+      expect(lines(o.trace)).toContain('[pid 1] futex(0x103000, FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME, 0, NULL, FUTEX_BITSET_MATCH_ANY <unfinished ...>');
+      expect(lines(o.trace).some((l) => /^\[pid 2\] futex\(0x[0-9a-f]+, FUTEX_WAKE, 1\) = 1$/.test(l))).toBe(true);
+    }
   });
 });
