@@ -140,8 +140,9 @@ function futex(p: Process, uaddr: number, op: number, val: number, timeout: numb
     if (p.mem.u32(uaddr) !== val >>> 0) return E.EAGAIN;
     const nw: Waiter = { p, key, bitset, queue: new WaitQueue(), woken: false };
     const t = tableOf(p);
-    let ws = t.get(key);
-    if (ws === undefined) t.set(key, (ws = []));
+    // Waiters whose wait ended otherwise (a signal, an exit) go as the next one queues, or at the next wake.
+    const ws = (t.get(key) ?? []).filter(live);
+    t.set(key, ws);
     ws.push(nw);
     p.setCallSlot(WAITER, nw);
     // Linux: a wait with a timeout ends -ERESTART_RESTARTBLOCK under a signal (EINTR once a handler ran), one without -ERESTARTSYS.
