@@ -17,7 +17,7 @@ import { Slot } from './slots.js';
 import { readTimespec } from './timespec.js';
 import { SLEEPING } from './signals.js';
 
-/** The commands socklab implements, by strace's names (op & FUTEX_CMD_MASK). */
+/** The commands by strace's names (op & FUTEX_CMD_MASK); socklab implements WAIT, WAKE and their BITSET forms, the rest ENOSYS. */
 export const FUTEX_CMDS: Readonly<Record<number, string>> = {
   0: 'FUTEX_WAIT', 1: 'FUTEX_WAKE', 2: 'FUTEX_FD', 3: 'FUTEX_REQUEUE', 4: 'FUTEX_CMP_REQUEUE', 5: 'FUTEX_WAKE_OP', 6: 'FUTEX_LOCK_PI',
   7: 'FUTEX_UNLOCK_PI', 8: 'FUTEX_TRYLOCK_PI', 9: 'FUTEX_WAIT_BITSET', 10: 'FUTEX_WAKE_BITSET', 11: 'FUTEX_WAIT_REQUEUE_PI',

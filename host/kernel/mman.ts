@@ -47,8 +47,8 @@ const MADV_DONTNEED = 4, MADV_FREE = 8;
 
 const pageUp = (n: number): number => Math.ceil(n / PAGE) * PAGE;
 
-/** A MAP_SHARED anonymous region: its store, and the process whose memory holds its live copy. */
 let regions = 0;
+/** A MAP_SHARED anonymous region: its store, and the process whose memory holds its live copy. */
 class Region {
   /** Names the region in futex keys (futex.ts): never printed. */
   readonly id = regions++;
