@@ -4,7 +4,8 @@
 import type { GuestMemory } from '../abi/memory.js';
 import { FUTEX_BITSET_MATCH_ANY, FUTEX_CLOCK_REALTIME, FUTEX_CMDS, FUTEX_PRIVATE_FLAG, FUTEX_WAIT, FUTEX_WAIT_BITSET, FUTEX_WAKE, FUTEX_WAKE_BITSET } from '../kernel/futex.js';
 
-const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
+/** strace's PRINT_VAL_X: 0 as 0. */
+const hex = (v: number): string => (v ? `0x${(v >>> 0).toString(16)}` : '0');
 const ptr = (v: number): string => (v ? hex(v) : 'NULL');
 const known = (cmd: number): boolean => cmd === FUTEX_WAIT || cmd === FUTEX_WAKE || cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAKE_BITSET;
 
