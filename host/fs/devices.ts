@@ -54,6 +54,12 @@ export class FdLinkNode {
   }
 }
 
+/**
+ * /dev/shm: a writable tmpfs (sticky, 1777) where shm_open and named semaphores keep their files; an
+ * ordinary in-memory directory (memfs.ts makes it), its inode number fixed so it takes none from the run's counter.
+ */
+export const DEV_SHM = { name: 'shm', mode: 0o1777, ino: 2n } as const;
+
 /** The nodes /dev holds (memfs.ts puts them in a directory of their own). */
 export function deviceNodes(times: () => Times): [string, CharDevNode | FdLinkNode][] {
   const out: [string, CharDevNode | FdLinkNode][] = DEVICES.map((d) => [d.name, new CharDevNode(d.name, d.major, d.minor, d.ino, times())]);

@@ -21,7 +21,7 @@ export interface MountSpec {
 }
 import { FileType, type FileStat } from '../kernel/file.js';
 import { runCounter } from '../kernel/ids.js';
-import { CharDevNode, DEV_FS, FdLinkNode, deviceNodes, fdLink, statDevice } from './devices.js';
+import { CharDevNode, DEV_FS, DEV_SHM, FdLinkNode, deviceNodes, fdLink, statDevice } from './devices.js';
 
 const nextIno = runCounter(100n);
 /** st_mode's file type of a FIFO. */
@@ -272,6 +272,7 @@ export class Vfs {
     this.root.entries.set('dev', dev);
     for (const [name, n] of deviceNodes(() => this.times())) dev.entries.set(name, n);
     dev.entries.set('fd', new MemDir(this.times(), dev, 0o555, 'fd', 3n));
+    dev.entries.set(DEV_SHM.name, new MemDir(this.times(), dev, DEV_SHM.mode, undefined, DEV_SHM.ino));
     for (const m of mounts) {
       this.mount(m);
       if (m.preopen !== undefined) this.preopens.push({ name: m.preopen, guest: m.guest });

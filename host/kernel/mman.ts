@@ -47,8 +47,11 @@ const MADV_DONTNEED = 4, MADV_FREE = 8;
 
 const pageUp = (n: number): number => Math.ceil(n / PAGE) * PAGE;
 
+let regions = 0;
 /** A MAP_SHARED anonymous region: its store, and the process whose memory holds its live copy. */
 class Region {
+  /** Names the region in futex keys (futex.ts): never printed. */
+  readonly id = regions++;
   readonly store: Uint8Array;
   holder: Process | undefined;
   constructor(readonly addr: number, size: number) {
@@ -200,6 +203,21 @@ export class Mappings {
       i = j;
     }
     v.seen = fileStamp(f);
+  }
+
+  /**
+   * Where the word at addr lives if a MAP_SHARED mapping holds it (Linux's get_futex_key for a shared futex): the
+   * region and offset, or the file (its dev and inode: another process may open it anew) and offset; else undefined.
+   */
+  sharedKey(addr: number): string | undefined {
+    for (const v of this.vmas) {
+      if (addr < v.start || addr >= v.end) continue;
+      if (v.region !== undefined) return `r${v.region.id}+${addr - v.region.addr}`;
+      if (v.file === undefined) return undefined;
+      const st = v.file.stat();
+      return `f${st.dev}:${st.ino}+${v.off + addr - v.start}`;
+    }
+    return undefined;
   }
 
   /** Whether [lo, hi) lies inside linear memory and outside every hole. */

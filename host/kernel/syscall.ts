@@ -127,7 +127,9 @@ export type ParamKind =
    * sent or received, msgsnd/msgrcv's flags, msgctl's command and its struct msqid_ds, a struct sembuf array,
    * semctl's command and its union semun.
    */
-  | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg';
+  | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg'
+  /** futex(2) (host/kernel/futex.ts): the op (FUTEX_WAIT_PRIVATE...), and the arguments strace shows per op: the timeout, uaddr2, val3. */
+  | 'futex_op' | 'futex_timeout' | 'futex_uaddr2' | 'futex_val3';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';

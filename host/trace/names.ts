@@ -43,6 +43,8 @@ export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   eventfd: ['eventfd2'],
   getrlimit: ['prlimit64'], setrlimit: ['prlimit64'], prlimit: ['prlimit64'],
   seteuid: ['setresuid'], setegid: ['setresgid'], initgroups: ['setgroups'],
+  // Semaphores sleep and wake through futex only when contended (docs/abi.md); shm_open is an open of /dev/shm.
+  sem_wait: ['futex'], sem_timedwait: ['futex'], sem_post: ['futex'], shm_open: ['openat'], shm_unlink: ['unlinkat'],
 };
 
 /** strace's classes: %net, %desc, ... */

@@ -13,6 +13,7 @@ import type { SyscallObserver } from '../kernel/kernel.js';
 import type { Process } from '../kernel/process.js';
 import { MADV, MAP_FLAGS, MAP_TYPES, MCL, MS, PROT } from '../kernel/mman.js';
 import { gidList, resourceText, rlimitText, stackText } from './proctext.js';
+import { futexArgText, futexOpText } from './futextext.js';
 import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { ipcArg } from './ipctext.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
@@ -957,6 +958,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'msync_flags': return flagNames(MS, v, 'MS_???');
         case 'madv_advice': return xvalName(MADV, v, 'MADV_???');
         case 'mlockall_flags': return flagNames(MCL, v, 'MCL_???');
+        case 'futex_op': return futexOpText(v);
+        case 'futex_timeout': case 'futex_uaddr2': case 'futex_val3': return futexArgText(kind, v, args[kindIndex(def, 'futex_op')] as number, mem);
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
         case 'fd': return fdText(p, v);
         case 'out': return ok && v ? `[${mem.i32(v)}]` : hexp(v);

@@ -93,6 +93,9 @@ int mlock(const void *addr, size_t len);
 int munlock(const void *addr, size_t len);
 int mlockall(int flags);
 int munlockall(void);
+/* POSIX shared memory (guest/c/src/shm.c): files in /dev/shm, opened as glibc does. */
+int shm_open(const char *name, int oflag, mode_t mode);
+int shm_unlink(const char *name);
 
 #ifdef __cplusplus
 }
