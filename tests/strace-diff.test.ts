@@ -604,7 +604,7 @@ const IPC_CALLS = ['msgget', 'msgsnd', 'msgrcv', 'msgctl', 'semget', 'semop', 's
 /**
  * A trace's System V IPC calls with what is the machine's made comparable: natively the ids are those of the
  * machine's IPC namespace, shared with whatever else runs (socklab's is the run's own, from 0), so each id is its
- * rank among the ids msgget/semget returned (Q0, S0...); times, pids (msg_lspid, msg_lrpid, GETPID's result) are
+ * rank among the ids msgget/semget returned (Q0, S0...); keys (ftok of the run's directory), times, pids (msg_lspid, msg_lrpid, GETPID's result) are
  * each side's; SETVAL's union semun is printed as a long natively, its upper half the stack's; glibc's semop is
  * semtimedop(..., NULL).
  */
@@ -624,6 +624,8 @@ export function ipcText(raw: string): string {
       `${head}${call}(${ids[call.startsWith('msg') ? 'Q' : 'S'].get(id) ?? id}`);
     return x
       .replace(/(SETVAL, )(?:0x([0-9a-f]+)|NULL)/, (_m, head: string, hex?: string) => `${head}[${hex ? Number(BigInt(`0x${hex}`) & 0xffffffffn) : 0}]`)
+      // A key made by ftok from the run's own directory (its inode): each side's.
+      .replace(/(key=)\d+/g, '$1KEY')
       .replace(/(_[srco]time=)[1-9]\d*/g, '$1T')
       .replace(/(msg_l[sr]pid=)[1-9]\d*/g, '$1PID')
       .replace(/(GETPID, NULL\) += )\d+$/, '$1PID');

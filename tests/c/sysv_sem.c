@@ -30,7 +30,8 @@ static int op(int s, unsigned short num, short delta, short flg) {
 }
 
 int main(void) {
-  key_t key = 0x5e3a;
+  /* A key of this run's own directory: natively, another run of this program at the same time (two test files) has another. */
+  key_t key = ftok(".", 'S');
   show("semget ENOENT", semget(key, 1, 0600));
   show("semget nsems 0", semget(IPC_PRIVATE, 0, 0600));
   int s = semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
