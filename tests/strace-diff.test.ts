@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean; futex?: boolean }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean; futex?: boolean; rename?: [RegExp, string] }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -546,7 +546,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // left out: natively, whether a child already sleeps when its parent posts is the machine's timing (docs/abi.md). The closes
   // of /dev/shm files too: Linux's -yy marks an fd "(deleted)" once its name is unlinked though another link (sem.NAME) keeps
   // the file, socklab's only once the file has no link.
-  { name: 'diff_sem', perProcess: true, open: true, ignore: /^openat\(AT_FDCWD, "\/(?:etc|usr|lib)|sem\.[A-Za-z0-9]{6}"|^close\(FD<stdio>(?:\(deleted\))?\) = 0$/ },
+  // Its /dev/shm names carry the run's directory's inode (natively /dev/shm is the machine's): `rename` makes them one.
+  { name: 'diff_sem', perProcess: true, open: true, rename: [/\b(diff(?:sem|shm))\.[0-9a-f]+/g, '$1.X'], ignore: /^openat\(AT_FDCWD, "\/(?:etc|usr|lib)|sem\.[A-Za-z0-9]{6}"|^close\(FD<stdio>(?:\(deleted\))?\) = 0$/ },
   // futex(2) itself (tests/c/posixsem_futex.c, `futex`): its errnos, timeouts and interrupted waits. Left out: the shared-word
   // waits and wakes, whose order and counts are the machine's timing natively (a child may come to its wait after the wake).
   { name: 'posixsem_futex', perProcess: true, futex: true, ignore: /^futex\([^,]+, FUTEX_WA(?:IT|KE)[,|]/ },
@@ -723,6 +724,11 @@ describe('trace format against real strace', () => {
     if (process.env.SOCKLAB_SDIFF_DUMP) {
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.native`), `${native.join('\n')}\n`);
       writeFileSync(join(process.env.SOCKLAB_SDIFF_DUMP, `${name}.n.socklab`), `${ours.join('\n')}\n`);
+    }
+    if (prog.rename) {
+      const [re, to] = prog.rename;
+      native = native.map((l) => l.replace(re, to));
+      ours = ours.map((l) => l.replace(re, to));
     }
     if (prog.ignore) {
       const keep = (l: string): boolean => !prog.ignore!.test(l.replace(/^#\d+ /, ''));

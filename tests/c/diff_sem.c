@@ -110,14 +110,24 @@ static void errno_test(void) {
   printf("value: %d\n", value(&big));
 }
 
+/* Names of this run's own: natively /dev/shm is the machine's, shared with another test file running this
+ * program at the same time; each runs in its own directory, whose inode tells them apart. */
+static char semname[64], shmname[64];
+static void make_names(void) {
+  struct stat st;
+  unsigned long ino = stat(".", &st) == 0 ? (unsigned long)st.st_ino : 0;
+  snprintf(semname, sizeof semname, "/diffsem.%lx", ino);
+  snprintf(shmname, sizeof shmname, "/diffshm.%lx", ino);
+}
+
 static void named_test(void) {
-  sem_unlink("/diffsem");
-  sem_t *a = sem_open("/diffsem", O_CREAT | O_EXCL, 0600, 0);
+  sem_unlink(semname);
+  sem_t *a = sem_open(semname, O_CREAT | O_EXCL, 0600, 0);
   printf("sem_open create: %s\n", a == SEM_FAILED ? strerror(errno) : "ok");
   if (a == SEM_FAILED) return;
-  sem_t *b = sem_open("/diffsem", O_CREAT | O_EXCL, 0600, 0);
+  sem_t *b = sem_open(semname, O_CREAT | O_EXCL, 0600, 0);
   printf("sem_open excl again: %s\n", b == SEM_FAILED ? strerror(errno) : "ok");
-  b = sem_open("/diffsem", O_CREAT, 0600, 5);
+  b = sem_open(semname, O_CREAT, 0600, 5);
   printf("sem_open again: %s, same: %d, value %d\n", b == SEM_FAILED ? strerror(errno) : "ok", a == b, value(b));
   report("sem_close second", sem_close(b));
   sem_t *c = sem_open("/nosuchsem", 0);
@@ -133,7 +143,7 @@ static void named_test(void) {
   pid_t pid = fork();
   if (pid == 0) {
     /* Opened anew in the child: its own mapping of the file, the same futex. It says so, then waits. */
-    sem_t *k = sem_open("/diffsem", 0);
+    sem_t *k = sem_open(semname, 0);
     if (k == SEM_FAILED) _exit(3);
     write(go[1], "w", 1);
     int r = sem_wait(k);
@@ -152,8 +162,8 @@ static void named_test(void) {
   waitpid(pid, &st, 0);
   printf("child status %d, value %d\n", WEXITSTATUS(st), value(a));
   report("sem_close", sem_close(a));
-  report("sem_unlink", sem_unlink("/diffsem"));
-  report("sem_unlink again", sem_unlink("/diffsem"));
+  report("sem_unlink", sem_unlink(semname));
+  report("sem_unlink again", sem_unlink(semname));
   report("sem_unlink bad", sem_unlink("x/y"));
 }
 
@@ -163,11 +173,11 @@ struct board {
 };
 
 static void shm_test(void) {
-  shm_unlink("/diffshm");
-  int fd = shm_open("/diffshm", O_CREAT | O_EXCL | O_RDWR, 0600);
+  shm_unlink(shmname);
+  int fd = shm_open(shmname, O_CREAT | O_EXCL | O_RDWR, 0600);
   report("shm_open", fd >= 0 ? 0 : -1);
   if (fd < 0) return;
-  report("shm_open excl", shm_open("/diffshm", O_CREAT | O_EXCL | O_RDWR, 0600));
+  report("shm_open excl", shm_open(shmname, O_CREAT | O_EXCL | O_RDWR, 0600));
   report("shm_open a/b", shm_open("a/b", O_CREAT | O_RDWR, 0600));
   report("shm_open missing", shm_open("/nosuchshm", O_RDWR, 0));
   report("ftruncate", ftruncate(fd, 4096));
@@ -180,7 +190,7 @@ static void shm_test(void) {
   sem_init(&bd->ready, 1, 0);
   pid_t pid = fork();
   if (pid == 0) {
-    int f2 = shm_open("/diffshm", O_RDWR, 0);
+    int f2 = shm_open(shmname, O_RDWR, 0);
     struct board *mine = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, f2, 0);
     close(f2);
     strcpy(mine->text, "hello through /dev/shm");
@@ -191,11 +201,12 @@ static void shm_test(void) {
   printf("board: %s\n", bd->text);
   waitpid(pid, NULL, 0);
   munmap(bd, 4096);
-  report("shm_unlink", shm_unlink("/diffshm"));
-  report("shm_unlink again", shm_unlink("/diffshm"));
+  report("shm_unlink", shm_unlink(shmname));
+  report("shm_unlink again", shm_unlink(shmname));
 }
 
 int main(void) {
+  make_names();
   setvbuf(stdout, NULL, _IONBF, 0);
   counter_test();
   errno_test();
