@@ -3,7 +3,7 @@
 // and link flags). @yowasp/clang's objects and links are cached by content.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileC, findToolchain } from '../dist/host/toolchain/clang.js';
 import { ROOT, run, tempDir } from './helpers.js';
@@ -39,6 +39,8 @@ describe('native and @yowasp/clang builds', () => {
     const b = await runModule(join(tmp, `${name}.npm.wasm`), args);
     expect(a.stdout.length).toBeGreaterThan(0);
     expect(a).toEqual(b);
+    // Executable either way, as a linker leaves its output: a guest can execve it.
+    for (const f of [`${name}.native.wasm`, `${name}.npm.wasm`]) expect(statSync(join(tmp, f)).mode & 0o111).toBe(0o111 & ~process.umask());
   }, 240_000);
 
   it.skipIf(!native)("never reads the machine's own headers: a header wasi-libc lacks is not found, not glibc's", async () => {

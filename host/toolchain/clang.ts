@@ -367,6 +367,16 @@ export async function buildC(opts: BuildOptions): Promise<void> {
   await compileC(opts);
 }
 
+/**
+ * Writes a built module as a linker leaves one: a new file, 0777 less the umask, so a guest can execve it
+ * (wasm-ld's output is 0755 with the usual umask; a plain write would be 0644).
+ */
+function writeModule(out: string, bytes: Uint8Array): void {
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes, { mode: 0o777 });
+  renameSync(tmp, out);
+}
+
 /** Where the core module goes before it becomes a component. */
 function coreOut(out: string): string {
   return `${out}.core-${process.pid}.tmp`;
@@ -381,7 +391,7 @@ export async function compileC(opts: BuildOptions): Promise<BuildResult> {
   try {
     const result = await compileCore({ ...opts, out: tmp });
     const { componentize } = await import('./component.js');
-    writeFileSync(out, await componentize(new Uint8Array(readFileSync(tmp)), packageRoot()));
+    writeModule(out, await componentize(new Uint8Array(readFileSync(tmp)), packageRoot()));
     return result;
   } finally {
     rmSync(tmp, { force: true });
@@ -459,7 +469,7 @@ async function compileCore(opts: BuildOptions): Promise<BuildResult> {
   const finish = (wasm: Uint8Array | undefined): BuildResult => {
     if (!wasm) throw new BuildError('clang produced no output', '');
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, wasm);
+    writeModule(out, wasm);
     return result;
   };
 
