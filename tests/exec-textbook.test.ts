@@ -133,7 +133,8 @@ async function nativeServer(exe: string, args: string[], ready: string, st: stri
   let out = '';
   const done = new Promise<string>((resolve, reject) => {
     srv.on('error', reject);
-    srv.on('exit', () => resolve(out));
+    // 'close', not 'exit': a child's exit can be reported before the last of its output is read.
+    srv.on('close', () => resolve(out));
   });
   await new Promise<void>((resolve, reject) => {
     srv.stdout.on('data', (b: Buffer) => {
