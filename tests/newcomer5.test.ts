@@ -1,0 +1,33 @@
+// What a student's course programs meet, run through the command line as a
+// newcomer runs them (newcomer5): the end-of-run paragraph counts the
+// processes a forking server made, next to those socklab started.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { ROOT, runCli, tempDir } from './helpers.js';
+
+const tmp = tempDir('socklab-newcomer5-');
+
+describe('a forking server with --client', () => {
+  it('the paragraph says how many processes were forked, and its memory lines count them all', async () => {
+    const server = join(ROOT, 'examples/fork-echo/fork_echo_server.c');
+    const client = join(ROOT, 'examples/tcp-echo/echo_client.c');
+    const r = await runCli(['run', server, '--client', `${client} localhost 7000 hi{i}`, '--clients', '3', '--', '7000'], { cwd: tmp });
+    expect(r.status, r.stderr).toBe(0);
+    // The server and three clients started, one child forked per connection.
+    expect(r.stderr).toMatch(/^socklab: 4 process\(es\) and 3 forked in [\d.]+ virtual ms, exit status 0$/m);
+    const listed = r.stderr.split('\n').filter((l) => /^ {2}\S+ \(pid \d+\) on host1: /.test(l));
+    expect(listed).toHaveLength(4);
+    const linear = /memory: linear ([\d.]+) MiB in all, per process avg ([\d.]+) MiB/.exec(r.stderr);
+    expect(linear).not.toBeNull();
+    // 7 processes measured: the total over the average is 7, not the 4 listed.
+    expect(Math.round(Number(linear![1]) / Number(linear![2]))).toBe(7);
+  });
+
+  it('a run without forks keeps the plain count', async () => {
+    const server = join(ROOT, 'examples/tcp-echo/echo_server.c');
+    const client = join(ROOT, 'examples/tcp-echo/echo_client.c');
+    const r = await runCli(['run', server, '--client', `${client} localhost 7000 hi{i}`, '--clients', '2', '--', '7000'], { cwd: tmp });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^socklab: 3 process\(es\) in [\d.]+ virtual ms, exit status 0$/m);
+  });
+});
