@@ -1,7 +1,8 @@
 // What a student's course programs meet, run through the command line as a
 // newcomer runs them (newcomer5): the end-of-run paragraph counts the
 // processes a forking server made, next to those socklab started; a build
-// using POSIX semaphores says what to use instead.
+// using POSIX semaphores says what to use instead; `socklab run` alone says
+// what goes there.
 import { describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,5 +51,21 @@ describe('course programs that socklab build cannot link', () => {
     expect(buildHint('wasm-ld: error: /tmp/a.o: undefined symbol: frobnicate\n')).toBeUndefined();
     expect(buildHint('wasm-ld: error: /tmp/a.o: undefined symbol: sem_initialise_table\n')).toBeUndefined();
     expect(buildHint('wasm-ld: error: /tmp/a.o: undefined symbol: sem_timedwait\n')).toMatch(/POSIX semaphores/);
+  });
+});
+
+describe('a command typed without its argument', () => {
+  it('says what goes there, in one line, with status 2', async () => {
+    const cases: [string[], string][] = [
+      [['run'], "socklab run: missing required argument 'module' (usage: socklab run MODULE.wasm|SCENARIO.yaml [options] [-- ARGS...]; socklab run --help lists the options)"],
+      [['diff', 'a.trace'], "socklab diff: missing required argument 'B' (usage: socklab diff [options] <A> <B>; socklab diff --help lists the options)"],
+      [['view'], "socklab view: missing required argument 'TRACE.jsonl' (usage: socklab view [options] <TRACE.jsonl>; socklab view --help lists the options)"],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runCli(args, { cwd: tmp });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`${line}\n`);
+    }
   });
 });
