@@ -18,7 +18,7 @@ try {
 describe('build diagnoses', () => {
   it('names what to use instead of each header that cannot work', () => {
     const empty = tempDir('socklab-diag-inc-');
-    for (const h of ['sys/ipc.h', 'sys/msg.h', 'sys/sem.h', 'sys/shm.h']) expect(buildHint(notFound(h), empty)).toBe('socklab build: System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes');
+    expect(buildHint(notFound('sys/shm.h'), empty)).toBe('socklab build: System V shared memory (shmget, shmat) is not supported; share memory between processes with mmap(MAP_SHARED|MAP_ANONYMOUS) before fork(), or use message queues or semaphores (<sys/msg.h>, <sys/sem.h>)');
     expect(buildHint(notFound('ucontext.h'), empty)).toMatch(/^socklab build: WebAssembly cannot save or switch execution contexts .*state machine/);
     expect(buildHint(notFound('execinfo.h'), empty)).toMatch(/^socklab build: WebAssembly cannot walk its own stack \(backtrace\)/);
     expect(buildHint(notFound('setjmp.h'), empty)).toMatch(/^socklab build: wasm32-wasip1 has no setjmp\/longjmp/);
@@ -27,7 +27,7 @@ describe('build diagnoses', () => {
     expect(buildHint(notFound('argp.h'), empty)).toBeUndefined();
     expect(buildHint("prog.c:3:1: error: unknown type name 'foo'\n", empty)).toBeUndefined();
     // The first header the table knows, after one it does not.
-    expect(buildHint(notFound('argp.h') + notFound('sys/msg.h'), empty)).toMatch(/System V IPC/);
+    expect(buildHint(notFound('argp.h') + notFound('sys/shm.h'), empty)).toMatch(/System V shared memory/);
   });
 
   it('never diagnoses a header the SDK has', () => {
@@ -37,18 +37,19 @@ describe('build diagnoses', () => {
     writeFileSync(join(inc, 'sys', 'shm.h'), '');
     expect(buildHint(notFound('setjmp.h'), inc)).toBeUndefined();
     expect(buildHint(notFound('sys/shm.h'), inc)).toBeUndefined();
-    expect(buildHint(notFound('sys/sem.h'), inc)).toMatch(/System V IPC/);
-    // The real SDK: <spawn.h> and <termios.h> are its own, so they are never "file not found"; none of the table's is there.
-    for (const h of ['ucontext.h', 'execinfo.h', 'sys/ipc.h']) expect(buildHint(notFound(h))).toBeDefined();
+    expect(buildHint(notFound('ucontext.h'), inc)).toMatch(/execution contexts/);
+    // The real SDK: <spawn.h>, <termios.h>, <setjmp.h> and System V's <sys/msg.h> are its own; none of these is there.
+    for (const h of ['ucontext.h', 'execinfo.h', 'sys/shm.h']) expect(buildHint(notFound(h))).toBeDefined();
+    for (const h of ['setjmp.h', 'sys/ipc.h', 'sys/msg.h', 'sys/sem.h']) expect(buildHint(notFound(h))).toBeUndefined();
   });
 
   it.skipIf(!native)('socklab build prints the line after clang\'s message, and exits 1', () => {
     const tmp = tempDir('socklab-diag-');
     const src = join(tmp, 'ipc.c');
-    writeFileSync(src, '#include <sys/msg.h>\nint main(void) { return msgget(1, 0); }\n');
+    writeFileSync(src, '#include <sys/shm.h>\nint main(void) { return shmget(1, 4096, 0); }\n');
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'socklab.js'), 'build', '--toolchain', 'native', src, '-o', join(tmp, 'ipc.wasm')], { encoding: 'utf8' });
-    expect(r.stderr).toContain("'sys/msg.h' file not found");
-    expect(r.stderr).toContain('socklab build: System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes\n');
+    expect(r.stderr).toContain("'sys/shm.h' file not found");
+    expect(r.stderr).toContain('socklab build: System V shared memory (shmget, shmat) is not supported; share memory between processes with mmap(MAP_SHARED|MAP_ANONYMOUS) before fork(), or use message queues or semaphores (<sys/msg.h>, <sys/sem.h>)\n');
     expect(r.status).toBe(1);
   });
 

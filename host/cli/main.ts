@@ -94,6 +94,9 @@ function program(state: { status: number; rest: string[] }): Command {
           const took = state.rest.indexOf('--trace');
           if (msg.includes("missing required argument 'module'") && took >= 0 && /\.(wasm|c|ts|ya?ml|json)$/i.test(state.rest[took + 1] ?? '')) {
             msg = `${msg.trimEnd()} (--trace took ${state.rest[took + 1]} as its FILE: write --trace= for stderr, --trace=FILE for a file, or put --trace after the module)\n`;
+          } else if (msg.includes('missing required argument')) {
+            // `socklab run` alone: say what goes there, not only its name.
+            msg = `${msg.trimEnd()} (usage: socklab ${cmd.name()} ${cmd.usage()}; socklab ${cmd.name()} --help lists the options)\n`;
           }
           const flag = cmd.name() === 'run' && !msg.includes('Did you mean') ? /unknown option '([^']+)'/.exec(msg)?.[1] : undefined;
           // After the module (`socklab run prog.wasm -v`) it was meant for the guest; before it, maybe strace's.

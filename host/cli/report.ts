@@ -8,7 +8,10 @@ export function describeNetwork(o: RunOutcome, clock: 'virtual' | 'wall' | 'real
   const lines: string[] = [];
   // A run stopped from outside while a guest ran (--timeout, Ctrl-C) ends with its worker: its clock is not known then.
   const when = o.limit !== undefined && o.elapsedNs === 0 ? ', stopped while a guest ran,' : ` in ${(o.elapsedNs / 1e6).toFixed(1)} ${clock === 'virtual' ? 'virtual' : 'wall-clock'} ms,`;
-  lines.push(`socklab: ${o.processes.length} process(es)${when} exit status ${o.status}`);
+  // The lines below are the processes socklab started; the memory lines count every process, forked ones too.
+  const forked = Math.max(0, (o.memory?.processes ?? 0) - o.processes.length);
+  const started = forked > 0 ? `${o.processes.length} process(es) and ${forked} forked` : `${o.processes.length} process(es)`;
+  lines.push(`socklab: ${started}${when} exit status ${o.status}`);
   for (const p of o.processes) {
     const how = p.exit.reason ?? (p.exit.code !== undefined ? `exit ${p.exit.code}` : `status ${p.exit.status}`);
     lines.push(`  ${p.name} (pid ${p.pid}) on ${p.host}: ${how}`);

@@ -65,7 +65,8 @@ export class BuildError extends Error {
  */
 const UNSUPPORTED_HEADERS: readonly { headers: readonly string[]; hint: string }[] = [
   { headers: ['pthread.h', 'threads.h'], hint: 'wasm32-wasip1 has no threads; serve several clients with fork(), or with poll(), select() or epoll in one process' },
-  { headers: ['sys/ipc.h', 'sys/msg.h', 'sys/sem.h', 'sys/shm.h'], hint: 'System V IPC is not supported; use pipes, AF_UNIX sockets (socketpair) or files between processes' },
+  // The SDK has <sys/ipc.h>, <sys/msg.h> and <sys/sem.h> (message queues and semaphores), not shared memory yet.
+  { headers: ['sys/shm.h'], hint: 'System V shared memory (shmget, shmat) is not supported; share memory between processes with mmap(MAP_SHARED|MAP_ANONYMOUS) before fork(), or use message queues or semaphores (<sys/msg.h>, <sys/sem.h>)' },
   { headers: ['ucontext.h'], hint: 'WebAssembly cannot save or switch execution contexts (getcontext, makecontext, swapcontext); write the coroutine as a state machine driven by poll() or epoll, or use fork()' },
   { headers: ['setjmp.h'], hint: 'wasm32-wasip1 has no setjmp/longjmp; return an error code up the call chain instead' },
   { headers: ['execinfo.h'], hint: 'WebAssembly cannot walk its own stack (backtrace); print what you need, or run with --trace to see the calls' },
@@ -85,6 +86,10 @@ export function buildHint(diagnostics: string, includeDir: string | undefined = 
     const entry = UNSUPPORTED_HEADERS.find((e) => e.headers.includes(header));
     if (!entry || (includeDir && existsSync(join(includeDir, header)))) continue;
     return `socklab build: ${entry.hint}`;
+  }
+  // wasi-libc declares <semaphore.h> but defines none of it: the link fails on the first call.
+  if (/undefined symbol: sem_(init|destroy|wait|trywait|timedwait|post|getvalue|open|close|unlink)\b/.test(diagnostics)) {
+    return 'socklab build: POSIX semaphores (sem_init, sem_open, ...) are not provided; between processes use System V semaphores (semget, semop) or atomics on a mmap(MAP_SHARED) region (docs/abi.md)';
   }
   return undefined;
 }
