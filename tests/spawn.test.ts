@@ -3,7 +3,7 @@
 // in the trace. (tests/strace-diff.test.ts compares the failures' calls with strace's.)
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { guest, ROOT, run, tempDir } from './helpers.js';
 import { needs } from './tools.js';
@@ -22,6 +22,22 @@ async function runSpawnMain(trace?: string) {
 }
 
 describe('posix_spawn', () => {
+  it('POSIX_SPAWN_RESETIDS: the child runs with the real ids as its effective ones, as gcc\'s build as root', async () => {
+    needs('gcc');
+    const native = tempDir('socklab-spawn-resetids-');
+    // The child execs as uid 65534: the directory must let it in (mkdtemp makes it 0700).
+    chmodSync(native, 0o755);
+    const exe = join(native, 'spawn_resetids');
+    execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', 'spawn_resetids.c')]);
+    const linux = execFileSync(exe, [exe], { encoding: 'utf8' });
+    expect(linux).toBe('child: euid 65534 egid 65534\nparent: euid 0, child status 0\n');
+    const wasm = tempDir('socklab-spawn-resetids-wasm-');
+    copyFileSync(guest('spawn_resetids'), join(wasm, 'spawn_resetids'));
+    const o = await run({ processes: [{ module: guest('spawn_resetids'), args: ['/progs/spawn_resetids'] }], mounts: [{ host: wasm, guest: '/progs', readonly: true }], timeoutMs: T });
+    expect(o.status, o.stderr).toBe(0);
+    expect(o.stdout).toBe(linux);
+  });
+
   it('redirects, sets attributes and fails as glibc does on Linux', async () => {
     needs('gcc');
     const native = tempDir('socklab-spawn-native-');

@@ -87,10 +87,6 @@ export function buildHint(diagnostics: string, includeDir: string | undefined = 
     if (!entry || (includeDir && existsSync(join(includeDir, header)))) continue;
     return `socklab build: ${entry.hint}`;
   }
-  // wasi-libc declares <semaphore.h> but defines none of it: the link fails on the first call.
-  if (/undefined symbol: sem_(init|destroy|wait|trywait|timedwait|post|getvalue|open|close|unlink)\b/.test(diagnostics)) {
-    return 'socklab build: POSIX semaphores (sem_init, sem_open, ...) are not provided; between processes use System V semaphores (semget, semop) or atomics on a mmap(MAP_SHARED) region (docs/abi.md)';
-  }
   return undefined;
 }
 

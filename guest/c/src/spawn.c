@@ -190,7 +190,8 @@ static _Noreturn void child(int errfd, const char *file, const posix_spawn_file_
   }
   if ((flags & POSIX_SPAWN_SETSID) && setsid() < 0) goto fail;
   if ((flags & POSIX_SPAWN_SETPGROUP) && setpgid(0, attr->__pgrp) != 0) goto fail;
-  /* POSIX_SPAWN_RESETIDS: every socklab guest runs as uid 0 and gid 0, real and effective alike. */
+  /* glibc's local_seteuid(getuid()) then local_setegid(getgid()): setresuid/setresgid with -1 for the others. */
+  if ((flags & POSIX_SPAWN_RESETIDS) && (setresuid(-1, getuid(), -1) != 0 || setresgid(-1, getgid(), -1) != 0)) goto fail;
   if (fa)
     for (int i = 0; i < fa->__used; i++)
       if (run_action(&fa->__actions[i], &errfd) != 0) goto fail;

@@ -1,10 +1,8 @@
-/* SDK difference (newcomer5): posix_spawn's POSIX_SPAWN_RESETIDS. glibc's
- * child sets its effective uid and gid to the real ones before the file
- * actions (seteuid(getuid()), setegid(getgid())); socklab's SDK does nothing.
- * Run as root: the real ids become 65534, the effective ones stay 0.
- * gcc on Linux: "child: euid 65534 egid 65534". socklab:
- *   socklab run newcomer5_spawn_resetids.wasm --dir wasm/tests:/t -- /t/newcomer5_spawn_resetids.wasm
- * prints "child: euid 0 egid 0". */
+/* posix_spawn's POSIX_SPAWN_RESETIDS (found by newcomer5): glibc's child sets
+ * its effective uid and gid to the real ones before the file actions. Run as
+ * root: the real ids become 65534, the effective ones stay 0; gcc on Linux
+ * prints "child: euid 65534 egid 65534" (tests/spawn.test.ts). usage:
+ * spawn_resetids PATH-OF-ITSELF */
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <stdio.h>
