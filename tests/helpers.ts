@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, expect } from 'vitest';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { run, type RunOptions, type RunOutcome } from '../dist/host/api.js';
 
 export const ROOT = join(import.meta.dirname, '..');
@@ -15,6 +15,20 @@ export function guest(name: string): string {
   const p = join(ROOT, 'wasm', 'tests', `${name}.wasm`);
   if (!existsSync(p)) throw new Error(`${p} is missing: run "node scripts/setup-tests.js" (npm test does)`);
   return p;
+}
+
+/**
+ * tests/c/NAME.c built by gcc into dir and run there, stdin closed: its stdout, once it exited 0 (the reference
+ * a guest's output is compared with). spawnSync returns once every holder of stdout has closed it: a daemon's
+ * dup too.
+ */
+export function nativeStdout(name: string, dir: string): string {
+  const exe = join(dir, name);
+  execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
+  const r = spawnSync(exe, [], { cwd: dir, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  expect(r.error).toBeUndefined();
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
 }
 
 /** Runs one built test guest with args and options; output captured. */

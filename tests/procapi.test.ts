@@ -4,22 +4,12 @@
 // machine is the reference (the traces are compared in strace-diff.test.ts).
 // procapi_limits checks what differs by design: socklab's own defaults.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, runGuest, tempDir } from './helpers.js';
+import { runGuest, tempDir, nativeStdout } from './helpers.js';
 import { needs } from './tools.js';
 
 const bin = tempDir('socklab-procapi-');
 
-function native(name: string): string {
-  const exe = join(bin, name);
-  execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
-  // spawnSync returns once every holder of stdout has closed it: the daemon too, which keeps a dup.
-  const r = spawnSync(exe, [], { cwd: bin, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  expect(r.error).toBeUndefined();
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
+const native = (name: string): string => nativeStdout(name, bin);
 
 describe('process API against Linux', () => {
   it.each(['diff_procapi', 'procapi_daemon'])('%s prints what the gcc build prints', async (name) => {

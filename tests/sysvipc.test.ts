@@ -4,21 +4,12 @@
 // strace-diff.test.ts). Lines from processes the scheduler runs in either
 // order (forked children) are compared as a multiset.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { ROOT, runGuest, tempDir } from './helpers.js';
+import { runGuest, tempDir, nativeStdout } from './helpers.js';
 import { needs } from './tools.js';
 
 const bin = tempDir('socklab-sysvipc-');
 
-function native(name: string): string {
-  const exe = join(bin, name);
-  execFileSync('gcc', ['-O1', '-w', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
-  const r = spawnSync(exe, [], { cwd: bin, encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  expect(r.error).toBeUndefined();
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
+const native = (name: string): string => nativeStdout(name, bin);
 
 const sorted = (s: string): string[] => s.split('\n').filter(Boolean).sort();
 

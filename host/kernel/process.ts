@@ -1059,6 +1059,21 @@ export class Process implements Waiter {
     throw LONGJMP_NOW;
   }
 
+  /** The stack's call state as a fresh one has it (a new image's, or the one a longjmp leaves): no call in progress. */
+  private noCallInProgress(): void {
+    this.resumeValue = undefined;
+    this.deliverNow = false;
+    this.interrupted = undefined;
+    this.blockedArgs = undefined;
+    this.partialSignal = false;
+    this.callSigMask = undefined;
+    this.callStart = -1;
+    this.callDeadline = -1;
+    this.callBytes = 0;
+    this.callSlots = undefined;
+    this.currentCall = undefined;
+  }
+
   /**
    * The stack longjmp left is gone: handler frames above its setjmp's are dropped as Linux drops them (no
    * sigreturn: the mask stays as it is, which is why siglongjmp restores one), no call is in progress at that
@@ -1068,17 +1083,8 @@ export class Process implements Waiter {
     const { point, val } = this.jmpTo!;
     this.jmpTo = undefined;
     this.hframes.length = point.depth;
+    this.noCallInProgress();
     this.resumeValue = val;
-    this.callStart = -1;
-    this.callDeadline = -1;
-    this.callBytes = 0;
-    this.callSlots = undefined;
-    this.currentCall = undefined;
-    this.blockedArgs = undefined;
-    this.interrupted = undefined;
-    this.callSigMask = undefined;
-    this.partialSignal = false;
-    this.deliverNow = false;
     const d = point.depth ? this.hframes[point.depth - 1]!.data : this.asyncRegion();
     this.mem.write(d + 8, point.data);
     this.mem.setU32(d, d + 8 + point.data.length);
@@ -1272,17 +1278,7 @@ export class Process implements Waiter {
     this.asyncData = 0;
     this.started = false;
     this.rewinding = false;
-    this.resumeValue = undefined;
-    this.deliverNow = false;
-    this.interrupted = undefined;
-    this.blockedArgs = undefined;
-    this.partialSignal = false;
-    this.callSigMask = undefined;
-    this.callStart = -1;
-    this.callDeadline = -1;
-    this.callBytes = 0;
-    this.callSlots = undefined;
-    this.currentCall = undefined;
+    this.noCallInProgress();
     this.afterUnwind = undefined;
     this.recDef = undefined;
     this.recFn = undefined;
