@@ -13,7 +13,7 @@ import { Pipe, PipeEnd } from '../kernel/pipe.js';
 import { POLLHUP, type FileStat } from '../kernel/file.js';
 import { WaitQueue } from '../kernel/wait.js';
 import { BLOCKED } from '../kernel/syscall.js';
-import type { Process } from '../kernel/process.js';
+import { onProcessExit, type Process } from '../kernel/process.js';
 import { S_IFIFO, type FifoNode } from './memfs.js';
 
 /** What Linux's pipe_inode_info keeps for a FIFO besides the buffer. */
@@ -86,13 +86,6 @@ export class FifoWait {
  */
 export function openFifo(node: FifoNode, path: string, wantRead: boolean, wantWrite: boolean, nonblock: boolean, p: Process | undefined): FifoEnd {
   const s = stateOf(node);
-  // An open whose process was killed while it waited lets its end go.
-  for (const [q, w] of s.pending) {
-    if (q.state === 'exited') {
-      s.pending.delete(q);
-      w.end.close();
-    }
-  }
   const again = p ? s.pending.get(p) : undefined;
   if (again) {
     const moved = again.end.readable ? s.wCounter !== again.start : s.rCounter !== again.start;
@@ -136,7 +129,7 @@ function sleep(p: Process, s: FifoState): never {
   throw new FifoWait(r === BLOCKED ? BLOCKED : E.EINTR);
 }
 
-/** A signal ended a process's wait in open: its end goes (Linux's err_rd/err_wr), the call restarts or fails. */
+/** A signal ended a process's wait in open: its end goes (Linux's err_rd/err_wr), the call restarts or fails. Also as it exits (killed while it waited). */
 export function fifoOpenInterrupted(p: Process): void {
   const s = waiting.get(p);
   if (!s) return;
@@ -146,3 +139,7 @@ export function fifoOpenInterrupted(p: Process): void {
   s.pending.delete(p);
   w.end.close();
 }
+
+// A process killed while it waits in open lets its end go at once, as Linux's does when the open returns -EINTR
+// to a dying task: the other side no longer counts it as a reader or writer.
+onProcessExit(fifoOpenInterrupted);
