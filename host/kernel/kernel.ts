@@ -350,7 +350,7 @@ export class Kernel {
     if (parent && parent.state !== 'exited' && parent.children.has(p) && !ignored) {
       parent.childWait.wake();
       const e = p.exit!;
-      parent.post(SIGNALS.SIGCHLD, { signo: SIGNALS.SIGCHLD, code: e.signal ? CLD_KILLED : CLD_EXITED, pid: p.pid, uid: 0, status: e.signal ? SIGNALS[e.signal] : (e.code ?? e.status) & 0xff });
+      parent.post(SIGNALS.SIGCHLD, { signo: SIGNALS.SIGCHLD, code: e.signal ? CLD_KILLED : CLD_EXITED, pid: p.pid, uid: p.creds.ruid, status: e.signal ? SIGNALS[e.signal] : (e.code ?? e.status) & 0xff });
     } else {
       this.reap(p);
       // SIGCHLD set to SIG_IGN: no zombie, but a parent blocked in wait re-checks (ECHILD once none is left).

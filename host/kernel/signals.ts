@@ -54,7 +54,7 @@ export const BROKEN_PIPE = 'killed by SIGPIPE: wrote to a stream whose reading e
  * for the caller to return.
  */
 export function brokenPipe(
-  p: { signals: SignalState; pid: number; post(sig: number, info: SigInfo): void; deliversOnReturn?: boolean },
+  p: { signals: SignalState; pid: number; creds: { ruid: number }; post(sig: number, info: SigInfo): void; deliversOnReturn?: boolean },
   nosignal: boolean,
   epipe: number,
 ): number {
@@ -67,11 +67,11 @@ export function brokenPipe(
     // "= -1 EPIPE", "--- SIGPIPE ---", "+++ killed by SIGPIPE +++"). Pending, the dispatcher delivers it as the
     // call returns (a module with the SDK's trampoline); without one, it ends the process here.
     if (!p.deliversOnReturn) throw new Killed('SIGPIPE', BROKEN_PIPE);
-    if (!s.pending.has(SIGNALS.SIGPIPE)) s.pending.set(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
+    if (!s.pending.has(SIGNALS.SIGPIPE)) s.pending.set(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: p.creds.ruid });
     return epipe;
   }
   // Ignored, post() discards it (a trace still shows it, as strace does); blocked, it stays pending even so (Linux).
-  p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: 0 });
+  p.post(SIGNALS.SIGPIPE, { signo: SIGNALS.SIGPIPE, code: SI_USER, pid: p.pid, uid: p.creds.ruid });
   return epipe;
 }
 
