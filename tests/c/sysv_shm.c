@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #define ROUNDS 50
+/* An id no segment has (a slot's sequence number far from any this machine's namespace has reached). */
+#define NO_ID 0x7fff0000
 
 static void err(const char *what, long r) { printf("%s %ld %s\n", what, r, r == -1 ? strerror(errno) : "ok"); }
 
@@ -43,9 +45,9 @@ int main(void) {
          ds.shm_atime != 0, ds.shm_dtime != 0, ds.shm_ctime != 0);
   err("shmctl bad cmd", shmctl(id, 99, &ds));
   err("shmctl NULL", shmctl(id, IPC_STAT, NULL));
-  err("shmctl bad id", shmctl(id + 1000, IPC_STAT, &ds));
+  err("shmctl bad id", shmctl(NO_ID, IPC_STAT, &ds));
 
-  err("shmat bad id", (long)(intptr_t)shmat(id + 1000, NULL, 0));
+  err("shmat bad id", (long)(intptr_t)shmat(NO_ID, NULL, 0));
   struct shared *s = shmat(id, NULL, 0);
   printf("attached %d aligned %d zero %d\n", s != (void *)-1, ((uintptr_t)s & 4095) == 0, s->counter == 0 && s->note[0] == 0);
   err("shmat unaligned", (long)(intptr_t)shmat(id, (char *)s + 1, 0));
