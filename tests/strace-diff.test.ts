@@ -540,6 +540,7 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   { name: 'sysv_msg', perProcess: true, ipc: true },
   { name: 'sysv_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
   { name: 'sysv_shm', perProcess: true, ipc: true },
+  { name: 'sysv_shm_attach', perProcess: true, ipc: true },
   // File owners (tests/c/diff_owners.c, run natively as root): the chown family and the id calls (statfs's numbers are each filesystem's).
   { name: 'diff_owners', perProcess: true, creds: true, owners: true },
   // POSIX semaphores and shm_open (tests/c/diff_sem.c): their opens of /dev/shm as glibc's, and the closes. glibc's temporary

@@ -31,6 +31,15 @@ describe('System V shared memory against Linux', () => {
     expect(sorted(o.stdout)).toEqual(sorted(want));
   });
 
+  it('sysv_shm_attach (nattch through fork, exit, a split attachment, SHM_REMAP, a removed segment) prints what the gcc build prints', async () => {
+    needs('gcc');
+    const want = native('sysv_shm_attach');
+    const o = await runGuest('sysv_shm_attach');
+    expect(o.status, o.stderr).toBe(0);
+    expect(want).toContain('mprotect 0 nattch 3\nshmdt 0 nattch 0\n');
+    expect(o.stdout).toBe(want);
+  });
+
   it('traces as strace: ids from 0, the attachment at a page, nattch through fork and exit, the same trace for the same seed', async () => {
     const a = await runGuest('sysv_shm', [], { trace: { classes: ['ipc'], time: 'none' } });
     const b = await runGuest('sysv_shm', [], { trace: { classes: ['ipc'], time: 'none' } });
