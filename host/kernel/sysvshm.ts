@@ -8,6 +8,7 @@
 import { E, Errno } from '../abi/errno.js';
 import { syscall, type SyscallDef } from './syscall.js';
 import type { Process } from './process.js';
+import { Killed } from './signals.js';
 import { mapsOf, PAGE, Region, type ShmHook } from './mman.js';
 import { get, Ids, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, now, putPerm, setPerm, type Perm } from './sysvipc.js';
 
@@ -159,9 +160,13 @@ function shmctl(p: Process, id: number, cmd: number, buf: number): number {
   }
 }
 
-/** The SDK's look-up before shmat (no system call: untraced): the size of the segment id names, 0 for none. */
+/**
+ * The SDK's look-up before shmat, in the C library's stead (no system call: no trace line, no clock tick, as
+ * setjmp's): the size of the segment id names, 0 for none. An out pointer outside memory is the SDK's own store
+ * faulting: SIGSEGV, as setjmp's jmp_buf.
+ */
 function shmSize(p: Process, id: number, out: number): number {
-  p.mem.check(out, 4);
+  if (!p.mem.valid(out, 4)) throw new Killed('SIGSEGV', 'killed by SIGSEGV: shmat\'s size look-up outside its memory');
   let size = 0;
   try {
     size = ids(p).get(id).size;
