@@ -31,12 +31,32 @@ class Segment implements ShmHook {
   ctime: bigint;
   lpid = 0;
   private bytes: Region | undefined;
+  private kernel: Process['kernel'] | undefined;
   constructor(private readonly ids: Ids<Segment>, key: number, mode: number, readonly size: number, readonly cpid: number, t: bigint) {
     this.perm = { key, uid: 0, gid: 0, cuid: 0, cgid: 0, mode: mode & 0o777, seq: 0, idx: 0, deleted: false };
     this.ctime = t;
   }
   get region(): Region {
-    return (this.bytes ??= new Region(Math.ceil(this.size / PAGE) * PAGE));
+    return this.bytes!;
+  }
+  /**
+   * The store, made at the first attach and counted in the run's memory budget (--max-total-memory) until the
+   * segment goes: host memory a segment holds with no process attached. False when it does not fit.
+   */
+  materialise(p: Process): boolean {
+    if (this.bytes) return true;
+    const n = Math.ceil(this.size / PAGE) * PAGE;
+    if (!p.kernel.memoryFits(n)) return false;
+    this.bytes = new Region(n);
+    p.kernel.memoryHeld += n;
+    this.kernel = p.kernel;
+    return true;
+  }
+  /** IPC_RMID or the last detach after it: the id goes, and the store's bytes leave the budget. */
+  destroy(): void {
+    this.ids.remove(this);
+    if (this.bytes && this.kernel) this.kernel.memoryHeld -= this.bytes.store.length;
+    this.bytes = undefined;
   }
   /** __shm_open: an attachment made (shmat, fork, a split mapping). */
   open(p: Process): void {
@@ -48,7 +68,7 @@ class Segment implements ShmHook {
   close(p: Process): void {
     this.lpid = p.pid;
     this.dtime = now(p);
-    if (--this.nattch === 0 && this.perm.mode & SHM_DEST) this.ids.remove(this);
+    if (--this.nattch === 0 && this.perm.mode & SHM_DEST) this.destroy();
   }
 }
 
@@ -100,6 +120,7 @@ function shmat(p: Process, id: number, addr: number, flags: number, buf: number,
   if (!start || start % PAGE) return E.ENOMEM;
   p.mem.check(start, n);
   p.mem.check(out, 4);
+  if (!s.materialise(p)) return E.ENOMEM;
   mapsOf(p).attach(start, n, prot, s, fixed);
   p.mem.setU32(out, start);
   return 0;
@@ -147,7 +168,7 @@ function shmctl(p: Process, id: number, cmd: number, buf: number): number {
       if (s.nattch) {
         s.perm.mode |= SHM_DEST;
         s.perm.key = IPC_PRIVATE;
-      } else n.remove(s);
+      } else s.destroy();
       return 0;
     }
     case SHM_LOCK: case SHM_UNLOCK: {
