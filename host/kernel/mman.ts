@@ -173,6 +173,10 @@ export class Mappings {
   }
   private takeOver(r: Region): void {
     Mappings.copyOut(r);
+    this.copyIn(r);
+  }
+  /** r's store into each of this process's views, the new holder. */
+  private copyIn(r: Region): void {
     for (const { v, at } of this.views(r)) this.p.mem.write(v.start, r.store.subarray(at, at + v.end - v.start));
     r.holder = this.p;
   }
@@ -292,12 +296,14 @@ export class Mappings {
    */
   attach(start: number, n: number, prot: number, shm: ShmHook, fixed: boolean): void {
     if (fixed) this.unmap(start, start + n);
+    // Before the new view is one of the holder's (its pages are not the segment's yet).
+    Mappings.copyOut(shm.region);
     for (let a = start; a < start + n; a += PAGE) this.holes.delete(a);
     this.vmas.push({ start, end: start + n, prot, off: 0, region: shm.region, shm, anonPrivate: false });
     this.vmas.sort((a, b) => a.start - b.start);
     this.update();
     shm.open(this.p);
-    this.takeOver(shm.region);
+    this.copyIn(shm.region);
   }
 
   /**

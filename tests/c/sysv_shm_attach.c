@@ -44,6 +44,10 @@ int main(void) {
 
   p = shmat(id, NULL, 0);
   printf("again sees \"%s\" nattch %lu\n", p + 4096, nattch(id));
+  strcpy(p, "first");
+  char *w = shmat(id, NULL, 0);
+  printf("second writable attach sees \"%s\", the first still \"%s\"\n", w, p);
+  shmdt(w);
   char *q = shmat(id, p + 1, SHM_RND | SHM_REMAP);
   printf("remap same place %d nattch %lu sees \"%s\"\n", q == p, nattch(id), q + 4096);
 
