@@ -111,11 +111,17 @@ export class Mappings {
   private readonly holes = new Set<number>();
   private anyShared = false;
   private anyFile = false;
+  /** Regions this process maps more than once (a segment attached twice): their views are merged at each call. */
+  private multi: Region[] = [];
   constructor(private readonly p: Process) {}
 
   private update(): void {
     this.anyShared = this.vmas.some((v) => v.region !== undefined || v.file !== undefined);
     this.anyFile = this.vmas.some((v) => v.file !== undefined);
+    const seen = new Set<Region>();
+    const multi = new Set<Region>();
+    for (const v of this.vmas) if (v.region !== undefined) (seen.has(v.region) ? multi : seen).add(v.region);
+    this.multi = [...multi];
   }
 
   /** Before the process's slice: shared regions copied in where another process held them, files read. */
@@ -137,6 +143,8 @@ export class Mappings {
    */
   beforeCall(def: SyscallDef): void {
     if (this.anyFile && touchesFiles(def)) this.storeAll();
+    // Two views of one region are two copies: each sees the other's stores from the process's next call on.
+    for (const r of this.multi) this.takeOver(r);
   }
   afterCall(def: SyscallDef): void {
     if (!this.anyFile || this.p.state === 'exited' || !touchesFiles(def)) return;
@@ -169,7 +177,17 @@ export class Mappings {
   private static copyOut(r: Region): void {
     const h = r.holder;
     if (h === undefined || h.mman === undefined) return;
-    for (const { v, at } of h.mman.views(r)) if (v.prot & PROT_WRITE) r.store.set(h.mem.view(v.start, v.end - v.start), at);
+    const views = h.mman.views(r).filter(({ v }) => v.prot & PROT_WRITE);
+    if (views.length < 2) {
+      for (const { v, at } of views) r.store.set(h.mem.view(v.start, v.end - v.start), at);
+      return;
+    }
+    // Several views: each one's bytes that differ from the store as last synced are its stores.
+    const base = r.store.slice();
+    for (const { v, at } of views) {
+      const mem = h.mem.view(v.start, v.end - v.start);
+      for (let i = 0; i < mem.length; i++) if (mem[i] !== base[at + i]) r.store[at + i] = mem[i]!;
+    }
   }
   private takeOver(r: Region): void {
     Mappings.copyOut(r);

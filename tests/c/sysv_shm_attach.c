@@ -47,6 +47,10 @@ int main(void) {
   strcpy(p, "first");
   char *w = shmat(id, NULL, 0);
   printf("second writable attach sees \"%s\", the first still \"%s\"\n", w, p);
+  strcpy(w, "second");
+  strcpy(p + 100, "via first");
+  nattch(id); /* a system call: socklab merges two attachments of one process at its calls */
+  printf("after a call the first sees \"%s\", the second \"%s\"\n", p, w + 100);
   shmdt(w);
   char *q = shmat(id, p + 1, SHM_RND | SHM_REMAP);
   printf("remap same place %d nattch %lu sees \"%s\"\n", q == p, nattch(id), q + 4096);
