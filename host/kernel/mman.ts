@@ -111,17 +111,17 @@ export class Mappings {
   private readonly holes = new Set<number>();
   private anyShared = false;
   private anyFile = false;
-  /** Regions this process maps more than once (a segment attached twice): their views are merged at each call. */
+  /** Regions whose bytes this process maps more than once (a segment attached twice): their views are merged at each call. */
   private multi: Region[] = [];
   constructor(private readonly p: Process) {}
 
   private update(): void {
     this.anyShared = this.vmas.some((v) => v.region !== undefined || v.file !== undefined);
     this.anyFile = this.vmas.some((v) => v.file !== undefined);
-    const seen = new Set<Region>();
-    const multi = new Set<Region>();
-    for (const v of this.vmas) if (v.region !== undefined) (seen.has(v.region) ? multi : seen).add(v.region);
-    this.multi = [...multi];
+    // Pieces of one mapping (split by mprotect or munmap) hold disjoint bytes of their region: only overlapping views need merging.
+    const byRegion = new Map<Region, Vma[]>();
+    for (const v of this.vmas) if (v.region !== undefined) byRegion.set(v.region, [...(byRegion.get(v.region) ?? []), v]);
+    this.multi = [...byRegion].filter(([, vs]) => vs.some((a, i) => vs.some((b, j) => j > i && a.off < b.off + (b.end - b.start) && b.off < a.off + (a.end - a.start)))).map(([r]) => r);
   }
 
   /** Before the process's slice: shared regions copied in where another process held them, files read. */
@@ -178,11 +178,11 @@ export class Mappings {
     const h = r.holder;
     if (h === undefined || h.mman === undefined) return;
     const views = h.mman.views(r).filter(({ v }) => v.prot & PROT_WRITE);
-    if (views.length < 2) {
+    if (!h.mman.multi.includes(r)) {
       for (const { v, at } of views) r.store.set(h.mem.view(v.start, v.end - v.start), at);
       return;
     }
-    // Several views: each one's bytes that differ from the store as last synced are its stores.
+    // Views holding the same bytes: each one's bytes that differ from the store as last synced are its stores.
     const base = r.store.slice();
     for (const { v, at } of views) {
       const mem = h.mem.view(v.start, v.end - v.start);
