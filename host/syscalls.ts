@@ -24,10 +24,11 @@ import { timesSyscalls } from './kernel/times.js';
 import { mmanSyscalls } from './kernel/mman.js';
 import { mknodSyscalls } from './wasi/mknod.js';
 import { sysvipcSyscalls } from './kernel/sysvipc.js';
+import { sysvshmSyscalls } from './kernel/sysvshm.js';
 import { futexSyscalls } from './kernel/futex.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...ownerSyscalls, ...futexSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...sysvshmSyscalls, ...ownerSyscalls, ...futexSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -539,6 +539,8 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // System V IPC (`ipc`: ipcText). The GETNCNT polls before the set is removed are as many as the scheduler makes.
   { name: 'sysv_msg', perProcess: true, ipc: true },
   { name: 'sysv_sem', perProcess: true, ipc: true, ignore: /^semctl\(S\d+, 1, GETNCNT, NULL\) = 0$/ },
+  { name: 'sysv_shm', perProcess: true, ipc: true },
+  { name: 'sysv_shm_attach', perProcess: true, ipc: true },
   // File owners (tests/c/diff_owners.c, run natively as root): the chown family and the id calls (statfs's numbers are each filesystem's).
   { name: 'diff_owners', perProcess: true, creds: true, owners: true },
   // POSIX semaphores and shm_open (tests/c/diff_sem.c): their opens of /dev/shm as glibc's, and the closes. glibc's temporary
@@ -600,34 +602,54 @@ const fromFirstMunmap = (ls: string[]): string[] => ls.slice(Math.max(0, ls.find
 /** The credential calls (`creds` programs: tests/c/diff_creds.c). */
 const CRED_CALLS = ['getuid', 'geteuid', 'getgid', 'getegid', 'setuid', 'setgid', 'setreuid', 'setregid', 'setresuid', 'setresgid', 'getresuid', 'getresgid', 'getgroups', 'setgroups', 'kill'];
 /** System V IPC's calls (`ipc` programs); glibc's semop is the semtimedop system call on x86-64. */
-const IPC_CALLS = ['msgget', 'msgsnd', 'msgrcv', 'msgctl', 'semget', 'semop', 'semtimedop', 'semctl'];
+const IPC_CALLS = ['msgget', 'msgsnd', 'msgrcv', 'msgctl', 'semget', 'semop', 'semtimedop', 'semctl', 'shmget', 'shmat', 'shmdt', 'shmctl'];
 
 /**
  * A trace's System V IPC calls with what is the machine's made comparable: natively the ids are those of the
  * machine's IPC namespace, shared with whatever else runs (socklab's is the run's own, from 0), so each id is its
- * rank among the ids msgget/semget returned (Q0, S0...); keys (ftok of the run's directory), times, pids (msg_lspid, msg_lrpid, GETPID's result) are
- * each side's; SETVAL's union semun is printed as a long natively, its upper half the stack's; glibc's semop is
- * semtimedop(..., NULL).
+ * rank among the ids msgget/semget/shmget returned (Q0, S0, M0...); keys (ftok of the run's directory), times, pids (msg_lspid, msg_lrpid,
+ * shm_cpid, shm_lpid, GETPID's result) are each side's; SETVAL's union semun is printed as a long natively, its upper half the stack's; glibc's
+ * semop is semtimedop(..., NULL). shmat's addresses are each side's: named by rank (A0...) and offset; other
+ * pointers of the shm calls (a stack variable, shmctl's buffer) are PTR; shmget's SIZE_MAX is size_t's of each side.
  */
 export function ipcText(raw: string): string {
-  const ids = { Q: new Map<string, string>(), S: new Map<string, string>() };
+  const ids = { Q: new Map<string, string>(), S: new Map<string, string>(), M: new Map<string, string>() };
+  const bases: number[] = [];
+  const addr = (hex: string): string => {
+    const v = Number.parseInt(hex, 16);
+    // The nearest attachment at or below it, within a segment's reach.
+    let k = -1;
+    bases.forEach((b, i) => { if (v >= b && v - b < 1 << 20 && (k < 0 || b > bases[k]!)) k = i; });
+    return k < 0 ? 'PTR' : `A${k}+${v - bases[k]!}`;
+  };
   const pre = /^((?:\[pid +\d+\] |\d+ +)?)/;
   return raw.split('\n').map((l) => {
     // socklab's -T times (normalise drops them later) after the result.
     let x = l.replace(/ <\d+\.\d+>$/, '').replace(/semtimedop\((.*), NULL(?=\) += | <unfinished)/, 'semop($1');
-    const got = /^(?:\[pid +\d+\] |\d+ +)?(msg|sem)get\(.*\) += (\d+)$/.exec(x);
+    const got = /^(?:\[pid +\d+\] |\d+ +)?(msg|sem|shm)get\(.*\) += (\d+)$/.exec(x);
+    const kind = (call: string): 'Q' | 'S' | 'M' => (call.startsWith('msg') ? 'Q' : call.startsWith('sem') ? 'S' : 'M');
     if (got) {
-      const m = ids[got[1] === 'msg' ? 'Q' : 'S'];
-      if (!m.has(got[2]!)) m.set(got[2]!, `${got[1] === 'msg' ? 'Q' : 'S'}${m.size}`);
+      const k = kind(got[1]!);
+      const m = ids[k];
+      if (!m.has(got[2]!)) m.set(got[2]!, `${k}${m.size}`);
       x = x.replace(/= (\d+)$/, `= ${m.get(got[2]!)}`);
     }
-    x = x.replace(new RegExp(`${pre.source}(msg(?:snd|rcv|ctl)|sem(?:op|timedop|ctl))\\((\\d+)`), (_all, head: string, call: string, id: string) =>
-      `${head}${call}(${ids[call.startsWith('msg') ? 'Q' : 'S'].get(id) ?? id}`);
+    x = x.replace(new RegExp(`${pre.source}(msg(?:snd|rcv|ctl)|sem(?:op|timedop|ctl)|shm(?:at|ctl))\\((\\d+)`), (_all, head: string, call: string, id: string) =>
+      `${head}${call}(${ids[kind(call)].get(id) ?? id}`);
+    if (/^(?:\[pid +\d+\] |\d+ +)?shm(?:get|at|dt|ctl)\(/.test(x)) {
+      const at = /^(?:\[pid +\d+\] |\d+ +)?shmat\(.*\) += 0x([0-9a-f]+)$/.exec(x);
+      if (at && !bases.includes(Number.parseInt(at[1]!, 16))) bases.push(Number.parseInt(at[1]!, 16));
+      x = x
+        .replace(/^((?:\[pid +\d+\] |\d+ +)?shmget\()0x[0-9a-f]+/, '$1KEY')
+        .replace(/^((?:\[pid +\d+\] |\d+ +)?shmget\([^,]+, )(?:18446744073709551615|4294967295),/, '$1SIZE_MAX,')
+        .replace(/0x([0-9a-f]+)/g, (_m, hex: string) => addr(hex))
+        .replace(/(shm_[cl]pid=)[1-9]\d*/g, '$1PID');
+    }
     return x
       .replace(/(SETVAL, )(?:0x([0-9a-f]+)|NULL)/, (_m, head: string, hex?: string) => `${head}[${hex ? Number(BigInt(`0x${hex}`) & 0xffffffffn) : 0}]`)
       // A key made by ftok from the run's own directory (its inode): each side's.
       .replace(/(key=)\d+/g, '$1KEY')
-      .replace(/(_[srco]time=)[1-9]\d*/g, '$1T')
+      .replace(/(_[srcoad]time=)[1-9]\d*/g, '$1T')
       .replace(/(msg_l[sr]pid=)[1-9]\d*/g, '$1PID')
       .replace(/(GETPID, NULL\) += )\d+$/, '$1PID');
   }).join('\n');

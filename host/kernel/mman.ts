@@ -6,7 +6,9 @@
 // - an anonymous shared region (or /dev/zero's) has one store and one holder,
 //   the process whose memory is its live copy; before a process's slice the
 //   region is copied from the holder into it (enterSlice), and a holder that
-//   unmaps, execs or exits leaves its copy in the store;
+//   unmaps, execs or exits leaves its copy in the store; a System V shared
+//   memory segment (sysvshm.ts) is such a region, attached anywhere (a
+//   mapping's offset into its region is its `off`);
 // - a shared file mapping stores the bytes the process changed into the file
 //   before each of its calls and at the end of its slices, and takes the
 //   file's bytes after each call and before each slice, so read(2), write(2)
@@ -48,15 +50,24 @@ const MADV_DONTNEED = 4, MADV_FREE = 8;
 const pageUp = (n: number): number => Math.ceil(n / PAGE) * PAGE;
 
 let regions = 0;
-/** A MAP_SHARED anonymous region: its store, and the process whose memory holds its live copy. */
-class Region {
+/** A MAP_SHARED anonymous region or a shm segment: its store, and the process whose memory holds its live copy. */
+export class Region {
   /** Names the region in futex keys (futex.ts): never printed. */
   readonly id = regions++;
   readonly store: Uint8Array;
   holder: Process | undefined;
-  constructor(readonly addr: number, size: number) {
+  constructor(size: number) {
     this.store = new Uint8Array(size);
   }
+}
+
+/** A System V shared memory attachment's segment (sysvshm.ts): told of each mapping of it made and gone, as Linux's shm_open and shm_close. */
+export interface ShmHook {
+  readonly region: Region;
+  /** The segment's size in bytes (shmdt unmaps its mappings up to it). */
+  readonly size: number;
+  open(p: Process): void;
+  close(p: Process): void;
 }
 
 /** One mapping (Linux's vm_area_struct): [start, end) of the process's memory. */
@@ -65,6 +76,8 @@ interface Vma {
   end: number;
   prot: number;
   region?: Region;
+  /** A System V shm attachment (region is its segment's). */
+  shm?: ShmHook;
   /** A MAP_SHARED file mapping: the file (a reference held), the offset of `start`, the bytes as last synced. */
   file?: OpenFile;
   off: number;
@@ -98,11 +111,17 @@ export class Mappings {
   private readonly holes = new Set<number>();
   private anyShared = false;
   private anyFile = false;
+  /** Regions whose bytes this process maps more than once (a segment attached twice): their views are merged at each call. */
+  private multi: Region[] = [];
   constructor(private readonly p: Process) {}
 
   private update(): void {
     this.anyShared = this.vmas.some((v) => v.region !== undefined || v.file !== undefined);
     this.anyFile = this.vmas.some((v) => v.file !== undefined);
+    // Pieces of one mapping (split by mprotect or munmap) hold disjoint bytes of their region: only overlapping views need merging.
+    const byRegion = new Map<Region, Vma[]>();
+    for (const v of this.vmas) if (v.region !== undefined) byRegion.set(v.region, [...(byRegion.get(v.region) ?? []), v]);
+    this.multi = [...byRegion].filter(([, vs]) => vs.some((a, i) => vs.some((b, j) => j > i && a.off < b.off + (b.end - b.start) && b.off < a.off + (a.end - a.start)))).map(([r]) => r);
   }
 
   /** Before the process's slice: shared regions copied in where another process held them, files read. */
@@ -124,6 +143,8 @@ export class Mappings {
    */
   beforeCall(def: SyscallDef): void {
     if (this.anyFile && touchesFiles(def)) this.storeAll();
+    // Two views of one region are two copies: each sees the other's stores from the process's next call on.
+    for (const r of this.multi) this.takeOver(r);
   }
   afterCall(def: SyscallDef): void {
     if (!this.anyFile || this.p.state === 'exited' || !touchesFiles(def)) return;
@@ -135,6 +156,8 @@ export class Mappings {
     const m = new Mappings(child);
     m.vmas = this.vmas.map((v) => {
       if (v.file !== undefined) v.file.refs++;
+      // dup_mmap runs in the parent: the attachment's open is the parent's (shm_lpid).
+      v.shm?.open(this.p);
       return { ...v, snap: v.snap?.slice() };
     });
     for (const h of this.holes) m.holes.add(h);
@@ -148,16 +171,30 @@ export class Mappings {
   }
 
   private views(r: Region): { v: Vma; at: number }[] {
-    return this.vmas.filter((v) => v.region === r).map((v) => ({ v, at: v.start - r.addr }));
+    return this.vmas.filter((v) => v.region === r).map((v) => ({ v, at: v.off }));
   }
-  /** The holder's copy of r into its store. */
+  /** The holder's copy of r into its store (a read-only view's pages hold nothing the process may have stored). */
   private static copyOut(r: Region): void {
     const h = r.holder;
     if (h === undefined || h.mman === undefined) return;
-    for (const { v, at } of h.mman.views(r)) r.store.set(h.mem.view(v.start, v.end - v.start), at);
+    const views = h.mman.views(r).filter(({ v }) => v.prot & PROT_WRITE);
+    if (!h.mman.multi.includes(r)) {
+      for (const { v, at } of views) r.store.set(h.mem.view(v.start, v.end - v.start), at);
+      return;
+    }
+    // Views holding the same bytes: each one's bytes that differ from the store as last synced are its stores.
+    const base = r.store.slice();
+    for (const { v, at } of views) {
+      const mem = h.mem.view(v.start, v.end - v.start);
+      for (let i = 0; i < mem.length; i++) if (mem[i] !== base[at + i]) r.store[at + i] = mem[i]!;
+    }
   }
   private takeOver(r: Region): void {
     Mappings.copyOut(r);
+    this.copyIn(r);
+  }
+  /** r's store into each of this process's views, the new holder. */
+  private copyIn(r: Region): void {
     for (const { v, at } of this.views(r)) this.p.mem.write(v.start, r.store.subarray(at, at + v.end - v.start));
     r.holder = this.p;
   }
@@ -212,7 +249,7 @@ export class Mappings {
   sharedKey(addr: number): string | undefined {
     for (const v of this.vmas) {
       if (addr < v.start || addr >= v.end) continue;
-      if (v.region !== undefined) return `r${v.region.id}+${addr - v.region.addr}`;
+      if (v.region !== undefined) return `r${v.region.id}+${v.off + addr - v.start}`;
       if (v.file === undefined) return undefined;
       const st = v.file.stat();
       return `f${st.dev}:${st.ino}+${v.off + addr - v.start}`;
@@ -237,6 +274,8 @@ export class Mappings {
         continue;
       }
       const cuts = [v.start, Math.max(v.start, lo), Math.min(v.end, hi), v.end];
+      // Each new piece of a shm attachment is one more attachment (Linux's vm_ops->open on a split vma).
+      if (v.shm !== undefined) for (let k = [0, 1, 2].filter((i) => cuts[i]! < cuts[i + 1]!).length; k > 1; k--) v.shm.open(this.p);
       for (let i = 0; i < 3; i++) {
         const [s, e] = [cuts[i]!, cuts[i + 1]!];
         if (s >= e) continue;
@@ -266,6 +305,37 @@ export class Mappings {
     // A region this process still maps part of stays held by it (its memory is the live copy of those pages).
     for (const r of regions) if (!this.vmas.some((v) => v.region === r)) r.holder = undefined;
     this.update();
+    for (const v of gone) v.shm?.close(this.p);
+  }
+
+  /**
+   * shmat's mapping of a segment at [start, start + n) (fixed: in place of the mappings there), its bytes the
+   * segment's as they are now: the holder's copy taken into the store, then into this process, the new holder.
+   */
+  attach(start: number, n: number, prot: number, shm: ShmHook, fixed: boolean): void {
+    if (fixed) this.unmap(start, start + n);
+    // Before the new view is one of the holder's (its pages are not the segment's yet).
+    Mappings.copyOut(shm.region);
+    for (let a = start; a < start + n; a += PAGE) this.holes.delete(a);
+    this.vmas.push({ start, end: start + n, prot, off: 0, region: shm.region, shm, anonPrivate: false });
+    this.vmas.sort((a, b) => a.start - b.start);
+    this.update();
+    shm.open(this.p);
+    this.copyIn(shm.region);
+  }
+
+  /**
+   * shmdt(addr), as Linux's: the first shm mapping at or after addr whose offset in its segment is its distance
+   * from addr names the segment; it and that segment's mappings so placed up to its size go. False: none.
+   */
+  detach(addr: number): boolean {
+    const first = this.vmas.find((v) => v.shm !== undefined && v.start >= addr && v.start - addr === v.off);
+    if (first === undefined) return false;
+    const shm = first.shm!;
+    const end = addr + pageUp(shm.size);
+    const gone = this.vmas.filter((v) => v.shm === shm && v.start >= addr && v.end <= end && v.start - addr === v.off);
+    for (const v of gone) this.unmap(v.start, v.end);
+    return true;
   }
 
   /** mmap's mapping at [start, start + n), the caller's checks passed. */
@@ -277,7 +347,8 @@ export class Mappings {
     const v: Vma = { start, end: start + n, prot, off, anonPrivate: false };
     if (file === undefined || isZero(file)) {
       if (shared) {
-        v.region = new Region(start, n);
+        v.off = 0;
+        v.region = new Region(n);
         v.region.holder = this.p;
       } else v.anonPrivate = true;
     } else if (shared) {
@@ -315,6 +386,8 @@ export class Mappings {
     // A shared file mapping made writable needs a file open for writing (Linux's VM_MAYWRITE).
     if (prot & PROT_WRITE && within.some((v) => v.file !== undefined && v.file.writable === false)) return E.EACCES;
     this.storeAll();
+    // A shared region's stores so far reach its store before a view of it may turn read-only (copyOut skips those).
+    for (const v of within) if (v.region !== undefined && v.region.holder === this.p) Mappings.copyOut(v.region);
     for (const v of this.split(lo, hi)) v.prot = prot;
     return 0;
   }
@@ -342,7 +415,7 @@ export class Mappings {
   }
 }
 
-const mapsOf = (p: Process): Mappings => (p.mman ??= new Mappings(p));
+export const mapsOf = (p: Process): Mappings => (p.mman ??= new Mappings(p));
 
 function mmap(p: Process, addr: number, len: number, prot: number, flags: number, fd: number, offset: bigint, buf: number, out: number): number {
   addr >>>= 0;

@@ -125,9 +125,10 @@ export type ParamKind =
   /**
    * System V IPC (host/trace/ipctext.ts): a key (IPC_PRIVATE), msgget/semget's IPC_* flags and mode, a struct msgbuf
    * sent or received, msgsnd/msgrcv's flags, msgctl's command and its struct msqid_ds, a struct sembuf array,
-   * semctl's command and its union semun.
+   * semctl's command and its union semun; shmat's SHM_* flags, shmctl's command and its struct shmid_ds.
    */
   | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg'
+  | 'ipc_shmflags' | 'ipc_shmcmd' | 'ipc_shmid'
   /** futex(2) (host/kernel/futex.ts): the op (FUTEX_WAIT_PRIVATE...), and the arguments strace shows per op: the timeout, uaddr2, val3. */
   | 'futex_op' | 'futex_timeout' | 'futex_uaddr2' | 'futex_val3';
 
@@ -151,7 +152,7 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'sigaction_out', 'sigset_out', 'itimerval_out', 'epoll_events_out', 'itimerspec_out', 'timespec_rem', 'ioctl_arg',
   'rlimit_out', 'stack_t_out', 'gid_list_out', 'stat_out', 'stat_out_at', 'dirents', 'siginfo_out', 'ret_signo', 'loff_inout', 'tms_out',
   // msgctl's and semctl's buffer: IPC_STAT fills it.
-  'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg',
+  'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg', 'ipc_shmid',
   'statfs_out',
 ]);
 

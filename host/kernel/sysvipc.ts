@@ -6,7 +6,7 @@
 // A blocked msgrcv is handed its message by the sender (pipelined_send) and a
 // blocked semop is done by whoever made it possible (update_queue), both in
 // the order the waiters came: the wake order is Linux's, not the scheduler's.
-// Shared memory (shmget) is not here.
+// Shared memory is sysvshm.ts's, with these ids and helpers.
 import { E, Errno } from '../abi/errno.js';
 import { syscall, type SyscallDef } from './syscall.js';
 import { onProcessExit, type Process } from './process.js';
@@ -31,10 +31,10 @@ const SEMMSL = 32000, SEMMNI = 32000, SEMOPM = 500, SEMVMX = 32767, SEMAEM = SEM
 const SEQ_SHIFT = 15, IPCMNI = 1 << SEQ_SHIFT, SEQ_MAX = 0x7fffffff >> SEQ_SHIFT, MIN_CYCLE = 64;
 
 /** struct ipc_perm's fields (wasm32's layout: docs/abi.md); socklab's processes are all uid 0. */
-interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number; idx: number; deleted: boolean }
+export interface Perm { key: number; uid: number; gid: number; cuid: number; cgid: number; mode: number; seq: number; idx: number; deleted: boolean }
 
 /** One kind's ids (ipc_ids): objects by index, the cyclic allocator's state. */
-class Ids<T extends { perm: Perm }> {
+export class Ids<T extends { perm: Perm }> {
   readonly byIdx = new Map<number, T>();
   private seq = 0;
   private lastIdx = -1;
@@ -132,10 +132,10 @@ function ns(p: Process): IpcNs {
   return n;
 }
 /** The virtual clock's time of day in seconds (time_t fields). */
-const now = (p: Process): bigint => p.kernel.clock.wall() / 1_000_000_000n;
+export const now = (p: Process): bigint => p.kernel.clock.wall() / 1_000_000_000n;
 
 /** ipcget: a new object for IPC_PRIVATE or an unknown key with IPC_CREAT; the existing one for its key. */
-function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number): number {
+export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number): number {
   if (key !== IPC_PRIVATE) {
     const o = ids.byKey(key);
     if (o) {
@@ -286,7 +286,7 @@ function deliver(p: Process, msgp: number, size: number, m: Msg, out: number): n
 }
 
 /** wasm32's struct ipc_perm (28 bytes) at v. */
-function putPerm(p: Process, v: number, m: Perm): void {
+export function putPerm(p: Process, v: number, m: Perm): void {
   p.mem.setI32(v, m.key);
   p.mem.setU32(v + 4, m.uid);
   p.mem.setU32(v + 8, m.gid);
@@ -296,7 +296,7 @@ function putPerm(p: Process, v: number, m: Perm): void {
   p.mem.setU32(v + 24, m.seq & 0xffff);
 }
 /** IPC_SET: uid, gid and the mode's permission bits (ipc_update_perm). */
-function setPerm(p: Process, v: number, m: Perm): void {
+export function setPerm(p: Process, v: number, m: Perm): void {
   m.uid = p.mem.u32(v + 4);
   m.gid = p.mem.u32(v + 8);
   m.mode = (m.mode & ~0o777) | (p.mem.u32(v + 20) & 0o777);

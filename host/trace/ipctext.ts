@@ -1,5 +1,5 @@
 // strace's rendering of the System V IPC calls' arguments (ipc.c, ipc_msg.c,
-// ipc_msgctl.c, ipc_sem.c, ipc_semctl.c in strace), from wasm32's layouts
+// ipc_msgctl.c, ipc_sem.c, ipc_semctl.c, ipc_shm.c, ipc_shmctl.c in strace), from wasm32's layouts
 // (docs/abi.md): struct msgbuf's mtype is a 32-bit long.
 import type { GuestMemory } from '../abi/memory.js';
 import type { ParamKind } from '../kernel/syscall.js';
@@ -19,6 +19,8 @@ const MSG_FLAGS: readonly [string, number][] = [['MSG_NOERROR', 0o10000], ['MSG_
 const SEM_FLAGS: readonly [string, number][] = [['SEM_UNDO', 0x1000], ['IPC_NOWAIT', 0o4000]];
 const IPC_CMDS: Record<number, string> = { [IPC_RMID]: 'IPC_RMID', [IPC_SET]: 'IPC_SET', [IPC_STAT]: 'IPC_STAT', 3: 'IPC_INFO' };
 const MSG_CMDS: Record<number, string> = { ...IPC_CMDS, 11: 'MSG_STAT', 12: 'MSG_INFO', 13: 'MSG_STAT_ANY' };
+const SHM_FLAGS: readonly [string, number][] = [['SHM_RDONLY', 0o10000], ['SHM_RND', 0o20000], ['SHM_REMAP', 0o40000], ['SHM_EXEC', 0o100000]];
+const SHM_CMDS: Record<number, string> = { ...IPC_CMDS, 11: 'SHM_LOCK', 12: 'SHM_UNLOCK', 13: 'SHM_STAT', 14: 'SHM_INFO', 15: 'SHM_STAT_ANY' };
 const SEM_CMDS: Record<number, string> = { ...IPC_CMDS, [GETPID]: 'GETPID', [GETVAL]: 'GETVAL', [GETALL]: 'GETALL', [GETNCNT]: 'GETNCNT', [GETZCNT]: 'GETZCNT', [SETVAL]: 'SETVAL', [SETALL]: 'SETALL', 18: 'SEM_STAT', 19: 'SEM_INFO', 20: 'SEM_STAT_ANY' };
 
 /** A mode as strace's print_numeric_umode_t: 0600, 000. */
@@ -26,7 +28,8 @@ const mode = (m: number): string => `0${(m & 0o777).toString(8).padStart(2, '0')
 const cmd = (names: Record<number, string>, v: number, unknown: string): string => names[v] ?? `0x${(v >>> 0).toString(16)} /* ${unknown} */`;
 
 function perm(mem: GuestMemory, v: number, full: boolean): string {
-  const base = `uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}, mode=${mode(mem.u32(v + 20))}`;
+  // The whole mode: a removed shm segment's has SHM_DEST (01640).
+  const base = `uid=${mem.u32(v + 4)}, gid=${mem.u32(v + 8)}, mode=0${mem.u32(v + 20).toString(8).padStart(2, '0')}`;
   return full ? `{${base}, key=${mem.i32(v)}, cuid=${mem.u32(v + 12)}, cgid=${mem.u32(v + 16)}}` : `{${base}}`;
 }
 
@@ -61,6 +64,17 @@ export function ipcArg(kind: ParamKind, mem: GuestMemory, args: readonly unknown
       const c = args[i - 1] as number;
       if (c === IPC_SET && v) return `{sem_perm=${perm(mem, v, false)}}`;
       if (c === IPC_STAT && ok && v) return `{sem_perm=${perm(mem, v, true)}, sem_otime=${mem.i64(v + 32)}, sem_ctime=${mem.i64(v + 40)}, sem_nsems=${mem.u32(v + 48)}}`;
+      return hexp(v);
+    }
+    case 'ipc_shmflags': { const f = flags(v, SHM_FLAGS); return f.length ? f.join('|') : '0'; }
+    case 'ipc_shmcmd': return cmd(SHM_CMDS, v, 'SHM_???');
+    case 'ipc_shmid': {
+      const c = args[i - 1] as number;
+      if (!v) return 'NULL';
+      if (c === IPC_SET) return `{shm_perm=${perm(mem, v, false)}}`;
+      if (c === IPC_STAT && ok) {
+        return `{shm_perm=${perm(mem, v, true)}, shm_segsz=${mem.u32(v + 28)}, shm_cpid=${mem.i32(v + 56)}, shm_lpid=${mem.i32(v + 60)}, shm_nattch=${mem.u32(v + 64)}, shm_atime=${mem.i64(v + 32)}, shm_dtime=${mem.i64(v + 40)}, shm_ctime=${mem.i64(v + 48)}}`;
+      }
       return hexp(v);
     }
     case 'ipc_sembuf': {
