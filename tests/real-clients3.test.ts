@@ -2,8 +2,9 @@
 // also run with the gcc build of the same guest as the reference (same
 // output, exit status and bytes). Guest clients (tests/c/rc3_client.c)
 // against python3 servers: http.server serving 5 MB over HTTP/1.0 and 1.1,
-// by "localhost" and by "127.0.0.1"; a UDP echo server that drops one
-// datagram (SO_RCVTIMEO and select timeouts); a TCP server that resets
+// by "localhost" and by "127.0.0.1" (API and command line); a UDP echo
+// server that drops one datagram (SO_RCVTIMEO and select timeouts), a UDP
+// port nobody listens on (ECONNREFUSED); a TCP server that resets
 // (SO_LINGER 0) or closes early (ECONNRESET, EPIPE, SIGPIPE). Guest servers
 // (tests/c/rc3_server.c), on --net=real and behind --publish, against python3
 // clients: 200 asyncio connections at once, a half-close, http.client
@@ -15,7 +16,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osc, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { guest, run, ROOT } from './helpers.js';
+import { guest, run, runCli, ROOT } from './helpers.js';
 import { T } from './real-helpers.js';
 import { needs } from './tools.js';
 import type { RunOutcome } from '../dist/host/api.js';
@@ -159,6 +160,10 @@ describe('guest clients against real python3 servers', () => {
           expect(sock).toEqual(lin);
         }
       }
+      // The command line as docs/real-network.md writes it: --allow-connect with the name localhost.
+      const cli = await runCli(['run', '--net=real', '--allow-connect', `localhost:${port}`, guest('rc3_client'), '--', 'http', 'localhost', String(port), '/big.bin', '1.1']);
+      const lin = await client('gcc', ['http', 'localhost', String(port), '/big.bin', '1.1'], []);
+      expect({ status: cli.status, out: cli.stdout }, cli.stderr).toEqual(lin);
     } finally {
       p.stop();
     }
@@ -177,22 +182,36 @@ describe('guest clients against real python3 servers', () => {
     }, T);
   }
 
+  it('UDP to a port nobody listens on: the connected socket\'s recv reports ECONNREFUSED (ICMP) as for the gcc build', async () => {
+    const closed = await py(['import socket', 'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))', 'print(u.getsockname()[1]); u.close()'].join('\n'), []);
+    const port = closed.out.trim();
+    const outs = [];
+    for (const how of ['rcvtimeo', 'select']) {
+      for (const kind of ['gcc', 'socklab'] as const) outs.push(await client(kind, ['udp', '127.0.0.1', port, how], [`127.0.0.1:${port}`]));
+    }
+    expect(outs[0]!.out).toContain('one: recv Connection refused\n');
+    for (const o of outs) expect(o).toEqual(outs[0]);
+  }, T);
+
   it('a server that resets (SO_LINGER 0) or closes early: ECONNRESET, EPIPE and SIGPIPE as for the gcc build', async () => {
     const outs = [];
     for (const kind of ['gcc', 'socklab'] as const) {
-      const { port, p } = await pyServer(PY_CLOSER, ['reset', 'early', 'early']);
+      const { port, p } = await pyServer(PY_CLOSER, ['reset', 'early', 'early', 'reset']);
       const a = [`127.0.0.1:${port}`];
-      for (const args of [['reset'], ['early'], ['early', 'sigpipe']]) {
+      for (const args of [['reset'], ['early'], ['early', 'sigpipe'], ['flood']]) {
         outs.push(await client(kind, [args[0]!, '127.0.0.1', String(port), ...args.slice(1)], a));
       }
       await p.done;
     }
-    expect(outs.slice(0, 3)).toEqual([
+    // Linux: a reset in ESTABLISHED is ECONNRESET (to recv, and to a send blocked on a full buffer); after the
+    // peer's FIN (CLOSE_WAIT) the reset a write provokes is EPIPE, and SIGPIPE's default kills the writer.
+    expect(outs.slice(0, 4)).toEqual([
       { status: 3, out: 'connected (IPv4)\nrecv: Connection reset by peer\n' },
       { status: 4, out: 'connected (IPv4)\nrecv: EOF\nsend: Broken pipe\n' },
       { status: 128 + osc.signals.SIGPIPE, out: 'connected (IPv4)\nrecv: EOF\n' },
+      { status: 4, out: 'connected (IPv4)\nsend: Connection reset by peer\n' },
     ]);
-    expect(outs.slice(3)).toEqual(outs.slice(0, 3));
+    expect(outs.slice(4)).toEqual(outs.slice(0, 4));
   }, T);
 });
 

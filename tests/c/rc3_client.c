@@ -8,6 +8,7 @@
  *   reset HOST PORT          sends, the server resets: the recv error
  *   early HOST PORT [sigpipe] the server closes at once: recv's EOF, then
  *                            sends until one fails (EPIPE), or SIGPIPE kills
+ *   flood HOST PORT          sends until a send fails (the server resets)
  * Every address getaddrinfo gives is tried in order; each failure printed. */
 #include <errno.h>
 #include <netdb.h>
@@ -117,10 +118,17 @@ int main(int argc, char **argv) {
   const char *m = argv[1];
   if (strcmp(m, "http") == 0 && argc > 5) return http(argv[2], argv[3], argv[4], argv[5]);
   if (strcmp(m, "udp") == 0 && argc > 4) return udp(argv[2], argv[3], argv[4]);
-  if (strcmp(m, "reset") == 0 || strcmp(m, "early") == 0) {
+  if (strcmp(m, "reset") == 0 || strcmp(m, "early") == 0 || strcmp(m, "flood") == 0) {
     if (!(argc > 4 && strcmp(argv[4], "sigpipe") == 0)) signal(SIGPIPE, SIG_IGN);
     int s = dial(argv[2], argv[3], SOCK_STREAM);
     if (send(s, "hello", 5, 0) != 5) { printf("send: %s\n", strerror(errno)); return 1; }
+    if (m[0] == 'f') {
+      memset(buf, 'f', sizeof buf);
+      for (int i = 0; i < 10000; i++) /* 640 MB: more than any socket buffer holds */
+        if (send(s, buf, sizeof buf, 0) < 0) { printf("send: %s\n", strerror(errno)); return 4; }
+      printf("sends never failed\n");
+      return 0;
+    }
     ssize_t n = recv(s, buf, sizeof buf, 0);
     printf("recv: %s\n", n < 0 ? strerror(errno) : n ? "data" : "EOF");
     if (m[0] == 'r') return n < 0 ? 3 : 0;
