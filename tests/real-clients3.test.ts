@@ -389,6 +389,32 @@ describe('guest servers against real python3 clients (gcc build, --net=real, --p
     }, T);
   }
 
+  it('a client that resets while the server is blocked sending to it: the send fails with ECONNRESET as for the gcc build', async () => {
+    // The client sends without reading until its sends make no progress for STALL_S (the server, blocked
+    // in its echo, no longer reads): the one timeout here is that stall detector's.
+    const script = [
+      'import select, socket, struct, sys',
+      'STALL_S = 1.0',
+      's = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.setblocking(False)',
+      'while True:',
+      '    try: s.send(b"a" * 65536)',
+      '    except BlockingIOError:',
+      '        if not select.select([], [s], [], STALL_S)[1]: break',
+      's.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); s.close()',
+      'print("reset")',
+    ].join('\n');
+    const seen: string[] = [];
+    for (const [, mk] of SERVERS) {
+      const s = await mk(['echo', '1']);
+      const r = await py(script, [String(s.port)]);
+      expect(r).toEqual({ code: 0, out: 'reset\n' });
+      // How many bytes moved before the stall depends on the buffers: only the error and the count are compared.
+      seen.push((await s.line(/send: .*\nserved 1 connections/))[0]);
+      await s.done;
+    }
+    expect(seen).toEqual(Array(3).fill('send: Connection reset by peer\nserved 1 connections'));
+  }, T);
+
   it('socat relaying to the server: 50 asyncio connections and a half-close through it, as with the gcc build', async () => {
     const seen: string[] = [];
     for (const [, mk] of SERVERS) {
