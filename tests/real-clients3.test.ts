@@ -3,7 +3,8 @@
 // output, exit status and bytes). Guest clients (tests/c/rc3_client.c)
 // against python3 servers: http.server serving 5 MB over HTTP/1.0 and 1.1,
 // by "localhost" and by "127.0.0.1" (API and command line); a UDP echo
-// server that drops one datagram (SO_RCVTIMEO and select timeouts), a UDP
+// server that drops one datagram (SO_RCVTIMEO and select timeouts) and
+// echoes 0 to 65507 bytes into a short buffer (MSG_TRUNC), a UDP
 // port nobody listens on (ECONNREFUSED); a TCP server that resets
 // (SO_LINGER 0) or closes early (ECONNRESET, EPIPE, SIGPIPE). Guest servers
 // (tests/c/rc3_server.c), on --net=real and behind --publish, against python3
@@ -181,6 +182,17 @@ describe('guest clients against real python3 servers', () => {
       expect(outs[1]).toEqual(outs[0]);
     }, T);
   }
+
+  it('UDP echo of 0 to 65507 bytes read into 100: MSG_TRUNC, MSG_PEEK and recvmsg\'s flags as for the gcc build', async () => {
+    const outs = [];
+    for (const kind of ['gcc', 'socklab'] as const) {
+      const { port, p } = await pyServer(PY_UDP_ECHO);
+      outs.push(await client(kind, ['dgram', '127.0.0.1', String(port)], [`127.0.0.1:${port}`]));
+      await p.done;
+    }
+    expect(outs[0]!.out).toContain('65507 bytes: MSG_TRUNC 65507, peek 100, recv 100, recvmsg 100 MSG_TRUNC\n');
+    expect(outs[1]).toEqual(outs[0]);
+  }, T);
 
   it('UDP to a port nobody listens on: the connected socket\'s recv reports ECONNREFUSED (ICMP) as for the gcc build', async () => {
     const closed = await py(['import socket', 'u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))', 'print(u.getsockname()[1]); u.close()'].join('\n'), []);

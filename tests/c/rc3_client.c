@@ -5,6 +5,8 @@
  *                            keep-alive, reads Content-Length bytes, twice)
  *   udp HOST PORT rcvtimeo|select   echoes 5 datagrams, then one the server
  *                            drops (the timeout must end the wait), then "bye"
+ *   dgram HOST PORT          echoes datagrams of 0 to 65507 bytes, read into
+ *                            100 bytes: MSG_TRUNC's length, recvmsg's flags
  *   reset HOST PORT          sends, the server resets: the recv error
  *   early HOST PORT [sigpipe] the server closes at once: recv's EOF, then
  *                            sends until one fails (EPIPE), or SIGPIPE kills
@@ -20,6 +22,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static int dial(const char *host, const char *port, int type) {
@@ -112,12 +115,35 @@ static int udp(const char *host, const char *port, const char *how) {
   return 0;
 }
 
+static int dgram(const char *host, const char *port) {
+  int s = dial(host, port, SOCK_DGRAM);
+  static char big[65507];
+  const int sizes[] = { 0, 1, 100, 101, 1472, 9000, 65507 };
+  for (int i = 0; i < 7; i++) {
+    memset(big, 'a' + i, (size_t)sizes[i]);
+    for (int k = 0; k < 3; k++)
+      if (send(s, big, (size_t)sizes[i], 0) != sizes[i]) { printf("send %d: %s\n", sizes[i], strerror(errno)); return 1; }
+    char small[100];
+    ssize_t t = recv(s, small, sizeof small, MSG_TRUNC);
+    ssize_t p = recv(s, small, sizeof small, MSG_PEEK);
+    ssize_t n = recv(s, small, sizeof small, 0);
+    struct iovec v = { small, sizeof small };
+    struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1 };
+    ssize_t m = recvmsg(s, &mh, 0);
+    printf("%d bytes: MSG_TRUNC %zd, peek %zd, recv %zd, recvmsg %zd%s\n", sizes[i], t, p, n, m, mh.msg_flags & MSG_TRUNC ? " MSG_TRUNC" : "");
+  }
+  send(s, "bye", 3, 0);
+  close(s);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 4) { fprintf(stderr, "usage: %s http|udp|reset|early HOST PORT ...\n", argv[0]); return 2; }
   setvbuf(stdout, NULL, _IONBF, 0);
   const char *m = argv[1];
   if (strcmp(m, "http") == 0 && argc > 5) return http(argv[2], argv[3], argv[4], argv[5]);
   if (strcmp(m, "udp") == 0 && argc > 4) return udp(argv[2], argv[3], argv[4]);
+  if (strcmp(m, "dgram") == 0) return dgram(argv[2], argv[3]);
   if (strcmp(m, "reset") == 0 || strcmp(m, "early") == 0 || strcmp(m, "flood") == 0) {
     if (!(argc > 4 && strcmp(argv[4], "sigpipe") == 0)) signal(SIGPIPE, SIG_IGN);
     int s = dial(argv[2], argv[3], SOCK_STREAM);
