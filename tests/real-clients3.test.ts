@@ -5,12 +5,14 @@
 // by "localhost" and by "127.0.0.1" (API and command line); a UDP echo
 // server that drops one datagram (SO_RCVTIMEO and select timeouts) and
 // echoes 0 to 65507 bytes into a short buffer (MSG_TRUNC), a UDP
-// port nobody listens on (ECONNREFUSED); a TCP server that resets
+// port nobody listens on (ECONNREFUSED); a TCP server that does not read
+// (SO_SNDTIMEO), one that resets
 // (SO_LINGER 0) or closes early (ECONNRESET, EPIPE, SIGPIPE). Guest servers
 // (tests/c/rc3_server.c), on --net=real and behind --publish, against python3
 // clients: 200 asyncio connections at once, a half-close, http.client
 // keep-alive and pipelining, a byte-by-byte sender, and socat relaying.
-// Every wait is on an event: servers bind port 0 and print the port.
+// Every wait is on an event (servers bind port 0 and print the port); the
+// only timeouts are those under test and one stall detector.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -146,6 +148,15 @@ const PY_CLOSER = [
   '    c.close()',
 ].join('\n');
 
+/** Accepts a client and never reads past its first 5 bytes; ends at a second connection. */
+const PY_IDLE = [
+  'import socket',
+  'l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(8)',
+  'print("port", l.getsockname()[1], flush=True)',
+  'c, _ = l.accept(); c.recv(5)',
+  'c2, _ = l.accept(); c2.close(); c.close()',
+].join('\n');
+
 describe('guest clients against real python3 servers', () => {
   it('http.server: 5 MB over HTTP/1.0 and keep-alive HTTP/1.1, by localhost and 127.0.0.1: the bytes and statuses of the gcc build', async () => {
     const { port, p } = await pyServer(PY_HTTPD, [join(dir, 'www')]);
@@ -203,6 +214,18 @@ describe('guest clients against real python3 servers', () => {
     }
     expect(outs[0]!.out).toContain('one: recv Connection refused\n');
     for (const o of outs) expect(o).toEqual(outs[0]);
+  }, T);
+
+  it('a server that does not read: SO_SNDTIMEO ends the blocked send with EAGAIN as for the gcc build', async () => {
+    const outs = [];
+    for (const kind of ['gcc', 'socklab'] as const) {
+      const { port, p } = await pyServer(PY_IDLE);
+      outs.push(await client(kind, ['flood', '127.0.0.1', String(port), 'sndtimeo'], [`127.0.0.1:${port}`]));
+      await py('import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1]))).close()', [String(port)]);
+      await p.done;
+    }
+    expect(outs[0]).toEqual({ status: 4, out: 'connected (IPv4)\nsend: Resource temporarily unavailable\n' });
+    expect(outs[1]).toEqual(outs[0]);
   }, T);
 
   it('a server that resets (SO_LINGER 0) or closes early: ECONNRESET, EPIPE and SIGPIPE as for the gcc build', async () => {

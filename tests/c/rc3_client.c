@@ -10,7 +10,9 @@
  *   reset HOST PORT          sends, the server resets: the recv error
  *   early HOST PORT [sigpipe] the server closes at once: recv's EOF, then
  *                            sends until one fails (EPIPE), or SIGPIPE kills
- *   flood HOST PORT          sends until a send fails (the server resets)
+ *   flood HOST PORT [sndtimeo] sends until a send fails (the server resets;
+ *                            with sndtimeo, a server that does not read:
+ *                            SO_SNDTIMEO of 300 ms ends it)
  * Every address getaddrinfo gives is tried in order; each failure printed. */
 #include <errno.h>
 #include <netdb.h>
@@ -150,6 +152,16 @@ int main(int argc, char **argv) {
     if (send(s, "hello", 5, 0) != 5) { printf("send: %s\n", strerror(errno)); return 1; }
     if (m[0] == 'f') {
       memset(buf, 'f', sizeof buf);
+      if (argc > 4 && strcmp(argv[4], "sndtimeo") == 0) {
+        struct timeval tv = { 0, 300000 };
+        if (setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0) { printf("setsockopt: %s\n", strerror(errno)); return 1; }
+        int partial = 0;
+        for (int i = 0; i < 10000; i++) {
+          ssize_t k = send(s, buf, sizeof buf, 0);
+          if (k < 0) { printf("send: %s%s\n", strerror(errno), partial ? " after a short send" : ""); return 4; }
+          partial |= k < (ssize_t)sizeof buf;
+        }
+      }
       for (int i = 0; i < 10000; i++) /* 640 MB: more than any socket buffer holds */
         if (send(s, buf, sizeof buf, 0) < 0) { printf("send: %s\n", strerror(errno)); return 4; }
       printf("sends never failed\n");
