@@ -12,6 +12,7 @@ export const DEBIAN_TOOLS = [
   ['curl', 'curl', 'a real HTTP client for the --net=real tests'],
   ['nc', 'netcat-openbsd', 'a real TCP/UDP peer for the --net=real tests'],
   ['ab', 'apache2-utils', 'ApacheBench: a real HTTP load client (tests/real-clients2.test.ts)'],
+  ['socat', 'socat', 'a real TCP relay in front of guest servers (tests/real-clients3.test.ts)'],
   ['chromium', 'chromium', 'opens the visual report (tests/report.test.ts, through playwright-core)'],
   ['redis-server', 'redis-server', 'the queue the distributed grading tests run through (tests/grade-queue.test.ts)'],
   ['wasm-opt', 'binaryen', 'the native Asyncify step, compared with binaryen.js (tests/loader-native.test.ts)'],
