@@ -2,17 +2,23 @@
 // wasm/ on demand: a module is rebuilt only when its sources changed.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { buildC } from './clang.js';
 import { buildAs } from './asc.js';
 import { packageRoot } from './clang.js';
 import { readUserFile, USER_FILE_LIMITS } from '../fs/userfile.js';
 import { findToolchain } from './toolchains.js';
+import { localHeaders } from './local-headers.js';
 
-/** Builds `out` from C `sources` unless a stamp says these exact sources built it. */
+/** Builds `out` from C `sources` unless a stamp says these exact sources (and the local headers they include) built it. */
 export async function ensureBuilt(sources: string[], out: string, flags: string[] = [], stderr?: (text: string) => void): Promise<string> {
   const h = createHash('sha256');
-  for (const s of sources) h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
+  for (const s of sources) {
+    h.update(s).update(readUserFile(s, { maxBytes: USER_FILE_LIMITS.source, what: 'source' }));
+    // The headers it includes from beside itself (tests/c/tlpi/*.h): editing one rebuilds its guests.
+    // Nothing is added for a source without any, so its stamp stays what it was.
+    for (const f of localHeaders(s)) h.update(relative(dirname(s), f)).update(readFileSync(f));
+  }
   h.update(flags.join('\0'));
   // The compiler that would build it now (SOCKLAB_TOOLCHAIN, a native clang installed since): its module differs.
   h.update(findToolchain().id);
