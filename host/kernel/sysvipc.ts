@@ -135,7 +135,7 @@ function ns(p: Process): IpcNs {
 export const now = (p: Process): bigint => p.kernel.clock.wall() / 1_000_000_000n;
 
 /** ipcget: a new object for IPC_PRIVATE or an unknown key with IPC_CREAT; the existing one for its key. */
-export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number): number {
+export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number, creator: { euid: number; egid: number }): number {
   if (key !== IPC_PRIVATE) {
     const o = ids.byKey(key);
     if (o) {
@@ -148,13 +148,16 @@ export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: n
   }
   const o = make();
   if (typeof o === 'number') return -o;
+  // Linux's newque/newary/newseg: owner and creator are the caller's effective ids.
+  o.perm.uid = o.perm.cuid = creator.euid;
+  o.perm.gid = o.perm.cgid = creator.egid;
   return ids.alloc(o);
 }
 
 function msgget(p: Process, key: number, flags: number, out: number): number {
   p.mem.check(out, 4);
   const n = ns(p);
-  const id = get(n.msg, key, flags, () => new MsgQueue(key, flags, now(p)), () => 0);
+  const id = get(n.msg, key, flags, () => new MsgQueue(key, flags, now(p)), () => 0, p.creds);
   if (id < 0) return -id;
   p.mem.setI32(out, id);
   return 0;
@@ -344,7 +347,7 @@ function msgctl(p: Process, id: number, cmd: number, buf: number): number {
 function semget(p: Process, key: number, nsems: number, flags: number, out: number): number {
   p.mem.check(out, 4);
   if (nsems < 0 || nsems > SEMMSL) return E.EINVAL;
-  const id = get(ns(p).sem, key, flags, () => (nsems === 0 ? E.EINVAL : new SemSet(key, flags, nsems, now(p))), (s) => (nsems > s.sems.length ? E.EINVAL : 0));
+  const id = get(ns(p).sem, key, flags, () => (nsems === 0 ? E.EINVAL : new SemSet(key, flags, nsems, now(p))), (s) => (nsems > s.sems.length ? E.EINVAL : 0), p.creds);
   if (id < 0) return -id;
   p.mem.setI32(out, id);
   return 0;

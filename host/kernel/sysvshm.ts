@@ -84,7 +84,7 @@ function shmget(p: Process, key: number, size: number, flags: number, out: numbe
   size >>>= 0;
   const n = ids(p);
   // newseg's size rule; an existing segment smaller than asked is EINVAL (shm_more_checks).
-  const id = get(n, key, flags, () => (size < SHMMIN || size > SHMMAX ? E.EINVAL : new Segment(n, key, flags, size, p.pid, now(p))), (s) => (s.size < size ? E.EINVAL : 0));
+  const id = get(n, key, flags, () => (size < SHMMIN || size > SHMMAX ? E.EINVAL : new Segment(n, key, flags, size, p.pid, now(p))), (s) => (s.size < size ? E.EINVAL : 0), p.creds);
   if (id < 0) return -id;
   p.mem.setI32(out, id);
   return 0;
