@@ -135,13 +135,14 @@ function ns(p: Process): IpcNs {
 export const now = (p: Process): bigint => p.kernel.clock.wall() / 1_000_000_000n;
 
 /** ipcget: a new object for IPC_PRIVATE or an unknown key with IPC_CREAT; the existing one for its key. */
-export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number, creator: { euid: number; egid: number }): number {
+export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: number, make: () => T | number, check: (o: T) => number, creator: { euid: number; egid: number; groups: readonly number[] }): number {
   if (key !== IPC_PRIVATE) {
     const o = ids.byKey(key);
     if (o) {
       if ((flags & IPC_CREAT) && (flags & IPC_EXCL)) return -E.EEXIST;
       const r = check(o);
       if (r) return -r;
+      if (!ipcAllowed(creator, o.perm, flags & 0o777)) return -E.EACCES;
       return (o.perm.seq << SEQ_SHIFT) + o.perm.idx;
     }
     if (!(flags & IPC_CREAT)) return -E.ENOENT;
@@ -152,6 +153,26 @@ export function get<T extends { perm: Perm }>(ids: Ids<T>, key: number, flags: n
   o.perm.uid = o.perm.cuid = creator.euid;
   o.perm.gid = o.perm.cgid = creator.egid;
   return ids.alloc(o);
+}
+
+/** S_IRUGO, S_IWUGO: what a call asks of an object's permission bits. */
+export const IPC_READ = 0o444, IPC_WRITE = 0o222;
+
+/**
+ * Linux's ipcperms: a process whose euid is the object's owner's or creator's is judged by the owner bits, one in
+ * its group (or creator's group) by the group bits, anyone else by the others'; root (CAP_IPC_OWNER) always may.
+ */
+export function ipcAllowed(c: { euid: number; egid: number; groups: readonly number[] }, perm: Perm, flag: number): boolean {
+  if (c.euid === 0) return true;
+  const requested = ((flag >> 6) | (flag >> 3) | flag) & 7;
+  const inGroup = (g: number): boolean => c.egid === g || c.groups.includes(g);
+  const granted = c.euid === perm.cuid || c.euid === perm.uid ? perm.mode >> 6 : inGroup(perm.cgid) || inGroup(perm.gid) ? perm.mode >> 3 : perm.mode;
+  return (requested & ~granted & 7) === 0;
+}
+
+/** IPC_SET and IPC_RMID (ipcctl_obtain_check): the owner, the creator or root (CAP_SYS_ADMIN); EPERM for anyone else. */
+export function ipcOwner(c: { euid: number }, perm: Perm): boolean {
+  return c.euid === 0 || c.euid === perm.uid || c.euid === perm.cuid;
 }
 
 function msgget(p: Process, key: number, flags: number, out: number): number {
@@ -174,6 +195,7 @@ function msgsnd(p: Process, id: number, msgp: number, size: number, flags: numbe
   n.sending.delete(p);
   if (was?.perm.deleted) return E.EIDRM;
   const q = n.msg.get(id);
+  if (!ipcAllowed(p.creds, q.perm, IPC_WRITE)) return E.EACCES;
   // Room is by bytes and by count (msg_qbytes bounds both, as Linux's msg_fits_inqueue).
   if (size + q.cbytes > q.qbytes || 1 + q.msgs.length > q.qbytes) {
     if (flags & IPC_NOWAIT) return E.EAGAIN;
@@ -241,6 +263,7 @@ function msgrcv(p: Process, id: number, msgp: number, size: number, type: number
     removeReceiver(mine.q, mine.r);
   }
   const q = n.msg.get(id);
+  if (!ipcAllowed(p.creds, q.perm, IPC_READ)) return E.EACCES;
   let want = type;
   const mode = type === 0 ? SEARCH_ANY : type < 0 ? SEARCH_LESSEQUAL : flags & MSG_EXCEPT ? SEARCH_NOTEQUAL : SEARCH_EQUAL;
   if (type < 0) want = type === -0x80000000 ? 0x7fffffff : -type;
@@ -311,6 +334,8 @@ function msgctl(p: Process, id: number, cmd: number, buf: number): number {
   if (cmd !== IPC_STAT && cmd !== IPC_SET && cmd !== IPC_RMID) return E.EINVAL;
   if (cmd === IPC_SET) p.mem.check(buf, 80);
   const q = n.msg.get(id);
+  if (cmd === IPC_STAT ? !ipcAllowed(p.creds, q.perm, IPC_READ) : false) return E.EACCES;
+  if (cmd !== IPC_STAT && !ipcOwner(p.creds, q.perm)) return E.EPERM;
   if (cmd === IPC_STAT) {
     p.mem.check(buf, 80);
     putPerm(p, buf, q.perm);
@@ -445,6 +470,7 @@ function semtimedop(p: Process, id: number, sops: number, nsops: number, timeout
   }
   const s = n.sem.get(id);
   if (max >= s.sems.length) return E.EFBIG;
+  if (!ipcAllowed(p.creds, s.perm, ops.some((o) => o.op !== 0) ? IPC_WRITE : IPC_READ)) return E.EACCES;
   const w: Pending = { p, ops, undo, blocking: ops[0]! };
   const r = attempt(n, s, w, p.pid);
   if (r === 0) {
@@ -483,6 +509,10 @@ function semctl(p: Process, id: number, num: number, cmd: number, arg: number, o
   const n = ns(p);
   const s = n.sem.get(id);
   const nsems = s.sems.length;
+  // semctl_main, semctl_stat: reads ask for read permission, SETVAL and SETALL for write; IPC_SET and IPC_RMID are the owner's.
+  if (cmd === IPC_SET || cmd === IPC_RMID) {
+    if (!ipcOwner(p.creds, s.perm)) return E.EPERM;
+  } else if ([GETVAL, GETPID, GETNCNT, GETZCNT, GETALL, IPC_STAT, SETALL].includes(cmd) && !ipcAllowed(p.creds, s.perm, cmd === SETALL ? IPC_WRITE : IPC_READ)) return E.EACCES;
   const one = (): Sem => {
     if (num < 0 || num >= nsems) throw new Errno(E.EINVAL);
     return s.sems[num]!;
@@ -494,8 +524,10 @@ function semctl(p: Process, id: number, num: number, cmd: number, arg: number, o
     case GETNCNT: one(); r = count(n, s, num, false); break;
     case GETZCNT: one(); r = count(n, s, num, true); break;
     case SETVAL: {
-      const x = one();
+      // semctl_setval: ERANGE, then the number (EINVAL), then write permission.
       if (arg < 0 || arg > SEMVMX) return E.ERANGE;
+      const x = one();
+      if (!ipcAllowed(p.creds, s.perm, IPC_WRITE)) return E.EACCES;
       clearUndo(n, s, num);
       x.val = arg;
       x.pid = p.pid;

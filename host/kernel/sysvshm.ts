@@ -10,7 +10,7 @@ import { syscall, type SyscallDef } from './syscall.js';
 import type { Process } from './process.js';
 import { Killed } from './signals.js';
 import { mapsOf, PAGE, Region, type ShmHook } from './mman.js';
-import { get, Ids, IPC_PRIVATE, IPC_RMID, IPC_SET, IPC_STAT, now, putPerm, setPerm, type Perm } from './sysvipc.js';
+import { get, Ids, IPC_PRIVATE, IPC_READ, IPC_RMID, IPC_SET, IPC_STAT, IPC_WRITE, ipcAllowed, ipcOwner, now, putPerm, setPerm, type Perm } from './sysvipc.js';
 
 export const SHM_RDONLY = 0o10000, SHM_RND = 0o20000, SHM_REMAP = 0o40000, SHM_EXEC = 0o100000;
 export const SHM_LOCK = 11, SHM_UNLOCK = 12;
@@ -109,6 +109,7 @@ function shmat(p: Process, id: number, addr: number, flags: number, buf: number,
   } else if (flags & SHM_REMAP) return E.EINVAL;
   const prot = (flags & SHM_RDONLY ? PROT_READ : PROT_READ | PROT_WRITE) | (flags & SHM_EXEC ? PROT_EXEC : 0);
   const s = ids(p).get(id);
+  if (!ipcAllowed(p.creds, s.perm, flags & SHM_RDONLY ? IPC_READ : IPC_READ | IPC_WRITE)) return E.EACCES;
   const n = Math.ceil(s.size / PAGE) * PAGE;
   const fixed = addr !== 0;
   if (fixed) {
@@ -139,6 +140,7 @@ function shmctl(p: Process, id: number, cmd: number, buf: number): number {
   switch (cmd) {
     case IPC_STAT: {
       const s = n.get(id);
+      if (!ipcAllowed(p.creds, s.perm, IPC_READ)) return E.EACCES;
       if (!buf) return E.EFAULT;
       p.mem.check(buf, SHMID_DS);
       putPerm(p, buf, s.perm);
@@ -158,6 +160,7 @@ function shmctl(p: Process, id: number, cmd: number, buf: number): number {
       if (!buf) return E.EFAULT;
       p.mem.check(buf, SHMID_DS);
       const s = n.get(id);
+      if (!ipcOwner(p.creds, s.perm)) return E.EPERM;
       setPerm(p, buf, s.perm);
       s.ctime = now(p);
       return 0;
@@ -165,6 +168,7 @@ function shmctl(p: Process, id: number, cmd: number, buf: number): number {
     case IPC_RMID: {
       // do_shm_rmid: attached, it is marked and its key made private until the last detach.
       const s = n.get(id);
+      if (!ipcOwner(p.creds, s.perm)) return E.EPERM;
       if (s.nattch) {
         s.perm.mode |= SHM_DEST;
         s.perm.key = IPC_PRIVATE;
