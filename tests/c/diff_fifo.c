@@ -16,14 +16,22 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_tmp.h"
 
-#define SERVER_FIFO "/tmp/seqnum_sv"
+/* Paths in the run's own directory (test_tmp.h): natively /tmp is the machine's, shared with another test file
+ * running this program at the same time. Four buffers: a call may name two paths. */
+static const char *T(const char *name) {
+  static char bufs[4][256];
+  static int next;
+  return tmp_path(bufs[next++ & 3], sizeof bufs[0], name);
+}
+#define SERVER_FIFO T("seqnum_sv")
 #define CLIENTS 2
 
 struct request { int client; int seq_len; };
 struct response { int seq_num; };
 
-static void client_fifo(char *buf, size_t n, int i) { snprintf(buf, n, "/tmp/seqnum_cl.%d", i); }
+static void client_fifo(char *buf, size_t n, int i) { snprintf(buf, n, "%s/seqnum_cl.%d", tmp_dir(), i); }
 
 static void server(void) {
   int sv = open(SERVER_FIFO, O_RDONLY); /* waits for the first client */
@@ -94,7 +102,7 @@ int main(void) {
   struct stat sb;
   report("stat", stat(SERVER_FIFO, &sb));
   printf("fifo %d sock %d reg %d mode %o\n", S_ISFIFO(sb.st_mode), S_ISSOCK(sb.st_mode), S_ISREG(sb.st_mode), (unsigned)(sb.st_mode & 07777));
-  DIR *d = opendir("/tmp");
+  DIR *d = opendir(tmp_dir());
   struct dirent *e;
   while (d && (e = readdir(d)))
     if (!strcmp(e->d_name, "seqnum_sv")) printf("readdir: %s %s\n", e->d_name, e->d_type == DT_FIFO ? "DT_FIFO" : "other");
@@ -102,29 +110,29 @@ int main(void) {
 
   /* Errors of mkfifo and mknod. */
   report("mkfifo again", mkfifo(SERVER_FIFO, 0600));
-  report("mkfifo in missing dir", mkfifo("/tmp/no/such/fifo", 0600));
-  int fd = open("/tmp/fifo_plain", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  report("mkfifo in missing dir", mkfifo(T("no/such/fifo"), 0600));
+  int fd = open(T("fifo_plain"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   close(fd);
-  report("mkfifo under a file", mkfifo("/tmp/fifo_plain/x", 0600));
-  report("mknod fifo", mknod("/tmp/fifo_nod", S_IFIFO | 0640, 0));
-  report("mknod reg", mknod("/tmp/fifo_reg", S_IFREG | 0600, 0));
-  report("mknod type 0", mknod("/tmp/fifo_reg0", 0600, 0));
-  report("mknod dir", mknod("/tmp/fifo_dir", S_IFDIR | 0700, 0));
-  report("mknod bad type", mknod("/tmp/fifo_bad", 0170000 | 0600, 0));
-  report("mknodat exists", mknodat(AT_FDCWD, "/tmp/fifo_reg", S_IFIFO | 0600, 0));
-  report("stat reg", stat("/tmp/fifo_reg", &sb));
+  report("mkfifo under a file", mkfifo(T("fifo_plain/x"), 0600));
+  report("mknod fifo", mknod(T("fifo_nod"), S_IFIFO | 0640, 0));
+  report("mknod reg", mknod(T("fifo_reg"), S_IFREG | 0600, 0));
+  report("mknod type 0", mknod(T("fifo_reg0"), 0600, 0));
+  report("mknod dir", mknod(T("fifo_dir"), S_IFDIR | 0700, 0));
+  report("mknod bad type", mknod(T("fifo_bad"), 0170000 | 0600, 0));
+  report("mknodat exists", mknodat(AT_FDCWD, T("fifo_reg"), S_IFIFO | 0600, 0));
+  report("stat reg", stat(T("fifo_reg"), &sb));
   printf("reg %d mode %o size %lld\n", S_ISREG(sb.st_mode), (unsigned)(sb.st_mode & 07777), (long long)sb.st_size);
 
   /* fifo_open: a writer with no reader, a reader that does not wait, O_RDWR. */
-  report("open wronly nonblock, no reader", open("/tmp/fifo_nod", O_WRONLY | O_NONBLOCK));
-  int r = open("/tmp/fifo_nod", O_RDONLY | O_NONBLOCK);
+  report("open wronly nonblock, no reader", open(T("fifo_nod"), O_WRONLY | O_NONBLOCK));
+  int r = open(T("fifo_nod"), O_RDONLY | O_NONBLOCK);
   report("open rdonly nonblock", r >= 0 ? 0 : -1);
   struct pollfd pfd = {r, POLLIN, 0};
   report("poll: no writer yet", poll(&pfd, 1, 0));
   printf("revents %#x\n", pfd.revents);
   char buf[16];
   report("read: no writer", (int)read(r, buf, sizeof buf));
-  int w = open("/tmp/fifo_nod", O_WRONLY | O_NONBLOCK);
+  int w = open(T("fifo_nod"), O_WRONLY | O_NONBLOCK);
   report("open wronly nonblock, a reader", w >= 0 ? 0 : -1);
   report("write", (int)write(w, "hello", 5));
   report("poll: data", poll(&pfd, 1, 0));
@@ -139,11 +147,11 @@ int main(void) {
   report("read: eof", (int)read(r, buf, sizeof buf));
   close(r);
   /* The data went with the last end: a new open finds the FIFO empty. */
-  int rw = open("/tmp/fifo_nod", O_RDWR);
+  int rw = open(T("fifo_nod"), O_RDWR);
   report("open rdwr", rw >= 0 ? 0 : -1);
   report("write rdwr", (int)write(rw, "abc", 3));
   report("read rdwr", (int)read(rw, buf, sizeof buf));
-  w = open("/tmp/fifo_nod", O_WRONLY);
+  w = open(T("fifo_nod"), O_WRONLY);
   report("open wronly, rdwr reader", w >= 0 ? 0 : -1);
   close(rw);
   signal(SIGPIPE, SIG_IGN);
@@ -151,8 +159,8 @@ int main(void) {
   close(w);
 
   /* epoll and select see a FIFO as a pipe. */
-  int er = open("/tmp/fifo_nod", O_RDONLY | O_NONBLOCK);
-  int ew = open("/tmp/fifo_nod", O_WRONLY);
+  int er = open(T("fifo_nod"), O_RDONLY | O_NONBLOCK);
+  int ew = open(T("fifo_nod"), O_WRONLY);
   int ep = epoll_create1(0);
   struct epoll_event ev = {.events = EPOLLIN, .data.fd = er};
   report("epoll_ctl", epoll_ctl(ep, EPOLL_CTL_ADD, er, &ev));
@@ -169,11 +177,11 @@ int main(void) {
   close(ew);
   close(er);
 
-  report("unlink", unlink("/tmp/fifo_nod"));
-  report("stat gone", stat("/tmp/fifo_nod", &sb));
+  report("unlink", unlink(T("fifo_nod")));
+  report("stat gone", stat(T("fifo_nod"), &sb));
   unlink(SERVER_FIFO);
-  unlink("/tmp/fifo_plain");
-  unlink("/tmp/fifo_reg");
-  unlink("/tmp/fifo_reg0");
+  unlink(T("fifo_plain"));
+  unlink(T("fifo_reg"));
+  unlink(T("fifo_reg0"));
   return 0;
 }
