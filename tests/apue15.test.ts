@@ -75,6 +75,17 @@ describe('APUE chapter 15: pipes', () => {
     expect(ours).toEqual(linux);
     expect(ours.stdout).toBe('3\n42\ninvalid args\nadd2 exited 0; read now 0\nSIGPIPE caught\nwrite with no reader: -1 Broken pipe\n');
   }, T);
+
+  it('15.18 with 15.19\'s add2 unbuffered: the book\'s deadlock, a hang on Linux, reported by socklab', async () => {
+    const d = dirs();
+    // Linux never ends it (both wait in read): stopped after 3 s, that is what is shown here, not a synchronisation.
+    const r = spawnSync(join(d.native, 'x15ipc_coproc'), [join(d.native, 'x15ipc_add2'), 'nobuf'], { input: '1 2\n', encoding: 'utf8', env: {}, timeout: 3000 });
+    expect(r.signal).toBe('SIGTERM');
+    expect(r.stdout).toBe('');
+    const o = await run({ processes: [{ module: guest('x15ipc_coproc'), name: 'coproc', args: ['/d/x15ipc_add2', 'nobuf'], stdin: '1 2\n' }], mounts: [{ host: d.wasm, guest: '/d', readonly: true }], timeoutMs: T });
+    expect(o.status).toBe(125);
+    expect(o.stdout).toBe('');
+  }, T);
 });
 
 describe('APUE chapter 15: XSI IPC and shared memory', () => {

@@ -1,4 +1,5 @@
-/* APUE 15.18: a program that drives the add2 coprocess. The book execs "./add2"; here argv[1] is its module file.
+/* APUE 15.18: a program that drives the add2 coprocess. The book execs "./add2"; here argv[1] is its module file
+ * (argv[2], if any, its argument).
  * Not in the book: after stdin's end, the coprocess is closed and waited for, and a write to it then gets
  * SIGPIPE (the book's sig_pipe handler) and EPIPE. */
 #include <errno.h>
@@ -65,7 +66,7 @@ int main(int argc, char *argv[]) {
       if (dup2(fd2[1], STDOUT_FILENO) != STDOUT_FILENO) err_sys("dup2 error to stdout");
       close(fd2[1]);
     }
-    if (execl(argv[1], "add2", (char *)0) < 0) err_sys("execl error");
+    if (execl(argv[1], "add2", argv[2], (char *)0) < 0) err_sys("execl error");
   }
   exit(0);
 }
