@@ -19,6 +19,7 @@ import { guest, run, ROOT } from './helpers.js';
 import { runUntil, T } from './real-helpers.js';
 import { needs } from './tools.js';
 import type { RunOutcome } from '../dist/host/api.js';
+import { watcher } from './watcher.js';
 
 const MiB = 1 << 20;
 const STALL_MS = 700;
@@ -47,35 +48,6 @@ interface Server {
   stop(): void;
 }
 
-/** Resolves with the first match of re in out(), checked at each output event; rejects if the server ends first. */
-function watcher(): { feed(s: string): void; line(re: RegExp): Promise<RegExpMatchArray>; end(why: string): void } {
-  let out = '';
-  let waits: { re: RegExp; ok: (m: RegExpMatchArray) => void; fail: (e: Error) => void }[] = [];
-  const check = (): void => {
-    waits = waits.filter((w) => {
-      const m = out.match(w.re);
-      if (m) w.ok(m);
-      return !m;
-    });
-  };
-  return {
-    feed(s) {
-      out += s;
-      check();
-    },
-    line(re) {
-      return new Promise((ok, fail) => {
-        waits.push({ re, ok, fail });
-        check();
-      });
-    },
-    end(why) {
-      check();
-      for (const w of waits) w.fail(new Error(`server ended without ${w.re}: ${why}\n${out}`));
-      waits = [];
-    },
-  };
-}
 
 async function nativeServer(name: string, args: string[]): Promise<Server> {
   const w = watcher();

@@ -23,6 +23,7 @@ import { guest, run, runCli, ROOT } from './helpers.js';
 import { T } from './real-helpers.js';
 import { needs } from './tools.js';
 import type { RunOutcome } from '../dist/host/api.js';
+import { watcher } from './watcher.js';
 
 let dir = '';
 const native: Record<string, string> = {};
@@ -43,36 +44,6 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Output of a process, a promise per regular expression it will print (rejected if it ends first). */
-function watcher(): { feed(s: string): void; line(re: RegExp): Promise<RegExpMatchArray>; end(why: string): void; text(): string } {
-  let out = '';
-  let waits: { re: RegExp; ok: (m: RegExpMatchArray) => void; fail: (e: Error) => void }[] = [];
-  const check = (): void => {
-    waits = waits.filter((w) => {
-      const m = out.match(w.re);
-      if (m) w.ok(m);
-      return !m;
-    });
-  };
-  return {
-    feed(s) {
-      out += s;
-      check();
-    },
-    line(re) {
-      return new Promise((ok, fail) => {
-        waits.push({ re, ok, fail });
-        check();
-      });
-    },
-    end(why) {
-      check();
-      for (const w of waits) w.fail(new Error(`ended without ${w.re}: ${why}\n${out}`));
-      waits = [];
-    },
-    text: () => out,
-  };
-}
 
 /** A real program started in the background: `line(re)` waits for its stdout (or stderr) to show re. */
 interface Proc {
