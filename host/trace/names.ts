@@ -14,8 +14,8 @@ import { SYSCALLS } from '../syscalls.js';
  * add a row when a libc function reaches a call under another name.
  */
 export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
-  write: ['writev'],
-  read: ['readv'],
+  write: ['write', 'writev'],
+  read: ['read', 'readv'],
   pread: ['preadv'], pread64: ['preadv'],
   sendfile64: ['sendfile'],
   pwrite: ['pwritev'], pwrite64: ['pwritev'],

@@ -74,6 +74,11 @@ function fdRead(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numbe
   needRight(f, R.FD_READ);
   const iovs = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovsPtr, iovsLen) : p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
+  return readInto(sockets, p, f, iovs, nOut);
+}
+
+/** fd_read's work once its buffers are views: read(2) (the SDK's socklab.read) shares it. */
+function readInto(sockets: WasiSocketShims, p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): number {
   // On a socket, read is recv with no flags: one code path, one set of semantics.
   if (f.isSocket) {
     // sock_read_iter: a read of 0 bytes is 0 at once, whatever is queued (a datagram stays), unlike recv.
@@ -110,6 +115,11 @@ function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numb
   needRight(f, R.FD_WRITE);
   const iovs = f.filetype === FileType.RegularFile ? p.mem.iovecsToFault(iovsPtr, iovsLen) : p.mem.iovecs(iovsPtr, iovsLen);
   p.mem.check(nOut, 4);
+  return writeFrom(sockets, p, f, iovs, nOut);
+}
+
+/** fd_write's work once its buffers are views: write(2) (the SDK's socklab.write) shares it. */
+function writeFrom(sockets: WasiSocketShims, p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): number {
   let r: number;
   if (f.isSocket) {
     // write is send with no flags: a blocking stream write queues everything before it returns, as on Linux.
@@ -129,6 +139,24 @@ function fdWrite(sockets: WasiSocketShims, p: Process, fd: number, iovsPtr: numb
   }
   return fileWrite(p, f, iovs, nOut);
 }
+
+/**
+ * read(2)'s and write(2)'s buffer, as the one iovec fd_read and fd_write would get: Linux
+ * clamps count to MAX_RW_COUNT, a regular file moves what is memory before a bad byte
+ * (iovecsToFault), anything else needs the whole buffer (iovecs); no buffer at all for a
+ * count of 0 (read(fd, NULL, 0) is 0 on Linux).
+ */
+function oneBuffer(p: Process, f: OpenFile, buf: number, count: number): Uint8Array[] {
+  const n = Math.min(count >>> 0, MAX_RW_COUNT);
+  const m = p.mem;
+  if (n === 0) return m.single(EMPTY);
+  if (f.filetype !== FileType.RegularFile || m.valid(buf, n)) return m.single(m.view(buf, n));
+  if (buf > 0 && buf < m.bytes) return m.single(m.view(buf, m.bytes - buf));
+  throw new Errno(E.EFAULT);
+}
+const EMPTY = new Uint8Array(0);
+/** Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): no read or write moves more at once. */
+const MAX_RW_COUNT = 0x7ffff000;
 
 /** fd_write on a file or a terminal: apart from fdWrite for its closure (see fileRead). */
 function fileWrite(p: Process, f: OpenFile, iovs: Uint8Array[], nOut: number): number {
@@ -302,6 +330,23 @@ export function wasiCoreSyscalls(shims: WasiSocketShims): SyscallDef[] {
     }),
     syscall(W, 'fd_read', { strace: 'readv', classes: ['desc'], params: ['fd:fd', 'iovs:iovs_out', 'iovs_len:iovcnt', 'nread:ret'], mayBlock: true }, (p: Process, fd: number, iovs: number, len: number, out: number) => fdRead(shims, p, fd, iovs, len, out)),
     syscall(W, 'fd_write', { strace: 'writev', classes: ['desc'], params: ['fd:fd', 'iovs:iovs', 'iovs_len:iovcnt', 'nwritten:ret'], mayBlock: true }, (p: Process, fd: number, iovs: number, len: number, out: number) => fdWrite(shims, p, fd, iovs, len, out)),
+    // The SDK's read(2) and write(2): fd_read and fd_write with one buffer, traced as strace shows
+    // the calls a C program makes (`read(3<TCP:[...]>, "hello", 16) = 5`), where a plain WASI module's
+    // fd_read and fd_write are readv and writev.
+    syscall('socklab', 'read', { strace: 'read', classes: ['desc'], params: ['fd:fd', 'buf:buf_out', 'count:len', 'nread:ret'], mayBlock: true }, (p: Process, fd: number, buf: number, count: number, out: number) => {
+      const f = p.fds.file(fd);
+      needRight(f, R.FD_READ);
+      const iovs = oneBuffer(p, f, buf, count);
+      p.mem.check(out, 4);
+      return readInto(shims, p, f, iovs, out);
+    }),
+    syscall('socklab', 'write', { strace: 'write', classes: ['desc'], params: ['fd:fd', 'buf:buf', 'count:len', 'nwritten:ret'], mayBlock: true }, (p: Process, fd: number, buf: number, count: number, out: number) => {
+      const f = p.fds.file(fd);
+      needRight(f, R.FD_WRITE);
+      const iovs = oneBuffer(p, f, buf, count);
+      p.mem.check(out, 4);
+      return writeFrom(shims, p, f, iovs, out);
+    }),
     syscall(W, 'fd_close', { strace: 'close', classes: ['desc'], params: ['fd:fd'], mayBlock: true }, (p: Process, fd: number) => {
       // A lingering close (SO_LINGER {1, N}) already let go of the fd and now waits: run again when woken.
       const lingering = p.callSlot(LINGERING);
