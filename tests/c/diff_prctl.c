@@ -229,6 +229,19 @@ static void fchdirs(void) {
   posix_spawn_file_actions_destroy(&fa);
   getcwd(cwd, sizeof cwd);
   printf("parent's cwd kept: %s\n", strcmp(cwd, start) == 0 ? "yes" : "no");
+  /* Search permission, as chdir's: a process that left root may not enter a 0700 directory of root's. */
+  mkdir("locked", 0700);
+  int locked = open("locked", O_RDONLY | O_DIRECTORY);
+  pid_t u = fork();
+  if (u == 0) {
+    if (setuid(65534) != 0) _exit(1);
+    show("nobody: fchdir(0700 dir)", fchdir(locked));
+    show("nobody: fchdir(0755 dir)", fchdir(dir));
+    _exit(0);
+  }
+  waitpid(u, NULL, 0);
+  close(locked);
+  rmdir("locked");
   close(file);
   close(dir);
   close(here);
