@@ -23,7 +23,7 @@ describe('prctl and fchdir against Linux', () => {
     expect(o.stdout).toBe(want);
   });
 
-  it('prctl_reap: a subreaper adopts, hears and reaps orphans; a parent-death SIGKILL; execve resets the name', async () => {
+  it('prctl_reap: a subreaper adopts, hears and reaps orphans; a parent-death SIGKILL; a new effective id clears pdeathsig and dumpable; execve resets the name', async () => {
     needs('gcc');
     const native = tempDir('socklab-prctl-native-');
     const wasm = tempDir('socklab-prctl-wasm-');
@@ -41,6 +41,10 @@ describe('prctl and fchdir against Linux', () => {
       'then: -1 No child processes',
       'reaped 2, killed by SIGKILL 1',
       'without a subreaper the orphan\'s parent is init',
+      'same ids: dumpable 1 pdeathsig 15',
+      'saved uid only: dumpable 1 pdeathsig 15',
+      'egid: dumpable 0 pdeathsig 0',
+      'setuid: dumpable 0 pdeathsig 0',
       'after execve: name prctl_reap, pdeathsig 10, dumpable 1, keepcaps 0, no_new_privs 1',
       'exec\'d child status 0',
       '',

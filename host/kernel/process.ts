@@ -1273,7 +1273,7 @@ export class Process implements Waiter {
     this.argv = next.argv;
     this.env = next.env;
     this.signals.execReset();
-    this.task.execReset(next.file);
+    this.task.execReset(next.file, this.creds.euid === this.creds.ruid && this.creds.egid === this.creds.rgid);
     this.fds.closeOnExec();
     // The alternate signal stack was the old image's memory (Linux clears it too).
     this.altstack = { sp: 0, size: 0, flags: 0 };

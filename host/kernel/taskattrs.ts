@@ -54,13 +54,23 @@ export class TaskAttrs {
   }
 
   /**
+   * commit_creds when the effective or fs uid or gid changes: dumpable becomes fs.suid_dumpable (0, Linux's default)
+   * and pdeath_signal is cleared, so a process that changed identity is not signalled by its old parent.
+   */
+  credsChanged(): void {
+    this.dumpable = 0;
+    this.pdeathsig = 0;
+  }
+
+  /**
    * execve (begin_new_exec, setup_new_exec): comm becomes the file's name, the process dumpable again (socklab runs
    * no set-uid image, so pdeath_signal stays), keepcaps cleared (cap_bprm_creds_from_file); the subreaper flag and
    * no_new_privs stay.
    */
-  execReset(file: string): void {
+  execReset(file: string, sameIds: boolean): void {
     this.comm = commOf(commName(file));
-    this.dumpable = SUID_DUMP_USER;
+    // Dumpable again unless the effective ids differ from the real ones (then fs.suid_dumpable, 0).
+    this.dumpable = sameIds ? SUID_DUMP_USER : 0;
     this.keepcaps = false;
   }
 }

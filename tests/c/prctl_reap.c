@@ -2,7 +2,8 @@
  * its orphaned grandchild's SIGCHLD and waits for it; a parent-death SIGKILL
  * ends a worker, which its subreaper grandparent then reaps; without a
  * subreaper an orphan is init's; execve resets the name, dumpable and
- * keepcaps, and keeps the parent-death signal and no_new_privs.
+ * keepcaps, and keeps the parent-death signal and no_new_privs; a change of
+ * effective id clears the parent-death signal and dumpable.
  * usage: prctl_reap DIR (DIR holds prctl_reap itself) | prctl_reap show */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,6 +122,31 @@ static void init_orphan(void) {
   close(q[1]);
 }
 
+/* commit_creds: a change of the effective uid or gid makes the process undumpable and clears its parent-death signal. */
+static void cred_changes(void) {
+  pid_t c = fork();
+  if (c == 0) {
+    int s = -1;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    setresuid(-1, -1, -1);
+    prctl(PR_GET_PDEATHSIG, &s);
+    printf("same ids: dumpable %d pdeathsig %d\n", prctl(PR_GET_DUMPABLE), s);
+    setresuid(0, 0, 1000);
+    prctl(PR_GET_PDEATHSIG, &s);
+    printf("saved uid only: dumpable %d pdeathsig %d\n", prctl(PR_GET_DUMPABLE), s);
+    setresgid(-1, 1000, -1);
+    prctl(PR_GET_PDEATHSIG, &s);
+    printf("egid: dumpable %d pdeathsig %d\n", prctl(PR_GET_DUMPABLE), s);
+    prctl(PR_SET_DUMPABLE, 1);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    setuid(65534);
+    prctl(PR_GET_PDEATHSIG, &s);
+    printf("setuid: dumpable %d pdeathsig %d\n", prctl(PR_GET_DUMPABLE), s);
+    _exit(0);
+  }
+  waitpid(c, NULL, 0);
+}
+
 static void exec_reset(const char *dir) {
   prctl(PR_SET_NAME, "renamed");
   pid_t c = fork();
@@ -156,6 +182,7 @@ int main(int argc, char **argv) {
     adopted_grandchild();
     killed_worker();
     init_orphan();
+    cred_changes();
     if (argc > 1) exec_reset(argv[1]);
     _exit(0);
   }
