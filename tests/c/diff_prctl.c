@@ -93,11 +93,16 @@ static void deathsig(void) {
       sa.sa_sigaction = on_term;
       sa.sa_flags = SA_SIGINFO;
       sigaction(SIGTERM, &sa, NULL);
+      /* Blocked until sigsuspend, so it cannot come between the check of got and the wait. */
+      sigset_t term, old;
+      sigemptyset(&term);
+      sigaddset(&term, SIGTERM);
+      sigprocmask(SIG_BLOCK, &term, &old);
       dying = me;
       prctl(PR_SET_PDEATHSIG, SIGTERM);
       if (getppid() != me) _exit(3);
       write(ready[1], "r", 1);
-      while (!got) pause();
+      while (!got) sigsuspend(&old);
       char line[128];
       int n = snprintf(line, sizeof line, "worker: signal %d code %s from the dead parent %s, now a child of %s\n", got,
                        got_code == SI_USER ? "SI_USER" : "other", got_from_parent ? "yes" : "no", getppid() == me ? "it" : "another");
