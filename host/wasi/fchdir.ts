@@ -23,6 +23,8 @@ function fchdir(p: Process, fd: number, buf: number, cap: number, lenOut: number
     const bits = c.euid === (st.uid ?? 0) ? mode >> 6 : inGroup(c, st.gid ?? 0) ? mode >> 3 : mode;
     if ((bits & 1) === 0) return E.EACCES;
   }
+  // The SDK's buffer is PATH_MAX: a longer path could not be a working directory's (getcwd's ENAMETOOLONG).
+  if (Buffer.byteLength(f.path) + 1 > cap) return E.ENAMETOOLONG;
   const n = p.mem.writeCString(buf, cap, f.path);
   p.mem.setU32(lenOut, n);
   return 0;
