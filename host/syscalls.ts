@@ -26,9 +26,11 @@ import { mknodSyscalls } from './wasi/mknod.js';
 import { sysvipcSyscalls } from './kernel/sysvipc.js';
 import { sysvshmSyscalls } from './kernel/sysvshm.js';
 import { futexSyscalls } from './kernel/futex.js';
+import { prctlSyscalls } from './kernel/prctl.js';
+import { fchdirSyscalls } from './wasi/fchdir.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...sysvshmSyscalls, ...ownerSyscalls, ...futexSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...sysvshmSyscalls, ...ownerSyscalls, ...futexSyscalls, ...prctlSyscalls, ...fchdirSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -336,7 +336,7 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  * program calls select(), which glibc makes a pselect6 (glibcSelect); `ignore`, (normalised) lines left out on both
  * sides, calls whose number and results are the scheduler's.
  */
-const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean; futex?: boolean; rw?: boolean; rename?: [RegExp, string] }[] = [
+const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean; futex?: boolean; rw?: boolean; prctl?: boolean; rename?: [RegExp, string] }[] = [
   { name: 'net_options' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
@@ -557,6 +557,9 @@ const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machi
   // futex(2) itself (tests/c/posixsem_futex.c, `futex`): its errnos, timeouts and interrupted waits. Left out: the shared-word
   // waits and wakes, whose order and counts are the machine's timing natively (a child may come to its wait after the wake).
   { name: 'posixsem_futex', perProcess: true, futex: true, ignore: /^futex\([^,]+, FUTEX_WA(?:IT|KE)[,|]/ },
+  // prctl(2) and fchdir(2) (tests/c/diff_prctl.c, `prctl`): the name, pdeathsig, subreaper and flag options, fchdir and addfchdir_np.
+  // socklab's posix_spawn reports to the parent through an O_CLOEXEC pipe (glibc's through shared memory): pipe closes left out.
+  { name: 'diff_prctl', perProcess: true, prctl: true, ignore: /^close\(FD<pipe>\)/ },
   // Not tb2_epollet: how Linux groups four forked clients' data and FINs into epoll_wait results is its timing
   // (tests/textbook.test.ts compares its output and status).
 ];
@@ -699,7 +702,7 @@ describe('trace format against real strace', () => {
     const exe = join(run.cwd, name);
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', `${name}.c`)]);
     const out = join(run.cwd, 'strace.txt');
-    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : []), ...(prog.ipc ? IPC_CALLS : []), ...(prog.owners ? OWNER_CALLS : []), ...(prog.futex ? ['futex'] : []), ...(prog.rw ? ['read', 'write'] : [])];
+    const extra = [...(prog.epoll ? EPOLL_CALLS : []), ...(prog.modes ? MODE_CALLS : []), ...(prog.open ? OPEN_CALLS : []), ...(prog.ppoll ? PPOLL_CALLS : []), ...(prog.ioctl ? ['ioctl'] : []), ...(prog.proc ? PROC_CALLS : []), ...(prog.files ? FILE_CALLS : []), ...(prog.sigwait ? SIGWAIT_CALLS : []), ...(prog.spawn ? SPAWN_CALLS : []), ...(prog.sendfile ? ['sendfile'] : []), ...(prog.times ? ['times'] : []), ...(prog.mman ? MMAN_CALLS : []), ...(prog.creds ? CRED_CALLS : []), ...(prog.ipc ? IPC_CALLS : []), ...(prog.owners ? OWNER_CALLS : []), ...(prog.futex ? ['futex'] : []), ...(prog.rw ? ['read', 'write'] : []), ...(prog.prctl ? ['prctl', 'fchdir'] : [])];
     // restart_syscall: how Linux resumes a poll a signal interrupted (joinRestarted).
     const nativeExtra = [...extra, ...(prog.select && !prog.ppoll ? ['pselect6'] : []), 'restart_syscall'];
     const st = spawnSync('strace', ['-f', '-yy', '-s', '64', '-e', `trace=${['%network', 'close', 'poll', 'select', 'fcntl', ...nativeExtra].join(',')}`, '-o', out, exe], { stdio: 'ignore', timeout: 30_000, cwd: run.cwd, env: run.env });

@@ -12,7 +12,10 @@ const NONE = 0xffff_ffff;
 
 type Which = 'u' | 'g';
 const ids = (c: Creds, w: Which): [number, number, number] => (w === 'u' ? [c.ruid, c.euid, c.suid] : [c.rgid, c.egid, c.sgid]);
-function set(c: Creds, w: Which, r: number, e: number, s: number): void {
+function set(p: Process, w: Which, r: number, e: number, s: number): void {
+  const c = p.creds;
+  // commit_creds: a new effective (so fs) id leaves the process undumpable and without its parent-death signal.
+  if (e !== ids(c, w)[1]) p.task.credsChanged();
   if (w === 'u') [c.ruid, c.euid, c.suid] = [r, e, s];
   else [c.rgid, c.egid, c.sgid] = [r, e, s];
 }
@@ -23,8 +26,8 @@ function setId(p: Process, w: Which, id: number): number {
   if (id === NONE) return E.EINVAL;
   const c = p.creds;
   const [r, , s] = ids(c, w);
-  if (c.privileged) set(c, w, id, id, id);
-  else if (id === r || id === s) set(c, w, r, id, s);
+  if (c.privileged) set(p, w, id, id, id);
+  else if (id === r || id === s) set(p, w, r, id, s);
   else return E.EPERM;
   return 0;
 }
@@ -40,7 +43,7 @@ function setReId(p: Process, w: Which, rid: number, eid: number): number {
   const nr = rid !== NONE ? rid : r;
   const ne = eid !== NONE ? eid : e;
   const ns = rid !== NONE || (eid !== NONE && eid !== r) ? ne : s;
-  set(c, w, nr, ne, ns);
+  set(p, w, nr, ne, ns);
   return 0;
 }
 
@@ -51,7 +54,7 @@ function setResId(p: Process, w: Which, rid: number, eid: number, sid: number): 
   const cur = ids(c, w);
   if (!c.privileged && want.some((v) => v !== NONE && !cur.includes(v))) return E.EPERM;
   const [r, e, s] = want.map((v, i) => (v === NONE ? cur[i]! : v));
-  set(c, w, r!, e!, s!);
+  set(p, w, r!, e!, s!);
   return 0;
 }
 

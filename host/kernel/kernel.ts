@@ -10,7 +10,8 @@ import { RealClock, VirtualClock, type Clock } from './clock.js';
 import { Timers } from './timers.js';
 import { InstancePool, Process, summariseFootprints, type ExitInfo, type GuestImage, type MemorySummary } from './process.js';
 import type { SyscallDef } from './syscall.js';
-import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, SI_KERNEL, type SigInfo, type SignalName } from './signals.js';
+import { Killed, SIGNALS, CLD_EXITED, CLD_KILLED, SI_KERNEL, SI_USER, type SigInfo, type SignalName } from './signals.js';
+import { newReaper } from './taskattrs.js';
 import type { OpenFile } from './file.js';
 
 /** Processes one run may hold (scenario files are checked against it before anything is built). */
@@ -333,18 +334,34 @@ export class Kernel {
 
   /**
    * Process-table bookkeeping at exit: the exited process's children go to
-   * init (ppid 1), which reaps them (its zombies at once, the others when
-   * they exit); the process itself stays a zombie for its parent to wait
-   * for (SIGCHLD is marked pending, its default action being to ignore it),
-   * or is reaped now when socklab started it or its parent is gone.
+   * the nearest child subreaper among its ancestors (prctl's
+   * PR_SET_CHILD_SUBREAPER), which gets their SIGCHLD and may wait for them,
+   * or else to init (ppid 1), which reaps them (its zombies at once, the
+   * others when they exit); a child with a parent-death signal gets it
+   * (Linux's forget_original_parent). The process itself stays a zombie for
+   * its parent to wait for (SIGCHLD is marked pending, its default action
+   * being to ignore it), or is reaped now when socklab started it or its
+   * parent is gone.
    */
   private reparent(p: Process): void {
+    const reaper = p.children.size ? newReaper(p) : undefined;
     for (const c of p.children) {
-      c.parent = undefined;
-      c.orphaned = true;
-      if (c.state === 'exited') this.reap(c);
+      if (reaper) reaper.children.add(c);
+      else c.orphaned = true;
+      c.parent = reaper;
+      // Sent as the dead parent's (SEND_SIG_NOINFO: SI_USER, its pid and uid), once the child has its new parent.
+      if (c.task.pdeathsig) c.post(c.task.pdeathsig, { signo: c.task.pdeathsig, code: SI_USER, pid: p.pid, uid: p.creds.ruid });
+      if (c.state === 'exited') {
+        if (reaper) this.notifyParent(c);
+        else this.reap(c);
+      }
     }
     p.children.clear();
+    this.notifyParent(p);
+  }
+
+  /** An exited process's news to its parent: SIGCHLD and a wake-up, or its reaping when nobody will wait for it. */
+  private notifyParent(p: Process): void {
     const parent = p.parent;
     const ignored = parent?.signals.disposition(SIGNALS.SIGCHLD) === 'ignore';
     if (parent && parent.state !== 'exited' && parent.children.has(p) && !ignored) {

@@ -17,6 +17,7 @@ import type { Kernel, SyscallObserver } from './kernel.js';
 import type { Mappings } from './mman.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { JMP_BUF_HOST_BYTES, JMP_MAGIC, JmpPoints, type JmpPoint } from './jmppoints.js';
+import { TaskAttrs, commName } from './taskattrs.js';
 
 type Handler9 = (p: Process, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number) => number;
 /** A fast call's handler: at most four parameters (importFor). */
@@ -199,6 +200,8 @@ export class Process implements Waiter {
   execed = false;
   /** mmap's mappings (host/kernel/mman.ts), made at the first mmap: a process without any pays for no sharing hooks. */
   mman: Mappings | undefined;
+  /** prctl's attributes (host/kernel/prctl.ts): comm, the parent-death signal, the subreaper flag... */
+  task: TaskAttrs;
   /** Made by fork() rather than started by socklab. */
   forked = false;
   /** Its parent exited: init (pid 1, as on Linux) adopted it. */
@@ -230,6 +233,7 @@ export class Process implements Waiter {
     this.env = opts.env;
     this.host = opts.host;
     this.name = opts.name;
+    this.task = new TaskAttrs(commName(opts.name));
     this.fds = new FdTable(kernel.limits.maxFds);
     this.pgid = pid;
     this.rlimits = new Rlimits(kernel.limits.maxProcesses);
@@ -999,6 +1003,7 @@ export class Process implements Waiter {
     this.mman = parent.mman?.forkInto(this);
     this.rlimits.copyFrom(parent.rlimits);
     this.altstack = { ...parent.altstack };
+    this.task = parent.task.forkCopy();
     this.slots.inheritFrom(parent.slots);
     this.capNetRaw = parent.capNetRaw;
     this.signals = parent.signals.forkCopy();
@@ -1235,11 +1240,11 @@ export class Process implements Waiter {
   }
 
   /** execve's new image, set by its handler (execInto) and taken once the call is traced (dispatch, becomeImage). */
-  private execNext: { image: GuestImage; argv: string[]; env: string[] } | undefined;
+  private execNext: { image: GuestImage; argv: string[]; env: string[]; file: string } | undefined;
 
   /** @internal execve's handler: the call returns 0 to the tracer, then this process runs `image` from its start. */
-  execInto(image: GuestImage, argv: string[], env: string[]): void {
-    this.execNext = { image, argv, env };
+  execInto(image: GuestImage, argv: string[], env: string[], file: string): void {
+    this.execNext = { image, argv, env, file };
   }
 
   /**
@@ -1268,6 +1273,7 @@ export class Process implements Waiter {
     this.argv = next.argv;
     this.env = next.env;
     this.signals.execReset();
+    this.task.execReset(next.file, this.creds.euid === this.creds.ruid && this.creds.egid === this.creds.rgid);
     this.fds.closeOnExec();
     // The alternate signal stack was the old image's memory (Linux clears it too).
     this.altstack = { sp: 0, size: 0, flags: 0 };

@@ -130,7 +130,9 @@ export type ParamKind =
   | 'ipc_key' | 'ipc_getflags' | 'ipc_msgbuf' | 'ipc_msgbuf_out' | 'ipc_msgflags' | 'ipc_msgcmd' | 'ipc_msqid' | 'ipc_sembuf' | 'ipc_semcmd' | 'ipc_semarg'
   | 'ipc_shmflags' | 'ipc_shmcmd' | 'ipc_shmid'
   /** futex(2) (host/kernel/futex.ts): the op (FUTEX_WAIT_PRIVATE...), and the arguments strace shows per op: the timeout, uaddr2, val3. */
-  | 'futex_op' | 'futex_timeout' | 'futex_uaddr2' | 'futex_val3';
+  | 'futex_op' | 'futex_timeout' | 'futex_uaddr2' | 'futex_val3'
+  /** prctl(2) (host/kernel/prctl.ts, host/trace/prctltext.ts): the option, arg2..arg5 (shown per option, on return), the int result. */
+  | 'prctl_option' | 'prctl_arg' | 'prctl_ret';
 
 /** Kinds passed as a wasm i64 (every other kind is an i32). */
 export const isI64Kind = (k: ParamKind): boolean => k === 'i64' || k === 'u64' || k === 'skip64' || k === 'utime_atim' || k === 'mmap_off';
@@ -154,6 +156,8 @@ export const OUT_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   // msgctl's and semctl's buffer: IPC_STAT fills it.
   'ipc_msgbuf_out', 'ipc_msqid', 'ipc_semarg', 'ipc_shmid',
   'statfs_out',
+  // prctl's arguments are shown on return (PR_GET_NAME's string, PR_GET_PDEATHSIG's int).
+  'prctl_arg', 'prctl_ret',
 ]);
 
 export type Handler = (p: Process, ...args: never[]) => number;

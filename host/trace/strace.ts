@@ -14,6 +14,7 @@ import type { Process } from '../kernel/process.js';
 import { MADV, MAP_FLAGS, MAP_TYPES, MCL, MS, PROT } from '../kernel/mman.js';
 import { gidList, resourceText, rlimitText, stackText } from './proctext.js';
 import { futexArgText, futexOpText } from './futextext.js';
+import { prctlArgText, prctlOptionText, prctlResultText } from './prctltext.js';
 import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { ipcArg } from './ipctext.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
@@ -547,7 +548,7 @@ const PURE_KINDS: ReadonlySet<ParamKind> = new Set<ParamKind>([
   'itimer_which', 'timer_flags', 'sigpipe_disp', 'whence', 'lookupflags', 'unlink_len', 'rmdir_len',
   'mmap_prot', 'mmap_flags', 'msync_flags', 'madv_advice', 'mlockall_flags',
 ]);
-const RESULT_KINDS: readonly ParamKind[] = ['ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'ret_addr', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
+const RESULT_KINDS: readonly ParamKind[] = ['prctl_ret', 'ret', 'ret_fd', 'ret_u64', 'ret_mode', 'ret_signo', 'ret_addr', 'newfd', 'fcntl_ret', 'fcntl_getfl', 'pollfds', 'fdset', 'events_out', 'subscriptions'];
 const ZERO: { text: string; n: number } = Object.freeze({ text: '0', n: 0 });
 const SHAPES = new WeakMap<SyscallDef, CallShape>();
 let lastDef: SyscallDef | undefined;
@@ -959,6 +960,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'madv_advice': return xvalName(MADV, v, 'MADV_???');
         case 'mlockall_flags': return flagNames(MCL, v, 'MCL_???');
         case 'futex_op': return futexOpText(v);
+        case 'prctl_option': return prctlOptionText(v);
+        case 'prctl_arg': { const oi = kindIndex(def, 'prctl_option'); return prctlArgText(args[oi] as number, i - oi + 1, v, mem, ok, max, q); }
+        case 'prctl_ret': return undefined;
         case 'futex_timeout': case 'futex_uaddr2': case 'futex_val3': return futexArgText(kind, v, args[kindIndex(def, 'futex_op')] as number, mem);
         case 'flags': return v ? `0x${(v >>> 0).toString(16)}` : '0';
         case 'fd': return fdText(p, v);
@@ -1283,6 +1287,11 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         // dup2/dup3 return the new fd.
         n = args[ni] as number;
         return { text: fdText(p, n), n };
+      }
+      const xi = kindIndex(def, 'prctl_ret');
+      if (xi >= 0) {
+        const v = mem.i32(args[xi] as number);
+        return { text: prctlResultText(args[kindIndex(def, 'prctl_option')] as number, v), n: v };
       }
       const fi = kindIndex(def, 'fcntl_ret');
       if (fi >= 0) {

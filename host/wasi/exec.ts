@@ -31,6 +31,8 @@ const MAX_SCRIPT_DEPTH = 5;
 interface ExecState {
   argv: string[];
   env: string[];
+  /** The path execve was given: the new comm is its last part (host/kernel/taskattrs.ts). */
+  file: string;
   wait: WaitQueue;
   done: boolean;
   image?: GuestImage;
@@ -158,10 +160,10 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
     const hash = createHash('sha256').update(bytes).digest('hex');
     const known = images.get(hash);
     if (known !== undefined) {
-      p.execInto(known, argv, env);
+      p.execInto(known, argv, env, path);
       return 0;
     }
-    const state: ExecState = { argv, env, wait: new WaitQueue(), done: false };
+    const state: ExecState = { argv, env, file: path, wait: new WaitQueue(), done: false };
     p.setCallSlot(EXEC, state);
     p.kernel.stall(load(bytes, basename(path) || 'guest.wasm'), (r) => {
       state.done = true;
@@ -178,7 +180,7 @@ function execve(p: Process, pathPtr: number, pathLen: number, dirfd: number, rel
     p.note = `cannot run this module: ${why}`;
     return E.ENOEXEC;
   }
-  p.execInto(st.image, st.argv, st.env);
+  p.execInto(st.image, st.argv, st.env, st.file);
   return 0;
 }
 

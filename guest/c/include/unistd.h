@@ -91,3 +91,15 @@ int fchownat(int fd, const char *path, uid_t owner, gid_t group, int flag);
 }
 #endif
 #endif
+
+/* fchdir(2): WASI has none; a host call (guest/c/src/prctl.c; docs/abi.md "prctl and fchdir"). */
+#ifndef _SOCKLAB_UNISTD_FCHDIR
+#define _SOCKLAB_UNISTD_FCHDIR
+#ifdef __cplusplus
+extern "C" {
+#endif
+int fchdir(int fd);
+#ifdef __cplusplus
+}
+#endif
+#endif

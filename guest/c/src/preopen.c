@@ -21,6 +21,7 @@
 
 extern char *__wasilibc_cwd;
 static int cwd_owned;
+int __socklab_set_cwd(char *cwd);
 
 /* Length of path joined to the current directory (with its NUL), when relative. */
 static size_t absolute_len(const char *path) {
@@ -105,6 +106,11 @@ int chdir(const char *path) {
   if (mid) cwd[1 + pl] = '/';
   memcpy(cwd + 1 + pl + mid, with_rel ? rel : "", rl);
   cwd[1 + pl + mid + rl] = 0;
+  return __socklab_set_cwd(cwd);
+}
+
+/* Makes cwd (malloc'd, absolute) the current directory: chdir, and fchdir (prctl.c). */
+int __socklab_set_cwd(char *cwd) {
   char *old = __wasilibc_cwd;
   __wasilibc_cwd = cwd;
   if (cwd_owned) free(old);

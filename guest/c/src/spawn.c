@@ -165,13 +165,7 @@ static int run_action(const struct __spawn_action *a, int *errfd) {
       return 0;
     }
     case DO_CHDIR: return chdir(a->path);
-    case DO_FCHDIR: {
-      /* fchdir's checks (EBADF, ENOTDIR); WASI keeps no directory fd's path, so a directory is ENOSYS (docs/abi.md). */
-      struct stat st;
-      if (fstat(a->fd, &st) < 0) return -1;
-      errno = S_ISDIR(st.st_mode) ? ENOSYS : ENOTDIR;
-      return -1;
-    }
+    case DO_FCHDIR: return fchdir(a->fd);
   }
   errno = EINVAL;
   return -1;
