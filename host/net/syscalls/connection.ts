@@ -16,6 +16,7 @@ import { unixConnected, unixListening } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 import { IFINDEX, mcastOf } from '../virtual/multicast.js';
 import { vhost } from '../virtual/host.js';
+import { bindPacket } from '../virtual/packet.js';
 import { VFS } from '../../fs/memfs.js';
 import { socketFileMade } from '../../fs/modes.js';
 
@@ -116,6 +117,7 @@ export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes:
     if (p.mem.u16(addr) === AF.AF_INET6) return E.EAFNOSUPPORT;
   }
   const a = readAddr(p, addr, len);
+  if (s.packet) return (bindPacket(s, a, len), 0);
   if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
   // CAP_NET_BIND_SERVICE: a root process (socklab has no capabilities apart from euid 0); Linux drops it with the euid.
   const privileged = p.capNetRaw && p.creds.privileged;
