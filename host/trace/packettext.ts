@@ -21,7 +21,9 @@ const ntohs = (v: number): number => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
 
 /** A 16-bit protocol in network byte order, as strace prints it: htons(ETH_P_IP). */
 export function ethProtocolText(be: number): string {
-  return `htons(${xvalName(ETH_P, ntohs(be & 0xffff), 'ETH_P_???')})`;
+  const v = ntohs(be & 0xffff);
+  // printxval: an unknown 0 is "0", others in hex.
+  return `htons(${v === 0 ? '0 /* ETH_P_??? */' : xvalName(ETH_P, v, 'ETH_P_???')})`;
 }
 
 /** The fields after sa_family of a sockaddr_ll in b (at least 20 bytes), strace's way. */
