@@ -7,11 +7,15 @@
 // MACs (ARPHRD_LOOPBACK, sll_halen 6). Lengths are compared as payload
 // lengths: Linux's TCP headers carry options, the virtual network's none.
 import { describe, expect, it } from 'vitest';
-import { guest, run } from './helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { guest, run, tempDir } from './helpers.js';
+import { loadScenario } from '../dist/host/scenario/load.js';
 import type { RunOutcome } from '../dist/host/runner/run.js';
 
 const sniffer = guest('pkt_sniffer');
 const traffic = guest('pkt_traffic');
+const sender = guest('pkt_send');
 
 /** What the native sniffer printed, out and in for each packet (its "whole=1": the frame is the header and the whole IP packet). */
 const pair = (what: string): string[] => ['outgoing', 'host'].map((t) => `${t} if=1 hatype=772 halen=6 whole=1 IP ${what}`);
@@ -60,5 +64,36 @@ describe('AF_PACKET sniffer on the virtual network', () => {
     expect(out(o, 'sniffer')).toBe('socket: Operation not permitted\n');
     const r = await run({ net: 'real', processes: [{ name: 'sniffer', module: sniffer }], timeoutMs: 60_000 } as never);
     expect(r.processes[0]!.stdout).toBe('socket: Operation not permitted\n');
+  });
+
+  it('hands a SOCK_RAW IPv4 frame to the network: the host answers a hand-made echo request', async () => {
+    // The sending socket does not see its own outgoing frame (skb_loop_sk), only its arrival on lo; then the
+    // host's reply, out and in. (On this machine Linux did not answer the frame: IcmpInEchos did not move.)
+    const o = await run({ processes: [{ name: 'tx', module: sender, args: ['ping'] }], timeoutMs: 60_000 } as never);
+    expect(o.processes[0]!.stdout).toBe('sent 46\npkttype 0 len 46 icmp type 8 seq 1\npkttype 0 len 46 icmp type 0 seq 1\n');
+  });
+
+  it('carries an ARP broadcast to the packet sockets of the LAN only', async () => {
+    const file = join(tempDir('socklab-packet-'), 'lan.yaml');
+    writeFileSync(file, `
+hosts:
+  - { name: a, ipv4: [192.168.7.1/24] }
+  - { name: b, ipv4: [192.168.7.2/24] }
+  - { name: c, ipv4: [192.168.8.9] }
+lans:
+  - { name: lan0, hosts: [a, b], latency: 2ms }
+processes:
+  - { name: la, host: a, module: ${sender}, args: [listen] }
+  - { name: lb, host: b, module: ${sender}, args: [listen] }
+  - { name: lc, host: c, module: ${sender}, args: [listen] }
+  - { name: tx, host: a, module: ${sender}, args: [arp], start: 1ms }
+`);
+    const o = await run({ ...(await loadScenario(file, {})).spec, timeoutMs: 60_000 });
+    expect(out(o, 'tx')).toBe('arp sent 28\n');
+    // b sees it as a broadcast on eth0 from a's MAC (02:00 and a's address); an ETH_P_ARP socket gets no
+    // outgoing frames (dev_queue_xmit_nit serves ETH_P_ALL ones only), so a's sees nothing; c is off the LAN.
+    expect(out(o, 'lb')).toBe('arp pkttype 1 if 2 len 42 dst ff:ff src 02:00:c0:a8:07:01 op 1 who-has 192.168.7.2\nlisten done\n');
+    expect(out(o, 'la')).toBe('listen done\n');
+    expect(out(o, 'lc')).toBe('listen done\n');
   });
 });
