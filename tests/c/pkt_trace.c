@@ -36,7 +36,19 @@ int main(void) {
   sll.sll_family = AF_INET;
   show("bind AF_INET", bind(fd, (struct sockaddr *)&sll, sizeof sll));
   sll.sll_family = AF_PACKET;
+  socklen_t len = sizeof sll;
+  show("getsockname unbound", getsockname(fd, (struct sockaddr *)&sll, &len));
+  printf("len %u ifindex %d halen %d\n", (unsigned)len, sll.sll_ifindex, sll.sll_halen);
+  memset(&sll, 0, sizeof sll);
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(ETH_P_ARP);
+  sll.sll_ifindex = if_nametoindex("lo");
   show("bind lo", bind(fd, (struct sockaddr *)&sll, sizeof sll));
+  len = sizeof sll;
+  show("getsockname", getsockname(fd, (struct sockaddr *)&sll, &len));
+  printf("len %u ifindex %d hatype %d halen %d proto %04x\n", (unsigned)len, sll.sll_ifindex, sll.sll_hatype, sll.sll_halen, ntohs(sll.sll_protocol));
+  len = sizeof sll;
+  show("getpeername", getpeername(fd, (struct sockaddr *)&sll, &len));
   close(fd);
   return 0;
 }

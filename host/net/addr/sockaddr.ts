@@ -14,7 +14,7 @@ export type UnnamedAddr = { family: 'unnamed' };
 /** AF_UNSPEC: connect() dissolves an association; bind() on AF_INET takes it as INADDR_ANY (asV4). */
 export type UnspecAddr = { family: 'unspec'; asV4?: InetAddr };
 /** AF_PACKET's struct sockaddr_ll (sll_protocol in host order here). */
-export type PacketAddr = { family: 'packet'; protocol: number; ifindex: number; hatype: number; pkttype: number; halen: number; addr: Uint8Array };
+export type PacketAddr = { family: 'packet'; protocol: number; ifindex: number; hatype: number; pkttype: number; halen: number; addr: Uint8Array; /** getsockname's length: up to sll_addr's last byte, no padding. */ exact?: boolean };
 /** A family socklab has no sockets for. */
 export type OtherAddr = { family: 'other'; af: number };
 export type Addr = InetAddr | UnixAddr | UnnamedAddr | UnspecAddr | PacketAddr | OtherAddr;
@@ -130,7 +130,7 @@ export function encodeSockaddr(a: Addr): Uint8Array {
   }
   if (a.family === 'packet') {
     // packet_recvmsg: the length up to sll_addr's last byte, at least sizeof(struct sockaddr_ll).
-    const b = new Uint8Array(Math.max(SOCKADDR_LL, 12 + a.halen));
+    const b = new Uint8Array(a.exact ? 12 + a.halen : Math.max(SOCKADDR_LL, 12 + a.halen));
     const dv = new DataView(b.buffer);
     dv.setUint16(0, AF.AF_PACKET, true);
     dv.setUint16(2, a.protocol, false);

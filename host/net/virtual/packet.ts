@@ -72,6 +72,13 @@ export function bindPacket(s: Socket, a: Addr, len: number): void {
   if (a.protocol !== 0) s.packet!.ptype = a.protocol;
 }
 
+/** getsockname (packet_getname): the protocol, the bound interface with its type and address (none when unbound). */
+export function packetName(s: Socket): PacketAddr {
+  const b = s.packet!;
+  const iface = b.ifindex ? ifaceOf(vhost(s), b.ifindex) : undefined;
+  return { family: 'packet', protocol: b.ptype, ifindex: b.ifindex, hatype: iface?.hwType ?? 0, pkttype: 0, halen: iface ? 6 : 0, addr: iface?.mac ?? ZERO_MAC, exact: true };
+}
+
 function ntohs(v: number): number {
   return ((v & 0xff) << 8) | (v >> 8);
 }
