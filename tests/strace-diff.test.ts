@@ -338,6 +338,8 @@ const STDIO_SETUP = /(?:^|\] |^\d+ +)fcntl\((?:1|1024)(?:<[^>]*>)?, F_GETFL\)/;
  */
 const PROGRAMS: readonly { name: string; ignore?: RegExp; ioctl?: boolean; machine?: boolean; runs?: boolean; counts?: boolean; unordered?: boolean; epoll?: boolean; ppoll?: boolean; select?: boolean; modes?: boolean; open?: boolean; perProcess?: boolean; details?: boolean; clock?: boolean; proc?: boolean; files?: boolean; sigwait?: boolean; spawn?: boolean; sendfile?: boolean; times?: boolean; mman?: boolean; creds?: boolean; owners?: boolean; ipc?: boolean; futex?: boolean; rw?: boolean; prctl?: boolean; rename?: [RegExp, string] }[] = [
   { name: 'net_options' },
+  // AF_PACKET: socket's and bind's checks, sockaddr_ll and htons(ETH_P_...) decoding (tests/packet.test.ts has the frames).
+  { name: 'pkt_trace' },
   { name: 'net_dualstack' },
   { name: 'net_epipe' },
   { name: 'net_errors' },

@@ -22,6 +22,7 @@ import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRD
 import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
+import { ethProtocolText, sockaddrLlText } from './packettext.js';
 import { Chunk, LineBuf, ascii, chunk, putBytes, putSecs, putSmallUint, putUint, type ByteTarget } from './linebuf.js';
 
 /** One completed syscall, as the JSONL trace records it (docs/trace-format.md). */
@@ -427,6 +428,7 @@ function sockaddrAt(mem: GuestMemory, ptr: number, len: number, q: (b: Uint8Arra
       return `${head}, sun_path=${q(end < 0 ? path : path.subarray(0, end), Infinity)}}`;
     }
     if (fam === AF.AF_INET && n >= 16) return fmtSockaddr(readSockaddr(mem, ptr, 16));
+    if (fam === AF.AF_PACKET && n >= 20) return `${head}, ${sockaddrLlText(b)}}`;
     if (fam === AF.AF_INET6 && n >= 24) return fmtSockaddr(readSockaddr(mem, ptr, n >= 28 ? 28 : 24), n >= 28);
     return `${head}, sa_data=${q(b.subarray(2), Infinity)}}`;
   } catch {
@@ -1089,6 +1091,7 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
           // strace names the protocol only for socket() on IP sockets: socket(AF_UNIX, SOCK_STREAM, 0),
           // socket(0x63 /* AF_??? */, SOCK_STREAM, 0); socketpair's is always a number.
           const fam = args[kindIndex(def, 'family')];
+          if (def.strace === 'socket' && fam === AF.AF_PACKET) return ethProtocolText(v);
           return def.strace === 'socket' && (fam === AF.AF_INET || fam === AF.AF_INET6) ? xvalName(SOCKET_PROTOCOLS, v, 'IPPROTO_???') : String(v >>> 0);
         }
         case 'accept_flags': return flagNames(ACCEPT_FLAGS, v, 'SOCK_???');

@@ -13,9 +13,11 @@ export type UnixAddr = { family: 'unix'; path: string; abstract: boolean };
 export type UnnamedAddr = { family: 'unnamed' };
 /** AF_UNSPEC: connect() dissolves an association; bind() on AF_INET takes it as INADDR_ANY (asV4). */
 export type UnspecAddr = { family: 'unspec'; asV4?: InetAddr };
+/** AF_PACKET's struct sockaddr_ll (sll_protocol in host order here). */
+export type PacketAddr = { family: 'packet'; protocol: number; ifindex: number; hatype: number; pkttype: number; halen: number; addr: Uint8Array; /** getsockname's length: up to sll_addr's last byte, no padding. */ exact?: boolean };
 /** A family socklab has no sockets for. */
 export type OtherAddr = { family: 'other'; af: number };
-export type Addr = InetAddr | UnixAddr | UnnamedAddr | UnspecAddr | OtherAddr;
+export type Addr = InetAddr | UnixAddr | UnnamedAddr | UnspecAddr | PacketAddr | OtherAddr;
 
 export const SOCKADDR_IN = 16;
 export const SOCKADDR_IN6 = 28;
@@ -24,6 +26,8 @@ export const SIN6_LEN_RFC2133 = 24;
 export const SOCKADDR_UN = 110;
 export const SUN_PATH_MAX = 108;
 export const SOCKADDR_STORAGE = 128;
+/** sizeof(struct sockaddr_ll): sll_addr holds 8 bytes. */
+export const SOCKADDR_LL = 20;
 
 export const UNNAMED: UnnamedAddr = { family: 'unnamed' };
 
@@ -72,6 +76,11 @@ export function readSockaddr(mem: GuestMemory, ptr: number, len: number): Addr {
     const nul = raw.indexOf(0);
     return { family: 'unix', abstract: false, path: utf8.decode(nul >= 0 ? raw.subarray(0, nul) : raw) };
   }
+  if (fam === AF.AF_PACKET && len >= SOCKADDR_LL) {
+    // Shorter is the packet socket's own EINVAL (packet_bind, packet_sendmsg); read here only whole.
+    const b = mem.view(ptr, SOCKADDR_LL);
+    return { family: 'packet', protocol: (b[2]! << 8) | b[3]!, ifindex: mem.i32(ptr + 4), hatype: mem.u16(ptr + 8), pkttype: b[10]!, halen: b[11]!, addr: b.slice(12, 20) };
+  }
   if (fam === AF.AF_UNSPEC) {
     return len >= SOCKADDR_IN ? { family: 'unspec', asV4: { family: 4, port: mem.u16be(ptr + 2), ip: ipText(mem.view(ptr + 4, 4)) } } : { family: 'unspec' };
   }
@@ -85,6 +94,7 @@ export function familyOf(a: Addr): number {
     case 6: return AF.AF_INET6;
     case 'unix': case 'unnamed': return AF.AF_UNIX;
     case 'unspec': return AF.AF_UNSPEC;
+    case 'packet': return AF.AF_PACKET;
     default: return a.af;
   }
 }
@@ -116,6 +126,19 @@ export function encodeSockaddr(a: Addr): Uint8Array {
     const b = new Uint8Array(2 + p.length + (a.abstract ? 0 : 1));
     new DataView(b.buffer).setUint16(0, AF.AF_UNIX, true);
     b.set(p, 2);
+    return b;
+  }
+  if (a.family === 'packet') {
+    // packet_recvmsg: the length up to sll_addr's last byte, at least sizeof(struct sockaddr_ll).
+    const b = new Uint8Array(a.exact ? 12 + a.halen : Math.max(SOCKADDR_LL, 12 + a.halen));
+    const dv = new DataView(b.buffer);
+    dv.setUint16(0, AF.AF_PACKET, true);
+    dv.setUint16(2, a.protocol, false);
+    dv.setInt32(4, a.ifindex, true);
+    dv.setUint16(8, a.hatype, true);
+    b[10] = a.pkttype;
+    b[11] = a.halen;
+    b.set(a.addr.subarray(0, Math.min(a.addr.length, b.length - 12)), 12);
     return b;
   }
   const b = new Uint8Array(2);

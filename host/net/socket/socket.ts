@@ -59,6 +59,20 @@ export interface IpControl {
  * address a reply would leave from (fib_compute_spec_dst). Shared by every
  * copy of one arrival: never changed once made.
  */
+/** An AF_PACKET socket's state (virtual/packet.ts fills it in and does the work). */
+export interface PacketBinding {
+  /** SOCK_DGRAM: frames without their link-layer header. */
+  readonly cooked: boolean;
+  /** The protocol it takes, in host order (ETH_P_ALL is 3); 0 takes none. */
+  ptype: number;
+  /** The interface bound (sll_ifindex), 0 for every one. */
+  ifindex: number;
+  /** Sends a frame (SOCK_RAW) or a payload (SOCK_DGRAM) to dst (a sockaddr_ll, or the bound interface). */
+  send(data: Uint8Array, dst: Addr | undefined): void;
+  /** Takes the socket off its host's list. */
+  close(): void;
+}
+
 export interface PacketInfo {
   readonly ifindex: number;
   /** ipi_spec_dst: the destination itself for unicast, the interface's address for a broadcast or group. */
@@ -209,6 +223,8 @@ export class Socket implements OpenFile {
   ping = false;
   /** SOCK_RAW: a datagram socket that sends and receives whole IP packets of one protocol. */
   raw = false;
+  /** Set on an AF_PACKET socket. */
+  packet: PacketBinding | undefined;
   /** ICMP_FILTER (raw IPPROTO_ICMP): bit n set drops arriving ICMP messages of type n (< 32). */
   icmpFilter = 0;
   /** ICMPV6_FILTER (raw IPPROTO_ICMPV6): struct icmp6_filter, 256 bits; a set bit blocks that type. */
@@ -332,6 +348,7 @@ export class Socket implements OpenFile {
     return this.kind === 'stream' ? 'tcp' : this.ping ? 'icmp' : 'udp';
   }
   get type(): number {
+    if (this.packet) return this.packet.cooked ? SOCK.SOCK_DGRAM : SOCK.SOCK_RAW;
     if (this.raw) return SOCK.SOCK_RAW;
     return this.kind === 'stream' ? SOCK.SOCK_STREAM : this.kind === 'dgram' ? SOCK.SOCK_DGRAM : SOCK.SOCK_SEQPACKET;
   }
@@ -352,6 +369,8 @@ export class Socket implements OpenFile {
       const path = l ? `,${l.abstract ? '@' : ''}${JSON.stringify(l.path)}` : '';
       return `${this.kind === 'stream' ? 'UNIX-STREAM' : 'UNIX'}:[${this.ino}${peer}${path}]`;
     }
+    // strace -yy knows no packet sockets' details (sock_diag has none for it): the inode only.
+    if (this.packet) return `socket:[${this.ino}]`;
     const v6 = this.domain === AF.AF_INET6;
     const name = `${this.raw ? 'RAW' : this.ping ? 'PING' : this.kind === 'stream' ? 'TCP' : 'UDP'}${v6 ? 'v6' : ''}`;
     // Unnamed sockets show their inode number, as strace -yy does.
@@ -801,7 +820,7 @@ export class Socket implements OpenFile {
     if (this.kind === 'dgram' && !this.isUnix) {
       const v6 = from.family === 6 && !from.ip.startsWith('::ffff:');
       size = truesize(v6 ? 'ipv6' : 'ipv4', data.length);
-      if (this.raw || this.ping ? !sockQueueAccepts(this.rmem, this.rcvbuf) : !udpAccepts(this.rmem, size, this.rcvbuf)) {
+      if (this.raw || this.ping || this.packet ? !sockQueueAccepts(this.rmem, this.rcvbuf) : !udpAccepts(this.rmem, size, this.rcvbuf)) {
         this.net.drops++;
         return false;
       }
@@ -1141,6 +1160,7 @@ export class Socket implements OpenFile {
 
   write(iovs: Uint8Array[]): number {
     const total = iovs.reduce((a, v) => a + v.length, 0);
+    if (this.packet) return this.sendFrame(iovs, total, undefined);
     if (this.kind === 'dgram') {
       // udp_sendmsg appends to a corked datagram before it looks for a destination.
       if (!this.remote && !this.corked) throw new Errno(this.isUnix ? E.ENOTCONN : E.EDESTADDRREQ);
@@ -1148,6 +1168,13 @@ export class Socket implements OpenFile {
     }
     if (total === 0 && this.state === 'connected') return 0;
     return this.sendStream(iovs, total);
+  }
+
+  /** An AF_PACKET send (packet_sendmsg): to dst, a sockaddr_ll, or without one on the bound interface. */
+  sendFrame(iovs: Uint8Array[], total: number, dst: Addr | undefined): number {
+    if (this.soError) throw new Errno(this.takeError());
+    this.packet!.send(gather(iovs, total), dst);
+    return total;
   }
 
   /** Sends one datagram to dst (set by the caller: connected peer or sendto address); `more` is MSG_MORE. */
@@ -1382,6 +1409,7 @@ export class Socket implements OpenFile {
     // unix_release_sock: any skb left queued, a consumed urgent one too, resets the peer.
     if (this.carrier) this.carrier.close(this.kind === 'seqpacket' ? this.dq.length > 0 : this.rx.length > 0, lingerZero);
     else if (this.real) this.real.close(this.rxBytes > 0 || lingerZero);
+    this.packet?.close();
     if (this.raw && this.host.raw) this.host.raw = this.host.raw.filter((x) => x !== this);
     if (this.local && !this.isUnix && !this.raw && this.local.family !== 'unnamed') this.net.removeBinding(this.host, this.proto, (this.local as InetAddr).port, this);
     if (this.isUnix && this.local?.family === 'unix' && this.local.abstract && this.host.abstract.get(this.local.path) === this) this.host.abstract.delete(this.local.path);

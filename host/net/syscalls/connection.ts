@@ -16,6 +16,7 @@ import { unixConnected, unixListening } from '../unix/unix.js';
 import { readAddr, waitFor } from './common.js';
 import { IFINDEX, mcastOf } from '../virtual/multicast.js';
 import { vhost } from '../virtual/host.js';
+import { bindPacket, packetName } from '../virtual/packet.js';
 import { VFS } from '../../fs/memfs.js';
 import { socketFileMade } from '../../fs/modes.js';
 
@@ -116,6 +117,7 @@ export const bindDef: SyscallDef = syscall(S, 'bind', { strace: 'bind', classes:
     if (p.mem.u16(addr) === AF.AF_INET6) return E.EAFNOSUPPORT;
   }
   const a = readAddr(p, addr, len);
+  if (s.packet) return (bindPacket(s, a, len), 0);
   if (!s.isUnix && a.family === 'unix') return s.domain === AF.AF_INET6 && len < 24 ? E.EINVAL : E.EAFNOSUPPORT;
   // CAP_NET_BIND_SERVICE: a root process (socklab has no capabilities apart from euid 0); Linux drops it with the euid.
   const privileged = p.capNetRaw && p.creds.privileged;
@@ -156,6 +158,7 @@ export const getsocknameDef: SyscallDef = syscall(S, 'getsockname', { strace: 'g
     const r = s.hostSync(p);
     if (r !== undefined) return r;
   }
+  if (s.packet) return (writeSockaddr(p.mem, addr, lenPtr, packetName(s)), 0);
   const local: Addr = s.local ?? (s.isUnix ? UNNAMED : { family: s.domain === AF.AF_INET ? 4 : 6, ip: s.domain === AF.AF_INET ? '0.0.0.0' : '::', port: 0 });
   writeSockaddr(p.mem, addr, lenPtr, local);
   return 0;
@@ -163,6 +166,8 @@ export const getsocknameDef: SyscallDef = syscall(S, 'getsockname', { strace: 'g
 
 export const getpeernameDef: SyscallDef = syscall(S, 'getpeername', { strace: 'getpeername', classes: ['net'], params: ['fd:fd', 'addr:sockaddr_out', 'addrlen:socklen_inout'] }, (p: Process, fd: number, addr: number, lenPtr: number) => {
   const s = sockOf(p, fd);
+  // packet_getname has no peer to give.
+  if (s.packet) return E.EOPNOTSUPP;
   // A TCP connection a RST or a fatal error ended is TCP_CLOSE: inet_getname has no peer to give.
   if (!s.remote || (s.kind !== 'dgram' && s.state !== 'connected') || (!s.isUnix && s.kind === 'stream' && s.reset)) return E.ENOTCONN;
   writeSockaddr(p.mem, addr, lenPtr, s.remote);

@@ -10,6 +10,7 @@ import { credOf, pairUnix } from '../unix/unix.js';
 import { networkOf } from '../virtual/index.js';
 import { realNetOf } from '../real/network.js';
 import { attachReal, refuseRaw } from '../real/ops.js';
+import { openPacket } from '../virtual/packet.js';
 
 const S = 'socklab';
 
@@ -65,6 +66,16 @@ function newSocket(p: Process, domain: number, type: number, protocol: number): 
     if (t.raw && rn) refuseRaw(rn);
     kind = t.kind;
     raw = t.raw === true;
+  } else if (domain === AF.AF_PACKET) {
+    // packet_create: CAP_NET_RAW first, then the type. socklab never opens the host's packet sockets: --net=real is a
+    // process without CAP_NET_RAW there.
+    if (!(p.capNetRaw && p.creds.privileged) || realNetOf(p)) throw new Errno(E.EPERM);
+    if (base !== SOCK.SOCK_RAW && base !== SOCK.SOCK_DGRAM) throw new Errno(E.ESOCKTNOSUPPORT);
+    const net = networkOf(p);
+    const s = new Socket(net, net.host(p.host), undefined, domain, 'dgram', protocol);
+    s.nonblock = (type & SOCK_NONBLOCK) !== 0;
+    openPacket(s, protocol, base === SOCK.SOCK_DGRAM);
+    return s;
   } else throw new Errno(E.EAFNOSUPPORT);
   const net = networkOf(p);
   const s = new Socket(net, net.host(p.host), raw ? undefined : p.slots.get(VFS), domain, kind, protocol);

@@ -68,6 +68,7 @@ export function doSend(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
   // A stream send woken part-way already sent its descriptors with its first bytes.
   if (ctl && p.callBytes > 0) ctl.files = NO_FILES;
   try {
+    if (s.packet) return s.sendFrame(iovs, total, dst);
     if (s.kind === 'dgram') {
       // udp_sendmsg takes AF_UNSPEC as AF_INET.
       if (dst?.family === 'unspec' && dst.asV4 && s.domain === AF.AF_INET) dst = dst.asV4;

@@ -53,8 +53,22 @@ export interface Recorded {
   cancel(): void;
 }
 
+/**
+ * What else sees the packets as they leave and arrive: the hosts' AF_PACKET
+ * sockets (packet.ts). Each call is for one host's interface, at `at`;
+ * the handle takes back a delivery planned for later.
+ */
+export interface FrameTap {
+  /** `packet` leaves host `from` (to `to`, the same host on loopback; undefined when no host takes it). */
+  sent(from: string, to: string | undefined, packet: () => Uint8Array, at: number): Recorded;
+  /** `packet` from `from` arrives at host `to`. */
+  arrived(from: string, to: string, packet: () => Uint8Array, at: number): Recorded;
+}
+
 export class PacketCapture {
   private fd: number;
+  /** Packet sockets' view of the traffic, while some host has one open. */
+  tap: FrameTap | undefined;
   private readonly hosts: Set<string> | undefined;
   readonly format: PcapFormat;
   /** pcapng interface ids by host name, in the order the hosts were first seen. */
@@ -64,10 +78,12 @@ export class PacketCapture {
   /** IP identifications of the packets the capture builds: its own, so capturing takes none from the guests' raw packets. */
   private ipId = 0;
 
-  constructor(path: string, private readonly now: () => number, opts: { hosts?: string[]; format?: PcapFormat; allHosts?: string[] } = {}) {
-    this.fd = openSync(path, 'w');
+  /** `path` undefined: no file, only the tap (a run with packet sockets and no --pcap). */
+  constructor(path: string | undefined, private readonly now: () => number, opts: { hosts?: string[]; format?: PcapFormat; allHosts?: string[] } = {}) {
+    this.fd = path === undefined ? -1 : openSync(path, 'w');
     this.hosts = opts.hosts?.length ? new Set(opts.hosts) : undefined;
     this.format = opts.format ?? 'pcap';
+    if (this.fd < 0) return;
     if (this.format === 'pcapng') {
       // Section header block: byte-order magic, v1.0, section length unknown.
       const shb = Buffer.alloc(28);
@@ -99,7 +115,7 @@ export class PacketCapture {
 
   /** Whether a packet from `from` to `to` is recorded anywhere (callers skip building it otherwise). */
   sees(from: string, to?: string): boolean {
-    if (!this.hosts) return true;
+    if (!this.hosts || this.tap) return true;
     return this.views(from) || (to !== undefined && this.views(to));
   }
 
@@ -115,6 +131,11 @@ export class PacketCapture {
     const add = (t: number, host: string): void => {
       recs.push(this.add(t, host, get));
     };
+    const tapped: Recorded[] = [];
+    if (this.tap) {
+      tapped.push(this.tap.sent(from, to, get, at));
+      if (to !== undefined) for (const t of arrivals) tapped.push(this.tap.arrived(from, to, get, t));
+    }
     const sentSeen = this.views(from);
     if (sentSeen) add(at, from);
     // Host views: the receiver sees it arrive (one host talking to itself sees it once, on loopback).
@@ -122,11 +143,17 @@ export class PacketCapture {
       for (const t of arrivals) add(t, to);
     }
     this.flush();
-    return { cancel: () => recs.forEach((r) => (r.live = false)) };
+    return {
+      cancel: () => {
+        recs.forEach((r) => (r.live = false));
+        tapped.forEach((r) => r.cancel());
+      },
+    };
   }
 
   /** A broadcast or multicast datagram `from` sends now: in host views, recorded on the sender once, whoever receives it. */
   groupSent(from: string, packet: () => Uint8Array): void {
+    this.tap?.sent(from, undefined, packet, this.now());
     if (!this.hostViews || !this.views(from)) return;
     this.add(this.now(), from, packet);
     this.flush();
@@ -134,6 +161,7 @@ export class PacketCapture {
 
   /** A broadcast or multicast copy from `from` arriving at `to` now. */
   groupArrived(from: string, to: string, packet: () => Uint8Array): void {
+    this.tap?.arrived(from, to, packet, this.now());
     // Without host views, each receiving host's copy (the sender's own loopback copy too), as before.
     const seen = this.hostViews ? to !== from && this.views(to) && !(this.format === 'pcap' && this.views(from)) : this.views(to);
     if (!seen) return;
@@ -147,10 +175,16 @@ export class PacketCapture {
    * so it can be taken back when a later event changes what is sent then.
    */
   sendOnly(host: string, at: number, packet: () => Uint8Array): Recorded {
-    if (!this.views(host)) return { cancel: () => undefined };
+    const tapped = this.tap?.sent(host, undefined, packet, at);
+    if (!this.views(host)) return { cancel: () => tapped?.cancel() };
     const r = this.add(at, host, packet);
     this.flush();
-    return { cancel: () => (r.live = false) };
+    return {
+      cancel: () => {
+        r.live = false;
+        tapped?.cancel();
+      },
+    };
   }
 
   /** Whether packets are recorded per host, sent and received (--pcap-host, pcapng). */

@@ -143,7 +143,7 @@ function isMulticast4(ip: string): boolean {
  * included (ip_mc_output loops a broadcast back), as multicast.ts sends a
  * UDP one: recorded once as sent, once per receiving host.
  */
-function emitIpv4(net: VirtualNetwork, h: Host, dst: string, packet: Uint8Array): void {
+export function emitIpv4(net: VirtualNetwork, h: Host, dst: string, packet: Uint8Array): void {
   if (net.isBroadcast(h, dst)) {
     const targets = unmap(dst) === '127.255.255.255' ? [h] : net.segment(h);
     const cap = net.capture;

@@ -161,8 +161,8 @@ export class VirtualNetwork implements Network {
     this.stats.drops = n;
   }
 
-  /** The pcap being written, when the run asked for one (--pcap). */
-  readonly capture: PacketCapture | undefined;
+  /** The pcap being written, when the run asked for one (--pcap), or made without a file for packet sockets (packet.ts). */
+  capture: PacketCapture | undefined;
 
   constructor(readonly kernel: Kernel, config?: NetworkConfig) {
     this.rng = kernel.rng.fork('net');
