@@ -42,6 +42,17 @@ describe('interface listing on the virtual network', () => {
     expect(o.stdout).toContain('SIOCGIFADDR eth0: 192.168.7.5\nSIOCGIFHWADDR eth0: 1 02:00:c0:a8:07:05\n');
   });
 
+  it('takes an API config\'s "address/prefix" as a scenario file does, and refuses a bad address before any guest runs', async () => {
+    const slash = { hosts: [{ name: 'alpha', ipv4: ['192.168.7.5/16'], ipv6: ['fd00::7'] }] };
+    const o = await run({ processes: [{ module: guest('tb10_ifaces'), name: 'tb10_ifaces.wasm', host: 'alpha', args: ['eth0'] }], network: slash, timeoutMs: 60_000 });
+    expect(o.status).toBe(0);
+    expect(o.stdout.split('\n').slice(4, 7)).toEqual(['  IP addr: 192.168.7.5', '  netmask: 255.255.0.0', '  broadcast addr: 192.168.255.255']);
+    for (const bad of ['300.1.1.1', '192.168.7.5/40', 'fd00::1']) {
+      await expect(run({ processes: [{ module: guest('tb10_ifaces'), host: 'alpha', args: ['eth0'] }], network: { hosts: [{ name: 'alpha', ipv4: [bad] }] } }))
+        .rejects.toThrow(`network: host alpha: "${bad}" is not an IPv4 address`);
+    }
+  });
+
   it('getifaddrs gives one AF_INET entry per address and if_nameindex lo and eth0', async () => {
     const o = await on('alpha', 'tb10_getifaddrs', ['all']);
     expect(o.status).toBe(0);

@@ -1,10 +1,11 @@
 // IP addresses as text and bytes: parsing, canonical text (so "::0001" and
 // "::1" compare equal), IPv4-mapped IPv6 addresses and loopback tests.
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 
-/** "10.0.0.1" -> 4 bytes; "fd00::1" -> 16 bytes. */
+/** "10.0.0.1" -> 4 bytes; "fd00::1" -> 16 bytes. Text that is neither is a host bug or a bad configuration: an Error. */
 export function ipBytes(ip: string): Uint8Array {
   if (isIPv4(ip)) return Uint8Array.from(ip.split('.').map(Number));
+  if (!isIPv6(ip)) throw new Error(`not an IP address: ${JSON.stringify(ip)}`);
   const out = new Uint8Array(16);
   let s = ip;
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);

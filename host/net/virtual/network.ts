@@ -3,6 +3,7 @@
 // duplication, reordering and partitions come from the scenario and the
 // run's seed. Sockets (socket.ts) ask it where an address lives and when a
 // packet sent now arrives; every arrival is an event on the kernel's queue.
+import { isIPv4, isIPv6 } from 'node:net';
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
@@ -171,12 +172,16 @@ export class VirtualNetwork implements Network {
     const pcap = kernel.slots.get(PCAP);
     const hosts = config?.hosts?.length ? config.hosts : [{ name: 'host1', ipv4: ['10.0.0.1'], ipv6: ['fd00::1'] }];
     hosts.forEach((h, i) => {
+      // A scenario file's addresses come checked by its schema (host/scenario/load.ts); the API's are checked here,
+      // with the same "10.0.0.1/24" form, so a bad one is a clear error before any guest runs.
+      const v4 = (h.ipv4 ?? (h.ipv6 ? [] : [`10.0.0.${i + 1}`])).map((a) => hostAddr(h.name, a, 4));
+      const v6 = (h.ipv6 ?? (h.ipv4 ? [] : [`fd00::${(i + 1).toString(16)}`])).map((a) => hostAddr(h.name, a, 6));
       const host: Host = {
         name: h.name,
         // A host declared with addresses of one family has only those (an IPv4-only host has no IPv6
         // address, so getaddrinfo gives its clients none to try first); with none declared, one of each.
-        v4: (h.ipv4 ?? (h.ipv6 ? [] : [`10.0.0.${i + 1}`])).map(canonIp),
-        v6: (h.ipv6 ?? (h.ipv4 ? [] : [`fd00::${(i + 1).toString(16)}`])).map(canonIp),
+        v4: v4.map((a) => a.ip),
+        v6: v6.map((a) => a.ip),
         ports: new Map(),
         timeWait: new Map(),
         abstract: new Map(),
@@ -186,7 +191,7 @@ export class VirtualNetwork implements Network {
         groups: new Map(),
         ifaces: hostIfaces,
       };
-      host.prefix4 = host.v4.map((_ip, k) => h.prefix4?.[k] ?? 24);
+      host.prefix4 = host.v4.map((_ip, k) => h.prefix4?.[k] ?? v4[k]!.prefix ?? 24);
       host.bcast4 = host.v4.map((ip, k) => subnetBroadcast(ip, host.prefix4[k]!));
       this.hosts.set(h.name, host);
       for (const ip of [...host.v4, ...host.v6]) this.byIp.set(ip, host);
@@ -542,4 +547,15 @@ export class VirtualNetwork implements Network {
 
 function key(a: string, b: string): string {
   return a < b ? `${a}\0${b}` : `${b}\0${a}`;
+}
+
+/** A configured address, "10.0.0.1" or "10.0.0.1/24" (IPv4), "fd00::1" (IPv6), canonical; an Error naming the host otherwise. */
+function hostAddr(host: string, text: string, family: 4 | 6): { ip: string; prefix?: number } {
+  const m = family === 4 ? /^([^/]+)(?:\/(\d{1,2}))?$/.exec(String(text)) : null;
+  const ip = m ? m[1]! : String(text);
+  const prefix = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  if ((family === 4 ? !isIPv4(ip) : !isIPv6(ip)) || (prefix !== undefined && prefix > 32)) {
+    throw new Error(`network: host ${host}: ${JSON.stringify(text)} is not an IPv${family} address${family === 4 ? ' (10.0.0.1, or 10.0.0.1/24 with a prefix length)' : ''}`);
+  }
+  return { ip: canonIp(ip), ...(prefix !== undefined ? { prefix } : {}) };
 }
