@@ -57,8 +57,9 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const lanes = opts.lanes ?? new GradingLanes(jobs, runs);
   try {
     // One that does not compile fails in each submission, as it always did (the grading threads try again).
-    // Held by the lanes: gone with this call's own, kept for the next call with the caller's.
-    const model = await lanes.model(spec).catch(() => undefined);
+    // Held by the lanes: gone with this call's own, kept for the next call with the caller's. Not awaited
+    // here: it builds (in child processes) while the grading threads start, and each job waits for it.
+    const model = lanes.model(spec).catch(() => undefined);
 
     const results = new Map<string, SubmissionResult>();
     const testNames = spec.tests.map((t) => t.name);
@@ -72,10 +73,11 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
       const name = names[i]!;
       const job: BatchJob = {
         formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
-        specPath: spec.file, submission: dir, outDir: join(opts.outDir, name), ...(model ? { model } : {}),
+        specPath: spec.file, submission: dir, outDir: join(opts.outDir, name),
       };
-      finish(await lanes.grade(spec, name, job));
+      finish(await lanes.grade(spec, name, job, model));
     }));
+    await model; // with no submission, its build is not left running after this call
     csv();
     return names.map((n) => results.get(n)!);
   } finally {
@@ -196,10 +198,15 @@ export class GradingLanes {
     this.waiting.shift()?.();
   }
 
-  /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
-  async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
+  /**
+   * Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged).
+   * `model`: the model solution's programs (job.model) once built: a thread is taken (and a new one starts)
+   * while it builds.
+   */
+  async grade(spec: GradingSpec, name: string, job: BatchJob, model?: Promise<Record<string, string> | undefined>): Promise<SubmissionResult> {
     const w = await this.take();
-    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
+    const m = await model;
+    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job, ...(m ? { model: m } : {}) });
     this.give(w, dead);
     return result;
   }
