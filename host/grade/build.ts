@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { GradeSpecError } from './load.js';
-import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
+import { buildC, BuildError, findToolchain, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { runAsc } from '../toolchain/limited.js';
 import { ensureBuilt } from '../toolchain/guests.js';
@@ -75,10 +75,19 @@ function missingSource(submissionDir: string, want: string): string {
 }
 
 /**
+ * Whether the spec's compiles are light enough to run more of them at once than one per grading thread: with a
+ * native clang (tenths of a second each). asc and @yowasp/clang load a compiler of their own in each child
+ * (seconds of CPU, hundreds of MB), so those stay one at a time per thread, as their wall-time limit assumes.
+ */
+export function lightCompiles(spec: GradingSpec): boolean {
+  return spec.language === 'c' && findToolchain().clang !== undefined;
+}
+
+/**
  * Builds every submission program into outDir; the result is that of building them in order and stopping at the
- * first that does not compile. The cheap checks (paths, refused and missing files) go in order first; then the
- * programs' source checks and compiles, each a child process, run at once (a core is not left idle while one
- * compiler runs), and the first failure in order is the result. `built` is told of each program as soon as it is
+ * first that does not compile. The cheap checks (paths, refused and missing files) go in order first; then, with
+ * a native clang, the programs' source checks and compiles, each a child process, run at once (a core is not left
+ * idle while one compiler runs), and the first failure in order is the result. `built` is told of each program as soon as it is
  * built and validated (grading starts preparing it then).
  * `refused`: files of the submission that were not copied (copySubmission), by relative path -> why.
  */
@@ -125,7 +134,16 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     return { ok: true, modules: { [name]: out } };
   };
   // Every build settles before the result (none is left writing into outDir); an exception is the first in order.
-  const results = await Promise.allSettled(programs.map(one));
+  const atOnce = lightCompiles(spec);
+  const results: PromiseSettledResult<BuildResult>[] = [];
+  if (atOnce) results.push(...(await Promise.allSettled(programs.map(one))));
+  else {
+    for (const p of programs) {
+      const r = await one(p);
+      results.push({ status: 'fulfilled', value: r });
+      if (!r.ok) break;
+    }
+  }
   const modules: Record<string, string> = {};
   for (const r of results) {
     if (r.status === 'rejected') throw r.reason;

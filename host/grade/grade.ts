@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GradeSpecError } from './load.js';
-import { buildReference, buildSubmission } from './build.js';
+import { buildReference, buildSubmission, lightCompiles } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
 import { runTest } from './runtest.js';
 import { ModulePrep } from './prepare.js';
@@ -192,9 +192,12 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
   opts.write(result(false, 'Grading started.', 'not run: grading stopped before this test'));
 
   const reference = await buildReference(spec, buildDir);
-  // Each program's transform starts as soon as it is built (prepare.ts); a test waits only for its own programs.
+  // Each program's transform starts as soon as it is built (prepare.ts), or with heavy compilers once all are
+  // (not beside one: lightCompiles); a test waits only for its own programs.
   const prep = new ModulePrep();
-  const built = await buildSubmission(spec, dir, buildDir, refused, (program, path) => prep.start(program, path, tests));
+  const light = lightCompiles(spec);
+  const built = await buildSubmission(spec, dir, buildDir, refused, light ? (program, path) => prep.start(program, path, tests) : undefined);
+  if (built.ok && !light) for (const [program, path] of Object.entries(built.modules)) prep.start(program, path, tests);
   if (!built.ok) {
     await prep.settled();
     const file = spec.programs[built.program]!.sources.join(', ');
