@@ -67,6 +67,8 @@ port.on('message', (job: BatchJob | WarmUp | Prepare) => {
     })();
     return;
   }
+  // Its kernel workers start now (a new thread's first job), while the submission compiles.
+  gradingPool(job.runsAtOnce ?? 1).warm();
   void (async () => {
     try {
       const spec = loadGradingSpec(job.specPath);

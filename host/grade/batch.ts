@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { rmSync } from 'node:fs';
-import { buildReference } from './build.js';
+import { buildReference, lightCompiles } from './build.js';
 import { holdModel } from './grade.js';
 import { checkSubmissionDir } from './submission.js';
 import { compileLimits } from './limits.js';
@@ -57,8 +57,11 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   const lanes = opts.lanes ?? new GradingLanes(jobs, runs);
   try {
     // One that does not compile fails in each submission, as it always did (the grading threads try again).
-    // Held by the lanes: gone with this call's own, kept for the next call with the caller's.
-    const model = await lanes.model(spec).catch(() => undefined);
+    // Held by the lanes: gone with this call's own, kept for the next call with the caller's. With light
+    // compiles (lightCompiles), not awaited here: it builds (in child processes) while the grading threads
+    // start, and each job waits for it; heavy ones are built before the threads compile (as many at once as cores).
+    const model = lanes.model(spec).catch(() => undefined);
+    if (!lightCompiles(spec)) await model;
 
     const results = new Map<string, SubmissionResult>();
     const testNames = spec.tests.map((t) => t.name);
@@ -72,10 +75,11 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
       const name = names[i]!;
       const job: BatchJob = {
         formats: opts.formats, reveal: opts.reveal, ...(opts.seeds ? { seeds: opts.seeds } : {}), ...(opts.only ? { only: opts.only } : {}),
-        specPath: spec.file, submission: dir, outDir: join(opts.outDir, name), ...(model ? { model } : {}),
+        specPath: spec.file, submission: dir, outDir: join(opts.outDir, name),
       };
-      finish(await lanes.grade(spec, name, job));
+      finish(await lanes.grade(spec, name, job, model));
     }));
+    await model; // with no submission, its build is not left running after this call
     csv();
     return names.map((n) => results.get(n)!);
   } finally {
@@ -89,6 +93,13 @@ function salvage(spec: GradingSpec, name: string, last: SubmissionResult | undef
   const kept = tests.map((t) => (t.verdict === 'not run' ? { ...t, output: `not run: ${why}` } : t));
   return { assignment: spec.assignment, submission: name, ...totals(kept), output: `Grading stopped: ${why}. Tests graded before that keep their scores.`, tests: kept, complete: false, timeMs: last?.timeMs ?? 0 };
 }
+
+/**
+ * Submissions a grading thread grades before a fresh one replaces it: it keeps each submission's prepared
+ * modules compiled (prepare.ts, the loader's cache in memory), as a kernel worker does for its runs
+ * (runner/pool.ts, maxRuns), so what a long-lived queue worker holds stays bounded.
+ */
+const SUBMISSIONS_PER_THREAD = 100;
 
 /**
  * Grading threads (batch-worker.ts), at most `size` submissions at once,
@@ -105,6 +116,8 @@ export class GradingLanes {
   private readonly file = fileURLToPath(new URL('./batch-worker.js', import.meta.url));
   /** Grading threads started, for benchmarks and tests. */
   threadsStarted = 0;
+  /** Submissions each thread has graded. */
+  private readonly graded = new WeakMap<Worker, number>();
   /** The model solutions these lanes hold (holdModel), by spec file: released by close(). */
   private readonly models = new Map<string, ReturnType<typeof holdModel>>();
   /** The directories of the model solutions built in these threads (prepare()): kept by a thread for its life, removed by close(). */
@@ -184,9 +197,11 @@ export class GradingLanes {
     return w;
   }
 
-  /** Gives `w` back, or ends it when `dead`; wakes one waiting for a thread. */
-  private give(w: Worker, dead: boolean): void {
-    if (dead) {
+  /** Gives `w` back, or ends it when `dead` or when it has graded its share; wakes one waiting for a thread. */
+  private give(w: Worker, dead: boolean, graded = 0): void {
+    const n = (this.graded.get(w) ?? 0) + graded;
+    this.graded.set(w, n);
+    if (dead || n >= SUBMISSIONS_PER_THREAD) {
       void w.terminate();
       this.live--;
     } else {
@@ -196,11 +211,16 @@ export class GradingLanes {
     this.waiting.shift()?.();
   }
 
-  /** Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged). */
-  async grade(spec: GradingSpec, name: string, job: BatchJob): Promise<SubmissionResult> {
+  /**
+   * Grades one submission in a thread of its own; never throws (a dead thread's submission is salvaged).
+   * `model`: the model solution's programs (job.model) once built: a thread is taken (and a new one starts)
+   * while it builds.
+   */
+  async grade(spec: GradingSpec, name: string, job: BatchJob, model?: Promise<Record<string, string> | undefined>): Promise<SubmissionResult> {
     const w = await this.take();
-    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job });
-    this.give(w, dead);
+    const m = await model;
+    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job, ...(m ? { model: m } : {}) });
+    this.give(w, dead, 1);
     return result;
   }
 

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { GradeSpecError } from './load.js';
-import { buildC, BuildError, type CompileLimits } from '../toolchain/clang.js';
+import { buildC, BuildError, findToolchain, type CompileLimits } from '../toolchain/clang.js';
 import { buildAs } from '../toolchain/asc.js';
 import { runAsc } from '../toolchain/limited.js';
 import { ensureBuilt } from '../toolchain/guests.js';
@@ -75,16 +75,28 @@ function missingSource(submissionDir: string, want: string): string {
 }
 
 /**
- * Builds every submission program into outDir; stops at the first that does not compile.
+ * Whether the spec's compiles are light enough to run more of them at once than one per grading thread: with a
+ * native clang (tenths of a second each). asc and @yowasp/clang load a compiler of their own in each child
+ * (seconds of CPU, hundreds of MB), so those stay one at a time per thread, as their wall-time limit assumes.
+ */
+export function lightCompiles(spec: GradingSpec): boolean {
+  return spec.language === 'c' && findToolchain().clang !== undefined;
+}
+
+/**
+ * Builds every submission program into outDir; the result is that of building them in order and stopping at the
+ * first that does not compile. The cheap checks (paths, refused and missing files) go in order first; then, with
+ * a native clang, the programs' source checks and compiles, each a child process, run at once (a core is not left
+ * idle while one compiler runs), and the first failure in order is the result. `built` is told of each program as soon as it is
+ * built and validated (grading starts preparing it then).
  * `refused`: files of the submission that were not copied (copySubmission), by relative path -> why.
  */
-export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string, refused?: ReadonlyMap<string, string>): Promise<BuildResult> {
+export async function buildSubmission(spec: GradingSpec, submissionDir: string, outDir: string, refused?: ReadonlyMap<string, string>, built?: (program: string, path: string) => void): Promise<BuildResult> {
   const build = builderFor(spec.language);
   mkdirSync(outDir, { recursive: true });
-  const modules: Record<string, string> = {};
   const limits = compileLimits(spec);
+  const programs: [string, ProgramSpec, string[]][] = [];
   for (const [name, prog] of Object.entries(spec.programs)) {
-    const out = join(outDir, `${name}.wasm`);
     const sources = prog.sources.map((s) => (isAbsolute(s) ? s : join(submissionDir, s)));
     const escaped = sources.find((s) => relative(submissionDir, s).startsWith('..'));
     if (escaped) return { ok: false, program: name, diagnostics: `${basename(escaped)}: outside the submission\n` };
@@ -92,6 +104,10 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
     if (why) return { ok: false, program: name, diagnostics: `${why}\n`, unreadable: true };
     const missing = sources.find((s) => !existsSync(s));
     if (missing) return { ok: false, program: name, diagnostics: `${missingSource(submissionDir, relative(submissionDir, missing).split(sep).join('/'))}\n`, unreadable: true };
+    programs.push([name, prog, sources]);
+  }
+  const one = async ([name, prog, sources]: [string, ProgramSpec, string[]]): Promise<BuildResult> => {
+    const out = join(outDir, `${name}.wasm`);
     if (spec.language === 'c') {
       const refusal = await checkSources(submissionDir, sources, prog.flags, limits);
       if (refusal) return { ok: false, program: name, diagnostics: `${refusal}\n`, unreadable: true };
@@ -114,7 +130,25 @@ export async function buildSubmission(spec: GradingSpec, submissionDir: string, 
       if (!(e instanceof ModuleError)) throw e;
       return { ok: false, program: name, diagnostics: `${e.message}\n` };
     }
-    modules[name] = out;
+    built?.(name, out);
+    return { ok: true, modules: { [name]: out } };
+  };
+  // Every build settles before the result (none is left writing into outDir); an exception is the first in order.
+  const atOnce = lightCompiles(spec);
+  const results: PromiseSettledResult<BuildResult>[] = [];
+  if (atOnce) results.push(...(await Promise.allSettled(programs.map(one))));
+  else {
+    for (const p of programs) {
+      const r = await one(p);
+      results.push({ status: 'fulfilled', value: r });
+      if (!r.ok) break;
+    }
+  }
+  const modules: Record<string, string> = {};
+  for (const r of results) {
+    if (r.status === 'rejected') throw r.reason;
+    if (!r.value.ok) return r.value;
+    Object.assign(modules, r.value.modules);
   }
   return { ok: true, modules };
 }

@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { GradeSpecError } from './load.js';
-import { buildReference, buildSubmission } from './build.js';
+import { buildReference, buildSubmission, lightCompiles } from './build.js';
 import { checkSubmissionDir, copySubmission, refusedText } from './submission.js';
 import { runTest } from './runtest.js';
+import { ModulePrep } from './prepare.js';
 import { totals, type SubmissionResult, type TestResult } from './results.js';
 import type { GradingSpec, TestSpec } from './spec.js';
 import { gradingPool, type RunnerPool } from '../runner/pool.js';
@@ -191,8 +192,14 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
   opts.write(result(false, 'Grading started.', 'not run: grading stopped before this test'));
 
   const reference = await buildReference(spec, buildDir);
-  const built = await buildSubmission(spec, dir, buildDir, refused);
+  // Each program's transform starts as soon as it is built (prepare.ts), or with heavy compilers once all are
+  // (not beside one: lightCompiles); a test waits only for its own programs.
+  const prep = new ModulePrep();
+  const light = lightCompiles(spec);
+  const built = await buildSubmission(spec, dir, buildDir, refused, light ? (program, path) => prep.start(program, path, tests) : undefined);
+  if (built.ok && !light) for (const [program, path] of Object.entries(built.modules)) prep.start(program, path, tests);
   if (!built.ok) {
+    await prep.settled();
     const file = spec.programs[built.program]!.sources.join(', ');
     const output = built.unreadable
       ? `${file} could not be used, so no test could run (score 0):\n\n${built.diagnostics}`
@@ -227,7 +234,7 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
       output = `The submission used up its time (${spec.submissionTimeMs / 1000} s of wall-clock time for all tests); the remaining tests were not run.`;
       break;
     }
-    const p: Promise<void> = runTest(t, env).then((r) => {
+    const p: Promise<void> = prep.ready(t, built.modules).then(() => runTest(t, env)).then((r) => {
       finished[i] = r;
       running.delete(p);
       settle();
@@ -236,6 +243,8 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
     if (alone) await p;
   }
   await Promise.all(running);
+  // A test not run (out of time) leaves its program's transform under way: none outlives the grading.
+  await prep.settled();
   const r = result(true, output, `not run: ${output ? 'out of time' : 'skipped'}`);
   opts.write(r);
   return r;
