@@ -66,10 +66,11 @@ describe('call names: one table for --trace-only, --inject and grading checks', 
   const server = join(dir, 'echo_server.c'); // built on demand (and cached)
   const client = join(dir, 'echo_client.c');
 
-  it('--trace-only write shows the writev lines, recv,send the recvfrom/sendto lines', async () => {
+  it('--trace-only write shows the write lines (the client\'s write()) and the writev lines (stdio), recv,send the recvfrom/sendto lines', async () => {
     const r = await socklab(['run', server, '--client', `${client} localhost 7000 hi`, '--trace', '--trace-only', 'write,recv,send,accept', '--', '7000', '1']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/\] [0-9.]+ writev\(/);
+    expect(r.stderr).toMatch(/\] [0-9.]+ write\(\d+<TCP(?:v6)?:\[.*\]>, "hi", 2\) = 2/);
+    expect(r.stderr).toMatch(/\] [0-9.]+ writev\(1</);
     expect(r.stderr).toMatch(/\] [0-9.]+ recvfrom\(/);
     expect(r.stderr).toMatch(/\] [0-9.]+ sendto\(/);
     expect(r.stderr).toMatch(/\] [0-9.]+ accept\(/);

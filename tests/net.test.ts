@@ -61,7 +61,7 @@ describe('virtual network', () => {
   it('reports a deadlock naming the process and the call it waits in', async () => {
     const o = await run({ processes: [{ module: guest('scn_deadlock'), name: 'stuck' }] });
     expect(o.status).toBe(125);
-    expect(o.deadlock).toMatch(/deadlock: every process is waiting and nothing can wake them\n\s+pid 1 \(stuck\) on host1 waits in readv/);
+    expect(o.deadlock).toMatch(/deadlock: every process is waiting and nothing can wake them\n\s+pid 1 \(stuck\) on host1 waits in read/);
     expect(o.stdout).toBe('waiting forever\n');
   });
 });

@@ -117,7 +117,7 @@ processes:
   it('a deadlock report names only the processes that are not services', async () => {
     const o = await runScenario(scenario('mixed', { args: ['7000'] }, 0, `  - { name: stuck, module: ${guest('scn_deadlock')} }\n`), false);
     expect(o.status).toBe(125);
-    expect(o.deadlock).toBe('deadlock: every process is waiting and nothing can wake them\n  pid 2 (stuck) on host1 waits in readv');
+    expect(o.deadlock).toBe('deadlock: every process is waiting and nothing can wake them\n  pid 2 (stuck) on host1 waits in read');
     expect(o.processes[0]!.exit).toMatchObject({ service: 'deadlock', signal: 'SIGKILL' });
     expect(o.processes[0]!.stillRunning).toBeUndefined();
   });

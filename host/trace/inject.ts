@@ -268,7 +268,8 @@ export function createInjector(rules: InjectRule[], rng: Rng): SyscallIntercepto
 
 /** Runs a read/write-like call with at most `max` bytes: shrinks a len argument, or the iovecs in guest memory for the call. */
 function shortIo(p: Process, def: SyscallDef, args: readonly number[], max: number, invoke: (a?: readonly number[]) => number): number {
-  const lenIdx = def.params.findIndex((x) => x.kind === 'len' && x.name === 'len');
+  // send/recv's len, read/write's count (the buffer's length, not an address's: sockaddr lengths are 'len' kinds too).
+  const lenIdx = def.params.findIndex((x) => x.kind === 'len' && (x.name === 'len' || x.name === 'count'));
   if (lenIdx >= 0) {
     const a = [...args];
     a[lenIdx] = Math.min(a[lenIdx]!, max);

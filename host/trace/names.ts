@@ -16,6 +16,9 @@ import { SYSCALLS } from '../syscalls.js';
 export const CALL_ALIASES: Readonly<Record<string, readonly string[]>> = {
   write: ['write', 'writev'],
   read: ['read', 'readv'],
+  // The SDK's write() and read() were traced as writev and readv until they got calls of their own: a check written
+  // then (`call: writev`) still selects them, as accept4 still selects accept.
+  writev: ['writev', 'write'], readv: ['readv', 'read'],
   pread: ['preadv'], pread64: ['preadv'],
   sendfile64: ['sendfile'],
   pwrite: ['pwritev'], pwrite64: ['pwritev'],
