@@ -65,6 +65,23 @@ function giveChunk(b: Buffer): void {
  */
 const READ_BUF = Buffer.allocUnsafeSlow(FULL_READ);
 
+/**
+ * Small reads' copies: views of a shared slab, as Buffer.allocUnsafe slices
+ * Node's pool, but one object per read (the view the socket's queue keeps).
+ */
+const SLAB = 64 << 10;
+let slab = new ArrayBuffer(SLAB);
+let slabUsed = 0;
+function slabSlice(n: number): Uint8Array {
+  if (slabUsed + n > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const v = new Uint8Array(slab, slabUsed, n);
+  slabUsed = (slabUsed + n + 7) & ~7;
+  return v;
+}
+
 /** Linux's default net.core.somaxconn: how many connections past a listener's backlog may wait for it. */
 const SOMAXCONN = 4096;
 
@@ -167,7 +184,10 @@ export class RealStream implements Carrier, HostSocket {
         else b.set(k === v.length ? v : v.subarray(0, k), fill);
         fill += k;
       }
-      c.write(b, this.written);
+      // Into an empty queue: no callback, so a write the host's kernel takes at once costs Node no nextTick. Nobody
+      // can be waiting for room behind it (it leaves the queue far below the window); a failure is an 'error' event.
+      if (c.writableLength === 0) c.write(b);
+      else c.write(b, this.written);
       return;
     }
     let vi = 0;
@@ -510,11 +530,11 @@ export class RealStream implements Carrier, HostSocket {
   private received(n: number): boolean {
     const c = this.conn!;
     const s = this.s;
-    // A small read takes a slice of Node's shared pool, as the send side does.
-    const b = n < SMALL ? Buffer.allocUnsafe(n) : Buffer.allocUnsafeSlow(n);
-    READ_BUF.copy(b, 0, 0, n);
+    const b = n < SMALL ? slabSlice(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+    if (n <= 16) for (let i = 0; i < n; i++) b[i] = READ_BUF[i]!;
+    else b.set(n === FULL_READ ? READ_BUF : READ_BUF.subarray(0, n));
     this.delivered += n;
-    s.deliver(new Uint8Array(b.buffer, b.byteOffset, n));
+    s.deliver(b);
     if (s.rxBytes >= this.recvWindow && !this.paused) {
       this.paused = true;
       c.pause();
