@@ -15,6 +15,7 @@ import { Socket } from '../socket/socket.js';
 import type { Carrier, HostSocket, PendingOp } from '../socket/network.js';
 import { UNNAMED, anyToLoopback, type InetAddr } from '../addr/sockaddr.js';
 import { backlogFull } from '../socket/rules.js';
+import { adopt } from './adopt.js';
 import { bindTcpHandle, closeTcpHandle, listenTcpHandle, type TcpHandle } from './tcphandle.js';
 import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, type RealNetwork } from './network.js';
 
@@ -53,6 +54,32 @@ function takeChunk(): Buffer {
 }
 function giveChunk(b: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(b);
+}
+
+/**
+ * Where every guest socket's reads land (node:net's onread: no Buffer,
+ * Readable push or nextTick per read). One buffer serves all: each read's
+ * callback copies its bytes out before Node reads again. (Handing big
+ * reads' buffers to the guest's queue whole and allocating the next one
+ * measured slower than the copy.)
+ */
+const READ_BUF = Buffer.allocUnsafeSlow(FULL_READ);
+
+/**
+ * Small reads' copies: views of a shared slab, as Buffer.allocUnsafe slices
+ * Node's pool, but one object per read (the view the socket's queue keeps).
+ */
+const SLAB = 64 << 10;
+let slab = new ArrayBuffer(SLAB);
+let slabUsed = 0;
+function slabSlice(n: number): Uint8Array {
+  if (slabUsed + n > SLAB) {
+    slab = new ArrayBuffer(SLAB);
+    slabUsed = 0;
+  }
+  const v = new Uint8Array(slab, slabUsed, n);
+  slabUsed = (slabUsed + n + 7) & ~7;
+  return v;
 }
 
 /** Linux's default net.core.somaxconn: how many connections past a listener's backlog may wait for it. */
@@ -157,7 +184,10 @@ export class RealStream implements Carrier, HostSocket {
         else b.set(k === v.length ? v : v.subarray(0, k), fill);
         fill += k;
       }
-      c.write(b, this.written);
+      // Into an empty queue: no callback, so a write the host's kernel takes at once costs Node no nextTick. Nobody
+      // can be waiting for room behind it (it leaves the queue far below the window); a failure is an 'error' event.
+      if (c.writableLength === 0) c.write(b);
+      else c.write(b, this.written);
       return;
     }
     let vi = 0;
@@ -452,8 +482,7 @@ export class RealStream implements Carrier, HostSocket {
     const t = new RealStream(this.rn, child);
     child.useReal(t);
     t.up = true;
-    t.attach(c);
-    c.resume();
+    t.attach(adopt(c, t.onread));
     s.acceptq.push(child);
     s.net.stats.connections++;
     this.rn.wake(s);
@@ -473,7 +502,7 @@ export class RealStream implements Carrier, HostSocket {
           host: nodeHost(s.domain, to.dst.ip), port: to.dst.port, family: s.domain === AF.AF_INET6 ? 6 : 4, allowHalfOpen: true, noDelay: s.nodelay,
           ...(local ? { localAddress: nodeHost(s.domain, local.ip), localPort: local.port || undefined } : {}),
         };
-    const c = net.connect(opts);
+    const c = net.connect({ ...opts, onread: this.onread });
     this.rn.touch();
     this.attach(c);
     // Linux picks the local port in connect(); Node calls connect(2) in a nextTick queued before this one.
@@ -494,24 +523,35 @@ export class RealStream implements Carrier, HostSocket {
     if ('port' in a && a.port) s.local = nodeAddr(s.domain, a.address, a.port);
   }
 
+  /** node:net's onread option for this socket's connection (see READ_BUF). */
+  readonly onread = { buffer: READ_BUF, callback: (n: number): boolean => this.received(n) };
+
+  /** n bytes arrived in READ_BUF: a copy goes to the socket's queue. */
+  private received(n: number): boolean {
+    const c = this.conn!;
+    const s = this.s;
+    const b = n < SMALL ? slabSlice(n) : new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+    if (n <= 16) for (let i = 0; i < n; i++) b[i] = READ_BUF[i]!;
+    else b.set(n === FULL_READ ? READ_BUF : READ_BUF.subarray(0, n));
+    this.delivered += n;
+    s.deliver(b);
+    if (s.rxBytes >= this.recvWindow && !this.paused) {
+      this.paused = true;
+      c.pause();
+    }
+    // A short read drained the socket: run the reader now, inside this
+    // event (as node:net's own handler would reply from it). A full one
+    // (Node reads 64 KiB at a time) may have more behind it in this turn.
+    if (n < FULL_READ) this.rn.kernel.kickNow();
+    else this.rn.kickSoon();
+    return true;
+  }
+
   /** Wires a Node socket's events to the state machine. */
   attach(c: net.Socket): void {
     this.conn = c;
     this.hold();
     const s = this.s;
-    c.on('data', (b: Buffer) => {
-      this.delivered += b.length;
-      s.deliver(new Uint8Array(b.buffer, b.byteOffset, b.length));
-      if (s.rxBytes >= this.recvWindow && !this.paused) {
-        this.paused = true;
-        c.pause();
-      }
-      // A short read drained the socket: run the reader now, inside this
-      // event (as node:net's own handler would reply from it). A full one
-      // (Node reads 64 KiB at a time) may have more behind it in this turn.
-      if (b.length < FULL_READ) this.rn.kernel.kickNow();
-      else this.rn.kickSoon();
-    });
     c.on('end', () => {
       if (resetNotEof(c)) s.onReset();
       else s.onEof();
