@@ -34,7 +34,7 @@ export interface LoadOptions {
 export type LoadedModule = GuestImage;
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v6';
+const TRANSFORM_VERSION = 'v7';
 /** The cache key's name for the Asyncify step run by binaryen.js (a native wasm-opt is named by loader/wasmopt.ts). */
 const BINARYEN_JS = 'binaryen.js';
 /** The cache key's name for the steps before a native Asyncify, done on the bytes (loader/rewrite.ts). */
@@ -274,7 +274,11 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     // After fuel, so the shims cost none; before Asyncify, which unwinds from the narrowed imports instead.
     narrowImports(mod, binaryen, narrow);
     binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
-    binaryen.setOptimizeLevel(1);
+    // Level 0: Asyncify's clean-up optimisations at level 1 took 3/4 of the pass's time (wasm-opt 108: 0.48 s of
+    // CPU for a 27 KB echo server against 0.13 s) for little the JIT does not do itself. Measured 2026-12-06 with
+    // `npm run bench`: a new module's first run 498 -> 232 ms, the trivial syscall 56.0 / 56.3 ns, a CPU-bound
+    // guest 530 -> 580 ms without --fuel and 610 -> 500 ms with it (level 1's inlining hurt the counted loops).
+    binaryen.setOptimizeLevel(0);
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify', 'remove-unused-module-elements']);
     const out = mod.emitBinary();
