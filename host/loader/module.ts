@@ -34,7 +34,7 @@ export interface LoadOptions {
 export type LoadedModule = GuestImage;
 
 /** Bump when the transformation changes, so old cache entries are not reused. */
-const TRANSFORM_VERSION = 'v7';
+const TRANSFORM_VERSION = 'v8';
 /** The cache key's name for the Asyncify step run by binaryen.js (a native wasm-opt is named by loader/wasmopt.ts). */
 const BINARYEN_JS = 'binaryen.js';
 /** The cache key's name for the steps before a native Asyncify, done on the bytes (loader/rewrite.ts). */
@@ -236,6 +236,18 @@ function checkSize(bytes: Uint8Array, info: CoreModuleInfo, name: string, fuel: 
   }
 }
 
+/**
+ * Asyncify's optimize level. Its clean-up optimisations at level 1 take 3/4 of the pass's time (wasm-opt 108:
+ * 0.48 s of CPU for a 27 KB echo server, 0.13 s at level 0). Measured 2026-12-06 (`npm run bench`, fuel rows,
+ * two runs each): a counted (--fuel) CPU-bound guest runs faster at level 0 (610 -> 500 ms: level 1's inlining
+ * hurt the counted loops), an uncounted one slower (530 -> 580 ms) and with 30 MiB more host memory in the
+ * 60,000-eventfd test (tests/sec-adversary2.test.ts). So level 0 with fuel (grading, whose every submission is
+ * a new module to prepare), level 1 without.
+ */
+export function asyncifyLevel(fuel: boolean): 0 | 1 {
+  return fuel ? 0 : 1;
+}
+
 function article(kind: string): string {
   return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
@@ -249,7 +261,7 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     // meets a feature it does not decode (atomics, exception handling), as before the rewrite existed.
     try {
       const pre = rewriteModule(raiseMemoryMaximum(bytes, ASYNCIFY_PAGES), name, { narrow, fuel });
-      return await nativeAsyncify(native, pre, unwinds, name);
+      return await nativeAsyncify(native, pre, unwinds, name, asyncifyLevel(fuel));
     } catch (e) {
       if (e instanceof NativeToolError || e instanceof RewriteUnsupported) return transform(bytes, name, asyncImports, narrow, fuel, null);
       throw e;
@@ -274,11 +286,7 @@ async function transform(bytes: Uint8Array, name: string, asyncImports: readonly
     // After fuel, so the shims cost none; before Asyncify, which unwinds from the narrowed imports instead.
     narrowImports(mod, binaryen, narrow);
     binaryen.setPassArgument('asyncify-imports', unwinds.join(','));
-    // Level 0: Asyncify's clean-up optimisations at level 1 took 3/4 of the pass's time (wasm-opt 108: 0.48 s of
-    // CPU for a 27 KB echo server against 0.13 s) for little the JIT does not do itself. Measured 2026-12-06 with
-    // `npm run bench`: a new module's first run 498 -> 232 ms, the trivial syscall 56.0 / 56.3 ns, a CPU-bound
-    // guest 530 -> 580 ms without --fuel and 610 -> 500 ms with it (level 1's inlining hurt the counted loops).
-    binaryen.setOptimizeLevel(0);
+    binaryen.setOptimizeLevel(asyncifyLevel(fuel));
     binaryen.setShrinkLevel(0);
     mod.runPasses(['asyncify', 'remove-unused-module-elements']);
     const out = mod.emitBinary();

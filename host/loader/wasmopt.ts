@@ -1,5 +1,5 @@
 // The Asyncify step through a native `wasm-opt` (Debian package binaryen)
-// when one is installed. Asyncify (at optimize level 0: loader/module.ts says why) is most of the cost of
+// when one is installed. Asyncify (loader/module.ts asyncifyLevel: 0 with fuel, 1 without) is most of the cost of
 // preparing a module, and binaryen.js runs it as WebAssembly that V8 must
 // compile and tier up again in every process: natively the pass takes about
 // half the CPU, and a fresh process (a grading thread, `socklab run` of a new
@@ -97,11 +97,11 @@ export async function nativeUsable(tool: NativeTool): Promise<boolean> {
 }
 
 /**
- * Runs Asyncify (optimize level 0, shrink level 0, as binaryen.js does in
+ * Runs Asyncify (optimize level `level`, shrink level 0, as binaryen.js does in
  * loader/module.ts) and remove-unused-module-elements on `bytes`, with the
  * features socklab enables there.
  */
-export async function nativeAsyncify(tool: NativeTool, bytes: Uint8Array, asyncImports: readonly string[], name: string): Promise<Uint8Array> {
+export async function nativeAsyncify(tool: NativeTool, bytes: Uint8Array, asyncImports: readonly string[], name: string, level: 0 | 1 = 1): Promise<Uint8Array> {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-wasm-opt-'));
   try {
     const input = join(dir, 'in.wasm');
@@ -112,7 +112,7 @@ export async function nativeAsyncify(tool: NativeTool, bytes: Uint8Array, asyncI
       input,
       '--mvp-features',
       ...features.map((f) => `--enable-${f}`),
-      '--optimize-level=0',
+      `--optimize-level=${level}`,
       '--shrink-level=0',
       `--pass-arg=asyncify-imports@${asyncImports.join(',')}`,
       '--asyncify',
