@@ -168,3 +168,17 @@ export const TCP_URG = 0x20;
 /** Largest TCP payload per segment: loopback's MTU is 65536, a virtual link's 1500. */
 export const MSS_LOOPBACK = 65483;
 export const MSS_LINK = 1448;
+
+/** Ethernet protocol numbers (linux/if_ether.h): AF_PACKET's protocols and the frames' ethertypes. */
+export const ETH_P = {
+  ETH_P_802_3: 0x0001, ETH_P_AX25: 0x0002, ETH_P_ALL: 0x0003, ETH_P_802_2: 0x0004, ETH_P_SNAP: 0x0005,
+  ETH_P_LOOP: 0x0060, ETH_P_PUP: 0x0200, ETH_P_PUPAT: 0x0201, ETH_P_IP: 0x0800, ETH_P_X25: 0x0805, ETH_P_ARP: 0x0806,
+  ETH_P_BPQ: 0x08ff, ETH_P_DEC: 0x6000, ETH_P_RARP: 0x8035, ETH_P_ATALK: 0x809b, ETH_P_AARP: 0x80f3, ETH_P_8021Q: 0x8100,
+  ETH_P_IPX: 0x8137, ETH_P_IPV6: 0x86dd, ETH_P_PAUSE: 0x8808, ETH_P_SLOW: 0x8809, ETH_P_MPLS_UC: 0x8847,
+  ETH_P_MPLS_MC: 0x8848, ETH_P_PPP_DISC: 0x8863, ETH_P_PPP_SES: 0x8864, ETH_P_PAE: 0x888e, ETH_P_8021AD: 0x88a8,
+  ETH_P_LLDP: 0x88cc, ETH_P_8021AH: 0x88e7, ETH_P_1588: 0x88f7, ETH_P_LOOPBACK: 0x9000,
+} as const;
+/** sockaddr_ll's sll_pkttype (linux/if_packet.h). */
+export const PACKET_TYPES = {
+  PACKET_HOST: 0, PACKET_BROADCAST: 1, PACKET_MULTICAST: 2, PACKET_OTHERHOST: 3, PACKET_OUTGOING: 4, PACKET_LOOPBACK: 5, PACKET_USER: 6, PACKET_KERNEL: 7,
+} as const;

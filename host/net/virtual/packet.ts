@@ -11,6 +11,7 @@
 // destination MAC names.
 import { E, Errno } from '../../abi/errno.js';
 import { ipBytes, ipText, type Addr, type PacketAddr } from '../addr/address.js';
+import { ETH_P, PACKET_TYPES } from '../addr/constants.js';
 import { PacketCapture, type FrameTap, type Recorded } from './capture.js';
 import { emitIpv4 } from './ip.js';
 import { IFINDEX, isMulticast } from './multicast.js';
@@ -18,14 +19,10 @@ import type { Host, VirtualNetwork } from './network.js';
 import type { Socket } from '../socket/socket.js';
 import { vhost, vnet } from './host.js';
 
-export const ETH_P_ALL = 0x0003;
-const ETH_P_IP = 0x0800;
-const ETH_P_IPV6 = 0x86dd;
+export const { ETH_P_ALL } = ETH_P;
+const { ETH_P_IP, ETH_P_IPV6 } = ETH_P;
+const { PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OUTGOING } = PACKET_TYPES;
 const ETH_HLEN = 14;
-const PACKET_HOST = 0;
-const PACKET_BROADCAST = 1;
-const PACKET_MULTICAST = 2;
-const PACKET_OUTGOING = 4;
 const BROADCAST_MAC = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
 const ZERO_MAC = new Uint8Array(6);
 
