@@ -10,6 +10,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define ROUNDS 50
@@ -77,6 +78,12 @@ int main(void) {
   int sid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
   union semun one = {.val = 1};
   semctl(sid, 0, SETVAL, one);
+  /* Under strace a child's SIGCHLD stops the parent even though it is ignored, and a semop it was blocked in returns
+   * EINTR (ptrace's doing, not Linux's without a tracer): blocked while the children run, it stops nothing. */
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
   for (int c = 0; c < 3; c++) {
     pid_t pid = fork();
     if (pid == 0) {
@@ -100,6 +107,7 @@ int main(void) {
     sem(sid, 1);
   }
   for (int c = 0; c < 3; c++) wait(NULL);
+  sigprocmask(SIG_UNBLOCK, &chld, NULL);
   printf("counter %d\n", s->counter);
   shmctl(id, IPC_STAT, &ds);
   printf("nattch after children %lu\n", (unsigned long)ds.shm_nattch);
