@@ -27,10 +27,10 @@ import { sysvipcSyscalls } from './kernel/sysvipc.js';
 import { sysvshmSyscalls } from './kernel/sysvshm.js';
 import { futexSyscalls } from './kernel/futex.js';
 import { prctlSyscalls } from './kernel/prctl.js';
-import { fchdirSyscalls } from './wasi/fchdir.js';
+import { cwdSyscalls } from './wasi/cwd.js';
 
 const sockets = createSocketSyscalls();
-export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...sysvshmSyscalls, ...ownerSyscalls, ...futexSyscalls, ...prctlSyscalls, ...fchdirSyscalls];
+export const SYSCALLS: readonly SyscallDef[] = [...wasiCoreSyscalls(sockets.shims), ...fileSyscalls, ...sockets.syscalls, ...signalSyscalls, ...sigSyscalls, ...processSyscalls, ...procSyscalls, ...credSyscalls, ...fdSyscalls, ...eventSyscalls, ...pollSigSyscalls, ...execSyscalls, ...modeSyscalls, ...openSyscalls, ...jmpSyscalls, ...sendfileSyscalls(sockets.shims), ...timesSyscalls, ...mmanSyscalls, ...mknodSyscalls, ...sysvipcSyscalls, ...sysvshmSyscalls, ...ownerSyscalls, ...futexSyscalls, ...prctlSyscalls, ...cwdSyscalls];
 
 /**
  * "module.name" of every import Asyncify may unwind from. That is all of

@@ -385,7 +385,10 @@ describe('guest servers against real python3 clients (gcc build, --net=real, --p
           out += r.out;
         }
         expect(out).toMatch(want);
-        out += (await s.line(/served .*\npeak \d+ open\n/))[0];
+        const totals = (await s.line(/served .*\npeak \d+ open\n/))[0];
+        // Two connections one after the other: whether the server took the second before it saw the first's EOF
+        // is the host's timing (1 or 2 open at the peak), for the gcc build as for the guest.
+        out += args[1] === '2' ? totals.replace(/peak [12] open/, 'peak 1-2 open') : totals;
         seen.push(out);
         await s.done;
       }

@@ -229,11 +229,17 @@ export const fdSyscalls: readonly SyscallDef[] = [
   }),
   // mayBlock: F_SETLKW sleeps until the lock is free (restarted under SA_RESTART, as Linux's ERESTARTSYS).
   syscall('socklab', 'fcntl', { strace: 'fcntl', classes: ['desc'], params: ['fd:fd', 'cmd:fcntl_cmd', 'arg:fcntl_arg', 'ret:fcntl_ret'], mayBlock: true }, fcntl),
+  // Modules built before the SDK asked for the current directory with it (host/wasi/cwd.ts preopen_cwd).
   syscall('socklab', 'preopen', { strace: 'socklab_preopen', classes: ['desc'], params: ['fd:ret_fd'] }, (p: Process, out: number) => {
     p.mem.check(out, 4);
-    const fd = p.fds.entries().find(([, e]) => e.preopen !== undefined)?.[0];
-    if (fd === undefined) throw new Errno(E.EBADF);
-    p.mem.setI32(out, fd);
+    p.mem.setI32(out, preopenFd(p));
     return 0;
   }),
 ];
+
+/** The SDK's hidden preopen of "/" (the SDK registers it with wasi-libc at an image's first path call). */
+export function preopenFd(p: Process): number {
+  const fd = p.fds.entries().find(([, e]) => e.preopen !== undefined)?.[0];
+  if (fd === undefined) throw new Errno(E.EBADF);
+  return fd;
+}

@@ -22,18 +22,13 @@ int prctl(int option, ...) {
   return r;
 }
 
-/* The current directory is wasi-libc's __wasilibc_cwd (preopen.c): the host
- * checks the fd as Linux's fchdir does and writes its directory's path. */
-int __socklab_set_cwd(char *cwd);
+/* The current directory is the kernel's (preopen.c): the host checks the fd as Linux's fchdir does and writes its
+ * directory's path, which becomes wasi-libc's too. */
+int __socklab_sync_cwd(const char *path);
 
 int fchdir(int fd) {
   char path[PATH_MAX];
   size_t n = 0;
   if (__socklab_ret(__socklab_fchdir(fd, path, sizeof path, &n)) < 0) return -1;
-  char *cwd = strdup(path);
-  if (!cwd) {
-    errno = ENOMEM;
-    return -1;
-  }
-  return __socklab_set_cwd(cwd);
+  return __socklab_sync_cwd(path);
 }

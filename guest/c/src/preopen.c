@@ -8,9 +8,13 @@
  * The hook is __wasilibc_find_relpath_alloc, which wasi-libc's preopens.c
  * calls (a weak reference) for every path when it is linked; the SDK links
  * it with -Wl,-u (guest/c/sdk.json). wasi-libc defines it beside chdir(),
- * so chdir() is defined here too, with the same behaviour: the current
- * directory is kept in wasi-libc's __wasilibc_cwd (getcwd reads it). */
+ * so chdir() is defined here too. The current directory is the kernel's
+ * (host/wasi/cwd.ts: fork copies it, execve keeps it); wasi-libc's
+ * __wasilibc_cwd, which relative paths are joined to, follows it: chdir,
+ * fchdir and getcwd hand the kernel's path back, and so does the preopen
+ * call at an image's first path (an image exec'd after a chdir). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +26,9 @@
 extern char *__wasilibc_cwd;
 static int cwd_owned;
 int __socklab_set_cwd(char *cwd);
+int __socklab_sync_cwd(const char *path);
+SOCKLAB_IMPORT(chdir) int __socklab_chdir(const char *, char *, size_t, size_t *);
+SOCKLAB_IMPORT(getcwd) int __socklab_getcwd(char *, size_t, size_t *);
 
 /* Length of path joined to the current directory (with its NUL), when relative. */
 static size_t absolute_len(const char *path) {
@@ -50,11 +57,16 @@ int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, cha
   int fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
   if (fd == -1) {
     int root;
-    if (__socklab_preopen(&root) != 0) {
+    char cwd[PATH_MAX];
+    size_t n;
+    if (__socklab_preopen_cwd(&root, cwd, sizeof cwd, &n) != 0) {
       errno = ENOENT;
       return -1;
     }
     __wasilibc_register_preopened_fd(root, "/");
+    if (strcmp(cwd, __wasilibc_cwd) != 0 && __socklab_sync_cwd(cwd) != 0) return -1;
+    /* The path was joined to the image's first idea of the current directory ("/"). */
+    if (path[0] != '/') return __wasilibc_find_relpath_alloc(path, abs_prefix, relative_buf, relative_buf_len, can_realloc);
     fd = __wasilibc_find_abspath(abs, abs_prefix, &rel);
     if (fd == -1) return -1;
   }
@@ -81,31 +93,52 @@ int __wasilibc_find_relpath_alloc(const char *path, const char **abs_prefix, cha
 }
 
 int chdir(const char *path) {
-  static char *rel;
-  static size_t rel_len;
-  const char *prefix;
-  int dirfd = __wasilibc_find_relpath_alloc(path, &prefix, &rel, &rel_len, 1);
-  if (dirfd == -1) return -1;
-  struct stat st;
-  if (fstatat(dirfd, rel, &st, 0) == -1) return -1;
-  if (!S_ISDIR(st.st_mode)) {
-    errno = ENOTDIR;
-    return -1;
+  char cwd[PATH_MAX];
+  size_t n;
+  if (__socklab_ret(__socklab_chdir(path, cwd, sizeof cwd, &n)) < 0) return -1;
+  return __socklab_sync_cwd(cwd);
+}
+
+/* glibc's getcwd: the syscall into buf (or a PATH_MAX buffer, trimmed, for getcwd(NULL, 0)); EINVAL for a size of 0
+ * with a buffer, before any call. The kernel's answer is wasi-libc's current directory from then on. */
+char *__wrap_getcwd(char *buf, size_t size) {
+  char *own = NULL;
+  int trim = !buf && size == 0;
+  if (!buf) {
+    size_t cap = size ? size : PATH_MAX;
+    if (!(own = malloc(cap))) {
+      errno = ENOMEM;
+      return NULL;
+    }
+    buf = own;
+    size = cap;
+  } else if (size == 0) {
+    errno = EINVAL;
+    return NULL;
   }
-  /* "/" + prefix + "/" + rel, leaving out "." and empty parts. */
-  int with_rel = strcmp(rel, ".") != 0;
-  size_t pl = strlen(prefix), rl = with_rel ? strlen(rel) : 0;
-  int mid = with_rel && pl != 0;
-  char *cwd = malloc(1 + pl + mid + rl + 1);
+  size_t n;
+  if (__socklab_ret(__socklab_getcwd(buf, size, &n)) < 0) {
+    free(own);
+    return NULL;
+  }
+  if (strcmp(buf, __wasilibc_cwd) != 0 && __socklab_sync_cwd(buf) != 0) {
+    free(own);
+    return NULL;
+  }
+  if (trim) {
+    char *t = realloc(own, n);
+    if (t) buf = t;
+  }
+  return buf;
+}
+
+/* Makes a copy of the kernel's path (chdir, fchdir, getcwd, an image's first path) wasi-libc's current directory. */
+int __socklab_sync_cwd(const char *path) {
+  char *cwd = strdup(path);
   if (!cwd) {
     errno = ENOMEM;
     return -1;
   }
-  cwd[0] = '/';
-  memcpy(cwd + 1, prefix, pl);
-  if (mid) cwd[1 + pl] = '/';
-  memcpy(cwd + 1 + pl + mid, with_rel ? rel : "", rl);
-  cwd[1 + pl + mid + rl] = 0;
   return __socklab_set_cwd(cwd);
 }
 

@@ -38,7 +38,7 @@ SOCKLAB_IMPORT(dup) int __socklab_dup(int, int *);
 SOCKLAB_IMPORT(dup2) int __socklab_dup2(int, int);
 SOCKLAB_IMPORT(dup3) int __socklab_dup3(int, int, int);
 SOCKLAB_IMPORT(fcntl) int __socklab_fcntl(int, int, int, int *);
-SOCKLAB_IMPORT(preopen) int __socklab_preopen(int *);
+SOCKLAB_IMPORT(preopen_cwd) int __socklab_preopen_cwd(int *, char *, size_t, size_t *);
 SOCKLAB_IMPORT(getpid) int __socklab_getpid(int *);
 SOCKLAB_IMPORT(getppid) int __socklab_getppid(int *);
 SOCKLAB_IMPORT(epoll_create) int __socklab_epoll_create(int, int *);

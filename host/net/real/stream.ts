@@ -27,6 +27,8 @@ import { codeErrno, hostClosed, nodeAddr, nodeHost, resetNotEof, resetSocket, ty
  * blocks within ~128 KiB of where the gcc build blocks, not a MiB later).
  */
 const SEND_WINDOW = 128 << 10;
+/** What one skb of a Linux TCP send takes at most (tcp_send_mss's size goal with GSO): see send(). */
+const SKB_GOAL = 64 << 10;
 /** What one read of Node's fills (libuv stops reading a socket at the first shorter read: it is drained). */
 const FULL_READ = 64 << 10;
 /**
@@ -158,7 +160,9 @@ export class RealStream implements Carrier, HostSocket {
     else if (this.rn.holdSend(this.s, this.wroteAfterEof, this.turned)) return WOULD_BLOCK;
     const room = this.room();
     if (room === 0) return WOULD_BLOCK;
-    const n = Math.min(room, total);
+    // Linux's limit is soft: tcp_sendmsg checks for free memory before each new skb, and one skb takes up to its size
+    // goal (64 KiB with GSO), so a send of up to 64 KiB into a buffer with any room goes whole, never short.
+    const n = Math.min(total, Math.max(room, SKB_GOAL));
     this.write(iovs, n);
     return n;
   }
