@@ -5,7 +5,7 @@
 // as glibc sorts them (RFC 6724 with the default policy table).
 import { VFS } from '../fs/memfs.js';
 import * as fs from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './addr/iptext.js';
 import { FsSpace, MemDir, MemFile, HostNode, type Vfs } from '../fs/memfs.js';
 import type { Process } from '../kernel/process.js';
 import { canonIp } from './addr/ipaddr.js';

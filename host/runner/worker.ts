@@ -9,7 +9,7 @@
 // (inodes, IP ids), are reset, so nothing of one run is visible to the next.
 // Kept on purpose: compiled modules, cached by their content's hash
 // (loader/module.ts), and the code itself.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { openSync, writeSync, closeSync, readFileSync } from 'node:fs';
 import { Session } from './session.js';
 import { ModuleError } from '../loader/module.js';
@@ -51,7 +51,17 @@ export function beforeFirstDone(f: () => void): void {
 /** True from a 'start' until its 'done' or 'fail' is posted. */
 let busy = false;
 
-port.on('message', (m: ToWorker) => {
+port.on('message', onMessage);
+// A run's 'start', posted while this thread was still starting (the command line starts it before it parses its
+// options), is waiting in the port: taken at once, right after this module and the file that loaded it are done
+// (a microtask), rather than when the port's first 'message' event comes (1-8 ms later). Later messages still come
+// as events, after it, in order.
+queueMicrotask(() => {
+  const first = receiveMessageOnPort(port);
+  if (first) onMessage(first.message as ToWorker);
+});
+
+function onMessage(m: ToWorker): void {
   if (m.t === 'start') {
     if (busy) {
       post({ t: 'fail', message: 'socklab worker: a run was started while another was under way' });
@@ -73,7 +83,7 @@ port.on('message', (m: ToWorker) => {
   else if (m.t === 'eof') session?.endStdin(m.pid);
   else if (m.t === 'stop') session?.kernel.killAll(new Killed('SIGKILL', m.reason, 124));
   else if (m.t === 'interrupt') session?.kernel.interrupt();
-});
+}
 
 /** Output waiting to be posted: consecutive chunks of one stream are merged, so a guest writing byte by byte costs one message per batch. */
 let pending: { pid: number; fd: 1 | 2; parts: Uint8Array[]; size: number }[] = [];

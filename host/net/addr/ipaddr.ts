@@ -1,6 +1,6 @@
 // IP addresses as text and bytes: parsing, canonical text (so "::0001" and
 // "::1" compare equal), IPv4-mapped IPv6 addresses and loopback tests.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from './iptext.js';
 
 /** "10.0.0.1" -> 4 bytes; "fd00::1" -> 16 bytes. Text that is neither is a host bug or a bad configuration: an Error. */
 export function ipBytes(ip: string): Uint8Array {

@@ -4,7 +4,7 @@
 // LOW-HIGH or `*`. IPv6 patterns go in brackets: [::1]:8080, [fd00::/8]:*.
 // IPv4-mapped IPv6 addresses are matched as the IPv4 address they carry, so
 // ::ffff:10.0.0.1 cannot slip past a rule written for IPv4.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../addr/iptext.js';
 import { ipBytes, unmap } from '../addr/ipaddr.js';
 
 export interface AddrRule {

@@ -2,7 +2,7 @@
 // localhost, numeric addresses, and a small /etc/services. Records go to the
 // guest library in the fixed 404-byte layout docs/abi.md gives; results are
 // EAI_* codes (Linux values). gethostname (traced as uname) is here too.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../addr/iptext.js';
 import { E, Errno } from '../../abi/errno.js';
 import { encodeUtf8 } from '../../abi/memory.js';
 import type { Process } from '../../kernel/process.js';

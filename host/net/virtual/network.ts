@@ -3,7 +3,7 @@
 // duplication, reordering and partitions come from the scenario and the
 // run's seed. Sockets (socket.ts) ask it where an address lives and when a
 // packet sent now arrives; every arrival is an event on the kernel's queue.
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv4, isIPv6 } from '../addr/iptext.js';
 import { E, Errno } from '../../abi/errno.js';
 import type { Kernel } from '../../kernel/kernel.js';
 import type { Rng } from '../../kernel/rng.js';
