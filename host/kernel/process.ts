@@ -13,7 +13,7 @@ import { argList, BLOCKED, FORK, narrowsI64, type FastRecorder, type RawSyscallH
 import { WaitQueue, type Waiter } from './wait.js';
 import { Killed, ProcExit, SIGNALS, SignalState, trapSignal, type SignalName } from './signals.js';
 import { BROKEN_PIPE, SA_NODEFER, SA_RESETHAND, SI_USER, SA_RESTART, SLEEPING, UNBLOCKABLE, defaultAction, restartKind, sigbit, signalName, type SigInfo } from './signals.js';
-import type { Kernel, SyscallObserver } from './kernel.js';
+import type { Kernel, SyscallInterceptor, SyscallObserver } from './kernel.js';
 import type { Mappings } from './mman.js';
 import { ASYNCIFY_PAGES, GLOBAL_EXPORT_PREFIX, NARROW_SUFFIX } from '../abi/layout.js';
 import { JMP_BUF_HOST_BYTES, JMP_MAGIC, JmpPoints, type JmpPoint } from './jmppoints.js';
@@ -757,16 +757,13 @@ export class Process implements Waiter {
   /** The import wrapper: every syscall from this guest enters here. */
   /** @internal the one entry of every import (importFor). */
   dispatch(def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+    // Only the common call's steps are inline: everything else is out of line, so the function V8 compiles
+    // for every syscall (a fresh worker runs its first thousands of calls before TurboFan is done with it) stays small.
     if (this.rewinding) {
-      this.exports.asyncify_stop_rewind();
-      this.rewinding = false;
-      if (this.resumeValue !== undefined) {
-        const v = this.resumeValue;
-        this.resumeValue = undefined;
-        return v;
-      }
+      const v = this.rewound();
+      if (v !== undefined) return v;
     }
-    if (this.state === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+    if (this.state === 'exited') throw this.killedError();
     const k = this.kernel;
     const clock = k.clock;
     clock.tick();
@@ -775,10 +772,7 @@ export class Process implements Waiter {
     let args: number[] | undefined;
     if (this.callStart < 0) {
       this.callStart = clock.now();
-      if (obs !== undefined) {
-        if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, e, f, g, h, i);
-        else if (obs.onEnter !== undefined) obs.onEnter(this, def, (args = argList(def, a, b, c, d, e, f, g, h, i)));
-      }
+      if (obs !== undefined) args = this.traceEnter(obs, def, a, b, c, d, e, f, g, h, i);
     }
     this.currentCall = def;
     // MAP_SHARED file mappings: the file sees this process's stores before the call, the mapping the file's bytes after it.
@@ -787,38 +781,15 @@ export class Process implements Waiter {
     let r: number;
     try {
       const ic = k.interceptor;
-      if (ic !== undefined && ic.wants(def)) {
-        const args = argList(def, a, b, c, d, e, f, g, h, i);
-        const hd = def.handler as unknown as Handler9;
-        r = ic.intercept(this, def, args, (x) => (x ? hd(this, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!) : hd(this, a, b, c, d, e, f, g, h, i)));
-      } else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
+      if (ic !== undefined && ic.wants(def)) r = this.intercepted(ic, def, a, b, c, d, e, f, g, h, i);
+      else r = (def.handler as unknown as Handler9)(this, a, b, c, d, e, f, g, h, i);
     } catch (err) {
-      if (err instanceof Errno) {
-        r = err.errno;
-        if (err.note) this.note = err.note;
-      } else if (err instanceof ProcExit || err instanceof Killed) throw err;
-      else throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
+      r = this.handlerFailed(def, err, a, b, c, d, e, f, g, h, i);
     }
     if (mm !== undefined && this.mman === mm) mm.afterCall(def);
     if (r === FORK) return this.forkAtUnwind(def, argList(def, a, b, c, d, e, f, g, h, i));
-    if (r === BLOCKED) {
-      this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
-      if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
-      // Ignored signals that came while it ran (woken, or before it blocked): traced now that it waits (traceIgnored).
-      if (this.ignoredSeen !== undefined) this.retraceIgnored();
-      // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through, or one that came while it was woken): interrupted at once, traced after its suspension.
-      if (this.interruptAfterBlock || (this.hframes.length < MAX_SIGNAL_NESTING && this.signals.deliverable() !== undefined)) {
-        this.interruptAfterBlock = false;
-        this.interruptIfDeliverable();
-      }
-      this.unwind();
-      return 0;
-    }
-    if (obs !== undefined) {
-      if (obs.onSyscallRaw !== undefined) obs.onSyscallRaw(this, def, r, this.callStart, a, b, c, d, e, f, g, h, i);
-      else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
-      if (this.ignoredSeen !== undefined) this.flushIgnored();
-    }
+    if (r === BLOCKED) return this.suspendCall(def, obs, a, b, c, d, e, f, g, h, i);
+    if (obs !== undefined) this.traceExit(obs, def, r, args, a, b, c, d, e, f, g, h, i);
     // execve succeeded (traced above, from the old image's memory): the old stack is dropped (runSlice).
     if (this.execNext !== undefined) throw EXEC_NOW;
     this.callStart = -1;
@@ -831,17 +802,83 @@ export class Process implements Waiter {
     const callMask = this.callSigMask;
     this.callSigMask = undefined;
     this.partialSignal = false;
-    if ((this.state as ProcessState) === 'exited') throw new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
-    if (def.mayBlock && this.exports.__socklab_sigtramp && this.signals.deliverable() !== undefined && this.hframes.length < MAX_SIGNAL_NESTING) {
-      // A signal the call made deliverable (kill to itself, an unblocking sigprocmask, a temporary mask): its handler runs before the call returns.
-      this.callSigMask = callMask;
-      this.resumeValue = r;
-      this.deliverNow = true;
-      this.unwind();
-      return 0;
-    }
+    if ((this.state as ProcessState) === 'exited') throw this.killedError();
+    if (def.mayBlock && this.exports.__socklab_sigtramp && this.signals.deliverable() !== undefined && this.hframes.length < MAX_SIGNAL_NESTING) return this.signalBeforeReturn(r, callMask);
     if (callMask !== undefined) this.signals.mask = callMask;
     return this.endOfCall(r);
+  }
+
+  /** A rewind reached the call that unwound: Asyncify stops rewinding; a result already decided (a slice's end, a signal's return) comes back as it is. */
+  private rewound(): number | undefined {
+    this.exports.asyncify_stop_rewind();
+    this.rewinding = false;
+    const v = this.resumeValue;
+    if (v !== undefined) this.resumeValue = undefined;
+    return v;
+  }
+
+  /** What a call of a process already exited (killed while it ran) throws. */
+  private killedError(): Killed {
+    return new Killed(this.exit?.signal ?? 'SIGKILL', this.exit?.reason ?? 'killed');
+  }
+
+  /** The observer's call entry; the arguments as an array when it takes them so (onEnter), for its exit to reuse. */
+  private traceEnter(obs: SyscallObserver & RawSyscallHooks, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number[] | undefined {
+    if (obs.onEnterRaw !== undefined) obs.onEnterRaw(this, def, a, b, c, d, e, f, g, h, i);
+    else if (obs.onEnter !== undefined) {
+      const args = argList(def, a, b, c, d, e, f, g, h, i);
+      obs.onEnter(this, def, args);
+      return args;
+    }
+    return undefined;
+  }
+
+  /** Fault injection's call: the interceptor runs the handler (with its own arguments, or the guest's). */
+  private intercepted(ic: SyscallInterceptor, def: SyscallDef, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+    const args = argList(def, a, b, c, d, e, f, g, h, i);
+    const hd = def.handler as unknown as Handler9;
+    return ic.intercept(this, def, args, (x) => (x ? hd(this, x[0]!, x[1]!, x[2]!, x[3]!, x[4]!, x[5]!, x[6]!, x[7]!, x[8]!) : hd(this, a, b, c, d, e, f, g, h, i)));
+  }
+
+  /** A handler threw: an Errno is its result (with its note); exits and kills go on; anything else is a host bug. */
+  private handlerFailed(def: SyscallDef, err: unknown, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+    if (err instanceof Errno) {
+      if (err.note) this.note = err.note;
+      return err.errno;
+    }
+    if (err instanceof ProcExit || err instanceof Killed) throw err;
+    throw internalError(this, def, argList(def, a, b, c, d, e, f, g, h, i), err);
+  }
+
+  /** The handler said BLOCKED: the call's arguments are kept, the observer sees the suspension, and the process unwinds. */
+  private suspendCall(def: SyscallDef, obs: (SyscallObserver & RawSyscallHooks) | undefined, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): number {
+    this.blockedArgs = argList(def, a, b, c, d, e, f, g, h, i);
+    if (obs !== undefined && obs.onSuspend !== undefined) obs.onSuspend(this, def, this.blockedArgs);
+    // Ignored signals that came while it ran (woken, or before it blocked): traced now that it waits (traceIgnored).
+    if (this.ignoredSeen !== undefined) this.retraceIgnored();
+    // A call that went to sleep with a signal deliverable already (ppoll's temporary mask let it through, or one that came while it was woken): interrupted at once, traced after its suspension.
+    if (this.interruptAfterBlock || (this.hframes.length < MAX_SIGNAL_NESTING && this.signals.deliverable() !== undefined)) {
+      this.interruptAfterBlock = false;
+      this.interruptIfDeliverable();
+    }
+    this.unwind();
+    return 0;
+  }
+
+  /** The observer's call exit (its arguments as an array if the entry made none), then the ignored signals it owes. */
+  private traceExit(obs: SyscallObserver & RawSyscallHooks, def: SyscallDef, r: number, args: number[] | undefined, a: number, b: number, c: number, d: number, e: number, f: number, g: number, h: number, i: number): void {
+    if (obs.onSyscallRaw !== undefined) obs.onSyscallRaw(this, def, r, this.callStart, a, b, c, d, e, f, g, h, i);
+    else obs.onSyscall(this, def, args ?? argList(def, a, b, c, d, e, f, g, h, i), r, this.callStart);
+    if (this.ignoredSeen !== undefined) this.flushIgnored();
+  }
+
+  /** A signal the call made deliverable (kill to itself, an unblocking sigprocmask, a temporary mask): its handler runs before the call returns r. */
+  private signalBeforeReturn(r: number, callMask: bigint | undefined): number {
+    this.callSigMask = callMask;
+    this.resumeValue = r;
+    this.deliverNow = true;
+    this.unwind();
+    return 0;
   }
 
   /**

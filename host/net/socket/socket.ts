@@ -652,6 +652,19 @@ export class Socket implements OpenFile {
 
   /** Reads stream bytes; 0 at EOF; WOULD_BLOCK when there is nothing yet. */
   recvStream(iovs: Uint8Array[], peek: boolean, waitall: boolean, got?: ScmReceived): number {
+    // A connected stream with plain bytes queued (every read of a bulk transfer) takes the short path; anything
+    // else the whole one, out of line: the function V8 compiles for the data path stays small.
+    if (this.kind !== 'stream' || this.state !== 'connected' || this.oobSkb || this.oobMarks || this.rxScm || (this.urg !== 'none' && !this.isUnix)) return this.recvStreamAny(iovs, peek, waitall, got);
+    let want = 0;
+    for (let i = 0; i < iovs.length; i++) want += iovs[i]!.length;
+    if (want === 0) return this.rxBytes > 0 ? 0 : this.nothingToRead();
+    if (this.rxBytes === 0) return this.nothingToRead();
+    if (waitall && this.rxBytes < want && !this.rcvShut && !peek) return WOULD_BLOCK;
+    return this.copyOut(iovs, peek);
+  }
+
+  /** recvStream for any socket state and queue (urgent data, ancillary data, seqpacket). */
+  private recvStreamAny(iovs: Uint8Array[], peek: boolean, waitall: boolean, got?: ScmReceived): number {
     if (this.kind === 'seqpacket') {
       const r = this.recvMessage(iovs, peek);
       if (got) got.scm = r.scm;
@@ -689,6 +702,11 @@ export class Socket implements OpenFile {
       if (taken === 0) return this.rcvShut ? 0 : WOULD_BLOCK;
       return taken;
     }
+    return this.copyOut(iovs, peek);
+  }
+
+  /** Copies queued chunks into iovs, and unless peeking takes them off the queue: the bytes copied. */
+  private copyOut(iovs: Uint8Array[], peek: boolean): number {
     let n = 0;
     let ci = 0;
     let co = 0;

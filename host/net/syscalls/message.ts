@@ -129,6 +129,14 @@ const got: { scm?: Scm } = { scm: undefined };
  * (still the queue's under MSG_PEEK); otherwise descriptors received are closed.
  */
 export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm = false): Received | number {
+  // A stream read without MSG_OOB or MSG_ERRQUEUE (read(), recv() of a byte stream) goes straight to the stream
+  // path; the rest out of line, so the function V8 compiles for the data path stays small.
+  if ((flags & (MSG.MSG_OOB | MSG.MSG_ERRQUEUE)) === 0 && s.kind === 'stream') return recvStreamCall(p, s, iovs, flags, wantScm);
+  return recvAny(p, s, iovs, flags, wantScm);
+}
+
+/** doRecv for any socket and flags: the urgent byte, the error queue, datagrams and seqpacket messages, else a stream read. */
+function recvAny(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm: boolean): Received | number {
   // inet_recv_error: socklab queues no socket errors (IP_RECVERR is accepted, nothing is queued), and it never blocks.
   if (flags & MSG.MSG_ERRQUEUE && !s.isUnix) return -E.EAGAIN;
   const peek = (flags & MSG.MSG_PEEK) !== 0;
@@ -154,6 +162,13 @@ export function doRecv(p: Process, s: Socket, iovs: Uint8Array[], flags: number,
     // With MSG_TRUNC a datagram or message reports its real length.
     return answer(flags & MSG.MSG_TRUNC ? r.full : r.n, r.from, r.truncated, wantScm ? r.scm : undefined, false, r.info);
   }
+  return recvStreamCall(p, s, iovs, flags, wantScm);
+}
+
+/** A stream read (recv, recvfrom, recvmsg, read): what comes until the target (SO_RCVLOWAT, MSG_WAITALL), or a wait. */
+function recvStreamCall(p: Process, s: Socket, iovs: Uint8Array[], flags: number, wantScm: boolean): Received | number {
+  const dontwait = (flags & MSG.MSG_DONTWAIT) !== 0;
+  const peek = (flags & MSG.MSG_PEEK) !== 0;
   const want = lengthOf(iovs);
   // tcp_recvmsg, unix_stream_read_generic: a blocking read takes what comes until it has SO_RCVLOWAT
   // bytes (at most the count asked), or with MSG_WAITALL the whole count; a non-blocking one, what is there.
