@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guest, run } from './helpers.js';
+import { TRACE_SLOT_BYTES, TraceSink, TraceTail, traceTailBuffer } from '../host/runner/trace-tail.js';
 
 describe('trace file tail', () => {
   it('keeps the calls made before a spin that only the wall-clock timeout stops', async () => {
@@ -70,4 +71,61 @@ describe('trace file tail', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('opens a slot only while the oldest is still in use, up to the bound, and keeps the bytes in order', async () => {
+    // The default bound: 256 slots of 256 KiB (64 MiB) besides the staging area and the header.
+    expect(traceTailBuffer().byteLength).toBeLessThan(65 << 20);
+    const dir = mkdtempSync(join(tmpdir(), 'socklab-tail-'));
+    try {
+      const file = join(dir, 'slots.trace');
+      const shared = traceTailBuffer(3);
+      const sink = await TraceSink.open({ file }, shared);
+      const handed: [number, number][] = [];
+      const tail = new TraceTail(shared, (slot, length) => handed.push([slot, length]));
+      // A few lines per hand-over (flushed here; a full staging area hands over the same way), plain text:
+      // the host thread copies text through as it is.
+      const lines: string[] = [];
+      const handOver = (): void => {
+        for (let i = 0; i < 3; i++) {
+          const line = `line ${lines.length}\n`;
+          lines.push(line);
+          tail.write(line);
+        }
+        tail.flush();
+      };
+      const receive = (): void => {
+        const [slot, length] = handed.shift()!;
+        sink.chunk(slot, length);
+      };
+      // None formatted yet: a new slot each time.
+      handOver();
+      handOver();
+      expect(handed.map(([k]) => k)).toEqual([0, 1]);
+      // Slot 0 freed: the next hand-over takes it again rather than opening slot 2.
+      receive();
+      handOver();
+      expect(handed.map(([k]) => k)).toEqual([1, 0]);
+      // Both in use: slot 2, the last there is room for.
+      handOver();
+      expect(handed.map(([k]) => k)).toEqual([1, 0, 2]);
+      // At the bound the worker takes the oldest once the host thread freed it (freed here first: one thread).
+      receive();
+      handOver();
+      expect(handed.map(([k]) => k)).toEqual([0, 2, 1]);
+      // A full staging area hands over by itself.
+      const long = `${'x'.repeat(1000)}\n`;
+      for (let n = 0; n < TRACE_SLOT_BYTES; n += long.length) {
+        lines.push(long);
+        tail.write(long);
+        while (handed.length > 2) receive();
+      }
+      expect(handed.length).toBeGreaterThan(0);
+      tail.flush();
+      while (handed.length) receive();
+      sink.close();
+      expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
