@@ -18,6 +18,7 @@ import type { BatchJob, FromBatchWorker, Prepare, WarmUp } from './batch-worker.
 import { fileWriter } from './writers/index.js';
 import { scoresCsv } from './writers/csv.js';
 import { writeAtomic } from './writers/files.js';
+import { startSpawnHelper } from '../toolchain/spawner.js';
 
 export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath' | 'runsAtOnce' | 'model'> {
   outDir: string;
@@ -51,6 +52,8 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
   const runs = Math.max(1, opts.jobs ?? availableParallelism());
   const jobs = Math.min(runs, Math.max(1, dirs.length));
+  // Compilers are started by a small helper process, not forked from this one (spawner.ts); the grading threads inherit it.
+  await startSpawnHelper();
   // Built once here, so workers find them in the cache instead of racing to build them,
   // and the model solution, which the grading threads are given.
   await buildReference(spec);
@@ -138,6 +141,7 @@ export class GradingLanes {
    */
   async warm(): Promise<void> {
     const started: Promise<void>[] = [];
+    await startSpawnHelper();
     while (this.live < this.size) {
       this.live++;
       this.threadsStarted++;
@@ -190,6 +194,7 @@ export class GradingLanes {
     let w = this.idle.pop();
     if (!w) {
       this.live++;
+      await startSpawnHelper();
       this.threadsStarted++;
       w = new Worker(this.file);
     }
