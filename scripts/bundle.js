@@ -121,7 +121,7 @@ const spawnOutside = {
   },
 };
 await build({ ...cjs, ...importMeta, plugins: [spawnOutside, ...common.plugins], entryPoints: { cli: join(dist, 'cli', 'main.js') } });
-await build({ ...cjs, entryPoints: { kernel: join(dist, 'runner', 'worker.js') } });
+await build({ ...cjs, ...importMeta, entryPoints: { kernel: join(dist, 'runner', 'worker.js') } });
 // Their import() expressions (packages: binaryen, jco, typescript, clang; a component's glue by file
 // URL) call the loader's import() instead (see load-cached.cjs), which sits in the same folder, so
 // every specifier resolves as before. esbuild leaves import() only where the source has one; no

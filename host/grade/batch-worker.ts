@@ -38,6 +38,11 @@ export interface Prepare {
   t: 'prepare';
   specPath: string;
 }
+/** While a job runs: make `runs` runs at once from now on (its lane's share of the runs, which grows when other lanes are idle). */
+export interface Runs {
+  t: 'runs';
+  runs: number;
+}
 export type FromBatchWorker =
   | { t: 'warmed' }
   | { t: 'prepared'; model?: Record<string, string> }
@@ -46,7 +51,11 @@ export type FromBatchWorker =
   | { t: 'fail'; message: string };
 
 const port = parentPort!;
-port.on('message', (job: BatchJob | WarmUp | Prepare) => {
+port.on('message', (job: BatchJob | WarmUp | Prepare | Runs) => {
+  if ('t' in job && job.t === 'runs') {
+    gradingPool(job.runs);
+    return;
+  }
   if ('t' in job && job.t === 'warm') {
     gradingPool(job.runs).warm();
     port.postMessage({ t: 'warmed' } satisfies FromBatchWorker);

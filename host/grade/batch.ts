@@ -14,10 +14,11 @@ import { checkSubmissionDir } from './submission.js';
 import { compileLimits } from './limits.js';
 import { totals, type SubmissionResult } from './results.js';
 import type { GradingSpec } from './spec.js';
-import type { BatchJob, FromBatchWorker, Prepare, WarmUp } from './batch-worker.js';
+import type { BatchJob, FromBatchWorker, Prepare, Runs, WarmUp } from './batch-worker.js';
 import { fileWriter } from './writers/index.js';
 import { scoresCsv } from './writers/csv.js';
 import { writeAtomic } from './writers/files.js';
+import { startSpawnHelper } from '../toolchain/spawner.js';
 
 export interface BatchOptions extends Omit<BatchJob, 'submission' | 'outDir' | 'specPath' | 'runsAtOnce' | 'model'> {
   outDir: string;
@@ -51,6 +52,8 @@ export async function gradeBatch(spec: GradingSpec, submissions: readonly string
   if (dup) throw new Error(`two submissions are named ${dup}: their results would share a directory`);
   const runs = Math.max(1, opts.jobs ?? availableParallelism());
   const jobs = Math.min(runs, Math.max(1, dirs.length));
+  // Compilers are started by a small helper process, not forked from this one (spawner.ts); the grading threads inherit it.
+  await startSpawnHelper();
   // Built once here, so workers find them in the cache instead of racing to build them,
   // and the model solution, which the grading threads are given.
   await buildReference(spec);
@@ -125,10 +128,32 @@ export class GradingLanes {
 
   /** Runs a lane makes at once (its tests at once): the runs the lanes may make together, shared among them. */
   readonly runsPerLane: number;
+  /** The threads grading a submission now, and the runs at once each was last told. */
+  private readonly busy = new Map<Worker, number>();
 
   /** `size` grading threads at most, making `runs` runs at once in all (default: one each). */
-  constructor(readonly size: number, runs = size) {
+  constructor(readonly size: number, private readonly runs = size) {
     this.runsPerLane = Math.max(1, Math.floor(runs / size));
+  }
+
+  /**
+   * The runs at once a busy lane may make: its share of all the runs among the lanes grading now. A batch's
+   * last submissions (or a queue worker's only job) would otherwise leave the idle lanes' cores unused while
+   * they run their tests one at a time; a submission's results do not depend on how many of its tests run at
+   * once (grade.ts). A new job shrinks the others' share back.
+   */
+  private share(busy: number): number {
+    return Math.max(this.runsPerLane, Math.floor(this.runs / Math.max(1, busy)));
+  }
+
+  /** Tells every busy lane its share when it changed. */
+  private rebalance(): void {
+    const runs = this.share(this.busy.size);
+    for (const [w, had] of this.busy) {
+      if (had === 0 || had === runs) continue;
+      this.busy.set(w, runs);
+      w.postMessage({ t: 'runs', runs } satisfies Runs);
+    }
   }
 
   /**
@@ -138,6 +163,7 @@ export class GradingLanes {
    */
   async warm(): Promise<void> {
     const started: Promise<void>[] = [];
+    await startSpawnHelper();
     while (this.live < this.size) {
       this.live++;
       this.threadsStarted++;
@@ -190,6 +216,7 @@ export class GradingLanes {
     let w = this.idle.pop();
     if (!w) {
       this.live++;
+      await startSpawnHelper();
       this.threadsStarted++;
       w = new Worker(this.file);
     }
@@ -218,9 +245,18 @@ export class GradingLanes {
    */
   async grade(spec: GradingSpec, name: string, job: BatchJob, model?: Promise<Record<string, string> | undefined>): Promise<SubmissionResult> {
     const w = await this.take();
+    // Counted from now (0: no job yet), so the jobs that start together share the runs from their start.
+    this.busy.set(w, 0);
     const m = await model;
-    const { result, dead } = await gradeIn(spec, w, name, { runsAtOnce: this.runsPerLane, ...job, ...(m ? { model: m } : {}) });
+    const runs = this.share(this.busy.size);
+    this.busy.set(w, runs);
+    this.rebalance();
+    const { result, dead } = await gradeIn(spec, w, name, { ...job, runsAtOnce: runs, ...(m ? { model: m } : {}) });
+    this.busy.delete(w);
+    // Lanes still grading take the cores this one leaves, unless a submission is waiting for it.
+    const next = this.waiting.length > 0;
     this.give(w, dead, 1);
+    if (!next) this.rebalance();
     return result;
   }
 

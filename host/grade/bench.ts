@@ -86,14 +86,27 @@ export function distinctCopies(samplesDir: string, count: number, dest: string, 
   });
 }
 
-/** CPU ms of process `pid` and of its children waited for (Linux /proc; 0 elsewhere). */
+/**
+ * CPU ms of process `pid`, of its children waited for, and of its live descendants (Linux /proc; 0
+ * elsewhere): the spawn helper (toolchain/spawner.ts) lives as long as its process and waits for the
+ * compilers it starts, so their CPU is in its figures, not yet in its parent's.
+ */
 export function cpuMs(pid: number | 'self'): number {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     // utime, stime, cutime, cstime: fields 14-17, in clock ticks (100 per second on Linux).
-    return [11, 12, 13, 14].reduce((a, i) => a + Number(f[i]), 0) * 10;
+    const own = [11, 12, 13, 14].reduce((a, i) => a + Number(f[i]), 0) * 10;
+    return own + children(pid).reduce((a, c) => a + cpuMs(c), 0);
   } catch {
     return 0;
+  }
+}
+
+function children(pid: number | 'self'): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    return [];
   }
 }
 

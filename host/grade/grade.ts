@@ -214,10 +214,11 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
   const model = modelPrograms ? { programs: modelPrograms, reference } : undefined;
   const pool = opts.pool ?? gradingPool();
   const env = { modules: { programs: built.modules, reference }, replayDir: join(opts.outDir, 'replay'), replayShown: 'replay', ...(model ? { model } : {}), ...(opts.seeds ? { seeds: opts.seeds } : {}), pool };
-  // Tests start in order, up to `width` at once; results are taken in order
+  // Tests start in order, up to width() at once; results are taken in order
   // (done is always a prefix of tests), so the writers see what serial
   // grading shows, only sooner.
-  const width = Math.max(1, opts.testsAtOnce ?? pool.size);
+  // Read at each test's start: a batch grows a submission's pool when its other lanes fall idle (batch.ts).
+  const width = (): number => Math.max(1, opts.testsAtOnce ?? pool.size);
   const finished: (TestResult | undefined)[] = [];
   const running = new Set<Promise<void>>();
   const settle = (): void => {
@@ -228,7 +229,7 @@ async function gradeCopy(spec: GradingSpec, name: string, dir: string, refused: 
   let output = '';
   for (const [i, t] of tests.entries()) {
     const alone = runsAlone(t);
-    while (running.size >= (alone ? 1 : width)) await Promise.race(running);
+    while (running.size >= (alone ? 1 : width())) await Promise.race(running);
     const used = performance.now() - t0;
     if (spec.submissionTimeMs !== undefined && used > spec.submissionTimeMs) {
       output = `The submission used up its time (${spec.submissionTimeMs / 1000} s of wall-clock time for all tests); the remaining tests were not run.`;

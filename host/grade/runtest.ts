@@ -2,7 +2,7 @@
 // fails), limits judged, checks made, and the feedback for a failure: what
 // was expected, what happened, the trace where the run went wrong, and the
 // command that replays it.
-import { mkdtempSync, rmSync, mkdirSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, openSync, readSync, closeSync, fstatSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOutcome } from '../runner/run.js';
@@ -83,8 +83,43 @@ function verdictOf(test: TestSpec, hits: LimitHit[], outcome: RunOutcome): Verdi
   return crashed ? 'runtime error' : 'wrong answer';
 }
 
-/** The model solution's trace for the same test and seed (the failure's reference point). */
-async function modelTrace(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<{ trace: Trace; names: Map<number, string> } | undefined> {
+type ModelRun = { trace: Trace; names: Map<number, string> } | undefined;
+
+/**
+ * Model runs made by this thread, by what they depend on: the test, the seed and the model's and reference
+ * programs (by path and file identity). The virtual network is deterministic, so the run is the same for
+ * every submission that fails the test; a batch made it once per failing submission. Bounded: a long-lived
+ * queue worker grades many specs.
+ */
+const modelRuns = new Map<string, Promise<ModelRun>>();
+const MODEL_RUNS_KEPT = 64;
+
+function fileIds(files: Record<string, string>): string[] {
+  return Object.entries(files).map(([name, f]) => {
+    try {
+      const st = statSync(f);
+      return `${name}=${f}@${st.size}:${st.mtimeMs}:${st.ino}`;
+    } catch {
+      return `${name}=${f}`;
+    }
+  });
+}
+
+/** The model solution's trace for the same test and seed (the failure's reference point); once per thread (modelRuns). */
+function modelTrace(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<ModelRun> {
+  const key = JSON.stringify([test, seed, fileIds(model.programs), fileIds(model.reference)]);
+  let run = modelRuns.get(key);
+  if (!run) {
+    run = runModel(test, model, seed, pool);
+    // A run that failed (an exception) or stopped at a limit (a wall-clock one may not recur) is not kept.
+    run.then((r) => r ?? modelRuns.delete(key), () => modelRuns.delete(key));
+    modelRuns.set(key, run);
+    if (modelRuns.size > MODEL_RUNS_KEPT) modelRuns.delete(modelRuns.keys().next().value!);
+  }
+  return run;
+}
+
+async function runModel(test: TestSpec, model: Modules, seed: number, pool: RunnerPool): Promise<ModelRun> {
   const dir = mkdtempSync(join(tmpdir(), 'socklab-model-'));
   try {
     const prep = prepareRun(test, model, dir);

@@ -8,7 +8,7 @@
 // charges fuel where binaryen.js does, so every preemption point and trace
 // is the same whichever path ran (tests/loader-native.test.ts runs guests
 // both ways and compares).
-import { execFile } from 'node:child_process';
+import { spawnLight } from '../toolchain/spawner.js';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -71,14 +71,34 @@ export function resetNativeWasmOpt(): void {
   checked = new Map();
 }
 
+/** Output beyond this (on either stream) ends the run, as execFile's maxBuffer did. */
+const MAX_OUTPUT = 1 << 20;
+
+/** Runs wasm-opt through the spawn helper (toolchain/spawner.ts: a fork of this process is costly); code -1 when it did not exit normally. */
 function run(path: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    // One thread: the grading pool already uses every core, and CPU is what a submission costs.
-    execFile(path, args, { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, BINARYEN_CORES: '1' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
-      resolve({ code, stdout, stderr: stderr || (err && !stderr ? err.message : '') });
-    });
-  });
+  // One thread: the grading pool already uses every core, and CPU is what a submission costs.
+  const child = spawnLight(path, args, { env: { ...process.env, BINARYEN_CORES: '1' }, stdout: true, stderr: true });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let bytes = 0;
+  let over = false;
+  const take = (into: Buffer[]) => (b: Buffer): void => {
+    bytes += b.length;
+    if (bytes > MAX_OUTPUT && !over) {
+      over = true;
+      child.kill();
+    }
+    if (!over) into.push(b);
+  };
+  child.on('out', take(out));
+  child.on('err', take(err));
+  return child.closed.then(({ status }) => {
+    const stdout = Buffer.concat(out).toString('utf8');
+    const stderr = Buffer.concat(err).toString('utf8');
+    if (over) return { code: -1, stdout, stderr: stderr || 'wasm-opt wrote more than 1 MiB' };
+    const code = status === 0 ? 0 : (status ?? -1);
+    return { code, stdout, stderr: stderr || (code !== 0 ? `wasm-opt ${status === null ? 'was killed' : `exited with status ${status}`}` : '') };
+  }, (e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
 }
 
 /** The tool's version if it is one socklab can use, else null (then binaryen.js runs the pass). */

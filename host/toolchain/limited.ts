@@ -10,7 +10,8 @@
 // reserves guard regions of many GiB for each wasm memory) and which is killed
 // at either limit. asc's child does one build; @yowasp/clang's is kept for the
 // next job of its thread (loading LLVM is most of a small compile's cost).
-import { spawn, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
+import { spawnLight } from './spawner.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -53,21 +54,13 @@ function limitedArgv(cmd: string, args: readonly string[], l: CompileLimits): [s
   return ['/bin/sh', ['-c', `ulimit -v ${l.memoryMb * 1024} && ulimit -t ${cpuSeconds(l)} && exec "$0" "$@"`, cmd, ...args]];
 }
 
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    /* already gone */
-  }
-}
-
-/** Runs a native compiler command under the limits; stderr is kept (bounded). */
+/** Runs a native compiler command under the limits; stderr is kept (bounded). Started by the spawn helper (spawner.ts): a fork of this process is costly. */
 export function runNative(cmd: string, args: readonly string[], l: CompileLimits, opts: { cwd?: string; stdout?: boolean; maxBytes?: number } = {}): Promise<LimitedResult & { stdout: string }> {
   const [file, argv] = limitedArgv(cmd, args, l);
   const max = opts.maxBytes ?? 16 << 20;
   return new Promise((resolveRun, reject) => {
     // Its own process group, so the kill reaches the driver's children too.
-    const child = spawn(file, argv, { cwd: opts.cwd, detached: true, stdio: ['ignore', opts.stdout ? 'pipe' : 'ignore', 'pipe'] });
+    const child = spawnLight(file, argv, { ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}), detached: true, stdout: opts.stdout ?? false, stderr: true });
     let stderr = '';
     let stdout = '';
     let over = false;
@@ -77,25 +70,24 @@ export function runNative(cmd: string, args: readonly string[], l: CompileLimits
       if (s === 'err') stderr = stderr.length < max ? stderr + text : stderr;
       else if (stdout.length + text.length > max) {
         over = true;
-        killGroup(child);
+        child.kill();
       } else stdout += text;
     };
-    child.stderr!.on('data', take('err'));
-    child.stdout?.on('data', take('out'));
+    child.on('err', take('err'));
+    child.on('out', take('out'));
     const timer = setTimeout(() => {
       stop = { kind: 'time', message: timeMessage(l) };
-      killGroup(child);
+      child.kill();
     }, l.seconds * 1000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (status, signal) => {
+    child.closed.then(({ status, signal }) => {
       clearTimeout(timer);
       if (!stop && signal === 'SIGXCPU') stop = { kind: 'time', message: timeMessage(l) };
       if (!stop && status !== 0 && OUT_OF_MEMORY.test(stderr)) stop = { kind: 'memory', message: memoryMessage(l) };
       if (!stop && over) stop = { kind: 'memory', message: `compile wrote more than ${max >> 20} MiB` };
       resolveRun({ status, signal, stderr, stdout, ...(stop ? { stop } : {}) });
+    }, (e: unknown) => {
+      clearTimeout(timer);
+      reject(e);
     });
   });
 }
