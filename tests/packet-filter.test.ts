@@ -5,7 +5,10 @@
 // and filters on a UDP and a raw IP socket. The reference is the gcc build
 // run as root on Linux 6.x under `strace -f -yy -s 64` (recorded below).
 import { describe, expect, it } from 'vitest';
-import { guest, run } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { guest, ROOT, run, tempDir } from './helpers.js';
+import { needs } from './tools.js';
 
 /** What the native build printed. */
 const LINUX_OUT = [
@@ -63,6 +66,13 @@ const LINUX_OUT = [
   'unlock: -1 Operation not permitted',
   'get lock: 0',
   'lock 1',
+  'cooked attach: 0',
+  'cooked auxdata: 0',
+  'cooked bind lo: 0',
+  'cooked: 30 bytes pkttype 4 flags - aux datalen=20 status=9 tp_len=33 snaplen=30 mac=0 net=0 vlan=0',
+  'cooked: 30 bytes pkttype 0 flags - aux datalen=20 status=9 tp_len=33 snaplen=30 mac=0 net=0 vlan=0',
+  'cooked: end Resource temporarily unavailable',
+  'statistics: packets 2 drops 0 len 8',
   'udp bind: 0',
   'udp attach: 0',
   'udp: 2 bytes he',
@@ -123,6 +133,9 @@ const LINUX_OPTS = [
   'setsockopt(3, SOL_SOCKET, SO_DETACH_FILTER, [1], 4) = -1 EPERM (Operation not permitted)',
   'setsockopt(3, SOL_SOCKET, SO_LOCK_FILTER, [0], 4) = -1 EPERM (Operation not permitted)',
   'getsockopt(3, SOL_SOCKET, SO_LOCK_FILTER, [1], [4]) = 0',
+  'setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, {len=10, filter=0x...}, 16) = 0',
+  'setsockopt(3, SOL_PACKET, PACKET_AUXDATA, [1], 4) = 0',
+  'getsockopt(3, SOL_PACKET, PACKET_STATISTICS, {tp_packets=2, tp_drops=0}, [8]) = 0',
   'setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, {len=8, filter=0x...}, 16) = 0',
   'setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, {len=7, filter=0x...}, 16) = 0',
 ];
@@ -143,5 +156,12 @@ describe('socket filters and AF_PACKET options', () => {
     // quirk of its decoder); socklab shows mr_alen bytes: none.
     const want = LINUX_OPTS.map(wasm32).map((l) => l.replace('mr_alen=0, mr_address=00:00:00:00:00:00:00:00', 'mr_alen=0, mr_address='));
     expect(got).toEqual(want);
+  });
+
+  it('LINUX_OUT is what the gcc build prints here, as root (CAP_NET_RAW)', () => {
+    needs('gcc');
+    const exe = join(tempDir('socklab-pktfilter-'), 'pkt_filter');
+    execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'pkt_filter.c')]);
+    expect(execFileSync(exe, { encoding: 'utf8', timeout: 30_000 })).toBe(LINUX_OUT);
   });
 });

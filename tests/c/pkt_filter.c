@@ -194,6 +194,31 @@ int main(void) {
   printf("lock %d\n", v);
   close(fd);
 
+  /* SOCK_DGRAM: the filter sees the frame from its IP header; SKF_AD_PROTOCOL is the ethertype, SKF_LL_OFF
+   * reaches the Ethernet header. Keep IPv4 UDP to 9999 whose link-layer type field says IPv4, cut to 30 bytes. */
+  int c = socket(AF_PACKET, SOCK_DGRAM, 0);
+  struct sock_filter cookedf[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 7),
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, SKF_LL_OFF + 12),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 5),
+      BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 3),
+      BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 22),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 9999, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, 30),
+      BPF_STMT(BPF_RET | BPF_K, 0),
+  };
+  show("cooked attach", attach(c, cookedf, N(cookedf)));
+  show("cooked auxdata", setsockopt(c, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one));
+  sll.sll_protocol = htons(ETH_P_ALL);
+  show("cooked bind lo", bind(c, (struct sockaddr *)&sll, sizeof sll));
+  sendudp(9998, "nope");
+  sendudp(9999, "hello");
+  drain(c, "cooked");
+  stats(c);
+  close(c);
+
   /* A UDP socket's filter sees the datagram from its UDP header; SKF_NET_OFF reaches the IP header. Keep
    * the datagrams starting with 'h', cut to 2 bytes of payload. */
   int u = socket(AF_INET, SOCK_DGRAM, 0);
