@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { guest, ROOT, run, tempDir } from './helpers.js';
+import { guest, ROOT, run, runCli, tempDir } from './helpers.js';
 import { needs } from './tools.js';
 
 /** What the native build printed. */
@@ -163,5 +163,14 @@ describe('socket filters and AF_PACKET options', () => {
     const exe = join(tempDir('socklab-pktfilter-'), 'pkt_filter');
     execFileSync('gcc', ['-w', '-O0', '-o', exe, join(ROOT, 'tests', 'c', 'pkt_filter.c')]);
     expect(execFileSync(exe, { encoding: 'utf8', timeout: 30_000 })).toBe(LINUX_OUT);
+  });
+
+  it('filters a UDP socket from its UDP header; refuses a filter on --net=real with a note', async () => {
+    // Native (gcc, Linux 6.x): "world" dropped, "hello" cut to the 8-byte header and 2 bytes.
+    const v = await run({ processes: [{ module: guest('pkt_filter_udp'), name: 'u' }], timeoutMs: 60_000 } as never);
+    expect(v.processes[0]!.stdout).toBe('2 he\nend: Resource temporarily unavailable\n');
+    const r = await runCli(['run', '--net=real', '--allow-listen', '127.0.0.1:9994', guest('pkt_filter_udp')]);
+    expect(r.stdout).toBe('attach: Operation not supported\n');
+    expect(r.stderr).toContain("SO_ATTACH_FILTER on --net=real: Node's dgram cannot filter a socket's datagrams");
   });
 });

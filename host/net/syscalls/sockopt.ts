@@ -83,7 +83,12 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         s.passcred = v !== 0;
         return 0;
       }
-      case SO.SO_ATTACH_FILTER: return attachFilter(p.mem, s, val, len);
+      case SO.SO_ATTACH_FILTER: {
+        // Node's dgram hands over datagrams with no hook before the queue: a real socket cannot run a filter.
+        const rd = realDgramOf(s);
+        if (rd) rd.rn.fail(E.EOPNOTSUPP, "SO_ATTACH_FILTER on --net=real: Node's dgram cannot filter a socket's datagrams");
+        return attachFilter(p.mem, s, val, len);
+      }
       case SO.SO_DETACH_FILTER: return detachFilter(s);
       case SO.SO_LOCK_FILTER: return lockFilter(s, v);
       // SO_TYPE, SO_ERROR, SO_PEERCRED, SO_SNDLOWAT...: read-only, or unknown.
