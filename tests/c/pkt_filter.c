@@ -135,6 +135,12 @@ int main(void) {
   printf("get filter optlen %u same %d\n", (unsigned)blen, memcmp(back, udp9999, sizeof udp9999) == 0);
 
   /* SOL_PACKET options. */
+  blen = N(back);
+  show("get filter null", getsockopt(fd, SOL_SOCKET, SO_GET_FILTER, NULL, &blen));
+  printf("get filter optlen %u\n", (unsigned)blen);
+  show("auxdata null", setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, NULL, 4));
+  show("ignore outgoing null", setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, NULL, 4));
+  show("membership null", setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, NULL, 16));
   show("auxdata short", setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, 2));
   show("auxdata on", setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof one));
   int v = -1;

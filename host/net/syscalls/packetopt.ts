@@ -18,9 +18,12 @@ const ETH_ALEN = 6;
 export function packetSetsockopt(mem: GuestMemory, s: Socket, level: number, name: number, val: number, len: number): number {
   const b = s.packet!;
   if (level !== SOL.SOL_PACKET) return E.ENOPROTOOPT;
+  // Guest address 0 is NULL: copy_from_sockptr faults on it.
+  const fault = val === 0;
   switch (name) {
     case PACKET_OPT.PACKET_ADD_MEMBERSHIP: case PACKET_OPT.PACKET_DROP_MEMBERSHIP: {
       if (len < MREQ) return E.EINVAL;
+      if (fault) return E.EFAULT;
       const m = new Uint8Array(MREQ_MAX);
       m.set(mem.read(val, Math.min(len, MREQ_MAX)));
       const dv = new DataView(m.buffer);
@@ -49,11 +52,13 @@ export function packetSetsockopt(mem: GuestMemory, s: Socket, level: number, nam
     }
     case PACKET_OPT.PACKET_AUXDATA: {
       if (len < 4) return E.EINVAL;
+      if (fault) return E.EFAULT;
       b.auxdata = mem.i32(val) !== 0;
       return 0;
     }
     case PACKET_OPT.PACKET_IGNORE_OUTGOING: {
       if (len !== 4) return E.EINVAL;
+      if (fault) return E.EFAULT;
       const v = mem.i32(val);
       if (v < 0 || v > 1) return E.EINVAL;
       b.ignoreOutgoing = v === 1;
@@ -85,6 +90,7 @@ export function packetGetsockopt(mem: GuestMemory, s: Socket, level: number, nam
   }
   const n = Math.min(cap, lv);
   mem.setU32(lenPtr, n);
+  if (n && val === 0) return E.EFAULT;
   if (n) mem.write(val, out.subarray(0, n));
   return 0;
 }

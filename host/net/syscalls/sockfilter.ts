@@ -53,6 +53,7 @@ export function getFilter(mem: GuestMemory, s: Socket, val: number, lenPtr: numb
     n = prog.length;
     if (cap !== 0) {
       if (cap < n) return E.EINVAL;
+      if (val === 0) return E.EFAULT;
       mem.write(val, encodeInsns(prog));
     }
   }
