@@ -19,7 +19,7 @@ import { ttyIoctlArg, ttyIoctlName } from './termios.js';
 import { ipcArg } from './ipctext.js';
 import { argList, OUT_KINDS, type ParamKind, type FastRecorder, type RawSyscallHooks, type SyscallDef } from '../kernel/syscall.js';
 import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM } from '../kernel/file.js';
-import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
+import { AF, AF_NAMES, AI, ARPHRD, EAI, IFF, IOCTL, IPPROTO, IPV6_OPT, IP_OPT, MSG, NI, PACKET_MR, PACKET_OPT, RAW_OPT, SHUT, SO, SOCK, SOCK_CLOEXEC, SOCK_NONBLOCK, SOL, TCP_OPT, UDP_OPT, flagNames, nameOf, sockTypeName, xvalName } from '../net/addr/constants.js';
 import { readSockaddr, type Addr } from '../net/addr/sockaddr.js';
 import { ipText } from '../net/addr/ipaddr.js';
 import { ethProtocolText, sockaddrLlText } from './packettext.js';
@@ -276,6 +276,7 @@ const EAI_TEXT: Readonly<Record<string, string>> = {
 const OPTNAMES: Readonly<Record<number, { names: Readonly<Record<string, number>>; prefix: string }>> = {
   [SOL.SOL_SOCKET]: { names: SO, prefix: 'SO' }, [IPPROTO.IPPROTO_TCP]: { names: TCP_OPT, prefix: 'TCP' }, [IPPROTO.IPPROTO_IP]: { names: IP_OPT, prefix: 'IP' },
   [IPPROTO.IPPROTO_IPV6]: { names: IPV6_OPT, prefix: 'IPV6' }, [SOL.SOL_UDP]: { names: UDP_OPT, prefix: 'UDP' }, [SOL.SOL_RAW]: { names: RAW_OPT, prefix: 'RAW' },
+  [SOL.SOL_PACKET]: { names: PACKET_OPT, prefix: 'PACKET' },
 };
 /**
  * SOL_SOCKET options strace 6.1 decodes as an int: setsockopt shows the address when fewer than 4 bytes are given and
@@ -730,6 +731,9 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
     if (level === SOL.SOL_SOCKET && (name === SO.SO_RCVTIMEO || name === SO.SO_SNDTIMEO) && len >= 16) return `{tv_sec=${mem.i64(v)}, tv_usec=${mem.i64(v + 8)}}`;
     // struct icmp_filter (SOL_RAW, a raw ICMP socket's): the ICMP types it drops, as strace's print_icmp_filter.
     if (level === SOL.SOL_RAW && name === RAW_OPT.ICMP_FILTER) return len <= 0 ? hexp(v) : icmpFilterText(mem.view(v, Math.min(len, 4)));
+    // SO_GET_FILTER's buffer (counted in instructions) is left as an address; struct tpacket_stats is shown.
+    if (got && level === SOL.SOL_SOCKET && name === SO.SO_ATTACH_FILTER) return hexp(v);
+    if (got && level === SOL.SOL_PACKET && name === PACKET_OPT.PACKET_STATISTICS && len >= 8) return `{tp_packets=${mem.u32(v)}, tp_drops=${mem.u32(v + 4)}}`;
     if (got) {
       // struct linger and struct ucred cut short: the fields that fit, a field cut in its bytes (MAYBE_PRINT_FIELD_LEN).
       const fields = (names: readonly string[], show: (i: number, x: number) => string): string => {
@@ -747,6 +751,18 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
       }
       if (len === 4) return `[${mem.i32(v)}]`;
       return bytes(level === SOL.SOL_SOCKET && (SO_INT.has(name) || name === SO.SO_ERROR) ? 'all' : 'none');
+    }
+    // struct sock_fprog (wasm32: 8 bytes), decoded only at its exact size, as strace's print_sock_fprog.
+    if (level === SOL.SOL_SOCKET && name === SO.SO_ATTACH_FILTER) return len === 8 ? `{len=${mem.u16(v)}, filter=${mem.u32(v + 4) ? hexp(mem.u32(v + 4)) : 'NULL'}}` : hexp(v);
+    // struct packet_mreq: the address as mr_alen bytes (at most 8).
+    if (level === SOL.SOL_PACKET && (name === PACKET_OPT.PACKET_ADD_MEMBERSHIP || name === PACKET_OPT.PACKET_DROP_MEMBERSHIP)) {
+      if (len < 16) return hexp(v);
+      const ifindex = mem.i32(v);
+      const ifname = ({ 1: 'lo', 2: 'eth0' } as Record<number, string>)[ifindex];
+      const type = mem.u16(v + 4);
+      const alen = mem.u16(v + 6);
+      const addr = [...mem.view(v + 8, Math.min(alen, 8))].map((b) => b.toString(16).padStart(2, '0')).join(':');
+      return `{mr_ifindex=${ifname ? `if_nametoindex("${ifname}")` : ifindex}, mr_type=${nameOf(PACKET_MR, type) !== String(type) ? nameOf(PACKET_MR, type) : `${type} /* PACKET_MR_??? */`}, mr_alen=${alen}, mr_address=${addr}}`;
     }
     if (level === SOL.SOL_SOCKET && name === SO.SO_LINGER) return len >= 8 ? `{l_onoff=${mem.i32(v)}, l_linger=${mem.i32(v + 4)}}` : hexp(v);
     // struct ip_mreq (an ip_mreqn shows as one too, as strace 6 prints it) and struct ipv6_mreq.
@@ -1138,6 +1154,8 @@ export function createTextTracer(write: (line: string, pid?: number) => void, op
         case 'sockopt_name': {
           const t = OPTNAMES[args[kindIndex(def, 'sockopt_level')] as number];
           if (!t) return String(v >>> 0);
+          // getsockopt's name for option 26 is SO_GET_FILTER (strace's sock_options order).
+          if (def.strace === 'getsockopt' && t.names === SO && v === SO.SO_ATTACH_FILTER) return 'SO_GET_FILTER';
           // strace's rendering of an option it does not know: 0x270f /* SO_??? */.
           return xvalName(t.names, v, `${t.prefix}_???`);
         }

@@ -71,6 +71,22 @@ export interface PacketBinding {
   send(data: Uint8Array, dst: Addr | undefined): void;
   /** Takes the socket off its host's list. */
   close(): void;
+  /** PACKET_AUXDATA: recvmsg adds a struct tpacket_auxdata. */
+  auxdata: boolean;
+  /** PACKET_IGNORE_OUTGOING: no PACKET_OUTGOING frames. */
+  ignoreOutgoing: boolean;
+  /** PACKET_STATISTICS since the last read: frames queued (drops included) and dropped for a full queue. */
+  stats: { packets: number; drops: number };
+  /** PACKET_ADD_MEMBERSHIP's entries (ifindex, type, address), each with its count. */
+  memberships: { ifindex: number; type: number; addr: string; count: number }[];
+}
+
+/** One classic BPF instruction (struct sock_filter), as host/net/bpf.ts runs it. */
+export interface FilterInsn {
+  readonly code: number;
+  readonly jt: number;
+  readonly jf: number;
+  readonly k: number;
 }
 
 export interface PacketInfo {
@@ -80,6 +96,8 @@ export interface PacketInfo {
   /** ipi_addr or ipi6_addr: the header's destination (dotted IPv4, else IPv6 text). */
   readonly dst: string;
   readonly ttl: number;
+  /** An AF_PACKET frame's struct tpacket_auxdata (PACKET_AUXDATA): status, length before the filter cut it, length queued, network header offset. */
+  readonly aux?: { readonly status: number; readonly len: number; readonly snaplen: number; readonly net: number };
 }
 
 /** An AF_UNIX skb's charge against its sender's sk_wmem_alloc (skb.ts). */
@@ -225,6 +243,10 @@ export class Socket implements OpenFile {
   raw = false;
   /** Set on an AF_PACKET socket. */
   packet: PacketBinding | undefined;
+  /** SO_ATTACH_FILTER's classic BPF program (sk_filter), run on each packet the socket would receive. */
+  filter: readonly FilterInsn[] | undefined;
+  /** SO_LOCK_FILTER: the filter can no longer be changed. */
+  filterLocked = false;
   /** ICMP_FILTER (raw IPPROTO_ICMP): bit n set drops arriving ICMP messages of type n (< 32). */
   icmpFilter = 0;
   /** ICMPV6_FILTER (raw IPPROTO_ICMPV6): struct icmp6_filter, 256 bits; a set bit blocks that type. */

@@ -284,6 +284,9 @@ const CMSG_HDR = 12;
 const IP_TOS = 1;
 const IP_TTL = 2;
 const IP_PKTINFO = 8;
+/** SOL_PACKET's PACKET_AUXDATA (linux/if_packet.h). */
+const SOL_PACKET = 263;
+const PACKET_AUXDATA = 8;
 /** RFC 3542's SOL_IPV6 control messages (IPV6_2292PKTINFO: RFC 2292's number for the same struct in6_pktinfo). */
 const IPV6_2292PKTINFO = 2;
 const IPV6_PKTINFO = 50;
@@ -576,6 +579,7 @@ function putIpCmsg(mem: GuestMemory, m: Msg, type: number, data: Uint8Array, lev
 
 /** Whether recvmsg has control messages to give for a datagram that arrived so (writeIpControl). */
 function wantsIpControl(s: Socket, info: PacketInfo): boolean {
+  if (info.aux) return s.packet?.auxdata === true;
   if (info.dst.includes(':')) return s.recvpktinfo6 || s.recvhoplimit6;
   return s.pktinfo || s.recvttl || s.recvpktinfo6;
 }
@@ -592,6 +596,17 @@ function wantsIpControl(s: Socket, info: PacketInfo): boolean {
 function writeIpControl(p: Process, s: Socket, m: Msg, info: PacketInfo): ControlWritten {
   const w = controlWritten(0, 0);
   if (!m.control) return controlWritten(0, MSG.MSG_CTRUNC);
+  if (info.aux) {
+    // packet_recvmsg's struct tpacket_auxdata: status, len, snaplen, mac, net (u16), no VLAN tag.
+    const b = new Uint8Array(20);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, info.aux.status, true);
+    dv.setUint32(4, info.aux.len, true);
+    dv.setUint32(8, info.aux.snaplen, true);
+    dv.setUint16(14, info.aux.net, true);
+    putIpCmsg(p.mem, m, PACKET_AUXDATA, b, SOL_PACKET);
+    return w;
+  }
   const v6 = info.dst.includes(':');
   if (s.recvpktinfo6) {
     const b = new Uint8Array(20);

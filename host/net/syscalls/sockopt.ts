@@ -12,6 +12,8 @@ import { UNKNOWN_CRED } from '../socket/scm.js';
 import { ipText, ipBytes } from '../addr/ipaddr.js';
 import { IFINDEX, ifaceOfAddr, join, leave, mcastOf, type Iface } from '../virtual/multicast.js';
 import { networkOf } from '../virtual/index.js';
+import { attachFilter, detachFilter, getFilter, lockFilter } from './sockfilter.js';
+import { packetGetsockopt, packetSetsockopt } from './packetopt.js';
 import { realDgramOf, realMembership4, realMembership6, realMulticastIf4, realMulticastIf6 } from '../real/mcast.js';
 
 const { UDP_CORK } = UDP_OPT;
@@ -81,10 +83,19 @@ export function setsockopt(p: Process, fd: number, level: number, name: number, 
         s.passcred = v !== 0;
         return 0;
       }
+      case SO.SO_ATTACH_FILTER: {
+        // Node's dgram hands over datagrams with no hook before the queue: a real socket cannot run a filter.
+        const rd = realDgramOf(s);
+        if (rd) rd.rn.fail(E.EOPNOTSUPP, "SO_ATTACH_FILTER on --net=real: Node's dgram cannot filter a socket's datagrams");
+        return attachFilter(p.mem, s, val, len);
+      }
+      case SO.SO_DETACH_FILTER: return detachFilter(s);
+      case SO.SO_LOCK_FILTER: return lockFilter(s, v);
       // SO_TYPE, SO_ERROR, SO_PEERCRED, SO_SNDLOWAT...: read-only, or unknown.
       default: return E.ENOPROTOOPT;
     }
   }
+  if (s.packet) return packetSetsockopt(p.mem, s, level, name, val, len);
   if (s.isUnix) return E.EOPNOTSUPP;
   // udp_lib_setsockopt and do_rawv6_setsockopt read an int before they look at the name.
   if (udpLevel(s, level)) {
@@ -383,6 +394,7 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
   // ip_getsockopt answers a level it does not know with EOPNOTSUPP, ipv6_getsockopt with ENOPROTOOPT;
   // an AF_UNIX socket has SOL_SOCKET only (sock_no_getsockopt).
   const unknownLevel = s.domain === AF.AF_INET6 ? E.ENOPROTOOPT : E.EOPNOTSUPP;
+  if (level !== SOL.SOL_SOCKET && s.packet) return lenPtr === 0 && level === SOL.SOL_PACKET ? E.EFAULT : packetGetsockopt(p.mem, s, level, name, val, lenPtr);
   if (level !== SOL.SOL_SOCKET) {
     if (s.isUnix) return E.EOPNOTSUPP;
     // do_raw_getsockopt knows ICMP_FILTER only, on an ICMP socket, and says so before it reads optlen; so does
@@ -399,6 +411,8 @@ export function getsockopt(p: Process, fd: number, level: number, name: number, 
     if (!known) return unknownLevel;
   }
   if (lenPtr === 0) return E.EFAULT;
+  // SO_GET_FILTER counts instructions, not bytes.
+  if (level === SOL.SOL_SOCKET && name === SO.SO_ATTACH_FILTER) return getFilter(p.mem, s, val, lenPtr);
   let cap = p.mem.i32(lenPtr);
   // do_rawv6_getsockopt takes min_t(unsigned int, sizeof(int), len), without a check: a negative length is 4.
   if (cap < 0 && (raw6Level(s, level) || raw6Opt(s, level, name))) cap = 4;
@@ -461,6 +475,7 @@ function optionValue(s: ReturnType<typeof sockOf>, level: number, name: number, 
       case SO.SO_RCVLOWAT: return int(s.rcvlowat);
       case SO.SO_SNDLOWAT: return int(1);
       case SO.SO_DONTROUTE: case SO.SO_DEBUG: return int(0);
+      case SO.SO_LOCK_FILTER: return int(s.filterLocked ? 1 : 0);
       case SO.SO_RCVTIMEO: return tv(s.rcvtimeo);
       case SO.SO_SNDTIMEO: return tv(s.sndtimeo);
       case SO.SO_LINGER: {

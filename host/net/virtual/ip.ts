@@ -14,6 +14,7 @@ import { canonIp, ipBytes, ipText, isAny, unmap, type InetAddr } from '../addr/a
 import type { Host, VirtualNetwork } from './network.js';
 import type { PacketInfo, Socket } from '../socket/socket.js';
 import { runCounter } from '../../kernel/ids.js';
+import { filterRaw } from './sockfilter.js';
 
 export const ICMP_ECHO_REPLY = 0;
 export const ICMP_ECHO = 8;
@@ -106,7 +107,9 @@ export function receiveIpv4(net: VirtualNetwork, h: Host, packet: Uint8Array, fr
     if ((l && !isAny(l) && !sameIp(l.ip, ip.dst)) || (r && !isAny(r) && !sameIp(r.ip, ip.src))) continue;
     // ICMP_FILTER (icmp_filter): a set bit drops that type (below 32); a message too short for its header is dropped.
     if (ip.proto === 1 && (ip.payload.length < 8 || (ip.payload[0]! < 32 && (s.icmpFilter >>> ip.payload[0]!) & 1))) continue;
-    s.pushDatagram(packet.slice(), { family: 4, ip: ip.src, port: 0 }, undefined, undefined, arrivalInfo(net, from, h, ip.dst, packet[8]!));
+    const kept = filterRaw(s, packet, from === h);
+    if (!kept) continue;
+    s.pushDatagram(kept.slice(), { family: 4, ip: ip.src, port: 0 }, undefined, undefined, arrivalInfo(net, from, h, ip.dst, packet[8]!));
   }
   if (ip.proto === 1 && ip.payload.length >= 8 && ip.payload[0] === ICMP_ECHO_REPLY) {
     // An echo reply goes to the ping socket whose identifier (its "port") it carries, without the IP header (ping_rcv).
@@ -197,7 +200,7 @@ export function receiveIcmp6(net: VirtualNetwork, h: Host, src: string, dst: str
   }
 }
 
-function rawSockets(h: Host, family: 4 | 6, proto: number): Socket[] {
+export function rawSockets(h: Host, family: 4 | 6, proto: number): Socket[] {
   return (h.raw ?? []).filter((s) => !s.closed && s.protocol === proto && (family === 4 ? s.domain === 2 : s.domain === 10));
 }
 

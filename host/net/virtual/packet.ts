@@ -18,6 +18,7 @@ import { IFINDEX, isMulticast } from './multicast.js';
 import type { Host, VirtualNetwork } from './network.js';
 import type { Socket } from '../socket/socket.js';
 import { vhost, vnet } from './host.js';
+import { runProgram } from '../bpf.js';
 
 export const { ETH_P_ALL } = ETH_P;
 const { ETH_P_IP, ETH_P_IPV6 } = ETH_P;
@@ -58,6 +59,10 @@ export function openPacket(s: Socket, protocol: number, cooked: boolean): void {
     ifindex: 0,
     send: (data, dst) => sendFrame(net, s, data, dst),
     close: () => hosts.set(h, (hosts.get(h) ?? []).filter((x) => x !== s)),
+    auxdata: false,
+    ignoreOutgoing: false,
+    stats: { packets: 0, drops: 0 },
+    memberships: [],
   };
 }
 
@@ -169,16 +174,44 @@ function hasSockets(net: VirtualNetwork, h: Host): boolean {
   return (open.get(net)?.get(h)?.length ?? 0) > 0;
 }
 
-/** packet_rcv for each of h's packet sockets the frame matches: its interface, and ETH_P_ALL or the frame's ethertype (incoming only). */
+/**
+ * packet_rcv for each of h's packet sockets the frame matches: its interface, and ETH_P_ALL or the frame's
+ * ethertype (incoming only); PACKET_IGNORE_OUTGOING skips outgoing frames. The socket's filter runs on the
+ * frame from its link-layer header (SOCK_RAW) or network header (SOCK_DGRAM): 0 drops it uncounted, less
+ * than the frame keeps that many bytes. PACKET_STATISTICS counts what is queued and what a full queue drops.
+ */
 function deliver(net: VirtualNetwork, h: Host, f: Frame, skip?: Socket): void {
   const iface = ifaceOf(h, f.ifindex)!;
   for (const s of open.get(net)?.get(h) ?? []) {
     const b = s.packet!;
     if (s === skip || s.closed || (b.ifindex !== 0 && b.ifindex !== f.ifindex)) continue;
     if (b.ptype !== ETH_P_ALL && (b.ptype !== f.ethertype || f.pkttype === PACKET_OUTGOING)) continue;
+    if (b.ignoreOutgoing && f.pkttype === PACKET_OUTGOING) continue;
+    const start = b.cooked ? ETH_HLEN : 0;
+    let keep = f.bytes.length - start;
+    if (s.filter) {
+      const res = runProgram(s.filter, { buf: f.bytes, start, net: ETH_HLEN, mac: 0, protocol: f.ethertype, pkttype: f.pkttype, ifindex: f.ifindex, hatype: iface.hwType });
+      if (res === 0) continue;
+      keep = Math.min(keep, res);
+    }
     const from: PacketAddr = { family: 'packet', protocol: f.ethertype, ifindex: f.ifindex, hatype: iface.hwType, pkttype: f.pkttype, halen: 6, addr: f.bytes.slice(6, 12) };
-    s.pushDatagram(b.cooked ? f.bytes.slice(ETH_HLEN) : f.bytes.slice(), from);
+    const aux = { status: auxStatus(f), len: f.bytes.length - start, snaplen: keep, net: ETH_HLEN - start };
+    if (s.pushDatagram(f.bytes.slice(start, start + keep), from, undefined, undefined, { ifindex: f.ifindex, specDst: '', dst: '', ttl: 0, aux })) b.stats.packets++;
+    else b.stats.drops++;
   }
+}
+
+/**
+ * tpacket_auxdata's tp_status: TP_STATUS_USER, with TP_STATUS_CSUMNOTREADY for a TCP or UDP packet whose
+ * checksum is left to the device (CHECKSUM_PARTIAL: every one on lo, and outgoing ones).
+ */
+function auxStatus(f: Frame): number {
+  const TP_STATUS_USER = 1;
+  const TP_STATUS_CSUMNOTREADY = 8;
+  const p = f.bytes;
+  const proto = f.ethertype === ETH_P_IP ? p[ETH_HLEN + 9] : f.ethertype === ETH_P_IPV6 ? p[ETH_HLEN + 6] : undefined;
+  const partial = (proto === 6 || proto === 17) && (f.ifindex === IFINDEX.lo || f.pkttype === PACKET_OUTGOING);
+  return TP_STATUS_USER | (partial ? TP_STATUS_CSUMNOTREADY : 0);
 }
 
 /**

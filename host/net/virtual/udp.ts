@@ -11,7 +11,8 @@ import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { isGroupDest, sendGroup } from './multicast.js';
-import { checksum, ipv4Packet, receiveIpv4 } from './ip.js';
+import { checksum, ipv4Packet, rawSockets, receiveIpv4 } from './ip.js';
+import { filterUdp } from './sockfilter.js';
 
 /** ICMP destination unreachable, port unreachable (RFC 792). */
 const ICMP_DEST_UNREACH = 3;
@@ -42,6 +43,18 @@ export function sendUdp(net: VirtualNetwork, s: Socket, d: InetAddr, data: Uint8
 }
 
 function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: InetAddr, src: InetAddr, data: Uint8Array, ttl: number): void {
+  // raw_local_deliver: raw IPPROTO_UDP sockets get a copy of an IPv4 datagram first (its IP id 0, UDP checksum 0).
+  if (!dst.ip.includes(':') || isV4Mapped(dst.ip)) {
+    if (rawSockets(target, 4, 17).length) {
+      const udp = new Uint8Array(8 + data.length);
+      const dv = new DataView(udp.buffer);
+      dv.setUint16(0, src.port);
+      dv.setUint16(2, dst.port);
+      dv.setUint16(4, udp.length);
+      udp.set(data, 8);
+      receiveIpv4(net, target, ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, ttl, udp, 0), vhost(sender));
+    }
+  }
   const s = net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
   if (!s) {
     // ICMP port unreachable goes back: raw ICMP sockets on the sender's host get a copy (IPv4);
@@ -64,7 +77,10 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // IP_PKTINFO and IP_RECVTTL (ip.ts arrivalInfo), IPV6_RECVPKTINFO and IPV6_RECVHOPLIMIT; a unicast datagram's
   // local address is its destination, dotted for IPv4.
   const local = src.family === 4 ? dst.ip : unmap(dst.ip);
-  s.pushDatagram(data, from, undefined, undefined, { ifindex: target === vhost(sender) ? 1 : 2, specDst: local, dst: local, ttl });
+  // SO_ATTACH_FILTER: a datagram the filter drops is gone; one it cuts arrives shorter.
+  const kept = filterUdp(s, src, dst, data, ttl, target === vhost(sender));
+  if (!kept) return;
+  s.pushDatagram(kept, from, undefined, undefined, { ifindex: target === vhost(sender) ? 1 : 2, specDst: local, dst: local, ttl });
 }
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */

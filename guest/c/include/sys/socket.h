@@ -119,6 +119,7 @@ struct ucred {
 #define SOL_TCP 6
 #define SOL_UDP 17
 #define SOL_RAW 255
+#define SOL_PACKET 263
 
 #define SO_DEBUG 1
 #define SO_REUSEADDR 2
@@ -141,7 +142,11 @@ struct ucred {
 #define SO_SNDLOWAT 19
 #define SO_RCVTIMEO 20
 #define SO_SNDTIMEO 21
+#define SO_ATTACH_FILTER 26
+#define SO_DETACH_FILTER 27
+#define SO_GET_FILTER SO_ATTACH_FILTER
 #define SO_ACCEPTCONN 30
+#define SO_LOCK_FILTER 44
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
 #define SO_PROTOCOL 38
