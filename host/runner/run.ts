@@ -73,8 +73,13 @@ export interface RunOutcome {
   notices?: string[];
 }
 
-/** How long the worker has to kill its waiting guests at the wall-clock limit before it is stopped anyway. */
-const STOP_GRACE_MS = 500;
+/**
+ * How long the worker has to kill its waiting guests at the wall-clock limit before it is stopped anyway. Every guest
+ * waits then, so only scheduling delays the answer: 500 ms was too short on a loaded 2-core machine (the trace lost its
+ * "<unfinished ...>" and "+++ killed by SIGKILL +++" lines; answers took up to 3 s at a load of 20); a worker that
+ * truly hangs costs these 5 s once.
+ */
+const STOP_GRACE_MS = 5000;
 /** How long guests have to end after Ctrl-C's SIGINT (their handlers' clean-up) before the run is stopped anyway. */
 const INTERRUPT_GRACE_MS = 2000;
 /** Capture mode keeps output in memory: cap it unless the caller chose a limit. */
