@@ -26,7 +26,7 @@ import { Slot } from '../../kernel/slots.js';
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { VIRTUAL_EPOCH_NS } from '../../kernel/clock.js';
 import { ipBytes, isV4Mapped, unmap, type InetAddr } from '../addr/address.js';
-import { checksum, ipv4Packet } from './ip.js';
+import { checksum, ipv4Packet, udpDatagram } from './ip.js';
 import { TCP_ACK } from '../addr/constants.js';
 
 export type PcapFormat = 'pcap' | 'pcapng';
@@ -325,13 +325,8 @@ export class PacketCapture {
 
   /** A UDP datagram; `ttl` is the IP TTL or hop limit (a multicast's IP_MULTICAST_TTL). */
   udp(src: InetAddr, dst: InetAddr, data: Uint8Array, ttl = 64): Uint8Array {
-    const d = new Uint8Array(8 + data.length);
-    const dv = new DataView(d.buffer);
-    dv.setUint16(0, src.port);
-    dv.setUint16(2, dst.port);
-    dv.setUint16(4, d.length);
-    d.set(data, 8);
-    return this.ip(src.ip, dst.ip, 17, d, (pseudo) => dv.setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
+    const d = udpDatagram(src.port, dst.port, data);
+    return this.ip(src.ip, dst.ip, 17, d, (pseudo) => new DataView(d.buffer).setUint16(6, checksumWith(pseudo, d) || 0xffff), ttl);
   }
 }
 

@@ -31,6 +31,17 @@ export function checksum(b: Uint8Array, seed = 0): number {
 
 const nextIpId = runCounter(1n);
 
+/** A UDP header and `data` after it, its checksum 0 (none, for IPv4): the capture's frames fill it in. */
+export function udpDatagram(srcPort: number, dstPort: number, data: Uint8Array): Uint8Array {
+  const d = new Uint8Array(8 + data.length);
+  const dv = new DataView(d.buffer);
+  dv.setUint16(0, srcPort);
+  dv.setUint16(2, dstPort);
+  dv.setUint16(4, d.length);
+  d.set(data, 8);
+  return d;
+}
+
 /** An IPv4 packet; `id` defaults to the next of the run's identifications (the capture numbers its own). */
 export function ipv4Packet(src: string, dst: string, proto: number, ttl: number, payload: Uint8Array, id?: number): Uint8Array {
   const p = new Uint8Array(20 + payload.length);

@@ -11,7 +11,7 @@ import { isAny, type InetAddr } from '../addr/sockaddr.js';
 import type { IpControl, Socket } from '../socket/socket.js';
 import type { Host, VirtualNetwork } from './network.js';
 import { isGroupDest, sendGroup } from './multicast.js';
-import { checksum, ipv4Packet, rawSockets, receiveIpv4 } from './ip.js';
+import { checksum, ipv4Packet, rawSockets, receiveIpv4, udpDatagram } from './ip.js';
 import { filterUdp } from './sockfilter.js';
 
 /** ICMP destination unreachable, port unreachable (RFC 792). */
@@ -46,13 +46,7 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
   // raw_local_deliver: raw IPPROTO_UDP sockets get a copy of an IPv4 datagram first (its IP id 0, UDP checksum 0).
   if (!dst.ip.includes(':') || isV4Mapped(dst.ip)) {
     if (rawSockets(target, 4, 17).length) {
-      const udp = new Uint8Array(8 + data.length);
-      const dv = new DataView(udp.buffer);
-      dv.setUint16(0, src.port);
-      dv.setUint16(2, dst.port);
-      dv.setUint16(4, udp.length);
-      udp.set(data, 8);
-      receiveIpv4(net, target, ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, ttl, udp, 0), vhost(sender));
+      receiveIpv4(net, target, ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, ttl, udpDatagram(src.port, dst.port, data), 0), vhost(sender));
     }
   }
   const s = net.lookup(target, 'udp', dst, (x) => x.kind === 'dgram' && !x.closed && (x.domain === AF.AF_INET6 ? !(x.v6only && !dst.ip.includes(':')) : !dst.ip.includes(':') || dst.ip.startsWith('::ffff:')));
@@ -85,13 +79,7 @@ function deliverUdp(net: VirtualNetwork, sender: Socket, target: Host, dst: Inet
 
 /** The ICMP port unreachable an IPv4 host sends back for a UDP datagram src -> dst: its IP header and as much of it as fits. */
 function portUnreachable(src: InetAddr, dst: InetAddr, data: Uint8Array): Uint8Array {
-  const udp = new Uint8Array(8 + data.length);
-  const dv = new DataView(udp.buffer);
-  dv.setUint16(0, src.port);
-  dv.setUint16(2, dst.port);
-  dv.setUint16(4, udp.length);
-  udp.set(data, 8);
-  const offending = ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, 64, udp);
+  const offending = ipv4Packet(unmap(src.ip), unmap(dst.ip), 17, 64, udpDatagram(src.port, dst.port, data));
   const quote = offending.subarray(0, Math.min(offending.length, ICMP_QUOTE_MAX));
   const msg = new Uint8Array(8 + quote.length);
   msg[0] = ICMP_DEST_UNREACH;
