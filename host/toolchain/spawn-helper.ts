@@ -11,6 +11,7 @@ import { createServer, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FromSpawnHelper, ToSpawnHelper } from './spawner.js';
+import { readJsonLines } from './jsonlines.js';
 
 const socketPath = process.argv[2]!;
 const all = new Set<Map<number, Job>>();
@@ -56,17 +57,9 @@ function serve(conn: Socket): void {
       send({ t: 'close', id, status, signal });
     });
   };
-  let buf = '';
-  conn.setEncoding('utf8');
-  conn.on('data', (d: string) => {
-    buf += d;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const m = JSON.parse(buf.slice(0, nl)) as ToSpawnHelper;
-      buf = buf.slice(nl + 1);
-      if (m.t === 'kill') kill(live.get(m.id));
-      else run(m);
-    }
+  readJsonLines<ToSpawnHelper>(conn, (m) => {
+    if (m.t === 'kill') kill(live.get(m.id));
+    else run(m);
   });
   conn.on('error', () => {});
   conn.on('close', () => {

@@ -19,6 +19,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readJsonLines } from './jsonlines.js';
 import { isMainThread } from 'node:worker_threads';
 
 /** The helper's socket, for the threads (a Worker copies its creator's environment). */
@@ -122,23 +123,15 @@ function connection(path: string): Socket {
   if (conn) return conn;
   const c = connect(path);
   conn = c;
-  let buf = '';
-  c.setEncoding('utf8');
-  c.on('data', (d: string) => {
-    buf += d;
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const m = JSON.parse(buf.slice(0, nl)) as FromSpawnHelper;
-      buf = buf.slice(nl + 1);
-      const p = pending.get(m.id);
-      if (!p) continue;
-      if (m.t === 'data') (m.stream === 'out' ? p.out : p.err)?.(Buffer.from(m.data, 'base64'));
-      else {
-        pending.delete(m.id);
-        if (!pending.size) c.unref();
-        if (m.t === 'close') p.close({ status: m.status, signal: m.signal });
-        else p.fail(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
-      }
+  readJsonLines<FromSpawnHelper>(c, (m) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    if (m.t === 'data') (m.stream === 'out' ? p.out : p.err)?.(Buffer.from(m.data, 'base64'));
+    else {
+      pending.delete(m.id);
+      if (!pending.size) c.unref();
+      if (m.t === 'close') p.close({ status: m.status, signal: m.signal });
+      else p.fail(Object.assign(new Error(m.message), m.code ? { code: m.code } : {}));
     }
   });
   const gone = (why: string): void => {
