@@ -29,8 +29,9 @@ export interface BpfPacket {
   /** Ethertype (host order), for SKF_AD_PROTOCOL. */
   protocol: number;
   pkttype: number;
-  ifindex: number;
-  hatype: number;
+  /** The device's index and type; undefined for a packet no device carried (AF_UNIX). */
+  ifindex: number | undefined;
+  hatype: number | undefined;
 }
 
 export const BPF_MAXINSNS = 4096;
@@ -133,6 +134,13 @@ function checkMemory(prog: readonly Insn[]): number {
 /** Ends the program with 0: a load outside the packet or a division by X == 0. */
 class Drop {}
 const DROP = new Drop();
+/**
+ * Ends the program with A as it is: convert_bpf_extensions' code for SKF_AD_IFINDEX and SKF_AD_HATYPE exits when
+ * skb->dev is NULL, and the eBPF exit returns R0, which holds A.
+ */
+class NoDevice {
+  constructor(readonly a: number) {}
+}
 
 /** The bytes at k of a size (4, 2, 1), big-endian; a negative k is SKF_NET_OFF or SKF_LL_OFF relative (bpf_internal_load_pointer_neg_helper). */
 function load(p: BpfPacket, k: number, size: number): number {
@@ -152,8 +160,12 @@ function ancillary(p: BpfPacket, off: number, a: number, x: number): number {
   switch (off) {
     case AD.PROTOCOL: return p.protocol;
     case AD.PKTTYPE: return p.pkttype;
-    case AD.IFINDEX: return p.ifindex;
-    case AD.HATYPE: return p.hatype;
+    case AD.IFINDEX:
+      if (p.ifindex === undefined) throw new NoDevice(a);
+      return p.ifindex;
+    case AD.HATYPE:
+      if (p.hatype === undefined) throw new NoDevice(a);
+      return p.hatype;
     case AD.ALU_XOR_X: return (a ^ x) >>> 0;
     case AD.PAY_OFFSET: return payloadOffset(p);
     // No marks, queues, VLAN tags or netlink attributes on these packets; one CPU; no hash; a fixed "random" number.
@@ -163,6 +175,8 @@ function ancillary(p: BpfPacket, off: number, a: number, x: number): number {
 
 /** skb_get_poff: where the transport payload starts, from data's start, for IPv4/IPv6 TCP and UDP (0 when unknown). */
 function payloadOffset(p: BpfPacket): number {
+  // The flow dissector knows no network header of another protocol (none at all on AF_UNIX).
+  if (p.protocol !== 0x0800 && p.protocol !== 0x86dd) return 0;
   const d = p.buf;
   const n = p.net;
   if (n >= d.length) return 0;
@@ -217,6 +231,7 @@ export function runProgram(prog: readonly Insn[], p: BpfPacket): number {
     }
   } catch (e) {
     if (e === DROP) return 0;
+    if (e instanceof NoDevice) return e.a;
     throw e;
   }
   return 0;
@@ -236,4 +251,15 @@ function alu(op: number, a: number, v: number): number {
     case RSH: return a >>> (v & 31);
     default: return -a >>> 0;
   }
+}
+
+/**
+ * sk_filter_trim_cap(sk, skb, 1) on an AF_UNIX datagram (unix_dgram_sendmsg, SOCK_DGRAM and SOCK_SEQPACKET): the
+ * program runs on the payload, which has no device and no protocol; undefined when it drops the datagram, else the
+ * payload cut to what it keeps (at least a byte).
+ */
+export function filterPayload(prog: readonly Insn[], data: Uint8Array): Uint8Array | undefined {
+  const keep = runProgram(prog, { buf: data, start: 0, net: 0, protocol: 0, pkttype: 0, ifindex: undefined, hatype: undefined });
+  if (keep === 0) return undefined;
+  return keep < data.length ? data.subarray(0, Math.max(1, keep)) : data;
 }

@@ -7,6 +7,7 @@
 // virtual/stream.ts, unix/stream.ts, real/stream.ts); this file decides what
 // a Linux socket would do with them. Primitives never block: they return
 // WOULD_BLOCK and the syscall layer suspends the caller or says EAGAIN.
+import { filterPayload } from '../bpf.js';
 import { E, Errno } from '../../abi/errno.js';
 import { FileType, POLLERR, POLLHUP, POLLIN, POLLOUT, POLLPRI, POLLRDHUP, POLLRDNORM, POLLWRBAND, POLLWRNORM, WOULD_BLOCK, type FileStat, type OpenFile } from '../../kernel/file.js';
 import { WAKE_ANY, WAKE_IN, WAKE_OUT, WAKE_STATE, WaitQueue } from '../../kernel/wait.js';
@@ -1374,6 +1375,10 @@ export class Socket implements OpenFile {
     }
     if (!target || target.closed) throw new Errno(E.ECONNREFUSED);
     if (target.kind !== 'dgram') throw new Errno(E.EPROTOTYPE);
+    // unix_dgram_sendmsg runs the receiver's SO_ATTACH_FILTER once it found it, before its other checks: a datagram
+    // the program drops is tossed with no error to the sender (nor a wait for room).
+    const data = target.filter ? filterPayload(target.filter, gather(iovs, total)) : gather(iovs, total);
+    if (data === undefined) return total;
     // unix_may_send: a socket connected to another takes nothing from us, even if we are connected to it.
     if (target.peer && target.peer !== this) throw new Errno(E.EPERM);
     // A receiver shut for reading takes nothing: EPIPE (other->sk_shutdown & RCV_SHUTDOWN), before any wait for room.
@@ -1384,7 +1389,7 @@ export class Socket implements OpenFile {
       return WOULD_BLOCK;
     }
     const size = truesize('unix-dgram', total);
-    if (target.pushDatagram(gather(iovs, total), this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, target.passcred), { owner: this, size })) this.wmem.charge(target, size);
+    if (target.pushDatagram(data, this.local ?? { family: 'unnamed' }, attachScm(ctl, true, this.passcred, target.passcred), { owner: this, size })) this.wmem.charge(target, size);
     return total;
   }
 

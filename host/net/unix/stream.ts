@@ -11,6 +11,7 @@ import type { Carrier } from '../socket/network.js';
 import { attachScm, type SendControl } from '../socket/scm.js';
 import { truesize, unixStreamSkbMax, unixWritable } from '../socket/skb.js';
 import { gather, gatherInto, type Socket } from '../socket/socket.js';
+import { filterPayload } from '../bpf.js';
 
 /** The most any stream skb carries (unixStreamSkbMax with the largest SO_SNDBUF): a pooled buffer's size. */
 const SKB_CAP = unixStreamSkbMax(2 ** 30);
@@ -167,8 +168,11 @@ export class UnixStream implements Carrier {
     if (total > s.sndbuf - 32) throw new Errno(E.EMSGSIZE);
     // sock_alloc_send_pskb: waits while sk_wmem_alloc has reached SO_SNDBUF (one skb may pass it).
     if (s.wmem.alloc >= s.sndbuf) return WOULD_BLOCK;
+    // The peer's SO_ATTACH_FILTER (unix_dgram_sendmsg's sk_filter): a message it drops is gone, the send succeeds.
+    const msg = p.filter ? filterPayload(p.filter, gather(data, total)) : gather(data, total);
+    if (msg === undefined) return total;
     const size = truesize('unix-dgram', total);
-    if (!p.closed && p.pushDatagram(gather(data, total), s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred), { owner: s, size })) s.wmem.charge(p, size);
+    if (!p.closed && p.pushDatagram(msg, s.local ?? { family: 'unnamed' }, attachScm(ctl, true, s.passcred, p.passcred), { owner: s, size })) s.wmem.charge(p, size);
     return total;
   }
 
