@@ -47,9 +47,16 @@ function chdir(p: Process, pathPtr: number, buf: number, cap: number, lenOut: nu
   if (path === '') return E.ENOENT;
   const vfs = p.slots.get(VFS);
   if (!vfs) return E.ENOENT;
-  const cwd = cwdOf(p);
+  // The current directory is a physical path: a leading ".." is its parent, found lexically, so it still leads
+  // there once the directory itself was removed (Linux walks up from the directory's dentry).
+  let cwd = cwdOf(p);
+  let rel = path;
+  while (!rel.startsWith('/') && (rel === '..' || rel.startsWith('../'))) {
+    cwd = cwd.slice(0, Math.max(1, cwd.lastIndexOf('/')));
+    rel = rel.slice(3) || '.';
+  }
   try {
-    const r = vfs.resolve(vfs.root, path.startsWith('/') ? path : `${cwd.endsWith('/') ? cwd : `${cwd}/`}${path}`, true);
+    const r = vfs.resolve(vfs.root, rel.startsWith('/') ? rel : `${cwd.endsWith('/') ? cwd : `${cwd}/`}${rel}`, true);
     const n: Node | undefined = r.node;
     if (n === undefined) return E.ENOENT;
     if (!isDir(n)) return E.ENOTDIR;
@@ -75,6 +82,8 @@ function fchdir(p: Process, fd: number, buf: number, cap: number, lenOut: number
 function getcwd(p: Process, buf: number, size: number, out: number): number {
   p.mem.check(out, 4);
   const cwd = cwdOf(p);
+  // Linux's getcwd is ENOENT once the current directory was removed (d_unlinked).
+  if (!stillThere(p, cwd)) return E.ENOENT;
   const n = Buffer.byteLength(cwd) + 1;
   if ((size >>> 0) < n) return E.ERANGE;
   p.mem.check(buf, n);
@@ -91,6 +100,19 @@ function preopenCwd(p: Process, out: number, buf: number, cap: number, lenOut: n
   const r = become(p, cwdOf(p), buf, cap, lenOut);
   if (r === 0) p.mem.setI32(out, fd);
   return r;
+}
+
+/** Whether the directory at `path` still exists (the current directory may have been removed since chdir). */
+function stillThere(p: Process, path: string): boolean {
+  const vfs = p.slots.get(VFS);
+  if (!vfs) return path === '/';
+  try {
+    const n = vfs.resolve(vfs.root, path, true).node;
+    return n !== undefined && isDir(n);
+  } catch (e) {
+    if (e instanceof Errno) return false;
+    throw e;
+  }
 }
 
 export const cwdSyscalls: SyscallDef[] = [

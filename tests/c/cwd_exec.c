@@ -69,6 +69,15 @@ int main(int argc, char *argv[]) {
   char *m = getcwd(NULL, 0);
   printf("getcwd NULL: %s\n", m ? m : strerror(errno));
   free(m);
+  /* A current directory removed under the process: getcwd is ENOENT, ".." still leads to its parent. */
+  show("mkdir gone", mkdir("gone", 0755));
+  show("chdir gone", chdir("gone"));
+  char removed[600];
+  snprintf(removed, sizeof removed, "%s/gone", dir);
+  show("rmdir it", rmdir(removed));
+  where("getcwd in a removed directory");
+  show("chdir ..", chdir(".."));
+  where("now");
   show("chdir w", chdir("w"));
   pid_t pid = fork();
   if (pid == 0) {
